@@ -1,0 +1,92 @@
+package dev.lanes.examples;
+
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.lanes.App;
+import dev.lanes.concurrency.Concurrency;
+import dev.lanes.concurrency.LaneStatistics;
+import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.Response;
+import dev.lanes.server.Server;
+import dev.lanes.server.ServerConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The seed's FastAPI app (seeds/000) on Lanes, with default settings:
+ * {@code java -jar examples/target/examples.jar}; {@code PORT} (default 8000), {@code HOST}
+ * (default 127.0.0.1), {@code SLEEP} seconds (default 3, fractions allowed).
+ */
+public final class DemoApp {
+  private static final Response NULL = Response.json(NullNode.instance);
+
+  private DemoApp() {}
+
+  /** The demo's routes; {@code executor} backs {@code /test/sync_async} (the seed's own executor). */
+  public static App build(Duration sleep, ExecutorService executor) {
+    return App.builder()
+        // def test_sync(): time.sleep(3) -> a blocking handler, run in the "endpoints" lane.
+        .get("/test/sync", req -> {
+          Thread.sleep(sleep);
+          return NULL;
+        })
+        // async def test_async(): await asyncio.sleep(3) -> an async handler on the event loop.
+        .getAsync("/test/async", req -> Concurrency.sleep(sleep).thenApply(v -> NULL))
+        // await loop.run_in_executor(executor, time.sleep, 3) -> an executor the app made.
+        .getAsync("/test/sync_async", req -> Concurrency.runInExecutor(executor, () -> {
+          Thread.sleep(sleep);
+          return NULL;
+        }))
+        // await run_in_threadpool(time.sleep, 3) -> run-blocking on the default "blocking" lane.
+        .getAsync("/test/sync_async_fastapi", req ->
+            Concurrency.runBlocking(req.lanes().get(Lanes.BLOCKING), () -> {
+              Thread.sleep(sleep);
+              return NULL;
+            }))
+        .getAsync("/get_available_threads", req ->
+            CompletableFuture.completedFuture(Response.json(lanesView(req.lanes()))))
+        .getAsync("/plaintext", req -> CompletableFuture.completedFuture(Response.text("Hello, World!")))
+        .getAsync("/json", req -> CompletableFuture.completedFuture(
+            Response.json(Map.of("message", "Hello, World!"))))
+        .build();
+  }
+
+  private static Map<String, Object> lanesView(Lanes lanes) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (LaneStatistics s : lanes.statistics()) {
+      Map<String, Object> lane = new LinkedHashMap<>();
+      lane.put("capacity", s.capacity());
+      lane.put("borrowed", s.borrowed());
+      lane.put("available", s.available());
+      lane.put("waiting", s.waiting());
+      lane.put("executor", s.executorKind().name().toLowerCase(java.util.Locale.ROOT));
+      out.put(s.name(), lane);
+    }
+    return out;
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    Duration sleep = Duration.ofNanos((long) (Double.parseDouble(env("SLEEP", "3")) * 1e9));
+    ExecutorService executor = Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name("demo-executor-", 0).factory());
+    App app = build(sleep, executor);
+    Server server = Server.start(app, ServerConfig.builder()
+        .host(env("HOST", "127.0.0.1"))
+        .port(Integer.parseInt(env("PORT", "8000")))
+        .build());
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lanes-shutdown").unstarted(() -> {
+      server.close();
+      app.close();
+      executor.shutdownNow();
+    }));
+    server.awaitClose();
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}

@@ -1,0 +1,306 @@
+package dev.lanes.concurrency;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A pool of tokens that bounds how many holders run at once, as anyio's {@code CapacityLimiter}.
+ *
+ * <p>Waiters are served first in, first out. The total may change at runtime: growing it admits
+ * waiters at once; shrinking it lets current holders finish and grants nothing until the number
+ * borrowed is below the new total. A waiter that is cancelled or times out never takes a token,
+ * and a token granted to a waiter that was cancelled at the same moment is given back.
+ *
+ * <pre>{@code
+ * CapacityLimiter limiter = CapacityLimiter.of(40);
+ * try (Permit p = limiter.acquire(Duration.ofSeconds(1))) { ... }
+ * }</pre>
+ *
+ * <p>Concurrency: all state is guarded by one lock held only for O(1) queue edits; futures are
+ * completed outside the lock so that continuations never run while it is held.
+ */
+public final class CapacityLimiter {
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final WaitQueue waiters = new WaitQueue();
+  private final AtomicLong granted = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong timedOut = new AtomicLong();
+  private final int maxWaiting;
+  private final Duration maxWait;
+  private int total;
+  private int borrowed;
+
+  private CapacityLimiter(int total, int maxWaiting, Duration maxWait) {
+    this.total = requirePositive(total, "total");
+    this.maxWaiting = requireNonNegative(maxWaiting, "maxWaiting");
+    if (maxWait.isNegative()) {
+      throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+    }
+    this.maxWait = maxWait;
+  }
+
+  /** A limiter with {@code total} tokens and an unbounded FIFO wait queue. */
+  public static CapacityLimiter of(int total) {
+    return new CapacityLimiter(total, Integer.MAX_VALUE, Duration.ZERO);
+  }
+
+  /**
+   * A limiter whose wait queue holds at most {@code maxWaiting} waiters and where no waiter waits
+   * longer than {@code maxWait} ({@link Duration#ZERO} for no limit). Past either bound an
+   * acquisition fails with {@link LaneRejectedException}.
+   */
+  public static CapacityLimiter of(int total, int maxWaiting, Duration maxWait) {
+    return new CapacityLimiter(total, maxWaiting, maxWait);
+  }
+
+  /** The number of tokens; may be below {@link #borrowed()} just after a shrink. */
+  public int totalTokens() {
+    lock.lock();
+    try {
+      return total;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Changes the number of tokens; waiters are admitted at once if it grew. */
+  public void setTotalTokens(int newTotal) {
+    requirePositive(newTotal, "total");
+    List<Waiter> admitted;
+    lock.lock();
+    try {
+      total = newTotal;
+      admitted = grantLocked();
+    } finally {
+      lock.unlock();
+    }
+    complete(admitted);
+  }
+
+  /** Tokens held right now. */
+  public int borrowed() {
+    lock.lock();
+    try {
+      return borrowed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Tokens free right now (never negative). */
+  public int available() {
+    lock.lock();
+    try {
+      return Math.max(0, total - borrowed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Callers waiting for a token. */
+  public int waiting() {
+    lock.lock();
+    try {
+      return waiters.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A consistent snapshot of this limiter's state and counters. */
+  public LimiterStatistics statistics() {
+    lock.lock();
+    try {
+      return new LimiterStatistics(
+          total, borrowed, Math.max(0, total - borrowed), waiters.size(),
+          granted.get(), rejected.get(), timedOut.get());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes a token if one is free and nobody is queued before us. */
+  public java.util.Optional<Permit> tryAcquire() {
+    lock.lock();
+    try {
+      if (borrowed < total && waiters.isEmpty()) {
+        borrowed++;
+        granted.incrementAndGet();
+        return java.util.Optional.of(new Permit(this));
+      }
+      return java.util.Optional.empty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits, without blocking a thread, for a token. Cancelling the returned stage's future before it
+   * completes leaves the queue and takes nothing. The stage fails with {@link LaneRejectedException}
+   * when the queue is full or the maximum wait passes.
+   */
+  public CompletableFuture<Permit> acquire() {
+    Waiter waiter;
+    lock.lock();
+    try {
+      if (borrowed < total && waiters.isEmpty()) {
+        borrowed++;
+        granted.incrementAndGet();
+        return CompletableFuture.completedFuture(new Permit(this));
+      }
+      if (waiters.size() >= maxWaiting) {
+        rejected.incrementAndGet();
+        return CompletableFuture.failedFuture(
+            new LaneRejectedException(LaneRejectedException.Reason.QUEUE_FULL,
+                "wait queue full (" + maxWaiting + " waiting)"));
+      }
+      waiter = new Waiter(this);
+      waiters.add(waiter);
+    } finally {
+      lock.unlock();
+    }
+    if (!maxWait.isZero()) {
+      var timeout = DelayScheduler.schedule(maxWait, () -> {
+        if (waiter.completeExceptionally(new LaneRejectedException(
+            LaneRejectedException.Reason.WAIT_TIMEOUT, "waited longer than " + maxWait))) {
+          timedOut.incrementAndGet();
+        }
+      });
+      waiter.whenComplete((p, e) -> timeout.cancel(false));
+    }
+    return waiter;
+  }
+
+  /**
+   * Blocks the calling thread until a token is free or {@code timeout} passes.
+   *
+   * @throws TimeoutException if no token came in time (nothing is held then)
+   * @throws InterruptedException if interrupted while waiting (nothing is held then)
+   */
+  public Permit acquire(Duration timeout) throws InterruptedException, TimeoutException {
+    CompletableFuture<Permit> pending = acquire();
+    try {
+      return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException | InterruptedException e) {
+      pending.cancel(false);
+      throw e;
+    }
+  }
+
+  void release() {
+    List<Waiter> admitted;
+    lock.lock();
+    try {
+      if (borrowed <= 0) {
+        throw new IllegalStateException("release without a matching acquire");
+      }
+      borrowed--;
+      admitted = grantLocked();
+    } finally {
+      lock.unlock();
+    }
+    complete(admitted);
+  }
+
+  /** Removes a waiter that gave up; a no-op if it was already dequeued for a grant. */
+  private void abandon(Waiter waiter) {
+    lock.lock();
+    try {
+      waiters.remove(waiter);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<Waiter> grantLocked() {
+    List<Waiter> admitted = null;
+    while (borrowed < total && !waiters.isEmpty()) {
+      Waiter next = waiters.poll();
+      borrowed++;
+      if (admitted == null) {
+        admitted = new ArrayList<>(2);
+      }
+      admitted.add(next);
+    }
+    return admitted == null ? List.of() : admitted;
+  }
+
+  private void complete(List<Waiter> admitted) {
+    for (Waiter w : admitted) {
+      Permit permit = new Permit(this);
+      if (w.grant(permit)) {
+        granted.incrementAndGet();
+      } else {
+        // Cancelled or timed out between being dequeued and completed: hand the token back.
+        permit.close();
+      }
+    }
+  }
+
+  private static int requirePositive(int n, String what) {
+    if (n < 1) {
+      throw new IllegalArgumentException(what + " must be >= 1: " + n);
+    }
+    return n;
+  }
+
+  private static int requireNonNegative(int n, String what) {
+    if (n < 0) {
+      throw new IllegalArgumentException(what + " must be >= 0: " + n);
+    }
+    return n;
+  }
+
+  /** A queued acquisition; it is its own future so cancellation needs no extra object. */
+  static final class Waiter extends CompletableFuture<Permit> {
+    private final CapacityLimiter owner;
+    Waiter prev;
+    Waiter next;
+    boolean queued;
+
+    Waiter(CapacityLimiter owner) {
+      this.owner = owner;
+    }
+
+    boolean grant(Permit permit) {
+      return super.complete(permit);
+    }
+
+    @Override
+    public boolean complete(Permit value) {
+      throw new UnsupportedOperationException("only the limiter grants permits");
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+      boolean done = super.completeExceptionally(ex);
+      if (done) {
+        owner.abandon(this);
+      }
+      return done;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean done = super.cancel(mayInterruptIfRunning);
+      if (done) {
+        owner.abandon(this);
+      }
+      return done;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.lanes.concurrency;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Helpers for async code, named after Starlette's {@code concurrency} module and asyncio.
+ * Each returns a future that completes on the calling event loop when called from one, so the
+ * code that follows runs on the loop, not on a worker thread.
+ *
+ * <pre>{@code
+ * return Concurrency.runBlocking(lanes.get("blocking"), () -> legacyCall())
+ *     .thenApply(Response::json);
+ * }</pre>
+ */
+public final class Concurrency {
+  private Concurrency() {}
+
+  /** A non-blocking sleep (asyncio.sleep): no thread is held while it waits. */
+  public static CompletableFuture<Void> sleep(Duration delay) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Optional<ScheduledExecutorService> loop = EventLoopBinding.current();
+    var timer = loop.isPresent()
+        ? loop.get().schedule(() -> done.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS)
+        : DelayScheduler.schedule(delay, () -> done.complete(null));
+    done.whenComplete((v, e) -> {
+      if (done.isCancelled()) {
+        timer.cancel(false);
+      }
+    });
+    return done;
+  }
+
+  /**
+   * Runs blocking {@code task} in {@code lane} (Starlette's {@code run_in_threadpool}, with the
+   * pool named and bounded by the lane). Cancelling the result cancels the task.
+   */
+  public static <T> CompletableFuture<T> runBlocking(Lane lane, Callable<T> task) {
+    return resumeOnCaller(lane.run(task));
+  }
+
+  /**
+   * Runs {@code task} on the user's {@code executor} (asyncio's {@code run_in_executor}). There is
+   * no hidden default executor: the caller says which one.
+   */
+  public static <T> CompletableFuture<T> runInExecutor(Executor executor, Callable<T> task) {
+    Objects.requireNonNull(executor, "executor");
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      executor.execute(() -> {
+        if (result.isDone()) {
+          return;
+        }
+        try {
+          result.complete(task.call());
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(e);
+    }
+    return resumeOnCaller(result);
+  }
+
+  /** Completes the returned future on the caller's event loop, if the caller is on one. */
+  private static <T> CompletableFuture<T> resumeOnCaller(CompletableFuture<T> work) {
+    Optional<ScheduledExecutorService> loop = EventLoopBinding.current();
+    if (loop.isEmpty()) {
+      return work;
+    }
+    Executor resume = loop.get();
+    CompletableFuture<T> onLoop = new CompletableFuture<>();
+    work.whenComplete((value, error) -> resume.execute(() -> {
+      if (error != null) {
+        onLoop.completeExceptionally(error);
+      } else {
+        onLoop.complete(value);
+      }
+    }));
+    onLoop.whenComplete((v, e) -> {
+      if (onLoop.isCancelled()) {
+        work.cancel(true);
+      }
+    });
+    return onLoop;
+  }
+}

@@ -1,0 +1,241 @@
+package dev.lanes.concurrency;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A named place for blocking work: a {@link CapacityLimiter} in front of an executor. Threads are
+ * named {@code lane-<name>-<n>}, so a thread dump says which lane a thread serves.
+ *
+ * <pre>{@code
+ * Lane db = Lane.builder("db").capacity(20).build();
+ * CompletableFuture<Row> row = db.run(() -> jdbc.query(...));
+ * }</pre>
+ *
+ * <p>Cancelling the future returned by {@link #run} removes a waiting task from the queue, or
+ * interrupts the thread running it; either way the token comes back exactly once.
+ */
+public final class Lane implements AutoCloseable {
+
+  /** Where a lane's tasks run. */
+  public enum ExecutorKind {
+    /** A new virtual thread per task (the default): capacity costs almost nothing. */
+    VIRTUAL,
+    /** A pool of platform threads sized to the lane's capacity. */
+    PLATFORM,
+    /** An executor the user supplied and owns. */
+    USER
+  }
+
+  private final String name;
+  private final CapacityLimiter limiter;
+  private final ExecutorService executor;
+  private final ExecutorKind kind;
+  private final LongAdder completed = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder cancelled = new LongAdder();
+  private final AtomicLong waitNanosTotal = new AtomicLong();
+  private final AtomicLong waitNanosMax = new AtomicLong();
+
+  private Lane(Builder b) {
+    this.name = b.name;
+    this.limiter = CapacityLimiter.of(b.capacity, b.maxWaiting, b.maxQueueWait);
+    this.kind = b.kind;
+    this.executor = switch (b.kind) {
+      case VIRTUAL -> Executors.newThreadPerTaskExecutor(
+          Thread.ofVirtual().name("lane-" + b.name + "-", 0).factory());
+      case PLATFORM -> Executors.newFixedThreadPool(b.capacity,
+          Thread.ofPlatform().name("lane-" + b.name + "-", 0).daemon(true).factory());
+      case USER -> b.userExecutor;
+    };
+  }
+
+  /** Starts a lane definition; capacity defaults to 40, virtual threads, unbounded queue. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ExecutorKind executorKind() {
+    return kind;
+  }
+
+  /** The limiter in front of this lane's executor. */
+  public CapacityLimiter limiter() {
+    return limiter;
+  }
+
+  /** Changes the lane's capacity at runtime; a platform pool grows or shrinks with it. */
+  public void resize(int capacity) {
+    if (executor instanceof ThreadPoolExecutor pool && kind == ExecutorKind.PLATFORM) {
+      if (capacity > pool.getMaximumPoolSize()) {
+        pool.setMaximumPoolSize(capacity);
+        pool.setCorePoolSize(capacity);
+      } else {
+        pool.setCorePoolSize(capacity);
+        pool.setMaximumPoolSize(capacity);
+      }
+    }
+    limiter.setTotalTokens(capacity);
+  }
+
+  /**
+   * Runs {@code task} in this lane once a token is free. The future fails with
+   * {@link LaneRejectedException} if admission control refuses the task.
+   */
+  public <T> CompletableFuture<T> run(Callable<T> task) {
+    Objects.requireNonNull(task, "task");
+    LaneTask<T> work = new LaneTask<>(task);
+    long queuedAt = System.nanoTime();
+    CompletableFuture<Permit> acquisition = limiter.acquire();
+    work.waitingOn(acquisition);
+    acquisition.whenComplete((permit, error) -> {
+      if (error != null) {
+        work.completeExceptionally(error instanceof java.util.concurrent.CompletionException
+            && error.getCause() != null ? error.getCause() : error);
+        return;
+      }
+      recordWait(System.nanoTime() - queuedAt);
+      if (work.isDone()) { // cancelled just as the token arrived
+        permit.close();
+        return;
+      }
+      try {
+        executor.execute(() -> work.runHolding(permit, this));
+      } catch (RejectedExecutionException e) {
+        permit.close();
+        work.completeExceptionally(new LaneRejectedException(
+            LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
+      }
+    });
+    return work;
+  }
+
+  /** Runs a task that returns nothing; see {@link #run(Callable)}. */
+  public CompletableFuture<Void> execute(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    return run(() -> {
+      task.run();
+      return null;
+    });
+  }
+
+  /** A snapshot of this lane's limiter and counters. */
+  public LaneStatistics statistics() {
+    LimiterStatistics s = limiter.statistics();
+    long granted = Math.max(1, s.granted());
+    return new LaneStatistics(name, kind, s.totalTokens(), s.borrowed(), s.available(),
+        s.waiting(), completed.sum(), failed.sum(), cancelled.sum(), s.rejected(), s.timedOut(),
+        Duration.ofNanos(waitNanosTotal.get() / granted), Duration.ofNanos(waitNanosMax.get()));
+  }
+
+  void finished(LaneTask<?> task, Throwable error) {
+    if (error == null) {
+      completed.increment();
+    } else if (task.isCancelled()) {
+      cancelled.increment();
+    } else {
+      failed.increment();
+    }
+  }
+
+  private void recordWait(long nanos) {
+    waitNanosTotal.addAndGet(nanos);
+    waitNanosMax.accumulateAndGet(nanos, Math::max);
+  }
+
+  /** Stops the lane's own threads; a user executor is left to its owner. */
+  @Override
+  public void close() {
+    if (kind != ExecutorKind.USER) {
+      executor.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Lane[" + name + ", " + limiter.statistics() + "]";
+  }
+
+  /** Defines a lane. Defaults: capacity 40, virtual threads, unbounded wait queue, no max wait. */
+  public static final class Builder {
+    private final String name;
+    private int capacity = 40;
+    private int maxWaiting = Integer.MAX_VALUE;
+    private Duration maxQueueWait = Duration.ZERO;
+    private ExecutorKind kind = ExecutorKind.VIRTUAL;
+    private ExecutorService userExecutor;
+
+    private Builder(String name) {
+      if (name == null || !name.matches("[a-zA-Z0-9_.-]+")) {
+        throw new IllegalArgumentException("lane name must match [a-zA-Z0-9_.-]+: " + name);
+      }
+      this.name = name;
+    }
+
+    public Builder capacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("capacity must be >= 1: " + capacity);
+      }
+      this.capacity = capacity;
+      return this;
+    }
+
+    /** Bounds the wait queue; past it work is rejected at once. */
+    public Builder maxWaiting(int maxWaiting) {
+      if (maxWaiting < 0) {
+        throw new IllegalArgumentException("maxWaiting must be >= 0: " + maxWaiting);
+      }
+      this.maxWaiting = maxWaiting;
+      return this;
+    }
+
+    /** Bounds how long work may wait for a token ({@link Duration#ZERO}: no bound). */
+    public Builder maxQueueWait(Duration maxQueueWait) {
+      if (maxQueueWait.isNegative()) {
+        throw new IllegalArgumentException("maxQueueWait must not be negative");
+      }
+      this.maxQueueWait = maxQueueWait;
+      return this;
+    }
+
+    public Builder virtualThreads() {
+      this.kind = ExecutorKind.VIRTUAL;
+      this.userExecutor = null;
+      return this;
+    }
+
+    /** Runs tasks on a platform-thread pool sized to the capacity. */
+    public Builder platformThreads() {
+      this.kind = ExecutorKind.PLATFORM;
+      this.userExecutor = null;
+      return this;
+    }
+
+    /** Runs tasks on the user's executor; the lane never shuts it down. */
+    public Builder executor(ExecutorService executor) {
+      this.kind = ExecutorKind.USER;
+      this.userExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public Lane build() {
+      return new Lane(this);
+    }
+  }
+}

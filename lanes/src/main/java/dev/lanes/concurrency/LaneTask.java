@@ -1,0 +1,69 @@
+package dev.lanes.concurrency;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One task of a lane, and the future its caller holds. Cancelling it reaches the work: a queued
+ * task leaves the queue, a running one has its thread interrupted. The lock on this object makes
+ * sure an interrupt never lands on a thread that has moved on to another task.
+ */
+final class LaneTask<T> extends CompletableFuture<T> {
+  private final Callable<T> body;
+  private volatile CompletableFuture<Permit> acquisition;
+  private Thread runner; // guarded by this
+
+  LaneTask(Callable<T> body) {
+    this.body = body;
+  }
+
+  void waitingOn(CompletableFuture<Permit> acquisition) {
+    this.acquisition = acquisition;
+  }
+
+  void runHolding(Permit permit, Lane lane) {
+    synchronized (this) {
+      if (isDone()) {
+        permit.close();
+        return;
+      }
+      runner = Thread.currentThread();
+    }
+    T value = null;
+    Throwable error = null;
+    try {
+      value = body.call();
+    } catch (Throwable t) {
+      error = t;
+    } finally {
+      synchronized (this) {
+        runner = null;
+      }
+      Thread.interrupted(); // an interrupt meant for this task must not leak into the next one
+      permit.close();
+    }
+    if (error == null) {
+      complete(value);
+    } else {
+      completeExceptionally(error);
+    }
+    lane.finished(this, isCancelled() ? new java.util.concurrent.CancellationException() : error);
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean done = super.cancel(mayInterruptIfRunning);
+    if (done) {
+      CompletableFuture<Permit> pending = acquisition;
+      if (pending != null) {
+        pending.cancel(false);
+      }
+      synchronized (this) {
+        if (runner != null) {
+          runner.interrupt();
+        }
+      }
+    }
+    return done;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.lanes.concurrency;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * The lanes an application owns, by name. Every kind of work has its own lane by default, so a
+ * flood of one kind (say, background tasks) never takes the tokens of another (endpoints).
+ *
+ * <pre>{@code
+ * Lanes lanes = Lanes.defaults().with(Lane.builder("db").capacity(20)).build();
+ * lanes.get("db").run(() -> query());
+ * }</pre>
+ */
+public final class Lanes implements AutoCloseable {
+  /** Blocking endpoints that name no lane. */
+  public static final String ENDPOINTS = "endpoints";
+  /** Run-blocking calls made from async code that name no lane. */
+  public static final String BLOCKING = "blocking";
+  /** Background tasks. */
+  public static final String BACKGROUND = "background";
+  /** Blocking producers of streaming responses. */
+  public static final String STREAMING = "streaming";
+  /** File responses and upload spooling. */
+  public static final String FILES = "files";
+
+  private final Map<String, Lane> byName;
+
+  private Lanes(Map<String, Lane> byName) {
+    this.byName = Collections.unmodifiableMap(byName);
+  }
+
+  /**
+   * The default lane definitions (virtual threads; see docs/adr/0002): endpoints 1024, blocking
+   * 1024, background 256, streaming 256, files 64; each queues at most 4x its capacity and waits
+   * at most 30 s for a token.
+   */
+  public static Builder defaults() {
+    Builder b = new Builder();
+    b.with(standard(ENDPOINTS, 1024));
+    b.with(standard(BLOCKING, 1024));
+    b.with(standard(BACKGROUND, 256));
+    b.with(standard(STREAMING, 256));
+    b.with(standard(FILES, 64));
+    return b;
+  }
+
+  private static Lane.Builder standard(String name, int capacity) {
+    return Lane.builder(name).capacity(capacity).maxWaiting(capacity * 4)
+        .maxQueueWait(java.time.Duration.ofSeconds(30));
+  }
+
+  /** The lane called {@code name}. */
+  public Lane get(String name) {
+    Lane lane = byName.get(name);
+    if (lane == null) {
+      throw new NoSuchElementException("no lane named '" + name + "'; lanes: " + byName.keySet());
+    }
+    return lane;
+  }
+
+  public Optional<Lane> find(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  public Collection<Lane> all() {
+    return byName.values();
+  }
+
+  /** Statistics of every lane, in definition order. */
+  public List<LaneStatistics> statistics() {
+    return byName.values().stream().map(Lane::statistics).toList();
+  }
+
+  @Override
+  public void close() {
+    byName.values().forEach(Lane::close);
+  }
+
+  /** Collects lane definitions; a later definition with the same name replaces an earlier one. */
+  public static final class Builder {
+    private final Map<String, Lane.Builder> defs = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder with(Lane.Builder lane) {
+      defs.put(lane.name(), lane);
+      return this;
+    }
+
+    public Lanes build() {
+      Map<String, Lane> lanes = new LinkedHashMap<>();
+      defs.forEach((name, def) -> lanes.put(name, def.build()));
+      return new Lanes(lanes);
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package dev.lanes.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanes.concurrency.Lanes;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One HTTP request as a handler sees it: method, path, parameters, headers and a fully read body.
+ * Query parameters are parsed on first use.
+ *
+ * <pre>{@code
+ * app.get("/items/{id}", req -> Response.json(store.find(req.pathParams().getLong("id"))));
+ * }</pre>
+ */
+public final class Request {
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final String method;
+  private final String path;
+  private final String rawQuery;
+  private final Headers headers;
+  private final byte[] body;
+  private final Params pathParams;
+  private final InetSocketAddress remote;
+  private final Lanes lanes;
+  private volatile Params query;
+
+  private Request(Builder b) {
+    this.method = b.method;
+    this.path = b.path;
+    this.rawQuery = b.rawQuery;
+    this.headers = b.headers;
+    this.body = b.body;
+    this.pathParams = b.pathParams;
+    this.remote = b.remote;
+    this.lanes = b.lanes;
+  }
+
+  /** Starts a request for {@code target} (path and optional {@code ?query}), e.g. in handler tests. */
+  public static Builder builder(String method, String target) {
+    int q = target.indexOf('?');
+    return q < 0 ? new Builder(method, target, "")
+        : new Builder(method, target.substring(0, q), target.substring(q + 1));
+  }
+
+  /** Starts a request from an already decoded path and the raw query string. */
+  public static Builder builder(String method, String path, String rawQuery) {
+    return new Builder(method, path, rawQuery);
+  }
+
+  /** The method, upper case ({@code GET}). */
+  public String method() {
+    return method;
+  }
+
+  /** The decoded path, without the query. */
+  public String path() {
+    return path;
+  }
+
+  /** The raw query string, without {@code ?}; empty if none. */
+  public String rawQuery() {
+    return rawQuery;
+  }
+
+  /** Parameters from the route's path template. */
+  public Params pathParams() {
+    return pathParams;
+  }
+
+  /** Query parameters. */
+  public Params query() {
+    Params q = query;
+    if (q == null) {
+      q = Params.of("query parameter", parseQuery(rawQuery));
+      query = q;
+    }
+    return q;
+  }
+
+  public Headers headers() {
+    return headers;
+  }
+
+  /** The first value of header {@code name}. */
+  public Optional<String> header(String name) {
+    return headers.first(name);
+  }
+
+  /** The client's address, if known. */
+  public Optional<InetSocketAddress> remoteAddress() {
+    return Optional.ofNullable(remote);
+  }
+
+  /**
+   * The lanes of the app serving this request, for handing blocking work to a named lane:
+   * {@code Concurrency.runBlocking(req.lanes().get("db"), () -> query())}.
+   */
+  public Lanes lanes() {
+    if (lanes == null) {
+      throw new IllegalStateException("this request was built without lanes (not served by an app)");
+    }
+    return lanes;
+  }
+
+  /** The body bytes (empty if none). The array is shared: do not modify it. */
+  public byte[] body() {
+    return body;
+  }
+
+  /** The body decoded with the Content-Type's charset (UTF-8 if none is given). */
+  public String text() {
+    return new String(body, charset());
+  }
+
+  /** The body parsed as JSON into {@code type}; 400 with a message if it does not fit. */
+  public <T> T json(Class<T> type) {
+    return Json.read(body, type);
+  }
+
+  /** The body parsed as a JSON tree. */
+  public JsonNode json() {
+    return Json.readTree(body);
+  }
+
+  private Charset charset() {
+    return headers.first("content-type").flatMap(Request::charsetOf).orElse(StandardCharsets.UTF_8);
+  }
+
+  private static Optional<Charset> charsetOf(String contentType) {
+    for (String part : contentType.split(";")) {
+      String p = part.trim();
+      if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+        try {
+          return Optional.of(Charset.forName(p.substring(8).replace("\"", "").trim()));
+        } catch (RuntimeException e) {
+          throw new HttpException(415, "unsupported charset in Content-Type: " + p.substring(8));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  static Map<String, List<String>> parseQuery(String raw) {
+    if (raw.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      out.computeIfAbsent(decode(k), x -> new ArrayList<>()).add(decode(v));
+    }
+    return out;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(400, "malformed percent-encoding in query: " + s);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return method + " " + path + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+  }
+
+  /** Builds a {@link Request}. */
+  public static final class Builder {
+    private final String method;
+    private final String path;
+    private final String rawQuery;
+    private Headers headers = Headers.of();
+    private byte[] body = NO_BODY;
+    private Params pathParams = Params.empty();
+    private InetSocketAddress remote;
+    private Lanes lanes;
+
+    private Builder(String method, String path, String rawQuery) {
+      this.method = Objects.requireNonNull(method, "method");
+      this.path = Objects.requireNonNull(path, "path");
+      this.rawQuery = Objects.requireNonNull(rawQuery, "rawQuery");
+    }
+
+    public Builder headers(Headers headers) {
+      this.headers = Objects.requireNonNull(headers, "headers");
+      return this;
+    }
+
+    public Builder body(byte[] body) {
+      this.body = Objects.requireNonNull(body, "body");
+      return this;
+    }
+
+    public Builder pathParams(Params pathParams) {
+      this.pathParams = Objects.requireNonNull(pathParams, "pathParams");
+      return this;
+    }
+
+    public Builder remoteAddress(InetSocketAddress remote) {
+      this.remote = remote;
+      return this;
+    }
+
+    public Builder lanes(Lanes lanes) {
+      this.lanes = Objects.requireNonNull(lanes, "lanes");
+      return this;
+    }
+
+    public Request build() {
+      return new Request(this);
+    }
+  }
+}

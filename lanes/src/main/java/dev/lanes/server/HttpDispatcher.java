@@ -1,0 +1,220 @@
+package dev.lanes.server;
+
+import dev.lanes.App;
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the requests of one connection, one at a time and in order (pipelined requests wait in
+ * a short queue), so responses can never overtake each other. Runs only on the connection's
+ * event loop; the handler's future is the only thing that crosses threads, and its completion
+ * hops back here before touching connection state. Closing the connection cancels the request
+ * in flight.
+ */
+final class HttpDispatcher extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpDispatcher.class);
+  private static final int MAX_PIPELINED = 16;
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final App app;
+  private final ServerState state;
+  private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
+  private CompletableFuture<Response> inFlight;
+  private boolean flushPending;
+  private boolean closing;
+
+  HttpDispatcher(App app, ServerState state) {
+    this.app = app;
+    this.state = state;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest req)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (closing) {
+      req.release();
+      return;
+    }
+    if (inFlight != null || !pipelined.isEmpty()) {
+      pipelined.add(req);
+      if (pipelined.size() >= MAX_PIPELINED) {
+        ctx.channel().config().setAutoRead(false);
+      }
+      return;
+    }
+    handle(ctx, req);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    CompletableFuture<Response> running = inFlight;
+    if (running != null) {
+      running.cancel(true); // the client left: stop the work and free its lane token
+    }
+    FullHttpRequest r;
+    while ((r = pipelined.poll()) != null) {
+      r.release();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("connection {} failed", ctx.channel().remoteAddress(), cause);
+    ctx.close();
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    boolean head = req.method() == HttpMethod.HEAD;
+    DecoderResult decoded = req.decoderResult();
+    if (decoded.isFailure()) {
+      req.release();
+      rejectAndClose(ctx, decoded.cause());
+      return;
+    }
+    if (req.protocolVersion() == HttpVersion.HTTP_1_1 && req.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
+      req.release();
+      finish(ctx, Response.text(400, "Bad Request: HTTP/1.1 needs exactly one Host header"), false, head);
+      return;
+    }
+    String uri = req.uri();
+    if (!uri.startsWith("/") && !(uri.equals("*") && req.method() == HttpMethod.OPTIONS)) {
+      req.release();
+      finish(ctx, Response.text(400, "Bad Request: request target must be an absolute path"), false, head);
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(req) && !state.isDraining();
+    String method = req.method().name();
+    int q = uri.indexOf('?');
+    String rawPath = q < 0 ? uri : uri.substring(0, q);
+    String path;
+    try {
+      path = rawPath.indexOf('%') < 0 ? rawPath : QueryStringDecoder.decodeComponent(rawPath);
+    } catch (IllegalArgumentException e) {
+      req.release();
+      finish(ctx, Response.text(400, "Bad Request: malformed percent-encoding in path"), false, head);
+      return;
+    }
+    byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : NO_BODY;
+    Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))
+        .headers(new NettyHeaders(req.headers()))
+        .body(body);
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+      request.remoteAddress(remote);
+    }
+    req.release();
+
+    state.requestStarted();
+    CompletableFuture<Response> result = serve(method, path, request);
+    String where = method + " " + path;
+    if (result.isDone()) {
+      state.requestEnded();
+      finish(ctx, outcome(result, where), keepAlive, head);
+      return;
+    }
+    inFlight = result;
+    result.whenComplete((r, e) -> {
+      if (ctx.executor().inEventLoop()) {
+        completed(ctx, result, where, keepAlive, head);
+      } else {
+        ctx.executor().execute(() -> completed(ctx, result, where, keepAlive, head));
+      }
+    });
+  }
+
+  private CompletableFuture<Response> serve(String method, String path, Request.Builder request) {
+    try {
+      return app.serve(method, path, request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void completed(ChannelHandlerContext ctx, CompletableFuture<Response> result, String where,
+      boolean keepAlive, boolean head) {
+    inFlight = null;
+    state.requestEnded();
+    if (closing) {
+      return;
+    }
+    finish(ctx, outcome(result, where), keepAlive && !state.isDraining(), head);
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+  }
+
+  private Response outcome(CompletableFuture<Response> result, String where) {
+    try {
+      return result.getNow(null);
+    } catch (CompletionException | CancellationException e) {
+      return app.errorResponse(e, where);
+    }
+  }
+
+  /** Writes the response (flushed at the end of this read burst) and serves what was pipelined. */
+  private void finish(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean head) {
+    if (!keepAlive) {
+      closing = true;
+      flushPending = false;
+      // Close only once the bytes are out: closing with a flush pending would drop them.
+      ResponseWriter.write(ctx, response, false, head).addListener(ChannelFutureListener.CLOSE);
+      ctx.flush();
+      return;
+    }
+    ResponseWriter.write(ctx, response, true, head);
+    flushPending = true;
+    FullHttpRequest next;
+    while (inFlight == null && !closing && (next = pipelined.poll()) != null) {
+      handle(ctx, next);
+    }
+    if (pipelined.isEmpty() && !ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void rejectAndClose(ChannelHandlerContext ctx, Throwable cause) {
+    Response r;
+    if (cause instanceof TooLongHttpLineException) {
+      r = Response.text(414, "URI Too Long");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      r = Response.text(431, "Request Header Fields Too Large");
+    } else {
+      r = Response.text(400, "Bad Request: malformed HTTP request");
+    }
+    finish(ctx, r, false, false);
+  }
+}

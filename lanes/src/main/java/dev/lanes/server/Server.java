@@ -1,0 +1,156 @@
+package dev.lanes.server;
+
+import dev.lanes.App;
+import dev.lanes.concurrency.EventLoopBinding;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty HTTP/1.1 server for an {@link App}.
+ *
+ * <pre>{@code
+ * try (Server server = Server.start(app, ServerConfig.builder().port(0).build())) {
+ *   System.out.println("listening on " + server.port());
+ *   server.awaitClose();
+ * }
+ * }</pre>
+ *
+ * <p>Threads: one {@code lanes-accept} thread, {@code ioThreads} {@code lanes-loop-*} event
+ * loops (async handlers run here), and the lanes' own threads for blocking work.
+ */
+public final class Server implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+  private final App app;
+  private final ServerConfig config;
+  private final EventLoopGroup acceptor;
+  private final EventLoopGroup loops;
+  private final Channel listener;
+  private final ChannelGroup connections;
+  private final ServerState state;
+  private final String transport;
+  private volatile boolean closed;
+
+  private Server(App app, ServerConfig config, EventLoopGroup acceptor, EventLoopGroup loops,
+      Channel listener, ChannelGroup connections, ServerState state, String transport) {
+    this.app = app;
+    this.config = config;
+    this.acceptor = acceptor;
+    this.loops = loops;
+    this.listener = listener;
+    this.connections = connections;
+    this.state = state;
+    this.transport = transport;
+  }
+
+  /** Binds and starts serving; fails (and frees everything) if the address cannot be bound. */
+  public static Server start(App app, ServerConfig config) {
+    Transport t = Transport.best();
+    EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
+        new DefaultThreadFactory("lanes-accept", true), t.ioHandlers());
+    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+        new DefaultThreadFactory("lanes-loop", true), t.ioHandlers());
+    try {
+      for (EventExecutor e : loops) {
+        EventLoop loop = (EventLoop) e;
+        loop.submit(() -> EventLoopBinding.bindCurrentThread(loop)).sync();
+      }
+      ServerState state = new ServerState();
+      ChannelGroup connections = new DefaultChannelGroup("lanes-connections", GlobalEventExecutor.INSTANCE);
+      Channel listener = new ServerBootstrap()
+          .group(acceptor, loops)
+          .channel(t.serverChannel())
+          .option(ChannelOption.SO_BACKLOG, config.backlog())
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelSetup(app, config, state, connections))
+          .bind(config.host(), config.port()).sync().channel();
+      Server server = new Server(app, config, acceptor, loops, listener, connections, state, t.name());
+      LOG.info("Lanes listening on {}:{} ({}, {} event loops)", config.host(), server.port(),
+          t.name(), config.ioThreads());
+      return server;
+    } catch (Exception e) {
+      acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) listener.localAddress();
+  }
+
+  /** {@code epoll} or {@code nio}. */
+  public String transport() {
+    return transport;
+  }
+
+  public App app() {
+    return app;
+  }
+
+  /** Requests being handled right now. */
+  public int inFlight() {
+    return state.inFlight();
+  }
+
+  /** Blocks until the server is closed. */
+  public void awaitClose() throws InterruptedException {
+    listener.closeFuture().sync();
+    loops.terminationFuture().sync();
+  }
+
+  /**
+   * Stops accepting, lets in-flight requests finish within the configured grace period, then
+   * closes every connection and stops the event loops. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    state.startDraining();
+    listener.close().syncUninterruptibly();
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    while (state.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (state.inFlight() > 0) {
+      LOG.warn("{} requests still running after the {} grace period; cancelling them",
+          state.inFlight(), config.shutdownGrace());
+    }
+    connections.close().awaitUninterruptibly(Duration.ofSeconds(5).toMillis());
+    acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    LOG.info("Lanes on port {} stopped", ((InetSocketAddress) listener.localAddress()).getPort());
+  }
+}
