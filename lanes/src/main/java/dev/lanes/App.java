@@ -1,5 +1,6 @@
 package dev.lanes;
 
+import dev.lanes.background.BackgroundRunner;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneRejectedException;
 import dev.lanes.concurrency.Lanes;
@@ -48,12 +49,14 @@ public final class App implements AutoCloseable {
 
   private final Router router;
   private final Lanes lanes;
+  private final BackgroundRunner background;
   private final Map<Route, Endpoint> endpoints;
   private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers;
 
   private App(Builder b) {
     this.router = new Router(b.routes);
     this.lanes = b.lanes.build();
+    this.background = new BackgroundRunner(lanes);
     this.exceptionHandlers = Map.copyOf(b.exceptionHandlers);
     for (Route r : b.routes) {
       if (r.lane().isPresent() && lanes.find(r.lane().get()).isEmpty()) {
@@ -79,6 +82,11 @@ public final class App implements AutoCloseable {
 
   public Lanes lanes() {
     return lanes;
+  }
+
+  /** Runs the background tasks of sent responses; its statistics count them. */
+  public BackgroundRunner background() {
+    return background;
   }
 
   public Router router() {

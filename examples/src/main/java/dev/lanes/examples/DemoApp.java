@@ -8,7 +8,11 @@ import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
+import dev.lanes.files.StaticFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,9 +29,27 @@ public final class DemoApp {
 
   private DemoApp() {}
 
-  /** The demo's routes; {@code executor} backs {@code /test/sync_async} (the seed's own executor). */
+  /** Settings read from the environment. */
+  public record Settings(Duration sleep, Duration backgroundSleep, Optional<Path> staticDir) {
+    static Settings fromEnv() {
+      Path dir = Path.of(env("STATIC_DIR", "examples/static"));
+      return new Settings(seconds(env("SLEEP", "3")), seconds(env("BG_SLEEP", "10")),
+          Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty());
+    }
+  }
+
+  /** The seed-000 routes with the given sleep, and the rest with defaults. */
   public static App build(Duration sleep, ExecutorService executor) {
-    return App.builder()
+    return build(new Settings(sleep, Duration.ofSeconds(10), Optional.empty()), executor, new BackgroundLog());
+  }
+
+  /** The demo's routes; {@code executor} backs {@code /test/sync_async} (the seed's own executor). */
+  public static App build(Settings settings, ExecutorService executor, BackgroundLog backgroundLog) {
+    Duration sleep = settings.sleep();
+    App.Builder app = App.builder();
+    settings.staticDir().ifPresent(dir -> StaticFiles.mount(app, "/static", dir, Optional.of("index.html")));
+    IssueThreeRoutes.register(app, settings.backgroundSleep(), backgroundLog);
+    return app
         // def test_sync(): time.sleep(3) -> a blocking handler, run in the "endpoints" lane.
         .get("/test/sync", req -> {
           Thread.sleep(sleep);
@@ -69,10 +91,9 @@ public final class DemoApp {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    Duration sleep = Duration.ofNanos((long) (Double.parseDouble(env("SLEEP", "3")) * 1e9));
     ExecutorService executor = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("demo-executor-", 0).factory());
-    App app = build(sleep, executor);
+    App app = build(Settings.fromEnv(), executor, new BackgroundLog());
     Server server = Server.start(app, ServerConfig.builder()
         .host(env("HOST", "127.0.0.1"))
         .port(Integer.parseInt(env("PORT", "8000")))
@@ -83,6 +104,10 @@ public final class DemoApp {
       executor.shutdownNow();
     }));
     server.awaitClose();
+  }
+
+  private static Duration seconds(String value) {
+    return Duration.ofNanos((long) (Double.parseDouble(value) * 1e9));
   }
 
   private static String env(String name, String fallback) {

@@ -32,6 +32,7 @@ public final class Request {
   private final Params pathParams;
   private final InetSocketAddress remote;
   private final Lanes lanes;
+  private final RequestScope scope;
   private volatile Params query;
 
   private Request(Builder b) {
@@ -43,6 +44,7 @@ public final class Request {
     this.pathParams = b.pathParams;
     this.remote = b.remote;
     this.lanes = b.lanes;
+    this.scope = b.scope;
   }
 
   /** Starts a request for {@code target} (path and optional {@code ?query}), e.g. in handler tests. */
@@ -110,6 +112,11 @@ public final class Request {
       throw new IllegalStateException("this request was built without lanes (not served by an app)");
     }
     return lanes;
+  }
+
+  /** This request's lifetime: cleanups and cancellation. */
+  public RequestScope scope() {
+    return scope;
   }
 
   /** The body bytes (empty if none). The array is shared: do not modify it. */
@@ -190,6 +197,7 @@ public final class Request {
     private Params pathParams = Params.empty();
     private InetSocketAddress remote;
     private Lanes lanes;
+    private RequestScope scope = RequestScope.create();
 
     private Builder(String method, String path, String rawQuery) {
       this.method = Objects.requireNonNull(method, "method");
@@ -219,6 +227,11 @@ public final class Request {
 
     public Builder lanes(Lanes lanes) {
       this.lanes = Objects.requireNonNull(lanes, "lanes");
+      return this;
+    }
+
+    public Builder scope(RequestScope scope) {
+      this.scope = Objects.requireNonNull(scope, "scope");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.lanes.http;
 
+import dev.lanes.background.BackgroundTasks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +26,15 @@ public final class Response {
   private final String contentType; // "" when none
   private final List<Map.Entry<String, String>> headers;
   private final ResponseBody body;
+  private final BackgroundTasks background;
 
   private Response(int status, String contentType, List<Map.Entry<String, String>> headers,
       ResponseBody body) {
+    this(status, contentType, headers, body, BackgroundTasks.NONE);
+  }
+
+  private Response(int status, String contentType, List<Map.Entry<String, String>> headers,
+      ResponseBody body, BackgroundTasks background) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("status must be 100..599: " + status);
     }
@@ -35,6 +42,7 @@ public final class Response {
     this.contentType = contentType;
     this.headers = headers;
     this.body = body;
+    this.background = background;
   }
 
   /** {@code 200 text/plain; charset=utf-8}. */
@@ -78,19 +86,32 @@ public final class Response {
   }
 
   public Response withStatus(int newStatus) {
-    return new Response(newStatus, contentType, headers, body);
+    return new Response(newStatus, contentType, headers, body, background);
+  }
+
+  /**
+   * Attaches tasks that run, in order, after the last byte of this response is written
+   * (Starlette's {@code BackgroundTasks}); the client never waits for them.
+   */
+  public Response withBackground(BackgroundTasks tasks) {
+    return new Response(status, contentType, headers, body, tasks);
+  }
+
+  /** The tasks to run after this response is sent; empty if none. */
+  public BackgroundTasks background() {
+    return background;
   }
 
   /** Adds a header (repeatable names such as Set-Cookie keep every value). */
   public Response withHeader(String name, String value) {
     validateHeader(name, value);
     if (name.equalsIgnoreCase("content-type")) {
-      return new Response(status, value, headers, body);
+      return new Response(status, value, headers, body, background);
     }
     List<Map.Entry<String, String>> copy = new ArrayList<>(headers.size() + 1);
     copy.addAll(headers);
     copy.add(Map.entry(name, value));
-    return new Response(status, contentType, List.copyOf(copy), body);
+    return new Response(status, contentType, List.copyOf(copy), body, background);
   }
 
   public int status() {

@@ -1,9 +1,15 @@
 package dev.lanes.http;
 
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+
 /**
  * What a response carries, as a closed set the server switches on.
  */
-public sealed interface ResponseBody permits ResponseBody.Bytes {
+public sealed interface ResponseBody
+    permits ResponseBody.Bytes, ResponseBody.Written, ResponseBody.Published, ResponseBody.FileRange {
 
   /** The body's length if known up front, else -1 (sent chunked). */
   long length();
@@ -16,5 +22,63 @@ public sealed interface ResponseBody permits ResponseBody.Bytes {
     public long length() {
       return data.length;
     }
+  }
+
+  /**
+   * A body produced by blocking code on a lane ({@code streaming} by default). The stream it
+   * writes to blocks while the client is slow, so memory stays flat whatever the body's size, and
+   * fails with an {@link java.io.IOException} once the client has gone.
+   *
+   * @param writer writes the body; returning ends it
+   * @param lane the lane the writer runs in
+   * @param length the exact length if known, else -1
+   */
+  record Written(BodyWriter writer, String lane, long length) implements ResponseBody {
+    public Written {
+      Objects.requireNonNull(writer, "writer");
+      Objects.requireNonNull(lane, "lane");
+    }
+  }
+
+  /**
+   * A body produced without blocking: chunks from a {@link Flow.Publisher}, requested one at a
+   * time as the socket drains.
+   *
+   * @param publisher the chunks
+   */
+  record Published(Flow.Publisher<byte[]> publisher) implements ResponseBody {
+    public Published {
+      Objects.requireNonNull(publisher, "publisher");
+    }
+
+    @Override
+    public long length() {
+      return -1;
+    }
+  }
+
+  /**
+   * A slice of a file, sent with zero-copy transfer where the transport allows it.
+   *
+   * @param path the file
+   * @param offset first byte
+   * @param length number of bytes
+   */
+  record FileRange(Path path, long offset, long length) implements ResponseBody {
+    public FileRange {
+      Objects.requireNonNull(path, "path");
+      if (offset < 0 || length < 0) {
+        throw new IllegalArgumentException("offset and length must be >= 0");
+      }
+    }
+  }
+
+  /** Writes a body to a stream; see {@link Written}. */
+  @FunctionalInterface
+  interface BodyWriter {
+    void writeTo(OutputStream out) throws Exception;
+
+    /** Called instead of {@link #writeTo} when the body is never sent (HEAD): free resources. */
+    default void abandon() {}
   }
 }

@@ -2,9 +2,9 @@ package dev.lanes.server;
 
 import dev.lanes.App;
 import dev.lanes.http.Request;
+import dev.lanes.http.RequestScope;
 import dev.lanes.http.Response;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -39,14 +39,18 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
 
   private final App app;
   private final ServerState state;
+  private final ResponseWriter writer;
   private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
-  private CompletableFuture<Response> inFlight;
+  private CompletableFuture<?> inFlight; // the handler, then the body producer, of the current request
   private boolean flushPending;
   private boolean closing;
+  private RequestScope scope; // of the request being served
+  private boolean chunkedOk = true; // of the current request: HTTP/1.0 clients get no chunks
 
   HttpDispatcher(App app, ServerState state) {
     this.app = app;
     this.state = state;
+    this.writer = new ResponseWriter(app.lanes());
   }
 
   @Override
@@ -80,9 +84,12 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
-    CompletableFuture<Response> running = inFlight;
+    CompletableFuture<?> running = inFlight;
     if (running != null) {
       running.cancel(true); // the client left: stop the work and free its lane token
+    }
+    if (scope != null) {
+      scope.cancel();
     }
     FullHttpRequest r;
     while ((r = pipelined.poll()) != null) {
@@ -99,6 +106,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
     boolean head = req.method() == HttpMethod.HEAD;
+    chunkedOk = req.protocolVersion() != HttpVersion.HTTP_1_0;
     DecoderResult decoded = req.decoderResult();
     if (decoded.isFailure()) {
       req.release();
@@ -107,13 +115,13 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     }
     if (req.protocolVersion() == HttpVersion.HTTP_1_1 && req.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
       req.release();
-      finish(ctx, Response.text(400, "Bad Request: HTTP/1.1 needs exactly one Host header"), false, head);
+      finish(ctx, Response.text(400, "Bad Request: HTTP/1.1 needs exactly one Host header"), false, head, "");
       return;
     }
     String uri = req.uri();
     if (!uri.startsWith("/") && !(uri.equals("*") && req.method() == HttpMethod.OPTIONS)) {
       req.release();
-      finish(ctx, Response.text(400, "Bad Request: request target must be an absolute path"), false, head);
+      finish(ctx, Response.text(400, "Bad Request: request target must be an absolute path"), false, head, "");
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(req) && !state.isDraining();
@@ -125,13 +133,15 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       path = rawPath.indexOf('%') < 0 ? rawPath : QueryStringDecoder.decodeComponent(rawPath);
     } catch (IllegalArgumentException e) {
       req.release();
-      finish(ctx, Response.text(400, "Bad Request: malformed percent-encoding in path"), false, head);
+      finish(ctx, Response.text(400, "Bad Request: malformed percent-encoding in path"), false, head, "");
       return;
     }
     byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : NO_BODY;
+    scope = RequestScope.create();
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))
         .headers(new NettyHeaders(req.headers()))
-        .body(body);
+        .body(body)
+        .scope(scope);
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);
     }
@@ -142,7 +152,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     String where = method + " " + path;
     if (result.isDone()) {
       state.requestEnded();
-      finish(ctx, outcome(result, where), keepAlive, head);
+      finish(ctx, outcome(result, where), keepAlive, head, where);
       return;
     }
     inFlight = result;
@@ -170,7 +180,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     if (closing) {
       return;
     }
-    finish(ctx, outcome(result, where), keepAlive && !state.isDraining(), head);
+    finish(ctx, outcome(result, where), keepAlive && !state.isDraining(), head, where);
     if (flushPending) {
       flushPending = false;
       ctx.flush();
@@ -185,18 +195,60 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Writes the response (flushed at the end of this read burst) and serves what was pipelined. */
-  private void finish(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean head) {
+  /**
+   * Writes the response (an in-memory one is flushed at the end of this read burst), then serves
+   * what was pipelined; a produced body holds the connection until it ends.
+   */
+  private void finish(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean head,
+      String where) {
+    Runnable afterSent = response.background().isEmpty() ? null
+        : () -> app.background().run(response.background(), where, ctx.executor());
+    CompletableFuture<Void> body = writer.write(ctx, response, keepAlive, head, chunkedOk, afterSent);
+    RequestScope ending = scope;
+    scope = null;
+    if (!body.isDone()) {
+      if (ending != null) {
+        body.whenComplete((v, e) -> ending.close());
+      }
+      inFlight = body;
+      body.whenComplete((v, e) -> ctx.executor().execute(() -> bodyEnded(ctx, e, keepAlive, where)));
+      return;
+    }
+    if (ending != null) {
+      ending.close();
+    }
     if (!keepAlive) {
       closing = true;
       flushPending = false;
-      // Close only once the bytes are out: closing with a flush pending would drop them.
-      ResponseWriter.write(ctx, response, false, head).addListener(ChannelFutureListener.CLOSE);
       ctx.flush();
       return;
     }
-    ResponseWriter.write(ctx, response, true, head);
     flushPending = true;
+    serveNext(ctx);
+  }
+
+  private void bodyEnded(ChannelHandlerContext ctx, Throwable error, boolean keepAlive, String where) {
+    inFlight = null;
+    if (error != null) {
+      // Mid-body the status line is gone: the only honest signal left is to cut the connection.
+      if (!closing) {
+        LOG.warn("response body of {} failed; closing the connection", where, error);
+      }
+      closing = true;
+      ctx.close();
+      return;
+    }
+    if (!keepAlive || !ctx.channel().isActive()) {
+      return; // the writer closes the connection after the last byte
+    }
+    serveNext(ctx);
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+  }
+
+  private void serveNext(ChannelHandlerContext ctx) {
     FullHttpRequest next;
     while (inFlight == null && !closing && (next = pipelined.poll()) != null) {
       handle(ctx, next);
@@ -215,6 +267,6 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     } else {
       r = Response.text(400, "Bad Request: malformed HTTP request");
     }
-    finish(ctx, r, false, false);
+    finish(ctx, r, false, false, "");
   }
 }

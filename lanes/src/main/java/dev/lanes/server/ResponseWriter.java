@@ -1,33 +1,56 @@
 package dev.lanes.server;
 
+import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
-/** Turns a {@link Response} into Netty messages on the connection's event loop. */
+/**
+ * Turns a {@link Response} into Netty messages. Called on the connection's event loop; a body
+ * produced by blocking code is handed to its lane and written from there.
+ */
 final class ResponseWriter {
   // Response headers were validated when the Response was built; do not pay for it twice.
   private static final HttpHeadersFactory HEADERS =
       DefaultHttpHeadersFactory.headersFactory().withValidation(false);
   private static final HttpHeadersFactory TRAILERS =
       DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-  private ResponseWriter() {}
+  private final Lanes lanes;
 
-  /** Writes without flushing; the caller flushes once per read burst. */
-  static ChannelFuture write(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean head) {
+  ResponseWriter(Lanes lanes) {
+    this.lanes = lanes;
+  }
+
+  /**
+   * Writes {@code response}. In-memory bodies are written without a flush (the dispatcher flushes
+   * once per read burst) and return a completed future; produced bodies return a future that
+   * completes when the producer is done, and cancelling it stops the producer.
+   *
+   * @param keepAlive whether the connection stays open afterwards
+   * @param chunkedOk whether the client speaks chunked encoding (not HTTP/1.0)
+   * @param afterSent run once the last byte is written (background tasks), or null
+   */
+  CompletableFuture<Void> write(ChannelHandlerContext ctx, Response response, boolean keepAlive,
+      boolean head, boolean chunkedOk, Runnable afterSent) {
     return switch (response.body()) {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
@@ -39,9 +62,77 @@ final class ResponseWriter {
         if (hasBody(response.status())) {
           h.set(HttpHeaderNames.CONTENT_LENGTH, data.length);
         }
-        yield ctx.write(res);
+        end(ctx.write(res), keepAlive, afterSent);
+        yield DONE;
+      }
+      case ResponseBody.FileRange file -> {
+        writeHead(ctx, response, keepAlive, file.length());
+        if (!head && file.length() > 0) {
+          ctx.write(new DefaultFileRegion(file.path().toFile(), file.offset(), file.length()));
+        }
+        end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
+        yield DONE;
+      }
+      case ResponseBody.Written written -> {
+        boolean chunked = written.length() < 0;
+        boolean keep = keepAlive && (chunkedOk || !chunked);
+        writeHead(ctx, response, keep, chunked && !chunkedOk ? -2 : written.length());
+        if (head) {
+          written.writer().abandon();
+          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
+          yield DONE;
+        }
+        ctx.flush();
+        ChannelBodyStream out = new ChannelBodyStream(ctx.channel());
+        yield lanes.get(written.lane()).execute(() -> {
+          try {
+            written.writer().writeTo(out);
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          } finally {
+            out.close();
+          }
+          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
+        });
+      }
+      case ResponseBody.Published published -> {
+        boolean keep = keepAlive && chunkedOk;
+        writeHead(ctx, response, keep, chunkedOk ? -1 : -2);
+        if (head) {
+          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
+          yield DONE;
+        }
+        ctx.flush();
+        yield PublisherBody.subscribe(ctx.channel(), published.publisher(),
+            () -> end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent));
       }
     };
+  }
+
+  /** Head of a response whose body follows; length -1 means chunked, -2 means close-delimited. */
+  private static void writeHead(ChannelHandlerContext ctx, Response response, boolean keepAlive, long length) {
+    var res = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(response.status()), HEADERS);
+    HttpHeaders h = res.headers();
+    copyHeaders(response, h, keepAlive);
+    if (length >= 0) {
+      h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+    } else if (length == -1) {
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    ctx.write(res);
+  }
+
+  private static void end(ChannelFuture lastWrite, boolean keepAlive, Runnable afterSent) {
+    if (afterSent != null) {
+      lastWrite.addListener(f -> afterSent.run());
+    }
+    if (!keepAlive) {
+      // Close only once the bytes are out: closing with writes pending would drop them.
+      lastWrite.addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   static void copyHeaders(Response response, HttpHeaders h, boolean keepAlive) {

@@ -1,0 +1,70 @@
+package dev.lanes.files;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Parses a {@code Range: bytes=...} header against a file size (RFC 9110 §14). A header that is
+ * not understood is ignored (the whole file is sent), as the RFC allows.
+ */
+final class ByteRanges {
+  /** At most this many ranges are honoured; more is treated as no Range at all (a DoS guard). */
+  static final int MAX_RANGES = 16;
+
+  /** One satisfiable range, inclusive. */
+  record Range(long first, long last) {
+    long length() {
+      return last - first + 1;
+    }
+  }
+
+  /** Parsed outcome: empty = ignore the header; an empty list = unsatisfiable (416). */
+  static Optional<List<Range>> parse(String header, long size) {
+    if (!header.regionMatches(true, 0, "bytes=", 0, 6)) {
+      return Optional.empty();
+    }
+    String[] specs = header.substring(6).split(",");
+    if (specs.length > MAX_RANGES) {
+      return Optional.empty();
+    }
+    List<Range> ranges = new ArrayList<>();
+    for (String raw : specs) {
+      String spec = raw.trim();
+      int dash = spec.indexOf('-');
+      if (dash < 0) {
+        return Optional.empty();
+      }
+      String a = spec.substring(0, dash).trim();
+      String b = spec.substring(dash + 1).trim();
+      try {
+        if (a.isEmpty()) {
+          if (b.isEmpty()) {
+            return Optional.empty();
+          }
+          long suffix = Long.parseLong(b);
+          if (suffix < 0) {
+            return Optional.empty();
+          }
+          if (suffix > 0 && size > 0) {
+            ranges.add(new Range(Math.max(0, size - suffix), size - 1));
+          }
+        } else {
+          long first = Long.parseLong(a);
+          long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+          if (first < 0 || last < first) {
+            return Optional.empty();
+          }
+          if (first < size) {
+            ranges.add(new Range(first, Math.min(last, size - 1)));
+          }
+        }
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(ranges);
+  }
+
+  private ByteRanges() {}
+}

@@ -1,0 +1,167 @@
+package dev.lanes.files;
+
+import dev.lanes.http.HttpException;
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import dev.lanes.http.ResponseBody;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A file as a response (Starlette's {@code FileResponse}): Content-Type from the extension,
+ * Content-Length, ETag and Last-Modified with conditional requests (304), single and multiple byte
+ * ranges (206, 416), and zero-copy transfer of the bytes. It reads file metadata, so call it from
+ * blocking code (a blocking handler, or the {@code files} lane).
+ *
+ * <pre>{@code app.get("/report", req -> FileResponse.of(req, Path.of("report.pdf"))); }</pre>
+ */
+public final class FileResponse {
+  private FileResponse() {}
+
+  /** Serves {@code file}; 404 if it is missing or not a regular file. */
+  public static Response of(Request request, Path file) {
+    return of(request, file, MediaTypes.forFileName(file.getFileName().toString()));
+  }
+
+  /** Serves {@code file} with the given content type. */
+  public static Response of(Request request, Path file, String contentType) {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new HttpException(404, "Not Found");
+    } catch (IOException e) {
+      throw new HttpException(404, "Not Found");
+    }
+    if (!attrs.isRegularFile()) {
+      throw new HttpException(404, "Not Found");
+    }
+    long size = attrs.size();
+    long modifiedSecond = attrs.lastModifiedTime().toInstant().getEpochSecond();
+    String etag = "\"" + Long.toHexString(modifiedSecond) + "-" + Long.toHexString(size) + "\"";
+    String lastModified = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        Instant.ofEpochSecond(modifiedSecond).atOffset(ZoneOffset.UTC));
+
+    if (notModified(request, etag, modifiedSecond)) {
+      return Response.status(304).withHeader("ETag", etag).withHeader("Last-Modified", lastModified);
+    }
+    Optional<String> rangeHeader = request.header("range");
+    if (rangeHeader.isPresent() && ifRangeHolds(request, etag, modifiedSecond)) {
+      Optional<List<ByteRanges.Range>> ranges = ByteRanges.parse(rangeHeader.get(), size);
+      if (ranges.isPresent()) {
+        List<ByteRanges.Range> list = ranges.get();
+        if (list.isEmpty()) {
+          return Response.text(416, "Range Not Satisfiable")
+              .withHeader("Content-Range", "bytes */" + size).withHeader("Accept-Ranges", "bytes");
+        }
+        Response partial = list.size() == 1
+            ? Response.of(206, contentType, new ResponseBody.FileRange(file, list.get(0).first(), list.get(0).length()))
+                .withHeader("Content-Range", "bytes " + list.get(0).first() + "-" + list.get(0).last() + "/" + size)
+            : multipart(file, contentType, size, list);
+        return partial.withHeader("ETag", etag).withHeader("Last-Modified", lastModified)
+            .withHeader("Accept-Ranges", "bytes");
+      }
+    }
+    return Response.of(200, contentType, new ResponseBody.FileRange(file, 0, size))
+        .withHeader("ETag", etag).withHeader("Last-Modified", lastModified)
+        .withHeader("Accept-Ranges", "bytes");
+  }
+
+  private static boolean notModified(Request request, String etag, long modifiedSecond) {
+    Optional<String> inm = request.header("if-none-match");
+    if (inm.isPresent()) {
+      return etagMatches(inm.get(), etag);
+    }
+    return request.header("if-modified-since").flatMap(FileResponse::parseDate)
+        .map(since -> modifiedSecond <= since).orElse(false);
+  }
+
+  private static boolean ifRangeHolds(Request request, String etag, long modifiedSecond) {
+    Optional<String> ifRange = request.header("if-range");
+    if (ifRange.isEmpty()) {
+      return true;
+    }
+    String v = ifRange.get().trim();
+    if (v.startsWith("\"") || v.startsWith("W/")) {
+      return v.equals(etag); // strong comparison
+    }
+    return parseDate(v).map(d -> d == modifiedSecond).orElse(false);
+  }
+
+  private static boolean etagMatches(String header, String etag) {
+    for (String candidate : header.split(",")) {
+      String c = candidate.trim();
+      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Optional<Long> parseDate(String value) {
+    try {
+      return Optional.of(ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** multipart/byteranges, written from the files lane with exact Content-Length. */
+  private static Response multipart(Path file, String contentType, long size, List<ByteRanges.Range> ranges) {
+    String boundary = "lanes-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    byte[][] heads = new byte[ranges.size()][];
+    long total = 0;
+    for (int i = 0; i < ranges.size(); i++) {
+      ByteRanges.Range r = ranges.get(i);
+      heads[i] = ("--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Range: bytes "
+          + r.first() + "-" + r.last() + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      total += heads[i].length + r.length() + 2;
+    }
+    byte[] tail = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+    total += tail.length;
+    ResponseBody.BodyWriter writer = out -> {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        for (int i = 0; i < ranges.size(); i++) {
+          out.write(heads[i]);
+          copy(ch, ranges.get(i), out);
+          out.write(new byte[] {'\r', '\n'});
+        }
+        out.write(tail);
+      }
+    };
+    return Response.of(206, "multipart/byteranges; boundary=" + boundary,
+        new ResponseBody.Written(writer, dev.lanes.concurrency.Lanes.FILES, total));
+  }
+
+  private static void copy(FileChannel ch, ByteRanges.Range r, OutputStream out) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(64 * 1024, r.length()));
+    long pos = r.first();
+    long remaining = r.length();
+    while (remaining > 0) {
+      buf.clear().limit((int) Math.min(buf.capacity(), remaining));
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        throw new IOException("file shrank while being sent");
+      }
+      out.write(buf.array(), 0, n);
+      pos += n;
+      remaining -= n;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.lanes.files;
+
+import dev.lanes.App;
+import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.HttpException;
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Serves a directory under a URL prefix (Starlette's {@code StaticFiles}), in the {@code files}
+ * lane. Nothing outside the root is ever served: {@code ..} segments (also percent-encoded ones,
+ * which arrive decoded), backslashes, NUL and symlinks leading out of the root all give 404.
+ *
+ * <pre>{@code StaticFiles.mount(builder, "/static", Path.of("public"), Optional.of("index.html")); }</pre>
+ */
+public final class StaticFiles {
+  private final Path root;
+  private final Optional<String> indexFile;
+
+  private StaticFiles(Path root, Optional<String> indexFile) {
+    this.root = root;
+    this.indexFile = indexFile;
+  }
+
+  /** Registers GET (and so HEAD) routes for {@code prefix} on {@code app}; the root must be a directory. */
+  public static App.Builder mount(App.Builder app, String prefix, Path root, Optional<String> indexFile) {
+    if (!prefix.startsWith("/") || prefix.endsWith("/")) {
+      throw new IllegalArgumentException("prefix must start and not end with '/': " + prefix);
+    }
+    Path real;
+    try {
+      real = root.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException("static root does not exist: " + root, e);
+    }
+    if (!Files.isDirectory(real)) {
+      throw new IllegalArgumentException("static root is not a directory: " + root);
+    }
+    StaticFiles files = new StaticFiles(real, indexFile);
+    app.route("GET", prefix + "/{path:path}", Lanes.FILES, req -> files.serve(req, req.pathParams().get("path")));
+    app.route("GET", prefix + "/", Lanes.FILES, req -> files.serve(req, ""));
+    return app;
+  }
+
+  private Response serve(Request request, String relative) throws IOException {
+    Path file = resolve(relative).orElseThrow(StaticFiles::notFound);
+    if (Files.isDirectory(file)) {
+      if (indexFile.isEmpty()) {
+        throw notFound();
+      }
+      file = resolve(relative.isEmpty() ? indexFile.get() : relative + "/" + indexFile.get())
+          .orElseThrow(StaticFiles::notFound);
+    }
+    return FileResponse.of(request, file);
+  }
+
+  /** The real path of {@code relative} under the root, or empty if it would leave the root. */
+  Optional<Path> resolve(String relative) throws IOException {
+    if (relative.indexOf('\\') >= 0 || relative.indexOf('\0') >= 0) {
+      return Optional.empty();
+    }
+    for (String segment : relative.split("/", -1)) {
+      if (segment.equals("..") || segment.equals(".")) {
+        return Optional.empty();
+      }
+    }
+    Path candidate = root.resolve(relative).normalize();
+    if (!candidate.startsWith(root) || !Files.exists(candidate)) {
+      return Optional.empty();
+    }
+    Path real = candidate.toRealPath(); // follows symlinks: one pointing out of the root is refused
+    return real.startsWith(root) ? Optional.of(real) : Optional.empty();
+  }
+
+  private static HttpException notFound() {
+    return new HttpException(404, "Not Found");
+  }
+}

@@ -1,0 +1,140 @@
+package dev.lanes.forms;
+
+import dev.lanes.concurrency.EventLoopBinding;
+import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.HttpException;
+import dev.lanes.http.Params;
+import dev.lanes.http.Request;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.multipart.Attribute;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A parsed {@code multipart/form-data} or {@code application/x-www-form-urlencoded} body. Parsing
+ * and spooling to disk run in the {@code files} lane; temporary files are removed when the request
+ * ends (response sent, error or disconnect).
+ *
+ * <pre>{@code
+ * Form form = Form.read(req);                       // from a blocking handler
+ * String title = form.fields().get("title");
+ * for (UploadFile f : form.files()) { ... }
+ * }</pre>
+ */
+public final class Form {
+  private final Params fields;
+  private final List<UploadFile> files;
+
+  private Form(Params fields, List<UploadFile> files) {
+    this.fields = fields;
+    this.files = files;
+  }
+
+  public Params fields() {
+    return fields;
+  }
+
+  public List<UploadFile> files() {
+    return files;
+  }
+
+  /** The first file part named {@code field}. */
+  public Optional<UploadFile> file(String field) {
+    return files.stream().filter(f -> f.fieldName().equals(field)).findFirst();
+  }
+
+  /** Parses the form from blocking code with default limits; never call it on an event loop. */
+  public static Form read(Request request) {
+    return read(request, FormLimits.defaults());
+  }
+
+  public static Form read(Request request, FormLimits limits) {
+    if (EventLoopBinding.onEventLoop()) {
+      throw new IllegalStateException("Form.read blocks; from an async handler use Form.readAsync");
+    }
+    try {
+      return readAsync(request, limits).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  /** Parses the form in the {@code files} lane. */
+  public static CompletableFuture<Form> readAsync(Request request) {
+    return readAsync(request, FormLimits.defaults());
+  }
+
+  public static CompletableFuture<Form> readAsync(Request request, FormLimits limits) {
+    return request.lanes().get(Lanes.FILES).run(() -> parse(request, limits));
+  }
+
+  private static Form parse(Request request, FormLimits limits) {
+    String contentType = request.header("content-type").orElse("");
+    String lower = contentType.toLowerCase(java.util.Locale.ROOT);
+    if (!lower.startsWith("multipart/form-data") && !lower.startsWith("application/x-www-form-urlencoded")) {
+      throw new HttpException(415, "expected a form (multipart/form-data or "
+          + "application/x-www-form-urlencoded), got '" + contentType + "'");
+    }
+    FullHttpRequest carrier = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
+        Unpooled.wrappedBuffer(request.body()));
+    carrier.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    DefaultHttpDataFactory factory = new DefaultHttpDataFactory(limits.spoolThreshold());
+    factory.setDeleteOnExit(false); // deleted at request end; deleteOnExit would leak a list entry per file
+    factory.setMaxLimit(limits.maxPartSize());
+    HttpPostRequestDecoder decoder;
+    try {
+      decoder = new HttpPostRequestDecoder(factory, carrier, StandardCharsets.UTF_8,
+          limits.maxParts(), (int) Math.min(Integer.MAX_VALUE, limits.maxPartSize()));
+    } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+      throw new HttpException(400, "malformed form: " + e.getMessage());
+    }
+    request.scope().onClose(() -> {
+      decoder.destroy(); // deletes every temporary file of this request
+      factory.cleanAllHttpData();
+    });
+    try {
+      Map<String, List<String>> fields = new LinkedHashMap<>();
+      List<UploadFile> files = new ArrayList<>();
+      for (InterfaceHttpData data : decoder.getBodyHttpDatas()) {
+        switch (data) {
+          case FileUpload upload -> files.add(new UploadFile(upload));
+          case Attribute attr -> fields.computeIfAbsent(attr.getName(), k -> new ArrayList<>()).add(attr.getValue());
+          default -> { }
+        }
+      }
+      return new Form(Params.of("form field", fields), List.copyOf(files));
+    } catch (HttpPostRequestDecoder.TooLongFormFieldException e) {
+      throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
+    } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
+      throw new HttpException(413, "too many form parts (at most " + limits.maxParts() + ")");
+    } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+      if (e.getCause() instanceof IOException io && String.valueOf(io.getMessage()).contains("exceed")) {
+        throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
+      }
+      throw new HttpException(400, "malformed form: " + e.getMessage());
+    } catch (IOException e) {
+      throw new HttpException(400, "unreadable form: " + e.getMessage());
+    } finally {
+      carrier.release();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.lanes.forms;
+
+import io.netty.handler.codec.http.multipart.FileUpload;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * A file part of a multipart form (Starlette's {@code UploadFile}). Small parts live in memory,
+ * larger ones in a temporary file that is deleted when the request ends; {@link #moveTo} keeps it.
+ *
+ * <pre>{@code UploadFile f = form.file("avatar").orElseThrow(); f.moveTo(dir.resolve(f.filename())); }</pre>
+ */
+public final class UploadFile {
+  private final FileUpload upload;
+
+  UploadFile(FileUpload upload) {
+    this.upload = upload;
+  }
+
+  /** The form field's name. */
+  public String fieldName() {
+    return upload.getName();
+  }
+
+  /** The file name the client sent (untrusted: never use it as a path as is). */
+  public String filename() {
+    return upload.getFilename();
+  }
+
+  public String contentType() {
+    return upload.getContentType();
+  }
+
+  public long size() {
+    return upload.length();
+  }
+
+  /** Whether the part was spooled to a temporary file. */
+  public boolean onDisk() {
+    return !upload.isInMemory();
+  }
+
+  /** The temporary file, if spooled. */
+  public Optional<Path> path() {
+    try {
+      return upload.isInMemory() ? Optional.empty() : Optional.of(upload.getFile().toPath());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Reads the content (blocking when on disk). */
+  public InputStream open() throws IOException {
+    return upload.isInMemory() ? new ByteArrayInputStream(upload.get()) : Files.newInputStream(upload.getFile().toPath());
+  }
+
+  /** The whole content in memory. */
+  public byte[] bytes() throws IOException {
+    try (InputStream in = open()) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Moves (or writes) the content to {@code target}; the temporary file is then gone. */
+  public void moveTo(Path target) throws IOException {
+    if (upload.isInMemory()) {
+      Files.write(target, upload.get());
+    } else {
+      Files.move(upload.getFile().toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

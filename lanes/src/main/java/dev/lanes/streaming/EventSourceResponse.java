@@ -1,0 +1,76 @@
+package dev.lanes.streaming;
+
+import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.Response;
+import dev.lanes.http.ResponseBody;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Objects;
+
+/**
+ * A Server-Sent Events response from a blocking iterator of events, pulled on the
+ * {@code streaming} lane. While the iterator waits for its next event a comment line is sent every
+ * {@code keepAlive} so proxies and browsers keep the connection open.
+ *
+ * <pre>{@code return EventSourceResponse.of(progress.iterator()); }</pre>
+ */
+public final class EventSourceResponse {
+  /** Default interval of keep-alive comments (as sse-starlette's 15 s ping). */
+  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+  private static final byte[] PING = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+
+  private EventSourceResponse() {}
+
+  public static Response of(Iterator<ServerSentEvent> events) {
+    return of(events, DEFAULT_KEEP_ALIVE);
+  }
+
+  public static Response of(Iterator<ServerSentEvent> events, Duration keepAlive) {
+    Objects.requireNonNull(events, "events");
+    if (keepAlive.isNegative() || keepAlive.isZero()) {
+      throw new IllegalArgumentException("keepAlive must be positive");
+    }
+    ResponseBody.BodyWriter writer = new ResponseBody.BodyWriter() {
+      @Override
+      public void writeTo(OutputStream out) throws Exception {
+        Thread pinger = Thread.ofVirtual().name("sse-keepalive").start(() -> ping(out, keepAlive));
+        try {
+          while (events.hasNext()) {
+            out.write(events.next().encode()); // one write per event, so a ping never splits one
+          }
+        } finally {
+          pinger.interrupt();
+          abandon();
+        }
+      }
+
+      @Override
+      public void abandon() {
+        if (events instanceof AutoCloseable c) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(EventSourceResponse.class).warn("closing SSE source failed", e);
+          }
+        }
+      }
+    };
+    return Response.of(200, "text/event-stream; charset=utf-8",
+            new ResponseBody.Written(writer, Lanes.STREAMING, -1))
+        .withHeader("Cache-Control", "no-cache")
+        .withHeader("X-Accel-Buffering", "no");
+  }
+
+  private static void ping(OutputStream out, Duration every) {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(every);
+        out.write(PING);
+      }
+    } catch (InterruptedException | java.io.IOException e) {
+      // the stream ended or the client left: nothing more to keep alive
+    }
+  }
+}
