@@ -100,18 +100,13 @@ public final class Form {
     DefaultHttpDataFactory factory = new DefaultHttpDataFactory(limits.spoolThreshold());
     factory.setDeleteOnExit(false); // deleted at request end; deleteOnExit would leak a list entry per file
     factory.setMaxLimit(limits.maxPartSize());
-    HttpPostRequestDecoder decoder;
+    // Deletes every temporary file of this request, however parsing ends.
+    request.scope().onClose(factory::cleanAllHttpData);
     try {
-      decoder = new HttpPostRequestDecoder(factory, carrier, StandardCharsets.UTF_8,
+      // Parsing (and spooling) happens here, since the carrier holds the whole body.
+      HttpPostRequestDecoder decoder = new HttpPostRequestDecoder(factory, carrier, StandardCharsets.UTF_8,
           limits.maxParts(), (int) Math.min(Integer.MAX_VALUE, limits.maxPartSize()));
-    } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-      throw new HttpException(400, "malformed form: " + e.getMessage());
-    }
-    request.scope().onClose(() -> {
-      decoder.destroy(); // deletes every temporary file of this request
-      factory.cleanAllHttpData();
-    });
-    try {
+      request.scope().onClose(decoder::destroy); // frees its buffer; it destroys itself if parsing fails
       Map<String, List<String>> fields = new LinkedHashMap<>();
       List<UploadFile> files = new ArrayList<>();
       for (InterfaceHttpData data : decoder.getBodyHttpDatas()) {
@@ -127,14 +122,27 @@ public final class Form {
     } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
       throw new HttpException(413, "too many form parts (at most " + limits.maxParts() + ")");
     } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-      if (e.getCause() instanceof IOException io && String.valueOf(io.getMessage()).contains("exceed")) {
+      if (exceedsLimit(e)) {
         throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
       }
       throw new HttpException(400, "malformed form: " + e.getMessage());
     } catch (IOException e) {
+      if (exceedsLimit(e)) {
+        throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
+      }
       throw new HttpException(400, "unreadable form: " + e.getMessage());
     } finally {
       carrier.release();
     }
+  }
+
+  /** Netty reports a part over {@code setMaxLimit} only through its message. */
+  private static boolean exceedsLimit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("exceed")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -231,8 +231,10 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     inFlight = null;
     if (error != null) {
       // Mid-body the status line is gone: the only honest signal left is to cut the connection.
-      if (!closing) {
+      if (!closing && ctx.channel().isActive()) {
         LOG.warn("response body of {} failed; closing the connection", where, error);
+      } else {
+        LOG.debug("response body of {} stopped: client gone", where, error);
       }
       closing = true;
       ctx.close();

@@ -1,0 +1,146 @@
+package dev.lanes.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.RawHttp;
+import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileResponseTest {
+  @TempDir Path dir;
+  Path root;
+  Path file;
+
+  @BeforeEach
+  void files() throws Exception {
+    root = Files.createDirectories(dir.resolve("public"));
+    file = Files.writeString(root.resolve("abc.txt"), "0123456789abcdefghij");
+    Files.writeString(root.resolve("index.html"), "<h1>home</h1>");
+    Files.createDirectories(root.resolve("sub"));
+    Files.writeString(dir.resolve("secret.txt"), "top secret");
+    Files.createSymbolicLink(root.resolve("escape.txt"), dir.resolve("secret.txt"));
+  }
+
+  private App app() {
+    App.Builder b = App.builder().get("/file", req -> FileResponse.of(req, file));
+    StaticFiles.mount(b, "/static", root, Optional.of("index.html"));
+    return b.build();
+  }
+
+  @Test
+  void wholeFileWithValidators() {
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse r = c.get("/file");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("0123456789abcdefghij");
+      assertThat(r.header("content-length")).contains("20");
+      assertThat(r.header("content-type")).contains("text/plain; charset=utf-8");
+      assertThat(r.header("etag")).isPresent();
+      assertThat(r.header("last-modified")).isPresent();
+      assertThat(r.header("accept-ranges")).contains("bytes");
+    }
+  }
+
+  @Test
+  void conditionalRequestsGet304() {
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse first = c.get("/file");
+      String etag = first.header("etag").orElseThrow();
+      TestResponse byTag = c.send(c.request("/file").header("If-None-Match", etag));
+      assertThat(byTag.status()).isEqualTo(304);
+      assertThat(byTag.body()).isEmpty();
+      TestResponse byDate = c.send(c.request("/file").header("If-Modified-Since", first.header("last-modified").orElseThrow()));
+      assertThat(byDate.status()).isEqualTo(304);
+      TestResponse otherTag = c.send(c.request("/file").header("If-None-Match", "\"nope\""));
+      assertThat(otherTag.status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void singleSuffixOpenAndMultipleRanges() {
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse one = c.send(c.request("/file").header("Range", "bytes=2-5"));
+      assertThat(one.status()).isEqualTo(206);
+      assertThat(one.text()).isEqualTo("2345");
+      assertThat(one.header("content-range")).contains("bytes 2-5/20");
+      assertThat(c.send(c.request("/file").header("Range", "bytes=-3")).text()).isEqualTo("hij");
+      assertThat(c.send(c.request("/file").header("Range", "bytes=17-")).text()).isEqualTo("hij");
+      assertThat(c.send(c.request("/file").header("Range", "bytes=15-99")).text()).isEqualTo("fghij");
+      TestResponse multi = c.send(c.request("/file").header("Range", "bytes=0-1,10-11"));
+      assertThat(multi.status()).isEqualTo(206);
+      String ct = multi.header("content-type").orElseThrow();
+      assertThat(ct).startsWith("multipart/byteranges; boundary=");
+      String boundary = ct.substring(ct.indexOf('=') + 1);
+      assertThat(multi.text()).contains("Content-Range: bytes 0-1/20\r\n\r\n01\r\n")
+          .contains("Content-Range: bytes 10-11/20\r\n\r\nab\r\n").endsWith("--" + boundary + "--\r\n");
+      assertThat(multi.header("content-length")).contains(Integer.toString(multi.body().length));
+    }
+  }
+
+  @Test
+  void unsatisfiableAndIgnoredRanges() {
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse bad = c.send(c.request("/file").header("Range", "bytes=50-60"));
+      assertThat(bad.status()).isEqualTo(416);
+      assertThat(bad.header("content-range")).contains("bytes */20");
+      assertThat(c.send(c.request("/file").header("Range", "items=1-2")).status()).isEqualTo(200);
+      assertThat(c.send(c.request("/file").header("Range", "bytes=5-2")).status()).isEqualTo(200);
+      TestResponse staleIfRange = c.send(c.request("/file").header("Range", "bytes=0-1").header("If-Range", "\"old\""));
+      assertThat(staleIfRange.status()).isEqualTo(200);
+      assertThat(staleIfRange.body()).hasSize(20);
+    }
+  }
+
+  @Test
+  void headHasLengthButNoBody() throws Exception {
+    try (TestClient c = TestClient.start(app()); RawHttp raw = RawHttp.connect(c.port())) {
+      String all = raw.send("HEAD /file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readToEnd();
+      assertThat(all).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: 20").endsWith("\r\n\r\n");
+    }
+  }
+
+  @Test
+  void staticFilesServeIndexAndFiles() {
+    try (TestClient c = TestClient.start(app())) {
+      assertThat(c.get("/static/abc.txt").text()).isEqualTo("0123456789abcdefghij");
+      assertThat(c.get("/static/").text()).isEqualTo("<h1>home</h1>");
+      assertThat(c.get("/static/sub").status()).isEqualTo(404);
+      assertThat(c.get("/static/missing.txt").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void staticFilesNeverLeaveTheRoot() throws Exception {
+    try (TestClient c = TestClient.start(app())) {
+      for (String target : new String[] {"/static/../secret.txt", "/static/%2e%2e/secret.txt",
+          "/static/..%2fsecret.txt", "/static/sub/../../secret.txt", "/static/escape.txt",
+          "/static/..%5csecret.txt", "/static/%2e%2e%2f%2e%2e%2fetc/passwd"}) {
+        try (RawHttp raw = RawHttp.connect(c.port())) {
+          String res = raw.send("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readToEnd();
+          assertThat(res).as(target).startsWith("HTTP/1.1 404").doesNotContain("top secret");
+        }
+      }
+    }
+  }
+
+  @Test
+  void largeFileIsSentWhole() throws Exception {
+    byte[] data = new byte[5 * 1024 * 1024 + 3];
+    new java.util.Random(7).nextBytes(data);
+    Path big = Files.write(root.resolve("big.bin"), data);
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse r = c.get("/static/big.bin");
+      assertThat(r.body()).isEqualTo(data);
+      assertThat(Files.size(big)).isEqualTo(data.length);
+    }
+    assertThat(new String(data, 0, 0, StandardCharsets.US_ASCII)).isEmpty();
+  }
+}
