@@ -48,6 +48,16 @@ final class IssueThreeRoutes {
       long delay = req.query().getLong("delay_ms", 100);
       return StreamingResponse.of(lines(n, delay), "text/plain; charset=utf-8");
     });
+    // Raw bytes for throughput and memory tests: mib MiB in 64 KiB chunks.
+    app.get("/stream/bytes", req -> {
+      long mib = req.query().getLong("mib", 1);
+      byte[] chunk = new byte[64 * 1024];
+      return StreamingResponse.writer(out -> {
+        for (long i = 0; i < mib * 16; i++) {
+          out.write(chunk);
+        }
+      }, "application/octet-stream");
+    });
     app.get("/sse", req -> {
       int n = req.query().getInt("n", 10);
       long delay = req.query().getLong("delay_ms", 100);
