@@ -2,6 +2,8 @@ package dev.lanes.http;
 
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 
@@ -32,11 +34,34 @@ public sealed interface ResponseBody
    * @param writer writes the body; returning ends it
    * @param lane the lane the writer runs in
    * @param length the exact length if known, else -1
+   * @param keepAlive bytes the server sends on its own while the writer is quiet (SSE comments)
    */
-  record Written(BodyWriter writer, String lane, long length) implements ResponseBody {
+  record Written(BodyWriter writer, String lane, long length, Optional<KeepAlive> keepAlive)
+      implements ResponseBody {
     public Written {
       Objects.requireNonNull(writer, "writer");
       Objects.requireNonNull(lane, "lane");
+      Objects.requireNonNull(keepAlive, "keepAlive");
+    }
+
+    public Written(BodyWriter writer, String lane, long length) {
+      this(writer, lane, length, Optional.empty());
+    }
+  }
+
+  /**
+   * A filler chunk sent from the event loop when a produced body has been quiet for
+   * {@code every}; it must be meaningless to the client (an SSE comment, say).
+   *
+   * @param bytes the chunk
+   * @param every the quiet time before sending it
+   */
+  record KeepAlive(byte[] bytes, Duration every) {
+    public KeepAlive {
+      Objects.requireNonNull(bytes, "bytes");
+      if (every.isNegative() || every.isZero()) {
+        throw new IllegalArgumentException("keep-alive interval must be positive");
+      }
     }
   }
 

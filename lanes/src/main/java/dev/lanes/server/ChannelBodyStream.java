@@ -17,6 +17,7 @@ import java.io.OutputStream;
  */
 final class ChannelBodyStream extends OutputStream {
   private final Channel channel;
+  private volatile long lastWriteNanos = System.nanoTime();
   private boolean closed;
 
   ChannelBodyStream(Channel channel) {
@@ -39,6 +40,7 @@ final class ChannelBodyStream extends OutputStream {
     if (!channel.isActive()) {
       throw new IOException("client disconnected");
     }
+    touch();
     ByteBuf buf = channel.alloc().buffer(len).writeBytes(b, off, len);
     ChannelFuture written = channel.writeAndFlush(new DefaultHttpContent(buf));
     if (!channel.isWritable()) {
@@ -52,6 +54,15 @@ final class ChannelBodyStream extends OutputStream {
         throw new IOException("client disconnected", written.cause());
       }
     }
+  }
+
+  /** Nanoseconds since the last chunk, written by the producer or a keep-alive. */
+  long quietFor() {
+    return System.nanoTime() - lastWriteNanos;
+  }
+
+  void touch() {
+    lastWriteNanos = System.nanoTime();
   }
 
   @Override

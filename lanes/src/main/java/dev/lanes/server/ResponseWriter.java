@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a {@link Response} into Netty messages. Called on the connection's event loop; a body
@@ -84,7 +86,7 @@ final class ResponseWriter {
         }
         ctx.flush();
         ChannelBodyStream out = new ChannelBodyStream(ctx.channel());
-        yield lanes.get(written.lane()).execute(() -> {
+        CompletableFuture<Void> producing = lanes.get(written.lane()).execute(() -> {
           try {
             written.writer().writeTo(out);
           } catch (RuntimeException e) {
@@ -96,6 +98,8 @@ final class ResponseWriter {
           }
           end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
         });
+        written.keepAlive().ifPresent(k -> keepAliveWhileQuiet(ctx, out, k, producing));
+        yield producing;
       }
       case ResponseBody.Published published -> {
         boolean keep = keepAlive && chunkedOk;
@@ -109,6 +113,22 @@ final class ResponseWriter {
             () -> end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent));
       }
     };
+  }
+
+  /**
+   * Sends the filler chunk from the loop whenever the producer has been quiet for its interval.
+   * Each chunk is one message, so a filler can never land inside a chunk the producer wrote.
+   */
+  private static void keepAliveWhileQuiet(ChannelHandlerContext ctx, ChannelBodyStream out,
+      ResponseBody.KeepAlive keepAlive, CompletableFuture<Void> producing) {
+    long every = keepAlive.every().toNanos();
+    var timer = ctx.executor().scheduleAtFixedRate(() -> {
+      if (!producing.isDone() && ctx.channel().isWritable() && out.quietFor() >= every) {
+        out.touch();
+        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(keepAlive.bytes())));
+      }
+    }, every, every, TimeUnit.NANOSECONDS);
+    producing.whenComplete((v, e) -> timer.cancel(false));
   }
 
   /** Head of a response whose body follows; length -1 means chunked, -2 means close-delimited. */

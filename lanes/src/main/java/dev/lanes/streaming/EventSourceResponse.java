@@ -8,11 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A Server-Sent Events response from a blocking iterator of events, pulled on the
- * {@code streaming} lane. While the iterator waits for its next event a comment line is sent every
- * {@code keepAlive} so proxies and browsers keep the connection open.
+ * {@code streaming} lane. While the iterator waits for its next event, the event loop sends a
+ * comment line every {@code keepAlive} so proxies and browsers keep the connection open.
  *
  * <pre>{@code return EventSourceResponse.of(progress.iterator()); }</pre>
  */
@@ -35,13 +36,11 @@ public final class EventSourceResponse {
     ResponseBody.BodyWriter writer = new ResponseBody.BodyWriter() {
       @Override
       public void writeTo(OutputStream out) throws Exception {
-        Thread pinger = Thread.ofVirtual().name("sse-keepalive").start(() -> ping(out, keepAlive));
         try {
           while (events.hasNext()) {
-            out.write(events.next().encode()); // one write per event, so a ping never splits one
+            out.write(events.next().encode()); // one write per event: a keep-alive never splits one
           }
         } finally {
-          pinger.interrupt();
           abandon();
         }
       }
@@ -58,19 +57,9 @@ public final class EventSourceResponse {
       }
     };
     return Response.of(200, "text/event-stream; charset=utf-8",
-            new ResponseBody.Written(writer, Lanes.STREAMING, -1))
+            new ResponseBody.Written(writer, Lanes.STREAMING, -1,
+                Optional.of(new ResponseBody.KeepAlive(PING, keepAlive))))
         .withHeader("Cache-Control", "no-cache")
         .withHeader("X-Accel-Buffering", "no");
-  }
-
-  private static void ping(OutputStream out, Duration every) {
-    try {
-      while (!Thread.currentThread().isInterrupted()) {
-        Thread.sleep(every);
-        out.write(PING);
-      }
-    } catch (InterruptedException | java.io.IOException e) {
-      // the stream ended or the client left: nothing more to keep alive
-    }
   }
 }
