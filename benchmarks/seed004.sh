@@ -15,6 +15,8 @@ trap 'kill $SERVER 2>/dev/null || true; rm -rf "$OUT"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/ping" >/dev/null && break; sleep 0.1; done
 # Warm up both routes so JIT compilation is not what we measure.
 hey -n 2000 -c 20 "http://127.0.0.1:$PORT/ping" >/dev/null
+hey -n 300 -c 100 "http://127.0.0.1:$PORT/background" >/dev/null
+sleep 2.5 # let the warm-up's background tasks finish
 curl -fs -X DELETE "http://127.0.0.1:$PORT/background/starts" >/dev/null
 
 hey -z 4s -c 4 -o csv "http://127.0.0.1:$PORT/ping" >"$OUT/ping.csv" &

@@ -1,0 +1,117 @@
+package dev.lanes.concurrency;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cancellable region of work with an optional deadline (anyio's {@code CancelScope},
+ * {@code move_on_after}). Work registers what to do on cancellation — cancel a future, interrupt a
+ * thread, close a socket — and blocking code can poll {@link #isCancelled()}. Cancelling runs each
+ * callback once, outside any lock; a callback registered after cancellation runs at once.
+ *
+ * <pre>{@code
+ * try (CancelScope scope = CancelScope.withTimeout(Duration.ofSeconds(2))) {
+ *   CompletableFuture<Row> row = db.run(() -> query());
+ *   scope.onCancel(() -> row.cancel(true));
+ *   return row.join();
+ * }
+ * }</pre>
+ */
+public final class CancelScope implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CancelScope.class);
+
+  private final List<Runnable> callbacks = new ArrayList<>(2);
+  private final Optional<Duration> timeout;
+  private ScheduledFuture<?> timer;
+  private boolean cancelled;
+  private boolean closed;
+  private volatile boolean deadlinePassed;
+
+  private CancelScope(Optional<Duration> timeout) {
+    this.timeout = timeout;
+  }
+
+  /** A scope cancelled only by {@link #cancel()}. */
+  public static CancelScope open() {
+    return new CancelScope(Optional.empty());
+  }
+
+  /** A scope that cancels itself after {@code timeout}. */
+  public static CancelScope withTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+    CancelScope scope = new CancelScope(Optional.of(timeout));
+    scope.timer = DelayScheduler.schedule(timeout, () -> {
+      scope.deadlinePassed = true;
+      scope.cancel();
+    });
+    return scope;
+  }
+
+  /** The timeout this scope was opened with, if any. */
+  public Optional<Duration> timeout() {
+    return timeout;
+  }
+
+  /** Registers work to undo on cancellation; runs it now if already cancelled. */
+  public void onCancel(Runnable callback) {
+    synchronized (this) {
+      if (!cancelled) {
+        if (!closed) {
+          callbacks.add(callback);
+        }
+        return;
+      }
+    }
+    run(callback);
+  }
+
+  /** Cancels the scope; idempotent, and a no-op once closed. */
+  public void cancel() {
+    List<Runnable> toRun;
+    synchronized (this) {
+      if (cancelled || closed) {
+        return;
+      }
+      cancelled = true;
+      toRun = List.copyOf(callbacks);
+      callbacks.clear();
+    }
+    toRun.forEach(CancelScope::run);
+  }
+
+  public synchronized boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Whether it was the deadline, not an explicit {@link #cancel()}, that cancelled the scope. */
+  public boolean deadlinePassed() {
+    return deadlinePassed;
+  }
+
+  /** Ends the scope: its deadline is disarmed and pending callbacks are dropped. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      callbacks.clear();
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  private static void run(Runnable callback) {
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      LOG.warn("cancel callback failed", e);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.lanes.concurrency;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Structured concurrency over a lane (anyio's task group): tasks started in the group run in the
+ * lane; {@link #join()} waits for all of them; the first failure cancels the rest (interrupting
+ * those running) and is rethrown. Closing the group cancels whatever is still running, so no task
+ * outlives the block that started it.
+ *
+ * <pre>{@code
+ * try (TaskGroup group = TaskGroup.in(lanes.get("db"))) {
+ *   var user = group.start(() -> users.find(id));
+ *   var orders = group.start(() -> orders.of(id));
+ *   group.join();
+ *   return render(user.join(), orders.join());
+ * }
+ * }</pre>
+ */
+public final class TaskGroup implements AutoCloseable {
+  private final Lane lane;
+  private final List<CompletableFuture<?>> tasks = new ArrayList<>();
+  private final CompletableFuture<Void> firstFailure = new CompletableFuture<>();
+
+  private TaskGroup(Lane lane) {
+    this.lane = lane;
+  }
+
+  /** A group whose tasks run in {@code lane}. */
+  public static TaskGroup in(Lane lane) {
+    return new TaskGroup(lane);
+  }
+
+  /** Starts a task; if it fails, every other task of the group is cancelled. */
+  public synchronized <T> CompletableFuture<T> start(Callable<T> task) {
+    if (firstFailure.isDone()) {
+      throw new IllegalStateException("task group already failed or closed");
+    }
+    CompletableFuture<T> f = lane.run(task);
+    tasks.add(f);
+    f.whenComplete((v, e) -> {
+      if (e != null && firstFailure.completeExceptionally(unwrap(e))) {
+        cancelAll();
+      }
+    });
+    return f;
+  }
+
+  /**
+   * Waits for every task. Rethrows the first failure (other tasks were cancelled by then) as an
+   * unchecked {@link CompletionException} whose cause is the task's exception.
+   */
+  public void join() {
+    List<CompletableFuture<?>> snapshot;
+    synchronized (this) {
+      snapshot = List.copyOf(tasks);
+    }
+    try {
+      CompletableFuture.anyOf(CompletableFuture.allOf(snapshot.toArray(CompletableFuture[]::new)), firstFailure)
+          .join();
+    } catch (CompletionException e) {
+      // fall through to report the first failure below
+    }
+    if (firstFailure.isCompletedExceptionally()) {
+      firstFailure.join(); // throws CompletionException with the first cause
+    }
+  }
+
+  /** Cancels tasks still running. */
+  @Override
+  public void close() {
+    firstFailure.completeExceptionally(new IllegalStateException("task group closed"));
+    cancelAll();
+  }
+
+  private void cancelAll() {
+    List<CompletableFuture<?>> snapshot;
+    synchronized (this) {
+      snapshot = List.copyOf(tasks);
+    }
+    snapshot.forEach(f -> f.cancel(true));
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+}
