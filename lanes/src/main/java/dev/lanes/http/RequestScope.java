@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class RequestScope {
   private static final Logger LOG = LoggerFactory.getLogger(RequestScope.class);
 
-  private final List<Runnable> onClose = new ArrayList<>(2);
+  private List<Runnable> onClose; // allocated on first use: most requests register nothing
   private boolean closed;
   private volatile boolean cancelled;
 
@@ -30,6 +30,9 @@ public final class RequestScope {
   public void onClose(Runnable cleanup) {
     synchronized (this) {
       if (!closed) {
+        if (onClose == null) {
+          onClose = new ArrayList<>(2);
+        }
         onClose.add(cleanup);
         return;
       }
@@ -56,8 +59,8 @@ public final class RequestScope {
         return;
       }
       closed = true;
-      toRun = List.copyOf(onClose);
-      onClose.clear();
+      toRun = onClose == null ? List.of() : List.copyOf(onClose);
+      onClose = null;
     }
     for (int i = toRun.size() - 1; i >= 0; i--) {
       run(toRun.get(i));

@@ -17,6 +17,8 @@ public final class Router {
   private static final RouteMatch NOT_FOUND = new RouteMatch.NotFound();
 
   private final Map<String, Map<String, Route>> literal = new HashMap<>();
+  // Literal routes always match with no parameters: build their outcome once, not per request.
+  private final Map<Route, RouteMatch.Found> literalFound = new HashMap<>();
   private final List<Map.Entry<PathPattern, Map<String, Route>>> templated = new ArrayList<>();
   private final List<Route> routes;
 
@@ -37,6 +39,7 @@ public final class Router {
       PathPattern p = patterns.get(t);
       if (p.isLiteral()) {
         literal.put(t, methods);
+        methods.values().forEach(r -> literalFound.put(r, new RouteMatch.Found(r, Map.of())));
       } else {
         templated.add(Map.entry(p, methods));
       }
@@ -51,7 +54,8 @@ public final class Router {
   public RouteMatch match(String method, String path) {
     Map<String, Route> methods = literal.get(path);
     if (methods != null) {
-      return pick(methods, method, Map.of());
+      Route r = methods.get(method);
+      return r != null ? literalFound.get(r) : pick(methods, method, Map.of());
     }
     for (Map.Entry<PathPattern, Map<String, Route>> e : templated) {
       Optional<Map<String, String>> params = e.getKey().match(path);

@@ -62,7 +62,7 @@ final class ResponseWriter {
         HttpHeaders h = res.headers();
         copyHeaders(response, h, keepAlive);
         if (hasBody(response.status())) {
-          h.set(HttpHeaderNames.CONTENT_LENGTH, data.length);
+          h.setInt(HttpHeaderNames.CONTENT_LENGTH, data.length);
         }
         end(ctx.write(res), keepAlive, afterSent);
         yield DONE;
