@@ -8,7 +8,7 @@ import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
 import dev.lanes.testing.TestClient;
-import dev.lanes.testing.support.Await;
+import dev.lanes.Eventually;
 import dev.lanes.testing.support.RawConnection;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -181,10 +181,10 @@ class ConnectionTest {
     c.close();
 
     assertThat(HANG_INTERRUPTED.get().await(10, TimeUnit.SECONDS)).as("handler interrupted").isTrue();
-    Await.until("the token to come back", () -> endpoints.statistics().borrowed() == 0,
+    Eventually.await("the token to come back", () -> endpoints.statistics().borrowed() == 0,
         () -> endpoints.statistics().toString());
-    Await.until("the request to end", () -> client.server().inFlight() == 0);
-    Await.until("the cancellation to be counted", () -> endpoints.statistics().cancelled() == cancelledBefore + 1);
+    Eventually.await("the request to end", () -> client.server().inFlight() == 0);
+    Eventually.await("the cancellation to be counted", () -> endpoints.statistics().cancelled() == cancelledBefore + 1);
   }
 
   @Test
@@ -263,7 +263,7 @@ class ConnectionTest {
       server.close();
       closeReturned.set(true);
     });
-    Await.until("the listener to close", () -> !accepts(port));
+    Eventually.await("the listener to close", () -> !accepts(port));
     assertThat(closeReturned).as("close waits for the in-flight request").isFalse();
 
     release.countDown();
@@ -277,7 +277,7 @@ class ConnectionTest {
     c.close();
 
     assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
-    Await.until("the event loop thread to end", () -> !loopThread.get().isAlive());
+    Eventually.await("the event loop thread to end", () -> !loopThread.get().isAlive());
     server.close(); // idempotent
     app.close();
     assertThat(app.lanes().get(Lanes.ENDPOINTS).statistics().borrowed()).isZero();

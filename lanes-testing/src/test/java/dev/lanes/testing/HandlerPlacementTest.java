@@ -8,7 +8,7 @@ import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
-import dev.lanes.testing.support.Await;
+import dev.lanes.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,7 @@ class HandlerPlacementTest {
       for (int i = 0; i < n; i++) {
         pending.add(client.sendAsync(client.request("/wait").GET()));
       }
-      Await.until("all requests in the lane", () -> endpoints.statistics().borrowed() == n,
+      Eventually.await("all requests in the lane", () -> endpoints.statistics().borrowed() == n,
           () -> endpoints.statistics().toString());
       LaneStatistics during = endpoints.statistics();
       assertThat(during.borrowed()).isEqualTo(n);
@@ -100,7 +100,7 @@ class HandlerPlacementTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.text()).isEqualTo("done");
       }
-      Await.until("tokens back", () -> endpoints.statistics().borrowed() == 0
+      Eventually.await("tokens back", () -> endpoints.statistics().borrowed() == 0
           && endpoints.statistics().completed() == n);
       assertThat(client.server().inFlight()).isZero();
     }
@@ -123,7 +123,7 @@ class HandlerPlacementTest {
       for (int i = 0; i < 8; i++) {
         pending.add(client.sendAsync(client.request("/report").GET()));
       }
-      Await.until("3 running and 5 queued", () -> reports.statistics().borrowed() == 3
+      Eventually.await("3 running and 5 queued", () -> reports.statistics().borrowed() == 3
           && reports.statistics().waiting() == 5, () -> reports.statistics().toString());
       // a full reports lane does not hold up other endpoints
       assertThat(client.get("/other").text()).isEqualTo("other");
@@ -134,7 +134,7 @@ class HandlerPlacementTest {
       for (CompletableFuture<TestResponse> f : pending) {
         assertThat(f.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
       }
-      Await.until("lane idle", () -> reports.statistics().borrowed() == 0
+      Eventually.await("lane idle", () -> reports.statistics().borrowed() == 0
           && reports.statistics().waiting() == 0 && reports.statistics().completed() == 8);
     }
   }
@@ -155,9 +155,9 @@ class HandlerPlacementTest {
       for (int i = 0; i < 4; i++) {
         pending.add(client.sendAsync(client.request("/r").GET()));
       }
-      Await.until("1 running, 3 queued", () -> lane.statistics().borrowed() == 1 && lane.statistics().waiting() == 3);
+      Eventually.await("1 running, 3 queued", () -> lane.statistics().borrowed() == 1 && lane.statistics().waiting() == 3);
       lane.resize(4);
-      Await.until("all admitted", () -> lane.statistics().borrowed() == 4 && lane.statistics().waiting() == 0);
+      Eventually.await("all admitted", () -> lane.statistics().borrowed() == 4 && lane.statistics().waiting() == 0);
       release.countDown();
       for (CompletableFuture<TestResponse> f : pending) {
         assertThat(f.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);

@@ -12,7 +12,7 @@ import dev.lanes.http.HttpException;
 import dev.lanes.http.Json;
 import dev.lanes.http.Response;
 import dev.lanes.routing.BlockingHandler;
-import dev.lanes.testing.support.Await;
+import dev.lanes.Eventually;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -343,7 +343,7 @@ class HttpBehaviourTest {
   void aFullLaneAnswers503WithRetryAfter() throws Exception {
     Lane tiny = client.server().app().lanes().get("tiny");
     CompletableFuture<TestResponse> first = client.sendAsync(client.request("/tiny").GET());
-    Await.until("the first request to hold the token", () -> tiny.statistics().borrowed() == 1);
+    Eventually.await("the first request to hold the token", () -> tiny.statistics().borrowed() == 1);
     TestResponse rejected = client.get("/tiny");
     assertThat(rejected.status()).isEqualTo(503);
     assertThat(rejected.header("retry-after")).contains("1");
