@@ -196,7 +196,12 @@ public final class CapacityLimiter {
       }
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException | InterruptedException e) {
-      pending.cancel(false);
+      if (!pending.cancel(false) && !pending.isCompletedExceptionally()) {
+        // Granted between the wait giving up and the cancel: give the token back, uncounted,
+        // as complete() does for a waiter that gave up first.
+        granted.decrementAndGet();
+        pending.join().close();
+      }
       throw e;
     }
   }

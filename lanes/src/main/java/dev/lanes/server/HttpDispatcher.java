@@ -189,7 +189,11 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
 
   private Response outcome(CompletableFuture<Response> result, String where) {
     try {
-      return result.getNow(null);
+      Response response = result.getNow(null);
+      if (response == null) {
+        return app.errorResponse(new IllegalStateException("handler returned null instead of a Response"), where);
+      }
+      return response;
     } catch (CompletionException | CancellationException e) {
       return app.errorResponse(e, where);
     }

@@ -1,0 +1,145 @@
+package dev.lanes.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ConcurrencyTest {
+
+  @Test
+  void sleepCompletes() throws Exception {
+    CompletableFuture<Void> sleep = Concurrency.sleep(Duration.ofMillis(10));
+    assertThat(sleep.get(5, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void cancelledSleepIsCancelled() {
+    CompletableFuture<Void> sleep = Concurrency.sleep(Duration.ofHours(1));
+    assertThat(sleep.cancel(false)).isTrue();
+    assertThat(sleep).isCancelled();
+  }
+
+  @Test
+  void runBlockingPropagatesResultAndRunsInTheLane() throws Exception {
+    try (Lane lane = Lane.builder("blk").build()) {
+      String where = Concurrency.runBlocking(lane, () -> Thread.currentThread().getName())
+          .get(5, TimeUnit.SECONDS);
+      assertThat(where).startsWith("lane-blk-");
+    }
+  }
+
+  @Test
+  void runBlockingPropagatesErrors() {
+    try (Lane lane = Lane.builder("blk").build()) {
+      CompletableFuture<Object> f = Concurrency.runBlocking(lane, () -> {
+        throw new IOException("boom");
+      });
+      Throwable t = catchThrowable(() -> f.get(5, TimeUnit.SECONDS));
+      assertThat(t).isInstanceOf(ExecutionException.class);
+      assertThat(t.getCause()).isInstanceOf(IOException.class).hasMessage("boom");
+      Await.until("token back", () -> lane.statistics().borrowed() == 0);
+      assertThat(lane.statistics().failed()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void runInExecutorPropagatesResultAndErrors() throws Exception {
+    try (ExecutorService pool = Executors.newFixedThreadPool(1, Thread.ofPlatform().name("user-pool-", 0).factory())) {
+      assertThat(Concurrency.runInExecutor(pool, () -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS))
+          .isEqualTo("user-pool-0");
+      CompletableFuture<Object> failing = Concurrency.runInExecutor(pool, () -> {
+        throw new IllegalStateException("nope");
+      });
+      Throwable t = catchThrowable(() -> failing.get(5, TimeUnit.SECONDS));
+      assertThat(t.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("nope");
+    }
+  }
+
+  @Test
+  void runInExecutorOnAShutDownExecutorFails() {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    pool.shutdown();
+    CompletableFuture<String> f = Concurrency.runInExecutor(pool, () -> "never");
+    assertThat(catchThrowable(f::join).getCause()).isInstanceOf(RejectedExecutionException.class);
+  }
+
+  /** From a (simulated) event loop, continuations resume on that loop, not on the worker thread. */
+  @Test
+  void resultsResumeOnTheCallingEventLoop() throws Exception {
+    ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("fake-loop").daemon(true).factory());
+    try (Lane lane = Lane.builder("hop").build();
+        ExecutorService pool = Executors.newFixedThreadPool(1)) {
+      loop.submit(() -> EventLoopBinding.bindCurrentThread(loop)).get();
+      AtomicReference<String> afterBlocking = new AtomicReference<>();
+      AtomicReference<String> afterExecutor = new AtomicReference<>();
+      AtomicReference<String> afterSleep = new AtomicReference<>();
+      CountDownLatch done = new CountDownLatch(3);
+      loop.execute(() -> {
+        assertThat(EventLoopBinding.onEventLoop()).isTrue();
+        Concurrency.runBlocking(lane, () -> 1).thenRun(() -> {
+          afterBlocking.set(Thread.currentThread().getName());
+          done.countDown();
+        });
+        Concurrency.runInExecutor(pool, () -> 2).thenRun(() -> {
+          afterExecutor.set(Thread.currentThread().getName());
+          done.countDown();
+        });
+        Concurrency.sleep(Duration.ofMillis(5)).thenRun(() -> {
+          afterSleep.set(Thread.currentThread().getName());
+          done.countDown();
+        });
+      });
+      assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(afterBlocking.get()).isEqualTo("fake-loop");
+      assertThat(afterExecutor.get()).isEqualTo("fake-loop");
+      assertThat(afterSleep.get()).isEqualTo("fake-loop");
+      assertThat(EventLoopBinding.onEventLoop()).isFalse(); // the test thread is no loop
+    } finally {
+      loop.shutdownNow();
+    }
+  }
+
+  @Test
+  void cancellingRunBlockingFromALoopCancelsTheTask() throws Exception {
+    ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    try (Lane lane = Lane.builder("cx").capacity(1).build()) {
+      loop.submit(() -> EventLoopBinding.bindCurrentThread(loop)).get();
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch interrupted = new CountDownLatch(1);
+      AtomicBoolean finishedNormally = new AtomicBoolean();
+      CompletableFuture<Void> f = loop.submit(() -> Concurrency.runBlocking(lane, () -> {
+        started.countDown();
+        try {
+          new CountDownLatch(1).await();
+          finishedNormally.set(true);
+        } catch (InterruptedException e) {
+          interrupted.countDown();
+        }
+        return (Void) null;
+      })).get();
+      assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+      f.cancel(true);
+      assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
+      Await.until("token back", () -> lane.statistics().borrowed() == 0);
+      assertThat(finishedNormally).isFalse();
+    } finally {
+      loop.shutdownNow();
+    }
+  }
+}

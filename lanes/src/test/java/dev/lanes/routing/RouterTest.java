@@ -1,0 +1,113 @@
+package dev.lanes.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.lanes.App;
+import dev.lanes.http.HttpException;
+import dev.lanes.http.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class RouterTest {
+  private static final BlockingHandler OK = req -> Response.text("ok");
+
+  private static Route route(String method, String path) {
+    return new Route(method, PathPattern.parse(path), OK, Optional.empty());
+  }
+
+  @Test
+  void literalPathBeatsATemplateRegisteredBeforeIt() {
+    Route template = route("GET", "/items/{id}");
+    Route literal = route("GET", "/items/new");
+    Router router = new Router(List.of(template, literal));
+
+    assertThat(router.match("GET", "/items/new")).isEqualTo(new RouteMatch.Found(literal, Map.of()));
+    assertThat(router.match("GET", "/items/5")).isEqualTo(new RouteMatch.Found(template, Map.of("id", "5")));
+  }
+
+  @Test
+  void templatesAreTriedInRegistrationOrder() {
+    Route first = route("GET", "/a/{x}");
+    Route second = route("GET", "/{y}/b");
+    Router router = new Router(List.of(first, second));
+    assertThat(((RouteMatch.Found) router.match("GET", "/a/b")).route()).isSameAs(first);
+    assertThat(((RouteMatch.Found) router.match("GET", "/z/b")).route()).isSameAs(second);
+  }
+
+  @Test
+  void unknownPathIsNotFound() {
+    Router router = new Router(List.of(route("GET", "/a"), route("GET", "/b/{id}")));
+    assertThat(router.match("GET", "/c")).isInstanceOf(RouteMatch.NotFound.class);
+    assertThat(router.match("GET", "/b/1/2")).isInstanceOf(RouteMatch.NotFound.class);
+  }
+
+  @Test
+  void typedParameterThatDoesNotConvertIs400() {
+    Router router = new Router(List.of(route("GET", "/items/{id:int}")));
+    HttpException e = catchThrowableOfType(HttpException.class, () -> router.match("GET", "/items/abc"));
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(e.getMessage()).contains("'id'").contains("abc");
+  }
+
+  @Test
+  void wrongMethodListsAllowedMethodsIncludingHeadAndOptions() {
+    Router router = new Router(List.of(route("GET", "/r"), route("POST", "/r"), route("DELETE", "/t/{id}")));
+
+    assertThat(router.match("PUT", "/r"))
+        .isEqualTo(new RouteMatch.MethodNotAllowed(java.util.Set.of("GET", "HEAD", "OPTIONS", "POST")));
+    assertThat(((RouteMatch.MethodNotAllowed) router.match("PUT", "/r")).allowed())
+        .containsExactly("GET", "HEAD", "OPTIONS", "POST"); // sorted
+    // no GET, so no HEAD either
+    assertThat(((RouteMatch.MethodNotAllowed) router.match("GET", "/t/1")).allowed())
+        .containsExactly("DELETE", "OPTIONS");
+    assertThat(router.match("OPTIONS", "/r")).isInstanceOf(RouteMatch.MethodNotAllowed.class);
+  }
+
+  @Test
+  void headFallsBackToGetButPrefersAnExplicitHeadRoute() {
+    Route get = route("GET", "/g");
+    Router router = new Router(List.of(get, route("POST", "/p")));
+    assertThat(router.match("HEAD", "/g")).isEqualTo(new RouteMatch.Found(get, Map.of()));
+    assertThat(router.match("HEAD", "/p")).isInstanceOf(RouteMatch.MethodNotAllowed.class);
+
+    Route head = route("HEAD", "/h");
+    Router both = new Router(List.of(route("GET", "/h"), head));
+    assertThat(((RouteMatch.Found) both.match("HEAD", "/h")).route()).isSameAs(head);
+  }
+
+  @Test
+  void duplicateRouteFailsWhenBuilt() {
+    assertThatThrownBy(() -> new Router(List.of(route("GET", "/a/{id}"), route("get", "/a/{id}"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GET /a/{id}");
+    assertThatThrownBy(() -> App.builder().get("/x", OK).get("/x", OK).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registered twice");
+    // same path, other method: fine
+    try (App app = App.builder().get("/x", OK).post("/x", OK).build()) {
+      assertThat(app.router().routes()).hasSize(2);
+    }
+  }
+
+  @Test
+  void routeValidation() {
+    assertThat(route("get", "/a").method()).isEqualTo("GET");
+    assertThat(route("GET", "/a/{id}").name()).isEqualTo("GET /a/{id}");
+    assertThatThrownBy(() -> route("GE T", "/a")).isInstanceOf(IllegalArgumentException.class);
+    AsyncHandler async = req -> CompletableFuture.completedFuture(Response.text("x"));
+    assertThatThrownBy(() -> new Route("GET", PathPattern.parse("/a"), async, Optional.of("db")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only blocking handlers take a lane");
+  }
+
+  @Test
+  void routeNamingAnUnknownLaneFailsWhenTheAppIsBuilt() {
+    assertThatThrownBy(() -> App.builder().route("GET", "/r", "nope", OK).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown lane 'nope'");
+  }
+}
