@@ -175,7 +175,11 @@ public final class App implements AutoCloseable {
     return switch (route.handler()) {
       case BlockingHandler h -> {
         Lane lane = lanes.get(route.lane().orElse(Lanes.ENDPOINTS));
-        yield req -> lane.run(() -> h.handle(req));
+        yield req -> {
+          CompletableFuture<Response> work = lane.run(() -> h.handle(req));
+          req.scope().onCancel(() -> work.cancel(true));
+          return work;
+        };
       }
       case AsyncHandler h -> req -> {
         try {
@@ -184,7 +188,9 @@ public final class App implements AutoCloseable {
             return CompletableFuture.failedFuture(
                 new IllegalStateException("async handler returned null: " + route.name()));
           }
-          return stage.toCompletableFuture();
+          CompletableFuture<Response> work = stage.toCompletableFuture();
+          req.scope().onCancel(() -> work.cancel(true));
+          return work;
         } catch (Exception e) {
           return CompletableFuture.failedFuture(e);
         }
@@ -254,6 +260,16 @@ public final class App implements AutoCloseable {
     public Builder route(String method, String path, Handler h) {
       routes.add(new Route(method, PathPattern.parse(path), h, Optional.empty()));
       return this;
+    }
+
+    /** A blocking handler for any method. */
+    public Builder route(String method, String path, BlockingHandler h) {
+      return route(method, path, (Handler) h);
+    }
+
+    /** An async handler for any method. */
+    public Builder routeAsync(String method, String path, AsyncHandler h) {
+      return route(method, path, h);
     }
 
     /** A blocking handler run in the named lane instead of {@code endpoints}. */

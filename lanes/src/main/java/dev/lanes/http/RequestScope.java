@@ -17,8 +17,9 @@ public final class RequestScope {
   private static final Logger LOG = LoggerFactory.getLogger(RequestScope.class);
 
   private List<Runnable> onClose; // allocated on first use: most requests register nothing
+  private List<Runnable> onCancel;
   private boolean closed;
-  private volatile boolean cancelled;
+  private boolean cancelled; // guarded by this
 
   private RequestScope() {}
 
@@ -40,14 +41,43 @@ public final class RequestScope {
     run(cleanup);
   }
 
+  /**
+   * Registers what to stop if the request is abandoned (client gone, deadline passed) — the
+   * framework registers the handler's own future here, so cancellation reaches it even through
+   * middleware that wraps the future. Runs now if already cancelled; dropped once the scope closes.
+   */
+  public void onCancel(Runnable action) {
+    synchronized (this) {
+      if (!cancelled) {
+        if (!closed) {
+          if (onCancel == null) {
+            onCancel = new ArrayList<>(1);
+          }
+          onCancel.add(action);
+        }
+        return;
+      }
+    }
+    run(action);
+  }
+
   /** Whether the request was abandoned (client gone, deadline passed). */
-  public boolean isCancelled() {
+  public synchronized boolean isCancelled() {
     return cancelled;
   }
 
-  /** Marks the request abandoned and ends the scope. */
+  /** Marks the request abandoned, stops its registered work, and ends the scope. */
   public void cancel() {
-    cancelled = true;
+    List<Runnable> toStop;
+    synchronized (this) {
+      if (cancelled || closed) {
+        return;
+      }
+      cancelled = true;
+      toStop = onCancel == null ? List.of() : List.copyOf(onCancel);
+      onCancel = null;
+    }
+    toStop.forEach(RequestScope::run);
     close();
   }
 
@@ -61,6 +91,7 @@ public final class RequestScope {
       closed = true;
       toRun = onClose == null ? List.of() : List.copyOf(onClose);
       onClose = null;
+      onCancel = null;
     }
     for (int i = toRun.size() - 1; i >= 0; i--) {
       run(toRun.get(i));

@@ -60,7 +60,7 @@ final class ResponseWriter {
         var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(response.status()), content, HEADERS, TRAILERS);
         HttpHeaders h = res.headers();
-        copyHeaders(response, h, keepAlive);
+        copyHeaders(response, h, keepAlive, chunkedOk);
         if (hasBody(response.status())) {
           h.setInt(HttpHeaderNames.CONTENT_LENGTH, data.length);
         }
@@ -68,7 +68,7 @@ final class ResponseWriter {
         yield DONE;
       }
       case ResponseBody.FileRange file -> {
-        writeHead(ctx, response, keepAlive, file.length());
+        writeHead(ctx, response, keepAlive, chunkedOk, file.length());
         if (!head && file.length() > 0) {
           ctx.write(new DefaultFileRegion(file.path().toFile(), file.offset(), file.length()));
         }
@@ -78,7 +78,7 @@ final class ResponseWriter {
       case ResponseBody.Written written -> {
         boolean chunked = written.length() < 0;
         boolean keep = keepAlive && (chunkedOk || !chunked);
-        writeHead(ctx, response, keep, chunked && !chunkedOk ? -2 : written.length());
+        writeHead(ctx, response, keep, chunkedOk, chunked && !chunkedOk ? -2 : written.length());
         if (head) {
           written.writer().abandon();
           end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
@@ -103,7 +103,7 @@ final class ResponseWriter {
       }
       case ResponseBody.Published published -> {
         boolean keep = keepAlive && chunkedOk;
-        writeHead(ctx, response, keep, chunkedOk ? -1 : -2);
+        writeHead(ctx, response, keep, chunkedOk, chunkedOk ? -1 : -2);
         if (head) {
           end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
           yield DONE;
@@ -132,11 +132,12 @@ final class ResponseWriter {
   }
 
   /** Head of a response whose body follows; length -1 means chunked, -2 means close-delimited. */
-  private static void writeHead(ChannelHandlerContext ctx, Response response, boolean keepAlive, long length) {
+  private static void writeHead(ChannelHandlerContext ctx, Response response, boolean keepAlive,
+      boolean http11, long length) {
     var res = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(response.status()), HEADERS);
     HttpHeaders h = res.headers();
-    copyHeaders(response, h, keepAlive);
+    copyHeaders(response, h, keepAlive, http11);
     if (length >= 0) {
       h.set(HttpHeaderNames.CONTENT_LENGTH, length);
     } else if (length == -1) {
@@ -155,7 +156,8 @@ final class ResponseWriter {
     }
   }
 
-  static void copyHeaders(Response response, HttpHeaders h, boolean keepAlive) {
+  /** {@code http11} false means an HTTP/1.0 client, which needs keep-alive said explicitly. */
+  static void copyHeaders(Response response, HttpHeaders h, boolean keepAlive, boolean http11) {
     response.contentType().ifPresent(ct -> h.set(HttpHeaderNames.CONTENT_TYPE, ct));
     for (Map.Entry<String, String> e : response.headers()) {
       h.add(e.getKey(), e.getValue());
@@ -163,6 +165,8 @@ final class ResponseWriter {
     h.set(HttpHeaderNames.DATE, DateHeader.now());
     if (!keepAlive) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (!http11) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
   }
 
