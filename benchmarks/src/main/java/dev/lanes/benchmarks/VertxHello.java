@@ -1,0 +1,103 @@
+package dev.lanes.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import java.util.Map;
+
+/**
+ * The Vert.x 5 competitor for {@code benchmarks/wrk.sh}: the same two hello routes on Vert.x core's
+ * {@code HttpServer}, deployed as {@code availableProcessors} verticle instances on as many event
+ * loops (what Lanes' server uses), native transport preferred. Same response headers as Lanes
+ * ({@code Content-Type}, {@code Content-Length}, {@code Date}); {@code /json} is serialised per
+ * request with Jackson, as the Lanes demo does.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.lanes.benchmarks.VertxHello [port] [core|web]}
+ * (port default 8082, binds 127.0.0.1; {@code web} routes through vertx-web's {@link Router}
+ * instead of a bare request handler; default {@code core}).
+ */
+public final class VertxHello {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Buffer PLAINTEXT = Buffer.buffer("Hello, World!");
+  private static final CharSequence TEXT_PLAIN = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+  private VertxHello() {}
+
+  public static void main(String[] args) {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 8082;
+    boolean web = args.length > 1 && args[1].equals("web");
+    int loops = Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+    vertx.deployVerticle(() -> new Hello(port, web), new DeploymentOptions().setInstances(loops))
+        .onSuccess(id -> System.out.println("VertxHello listening on 127.0.0.1:" + port + " ("
+            + (vertx.isNativeTransportEnabled() ? "native" : "nio") + ", " + loops + " instances, "
+            + (web ? "vertx-web Router" : "core handler") + ")"))
+        .onFailure(e -> {
+          e.printStackTrace();
+          System.exit(1);
+        });
+  }
+
+  /** One instance per event loop; they share the listening socket. */
+  static final class Hello extends VerticleBase {
+    private final int port;
+    private final boolean web;
+
+    Hello(int port, boolean web) {
+      this.port = port;
+      this.web = web;
+    }
+
+    @Override
+    public Future<?> start() {
+      var options = new HttpServerOptions().setHost("127.0.0.1").setPort(port)
+          .setTcpNoDelay(true).setAcceptBacklog(4096);
+      var server = vertx.createHttpServer(options);
+      if (web) {
+        Router router = Router.router(vertx);
+        router.get("/plaintext").handler(rc -> plaintext(rc.request()));
+        router.get("/json").handler(rc -> json(rc.request()));
+        server.requestHandler(router);
+      } else {
+        server.requestHandler(req -> {
+          switch (req.path()) {
+            case "/plaintext" -> plaintext(req);
+            case "/json" -> json(req);
+            default -> req.response().setStatusCode(404).end("Not Found");
+          }
+        });
+      }
+      return server.listen();
+    }
+
+    private static void plaintext(HttpServerRequest req) {
+      req.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, TEXT_PLAIN)
+          .putHeader(HttpHeaders.DATE, RawNettyHello.Dates.now())
+          .end(PLAINTEXT);
+    }
+
+    private static void json(HttpServerRequest req) {
+      byte[] body;
+      try {
+        body = MAPPER.writeValueAsBytes(Map.of("message", "Hello, World!"));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        req.response().setStatusCode(500).end();
+        return;
+      }
+      req.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+          .putHeader(HttpHeaders.DATE, RawNettyHello.Dates.now())
+          .end(Buffer.buffer(body));
+    }
+  }
+}
