@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Hello-world throughput (issue 2): `wrk -t2 -c64 -d10s` on /plaintext and /json against the Lanes
+# demo, the raw-Netty baseline (RawNettyHello) and Vert.x 5 (VertxHello), each started alone in turn
+# in the same run, with a 5 s warm-up (same wrk command) before each measured run. Writes the
+# "wrk" section of RESULTS.md with the ratios Lanes/raw-Netty and Lanes/Vert.x.
+# Issue target: Lanes >= 0.9x raw Netty; aim: match Vert.x.
+#
+#   benchmarks/wrk.sh     # ~2 min; ports 18080 (Lanes), 18081 (raw Netty), 18082 (Vert.x) must be free
+#
+# wrk runs on the same machine as the server (2 cores here), so every server competes with wrk
+# for CPU; the ratios are meaningful, the absolute numbers much less so.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-5s}"
+PATHS=(/plaintext /json)
+SERVERS=(lanes raw-netty vertx)
+
+ensure_jars
+declare -A RPS LAT ERR LOAD
+
+# parse_wrk FILE -> "rps avg_latency errors" (errors: socket errors + non-2xx/3xx responses)
+parse_wrk() {
+  awk '
+    /^Requests\/sec:/ { rps = $2 }
+    /^    Latency/ { lat = $2 }
+    /Socket errors:/ { for (i = 3; i <= NF; i++) { v = $i; gsub(/[^0-9]/, "", v); err += v } }
+    /Non-2xx or 3xx responses:/ { err += $5 }
+    END { printf "%s %s %d\n", rps, lat, err }' "$1"
+}
+
+for s in "${SERVERS[@]}"; do
+  case "$s" in
+    lanes) port=18080; cmd=(env PORT=$port HOST=127.0.0.1 "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEMO_JAR") ;;
+    raw-netty) port=18081; cmd=("$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" dev.lanes.benchmarks.RawNettyHello $port) ;;
+    vertx) port=18082; cmd=("$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" dev.lanes.benchmarks.VertxHello $port) ;;
+  esac
+  start_server "$s" "$port" "$OUT/wrk-$s.log" -- "${cmd[@]}"
+  pid=$SERVER_PID
+  for p in "${PATHS[@]}"; do
+    url="http://127.0.0.1:$port$p"
+    echo "warm-up $s $p ($WARMUP)" >&2
+    timeout 60 wrk -t2 -c64 -d"$WARMUP" "$url" >/dev/null
+    LOAD[$s$p]="$(load1)"
+    f="$OUT/wrk-$s${p//\//_}.txt"
+    echo "wrk -t2 -c64 -d$DURATION $url" >&2
+    timeout 90 wrk -t2 -c64 -d"$DURATION" "$url" >"$f" 2>&1
+    read -r rps lat err <<<"$(parse_wrk "$f")"
+    RPS[$s$p]=$rps; LAT[$s$p]=$lat; ERR[$s$p]=$err
+    echo "  -> $rps req/s, avg latency $lat, errors $err" >&2
+  done
+  stop_server "$pid"
+done
+
+body="$(mktemp)"
+{
+  echo "## Hello world: Lanes vs raw Netty vs Vert.x (\`benchmarks/wrk.sh\`)"
+  echo
+  machine_md
+  echo "- load (1-min average) just before each measured run is in the table; whole line at the end: \`$(uptime_line)\`"
+  echo "- command: \`wrk -t2 -c64 -d$DURATION URL\`, after a \`-d$WARMUP\` warm-up with the same command; one server at a time"
+  echo "- servers: Lanes demo (\`java -jar examples/target/examples.jar\`, async handlers returning completed futures),"
+  echo "  \`RawNettyHello\` (HttpServerCodec + HttpObjectAggregator + one handler, epoll, flush on read complete),"
+  echo "  \`VertxHello\` (Vert.x 5 core HttpServer, one verticle per event loop); all: $(nproc) event loops, same headers, JSON serialised per request with Jackson"
+  echo
+  echo "| path | server | req/s | avg latency | errors | load1 before |"
+  echo "|---|---|---:|---:|---:|---:|"
+  for p in "${PATHS[@]}"; do
+    for s in "${SERVERS[@]}"; do
+      echo "| \`$p\` | $s | ${RPS[$s$p]} | ${LAT[$s$p]} | ${ERR[$s$p]} | ${LOAD[$s$p]} |"
+    done
+  done
+  echo
+  echo "| path | Lanes / raw Netty | Lanes / Vert.x | Vert.x / raw Netty | Lanes >= 0.9x Netty? |"
+  echo "|---|---:|---:|---:|---|"
+  for p in "${PATHS[@]}"; do
+    rn="$(ratio "${RPS[lanes$p]}" "${RPS[raw-netty$p]}")"
+    rv="$(ratio "${RPS[lanes$p]}" "${RPS[vertx$p]}")"
+    vn="$(ratio "${RPS[vertx$p]}" "${RPS[raw-netty$p]}")"
+    ok=$(awk -v r="$rn" 'BEGIN { print (r + 0 >= 0.9) ? "yes" : "**no**" }')
+    echo "| \`$p\` | $rn | $rv | $vn | $ok |"
+  done
+} >"$body"
+replace_section wrk "$body"
+rm -f "$body"
+echo "wrote the wrk section of $RESULTS" >&2
