@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The raw-Netty baseline for {@code benchmarks/wrk.sh}: a minimal, idiomatic HTTP/1.1 hello server
@@ -48,16 +49,22 @@ import java.util.Map;
  *
  * <p>Routes: {@code GET /plaintext} ({@code Hello, World!}), {@code GET /json}
  * ({@code {"message":"Hello, World!"}}, serialised per request with Jackson as the Lanes demo
- * does), anything else 404.
+ * does), {@code GET /sleep} (a timer on the event loop: answers {@code null} after {@code SLEEP}
+ * seconds, default 1; the floor for {@code benchmarks/seed.sh}, what an async endpoint can reach on
+ * this machine with this load generator), anything else 404.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.lanes.benchmarks.RawNettyHello [port]}
  * (port default 8081, binds 127.0.0.1).
  */
 public final class RawNettyHello {
   private static final byte[] PLAINTEXT = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_BODY = "null".getBytes(StandardCharsets.US_ASCII);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain; charset=utf-8");
   private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
+
+  private static final long SLEEP_NANOS = (long) (Double.parseDouble(
+      System.getenv().getOrDefault("SLEEP", "1")) * 1e9);
 
   private RawNettyHello() {}
 
@@ -105,6 +112,12 @@ public final class RawNettyHello {
       byte[] body;
       AsciiString type;
       HttpResponseStatus status = HttpResponseStatus.OK;
+      if (path.equals("/sleep")) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        ctx.executor().schedule(() -> respond(ctx, HttpResponseStatus.OK, NULL_BODY,
+            APPLICATION_JSON, keepAlive, true), SLEEP_NANOS, TimeUnit.NANOSECONDS);
+        return;
+      }
       switch (path) {
         case "/plaintext" -> {
           body = PLAINTEXT;
@@ -120,14 +133,23 @@ public final class RawNettyHello {
           status = HttpResponseStatus.NOT_FOUND;
         }
       }
+      respond(ctx, status, body, type, HttpUtil.isKeepAlive(req), false);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body,
+        AsciiString type, boolean keepAlive, boolean flush) {
       ByteBuf content = Unpooled.wrappedBuffer(body);
       var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
       HttpHeaders h = res.headers();
       h.set(HttpHeaderNames.CONTENT_TYPE, type);
       h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
       h.set(HttpHeaderNames.DATE, Dates.now());
-      if (HttpUtil.isKeepAlive(req)) {
-        ctx.write(res);
+      if (keepAlive) {
+        if (flush) {
+          ctx.writeAndFlush(res);
+        } else {
+          ctx.write(res);
+        }
       } else {
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
