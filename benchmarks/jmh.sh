@@ -29,7 +29,7 @@ body="$(mktemp)"
   echo "|---|---|---:|---:|---:|---|"
   # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"[,"Param: x"]
   awk -F, 'NR > 1 {
-      for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
+      sub(/\r$/, ""); for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
       name = $1; sub(/^dev\.lanes\.benchmarks\./, "", name)
       param = (NF >= 8 && $8 != "") ? $8 : "-"
       err = ($6 == "NaN" || $6 == "") ? "-" : sprintf("%.2f", $6)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Hello-world throughput (issue 2): `wrk -t2 -c64 -d10s` on /plaintext and /json against the Lanes
 # demo, the raw-Netty baseline (RawNettyHello) and Vert.x 5 (VertxHello), each started alone in turn
-# in the same run, with a 5 s warm-up (same wrk command) before each measured run. Writes the
+# in the same run, with a 5 s warm-up (same wrk command) before each measured run (and 5 s per path
+# when a server starts, so the JIT has compiled both paths before anything is measured). Writes the
 # "wrk" section of RESULTS.md with the ratios Lanes/raw-Netty and Lanes/Vert.x.
 # Issue target: Lanes >= 0.9x raw Netty; aim: match Vert.x.
 #
-#   benchmarks/wrk.sh            # ~2 min per round; ports 18080 (Lanes), 18081 (raw Netty), 18082 (Vert.x) must be free
+#   benchmarks/wrk.sh            # ~2.5 min per round; ports 18080 (Lanes), 18081 (raw Netty), 18082 (Vert.x) must be free
 #
 #   ROUNDS=3 benchmarks/wrk.sh   # rotates the order each round and reports each server's best round
 #
@@ -16,6 +17,7 @@ source "$(dirname "$0")/lib.sh"
 
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-5s}"
+JIT_WARMUP="${JIT_WARMUP:-5s}"
 PATHS=(/plaintext /json)
 SERVERS=(lanes raw-netty vertx)
 
@@ -50,6 +52,12 @@ for round in $(seq 1 "$ROUNDS"); do
     esac
     start_server "$s" "$port" "$OUT/wrk-$s.log" -- "${cmd[@]}"
     pid=$SERVER_PID
+    # JIT warm-up of the whole server before any measurement: on a loaded 2-core machine the JIT
+    # threads starve and a cold server's first measured run was ~30% low (CPU/req ~2x).
+    for p in "${PATHS[@]}"; do
+      echo "round $round: JIT warm-up $s $p ($JIT_WARMUP)" >&2
+      timeout 60 wrk -t2 -c64 -d"$JIT_WARMUP" "http://127.0.0.1:$port$p" >/dev/null
+    done
     for p in "${PATHS[@]}"; do
       url="http://127.0.0.1:$port$p"
       echo "round $round: warm-up $s $p ($WARMUP)" >&2
@@ -79,7 +87,8 @@ body="$(mktemp)"
   echo
   machine_md
   echo "- load (1-min average) just before each measured run is in the table; whole line at the end: \`$(uptime_line)\`"
-  echo "- command: \`wrk -t2 -c64 -d$DURATION URL\`, after a \`-d$WARMUP\` warm-up with the same command; one server at a time;"
+  echo "- command: \`wrk -t2 -c64 -d$DURATION URL\`, after a \`-d$WARMUP\` warm-up with the same command; one server at a time,"
+  echo "  each first warmed up with \`-d$JIT_WARMUP\` on every path (JIT) after it starts;"
   echo "  $ROUNDS round(s), order rotated per round; the table shows each server's best round (all rounds in the last column)"
   echo "- server CPU us/req: the server process's user+system CPU time during the measured run / requests served"
   echo "  (from /proc; much less sensitive to other people's load than req/s, though not immune)"
