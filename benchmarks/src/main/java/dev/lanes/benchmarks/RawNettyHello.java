@@ -21,10 +21,12 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -44,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * with the same thread layout as Lanes' server (one acceptor, {@code availableProcessors} event
  * loops, native epoll when available), the same pipeline ({@link HttpServerCodec} +
  * {@link HttpObjectAggregator} + one handler), the same response headers ({@code Content-Type},
- * {@code Content-Length}, {@code Date}) and one flush per read burst. Not crippled, not tuned
+ * {@code Content-Length}, {@code Date}, built without header validation as Lanes does) and one
+ * flush per read burst. Not crippled, not tuned
  * beyond what an ordinary Netty user writes: no pooled pre-encoded responses, no custom codec.
  *
  * <p>Routes: {@code GET /plaintext} ({@code Hello, World!}), {@code GET /json}
@@ -58,6 +61,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RawNettyHello {
   private static final byte[] PLAINTEXT = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+  // As Lanes' ResponseWriter and Vert.x do: our own constant header names/values need no validation.
+  private static final HttpHeadersFactory HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+  private static final HttpHeadersFactory TRAILERS =
+      DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
   private static final byte[] NULL_BODY = "null".getBytes(StandardCharsets.US_ASCII);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain; charset=utf-8");
@@ -139,7 +147,7 @@ public final class RawNettyHello {
     private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body,
         AsciiString type, boolean keepAlive, boolean flush) {
       ByteBuf content = Unpooled.wrappedBuffer(body);
-      var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+      var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, HEADERS, TRAILERS);
       HttpHeaders h = res.headers();
       h.set(HttpHeaderNames.CONTENT_TYPE, type);
       h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
