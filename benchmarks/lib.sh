@@ -83,10 +83,10 @@ machine_md() {
   echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 }
 
-# replace_section NAME FILE: puts FILE's content between <!-- NAME:begin --> and <!-- NAME:end -->
+# replace_section NAME FILE: puts FILE's content between <!-- NAME:start --> and <!-- NAME:end -->
 # in RESULTS.md, appending the section if it is not there; other sections are kept as they are.
 replace_section() {
-  local name="$1" body="$2" begin="<!-- $1:begin -->" end="<!-- $1:end -->" tmp
+  local name="$1" body="$2" begin="<!-- $1:start -->" end="<!-- $1:end -->" tmp
   [ -f "$RESULTS" ] || printf '# Benchmark results\n\nWritten by the scripts in this directory; each replaces only its own section.\n' >"$RESULTS"
   tmp="$(mktemp)"
   if grep -qF "$begin" "$RESULTS"; then
