@@ -70,6 +70,17 @@ public final class DemoApp {
             }))
         .getAsync("/get_available_threads", req ->
             CompletableFuture.completedFuture(Response.json(lanesView(req.lanes()))))
+        // The page the reliability corpora aim at: answers any common method, counting the body.
+        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("Lanes demo")))
+        .postAsync("/", req -> CompletableFuture.completedFuture(
+            Response.text("received " + req.body().length + " bytes")))
+        .putAsync("/", req -> CompletableFuture.completedFuture(
+            Response.text("received " + req.body().length + " bytes")))
+        // Blocking for ?ms=N milliseconds (default 1000): for timeout and cancellation tests.
+        .get("/slow", req -> {
+          Thread.sleep(Duration.ofMillis(req.query().getInt("ms", 1000)));
+          return Response.text("slept");
+        })
         .getAsync("/plaintext", req -> CompletableFuture.completedFuture(Response.text("Hello, World!")))
         .getAsync("/json", req -> CompletableFuture.completedFuture(
             Response.json(Map.of("message", "Hello, World!"))))

@@ -69,7 +69,7 @@ public final class Server implements AutoCloseable {
         EventLoop loop = (EventLoop) e;
         loop.submit(() -> EventLoopBinding.bindCurrentThread(loop)).sync();
       }
-      ServerState state = new ServerState();
+      ServerState state = new ServerState(config.maxInFlight(), config.maxConnections());
       ChannelGroup connections = new DefaultChannelGroup("lanes-connections", GlobalEventExecutor.INSTANCE);
       Channel listener = new ServerBootstrap()
           .group(acceptor, loops)
@@ -115,6 +115,11 @@ public final class Server implements AutoCloseable {
   /** Requests being handled right now. */
   public int inFlight() {
     return state.inFlight();
+  }
+
+  /** Admission and timeout counters since start. */
+  public ServerStatistics statistics() {
+    return state.statistics();
   }
 
   /** Blocks until the server is closed. */

@@ -1,0 +1,150 @@
+package dev.lanes.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.testing.TestClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each read-side timeout closes a connection that stops making progress. Timeouts are short
+ * here; assertions are about what happened (408, closed, counted), never about how long it took.
+ */
+class TimeoutsTest {
+  private static final CountDownLatch RELEASE = new CountDownLatch(1);
+  private static TestClient client;
+
+  @BeforeAll
+  static void start() {
+    App app = App.builder()
+        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
+        .postAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
+        .get("/wait", req -> {
+          RELEASE.await(RawHttp.BOUND_MS, TimeUnit.MILLISECONDS);
+          return Response.text("done");
+        })
+        .build();
+    Duration t = Duration.ofMillis(300);
+    client = TestClient.start(app, ServerConfig.builder()
+        .requestHeadTimeout(t).bodyReadTimeout(t).keepAliveTimeout(t));
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+  }
+
+  private static ServerStatistics stats() {
+    return client.server().statistics();
+  }
+
+  @Test
+  void silentNewConnectionIsClosed() {
+    long before = stats().requestHeadTimeouts();
+    try (RawHttp c = RawHttp.connect(client.port())) {
+      RawHttp.Reply r = c.readUntilClosed();
+      assertThat(r.closed()).isTrue();
+      assertThat(r.statuses()).isEmpty();
+    }
+    assertThat(stats().requestHeadTimeouts()).isGreaterThan(before);
+  }
+
+  @Test
+  void incompleteHeadGets408AndClose() {
+    try (RawHttp c = RawHttp.connect(client.port())) {
+      c.send("GET / HTTP/1.1\r\nHost: a\r\n");
+      RawHttp.Reply r = c.readUntilClosed();
+      assertThat(r.statuses()).containsExactly(408);
+      assertThat(r.closed()).isTrue();
+    }
+  }
+
+  @Test
+  void slowlorisTrickleDoesNotExtendTheHeadDeadline() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", client.port())) {
+      s.setSoTimeout(RawHttp.BOUND_MS);
+      OutputStream out = s.getOutputStream();
+      out.write("GET / HTTP/1.1\r\nHost: a\r\n".getBytes());
+      // Trickle a header byte by byte, faster than any timeout, until the server closes.
+      Thread trickler = Thread.ofVirtual().start(() -> {
+        try {
+          out.write("X-Slow: ".getBytes());
+          while (true) {
+            out.write('a');
+            out.flush();
+            Thread.sleep(20);
+          }
+        } catch (IOException | InterruptedException e) {
+          // closed by the server (or the test ended): stop
+        }
+      });
+      byte[] buf = new byte[4096];
+      int total = 0;
+      int n;
+      boolean closed;
+      try {
+        while ((n = s.getInputStream().read(buf, total, buf.length - total)) > 0) {
+          total += n;
+        }
+        closed = true;
+      } catch (java.net.SocketTimeoutException e) {
+        closed = false;
+      } catch (IOException e) {
+        closed = true;
+      }
+      trickler.interrupt();
+      assertThat(closed).as("closed by the head timeout despite steady progress").isTrue();
+      assertThat(new String(buf, 0, total)).startsWith("HTTP/1.1 408");
+    }
+  }
+
+  @Test
+  void stalledBodyGets408AndClose() {
+    long before = stats().bodyReadTimeouts();
+    try (RawHttp c = RawHttp.connect(client.port())) {
+      c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nab");
+      RawHttp.Reply r = c.readUntilClosed();
+      assertThat(r.statuses()).containsExactly(408);
+      assertThat(r.closed()).isTrue();
+    }
+    assertThat(stats().bodyReadTimeouts()).isGreaterThan(before);
+  }
+
+  @Test
+  void idleKeepAliveConnectionIsClosedAfterItsResponse() {
+    long before = stats().keepAliveTimeouts();
+    try (RawHttp c = RawHttp.connect(client.port())) {
+      c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(c.readResponses(1).statuses()).containsExactly(200);
+      RawHttp.Reply rest = c.readUntilClosed();
+      assertThat(rest.closed()).isTrue();
+      assertThat(rest.text()).isEmpty();
+    }
+    assertThat(stats().keepAliveTimeouts()).isGreaterThan(before);
+  }
+
+  @Test
+  void noTimeoutWhileAHandlerWorks() {
+    try (RawHttp slow = RawHttp.connect(client.port())) {
+      slow.send("GET /wait HTTP/1.1\r\nHost: a\r\n\r\n");
+      // Another connection timing out proves more than a timeout period has passed meanwhile.
+      try (RawHttp idle = RawHttp.connect(client.port())) {
+        assertThat(idle.readUntilClosed().closed()).isTrue();
+      }
+      RELEASE.countDown();
+      RawHttp.Reply r = slow.readResponses(1);
+      assertThat(r.statuses()).containsExactly(200);
+      assertThat(r.text()).endsWith("done");
+    }
+  }
+}
