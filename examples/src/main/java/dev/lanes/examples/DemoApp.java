@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
 /**
  * The seed's FastAPI app (seeds/000) on Lanes, with default settings:
  * {@code java -jar examples/target/examples.jar}; {@code PORT} (default 8000), {@code HOST}
- * (default 127.0.0.1), {@code SLEEP} seconds (default 3, fractions allowed).
+ * (default 127.0.0.1), {@code SLEEP} seconds (default 3, fractions allowed),
+ * {@code LIMIT_CONCURRENCY} requests in flight server-wide before 503 (default 0: no limit).
  */
 public final class DemoApp {
   private static final Response NULL = Response.json(NullNode.instance);
@@ -108,6 +109,7 @@ public final class DemoApp {
     Server server = Server.start(app, ServerConfig.builder()
         .host(env("HOST", "127.0.0.1"))
         .port(Integer.parseInt(env("PORT", "8000")))
+        .maxInFlight(Integer.parseInt(env("LIMIT_CONCURRENCY", "0")))
         .build());
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lanes-shutdown").unstarted(() -> {
       server.close();
