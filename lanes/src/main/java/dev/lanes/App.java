@@ -10,13 +10,16 @@ import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.Deadline;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Handler;
 import dev.lanes.routing.Middleware;
 import dev.lanes.routing.PathPattern;
 import dev.lanes.routing.Route;
 import dev.lanes.routing.RouteMatch;
+import dev.lanes.routing.RouteOptions;
 import dev.lanes.routing.Router;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -68,6 +71,10 @@ public final class App implements AutoCloseable {
     Map<Route, Endpoint> compiled = new IdentityHashMap<>();
     for (Route r : b.routes) {
       Endpoint e = compile(r);
+      Duration deadline = b.deadlines.get(r);
+      if (deadline != null) {
+        e = Deadline.of(deadline).wrap(e); // inside middleware: it bounds lane wait and handler
+      }
       for (int i = b.middleware.size() - 1; i >= 0; i--) {
         e = b.middleware.get(i).wrap(e);
       }
@@ -208,6 +215,7 @@ public final class App implements AutoCloseable {
   public static final class Builder {
     private final List<Route> routes = new ArrayList<>();
     private final List<Middleware> middleware = new ArrayList<>();
+    private final Map<Route, Duration> deadlines = new IdentityHashMap<>();
     private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers =
         new LinkedHashMap<>();
     private Lanes.Builder lanes = Lanes.defaults();
@@ -276,6 +284,24 @@ public final class App implements AutoCloseable {
     public Builder route(String method, String path, String lane, BlockingHandler h) {
       routes.add(new Route(method, PathPattern.parse(path), h, Optional.of(lane)));
       return this;
+    }
+
+    /**
+     * Any method, with options: the lane of a blocking handler and a deadline past which the
+     * client gets 504 and the handler is cancelled.
+     *
+     * <pre>{@code .route("GET", "/report", RouteOptions.defaults().deadline(Duration.ofSeconds(2)), handler)}</pre>
+     */
+    public Builder route(String method, String path, RouteOptions options, Handler h) {
+      Route r = new Route(method, PathPattern.parse(path), h, options.lane());
+      routes.add(r);
+      options.deadline().ifPresent(d -> deadlines.put(r, d));
+      return this;
+    }
+
+    /** A blocking handler with options; see {@link #route(String, String, RouteOptions, Handler)}. */
+    public Builder route(String method, String path, RouteOptions options, BlockingHandler h) {
+      return route(method, path, options, (Handler) h);
     }
 
     /** Adds or replaces a lane definition (the defaults are in {@link Lanes#defaults()}). */

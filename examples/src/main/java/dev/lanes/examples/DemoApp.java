@@ -6,6 +6,7 @@ import dev.lanes.concurrency.Concurrency;
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
+import dev.lanes.routing.RouteOptions;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.files.StaticFiles;
@@ -80,6 +81,11 @@ public final class DemoApp {
         // Blocking for ?ms=N milliseconds (default 1000): for timeout and cancellation tests.
         .get("/slow", req -> {
           Thread.sleep(Duration.ofMillis(req.query().getInt("ms", 1000)));
+          return Response.text("slept");
+        })
+        // The same with a 1 s deadline: past it 504, and the sleeping thread is interrupted.
+        .route("GET", "/slow/limited", RouteOptions.defaults().deadline(Duration.ofSeconds(1)), req -> {
+          Thread.sleep(Duration.ofMillis(req.query().getInt("ms", 2000)));
           return Response.text("slept");
         })
         .getAsync("/plaintext", req -> CompletableFuture.completedFuture(Response.text("Hello, World!")))

@@ -3,6 +3,7 @@ package dev.lanes.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
+import dev.lanes.Eventually;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.http.Response;
@@ -13,28 +14,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** Server-wide and per-lane admission: past each limit a fast 503 with Retry-After, counted. */
 class AdmissionTest {
-
-  /** Waits for a state the server reports; a bound turns a hang into a failure. */
-  static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RawHttp.BOUND_MS);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime() - deadline).as("condition never held").isNegative();
-      LockSupport.parkNanos(1_000_000);
-    }
-  }
 
   private static App blockingApp(Semaphore entered, CountDownLatch release, Lane.Builder lane) {
     return App.builder()
         .lane(lane)
         .route("GET", "/hold", lane.name(), req -> {
           entered.release();
-          release.await(RawHttp.BOUND_MS, TimeUnit.MILLISECONDS);
+          release.await(RawClient.BOUND_MS, TimeUnit.MILLISECONDS);
           return Response.text("held");
         })
         .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
@@ -49,7 +39,7 @@ class AdmissionTest {
     try (TestClient client = TestClient.start(app, ServerConfig.builder().maxInFlight(2))) {
       var first = client.sendAsync(client.request("/hold"));
       var second = client.sendAsync(client.request("/hold"));
-      assertThat(entered.tryAcquire(2, RawHttp.BOUND_MS, TimeUnit.MILLISECONDS)).isTrue();
+      assertThat(entered.tryAcquire(2, RawClient.BOUND_MS, TimeUnit.MILLISECONDS)).isTrue();
 
       TestResponse busy = client.get("/");
       assertThat(busy.status()).isEqualTo(503);
@@ -59,7 +49,7 @@ class AdmissionTest {
       release.countDown();
       assertThat(first.get().status()).isEqualTo(200);
       assertThat(second.get().status()).isEqualTo(200);
-      await(() -> client.server().inFlight() == 0);
+      Eventually.await("no request in flight", () -> client.server().inFlight() == 0);
       assertThat(client.get("/").status()).isEqualTo(200);
     }
   }
@@ -70,14 +60,14 @@ class AdmissionTest {
         .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
         .build();
     try (TestClient client = TestClient.start(app, ServerConfig.builder().maxConnections(2));
-        RawHttp a = RawHttp.connect(client.port());
-        RawHttp b = RawHttp.connect(client.port())) {
+        RawClient a = RawClient.connect(client.port());
+        RawClient b = RawClient.connect(client.port())) {
       a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       b.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(a.readResponses(1).statuses()).containsExactly(200);
       assertThat(b.readResponses(1).statuses()).containsExactly(200);
 
-      RawHttp.Reply third = RawHttp.exchange(client.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      RawClient.Reply third = RawClient.exchange(client.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(third.statuses()).containsExactly(503);
       assertThat(third.text()).contains("Retry-After: 1");
       assertThat(third.closed()).isTrue();
@@ -93,9 +83,9 @@ class AdmissionTest {
     try (TestClient client = TestClient.start(app)) {
       Lane lane = app.lanes().get("tiny");
       var holder = client.sendAsync(client.request("/hold"));
-      assertThat(entered.tryAcquire(RawHttp.BOUND_MS, TimeUnit.MILLISECONDS)).isTrue();
+      assertThat(entered.tryAcquire(RawClient.BOUND_MS, TimeUnit.MILLISECONDS)).isTrue();
       var queued = client.sendAsync(client.request("/hold"));
-      await(() -> lane.statistics().waiting() == 1);
+      Eventually.await("one request queued", () -> lane.statistics().waiting() == 1);
 
       for (int i = 0; i < 3; i++) {
         TestResponse r = client.get("/hold");
@@ -123,7 +113,7 @@ class AdmissionTest {
     try (TestClient client = TestClient.start(app)) {
       Lane lane = app.lanes().get("short");
       var holder = client.sendAsync(client.request("/hold"));
-      assertThat(entered.tryAcquire(RawHttp.BOUND_MS, TimeUnit.MILLISECONDS)).isTrue();
+      assertThat(entered.tryAcquire(RawClient.BOUND_MS, TimeUnit.MILLISECONDS)).isTrue();
 
       TestResponse r = client.get("/hold");
       assertThat(r.status()).isEqualTo(503);

@@ -97,7 +97,7 @@ class StrictParsingTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rejected")
   void rejectsAndCloses(String name, String request, int status) {
-    RawHttp.Reply r = RawHttp.exchange(client.port(), request);
+    RawClient.Reply r = RawClient.exchange(client.port(), request);
     assertThat(r.statuses()).as(r.text()).containsExactly(status);
     assertThat(r.closed()).as("connection closed after %s", name).isTrue();
   }
@@ -105,7 +105,7 @@ class StrictParsingTest {
   @Test
   void nothingAfterAFramingErrorIsServed() {
     // A request smuggled behind conflicting framing must never be answered.
-    RawHttp.Reply r = RawHttp.exchange(client.port(),
+    RawClient.Reply r = RawClient.exchange(client.port(),
         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "0\r\n\r\nGET /secret HTTP/1.1\r\nHost: a\r\n\r\n");
     assertThat(r.statuses()).containsExactly(400);
@@ -115,7 +115,7 @@ class StrictParsingTest {
 
   @Test
   void requestsPipelinedBeforeAnErrorAreAnsweredInOrder() {
-    RawHttp.Reply r = RawHttp.exchange(client.port(),
+    RawClient.Reply r = RawClient.exchange(client.port(),
         "GET /x HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /secret HTTP/1.1\r\nHost: a\r\n\r\n");
     assertThat(r.statuses()).containsExactly(200, 400);
     assertThat(r.text()).doesNotContain("secret");
@@ -137,22 +137,22 @@ class StrictParsingTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("accepted")
   void acceptsValidEdgeCases(String name, String request, String body) {
-    RawHttp.Reply r = RawHttp.exchange(client.port(), request);
+    RawClient.Reply r = RawClient.exchange(client.port(), request);
     assertThat(r.statuses()).as(r.text()).containsExactly(200);
     assertThat(r.text()).endsWith(body);
   }
 
   @Test
   void optionsAsteriskIsAnsweredByTheServer() {
-    RawHttp.Reply r = RawHttp.exchange(client.port(), "OPTIONS * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    RawClient.Reply r = RawClient.exchange(client.port(), "OPTIONS * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
     assertThat(r.statuses()).containsExactly(204);
   }
 
   @Test
   void keepAliveSurvivesValidPipelinedRequests() {
-    try (RawHttp c = RawHttp.connect(client.port())) {
+    try (RawClient c = RawClient.connect(client.port())) {
       c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
-      RawHttp.Reply r = c.readResponses(2);
+      RawClient.Reply r = c.readResponses(2);
       assertThat(r.statuses()).containsExactly(200, 200);
       assertThat(r.closed()).isFalse();
     }

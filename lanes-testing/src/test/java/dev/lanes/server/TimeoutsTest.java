@@ -30,7 +30,7 @@ class TimeoutsTest {
         .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
         .postAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
         .get("/wait", req -> {
-          RELEASE.await(RawHttp.BOUND_MS, TimeUnit.MILLISECONDS);
+          RELEASE.await(RawClient.BOUND_MS, TimeUnit.MILLISECONDS);
           return Response.text("done");
         })
         .build();
@@ -51,8 +51,8 @@ class TimeoutsTest {
   @Test
   void silentNewConnectionIsClosed() {
     long before = stats().requestHeadTimeouts();
-    try (RawHttp c = RawHttp.connect(client.port())) {
-      RawHttp.Reply r = c.readUntilClosed();
+    try (RawClient c = RawClient.connect(client.port())) {
+      RawClient.Reply r = c.readUntilClosed();
       assertThat(r.closed()).isTrue();
       assertThat(r.statuses()).isEmpty();
     }
@@ -61,9 +61,9 @@ class TimeoutsTest {
 
   @Test
   void incompleteHeadGets408AndClose() {
-    try (RawHttp c = RawHttp.connect(client.port())) {
+    try (RawClient c = RawClient.connect(client.port())) {
       c.send("GET / HTTP/1.1\r\nHost: a\r\n");
-      RawHttp.Reply r = c.readUntilClosed();
+      RawClient.Reply r = c.readUntilClosed();
       assertThat(r.statuses()).containsExactly(408);
       assertThat(r.closed()).isTrue();
     }
@@ -72,7 +72,7 @@ class TimeoutsTest {
   @Test
   void slowlorisTrickleDoesNotExtendTheHeadDeadline() throws Exception {
     try (Socket s = new Socket("127.0.0.1", client.port())) {
-      s.setSoTimeout(RawHttp.BOUND_MS);
+      s.setSoTimeout(RawClient.BOUND_MS);
       OutputStream out = s.getOutputStream();
       out.write("GET / HTTP/1.1\r\nHost: a\r\n".getBytes());
       // Trickle a header byte by byte, faster than any timeout, until the server closes.
@@ -111,9 +111,9 @@ class TimeoutsTest {
   @Test
   void stalledBodyGets408AndClose() {
     long before = stats().bodyReadTimeouts();
-    try (RawHttp c = RawHttp.connect(client.port())) {
+    try (RawClient c = RawClient.connect(client.port())) {
       c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nab");
-      RawHttp.Reply r = c.readUntilClosed();
+      RawClient.Reply r = c.readUntilClosed();
       assertThat(r.statuses()).containsExactly(408);
       assertThat(r.closed()).isTrue();
     }
@@ -123,10 +123,10 @@ class TimeoutsTest {
   @Test
   void idleKeepAliveConnectionIsClosedAfterItsResponse() {
     long before = stats().keepAliveTimeouts();
-    try (RawHttp c = RawHttp.connect(client.port())) {
+    try (RawClient c = RawClient.connect(client.port())) {
       c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
       assertThat(c.readResponses(1).statuses()).containsExactly(200);
-      RawHttp.Reply rest = c.readUntilClosed();
+      RawClient.Reply rest = c.readUntilClosed();
       assertThat(rest.closed()).isTrue();
       assertThat(rest.text()).isEmpty();
     }
@@ -135,14 +135,14 @@ class TimeoutsTest {
 
   @Test
   void noTimeoutWhileAHandlerWorks() {
-    try (RawHttp slow = RawHttp.connect(client.port())) {
+    try (RawClient slow = RawClient.connect(client.port())) {
       slow.send("GET /wait HTTP/1.1\r\nHost: a\r\n\r\n");
       // Another connection timing out proves more than a timeout period has passed meanwhile.
-      try (RawHttp idle = RawHttp.connect(client.port())) {
+      try (RawClient idle = RawClient.connect(client.port())) {
         assertThat(idle.readUntilClosed().closed()).isTrue();
       }
       RELEASE.countDown();
-      RawHttp.Reply r = slow.readResponses(1);
+      RawClient.Reply r = slow.readResponses(1);
       assertThat(r.statuses()).containsExactly(200);
       assertThat(r.text()).endsWith("done");
     }

@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * closes. Reads are bounded (a hang is a failure, reported as {@code closed == false}), never
  * timed: no assertion depends on how long anything took.
  *
- * <pre>{@code RawHttp.Reply r = RawHttp.exchange(port, "GET / HTTP/1.1\r\n\r\n"); }</pre>
+ * <pre>{@code RawClient.Reply r = RawClient.exchange(port, "GET / HTTP/1.1\r\n\r\n"); }</pre>
  */
-final class RawHttp implements AutoCloseable {
+final class RawClient implements AutoCloseable {
   private static final Pattern STATUS = Pattern.compile("HTTP/1\\.1 (\\d{3}) ");
   /** Upper bound on any single wait for the server; generous, only reached when something hangs. */
   static final int BOUND_MS = 10_000;
@@ -34,14 +34,14 @@ final class RawHttp implements AutoCloseable {
 
   private final Socket socket;
 
-  private RawHttp(int port) throws IOException {
+  private RawClient(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(BOUND_MS);
   }
 
-  static RawHttp connect(int port) {
+  static RawClient connect(int port) {
     try {
-      return new RawHttp(port);
+      return new RawClient(port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -49,7 +49,7 @@ final class RawHttp implements AutoCloseable {
 
   /** One connection: send {@code request}, read until the server closes. */
   static Reply exchange(int port, String request) {
-    try (RawHttp c = connect(port)) {
+    try (RawClient c = connect(port)) {
       c.send(request);
       return c.readUntilClosed();
     }
