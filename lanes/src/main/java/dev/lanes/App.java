@@ -5,6 +5,9 @@ import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneRejectedException;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.HttpException;
+import dev.lanes.lifespan.AppState;
+import dev.lanes.lifespan.Lifespan;
+import dev.lanes.lifespan.LifespanHook;
 import dev.lanes.http.Params;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
@@ -54,6 +57,8 @@ public final class App implements AutoCloseable {
   private final Lanes lanes;
   private final BackgroundRunner background;
   private final Map<Route, Endpoint> endpoints;
+  private final AppState state;
+  private final Lifespan lifespan;
   private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers;
 
   private App(Builder b) {
@@ -81,6 +86,8 @@ public final class App implements AutoCloseable {
       compiled.put(r, e);
     }
     this.endpoints = compiled;
+    this.state = b.state;
+    this.lifespan = new Lifespan(b.state, b.startup, b.shutdown);
   }
 
   public static Builder builder() {
@@ -205,6 +212,30 @@ public final class App implements AutoCloseable {
     };
   }
 
+  /** The app's typed state, as filled by its startup hooks. */
+  public AppState state() {
+    return state;
+  }
+
+  /** Shorthand for {@code state().get(type)}. */
+  public <T> T state(Class<T> type) {
+    return state.get(type);
+  }
+
+  /**
+   * Runs the startup hooks (once); the server calls this before it accepts.
+   *
+   * @throws Lifespan.StartupException if a hook fails; the shutdown hooks have run then
+   */
+  public void startup() {
+    lifespan.start();
+  }
+
+  /** Runs the shutdown hooks (once, newest first); the server calls this after draining. */
+  public void shutdown() {
+    lifespan.stop();
+  }
+
   /** Shuts the app's lanes down. */
   @Override
   public void close() {
@@ -216,6 +247,9 @@ public final class App implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final List<Middleware> middleware = new ArrayList<>();
     private final Map<Route, Duration> deadlines = new IdentityHashMap<>();
+    private final AppState state = AppState.create();
+    private final List<LifespanHook> startup = new ArrayList<>();
+    private final List<LifespanHook> shutdown = new ArrayList<>();
     private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers =
         new LinkedHashMap<>();
     private Lanes.Builder lanes = Lanes.defaults();
@@ -302,6 +336,23 @@ public final class App implements AutoCloseable {
     /** A blocking handler with options; see {@link #route(String, String, RouteOptions, Handler)}. */
     public Builder route(String method, String path, RouteOptions options, BlockingHandler h) {
       return route(method, path, options, (Handler) h);
+    }
+
+    /** The state startup hooks fill; handlers may capture it before the app is built. */
+    public AppState state() {
+      return state;
+    }
+
+    /** Runs {@code hook} at startup, before the server accepts; hooks run in the order added. */
+    public Builder onStartup(LifespanHook hook) {
+      startup.add(java.util.Objects.requireNonNull(hook, "hook"));
+      return this;
+    }
+
+    /** Runs {@code hook} at shutdown, after requests and background tasks; newest first. */
+    public Builder onShutdown(LifespanHook hook) {
+      shutdown.add(java.util.Objects.requireNonNull(hook, "hook"));
+      return this;
     }
 
     /** Adds or replaces a lane definition (the defaults are in {@link Lanes#defaults()}). */

@@ -112,11 +112,21 @@ public final class DemoApp {
     ExecutorService executor = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("demo-executor-", 0).factory());
     App app = build(Settings.fromEnv(), executor, new BackgroundLog());
-    Server server = Server.start(app, ServerConfig.builder()
-        .host(env("HOST", "127.0.0.1"))
-        .port(Integer.parseInt(env("PORT", "8000")))
-        .maxInFlight(Integer.parseInt(env("LIMIT_CONCURRENCY", "0")))
-        .build());
+    Server server;
+    try {
+      server = Server.start(app, ServerConfig.builder()
+          .host(env("HOST", "127.0.0.1"))
+          .port(Integer.parseInt(env("PORT", "8000")))
+          .maxInFlight(Integer.parseInt(env("LIMIT_CONCURRENCY", "0")))
+          .build());
+    } catch (RuntimeException e) {
+      // A failed start (port taken, startup hook failed, bad setting) is one clear line and exit 1.
+      System.err.println("lanes demo: " + e.getMessage());
+      app.close();
+      executor.shutdownNow();
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lanes-shutdown").unstarted(() -> {
       server.close();
       app.close();

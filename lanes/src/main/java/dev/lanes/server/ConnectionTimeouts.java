@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>keep-alive</b>: how long a connection with nothing in flight waits for the next
  *       request to start.</li>
  * </ul>
- * No timer runs while a handler is working on a request: per-route deadlines bound that.
+ * No timer runs while a handler is working on a request: per-route deadlines bound that. When
+ * the server drains, an idle connection is closed at once.
  *
  * <p>It needs to see raw bytes (a head has begun) and decoded messages (a head or body has
  * ended, a response was written), so it is one state object with two pipeline handlers:
@@ -111,6 +112,15 @@ final class ConnectionTimeouts {
           unanswered++;
         }
         c.fireChannelRead(msg);
+      }
+
+      @Override
+      public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+        if (evt == ServerState.DRAIN && reading == Reading.IDLE && unanswered == 0) {
+          c.close(); // idle keep-alive connection: nothing to finish, nothing to say
+          return;
+        }
+        c.fireUserEventTriggered(evt);
       }
 
       @Override

@@ -1,5 +1,6 @@
 package dev.lanes.server;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -9,6 +10,14 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link Server#statistics()}.
  */
 final class ServerState {
+  /** Fired down every connection's pipeline when the server starts draining. */
+  static final Object DRAIN = new Object() {
+    @Override
+    public String toString() {
+      return "DRAIN";
+    }
+  };
+
   /** Which connection timeout fired. */
   enum Timeout { REQUEST_HEAD, BODY_READ, KEEP_ALIVE }
 
@@ -54,7 +63,24 @@ final class ServerState {
   }
 
   void requestEnded() {
-    inFlight.decrementAndGet();
+    if (inFlight.decrementAndGet() == 0 && draining) {
+      synchronized (this) {
+        notifyAll(); // wakes Server.close() waiting for the last request
+      }
+    }
+  }
+
+  /** Waits until no request is in flight or {@code deadlineNanos} (System.nanoTime) passes. */
+  synchronized boolean awaitNoneInFlight(long deadlineNanos) throws InterruptedException {
+    while (inFlight.get() > 0) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      // Bounded waits: requestEnded notifies only once draining is visible to it.
+      wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+    }
+    return true;
   }
 
   int inFlight() {
