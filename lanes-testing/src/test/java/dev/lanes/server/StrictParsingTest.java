@@ -30,7 +30,7 @@ class StrictParsingTest {
         .postAsync("/", req -> CompletableFuture.completedFuture(Response.text("got " + req.body().length)))
         .build();
     client = TestClient.start(app, ServerConfig.builder()
-        .maxInitialLineLength(256).maxHeaderSize(1024).maxBodySize(1000));
+        .maxInitialLineLength(256).maxHeaderSize(1024).maxBodySize(1000).maxHeaderCount(10));
   }
 
   @AfterAll
@@ -88,6 +88,7 @@ class StrictParsingTest {
         Arguments.of("bare LF line", "GET / HTTP/1.1\nHost: a\n\n", 400),
         // limits
         Arguments.of("request line too long", "GET /" + big + " HTTP/1.1\r\nHost: a\r\n\r\n", 414),
+        Arguments.of("too many headers", "GET / HTTP/1.1\r\nHost: a\r\n" + "X: y\r\n".repeat(20) + "\r\n", 431),
         Arguments.of("headers too large", "GET / HTTP/1.1\r\nHost: a\r\nX: " + big + "\r\n\r\n", 431),
         Arguments.of("body too large", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2000\r\n\r\n" + big, 413),
         Arguments.of("chunked body too large", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"

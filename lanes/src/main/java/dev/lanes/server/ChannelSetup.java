@@ -54,7 +54,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
         .addLast("read-timeouts", timeouts.bytes())
         .addLast("http", new HttpServerCodec(decoder))
         .addLast("timeouts", timeouts.messages())
-        .addLast("validate", new RequestValidator(config.maxBodySize()))
+        .addLast("validate", new RequestValidator(config.maxBodySize(), config.maxHeaderCount()))
         .addLast("aggregate", new BodyAggregator(config.maxBodySize()))
         .addLast("dispatch", new HttpDispatcher(app, state));
   }

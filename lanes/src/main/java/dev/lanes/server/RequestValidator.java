@@ -28,10 +28,12 @@ import java.util.Locale;
  */
 final class RequestValidator extends ChannelInboundHandlerAdapter {
   private final long maxBodySize;
+  private final int maxHeaderCount;
   private boolean broken;
 
-  RequestValidator(long maxBodySize) {
+  RequestValidator(long maxBodySize, int maxHeaderCount) {
     this.maxBodySize = maxBodySize;
+    this.maxHeaderCount = maxHeaderCount;
   }
 
   @Override
@@ -41,7 +43,9 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
-      BadRequest bad = check(req);
+      BadRequest bad = req.headers().size() > maxHeaderCount
+          ? new BadRequest(431, "Request Header Fields Too Large: more than " + maxHeaderCount + " fields")
+          : check(req);
       if (bad == null && HttpUtil.getContentLength(req, 0L) > maxBodySize) {
         // Refused here, in order and with a close; a longer chunked body is BodyAggregator's.
         bad = new BadRequest(413, "Content Too Large");

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param keepAliveTimeout how long an idle keep-alive connection waits for the next request
  * @param maxInFlight requests handled at once server-wide, past which 503 with
  *     {@code Retry-After}; 0 for no limit (the lanes still bound blocking work)
+ * @param maxHeaderCount most header fields in a request; more gets 431
  * @param maxConnections open connections, past which new ones get 503 and are closed; 0 for no
  *     limit
  */
@@ -30,7 +31,7 @@ public record ServerConfig(
     String host, int port, int backlog, int ioThreads,
     int maxInitialLineLength, int maxHeaderSize, int maxBodySize, Duration shutdownGrace,
     Duration requestHeadTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
-    int maxInFlight, int maxConnections) {
+    int maxInFlight, int maxConnections, int maxHeaderCount) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -46,6 +47,7 @@ public record ServerConfig(
     positive(bodyReadTimeout, "bodyReadTimeout");
     positive(keepAliveTimeout, "keepAliveTimeout");
     check(maxInFlight >= 0, "maxInFlight must be >= 0 (0: no limit): " + maxInFlight);
+    check(maxHeaderCount >= 1, "maxHeaderCount must be >= 1: " + maxHeaderCount);
     check(maxConnections >= 0, "maxConnections must be >= 0 (0: no limit): " + maxConnections);
   }
 
@@ -85,6 +87,7 @@ public record ServerConfig(
     private Duration keepAliveTimeout = Duration.ofSeconds(30);
     private int maxInFlight = 0;
     private int maxConnections = 16_384;
+    private int maxHeaderCount = 100;
 
     private Builder() {}
 
@@ -158,10 +161,16 @@ public record ServerConfig(
       return this;
     }
 
+    /** Default 100 (Tomcat's maxHeaderCount); the byte limit alone would allow ~2000. */
+    public Builder maxHeaderCount(int n) {
+      this.maxHeaderCount = n;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(host, port, backlog, ioThreads, maxInitialLineLength,
           maxHeaderSize, maxBodySize, shutdownGrace, requestHeadTimeout, bodyReadTimeout,
-          keepAliveTimeout, maxInFlight, maxConnections);
+          keepAliveTimeout, maxInFlight, maxConnections, maxHeaderCount);
     }
   }
 }
