@@ -24,7 +24,8 @@ import java.util.concurrent.Executors;
  * The seed's FastAPI app (seeds/000) on Lanes, with default settings:
  * {@code java -jar examples/target/examples.jar}; {@code PORT} (default 8000), {@code HOST}
  * (default 127.0.0.1), {@code SLEEP} seconds (default 3, fractions allowed),
- * {@code LIMIT_CONCURRENCY} requests in flight server-wide before 503 (default 0: no limit).
+ * {@code LIMIT_CONCURRENCY} requests in flight server-wide before 503 (default 0: no limit),
+ * {@code READ_TIMEOUT} seconds for the request-head, body-read and keep-alive timeouts (default 30).
  */
 public final class DemoApp {
   private static final Response NULL = Response.json(NullNode.instance);
@@ -112,12 +113,16 @@ public final class DemoApp {
     ExecutorService executor = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("demo-executor-", 0).factory());
     App app = build(Settings.fromEnv(), executor, new BackgroundLog());
+    Duration readTimeout = Duration.ofSeconds(Long.parseLong(env("READ_TIMEOUT", "30")));
     Server server;
     try {
       server = Server.start(app, ServerConfig.builder()
           .host(env("HOST", "127.0.0.1"))
           .port(Integer.parseInt(env("PORT", "8000")))
           .maxInFlight(Integer.parseInt(env("LIMIT_CONCURRENCY", "0")))
+          .requestHeadTimeout(readTimeout)
+          .bodyReadTimeout(readTimeout)
+          .keepAliveTimeout(readTimeout)
           .build());
     } catch (RuntimeException e) {
       // A failed start (port taken, startup hook failed, bad setting) is one clear line and exit 1.

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
@@ -125,8 +126,8 @@ final class ConnectionTimeouts {
 
       @Override
       public void write(ChannelHandlerContext c, Object msg, ChannelPromise promise) {
-        boolean interim = msg instanceof HttpResponse r && r.status().codeClass()
-            == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
+        boolean interim = msg instanceof HttpResponse r
+            && r.status().codeClass() == HttpStatusClass.INFORMATIONAL; // 100 Continue
         if (msg instanceof LastHttpContent && !interim) {
           unanswered = Math.max(0, unanswered - 1);
           if (unanswered == 0 && reading == Reading.IDLE) {
