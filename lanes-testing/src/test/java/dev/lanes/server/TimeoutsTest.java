@@ -36,7 +36,7 @@ class TimeoutsTest {
         .build();
     Duration t = Duration.ofMillis(300);
     client = TestClient.start(app, ServerConfig.builder()
-        .requestHeadTimeout(t).bodyReadTimeout(t).keepAliveTimeout(t));
+        .requestHeadTimeout(t).bodyReadTimeout(t).keepAliveTimeout(t).minRequestBodyRate(1000));
   }
 
   @AfterAll
@@ -116,6 +116,46 @@ class TimeoutsTest {
       RawClient.Reply r = c.readUntilClosed();
       assertThat(r.statuses()).containsExactly(408);
       assertThat(r.closed()).isTrue();
+    }
+    assertThat(stats().bodyReadTimeouts()).isGreaterThan(before);
+  }
+
+  @Test
+  void bodyTrickledBelowTheMinimumRateIsCut() throws Exception {
+    long before = stats().bodyReadTimeouts();
+    try (Socket s = new Socket("127.0.0.1", client.port())) {
+      s.setSoTimeout(RawClient.BOUND_MS);
+      OutputStream out = s.getOutputStream();
+      out.write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n".getBytes());
+      // One byte every 20 ms keeps the idle timer from ever firing, but averages 50 bytes/s.
+      Thread trickler = Thread.ofVirtual().start(() -> {
+        try {
+          while (true) {
+            out.write('a');
+            out.flush();
+            Thread.sleep(20);
+          }
+        } catch (IOException | InterruptedException e) {
+          // closed by the server (or the test ended): stop
+        }
+      });
+      byte[] buf = new byte[4096];
+      int total = 0;
+      int n;
+      boolean closed;
+      try {
+        while ((n = s.getInputStream().read(buf, total, buf.length - total)) > 0) {
+          total += n;
+        }
+        closed = true;
+      } catch (java.net.SocketTimeoutException e) {
+        closed = false;
+      } catch (IOException e) {
+        closed = true;
+      }
+      trickler.interrupt();
+      assertThat(closed).as("closed by the body-rate rule despite steady progress").isTrue();
+      assertThat(new String(buf, 0, total)).startsWith("HTTP/1.1 408");
     }
     assertThat(stats().bodyReadTimeouts()).isGreaterThan(before);
   }

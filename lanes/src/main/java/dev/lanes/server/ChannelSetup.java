@@ -39,7 +39,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
     ch.closeFuture().addListener(f -> state.connectionClosed());
     connections.add(ch);
     ConnectionTimeouts timeouts = new ConnectionTimeouts(config.requestHeadTimeout(),
-        config.bodyReadTimeout(), config.keepAliveTimeout(), state);
+        config.bodyReadTimeout(), config.keepAliveTimeout(), config.minRequestBodyRate(), state);
     HttpDecoderConfig decoder = new HttpDecoderConfig()
         .setMaxInitialLineLength(config.maxInitialLineLength())
         .setMaxHeaderSize(config.maxHeaderSize())

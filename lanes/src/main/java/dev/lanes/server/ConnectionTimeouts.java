@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>request head</b>: from the first byte of a request (or from accept, for the first one)
  *       until its head is complete. A fixed deadline, not reset by each byte, so slowloris's
  *       one-byte-at-a-time trickle does not extend it.</li>
- *   <li><b>body read</b>: the longest silence while a body is arriving (reset by each read).</li>
+ *   <li><b>body read</b>: the longest silence while a body is arriving (reset by each read);
+ *       past the first such period the body must also average {@code minRequestBodyRate}.</li>
  *   <li><b>keep-alive</b>: how long a connection with nothing in flight waits for the next
  *       request to start.</li>
  * </ul>
@@ -45,6 +46,7 @@ final class ConnectionTimeouts {
   private final long headNanos;
   private final long bodyNanos;
   private final long keepAliveNanos;
+  private final long minBodyRate; // bytes per second, 0 = none
   private final ServerState state;
   private ChannelHandlerContext ctx;
   private Reading reading = Reading.IDLE;
@@ -52,14 +54,18 @@ final class ConnectionTimeouts {
   private int unanswered; // requests fully read whose response is not yet written
   private long headStarted;
   private long lastRead;
+  private long bodyStarted;
+  private long bodyBytes;
   private long idleSince;
   private ScheduledFuture<?> check;
   private long checkAt;
 
-  ConnectionTimeouts(Duration head, Duration body, Duration keepAlive, ServerState state) {
+  ConnectionTimeouts(Duration head, Duration body, Duration keepAlive, int minBodyRate,
+      ServerState state) {
     this.headNanos = head.toNanos();
     this.bodyNanos = body.toNanos();
     this.keepAliveNanos = keepAlive.toNanos();
+    this.minBodyRate = minBodyRate;
     this.state = state;
   }
 
@@ -78,6 +84,9 @@ final class ConnectionTimeouts {
       public void channelRead(ChannelHandlerContext c, Object msg) {
         if (msg instanceof ByteBuf buf && buf.isReadable()) {
           lastRead = System.nanoTime();
+          if (reading == Reading.BODY) {
+            bodyBytes += buf.readableBytes();
+          }
           if (reading == Reading.IDLE) {
             reading = Reading.HEAD;
             headStarted = lastRead;
@@ -105,6 +114,9 @@ final class ConnectionTimeouts {
         if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
           reading = Reading.BODY;
           lastRead = System.nanoTime();
+          bodyStarted = lastRead;
+          bodyBytes = 0;
+          reschedule();
         }
         if (msg instanceof LastHttpContent
             || msg instanceof HttpRequest req && req.decoderResult().isFailure()) {
@@ -144,7 +156,11 @@ final class ConnectionTimeouts {
   private long deadline() {
     return switch (reading) {
       case HEAD -> headStarted + headNanos;
-      case BODY -> lastRead + bodyNanos;
+      case BODY -> minBodyRate <= 0 ? lastRead + bodyNanos
+          // A trickle resets an idle timer forever (slow body, "R-U-Dead-Yet"), so the body must
+          // also average minBodyRate once its first bodyReadTimeout is over (Kestrel's rule).
+          : Math.min(lastRead + bodyNanos,
+              bodyStarted + bodyNanos + bodyBytes * 1_000_000_000L / minBodyRate);
       case IDLE -> unanswered > 0 ? Long.MAX_VALUE
           : idleSince + (firstRequest ? headNanos : keepAliveNanos);
     };

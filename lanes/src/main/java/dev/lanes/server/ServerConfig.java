@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param keepAliveTimeout how long an idle keep-alive connection waits for the next request
  * @param maxInFlight requests handled at once server-wide, past which 503 with
  *     {@code Retry-After}; 0 for no limit (the lanes still bound blocking work)
+ * @param minRequestBodyRate bytes per second a request body must average once its first
+ *     {@code bodyReadTimeout} has passed (slow-body attacks); 0 for no minimum
  * @param maxHeaderCount most header fields in a request; more gets 431
  * @param maxConnections open connections, past which new ones get 503 and are closed; 0 for no
  *     limit
@@ -31,7 +33,7 @@ public record ServerConfig(
     String host, int port, int backlog, int ioThreads,
     int maxInitialLineLength, int maxHeaderSize, int maxBodySize, Duration shutdownGrace,
     Duration requestHeadTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
-    int maxInFlight, int maxConnections, int maxHeaderCount) {
+    int maxInFlight, int maxConnections, int maxHeaderCount, int minRequestBodyRate) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -47,6 +49,7 @@ public record ServerConfig(
     positive(bodyReadTimeout, "bodyReadTimeout");
     positive(keepAliveTimeout, "keepAliveTimeout");
     check(maxInFlight >= 0, "maxInFlight must be >= 0 (0: no limit): " + maxInFlight);
+    check(minRequestBodyRate >= 0, "minRequestBodyRate must be >= 0 (0: none)");
     check(maxHeaderCount >= 1, "maxHeaderCount must be >= 1: " + maxHeaderCount);
     check(maxConnections >= 0, "maxConnections must be >= 0 (0: no limit): " + maxConnections);
   }
@@ -88,6 +91,7 @@ public record ServerConfig(
     private int maxInFlight = 0;
     private int maxConnections = 16_384;
     private int maxHeaderCount = 100;
+    private int minRequestBodyRate = 240;
 
     private Builder() {}
 
@@ -167,10 +171,16 @@ public record ServerConfig(
       return this;
     }
 
+    /** Default 240 bytes/s (Kestrel's MinRequestBodyDataRate); 0 for none. */
+    public Builder minRequestBodyRate(int bytesPerSecond) {
+      this.minRequestBodyRate = bytesPerSecond;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(host, port, backlog, ioThreads, maxInitialLineLength,
           maxHeaderSize, maxBodySize, shutdownGrace, requestHeadTimeout, bodyReadTimeout,
-          keepAliveTimeout, maxInFlight, maxConnections, maxHeaderCount);
+          keepAliveTimeout, maxInFlight, maxConnections, maxHeaderCount, minRequestBodyRate);
     }
   }
 }
