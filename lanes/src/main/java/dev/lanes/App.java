@@ -338,6 +338,11 @@ public final class App implements AutoCloseable {
       return route(method, path, options, (Handler) h);
     }
 
+    /** An async handler with options (a deadline; async handlers take no lane). */
+    public Builder routeAsync(String method, String path, RouteOptions options, AsyncHandler h) {
+      return route(method, path, options, (Handler) h);
+    }
+
     /** The state startup hooks fill; handlers may capture it before the app is built. */
     public AppState state() {
       return state;

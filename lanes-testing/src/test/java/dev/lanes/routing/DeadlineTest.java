@@ -74,7 +74,7 @@ class DeadlineTest {
   void asyncStagePastItsDeadlineIsCancelled() {
     CompletableFuture<Response> pending = new CompletableFuture<>();
     App app = App.builder()
-        .route("GET", "/never", RouteOptions.defaults().deadline(SHORT), (AsyncHandler) req -> pending)
+        .routeAsync("GET", "/never", RouteOptions.defaults().deadline(SHORT), req -> pending)
         .build();
     try (TestClient client = TestClient.start(app)) {
       assertThat(client.get("/never").status()).isEqualTo(504);
