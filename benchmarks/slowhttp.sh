@@ -62,10 +62,11 @@ run() { # name, slowhttptest args...
   local s; s=$(python3 - "$OUT/$name.csv" <<'PY'
 import csv, sys
 rows = [r for r in csv.reader(open(sys.argv[1]))][1:]
-rows = [[int(x) if x.strip().lstrip('-').isdigit() else x for x in r] for r in rows if r]
+rows = [[int(x) for x in r] for r in rows if r]
 peak = max(r[3] for r in rows); closed = rows[-1][1]
-unavail = sum(1 for r in rows if str(r[4]).strip().upper() not in ('1', 'YES'))
-print(f"{peak} {closed} {unavail}")
+# "Service Available" is plotted as the connection target when up and 0 when down.
+unavail = sum(1 for r in rows if r[4] == 0)
+print(f"{peak} {closed} {len(rows)}/{unavail}")
 PY
 )
   read -r p50 p99 pmax pfail pn <<<"$p"; read -r peak closed unavail <<<"$s"
@@ -85,7 +86,7 @@ Demo jar with request-head / body-read / keep-alive timeouts of ${TIMEOUT} s (RE
 slowhttptest 1.8.2, $CONNS connections at 200/s for ${LENGTH} s against \`/\`; a probe makes 10
 fresh-connection \`GET /plaintext\` requests a second meanwhile.
 
-| attack | peak connected | closed (slowhttptest's view) | still open on the server ~4 s before the end | seconds slowhttptest saw the service unavailable | probe p50 ms | probe p99 ms | probe max ms | probe failures |
+| attack | peak connected | closed (slowhttptest's view) | still open on the server ~4 s before the end | seconds the attack lasted / slowhttptest saw the service down | probe p50 ms | probe p99 ms | probe max ms | probe failures |
 |---|---|---|---|---|---|---|---|---|$ROWS
 <!-- slowhttp:end -->"
 RESULTS="$ROOT/benchmarks/RESULTS.md"
