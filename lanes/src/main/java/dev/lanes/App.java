@@ -5,18 +5,24 @@ import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneRejectedException;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.HttpException;
+import dev.lanes.lifespan.AppState;
+import dev.lanes.lifespan.Lifespan;
+import dev.lanes.lifespan.LifespanHook;
 import dev.lanes.http.Params;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.Deadline;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Handler;
 import dev.lanes.routing.Middleware;
 import dev.lanes.routing.PathPattern;
 import dev.lanes.routing.Route;
 import dev.lanes.routing.RouteMatch;
+import dev.lanes.routing.RouteOptions;
 import dev.lanes.routing.Router;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -51,6 +57,8 @@ public final class App implements AutoCloseable {
   private final Lanes lanes;
   private final BackgroundRunner background;
   private final Map<Route, Endpoint> endpoints;
+  private final AppState state;
+  private final Lifespan lifespan;
   private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers;
 
   private App(Builder b) {
@@ -68,12 +76,18 @@ public final class App implements AutoCloseable {
     Map<Route, Endpoint> compiled = new IdentityHashMap<>();
     for (Route r : b.routes) {
       Endpoint e = compile(r);
+      Duration deadline = b.deadlines.get(r);
+      if (deadline != null) {
+        e = Deadline.of(deadline).wrap(e); // inside middleware: it bounds lane wait and handler
+      }
       for (int i = b.middleware.size() - 1; i >= 0; i--) {
         e = b.middleware.get(i).wrap(e);
       }
       compiled.put(r, e);
     }
     this.endpoints = compiled;
+    this.state = b.state;
+    this.lifespan = new Lifespan(b.state, b.startup, b.shutdown);
   }
 
   public static Builder builder() {
@@ -198,6 +212,30 @@ public final class App implements AutoCloseable {
     };
   }
 
+  /** The app's typed state, as filled by its startup hooks. */
+  public AppState state() {
+    return state;
+  }
+
+  /** Shorthand for {@code state().get(type)}. */
+  public <T> T state(Class<T> type) {
+    return state.get(type);
+  }
+
+  /**
+   * Runs the startup hooks (once); the server calls this before it accepts.
+   *
+   * @throws Lifespan.StartupException if a hook fails; the shutdown hooks have run then
+   */
+  public void startup() {
+    lifespan.start();
+  }
+
+  /** Runs the shutdown hooks (once, newest first); the server calls this after draining. */
+  public void shutdown() {
+    lifespan.stop();
+  }
+
   /** Shuts the app's lanes down. */
   @Override
   public void close() {
@@ -208,6 +246,10 @@ public final class App implements AutoCloseable {
   public static final class Builder {
     private final List<Route> routes = new ArrayList<>();
     private final List<Middleware> middleware = new ArrayList<>();
+    private final Map<Route, Duration> deadlines = new IdentityHashMap<>();
+    private final AppState state = AppState.create();
+    private final List<LifespanHook> startup = new ArrayList<>();
+    private final List<LifespanHook> shutdown = new ArrayList<>();
     private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers =
         new LinkedHashMap<>();
     private Lanes.Builder lanes = Lanes.defaults();
@@ -275,6 +317,46 @@ public final class App implements AutoCloseable {
     /** A blocking handler run in the named lane instead of {@code endpoints}. */
     public Builder route(String method, String path, String lane, BlockingHandler h) {
       routes.add(new Route(method, PathPattern.parse(path), h, Optional.of(lane)));
+      return this;
+    }
+
+    /**
+     * Any method, with options: the lane of a blocking handler and a deadline past which the
+     * client gets 504 and the handler is cancelled.
+     *
+     * <pre>{@code .route("GET", "/report", RouteOptions.defaults().deadline(Duration.ofSeconds(2)), handler)}</pre>
+     */
+    public Builder route(String method, String path, RouteOptions options, Handler h) {
+      Route r = new Route(method, PathPattern.parse(path), h, options.lane());
+      routes.add(r);
+      options.deadline().ifPresent(d -> deadlines.put(r, d));
+      return this;
+    }
+
+    /** A blocking handler with options; see {@link #route(String, String, RouteOptions, Handler)}. */
+    public Builder route(String method, String path, RouteOptions options, BlockingHandler h) {
+      return route(method, path, options, (Handler) h);
+    }
+
+    /** An async handler with options (a deadline; async handlers take no lane). */
+    public Builder routeAsync(String method, String path, RouteOptions options, AsyncHandler h) {
+      return route(method, path, options, (Handler) h);
+    }
+
+    /** The state startup hooks fill; handlers may capture it before the app is built. */
+    public AppState state() {
+      return state;
+    }
+
+    /** Runs {@code hook} at startup, before the server accepts; hooks run in the order added. */
+    public Builder onStartup(LifespanHook hook) {
+      startup.add(java.util.Objects.requireNonNull(hook, "hook"));
+      return this;
+    }
+
+    /** Runs {@code hook} at shutdown, after requests and background tasks; newest first. */
+    public Builder onShutdown(LifespanHook hook) {
+      shutdown.add(java.util.Objects.requireNonNull(hook, "hook"));
       return this;
     }
 

@@ -6,6 +6,7 @@ import dev.lanes.concurrency.Concurrency;
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
+import dev.lanes.routing.RouteOptions;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.files.StaticFiles;
@@ -22,7 +23,9 @@ import java.util.concurrent.Executors;
 /**
  * The seed's FastAPI app (seeds/000) on Lanes, with default settings:
  * {@code java -jar examples/target/examples.jar}; {@code PORT} (default 8000), {@code HOST}
- * (default 127.0.0.1), {@code SLEEP} seconds (default 3, fractions allowed).
+ * (default 127.0.0.1), {@code SLEEP} seconds (default 3, fractions allowed),
+ * {@code LIMIT_CONCURRENCY} requests in flight server-wide before 503 (default 0: no limit),
+ * {@code READ_TIMEOUT} seconds for the request-head, body-read and keep-alive timeouts (default 30).
  */
 public final class DemoApp {
   private static final Response NULL = Response.json(NullNode.instance);
@@ -70,6 +73,22 @@ public final class DemoApp {
             }))
         .getAsync("/get_available_threads", req ->
             CompletableFuture.completedFuture(Response.json(lanesView(req.lanes()))))
+        // The page the reliability corpora aim at: answers any common method, counting the body.
+        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("Lanes demo")))
+        .postAsync("/", req -> CompletableFuture.completedFuture(
+            Response.text("received " + req.body().length + " bytes")))
+        .putAsync("/", req -> CompletableFuture.completedFuture(
+            Response.text("received " + req.body().length + " bytes")))
+        // Blocking for ?ms=N milliseconds (default 1000): for timeout and cancellation tests.
+        .get("/slow", req -> {
+          Thread.sleep(Duration.ofMillis(req.query().getInt("ms", 1000)));
+          return Response.text("slept");
+        })
+        // The same with a 1 s deadline: past it 504, and the sleeping thread is interrupted.
+        .route("GET", "/slow/limited", RouteOptions.defaults().deadline(Duration.ofSeconds(1)), req -> {
+          Thread.sleep(Duration.ofMillis(req.query().getInt("ms", 2000)));
+          return Response.text("slept");
+        })
         .getAsync("/plaintext", req -> CompletableFuture.completedFuture(Response.text("Hello, World!")))
         .getAsync("/json", req -> CompletableFuture.completedFuture(
             Response.json(Map.of("message", "Hello, World!"))))
@@ -94,10 +113,25 @@ public final class DemoApp {
     ExecutorService executor = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("demo-executor-", 0).factory());
     App app = build(Settings.fromEnv(), executor, new BackgroundLog());
-    Server server = Server.start(app, ServerConfig.builder()
-        .host(env("HOST", "127.0.0.1"))
-        .port(Integer.parseInt(env("PORT", "8000")))
-        .build());
+    Duration readTimeout = Duration.ofSeconds(Long.parseLong(env("READ_TIMEOUT", "30")));
+    Server server;
+    try {
+      server = Server.start(app, ServerConfig.builder()
+          .host(env("HOST", "127.0.0.1"))
+          .port(Integer.parseInt(env("PORT", "8000")))
+          .maxInFlight(Integer.parseInt(env("LIMIT_CONCURRENCY", "0")))
+          .requestHeadTimeout(readTimeout)
+          .bodyReadTimeout(readTimeout)
+          .keepAliveTimeout(readTimeout)
+          .build());
+    } catch (RuntimeException e) {
+      // A failed start (port taken, startup hook failed, bad setting) is one clear line and exit 1.
+      System.err.println("lanes demo: " + e.getMessage());
+      app.close();
+      executor.shutdownNow();
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lanes-shutdown").unstarted(() -> {
       server.close();
       app.close();

@@ -125,7 +125,8 @@ class FileResponseTest {
           "/static/..%5csecret.txt", "/static/%2e%2e%2f%2e%2e%2fetc/passwd"}) {
         try (RawHttp raw = RawHttp.connect(c.port())) {
           String res = raw.send("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readToEnd();
-          assertThat(res).as(target).startsWith("HTTP/1.1 404").doesNotContain("top secret");
+          // 400 when the server refuses a dot segment up front (SafePath), else 404 from StaticFiles.
+          assertThat(res).as(target).matches("(?s)HTTP/1\\.1 40[04] .*").doesNotContain("top secret");
         }
       }
     }

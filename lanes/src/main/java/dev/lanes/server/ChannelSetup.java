@@ -1,14 +1,22 @@
 package dev.lanes.server;
 
 import dev.lanes.App;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 
-/** The pipeline of every accepted connection: HTTP/1.x codec, body aggregation, dispatch. */
+/**
+ * The pipeline of every accepted connection: read timeouts, HTTP/1.x codec, strict validation,
+ * body aggregation, dispatch. Connections past {@code maxConnections} get a 503 instead.
+ */
 final class ChannelSetup extends ChannelInitializer<Channel> {
   private final App app;
   private final ServerConfig config;
@@ -24,14 +32,46 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    if (!state.tryOpenConnection()) {
+      ch.pipeline().addLast("refuse", new Refusal());
+      return;
+    }
+    ch.closeFuture().addListener(f -> state.connectionClosed());
     connections.add(ch);
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(config.requestHeadTimeout(),
+        config.bodyReadTimeout(), config.keepAliveTimeout(), config.minRequestBodyRate(), state);
     HttpDecoderConfig decoder = new HttpDecoderConfig()
         .setMaxInitialLineLength(config.maxInitialLineLength())
         .setMaxHeaderSize(config.maxHeaderSize())
-        .setMaxChunkSize(64 * 1024);
+        .setMaxChunkSize(64 * 1024)
+        // Strict framing: no duplicate Content-Length, bare CR/LF rejected, RFC 9112 rules
+        // for Transfer-Encoding; RequestValidator adds what the decoder leaves to servers.
+        .setValidateHeaders(true)
+        .setAllowDuplicateContentLengths(false)
+        .setStrictLineParsing(true)
+        .setUseRfc9112TransferEncoding(true);
     ch.pipeline()
+        .addLast("read-timeouts", timeouts.bytes())
         .addLast("http", new HttpServerCodec(decoder))
-        .addLast("aggregate", new HttpObjectAggregator(config.maxBodySize(), true))
+        .addLast("timeouts", timeouts.messages())
+        .addLast("validate", new RequestValidator(config.maxBodySize(), config.maxHeaderCount()))
+        .addLast("aggregate", new BodyAggregator(config.maxBodySize()))
         .addLast("dispatch", new HttpDispatcher(app, state));
+  }
+
+  /** Past {@code maxConnections}: one fixed 503 and a close, before reading anything. */
+  private static final class Refusal extends ChannelInboundHandlerAdapter {
+    private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+        + "Connection: close\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+    }
   }
 }

@@ -9,11 +9,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
@@ -36,6 +34,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HttpDispatcher.class);
   private static final int MAX_PIPELINED = 16;
   private static final byte[] NO_BODY = new byte[0];
+  private static final Response BUSY = Response.text(503, "Service Unavailable: server at its concurrency limit")
+      .withHeader("Retry-After", "1");
 
   private final App app;
   private final ServerState state;
@@ -113,27 +113,22 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       rejectAndClose(ctx, decoded.cause());
       return;
     }
-    if (req.protocolVersion() == HttpVersion.HTTP_1_1 && req.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
-      req.release();
-      finish(ctx, Response.text(400, "Bad Request: HTTP/1.1 needs exactly one Host header"), false, head, "");
-      return;
-    }
-    String uri = req.uri();
-    if (!uri.startsWith("/") && !(uri.equals("*") && req.method() == HttpMethod.OPTIONS)) {
-      req.release();
-      finish(ctx, Response.text(400, "Bad Request: request target must be an absolute path"), false, head, "");
-      return;
-    }
+    String uri = req.uri(); // RequestValidator checked version, Host and target form
     boolean keepAlive = HttpUtil.isKeepAlive(req) && !state.isDraining();
+    if (uri.equals("*")) { // OPTIONS *: the server itself, not a resource
+      req.release();
+      finish(ctx, Response.status(204), keepAlive, head, "");
+      return;
+    }
     String method = req.method().name();
     int q = uri.indexOf('?');
     String rawPath = q < 0 ? uri : uri.substring(0, q);
     String path;
     try {
-      path = rawPath.indexOf('%') < 0 ? rawPath : QueryStringDecoder.decodeComponent(rawPath);
+      path = SafePath.decode(rawPath);
     } catch (IllegalArgumentException e) {
       req.release();
-      finish(ctx, Response.text(400, "Bad Request: malformed percent-encoding in path"), false, head, "");
+      finish(ctx, Response.text(400, "Bad Request: " + e.getMessage()), false, head, "");
       return;
     }
     byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : NO_BODY;
@@ -147,7 +142,10 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     }
     req.release();
 
-    state.requestStarted();
+    if (!state.tryStartRequest()) {
+      finish(ctx, BUSY, keepAlive, head, ""); // server-wide limit: answer at once, keep the connection
+      return;
+    }
     CompletableFuture<Response> result = serve(method, path, request);
     String where = method + " " + path;
     if (result.isDone()) {
@@ -265,8 +263,11 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
   }
 
   private void rejectAndClose(ChannelHandlerContext ctx, Throwable cause) {
+    state.badRequest();
     Response r;
-    if (cause instanceof TooLongHttpLineException) {
+    if (cause instanceof BadRequest bad) {
+      r = Response.text(bad.status(), bad.getMessage());
+    } else if (cause instanceof TooLongHttpLineException) {
       r = Response.text(414, "URI Too Long");
     } else if (cause instanceof TooLongHttpHeaderException) {
       r = Response.text(431, "Request Header Fields Too Large");

@@ -2,6 +2,7 @@ package dev.lanes.server;
 
 import dev.lanes.App;
 import dev.lanes.concurrency.EventLoopBinding;
+import dev.lanes.lifespan.Lifespan;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -59,6 +60,12 @@ public final class Server implements AutoCloseable {
 
   /** Binds and starts serving; fails (and frees everything) if the address cannot be bound. */
   public static Server start(App app, ServerConfig config) {
+    try {
+      app.startup(); // before binding: a failed start never accepts a connection
+    } catch (Lifespan.StartupException e) {
+      throw new IllegalStateException("Lanes did not start on " + config.host() + ":"
+          + config.port() + ": " + e.getMessage(), e);
+    }
     Transport t = Transport.best();
     EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
         new DefaultThreadFactory("lanes-accept", true), t.ioHandlers());
@@ -69,7 +76,7 @@ public final class Server implements AutoCloseable {
         EventLoop loop = (EventLoop) e;
         loop.submit(() -> EventLoopBinding.bindCurrentThread(loop)).sync();
       }
-      ServerState state = new ServerState();
+      ServerState state = new ServerState(config.maxInFlight(), config.maxConnections());
       ChannelGroup connections = new DefaultChannelGroup("lanes-connections", GlobalEventExecutor.INSTANCE);
       Channel listener = new ServerBootstrap()
           .group(acceptor, loops)
@@ -117,6 +124,11 @@ public final class Server implements AutoCloseable {
     return state.inFlight();
   }
 
+  /** Admission and timeout counters since start. */
+  public ServerStatistics statistics() {
+    return state.statistics();
+  }
+
   /** Blocks until the server is closed. */
   public void awaitClose() throws InterruptedException {
     listener.closeFuture().sync();
@@ -124,8 +136,11 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets in-flight requests finish within the configured grace period, then
-   * closes every connection and stops the event loops. Idempotent.
+   * Shuts down gracefully, in this order (docs/shutdown.md): stop accepting and close idle
+   * connections; let in-flight requests finish within {@code shutdownGrace} (their responses
+   * say {@code Connection: close}); close the remaining connections, cancelling what still
+   * runs; wait for background tasks for what is left of the grace period; run the app's
+   * shutdown hooks; stop the event loops. Idempotent.
    */
   @Override
   public void close() {
@@ -133,22 +148,35 @@ public final class Server implements AutoCloseable {
       return;
     }
     closed = true;
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    // 1. Stop accepting; responses from now on carry Connection: close; idle connections go.
     state.startDraining();
     listener.close().syncUninterruptibly();
-    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-    while (state.inFlight() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(ServerState.DRAIN));
+    // 2. Let requests in flight finish within the grace period.
+    boolean drained = false;
+    try {
+      drained = state.awaitNoneInFlight(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    if (state.inFlight() > 0) {
+    if (!drained) {
       LOG.warn("{} requests still running after the {} grace period; cancelling them",
           state.inFlight(), config.shutdownGrace());
     }
+    // 3. Close what is left: a running request is cancelled (thread interrupted, token back).
     connections.close().awaitUninterruptibly(Duration.ofSeconds(5).toMillis());
+    // 4. Background tasks of sent responses get what is left of the grace period.
+    try {
+      if (!app.background().awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        LOG.warn("abandoning {} background tasks still pending after the grace period",
+            app.background().statistics().pending());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // 5. Lifespan shutdown hooks, then the event loops. The app's lanes close with App.close().
+    app.shutdown();
     acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     LOG.info("Lanes on port {} stopped", ((InetSocketAddress) listener.localAddress()).getPort());

@@ -17,10 +17,23 @@ import java.util.Objects;
  * @param maxHeaderSize largest header block; larger gets 431
  * @param maxBodySize largest request body; larger gets 413
  * @param shutdownGrace how long {@link Server#close()} lets in-flight requests finish
+ * @param requestHeadTimeout longest time from a request's first byte to the end of its head
+ *     (slowloris); also how long a new connection may stay silent
+ * @param bodyReadTimeout longest silence while a request body arrives
+ * @param keepAliveTimeout how long an idle keep-alive connection waits for the next request
+ * @param maxInFlight requests handled at once server-wide, past which 503 with
+ *     {@code Retry-After}; 0 for no limit (the lanes still bound blocking work)
+ * @param minRequestBodyRate bytes per second a request body must average once its first
+ *     {@code bodyReadTimeout} has passed (slow-body attacks); 0 for no minimum
+ * @param maxHeaderCount most header fields in a request; more gets 431
+ * @param maxConnections open connections, past which new ones get 503 and are closed; 0 for no
+ *     limit
  */
 public record ServerConfig(
     String host, int port, int backlog, int ioThreads,
-    int maxInitialLineLength, int maxHeaderSize, int maxBodySize, Duration shutdownGrace) {
+    int maxInitialLineLength, int maxHeaderSize, int maxBodySize, Duration shutdownGrace,
+    Duration requestHeadTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
+    int maxInFlight, int maxConnections, int maxHeaderCount, int minRequestBodyRate) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -32,6 +45,18 @@ public record ServerConfig(
     check(maxHeaderSize >= 256, "maxHeaderSize must be >= 256");
     check(maxBodySize >= 0, "maxBodySize must be >= 0");
     check(!shutdownGrace.isNegative(), "shutdownGrace must not be negative");
+    positive(requestHeadTimeout, "requestHeadTimeout");
+    positive(bodyReadTimeout, "bodyReadTimeout");
+    positive(keepAliveTimeout, "keepAliveTimeout");
+    check(maxInFlight >= 0, "maxInFlight must be >= 0 (0: no limit): " + maxInFlight);
+    check(minRequestBodyRate >= 0, "minRequestBodyRate must be >= 0 (0: none)");
+    check(maxHeaderCount >= 1, "maxHeaderCount must be >= 1: " + maxHeaderCount);
+    check(maxConnections >= 0, "maxConnections must be >= 0 (0: no limit): " + maxConnections);
+  }
+
+  private static void positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    check(d.isPositive(), name + " must be positive: " + d);
   }
 
   private static void check(boolean ok, String message) {
@@ -60,6 +85,13 @@ public record ServerConfig(
     private int maxHeaderSize = 8192;
     private int maxBodySize = 10 * 1024 * 1024;
     private Duration shutdownGrace = Duration.ofSeconds(30);
+    private Duration requestHeadTimeout = Duration.ofSeconds(30);
+    private Duration bodyReadTimeout = Duration.ofSeconds(30);
+    private Duration keepAliveTimeout = Duration.ofSeconds(30);
+    private int maxInFlight = 0;
+    private int maxConnections = 16_384;
+    private int maxHeaderCount = 100;
+    private int minRequestBodyRate = 240;
 
     private Builder() {}
 
@@ -103,9 +135,52 @@ public record ServerConfig(
       return this;
     }
 
+    /** Default 30 s (Jetty's idle timeout; nginx client_header_timeout is 60 s). */
+    public Builder requestHeadTimeout(Duration timeout) {
+      this.requestHeadTimeout = timeout;
+      return this;
+    }
+
+    /** Default 30 s (Jetty's idle timeout; nginx client_body_timeout is 60 s). */
+    public Builder bodyReadTimeout(Duration timeout) {
+      this.bodyReadTimeout = timeout;
+      return this;
+    }
+
+    /** Default 30 s (Jetty's idle timeout; nginx keepalive_timeout is 75 s, uvicorn's 5 s). */
+    public Builder keepAliveTimeout(Duration timeout) {
+      this.keepAliveTimeout = timeout;
+      return this;
+    }
+
+    /** Default 0: no server-wide limit (as uvicorn's {@code --limit-concurrency}). */
+    public Builder maxInFlight(int n) {
+      this.maxInFlight = n;
+      return this;
+    }
+
+    /** Default 16384; 0 for no limit. */
+    public Builder maxConnections(int n) {
+      this.maxConnections = n;
+      return this;
+    }
+
+    /** Default 100 (Tomcat's maxHeaderCount); the byte limit alone would allow ~2000. */
+    public Builder maxHeaderCount(int n) {
+      this.maxHeaderCount = n;
+      return this;
+    }
+
+    /** Default 240 bytes/s (Kestrel's MinRequestBodyDataRate); 0 for none. */
+    public Builder minRequestBodyRate(int bytesPerSecond) {
+      this.minRequestBodyRate = bytesPerSecond;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(host, port, backlog, ioThreads, maxInitialLineLength,
-          maxHeaderSize, maxBodySize, shutdownGrace);
+          maxHeaderSize, maxBodySize, shutdownGrace, requestHeadTimeout, bodyReadTimeout,
+          keepAliveTimeout, maxInFlight, maxConnections, maxHeaderCount, minRequestBodyRate);
     }
   }
 }

@@ -1,22 +1,113 @@
 package dev.lanes.server;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
-/** Server-wide counters shared by all connections: requests in flight and whether we drain. */
+/**
+ * Server-wide state shared by all connections: requests in flight, open connections, whether we
+ * drain, and why connections or requests were refused or timed out. Lock-free; read by
+ * {@link Server#statistics()}.
+ */
 final class ServerState {
+  /** Fired down every connection's pipeline when the server starts draining. */
+  static final Object DRAIN = new Object() {
+    @Override
+    public String toString() {
+      return "DRAIN";
+    }
+  };
+
+  /** Which connection timeout fired. */
+  enum Timeout { REQUEST_HEAD, BODY_READ, KEEP_ALIVE }
+
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final LongAdder busyRejections = new LongAdder();
+  private final LongAdder connectionRejections = new LongAdder();
+  private final LongAdder badRequests = new LongAdder();
+  private final LongAdder[] timeouts = {new LongAdder(), new LongAdder(), new LongAdder()};
+  private final int maxInFlight;
+  private final int maxConnections;
   private volatile boolean draining;
 
-  void requestStarted() {
-    inFlight.incrementAndGet();
+  ServerState() {
+    this(0, 0);
+  }
+
+  /** Limits of 0 mean none. */
+  ServerState(int maxInFlight, int maxConnections) {
+    this.maxInFlight = maxInFlight;
+    this.maxConnections = maxConnections;
+  }
+
+  /**
+   * Admits a request under the server-wide limit; on false the caller answers 503 and must not
+   * call {@link #requestEnded()}.
+   */
+  boolean tryStartRequest() {
+    if (maxInFlight <= 0) {
+      inFlight.incrementAndGet();
+      return true;
+    }
+    while (true) {
+      int n = inFlight.get();
+      if (n >= maxInFlight) {
+        busyRejections.increment();
+        return false;
+      }
+      if (inFlight.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
   }
 
   void requestEnded() {
-    inFlight.decrementAndGet();
+    if (inFlight.decrementAndGet() == 0 && draining) {
+      synchronized (this) {
+        notifyAll(); // wakes Server.close() waiting for the last request
+      }
+    }
+  }
+
+  /** Waits until no request is in flight or {@code deadlineNanos} (System.nanoTime) passes. */
+  synchronized boolean awaitNoneInFlight(long deadlineNanos) throws InterruptedException {
+    while (inFlight.get() > 0) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      // Bounded waits: requestEnded notifies only once draining is visible to it.
+      wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+    }
+    return true;
   }
 
   int inFlight() {
     return inFlight.get();
+  }
+
+  /** Counts an accepted connection; false (and counted as refused) past the limit. */
+  boolean tryOpenConnection() {
+    int n = connections.incrementAndGet();
+    if (maxConnections > 0 && n > maxConnections) {
+      connections.decrementAndGet();
+      connectionRejections.increment();
+      return false;
+    }
+    return true;
+  }
+
+  void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  void badRequest() {
+    badRequests.increment();
+  }
+
+  void timedOut(Timeout which) {
+    timeouts[which.ordinal()].increment();
   }
 
   boolean isDraining() {
@@ -25,5 +116,12 @@ final class ServerState {
 
   void startDraining() {
     draining = true;
+  }
+
+  ServerStatistics statistics() {
+    return new ServerStatistics(inFlight.get(), connections.get(), busyRejections.sum(),
+        connectionRejections.sum(), badRequests.sum(),
+        timeouts[Timeout.REQUEST_HEAD.ordinal()].sum(), timeouts[Timeout.BODY_READ.ordinal()].sum(),
+        timeouts[Timeout.KEEP_ALIVE.ordinal()].sum());
   }
 }

@@ -27,22 +27,27 @@ class CancelScopeTest {
 
   @Test
   void deadlineCancelsLaneWorkAndReturnsItsToken() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    try (Lane lane = Lane.builder("c").capacity(1).build();
-         CancelScope scope = CancelScope.withTimeout(Duration.ofMillis(50))) {
+    try (Lane lane = Lane.builder("c").capacity(1).build()) {
       CompletableFuture<Void> work = lane.execute(() -> {
+        running.countDown();
         try {
           Thread.sleep(Duration.ofMinutes(5));
         } catch (InterruptedException e) {
           interrupted.countDown();
         }
       });
+      // Open the scope once the task runs, so the deadline interrupts it rather than dequeuing it.
+      assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+      CancelScope scope = CancelScope.withTimeout(Duration.ofMillis(50));
       scope.onCancel(() -> work.cancel(true));
       assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(scope.deadlinePassed()).isTrue();
       try (Permit p = lane.limiter().acquire(Duration.ofSeconds(10))) {
         assertThat(p.isHeld()).isTrue();
       }
+      scope.close();
     }
   }
 

@@ -1,0 +1,94 @@
+package dev.lanes.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.Eventually;
+import dev.lanes.http.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shutdown order: stop accepting and drop idle connections; in-flight requests finish
+ * (answered with Connection: close); what outlives the grace period is cancelled; then the
+ * lifespan hooks.
+ */
+class GracefulShutdownTest {
+
+  @Test
+  void inFlightFinishesWithConnectionCloseIdleGoesAtOnceHooksRunLast() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> log = new CopyOnWriteArrayList<>();
+    App app = App.builder()
+        .get("/hold", req -> {
+          entered.countDown();
+          release.await(RawClient.BOUND_MS, TimeUnit.MILLISECONDS);
+          log.add("request done");
+          return Response.text("held");
+        })
+        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
+        .onShutdown(s -> log.add("shutdown hook"))
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0)
+        .shutdownGrace(Duration.ofSeconds(30)).build());
+    try (app;
+        RawClient busy = RawClient.connect(server.port());
+        RawClient idle = RawClient.connect(server.port())) {
+      idle.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(idle.readResponses(1).statuses()).containsExactly(200);
+      busy.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      // The idle keep-alive connection is closed without waiting for the grace period.
+      RawClient.Reply idleEnd = idle.readUntilClosed();
+      assertThat(idleEnd.closed()).isTrue();
+      assertThat(idleEnd.text()).isEmpty();
+      // No new connections once draining (the listener is closed before idle ones go).
+      assertThat(closing).isNotDone();
+      assertThat(log).isEmpty();
+
+      release.countDown();
+      RawClient.Reply done = busy.readUntilClosed();
+      assertThat(done.statuses()).containsExactly(200);
+      assertThat(done.text()).containsIgnoringCase("connection: close").endsWith("held");
+      assertThat(done.closed()).isTrue();
+      closing.get(10, TimeUnit.SECONDS);
+      assertThat(log).containsExactly("request done", "shutdown hook");
+    }
+  }
+
+  @Test
+  void requestStillRunningAfterTheGracePeriodIsCancelled() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/stuck", req -> {
+          entered.countDown();
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw e;
+          }
+          return Response.text("unreachable");
+        })
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0)
+        .shutdownGrace(Duration.ofMillis(200)).build());
+    try (app; RawClient c = RawClient.connect(server.port())) {
+      c.send("GET /stuck HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      server.close();
+      assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("handler interrupted").isTrue();
+      assertThat(c.readUntilClosed().closed()).isTrue();
+      Eventually.await("token returned", () -> app.lanes().get("endpoints").statistics().borrowed() == 0);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.lanes.lifespan;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Typed application state, filled by startup hooks and read by handlers, as Starlette's
+ * {@code app.state} but keyed by type so reads need no casts. Thread-safe.
+ *
+ * <pre>{@code
+ * App.Builder b = App.builder();
+ * AppState state = b.state();
+ * b.onStartup(s -> s.put(Database.class, Database.open(url)))
+ *  .onShutdown(s -> s.get(Database.class).close())
+ *  .get("/users", req -> Response.json(state.get(Database.class).users()));
+ * }</pre>
+ */
+public final class AppState {
+  private final ConcurrentMap<Class<?>, Object> values = new ConcurrentHashMap<>();
+
+  private AppState() {}
+
+  public static AppState create() {
+    return new AppState();
+  }
+
+  /** Stores {@code value} under its type, replacing any earlier one. */
+  public <T> AppState put(Class<T> type, T value) {
+    values.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(value, "value")));
+    return this;
+  }
+
+  /** The value stored under {@code type}. @throws IllegalStateException if there is none */
+  public <T> T get(Class<T> type) {
+    return find(type).orElseThrow(() -> new IllegalStateException("no app state of type "
+        + type.getName() + "; put it in an onStartup hook (present: "
+        + values.keySet().stream().map(Class::getSimpleName).sorted().toList() + ")"));
+  }
+
+  public <T> Optional<T> find(Class<T> type) {
+    return Optional.ofNullable(values.get(type)).map(type::cast);
+  }
+}

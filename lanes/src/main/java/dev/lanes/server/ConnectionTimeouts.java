@@ -1,0 +1,221 @@
+package dev.lanes.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The read-side timeouts of one connection, so a client can hold it only while it makes progress:
+ * <ul>
+ *   <li><b>request head</b>: from the first byte of a request (or from accept, for the first one)
+ *       until its head is complete. A fixed deadline, not reset by each byte, so slowloris's
+ *       one-byte-at-a-time trickle does not extend it.</li>
+ *   <li><b>body read</b>: the longest silence while a body is arriving (reset by each read);
+ *       past the first such period the body must also average {@code minRequestBodyRate}.</li>
+ *   <li><b>keep-alive</b>: how long a connection with nothing in flight waits for the next
+ *       request to start.</li>
+ * </ul>
+ * No timer runs while a handler is working on a request: per-route deadlines bound that. When
+ * the server drains, an idle connection is closed at once.
+ *
+ * <p>It needs to see raw bytes (a head has begun) and decoded messages (a head or body has
+ * ended, a response was written), so it is one state object with two pipeline handlers:
+ * {@link #bytes()} in front of the codec and {@link #messages()} behind it. Everything runs on
+ * the connection's event loop; one scheduled check is moved only when a deadline comes closer.
+ */
+final class ConnectionTimeouts {
+  private enum Reading { IDLE, HEAD, BODY }
+
+  private final long headNanos;
+  private final long bodyNanos;
+  private final long keepAliveNanos;
+  private final long minBodyRate; // bytes per second, 0 = none
+  private final ServerState state;
+  private ChannelHandlerContext ctx;
+  private Reading reading = Reading.IDLE;
+  private boolean firstRequest = true;
+  private int unanswered; // requests fully read whose response is not yet written
+  private long headStarted;
+  private long lastRead;
+  private long bodyStarted;
+  private long bodyBytes;
+  private long idleSince;
+  private ScheduledFuture<?> check;
+  private long checkAt;
+
+  ConnectionTimeouts(Duration head, Duration body, Duration keepAlive, int minBodyRate,
+      ServerState state) {
+    this.headNanos = head.toNanos();
+    this.bodyNanos = body.toNanos();
+    this.keepAliveNanos = keepAlive.toNanos();
+    this.minBodyRate = minBodyRate;
+    this.state = state;
+  }
+
+  /** Goes in front of the HTTP codec: sees every byte read. */
+  ChannelHandler bytes() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelActive(ChannelHandlerContext c) {
+        ctx = c;
+        idleSince = System.nanoTime();
+        reschedule();
+        c.fireChannelActive();
+      }
+
+      @Override
+      public void channelRead(ChannelHandlerContext c, Object msg) {
+        if (msg instanceof ByteBuf buf && buf.isReadable()) {
+          lastRead = System.nanoTime();
+          if (reading == Reading.BODY) {
+            bodyBytes += buf.readableBytes();
+          }
+          if (reading == Reading.IDLE) {
+            reading = Reading.HEAD;
+            headStarted = lastRead;
+            reschedule();
+          }
+        }
+        c.fireChannelRead(msg);
+      }
+
+      @Override
+      public void channelInactive(ChannelHandlerContext c) {
+        if (check != null) {
+          check.cancel(false);
+        }
+        c.fireChannelInactive();
+      }
+    };
+  }
+
+  /** Goes right behind the HTTP codec: sees request heads and ends, and responses written. */
+  ChannelHandler messages() {
+    return new ChannelDuplexHandler() {
+      @Override
+      public void channelRead(ChannelHandlerContext c, Object msg) {
+        if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
+          reading = Reading.BODY;
+          lastRead = System.nanoTime();
+          bodyStarted = lastRead;
+          bodyBytes = 0;
+          reschedule();
+        }
+        if (msg instanceof LastHttpContent
+            || msg instanceof HttpRequest req && req.decoderResult().isFailure()) {
+          reading = Reading.IDLE;
+          firstRequest = false;
+          unanswered++;
+        }
+        c.fireChannelRead(msg);
+      }
+
+      @Override
+      public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+        if (evt == ServerState.DRAIN && reading == Reading.IDLE && unanswered == 0) {
+          c.close(); // idle keep-alive connection: nothing to finish, nothing to say
+          return;
+        }
+        c.fireUserEventTriggered(evt);
+      }
+
+      @Override
+      public void write(ChannelHandlerContext c, Object msg, ChannelPromise promise) {
+        boolean interim = msg instanceof HttpResponse r
+            && r.status().codeClass() == HttpStatusClass.INFORMATIONAL; // 100 Continue
+        if (msg instanceof LastHttpContent && !interim) {
+          unanswered = Math.max(0, unanswered - 1);
+          if (unanswered == 0 && reading == Reading.IDLE) {
+            idleSince = System.nanoTime();
+            reschedule();
+          }
+        }
+        c.write(msg, promise);
+      }
+    };
+  }
+
+  /** When the current phase expires, or {@code Long.MAX_VALUE} if nothing is timed now. */
+  private long deadline() {
+    return switch (reading) {
+      case HEAD -> headStarted + headNanos;
+      case BODY -> minBodyRate <= 0 ? lastRead + bodyNanos
+          // A trickle resets an idle timer forever (slow body, "R-U-Dead-Yet"), so the body must
+          // also average minBodyRate once its first bodyReadTimeout is over (Kestrel's rule).
+          : Math.min(lastRead + bodyNanos,
+              bodyStarted + bodyNanos + bodyBytes * 1_000_000_000L / minBodyRate);
+      case IDLE -> unanswered > 0 ? Long.MAX_VALUE
+          : idleSince + (firstRequest ? headNanos : keepAliveNanos);
+    };
+  }
+
+  private void reschedule() {
+    long at = deadline();
+    if (at == Long.MAX_VALUE || ctx == null) {
+      return;
+    }
+    if (check != null && !check.isDone()) {
+      if (checkAt - at <= 0) {
+        return; // the pending check fires first and will look again
+      }
+      check.cancel(false);
+    }
+    checkAt = at;
+    check = ctx.executor().schedule(this::onCheck, Math.max(0, at - System.nanoTime()),
+        TimeUnit.NANOSECONDS);
+  }
+
+  private void onCheck() {
+    check = null;
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    long at = deadline();
+    if (at == Long.MAX_VALUE) {
+      return;
+    }
+    if (System.nanoTime() - at < 0) {
+      reschedule();
+      return;
+    }
+    expire();
+  }
+
+  private void expire() {
+    switch (reading) {
+      case HEAD -> state.timedOut(ServerState.Timeout.REQUEST_HEAD);
+      case BODY -> state.timedOut(ServerState.Timeout.BODY_READ);
+      case IDLE -> state.timedOut(firstRequest
+          ? ServerState.Timeout.REQUEST_HEAD : ServerState.Timeout.KEEP_ALIVE);
+    }
+    ctx.channel().config().setAutoRead(false);
+    if (reading != Reading.IDLE && unanswered == 0) {
+      // Mid-request with nothing owed: tell the client why (RFC 9110 15.5.9), then close.
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+          HttpResponseStatus.REQUEST_TIMEOUT);
+      r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0)
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+          .set(HttpHeaderNames.DATE, DateHeader.now());
+      ctx.channel().writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.channel().close();
+    }
+  }
+}
