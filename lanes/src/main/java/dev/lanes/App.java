@@ -11,6 +11,10 @@ import dev.lanes.lifespan.LifespanHook;
 import dev.lanes.http.Params;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
+import dev.lanes.observe.LanesListener;
+import dev.lanes.observe.LoopSlot;
+import dev.lanes.observe.Observability;
+import dev.lanes.observe.RequestTrace;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.Deadline;
@@ -60,11 +64,13 @@ public final class App implements AutoCloseable {
   private final AppState state;
   private final Lifespan lifespan;
   private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers;
+  private final Observability observability;
 
   private App(Builder b) {
     this.router = new Router(b.routes);
-    this.lanes = b.lanes.build();
-    this.background = new BackgroundRunner(lanes);
+    this.observability = Observability.of(b.listeners, b.blockedLoopThreshold);
+    this.lanes = b.lanes.listener(observability.listener()).build();
+    this.background = new BackgroundRunner(lanes, observability.listener());
     this.exceptionHandlers = Map.copyOf(b.exceptionHandlers);
     for (Route r : b.routes) {
       if (r.lane().isPresent() && lanes.find(r.lane().get()).isEmpty()) {
@@ -107,12 +113,23 @@ public final class App implements AutoCloseable {
     return router;
   }
 
+  /** The app's listeners and blocked-loop watchdog (see {@code docs/observability.md}). */
+  public Observability observability() {
+    return observability;
+  }
+
   /**
    * Routes and starts one request; called by the server on the event loop. The future may fail;
    * {@link #errorResponse} turns any failure into the response to send. Cancelling the future
    * cancels the handler.
    */
   public CompletableFuture<Response> serve(String method, String path, Request.Builder request) {
+    return serve(method, path, request, RequestTrace.NONE);
+  }
+
+  /** As {@link #serve(String, String, Request.Builder)}, telling {@code trace} the matched route. */
+  public CompletableFuture<Response> serve(String method, String path, Request.Builder request,
+      RequestTrace trace) {
     RouteMatch match;
     try {
       match = router.match(method, path);
@@ -125,6 +142,9 @@ public final class App implements AutoCloseable {
           (method.equals("OPTIONS") ? Response.status(204) : Response.text(405, "Method Not Allowed"))
               .withHeader("Allow", String.join(", ", m.allowed())));
       case RouteMatch.Found f -> {
+        if (trace != RequestTrace.NONE) {
+          trace.routed(f.route().name());
+        }
         Request req = request.lanes(lanes)
             .pathParams(f.params().isEmpty() ? Params.empty() : Params.of("path parameter",
                 toLists(f.params())))
@@ -195,20 +215,10 @@ public final class App implements AutoCloseable {
           return work;
         };
       }
-      case AsyncHandler h -> req -> {
-        try {
-          CompletionStage<Response> stage = h.handle(req);
-          if (stage == null) {
-            return CompletableFuture.failedFuture(
-                new IllegalStateException("async handler returned null: " + route.name()));
-          }
-          CompletableFuture<Response> work = stage.toCompletableFuture();
-          req.scope().onCancel(() -> work.cancel(true));
-          return work;
-        } catch (Exception e) {
-          return CompletableFuture.failedFuture(e);
-        }
-      };
+      case AsyncHandler h -> {
+        String name = route.name();
+        yield req -> callAsync(h, name, req);
+      }
     };
   }
 
@@ -236,6 +246,27 @@ public final class App implements AutoCloseable {
     lifespan.stop();
   }
 
+  /** Runs an async handler on the loop, marking the loop as in it for the blocked-loop watchdog. */
+  private static CompletableFuture<Response> callAsync(AsyncHandler h, String routeName, Request req) {
+    boolean marked = LoopSlot.enterHandler(routeName);
+    try {
+      CompletionStage<Response> stage = h.handle(req);
+      if (stage == null) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("async handler returned null: " + routeName));
+      }
+      CompletableFuture<Response> work = stage.toCompletableFuture();
+      req.scope().onCancel(() -> work.cancel(true));
+      return work;
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    } finally {
+      if (marked) {
+        LoopSlot.exitHandler();
+      }
+    }
+  }
+
   /** Shuts the app's lanes down. */
   @Override
   public void close() {
@@ -253,8 +284,31 @@ public final class App implements AutoCloseable {
     private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers =
         new LinkedHashMap<>();
     private Lanes.Builder lanes = Lanes.defaults();
+    private final List<LanesListener> listeners = new ArrayList<>();
+    private Duration blockedLoopThreshold = Observability.DEFAULT_BLOCKED_THRESHOLD;
 
     private Builder() {}
+
+    /**
+     * Adds a listener for requests, lanes, background tasks and the server's life (see
+     * {@link LanesListener} for its rules). Each listener added sees every event.
+     */
+    public Builder listener(LanesListener listener) {
+      listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Reports an event loop busy with one piece of work longer than {@code threshold} (default
+     * 100 ms); {@link Duration#ZERO} turns the watchdog off.
+     */
+    public Builder blockedLoopThreshold(Duration threshold) {
+      if (threshold.isNegative()) {
+        throw new IllegalArgumentException("blockedLoopThreshold must not be negative");
+      }
+      this.blockedLoopThreshold = threshold;
+      return this;
+    }
 
     /** A blocking GET handler, run in the {@code endpoints} lane. */
     public Builder get(String path, BlockingHandler h) {

@@ -1,6 +1,8 @@
 package dev.lanes.background;
 
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.observe.LanesListener;
+import dev.lanes.observe.TaskOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +23,7 @@ public final class BackgroundRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundRunner.class);
 
   private final Lanes lanes;
+  private final LanesListener listener;
   private final LongAdder started = new LongAdder();
   private final LongAdder completed = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -29,7 +32,13 @@ public final class BackgroundRunner {
   private final Condition idle = lock.newCondition();
 
   public BackgroundRunner(Lanes lanes) {
+    this(lanes, LanesListener.NONE);
+  }
+
+  /** A runner that reports each task's start and end to {@code listener}. */
+  public BackgroundRunner(Lanes lanes, LanesListener listener) {
     this.lanes = lanes;
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
   }
 
   /**
@@ -55,6 +64,8 @@ public final class BackgroundRunner {
     }
     BackgroundTasks.BackgroundTask task = list.get(i);
     started.increment();
+    long startedAt = System.nanoTime();
+    listener.backgroundTaskStart(task.name(), route);
     CompletableFuture<?> step;
     try {
       step = switch (task.body()) {
@@ -73,12 +84,18 @@ public final class BackgroundRunner {
       step = CompletableFuture.failedFuture(e);
     }
     step.whenComplete((v, error) -> {
+      TaskOutcome outcome;
       if (error == null) {
         completed.increment();
+        outcome = TaskOutcome.COMPLETED;
       } else {
         failed.increment();
+        outcome = unwrap(error) instanceof java.util.concurrent.CancellationException
+            ? TaskOutcome.CANCELLED : TaskOutcome.FAILED;
         LOG.error("background task '{}' after {} failed", task.name(), route, unwrap(error));
       }
+      listener.backgroundTaskEnd(task.name(), route, outcome,
+          Duration.ofNanos(System.nanoTime() - startedAt));
       finishedOne();
       next(list, i + 1, route, loop, done);
     });

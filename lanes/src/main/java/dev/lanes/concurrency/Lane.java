@@ -1,5 +1,7 @@
 package dev.lanes.concurrency;
 
+import dev.lanes.observe.LanesListener;
+import dev.lanes.observe.TaskOutcome;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -44,11 +46,14 @@ public final class Lane implements AutoCloseable {
   private final LongAdder cancelled = new LongAdder();
   private final AtomicLong waitNanosTotal = new AtomicLong();
   private final AtomicLong waitNanosMax = new AtomicLong();
+  private final WaitHistogram waits = new WaitHistogram();
+  private final LanesListener listener; // null when nobody listens: the hot path then skips events
 
   private Lane(Builder b) {
     this.name = b.name;
     this.limiter = CapacityLimiter.of(b.capacity, b.maxWaiting, b.maxQueueWait);
     this.kind = b.kind;
+    this.listener = b.listener;
     this.executor = switch (b.kind) {
       case VIRTUAL -> Executors.newThreadPerTaskExecutor(
           Thread.ofVirtual().name("lane-" + b.name + "-", 0).factory());
@@ -97,24 +102,46 @@ public final class Lane implements AutoCloseable {
   public <T> CompletableFuture<T> run(Callable<T> task) {
     Objects.requireNonNull(task, "task");
     LaneTask<T> work = new LaneTask<>(task);
+    LanesListener l = listener;
+    if (l != null) {
+      l.laneWaitStart(name);
+    }
     long queuedAt = System.nanoTime();
     CompletableFuture<Permit> acquisition = limiter.acquire();
     work.waitingOn(acquisition);
     acquisition.whenComplete((permit, error) -> {
       if (error != null) {
-        work.completeExceptionally(error instanceof java.util.concurrent.CompletionException
-            && error.getCause() != null ? error.getCause() : error);
+        Throwable cause = error instanceof java.util.concurrent.CompletionException
+            && error.getCause() != null ? error.getCause() : error;
+        if (l != null) {
+          if (cause instanceof LaneRejectedException r) {
+            l.laneRejected(name, r.reason());
+          } else {
+            l.laneWaitCancelled(name);
+          }
+        }
+        work.completeExceptionally(cause);
         return;
       }
-      recordWait(System.nanoTime() - queuedAt);
+      long waited = System.nanoTime() - queuedAt;
+      recordWait(waited);
       if (work.isDone()) { // cancelled just as the token arrived
         permit.close();
+        if (l != null) {
+          l.laneWaitCancelled(name);
+        }
         return;
+      }
+      if (l != null) {
+        l.laneAcquired(name, Duration.ofNanos(waited));
       }
       try {
         executor.execute(() -> work.runHolding(permit, this));
       } catch (RejectedExecutionException e) {
         permit.close();
+        if (l != null) {
+          l.laneRejected(name, LaneRejectedException.Reason.CLOSED);
+        }
         work.completeExceptionally(new LaneRejectedException(
             LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
       }
@@ -137,22 +164,40 @@ public final class Lane implements AutoCloseable {
     long granted = Math.max(1, s.granted());
     return new LaneStatistics(name, kind, s.totalTokens(), s.borrowed(), s.available(),
         s.waiting(), completed.sum(), failed.sum(), cancelled.sum(), s.rejected(), s.timedOut(),
-        Duration.ofNanos(waitNanosTotal.get() / granted), Duration.ofNanos(waitNanosMax.get()));
+        Duration.ofNanos(waitNanosTotal.get() / granted), Duration.ofNanos(waitNanosMax.get()),
+        s.granted(), Duration.ofNanos(waitNanosTotal.get()), waits.percentile(0.5), waits.percentile(0.99));
   }
 
-  void finished(LaneTask<?> task, Throwable error) {
+  /** Called on the lane thread as a task starts; returns its start time if anyone listens. */
+  long started() {
+    if (listener == null) {
+      return 0;
+    }
+    listener.laneTaskStart(name);
+    return System.nanoTime();
+  }
+
+  void finished(LaneTask<?> task, Throwable error, long startedAt) {
+    TaskOutcome outcome;
     if (error == null) {
       completed.increment();
+      outcome = TaskOutcome.COMPLETED;
     } else if (task.isCancelled()) {
       cancelled.increment();
+      outcome = TaskOutcome.CANCELLED;
     } else {
       failed.increment();
+      outcome = TaskOutcome.FAILED;
+    }
+    if (listener != null) {
+      listener.laneTaskEnd(name, outcome, Duration.ofNanos(System.nanoTime() - startedAt));
     }
   }
 
   private void recordWait(long nanos) {
     waitNanosTotal.addAndGet(nanos);
     waitNanosMax.accumulateAndGet(nanos, Math::max);
+    waits.record(nanos);
   }
 
   /** Stops the lane's own threads; a user executor is left to its owner. */
@@ -176,6 +221,7 @@ public final class Lane implements AutoCloseable {
     private Duration maxQueueWait = Duration.ZERO;
     private ExecutorKind kind = ExecutorKind.VIRTUAL;
     private ExecutorService userExecutor;
+    private LanesListener listener;
 
     private Builder(String name) {
       if (name == null || !name.matches("[a-zA-Z0-9_.-]+")) {
@@ -232,6 +278,16 @@ public final class Lane implements AutoCloseable {
 
     public String name() {
       return name;
+    }
+
+    /**
+     * Reports this lane's waits and tasks to {@code listener} (see its rules); the app sets its own
+     * listener on every lane it builds. {@link LanesListener#NONE} turns events off.
+     */
+    public Builder listener(LanesListener listener) {
+      Objects.requireNonNull(listener, "listener");
+      this.listener = listener == LanesListener.NONE ? null : listener;
+      return this;
     }
 
     public Lane build() {

@@ -18,8 +18,23 @@ import java.time.Duration;
  * @param timedOut tasks refused after waiting the maximum queue wait
  * @param meanQueueWait mean wait for a token of granted tasks
  * @param maxQueueWait longest wait for a token of a granted task
+ * @param granted tokens handed out since the lane was built
+ * @param totalQueueWait the waits of all granted tasks added up (for rates between two snapshots)
+ * @param p50QueueWait median wait for a token, within a factor of two (power-of-two buckets)
+ * @param p99QueueWait 99th percentile wait for a token, within a factor of two
  */
 public record LaneStatistics(
     String name, Lane.ExecutorKind executorKind, int capacity, int borrowed, int available,
     int waiting, long completed, long failed, long cancelled, long rejected, long timedOut,
-    Duration meanQueueWait, Duration maxQueueWait) {}
+    Duration meanQueueWait, Duration maxQueueWait,
+    long granted, Duration totalQueueWait, Duration p50QueueWait, Duration p99QueueWait) {
+
+  /** A snapshot without the wait distribution (granted and waits unknown: zero). */
+  public LaneStatistics(
+      String name, Lane.ExecutorKind executorKind, int capacity, int borrowed, int available,
+      int waiting, long completed, long failed, long cancelled, long rejected, long timedOut,
+      Duration meanQueueWait, Duration maxQueueWait) {
+    this(name, executorKind, capacity, borrowed, available, waiting, completed, failed, cancelled,
+        rejected, timedOut, meanQueueWait, maxQueueWait, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+  }
+}

@@ -29,6 +29,7 @@ final class LaneTask<T> extends CompletableFuture<T> {
       }
       runner = Thread.currentThread();
     }
+    long startedAt = lane.started();
     T value = null;
     Throwable error = null;
     try {
@@ -42,12 +43,14 @@ final class LaneTask<T> extends CompletableFuture<T> {
       Thread.interrupted(); // an interrupt meant for this task must not leak into the next one
       permit.close();
     }
+    // Counted (and reported) before the caller sees the result, so statistics and events never lag it.
+    lane.finished(this, isCancelled() ? new java.util.concurrent.CancellationException() : error,
+        startedAt);
     if (error == null) {
       complete(value);
     } else {
       completeExceptionally(error);
     }
-    lane.finished(this, isCancelled() ? new java.util.concurrent.CancellationException() : error);
   }
 
   @Override

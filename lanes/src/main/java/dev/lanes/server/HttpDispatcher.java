@@ -4,6 +4,7 @@ import dev.lanes.App;
 import dev.lanes.http.Request;
 import dev.lanes.http.RequestScope;
 import dev.lanes.http.Response;
+import dev.lanes.observe.RequestTrace;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -46,6 +47,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private RequestScope scope; // of the request being served
   private boolean chunkedOk = true; // of the current request: HTTP/1.0 clients get no chunks
+  private RequestTrace trace = RequestTrace.NONE; // of the request being served
 
   HttpDispatcher(App app, ServerState state) {
     this.app = app;
@@ -105,6 +107,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
   }
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    trace = app.observability().startRequest(req.method().name(), req.uri());
     boolean head = req.method() == HttpMethod.HEAD;
     chunkedOk = req.protocolVersion() != HttpVersion.HTTP_1_0;
     DecoderResult decoded = req.decoderResult();
@@ -165,7 +168,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
 
   private CompletableFuture<Response> serve(String method, String path, Request.Builder request) {
     try {
-      return app.serve(method, path, request);
+      return app.serve(method, path, request, trace);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -176,6 +179,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     inFlight = null;
     state.requestEnded();
     if (closing) {
+      trace.abandoned();
       return;
     }
     finish(ctx, outcome(result, where), keepAlive && !state.isDraining(), head, where);
@@ -208,9 +212,14 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     CompletableFuture<Void> body = writer.write(ctx, response, keepAlive, head, chunkedOk, afterSent);
     RequestScope ending = scope;
     scope = null;
+    RequestTrace traced = trace;
+    traced.responded(response.status());
     if (!body.isDone()) {
       if (ending != null) {
         body.whenComplete((v, e) -> ending.close());
+      }
+      if (traced != RequestTrace.NONE) {
+        body.whenComplete((v, e) -> traced.bodyEnded(e == null));
       }
       inFlight = body;
       body.whenComplete((v, e) -> ctx.executor().execute(() -> bodyEnded(ctx, e, keepAlive, where)));
@@ -219,6 +228,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     if (ending != null) {
       ending.close();
     }
+    traced.bodyEnded(!body.isCompletedExceptionally());
     if (!keepAlive) {
       closing = true;
       flushPending = false;

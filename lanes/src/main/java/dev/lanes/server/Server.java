@@ -3,6 +3,7 @@ package dev.lanes.server;
 import dev.lanes.App;
 import dev.lanes.concurrency.EventLoopBinding;
 import dev.lanes.lifespan.Lifespan;
+import dev.lanes.observe.LifespanPhase;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -60,9 +61,11 @@ public final class Server implements AutoCloseable {
 
   /** Binds and starts serving; fails (and frees everything) if the address cannot be bound. */
   public static Server start(App app, ServerConfig config) {
+    app.observability().lifespan(LifespanPhase.STARTING);
     try {
       app.startup(); // before binding: a failed start never accepts a connection
     } catch (Lifespan.StartupException e) {
+      app.observability().lifespan(LifespanPhase.STOPPED);
       throw new IllegalStateException("Lanes did not start on " + config.host() + ":"
           + config.port() + ": " + e.getMessage(), e);
     }
@@ -74,7 +77,10 @@ public final class Server implements AutoCloseable {
     try {
       for (EventExecutor e : loops) {
         EventLoop loop = (EventLoop) e;
-        loop.submit(() -> EventLoopBinding.bindCurrentThread(loop)).sync();
+        loop.submit(() -> {
+          EventLoopBinding.bindCurrentThread(loop);
+          app.observability().bindLoop(loop);
+        }).sync();
       }
       ServerState state = new ServerState(config.maxInFlight(), config.maxConnections());
       ChannelGroup connections = new DefaultChannelGroup("lanes-connections", GlobalEventExecutor.INSTANCE);
@@ -87,12 +93,14 @@ public final class Server implements AutoCloseable {
           .childHandler(new ChannelSetup(app, config, state, connections))
           .bind(config.host(), config.port()).sync().channel();
       Server server = new Server(app, config, acceptor, loops, listener, connections, state, t.name());
+      app.observability().lifespan(LifespanPhase.STARTED);
       LOG.info("Lanes listening on {}:{} ({}, {} event loops)", config.host(), server.port(),
           t.name(), config.ioThreads());
       return server;
     } catch (Exception e) {
       acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      app.observability().lifespan(LifespanPhase.STOPPED);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -148,6 +156,7 @@ public final class Server implements AutoCloseable {
       return;
     }
     closed = true;
+    app.observability().lifespan(LifespanPhase.STOPPING);
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     // 1. Stop accepting; responses from now on carry Connection: close; idle connections go.
     state.startDraining();
@@ -179,6 +188,7 @@ public final class Server implements AutoCloseable {
     app.shutdown();
     acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    app.observability().lifespan(LifespanPhase.STOPPED);
     LOG.info("Lanes on port {} stopped", ((InetSocketAddress) listener.localAddress()).getPort());
   }
 }

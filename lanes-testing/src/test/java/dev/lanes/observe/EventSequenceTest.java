@@ -1,0 +1,161 @@
+package dev.lanes.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.background.BackgroundTasks;
+import dev.lanes.concurrency.Lane;
+import dev.lanes.http.Response;
+import dev.lanes.testing.TestClient;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class EventSequenceTest {
+
+  @Test
+  void aBlockingRequestPairsEveryStartWithItsEnd() throws Exception {
+    RecordingListener events = new RecordingListener();
+    App app = App.builder().listener(events)
+        .get("/items/{id}", req -> Response.text("item " + req.pathParams().get("id")))
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      int from = events.events.size();
+      assertThat(client.get("/items/7").text()).isEqualTo("item 7");
+      events.await("bodyEnd GET /items/{id} true");
+      assertThat(events.since(from)).containsExactly(
+          "requestStart GET /items/7",
+          "waitStart endpoints",
+          "acquired endpoints",
+          "taskStart endpoints",
+          "taskEnd endpoints completed",
+          "requestEnd GET /items/{id} 200",
+          "bodyEnd GET /items/{id} true");
+    }
+    assertThat(events.events).containsSubsequence(
+        "lifespan STARTING", "lifespan STARTED", "lifespan STOPPING", "lifespan STOPPED");
+  }
+
+  @Test
+  void anUnmatchedRequestIsReportedAsUnmatched() throws Exception {
+    RecordingListener events = new RecordingListener();
+    App app = App.builder().listener(events).get("/a", req -> Response.text("a")).build();
+    try (TestClient client = TestClient.start(app)) {
+      int from = events.events.size();
+      assertThat(client.get("/nope").status()).isEqualTo(404);
+      events.await("bodyEnd unmatched true");
+      assertThat(events.since(from)).containsExactly(
+          "requestStart GET /nope", "requestEnd unmatched 404", "bodyEnd unmatched true");
+    }
+  }
+
+  @Test
+  void aBackgroundTaskRunsInItsLaneAfterTheResponse() throws Exception {
+    RecordingListener events = new RecordingListener();
+    App app = App.builder().listener(events)
+        .getAsync("/bg", req -> java.util.concurrent.CompletableFuture.completedFuture(
+            Response.text("queued").withBackground(BackgroundTasks.create().add("job", () -> { }))))
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      int from = events.events.size();
+      assertThat(client.get("/bg").text()).isEqualTo("queued");
+      events.await("backgroundEnd job completed");
+      List<String> seen = events.since(from);
+      assertThat(seen).containsSubsequence(
+          "requestStart GET /bg", "requestEnd GET /bg 200", "bodyEnd GET /bg true");
+      assertThat(seen.subList(seen.indexOf("backgroundStart job"), seen.size())).containsExactly(
+          "backgroundStart job",
+          "waitStart background",
+          "acquired background",
+          "taskStart background",
+          "taskEnd background completed",
+          "backgroundEnd job completed");
+    }
+  }
+
+  @Test
+  void aFullLaneRejectsWithAPairedRejection() throws Exception {
+    RecordingListener events = new RecordingListener();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder().listener(events)
+        .lane(Lane.builder("one").capacity(1).maxWaiting(0))
+        .route("GET", "/slow", "one", req -> {
+          entered.countDown();
+          release.await();
+          return Response.text("done");
+        })
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      var first = client.sendAsync(client.request("/slow"));
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      int from = events.events.size();
+      assertThat(client.get("/slow").status()).isEqualTo(503);
+      events.await("requestEnd GET /slow 503");
+      events.await(e -> e.startsWith("bodyEnd GET /slow"));
+      assertThat(events.since(from)).containsExactly(
+          "requestStart GET /slow",
+          "waitStart one",
+          "rejected one QUEUE_FULL",
+          "requestEnd GET /slow 503",
+          "bodyEnd GET /slow true");
+      release.countDown();
+      assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aListenerThatThrowsBreaksNothing() throws Exception {
+    RecordingListener after = new RecordingListener();
+    LanesListener faulty = new LanesListener() {
+      @Override
+      public void requestStart(String method, String path) {
+        throw new IllegalStateException("listener bug");
+      }
+
+      @Override
+      public void laneAcquired(String lane, java.time.Duration wait) {
+        throw new IllegalStateException("listener bug");
+      }
+    };
+    App app = App.builder().listener(faulty).listener(after)
+        .get("/x", req -> Response.text("fine")).build();
+    try (TestClient client = TestClient.start(app)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(client.get("/x").text()).isEqualTo("fine");
+      }
+      after.await(e -> e.equals("requestEnd GET /x 200")
+          && after.events.stream().filter("requestEnd GET /x 200"::equals).count() == 3);
+      assertThat(after.events).filteredOn("acquired endpoints"::equals).hasSize(3);
+    }
+  }
+
+  @Test
+  void aClientThatLeavesEndsTheRequestAs499() throws Exception {
+    RecordingListener events = new RecordingListener();
+    CountDownLatch entered = new CountDownLatch(1);
+    App app = App.builder().listener(events)
+        .get("/hang", req -> {
+          entered.countDown();
+          Thread.sleep(60_000); // interrupted when the client leaves
+          return Response.text("never");
+        })
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      dev.lanes.RawHttp raw = dev.lanes.RawHttp.connect(client.port());
+      try {
+        raw.send("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        raw.close(); // the client leaves mid-request
+      }
+      events.await("bodyEnd GET /hang false");
+      events.await("taskEnd endpoints cancelled");
+      // The request ends when the client leaves; the interrupted task ends on its own thread.
+      assertThat(events.events).containsSubsequence(
+          "requestStart GET /hang", "requestEnd GET /hang 499", "bodyEnd GET /hang false");
+      assertThat(events.events).containsSubsequence("taskStart endpoints", "taskEnd endpoints cancelled");
+    }
+  }
+}

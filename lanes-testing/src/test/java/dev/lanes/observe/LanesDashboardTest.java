@@ -1,0 +1,59 @@
+package dev.lanes.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.Eventually;
+import dev.lanes.RawHttp;
+import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.Json;
+import dev.lanes.testing.TestClient;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class LanesDashboardTest {
+
+  @Test
+  void thePageIsSelfContainedAndListensToTheFeed() {
+    App app = LanesDashboard.mount(App.builder(), "/_lanes").build();
+    try (TestClient client = TestClient.start(app)) {
+      var page = client.get("/_lanes");
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.header("Content-Type")).contains("text/html; charset=utf-8");
+      assertThat(page.text()).contains("new EventSource(", "/events");
+      assertThat(page.text()).doesNotContain("http://", "https://"); // no external network
+    }
+  }
+
+  @Test
+  void theFeedSendsSnapshotsAndStopsWhenTheClientLeaves() throws Exception {
+    App app = LanesDashboard.mount(App.builder(), "/_lanes").build();
+    try (TestClient client = TestClient.start(app)) {
+      RawHttp raw = RawHttp.connect(client.port());
+      try {
+        readTwoSnapshots(raw, app);
+      } finally {
+        raw.close(); // the client leaves: the producer must stop and give its token back
+      }
+      Eventually.await("the feed's streaming token is returned",
+          () -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0);
+    }
+  }
+
+  private static void readTwoSnapshots(RawHttp raw, App app) throws Exception {
+    {
+      raw.send("GET /_lanes/events HTTP/1.1\r\nHost: x\r\n\r\n");
+      String head = raw.readUntil("\r\n\r\n");
+      assertThat(head).startsWith("HTTP/1.1 200").contains("text/event-stream");
+      String first = raw.readUntil("\n\n");
+      String second = raw.readUntil("\n\n"); // a second snapshot: the feed is periodic
+      assertThat(first).contains("event: snapshot");
+      assertThat(second).contains("event: snapshot");
+      String data = second.lines().filter(l -> l.contains("data: ")).findFirst().orElseThrow();
+      var snap = Json.readTree(data.substring(data.indexOf("data: ") + 6).getBytes(StandardCharsets.UTF_8));
+      assertThat(snap.get("lanes")).extracting(l -> l.get("name").asText())
+          .containsExactly("endpoints", "blocking", "background", "streaming", "files");
+      assertThat(app.lanes().get(Lanes.STREAMING).statistics().borrowed()).isEqualTo(1);
+    }
+  }
+}

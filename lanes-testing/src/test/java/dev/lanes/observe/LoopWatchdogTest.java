@@ -1,0 +1,81 @@
+package dev.lanes.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.testing.TestClient;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The watchdog names the async handler that blocks its loop. The handler blocks until the
+ * watchdog's report arrives (a latch, not a sleep), so the test cannot be early or late.
+ */
+class LoopWatchdogTest {
+
+  @Test
+  void aBlockingAsyncHandlerIsReportedOnceWithItsRouteAndStack() throws Exception {
+    CountDownLatch reported = new CountDownLatch(1);
+    RecordingListener events = new RecordingListener() {
+      @Override
+      public void eventLoopBlocked(BlockedLoop report) {
+        super.eventLoopBlocked(report);
+        if (report.route().isPresent()) { // not a first request's class loading
+          reported.countDown();
+        }
+      }
+    };
+    App app = App.builder()
+        .listener(events)
+        .blockedLoopThreshold(Duration.ofMillis(50))
+        .getAsync("/bad/{id}", req -> {
+          // Bad async code: waits on the loop thread. It returns once the watchdog has seen it.
+          boolean seen = reported.await(20, TimeUnit.SECONDS);
+          return CompletableFuture.completedFuture(Response.text("seen=" + seen));
+        })
+        .getAsync("/good", req -> CompletableFuture.completedFuture(Response.text("fine")))
+        .build();
+    try (TestClient client = TestClient.start(app, dev.lanes.server.ServerConfig.builder().ioThreads(1))) {
+      assertThat(client.get("/good").text()).isEqualTo("fine");
+      int before = events.blocked.size(); // class loading on a first request may be reported too
+      assertThat(client.get("/bad/1").text()).isEqualTo("seen=true");
+      assertThat(client.get("/good").text()).isEqualTo("fine"); // the loop runs again
+
+      assertThat(events.blocked.subList(before, events.blocked.size()))
+          .filteredOn(b -> b.route().isPresent())
+          .singleElement()
+          .satisfies(b -> {
+            assertThat(b.route()).contains("GET /bad/{id}");
+            assertThat(b.thread()).startsWith("lanes-loop-");
+            assertThat(b.blockedFor()).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+            assertThat(b.stack()).anySatisfy(f ->
+                assertThat(f.getClassName()).isEqualTo(CountDownLatch.class.getName()));
+            assertThat(b.describe()).contains("GET /bad/{id}", "CountDownLatch.await");
+          });
+      assertThat(app.observability().blockedLoopIncidents()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void withTheWatchdogOffNothingIsReported() throws Exception {
+    RecordingListener events = new RecordingListener();
+    CountDownLatch started = new CountDownLatch(1);
+    App app = App.builder().listener(events).blockedLoopThreshold(Duration.ZERO)
+        .getAsync("/x", req -> {
+          started.countDown();
+          return CompletableFuture.completedFuture(Response.text("x"));
+        })
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      assertThat(client.get("/x").text()).isEqualTo("x");
+      assertThat(started.getCount()).isZero();
+    }
+    assertThat(events.blocked).isEmpty();
+    assertThat(events.events).noneMatch(e -> e.startsWith("loopLatency"));
+    assertThat(app.observability().blockedLoopIncidents()).isZero();
+  }
+}

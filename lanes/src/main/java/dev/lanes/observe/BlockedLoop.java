@@ -1,0 +1,38 @@
+package dev.lanes.observe;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One incident of an event loop running one piece of work for too long, as the
+ * {@link LoopWatchdog} saw it.
+ *
+ * @param thread the loop thread's name ({@code lanes-loop-...})
+ * @param route the async handler running when the sample was taken, if the loop was in one
+ * @param blockedFor how long the loop had been busy when it was sampled (at least the threshold)
+ * @param stack the loop thread's stack at that moment, innermost frame first
+ */
+public record BlockedLoop(String thread, Optional<String> route, Duration blockedFor,
+    List<StackTraceElement> stack) {
+  public BlockedLoop {
+    Objects.requireNonNull(thread, "thread");
+    Objects.requireNonNull(route, "route");
+    Objects.requireNonNull(blockedFor, "blockedFor");
+    stack = List.copyOf(stack);
+  }
+
+  /** A multi-line description for logs: what, where, how long, then the stack. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder("event loop ").append(thread).append(" blocked for ")
+        .append(blockedFor.toMillis()).append(" ms");
+    route.ifPresentOrElse(r -> sb.append(" in async handler ").append(r),
+        () -> sb.append(" (not in an async handler)"));
+    sb.append("; blocking calls belong in a lane (Concurrency.runBlocking)");
+    for (StackTraceElement e : stack) {
+      sb.append("\n\tat ").append(e);
+    }
+    return sb.toString();
+  }
+}

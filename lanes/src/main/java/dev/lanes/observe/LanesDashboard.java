@@ -1,0 +1,63 @@
+package dev.lanes.observe;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.streaming.EventSourceResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A live view of an app's lanes: one HTML page (plain JavaScript, no build step, no external
+ * resources) fed by server-sent events, showing each lane fill and drain as it happens.
+ *
+ * <pre>{@code LanesDashboard.mount(app, "/_lanes");   // page at /_lanes, feed at /_lanes/events }</pre>
+ *
+ * <p>Routes it adds under {@code prefix}: the page, {@code /events} (a {@code text/event-stream}
+ * of {@link DashboardFeed} snapshots every 250 ms, produced on the {@code streaming} lane and
+ * stopped when the client leaves) and {@code /snapshot} (one snapshot as JSON). It exposes
+ * internals: mount it only where the audience may see them.
+ */
+public final class LanesDashboard {
+  /** How often the feed sends a snapshot. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
+  private static final String PAGE = "/dev/lanes/observe/dashboard.html";
+
+  private LanesDashboard() {}
+
+  /** Adds the dashboard's routes under {@code prefix} (e.g. {@code /_lanes}). */
+  public static App.Builder mount(App.Builder app, String prefix) {
+    return mount(app, prefix, DEFAULT_INTERVAL);
+  }
+
+  /** As {@link #mount(App.Builder, String)} with another snapshot interval. */
+  public static App.Builder mount(App.Builder app, String prefix, Duration interval) {
+    if (!prefix.startsWith("/") || prefix.endsWith("/")) {
+      throw new IllegalArgumentException("prefix must start with / and not end with one: " + prefix);
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive");
+    }
+    Response page = Response.bytes(readPage(), "text/html; charset=utf-8")
+        .withHeader("Cache-Control", "no-cache");
+    return app
+        .getAsync(prefix, req -> CompletableFuture.completedFuture(page))
+        .getAsync(prefix + "/snapshot", req -> CompletableFuture.completedFuture(
+            Response.json(DashboardFeed.snapshot(req.lanes(), null))))
+        .getAsync(prefix + "/events", req -> CompletableFuture.completedFuture(
+            EventSourceResponse.of(new DashboardFeed(req.lanes(), interval))));
+  }
+
+  private static byte[] readPage() {
+    try (InputStream in = LanesDashboard.class.getResourceAsStream(PAGE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + PAGE);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.lanes.observe;
+
+import dev.lanes.concurrency.LaneRejectedException;
+import java.time.Duration;
+
+/**
+ * Receives what the server, its lanes and background tasks do, as OkHttp's {@code EventListener}:
+ * every start has its end. Register one with {@code App.Builder.listener(...)}; several may be
+ * registered and each sees every event.
+ *
+ * <p>Pairs, in the order they happen for one request:
+ * <pre>
+ * requestStart ─ [laneWaitStart ─ (laneAcquired ─ laneTaskStart ─ laneTaskEnd | laneRejected
+ *     | laneWaitCancelled)]
+ *   ─ requestEnd ─ responseBodyEnd ─ [backgroundTaskStart ─ backgroundTaskEnd]*
+ * </pre>
+ * plus {@link #lifespan} around the server's life, and the watchdog's reports
+ * ({@link #eventLoopBlocked}, {@link #virtualThreadPinned}, {@link #eventLoopLatency}).
+ *
+ * <p><b>Rules.</b>
+ * <ul>
+ *   <li>Callbacks are called inline, on whatever thread did the work: the event loop for request
+ *       and response events, a lane thread for task events, the watchdog thread for its reports.
+ *       They may run concurrently, so an implementation must be thread-safe.</li>
+ *   <li>They must be fast and must never block: a callback on the event loop delays every
+ *       connection of that loop. Count, record into a histogram, or hand off; never do I/O.</li>
+ *   <li>They must never throw. The caller catches anything thrown, logs it once per listener
+ *       (later failures are dropped silently), and carries on as if the callback had returned.</li>
+ *   <li>Every method has a no-op default, so a listener overrides only what it needs; with no
+ *       listener registered the server skips the calls altogether.</li>
+ * </ul>
+ *
+ * <p>Names: {@code route} is the route's template ({@code GET /items/{id}}), or
+ * {@value #UNMATCHED} when no route matched; {@code lane} is the lane's name.
+ */
+public interface LanesListener {
+  /** The route name reported for requests no route matched (404, 405, malformed). */
+  String UNMATCHED = "unmatched";
+
+  /** Does nothing; what an app has when no listener is registered. */
+  LanesListener NONE = new LanesListener() {};
+
+  /** A request was read and is about to be routed. */
+  default void requestStart(String method, String path) {}
+
+  /**
+   * The response head for a request was written.
+   *
+   * @param route the matched route's name, or {@value #UNMATCHED}
+   * @param status the status sent
+   * @param duration from {@link #requestStart} to now
+   */
+  default void requestEnd(String route, String method, int status, Duration duration) {}
+
+  /**
+   * The response's body ended (at once for in-memory bodies; when the producer finished for
+   * streamed ones).
+   *
+   * @param completed false when the body stopped early (client gone, producer failed)
+   * @param duration from {@link #requestStart} to now
+   */
+  default void responseBodyEnd(String route, String method, boolean completed, Duration duration) {}
+
+  /** A task asked {@code lane} for a token. */
+  default void laneWaitStart(String lane) {}
+
+  /** A task got a token of {@code lane} after waiting {@code queueWait}. */
+  default void laneAcquired(String lane, Duration queueWait) {}
+
+  /** A task gave up waiting for a token of {@code lane} (it was cancelled; its client left). */
+  default void laneWaitCancelled(String lane) {}
+
+  /** A task was refused a token of {@code lane} (queue full, waited too long, or lane closed). */
+  default void laneRejected(String lane, LaneRejectedException.Reason reason) {}
+
+  /** A task of {@code lane} started running on a lane thread. */
+  default void laneTaskStart(String lane) {}
+
+  /** A task of {@code lane} ended; {@code duration} is its running time, not its queue wait. */
+  default void laneTaskEnd(String lane, TaskOutcome outcome, Duration duration) {}
+
+  /** A background task of a response to {@code route} started. */
+  default void backgroundTaskStart(String name, String route) {}
+
+  /** A background task ended. */
+  default void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {}
+
+  /** The server moved to another phase of its life. */
+  default void lifespan(LifespanPhase phase) {}
+
+  /** An event-loop thread ran one piece of work for too long; reported once per incident. */
+  default void eventLoopBlocked(BlockedLoop report) {}
+
+  /** A virtual thread was pinned to its carrier while blocking (reported from JFR). */
+  default void virtualThreadPinned(PinnedThread report) {}
+
+  /** How long a task posted to the loop {@code loop} waited before it ran (sampled periodically). */
+  default void eventLoopLatency(String loop, Duration delay) {}
+}

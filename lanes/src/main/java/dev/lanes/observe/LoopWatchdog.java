@@ -1,0 +1,95 @@
+package dev.lanes.observe;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices event loops that stop running their tasks, as asyncio's debug mode does for callbacks
+ * slower than 100 ms.
+ *
+ * <p>How: one daemon platform thread, {@code lanes-watchdog}, wakes every half threshold and
+ * posts a heartbeat task to every loop that has none pending. A heartbeat still pending after the
+ * threshold means the loop has been busy all that time: usually one task that blocks (a
+ * {@code Thread.sleep}, JDBC or file I/O in an async handler). The watchdog then samples the loop
+ * thread's stack, reads the route of the async handler it is in (from its {@link LoopSlot}) and
+ * reports the incident once: logged at WARN and passed to
+ * {@link LanesListener#eventLoopBlocked}, which is how it is counted in metrics. When the
+ * heartbeat finally runs, its delay is reported as {@link LanesListener#eventLoopLatency} and the
+ * incident is over.
+ *
+ * <p>Limits: the stack is sampled once, when the threshold is crossed, so it shows where the loop
+ * was then; a loop kept busy by many short tasks in a row is reported the same way (its stack
+ * then shows no single culprit).
+ */
+final class LoopWatchdog {
+  private static final Logger LOG = LoggerFactory.getLogger(LoopWatchdog.class);
+
+  private final List<LoopSlot> loops;
+  private final LanesListener listener;
+  private final long thresholdNanos;
+  private final LongAdder incidents = new LongAdder();
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  LoopWatchdog(List<LoopSlot> loops, LanesListener listener, Duration threshold) {
+    this.loops = loops;
+    this.listener = listener;
+    this.thresholdNanos = threshold.toNanos();
+    this.thread = Thread.ofPlatform().name("lanes-watchdog").daemon(true).unstarted(this::watch);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  void stop() {
+    stopped = true;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Incidents reported so far. */
+  long incidents() {
+    return incidents.sum();
+  }
+
+  private void watch() {
+    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 2);
+    while (!stopped) {
+      LockSupport.parkNanos(this, period);
+      for (LoopSlot slot : loops) {
+        check(slot, System.nanoTime());
+      }
+    }
+  }
+
+  private void check(LoopSlot slot, long now) {
+    long posted = slot.heartbeatPostedAt();
+    if (posted == 0) {
+      slot.postHeartbeat(now, listener);
+      return;
+    }
+    long busy = now - posted;
+    if (busy < thresholdNanos || !slot.markReported(posted)) {
+      return;
+    }
+    String route = slot.route();
+    StackTraceElement[] stack = slot.thread().getStackTrace();
+    BlockedLoop report = new BlockedLoop(slot.thread().getName(), Optional.ofNullable(route),
+        Duration.ofNanos(busy), Arrays.asList(stack));
+    incidents.increment();
+    LOG.warn(report.describe());
+    listener.eventLoopBlocked(report);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.lanes.observe;
+
+/** How a lane task or background task ended. */
+public enum TaskOutcome {
+  /** Returned normally. */
+  COMPLETED,
+  /** Threw. */
+  FAILED,
+  /** Was cancelled (its client left, or the server shut down). */
+  CANCELLED;
+
+  /** The lower-case tag value used in metrics ({@code completed}, ...). */
+  public String tag() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
