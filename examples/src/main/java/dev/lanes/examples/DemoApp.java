@@ -10,6 +10,7 @@ import dev.lanes.routing.RouteOptions;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.files.StaticFiles;
+import dev.lanes.observe.LanesDashboard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,10 +49,16 @@ public final class DemoApp {
 
   /** The demo's routes; {@code executor} backs {@code /test/sync_async} (the seed's own executor). */
   public static App build(Settings settings, ExecutorService executor, BackgroundLog backgroundLog) {
+    return routes(settings, executor, backgroundLog).build();
+  }
+
+  /** The demo's routes, not yet built (so instrumentation can be added first). */
+  public static App.Builder routes(Settings settings, ExecutorService executor, BackgroundLog backgroundLog) {
     Duration sleep = settings.sleep();
     App.Builder app = App.builder();
     settings.staticDir().ifPresent(dir -> StaticFiles.mount(app, "/static", dir, Optional.of("index.html")));
     IssueThreeRoutes.register(app, settings.backgroundSleep(), backgroundLog);
+    LanesDashboard.mount(app, "/_lanes");
     return app
         // def test_sync(): time.sleep(3) -> a blocking handler, run in the "endpoints" lane.
         .get("/test/sync", req -> {
@@ -60,6 +67,12 @@ public final class DemoApp {
         })
         // async def test_async(): await asyncio.sleep(3) -> an async handler on the event loop.
         .getAsync("/test/async", req -> Concurrency.sleep(sleep).thenApply(v -> NULL))
+        // Seed 003's "bad async code": blocking inside an async handler stalls its event loop.
+        // The watchdog reports it (route, stack) and counts it in lanes_eventloop_blocked_total.
+        .getAsync("/test/bad_async", req -> {
+          Thread.sleep(300);
+          return CompletableFuture.completedFuture(NULL);
+        })
         // await loop.run_in_executor(executor, time.sleep, 3) -> an executor the app made.
         .getAsync("/test/sync_async", req -> Concurrency.runInExecutor(executor, () -> {
           Thread.sleep(sleep);
@@ -91,8 +104,7 @@ public final class DemoApp {
         })
         .getAsync("/plaintext", req -> CompletableFuture.completedFuture(Response.text("Hello, World!")))
         .getAsync("/json", req -> CompletableFuture.completedFuture(
-            Response.json(Map.of("message", "Hello, World!"))))
-        .build();
+            Response.json(Map.of("message", "Hello, World!"))));
   }
 
   private static Map<String, Object> lanesView(Lanes lanes) {
@@ -112,7 +124,9 @@ public final class DemoApp {
   public static void main(String[] args) throws InterruptedException {
     ExecutorService executor = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("demo-executor-", 0).factory());
-    App app = build(Settings.fromEnv(), executor, new BackgroundLog());
+    DemoMetrics metrics = DemoMetrics.fromEnv();
+    App app = metrics.register(routes(Settings.fromEnv(), executor, new BackgroundLog())).build();
+    metrics.start(app);
     Duration readTimeout = Duration.ofSeconds(Long.parseLong(env("READ_TIMEOUT", "30")));
     Server server;
     try {
@@ -128,6 +142,7 @@ public final class DemoApp {
       // A failed start (port taken, startup hook failed, bad setting) is one clear line and exit 1.
       System.err.println("lanes demo: " + e.getMessage());
       app.close();
+      metrics.close();
       executor.shutdownNow();
       System.exit(1);
       return;
@@ -135,6 +150,7 @@ public final class DemoApp {
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lanes-shutdown").unstarted(() -> {
       server.close();
       app.close();
+      metrics.close();
       executor.shutdownNow();
     }));
     server.awaitClose();

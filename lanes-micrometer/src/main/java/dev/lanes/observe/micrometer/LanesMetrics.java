@@ -1,0 +1,193 @@
+package dev.lanes.observe.micrometer;
+
+import dev.lanes.App;
+import dev.lanes.concurrency.Lane;
+import dev.lanes.concurrency.LaneRejectedException;
+import dev.lanes.observe.BlockedLoop;
+import dev.lanes.observe.LanesListener;
+import dev.lanes.observe.PinnedThread;
+import dev.lanes.observe.TaskOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * An app's lanes, requests, background tasks and event loops as Micrometer meters. It is both a
+ * {@link LanesListener} (for what happens: requests, queue waits, blocked loops) and a
+ * {@link MeterBinder} (for what is: each lane's capacity, borrowed and waiting tokens).
+ *
+ * <pre>{@code
+ * LanesMetrics metrics = LanesMetrics.create();
+ * App app = App.builder().listener(metrics)...build();
+ * metrics.monitor(app).bindTo(registry);       // e.g. a PrometheusMeterRegistry
+ * }</pre>
+ *
+ * <p>Meter names (Prometheus form in {@code docs/observability.md}); every lane meter is tagged
+ * {@code lane}:
+ * <ul>
+ *   <li>{@code lanes.lane.capacity}, {@code lanes.lane.borrowed}, {@code lanes.lane.waiting} gauges</li>
+ *   <li>{@code lanes.lane.completed}, {@code .failed}, {@code .cancelled}, {@code .rejected},
+ *       {@code .timed.out} counters (from the lane's own statistics)</li>
+ *   <li>{@code lanes.lane.queue.wait} timer with a histogram: the wait for a token</li>
+ *   <li>{@code lanes.http.server.requests} timer with a histogram, tagged {@code route},
+ *       {@code method}, {@code status}: time to the response head</li>
+ *   <li>{@code lanes.background.tasks} counter tagged {@code outcome};
+ *       {@code lanes.background.pending} gauge</li>
+ *   <li>{@code lanes.eventloop.task.latency} timer tagged {@code loop}: how long a task posted
+ *       to the loop waited to run</li>
+ *   <li>{@code lanes.eventloop.blocked} counter tagged {@code route}; {@code lanes.virtualthread.pinned} counter</li>
+ * </ul>
+ *
+ * <p>Events before {@link #bindTo} are dropped. The recording paths look meters up in small
+ * concurrent maps and allocate nothing once a meter exists.
+ */
+public final class LanesMetrics implements LanesListener, MeterBinder {
+  private static final Duration MIN_EXPECTED = Duration.ofMillis(1).dividedBy(20); // 50 us
+  private static final Duration MAX_EXPECTED = Duration.ofSeconds(60);
+
+  private volatile MeterRegistry registry;
+  private volatile App app;
+  private final ConcurrentHashMap<String, Timer> queueWait = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicReferenceArray<Timer>>> requests =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> loopLatency = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> blocked = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TaskOutcome, Counter> background = new ConcurrentHashMap<>();
+
+  private LanesMetrics() {}
+
+  /** Metrics not yet bound: add them to an app as a listener, then {@link #monitor} and bind. */
+  public static LanesMetrics create() {
+    return new LanesMetrics();
+  }
+
+  /** Watches {@code app}'s lanes and background runner (gauges and counters read at scrape time). */
+  public LanesMetrics monitor(App app) {
+    this.app = Objects.requireNonNull(app, "app");
+    MeterRegistry r = registry;
+    if (r != null) {
+      bindApp(r, app);
+    }
+    return this;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    App a = app;
+    if (a != null) {
+      bindApp(registry, a);
+    }
+  }
+
+  private static void bindApp(MeterRegistry r, App app) {
+    for (Lane lane : app.lanes().all()) {
+      gauge(r, "lanes.lane.capacity", lane, l -> l.limiter().totalTokens(), "tokens in the lane");
+      gauge(r, "lanes.lane.borrowed", lane, l -> l.limiter().borrowed(), "tasks holding a token");
+      gauge(r, "lanes.lane.waiting", lane, l -> l.limiter().waiting(), "tasks queued for a token");
+      counter(r, "lanes.lane.completed", lane, l -> l.statistics().completed(), "tasks that returned");
+      counter(r, "lanes.lane.failed", lane, l -> l.statistics().failed(), "tasks that threw");
+      counter(r, "lanes.lane.cancelled", lane, l -> l.statistics().cancelled(), "tasks cancelled while running");
+      counter(r, "lanes.lane.rejected", lane, l -> l.statistics().rejected(), "tasks refused: queue full");
+      counter(r, "lanes.lane.timed.out", lane, l -> l.statistics().timedOut(), "tasks refused: waited too long");
+    }
+    Gauge.builder("lanes.background.pending", app, a -> a.background().statistics().pending())
+        .description("background tasks queued or running").register(r);
+  }
+
+  private static void gauge(MeterRegistry r, String name, Lane lane, ToDoubleFunction<Lane> f, String what) {
+    Gauge.builder(name, lane, f).tag("lane", lane.name()).description(what).register(r);
+  }
+
+  private static void counter(MeterRegistry r, String name, Lane lane, ToDoubleFunction<Lane> f, String what) {
+    FunctionCounter.builder(name, lane, f).tag("lane", lane.name()).description(what).register(r);
+  }
+
+  @Override
+  public void requestEnd(String route, String method, int status, Duration duration) {
+    MeterRegistry r = registry;
+    if (r == null || status < 100 || status > 599) {
+      return;
+    }
+    AtomicReferenceArray<Timer> byStatus = requests
+        .computeIfAbsent(method, m -> new ConcurrentHashMap<>())
+        .computeIfAbsent(route, k -> new AtomicReferenceArray<>(600));
+    Timer t = byStatus.get(status);
+    if (t == null) {
+      t = Timer.builder("lanes.http.server.requests")
+          .description("time from reading a request to writing its response head")
+          .tags("route", route, "method", method, "status", Integer.toString(status))
+          .publishPercentileHistogram().minimumExpectedValue(MIN_EXPECTED).maximumExpectedValue(MAX_EXPECTED)
+          .register(r);
+      byStatus.set(status, t);
+    }
+    t.record(duration);
+  }
+
+  @Override
+  public void laneAcquired(String lane, Duration wait) {
+    MeterRegistry r = registry;
+    if (r == null) {
+      return;
+    }
+    queueWait.computeIfAbsent(lane, l -> Timer.builder("lanes.lane.queue.wait")
+            .description("how long a task waited for a token of the lane")
+            .tag("lane", l).publishPercentileHistogram()
+            .minimumExpectedValue(MIN_EXPECTED).maximumExpectedValue(MAX_EXPECTED).register(r))
+        .record(wait);
+  }
+
+  @Override
+  public void laneRejected(String lane, LaneRejectedException.Reason reason) {
+    // counted from the lane's statistics (lanes.lane.rejected, lanes.lane.timed.out)
+  }
+
+  @Override
+  public void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      background.computeIfAbsent(outcome, o -> Counter.builder("lanes.background.tasks")
+          .description("background tasks ended, by outcome").tag("outcome", o.tag()).register(r))
+          .increment();
+    }
+  }
+
+  @Override
+  public void eventLoopLatency(String loop, Duration delay) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      loopLatency.computeIfAbsent(loop, l -> Timer.builder("lanes.eventloop.task.latency")
+              .description("how long a task posted to the event loop waited before it ran")
+              .tag("loop", l).publishPercentileHistogram()
+              .minimumExpectedValue(MIN_EXPECTED).maximumExpectedValue(MAX_EXPECTED).register(r))
+          .record(delay);
+    }
+  }
+
+  @Override
+  public void eventLoopBlocked(BlockedLoop report) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      blocked.computeIfAbsent(report.route().orElse("none"), route -> Counter.builder("lanes.eventloop.blocked")
+          .description("incidents of an event loop busy longer than the threshold")
+          .tag("route", route).register(r)).increment();
+    }
+  }
+
+  @Override
+  public void virtualThreadPinned(PinnedThread report) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      Counter.builder("lanes.virtualthread.pinned")
+          .description("virtual threads that blocked while pinned to their carrier").register(r).increment();
+    }
+  }
+}
