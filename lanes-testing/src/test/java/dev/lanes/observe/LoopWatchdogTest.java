@@ -52,6 +52,8 @@ class LoopWatchdogTest {
             assertThat(b.route()).contains("GET /bad/{id}");
             assertThat(b.thread()).startsWith("lanes-loop-");
             assertThat(b.blockedFor()).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+            assertThat(b.state()).isEqualTo(Thread.State.TIMED_WAITING); // in CountDownLatch.await
+            assertThat(b.certain()).isTrue();
             assertThat(b.stack()).anySatisfy(f ->
                 assertThat(f.getClassName()).isEqualTo(CountDownLatch.class.getName()));
             assertThat(b.describe()).contains("GET /bad/{id}", "CountDownLatch.await");

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * threshold means the loop has been busy all that time: usually one task that blocks (a
  * {@code Thread.sleep}, JDBC or file I/O in an async handler). The watchdog then samples the loop
  * thread's stack, reads the route of the async handler it is in (from its {@link LoopSlot}) and
- * reports the incident once: logged at WARN and passed to
+ * reports the incident once: logged (WARN when {@link BlockedLoop#certain()}, else INFO) and passed to
  * {@link LanesListener#eventLoopBlocked}, which is how it is counted in metrics. When the
  * heartbeat finally runs, its delay is reported as {@link LanesListener#eventLoopLatency} and the
  * incident is over.
@@ -85,11 +85,17 @@ final class LoopWatchdog {
       return;
     }
     String route = slot.route();
+    Thread.State state = slot.thread().getState();
     StackTraceElement[] stack = slot.thread().getStackTrace();
     BlockedLoop report = new BlockedLoop(slot.thread().getName(), Optional.ofNullable(route),
-        Duration.ofNanos(busy), Arrays.asList(stack));
+        Duration.ofNanos(busy), state, Arrays.asList(stack));
     incidents.increment();
-    LOG.warn(report.describe());
+    if (report.certain()) {
+      LOG.warn(report.describe());
+    } else {
+      LOG.info("{}\n(the loop was running outside any async handler: CPU-bound work, class loading on a"
+          + " first request, or a machine too busy to schedule it)", report.describe());
+    }
     listener.eventLoopBlocked(report);
   }
 }
