@@ -4,7 +4,6 @@ import dev.lanes.concurrency.LaneRejectedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,91 +27,176 @@ final class GuardedListener implements LanesListener {
     }
   }
 
-  private void each(Consumer<LanesListener> event) {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        event.accept(listeners[i]);
-      } catch (Throwable t) {
-        if (complained[i].compareAndSet(false, true)) {
-          LOG.error("listener {} threw; its later failures are not logged",
-              listeners[i].getClass().getName(), t);
-        }
-      }
+  // Each event is an explicit loop rather than a lambda per call: nothing is allocated per event.
+  private void failed(int i, Throwable t) {
+    if (complained[i].compareAndSet(false, true)) {
+      LOG.error("listener {} threw; its later failures are not logged",
+          listeners[i].getClass().getName(), t);
     }
   }
 
   @Override
   public void requestStart(String method, String path) {
-    each(l -> l.requestStart(method, path));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].requestStart(method, path);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void requestEnd(String route, String method, int status, Duration duration) {
-    each(l -> l.requestEnd(route, method, status, duration));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].requestEnd(route, method, status, duration);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void responseBodyEnd(String route, String method, boolean completed, Duration duration) {
-    each(l -> l.responseBodyEnd(route, method, completed, duration));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].responseBodyEnd(route, method, completed, duration);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void laneWaitStart(String lane) {
-    each(l -> l.laneWaitStart(lane));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].laneWaitStart(lane);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void laneAcquired(String lane, Duration queueWait) {
-    each(l -> l.laneAcquired(lane, queueWait));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].laneAcquired(lane, queueWait);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void laneWaitCancelled(String lane) {
-    each(l -> l.laneWaitCancelled(lane));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].laneWaitCancelled(lane);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void laneRejected(String lane, LaneRejectedException.Reason reason) {
-    each(l -> l.laneRejected(lane, reason));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].laneRejected(lane, reason);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void laneTaskStart(String lane) {
-    each(l -> l.laneTaskStart(lane));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].laneTaskStart(lane);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void laneTaskEnd(String lane, TaskOutcome outcome, Duration duration) {
-    each(l -> l.laneTaskEnd(lane, outcome, duration));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].laneTaskEnd(lane, outcome, duration);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void backgroundTaskStart(String name, String route) {
-    each(l -> l.backgroundTaskStart(name, route));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].backgroundTaskStart(name, route);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {
-    each(l -> l.backgroundTaskEnd(name, route, outcome, duration));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].backgroundTaskEnd(name, route, outcome, duration);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void lifespan(LifespanPhase phase) {
-    each(l -> l.lifespan(phase));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].lifespan(phase);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void eventLoopBlocked(BlockedLoop report) {
-    each(l -> l.eventLoopBlocked(report));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].eventLoopBlocked(report);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void virtualThreadPinned(PinnedThread report) {
-    each(l -> l.virtualThreadPinned(report));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].virtualThreadPinned(report);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 
   @Override
   public void eventLoopLatency(String loop, Duration delay) {
-    each(l -> l.eventLoopLatency(loop, delay));
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].eventLoopLatency(loop, delay);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
   }
 }

@@ -79,11 +79,14 @@ public interface LanesListener {
   /** A task of {@code lane} ended; {@code duration} is its running time, not its queue wait. */
   default void laneTaskEnd(String lane, TaskOutcome outcome, Duration duration) {}
 
-  /** A background task of a response to {@code route} started. */
-  default void backgroundTaskStart(String name, String route) {}
+  /**
+   * A background task started after a response was sent; {@code where} is that request's method
+   * and path ({@code GET /signup}), as in the runner's logs.
+   */
+  default void backgroundTaskStart(String name, String where) {}
 
   /** A background task ended. */
-  default void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {}
+  default void backgroundTaskEnd(String name, String where, TaskOutcome outcome, Duration duration) {}
 
   /** The server moved to another phase of its life. */
   default void lifespan(LifespanPhase phase) {}

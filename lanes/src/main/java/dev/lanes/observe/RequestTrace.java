@@ -42,6 +42,19 @@ public final class RequestTrace {
     }
   }
 
+  /**
+   * The response head with {@code status} was written and its body ended with it (an in-memory
+   * body): both events, with one clock read.
+   */
+  public void respondedAndEnded(int status) {
+    if (listener != null && !responded) {
+      responded = true;
+      Duration d = elapsed();
+      listener.requestEnd(route, method, status, d);
+      listener.responseBodyEnd(route, method, true, d);
+    }
+  }
+
   /** The body ended; {@code completed} is false if it stopped early. */
   public void bodyEnded(boolean completed) {
     if (listener != null) {

@@ -213,8 +213,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     RequestScope ending = scope;
     scope = null;
     RequestTrace traced = trace;
-    traced.responded(response.status());
     if (!body.isDone()) {
+      traced.responded(response.status());
       if (ending != null) {
         body.whenComplete((v, e) -> ending.close());
       }
@@ -228,7 +228,12 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     if (ending != null) {
       ending.close();
     }
-    traced.bodyEnded(!body.isCompletedExceptionally());
+    if (body.isCompletedExceptionally()) {
+      traced.responded(response.status());
+      traced.bodyEnded(false);
+    } else {
+      traced.respondedAndEnded(response.status());
+    }
     if (!keepAlive) {
       closing = true;
       flushPending = false;
