@@ -26,10 +26,10 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/plaintext" >/dev/null &
 PIDS+=($!)
 for _ in $(seq 300); do curl -fs "http://127.0.0.1:$DEVTOOLS/json/list" >/dev/null && break; sleep 0.1; done
 
-# Bounded load, in the background while the page is watched: ~20 s at most.
+# Bounded load, in the background while the page is watched: about 20 s, then the trap stops it.
 hey -z 15s -c 60 "http://127.0.0.1:$PORT/test/sync" >"$OUT/hey-sync.txt" 2>&1 &
 PIDS+=($!)
-(for _ in 1 2 3 4; do hey -n 400 -c 40 "http://127.0.0.1:$PORT/background" >/dev/null 2>&1; sleep 1.5; done) &
+(for _ in 1 2 3 4 5 6 7 8; do hey -n 400 -c 40 "http://127.0.0.1:$PORT/background" >/dev/null 2>&1; sleep 1.5; done) &
 PIDS+=($!)
 sleep 1
 

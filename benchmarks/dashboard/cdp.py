@@ -116,7 +116,7 @@ def main():
         raise SystemExit("FAIL: the numbers on the dashboard did not change under load")
     changed = sorted({f"{a['lane']}.{k}" for a, b in zip(lanes_first, lanes_second) for k in a if a[k] != b.get(k)})
     print("PASS: numbers changed:", ", ".join(changed))
-    time.sleep(float(os.environ.get("SHOT_DELAY", "5")))  # let the sparklines fill a little
+    time.sleep(float(os.environ.get("SHOT_DELAY", "2.5")))  # let the sparklines fill a little
     png = page.call("Page.captureScreenshot", format="png")["data"]
     with open(shot, "wb") as f:
         f.write(base64.b64decode(png))
