@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class CancelScope implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CancelScope.class);
 
-  private final List<Runnable> callbacks = new ArrayList<>(2);
+  private List<Runnable> callbacks; // allocated on first use: most scopes end uncancelled
   private final Optional<Duration> timeout;
   private ScheduledFuture<?> timer;
   private boolean cancelled;
@@ -64,6 +64,9 @@ public final class CancelScope implements AutoCloseable {
     synchronized (this) {
       if (!cancelled) {
         if (!closed) {
+          if (callbacks == null) {
+            callbacks = new ArrayList<>(2);
+          }
           callbacks.add(callback);
         }
         return;
@@ -80,8 +83,8 @@ public final class CancelScope implements AutoCloseable {
         return;
       }
       cancelled = true;
-      toRun = List.copyOf(callbacks);
-      callbacks.clear();
+      toRun = callbacks == null ? List.of() : List.copyOf(callbacks);
+      callbacks = null;
     }
     toRun.forEach(CancelScope::run);
   }
@@ -100,7 +103,7 @@ public final class CancelScope implements AutoCloseable {
   public void close() {
     synchronized (this) {
       closed = true;
-      callbacks.clear();
+      callbacks = null;
     }
     if (timer != null) {
       timer.cancel(false);

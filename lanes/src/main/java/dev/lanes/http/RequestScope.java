@@ -1,5 +1,6 @@
 package dev.lanes.http;
 
+import dev.lanes.concurrency.CancelScope;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -8,18 +9,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The lifetime of one request: cleanups registered here (temporary upload files, for instance)
  * run exactly once when the exchange ends — after the response is sent, on error, or when the
- * client disconnects. A scope ended by a disconnect or deadline is {@linkplain #isCancelled
- * cancelled}, which blocking code can poll.
+ * client disconnects. Abandoning the request (disconnect, deadline) cancels its
+ * {@link CancelScope}, which stops the work registered with {@link #onCancel} and which blocking
+ * code can poll with {@link #isCancelled()}.
  *
  * <pre>{@code req.scope().onClose(() -> Files.deleteIfExists(tmp)); }</pre>
  */
 public final class RequestScope {
   private static final Logger LOG = LoggerFactory.getLogger(RequestScope.class);
 
+  private final CancelScope cancellation = CancelScope.open();
   private List<Runnable> onClose; // allocated on first use: most requests register nothing
-  private List<Runnable> onCancel;
   private boolean closed;
-  private boolean cancelled; // guarded by this
 
   private RequestScope() {}
 
@@ -42,42 +43,22 @@ public final class RequestScope {
   }
 
   /**
-   * Registers what to stop if the request is abandoned (client gone, deadline passed) — the
-   * framework registers the handler's own future here, so cancellation reaches it even through
-   * middleware that wraps the future. Runs now if already cancelled; dropped once the scope closes.
+   * Registers what to stop if the request is abandoned — the framework registers the handler's
+   * own future here, so cancellation reaches it even through middleware that wraps the future.
+   * Runs now if already cancelled; dropped once the scope closes normally.
    */
   public void onCancel(Runnable action) {
-    synchronized (this) {
-      if (!cancelled) {
-        if (!closed) {
-          if (onCancel == null) {
-            onCancel = new ArrayList<>(1);
-          }
-          onCancel.add(action);
-        }
-        return;
-      }
-    }
-    run(action);
+    cancellation.onCancel(action);
   }
 
   /** Whether the request was abandoned (client gone, deadline passed). */
-  public synchronized boolean isCancelled() {
-    return cancelled;
+  public boolean isCancelled() {
+    return cancellation.isCancelled();
   }
 
   /** Marks the request abandoned, stops its registered work, and ends the scope. */
   public void cancel() {
-    List<Runnable> toStop;
-    synchronized (this) {
-      if (cancelled || closed) {
-        return;
-      }
-      cancelled = true;
-      toStop = onCancel == null ? List.of() : List.copyOf(onCancel);
-      onCancel = null;
-    }
-    toStop.forEach(RequestScope::run);
+    cancellation.cancel();
     close();
   }
 
@@ -91,8 +72,8 @@ public final class RequestScope {
       closed = true;
       toRun = onClose == null ? List.of() : List.copyOf(onClose);
       onClose = null;
-      onCancel = null;
     }
+    cancellation.close();
     for (int i = toRun.size() - 1; i >= 0; i--) {
       run(toRun.get(i));
     }

@@ -1,11 +1,11 @@
 package dev.lanes.routing;
 
+import dev.lanes.concurrency.CancelScope;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -49,10 +49,8 @@ public final class Deadline implements Middleware {
     // both ways to the work rather than a dependent stage (cancelling those reaches nothing).
     CompletableFuture<Response> result = new CompletableFuture<>();
     AtomicReference<HttpException> expired = new AtomicReference<>();
-    // The JDK's timer: completing (or cancelling) 'timer' removes its scheduled task at once.
-    CompletableFuture<Void> timer = new CompletableFuture<Void>()
-        .completeOnTimeout(null, limit.toNanos(), TimeUnit.NANOSECONDS);
-    timer.thenRun(() -> {
+    CancelScope deadline = CancelScope.withTimeout(limit);
+    deadline.onCancel(() -> {
       HttpException timeout = new HttpException(504,
           "Gateway Timeout: no response within " + limit.toMillis() + " ms");
       expired.set(timeout);
@@ -71,7 +69,7 @@ public final class Deadline implements Middleware {
       }
     });
     result.whenComplete((r, e) -> {
-      timer.cancel(false);
+      deadline.close();
       if (!work.isDone()) { // the client left: stop the work and free its token
         work.cancel(true);
         req.scope().cancel();
