@@ -20,21 +20,14 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/plaintext" >/dev/null 2
 curl -fs "http://127.0.0.1:$PORT/" >/dev/null  # warm the path before the baseline RSS
 LINE=$(python3 "$KIT/idle_conns.py" --port "$PORT" --pid "$DEMO" -n "$N" --request --hold "$HOLD")
 echo "$LINE"
-SECTION="<!-- idle-conns:begin (benchmarks/idle-conns.sh writes this section) -->
-## Idle keep-alive connections
+SECTION="## Idle keep-alive connections
 
 $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg).
 Demo jar (-Xmx512m), keep-alive timeout ${TIMEOUT} s; \`idle_conns.py -n $N --request --hold $HOLD\`
 from the shared kit: RSS sampled halfway through the hold, then it counts connections still open
 at the end (the keep-alive timeout should have closed them all).
 
-\`$LINE\`
-<!-- idle-conns:end -->"
-python3 - "$ROOT/benchmarks/RESULTS.md" "$SECTION" <<'PY'
-import sys, re
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pat = re.compile(r'<!-- idle-conns:begin.*?<!-- idle-conns:end -->', re.S)
-text = pat.sub(lambda m: section, text) if pat.search(text) else text.rstrip('\n') + '\n\n' + section + '\n'
-open(path, 'w').write(text)
-PY
+\`$LINE\`"
+printf '%s
+' "$SECTION" > "${TMPDIR:-/tmp}/idle-conns.section.md"
+python3 "$ROOT/benchmarks/write_section.py" --raw idle-conns "${TMPDIR:-/tmp}/idle-conns.section.md"

@@ -86,18 +86,7 @@ machine_md() {
 # replace_section NAME FILE: puts FILE's content between <!-- NAME:start --> and <!-- NAME:end -->
 # in RESULTS.md, appending the section if it is not there; other sections are kept as they are.
 replace_section() {
-  local name="$1" body="$2" begin="<!-- $1:start -->" end="<!-- $1:end -->" tmp
-  [ -f "$RESULTS" ] || printf '# Benchmark results\n\nWritten by the scripts in this directory; each replaces only its own section.\n' >"$RESULTS"
-  tmp="$(mktemp)"
-  if grep -qF "$begin" "$RESULTS"; then
-    awk -v b="$begin" -v e="$end" -v f="$body" '
-      $0 == b { print; while ((getline line < f) > 0) print line; skip = 1; next }
-      $0 == e { skip = 0 }
-      !skip { print }' "$RESULTS" >"$tmp"
-  else
-    { cat "$RESULTS"; echo; echo "$begin"; cat "$body"; echo "$end"; } >"$tmp"
-  fi
-  mv "$tmp" "$RESULTS"
+  python3 "$BENCH_DIR/write_section.py" --raw "$1" "$2"
 }
 
 # ratio A B: A/B with 3 decimals (awk; empty when B is 0 or missing).

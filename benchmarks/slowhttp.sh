@@ -78,8 +78,7 @@ run slowloris -H -i 5 -x 24
 run slow-body -B -i 5 -s 8192 -t POST
 run slow-read -X -k 10 -n 5 -w 32 -y 64 -z 16
 
-SECTION="<!-- slowhttp:begin (benchmarks/slowhttp.sh writes this section) -->
-## slowhttptest (slow clients)
+SECTION="## slowhttptest (slow clients)
 
 $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end.
 Demo jar with request-head / body-read / keep-alive timeouts of ${TIMEOUT} s (READ_TIMEOUT env);
@@ -87,14 +86,7 @@ slowhttptest 1.8.2, $CONNS connections at 200/s for ${LENGTH} s against \`/\`; a
 fresh-connection \`GET /plaintext\` requests a second meanwhile.
 
 | attack | peak connected | closed (slowhttptest's view) | still open on the server ~4 s before the end | seconds the attack lasted / slowhttptest saw the service down | probe p50 ms | probe p99 ms | probe max ms | probe failures |
-|---|---|---|---|---|---|---|---|---|$ROWS
-<!-- slowhttp:end -->"
-RESULTS="$ROOT/benchmarks/RESULTS.md"
-python3 - "$RESULTS" "$SECTION" <<'PY'
-import sys, re
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pat = re.compile(r'<!-- slowhttp:begin.*?<!-- slowhttp:end -->', re.S)
-text = pat.sub(lambda m: section, text) if pat.search(text) else text.rstrip('\n') + '\n\n' + section + '\n'
-open(path, 'w').write(text)
-PY
+|---|---|---|---|---|---|---|---|---|$ROWS"
+printf '%s
+' "$SECTION" > "${TMPDIR:-/tmp}/slowhttp.section.md"
+python3 "$ROOT/benchmarks/write_section.py" --raw slowhttp "${TMPDIR:-/tmp}/slowhttp.section.md"

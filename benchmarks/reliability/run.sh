@@ -46,24 +46,15 @@ PY
   grep -E '^(FAIL|SOFT)' "$OUT/$corpus.txt" || true
 done
 
-SECTION="<!-- reliability-kit:begin (benchmarks/reliability/run.sh writes this section) -->
-## Reliability corpora (raw HTTP/1.1)
+SECTION="## Reliability corpora (raw HTTP/1.1)
 
 $(date -u +%Y-%m-%d), demo jar, \`benchmarks/reliability/run.sh\` (runner: \`rawcheck.py\` from
 \`../shared/reliability-kit\`). Reference: nginx 1.22.1 fails 5 + 5 + 8 = 18; Netty's codec with a
 naive handler 2 + 1 + 13. Accepted deviations and their reasons: \`benchmarks/reliability/allowlist.txt\`.
 
-$TABLE
-<!-- reliability-kit:end -->"
-RESULTS="$ROOT/benchmarks/RESULTS.md"
-[ -f "$RESULTS" ] || printf '# Benchmark results\n' >"$RESULTS"
-python3 - "$RESULTS" "$SECTION" <<'PY'
-import sys, re
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pat = re.compile(r'<!-- reliability-kit:begin.*?<!-- reliability-kit:end -->', re.S)
-text = pat.sub(lambda m: section, text) if pat.search(text) else text.rstrip('\n') + '\n\n' + section + '\n'
-open(path, 'w').write(text)
-PY
+$TABLE"
+printf '%s
+' "$SECTION" > "${TMPDIR:-/tmp}/reliability-kit.section.md"
+python3 "$ROOT/benchmarks/write_section.py" --raw reliability-kit "${TMPDIR:-/tmp}/reliability-kit.section.md"
 echo "$TABLE"
 [ "$UNLISTED" -eq 0 ]

@@ -42,7 +42,7 @@ public final class VertxHello {
             + (vertx.isNativeTransportEnabled() ? "native" : "nio") + ", " + loops + " instances, "
             + (web ? "vertx-web Router" : "core handler") + ")"))
         .onFailure(e -> {
-          e.printStackTrace();
+          System.err.println("VertxHello failed to start: " + e);
           System.exit(1);
         });
   }
