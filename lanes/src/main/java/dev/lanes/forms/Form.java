@@ -68,13 +68,19 @@ public final class Form {
     if (EventLoopBinding.onEventLoop()) {
       throw new IllegalStateException("Form.read blocks; from an async handler use Form.readAsync");
     }
+    CompletableFuture<Form> parsing = readAsync(request, limits);
     try {
-      return readAsync(request, limits).join();
-    } catch (CompletionException e) {
+      return parsing.get();
+    } catch (InterruptedException e) {
+      // The request was cancelled (disconnect, deadline): stop the parse and give the token back.
+      parsing.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new java.util.concurrent.CancellationException("request cancelled while reading its form");
+    } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
-      throw e;
+      throw new CompletionException(e.getCause());
     }
   }
 

@@ -51,6 +51,9 @@ public final class Deadline implements Middleware {
     AtomicReference<HttpException> expired = new AtomicReference<>();
     CancelScope deadline = CancelScope.withTimeout(limit);
     deadline.onCancel(() -> {
+      if (work.isDone() || result.isDone()) {
+        return; // answered just in time: do not cancel a request whose response is on its way
+      }
       HttpException timeout = new HttpException(504,
           "Gateway Timeout: no response within " + limit.toMillis() + " ms");
       expired.set(timeout);

@@ -18,6 +18,8 @@ import java.io.OutputStream;
 final class ChannelBodyStream extends OutputStream {
   private final Channel channel;
   private volatile long lastWriteNanos = System.nanoTime();
+  private volatile long limit = -1; // the declared Content-Length, or -1 for a chunked body
+  private long written;
   private boolean closed;
 
   ChannelBodyStream(Channel channel) {
@@ -40,6 +42,11 @@ final class ChannelBodyStream extends OutputStream {
     if (!channel.isActive()) {
       throw new IOException("client disconnected");
     }
+    if (limit >= 0 && written + len > limit) {
+      // Bytes past the declared length would be read as the next response on this connection.
+      throw new IOException("body writer exceeded its declared length of " + limit + " bytes");
+    }
+    written += len;
     touch();
     ByteBuf buf = channel.alloc().buffer(len).writeBytes(b, off, len);
     ChannelFuture written = channel.writeAndFlush(new DefaultHttpContent(buf));
@@ -54,6 +61,16 @@ final class ChannelBodyStream extends OutputStream {
         throw new IOException("client disconnected", written.cause());
       }
     }
+  }
+
+  /** Caps the body at its declared length ({@code -1}: none). */
+  void limit(long length) {
+    this.limit = length;
+  }
+
+  /** Bytes the producer has written. */
+  synchronized long written() {
+    return written;
   }
 
   /** Nanoseconds since the last chunk, written by the producer or a keep-alive. */

@@ -1,9 +1,11 @@
 package dev.lanes.server;
 
 import dev.lanes.App;
+import dev.lanes.concurrency.LaneRejectedException;
 import dev.lanes.http.Request;
 import dev.lanes.http.RequestScope;
 import dev.lanes.http.Response;
+import dev.lanes.http.ResponseBody;
 import dev.lanes.observe.RequestTrace;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,8 +37,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HttpDispatcher.class);
   private static final int MAX_PIPELINED = 16;
   private static final byte[] NO_BODY = new byte[0];
-  private static final Response BUSY = Response.text(503, "Service Unavailable: server at its concurrency limit")
-      .withHeader("Retry-After", "1");
+  private static final LaneRejectedException BUSY = new LaneRejectedException(
+      LaneRejectedException.Reason.SERVER_BUSY, "server at its concurrency limit");
 
   private final App app;
   private final ServerState state;
@@ -146,7 +148,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     req.release();
 
     if (!state.tryStartRequest()) {
-      finish(ctx, BUSY, keepAlive, head, ""); // server-wide limit: answer at once, keep the connection
+      // Server-wide limit: answer at once (user exception handlers apply), keep the connection.
+      finish(ctx, app.errorResponse(BUSY, method + " " + path), keepAlive, head, "");
       return;
     }
     CompletableFuture<Response> result = serve(method, path, request);
@@ -180,6 +183,9 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     state.requestEnded();
     if (closing) {
       trace.abandoned();
+      if (result.getNow(null) instanceof Response r && r.body() instanceof ResponseBody.Written w) {
+        w.writer().abandon(); // never sent: its producer's source is still open
+      }
       return;
     }
     finish(ctx, outcome(result, where), keepAlive && !state.isDraining(), head, where);
@@ -205,8 +211,10 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
    * Writes the response (an in-memory one is flushed at the end of this read burst), then serves
    * what was pipelined; a produced body holds the connection until it ends.
    */
-  private void finish(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean head,
+  private void finish(ChannelHandlerContext ctx, Response response, boolean keepAliveWanted, boolean head,
       String where) {
+    // An HTTP/1.0 client cannot read chunks: a body of unknown length is ended by closing.
+    boolean keepAlive = keepAliveWanted && (chunkedOk || head || response.body().length() >= 0);
     Runnable afterSent = response.background().isEmpty() ? null
         : () -> app.background().run(response.background(), where, ctx.executor());
     CompletableFuture<Void> body = writer.write(ctx, response, keepAlive, head, chunkedOk, afterSent);
@@ -231,6 +239,12 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     if (body.isCompletedExceptionally()) {
       traced.responded(response.status());
       traced.bodyEnded(false);
+      // The head may be out already (a producer its lane refused): cutting is the only signal left.
+      closing = true;
+      flushPending = false;
+      ctx.flush();
+      ctx.close();
+      return;
     } else {
       traced.respondedAndEnded(response.status());
     }
@@ -258,7 +272,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!keepAlive || !ctx.channel().isActive()) {
-      return; // the writer closes the connection after the last byte
+      closing = true; // the writer closes the connection after the last byte: read nothing more
+      return;
     }
     serveNext(ctx);
     if (flushPending) {

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns a {@link Response} into Netty messages. Called on the connection's event loop; a body
@@ -86,17 +87,38 @@ final class ResponseWriter {
         }
         ctx.flush();
         ChannelBodyStream out = new ChannelBodyStream(ctx.channel());
-        CompletableFuture<Void> producing = lanes.get(written.lane()).execute(() -> {
-          try {
-            written.writer().writeTo(out);
-          } catch (RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new java.util.concurrent.CompletionException(e);
-          } finally {
-            out.close();
+        out.limit(written.length());
+        AtomicBoolean started = new AtomicBoolean();
+        CompletableFuture<Void> running;
+        try {
+          running = lanes.get(written.lane()).execute(() -> {
+            started.set(true);
+            try {
+              written.writer().writeTo(out);
+            } catch (RuntimeException e) {
+              throw e;
+            } catch (Exception e) {
+              throw new java.util.concurrent.CompletionException(e);
+            } finally {
+              out.close();
+            }
+            if (written.length() >= 0 && out.written() != written.length()) {
+              // A short body would leave the client waiting for bytes that never come.
+              throw new java.util.concurrent.CompletionException(new java.io.IOException(
+                  "body writer wrote " + out.written() + " of its declared " + written.length() + " bytes"));
+            }
+            end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
+          });
+        } catch (RuntimeException e) { // an unknown lane name
+          running = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> producing = running;
+        // A producer that never ran (rejected by its lane, or cancelled while queued) still owns
+        // its source: close it, as the writer would have.
+        producing.whenComplete((v, e) -> {
+          if (!started.get()) {
+            written.writer().abandon();
           }
-          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
         });
         written.keepAlive().ifPresent(k -> keepAliveWhileQuiet(ctx, out, k, producing));
         yield producing;
@@ -153,6 +175,9 @@ final class ResponseWriter {
     if (!keepAlive) {
       // Close only once the bytes are out: closing with writes pending would drop them.
       lastWrite.addListener(ChannelFutureListener.CLOSE);
+    } else {
+      // A response that failed to go out would shift every later one on this connection.
+      lastWrite.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
   }
 

@@ -1,0 +1,101 @@
+package dev.lanes.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.Eventually;
+import dev.lanes.RawHttp;
+import dev.lanes.concurrency.Lane;
+import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.Response;
+import dev.lanes.http.ResponseBody;
+import java.io.Closeable;
+import java.util.Iterator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ProducerLifecycleTest {
+
+  /** An iterator that reports being closed and yields one line. */
+  static final class Source implements Iterator<String>, Closeable {
+    final CountDownLatch closed = new CountDownLatch(1);
+    final CountDownLatch release;
+    boolean sent;
+
+    Source(CountDownLatch release) {
+      this.release = release;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return !sent;
+    }
+
+    @Override
+    public String next() {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      sent = true;
+      return "x";
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+    }
+  }
+
+  @Test
+  void aProducerTheLaneRefusesStillHasItsSourceClosed() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Source first = new Source(release);
+    Source second = new Source(release);
+    Source[] next = {first, second};
+    int[] i = {0};
+    App app = App.builder()
+        .lane(Lane.builder(Lanes.STREAMING).capacity(1).maxWaiting(0))
+        .get("/s", req -> StreamingResponse.of(next[i[0]++], "text/plain"))
+        .build();
+    try (var client = dev.lanes.testing.TestClient.start(app);
+         RawHttp a = RawHttp.connect(client.port());
+         RawHttp b = RawHttp.connect(client.port())) {
+      a.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
+      Eventually.await("first producer holds the only token",
+          () -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 1);
+      b.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(second.closed.await(10, TimeUnit.SECONDS)).as("refused producer's source closed").isTrue();
+      assertThat(b.readToEnd()).as("cut, since the head was already sent").doesNotContain("0\r\n\r\n");
+      release.countDown();
+      a.readUntil("0\r\n\r\n");
+      assertThat(first.closed.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void aWriterThatBreaksItsDeclaredLengthCutsTheConnection() throws Exception {
+    App app = App.builder()
+        .get("/over", req -> Response.of(200, "text/plain",
+            new ResponseBody.Written(out -> out.write("12345678".getBytes()), Lanes.STREAMING, 4)))
+        .get("/under", req -> Response.of(200, "text/plain",
+            new ResponseBody.Written(out -> out.write("12".getBytes()), Lanes.STREAMING, 4)))
+        .get("/ok", req -> Response.text("fine"))
+        .build();
+    try (var client = dev.lanes.testing.TestClient.start(app)) {
+      for (String path : new String[] {"/over", "/under"}) {
+        try (RawHttp raw = RawHttp.connect(client.port())) {
+          // A second request behind it must never be answered on this connection.
+          String all = raw.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\nGET /ok HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd();
+          assertThat(all).as(path).contains("content-length: 4").doesNotContain("fine").doesNotContain("5678");
+        }
+      }
+      assertThat(client.get("/ok").text()).isEqualTo("fine");
+    }
+  }
+}
