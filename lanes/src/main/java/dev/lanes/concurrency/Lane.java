@@ -121,12 +121,14 @@ public final class Lane implements AutoCloseable {
           }
         }
         work.completeExceptionally(cause);
+        work.terminated();
         return;
       }
       long waited = System.nanoTime() - queuedAt;
       recordWait(waited);
       if (work.isDone()) { // cancelled just as the token arrived
         permit.close();
+        work.terminated();
         if (l != null) {
           l.laneWaitCancelled(name);
         }
@@ -139,6 +141,7 @@ public final class Lane implements AutoCloseable {
         executor.execute(() -> work.runHolding(permit, this));
       } catch (RejectedExecutionException e) {
         permit.close();
+        work.terminated();
         if (l != null) {
           l.laneRejected(name, LaneRejectedException.Reason.CLOSED);
         }

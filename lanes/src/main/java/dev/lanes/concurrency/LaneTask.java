@@ -12,6 +12,9 @@ final class LaneTask<T> extends CompletableFuture<T> {
   private final Callable<T> body;
   private volatile CompletableFuture<Permit> acquisition;
   private Thread runner; // guarded by this
+  // Completes once the body has returned or will never run: cancelling completes the task's own
+  // future at once, while its thread may still be unwinding from the interrupt.
+  private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
   LaneTask(Callable<T> body) {
     this.body = body;
@@ -25,6 +28,7 @@ final class LaneTask<T> extends CompletableFuture<T> {
     synchronized (this) {
       if (isDone()) {
         permit.close();
+        terminated();
         return;
       }
       runner = Thread.currentThread();
@@ -42,6 +46,7 @@ final class LaneTask<T> extends CompletableFuture<T> {
       }
       Thread.interrupted(); // an interrupt meant for this task must not leak into the next one
       permit.close();
+      terminated();
     }
     // Counted (and reported) before the caller sees the result, so statistics and events never lag it.
     lane.finished(this, isCancelled() ? new java.util.concurrent.CancellationException() : error,
@@ -51,6 +56,15 @@ final class LaneTask<T> extends CompletableFuture<T> {
     } else {
       completeExceptionally(error);
     }
+  }
+
+  void terminated() {
+    termination.complete(null);
+  }
+
+  /** Completes when the body has stopped (or will never start). */
+  CompletableFuture<Void> termination() {
+    return termination;
   }
 
   @Override

@@ -9,8 +9,9 @@ import java.util.concurrent.CompletionException;
 /**
  * Structured concurrency over a lane (anyio's task group): tasks started in the group run in the
  * lane; {@link #join()} waits for all of them; the first failure cancels the rest (interrupting
- * those running) and is rethrown. Closing the group cancels whatever is still running, so no task
- * outlives the block that started it.
+ * those running), waits until they have stopped, and is rethrown. Closing the group cancels
+ * whatever is still running and waits for it to stop, so no task outlives the block that started
+ * it (a task that ignores interrupts delays the close).
  *
  * <pre>{@code
  * try (TaskGroup group = TaskGroup.in(lanes.get("db"))) {
@@ -23,7 +24,7 @@ import java.util.concurrent.CompletionException;
  */
 public final class TaskGroup implements AutoCloseable {
   private final Lane lane;
-  private final List<CompletableFuture<?>> tasks = new ArrayList<>();
+  private final List<LaneTask<?>> tasks = new ArrayList<>();
   private final CompletableFuture<Void> firstFailure = new CompletableFuture<>();
 
   private TaskGroup(Lane lane) {
@@ -36,12 +37,13 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /** Starts a task; if it fails, every other task of the group is cancelled. */
+  @SuppressWarnings("unchecked") // Lane.run returns its LaneTask
   public synchronized <T> CompletableFuture<T> start(Callable<T> task) {
     if (firstFailure.isDone()) {
       throw new IllegalStateException("task group already failed or closed");
     }
     CompletableFuture<T> f = lane.run(task);
-    tasks.add(f);
+    tasks.add((LaneTask<T>) f);
     f.whenComplete((v, e) -> {
       if (e != null && firstFailure.completeExceptionally(unwrap(e))) {
         cancelAll();
@@ -55,7 +57,7 @@ public final class TaskGroup implements AutoCloseable {
    * unchecked {@link CompletionException} whose cause is the task's exception.
    */
   public void join() {
-    List<CompletableFuture<?>> snapshot;
+    List<LaneTask<?>> snapshot;
     synchronized (this) {
       snapshot = List.copyOf(tasks);
     }
@@ -66,6 +68,7 @@ public final class TaskGroup implements AutoCloseable {
       // fall through to report the first failure below
     }
     if (firstFailure.isCompletedExceptionally()) {
+      awaitStopped();
       firstFailure.join(); // throws CompletionException with the first cause
     }
   }
@@ -75,10 +78,20 @@ public final class TaskGroup implements AutoCloseable {
   public void close() {
     firstFailure.completeExceptionally(new IllegalStateException("task group closed"));
     cancelAll();
+    awaitStopped();
+  }
+
+  private void awaitStopped() {
+    List<LaneTask<?>> snapshot;
+    synchronized (this) {
+      snapshot = List.copyOf(tasks);
+    }
+    CompletableFuture.allOf(snapshot.stream().map(LaneTask::termination)
+        .toArray(CompletableFuture[]::new)).join();
   }
 
   private void cancelAll() {
-    List<CompletableFuture<?>> snapshot;
+    List<LaneTask<?>> snapshot;
     synchronized (this) {
       snapshot = List.copyOf(tasks);
     }

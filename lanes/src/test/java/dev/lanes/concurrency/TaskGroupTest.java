@@ -64,4 +64,30 @@ class TaskGroupTest {
     assertThat(lane.limiter().borrowed()).isZero();
     lane.close();
   }
+
+  @Test
+  void closeWaitsUntilCancelledTasksHaveActuallyStopped() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    try (Lane lane = Lane.builder("g").capacity(2).build()) {
+      TaskGroup group = TaskGroup.in(lane);
+      group.start(() -> {
+        running.countDown();
+        try {
+          new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+          // unwinding takes a while (closing a connection, say): close() must wait for it
+          long end = System.nanoTime() + Duration.ofMillis(100).toNanos();
+          while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+          }
+          stopped.set(true);
+        }
+        return null;
+      });
+      assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+      group.close();
+      assertThat(stopped).as("task finished unwinding before close returned").isTrue();
+    }
+  }
 }
