@@ -91,4 +91,30 @@ class GracefulShutdownTest {
       Eventually.await("token returned", () -> app.lanes().get("endpoints").statistics().borrowed() == 0);
     }
   }
+
+  @Test
+  void aResponseBeingStreamedWhenCloseStartsIsDeliveredWhole() throws Exception {
+    CountDownLatch streaming = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/s", req -> dev.lanes.streaming.StreamingResponse.writer(out -> {
+          for (int i = 0; i < 10; i++) {
+            out.write(("chunk " + i + "\n").getBytes());
+            streaming.countDown();
+            Thread.sleep(30);
+          }
+        }, "text/plain"))
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(10)).build());
+    try (dev.lanes.RawHttp raw = dev.lanes.RawHttp.connect(server.port())) {
+      raw.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(streaming.await(10, TimeUnit.SECONDS)).isTrue();
+      Thread closer = Thread.ofPlatform().start(server::close);
+      String all = raw.readToEnd();
+      assertThat(all).contains("chunk 9\n").endsWith("0\r\n\r\n");
+      closer.join(Duration.ofSeconds(15));
+    } finally {
+      server.close();
+      app.close();
+    }
+  }
 }

@@ -230,7 +230,11 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         body.whenComplete((v, e) -> traced.bodyEnded(e == null));
       }
       inFlight = body;
-      body.whenComplete((v, e) -> ctx.executor().execute(() -> bodyEnded(ctx, e, keepAlive, where)));
+      state.bodyStarted();
+      body.whenComplete((v, e) -> {
+        state.bodyEnded();
+        ctx.executor().execute(() -> bodyEnded(ctx, e, keepAlive, where));
+      });
       return;
     }
     if (ending != null) {

@@ -137,6 +137,16 @@ public final class Server implements AutoCloseable {
     return state.statistics();
   }
 
+  private boolean anyPendingWrites() {
+    for (Channel ch : connections) {
+      var out = ch.unsafe().outboundBuffer();
+      if (ch.isActive() && out != null && out.totalPendingWriteBytes() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Blocks until the server is closed. */
   public void awaitClose() throws InterruptedException {
     listener.closeFuture().sync();
@@ -172,6 +182,17 @@ public final class Server implements AutoCloseable {
     if (!drained) {
       LOG.warn("{} requests still running after the {} grace period; cancelling them",
           state.inFlight(), config.shutdownGrace());
+    }
+    // 2b. Responses already being written (streams, files, bodies a slow client has not taken yet)
+    // carry Connection: close and close their connection after the last byte: give them the rest
+    // of the grace period instead of cutting them off.
+    while (System.nanoTime() < deadline && (state.bodiesInFlight() > 0 || anyPendingWrites())) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
     // 3. Close what is left: a running request is cancelled (thread interrupted, token back).
     connections.close().awaitUninterruptibly(Duration.ofSeconds(5).toMillis());

@@ -22,6 +22,7 @@ final class ServerState {
   enum Timeout { REQUEST_HEAD, BODY_READ, KEEP_ALIVE }
 
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger bodiesInFlight = new AtomicInteger(); // produced bodies still being written
   private final AtomicInteger connections = new AtomicInteger();
   private final LongAdder busyRejections = new LongAdder();
   private final LongAdder connectionRejections = new LongAdder();
@@ -60,6 +61,18 @@ final class ServerState {
         return true;
       }
     }
+  }
+
+  void bodyStarted() {
+    bodiesInFlight.incrementAndGet();
+  }
+
+  void bodyEnded() {
+    bodiesInFlight.decrementAndGet();
+  }
+
+  int bodiesInFlight() {
+    return bodiesInFlight.get();
   }
 
   void requestEnded() {
