@@ -233,7 +233,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       state.bodyStarted();
       body.whenComplete((v, e) -> {
         state.bodyEnded();
-        ctx.executor().execute(() -> bodyEnded(ctx, e, keepAlive, where));
+        ctx.executor().execute(() -> bodyEnded(ctx, e, keepAlive, head, where));
       });
       return;
     }
@@ -243,11 +243,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     if (body.isCompletedExceptionally()) {
       traced.responded(response.status());
       traced.bodyEnded(false);
-      // The head may be out already (a producer its lane refused): cutting is the only signal left.
-      closing = true;
-      flushPending = false;
-      ctx.flush();
-      ctx.close();
+      bodyFailed(ctx, body.exceptionNow(), head, where);
       return;
     } else {
       traced.respondedAndEnded(response.status());
@@ -262,17 +258,11 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     serveNext(ctx);
   }
 
-  private void bodyEnded(ChannelHandlerContext ctx, Throwable error, boolean keepAlive, String where) {
+  private void bodyEnded(ChannelHandlerContext ctx, Throwable error, boolean keepAlive, boolean head,
+      String where) {
     inFlight = null;
     if (error != null) {
-      // Mid-body the status line is gone: the only honest signal left is to cut the connection.
-      if (!closing && ctx.channel().isActive()) {
-        LOG.warn("response body of {} failed; closing the connection", where, error);
-      } else {
-        LOG.debug("response body of {} stopped: client gone", where, error);
-      }
-      closing = true;
-      ctx.close();
+      bodyFailed(ctx, error, head, where);
       return;
     }
     if (!keepAlive || !ctx.channel().isActive()) {
@@ -284,6 +274,29 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       flushPending = false;
       ctx.flush();
     }
+  }
+
+  /** A produced body failed: answer instead if nothing was sent yet, else cut the connection. */
+  private void bodyFailed(ChannelHandlerContext ctx, Throwable error, boolean head, String where) {
+    boolean wasClosing = closing;
+    closing = true;
+    flushPending = false;
+    if (wasClosing || !ctx.channel().isActive()) {
+      LOG.debug("response body of {} stopped: client gone", where, error);
+      ctx.close();
+      return;
+    }
+    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    if (cause instanceof ProducedBody.NotStarted notStarted) {
+      // Its lane refused the producer before any byte went out: a clean error response still fits.
+      writer.write(ctx, app.errorResponse(notStarted.getCause(), where), false, head, chunkedOk, null);
+      ctx.flush();
+      return;
+    }
+    // Mid-body the status line is gone: the only honest signal left is to cut the connection.
+    LOG.warn("response body of {} failed; closing the connection", where, error);
+    ctx.close();
   }
 
   private void serveNext(ChannelHandlerContext ctx) {

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,8 +21,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns a {@link Response} into Netty messages. Called on the connection's event loop; a body
@@ -77,51 +74,14 @@ final class ResponseWriter {
         yield DONE;
       }
       case ResponseBody.Written written -> {
-        boolean chunked = written.length() < 0;
-        boolean keep = keepAlive && (chunkedOk || !chunked);
-        writeHead(ctx, response, keep, chunkedOk, chunked && !chunkedOk ? -2 : written.length());
+        boolean keep = keepAlive && (chunkedOk || written.length() >= 0);
         if (head) {
+          writeHead(ctx, response, keep, chunkedOk, written.length() < 0 && !chunkedOk ? -2 : written.length());
           written.writer().abandon();
           end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
           yield DONE;
         }
-        ctx.flush();
-        ChannelBodyStream out = new ChannelBodyStream(ctx.channel());
-        out.limit(written.length());
-        AtomicBoolean started = new AtomicBoolean();
-        CompletableFuture<Void> running;
-        try {
-          running = lanes.get(written.lane()).execute(() -> {
-            started.set(true);
-            try {
-              written.writer().writeTo(out);
-            } catch (RuntimeException e) {
-              throw e;
-            } catch (Exception e) {
-              throw new java.util.concurrent.CompletionException(e);
-            } finally {
-              out.close();
-            }
-            if (written.length() >= 0 && out.written() != written.length()) {
-              // A short body would leave the client waiting for bytes that never come.
-              throw new java.util.concurrent.CompletionException(new java.io.IOException(
-                  "body writer wrote " + out.written() + " of its declared " + written.length() + " bytes"));
-            }
-            end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
-          });
-        } catch (RuntimeException e) { // an unknown lane name
-          running = CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Void> producing = running;
-        // A producer that never ran (rejected by its lane, or cancelled while queued) still owns
-        // its source: close it, as the writer would have.
-        producing.whenComplete((v, e) -> {
-          if (!started.get()) {
-            written.writer().abandon();
-          }
-        });
-        written.keepAlive().ifPresent(k -> keepAliveWhileQuiet(ctx, out, k, producing));
-        yield producing;
+        yield ProducedBody.start(ctx, lanes, response, written, keep, chunkedOk, afterSent);
       }
       case ResponseBody.Published published -> {
         boolean keep = keepAlive && chunkedOk;
@@ -137,24 +97,8 @@ final class ResponseWriter {
     };
   }
 
-  /**
-   * Sends the filler chunk from the loop whenever the producer has been quiet for its interval.
-   * Each chunk is one message, so a filler can never land inside a chunk the producer wrote.
-   */
-  private static void keepAliveWhileQuiet(ChannelHandlerContext ctx, ChannelBodyStream out,
-      ResponseBody.KeepAlive keepAlive, CompletableFuture<Void> producing) {
-    long every = keepAlive.every().toNanos();
-    var timer = ctx.executor().scheduleAtFixedRate(() -> {
-      if (!producing.isDone() && ctx.channel().isWritable() && out.quietFor() >= every) {
-        out.touch();
-        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(keepAlive.bytes())));
-      }
-    }, every, every, TimeUnit.NANOSECONDS);
-    producing.whenComplete((v, e) -> timer.cancel(false));
-  }
-
   /** Head of a response whose body follows; length -1 means chunked, -2 means close-delimited. */
-  private static void writeHead(ChannelHandlerContext ctx, Response response, boolean keepAlive,
+  static void writeHead(ChannelHandlerContext ctx, Response response, boolean keepAlive,
       boolean http11, long length) {
     var res = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(response.status()), HEADERS);
@@ -168,7 +112,7 @@ final class ResponseWriter {
     ctx.write(res);
   }
 
-  private static void end(ChannelFuture lastWrite, boolean keepAlive, Runnable afterSent) {
+  static void end(ChannelFuture lastWrite, boolean keepAlive, Runnable afterSent) {
     if (afterSent != null) {
       lastWrite.addListener(f -> afterSent.run());
     }
