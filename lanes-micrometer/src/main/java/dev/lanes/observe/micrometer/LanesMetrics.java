@@ -138,11 +138,15 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
     if (r == null) {
       return;
     }
-    queueWait.computeIfAbsent(lane, l -> Timer.builder("lanes.lane.queue.wait")
-            .description("how long a task waited for a token of the lane")
-            .tag("lane", l).publishPercentileHistogram()
-            .minimumExpectedValue(MIN_EXPECTED).maximumExpectedValue(MAX_EXPECTED).register(r))
+    queueWait.computeIfAbsent(lane, l -> latencyTimer(r, "lanes.lane.queue.wait",
+            "how long a task waited for a token of the lane", "lane", l))
         .record(wait);
+  }
+
+  /** A latency timer with a percentile histogram over the range the server cares about. */
+  private static Timer latencyTimer(MeterRegistry r, String name, String description, String tag, String value) {
+    return Timer.builder(name).description(description).tag(tag, value).publishPercentileHistogram()
+        .minimumExpectedValue(MIN_EXPECTED).maximumExpectedValue(MAX_EXPECTED).register(r);
   }
 
   @Override
@@ -164,10 +168,8 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
   public void eventLoopLatency(String loop, Duration delay) {
     MeterRegistry r = registry;
     if (r != null) {
-      loopLatency.computeIfAbsent(loop, l -> Timer.builder("lanes.eventloop.task.latency")
-              .description("how long a task posted to the event loop waited before it ran")
-              .tag("loop", l).publishPercentileHistogram()
-              .minimumExpectedValue(MIN_EXPECTED).maximumExpectedValue(MAX_EXPECTED).register(r))
+      loopLatency.computeIfAbsent(loop, l -> latencyTimer(r, "lanes.eventloop.task.latency",
+              "how long a task posted to the event loop waited before it ran", "loop", l))
           .record(delay);
     }
   }
