@@ -60,7 +60,7 @@ public final class App implements AutoCloseable {
   private final Router router;
   private final Lanes lanes;
   private final BackgroundRunner background;
-  private final Map<Route, Endpoint> endpoints;
+  private final Map<Route, Compiled> endpoints;
   private final AppState state;
   private final Lifespan lifespan;
   private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers;
@@ -79,7 +79,7 @@ public final class App implements AutoCloseable {
             + "'; lanes: " + lanes.all().stream().map(Lane::name).toList());
       }
     }
-    Map<Route, Endpoint> compiled = new IdentityHashMap<>();
+    Map<Route, Compiled> compiled = new IdentityHashMap<>();
     for (Route r : b.routes) {
       Endpoint e = compile(r);
       Duration deadline = b.deadlines.get(r);
@@ -89,7 +89,7 @@ public final class App implements AutoCloseable {
       for (int i = b.middleware.size() - 1; i >= 0; i--) {
         e = b.middleware.get(i).wrap(e);
       }
-      compiled.put(r, e);
+      compiled.put(r, new Compiled(r.name(), e));
     }
     this.endpoints = compiled;
     this.state = b.state;
@@ -142,14 +142,15 @@ public final class App implements AutoCloseable {
           (method.equals("OPTIONS") ? Response.status(204) : Response.text(405, "Method Not Allowed"))
               .withHeader("Allow", String.join(", ", m.allowed())));
       case RouteMatch.Found f -> {
+        Compiled route = endpoints.get(f.route());
         if (trace != RequestTrace.NONE) {
-          trace.routed(f.route().name());
+          trace.routed(route.name());
         }
         Request req = request.lanes(lanes)
             .pathParams(f.params().isEmpty() ? Params.empty() : Params.of("path parameter",
                 toLists(f.params())))
             .build();
-        yield endpoints.get(f.route()).call(req);
+        yield route.endpoint().call(req);
       }
     };
   }
@@ -272,6 +273,9 @@ public final class App implements AutoCloseable {
   public void close() {
     lanes.close();
   }
+
+  /** A route as served: its name (for logs and metrics) computed once, and its endpoint. */
+  private record Compiled(String name, Endpoint endpoint) {}
 
   /** Collects routes, lanes, middleware and exception handlers. */
   public static final class Builder {

@@ -2,6 +2,7 @@ package dev.lanes.routing;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public final class Router {
 
   private final Map<String, Map<String, Route>> literal = new HashMap<>();
   // Literal routes always match with no parameters: build their outcome once, not per request.
-  private final Map<Route, RouteMatch.Found> literalFound = new HashMap<>();
+  private final Map<Route, RouteMatch.Found> literalFound = new IdentityHashMap<>();
   private final List<Map.Entry<PathPattern, Map<String, Route>>> templated = new ArrayList<>();
   private final List<Route> routes;
 

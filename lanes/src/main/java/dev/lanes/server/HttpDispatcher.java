@@ -1,6 +1,7 @@
 package dev.lanes.server;
 
 import dev.lanes.App;
+import dev.lanes.background.BackgroundTasks;
 import dev.lanes.concurrency.LaneRejectedException;
 import dev.lanes.http.Request;
 import dev.lanes.http.RequestScope;
@@ -215,7 +216,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       String where) {
     // An HTTP/1.0 client cannot read chunks: a body of unknown length is ended by closing.
     boolean keepAlive = keepAliveWanted && (chunkedOk || head || response.body().length() >= 0);
-    Runnable afterSent = response.background().isEmpty() ? null
+    // Identity check first: almost every response carries NONE, and isEmpty() takes a lock.
+    Runnable afterSent = response.background() == BackgroundTasks.NONE || response.background().isEmpty() ? null
         : () -> app.background().run(response.background(), where, ctx.executor());
     CompletableFuture<Void> body = writer.write(ctx, response, keepAlive, head, chunkedOk, afterSent);
     RequestScope ending = scope;
