@@ -111,16 +111,15 @@ public final class Lane implements AutoCloseable {
     work.waitingOn(acquisition);
     acquisition.whenComplete((permit, error) -> {
       if (error != null) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException
-            && error.getCause() != null ? error.getCause() : error;
+        // The limiter fails an acquisition with the raw reason, never wrapped.
         if (l != null) {
-          if (cause instanceof LaneRejectedException r) {
+          if (error instanceof LaneRejectedException r) {
             l.laneRejected(name, r.reason());
           } else {
             l.laneWaitCancelled(name);
           }
         }
-        work.completeExceptionally(cause);
+        work.completeExceptionally(error);
         work.terminated();
         return;
       }

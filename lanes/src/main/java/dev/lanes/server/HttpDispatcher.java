@@ -223,7 +223,9 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     RequestScope ending = scope;
     scope = null;
     RequestTrace traced = trace;
-    if (!body.isDone()) {
+    // A produced body ends through the loop's queue even if it is already done: its producer
+    // queued its bytes there, and the next response must not overtake them.
+    if (body != ResponseWriter.DONE) {
       traced.responded(response.status());
       if (ending != null) {
         body.whenComplete((v, e) -> ending.close());
@@ -242,14 +244,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     if (ending != null) {
       ending.close();
     }
-    if (body.isCompletedExceptionally()) {
-      traced.responded(response.status());
-      traced.bodyEnded(false);
-      bodyFailed(ctx, body.exceptionNow(), head, where);
-      return;
-    } else {
-      traced.respondedAndEnded(response.status());
-    }
+    traced.respondedAndEnded(response.status());
     if (!keepAlive) {
       closing = true;
       flushPending = false;
@@ -288,17 +283,17 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-        ? error.getCause() : error;
-    if (cause instanceof ProducedBody.NotStarted notStarted) {
+    if (error instanceof ProducedBody.NotStarted notStarted) { // body futures fail with the raw cause
       // Its lane refused the producer before any byte went out: a clean error response still fits.
       writer.write(ctx, app.errorResponse(notStarted.getCause(), where), false, head, chunkedOk, null);
       ctx.flush();
       return;
     }
     // Mid-body the status line is gone: the only honest signal left is to cut the connection.
+    // Close behind what the producer already queued on this loop (its head and chunks), which a
+    // producer that failed at once may not have seen written yet.
     LOG.warn("response body of {} failed; closing the connection", where, error);
-    ctx.close();
+    ctx.executor().execute(ctx::close);
   }
 
   private void serveNext(ChannelHandlerContext ctx) {

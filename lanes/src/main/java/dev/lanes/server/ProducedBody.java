@@ -77,8 +77,7 @@ final class ProducedBody {
         result.complete(null);
       } else if (!started.get()) {
         written.writer().abandon(); // its source is still open: close it, as the writer would have
-        result.completeExceptionally(new NotStarted(
-            e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
+        result.completeExceptionally(new NotStarted(e)); // a lane's refusal arrives unwrapped
       } else {
         result.completeExceptionally(e);
       }

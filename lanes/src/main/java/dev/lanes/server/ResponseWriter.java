@@ -32,7 +32,8 @@ final class ResponseWriter {
       DefaultHttpHeadersFactory.headersFactory().withValidation(false);
   private static final HttpHeadersFactory TRAILERS =
       DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
-  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  /** What {@link #write} returns when everything was written (queued) on the loop already. */
+  static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final Lanes lanes;
 
