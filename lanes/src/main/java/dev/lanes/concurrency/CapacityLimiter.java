@@ -170,9 +170,12 @@ public final class CapacityLimiter {
     }
     if (!maxWait.isZero()) {
       var timeout = DelayScheduler.schedule(maxWait, () -> {
-        if (waiter.completeExceptionally(new LaneRejectedException(
+        // Counted before completing: the caller's reaction (a 503) runs inside completeExceptionally,
+        // and whoever sees it must also see the count.
+        timedOut.incrementAndGet();
+        if (!waiter.completeExceptionally(new LaneRejectedException(
             LaneRejectedException.Reason.WAIT_TIMEOUT, "waited longer than " + maxWait))) {
-          timedOut.incrementAndGet();
+          timedOut.decrementAndGet(); // granted or cancelled just before
         }
       });
       waiter.whenComplete((p, e) -> timeout.cancel(false));

@@ -51,6 +51,11 @@ public final class RequestScope {
     cancellation.onCancel(action);
   }
 
+  /** Whether cleanups are registered and not yet run. */
+  public synchronized boolean hasCleanups() {
+    return onClose != null && !closed;
+  }
+
   /** Whether the request was abandoned (client gone, deadline passed). */
   public boolean isCancelled() {
     return cancellation.isCancelled();

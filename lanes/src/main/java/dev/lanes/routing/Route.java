@@ -1,32 +1,51 @@
 package dev.lanes.routing;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One registered endpoint: method, path template, handler, and the lane a blocking handler runs
- * in (empty: the app's {@code endpoints} lane).
+ * Everything about one endpoint: method, path template, handler (whose type says where it runs)
+ * and its {@link RouteOptions} (lane, deadline). The app compiles each route once, when it is
+ * built; later layers (typed parameters, documentation) read the same value.
+ *
+ * <pre>{@code Route r = Route.of("GET", "/items/{id:long}", (BlockingHandler) req -> Response.text("item")); }</pre>
  *
  * @param method upper-case HTTP method
  * @param pattern the path template
  * @param handler the endpoint
- * @param lane the lane named for a blocking handler, if any
+ * @param options how it runs: lane of a blocking handler, deadline
  */
-public record Route(String method, PathPattern pattern, Handler handler, Optional<String> lane) {
+public record Route(String method, PathPattern pattern, Handler handler, RouteOptions options) {
   public Route {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(pattern, "pattern");
     Objects.requireNonNull(handler, "handler");
-    Objects.requireNonNull(lane, "lane");
+    Objects.requireNonNull(options, "options");
     method = method.toUpperCase(Locale.ROOT);
     if (!method.matches("[A-Z]+")) {
       throw new IllegalArgumentException("bad HTTP method: " + method);
     }
-    if (lane.isPresent() && handler instanceof AsyncHandler) {
-      throw new IllegalArgumentException(method + " " + pattern
+    if (options.lane().isPresent() && handler instanceof AsyncHandler) {
+      throw new IllegalArgumentException(method + " " + pattern.template()
           + ": an async handler runs on the event loop; only blocking handlers take a lane");
     }
+  }
+
+  /** A route with default options. */
+  public static Route of(String method, String path, Handler handler) {
+    return new Route(method, PathPattern.parse(path), handler, RouteOptions.defaults());
+  }
+
+  /** The lane named for a blocking handler, if any (else the app's {@code endpoints} lane). */
+  public Optional<String> lane() {
+    return options.lane();
+  }
+
+  /** The most time a request may take from routing to response, if bounded. */
+  public Optional<Duration> deadline() {
+    return options.deadline();
   }
 
   /** Human-readable name used in logs and metrics: {@code GET /items/{id}}. */

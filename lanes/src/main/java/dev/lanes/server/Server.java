@@ -2,6 +2,12 @@ package dev.lanes.server;
 
 import dev.lanes.App;
 import dev.lanes.concurrency.EventLoopBinding;
+import dev.lanes.internal.app.AppAccess;
+import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.http1.ConnectionSetup;
+import dev.lanes.internal.server.Admission;
+import dev.lanes.internal.server.SignalShutdown;
+import dev.lanes.internal.server.Transport;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.observe.LifespanPhase;
 import io.netty.bootstrap.ServerBootstrap;
@@ -18,11 +24,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.lang.System.Logger.Level;
 
 /**
- * The Netty HTTP/1.1 server for an {@link App}.
+ * The Netty HTTP/1.1 server for an {@link App}. By default SIGTERM and SIGINT stop it gracefully
+ * ({@link #close()}), so the {@code try} block below ends and the process exits 0 once in-flight
+ * work is done; {@link ServerConfig.Builder#stopOnSignal} turns that off for embedders.
  *
  * <pre>{@code
  * try (Server server = Server.start(app, ServerConfig.builder().port(0).build())) {
@@ -35,21 +42,23 @@ import org.slf4j.LoggerFactory;
  * loops (async handlers run here), and the lanes' own threads for blocking work.
  */
 public final class Server implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+  private static final System.Logger LOG = System.getLogger(Server.class.getName());
 
   private final App app;
+  private final CompiledApp compiled;
   private final ServerConfig config;
   private final EventLoopGroup acceptor;
   private final EventLoopGroup loops;
   private final Channel listener;
   private final ChannelGroup connections;
-  private final ServerState state;
+  private final Admission state;
   private final String transport;
   private volatile boolean closed;
 
   private Server(App app, ServerConfig config, EventLoopGroup acceptor, EventLoopGroup loops,
-      Channel listener, ChannelGroup connections, ServerState state, String transport) {
+      Channel listener, ChannelGroup connections, Admission state, String transport) {
     this.app = app;
+    this.compiled = AppAccess.compiled(app);
     this.config = config;
     this.acceptor = acceptor;
     this.loops = loops;
@@ -61,9 +70,10 @@ public final class Server implements AutoCloseable {
 
   /** Binds and starts serving; fails (and frees everything) if the address cannot be bound. */
   public static Server start(App app, ServerConfig config) {
+    CompiledApp compiled = AppAccess.compiled(app);
     app.observability().lifespan(LifespanPhase.STARTING);
     try {
-      app.startup(); // before binding: a failed start never accepts a connection
+      compiled.lifespan().start(); // before binding: a failed start never accepts a connection
     } catch (Lifespan.StartupException e) {
       app.observability().lifespan(LifespanPhase.STOPPED);
       throw new IllegalStateException("Lanes did not start on " + config.host() + ":"
@@ -82,7 +92,7 @@ public final class Server implements AutoCloseable {
           app.observability().bindLoop(loop);
         }).sync();
       }
-      ServerState state = new ServerState(config.maxInFlight(), config.maxConnections());
+      Admission state = new Admission(config.maxInFlight(), config.maxConnections());
       ChannelGroup connections = new DefaultChannelGroup("lanes-connections", GlobalEventExecutor.INSTANCE);
       Channel listener = new ServerBootstrap()
           .group(acceptor, loops)
@@ -90,12 +100,15 @@ public final class Server implements AutoCloseable {
           .option(ChannelOption.SO_BACKLOG, config.backlog())
           .option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ChannelSetup(app, config, state, connections))
+          .childHandler(new ConnectionSetup(compiled, config, state, connections))
           .bind(config.host(), config.port()).sync().channel();
       Server server = new Server(app, config, acceptor, loops, listener, connections, state, t.name());
       app.observability().lifespan(LifespanPhase.STARTED);
-      LOG.info("Lanes listening on {}:{} ({}, {} event loops)", config.host(), server.port(),
-          t.name(), config.ioThreads());
+      LOG.log(Level.INFO, "Lanes listening on http://{0}:{1} ({2}, {3} event loops)", config.host(),
+          String.valueOf(server.port()), t.name(), String.valueOf(config.ioThreads()));
+      if (config.stopOnSignal()) {
+        SignalShutdown.register(server);
+      }
       return server;
     } catch (Exception e) {
       acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -171,7 +184,7 @@ public final class Server implements AutoCloseable {
     // 1. Stop accepting; responses from now on carry Connection: close; idle connections go.
     state.startDraining();
     listener.close().syncUninterruptibly();
-    connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(ServerState.DRAIN));
+    connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(Admission.DRAIN));
     // 2. Let requests in flight finish within the grace period.
     boolean drained = false;
     try {
@@ -180,8 +193,8 @@ public final class Server implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (!drained) {
-      LOG.warn("{} requests still running after the {} grace period; cancelling them",
-          state.inFlight(), config.shutdownGrace());
+      LOG.log(Level.WARNING, "{0} requests still running after the {1} grace period; cancelling them",
+          String.valueOf(state.inFlight()), config.shutdownGrace());
     }
     // 2b. Responses already being written (streams, files, bodies a slow client has not taken yet)
     // carry Connection: close and close their connection after the last byte: give them the rest
@@ -199,17 +212,19 @@ public final class Server implements AutoCloseable {
     // 4. Background tasks of sent responses get what is left of the grace period.
     try {
       if (!app.background().awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-        LOG.warn("abandoning {} background tasks still pending after the grace period",
-            app.background().statistics().pending());
+        LOG.log(Level.WARNING, "abandoning {0} background tasks still pending after the grace period",
+            String.valueOf(app.background().statistics().pending()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     // 5. Lifespan shutdown hooks, then the event loops. The app's lanes close with App.close().
-    app.shutdown();
+    compiled.lifespan().stop();
     acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     app.observability().lifespan(LifespanPhase.STOPPED);
-    LOG.info("Lanes on port {} stopped", ((InetSocketAddress) listener.localAddress()).getPort());
+    SignalShutdown.unregister(this);
+    LOG.log(Level.INFO, "Lanes on port {0} stopped",
+        String.valueOf(((InetSocketAddress) listener.localAddress()).getPort()));
   }
 }

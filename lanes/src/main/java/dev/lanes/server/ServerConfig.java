@@ -4,38 +4,46 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the server listens and what it accepts. Defaults and where they come from are in
- * {@code docs/limits.md}.
+ * How the server listens and what it accepts. Immutable; made by {@link #builder()}, validated
+ * when built. Defaults and where they come from are in {@code docs/limits.md}.
  *
  * <pre>{@code ServerConfig config = ServerConfig.builder().port(8000).build(); }</pre>
- *
- * @param host address to bind ({@code 127.0.0.1} by default)
- * @param port port to bind; 0 picks a free one, reported by {@link Server#port()}
- * @param backlog accept queue length; large so a burst of connects is not dropped
- * @param ioThreads event-loop threads (default: available processors)
- * @param maxInitialLineLength longest request line; longer gets 414
- * @param maxHeaderSize largest header block; larger gets 431
- * @param maxBodySize largest request body; larger gets 413
- * @param shutdownGrace how long {@link Server#close()} lets in-flight requests finish
- * @param requestHeadTimeout longest time from a request's first byte to the end of its head
- *     (slowloris); also how long a new connection may stay silent
- * @param bodyReadTimeout longest silence while a request body arrives
- * @param keepAliveTimeout how long an idle keep-alive connection waits for the next request
- * @param maxInFlight requests handled at once server-wide, past which 503 with
- *     {@code Retry-After}; 0 for no limit (the lanes still bound blocking work)
- * @param minRequestBodyRate bytes per second a request body must average once its first
- *     {@code bodyReadTimeout} has passed (slow-body attacks); 0 for no minimum
- * @param maxHeaderCount most header fields in a request; more gets 431
- * @param maxConnections open connections, past which new ones get 503 and are closed; 0 for no
- *     limit
  */
-public record ServerConfig(
-    String host, int port, int backlog, int ioThreads,
-    int maxInitialLineLength, int maxHeaderSize, int maxBodySize, Duration shutdownGrace,
-    Duration requestHeadTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
-    int maxInFlight, int maxConnections, int maxHeaderCount, int minRequestBodyRate) {
+public final class ServerConfig {
+  private final String host;
+  private final int port;
+  private final int backlog;
+  private final int ioThreads;
+  private final int maxInitialLineLength;
+  private final int maxHeaderSize;
+  private final int maxBodySize;
+  private final Duration shutdownGrace;
+  private final Duration requestHeadTimeout;
+  private final Duration bodyReadTimeout;
+  private final Duration keepAliveTimeout;
+  private final int maxInFlight;
+  private final int maxConnections;
+  private final int maxHeaderCount;
+  private final int minRequestBodyRate;
+  private final boolean stopOnSignal;
 
-  public ServerConfig {
+  private ServerConfig(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.backlog = b.backlog;
+    this.ioThreads = b.ioThreads;
+    this.maxInitialLineLength = b.maxInitialLineLength;
+    this.maxHeaderSize = b.maxHeaderSize;
+    this.maxBodySize = b.maxBodySize;
+    this.shutdownGrace = b.shutdownGrace;
+    this.requestHeadTimeout = b.requestHeadTimeout;
+    this.bodyReadTimeout = b.bodyReadTimeout;
+    this.keepAliveTimeout = b.keepAliveTimeout;
+    this.maxInFlight = b.maxInFlight;
+    this.maxConnections = b.maxConnections;
+    this.maxHeaderCount = b.maxHeaderCount;
+    this.minRequestBodyRate = b.minRequestBodyRate;
+    this.stopOnSignal = b.stopOnSignal;
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     check(port >= 0 && port <= 65535, "port must be 0..65535: " + port);
@@ -52,6 +60,86 @@ public record ServerConfig(
     check(minRequestBodyRate >= 0, "minRequestBodyRate must be >= 0 (0: none)");
     check(maxHeaderCount >= 1, "maxHeaderCount must be >= 1: " + maxHeaderCount);
     check(maxConnections >= 0, "maxConnections must be >= 0 (0: no limit): " + maxConnections);
+  }
+
+  /** Address to bind ({@code 127.0.0.1} by default). */
+  public String host() {
+    return host;
+  }
+
+  /** Port to bind; 0 picks a free one, reported by {@link Server#port()}. */
+  public int port() {
+    return port;
+  }
+
+  /** Accept queue length; large so a burst of connects is not dropped. */
+  public int backlog() {
+    return backlog;
+  }
+
+  /** Event-loop threads (default: available processors). */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  /** Longest request line; longer gets 414. */
+  public int maxInitialLineLength() {
+    return maxInitialLineLength;
+  }
+
+  /** Largest header block; larger gets 431. */
+  public int maxHeaderSize() {
+    return maxHeaderSize;
+  }
+
+  /** Largest request body; larger gets 413. */
+  public int maxBodySize() {
+    return maxBodySize;
+  }
+
+  /** How long {@link Server#close()} lets in-flight requests finish. */
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
+  /** Longest time from a request's first byte to the end of its head (slowloris); also how long a new connection may stay silent. */
+  public Duration requestHeadTimeout() {
+    return requestHeadTimeout;
+  }
+
+  /** Longest silence while a request body arrives. */
+  public Duration bodyReadTimeout() {
+    return bodyReadTimeout;
+  }
+
+  /** How long an idle keep-alive connection waits for the next request. */
+  public Duration keepAliveTimeout() {
+    return keepAliveTimeout;
+  }
+
+  /** Requests handled at once server-wide, past which 503 with {@code Retry-After}; 0 for no limit (the lanes still bound blocking work). */
+  public int maxInFlight() {
+    return maxInFlight;
+  }
+
+  /** Open connections, past which new ones get 503 and are closed; 0 for no limit. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Most header fields in a request; more gets 431. */
+  public int maxHeaderCount() {
+    return maxHeaderCount;
+  }
+
+  /** Bytes per second a request body must average once its first {@code bodyReadTimeout} has passed (slow-body attacks); 0 for no minimum. */
+  public int minRequestBodyRate() {
+    return minRequestBodyRate;
+  }
+
+  /** Whether SIGTERM and SIGINT stop the server gracefully (as {@link Server#close()}) so the process exits 0 once in-flight work is done; embedders that own signals turn it off. */
+  public boolean stopOnSignal() {
+    return stopOnSignal;
   }
 
   private static void positive(Duration d, String name) {
@@ -92,6 +180,7 @@ public record ServerConfig(
     private int maxConnections = 16_384;
     private int maxHeaderCount = 100;
     private int minRequestBodyRate = 240;
+    private boolean stopOnSignal = true;
 
     private Builder() {}
 
@@ -177,10 +266,17 @@ public record ServerConfig(
       return this;
     }
 
+    /**
+     * Default true: SIGTERM and SIGINT stop the server gracefully and the process exits 0 once
+     * in-flight work is done. Turn off when the embedding application handles signals itself.
+     */
+    public Builder stopOnSignal(boolean stop) {
+      this.stopOnSignal = stop;
+      return this;
+    }
+
     public ServerConfig build() {
-      return new ServerConfig(host, port, backlog, ioThreads, maxInitialLineLength,
-          maxHeaderSize, maxBodySize, shutdownGrace, requestHeadTimeout, bodyReadTimeout,
-          keepAliveTimeout, maxInFlight, maxConnections, maxHeaderCount, minRequestBodyRate);
+      return new ServerConfig(this);
     }
   }
 }

@@ -9,7 +9,6 @@ import dev.lanes.http.HttpException;
 import dev.lanes.http.Response;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class RouterTest {
   private static final BlockingHandler OK = req -> Response.text("ok");
 
   private static Route route(String method, String path) {
-    return new Route(method, PathPattern.parse(path), OK, Optional.empty());
+    return new Route(method, PathPattern.parse(path), OK, RouteOptions.defaults());
   }
 
   @Test
@@ -91,7 +90,7 @@ class RouterTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registered twice");
     // same path, other method: fine
     try (App app = App.builder().get("/x", OK).post("/x", OK).build()) {
-      assertThat(app.router().routes()).hasSize(2);
+      assertThat(app.routes()).hasSize(2);
     }
   }
 
@@ -101,7 +100,7 @@ class RouterTest {
     assertThat(route("GET", "/a/{id}").name()).isEqualTo("GET /a/{id}");
     assertThatThrownBy(() -> route("GE T", "/a")).isInstanceOf(IllegalArgumentException.class);
     AsyncHandler async = req -> CompletableFuture.completedFuture(Response.text("x"));
-    assertThatThrownBy(() -> new Route("GET", PathPattern.parse("/a"), async, Optional.of("db")))
+    assertThatThrownBy(() -> new Route("GET", PathPattern.parse("/a"), async, RouteOptions.defaults().lane("db")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only blocking handlers take a lane");
   }
 

@@ -1,4 +1,4 @@
-package dev.lanes.server;
+package dev.lanes.internal.http1;
 
 /**
  * Why a request head was refused before it reached the application: the status to answer with
@@ -8,12 +8,12 @@ package dev.lanes.server;
  * <p>It travels as the failure cause of Netty's {@code DecoderResult}, so it reaches the
  * dispatcher in order with the requests pipelined before it.
  */
-final class BadRequest extends RuntimeException {
+final class RejectedRequest extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
 
-  BadRequest(int status, String reason) {
+  RejectedRequest(int status, String reason) {
     super(reason, null, false, false);
     this.status = status;
   }

@@ -1,6 +1,7 @@
-package dev.lanes.server;
+package dev.lanes.internal.http1;
 
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.internal.exchange.BodyNotStarted;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import io.netty.buffer.Unpooled;
@@ -22,18 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ProducedBody {
   private ProducedBody() {}
 
-  /** The producer never ran, so nothing of the response has been sent yet. */
-  static final class NotStarted extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NotStarted(Throwable cause) {
-      super(cause.getMessage(), cause, false, false);
-    }
-  }
-
   /**
    * Starts the producer; the returned future completes when the body has been handed to the
-   * socket, fails with {@link NotStarted} if the producer never ran, and cancelling it stops the
+   * socket, fails with {@link BodyNotStarted} if the producer never ran, and cancelling it stops the
    * producer.
    */
   static CompletableFuture<Void> start(ChannelHandlerContext ctx, Lanes lanes, Response response,
@@ -48,7 +40,7 @@ final class ProducedBody {
       running = lanes.get(written.lane()).execute(() -> {
         started.set(true);
         // Writes from this thread reach the loop in order: head, chunks, end.
-        ResponseWriter.writeHead(ctx, response, keep, chunkedOk, headLength);
+        Http1ExchangeCodec.writeHead(ctx, response, keep, chunkedOk, headLength);
         ctx.flush();
         headQueued.set(true);
         try {
@@ -65,7 +57,7 @@ final class ProducedBody {
           throw new CompletionException(new IOException("body writer wrote " + out.written()
               + " of its declared " + written.length() + " bytes"));
         }
-        ResponseWriter.end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
+        Http1ExchangeCodec.end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
       });
     } catch (RuntimeException e) { // an unknown lane name
       running = CompletableFuture.failedFuture(e);
@@ -77,7 +69,7 @@ final class ProducedBody {
         result.complete(null);
       } else if (!started.get()) {
         written.writer().abandon(); // its source is still open: close it, as the writer would have
-        result.completeExceptionally(new NotStarted(e)); // a lane's refusal arrives unwrapped
+        result.completeExceptionally(new BodyNotStarted(e)); // a lane's refusal arrives unwrapped
       } else {
         result.completeExceptionally(e);
       }

@@ -1,4 +1,4 @@
-package dev.lanes.server;
+package dev.lanes.internal.http1;
 
 import dev.lanes.http.Headers;
 import io.netty.handler.codec.http.HttpHeaders;

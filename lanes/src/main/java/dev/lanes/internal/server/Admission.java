@@ -1,5 +1,6 @@
-package dev.lanes.server;
+package dev.lanes.internal.server;
 
+import dev.lanes.server.ServerStatistics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -7,11 +8,11 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Server-wide state shared by all connections: requests in flight, open connections, whether we
  * drain, and why connections or requests were refused or timed out. Lock-free; read by
- * {@link Server#statistics()}.
+ * {@code Server.statistics()}.
  */
-final class ServerState {
+public final class Admission {
   /** Fired down every connection's pipeline when the server starts draining. */
-  static final Object DRAIN = new Object() {
+  public static final Object DRAIN = new Object() {
     @Override
     public String toString() {
       return "DRAIN";
@@ -19,7 +20,7 @@ final class ServerState {
   };
 
   /** Which connection timeout fired. */
-  enum Timeout { REQUEST_HEAD, BODY_READ, KEEP_ALIVE }
+  public enum Timeout { REQUEST_HEAD, BODY_READ, KEEP_ALIVE }
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger bodiesInFlight = new AtomicInteger(); // produced bodies still being written
@@ -32,12 +33,12 @@ final class ServerState {
   private final int maxConnections;
   private volatile boolean draining;
 
-  ServerState() {
+  public Admission() {
     this(0, 0);
   }
 
   /** Limits of 0 mean none. */
-  ServerState(int maxInFlight, int maxConnections) {
+  public Admission(int maxInFlight, int maxConnections) {
     this.maxInFlight = maxInFlight;
     this.maxConnections = maxConnections;
   }
@@ -46,7 +47,7 @@ final class ServerState {
    * Admits a request under the server-wide limit; on false the caller answers 503 and must not
    * call {@link #requestEnded()}.
    */
-  boolean tryStartRequest() {
+  public boolean tryStartRequest() {
     if (maxInFlight <= 0) {
       inFlight.incrementAndGet();
       return true;
@@ -63,19 +64,19 @@ final class ServerState {
     }
   }
 
-  void bodyStarted() {
+  public void bodyStarted() {
     bodiesInFlight.incrementAndGet();
   }
 
-  void bodyEnded() {
+  public void bodyEnded() {
     bodiesInFlight.decrementAndGet();
   }
 
-  int bodiesInFlight() {
+  public int bodiesInFlight() {
     return bodiesInFlight.get();
   }
 
-  void requestEnded() {
+  public void requestEnded() {
     if (inFlight.decrementAndGet() == 0 && draining) {
       synchronized (this) {
         notifyAll(); // wakes Server.close() waiting for the last request
@@ -84,7 +85,7 @@ final class ServerState {
   }
 
   /** Waits until no request is in flight or {@code deadlineNanos} (System.nanoTime) passes. */
-  synchronized boolean awaitNoneInFlight(long deadlineNanos) throws InterruptedException {
+  public synchronized boolean awaitNoneInFlight(long deadlineNanos) throws InterruptedException {
     while (inFlight.get() > 0) {
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) {
@@ -96,12 +97,12 @@ final class ServerState {
     return true;
   }
 
-  int inFlight() {
+  public int inFlight() {
     return inFlight.get();
   }
 
   /** Counts an accepted connection; false (and counted as refused) past the limit. */
-  boolean tryOpenConnection() {
+  public boolean tryOpenConnection() {
     int n = connections.incrementAndGet();
     if (maxConnections > 0 && n > maxConnections) {
       connections.decrementAndGet();
@@ -111,27 +112,27 @@ final class ServerState {
     return true;
   }
 
-  void connectionClosed() {
+  public void connectionClosed() {
     connections.decrementAndGet();
   }
 
-  void badRequest() {
+  public void badRequest() {
     badRequests.increment();
   }
 
-  void timedOut(Timeout which) {
+  public void timedOut(Timeout which) {
     timeouts[which.ordinal()].increment();
   }
 
-  boolean isDraining() {
+  public boolean isDraining() {
     return draining;
   }
 
-  void startDraining() {
+  public void startDraining() {
     draining = true;
   }
 
-  ServerStatistics statistics() {
+  public ServerStatistics statistics() {
     return new ServerStatistics(inFlight.get(), connections.get(), busyRejections.sum(),
         connectionRejections.sum(), badRequests.sum(),
         timeouts[Timeout.REQUEST_HEAD.ordinal()].sum(), timeouts[Timeout.BODY_READ.ordinal()].sum(),

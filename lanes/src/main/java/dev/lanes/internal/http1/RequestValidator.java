@@ -1,4 +1,4 @@
-package dev.lanes.server;
+package dev.lanes.internal.http1;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,9 +19,9 @@ import java.util.Locale;
  * version, exactly one valid {@code Host}, the form and characters of the request target, and
  * {@code Content-Length}/{@code Transfer-Encoding} framing. Framing itself (chunk sizes,
  * duplicate lengths, header syntax) is the decoder's job, configured strictly in
- * {@link ChannelSetup}.
+ * {@link ConnectionSetup}.
  *
- * <p>A bad head is not answered here: it is marked as a decoder failure ({@link BadRequest}) and
+ * <p>A bad head is not answered here: it is marked as a decoder failure ({@link RejectedRequest}) and
  * passed on, so the dispatcher answers it after the requests pipelined before it and then closes.
  * From that point on this handler drops everything and stops reading: bytes after a framing error
  * could be a smuggled request and are never parsed as one.
@@ -43,12 +43,12 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
-      BadRequest bad = req.headers().size() > maxHeaderCount
-          ? new BadRequest(431, "Request Header Fields Too Large: more than " + maxHeaderCount + " fields")
+      RejectedRequest bad = req.headers().size() > maxHeaderCount
+          ? new RejectedRequest(431, "Request Header Fields Too Large: more than " + maxHeaderCount + " fields")
           : check(req);
       if (bad == null && HttpUtil.getContentLength(req, 0L) > maxBodySize) {
         // Refused here, in order and with a close; a longer chunked body is BodyAggregator's.
-        bad = new BadRequest(413, "Content Too Large");
+        bad = new RejectedRequest(413, "Content Too Large");
       }
       if (bad != null) {
         req.setDecoderResult(DecoderResult.failure(bad));
@@ -62,13 +62,13 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
   }
 
   /** The first problem with {@code req}'s head, or null; may rewrite an absolute-form target. */
-  static BadRequest check(HttpRequest req) {
+  static RejectedRequest check(HttpRequest req) {
     HttpVersion v = req.protocolVersion();
     if (!"HTTP".equals(v.protocolName()) || v.majorVersion() != 1) {
-      return new BadRequest(505, "HTTP Version Not Supported: " + v.text());
+      return new RejectedRequest(505, "HTTP Version Not Supported: " + v.text());
     }
     HttpHeaders h = req.headers();
-    BadRequest bad = checkHost(h.getAll(HttpHeaderNames.HOST), v.minorVersion() >= 1);
+    RejectedRequest bad = checkHost(h.getAll(HttpHeaderNames.HOST), v.minorVersion() >= 1);
     if (bad == null) {
       bad = checkTarget(req);
     }
@@ -78,14 +78,14 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
     return bad;
   }
 
-  private static BadRequest checkHost(List<String> hosts, boolean required) {
+  private static RejectedRequest checkHost(List<String> hosts, boolean required) {
     if (hosts.size() > 1) {
-      return new BadRequest(400, "Bad Request: more than one Host header");
+      return new RejectedRequest(400, "Bad Request: more than one Host header");
     }
     if (hosts.isEmpty()) {
-      return required ? new BadRequest(400, "Bad Request: HTTP/1.1 needs a Host header") : null;
+      return required ? new RejectedRequest(400, "Bad Request: HTTP/1.1 needs a Host header") : null;
     }
-    return validHost(hosts.get(0)) ? null : new BadRequest(400, "Bad Request: invalid Host header");
+    return validHost(hosts.get(0)) ? null : new RejectedRequest(400, "Bad Request: invalid Host header");
   }
 
   /** {@code uri-host [ ":" port ]} (RFC 9110 7.2): no userinfo, path, list or whitespace. */
@@ -130,22 +130,22 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
     return true;
   }
 
-  private static BadRequest checkTarget(HttpRequest req) {
+  private static RejectedRequest checkTarget(HttpRequest req) {
     String uri = req.uri();
     if (req.method() == HttpMethod.CONNECT) {
-      return new BadRequest(501, "Not Implemented: CONNECT");
+      return new RejectedRequest(501, "Not Implemented: CONNECT");
     }
     for (int i = 0; i < uri.length(); i++) {
       char c = uri.charAt(i);
       // Controls, spaces and non-ASCII never belong in a target; '#' starts a fragment, which a
       // client must not send; '\' is read as '/' by some file systems and proxies.
       if (c <= ' ' || c >= 0x7f || c == '#' || c == '\\') {
-        return new BadRequest(400, "Bad Request: invalid character in request target");
+        return new RejectedRequest(400, "Bad Request: invalid character in request target");
       }
     }
     if (uri.equals("*")) {
       return req.method() == HttpMethod.OPTIONS ? null
-          : new BadRequest(400, "Bad Request: '*' is only a target for OPTIONS");
+          : new RejectedRequest(400, "Bad Request: '*' is only a target for OPTIONS");
     }
     if (uri.startsWith("/")) {
       return null;
@@ -153,7 +153,7 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
     String lower = uri.toLowerCase(Locale.ROOT);
     int authorityStart = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
     if (authorityStart < 0) {
-      return new BadRequest(400, "Bad Request: request target must be an absolute path");
+      return new RejectedRequest(400, "Bad Request: request target must be an absolute path");
     }
     // Absolute form (RFC 9112 3.2.2): a server must accept it; its authority replaces Host.
     int pathStart = uri.length();
@@ -166,7 +166,7 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
     }
     String authority = uri.substring(authorityStart, pathStart);
     if (!validHost(authority)) {
-      return new BadRequest(400, "Bad Request: invalid authority in request target");
+      return new RejectedRequest(400, "Bad Request: invalid authority in request target");
     }
     String rest = uri.substring(pathStart);
     req.setUri(rest.startsWith("/") ? rest : "/" + rest);
@@ -174,29 +174,29 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
     return null;
   }
 
-  private static BadRequest checkFraming(HttpHeaders h, HttpVersion v) {
+  private static RejectedRequest checkFraming(HttpHeaders h, HttpVersion v) {
     List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
     List<String> cl = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
     for (String value : cl) {
       // 1*DIGIT only: Long.parseLong would also take "+5", a classic desync between parsers.
       if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        return new BadRequest(400, "Bad Request: invalid Content-Length");
+        return new RejectedRequest(400, "Bad Request: invalid Content-Length");
       }
     }
     if (te.isEmpty()) {
       return null;
     }
     if (v.minorVersion() == 0) {
-      return new BadRequest(400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request");
+      return new RejectedRequest(400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request");
     }
     if (!cl.isEmpty()) {
-      return new BadRequest(400, "Bad Request: both Content-Length and Transfer-Encoding");
+      return new RejectedRequest(400, "Bad Request: both Content-Length and Transfer-Encoding");
     }
     if (te.size() != 1 || !te.get(0).trim().equalsIgnoreCase("chunked")) {
       // Only "chunked" is understood; anything else cannot be framed safely (RFC 9112 6.1).
       return te.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains("chunked"))
-          ? new BadRequest(400, "Bad Request: chunked must be the only transfer coding")
-          : new BadRequest(501, "Not Implemented: transfer coding " + te);
+          ? new RejectedRequest(400, "Bad Request: chunked must be the only transfer coding")
+          : new RejectedRequest(501, "Not Implemented: transfer coding " + te);
     }
     return null;
   }

@@ -1,6 +1,8 @@
-package dev.lanes.server;
+package dev.lanes.internal.http1;
 
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.internal.exchange.ExchangeCodec;
+import dev.lanes.internal.server.Admission;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import io.netty.buffer.ByteBuf;
@@ -23,35 +25,56 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Turns a {@link Response} into Netty messages. Called on the connection's event loop; a body
- * produced by blocking code is handed to its lane and written from there.
+ * Writes one exchange's response as HTTP/1.1 messages on its connection, and decides, once per
+ * response, whether the connection stays open after it: the client asked for keep-alive, the
+ * server is not draining, and the body's end can be told without closing (a length, chunks, or
+ * no body). Called on the connection's event loop; a body produced by blocking code is handed to
+ * its lane and written from there.
  */
-final class ResponseWriter {
+final class Http1ExchangeCodec implements ExchangeCodec {
   // Response headers were validated when the Response was built; do not pay for it twice.
   private static final HttpHeadersFactory HEADERS =
       DefaultHttpHeadersFactory.headersFactory().withValidation(false);
   private static final HttpHeadersFactory TRAILERS =
       DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
-  /** What {@link #write} returns when everything was written (queued) on the loop already. */
-  static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
+  private final ChannelHandlerContext ctx;
+  private final Http1Connection connection;
   private final Lanes lanes;
+  private final Admission admission;
+  private final boolean head;
+  private final boolean http11; // false: an HTTP/1.0 client, which cannot read chunks
+  private final boolean keepAliveAsked;
+  private boolean keepAlive;
+  private boolean written;
 
-  ResponseWriter(Lanes lanes) {
+  Http1ExchangeCodec(ChannelHandlerContext ctx, Http1Connection connection, Lanes lanes, Admission admission,
+      boolean head, boolean http11, boolean keepAliveAsked) {
+    this.ctx = ctx;
+    this.connection = connection;
     this.lanes = lanes;
+    this.admission = admission;
+    this.head = head;
+    this.http11 = http11;
+    this.keepAliveAsked = keepAliveAsked;
   }
 
-  /**
-   * Writes {@code response}. In-memory bodies are written without a flush (the dispatcher flushes
-   * once per read burst) and return a completed future; produced bodies return a future that
-   * completes when the producer is done, and cancelling it stops the producer.
-   *
-   * @param keepAlive whether the connection stays open afterwards
-   * @param chunkedOk whether the client speaks chunked encoding (not HTTP/1.0)
-   * @param afterSent run once the last byte is written (background tasks), or null
-   */
-  CompletableFuture<Void> write(ChannelHandlerContext ctx, Response response, boolean keepAlive,
-      boolean head, boolean chunkedOk, Runnable afterSent) {
+  /** The request was refused before it could be served: its answer closes the connection. */
+  void closeAfter() {
+    written = true;
+  }
+
+  /** Whether the connection stays open after this response (decided by {@link #write}). */
+  boolean keepAlive() {
+    return keepAlive;
+  }
+
+  @Override
+  public CompletableFuture<Void> write(Response response, Runnable afterSent) {
+    // Keep-alive is decided here, once; a second write (an error after a refused producer) closes.
+    keepAlive = !written && keepAliveAsked && !admission.isDraining()
+        && (http11 || head || response.body().length() >= 0);
+    written = true;
     return switch (response.body()) {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
@@ -59,43 +82,54 @@ final class ResponseWriter {
         var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(response.status()), content, HEADERS, TRAILERS);
         HttpHeaders h = res.headers();
-        copyHeaders(response, h, keepAlive, chunkedOk);
+        copyHeaders(response, h, keepAlive, http11);
         if (hasBody(response.status())) {
           h.setInt(HttpHeaderNames.CONTENT_LENGTH, data.length);
         }
         end(ctx.write(res), keepAlive, afterSent);
-        yield DONE;
+        yield QUEUED;
       }
       case ResponseBody.FileRange file -> {
-        writeHead(ctx, response, keepAlive, chunkedOk, file.length());
+        writeHead(ctx, response, keepAlive, http11, file.length());
         if (!head && file.length() > 0) {
           ctx.write(new DefaultFileRegion(file.path().toFile(), file.offset(), file.length()));
         }
         end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
-        yield DONE;
+        yield QUEUED;
       }
-      case ResponseBody.Written written -> {
-        boolean keep = keepAlive && (chunkedOk || written.length() >= 0);
+      case ResponseBody.Written w -> {
         if (head) {
-          writeHead(ctx, response, keep, chunkedOk, written.length() < 0 && !chunkedOk ? -2 : written.length());
-          written.writer().abandon();
-          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
-          yield DONE;
+          writeHead(ctx, response, keepAlive, http11, w.length() < 0 && !http11 ? -2 : w.length());
+          w.writer().abandon();
+          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
+          yield QUEUED;
         }
-        yield ProducedBody.start(ctx, lanes, response, written, keep, chunkedOk, afterSent);
+        yield ProducedBody.start(ctx, lanes, response, w, keepAlive, http11, afterSent);
       }
       case ResponseBody.Published published -> {
-        boolean keep = keepAlive && chunkedOk;
-        writeHead(ctx, response, keep, chunkedOk, chunkedOk ? -1 : -2);
+        writeHead(ctx, response, keepAlive, http11, http11 ? -1 : -2);
         if (head) {
-          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent);
-          yield DONE;
+          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
+          yield QUEUED;
         }
         ctx.flush();
+        boolean keep = keepAlive;
         yield PublisherBody.subscribe(ctx.channel(), published.publisher(),
             () -> end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent));
       }
     };
+  }
+
+  @Override
+  public void abort(Throwable cause) {
+    keepAlive = false;
+    // Close behind what a producer already queued on this loop (its head and chunks).
+    ctx.executor().execute(ctx::close);
+  }
+
+  @Override
+  public void ended() {
+    connection.exchangeEnded(this);
   }
 
   /** Head of a response whose body follows; length -1 means chunked, -2 means close-delimited. */

@@ -1,6 +1,8 @@
-package dev.lanes.server;
+package dev.lanes.internal.http1;
 
-import dev.lanes.App;
+import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.server.Admission;
+import dev.lanes.server.ServerConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -15,15 +17,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The pipeline of every accepted connection: read timeouts, HTTP/1.x codec, strict validation,
- * body aggregation, dispatch. Connections past {@code maxConnections} get a 503 instead.
+ * body aggregation, then the {@link Http1Connection} that serves its exchanges. Connections past {@code maxConnections} get a 503 instead.
  */
-final class ChannelSetup extends ChannelInitializer<Channel> {
-  private final App app;
+public final class ConnectionSetup extends ChannelInitializer<Channel> {
+  private final CompiledApp app;
   private final ServerConfig config;
-  private final ServerState state;
+  private final Admission state;
   private final ChannelGroup connections;
 
-  ChannelSetup(App app, ServerConfig config, ServerState state, ChannelGroup connections) {
+  public ConnectionSetup(CompiledApp app, ServerConfig config, Admission state, ChannelGroup connections) {
     this.app = app;
     this.config = config;
     this.state = state;
@@ -56,7 +58,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
         .addLast("timeouts", timeouts.messages())
         .addLast("validate", new RequestValidator(config.maxBodySize(), config.maxHeaderCount()))
         .addLast("aggregate", new BodyAggregator(config.maxBodySize()))
-        .addLast("dispatch", new HttpDispatcher(app, state));
+        .addLast("dispatch", new Http1Connection(app, state));
   }
 
   /** Past {@code maxConnections}: one fixed 503 and a close, before reading anything. */

@@ -1,4 +1,4 @@
-package dev.lanes.server;
+package dev.lanes.internal.http1;
 
 import io.netty.util.AsciiString;
 import java.time.Instant;

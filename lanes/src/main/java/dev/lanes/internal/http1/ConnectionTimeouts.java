@@ -1,5 +1,6 @@
-package dev.lanes.server;
+package dev.lanes.internal.http1;
 
+import dev.lanes.internal.server.Admission;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -47,7 +48,7 @@ final class ConnectionTimeouts {
   private final long bodyNanos;
   private final long keepAliveNanos;
   private final long minBodyRate; // bytes per second, 0 = none
-  private final ServerState state;
+  private final Admission state;
   private ChannelHandlerContext ctx;
   private Reading reading = Reading.IDLE;
   private boolean firstRequest = true;
@@ -61,7 +62,7 @@ final class ConnectionTimeouts {
   private long checkAt;
 
   ConnectionTimeouts(Duration head, Duration body, Duration keepAlive, int minBodyRate,
-      ServerState state) {
+      Admission state) {
     this.headNanos = head.toNanos();
     this.bodyNanos = body.toNanos();
     this.keepAliveNanos = keepAlive.toNanos();
@@ -129,7 +130,7 @@ final class ConnectionTimeouts {
 
       @Override
       public void userEventTriggered(ChannelHandlerContext c, Object evt) {
-        if (evt == ServerState.DRAIN && reading == Reading.IDLE && unanswered == 0) {
+        if (evt == Admission.DRAIN && reading == Reading.IDLE && unanswered == 0) {
           c.close(); // idle keep-alive connection: nothing to finish, nothing to say
           return;
         }
@@ -200,10 +201,10 @@ final class ConnectionTimeouts {
 
   private void expire() {
     switch (reading) {
-      case HEAD -> state.timedOut(ServerState.Timeout.REQUEST_HEAD);
-      case BODY -> state.timedOut(ServerState.Timeout.BODY_READ);
+      case HEAD -> state.timedOut(Admission.Timeout.REQUEST_HEAD);
+      case BODY -> state.timedOut(Admission.Timeout.BODY_READ);
       case IDLE -> state.timedOut(firstRequest
-          ? ServerState.Timeout.REQUEST_HEAD : ServerState.Timeout.KEEP_ALIVE);
+          ? Admission.Timeout.REQUEST_HEAD : Admission.Timeout.KEEP_ALIVE);
     }
     ctx.channel().config().setAutoRead(false);
     if (reading != Reading.IDLE && unanswered == 0) {

@@ -1,0 +1,28 @@
+package dev.lanes.server;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+
+/** A server in a child JVM for {@link SignalStopTest}: the README's pattern, nothing else. */
+public final class SignalStopMain {
+  private SignalStopMain() {}
+
+  public static void main(String[] args) throws Exception {
+    App app = App.builder()
+        .get("/slow", req -> {
+          System.out.println("IN_SLOW");
+          System.out.flush();
+          Thread.sleep(1500);
+          return Response.text("done");
+        })
+        .build();
+    try (Server server = Server.start(app, ServerConfig.builder().port(0).build())) {
+      System.out.println("PORT " + server.port());
+      System.out.flush();
+      server.awaitClose();
+    }
+    app.close();
+    System.out.println("MAIN_RETURNED");
+    System.out.flush();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.lanes.internal.app;
+
+import dev.lanes.background.BackgroundRunner;
+import dev.lanes.concurrency.Lane;
+import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.HttpException;
+import dev.lanes.http.Params;
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import dev.lanes.lifespan.Lifespan;
+import dev.lanes.observe.Observability;
+import dev.lanes.observe.RequestTrace;
+import dev.lanes.routing.AsyncHandler;
+import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.Deadline;
+import dev.lanes.routing.Endpoint;
+import dev.lanes.routing.Middleware;
+import dev.lanes.routing.Route;
+import dev.lanes.routing.RouteMatch;
+import dev.lanes.routing.Router;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An app as the server runs it, compiled once from {@code App.Builder}: every route's endpoint
+ * with the app's middleware, error mapping, deadline and lane hop composed around it, and the
+ * same middleware around the fallbacks (404, 405, automatic OPTIONS), so middleware and
+ * exception handlers see every request, routed or not.
+ */
+public final class CompiledApp {
+  private final Router router;
+  private final Map<Route, CompiledRoute> compiled;
+  private final List<Middleware> middleware;
+  private final ErrorMapper errors;
+  private final Endpoint notFound;
+  private final Endpoint serverOptions;
+  private final Lanes lanes;
+  private final BackgroundRunner background;
+  private final Observability observability;
+  private final Lifespan lifespan;
+
+  /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
+  public CompiledApp(List<Route> routes, List<Middleware> middleware, ErrorMapper errors, Lanes lanes,
+      BackgroundRunner background, Observability observability, Lifespan lifespan) {
+    this.router = new Router(routes);
+    this.middleware = List.copyOf(middleware);
+    this.errors = errors;
+    this.lanes = lanes;
+    this.background = background;
+    this.observability = observability;
+    this.lifespan = lifespan;
+    Map<Route, CompiledRoute> byRoute = new IdentityHashMap<>();
+    for (Route r : routes) {
+      byRoute.put(r, compile(r));
+    }
+    this.compiled = byRoute;
+    this.notFound = aroundFallback(Fallbacks.NOT_FOUND, "not found");
+    this.serverOptions = aroundFallback(Fallbacks.SERVER_OPTIONS, "OPTIONS *");
+  }
+
+  private CompiledRoute compile(Route route) {
+    String name = route.name();
+    Endpoint e = switch (route.handler()) {
+      case BlockingHandler h -> HandlerEndpoints.blocking(h, lane(route));
+      case AsyncHandler h -> HandlerEndpoints.async(h, name);
+    };
+    if (route.deadline().isPresent()) {
+      e = Deadline.of(route.deadline().get()).wrap(e); // bounds lane wait and handler
+    }
+    return new CompiledRoute(route, name, withMiddleware(errors.recovering(e, name)));
+  }
+
+  private Lane lane(Route route) {
+    String name = route.lane().orElse(Lanes.ENDPOINTS);
+    return lanes.find(name).orElseThrow(() -> new IllegalArgumentException(route.name()
+        + " names unknown lane '" + name + "'; lanes: " + lanes.all().stream().map(Lane::name).toList()));
+  }
+
+  private Endpoint aroundFallback(Endpoint fallback, String where) {
+    return withMiddleware(errors.recovering(fallback, where));
+  }
+
+  private Endpoint withMiddleware(Endpoint e) {
+    for (int i = middleware.size() - 1; i >= 0; i--) {
+      e = middleware.get(i).wrap(e); // the first added is the outermost
+    }
+    return e;
+  }
+
+  /**
+   * Routes and starts one request on the event loop. The future completes with a response for
+   * every outcome the app handles; it fails only if middleware itself fails. Work is cancelled
+   * through the request's scope.
+   */
+  public CompletableFuture<Response> serve(String method, String path, Request.Builder request,
+      RequestTrace trace) {
+    if (path.equals("*")) { // OPTIONS *: the server itself, not a resource
+      return serverOptions.call(request.lanes(lanes).build());
+    }
+    RouteMatch match;
+    try {
+      match = router.match(method, path);
+    } catch (HttpException e) {
+      return aroundFallback(Fallbacks.failing(e), method + " " + path).call(request.lanes(lanes).build());
+    }
+    return switch (match) {
+      case RouteMatch.Found f -> {
+        CompiledRoute route = compiled.get(f.route());
+        if (trace != RequestTrace.NONE) {
+          trace.routed(route.name());
+        }
+        Request req = request.lanes(lanes)
+            .pathParams(f.params().isEmpty() ? Params.empty() : Params.of("path parameter", toLists(f.params())))
+            .build();
+        yield route.endpoint().call(req);
+      }
+      case RouteMatch.MethodNotAllowed m ->
+          aroundFallback(Fallbacks.otherMethods(method, m.allowed()), method + " " + path)
+              .call(request.lanes(lanes).build());
+      case RouteMatch.NotFound nf -> notFound.call(request.lanes(lanes).build());
+    };
+  }
+
+  private static Map<String, List<String>> toLists(Map<String, String> params) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    params.forEach((k, v) -> out.put(k, List.of(v)));
+    return out;
+  }
+
+  /** The routes in registration order. */
+  public List<Route> routes() {
+    return new ArrayList<>(router.routes());
+  }
+
+  public ErrorMapper errors() {
+    return errors;
+  }
+
+  public Lanes lanes() {
+    return lanes;
+  }
+
+  public BackgroundRunner background() {
+    return background;
+  }
+
+  public Observability observability() {
+    return observability;
+  }
+
+  public Lifespan lifespan() {
+    return lifespan;
+  }
+}

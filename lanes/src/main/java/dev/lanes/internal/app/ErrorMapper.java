@@ -1,0 +1,111 @@
+package dev.lanes.internal.app;
+
+import dev.lanes.concurrency.LaneRejectedException;
+import dev.lanes.http.HttpException;
+import dev.lanes.http.Response;
+import dev.lanes.routing.Endpoint;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * Turns a failed request into the response to send: the app's exception handlers first (most
+ * specific type wins), then {@link HttpException} → its status and headers, a lane's refusal →
+ * 503 with {@code Retry-After}, anything else → a logged 500 with no details for the client.
+ */
+public final class ErrorMapper {
+  private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
+  private static final Response INTERNAL_ERROR = Response.text(500, "Internal Server Error");
+
+  private final Map<Class<? extends Throwable>, Function<Throwable, Response>> handlers;
+
+  public ErrorMapper(Map<Class<? extends Throwable>, Function<Throwable, Response>> handlers) {
+    this.handlers = Map.copyOf(handlers);
+  }
+
+  /** The response for {@code error}, raised while serving {@code where} (a route name, for logs). */
+  public Response toResponse(Throwable error, String where) {
+    Throwable t = unwrap(error);
+    Function<Throwable, Response> custom = handlerFor(t.getClass());
+    if (custom != null) {
+      try {
+        Response r = custom.apply(t);
+        if (r != null) {
+          return r;
+        }
+        LOG.log(Level.ERROR, "exception handler for " + t.getClass().getName() + " returned null at " + where);
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "exception handler for " + t.getClass().getName() + " failed at " + where, e);
+      }
+      return INTERNAL_ERROR;
+    }
+    return switch (t) {
+      case HttpException he -> {
+        Response r = Response.text(he.status(), he.getMessage());
+        for (Map.Entry<String, String> h : he.headers().entrySet()) {
+          r = r.withHeader(h.getKey(), h.getValue());
+        }
+        yield r;
+      }
+      case LaneRejectedException lr -> Response.text(503, "Service Unavailable: " + switch (lr.reason()) {
+        case QUEUE_FULL -> "too many requests waiting";
+        case WAIT_TIMEOUT -> "waited too long for capacity";
+        case CLOSED -> "shutting down";
+        case SERVER_BUSY -> "server at its concurrency limit";
+      }).withHeader("Retry-After", "1");
+      case CancellationException ce -> Response.text(503, "Service Unavailable: request cancelled");
+      default -> {
+        LOG.log(Level.ERROR, "unhandled error in " + where, t);
+        yield INTERNAL_ERROR;
+      }
+    };
+  }
+
+  /**
+   * {@code inner} with its failures (thrown, failed future, null response) turned into responses,
+   * so the middleware around it sees every outcome as a response.
+   */
+  public Endpoint recovering(Endpoint inner, String where) {
+    return req -> {
+      CompletableFuture<Response> f;
+      try {
+        f = inner.call(req);
+      } catch (RuntimeException e) {
+        return CompletableFuture.completedFuture(toResponse(e, where));
+      }
+      if (f == null) {
+        return CompletableFuture.completedFuture(
+            toResponse(new IllegalStateException("endpoint returned null instead of a future"), where));
+      }
+      if (f.isDone() && !f.isCompletedExceptionally() && f.getNow(null) != null) {
+        return f; // the common case: no extra stage
+      }
+      return f.handle((r, e) -> e != null ? toResponse(e, where) : r != null ? r
+          : toResponse(new IllegalStateException("handler returned null instead of a Response"), where));
+    };
+  }
+
+  private Function<Throwable, Response> handlerFor(Class<?> type) {
+    if (handlers.isEmpty()) {
+      return null;
+    }
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      Function<Throwable, Response> h = handlers.get(c);
+      if (h != null) {
+        return h;
+      }
+    }
+    return null;
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

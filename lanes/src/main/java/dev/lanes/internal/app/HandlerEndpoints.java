@@ -1,0 +1,54 @@
+package dev.lanes.internal.app;
+
+import dev.lanes.concurrency.Lane;
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import dev.lanes.observe.LoopSlot;
+import dev.lanes.routing.AsyncHandler;
+import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.Endpoint;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The innermost endpoint of a route: where its handler runs follows from the handler's type
+ * (docs/adr/0001). A blocking handler hops to its lane; an async one runs right here on the
+ * event loop. Either way the handler's own future is registered with the request scope, so a
+ * disconnect or deadline reaches it through any middleware that wraps the future.
+ */
+final class HandlerEndpoints {
+  private HandlerEndpoints() {}
+
+  static Endpoint blocking(BlockingHandler h, Lane lane) {
+    return req -> {
+      CompletableFuture<Response> work = lane.run(() -> h.handle(req));
+      req.scope().onCancel(() -> work.cancel(true));
+      return work;
+    };
+  }
+
+  static Endpoint async(AsyncHandler h, String routeName) {
+    return req -> callAsync(h, routeName, req);
+  }
+
+  /** Runs an async handler on the loop, marking the loop as in it for the blocked-loop watchdog. */
+  private static CompletableFuture<Response> callAsync(AsyncHandler h, String routeName, Request req) {
+    boolean marked = LoopSlot.enterHandler(routeName);
+    try {
+      CompletionStage<Response> stage = h.handle(req);
+      if (stage == null) {
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("async handler returned null: " + routeName));
+      }
+      CompletableFuture<Response> work = stage.toCompletableFuture();
+      req.scope().onCancel(() -> work.cancel(true));
+      return work;
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    } finally {
+      if (marked) {
+        LoopSlot.exitHandler();
+      }
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package dev.lanes.internal.exchange;
+
+import dev.lanes.background.BackgroundTasks;
+import dev.lanes.concurrency.LaneRejectedException;
+import dev.lanes.http.Request;
+import dev.lanes.http.RequestScope;
+import dev.lanes.http.Response;
+import dev.lanes.http.ResponseBody;
+import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.server.Admission;
+import dev.lanes.observe.RequestTrace;
+import io.netty.util.concurrent.EventExecutor;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One request's life, whatever the protocol: admitted, routed, answered, its body written, its
+ * background tasks run, its scope closed — in that order. The connection (an HTTP/1.1 connection
+ * today, an HTTP/2 stream later) parses the request, hands it here with an {@link ExchangeCodec}
+ * that writes in its protocol, and learns through {@link ExchangeCodec#ended()} when it may move
+ * on. Confined to the connection's event loop: the handler's future is the only thing that
+ * crosses threads, and its completion hops back here before touching any state.
+ *
+ * <p>The request scope closes after the last byte is written and after the response's
+ * background tasks, for every body kind, so a background task may still read an uploaded file.
+ * If the client leaves first, the work in flight is cancelled and the scope closes at once.
+ */
+public final class Exchange {
+  private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
+  private static final LaneRejectedException BUSY = new LaneRejectedException(
+      LaneRejectedException.Reason.SERVER_BUSY, "server at its concurrency limit");
+
+  private final CompiledApp app;
+  private final Admission admission;
+  private final ExchangeCodec codec;
+  private final EventExecutor loop;
+  private final RequestTrace trace;
+  private final RequestScope scope = RequestScope.create();
+  private String where = "";
+  private CompletableFuture<?> inFlight; // the handler, then the produced body
+  private boolean abandoned;
+
+  private Exchange(CompiledApp app, Admission admission, ExchangeCodec codec, EventExecutor loop,
+      String method, String target) {
+    this.app = app;
+    this.admission = admission;
+    this.codec = codec;
+    this.loop = loop;
+    this.trace = app.observability().startRequest(method, target);
+  }
+
+  /** An exchange for a request whose head was read; {@code target} is the raw request target. */
+  public static Exchange open(CompiledApp app, Admission admission, ExchangeCodec codec, EventExecutor loop,
+      String method, String target) {
+    return new Exchange(app, admission, codec, loop, method, target);
+  }
+
+  /** The scope the request must carry (see {@link Request.Builder#scope}). */
+  public RequestScope scope() {
+    return scope;
+  }
+
+  /** Admits and serves {@code request} ({@code path} decoded, {@code "*"} for OPTIONS *). */
+  public void serve(String method, String path, Request.Builder request) {
+    where = method + " " + path;
+    if (!admission.tryStartRequest()) {
+      // Server-wide limit: answer at once (exception handlers apply), keep the connection.
+      respond(app.errors().toResponse(BUSY, where));
+      return;
+    }
+    CompletableFuture<Response> result;
+    try {
+      result = app.serve(method, path, request.scope(scope), trace);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    if (result.isDone()) {
+      admission.requestEnded();
+      respond(outcome(result));
+      return;
+    }
+    inFlight = result;
+    CompletableFuture<Response> pending = result;
+    result.whenComplete((r, e) -> {
+      if (loop.inEventLoop()) {
+        handled(pending);
+      } else {
+        loop.execute(() -> handled(pending));
+      }
+    });
+  }
+
+  /** Answers without routing: the request was refused before it could be served (400, 413...). */
+  public void refuse(Response response) {
+    respond(response);
+  }
+
+  /** The client left: stop the work in flight and end the scope now. */
+  public void abandon() {
+    if (abandoned) {
+      return;
+    }
+    abandoned = true;
+    CompletableFuture<?> running = inFlight;
+    if (running != null) {
+      running.cancel(true); // frees its lane token: a queued task leaves the queue, a running one is interrupted
+    }
+    scope.cancel();
+  }
+
+  private void handled(CompletableFuture<Response> result) {
+    inFlight = null;
+    admission.requestEnded();
+    if (abandoned) {
+      trace.abandoned();
+      if (result.getNow(null) instanceof Response r && r.body() instanceof ResponseBody.Written w) {
+        w.writer().abandon(); // never sent: its producer's source is still open
+      }
+      return;
+    }
+    respond(outcome(result));
+  }
+
+  private Response outcome(CompletableFuture<Response> result) {
+    try {
+      Response response = result.getNow(null);
+      return response != null ? response
+          : app.errors().toResponse(new IllegalStateException("handler returned null instead of a Response"), where);
+    } catch (CompletionException | CancellationException e) {
+      return app.errors().toResponse(e, where);
+    }
+  }
+
+  private void respond(Response response) {
+    BackgroundTasks tasks = response.background();
+    // Identity check first: almost every response carries NONE, and isEmpty() takes a lock.
+    boolean hasTasks = tasks != BackgroundTasks.NONE && !tasks.isEmpty();
+    boolean produced = response.body() instanceof ResponseBody.Written
+        || response.body() instanceof ResponseBody.Published;
+    Runnable afterSent = hasTasks || produced || scope.hasCleanups() ? () -> sent(tasks, hasTasks) : null;
+    CompletableFuture<Void> body;
+    try {
+      body = codec.write(response, afterSent);
+    } catch (RuntimeException e) { // the response could not even be encoded
+      LOG.log(Level.ERROR, "cannot write the response of " + where, e);
+      scope.close();
+      codec.abort(e);
+      codec.ended();
+      return;
+    }
+    if (body == ExchangeCodec.QUEUED) {
+      trace.respondedAndEnded(response.status());
+      if (afterSent == null) {
+        scope.close();
+      }
+      codec.ended();
+      return;
+    }
+    trace.responded(response.status());
+    inFlight = body;
+    admission.bodyStarted();
+    // A produced body ends through the loop's queue even if it is already done: its producer
+    // queued its bytes there, and whatever follows must not overtake them.
+    body.whenComplete((v, e) -> {
+      admission.bodyEnded();
+      loop.execute(() -> bodyEnded(e));
+    });
+  }
+
+  /** After the last byte: the response's background tasks, then the scope closes. */
+  private void sent(BackgroundTasks tasks, boolean hasTasks) {
+    if (hasTasks) {
+      app.background().run(tasks, where, loop).whenComplete((v, e) -> scope.close());
+    } else {
+      scope.close();
+    }
+  }
+
+  private void bodyEnded(Throwable error) {
+    inFlight = null;
+    trace.bodyEnded(error == null);
+    if (error == null) {
+      codec.ended();
+      return;
+    }
+    if (abandoned) {
+      LOG.log(Level.DEBUG, () -> "response body of " + where + " stopped: client gone");
+    } else if (error instanceof BodyNotStarted notStarted) {
+      // Its lane refused the producer before any byte went out: a clean error response still fits.
+      codec.write(app.errors().toResponse(notStarted.getCause(), where), null);
+    } else {
+      // Mid-body the status line is gone: the only honest signal left is to cut the exchange.
+      LOG.log(Level.WARNING, "response body of " + where + " failed; aborting the response", error);
+      codec.abort(error);
+    }
+    scope.close();
+    codec.ended();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.lanes.internal.exchange;
+
+import dev.lanes.http.Response;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The protocol side of one exchange: how its response goes out on HTTP/1.1 (a connection's next
+ * response) or, later, HTTP/2 (one stream). The {@link Exchange} decides what to send and when;
+ * the codec decides how, including whether the connection survives it. Called on the
+ * connection's event loop only.
+ */
+public interface ExchangeCodec {
+  /** What {@link #write} returns when the whole response is already queued on the loop. */
+  CompletableFuture<Void> QUEUED = CompletableFuture.completedFuture(null);
+
+  /**
+   * Writes {@code response}. An in-memory or file body is queued at once and {@link #QUEUED} is
+   * returned; a produced body returns a future that completes when its producer is done (fails
+   * with {@link BodyNotStarted} if the producer never ran), and cancelling it stops the producer.
+   * Called a second time only after {@link BodyNotStarted}, to send an error response instead.
+   *
+   * @param afterSent run on the loop once the last byte has been written (or failed to), or null
+   */
+  CompletableFuture<Void> write(Response response, Runnable afterSent);
+
+  /** The response cannot be finished (its body failed midway): end it the protocol's way. */
+  void abort(Throwable cause);
+
+  /** The exchange is over for the protocol: the next one may be served (or the connection closed). */
+  void ended();
+}

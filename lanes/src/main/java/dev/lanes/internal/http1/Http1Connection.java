@@ -1,0 +1,173 @@
+package dev.lanes.internal.http1;
+
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.exchange.Exchange;
+import dev.lanes.internal.server.Admission;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One HTTP/1.x connection: its requests are served one {@link Exchange} at a time and in order
+ * (pipelined requests wait in a short queue), so responses can never overtake each other.
+ * Connection rules live here and in {@link Http1ExchangeCodec} (which decides keep-alive once per
+ * response); what happens to one request lives in {@link Exchange}. In-memory responses are
+ * flushed once per read burst. Runs only on the connection's event loop; closing the connection
+ * abandons the exchange in flight.
+ */
+final class Http1Connection extends ChannelInboundHandlerAdapter {
+  private static final System.Logger LOG = System.getLogger(Http1Connection.class.getName());
+  private static final int MAX_PIPELINED = 16;
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final CompiledApp app;
+  private final Admission admission;
+  private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private Exchange current; // the exchange whose response is not yet fully handed over
+  private boolean reading; // inside a read burst: channelReadComplete will flush
+  private boolean flushPending;
+  private boolean closing;
+
+  Http1Connection(CompiledApp app, Admission admission) {
+    this.app = app;
+    this.admission = admission;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest req)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    reading = true;
+    if (closing) {
+      req.release();
+      return;
+    }
+    if (current != null || !pipelined.isEmpty()) {
+      pipelined.add(req);
+      if (pipelined.size() >= MAX_PIPELINED) {
+        ctx.channel().config().setAutoRead(false);
+      }
+      return;
+    }
+    serve(req);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    if (current != null) {
+      current.abandon(); // the client left: stop the work and free its lane token
+    }
+    FullHttpRequest r;
+    while ((r = pipelined.poll()) != null) {
+      r.release();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.log(Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + " failed", cause);
+    ctx.close();
+  }
+
+  private void serve(FullHttpRequest req) {
+    String method = req.method().name();
+    String uri = req.uri(); // RequestValidator checked version, Host and target form
+    var codec = new Http1ExchangeCodec(ctx, this, app.lanes(), admission, req.method() == HttpMethod.HEAD,
+        req.protocolVersion() != HttpVersion.HTTP_1_0, HttpUtil.isKeepAlive(req));
+    Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, uri);
+    current = exchange;
+    DecoderResult decoded = req.decoderResult();
+    if (decoded.isFailure()) {
+      req.release();
+      admission.badRequest();
+      codec.closeAfter();
+      exchange.refuse(rejection(decoded.cause()));
+      return;
+    }
+    int q = uri.indexOf('?');
+    String path;
+    try {
+      path = uri.equals("*") ? "*" : SafePath.decode(q < 0 ? uri : uri.substring(0, q));
+    } catch (IllegalArgumentException e) {
+      req.release();
+      codec.closeAfter();
+      exchange.refuse(Response.text(400, "Bad Request: " + e.getMessage()));
+      return;
+    }
+    byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : NO_BODY;
+    Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))
+        .headers(new NettyHeaders(req.headers()))
+        .body(body);
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+      request.remoteAddress(remote);
+    }
+    req.release();
+    exchange.serve(method, path, request);
+  }
+
+  /** Called by the exchange's codec once its response is fully handed over (or aborted). */
+  void exchangeEnded(Http1ExchangeCodec codec) {
+    current = null;
+    if (!codec.keepAlive() || !ctx.channel().isActive()) {
+      closing = true; // the codec closes the connection after the last byte: read nothing more
+      flushPending = false;
+      ctx.flush();
+      return;
+    }
+    if (reading) {
+      flushPending = true;
+    } else {
+      ctx.flush();
+    }
+    FullHttpRequest next;
+    while (current == null && !closing && (next = pipelined.poll()) != null) {
+      serve(next);
+    }
+    if (pipelined.isEmpty() && !ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private static Response rejection(Throwable cause) {
+    if (cause instanceof RejectedRequest bad) {
+      return Response.text(bad.status(), bad.getMessage());
+    } else if (cause instanceof TooLongHttpLineException) {
+      return Response.text(414, "URI Too Long");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      return Response.text(431, "Request Header Fields Too Large");
+    }
+    return Response.text(400, "Bad Request: malformed HTTP request");
+  }
+}
