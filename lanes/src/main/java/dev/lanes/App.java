@@ -5,6 +5,7 @@ import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneRejectedException;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.HttpException;
+import dev.lanes.http.JsonCodec;
 import dev.lanes.lifespan.AppState;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.lifespan.LifespanHook;
@@ -65,6 +66,7 @@ public final class App implements AutoCloseable {
   private final Lifespan lifespan;
   private final Map<Class<? extends Throwable>, Function<Throwable, Response>> exceptionHandlers;
   private final Observability observability;
+  private final JsonCodec json;
 
   private App(Builder b) {
     this.router = new Router(b.routes);
@@ -94,6 +96,7 @@ public final class App implements AutoCloseable {
     this.endpoints = compiled;
     this.state = b.state;
     this.lifespan = new Lifespan(b.state, b.startup, b.shutdown);
+    this.json = b.json;
   }
 
   public static Builder builder() {
@@ -111,6 +114,11 @@ public final class App implements AutoCloseable {
 
   public Router router() {
     return router;
+  }
+
+  /** How this app's requests and responses read and write JSON. */
+  public JsonCodec json() {
+    return json;
   }
 
   /** The app's listeners and blocked-loop watchdog (see {@code docs/observability.md}). */
@@ -146,7 +154,7 @@ public final class App implements AutoCloseable {
         if (trace != RequestTrace.NONE) {
           trace.routed(route.name());
         }
-        Request req = request.lanes(lanes)
+        Request req = request.lanes(lanes).json(json)
             .pathParams(f.params().isEmpty() ? Params.empty() : Params.of("path parameter",
                 toLists(f.params())))
             .build();
@@ -290,8 +298,18 @@ public final class App implements AutoCloseable {
     private Lanes.Builder lanes = Lanes.defaults();
     private final List<LanesListener> listeners = new ArrayList<>();
     private Duration blockedLoopThreshold = Observability.DEFAULT_BLOCKED_THRESHOLD;
+    private JsonCodec json = JsonCodec.defaults();
 
     private Builder() {}
+
+    /**
+     * How requests are read and {@code Response.json} bodies written (default
+     * {@link JsonCodec#defaults()}): {@code .json(JsonCodec.defaults().with(new GuavaModule()))}.
+     */
+    public Builder json(JsonCodec codec) {
+      this.json = java.util.Objects.requireNonNull(codec, "codec");
+      return this;
+    }
 
     /**
      * Adds a listener for requests, lanes, background tasks and the server's life (see

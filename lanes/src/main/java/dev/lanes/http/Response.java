@@ -55,9 +55,9 @@ public final class Response {
     return new Response(200, HTML, List.of(), new ResponseBody.Bytes(html.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** {@code 200 application/json} with {@code value} serialised by Jackson. */
+  /** {@code 200 application/json} with {@code value} serialised by {@link JsonCodec#defaults()}. */
   public static Response json(Object value) {
-    return new Response(200, JSON, List.of(), new ResponseBody.Bytes(Json.write(value)));
+    return new Response(200, JSON, List.of(), new ResponseBody.Bytes(JsonCodec.defaults().write(value)));
   }
 
   /** {@code 200} with raw bytes of the given content type. */
