@@ -12,8 +12,9 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * How an app reads JSON (Jackson). Immutable and thread-safe; each app has one
- * ({@code App.Builder.json}), used by {@link Request#json(Class)}.
+ * How an app reads and writes JSON (Jackson). Immutable and thread-safe; each app has one
+ * ({@code App.Builder.json}), used by {@link Request#json(Class)} and to encode
+ * {@link Response#json} bodies before they are sent.
  *
  * <pre>{@code
  * App.builder().json(JsonCodec.of(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)))
@@ -89,6 +90,21 @@ public final class JsonCodec {
   /** Parses a request body into a tree. */
   public JsonNode readTree(byte[] body) {
     return read(body, JsonNode.class);
+  }
+
+  /**
+   * {@code response} with a {@link ResponseBody.Json} body serialised into
+   * {@link ResponseBody.Bytes}; status, headers and background tasks are kept, and the content
+   * type is {@code application/json} unless one was set. Any other response is returned as is.
+   * The server calls this before writing.
+   *
+   * @throws IllegalStateException if the value cannot be serialised
+   */
+  public Response encode(Response response) {
+    if (!(response.body() instanceof ResponseBody.Json json)) {
+      return response;
+    }
+    return response.withEncodedBody(new ResponseBody.Bytes(write(json.value())));
   }
 
   private static String clientMessage(IOException e) {

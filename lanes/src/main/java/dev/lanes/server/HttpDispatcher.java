@@ -163,9 +163,12 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     inFlight = result;
     result.whenComplete((r, e) -> {
       if (ctx.executor().inEventLoop()) {
-        completed(ctx, result, where, keepAlive, head);
+        completed(ctx, result, r, where, keepAlive, head);
       } else {
-        ctx.executor().execute(() -> completed(ctx, result, where, keepAlive, head));
+        // Serialise a JSON body on the thread that finished the handler (a blocking handler's
+        // lane), so a large one does not hold up the loop.
+        Response ready = r == null ? null : encoded(r, where);
+        ctx.executor().execute(() -> completed(ctx, result, ready, where, keepAlive, head));
       }
     });
   }
@@ -178,18 +181,20 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void completed(ChannelHandlerContext ctx, CompletableFuture<Response> result, String where,
-      boolean keepAlive, boolean head) {
+  /** {@code response} is the handler's result if it returned one (maybe encoded already), else null. */
+  private void completed(ChannelHandlerContext ctx, CompletableFuture<Response> result, Response response,
+      String where, boolean keepAlive, boolean head) {
     inFlight = null;
     state.requestEnded();
     if (closing) {
       trace.abandoned();
-      if (result.getNow(null) instanceof Response r && r.body() instanceof ResponseBody.Written w) {
+      if (response != null && response.body() instanceof ResponseBody.Written w) {
         w.writer().abandon(); // never sent: its producer's source is still open
       }
       return;
     }
-    finish(ctx, outcome(result, where), keepAlive && !state.isDraining(), head, where);
+    finish(ctx, response != null ? response : outcome(result, where), keepAlive && !state.isDraining(),
+        head, where);
     if (flushPending) {
       flushPending = false;
       ctx.flush();
@@ -212,8 +217,9 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
    * Writes the response (an in-memory one is flushed at the end of this read burst), then serves
    * what was pipelined; a produced body holds the connection until it ends.
    */
-  private void finish(ChannelHandlerContext ctx, Response response, boolean keepAliveWanted, boolean head,
+  private void finish(ChannelHandlerContext ctx, Response unencoded, boolean keepAliveWanted, boolean head,
       String where) {
+    Response response = encoded(unencoded, where);
     // An HTTP/1.0 client cannot read chunks: a body of unknown length is ended by closing.
     boolean keepAlive = keepAliveWanted && (chunkedOk || head || response.body().length() >= 0);
     // Identity check first: almost every response carries NONE, and isEmpty() takes a lock.
@@ -285,7 +291,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     }
     if (error instanceof ProducedBody.NotStarted notStarted) { // body futures fail with the raw cause
       // Its lane refused the producer before any byte went out: a clean error response still fits.
-      writer.write(ctx, app.errorResponse(notStarted.getCause(), where), false, head, chunkedOk, null);
+      writer.write(ctx, encoded(app.errorResponse(notStarted.getCause(), where), where), false, head,
+          chunkedOk, null);
       ctx.flush();
       return;
     }
@@ -294,6 +301,24 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     // producer that failed at once may not have seen written yet.
     LOG.warn("response body of {} failed; closing the connection", where, error);
     ctx.executor().execute(ctx::close);
+  }
+
+  /**
+   * {@code response} with a JSON body serialised by the app's codec; a value the codec cannot
+   * write is a 500, as if the handler had thrown.
+   */
+  private Response encoded(Response response, String where) {
+    try {
+      return app.json().encode(response);
+    } catch (RuntimeException e) {
+      Response error = app.errorResponse(e, where);
+      try {
+        return app.json().encode(error);
+      } catch (RuntimeException again) {
+        LOG.error("error response of {} cannot be serialised either", where, again);
+        return Response.text(500, "Internal Server Error");
+      }
+    }
   }
 
   private void serveNext(ChannelHandlerContext ctx) {

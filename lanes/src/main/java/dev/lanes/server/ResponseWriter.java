@@ -42,9 +42,11 @@ final class ResponseWriter {
   }
 
   /**
-   * Writes {@code response}. In-memory bodies are written without a flush (the dispatcher flushes
-   * once per read burst) and return a completed future; produced bodies return a future that
-   * completes when the producer is done, and cancelling it stops the producer.
+   * Writes {@code response}, whose JSON body, if any, the dispatcher has encoded already (it
+   * needs the length first, and the app to map a failure). In-memory bodies are written without a
+   * flush (the dispatcher flushes once per read burst) and return a completed future; produced
+   * bodies return a future that completes when the producer is done, and cancelling it stops the
+   * producer.
    *
    * @param keepAlive whether the connection stays open afterwards
    * @param chunkedOk whether the client speaks chunked encoding (not HTTP/1.0)
@@ -66,6 +68,8 @@ final class ResponseWriter {
         end(ctx.write(res), keepAlive, afterSent);
         yield DONE;
       }
+      case ResponseBody.Json json -> throw new IllegalStateException(
+          "JSON body not encoded: the dispatcher encodes it with the app's JsonCodec before writing");
       case ResponseBody.FileRange file -> {
         writeHead(ctx, response, keepAlive, chunkedOk, file.length());
         if (!head && file.length() > 0) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.lanes.background.BackgroundTasks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,5 +110,50 @@ class JsonCodecTest {
     JsonCodec codec = CODEC.with(quoted);
     assertThat(write(codec, List.of(1, Duration.ofSeconds(2)))).isEqualTo("[\"1\",\"PT2S\"]");
     assertThat(write(CODEC, List.of(1))).isEqualTo("[1]");
+  }
+
+  @Test
+  void encodeTurnsAJsonBodyIntoBytesAndKeepsTheRest() {
+    BackgroundTasks tasks = BackgroundTasks.create().add("t", () -> {});
+    Response lazy = Response.json(Map.of("a", 1)).withStatus(201).withHeader("Location", "/a/1")
+        .withBackground(tasks);
+    assertThat(lazy.body()).isInstanceOf(ResponseBody.Json.class);
+    assertThat(lazy.body().length()).isEqualTo(-1);
+
+    Response sent = CODEC.encode(lazy);
+    assertThat(sent.body()).isInstanceOfSatisfying(ResponseBody.Bytes.class,
+        b -> assertThat(new String(b.data(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}"));
+    assertThat(sent.body().length()).isEqualTo(7);
+    assertThat(sent.status()).isEqualTo(201);
+    assertThat(sent.contentType()).contains("application/json");
+    assertThat(sent.header("location")).contains("/a/1");
+    assertThat(sent.background()).isSameAs(tasks);
+  }
+
+  @Test
+  void encodeKeepsAContentTypeTheHandlerChose() {
+    Response problem = Response.json(Map.of("title", "nope")).withHeader("Content-Type", "application/problem+json");
+    assertThat(CODEC.encode(problem).contentType()).contains("application/problem+json");
+    Response bare = Response.of(200, null, new ResponseBody.Json(List.of()));
+    assertThat(CODEC.encode(bare).contentType()).contains("application/json");
+  }
+
+  @Test
+  void encodeLeavesOtherBodiesAlone() {
+    Response text = Response.text("hi");
+    assertThat(CODEC.encode(text)).isSameAs(text);
+  }
+
+  @Test
+  void encodingAnUnwritableValueIsAProgrammingError() {
+    Response r = Response.json(new Object()); // lazy: nothing fails yet
+    assertThatThrownBy(() -> CODEC.encode(r)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aNullValueIsRefusedWhereItIsGiven() {
+    assertThatThrownBy(() -> Response.json(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("Optional.empty()");
   }
 }
