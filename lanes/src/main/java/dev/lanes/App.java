@@ -4,6 +4,7 @@ import dev.lanes.background.BackgroundRunner;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.HttpException;
+import dev.lanes.http.JsonCodec;
 import dev.lanes.http.Response;
 import dev.lanes.internal.app.AppAccess;
 import dev.lanes.internal.app.CompiledApp;
@@ -50,7 +51,7 @@ public final class App implements AutoCloseable {
     Observability observability = Observability.of(b.listeners, b.blockedLoopThreshold);
     Lanes lanes = b.lanes.listener(observability.listener()).build();
     try {
-      this.compiled = new CompiledApp(b.routes, b.middleware, new ErrorMapper(b.exceptionHandlers), lanes,
+      this.compiled = new CompiledApp(b.routes, b.middleware, new ErrorMapper(b.exceptionHandlers), b.json, lanes,
           new BackgroundRunner(lanes, observability.listener()), observability,
           new Lifespan(b.state, b.startup, b.shutdown));
     } catch (RuntimeException e) {
@@ -77,6 +78,11 @@ public final class App implements AutoCloseable {
   /** The routes, in registration order. */
   public List<Route> routes() {
     return compiled.routes();
+  }
+
+  /** How this app's requests and responses read and write JSON. */
+  public JsonCodec json() {
+    return compiled.json();
   }
 
   /** The app's listeners and blocked-loop watchdog (see {@code docs/observability.md}). */
@@ -112,8 +118,18 @@ public final class App implements AutoCloseable {
     private Lanes.Builder lanes = Lanes.defaults();
     private final List<LanesListener> listeners = new ArrayList<>();
     private Duration blockedLoopThreshold = Observability.DEFAULT_BLOCKED_THRESHOLD;
+    private JsonCodec json = JsonCodec.defaults();
 
     private Builder() {}
+
+    /**
+     * How requests are read and {@code Response.json} bodies written (default
+     * {@link JsonCodec#defaults()}): {@code .json(JsonCodec.defaults().with(new GuavaModule()))}.
+     */
+    public Builder json(JsonCodec codec) {
+      this.json = java.util.Objects.requireNonNull(codec, "codec");
+      return this;
+    }
 
     /**
      * Adds a listener for requests, lanes, background tasks and the server's life (see

@@ -1,7 +1,8 @@
 package dev.lanes.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lanes.http.Json;
+import dev.lanes.http.HttpException;
+import dev.lanes.http.JsonCodec;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -28,8 +29,8 @@ public record TestResponse(int status, java.net.http.HttpHeaders headers, byte[]
   /** The body parsed as a JSON tree. */
   public JsonNode json() {
     try {
-      return Json.mapper().readTree(body);
-    } catch (java.io.IOException e) {
+      return JsonCodec.defaults().readTree(body);
+    } catch (HttpException e) {
       throw new AssertionError("body is not JSON: " + text(), e);
     }
   }

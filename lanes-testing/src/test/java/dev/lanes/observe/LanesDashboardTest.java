@@ -6,7 +6,7 @@ import dev.lanes.App;
 import dev.lanes.Eventually;
 import dev.lanes.RawHttp;
 import dev.lanes.concurrency.Lanes;
-import dev.lanes.http.Json;
+import dev.lanes.http.JsonCodec;
 import dev.lanes.testing.TestClient;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class LanesDashboardTest {
       assertThat(first).contains("event: snapshot");
       assertThat(second).contains("event: snapshot");
       String data = second.lines().filter(l -> l.contains("data: ")).findFirst().orElseThrow();
-      var snap = Json.readTree(data.substring(data.indexOf("data: ") + 6).getBytes(StandardCharsets.UTF_8));
+      var snap = JsonCodec.defaults().readTree(data.substring(data.indexOf("data: ") + 6).getBytes(StandardCharsets.UTF_8));
       assertThat(snap.get("lanes")).extracting(l -> l.get("name").asText())
           .containsExactly("endpoints", "blocking", "background", "streaming", "files");
       assertThat(app.lanes().get(Lanes.STREAMING).statistics().borrowed()).isEqualTo(1);

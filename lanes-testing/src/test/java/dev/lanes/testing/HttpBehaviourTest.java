@@ -9,7 +9,7 @@ import ch.qos.logback.core.AppenderBase;
 import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.http.HttpException;
-import dev.lanes.http.Json;
+import dev.lanes.http.JsonCodec;
 import dev.lanes.http.Response;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.Eventually;
@@ -237,7 +237,7 @@ class HttpBehaviourTest {
     TestResponse r = client.postJson("/echo/json", "{\"name\":\"bolt\",\"qty\":21}");
     assertThat(r.status()).isEqualTo(201);
     assertThat(r.header("location")).contains("/items/1");
-    assertThat(Json.read(r.body(), Item.class)).isEqualTo(new Item("BOLT", 42));
+    assertThat(JsonCodec.defaults().read(r.body(), Item.class)).isEqualTo(new Item("BOLT", 42));
   }
 
   @Test

@@ -33,6 +33,7 @@ public final class Request {
   private final InetSocketAddress remote;
   private final Lanes lanes;
   private final RequestScope scope;
+  private final JsonCodec json;
   private volatile Params query;
 
   private Request(Builder b) {
@@ -45,6 +46,7 @@ public final class Request {
     this.remote = b.remote;
     this.lanes = b.lanes;
     this.scope = b.scope;
+    this.json = b.json;
   }
 
   /** Starts a request for {@code target} (path and optional {@code ?query}), e.g. in handler tests. */
@@ -129,14 +131,17 @@ public final class Request {
     return new String(body, charset());
   }
 
-  /** The body parsed as JSON into {@code type}; 400 with a message if it does not fit. */
+  /**
+   * The body parsed as JSON into {@code type} by the app's {@link JsonCodec}; 400 with a message
+   * if it does not fit.
+   */
   public <T> T json(Class<T> type) {
-    return Json.read(body, type);
+    return json.read(body, type);
   }
 
-  /** The body parsed as a JSON tree. */
+  /** The body parsed as a JSON tree by the app's {@link JsonCodec}. */
   public JsonNode json() {
-    return Json.readTree(body);
+    return json.readTree(body);
   }
 
   private Charset charset() {
@@ -198,6 +203,7 @@ public final class Request {
     private InetSocketAddress remote;
     private Lanes lanes;
     private RequestScope scope = RequestScope.create();
+    private JsonCodec json = JsonCodec.defaults();
 
     private Builder(String method, String path, String rawQuery) {
       this.method = Objects.requireNonNull(method, "method");
@@ -232,6 +238,12 @@ public final class Request {
 
     public Builder scope(RequestScope scope) {
       this.scope = Objects.requireNonNull(scope, "scope");
+      return this;
+    }
+
+    /** The codec {@link Request#json(Class)} reads with; {@link JsonCodec#defaults()} unless set. */
+    public Builder json(JsonCodec json) {
+      this.json = Objects.requireNonNull(json, "json");
       return this;
     }
 

@@ -55,9 +55,13 @@ public final class Response {
     return new Response(200, HTML, List.of(), new ResponseBody.Bytes(html.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** {@code 200 application/json} with {@code value} serialised by Jackson. */
+  /**
+   * {@code 200 application/json} with {@code value}, serialised by the app's {@link JsonCodec}
+   * when the response is sent (not here), so the body is a {@link ResponseBody.Json} until then.
+   * A value the codec cannot write gives a 500 then.
+   */
   public static Response json(Object value) {
-    return new Response(200, JSON, List.of(), new ResponseBody.Bytes(Json.write(value)));
+    return new Response(200, JSON, List.of(), new ResponseBody.Json(value));
   }
 
   /** {@code 200} with raw bytes of the given content type. */
@@ -140,6 +144,11 @@ public final class Response {
 
   public ResponseBody body() {
     return body;
+  }
+
+  /** This response with its JSON body serialised; see {@link JsonCodec#encode}. */
+  Response withEncodedBody(ResponseBody.Bytes encoded) {
+    return new Response(status, contentType.isEmpty() ? JSON : contentType, headers, encoded, background);
   }
 
   private static void validateHeader(String name, String value) {

@@ -11,7 +11,8 @@ import java.util.concurrent.Flow;
  * What a response carries, as a closed set the server switches on.
  */
 public sealed interface ResponseBody
-    permits ResponseBody.Bytes, ResponseBody.Written, ResponseBody.Published, ResponseBody.FileRange {
+    permits ResponseBody.Bytes, ResponseBody.Json, ResponseBody.Written, ResponseBody.Published,
+        ResponseBody.FileRange {
 
   /** The body's length if known up front, else -1 (sent chunked). */
   long length();
@@ -23,6 +24,25 @@ public sealed interface ResponseBody
     @Override
     public long length() {
       return data.length;
+    }
+  }
+
+  /**
+   * A value to send as JSON, serialised by the app's {@link JsonCodec} just before the response
+   * is written ({@link JsonCodec#encode}), so middleware sees the value, not bytes. Its length is
+   * unknown (-1) until then.
+   *
+   * @param value what to serialise; {@code NullNode.getInstance()} (or {@code Optional.empty()}
+   *     with the default codec) for a JSON {@code null}
+   */
+  record Json(Object value) implements ResponseBody {
+    public Json {
+      Objects.requireNonNull(value, "value (for a JSON null use NullNode.getInstance() or Optional.empty())");
+    }
+
+    @Override
+    public long length() {
+      return -1;
     }
   }
 

@@ -2,7 +2,7 @@ package dev.lanes.observe;
 
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.concurrency.Lanes;
-import dev.lanes.http.Json;
+import dev.lanes.http.JsonCodec;
 import dev.lanes.streaming.ServerSentEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,9 @@ final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCl
       throw new NoSuchElementException();
     }
     Map<String, Object> snap = snapshot(lanes, previous);
-    return ServerSentEvent.of(new String(Json.write(snap), java.nio.charset.StandardCharsets.UTF_8))
+    // The page's own format: the defaults, whatever codec the app uses (its keys are map keys,
+    // which naming strategies leave alone anyway).
+    return ServerSentEvent.of(new String(JsonCodec.defaults().write(snap), java.nio.charset.StandardCharsets.UTF_8))
         .withId(Long.toString(sent++)).withEvent("snapshot");
   }
 

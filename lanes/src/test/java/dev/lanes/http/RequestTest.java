@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class RequestTest {
 
   record Item(String name, int qty) {}
+  record Order(String itemName) {}
 
   private static Request withBody(String contentType, byte[] body) {
     return Request.builder("POST", "/x").headers(Headers.of("Content-Type", contentType)).body(body).build();
@@ -91,6 +94,14 @@ class RequestTest {
     assertThat(r.json(Item.class)).isEqualTo(new Item("bolt", 3));
     JsonNode tree = r.json();
     assertThat(tree.get("qty").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void jsonReadsWithTheCodecItWasBuiltWith() {
+    JsonCodec snake = JsonCodec.of(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
+    Request r = Request.builder("POST", "/x").json(snake)
+        .body("{\"item_name\":\"bolt\"}".getBytes(StandardCharsets.UTF_8)).build();
+    assertThat(r.json(Order.class)).isEqualTo(new Order("bolt"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.lanes.background.BackgroundRunner;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.HttpException;
+import dev.lanes.http.JsonCodec;
 import dev.lanes.http.Params;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
@@ -36,6 +37,7 @@ public final class CompiledApp {
   private final Map<Route, CompiledRoute> compiled;
   private final List<Middleware> middleware;
   private final ErrorMapper errors;
+  private final JsonCodec json;
   private final Endpoint notFound;
   private final Endpoint serverOptions;
   private final Lanes lanes;
@@ -44,11 +46,12 @@ public final class CompiledApp {
   private final Lifespan lifespan;
 
   /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
-  public CompiledApp(List<Route> routes, List<Middleware> middleware, ErrorMapper errors, Lanes lanes,
+  public CompiledApp(List<Route> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json, Lanes lanes,
       BackgroundRunner background, Observability observability, Lifespan lifespan) {
     this.router = new Router(routes);
     this.middleware = List.copyOf(middleware);
     this.errors = errors;
+    this.json = json;
     this.lanes = lanes;
     this.background = background;
     this.observability = observability;
@@ -99,13 +102,13 @@ public final class CompiledApp {
   public CompletableFuture<Response> serve(String method, String path, Request.Builder request,
       RequestTrace trace) {
     if (path.equals("*")) { // OPTIONS *: the server itself, not a resource
-      return serverOptions.call(request.lanes(lanes).build());
+      return serverOptions.call(request.lanes(lanes).json(json).build());
     }
     RouteMatch match;
     try {
       match = router.match(method, path);
     } catch (HttpException e) {
-      return aroundFallback(Fallbacks.failing(e), method + " " + path).call(request.lanes(lanes).build());
+      return aroundFallback(Fallbacks.failing(e), method + " " + path).call(request.lanes(lanes).json(json).build());
     }
     return switch (match) {
       case RouteMatch.Found f -> {
@@ -113,15 +116,15 @@ public final class CompiledApp {
         if (trace != RequestTrace.NONE) {
           trace.routed(route.name());
         }
-        Request req = request.lanes(lanes)
+        Request req = request.lanes(lanes).json(json)
             .pathParams(f.params().isEmpty() ? Params.empty() : Params.of("path parameter", toLists(f.params())))
             .build();
         yield route.endpoint().call(req);
       }
       case RouteMatch.MethodNotAllowed m ->
           aroundFallback(Fallbacks.otherMethods(method, m.allowed()), method + " " + path)
-              .call(request.lanes(lanes).build());
-      case RouteMatch.NotFound nf -> notFound.call(request.lanes(lanes).build());
+              .call(request.lanes(lanes).json(json).build());
+      case RouteMatch.NotFound nf -> notFound.call(request.lanes(lanes).json(json).build());
     };
   }
 
@@ -134,6 +137,30 @@ public final class CompiledApp {
   /** The routes in registration order. */
   public List<Route> routes() {
     return new ArrayList<>(router.routes());
+  }
+
+  public JsonCodec json() {
+    return json;
+  }
+
+  /**
+   * {@code response} with a JSON body serialised by the app's codec; a value the codec cannot
+   * write becomes the error response (a logged 500), as if the handler had thrown.
+   */
+  public Response encoded(Response response, String where) {
+    if (!(response.body() instanceof dev.lanes.http.ResponseBody.Json)) {
+      return response;
+    }
+    try {
+      return json.encode(response);
+    } catch (RuntimeException e) {
+      Response error = errors.toResponse(e, where);
+      try {
+        return json.encode(error);
+      } catch (RuntimeException again) {
+        return Response.text(500, "Internal Server Error");
+      }
+    }
   }
 
   public ErrorMapper errors() {

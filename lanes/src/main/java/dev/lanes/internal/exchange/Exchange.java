@@ -85,9 +85,12 @@ public final class Exchange {
     CompletableFuture<Response> pending = result;
     result.whenComplete((r, e) -> {
       if (loop.inEventLoop()) {
-        handled(pending);
+        handled(pending, r);
       } else {
-        loop.execute(() -> handled(pending));
+        // Serialise a JSON body on the thread that finished the handler (a blocking handler's
+        // lane), so a large one does not hold up the loop.
+        Response ready = r == null ? null : app.encoded(r, where);
+        loop.execute(() -> handled(pending, ready));
       }
     });
   }
@@ -110,17 +113,18 @@ public final class Exchange {
     scope.cancel();
   }
 
-  private void handled(CompletableFuture<Response> result) {
+  /** {@code response} is the handler's result if it returned one (maybe encoded already), else null. */
+  private void handled(CompletableFuture<Response> result, Response response) {
     inFlight = null;
     admission.requestEnded();
     if (abandoned) {
       trace.abandoned();
-      if (result.getNow(null) instanceof Response r && r.body() instanceof ResponseBody.Written w) {
+      if (response != null && response.body() instanceof ResponseBody.Written w) {
         w.writer().abandon(); // never sent: its producer's source is still open
       }
       return;
     }
-    respond(outcome(result));
+    respond(response != null ? response : outcome(result));
   }
 
   private Response outcome(CompletableFuture<Response> result) {
@@ -133,7 +137,8 @@ public final class Exchange {
     }
   }
 
-  private void respond(Response response) {
+  private void respond(Response unencoded) {
+    Response response = app.encoded(unencoded, where);
     BackgroundTasks tasks = response.background();
     // Identity check first: almost every response carries NONE, and isEmpty() takes a lock.
     boolean hasTasks = tasks != BackgroundTasks.NONE && !tasks.isEmpty();
@@ -189,7 +194,7 @@ public final class Exchange {
       LOG.log(Level.DEBUG, () -> "response body of " + where + " stopped: client gone");
     } else if (error instanceof BodyNotStarted notStarted) {
       // Its lane refused the producer before any byte went out: a clean error response still fits.
-      codec.write(app.errors().toResponse(notStarted.getCause(), where), null);
+      codec.write(app.encoded(app.errors().toResponse(notStarted.getCause(), where), where), null);
     } else {
       // Mid-body the status line is gone: the only honest signal left is to cut the exchange.
       LOG.log(Level.WARNING, "response body of " + where + " failed; aborting the response", error);

@@ -89,6 +89,8 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         end(ctx.write(res), keepAlive, afterSent);
         yield QUEUED;
       }
+      case ResponseBody.Json json -> throw new IllegalStateException(
+          "JSON body not encoded: the exchange encodes it with the app's JsonCodec before writing");
       case ResponseBody.FileRange file -> {
         writeHead(ctx, response, keepAlive, http11, file.length());
         if (!head && file.length() > 0) {

@@ -1,0 +1,125 @@
+package dev.lanes.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * How an app reads and writes JSON (Jackson). Immutable and thread-safe; each app has one
+ * ({@code App.Builder.json}), used by {@link Request#json(Class)} and to encode
+ * {@link Response#json} bodies before they are sent.
+ *
+ * <pre>{@code
+ * App.builder().json(JsonCodec.of(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)))
+ * }</pre>
+ */
+public final class JsonCodec {
+  private static final JsonCodec DEFAULTS = new JsonCodec(new ObjectMapper()
+      // A typo in a client's body is a 400, not silently ignored data.
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .registerModule(new Jdk8Module()));
+
+  private final ObjectMapper mapper; // never handed out, so never reconfigured
+
+  private JsonCodec(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /**
+   * Unknown properties and trailing tokens are rejected; {@code java.time} values are ISO-8601
+   * strings ({@code "2024-05-01T10:00:00Z"}, {@code "PT0.5S"}); an {@link java.util.Optional}
+   * is its value or {@code null}.
+   */
+  public static JsonCodec defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * A codec over a copy of {@code mapper}, so later changes to it do not reach the codec. Nothing
+   * is added: register {@code JavaTimeModule} and {@code Jdk8Module} yourself if you need them.
+   *
+   * @throws IllegalStateException if {@code mapper} is a subclass that does not support
+   *     {@link ObjectMapper#copy()}
+   */
+  public static JsonCodec of(ObjectMapper mapper) {
+    return new JsonCodec(Objects.requireNonNull(mapper, "mapper").copy());
+  }
+
+  /** This codec with {@code modules} registered too: {@code JsonCodec.defaults().with(new GuavaModule())}. */
+  public JsonCodec with(Module... modules) {
+    for (Module m : modules) {
+      Objects.requireNonNull(m, "module");
+    }
+    return new JsonCodec(mapper.copy().registerModules(modules));
+  }
+
+  /** Serialises {@code value}; a value Jackson cannot write is a programming error (500). */
+  public byte[] write(Object value) {
+    try {
+      return mapper.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      String type = value == null ? "null" : value.getClass().getName();
+      throw new IllegalStateException("cannot serialise " + type + " as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Parses a request body; malformed or mistyped JSON is the client's fault (400). */
+  public <T> T read(byte[] body, Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    if (body.length == 0) {
+      throw new HttpException(400, "expected a JSON body, got an empty one");
+    }
+    try {
+      return mapper.readValue(body, type);
+    } catch (IOException e) {
+      throw new HttpException(400, "invalid JSON body: " + clientMessage(e));
+    }
+  }
+
+  /** Parses a request body into a tree. */
+  public JsonNode readTree(byte[] body) {
+    return read(body, JsonNode.class);
+  }
+
+  /**
+   * {@code response} with a {@link ResponseBody.Json} body serialised into
+   * {@link ResponseBody.Bytes}; status, headers and background tasks are kept, and the content
+   * type is {@code application/json} unless one was set. Any other response is returned as is.
+   * The server calls this before writing.
+   *
+   * @throws IllegalStateException if the value cannot be serialised
+   */
+  public Response encode(Response response) {
+    if (!(response.body() instanceof ResponseBody.Json json)) {
+      return response;
+    }
+    return response.withEncodedBody(new ResponseBody.Bytes(write(json.value())));
+  }
+
+  private static String clientMessage(IOException e) {
+    // Jackson's original message names the problem and location; type names are cut to their
+    // simple name (no package, no enclosing class) so no server internals leak.
+    String m = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+    if (m == null) {
+      return "unreadable";
+    }
+    m = m.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-zA-Z0-9_.$]+[.$]([A-Za-z0-9_]+)`", "`$1`");
+    return m.length() > 200 ? m.substring(0, 200) + "..." : m;
+  }
+
+  @Override
+  public String toString() {
+    return "JsonCodec" + mapper.getRegisteredModuleIds();
+  }
+}

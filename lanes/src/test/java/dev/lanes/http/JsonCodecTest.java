@@ -1,0 +1,159 @@
+package dev.lanes.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.lanes.background.BackgroundTasks;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class JsonCodecTest {
+  record Item(String name, int qty) {}
+
+  record Stamp(Instant at, Duration took, LocalDate day, Optional<String> note) {}
+
+  private static final JsonCodec CODEC = JsonCodec.defaults();
+
+  private static String write(JsonCodec codec, Object value) {
+    return new String(codec.write(value), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void writesJavaTimeAsIsoStringsAndOptionalsAsTheirValue() {
+    Map<String, Object> value = new TreeMap<>(Map.of(
+        "at", Instant.parse("2024-05-01T10:00:00Z"),
+        "d", Duration.ofMillis(500),
+        "day", LocalDate.of(2024, 5, 1),
+        "o", Optional.of(1),
+        "e", Optional.empty()));
+    assertThat(write(CODEC, value)).isEqualTo(
+        "{\"at\":\"2024-05-01T10:00:00Z\",\"d\":\"PT0.5S\",\"day\":\"2024-05-01\",\"e\":null,\"o\":1}");
+  }
+
+  @Test
+  void readsWhatItWrites() {
+    Stamp s = new Stamp(Instant.parse("2024-05-01T10:00:00.123Z"), Duration.ofSeconds(90),
+        LocalDate.of(2024, 5, 1), Optional.of("hi"));
+    assertThat(CODEC.read(CODEC.write(s), Stamp.class)).isEqualTo(s);
+    assertThat(CODEC.read(utf8("{\"at\":\"2024-05-01T10:00:00Z\",\"took\":\"PT1S\",\"day\":\"2024-05-01\",\"note\":null}"),
+        Stamp.class).note()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{nope                                | invalid JSON body: Unexpected character",
+      "{\"name\":\"x\",\"qty\":1,\"zzz\":1} | invalid JSON body: Unrecognized field \"zzz\"",
+      "{\"name\":\"x\",\"qty\":1} {}         | invalid JSON body: Trailing token",
+      "{\"name\":\"x\",\"qty\":\"many\"}     | invalid JSON body: Cannot deserialize value of type `int`",
+  })
+  void clientMistakesAre400WithACleanMessage(String body, String message) {
+    assertThatThrownBy(() -> CODEC.read(utf8(body), Item.class))
+        .isInstanceOfSatisfying(HttpException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.getMessage()).startsWith(message).doesNotContain("dev.lanes").doesNotContain("JsonCodecTest");
+        });
+  }
+
+  @Test
+  void anEmptyBodyIs400() {
+    assertThatThrownBy(() -> CODEC.readTree(new byte[0]))
+        .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessage("expected a JSON body, got an empty one");
+  }
+
+  @Test
+  void readsATree() {
+    assertThat(CODEC.readTree(utf8("{\"a\":[1,2]}")).get("a").get(1).asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnwritableValueIsAProgrammingError() {
+    assertThatThrownBy(() -> CODEC.write(new Object()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("cannot serialise java.lang.Object as JSON");
+  }
+
+  @Test
+  void ofUsesACopyOfTheUsersMapper() {
+    ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    JsonCodec codec = JsonCodec.of(mapper);
+    mapper.setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE); // too late: the codec is immutable
+    record Order(String itemName) {}
+    assertThat(write(codec, new Order("bolt"))).isEqualTo("{\"item_name\":\"bolt\"}");
+    // Nothing is added to a user's mapper: without JavaTimeModule an Instant cannot be written.
+    assertThatThrownBy(() -> codec.write(Instant.EPOCH)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void withAddsModulesAndLeavesTheOriginalAlone() {
+    SimpleModule quoted = new SimpleModule("quoted-ints").addSerializer(Integer.class, ToStringSerializer.instance);
+    JsonCodec codec = CODEC.with(quoted);
+    assertThat(write(codec, List.of(1, Duration.ofSeconds(2)))).isEqualTo("[\"1\",\"PT2S\"]");
+    assertThat(write(CODEC, List.of(1))).isEqualTo("[1]");
+  }
+
+  @Test
+  void encodeTurnsAJsonBodyIntoBytesAndKeepsTheRest() {
+    BackgroundTasks tasks = BackgroundTasks.create().add("t", () -> {});
+    Response lazy = Response.json(Map.of("a", 1)).withStatus(201).withHeader("Location", "/a/1")
+        .withBackground(tasks);
+    assertThat(lazy.body()).isInstanceOf(ResponseBody.Json.class);
+    assertThat(lazy.body().length()).isEqualTo(-1);
+
+    Response sent = CODEC.encode(lazy);
+    assertThat(sent.body()).isInstanceOfSatisfying(ResponseBody.Bytes.class,
+        b -> assertThat(new String(b.data(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}"));
+    assertThat(sent.body().length()).isEqualTo(7);
+    assertThat(sent.status()).isEqualTo(201);
+    assertThat(sent.contentType()).contains("application/json");
+    assertThat(sent.header("location")).contains("/a/1");
+    assertThat(sent.background()).isSameAs(tasks);
+  }
+
+  @Test
+  void encodeKeepsAContentTypeTheHandlerChose() {
+    Response problem = Response.json(Map.of("title", "nope")).withHeader("Content-Type", "application/problem+json");
+    assertThat(CODEC.encode(problem).contentType()).contains("application/problem+json");
+    Response bare = Response.of(200, null, new ResponseBody.Json(List.of()));
+    assertThat(CODEC.encode(bare).contentType()).contains("application/json");
+  }
+
+  @Test
+  void encodeLeavesOtherBodiesAlone() {
+    Response text = Response.text("hi");
+    assertThat(CODEC.encode(text)).isSameAs(text);
+  }
+
+  @Test
+  void encodingAnUnwritableValueIsAProgrammingError() {
+    Response r = Response.json(new Object()); // lazy: nothing fails yet
+    assertThatThrownBy(() -> CODEC.encode(r)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aNullValueIsRefusedWhereItIsGiven() {
+    assertThatThrownBy(() -> Response.json(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("Optional.empty()");
+  }
+}
