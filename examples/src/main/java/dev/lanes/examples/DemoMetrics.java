@@ -11,25 +11,27 @@ import java.time.Duration;
 
 /**
  * The demo's instrumentation: Micrometer metrics scraped by Prometheus at {@code /metrics}, the
- * blocked-loop watchdog (default 100 ms) and JFR pinning reports. {@code METRICS=off} turns all
- * of it off (no listener, no watchdog), to measure what it costs; {@code WATCHDOG_MS} sets the
- * blocked-loop threshold (0: off) and {@code PINNING=off} leaves JFR out.
+ * blocked-loop watchdog and JFR pinning reports. Off ({@code METRICS=off}) means all of it off (no
+ * listener, no watchdog), to measure what it costs; see {@link DemoSettings} for the settings.
  */
 final class DemoMetrics implements AutoCloseable {
   private final boolean enabled;
-  private final Duration watchdog = Duration.ofMillis(Long.parseLong(System.getenv().getOrDefault("WATCHDOG_MS", "100")));
-  private final boolean pinning = !"off".equalsIgnoreCase(System.getenv().getOrDefault("PINNING", "on"));
+  private final Duration watchdog;
+  private final boolean pinning;
   private final PrometheusMeterRegistry registry;
   private final LanesMetrics metrics = LanesMetrics.create();
   private PinningMonitor pinningMonitor;
 
-  private DemoMetrics(boolean enabled) {
+  private DemoMetrics(boolean enabled, Duration watchdog, boolean pinning) {
     this.enabled = enabled;
+    this.watchdog = watchdog;
+    this.pinning = pinning;
     this.registry = enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
   }
 
-  static DemoMetrics fromEnv() {
-    return new DemoMetrics(!"off".equalsIgnoreCase(System.getenv().getOrDefault("METRICS", "on")));
+  /** The instrumentation {@code settings} ask for: metrics on or off, watchdog threshold, pinning. */
+  static DemoMetrics of(DemoSettings settings) {
+    return new DemoMetrics(settings.metrics(), settings.watchdog(), settings.pinning());
   }
 
   /** Adds the listener and the {@code /metrics} route (or, when off, turns the watchdog off). */

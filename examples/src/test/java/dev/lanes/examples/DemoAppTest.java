@@ -1,5 +1,6 @@
 package dev.lanes.examples;
 
+import static dev.lanes.examples.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,16 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,7 +30,7 @@ class DemoAppTest {
   @Test
   void seedRoutesAndTheLanesView() throws Exception {
     ExecutorService executor = Executors.newFixedThreadPool(2);
-    App app = DemoApp.build(Duration.ofMillis(20), executor);
+    App app = demo(Map.of("SLEEP", "0.02"), executor);
     try (TestClient client = TestClient.start(app)) {
       for (String path : List.of("/test/sync", "/test/async", "/test/sync_async", "/test/sync_async_fastapi")) {
         TestResponse r = client.get(path);
@@ -74,8 +73,7 @@ class DemoAppTest {
   @Test
   void theOtherDemoRoutes() throws Exception {
     ExecutorService executor = Executors.newFixedThreadPool(1);
-    DemoApp.Settings settings = new DemoApp.Settings(Duration.ofMillis(10), Duration.ofMillis(10), Optional.of(STATIC));
-    App app = DemoApp.build(settings, executor, new BackgroundLog());
+    App app = demo(Map.of("SLEEP", "0.01", "BG_SLEEP", "0.01", "STATIC_DIR", STATIC.toString()), executor);
     try (TestClient client = TestClient.start(app)) {
       assertThat(client.get("/ping").text()).isEqualTo("pong");
 
@@ -124,7 +122,7 @@ class DemoAppTest {
   @Test
   void manyConcurrentSleepsAllComplete() throws Exception {
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    App app = DemoApp.build(Duration.ofMillis(50), executor);
+    App app = demo(Map.of("SLEEP", "0.05"), executor);
     try (TestClient client = TestClient.start(app)) {
       List<CompletableFuture<TestResponse>> pending = new ArrayList<>();
       for (String path : List.of("/test/sync", "/test/async", "/test/sync_async", "/test/sync_async_fastapi")) {
@@ -140,17 +138,13 @@ class DemoAppTest {
     }
   }
 
-  private static String sha256(byte[] data) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  /** The app {@code bin/demo} serves for the environment {@code env}, not yet started. */
+  private static App demo(Map<String, String> env, ExecutorService executor) {
+    DemoSettings settings = DemoSettings.from(env);
+    return DemoApp.recipes(settings, executor, new BackgroundLog(), DemoMetrics.of(settings)).build();
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(2);
-    }
+  private static String sha256(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
   }
 }

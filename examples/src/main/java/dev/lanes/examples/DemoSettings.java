@@ -1,0 +1,134 @@
+package dev.lanes.examples;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The demo's settings, read once from the environment at startup; a bad value fails there, naming
+ * the variable. Unset or blank variables take the defaults in brackets.
+ *
+ * <pre>{@code SLEEP=0.5 PORT=9000 METRICS=off java -jar examples/target/examples.jar}</pre>
+ *
+ * @param host {@code HOST}, the address to bind [127.0.0.1]
+ * @param port {@code PORT} [8000]
+ * @param sleep {@code SLEEP} seconds, fractions allowed: the seed-000 routes' sleep [3]
+ * @param backgroundSleep {@code BG_SLEEP} seconds, fractions allowed: each background task's sleep [10]
+ * @param staticDir {@code STATIC_DIR}, served at {@code /static} [examples/static, if it exists]
+ * @param limitConcurrency {@code LIMIT_CONCURRENCY}: requests in flight server-wide before 503 [0: no limit]
+ * @param readTimeout {@code READ_TIMEOUT} whole seconds: request-head, body-read and keep-alive timeouts [30]
+ * @param metrics {@code METRICS} on or off: metrics, watchdog and pinning reports [on]
+ * @param watchdog {@code WATCHDOG_MS}: the blocked-loop threshold [100; 0: off]
+ * @param pinning {@code PINNING} on or off: JFR virtual-thread pinning reports [on]
+ */
+record DemoSettings(String host, int port, Duration sleep, Duration backgroundSleep, Optional<Path> staticDir,
+    int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning) {
+  private static final Path DEFAULT_STATIC_DIR = Path.of("examples/static");
+
+  DemoSettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(sleep, "sleep");
+    Objects.requireNonNull(backgroundSleep, "backgroundSleep");
+    Objects.requireNonNull(staticDir, "staticDir");
+    Objects.requireNonNull(readTimeout, "readTimeout");
+    Objects.requireNonNull(watchdog, "watchdog");
+  }
+
+  /** The settings in this process's environment. */
+  static DemoSettings fromEnv() {
+    return from(System.getenv());
+  }
+
+  /**
+   * The settings in {@code env} (variable name to value).
+   *
+   * @throws IllegalArgumentException naming the first variable whose value is not allowed
+   */
+  static DemoSettings from(Map<String, String> env) {
+    Env e = new Env(env);
+    return new DemoSettings(
+        e.text("HOST").orElse("127.0.0.1"),
+        e.integer("PORT", 8000, 0, 65535, "a port number 0..65535"),
+        e.seconds("SLEEP", 3),
+        e.seconds("BG_SLEEP", 10),
+        e.directory("STATIC_DIR", DEFAULT_STATIC_DIR),
+        e.integer("LIMIT_CONCURRENCY", 0, 0, Integer.MAX_VALUE, "a whole number >= 0 (0: no limit)"),
+        Duration.ofSeconds(e.integer("READ_TIMEOUT", 30, 1, Integer.MAX_VALUE, "whole seconds >= 1")),
+        e.onOff("METRICS", true),
+        Duration.ofMillis(e.integer("WATCHDOG_MS", 100, 0, Integer.MAX_VALUE, "milliseconds >= 0 (0: off)")),
+        e.onOff("PINNING", true));
+  }
+
+  /** Typed reads of environment variables, each failing with the variable's name and value. */
+  private record Env(Map<String, String> values) {
+    Optional<String> text(String name) {
+      return Optional.ofNullable(values.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    int integer(String name, int fallback, int min, int max, String expected) {
+      Optional<String> raw = text(name);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      try {
+        int v = Integer.parseInt(raw.get());
+        if (v >= min && v <= max) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // not a number: the same error as out of range
+      }
+      throw bad(name, raw.get(), expected);
+    }
+
+    Duration seconds(String name, double fallback) {
+      Optional<String> raw = text(name);
+      double v = fallback;
+      if (raw.isPresent()) {
+        try {
+          v = Double.parseDouble(raw.get());
+        } catch (NumberFormatException e) {
+          v = Double.NaN;
+        }
+        // also refuses "NaN" and "Infinity", which parseDouble accepts
+        if (!(v >= 0 && v <= Long.MAX_VALUE / 1e9)) {
+          throw bad(name, raw.get(), "a number of seconds >= 0 (fractions allowed)");
+        }
+      }
+      return Duration.ofNanos((long) (v * 1e9));
+    }
+
+    boolean onOff(String name, boolean fallback) {
+      Optional<String> raw = text(name);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      return switch (raw.get().toLowerCase(Locale.ROOT)) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw bad(name, raw.get(), "on or off");
+      };
+    }
+
+    /** A directory named in {@code name} must exist; {@code fallback} is used only if it does. */
+    Optional<Path> directory(String name, Path fallback) {
+      Optional<String> raw = text(name);
+      if (raw.isEmpty()) {
+        return Files.isDirectory(fallback) ? Optional.of(fallback) : Optional.empty();
+      }
+      Path dir = Path.of(raw.get());
+      if (!Files.isDirectory(dir)) {
+        throw bad(name, raw.get(), "an existing directory");
+      }
+      return Optional.of(dir);
+    }
+
+    private static IllegalArgumentException bad(String name, String value, String expected) {
+      return new IllegalArgumentException(name + " must be " + expected + ", got '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.lanes.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The demo's environment: defaults, overrides, and an error naming the variable for each bad value. */
+class DemoSettingsTest {
+
+  @Test
+  void unsetOrBlankVariablesTakeTheDefaults() {
+    for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("SLEEP", " ", "PORT", ""))) {
+      DemoSettings s = DemoSettings.from(env);
+      assertThat(s.host()).isEqualTo("127.0.0.1");
+      assertThat(s.port()).isEqualTo(8000);
+      assertThat(s.sleep()).isEqualTo(Duration.ofSeconds(3));
+      assertThat(s.backgroundSleep()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(s.limitConcurrency()).isZero();
+      assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(s.metrics()).isTrue();
+      assertThat(s.watchdog()).isEqualTo(Duration.ofMillis(100));
+      assertThat(s.pinning()).isTrue();
+    }
+  }
+
+  @Test
+  void everyVariableIsRead() {
+    DemoSettings s = DemoSettings.from(Map.of(
+        "HOST", "0.0.0.0", "PORT", "9000", "SLEEP", "0.25", "BG_SLEEP", "1.5", "STATIC_DIR", "static",
+        "LIMIT_CONCURRENCY", "200", "READ_TIMEOUT", "10", "METRICS", "OFF", "WATCHDOG_MS", "0", "PINNING", "off"));
+    assertThat(s).isEqualTo(new DemoSettings("0.0.0.0", 9000, Duration.ofMillis(250), Duration.ofMillis(1500),
+        Optional.of(Path.of("static")), 200, Duration.ofSeconds(10), false, Duration.ZERO, false));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "PORT, abc", "PORT, 70000", "PORT, -1",
+      "SLEEP, abc", "SLEEP, -1", "SLEEP, NaN", "SLEEP, Infinity", "BG_SLEEP, 3s",
+      "LIMIT_CONCURRENCY, -5", "READ_TIMEOUT, 0", "READ_TIMEOUT, 1.5", "WATCHDOG_MS, -1",
+      "METRICS, yes", "PINNING, false", "STATIC_DIR, no-such-directory"})
+  void aBadValueFailsNamingTheVariableAndTheValue(String name, String value) {
+    assertThatThrownBy(() -> DemoSettings.from(Map.of(name, value)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(name + " must be ")
+        .hasMessageEndingWith(", got '" + value + "'");
+  }
+}
