@@ -5,7 +5,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 /**
  * Sends Netty's own logging to {@link System.Logger}, where the Lanes core logs, with Netty's DEBUG
  * demoted to TRACE (see {@link NettySystemLogger}). Without this Netty picks SLF4J if it finds it
- * on the class path, and an app with Logback but no Logback config prints ~300 Netty DEBUG lines.
+ * on the class path, and an app with Logback but no Logback config prints dozens of Netty DEBUG
+ * lines.
  *
  * <pre>{@code NettyLogging.install(); // first thing in Server.start, before Netty is touched}</pre>
  *

@@ -6,8 +6,8 @@ import io.netty.util.internal.logging.MessageFormatter;
 
 /**
  * One Netty logger writing to a {@link System.Logger} of the same name. Netty's DEBUG is its
- * chatter (allocator and platform probes, ~300 lines at startup), so DEBUG and TRACE both become
- * {@code TRACE}; INFO, WARN and ERROR stay themselves. Netty's {@code {}} placeholders are filled
+ * chatter (allocator and platform probes, dozens of lines at startup), so DEBUG and TRACE both
+ * become {@code TRACE}; INFO, WARN and ERROR stay themselves. Netty's {@code {}} placeholders are filled
  * here, so the message handed on is final text, and a trailing throwable that no placeholder
  * used is passed on as the record's throwable, as SLF4J does.
  */
