@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the background tasks of sent responses, one response's tasks in order, and counts them.
@@ -20,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * runner never throws: a failed task is logged and the chain moves on.
  */
 public final class BackgroundRunner {
-  private static final Logger LOG = LoggerFactory.getLogger(BackgroundRunner.class);
+  private static final System.Logger LOG = System.getLogger(BackgroundRunner.class.getName());
 
   private final Lanes lanes;
   private final LanesListener listener;
@@ -92,7 +90,8 @@ public final class BackgroundRunner {
         failed.increment();
         outcome = unwrap(error) instanceof java.util.concurrent.CancellationException
             ? TaskOutcome.CANCELLED : TaskOutcome.FAILED;
-        LOG.error("background task '{}' after {} failed", task.name(), route, unwrap(error));
+        LOG.log(System.Logger.Level.ERROR,
+            () -> "background task '" + task.name() + "' after " + route + " failed", unwrap(error));
       }
       listener.backgroundTaskEnd(task.name(), route, outcome,
           Duration.ofNanos(System.nanoTime() - startedAt));

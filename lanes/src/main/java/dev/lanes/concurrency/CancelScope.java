@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A cancellable region of work with an optional deadline (anyio's {@code CancelScope},
@@ -23,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class CancelScope implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(CancelScope.class);
+  private static final System.Logger LOG = System.getLogger(CancelScope.class.getName());
 
   private List<Runnable> callbacks; // allocated on first use: most scopes end uncancelled
   private final Optional<Duration> timeout;
@@ -114,7 +112,7 @@ public final class CancelScope implements AutoCloseable {
     try {
       callback.run();
     } catch (RuntimeException e) {
-      LOG.warn("cancel callback failed", e);
+      LOG.log(System.Logger.Level.WARNING, "cancel callback failed", e);
     }
   }
 }

@@ -3,8 +3,6 @@ package dev.lanes.http;
 import dev.lanes.concurrency.CancelScope;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The lifetime of one request: cleanups registered here (temporary upload files, for instance)
@@ -16,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code req.scope().onClose(() -> Files.deleteIfExists(tmp)); }</pre>
  */
 public final class RequestScope {
-  private static final Logger LOG = LoggerFactory.getLogger(RequestScope.class);
+  private static final System.Logger LOG = System.getLogger(RequestScope.class.getName());
 
   private final CancelScope cancellation = CancelScope.open();
   private List<Runnable> onClose; // allocated on first use: most requests register nothing
@@ -88,7 +86,7 @@ public final class RequestScope {
     try {
       cleanup.run();
     } catch (RuntimeException e) {
-      LOG.warn("request cleanup failed", e);
+      LOG.log(System.Logger.Level.WARNING, "request cleanup failed", e);
     }
   }
 }

@@ -3,8 +3,6 @@ package dev.lanes.lifespan;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs an app's startup hooks once, in order, and its shutdown hooks once, newest first. If a
@@ -15,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code Lifespan l = new Lifespan(state, startHooks, stopHooks); l.start(); ... l.stop(); }</pre>
  */
 public final class Lifespan {
-  private static final Logger LOG = LoggerFactory.getLogger(Lifespan.class);
+  private static final System.Logger LOG = System.getLogger(Lifespan.class.getName());
 
   /** A startup hook failed; the message says which, and why. */
   public static final class StartupException extends RuntimeException {
@@ -69,7 +67,7 @@ public final class Lifespan {
       try {
         hook.run(state);
       } catch (Exception e) {
-        LOG.error("shutdown hook failed", e);
+        LOG.log(System.Logger.Level.ERROR, "shutdown hook failed", e);
       }
     }
   }

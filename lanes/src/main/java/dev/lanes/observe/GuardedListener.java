@@ -4,8 +4,6 @@ import dev.lanes.concurrency.LaneRejectedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The registered listeners behind one {@link LanesListener}, enforcing its rules for the caller:
@@ -14,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * request or a lane.
  */
 final class GuardedListener implements LanesListener {
-  private static final Logger LOG = LoggerFactory.getLogger(GuardedListener.class);
+  private static final System.Logger LOG = System.getLogger(GuardedListener.class.getName());
 
   private final LanesListener[] listeners;
   private final AtomicBoolean[] complained;
@@ -30,8 +28,8 @@ final class GuardedListener implements LanesListener {
   // Each event is an explicit loop rather than a lambda per call: nothing is allocated per event.
   private void failed(int i, Throwable t) {
     if (complained[i].compareAndSet(false, true)) {
-      LOG.error("listener {} threw; its later failures are not logged",
-          listeners[i].getClass().getName(), t);
+      LOG.log(System.Logger.Level.ERROR, () -> "listener " + listeners[i].getClass().getName()
+          + " threw; its later failures are not logged", t);
     }
   }
 

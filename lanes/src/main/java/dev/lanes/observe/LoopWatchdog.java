@@ -7,8 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Notices event loops that stop running their tasks, as asyncio's debug mode does for callbacks
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * then shows no single culprit).
  */
 final class LoopWatchdog {
-  private static final Logger LOG = LoggerFactory.getLogger(LoopWatchdog.class);
+  private static final System.Logger LOG = System.getLogger(LoopWatchdog.class.getName());
 
   private final List<LoopSlot> loops;
   private final LanesListener listener;
@@ -91,10 +89,11 @@ final class LoopWatchdog {
         Duration.ofNanos(busy), state, Arrays.asList(stack));
     incidents.increment();
     if (report.certain()) {
-      LOG.warn(report.describe());
+      LOG.log(System.Logger.Level.WARNING, report::describe);
     } else {
-      LOG.info("{}\n(the loop was running outside any async handler: CPU-bound work, class loading on a"
-          + " first request, or a machine too busy to schedule it)", report.describe());
+      LOG.log(System.Logger.Level.INFO, () -> report.describe() + "\n(the loop was running outside"
+          + " any async handler: CPU-bound work, class loading on a first request, or a machine"
+          + " too busy to schedule it)");
     }
     listener.eventLoopBlocked(report);
   }

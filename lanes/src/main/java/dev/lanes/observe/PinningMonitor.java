@@ -5,8 +5,6 @@ import java.util.List;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reports virtual threads that block while pinned to their carrier thread, from JFR's
@@ -21,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code try (PinningMonitor m = PinningMonitor.start(app.observability(), Duration.ofMillis(20))) { ... } }</pre>
  */
 public final class PinningMonitor implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(PinningMonitor.class);
+  private static final System.Logger LOG = System.getLogger(PinningMonitor.class.getName());
   private static final String EVENT = "jdk.VirtualThreadPinned";
 
   private final RecordingStream stream;
@@ -46,8 +44,9 @@ public final class PinningMonitor implements AutoCloseable {
     List<String> stack = e.getStackTrace() == null ? List.of()
         : e.getStackTrace().getFrames().stream().map(PinningMonitor::frame).toList();
     PinnedThread report = new PinnedThread(thread == null ? "?" : thread, e.getDuration(), stack);
-    LOG.warn("virtual thread {} was pinned to its carrier for {} ms while blocking; at {}",
-        report.thread(), report.duration().toMillis(), stack.isEmpty() ? "?" : String.join(" <- ", stack.subList(0, Math.min(6, stack.size()))));
+    LOG.log(System.Logger.Level.WARNING, () -> "virtual thread " + report.thread()
+        + " was pinned to its carrier for " + report.duration().toMillis() + " ms while blocking; at "
+        + (stack.isEmpty() ? "?" : String.join(" <- ", stack.subList(0, Math.min(6, stack.size())))));
     listener.virtualThreadPinned(report);
   }
 

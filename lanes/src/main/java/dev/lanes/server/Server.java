@@ -5,6 +5,7 @@ import dev.lanes.concurrency.EventLoopBinding;
 import dev.lanes.internal.app.AppAccess;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.http1.ConnectionSetup;
+import dev.lanes.internal.logging.NettyLogging;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.server.SignalShutdown;
 import dev.lanes.internal.server.Transport;
@@ -70,6 +71,7 @@ public final class Server implements AutoCloseable {
 
   /** Binds and starts serving; fails (and frees everything) if the address cannot be bound. */
   public static Server start(App app, ServerConfig config) {
+    NettyLogging.install(); // before any Netty class picks its logger
     CompiledApp compiled = AppAccess.compiled(app);
     app.observability().lifespan(LifespanPhase.STARTING);
     try {

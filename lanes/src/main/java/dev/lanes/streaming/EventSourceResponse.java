@@ -51,7 +51,8 @@ public final class EventSourceResponse {
           try {
             c.close();
           } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(EventSourceResponse.class).warn("closing SSE source failed", e);
+            System.getLogger(EventSourceResponse.class.getName())
+                .log(System.Logger.Level.WARNING, "closing SSE source failed", e);
           }
         }
       }

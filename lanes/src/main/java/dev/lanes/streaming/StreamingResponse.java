@@ -96,7 +96,8 @@ public final class StreamingResponse {
         try {
           resource.close();
         } catch (Exception e) {
-          org.slf4j.LoggerFactory.getLogger(StreamingResponse.class).warn("closing a streamed source failed", e);
+          System.getLogger(StreamingResponse.class.getName())
+              .log(System.Logger.Level.WARNING, "closing a streamed source failed", e);
         }
       }
     }
