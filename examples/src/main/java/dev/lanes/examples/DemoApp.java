@@ -65,12 +65,13 @@ public final class DemoApp {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lanes-shutdown").unstarted(() -> {
-      server.close();
+    // SIGTERM/SIGINT stop the server gracefully (ServerConfig.stopOnSignal); then this returns.
+    try (server) {
+      server.awaitClose();
+    } finally {
       app.close();
       metrics.close();
       executor.shutdownNow();
-    }));
-    server.awaitClose();
+    }
   }
 }
