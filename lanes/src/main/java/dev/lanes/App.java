@@ -69,7 +69,9 @@ public final class App implements AutoCloseable {
   private App(Builder b) {
     this.router = new Router(b.routes);
     this.observability = Observability.of(b.listeners, b.blockedLoopThreshold);
-    this.lanes = b.lanes.listener(observability.listener()).build();
+    LanesListener listener = observability.listener();
+    // Only a real listener goes to the lanes: without one they keep their event-free path.
+    this.lanes = (listener == LanesListener.NONE ? b.lanes : b.lanes.listener(listener)).build();
     this.background = new BackgroundRunner(lanes, observability.listener());
     this.exceptionHandlers = Map.copyOf(b.exceptionHandlers);
     for (Route r : b.routes) {

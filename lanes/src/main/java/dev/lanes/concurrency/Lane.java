@@ -1,7 +1,5 @@
 package dev.lanes.concurrency;
 
-import dev.lanes.observe.LanesListener;
-import dev.lanes.observe.TaskOutcome;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -47,7 +45,7 @@ public final class Lane implements AutoCloseable {
   private final AtomicLong waitNanosTotal = new AtomicLong();
   private final AtomicLong waitNanosMax = new AtomicLong();
   private final WaitHistogram waits = new WaitHistogram();
-  private final LanesListener listener; // null when nobody listens: the hot path then skips events
+  private final LaneListener listener; // null when nobody listens: the hot path then skips events
 
   private Lane(Builder b) {
     this.name = b.name;
@@ -102,7 +100,7 @@ public final class Lane implements AutoCloseable {
   public <T> CompletableFuture<T> run(Callable<T> task) {
     Objects.requireNonNull(task, "task");
     LaneTask<T> work = new LaneTask<>(task);
-    LanesListener l = listener;
+    LaneListener l = listener;
     if (l != null) {
       l.laneWaitStart(name);
     }
@@ -223,7 +221,7 @@ public final class Lane implements AutoCloseable {
     private Duration maxQueueWait = Duration.ZERO;
     private ExecutorKind kind = ExecutorKind.VIRTUAL;
     private ExecutorService userExecutor;
-    private LanesListener listener;
+    private LaneListener listener;
 
     private Builder(String name) {
       if (name == null || !name.matches("[a-zA-Z0-9_.-]+")) {
@@ -284,11 +282,11 @@ public final class Lane implements AutoCloseable {
 
     /**
      * Reports this lane's waits and tasks to {@code listener} (see its rules); the app sets its own
-     * listener on every lane it builds. {@link LanesListener#NONE} turns events off.
+     * listener on every lane it builds. {@link LaneListener#NONE} turns events off.
      */
-    public Builder listener(LanesListener listener) {
+    public Builder listener(LaneListener listener) {
       Objects.requireNonNull(listener, "listener");
-      this.listener = listener == LanesListener.NONE ? null : listener;
+      this.listener = listener == LaneListener.NONE ? null : listener;
       return this;
     }
 

@@ -1,6 +1,5 @@
 package dev.lanes.concurrency;
 
-import dev.lanes.observe.LanesListener;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -86,12 +85,15 @@ public final class Lanes implements AutoCloseable {
   /** Collects lane definitions; a later definition with the same name replaces an earlier one. */
   public static final class Builder {
     private final Map<String, Lane.Builder> defs = new LinkedHashMap<>();
-    private LanesListener listener = LanesListener.NONE;
+    private LaneListener listener = LaneListener.NONE;
 
     private Builder() {}
 
-    /** Reports every lane's waits and tasks to {@code listener} (set by the app when built). */
-    public Builder listener(LanesListener listener) {
+    /**
+     * Reports every lane's waits and tasks to {@code listener} (set by the app when built);
+     * {@link LaneListener#NONE} turns events off.
+     */
+    public Builder listener(LaneListener listener) {
       this.listener = java.util.Objects.requireNonNull(listener, "listener");
       return this;
     }
@@ -104,7 +106,7 @@ public final class Lanes implements AutoCloseable {
     public Lanes build() {
       Map<String, Lane> lanes = new LinkedHashMap<>();
       defs.forEach((name, def) -> lanes.put(name,
-          (listener == LanesListener.NONE ? def : def.listener(listener)).build()));
+          (listener == LaneListener.NONE ? def : def.listener(listener)).build()));
       return new Lanes(lanes);
     }
   }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -284,6 +285,37 @@ class LaneTest {
     assertThat(cause).isInstanceOf(LaneRejectedException.class);
     assertThat(((LaneRejectedException) cause).reason()).isEqualTo(LaneRejectedException.Reason.CLOSED);
     assertThat(lane.statistics().borrowed()).isZero();
+  }
+
+  @Test
+  void aLaneOnItsOwnReportsToALaneListener() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    LaneListener listener = new LaneListener() {
+      @Override public void laneWaitStart(String lane) { events.add("wait " + lane); }
+      @Override public void laneAcquired(String lane, Duration wait) { events.add("acquired " + lane); }
+      @Override public void laneTaskStart(String lane) { events.add("start " + lane); }
+      @Override public void laneTaskEnd(String lane, TaskOutcome o, Duration d) { events.add("end " + lane + " " + o.tag()); }
+      @Override public void laneRejected(String lane, LaneRejectedException.Reason r) { events.add("rejected " + r); }
+    };
+    try (Lane lane = Lane.builder("heard").capacity(1).maxWaiting(0).listener(listener).build()) {
+      assertThat(lane.run(() -> "ok").get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+      // the end is reported before the future completes
+      assertThat(events).containsExactly("wait heard", "acquired heard", "start heard", "end heard completed");
+
+      events.clear();
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch started = new CountDownLatch(1);
+      CompletableFuture<Void> holder = lane.execute(() -> {
+        started.countDown();
+        awaitQuietly(release);
+      });
+      assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+      catchThrowable(() -> lane.run(() -> "refused").join());
+      release.countDown();
+      holder.get(5, TimeUnit.SECONDS);
+      assertThat(events).containsExactly("wait heard", "acquired heard", "start heard", "wait heard",
+          "rejected QUEUE_FULL", "end heard completed");
+    }
   }
 
   @Test
