@@ -1,7 +1,7 @@
 package dev.lanes.server;
 
 import dev.lanes.App;
-import dev.lanes.concurrency.EventLoopBinding;
+import dev.lanes.internal.concurrency.LoopBinding;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.observe.LifespanPhase;
 import io.netty.bootstrap.ServerBootstrap;
@@ -78,7 +78,7 @@ public final class Server implements AutoCloseable {
       for (EventExecutor e : loops) {
         EventLoop loop = (EventLoop) e;
         loop.submit(() -> {
-          EventLoopBinding.bindCurrentThread(loop);
+          LoopBinding.bind(loop);
           app.observability().bindLoop(loop);
         }).sync();
       }
