@@ -58,7 +58,7 @@ public final class DemoApp {
     App.Builder app = App.builder();
     settings.staticDir().ifPresent(dir -> StaticFiles.mount(app, "/static", dir, Optional.of("index.html")));
     IssueThreeRoutes.register(app, settings.backgroundSleep(), backgroundLog);
-    LanesDashboard.mount(app, "/_lanes");
+    LanesDashboard.mount(app::getAsync, "/_lanes");
     return app
         // def test_sync(): time.sleep(3) -> a blocking handler, run in the "endpoints" lane.
         .get("/test/sync", req -> {
