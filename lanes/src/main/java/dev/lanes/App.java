@@ -12,9 +12,9 @@ import dev.lanes.http.Params;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.observe.LanesListener;
-import dev.lanes.observe.LoopSlot;
+import dev.lanes.internal.observe.LoopActivity;
 import dev.lanes.observe.Observability;
-import dev.lanes.observe.RequestTrace;
+import dev.lanes.internal.observe.RequestTrace;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.Deadline;
@@ -251,7 +251,7 @@ public final class App implements AutoCloseable {
 
   /** Runs an async handler on the loop, marking the loop as in it for the blocked-loop watchdog. */
   private static CompletableFuture<Response> callAsync(AsyncHandler h, String routeName, Request req) {
-    boolean marked = LoopSlot.enterHandler(routeName);
+    boolean marked = LoopActivity.enterHandler(routeName);
     try {
       CompletionStage<Response> stage = h.handle(req);
       if (stage == null) {
@@ -265,7 +265,7 @@ public final class App implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     } finally {
       if (marked) {
-        LoopSlot.exitHandler();
+        LoopActivity.exitHandler();
       }
     }
   }

@@ -7,7 +7,7 @@ import dev.lanes.http.Request;
 import dev.lanes.http.RequestScope;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
-import dev.lanes.observe.RequestTrace;
+import dev.lanes.internal.observe.RequestTrace;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
