@@ -37,22 +37,17 @@ public final class Lanes implements AutoCloseable {
 
   /**
    * The default lane definitions (virtual threads; see docs/adr/0002): endpoints 1024, blocking
-   * 1024, background 256, streaming 256, files 64; each queues at most 4x its capacity and waits
-   * at most 30 s for a token.
+   * 1024, background 256, streaming 256, files 64; each, as any lane built without other bounds,
+   * queues at most 4x its capacity and waits at most 30 s for a token.
    */
   public static Builder defaults() {
     Builder b = new Builder();
-    b.with(standard(ENDPOINTS, 1024));
-    b.with(standard(BLOCKING, 1024));
-    b.with(standard(BACKGROUND, 256));
-    b.with(standard(STREAMING, 256));
-    b.with(standard(FILES, 64));
+    b.with(Lane.builder(ENDPOINTS).capacity(1024));
+    b.with(Lane.builder(BLOCKING).capacity(1024));
+    b.with(Lane.builder(BACKGROUND).capacity(256));
+    b.with(Lane.builder(STREAMING).capacity(256));
+    b.with(Lane.builder(FILES).capacity(64));
     return b;
-  }
-
-  private static Lane.Builder standard(String name, int capacity) {
-    return Lane.builder(name).capacity(capacity).maxWaiting(capacity * 4)
-        .maxQueueWait(java.time.Duration.ofSeconds(30));
   }
 
   /** The lane called {@code name}. */

@@ -261,6 +261,57 @@ class LaneTest {
   }
 
   @Test
+  void aUserBuiltLaneQueuesFourTimesItsCapacityByDefault() throws Exception {
+    try (Lane lane = Lane.builder("bounded").capacity(2).build()) {
+      CountDownLatch release = new CountDownLatch(1);
+      List<CompletableFuture<Void>> admitted = fill(lane, 2 + 8, release);
+      Await.until("8 queued", () -> lane.statistics().waiting() == 8);
+
+      CompletableFuture<String> eleventh = lane.run(() -> "never");
+      Throwable cause = catchThrowable(() -> eleventh.get(5, TimeUnit.SECONDS)).getCause();
+      assertThat(cause).isInstanceOf(LaneRejectedException.class);
+      assertThat(((LaneRejectedException) cause).reason()).isEqualTo(LaneRejectedException.Reason.QUEUE_FULL);
+      assertThat(lane.statistics().rejected()).isEqualTo(1);
+
+      release.countDown();
+      for (CompletableFuture<Void> f : admitted) {
+        f.get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void anUnboundedQueueTakesEveryTask() throws Exception {
+    try (Lane lane = Lane.builder("unbounded").capacity(2).unboundedQueue().build()) {
+      CountDownLatch release = new CountDownLatch(1);
+      List<CompletableFuture<Void>> admitted = fill(lane, 2 + 8 + 1, release);
+      Await.until("9 queued", () -> lane.statistics().waiting() == 9);
+      assertThat(lane.statistics().rejected()).isZero();
+
+      release.countDown();
+      for (CompletableFuture<Void> f : admitted) {
+        f.get(5, TimeUnit.SECONDS);
+      }
+      assertThat(lane.statistics().completed()).isEqualTo(11);
+    }
+  }
+
+  /** Submits {@code n} tasks that hold their token until {@code release}; returns once two run. */
+  private static List<CompletableFuture<Void>> fill(Lane lane, int n, CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(2);
+    List<CompletableFuture<Void>> tasks = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      tasks.add(lane.execute(() -> {
+        running.countDown();
+        awaitQuietly(release);
+      }));
+    }
+    assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+    return tasks;
+  }
+
+  @Test
   void maxQueueWaitRejectsWithWaitTimeout() throws Exception {
     try (Lane lane = Lane.builder("slowq").capacity(1).maxQueueWait(Duration.ofMillis(20)).build()) {
       CountDownLatch release = new CountDownLatch(1);
