@@ -1,6 +1,6 @@
+import dev.lanes.internal.observe.RequestTrace;
 import dev.lanes.observe.LanesListener;
 import dev.lanes.observe.Observability;
-import dev.lanes.observe.RequestTrace;
 import dev.lanes.observe.micrometer.LanesMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

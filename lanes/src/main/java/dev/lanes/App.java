@@ -49,7 +49,9 @@ public final class App implements AutoCloseable {
 
   private App(Builder b) {
     Observability observability = Observability.of(b.listeners, b.blockedLoopThreshold);
-    Lanes lanes = b.lanes.listener(observability.listener()).build();
+    LanesListener listener = observability.listener();
+    // Only a real listener goes to the lanes: without one they keep their event-free path.
+    Lanes lanes = (listener == LanesListener.NONE ? b.lanes : b.lanes.listener(listener)).build();
     try {
       this.compiled = new CompiledApp(b.routes, b.middleware, new ErrorMapper(b.exceptionHandlers), b.json, lanes,
           new BackgroundRunner(lanes, observability.listener()), observability,

@@ -23,7 +23,7 @@ final class ObservabilityRoutes {
 
   /** Adds the routes, and {@code metrics}' listener, watchdog and {@code /metrics}. */
   static App.Builder addTo(App.Builder app, DemoMetrics metrics) {
-    LanesDashboard.mount(app, "/_lanes");
+    LanesDashboard.mount(app::getAsync, "/_lanes");
     app.getAsync("/test/bad_async", req -> {
       Thread.sleep(300); // blocks the loop: what the watchdog is there to name
       return CompletableFuture.completedFuture(Response.json(NullNode.instance));

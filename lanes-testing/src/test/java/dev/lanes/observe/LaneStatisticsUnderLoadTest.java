@@ -75,7 +75,8 @@ class LaneStatisticsUnderLoadTest {
       release.await();
       return Response.text("ok");
     });
-    App app = LanesDashboard.mount(builder, "/_lanes").build();
+    LanesDashboard.mount(builder::getAsync, "/_lanes");
+    App app = builder.build();
     try (TestClient client = TestClient.start(app)) {
       List<CompletableFuture<TestResponse>> pending = new ArrayList<>();
       for (int i = 0; i < blocked; i++) {

@@ -1,6 +1,7 @@
 package dev.lanes.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanes.App;
 import dev.lanes.Eventually;
@@ -9,13 +10,26 @@ import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.JsonCodec;
 import dev.lanes.testing.TestClient;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LanesDashboardTest {
 
   @Test
+  void mountAddsItsThreeRoutesUnderThePrefixAndRejectsABadPrefix() {
+    List<String> paths = new ArrayList<>();
+    LanesDashboard.mount((path, handler) -> paths.add(path), "/ops/lanes");
+    assertThat(paths).containsExactly("/ops/lanes", "/ops/lanes/snapshot", "/ops/lanes/events");
+    assertThatThrownBy(() -> LanesDashboard.mount((path, handler) -> { }, "/ops/"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/ops/");
+  }
+
+  @Test
   void thePageIsSelfContainedAndListensToTheFeed() {
-    App app = LanesDashboard.mount(App.builder(), "/_lanes").build();
+    App.Builder builder = App.builder();
+    LanesDashboard.mount(builder::getAsync, "/_lanes");
+    App app = builder.build();
     try (TestClient client = TestClient.start(app)) {
       var page = client.get("/_lanes");
       assertThat(page.status()).isEqualTo(200);
@@ -27,7 +41,9 @@ class LanesDashboardTest {
 
   @Test
   void theFeedSendsSnapshotsAndStopsWhenTheClientLeaves() throws Exception {
-    App app = LanesDashboard.mount(App.builder(), "/_lanes").build();
+    App.Builder builder = App.builder();
+    LanesDashboard.mount(builder::getAsync, "/_lanes");
+    App app = builder.build();
     try (TestClient client = TestClient.start(app)) {
       RawHttp raw = RawHttp.connect(client.port());
       try {

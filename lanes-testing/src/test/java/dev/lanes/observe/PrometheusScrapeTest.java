@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
 import dev.lanes.background.BackgroundTasks;
+import dev.lanes.concurrency.TaskOutcome;
 import dev.lanes.http.Response;
 import dev.lanes.observe.micrometer.LanesMetrics;
 import dev.lanes.testing.TestClient;

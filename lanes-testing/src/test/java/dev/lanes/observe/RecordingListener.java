@@ -1,6 +1,7 @@
 package dev.lanes.observe;
 
 import dev.lanes.concurrency.LaneRejectedException;
+import dev.lanes.concurrency.TaskOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

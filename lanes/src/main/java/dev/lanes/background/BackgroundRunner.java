@@ -1,8 +1,8 @@
 package dev.lanes.background;
 
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.concurrency.TaskOutcome;
 import dev.lanes.observe.LanesListener;
-import dev.lanes.observe.TaskOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,6 @@
 package dev.lanes.concurrency;
 
+import dev.lanes.internal.concurrency.LoopBinding;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,7 +27,7 @@ public final class Concurrency {
   /** A non-blocking sleep (asyncio.sleep): no thread is held while it waits. */
   public static CompletableFuture<Void> sleep(Duration delay) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Optional<ScheduledExecutorService> loop = EventLoopBinding.current();
+    Optional<ScheduledExecutorService> loop = LoopBinding.current();
     var timer = loop.isPresent()
         ? loop.get().schedule(() -> done.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS)
         : DelayScheduler.schedule(delay, () -> done.complete(null));
@@ -72,7 +73,7 @@ public final class Concurrency {
 
   /** Completes the returned future on the caller's event loop, if the caller is on one. */
   private static <T> CompletableFuture<T> resumeOnCaller(CompletableFuture<T> work) {
-    Optional<ScheduledExecutorService> loop = EventLoopBinding.current();
+    Optional<ScheduledExecutorService> loop = LoopBinding.current();
     if (loop.isEmpty()) {
       return work;
     }

@@ -1,7 +1,5 @@
 package dev.lanes.concurrency;
 
-import dev.lanes.observe.LanesListener;
-import dev.lanes.observe.TaskOutcome;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -18,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * named {@code lane-<name>-<n>}, so a thread dump says which lane a thread serves.
  *
  * <pre>{@code
- * Lane db = Lane.builder("db").capacity(20).build();
+ * Lane db = Lane.builder("db").capacity(20).build();   // queues at most 80, each for at most 30 s
  * CompletableFuture<Row> row = db.run(() -> jdbc.query(...));
  * }</pre>
  *
@@ -47,11 +45,11 @@ public final class Lane implements AutoCloseable {
   private final AtomicLong waitNanosTotal = new AtomicLong();
   private final AtomicLong waitNanosMax = new AtomicLong();
   private final WaitHistogram waits = new WaitHistogram();
-  private final LanesListener listener; // null when nobody listens: the hot path then skips events
+  private final LaneListener listener; // null when nobody listens: the hot path then skips events
 
   private Lane(Builder b) {
     this.name = b.name;
-    this.limiter = CapacityLimiter.of(b.capacity, b.maxWaiting, b.maxQueueWait);
+    this.limiter = CapacityLimiter.of(b.capacity, b.maxWaiting(), b.maxQueueWait);
     this.kind = b.kind;
     this.listener = b.listener;
     this.executor = switch (b.kind) {
@@ -63,7 +61,11 @@ public final class Lane implements AutoCloseable {
     };
   }
 
-  /** Starts a lane definition; capacity defaults to 40, virtual threads, unbounded queue. */
+  /**
+   * Starts a lane definition, bounded like the default lanes unless told otherwise: capacity 40,
+   * virtual threads, a wait queue of 4x the capacity, and at most 30 s of waiting for a token.
+   * {@link Builder#unboundedQueue} and {@code maxQueueWait(Duration.ZERO)} lift the bounds.
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
@@ -81,7 +83,10 @@ public final class Lane implements AutoCloseable {
     return limiter;
   }
 
-  /** Changes the lane's capacity at runtime; a platform pool grows or shrinks with it. */
+  /**
+   * Changes the lane's capacity at runtime; a platform pool grows or shrinks with it. The queue
+   * bound stays as built.
+   */
   public void resize(int capacity) {
     if (executor instanceof ThreadPoolExecutor pool && kind == ExecutorKind.PLATFORM) {
       if (capacity > pool.getMaximumPoolSize()) {
@@ -102,7 +107,7 @@ public final class Lane implements AutoCloseable {
   public <T> CompletableFuture<T> run(Callable<T> task) {
     Objects.requireNonNull(task, "task");
     LaneTask<T> work = new LaneTask<>(task);
-    LanesListener l = listener;
+    LaneListener l = listener;
     if (l != null) {
       l.laneWaitStart(name);
     }
@@ -215,15 +220,24 @@ public final class Lane implements AutoCloseable {
     return "Lane[" + name + ", " + limiter.statistics() + "]";
   }
 
-  /** Defines a lane. Defaults: capacity 40, virtual threads, unbounded wait queue, no max wait. */
+  /**
+   * Defines a lane. Defaults: capacity 40, virtual threads, a wait queue of 4x the capacity
+   * ({@link #maxWaiting}, {@link #unboundedQueue}) and at most 30 s of waiting for a token
+   * ({@link #maxQueueWait}), as the default lanes. Past either bound a task is refused with
+   * {@link LaneRejectedException} instead of queueing silently.
+   */
   public static final class Builder {
+    private static final int QUEUE_PER_TOKEN = 4; // as the default lanes (docs/adr/0002)
+    private static final Duration DEFAULT_MAX_QUEUE_WAIT = Duration.ofSeconds(30);
+    private static final int FROM_CAPACITY = -1; // maxWaiting not given: QUEUE_PER_TOKEN x capacity
+
     private final String name;
     private int capacity = 40;
-    private int maxWaiting = Integer.MAX_VALUE;
-    private Duration maxQueueWait = Duration.ZERO;
+    private int maxWaiting = FROM_CAPACITY;
+    private Duration maxQueueWait = DEFAULT_MAX_QUEUE_WAIT;
     private ExecutorKind kind = ExecutorKind.VIRTUAL;
     private ExecutorService userExecutor;
-    private LanesListener listener;
+    private LaneListener listener;
 
     private Builder(String name) {
       if (name == null || !name.matches("[a-zA-Z0-9_.-]+")) {
@@ -240,7 +254,10 @@ public final class Lane implements AutoCloseable {
       return this;
     }
 
-    /** Bounds the wait queue; past it work is rejected at once. */
+    /**
+     * Bounds the wait queue (default 4x the capacity given to the builder); past it work is
+     * rejected at once with {@link LaneRejectedException.Reason#QUEUE_FULL}. 0: never wait.
+     */
     public Builder maxWaiting(int maxWaiting) {
       if (maxWaiting < 0) {
         throw new IllegalArgumentException("maxWaiting must be >= 0: " + maxWaiting);
@@ -249,8 +266,22 @@ public final class Lane implements AutoCloseable {
       return this;
     }
 
-    /** Bounds how long work may wait for a token ({@link Duration#ZERO}: no bound). */
+    /**
+     * Lets any number of tasks wait for a token. Only for work whose callers bound themselves:
+     * an unbounded queue hides overload until memory or patience runs out.
+     */
+    public Builder unboundedQueue() {
+      this.maxWaiting = Integer.MAX_VALUE;
+      return this;
+    }
+
+    /**
+     * Bounds how long work may wait for a token (default 30 s); past it the task is refused with
+     * {@link LaneRejectedException.Reason#WAIT_TIMEOUT}.
+     * {@link Duration#ZERO} means no bound: a task waits as long as it takes.
+     */
     public Builder maxQueueWait(Duration maxQueueWait) {
+      Objects.requireNonNull(maxQueueWait, "maxQueueWait");
       if (maxQueueWait.isNegative()) {
         throw new IllegalArgumentException("maxQueueWait must not be negative");
       }
@@ -282,13 +313,19 @@ public final class Lane implements AutoCloseable {
       return name;
     }
 
+    /** The queue bound the lane gets: the one given, else 4x the capacity. */
+    private int maxWaiting() {
+      return maxWaiting != FROM_CAPACITY ? maxWaiting
+          : (int) Math.min(Integer.MAX_VALUE, (long) QUEUE_PER_TOKEN * capacity);
+    }
+
     /**
      * Reports this lane's waits and tasks to {@code listener} (see its rules); the app sets its own
-     * listener on every lane it builds. {@link LanesListener#NONE} turns events off.
+     * listener on every lane it builds. {@link LaneListener#NONE} turns events off.
      */
-    public Builder listener(LanesListener listener) {
+    public Builder listener(LaneListener listener) {
       Objects.requireNonNull(listener, "listener");
-      this.listener = listener == LanesListener.NONE ? null : listener;
+      this.listener = listener == LaneListener.NONE ? null : listener;
       return this;
     }
 

@@ -1,6 +1,5 @@
 package dev.lanes.concurrency;
 
-import dev.lanes.observe.LanesListener;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,22 +37,17 @@ public final class Lanes implements AutoCloseable {
 
   /**
    * The default lane definitions (virtual threads; see docs/adr/0002): endpoints 1024, blocking
-   * 1024, background 256, streaming 256, files 64; each queues at most 4x its capacity and waits
-   * at most 30 s for a token.
+   * 1024, background 256, streaming 256, files 64; each, as any lane built without other bounds,
+   * queues at most 4x its capacity and waits at most 30 s for a token.
    */
   public static Builder defaults() {
     Builder b = new Builder();
-    b.with(standard(ENDPOINTS, 1024));
-    b.with(standard(BLOCKING, 1024));
-    b.with(standard(BACKGROUND, 256));
-    b.with(standard(STREAMING, 256));
-    b.with(standard(FILES, 64));
+    b.with(Lane.builder(ENDPOINTS).capacity(1024));
+    b.with(Lane.builder(BLOCKING).capacity(1024));
+    b.with(Lane.builder(BACKGROUND).capacity(256));
+    b.with(Lane.builder(STREAMING).capacity(256));
+    b.with(Lane.builder(FILES).capacity(64));
     return b;
-  }
-
-  private static Lane.Builder standard(String name, int capacity) {
-    return Lane.builder(name).capacity(capacity).maxWaiting(capacity * 4)
-        .maxQueueWait(java.time.Duration.ofSeconds(30));
   }
 
   /** The lane called {@code name}. */
@@ -86,12 +80,15 @@ public final class Lanes implements AutoCloseable {
   /** Collects lane definitions; a later definition with the same name replaces an earlier one. */
   public static final class Builder {
     private final Map<String, Lane.Builder> defs = new LinkedHashMap<>();
-    private LanesListener listener = LanesListener.NONE;
+    private LaneListener listener = LaneListener.NONE;
 
     private Builder() {}
 
-    /** Reports every lane's waits and tasks to {@code listener} (set by the app when built). */
-    public Builder listener(LanesListener listener) {
+    /**
+     * Reports every lane's waits and tasks to {@code listener} (set by the app when built);
+     * {@link LaneListener#NONE} turns events off.
+     */
+    public Builder listener(LaneListener listener) {
       this.listener = java.util.Objects.requireNonNull(listener, "listener");
       return this;
     }
@@ -104,7 +101,7 @@ public final class Lanes implements AutoCloseable {
     public Lanes build() {
       Map<String, Lane> lanes = new LinkedHashMap<>();
       defs.forEach((name, def) -> lanes.put(name,
-          (listener == LanesListener.NONE ? def : def.listener(listener)).build()));
+          (listener == LaneListener.NONE ? def : def.listener(listener)).build()));
       return new Lanes(lanes);
     }
   }

@@ -1,10 +1,10 @@
 package dev.lanes.forms;
 
-import dev.lanes.concurrency.EventLoopBinding;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Params;
 import dev.lanes.http.Request;
+import dev.lanes.internal.concurrency.LoopBinding;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -65,7 +65,7 @@ public final class Form {
   }
 
   public static Form read(Request request, FormLimits limits) {
-    if (EventLoopBinding.onEventLoop()) {
+    if (LoopBinding.onLoop()) {
       throw new IllegalStateException("Form.read blocks; from an async handler use Form.readAsync");
     }
     CompletableFuture<Form> parsing = readAsync(request, limits);

@@ -1,24 +1,26 @@
 package dev.lanes.observe;
 
-import dev.lanes.App;
 import dev.lanes.http.Response;
+import dev.lanes.routing.AsyncHandler;
 import dev.lanes.streaming.EventSourceResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * A live view of an app's lanes: one HTML page (plain JavaScript, no build step, no external
  * resources) fed by server-sent events, showing each lane fill and drain as it happens.
  *
- * <pre>{@code LanesDashboard.mount(app, "/_lanes");   // page at /_lanes, feed at /_lanes/events }</pre>
+ * <pre>{@code LanesDashboard.mount(builder::getAsync, "/_lanes");   // page at /_lanes, feed at /_lanes/events }</pre>
  *
  * <p>Routes it adds under {@code prefix}: the page, {@code /events} (a {@code text/event-stream}
  * of {@link DashboardFeed} snapshots every 250 ms, produced on the {@code streaming} lane and
- * stopped when the client leaves) and {@code /snapshot} (one snapshot as JSON). It exposes
- * internals: mount it only where the audience may see them.
+ * stopped when the client leaves) and {@code /snapshot} (one snapshot as JSON). Each route reads
+ * the lanes of the app serving it from the request, so the dashboard needs nothing from the app
+ * but a way to add routes. It exposes internals: mount it only where the audience may see them.
  */
 public final class LanesDashboard {
   /** How often the feed sends a snapshot. */
@@ -27,13 +29,17 @@ public final class LanesDashboard {
 
   private LanesDashboard() {}
 
-  /** Adds the dashboard's routes under {@code prefix} (e.g. {@code /_lanes}). */
-  public static App.Builder mount(App.Builder app, String prefix) {
-    return mount(app, prefix, DEFAULT_INTERVAL);
+  /**
+   * Adds the dashboard's routes under {@code prefix} (e.g. {@code /_lanes}) through
+   * {@code getAsync}, which registers one async GET route; {@code App.Builder::getAsync} is one.
+   */
+  public static void mount(BiConsumer<String, AsyncHandler> getAsync, String prefix) {
+    mount(getAsync, prefix, DEFAULT_INTERVAL);
   }
 
-  /** As {@link #mount(App.Builder, String)} with another snapshot interval. */
-  public static App.Builder mount(App.Builder app, String prefix, Duration interval) {
+  /** As {@link #mount(BiConsumer, String)} with another snapshot interval. */
+  public static void mount(BiConsumer<String, AsyncHandler> getAsync, String prefix, Duration interval) {
+    java.util.Objects.requireNonNull(getAsync, "getAsync");
     if (!prefix.startsWith("/") || prefix.endsWith("/")) {
       throw new IllegalArgumentException("prefix must start with / and not end with one: " + prefix);
     }
@@ -42,12 +48,11 @@ public final class LanesDashboard {
     }
     Response page = Response.bytes(readPage(), "text/html; charset=utf-8")
         .withHeader("Cache-Control", "no-cache");
-    return app
-        .getAsync(prefix, req -> CompletableFuture.completedFuture(page))
-        .getAsync(prefix + "/snapshot", req -> CompletableFuture.completedFuture(
-            Response.json(DashboardFeed.snapshot(req.lanes(), null))))
-        .getAsync(prefix + "/events", req -> CompletableFuture.completedFuture(
-            EventSourceResponse.of(new DashboardFeed(req.lanes(), interval))));
+    getAsync.accept(prefix, req -> CompletableFuture.completedFuture(page));
+    getAsync.accept(prefix + "/snapshot", req -> CompletableFuture.completedFuture(
+        Response.json(DashboardFeed.snapshot(req.lanes(), null))));
+    getAsync.accept(prefix + "/events", req -> CompletableFuture.completedFuture(
+        EventSourceResponse.of(new DashboardFeed(req.lanes(), interval))));
   }
 
   private static byte[] readPage() {

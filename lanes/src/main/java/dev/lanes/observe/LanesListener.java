@@ -1,6 +1,7 @@
 package dev.lanes.observe;
 
-import dev.lanes.concurrency.LaneRejectedException;
+import dev.lanes.concurrency.LaneListener;
+import dev.lanes.concurrency.TaskOutcome;
 import java.time.Duration;
 
 /**
@@ -15,7 +16,8 @@ import java.time.Duration;
  *   ─ requestEnd ─ responseBodyEnd ─ [backgroundTaskStart ─ backgroundTaskEnd]*
  * </pre>
  * plus {@link #lifespan} around the server's life, and the watchdog's reports
- * ({@link #eventLoopBlocked}, {@link #virtualThreadPinned}, {@link #eventLoopLatency}).
+ * ({@link #eventLoopBlocked}, {@link #virtualThreadPinned}, {@link #eventLoopLatency}). The lane
+ * events come from {@link LaneListener}, which every lane reports to.
  *
  * <p><b>Rules.</b>
  * <ul>
@@ -33,7 +35,7 @@ import java.time.Duration;
  * <p>Names: {@code route} is the route's template ({@code GET /items/{id}}), or
  * {@value #UNMATCHED} when no route matched; {@code lane} is the lane's name.
  */
-public interface LanesListener {
+public interface LanesListener extends LaneListener {
   /** The route name reported for requests no route matched (404, 405, malformed). */
   String UNMATCHED = "unmatched";
 
@@ -60,24 +62,6 @@ public interface LanesListener {
    * @param duration from {@link #requestStart} to now
    */
   default void responseBodyEnd(String route, String method, boolean completed, Duration duration) {}
-
-  /** A task asked {@code lane} for a token. */
-  default void laneWaitStart(String lane) {}
-
-  /** A task got a token of {@code lane} after waiting {@code queueWait}. */
-  default void laneAcquired(String lane, Duration queueWait) {}
-
-  /** A task gave up waiting for a token of {@code lane} (it was cancelled; its client left). */
-  default void laneWaitCancelled(String lane) {}
-
-  /** A task was refused a token of {@code lane} (queue full, waited too long, or lane closed). */
-  default void laneRejected(String lane, LaneRejectedException.Reason reason) {}
-
-  /** A task of {@code lane} started running on a lane thread. */
-  default void laneTaskStart(String lane) {}
-
-  /** A task of {@code lane} ended; {@code duration} is its running time, not its queue wait. */
-  default void laneTaskEnd(String lane, TaskOutcome outcome, Duration duration) {}
 
   /**
    * A background task started after a response was sent; {@code where} is that request's method

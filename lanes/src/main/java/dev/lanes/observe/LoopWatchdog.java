@@ -1,5 +1,6 @@
 package dev.lanes.observe;
 
+import dev.lanes.internal.observe.LoopActivity;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * posts a heartbeat task to every loop that has none pending. A heartbeat still pending after the
  * threshold means the loop has been busy all that time: usually one task that blocks (a
  * {@code Thread.sleep}, JDBC or file I/O in an async handler). The watchdog then samples the loop
- * thread's stack, reads the route of the async handler it is in (from its {@link LoopSlot}) and
+ * thread's stack, reads the route of the async handler it is in (from its {@link LoopActivity}) and
  * reports the incident once: logged (WARN when {@link BlockedLoop#certain()}, else INFO) and passed to
  * {@link LanesListener#eventLoopBlocked}, which is how it is counted in metrics. When the
  * heartbeat finally runs, its delay is reported as {@link LanesListener#eventLoopLatency} and the
@@ -29,14 +30,14 @@ import java.util.concurrent.locks.LockSupport;
 final class LoopWatchdog {
   private static final System.Logger LOG = System.getLogger(LoopWatchdog.class.getName());
 
-  private final List<LoopSlot> loops;
+  private final List<LoopActivity> loops;
   private final LanesListener listener;
   private final long thresholdNanos;
   private final LongAdder incidents = new LongAdder();
   private final Thread thread;
   private volatile boolean stopped;
 
-  LoopWatchdog(List<LoopSlot> loops, LanesListener listener, Duration threshold) {
+  LoopWatchdog(List<LoopActivity> loops, LanesListener listener, Duration threshold) {
     this.loops = loops;
     this.listener = listener;
     this.thresholdNanos = threshold.toNanos();
@@ -66,13 +67,13 @@ final class LoopWatchdog {
     long period = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 2);
     while (!stopped) {
       LockSupport.parkNanos(this, period);
-      for (LoopSlot slot : loops) {
+      for (LoopActivity slot : loops) {
         check(slot, System.nanoTime());
       }
     }
   }
 
-  private void check(LoopSlot slot, long now) {
+  private void check(LoopActivity slot, long now) {
     long posted = slot.heartbeatPostedAt();
     if (posted == 0) {
       slot.postHeartbeat(now, listener);

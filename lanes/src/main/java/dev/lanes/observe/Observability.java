@@ -1,5 +1,8 @@
 package dev.lanes.observe;
 
+import dev.lanes.internal.observe.ListenerGroup;
+import dev.lanes.internal.observe.LoopActivity;
+import dev.lanes.internal.observe.RequestTrace;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -7,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
- * An app's instruments, built with the app: its listeners (behind one guarded
+ * An app's instruments, built with the app: its listeners (behind one
  * {@link LanesListener}) and the blocked-loop {@link LoopWatchdog}. The server drives it: it binds
  * each event loop, reports the {@link LifespanPhase}s, and starts a {@link RequestTrace} per
  * request.
@@ -18,7 +21,7 @@ public final class Observability {
 
   private final LanesListener listener;
   private final Duration blockedThreshold;
-  private final List<LoopSlot> loops = new CopyOnWriteArrayList<>();
+  private final List<LoopActivity> loops = new CopyOnWriteArrayList<>();
   private LoopWatchdog watchdog; // guarded by this
 
   private Observability(LanesListener listener, Duration blockedThreshold) {
@@ -35,7 +38,7 @@ public final class Observability {
     if (blockedThreshold.isNegative()) {
       throw new IllegalArgumentException("blockedThreshold must not be negative");
     }
-    LanesListener l = listeners.isEmpty() ? LanesListener.NONE : new GuardedListener(listeners);
+    LanesListener l = listeners.isEmpty() ? LanesListener.NONE : new ListenerGroup(listeners);
     return new Observability(l, blockedThreshold);
   }
 
@@ -62,7 +65,7 @@ public final class Observability {
 
   /** Called by the server on each of its event-loop threads, once, before it serves. */
   public void bindLoop(Executor loop) {
-    loops.add(LoopSlot.bindCurrentThread(loop));
+    loops.add(LoopActivity.bindCurrentThread(loop));
   }
 
   /** Called by the server as it moves through its life; starts and stops the watchdog. */

@@ -1,7 +1,6 @@
 package dev.lanes.server;
 
 import dev.lanes.App;
-import dev.lanes.concurrency.EventLoopBinding;
 import dev.lanes.internal.app.AppAccess;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.http1.ConnectionSetup;
@@ -9,6 +8,7 @@ import dev.lanes.internal.logging.NettyLogging;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.server.SignalShutdown;
 import dev.lanes.internal.server.Transport;
+import dev.lanes.internal.concurrency.LoopBinding;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.observe.LifespanPhase;
 import io.netty.bootstrap.ServerBootstrap;
@@ -90,7 +90,7 @@ public final class Server implements AutoCloseable {
       for (EventExecutor e : loops) {
         EventLoop loop = (EventLoop) e;
         loop.submit(() -> {
-          EventLoopBinding.bindCurrentThread(loop);
+          LoopBinding.bind(loop);
           app.observability().bindLoop(loop);
         }).sync();
       }

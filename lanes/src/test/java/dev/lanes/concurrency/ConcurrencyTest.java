@@ -3,6 +3,7 @@ package dev.lanes.concurrency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.lanes.internal.concurrency.LoopBinding;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -85,13 +86,13 @@ class ConcurrencyTest {
         Thread.ofPlatform().name("fake-loop").daemon(true).factory());
     try (Lane lane = Lane.builder("hop").build();
         ExecutorService pool = Executors.newFixedThreadPool(1)) {
-      loop.submit(() -> EventLoopBinding.bindCurrentThread(loop)).get();
+      loop.submit(() -> LoopBinding.bind(loop)).get();
       AtomicReference<String> afterBlocking = new AtomicReference<>();
       AtomicReference<String> afterExecutor = new AtomicReference<>();
       AtomicReference<String> afterSleep = new AtomicReference<>();
       CountDownLatch done = new CountDownLatch(3);
       loop.execute(() -> {
-        assertThat(EventLoopBinding.onEventLoop()).isTrue();
+        assertThat(LoopBinding.onLoop()).isTrue();
         Concurrency.runBlocking(lane, () -> 1).thenRun(() -> {
           afterBlocking.set(Thread.currentThread().getName());
           done.countDown();
@@ -109,7 +110,7 @@ class ConcurrencyTest {
       assertThat(afterBlocking.get()).isEqualTo("fake-loop");
       assertThat(afterExecutor.get()).isEqualTo("fake-loop");
       assertThat(afterSleep.get()).isEqualTo("fake-loop");
-      assertThat(EventLoopBinding.onEventLoop()).isFalse(); // the test thread is no loop
+      assertThat(LoopBinding.onLoop()).isFalse(); // the test thread is no loop
     } finally {
       loop.shutdownNow();
     }
@@ -119,7 +120,7 @@ class ConcurrencyTest {
   void cancellingRunBlockingFromALoopCancelsTheTask() throws Exception {
     ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
     try (Lane lane = Lane.builder("cx").capacity(1).build()) {
-      loop.submit(() -> EventLoopBinding.bindCurrentThread(loop)).get();
+      loop.submit(() -> LoopBinding.bind(loop)).get();
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch interrupted = new CountDownLatch(1);
       AtomicBoolean finishedNormally = new AtomicBoolean();

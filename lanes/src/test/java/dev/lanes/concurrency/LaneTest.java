@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -260,6 +261,57 @@ class LaneTest {
   }
 
   @Test
+  void aUserBuiltLaneQueuesFourTimesItsCapacityByDefault() throws Exception {
+    try (Lane lane = Lane.builder("bounded").capacity(2).build()) {
+      CountDownLatch release = new CountDownLatch(1);
+      List<CompletableFuture<Void>> admitted = fill(lane, 2 + 8, release);
+      Await.until("8 queued", () -> lane.statistics().waiting() == 8);
+
+      CompletableFuture<String> eleventh = lane.run(() -> "never");
+      Throwable cause = catchThrowable(() -> eleventh.get(5, TimeUnit.SECONDS)).getCause();
+      assertThat(cause).isInstanceOf(LaneRejectedException.class);
+      assertThat(((LaneRejectedException) cause).reason()).isEqualTo(LaneRejectedException.Reason.QUEUE_FULL);
+      assertThat(lane.statistics().rejected()).isEqualTo(1);
+
+      release.countDown();
+      for (CompletableFuture<Void> f : admitted) {
+        f.get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void anUnboundedQueueTakesEveryTask() throws Exception {
+    try (Lane lane = Lane.builder("unbounded").capacity(2).unboundedQueue().build()) {
+      CountDownLatch release = new CountDownLatch(1);
+      List<CompletableFuture<Void>> admitted = fill(lane, 2 + 8 + 1, release);
+      Await.until("9 queued", () -> lane.statistics().waiting() == 9);
+      assertThat(lane.statistics().rejected()).isZero();
+
+      release.countDown();
+      for (CompletableFuture<Void> f : admitted) {
+        f.get(5, TimeUnit.SECONDS);
+      }
+      assertThat(lane.statistics().completed()).isEqualTo(11);
+    }
+  }
+
+  /** Submits {@code n} tasks that hold their token until {@code release}; returns once two run. */
+  private static List<CompletableFuture<Void>> fill(Lane lane, int n, CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(2);
+    List<CompletableFuture<Void>> tasks = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      tasks.add(lane.execute(() -> {
+        running.countDown();
+        awaitQuietly(release);
+      }));
+    }
+    assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+    return tasks;
+  }
+
+  @Test
   void maxQueueWaitRejectsWithWaitTimeout() throws Exception {
     try (Lane lane = Lane.builder("slowq").capacity(1).maxQueueWait(Duration.ofMillis(20)).build()) {
       CountDownLatch release = new CountDownLatch(1);
@@ -284,6 +336,37 @@ class LaneTest {
     assertThat(cause).isInstanceOf(LaneRejectedException.class);
     assertThat(((LaneRejectedException) cause).reason()).isEqualTo(LaneRejectedException.Reason.CLOSED);
     assertThat(lane.statistics().borrowed()).isZero();
+  }
+
+  @Test
+  void aLaneOnItsOwnReportsToALaneListener() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    LaneListener listener = new LaneListener() {
+      @Override public void laneWaitStart(String lane) { events.add("wait " + lane); }
+      @Override public void laneAcquired(String lane, Duration wait) { events.add("acquired " + lane); }
+      @Override public void laneTaskStart(String lane) { events.add("start " + lane); }
+      @Override public void laneTaskEnd(String lane, TaskOutcome o, Duration d) { events.add("end " + lane + " " + o.tag()); }
+      @Override public void laneRejected(String lane, LaneRejectedException.Reason r) { events.add("rejected " + r); }
+    };
+    try (Lane lane = Lane.builder("heard").capacity(1).maxWaiting(0).listener(listener).build()) {
+      assertThat(lane.run(() -> "ok").get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+      // the end is reported before the future completes
+      assertThat(events).containsExactly("wait heard", "acquired heard", "start heard", "end heard completed");
+
+      events.clear();
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch started = new CountDownLatch(1);
+      CompletableFuture<Void> holder = lane.execute(() -> {
+        started.countDown();
+        awaitQuietly(release);
+      });
+      assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+      catchThrowable(() -> lane.run(() -> "refused").join());
+      release.countDown();
+      holder.get(5, TimeUnit.SECONDS);
+      assertThat(events).containsExactly("wait heard", "acquired heard", "start heard", "wait heard",
+          "rejected QUEUE_FULL", "end heard completed");
+    }
   }
 
   @Test

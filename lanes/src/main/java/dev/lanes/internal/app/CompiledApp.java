@@ -10,7 +10,7 @@ import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.observe.Observability;
-import dev.lanes.observe.RequestTrace;
+import dev.lanes.internal.observe.RequestTrace;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.Deadline;

@@ -3,7 +3,7 @@ package dev.lanes.internal.app;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
-import dev.lanes.observe.LoopSlot;
+import dev.lanes.internal.observe.LoopActivity;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.Endpoint;
@@ -33,7 +33,7 @@ final class HandlerEndpoints {
 
   /** Runs an async handler on the loop, marking the loop as in it for the blocked-loop watchdog. */
   private static CompletableFuture<Response> callAsync(AsyncHandler h, String routeName, Request req) {
-    boolean marked = LoopSlot.enterHandler(routeName);
+    boolean marked = LoopActivity.enterHandler(routeName);
     try {
       CompletionStage<Response> stage = h.handle(req);
       if (stage == null) {
@@ -47,7 +47,7 @@ final class HandlerEndpoints {
       return CompletableFuture.failedFuture(e);
     } finally {
       if (marked) {
-        LoopSlot.exitHandler();
+        LoopActivity.exitHandler();
       }
     }
   }

@@ -8,7 +8,7 @@ import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.server.Admission;
-import dev.lanes.observe.RequestTrace;
+import dev.lanes.internal.observe.RequestTrace;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CancellationException;

@@ -1,12 +1,16 @@
-package dev.lanes.observe;
+package dev.lanes.internal.observe;
 
+import dev.lanes.observe.LanesListener;
 import java.time.Duration;
 
 /**
- * One request on its way through the server, turned into {@link LanesListener} events: the
- * dispatcher starts it, the app names its route, the dispatcher reports the status and the end of
- * the body. Confined to the connection's event loop. When nobody listens the server uses
- * {@link #NONE}, whose methods do nothing and which costs no allocation.
+ * Internal, not for users: one request on its way through the server, turned into
+ * {@link LanesListener} events: the dispatcher starts it, the app names its route, the dispatcher
+ * reports the status and the end of the body. Confined to the connection's event loop. When
+ * nobody listens the server uses {@link #NONE}, whose methods do nothing and which costs no
+ * allocation.
+ *
+ * <pre>{@code RequestTrace trace = observability.startRequest("GET", "/items/1"); }</pre>
  */
 public final class RequestTrace {
   /** The trace of every request when no listener is registered. */
@@ -24,7 +28,8 @@ public final class RequestTrace {
     this.startedAt = startedAt;
   }
 
-  static RequestTrace start(LanesListener listener, String method, String path) {
+  /** Reports {@code requestStart} and starts the clock; never called with {@link LanesListener#NONE}. */
+  public static RequestTrace start(LanesListener listener, String method, String path) {
     listener.requestStart(method, path);
     return new RequestTrace(listener, method, System.nanoTime());
   }

@@ -1,14 +1,21 @@
-package dev.lanes.observe;
+package dev.lanes.internal.observe;
 
+import dev.lanes.observe.LanesListener;
 import java.util.concurrent.Executor;
 
 /**
- * What one event-loop thread is doing, written by that thread and read by the
- * {@link LoopWatchdog}: the async handler it is running, if any, and the heartbeat the watchdog
- * posted to it. Writes are two volatile stores per async handler call; nothing is allocated.
+ * Internal, not for users: what one event-loop thread is doing, written by that thread and
+ * sampled by the blocked-loop watchdog: the async handler it is running, if any, and the
+ * heartbeat the watchdog posted to it. Writes are two volatile stores per async handler call;
+ * nothing is allocated.
+ *
+ * <pre>{@code
+ * boolean marked = LoopActivity.enterHandler(route);   // the app, around an async handler call
+ * try { ... } finally { if (marked) LoopActivity.exitHandler(); }
+ * }</pre>
  */
-public final class LoopSlot {
-  private static final ThreadLocal<LoopSlot> CURRENT = new ThreadLocal<>();
+public final class LoopActivity {
+  private static final ThreadLocal<LoopActivity> CURRENT = new ThreadLocal<>();
 
   private final Thread thread;
   private final Executor loop;
@@ -16,14 +23,14 @@ public final class LoopSlot {
   private volatile long heartbeatPostedAt; // 0: none pending
   private long reportedHeartbeat; // watchdog thread only: the heartbeat already reported
 
-  private LoopSlot(Thread thread, Executor loop) {
+  private LoopActivity(Thread thread, Executor loop) {
     this.thread = thread;
     this.loop = loop;
   }
 
-  /** Creates the slot of the calling loop thread; called once on each loop as the server starts. */
-  static LoopSlot bindCurrentThread(Executor loop) {
-    LoopSlot slot = new LoopSlot(Thread.currentThread(), loop);
+  /** Creates the calling loop thread's activity; called once on each loop as the server starts. */
+  public static LoopActivity bindCurrentThread(Executor loop) {
+    LoopActivity slot = new LoopActivity(Thread.currentThread(), loop);
     CURRENT.set(slot);
     return slot;
   }
@@ -33,7 +40,7 @@ public final class LoopSlot {
    * {@link #exitHandler}; a no-op off the event loop. Returns whether it marked anything.
    */
   public static boolean enterHandler(String route) {
-    LoopSlot slot = CURRENT.get();
+    LoopActivity slot = CURRENT.get();
     if (slot == null) {
       return false;
     }
@@ -43,26 +50,29 @@ public final class LoopSlot {
 
   /** Ends what {@link #enterHandler} started on this thread. */
   public static void exitHandler() {
-    LoopSlot slot = CURRENT.get();
+    LoopActivity slot = CURRENT.get();
     if (slot != null) {
       slot.route = null;
     }
   }
 
-  Thread thread() {
+  /** The loop thread. */
+  public Thread thread() {
     return thread;
   }
 
-  String route() {
+  /** The route of the async handler the loop is in, or null outside any. */
+  public String route() {
     return route;
   }
 
-  long heartbeatPostedAt() {
+  /** When the pending heartbeat was posted ({@link System#nanoTime}), or 0 if none is pending. */
+  public long heartbeatPostedAt() {
     return heartbeatPostedAt;
   }
 
   /** Posts a heartbeat task that reports its own scheduling delay; watchdog thread only. */
-  void postHeartbeat(long now, LanesListener listener) {
+  public void postHeartbeat(long now, LanesListener listener) {
     heartbeatPostedAt = now;
     try {
       loop.execute(() -> {
@@ -76,7 +86,7 @@ public final class LoopSlot {
   }
 
   /** Whether the pending heartbeat posted at {@code postedAt} was already reported; marks it. */
-  boolean markReported(long postedAt) {
+  public boolean markReported(long postedAt) {
     if (reportedHeartbeat == postedAt) {
       return false;
     }

@@ -1,23 +1,30 @@
-package dev.lanes.observe;
+package dev.lanes.internal.observe;
 
 import dev.lanes.concurrency.LaneRejectedException;
+import dev.lanes.concurrency.TaskOutcome;
+import dev.lanes.observe.BlockedLoop;
+import dev.lanes.observe.LanesListener;
+import dev.lanes.observe.LifespanPhase;
+import dev.lanes.observe.PinnedThread;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The registered listeners behind one {@link LanesListener}, enforcing its rules for the caller:
- * each listener sees each event in registration order, and anything one throws is caught, logged
- * the first time (per listener) and otherwise ignored, so a faulty listener can never break a
- * request or a lane.
+ * Internal, not for users: the registered listeners behind one {@link LanesListener}. It fans
+ * each event out to every listener in registration order and isolates their failures: anything
+ * one throws is caught, logged the first time (per listener) and otherwise ignored, so a faulty
+ * listener can never break a request or a lane.
+ *
+ * <pre>{@code LanesListener all = new ListenerGroup(List.of(metrics, tracing)); }</pre>
  */
-final class GuardedListener implements LanesListener {
-  private static final System.Logger LOG = System.getLogger(GuardedListener.class.getName());
+public final class ListenerGroup implements LanesListener {
+  private static final System.Logger LOG = System.getLogger(ListenerGroup.class.getName());
 
   private final LanesListener[] listeners;
   private final AtomicBoolean[] complained;
 
-  GuardedListener(List<LanesListener> listeners) {
+  public ListenerGroup(List<LanesListener> listeners) {
     this.listeners = listeners.toArray(LanesListener[]::new);
     this.complained = new AtomicBoolean[this.listeners.length];
     for (int i = 0; i < complained.length; i++) {

@@ -1,4 +1,4 @@
-package dev.lanes.observe;
+package dev.lanes.concurrency;
 
 /** How a lane task or background task ended. */
 public enum TaskOutcome {
