@@ -1,6 +1,6 @@
 import dev.lanes.internal.observe.RequestTrace;
 import dev.lanes.observe.LanesListener;
-import dev.lanes.observe.Observability;
+import dev.lanes.internal.observe.Instruments;
 import dev.lanes.observe.micrometer.LanesMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,7 +16,7 @@ import java.util.List;
 public class TraceCost {
   static long sink;
 
-  static long run(Observability o, int n) {
+  static long run(Instruments o, int n) {
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       RequestTrace t = o.startRequest("GET", "/plaintext");
@@ -30,8 +30,8 @@ public class TraceCost {
   public static void main(String[] args) {
     LanesMetrics metrics = LanesMetrics.create();
     metrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    Observability on = Observability.of(List.<LanesListener>of(metrics), Duration.ZERO);
-    Observability off = Observability.of(List.of(), Duration.ZERO);
+    Instruments on = Instruments.of(List.<LanesListener>of(metrics), Duration.ZERO);
+    Instruments off = Instruments.of(List.of(), Duration.ZERO);
     int n = 2_000_000;
     double bestOff = Double.MAX_VALUE, bestOn = Double.MAX_VALUE;
     for (int round = 0; round < 7; round++) { // the first rounds warm up the JIT; keep the best

@@ -13,6 +13,7 @@ import dev.lanes.lifespan.AppState;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.lifespan.LifespanHook;
 import dev.lanes.observe.LanesListener;
+import dev.lanes.internal.observe.Instruments;
 import dev.lanes.observe.Observability;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
@@ -48,7 +49,7 @@ public final class App implements AutoCloseable {
   private final AppState state;
 
   private App(Builder b) {
-    Observability observability = Observability.of(b.listeners, b.blockedLoopThreshold);
+    Instruments observability = Instruments.of(b.listeners, b.blockedLoopThreshold);
     LanesListener listener = observability.listener();
     // Only a real listener goes to the lanes: without one they keep their event-free path.
     Lanes lanes = (listener == LanesListener.NONE ? b.lanes : b.lanes.listener(listener)).build();
@@ -89,7 +90,7 @@ public final class App implements AutoCloseable {
 
   /** The app's listeners and blocked-loop watchdog (see {@code docs/observability.md}). */
   public Observability observability() {
-    return compiled.observability();
+    return compiled.instruments();
   }
 
   /** The app's typed state, as filled by its startup hooks. */

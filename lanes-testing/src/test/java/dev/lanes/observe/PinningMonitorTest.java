@@ -2,6 +2,7 @@ package dev.lanes.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanes.internal.observe.Instruments;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +39,7 @@ class PinningMonitorTest {
         }
       }
     };
-    Observability observability = Observability.of(List.of(listener), Duration.ZERO);
+    Observability observability = Instruments.of(List.of(listener), Duration.ZERO);
     PinningMonitor monitor = PinningMonitor.start(observability, Duration.ofMillis(20));
     try {
       Thread.ofVirtual().name("lane-pinning-test").start(SlowToInitialise::touch).join();

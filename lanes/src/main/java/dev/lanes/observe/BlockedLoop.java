@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * One incident of an event loop running one piece of work for too long, as the
- * {@link LoopWatchdog} saw it.
+ * watchdog saw it.
  *
  * @param thread the loop thread's name ({@code lanes-loop-...})
  * @param route the async handler running when the sample was taken, if the loop was in one

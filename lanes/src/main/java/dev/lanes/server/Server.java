@@ -73,11 +73,11 @@ public final class Server implements AutoCloseable {
   public static Server start(App app, ServerConfig config) {
     NettyLogging.install(); // before any Netty class picks its logger
     CompiledApp compiled = AppAccess.compiled(app);
-    app.observability().lifespan(LifespanPhase.STARTING);
+    compiled.instruments().lifespan(LifespanPhase.STARTING);
     try {
       compiled.lifespan().start(); // before binding: a failed start never accepts a connection
     } catch (Lifespan.StartupException e) {
-      app.observability().lifespan(LifespanPhase.STOPPED);
+      compiled.instruments().lifespan(LifespanPhase.STOPPED);
       throw new IllegalStateException("Lanes did not start on " + config.host() + ":"
           + config.port() + ": " + e.getMessage(), e);
     }
@@ -91,7 +91,7 @@ public final class Server implements AutoCloseable {
         EventLoop loop = (EventLoop) e;
         loop.submit(() -> {
           LoopBinding.bind(loop);
-          app.observability().bindLoop(loop);
+          compiled.instruments().bindLoop(loop);
         }).sync();
       }
       Admission state = new Admission(config.maxInFlight(), config.maxConnections());
@@ -105,7 +105,7 @@ public final class Server implements AutoCloseable {
           .childHandler(new ConnectionSetup(compiled, config, state, connections))
           .bind(config.host(), config.port()).sync().channel();
       Server server = new Server(app, config, acceptor, loops, listener, connections, state, t.name());
-      app.observability().lifespan(LifespanPhase.STARTED);
+      compiled.instruments().lifespan(LifespanPhase.STARTED);
       LOG.log(Level.INFO, "Lanes listening on http://{0}:{1} ({2}, {3} event loops)", config.host(),
           String.valueOf(server.port()), t.name(), String.valueOf(config.ioThreads()));
       if (config.stopOnSignal()) {
@@ -115,7 +115,7 @@ public final class Server implements AutoCloseable {
     } catch (Exception e) {
       acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      app.observability().lifespan(LifespanPhase.STOPPED);
+      compiled.instruments().lifespan(LifespanPhase.STOPPED);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -181,7 +181,7 @@ public final class Server implements AutoCloseable {
       return;
     }
     closed = true;
-    app.observability().lifespan(LifespanPhase.STOPPING);
+    compiled.instruments().lifespan(LifespanPhase.STOPPING);
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
     // 1. Stop accepting; responses from now on carry Connection: close; idle connections go.
     state.startDraining();
@@ -224,7 +224,7 @@ public final class Server implements AutoCloseable {
     compiled.lifespan().stop();
     acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    app.observability().lifespan(LifespanPhase.STOPPED);
+    compiled.instruments().lifespan(LifespanPhase.STOPPED);
     SignalShutdown.unregister(this);
     LOG.log(Level.INFO, "Lanes on port {0} stopped",
         String.valueOf(((InetSocketAddress) listener.localAddress()).getPort()));

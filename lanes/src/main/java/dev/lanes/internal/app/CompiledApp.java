@@ -9,7 +9,7 @@ import dev.lanes.http.Params;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.lifespan.Lifespan;
-import dev.lanes.observe.Observability;
+import dev.lanes.internal.observe.Instruments;
 import dev.lanes.internal.observe.RequestTrace;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
@@ -42,19 +42,19 @@ public final class CompiledApp {
   private final Endpoint serverOptions;
   private final Lanes lanes;
   private final BackgroundRunner background;
-  private final Observability observability;
+  private final Instruments instruments;
   private final Lifespan lifespan;
 
   /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
   public CompiledApp(List<Route> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json, Lanes lanes,
-      BackgroundRunner background, Observability observability, Lifespan lifespan) {
+      BackgroundRunner background, Instruments instruments, Lifespan lifespan) {
     this.router = new Router(routes);
     this.middleware = List.copyOf(middleware);
     this.errors = errors;
     this.json = json;
     this.lanes = lanes;
     this.background = background;
-    this.observability = observability;
+    this.instruments = instruments;
     this.lifespan = lifespan;
     Map<Route, CompiledRoute> byRoute = new IdentityHashMap<>();
     for (Route r : routes) {
@@ -175,8 +175,8 @@ public final class CompiledApp {
     return background;
   }
 
-  public Observability observability() {
-    return observability;
+  public Instruments instruments() {
+    return instruments;
   }
 
   public Lifespan lifespan() {

@@ -48,7 +48,7 @@ public final class Exchange {
     this.admission = admission;
     this.codec = codec;
     this.loop = loop;
-    this.trace = app.observability().startRequest(method, target);
+    this.trace = app.instruments().startRequest(method, target);
   }
 
   /** An exchange for a request whose head was read; {@code target} is the raw request target. */

@@ -1,6 +1,7 @@
-package dev.lanes.observe;
+package dev.lanes.internal.observe;
 
-import dev.lanes.internal.observe.LoopActivity;
+import dev.lanes.observe.BlockedLoop;
+import dev.lanes.observe.LanesListener;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

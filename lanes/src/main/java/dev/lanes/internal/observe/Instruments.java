@@ -1,0 +1,96 @@
+package dev.lanes.internal.observe;
+
+import dev.lanes.observe.LanesListener;
+import dev.lanes.observe.LifespanPhase;
+import dev.lanes.observe.Observability;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+/**
+ * An app's instruments, built with the app: its listeners (behind one
+ * {@link LanesListener}) and the blocked-loop {@link LoopWatchdog}. The server drives it: it binds
+ * each event loop, reports the {@link LifespanPhase}s, and starts a {@link RequestTrace} per
+ * request. Users see it as {@link Observability}.
+ */
+public final class Instruments implements Observability {
+
+  private final LanesListener listener;
+  private final Duration blockedThreshold;
+  private final List<LoopActivity> loops = new CopyOnWriteArrayList<>();
+  private LoopWatchdog watchdog; // guarded by this
+
+  private Instruments(LanesListener listener, Duration blockedThreshold) {
+    this.listener = listener;
+    this.blockedThreshold = blockedThreshold;
+  }
+
+  /**
+   * Instruments for {@code listeners} (none: events are off) and a watchdog that reports loops
+   * busy longer than {@code blockedThreshold} ({@link Duration#ZERO}: no watchdog).
+   */
+  public static Instruments of(List<LanesListener> listeners, Duration blockedThreshold) {
+    Objects.requireNonNull(blockedThreshold, "blockedThreshold");
+    if (blockedThreshold.isNegative()) {
+      throw new IllegalArgumentException("blockedThreshold must not be negative");
+    }
+    LanesListener l = listeners.isEmpty() ? LanesListener.NONE : new ListenerGroup(listeners);
+    return new Instruments(l, blockedThreshold);
+  }
+
+  @Override
+  public LanesListener listener() {
+    return listener;
+  }
+
+  @Override
+  public Duration blockedThreshold() {
+    return blockedThreshold;
+  }
+
+  @Override
+  public synchronized long blockedLoopIncidents() {
+    return watchdog == null ? 0 : watchdog.incidents();
+  }
+
+  /** Starts tracing one request; {@link RequestTrace#NONE} when nobody listens. */
+  public RequestTrace startRequest(String method, String path) {
+    return listener == LanesListener.NONE ? RequestTrace.NONE
+        : RequestTrace.start(listener, method, path);
+  }
+
+  /** Called by the server on each of its event-loop threads, once, before it serves. */
+  public void bindLoop(Executor loop) {
+    loops.add(LoopActivity.bindCurrentThread(loop));
+  }
+
+  /** Called by the server as it moves through its life; starts and stops the watchdog. */
+  public void lifespan(LifespanPhase phase) {
+    switch (phase) {
+      case STARTED -> startWatchdog();
+      case STOPPED -> stopWatchdog();
+      default -> { }
+    }
+    listener.lifespan(phase);
+  }
+
+  private synchronized void startWatchdog() {
+    if (watchdog == null && !blockedThreshold.isZero()) {
+      watchdog = new LoopWatchdog(List.copyOf(loops), listener, blockedThreshold);
+      watchdog.start();
+    }
+  }
+
+  private void stopWatchdog() {
+    LoopWatchdog w;
+    synchronized (this) {
+      w = watchdog;
+    }
+    if (w != null) {
+      w.stop();
+    }
+    loops.clear();
+  }
+}
