@@ -2,7 +2,6 @@ package dev.lanes.background;
 
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.concurrency.TaskOutcome;
-import dev.lanes.observe.LanesListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +20,7 @@ public final class BackgroundRunner {
   private static final System.Logger LOG = System.getLogger(BackgroundRunner.class.getName());
 
   private final Lanes lanes;
-  private final LanesListener listener;
+  private final BackgroundListener listener;
   private final LongAdder started = new LongAdder();
   private final LongAdder completed = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -30,11 +29,11 @@ public final class BackgroundRunner {
   private final Condition idle = lock.newCondition();
 
   public BackgroundRunner(Lanes lanes) {
-    this(lanes, LanesListener.NONE);
+    this(lanes, BackgroundListener.NONE);
   }
 
   /** A runner that reports each task's start and end to {@code listener}. */
-  public BackgroundRunner(Lanes lanes, LanesListener listener) {
+  public BackgroundRunner(Lanes lanes, BackgroundListener listener) {
     this.lanes = lanes;
     this.listener = java.util.Objects.requireNonNull(listener, "listener");
   }

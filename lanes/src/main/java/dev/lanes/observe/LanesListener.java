@@ -1,7 +1,7 @@
 package dev.lanes.observe;
 
+import dev.lanes.background.BackgroundListener;
 import dev.lanes.concurrency.LaneListener;
-import dev.lanes.concurrency.TaskOutcome;
 import java.time.Duration;
 
 /**
@@ -35,7 +35,7 @@ import java.time.Duration;
  * <p>Names: {@code route} is the route's template ({@code GET /items/{id}}), or
  * {@value #UNMATCHED} when no route matched; {@code lane} is the lane's name.
  */
-public interface LanesListener extends LaneListener {
+public interface LanesListener extends LaneListener, BackgroundListener {
   /** The route name reported for requests no route matched (404, 405, malformed). */
   String UNMATCHED = "unmatched";
 
@@ -62,15 +62,6 @@ public interface LanesListener extends LaneListener {
    * @param duration from {@link #requestStart} to now
    */
   default void responseBodyEnd(String route, String method, boolean completed, Duration duration) {}
-
-  /**
-   * A background task started after a response was sent; {@code where} is that request's method
-   * and path ({@code GET /signup}), as in the runner's logs.
-   */
-  default void backgroundTaskStart(String name, String where) {}
-
-  /** A background task ended. */
-  default void backgroundTaskEnd(String name, String where, TaskOutcome outcome, Duration duration) {}
 
   /** The server moved to another phase of its life. */
   default void lifespan(LifespanPhase phase) {}

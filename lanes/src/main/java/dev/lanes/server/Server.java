@@ -106,8 +106,8 @@ public final class Server implements AutoCloseable {
           .bind(config.host(), config.port()).sync().channel();
       Server server = new Server(app, config, acceptor, loops, listener, connections, state, t.name());
       compiled.instruments().lifespan(LifespanPhase.STARTED);
-      LOG.log(Level.INFO, "Lanes listening on http://{0}:{1} ({2}, {3} event loops)", config.host(),
-          String.valueOf(server.port()), t.name(), String.valueOf(config.ioThreads()));
+      LOG.log(Level.INFO, "Lanes listening on http://" + config.host() + ":" + server.port() + " ("
+          + t.name() + ", " + config.ioThreads() + " event loops)");
       if (config.stopOnSignal()) {
         SignalShutdown.register(server);
       }
@@ -149,7 +149,9 @@ public final class Server implements AutoCloseable {
 
   /** Admission and timeout counters since start. */
   public ServerStatistics statistics() {
-    return state.statistics();
+    return new ServerStatistics(state.inFlight(), state.connections(), state.busyRejections(),
+        state.connectionRejections(), state.badRequests(), state.timeouts(Admission.Timeout.REQUEST_HEAD),
+        state.timeouts(Admission.Timeout.BODY_READ), state.timeouts(Admission.Timeout.KEEP_ALIVE));
   }
 
   private boolean anyPendingWrites() {
@@ -195,8 +197,8 @@ public final class Server implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (!drained) {
-      LOG.log(Level.WARNING, "{0} requests still running after the {1} grace period; cancelling them",
-          String.valueOf(state.inFlight()), config.shutdownGrace());
+      LOG.log(Level.WARNING, () -> state.inFlight() + " requests still running after the "
+          + config.shutdownGrace() + " grace period; cancelling them");
     }
     // 2b. Responses already being written (streams, files, bodies a slow client has not taken yet)
     // carry Connection: close and close their connection after the last byte: give them the rest
@@ -214,8 +216,8 @@ public final class Server implements AutoCloseable {
     // 4. Background tasks of sent responses get what is left of the grace period.
     try {
       if (!app.background().awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-        LOG.log(Level.WARNING, "abandoning {0} background tasks still pending after the grace period",
-            String.valueOf(app.background().statistics().pending()));
+        LOG.log(Level.WARNING, () -> "abandoning " + app.background().statistics().pending()
+            + " background tasks still pending after the grace period");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -226,7 +228,7 @@ public final class Server implements AutoCloseable {
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     compiled.instruments().lifespan(LifespanPhase.STOPPED);
     SignalShutdown.unregister(this);
-    LOG.log(Level.INFO, "Lanes on port {0} stopped",
-        String.valueOf(((InetSocketAddress) listener.localAddress()).getPort()));
+    LOG.log(Level.INFO, () -> "Lanes on port " + ((InetSocketAddress) listener.localAddress()).getPort()
+        + " stopped");
   }
 }

@@ -1,6 +1,5 @@
 package dev.lanes.internal.server;
 
-import dev.lanes.server.ServerStatistics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -132,10 +131,29 @@ public final class Admission {
     draining = true;
   }
 
-  public ServerStatistics statistics() {
-    return new ServerStatistics(inFlight.get(), connections.get(), busyRejections.sum(),
-        connectionRejections.sum(), badRequests.sum(),
-        timeouts[Timeout.REQUEST_HEAD.ordinal()].sum(), timeouts[Timeout.BODY_READ.ordinal()].sum(),
-        timeouts[Timeout.KEEP_ALIVE.ordinal()].sum());
+  /** Requests answered 503 because {@code maxInFlight} were running. */
+  public long busyRejections() {
+    return busyRejections.sum();
   }
+
+  /** Connections refused past {@code maxConnections}. */
+  public long connectionRejections() {
+    return connectionRejections.sum();
+  }
+
+  /** Requests refused for syntax, framing or size. */
+  public long badRequests() {
+    return badRequests.sum();
+  }
+
+  /** Connections closed because {@code which} timeout fired. */
+  public long timeouts(Timeout which) {
+    return timeouts[which.ordinal()].sum();
+  }
+
+  /** Connections open now. */
+  public int connections() {
+    return connections.get();
+  }
+
 }

@@ -1,6 +1,5 @@
 package dev.lanes.internal.server;
 
-import dev.lanes.server.Server;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -9,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Stops every running server gracefully on SIGTERM or SIGINT, so the process exits 0 once
+ * Stops every running server ({@code Server.close()}) gracefully on SIGTERM or SIGINT, so the process exits 0 once
  * in-flight work is done instead of being cut off by the JVM's default (exit 143, connections
  * dropped). The JVM's own signal handling runs shutdown hooks but gives them no order relative to
  * the server; here the servers close first, then the JVM exits normally: when the application's
@@ -22,20 +21,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SignalShutdown {
   private static final System.Logger LOG = System.getLogger(SignalShutdown.class.getName());
   static final Duration EXIT_AFTER = Duration.ofSeconds(2);
-  private static final Set<Server> SERVERS = ConcurrentHashMap.newKeySet();
+  private static final Set<AutoCloseable> SERVERS = ConcurrentHashMap.newKeySet();
   private static final AtomicBoolean SIGNALLED = new AtomicBoolean();
   private static boolean installed; // guarded by the class
 
   private SignalShutdown() {}
 
   /** Closes {@code server} on the first SIGTERM or SIGINT. */
-  public static void register(Server server) {
+  public static void register(AutoCloseable server) {
     SERVERS.add(server);
     install();
   }
 
   /** Forgets a server that closed by itself. */
-  public static void unregister(Server server) {
+  public static void unregister(AutoCloseable server) {
     SERVERS.remove(server);
   }
 
@@ -76,11 +75,11 @@ public final class SignalShutdown {
 
   private static void onSignal(String name, int number) {
     if (!SIGNALLED.compareAndSet(false, true)) {
-      LOG.log(Level.WARNING, "SIG{0} again: exiting now", name);
+      LOG.log(Level.WARNING, () -> "SIG" + name + " again: exiting now");
       Runtime.getRuntime().halt(128 + number);
       return;
     }
-    LOG.log(Level.INFO, "SIG{0}: stopping gracefully", name);
+    LOG.log(Level.INFO, () -> "SIG" + name + ": stopping gracefully");
     // Not a daemon: the JVM waits for the servers to finish closing before it may exit.
     Thread.ofPlatform().name("lanes-signal-stop").start(() -> {
       closeAll();
@@ -96,10 +95,10 @@ public final class SignalShutdown {
   }
 
   private static void closeAll() {
-    for (Server s : SERVERS) {
+    for (AutoCloseable s : SERVERS) {
       try {
         s.close();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         LOG.log(Level.ERROR, "closing a server on shutdown failed", e);
       }
     }
