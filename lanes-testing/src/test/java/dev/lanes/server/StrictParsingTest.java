@@ -79,6 +79,8 @@ class StrictParsingTest {
         Arguments.of("TE on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
         Arguments.of("bad chunk size", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "zz\r\nab\r\n0\r\n\r\n", 400),
+        Arguments.of("chunk extension without a name", "POST / HTTP/1.1\r\nHost: a\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n5;\r\nhello\r\n0\r\n\r\n", 400),
         Arguments.of("chunk size with 0x", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "0x2\r\nab\r\n0\r\n\r\n", 400),
         // header syntax
@@ -115,6 +117,16 @@ class StrictParsingTest {
   }
 
   @Test
+  void aNamelessChunkExtensionIsNamedInThe400AndNothingBehindItIsServed() {
+    RawClient.Reply r = RawClient.exchange(client.port(),
+        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;\r\nhello\r\n0\r\n\r\n"
+            + "GET /secret HTTP/1.1\r\nHost: a\r\n\r\n");
+    assertThat(r.statuses()).containsExactly(400);
+    assertThat(r.text()).contains("chunk extension without a name").doesNotContain("secret");
+    assertThat(r.closed()).isTrue();
+  }
+
+  @Test
   void requestsPipelinedBeforeAnErrorAreAnsweredInOrder() {
     RawClient.Reply r = RawClient.exchange(client.port(),
         "GET /x HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /secret HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -130,6 +142,8 @@ class StrictParsingTest {
         Arguments.of("IPv6 Host", "GET /x HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n", "x"),
         Arguments.of("chunked body", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
             + "Connection: close\r\n\r\n2\r\nab\r\nA\r\n0123456789\r\n0\r\n\r\n", "got 12"),
+        Arguments.of("named chunk extensions", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+            + "Connection: close\r\n\r\n5;a=1;b\r\nhello\r\n0;last\r\n\r\n", "got 5"),
         Arguments.of("CL with leading zeros", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 003\r\n"
             + "Connection: close\r\n\r\nabc", "got 3"),
         Arguments.of("HTTP/1.2", "GET /x HTTP/1.2\r\nHost: a\r\nConnection: close\r\n\r\n", "x"));

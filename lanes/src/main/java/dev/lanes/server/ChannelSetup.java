@@ -14,8 +14,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The pipeline of every accepted connection: read timeouts, HTTP/1.x codec, strict validation,
- * body aggregation, dispatch. Connections past {@code maxConnections} get a 503 instead.
+ * The pipeline of every accepted connection: read timeouts, HTTP/1.x codec (with a check of
+ * chunk-size lines around it), strict validation, body aggregation, dispatch. Connections past
+ * {@code maxConnections} get a 503 instead.
  */
 final class ChannelSetup extends ChannelInitializer<Channel> {
   private final App app;
@@ -50,9 +51,12 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
         .setAllowDuplicateContentLengths(false)
         .setStrictLineParsing(true)
         .setUseRfc9112TransferEncoding(true);
+    ChunkLineCheck chunkLines = new ChunkLineCheck(config.maxInitialLineLength());
     ch.pipeline()
         .addLast("read-timeouts", timeouts.bytes())
+        .addLast("chunk-lines", chunkLines.bytes())
         .addLast("http", new HttpServerCodec(decoder))
+        .addLast("chunk-heads", chunkLines.heads())
         .addLast("timeouts", timeouts.messages())
         .addLast("validate", new RequestValidator(config.maxBodySize(), config.maxHeaderCount()))
         .addLast("aggregate", new BodyAggregator(config.maxBodySize()))
