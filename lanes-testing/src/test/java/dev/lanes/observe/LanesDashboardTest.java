@@ -3,10 +3,10 @@ package dev.lanes.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
-import dev.lanes.RawHttp;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Json;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -29,18 +29,18 @@ class LanesDashboardTest {
   void theFeedSendsSnapshotsAndStopsWhenTheClientLeaves() throws Exception {
     App app = LanesDashboard.mount(App.builder(), "/_lanes").build();
     try (TestClient client = TestClient.start(app)) {
-      RawHttp raw = RawHttp.connect(client.port());
+      RawClient raw = RawClient.connect(client.port());
       try {
         readTwoSnapshots(raw, app);
       } finally {
         raw.close(); // the client leaves: the producer must stop and give its token back
       }
-      Eventually.await("the feed's streaming token is returned",
-          () -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0);
+      Await.until(() -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0,
+          "the feed's streaming token is returned");
     }
   }
 
-  private static void readTwoSnapshots(RawHttp raw, App app) throws Exception {
+  private static void readTwoSnapshots(RawClient raw, App app) throws Exception {
     {
       raw.send("GET /_lanes/events HTTP/1.1\r\nHost: x\r\n\r\n");
       String head = raw.readUntil("\r\n\r\n");
