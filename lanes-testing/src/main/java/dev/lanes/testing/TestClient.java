@@ -1,6 +1,8 @@
 package dev.lanes.testing;
 
 import dev.lanes.App;
+import dev.lanes.concurrency.Lane;
+import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import java.io.IOException;
@@ -11,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -120,6 +124,67 @@ public final class TestClient implements AutoCloseable {
   public CompletableFuture<TestResponse> sendAsync(HttpRequest.Builder request) {
     return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(TestResponse::of);
+  }
+
+  /**
+   * Waits up to {@link Await#DEFAULT_TIMEOUT} until the app is idle: every lane has no task
+   * holding or waiting for a token, and no background task is pending.
+   *
+   * <pre>{@code client.awaitIdle(); // then count what the requests left behind}</pre>
+   *
+   * @throws AssertionError naming each lane (and the background runner) still busy
+   */
+  public void awaitIdle() {
+    awaitIdle(Await.DEFAULT_TIMEOUT);
+  }
+
+  /** As {@link #awaitIdle()}, waiting at most {@code timeout}. */
+  public void awaitIdle(Duration timeout) {
+    Await.value(timeout, this::busy, List::isEmpty,
+        "every lane 0 borrowed and 0 waiting, no background task pending");
+  }
+
+  /** What keeps the app from being idle now, one entry per busy lane or runner. */
+  private List<String> busy() {
+    App app = server.app();
+    List<String> busy = new ArrayList<>();
+    for (LaneStatistics s : app.lanes().statistics()) {
+      if (s.borrowed() != 0 || s.waiting() != 0) {
+        busy.add("lane '" + s.name() + "': " + s.borrowed() + " borrowed, " + s.waiting()
+            + " waiting");
+      }
+    }
+    int pending = app.background().statistics().pending();
+    if (pending != 0) {
+      busy.add("background: " + pending + " pending");
+    }
+    return busy;
+  }
+
+  /**
+   * Waits up to {@link Await#DEFAULT_TIMEOUT} until exactly {@code n} tasks are queued for a
+   * token of the lane {@code lane}, so a test can act while they wait.
+   *
+   * <pre>{@code
+   * client.sendAsync(client.request("/report")); // the lane's only token is taken
+   * client.awaitWaiting("reports", 1);
+   * }</pre>
+   *
+   * @throws java.util.NoSuchElementException if the app has no such lane
+   * @throws AssertionError with the lane's statistics if the count is not reached
+   */
+  public void awaitWaiting(String lane, int n) {
+    awaitWaiting(lane, n, Await.DEFAULT_TIMEOUT);
+  }
+
+  /** As {@link #awaitWaiting(String, int)}, waiting at most {@code timeout}. */
+  public void awaitWaiting(String lane, int n, Duration timeout) {
+    if (n < 0) {
+      throw new IllegalArgumentException("waiting count must not be negative: " + n);
+    }
+    Lane l = server.app().lanes().get(lane);
+    Await.value(timeout, l::statistics, s -> s.waiting() == n,
+        n + " waiting in lane '" + lane + "'");
   }
 
   @Override

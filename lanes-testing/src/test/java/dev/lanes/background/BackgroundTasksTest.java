@@ -3,9 +3,9 @@ package dev.lanes.background;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
+import dev.lanes.testing.Await;
 import dev.lanes.testing.TestClient;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +37,7 @@ class BackgroundTasksTest {
     try (TestClient client = TestClient.start(app)) {
       // The response arrives while the first task is still blocked: it is never delayed.
       assertThat(client.get("/go").text()).isEqualTo("sent");
-      Eventually.await("task holds a background token", () -> app.lanes().get(Lanes.BACKGROUND).statistics().borrowed() == 1);
+      Await.until(() -> app.lanes().get(Lanes.BACKGROUND).statistics().borrowed() == 1, "task holds a background token");
       assertThat(app.lanes().get(Lanes.ENDPOINTS).statistics().borrowed())
           .as("background work never takes endpoint tokens").isZero();
       assertThat(ran).isEmpty();

@@ -3,7 +3,7 @@ package dev.lanes.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.RawHttp;
+import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.nio.charset.StandardCharsets;
@@ -101,8 +101,8 @@ class FileResponseTest {
 
   @Test
   void headHasLengthButNoBody() throws Exception {
-    try (TestClient c = TestClient.start(app()); RawHttp raw = RawHttp.connect(c.port())) {
-      String all = raw.send("HEAD /file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readToEnd();
+    try (TestClient c = TestClient.start(app()); RawClient raw = RawClient.connect(c.port())) {
+      String all = raw.send("HEAD /file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClosed().text();
       assertThat(all).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: 20").endsWith("\r\n\r\n");
     }
   }
@@ -123,8 +123,8 @@ class FileResponseTest {
       for (String target : new String[] {"/static/../secret.txt", "/static/%2e%2e/secret.txt",
           "/static/..%2fsecret.txt", "/static/sub/../../secret.txt", "/static/escape.txt",
           "/static/..%5csecret.txt", "/static/%2e%2e%2f%2e%2e%2fetc/passwd"}) {
-        try (RawHttp raw = RawHttp.connect(c.port())) {
-          String res = raw.send("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readToEnd();
+        try (RawClient raw = RawClient.connect(c.port())) {
+          String res = raw.send("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClosed().text();
           // 400 when the server refuses a dot segment up front (SafePath), else 404 from StaticFiles.
           assertThat(res).as(target).matches("(?s)HTTP/1\\.1 40[04] .*").doesNotContain("top secret");
         }

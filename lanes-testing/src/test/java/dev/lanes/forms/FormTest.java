@@ -3,8 +3,8 @@ package dev.lanes.forms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
 import dev.lanes.http.Response;
+import dev.lanes.testing.Await;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.io.ByteArrayOutputStream;
@@ -60,7 +60,7 @@ class FormTest {
           .contains("small:4:false:" + java.util.Arrays.hashCode(small))
           .contains("large:" + large.length + ":true:" + java.util.Arrays.hashCode(large));
       assertThat(spooled).hasSize(1);
-      Eventually.await("temporary file removed", () -> !Files.exists(spooled.get(0)));
+      Await.until(() -> !Files.exists(spooled.get(0)), "temporary file removed");
     }
   }
 

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.lanes.App;
-import dev.lanes.Eventually;
-import dev.lanes.RawHttp;
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.io.IOException;
@@ -135,7 +135,7 @@ class JsonOverHttpTest {
         .build();
     // Completed off the loop once the server waits on it (as a blocking handler's lane does).
     Thread finisher = Thread.ofPlatform().name("finisher").start(() -> {
-      Eventually.await("the server waits on the handler", () -> later.getNumberOfDependents() > 0);
+      Await.until(() -> later.getNumberOfDependents() > 0, "the server waits on the handler");
       later.complete(Response.json(new WhereSerialised()));
     });
     try (TestClient client = TestClient.start(app)) {
@@ -166,7 +166,7 @@ class JsonOverHttpTest {
         .getAsync("/async", req -> CompletableFuture.completedFuture(Response.json(new Object())))
         .get("/ok", req -> Response.json(Map.of("ok", true)))
         .build();
-    try (TestClient client = TestClient.start(app); RawHttp raw = RawHttp.connect(client.port())) {
+    try (TestClient client = TestClient.start(app); RawClient raw = RawClient.connect(client.port())) {
       for (String path : new String[] {"/blocking", "/async"}) {
         raw.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(raw.readUntil("\r\n\r\n")).as(path).startsWith("HTTP/1.1 500");
@@ -181,7 +181,7 @@ class JsonOverHttpTest {
   @Test
   void anHttp10ClientKeepsItsConnectionForJson() throws Exception {
     App app = App.builder().get("/ok", req -> Response.json(Map.of("ok", true))).build();
-    try (TestClient client = TestClient.start(app); RawHttp raw = RawHttp.connect(client.port())) {
+    try (TestClient client = TestClient.start(app); RawClient raw = RawClient.connect(client.port())) {
       for (int i = 0; i < 2; i++) {
         raw.send("GET /ok HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
         String head = raw.readUntil("\r\n\r\n");

@@ -6,6 +6,8 @@ import dev.lanes.App;
 import dev.lanes.background.BackgroundTasks;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.http.Response;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,12 +18,12 @@ class EventSequenceTest {
 
   @Test
   void aBlockingRequestPairsEveryStartWithItsEnd() throws Exception {
-    RecordingListener events = new RecordingListener();
+    RecordingListener events = RecordingListener.create();
     App app = App.builder().listener(events)
         .get("/items/{id}", req -> Response.text("item " + req.pathParams().get("id")))
         .build();
     try (TestClient client = TestClient.start(app)) {
-      int from = events.events.size();
+      int from = events.mark();
       assertThat(client.get("/items/7").text()).isEqualTo("item 7");
       events.await("bodyEnd GET /items/{id} true");
       assertThat(events.since(from)).containsExactly(
@@ -33,16 +35,16 @@ class EventSequenceTest {
           "requestEnd GET /items/{id} 200",
           "bodyEnd GET /items/{id} true");
     }
-    assertThat(events.events).containsSubsequence(
+    assertThat(events.events()).containsSubsequence(
         "lifespan STARTING", "lifespan STARTED", "lifespan STOPPING", "lifespan STOPPED");
   }
 
   @Test
   void anUnmatchedRequestIsReportedAsUnmatched() throws Exception {
-    RecordingListener events = new RecordingListener();
+    RecordingListener events = RecordingListener.create();
     App app = App.builder().listener(events).get("/a", req -> Response.text("a")).build();
     try (TestClient client = TestClient.start(app)) {
-      int from = events.events.size();
+      int from = events.mark();
       assertThat(client.get("/nope").status()).isEqualTo(404);
       events.await("bodyEnd unmatched true");
       assertThat(events.since(from)).containsExactly(
@@ -52,13 +54,13 @@ class EventSequenceTest {
 
   @Test
   void aBackgroundTaskRunsInItsLaneAfterTheResponse() throws Exception {
-    RecordingListener events = new RecordingListener();
+    RecordingListener events = RecordingListener.create();
     App app = App.builder().listener(events)
         .getAsync("/bg", req -> java.util.concurrent.CompletableFuture.completedFuture(
             Response.text("queued").withBackground(BackgroundTasks.create().add("job", () -> { }))))
         .build();
     try (TestClient client = TestClient.start(app)) {
-      int from = events.events.size();
+      int from = events.mark();
       assertThat(client.get("/bg").text()).isEqualTo("queued");
       events.await("backgroundEnd job completed");
       List<String> seen = events.since(from);
@@ -76,7 +78,7 @@ class EventSequenceTest {
 
   @Test
   void aFullLaneRejectsWithAPairedRejection() throws Exception {
-    RecordingListener events = new RecordingListener();
+    RecordingListener events = RecordingListener.create();
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     App app = App.builder().listener(events)
@@ -90,7 +92,7 @@ class EventSequenceTest {
     try (TestClient client = TestClient.start(app)) {
       var first = client.sendAsync(client.request("/slow"));
       assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-      int from = events.events.size();
+      int from = events.mark();
       assertThat(client.get("/slow").status()).isEqualTo(503);
       events.await("requestEnd GET /slow 503");
       events.await(e -> e.startsWith("bodyEnd GET /slow"));
@@ -107,7 +109,7 @@ class EventSequenceTest {
 
   @Test
   void aListenerThatThrowsBreaksNothing() throws Exception {
-    RecordingListener after = new RecordingListener();
+    RecordingListener after = RecordingListener.create();
     LanesListener faulty = new LanesListener() {
       @Override
       public void requestStart(String method, String path) {
@@ -125,15 +127,14 @@ class EventSequenceTest {
       for (int i = 0; i < 3; i++) {
         assertThat(client.get("/x").text()).isEqualTo("fine");
       }
-      after.await(e -> e.equals("requestEnd GET /x 200")
-          && after.events.stream().filter("requestEnd GET /x 200"::equals).count() == 3);
-      assertThat(after.events).filteredOn("acquired endpoints"::equals).hasSize(3);
+      after.awaitCount("requestEnd GET /x 200", 3);
+      assertThat(after.events()).filteredOn("acquired endpoints"::equals).hasSize(3);
     }
   }
 
   @Test
   void aClientThatLeavesEndsTheRequestAs499() throws Exception {
-    RecordingListener events = new RecordingListener();
+    RecordingListener events = RecordingListener.create();
     CountDownLatch entered = new CountDownLatch(1);
     App app = App.builder().listener(events)
         .get("/hang", req -> {
@@ -143,7 +144,7 @@ class EventSequenceTest {
         })
         .build();
     try (TestClient client = TestClient.start(app)) {
-      dev.lanes.RawHttp raw = dev.lanes.RawHttp.connect(client.port());
+      RawClient raw = RawClient.connect(client.port());
       try {
         raw.send("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -153,9 +154,9 @@ class EventSequenceTest {
       events.await("bodyEnd GET /hang false");
       events.await("taskEnd endpoints cancelled");
       // The request ends when the client leaves; the interrupted task ends on its own thread.
-      assertThat(events.events).containsSubsequence(
+      assertThat(events.events()).containsSubsequence(
           "requestStart GET /hang", "requestEnd GET /hang 499", "bodyEnd GET /hang false");
-      assertThat(events.events).containsSubsequence("taskStart endpoints", "taskEnd endpoints cancelled");
+      assertThat(events.events()).containsSubsequence("taskStart endpoints", "taskEnd endpoints cancelled");
     }
   }
 }

@@ -3,10 +3,10 @@ package dev.lanes.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.http.Response;
+import dev.lanes.testing.Await;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ class LaneStatisticsUnderLoadTest {
       }
       assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
       Lane lane = app.lanes().get("work");
-      Eventually.await("3 requests queued", () -> lane.statistics().waiting() == requests - capacity);
+      Await.until(() -> lane.statistics().waiting() == requests - capacity, "3 requests queued");
       LaneStatistics during = lane.statistics();
       assertThat(during.borrowed()).isEqualTo(capacity);
       assertThat(during.available()).isZero();

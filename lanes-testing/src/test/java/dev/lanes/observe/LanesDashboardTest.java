@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
-import dev.lanes.RawHttp;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.JsonCodec;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,18 +45,18 @@ class LanesDashboardTest {
     LanesDashboard.mount(builder::getAsync, "/_lanes");
     App app = builder.build();
     try (TestClient client = TestClient.start(app)) {
-      RawHttp raw = RawHttp.connect(client.port());
+      RawClient raw = RawClient.connect(client.port());
       try {
         readTwoSnapshots(raw, app);
       } finally {
         raw.close(); // the client leaves: the producer must stop and give its token back
       }
-      Eventually.await("the feed's streaming token is returned",
-          () -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0);
+      Await.until(() -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0,
+          "the feed's streaming token is returned");
     }
   }
 
-  private static void readTwoSnapshots(RawHttp raw, App app) throws Exception {
+  private static void readTwoSnapshots(RawClient raw, App app) throws Exception {
     {
       raw.send("GET /_lanes/events HTTP/1.1\r\nHost: x\r\n\r\n");
       String head = raw.readUntil("\r\n\r\n");

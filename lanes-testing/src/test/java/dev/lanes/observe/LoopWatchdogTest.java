@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
 import dev.lanes.http.Response;
+import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +22,10 @@ class LoopWatchdogTest {
   @Test
   void aBlockingAsyncHandlerIsReportedOnceWithItsRouteAndStack() throws Exception {
     CountDownLatch reported = new CountDownLatch(1);
-    RecordingListener events = new RecordingListener() {
+    RecordingListener events = RecordingListener.create();
+    LanesListener onReport = new LanesListener() {
       @Override
       public void eventLoopBlocked(BlockedLoop report) {
-        super.eventLoopBlocked(report);
         if (report.route().isPresent()) { // not a first request's class loading
           reported.countDown();
         }
@@ -31,6 +33,7 @@ class LoopWatchdogTest {
     };
     App app = App.builder()
         .listener(events)
+        .listener(onReport)
         .blockedLoopThreshold(Duration.ofMillis(50))
         .getAsync("/bad/{id}", req -> {
           // Bad async code: waits on the loop thread. It returns once the watchdog has seen it.
@@ -41,11 +44,12 @@ class LoopWatchdogTest {
         .build();
     try (TestClient client = TestClient.start(app, dev.lanes.server.ServerConfig.builder().ioThreads(1))) {
       assertThat(client.get("/good").text()).isEqualTo("fine");
-      int before = events.blocked.size(); // class loading on a first request may be reported too
+      int before = events.blockedLoops().size(); // class loading on a first request may be reported too
       assertThat(client.get("/bad/1").text()).isEqualTo("seen=true");
       assertThat(client.get("/good").text()).isEqualTo("fine"); // the loop runs again
 
-      assertThat(events.blocked.subList(before, events.blocked.size()))
+      List<BlockedLoop> blocked = events.blockedLoops();
+      assertThat(blocked.subList(before, blocked.size()))
           .filteredOn(b -> b.route().isPresent())
           .singleElement()
           .satisfies(b -> {
@@ -64,7 +68,7 @@ class LoopWatchdogTest {
 
   @Test
   void withTheWatchdogOffNothingIsReported() throws Exception {
-    RecordingListener events = new RecordingListener();
+    RecordingListener events = RecordingListener.create();
     CountDownLatch started = new CountDownLatch(1);
     App app = App.builder().listener(events).blockedLoopThreshold(Duration.ZERO)
         .getAsync("/x", req -> {
@@ -76,8 +80,8 @@ class LoopWatchdogTest {
       assertThat(client.get("/x").text()).isEqualTo("x");
       assertThat(started.getCount()).isZero();
     }
-    assertThat(events.blocked).isEmpty();
-    assertThat(events.events).noneMatch(e -> e.startsWith("loopLatency"));
+    assertThat(events.blockedLoops()).isEmpty();
+    assertThat(events.events()).noneMatch(e -> e.startsWith("loopLatency"));
     assertThat(app.observability().blockedLoopIncidents()).isZero();
   }
 }

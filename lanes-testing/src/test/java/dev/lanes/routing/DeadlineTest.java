@@ -3,9 +3,9 @@ package dev.lanes.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.http.Response;
+import dev.lanes.testing.Await;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class DeadlineTest {
       assertThat(r.status()).isEqualTo(504);
       assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("handler thread interrupted").isTrue();
       Lane lane = app.lanes().get("slow");
-      Eventually.await("token returned", () -> lane.statistics().borrowed() == 0);
+      Await.until(() -> lane.statistics().borrowed() == 0, "token returned");
       assertThat(lane.statistics().cancelled()).isEqualTo(1);
     }
   }
@@ -66,7 +66,7 @@ class DeadlineTest {
       assertThat(lane.statistics().waiting()).isZero();
       release.countDown();
       assertThat(holder.get().status()).isEqualTo(200);
-      Eventually.await("token returned", () -> lane.statistics().borrowed() == 0);
+      Await.until(() -> lane.statistics().borrowed() == 0, "token returned");
     }
   }
 
@@ -78,7 +78,7 @@ class DeadlineTest {
         .build();
     try (TestClient client = TestClient.start(app)) {
       assertThat(client.get("/never").status()).isEqualTo(504);
-      Eventually.await("stage cancelled", pending::isCancelled);
+      Await.until(pending::isCancelled, "stage cancelled");
     }
   }
 

@@ -3,10 +3,11 @@ package dev.lanes.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.http.Response;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class AdmissionTest {
         .lane(lane)
         .route("GET", "/hold", lane.name(), req -> {
           entered.release();
-          release.await(RawClient.BOUND_MS, TimeUnit.MILLISECONDS);
+          release.await(10, TimeUnit.SECONDS);
           return Response.text("held");
         })
         .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
@@ -39,7 +40,7 @@ class AdmissionTest {
     try (TestClient client = TestClient.start(app, ServerConfig.builder().maxInFlight(2))) {
       var first = client.sendAsync(client.request("/hold"));
       var second = client.sendAsync(client.request("/hold"));
-      assertThat(entered.tryAcquire(2, RawClient.BOUND_MS, TimeUnit.MILLISECONDS)).isTrue();
+      assertThat(entered.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
 
       TestResponse busy = client.get("/");
       assertThat(busy.status()).isEqualTo(503);
@@ -49,7 +50,7 @@ class AdmissionTest {
       release.countDown();
       assertThat(first.get().status()).isEqualTo(200);
       assertThat(second.get().status()).isEqualTo(200);
-      Eventually.await("no request in flight", () -> client.server().inFlight() == 0);
+      Await.until(() -> client.server().inFlight() == 0, "no request in flight");
       assertThat(client.get("/").status()).isEqualTo(200);
     }
   }
@@ -64,10 +65,10 @@ class AdmissionTest {
         RawClient b = RawClient.connect(client.port())) {
       a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       b.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-      assertThat(a.readResponses(1).statuses()).containsExactly(200);
-      assertThat(b.readResponses(1).statuses()).containsExactly(200);
+      assertThat(a.read().status()).isEqualTo(200);
+      assertThat(b.read().status()).isEqualTo(200);
 
-      RawClient.Reply third = RawClient.exchange(client.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      RawClient.Transcript third = RawClient.exchange(client.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(third.statuses()).containsExactly(503);
       assertThat(third.text()).contains("Retry-After: 1");
       assertThat(third.closed()).isTrue();
@@ -83,9 +84,9 @@ class AdmissionTest {
     try (TestClient client = TestClient.start(app)) {
       Lane lane = app.lanes().get("tiny");
       var holder = client.sendAsync(client.request("/hold"));
-      assertThat(entered.tryAcquire(RawClient.BOUND_MS, TimeUnit.MILLISECONDS)).isTrue();
+      assertThat(entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
       var queued = client.sendAsync(client.request("/hold"));
-      Eventually.await("one request queued", () -> lane.statistics().waiting() == 1);
+      client.awaitWaiting("tiny", 1);
 
       for (int i = 0; i < 3; i++) {
         TestResponse r = client.get("/hold");
@@ -113,7 +114,7 @@ class AdmissionTest {
     try (TestClient client = TestClient.start(app)) {
       Lane lane = app.lanes().get("short");
       var holder = client.sendAsync(client.request("/hold"));
-      assertThat(entered.tryAcquire(RawClient.BOUND_MS, TimeUnit.MILLISECONDS)).isTrue();
+      assertThat(entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
 
       TestResponse r = client.get("/hold");
       assertThat(r.status()).isEqualTo(503);

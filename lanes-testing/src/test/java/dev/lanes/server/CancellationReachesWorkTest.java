@@ -3,11 +3,13 @@ package dev.lanes.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
-import dev.lanes.RawHttp;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,24 +36,25 @@ class CancellationReachesWorkTest {
         })
         .build();
     try (TestClient client = TestClient.start(app)) {
-      try (RawHttp raw = RawHttp.connect(client.port())) {
+      try (RawClient raw = RawClient.connect(client.port())) {
         raw.send("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       }
       assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("handler interrupted").isTrue();
-      Eventually.await("token returned", () -> app.lanes().get(Lanes.ENDPOINTS).statistics().borrowed() == 0);
+      Await.until(() -> app.lanes().get(Lanes.ENDPOINTS).statistics().borrowed() == 0, "token returned");
     }
   }
 
   @Test
   void http10KeepAliveIsAnnounced() throws Exception {
     App app = App.builder().get("/x", req -> Response.text("x")).build();
-    try (TestClient client = TestClient.start(app); RawHttp raw = RawHttp.connect(client.port())) {
-      raw.send("GET /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-      assertThat(raw.readUntil("\r\n\r\n").toLowerCase()).contains("connection: keep-alive");
-      raw.readUntil("x");
-      raw.send("GET /x HTTP/1.0\r\n\r\n");
-      assertThat(raw.readToEnd().toLowerCase()).contains("connection: close");
+    try (TestClient client = TestClient.start(app); RawClient raw = RawClient.connect(client.port())) {
+      RawResponse first = raw.send("GET /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+      assertThat(first.header("connection").map(v -> v.toLowerCase(Locale.ROOT))).contains("keep-alive");
+      assertThat(first.text()).isEqualTo("x");
+      RawResponse second = raw.send("GET /x HTTP/1.0\r\n\r\n").read();
+      assertThat(second.header("connection").map(v -> v.toLowerCase(Locale.ROOT))).contains("close");
+      assertThat(raw.closedByServer()).isTrue();
     }
   }
 }

@@ -3,12 +3,12 @@ package dev.lanes.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.forms.Form;
 import dev.lanes.http.Response;
 import dev.lanes.streaming.StreamingResponse;
+import dev.lanes.testing.Await;
 import dev.lanes.testing.TestClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,9 +74,8 @@ class ChurnTest {
       for (Future<?> f : runs) {
         f.get();
       }
-      Eventually.await("every lane idle", () -> app.lanes().statistics().stream()
-          .allMatch(s -> s.borrowed() == 0 && s.waiting() == 0));
-      Eventually.await("no request in flight", () -> client.server().inFlight() == 0);
+      client.awaitIdle();
+      Await.until(() -> client.server().inFlight() == 0, "no request in flight");
       for (LaneStatistics s : app.lanes().statistics()) {
         assertThat(s.borrowed()).as(s.name() + " borrowed").isZero();
         assertThat(s.waiting()).as(s.name() + " waiting").isZero();
@@ -87,7 +86,7 @@ class ChurnTest {
       assertThat(app.lanes().get("streaming").statistics().completed()
           + app.lanes().get("streaming").statistics().failed()).isGreaterThan(50);
       assertThat(app.lanes().get("files").statistics().completed()).isGreaterThan(20);
-      Eventually.await("temporary upload files removed", () -> countUploads(tmp) <= uploadsBefore);
+      Await.until(() -> countUploads(tmp) <= uploadsBefore, "temporary upload files removed");
       // The server still answers normally afterwards.
       assertThat(client.get("/work?ms=0").text()).isEqualTo("done");
       // ~600 MB of upload bodies went through; holding on to even a fraction of them would show.

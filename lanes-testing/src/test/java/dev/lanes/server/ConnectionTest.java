@@ -7,9 +7,10 @@ import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
-import dev.lanes.Eventually;
-import dev.lanes.testing.support.RawConnection;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -79,22 +80,22 @@ class ConnectionTest {
 
   @Test
   void keepAliveServesManyRequestsOnOneConnection() throws Exception {
-    try (RawConnection c = RawConnection.open(client.port())) {
+    try (RawClient c = RawClient.connect(client.port())) {
       for (int i = 0; i < 3; i++) {
-        RawConnection.Response r = c.send(get("/hello")).read();
+        RawResponse r = c.send(get("/hello")).read();
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.text()).isEqualTo("hello");
         assertThat(r.header("connection")).isEmpty(); // HTTP/1.1 default: stays open
       }
       // HEAD on the same connection: a Content-Length but no body bytes, or the next response
       // would be misparsed
-      RawConnection.Response head = c.send("HEAD /hello HTTP/1.1\r\nHost: test\r\n\r\n").read(true);
+      RawResponse head = c.send("HEAD /hello HTTP/1.1\r\nHost: test\r\n\r\n").readResponseToHead();
       assertThat(head.status()).isEqualTo(200);
       assertThat(head.header("content-length")).contains("5");
-      RawConnection.Response after = c.send(get("/hello")).read();
+      RawResponse after = c.send(get("/hello")).read();
       assertThat(after.text()).isEqualTo("hello");
       // asking to close is honoured
-      RawConnection.Response last = c.send(get("/hello", "Connection: close\r\n")).read();
+      RawResponse last = c.send(get("/hello", "Connection: close\r\n")).read();
       assertThat(last.header("connection")).contains("close");
       assertThat(c.closedByServer()).isTrue();
     }
@@ -102,8 +103,8 @@ class ConnectionTest {
 
   @Test
   void http10GetsItsResponseThenTheConnectionCloses() throws Exception {
-    try (RawConnection c = RawConnection.open(client.port())) {
-      RawConnection.Response r = c.send("GET /hello HTTP/1.0\r\n\r\n").read();
+    try (RawClient c = RawClient.connect(client.port())) {
+      RawResponse r = c.send("GET /hello HTTP/1.0\r\n\r\n").read();
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.text()).isEqualTo("hello");
       assertThat(r.header("connection")).contains("close");
@@ -113,10 +114,10 @@ class ConnectionTest {
 
   @Test
   void chunkedRequestBody() throws Exception {
-    try (RawConnection c = RawConnection.open(client.port())) {
+    try (RawClient c = RawClient.connect(client.port())) {
       c.send("POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
           + "7\r\nHello, \r\n" + "7\r\nchunked\r\n" + "1\r\n!\r\n" + "0\r\n\r\n");
-      RawConnection.Response r = c.read();
+      RawResponse r = c.read();
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.text()).isEqualTo("POST:Hello, chunked!");
       // the connection is still in sync for the next request
@@ -126,11 +127,11 @@ class ConnectionTest {
 
   @Test
   void pipelinedRequestsAreAnsweredInRequestOrder() throws Exception {
-    try (RawConnection c = RawConnection.open(client.port())) {
+    try (RawClient c = RawClient.connect(client.port())) {
       c.send(get("/order/1") + get("/order/2") + get("/order/3")); // one write
       List<String> bodies = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        RawConnection.Response r = c.read();
+        RawResponse r = c.read();
         assertThat(r.status()).isEqualTo(200);
         bodies.add(r.text());
       }
@@ -142,27 +143,27 @@ class ConnectionTest {
 
   @Test
   void http11WithoutHostIs400AndCloses() throws Exception {
-    try (RawConnection c = RawConnection.open(client.port())) {
-      RawConnection.Response r = c.send("GET /hello HTTP/1.1\r\n\r\n").read();
+    try (RawClient c = RawClient.connect(client.port())) {
+      RawResponse r = c.send("GET /hello HTTP/1.1\r\n\r\n").read();
       assertThat(r.status()).isEqualTo(400);
       assertThat(r.text()).contains("Host");
       assertThat(c.closedByServer()).isTrue();
     }
-    try (RawConnection c = RawConnection.open(client.port())) {
-      RawConnection.Response r = c.send("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").read();
+    try (RawClient c = RawClient.connect(client.port())) {
+      RawResponse r = c.send("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").read();
       assertThat(r.status()).isEqualTo(400);
     }
   }
 
   @Test
   void malformedRequestsAre400() throws Exception {
-    try (RawConnection c = RawConnection.open(client.port())) {
-      RawConnection.Response r = c.send("GET hello HTTP/1.1\r\nHost: test\r\n\r\n").read();
+    try (RawClient c = RawClient.connect(client.port())) {
+      RawResponse r = c.send("GET hello HTTP/1.1\r\nHost: test\r\n\r\n").read();
       assertThat(r.status()).isEqualTo(400);
       assertThat(c.closedByServer()).isTrue();
     }
-    try (RawConnection c = RawConnection.open(client.port())) {
-      RawConnection.Response r = c.send(get("/he%zzllo")).read();
+    try (RawClient c = RawClient.connect(client.port())) {
+      RawResponse r = c.send(get("/he%zzllo")).read();
       assertThat(r.status()).isEqualTo(400);
     }
   }
@@ -173,7 +174,7 @@ class ConnectionTest {
     HANG_INTERRUPTED.set(new CountDownLatch(1));
     Lane endpoints = client.server().app().lanes().get(Lanes.ENDPOINTS);
     long cancelledBefore = endpoints.statistics().cancelled();
-    RawConnection c = RawConnection.open(client.port());
+    RawClient c = RawClient.connect(client.port());
     c.send(get("/hang"));
     assertThat(HANG_STARTED.get().await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(endpoints.statistics().borrowed()).isEqualTo(1);
@@ -181,10 +182,9 @@ class ConnectionTest {
     c.close();
 
     assertThat(HANG_INTERRUPTED.get().await(10, TimeUnit.SECONDS)).as("handler interrupted").isTrue();
-    Eventually.await("the token to come back", () -> endpoints.statistics().borrowed() == 0,
-        () -> endpoints.statistics().toString());
-    Eventually.await("the request to end", () -> client.server().inFlight() == 0);
-    Eventually.await("the cancellation to be counted", () -> endpoints.statistics().cancelled() == cancelledBefore + 1);
+    Await.value(endpoints::statistics, s -> s.borrowed() == 0, "the token to come back");
+    Await.until(() -> client.server().inFlight() == 0, "the request to end");
+    Await.until(() -> endpoints.statistics().cancelled() == cancelledBefore + 1, "the cancellation to be counted");
   }
 
   @Test
@@ -196,8 +196,8 @@ class ConnectionTest {
       for (int i = 0; i < n; i++) {
         results.add(pool.submit(() -> {
           go.await();
-          try (RawConnection c = RawConnection.open(client.port())) {
-            RawConnection.Response r = c.send(get("/hello", "Connection: close\r\n")).read();
+          try (RawClient c = RawClient.connect(client.port())) {
+            RawResponse r = c.send(get("/hello", "Connection: close\r\n")).read();
             return r.text().equals("hello") ? r.status() : -1;
           }
         }));
@@ -220,7 +220,7 @@ class ConnectionTest {
       assertThat(server.port()).isPositive();
       assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
       assertThat(server.transport()).isIn("epoll", "nio");
-      try (RawConnection c = RawConnection.open(server.port())) {
+      try (RawClient c = RawClient.connect(server.port())) {
         assertThat(c.send(get("/p")).read().text()).isEqualTo("p");
       }
       // a second server cannot take the same port, and says so
@@ -251,10 +251,10 @@ class ConnectionTest {
         .build();
     Server server = Server.start(app, ServerConfig.builder().port(0).ioThreads(1).build());
     int port = server.port();
-    try (RawConnection probe = RawConnection.open(port)) {
+    try (RawClient probe = RawClient.connect(port)) {
       assertThat(probe.send(get("/loop")).read().text()).isEqualTo("loop");
     }
-    RawConnection c = RawConnection.open(port);
+    RawClient c = RawClient.connect(port);
     c.send(get("/slow"));
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -263,11 +263,11 @@ class ConnectionTest {
       server.close();
       closeReturned.set(true);
     });
-    Eventually.await("the listener to close", () -> !accepts(port));
+    Await.until(() -> !accepts(port), "the listener to close");
     assertThat(closeReturned).as("close waits for the in-flight request").isFalse();
 
     release.countDown();
-    RawConnection.Response r = c.read();
+    RawResponse r = c.read();
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.text()).isEqualTo("finished");
     assertThat(r.header("connection")).contains("close"); // draining: no keep-alive
@@ -277,7 +277,7 @@ class ConnectionTest {
     c.close();
 
     assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
-    Eventually.await("the event loop thread to end", () -> !loopThread.get().isAlive());
+    Await.until(() -> !loopThread.get().isAlive(), "the event loop thread to end");
     server.close(); // idempotent
     app.close();
     assertThat(app.lanes().get(Lanes.ENDPOINTS).statistics().borrowed()).isZero();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
 import dev.lanes.http.Response;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -79,6 +81,8 @@ class StrictParsingTest {
         Arguments.of("TE on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
         Arguments.of("bad chunk size", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "zz\r\nab\r\n0\r\n\r\n", 400),
+        Arguments.of("chunk extension without a name", "POST / HTTP/1.1\r\nHost: a\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n5;\r\nhello\r\n0\r\n\r\n", 400),
         Arguments.of("chunk size with 0x", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "0x2\r\nab\r\n0\r\n\r\n", 400),
         // header syntax
@@ -98,7 +102,7 @@ class StrictParsingTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rejected")
   void rejectsAndCloses(String name, String request, int status) {
-    RawClient.Reply r = RawClient.exchange(client.port(), request);
+    RawClient.Transcript r = RawClient.exchange(client.port(), request);
     assertThat(r.statuses()).as(r.text()).containsExactly(status);
     assertThat(r.closed()).as("connection closed after %s", name).isTrue();
   }
@@ -106,7 +110,7 @@ class StrictParsingTest {
   @Test
   void nothingAfterAFramingErrorIsServed() {
     // A request smuggled behind conflicting framing must never be answered.
-    RawClient.Reply r = RawClient.exchange(client.port(),
+    RawClient.Transcript r = RawClient.exchange(client.port(),
         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "0\r\n\r\nGET /secret HTTP/1.1\r\nHost: a\r\n\r\n");
     assertThat(r.statuses()).containsExactly(400);
@@ -115,8 +119,18 @@ class StrictParsingTest {
   }
 
   @Test
+  void aNamelessChunkExtensionIsNamedInThe400AndNothingBehindItIsServed() {
+    RawClient.Transcript r = RawClient.exchange(client.port(),
+        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;\r\nhello\r\n0\r\n\r\n"
+            + "GET /secret HTTP/1.1\r\nHost: a\r\n\r\n");
+    assertThat(r.statuses()).containsExactly(400);
+    assertThat(r.text()).contains("chunk extension without a name").doesNotContain("secret");
+    assertThat(r.closed()).isTrue();
+  }
+
+  @Test
   void requestsPipelinedBeforeAnErrorAreAnsweredInOrder() {
-    RawClient.Reply r = RawClient.exchange(client.port(),
+    RawClient.Transcript r = RawClient.exchange(client.port(),
         "GET /x HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\n\r\nGET /secret HTTP/1.1\r\nHost: a\r\n\r\n");
     assertThat(r.statuses()).containsExactly(200, 400);
     assertThat(r.text()).doesNotContain("secret");
@@ -130,6 +144,8 @@ class StrictParsingTest {
         Arguments.of("IPv6 Host", "GET /x HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n", "x"),
         Arguments.of("chunked body", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
             + "Connection: close\r\n\r\n2\r\nab\r\nA\r\n0123456789\r\n0\r\n\r\n", "got 12"),
+        Arguments.of("named chunk extensions", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+            + "Connection: close\r\n\r\n5;a=1;b\r\nhello\r\n0;last\r\n\r\n", "got 5"),
         Arguments.of("CL with leading zeros", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 003\r\n"
             + "Connection: close\r\n\r\nabc", "got 3"),
         Arguments.of("HTTP/1.2", "GET /x HTTP/1.2\r\nHost: a\r\nConnection: close\r\n\r\n", "x"));
@@ -138,14 +154,14 @@ class StrictParsingTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("accepted")
   void acceptsValidEdgeCases(String name, String request, String body) {
-    RawClient.Reply r = RawClient.exchange(client.port(), request);
+    RawClient.Transcript r = RawClient.exchange(client.port(), request);
     assertThat(r.statuses()).as(r.text()).containsExactly(200);
     assertThat(r.text()).endsWith(body);
   }
 
   @Test
   void optionsAsteriskIsAnsweredByTheServer() {
-    RawClient.Reply r = RawClient.exchange(client.port(), "OPTIONS * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    RawClient.Transcript r = RawClient.exchange(client.port(), "OPTIONS * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
     assertThat(r.statuses()).containsExactly(204);
   }
 
@@ -153,9 +169,9 @@ class StrictParsingTest {
   void keepAliveSurvivesValidPipelinedRequests() {
     try (RawClient c = RawClient.connect(client.port())) {
       c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
-      RawClient.Reply r = c.readResponses(2);
-      assertThat(r.statuses()).containsExactly(200, 200);
-      assertThat(r.closed()).isFalse();
+      assertThat(c.read(2)).extracting(RawResponse::text).containsExactly("x", "root");
+      // still open: a third request on the same connection is answered
+      assertThat(c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n").read().text()).isEqualTo("x");
     }
   }
 }

@@ -3,12 +3,14 @@ package dev.lanes.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
-import dev.lanes.RawHttp;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
+import dev.lanes.testing.TestClient;
 import java.io.Closeable;
 import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
@@ -63,18 +65,25 @@ class ProducerLifecycleTest {
         .lane(Lane.builder(Lanes.STREAMING).capacity(1).maxWaiting(0))
         .get("/s", req -> StreamingResponse.of(next[i[0]++], "text/plain"))
         .build();
-    try (var client = dev.lanes.testing.TestClient.start(app);
-         RawHttp a = RawHttp.connect(client.port());
-         RawHttp b = RawHttp.connect(client.port())) {
+    try (TestClient client = TestClient.start(app);
+         RawClient a = RawClient.connect(client.port());
+         RawClient b = RawClient.connect(client.port())) {
       a.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
-      Eventually.await("first producer holds the only token",
-          () -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 1);
+      Await.value(app.lanes().get(Lanes.STREAMING)::statistics, st -> st.borrowed() == 1,
+          "first producer holds the only token");
       b.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(second.closed.await(10, TimeUnit.SECONDS)).as("refused producer's source closed").isTrue();
-      assertThat(b.readToEnd()).as("no head went out before a token was held, so a clean 503 fits")
-          .startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 1").containsIgnoringCase("connection: close");
+      RawClient.Transcript refused = b.readUntilClosed();
+      assertThat(refused.closed()).isTrue();
+      assertThat(refused.responses()).as("no head went out before a token was held, so a clean 503 fits")
+          .singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.header("retry-after")).contains("1");
+            assertThat(r.header("connection")).contains("close");
+          });
       release.countDown();
-      a.readUntil("0\r\n\r\n");
+      RawResponse streamed = a.read();
+      assertThat(streamed.text()).isEqualTo("x");
       assertThat(first.closed.await(10, TimeUnit.SECONDS)).isTrue();
     }
   }
@@ -88,11 +97,12 @@ class ProducerLifecycleTest {
             new ResponseBody.Written(out -> out.write("12".getBytes()), Lanes.STREAMING, 4)))
         .get("/ok", req -> Response.text("fine"))
         .build();
-    try (var client = dev.lanes.testing.TestClient.start(app)) {
+    try (TestClient client = TestClient.start(app)) {
       for (String path : new String[] {"/over", "/under"}) {
-        try (RawHttp raw = RawHttp.connect(client.port())) {
+        try (RawClient raw = RawClient.connect(client.port())) {
           // A second request behind it must never be answered on this connection.
-          String all = raw.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\nGET /ok HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd();
+          String all = raw.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\nGET /ok HTTP/1.1\r\nHost: x\r\n\r\n")
+              .readUntilClosed().text();
           assertThat(all).as(path).contains("content-length: 4").doesNotContain("fine").doesNotContain("5678");
         }
       }

@@ -3,9 +3,9 @@ package dev.lanes.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.Eventually;
-import dev.lanes.RawHttp;
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import java.io.Closeable;
 import java.time.Duration;
@@ -32,8 +32,8 @@ class StreamingResponseTest {
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.text()).isEqualTo("a\nb\nc\n");
       assertThat(r.header("transfer-encoding")).contains("chunked");
-      Eventually.await("stream closed", closed::get);
-      Eventually.await("streaming token returned", () -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0);
+      Await.until(closed::get, "stream closed");
+      Await.until(() -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0, "streaming token returned");
     }
   }
 
@@ -66,28 +66,28 @@ class StreamingResponseTest {
         }, "application/octet-stream"))
         .build();
     try (TestClient client = TestClient.start(app);
-         RawHttp raw = RawHttp.connectSmallBuffer(client.port())) {
+         RawClient raw = RawClient.connectWithReceiveBuffer(client.port(), 4096)) {
       raw.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
       raw.readUntil("\r\n\r\n");
       // The client reads nothing more: the producer must stall after socket buffers fill.
       long[] last = {-1};
-      Eventually.await("producer stalls", () -> {
+      Await.until(() -> {
         long now = produced.get();
         boolean stalled = now == last[0] && now > 0;
         last[0] = now;
         if (!stalled) {
           try {
-            Thread.sleep(100);
+            Thread.sleep(100); // a stall is no progress over a while, not over one poll
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
         }
         return stalled;
-      });
+      }, "producer stalls");
       assertThat(produced.get()).as("bytes produced while nobody reads").isLessThan(64L * 1024 * 1024);
     }
-    Eventually.await("lane token back after disconnect",
-        () -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0);
+    Await.until(() -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0,
+        "lane token back after disconnect");
   }
 
   @Test
@@ -123,14 +123,14 @@ class StreamingResponseTest {
     }
     App app = App.builder().get("/endless", req -> StreamingResponse.of(new Endless(), "text/plain")).build();
     try (TestClient client = TestClient.start(app)) {
-      try (RawHttp raw = RawHttp.connect(client.port())) {
+      try (RawClient raw = RawClient.connect(client.port())) {
         raw.send("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n");
         raw.readUntil("tick");
         assertThat(firstSent.await(10, TimeUnit.SECONDS)).isTrue();
       }
       assertThat(closed.await(10, TimeUnit.SECONDS)).as("producer closed on disconnect").isTrue();
-      Eventually.await("streaming token returned",
-          () -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0);
+      Await.until(() -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0,
+          "streaming token returned");
     }
   }
 
@@ -193,7 +193,7 @@ class StreamingResponseTest {
       }
     };
     App app = App.builder().get("/sse", req -> EventSourceResponse.of(events, Duration.ofMillis(20))).build();
-    try (TestClient client = TestClient.start(app); RawHttp raw = RawHttp.connect(client.port())) {
+    try (TestClient client = TestClient.start(app); RawClient raw = RawClient.connect(client.port())) {
       raw.send("GET /sse HTTP/1.1\r\nHost: x\r\n\r\n");
       String head = raw.readUntil("data: line2\n\n");
       assertThat(head).contains("text/event-stream").contains("id: 0\nevent: tick\ndata: line1\ndata: line2\n\n");
@@ -207,8 +207,8 @@ class StreamingResponseTest {
   @Test
   void http10ClientGetsACloseDelimitedBody() throws Exception {
     App app = App.builder().get("/s", req -> StreamingResponse.of(List.of("x", "y").iterator(), "text/plain")).build();
-    try (TestClient client = TestClient.start(app); RawHttp raw = RawHttp.connect(client.port())) {
-      String all = raw.send("GET /s HTTP/1.0\r\n\r\n").readToEnd();
+    try (TestClient client = TestClient.start(app); RawClient raw = RawClient.connect(client.port())) {
+      String all = raw.send("GET /s HTTP/1.0\r\n\r\n").readUntilClosed().text();
       assertThat(all).doesNotContainIgnoringCase("transfer-encoding").endsWith("\r\n\r\nxy");
     }
   }

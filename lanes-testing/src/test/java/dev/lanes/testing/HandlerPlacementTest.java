@@ -8,7 +8,6 @@ import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
-import dev.lanes.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,9 +85,8 @@ class HandlerPlacementTest {
       for (int i = 0; i < n; i++) {
         pending.add(client.sendAsync(client.request("/wait").GET()));
       }
-      Eventually.await("all requests in the lane", () -> endpoints.statistics().borrowed() == n,
-          () -> endpoints.statistics().toString());
-      LaneStatistics during = endpoints.statistics();
+      LaneStatistics during = Await.value(endpoints::statistics, s -> s.borrowed() == n,
+          "all requests in the lane");
       assertThat(during.borrowed()).isEqualTo(n);
       assertThat(during.waiting()).isZero();
       assertThat(during.available()).isEqualTo(1024 - n);
@@ -100,8 +98,7 @@ class HandlerPlacementTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.text()).isEqualTo("done");
       }
-      Eventually.await("tokens back", () -> endpoints.statistics().borrowed() == 0
-          && endpoints.statistics().completed() == n);
+      Await.value(endpoints::statistics, s -> s.borrowed() == 0 && s.completed() == n, "tokens back");
       assertThat(client.server().inFlight()).isZero();
     }
   }
@@ -123,8 +120,8 @@ class HandlerPlacementTest {
       for (int i = 0; i < 8; i++) {
         pending.add(client.sendAsync(client.request("/report").GET()));
       }
-      Eventually.await("3 running and 5 queued", () -> reports.statistics().borrowed() == 3
-          && reports.statistics().waiting() == 5, () -> reports.statistics().toString());
+      client.awaitWaiting("reports", 5);
+      Await.value(reports::statistics, s -> s.borrowed() == 3, "3 running");
       // a full reports lane does not hold up other endpoints
       assertThat(client.get("/other").text()).isEqualTo("other");
       assertThat(reports.statistics().borrowed()).isEqualTo(3);
@@ -134,8 +131,8 @@ class HandlerPlacementTest {
       for (CompletableFuture<TestResponse> f : pending) {
         assertThat(f.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
       }
-      Eventually.await("lane idle", () -> reports.statistics().borrowed() == 0
-          && reports.statistics().waiting() == 0 && reports.statistics().completed() == 8);
+      client.awaitIdle();
+      Await.value(reports::statistics, s -> s.completed() == 8, "all 8 reports counted");
     }
   }
 
@@ -155,9 +152,9 @@ class HandlerPlacementTest {
       for (int i = 0; i < 4; i++) {
         pending.add(client.sendAsync(client.request("/r").GET()));
       }
-      Eventually.await("1 running, 3 queued", () -> lane.statistics().borrowed() == 1 && lane.statistics().waiting() == 3);
+      Await.until(() -> lane.statistics().borrowed() == 1 && lane.statistics().waiting() == 3, "1 running, 3 queued");
       lane.resize(4);
-      Eventually.await("all admitted", () -> lane.statistics().borrowed() == 4 && lane.statistics().waiting() == 0);
+      Await.until(() -> lane.statistics().borrowed() == 4 && lane.statistics().waiting() == 0, "all admitted");
       release.countDown();
       for (CompletableFuture<TestResponse> f : pending) {
         assertThat(f.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);

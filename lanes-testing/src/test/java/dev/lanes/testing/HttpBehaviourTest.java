@@ -12,7 +12,6 @@ import dev.lanes.http.HttpException;
 import dev.lanes.http.JsonCodec;
 import dev.lanes.http.Response;
 import dev.lanes.routing.BlockingHandler;
-import dev.lanes.Eventually;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -343,7 +342,7 @@ class HttpBehaviourTest {
   void aFullLaneAnswers503WithRetryAfter() throws Exception {
     Lane tiny = client.server().app().lanes().get("tiny");
     CompletableFuture<TestResponse> first = client.sendAsync(client.request("/tiny").GET());
-    Eventually.await("the first request to hold the token", () -> tiny.statistics().borrowed() == 1);
+    Await.until(() -> tiny.statistics().borrowed() == 1, "the first request to hold the token");
     TestResponse rejected = client.get("/tiny");
     assertThat(rejected.status()).isEqualTo(503);
     assertThat(rejected.header("retry-after")).contains("1");

@@ -295,20 +295,23 @@ public final class CapacityLimiter {
 
     @Override
     public boolean completeExceptionally(Throwable ex) {
-      boolean done = super.completeExceptionally(ex);
-      if (done) {
-        owner.abandon(this);
+      if (isDone()) {
+        return false;
       }
-      return done;
+      // Leave the queue before dependents run (a 503 is written from inside this call), so they
+      // see the waiter gone. Once out of the queue no grant can pick it; one that already did
+      // completes first and this returns false.
+      owner.abandon(this);
+      return super.completeExceptionally(ex);
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean done = super.cancel(mayInterruptIfRunning);
-      if (done) {
-        owner.abandon(this);
+      if (isDone()) {
+        return false;
       }
-      return done;
+      owner.abandon(this); // as completeExceptionally: out of the queue before dependents run
+      return super.cancel(mayInterruptIfRunning);
     }
   }
 }

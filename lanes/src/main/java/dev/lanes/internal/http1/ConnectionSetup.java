@@ -16,8 +16,10 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The pipeline of every accepted connection: read timeouts, HTTP/1.x codec, strict validation,
- * body aggregation, then the {@link Http1Connection} that serves its exchanges. Connections past {@code maxConnections} get a 503 instead.
+ * The pipeline of every accepted connection: read timeouts, HTTP/1.x codec (with a check of
+ * chunk-size lines around it), strict validation, body aggregation, then the
+ * {@link Http1Connection} that serves its exchanges. Connections past {@code maxConnections} get
+ * a 503 instead.
  */
 public final class ConnectionSetup extends ChannelInitializer<Channel> {
   private final CompiledApp app;
@@ -52,9 +54,12 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
         .setAllowDuplicateContentLengths(false)
         .setStrictLineParsing(true)
         .setUseRfc9112TransferEncoding(true);
+    ChunkLineCheck chunkLines = new ChunkLineCheck(config.maxInitialLineLength());
     ch.pipeline()
         .addLast("read-timeouts", timeouts.bytes())
+        .addLast("chunk-lines", chunkLines.bytes())
         .addLast("http", new HttpServerCodec(decoder))
+        .addLast("chunk-heads", chunkLines.heads())
         .addLast("timeouts", timeouts.messages())
         .addLast("validate", new RequestValidator(config.maxBodySize(), config.maxHeaderCount()))
         .addLast("aggregate", new BodyAggregator(config.maxBodySize()))

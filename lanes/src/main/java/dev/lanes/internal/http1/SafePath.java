@@ -14,7 +14,10 @@ final class SafePath {
   static String decode(String rawPath) {
     String path;
     try {
-      path = rawPath.indexOf('%') < 0 ? rawPath : QueryStringDecoder.decodeComponent(rawPath);
+      // decodeComponent is for query strings and turns '+' into a space; in a path '+' is a
+      // literal plus, so it is escaped first.
+      path = rawPath.indexOf('%') < 0 ? rawPath
+          : QueryStringDecoder.decodeComponent(rawPath.replace("+", "%2B"));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("malformed percent-encoding in path");
     }

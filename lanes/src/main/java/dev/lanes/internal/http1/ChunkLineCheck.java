@@ -1,0 +1,243 @@
+package dev.lanes.internal.http1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
+
+/**
+ * Refuses a chunk extension without a name ({@code 5;}, {@code 5;=x}), which Netty's decoder lets
+ * through: RFC 9112 7.1.1 makes {@code chunk-ext-name} a token, at least one character.
+ *
+ * <p>The decoder reads chunk-size lines and keeps them to itself, so this piece finds them in the
+ * byte stream. Like {@link ConnectionTimeouts} it is one state object with two handlers:
+ * {@link #heads()} right behind the codec learns that a chunked body starts when the codec
+ * decodes its head; {@link #bytes()} in front of the codec hands the codec the bytes up to each
+ * place where a head can end (the end of an empty line), so it knows before the next byte, and
+ * then follows the chunk framing: size line, that many data bytes, CRLF, next size line, until
+ * the last chunk. Where a head ends is decided by the codec alone; sizes are read by the
+ * decoder's rule (hex digits up to the first other character). If the two could ever disagree
+ * (a line the codec refuses anyway, a failed message) the check steps aside for the rest of the
+ * connection and the codec's own strictness is all that applies.
+ *
+ * <p>A bad line never reaches the codec: a failed {@link LastHttpContent} carrying a
+ * {@link RejectedRequest} goes down the pipeline in its place, so the request is answered 400 in order
+ * and the connection closes like after any framing error. Every byte after it is dropped.
+ */
+final class ChunkLineCheck {
+  private enum Reading { OTHER, SIZE_LINE, DATA, DELIMITER }
+
+  static final String NAMELESS = "Bad Request: chunk extension without a name";
+
+  private final int maxLineLength;
+  private Reading reading = Reading.OTHER;
+  private boolean passThrough; // stepped aside: the codec alone judges what follows
+  private boolean refused; // a bad line was answered: drop everything after it
+  private final StringBuilder line = new StringBuilder();
+  private long remaining; // DATA: chunk bytes still to come; DELIMITER: bytes of CRLF
+  // End-of-empty-line scan in OTHER, kept across reads: bytes since the last LF (capped at 2)
+  // and the byte before.
+  private int lineLength;
+  private byte previous;
+  private final ByteProcessor emptyLineEnd = b -> {
+    if (b == '\n') {
+      boolean empty = lineLength == 0 || lineLength == 1 && previous == '\r';
+      lineLength = 0;
+      previous = b;
+      return !empty;
+    }
+    lineLength = Math.min(2, lineLength + 1);
+    previous = b;
+    return true;
+  };
+
+  /** @param maxLineLength the decoder's limit for one line; a longer size line is its to refuse */
+  ChunkLineCheck(int maxLineLength) {
+    this.maxLineLength = maxLineLength;
+  }
+
+  /** Goes right in front of the HTTP codec: sees every byte before it does. */
+  ChannelHandler bytes() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+          ctx.fireChannelRead(msg);
+          return;
+        }
+        if (refused) {
+          buf.release();
+          return;
+        }
+        if (passThrough) {
+          ctx.fireChannelRead(buf);
+          return;
+        }
+        try {
+          while (buf.isReadable() && !refused && !passThrough) {
+            int end = switch (reading) {
+              case OTHER -> endOfEmptyLine(buf);
+              case SIZE_LINE -> sizeLine(ctx, buf);
+              case DATA, DELIMITER -> framed(buf);
+            };
+            if (end > buf.readerIndex()) {
+              ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), end - buf.readerIndex()));
+              buf.readerIndex(end);
+            }
+          }
+          if (passThrough && !refused && buf.isReadable()) {
+            ctx.fireChannelRead(buf.retain());
+          }
+        } finally {
+          buf.release();
+        }
+      }
+    };
+  }
+
+  /** Goes right behind the HTTP codec: sees each request head as soon as it is decoded. */
+  ChannelHandler heads() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
+          passThrough = true;
+        } else if (msg instanceof HttpRequest req && HttpUtil.isTransferEncodingChunked(req)) {
+          if (reading == Reading.OTHER) {
+            reading = Reading.SIZE_LINE;
+            line.setLength(0);
+          } else {
+            passThrough = true; // cannot happen if the framing is followed right; never guess
+          }
+        }
+        ctx.fireChannelRead(msg);
+      }
+    };
+  }
+
+  /** Just past the next empty line's LF, or the end of what was read. */
+  private int endOfEmptyLine(ByteBuf buf) {
+    int lf = buf.forEachByte(emptyLineEnd);
+    return lf < 0 ? buf.writerIndex() : lf + 1;
+  }
+
+  /** Collects the size line; at its LF judges it, and on to the chunk's data (or trailers). */
+  private int sizeLine(ChannelHandlerContext ctx, ByteBuf buf) {
+    int lf = buf.indexOf(buf.readerIndex(), buf.writerIndex(), (byte) '\n');
+    int end = lf < 0 ? buf.writerIndex() : lf;
+    for (int i = buf.readerIndex(); i < end; i++) {
+      line.append((char) (buf.getByte(i) & 0xff));
+    }
+    if (line.length() > maxLineLength + 1) {
+      passThrough = true; // the decoder refuses a line this long itself
+      return buf.readerIndex();
+    }
+    if (lf < 0) {
+      return end; // the decoder waits for the LF too
+    }
+    if (hasNamelessExtension(line)) {
+      refused = true;
+      LastHttpContent bad = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+      bad.setDecoderResult(DecoderResult.failure(new RejectedRequest(400, NAMELESS)));
+      ctx.fireChannelRead(bad);
+      return buf.readerIndex();
+    }
+    long size = chunkSize(line);
+    if (size < 0) {
+      passThrough = true; // not a size the decoder accepts: it refuses the line itself
+    } else if (size == 0) {
+      reading = Reading.OTHER; // trailers, then the next head
+      lineLength = 0;
+    } else {
+      reading = Reading.DATA;
+      remaining = size;
+    }
+    line.setLength(0);
+    return lf + 1;
+  }
+
+  /** Chunk data, then its CRLF (checked by the decoder), then the next size line. */
+  private int framed(ByteBuf buf) {
+    int n = (int) Math.min(remaining, buf.readableBytes());
+    remaining -= n;
+    if (remaining == 0) {
+      if (reading == Reading.DATA) {
+        reading = Reading.DELIMITER;
+        remaining = 2;
+      } else {
+        reading = Reading.SIZE_LINE;
+      }
+    }
+    return buf.readerIndex() + n;
+  }
+
+  /**
+   * The chunk size as the decoder reads it (optional leading SP/HTAB, hex digits up to the first
+   * other character), or -1 where the decoder finds none or it overflows an int.
+   */
+  static long chunkSize(CharSequence line) {
+    int i = 0;
+    while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+      i++;
+    }
+    long size = 0;
+    int digits = 0;
+    for (; i < line.length(); i++, digits++) {
+      char c = line.charAt(i);
+      int d = c >= '0' && c <= '9' ? c - '0'
+          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) {
+        break;
+      }
+      size = size * 16 + d;
+      if (size > Integer.MAX_VALUE) {
+        return -1;
+      }
+    }
+    return digits == 0 ? -1 : size;
+  }
+
+  /**
+   * Whether some {@code ;} outside a quoted extension value is not followed, after optional
+   * SP/HTAB, by a token character: the start of a name.
+   */
+  static boolean hasNamelessExtension(CharSequence line) {
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ';') {
+        int j = i + 1;
+        while (j < line.length() && (line.charAt(j) == ' ' || line.charAt(j) == '\t')) {
+          j++;
+        }
+        if (j == line.length() || !isTokenChar(line.charAt(j))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** RFC 9110 5.6.2 tchar. */
+  private static boolean isTokenChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  }
+}

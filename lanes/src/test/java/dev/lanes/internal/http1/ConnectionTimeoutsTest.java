@@ -1,0 +1,175 @@
+package dev.lanes.internal.http1;
+
+import dev.lanes.internal.server.Admission;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Which timer runs in which phase of a connection. ConnectionTimeouts measures with
+ * {@code System.nanoTime()}, not the event loop's clock, so moving EmbeddedChannel's time would
+ * only wake a check that then finds nothing due. Instead the timer under test is zero: it is due
+ * as soon as it is armed, and fires on the next run of the loop's tasks. A timer that is not
+ * armed in a phase (a handler at work, a response owed) cannot fire however due it would be, so
+ * every timer is zero there too. The other timers are an hour: never due in a test.
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class ConnectionTimeoutsTest {
+  private static final Duration NOW = Duration.ZERO;
+  private static final Duration NEVER = Duration.ofHours(1);
+  private static final String GET = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+
+  private final Admission state = new Admission();
+
+  /**
+   * A connection just accepted. EmbeddedChannel runs due tasks when it registers a channel and
+   * when it starts a read, so the handlers go in afterwards and the connection is announced by
+   * hand with auto-read off: the accept-time check first runs when the test lets the loop run,
+   * as on a server whose first bytes are already there.
+   */
+  private EmbeddedChannel channel(Duration head, Duration body, Duration keepAlive) {
+    ConnectionTimeouts t = new ConnectionTimeouts(head, body, keepAlive, 0, state);
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.pipeline().addLast(t.bytes(), new HttpServerCodec(), t.messages());
+    ch.config().setAutoRead(false);
+    ch.pipeline().fireChannelActive();
+    return ch;
+  }
+
+  private static void receive(EmbeddedChannel ch, String bytes) {
+    ch.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.ISO_8859_1));
+    for (Object m; (m = ch.readInbound()) != null; ) {
+      ReferenceCountUtil.release(m); // the decoded request: nobody handles it here
+    }
+  }
+
+  private static void respond(EmbeddedChannel ch, HttpResponseStatus status) {
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    ch.writeAndFlush(r);
+  }
+
+  /** What the server wrote, as text. */
+  private static String sent(EmbeddedChannel ch) {
+    StringBuilder out = new StringBuilder();
+    for (Object m; (m = ch.readOutbound()) != null; ) {
+      out.append(((ByteBuf) m).toString(StandardCharsets.ISO_8859_1));
+      ReferenceCountUtil.release(m);
+    }
+    return out.toString();
+  }
+
+  @Test
+  void aConnectionThatSendsNothingIsClosedSilentlyAsAHeadTimeout() {
+    EmbeddedChannel ch = channel(NOW, NEVER, NEVER);
+    ch.runPendingTasks();
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(sent(ch)).isEmpty();
+    assertThat(state.timeouts(Admission.Timeout.REQUEST_HEAD)).isEqualTo(1);
+  }
+
+  @Test
+  void anIncompleteHeadGets408AndAClose() {
+    EmbeddedChannel ch = channel(NOW, NEVER, NEVER);
+    receive(ch, "GET / HTTP/1.1\r\nHost: a\r\n");
+    ch.runPendingTasks();
+    assertThat(sent(ch)).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close");
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(state.timeouts(Admission.Timeout.REQUEST_HEAD)).isEqualTo(1);
+  }
+
+  @Test
+  void aStalledBodyGets408AndCountsAsABodyTimeout() {
+    EmbeddedChannel ch = channel(NEVER, NOW, NEVER);
+    receive(ch, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nab");
+    ch.runPendingTasks();
+    assertThat(sent(ch)).startsWith("HTTP/1.1 408 ");
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(state.timeouts(Admission.Timeout.BODY_READ)).isEqualTo(1);
+    assertThat(state.timeouts(Admission.Timeout.REQUEST_HEAD)).isZero();
+  }
+
+  @Test
+  void noTimerRunsWhileAResponseIsOwedAndKeepAliveStartsAfterIt() {
+    EmbeddedChannel ch = channel(NOW, NOW, NOW);
+    receive(ch, GET);
+    ch.runPendingTasks();
+    assertThat(ch.isOpen()).as("the handler is at work: nothing is timed").isTrue();
+
+    respond(ch, HttpResponseStatus.OK);
+    assertThat(sent(ch)).startsWith("HTTP/1.1 200 ");
+    ch.runPendingTasks();
+    assertThat(ch.isOpen()).as("idle after its response: the keep-alive timer ran").isFalse();
+    assertThat(sent(ch)).as("an idle connection is closed without a word").isEmpty();
+    assertThat(state.timeouts(Admission.Timeout.KEEP_ALIVE)).isEqualTo(1);
+    assertThat(state.timeouts(Admission.Timeout.REQUEST_HEAD)).isZero();
+  }
+
+  @Test
+  void keepAliveWaitsForTheLastOfPipelinedResponses() {
+    EmbeddedChannel ch = channel(NOW, NOW, NOW);
+    receive(ch, GET + GET);
+    respond(ch, HttpResponseStatus.OK);
+    ch.runPendingTasks();
+    assertThat(ch.isOpen()).as("one response still owed").isTrue();
+    respond(ch, HttpResponseStatus.OK);
+    ch.runPendingTasks();
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(state.timeouts(Admission.Timeout.KEEP_ALIVE)).isEqualTo(1);
+  }
+
+  @Test
+  void anInterim100ContinueIsNotTheResponse() {
+    EmbeddedChannel ch = channel(NOW, NOW, NOW);
+    receive(ch, GET);
+    respond(ch, HttpResponseStatus.CONTINUE);
+    ch.runPendingTasks();
+    assertThat(ch.isOpen()).isTrue();
+    respond(ch, HttpResponseStatus.OK);
+    ch.runPendingTasks();
+    assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void aPipelinedHeadInProgressIsOnTheHeadTimerNotKeepAlive() {
+    EmbeddedChannel ch = channel(NEVER, NEVER, NOW);
+    receive(ch, GET);
+    receive(ch, "GET / HT"); // the next head has begun before the first response
+    respond(ch, HttpResponseStatus.OK);
+    ch.runPendingTasks();
+    assertThat(ch.isOpen()).as("a head is arriving: its own (long) timer applies").isTrue();
+    assertThat(state.timeouts(Admission.Timeout.KEEP_ALIVE)).isZero();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void drainClosesAnIdleConnectionButNotOneWithARequestInFlight() {
+    EmbeddedChannel busy = channel(NEVER, NEVER, NEVER);
+    receive(busy, GET);
+    busy.pipeline().fireUserEventTriggered(Admission.DRAIN);
+    assertThat(busy.isOpen()).as("its response is owed").isTrue();
+    respond(busy, HttpResponseStatus.OK);
+    busy.pipeline().fireUserEventTriggered(Admission.DRAIN);
+    assertThat(busy.isOpen()).isFalse();
+
+    EmbeddedChannel midHead = channel(NEVER, NEVER, NEVER);
+    receive(midHead, "GET / HTTP/1.1\r\n");
+    midHead.pipeline().fireUserEventTriggered(Admission.DRAIN);
+    assertThat(midHead.isOpen()).as("a request is arriving").isTrue();
+    midHead.finishAndReleaseAll();
+  }
+}
