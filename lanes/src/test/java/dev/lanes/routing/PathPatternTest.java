@@ -39,42 +39,67 @@ class PathPatternTest {
   }
 
   @Test
-  void typedParametersConvertOrFailWith400NamingTheParameter() {
+  void typedParametersMatchOnlyTheirShape() {
     PathPattern p = PathPattern.parse("/items/{id:int}");
     assertThat(p.match("/items/42")).contains(Map.of("id", "42"));
-    assertThat(p.match("/items/-7")).contains(Map.of("id", "-7"));
+    assertThat(p.match("/items/007")).contains(Map.of("id", "007"));
     assertThat(p.match("/items/2147483647")).isPresent();
-
-    HttpException e = catchThrowableOfType(HttpException.class, () -> p.match("/items/abc"));
-    assertThat(e.status()).isEqualTo(400);
-    assertThat(e.getMessage()).isEqualTo("path parameter 'id' must be an int, got 'abc'");
-    assertThat(catchThrowableOfType(HttpException.class, () -> p.match("/items/2147483648")).status())
-        .isEqualTo(400);
-    assertThat(catchThrowableOfType(HttpException.class, () -> p.match("/items/-")).status())
-        .isEqualTo(400);
-    assertThat(catchThrowableOfType(HttpException.class, () -> p.match("/items/1.5")).status())
-        .isEqualTo(400);
+    // digits only, as Starlette's convertors: anything else is no match, so later routes get a turn
+    for (String other : new String[] {"/items/abc", "/items/-7", "/items/+7", "/items/1.5", "/items/-", "/items/4 2"}) {
+      assertThat(p.match(other)).as(other).isEmpty();
+      assertThat(p.fits(other)).as(other).isFalse();
+    }
   }
 
   @Test
-  void longAndUuidTypes() {
+  void aWrongShapeIsExplainedForARequestNoRouteTakes() {
+    PathPattern p = PathPattern.parse("/items/{id:int}");
+    HttpException e = p.typeMismatch("/items/abc").orElseThrow();
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(e.getMessage()).isEqualTo("path parameter 'id' must be an int, got 'abc'");
+    assertThat(p.typeMismatch("/items/-7").orElseThrow().getMessage())
+        .isEqualTo("path parameter 'id' must be an int, got '-7': digits only, no sign");
+    assertThat(PathPattern.parse("/u/{id:uuid}").typeMismatch("/u/not-a-uuid").orElseThrow().getMessage())
+        .isEqualTo("path parameter 'id' must be a UUID, got 'not-a-uuid'");
+    // only a path that fits but for a typed shape is explained
+    assertThat(p.typeMismatch("/items/42")).isEmpty();
+    assertThat(p.typeMismatch("/items/abc/more")).isEmpty();
+    assertThat(p.typeMismatch("/other/abc")).isEmpty();
+    assertThat(PathPattern.parse("/items/{id}").typeMismatch("/items/abc")).isEmpty();
+  }
+
+  @Test
+  void numbersOutOfRangeFitButFailWith400NamingTheParameter() {
+    PathPattern ints = PathPattern.parse("/items/{id:int}");
+    HttpException e = catchThrowableOfType(HttpException.class, () -> ints.match("/items/2147483648"));
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(e.getMessage()).isEqualTo("path parameter 'id' must be an int, got '2147483648': too large");
+    assertThat(ints.fits("/items/2147483648")).isTrue(); // its shape: the path is this route's
+
     PathPattern longs = PathPattern.parse("/l/{n:long}");
     assertThat(longs.match("/l/9223372036854775807")).isPresent();
     assertThat(catchThrowableOfType(HttpException.class, () -> longs.match("/l/9223372036854775808"))
-        .getMessage()).contains("'n' must be a long");
+        .getMessage()).contains("'n' must be a long").endsWith("too large");
+    assertThat(catchThrowableOfType(HttpException.class, () -> longs.match("/l/99999999999999999999"))
+        .status()).isEqualTo(400);
+  }
 
+  @Test
+  void uuidTakesTheCanonicalFormInEitherCase() {
     PathPattern uuids = PathPattern.parse("/u/{id:uuid}");
     assertThat(uuids.match("/u/123e4567-e89b-12d3-a456-426614174000")).isPresent();
-    assertThat(catchThrowableOfType(HttpException.class, () -> uuids.match("/u/not-a-uuid"))
-        .getMessage()).contains("'id' must be a UUID");
+    assertThat(uuids.match("/u/123E4567-E89B-12D3-A456-426614174000")).isPresent();
+    assertThat(uuids.match("/u/123e4567e89b12d3a456426614174000")).isEmpty();
+    assertThat(uuids.match("/u/123e4567-e89b-12d3-a456-42661417400")).isEmpty();
+    assertThat(uuids.match("/u/not-a-uuid")).isEmpty();
   }
 
   @Test
   void longBadValuesAreAbbreviatedInTheMessage() {
-    String junk = "x".repeat(500);
-    HttpException e = catchThrowableOfType(HttpException.class,
-        () -> PathPattern.parse("/i/{id:int}").match("/i/" + junk));
-    assertThat(e.getMessage().length()).isLessThan(120);
+    PathPattern p = PathPattern.parse("/i/{id:int}");
+    assertThat(p.typeMismatch("/i/" + "x".repeat(500)).orElseThrow().getMessage().length()).isLessThan(120);
+    HttpException e = catchThrowableOfType(HttpException.class, () -> p.match("/i/" + "9".repeat(500)));
+    assertThat(e.getMessage().length()).isLessThan(130);
   }
 
   @Test

@@ -96,6 +96,53 @@ class RouterTest {
   }
 
   @Test
+  void aTypedSegmentOfAnotherShapeFallsThroughToLaterRoutes() {
+    Route id = route("GET", "/items/{id:long}");
+    Route slug = route("GET", "/items/{slug}");
+    Router router = new Router(List.of(id, slug));
+
+    assertThat(router.match("GET", "/items/42")).isEqualTo(new RouteMatch.Found(id, Map.of("id", "42")));
+    assertThat(router.match("GET", "/items/abc")).isEqualTo(new RouteMatch.Found(slug, Map.of("slug", "abc")));
+    assertThat(router.match("GET", "/items/-1")).isEqualTo(new RouteMatch.Found(slug, Map.of("slug", "-1")));
+  }
+
+  @Test
+  void aNumberOutOfRangeIs400NotAFallThrough() {
+    Router router = new Router(List.of(route("GET", "/items/{id:long}"), route("GET", "/items/{slug}")));
+    HttpException e = catchThrowableOfType(HttpException.class,
+        () -> router.match("GET", "/items/99999999999999999999"));
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(e.getMessage())
+        .isEqualTo("path parameter 'id' must be a long, got '99999999999999999999': too large");
+  }
+
+  @Test
+  void aWrongShapeNoOtherRouteTakesIs400ButAnUnrelatedPathIs404() {
+    Router router = new Router(List.of(route("GET", "/items/{id:long}"), route("GET", "/users/{id:uuid}")));
+    assertThat(catchThrowableOfType(HttpException.class, () -> router.match("GET", "/users/ann")).getMessage())
+        .isEqualTo("path parameter 'id' must be a UUID, got 'ann'");
+    assertThat(router.match("GET", "/items/abc/more")).isInstanceOf(RouteMatch.NotFound.class);
+    assertThat(router.match("GET", "/orders/abc")).isInstanceOf(RouteMatch.NotFound.class);
+  }
+
+  @Test
+  void routesOfOtherMethodsNeitherShadowNorBlockEachOther() {
+    Route post = route("POST", "/a/{x}");
+    Route get = route("GET", "/a/{y}");
+    Route literalPut = route("PUT", "/a/b");
+    Router router = new Router(List.of(post, get, literalPut));
+
+    assertThat(router.match("POST", "/a/b")).isEqualTo(new RouteMatch.Found(post, Map.of("x", "b")));
+    assertThat(router.match("GET", "/a/b")).isEqualTo(new RouteMatch.Found(get, Map.of("y", "b")));
+    assertThat(router.match("PUT", "/a/b")).isEqualTo(new RouteMatch.Found(literalPut, Map.of()));
+    // every route that fits the path counts for Allow
+    assertThat(((RouteMatch.MethodNotAllowed) router.match("DELETE", "/a/b")).allowed())
+        .containsExactly("GET", "HEAD", "OPTIONS", "POST", "PUT");
+    assertThat(((RouteMatch.MethodNotAllowed) router.match("DELETE", "/a/c")).allowed())
+        .containsExactly("GET", "HEAD", "OPTIONS", "POST");
+  }
+
+  @Test
   void routeValidation() {
     assertThat(route("get", "/a").method()).isEqualTo("GET");
     assertThat(route("GET", "/a/{id}").name()).isEqualTo("GET /a/{id}");
