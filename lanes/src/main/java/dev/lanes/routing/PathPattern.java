@@ -176,6 +176,49 @@ public final class PathPattern {
     return Optional.of(rejection(s, values[i], signed ? ": digits only, no sign" : ""));
   }
 
+  /**
+   * Whether this pattern takes first every path {@code later} matches (matching it, or ending it with
+   * 400 for a number out of range), so a route with {@code later} tried after this one is unreachable.
+   * Decided segment by segment and exact: a literal covers only itself; {@code str} covers any
+   * non-empty literal and every type but {@code path}; {@code int} and {@code long} cover each other
+   * (both take all digits) and all-digit literals; {@code uuid} covers {@code uuid} and UUID literals;
+   * a last {@code path} covers any non-empty rest.
+   */
+  boolean covers(PathPattern later) {
+    List<Segment> other = later.segments;
+    int n = segments.size();
+    boolean rest = segments.get(n - 1).type == Type.PATH;
+    if (rest ? other.size() < n : other.size() != n) {
+      return false;
+    }
+    int fixed = rest ? n - 1 : n;
+    for (int i = 0; i < fixed; i++) {
+      if (!covers(segments.get(i), other.get(i))) {
+        return false;
+      }
+    }
+    if (rest && other.size() == n) {
+      Segment last = other.get(n - 1);
+      return last.param != null || !last.literal.isEmpty(); // the rest must not be empty
+    }
+    return true;
+  }
+
+  private static boolean covers(Segment earlier, Segment later) {
+    if (earlier.param == null) {
+      return later.param == null && earlier.literal.equals(later.literal);
+    }
+    if (later.param == null) {
+      return !later.literal.isEmpty() && earlier.type.fits(later.literal);
+    }
+    return switch (earlier.type) {
+      case STR -> later.type != Type.PATH;
+      case INT, LONG -> later.type == Type.INT || later.type == Type.LONG;
+      case UUID -> later.type == Type.UUID;
+      case PATH -> true; // not reached: a path parameter is last, handled by the caller
+    };
+  }
+
   /** Each segment's value if {@code path} has the template's layout (typed shapes unchecked), else null. */
   private String[] values(String path) {
     if (!path.startsWith("/")) {

@@ -18,6 +18,11 @@ import java.util.TreeSet;
  * 405 with every method it allows ({@code OPTIONS} too); one that fits a template but for a typed
  * parameter's shape gets 400 naming the parameter (see {@link PathPattern}); any other 404.
  *
+ * <p>A table with a route no request can reach fails when built: the same method and template twice,
+ * or a template route whose every path an earlier route takes first for the same method (a
+ * {@code GET} route also for a later {@code HEAD} one) — {@code /items/{slug}} then
+ * {@code /items/{id:long}}, or {@code /a/{x}} then {@code /a/{y}}. Register the more specific first.
+ *
  * <pre>{@code RouteMatch m = app.router().match("GET", "/items/42"); }</pre>
  */
 public final class Router {
@@ -36,7 +41,7 @@ public final class Router {
   private final List<Candidate> templated = new ArrayList<>();
   private final List<Route> routes;
 
-  /** Builds the table; a duplicate method and path fails here, at startup. */
+  /** Builds the table; a duplicate or unreachable route fails here, at startup. */
   public Router(List<Route> routes) {
     this.routes = List.copyOf(routes);
     Map<String, Map<String, Route>> byTemplate = new LinkedHashMap<>();
@@ -57,6 +62,7 @@ public final class Router {
         templated.add(new Candidate(r, servesHead));
       }
     }
+    rejectUnreachable(templated);
   }
 
   public List<Route> routes() {
@@ -115,5 +121,24 @@ public final class Router {
       }
     }
     return NOT_FOUND;
+  }
+
+  private static void rejectUnreachable(List<Candidate> templated) {
+    for (int j = 1; j < templated.size(); j++) {
+      Candidate later = templated.get(j);
+      for (int i = 0; i < j; i++) {
+        Candidate earlier = templated.get(i);
+        boolean viaHead = later.route().method().equals("HEAD") && earlier.servesHead();
+        if ((viaHead || earlier.route().method().equals(later.route().method()))
+            && earlier.route().pattern().covers(later.route().pattern())) {
+          throw new IllegalArgumentException(later.route().name() + " is unreachable: "
+              + earlier.route().name() + " (registered earlier" + (viaHead ? "; HEAD falls back to GET" : "")
+              + ") matches every path it matches; "
+              + (later.route().pattern().covers(earlier.route().pattern())
+                  ? "both match the same paths, so keep one"
+                  : "register the more specific route first"));
+        }
+      }
+    }
   }
 }

@@ -126,6 +126,39 @@ class RouterTest {
   }
 
   @Test
+  void aTemplateShadowedByAnEarlierOneFailsWhenBuiltNamingBoth() {
+    assertThatThrownBy(() -> new Router(List.of(route("GET", "/items/{slug}"), route("GET", "/items/{id:long}"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("GET /items/{id:long} is unreachable: GET /items/{slug} (registered earlier) matches every"
+            + " path it matches; register the more specific route first");
+    assertThatThrownBy(() -> new Router(List.of(route("GET", "/a/{x}"), route("GET", "/a/{y}"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("GET /a/{y} is unreachable: GET /a/{x} (registered earlier) matches every path it matches;"
+            + " both match the same paths, so keep one");
+    assertThatThrownBy(() -> new Router(List.of(route("PUT", "/files/{rest:path}"), route("GET", "/x"),
+        route("PUT", "/files/{dir}/{name}"))))
+        .hasMessageContaining("PUT /files/{dir}/{name} is unreachable: PUT /files/{rest:path}");
+    // through the app builder too
+    assertThatThrownBy(() -> App.builder().get("/items/{slug}", OK).get("/items/{id:long}", OK).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is unreachable");
+  }
+
+  @Test
+  void tablesWithoutShadowingBuild() {
+    Router router = new Router(List.of(
+        route("GET", "/a/{x}"), route("GET", "/{y}/b"), // overlap, neither covers the other
+        route("GET", "/items/{id:long}"), route("GET", "/items/{slug}"), // specific first
+        route("GET", "/items/{id}/tags"), route("GET", "/{kind}/{id:uuid}"), route("GET", "/{kind}/{name}"),
+        route("GET", "/files/special/{n:int}"), route("GET", "/files/{rest:path}"),
+        route("GET", "/items/new"))); // a literal after a template that takes its path: looked up first
+    assertThat(router.routes()).hasSize(10);
+    assertThat(((RouteMatch.Found) router.match("GET", "/items/new")).route().pattern().template())
+        .isEqualTo("/items/new");
+    assertThat(((RouteMatch.Found) router.match("GET", "/files/special/x")).route().pattern().template())
+        .isEqualTo("/files/{rest:path}");
+  }
+
+  @Test
   void routesOfOtherMethodsNeitherShadowNorBlockEachOther() {
     Route post = route("POST", "/a/{x}");
     Route get = route("GET", "/a/{y}");
@@ -140,6 +173,28 @@ class RouterTest {
         .containsExactly("GET", "HEAD", "OPTIONS", "POST", "PUT");
     assertThat(((RouteMatch.MethodNotAllowed) router.match("DELETE", "/a/c")).allowed())
         .containsExactly("GET", "HEAD", "OPTIONS", "POST");
+  }
+
+  @Test
+  void aGetRouteCoversALaterHeadRouteOfAShapeItTakes() {
+    assertThatThrownBy(() -> new Router(List.of(route("GET", "/a/{x}"), route("HEAD", "/a/{y}"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("HEAD /a/{y} is unreachable: GET /a/{x} (registered earlier; HEAD falls back to GET)");
+
+    // the same template's own HEAD route is preferred, whatever the order
+    Route get = route("GET", "/a/{x}");
+    Route head = route("HEAD", "/a/{x}");
+    Router same = new Router(List.of(get, head));
+    assertThat(((RouteMatch.Found) same.match("HEAD", "/a/1")).route()).isSameAs(head);
+    assertThat(((RouteMatch.Found) same.match("GET", "/a/1")).route()).isSameAs(get);
+
+    // a HEAD route first leaves GET (and so HEAD fallback) to the later GET route's other paths
+    Route headFirst = route("HEAD", "/a/{n:int}");
+    Route getAfter = route("GET", "/a/{x}");
+    Router router = new Router(List.of(headFirst, getAfter));
+    assertThat(((RouteMatch.Found) router.match("HEAD", "/a/1")).route()).isSameAs(headFirst);
+    assertThat(((RouteMatch.Found) router.match("HEAD", "/a/z")).route()).isSameAs(getAfter);
+    assertThat(((RouteMatch.Found) router.match("GET", "/a/1")).route()).isSameAs(getAfter);
   }
 
   @Test
