@@ -1,5 +1,6 @@
 package dev.lanes.routing;
 
+import dev.lanes.http.HttpException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -10,76 +11,134 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Finds the route for a method and path. Literal paths are found with one hash lookup; templates
- * are tried in registration order. {@code HEAD} falls back to {@code GET}; {@code OPTIONS} and
- * wrong methods see the set of allowed methods.
+ * Finds the route for a method and path. A literal path is found with one hash lookup first, so no
+ * template ever shadows a literal route; other requests try the template routes in registration
+ * order, and the first whose method and path fit wins ({@code HEAD} falls back to {@code GET} unless
+ * that template has its own {@code HEAD} route). A path that only routes of other methods fit gets
+ * 405 with every method it allows ({@code OPTIONS} too); one that fits a template but for a typed
+ * parameter's shape gets 400 naming the parameter (see {@link PathPattern}); any other 404.
+ *
+ * <p>A table with a route no request can reach fails when built: the same method and template twice,
+ * or a template route whose every path an earlier route takes first for the same method (a
+ * {@code GET} route also for a later {@code HEAD} one) — {@code /items/{slug}} then
+ * {@code /items/{id:long}}, or {@code /a/{x}} then {@code /a/{y}}. Register the more specific first.
+ *
+ * <pre>{@code RouteMatch m = app.router().match("GET", "/items/42"); }</pre>
  */
 public final class Router {
   private static final RouteMatch NOT_FOUND = new RouteMatch.NotFound();
 
+  /** A template route; {@code servesHead}: a GET route whose template has no HEAD route of its own. */
+  private record Candidate(Route route, boolean servesHead) {
+    boolean serves(String method) {
+      return route.method().equals(method) || servesHead && method.equals("HEAD");
+    }
+  }
+
   private final Map<String, Map<String, Route>> literal = new HashMap<>();
   // Literal routes always match with no parameters: build their outcome once, not per request.
   private final Map<Route, RouteMatch.Found> literalFound = new IdentityHashMap<>();
-  private final List<Map.Entry<PathPattern, Map<String, Route>>> templated = new ArrayList<>();
+  private final List<Candidate> templated = new ArrayList<>();
   private final List<Route> routes;
 
-  /** Builds the table; a duplicate method and path fails here, at startup. */
+  /** Builds the table; a duplicate or unreachable route fails here, at startup. */
   public Router(List<Route> routes) {
     this.routes = List.copyOf(routes);
     Map<String, Map<String, Route>> byTemplate = new LinkedHashMap<>();
-    Map<String, PathPattern> patterns = new HashMap<>();
     for (Route r : routes) {
-      String t = r.pattern().template();
-      patterns.putIfAbsent(t, r.pattern());
-      Route previous = byTemplate.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(r.method(), r);
+      Route previous = byTemplate.computeIfAbsent(r.pattern().template(), k -> new LinkedHashMap<>())
+          .put(r.method(), r);
       if (previous != null) {
         throw new IllegalArgumentException("route registered twice: " + r.name());
       }
     }
-    byTemplate.forEach((t, methods) -> {
-      PathPattern p = patterns.get(t);
-      if (p.isLiteral()) {
-        literal.put(t, methods);
-        methods.values().forEach(r -> literalFound.put(r, new RouteMatch.Found(r, Map.of())));
+    for (Route r : routes) {
+      Map<String, Route> methods = byTemplate.get(r.pattern().template());
+      if (r.pattern().isLiteral()) {
+        literal.put(r.pattern().template(), methods);
+        literalFound.put(r, new RouteMatch.Found(r, Map.of()));
       } else {
-        templated.add(Map.entry(p, methods));
+        boolean servesHead = r.method().equals("GET") && !methods.containsKey("HEAD");
+        templated.add(new Candidate(r, servesHead));
       }
-    });
+    }
+    rejectUnreachable(templated);
   }
 
   public List<Route> routes() {
     return routes;
   }
 
-  /** Routes {@code method} and {@code path} (already percent-decoded). */
+  /**
+   * Routes {@code method} and {@code path} (already percent-decoded).
+   *
+   * @throws HttpException 400 naming a path parameter of the wrong shape or out of range
+   */
   public RouteMatch match(String method, String path) {
     Map<String, Route> methods = literal.get(path);
     if (methods != null) {
       Route r = methods.get(method);
-      return r != null ? literalFound.get(r) : pick(methods, method, Map.of());
+      if (r == null && method.equals("HEAD")) {
+        r = methods.get("GET");
+      }
+      if (r != null) {
+        return literalFound.get(r);
+      }
     }
-    for (Map.Entry<PathPattern, Map<String, Route>> e : templated) {
-      Optional<Map<String, String>> params = e.getKey().match(path);
-      if (params.isPresent()) {
-        return pick(e.getValue(), method, params.get());
+    for (Candidate c : templated) {
+      if (c.serves(method)) {
+        Optional<Map<String, String>> params = c.route().pattern().match(path);
+        if (params.isPresent()) {
+          return new RouteMatch.Found(c.route(), params.get());
+        }
+      }
+    }
+    return miss(methods, path);
+  }
+
+  /** No route takes the request: 405 if the path fits other methods, 400 if mistyped, else 404. */
+  private RouteMatch miss(Map<String, Route> literalMethods, String path) {
+    TreeSet<String> allowed = new TreeSet<>();
+    if (literalMethods != null) {
+      allowed.addAll(literalMethods.keySet());
+    }
+    for (Candidate c : templated) {
+      if (c.route().pattern().fits(path)) {
+        allowed.add(c.route().method());
+      }
+    }
+    if (!allowed.isEmpty()) {
+      if (allowed.contains("GET")) {
+        allowed.add("HEAD");
+      }
+      allowed.add("OPTIONS");
+      return new RouteMatch.MethodNotAllowed(allowed);
+    }
+    for (Candidate c : templated) {
+      Optional<HttpException> mismatch = c.route().pattern().typeMismatch(path);
+      if (mismatch.isPresent()) {
+        throw mismatch.get();
       }
     }
     return NOT_FOUND;
   }
 
-  private static RouteMatch pick(Map<String, Route> methods, String method, Map<String, String> params) {
-    Route r = methods.get(method);
-    if (r == null && method.equals("HEAD")) {
-      r = methods.get("GET");
+  private static void rejectUnreachable(List<Candidate> templated) {
+    for (int j = 1; j < templated.size(); j++) {
+      Candidate later = templated.get(j);
+      for (int i = 0; i < j; i++) {
+        Candidate earlier = templated.get(i);
+        boolean viaHead = later.route().method().equals("HEAD") && earlier.servesHead();
+        if ((viaHead || earlier.route().method().equals(later.route().method()))
+            && earlier.route().pattern().covers(later.route().pattern())) {
+          throw new IllegalArgumentException(later.route().name() + " is unreachable: "
+              + earlier.route().name() + " (registered earlier" + (viaHead ? "; HEAD falls back to GET" : "")
+              + ") matches every path it matches; "
+              + (later.route().pattern().covers(earlier.route().pattern())
+                  ? "both match the same paths, so keep one"
+                  : "register the more specific route first"));
+        }
+      }
     }
-    if (r != null) {
-      return new RouteMatch.Found(r, params);
-    }
-    TreeSet<String> allowed = new TreeSet<>(methods.keySet());
-    if (allowed.contains("GET")) {
-      allowed.add("HEAD");
-    }
-    allowed.add("OPTIONS");
-    return new RouteMatch.MethodNotAllowed(allowed);
   }
 }

@@ -95,6 +95,108 @@ class RouterTest {
   }
 
   @Test
+  void aTypedSegmentOfAnotherShapeFallsThroughToLaterRoutes() {
+    Route id = route("GET", "/items/{id:long}");
+    Route slug = route("GET", "/items/{slug}");
+    Router router = new Router(List.of(id, slug));
+
+    assertThat(router.match("GET", "/items/42")).isEqualTo(new RouteMatch.Found(id, Map.of("id", "42")));
+    assertThat(router.match("GET", "/items/abc")).isEqualTo(new RouteMatch.Found(slug, Map.of("slug", "abc")));
+    assertThat(router.match("GET", "/items/-1")).isEqualTo(new RouteMatch.Found(slug, Map.of("slug", "-1")));
+  }
+
+  @Test
+  void aNumberOutOfRangeIs400NotAFallThrough() {
+    Router router = new Router(List.of(route("GET", "/items/{id:long}"), route("GET", "/items/{slug}")));
+    HttpException e = catchThrowableOfType(HttpException.class,
+        () -> router.match("GET", "/items/99999999999999999999"));
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(e.getMessage())
+        .isEqualTo("path parameter 'id' must be a long, got '99999999999999999999': too large");
+  }
+
+  @Test
+  void aWrongShapeNoOtherRouteTakesIs400ButAnUnrelatedPathIs404() {
+    Router router = new Router(List.of(route("GET", "/items/{id:long}"), route("GET", "/users/{id:uuid}")));
+    assertThat(catchThrowableOfType(HttpException.class, () -> router.match("GET", "/users/ann")).getMessage())
+        .isEqualTo("path parameter 'id' must be a UUID, got 'ann'");
+    assertThat(router.match("GET", "/items/abc/more")).isInstanceOf(RouteMatch.NotFound.class);
+    assertThat(router.match("GET", "/orders/abc")).isInstanceOf(RouteMatch.NotFound.class);
+  }
+
+  @Test
+  void aTemplateShadowedByAnEarlierOneFailsWhenBuiltNamingBoth() {
+    assertThatThrownBy(() -> new Router(List.of(route("GET", "/items/{slug}"), route("GET", "/items/{id:long}"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("GET /items/{id:long} is unreachable: GET /items/{slug} (registered earlier) matches every"
+            + " path it matches; register the more specific route first");
+    assertThatThrownBy(() -> new Router(List.of(route("GET", "/a/{x}"), route("GET", "/a/{y}"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("GET /a/{y} is unreachable: GET /a/{x} (registered earlier) matches every path it matches;"
+            + " both match the same paths, so keep one");
+    assertThatThrownBy(() -> new Router(List.of(route("PUT", "/files/{rest:path}"), route("GET", "/x"),
+        route("PUT", "/files/{dir}/{name}"))))
+        .hasMessageContaining("PUT /files/{dir}/{name} is unreachable: PUT /files/{rest:path}");
+    // through the app builder too
+    assertThatThrownBy(() -> App.builder().get("/items/{slug}", OK).get("/items/{id:long}", OK).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is unreachable");
+  }
+
+  @Test
+  void tablesWithoutShadowingBuild() {
+    Router router = new Router(List.of(
+        route("GET", "/a/{x}"), route("GET", "/{y}/b"), // overlap, neither covers the other
+        route("GET", "/items/{id:long}"), route("GET", "/items/{slug}"), // specific first
+        route("GET", "/items/{id}/tags"), route("GET", "/{kind}/{id:uuid}"), route("GET", "/{kind}/{name}"),
+        route("GET", "/files/special/{n:int}"), route("GET", "/files/{rest:path}"),
+        route("GET", "/items/new"))); // a literal after a template that takes its path: looked up first
+    assertThat(router.routes()).hasSize(10);
+    assertThat(((RouteMatch.Found) router.match("GET", "/items/new")).route().pattern().template())
+        .isEqualTo("/items/new");
+    assertThat(((RouteMatch.Found) router.match("GET", "/files/special/x")).route().pattern().template())
+        .isEqualTo("/files/{rest:path}");
+  }
+
+  @Test
+  void routesOfOtherMethodsNeitherShadowNorBlockEachOther() {
+    Route post = route("POST", "/a/{x}");
+    Route get = route("GET", "/a/{y}");
+    Route literalPut = route("PUT", "/a/b");
+    Router router = new Router(List.of(post, get, literalPut));
+
+    assertThat(router.match("POST", "/a/b")).isEqualTo(new RouteMatch.Found(post, Map.of("x", "b")));
+    assertThat(router.match("GET", "/a/b")).isEqualTo(new RouteMatch.Found(get, Map.of("y", "b")));
+    assertThat(router.match("PUT", "/a/b")).isEqualTo(new RouteMatch.Found(literalPut, Map.of()));
+    // every route that fits the path counts for Allow
+    assertThat(((RouteMatch.MethodNotAllowed) router.match("DELETE", "/a/b")).allowed())
+        .containsExactly("GET", "HEAD", "OPTIONS", "POST", "PUT");
+    assertThat(((RouteMatch.MethodNotAllowed) router.match("DELETE", "/a/c")).allowed())
+        .containsExactly("GET", "HEAD", "OPTIONS", "POST");
+  }
+
+  @Test
+  void aGetRouteCoversALaterHeadRouteOfAShapeItTakes() {
+    assertThatThrownBy(() -> new Router(List.of(route("GET", "/a/{x}"), route("HEAD", "/a/{y}"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("HEAD /a/{y} is unreachable: GET /a/{x} (registered earlier; HEAD falls back to GET)");
+
+    // the same template's own HEAD route is preferred, whatever the order
+    Route get = route("GET", "/a/{x}");
+    Route head = route("HEAD", "/a/{x}");
+    Router same = new Router(List.of(get, head));
+    assertThat(((RouteMatch.Found) same.match("HEAD", "/a/1")).route()).isSameAs(head);
+    assertThat(((RouteMatch.Found) same.match("GET", "/a/1")).route()).isSameAs(get);
+
+    // a HEAD route first leaves GET (and so HEAD fallback) to the later GET route's other paths
+    Route headFirst = route("HEAD", "/a/{n:int}");
+    Route getAfter = route("GET", "/a/{x}");
+    Router router = new Router(List.of(headFirst, getAfter));
+    assertThat(((RouteMatch.Found) router.match("HEAD", "/a/1")).route()).isSameAs(headFirst);
+    assertThat(((RouteMatch.Found) router.match("HEAD", "/a/z")).route()).isSameAs(getAfter);
+    assertThat(((RouteMatch.Found) router.match("GET", "/a/1")).route()).isSameAs(getAfter);
+  }
+
+  @Test
   void routeValidation() {
     assertThat(route("get", "/a").method()).isEqualTo("GET");
     assertThat(route("GET", "/a/{id}").name()).isEqualTo("GET /a/{id}");
