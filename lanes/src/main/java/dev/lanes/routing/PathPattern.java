@@ -153,7 +153,7 @@ public final class PathPattern {
   }
 
   /** Whether {@code path} fits, typed shapes included, leaving numbers unconverted. */
-  boolean fits(String path) {
+  public boolean fits(String path) {
     if (literal) {
       return template.equals(path);
     }
@@ -165,7 +165,7 @@ public final class PathPattern {
    * The 400 for a path that fits but for the shape of a typed parameter (the first such one), so a
    * request no route takes can be told which parameter it got wrong; empty otherwise.
    */
-  Optional<HttpException> typeMismatch(String path) {
+  public Optional<HttpException> typeMismatch(String path) {
     String[] values = literal ? null : values(path);
     int i = values == null ? -1 : misfit(values);
     if (i < 0) {
@@ -184,7 +184,7 @@ public final class PathPattern {
    * (both take all digits) and all-digit literals; {@code uuid} covers {@code uuid} and UUID literals;
    * a last {@code path} covers any non-empty rest.
    */
-  boolean covers(PathPattern later) {
+  public boolean covers(PathPattern later) {
     List<Segment> other = later.segments;
     int n = segments.size();
     boolean rest = segments.get(n - 1).type == Type.PATH;

@@ -1,4 +1,4 @@
-package dev.lanes.routing;
+package dev.lanes.internal.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.lanes.App;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Response;
+import dev.lanes.routing.AsyncHandler;
+import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.PathPattern;
+import dev.lanes.routing.Route;
+import dev.lanes.routing.RouteOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +23,12 @@ import org.junit.jupiter.api.Timeout;
 class RouterTest {
   private static final BlockingHandler OK = req -> Response.text("ok");
 
+  private static final class Router {
+    static dev.lanes.internal.routing.Router<Route> of(List<Route> routes) {
+      return new dev.lanes.internal.routing.Router<>(routes, r -> r);
+    }
+  }
+
   private static Route route(String method, String path) {
     return new Route(method, PathPattern.parse(path), OK, RouteOptions.defaults());
   }
@@ -26,31 +37,31 @@ class RouterTest {
   void literalPathBeatsATemplateRegisteredBeforeIt() {
     Route template = route("GET", "/items/{id}");
     Route literal = route("GET", "/items/new");
-    Router router = new Router(List.of(template, literal));
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(template, literal));
 
-    assertThat(router.match("GET", "/items/new")).isEqualTo(new RouteMatch.Found(literal, Map.of()));
-    assertThat(router.match("GET", "/items/5")).isEqualTo(new RouteMatch.Found(template, Map.of("id", "5")));
+    assertThat(router.match("GET", "/items/new")).isEqualTo(new RouteMatch.Found<>(literal, Map.of()));
+    assertThat(router.match("GET", "/items/5")).isEqualTo(new RouteMatch.Found<>(template, Map.of("id", "5")));
   }
 
   @Test
   void templatesAreTriedInRegistrationOrder() {
     Route first = route("GET", "/a/{x}");
     Route second = route("GET", "/{y}/b");
-    Router router = new Router(List.of(first, second));
-    assertThat(((RouteMatch.Found) router.match("GET", "/a/b")).route()).isSameAs(first);
-    assertThat(((RouteMatch.Found) router.match("GET", "/z/b")).route()).isSameAs(second);
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(first, second));
+    assertThat(((RouteMatch.Found<Route>) router.match("GET", "/a/b")).target()).isSameAs(first);
+    assertThat(((RouteMatch.Found<Route>) router.match("GET", "/z/b")).target()).isSameAs(second);
   }
 
   @Test
   void unknownPathIsNotFound() {
-    Router router = new Router(List.of(route("GET", "/a"), route("GET", "/b/{id}")));
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(route("GET", "/a"), route("GET", "/b/{id}")));
     assertThat(router.match("GET", "/c")).isInstanceOf(RouteMatch.NotFound.class);
     assertThat(router.match("GET", "/b/1/2")).isInstanceOf(RouteMatch.NotFound.class);
   }
 
   @Test
   void typedParameterThatDoesNotConvertIs400() {
-    Router router = new Router(List.of(route("GET", "/items/{id:int}")));
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(route("GET", "/items/{id:int}")));
     HttpException e = catchThrowableOfType(HttpException.class, () -> router.match("GET", "/items/abc"));
     assertThat(e.status()).isEqualTo(400);
     assertThat(e.getMessage()).contains("'id'").contains("abc");
@@ -58,14 +69,14 @@ class RouterTest {
 
   @Test
   void wrongMethodListsAllowedMethodsIncludingHeadAndOptions() {
-    Router router = new Router(List.of(route("GET", "/r"), route("POST", "/r"), route("DELETE", "/t/{id}")));
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(route("GET", "/r"), route("POST", "/r"), route("DELETE", "/t/{id}")));
 
     assertThat(router.match("PUT", "/r"))
-        .isEqualTo(new RouteMatch.MethodNotAllowed(java.util.Set.of("GET", "HEAD", "OPTIONS", "POST")));
-    assertThat(((RouteMatch.MethodNotAllowed) router.match("PUT", "/r")).allowed())
+        .isEqualTo(new RouteMatch.MethodNotAllowed<>(java.util.Set.of("GET", "HEAD", "OPTIONS", "POST")));
+    assertThat(((RouteMatch.MethodNotAllowed<Route>) router.match("PUT", "/r")).allowed())
         .containsExactly("GET", "HEAD", "OPTIONS", "POST"); // sorted
     // no GET, so no HEAD either
-    assertThat(((RouteMatch.MethodNotAllowed) router.match("GET", "/t/1")).allowed())
+    assertThat(((RouteMatch.MethodNotAllowed<Route>) router.match("GET", "/t/1")).allowed())
         .containsExactly("DELETE", "OPTIONS");
     assertThat(router.match("OPTIONS", "/r")).isInstanceOf(RouteMatch.MethodNotAllowed.class);
   }
@@ -73,18 +84,18 @@ class RouterTest {
   @Test
   void headFallsBackToGetButPrefersAnExplicitHeadRoute() {
     Route get = route("GET", "/g");
-    Router router = new Router(List.of(get, route("POST", "/p")));
-    assertThat(router.match("HEAD", "/g")).isEqualTo(new RouteMatch.Found(get, Map.of()));
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(get, route("POST", "/p")));
+    assertThat(router.match("HEAD", "/g")).isEqualTo(new RouteMatch.Found<>(get, Map.of()));
     assertThat(router.match("HEAD", "/p")).isInstanceOf(RouteMatch.MethodNotAllowed.class);
 
     Route head = route("HEAD", "/h");
-    Router both = new Router(List.of(route("GET", "/h"), head));
-    assertThat(((RouteMatch.Found) both.match("HEAD", "/h")).route()).isSameAs(head);
+    dev.lanes.internal.routing.Router<Route> both = Router.of(List.of(route("GET", "/h"), head));
+    assertThat(((RouteMatch.Found<Route>) both.match("HEAD", "/h")).target()).isSameAs(head);
   }
 
   @Test
   void duplicateRouteFailsWhenBuilt() {
-    assertThatThrownBy(() -> new Router(List.of(route("GET", "/a/{id}"), route("get", "/a/{id}"))))
+    assertThatThrownBy(() -> Router.of(List.of(route("GET", "/a/{id}"), route("get", "/a/{id}"))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GET /a/{id}");
     assertThatThrownBy(() -> App.builder().get("/x", OK).get("/x", OK).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registered twice");
@@ -98,16 +109,16 @@ class RouterTest {
   void aTypedSegmentOfAnotherShapeFallsThroughToLaterRoutes() {
     Route id = route("GET", "/items/{id:long}");
     Route slug = route("GET", "/items/{slug}");
-    Router router = new Router(List.of(id, slug));
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(id, slug));
 
-    assertThat(router.match("GET", "/items/42")).isEqualTo(new RouteMatch.Found(id, Map.of("id", "42")));
-    assertThat(router.match("GET", "/items/abc")).isEqualTo(new RouteMatch.Found(slug, Map.of("slug", "abc")));
-    assertThat(router.match("GET", "/items/-1")).isEqualTo(new RouteMatch.Found(slug, Map.of("slug", "-1")));
+    assertThat(router.match("GET", "/items/42")).isEqualTo(new RouteMatch.Found<>(id, Map.of("id", "42")));
+    assertThat(router.match("GET", "/items/abc")).isEqualTo(new RouteMatch.Found<>(slug, Map.of("slug", "abc")));
+    assertThat(router.match("GET", "/items/-1")).isEqualTo(new RouteMatch.Found<>(slug, Map.of("slug", "-1")));
   }
 
   @Test
   void aNumberOutOfRangeIs400NotAFallThrough() {
-    Router router = new Router(List.of(route("GET", "/items/{id:long}"), route("GET", "/items/{slug}")));
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(route("GET", "/items/{id:long}"), route("GET", "/items/{slug}")));
     HttpException e = catchThrowableOfType(HttpException.class,
         () -> router.match("GET", "/items/99999999999999999999"));
     assertThat(e.status()).isEqualTo(400);
@@ -117,7 +128,7 @@ class RouterTest {
 
   @Test
   void aWrongShapeNoOtherRouteTakesIs400ButAnUnrelatedPathIs404() {
-    Router router = new Router(List.of(route("GET", "/items/{id:long}"), route("GET", "/users/{id:uuid}")));
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(route("GET", "/items/{id:long}"), route("GET", "/users/{id:uuid}")));
     assertThat(catchThrowableOfType(HttpException.class, () -> router.match("GET", "/users/ann")).getMessage())
         .isEqualTo("path parameter 'id' must be a UUID, got 'ann'");
     assertThat(router.match("GET", "/items/abc/more")).isInstanceOf(RouteMatch.NotFound.class);
@@ -126,15 +137,15 @@ class RouterTest {
 
   @Test
   void aTemplateShadowedByAnEarlierOneFailsWhenBuiltNamingBoth() {
-    assertThatThrownBy(() -> new Router(List.of(route("GET", "/items/{slug}"), route("GET", "/items/{id:long}"))))
+    assertThatThrownBy(() -> Router.of(List.of(route("GET", "/items/{slug}"), route("GET", "/items/{id:long}"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("GET /items/{id:long} is unreachable: GET /items/{slug} (registered earlier) matches every"
             + " path it matches; register the more specific route first");
-    assertThatThrownBy(() -> new Router(List.of(route("GET", "/a/{x}"), route("GET", "/a/{y}"))))
+    assertThatThrownBy(() -> Router.of(List.of(route("GET", "/a/{x}"), route("GET", "/a/{y}"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("GET /a/{y} is unreachable: GET /a/{x} (registered earlier) matches every path it matches;"
             + " both match the same paths, so keep one");
-    assertThatThrownBy(() -> new Router(List.of(route("PUT", "/files/{rest:path}"), route("GET", "/x"),
+    assertThatThrownBy(() -> Router.of(List.of(route("PUT", "/files/{rest:path}"), route("GET", "/x"),
         route("PUT", "/files/{dir}/{name}"))))
         .hasMessageContaining("PUT /files/{dir}/{name} is unreachable: PUT /files/{rest:path}");
     // through the app builder too
@@ -144,16 +155,16 @@ class RouterTest {
 
   @Test
   void tablesWithoutShadowingBuild() {
-    Router router = new Router(List.of(
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(
         route("GET", "/a/{x}"), route("GET", "/{y}/b"), // overlap, neither covers the other
         route("GET", "/items/{id:long}"), route("GET", "/items/{slug}"), // specific first
         route("GET", "/items/{id}/tags"), route("GET", "/{kind}/{id:uuid}"), route("GET", "/{kind}/{name}"),
         route("GET", "/files/special/{n:int}"), route("GET", "/files/{rest:path}"),
         route("GET", "/items/new"))); // a literal after a template that takes its path: looked up first
-    assertThat(router.routes()).hasSize(10);
-    assertThat(((RouteMatch.Found) router.match("GET", "/items/new")).route().pattern().template())
+    assertThat(router.targets()).hasSize(10);
+    assertThat(((RouteMatch.Found<Route>) router.match("GET", "/items/new")).target().pattern().template())
         .isEqualTo("/items/new");
-    assertThat(((RouteMatch.Found) router.match("GET", "/files/special/x")).route().pattern().template())
+    assertThat(((RouteMatch.Found<Route>) router.match("GET", "/files/special/x")).target().pattern().template())
         .isEqualTo("/files/{rest:path}");
   }
 
@@ -162,38 +173,38 @@ class RouterTest {
     Route post = route("POST", "/a/{x}");
     Route get = route("GET", "/a/{y}");
     Route literalPut = route("PUT", "/a/b");
-    Router router = new Router(List.of(post, get, literalPut));
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(post, get, literalPut));
 
-    assertThat(router.match("POST", "/a/b")).isEqualTo(new RouteMatch.Found(post, Map.of("x", "b")));
-    assertThat(router.match("GET", "/a/b")).isEqualTo(new RouteMatch.Found(get, Map.of("y", "b")));
-    assertThat(router.match("PUT", "/a/b")).isEqualTo(new RouteMatch.Found(literalPut, Map.of()));
+    assertThat(router.match("POST", "/a/b")).isEqualTo(new RouteMatch.Found<>(post, Map.of("x", "b")));
+    assertThat(router.match("GET", "/a/b")).isEqualTo(new RouteMatch.Found<>(get, Map.of("y", "b")));
+    assertThat(router.match("PUT", "/a/b")).isEqualTo(new RouteMatch.Found<>(literalPut, Map.of()));
     // every route that fits the path counts for Allow
-    assertThat(((RouteMatch.MethodNotAllowed) router.match("DELETE", "/a/b")).allowed())
+    assertThat(((RouteMatch.MethodNotAllowed<Route>) router.match("DELETE", "/a/b")).allowed())
         .containsExactly("GET", "HEAD", "OPTIONS", "POST", "PUT");
-    assertThat(((RouteMatch.MethodNotAllowed) router.match("DELETE", "/a/c")).allowed())
+    assertThat(((RouteMatch.MethodNotAllowed<Route>) router.match("DELETE", "/a/c")).allowed())
         .containsExactly("GET", "HEAD", "OPTIONS", "POST");
   }
 
   @Test
   void aGetRouteCoversALaterHeadRouteOfAShapeItTakes() {
-    assertThatThrownBy(() -> new Router(List.of(route("GET", "/a/{x}"), route("HEAD", "/a/{y}"))))
+    assertThatThrownBy(() -> Router.of(List.of(route("GET", "/a/{x}"), route("HEAD", "/a/{y}"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("HEAD /a/{y} is unreachable: GET /a/{x} (registered earlier; HEAD falls back to GET)");
 
     // the same template's own HEAD route is preferred, whatever the order
     Route get = route("GET", "/a/{x}");
     Route head = route("HEAD", "/a/{x}");
-    Router same = new Router(List.of(get, head));
-    assertThat(((RouteMatch.Found) same.match("HEAD", "/a/1")).route()).isSameAs(head);
-    assertThat(((RouteMatch.Found) same.match("GET", "/a/1")).route()).isSameAs(get);
+    dev.lanes.internal.routing.Router<Route> same = Router.of(List.of(get, head));
+    assertThat(((RouteMatch.Found<Route>) same.match("HEAD", "/a/1")).target()).isSameAs(head);
+    assertThat(((RouteMatch.Found<Route>) same.match("GET", "/a/1")).target()).isSameAs(get);
 
     // a HEAD route first leaves GET (and so HEAD fallback) to the later GET route's other paths
     Route headFirst = route("HEAD", "/a/{n:int}");
     Route getAfter = route("GET", "/a/{x}");
-    Router router = new Router(List.of(headFirst, getAfter));
-    assertThat(((RouteMatch.Found) router.match("HEAD", "/a/1")).route()).isSameAs(headFirst);
-    assertThat(((RouteMatch.Found) router.match("HEAD", "/a/z")).route()).isSameAs(getAfter);
-    assertThat(((RouteMatch.Found) router.match("GET", "/a/1")).route()).isSameAs(getAfter);
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(headFirst, getAfter));
+    assertThat(((RouteMatch.Found<Route>) router.match("HEAD", "/a/1")).target()).isSameAs(headFirst);
+    assertThat(((RouteMatch.Found<Route>) router.match("HEAD", "/a/z")).target()).isSameAs(getAfter);
+    assertThat(((RouteMatch.Found<Route>) router.match("GET", "/a/1")).target()).isSameAs(getAfter);
   }
 
   @Test

@@ -1,6 +1,8 @@
-package dev.lanes.routing;
+package dev.lanes.internal.routing;
 
 import dev.lanes.http.HttpException;
+import dev.lanes.routing.PathPattern;
+import dev.lanes.routing.Route;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Finds the route for a method and path. A literal path is found with one hash lookup first, so no
@@ -23,50 +26,56 @@ import java.util.TreeSet;
  * {@code GET} route also for a later {@code HEAD} one) — {@code /items/{slug}} then
  * {@code /items/{id:long}}, or {@code /a/{x}} then {@code /a/{y}}. Register the more specific first.
  *
- * <pre>{@code RouteMatch m = app.router().match("GET", "/items/42"); }</pre>
+ * <p>It routes to whatever the app compiled each route into ({@code T}), so the server needs no
+ * second table beside this one.
+ *
+ * <pre>{@code Router<CompiledRoute> router = new Router<>(compiled, CompiledRoute::route); }</pre>
+ *
+ * @param <T> what a route was compiled into
  */
-public final class Router {
-  private static final RouteMatch NOT_FOUND = new RouteMatch.NotFound();
-
+public final class Router<T> {
   /** A template route; {@code servesHead}: a GET route whose template has no HEAD route of its own. */
-  private record Candidate(Route route, boolean servesHead) {
+  private record Candidate<T>(Route route, T target, boolean servesHead) {
     boolean serves(String method) {
       return route.method().equals(method) || servesHead && method.equals("HEAD");
     }
   }
 
-  private final Map<String, Map<String, Route>> literal = new HashMap<>();
+  private final Map<String, Map<String, T>> literal = new HashMap<>();
   // Literal routes always match with no parameters: build their outcome once, not per request.
-  private final Map<Route, RouteMatch.Found> literalFound = new IdentityHashMap<>();
-  private final List<Candidate> templated = new ArrayList<>();
-  private final List<Route> routes;
+  private final Map<T, RouteMatch.Found<T>> literalFound = new IdentityHashMap<>();
+  private final List<Candidate<T>> templated = new ArrayList<>();
+  private final List<T> targets;
 
   /** Builds the table; a duplicate or unreachable route fails here, at startup. */
-  public Router(List<Route> routes) {
-    this.routes = List.copyOf(routes);
-    Map<String, Map<String, Route>> byTemplate = new LinkedHashMap<>();
-    for (Route r : routes) {
-      Route previous = byTemplate.computeIfAbsent(r.pattern().template(), k -> new LinkedHashMap<>())
-          .put(r.method(), r);
+  public Router(List<T> targets, Function<T, Route> routeOf) {
+    this.targets = List.copyOf(targets);
+    Map<String, Map<String, T>> byTemplate = new LinkedHashMap<>();
+    for (T t : targets) {
+      Route r = routeOf.apply(t);
+      T previous = byTemplate.computeIfAbsent(r.pattern().template(), k -> new LinkedHashMap<>())
+          .put(r.method(), t);
       if (previous != null) {
         throw new IllegalArgumentException("route registered twice: " + r.name());
       }
     }
-    for (Route r : routes) {
-      Map<String, Route> methods = byTemplate.get(r.pattern().template());
+    for (T t : targets) {
+      Route r = routeOf.apply(t);
+      Map<String, T> methods = byTemplate.get(r.pattern().template());
       if (r.pattern().isLiteral()) {
         literal.put(r.pattern().template(), methods);
-        literalFound.put(r, new RouteMatch.Found(r, Map.of()));
+        literalFound.put(t, new RouteMatch.Found<>(t, Map.of()));
       } else {
         boolean servesHead = r.method().equals("GET") && !methods.containsKey("HEAD");
-        templated.add(new Candidate(r, servesHead));
+        templated.add(new Candidate<>(r, t, servesHead));
       }
     }
     rejectUnreachable(templated);
   }
 
-  public List<Route> routes() {
-    return routes;
+  /** What the routes were compiled into, in registration order. */
+  public List<T> targets() {
+    return targets;
   }
 
   /**
@@ -74,10 +83,10 @@ public final class Router {
    *
    * @throws HttpException 400 naming a path parameter of the wrong shape or out of range
    */
-  public RouteMatch match(String method, String path) {
-    Map<String, Route> methods = literal.get(path);
+  public RouteMatch<T> match(String method, String path) {
+    Map<String, T> methods = literal.get(path);
     if (methods != null) {
-      Route r = methods.get(method);
+      T r = methods.get(method);
       if (r == null && method.equals("HEAD")) {
         r = methods.get("GET");
       }
@@ -85,11 +94,11 @@ public final class Router {
         return literalFound.get(r);
       }
     }
-    for (Candidate c : templated) {
+    for (Candidate<T> c : templated) {
       if (c.serves(method)) {
         Optional<Map<String, String>> params = c.route().pattern().match(path);
         if (params.isPresent()) {
-          return new RouteMatch.Found(c.route(), params.get());
+          return new RouteMatch.Found<>(c.target(), params.get());
         }
       }
     }
@@ -97,12 +106,12 @@ public final class Router {
   }
 
   /** No route takes the request: 405 if the path fits other methods, 400 if mistyped, else 404. */
-  private RouteMatch miss(Map<String, Route> literalMethods, String path) {
+  private RouteMatch<T> miss(Map<String, T> literalMethods, String path) {
     TreeSet<String> allowed = new TreeSet<>();
     if (literalMethods != null) {
       allowed.addAll(literalMethods.keySet());
     }
-    for (Candidate c : templated) {
+    for (Candidate<T> c : templated) {
       if (c.route().pattern().fits(path)) {
         allowed.add(c.route().method());
       }
@@ -112,22 +121,22 @@ public final class Router {
         allowed.add("HEAD");
       }
       allowed.add("OPTIONS");
-      return new RouteMatch.MethodNotAllowed(allowed);
+      return new RouteMatch.MethodNotAllowed<>(allowed);
     }
-    for (Candidate c : templated) {
+    for (Candidate<T> c : templated) {
       Optional<HttpException> mismatch = c.route().pattern().typeMismatch(path);
       if (mismatch.isPresent()) {
         throw mismatch.get();
       }
     }
-    return NOT_FOUND;
+    return new RouteMatch.NotFound<>();
   }
 
-  private static void rejectUnreachable(List<Candidate> templated) {
+  private static <T> void rejectUnreachable(List<Candidate<T>> templated) {
     for (int j = 1; j < templated.size(); j++) {
-      Candidate later = templated.get(j);
+      Candidate<T> later = templated.get(j);
       for (int i = 0; i < j; i++) {
-        Candidate earlier = templated.get(i);
+        Candidate<T> earlier = templated.get(i);
         boolean viaHead = later.route().method().equals("HEAD") && earlier.servesHead();
         if ((viaHead || earlier.route().method().equals(later.route().method()))
             && earlier.route().pattern().covers(later.route().pattern())) {
