@@ -171,6 +171,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if ((long) req.bodySize() + data.readableBytes() > maxBodySize) {
       req.dispatched = true;
       req.releaseBody();
+      admission.badRequest();
       Exchange exchange = open(req);
       exchange.refuse(Response.text(413, "Content Too Large"));
       return processed;
