@@ -18,13 +18,24 @@ final class PostgresStore {
 
   private PostgresStore() {}
 
-  /** Aborts (skips) the calling test class when PostgreSQL does not answer, saying so. */
+  private static volatile Optional<String> unreachable;
+
+  /** Aborts (skips) the calling test when PostgreSQL does not answer, saying so; asks once per JVM. */
   static void assumeReachable() {
+    Optional<String> why = unreachable;
+    if (why == null) {
+      why = probe();
+      unreachable = why;
+    }
+    why.ifPresent(Assumptions::abort);
+  }
+
+  private static Optional<String> probe() {
     try (Connection c = DriverManager.getConnection(URL + (URL.contains("?") ? "&" : "?") + "connectTimeout=3", USER, "")) {
-      Assumptions.assumeTrue(c.isValid(3), "PostgreSQL at " + URL + " is not valid");
+      return c.isValid(3) ? Optional.empty() : Optional.of("PostgreSQL at " + URL + " does not answer");
     } catch (SQLException e) {
-      Assumptions.abort("skipped: no PostgreSQL at " + URL + " (user " + USER + "): " + e.getMessage()
-          + " -- the distributed task tests need one (set LANES_TEST_POSTGRES to use another)");
+      return Optional.of("no PostgreSQL at " + URL + " (user " + USER + "): " + e.getMessage()
+          + " -- the distributed task tests need one (LANES_TEST_POSTGRES names another)");
     }
   }
 
@@ -32,7 +43,12 @@ final class PostgresStore {
     return Tasks.builder().database(URL).credentials(USER, Optional.empty()).tablePrefix(tablePrefix);
   }
 
+  /** Drops a test's tables; nothing to do where the tests were skipped. */
   static void drop(String tablePrefix) throws SQLException {
+    Optional<String> why = unreachable;
+    if (why == null || why.isPresent()) {
+      return;
+    }
     try (Connection c = DriverManager.getConnection(URL, USER, ""); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + tablePrefix + "scheduled_tasks");
       s.execute("DROP TABLE IF EXISTS " + tablePrefix + "tasks");

@@ -2,7 +2,7 @@ package dev.lanes.tasks;
 
 import java.sql.SQLException;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The shared suite on PostgreSQL (distributed mode): skipped, with the reason, when no server
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 class PostgresTasksTest extends TaskSuite {
   private final String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
 
-  @BeforeAll
-  static void requirePostgres() {
+  @BeforeEach
+  void requirePostgres() {
     PostgresStore.assumeReachable();
   }
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +28,8 @@ class PostgresWorkerTest {
   @TempDir
   Path dir;
 
-  @BeforeAll
-  static void requirePostgres() {
+  @BeforeEach
+  void requirePostgres() {
     PostgresStore.assumeReachable();
   }
 
