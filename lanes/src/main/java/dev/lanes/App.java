@@ -98,6 +98,14 @@ public final class App implements AutoCloseable {
     return state;
   }
 
+  /**
+   * The app's startup and shutdown hooks. {@code Server.start} runs them; a process that serves
+   * no HTTP (a task worker) runs them itself: {@code app.lifespan().start()} ... {@code stop()}.
+   */
+  public Lifespan lifespan() {
+    return compiled.lifespan();
+  }
+
   /** Shorthand for {@code state().get(type)}. */
   public <T> T state(Class<T> type) {
     return state.get(type);

@@ -124,7 +124,7 @@ class ArchitectureTest {
   @Test
   void otherPublishedModulesUseNoInternals() throws IOException {
     List<String> violations = new ArrayList<>();
-    for (String module : List.of("../lanes-micrometer", "../lanes-testing", "../examples")) {
+    for (String module : List.of("../lanes-micrometer", "../lanes-testing", "../lanes-tasks", "../examples")) {
       for (Map.Entry<String, Set<String>> file : imports(Path.of(module, "src/main/java")).entrySet()) {
         file.getValue().stream().filter(i -> i.startsWith("dev.lanes.internal"))
             .forEach(i -> violations.add(module + ": " + file.getKey() + " imports " + i));

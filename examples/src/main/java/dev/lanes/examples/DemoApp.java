@@ -3,6 +3,8 @@ package dev.lanes.examples;
 import dev.lanes.App;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
+import dev.lanes.tasks.TaskWorker;
+import dev.lanes.tasks.Tasks;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -10,11 +12,14 @@ import java.util.concurrent.Executors;
  * The demo app: seed 000's FastAPI app on Lanes plus one recipe per capability, each recipe a
  * file named for what it shows ({@link BlockingAndAsyncRoutes}, {@link HelloRoutes},
  * {@link BackgroundWork}, {@link StreamingRoutes}, {@link FilesAndUploads},
- * {@link TimeoutsAndDeadlines}, {@link ObservabilityRoutes}).
+ * {@link TimeoutsAndDeadlines}, {@link ObservabilityRoutes}, {@link TaskRoutes}).
  *
  * <pre>{@code bin/demo    # or: SLEEP=0.5 java -jar examples/target/examples.jar}</pre>
  *
- * <p>Settings come from the environment: see {@link DemoSettings}.
+ * <p>With the argument {@code worker} it is a task worker instead: no HTTP, the {@code tasks} lane
+ * running the demo's tasks from a shared store until SIGTERM ({@link TaskWorker}).
+ *
+ * <p>Settings come from the environment: see {@link DemoSettings} and {@link TaskSettings}.
  */
 public final class DemoApp {
   private DemoApp() {}
@@ -34,20 +39,31 @@ public final class DemoApp {
 
   public static void main(String[] args) throws InterruptedException {
     DemoSettings settings;
+    TaskSettings taskSettings;
     try {
       settings = DemoSettings.fromEnv();
+      taskSettings = TaskSettings.fromEnv();
     } catch (IllegalArgumentException e) {
       System.err.println("lanes demo: " + e.getMessage());
       System.exit(1);
       return;
     }
+    if (args.length > 0 && args[0].equals("worker")) {
+      runWorker(taskSettings);
+      return;
+    }
     ExecutorService executor = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("demo-executor-", 0).factory());
     DemoMetrics metrics = DemoMetrics.of(settings);
-    App app = recipes(settings, executor, new BackgroundLog(), metrics).build();
+    Tasks tasks = TaskRoutes.tasks(taskSettings);
+    App app = TaskRoutes.addTo(recipes(settings, executor, new BackgroundLog(), metrics), tasks,
+        taskSettings.concurrency()).build();
     metrics.start(app);
     Server server;
     try {
+      tasks.start(app);
+      // On SIGTERM the server stops first; the JVM's exit then waits for the tasks to drain.
+      Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lanes-demo-tasks-stop").unstarted(tasks::close));
       server = Server.start(app, ServerConfig.builder()
           .host(settings.host())
           .port(settings.port())
@@ -60,6 +76,7 @@ public final class DemoApp {
     } catch (RuntimeException e) {
       // A failed start (port taken, startup hook failed, bad setting) is one clear line and exit 1.
       System.err.println("lanes demo: " + e.getMessage());
+      tasks.close();
       app.close();
       metrics.close();
       executor.shutdownNow();
@@ -70,9 +87,38 @@ public final class DemoApp {
     try (server) {
       server.awaitClose();
     } finally {
+      tasks.close();
       app.close();
       metrics.close();
       executor.shutdownNow();
+    }
+  }
+
+  /** {@code examples.jar worker}: runs the demo's tasks from the shared store until SIGTERM. */
+  private static void runWorker(TaskSettings settings) throws InterruptedException {
+    if (settings.database().isEmpty()) {
+      System.err.println("lanes worker: set TASKS_DB to the store the web process uses "
+          + "(jdbc:postgresql://127.0.0.1:5432/test); an in-memory store has no other process to serve");
+      System.exit(1);
+      return;
+    }
+    Tasks tasks = TaskRoutes.tasks(new TaskSettings(settings.database(), true, settings.concurrency()));
+    App app = App.builder().lane(Tasks.lane(settings.concurrency())).build();
+    TaskWorker worker;
+    try {
+      worker = TaskWorker.start(app, tasks).stopOnSignal();
+    } catch (RuntimeException e) {
+      System.err.println("lanes worker: " + e.getMessage());
+      app.close();
+      System.exit(1);
+      return;
+    }
+    System.out.println("lanes worker: running tasks " + tasks.types().keySet() + ", " + settings.concurrency()
+        + " at once, from " + settings.database().get());
+    try {
+      worker.awaitClose();
+    } finally {
+      app.close();
     }
   }
 }

@@ -69,18 +69,23 @@ final class LaneTask<T> extends CompletableFuture<T> {
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
+    if (isDone()) {
+      return false;
+    }
+    CompletableFuture<Permit> pending = acquisition;
+    if (pending != null && !pending.isDone()) {
+      // Leave the lane's queue before anyone reacts to the cancellation (a 504 is written from
+      // there): its handler in Lane.run completes this task as cancelled.
+      pending.cancel(false);
+    }
     boolean done = super.cancel(mayInterruptIfRunning);
     if (done) {
-      CompletableFuture<Permit> pending = acquisition;
-      if (pending != null) {
-        pending.cancel(false);
-      }
       synchronized (this) {
         if (runner != null) {
           runner.interrupt();
         }
       }
     }
-    return done;
+    return done || isCancelled();
   }
 }

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Seed 003 side by side: N=1000 requests each enqueue a 1 s sleeping task; 2 worker processes of
+# 20 run them. Lanes (demo jar: web process enqueue-only, TASKS_DB on PostgreSQL, 2 x
+# `examples.jar worker`) against Celery 5.6 + Redis (FastAPI app as in the seed, prefork workers).
+# Per system: enqueue latency p50/p99 (hey -c C), the p99 of a trivial route under the same client
+# load, time until all N succeeded; then the same with worker 1 killed (kill -9) at KILL_AT s,
+# counting completions (cap CAP s) and redeliveries. Needs PostgreSQL at 127.0.0.1:5432 (user
+# postgres, db test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback only; every process
+# started here is stopped by PID. Writes the seed003 section of RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+N=${N:-1000}; C=${C:-50}; KILL_AT=${KILL_AT:-10}; CAP=${CAP:-60}
+PG_URL=jdbc:postgresql://127.0.0.1:5432/test
+OUT=benchmarks/out/seed003; mkdir -p "$OUT"
+VENV=benchmarks/out/celery-venv
+WEB_PORT=18303; CELERY_PORT=18304
+
+psql -h 127.0.0.1 -U postgres -d test -qc "select 1" >/dev/null || { echo "no PostgreSQL at 127.0.0.1:5432" >&2; exit 1; }
+redis-cli -n 11 ping >/dev/null || { echo "no Redis at 127.0.0.1:6379" >&2; exit 1; }
+[ -f examples/target/examples.jar ] || ./mvnw -B -q -ntp -DskipTests package -pl examples -am
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+  # celery's CLI extras (click-didyoumean, click-repl) are not in the local wheel index; the
+  # workers are started through Celery's Python API instead (seed003/seed003_worker.py).
+  "$VENV/bin/pip" install -q --no-deps celery
+  "$VENV/bin/pip" install -q kombu billiard vine python-dateutil tzlocal click click-plugins redis fastapi uvicorn
+fi
+
+PIDS=()
+stop_pid() { # TERM, then KILL after 5 s; the process's children too (Celery's prefork pool)
+  local pid=$1 kids
+  kids=$(pgrep -P "$pid" || true)
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" $kids 2>/dev/null || true
+}
+stop_all() { local p; for p in "${PIDS[@]:-}"; do [ -n "$p" ] && stop_pid "$p"; done; PIDS=(); }
+trap stop_all EXIT
+
+wait_http() { for _ in $(seq 240); do curl -fs -o /dev/null "$1" && return 0; sleep 0.25; done; echo "not ready: $1" >&2; return 1; }
+now() { date +%s.%N; }
+
+# pct FILE P: the P-th percentile (ms) of the 2xx/202 response times in hey's csv.
+pct() { python3 - "$1" "$2" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["status-code"] in ("200", "202")]
+xs = sorted(float(r["response-time"]) * 1000 for r in rows)
+p = float(sys.argv[2])
+print(f"{xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]:.2f}" if xs else "nan")
+PY
+}
+ok_count() { python3 -c "import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r['status-code'] in ('200','202')))" "$1"; }
+
+# measure NAME URL_BASE DONE_CMD KILL_PID: trivial-route p99, enqueue run, completion; one md row.
+measure() {
+  local name=$1 base=$2 done_cmd=$3 kill_pid=$4 t0 done_n=0 t_done="" extra
+  hey -n 2000 -c "$C" "$base/plaintext" >/dev/null                       # warm-up
+  hey -n "$N" -c "$C" -o csv "$base/plaintext" >"$OUT/$name-trivial.csv"
+  t0=$(now)
+  if [ "$kill_pid" != 0 ]; then
+    ( sleep "$KILL_AT"; kill -9 "$kill_pid" $(pgrep -P "$kill_pid" || true) 2>/dev/null ) &
+  fi
+  hey -n "$N" -c "$C" -m POST -o csv "$base/tasks/sleep?seconds=1" >"$OUT/$name-enqueue.csv"
+  local t_enq; t_enq=$(now)
+  while :; do
+    done_n=$(eval "$done_cmd")
+    if [ "${done_n%% *}" -ge "$N" ]; then t_done=$(now); break; fi
+    awk -v a="$(now)" -v b="$t0" -v c="$CAP" 'BEGIN { exit !(a - b > c) }' && break
+    sleep 0.1
+  done
+  local total enq_total
+  total=$( [ -n "$t_done" ] && awk -v a="$t_done" -v b="$t0" 'BEGIN { printf "%.1f", a - b }' || echo ">$CAP" )
+  enq_total=$(awk -v a="$t_enq" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+  local e50 e99 t99; e50=$(pct "$OUT/$name-enqueue.csv" 50); e99=$(pct "$OUT/$name-enqueue.csv" 99); t99=$(pct "$OUT/$name-trivial.csv" 99)
+  extra=${done_n#* }; [ "$extra" = "$done_n" ] && extra="n/a"
+  echo "| $name | $(ok_count "$OUT/$name-enqueue.csv")/$N in $enq_total s | $e50 | $e99 | $t99 | $(awk -v a="$e99" -v b="$t99" 'BEGIN { printf "%.2f", a / b }') | ${done_n%% *} | $total | $extra |"
+}
+
+lanes_run() { # NAME KILL(0/1)
+  psql -h 127.0.0.1 -U postgres -d test -qc "DROP TABLE IF EXISTS lanes_tasks; DROP TABLE IF EXISTS lanes_scheduled_tasks" 2>/dev/null
+  TASKS_DB=$PG_URL TASK_WORKERS=0 PORT=$WEB_PORT METRICS=off "$JAVA" -jar examples/target/examples.jar >"$OUT/$1-web.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$WEB_PORT/plaintext"
+  local w1 w
+  for w in 1 2; do
+    TASKS_DB=$PG_URL WORKER_CONCURRENCY=20 "$JAVA" -jar examples/target/examples.jar worker >"$OUT/$1-worker$w.log" 2>&1 &
+    PIDS+=($!); [ $w = 1 ] && w1=$!
+  done
+  for w in 1 2; do for _ in $(seq 240); do grep -q "lanes worker: running" "$OUT/$1-worker$w.log" && break; sleep 0.25; done; done
+  measure "$1" "http://127.0.0.1:$WEB_PORT" \
+    "curl -fs http://127.0.0.1:$WEB_PORT/tasks | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[\"byState\"][\"succeeded\"], \"redeliveries\", j[\"redeliveries\"])'" \
+    "$([ "$2" = 1 ] && echo "$w1" || echo 0)"
+  stop_all
+}
+
+celery_run() { # NAME KILL(0/1) ACKS_LATE(0/1)
+  redis-cli -n 11 flushdb >/dev/null
+  (cd benchmarks/seed003 && SEED003_ACKS_LATE=$3 exec "../../$VENV/bin/uvicorn" seed003_app:app --port $CELERY_PORT --log-level warning) >"$OUT/$1-web.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$CELERY_PORT/plaintext"
+  local w1 w
+  for w in 1 2; do
+    (cd benchmarks/seed003 && SEED003_ACKS_LATE=$3 exec "../../$VENV/bin/python" seed003_worker.py "w$w@seed003" 20) >"$OUT/$1-worker$w.log" 2>&1 &
+    PIDS+=($!); [ $w = 1 ] && w1=$!
+  done
+  (cd benchmarks/seed003 && "../../$VENV/bin/python" -c "
+import time
+from seed003_app import celery
+for _ in range(240):
+    if len(celery.control.ping(timeout=0.5)) >= 2: break
+    time.sleep(0.25)")
+  measure "$1" "http://127.0.0.1:$CELERY_PORT" "echo \$(redis-cli -n 11 get seed003:done | sed 's/^\$/0/')" \
+    "$([ "$2" = 1 ] && echo "$w1" || echo 0)"
+  stop_all
+}
+
+{
+  echo "1000 requests (hey -c $C) each enqueue a 1 s sleeping task; 2 worker processes of 20 run them."
+  echo "Limits: all done no sooner than $N / 40 x 1 s = $((N / 40)) s; with a worker killed at $KILL_AT s, $((N / 40 + (N / 40 - KILL_AT))) s (40 slots until then, 20 after)."
+  echo "Enqueue latency vs a trivial route's p99 under the same client load (hey -n $N -c $C); completion capped at $CAP s."
+  echo
+  echo "| run | enqueued | enqueue p50 ms | enqueue p99 ms | trivial p99 ms | enqueue p99 / trivial p99 | succeeded | all done after s | duplicates |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  lanes_run lanes 0
+  lanes_run lanes-kill 1
+  celery_run celery 0 0
+  celery_run celery-kill-defaults 1 0
+  [ "${ACKS_LATE_RUN:-1}" = 1 ] && celery_run celery-kill-acks-late 1 1
+  echo
+  echo "Lanes: web process TASK_WORKERS=0 on PostgreSQL 15, workers \`examples.jar worker\` (WORKER_CONCURRENCY=20, poll 200 ms, heartbeat 2 s); duplicates = redeliveries (attempts re-run after their worker died)."
+  echo "Celery $("$VENV/bin/python" -c 'import celery; print(celery.__version__)') + Redis $(redis-cli info server | grep redis_version | cut -d: -f2 | tr -d '\r'): prefork pool, concurrency 20; succeeded = tasks that incremented a Redis counter; the acks-late run sets task_acks_late, task_reject_on_worker_lost and a 20 s visibility timeout."
+} | tee "$OUT/table.md"
+python3 benchmarks/write_section.py seed003 "$OUT/table.md"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Task pickup latency across processes (PostgreSQL, if reachable) and embedded throughput
+# (10 000 tasks of 1 ms): runs lanes-tasks' TaskLatency on its test class path. Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
+./mvnw -B -q -ntp -pl lanes-tasks -am test-compile
+./mvnw -B -q -ntp -pl lanes-tasks dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=benchmarks/out/tasks-cp.txt >/dev/null
+CP="lanes-tasks/target/test-classes:lanes-tasks/target/classes:lanes/target/classes:lanes-testing/target/classes:$(cat benchmarks/out/tasks-cp.txt)"
+PG="${TASKS_DB:-jdbc:postgresql://127.0.0.1:5432/test}"
+if ! "$JAVA_HOME/bin/java" -cp "$CP" dev.lanes.tasks.TaskLatency "$PG" 2>/dev/null | grep -v "INFO\|WARN"; then
+  echo "PostgreSQL at $PG not reachable: embedded figures only" >&2
+  "$JAVA_HOME/bin/java" -cp "$CP" dev.lanes.tasks.TaskLatency - 2>/dev/null | grep -v "INFO\|WARN"
+fi

@@ -1,0 +1,91 @@
+package dev.lanes.tasks;
+
+import dev.lanes.concurrency.Lane;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The worker lane as db-scheduler's executor: each due execution db-scheduler hands over waits for
+ * a token of the lane and only then tries to claim the execution in the database. So a process
+ * claims at most as many tasks as its lane has free tokens, and resizing the lane changes that at
+ * once. Shutdown waits for what was handed over; {@link #shutdownNow} cancels it (queued work
+ * leaves the lane unclaimed, running attempts are interrupted and hand their task back).
+ */
+final class LaneExecutor extends AbstractExecutorService {
+  private final Lane lane;
+  private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger running = new AtomicInteger();
+  private volatile boolean shutdown;
+
+  LaneExecutor(Lane lane) {
+    this.lane = lane;
+  }
+
+  @Override
+  public void execute(Runnable command) {
+    if (shutdown) {
+      throw new RejectedExecutionException("the task worker is stopping");
+    }
+    // A cancelled future completes at once, while its interrupted attempt still hands its task
+    // back: termination also waits for the attempts themselves.
+    CompletableFuture<Void> f = lane.execute(() -> {
+      running.incrementAndGet();
+      try {
+        command.run();
+      } finally {
+        running.decrementAndGet();
+        signal();
+      }
+    });
+    pending.add(f);
+    f.whenComplete((v, e) -> {
+      pending.remove(f);
+      signal();
+    });
+  }
+
+  private synchronized void signal() {
+    notifyAll();
+  }
+
+  @Override
+  public void shutdown() {
+    shutdown = true;
+  }
+
+  @Override
+  public List<Runnable> shutdownNow() {
+    shutdown = true;
+    pending.forEach(f -> f.cancel(true));
+    return List.of();
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return shutdown && pending.isEmpty() && running.get() == 0;
+  }
+
+  @Override
+  public synchronized boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    while (!pending.isEmpty() || running.get() > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+    }
+    return true;
+  }
+}

@@ -1,0 +1,193 @@
+package dev.lanes.tasks;
+
+import dev.lanes.http.JsonCodec;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Our table next to db-scheduler's: one row per task with its state, attempts, result and error,
+ * kept after the execution row is gone so the state stays queryable by id. Every transition is
+ * one guarded UPDATE, so concurrent workers cannot move a finished task back.
+ */
+final class StatusTable {
+  /** How an attempt's start went. */
+  enum Start { STARTED, REDELIVERED, SKIPPED }
+
+  /** The start of an attempt and the attempt's number. */
+  record Attempt(Start start, int number) {}
+
+  private static final int MAX_ERROR = 4000;
+
+  private final DataSource db;
+  private final String table;
+  private final JsonCodec json;
+
+  StatusTable(DataSource db, String table, JsonCodec json) {
+    this.db = db;
+    this.table = table;
+    this.json = json;
+  }
+
+  /** Adds a queued task; false if a task with this id exists (an idempotent re-enqueue). */
+  boolean insert(String id, String name, Instant now, Instant runAt) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO " + table
+        + " (id, name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms) VALUES (?, ?, 'queued', 0, 0, ?, ?, ?)")) {
+      s.setString(1, id);
+      s.setString(2, name);
+      s.setLong(3, now.toEpochMilli());
+      s.setLong(4, runAt.toEpochMilli());
+      s.setLong(5, now.toEpochMilli());
+      s.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) { // integrity constraint: the id exists
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  void delete(String id) throws SQLException {
+    update("DELETE FROM " + table + " WHERE id = ?", id);
+  }
+
+  Optional<TaskStatus> find(String id) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT id, name, state, attempts, "
+        + "redeliveries, result, error, enqueued_ms, run_at_ms FROM " + table + " WHERE id = ?")) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new TaskStatus(r.getString(1), r.getString(2), TaskState.ofWire(r.getString(3)),
+            r.getInt(4), r.getInt(5),
+            Optional.ofNullable(r.getString(6)).map(v -> json.readTree(v.getBytes(StandardCharsets.UTF_8))),
+            Optional.ofNullable(r.getString(7)), Instant.ofEpochMilli(r.getLong(8)), Instant.ofEpochMilli(r.getLong(9))));
+      }
+    }
+  }
+
+  /**
+   * Marks an attempt started. A task found running already was never finished by the worker that
+   * started it (it died): this start is a redelivery. A final task is skipped.
+   */
+  Attempt startAttempt(String id, Instant now) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Attempt attempt;
+        try (PreparedStatement s = c.prepareStatement("SELECT state, attempts FROM " + table + " WHERE id = ? FOR UPDATE")) {
+          s.setString(1, id);
+          try (ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+              attempt = new Attempt(Start.SKIPPED, 0);
+            } else {
+              TaskState state = TaskState.ofWire(r.getString(1));
+              int number = r.getInt(2) + 1;
+              attempt = state == TaskState.QUEUED ? new Attempt(Start.STARTED, number)
+                  : state == TaskState.RUNNING ? new Attempt(Start.REDELIVERED, number)
+                  : new Attempt(Start.SKIPPED, r.getInt(2));
+            }
+          }
+        }
+        if (attempt.start() != Start.SKIPPED) {
+          try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET state = 'running', attempts = ?, "
+              + "redeliveries = redeliveries + ?, updated_ms = ? WHERE id = ?")) {
+            s.setInt(1, attempt.number());
+            s.setInt(2, attempt.start() == Start.REDELIVERED ? 1 : 0);
+            s.setLong(3, now.toEpochMilli());
+            s.setString(4, id);
+            s.executeUpdate();
+          }
+        }
+        c.commit();
+        return attempt;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  void succeeded(String id, Object result, Instant now) throws SQLException {
+    String value = result == null ? null : new String(json.write(result), StandardCharsets.UTF_8);
+    finish("UPDATE " + table + " SET state = 'succeeded', result = ?, error = NULL, updated_ms = ? "
+        + "WHERE id = ? AND state = 'running'", value, now, id);
+  }
+
+  void failed(String id, String error, Instant now) throws SQLException {
+    finish("UPDATE " + table + " SET state = 'failed', error = ?, updated_ms = ? WHERE id = ? AND state = 'running'",
+        clip(error), now, id);
+  }
+
+  /** Back to queued until {@code runAt}: after a failed attempt the policy retries, or a drain. */
+  void requeued(String id, String error, Instant runAt, Instant now) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE " + table
+        + " SET state = 'queued', error = ?, run_at_ms = ?, updated_ms = ? WHERE id = ? AND state = 'running'")) {
+      s.setString(1, clip(error));
+      s.setLong(2, runAt.toEpochMilli());
+      s.setLong(3, now.toEpochMilli());
+      s.setString(4, id);
+      s.executeUpdate();
+    }
+  }
+
+  /** Cancels a queued task; false if it is not queued (running, final or unknown). */
+  boolean cancel(String id, Instant now) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE " + table
+        + " SET state = 'cancelled', updated_ms = ? WHERE id = ? AND state = 'queued'")) {
+      s.setLong(1, now.toEpochMilli());
+      s.setString(2, id);
+      return s.executeUpdate() == 1;
+    }
+  }
+
+  /** Tasks per state, with their redeliveries in all. */
+  Counts counts() throws SQLException {
+    Map<TaskState, Long> byState = new EnumMap<>(TaskState.class);
+    for (TaskState st : TaskState.values()) {
+      byState.put(st, 0L);
+    }
+    long redeliveries = 0;
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+        "SELECT state, COUNT(*), COALESCE(SUM(redeliveries), 0) FROM " + table + " GROUP BY state");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        byState.put(TaskState.ofWire(r.getString(1)), r.getLong(2));
+        redeliveries += r.getLong(3);
+      }
+    }
+    return new Counts(byState, redeliveries);
+  }
+
+  /** What {@link #counts()} found. */
+  record Counts(Map<TaskState, Long> byState, long redeliveries) {}
+
+  private void finish(String sql, String value, Instant now, String id) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, value);
+      s.setLong(2, now.toEpochMilli());
+      s.setString(3, id);
+      s.executeUpdate();
+    }
+  }
+
+  private void update(String sql, String id) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, id);
+      s.executeUpdate();
+    }
+  }
+
+  private static String clip(String error) {
+    return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR) + "...";
+  }
+}

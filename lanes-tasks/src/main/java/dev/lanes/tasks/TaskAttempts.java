@@ -1,0 +1,97 @@
+package dev.lanes.tasks;
+
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.JsonCodec;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One attempt of a task, as db-scheduler runs it on a worker-lane thread: record the start in the
+ * status table (skipping a task that is final or cancelled), run the handler, then record the
+ * outcome and tell db-scheduler what to do with the execution: remove it, or reschedule it after
+ * the retry policy's backoff. A drain that interrupts the attempt hands the task back, due now.
+ */
+final class TaskAttempts {
+  private static final System.Logger LOG = System.getLogger(TaskAttempts.class.getName());
+  /** When the status table itself fails, db-scheduler tries the execution again this much later. */
+  private static final Duration STORE_FAILURE_RETRY = Duration.ofSeconds(5);
+
+  private final StatusTable statuses;
+  private final JsonCodec json;
+  private final Lanes lanes;
+  private final String workerLane;
+  private final TaskEvents events;
+
+  TaskAttempts(StatusTable statuses, JsonCodec json, Lanes lanes, String workerLane, TaskEvents events) {
+    this.statuses = statuses;
+    this.json = json;
+    this.lanes = lanes;
+    this.workerLane = workerLane;
+    this.events = events;
+  }
+
+  /** db-scheduler's task for {@code type}: its data is the payload's JSON. */
+  <P> CustomTask<byte[]> schedulerTask(TaskType<P> type) {
+    return com.github.kagkarlsson.scheduler.task.helper.Tasks.custom(type.name(), byte[].class)
+        .onFailure(new FailureHandler.OnFailureRetryLater<>(STORE_FAILURE_RETRY))
+        .execute((instance, context) -> attempt(type, instance.getId(), instance.getData(), context));
+  }
+
+  private <P> CompletionHandler<byte[]> attempt(TaskType<P> type, String id, byte[] data, ExecutionContext context) {
+    Instant began = Instant.now();
+    StatusTable.Attempt attempt;
+    try {
+      attempt = statuses.startAttempt(id, began);
+    } catch (SQLException e) {
+      throw new IllegalStateException("task store failed starting task " + id, e); // db-scheduler retries later
+    }
+    if (attempt.start() == StatusTable.Start.SKIPPED) {
+      return (complete, ops) -> ops.stop(); // final or cancelled: a late or duplicate execution
+    }
+    boolean redelivered = attempt.start() == StatusTable.Start.REDELIVERED;
+    Duration late = Duration.between(context.getExecution().executionTime, began);
+    events.started(type.name(), id, attempt.number(), late.isNegative() ? Duration.ZERO : late, redelivered);
+    long startNanos = System.nanoTime();
+    try {
+      Object result = type.runAttempt(json.read(data, type.payloadType()), lanes, workerLane);
+      statuses.succeeded(id, result, Instant.now());
+      events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
+      return (complete, ops) -> ops.stop();
+    } catch (Exception e) {
+      boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
+      try {
+        if (interrupted && context.getSchedulerState().isShuttingDown()) {
+          Instant now = Instant.now();
+          statuses.requeued(id, "interrupted: the worker stopped before the attempt ended", now, now);
+          return (complete, ops) -> ops.reschedule(complete, now);
+        }
+        return failed(type, id, attempt.number(), e);
+      } catch (SQLException store) {
+        store.addSuppressed(e);
+        throw new IllegalStateException("task store failed recording the end of task " + id, store);
+      }
+    }
+  }
+
+  private <P> CompletionHandler<byte[]> failed(TaskType<P> type, String id, int attempt, Exception error)
+      throws SQLException {
+    String message = error.toString();
+    if (type.retry().retriesAfter(attempt)) {
+      Duration backoff = type.retry().backoffAfter(attempt);
+      Instant now = Instant.now();
+      Instant next = now.plus(backoff);
+      statuses.requeued(id, message, next, now);
+      events.retried(type.name(), id, attempt, backoff, error);
+      return (complete, ops) -> ops.reschedule(complete, next);
+    }
+    statuses.failed(id, message, Instant.now());
+    events.failed(type.name(), id, attempt, error);
+    LOG.log(System.Logger.Level.WARNING, "task " + type.name() + " " + id + " failed its last attempt (" + attempt + ")", error);
+    return (complete, ops) -> ops.stop();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.lanes.tasks;
+
+import dev.lanes.concurrency.Lanes;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
+
+/**
+ * A kind of task: its name (what the store and every worker know it by), its payload type (a
+ * record, stored as JSON through the app's {@code JsonCodec}), its handler, the lane it runs in
+ * and its retry policy. Immutable; register every type on {@link Tasks.Builder#type}.
+ *
+ * <pre>{@code
+ * record Resize(String path, int width) {}
+ * TaskType<Resize> RESIZE = TaskType.of("resize", Resize.class, job -> images.resize(job.path(), job.width()))
+ *     .lane("images").retry(RetryPolicy.attempts(5));
+ * }</pre>
+ *
+ * <p>A blocking handler runs on a worker-lane thread, or, when the type names another lane, in
+ * that lane (the attempt holds its worker token meanwhile); an async handler is called on the
+ * worker-lane thread and holds the token until its stage completes.
+ */
+public final class TaskType<P> {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+  private final String name;
+  private final Class<P> payloadType;
+  private final Optional<TaskHandler<P>> blocking;
+  private final Optional<AsyncTaskHandler<P>> async;
+  private final Optional<String> lane;
+  private final RetryPolicy retry;
+
+  private TaskType(String name, Class<P> payloadType, Optional<TaskHandler<P>> blocking,
+      Optional<AsyncTaskHandler<P>> async, Optional<String> lane, RetryPolicy retry) {
+    this.name = name;
+    this.payloadType = payloadType;
+    this.blocking = blocking;
+    this.async = async;
+    this.lane = lane;
+    this.retry = retry;
+  }
+
+  /**
+   * A task type with a blocking handler and the default retry policy (3 attempts, 1 s then 2 s
+   * apart).
+   *
+   * @throws IllegalArgumentException if {@code name} is not 1..100 letters, digits, '.', '_' or
+   *     '-' starting with a letter or digit
+   */
+  public static <P> TaskType<P> of(String name, Class<P> payloadType, TaskHandler<P> handler) {
+    return new TaskType<>(checkName(name), Objects.requireNonNull(payloadType, "payloadType"),
+        Optional.of(Objects.requireNonNull(handler, "handler")), Optional.empty(), Optional.empty(),
+        RetryPolicy.attempts(3));
+  }
+
+  /** A task type with an async handler; see {@link #of}. */
+  public static <P> TaskType<P> ofAsync(String name, Class<P> payloadType, AsyncTaskHandler<P> handler) {
+    return new TaskType<>(checkName(name), Objects.requireNonNull(payloadType, "payloadType"), Optional.empty(),
+        Optional.of(Objects.requireNonNull(handler, "handler")), Optional.empty(), RetryPolicy.attempts(3));
+  }
+
+  /** This type with its blocking handler run in lane {@code lane} (which the app must define). */
+  public TaskType<P> lane(String lane) {
+    Objects.requireNonNull(lane, "lane");
+    if (async.isPresent()) {
+      throw new IllegalStateException("task type '" + name + "' has an async handler, which runs in no lane of its own");
+    }
+    return new TaskType<>(name, payloadType, blocking, async, Optional.of(lane), retry);
+  }
+
+  /** This type with another retry policy. */
+  public TaskType<P> retry(RetryPolicy policy) {
+    return new TaskType<>(name, payloadType, blocking, async, lane, Objects.requireNonNull(policy, "policy"));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Class<P> payloadType() {
+    return payloadType;
+  }
+
+  /** The lane its blocking handler runs in, if not the worker lane. */
+  public Optional<String> lane() {
+    return lane;
+  }
+
+  public RetryPolicy retry() {
+    return retry;
+  }
+
+  public boolean isAsync() {
+    return async.isPresent();
+  }
+
+  /** Runs one attempt on the calling worker-lane thread and waits for its result. */
+  Object runAttempt(P payload, Lanes lanes, String workerLane) throws Exception {
+    if (async.isPresent()) {
+      return await(async.get().run(payload).toCompletableFuture());
+    }
+    TaskHandler<P> handler = blocking.orElseThrow();
+    if (lane.isEmpty() || lane.get().equals(workerLane)) {
+      return handler.run(payload);
+    }
+    return await(lanes.get(lane.get()).run(() -> handler.run(payload)));
+  }
+
+  private static Object await(CompletableFuture<?> future) throws Exception {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true); // a draining worker gives the attempt up: stop what it waits for too
+      throw e;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private static String checkName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("task type name must be 1..100 letters, digits, '.', '_' or '-' "
+          + "starting with a letter or digit, got '" + name + "'");
+    }
+    return name;
+  }
+
+  @Override
+  public String toString() {
+    return "TaskType[" + name + ", " + payloadType.getSimpleName() + lane.map(l -> ", lane " + l).orElse("") + "]";
+  }
+}

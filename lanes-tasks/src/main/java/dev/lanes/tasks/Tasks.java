@@ -1,0 +1,441 @@
+package dev.lanes.tasks;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.serializer.Serializer;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import dev.lanes.App;
+import dev.lanes.concurrency.Lane;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Named, typed tasks that outlive the request that enqueued them: stored, retried, queryable by
+ * id, run by this process's worker lane and by worker processes sharing the database. With no
+ * database configured the store is an in-memory H2 database of this process; a {@code jdbc:h2:file:}
+ * URL makes it durable across restarts; a {@code jdbc:postgresql:} URL shares it with workers on
+ * other machines. The engine is db-scheduler (docs/tasks.md).
+ *
+ * <pre>{@code
+ * record Sleep(double seconds) {}
+ * TaskType<Sleep> SLEEP = TaskType.of("sleep", Sleep.class, s -> { Thread.sleep((long) (s.seconds() * 1000)); return "slept"; });
+ * Tasks tasks = Tasks.builder().type(SLEEP).build();
+ * App app = App.builder().lane(Tasks.lane(20))
+ *     .post("/sleep", req -> Response.json(Map.of("id", tasks.enqueue(SLEEP, new Sleep(1))))).build();
+ * tasks.start(app);            // before serving; tasks.close() after the server stopped
+ * }</pre>
+ */
+public final class Tasks implements AutoCloseable {
+  /** The lane a process's workers run tasks in, unless {@link Builder#workerLane} names another. */
+  public static final String WORKER_LANE = "tasks";
+
+  private static final Serializer PAYLOAD_BYTES = new Serializer() {
+    @Override
+    public byte[] serialize(Object data) {
+      return (byte[]) data;
+    }
+
+    @Override
+    public <T> T deserialize(Class<T> type, byte[] data) {
+      return type.cast(data);
+    }
+  };
+
+  private final Builder config;
+  private final Map<String, TaskType<?>> types;
+  private final TaskEvents events;
+  private volatile Running running;
+
+  /** What exists between {@link #start} and {@link #close}. */
+  private record Running(App app, TaskDatabase db, StatusTable statuses, Map<String, CustomTask<byte[]>> engineTasks,
+      SchedulerClient client, Optional<Scheduler> scheduler, Optional<LaneExecutor> executor) {}
+
+  private Tasks(Builder b) {
+    this.config = b.copy();
+    this.types = Map.copyOf(b.types);
+    this.events = new TaskEvents(b.listeners);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The worker lane's definition: {@code capacity} tasks at once (a process claims no more), and
+   * an unbounded queue, as tasks wait in the database rather than being refused.
+   *
+   * <pre>{@code App.builder().lane(Tasks.lane(20))}</pre>
+   */
+  public static Lane.Builder lane(int capacity) {
+    return Lane.builder(WORKER_LANE).capacity(capacity).unboundedQueue().maxQueueWait(Duration.ZERO);
+  }
+
+  /**
+   * Opens the store (creating its tables) and, unless {@link Builder#workers(boolean)} is off,
+   * starts running due tasks in {@code app}'s worker lane. Payloads and results go through
+   * {@code app.json()}.
+   *
+   * @throws IllegalStateException if already started, the store cannot be opened, or the app
+   *     lacks the worker lane or a lane a task type names
+   */
+  public synchronized void start(App app) {
+    Objects.requireNonNull(app, "app");
+    if (running != null) {
+      throw new IllegalStateException("tasks already started");
+    }
+    Optional<Lane> workerLane = app.lanes().find(config.workerLane);
+    if (config.workers && workerLane.isEmpty()) {
+      throw new IllegalStateException("the app has no lane '" + config.workerLane
+          + "' for its task workers: add .lane(Tasks.lane(20)) to the App builder, or workers(false)");
+    }
+    for (TaskType<?> type : types.values()) {
+      type.lane().filter(l -> app.lanes().find(l).isEmpty()).ifPresent(l -> {
+        throw new IllegalStateException("task type '" + type.name() + "' runs in lane '" + l + "', which the app does not define");
+      });
+    }
+    TaskDatabase db = TaskDatabase.open(config.url, config.user, config.password, config.tablePrefix, config.poolSize);
+    try {
+      StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), app.json());
+      TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events);
+      Map<String, CustomTask<byte[]>> engineTasks = new LinkedHashMap<>();
+      types.values().forEach(t -> engineTasks.put(t.name(), attempts.schedulerTask(t)));
+      List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>(engineTasks.values());
+      Optional<Scheduler> scheduler = Optional.empty();
+      Optional<LaneExecutor> executor = Optional.empty();
+      SchedulerClient client;
+      if (config.workers) {
+        Lane lane = workerLane.orElseThrow();
+        executor = Optional.of(new LaneExecutor(lane));
+        Scheduler s = Scheduler.create(db.dataSource(), known)
+            .tableName(db.executionTable())
+            .jdbcCustomization(db.dialect())
+            .serializer(PAYLOAD_BYTES)
+            .executorService(executor.get())
+            // db-scheduler fetches 3x this many due executions per poll as candidates; each
+            // is claimed only once it holds a lane token (LaneExecutor).
+            .threads(Math.max(1, lane.statistics().capacity()))
+            .pollingInterval(config.pollInterval)
+            .heartbeatInterval(config.heartbeat)
+            .missedHeartbeatsLimit(MISSED_HEARTBEATS)
+            .enableImmediateExecution()
+            .shutdownMaxWait(config.shutdownGrace)
+            .schedulerName(new SchedulerName.Fixed(workerName()))
+            .build();
+        s.start();
+        scheduler = Optional.of(s);
+        client = s;
+      } else {
+        client = SchedulerClient.Builder.create(db.dataSource(), known)
+            .tableName(db.executionTable())
+            .jdbcCustomization(db.dialect())
+            .serializer(PAYLOAD_BYTES)
+            .build();
+      }
+      running = new Running(app, db, statuses, Map.copyOf(engineTasks), client, scheduler, executor);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** How long {@link #close()} waits for interrupted attempts to hand their tasks back. */
+  private static final Duration HAND_BACK_WAIT = Duration.ofSeconds(5);
+
+  /** Heartbeats a worker may miss before its running tasks are given to others (db-scheduler's minimum). */
+  static final int MISSED_HEARTBEATS = 4;
+
+  /** Enqueues a task due now; see {@link #enqueue(TaskType, Object, EnqueueOptions)}. */
+  public <P> String enqueue(TaskType<P> type, P payload) {
+    return enqueue(type, payload, EnqueueOptions.defaults());
+  }
+
+  /**
+   * Stores a task and returns its id at once; a worker runs it when due. With a
+   * {@linkplain EnqueueOptions#key key}, a task of this type enqueued earlier with the same key is
+   * kept and its id returned.
+   *
+   * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
+   * @throws IllegalStateException if not started, or the store fails
+   */
+  public <P> String enqueue(TaskType<P> type, P payload, EnqueueOptions options) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(options, "options");
+    Running r = running();
+    if (types.get(type.name()) != type) {
+      throw new IllegalArgumentException("task type '" + type.name() + "' is not registered on Tasks.builder().type(...)");
+    }
+    if (!type.payloadType().isInstance(payload)) {
+      throw new IllegalArgumentException("task type '" + type.name() + "' takes a " + type.payloadType().getName()
+          + ", got a " + payload.getClass().getName());
+    }
+    String id = options.key()
+        .map(k -> UUID.nameUUIDFromBytes((type.name() + "\u0000" + k).getBytes(StandardCharsets.UTF_8)))
+        .orElseGet(UUID::randomUUID).toString();
+    byte[] data = r.app().json().write(payload);
+    Instant now = Instant.now();
+    Instant due = options.dueAt(now);
+    try {
+      if (!r.statuses().insert(id, type.name(), now, due)) {
+        return id; // the key's task exists: idempotent
+      }
+      try {
+        r.client().scheduleIfNotExists(r.engineTasks().get(type.name()).instance(id, data), due);
+      } catch (RuntimeException e) {
+        r.statuses().delete(id);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("task store failed enqueueing " + type.name() + ": " + e.getMessage(), e);
+    }
+    events.enqueued(type.name(), id, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
+    return id;
+  }
+
+  /** The task's state, attempts, result and error; empty for an id the store does not know. */
+  public Optional<TaskStatus> status(String id) {
+    Objects.requireNonNull(id, "id");
+    try {
+      return running().statuses().find(id);
+    } catch (SQLException e) {
+      throw new IllegalStateException("task store failed reading task " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Cancels a queued task (also one waiting for a retry): it will not run. False if the task is
+   * running, final or unknown; a running attempt is never interrupted.
+   */
+  public boolean cancel(String id) {
+    Objects.requireNonNull(id, "id");
+    Running r = running();
+    try {
+      Optional<TaskStatus> status = r.statuses().find(id);
+      if (status.isEmpty() || !r.statuses().cancel(id, Instant.now())) {
+        return false;
+      }
+      try {
+        r.client().cancel(TaskInstanceId.of(status.get().name(), id));
+      } catch (RuntimeException e) {
+        // Picked meanwhile, or already gone: the attempt sees 'cancelled' and does not run.
+      }
+      return true;
+    } catch (SQLException e) {
+      throw new IllegalStateException("task store failed cancelling task " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Counts per state in the store and this process's own counts. */
+  public TaskStatistics statistics() {
+    try {
+      StatusTable.Counts c = running().statuses().counts();
+      return new TaskStatistics(c.byState(), c.redeliveries(), events.enqueued.sum(), events.started.sum(),
+          events.succeeded.sum(), events.retried.sum(), events.failed.sum());
+    } catch (SQLException e) {
+      throw new IllegalStateException("task store failed counting tasks: " + e.getMessage(), e);
+    }
+  }
+
+  /** The task types registered, by name. */
+  public Map<String, TaskType<?>> types() {
+    return types;
+  }
+
+  /**
+   * Stops claiming tasks, lets running attempts finish for up to the shutdown grace, interrupts the
+   * rest (they are handed back, due now, for another worker or the next start), and closes the
+   * store. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    Running r = running;
+    if (r == null) {
+      return;
+    }
+    running = null;
+    try {
+      r.scheduler().ifPresent(Scheduler::stop);
+      if (r.executor().isPresent()) {
+        // db-scheduler stops waiting shortly after interrupting; the interrupted attempts still
+        // hand their tasks back, and need the store open for it.
+        r.executor().get().awaitTermination(HAND_BACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      r.db().close();
+    }
+  }
+
+  /** Whether {@link #start} ran and {@link #close} did not yet. */
+  public boolean isRunning() {
+    return running != null;
+  }
+
+  private Running running() {
+    Running r = running;
+    if (r == null) {
+      throw new IllegalStateException("tasks are not running: call tasks.start(app) first (or it was closed)");
+    }
+    return r;
+  }
+
+  private static String workerName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Collects task types and where the store is; {@link #build()} checks nothing is missing. */
+  public static final class Builder {
+    private final Map<String, TaskType<?>> types = new LinkedHashMap<>();
+    private final List<TaskListener> listeners = new ArrayList<>();
+    private Optional<String> url = Optional.empty();
+    private Optional<String> user = Optional.empty();
+    private Optional<String> password = Optional.empty();
+    private boolean workers = true;
+    private String workerLane = WORKER_LANE;
+    private Duration pollInterval = Duration.ofMillis(200);
+    private Duration heartbeat = Duration.ofSeconds(2);
+    private Duration shutdownGrace = Duration.ofSeconds(30);
+    private String tablePrefix = "lanes_";
+    private int poolSize = 10;
+
+    private Builder() {}
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.url = url;
+      b.user = user;
+      b.password = password;
+      b.workers = workers;
+      b.workerLane = workerLane;
+      b.pollInterval = pollInterval;
+      b.heartbeat = heartbeat;
+      b.shutdownGrace = shutdownGrace;
+      b.tablePrefix = tablePrefix;
+      b.poolSize = poolSize;
+      return b;
+    }
+
+    /** Registers a task type; every process sharing a store registers the types it enqueues or runs. */
+    public Builder type(TaskType<?> type) {
+      Objects.requireNonNull(type, "type");
+      if (types.putIfAbsent(type.name(), type) != null) {
+        throw new IllegalArgumentException("task type '" + type.name() + "' registered twice");
+      }
+      return this;
+    }
+
+    /**
+     * The store: {@code jdbc:h2:file:./data/tasks} (durable, this machine) or
+     * {@code jdbc:postgresql://host:5432/db} (shared with worker processes). Default: an
+     * in-memory H2 database of this process, gone when it stops.
+     */
+    public Builder database(String jdbcUrl) {
+      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      this.url = jdbcUrl.isBlank() ? Optional.empty() : Optional.of(jdbcUrl.strip());
+      return this;
+    }
+
+    /** The database user (and password, if any). */
+    public Builder credentials(String user, Optional<String> password) {
+      this.user = Optional.of(Objects.requireNonNull(user, "user"));
+      this.password = Objects.requireNonNull(password, "password");
+      return this;
+    }
+
+    /** Whether this process runs tasks (default) or only enqueues and queries them. */
+    public Builder workers(boolean runTasks) {
+      this.workers = runTasks;
+      return this;
+    }
+
+    /** The lane this process's workers run in (default {@code tasks}, see {@link Tasks#lane(int)}). */
+    public Builder workerLane(String lane) {
+      this.workerLane = Objects.requireNonNull(lane, "lane");
+      return this;
+    }
+
+    /**
+     * How often workers look for due tasks enqueued by other processes (default 200 ms); tasks
+     * enqueued in this process start without waiting for it.
+     */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = positive(interval, "pollInterval");
+      return this;
+    }
+
+    /**
+     * How often a worker marks its running tasks alive (default 2 s). After four missed beats
+     * (8 s) other workers take the tasks over; they look every two beats, so a dead worker's tasks
+     * restart within about 8-14 s.
+     */
+    public Builder heartbeat(Duration interval) {
+      this.heartbeat = positive(interval, "heartbeat");
+      return this;
+    }
+
+    /** How long {@link Tasks#close()} lets running attempts finish before interrupting them (default 30 s). */
+    public Builder shutdownGrace(Duration grace) {
+      Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace must not be negative");
+      }
+      this.shutdownGrace = grace;
+      return this;
+    }
+
+    /** The prefix of the two tables (default {@code lanes_}: {@code lanes_tasks}, {@code lanes_scheduled_tasks}). */
+    public Builder tablePrefix(String prefix) {
+      if (!prefix.matches("[a-z][a-z0-9_]{0,30}")) {
+        throw new IllegalArgumentException("table prefix must be a lower-case SQL name of up to 31 characters, got '" + prefix + "'");
+      }
+      this.tablePrefix = prefix;
+      return this;
+    }
+
+    /** Connections to the store (default 10). */
+    public Builder poolSize(int connections) {
+      if (connections < 1) {
+        throw new IllegalArgumentException("poolSize must be >= 1, got " + connections);
+      }
+      this.poolSize = connections;
+      return this;
+    }
+
+    /** Adds a listener for this process's task events. */
+    public Builder listener(TaskListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    public Tasks build() {
+      return new Tasks(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.lanes.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Task processes killed or stopped for real: the embedded store survives kill -9, and a worker
+ * stopped with SIGTERM drains within its grace or hands its tasks back.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class TaskProcessTest {
+  @TempDir
+  Path dir;
+
+  private String fileUrl() {
+    return "jdbc:h2:file:" + dir.resolve("tasks").toAbsolutePath();
+  }
+
+  /** Reads the statuses of {@code ids} once every process left the file database. */
+  private List<TaskStatus> statuses(List<String> ids) {
+    try (App app = App.builder().build(); Tasks tasks = Tasks.builder().database(fileUrl()).workers(false)
+        .type(TaskProcess.napType(0)).build()) {
+      tasks.start(app);
+      List<TaskStatus> out = new ArrayList<>();
+      for (String id : ids) {
+        out.add(tasks.status(id).orElseThrow());
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void theEmbeddedFileStoreSurvivesKillNineAndEveryTaskCompletesAfterARestart() throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (TaskProcess.Handle first = TaskProcess.Handle.start(dir.resolve("first.log"),
+        fileUrl(), "-", "lanes_", "2", "60000", "10", "false", "30000")) {
+      for (int i = 0; i < 10; i++) {
+        ids.add(first.next("ENQUEUED"));
+      }
+      first.next("STARTED");
+      first.next("STARTED");
+      first.process.destroyForcibly(); // SIGKILL: no shutdown hook, two tasks mid-run
+      assertThat(first.process.waitFor()).isEqualTo(137);
+    }
+    try (TaskProcess.Handle second = TaskProcess.Handle.start(dir.resolve("second.log"),
+        fileUrl(), "-", "lanes_", "4", "20", "0", "true", "30000")) {
+      assertThat(second.next("DONE")).isEqualTo("10 2");
+      assertThat(second.process.waitFor()).isZero();
+    }
+    List<TaskStatus> after = statuses(ids);
+    assertThat(after).allSatisfy(s -> assertThat(s.state()).isEqualTo(TaskState.SUCCEEDED));
+    assertThat(after.stream().filter(s -> s.redeliveries() == 1 && s.attempts() == 2)).hasSize(2);
+    assertThat(after.stream().filter(s -> s.redeliveries() == 0 && s.attempts() == 1)).hasSize(8);
+  }
+
+  @Test
+  void sigtermLetsRunningTasksFinishWithinTheGrace() throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (TaskProcess.Handle worker = TaskProcess.Handle.start(dir.resolve("worker.log"),
+        fileUrl(), "-", "lanes_", "2", "1500", "2", "false", "20000")) {
+      ids.add(worker.next("ENQUEUED"));
+      ids.add(worker.next("ENQUEUED"));
+      worker.next("STARTED");
+      worker.next("STARTED");
+      worker.process.destroy(); // SIGTERM
+      assertThat(worker.process.waitFor()).isEqualTo(143);
+    }
+    assertThat(statuses(ids)).allSatisfy(s -> {
+      assertThat(s.state()).isEqualTo(TaskState.SUCCEEDED);
+      assertThat(s.attempts()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void sigtermPastTheGraceHandsRunningTasksBack() throws Exception {
+    String id;
+    try (TaskProcess.Handle worker = TaskProcess.Handle.start(dir.resolve("worker.log"),
+        fileUrl(), "-", "lanes_", "1", "3600000", "1", "false", "300")) {
+      id = worker.next("ENQUEUED");
+      worker.next("STARTED");
+      worker.process.destroy();
+      assertThat(worker.process.waitFor()).isEqualTo(143);
+    }
+    TaskStatus back = statuses(List.of(id)).get(0);
+    assertThat(back.state()).isEqualTo(TaskState.QUEUED);
+    assertThat(back.error().orElseThrow()).contains("worker stopped");
+    assertThat(Files.readString(dir.resolve("worker.log"))).doesNotContain("Exception in thread");
+  }
+}

@@ -1,0 +1,278 @@
+package dev.lanes.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanes.App;
+import dev.lanes.concurrency.Lane;
+import dev.lanes.testing.Await;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The task API's behaviour, the same for every store: the embedded one ({@link EmbeddedTasksTest})
+ * and PostgreSQL shared by several workers ({@link PostgresTasksTest}).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class TaskSuite {
+  static final Duration LONG = Duration.ofSeconds(30);
+
+  record Job(String text, int n) {}
+
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  /** A store of this test's own (empty tables) that several {@link Tasks} in this JVM can share. */
+  abstract Tasks.Builder store();
+
+  /** Forgets the store made by {@link #store()} after each test. */
+  void dropStore() throws Exception {}
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+    dropStore();
+  }
+
+  Tasks start(Tasks.Builder builder, int workerCapacity, Lane.Builder... lanes) {
+    App.Builder b = App.builder().lane(Tasks.lane(workerCapacity));
+    for (Lane.Builder l : lanes) {
+      b.lane(l);
+    }
+    App app = b.build();
+    opened.add(app);
+    Tasks tasks = builder.build();
+    tasks.start(app);
+    opened.add(tasks);
+    return tasks;
+  }
+
+  static TaskStatus awaitState(Tasks tasks, String id, TaskState state) {
+    return Await.value(LONG, () -> tasks.status(id).orElseThrow(), s -> s.state() == state, "task " + id + " " + state.wire());
+  }
+
+  @Test
+  void anEnqueuedTaskRunsAndItsResultIsQueryableById() {
+    TaskType<Job> echo = TaskType.of("echo", Job.class, job -> Map.of("upper", job.text().toUpperCase(), "n", job.n() * 2));
+    Tasks tasks = start(store().type(echo), 4);
+
+    String id = tasks.enqueue(echo, new Job("hi", 21));
+
+    TaskStatus done = awaitState(tasks, id, TaskState.SUCCEEDED);
+    assertThat(done.id()).isEqualTo(id);
+    assertThat(done.name()).isEqualTo("echo");
+    assertThat(done.attempts()).isEqualTo(1);
+    assertThat(done.redeliveries()).isZero();
+    assertThat(done.error()).isEmpty();
+    assertThat(done.result().orElseThrow().get("upper").asText()).isEqualTo("HI");
+    assertThat(done.result().orElseThrow().get("n").asInt()).isEqualTo(42);
+    assertThat(tasks.statistics().byState()).containsEntry(TaskState.SUCCEEDED, 1L);
+  }
+
+  @Test
+  void aFailingTaskIsRetriedWithGrowingBackoffThenFails() {
+    List<Instant> starts = new CopyOnWriteArrayList<>();
+    List<Duration> backoffs = new CopyOnWriteArrayList<>();
+    TaskType<Job> broken = TaskType.of("broken", Job.class, job -> {
+      starts.add(Instant.now());
+      throw new IllegalStateException("boom " + starts.size());
+    }).retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(200), 2.0));
+    Tasks tasks = start(store().type(broken).listener(new TaskListener() {
+      @Override
+      public void retried(String name, String id, int attempt, Duration backoff, Throwable error) {
+        backoffs.add(backoff);
+      }
+    }), 2);
+
+    String id = tasks.enqueue(broken, new Job("x", 1));
+
+    TaskStatus failed = awaitState(tasks, id, TaskState.FAILED);
+    assertThat(failed.attempts()).isEqualTo(3);
+    assertThat(failed.error().orElseThrow()).contains("IllegalStateException").contains("boom 3");
+    assertThat(backoffs).containsExactly(Duration.ofMillis(200), Duration.ofMillis(400));
+    assertThat(starts).hasSize(3);
+    // each retry started no earlier than its backoff after the previous attempt began
+    assertThat(Duration.between(starts.get(0), starts.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    assertThat(Duration.between(starts.get(1), starts.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+  }
+
+  @Test
+  void aRetrySucceedsAndKeepsTheResult() {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> flaky = TaskType.of("flaky", Job.class, job -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new java.io.IOException("first try fails");
+      }
+      return "ok on " + calls.get();
+    }).retry(RetryPolicy.attempts(2).backoff(Duration.ofMillis(50), 1.0));
+    Tasks tasks = start(store().type(flaky), 2);
+
+    String id = tasks.enqueue(flaky, new Job("x", 1));
+
+    TaskStatus done = awaitState(tasks, id, TaskState.SUCCEEDED);
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.result().orElseThrow().asText()).isEqualTo("ok on 2");
+  }
+
+  @Test
+  void aDelayedTaskStartsNoEarlierThanAsked() {
+    Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    TaskType<Job> later = TaskType.of("later", Job.class, job -> startedAt.put(job.text(), Instant.now()));
+    Tasks tasks = start(store().type(later), 2);
+
+    Instant before = Instant.now();
+    String inId = tasks.enqueue(later, new Job("in", 0), EnqueueOptions.defaults().in(Duration.ofMillis(700)));
+    String atId = tasks.enqueue(later, new Job("at", 0), EnqueueOptions.defaults().at(before.plusMillis(900)));
+
+    assertThat(tasks.status(inId).orElseThrow().state()).isEqualTo(TaskState.QUEUED);
+    // stored to the millisecond
+    assertThat(tasks.status(inId).orElseThrow().runAt()).isAfterOrEqualTo(before.truncatedTo(ChronoUnit.MILLIS).plusMillis(700));
+    awaitState(tasks, inId, TaskState.SUCCEEDED);
+    awaitState(tasks, atId, TaskState.SUCCEEDED);
+    assertThat(startedAt.get("in")).isAfterOrEqualTo(before.plusMillis(700));
+    assertThat(startedAt.get("at")).isAfterOrEqualTo(before.plusMillis(900));
+  }
+
+  @Test
+  void enqueueWithAKeyIsIdempotent() {
+    AtomicInteger runs = new AtomicInteger();
+    TaskType<Job> once = TaskType.of("once", Job.class, job -> runs.incrementAndGet());
+    Tasks tasks = start(store().type(once), 2);
+
+    String first = tasks.enqueue(once, new Job("a", 1), EnqueueOptions.defaults().key("order-7"));
+    awaitState(tasks, first, TaskState.SUCCEEDED);
+    String again = tasks.enqueue(once, new Job("b", 2), EnqueueOptions.defaults().key("order-7"));
+    String other = tasks.enqueue(once, new Job("c", 3), EnqueueOptions.defaults().key("order-8"));
+
+    assertThat(again).isEqualTo(first);
+    assertThat(other).isNotEqualTo(first);
+    awaitState(tasks, other, TaskState.SUCCEEDED);
+    assertThat(runs.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aQueuedTaskCanBeCancelledAndNeverRuns() {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    TaskType<Job> job = TaskType.of("cancellable", Job.class, j -> ran.add(j.text()));
+    Tasks tasks = start(store().type(job), 2);
+
+    String cancelled = tasks.enqueue(job, new Job("cancelled", 0), EnqueueOptions.defaults().in(Duration.ofMillis(300)));
+    assertThat(tasks.cancel(cancelled)).isTrue();
+    assertThat(tasks.cancel(cancelled)).isFalse();
+    String after = tasks.enqueue(job, new Job("after", 0), EnqueueOptions.defaults().in(Duration.ofMillis(600)));
+
+    awaitState(tasks, after, TaskState.SUCCEEDED);
+    assertThat(tasks.status(cancelled).orElseThrow().state()).isEqualTo(TaskState.CANCELLED);
+    assertThat(ran).containsExactly("after");
+    assertThat(tasks.cancel(after)).isFalse(); // final tasks cannot be cancelled
+  }
+
+  @Test
+  void unknownIdsAreEmptyAndUnregisteredTypesAreRefused() {
+    TaskType<Job> known = TaskType.of("known", Job.class, j -> null);
+    TaskType<Job> stranger = TaskType.of("stranger", Job.class, j -> null);
+    Tasks tasks = start(store().type(known), 1);
+
+    assertThat(tasks.status("no-such-task")).isEmpty();
+    assertThat(tasks.cancel("no-such-task")).isFalse();
+    assertThatThrownBy(() -> tasks.enqueue(stranger, new Job("x", 1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'stranger' is not registered");
+  }
+
+  @Test
+  void theWorkerLaneBoundsHowManyRunAtOnceAndResizingItTakesEffect() throws Exception {
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    TaskType<Job> hold = TaskType.of("hold", Job.class, j -> {
+      peak.accumulateAndGet(now.incrementAndGet(), Math::max);
+      try {
+        release.await();
+      } finally {
+        now.decrementAndGet();
+      }
+      return null;
+    });
+    Tasks tasks = start(store().type(hold), 3);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      ids.add(tasks.enqueue(hold, new Job("h", i)));
+    }
+    Await.until(LONG, () -> now.get() == 3, "three running");
+    Lane lane = lanesOf(tasks);
+    assertThat(lane.statistics().borrowed()).isEqualTo(3);
+    assertThat(tasks.statistics().byState()).containsEntry(TaskState.RUNNING, 3L).containsEntry(TaskState.QUEUED, 9L);
+
+    lane.resize(5);
+    Await.until(LONG, () -> now.get() == 5, "five running after the resize");
+    release.countDown();
+    for (String id : ids) {
+      awaitState(tasks, id, TaskState.SUCCEEDED);
+    }
+    assertThat(peak.get()).isEqualTo(5);
+  }
+
+  private Lane lanesOf(Tasks tasks) {
+    for (AutoCloseable c : opened) {
+      if (c instanceof App app) {
+        return app.lanes().get(Tasks.WORKER_LANE);
+      }
+    }
+    throw new AssertionError("no app");
+  }
+
+  @Test
+  void aTypeWithALaneRunsItsBlockingHandlerThereAndAsyncHandlersWork() {
+    TaskType<Job> cpu = TaskType.of("cpu-work", Job.class, j -> Thread.currentThread().getName()).lane("cpu");
+    TaskType<Job> async = TaskType.ofAsync("async-work", Job.class, j -> CompletableFuture.supplyAsync(() -> j.n() + 1));
+    Tasks tasks = start(store().type(cpu).type(async), 2, Lane.builder("cpu").capacity(1));
+
+    String cpuId = tasks.enqueue(cpu, new Job("c", 0));
+    String asyncId = tasks.enqueue(async, new Job("a", 41));
+
+    assertThat(awaitState(tasks, cpuId, TaskState.SUCCEEDED).result().orElseThrow().asText()).startsWith("lane-cpu-");
+    assertThat(awaitState(tasks, asyncId, TaskState.SUCCEEDED).result().orElseThrow().asInt()).isEqualTo(42);
+  }
+
+  @Test
+  void anEnqueueOnlyProcessLeavesTheWorkToAnotherOnTheSameStore() {
+    List<String> ranOn = new CopyOnWriteArrayList<>();
+    TaskType<Job> job = TaskType.of("shared", Job.class, j -> ranOn.add(j.text()));
+    Tasks web = start(store().type(job).workers(false), 1);
+    Tasks worker = start(store().type(job), 2);
+
+    String id = web.enqueue(job, new Job("from-web", 0));
+
+    TaskStatus done = awaitState(web, id, TaskState.SUCCEEDED);
+    assertThat(done.attempts()).isEqualTo(1);
+    assertThat(ranOn).containsExactly("from-web");
+    assertThat(worker.statistics().started()).isEqualTo(1);
+    assertThat(web.statistics().started()).isZero();
+    assertThat(web.statistics().enqueued()).isEqualTo(1);
+  }
+
+  @Test
+  void startingWithoutTheWorkerLaneFailsNamingIt() {
+    Tasks tasks = store().type(TaskType.of("t", Job.class, j -> null)).build();
+    App app = App.builder().build();
+    opened.add(app);
+    assertThatThrownBy(() -> tasks.start(app)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no lane 'tasks'").hasMessageContaining("Tasks.lane(20)");
+    assertThatThrownBy(() -> tasks.enqueue(TaskType.of("t", Job.class, j -> null), new Job("x", 1)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("tasks.start(app)");
+  }
+}
