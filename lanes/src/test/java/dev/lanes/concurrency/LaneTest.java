@@ -374,7 +374,7 @@ class LaneTest {
     try (Lanes lanes = Lanes.defaults().with(Lane.builder("db").capacity(7))
         .with(Lane.builder(Lanes.FILES).capacity(3)).build()) {
       assertThat(lanes.all()).extracting(Lane::name)
-          .containsExactly("endpoints", "blocking", "background", "streaming", "files", "db");
+          .containsExactly("endpoints", "blocking", "background", "streaming", "files", "websockets", "db");
       assertThat(lanes.get(Lanes.ENDPOINTS).statistics().capacity()).isEqualTo(1024);
       assertThat(lanes.get("db").statistics().capacity()).isEqualTo(7);
       assertThat(lanes.get("files").statistics().capacity()).isEqualTo(3); // replaced

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The pipeline of every accepted connection: read timeouts, HTTP/1.x codec (with a check of
@@ -22,6 +23,10 @@ import java.nio.charset.StandardCharsets;
  * a 503 instead.
  */
 public final class ConnectionSetup extends ChannelInitializer<Channel> {
+  /** The HTTP/1 handlers besides the codec that leave when the connection becomes a WebSocket. */
+  static final List<String> HTTP_HANDLERS =
+      List.of("read-timeouts", "chunk-lines", "chunk-heads", "timeouts", "validate", "aggregate");
+
   private final CompiledApp app;
   private final ServerConfig config;
   private final Admission state;

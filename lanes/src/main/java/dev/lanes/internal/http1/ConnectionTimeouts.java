@@ -104,6 +104,13 @@ final class ConnectionTimeouts {
         }
         c.fireChannelInactive();
       }
+
+      @Override
+      public void handlerRemoved(ChannelHandlerContext c) {
+        if (check != null) { // the connection became a WebSocket, which times itself
+          check.cancel(false);
+        }
+      }
     };
   }
 
