@@ -20,7 +20,7 @@ import dev.lanes.websocket.WebSocketOptions;
  * <pre>{@code websocat ws://127.0.0.1:8000/ws/echo}</pre>
  */
 final class WebSocketEcho {
-  private static final WebSocketOptions LARGE = WebSocketOptions.defaults().maxMessageSize(16 * 1024 * 1024)
+  static final WebSocketOptions LARGE = WebSocketOptions.defaults().maxMessageSize(16 * 1024 * 1024)
       .maxFrameSize(16 * 1024 * 1024).maxQueuedBytes(32 * 1024 * 1024);
 
   private WebSocketEcho() {}
@@ -32,7 +32,8 @@ final class WebSocketEcho {
         .websocketAsync("/ws/echo-async", LARGE, (ws, message) -> ws.sendAsync(message));
   }
 
-  private static void echo(WebSocket ws) throws Exception {
+  /** The blocking echo: a read loop. */
+  static void echo(WebSocket ws) throws Exception {
     while (true) {
       ws.send(ws.receive()); // receive throws WebSocketClosedException once the client leaves
     }
