@@ -35,6 +35,7 @@ class WebSocketTest {
   private static final int SMALL_LANE = 2;
   private static final CompletableFuture<Integer> KILLED_CLIENT_CODE = new CompletableFuture<>();
   private static final CompletableFuture<Integer> DEAD_PEER_CODE = new CompletableFuture<>();
+  private static final CompletableFuture<WebSocketClosedException> FLOOD_STOPPED = new CompletableFuture<>();
   private static final CountDownLatch HOLDING = new CountDownLatch(SMALL_LANE);
   private static final CountDownLatch RELEASE = new CountDownLatch(1);
   private static TestClient client;
@@ -72,6 +73,16 @@ class WebSocketTest {
             ws.receive();
           } catch (WebSocketClosedException e) {
             DEAD_PEER_CODE.complete(e.code());
+          }
+        })
+        .websocket("/ws/flood", WebSocketOptions.defaults().sendTimeout(Duration.ofMillis(200)), ws -> {
+          byte[] chunk = new byte[64 * 1024];
+          try {
+            while (true) {
+              ws.sendBinary(chunk);
+            }
+          } catch (WebSocketClosedException e) {
+            FLOOD_STOPPED.complete(e);
           }
         })
         .build();
@@ -208,6 +219,17 @@ class WebSocketTest {
   }
 
   @Test
+  void aClientThatStopsReadingIsClosedInsteadOfBufferedFor() throws Exception {
+    try (RawClient c = RawClient.connectWithReceiveBuffer(client.port(), 4096)) {
+      assertThat(Frames.open(c, "/ws/flood", "")).startsWith("HTTP/1.1 101");
+      // never read: the server's sends stall, and the blocked send gives up and closes
+      WebSocketClosedException stopped = FLOOD_STOPPED.get(30, TimeUnit.SECONDS);
+      assertThat(stopped.code()).isEqualTo(CloseCodes.ABNORMAL);
+      assertThat(stopped.reason()).contains("not reading");
+    }
+  }
+
+  @Test
   void aPingIsAnsweredWithAPongCarryingItsPayload() {
     try (RawClient c = RawClient.connect(client.port())) {
       Frames.open(c, "/ws/echo", "");
@@ -240,6 +262,20 @@ class WebSocketTest {
       Frame close = Frames.read(c);
       assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
       assertThat(close.closeCode()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+    }
+  }
+
+  @Test
+  void serverShutdownSaysGoingAwayToOpenSessions() throws Exception {
+    TestClient own = TestClient.start(App.builder().websocket("/ws/echo", WebSocketTest::echo).build());
+    try (RawClient c = RawClient.connect(own.port())) {
+      assertThat(Frames.open(c, "/ws/echo", "")).startsWith("HTTP/1.1 101");
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(own::close);
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+      c.send(Frames.frame(Frames.CLOSE, true, false, new byte[] {0x03, (byte) 0xe9})); // answer 1001
+      stopping.get(30, TimeUnit.SECONDS);
     }
   }
 
