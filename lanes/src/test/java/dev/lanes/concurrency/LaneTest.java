@@ -378,10 +378,11 @@ class LaneTest {
       assertThat(lanes.get(Lanes.ENDPOINTS).statistics().capacity()).isEqualTo(1024);
       assertThat(lanes.get("db").statistics().capacity()).isEqualTo(7);
       assertThat(lanes.get("files").statistics().capacity()).isEqualTo(3); // replaced
+      assertThat(lanes.get(Lanes.WEBSOCKETS).statistics().capacity()).isEqualTo(1024);
       assertThat(lanes.find("nope")).isEmpty();
       assertThatThrownBy(() -> lanes.get("nope")).isInstanceOf(NoSuchElementException.class)
           .hasMessageContaining("nope");
-      assertThat(lanes.statistics()).hasSize(6);
+      assertThat(lanes.statistics()).hasSize(7);
     }
   }
 
