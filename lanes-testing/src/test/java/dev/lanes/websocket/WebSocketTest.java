@@ -45,6 +45,7 @@ class WebSocketTest {
   static void start() {
     app = App.builder()
         .lane(Lane.builder("small").capacity(SMALL_LANE).maxWaiting(0))
+        .lane(Lane.builder("single").capacity(1).maxWaiting(0))
         .middleware(next -> req -> req.path().startsWith("/ws/private") && req.header("x-token").isEmpty()
             ? CompletableFuture.completedFuture(Response.text(401, "no token").withHeader("WWW-Authenticate", "Token"))
             : next.call(req))
@@ -57,6 +58,10 @@ class WebSocketTest {
         })
         .websocket("/ws/small-messages", WebSocketOptions.defaults().maxFrameSize(1024).maxMessageSize(1024),
             WebSocketTest::echo)
+        .websocket("/ws/single", WebSocketOptions.defaults().lane("single"), WebSocketTest::echo)
+        .websocketAsync("/ws/fail-async", (ws, message) -> {
+          throw new IllegalStateException("async handler bug");
+        })
         .websocket("/ws/fail", ws -> {
           ws.receive();
           throw new IllegalStateException("handler bug");
@@ -196,6 +201,34 @@ class WebSocketTest {
       Frame close = Frames.read(c);
       assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
       assertThat(close.closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+    }
+  }
+
+  @Test
+  void anAsyncHandlerThatThrowsClosesWith1011() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/fail-async", "");
+      c.send(Frames.text("boom"));
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+    }
+  }
+
+  @Test
+  void aSessionThatEndsGivesItsTokenBack() {
+    Lane single = app.lanes().get("single");
+    try (RawClient c = RawClient.connect(client.port())) {
+      assertThat(Frames.open(c, "/ws/single", "")).startsWith("HTTP/1.1 101");
+      assertThat(single.statistics().borrowed()).isEqualTo(1);
+      c.send(Frames.frame(Frames.CLOSE, true, false, new byte[] {0x03, (byte) 0xe8})); // 1000
+      Frame answer = Frames.read(c);
+      assertThat(answer.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(answer.closeCode()).isEqualTo(CloseCodes.NORMAL);
+    }
+    Await.until(() -> single.statistics().borrowed() == 0, "the session's token returned");
+    try (RawClient c = RawClient.connect(client.port())) {
+      assertThat(Frames.open(c, "/ws/single", "")).startsWith("HTTP/1.1 101"); // not 503: the lane has room again
     }
   }
 
