@@ -9,6 +9,7 @@ module dev.lanes {
   requires com.fasterxml.jackson.datatype.jdk8;
   requires io.netty.buffer;
   requires io.netty.codec;
+  requires io.netty.codec.compression;
   requires io.netty.codec.http;
   requires io.netty.codec.http2;
   requires io.netty.common;
@@ -28,4 +29,5 @@ module dev.lanes {
   exports dev.lanes.routing;
   exports dev.lanes.server;
   exports dev.lanes.streaming;
+  exports dev.lanes.websocket;
 }

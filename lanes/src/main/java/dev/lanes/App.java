@@ -9,6 +9,7 @@ import dev.lanes.http.Response;
 import dev.lanes.internal.app.AppAccess;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.app.ErrorMapper;
+import dev.lanes.internal.websocket.WebSocketEndpoint;
 import dev.lanes.lifespan.AppState;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.lifespan.LifespanHook;
@@ -22,6 +23,9 @@ import dev.lanes.routing.Middleware;
 import dev.lanes.routing.PathPattern;
 import dev.lanes.routing.Route;
 import dev.lanes.routing.RouteOptions;
+import dev.lanes.websocket.AsyncWebSocketHandler;
+import dev.lanes.websocket.BlockingWebSocketHandler;
+import dev.lanes.websocket.WebSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +58,14 @@ public final class App implements AutoCloseable {
     // Only a real listener goes to the lanes: without one they keep their event-free path.
     Lanes lanes = (listener == LanesListener.NONE ? b.lanes : b.lanes.listener(listener)).build();
     try {
+      for (Route r : b.routes) {
+        if (r.handler() instanceof WebSocketEndpoint ws) {
+          ws.lane().filter(name -> lanes.find(name).isEmpty()).ifPresent(name -> {
+            throw new IllegalArgumentException(r.name() + " names unknown lane '" + name + "'; lanes: "
+                + lanes.all().stream().map(Lane::name).toList());
+          });
+        }
+      }
       this.compiled = new CompiledApp(b.routes, b.middleware, new ErrorMapper(b.exceptionHandlers), b.json, lanes,
           new BackgroundRunner(lanes, observability.listener()), observability,
           new Lifespan(b.state, b.startup, b.shutdown));
@@ -246,6 +258,42 @@ public final class App implements AutoCloseable {
     /** An async handler with options (a deadline; async handlers take no lane). */
     public Builder routeAsync(String method, String path, RouteOptions options, AsyncHandler h) {
       return route(method, path, options, (Handler) h);
+    }
+
+    /**
+     * A WebSocket route whose blocking handler owns each session on a virtual thread of lane
+     * {@code websockets}, holding one token while it is open (a full lane answers the upgrade
+     * with 503); see {@code docs/websockets.md}. The upgrade request passes through middleware
+     * and exception handlers like any GET.
+     *
+     * <pre>{@code .websocket("/ws/echo", ws -> { while (true) ws.send(ws.receive()); })}</pre>
+     */
+    public Builder websocket(String path, BlockingWebSocketHandler h) {
+      return websocket(path, WebSocketOptions.defaults(), h);
+    }
+
+    /** A blocking WebSocket route with options: its lane, size limits, ping and send timeouts. */
+    public Builder websocket(String path, WebSocketOptions options, BlockingWebSocketHandler h) {
+      routes.add(new Route("GET", PathPattern.parse(path), WebSocketEndpoint.blocking("GET " + path, options, h),
+          RouteOptions.defaults()));
+      return this;
+    }
+
+    /**
+     * A WebSocket route whose handler is called back on the event loop, one message at a time
+     * per connection; it takes no lane token and must not block.
+     *
+     * <pre>{@code .websocketAsync("/ws/echo-async", (ws, message) -> ws.sendAsync(message))}</pre>
+     */
+    public Builder websocketAsync(String path, AsyncWebSocketHandler h) {
+      return websocketAsync(path, WebSocketOptions.defaults(), h);
+    }
+
+    /** An async WebSocket route with options (its lane is not used: callbacks run on the loop). */
+    public Builder websocketAsync(String path, WebSocketOptions options, AsyncWebSocketHandler h) {
+      routes.add(new Route("GET", PathPattern.parse(path), WebSocketEndpoint.async("GET " + path, options, h),
+          RouteOptions.defaults()));
+      return this;
     }
 
     /** The state startup hooks fill; handlers may capture it before the app is built. */

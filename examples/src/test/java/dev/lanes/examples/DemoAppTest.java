@@ -46,7 +46,7 @@ class DemoAppTest {
       JsonNode lanes = client.get("/get_available_threads").json();
       List<String> names = new ArrayList<>();
       lanes.fieldNames().forEachRemaining(names::add);
-      assertThat(names).contains("endpoints", "blocking", "background", "streaming", "files");
+      assertThat(names).contains("endpoints", "blocking", "background", "streaming", "files", "websockets");
       JsonNode endpoints = lanes.get("endpoints");
       assertThat(endpoints.get("capacity").asInt()).isEqualTo(1024);
       assertThat(endpoints.get("borrowed").asInt()).isZero();

@@ -162,6 +162,15 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
+  /** Reads exactly {@code n} bytes (WebSocket frames, say), waiting at most the timeout for them. */
+  public byte[] readBytes(int n) {
+    try {
+      return in.take(n);
+    } catch (IOException e) {
+      throw failure(n + " bytes", e);
+    }
+  }
+
   /**
    * Reads everything until the server closes the connection, or until nothing has arrived for
    * the timeout ({@link Transcript#closed()} is then false). Never throws for a read.

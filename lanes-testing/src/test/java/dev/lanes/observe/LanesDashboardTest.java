@@ -68,7 +68,7 @@ class LanesDashboardTest {
       String data = second.lines().filter(l -> l.contains("data: ")).findFirst().orElseThrow();
       var snap = JsonCodec.defaults().readTree(data.substring(data.indexOf("data: ") + 6).getBytes(StandardCharsets.UTF_8));
       assertThat(snap.get("lanes")).extracting(l -> l.get("name").asText())
-          .containsExactly("endpoints", "blocking", "background", "streaming", "files");
+          .containsExactly("endpoints", "blocking", "background", "streaming", "files", "websockets");
       assertThat(app.lanes().get(Lanes.STREAMING).statistics().borrowed()).isEqualTo(1);
     }
   }

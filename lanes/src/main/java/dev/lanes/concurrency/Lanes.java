@@ -28,6 +28,8 @@ public final class Lanes implements AutoCloseable {
   public static final String STREAMING = "streaming";
   /** File responses and upload spooling. */
   public static final String FILES = "files";
+  /** Blocking WebSocket sessions: one token per open session. */
+  public static final String WEBSOCKETS = "websockets";
 
   private final Map<String, Lane> byName;
 
@@ -38,7 +40,9 @@ public final class Lanes implements AutoCloseable {
   /**
    * The default lane definitions (virtual threads; see docs/adr/0002): endpoints 1024, blocking
    * 1024, background 256, streaming 256, files 64; each, as any lane built without other bounds,
-   * queues at most 4x its capacity and waits at most 30 s for a token.
+   * queues at most 4x its capacity and waits at most 30 s for a token. Then websockets 1024,
+   * which queues nothing: a session holds its token for as long as it is open, so an upgrade
+   * that finds the lane full is refused at once (503) rather than left waiting.
    */
   public static Builder defaults() {
     Builder b = new Builder();
@@ -47,6 +51,7 @@ public final class Lanes implements AutoCloseable {
     b.with(Lane.builder(BACKGROUND).capacity(256));
     b.with(Lane.builder(STREAMING).capacity(256));
     b.with(Lane.builder(FILES).capacity(64));
+    b.with(Lane.builder(WEBSOCKETS).capacity(1024).maxWaiting(0));
     return b;
   }
 

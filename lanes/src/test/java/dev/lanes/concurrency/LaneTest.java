@@ -374,14 +374,15 @@ class LaneTest {
     try (Lanes lanes = Lanes.defaults().with(Lane.builder("db").capacity(7))
         .with(Lane.builder(Lanes.FILES).capacity(3)).build()) {
       assertThat(lanes.all()).extracting(Lane::name)
-          .containsExactly("endpoints", "blocking", "background", "streaming", "files", "db");
+          .containsExactly("endpoints", "blocking", "background", "streaming", "files", "websockets", "db");
       assertThat(lanes.get(Lanes.ENDPOINTS).statistics().capacity()).isEqualTo(1024);
       assertThat(lanes.get("db").statistics().capacity()).isEqualTo(7);
       assertThat(lanes.get("files").statistics().capacity()).isEqualTo(3); // replaced
+      assertThat(lanes.get(Lanes.WEBSOCKETS).statistics().capacity()).isEqualTo(1024);
       assertThat(lanes.find("nope")).isEmpty();
       assertThatThrownBy(() -> lanes.get("nope")).isInstanceOf(NoSuchElementException.class)
           .hasMessageContaining("nope");
-      assertThat(lanes.statistics()).hasSize(6);
+      assertThat(lanes.statistics()).hasSize(7);
     }
   }
 

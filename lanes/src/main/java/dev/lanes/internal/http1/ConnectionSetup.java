@@ -28,6 +28,9 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
   /** The HTTP/1.1 handlers, in pipeline order: what an h2c switch removes. */
   private static final List<String> HTTP1 = List.of("read-timeouts", "chunk-lines", "http", "chunk-heads",
       "timeouts", "validate", "aggregate", "h2c-upgrade", "dispatch");
+  /** The HTTP/1 handlers besides the codec that leave when the connection becomes a WebSocket. */
+  static final List<String> HTTP_HANDLERS =
+      List.of("read-timeouts", "chunk-lines", "chunk-heads", "timeouts", "validate", "aggregate");
 
   private final CompiledApp app;
   private final ServerConfig config;

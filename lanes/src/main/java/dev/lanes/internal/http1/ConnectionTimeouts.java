@@ -107,7 +107,7 @@ final class ConnectionTimeouts {
 
       @Override
       public void handlerRemoved(ChannelHandlerContext c) {
-        // The connection went on as HTTP/2, which keeps its own timers.
+        // The connection went on as HTTP/2 or became a WebSocket, which keep their own timers.
         if (check != null) {
           check.cancel(false);
         }

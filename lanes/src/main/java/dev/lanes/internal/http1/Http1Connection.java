@@ -5,6 +5,7 @@ import dev.lanes.http.Response;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.exchange.Exchange;
 import dev.lanes.internal.server.Admission;
+import dev.lanes.internal.websocket.PendingUpgrade;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -83,6 +84,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    FullHttpRequest r; // switched to WebSocket: nothing pipelined behind the upgrade is served
+    while ((r = pipelined.poll()) != null) {
+      r.release();
+    }
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
     if (current != null) {
@@ -125,6 +134,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       codec.closeAfter();
       exchange.refuse(Response.text(400, "Bad Request: " + e.getMessage()));
       return;
+    }
+    if (Http1Upgrade.asked(req)) {
+      codec.offer(Http1Upgrade.offered(PendingUpgrade.offer(exchange.scope()), req.headers(), uri));
     }
     byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : NO_BODY;
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))

@@ -47,6 +47,8 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   private final boolean keepAliveAsked;
   private boolean keepAlive;
   private boolean written;
+  private Http1Upgrade upgrade; // the request asked for a WebSocket
+  private boolean switched; // the connection is a WebSocket now
 
   Http1ExchangeCodec(ChannelHandlerContext ctx, Http1Connection connection, Lanes lanes, Admission admission,
       boolean head, boolean http11, boolean keepAliveAsked) {
@@ -64,6 +66,11 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     written = true;
   }
 
+  /** The request asked to become a WebSocket: a route's 101 switches the connection. */
+  void offer(Http1Upgrade upgrade) {
+    this.upgrade = upgrade;
+  }
+
   /** Whether the connection stays open after this response (decided by {@link #write}). */
   boolean keepAlive() {
     return keepAlive;
@@ -71,6 +78,18 @@ final class Http1ExchangeCodec implements ExchangeCodec {
 
   @Override
   public CompletableFuture<Void> write(Response response, Runnable afterSent) {
+    if (upgrade != null && upgrade.accepts(response)) {
+      if (!written && !admission.isDraining()) {
+        written = true;
+        switched = true;
+        upgrade.switchProtocols(ctx, response, ConnectionSetup.HTTP_HANDLERS);
+        if (afterSent != null) {
+          afterSent.run();
+        }
+        return QUEUED;
+      }
+      response = Response.text(503, "Service Unavailable: shutting down").withHeader("Retry-After", "1");
+    }
     // Keep-alive is decided here, once; a second write (an error after a refused producer) closes.
     keepAlive = !written && keepAliveAsked && !admission.isDraining()
         && (http11 || head || response.body().length() >= 0);
@@ -131,7 +150,9 @@ final class Http1ExchangeCodec implements ExchangeCodec {
 
   @Override
   public void ended() {
-    connection.exchangeEnded(this);
+    if (!switched) {
+      connection.exchangeEnded(this);
+    }
   }
 
   /** Head of a response whose body follows; length -1 means chunked, -2 means close-delimited. */

@@ -1,0 +1,424 @@
+package dev.lanes.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.concurrency.Lane;
+import dev.lanes.http.Response;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.TestClient;
+import dev.lanes.websocket.Frames.Frame;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** WebSocket routes over real sockets: the JDK client for messages, raw frames for the edges. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WebSocketTest {
+  private static final int SMALL_LANE = 2;
+  private static final CompletableFuture<Integer> KILLED_CLIENT_CODE = new CompletableFuture<>();
+  private static final CompletableFuture<Integer> DEAD_PEER_CODE = new CompletableFuture<>();
+  private static final CompletableFuture<WebSocketClosedException> FLOOD_STOPPED = new CompletableFuture<>();
+  private static final CountDownLatch HOLDING = new CountDownLatch(SMALL_LANE);
+  private static final CountDownLatch RELEASE = new CountDownLatch(1);
+  private static TestClient client;
+  private static App app;
+
+  @BeforeAll
+  static void start() {
+    app = App.builder()
+        .lane(Lane.builder("small").capacity(SMALL_LANE).maxWaiting(0))
+        .lane(Lane.builder("single").capacity(1).maxWaiting(0))
+        .middleware(next -> req -> req.path().startsWith("/ws/private") && req.header("x-token").isEmpty()
+            ? CompletableFuture.completedFuture(Response.text(401, "no token").withHeader("WWW-Authenticate", "Token"))
+            : next.call(req))
+        .websocket("/ws/echo", WebSocketTest::echo)
+        .websocketAsync("/ws/echo-async", (ws, message) -> ws.sendAsync(message))
+        .websocket("/ws/private", WebSocketTest::echo)
+        .websocket("/ws/hold", WebSocketOptions.defaults().lane("small"), ws -> {
+          HOLDING.countDown();
+          RELEASE.await();
+        })
+        .websocket("/ws/small-messages", WebSocketOptions.defaults().maxFrameSize(1024).maxMessageSize(1024),
+            WebSocketTest::echo)
+        .websocket("/ws/single", WebSocketOptions.defaults().lane("single"), WebSocketTest::echo)
+        .websocketAsync("/ws/fail-async", (ws, message) -> {
+          throw new IllegalStateException("async handler bug");
+        })
+        .websocket("/ws/fail", ws -> {
+          ws.receive();
+          throw new IllegalStateException("handler bug");
+        })
+        .websocket("/ws/wait-for-close", ws -> {
+          try {
+            ws.receive();
+          } catch (WebSocketClosedException e) {
+            KILLED_CLIENT_CODE.complete(e.code());
+          }
+        })
+        .websocket("/ws/ping-fast", WebSocketOptions.defaults().ping(Duration.ofMillis(50), Duration.ofMillis(50)), ws -> {
+          try {
+            ws.receive();
+          } catch (WebSocketClosedException e) {
+            DEAD_PEER_CODE.complete(e.code());
+          }
+        })
+        .websocket("/ws/flood", WebSocketOptions.defaults().sendTimeout(Duration.ofMillis(200)), ws -> {
+          byte[] chunk = new byte[64 * 1024];
+          try {
+            while (true) {
+              ws.sendBinary(chunk);
+            }
+          } catch (WebSocketClosedException e) {
+            FLOOD_STOPPED.complete(e);
+          }
+        })
+        .build();
+    client = TestClient.start(app);
+  }
+
+  @AfterAll
+  static void stop() {
+    RELEASE.countDown();
+    client.close();
+  }
+
+  private static void echo(WebSocket ws) throws Exception {
+    while (true) {
+      ws.send(ws.receive());
+    }
+  }
+
+  @Test
+  void blockingEchoReturnsTenThousandNumberedMessagesInOrder() throws Exception {
+    assertThat(numbered("/ws/echo", 10_000)).isEqualTo(expected(10_000));
+  }
+
+  @Test
+  void asyncEchoReturnsTenThousandNumberedMessagesInOrder() throws Exception {
+    assertThat(numbered("/ws/echo-async", 10_000)).isEqualTo(expected(10_000));
+  }
+
+  @Test
+  void binaryMessagesComeBackByteForByte() throws Exception {
+    byte[] data = new byte[100_000];
+    new java.util.Random(7).nextBytes(data);
+    Collector got = new Collector(1);
+    java.net.http.WebSocket ws = connect("/ws/echo", got);
+    ws.sendBinary(ByteBuffer.wrap(data), true).join();
+    assertThat(got.await().get(0)).isEqualTo(base64(data));
+    ws.sendClose(1000, "").join();
+  }
+
+  @Test
+  void upgradePastALaneFullOfSessionsGets503AndTheLaneIsNotOverbooked() {
+    List<RawClient> holders = new ArrayList<>();
+    try {
+      for (int i = 0; i < SMALL_LANE; i++) {
+        RawClient c = RawClient.connect(client.port());
+        holders.add(c);
+        assertThat(Frames.open(c, "/ws/hold", "")).startsWith("HTTP/1.1 101");
+      }
+      Await.until(() -> HOLDING.getCount() == 0, "both sessions running");
+      try (RawClient third = RawClient.connect(client.port())) {
+        third.send(Frames.upgrade("/ws/hold", ""));
+        var refused = third.read();
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("retry-after")).isPresent();
+      }
+      assertThat(app.lanes().get("small").statistics().borrowed()).isEqualTo(SMALL_LANE);
+    } finally {
+      holders.forEach(RawClient::close);
+    }
+  }
+
+  @Test
+  void middlewareRefusesTheUpgradeBeforeAnyTokenIsTaken() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      c.send(Frames.upgrade("/ws/private", ""));
+      var refused = c.read();
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.header("www-authenticate")).contains("Token");
+    }
+    try (RawClient c = RawClient.connect(client.port())) {
+      assertThat(Frames.open(c, "/ws/private", "X-Token: yes\r\n")).startsWith("HTTP/1.1 101");
+      c.send(Frames.text("let in"));
+      assertThat(Frames.read(c).text()).isEqualTo("let in");
+    }
+  }
+
+  @Test
+  void aPlainGetOnAWebSocketRouteGets426() {
+    assertThat(client.get("/ws/echo").status()).isEqualTo(426);
+  }
+
+  @Test
+  void aMessageOverTheLimitClosesWith1009() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/small-messages", "");
+      c.send(Frames.text("x".repeat(2000)));
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+    }
+  }
+
+  @Test
+  void fragmentsJoiningPastTheLimitCloseWith1009() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/small-messages", "");
+      byte[] part = "y".repeat(600).getBytes(StandardCharsets.UTF_8);
+      c.send(Frames.frame(Frames.TEXT, false, false, part));
+      c.send(Frames.frame(Frames.CONTINUATION, true, false, part));
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+    }
+  }
+
+  @Test
+  void aHandlerThatThrowsClosesWith1011() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/fail", "");
+      c.send(Frames.text("boom"));
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+    }
+  }
+
+  @Test
+  void anAsyncHandlerThatThrowsClosesWith1011() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/fail-async", "");
+      c.send(Frames.text("boom"));
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+    }
+  }
+
+  @Test
+  void aSessionThatEndsGivesItsTokenBack() {
+    Lane single = app.lanes().get("single");
+    try (RawClient c = RawClient.connect(client.port())) {
+      assertThat(Frames.open(c, "/ws/single", "")).startsWith("HTTP/1.1 101");
+      assertThat(single.statistics().borrowed()).isEqualTo(1);
+      c.send(Frames.frame(Frames.CLOSE, true, false, new byte[] {0x03, (byte) 0xe8})); // 1000
+      Frame answer = Frames.read(c);
+      assertThat(answer.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(answer.closeCode()).isEqualTo(CloseCodes.NORMAL);
+    }
+    Await.until(() -> single.statistics().borrowed() == 0, "the session's token returned");
+    try (RawClient c = RawClient.connect(client.port())) {
+      assertThat(Frames.open(c, "/ws/single", "")).startsWith("HTTP/1.1 101"); // not 503: the lane has room again
+    }
+  }
+
+  @Test
+  void aKilledClientUnblocksReceive() throws Exception {
+    RawClient c = RawClient.connect(client.port());
+    assertThat(Frames.open(c, "/ws/wait-for-close", "")).startsWith("HTTP/1.1 101");
+    c.close(); // no close frame: the process died
+    assertThat(KILLED_CLIENT_CODE.get(30, TimeUnit.SECONDS)).isEqualTo(CloseCodes.ABNORMAL);
+  }
+
+  @Test
+  void anIdlePeerIsPingedAndClosedWhenItDoesNotAnswer() throws Exception {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/ping-fast", "");
+      assertThat(Frames.read(c).opcode()).isEqualTo(Frames.PING);
+      // no pong: the server counts the peer dead and closes the connection
+      assertThat(DEAD_PEER_CODE.get(30, TimeUnit.SECONDS)).isEqualTo(CloseCodes.ABNORMAL);
+      Await.until(c::closedByServer, "connection closed by the server");
+    }
+  }
+
+  @Test
+  void aClientThatStopsReadingIsClosedInsteadOfBufferedFor() throws Exception {
+    try (RawClient c = RawClient.connectWithReceiveBuffer(client.port(), 4096)) {
+      assertThat(Frames.open(c, "/ws/flood", "")).startsWith("HTTP/1.1 101");
+      // never read: the server's sends stall, and the blocked send gives up and closes
+      WebSocketClosedException stopped = FLOOD_STOPPED.get(30, TimeUnit.SECONDS);
+      assertThat(stopped.code()).isEqualTo(CloseCodes.ABNORMAL);
+      assertThat(stopped.reason()).contains("not reading");
+    }
+  }
+
+  @Test
+  void aPingIsAnsweredWithAPongCarryingItsPayload() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/echo", "");
+      c.send(Frames.frame(Frames.PING, true, false, "are you there".getBytes(StandardCharsets.UTF_8)));
+      Frame pong = Frames.read(c);
+      assertThat(pong.opcode()).isEqualTo(Frames.PONG);
+      assertThat(pong.text()).isEqualTo("are you there");
+    }
+  }
+
+  @Test
+  void permessageDeflateIsNegotiatedAndMessagesInflate() throws Exception {
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+      assertThat(head.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate");
+      String text = "compress me ".repeat(100);
+      c.send(Frames.frame(Frames.TEXT, true, true, deflate(text.getBytes(StandardCharsets.UTF_8))));
+      Frame echoed = Frames.read(c);
+      assertThat(echoed.rsv1()).isTrue();
+      assertThat(new String(inflate(echoed.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
+    }
+  }
+
+  @Test
+  void aCompressedMessageInflatingPastTheLimitClosesWith1009() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/small-messages", "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+      byte[] bomb = deflate(new byte[1_000_000]); // ~1 KB on the wire, 1 MB inflated
+      c.send(Frames.frame(Frames.BINARY, true, true, bomb));
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+    }
+  }
+
+  @Test
+  void serverShutdownSaysGoingAwayToOpenSessions() throws Exception {
+    TestClient own = TestClient.start(App.builder().websocket("/ws/echo", WebSocketTest::echo).build());
+    try (RawClient c = RawClient.connect(own.port())) {
+      assertThat(Frames.open(c, "/ws/echo", "")).startsWith("HTTP/1.1 101");
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(own::close);
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+      c.send(Frames.frame(Frames.CLOSE, true, false, new byte[] {0x03, (byte) 0xe9})); // answer 1001
+      stopping.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static byte[] deflate(byte[] data) {
+    Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    d.setInput(data);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    int n;
+    while ((n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH)) > 0) {
+      out.write(buf, 0, n);
+    }
+    d.end();
+    byte[] all = out.toByteArray();
+    return Arrays.copyOf(all, all.length - 4); // RFC 7692: drop the 00 00 ff ff tail
+  }
+
+  private static byte[] inflate(byte[] data) throws Exception {
+    Inflater inf = new Inflater(true);
+    byte[] tail = {0, 0, (byte) 0xff, (byte) 0xff};
+    byte[] in = Arrays.copyOf(data, data.length + 4);
+    System.arraycopy(tail, 0, in, data.length, 4);
+    inf.setInput(in);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    int n;
+    while ((n = inf.inflate(buf)) > 0) {
+      out.write(buf, 0, n);
+    }
+    inf.end();
+    return out.toByteArray();
+  }
+
+  private static List<String> expected(int n) {
+    List<String> all = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      all.add(Integer.toString(i));
+    }
+    return all;
+  }
+
+  /** Sends 0..n-1 as text (each send after the previous completed, as the JDK client needs). */
+  private static List<String> numbered(String path, int n) throws Exception {
+    Collector got = new Collector(n);
+    java.net.http.WebSocket ws = connect(path, got);
+    for (int i = 0; i < n; i++) {
+      ws.sendText(Integer.toString(i), true).join();
+    }
+    List<String> result = got.await();
+    ws.sendClose(1000, "").join();
+    return result;
+  }
+
+  private static java.net.http.WebSocket connect(String path, Collector listener) {
+    return HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + path), listener).join();
+  }
+
+  /** Collects whole messages (binary ones as Base64) until {@code expected} have come. */
+  private static final class Collector implements java.net.http.WebSocket.Listener {
+    private final List<String> messages = new ArrayList<>();
+    private final CountDownLatch done;
+    private final StringBuilder text = new StringBuilder();
+    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+
+    Collector(int expected) {
+      this.done = new CountDownLatch(expected);
+    }
+
+    @Override
+    public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        add(text.toString());
+        text.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(java.net.http.WebSocket ws, ByteBuffer data, boolean last) {
+      byte[] chunk = new byte[data.remaining()];
+      data.get(chunk);
+      binary.writeBytes(chunk);
+      if (last) {
+        add(base64(binary.toByteArray()));
+        binary.reset();
+      }
+      ws.request(1);
+      return null;
+    }
+
+    private synchronized void add(String message) {
+      messages.add(message);
+      done.countDown();
+    }
+
+    synchronized List<String> snapshot() {
+      return List.copyOf(messages);
+    }
+
+    List<String> await() throws InterruptedException {
+      assertThat(done.await(50, TimeUnit.SECONDS)).as("all messages echoed; got " + snapshot().size()).isTrue();
+      return snapshot();
+    }
+  }
+
+  /** Binary messages are compared as text. */
+  private static String base64(byte[] data) {
+    return java.util.Base64.getEncoder().encodeToString(data);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.lanes.internal.http1;
+
+import dev.lanes.http.Response;
+import dev.lanes.internal.websocket.PendingUpgrade;
+import dev.lanes.internal.websocket.Session;
+import dev.lanes.internal.websocket.WebSocketPipeline;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The switch from HTTP/1.1 to WebSocket on one connection, once a WebSocket route answered 101
+ * (RFC 6455 section 4.2). Netty's {@link WebSocketServerHandshaker13} writes the 101 (with the
+ * headers middleware added) and puts its frame codec in place of the HTTP codec; the other HTTP
+ * handlers (timeouts, validation, aggregation, this connection) leave the pipeline first, and the
+ * WebSocket handlers take their place. Not {@code WebSocketServerProtocolHandler}: it upgrades
+ * inside the pipeline when a path matches, before routing, middleware and the lane's token.
+ */
+final class Http1Upgrade {
+  private final PendingUpgrade pending;
+  private final HttpHeaders requestHeaders;
+  private final String uri;
+
+  private Http1Upgrade(PendingUpgrade pending, HttpHeaders requestHeaders, String uri) {
+    this.pending = pending;
+    this.requestHeaders = requestHeaders;
+    this.uri = uri;
+  }
+
+  /** Whether {@code req} asks to become a WebSocket: GET with {@code Upgrade: websocket}. */
+  static boolean asked(HttpRequest req) {
+    return req.method() == HttpMethod.GET
+        && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
+  static Http1Upgrade offered(PendingUpgrade pending, HttpHeaders requestHeaders, String uri) {
+    return new Http1Upgrade(pending, requestHeaders, uri);
+  }
+
+  /** Whether {@code response} is a WebSocket route's 101 for this request. */
+  boolean accepts(Response response) {
+    return response.status() == 101 && pending.accepted().isPresent();
+  }
+
+  /** Writes the 101 and switches the pipeline; the session starts once the 101 is written. */
+  void switchProtocols(ChannelHandlerContext ctx, Response response, List<String> httpHandlers) {
+    Session session = pending.accepted().orElseThrow();
+    pending.switching();
+    WebSocketPipeline ws = WebSocketPipeline.negotiate(session,
+        requestHeaders.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, ""));
+    HttpHeaders extra = new DefaultHttpHeaders();
+    for (Map.Entry<String, String> h : response.headers()) {
+      extra.add(h.getKey(), h.getValue());
+    }
+    ws.extensionsHeader().ifPresent(v -> extra.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, v));
+    extra.set(HttpHeaderNames.DATE, DateHeader.now());
+    ChannelPipeline p = ctx.pipeline();
+    for (String name : httpHandlers) {
+      if (p.get(name) != null) {
+        p.remove(name);
+      }
+    }
+    ws.install(p);
+    p.remove(ctx.handler()); // this connection: from here on the WebSocket handlers own it
+    ChannelPromise written = ctx.channel().newPromise();
+    written.addListener(f -> {
+      if (f.isSuccess()) {
+        ws.opened();
+      } else {
+        ws.failed(f.cause());
+        ctx.channel().close();
+      }
+    });
+    try {
+      new WebSocketServerHandshaker13(uri, null, ws.decoderConfig()).handshake(ctx.channel(),
+          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER,
+              requestHeaders, EmptyHttpHeaders.INSTANCE), extra, written);
+    } catch (RuntimeException e) { // a handshake header the route's checks let through
+      written.tryFailure(e);
+    }
+  }
+}

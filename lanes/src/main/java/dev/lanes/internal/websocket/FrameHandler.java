@@ -1,0 +1,305 @@
+package dev.lanes.internal.websocket;
+
+import dev.lanes.internal.server.Admission;
+import dev.lanes.websocket.CloseCodes;
+import dev.lanes.websocket.Message;
+import dev.lanes.websocket.WebSocketClosedException;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The last handler of a WebSocket connection (after the frame codec, permessage-deflate, UTF-8
+ * validation and fragment aggregation): hands whole messages to its {@link Session}, answers
+ * pings, runs the close handshake, pings an idle peer and closes one that does not answer, and
+ * maps failures to close codes (1009 oversize, 1007 bad UTF-8, 1002 protocol error). Confined to
+ * the event loop except {@link #send}, {@link #close} and {@link #abort}, which hop onto it.
+ */
+final class FrameHandler extends ChannelDuplexHandler {
+  private static final System.Logger LOG = System.getLogger(FrameHandler.class.getName());
+  private static final int NO_STATUS = 1005; // RFC 6455 7.4.1: a close frame without a code
+
+  private final Session session;
+  private ChannelHandlerContext ctx;
+  private volatile boolean closeSent;
+  private volatile boolean ended;
+  private volatile int endCode = CloseCodes.ABNORMAL;
+  private volatile String endReason = "connection closed";
+  private boolean closeReceived;
+  private boolean inRead;
+  private boolean flushPending;
+  private boolean readSinceTick;
+  private boolean awaitingPong;
+  private ScheduledFuture<?> pinger;
+
+  FrameHandler(Session session) {
+    this.session = session;
+  }
+
+  Channel channel() {
+    return ctx.channel();
+  }
+
+  boolean isOpen() {
+    return !closeSent && !ended && ctx.channel().isActive();
+  }
+
+  WebSocketClosedException closedException() {
+    return new WebSocketClosedException(endCode, endReason);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** On the loop, once the 101 is written: the session starts and the idle pinger runs. */
+  void start() {
+    long every = session.options().pingInterval().toNanos();
+    pinger = ctx.executor().scheduleAtFixedRate(this::tick, every, every, TimeUnit.NANOSECONDS);
+    session.opened(this);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inRead = true;
+    readSinceTick = true;
+    awaitingPong = false;
+    if (!(msg instanceof WebSocketFrame frame)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    try {
+      switch (frame) {
+        case TextWebSocketFrame text -> {
+          if (!closeReceived && !ended) {
+            session.onMessage(Message.text(text.text()));
+          }
+        }
+        case BinaryWebSocketFrame binary -> {
+          if (!closeReceived && !ended) {
+            session.onMessage(Message.binary(ByteBufUtil.getBytes(binary.content())));
+          }
+        }
+        case PingWebSocketFrame ping -> {
+          if (!closeSent) {
+            ctx.write(new PongWebSocketFrame(ping.content().retain()));
+            flushPending = true;
+          }
+        }
+        case CloseWebSocketFrame close -> closeReceived(close);
+        default -> { } // pongs (liveness is noted above); continuations are joined before here
+      }
+    } finally {
+      frame.release();
+    }
+  }
+
+  private void closeReceived(CloseWebSocketFrame close) {
+    closeReceived = true;
+    int code = close.statusCode() < 0 ? NO_STATUS : close.statusCode();
+    String reason = close.statusCode() < 0 ? "" : close.reasonText();
+    if (!closeSent) {
+      closeSent = true;
+      // Echo the code (an empty close answers an empty one), then end the TCP connection: the
+      // server closes first, so the client does not hold TIME_WAIT.
+      CloseWebSocketFrame echo = code == NO_STATUS ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+      ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close(); // the peer answered our close
+    }
+    end(code, reason);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    inRead = false;
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    session.onWritabilityChanged();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (pinger != null) {
+      pinger.cancel(false);
+    }
+    end(endCode, endReason);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == Admission.DRAIN) {
+      close(CloseCodes.GOING_AWAY, "server shutting down");
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException || cause instanceof DecompressionException) {
+      close(CloseCodes.MESSAGE_TOO_BIG, "message too big (limit " + session.options().maxMessageSize() + " bytes)");
+    } else if (cause instanceof CorruptedWebSocketFrameException bad) {
+      // The decoder or UTF-8 validator already sent the close frame and closes the connection.
+      closeSent = true;
+      noteEnd(bad.closeStatus().code(), bad.closeStatus().reasonText().toString());
+      ctx.close();
+    } else {
+      LOG.log(Level.DEBUG, () -> "WebSocket connection " + ctx.channel().remoteAddress() + " failed", cause);
+      ctx.close();
+    }
+  }
+
+  /** Any thread: queues {@code message}; the future completes once it is written. */
+  CompletableFuture<Void> send(Message message) {
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    if (!admit()) {
+      written.completeExceptionally(closedException());
+      return written;
+    }
+    ChannelPromise promise = ctx.newPromise();
+    promise.addListener(f -> {
+      if (f.isSuccess()) {
+        written.complete(null);
+      } else {
+        written.completeExceptionally(closedException());
+      }
+    });
+    write(frame(message), promise);
+    return written;
+  }
+
+  /** Any thread: queues {@code message} without a result (the blocking sender waits on writability). */
+  void sendWithoutResult(Message message) {
+    if (admit()) {
+      write(frame(message), ctx.voidPromise());
+    }
+  }
+
+  /** Inside a read burst on the loop the flush waits for the burst's end; otherwise it is now. */
+  private void write(WebSocketFrame frame, ChannelPromise promise) {
+    if (inRead && ctx.executor().inEventLoop()) {
+      ctx.write(frame, promise);
+      flushPending = true;
+    } else {
+      ctx.writeAndFlush(frame, promise);
+    }
+  }
+
+  /** Past maxQueuedBytes the peer is not reading: close it rather than buffer without limit. */
+  private boolean admit() {
+    Channel ch = ctx.channel();
+    if (ch.bytesBeforeWritable() > session.options().maxQueuedBytes()) {
+      abort(CloseCodes.ABNORMAL, "peer not reading: more than " + session.options().maxQueuedBytes()
+          + " bytes unsent");
+      return false;
+    }
+    return true;
+  }
+
+  private static WebSocketFrame frame(Message message) {
+    return switch (message) {
+      case Message.Text t -> new TextWebSocketFrame(t.text());
+      case Message.Binary b -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(b.data()));
+    };
+  }
+
+  /**
+   * Any thread: sends a close frame with {@code code} once, then waits up to the ping timeout for
+   * the peer's close before closing the connection.
+   */
+  void close(int code, String reason) {
+    if (code < 1000 || !WebSocketCloseStatus.isValidStatusCode(code)) {
+      throw new IllegalArgumentException("not a close code a server may send: " + code);
+    }
+    if (!ctx.executor().inEventLoop()) {
+      ctx.executor().execute(() -> close(code, reason));
+      return;
+    }
+    if (closeSent || ended) {
+      return;
+    }
+    closeSent = true;
+    noteEnd(code, reason);
+    ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    ctx.executor().schedule(() -> ctx.close(), session.options().pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Any thread: closes the connection without a handshake (dead or non-reading peer). */
+  void abort(int code, String reason) {
+    noteEnd(code, reason);
+    LOG.log(Level.DEBUG, () -> "closing WebSocket " + ctx.channel().remoteAddress() + ": " + reason);
+    ctx.channel().close();
+  }
+
+  /** Every ping interval: a peer quiet for a whole interval gets a ping, and the ping timeout to answer. */
+  private void tick() {
+    if (ended || closeSent) {
+      return;
+    }
+    if (!ctx.channel().config().isAutoRead()) {
+      readSinceTick = false; // we stopped reading (handler behind): the peer's silence proves nothing
+      return;
+    }
+    if (!readSinceTick && !awaitingPong) {
+      awaitingPong = true;
+      ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+      ctx.executor().schedule(() -> {
+        if (awaitingPong && !ended) {
+          abort(CloseCodes.ABNORMAL, "peer did not answer a ping within " + session.options().pingTimeout());
+        }
+      }, session.options().pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+    readSinceTick = false;
+  }
+
+  private void noteEnd(int code, String reason) {
+    if (!ended) {
+      endCode = code;
+      endReason = reason;
+    }
+  }
+
+  private void end(int code, String reason) {
+    if (ended) {
+      return;
+    }
+    noteEnd(code, reason);
+    ended = true;
+    session.onEnded(endCode, endReason);
+  }
+
+  /** A close reason must fit a control frame: 123 bytes of UTF-8 at most. */
+  private static String truncate(String reason) {
+    return reason.length() <= 40 ? reason : reason.substring(0, 40);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.lanes.internal.websocket;
+
+import dev.lanes.http.Request;
+import dev.lanes.websocket.CloseCodes;
+import dev.lanes.websocket.Message;
+import dev.lanes.websocket.WebSocketClosedException;
+import dev.lanes.websocket.WebSocketOptions;
+import dev.lanes.websocket.WebSocketPeer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What both session kinds share: the upgrade request, the route's options, and the
+ * {@link FrameHandler} of the connection once the 101 is out. The frame handler calls the
+ * {@code on*} methods on the connection's event loop.
+ */
+public abstract sealed class Session implements WebSocketPeer permits BlockingSession, AsyncSession {
+  private final Request request;
+  private final WebSocketOptions options;
+  private final String route;
+  volatile FrameHandler frames; // set on the loop once the pipeline switched
+
+  Session(Request request, WebSocketOptions options, String route) {
+    this.request = request;
+    this.options = options;
+    this.route = route;
+  }
+
+  public WebSocketOptions options() {
+    return options;
+  }
+
+  /** The route's name, for logs. */
+  String route() {
+    return route;
+  }
+
+  @Override
+  public Request request() {
+    return request;
+  }
+
+  @Override
+  public CompletableFuture<Void> sendAsync(Message message) {
+    FrameHandler f = frames;
+    if (f == null || !isOpen()) {
+      return CompletableFuture.failedFuture(closed());
+    }
+    return f.send(message);
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    FrameHandler f = frames;
+    if (f != null) {
+      f.close(code, reason);
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    FrameHandler f = frames;
+    return f != null && f.isOpen();
+  }
+
+  WebSocketClosedException closed() {
+    FrameHandler f = frames;
+    return f == null ? new WebSocketClosedException(CloseCodes.ABNORMAL, "not open") : f.closedException();
+  }
+
+  /** On the loop: the 101 is written and {@code frames} carries this session's frames. */
+  void opened(FrameHandler frames) {
+    this.frames = frames;
+  }
+
+  /** The upgrade never happened (another answer than 101, client gone, handshake failed). */
+  public abstract void notOpened(Throwable cause);
+
+  /** On the loop: the next message, in the peer's order. */
+  abstract void onMessage(Message message);
+
+  /** On the loop, once: no more messages will come. */
+  abstract void onEnded(int code, String reason);
+
+  /** On the loop: the socket's writability changed. */
+  void onWritabilityChanged() {}
+}

@@ -1,0 +1,98 @@
+package dev.lanes.internal.websocket;
+
+import dev.lanes.websocket.WebSocketOptions;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionUtil;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The frame side of one upgrade, protocol-neutral: the decoder limits, the permessage-deflate
+ * negotiation, and the handlers that follow Netty's frame codec — deflate (inflating at most
+ * {@code maxMessageSize} per frame), UTF-8 validation of text, fragment aggregation up to
+ * {@code maxMessageSize}, then the {@link FrameHandler}. The connection that switches protocols
+ * writes the 101 with {@link #extensionsHeader()}, installs the frame codec, and then calls
+ * {@link #install}, {@link #opened} or {@link #failed}.
+ */
+public final class WebSocketPipeline {
+  private final Session session;
+  private final WebSocketServerExtension deflate; // null: not asked for, or not offered
+  private final FrameHandler frames;
+
+  private WebSocketPipeline(Session session, WebSocketServerExtension deflate) {
+    this.session = session;
+    this.deflate = deflate;
+    this.frames = new FrameHandler(session);
+  }
+
+  /** Negotiates extensions from the client's {@code Sec-WebSocket-Extensions} (empty if none). */
+  public static WebSocketPipeline negotiate(Session session, String requestedExtensions) {
+    WebSocketOptions o = session.options();
+    WebSocketServerExtension chosen = null;
+    if (o.compression() && !requestedExtensions.isEmpty()) {
+      var handshaker = new PerMessageDeflateServerExtensionHandshaker(o.maxMessageSize());
+      for (WebSocketExtensionData offer : WebSocketExtensionUtil.extractExtensions(requestedExtensions)) {
+        chosen = handshaker.handshakeExtension(offer);
+        if (chosen != null) {
+          break;
+        }
+      }
+    }
+    return new WebSocketPipeline(session, chosen);
+  }
+
+  /** The frame decoder's limits: masked frames only, RSV bits only with an extension. */
+  public WebSocketDecoderConfig decoderConfig() {
+    return WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(session.options().maxFrameSize())
+        .allowExtensions(deflate != null)
+        .expectMaskedFrames(true)
+        .allowMaskMismatch(false)
+        .closeOnProtocolViolation(true)
+        .withUTF8Validator(false) // added below, after inflation, so it sees the real text
+        .build();
+  }
+
+  /** The {@code Sec-WebSocket-Extensions} value the 101 must carry, if an extension was agreed. */
+  public Optional<String> extensionsHeader() {
+    if (deflate == null) {
+      return Optional.empty();
+    }
+    WebSocketExtensionData data = deflate.newReponseData();
+    StringBuilder sb = new StringBuilder(data.name());
+    for (Map.Entry<String, String> p : data.parameters().entrySet()) {
+      sb.append("; ").append(p.getKey());
+      if (p.getValue() != null && !p.getValue().isEmpty()) {
+        sb.append('=').append(p.getValue());
+      }
+    }
+    return Optional.of(sb.toString());
+  }
+
+  /** Adds the handlers after the frame codec, at the end of {@code pipeline}. */
+  public void install(ChannelPipeline pipeline) {
+    if (deflate != null) {
+      pipeline.addLast("ws-inflate", deflate.newExtensionDecoder());
+      pipeline.addLast("ws-deflate", deflate.newExtensionEncoder());
+    }
+    pipeline.addLast("ws-utf8", new Utf8FrameValidator(true));
+    pipeline.addLast("ws-aggregate", new WebSocketFrameAggregator(session.options().maxMessageSize()));
+    pipeline.addLast("ws-frames", frames);
+  }
+
+  /** On the loop, once the 101 is written: the session starts. */
+  public void opened() {
+    frames.start();
+  }
+
+  /** The 101 could not be written: the session never starts. */
+  public void failed(Throwable cause) {
+    session.notOpened(cause);
+  }
+}

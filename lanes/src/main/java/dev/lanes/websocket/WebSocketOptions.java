@@ -1,0 +1,103 @@
+package dev.lanes.websocket;
+
+import dev.lanes.concurrency.Lanes;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one WebSocket route runs: the lane of a blocking handler, size limits, liveness and
+ * backpressure. Every bound has a default, so a route without options is bounded too.
+ *
+ * <pre>{@code
+ * app.websocket("/ws/chat", WebSocketOptions.defaults().lane("chat").maxMessageSize(64 * 1024), handler);
+ * }</pre>
+ *
+ * @param lane the lane a blocking handler's sessions run in (default {@code websockets}); one
+ *     token per open session
+ * @param maxFrameSize largest frame payload accepted (default 1 MiB); larger: close 1009
+ * @param maxMessageSize largest message, fragments joined and decompressed (default 1 MiB);
+ *     larger: close 1009
+ * @param pingInterval quiet time after which the server pings the peer (default 30 s)
+ * @param pingTimeout how long a ping may go unanswered before the peer counts as dead and the
+ *     connection is closed (default 15 s)
+ * @param sendTimeout how long a blocking send waits for the socket to become writable before the
+ *     connection is closed (default 30 s)
+ * @param maxQueuedBytes unwritten outbound bytes past which the connection is closed because the
+ *     peer does not read (default 1 MiB)
+ * @param compression whether permessage-deflate is offered when the client asks (default on)
+ */
+public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize, Duration pingInterval,
+    Duration pingTimeout, Duration sendTimeout, int maxQueuedBytes, boolean compression) {
+  private static final int MIB = 1024 * 1024;
+  private static final WebSocketOptions DEFAULTS = new WebSocketOptions(Lanes.WEBSOCKETS, MIB, MIB,
+      Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(30), MIB, true);
+
+  public WebSocketOptions {
+    Objects.requireNonNull(lane, "lane");
+    positive("maxFrameSize", maxFrameSize);
+    positive("maxMessageSize", maxMessageSize);
+    positive("maxQueuedBytes", maxQueuedBytes);
+    positive("pingInterval", pingInterval);
+    positive("pingTimeout", pingTimeout);
+    positive("sendTimeout", sendTimeout);
+    if (maxFrameSize > maxMessageSize) {
+      throw new IllegalArgumentException("maxFrameSize (" + maxFrameSize + ") must not exceed maxMessageSize ("
+          + maxMessageSize + ")");
+    }
+  }
+
+  /** Lane {@code websockets}, 1 MiB frames and messages, ping after 30 s quiet, 15 s to answer. */
+  public static WebSocketOptions defaults() {
+    return DEFAULTS;
+  }
+
+  public WebSocketOptions lane(String name) {
+    return new WebSocketOptions(name, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
+        maxQueuedBytes, compression);
+  }
+
+  /** Sets both the frame and the message limit to {@code bytes}. */
+  public WebSocketOptions maxMessageSize(int bytes) {
+    return new WebSocketOptions(lane, Math.min(maxFrameSize, bytes), bytes, pingInterval, pingTimeout,
+        sendTimeout, maxQueuedBytes, compression);
+  }
+
+  /** Frames up to {@code bytes}; must not exceed the message limit. */
+  public WebSocketOptions maxFrameSize(int bytes) {
+    return new WebSocketOptions(lane, bytes, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
+        maxQueuedBytes, compression);
+  }
+
+  public WebSocketOptions ping(Duration interval, Duration timeout) {
+    return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, interval, timeout, sendTimeout,
+        maxQueuedBytes, compression);
+  }
+
+  public WebSocketOptions sendTimeout(Duration timeout) {
+    return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, timeout,
+        maxQueuedBytes, compression);
+  }
+
+  public WebSocketOptions maxQueuedBytes(int bytes) {
+    return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
+        bytes, compression);
+  }
+
+  public WebSocketOptions compression(boolean on) {
+    return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
+        maxQueuedBytes, on);
+  }
+
+  private static void positive(String what, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(what + " must be positive: " + value);
+    }
+  }
+
+  private static void positive(String what, Duration value) {
+    Objects.requireNonNull(value, what);
+    if (!value.isPositive()) {
+      throw new IllegalArgumentException(what + " must be positive: " + value);
+    }
+  }
+}

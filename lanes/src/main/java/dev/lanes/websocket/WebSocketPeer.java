@@ -1,0 +1,30 @@
+package dev.lanes.websocket;
+
+import dev.lanes.http.Request;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The other end of one WebSocket, as something to send to: what both session kinds
+ * ({@link WebSocket}, {@link AsyncWebSocket}) share, and what a {@link Broadcast} takes.
+ * Safe to call from any thread.
+ *
+ * <pre>{@code peer.sendAsync(Message.text("hi")).thenRun(() -> log("written")); }</pre>
+ */
+public interface WebSocketPeer {
+  /**
+   * Queues {@code message} without waiting; the future completes once it is written, or fails
+   * with {@link WebSocketClosedException} if the socket is closed first. Past the route's
+   * {@link WebSocketOptions#maxQueuedBytes} of unwritten data the connection is closed (the peer
+   * is not reading) instead of buffering more.
+   */
+  CompletableFuture<Void> sendAsync(Message message);
+
+  /** Starts the close handshake with {@code code} (see {@link CloseCodes}); idempotent. */
+  void close(int code, String reason);
+
+  /** Whether messages may still be sent: no close frame sent or received, connection open. */
+  boolean isOpen();
+
+  /** The upgrade request: path parameters, query, headers. */
+  Request request();
+}
