@@ -9,6 +9,7 @@ module dev.lanes {
   requires com.fasterxml.jackson.datatype.jdk8;
   requires io.netty.buffer;
   requires io.netty.codec;
+  requires io.netty.codec.compression;
   requires io.netty.codec.http;
   requires io.netty.common;
   requires io.netty.handler;
