@@ -1,6 +1,7 @@
 package dev.lanes.examples;
 
 import dev.lanes.App;
+import dev.lanes.server.Compression;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import java.util.concurrent.ExecutorService;
@@ -48,14 +49,16 @@ public final class DemoApp {
     metrics.start(app);
     Server server;
     try {
-      server = Server.start(app, ServerConfig.builder()
+      ServerConfig.Builder config = ServerConfig.builder()
           .host(settings.host())
           .port(settings.port())
           .maxInFlight(settings.limitConcurrency())
           .requestHeadTimeout(settings.readTimeout())
           .bodyReadTimeout(settings.readTimeout())
           .keepAliveTimeout(settings.readTimeout())
-          .build());
+          .compression(settings.compression() ? Compression.on() : Compression.off());
+      settings.tls().ifPresent(tls -> config.tls(tls).tlsPort(settings.tlsPort()));
+      server = Server.start(app, config.build());
     } catch (RuntimeException e) {
       // A failed start (port taken, startup hook failed, bad setting) is one clear line and exit 1.
       System.err.println("lanes demo: " + e.getMessage());
