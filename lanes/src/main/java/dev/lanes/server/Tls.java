@@ -120,9 +120,9 @@ public final class Tls {
     return of(new Source.KeyStoreFile(file, password));
   }
 
-  /** A self-signed certificate for {@code host}, made at start and valid for 30 days; for demos and tests. */
+  /** A self-signed certificate for {@code host}, made at start and valid for 90 days (as Let's Encrypt's); for demos and tests. */
   public static Tls selfSigned(String host) {
-    return of(new Source.SelfSigned(host, Duration.ofDays(30)));
+    return of(new Source.SelfSigned(host, Duration.ofDays(90)));
   }
 
   /** TLS from any {@link Source}, with the defaults for everything else. */
