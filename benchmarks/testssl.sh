@@ -52,7 +52,7 @@ body="$(mktemp)"
   echo "## TLS scan: testssl.sh against the demo's TLS port (\`benchmarks/testssl.sh\`)"
   echo
   machine_md
-  echo "- testssl: $(testssl --version 2>/dev/null | grep -m1 -o 'testssl.sh [^ ]*' || echo unknown) (Debian package), run with \`--quiet --warnings off --sneaky\`; raw output in \`benchmarks/out/testssl-*.txt|json\`"
+  echo "- testssl: $(dpkg-query -W -f="\${Version}" testssl.sh 2>/dev/null || echo unknown) (Debian package testssl.sh), run with \`--quiet --warnings off --sneaky\`; raw output in \`benchmarks/out/testssl-*.txt|json\`"
   echo "- server: the demo with \`TLS_PORT=18443 TLS_ENGINE=<engine>\`, self-signed EC P-256 certificate for localhost made at start (90 days)"
   echo "- goal: only TLS 1.2/1.3 offered; no HIGH or CRITICAL finding other than the self-signed certificate's trust (\`cert_chain_of_trust\`, \`cert_trust\`, and \`cert_revocation\`: with no CA there is no CRL or OCSP responder)"
   echo
