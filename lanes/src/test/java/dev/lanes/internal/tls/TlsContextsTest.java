@@ -7,8 +7,11 @@ import dev.lanes.server.Tls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslHandler;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +87,27 @@ class TlsContextsTest {
     assertThatThrownBy(contexts::reload).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("TLS key material");
     assertThat(contexts.newHandler(ByteBufAllocator.DEFAULT).engine().getEnabledProtocols()).contains("TLSv1.3");
+  }
+
+  @Test
+  void aKeyStoreIsReadWithItsPasswordAndAWrongOneFailsAtStart() throws Exception {
+    SelfSignedCertificate self = SelfSignedCertificate.generate("localhost", Duration.ofDays(1));
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("server", self.privateKey(), "s3cret".toCharArray(), new Certificate[] {self.certificate()});
+    Path file = dir.resolve("server.p12");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      ks.store(out, "s3cret".toCharArray());
+    }
+    for (Tls.Engine engine : OpenSsl.isAvailable() ? new Tls.Engine[] {Tls.Engine.JDK, Tls.Engine.OPENSSL}
+        : new Tls.Engine[] {Tls.Engine.JDK}) {
+      SSLEngine ssl = TlsContexts.start(Tls.keyStore(file, "s3cret").engine(engine))
+          .newHandler(ByteBufAllocator.DEFAULT).engine();
+      assertThat(ssl.getEnabledCipherSuites()).as(engine.name()).isNotEmpty();
+    }
+    assertThatThrownBy(() -> TlsContexts.start(Tls.keyStore(file, "wrong")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server.p12")
+        .hasMessageNotContaining("wrong");
   }
 
   @Test
