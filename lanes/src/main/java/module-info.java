@@ -25,6 +25,7 @@ module dev.lanes {
   exports dev.lanes.forms;
   exports dev.lanes.http;
   exports dev.lanes.lifespan;
+  exports dev.lanes.middleware;
   exports dev.lanes.observe;
   exports dev.lanes.routing;
   exports dev.lanes.server;

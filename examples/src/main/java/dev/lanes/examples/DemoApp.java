@@ -1,6 +1,7 @@
 package dev.lanes.examples;
 
 import dev.lanes.App;
+import dev.lanes.server.Compression;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.tasks.TaskWorker;
@@ -65,7 +66,7 @@ public final class DemoApp {
       tasks.start(app);
       // On SIGTERM the server stops first; the JVM's exit then waits for the tasks to drain.
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lanes-demo-tasks-stop").unstarted(tasks::close));
-      server = Server.start(app, ServerConfig.builder()
+      ServerConfig.Builder config = ServerConfig.builder()
           .host(settings.host())
           .port(settings.port())
           .maxInFlight(settings.limitConcurrency())
@@ -73,7 +74,9 @@ public final class DemoApp {
           .bodyReadTimeout(settings.readTimeout())
           .keepAliveTimeout(settings.readTimeout())
           .h2c(true) // HTTP/2 without TLS on the same port: prior knowledge or Upgrade: h2c
-          .build());
+          .compression(settings.compression() ? Compression.on() : Compression.off());
+      settings.tls().ifPresent(tls -> config.tls(tls).tlsPort(settings.tlsPort()));
+      server = Server.start(app, config.build());
     } catch (RuntimeException e) {
       // A failed start (port taken, startup hook failed, bad setting) is one clear line and exit 1.
       System.err.println("lanes demo: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.lanes.examples;
 
+import dev.lanes.server.Tls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +25,14 @@ import java.util.Optional;
  * @param metrics {@code METRICS} on or off: metrics, watchdog and pinning reports [on]
  * @param watchdog {@code WATCHDOG_MS}: the blocked-loop threshold [100; 0: off]
  * @param pinning {@code PINNING} on or off: JFR virtual-thread pinning reports [on]
+ * @param tls with {@code TLS_PORT} set: TLS from {@code TLS_CERT} and {@code TLS_KEY} (PEM), else a
+ *     self-signed certificate for localhost made at start; {@code TLS_ENGINE} auto, openssl or jdk [auto]
+ * @param tlsPort {@code TLS_PORT}: also listen with TLS there [unset: no TLS]
+ * @param compression {@code COMPRESSION} on or off: gzip, br and zstd responses [on]
  */
 record DemoSettings(String host, int port, Duration sleep, Duration backgroundSleep, Optional<Path> staticDir,
-    int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning) {
+    int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning,
+    Optional<Tls> tls, int tlsPort, boolean compression) {
   private static final Path DEFAULT_STATIC_DIR = Path.of("examples/static");
 
   DemoSettings {
@@ -36,6 +42,7 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
     Objects.requireNonNull(staticDir, "staticDir");
     Objects.requireNonNull(readTimeout, "readTimeout");
     Objects.requireNonNull(watchdog, "watchdog");
+    Objects.requireNonNull(tls, "tls");
   }
 
   /** The settings in this process's environment. */
@@ -60,7 +67,10 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         Duration.ofSeconds(e.integer("READ_TIMEOUT", 30, 1, Integer.MAX_VALUE, "whole seconds >= 1")),
         e.onOff("METRICS", true),
         Duration.ofMillis(e.integer("WATCHDOG_MS", 100, 0, Integer.MAX_VALUE, "milliseconds >= 0 (0: off)")),
-        e.onOff("PINNING", true));
+        e.onOff("PINNING", true),
+        e.tls(),
+        e.integer("TLS_PORT", 0, 0, 65535, "a port number 0..65535"),
+        e.onOff("COMPRESSION", true));
   }
 
   /** Typed reads of environment variables, each failing with the variable's name and value. */
@@ -112,6 +122,32 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         case "off" -> false;
         default -> throw bad(name, raw.get(), "on or off");
       };
+    }
+
+    /** TLS when TLS_PORT is set: PEM files if TLS_CERT/TLS_KEY name them (both or neither), else self-signed. */
+    Optional<Tls> tls() {
+      if (text("TLS_PORT").isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<String> cert = text("TLS_CERT");
+      Optional<String> key = text("TLS_KEY");
+      if (cert.isPresent() != key.isPresent()) {
+        String missing = cert.isPresent() ? "TLS_KEY" : "TLS_CERT";
+        throw bad(missing, "", "set when " + (cert.isPresent() ? "TLS_CERT" : "TLS_KEY") + " is");
+      }
+      for (String name : new String[] {"TLS_CERT", "TLS_KEY"}) {
+        text(name).filter(f -> !Files.isRegularFile(Path.of(f))).ifPresent(f -> {
+          throw bad(name, f, "an existing PEM file");
+        });
+      }
+      Tls tls = cert.isPresent() ? Tls.pem(Path.of(cert.get()), Path.of(key.get())) : Tls.selfSigned("localhost");
+      String engine = text("TLS_ENGINE").orElse("auto");
+      return Optional.of(switch (engine.toLowerCase(Locale.ROOT)) {
+        case "auto" -> tls;
+        case "openssl" -> tls.engine(Tls.Engine.OPENSSL);
+        case "jdk" -> tls.engine(Tls.Engine.JDK);
+        default -> throw bad("TLS_ENGINE", engine, "auto, openssl or jdk");
+      });
     }
 
     /** A directory named in {@code name} must exist; {@code fallback} is used only if it does. */

@@ -37,7 +37,23 @@ class DemoSettingsTest {
         "HOST", "0.0.0.0", "PORT", "9000", "SLEEP", "0.25", "BG_SLEEP", "1.5", "STATIC_DIR", "static",
         "LIMIT_CONCURRENCY", "200", "READ_TIMEOUT", "10", "METRICS", "OFF", "WATCHDOG_MS", "0", "PINNING", "off"));
     assertThat(s).isEqualTo(new DemoSettings("0.0.0.0", 9000, Duration.ofMillis(250), Duration.ofMillis(1500),
-        Optional.of(Path.of("static")), 200, Duration.ofSeconds(10), false, Duration.ZERO, false));
+        Optional.of(Path.of("static")), 200, Duration.ofSeconds(10), false, Duration.ZERO, false, Optional.empty(), 0,
+        true));
+  }
+
+  @Test
+  void tlsPortTurnsTlsOnWithASelfSignedCertificateOrTheGivenFiles() {
+    assertThat(DemoSettings.from(Map.of()).tls()).isEmpty();
+    DemoSettings self = DemoSettings.from(Map.of("TLS_PORT", "8443", "TLS_ENGINE", "jdk"));
+    assertThat(self.tlsPort()).isEqualTo(8443);
+    assertThat(self.tls().orElseThrow().source()).isInstanceOf(dev.lanes.server.Tls.Source.SelfSigned.class);
+    assertThat(self.tls().orElseThrow().engine()).isEqualTo(dev.lanes.server.Tls.Engine.JDK);
+    assertThatThrownBy(() -> DemoSettings.from(Map.of("TLS_PORT", "8443", "TLS_CERT", "pom.xml")))
+        .hasMessageStartingWith("TLS_KEY must be set when TLS_CERT is");
+    assertThatThrownBy(() -> DemoSettings.from(Map.of("TLS_PORT", "8443", "TLS_CERT", "nope.pem", "TLS_KEY", "pom.xml")))
+        .hasMessage("TLS_CERT must be an existing PEM file, got 'nope.pem'");
+    assertThatThrownBy(() -> DemoSettings.from(Map.of("TLS_PORT", "8443", "TLS_ENGINE", "boring")))
+        .hasMessage("TLS_ENGINE must be auto, openssl or jdk, got 'boring'");
   }
 
   @ParameterizedTest
@@ -45,7 +61,7 @@ class DemoSettingsTest {
       "PORT, abc", "PORT, 70000", "PORT, -1",
       "SLEEP, abc", "SLEEP, -1", "SLEEP, NaN", "SLEEP, Infinity", "BG_SLEEP, 3s",
       "LIMIT_CONCURRENCY, -5", "READ_TIMEOUT, 0", "READ_TIMEOUT, 1.5", "WATCHDOG_MS, -1",
-      "METRICS, yes", "PINNING, false", "STATIC_DIR, no-such-directory"})
+      "METRICS, yes", "PINNING, false", "STATIC_DIR, no-such-directory", "COMPRESSION, gzip", "TLS_PORT, https"})
   void aBadValueFailsNamingTheVariableAndTheValue(String name, String value) {
     assertThatThrownBy(() -> DemoSettings.from(Map.of(name, value)))
         .isInstanceOf(IllegalArgumentException.class)

@@ -31,6 +31,8 @@ public final class Request {
   private final byte[] body;
   private final Params pathParams;
   private final InetSocketAddress remote;
+  private final String scheme;
+  private final String host; // null: the Host header's
   private final Lanes lanes;
   private final RequestScope scope;
   private final JsonCodec json;
@@ -44,9 +46,27 @@ public final class Request {
     this.body = b.body;
     this.pathParams = b.pathParams;
     this.remote = b.remote;
+    this.scheme = b.scheme;
+    this.host = b.host;
     this.lanes = b.lanes;
     this.scope = b.scope;
     this.json = b.json;
+  }
+
+  private Request(Request r, InetSocketAddress remote, String scheme, String host) {
+    this.method = r.method;
+    this.path = r.path;
+    this.rawQuery = r.rawQuery;
+    this.headers = r.headers;
+    this.body = r.body;
+    this.pathParams = r.pathParams;
+    this.remote = remote;
+    this.scheme = scheme;
+    this.host = host;
+    this.lanes = r.lanes;
+    this.scope = r.scope;
+    this.json = r.json;
+    this.query = r.query;
   }
 
   /** Starts a request for {@code target} (path and optional {@code ?query}), e.g. in handler tests. */
@@ -100,9 +120,41 @@ public final class Request {
     return headers.first(name);
   }
 
-  /** The client's address, if known. */
+  /** The client's address, if known (the peer's, or the client a trusted proxy names). */
   public Optional<InetSocketAddress> remoteAddress() {
     return Optional.ofNullable(remote);
+  }
+
+  /** {@code https} if the request came over TLS (or a trusted proxy says its client used TLS), else {@code http}. */
+  public String scheme() {
+    return scheme;
+  }
+
+  /** The host the client asked for: its {@code Host} header (or what a trusted proxy forwarded), port included if given. */
+  public Optional<String> host() {
+    return host != null ? Optional.of(host) : headers.first("host");
+  }
+
+  /** This request as a trusted proxy describes it: another client address (used by proxy-header middleware). */
+  public Request withRemoteAddress(InetSocketAddress client) {
+    return new Request(this, Objects.requireNonNull(client, "client"), scheme, host);
+  }
+
+  /** This request with another scheme, {@code http} or {@code https}. */
+  public Request withScheme(String newScheme) {
+    return new Request(this, remote, checkScheme(newScheme), host);
+  }
+
+  /** This request with another host (as {@code Host} would carry it: name and optional port). */
+  public Request withHost(String newHost) {
+    return new Request(this, remote, scheme, Objects.requireNonNull(newHost, "host"));
+  }
+
+  private static String checkScheme(String scheme) {
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IllegalArgumentException("scheme must be http or https: " + scheme);
+    }
+    return scheme;
   }
 
   /**
@@ -201,6 +253,8 @@ public final class Request {
     private byte[] body = NO_BODY;
     private Params pathParams = Params.empty();
     private InetSocketAddress remote;
+    private String scheme = "http";
+    private String host; // null: the Host header
     private Lanes lanes;
     private RequestScope scope = RequestScope.create();
     private JsonCodec json = JsonCodec.defaults();
@@ -228,6 +282,18 @@ public final class Request {
 
     public Builder remoteAddress(InetSocketAddress remote) {
       this.remote = remote;
+      return this;
+    }
+
+    /** {@code http} (the default) or {@code https}. */
+    public Builder scheme(String scheme) {
+      this.scheme = checkScheme(scheme);
+      return this;
+    }
+
+    /** The host asked for, if not the {@code Host} header's. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 

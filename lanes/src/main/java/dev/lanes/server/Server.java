@@ -8,6 +8,7 @@ import dev.lanes.internal.logging.NettyLogging;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.server.SignalShutdown;
 import dev.lanes.internal.server.Transport;
+import dev.lanes.internal.tls.TlsContexts;
 import dev.lanes.internal.concurrency.LoopBinding;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.observe.LifespanPhase;
@@ -24,11 +25,14 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.lang.System.Logger.Level;
 
 /**
- * The Netty HTTP/1.1 server for an {@link App}. By default SIGTERM and SIGINT stop it gracefully
+ * The Netty HTTP/1.1 server for an {@link App}, on a cleartext port and, with
+ * {@link ServerConfig.Builder#tls}, a TLS port. By default SIGTERM and SIGINT stop it gracefully
  * ({@link #close()}), so the {@code try} block below ends and the process exits 0 once in-flight
  * work is done; {@link ServerConfig.Builder#stopOnSignal} turns that off for embedders.
  *
@@ -51,19 +55,24 @@ public final class Server implements AutoCloseable {
   private final EventLoopGroup acceptor;
   private final EventLoopGroup loops;
   private final Channel listener;
+  private final Optional<Channel> tlsListener;
+  private final Optional<TlsContexts> tls;
   private final ChannelGroup connections;
   private final Admission state;
   private final String transport;
   private volatile boolean closed;
 
   private Server(App app, ServerConfig config, EventLoopGroup acceptor, EventLoopGroup loops,
-      Channel listener, ChannelGroup connections, Admission state, String transport) {
+      Channel listener, Optional<Channel> tlsListener, Optional<TlsContexts> tls, ChannelGroup connections,
+      Admission state, String transport) {
     this.app = app;
     this.compiled = AppAccess.compiled(app);
     this.config = config;
     this.acceptor = acceptor;
     this.loops = loops;
     this.listener = listener;
+    this.tlsListener = tlsListener;
+    this.tls = tls;
     this.connections = connections;
     this.state = state;
     this.transport = transport;
@@ -96,18 +105,28 @@ public final class Server implements AutoCloseable {
       }
       Admission state = new Admission(config.maxInFlight(), config.maxConnections());
       ChannelGroup connections = new DefaultChannelGroup("lanes-connections", GlobalEventExecutor.INSTANCE);
-      Channel listener = new ServerBootstrap()
-          .group(acceptor, loops)
-          .channel(t.serverChannel())
-          .option(ChannelOption.SO_BACKLOG, config.backlog())
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ConnectionSetup(compiled, config, state, connections))
+      Optional<TlsContexts> tls = config.tls().map(TlsContexts::start); // bad key material fails here
+      Channel listener = bootstrap(acceptor, loops, t, config)
+          .childHandler(new ConnectionSetup(compiled, config, state, connections, Optional.empty()))
           .bind(config.host(), config.port()).sync().channel();
-      Server server = new Server(app, config, acceptor, loops, listener, connections, state, t.name());
+      Optional<Channel> tlsListener = Optional.empty();
+      if (tls.isPresent()) {
+        try {
+          tlsListener = Optional.of(bootstrap(acceptor, loops, t, config)
+              .childHandler(new ConnectionSetup(compiled, config, state, connections, tls))
+              .bind(config.host(), config.tlsPort()).sync().channel());
+        } catch (Exception e) {
+          listener.close().syncUninterruptibly();
+          throw e;
+        }
+      }
+      Server server = new Server(app, config, acceptor, loops, listener, tlsListener, tls, connections, state,
+          t.name());
       compiled.instruments().lifespan(LifespanPhase.STARTED);
-      LOG.log(Level.INFO, "Lanes listening on http://" + config.host() + ":" + server.port() + " ("
-          + t.name() + ", " + config.ioThreads() + " event loops)");
+      LOG.log(Level.INFO, "Lanes listening on http://" + config.host() + ":" + server.port()
+          + tls.map(c -> " and https://" + config.host() + ":" + server.tlsPort().getAsInt() + " (TLS: "
+              + c.engine() + ")").orElse("")
+          + " (" + t.name() + ", " + config.ioThreads() + " event loops)");
       if (config.stopOnSignal()) {
         SignalShutdown.register(server);
       }
@@ -122,6 +141,39 @@ public final class Server implements AutoCloseable {
       throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
           + ": " + e.getMessage(), e);
     }
+  }
+
+  private static ServerBootstrap bootstrap(EventLoopGroup acceptor, EventLoopGroup loops, Transport t,
+      ServerConfig config) {
+    return new ServerBootstrap()
+        .group(acceptor, loops)
+        .channel(t.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, config.backlog())
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true);
+  }
+
+  /** The bound TLS port (useful with {@code tlsPort} 0); empty without TLS. */
+  public OptionalInt tlsPort() {
+    return tlsListener.map(ch -> OptionalInt.of(((InetSocketAddress) ch.localAddress()).getPort()))
+        .orElse(OptionalInt.empty());
+  }
+
+  /** The TLS engine in use ({@code OPENSSL} or {@code JDK}); empty without TLS. */
+  public Optional<Tls.Engine> tlsEngine() {
+    return tls.map(TlsContexts::engine);
+  }
+
+  /**
+   * Reads the TLS key material again (the same files, or a new self-signed certificate) and uses
+   * it for new connections; open connections keep theirs. Call it after renewing a certificate.
+   *
+   * @throws IllegalStateException without TLS
+   * @throws IllegalArgumentException if the new material cannot be used (the old one stays)
+   */
+  public void reloadTls() {
+    tls.orElseThrow(() -> new IllegalStateException("this server has no TLS listener")).reload();
+    LOG.log(Level.INFO, "TLS key material reloaded");
   }
 
   /** The bound port (useful with port 0). */
@@ -188,6 +240,7 @@ public final class Server implements AutoCloseable {
     // 1. Stop accepting; responses from now on carry Connection: close; idle connections go.
     state.startDraining();
     listener.close().syncUninterruptibly();
+    tlsListener.ifPresent(ch -> ch.close().syncUninterruptibly());
     connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(Admission.DRAIN));
     // 2. Let requests in flight finish within the grace period.
     boolean drained = false;

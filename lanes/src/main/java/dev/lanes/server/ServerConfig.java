@@ -2,6 +2,7 @@ package dev.lanes.server;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the server listens and what it accepts. Immutable; made by {@link #builder()}, validated
@@ -28,6 +29,9 @@ public final class ServerConfig {
   private final boolean stopOnSignal;
   private final boolean h2c;
   private final int maxConcurrentStreams;
+  private final Optional<Tls> tls;
+  private final int tlsPort;
+  private final Compression compression;
 
   private ServerConfig(Builder b) {
     this.host = b.host;
@@ -48,6 +52,9 @@ public final class ServerConfig {
     this.stopOnSignal = b.stopOnSignal;
     this.h2c = b.h2c;
     this.maxConcurrentStreams = b.maxConcurrentStreams;
+    this.tls = Objects.requireNonNull(b.tls, "tls");
+    this.tlsPort = b.tlsPort;
+    this.compression = Objects.requireNonNull(b.compression, "compression");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     check(port >= 0 && port <= 65535, "port must be 0..65535: " + port);
@@ -65,6 +72,8 @@ public final class ServerConfig {
     check(maxHeaderCount >= 1, "maxHeaderCount must be >= 1: " + maxHeaderCount);
     check(maxConcurrentStreams >= 1, "maxConcurrentStreams must be >= 1: " + maxConcurrentStreams);
     check(maxConnections >= 0, "maxConnections must be >= 0 (0: no limit): " + maxConnections);
+    check(tlsPort >= 0 && tlsPort <= 65535, "tlsPort must be 0..65535: " + tlsPort);
+    check(tls.isEmpty() || tlsPort == 0 || tlsPort != port, "tlsPort must differ from port: " + tlsPort);
   }
 
   /** Address to bind ({@code 127.0.0.1} by default). */
@@ -157,6 +166,21 @@ public final class ServerConfig {
     return maxConcurrentStreams;
   }
 
+  /** TLS for the second listener on {@link #tlsPort()}; empty: cleartext only. */
+  public Optional<Tls> tls() {
+    return tls;
+  }
+
+  /** Port of the TLS listener (when {@link #tls()} is set); 0 picks a free one, reported by {@link Server#tlsPort()}. */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  /** Response compression (off by default). */
+  public Compression compression() {
+    return compression;
+  }
+
   private static void positive(Duration d, String name) {
     Objects.requireNonNull(d, name);
     check(d.isPositive(), name + " must be positive: " + d);
@@ -198,6 +222,9 @@ public final class ServerConfig {
     private boolean stopOnSignal = true;
     private boolean h2c = false;
     private int maxConcurrentStreams = 100;
+    private Optional<Tls> tls = Optional.empty();
+    private int tlsPort = 8443;
+    private Compression compression = Compression.off();
 
     private Builder() {}
 
@@ -305,6 +332,27 @@ public final class ServerConfig {
     /** Default 100, the least RFC 9113 recommends (Netty, Jetty and Go's server use 100 or 128 too). */
     public Builder maxConcurrentStreams(int n) {
       this.maxConcurrentStreams = n;
+      return this;
+    }
+
+    /**
+     * Also listens with TLS on {@link #tlsPort} (the cleartext {@link #port} stays):
+     * {@code .tls(Tls.pem(cert, key))}. See {@link Tls}.
+     */
+    public Builder tls(Tls tls) {
+      this.tls = Optional.of(Objects.requireNonNull(tls, "tls"));
+      return this;
+    }
+
+    /** Default 8443. */
+    public Builder tlsPort(int port) {
+      this.tlsPort = port;
+      return this;
+    }
+
+    /** Default {@link Compression#off()}. */
+    public Builder compression(Compression compression) {
+      this.compression = compression;
       return this;
     }
 

@@ -42,6 +42,7 @@ public final class CompiledApp {
   private final BackgroundRunner background;
   private final Instruments instruments;
   private final Lifespan lifespan;
+  private final boolean someRouteUncompressed;
 
   /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
   public CompiledApp(List<Route> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json, Lanes lanes,
@@ -58,6 +59,7 @@ public final class CompiledApp {
       compiled.add(compile(r));
     }
     this.router = new Router<>(compiled, CompiledRoute::route);
+    this.someRouteUncompressed = routes.stream().anyMatch(r -> !r.options().compress());
     this.notFound = aroundFallback(Fallbacks.NOT_FOUND, "not found");
     this.serverOptions = aroundFallback(Fallbacks.SERVER_OPTIONS, "OPTIONS *");
   }
@@ -129,6 +131,23 @@ public final class CompiledApp {
     Map<String, List<String>> out = new LinkedHashMap<>();
     params.forEach((k, v) -> out.put(k, List.of(v)));
     return out;
+  }
+
+  /**
+   * Whether the response to {@code method path} may be compressed: false only when the route it
+   * reaches turned compression off ({@code RouteOptions.compress(false)}). Routes again, so a
+   * connection asks only for a response it would compress.
+   */
+  public boolean compressible(String method, String path) {
+    if (!someRouteUncompressed || path.equals("*")) {
+      return true;
+    }
+    try {
+      return !(router.match(method, path) instanceof RouteMatch.Found<CompiledRoute> f)
+          || f.target().route().options().compress();
+    } catch (HttpException e) {
+      return true;
+    }
   }
 
   /** The routes in registration order. */

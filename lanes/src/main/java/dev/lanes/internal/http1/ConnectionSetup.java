@@ -3,6 +3,7 @@ package dev.lanes.internal.http1;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.http2.Http2Pipeline;
 import dev.lanes.internal.server.Admission;
+import dev.lanes.internal.tls.TlsContexts;
 import dev.lanes.server.ServerConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -16,13 +17,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The pipeline of every accepted connection: read timeouts, HTTP/1.x codec (with a check of
- * chunk-size lines around it), strict validation, body aggregation, then the
- * {@link Http1Connection} that serves its exchanges. Connections past {@code maxConnections} get
- * a 503 instead. With {@code h2c} on, a connection that opens with the HTTP/2 preface, or whose
- * first request asks {@code Upgrade: h2c}, continues as HTTP/2 ({@link Http2Pipeline}).
+ * The pipeline of every accepted connection: TLS (on the TLS listener), read timeouts, HTTP/1.x
+ * codec (with a check of chunk-size lines around it), response compression (when configured),
+ * strict validation, body aggregation, then the {@link Http1Connection} that serves its
+ * exchanges. Connections past {@code maxConnections} get a 503 instead. With {@code h2c} on, a
+ * cleartext connection that opens with the HTTP/2 preface, or whose first request asks
+ * {@code Upgrade: h2c}, continues as HTTP/2 ({@link Http2Pipeline}).
  */
 public final class ConnectionSetup extends ChannelInitializer<Channel> {
   /** The HTTP/1.1 handlers, in pipeline order: what an h2c switch removes. */
@@ -36,16 +39,22 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
   private final ServerConfig config;
   private final Admission state;
   private final ChannelGroup connections;
+  private final Optional<TlsContexts> tls;
 
-  public ConnectionSetup(CompiledApp app, ServerConfig config, Admission state, ChannelGroup connections) {
+  /** Connections of one listener: cleartext if {@code tls} is empty. */
+  public ConnectionSetup(CompiledApp app, ServerConfig config, Admission state, ChannelGroup connections,
+      Optional<TlsContexts> tls) {
     this.app = app;
     this.config = config;
     this.state = state;
     this.connections = connections;
+    this.tls = tls;
   }
 
   @Override
   protected void initChannel(Channel ch) {
+    // The certificate is taken per connection, so a reload reaches new connections only.
+    tls.ifPresent(t -> ch.pipeline().addLast("tls", t.newHandler(ch.alloc())));
     if (!state.tryOpenConnection()) {
       ch.pipeline().addLast("refuse", new Refusal());
       return;
@@ -73,7 +82,11 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
         .addLast("chunk-lines", chunkLines.bytes())
         .addLast("http", new HttpServerCodec(decoder))
         .addLast("chunk-heads", chunkLines.heads())
-        .addLast("timeouts", timeouts.messages())
+        .addLast("timeouts", timeouts.messages());
+    if (config.compression().enabled()) {
+      ch.pipeline().addLast("compress", new ResponseCompressor(config.compression()));
+    }
+    ch.pipeline()
         .addLast("validate", new RequestValidator(config.maxBodySize(), config.maxHeaderCount()))
         .addLast("aggregate", new BodyAggregator(config.maxBodySize()));
     if (config.h2c()) {

@@ -11,11 +11,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -38,6 +40,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private final Admission admission;
   private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
+  private boolean tls;
+  private ResponseCompressor compressor; // null: the server does not compress
   private Exchange current; // the exchange whose response is not yet fully handed over
   private boolean reading; // inside a read burst: channelReadComplete will flush
   private boolean flushPending;
@@ -51,6 +55,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.tls = ctx.pipeline().get(SslHandler.class) != null;
+    this.compressor = ctx.pipeline().get(ResponseCompressor.class);
   }
 
   @Override
@@ -114,7 +120,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     String method = req.method().name();
     String uri = req.uri(); // RequestValidator checked version, Host and target form
     var codec = new Http1ExchangeCodec(ctx, this, app.lanes(), admission, req.method() == HttpMethod.HEAD,
-        req.protocolVersion() != HttpVersion.HTTP_1_0, HttpUtil.isKeepAlive(req));
+        req.protocolVersion() != HttpVersion.HTTP_1_0, HttpUtil.isKeepAlive(req), tls, compressor);
     Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, uri);
     current = exchange;
     DecoderResult decoded = req.decoderResult();
@@ -138,12 +144,18 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     if (Http1Upgrade.asked(req)) {
       codec.offer(Http1Upgrade.offered(PendingUpgrade.offer(exchange.scope()), req.headers(), uri));
     }
+    if (compressor != null) {
+      codec.compression(app.compressible(method, path), req.headers().contains(HttpHeaderNames.ACCEPT_ENCODING));
+    }
     byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : NO_BODY;
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))
         .headers(new NettyHeaders(req.headers()))
         .body(body);
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);
+    }
+    if (tls) {
+      request.scheme("https");
     }
     req.release();
     exchange.serve(method, path, request);

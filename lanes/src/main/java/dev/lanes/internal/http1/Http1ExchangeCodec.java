@@ -14,6 +14,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -21,6 +22,12 @@ import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -29,7 +36,8 @@ import java.util.concurrent.CompletableFuture;
  * response, whether the connection stays open after it: the client asked for keep-alive, the
  * server is not draining, and the body's end can be told without closing (a length, chunks, or
  * no body). Called on the connection's event loop; a body produced by blocking code is handed to
- * its lane and written from there.
+ * its lane and written from there. Files go out zero-copy as a {@code FileRegion}, except over
+ * TLS (the bytes must pass through the engine) or when they may be compressed: then in chunks.
  */
 final class Http1ExchangeCodec implements ExchangeCodec {
   // Response headers were validated when the Response was built; do not pay for it twice.
@@ -45,20 +53,32 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   private final boolean head;
   private final boolean http11; // false: an HTTP/1.0 client, which cannot read chunks
   private final boolean keepAliveAsked;
+  private final boolean tls;
+  private final ResponseCompressor compressor; // null: the server does not compress
+  private boolean routeCompresses;
+  private boolean clientAcceptsEncoding;
   private boolean keepAlive;
   private boolean written;
   private Http1Upgrade upgrade; // the request asked for a WebSocket
   private boolean switched; // the connection is a WebSocket now
 
   Http1ExchangeCodec(ChannelHandlerContext ctx, Http1Connection connection, Lanes lanes, Admission admission,
-      boolean head, boolean http11, boolean keepAliveAsked) {
+      boolean head, boolean http11, boolean keepAliveAsked, boolean tls, ResponseCompressor compressor) {
     this.ctx = ctx;
+    this.tls = tls;
+    this.compressor = compressor;
     this.connection = connection;
     this.lanes = lanes;
     this.admission = admission;
     this.head = head;
     this.http11 = http11;
     this.keepAliveAsked = keepAliveAsked;
+  }
+
+  /** Whether the route lets its responses be compressed, and whether the client sent Accept-Encoding. */
+  void compression(boolean routeAllows, boolean clientAccepts) {
+    this.routeCompresses = routeAllows;
+    this.clientAcceptsEncoding = clientAccepts;
   }
 
   /** The request was refused before it could be served: its answer closes the connection. */
@@ -94,6 +114,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     keepAlive = !written && keepAliveAsked && !admission.isDraining()
         && (http11 || head || response.body().length() >= 0);
     written = true;
+    boolean compress = compressor != null && routeCompresses && http11;
+    if (compressor != null) {
+      compressor.allowNext(compress); // before the head passes it, from whichever thread writes it
+    }
     return switch (response.body()) {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
@@ -111,6 +135,14 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Json json -> throw new IllegalStateException(
           "JSON body not encoded: the exchange encodes it with the app's JsonCodec before writing");
       case ResponseBody.FileRange file -> {
+        boolean chunks = !head && file.length() > 0 && (tls || compress && clientAcceptsEncoding
+            && response.contentType().map(CompressibleTypes::test).orElse(false));
+        if (chunks) {
+          HttpChunkedInput input = chunkedFile(file); // opened first: a missing file still gets a clean error
+          writeHead(ctx, response, keepAlive, http11, file.length());
+          end(ctx.writeAndFlush(input), keepAlive, afterSent); // ends with the last chunk
+          yield QUEUED;
+        }
         writeHead(ctx, response, keepAlive, http11, file.length());
         if (!head && file.length() > 0) {
           ctx.write(new DefaultFileRegion(file.path().toFile(), file.offset(), file.length()));
@@ -139,6 +171,27 @@ final class Http1ExchangeCodec implements ExchangeCodec {
             () -> end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent));
       }
     };
+  }
+
+  /** A file slice as HTTP chunks, read by a chunked writer added to the pipeline on first use. */
+  private HttpChunkedInput chunkedFile(ResponseBody.FileRange file) {
+    ChunkedNioFile chunks;
+    try {
+      FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ);
+      try {
+        chunks = new ChunkedNioFile(channel, file.offset(), file.length(), 16 * 1024);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file.path(), e);
+    }
+    if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+      // Only connections that send such a file pay for the writer's queue.
+      ctx.pipeline().addBefore(ctx.name(), "chunked-files", new ChunkedWriteHandler());
+    }
+    return new HttpChunkedInput(chunks);
   }
 
   @Override

@@ -1,0 +1,110 @@
+package dev.lanes.middleware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestResponse;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CorsTest {
+  private static final AtomicInteger HANDLED = new AtomicInteger();
+  private static TestClient client;
+
+  @BeforeAll
+  static void start() {
+    Cors cors = Cors.builder().allowOrigins("https://app.example")
+        .allowMethods("GET", "PUT").allowHeaders("Content-Type", "X-Token")
+        .exposeHeaders("X-Total").allowCredentials(true).maxAge(Duration.ofMinutes(5)).build();
+    App app = App.builder().middleware(cors)
+        .get("/items", req -> {
+          HANDLED.incrementAndGet();
+          return Response.text("items").withHeader("X-Total", "3");
+        })
+        .route("PUT", "/items", req -> Response.text("put"))
+        .build();
+    client = TestClient.start(app);
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+  }
+
+  private static TestResponse preflight(String origin, String method, String headers) {
+    HttpRequest.Builder r = client.request("/items").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", origin).header("Access-Control-Request-Method", method);
+    if (!headers.isEmpty()) {
+      r.header("Access-Control-Request-Headers", headers);
+    }
+    return client.send(r);
+  }
+
+  @Test
+  void anAllowedPreflightIsAnsweredWithoutReachingTheRoute() {
+    int before = HANDLED.get();
+    TestResponse r = preflight("https://app.example", "PUT", "content-type, x-token");
+    assertThat(r.status()).isEqualTo(204);
+    assertThat(r.header("access-control-allow-origin")).contains("https://app.example");
+    assertThat(r.header("access-control-allow-methods")).contains("GET, PUT");
+    assertThat(r.header("access-control-allow-headers")).contains("content-type, x-token");
+    assertThat(r.header("access-control-allow-credentials")).contains("true");
+    assertThat(r.header("access-control-max-age")).contains("300");
+    assertThat(r.headerValues("vary")).contains("Origin");
+    assertThat(HANDLED.get()).isEqualTo(before);
+  }
+
+  @Test
+  void preflightsForOtherOriginsMethodsOrHeadersAreRefusedAndStillVary() {
+    for (TestResponse r : new TestResponse[] {
+        preflight("https://evil.example", "GET", ""),
+        preflight("https://app.example", "DELETE", ""),
+        preflight("https://app.example", "GET", "x-other")}) {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.header("access-control-allow-origin")).isEmpty();
+      assertThat(r.headerValues("vary")).contains("Origin");
+    }
+  }
+
+  @Test
+  void simpleRequestsFromAllowedOriginsGetTheHeadersAndOthersDoNot() {
+    TestResponse ok = client.send(client.request("/items").header("Origin", "https://app.example"));
+    assertThat(ok.text()).isEqualTo("items");
+    assertThat(ok.header("access-control-allow-origin")).contains("https://app.example");
+    assertThat(ok.header("access-control-expose-headers")).contains("X-Total");
+    assertThat(ok.headerValues("vary")).contains("Origin");
+    TestResponse other = client.send(client.request("/items").header("Origin", "https://evil.example"));
+    assertThat(other.status()).isEqualTo(200);
+    assertThat(other.header("access-control-allow-origin")).isEmpty();
+    assertThat(other.headerValues("vary")).contains("Origin");
+    TestResponse none = client.get("/items");
+    assertThat(none.headerValues("vary")).contains("Origin");
+  }
+
+  @Test
+  void unroutedAnswersCarryCorsHeadersToo() {
+    TestResponse missing = client.send(client.request("/nowhere").header("Origin", "https://app.example"));
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.header("access-control-allow-origin")).contains("https://app.example");
+    assertThat(missing.headerValues("vary")).contains("Origin");
+  }
+
+  @Test
+  void starWithCredentialsIsRefusedWhenBuilt() {
+    assertThatThrownBy(() -> Cors.builder().allowOrigins("*").allowCredentials(true).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("credentials");
+    assertThatThrownBy(() -> Cors.builder().allowOrigins("https://app.example/path"))
+        .hasMessageContaining("not an origin");
+    assertThatThrownBy(() -> Cors.builder().build()).hasMessageContaining("at least one");
+  }
+}

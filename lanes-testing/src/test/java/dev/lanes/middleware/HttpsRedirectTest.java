@@ -1,0 +1,61 @@
+package dev.lanes.middleware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.server.Server;
+import dev.lanes.server.ServerConfig;
+import dev.lanes.server.Tls;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HttpsRedirectTest {
+  @Test
+  void cleartextGets308ToTheTlsPortAndTlsIsServed() throws Exception {
+    App app = App.builder().middleware(HttpsRedirect.toPort(8443))
+        .post("/items/{id}", req -> Response.text("posted " + req.pathParams().get("id") + " over " + req.scheme()))
+        .build();
+    try (app; Server server = Server.start(app, ServerConfig.builder().port(0).tlsPort(0)
+        .tls(Tls.selfSigned("localhost")).stopOnSignal(false).shutdownGrace(Duration.ofSeconds(2)).build())) {
+      try (RawClient raw = RawClient.connect(server.port())) {
+        RawResponse r = raw.send("POST /items/a%20b?x=1 HTTP/1.1\r\nHost: shop.example:8000\r\n"
+            + "Content-Length: 0\r\n\r\n").read();
+        assertThat(r.status()).isEqualTo(308); // 308 keeps the method and body, unlike 301
+        assertThat(r.header("location")).contains("https://shop.example:8443/items/a%20b?x=1");
+      }
+      SSLContext trustAll = SSLContext.getInstance("TLS");
+      trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      }}, new SecureRandom());
+      HttpResponse<String> tls = HttpClient.newBuilder().sslContext(trustAll).build().send(
+          HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.tlsPort().getAsInt() + "/items/7"))
+              .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(tls.statusCode()).isEqualTo(200);
+      assertThat(tls.body()).isEqualTo("posted 7 over https");
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.lanes.middleware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanes.App;
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import dev.lanes.routing.Middleware;
+import dev.lanes.testing.TestClient;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The client, scheme and host handlers see behind proxies, over real sockets from 127.0.0.1. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ProxyHeadersTest {
+  private static TestClient serve(Middleware... middleware) {
+    App.Builder app = App.builder().get("/who", ProxyHeadersTest::who);
+    for (Middleware m : middleware) {
+      app.middleware(m);
+    }
+    return TestClient.start(app.build());
+  }
+
+  private static Response who(Request req) {
+    String client = req.remoteAddress().map(InetSocketAddress::getAddress).map(a -> a.getHostAddress()).orElse("?");
+    return Response.text(client + " " + req.scheme() + " " + req.host().orElse("?"));
+  }
+
+  @Test
+  void xForwardedFromATrustedPeerNamesTheFirstUntrustedHop() {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1", "10.0.0.0/8"))) {
+      String seen = c.send(c.request("/who")
+          .header("X-Forwarded-For", "198.51.100.9, 203.0.113.7, 10.1.2.3")
+          .header("X-Forwarded-Proto", "https")
+          .header("X-Forwarded-Host", "shop.example")).text();
+      // 10.1.2.3 is a trusted proxy; 203.0.113.7 is the client (what it claims further left is not trusted).
+      assertThat(seen).isEqualTo("203.0.113.7 https shop.example");
+    }
+  }
+
+  @Test
+  void headersFromAnUntrustedPeerAreIgnored() {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("10.0.0.1"))) {
+      String seen = c.send(c.request("/who").header("X-Forwarded-For", "203.0.113.7")
+          .header("X-Forwarded-Proto", "https")).text();
+      assertThat(seen).startsWith("127.0.0.1 http ");
+    }
+  }
+
+  @Test
+  void forwardedElementsGiveClientProtoAndHostOfTheHopThatSawTheClient() {
+    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1", "10.0.0.0/8"))) {
+      String seen = c.send(c.request("/who")
+          .header("Forwarded", "for=\"[2001:db8::17]:4711\";proto=https;host=shop.example, for=10.0.0.5;proto=http")).text();
+      assertThat(seen).isEqualTo("2001:db8:0:0:0:0:0:17 https shop.example");
+    }
+  }
+
+  @Test
+  void oneStyleAtATime() {
+    try (TestClient forwarded = serve(ProxyHeaders.forwarded("127.0.0.1"));
+        TestClient xForwarded = serve(ProxyHeaders.xForwarded("127.0.0.1"))) {
+      assertThat(forwarded.send(forwarded.request("/who").header("X-Forwarded-For", "203.0.113.7")).text())
+          .startsWith("127.0.0.1 ");
+      assertThat(xForwarded.send(xForwarded.request("/who").header("Forwarded", "for=203.0.113.7")).text())
+          .startsWith("127.0.0.1 ");
+    }
+  }
+
+  @Test
+  void namesAndGarbageAreNeverTakenForAddresses() {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"))) {
+      assertThat(c.send(c.request("/who").header("X-Forwarded-For", "example.com")
+          .header("X-Forwarded-Host", "evil.example/path")).text()).startsWith("127.0.0.1 http 127.0.0.1:");
+    }
+    assertThatThrownBy(() -> ProxyHeaders.xForwarded("proxy.local")).hasMessageContaining("proxy.local");
+    assertThatThrownBy(() -> ProxyHeaders.forwarded("10.0.0.0/33")).hasMessageContaining("prefix");
+  }
+
+  @Test
+  void httpsRedirectBehindATrustedProxyFollowsTheForwardedScheme() {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"), HttpsRedirect.toDefaultPort())) {
+      assertThat(c.send(c.request("/who").header("X-Forwarded-Proto", "https")).status()).isEqualTo(200);
+      var plain = c.send(c.request("/who?x=1").header("X-Forwarded-Host", "shop.example"));
+      assertThat(plain.status()).isEqualTo(308);
+      assertThat(plain.header("location")).contains("https://shop.example/who?x=1");
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.lanes.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.decoder.BrotliInputStream;
+import com.github.luben.zstd.ZstdInputStream;
+import dev.lanes.App;
+import dev.lanes.files.FileResponse;
+import dev.lanes.http.Response;
+import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.RouteOptions;
+import dev.lanes.streaming.EventSourceResponse;
+import dev.lanes.streaming.ServerSentEvent;
+import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Response compression over real sockets: which encodings, which bodies, and which never. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CompressionTest {
+  private static final String TEXT = "All work and no play makes Jack a dull boy. ".repeat(200); // ~9 KB
+  private static final CountDownLatch FIRST_EVENT_READ = new CountDownLatch(1);
+
+  @TempDir
+  static Path dir;
+  private static TestClient client;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Files.writeString(dir.resolve("page.html"), "<p>" + TEXT + "</p>");
+    Files.write(dir.resolve("photo.png"), TEXT.getBytes(StandardCharsets.UTF_8));
+    App app = App.builder()
+        .get("/text", req -> Response.text(TEXT))
+        .get("/json", req -> Response.json(java.util.Map.of("text", TEXT)))
+        .get("/small", req -> Response.text("short"))
+        .get("/png", req -> Response.bytes(TEXT.getBytes(StandardCharsets.UTF_8), "image/png"))
+        .get("/page", req -> FileResponse.of(req, dir.resolve("page.html")))
+        .route("GET", "/secret", RouteOptions.defaults().compress(false),
+            (BlockingHandler) req -> Response.text(TEXT))
+        .get("/events", req -> EventSourceResponse.of(events()))
+        .build();
+    client = TestClient.start(app, ServerConfig.builder().compression(Compression.on().minSize(1024)));
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+  }
+
+  private TestResponse get(String path, String acceptEncoding) {
+    return client.send(client.request(path).header("Accept-Encoding", acceptEncoding));
+  }
+
+  @Test
+  void gzipBrAndZstdAreChosenFromAcceptEncodingAndDecodeToTheBody() throws IOException {
+    TestResponse gzip = get("/text", "gzip");
+    assertThat(gzip.header("content-encoding")).contains("gzip");
+    assertThat(gzip.headerValues("vary")).contains("accept-encoding");
+    assertThat(gzip.body().length).isLessThan(TEXT.length() / 10);
+    assertThat(decode("gzip", gzip.body())).isEqualTo(TEXT);
+
+    TestResponse br = get("/text", "gzip;q=0.5, br");
+    assertThat(br.header("content-encoding")).contains("br");
+    assertThat(decode("br", br.body())).isEqualTo(TEXT);
+
+    TestResponse zstd = get("/json", "zstd");
+    assertThat(zstd.header("content-encoding")).contains("zstd");
+    assertThat(decode("zstd", zstd.body())).contains(TEXT);
+  }
+
+  @Test
+  void aClientThatAsksForNothingGetsTheBodyAsItIsButStillVary() {
+    TestResponse r = get("/text", "identity");
+    assertThat(r.header("content-encoding")).isEmpty();
+    assertThat(r.text()).isEqualTo(TEXT);
+    assertThat(r.headerValues("vary")).contains("accept-encoding");
+  }
+
+  @Test
+  void smallBodiesAlreadyCompressedTypesAndRoutesThatSayNoAreNotCompressed() {
+    TestResponse small = get("/small", "gzip");
+    assertThat(small.header("content-encoding")).isEmpty();
+    assertThat(small.text()).isEqualTo("short");
+    TestResponse png = get("/png", "gzip");
+    assertThat(png.header("content-encoding")).isEmpty();
+    assertThat(png.header("vary")).isEmpty();
+    TestResponse secret = get("/secret", "gzip, br");
+    assertThat(secret.header("content-encoding")).isEmpty();
+    assertThat(secret.text()).isEqualTo(TEXT);
+  }
+
+  @Test
+  void filesAreCompressedButRangesNever() throws IOException {
+    String page = "<p>" + TEXT + "</p>";
+    TestResponse whole = get("/page", "gzip");
+    assertThat(whole.header("content-encoding")).contains("gzip");
+    assertThat(decode("gzip", whole.body())).isEqualTo(page);
+    TestResponse range = client.send(client.request("/page").header("Accept-Encoding", "gzip")
+        .header("Range", "bytes=3-12"));
+    assertThat(range.status()).isEqualTo(206);
+    assertThat(range.header("content-encoding")).isEmpty();
+    assertThat(range.text()).isEqualTo(page.substring(3, 13));
+  }
+
+  @Test
+  void eachServerSentEventArrivesCompressedBeforeTheNextIsProduced() throws Exception {
+    HttpResponse<InputStream> r = HttpClient.newHttpClient().send(
+        client.request("/events").header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.headers().firstValue("content-encoding")).contains("gzip");
+    try (InputStream in = new GZIPInputStream(r.body(), 64)) {
+      // The producer waits for this test to read the first event before it makes the second:
+      // a compressor that held the first back would never let this read return.
+      assertThat(readUntil(in, "\n\n")).isEqualTo("data: one\n\n");
+      FIRST_EVENT_READ.countDown();
+      assertThat(readUntil(in, "\n\n")).isEqualTo("data: two\n\n");
+    }
+  }
+
+  private static Iterator<ServerSentEvent> events() {
+    return new Iterator<>() {
+      int n;
+
+      @Override
+      public boolean hasNext() {
+        return n < 2;
+      }
+
+      @Override
+      public ServerSentEvent next() {
+        if (n >= 2) {
+          throw new NoSuchElementException();
+        }
+        if (n == 1) {
+          try {
+            FIRST_EVENT_READ.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        }
+        return ServerSentEvent.of(++n == 1 ? "one" : "two");
+      }
+    };
+  }
+
+  private static String readUntil(InputStream in, String end) throws IOException {
+    StringBuilder out = new StringBuilder();
+    int c;
+    while (!out.toString().endsWith(end) && (c = in.read()) >= 0) {
+      out.append((char) c);
+    }
+    return out.toString();
+  }
+
+  private static String decode(String encoding, byte[] body) throws IOException {
+    InputStream raw = new ByteArrayInputStream(body);
+    InputStream in = switch (encoding) {
+      case "gzip" -> new GZIPInputStream(raw);
+      case "br" -> {
+        Brotli4jLoader.ensureAvailability();
+        yield new BrotliInputStream(raw);
+      }
+      case "zstd" -> new ZstdInputStream(raw);
+      default -> throw new IllegalArgumentException(encoding);
+    };
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.lanes.internal.http1;
+
+import dev.lanes.server.Compression;
+import io.netty.handler.codec.compression.Brotli;
+import io.netty.handler.codec.compression.CompressionOptions;
+import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.netty.handler.codec.compression.Zstd;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Netty's compressor with the server's rules on top: only bodies of compressible types, of at
+ * least the configured size (when the length is known), never partial content or a body already
+ * encoded, and not when the connection says no for this response (a route that turned it off, an
+ * HTTP/1.0 client). Every response it could compress says {@code Vary: Accept-Encoding}, whether
+ * or not this client accepted an encoding. Each body chunk is compressed and flushed on its own,
+ * so a server-sent event reaches the client when it is written. Loop-confined, one per connection.
+ */
+final class ResponseCompressor extends HttpContentCompressor {
+  private final int minSize;
+  private boolean allowed = true;
+
+  ResponseCompressor(Compression compression) {
+    super(0, available());
+    this.minSize = compression.minSize();
+  }
+
+  /** The encodings whose library is on the class path: gzip always, br with brotli4j, zstd with zstd-jni. */
+  static CompressionOptions[] available() {
+    List<CompressionOptions> options = new ArrayList<>(3);
+    options.add(StandardCompressionOptions.gzip());
+    if (Brotli.isAvailable()) {
+      options.add(StandardCompressionOptions.brotli());
+    }
+    if (Zstd.isAvailable()) {
+      options.add(StandardCompressionOptions.zstd());
+    }
+    return options.toArray(CompressionOptions[]::new);
+  }
+
+  /**
+   * A connection's last, empty answer (408 while a head arrives, 413) may come before any request
+   * was decoded; Netty's encoder would fail it for want of a request to pair it with.
+   */
+  @Override
+  public boolean acceptOutboundMessage(Object msg) throws Exception {
+    if (msg instanceof FullHttpResponse r && !r.content().isReadable()
+        && r.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
+      return false;
+    }
+    return super.acceptOutboundMessage(msg);
+  }
+
+  /** Whether the next response head that passes may be compressed; set before each response. */
+  void allowNext(boolean allow) {
+    this.allowed = allow;
+  }
+
+  @Override
+  protected Result beginEncode(HttpResponse response, String acceptEncoding) throws Exception {
+    if (!allowed || !eligible(response)) {
+      return null;
+    }
+    response.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+    return super.beginEncode(response, acceptEncoding);
+  }
+
+  private boolean eligible(HttpResponse response) {
+    int status = response.status().code();
+    HttpHeaders h = response.headers();
+    if (status < 200 || status == 204 || status == 206 || status >= 300 && status < 400
+        || h.contains(HttpHeaderNames.CONTENT_RANGE) || h.contains(HttpHeaderNames.CONTENT_ENCODING)) {
+      return false;
+    }
+    String type = h.get(HttpHeaderNames.CONTENT_TYPE);
+    if (type == null || !CompressibleTypes.test(type)) {
+      return false;
+    }
+    if (response instanceof HttpContent full) {
+      return full.content().readableBytes() >= minSize;
+    }
+    long length = HttpUtil.getContentLength(response, -1L);
+    return length < 0 || length >= minSize;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.lanes.internal.tls;
+
+import dev.lanes.server.Tls;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
+
+/**
+ * The server's TLS context: built from a {@link Tls} at start, rebuilt by {@link #reload()}
+ * (new connections get the new certificate; open ones keep the one they shook hands with, since
+ * each connection holds its own engine). Thread-safe: the context is one volatile reference.
+ */
+public final class TlsContexts {
+  /** TLS 1.3 first, then 1.2; nothing older. */
+  static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+  /** AEAD suites with forward secrecy only (the TLS 1.3 ones and ECDHE + GCM/ChaCha20 for 1.2). */
+  static final List<String> CIPHERS = List.of(
+      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+  private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+  private final Tls tls;
+  private final Tls.Engine engine;
+  private volatile SslContext context;
+
+  private TlsContexts(Tls tls, Tls.Engine engine, SslContext context) {
+    this.tls = tls;
+    this.engine = engine;
+    this.context = context;
+  }
+
+  /**
+   * Resolves the engine and builds the first context.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the key material or the engine
+   */
+  public static TlsContexts start(Tls tls) {
+    Tls.Engine engine = resolve(tls.engine());
+    if (engine == Tls.Engine.JDK && System.getProperty(REJECT_RENEGOTIATION) == null) {
+      // The JDK accepts client-initiated TLS 1.2 renegotiation (a CPU DoS) unless told otherwise;
+      // it reads this once, before its first server handshake. BoringSSL never renegotiates.
+      System.setProperty(REJECT_RENEGOTIATION, "true");
+    }
+    return new TlsContexts(tls, engine, build(tls, engine));
+  }
+
+  /** OPENSSL or JDK: what {@code AUTO} came to. */
+  public Tls.Engine engine() {
+    return engine;
+  }
+
+  public Duration handshakeTimeout() {
+    return tls.handshakeTimeout();
+  }
+
+  /** A handler for one new connection, from the current context. */
+  public SslHandler newHandler(ByteBufAllocator alloc) {
+    SslHandler handler = context.newHandler(alloc);
+    handler.setHandshakeTimeout(tls.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return handler;
+  }
+
+  /**
+   * Reads the key material again and uses it for new connections; if it cannot be read, the
+   * current one stays and this throws.
+   */
+  public void reload() {
+    context = build(tls, engine);
+  }
+
+  private static Tls.Engine resolve(Tls.Engine wanted) {
+    return switch (wanted) {
+      case JDK -> Tls.Engine.JDK;
+      case OPENSSL -> {
+        if (!OpenSsl.isAvailable()) {
+          throw new IllegalArgumentException("TLS engine OPENSSL asked for, but netty-tcnative is not usable: "
+              + OpenSsl.unavailabilityCause());
+        }
+        yield Tls.Engine.OPENSSL;
+      }
+      case AUTO -> OpenSsl.isAvailable() ? Tls.Engine.OPENSSL : Tls.Engine.JDK;
+    };
+  }
+
+  private static SslContext build(Tls tls, Tls.Engine engine) {
+    try {
+      SslContextBuilder b = switch (tls.source()) {
+        case Tls.Source.Pem pem -> {
+          try (InputStream chain = Files.newInputStream(pem.certificateChain());
+              InputStream key = Files.newInputStream(pem.privateKey())) {
+            yield SslContextBuilder.forServer(chain, key);
+          }
+        }
+        case Tls.Source.KeyStoreFile store -> {
+          char[] password = store.password().toCharArray();
+          KeyStore ks = KeyStore.getInstance(store.file().toFile(), password);
+          KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+          kmf.init(ks, password);
+          yield SslContextBuilder.forServer(kmf);
+        }
+        case Tls.Source.SelfSigned self -> {
+          SelfSignedCertificate cert = SelfSignedCertificate.generate(self.host(), self.validity());
+          yield SslContextBuilder.forServer(cert.privateKey(), cert.certificate());
+        }
+      };
+      b.sslProvider(engine == Tls.Engine.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
+          .protocols(PROTOCOLS)
+          .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+          .applicationProtocolConfig(AlpnProtocols.config());
+      if (tls.clientAuth() != Tls.ClientAuth.NONE) {
+        byte[] trusted = Files.readAllBytes(tls.trustedClientCertificates().orElseThrow());
+        b.trustManager(new ByteArrayInputStream(trusted))
+            .clientAuth(tls.clientAuth() == Tls.ClientAuth.REQUIRED ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+      }
+      return b.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot use the TLS key material of " + tls + ": " + message(e), e);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read the TLS key material of " + tls + ": " + message(e), e);
+    }
+  }
+
+  private static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.lanes.middleware;
+
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import dev.lanes.routing.Endpoint;
+import dev.lanes.routing.Middleware;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Cross-origin resource sharing for an explicit allow-list of origins. A preflight ({@code
+ * OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}) is answered here — 204
+ * with the allowed methods and headers, or 400 when the origin, method or a header is not allowed
+ * — and never reaches a route. Other requests from an allowed origin get
+ * {@code Access-Control-Allow-Origin} (and credentials and exposed headers if configured) on their
+ * answer, whatever it is (404s included). Every answer says {@code Vary: Origin}. {@code *} as an
+ * origin together with credentials is refused when built: browsers reject it, and echoing any
+ * origin with credentials would let every site act as the user.
+ *
+ * <pre>{@code
+ * App.builder().middleware(Cors.builder().allowOrigins("https://app.example.com")
+ *     .allowMethods("GET", "POST").allowHeaders("Content-Type").allowCredentials(true).build())
+ * }</pre>
+ */
+public final class Cors implements Middleware {
+  private static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(10);
+
+  private final Set<String> origins; // lower case; "*" for any
+  private final boolean anyOrigin;
+  private final List<String> methods;
+  private final Set<String> headers; // lower case; "*" for any
+  private final boolean anyHeader;
+  private final boolean credentials;
+  private final List<String> exposed;
+  private final Duration maxAge;
+
+  private Cors(Builder b) {
+    this.anyOrigin = b.origins.contains("*");
+    this.origins = Set.copyOf(b.origins);
+    this.methods = List.copyOf(b.methods);
+    this.anyHeader = b.headers.contains("*");
+    this.headers = Set.copyOf(b.headers);
+    this.credentials = b.credentials;
+    this.exposed = List.copyOf(b.exposed);
+    this.maxAge = b.maxAge;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Endpoint wrap(Endpoint next) {
+    return req -> {
+      Optional<String> origin = req.header("origin");
+      if (origin.isPresent() && req.method().equals("OPTIONS") && req.header("access-control-request-method").isPresent()) {
+        return CompletableFuture.completedFuture(preflight(req, origin.get()));
+      }
+      return next.call(req).thenApply(r -> simple(r, origin));
+    };
+  }
+
+  private Response preflight(Request req, String origin) {
+    String method = req.header("access-control-request-method").get().strip().toUpperCase(Locale.ROOT);
+    List<String> asked = new ArrayList<>();
+    for (String h : req.header("access-control-request-headers").orElse("").split(",")) {
+      if (!h.isBlank()) {
+        asked.add(h.strip().toLowerCase(Locale.ROOT));
+      }
+    }
+    String refusal = !originAllowed(origin) ? "origin" : !methods.contains(method) ? "method"
+        : !anyHeader && !headers.containsAll(asked) ? "headers" : null;
+    if (refusal != null) {
+      return Response.text(400, "Disallowed CORS " + refusal).withHeader("Vary", "Origin");
+    }
+    Response r = Response.status(204)
+        .withHeader("Vary", "Origin")
+        .withHeader("Access-Control-Allow-Origin", allowOriginValue(origin))
+        .withHeader("Access-Control-Allow-Methods", String.join(", ", methods))
+        .withHeader("Access-Control-Max-Age", Long.toString(maxAge.toSeconds()));
+    List<String> allowHeaders = anyHeader ? asked : new ArrayList<>(headers);
+    if (!allowHeaders.isEmpty()) {
+      r = r.withHeader("Access-Control-Allow-Headers", String.join(", ", allowHeaders));
+    }
+    if (credentials) {
+      r = r.withHeader("Access-Control-Allow-Credentials", "true");
+    }
+    return r;
+  }
+
+  private Response simple(Response r, Optional<String> origin) {
+    Response out = r.withHeader("Vary", "Origin");
+    if (origin.isEmpty() || !originAllowed(origin.get())) {
+      return out; // no CORS headers: the browser keeps the answer from the page
+    }
+    out = out.withHeader("Access-Control-Allow-Origin", allowOriginValue(origin.get()));
+    if (credentials) {
+      out = out.withHeader("Access-Control-Allow-Credentials", "true");
+    }
+    if (!exposed.isEmpty()) {
+      out = out.withHeader("Access-Control-Expose-Headers", String.join(", ", exposed));
+    }
+    return out;
+  }
+
+  private boolean originAllowed(String origin) {
+    return anyOrigin || origins.contains(origin.strip().toLowerCase(Locale.ROOT));
+  }
+
+  private String allowOriginValue(String origin) {
+    return anyOrigin ? "*" : origin.strip(); // never "*" with credentials: refused at build
+  }
+
+  /** Builds a {@link Cors}; nothing is allowed until listed. */
+  public static final class Builder {
+    private final Set<String> origins = new LinkedHashSet<>();
+    private final Set<String> methods = new LinkedHashSet<>(List.of("GET", "HEAD", "POST"));
+    private final Set<String> headers = new LinkedHashSet<>();
+    private final Set<String> exposed = new LinkedHashSet<>();
+    private boolean credentials;
+    private Duration maxAge = DEFAULT_MAX_AGE;
+
+    private Builder() {}
+
+    /** Origins allowed, as browsers send them ({@code https://app.example.com:8443}); {@code *} for any. */
+    public Builder allowOrigins(String... allowed) {
+      for (String o : allowed) {
+        String origin = o.strip().toLowerCase(Locale.ROOT);
+        if (!origin.equals("*") && !origin.matches("[a-z][a-z0-9+.-]*://[^/?#\\s]+")) {
+          throw new IllegalArgumentException("not an origin (scheme://host[:port], no path): '" + o + "'");
+        }
+        origins.add(origin);
+      }
+      return this;
+    }
+
+    /** Methods a preflight may ask for (default GET, HEAD, POST); replaces the list. */
+    public Builder allowMethods(String... allowed) {
+      methods.clear();
+      for (String m : allowed) {
+        methods.add(m.strip().toUpperCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /** Request headers a preflight may ask for; {@code *} for any (default none beyond the CORS-safelisted ones). */
+    public Builder allowHeaders(String... allowed) {
+      for (String h : allowed) {
+        headers.add(h.strip().toLowerCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /** Response headers the page may read besides the safelisted ones. */
+    public Builder exposeHeaders(String... names) {
+      exposed.addAll(List.of(names));
+      return this;
+    }
+
+    /** Whether cookies and credentials go with cross-origin requests (default false). */
+    public Builder allowCredentials(boolean allow) {
+      this.credentials = allow;
+      return this;
+    }
+
+    /** How long a browser may cache a preflight answer (default 10 minutes). */
+    public Builder maxAge(Duration age) {
+      if (age.isNegative()) {
+        throw new IllegalArgumentException("maxAge must not be negative");
+      }
+      this.maxAge = age;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException with no origin listed, or with {@code *} and credentials
+     */
+    public Cors build() {
+      if (origins.isEmpty()) {
+        throw new IllegalArgumentException("CORS needs at least one allowed origin");
+      }
+      if (credentials && origins.contains("*")) {
+        throw new IllegalArgumentException("CORS: '*' as an allowed origin cannot go with credentials; list the origins");
+      }
+      if (credentials && headers.contains("*")) {
+        throw new IllegalArgumentException("CORS: '*' as allowed headers cannot go with credentials; list the headers");
+      }
+      return new Cors(this);
+    }
+  }
+}

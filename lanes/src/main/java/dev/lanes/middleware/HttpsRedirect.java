@@ -1,0 +1,66 @@
+package dev.lanes.middleware;
+
+import dev.lanes.http.Response;
+import dev.lanes.routing.Endpoint;
+import dev.lanes.routing.Middleware;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Answers every request that did not come over TLS ({@code Request.scheme()} is {@code http};
+ * put {@link ProxyHeaders} outside it behind a TLS-terminating proxy) with {@code 308 Permanent
+ * Redirect} to the same host, path and query over https, so the method and body are kept.
+ *
+ * <pre>{@code App.builder().middleware(HttpsRedirect.toPort(8443)) }</pre>
+ */
+public final class HttpsRedirect implements Middleware {
+  private final int port;
+
+  private HttpsRedirect(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be 1..65535: " + port);
+    }
+    this.port = port;
+  }
+
+  /** Redirects to the default https port, 443. */
+  public static HttpsRedirect toDefaultPort() {
+    return new HttpsRedirect(443);
+  }
+
+  /** Redirects to https on {@code port} (the server's TLS port, when it is not 443). */
+  public static HttpsRedirect toPort(int port) {
+    return new HttpsRedirect(port);
+  }
+
+  @Override
+  public Endpoint wrap(Endpoint next) {
+    return req -> {
+      if (req.scheme().equals("https")) {
+        return next.call(req);
+      }
+      if (req.host().isEmpty()) {
+        return CompletableFuture.completedFuture(Response.text(400, "Bad Request: no Host to redirect to"));
+      }
+      String host = TrustedHost.withoutPort(req.host().get());
+      String target = "https://" + host + (port == 443 ? "" : ":" + port) + rawPath(req.path())
+          + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
+      return CompletableFuture.completedFuture(Response.status(308).withHeader("Location", target));
+    };
+  }
+
+  /** The decoded path encoded again where a URI needs it (spaces, controls, non-ASCII). */
+  private static String rawPath(String path) {
+    StringBuilder out = new StringBuilder(path.length() + 8);
+    for (byte b : path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c > 0x20 && c < 0x7f && c != '%' && c != '"' && c != '<' && c != '>' && c != '\\' && c != '^'
+          && c != '`' && c != '{' && c != '|' && c != '}' && c != '?' && c != '#') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return out.toString();
+  }
+}

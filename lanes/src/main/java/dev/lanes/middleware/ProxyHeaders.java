@@ -1,0 +1,266 @@
+package dev.lanes.middleware;
+
+import dev.lanes.http.Request;
+import dev.lanes.routing.Endpoint;
+import dev.lanes.routing.Middleware;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Lets a request that came through trusted reverse proxies show the original client: its address
+ * ({@code Request.remoteAddress()}), scheme ({@code scheme()}) and host ({@code host()}), taken
+ * from either {@code X-Forwarded-For/-Proto/-Host} or RFC 7239 {@code Forwarded} — one style, the
+ * other's headers are ignored. Only when the peer is a trusted proxy; the client is the nearest
+ * address in the chain that is not a trusted proxy, so a client cannot forge its address by
+ * sending the header itself. Put it outermost, so {@link TrustedHost} and {@link HttpsRedirect}
+ * see what it found.
+ *
+ * <pre>{@code App.builder().middleware(ProxyHeaders.xForwarded("10.0.0.0/8", "127.0.0.1")) }</pre>
+ */
+public final class ProxyHeaders implements Middleware {
+  private final boolean rfc7239;
+  private final List<AddressRange> trusted;
+
+  private ProxyHeaders(boolean rfc7239, String... trustedProxies) {
+    if (trustedProxies.length == 0) {
+      throw new IllegalArgumentException("ProxyHeaders needs at least one trusted proxy address or range");
+    }
+    this.rfc7239 = rfc7239;
+    List<AddressRange> ranges = new ArrayList<>();
+    for (String p : trustedProxies) {
+      ranges.add(AddressRange.parse(p));
+    }
+    this.trusted = List.copyOf(ranges);
+  }
+
+  /** Honours {@code X-Forwarded-For}, {@code -Proto} and {@code -Host} from peers in {@code trustedProxies} (addresses or CIDR ranges). */
+  public static ProxyHeaders xForwarded(String... trustedProxies) {
+    return new ProxyHeaders(false, trustedProxies);
+  }
+
+  /** Honours RFC 7239 {@code Forwarded} ({@code for}, {@code proto}, {@code host}) from peers in {@code trustedProxies}. */
+  public static ProxyHeaders forwarded(String... trustedProxies) {
+    return new ProxyHeaders(true, trustedProxies);
+  }
+
+  @Override
+  public Endpoint wrap(Endpoint next) {
+    return req -> next.call(resolve(req));
+  }
+
+  /** {@code req} as its trusted proxies describe it; unchanged if its peer is not one of them. */
+  Request resolve(Request req) {
+    if (req.remoteAddress().isEmpty() || !isTrusted(req.remoteAddress().get().getAddress())) {
+      return req;
+    }
+    List<Hop> hops = rfc7239 ? forwardedHops(req) : xForwardedHops(req);
+    if (hops.isEmpty()) {
+      return req;
+    }
+    // Nearest first: skip the trusted proxies; the first hop that is not one is the client.
+    Hop client = hops.get(0);
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      client = hops.get(i);
+      if (client.address().isEmpty() || !isTrusted(client.address().get().getAddress())) {
+        break;
+      }
+    }
+    Request out = req;
+    if (client.address().isPresent()) {
+      out = out.withRemoteAddress(client.address().get());
+    }
+    if (client.proto().isPresent()) {
+      out = out.withScheme(client.proto().get());
+    }
+    if (client.host().isPresent()) {
+      out = out.withHost(client.host().get());
+    }
+    return out;
+  }
+
+  private boolean isTrusted(InetAddress address) {
+    for (AddressRange r : trusted) {
+      if (r.contains(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One proxy's account of the connection it received: who connected, over what, asking for which host. */
+  private record Hop(Optional<InetSocketAddress> address, Optional<String> proto, Optional<String> host) {}
+
+  private static List<Hop> xForwardedHops(Request req) {
+    List<String> fors = values(req, "x-forwarded-for");
+    List<String> protos = values(req, "x-forwarded-proto");
+    List<String> hosts = values(req, "x-forwarded-host");
+    if (fors.isEmpty() && (!protos.isEmpty() || !hosts.isEmpty())) {
+      // A proxy that says only how the client came (no address): one hop, client unknown.
+      return List.of(new Hop(Optional.empty(), proto(aligned(protos, 0, 1)), host(aligned(hosts, 0, 1))));
+    }
+    List<Hop> hops = new ArrayList<>(fors.size());
+    for (int i = 0; i < fors.size(); i++) {
+      // Proto and host lists line up with the address list from the right; a shorter one
+      // (one proxy set it) applies to every hop left of where it ends.
+      hops.add(new Hop(node(fors.get(i)), proto(aligned(protos, i, fors.size())),
+          host(aligned(hosts, i, fors.size()))));
+    }
+    return hops;
+  }
+
+  private static Optional<String> aligned(List<String> values, int i, int n) {
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    int j = values.size() - (n - i);
+    return Optional.of(values.get(Math.max(0, j)));
+  }
+
+  private static List<Hop> forwardedHops(Request req) {
+    List<Hop> hops = new ArrayList<>();
+    for (String element : values(req, "forwarded")) {
+      Optional<InetSocketAddress> address = Optional.empty();
+      Optional<String> proto = Optional.empty();
+      Optional<String> host = Optional.empty();
+      for (String pair : element.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq < 0) {
+          continue;
+        }
+        String name = pair.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+        String value = unquote(pair.substring(eq + 1).strip());
+        switch (name) {
+          case "for" -> address = node(value);
+          case "proto" -> proto = proto(Optional.of(value));
+          case "host" -> host = host(Optional.of(value));
+          default -> { }
+        }
+      }
+      hops.add(new Hop(address, proto, host));
+    }
+    return hops;
+  }
+
+  /** Every comma-separated item of every field {@code name}, in order. */
+  private static List<String> values(Request req, String name) {
+    List<String> out = new ArrayList<>();
+    for (String field : req.headers().all(name)) {
+      for (String item : field.split(",")) {
+        String v = item.strip();
+        if (!v.isEmpty()) {
+          out.add(v);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String unquote(String v) {
+    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+  }
+
+  private static Optional<String> proto(Optional<String> value) {
+    return value.map(v -> v.toLowerCase(Locale.ROOT)).filter(v -> v.equals("http") || v.equals("https"));
+  }
+
+  private static Optional<String> host(Optional<String> value) {
+    // A host is a name, an IPv4 or a bracketed IPv6 address, and an optional port: nothing else.
+    return value.filter(v -> !v.isEmpty() && v.chars().allMatch(c -> c < 127
+        && (Character.isLetterOrDigit(c) || ".-:[]_".indexOf(c) >= 0)));
+  }
+
+  /** An address as a proxy wrote it ({@code 192.0.2.1}, {@code 192.0.2.1:4711}, {@code [2001:db8::1]:80}); empty for {@code unknown} or obfuscated names. */
+  private static Optional<InetSocketAddress> node(String raw) {
+    String host = raw;
+    int port = 0;
+    if (raw.startsWith("[")) {
+      int close = raw.indexOf(']');
+      if (close < 0) {
+        return Optional.empty();
+      }
+      host = raw.substring(1, close);
+      if (raw.length() > close + 2 && raw.charAt(close + 1) == ':') {
+        port = parsePort(raw.substring(close + 2));
+      }
+    } else if (raw.indexOf(':') >= 0 && raw.indexOf(':') == raw.lastIndexOf(':')) {
+      host = raw.substring(0, raw.indexOf(':'));
+      port = parsePort(raw.substring(raw.indexOf(':') + 1));
+    }
+    int p = port;
+    return AddressRange.literal(host).map(a -> new InetSocketAddress(a, p));
+  }
+
+  private static int parsePort(String s) {
+    try {
+      int p = Integer.parseInt(s);
+      return p >= 0 && p <= 65535 ? p : 0;
+    } catch (NumberFormatException e) {
+      return 0; // an obfuscated port ("_abc") says nothing
+    }
+  }
+
+  /** An address or CIDR range of trusted proxies. */
+  private record AddressRange(byte[] network, int prefix) {
+    static AddressRange parse(String spec) {
+      String s = spec.strip();
+      int slash = s.indexOf('/');
+      String addr = slash < 0 ? s : s.substring(0, slash);
+      InetAddress a = literal(addr).orElseThrow(() ->
+          new IllegalArgumentException("not an IP address or CIDR range: '" + spec + "'"));
+      int bits = a.getAddress().length * 8;
+      int prefix = bits;
+      if (slash >= 0) {
+        try {
+          prefix = Integer.parseInt(s.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          prefix = -1;
+        }
+        if (prefix < 0 || prefix > bits) {
+          throw new IllegalArgumentException("bad prefix length in '" + spec + "'");
+        }
+      }
+      return new AddressRange(a.getAddress(), prefix);
+    }
+
+    boolean contains(InetAddress address) {
+      byte[] b = address.getAddress();
+      if (b.length != network.length) {
+        return false;
+      }
+      int full = prefix / 8;
+      for (int i = 0; i < full; i++) {
+        if (b[i] != network[i]) {
+          return false;
+        }
+      }
+      int rest = prefix % 8;
+      if (rest == 0) {
+        return true;
+      }
+      int mask = (0xff << (8 - rest)) & 0xff;
+      return (b[full] & mask) == (network[full] & mask);
+    }
+
+    /** An IP literal, never looked up by name. */
+    static Optional<InetAddress> literal(String s) {
+      // IPv6 has a colon (hex digits, colons, dots); IPv4 only digits and dots: a name never
+      // passes, so getByName below never asks DNS.
+      boolean v6 = s.indexOf(':') >= 0;
+      boolean ok = !s.isEmpty() && s.chars().allMatch(c -> v6 ? Character.digit(c, 16) >= 0 || c == ':' || c == '.'
+          : c >= '0' && c <= '9' || c == '.') && (v6 || s.chars().filter(c -> c == '.').count() == 3);
+      if (!ok) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(InetAddress.getByName(s));
+      } catch (UnknownHostException e) {
+        return Optional.empty();
+      }
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package dev.lanes.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How the server's TLS listener gets its certificate and what it negotiates: TLS 1.3 and 1.2
+ * only, AEAD cipher suites only, client-initiated renegotiation refused. OpenSSL (BoringSSL from
+ * {@code netty-tcnative-boringssl-static}) is used when it is on the class path, else the JDK's
+ * engine. Immutable; the {@code with}-style methods return copies. The certificate can be
+ * replaced on a running server with {@link Server#reloadTls()}.
+ *
+ * <pre>{@code
+ * ServerConfig.builder().tls(Tls.pem(Path.of("cert.pem"), Path.of("key.pem"))).tlsPort(8443).build();
+ * }</pre>
+ */
+public final class Tls {
+  /** The TLS implementation. */
+  public enum Engine {
+    /** OpenSSL when {@code netty-tcnative} is on the class path, else the JDK's. */
+    AUTO,
+    /** OpenSSL through {@code netty-tcnative}; the server fails to start without it. */
+    OPENSSL,
+    /** The JDK's {@code SSLEngine}. */
+    JDK
+  }
+
+  /** Whether clients present certificates. */
+  public enum ClientAuth {
+    /** Clients are not asked for a certificate. */
+    NONE,
+    /** Clients are asked; one that sends none is still served, one that sends an untrusted one is refused. */
+    OPTIONAL,
+    /** Clients without a trusted certificate fail the handshake. */
+    REQUIRED
+  }
+
+  /** Where the server's key and certificate chain come from. */
+  public sealed interface Source {
+    /**
+     * PEM files, read when the server starts and on every reload.
+     *
+     * @param certificateChain the server certificate first, then intermediates
+     * @param privateKey an unencrypted PKCS#8 key ({@code BEGIN PRIVATE KEY})
+     */
+    record Pem(Path certificateChain, Path privateKey) implements Source {
+      public Pem {
+        Objects.requireNonNull(certificateChain, "certificateChain");
+        Objects.requireNonNull(privateKey, "privateKey");
+      }
+    }
+
+    /**
+     * A PKCS#12 or JKS key store holding one key entry, read at start and on every reload.
+     *
+     * @param file the key store
+     * @param password its password, also the key's
+     */
+    record KeyStoreFile(Path file, String password) implements Source {
+      public KeyStoreFile {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(password, "password");
+      }
+
+      @Override
+      public String toString() {
+        return "KeyStoreFile[" + file + "]"; // never the password
+      }
+    }
+
+    /**
+     * A certificate made at start (EC P-256), for demos and tests; a reload makes a new one.
+     *
+     * @param host the name in the certificate ({@code localhost} also covers 127.0.0.1 and ::1)
+     * @param validity how long it is valid (at most 398 days)
+     */
+    record SelfSigned(String host, Duration validity) implements Source {
+      public SelfSigned {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+          throw new IllegalArgumentException("host must not be blank");
+        }
+        if (!validity.isPositive() || validity.compareTo(Duration.ofDays(398)) > 0) {
+          throw new IllegalArgumentException("validity must be positive and at most 398 days: " + validity);
+        }
+      }
+    }
+  }
+
+  private final Source source;
+  private final Duration handshakeTimeout;
+  private final Engine engine;
+  private final ClientAuth clientAuth;
+  private final Optional<Path> trustedClientCertificates;
+
+  private Tls(Source source, Duration handshakeTimeout, Engine engine, ClientAuth clientAuth,
+      Optional<Path> trustedClientCertificates) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+    this.trustedClientCertificates = trustedClientCertificates;
+    if (!handshakeTimeout.isPositive()) {
+      throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
+    }
+    if (clientAuth != ClientAuth.NONE && trustedClientCertificates.isEmpty()) {
+      throw new IllegalArgumentException("client certificates need a file of trusted certificates");
+    }
+  }
+
+  /** Certificate chain and PKCS#8 private key from PEM files. */
+  public static Tls pem(Path certificateChain, Path privateKey) {
+    return of(new Source.Pem(certificateChain, privateKey));
+  }
+
+  /** Key and certificate from a PKCS#12 or JKS key store (the key's password is the store's). */
+  public static Tls keyStore(Path file, String password) {
+    return of(new Source.KeyStoreFile(file, password));
+  }
+
+  /** A self-signed certificate for {@code host}, made at start and valid for 90 days (as Let's Encrypt's); for demos and tests. */
+  public static Tls selfSigned(String host) {
+    return of(new Source.SelfSigned(host, Duration.ofDays(90)));
+  }
+
+  /** TLS from any {@link Source}, with the defaults for everything else. */
+  public static Tls of(Source source) {
+    return new Tls(source, Duration.ofSeconds(10), Engine.AUTO, ClientAuth.NONE, Optional.empty());
+  }
+
+  /** This TLS with a handshake timeout (default 10 s, as Netty's), past which the connection closes. */
+  public Tls handshakeTimeout(Duration timeout) {
+    return new Tls(source, timeout, engine, clientAuth, trustedClientCertificates);
+  }
+
+  /** This TLS with an engine chosen (default {@link Engine#AUTO}). */
+  public Tls engine(Engine e) {
+    return new Tls(source, handshakeTimeout, e, clientAuth, trustedClientCertificates);
+  }
+
+  /**
+   * This TLS asking clients for certificates, trusting those issued by (or equal to) the
+   * certificates in the PEM file {@code trusted}.
+   */
+  public Tls clientCertificates(ClientAuth mode, Path trusted) {
+    Objects.requireNonNull(trusted, "trusted");
+    return new Tls(source, handshakeTimeout, engine, mode, mode == ClientAuth.NONE ? Optional.empty() : Optional.of(trusted));
+  }
+
+  public Source source() {
+    return source;
+  }
+
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public ClientAuth clientAuth() {
+    return clientAuth;
+  }
+
+  /** The PEM file of certificates client certificates must chain to; empty without client auth. */
+  public Optional<Path> trustedClientCertificates() {
+    return trustedClientCertificates;
+  }
+
+  @Override
+  public String toString() {
+    return "Tls[" + source + ", engine " + engine + ", client certificates " + clientAuth + "]";
+  }
+}

@@ -1,0 +1,104 @@
+package dev.lanes.internal.http1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.server.Compression;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The compressor's rules at the codec level, where no socket is needed. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class ResponseCompressorTest {
+  private static final byte[] TEXT = "compress me please ".repeat(200).getBytes(StandardCharsets.UTF_8);
+
+  private static FullHttpResponse response(int status, String type) {
+    var r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        Unpooled.wrappedBuffer(TEXT));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, TEXT.length);
+    return r;
+  }
+
+  private static EmbeddedChannel channelAfterRequest() {
+    EmbeddedChannel ch = new EmbeddedChannel(new ResponseCompressor(Compression.on()));
+    var req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    req.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip");
+    ch.writeInbound(req);
+    ((DefaultFullHttpRequest) ch.readInbound()).release();
+    return ch;
+  }
+
+  @Test
+  void aClosingEmptyAnswerBeforeAnyRequestPassesUntouched() {
+    EmbeddedChannel ch = new EmbeddedChannel(new ResponseCompressor(Compression.on()));
+    var timeout = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT);
+    timeout.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    assertThat(ch.writeOutbound(timeout)).isTrue(); // Netty's encoder alone fails: no request to pair it with
+    FullHttpResponse out = ch.readOutbound();
+    assertThat(out.status().code()).isEqualTo(408);
+    out.release();
+  }
+
+  @Test
+  void partialContentAndDisallowedResponsesAreNotCompressed() {
+    EmbeddedChannel ch = channelAfterRequest();
+    FullHttpResponse partial = response(206, "text/plain");
+    partial.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes 0-99/1000");
+    ch.writeOutbound(partial);
+    FullHttpResponse out = ch.readOutbound();
+    assertThat(out.headers().contains(HttpHeaderNames.CONTENT_ENCODING)).isFalse();
+    out.release();
+
+    EmbeddedChannel route = channelAfterRequest();
+    ResponseCompressor compressor = route.pipeline().get(ResponseCompressor.class);
+    compressor.allowNext(false);
+    route.writeOutbound(response(200, "text/plain"));
+    FullHttpResponse off = route.readOutbound();
+    assertThat(off.headers().contains(HttpHeaderNames.CONTENT_ENCODING)).isFalse();
+    assertThat(off.content().readableBytes()).isEqualTo(TEXT.length);
+    off.release();
+  }
+
+  @Test
+  void anAllowedTextResponseIsGzippedAndVaries() {
+    EmbeddedChannel ch = channelAfterRequest();
+    ch.writeOutbound(response(200, "application/json"));
+    HttpResponse head = ch.readOutbound(); // compressed, the head and its content go separately
+    assertThat(head.headers().get(HttpHeaderNames.CONTENT_ENCODING)).isEqualTo("gzip");
+    assertThat(head.headers().get(HttpHeaderNames.VARY)).isEqualToIgnoringCase("accept-encoding");
+    int compressed = head instanceof HttpContent c ? c.content().readableBytes() : 0;
+    ReferenceCountUtil.release(head);
+    Object more;
+    while ((more = ch.readOutbound()) != null) {
+      compressed += ((HttpContent) more).content().readableBytes();
+      ReferenceCountUtil.release(more);
+    }
+    assertThat(compressed).isPositive().isLessThan(TEXT.length / 10);
+  }
+
+  @Test
+  void compressibleTypes() {
+    assertThat(CompressibleTypes.test("text/html; charset=utf-8")).isTrue();
+    assertThat(CompressibleTypes.test("text/event-stream")).isTrue();
+    assertThat(CompressibleTypes.test("application/problem+json")).isTrue();
+    assertThat(CompressibleTypes.test("image/svg+xml")).isTrue();
+    assertThat(CompressibleTypes.test("image/png")).isFalse();
+    assertThat(CompressibleTypes.test("application/zip")).isFalse();
+    assertThat(CompressibleTypes.test("application/octet-stream")).isFalse();
+    assertThat(CompressibleTypes.test("font/woff2")).isFalse();
+  }
+}
