@@ -51,6 +51,19 @@ class ItemsApiTest {
   }
 
   @Test
+  void servesTheSameDocumentAsFastApi() throws IOException {
+    JsonNode expected = fixture("/items-openapi-fastapi.json");
+    try (TestClient client = TestClient.start(ItemsApi.addTo(App.builder(), "secret").build())) {
+      JsonNode actual = JSON.readTree(client.get("/openapi.json").body());
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target/items-openapi-lanes.json"),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(actual));
+      assertThat(actual.get("openapi").asText()).isEqualTo("3.1.0");
+      assertThat(actual.get("components")).isEqualTo(expected.get("components"));
+      assertThat(actual.get("paths")).isEqualTo(expected.get("paths"));
+    }
+  }
+
+  @Test
   void theKeyComesFromTheCaller() {
     try (TestClient client = TestClient.start(ItemsApi.addTo(App.builder(), "other").build())) {
       assertThat(client.send(client.request("/items").header("X-API-Key", "secret")).status()).isEqualTo(401);

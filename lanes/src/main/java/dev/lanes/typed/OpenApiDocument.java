@@ -42,9 +42,16 @@ final class OpenApiDocument {
       List<Binder.Text> params = new ArrayList<>();
       List<Binder.Body> bodies = new ArrayList<>();
       Set<ProviderPlan> providers = new LinkedHashSet<>();
+      for (Binder b : p.binders) { // the route's own parameters first, then its dependencies', as FastAPI lists them
+        if (!(b instanceof Binder.Dependency)) {
+          walk(b, params, bodies, providers);
+        }
+      }
       p.required.forEach(r -> walk(r, params, bodies, providers));
       for (Binder b : p.binders) {
-        walk(b, params, bodies, providers);
+        if (b instanceof Binder.Dependency) {
+          walk(b, params, bodies, providers);
+        }
       }
       boolean validates = !params.isEmpty() || !bodies.isEmpty();
       if (!params.isEmpty()) {
@@ -66,7 +73,9 @@ final class OpenApiDocument {
       ObjectNode ok = responses.putObject(String.valueOf(p.status));
       ok.put("description", "Successful Response");
       if (p.status != 204) {
+        schemas.output(true);
         ObjectNode schema = p.responseShape.map(s -> s.schema(schemas)).orElse(F.objectNode());
+        schemas.output(false);
         if (!schema.has("$ref")) {
           schema.put("title", "Response " + Schemas.title(operationId));
         }
@@ -94,7 +103,7 @@ final class OpenApiDocument {
       schemas.put("HTTPValidationError", httpValidationError());
     }
     ObjectNode components = F.objectNode();
-    ObjectNode all = schemas.all();
+    ObjectNode all = schemas.all(doc);
     if (!all.isEmpty()) {
       components.set("schemas", all);
     }

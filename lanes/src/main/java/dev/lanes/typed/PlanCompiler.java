@@ -1,7 +1,6 @@
 package dev.lanes.typed;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import java.lang.annotation.Annotation;
@@ -206,7 +205,7 @@ final class PlanCompiler {
       documented = f.documentedDefault();
     } else if (shape instanceof OptionalShape) {
       fallback = Optional.empty();
-      documented = NullNode.instance;
+      documented = null; // pydantic leaves a null default out of the schema
     } else {
       fallback = RecordShape.Field.REQUIRED;
       documented = null;

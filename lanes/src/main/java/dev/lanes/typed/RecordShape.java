@@ -104,7 +104,7 @@ final class RecordShape implements Shape {
         p.set("default", f.documentedDefault);
       }
       props.set(f.name, p);
-      if (f.required()) {
+      if (f.required() || schemas.output()) { // a record written out always has every component
         required.add(f.name);
       }
     }

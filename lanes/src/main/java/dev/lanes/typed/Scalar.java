@@ -58,7 +58,7 @@ final class Scalar implements Shape {
       constants.keySet().forEach(k -> quoted.add("'" + k + "'"));
       String expected = quoted.size() == 1 ? quoted.get(0)
           : String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
-      return new Scalar(Kind.ENUM, type, Map.copyOf(constants), expected);
+      return new Scalar(Kind.ENUM, type, java.util.Collections.unmodifiableMap(constants), expected);
     }
     return null;
   }

@@ -13,6 +13,16 @@ import java.util.TreeMap;
 final class Schemas {
   private final Map<String, ObjectNode> named = new TreeMap<>();
   private final Map<String, Class<?>> owners = new TreeMap<>();
+  private boolean output;
+
+  /** Whether schemas now describe what routes write (every record component required) rather than read. */
+  boolean output() {
+    return output;
+  }
+
+  void output(boolean on) {
+    this.output = on;
+  }
 
   ObjectNode enumRef(Class<?> type, Collection<String> values) {
     String name = claim(type);
@@ -28,7 +38,7 @@ final class Schemas {
   }
 
   ObjectNode recordRef(RecordShape record) {
-    String name = claim(record.type());
+    String name = claim(record.type()) + (output ? OUT : "");
     if (!named.containsKey(name)) {
       named.put(name, JsonNodeFactory.instance.objectNode()); // placeholder: a record may contain itself
       named.put(name, record.definition(this));
@@ -41,10 +51,47 @@ final class Schemas {
     named.put(name, schema);
   }
 
-  ObjectNode all() {
+  /**
+   * Every named schema, and {@code doc}'s references fixed: a record read and written under
+   * different schemas becomes {@code Name-Input} and {@code Name-Output}, as in FastAPI.
+   */
+  ObjectNode all(ObjectNode doc) {
+    Map<String, String> renames = new TreeMap<>();
+    for (String key : named.keySet()) {
+      if (key.endsWith(OUT)) {
+        String base = key.substring(0, key.length() - OUT.length());
+        boolean both = named.containsKey(base) && !named.get(base).equals(named.get(key));
+        renames.put(key, both ? base + "-Output" : base);
+        if (both) {
+          renames.put(base, base + "-Input");
+        }
+      }
+    }
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    named.forEach(out::set);
+    named.forEach((k, v) -> out.set(renames.getOrDefault(k, k), v));
+    if (!renames.isEmpty()) {
+      rename(doc, renames);
+      rename(out, renames);
+    }
     return out;
+  }
+
+  private static final String OUT = "~out";
+  private static final String PREFIX = "#/components/schemas/";
+
+  private static void rename(com.fasterxml.jackson.databind.JsonNode node, Map<String, String> renames) {
+    if (node instanceof ObjectNode o) {
+      var ref = o.get("$ref");
+      if (ref != null && ref.isTextual() && ref.asText().startsWith(PREFIX)) {
+        String to = renames.get(ref.asText().substring(PREFIX.length()));
+        if (to != null) {
+          o.put("$ref", PREFIX + to);
+        }
+      }
+      o.forEach(child -> rename(child, renames));
+    } else if (node != null && node.isArray()) {
+      node.forEach(child -> rename(child, renames));
+    }
   }
 
   private String claim(Class<?> type) {

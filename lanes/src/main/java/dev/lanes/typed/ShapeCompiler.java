@@ -3,7 +3,6 @@ package dev.lanes.typed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -81,7 +80,7 @@ final class ShapeCompiler {
       Shape s = shape(rc.getGenericType(), annotations, where);
       Default d = find(annotations, Default.class);
       fields.add(d != null ? withDefault(rc.getName(), s, d.value(), where)
-          : s instanceof OptionalShape ? new RecordShape.Field(rc.getName(), s, Optional.empty(), NullNode.instance)
+          : s instanceof OptionalShape ? new RecordShape.Field(rc.getName(), s, Optional.empty(), null)
           : new RecordShape.Field(rc.getName(), s, RecordShape.Field.REQUIRED, null));
     }
     try {
