@@ -4,7 +4,8 @@ import os
 from enum import Enum
 from typing import Annotated, List, Optional
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Response
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Response, Security
+from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 
 API_KEY = os.environ.get("API_KEY", "secret")
@@ -33,13 +34,16 @@ class Item(BaseModel):
     description: Optional[str]
 
 
-def api_key(x_api_key: Annotated[Optional[str], Header()] = None) -> str:
-    if x_api_key != API_KEY:
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+def api_key(key: Annotated[Optional[str], Security(api_key_header)]) -> str:
+    if key != API_KEY:
         raise HTTPException(status_code=401, detail="Invalid API key")
-    return x_api_key
+    return key
 
 
-app = FastAPI(title="Items")
+app = FastAPI(title="Items", servers=[{"url": "/"}])
 items: dict = {}
 next_id = [1]
 

@@ -3,11 +3,12 @@ package dev.lanes.examples;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lanes.App;
 import dev.lanes.http.HttpException;
+import dev.lanes.typed.ApiKey;
+import dev.lanes.typed.ApiKeyAuth;
 import dev.lanes.typed.Body;
 import dev.lanes.typed.Default;
 import dev.lanes.typed.Delete;
 import dev.lanes.typed.Get;
-import dev.lanes.typed.Header;
 import dev.lanes.typed.Path;
 import dev.lanes.typed.Post;
 import dev.lanes.typed.Provides;
@@ -68,9 +69,10 @@ final class ItemsApi {
   /** Proof that the request carried the right key; routes require it without using it. */
   record ValidKey() {}
 
-  /** Checks {@code X-API-Key} against the configured key. */
+  /** Checks the key of {@code X-API-Key} (read by {@link ApiKeyAuth}, the document's security scheme) against the configured one. */
   static final class KeyCheck {
     private static final ValidKey VALID = new ValidKey();
+    private static final HttpException INVALID = new HttpException(401, "Invalid API key");
     private final String key;
 
     KeyCheck(String key) {
@@ -78,9 +80,9 @@ final class ItemsApi {
     }
 
     @Provides
-    ValidKey check(@Header Optional<String> xApiKey) {
-      if (!xApiKey.equals(Optional.of(key))) {
-        throw new HttpException(401, "Invalid API key");
+    ValidKey check(ApiKey given) {
+      if (!given.value().equals(key)) {
+        throw INVALID;
       }
       return VALID;
     }
@@ -143,6 +145,8 @@ final class ItemsApi {
   static TypedApi api(String key) {
     return TypedApi.builder()
         .title("Items")
+        .server("/")
+        .provider(ApiKeyAuth.header("X-API-Key").refusal(KeyCheck.INVALID))
         .provider(new KeyCheck(Objects.requireNonNull(key, "key")))
         .controller(new Items())
         .build();

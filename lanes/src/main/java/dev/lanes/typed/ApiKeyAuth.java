@@ -17,13 +17,28 @@ import java.util.Optional;
 public final class ApiKeyAuth implements SecurityScheme {
   private final String in;
   private final String name;
+  private final HttpException refusal;
 
-  private ApiKeyAuth(String in, String name) {
+  private ApiKeyAuth(String in, String name, HttpException refusal) {
     if (name.isBlank()) {
       throw new IllegalArgumentException("an API key needs a name");
     }
     this.in = in;
     this.name = name;
+    this.refusal = refusal;
+  }
+
+  private ApiKeyAuth(String in, String name) {
+    this(in, name, new HttpException(401, "Not authenticated", Map.of("WWW-Authenticate", "APIKey")));
+  }
+
+  /**
+   * This scheme answering a request without a key with {@code refusal} instead (FastAPI's
+   * {@code auto_error=False} followed by the app's own check):
+   * {@code ApiKeyAuth.header("X-API-Key").refusal(new HttpException(401, "Invalid API key"))}.
+   */
+  public ApiKeyAuth refusal(HttpException refusal) {
+    return new ApiKeyAuth(in, name, java.util.Objects.requireNonNull(refusal, "refusal"));
   }
 
   public static ApiKeyAuth header(String name) {
@@ -45,8 +60,7 @@ public final class ApiKeyAuth implements SecurityScheme {
       case "query" -> req.query().optional(name);
       default -> cookie(req);
     };
-    return value.filter(v -> !v.isEmpty()).map(ApiKey::new).orElseThrow(() ->
-        new HttpException(401, "Not authenticated", Map.of("WWW-Authenticate", "APIKey")));
+    return value.filter(v -> !v.isEmpty()).map(ApiKey::new).orElseThrow(() -> refusal);
   }
 
   private Optional<String> cookie(Request req) {

@@ -21,11 +21,16 @@ final class OpenApiDocument {
 
   private OpenApiDocument() {}
 
-  static ObjectNode of(String title, String version, List<RoutePlan> plans, List<SecurityScheme> schemes) {
+  static ObjectNode of(String title, String version, List<String> servers, List<RoutePlan> plans,
+      List<SecurityScheme> schemes) {
     Schemas schemas = new Schemas();
     ObjectNode doc = F.objectNode();
     doc.put("openapi", "3.1.0");
     doc.putObject("info").put("title", title).put("version", version);
+    if (!servers.isEmpty()) {
+      ArrayNode list = doc.putArray("servers");
+      servers.forEach(url -> list.addObject().put("url", url));
+    }
     ObjectNode paths = doc.putObject("paths");
     boolean anyValidation = false;
     Set<String> operationIds = new LinkedHashSet<>();

@@ -49,7 +49,7 @@ public final class TypedApi {
       RouteOptions options = b.lane == null ? RouteOptions.defaults() : RouteOptions.defaults().lane(b.lane);
       out.add(new Route(p.httpMethod, PathPattern.parse(p.path), h, p.async ? RouteOptions.defaults() : options));
     }
-    this.document = OpenApiDocument.of(b.title, b.version, plans, b.securitySchemes);
+    this.document = OpenApiDocument.of(b.title, b.version, b.servers, plans, b.securitySchemes);
     if (!b.openApiPath.isEmpty()) {
       Response doc = Response.json(document);
       out.add(Route.of("GET", b.openApiPath, (AsyncHandler) req -> java.util.concurrent.CompletableFuture.completedFuture(doc)));
@@ -108,6 +108,7 @@ public final class TypedApi {
     private final List<Object> providers = new ArrayList<>();
     private final List<Class<?>> requires = new ArrayList<>();
     private final List<SecurityScheme> securitySchemes = new ArrayList<>();
+    private final List<String> servers = new ArrayList<>();
     private String title = "Lanes";
     private String version = "0.1.0";
     private String openApiPath = "/openapi.json";
@@ -147,6 +148,12 @@ public final class TypedApi {
     /** The document's {@code info.title} (default "Lanes"). */
     public Builder title(String title) {
       this.title = Objects.requireNonNull(title, "title");
+      return this;
+    }
+
+    /** Adds a server URL to the document ({@code servers}; FastAPI's {@code servers=[{"url": "/"}]}). */
+    public Builder server(String url) {
+      servers.add(Objects.requireNonNull(url, "url"));
       return this;
     }
 
