@@ -70,10 +70,11 @@ STEPS = [
 ]
 
 
-def main():
-    base = urlparse(sys.argv[1])
+def capture(url, steps, path_out):
+    """Sends each step in order on a new connection; writes status and JSON body of each."""
+    base = urlparse(url)
     out = []
-    for name, method, path, headers, body in STEPS:
+    for name, method, path, headers, body in steps:
         conn = http.client.HTTPConnection(base.hostname, base.port, timeout=10)
         conn.request(method, path, body=body.encode() if body is not None else None, headers=headers)
         r = conn.getresponse()
@@ -84,10 +85,10 @@ def main():
             "status": r.status,
             "response": json.loads(raw) if raw else None,
         })
-    with open(sys.argv[2], "w") as f:
+    with open(path_out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
 
 
 if __name__ == "__main__":
-    main()
+    capture(sys.argv[1], STEPS, sys.argv[2])
