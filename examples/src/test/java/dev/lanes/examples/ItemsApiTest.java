@@ -64,6 +64,21 @@ class ItemsApiTest {
   }
 
   @Test
+  void servesSwaggerUiFromTheAppItself() {
+    try (TestClient client = TestClient.start(ItemsApi.addTo(App.builder(), "secret").build())) {
+      TestResponse page = client.get("/docs");
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.text()).contains("url: '/openapi.json'", "src=\"/docs/swagger-ui-bundle.js\"",
+          "href=\"/docs/swagger-ui.css\"").doesNotContain("https://", "http://");
+      TestResponse js = client.get("/docs/swagger-ui-bundle.js");
+      assertThat(js.status()).isEqualTo(200);
+      assertThat(js.header("content-type")).contains("text/javascript; charset=utf-8");
+      assertThat(js.text()).contains("SwaggerUIBundle");
+      assertThat(client.get("/docs/swagger-ui.css").header("content-type")).contains("text/css; charset=utf-8");
+    }
+  }
+
+  @Test
   void theKeyComesFromTheCaller() {
     try (TestClient client = TestClient.start(ItemsApi.addTo(App.builder(), "other").build())) {
       assertThat(client.send(client.request("/items").header("X-API-Key", "secret")).status()).isEqualTo(401);
