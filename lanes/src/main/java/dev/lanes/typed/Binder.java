@@ -25,8 +25,10 @@ sealed interface Binder {
   /** Where a text parameter comes from, as it appears in {@code loc} and in the document's {@code in}. */
   enum Source { PATH, QUERY, HEADER, COOKIE;
 
+    private final String key = name().toLowerCase(Locale.ROOT);
+
     String key() {
-      return name().toLowerCase(Locale.ROOT);
+      return key;
     }
   }
 
@@ -35,7 +37,12 @@ sealed interface Binder {
    * if it must be there), the last value for a scalar (as Starlette reads a query), every value
    * for a list.
    */
-  record Text(Source source, String name, Shape shape, Object fallback, JsonNode documentedDefault) implements Binder {
+  record Text(Source source, String name, Shape shape, Object fallback, JsonNode documentedDefault, Loc loc)
+      implements Binder {
+    Text(Source source, String name, Shape shape, Object fallback, JsonNode documentedDefault) {
+      this(source, name, shape, fallback, documentedDefault, Loc.root(source.key()).child(name));
+    }
+
     boolean required() {
       return fallback == RecordShape.Field.REQUIRED;
     }
@@ -52,10 +59,9 @@ sealed interface Binder {
         if (!required()) {
           return fallback;
         }
-        b.violations.missing(Loc.root(source.key()).child(name), NullNode.instance);
+        b.violations.missing(loc, NullNode.instance);
         return Shape.INVALID;
       }
-      Loc loc = Loc.root(source.key()).child(name);
       if (shape.type() == List.class) { // every value, read as JSON strings so constraints see the list
         var array = JsonNodeFactory.instance.arrayNode(values.size());
         values.forEach(array::add);
@@ -85,6 +91,7 @@ sealed interface Binder {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
     private static final JsonNode EMPTY_OBJECT = JsonNodeFactory.instance.objectNode();
+    private static final Loc BODY = Loc.root("body");
 
     boolean required() {
       return fallback == RecordShape.Field.REQUIRED;
@@ -102,7 +109,7 @@ sealed interface Binder {
     public Object bind(Binding b) {
       prepare(b);
       JsonNode body = b.body();
-      Loc loc = Loc.root("body");
+      Loc loc = BODY;
       if (body == null) {
         if (!required()) {
           return fallback;
@@ -128,19 +135,18 @@ sealed interface Binder {
       if (bytes.length == 0) {
         return null;
       }
-      String text = new String(bytes, StandardCharsets.UTF_8);
       String type = b.request.headers().first("content-type").orElse("");
       if (!type.isEmpty() && !isJson(type)) {
-        return TextNode.valueOf(text);
+        return TextNode.valueOf(new String(bytes, StandardCharsets.UTF_8));
       }
       JsonNode tree;
       try {
-        tree = JSON.readTree(text);
+        tree = JSON.readTree(bytes);
       } catch (java.io.IOException e) {
         tree = null;
       }
       if (tree == null || tree.isMissingNode()) { // Jackson reads blank text as "no value"; Python refuses it
-        JsonSyntax.Error error = JsonSyntax.find(text);
+        JsonSyntax.Error error = JsonSyntax.find(new String(bytes, StandardCharsets.UTF_8));
         b.violations.add("json_invalid", Loc.root("body").child(error == null ? 0 : error.position()),
             "JSON decode error", EMPTY_OBJECT,
             Map.of("error", error == null ? "Expecting value" : error.message()));
@@ -150,6 +156,10 @@ sealed interface Binder {
     }
 
     private static boolean isJson(String contentType) {
+      if (contentType.regionMatches(true, 0, "application/json", 0, 16)
+          && (contentType.length() == 16 || contentType.charAt(16) == ';')) {
+        return true; // the common case, without splitting
+      }
       String t = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
       return t.equals("application/json") || (t.startsWith("application/") && t.endsWith("+json"));
     }

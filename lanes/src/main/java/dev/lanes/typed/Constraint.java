@@ -184,6 +184,9 @@ interface Constraint {
   /** A numeric bound: {@code op} is pydantic's name ({@code gt}, {@code ge}, {@code lt}, {@code le}). */
   private static Constraint bound(String op, BigDecimal limit, boolean integral) {
     double d = limit.doubleValue();
+    // Integral values compare exactly against the limit rounded the right way (a long beyond it is out anyway).
+    long floor = limit.setScale(0, java.math.RoundingMode.FLOOR).longValue();
+    boolean whole = limit.stripTrailingZeros().scale() <= 0;
     Object ctxValue = integral ? (Object) limit.longValue() : (Object) d;
     String shown = integral || d == Math.rint(d) ? limit.stripTrailingZeros().toPlainString() : Double.toString(d);
     String words = switch (op) {
@@ -203,7 +206,7 @@ interface Constraint {
     return new Constraint() {
       @Override
       public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
-        int c = value instanceof Double x ? Double.compare(x, d) : compare(((Number) value).longValue(), limit);
+        int c = value instanceof Double x ? Double.compare(x, d) : compare(((Number) value).longValue(), floor, whole);
         boolean ok = switch (op) {
           case "gt" -> c > 0;
           case "ge" -> c >= 0;
@@ -233,7 +236,11 @@ interface Constraint {
     };
   }
 
-  private static int compare(long value, BigDecimal limit) {
-    return BigDecimal.valueOf(value).compareTo(limit);
+  /** {@code value} against a limit whose floor is {@code floor} ({@code whole}: the limit is that integer). */
+  private static int compare(long value, long floor, boolean whole) {
+    if (value != floor) {
+      return Long.compare(value, floor);
+    }
+    return whole ? 0 : -1; // equal to the floor of a fractional limit: just below it
   }
 }

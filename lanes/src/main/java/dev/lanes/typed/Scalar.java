@@ -164,6 +164,10 @@ final class Scalar implements Shape {
         return s;
       }
       case INT, LONG -> {
+        if (!s.isEmpty() && s.length() <= 9 && plainDigits(s)) { // the common case: no sign, spaces, _ or .0
+          int parsed = Integer.parseInt(s);
+          return kind == Kind.INT ? (Object) parsed : (Object) (long) parsed;
+        }
         String t = s.strip();
         if (INTEGER.matcher(t).matches()) {
           int dot = t.indexOf('.');
@@ -210,6 +214,16 @@ final class Scalar implements Shape {
       }
     }
     return INVALID;
+  }
+
+  private static boolean plainDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Object integral(String digits, Loc loc, JsonNode input, Violations v) {
