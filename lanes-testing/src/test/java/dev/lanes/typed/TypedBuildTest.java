@@ -144,10 +144,43 @@ class TypedBuildTest {
       return numbers;
     }
 
+    final java.util.concurrent.CountDownLatch ranInBackground = new java.util.concurrent.CountDownLatch(1);
+
+    @Operation(summary = "Log later", tags = "ops", operationId = "log_later", deprecated = true)
+    @Post("/later")
+    String later(dev.lanes.background.BackgroundTasks tasks) {
+      tasks.add("count down", ranInBackground::countDown);
+      return "queued";
+    }
+
+    @Operation(hidden = true)
+    @Get("/hidden")
+    String hidden() {
+      return "here";
+    }
+
     @Get("/maybe/{id}")
     java.util.Optional<String> maybe(@Path int id) {
       return id == 1 ? java.util.Optional.of("one") : java.util.Optional.empty();
     }
+  }
+
+  @Test
+  void backgroundTasksRunAfterTheResponseAndOperationShapesTheDocument() throws InterruptedException {
+    Where where = new Where();
+    TypedApi api = TypedApi.builder().controller(where).build();
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      assertThat(client.post("/later", "", "text/plain").text()).isEqualTo("\"queued\"");
+      assertThat(where.ranInBackground.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(client.get("/hidden").text()).isEqualTo("\"here\"");
+    }
+    var op = api.openApi().at("/paths/~1later/post");
+    assertThat(op.get("summary").asText()).isEqualTo("Log later");
+    assertThat(op.get("operationId").asText()).isEqualTo("log_later");
+    assertThat(op.get("deprecated").asBoolean()).isTrue();
+    assertThat(op.at("/tags/0").asText()).isEqualTo("ops");
+    assertThat(api.openApi().at("/paths").has("/hidden")).isFalse();
+    assertThat(api.openApi().at("/paths/~1blocking/get/operationId").asText()).isEqualTo("blocking_blocking_get");
   }
 
   @Test

@@ -165,6 +165,14 @@ sealed interface Binder {
     }
   }
 
+  /** The response's background tasks, run after it is sent (one list per request). */
+  record Background() implements Binder {
+    @Override
+    public Object bind(Binding b) {
+      return b.background();
+    }
+  }
+
   /** The request itself. */
   record RequestItself() implements Binder {
     @Override

@@ -1,7 +1,9 @@
 package dev.lanes.typed;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanes.background.BackgroundTasks;
 import dev.lanes.http.Request;
+import dev.lanes.http.Response;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +21,7 @@ final class Binding {
   private final Object[] cache;
   private List<AutoCloseable> afterHandler;
   private AfterResponse afterResponse;
+  private BackgroundTasks background; // created when a parameter asks for it
   private JsonNode body; // parsed once, shared by every @Body of the request's dependencies
   private boolean bodyRead;
 
@@ -37,6 +40,18 @@ final class Binding {
 
   void cache(int index, Object value) {
     cache[index] = value;
+  }
+
+  BackgroundTasks background() {
+    if (background == null) {
+      background = BackgroundTasks.create();
+    }
+    return background;
+  }
+
+  /** {@code r} with this request's background tasks, if any were added. */
+  Response withBackground(Response r) {
+    return background == null || background.isEmpty() ? r : r.withBackground(background);
   }
 
   JsonNode body() {

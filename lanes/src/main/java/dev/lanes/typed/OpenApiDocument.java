@@ -36,14 +36,31 @@ final class OpenApiDocument {
     Set<String> operationIds = new LinkedHashSet<>();
     Map<String, SecurityScheme> used = new LinkedHashMap<>();
     for (RoutePlan p : plans) {
+      Operation about = p.method.getAnnotation(Operation.class);
+      if (about != null && about.hidden()) {
+        continue;
+      }
       ObjectNode item = paths.has(p.path) ? (ObjectNode) paths.get(p.path) : paths.putObject(p.path);
       ObjectNode op = item.putObject(p.httpMethod.toLowerCase(java.util.Locale.ROOT));
-      String operationId = operationId(p);
+      String operationId = about != null && !about.operationId().isEmpty() ? about.operationId() : operationId(p);
       if (!operationIds.add(operationId)) {
         throw new IllegalArgumentException(p.name() + ": operationId " + operationId + " is not unique");
       }
-      op.put("summary", Schemas.title(PlanCompiler.snake(p.method.getName())));
+      if (about != null && about.tags().length > 0) {
+        ArrayNode tags = op.putArray("tags");
+        for (String t : about.tags()) {
+          tags.add(t);
+        }
+      }
+      op.put("summary", about != null && !about.summary().isEmpty() ? about.summary()
+          : Schemas.title(PlanCompiler.snake(p.method.getName())));
+      if (about != null && !about.description().isEmpty()) {
+        op.put("description", about.description());
+      }
       op.put("operationId", operationId);
+      if (about != null && about.deprecated()) {
+        op.put("deprecated", true);
+      }
       List<Binder.Text> params = new ArrayList<>();
       List<Binder.Body> bodies = new ArrayList<>();
       Set<ProviderPlan> providers = new LinkedHashSet<>();

@@ -1,6 +1,7 @@
 package dev.lanes.typed;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanes.background.BackgroundTasks;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import java.lang.annotation.Annotation;
@@ -166,6 +167,9 @@ final class PlanCompiler {
       if (p.getType() == Request.class) {
         return new Binder.RequestItself();
       }
+      if (p.getType() == BackgroundTasks.class) {
+        return new Binder.Background();
+      }
       return new Binder.Dependency(dependency(p.getType(), at));
     }
     Shape shape = shapes.shape(p.getParameterizedType(), annotations, at);
@@ -248,6 +252,7 @@ final class PlanCompiler {
       case Binder.Text t -> 1 + t.source().ordinal();
       case Binder.Body body -> 10;
       case Binder.RequestItself r -> 11;
+      case Binder.Background r -> 12;
     };
   }
 

@@ -57,7 +57,7 @@ final class RoutePlan {
   Response handle(Request req) throws Exception {
     Binding b = new Binding(req, providers);
     try {
-      return respond(invoker.call(bind(b)));
+      return b.withBackground(respond(invoker.call(bind(b))));
     } catch (RequestValidationException e) {
       throw e;
     } catch (HttpException e) {
@@ -90,7 +90,7 @@ final class RoutePlan {
     return stage.handle((value, error) -> {
       b.handlerDone();
       if (error == null) {
-        return respond(value);
+        return b.withBackground(respond(value));
       }
       Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
           ? error.getCause() : error;
