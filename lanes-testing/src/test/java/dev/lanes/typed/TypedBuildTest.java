@@ -159,6 +159,11 @@ class TypedBuildTest {
       return "here";
     }
 
+    @Get("/maybe/soon")
+    String zzSoon() { // by name after maybe(), whose /maybe/{id} would shadow it if it were registered first
+      return "soon";
+    }
+
     @Get("/maybe/{id}")
     java.util.Optional<String> maybe(@Path int id) {
       return id == 1 ? java.util.Optional.of("one") : java.util.Optional.empty();
@@ -193,6 +198,7 @@ class TypedBuildTest {
       assertThat(created.status()).isEqualTo(201);
       assertThat(created.text()).isEqualTo("[1,2]");
       assertThat(client.get("/maybe/1").text()).isEqualTo("\"one\"");
+      assertThat(client.get("/maybe/soon").text()).isEqualTo("\"soon\"");
       var none = client.get("/maybe/2");
       assertThat(none.status()).isEqualTo(404);
       assertThat(none.text()).isEqualTo("{\"detail\":\"Not Found\"}");

@@ -60,7 +60,7 @@ final class PlanCompiler {
     return providers.size();
   }
 
-  /** The plans of every annotated handler method of {@code controller}, in source-independent (name) order. */
+  /** The plans of every annotated handler method of {@code controller}, literal paths before templates. */
   List<RoutePlan> routes(Object controller, List<Class<?>> appRequires) {
     List<RoutePlan> out = new ArrayList<>();
     for (Method m : sorted(controller.getClass())) {
@@ -73,7 +73,23 @@ final class PlanCompiler {
       throw new IllegalArgumentException(controller.getClass().getName()
           + " has no @Get, @Post, @Put, @Patch or @Delete method");
     }
+    // The JVM lists methods in no particular order; a literal segment goes before a parameter in
+    // the same place, so /items/search is tried before /items/{item_id} (FastAPI: declare it first).
+    out.sort((a, b) -> specificity(a.path, b.path));
     return out;
+  }
+
+  private static int specificity(String a, String b) {
+    String[] x = a.split("/");
+    String[] y = b.split("/");
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      boolean px = x[i].startsWith("{");
+      boolean py = y[i].startsWith("{");
+      if (px != py) {
+        return px ? 1 : -1;
+      }
+    }
+    return 0;
   }
 
   private RoutePlan route(Object target, Method m, String httpMethod, String path, int status, List<Class<?>> appRequires) {
