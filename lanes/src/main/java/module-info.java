@@ -17,6 +17,7 @@ module dev.lanes {
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
   requires jdk.jfr;
+  requires jakarta.validation;
 
   exports dev.lanes;
   exports dev.lanes.background;
@@ -30,5 +31,6 @@ module dev.lanes {
   exports dev.lanes.routing;
   exports dev.lanes.server;
   exports dev.lanes.streaming;
+  exports dev.lanes.typed;
   exports dev.lanes.websocket;
 }

@@ -34,7 +34,8 @@ class ArchitectureTest {
   private static final Pattern CODE = Pattern.compile("`([a-z0-9.]+)`");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([a-zA-Z0-9_.]+)(?:\\.\\*)?;", Pattern.MULTILINE);
   private static final Map<String, String> LIBRARIES = Map.of(
-      "Netty", "io.netty.", "Jackson", "com.fasterxml.jackson.", "JFR", "jdk.jfr.", "JSSE", "javax.net.ssl.");
+      "Netty", "io.netty.", "Jackson", "com.fasterxml.jackson.", "JFR", "jdk.jfr.", "JSSE", "javax.net.ssl.",
+      "Jakarta Validation", "jakarta.validation.");
 
   private static final Map<String, Set<String>> allowedLanes = new LinkedHashMap<>();
   private static final Map<String, Set<String>> allowedLibraries = new HashMap<>();

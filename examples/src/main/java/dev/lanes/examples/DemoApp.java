@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
  * The demo app: seed 000's FastAPI app on Lanes plus one recipe per capability, each recipe a
  * file named for what it shows ({@link BlockingAndAsyncRoutes}, {@link HelloRoutes},
  * {@link BackgroundWork}, {@link StreamingRoutes}, {@link FilesAndUploads},
- * {@link TimeoutsAndDeadlines}, {@link ObservabilityRoutes}, {@link TaskRoutes}, {@link WebSocketEcho}).
+ * {@link TimeoutsAndDeadlines}, {@link ObservabilityRoutes}, {@link TaskRoutes}, {@link WebSocketEcho}, {@link ItemsApi}).
  *
  * <pre>{@code bin/demo    # or: SLEEP=0.5 java -jar examples/target/examples.jar}</pre>
  *
@@ -36,6 +36,7 @@ public final class DemoApp {
     FilesAndUploads.addTo(app, settings.staticDir());
     TimeoutsAndDeadlines.addTo(app);
     WebSocketEcho.addTo(app);
+    ItemsApi.addTo(app, ItemsApi.keyFromEnv());
     return ObservabilityRoutes.addTo(app, metrics);
   }
 

@@ -1,0 +1,188 @@
+package dev.lanes.typed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.http.HttpException;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Dependencies: sub-dependencies, per-request caching, cleanup order and timing, security providers. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DependenciesTest {
+  record Db(String name) {}
+
+  record Session(Db db, int n) {}
+
+  record Audit(String who) {}
+
+  /** Db → Session → Audit, each with a cleanup, recording what happens in order. */
+  static final class Providers {
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final AtomicInteger sessions = new AtomicInteger();
+    volatile CountDownLatch releaseCleanup = new CountDownLatch(0);
+
+    @Provides
+    Provided<Db> db() {
+      events.add("open db");
+      return Provided.of(new Db("main"), () -> events.add("close db"));
+    }
+
+    @Provides
+    Provided<Session> session(Db db) {
+      int n = sessions.incrementAndGet();
+      events.add("open session " + n);
+      return Provided.of(new Session(db, n), () -> {
+        releaseCleanup.await(); // the newest after-response cleanup runs first: holding it holds them all
+        events.add("close session " + n);
+      });
+    }
+
+    @Provides(cached = false)
+    Provided<Audit> audit(Session s, @Header("x-user") String user) {
+      events.add("audit " + user);
+      return Provided.of(new Audit(user), () -> events.add("close audit " + user)).closeAfterHandler();
+    }
+  }
+
+  static final class Routes {
+    final List<String> events;
+
+    Routes(List<String> events) {
+      this.events = events;
+    }
+
+    @Get("/twice")
+    String twice(Session a, Session b, Audit audit) {
+      events.add("handler");
+      return a.n() + "," + b.n() + "," + a.db().name() + "," + audit.who();
+    }
+
+    @Get("/validated")
+    String validated(Session s, @Query int n) {
+      events.add("handler");
+      return "n=" + n;
+    }
+
+    @Get("/fails")
+    String fails(Session s) {
+      events.add("handler");
+      throw new IllegalStateException("boom");
+    }
+
+    @Get("/refuses")
+    String refuses(Session s) {
+      throw new HttpException(409, "taken");
+    }
+
+    @Get("/slow")
+    String slow(Session s) throws InterruptedException {
+      events.add("handler");
+      new CountDownLatch(1).await(); // until the client leaves and the handler is interrupted
+      return "never";
+    }
+  }
+
+  private static TestClient start(Providers p) {
+    TypedApi api = TypedApi.builder().provider(p).controller(new Routes(p.events)).build();
+    return TestClient.start(api.install(App.builder()).build());
+  }
+
+  @Test
+  void aDependencyIsSharedWithinARequestAndCleanedUpInReverseOrderAfterTheResponse() {
+    Providers p = new Providers();
+    p.releaseCleanup = new CountDownLatch(1);
+    try (TestClient client = start(p)) {
+      TestResponse r = client.send(client.request("/twice").header("x-user", "ann"));
+      // The response arrived while the session's cleanup was held back: cleanup follows the response.
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("\"1,1,main,ann\"");
+      assertThat(p.events).doesNotContain("close db", "close session 1");
+      p.releaseCleanup.countDown();
+      Await.until(() -> p.events.contains("close db"), "db closed");
+      assertThat(p.events).containsExactly("open db", "open session 1", "audit ann", "handler", "close audit ann",
+          "close session 1", "close db");
+    }
+  }
+
+  @Test
+  void cleanupRunsOnValidationErrorsHandlerFailuresAndRefusals() {
+    Providers p = new Providers();
+    try (TestClient client = start(p)) {
+      TestResponse invalid = client.get("/validated?n=x");
+      assertThat(invalid.status()).isEqualTo(422);
+      assertThat(invalid.json().at("/detail/0/loc/0").asText()).isEqualTo("query");
+      Await.until(() -> p.events.contains("close db"), "cleanup after a 422");
+      assertThat(p.events).containsExactly("open db", "open session 1", "close session 1", "close db");
+
+      p.events.clear();
+      assertThat(client.get("/fails").status()).isEqualTo(500);
+      Await.until(() -> p.events.contains("close db"), "cleanup after a handler failure");
+      assertThat(p.events).containsExactly("open db", "open session 2", "handler", "close session 2", "close db");
+
+      p.events.clear();
+      TestResponse refused = client.get("/refuses");
+      assertThat(refused.status()).isEqualTo(409);
+      assertThat(refused.text()).isEqualTo("{\"detail\":\"taken\"}");
+      Await.until(() -> p.events.contains("close db"), "cleanup after an HttpException");
+    }
+  }
+
+  @Test
+  void cleanupRunsWhenTheClientDisconnects() {
+    Providers p = new Providers();
+    try (TestClient client = start(p)) {
+      try (RawClient raw = RawClient.connect(client.port())) {
+        raw.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+        Await.until(() -> p.events.contains("handler"), "handler running");
+      }
+      Await.until(() -> p.events.contains("close db"), "cleanup after disconnect");
+      assertThat(p.events).containsExactly("open db", "open session 1", "handler", "close session 1", "close db");
+    }
+  }
+
+  @Test
+  void securityProvidersAnswer401WithWwwAuthenticate() {
+    final class Secured {
+      @Get("/key")
+      String key(ApiKey key) {
+        return key.value();
+      }
+
+      @Get("/bearer")
+      String bearer(BearerToken token) {
+        return token.value();
+      }
+    }
+    TypedApi api = TypedApi.builder().provider(ApiKeyAuth.query("api_key")).provider(BearerAuth.create())
+        .controller(new Secured()).build();
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      TestResponse noKey = client.get("/key");
+      assertThat(noKey.status()).isEqualTo(401);
+      assertThat(noKey.text()).isEqualTo("{\"detail\":\"Not authenticated\"}");
+      assertThat(noKey.header("www-authenticate")).contains("APIKey");
+      assertThat(client.get("/key?api_key=k1").text()).isEqualTo("\"k1\"");
+
+      TestResponse noToken = client.send(client.request("/bearer").header("Authorization", "Basic abc"));
+      assertThat(noToken.status()).isEqualTo(401);
+      assertThat(noToken.header("www-authenticate")).contains("Bearer");
+      assertThat(client.send(client.request("/bearer").header("Authorization", "Bearer t0k")).text())
+          .isEqualTo("\"t0k\"");
+
+      var doc = api.openApi();
+      assertThat(doc.at("/components/securitySchemes/APIKeyQuery/name").asText()).isEqualTo("api_key");
+      assertThat(doc.at("/components/securitySchemes/HTTPBearer/scheme").asText()).isEqualTo("bearer");
+      assertThat(doc.at("/paths/~1key/get/security/0").has("APIKeyQuery")).isTrue();
+      assertThat(doc.at("/paths/~1bearer/get/security/0").has("HTTPBearer")).isTrue();
+    }
+  }
+}

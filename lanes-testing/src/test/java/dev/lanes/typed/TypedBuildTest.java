@@ -1,0 +1,211 @@
+package dev.lanes.typed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanes.App;
+import dev.lanes.testing.TestClient;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What is decided when the API is built: mistakes fail there, naming the method; where handlers run. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TypedBuildTest {
+  static final class UnknownPathParam {
+    @Get("/items/{item_id}")
+    String item(@Path long id) {
+      return "x";
+    }
+  }
+
+  static final class UnboundPathParam {
+    @Get("/items/{item_id}")
+    String item() {
+      return "x";
+    }
+  }
+
+  static final class Unreadable {
+    @Get("/t")
+    String t(@Query Map<String, String> all) {
+      return "x";
+    }
+  }
+
+  record Missing(int v) {}
+
+  static final class NoProvider {
+    @Get("/t")
+    String t(Missing m) {
+      return "x";
+    }
+  }
+
+  record A(int v) {}
+
+  record B(int v) {}
+
+  static final class Cycle {
+    @Provides
+    A a(B b) {
+      return new A(1);
+    }
+
+    @Provides
+    B b(A a) {
+      return new B(1);
+    }
+  }
+
+  static final class UsesA {
+    @Get("/t")
+    String t(A a) {
+      return "x";
+    }
+  }
+
+  record In(String s) {}
+
+  static final class TwoBodies {
+    @Post("/t")
+    String t(@Body In a, @Body In b) {
+      return "x";
+    }
+  }
+
+  static final class BadDefault {
+    @Get("/t")
+    String t(@Query @Default("ten") int n) {
+      return "x";
+    }
+  }
+
+  static final class Unsupported {
+    @Get("/t")
+    String t(@Query @Email String mail) {
+      return "x";
+    }
+  }
+
+  static final class WrongType {
+    @Get("/t")
+    String t(@Query @Size(max = 3) int n) {
+      return "x";
+    }
+  }
+
+  static final class RecordInQuery {
+    @Get("/t")
+    String t(@Query In in) {
+      return "x";
+    }
+  }
+
+  @Test
+  void mistakesFailAtBuildNamingTheMethod() {
+    assertThatThrownBy(() -> build(new UnknownPathParam())).hasMessageContaining("GET /items/{item_id} (UnknownPathParam.item)")
+        .hasMessageContaining("@Path 'id' is not in the path template");
+    assertThatThrownBy(() -> build(new UnboundPathParam())).hasMessageContaining("[item_id] are not bound");
+    assertThatThrownBy(() -> build(new Unreadable())).hasMessageContaining("Unreadable.t")
+        .hasMessageContaining("java.util.Map<java.lang.String, java.lang.String> cannot be read");
+    assertThatThrownBy(() -> build(new NoProvider())).hasMessageContaining("no @Provides method provides")
+        .hasMessageContaining("Missing");
+    assertThatThrownBy(() -> TypedApi.builder().provider(new Cycle()).controller(new UsesA()).build())
+        .hasMessageContaining("dependency cycle through Cycle.a");
+    assertThatThrownBy(() -> build(new TwoBodies())).hasMessageContaining("one @Body");
+    assertThatThrownBy(() -> build(new BadDefault())).hasMessageContaining("@Default(\"ten\") does not fit")
+        .hasMessageContaining("valid integer");
+    assertThatThrownBy(() -> build(new Unsupported())).hasMessageContaining("@Email is not supported");
+    assertThatThrownBy(() -> build(new WrongType())).hasMessageContaining("@Size does not apply to int");
+    assertThatThrownBy(() -> build(new RecordInQuery())).hasMessageContaining("mark it @Body");
+    assertThatThrownBy(() -> build(new Object())).hasMessageContaining("has no @Get");
+  }
+
+  static final class Where {
+    @Get("/blocking")
+    String blocking() {
+      return Thread.currentThread().getName();
+    }
+
+    @Get("/async")
+    CompletionStage<String> async() {
+      return CompletableFuture.completedFuture(Thread.currentThread().getName());
+    }
+
+    @Post(value = "/created", status = 201)
+    List<Integer> created(@Body List<Integer> numbers) {
+      return numbers;
+    }
+
+    final java.util.concurrent.CountDownLatch ranInBackground = new java.util.concurrent.CountDownLatch(1);
+
+    @Operation(summary = "Log later", tags = "ops", operationId = "log_later", deprecated = true)
+    @Post("/later")
+    String later(dev.lanes.background.BackgroundTasks tasks) {
+      tasks.add("count down", ranInBackground::countDown);
+      return "queued";
+    }
+
+    @Operation(hidden = true)
+    @Get("/hidden")
+    String hidden() {
+      return "here";
+    }
+
+    @Get("/maybe/soon")
+    String zzSoon() { // by name after maybe(), whose /maybe/{id} would shadow it if it were registered first
+      return "soon";
+    }
+
+    @Get("/maybe/{id}")
+    java.util.Optional<String> maybe(@Path int id) {
+      return id == 1 ? java.util.Optional.of("one") : java.util.Optional.empty();
+    }
+  }
+
+  @Test
+  void backgroundTasksRunAfterTheResponseAndOperationShapesTheDocument() throws InterruptedException {
+    Where where = new Where();
+    TypedApi api = TypedApi.builder().controller(where).build();
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      assertThat(client.post("/later", "", "text/plain").text()).isEqualTo("\"queued\"");
+      assertThat(where.ranInBackground.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(client.get("/hidden").text()).isEqualTo("\"here\"");
+    }
+    var op = api.openApi().at("/paths/~1later/post");
+    assertThat(op.get("summary").asText()).isEqualTo("Log later");
+    assertThat(op.get("operationId").asText()).isEqualTo("log_later");
+    assertThat(op.get("deprecated").asBoolean()).isTrue();
+    assertThat(op.at("/tags/0").asText()).isEqualTo("ops");
+    assertThat(api.openApi().at("/paths").has("/hidden")).isFalse();
+    assertThat(api.openApi().at("/paths/~1blocking/get/operationId").asText()).isEqualTo("blocking_blocking_get");
+  }
+
+  @Test
+  void theReturnTypeDecidesWhereTheHandlerRuns() {
+    try (TestClient client = TestClient.start(TypedApi.builder().controller(new Where()).build()
+        .install(App.builder()).build())) {
+      assertThat(client.get("/blocking").text()).startsWith("\"lane-endpoints-");
+      assertThat(client.get("/async").text()).startsWith("\"lanes-loop-");
+      var created = client.post("/created", "[1,\"2\"]", "application/json");
+      assertThat(created.status()).isEqualTo(201);
+      assertThat(created.text()).isEqualTo("[1,2]");
+      assertThat(client.get("/maybe/1").text()).isEqualTo("\"one\"");
+      assertThat(client.get("/maybe/soon").text()).isEqualTo("\"soon\"");
+      var none = client.get("/maybe/2");
+      assertThat(none.status()).isEqualTo(404);
+      assertThat(none.text()).isEqualTo("{\"detail\":\"Not Found\"}");
+    }
+  }
+
+  private static TypedApi build(Object controller) {
+    return TypedApi.builder().controller(controller).build();
+  }
+}

@@ -1,0 +1,191 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How one parameter of a handler or provider gets its value, compiled once per route. Each
+ * returns the value, or {@link Shape#INVALID} after reporting why to the request's
+ * {@link Violations}.
+ */
+sealed interface Binder {
+  Object bind(Binding b);
+
+  /** Where a text parameter comes from, as it appears in {@code loc} and in the document's {@code in}. */
+  enum Source { PATH, QUERY, HEADER, COOKIE;
+
+    private final String key = name().toLowerCase(Locale.ROOT);
+
+    String key() {
+      return key;
+    }
+  }
+
+  /**
+   * A parameter read from text: {@code fallback} when absent ({@link RecordShape.Field#REQUIRED}
+   * if it must be there), the last value for a scalar (as Starlette reads a query), every value
+   * for a list.
+   */
+  record Text(Source source, String name, Shape shape, Object fallback, JsonNode documentedDefault, Loc loc)
+      implements Binder {
+    Text(Source source, String name, Shape shape, Object fallback, JsonNode documentedDefault) {
+      this(source, name, shape, fallback, documentedDefault, Loc.root(source.key()).child(name));
+    }
+
+    boolean required() {
+      return fallback == RecordShape.Field.REQUIRED;
+    }
+
+    @Override
+    public Object bind(Binding b) {
+      List<String> values = switch (source) {
+        case PATH -> b.request.pathParams().all(name);
+        case QUERY -> b.request.query().all(name);
+        case HEADER -> b.request.headers().all(name);
+        case COOKIE -> cookies(b.request.headers().all("cookie"), name);
+      };
+      if (values.isEmpty()) {
+        if (!required()) {
+          return fallback;
+        }
+        b.violations.missing(loc, NullNode.instance);
+        return Shape.INVALID;
+      }
+      if (shape.type() == List.class) { // every value, read as JSON strings so constraints see the list
+        var array = JsonNodeFactory.instance.arrayNode(values.size());
+        values.forEach(array::add);
+        return shape.fromJson(array, loc, b.violations);
+      }
+      return shape.fromText(values.get(values.size() - 1), loc, b.violations);
+    }
+
+    private static List<String> cookies(List<String> headers, String name) {
+      List<String> out = new ArrayList<>(1);
+      for (String header : headers) {
+        for (String pair : header.split(";")) {
+          int eq = pair.indexOf('=');
+          if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
+            out.add(pair.substring(eq + 1).strip());
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The JSON body read into {@code shape}; {@code fallback} when there is no body. */
+  record Body(Shape shape, Object fallback) implements Binder {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+        .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // Python's json reads NaN and Infinity; the shape then refuses them
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
+    private static final JsonNode EMPTY_OBJECT = JsonNodeFactory.instance.objectNode();
+    private static final Loc BODY = Loc.root("body");
+
+    boolean required() {
+      return fallback == RecordShape.Field.REQUIRED;
+    }
+
+    /** Reads the body once; false if it is malformed JSON, which FastAPI reports alone, before anything else. */
+    static boolean prepare(Binding b) {
+      if (!b.bodyRead()) {
+        b.body(read(b));
+      }
+      return b.body() != INVALID_JSON;
+    }
+
+    @Override
+    public Object bind(Binding b) {
+      prepare(b);
+      JsonNode body = b.body();
+      Loc loc = BODY;
+      if (body == null) {
+        if (!required()) {
+          return fallback;
+        }
+        b.violations.missing(loc, NullNode.instance);
+        return Shape.INVALID;
+      }
+      if (body == INVALID_JSON) {
+        return Shape.INVALID;
+      }
+      return shape.fromJson(body, loc, b.violations);
+    }
+
+    private static final JsonNode INVALID_JSON = TextNode.valueOf("invalid JSON");
+
+    /**
+     * The body as FastAPI reads it: JSON if the Content-Type is absent or JSON ({@code +json}
+     * too), otherwise its text, which a record then refuses. Malformed JSON is reported at
+     * once, in Python's words and position.
+     */
+    private static JsonNode read(Binding b) {
+      byte[] bytes = b.request.body();
+      if (bytes.length == 0) {
+        return null;
+      }
+      String type = b.request.headers().first("content-type").orElse("");
+      if (!type.isEmpty() && !isJson(type)) {
+        return TextNode.valueOf(new String(bytes, StandardCharsets.UTF_8));
+      }
+      JsonNode tree;
+      try {
+        tree = JSON.readTree(bytes);
+      } catch (java.io.IOException e) {
+        tree = null;
+      }
+      if (tree == null || tree.isMissingNode()) { // Jackson reads blank text as "no value"; Python refuses it
+        JsonSyntax.Error error = JsonSyntax.find(new String(bytes, StandardCharsets.UTF_8));
+        b.violations.add("json_invalid", Loc.root("body").child(error == null ? 0 : error.position()),
+            "JSON decode error", EMPTY_OBJECT,
+            Map.of("error", error == null ? "Expecting value" : error.message()));
+        return INVALID_JSON;
+      }
+      return tree;
+    }
+
+    private static boolean isJson(String contentType) {
+      if (contentType.regionMatches(true, 0, "application/json", 0, 16)
+          && (contentType.length() == 16 || contentType.charAt(16) == ';')) {
+        return true; // the common case, without splitting
+      }
+      String t = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+      return t.equals("application/json") || (t.startsWith("application/") && t.endsWith("+json"));
+    }
+  }
+
+  /** The response's background tasks, run after it is sent (one list per request). */
+  record Background() implements Binder {
+    @Override
+    public Object bind(Binding b) {
+      return b.background();
+    }
+  }
+
+  /** The request itself. */
+  record RequestItself() implements Binder {
+    @Override
+    public Object bind(Binding b) {
+      return b.request;
+    }
+  }
+
+  /** A dependency's value. */
+  record Dependency(ProviderPlan provider) implements Binder {
+    @Override
+    public Object bind(Binding b) {
+      return provider.provide(b);
+    }
+  }
+}

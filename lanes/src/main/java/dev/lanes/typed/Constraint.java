@@ -1,0 +1,246 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Negative;
+import jakarta.validation.constraints.NegativeOrZero;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+import java.lang.annotation.Annotation;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+
+/**
+ * One Jakarta Validation constraint compiled for one value's type, with pydantic's error type,
+ * message and context (and its JSON Schema keyword for the document). Compiled, not interpreted
+ * per request: the annotation is read once when the API is built.
+ */
+interface Constraint {
+  /** Whether {@code value} passes; if not, its error is reported. */
+  boolean test(Object value, Loc loc, JsonNode input, Violations v);
+
+  /** Adds this constraint's keyword to a JSON Schema ({@code minLength}, {@code exclusiveMinimum}, ...). */
+  void document(ObjectNode schema);
+
+  /**
+   * The constraints of {@code annotations} for a value of {@code shape}; an unsupported
+   * constraint, or one on the wrong type, fails with {@code where} named.
+   */
+  static List<Constraint> of(Annotation[] annotations, Shape shape, String where) {
+    List<Constraint> out = new ArrayList<>();
+    Class<?> t = shape.type();
+    boolean text = t == String.class;
+    boolean list = t == List.class;
+    boolean integral = shape instanceof Scalar s && (s.kind() == Scalar.Kind.INT || s.kind() == Scalar.Kind.LONG);
+    boolean number = integral || shape instanceof Scalar s2 && s2.kind() == Scalar.Kind.DOUBLE;
+    for (Annotation a : annotations) {
+      String name = a.annotationType().getName();
+      if (!name.startsWith("jakarta.validation.")) {
+        if (a.annotationType().isAnnotationPresent(jakarta.validation.Constraint.class)) {
+          throw new IllegalArgumentException(where + ": custom constraint @" + a.annotationType().getSimpleName()
+              + " is not supported by the typed layer; check it in the handler");
+        }
+        continue;
+      }
+      switch (a) {
+        case NotNull n -> { } // every value is required unless it has a default or is Optional
+        case Size s when text -> {
+          if (s.min() > 0) {
+            out.add(length(true, s.min()));
+          }
+          if (s.max() < Integer.MAX_VALUE) {
+            out.add(length(false, s.max()));
+          }
+        }
+        case Size s when list -> {
+          if (s.min() > 0) {
+            out.add(size(true, s.min()));
+          }
+          if (s.max() < Integer.MAX_VALUE) {
+            out.add(size(false, s.max()));
+          }
+        }
+        case NotEmpty n when text -> out.add(length(true, 1));
+        case NotEmpty n when list -> out.add(size(true, 1));
+        case NotBlank n when text -> out.add(notBlank());
+        case Pattern p when text -> out.add(pattern(p.regexp()));
+        case Min m when number -> out.add(bound("ge", BigDecimal.valueOf(m.value()), integral));
+        case Max m when number -> out.add(bound("le", BigDecimal.valueOf(m.value()), integral));
+        case DecimalMin m when number -> out.add(bound(m.inclusive() ? "ge" : "gt", new BigDecimal(m.value()), integral));
+        case DecimalMax m when number -> out.add(bound(m.inclusive() ? "le" : "lt", new BigDecimal(m.value()), integral));
+        case Positive p when number -> out.add(bound("gt", BigDecimal.ZERO, integral));
+        case PositiveOrZero p when number -> out.add(bound("ge", BigDecimal.ZERO, integral));
+        case Negative p when number -> out.add(bound("lt", BigDecimal.ZERO, integral));
+        case NegativeOrZero p when number -> out.add(bound("le", BigDecimal.ZERO, integral));
+        default -> throw new IllegalArgumentException(where + ": @" + a.annotationType().getSimpleName()
+            + (isSupported(a) ? " does not apply to " + t.getSimpleName() : " is not supported by the typed layer"));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static boolean isSupported(Annotation a) {
+    return a instanceof Size || a instanceof NotEmpty || a instanceof NotBlank || a instanceof Pattern
+        || a instanceof Min || a instanceof Max || a instanceof DecimalMin || a instanceof DecimalMax
+        || a instanceof Positive || a instanceof PositiveOrZero || a instanceof Negative || a instanceof NegativeOrZero;
+  }
+
+  private static Constraint length(boolean min, int n) {
+    String type = min ? "string_too_short" : "string_too_long";
+    String msg = "String should have at " + (min ? "least " : "most ") + n + " character" + (n == 1 ? "" : "s");
+    Map<String, Object> ctx = Map.of(min ? "min_length" : "max_length", n);
+    return new Constraint() {
+      @Override
+      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+        int len = ((String) value).codePointCount(0, ((String) value).length());
+        if (min ? len >= n : len <= n) {
+          return true;
+        }
+        v.add(type, loc, msg, input, ctx);
+        return false;
+      }
+
+      @Override
+      public void document(ObjectNode schema) {
+        schema.put(min ? "minLength" : "maxLength", n);
+      }
+    };
+  }
+
+  private static Constraint notBlank() {
+    Constraint nonEmpty = length(true, 1);
+    return new Constraint() {
+      @Override
+      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+        return !((String) value).isBlank() || nonEmpty.test("", loc, input, v);
+      }
+
+      @Override
+      public void document(ObjectNode schema) {
+        schema.put("minLength", 1);
+        schema.put("pattern", "\\S");
+      }
+    };
+  }
+
+  private static Constraint size(boolean min, int n) {
+    return new Constraint() {
+      @Override
+      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+        int size = ((List<?>) value).size();
+        if (min ? size >= n : size <= n) {
+          return true;
+        }
+        Map<String, Object> ctx = new LinkedHashMap<>();
+        ctx.put("field_type", "List");
+        ctx.put(min ? "min_length" : "max_length", n);
+        ctx.put("actual_length", size);
+        v.add(min ? "too_short" : "too_long", loc, "List should have at " + (min ? "least " : "most ") + n + " item"
+            + (n == 1 ? "" : "s") + " after validation, not " + size, input, ctx);
+        return false;
+      }
+
+      @Override
+      public void document(ObjectNode schema) {
+        schema.put(min ? "minItems" : "maxItems", n);
+      }
+    };
+  }
+
+  private static Constraint pattern(String regexp) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(regexp);
+    Map<String, Object> ctx = Map.of("pattern", regexp);
+    String msg = "String should match pattern '" + regexp + "'";
+    return new Constraint() {
+      @Override
+      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+        if (p.matcher((String) value).matches()) { // Jakarta's rule: the whole value matches
+          return true;
+        }
+        v.add("string_pattern_mismatch", loc, msg, input, ctx);
+        return false;
+      }
+
+      @Override
+      public void document(ObjectNode schema) {
+        schema.put("pattern", regexp);
+      }
+    };
+  }
+
+  /** A numeric bound: {@code op} is pydantic's name ({@code gt}, {@code ge}, {@code lt}, {@code le}). */
+  private static Constraint bound(String op, BigDecimal limit, boolean integral) {
+    double d = limit.doubleValue();
+    // Integral values compare exactly against the limit rounded the right way (a long beyond it is out anyway).
+    long floor = limit.setScale(0, java.math.RoundingMode.FLOOR).longValue();
+    boolean whole = limit.stripTrailingZeros().scale() <= 0;
+    Object ctxValue = integral ? (Object) limit.longValue() : (Object) d;
+    String shown = integral || d == Math.rint(d) ? limit.stripTrailingZeros().toPlainString() : Double.toString(d);
+    String words = switch (op) {
+      case "gt" -> "greater than";
+      case "ge" -> "greater than or equal to";
+      case "lt" -> "less than";
+      default -> "less than or equal to";
+    };
+    String type = switch (op) {
+      case "gt" -> "greater_than";
+      case "ge" -> "greater_than_equal";
+      case "lt" -> "less_than";
+      default -> "less_than_equal";
+    };
+    Map<String, Object> ctx = Map.of(op, ctxValue instanceof Long l && l == l.intValue() ? (Object) l.intValue() : ctxValue);
+    String msg = "Input should be " + words + " " + shown;
+    return new Constraint() {
+      @Override
+      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+        int c = value instanceof Double x ? Double.compare(x, d) : compare(((Number) value).longValue(), floor, whole);
+        boolean ok = switch (op) {
+          case "gt" -> c > 0;
+          case "ge" -> c >= 0;
+          case "lt" -> c < 0;
+          default -> c <= 0;
+        };
+        if (!ok) {
+          v.add(type, loc, msg, input, ctx);
+        }
+        return ok;
+      }
+
+      @Override
+      public void document(ObjectNode schema) {
+        String keyword = switch (op) {
+          case "gt" -> "exclusiveMinimum";
+          case "ge" -> "minimum";
+          case "lt" -> "exclusiveMaximum";
+          default -> "maximum";
+        };
+        if (integral) {
+          schema.put(keyword, limit.longValue());
+        } else {
+          schema.put(keyword, d);
+        }
+      }
+    };
+  }
+
+  /** {@code value} against a limit whose floor is {@code floor} ({@code whole}: the limit is that integer). */
+  private static int compare(long value, long floor, boolean whole) {
+    if (value != floor) {
+      return Long.compare(value, floor);
+    }
+    return whole ? 0 : -1; // equal to the floor of a fractional limit: just below it
+  }
+}

@@ -1,0 +1,361 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanes.background.BackgroundTasks;
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads handler and provider methods by reflection, once, when the API is built, and compiles
+ * each into a plan. Every mistake (unnamed parameter, unknown path parameter, type that cannot
+ * be read, missing or circular dependency, two bodies) fails here with the method named.
+ */
+final class PlanCompiler {
+  private static final Pattern TEMPLATE_PARAM = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?}");
+
+  private final ShapeCompiler shapes = new ShapeCompiler();
+  private final Map<Class<?>, ProviderPlan> providers = new LinkedHashMap<>();
+  private final Set<ProviderPlan> compiling = new HashSet<>();
+
+  /** Registers the {@link Provides} methods of {@code target}; they are compiled when first used. */
+  void provider(Object target) {
+    boolean any = false;
+    for (Method m : sorted(target.getClass())) {
+      Provides p = m.getAnnotation(Provides.class);
+      if (p == null) {
+        continue;
+      }
+      any = true;
+      Class<?> type = providedType(m);
+      ProviderPlan plan = new ProviderPlan(type, m, providers.size(), p.cached(), target);
+      ProviderPlan before = providers.putIfAbsent(type, plan);
+      if (before != null) {
+        throw new IllegalArgumentException(type.getSimpleName() + " is provided twice: by " + before.name()
+            + " and by " + plan.name());
+      }
+    }
+    if (!any) {
+      throw new IllegalArgumentException(target.getClass().getName() + " has no @Provides method");
+    }
+  }
+
+  int providerCount() {
+    return providers.size();
+  }
+
+  /** The plans of every annotated handler method of {@code controller}, literal paths before templates. */
+  List<RoutePlan> routes(Object controller, List<Class<?>> appRequires) {
+    List<RoutePlan> out = new ArrayList<>();
+    for (Method m : sorted(controller.getClass())) {
+      String[] route = route(m);
+      if (route != null) {
+        out.add(route(controller, m, route[0], route[1], Integer.parseInt(route[2]), appRequires));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(controller.getClass().getName()
+          + " has no @Get, @Post, @Put, @Patch or @Delete method");
+    }
+    // The JVM lists methods in no particular order; a literal segment goes before a parameter in
+    // the same place, so /items/search is tried before /items/{item_id} (FastAPI: declare it first).
+    out.sort((a, b) -> specificity(a.path, b.path));
+    return out;
+  }
+
+  private static int specificity(String a, String b) {
+    String[] x = a.split("/");
+    String[] y = b.split("/");
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      boolean px = x[i].startsWith("{");
+      boolean py = y[i].startsWith("{");
+      if (px != py) {
+        return px ? 1 : -1;
+      }
+    }
+    return 0;
+  }
+
+  private RoutePlan route(Object target, Method m, String httpMethod, String path, int status, List<Class<?>> appRequires) {
+    String where = httpMethod + " " + path + " (" + m.getDeclaringClass().getSimpleName() + "." + m.getName() + ")";
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException(where + ": status " + status + " is not an HTTP status");
+    }
+    Set<String> templateParams = new HashSet<>();
+    Matcher matcher = TEMPLATE_PARAM.matcher(path);
+    while (matcher.find()) {
+      templateParams.add(matcher.group(1));
+    }
+    Type returns = m.getGenericReturnType();
+    boolean async = CompletionStage.class.isAssignableFrom(m.getReturnType());
+    Type value = async ? argument(returns, where) : returns;
+    Binder[] binders = binders(m, where, templateParams);
+    Set<String> bound = new HashSet<>();
+    for (Binder b : binders) {
+      if (b instanceof Binder.Text t && t.source() == Binder.Source.PATH) {
+        bound.add(t.name());
+      }
+    }
+    templateParams.removeAll(bound);
+    if (!templateParams.isEmpty()) {
+      throw new IllegalArgumentException(where + ": path parameters " + templateParams + " are not bound to any"
+          + " parameter of the method");
+    }
+    List<ProviderPlan> required = new ArrayList<>();
+    List<Class<?>> requires = new ArrayList<>(appRequires);
+    Requires onClass = m.getDeclaringClass().getAnnotation(Requires.class);
+    if (onClass != null) {
+      requires.addAll(List.of(onClass.value()));
+    }
+    Requires onMethod = m.getAnnotation(Requires.class);
+    if (onMethod != null) {
+      requires.addAll(List.of(onMethod.value()));
+    }
+    for (Class<?> r : requires) {
+      required.add(dependency(r, where));
+    }
+    return new RoutePlan(httpMethod, path, status, m, async, responseShape(value), binders, order(binders),
+        required, Invoker.of(m, target, where), providers.size());
+  }
+
+  /** The response's shape for the document, if its type has one (a {@link Response} or void has none). */
+  private Optional<Shape> responseShape(Type t) {
+    if (t == void.class || t == Void.class || t == Response.class || t == Object.class) {
+      return Optional.empty();
+    }
+    if (t instanceof ParameterizedType p && p.getRawType() == Optional.class) {
+      t = p.getActualTypeArguments()[0]; // an empty Optional is a 404, not a null
+    }
+    try {
+      return Optional.of(shapes.shape(t, new Annotation[0], "response"));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // any type Jackson writes may be returned; only readable ones are documented
+    }
+  }
+
+  private Binder[] binders(Method m, String where, Set<String> templateParams) {
+    Parameter[] params = m.getParameters();
+    Binder[] out = new Binder[params.length];
+    boolean body = false;
+    for (int i = 0; i < params.length; i++) {
+      Parameter p = params[i];
+      String at = where + " parameter " + i + " (" + p.getType().getSimpleName() + ")";
+      out[i] = binder(p, at, templateParams);
+      if (out[i] instanceof Binder.Body) {
+        if (body) {
+          throw new IllegalArgumentException(at + ": a handler reads one @Body; wrap the parts in one record");
+        }
+        body = true;
+      }
+    }
+    return out;
+  }
+
+  private Binder binder(Parameter p, String at, Set<String> templateParams) {
+    Annotation[] annotations = p.getAnnotations();
+    Path path = p.getAnnotation(Path.class);
+    Query query = p.getAnnotation(Query.class);
+    Header header = p.getAnnotation(Header.class);
+    Cookie cookie = p.getAnnotation(Cookie.class);
+    Body body = p.getAnnotation(Body.class);
+    int sources = (path != null ? 1 : 0) + (query != null ? 1 : 0) + (header != null ? 1 : 0)
+        + (cookie != null ? 1 : 0) + (body != null ? 1 : 0);
+    if (sources > 1) {
+      throw new IllegalArgumentException(at + ": one source per parameter (@Path, @Query, @Header, @Cookie or @Body)");
+    }
+    if (sources == 0) {
+      if (p.getType() == Request.class) {
+        return new Binder.RequestItself();
+      }
+      if (p.getType() == BackgroundTasks.class) {
+        return new Binder.Background();
+      }
+      return new Binder.Dependency(dependency(p.getType(), at));
+    }
+    Shape shape = shapes.shape(p.getParameterizedType(), annotations, at);
+    Default d = p.getAnnotation(Default.class);
+    if (body != null) {
+      Object fallback = d != null ? shapes.withDefault("body", shape, d.value(), at).fallback()
+          : shape instanceof OptionalShape ? Optional.empty() : RecordShape.Field.REQUIRED;
+      return new Binder.Body(shape, fallback);
+    }
+    if (shape instanceof RecordShape) {
+      throw new IllegalArgumentException(at + ": a record comes from the body; mark it @Body");
+    }
+    Binder.Source source = path != null ? Binder.Source.PATH : query != null ? Binder.Source.QUERY
+        : header != null ? Binder.Source.HEADER : Binder.Source.COOKIE;
+    String explicit = path != null ? path.value() : query != null ? query.value()
+        : header != null ? header.value() : cookie.value();
+    String name = explicit.isEmpty() ? javaName(p, at) : explicit;
+    if (source == Binder.Source.HEADER) {
+      name = explicit.isEmpty() ? headerName(name) : explicit.toLowerCase(Locale.ROOT);
+    }
+    if (source == Binder.Source.PATH) {
+      if (!templateParams.contains(name) && explicit.isEmpty() && templateParams.contains(snake(name))) {
+        name = snake(name);
+      }
+      if (!templateParams.contains(name)) {
+        throw new IllegalArgumentException(at + ": @Path '" + name + "' is not in the path template");
+      }
+      if (d != null || shape instanceof OptionalShape) {
+        throw new IllegalArgumentException(at + ": a path parameter is always present; it takes no default");
+      }
+    }
+    Object fallback;
+    JsonNode documented;
+    if (d != null) {
+      RecordShape.Field f = shapes.withDefault(name, shape, d.value(), at);
+      fallback = f.fallback();
+      documented = f.documentedDefault();
+    } else if (shape instanceof OptionalShape) {
+      fallback = Optional.empty();
+      documented = null; // pydantic leaves a null default out of the schema
+    } else {
+      fallback = RecordShape.Field.REQUIRED;
+      documented = null;
+    }
+    return new Binder.Text(source, name, shape, fallback, documented);
+  }
+
+  /** A provider's plan, compiled on first use; a cycle or a type nobody provides fails here. */
+  private ProviderPlan dependency(Class<?> type, String at) {
+    ProviderPlan plan = providers.get(type);
+    if (plan == null) {
+      throw new IllegalArgumentException(at + ": no @Provides method provides " + type.getName()
+          + " (or mark the parameter @Path, @Query, @Header, @Cookie or @Body)");
+    }
+    if (!plan.completed()) {
+      if (!compiling.add(plan)) {
+        throw new IllegalArgumentException(at + ": dependency cycle through " + plan.name());
+      }
+      String where = "@Provides " + plan.name();
+      Binder[] binders = binders(plan.method, where, Set.of());
+      plan.complete(binders, order(binders), Invoker.of(plan.method, plan.target, where));
+      compiling.remove(plan);
+    }
+    return plan;
+  }
+
+  /** FastAPI's order of solving: dependencies, then path, query, header, cookie, body parameters. */
+  private static int[] order(Binder[] binders) {
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < binders.length; i++) {
+      idx.add(i);
+    }
+    idx.sort(Comparator.comparingInt(i -> rank(binders[i])));
+    return idx.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int rank(Binder b) {
+    return switch (b) {
+      case Binder.Dependency d -> 0;
+      case Binder.Text t -> 1 + t.source().ordinal();
+      case Binder.Body body -> 10;
+      case Binder.RequestItself r -> 11;
+      case Binder.Background r -> 12;
+    };
+  }
+
+  private static String javaName(Parameter p, String at) {
+    if (!p.isNamePresent()) {
+      throw new IllegalArgumentException(at + " has no name: compile with -parameters or name it in its annotation"
+          + " (@Query(\"limit\"))");
+    }
+    return p.getName();
+  }
+
+  /** {@code xApiKey} and {@code x_api_key} both read header {@code x-api-key}. */
+  static String headerName(String javaName) {
+    return snake(javaName).replace('_', '-');
+  }
+
+  static String snake(String name) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isUpperCase(c)) {
+        if (i > 0 && name.charAt(i - 1) != '_') {
+          b.append('_');
+        }
+        b.append(Character.toLowerCase(c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static Type argument(Type t, String where) {
+    if (t instanceof ParameterizedType p) {
+      return p.getActualTypeArguments()[0];
+    }
+    throw new IllegalArgumentException(where + ": say what the CompletionStage completes with");
+  }
+
+  private static Class<?> providedType(Method m) {
+    if (m.getReturnType() == Provided.class) {
+      Type t = m.getGenericReturnType();
+      if (t instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> c) {
+        return c;
+      }
+      throw new IllegalArgumentException(m + ": Provided needs a concrete type argument");
+    }
+    if (m.getReturnType() == void.class) {
+      throw new IllegalArgumentException(m + ": a @Provides method must return what it provides");
+    }
+    return m.getReturnType();
+  }
+
+  /** {method, path, status} of a handler method, or null if it is not one. */
+  private static String[] route(Method m) {
+    Get g = m.getAnnotation(Get.class);
+    Post po = m.getAnnotation(Post.class);
+    Put pu = m.getAnnotation(Put.class);
+    Patch pa = m.getAnnotation(Patch.class);
+    Delete de = m.getAnnotation(Delete.class);
+    List<String[]> found = new ArrayList<>();
+    if (g != null) {
+      found.add(new String[] {"GET", g.value(), String.valueOf(g.status())});
+    }
+    if (po != null) {
+      found.add(new String[] {"POST", po.value(), String.valueOf(po.status())});
+    }
+    if (pu != null) {
+      found.add(new String[] {"PUT", pu.value(), String.valueOf(pu.status())});
+    }
+    if (pa != null) {
+      found.add(new String[] {"PATCH", pa.value(), String.valueOf(pa.status())});
+    }
+    if (de != null) {
+      found.add(new String[] {"DELETE", de.value(), String.valueOf(de.status())});
+    }
+    if (found.size() > 1) {
+      throw new IllegalArgumentException(m + ": one route annotation per method");
+    }
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  /** Declared methods in a stable order (the JVM's order is unspecified). */
+  private static List<Method> sorted(Class<?> type) {
+    List<Method> methods = new ArrayList<>(List.of(type.getDeclaredMethods()));
+    methods.removeIf(Method::isSynthetic);
+    methods.sort(Comparator.comparing(Method::getName).thenComparing(Method::toString));
+    return methods;
+  }
+}

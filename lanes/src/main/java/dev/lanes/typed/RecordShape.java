@@ -1,0 +1,118 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+
+/**
+ * A record read from a JSON object, component by component (unknown properties ignored, as
+ * pydantic does); built through its canonical constructor once every component fits. Its
+ * components are filled in after construction so a record may contain itself.
+ */
+final class RecordShape implements Shape {
+  /** One component: its JSON name, shape, and the value used when it is left out (or {@link #REQUIRED}). */
+  record Field(String name, Shape shape, Object fallback, JsonNode documentedDefault) {
+    static final Object REQUIRED = new Object();
+
+    boolean required() {
+      return fallback == REQUIRED;
+    }
+  }
+
+  private final Class<?> type;
+  private List<Field> fields;
+  private MethodHandle constructor; // (Object[])Object
+
+  RecordShape(Class<?> type) {
+    this.type = type;
+  }
+
+  void complete(List<Field> fields, MethodHandle constructor) {
+    this.fields = List.copyOf(fields);
+    this.constructor = constructor;
+  }
+
+  List<Field> fields() {
+    return fields;
+  }
+
+  @Override
+  public Class<?> type() {
+    return type;
+  }
+
+  @Override
+  public Object fromJson(JsonNode n, Loc loc, Violations v) {
+    if (!n.isObject()) {
+      v.add("model_attributes_type", loc, "Input should be a valid dictionary or object to extract fields from", n);
+      return INVALID;
+    }
+    Object[] args = new Object[fields.size()];
+    boolean ok = true;
+    for (int i = 0; i < args.length; i++) {
+      Field f = fields.get(i);
+      JsonNode value = n.get(f.name);
+      if (value == null) {
+        if (f.required()) {
+          v.missing(loc.child(f.name), n);
+          ok = false;
+        } else {
+          args[i] = f.fallback;
+        }
+      } else {
+        args[i] = f.shape.fromJson(value, loc.child(f.name), v);
+        ok &= args[i] != INVALID;
+      }
+    }
+    if (!ok) {
+      return INVALID;
+    }
+    try {
+      return (Object) constructor.invokeExact(args);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("constructing " + type.getName() + " failed", t);
+    }
+  }
+
+  @Override
+  public Object fromText(String text, Loc loc, Violations v) {
+    v.add("model_attributes_type", loc, "Input should be a valid dictionary or object to extract fields from",
+        Violations.text(text));
+    return INVALID;
+  }
+
+  @Override
+  public ObjectNode schema(Schemas schemas) {
+    return schemas.recordRef(this);
+  }
+
+  /** The record's own schema, as listed under {@code components/schemas}. */
+  ObjectNode definition(Schemas schemas) {
+    ObjectNode s = JsonNodeFactory.instance.objectNode();
+    ObjectNode props = s.putObject("properties");
+    var required = JsonNodeFactory.instance.arrayNode();
+    for (Field f : fields) {
+      ObjectNode p = f.shape.schema(schemas).deepCopy();
+      if (!p.has("$ref")) {
+        p.put("title", Schemas.title(f.name));
+      }
+      if (f.documentedDefault != null) {
+        p.set("default", f.documentedDefault);
+      }
+      props.set(f.name, p);
+      if (f.required() || schemas.output()) { // a record written out always has every component
+        required.add(f.name);
+      }
+    }
+    s.put("type", "object");
+    if (!required.isEmpty()) {
+      s.set("required", required);
+    }
+    s.put("title", type.getSimpleName());
+    return s;
+  }
+}

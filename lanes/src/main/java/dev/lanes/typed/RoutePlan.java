@@ -1,0 +1,160 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanes.http.HttpException;
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Everything about one typed route, compiled once when the API is built: the binders of its
+ * parameters (in FastAPI's order: dependencies, path, query, header, cookie, body), the method
+ * handle that calls it, and how its result becomes a response. The same plan serves requests
+ * and the OpenAPI document.
+ */
+final class RoutePlan {
+  final String httpMethod;
+  final String path;
+  final int status;
+  final Method method;
+  final boolean async;
+  final Optional<Shape> responseShape;
+  final Binder[] binders;
+  final List<ProviderPlan> required;
+  private final int[] order;
+  private final boolean hasBody;
+  private final Invoker invoker;
+  private final int providers;
+
+  RoutePlan(String httpMethod, String path, int status, Method method, boolean async, Optional<Shape> responseShape,
+      Binder[] binders, int[] order, List<ProviderPlan> required, Invoker invoker, int providers) {
+    this.httpMethod = httpMethod;
+    this.path = path;
+    this.status = status;
+    this.method = method;
+    this.async = async;
+    this.responseShape = responseShape;
+    this.binders = binders;
+    this.order = order;
+    this.required = List.copyOf(required);
+    this.invoker = invoker;
+    this.providers = providers;
+    boolean body = false;
+    for (Binder binder : binders) {
+      body |= binder instanceof Binder.Body;
+    }
+    this.hasBody = body;
+  }
+
+  /** Binds, calls and answers on this thread (a lane's, for a blocking handler). */
+  Response handle(Request req) throws Exception {
+    Binding b = new Binding(req, providers);
+    try {
+      return b.withBackground(respond(invoker.call(bind(b))));
+    } catch (RequestValidationException e) {
+      throw e;
+    } catch (HttpException e) {
+      return detail(e);
+    } finally {
+      b.handlerDone();
+    }
+  }
+
+  /** Binds and calls on the event loop; the handler's stage completes the response. */
+  CompletionStage<Response> handleAsync(Request req) throws Exception {
+    Binding b = new Binding(req, providers);
+    CompletionStage<?> stage;
+    try {
+      stage = (CompletionStage<?>) invoker.call(bind(b));
+    } catch (RequestValidationException e) {
+      b.handlerDone();
+      throw e;
+    } catch (HttpException e) {
+      b.handlerDone();
+      return CompletableFuture.completedFuture(detail(e));
+    } catch (Exception | Error e) {
+      b.handlerDone();
+      throw e;
+    }
+    if (stage == null) {
+      b.handlerDone();
+      throw new IllegalStateException(method.getName() + " returned null instead of a CompletionStage");
+    }
+    return stage.handle((value, error) -> {
+      b.handlerDone();
+      if (error == null) {
+        return b.withBackground(respond(value));
+      }
+      Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+          ? error.getCause() : error;
+      if (t instanceof HttpException he && !(t instanceof RequestValidationException)) {
+        return detail(he);
+      }
+      throw error instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(t);
+    });
+  }
+
+  private Object[] bind(Binding b) {
+    if (hasBody && !Binder.Body.prepare(b)) {
+      throw new RequestValidationException(b.violations.list());
+    }
+    for (ProviderPlan p : required) {
+      p.provide(b);
+    }
+    Object[] args = bindAll(binders, order, b);
+    if (args == null || b.violations.any()) {
+      throw new RequestValidationException(b.violations.list());
+    }
+    return args;
+  }
+
+  /** Binds every parameter in {@code order}; null if any did not fit (their errors are reported). */
+  static Object[] bindAll(Binder[] binders, int[] order, Binding b) {
+    Object[] args = new Object[binders.length];
+    boolean ok = true;
+    for (int i : order) {
+      Object v = binders[i].bind(b);
+      ok &= v != Shape.INVALID;
+      args[i] = v;
+    }
+    return ok ? args : null;
+  }
+
+  private Response respond(Object result) {
+    if (result instanceof Response r) {
+      return r;
+    }
+    if (status == 204) {
+      return Response.status(204);
+    }
+    if (result instanceof Optional<?> o) {
+      if (o.isEmpty()) {
+        return detail(new HttpException(404, "Not Found"));
+      }
+      result = o.get();
+    }
+    Response r = Response.json(result == null ? NullNode.instance : result);
+    return status == 200 ? r : r.withStatus(status);
+  }
+
+  /** FastAPI's body for an {@link HttpException}: {@code {"detail": message}}, with its headers. */
+  static Response detail(HttpException e) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode().put("detail", e.getMessage());
+    Response r = Response.json(body).withStatus(e.status());
+    for (Map.Entry<String, String> h : e.headers().entrySet()) {
+      r = r.withHeader(h.getKey(), h.getValue());
+    }
+    return r;
+  }
+
+  String name() {
+    return httpMethod + " " + path;
+  }
+}

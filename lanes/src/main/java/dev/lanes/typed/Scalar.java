@@ -1,0 +1,263 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A single value read the way pydantic 2 reads it in lax mode: strings only from strings,
+ * integers from integers, integral floats and integer strings, numbers from numbers and numeric
+ * strings (never non-finite), booleans from booleans, 0/1 and pydantic's words, enums by value.
+ */
+final class Scalar implements Shape {
+  enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM }
+
+  private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](_?[0-9])*(\\.0*)?");
+  private static final Pattern NUMBER = Pattern.compile(
+      "[+-]?([0-9](_?[0-9])*(\\.([0-9](_?[0-9])*)?)?|\\.[0-9](_?[0-9])*)([eE][+-]?[0-9](_?[0-9])*)?");
+  private static final Pattern NON_FINITE = Pattern.compile("[+-]?(inf|infinity|nan)", Pattern.CASE_INSENSITIVE);
+
+  private final Kind kind;
+  private final Class<?> type;
+  private final Map<String, Object> constants; // enum value -> constant
+  private final String expected; // enum: 'a', 'b' or 'c'
+
+  private Scalar(Kind kind, Class<?> type, Map<String, Object> constants, String expected) {
+    this.kind = kind;
+    this.type = type;
+    this.constants = constants;
+    this.expected = expected;
+  }
+
+  /** The scalar shape of {@code type}, or null if it is not a scalar. */
+  static Scalar of(Class<?> type) {
+    if (type == String.class) {
+      return new Scalar(Kind.STRING, type, Map.of(), "");
+    } else if (type == int.class || type == Integer.class) {
+      return new Scalar(Kind.INT, type, Map.of(), "");
+    } else if (type == long.class || type == Long.class) {
+      return new Scalar(Kind.LONG, type, Map.of(), "");
+    } else if (type == double.class || type == Double.class) {
+      return new Scalar(Kind.DOUBLE, type, Map.of(), "");
+    } else if (type == boolean.class || type == Boolean.class) {
+      return new Scalar(Kind.BOOLEAN, type, Map.of(), "");
+    } else if (type.isEnum()) {
+      Map<String, Object> constants = new LinkedHashMap<>();
+      for (Object c : type.getEnumConstants()) {
+        constants.put(valueOf((Enum<?>) c), c);
+      }
+      List<String> quoted = new ArrayList<>();
+      constants.keySet().forEach(k -> quoted.add("'" + k + "'"));
+      String expected = quoted.size() == 1 ? quoted.get(0)
+          : String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
+      return new Scalar(Kind.ENUM, type, java.util.Collections.unmodifiableMap(constants), expected);
+    }
+    return null;
+  }
+
+  /** An enum constant's value: its {@code @JsonProperty} name if it has one (as Jackson writes it), else its name. */
+  static String valueOf(Enum<?> constant) {
+    try {
+      JsonProperty p = constant.getDeclaringClass().getField(constant.name()).getAnnotation(JsonProperty.class);
+      return p != null && !p.value().isEmpty() ? p.value() : constant.name();
+    } catch (NoSuchFieldException e) {
+      return constant.name();
+    }
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  @Override
+  public Class<?> type() {
+    return type;
+  }
+
+  @Override
+  public Object fromJson(JsonNode n, Loc loc, Violations v) {
+    switch (kind) {
+      case STRING -> {
+        if (n.isTextual()) {
+          return n.textValue();
+        }
+        v.add("string_type", loc, "Input should be a valid string", n);
+      }
+      case INT, LONG -> {
+        if (n.isIntegralNumber()) {
+          if (kind == Kind.INT ? n.canConvertToInt() : n.canConvertToLong()) {
+            return kind == Kind.INT ? (Object) n.intValue() : (Object) n.longValue();
+          }
+          v.add("int_parsing_size", loc, "Unable to parse input string as an integer, exceeded maximum size", n);
+        } else if (n.isFloatingPointNumber()) {
+          double d = n.doubleValue();
+          if (!Double.isFinite(d)) {
+            v.add("finite_number", loc, "Input should be a finite number", nonFinite(d));
+          } else if (d != Math.rint(d)) {
+            v.add("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", n);
+          } else {
+            return integral(n.decimalValue().toBigInteger().toString(), loc, n, v);
+          }
+        } else if (n.isTextual()) {
+          return fromText(n.textValue(), loc, v, n);
+        } else if (n.isBoolean()) {
+          return kind == Kind.INT ? (Object) (n.booleanValue() ? 1 : 0) : (Object) (n.booleanValue() ? 1L : 0L);
+        } else {
+          v.add("int_type", loc, "Input should be a valid integer", n);
+        }
+      }
+      case DOUBLE -> {
+        if (n.isNumber()) {
+          double d = n.doubleValue();
+          if (Double.isFinite(d)) {
+            return d;
+          }
+          v.add("finite_number", loc, "Input should be a finite number", nonFinite(d));
+        } else if (n.isTextual()) {
+          return fromText(n.textValue(), loc, v, n);
+        } else if (n.isBoolean()) {
+          return n.booleanValue() ? 1.0 : 0.0;
+        } else {
+          v.add("float_type", loc, "Input should be a valid number", n);
+        }
+      }
+      case BOOLEAN -> {
+        if (n.isBoolean()) {
+          return n.booleanValue();
+        } else if (n.isTextual()) {
+          return fromText(n.textValue(), loc, v, n);
+        } else if (n.isIntegralNumber() && (n.asLong() == 0 || n.asLong() == 1) && n.canConvertToLong()) {
+          return n.asLong() == 1;
+        } else if (n.isNumber()) {
+          v.add("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", n);
+        } else {
+          v.add("bool_type", loc, "Input should be a valid boolean", n);
+        }
+      }
+      case ENUM -> {
+        Object c = n.isTextual() ? constants.get(n.textValue()) : null;
+        if (c != null) {
+          return c;
+        }
+        v.add("enum", loc, "Input should be " + expected, n, Map.of("expected", expected));
+      }
+    }
+    return INVALID;
+  }
+
+  @Override
+  public Object fromText(String s, Loc loc, Violations v) {
+    return fromText(s, loc, v, null);
+  }
+
+  private Object fromText(String s, Loc loc, Violations v, JsonNode original) {
+    switch (kind) {
+      case STRING -> {
+        return s;
+      }
+      case INT, LONG -> {
+        if (!s.isEmpty() && s.length() <= 9 && plainDigits(s)) { // the common case: no sign, spaces, _ or .0
+          int parsed = Integer.parseInt(s);
+          return kind == Kind.INT ? (Object) parsed : (Object) (long) parsed;
+        }
+        String t = s.strip();
+        if (INTEGER.matcher(t).matches()) {
+          int dot = t.indexOf('.');
+          return integral((dot < 0 ? t : t.substring(0, dot)).replace("_", ""), loc,
+              original == null ? TextNode.valueOf(s) : original, v);
+        }
+        v.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer",
+            original == null ? TextNode.valueOf(s) : original);
+      }
+      case DOUBLE -> {
+        String t = s.strip();
+        if (NUMBER.matcher(t).matches()) {
+          double d = Double.parseDouble(t.replace("_", ""));
+          if (Double.isFinite(d)) {
+            return d;
+          }
+          v.add("finite_number", loc, "Input should be a finite number", original == null ? TextNode.valueOf(s) : original);
+        } else if (NON_FINITE.matcher(t).matches()) {
+          v.add("finite_number", loc, "Input should be a finite number", original == null ? TextNode.valueOf(s) : original);
+        } else {
+          v.add("float_parsing", loc, "Input should be a valid number, unable to parse string as a number",
+              original == null ? TextNode.valueOf(s) : original);
+        }
+      }
+      case BOOLEAN -> {
+        switch (s.strip().toLowerCase(Locale.ROOT)) {
+          case "1", "on", "t", "true", "y", "yes" -> {
+            return true;
+          }
+          case "0", "off", "f", "false", "n", "no" -> {
+            return false;
+          }
+          default -> v.add("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input",
+              original == null ? TextNode.valueOf(s) : original);
+        }
+      }
+      case ENUM -> {
+        Object c = constants.get(s);
+        if (c != null) {
+          return c;
+        }
+        v.add("enum", loc, "Input should be " + expected, original == null ? TextNode.valueOf(s) : original,
+            Map.of("expected", expected));
+      }
+    }
+    return INVALID;
+  }
+
+  private static boolean plainDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Object integral(String digits, Loc loc, JsonNode input, Violations v) {
+    try {
+      return kind == Kind.INT ? (Object) Integer.parseInt(digits) : (Object) Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      // pydantic's int is unbounded, a Java int or long is not: past it the value is out of range
+      boolean low = digits.startsWith("-");
+      Object bound = kind == Kind.INT ? (Object) (low ? Integer.MIN_VALUE : Integer.MAX_VALUE)
+          : (Object) (low ? Long.MIN_VALUE : Long.MAX_VALUE);
+      v.add(low ? "greater_than_equal" : "less_than_equal", loc,
+          "Input should be " + (low ? "greater" : "less") + " than or equal to " + bound, input,
+          Map.of(low ? "ge" : "le", bound));
+      return INVALID;
+    }
+  }
+
+  /** Non-finite numbers cannot be written back as JSON, so the input is named in text. */
+  private static JsonNode nonFinite(double d) {
+    return TextNode.valueOf(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+  }
+
+  @Override
+  public ObjectNode schema(Schemas schemas) {
+    ObjectNode s = JsonNodeFactory.instance.objectNode();
+    switch (kind) {
+      case STRING -> s.put("type", "string");
+      case INT, LONG -> s.put("type", "integer");
+      case DOUBLE -> s.put("type", "number");
+      case BOOLEAN -> s.put("type", "boolean");
+      case ENUM -> {
+        return schemas.enumRef(type, constants.keySet());
+      }
+    }
+    return s;
+  }
+}

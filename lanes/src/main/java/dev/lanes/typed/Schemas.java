@@ -1,0 +1,135 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The named schemas of an OpenAPI document ({@code components/schemas}): each record and enum
+ * once, under its simple name, referenced by {@code $ref} wherever it is used.
+ */
+final class Schemas {
+  private final Map<String, ObjectNode> named = new TreeMap<>();
+  private final Map<String, Class<?>> owners = new TreeMap<>();
+  private boolean output;
+
+  /** Whether schemas now describe what routes write (every record component required) rather than read. */
+  boolean output() {
+    return output;
+  }
+
+  void output(boolean on) {
+    this.output = on;
+  }
+
+  ObjectNode enumRef(Class<?> type, Collection<String> values) {
+    String name = claim(type);
+    if (!named.containsKey(name)) {
+      ObjectNode s = JsonNodeFactory.instance.objectNode();
+      s.put("type", "string");
+      var e = s.putArray("enum");
+      values.forEach(e::add);
+      s.put("title", name);
+      named.put(name, s);
+    }
+    return ref(name);
+  }
+
+  ObjectNode recordRef(RecordShape record) {
+    String name = claim(record.type()) + (output ? OUT : "");
+    if (!named.containsKey(name)) {
+      named.put(name, JsonNodeFactory.instance.objectNode()); // placeholder: a record may contain itself
+      named.put(name, record.definition(this));
+    }
+    return ref(name);
+  }
+
+  /** Adds a fixed schema (the validation error bodies). */
+  void put(String name, ObjectNode schema) {
+    named.put(name, schema);
+  }
+
+  /**
+   * Every named schema, and {@code doc}'s references fixed: a record read and written under
+   * different schemas becomes {@code Name-Input} and {@code Name-Output}, as in FastAPI.
+   */
+  ObjectNode all(ObjectNode doc) {
+    Map<String, String> renames = new TreeMap<>();
+    for (String key : named.keySet()) {
+      if (key.endsWith(OUT)) {
+        String base = key.substring(0, key.length() - OUT.length());
+        boolean both = named.containsKey(base) && !named.get(base).equals(named.get(key));
+        renames.put(key, both ? base + "-Output" : base);
+        if (both) {
+          renames.put(base, base + "-Input");
+        }
+      }
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    named.forEach((k, v) -> out.set(renames.getOrDefault(k, k), v));
+    if (!renames.isEmpty()) {
+      rename(doc, renames);
+      rename(out, renames);
+    }
+    return out;
+  }
+
+  private static final String OUT = "~out";
+  private static final String PREFIX = "#/components/schemas/";
+
+  private static void rename(com.fasterxml.jackson.databind.JsonNode node, Map<String, String> renames) {
+    if (node instanceof ObjectNode o) {
+      var ref = o.get("$ref");
+      if (ref != null && ref.isTextual() && ref.asText().startsWith(PREFIX)) {
+        String to = renames.get(ref.asText().substring(PREFIX.length()));
+        if (to != null) {
+          o.put("$ref", PREFIX + to);
+        }
+      }
+      o.forEach(child -> rename(child, renames));
+    } else if (node != null && node.isArray()) {
+      node.forEach(child -> rename(child, renames));
+    }
+  }
+
+  private String claim(Class<?> type) {
+    String name = type.getSimpleName();
+    Class<?> owner = owners.putIfAbsent(name, type);
+    if (owner != null && owner != type) {
+      throw new IllegalArgumentException("two types are both named " + name + " in the document: "
+          + owner.getName() + " and " + type.getName() + "; rename one");
+    }
+    return name;
+  }
+
+  static ObjectNode ref(String name) {
+    ObjectNode s = JsonNodeFactory.instance.objectNode();
+    s.put("$ref", "#/components/schemas/" + name);
+    return s;
+  }
+
+  /** pydantic's title of a name: {@code item_id} → {@code Item Id}, {@code x-api-key} → {@code X-Api-Key}. */
+  static String title(String name) {
+    StringBuilder b = new StringBuilder();
+    boolean start = true;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '_') {
+        b.append(' ');
+        start = true;
+      } else if (!Character.isLetterOrDigit(c)) {
+        b.append(c);
+        start = true;
+      } else if (Character.isUpperCase(c) && !start) {
+        b.append(' ').append(c); // a Java camelCase name: itemId → Item Id
+      } else {
+        b.append(start ? Character.toUpperCase(c) : c);
+        start = false;
+      }
+    }
+    return b.toString();
+  }
+
+}

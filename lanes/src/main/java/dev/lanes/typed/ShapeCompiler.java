@@ -1,0 +1,154 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Compiles Java types and their annotations into {@link Shape}s, once, when the API is built:
+ * scalars, enums, {@code List<T>}, {@code Optional<T>} and records (each record compiled once,
+ * so a record may contain itself). Anything else fails here with the place it was declared.
+ */
+final class ShapeCompiler {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Map<Class<?>, RecordShape> records = new HashMap<>();
+
+  /** The shape of a declared value with its constraints (on an {@code Optional}, they check what is inside). */
+  Shape shape(Type type, Annotation[] annotations, String where) {
+    Shape base = bare(type, where);
+    if (base instanceof OptionalShape o) {
+      List<Constraint> c = Constraint.of(annotations, o.inner(), where);
+      return c.isEmpty() ? o : new OptionalShape(new Constrained(o.inner(), c));
+    }
+    List<Constraint> c = Constraint.of(annotations, base, where);
+    return c.isEmpty() ? base : new Constrained(base, c);
+  }
+
+  private Shape bare(Type type, String where) {
+    if (type instanceof Class<?> c) {
+      Scalar s = Scalar.of(c);
+      if (s != null) {
+        return s;
+      }
+      if (c.isRecord()) {
+        return record(c);
+      }
+      if (c == List.class || c == Optional.class) {
+        throw new IllegalArgumentException(where + ": " + c.getSimpleName() + " needs its element type");
+      }
+    } else if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
+      Type arg = p.getActualTypeArguments()[0];
+      if (raw == List.class) {
+        return new ListShape(bare(arg, where));
+      }
+      if (raw == Optional.class) {
+        return new OptionalShape(bare(arg, where));
+      }
+    }
+    throw new IllegalArgumentException(where + ": type " + type.getTypeName() + " cannot be read from a request"
+        + " (String, int, long, double, boolean, their boxes, enums, records, List<T> and Optional<T> can)");
+  }
+
+  private RecordShape record(Class<?> type) {
+    RecordShape known = records.get(type);
+    if (known != null) {
+      return known;
+    }
+    RecordShape shape = new RecordShape(type);
+    records.put(type, shape);
+    RecordComponent[] components = type.getRecordComponents();
+    List<RecordShape.Field> fields = new ArrayList<>(components.length);
+    Class<?>[] types = new Class<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      RecordComponent rc = components[i];
+      types[i] = rc.getType();
+      String where = type.getSimpleName() + "." + rc.getName();
+      Annotation[] annotations = annotationsOf(type, rc);
+      Shape s = shape(rc.getGenericType(), annotations, where);
+      Default d = find(annotations, Default.class);
+      fields.add(d != null ? withDefault(rc.getName(), s, d.value(), where)
+          : s instanceof OptionalShape ? new RecordShape.Field(rc.getName(), s, Optional.empty(), null)
+          : new RecordShape.Field(rc.getName(), s, RecordShape.Field.REQUIRED, null));
+    }
+    try {
+      Constructor<?> ctor = type.getDeclaredConstructor(types);
+      ctor.setAccessible(true);
+      MethodHandle h = MethodHandles.lookup().unreflectConstructor(ctor);
+      h = h.asType(h.type().generic()).asSpreader(Object[].class, types.length)
+          .asType(MethodType.methodType(Object.class, Object[].class));
+      shape.complete(fields, h);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalArgumentException("record " + type.getName() + " cannot be built by the typed layer: " + e, e);
+    }
+    return shape;
+  }
+
+  /** A component's annotations: those on its field, where Jakarta's constraints land for records. */
+  private static Annotation[] annotationsOf(Class<?> record, RecordComponent rc) {
+    try {
+      return record.getDeclaredField(rc.getName()).getAnnotations();
+    } catch (NoSuchFieldException e) {
+      return rc.getAnnotations();
+    }
+  }
+
+  /** A field with a declared default, read now so a bad default fails the build. */
+  RecordShape.Field withDefault(String name, Shape s, String text, String where) {
+    Violations v = new Violations();
+    Object value;
+    JsonNode documented;
+    Shape plain = s instanceof Constrained c ? c.inner() : s instanceof OptionalShape o ? o.inner() : s;
+    if (plain instanceof Scalar scalar) {
+      value = s.fromText(text, Loc.root("default"), v);
+      documented = value == Shape.INVALID ? null : document(scalar, value);
+    } else {
+      JsonNode tree;
+      try {
+        tree = JSON.readTree(text);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException(where + ": @Default(\"" + text + "\") is not JSON: " + e.getOriginalMessage());
+      }
+      value = s.fromJson(tree, Loc.root("default"), v);
+      documented = tree;
+    }
+    if (value == Shape.INVALID) {
+      throw new IllegalArgumentException(where + ": @Default(\"" + text + "\") does not fit: " + v.list().get(0).msg());
+    }
+    return new RecordShape.Field(name, s, value, documented);
+  }
+
+  private static JsonNode document(Scalar scalar, Object value) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    Object plain = value instanceof Optional<?> o ? o.orElseThrow() : value;
+    return switch (scalar.kind()) {
+      case STRING -> f.textNode((String) plain);
+      case INT -> f.numberNode((Integer) plain);
+      case LONG -> f.numberNode((Long) plain);
+      case DOUBLE -> f.numberNode((Double) plain);
+      case BOOLEAN -> f.booleanNode((Boolean) plain);
+      case ENUM -> f.textNode(Scalar.valueOf((Enum<?>) plain));
+    };
+  }
+
+  static <A extends Annotation> A find(Annotation[] annotations, Class<A> type) {
+    for (Annotation a : annotations) {
+      if (type.isInstance(a)) {
+        return type.cast(a);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,189 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.routing.AsyncHandler;
+import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.Handler;
+import dev.lanes.routing.PathPattern;
+import dev.lanes.routing.Route;
+import dev.lanes.routing.RouteOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * FastAPI's typed layer for Lanes: handler methods whose parameters say where each value comes
+ * from and what it must be, dependencies with cleanup, 422 errors in FastAPI's shape, and the
+ * OpenAPI document and {@code /docs} generated from the same compiled plans. Every method is
+ * read by reflection once, in {@link Builder#build()}; requests only run the compiled plans.
+ * A method returning {@code CompletionStage<T>} runs on the event loop, any other in its route's
+ * lane (docs/adr/0001).
+ *
+ * <pre>{@code
+ * TypedApi api = TypedApi.builder().title("Items").provider(new Auth()).controller(new ItemsResource()).build();
+ * App app = api.install(App.builder()).build();
+ * }</pre>
+ */
+public final class TypedApi {
+  private final List<RoutePlan> plans;
+  private final List<Route> routes;
+  private final boolean problemDetails;
+  private final ObjectNode document;
+
+  private TypedApi(Builder b) {
+    PlanCompiler compiler = new PlanCompiler();
+    b.providers.forEach(compiler::provider);
+    List<RoutePlan> compiled = new ArrayList<>();
+    for (Object c : b.controllers) {
+      compiled.addAll(compiler.routes(c, b.requires));
+    }
+    this.plans = List.copyOf(compiled);
+    this.problemDetails = b.problemDetails;
+    List<Route> out = new ArrayList<>();
+    for (RoutePlan p : plans) {
+      Handler h = p.async ? (AsyncHandler) p::handleAsync : (BlockingHandler) p::handle;
+      RouteOptions options = b.lane == null ? RouteOptions.defaults() : RouteOptions.defaults().lane(b.lane);
+      out.add(new Route(p.httpMethod, PathPattern.parse(p.path), h, p.async ? RouteOptions.defaults() : options));
+    }
+    this.document = OpenApiDocument.of(b.title, b.version, b.servers, plans, b.securitySchemes);
+    if (!b.openApiPath.isEmpty()) {
+      Response doc = Response.json(document);
+      out.add(Route.of("GET", b.openApiPath, (AsyncHandler) req -> java.util.concurrent.CompletableFuture.completedFuture(doc)));
+      if (!b.docsPath.isEmpty()) {
+        out.addAll(SwaggerUi.routes(b.docsPath, b.openApiPath, b.title));
+      }
+    }
+    this.routes = List.copyOf(out);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The routes to serve: the typed routes, then the document and docs routes. */
+  public List<Route> routes() {
+    return routes;
+  }
+
+  /** The OpenAPI 3.1 document (a copy). */
+  public ObjectNode openApi() {
+    return document.deepCopy();
+  }
+
+  /**
+   * Adds the routes to {@code app} and answers {@link RequestValidationException} with 422 in
+   * FastAPI's shape (or problem details); an exception handler the app registers for that type
+   * afterwards replaces it.
+   */
+  public App.Builder install(App.Builder app) {
+    for (Route r : routes) {
+      app.route(r.method(), r.pattern().template(), r.options(), r.handler());
+    }
+    return app.exceptionHandler(RequestValidationException.class, this::validationResponse);
+  }
+
+  private Response validationResponse(RequestValidationException e) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ArrayNode detail = f.arrayNode();
+    e.errors().forEach(err -> detail.add(err.toJson()));
+    if (problemDetails) {
+      ObjectNode problem = f.objectNode();
+      problem.put("type", "about:blank");
+      problem.put("title", "Unprocessable Content");
+      problem.put("status", 422);
+      problem.put("detail", e.getMessage());
+      problem.set("errors", detail);
+      return Response.json(problem).withStatus(422).withHeader("Content-Type", "application/problem+json");
+    }
+    return Response.json(f.objectNode().set("detail", detail)).withStatus(422);
+  }
+
+  /** Collects controllers (objects with handler methods), providers and document settings. */
+  public static final class Builder {
+    private final List<Object> controllers = new ArrayList<>();
+    private final List<Object> providers = new ArrayList<>();
+    private final List<Class<?>> requires = new ArrayList<>();
+    private final List<SecurityScheme> securitySchemes = new ArrayList<>();
+    private final List<String> servers = new ArrayList<>();
+    private String title = "Lanes";
+    private String version = "0.1.0";
+    private String openApiPath = "/openapi.json";
+    private String docsPath = "/docs";
+    private String lane;
+    private boolean problemDetails;
+
+    private Builder() {}
+
+    /** An object whose {@link Get}, {@link Post}, ... methods are handlers. */
+    public Builder controller(Object controller) {
+      controllers.add(Objects.requireNonNull(controller, "controller"));
+      return this;
+    }
+
+    /** An object whose {@link Provides} methods are dependencies. */
+    public Builder provider(Object provider) {
+      providers.add(Objects.requireNonNull(provider, "provider"));
+      if (provider instanceof SecurityScheme s) {
+        securitySchemes.add(s);
+      }
+      return this;
+    }
+
+    /** Dependencies every route needs (FastAPI's app-level {@code dependencies}). */
+    public Builder require(Class<?>... types) {
+      requires.addAll(List.of(types));
+      return this;
+    }
+
+    /** The lane blocking handlers run in (default: the app's {@code endpoints}). */
+    public Builder lane(String name) {
+      this.lane = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** The document's {@code info.title} (default "Lanes"). */
+    public Builder title(String title) {
+      this.title = Objects.requireNonNull(title, "title");
+      return this;
+    }
+
+    /** Adds a server URL to the document ({@code servers}; FastAPI's {@code servers=[{"url": "/"}]}). */
+    public Builder server(String url) {
+      servers.add(Objects.requireNonNull(url, "url"));
+      return this;
+    }
+
+    /** The document's {@code info.version}. */
+    public Builder version(String version) {
+      this.version = Objects.requireNonNull(version, "version");
+      return this;
+    }
+
+    /** Where the OpenAPI document is served (default {@code /openapi.json}); empty: not served, nor the docs. */
+    public Builder openApiPath(String path) {
+      this.openApiPath = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /** Where Swagger UI is served (default {@code /docs}); empty: not served. */
+    public Builder docsPath(String path) {
+      this.docsPath = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /** Answers validation errors with RFC 9457 {@code application/problem+json} instead of FastAPI's body. */
+    public Builder problemDetails(boolean on) {
+      this.problemDetails = on;
+      return this;
+    }
+
+    /** Compiles every handler and provider; any mistake in them fails here, naming the method. */
+    public TypedApi build() {
+      return new TypedApi(this);
+    }
+  }
+}

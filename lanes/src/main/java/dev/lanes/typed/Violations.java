@@ -1,0 +1,40 @@
+package dev.lanes.typed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The validation errors of one request, collected so all of them are reported together. */
+final class Violations {
+  private List<ValidationError> errors; // allocated on the first error: valid requests pay nothing
+
+  void add(String type, Loc loc, String msg, JsonNode input, Map<String, Object> ctx) {
+    if (errors == null) {
+      errors = new ArrayList<>(2);
+    }
+    errors.add(new ValidationError(type, loc.toList(), msg, input, ctx));
+  }
+
+  void add(String type, Loc loc, String msg, JsonNode input) {
+    add(type, loc, msg, input, Map.of());
+  }
+
+  void missing(Loc loc, JsonNode input) {
+    add("missing", loc, "Field required", input);
+  }
+
+  boolean any() {
+    return errors != null;
+  }
+
+  List<ValidationError> list() {
+    return errors == null ? List.of() : errors;
+  }
+
+  static JsonNode text(String s) {
+    return s == null ? NullNode.instance : TextNode.valueOf(s);
+  }
+}
