@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
  * The demo app: seed 000's FastAPI app on Lanes plus one recipe per capability, each recipe a
  * file named for what it shows ({@link BlockingAndAsyncRoutes}, {@link HelloRoutes},
  * {@link BackgroundWork}, {@link StreamingRoutes}, {@link FilesAndUploads},
- * {@link TimeoutsAndDeadlines}, {@link ObservabilityRoutes}).
+ * {@link TimeoutsAndDeadlines}, {@link CpuRoutes}, {@link ObservabilityRoutes}).
  *
  * <pre>{@code bin/demo    # or: SLEEP=0.5 java -jar examples/target/examples.jar}</pre>
  *
@@ -29,6 +29,7 @@ public final class DemoApp {
     StreamingRoutes.addTo(app);
     FilesAndUploads.addTo(app, settings.staticDir());
     TimeoutsAndDeadlines.addTo(app);
+    CpuRoutes.addTo(app, settings.cpuLane());
     return ObservabilityRoutes.addTo(app, metrics);
   }
 

@@ -1,5 +1,6 @@
 package dev.lanes.examples;
 
+import dev.lanes.concurrency.LaneSizing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +25,12 @@ import java.util.Optional;
  * @param metrics {@code METRICS} on or off: metrics, watchdog and pinning reports [on]
  * @param watchdog {@code WATCHDOG_MS}: the blocked-loop threshold [100; 0: off]
  * @param pinning {@code PINNING} on or off: JFR virtual-thread pinning reports [on]
+ * @param cpuLane {@code CPU_LANE}: lane {@code cpu}'s sizing, {@code adaptive} or a fixed number of
+ *     tokens >= 1 [adaptive]
  */
 record DemoSettings(String host, int port, Duration sleep, Duration backgroundSleep, Optional<Path> staticDir,
-    int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning) {
+    int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning,
+    LaneSizing cpuLane) {
   private static final Path DEFAULT_STATIC_DIR = Path.of("examples/static");
 
   DemoSettings {
@@ -36,6 +40,7 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
     Objects.requireNonNull(staticDir, "staticDir");
     Objects.requireNonNull(readTimeout, "readTimeout");
     Objects.requireNonNull(watchdog, "watchdog");
+    Objects.requireNonNull(cpuLane, "cpuLane");
   }
 
   /** The settings in this process's environment. */
@@ -60,7 +65,8 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         Duration.ofSeconds(e.integer("READ_TIMEOUT", 30, 1, Integer.MAX_VALUE, "whole seconds >= 1")),
         e.onOff("METRICS", true),
         Duration.ofMillis(e.integer("WATCHDOG_MS", 100, 0, Integer.MAX_VALUE, "milliseconds >= 0 (0: off)")),
-        e.onOff("PINNING", true));
+        e.onOff("PINNING", true),
+        e.sizing("CPU_LANE"));
   }
 
   /** Typed reads of environment variables, each failing with the variable's name and value. */
@@ -112,6 +118,15 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         case "off" -> false;
         default -> throw bad(name, raw.get(), "on or off");
       };
+    }
+
+    /** {@code adaptive} (also when unset) or a whole number of tokens >= 1. */
+    LaneSizing sizing(String name) {
+      Optional<String> raw = text(name);
+      if (raw.isEmpty() || raw.get().equalsIgnoreCase("adaptive")) {
+        return LaneSizing.adaptive();
+      }
+      return LaneSizing.fixed(integer(name, 1, 1, Integer.MAX_VALUE, "adaptive or a whole number >= 1"));
     }
 
     /** A directory named in {@code name} must exist; {@code fallback} is used only if it does. */
