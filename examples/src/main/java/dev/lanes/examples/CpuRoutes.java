@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * CPU-bound work in a lane with no number picked: lane {@code cpu} is adaptive unless the demo's
- * {@code CPU_LANE} says otherwise, so it shrinks to about the number of cores while its requests
- * wait for a CPU, and other lanes keep their threads (docs/lanes.md, "Adaptive lanes").
+ * {@code CPU_LANE} says otherwise, so it shrinks to all cores but one while its requests wait for
+ * a CPU, and other lanes keep a carrier (docs/lanes.md, "Sizing").
  *
  * <ul>
  *   <li>{@code GET /cpu?ms=N}: SHA-256 hashing for N ms (0..10000, default 20) in lane {@code cpu};

@@ -57,7 +57,7 @@ public final class Lane implements AutoCloseable {
     this.kind = b.kind;
     this.listener = b.listener;
     this.adaptive = b.sizing instanceof LaneSizing.Adaptive bounds
-        ? new AdaptiveLimit(limiter, bounds, AdaptiveLimit.carriers(), System::nanoTime) : null;
+        ? AdaptiveLimit.of(limiter, bounds) : null;
     this.executor = switch (b.kind) {
       case VIRTUAL -> Executors.newThreadPerTaskExecutor(
           Thread.ofVirtual().name("lane-" + b.name + "-", 0).factory());

@@ -87,8 +87,8 @@ public sealed interface LaneSizing {
 
   /**
    * A limit between {@code min} and {@code max}, starting at {@code max}: it shrinks while the
-   * lane's tasks wait for a thread to run on (the CPU is saturated) and grows back when they no
-   * longer do and work is queued.
+   * lane's tasks wait for a thread to run on (the CPU is saturated), to all carriers but one, and
+   * grows back when they no longer do, work is queued and the process is not busy computing.
    *
    * @param min the lowest limit, at least 1
    * @param max the highest limit, at least {@code min}

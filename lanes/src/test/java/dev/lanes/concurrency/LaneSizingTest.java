@@ -101,10 +101,10 @@ class LaneSizingTest {
 
   /**
    * Real CPU-bound tasks (spinning, never parking) on virtual threads, many more than carriers:
-   * they wait for a carrier most of their time, so the lane shrinks, never below the carriers.
+   * they wait for a carrier most of their time, so the lane shrinks, never below all carriers but one.
    */
   @Test
-  void aLaneOfSpinningTasksShrinksTowardTheCarriers() {
+  void aLaneOfSpinningTasksShrinksTowardAllCarriersButOne() {
     int carriers = AdaptiveLimit.carriers();
     int max = 8 * carriers;
     try (Lane lane = Lane.builder("spin").adaptive(1, max).build()) {
@@ -116,7 +116,8 @@ class LaneSizingTest {
         CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
         return lane.statistics().capacity() < max;
       }, () -> lane.statistics().toString());
-      assertThat(lane.statistics().capacity()).isBetween(carriers, max - 1);
+      // all carriers but one (at least one), the free one left to other lanes
+      assertThat(lane.statistics().capacity()).isBetween(Math.max(1, carriers - 1), max - 1);
     }
   }
 
