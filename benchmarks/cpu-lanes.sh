@@ -13,6 +13,7 @@
 #
 #   benchmarks/cpu-lanes.sh        # ~5 min; port 18030 (PORT) must be free
 #   MODES="adaptive 2" benchmarks/cpu-lanes.sh    # a subset (the section then says so)
+#   ANALYZE_ONLY=1 benchmarks/cpu-lanes.sh        # the tables again from the last run's raw files
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,10 +22,11 @@ MODES=(${MODES:-adaptive adaptive+carrier 1 2 4 8 64 1024})
 FLOOD_S=20
 MS=20
 RUN="$OUT/cpu-lanes"
+if [ "${ANALYZE_ONLY:-0}" != 1 ]; then
 rm -rf "$RUN"; mkdir -p "$RUN"
-
 ensure_jars
-load_before="$(uptime_line)"
+uptime_line >"$RUN/load-before.txt"
+git -C "$ROOT" rev-parse --short HEAD >"$RUN/commit.txt"
 
 for mode in "${MODES[@]}"; do
   echo "== cpu lane: $mode" >&2
@@ -59,6 +61,9 @@ for mode in "${MODES[@]}"; do
   wait "$sampler" || true
   stop_server "$SERVER_PID"
 done
+uptime_line >"$RUN/load-after.txt"
+date -u '+%Y-%m-%d %H:%M:%S UTC' >"$RUN/date.txt"
+fi
 
 python3 - "$RUN" "$FLOOD_S" "$(nproc)" "${MODES[@]}" >"$RUN/table.md" <<'PY'
 import csv, json, os, sys
@@ -84,21 +89,19 @@ def limits(mode):
     return out
 
 def convergence(samples):
-    """Seconds from the flood's start until the limit entered, for good, the band it kept over the
-    last 10 s of the flood (the band's low and high are reported too)."""
+    """The band the limit kept over the last 10 s of the flood (its most frequent values: the
+    ones seen in at least 5% of those samples), the seconds from the flood's start until it first
+    entered that band, and the share of later samples outside it (probes)."""
     during = [(t, c) for t, c in samples if 0 <= t <= flood_s]
     tail = [c for t, c in during if t >= flood_s - 10]
     if not tail:
-        return None, None, None
-    lo, hi = min(tail), max(tail)
-    settled = None
-    for t, c in during:
-        if lo <= c <= hi:
-            if settled is None:
-                settled = t
-        else:
-            settled = None
-    return settled, lo, hi
+        return None, None, None, None
+    common = [c for c in set(tail) if tail.count(c) >= 0.05 * len(tail)]
+    lo, hi = min(common), max(common)
+    first = next((t for t, c in during if lo <= c <= hi), None)
+    after = [c for t, c in during if first is not None and t >= first]
+    outside = sum(1 for c in after if not lo <= c <= hi) / len(after) if after else 0
+    return first, lo, hi, outside
 
 res = {}
 for m in modes:
@@ -128,9 +131,10 @@ print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for m, r in res.items():
     vs = f"{r['rps'] / best[1]['rps']:.3f}" if best and best[1]["rps"] > 0 else "n/a"
     ratio = r["ping_flood"] / r["ping_un"] if r["ping_un"] > 0 else float("nan")
-    conv, lo, hi = r["conv"]
+    conv, lo, hi, outside = r["conv"]
     lim = "fixed" if not m.startswith("adaptive") else (
-        f"settled in {lo}..{hi} after {conv:.1f} s" if conv is not None else "no samples")
+        f"{lo}..{hi} from {conv:.1f} s; outside it {100 * outside:.0f}% of samples after"
+        if conv is not None else "no samples")
     flood_cell = (f"{r['ping_flood']:.2f}" if r["ping_n"] else
                   f"none answered in {flood_s - 2:.0f} s ({r['ping_err']} failed)")
     ratio_cell = f"{ratio:.1f}" if r["ping_n"] else "-"
@@ -148,8 +152,9 @@ for name in [m for m in res if m.startswith("adaptive")]:
           + (f"; after convergence {a['ping_after'] / a['ping_un']:.1f}x ({a['ping_after']:.2f} ms)" if "ping_after" in a else "")
           + ".")
     if a["conv"][0] is not None:
-        print(f"Convergence: the limit left 1024 and stayed in {a['conv'][1]}..{a['conv'][2]} "
-              f"from {a['conv'][0]:.1f} s after the flood began (sampled every ~100 ms).")
+        print(f"Convergence: from 1024 into {a['conv'][1]}..{a['conv'][2]} (the values it kept over the "
+              f"last 10 s) {a['conv'][0]:.1f} s after the flood began; {100 * a['conv'][3]:.0f}% of the "
+              f"later samples (every ~100 ms) were outside it: probes.")
     trace = ", ".join(f"{t:.1f}s:{c}" for t, c in a["lim"] if 0 <= t <= 3)
     print(f"First 3 s of the limit: {trace}")
 PY
@@ -157,9 +162,9 @@ PY
   echo "## CPU-bound work in an adaptive lane vs fixed sizes (\`benchmarks/cpu-lanes.sh\`)"
   echo
   [ "${#MODES[@]}" = 8 ] || echo "_A subset of the configurations: ${MODES[*]}._" && echo
-  machine_md
-  echo "- load before: $load_before"
-  echo "- load after: $(uptime_line)"
+  machine_md | sed -e "s/^- date: .*/- date: $(cat "$RUN/date.txt")/" -e "s/^- commit: .*/- commit: $(cat "$RUN/commit.txt")/"
+  echo "- load before: $(cat "$RUN/load-before.txt")"
+  echo "- load after: $(cat "$RUN/load-after.txt")"
   echo
   cat "$RUN/table.md"
 } >"$RUN/section.md"
