@@ -25,9 +25,15 @@ import java.util.function.LongSupplier;
  * {@code /cpu} flood with the cpu lane fixed at 2 on 2 cores, 33 ms at 1). So CPU-bound work gets
  * {@code C - 1} carriers (at least 1), never all of them unless {@code min} says so.
  *
+ * <p><b>Computing, not just starting.</b> A burst of I/O-bound tasks also waits for carriers, once,
+ * to start (1000 sleeping requests arriving at once on a busy machine). Fewer tokens would not
+ * help them, so a shrink also needs the process to have spent at least a quarter of the tasks'
+ * running time (ended minus started) computing: CPU time over the window / their running time
+ * {@code >= 0.25}. Sleeping tasks run for seconds on microseconds of CPU.
+ *
  * <p><b>Rule,</b> once per window (at least {@link #WINDOW_NANOS} and one sample):
  * <ul>
- *   <li>{@code w > 0.10} with more tasks in flight than the floor: shrink to the tasks that could
+ *   <li>{@code w > 0.10}, the tasks computing, and more tasks in flight than the floor: shrink to the tasks that could
  *       have run, {@code ceil(inFlight x (1 - w))}, less the free carrier; never below the floor
  *       {@code max(min, C - 1, 1)}. Then hold for {@link #HOLD_WINDOWS} windows, or twice the
  *       last hold when a growth was taken back this soon (up to {@link #MAX_HOLD_WINDOWS}): a
@@ -53,6 +59,7 @@ final class AdaptiveLimit {
   static final int MAX_HOLD_WINDOWS = 300; // 30 s: how long a lane shrunk for CPU waits at most to probe
   private static final int PROBE_WINDOWS = 3; // a shrink this soon after a growth takes a probe back
   static final long UNKNOWN = -1;
+  static final double COMPUTING = 0.25; // CPU time / running time from which tasks count as computing
 
   private final CapacityLimiter limiter;
   private final int max;
@@ -65,6 +72,7 @@ final class AdaptiveLimit {
   private long windowCpu;
   private long dispatchSum;
   private long totalSum;
+  private long runSum;
   private int hold;
   private int holdAfterShrink = HOLD_WINDOWS;
   private int sinceGrowth = Integer.MAX_VALUE / 2; // windows since the limit last grew
@@ -116,8 +124,10 @@ final class AdaptiveLimit {
     lock.lock();
     try {
       long dispatch = Math.max(0, dispatchNanos);
+      long total = Math.max(dispatch, totalNanos);
       dispatchSum += dispatch;
-      totalSum += Math.max(dispatch, totalNanos);
+      totalSum += total;
+      runSum += total - dispatch;
       long now = clock.getAsLong();
       long elapsed = now - windowStart;
       if (elapsed < WINDOW_NANOS) {
@@ -125,14 +135,17 @@ final class AdaptiveLimit {
       }
       double cpuWait = totalSum == 0 ? 0 : (double) dispatchSum / totalSum;
       long cpu = processCpu.getAsLong();
-      double cores = cpu == UNKNOWN || windowCpu == UNKNOWN ? 0 : (double) (cpu - windowCpu) / elapsed;
+      boolean known = cpu != UNKNOWN && windowCpu != UNKNOWN;
+      double cores = known ? (double) (cpu - windowCpu) / elapsed : 0;
+      boolean computing = !known || runSum == 0 || (double) (cpu - windowCpu) / runSum >= COMPUTING;
       windowStart = now;
       windowCpu = cpu;
       dispatchSum = 0;
       totalSum = 0;
+      runSum = 0;
       lastCpuWait = cpuWait;
       LimiterStatistics s = limiter.statistics();
-      next = decide(s.totalTokens(), s.borrowed(), s.waiting(), cpuWait, cores);
+      next = decide(s.totalTokens(), s.borrowed(), s.waiting(), computing ? cpuWait : 0, cores);
       if (next == s.totalTokens()) {
         return;
       }

@@ -52,7 +52,7 @@ class AdaptiveLimitTest {
   @Test
   void aBusyProcessHoldsTheLimitAndAnIdleOneLetsItGrow() {
     Workload w = new Workload(LaneSizing.adaptive(1, 64), 4, 100);
-    w.sample(99 * MS, 100 * MS, 100 * MS);
+    w.computing(99 * MS, 100 * MS);
     assertThat(w.limiter.totalTokens()).isEqualTo(3); // 4 carriers, one left free
     w.complete(w.limiter.borrowed());
     for (int window = 0; window < 30; window++) {
@@ -68,9 +68,28 @@ class AdaptiveLimitTest {
   }
 
   @Test
+  void aBurstOfSleepingTasksThatWaitedToStartDoesNotShrinkTheLane() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 1024), 2, 1000);
+    for (int wave = 0; wave < 20; wave++) {
+      // 1000 sleeps of 1 s that each waited 300 ms for a carrier to start, on 0.2 s of CPU in all
+      w.cpu.addAndGet(200 * MS);
+      w.clock.addAndGet(1_300 * MS);
+      for (int task = 0; task < 1000; task++) {
+        w.limit.record(300 * MS, 1_300 * MS);
+      }
+      assertThat(w.limit.lastCpuWait()).isGreaterThan(AdaptiveLimit.SHRINK_ABOVE); // they did wait
+    }
+    assertThat(w.limiter.totalTokens()).isEqualTo(1024);
+    // the same waits with the tasks computing all the time they ran: CPU-bound, it shrinks
+    Workload cpuBound = new Workload(LaneSizing.adaptive(1, 1024), 2, 1000);
+    cpuBound.computing(300 * MS, 1_300 * MS);
+    assertThat(cpuBound.limiter.totalTokens()).isLessThan(1024);
+  }
+
+  @Test
   void aProbeTakenBackDoublesTheHoldBeforeTheNextOne() {
     Workload w = new Workload(LaneSizing.adaptive(1, 64), 2, 100);
-    w.sample(99 * MS, 100 * MS, 0); // shrink to 1 (2 carriers, one left free)
+    w.computing(99 * MS, 100 * MS); // shrink to 1 (2 carriers, one left free)
     assertThat(w.limiter.totalTokens()).isEqualTo(1);
     List<Integer> windowsToProbe = new ArrayList<>();
     for (int probe = 0; probe < 4; probe++) {
@@ -80,7 +99,7 @@ class AdaptiveLimitTest {
         windows++;
       }
       windowsToProbe.add(windows);
-      w.sample(99 * MS, 100 * MS, 0); // the probe found the carriers busy: taken back
+      w.computing(99 * MS, 100 * MS); // the probe found the carriers busy: taken back
       assertThat(w.limiter.totalTokens()).isEqualTo(1);
     }
     assertThat(windowsToProbe).containsExactly(11, 21, 41, 81);
@@ -151,17 +170,17 @@ class AdaptiveLimitTest {
     // min 1 but 4 carriers: 3 tasks cannot oversubscribe 4 carriers
     Workload w = new Workload(LaneSizing.adaptive(1, 1024), 4, 100);
     for (int window = 0; window < 30; window++) {
-      w.sample(99 * MS, 100 * MS, 100 * MS); // 99% waiting
+      w.computing(99 * MS, 100 * MS); // 99% waiting
     }
     assertThat(w.limiter.totalTokens()).isEqualTo(3);
     // one carrier: the lane keeps one token
     Workload single = new Workload(LaneSizing.adaptive(1, 1024), 1, 100);
-    single.sample(99 * MS, 100 * MS, 100 * MS);
+    single.computing(99 * MS, 100 * MS);
     assertThat(single.limiter.totalTokens()).isEqualTo(1);
     // a min above the carriers is the floor
     Workload high = new Workload(LaneSizing.adaptive(10, 1024), 4, 100);
     for (int window = 0; window < 30; window++) {
-      high.sample(99 * MS, 100 * MS, 100 * MS);
+      high.computing(99 * MS, 100 * MS);
     }
     assertThat(high.limiter.totalTokens()).isEqualTo(10);
   }
@@ -169,11 +188,11 @@ class AdaptiveLimitTest {
   @Test
   void aWaitShareInTheDeadBandOrAnIdleLaneChangesNothing() {
     Workload w = new Workload(LaneSizing.adaptive(1, 100), 2, 300);
-    w.sample(99 * MS, 100 * MS, 100 * MS);
+    w.computing(99 * MS, 100 * MS);
     int shrunk = w.limiter.totalTokens();
     for (int window = 0; window < 30; window++) {
       w.complete(w.limiter.borrowed());
-      w.sample(7 * MS, 100 * MS, 100 * MS); // 7%: between growing (5%) and shrinking (10%)
+      w.computing(7 * MS, 100 * MS); // 7%: between growing (5%) and shrinking (10%)
     }
     assertThat(shrunk).isEqualTo(1);
     assertThat(w.limiter.totalTokens()).isEqualTo(shrunk);
@@ -352,7 +371,13 @@ class AdaptiveLimitTest {
       }
     }
 
-    /** One sample after {@code advance} nanoseconds, without any completion. */
+    /** One sample closing a window in which the process computed for the task's running time. */
+    void computing(long dispatch, long total) {
+      cpu.addAndGet(total - dispatch);
+      sample(dispatch, total, AdaptiveLimit.WINDOW_NANOS);
+    }
+
+    /** One sample after {@code advance} nanoseconds, without any completion or CPU time. */
     void sample(long dispatch, long total, long advance) {
       clock.addAndGet(Math.max(advance, AdaptiveLimit.WINDOW_NANOS));
       limit.record(dispatch, total);
