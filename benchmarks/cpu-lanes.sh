@@ -127,7 +127,7 @@ print(f"`/cpu?ms=20` (hashing, lane `cpu`) under `hey -z {flood_s:.0f}s -c 200`;
       f"`endpoints`) probed with `hey -c 2 -q 50` unloaded (5 s) and during the flood (from 1 s in, "
       f"{flood_s - 2:.0f} s). Throughput counts 200 OK only. {cores} cores; the client runs on the same machine. "
       f"'none answered': not one /ping came back during the flood (the scheduler's carriers kept draining "
-      f"the cpu lane's queue: docs/adr/0006). Compare rows of one run only: on a shared machine the "
+      f"the cpu lane's queue: docs/adr/0007). Compare rows of one run only: on a shared machine the "
       f"unloaded /ping p99 itself moves between runs.\n")
 print("| cpu lane | /cpu 200 OK/s | vs best fixed | /cpu p50 ms | /cpu p99 ms | non-200 | /ping p99 unloaded ms | /ping p99 in flood ms | ratio | limit during flood |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")

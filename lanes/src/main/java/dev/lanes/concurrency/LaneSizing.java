@@ -2,7 +2,7 @@ package dev.lanes.concurrency;
 
 /**
  * How many tasks a {@link Lane} runs at once: a fixed number, no limit, or a limit that adapts to
- * the lane's own measurements between two bounds (docs/adr/0006-adaptive-lanes-size-to-the-cpu.md).
+ * the lane's own measurements between two bounds (docs/adr/0007-adaptive-lanes-size-to-the-cpu.md).
  *
  * <pre>{@code
  * Lane.builder("db").sizing(LaneSizing.fixed(20));       // or .capacity(20)

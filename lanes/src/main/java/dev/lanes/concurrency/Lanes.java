@@ -36,7 +36,7 @@ public final class Lanes implements AutoCloseable {
   }
 
   /**
-   * The default lane definitions (virtual threads; see docs/adr/0002 and 0006): endpoints,
+   * The default lane definitions (virtual threads; see docs/adr/0002 and 0007): endpoints,
    * blocking and background adaptive up to 1024, 1024 and 256 (they start there and shrink only
    * while their tasks wait for a CPU), streaming fixed at 256, files at 64; each, as any lane built
    * without other bounds, queues at most 4x its (largest) capacity and waits at most 30 s for a
