@@ -16,7 +16,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$OUT"; }
 trap cleanup EXIT
 
-SLEEP=0.2 BG_SLEEP=1 PORT=$PORT "$JAVA_HOME/bin/java" -jar examples/target/examples.jar >"$OUT/server.log" 2>&1 &
+SLEEP=0.2 BG_SLEEP=1 PORT=$PORT "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/plaintext" >/dev/null && break; sleep 0.1; done
 

@@ -20,7 +20,7 @@ http {
   server { listen 127.0.0.1:$NPORT; root $WORK; }
 }
 CONF
-STATIC_DIR="$WORK" PORT=$LPORT "$JAVA_HOME/bin/java" -jar examples/target/examples.jar >"$WORK/lanes.log" 2>&1 &
+STATIC_DIR="$WORK" PORT=$LPORT "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$WORK/lanes.log" 2>&1 &
 LANES=$!
 nginx -c "$WORK/nginx.conf"
 trap 'kill $LANES 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; sleep 0.5; rm -rf "$WORK"' EXIT

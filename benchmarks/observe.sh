@@ -24,9 +24,9 @@ i=0
 for mode in off metrics on; do
   PORT[$mode]=$((BASE_PORT + i)); i=$((i + 1))
   case $mode in
-    off) env METRICS=off PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
-    metrics) env METRICS=on WATCHDOG_MS=0 PINNING=off PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
-    on) env METRICS=on PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
+    off) env METRICS=off PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
+    metrics) env METRICS=on WATCHDOG_MS=0 PINNING=off PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
+    on) env METRICS=on PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
   esac
   PID[$mode]=$!; PIDS+=($!)
 done
@@ -50,7 +50,7 @@ done
 curl -fs "http://127.0.0.1:${PORT[on]}/metrics" | grep -c '^lanes_' >"$OUT/series.txt"
 for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; PIDS=()
 # The request events alone, in one process: ns per request without and with LanesMetrics.
-"$JAVA_HOME/bin/java" -cp examples/target/examples.jar benchmarks/observe/TraceCost.java >"$OUT/trace.txt" 2>/dev/null
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp examples/target/examples.jar benchmarks/observe/TraceCost.java >"$OUT/trace.txt" 2>/dev/null
 
 python3 - "$OUT" "$DURATION" <<'PY' >"$OUT/table.md"
 import sys, os, statistics

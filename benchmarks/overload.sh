@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
 [ -f examples/target/examples.jar ] || ./mvnw -B -q -ntp -DskipTests package
 PORT=18013; OUT=$(mktemp -d)
-LIMIT_CONCURRENCY=200 SLEEP=1 PORT=$PORT "$JAVA_HOME/bin/java" -jar examples/target/examples.jar >"$OUT/server.log" 2>&1 &
+LIMIT_CONCURRENCY=200 SLEEP=1 PORT=$PORT "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$OUT"' EXIT
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/ping" && break; sleep 0.1; done

@@ -9,7 +9,7 @@ JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
 [ -f examples/target/examples.jar ] || ./mvnw -B -q -ntp -DskipTests package
 PORT=${PORT:-18004}
 OUT=$(mktemp -d)
-BG_SLEEP=2 PORT=$PORT "$JAVA_HOME/bin/java" -jar examples/target/examples.jar >"$OUT/server.log" 2>&1 &
+BG_SLEEP=2 PORT=$PORT "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$OUT"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/ping" >/dev/null && break; sleep 0.1; done

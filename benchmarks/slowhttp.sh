@@ -14,7 +14,7 @@ LENGTH="${LENGTH:-60}"; CONNS="${CONNS:-1000}"; TIMEOUT="${TIMEOUT:-10}"
 OUT="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 
-PORT=$PORT SLEEP=0.1 READ_TIMEOUT=$TIMEOUT "$JAVA" -jar "$JAR" >"$OUT/demo.log" 2>&1 &
+PORT=$PORT SLEEP=0.1 READ_TIMEOUT=$TIMEOUT "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" >"$OUT/demo.log" 2>&1 &
 DEMO=$!
 trap 'kill $DEMO 2>/dev/null || true; wait $DEMO 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/plaintext" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
 [ -f examples/target/examples.jar ] || ./mvnw -B -q -ntp -DskipTests package
 PORT=18012; WORK=$(mktemp -d)
-PORT=$PORT "$JAVA_HOME/bin/java" -Xmx512m -jar examples/target/examples.jar >"$WORK/server.log" 2>&1 &
+PORT=$PORT "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m -jar examples/target/examples.jar >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/ping" && break; sleep 0.1; done

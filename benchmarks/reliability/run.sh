@@ -14,7 +14,7 @@ JAVA="$("$ROOT/bin/java-home")/bin/java"
 OUT="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 
-PORT=$PORT SLEEP=0.1 "$JAVA" -jar "$JAR" >"$OUT/demo.log" 2>&1 &
+PORT=$PORT SLEEP=0.1 "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" >"$OUT/demo.log" 2>&1 &
 DEMO=$!
 trap 'kill $DEMO 2>/dev/null || true; wait $DEMO 2>/dev/null || true' EXIT
 for _ in $(seq 100); do

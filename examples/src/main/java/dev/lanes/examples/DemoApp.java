@@ -56,6 +56,7 @@ public final class DemoApp {
           .requestHeadTimeout(settings.readTimeout())
           .bodyReadTimeout(settings.readTimeout())
           .keepAliveTimeout(settings.readTimeout())
+          .h2c(true) // HTTP/2 without TLS on the same port: prior knowledge or Upgrade: h2c
           .build());
     } catch (RuntimeException e) {
       // A failed start (port taken, startup hook failed, bad setting) is one clear line and exit 1.

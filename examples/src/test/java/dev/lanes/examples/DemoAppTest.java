@@ -42,14 +42,7 @@ class DemoAppTest {
       await("both blocking seed routes counted", () -> app.lanes().get("endpoints").statistics().completed() == 1
           && app.lanes().get("blocking").statistics().completed() == 1);
 
-      TestResponse plain = client.get("/plaintext");
-      assertThat(plain.text()).isEqualTo("Hello, World!");
-      assertThat(plain.header("content-type")).contains("text/plain; charset=utf-8");
-
-      TestResponse json = client.get("/json");
-      assertThat(json.text()).isEqualTo("{\"message\":\"Hello, World!\"}");
-      assertThat(json.header("content-type")).contains("application/json");
-
+      // /plaintext and /json: HelloRoutesTest
       JsonNode lanes = client.get("/get_available_threads").json();
       List<String> names = new ArrayList<>();
       lanes.fieldNames().forEachRemaining(names::add);

@@ -139,6 +139,9 @@ public final class Form {
       throw new HttpException(400, "unreadable form: " + e.getMessage());
     } finally {
       carrier.release();
+      // If the request ended while this parse ran (a disconnect closes the scope from the loop),
+      // the cleanup above already ran and missed files spooled since: this one runs now then.
+      request.scope().onClose(factory::cleanAllHttpData);
     }
   }
 

@@ -9,19 +9,60 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A route's path template: literal segments and {@code {name}} or {@code {name:type}} parameters,
- * where type is {@code str} (default), {@code int}, {@code long}, {@code uuid} or {@code path}
- * (the rest of the path, slashes included; last segment only). A typed parameter whose value does
- * not convert ends the request with 400 naming the parameter.
+ * A route's path template: literal segments and {@code {name}} or {@code {name:type}} parameters.
+ * A parameter matches only a segment of its type's shape:
+ * <ul>
+ *   <li>{@code str} (the default): one non-empty segment;
+ *   <li>{@code int}, {@code long}: ASCII digits, no sign ({@code [0-9]+}, as in Starlette, Django
+ *       and Flask);
+ *   <li>{@code uuid}: the canonical 8-4-4-4-12 hex form, either case;
+ *   <li>{@code path}: the rest of the path, slashes included, non-empty; last segment only.
+ * </ul>
+ * A segment of another shape is no match, so the router tries later routes: with
+ * {@code /items/{id:long}} then {@code /items/{slug}}, {@code /items/abc} reaches {@code {slug}}.
+ * Digits too many for their type ({@code 99999999999999999999} for a long) do match, and the request
+ * ends with 400 naming the parameter: a number out of range is a bad id, not a name for a later
+ * route to take.
  *
  * <pre>{@code PathPattern.parse("/items/{id:long}/files/{rest:path}") }</pre>
  */
 public final class PathPattern {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern UUID = Pattern.compile(
+  private static final Pattern UUID_FORM = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-  private enum Type { STR, INT, LONG, UUID, PATH }
+  private enum Type {
+    STR("text"), INT("an int"), LONG("a long"), UUID("a UUID"), PATH("a path");
+
+    private final String expected;
+
+    Type(String expected) {
+      this.expected = expected;
+    }
+
+    /** Whether a non-empty segment has this type's shape; the router tries later routes if not. */
+    boolean fits(String value) {
+      return switch (this) {
+        case STR, PATH -> true;
+        case INT, LONG -> digits(value);
+        case UUID -> UUID_FORM.matcher(value).matches();
+      };
+    }
+
+    /** Whether a value of this type's shape converts: digits may be too many. */
+    boolean converts(String value) {
+      try {
+        switch (this) {
+          case INT -> Integer.parseInt(value);
+          case LONG -> Long.parseLong(value);
+          default -> { }
+        }
+        return true;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+  }
 
   private record Segment(String literal, String param, Type type) {}
 
@@ -85,48 +126,135 @@ public final class PathPattern {
   }
 
   /**
-   * Matches {@code path}; returns the raw parameter values, or empty if the path does not fit.
+   * Matches {@code path}; returns the raw parameter values, or empty if the path does not fit,
+   * a typed parameter's shape included.
    *
-   * @throws HttpException 400 if the path fits but a typed parameter does not convert
+   * @throws HttpException 400 if the path fits but a number is out of its type's range
    */
   public Optional<Map<String, String>> match(String path) {
     if (literal) {
       return template.equals(path) ? Optional.of(Map.of()) : Optional.empty();
     }
-    if (!path.startsWith("/")) {
+    String[] values = values(path);
+    if (values == null || misfit(values) >= 0) {
       return Optional.empty();
     }
     Map<String, String> params = new LinkedHashMap<>();
-    int pos = 1;
-    for (int i = 0; i < segments.size(); i++) {
+    for (int i = 0; i < values.length; i++) {
       Segment s = segments.get(i);
-      boolean last = i == segments.size() - 1;
-      if (pos > path.length()) {
-        return Optional.empty();
-      }
-      int end = s.type == Type.PATH ? path.length() : nextSlash(path, pos);
-      if (last != (end == path.length())) {
-        return Optional.empty();
-      }
-      String value = path.substring(pos, end);
-      if (s.param == null) {
-        if (!s.literal.equals(value)) {
-          return Optional.empty();
-        }
-      } else {
-        if (value.isEmpty()) {
-          return Optional.empty();
-        }
-        params.put(s.param, value);
-      }
-      pos = end + 1;
-    }
-    for (Segment s : segments) {
       if (s.param != null) {
-        check(s, params.get(s.param));
+        if (!s.type.converts(values[i])) {
+          throw rejection(s, values[i], ": too large");
+        }
+        params.put(s.param, values[i]);
       }
     }
     return Optional.of(params);
+  }
+
+  /** Whether {@code path} fits, typed shapes included, leaving numbers unconverted. */
+  public boolean fits(String path) {
+    if (literal) {
+      return template.equals(path);
+    }
+    String[] values = values(path);
+    return values != null && misfit(values) < 0;
+  }
+
+  /**
+   * The 400 for a path that fits but for the shape of a typed parameter (the first such one), so a
+   * request no route takes can be told which parameter it got wrong; empty otherwise.
+   */
+  public Optional<HttpException> typeMismatch(String path) {
+    String[] values = literal ? null : values(path);
+    int i = values == null ? -1 : misfit(values);
+    if (i < 0) {
+      return Optional.empty();
+    }
+    Segment s = segments.get(i);
+    boolean signed = (s.type == Type.INT || s.type == Type.LONG) && values[i].startsWith("-");
+    return Optional.of(rejection(s, values[i], signed ? ": digits only, no sign" : ""));
+  }
+
+  /**
+   * Whether this pattern takes first every path {@code later} matches (matching it, or ending it with
+   * 400 for a number out of range), so a route with {@code later} tried after this one is unreachable.
+   * Decided segment by segment and exact: a literal covers only itself; {@code str} covers any
+   * non-empty literal and every type but {@code path}; {@code int} and {@code long} cover each other
+   * (both take all digits) and all-digit literals; {@code uuid} covers {@code uuid} and UUID literals;
+   * a last {@code path} covers any non-empty rest.
+   */
+  public boolean covers(PathPattern later) {
+    List<Segment> other = later.segments;
+    int n = segments.size();
+    boolean rest = segments.get(n - 1).type == Type.PATH;
+    if (rest ? other.size() < n : other.size() != n) {
+      return false;
+    }
+    int fixed = rest ? n - 1 : n;
+    for (int i = 0; i < fixed; i++) {
+      if (!covers(segments.get(i), other.get(i))) {
+        return false;
+      }
+    }
+    if (rest && other.size() == n) {
+      Segment last = other.get(n - 1);
+      return last.param != null || !last.literal.isEmpty(); // the rest must not be empty
+    }
+    return true;
+  }
+
+  private static boolean covers(Segment earlier, Segment later) {
+    if (earlier.param == null) {
+      return later.param == null && earlier.literal.equals(later.literal);
+    }
+    if (later.param == null) {
+      return !later.literal.isEmpty() && earlier.type.fits(later.literal);
+    }
+    return switch (earlier.type) {
+      case STR -> later.type != Type.PATH;
+      case INT, LONG -> later.type == Type.INT || later.type == Type.LONG;
+      case UUID -> later.type == Type.UUID;
+      case PATH -> true; // not reached: a path parameter is last, handled by the caller
+    };
+  }
+
+  /** Each segment's value if {@code path} has the template's layout (typed shapes unchecked), else null. */
+  private String[] values(String path) {
+    if (!path.startsWith("/")) {
+      return null;
+    }
+    String[] values = new String[segments.size()];
+    int pos = 1;
+    for (int i = 0; i < values.length; i++) {
+      Segment s = segments.get(i);
+      boolean last = i == values.length - 1;
+      if (pos > path.length()) {
+        return null;
+      }
+      int end = s.type == Type.PATH ? path.length() : nextSlash(path, pos);
+      if (last != (end == path.length())) {
+        return null;
+      }
+      String value = path.substring(pos, end);
+      if (s.param == null ? !s.literal.equals(value) : value.isEmpty()) {
+        return null;
+      }
+      values[i] = value;
+      pos = end + 1;
+    }
+    return values;
+  }
+
+  /** The index of the first parameter whose value is not of its type's shape, or -1. */
+  private int misfit(String[] values) {
+    for (int i = 0; i < values.length; i++) {
+      Segment s = segments.get(i);
+      if (s.param != null && !s.type.fits(values[i])) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static int nextSlash(String path, int from) {
@@ -134,45 +262,18 @@ public final class PathPattern {
     return slash < 0 ? path.length() : slash;
   }
 
-  private static void check(Segment s, String value) {
-    boolean ok = switch (s.type) {
-      case STR, PATH -> true;
-      case INT -> fits(value, 9);
-      case LONG -> fits(value, 18);
-      case UUID -> UUID.matcher(value).matches();
-    };
-    if (!ok) {
-      String expected = switch (s.type) {
-        case INT -> "an int";
-        case LONG -> "a long";
-        case UUID -> "a UUID";
-        default -> "text";
-      };
-      throw new HttpException(400, "path parameter '" + s.param + "' must be " + expected
-          + ", got '" + (value.length() > 64 ? value.substring(0, 61) + "..." : value) + "'");
-    }
-  }
-
-  private static boolean fits(String v, int maxDigits) {
-    int start = v.startsWith("-") ? 1 : 0;
-    if (v.length() == start || v.length() - start > maxDigits + 1) {
-      return false;
-    }
-    for (int i = start; i < v.length(); i++) {
+  private static boolean digits(String v) {
+    for (int i = 0; i < v.length(); i++) {
       if (v.charAt(i) < '0' || v.charAt(i) > '9') {
         return false;
       }
     }
-    try {
-      if (maxDigits == 9) {
-        Integer.parseInt(v);
-      } else {
-        Long.parseLong(v);
-      }
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    return !v.isEmpty();
+  }
+
+  private static HttpException rejection(Segment s, String value, String why) {
+    return new HttpException(400, "path parameter '" + s.param + "' must be " + s.type.expected
+        + ", got '" + (value.length() > 64 ? value.substring(0, 61) + "..." : value) + "'" + why);
   }
 
   @Override

@@ -26,6 +26,8 @@ public final class ServerConfig {
   private final int maxHeaderCount;
   private final int minRequestBodyRate;
   private final boolean stopOnSignal;
+  private final boolean h2c;
+  private final int maxConcurrentStreams;
 
   private ServerConfig(Builder b) {
     this.host = b.host;
@@ -44,6 +46,8 @@ public final class ServerConfig {
     this.maxHeaderCount = b.maxHeaderCount;
     this.minRequestBodyRate = b.minRequestBodyRate;
     this.stopOnSignal = b.stopOnSignal;
+    this.h2c = b.h2c;
+    this.maxConcurrentStreams = b.maxConcurrentStreams;
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     check(port >= 0 && port <= 65535, "port must be 0..65535: " + port);
@@ -59,6 +63,7 @@ public final class ServerConfig {
     check(maxInFlight >= 0, "maxInFlight must be >= 0 (0: no limit): " + maxInFlight);
     check(minRequestBodyRate >= 0, "minRequestBodyRate must be >= 0 (0: none)");
     check(maxHeaderCount >= 1, "maxHeaderCount must be >= 1: " + maxHeaderCount);
+    check(maxConcurrentStreams >= 1, "maxConcurrentStreams must be >= 1: " + maxConcurrentStreams);
     check(maxConnections >= 0, "maxConnections must be >= 0 (0: no limit): " + maxConnections);
   }
 
@@ -142,6 +147,16 @@ public final class ServerConfig {
     return stopOnSignal;
   }
 
+  /** Whether the cleartext port also speaks HTTP/2 (h2c), by prior knowledge and by {@code Upgrade: h2c}; see {@code docs/http2.md}. */
+  public boolean h2c() {
+    return h2c;
+  }
+
+  /** HTTP/2 streams a client may have open at once on one connection ({@code SETTINGS_MAX_CONCURRENT_STREAMS}). */
+  public int maxConcurrentStreams() {
+    return maxConcurrentStreams;
+  }
+
   private static void positive(Duration d, String name) {
     Objects.requireNonNull(d, name);
     check(d.isPositive(), name + " must be positive: " + d);
@@ -181,6 +196,8 @@ public final class ServerConfig {
     private int maxHeaderCount = 100;
     private int minRequestBodyRate = 240;
     private boolean stopOnSignal = true;
+    private boolean h2c = false;
+    private int maxConcurrentStreams = 100;
 
     private Builder() {}
 
@@ -272,6 +289,22 @@ public final class ServerConfig {
      */
     public Builder stopOnSignal(boolean stop) {
       this.stopOnSignal = stop;
+      return this;
+    }
+
+    /**
+     * Default false: the cleartext port speaks HTTP/1.1 only. True adds HTTP/2 without TLS (h2c):
+     * a connection that opens with the HTTP/2 preface, or whose first request asks
+     * {@code Upgrade: h2c}, continues as HTTP/2 ({@code docs/http2.md}).
+     */
+    public Builder h2c(boolean enabled) {
+      this.h2c = enabled;
+      return this;
+    }
+
+    /** Default 100, the least RFC 9113 recommends (Netty, Jetty and Go's server use 100 or 128 too). */
+    public Builder maxConcurrentStreams(int n) {
+      this.maxConcurrentStreams = n;
       return this;
     }
 

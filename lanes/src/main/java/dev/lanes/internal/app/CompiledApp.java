@@ -11,16 +11,15 @@ import dev.lanes.http.Response;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.internal.observe.Instruments;
 import dev.lanes.internal.observe.RequestTrace;
+import dev.lanes.internal.routing.RouteMatch;
+import dev.lanes.internal.routing.Router;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.Deadline;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Middleware;
 import dev.lanes.routing.Route;
-import dev.lanes.routing.RouteMatch;
-import dev.lanes.routing.Router;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +32,7 @@ import java.util.concurrent.CompletableFuture;
  * exception handlers see every request, routed or not.
  */
 public final class CompiledApp {
-  private final Router router;
-  private final Map<Route, CompiledRoute> compiled;
+  private final Router<CompiledRoute> router;
   private final List<Middleware> middleware;
   private final ErrorMapper errors;
   private final JsonCodec json;
@@ -48,7 +46,6 @@ public final class CompiledApp {
   /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
   public CompiledApp(List<Route> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json, Lanes lanes,
       BackgroundRunner background, Instruments instruments, Lifespan lifespan) {
-    this.router = new Router(routes);
     this.middleware = List.copyOf(middleware);
     this.errors = errors;
     this.json = json;
@@ -56,11 +53,11 @@ public final class CompiledApp {
     this.background = background;
     this.instruments = instruments;
     this.lifespan = lifespan;
-    Map<Route, CompiledRoute> byRoute = new IdentityHashMap<>();
+    List<CompiledRoute> compiled = new ArrayList<>(routes.size());
     for (Route r : routes) {
-      byRoute.put(r, compile(r));
+      compiled.add(compile(r));
     }
-    this.compiled = byRoute;
+    this.router = new Router<>(compiled, CompiledRoute::route);
     this.notFound = aroundFallback(Fallbacks.NOT_FOUND, "not found");
     this.serverOptions = aroundFallback(Fallbacks.SERVER_OPTIONS, "OPTIONS *");
   }
@@ -104,15 +101,15 @@ public final class CompiledApp {
     if (path.equals("*")) { // OPTIONS *: the server itself, not a resource
       return serverOptions.call(request.lanes(lanes).json(json).build());
     }
-    RouteMatch match;
+    RouteMatch<CompiledRoute> match;
     try {
       match = router.match(method, path);
     } catch (HttpException e) {
       return aroundFallback(Fallbacks.failing(e), method + " " + path).call(request.lanes(lanes).json(json).build());
     }
     return switch (match) {
-      case RouteMatch.Found f -> {
-        CompiledRoute route = compiled.get(f.route());
+      case RouteMatch.Found<CompiledRoute> f -> {
+        CompiledRoute route = f.target();
         if (trace != RequestTrace.NONE) {
           trace.routed(route.name());
         }
@@ -121,10 +118,10 @@ public final class CompiledApp {
             .build();
         yield route.endpoint().call(req);
       }
-      case RouteMatch.MethodNotAllowed m ->
+      case RouteMatch.MethodNotAllowed<CompiledRoute> m ->
           aroundFallback(Fallbacks.otherMethods(method, m.allowed()), method + " " + path)
               .call(request.lanes(lanes).json(json).build());
-      case RouteMatch.NotFound nf -> notFound.call(request.lanes(lanes).json(json).build());
+      case RouteMatch.NotFound<CompiledRoute> nf -> notFound.call(request.lanes(lanes).json(json).build());
     };
   }
 
@@ -136,7 +133,7 @@ public final class CompiledApp {
 
   /** The routes in registration order. */
   public List<Route> routes() {
-    return new ArrayList<>(router.routes());
+    return router.targets().stream().map(CompiledRoute::route).toList();
   }
 
   public JsonCodec json() {

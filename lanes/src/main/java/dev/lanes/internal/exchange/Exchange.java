@@ -17,8 +17,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * One request's life, whatever the protocol: admitted, routed, answered, its body written, its
- * background tasks run, its scope closed — in that order. The connection (an HTTP/1.1 connection
- * today, an HTTP/2 stream later) parses the request, hands it here with an {@link ExchangeCodec}
+ * background tasks run, its scope closed — in that order. The connection (an HTTP/1.1 connection,
+ * or an HTTP/2 connection for each of its streams) parses the request, hands it here with an {@link ExchangeCodec}
  * that writes in its protocol, and learns through {@link ExchangeCodec#ended()} when it may move
  * on. Confined to the connection's event loop: the handler's future is the only thing that
  * crosses threads, and its completion hops back here before touching any state.
@@ -142,8 +142,8 @@ public final class Exchange {
     BackgroundTasks tasks = response.background();
     // Identity check first: almost every response carries NONE, and isEmpty() takes a lock.
     boolean hasTasks = tasks != BackgroundTasks.NONE && !tasks.isEmpty();
-    boolean produced = response.body() instanceof ResponseBody.Written
-        || response.body() instanceof ResponseBody.Published;
+    // Anything not in memory may be written after write() returns (a file is read in chunks on HTTP/2).
+    boolean produced = !(response.body() instanceof ResponseBody.Bytes);
     Runnable afterSent = hasTasks || produced || scope.hasCleanups() ? () -> sent(tasks, hasTasks) : null;
     CompletableFuture<Void> body;
     try {

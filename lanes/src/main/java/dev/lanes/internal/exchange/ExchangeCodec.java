@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The protocol side of one exchange: how its response goes out on HTTP/1.1 (a connection's next
- * response) or, later, HTTP/2 (one stream). The {@link Exchange} decides what to send and when;
+ * response) or HTTP/2 (one stream). The {@link Exchange} decides what to send and when;
  * the codec decides how, including whether the connection survives it. Called on the
  * connection's event loop only.
  */
@@ -14,8 +14,9 @@ public interface ExchangeCodec {
   CompletableFuture<Void> QUEUED = CompletableFuture.completedFuture(null);
 
   /**
-   * Writes {@code response}. An in-memory or file body is queued at once and {@link #QUEUED} is
-   * returned; a produced body returns a future that completes when its producer is done (fails
+   * Writes {@code response}. An in-memory body is queued at once and {@link #QUEUED} is returned,
+   * and so is a file body where the protocol can queue it whole (HTTP/1.1's {@code FileRegion});
+   * a produced body, or a file read in chunks (HTTP/2), returns a future that completes when its producer is done (fails
    * with {@link BodyNotStarted} if the producer never ran), and cancelling it stops the producer.
    * Called a second time only after {@link BodyNotStarted}, to send an error response instead.
    *

@@ -1,6 +1,7 @@
 package dev.lanes.internal.http1;
 
 import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.http2.Http2Pipeline;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.server.ServerConfig;
 import io.netty.buffer.Unpooled;
@@ -14,14 +15,20 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The pipeline of every accepted connection: read timeouts, HTTP/1.x codec (with a check of
  * chunk-size lines around it), strict validation, body aggregation, then the
  * {@link Http1Connection} that serves its exchanges. Connections past {@code maxConnections} get
- * a 503 instead.
+ * a 503 instead. With {@code h2c} on, a connection that opens with the HTTP/2 preface, or whose
+ * first request asks {@code Upgrade: h2c}, continues as HTTP/2 ({@link Http2Pipeline}).
  */
 public final class ConnectionSetup extends ChannelInitializer<Channel> {
+  /** The HTTP/1.1 handlers, in pipeline order: what an h2c switch removes. */
+  private static final List<String> HTTP1 = List.of("read-timeouts", "chunk-lines", "http", "chunk-heads",
+      "timeouts", "validate", "aggregate", "h2c-upgrade", "dispatch");
+
   private final CompiledApp app;
   private final ServerConfig config;
   private final Admission state;
@@ -55,6 +62,9 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
         .setStrictLineParsing(true)
         .setUseRfc9112TransferEncoding(true);
     ChunkLineCheck chunkLines = new ChunkLineCheck(config.maxInitialLineLength());
+    if (config.h2c()) {
+      ch.pipeline().addLast("h2c-preface", Http2Pipeline.priorKnowledge(app, config, state, HTTP1));
+    }
     ch.pipeline()
         .addLast("read-timeouts", timeouts.bytes())
         .addLast("chunk-lines", chunkLines.bytes())
@@ -62,8 +72,11 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
         .addLast("chunk-heads", chunkLines.heads())
         .addLast("timeouts", timeouts.messages())
         .addLast("validate", new RequestValidator(config.maxBodySize(), config.maxHeaderCount()))
-        .addLast("aggregate", new BodyAggregator(config.maxBodySize()))
-        .addLast("dispatch", new Http1Connection(app, state));
+        .addLast("aggregate", new BodyAggregator(config.maxBodySize()));
+    if (config.h2c()) {
+      ch.pipeline().addLast("h2c-upgrade", Http2Pipeline.upgrade(app, config, state, HTTP1));
+    }
+    ch.pipeline().addLast("dispatch", new Http1Connection(app, state));
   }
 
   /** Past {@code maxConnections}: one fixed 503 and a close, before reading anything. */

@@ -104,6 +104,15 @@ final class ConnectionTimeouts {
         }
         c.fireChannelInactive();
       }
+
+      @Override
+      public void handlerRemoved(ChannelHandlerContext c) {
+        // The connection went on as HTTP/2, which keeps its own timers.
+        if (check != null) {
+          check.cancel(false);
+        }
+        ctx = null;
+      }
     };
   }
 

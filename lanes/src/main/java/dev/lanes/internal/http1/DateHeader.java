@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /** The {@code Date} header value, formatted at most once a second instead of per response. */
-final class DateHeader {
+public final class DateHeader {
   // AsciiString: the encoder copies its bytes directly instead of converting chars each time.
   private record Cached(long second, AsciiString value) {}
 
@@ -14,7 +14,7 @@ final class DateHeader {
 
   private DateHeader() {}
 
-  static AsciiString now() {
+  public static AsciiString now() {
     long second = System.currentTimeMillis() / 1000;
     Cached c = cached;
     if (c.second != second) {

@@ -7,11 +7,11 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * encoded control characters (a NUL or CR/LF smuggled past the request-line check) and {@code .}
  * or {@code ..} segments, which let a path escape the directory a file handler serves.
  */
-final class SafePath {
+public final class SafePath {
   private SafePath() {}
 
   /** The decoded path. @throws IllegalArgumentException with a message safe to send back */
-  static String decode(String rawPath) {
+  public static String decode(String rawPath) {
     String path;
     try {
       // decodeComponent is for query strings and turns '+' into a space; in a path '+' is a

@@ -1,0 +1,188 @@
+package dev.lanes.http2;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test HTTP/2 client on Netty's client codec, speaking h2c by prior knowledge: opens streams,
+ * sends RST_STREAM, stops reading a stream (its window stays closed), sees GOAWAY.
+ */
+final class H2Client implements AutoCloseable {
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final Channel channel;
+  private final Http2FrameCodec codec;
+  final CompletableFuture<Http2GoAwayFrame> goAway = new CompletableFuture<>();
+
+  private H2Client(int port) throws InterruptedException {
+    codec = Http2FrameCodecBuilder.forClient().initialSettings(Http2Settings.defaultSettings()).build();
+    channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(codec, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof Http2GoAwayFrame g) {
+                      goAway.complete(g.retain());
+                    }
+                    ReferenceCountUtil.release(msg);
+                  }
+                });
+          }
+        })
+        .connect("127.0.0.1", port).sync().channel();
+  }
+
+  static H2Client connect(int port) throws InterruptedException {
+    return new H2Client(port);
+  }
+
+  /** Completes when the server closes the connection. */
+  CompletableFuture<Void> closed() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    channel.closeFuture().addListener(x -> f.complete(null));
+    return f;
+  }
+
+  /** Lets the server send 16 MiB more on the connection (not per stream): streams stall on their own window only. */
+  void widenConnectionWindow() throws Exception {
+    channel.eventLoop().submit(() -> {
+      codec.connection().local().flowController()
+          .incrementWindowSize(codec.connection().connectionStream(), 16 << 20);
+      channel.flush();
+      return null;
+    }).get(10, TimeUnit.SECONDS);
+  }
+
+  static Http2Headers request(String method, String path) {
+    return new DefaultHttp2Headers().method(method).path(path).scheme("http").authority("127.0.0.1");
+  }
+
+  /** Opens a stream and sends {@code headers} (and {@code body} if not null); {@code read} false: the stream's window stays closed until {@link Stream#read()}. */
+  Stream open(Http2Headers headers, byte[] body, boolean read) throws Exception {
+    Stream s = new Stream();
+    Http2StreamChannel child = new Http2StreamChannelBootstrap(channel).option(ChannelOption.AUTO_READ, read)
+        .handler(s).open().get(10, TimeUnit.SECONDS);
+    s.channel = child;
+    child.write(new DefaultHttp2HeadersFrame(headers, body == null));
+    if (body != null) {
+      child.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
+    }
+    child.flush();
+    return s;
+  }
+
+  Stream get(String path) throws Exception {
+    return open(request("GET", path), null, true);
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  /** One stream's answer as it arrives. */
+  static final class Stream extends ChannelInboundHandlerAdapter {
+    final CompletableFuture<Http2Headers> headers = new CompletableFuture<>();
+    final CompletableFuture<Void> ended = new CompletableFuture<>();
+    final CompletableFuture<Long> reset = new CompletableFuture<>();
+    private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+    volatile Http2StreamChannel channel;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        if (msg instanceof Http2HeadersFrame h) {
+          headers.complete(h.headers());
+          if (h.isEndStream()) {
+            ended.complete(null);
+          }
+        } else if (msg instanceof Http2DataFrame d) {
+          ByteBuf c = d.content();
+          synchronized (data) {
+            c.readBytes(data, c.readableBytes());
+          }
+          if (d.isEndStream()) {
+            ended.complete(null);
+          }
+        } else if (msg instanceof Http2ResetFrame r) {
+          reset.complete(r.errorCode());
+          ended.completeExceptionally(new IllegalStateException("stream reset: " + r.errorCode()));
+        }
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      ended.completeExceptionally(new IllegalStateException("stream closed before its end"));
+    }
+
+    int status() throws Exception {
+      return Integer.parseInt(headers.get(10, TimeUnit.SECONDS).status().toString());
+    }
+
+    byte[] body() throws Exception {
+      ended.get(10, TimeUnit.SECONDS);
+      synchronized (data) {
+        return data.toByteArray();
+      }
+    }
+
+    String text() throws Exception {
+      return new String(body(), StandardCharsets.UTF_8);
+    }
+
+    int received() {
+      synchronized (data) {
+        return data.size();
+      }
+    }
+
+    /** Starts reading again (and so opens the stream's window). */
+    void read() {
+      channel.config().setAutoRead(true);
+    }
+
+    void reset(Http2Error error) {
+      channel.writeAndFlush(new DefaultHttp2ResetFrame(error));
+    }
+  }
+}

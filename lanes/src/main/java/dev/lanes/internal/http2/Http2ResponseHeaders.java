@@ -1,0 +1,49 @@
+package dev.lanes.internal.http2;
+
+import dev.lanes.http.Response;
+import dev.lanes.internal.http1.DateHeader;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A {@link Response}'s head as HTTP/2 header fields: {@code :status}, lower-case names (RFC 9113
+ * 8.2.1), no connection-specific fields (8.2.2: {@code Connection}, {@code Keep-Alive},
+ * {@code Transfer-Encoding}... would make a client fail the stream), {@code Date} and the
+ * length when it is known.
+ */
+final class Http2ResponseHeaders {
+  private static final AsciiString DATE = AsciiString.cached("date");
+  private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
+  private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+  private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive",
+      "proxy-connection", "transfer-encoding", "upgrade");
+
+  private Http2ResponseHeaders() {}
+
+  /** {@code length} is the body's length, or -1 when unknown (the end of the stream tells it). */
+  static Http2Headers of(Response response, long length) {
+    // Not validated again: a Response's headers were checked when it was built.
+    Http2Headers h = new DefaultHttp2Headers(false);
+    h.status(HttpResponseStatus.valueOf(response.status()).codeAsText());
+    response.contentType().ifPresent(ct -> h.set(CONTENT_TYPE, ct));
+    for (Map.Entry<String, String> e : response.headers()) {
+      AsciiString name = new AsciiString(e.getKey()).toLowerCase();
+      if (!CONNECTION_SPECIFIC.contains(name.toString())) {
+        h.add(name, e.getValue());
+      }
+    }
+    h.set(DATE, DateHeader.now());
+    if (length >= 0 && hasBody(response.status())) {
+      h.setLong(CONTENT_LENGTH, length);
+    }
+    return h;
+  }
+
+  static boolean hasBody(int status) {
+    return status >= 200 && status != 204 && status != 304;
+  }
+}

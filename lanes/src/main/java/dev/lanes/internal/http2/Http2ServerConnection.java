@@ -1,0 +1,508 @@
+package dev.lanes.internal.http2;
+
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.exchange.Exchange;
+import dev.lanes.internal.http1.SafePath;
+import dev.lanes.internal.server.Admission;
+import dev.lanes.server.ServerConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Flags;
+import io.netty.handler.codec.http2.Http2FrameListener;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP/2 connection: Netty's connection handler (framing, HPACK, flow control, stream states,
+ * flood limits) with Lanes' frame listener on top. Each request stream becomes one
+ * {@link Exchange} with an {@link Http2ExchangeCodec}, so streams are served side by side: one
+ * waiting for its lane, or writing a slow body under its flow-control window, holds up no other.
+ * Frames are handled on the connection's event loop, without a child channel per stream (the
+ * per-stream state is a property of Netty's {@link Http2Stream}).
+ *
+ * <p>A stream closed before its response was fully written (RST_STREAM from the client, the
+ * connection lost or closed at the end of a shutdown) abandons its exchange: the handler is
+ * cancelled and its lane token returned. On drain the connection sends GOAWAY, lets the streams
+ * it accepted finish and closes when none is left; a connection with no stream for
+ * {@code keepAliveTimeout} is closed the same way.
+ */
+final class Http2ServerConnection extends Http2ConnectionHandler implements Http2FrameListener {
+  private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final CompiledApp app;
+  private final Admission admission;
+  private final int maxBodySize;
+  private final int maxHeaderCount;
+  private final long idleNanos;
+  private final Http2Connection.PropertyKey key;
+  private ChannelHandlerContext ctx;
+  private boolean reading; // inside a read burst: channelReadComplete flushes
+  private boolean draining;
+  private long idleSince = System.nanoTime();
+  private ScheduledFuture<?> idleCheck;
+
+  private Http2ServerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+      Http2Settings settings, CompiledApp app, ServerConfig config, Admission admission) {
+    // Close is decoupled from GOAWAY: the server's final close must not wait for streams; GOAWAY
+    // goes out on drain, earlier.
+    super(decoder, encoder, settings, true, true);
+    this.app = app;
+    this.admission = admission;
+    this.maxBodySize = config.maxBodySize();
+    this.maxHeaderCount = config.maxHeaderCount();
+    this.idleNanos = config.keepAliveTimeout().toNanos();
+    this.key = connection().newKey();
+    connection().addListener(new Http2ConnectionAdapter() {
+      @Override
+      public void onStreamClosed(Http2Stream stream) {
+        streamClosed(stream);
+      }
+    });
+  }
+
+  /** A connection handler with the server's limits (see {@code docs/http2.md}). */
+  static Http2ServerConnection create(CompiledApp app, ServerConfig config, Admission admission) {
+    return new Builder(app, config, admission).build();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    super.handlerAdded(ctx);
+    scheduleIdleCheck(idleNanos);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    reading = true;
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    reading = false;
+    super.channelReadComplete(ctx); // flushes what the burst's streams wrote
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
+    }
+    super.channelInactive(ctx); // closes every stream: their exchanges are abandoned
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt == Admission.DRAIN) {
+      drain();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    LOG.log(Level.DEBUG, () -> "HTTP/2 connection " + ctx.channel().remoteAddress() + " failed", cause);
+    super.exceptionCaught(ctx, cause);
+  }
+
+  // ---- frames from the client ----
+
+  @Override
+  public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+      boolean endOfStream) throws Http2Exception {
+    Http2Stream stream = connection().stream(streamId);
+    if (stream == null) {
+      return;
+    }
+    StreamRequest req = stream.getProperty(key);
+    if (req == null) {
+      checkPseudoHeaders(streamId, headers);
+      req = new StreamRequest(stream, headers);
+      stream.setProperty(key, req);
+    } else if (!endOfStream) {
+      throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, "trailers must end the stream");
+    }
+    if (endOfStream && !req.dispatched) { // trailers are read and dropped, as on HTTP/1.1
+      req.requestComplete = true;
+      dispatch(req);
+    }
+  }
+
+  @Override
+  public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+      short weight, boolean exclusive, int padding, boolean endOfStream) throws Http2Exception {
+    onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+  }
+
+  @Override
+  public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+    // The bytes are returned to the flow-control windows at once: a body is buffered (up to
+    // maxBodySize) before its request is served, as on HTTP/1.1.
+    int processed = data.readableBytes() + padding;
+    Http2Stream stream = connection().stream(streamId);
+    StreamRequest req = stream == null ? null : stream.getProperty(key);
+    if (req == null || req.dispatched) {
+      return processed;
+    }
+    if ((long) req.bodySize() + data.readableBytes() > maxBodySize) {
+      req.dispatched = true;
+      req.releaseBody();
+      admission.badRequest();
+      Exchange exchange = open(req);
+      exchange.refuse(Response.text(413, "Content Too Large"));
+      return processed;
+    }
+    req.append(ctx.alloc(), data);
+    if (endOfStream) {
+      req.requestComplete = true;
+      dispatch(req);
+    }
+    return processed;
+  }
+
+  @Override
+  public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+    // Netty closes the stream right after this; streamClosed abandons its exchange.
+  }
+
+  @Override
+  public void onPriorityRead(ChannelHandlerContext ctx, int streamId, int streamDependency, short weight,
+      boolean exclusive) {}
+
+  @Override
+  public void onSettingsAckRead(ChannelHandlerContext ctx) {}
+
+  @Override
+  public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {}
+
+  @Override
+  public void onPingRead(ChannelHandlerContext ctx, long data) {}
+
+  @Override
+  public void onPingAckRead(ChannelHandlerContext ctx, long data) {}
+
+  @Override
+  public void onPushPromiseRead(ChannelHandlerContext ctx, int streamId, int promisedStreamId,
+      Http2Headers headers, int padding) {}
+
+  @Override
+  public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {}
+
+  @Override
+  public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {}
+
+  @Override
+  public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags,
+      ByteBuf payload) {}
+
+  /** Serves the request of an {@code Upgrade: h2c} as stream 1, which the upgrade opened. */
+  void serveUpgrade(FullHttpRequest upgrade) {
+    Http2Stream stream = connection().stream(1);
+    if (stream == null) {
+      return;
+    }
+    CharSequence scheme = HttpConversionUtil.ExtensionHeaderNames.SCHEME.text();
+    upgrade.headers().set(scheme, "http"); // an origin-form target does not say it
+    Http2Headers headers = HttpConversionUtil.toHttp2Headers(upgrade, true);
+    headers.remove(scheme);
+    StreamRequest req = new StreamRequest(stream, headers);
+    req.requestComplete = true;
+    stream.setProperty(key, req);
+    if (upgrade.content().isReadable()) {
+      req.append(ctx.alloc(), upgrade.content());
+    }
+    dispatch(req);
+  }
+
+  /** RFC 9113 8.3.1: every request has :method, and all but CONNECT a non-empty :path and :scheme. */
+  private static void checkPseudoHeaders(int streamId, Http2Headers h) throws Http2Exception {
+    CharSequence method = h.method();
+    boolean ok = method != null && (method.toString().equals("CONNECT")
+        ? h.path() == null && h.scheme() == null && h.authority() != null
+        : h.path() != null && h.path().length() > 0 && h.scheme() != null);
+    if (!ok) {
+      throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, "missing or invalid pseudo-header fields");
+    }
+  }
+
+  private Exchange open(StreamRequest req) {
+    Http2Headers h = req.headers;
+    String method = h.method().toString();
+    CharSequence path = h.path();
+    var codec = new Http2ExchangeCodec(this, req, app.lanes(), method.equals("HEAD"));
+    Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, path == null ? "" : path.toString());
+    req.exchange = exchange;
+    return exchange;
+  }
+
+  private void dispatch(StreamRequest req) {
+    req.dispatched = true;
+    Exchange exchange = open(req);
+    Http2Headers h = req.headers;
+    String method = h.method().toString();
+    String target = h.path() == null ? "" : h.path().toString();
+    byte[] body = req.takeBody();
+    Response refusal = refusal(method, target, h);
+    if (refusal != null) {
+      admission.badRequest();
+      exchange.refuse(refusal);
+      return;
+    }
+    int q = target.indexOf('?');
+    String path;
+    try {
+      path = target.equals("*") ? "*" : SafePath.decode(q < 0 ? target : target.substring(0, q));
+    } catch (IllegalArgumentException e) {
+      exchange.refuse(Response.text(400, "Bad Request: " + e.getMessage()));
+      return;
+    }
+    Request.Builder request = Request.builder(method, path, q < 0 ? "" : target.substring(q + 1))
+        .headers(new Http2RequestHeaders(h))
+        .body(body);
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+      request.remoteAddress(remote);
+    }
+    exchange.serve(method, path, request);
+  }
+
+  /** The answer to a request head HTTP/1.1 would refuse too, or null. */
+  private Response refusal(String method, String target, Http2Headers h) {
+    if (method.equals("CONNECT")) {
+      return Response.text(501, "Not Implemented: CONNECT");
+    }
+    if (h.size() > maxHeaderCount + 4) { // the pseudo-header fields do not count
+      return Response.text(431, "Request Header Fields Too Large: more than " + maxHeaderCount + " fields");
+    }
+    for (int i = 0; i < target.length(); i++) {
+      char c = target.charAt(i);
+      if (c <= ' ' || c >= 0x7f || c == '#' || c == '\\') {
+        return Response.text(400, "Bad Request: invalid character in request target");
+      }
+    }
+    if (target.equals("*")) {
+      return method.equals("OPTIONS") ? null : Response.text(400, "Bad Request: '*' is only a target for OPTIONS");
+    }
+    return target.startsWith("/") ? null : Response.text(400, "Bad Request: request target must be an absolute path");
+  }
+
+  private void streamClosed(Http2Stream stream) {
+    StreamRequest req = stream.removeProperty(key);
+    if (req != null) {
+      req.closed = true;
+      req.releaseBody();
+      if (req.exchange != null && !req.responseComplete) {
+        req.exchange.abandon(); // reset or connection gone: stop the work, return its token
+      }
+    }
+    if (connection().numActiveStreams() == 0) {
+      idleSince = System.nanoTime();
+      if (draining) {
+        closeAfterWrites();
+      }
+    }
+  }
+
+  // ---- writes, for the stream codecs; on the event loop only ----
+
+  ChannelHandlerContext context() {
+    return ctx;
+  }
+
+  ChannelPromise newPromise() {
+    return ctx.newPromise();
+  }
+
+  void writeHeaders(StreamRequest req, Http2Headers headers, boolean endStream, ChannelPromise promise) {
+    if (endStream) {
+      req.responseComplete = true;
+    }
+    encoder().writeHeaders(ctx, req.id, headers, 0, endStream, promise);
+  }
+
+  void writeData(StreamRequest req, ByteBuf data, boolean endStream, ChannelPromise promise) {
+    if (endStream) {
+      req.responseComplete = true;
+    }
+    encoder().writeData(ctx, req.id, data, 0, endStream, promise);
+  }
+
+  /** Flushes now unless a read burst is under way (its end flushes once for every stream). */
+  void flushSoon() {
+    if (!reading) {
+      flush(ctx);
+    }
+  }
+
+  /** Ends the stream with {@code error}; a no-op on a stream that is already closed. */
+  void reset(StreamRequest req, Http2Error error) {
+    if (!req.closed) {
+      resetStream(ctx, req.id, error.code(), ctx.newPromise());
+      flushSoon();
+    }
+  }
+
+  /** The response is out: a request still being sent is not needed any more (RFC 9113 8.1). */
+  void responseEnded(StreamRequest req) {
+    Http2Stream stream = connection().stream(req.id);
+    // Netty half-closes the remote side only after the listener returns: ask the request itself.
+    if (stream != null && !req.requestComplete && req.responseComplete) {
+      resetStream(ctx, req.id, Http2Error.NO_ERROR.code(), ctx.newPromise());
+      flushSoon();
+    }
+  }
+
+  // ---- drain and idle ----
+
+  private void drain() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    // Streams the client opened so far are served; later ones it must retry elsewhere.
+    goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
+        ctx.newPromise());
+    flush(ctx);
+    if (connection().numActiveStreams() == 0) {
+      closeAfterWrites();
+    }
+  }
+
+  private void closeAfterWrites() {
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void scheduleIdleCheck(long delayNanos) {
+    idleCheck = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One timer per connection, moved only when it fires: streams coming and going cost nothing. */
+  private void checkIdle() {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    if (connection().numActiveStreams() > 0) {
+      scheduleIdleCheck(idleNanos);
+      return;
+    }
+    long left = idleSince + idleNanos - System.nanoTime();
+    if (left > 0) {
+      scheduleIdleCheck(left);
+      return;
+    }
+    admission.timedOut(Admission.Timeout.KEEP_ALIVE);
+    draining = true;
+    goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
+        ctx.newPromise());
+    closeAfterWrites();
+  }
+
+  /** One request stream: its head, its body while it arrives, then its exchange. */
+  static final class StreamRequest {
+    final int id;
+    final Http2Headers headers;
+    private ByteBuf body;
+    Exchange exchange;
+    boolean dispatched;
+    boolean requestComplete; // the client ended the stream: its whole request arrived
+    boolean responseComplete; // the last frame was written: a close after it is not an abandon
+    volatile boolean closed; // read by producers on lane threads
+
+    StreamRequest(Http2Stream stream, Http2Headers headers) {
+      this.id = stream.id();
+      this.headers = headers;
+    }
+
+    int bodySize() {
+      return body == null ? 0 : body.readableBytes();
+    }
+
+    void append(io.netty.buffer.ByteBufAllocator alloc, ByteBuf data) {
+      if (!data.isReadable()) {
+        return;
+      }
+      if (body == null) {
+        body = alloc.heapBuffer(data.readableBytes());
+      }
+      body.writeBytes(data, data.readerIndex(), data.readableBytes());
+    }
+
+    byte[] takeBody() {
+      if (body == null) {
+        return NO_BODY;
+      }
+      byte[] bytes = ByteBufUtil.getBytes(body);
+      releaseBody();
+      return bytes;
+    }
+
+    void releaseBody() {
+      if (body != null) {
+        body.release();
+        body = null;
+      }
+    }
+  }
+
+  /** Netty's builder with the server's settings and flood limits. */
+  private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<Http2ServerConnection, Builder> {
+    private final CompiledApp app;
+    private final ServerConfig config;
+    private final Admission admission;
+
+    Builder(CompiledApp app, ServerConfig config, Admission admission) {
+      this.app = app;
+      this.config = config;
+      this.admission = admission;
+      server(true);
+      initialSettings(Http2Settings.defaultSettings()
+          .maxConcurrentStreams(config.maxConcurrentStreams())
+          .maxHeaderListSize(config.maxHeaderSize()));
+      // Rapid reset (CVE-2023-44487): more than 200 RST_STREAM in 30 s is a connection error.
+      decoderEnforceMaxRstFramesPerWindow(200, 30);
+      // CONTINUATION flood: the header block is capped by the header list size while it
+      // accumulates; on top of that at most 16 small CONTINUATION frames per block.
+      decoderEnforceMaxSmallContinuationFrames(16);
+      decoderEnforceMaxConsecutiveEmptyDataFrames(2);
+      encoderEnforceMaxQueuedControlFrames(10_000);
+      decoupleCloseAndGoAway(true);
+    }
+
+    @Override
+    public Http2ServerConnection build() {
+      return super.build();
+    }
+
+    @Override
+    protected Http2ServerConnection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+        Http2Settings initialSettings) {
+      Http2ServerConnection handler = new Http2ServerConnection(decoder, encoder, initialSettings, app, config,
+          admission);
+      decoder.frameListener(handler);
+      return handler;
+    }
+  }
+}
