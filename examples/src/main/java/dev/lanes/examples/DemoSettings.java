@@ -1,5 +1,6 @@
 package dev.lanes.examples;
 
+import dev.lanes.concurrency.LaneSizing;
 import dev.lanes.server.Tls;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +30,12 @@ import java.util.Optional;
  *     self-signed certificate for localhost made at start; {@code TLS_ENGINE} auto, openssl or jdk [auto]
  * @param tlsPort {@code TLS_PORT}: also listen with TLS there [unset: no TLS]
  * @param compression {@code COMPRESSION} on or off: gzip, br and zstd responses [on]
+ * @param cpuLane {@code CPU_LANE}: lane {@code cpu}'s sizing, {@code adaptive} or a fixed number of
+ *     tokens >= 1 [adaptive]
  */
 record DemoSettings(String host, int port, Duration sleep, Duration backgroundSleep, Optional<Path> staticDir,
     int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning,
-    Optional<Tls> tls, int tlsPort, boolean compression) {
+    Optional<Tls> tls, int tlsPort, boolean compression, LaneSizing cpuLane) {
   private static final Path DEFAULT_STATIC_DIR = Path.of("examples/static");
 
   DemoSettings {
@@ -43,6 +46,7 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
     Objects.requireNonNull(readTimeout, "readTimeout");
     Objects.requireNonNull(watchdog, "watchdog");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(cpuLane, "cpuLane");
   }
 
   /** The settings in this process's environment. */
@@ -70,7 +74,8 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         e.onOff("PINNING", true),
         e.tls(),
         e.integer("TLS_PORT", 0, 0, 65535, "a port number 0..65535"),
-        e.onOff("COMPRESSION", true));
+        e.onOff("COMPRESSION", true),
+        e.sizing("CPU_LANE"));
   }
 
   /** Typed reads of environment variables, each failing with the variable's name and value. */
@@ -148,6 +153,15 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         case "jdk" -> tls.engine(Tls.Engine.JDK);
         default -> throw bad("TLS_ENGINE", engine, "auto, openssl or jdk");
       });
+    }
+
+    /** {@code adaptive} (also when unset) or a whole number of tokens >= 1. */
+    LaneSizing sizing(String name) {
+      Optional<String> raw = text(name);
+      if (raw.isEmpty() || raw.get().equalsIgnoreCase("adaptive")) {
+        return LaneSizing.adaptive();
+      }
+      return LaneSizing.fixed(integer(name, 1, 1, Integer.MAX_VALUE, "adaptive or a whole number >= 1"));
     }
 
     /** A directory named in {@code name} must exist; {@code fallback} is used only if it does. */

@@ -3,6 +3,7 @@ package dev.lanes.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lanes.concurrency.LaneSizing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,17 +29,21 @@ class DemoSettingsTest {
       assertThat(s.metrics()).isTrue();
       assertThat(s.watchdog()).isEqualTo(Duration.ofMillis(100));
       assertThat(s.pinning()).isTrue();
+      assertThat(s.cpuLane()).isEqualTo(LaneSizing.adaptive());
     }
   }
 
   @Test
   void everyVariableIsRead() {
-    DemoSettings s = DemoSettings.from(Map.of(
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
         "HOST", "0.0.0.0", "PORT", "9000", "SLEEP", "0.25", "BG_SLEEP", "1.5", "STATIC_DIR", "static",
         "LIMIT_CONCURRENCY", "200", "READ_TIMEOUT", "10", "METRICS", "OFF", "WATCHDOG_MS", "0", "PINNING", "off"));
+    env.put("CPU_LANE", "8");
+    DemoSettings s = DemoSettings.from(env);
     assertThat(s).isEqualTo(new DemoSettings("0.0.0.0", 9000, Duration.ofMillis(250), Duration.ofMillis(1500),
         Optional.of(Path.of("static")), 200, Duration.ofSeconds(10), false, Duration.ZERO, false, Optional.empty(), 0,
-        true));
+        true, LaneSizing.fixed(8)));
+    assertThat(DemoSettings.from(Map.of("CPU_LANE", "Adaptive")).cpuLane()).isEqualTo(LaneSizing.adaptive());
   }
 
   @Test
@@ -61,7 +66,7 @@ class DemoSettingsTest {
       "PORT, abc", "PORT, 70000", "PORT, -1",
       "SLEEP, abc", "SLEEP, -1", "SLEEP, NaN", "SLEEP, Infinity", "BG_SLEEP, 3s",
       "LIMIT_CONCURRENCY, -5", "READ_TIMEOUT, 0", "READ_TIMEOUT, 1.5", "WATCHDOG_MS, -1",
-      "METRICS, yes", "PINNING, false", "STATIC_DIR, no-such-directory", "COMPRESSION, gzip", "TLS_PORT, https"})
+      "METRICS, yes", "PINNING, false", "STATIC_DIR, no-such-directory", "COMPRESSION, gzip", "TLS_PORT, https", "CPU_LANE, 0", "CPU_LANE, fast"})
   void aBadValueFailsNamingTheVariableAndTheValue(String name, String value) {
     assertThatThrownBy(() -> DemoSettings.from(Map.of(name, value)))
         .isInstanceOf(IllegalArgumentException.class)

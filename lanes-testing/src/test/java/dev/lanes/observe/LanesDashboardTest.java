@@ -35,6 +35,7 @@ class LanesDashboardTest {
       assertThat(page.status()).isEqualTo(200);
       assertThat(page.header("Content-Type")).contains("text/html; charset=utf-8");
       assertThat(page.text()).contains("new EventSource(", "/events");
+      assertThat(page.text()).contains("l.sizing === \"adaptive\"", "s.capacity"); // the limit's history is drawn
       assertThat(page.text()).doesNotContain("http://", "https://"); // no external network
     }
   }
@@ -69,6 +70,15 @@ class LanesDashboardTest {
       var snap = JsonCodec.defaults().readTree(data.substring(data.indexOf("data: ") + 6).getBytes(StandardCharsets.UTF_8));
       assertThat(snap.get("lanes")).extracting(l -> l.get("name").asText())
           .containsExactly("endpoints", "blocking", "background", "streaming", "files", "websockets");
+      // the current limit with how it may move: the page draws an adaptive lane's limit over time
+      var endpoints = snap.get("lanes").get(0);
+      assertThat(endpoints.get("sizing").asText()).isEqualTo("adaptive");
+      assertThat(endpoints.get("capacity").asInt()).isEqualTo(app.lanes().get(Lanes.ENDPOINTS).statistics().capacity());
+      assertThat(endpoints.get("minCapacity").asInt()).isEqualTo(1);
+      assertThat(endpoints.get("maxCapacity").asInt()).isEqualTo(1024);
+      var files = snap.get("lanes").get(4);
+      assertThat(files.get("sizing").asText()).isEqualTo("fixed");
+      assertThat(files.get("minCapacity").asInt()).isEqualTo(64);
       assertThat(app.lanes().get(Lanes.STREAMING).statistics().borrowed()).isEqualTo(1);
     }
   }

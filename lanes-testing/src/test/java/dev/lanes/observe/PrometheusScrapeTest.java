@@ -83,6 +83,10 @@ class PrometheusScrapeTest {
       String text = scrape.text();
       assertThat(text)
           .contains("lanes_lane_capacity{lane=\"endpoints\"} 1024.0")
+          .contains("lanes_lane_capacity_min{lane=\"endpoints\"} 1.0") // adaptive 1..1024
+          .contains("lanes_lane_capacity_max{lane=\"endpoints\"} 1024.0")
+          .contains("lanes_lane_capacity_min{lane=\"files\"} 64.0") // fixed: both bounds are the capacity
+          .contains("lanes_lane_capacity_max{lane=\"files\"} 64.0")
           .contains("lanes_lane_borrowed{lane=\"background\"}")
           .contains("lanes_lane_waiting{lane=\"files\"} 0.0")
           .contains("lanes_lane_completed_total{lane=\"endpoints\"}")

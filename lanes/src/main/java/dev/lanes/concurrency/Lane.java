@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>{@code
  * Lane db = Lane.builder("db").capacity(20).build();   // queues at most 80, each for at most 30 s
  * CompletableFuture<Row> row = db.run(() -> jdbc.query(...));
+ * Lane cpu = Lane.builder("cpu").adaptive().build();   // sizes itself to the CPU (LaneSizing)
  * }</pre>
  *
  * <p>Cancelling the future returned by {@link #run} removes a waiting task from the queue, or
@@ -46,16 +47,21 @@ public final class Lane implements AutoCloseable {
   private final AtomicLong waitNanosMax = new AtomicLong();
   private final WaitHistogram waits = new WaitHistogram();
   private final LaneListener listener; // null when nobody listens: the hot path then skips events
+  private final AdaptiveLimit adaptive; // null unless the lane sizes itself
+  private volatile LaneSizing sizing;
 
   private Lane(Builder b) {
     this.name = b.name;
-    this.limiter = CapacityLimiter.of(b.capacity, b.maxWaiting(), b.maxQueueWait);
+    this.sizing = b.sizing;
+    this.limiter = CapacityLimiter.of(b.sizing.initialCapacity(), b.maxWaiting(), b.maxQueueWait);
     this.kind = b.kind;
     this.listener = b.listener;
+    this.adaptive = b.sizing instanceof LaneSizing.Adaptive bounds
+        ? AdaptiveLimit.of(limiter, bounds) : null;
     this.executor = switch (b.kind) {
       case VIRTUAL -> Executors.newThreadPerTaskExecutor(
           Thread.ofVirtual().name("lane-" + b.name + "-", 0).factory());
-      case PLATFORM -> Executors.newFixedThreadPool(b.capacity,
+      case PLATFORM -> Executors.newFixedThreadPool(b.sizing.initialCapacity(),
           Thread.ofPlatform().name("lane-" + b.name + "-", 0).daemon(true).factory());
       case USER -> b.userExecutor;
     };
@@ -83,11 +89,26 @@ public final class Lane implements AutoCloseable {
     return limiter;
   }
 
+  /** How the lane is sized: fixed, unbounded or adaptive (then its current limit is the capacity in {@link #statistics}). */
+  public LaneSizing sizing() {
+    return sizing;
+  }
+
   /**
    * Changes the lane's capacity at runtime; a platform pool grows or shrinks with it. The queue
-   * bound stays as built.
+   * bound stays as built. A fixed or unbounded lane becomes fixed at {@code capacity}.
+   *
+   * @throws IllegalStateException if the lane is adaptive: it sizes itself
    */
   public void resize(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1: " + capacity);
+    }
+    if (adaptive != null) {
+      throw new IllegalStateException("lane '" + name + "' sizes itself (" + sizing
+          + "); build it with capacity(n) to size it by hand");
+    }
+    sizing = LaneSizing.fixed(capacity);
     if (executor instanceof ThreadPoolExecutor pool && kind == ExecutorKind.PLATFORM) {
       if (capacity > pool.getMaximumPoolSize()) {
         pool.setMaximumPoolSize(capacity);
@@ -141,6 +162,7 @@ public final class Lane implements AutoCloseable {
       if (l != null) {
         l.laneAcquired(name, Duration.ofNanos(waited));
       }
+      work.grantedAt(queuedAt + waited);
       try {
         executor.execute(() -> work.runHolding(permit, this));
       } catch (RejectedExecutionException e) {
@@ -172,19 +194,24 @@ public final class Lane implements AutoCloseable {
     return new LaneStatistics(name, kind, s.totalTokens(), s.borrowed(), s.available(),
         s.waiting(), completed.sum(), failed.sum(), cancelled.sum(), s.rejected(), s.timedOut(),
         Duration.ofNanos(waitNanosTotal.get() / granted), Duration.ofNanos(waitNanosMax.get()),
-        s.granted(), Duration.ofNanos(waitNanosTotal.get()), waits.percentile(0.5), waits.percentile(0.99));
+        s.granted(), Duration.ofNanos(waitNanosTotal.get()), waits.percentile(0.5), waits.percentile(0.99),
+        sizing);
   }
 
-  /** Called on the lane thread as a task starts; returns its start time if anyone listens. */
+  /** Called on the lane thread as a task starts; returns its start time if anyone needs it. */
   long started() {
     if (listener == null) {
-      return 0;
+      return adaptive == null ? 0 : System.nanoTime();
     }
     listener.laneTaskStart(name);
     return System.nanoTime();
   }
 
   void finished(LaneTask<?> task, Throwable error, long startedAt) {
+    if (adaptive != null) {
+      long grantedAt = task.grantedAt();
+      adaptive.record(startedAt - grantedAt, System.nanoTime() - grantedAt);
+    }
     TaskOutcome outcome;
     if (error == null) {
       completed.increment();
@@ -221,7 +248,8 @@ public final class Lane implements AutoCloseable {
   }
 
   /**
-   * Defines a lane. Defaults: capacity 40, virtual threads, a wait queue of 4x the capacity
+   * Defines a lane. Defaults: capacity 40 ({@link #capacity}; or {@link #adaptive},
+   * {@link #unbounded}), virtual threads, a wait queue of 4x the (largest) capacity
    * ({@link #maxWaiting}, {@link #unboundedQueue}) and at most 30 s of waiting for a token
    * ({@link #maxQueueWait}), as the default lanes. Past either bound a task is refused with
    * {@link LaneRejectedException} instead of queueing silently.
@@ -232,7 +260,7 @@ public final class Lane implements AutoCloseable {
     private static final int FROM_CAPACITY = -1; // maxWaiting not given: QUEUE_PER_TOKEN x capacity
 
     private final String name;
-    private int capacity = 40;
+    private LaneSizing sizing = LaneSizing.fixed(40);
     private int maxWaiting = FROM_CAPACITY;
     private Duration maxQueueWait = DEFAULT_MAX_QUEUE_WAIT;
     private ExecutorKind kind = ExecutorKind.VIRTUAL;
@@ -246,11 +274,37 @@ public final class Lane implements AutoCloseable {
       this.name = name;
     }
 
+    /** A fixed number of tokens, {@code capacity >= 1}. */
     public Builder capacity(int capacity) {
-      if (capacity < 1) {
-        throw new IllegalArgumentException("capacity must be >= 1: " + capacity);
-      }
-      this.capacity = capacity;
+      this.sizing = LaneSizing.fixed(capacity);
+      return this;
+    }
+
+    /**
+     * A limit the lane sets itself from its tasks' waits for a CPU, between 1 and
+     * {@value LaneSizing#DEFAULT_ADAPTIVE_MAX}: for work whose right number you do not know. Needs
+     * virtual threads (the default); see {@link LaneSizing.Adaptive}.
+     */
+    public Builder adaptive() {
+      this.sizing = LaneSizing.adaptive();
+      return this;
+    }
+
+    /** An adaptive limit between {@code min} and {@code max}; see {@link #adaptive()}. */
+    public Builder adaptive(int min, int max) {
+      this.sizing = LaneSizing.adaptive(min, max);
+      return this;
+    }
+
+    /** No limit on running tasks (virtual threads or your executor). */
+    public Builder unbounded() {
+      this.sizing = LaneSizing.unbounded();
+      return this;
+    }
+
+    /** Any {@link LaneSizing}: fixed, unbounded or adaptive. */
+    public Builder sizing(LaneSizing sizing) {
+      this.sizing = Objects.requireNonNull(sizing, "sizing");
       return this;
     }
 
@@ -313,10 +367,10 @@ public final class Lane implements AutoCloseable {
       return name;
     }
 
-    /** The queue bound the lane gets: the one given, else 4x the capacity. */
+    /** The queue bound the lane gets: the one given, else 4x the (largest) capacity. */
     private int maxWaiting() {
       return maxWaiting != FROM_CAPACITY ? maxWaiting
-          : (int) Math.min(Integer.MAX_VALUE, (long) QUEUE_PER_TOKEN * capacity);
+          : (int) Math.min(Integer.MAX_VALUE, (long) QUEUE_PER_TOKEN * sizing.maxCapacity());
     }
 
     /**
@@ -329,7 +383,22 @@ public final class Lane implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the lane.
+     *
+     * @throws IllegalArgumentException for an adaptive lane not on virtual threads (its signal is
+     *     the wait for a carrier), or an unbounded one on platform threads (a pool without a size)
+     */
     public Lane build() {
+      if (sizing instanceof LaneSizing.Adaptive && kind != ExecutorKind.VIRTUAL) {
+        throw new IllegalArgumentException("lane '" + name + "': an adaptive lane needs virtual threads"
+            + " (it reads CPU saturation as its tasks' wait for a carrier); give " + kind
+            + " threads a capacity(n)");
+      }
+      if (sizing instanceof LaneSizing.Unbounded && kind == ExecutorKind.PLATFORM) {
+        throw new IllegalArgumentException("lane '" + name + "': an unbounded lane cannot have a"
+            + " platform-thread pool; use virtual threads or capacity(n)");
+      }
       return new Lane(this);
     }
   }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 final class LaneTask<T> extends CompletableFuture<T> {
   private final Callable<T> body;
   private volatile CompletableFuture<Permit> acquisition;
+  private long grantedAt; // written before the task is handed to the executor, read by its thread
   private Thread runner; // guarded by this
   // Completes once the body has returned or will never run: cancelling completes the task's own
   // future at once, while its thread may still be unwinding from the interrupt.
@@ -22,6 +23,15 @@ final class LaneTask<T> extends CompletableFuture<T> {
 
   void waitingOn(CompletableFuture<Permit> acquisition) {
     this.acquisition = acquisition;
+  }
+
+  void grantedAt(long nanos) {
+    grantedAt = nanos;
+  }
+
+  /** When the token was granted ({@link System#nanoTime}); for an adaptive lane's samples. */
+  long grantedAt() {
+    return grantedAt;
   }
 
   void runHolding(Permit permit, Lane lane) {

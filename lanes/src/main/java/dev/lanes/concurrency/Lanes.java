@@ -38,17 +38,19 @@ public final class Lanes implements AutoCloseable {
   }
 
   /**
-   * The default lane definitions (virtual threads; see docs/adr/0002): endpoints 1024, blocking
-   * 1024, background 256, streaming 256, files 64; each, as any lane built without other bounds,
-   * queues at most 4x its capacity and waits at most 30 s for a token. Then websockets 1024,
-   * which queues nothing: a session holds its token for as long as it is open, so an upgrade
-   * that finds the lane full is refused at once (503) rather than left waiting.
+   * The default lane definitions (virtual threads; see docs/adr/0002 and 0011): endpoints,
+   * blocking and background adaptive up to 1024, 1024 and 256 (they start there and shrink only
+   * while their tasks wait for a CPU), streaming fixed at 256, files at 64; each, as any lane built
+   * without other bounds, queues at most 4x its (largest) capacity and waits at most 30 s for a
+   * token. Then websockets
+   * 1024, which queues nothing: a session holds its token for as long as it is open, so an
+   * upgrade that finds the lane full is refused at once (503) rather than left waiting.
    */
   public static Builder defaults() {
     Builder b = new Builder();
-    b.with(Lane.builder(ENDPOINTS).capacity(1024));
-    b.with(Lane.builder(BLOCKING).capacity(1024));
-    b.with(Lane.builder(BACKGROUND).capacity(256));
+    b.with(Lane.builder(ENDPOINTS).adaptive(1, 1024));
+    b.with(Lane.builder(BLOCKING).adaptive(1, 1024));
+    b.with(Lane.builder(BACKGROUND).adaptive(1, 256));
     b.with(Lane.builder(STREAMING).capacity(256));
     b.with(Lane.builder(FILES).capacity(64));
     b.with(Lane.builder(WEBSOCKETS).capacity(1024).maxWaiting(0));

@@ -1,5 +1,6 @@
 package dev.lanes.observe;
 
+import dev.lanes.concurrency.LaneSizing;
 import dev.lanes.concurrency.LaneStatistics;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.JsonCodec;
@@ -18,7 +19,10 @@ import java.util.NoSuchElementException;
  * when the client leaves, the write fails or the thread is interrupted and the feed ends.
  *
  * <p>Each lane's {@code recentQueueWaitMs} is the mean wait of the tokens granted since the
- * previous snapshot, so the page shows waits as they are now, not averaged since start.
+ * previous snapshot, so the page shows waits as they are now, not averaged since start. Its
+ * {@code capacity} is the current limit; {@code sizing} ({@code fixed}, {@code unbounded},
+ * {@code adaptive}) with {@code minCapacity} and {@code maxCapacity} says how it may move, and the
+ * page keeps its history.
  */
 final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCloseable {
   private final Lanes lanes;
@@ -73,6 +77,9 @@ final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCl
       Map<String, Object> lane = new LinkedHashMap<>();
       lane.put("name", s.name());
       lane.put("capacity", s.capacity());
+      lane.put("sizing", sizingName(s.sizing()));
+      lane.put("minCapacity", s.sizing().minCapacity());
+      lane.put("maxCapacity", s.sizing().maxCapacity());
       lane.put("borrowed", s.borrowed());
       lane.put("waiting", s.waiting());
       lane.put("completed", s.completed());
@@ -90,6 +97,14 @@ final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCl
     snap.put("time", System.currentTimeMillis());
     snap.put("lanes", out);
     return snap;
+  }
+
+  private static String sizingName(LaneSizing sizing) {
+    return switch (sizing) {
+      case LaneSizing.Fixed f -> "fixed";
+      case LaneSizing.Unbounded u -> "unbounded";
+      case LaneSizing.Adaptive a -> "adaptive";
+    };
   }
 
   private static double millis(Duration d) {

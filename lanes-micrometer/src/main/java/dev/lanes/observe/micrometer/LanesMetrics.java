@@ -33,7 +33,10 @@ import java.util.function.ToDoubleFunction;
  * <p>Meter names (Prometheus form in {@code docs/observability.md}); every lane meter is tagged
  * {@code lane}:
  * <ul>
- *   <li>{@code lanes.lane.capacity}, {@code lanes.lane.borrowed}, {@code lanes.lane.waiting} gauges</li>
+ *   <li>{@code lanes.lane.capacity} (the current limit: it moves for an adaptive lane),
+ *       {@code lanes.lane.capacity.min}, {@code lanes.lane.capacity.max} (its bounds; equal to
+ *       the capacity for a fixed lane), {@code lanes.lane.borrowed}, {@code lanes.lane.waiting}
+ *       gauges</li>
  *   <li>{@code lanes.lane.completed}, {@code .failed}, {@code .cancelled}, {@code .rejected},
  *       {@code .timed.out} counters (from the lane's own statistics)</li>
  *   <li>{@code lanes.lane.queue.wait} timer with a histogram: the wait for a token</li>
@@ -90,7 +93,10 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
 
   private static void bindApp(MeterRegistry r, App app) {
     for (Lane lane : app.lanes().all()) {
-      gauge(r, "lanes.lane.capacity", lane, l -> l.limiter().totalTokens(), "tokens in the lane");
+      gauge(r, "lanes.lane.capacity", lane, l -> l.limiter().totalTokens(),
+          "tokens in the lane: the current limit of an adaptive lane");
+      gauge(r, "lanes.lane.capacity.min", lane, l -> l.sizing().minCapacity(), "the lowest limit the lane may set");
+      gauge(r, "lanes.lane.capacity.max", lane, l -> l.sizing().maxCapacity(), "the highest limit the lane may set");
       gauge(r, "lanes.lane.borrowed", lane, l -> l.limiter().borrowed(), "tasks holding a token");
       gauge(r, "lanes.lane.waiting", lane, l -> l.limiter().waiting(), "tasks queued for a token");
       counter(r, "lanes.lane.completed", lane, l -> l.statistics().completed(), "tasks that returned");

@@ -1,0 +1,404 @@
+package dev.lanes.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The adaptive limit driven by a synthetic workload and a fake clock: no sleeps, no real CPU load.
+ * The workload is a closed loop of clients holding real permits of a real limiter, so in-flight
+ * and queued counts are what the limiter says.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AdaptiveLimitTest {
+  private static final long MS = 1_000_000L;
+
+  @Test
+  void cpuBoundWorkConvergesToAllCarriersButOneAndStaysThere() {
+    int carriers = 2;
+    Workload w = new Workload(LaneSizing.adaptive(1, 1024), carriers, 200);
+    List<Integer> limits = new ArrayList<>();
+    for (int window = 0; window < 100; window++) {
+      w.cpuBoundWindow(20 * MS);
+      limits.add(w.limiter.totalTokens());
+    }
+    // 200 tasks on 2 carriers wait 99% of their time: the first window cuts the limit to the 2
+    // that could run, less the carrier left free
+    assertThat(limits.get(0)).isEqualTo(carriers - 1);
+    // it stays there: the tasks no longer wait, but the process is busy computing, so no probe
+    assertThat(limits).allMatch(l -> l == carriers - 1);
+    // the 200 that held tokens before the cut have drained: one task runs at a time now
+    assertThat(w.limiter.borrowed()).isEqualTo(carriers - 1);
+    assertThat(w.limit.lastCpuWait()).isZero();
+  }
+
+  @Test
+  void aBusyProcessHoldsTheLimitAndAnIdleOneLetsItGrow() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 64), 4, 100);
+    w.computing(99 * MS, 100 * MS);
+    assertThat(w.limiter.totalTokens()).isEqualTo(3); // 4 carriers, one left free
+    w.complete(w.limiter.borrowed());
+    for (int window = 0; window < 30; window++) {
+      // no wait for a carrier, work queued, but the process used 3 of 4 cores: hold
+      w.cpu.addAndGet(3 * AdaptiveLimit.WINDOW_NANOS);
+      w.sample(0, 100 * MS, AdaptiveLimit.WINDOW_NANOS);
+    }
+    assertThat(w.limiter.totalTokens()).isEqualTo(3);
+    // the same windows with the process at 1 core of 4: the tasks wait on something else, grow
+    w.cpu.addAndGet(AdaptiveLimit.WINDOW_NANOS);
+    w.sample(0, 100 * MS, AdaptiveLimit.WINDOW_NANOS);
+    assertThat(w.limiter.totalTokens()).isEqualTo(4);
+  }
+
+  @Test
+  void aBurstOfSleepingTasksThatWaitedToStartDoesNotShrinkTheLane() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 1024), 2, 1000);
+    for (int wave = 0; wave < 20; wave++) {
+      // 1000 sleeps of 1 s that each waited 300 ms for a carrier to start, on 0.2 s of CPU in all
+      w.cpu.addAndGet(200 * MS);
+      w.clock.addAndGet(1_300 * MS);
+      for (int task = 0; task < 1000; task++) {
+        w.limit.record(300 * MS, 1_300 * MS);
+      }
+      assertThat(w.limit.lastCpuWait()).isGreaterThan(AdaptiveLimit.SHRINK_ABOVE); // they did wait
+    }
+    assertThat(w.limiter.totalTokens()).isEqualTo(1024);
+    // the same waits with the tasks computing all the time they ran: CPU-bound, it shrinks
+    Workload cpuBound = new Workload(LaneSizing.adaptive(1, 1024), 2, 1000);
+    cpuBound.computing(300 * MS, 1_300 * MS);
+    assertThat(cpuBound.limiter.totalTokens()).isLessThan(1024);
+  }
+
+  @Test
+  void aProbeTakenBackDoublesTheHoldBeforeTheNextOne() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 64), 2, 100);
+    w.computing(99 * MS, 100 * MS); // shrink to 1 (2 carriers, one left free)
+    assertThat(w.limiter.totalTokens()).isEqualTo(1);
+    List<Integer> windowsToProbe = new ArrayList<>();
+    for (int probe = 0; probe < 4; probe++) {
+      int windows = 0;
+      while (w.limiter.totalTokens() == 1 && windows < 1_000) {
+        w.sample(0, 100 * MS, 0); // no carrier wait, work queued, CPU idle: grows once the hold ends
+        windows++;
+      }
+      windowsToProbe.add(windows);
+      w.computing(99 * MS, 100 * MS); // the probe found the carriers busy: taken back
+      assertThat(w.limiter.totalTokens()).isEqualTo(1);
+    }
+    assertThat(windowsToProbe).containsExactly(11, 21, 41, 81);
+  }
+
+  @Test
+  void manyCarriersConvergeToAllButOne() {
+    int carriers = 64;
+    Workload w = new Workload(LaneSizing.adaptive(1, 1024), carriers, 2000);
+    for (int window = 0; window < 200; window++) {
+      w.cpuBoundWindow(10 * MS);
+      if (window > 5) {
+        assertThat(w.limiter.totalTokens()).as("window %d", window).isEqualTo(carriers - 1);
+      }
+    }
+  }
+
+  @Test
+  void ioBoundWorkKeepsTheMaximum() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 1024), 2, 5000);
+    for (int window = 0; window < 50; window++) {
+      w.ioBoundWindow();
+      assertThat(w.limiter.totalTokens()).isEqualTo(1024);
+    }
+    assertThat(w.limiter.borrowed()).isEqualTo(1024);
+  }
+
+  @Test
+  void aLaneThatShrankForCpuGrowsBackWhenTheWorkStopsWaitingForACpu() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 1024), 2, 600);
+    for (int window = 0; window < 20; window++) {
+      w.cpuBoundWindow(20 * MS);
+    }
+    assertThat(w.limiter.totalTokens()).isLessThanOrEqualTo(3);
+    int windows = 0;
+    while (w.limiter.totalTokens() < 600 && windows < 100) {
+      w.ioBoundWindow();
+      windows++;
+    }
+    // a hold of 10 windows, then +25% (at least 1) a window: 1 -> 600 in about 38 windows (3.8 s)
+    assertThat(w.limiter.totalTokens()).isGreaterThanOrEqualTo(600);
+    assertThat(windows).isBetween(AdaptiveLimit.HOLD_WINDOWS, 50);
+  }
+
+  @Test
+  void neverLeavesItsBoundsWhateverTheSamples() {
+    for (int carriers : new int[] {1, 2, 5, 40}) {
+      LaneSizing.Adaptive bounds = new LaneSizing.Adaptive(3, 17);
+      Workload w = new Workload(bounds, carriers, 0);
+      ThreadLocalRandom rnd = ThreadLocalRandom.current();
+      int floor = Math.min(17, Math.max(3, carriers - 1));
+      for (int window = 0; window < 2_000; window++) {
+        w.setDemand(rnd.nextInt(0, 60));
+        int samples = rnd.nextInt(1, 5);
+        for (int i = 0; i < samples; i++) {
+          long total = rnd.nextLong(0, 100 * MS);
+          w.cpu.addAndGet(rnd.nextLong(0, carriers * 100 * MS)); // any CPU use
+          w.sample(rnd.nextLong(-MS, 2 * total + 1), total, rnd.nextLong(0, 40 * MS));
+        }
+        int limit = w.limiter.totalTokens();
+        assertThat(limit).as("carriers %d, window %d", carriers, window).isBetween(floor, 17);
+      }
+    }
+  }
+
+  @Test
+  void theCpuRuleNeverGoesBelowAllCarriersButOneNorBelowTheMin() {
+    // min 1 but 4 carriers: 3 tasks cannot oversubscribe 4 carriers
+    Workload w = new Workload(LaneSizing.adaptive(1, 1024), 4, 100);
+    for (int window = 0; window < 30; window++) {
+      w.computing(99 * MS, 100 * MS); // 99% waiting
+    }
+    assertThat(w.limiter.totalTokens()).isEqualTo(3);
+    // one carrier: the lane keeps one token
+    Workload single = new Workload(LaneSizing.adaptive(1, 1024), 1, 100);
+    single.computing(99 * MS, 100 * MS);
+    assertThat(single.limiter.totalTokens()).isEqualTo(1);
+    // a min above the carriers is the floor
+    Workload high = new Workload(LaneSizing.adaptive(10, 1024), 4, 100);
+    for (int window = 0; window < 30; window++) {
+      high.computing(99 * MS, 100 * MS);
+    }
+    assertThat(high.limiter.totalTokens()).isEqualTo(10);
+  }
+
+  @Test
+  void aWaitShareInTheDeadBandOrAnIdleLaneChangesNothing() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 100), 2, 300);
+    w.computing(99 * MS, 100 * MS);
+    int shrunk = w.limiter.totalTokens();
+    for (int window = 0; window < 30; window++) {
+      w.complete(w.limiter.borrowed());
+      w.computing(7 * MS, 100 * MS); // 7%: between growing (5%) and shrinking (10%)
+    }
+    assertThat(shrunk).isEqualTo(1);
+    assertThat(w.limiter.totalTokens()).isEqualTo(shrunk);
+    assertThat(w.limiter.waiting()).isPositive(); // there was demand to grow for
+  }
+
+  /**
+   * Platform and virtual threads acquire and release permits of an adaptive limiter while each of
+   * them also reports random samples, closing a window at almost every sample: the limiter is
+   * resized hundreds of times under contention. No holder ever sees more holders than the adaptive
+   * maximum, the total never leaves its bounds, and at the end nothing is held or queued and every
+   * grant reached a caller.
+   */
+  @Test
+  void resizingUnderContentionNeverOverGrants() throws Exception {
+    int max = 6;
+    CapacityLimiter limiter = CapacityLimiter.of(max);
+    AtomicLong clock = new AtomicLong();
+    AdaptiveLimit limit = new AdaptiveLimit(limiter, new LaneSizing.Adaptive(2, max), 2,
+        () -> clock.addAndGet(AdaptiveLimit.WINDOW_NANOS / 2), () -> AdaptiveLimit.UNKNOWN);
+    AtomicInteger holders = new AtomicInteger();
+    AtomicInteger maxHolders = new AtomicInteger();
+    AtomicLong used = new AtomicLong();
+    ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    Set<Integer> totalsSeen = ConcurrentHashMap.newKeySet();
+    AtomicInteger changes = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    Runnable worker = () -> {
+      try {
+        start.await();
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < 400; i++) {
+          CompletableFuture<Permit> f = limiter.acquire();
+          if (rnd.nextInt(6) == 0 && f.cancel(false)) {
+            continue; // left the queue
+          }
+          Permit p = f.get(20, TimeUnit.SECONDS);
+          used.incrementAndGet();
+          int h = holders.incrementAndGet();
+          maxHolders.accumulateAndGet(h, Math::max);
+          if (h > max) {
+            violations.add(h + " holders above the adaptive max " + max);
+          }
+          if (rnd.nextInt(4) == 0) {
+            LockSupport.parkNanos(rnd.nextLong(20_000));
+          } else {
+            Thread.yield();
+          }
+          holders.decrementAndGet();
+          p.close();
+          // alternate waiting and running phases so the limit goes both ways
+          boolean waited = (i / 50) % 2 == 0;
+          long total = rnd.nextLong(1, 10 * MS);
+          limit.record(waited ? total * 9 / 10 : 0, total);
+        }
+      } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
+        errors.add(e);
+      } catch (java.util.concurrent.CancellationException e) {
+        // cancelled after all: nothing held
+      } catch (Throwable t) {
+        errors.add(t);
+      }
+    };
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      threads.add(Thread.ofPlatform().name("adaptive-p-" + i).start(worker));
+    }
+    for (int i = 0; i < 200; i++) {
+      threads.add(Thread.ofVirtual().name("adaptive-v-" + i).start(worker));
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread sampler = Thread.ofPlatform().name("adaptive-sampler").start(() -> {
+      int previous = -1;
+      while (!stop.get()) {
+        LimiterStatistics s = limiter.statistics();
+        if (s.totalTokens() < 2 || s.totalTokens() > max) {
+          violations.add("total outside 2.." + max + ": " + s);
+        }
+        if (s.borrowed() > max) {
+          violations.add("borrowed above the adaptive max: " + s);
+        }
+        if (s.totalTokens() != previous) {
+          changes.incrementAndGet();
+          previous = s.totalTokens();
+        }
+        totalsSeen.add(s.totalTokens());
+        LockSupport.parkNanos(10_000);
+      }
+    });
+    start.countDown();
+    for (Thread t : threads) {
+      t.join(TimeUnit.SECONDS.toMillis(40));
+      assertThat(t.isAlive()).as("worker %s finished", t.getName()).isFalse();
+    }
+    stop.set(true);
+    sampler.join();
+
+    assertThat(violations).isEmpty();
+    assertThat(errors).isEmpty();
+    assertThat(maxHolders.get()).isBetween(1, max);
+    LimiterStatistics end = limiter.statistics();
+    assertThat(end.borrowed()).isZero();
+    assertThat(end.waiting()).isZero();
+    assertThat(end.granted()).as("every grant reached a caller").isEqualTo(used.get());
+    assertThat(changes.get()).as("the limit really moved").isGreaterThan(5);
+    assertThat(totalsSeen).contains(2, max);
+  }
+
+  /**
+   * A closed loop of {@code demand} clients on a limiter driven by an {@link AdaptiveLimit} with a
+   * fake clock. Each client holds a permit while "running" and re-queues when its task completes.
+   */
+  private static final class Workload {
+    final CapacityLimiter limiter;
+    final AtomicLong clock = new AtomicLong();
+    final AtomicLong cpu = new AtomicLong(); // the process's CPU time
+    final AdaptiveLimit limit;
+    final int carriers;
+    final Deque<Permit> held = new ArrayDeque<>();
+    final Deque<CompletableFuture<Permit>> queued = new ArrayDeque<>(); // FIFO, as the limiter grants
+
+    Workload(LaneSizing sizing, int carriers, int demand) {
+      LaneSizing.Adaptive bounds = (LaneSizing.Adaptive) sizing;
+      this.limiter = CapacityLimiter.of(bounds.initialCapacity());
+      this.limit = new AdaptiveLimit(limiter, bounds, carriers, clock::get, cpu::get);
+      this.carriers = carriers;
+      setDemand(demand);
+    }
+
+    /** Clients in the loop: running plus queued. */
+    void setDemand(int demand) {
+      collect();
+      while (held.size() + queued.size() < demand) {
+        queued.add(limiter.acquire());
+        collect();
+      }
+      while (held.size() + queued.size() > demand) {
+        if (!queued.isEmpty()) {
+          queued.pollLast().cancel(false);
+        } else {
+          held.poll().close();
+        }
+        collect();
+      }
+    }
+
+    /**
+     * One window of CPU-bound tasks of {@code service} each: the running tasks share the carriers,
+     * so those beyond them wait; each completion frees a permit and its client queues again.
+     */
+    void cpuBoundWindow(long service) {
+      collect(); // a grow at the end of the last window admitted waiters: they run in this one
+      int running = held.size();
+      int onCpu = Math.min(running, carriers);
+      long window = AdaptiveLimit.WINDOW_NANOS;
+      int completions = (int) Math.max(1, onCpu * window / service);
+      // Little's law: L tasks through C carriers take L x service / C each; the rest is the wait
+      long total = Math.max(service, running * service / Math.max(1, carriers));
+      long dispatch = total - service;
+      for (int i = 0; i < completions; i++) {
+        clock.addAndGet(window / completions);
+        cpu.addAndGet(onCpu * (window / completions)); // every busy carrier computes
+        complete(1);
+        limit.record(dispatch, total);
+      }
+    }
+
+    /** One window of parked tasks: no wait for a carrier, many completions. */
+    void ioBoundWindow() {
+      int completions = Math.max(1, held.size() / 10);
+      for (int i = 0; i < completions; i++) {
+        clock.addAndGet(AdaptiveLimit.WINDOW_NANOS / completions);
+        complete(1);
+        limit.record(20_000, 1_000 * MS);
+      }
+    }
+
+    /** One sample closing a window in which the process computed for the task's running time. */
+    void computing(long dispatch, long total) {
+      cpu.addAndGet(total - dispatch);
+      sample(dispatch, total, AdaptiveLimit.WINDOW_NANOS);
+    }
+
+    /** One sample after {@code advance} nanoseconds, without any completion or CPU time. */
+    void sample(long dispatch, long total, long advance) {
+      clock.addAndGet(Math.max(advance, AdaptiveLimit.WINDOW_NANOS));
+      limit.record(dispatch, total);
+    }
+
+    /** {@code n} running tasks end and their clients queue again. */
+    void complete(int n) {
+      for (int i = 0; i < n && !held.isEmpty(); i++) {
+        held.poll().close();
+        queued.add(limiter.acquire());
+      }
+      collect();
+    }
+
+    private void collect() {
+      while (!queued.isEmpty() && queued.peek().isDone()) {
+        CompletableFuture<Permit> f = queued.poll();
+        if (!f.isCancelled() && !f.isCompletedExceptionally()) {
+          held.add(f.join());
+        }
+      }
+    }
+  }
+}
