@@ -6,6 +6,7 @@ import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Middleware;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +46,7 @@ public final class Cors implements Middleware {
     this.origins = Set.copyOf(b.origins);
     this.methods = List.copyOf(b.methods);
     this.anyHeader = b.headers.contains("*");
-    this.headers = Set.copyOf(b.headers);
+    this.headers = Collections.unmodifiableSet(new LinkedHashSet<>(b.headers)); // listed in answers as configured
     this.credentials = b.credentials;
     this.exposed = List.copyOf(b.exposed);
     this.maxAge = b.maxAge;
