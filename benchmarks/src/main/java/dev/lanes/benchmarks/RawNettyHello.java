@@ -61,7 +61,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RawNettyHello {
   private static final byte[] PLAINTEXT = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
-  // As Lanes' ResponseWriter and Vert.x do: our own constant header names/values need no validation.
+  // As Lanes' Http1ExchangeCodec and Vert.x do: our own constant header names/values need no validation.
   private static final HttpHeadersFactory HEADERS =
       DefaultHttpHeadersFactory.headersFactory().withValidation(false);
   private static final HttpHeadersFactory TRAILERS =
