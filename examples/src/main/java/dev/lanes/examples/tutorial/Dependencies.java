@@ -115,7 +115,8 @@ public final class Dependencies {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    try (Server server = Server.start(app(new Database()), ServerConfig.builder().port(8000).build())) {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 8000;
+    try (Server server = Server.start(app(new Database()), ServerConfig.builder().port(port).build())) {
       server.awaitClose();
     }
   }

@@ -69,7 +69,8 @@ public final class Errors {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    try (Server server = Server.start(app(), ServerConfig.builder().port(8000).build())) {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 8000;
+    try (Server server = Server.start(app(), ServerConfig.builder().port(port).build())) {
       server.awaitClose();
     }
   }

@@ -17,6 +17,8 @@ class QueryParamsTest {
     try (TestClient client = TestClient.start(QueryParams.app())) {
       assertThat(client.get("/items").json().size()).isEqualTo(3);
       assertThat(client.get("/items?skip=1&limit=1").json()).isEqualTo(json("[{'item_name': 'Bar'}]"));
+      assertThat(client.get("/items?skip=0&skip=2").json()).as("the last value of a repeated key")
+          .isEqualTo(json("[{'item_name': 'Baz'}]"));
       assertThat(client.get("/items?skip=x").json().at("/detail/0/loc")).isEqualTo(json("['query', 'skip']"));
     }
   }
