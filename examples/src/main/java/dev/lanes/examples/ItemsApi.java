@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The "items" CRUD contract with the typed layer, the same as FastAPI's in
  * {@code benchmarks/fastapi/items_app.py} (held against it by {@code ItemsApiTest}): validated
  * bodies and parameters, an API key from {@code X-API-Key} on every route, and the OpenAPI
- * document at {@code /openapi.json} with Swagger UI at {@code /docs}.
+ * document at {@code /openapi.json} with Swagger UI at {@code /docs} and ReDoc at {@code /redoc}.
  *
  * <ul>
  *   <li>{@code POST /items} ({@link ItemIn}) → 201 {@link Item}, ids 1, 2, 3, ...</li>
@@ -152,7 +152,7 @@ final class ItemsApi {
         .build();
   }
 
-  /** Adds the contract's routes, {@code /openapi.json} and {@code /docs} to {@code app}. */
+  /** Adds the contract's routes, {@code /openapi.json}, {@code /docs} and {@code /redoc} to {@code app}. */
   static App.Builder addTo(App.Builder app, String key) {
     return api(key).install(app);
   }

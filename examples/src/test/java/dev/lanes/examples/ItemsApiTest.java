@@ -75,6 +75,7 @@ class ItemsApiTest {
       assertThat(js.header("content-type")).contains("text/javascript; charset=utf-8");
       assertThat(js.text()).contains("SwaggerUIBundle");
       assertThat(client.get("/docs/swagger-ui.css").header("content-type")).contains("text/css; charset=utf-8");
+      assertThat(client.get("/redoc").text()).contains("<redoc spec-url=\"/openapi.json\">");
     }
   }
 

@@ -56,6 +56,9 @@ public final class TypedApi {
       if (!b.docsPath.isEmpty()) {
         out.addAll(SwaggerUi.routes(b.docsPath, b.openApiPath, b.title));
       }
+      if (!b.redocPath.isEmpty()) {
+        out.addAll(Redoc.routes(b.redocPath, b.openApiPath, b.title));
+      }
     }
     this.routes = List.copyOf(out);
   }
@@ -113,6 +116,7 @@ public final class TypedApi {
     private String version = "0.1.0";
     private String openApiPath = "/openapi.json";
     private String docsPath = "/docs";
+    private String redocPath = "/redoc";
     private String lane;
     private boolean problemDetails;
 
@@ -172,6 +176,12 @@ public final class TypedApi {
     /** Where Swagger UI is served (default {@code /docs}); empty: not served. */
     public Builder docsPath(String path) {
       this.docsPath = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /** Where ReDoc is served (default {@code /redoc}); empty: not served. */
+    public Builder redocPath(String path) {
+      this.redocPath = Objects.requireNonNull(path, "path");
       return this;
     }
 

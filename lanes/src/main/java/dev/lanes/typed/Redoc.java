@@ -1,0 +1,39 @@
+package dev.lanes.typed;
+
+import dev.lanes.http.Response;
+import dev.lanes.routing.Route;
+import java.util.List;
+
+/**
+ * The {@code /redoc} page: ReDoc's standalone bundle from the {@code org.webjars.npm:redoc} jar,
+ * served by the app itself so the page works offline (no CDN, no web fonts). Read once, when
+ * the API is built.
+ */
+final class Redoc {
+  static final String VERSION = "2.1.4";
+
+  private Redoc() {}
+
+  static List<Route> routes(String redocPath, String openApiPath, String title) {
+    String base = DocsPage.base(redocPath);
+    Response js = DocsPage.asset("redoc", VERSION, "bundles/redoc.standalone.js", "text/javascript; charset=utf-8",
+        "redocPath(\"\")");
+    Response page = Response.html("""
+        <!DOCTYPE html>
+        <html>
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>%s - ReDoc</title>
+        <style>body { margin: 0; padding: 0; }</style>
+        </head>
+        <body>
+        <noscript>ReDoc needs JavaScript to show the documentation.</noscript>
+        <redoc spec-url="%s"></redoc>
+        <script src="%sredoc.standalone.js"></script>
+        </body>
+        </html>
+        """.formatted(DocsPage.escape(title), DocsPage.escape(openApiPath), base));
+    return List.of(DocsPage.fixed(redocPath, page), DocsPage.fixed(base + "redoc.standalone.js", js));
+  }
+}
