@@ -22,9 +22,9 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Computing, not just starting.</b> A burst of I/O-bound tasks also waits for carriers, once,
  * to start (1000 sleeping requests arriving at once on a busy machine). Fewer tokens would not
- * help them, so the share only counts when the process spent at least a quarter of the tasks'
- * running time (ended minus started) computing: CPU time over the window / their running time
- * {@code >= 0.25}. Sleeping tasks run for seconds on microseconds of CPU.
+ * help them, so the share only counts when the process spent at least half of the tasks' running
+ * time (ended minus started) computing: CPU time over the window / their running time {@code >=
+ * 0.5}. Sleeping tasks run for seconds on microseconds of CPU.
  *
  * <p><b>Compute mode.</b> CPU-bound tasks on virtual threads hold their carriers until they end,
  * and the JDK's scheduler keeps a carrier on the queue it is draining, so a lane that fills every
@@ -38,12 +38,12 @@ import java.util.function.LongSupplier;
  * <p><b>Rule,</b> once per window (at least {@link #WINDOW_NANOS} and one sample; after a quiet
  * spell of two windows, the next window starts with its first sample):
  * <ul>
- *   <li>Virtual threads: {@code w > 0.10}, the tasks computing, and more tasks in flight than the
- *       cores: enter compute mode at {@code clamp(cores, min, max)}. {@code w < 0.05} with tasks
- *       queued: grow by a quarter (at least 1), up to {@code max}.</li>
- *   <li>Compute mode: the tasks no longer computing: back to virtual threads, growing by a quarter.
- *       Tasks queued while the process uses less than {@link #BUSY} of the cores: grow by a quarter
- *       (tasks that compute part of the time leave cores idle at one per core).</li>
+ *   <li>Virtual threads: {@code w > 0.10}, the tasks computing ({@link #ENTER}), and more tasks in
+ *       flight than cores: enter compute mode at {@code clamp(cores, min, max)}. {@code w < 0.05}
+ *       with tasks queued: grow by a quarter (at least 1), up to {@code max}.</li>
+ *   <li>Compute mode: the limit stays. The tasks' CPU time under a tenth of their running time
+ *       ({@link #LEAVE}: they wait on something else now): back to virtual threads, growing by a
+ *       quarter.</li>
  *   <li>otherwise: keep the limit.</li>
  * </ul>
  *
@@ -57,11 +57,12 @@ final class AdaptiveLimit {
   static final double SHRINK_ABOVE = 0.10;
   static final double GROW_BELOW = 0.05;
   static final long UNKNOWN = -1;
-  static final double COMPUTING = 0.25; // CPU time / running time from which tasks count as computing
-  // Below this share of the cores the process leaves CPU unused. Low, because on a shared machine
-  // the process cannot look busier than its share, and each thread past the cores is one more the
-  // OS time-slices with the carriers that serve the other lanes.
-  static final double IDLE_BELOW = 0.5;
+  // CPU time / running time of the tasks over a window: from ENTER they count as computing (a
+  // lane of them may enter compute mode), below LEAVE as waiting on something else. The gap keeps a
+  // lane whose platform threads the OS shares with other processes (their running time then
+  // includes waits for a core) from leaving and coming back.
+  static final double ENTER = 0.5;
+  static final double LEAVE = 0.1;
 
   private final CapacityLimiter limiter;
   private final int max;
@@ -140,8 +141,7 @@ final class AdaptiveLimit {
       double cpuWait = totalSum == 0 ? 0 : (double) dispatchSum / totalSum;
       long cpu = processCpu.getAsLong();
       boolean known = cpu != UNKNOWN && windowCpu != UNKNOWN;
-      boolean idle = known && (double) (cpu - windowCpu) / elapsed < IDLE_BELOW * cores;
-      boolean computing = !known || runSum == 0 || (double) (cpu - windowCpu) / runSum >= COMPUTING;
+      double computing = !known || runSum == 0 ? 1 : (double) (cpu - windowCpu) / runSum;
       windowStart = now;
       windowCpu = cpu;
       samples = 0;
@@ -150,7 +150,7 @@ final class AdaptiveLimit {
       runSum = 0;
       lastCpuWait = cpuWait;
       LimiterStatistics s = limiter.statistics();
-      next = decide(s.totalTokens(), s.borrowed(), s.waiting(), cpuWait, computing, idle);
+      next = decide(s.totalTokens(), s.borrowed(), s.waiting(), cpuWait, computing);
       if (next == s.totalTokens()) {
         return;
       }
@@ -170,15 +170,15 @@ final class AdaptiveLimit {
     }
   }
 
-  private int decide(int limit, int inFlight, int waiting, double cpuWait, boolean computing, boolean idle) {
+  private int decide(int limit, int inFlight, int waiting, double cpuWait, double computing) {
     if (computeMode) {
-      if (!computing) {
+      if (computing < LEAVE) {
         computeMode = false;
         return grown(limit);
       }
-      return waiting > 0 && idle ? grown(limit) : limit;
+      return limit;
     }
-    if (cpuWait > SHRINK_ABOVE && computing && inFlight > computeLimit) {
+    if (cpuWait > SHRINK_ABOVE && computing >= ENTER && inFlight > computeLimit) {
       computeMode = true;
       return computeLimit;
     }
