@@ -54,7 +54,7 @@ class CpuRoutesTest {
     long ten = CpuRoutes.hashFor(TimeUnit.MILLISECONDS.toNanos(10));
     long forty = CpuRoutes.hashFor(TimeUnit.MILLISECONDS.toNanos(40));
     assertThat(ten).isPositive();
-    assertThat(forty).isBetween(4 * ten - 1, 4 * ten + 1);
+    assertThat(forty).isBetween(4 * ten - 4, 4 * ten + 4); // each rounded on its own
   }
 
   private static LaneStatistics stats(App app, String lane) {
