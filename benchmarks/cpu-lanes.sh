@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# CPU-bound work in a lane nobody sized: the demo's /cpu?ms=20 (SHA-256 hashing for 20 ms, lane
-# `cpu`) under `hey -c 200 -z 20s`, with lane `cpu` adaptive (CPU_LANE=adaptive, the demo's
+# CPU-bound work in a lane nobody sized: the demo's /cpu?ms=20 (SHA-256 hashing, as much as one
+# core does in 20 ms of CPU time; lane `cpu`) under `hey -c 200 -z 20s`, with lane `cpu` adaptive (CPU_LANE=adaptive, the demo's
 # default) and fixed at 1, 2, 4, 8, 64 and 1024 (every configuration queues up to 4096, so they
-# differ in their limit alone). `adaptive+carrier` is the adaptive lane on a JVM given one carrier
-# more than cores (-Djdk.virtualThreadScheduler.parallelism=cores+1): the lane keeps one carrier
-# free for other lanes, so this way it can still use every core. During each flood a light probe (`hey -c 2 -q 50`, 100 req/s) hits
+# differ in their limit alone). MODES may add `adaptive+carrier`: the adaptive lane on a JVM given
+# one carrier more than cores (-Djdk.virtualThreadScheduler.parallelism=cores+1), the workaround
+# before compute mode (docs/adr/0011). During each flood a light probe (`hey -c 2 -q 50`, 100 req/s) hits
 # /ping, a blocking handler in lane `endpoints`; its p99 is compared with the same probe on the
 # same server before the flood. The cpu lane's limit is sampled every 100 ms from
 # /get_available_threads for the convergence time. Writes the "cpu-lanes" section of RESULTS.md.
@@ -18,7 +18,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 PORT="${PORT:-18030}"
-MODES=(${MODES:-adaptive adaptive+carrier 1 2 4 8 64 1024})
+MODES=(${MODES:-adaptive 1 2 4 8 64 1024})
 FLOOD_S=20
 MS=20
 RUN="$OUT/cpu-lanes"
@@ -127,7 +127,7 @@ print(f"`/cpu?ms=20` (hashing, lane `cpu`) under `hey -z {flood_s:.0f}s -c 200`;
       f"`endpoints`) probed with `hey -c 2 -q 50` unloaded (5 s) and during the flood (from 1 s in, "
       f"{flood_s - 2:.0f} s). Throughput counts 200 OK only. {cores} cores; the client runs on the same machine. "
       f"'none answered': not one /ping came back during the flood (the scheduler's carriers kept draining "
-      f"the cpu lane's queue: docs/adr/0007). Compare rows of one run only: on a shared machine the "
+      f"the cpu lane's queue: docs/adr/0011). Compare rows of one run only: on a shared machine the "
       f"unloaded /ping p99 itself moves between runs.\n")
 print("| cpu lane | /cpu 200 OK/s | vs best fixed | /cpu p50 ms | /cpu p99 ms | non-200 | /ping p99 unloaded ms | /ping p99 in flood ms | ratio | limit during flood |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")

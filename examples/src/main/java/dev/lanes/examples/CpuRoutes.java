@@ -5,17 +5,21 @@ import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneSizing;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Response;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * CPU-bound work in a lane with no number picked: lane {@code cpu} is adaptive unless the demo's
- * {@code CPU_LANE} says otherwise, so it shrinks to all cores but one while its requests wait for
- * a CPU, and other lanes keep a carrier (docs/lanes.md, "Sizing").
+ * {@code CPU_LANE} says otherwise, so once its requests compute and wait for a CPU it runs them on
+ * platform threads, one per core, and other lanes keep their carriers (docs/lanes.md, "Sizing").
  *
  * <ul>
- *   <li>{@code GET /cpu?ms=N}: SHA-256 hashing for N ms (0..10000, default 20) in lane {@code cpu};
+ *   <li>{@code GET /cpu?ms=N}: SHA-256 hashing, as much as one core does in N ms (0..10000,
+ *       default 20), in lane {@code cpu};
  *       answers {@code {"ms":N,"hashes":count}}</li>
  * </ul>
  *
@@ -35,6 +39,7 @@ final class CpuRoutes {
    * configurations differ in their limit alone.
    */
   static App.Builder addTo(App.Builder app, LaneSizing sizing) {
+    hashFor(1); // calibrates on this (platform) thread, not on the first request's
     Lane.Builder lane = Lane.builder(LANE).sizing(sizing);
     if (sizing instanceof LaneSizing.Fixed) {
       lane.maxWaiting(4 * LaneSizing.DEFAULT_ADAPTIVE_MAX);
@@ -50,8 +55,16 @@ final class CpuRoutes {
         });
   }
 
-  /** Hashes a 1 KiB block over and over for {@code nanos} of wall time; returns how many times. */
+  /**
+   * Hashes a 1 KiB block as many times as one core does in {@code nanos} of CPU time (calibrated
+   * once per JVM); returns how many times. A fixed amount of work, not a wall-clock duration: a
+   * task the OS time-slices (a platform thread) must not finish early for having waited.
+   */
   static long hashFor(long nanos) {
+    return hash(Math.max(1, Math.round(nanos * Calibration.HASHES_PER_NANO)));
+  }
+
+  private static long hash(long rounds) {
     MessageDigest sha256;
     try {
       sha256 = MessageDigest.getInstance("SHA-256");
@@ -59,14 +72,35 @@ final class CpuRoutes {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
     byte[] block = new byte[1024];
-    long end = System.nanoTime() + nanos;
     long hashes = 0;
-    do {
+    while (hashes < rounds) {
       sha256.update(block);
       byte[] digest = sha256.digest();
       block[(int) (hashes & 1023)] ^= digest[0]; // each round depends on the last: no shortcut
       hashes++;
-    } while (System.nanoTime() < end);
+    }
     return hashes;
+  }
+
+  /** Hashes per nanosecond of one core's CPU time, measured by this thread's CPU clock. */
+  private static final class Calibration {
+    static final double HASHES_PER_NANO = measure();
+
+    private static double measure() {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      // A platform thread's CPU clock; the wall clock where there is none (a virtual thread on an
+      // older JDK), then the least of five runs is the least disturbed one.
+      boolean cpuClock = !Thread.currentThread().isVirtual() && threads.isCurrentThreadCpuTimeSupported();
+      LongSupplier clock = cpuClock ? threads::getCurrentThreadCpuTime : System::nanoTime;
+      hash(20_000); // warm up the JIT before timing
+      long best = Long.MAX_VALUE;
+      int rounds = 5_000;
+      for (int i = 0; i < 5; i++) {
+        long start = clock.getAsLong();
+        hash(rounds);
+        best = Math.min(best, clock.getAsLong() - start);
+      }
+      return (double) rounds / Math.max(1, best);
+    }
   }
 }

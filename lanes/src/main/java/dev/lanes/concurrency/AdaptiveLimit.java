@@ -6,7 +6,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * Sets the total of an adaptive lane's {@link CapacityLimiter} from the lane's own measurements.
+ * Sets the total of an adaptive lane's {@link CapacityLimiter} from the lane's own measurements,
+ * and says whether its tasks compute, so that the lane runs them on platform threads (which the OS
+ * time-slices) instead of virtual threads (which it does not).
  *
  * <p><b>Signal.</b> Every task that ran reports two durations, both from the moment it was granted
  * its token: until its body started (its dispatch wait; on virtual threads, the wait for a free
@@ -18,31 +20,30 @@ import java.util.function.LongSupplier;
  * slower downstream or a change in the mix of requests from saturation; this share can, and it
  * needs no baseline to be learnt.
  *
- * <p><b>One carrier stays free.</b> Carriers are shared by every virtual-thread lane, and the JDK's
- * scheduler (a {@code ForkJoinPool}) keeps a carrier on the queue it is draining: a lane that keeps
- * all carriers busy and refills that queue as each task ends (each end grants the next waiter)
- * starves every other lane's tasks for seconds (measured: {@code /ping} p99 16 s beside a
- * {@code /cpu} flood with the cpu lane fixed at 2 on 2 cores, 33 ms at 1). So CPU-bound work gets
- * {@code C - 1} carriers (at least 1), never all of them unless {@code min} says so.
- *
  * <p><b>Computing, not just starting.</b> A burst of I/O-bound tasks also waits for carriers, once,
  * to start (1000 sleeping requests arriving at once on a busy machine). Fewer tokens would not
- * help them, so a shrink also needs the process to have spent at least a quarter of the tasks'
- * running time (ended minus started) computing: CPU time over the window / their running time
- * {@code >= 0.25}. Sleeping tasks run for seconds on microseconds of CPU.
+ * help them, so the share only counts when the process spent at least half of the tasks' running
+ * time (ended minus started) computing: CPU time over the window / their running time {@code >=
+ * 0.5}. Sleeping tasks run for seconds on microseconds of CPU.
  *
- * <p><b>Rule,</b> once per window (at least {@link #WINDOW_NANOS} and one sample):
+ * <p><b>Compute mode.</b> CPU-bound tasks on virtual threads hold their carriers until they end,
+ * and the JDK's scheduler keeps a carrier on the queue it is draining, so a lane that fills every
+ * carrier starves every other lane (measured: {@code /ping} unanswered for 18 s beside a {@code
+ * /cpu} flood with the cpu lane fixed at 2 on 2 cores). Leaving one carrier free costs half the
+ * throughput on 2 cores. So once the lane's tasks are seen computing and waiting for carriers, the
+ * lane enters compute mode: its limit becomes the cores (within its bounds) and the lane runs new
+ * tasks on platform threads, which the OS time-slices with the carriers: the CPU-bound work gets
+ * every core, and other lanes' virtual threads keep their carriers.
+ *
+ * <p><b>Rule,</b> once per window (at least {@link #WINDOW_NANOS} and one sample; after a quiet
+ * spell of two windows, the next window starts with its first sample):
  * <ul>
- *   <li>{@code w > 0.10}, the tasks computing, and more tasks in flight than the floor: shrink to the tasks that could
- *       have run, {@code ceil(inFlight x (1 - w))}, less the free carrier; never below the floor
- *       {@code max(min, C - 1, 1)}. Then hold for {@link #HOLD_WINDOWS} windows, or twice the
- *       last hold when a growth was taken back this soon (up to {@link #MAX_HOLD_WINDOWS}): a
- *       probe that only finds the CPU busy again becomes rarer.</li>
- *   <li>{@code w < 0.05}, tasks queued, and the process is not busy computing (it used fewer than
- *       {@code max(0.5, 0.8 x (C - 1))} cores over the window, from its CPU time): grow by a
- *       quarter (at least 1), up to {@code max}. The CPU gate matters because {@code C - 1}
- *       CPU-bound tasks on {@code C} carriers do not wait either: without it, the lane would probe
- *       its way back onto the free carrier.</li>
+ *   <li>Virtual threads: {@code w > 0.10}, the tasks computing ({@link #ENTER}), and more tasks in
+ *       flight than cores: enter compute mode at {@code clamp(cores, min, max)}. {@code w < 0.05}
+ *       with tasks queued: grow by a quarter (at least 1), up to {@code max}.</li>
+ *   <li>Compute mode: the limit stays. The tasks' CPU time under a tenth of their running time
+ *       ({@link #LEAVE}: they wait on something else now): back to virtual threads, growing by a
+ *       quarter.</li>
  *   <li>otherwise: keep the limit.</li>
  * </ul>
  *
@@ -55,67 +56,64 @@ final class AdaptiveLimit {
   static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   static final double SHRINK_ABOVE = 0.10;
   static final double GROW_BELOW = 0.05;
-  static final int HOLD_WINDOWS = 10;
-  static final int MAX_HOLD_WINDOWS = 300; // 30 s: how long a lane shrunk for CPU waits at most to probe
-  private static final int PROBE_WINDOWS = 3; // a shrink this soon after a growth takes a probe back
   static final long UNKNOWN = -1;
-  static final double COMPUTING = 0.25; // CPU time / running time from which tasks count as computing
+  // CPU time / running time of the tasks over a window: from ENTER they count as computing (a
+  // lane of them may enter compute mode), below LEAVE as waiting on something else. The gap keeps a
+  // lane whose platform threads the OS shares with other processes (their running time then
+  // includes waits for a core) from leaving and coming back.
+  static final double ENTER = 0.5;
+  static final double LEAVE = 0.1;
 
   private final CapacityLimiter limiter;
   private final int max;
-  private final int floor;
-  private final double busyCores;
+  private final int computeLimit;
+  private final int cores;
   private final LongSupplier clock;
   private final LongSupplier processCpu;
   private final ReentrantLock lock = new ReentrantLock();
   private long windowStart;
   private long windowCpu;
+  private int samples;
   private long dispatchSum;
   private long totalSum;
   private long runSum;
-  private int hold;
-  private int holdAfterShrink = HOLD_WINDOWS;
-  private int sinceGrowth = Integer.MAX_VALUE / 2; // windows since the limit last grew
   private double lastCpuWait;
+  private volatile boolean computeMode;
 
   /**
-   * @param carriers threads the lane's tasks share a CPU through (the virtual-thread scheduler's
-   *     parallelism)
+   * @param cores CPUs the lane's tasks compute on (the virtual-thread scheduler's carriers by
+   *     default are as many)
    * @param clock nanoseconds, as {@link System#nanoTime}
    * @param processCpu the process's CPU time so far in nanoseconds, or {@link #UNKNOWN}
    */
-  AdaptiveLimit(CapacityLimiter limiter, LaneSizing.Adaptive bounds, int carriers, LongSupplier clock,
+  AdaptiveLimit(CapacityLimiter limiter, LaneSizing.Adaptive bounds, int cores, LongSupplier clock,
       LongSupplier processCpu) {
-    if (carriers < 1) {
-      throw new IllegalArgumentException("carriers must be >= 1: " + carriers);
+    if (cores < 1) {
+      throw new IllegalArgumentException("cores must be >= 1: " + cores);
     }
     this.limiter = limiter;
     this.max = bounds.max();
-    this.floor = Math.min(bounds.max(), Math.max(bounds.min(), Math.max(1, carriers - 1)));
-    this.busyCores = Math.max(0.5, 0.8 * (carriers - 1));
+    this.cores = cores;
+    this.computeLimit = Math.min(bounds.max(), Math.max(bounds.min(), cores));
     this.clock = clock;
     this.processCpu = processCpu;
     this.windowStart = clock.getAsLong();
     this.windowCpu = processCpu.getAsLong();
   }
 
-  /** The controller of a real lane: the scheduler's carriers, the JVM's clock and CPU time. */
+  /** The controller of a real lane: the machine's cores, the JVM's clock and CPU time. */
   static AdaptiveLimit of(CapacityLimiter limiter, LaneSizing.Adaptive bounds) {
-    return new AdaptiveLimit(limiter, bounds, carriers(), System::nanoTime, AdaptiveLimit::processCpuNanos);
-  }
-
-  /** The virtual-thread scheduler's parallelism: its own property if set, else the cores. */
-  static int carriers() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    try {
-      return Math.max(1, Integer.getInteger("jdk.virtualThreadScheduler.parallelism", cores));
-    } catch (SecurityException e) {
-      return cores;
-    }
+    return new AdaptiveLimit(limiter, bounds, Runtime.getRuntime().availableProcessors(),
+        System::nanoTime, AdaptiveLimit::processCpuNanos);
   }
 
   private static long processCpuNanos() {
     return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(UNKNOWN);
+  }
+
+  /** Whether the lane's tasks compute: new ones then run on platform threads. */
+  boolean computeMode() {
+    return computeMode;
   }
 
   /** One task's waits: from its grant until its body started, and until it ended. */
@@ -123,12 +121,19 @@ final class AdaptiveLimit {
     int next;
     lock.lock();
     try {
+      long now = clock.getAsLong();
+      if (samples == 0 && now - windowStart >= 2 * WINDOW_NANOS) {
+        // The first task after a quiet spell opens the window: the spell's CPU time (the JIT, other
+        // lanes) must not be weighed against this one task's running time.
+        windowStart = now;
+        windowCpu = processCpu.getAsLong();
+      }
       long dispatch = Math.max(0, dispatchNanos);
       long total = Math.max(dispatch, totalNanos);
+      samples++;
       dispatchSum += dispatch;
       totalSum += total;
       runSum += total - dispatch;
-      long now = clock.getAsLong();
       long elapsed = now - windowStart;
       if (elapsed < WINDOW_NANOS) {
         return;
@@ -136,16 +141,16 @@ final class AdaptiveLimit {
       double cpuWait = totalSum == 0 ? 0 : (double) dispatchSum / totalSum;
       long cpu = processCpu.getAsLong();
       boolean known = cpu != UNKNOWN && windowCpu != UNKNOWN;
-      double cores = known ? (double) (cpu - windowCpu) / elapsed : 0;
-      boolean computing = !known || runSum == 0 || (double) (cpu - windowCpu) / runSum >= COMPUTING;
+      double computing = !known || runSum == 0 ? 1 : (double) (cpu - windowCpu) / runSum;
       windowStart = now;
       windowCpu = cpu;
+      samples = 0;
       dispatchSum = 0;
       totalSum = 0;
       runSum = 0;
       lastCpuWait = cpuWait;
       LimiterStatistics s = limiter.statistics();
-      next = decide(s.totalTokens(), s.borrowed(), s.waiting(), computing ? cpuWait : 0, cores);
+      next = decide(s.totalTokens(), s.borrowed(), s.waiting(), cpuWait, computing);
       if (next == s.totalTokens()) {
         return;
       }
@@ -165,24 +170,22 @@ final class AdaptiveLimit {
     }
   }
 
-  private int decide(int limit, int inFlight, int waiting, double cpuWait, double cores) {
-    sinceGrowth++;
-    if (cpuWait > SHRINK_ABOVE && inFlight > floor) {
-      holdAfterShrink = sinceGrowth <= PROBE_WINDOWS
-          ? Math.min(MAX_HOLD_WINDOWS, 2 * holdAfterShrink) : HOLD_WINDOWS;
-      hold = holdAfterShrink;
-      // the epsilon keeps 2.0000000000000018 (floating-point noise) from rounding up to 3
-      long couldRun = (long) Math.ceil(Math.min(limit, inFlight) * (1 - cpuWait) - 1e-9);
-      return (int) Math.max(floor, Math.min(limit, couldRun - 1));
-    }
-    if (hold > 0) {
-      hold--;
+  private int decide(int limit, int inFlight, int waiting, double cpuWait, double computing) {
+    if (computeMode) {
+      if (computing < LEAVE) {
+        computeMode = false;
+        return grown(limit);
+      }
       return limit;
     }
-    if (cpuWait < GROW_BELOW && waiting > 0 && limit < max && cores < busyCores) {
-      sinceGrowth = 0;
-      return (int) Math.min(max, limit + Math.max(1L, limit / 4));
+    if (cpuWait > SHRINK_ABOVE && computing >= ENTER && inFlight > computeLimit) {
+      computeMode = true;
+      return computeLimit;
     }
-    return limit;
+    return cpuWait < GROW_BELOW && waiting > 0 ? grown(limit) : limit;
+  }
+
+  private int grown(int limit) {
+    return (int) Math.min(max, limit + Math.max(1L, limit / 4));
   }
 }

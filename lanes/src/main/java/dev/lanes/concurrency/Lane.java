@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,13 +20,14 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>{@code
  * Lane db = Lane.builder("db").capacity(20).build();   // queues at most 80, each for at most 30 s
  * CompletableFuture<Row> row = db.run(() -> jdbc.query(...));
- * Lane cpu = Lane.builder("cpu").adaptive().build();   // sizes itself to the CPU (LaneSizing)
+ * Lane cpu = Lane.builder("cpu").adaptive().build();   // sizes itself (LaneSizing.Adaptive)
  * }</pre>
  *
  * <p>Cancelling the future returned by {@link #run} removes a waiting task from the queue, or
  * interrupts the thread running it; either way the token comes back exactly once.
  */
 public final class Lane implements AutoCloseable {
+  private static final Duration COMPUTE_THREAD_IDLE = Duration.ofSeconds(30);
 
   /** Where a lane's tasks run. */
   public enum ExecutorKind {
@@ -48,6 +51,7 @@ public final class Lane implements AutoCloseable {
   private final WaitHistogram waits = new WaitHistogram();
   private final LaneListener listener; // null when nobody listens: the hot path then skips events
   private final AdaptiveLimit adaptive; // null unless the lane sizes itself
+  private final ExecutorService computeThreads; // an adaptive lane's platform threads, for tasks that compute
   private volatile LaneSizing sizing;
 
   private Lane(Builder b) {
@@ -65,6 +69,10 @@ public final class Lane implements AutoCloseable {
           Thread.ofPlatform().name("lane-" + b.name + "-", 0).daemon(true).factory());
       case USER -> b.userExecutor;
     };
+    // No thread until compute mode needs one; the limiter bounds how many run, idle ones end.
+    this.computeThreads = adaptive == null ? null : new ThreadPoolExecutor(0, Integer.MAX_VALUE,
+        COMPUTE_THREAD_IDLE.toSeconds(), TimeUnit.SECONDS, new SynchronousQueue<>(),
+        Thread.ofPlatform().name("lane-" + b.name + "-platform-", 0).daemon(true).factory());
   }
 
   /**
@@ -80,8 +88,12 @@ public final class Lane implements AutoCloseable {
     return name;
   }
 
+  /**
+   * Where new tasks run: as built, except that an adaptive lane whose tasks compute runs them on
+   * platform threads ({@link LaneSizing.Adaptive}).
+   */
   public ExecutorKind executorKind() {
-    return kind;
+    return adaptive != null && adaptive.computeMode() ? ExecutorKind.PLATFORM : kind;
   }
 
   /** The limiter in front of this lane's executor. */
@@ -164,7 +176,7 @@ public final class Lane implements AutoCloseable {
       }
       work.grantedAt(queuedAt + waited);
       try {
-        executor.execute(() -> work.runHolding(permit, this));
+        executorForNextTask().execute(() -> work.runHolding(permit, this));
       } catch (RejectedExecutionException e) {
         permit.close();
         work.terminated();
@@ -187,11 +199,15 @@ public final class Lane implements AutoCloseable {
     });
   }
 
+  private ExecutorService executorForNextTask() {
+    return adaptive != null && adaptive.computeMode() ? computeThreads : executor;
+  }
+
   /** A snapshot of this lane's limiter and counters. */
   public LaneStatistics statistics() {
     LimiterStatistics s = limiter.statistics();
     long granted = Math.max(1, s.granted());
-    return new LaneStatistics(name, kind, s.totalTokens(), s.borrowed(), s.available(),
+    return new LaneStatistics(name, executorKind(), s.totalTokens(), s.borrowed(), s.available(),
         s.waiting(), completed.sum(), failed.sum(), cancelled.sum(), s.rejected(), s.timedOut(),
         Duration.ofNanos(waitNanosTotal.get() / granted), Duration.ofNanos(waitNanosMax.get()),
         s.granted(), Duration.ofNanos(waitNanosTotal.get()), waits.percentile(0.5), waits.percentile(0.99),
@@ -240,6 +256,9 @@ public final class Lane implements AutoCloseable {
     if (kind != ExecutorKind.USER) {
       executor.shutdownNow();
     }
+    if (computeThreads != null) {
+      computeThreads.shutdownNow();
+    }
   }
 
   @Override
@@ -283,7 +302,8 @@ public final class Lane implements AutoCloseable {
     /**
      * A limit the lane sets itself from its tasks' waits for a CPU, between 1 and
      * {@value LaneSizing#DEFAULT_ADAPTIVE_MAX}: for work whose right number you do not know. Needs
-     * virtual threads (the default); see {@link LaneSizing.Adaptive}.
+     * virtual threads (the default); tasks that compute move to platform threads by themselves.
+     * See {@link LaneSizing.Adaptive}.
      */
     public Builder adaptive() {
       this.sizing = LaneSizing.adaptive();

@@ -86,9 +86,12 @@ public sealed interface LaneSizing {
   }
 
   /**
-   * A limit between {@code min} and {@code max}, starting at {@code max}: it shrinks while the
-   * lane's tasks wait for a thread to run on (the CPU is saturated), to all carriers but one, and
-   * grows back when they no longer do, work is queued and the process is not busy computing.
+   * A limit between {@code min} and {@code max}, starting at {@code max}. While the lane's tasks
+   * compute and wait for a carrier to run on (the CPU is saturated), the lane enters compute mode:
+   * its limit becomes the cores and it runs new tasks on platform threads, which the OS time-slices
+   * with the virtual-thread carriers, so other lanes keep theirs. When its tasks stop computing it
+   * goes back to virtual threads; with work queued and the CPU not busy it grows by a quarter per
+   * window of at least 100 ms.
    *
    * @param min the lowest limit, at least 1
    * @param max the highest limit, at least {@code min}

@@ -31,40 +31,43 @@ class AdaptiveLimitTest {
   private static final long MS = 1_000_000L;
 
   @Test
-  void cpuBoundWorkConvergesToAllCarriersButOneAndStaysThere() {
-    int carriers = 2;
-    Workload w = new Workload(LaneSizing.adaptive(1, 1024), carriers, 200);
+  void cpuBoundWorkEntersComputeModeAtTheCoresAndStaysThere() {
+    int cores = 2;
+    Workload w = new Workload(LaneSizing.adaptive(1, 1024), cores, 200);
     List<Integer> limits = new ArrayList<>();
     for (int window = 0; window < 100; window++) {
       w.cpuBoundWindow(20 * MS);
       limits.add(w.limiter.totalTokens());
     }
-    // 200 tasks on 2 carriers wait 99% of their time: the first window cuts the limit to the 2
-    // that could run, less the carrier left free
-    assertThat(limits.get(0)).isEqualTo(carriers - 1);
-    // it stays there: the tasks no longer wait, but the process is busy computing, so no probe
-    assertThat(limits).allMatch(l -> l == carriers - 1);
-    // the 200 that held tokens before the cut have drained: one task runs at a time now
-    assertThat(w.limiter.borrowed()).isEqualTo(carriers - 1);
-    assertThat(w.limit.lastCpuWait()).isZero();
+    // 200 tasks on 2 carriers wait 99% of their time: the first window moves the lane to platform
+    // threads, one per core
+    assertThat(limits.get(0)).isEqualTo(cores);
+    assertThat(w.limit.computeMode()).isTrue();
+    // it stays there: the tasks still compute and the process is busy, so no growth
+    assertThat(limits).allMatch(l -> l == cores);
+    // the 200 that held tokens before the change have drained: one task per core runs now
+    assertThat(w.limiter.borrowed()).isEqualTo(cores);
   }
 
   @Test
-  void aBusyProcessHoldsTheLimitAndAnIdleOneLetsItGrow() {
+  void computeModeHoldsTheCoresUntilTheTasksMostlyWait() {
     Workload w = new Workload(LaneSizing.adaptive(1, 64), 4, 100);
     w.computing(99 * MS, 100 * MS);
-    assertThat(w.limiter.totalTokens()).isEqualTo(3); // 4 carriers, one left free
+    assertThat(w.limiter.totalTokens()).isEqualTo(4);
     w.complete(w.limiter.borrowed());
     for (int window = 0; window < 30; window++) {
-      // no wait for a carrier, work queued, but the process used 3 of 4 cores: hold
-      w.cpu.addAndGet(3 * AdaptiveLimit.WINDOW_NANOS);
+      // work queued, the tasks computing a fifth of their running time (or the OS sharing the
+      // cores with other processes): hold, on platform threads
+      w.cpu.addAndGet(20 * MS);
       w.sample(0, 100 * MS, AdaptiveLimit.WINDOW_NANOS);
     }
-    assertThat(w.limiter.totalTokens()).isEqualTo(3);
-    // the same windows with the process at 1 core of 4: the tasks wait on something else, grow
-    w.cpu.addAndGet(AdaptiveLimit.WINDOW_NANOS);
-    w.sample(0, 100 * MS, AdaptiveLimit.WINDOW_NANOS);
     assertThat(w.limiter.totalTokens()).isEqualTo(4);
+    assertThat(w.limit.computeMode()).isTrue();
+    // under a tenth: they wait on something else, back to virtual threads and growing
+    w.cpu.addAndGet(5 * MS);
+    w.sample(0, 100 * MS, AdaptiveLimit.WINDOW_NANOS);
+    assertThat(w.limiter.totalTokens()).isEqualTo(5);
+    assertThat(w.limit.computeMode()).isFalse();
   }
 
   @Test
@@ -77,43 +80,46 @@ class AdaptiveLimitTest {
       for (int task = 0; task < 1000; task++) {
         w.limit.record(300 * MS, 1_300 * MS);
       }
-      assertThat(w.limit.lastCpuWait()).isGreaterThan(AdaptiveLimit.SHRINK_ABOVE); // they did wait
+      if (wave > 0) { // the first wave after the quiet start opens the window, the next closes it
+        assertThat(w.limit.lastCpuWait()).isGreaterThan(AdaptiveLimit.SHRINK_ABOVE); // they did wait
+      }
     }
     assertThat(w.limiter.totalTokens()).isEqualTo(1024);
+    assertThat(w.limit.computeMode()).isFalse();
     // the same waits with the tasks computing all the time they ran: CPU-bound, it shrinks
     Workload cpuBound = new Workload(LaneSizing.adaptive(1, 1024), 2, 1000);
     cpuBound.computing(300 * MS, 1_300 * MS);
-    assertThat(cpuBound.limiter.totalTokens()).isLessThan(1024);
+    assertThat(cpuBound.limiter.totalTokens()).isEqualTo(2);
+    assertThat(cpuBound.limit.computeMode()).isTrue();
   }
 
   @Test
-  void aProbeTakenBackDoublesTheHoldBeforeTheNextOne() {
-    Workload w = new Workload(LaneSizing.adaptive(1, 64), 2, 100);
-    w.computing(99 * MS, 100 * MS); // shrink to 1 (2 carriers, one left free)
-    assertThat(w.limiter.totalTokens()).isEqualTo(1);
-    List<Integer> windowsToProbe = new ArrayList<>();
-    for (int probe = 0; probe < 4; probe++) {
-      int windows = 0;
-      while (w.limiter.totalTokens() == 1 && windows < 1_000) {
-        w.sample(0, 100 * MS, 0); // no carrier wait, work queued, CPU idle: grows once the hold ends
-        windows++;
-      }
-      windowsToProbe.add(windows);
-      w.computing(99 * MS, 100 * MS); // the probe found the carriers busy: taken back
-      assertThat(w.limiter.totalTokens()).isEqualTo(1);
+  void theFirstTaskAfterAQuietSpellIsNotJudgedAgainstTheSpellsCpuTime() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 64), 2, 64);
+    // a second of quiet in which the process computed (the JIT, another lane), then one task that
+    // waited 20 ms of its 100 ms to start: alone against that CPU time it would look CPU-bound
+    w.clock.addAndGet(1_000 * MS);
+    w.cpu.addAndGet(1_500 * MS);
+    w.limit.record(20 * MS, 100 * MS);
+    assertThat(w.limit.computeMode()).isFalse();
+    // the rest of the burst and the next one's first task close the window: the tasks parked
+    for (int task = 0; task < 63; task++) {
+      w.limit.record(20 * MS, 100 * MS);
     }
-    assertThat(windowsToProbe).containsExactly(11, 21, 41, 81);
+    w.clock.addAndGet(150 * MS);
+    w.limit.record(0, 100 * MS);
+    assertThat(w.limit.lastCpuWait()).isGreaterThan(AdaptiveLimit.SHRINK_ABOVE);
+    assertThat(w.limit.computeMode()).isFalse();
+    assertThat(w.limiter.totalTokens()).isEqualTo(64);
   }
 
   @Test
-  void manyCarriersConvergeToAllButOne() {
-    int carriers = 64;
-    Workload w = new Workload(LaneSizing.adaptive(1, 1024), carriers, 2000);
+  void manyCoresConvergeToOneTaskPerCore() {
+    int cores = 64;
+    Workload w = new Workload(LaneSizing.adaptive(1, 1024), cores, 2000);
     for (int window = 0; window < 200; window++) {
       w.cpuBoundWindow(10 * MS);
-      if (window > 5) {
-        assertThat(w.limiter.totalTokens()).as("window %d", window).isEqualTo(carriers - 1);
-      }
+      assertThat(w.limiter.totalTokens()).as("window %d", window).isEqualTo(cores);
     }
   }
 
@@ -125,77 +131,77 @@ class AdaptiveLimitTest {
       assertThat(w.limiter.totalTokens()).isEqualTo(1024);
     }
     assertThat(w.limiter.borrowed()).isEqualTo(1024);
+    assertThat(w.limit.computeMode()).isFalse();
   }
 
   @Test
-  void aLaneThatShrankForCpuGrowsBackWhenTheWorkStopsWaitingForACpu() {
+  void aLaneInComputeModeGoesBackToVirtualThreadsAndGrowsWhenItsTasksStopComputing() {
     Workload w = new Workload(LaneSizing.adaptive(1, 1024), 2, 600);
-    for (int window = 0; window < 20; window++) {
+    for (int window = 0; window < 80; window++) { // the 600 that started before the switch drain
       w.cpuBoundWindow(20 * MS);
     }
-    assertThat(w.limiter.totalTokens()).isLessThanOrEqualTo(3);
+    assertThat(w.limiter.totalTokens()).isEqualTo(2);
+    assertThat(w.limiter.borrowed()).isEqualTo(2);
     int windows = 0;
     while (w.limiter.totalTokens() < 600 && windows < 100) {
       w.ioBoundWindow();
       windows++;
+      assertThat(w.limit.computeMode()).isFalse(); // the first window without CPU time ends it
     }
-    // a hold of 10 windows, then +25% (at least 1) a window: 1 -> 600 in about 38 windows (3.8 s)
+    // +25% (at least 1) a window: 2 -> 600 in about 27 windows (2.7 s)
     assertThat(w.limiter.totalTokens()).isGreaterThanOrEqualTo(600);
-    assertThat(windows).isBetween(AdaptiveLimit.HOLD_WINDOWS, 50);
+    assertThat(windows).isBetween(20, 35);
   }
 
   @Test
   void neverLeavesItsBoundsWhateverTheSamples() {
-    for (int carriers : new int[] {1, 2, 5, 40}) {
+    for (int cores : new int[] {1, 2, 5, 40}) {
       LaneSizing.Adaptive bounds = new LaneSizing.Adaptive(3, 17);
-      Workload w = new Workload(bounds, carriers, 0);
+      Workload w = new Workload(bounds, cores, 0);
       ThreadLocalRandom rnd = ThreadLocalRandom.current();
-      int floor = Math.min(17, Math.max(3, carriers - 1));
+      Set<Boolean> modes = new java.util.HashSet<>();
       for (int window = 0; window < 2_000; window++) {
         w.setDemand(rnd.nextInt(0, 60));
         int samples = rnd.nextInt(1, 5);
         for (int i = 0; i < samples; i++) {
           long total = rnd.nextLong(0, 100 * MS);
-          w.cpu.addAndGet(rnd.nextLong(0, carriers * 100 * MS)); // any CPU use
+          w.cpu.addAndGet(rnd.nextLong(0, cores * 100 * MS)); // any CPU use
           w.sample(rnd.nextLong(-MS, 2 * total + 1), total, rnd.nextLong(0, 40 * MS));
         }
+        modes.add(w.limit.computeMode());
         int limit = w.limiter.totalTokens();
-        assertThat(limit).as("carriers %d, window %d", carriers, window).isBetween(floor, 17);
+        assertThat(limit).as("cores %d, window %d", cores, window).isBetween(3, 17);
       }
+      // compute mode needs more tasks in flight than its limit: impossible with cores above max
+      assertThat(modes).as("cores %d: modes visited", cores)
+          .isEqualTo(cores < 17 ? Set.of(true, false) : Set.of(false));
     }
   }
 
   @Test
-  void theCpuRuleNeverGoesBelowAllCarriersButOneNorBelowTheMin() {
-    // min 1 but 4 carriers: 3 tasks cannot oversubscribe 4 carriers
+  void theComputeLimitIsTheCoresWithinTheBounds() {
     Workload w = new Workload(LaneSizing.adaptive(1, 1024), 4, 100);
-    for (int window = 0; window < 30; window++) {
-      w.computing(99 * MS, 100 * MS); // 99% waiting
-    }
-    assertThat(w.limiter.totalTokens()).isEqualTo(3);
-    // one carrier: the lane keeps one token
+    w.computing(99 * MS, 100 * MS); // 99% waiting
+    assertThat(w.limiter.totalTokens()).isEqualTo(4);
     Workload single = new Workload(LaneSizing.adaptive(1, 1024), 1, 100);
     single.computing(99 * MS, 100 * MS);
     assertThat(single.limiter.totalTokens()).isEqualTo(1);
-    // a min above the carriers is the floor
     Workload high = new Workload(LaneSizing.adaptive(10, 1024), 4, 100);
-    for (int window = 0; window < 30; window++) {
-      high.computing(99 * MS, 100 * MS);
-    }
+    high.computing(99 * MS, 100 * MS);
     assertThat(high.limiter.totalTokens()).isEqualTo(10);
+    Workload low = new Workload(LaneSizing.adaptive(1, 3), 4, 100);
+    low.computing(99 * MS, 100 * MS);
+    assertThat(low.limiter.totalTokens()).isEqualTo(3);
   }
 
   @Test
-  void aWaitShareInTheDeadBandOrAnIdleLaneChangesNothing() {
-    Workload w = new Workload(LaneSizing.adaptive(1, 100), 2, 300);
-    w.computing(99 * MS, 100 * MS);
-    int shrunk = w.limiter.totalTokens();
+  void aWaitShareInTheDeadBandChangesNothing() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 200), 2, 300);
     for (int window = 0; window < 30; window++) {
-      w.complete(w.limiter.borrowed());
-      w.computing(7 * MS, 100 * MS); // 7%: between growing (5%) and shrinking (10%)
+      w.computing(7 * MS, 100 * MS); // 7%: between growing (5%) and entering compute mode (10%)
     }
-    assertThat(shrunk).isEqualTo(1);
-    assertThat(w.limiter.totalTokens()).isEqualTo(shrunk);
+    assertThat(w.limiter.totalTokens()).isEqualTo(200);
+    assertThat(w.limit.computeMode()).isFalse();
     assertThat(w.limiter.waiting()).isPositive(); // there was demand to grow for
   }
 
@@ -211,8 +217,9 @@ class AdaptiveLimitTest {
     int max = 6;
     CapacityLimiter limiter = CapacityLimiter.of(max);
     AtomicLong clock = new AtomicLong();
+    AtomicLong cpu = new AtomicLong();
     AdaptiveLimit limit = new AdaptiveLimit(limiter, new LaneSizing.Adaptive(2, max), 2,
-        () -> clock.addAndGet(AdaptiveLimit.WINDOW_NANOS / 2), () -> AdaptiveLimit.UNKNOWN);
+        () -> clock.addAndGet(AdaptiveLimit.WINDOW_NANOS / 2), cpu::get);
     AtomicInteger holders = new AtomicInteger();
     AtomicInteger maxHolders = new AtomicInteger();
     AtomicLong used = new AtomicLong();
@@ -244,10 +251,14 @@ class AdaptiveLimitTest {
           }
           holders.decrementAndGet();
           p.close();
-          // alternate waiting and running phases so the limit goes both ways
-          boolean waited = (i / 50) % 2 == 0;
+          // alternate computing phases (waits for a carrier, CPU time) and waiting ones (neither)
+          // so the lane goes in and out of compute mode
+          boolean computing = (i / 50) % 2 == 0;
           long total = rnd.nextLong(1, 10 * MS);
-          limit.record(waited ? total * 9 / 10 : 0, total);
+          if (computing) {
+            cpu.addAndGet(total);
+          }
+          limit.record(computing ? total * 9 / 10 : 0, total);
         }
       } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
         errors.add(e);
@@ -350,9 +361,11 @@ class AdaptiveLimitTest {
       int onCpu = Math.min(running, carriers);
       long window = AdaptiveLimit.WINDOW_NANOS;
       int completions = (int) Math.max(1, onCpu * window / service);
-      // Little's law: L tasks through C carriers take L x service / C each; the rest is the wait
+      // Little's law: L tasks through C carriers take L x service / C each; on virtual threads the
+      // rest is the wait for a carrier, on platform threads (compute mode) the OS time-slices it
       long total = Math.max(service, running * service / Math.max(1, carriers));
-      long dispatch = total - service;
+      // (those that started on virtual threads before the switch still wait for a carrier)
+      long dispatch = limit.computeMode() && running <= carriers ? 0 : total - service;
       for (int i = 0; i < completions; i++) {
         clock.addAndGet(window / completions);
         cpu.addAndGet(onCpu * (window / completions)); // every busy carrier computes

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -102,23 +104,30 @@ class LaneSizingTest {
 
   /**
    * Real CPU-bound tasks (spinning, never parking) on virtual threads, many more than carriers:
-   * they wait for a carrier most of their time, so the lane shrinks, never below all carriers but one.
+   * they wait for a carrier most of their time, so the lane moves to platform threads, one per core.
    */
   @Test
-  void aLaneOfSpinningTasksShrinksTowardAllCarriersButOne() {
-    int carriers = AdaptiveLimit.carriers();
-    int max = 8 * carriers;
+  void aLaneOfSpinningTasksMovesToPlatformThreadsOnePerCore() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int max = 8 * cores;
     try (Lane lane = Lane.builder("spin").adaptive(1, max).build()) {
-      Await.until("the lane to shrink below " + max, Duration.ofSeconds(40), () -> {
+      Set<Boolean> virtual = ConcurrentHashMap.newKeySet();
+      Await.until("the lane to enter compute mode", Duration.ofSeconds(40), () -> {
         List<CompletableFuture<Void>> batch = new ArrayList<>();
         for (int i = 0; i < max; i++) {
-          batch.add(lane.execute(() -> spin(TimeUnit.MILLISECONDS.toNanos(3))));
+          batch.add(lane.execute(() -> {
+            virtual.add(Thread.currentThread().isVirtual());
+            spin(TimeUnit.MILLISECONDS.toNanos(3));
+          }));
         }
         CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
-        return lane.statistics().capacity() < max;
+        return lane.statistics().executorKind() == Lane.ExecutorKind.PLATFORM;
       }, () -> lane.statistics().toString());
-      // all carriers but one (at least one), the free one left to other lanes
-      assertThat(lane.statistics().capacity()).isBetween(Math.max(1, carriers - 1), max - 1);
+      // one per core, more only if the process could not keep the cores busy (a shared machine)
+      assertThat(lane.statistics().capacity()).isBetween(cores, max - 1);
+      virtual.clear();
+      lane.execute(() -> virtual.add(Thread.currentThread().isVirtual())).join();
+      assertThat(virtual).containsExactly(false);
     }
   }
 
