@@ -51,7 +51,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * HTTP/2 over TLS chosen by ALPN, on each server engine, with the JDK's HttpClient and Netty's
  * client: ALPN picks h2 (http/1.1 and no ALPN still get HTTP/1.1), every handler and body kind
  * works per stream as over h2c, a reset cancels a blocking handler, reload reaches new h2
- * connections, the h2c entry points stay off the TLS port.
+ * connections, shutdown sends GOAWAY and drains, a connection past {@code maxConnections} is
+ * refused with GOAWAY, the h2c entry points stay off the TLS port.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class H2TlsTest {
@@ -230,6 +231,38 @@ class H2TlsTest {
       HttpResponse<byte[]> again = send(before, HttpRequest.newBuilder(https(server, "/async")));
       assertThat(again.sslSession().orElseThrow().getPeerCertificates()[0]).as("the open connection").isEqualTo(first.certificate());
       assertThat(text(again)).isEqualTo("async over https");
+    }
+  }
+
+  @Test
+  void closeSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/work", req -> {
+          started.countDown();
+          release.await();
+          return Response.text("finished over " + req.scheme());
+        })
+        .build();
+    Server server = start(app, Tls.selfSigned("localhost"), ServerConfig.builder().shutdownGrace(Duration.ofSeconds(20)));
+    try (H2Client client = H2Client.connectTls(server.tlsPort().getAsInt(), SslProvider.JDK)) {
+      H2Client.Stream work = client.get("/work");
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      var goAway = client.goAway.get(10, TimeUnit.SECONDS);
+      assertThat(goAway.errorCode()).isEqualTo(Http2Error.NO_ERROR.code());
+      assertThat(goAway.lastStreamId()).isEqualTo(work.channel.stream().id());
+      goAway.release();
+      assertThat(work.ended).isNotDone();
+      release.countDown();
+      assertThat(work.text()).isEqualTo("finished over https");
+      client.closed().get(10, TimeUnit.SECONDS);
+      closing.get(20, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      server.close();
+      app.close();
     }
   }
 
