@@ -306,7 +306,7 @@ class H2TlsTest {
   }
 
   @Test
-  void anH2ConnectionPastMaxConnectionsGetsGoAwayRefusedStream() throws Exception {
+  void pastMaxConnectionsH2GetsGoAwayRefusedStreamAndHttp11A503() throws Exception {
     try (App app = app(); Server server = start(app, Tls.selfSigned("localhost"), ServerConfig.builder().maxConnections(1));
         H2Client first = H2Client.connectTls(server.tlsPort().getAsInt(), SslProvider.JDK)) {
       assertThat(first.get("/async").text()).isEqualTo("async over https");
@@ -317,6 +317,9 @@ class H2TlsTest {
         assertThat(goAway.lastStreamId()).isZero();
         goAway.release();
         second.closed().get(10, TimeUnit.SECONDS);
+      }
+      try (SSLSocket http11 = connect(server, "http/1.1")) {
+        assertThat(read(http11)).as("HTTP/1.1 after the handshake").startsWith("HTTP/1.1 503");
       }
       assertThat(first.get("/async").text()).as("the admitted connection goes on").isEqualTo("async over https");
     }
