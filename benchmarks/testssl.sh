@@ -6,27 +6,30 @@
 #
 #   benchmarks/testssl.sh              # ~3 min per engine; ports 18090 (cleartext) and 18443 (TLS) must be free
 #   ENGINES=jdk benchmarks/testssl.sh  # one engine (auto, openssl or jdk)
+#   PORT=18130 TLS_PORT=18131 benchmarks/testssl.sh   # other ports
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ENGINES="${ENGINES:-openssl jdk}"
+PORT="${PORT:-18090}"
+TLS_PORT="${TLS_PORT:-18443}"
 command -v testssl >/dev/null || { echo "testssl not found: apt-get install -y testssl.sh" >&2; exit 1; }
 ensure_jars
-declare -A PROTOS FINDINGS ALLOWED VERDICT
+declare -A PROTOS FINDINGS ALLOWED VERDICT ALPN
 
 for engine in $ENGINES; do
-  start_server "lanes-$engine" 18090 "$OUT/testssl-$engine.log" -- \
-    env PORT=18090 TLS_PORT=18443 TLS_ENGINE="$engine" HOST=127.0.0.1 METRICS=off \
+  start_server "lanes-$engine" "$PORT" "$OUT/testssl-$engine.log" -- \
+    env PORT="$PORT" TLS_PORT="$TLS_PORT" TLS_ENGINE="$engine" HOST=127.0.0.1 METRICS=off \
     "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEMO_JAR"
   pid=$SERVER_PID
   json="$OUT/testssl-$engine.json"
   rm -f "$json"
-  echo "testssl against 127.0.0.1:18443 ($engine)..." >&2
+  echo "testssl against 127.0.0.1:$TLS_PORT ($engine)..." >&2
   # rc is the number of findings-ish; the JSON is what we read.
   timeout 900 testssl --quiet --color 0 --warnings off --sneaky --jsonfile "$json" \
-    https://127.0.0.1:18443/ >"$OUT/testssl-$engine.txt" 2>&1 || true
+    "https://127.0.0.1:$TLS_PORT/" >"$OUT/testssl-$engine.txt" 2>&1 || true
   stop_server "$pid"
-  IFS=$'\t' read -r protos findings allowed verdict < <(python3 - "$json" <<'PY'
+  IFS=$'\t' read -r protos findings allowed verdict alpn < <(python3 - "$json" <<'PY'
 import json, sys
 items = json.load(open(sys.argv[1]))
 offered = [i["id"] for i in items if i["id"] in ("SSLv2", "SSLv3", "TLS1", "TLS1_1", "TLS1_2", "TLS1_3")
@@ -38,13 +41,16 @@ bad = [f'{i["id"]} ({i["severity"]}: {i["finding"]})' for i in items if i["sever
 other = [b for b in bad if b.split(" ")[0] not in allowed_ids]
 allowed = [b for b in bad if b.split(" ")[0] in allowed_ids]
 medium = [f'{i["id"]} ({i["severity"]})' for i in items if i["severity"] == "MEDIUM"]
-ok = set(offered) <= {"TLS1_2", "TLS1_3"} and not other
+# ALPN: what the server picks from testssl's offer (id "ALPN"), and whether h2 is among them ("ALPN_HTTP2").
+alpn = "; ".join(f'{i["id"]}: {i["finding"]}' for i in items if i["id"] in ("ALPN", "ALPN_HTTP2")) or "none"
+ok = set(offered) <= {"TLS1_2", "TLS1_3"} and not other and "h2" in alpn
 print("\t".join([", ".join(offered) or "none", "; ".join(other + medium).replace("|", "/") or "none",
-                 "; ".join(allowed).replace("|", "/") or "none", "yes" if ok else "**no**"]))
+                 "; ".join(allowed).replace("|", "/") or "none", "yes" if ok else "**no**", alpn.replace("|", "/")]))
 PY
 )
   PROTOS[$engine]=$protos; FINDINGS[$engine]=$findings; ALLOWED[$engine]=$allowed; VERDICT[$engine]=$verdict
-  echo "  -> offered $protos; HIGH/CRITICAL/MEDIUM other than trust: $findings; goal met: $verdict" >&2
+  ALPN[$engine]=$alpn
+  echo "  -> offered $protos; ALPN $alpn; HIGH/CRITICAL/MEDIUM other than trust: $findings; goal met: $verdict" >&2
 done
 
 body="$(mktemp)"
@@ -53,13 +59,13 @@ body="$(mktemp)"
   echo
   machine_md
   echo "- testssl: $(dpkg-query -W -f="\${Version}" testssl.sh 2>/dev/null || echo unknown) (Debian package testssl.sh), run with \`--quiet --warnings off --sneaky\`; raw output in \`benchmarks/out/testssl-*.txt|json\`"
-  echo "- server: the demo with \`TLS_PORT=18443 TLS_ENGINE=<engine>\`, self-signed EC P-256 certificate for localhost made at start (90 days)"
-  echo "- goal: only TLS 1.2/1.3 offered; no HIGH or CRITICAL finding other than the self-signed certificate's trust (\`cert_chain_of_trust\`, \`cert_trust\`, and \`cert_revocation\`: with no CA there is no CRL or OCSP responder)"
+  echo "- server: the demo with \`TLS_PORT=$TLS_PORT TLS_ENGINE=<engine>\`, self-signed EC P-256 certificate for localhost made at start (90 days)"
+  echo "- goal: only TLS 1.2/1.3 offered; ALPN offers h2; no HIGH or CRITICAL finding other than the self-signed certificate's trust (\`cert_chain_of_trust\`, \`cert_trust\`, and \`cert_revocation\`: with no CA there is no CRL or OCSP responder)"
   echo
-  echo "| engine | protocols offered | HIGH/CRITICAL (other than trust) and MEDIUM findings | expected trust findings | goal met |"
-  echo "|---|---|---|---|---|"
+  echo "| engine | protocols offered | ALPN | HIGH/CRITICAL (other than trust) and MEDIUM findings | expected trust findings | goal met |"
+  echo "|---|---|---|---|---|---|"
   for engine in $ENGINES; do
-    echo "| $engine | ${PROTOS[$engine]} | ${FINDINGS[$engine]} | ${ALLOWED[$engine]} | ${VERDICT[$engine]} |"
+    echo "| $engine | ${PROTOS[$engine]} | ${ALPN[$engine]} | ${FINDINGS[$engine]} | ${ALLOWED[$engine]} | ${VERDICT[$engine]} |"
   done
 } >"$body"
 replace_section testssl "$body"

@@ -1,6 +1,7 @@
 package dev.lanes.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanes.internal.tls.SelfSignedCertificate;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,7 +11,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -20,9 +24,11 @@ import java.util.Map;
  * ({@code Content-Type}, {@code Content-Length}, {@code Date}); {@code /json} is serialised per
  * request with Jackson, as the Lanes demo does.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.lanes.benchmarks.VertxHello [port] [core|web]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.lanes.benchmarks.VertxHello [port] [core|web|tls]}
  * (port default 8082, binds 127.0.0.1; {@code web} routes through vertx-web's {@link Router}
- * instead of a bare request handler; default {@code core}).
+ * instead of a bare request handler; {@code tls} serves the core handler over TLS with ALPN
+ * {@code h2} and {@code http/1.1}, OpenSSL engine (as Lanes picks when tcnative is present) and a
+ * self-signed EC P-256 certificate made at start, as the Lanes demo's; default {@code core}).
  */
 public final class VertxHello {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -35,12 +41,14 @@ public final class VertxHello {
   public static void main(String[] args) {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8082;
     boolean web = args.length > 1 && args[1].equals("web");
+    boolean tls = args.length > 1 && args[1].equals("tls");
     int loops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-    vertx.deployVerticle(() -> new Hello(port, web), new DeploymentOptions().setInstances(loops))
+    SelfSignedCertificate cert = tls ? SelfSignedCertificate.generate("localhost", Duration.ofDays(90)) : null;
+    vertx.deployVerticle(() -> new Hello(port, web, cert), new DeploymentOptions().setInstances(loops))
         .onSuccess(id -> System.out.println("VertxHello listening on 127.0.0.1:" + port + " ("
             + (vertx.isNativeTransportEnabled() ? "native" : "nio") + ", " + loops + " instances, "
-            + (web ? "vertx-web Router" : "core handler") + ")"))
+            + (web ? "vertx-web Router" : "core handler") + (tls ? ", TLS with ALPN h2, OpenSSL" : "") + ")"))
         .onFailure(e -> {
           System.err.println("VertxHello failed to start: " + e);
           System.exit(1);
@@ -51,16 +59,23 @@ public final class VertxHello {
   static final class Hello extends VerticleBase {
     private final int port;
     private final boolean web;
+    private final SelfSignedCertificate tls;
 
-    Hello(int port, boolean web) {
+    Hello(int port, boolean web, SelfSignedCertificate tls) {
       this.port = port;
       this.web = web;
+      this.tls = tls;
     }
 
     @Override
     public Future<?> start() {
       var options = new HttpServerOptions().setHost("127.0.0.1").setPort(port)
           .setTcpNoDelay(true).setAcceptBacklog(4096);
+      if (tls != null) {
+        options.setSsl(true).setUseAlpn(true).setSslEngineOptions(new OpenSSLEngineOptions())
+            .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(tls.certificatePem()))
+                .setKeyValue(Buffer.buffer(tls.privateKeyPem())));
+      }
       var server = vertx.createHttpServer(options);
       if (web) {
         Router router = Router.router(vertx);

@@ -77,6 +77,7 @@ public final class DemoApp {
           .keepAliveTimeout(settings.readTimeout())
           .h2c(true) // HTTP/2 without TLS on the same port: prior knowledge or Upgrade: h2c
           .compression(settings.compression() ? Compression.on() : Compression.off());
+      // TLS_PORT: HTTPS there, HTTP/2 or HTTP/1.1 by ALPN (Tls offers h2 by default).
       settings.tls().ifPresent(tls -> config.tls(tls).tlsPort(settings.tlsPort()));
       server = Server.start(app, config.build());
     } catch (RuntimeException e) {

@@ -29,6 +29,13 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +43,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A test HTTP/2 client on Netty's client codec, speaking h2c by prior knowledge: opens streams,
- * sends RST_STREAM, stops reading a stream (its window stays closed), sees GOAWAY.
+ * A test HTTP/2 client on Netty's client codec, speaking h2c by prior knowledge or h2 over TLS
+ * (ALPN, trusting any certificate): opens streams, sends RST_STREAM, stops reading a stream (its
+ * window stays closed), sees GOAWAY.
  */
 final class H2Client implements AutoCloseable {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -45,12 +53,23 @@ final class H2Client implements AutoCloseable {
   private final Http2FrameCodec codec;
   final CompletableFuture<Http2GoAwayFrame> goAway = new CompletableFuture<>();
 
-  private H2Client(int port) throws InterruptedException {
+  private final String scheme;
+  /** The TLS handler, or null over h2c. */
+  final SslHandler tls;
+
+  private H2Client(int port, SslContext tlsContext) throws InterruptedException {
     codec = Http2FrameCodecBuilder.forClient().initialSettings(Http2Settings.defaultSettings()).build();
+    scheme = tlsContext == null ? "http" : "https";
+    CompletableFuture<SslHandler> tlsHandler = new CompletableFuture<>();
     channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tlsContext != null) {
+              SslHandler h = tlsContext.newHandler(ch.alloc(), "localhost", port);
+              ch.pipeline().addLast(h);
+              tlsHandler.complete(h);
+            }
             ch.pipeline().addLast(codec, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
                 new ChannelInboundHandlerAdapter() {
                   @Override
@@ -64,10 +83,30 @@ final class H2Client implements AutoCloseable {
           }
         })
         .connect("127.0.0.1", port).sync().channel();
+    tls = tlsContext == null ? null : tlsHandler.getNow(null);
   }
 
   static H2Client connect(int port) throws InterruptedException {
-    return new H2Client(port);
+    return new H2Client(port, null);
+  }
+
+  /** h2 over TLS on {@code port}, offering only {@code h2} by ALPN, with the JDK's engine or OpenSSL. */
+  static H2Client connectTls(int port, SslProvider engine) throws Exception {
+    SslContext context = SslContextBuilder.forClient()
+        .sslProvider(engine)
+        .trustManager(InsecureTrustManagerFactory.INSTANCE)
+        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2))
+        .build();
+    H2Client client = new H2Client(port, context);
+    client.tls.handshakeFuture().get(10, TimeUnit.SECONDS);
+    return client;
+  }
+
+  /** What ALPN chose (null over h2c or without ALPN). */
+  String protocol() {
+    return tls == null ? null : tls.applicationProtocol();
   }
 
   /** Completes when the server closes the connection. */
@@ -91,6 +130,11 @@ final class H2Client implements AutoCloseable {
     return new DefaultHttp2Headers().method(method).path(path).scheme("http").authority("127.0.0.1");
   }
 
+  /** A request head with this connection's scheme. */
+  Http2Headers head(String method, String path) {
+    return request(method, path).scheme(scheme);
+  }
+
   /** Opens a stream and sends {@code headers} (and {@code body} if not null); {@code read} false: the stream's window stays closed until {@link Stream#read()}. */
   Stream open(Http2Headers headers, byte[] body, boolean read) throws Exception {
     Stream s = new Stream();
@@ -106,7 +150,7 @@ final class H2Client implements AutoCloseable {
   }
 
   Stream get(String path) throws Exception {
-    return open(request("GET", path), null, true);
+    return open(head("GET", path), null, true);
   }
 
   @Override

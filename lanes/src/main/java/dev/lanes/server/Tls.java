@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * How the server's TLS listener gets its certificate and what it negotiates: TLS 1.3 and 1.2
- * only, AEAD cipher suites only, client-initiated renegotiation refused. OpenSSL (BoringSSL from
+ * only, AEAD cipher suites only, client-initiated renegotiation refused, HTTP/2 or HTTP/1.1 by
+ * ALPN. OpenSSL (BoringSSL from
  * {@code netty-tcnative-boringssl-static}) is used when it is on the class path, else the JDK's
  * engine. Immutable; the {@code with}-style methods return copies. The certificate can be
  * replaced on a running server with {@link Server#reloadTls()}.
@@ -94,14 +95,16 @@ public final class Tls {
   private final Engine engine;
   private final ClientAuth clientAuth;
   private final Optional<Path> trustedClientCertificates;
+  private final boolean http2;
 
   private Tls(Source source, Duration handshakeTimeout, Engine engine, ClientAuth clientAuth,
-      Optional<Path> trustedClientCertificates) {
+      Optional<Path> trustedClientCertificates, boolean http2) {
     this.source = Objects.requireNonNull(source, "source");
     this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     this.engine = Objects.requireNonNull(engine, "engine");
     this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
     this.trustedClientCertificates = trustedClientCertificates;
+    this.http2 = http2;
     if (!handshakeTimeout.isPositive()) {
       throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
     }
@@ -127,17 +130,17 @@ public final class Tls {
 
   /** TLS from any {@link Source}, with the defaults for everything else. */
   public static Tls of(Source source) {
-    return new Tls(source, Duration.ofSeconds(10), Engine.AUTO, ClientAuth.NONE, Optional.empty());
+    return new Tls(source, Duration.ofSeconds(10), Engine.AUTO, ClientAuth.NONE, Optional.empty(), true);
   }
 
   /** This TLS with a handshake timeout (default 10 s, as Netty's), past which the connection closes. */
   public Tls handshakeTimeout(Duration timeout) {
-    return new Tls(source, timeout, engine, clientAuth, trustedClientCertificates);
+    return new Tls(source, timeout, engine, clientAuth, trustedClientCertificates, http2);
   }
 
   /** This TLS with an engine chosen (default {@link Engine#AUTO}). */
   public Tls engine(Engine e) {
-    return new Tls(source, handshakeTimeout, e, clientAuth, trustedClientCertificates);
+    return new Tls(source, handshakeTimeout, e, clientAuth, trustedClientCertificates, http2);
   }
 
   /**
@@ -146,7 +149,18 @@ public final class Tls {
    */
   public Tls clientCertificates(ClientAuth mode, Path trusted) {
     Objects.requireNonNull(trusted, "trusted");
-    return new Tls(source, handshakeTimeout, engine, mode, mode == ClientAuth.NONE ? Optional.empty() : Optional.of(trusted));
+    return new Tls(source, handshakeTimeout, engine, mode, mode == ClientAuth.NONE ? Optional.empty() : Optional.of(trusted),
+        http2);
+  }
+
+  /**
+   * This TLS offering HTTP/2 by ALPN or not (default true: {@code h2} first, then
+   * {@code http/1.1}; a client that offers neither, or no ALPN, gets HTTP/1.1). Independent of
+   * {@link ServerConfig.Builder#h2c}, which is about the cleartext port only. See
+   * {@code docs/http2.md}.
+   */
+  public Tls http2(boolean offered) {
+    return new Tls(source, handshakeTimeout, engine, clientAuth, trustedClientCertificates, offered);
   }
 
   public Source source() {
@@ -170,8 +184,13 @@ public final class Tls {
     return trustedClientCertificates;
   }
 
+  /** Whether ALPN offers {@code h2}. */
+  public boolean http2() {
+    return http2;
+  }
+
   @Override
   public String toString() {
-    return "Tls[" + source + ", engine " + engine + ", client certificates " + clientAuth + "]";
+    return "Tls[" + source + ", engine " + engine + ", client certificates " + clientAuth + (http2 ? ", h2" : "") + "]";
   }
 }

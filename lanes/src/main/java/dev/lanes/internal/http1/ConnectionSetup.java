@@ -14,6 +14,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,14 +26,16 @@ import java.util.Optional;
  * The pipeline of every accepted connection: TLS (on the TLS listener), read timeouts, HTTP/1.x
  * codec (with a check of chunk-size lines around it), response compression (when configured),
  * strict validation, body aggregation, then the {@link Http1Connection} that serves its
- * exchanges. Connections past {@code maxConnections} get a 503 instead. With {@code h2c} on, a
+ * exchanges. Connections past {@code maxConnections} get a 503 instead (a GOAWAY if they chose
+ * {@code h2}). On the TLS listener, when ALPN offers {@code h2}, {@link AlpnPipeline} replaces the
+ * HTTP/1.1 handlers with an HTTP/2 connection if the handshake chose it. With {@code h2c} on, a
  * cleartext connection that opens with the HTTP/2 preface, or whose first request asks
- * {@code Upgrade: h2c}, continues as HTTP/2 ({@link Http2Pipeline}).
+ * {@code Upgrade: h2c}, continues as HTTP/2 ({@link Http2Pipeline}); never a TLS one.
  */
 public final class ConnectionSetup extends ChannelInitializer<Channel> {
   /** The HTTP/1.1 handlers, in pipeline order: what an h2c switch removes. */
   private static final List<String> HTTP1 = List.of("read-timeouts", "chunk-lines", "http", "chunk-heads",
-      "timeouts", "validate", "aggregate", "h2c-upgrade", "dispatch");
+      "timeouts", "compress", "validate", "aggregate", "h2c-upgrade", "dispatch");
   /** The HTTP/1 handlers besides the codec that leave when the connection becomes a WebSocket. */
   static final List<String> HTTP_HANDLERS =
       List.of("read-timeouts", "chunk-lines", "chunk-heads", "timeouts", "validate", "aggregate");
@@ -56,7 +61,7 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     // The certificate is taken per connection, so a reload reaches new connections only.
     tls.ifPresent(t -> ch.pipeline().addLast("tls", t.newHandler(ch.alloc())));
     if (!state.tryOpenConnection()) {
-      ch.pipeline().addLast("refuse", new Refusal());
+      ch.pipeline().addLast("refuse", new Refusal(tls.isPresent()));
       return;
     }
     ch.closeFuture().addListener(f -> state.connectionClosed());
@@ -74,7 +79,11 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
         .setStrictLineParsing(true)
         .setUseRfc9112TransferEncoding(true);
     ChunkLineCheck chunkLines = new ChunkLineCheck(config.maxInitialLineLength());
-    if (config.h2c()) {
+    boolean h2c = config.h2c() && tls.isEmpty();
+    if (tls.isPresent() && tls.get().http2()) {
+      ch.pipeline().addLast("alpn", new AlpnPipeline(app, config, state, HTTP1));
+    }
+    if (h2c) {
       ch.pipeline().addLast("h2c-preface", Http2Pipeline.priorKnowledge(app, config, state, HTTP1));
     }
     ch.pipeline()
@@ -89,20 +98,43 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     ch.pipeline()
         .addLast("validate", new RequestValidator(config.maxBodySize(), config.maxHeaderCount()))
         .addLast("aggregate", new BodyAggregator(config.maxBodySize()));
-    if (config.h2c()) {
+    if (h2c) {
       ch.pipeline().addLast("h2c-upgrade", Http2Pipeline.upgrade(app, config, state, HTTP1));
     }
     ch.pipeline().addLast("dispatch", new Http1Connection(app, state));
   }
 
-  /** Past {@code maxConnections}: one fixed 503 and a close, before reading anything. */
+  /**
+   * Past {@code maxConnections}: one fixed 503 and a close, before reading anything; over TLS once
+   * the handshake is done, as a GOAWAY if ALPN chose {@code h2}.
+   */
   private static final class Refusal extends ChannelInboundHandlerAdapter {
     private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
         + "Connection: close\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private final boolean tls;
+
+    Refusal(boolean tls) {
+      this.tls = tls;
+    }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(ChannelFutureListener.CLOSE);
+      if (!tls) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (!(evt instanceof SslHandshakeCompletionEvent done)) {
+        ctx.fireUserEventTriggered(evt);
+      } else if (!done.isSuccess()) {
+        ctx.close();
+      } else if (ApplicationProtocolNames.HTTP_2.equals(ctx.pipeline().get(SslHandler.class).applicationProtocol())) {
+        Http2Pipeline.refuse(ctx);
+      } else {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(ChannelFutureListener.CLOSE);
+      }
     }
 
     @Override

@@ -28,6 +28,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.ssl.SslHandler;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledFuture;
@@ -58,6 +59,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private final long idleNanos;
   private final Http2Connection.PropertyKey key;
   private ChannelHandlerContext ctx;
+  private String scheme = "http"; // from the connection, never from :scheme
   private boolean reading; // inside a read burst: channelReadComplete flushes
   private boolean draining;
   private long idleSince = System.nanoTime();
@@ -90,6 +92,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
+    if (ctx.pipeline().get(SslHandler.class) != null) {
+      scheme = "https";
+    }
     super.handlerAdded(ctx);
     scheduleIdleCheck(idleNanos);
   }
@@ -282,6 +287,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     }
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : target.substring(q + 1))
         .headers(new Http2RequestHeaders(h))
+        .scheme(scheme)
         .body(body);
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);

@@ -6,20 +6,23 @@ import java.util.List;
 
 /**
  * The application protocols the TLS listener offers by ALPN, most preferred first. The one place
- * to add a protocol: the pipeline that serves it is chosen from the negotiated name.
+ * to add a protocol: the pipeline that serves it is chosen from the negotiated name
+ * ({@code internal.http1.AlpnPipeline}).
  */
 public final class AlpnProtocols {
-  /** What the server offers; a client that offers none of these gets a connection without ALPN. */
-  public static final List<String> OFFERED = List.of(ApplicationProtocolNames.HTTP_1_1);
+  /** HTTP/2 first, then HTTP/1.1: what the server offers unless {@code Tls.http2(false)}. */
+  public static final List<String> OFFERED = List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+  /** With HTTP/2 off. */
+  public static final List<String> HTTP1_ONLY = List.of(ApplicationProtocolNames.HTTP_1_1);
 
   private AlpnProtocols() {}
 
-  static ApplicationProtocolConfig config() {
+  static ApplicationProtocolConfig config(boolean http2) {
     return new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
         // NO_ADVERTISE and ACCEPT: a client offering only unknown protocols still talks HTTP/1.1
         // (what it would get without ALPN), as curl --http1.0 or old clients do.
         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-        OFFERED);
+        http2 ? OFFERED : HTTP1_ONLY);
   }
 }

@@ -67,6 +67,11 @@ public final class TlsContexts {
     return engine;
   }
 
+  /** Whether ALPN offers {@code h2}: the pipeline must then be ready to switch to HTTP/2 after the handshake. */
+  public boolean http2() {
+    return tls.http2();
+  }
+
   public Duration handshakeTimeout() {
     return tls.handshakeTimeout();
   }
@@ -124,7 +129,7 @@ public final class TlsContexts {
       b.sslProvider(engine == Tls.Engine.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
           .protocols(PROTOCOLS)
           .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-          .applicationProtocolConfig(AlpnProtocols.config());
+          .applicationProtocolConfig(AlpnProtocols.config(tls.http2()));
       if (tls.clientAuth() != Tls.ClientAuth.NONE) {
         byte[] trusted = Files.readAllBytes(tls.trustedClientCertificates().orElseThrow());
         b.trustManager(new ByteArrayInputStream(trusted))

@@ -1,0 +1,53 @@
+package dev.lanes.internal.http1;
+
+import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.http2.Http2Pipeline;
+import dev.lanes.internal.server.Admission;
+import dev.lanes.server.ServerConfig;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import java.util.List;
+
+/**
+ * Right behind TLS on a listener that offers {@code h2}: once the handshake is done, keeps the
+ * HTTP/1.1 handlers (ALPN {@code http/1.1}, or no ALPN at all) or replaces them with an HTTP/2
+ * connection (ALPN {@code h2}), then leaves the pipeline. The HTTP/1.1 handlers are built at
+ * accept, like on the cleartext port, so the request-head timeout counts from accept; bytes read
+ * before the handshake ends are held by Netty's handler and reach whichever protocol won.
+ */
+final class AlpnPipeline extends ApplicationProtocolNegotiationHandler {
+  private static final System.Logger LOG = System.getLogger(AlpnPipeline.class.getName());
+  private final CompiledApp app;
+  private final ServerConfig config;
+  private final Admission admission;
+  private final List<String> http1Handlers;
+
+  AlpnPipeline(CompiledApp app, ServerConfig config, Admission admission, List<String> http1Handlers) {
+    super(ApplicationProtocolNames.HTTP_1_1);
+    this.app = app;
+    this.config = config;
+    this.admission = admission;
+    this.http1Handlers = http1Handlers;
+  }
+
+  @Override
+  protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+    switch (protocol) {
+      case ApplicationProtocolNames.HTTP_1_1 -> { } // already in place
+      case ApplicationProtocolNames.HTTP_2 -> {
+        Http2Pipeline.removeHttp1(ctx.pipeline(), http1Handlers);
+        Http2Pipeline.configure(ctx.pipeline(), app, config, admission);
+      }
+      // Only what AlpnProtocols offers can be chosen; anything else is a bug, and closes.
+      default -> throw new IllegalStateException("ALPN chose a protocol the server did not offer: " + protocol);
+    }
+  }
+
+  /** A failed handshake is the client's business (a scanner, a distrusted certificate): DEBUG, as without ALPN. */
+  @Override
+  protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.log(System.Logger.Level.DEBUG, () -> "TLS handshake with " + ctx.channel().remoteAddress() + " failed", cause);
+    ctx.close();
+  }
+}
