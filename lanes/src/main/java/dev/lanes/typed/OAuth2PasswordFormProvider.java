@@ -4,7 +4,7 @@ import jakarta.validation.constraints.Pattern;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads an {@link OAuth2PasswordForm}; registered by every {@link TypedApi} unless the app provides that type itself. */
+/** Reads an {@link OAuth2PasswordForm}; registered when a route first needs one the app does not provide. */
 final class OAuth2PasswordFormProvider {
   @Provides
   OAuth2PasswordForm form(

@@ -63,10 +63,6 @@ final class PlanCompiler {
     }
   }
 
-  boolean provides(Class<?> type) {
-    return providers.containsKey(type);
-  }
-
   int providerCount() {
     return providers.size();
   }
@@ -325,6 +321,12 @@ final class PlanCompiler {
   /** A provider's plan, compiled on first use; a cycle or a type nobody provides fails here. */
   private ProviderPlan dependency(Class<?> type, String at) {
     ProviderPlan plan = providers.get(type);
+    if (plan == null && type == OAuth2PasswordForm.class) {
+      // built in, registered on first use so other APIs keep an empty dependency cache; routes
+      // compiled before never use it, so their smaller caches stay right
+      provider(new OAuth2PasswordFormProvider());
+      plan = providers.get(type);
+    }
     if (plan == null) {
       throw new IllegalArgumentException(at + ": no @Provides method provides " + type.getName()
           + " (or mark the parameter @Path, @Query, @Header, @Cookie or @Body)");

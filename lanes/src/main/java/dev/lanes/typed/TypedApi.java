@@ -37,9 +37,6 @@ public final class TypedApi {
   private TypedApi(Builder b) {
     PlanCompiler compiler = new PlanCompiler(b.formLimits);
     b.providers.forEach(compiler::provider);
-    if (!compiler.provides(OAuth2PasswordForm.class)) {
-      compiler.provider(new OAuth2PasswordFormProvider());
-    }
     List<RoutePlan> compiled = new ArrayList<>();
     for (Object c : b.controllers) {
       compiled.addAll(compiler.routes(c, b.requires));
