@@ -374,4 +374,39 @@ class TypedFormsTest {
       assertThat(none.json().at("/detail/0/loc").toString()).isEqualTo("[\"body\",\"name\"]");
     }
   }
+
+  static final class Spooled {
+    final java.util.concurrent.atomic.AtomicReference<java.nio.file.Path> spooledTo = new java.util.concurrent.atomic.AtomicReference<>();
+
+    @Post("/spool")
+    long spool(UploadFile file) {
+      spooledTo.set(file.path().orElseThrow());
+      return file.size();
+    }
+  }
+
+  @Test
+  void aSpooledUploadIsDeletedAfterTheResponseAndAMalformedFormIs400() {
+    Spooled spooled = new Spooled();
+    TypedApi api = TypedApi.builder().controller(spooled).formLimits(new FormLimits(10, 10_000, 100)).build();
+    String boundary = "b0und";
+    String content = "y".repeat(1000); // past the spool threshold of 100 bytes
+    String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+        + "Content-Type: text/plain\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      TestResponse r = client.post("/spool", multipart, "multipart/form-data; boundary=" + boundary);
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("1000");
+      java.nio.file.Path file = spooledTo(spooled);
+      dev.lanes.testing.Await.until(() -> !java.nio.file.Files.exists(file), "the spooled upload is deleted");
+      TestResponse noBoundary = client.post("/spool", multipart, "multipart/form-data");
+      assertThat(noBoundary.status()).as(noBoundary.text()).isEqualTo(400);
+      assertThat(noBoundary.json().get("detail").asText()).startsWith("malformed form");
+    }
+  }
+
+  private static java.nio.file.Path spooledTo(Spooled s) {
+    assertThat(s.spooledTo.get()).as("the upload was spooled to a file").isNotNull();
+    return s.spooledTo.get();
+  }
 }

@@ -106,6 +106,10 @@ public final class Form {
       throw new HttpException(415, "expected a form (multipart/form-data or "
           + "application/x-www-form-urlencoded), got '" + contentType + "'");
     }
+    if (lower.startsWith("multipart/form-data") && !lower.contains("boundary=")) {
+      // Netty would read it as urlencoded and find nonsense fields; Starlette refuses it too
+      throw new HttpException(400, "malformed form: multipart/form-data without a boundary parameter");
+    }
     FullHttpRequest carrier = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
         Unpooled.wrappedBuffer(request.body()));
     carrier.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
