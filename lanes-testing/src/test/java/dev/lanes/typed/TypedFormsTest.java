@@ -229,6 +229,26 @@ class TypedFormsTest {
     assertThat(doc.at("/paths/~1me/get/security/0/OAuth2PasswordBearer").isArray()).isTrue();
   }
 
+  static final class OptionalOnly {
+    @Post("/f")
+    String f(@FormField Optional<String> x, Optional<UploadFile> file) {
+      return x.orElse("none") + " " + file.map(UploadFile::filename).orElse("none");
+    }
+  }
+
+  @Test
+  void aFormOfOptionalFieldsIsAnOptionalBody() {
+    TypedApi api = TypedApi.builder().controller(new OptionalOnly()).build();
+    JsonNode body = api.openApi().at("/paths/~1f/post/requestBody");
+    assertThat(body.has("required")).as(body.toString()).isFalse(); // as FastAPI writes it
+    assertThat(body.at("/content/multipart~1form-data/schema/$ref").asText()).isEqualTo("#/components/schemas/Body_f_f_post");
+    assertThat(api.openApi().at("/components/schemas/Body_f_f_post").has("required")).isFalse();
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      assertThat(client.post("/f", new byte[0], "application/x-www-form-urlencoded").text()).isEqualTo("\"none none\"");
+      assertThat(client.post("/f", "x=1", "application/x-www-form-urlencoded").text()).isEqualTo("\"1 none\"");
+    }
+  }
+
   static final class EmptyIsNotFound {
     @Get("/pets/{pet_id}")
     Optional<Pet> read(@Path long petId) {

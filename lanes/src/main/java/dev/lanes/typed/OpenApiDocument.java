@@ -78,7 +78,9 @@ final class OpenApiDocument {
         Binder.Body body = bodies.get(0);
         ObjectNode rb = op.putObject("requestBody");
         rb.putObject("content").putObject("application/json").set("schema", body.shape().schema(schemas));
-        rb.put("required", body.required());
+        if (body.required()) {
+          rb.put("required", true); // FastAPI leaves it out when false
+        }
       }
       if (inputs.readsForm()) {
         String name = "Body_" + operationId;
@@ -86,7 +88,9 @@ final class OpenApiDocument {
         ObjectNode rb = op.putObject("requestBody");
         rb.putObject("content").putObject(inputs.uploads() ? "multipart/form-data" : "application/x-www-form-urlencoded")
             .set("schema", Schemas.ref(name));
-        rb.put("required", inputs.formFields.stream().anyMatch(OpenApiDocument::required));
+        if (inputs.formFields.stream().anyMatch(OpenApiDocument::required)) {
+          rb.put("required", true);
+        }
       }
       ObjectNode responses = op.putObject("responses");
       ObjectNode ok = responses.putObject(String.valueOf(p.status));
