@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, UploadFile
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Role(str, Enum):
@@ -15,6 +15,13 @@ class Role(str, Enum):
 
 class Message(BaseModel):
     detail: str
+
+
+class Login(BaseModel):
+    username: str = Field(min_length=3)
+    age: int
+    tags: List[str] = []
+    nick: Optional[str] = None
 
 
 class Pet(BaseModel):
@@ -55,6 +62,11 @@ def token(form: Annotated[OAuth2PasswordRequestForm, Depends()]):
         raise HTTPException(status_code=400, detail="Incorrect username or password")
     return {"access_token": form.username, "token_type": "bearer", "scopes": form.scopes,
             "grant_type": form.grant_type}
+
+
+@app.post("/login")
+def login(data: Annotated[Login, Form()]):
+    return data
 
 
 @app.get("/me")

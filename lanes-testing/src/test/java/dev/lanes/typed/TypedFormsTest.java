@@ -48,6 +48,8 @@ class TypedFormsTest {
 
   record Pet(long id, String name) {}
 
+  record Login(@Size(min = 3) String username, int age, @Default("[]") List<String> tags, Optional<String> nick) {}
+
   static final class Forms {
     @Post("/signup")
     Map<String, Object> signup(
@@ -97,6 +99,16 @@ class TypedFormsTest {
       out.put("token_type", "bearer");
       out.put("scopes", form.scopes());
       out.put("grant_type", form.grantType().orElse(null));
+      return out;
+    }
+
+    @Post("/login")
+    Map<String, Object> login(@FormField Login data) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("username", data.username());
+      out.put("age", data.age());
+      out.put("tags", data.tags());
+      out.put("nick", data.nick().orElse(null));
       return out;
     }
 
@@ -152,7 +164,7 @@ class TypedFormsTest {
   @Test
   void answersEveryRequestAsFastApiDoes() throws IOException {
     JsonNode steps = fixture("forms-fastapi.json");
-    assertThat(steps.size()).isEqualTo(28);
+    assertThat(steps.size()).isEqualTo(32);
     try (TestClient client = TestClient.start(api(FormLimits.defaults()).install(App.builder()).build())) {
       for (JsonNode step : steps) {
         String name = step.get("name").asText();
@@ -309,8 +321,17 @@ class TypedFormsTest {
     }
   }
 
+  static final class RecordAndField {
+    @Post("/t")
+    String t(@FormField Login login, @FormField String other) {
+      return other;
+    }
+  }
+
   @Test
   void mistakesFailAtBuild() {
+    assertThatThrownBy(() -> TypedApi.builder().controller(new RecordAndField()).build())
+        .hasMessageContaining("a record read from a form is the whole form");
     assertThatThrownBy(() -> TypedApi.builder().controller(new BodyAndForm()).build())
         .hasMessageContaining("POST /t (BodyAndForm.t)").hasMessageContaining("not both");
     assertThatThrownBy(() -> TypedApi.builder().controller(new NullWithoutOptional()).build())

@@ -202,6 +202,40 @@ sealed interface Binder {
   }
 
   /**
+   * A record read from the form's fields (FastAPI's {@code Annotated[Model, Form()]}), checked
+   * as FastAPI checks one: the record's fields (a list takes every value; an absent or empty
+   * one its declared default, if any) plus every other field as sent, validated as one object,
+   * so a missing field's {@code input} is that object.
+   */
+  record FormRecord(RecordShape shape) implements Binder {
+    private static final Loc BODY = Loc.root("body");
+
+    @Override
+    public Object bind(Binding b) {
+      var fields = b.form().fields();
+      var node = JsonNodeFactory.instance.objectNode();
+      for (RecordShape.Field f : shape.fields()) {
+        List<String> values = fields.all(f.name());
+        if (f.shape().type() == List.class && !values.isEmpty()) {
+          var array = node.putArray(f.name());
+          values.forEach(array::add);
+        } else if (f.shape().type() != List.class && !values.isEmpty() && !values.get(values.size() - 1).isEmpty()) {
+          node.put(f.name(), values.get(values.size() - 1));
+        } else if (!f.required() && f.documentedDefault() != null && !f.documentedDefault().isNull()) {
+          node.set(f.name(), f.documentedDefault());
+        }
+      }
+      for (String name : fields.names()) {
+        List<String> values = fields.all(name);
+        if (!node.has(name) && !values.isEmpty()) {
+          node.put(name, values.get(values.size() - 1));
+        }
+      }
+      return shape.fromJson(node, BODY, b.violations);
+    }
+  }
+
+  /**
    * Uploaded file parts of one name: exactly one ({@code UploadFile}, the last if several), at
    * least one ({@code List<UploadFile>}) or at most one ({@code Optional<UploadFile>}). A text
    * field where a file is expected is pydantic's {@code value_error}, as FastAPI reports it.

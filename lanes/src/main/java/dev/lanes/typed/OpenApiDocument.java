@@ -83,11 +83,17 @@ final class OpenApiDocument {
         }
       }
       if (inputs.readsForm()) {
-        String name = "Body_" + operationId;
-        schemas.put(name, formSchema(name, inputs.formFields, schemas));
+        ObjectNode schema;
+        if (inputs.formFields.get(0) instanceof Binder.FormRecord r) { // the whole form, documented as the record
+          schema = r.shape().schema(schemas);
+        } else {
+          String name = "Body_" + operationId;
+          schemas.put(name, formSchema(name, inputs.formFields, schemas));
+          schema = Schemas.ref(name);
+        }
         ObjectNode rb = op.putObject("requestBody");
         rb.putObject("content").putObject(inputs.uploads() ? "multipart/form-data" : "application/x-www-form-urlencoded")
-            .set("schema", Schemas.ref(name));
+            .set("schema", schema);
         if (inputs.formFields.stream().anyMatch(OpenApiDocument::required)) {
           rb.put("required", true);
         }
@@ -198,7 +204,12 @@ final class OpenApiDocument {
   }
 
   private static boolean required(Binder b) {
-    return b instanceof Binder.FormValue f ? f.required() : b instanceof Binder.Upload u && u.required();
+    return switch (b) {
+      case Binder.FormValue f -> f.required();
+      case Binder.Upload u -> u.required();
+      case Binder.FormRecord r -> r.shape().fields().stream().anyMatch(RecordShape.Field::required);
+      default -> false;
+    };
   }
 
   private static ObjectNode parameter(Binder.Text t, Schemas schemas) {

@@ -138,6 +138,10 @@ final class PlanCompiler {
       required.add(dependency(r, where));
     }
     RouteInputs inputs = RouteInputs.of(binders, required);
+    if (inputs.formFields.size() > 1 && inputs.formFields.stream().anyMatch(b -> b instanceof Binder.FormRecord)) {
+      throw new IllegalArgumentException(where + ": a record read from a form is the whole form; put the other"
+          + " fields in it");
+    }
     if (inputs.readsForm() && !inputs.bodies.isEmpty()) {
       throw new IllegalArgumentException(where + ": a request has one body: read it as JSON (@Body) or as a form"
           + " (@FormField, UploadFile), not both");
@@ -253,8 +257,14 @@ final class PlanCompiler {
           : shape instanceof OptionalShape ? Optional.empty() : RecordShape.Field.REQUIRED;
       return new Binder.Body(shape, fallback);
     }
+    if (shape instanceof RecordShape record && form != null) {
+      if (d != null) {
+        throw new IllegalArgumentException(at + ": a record read from a form takes no default");
+      }
+      return new Binder.FormRecord(record);
+    }
     if (shape instanceof RecordShape) {
-      throw new IllegalArgumentException(at + ": a record comes from the body; mark it @Body");
+      throw new IllegalArgumentException(at + ": a record comes from the body (@Body) or a form (@FormField)");
     }
     if (form != null) {
       String name = form.value().isEmpty() ? javaName(p, at) : form.value();
@@ -360,6 +370,7 @@ final class PlanCompiler {
       case Binder.Body body -> 10;
       case Binder.FormValue f -> 10;
       case Binder.Upload u -> 10;
+      case Binder.FormRecord r -> 10;
       case Binder.RequestItself r -> 11;
       case Binder.Background r -> 12;
     };

@@ -13,7 +13,7 @@ import java.util.Set;
 final class RouteInputs {
   final List<Binder.Text> params = new ArrayList<>();
   final List<Binder.Body> bodies = new ArrayList<>();
-  final List<Binder> formFields = new ArrayList<>(); // FormValue and Upload, in declaration order
+  final List<Binder> formFields = new ArrayList<>(); // FormValue, Upload and FormRecord, in declaration order
   final Set<ProviderPlan> providers = new LinkedHashSet<>();
 
   static RouteInputs of(Binder[] binders, List<ProviderPlan> required) {
@@ -54,6 +54,7 @@ final class RouteInputs {
       case Binder.Body b -> bodies.add(b);
       case Binder.FormValue f -> formFields.add(f);
       case Binder.Upload u -> formFields.add(u);
+      case Binder.FormRecord r -> formFields.add(r);
       default -> { }
     }
   }
