@@ -450,4 +450,32 @@ class TypedFormsTest {
     assertThat(s.spooledTo.get()).as("the upload was spooled to a file").isNotNull();
     return s.spooledTo.get();
   }
+
+  @Test
+  void aClientLeavingWhileItsFormWaitsForTheFilesLaneStopsTheParse() throws InterruptedException {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    TypedApi api = TypedApi.builder().controller(new WhereForms()).build();
+    App app = api.install(App.builder())
+        .lane(dev.lanes.concurrency.Lane.builder(dev.lanes.concurrency.Lanes.FILES).capacity(1))
+        .route("GET", "/hold", (dev.lanes.routing.AsyncHandler) req -> req.lanes().get("files").run(() -> {
+          release.await();
+          return dev.lanes.http.Response.text("released");
+        }))
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      CompletableFuture<TestResponse> hold = client.sendAsync(client.request("/hold"));
+      dev.lanes.testing.Await.until(() -> app.lanes().get("files").statistics().borrowed() == 1, "the holder runs");
+      try (dev.lanes.testing.RawClient raw = dev.lanes.testing.RawClient.connect(client.port())) {
+        raw.send("POST /async HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            + "Content-Length: 6\r\n\r\nname=a");
+        client.awaitWaiting("files", 1);
+      } // the client leaves while its parse waits
+      dev.lanes.testing.Await.until(() -> app.lanes().get("files").statistics().waiting() == 0,
+          "the waiting parse leaves the queue");
+      assertThat(app.lanes().get("files").statistics().borrowed()).isEqualTo(1); // still the holder's token
+      release.countDown();
+      assertThat(hold.join().text()).isEqualTo("released");
+      assertThat(app.lanes().get("files").statistics().completed()).isEqualTo(1); // the holder's only
+    }
+  }
 }

@@ -88,7 +88,8 @@ final class RoutePlan {
    */
   CompletionStage<Response> handleAsync(Request req) throws Exception {
     if (formLimits != null && isForm(req)) {
-      return Form.readAsync(req, formLimits).<CompletionStage<Response>>handle((form, error) -> {
+      CompletableFuture<Form> parsing = Form.readAsync(req, formLimits);
+      CompletableFuture<Response> answer = parsing.<CompletionStage<Response>>handle((form, error) -> {
         Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause() : error;
         if (t instanceof HttpException he) {
@@ -103,6 +104,12 @@ final class RoutePlan {
           return CompletableFuture.failedFuture(e);
         }
       }).thenCompose(stage -> stage);
+      answer.whenComplete((r, e) -> {
+        if (answer.isCancelled()) {
+          parsing.cancel(true); // the request ended (disconnect, deadline): stop the parse too
+        }
+      });
+      return answer;
     }
     return handleAsync(req, formLimits == null ? null : Form.empty());
   }
