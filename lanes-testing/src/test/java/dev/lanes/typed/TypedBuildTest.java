@@ -124,7 +124,7 @@ class TypedBuildTest {
         .hasMessageContaining("valid integer");
     assertThatThrownBy(() -> build(new Unsupported())).hasMessageContaining("@Email is not supported");
     assertThatThrownBy(() -> build(new WrongType())).hasMessageContaining("@Size does not apply to int");
-    assertThatThrownBy(() -> build(new RecordInQuery())).hasMessageContaining("mark it @Body");
+    assertThatThrownBy(() -> build(new RecordInQuery())).hasMessageContaining("a record comes from the body (@Body)");
     assertThatThrownBy(() -> build(new Object())).hasMessageContaining("has no @Get");
   }
 

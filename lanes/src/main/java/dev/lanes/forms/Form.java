@@ -1,5 +1,6 @@
 package dev.lanes.forms;
 
+import dev.lanes.concurrency.Concurrency;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Params;
@@ -59,6 +60,11 @@ public final class Form {
     return files.stream().filter(f -> f.fieldName().equals(field)).findFirst();
   }
 
+  /** A form with no fields and no files (what a request without a form body carries). */
+  public static Form empty() {
+    return new Form(Params.of("form field", Map.of()), List.of());
+  }
+
   /** Parses the form from blocking code with default limits; never call it on an event loop. */
   public static Form read(Request request) {
     return read(request, FormLimits.defaults());
@@ -84,13 +90,13 @@ public final class Form {
     }
   }
 
-  /** Parses the form in the {@code files} lane. */
+  /** Parses the form in the {@code files} lane; called on an event loop, the result completes back on it. */
   public static CompletableFuture<Form> readAsync(Request request) {
     return readAsync(request, FormLimits.defaults());
   }
 
   public static CompletableFuture<Form> readAsync(Request request, FormLimits limits) {
-    return request.lanes().get(Lanes.FILES).run(() -> parse(request, limits));
+    return Concurrency.runBlocking(request.lanes().get(Lanes.FILES), () -> parse(request, limits));
   }
 
   private static Form parse(Request request, FormLimits limits) {
@@ -99,6 +105,10 @@ public final class Form {
     if (!lower.startsWith("multipart/form-data") && !lower.startsWith("application/x-www-form-urlencoded")) {
       throw new HttpException(415, "expected a form (multipart/form-data or "
           + "application/x-www-form-urlencoded), got '" + contentType + "'");
+    }
+    if (lower.startsWith("multipart/form-data") && !lower.contains("boundary=")) {
+      // Netty would read it as urlencoded and find nonsense fields; Starlette refuses it too
+      throw new HttpException(400, "malformed form: multipart/form-data without a boundary parameter");
     }
     FullHttpRequest carrier = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
         Unpooled.wrappedBuffer(request.body()));

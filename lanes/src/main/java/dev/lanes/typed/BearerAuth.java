@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,15 +22,8 @@ public final class BearerAuth implements SecurityScheme {
 
   @Provides
   BearerToken token(Request req) {
-    String h = req.header("authorization").orElse("").strip();
-    int space = h.indexOf(' ');
-    if (space > 0 && h.substring(0, space).toLowerCase(Locale.ROOT).equals("bearer")) {
-      String token = h.substring(space + 1).strip();
-      if (!token.isEmpty()) {
-        return new BearerToken(token);
-      }
-    }
-    throw new HttpException(401, "Not authenticated", Map.of("WWW-Authenticate", "Bearer"));
+    return BearerToken.of(req).orElseThrow(
+        () -> new HttpException(401, "Not authenticated", Map.of("WWW-Authenticate", "Bearer")));
   }
 
   @Override

@@ -8,11 +8,13 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.lanes.forms.UploadFile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How one parameter of a handler or provider gets its value, compiled once per route. Each
@@ -162,6 +164,130 @@ sealed interface Binder {
       }
       String t = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
       return t.equals("application/json") || (t.startsWith("application/") && t.endsWith("+json"));
+    }
+  }
+
+  /**
+   * A form field read from the request's parsed form (urlencoded or multipart): the last value
+   * for a scalar, every value for a list. An empty value counts as absent, as FastAPI reads forms.
+   */
+  record FormValue(String name, Shape shape, Object fallback, JsonNode documentedDefault, String format, Loc loc)
+      implements Binder {
+    FormValue(String name, Shape shape, Object fallback, JsonNode documentedDefault, String format) {
+      this(name, shape, fallback, documentedDefault, format, Loc.root("body").child(name));
+    }
+
+    boolean required() {
+      return fallback == RecordShape.Field.REQUIRED;
+    }
+
+    @Override
+    public Object bind(Binding b) {
+      List<String> values = b.form().fields().all(name);
+      boolean list = shape.type() == List.class;
+      if (values.isEmpty() || (!list && values.get(values.size() - 1).isEmpty())) {
+        if (!required()) {
+          return fallback;
+        }
+        b.violations.missing(loc, NullNode.instance);
+        return Shape.INVALID;
+      }
+      if (list) {
+        var array = JsonNodeFactory.instance.arrayNode(values.size());
+        values.forEach(array::add);
+        return shape.fromJson(array, loc, b.violations);
+      }
+      return shape.fromText(values.get(values.size() - 1), loc, b.violations);
+    }
+  }
+
+  /**
+   * A record read from the form's fields (FastAPI's {@code Annotated[Model, Form()]}), checked
+   * as FastAPI checks one: the record's fields (a list takes every value; an absent or empty
+   * one its declared default, if any) plus every other field as sent, validated as one object,
+   * so a missing field's {@code input} is that object.
+   */
+  record FormRecord(RecordShape shape) implements Binder {
+    private static final Loc BODY = Loc.root("body");
+
+    @Override
+    public Object bind(Binding b) {
+      var fields = b.form().fields();
+      var node = JsonNodeFactory.instance.objectNode();
+      for (RecordShape.Field f : shape.fields()) {
+        List<String> values = fields.all(f.name());
+        if (f.shape().type() == List.class && !values.isEmpty()) {
+          var array = node.putArray(f.name());
+          values.forEach(array::add);
+        } else if (f.shape().type() != List.class && !values.isEmpty() && !values.get(values.size() - 1).isEmpty()) {
+          node.put(f.name(), values.get(values.size() - 1));
+        } else if (!f.required() && f.documentedDefault() != null && !f.documentedDefault().isNull()) {
+          node.set(f.name(), f.documentedDefault());
+        }
+      }
+      for (String name : fields.names()) {
+        List<String> values = fields.all(name);
+        if (!node.has(name) && !values.isEmpty()) {
+          node.put(name, values.get(values.size() - 1));
+        }
+      }
+      return shape.fromJson(node, BODY, b.violations);
+    }
+  }
+
+  /**
+   * Uploaded file parts of one name: exactly one ({@code UploadFile}, the last if several), at
+   * least one ({@code List<UploadFile>}) or at most one ({@code Optional<UploadFile>}). A text
+   * field where a file is expected is pydantic's {@code value_error}, as FastAPI reports it.
+   */
+  record Upload(String name, Arity arity, Loc loc) implements Binder {
+    enum Arity { ONE, LIST, OPTIONAL }
+
+    Upload(String name, Arity arity) {
+      this(name, arity, Loc.root("body").child(name));
+    }
+
+    boolean required() {
+      return arity != Arity.OPTIONAL;
+    }
+
+    @Override
+    public Object bind(Binding b) {
+      List<UploadFile> files = new ArrayList<>(1);
+      for (UploadFile f : b.form().files()) {
+        if (f.fieldName().equals(name)) {
+          files.add(f);
+        }
+      }
+      List<String> texts = b.form().fields().all(name);
+      if (files.isEmpty() && texts.isEmpty()) {
+        if (arity == Arity.OPTIONAL) {
+          return Optional.empty();
+        }
+        b.violations.missing(loc, NullNode.instance);
+        return Shape.INVALID;
+      }
+      if (!texts.isEmpty()) {
+        if (arity == Arity.LIST) {
+          int i = files.size();
+          for (String t : texts) {
+            notAFile(t, loc.child(i++), b);
+          }
+        } else {
+          notAFile(texts.get(texts.size() - 1), loc, b);
+        }
+        return Shape.INVALID;
+      }
+      return switch (arity) {
+        case ONE -> files.get(files.size() - 1);
+        case OPTIONAL -> Optional.of(files.get(files.size() - 1));
+        case LIST -> List.copyOf(files);
+      };
+    }
+
+    private static void notAFile(String text, Loc at, Binding b) {
+      b.violations.add("value_error", at, "Value error, Expected UploadFile, received: <class 'str'>",
+          TextNode.valueOf(text), Map.of("error", JsonNodeFactory.instance.objectNode()));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.lanes.typed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanes.background.BackgroundTasks;
+import dev.lanes.forms.Form;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ final class Binding {
   private BackgroundTasks background; // created when a parameter asks for it
   private JsonNode body; // parsed once, shared by every @Body of the request's dependencies
   private boolean bodyRead;
+  private Form form; // parsed before binding when the route reads form fields or uploads
 
   Binding(Request request, int providers) {
     this.request = request;
@@ -65,6 +67,14 @@ final class Binding {
   void body(JsonNode parsed) {
     this.body = parsed;
     this.bodyRead = true;
+  }
+
+  Form form() {
+    return form;
+  }
+
+  void form(Form parsed) {
+    this.form = parsed;
   }
 
   /** Registers a dependency's cleanup; they run newest first. */

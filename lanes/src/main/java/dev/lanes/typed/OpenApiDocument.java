@@ -22,7 +22,7 @@ final class OpenApiDocument {
   private OpenApiDocument() {}
 
   static ObjectNode of(String title, String version, List<String> servers, List<RoutePlan> plans,
-      List<SecurityScheme> schemes) {
+      List<SecurityScheme> schemes, ValidationBody errors) {
     Schemas schemas = new Schemas();
     ObjectNode doc = F.objectNode();
     doc.put("openapi", "3.1.0");
@@ -32,7 +32,6 @@ final class OpenApiDocument {
       servers.forEach(url -> list.addObject().put("url", url));
     }
     ObjectNode paths = doc.putObject("paths");
-    boolean anyValidation = false;
     Set<String> operationIds = new LinkedHashSet<>();
     Map<String, SecurityScheme> used = new LinkedHashMap<>();
     for (RoutePlan p : plans) {
@@ -61,21 +60,11 @@ final class OpenApiDocument {
       if (about != null && about.deprecated()) {
         op.put("deprecated", true);
       }
-      List<Binder.Text> params = new ArrayList<>();
-      List<Binder.Body> bodies = new ArrayList<>();
-      Set<ProviderPlan> providers = new LinkedHashSet<>();
-      for (Binder b : p.binders) { // the route's own parameters first, then its dependencies', as FastAPI lists them
-        if (!(b instanceof Binder.Dependency)) {
-          walk(b, params, bodies, providers);
-        }
-      }
-      p.required.forEach(r -> walk(r, params, bodies, providers));
-      for (Binder b : p.binders) {
-        if (b instanceof Binder.Dependency) {
-          walk(b, params, bodies, providers);
-        }
-      }
-      boolean validates = !params.isEmpty() || !bodies.isEmpty();
+      RouteInputs inputs = RouteInputs.of(p.binders, p.required);
+      List<Binder.Text> params = inputs.params;
+      List<Binder.Body> bodies = inputs.bodies;
+      Set<ProviderPlan> providers = inputs.providers;
+      boolean validates = !params.isEmpty() || !bodies.isEmpty() || inputs.readsForm();
       if (!params.isEmpty()) {
         ArrayNode list = op.putArray("parameters");
         Set<String> seen = new LinkedHashSet<>();
@@ -89,7 +78,25 @@ final class OpenApiDocument {
         Binder.Body body = bodies.get(0);
         ObjectNode rb = op.putObject("requestBody");
         rb.putObject("content").putObject("application/json").set("schema", body.shape().schema(schemas));
-        rb.put("required", body.required());
+        if (body.required()) {
+          rb.put("required", true); // FastAPI leaves it out when false
+        }
+      }
+      if (inputs.readsForm()) {
+        ObjectNode schema;
+        if (inputs.formFields.get(0) instanceof Binder.FormRecord r) { // the whole form, documented as the record
+          schema = r.shape().schema(schemas);
+        } else {
+          String name = "Body_" + operationId;
+          schemas.put(name, formSchema(name, inputs.formFields, schemas));
+          schema = Schemas.ref(name);
+        }
+        ObjectNode rb = op.putObject("requestBody");
+        rb.putObject("content").putObject(inputs.uploads() ? "multipart/form-data" : "application/x-www-form-urlencoded")
+            .set("schema", schema);
+        if (inputs.formFields.stream().anyMatch(OpenApiDocument::required)) {
+          rb.put("required", true);
+        }
       }
       ObjectNode responses = op.putObject("responses");
       ObjectNode ok = responses.putObject(String.valueOf(p.status));
@@ -98,15 +105,28 @@ final class OpenApiDocument {
         schemas.output(true);
         ObjectNode schema = p.responseShape.map(s -> s.schema(schemas)).orElse(F.objectNode());
         schemas.output(false);
-        if (!schema.has("$ref")) {
+        if (p.responseShape.isPresent() && !schema.has("$ref")) { // an undescribed result is {}, as FastAPI's
           schema.put("title", "Response " + Schemas.title(operationId));
         }
         ok.putObject("content").putObject("application/json").set("schema", schema);
       }
+      for (DeclaredResponse d : p.declared) {
+        ObjectNode r = responses.putObject(String.valueOf(d.status())).put("description", d.description());
+        if (d.shape().isPresent()) {
+          schemas.output(true);
+          ObjectNode schema = d.shape().get().schema(schemas).deepCopy();
+          schemas.output(false);
+          if (!schema.has("$ref")) {
+            schema.put("title", "Response " + d.status() + " " + Schemas.title(operationId));
+          }
+          r.putObject("content").putObject("application/json").set("schema", schema);
+        }
+      }
+      if (p.returnsOptional && !p.nullWhenEmpty && !responses.has("404")) {
+        responses.putObject("404").put("description", "Not Found"); // an empty Optional
+      }
       if (validates) {
-        anyValidation = true;
-        responses.putObject("422").put("description", "Validation Error").putObject("content")
-            .putObject("application/json").set("schema", Schemas.ref("HTTPValidationError"));
+        responses.set("422", errors.document(schemas));
       }
       List<SecurityScheme> security = new ArrayList<>();
       for (ProviderPlan pp : providers) {
@@ -119,10 +139,6 @@ final class OpenApiDocument {
         ArrayNode sec = op.putArray("security");
         security.forEach(s -> sec.addObject().putArray(s.schemeName()));
       }
-    }
-    if (anyValidation) {
-      schemas.put("ValidationError", validationError());
-      schemas.put("HTTPValidationError", httpValidationError());
     }
     ObjectNode components = F.objectNode();
     ObjectNode all = schemas.all(doc);
@@ -139,20 +155,61 @@ final class OpenApiDocument {
     return doc;
   }
 
-  private static void walk(Object node, List<Binder.Text> params, List<Binder.Body> bodies, Set<ProviderPlan> providers) {
-    switch (node) {
-      case ProviderPlan pp -> {
-        if (providers.add(pp)) {
-          for (Binder b : pp.binders()) {
-            walk(b, params, bodies, providers);
+  /** FastAPI's {@code Body_<operationId>} schema: one property per form field or upload. */
+  private static ObjectNode formSchema(String name, List<Binder> fields, Schemas schemas) {
+    ObjectNode s = F.objectNode();
+    ObjectNode props = s.putObject("properties");
+    List<String> required = new ArrayList<>();
+    for (Binder b : fields) {
+      switch (b) {
+        case Binder.FormValue f -> {
+          ObjectNode schema = f.shape().schema(schemas).deepCopy();
+          if (f.documentedDefault() != null && !f.documentedDefault().isNull()) {
+            schema.set("default", f.documentedDefault());
           }
+          if (f.format() != null) {
+            schema.put("format", f.format());
+          }
+          if (!schema.has("$ref")) {
+            schema.put("title", Schemas.title(f.name()));
+          }
+          props.set(f.name(), schema);
         }
+        case Binder.Upload u -> {
+          ObjectNode file = F.objectNode().put("type", "string").put("contentMediaType", "application/octet-stream");
+          ObjectNode schema = F.objectNode();
+          switch (u.arity()) {
+            case ONE -> schema = file;
+            case LIST -> {
+              schema.set("items", file);
+              schema.put("type", "array");
+            }
+            case OPTIONAL -> schema.putArray("anyOf").add(file).addObject().put("type", "null");
+          }
+          props.set(u.name(), schema.put("title", Schemas.title(u.name())));
+        }
+        default -> { }
       }
-      case Binder.Dependency d -> walk(d.provider(), params, bodies, providers);
-      case Binder.Text t -> params.add(t);
-      case Binder.Body b -> bodies.add(b);
-      default -> { }
+      if (required(b)) {
+        required.add(b instanceof Binder.FormValue f ? f.name() : ((Binder.Upload) b).name());
+      }
     }
+    s.put("type", "object");
+    if (!required.isEmpty()) {
+      ArrayNode r = s.putArray("required");
+      required.forEach(r::add);
+    }
+    s.put("title", name);
+    return s;
+  }
+
+  private static boolean required(Binder b) {
+    return switch (b) {
+      case Binder.FormValue f -> f.required();
+      case Binder.Upload u -> u.required();
+      case Binder.FormRecord r -> r.shape().fields().stream().anyMatch(RecordShape.Field::required);
+      default -> false;
+    };
   }
 
   private static ObjectNode parameter(Binder.Text t, Schemas schemas) {
@@ -175,32 +232,5 @@ final class OpenApiDocument {
   static String operationId(RoutePlan p) {
     return PlanCompiler.snake(p.method.getName()) + p.path.replaceAll("\\W", "_") + "_"
         + p.httpMethod.toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static ObjectNode validationError() {
-    ObjectNode s = F.objectNode();
-    ObjectNode props = s.putObject("properties");
-    ObjectNode loc = props.putObject("loc");
-    ArrayNode any = loc.putObject("items").putArray("anyOf");
-    any.addObject().put("type", "string");
-    any.addObject().put("type", "integer");
-    loc.put("type", "array").put("title", "Location");
-    props.putObject("msg").put("type", "string").put("title", "Message");
-    props.putObject("type").put("type", "string").put("title", "Error Type");
-    props.putObject("input").put("title", "Input");
-    props.putObject("ctx").put("type", "object").put("title", "Context");
-    s.put("type", "object");
-    s.putArray("required").add("loc").add("msg").add("type");
-    s.put("title", "ValidationError");
-    return s;
-  }
-
-  private static ObjectNode httpValidationError() {
-    ObjectNode s = F.objectNode();
-    ObjectNode detail = s.putObject("properties").putObject("detail");
-    detail.set("items", Schemas.ref("ValidationError"));
-    detail.put("type", "array").put("title", "Detail");
-    s.put("type", "object").put("title", "HTTPValidationError");
-    return s;
   }
 }

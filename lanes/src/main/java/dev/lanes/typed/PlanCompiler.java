@@ -2,6 +2,8 @@ package dev.lanes.typed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanes.background.BackgroundTasks;
+import dev.lanes.forms.FormLimits;
+import dev.lanes.forms.UploadFile;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import java.lang.annotation.Annotation;
@@ -33,6 +35,11 @@ final class PlanCompiler {
   private final ShapeCompiler shapes = new ShapeCompiler();
   private final Map<Class<?>, ProviderPlan> providers = new LinkedHashMap<>();
   private final Set<ProviderPlan> compiling = new HashSet<>();
+  private final FormLimits formLimits;
+
+  PlanCompiler(FormLimits formLimits) {
+    this.formLimits = formLimits;
+  }
 
   /** Registers the {@link Provides} methods of {@code target}; they are compiled when first used. */
   void provider(Object target) {
@@ -130,16 +137,31 @@ final class PlanCompiler {
     for (Class<?> r : requires) {
       required.add(dependency(r, where));
     }
-    return new RoutePlan(httpMethod, path, status, m, async, responseShape(value), binders, order(binders),
-        required, Invoker.of(m, target, where), providers.size());
+    RouteInputs inputs = RouteInputs.of(binders, required);
+    if (inputs.formFields.size() > 1 && inputs.formFields.stream().anyMatch(b -> b instanceof Binder.FormRecord)) {
+      throw new IllegalArgumentException(where + ": a record read from a form is the whole form; put the other"
+          + " fields in it");
+    }
+    if (inputs.readsForm() && !inputs.bodies.isEmpty()) {
+      throw new IllegalArgumentException(where + ": a request has one body: read it as JSON (@Body) or as a form"
+          + " (@FormField, UploadFile), not both");
+    }
+    boolean optional = value instanceof ParameterizedType pt && pt.getRawType() == Optional.class;
+    boolean nullWhenEmpty = m.isAnnotationPresent(NullWhenEmpty.class);
+    if (nullWhenEmpty && !optional) {
+      throw new IllegalArgumentException(where + ": @NullWhenEmpty needs an Optional return type");
+    }
+    return new RoutePlan(httpMethod, path, status, m, async, responseShape(value, nullWhenEmpty), binders,
+        order(binders), required, Invoker.of(m, target, where), providers.size(),
+        inputs.readsForm() ? formLimits : null, optional, nullWhenEmpty, declared(m, where, status));
   }
 
   /** The response's shape for the document, if its type has one (a {@link Response} or void has none). */
-  private Optional<Shape> responseShape(Type t) {
+  private Optional<Shape> responseShape(Type t, boolean nullWhenEmpty) {
     if (t == void.class || t == Void.class || t == Response.class || t == Object.class) {
       return Optional.empty();
     }
-    if (t instanceof ParameterizedType p && p.getRawType() == Optional.class) {
+    if (!nullWhenEmpty && t instanceof ParameterizedType p && p.getRawType() == Optional.class) {
       t = p.getActualTypeArguments()[0]; // an empty Optional is a 404, not a null
     }
     try {
@@ -147,6 +169,32 @@ final class PlanCompiler {
     } catch (IllegalArgumentException e) {
       return Optional.empty(); // any type Jackson writes may be returned; only readable ones are documented
     }
+  }
+
+  /** The route's {@link ExtraResponse}s, each status once and none the route's own. */
+  private List<DeclaredResponse> declared(Method m, String where, int status) {
+    List<DeclaredResponse> out = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>(Set.of(status));
+    for (ExtraResponse r : m.getAnnotationsByType(ExtraResponse.class)) {
+      if (r.status() < 100 || r.status() > 599) {
+        throw new IllegalArgumentException(where + ": @ExtraResponse status " + r.status() + " is not an HTTP status");
+      }
+      if (!seen.add(r.status())) {
+        throw new IllegalArgumentException(where + ": response " + r.status() + " is declared twice");
+      }
+      Optional<Shape> shape = Optional.empty();
+      if (r.model() != void.class && r.model() != Void.class) {
+        try {
+          shape = Optional.of(shapes.shape(r.model(), new Annotation[0], where + " @ExtraResponse"));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(where + ": @ExtraResponse(status = " + r.status() + ") model "
+              + r.model().getSimpleName() + " has no schema (use a record, enum, String or number)", e);
+        }
+      }
+      out.add(new DeclaredResponse(r.status(),
+          r.description().isEmpty() ? StatusPhrase.of(r.status()) : r.description(), shape));
+    }
+    return out;
   }
 
   private Binder[] binders(Method m, String where, Set<String> templateParams) {
@@ -174,10 +222,24 @@ final class PlanCompiler {
     Header header = p.getAnnotation(Header.class);
     Cookie cookie = p.getAnnotation(Cookie.class);
     Body body = p.getAnnotation(Body.class);
+    FormField form = p.getAnnotation(FormField.class);
     int sources = (path != null ? 1 : 0) + (query != null ? 1 : 0) + (header != null ? 1 : 0)
-        + (cookie != null ? 1 : 0) + (body != null ? 1 : 0);
+        + (cookie != null ? 1 : 0) + (body != null ? 1 : 0) + (form != null ? 1 : 0);
     if (sources > 1) {
-      throw new IllegalArgumentException(at + ": one source per parameter (@Path, @Query, @Header, @Cookie or @Body)");
+      throw new IllegalArgumentException(at + ": one source per parameter (@Path, @Query, @Header, @Cookie, @Body"
+          + " or @FormField)");
+    }
+    Binder.Upload.Arity upload = uploadArity(p.getParameterizedType());
+    if (upload != null) {
+      if (sources > 0 && form == null) {
+        throw new IllegalArgumentException(at + ": an UploadFile comes from a multipart form; mark it @FormField or"
+            + " leave it unmarked");
+      }
+      if (p.getAnnotation(Default.class) != null) {
+        throw new IllegalArgumentException(at + ": an upload takes no default; make it Optional<UploadFile>");
+      }
+      String explicit = form == null ? "" : form.value();
+      return new Binder.Upload(explicit.isEmpty() ? javaName(p, at) : explicit, upload);
     }
     if (sources == 0) {
       if (p.getType() == Request.class) {
@@ -195,8 +257,25 @@ final class PlanCompiler {
           : shape instanceof OptionalShape ? Optional.empty() : RecordShape.Field.REQUIRED;
       return new Binder.Body(shape, fallback);
     }
+    if (shape instanceof RecordShape record && form != null) {
+      if (d != null) {
+        throw new IllegalArgumentException(at + ": a record read from a form takes no default");
+      }
+      return new Binder.FormRecord(record);
+    }
     if (shape instanceof RecordShape) {
-      throw new IllegalArgumentException(at + ": a record comes from the body; mark it @Body");
+      throw new IllegalArgumentException(at + ": a record comes from the body (@Body) or a form (@FormField)");
+    }
+    if (form != null) {
+      String name = form.value().isEmpty() ? javaName(p, at) : form.value();
+      SchemaFormat format = p.getAnnotation(SchemaFormat.class);
+      String fmt = format == null ? null : format.value();
+      if (d != null) {
+        RecordShape.Field f = shapes.withDefault(name, shape, d.value(), at);
+        return new Binder.FormValue(name, shape, f.fallback(), f.documentedDefault(), fmt);
+      }
+      return new Binder.FormValue(name, shape,
+          shape instanceof OptionalShape ? Optional.empty() : RecordShape.Field.REQUIRED, null, fmt);
     }
     Binder.Source source = path != null ? Binder.Source.PATH : query != null ? Binder.Source.QUERY
         : header != null ? Binder.Source.HEADER : Binder.Source.COOKIE;
@@ -233,9 +312,31 @@ final class PlanCompiler {
     return new Binder.Text(source, name, shape, fallback, documented);
   }
 
+  /** How many files an upload parameter takes, or null if it is not one. */
+  private static Binder.Upload.Arity uploadArity(Type t) {
+    if (t == UploadFile.class) {
+      return Binder.Upload.Arity.ONE;
+    }
+    if (t instanceof ParameterizedType p && p.getActualTypeArguments()[0] == UploadFile.class) {
+      if (p.getRawType() == List.class) {
+        return Binder.Upload.Arity.LIST;
+      }
+      if (p.getRawType() == Optional.class) {
+        return Binder.Upload.Arity.OPTIONAL;
+      }
+    }
+    return null;
+  }
+
   /** A provider's plan, compiled on first use; a cycle or a type nobody provides fails here. */
   private ProviderPlan dependency(Class<?> type, String at) {
     ProviderPlan plan = providers.get(type);
+    if (plan == null && type == OAuth2PasswordForm.class) {
+      // built in, registered on first use so other APIs keep an empty dependency cache; routes
+      // compiled before never use it, so their smaller caches stay right
+      provider(new OAuth2PasswordFormProvider());
+      plan = providers.get(type);
+    }
     if (plan == null) {
       throw new IllegalArgumentException(at + ": no @Provides method provides " + type.getName()
           + " (or mark the parameter @Path, @Query, @Header, @Cookie or @Body)");
@@ -267,6 +368,9 @@ final class PlanCompiler {
       case Binder.Dependency d -> 0;
       case Binder.Text t -> 1 + t.source().ordinal();
       case Binder.Body body -> 10;
+      case Binder.FormValue f -> 10;
+      case Binder.Upload u -> 10;
+      case Binder.FormRecord r -> 10;
       case Binder.RequestItself r -> 11;
       case Binder.Background r -> 12;
     };

@@ -3,6 +3,8 @@ package dev.lanes.typed;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanes.forms.Form;
+import dev.lanes.forms.FormLimits;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
@@ -32,9 +34,14 @@ final class RoutePlan {
   private final boolean hasBody;
   private final Invoker invoker;
   private final int providers;
+  private final FormLimits formLimits; // null: the route reads no form
+  final boolean returnsOptional;
+  final boolean nullWhenEmpty;
+  final List<DeclaredResponse> declared;
 
   RoutePlan(String httpMethod, String path, int status, Method method, boolean async, Optional<Shape> responseShape,
-      Binder[] binders, int[] order, List<ProviderPlan> required, Invoker invoker, int providers) {
+      Binder[] binders, int[] order, List<ProviderPlan> required, Invoker invoker, int providers, FormLimits formLimits,
+      boolean returnsOptional, boolean nullWhenEmpty, List<DeclaredResponse> declared) {
     this.httpMethod = httpMethod;
     this.path = path;
     this.status = status;
@@ -46,6 +53,10 @@ final class RoutePlan {
     this.required = List.copyOf(required);
     this.invoker = invoker;
     this.providers = providers;
+    this.formLimits = formLimits;
+    this.returnsOptional = returnsOptional;
+    this.nullWhenEmpty = nullWhenEmpty;
+    this.declared = List.copyOf(declared);
     boolean body = false;
     for (Binder binder : binders) {
       body |= binder instanceof Binder.Body;
@@ -57,6 +68,9 @@ final class RoutePlan {
   Response handle(Request req) throws Exception {
     Binding b = new Binding(req, providers);
     try {
+      if (formLimits != null) {
+        b.form(isForm(req) ? Form.read(req, formLimits) : Form.empty());
+      }
       return b.withBackground(respond(invoker.call(bind(b))));
     } catch (RequestValidationException e) {
       throw e;
@@ -67,9 +81,42 @@ final class RoutePlan {
     }
   }
 
-  /** Binds and calls on the event loop; the handler's stage completes the response. */
+  /**
+   * Binds and calls on the event loop; the handler's stage completes the response. A route that
+   * reads a form has it parsed in the {@code files} lane first (never blocking the loop), then
+   * is bound and called back on the loop.
+   */
   CompletionStage<Response> handleAsync(Request req) throws Exception {
+    if (formLimits != null && isForm(req)) {
+      CompletableFuture<Form> parsing = Form.readAsync(req, formLimits);
+      CompletableFuture<Response> answer = parsing.<CompletionStage<Response>>handle((form, error) -> {
+        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        if (t instanceof HttpException he) {
+          return CompletableFuture.completedFuture(detail(he)); // too large or malformed: 413 or 400
+        }
+        if (t != null) {
+          return CompletableFuture.failedFuture(t);
+        }
+        try {
+          return handleAsync(req, form);
+        } catch (Exception e) {
+          return CompletableFuture.failedFuture(e);
+        }
+      }).thenCompose(stage -> stage);
+      answer.whenComplete((r, e) -> {
+        if (answer.isCancelled()) {
+          parsing.cancel(true); // the request ended (disconnect, deadline): stop the parse too
+        }
+      });
+      return answer;
+    }
+    return handleAsync(req, formLimits == null ? null : Form.empty());
+  }
+
+  private CompletionStage<Response> handleAsync(Request req, Form form) throws Exception {
     Binding b = new Binding(req, providers);
+    b.form(form);
     CompletionStage<?> stage;
     try {
       stage = (CompletionStage<?>) invoker.call(bind(b));
@@ -135,13 +182,19 @@ final class RoutePlan {
       return Response.status(204);
     }
     if (result instanceof Optional<?> o) {
-      if (o.isEmpty()) {
+      if (o.isEmpty() && !nullWhenEmpty) {
         return detail(new HttpException(404, "Not Found"));
       }
-      result = o.get();
+      result = o.orElse(null);
     }
     Response r = Response.json(result == null ? NullNode.instance : result);
     return status == 200 ? r : r.withStatus(status);
+  }
+
+  /** Whether the body is a form; any other (JSON, none) binds as an empty form, as Starlette reads it. */
+  private static boolean isForm(Request req) {
+    String type = req.header("content-type").orElse("").toLowerCase(java.util.Locale.ROOT);
+    return type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded");
   }
 
   /** FastAPI's body for an {@link HttpException}: {@code {"detail": message}}, with its headers. */

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <pre>{@code TypedApi.builder().provider(ApiKeyAuth.header("X-API-Key")).require(ApiKey.class)}</pre>
  */
-public sealed interface SecurityScheme permits ApiKeyAuth, BearerAuth {
-  /** The name under {@code components/securitySchemes} ({@code APIKeyHeader}, {@code HTTPBearer}). */
+public sealed interface SecurityScheme permits ApiKeyAuth, BearerAuth, OAuth2PasswordBearer {
+  /** The name under {@code components/securitySchemes} ({@code APIKeyHeader}, {@code HTTPBearer}, {@code OAuth2PasswordBearer}). */
   String schemeName();
 
   /** The scheme's OpenAPI definition. */

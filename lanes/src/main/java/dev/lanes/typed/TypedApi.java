@@ -1,9 +1,8 @@
 package dev.lanes.typed;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanes.App;
+import dev.lanes.forms.FormLimits;
 import dev.lanes.http.Response;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
@@ -14,6 +13,7 @@ import dev.lanes.routing.RouteOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * FastAPI's typed layer for Lanes: handler methods whose parameters say where each value comes
@@ -31,25 +31,28 @@ import java.util.Objects;
 public final class TypedApi {
   private final List<RoutePlan> plans;
   private final List<Route> routes;
-  private final boolean problemDetails;
+  private final ValidationBody errors;
   private final ObjectNode document;
 
   private TypedApi(Builder b) {
-    PlanCompiler compiler = new PlanCompiler();
+    PlanCompiler compiler = new PlanCompiler(b.formLimits);
     b.providers.forEach(compiler::provider);
     List<RoutePlan> compiled = new ArrayList<>();
     for (Object c : b.controllers) {
       compiled.addAll(compiler.routes(c, b.requires));
     }
     this.plans = List.copyOf(compiled);
-    this.problemDetails = b.problemDetails;
+    this.errors = b.errorType != null
+        ? ValidationBody.custom(new ShapeCompiler().shape(b.errorType, new java.lang.annotation.Annotation[0],
+            "validation error type"), b.errorBody)
+        : b.problemDetails ? ValidationBody.problemDetails() : ValidationBody.fastApi();
     List<Route> out = new ArrayList<>();
     for (RoutePlan p : plans) {
       Handler h = p.async ? (AsyncHandler) p::handleAsync : (BlockingHandler) p::handle;
       RouteOptions options = b.lane == null ? RouteOptions.defaults() : RouteOptions.defaults().lane(b.lane);
       out.add(new Route(p.httpMethod, PathPattern.parse(p.path), h, p.async ? RouteOptions.defaults() : options));
     }
-    this.document = OpenApiDocument.of(b.title, b.version, b.servers, plans, b.securitySchemes);
+    this.document = OpenApiDocument.of(b.title, b.version, b.servers, plans, b.securitySchemes, errors);
     if (!b.openApiPath.isEmpty()) {
       Response doc = Response.json(document);
       out.add(Route.of("GET", b.openApiPath, (AsyncHandler) req -> java.util.concurrent.CompletableFuture.completedFuture(doc)));
@@ -86,23 +89,7 @@ public final class TypedApi {
     for (Route r : routes) {
       app.route(r.method(), r.pattern().template(), r.options(), r.handler());
     }
-    return app.exceptionHandler(RequestValidationException.class, this::validationResponse);
-  }
-
-  private Response validationResponse(RequestValidationException e) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ArrayNode detail = f.arrayNode();
-    e.errors().forEach(err -> detail.add(err.toJson()));
-    if (problemDetails) {
-      ObjectNode problem = f.objectNode();
-      problem.put("type", "about:blank");
-      problem.put("title", "Unprocessable Content");
-      problem.put("status", 422);
-      problem.put("detail", e.getMessage());
-      problem.set("errors", detail);
-      return Response.json(problem).withStatus(422).withHeader("Content-Type", "application/problem+json");
-    }
-    return Response.json(f.objectNode().set("detail", detail)).withStatus(422);
+    return app.exceptionHandler(RequestValidationException.class, errors::respond);
   }
 
   /** Collects controllers (objects with handler methods), providers and document settings. */
@@ -119,6 +106,9 @@ public final class TypedApi {
     private String redocPath = "/redoc";
     private String lane;
     private boolean problemDetails;
+    private Class<?> errorType;
+    private Function<RequestValidationException, Object> errorBody;
+    private FormLimits formLimits = FormLimits.defaults();
 
     private Builder() {}
 
@@ -188,6 +178,25 @@ public final class TypedApi {
     /** Answers validation errors with RFC 9457 {@code application/problem+json} instead of FastAPI's body. */
     public Builder problemDetails(boolean on) {
       this.problemDetails = on;
+      return this;
+    }
+
+    /**
+     * Answers validation errors with {@code body}'s value (JSON, status 422) and documents every
+     * 422 with {@code type}'s schema instead of {@code HTTPValidationError}: one override for both.
+     *
+     * <pre>{@code .validationError(Problem.class, e -> new Problem(e.errors().size() + " invalid fields"))}</pre>
+     */
+    public <T> Builder validationError(Class<T> type, Function<RequestValidationException, ? extends T> body) {
+      this.errorType = Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(body, "body");
+      this.errorBody = body::apply;
+      return this;
+    }
+
+    /** Bounds on the forms routes read ({@link FormField}, uploads); past them the request gets 413. */
+    public Builder formLimits(FormLimits limits) {
+      this.formLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

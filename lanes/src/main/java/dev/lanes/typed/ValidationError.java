@@ -53,6 +53,7 @@ public record ValidationError(String type, List<Object> loc, String msg, JsonNod
           case Long n -> c.put(k, n);
           case Double d -> c.put(k, d);
           case java.math.BigDecimal d -> c.put(k, d);
+          case JsonNode j -> c.set(k, j);
           default -> c.put(k, v.toString());
         }
       });
