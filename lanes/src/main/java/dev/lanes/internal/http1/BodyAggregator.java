@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -27,33 +28,36 @@ import java.util.List;
  * client that has just misbehaved.
  */
 final class BodyAggregator extends HttpObjectAggregator {
-  private boolean emptyLastDue; // a head without a body went on as a full request: its empty last content is next
+  private FullHttpRequest withoutBody; // a head without a body, until its empty last content
   BodyAggregator(int maxBodySize) {
     super(maxBodySize, true);
   }
 
   /**
    * A head that announces no body (no {@code Transfer-Encoding}, no or a zero
-   * {@code Content-Length}, no {@code Expect}) becomes the full request at once, as Netty's
-   * aggregator would make it (an empty body, {@code Content-Length: 0}), but without gathering
-   * an empty composite buffer: most requests are such GETs. The decoder's empty last content
-   * that follows is dropped here.
+   * {@code Content-Length}, no {@code Expect}) becomes the full request as Netty's aggregator
+   * would make it (an empty body, {@code Content-Length: 0}), but without gathering an empty
+   * composite buffer: most requests are such GETs. It goes on when the decoder's empty last
+   * content arrives (right behind the head), in its place, so the handlers in front
+   * ({@link ConnectionTimeouts}) have seen the request end before it is served.
    */
   @Override
   protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
-    if (emptyLastDue && isEmptyLast(msg)) {
-      emptyLastDue = false;
-      return;
+    FullHttpRequest ready = withoutBody;
+    if (ready != null) {
+      withoutBody = null;
+      out.add(ready);
+      if (isEmptyLast(msg)) {
+        return;
+      }
     }
-    emptyLastDue = false;
     if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && announcesNoBody(req)) {
       HttpHeaders h = req.headers();
       if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
         h.set(HttpHeaderNames.CONTENT_LENGTH, "0");
       }
-      out.add(new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(), Unpooled.EMPTY_BUFFER,
-          h, EmptyHttpHeaders.INSTANCE));
-      emptyLastDue = true;
+      withoutBody = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+          Unpooled.EMPTY_BUFFER, h, EmptyHttpHeaders.INSTANCE);
       return;
     }
     super.decode(ctx, msg, out);
@@ -61,7 +65,7 @@ final class BodyAggregator extends HttpObjectAggregator {
 
   @Override
   public boolean acceptInboundMessage(Object msg) throws Exception {
-    return emptyLastDue && isEmptyLast(msg) || super.acceptInboundMessage(msg);
+    return withoutBody != null || super.acceptInboundMessage(msg);
   }
 
   private static boolean isEmptyLast(Object msg) {
