@@ -38,7 +38,8 @@ public final class Exchange {
   private final EventExecutor loop;
   private final RequestTrace trace;
   private final RequestScope scope = RequestScope.create();
-  private String where = "";
+  private String method; // with path: set by serve; named in errors and logs only
+  private String path;
   private CompletableFuture<?> inFlight; // the handler, then the produced body
   private boolean abandoned;
 
@@ -64,10 +65,11 @@ public final class Exchange {
 
   /** Admits and serves {@code request} ({@code path} decoded, {@code "*"} for OPTIONS *). */
   public void serve(String method, String path, Request.Builder request) {
-    where = method + " " + path;
+    this.method = method;
+    this.path = path;
     if (!admission.tryStartRequest()) {
       // Server-wide limit: answer at once (exception handlers apply), keep the connection.
-      respond(app.errors().toResponse(BUSY, where));
+      respond(app.errors().toResponse(BUSY, where()));
       return;
     }
     CompletableFuture<Response> result;
@@ -89,7 +91,7 @@ public final class Exchange {
       } else {
         // Serialise a JSON body on the thread that finished the handler (a blocking handler's
         // lane), so a large one does not hold up the loop.
-        Response ready = r == null ? null : app.encoded(r, where);
+        Response ready = r == null ? null : encoded(r);
         loop.execute(() -> handled(pending, ready));
       }
     });
@@ -131,14 +133,14 @@ public final class Exchange {
     try {
       Response response = result.getNow(null);
       return response != null ? response
-          : app.errors().toResponse(new IllegalStateException("handler returned null instead of a Response"), where);
+          : app.errors().toResponse(new IllegalStateException("handler returned null instead of a Response"), where());
     } catch (CompletionException | CancellationException e) {
-      return app.errors().toResponse(e, where);
+      return app.errors().toResponse(e, where());
     }
   }
 
   private void respond(Response unencoded) {
-    Response response = app.encoded(unencoded, where);
+    Response response = encoded(unencoded);
     BackgroundTasks tasks = response.background();
     // Identity check first: almost every response carries NONE, and isEmpty() takes a lock.
     boolean hasTasks = tasks != BackgroundTasks.NONE && !tasks.isEmpty();
@@ -149,7 +151,7 @@ public final class Exchange {
     try {
       body = codec.write(response, afterSent);
     } catch (RuntimeException e) { // the response could not even be encoded
-      LOG.log(Level.ERROR, "cannot write the response of " + where, e);
+      LOG.log(Level.ERROR, "cannot write the response of " + where(), e);
       scope.close();
       codec.abort(e);
       codec.ended();
@@ -174,10 +176,20 @@ public final class Exchange {
     });
   }
 
+  /** {@code response} with its JSON body serialised (see {@link CompiledApp#encoded}). */
+  private Response encoded(Response response) {
+    return response.body() instanceof ResponseBody.Json ? app.encoded(response, where()) : response;
+  }
+
+  /** The request as errors and logs name it, e.g. {@code GET /items/1}; built only when needed. */
+  private String where() {
+    return path == null ? "" : method + " " + path;
+  }
+
   /** After the last byte: the response's background tasks, then the scope closes. */
   private void sent(BackgroundTasks tasks, boolean hasTasks) {
     if (hasTasks) {
-      app.background().run(tasks, where, loop).whenComplete((v, e) -> scope.close());
+      app.background().run(tasks, where(), loop).whenComplete((v, e) -> scope.close());
     } else {
       scope.close();
     }
@@ -191,13 +203,13 @@ public final class Exchange {
       return;
     }
     if (abandoned) {
-      LOG.log(Level.DEBUG, () -> "response body of " + where + " stopped: client gone");
+      LOG.log(Level.DEBUG, () -> "response body of " + where() + " stopped: client gone");
     } else if (error instanceof BodyNotStarted notStarted) {
       // Its lane refused the producer before any byte went out: a clean error response still fits.
-      codec.write(app.encoded(app.errors().toResponse(notStarted.getCause(), where), where), null);
+      codec.write(app.encoded(app.errors().toResponse(notStarted.getCause(), where()), where()), null);
     } else {
       // Mid-body the status line is gone: the only honest signal left is to cut the exchange.
-      LOG.log(Level.WARNING, "response body of " + where + " failed; aborting the response", error);
+      LOG.log(Level.WARNING, "response body of " + where() + " failed; aborting the response", error);
       codec.abort(error);
     }
     scope.close();

@@ -1,15 +1,25 @@
 package dev.lanes.internal.http1;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.List;
 
 /**
  * Netty's aggregator, except that a body found too large while it arrives (chunked, so no
@@ -18,8 +28,61 @@ import io.netty.handler.codec.http.HttpVersion;
  * client that has just misbehaved.
  */
 final class BodyAggregator extends HttpObjectAggregator {
+  private FullHttpRequest withoutBody; // a head without a body, until its empty last content
   BodyAggregator(int maxBodySize) {
     super(maxBodySize, true);
+  }
+
+  /**
+   * A head that announces no body (no {@code Transfer-Encoding}, no or a zero
+   * {@code Content-Length}, no {@code Expect}) becomes the full request as Netty's aggregator
+   * would make it (an empty body, {@code Content-Length: 0}), but without gathering an empty
+   * composite buffer: most requests are such GETs. It goes on when the decoder's empty last
+   * content arrives (right behind the head), in its place, so the handlers in front
+   * ({@link ConnectionTimeouts}) have seen the request end before it is served.
+   */
+  @Override
+  protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
+    FullHttpRequest ready = withoutBody;
+    if (ready != null) {
+      withoutBody = null;
+      out.add(ready);
+      if (isEmptyLast(msg)) {
+        return;
+      }
+    }
+    if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && announcesNoBody(req)) {
+      HttpHeaders h = req.headers();
+      if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+        h.set(HttpHeaderNames.CONTENT_LENGTH, "0");
+      }
+      withoutBody = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+          Unpooled.EMPTY_BUFFER, h, EmptyHttpHeaders.INSTANCE);
+      return;
+    }
+    super.decode(ctx, msg, out);
+  }
+
+  @Override
+  public boolean acceptInboundMessage(Object msg) throws Exception {
+    return withoutBody != null || super.acceptInboundMessage(msg);
+  }
+
+  private static boolean isEmptyLast(Object msg) {
+    return msg instanceof LastHttpContent last && !last.content().isReadable()
+        && last.decoderResult().isSuccess() && last.trailingHeaders().isEmpty();
+  }
+
+  private static boolean announcesNoBody(HttpRequest req) {
+    if (!req.decoderResult().isSuccess()) {
+      return false;
+    }
+    HttpHeaders h = req.headers();
+    if (h.contains(HttpHeaderNames.TRANSFER_ENCODING) || h.contains(HttpHeaderNames.EXPECT)) {
+      return false;
+    }
+    String length = h.get(HttpHeaderNames.CONTENT_LENGTH);
+    return length == null || length.equals("0");
   }
 
   @Override

@@ -129,7 +129,13 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         if (hasBody(response.status())) {
           h.setInt(HttpHeaderNames.CONTENT_LENGTH, data.length);
         }
-        end(ctx.write(res), keepAlive, afterSent);
+        if (afterSent == null && keepAlive) {
+          // Nothing waits for this write: no promise and listener per response. A failure
+          // reaches Http1Connection.exceptionCaught, which closes, as CLOSE_ON_FAILURE would.
+          ctx.write(res, ctx.voidPromise());
+        } else {
+          end(ctx.write(res), keepAlive, afterSent);
+        }
         yield QUEUED;
       }
       case ResponseBody.Json json -> throw new IllegalStateException(

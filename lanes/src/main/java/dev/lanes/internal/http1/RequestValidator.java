@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -68,7 +69,7 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
       return new RejectedRequest(505, "HTTP Version Not Supported: " + v.text());
     }
     HttpHeaders h = req.headers();
-    RejectedRequest bad = checkHost(h.getAll(HttpHeaderNames.HOST), v.minorVersion() >= 1);
+    RejectedRequest bad = checkHost(h.valueStringIterator(HttpHeaderNames.HOST), v.minorVersion() >= 1);
     if (bad == null) {
       bad = checkTarget(req);
     }
@@ -78,14 +79,16 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
     return bad;
   }
 
-  private static RejectedRequest checkHost(List<String> hosts, boolean required) {
-    if (hosts.size() > 1) {
-      return new RejectedRequest(400, "Bad Request: more than one Host header");
-    }
-    if (hosts.isEmpty()) {
+  // Iterators, not getAll: no list per request for what is almost always one value or none.
+  private static RejectedRequest checkHost(Iterator<String> hosts, boolean required) {
+    if (!hosts.hasNext()) {
       return required ? new RejectedRequest(400, "Bad Request: HTTP/1.1 needs a Host header") : null;
     }
-    return validHost(hosts.get(0)) ? null : new RejectedRequest(400, "Bad Request: invalid Host header");
+    String host = hosts.next();
+    if (hosts.hasNext()) {
+      return new RejectedRequest(400, "Bad Request: more than one Host header");
+    }
+    return validHost(host) ? null : new RejectedRequest(400, "Bad Request: invalid Host header");
   }
 
   /** {@code uri-host [ ":" port ]} (RFC 9110 7.2): no userinfo, path, list or whitespace. */
@@ -175,21 +178,23 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
   }
 
   private static RejectedRequest checkFraming(HttpHeaders h, HttpVersion v) {
-    List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    List<String> cl = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
-    for (String value : cl) {
+    boolean hasLength = false;
+    for (Iterator<String> cl = h.valueStringIterator(HttpHeaderNames.CONTENT_LENGTH); cl.hasNext(); ) {
+      String value = cl.next();
+      hasLength = true;
       // 1*DIGIT only: Long.parseLong would also take "+5", a classic desync between parsers.
       if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return new RejectedRequest(400, "Bad Request: invalid Content-Length");
       }
     }
-    if (te.isEmpty()) {
+    if (!h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
       return null;
     }
+    List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
     if (v.minorVersion() == 0) {
       return new RejectedRequest(400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request");
     }
-    if (!cl.isEmpty()) {
+    if (hasLength) {
       return new RejectedRequest(400, "Bad Request: both Content-Length and Transfer-Encoding");
     }
     if (te.size() != 1 || !te.get(0).trim().equalsIgnoreCase("chunked")) {

@@ -11,8 +11,13 @@ import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +32,10 @@ import java.util.List;
 final class ResponseCompressor extends HttpContentCompressor {
   private final int minSize;
   private boolean allowed = true;
+  // Per request read, in order: whether Netty's encoder saw it; a response skips the encoder if
+  // its request did (HTTP/1.1 answers in order).
+  private final ArrayDeque<Boolean> encoderSawRequest = new ArrayDeque<>();
+  private boolean bypassing; // the response being written skips the encoder, up to its last content
 
   ResponseCompressor(Compression compression) {
     super(0, available());
@@ -56,7 +65,34 @@ final class ResponseCompressor extends HttpContentCompressor {
         && r.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
       return false;
     }
-    return super.acceptOutboundMessage(msg);
+    if (msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+      bypassing = encoderSawRequest.poll() == Boolean.FALSE;
+      if (bypassing && allowed && eligible(r)) {
+        r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+      }
+    }
+    boolean bypass = bypassing;
+    if (msg instanceof LastHttpContent) {
+      bypassing = false;
+    }
+    return !bypass && super.acceptOutboundMessage(msg);
+  }
+
+  /**
+   * A request without {@code Accept-Encoding} (nor HEAD or CONNECT, which Netty's encoder treats
+   * apart) skips Netty's encoder both ways: its response can only go out as it is, and the
+   * encoder's per-message work was most of what compression cost such a request. The response
+   * still gets {@code Vary}, like every response the encoder would have compressed.
+   */
+  @Override
+  public boolean acceptInboundMessage(Object msg) throws Exception {
+    if (!(msg instanceof HttpRequest req)) {
+      return false;
+    }
+    boolean encoder = req.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)
+        || req.method() == HttpMethod.HEAD || req.method() == HttpMethod.CONNECT;
+    encoderSawRequest.add(encoder);
+    return encoder;
   }
 
   /** Whether the next response head that passes may be compressed; set before each response. */
@@ -85,7 +121,8 @@ final class ResponseCompressor extends HttpContentCompressor {
       return false;
     }
     if (response instanceof HttpContent full) {
-      return full.content().readableBytes() >= minSize;
+      // An empty body passes Netty's encoder untouched, without Vary.
+      return full.content().isReadable() && full.content().readableBytes() >= minSize;
     }
     long length = HttpUtil.getContentLength(response, -1L);
     return length < 0 || length >= minSize;

@@ -56,6 +56,31 @@ class BodyAggregatorTest {
   }
 
   @Test
+  void aHeadWithoutABodyIsAFullRequestWithoutAggregating() {
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT));
+    HttpRequest get = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a?b=c");
+    get.headers().set(HttpHeaderNames.HOST, "a");
+    ch.writeInbound(get);
+    assertThat(ch.inboundMessages()).isEmpty(); // it goes on in place of the decoder's empty last content
+    ch.writeInbound(LastHttpContent.EMPTY_LAST_CONTENT);
+    FullHttpRequest full = ch.readInbound();
+    assertThat(full.uri()).isEqualTo("/a?b=c");
+    assertThat(full.content().readableBytes()).isZero();
+    assertThat(full.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("0"); // as Netty's aggregator sets it
+    assertThat(full.headers().get(HttpHeaderNames.HOST)).isEqualTo("a");
+    full.release();
+    assertThat(ch.inboundMessages()).isEmpty();
+
+    HttpRequest post = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
+    post.headers().set(HttpHeaderNames.HOST, "a").setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
+    ch.writeInbound(post, last("xy")); // a body still goes the aggregator's way
+    FullHttpRequest withBody = ch.readInbound();
+    assertThat(withBody.content().toString(StandardCharsets.US_ASCII)).isEqualTo("xy");
+    withBody.release();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
   void oneByteOverTheLimitGets413AndTheConnectionCloses() {
     EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT));
     DefaultHttpContent over = chunk("def");

@@ -91,6 +91,44 @@ class ResponseCompressorTest {
   }
 
   @Test
+  void aRequestWithoutAcceptEncodingSkipsTheEncoderAndItsResponseStillVaries() {
+    EmbeddedChannel ch = new EmbeddedChannel(new ResponseCompressor(Compression.on()));
+    var plain = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    var gzip = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    gzip.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip");
+    ch.writeInbound(plain, gzip); // pipelined: the answers must pair with them in order
+    ((DefaultFullHttpRequest) ch.readInbound()).release();
+    ((DefaultFullHttpRequest) ch.readInbound()).release();
+
+    ch.writeOutbound(response(200, "text/plain"));
+    FullHttpResponse first = ch.readOutbound();
+    assertThat(first.headers().contains(HttpHeaderNames.CONTENT_ENCODING)).isFalse();
+    assertThat(first.headers().get(HttpHeaderNames.VARY)).isEqualToIgnoringCase("accept-encoding");
+    assertThat(first.content().readableBytes()).isEqualTo(TEXT.length);
+    first.release();
+
+    ch.writeOutbound(response(200, "text/plain"));
+    HttpResponse second = ch.readOutbound();
+    assertThat(second.headers().get(HttpHeaderNames.CONTENT_ENCODING)).isEqualTo("gzip");
+    ReferenceCountUtil.release(second);
+    Object more;
+    while ((more = ch.readOutbound()) != null) {
+      ReferenceCountUtil.release(more);
+    }
+
+    var small = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    ch.writeInbound(small);
+    ((DefaultFullHttpRequest) ch.readInbound()).release();
+    var tiny = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        Unpooled.wrappedBuffer("hi".getBytes(StandardCharsets.UTF_8)));
+    tiny.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+    ch.writeOutbound(tiny);
+    FullHttpResponse below = ch.readOutbound();
+    assertThat(below.headers().contains(HttpHeaderNames.VARY)).isFalse(); // below minSize: never compressed
+    below.release();
+  }
+
+  @Test
   void compressibleTypes() {
     assertThat(CompressibleTypes.test("text/html; charset=utf-8")).isTrue();
     assertThat(CompressibleTypes.test("text/event-stream")).isTrue();
