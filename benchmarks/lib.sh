@@ -93,3 +93,17 @@ replace_section() {
 
 # ratio A B: A/B with 3 decimals (awk; empty when B is 0 or missing).
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.3f", a / b; else printf "n/a" }'; }
+
+# parse_hey FILE -> "rps p50_ms p99_ms non2xx errors total_s"
+parse_hey() {
+  awk '
+    /Requests\/sec:/ { rps = $2 }
+    /Total:/ && !total { total = $2 }
+    / 50% in / { p50 = $3 * 1000 }
+    / 99% in / { p99 = $3 * 1000 }
+    /^Status code distribution:/ { codes = 1; next }
+    /^Error distribution:/ { codes = 0; errs = 1; next }
+    codes && /\[[0-9]+\]/ { gsub(/[\[\]]/, "", $1); if ($1 + 0 < 200 || $1 + 0 > 299) non2xx += $2 }
+    errs && /\[[0-9]+\]/ { gsub(/[\[\]]/, "", $1); errors += $1 }
+    END { printf "%s %.0f %.0f %d %d %s\n", rps, p50, p99, non2xx, errors, total }' "$1"
+}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.LaneStatistics;
+import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
 import dev.lanes.testing.Await;
 import dev.lanes.testing.TestClient;
@@ -87,7 +88,7 @@ class LaneStatisticsUnderLoadTest {
       var endpoints = lanes.get(0);
       assertThat(endpoints.get("name").asText()).isEqualTo("endpoints");
       assertThat(endpoints.get("borrowed").asInt()).isEqualTo(blocked);
-      assertThat(endpoints.get("capacity").asInt()).isEqualTo(1024);
+      assertThat(endpoints.get("capacity").asInt()).isEqualTo(Lanes.HANDLER_LANE_MAX);
       assertThat(endpoints.get("waiting").asInt()).isZero();
       release.countDown();
       for (CompletableFuture<TestResponse> r : pending) {

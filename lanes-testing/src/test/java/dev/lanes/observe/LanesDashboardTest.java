@@ -75,7 +75,7 @@ class LanesDashboardTest {
       assertThat(endpoints.get("sizing").asText()).isEqualTo("adaptive");
       assertThat(endpoints.get("capacity").asInt()).isEqualTo(app.lanes().get(Lanes.ENDPOINTS).statistics().capacity());
       assertThat(endpoints.get("minCapacity").asInt()).isEqualTo(1);
-      assertThat(endpoints.get("maxCapacity").asInt()).isEqualTo(1024);
+      assertThat(endpoints.get("maxCapacity").asInt()).isEqualTo(Lanes.HANDLER_LANE_MAX);
       var files = snap.get("lanes").get(4);
       assertThat(files.get("sizing").asText()).isEqualTo("fixed");
       assertThat(files.get("minCapacity").asInt()).isEqualTo(64);

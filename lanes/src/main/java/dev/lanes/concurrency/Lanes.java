@@ -38,18 +38,26 @@ public final class Lanes implements AutoCloseable {
   }
 
   /**
-   * The default lane definitions (virtual threads; see docs/adr/0002 and 0011): endpoints,
-   * blocking and background adaptive up to 1024, 1024 and 256 (they start there and shrink only
-   * while their tasks wait for a CPU), streaming fixed at 256, files at 64; each, as any lane built
-   * without other bounds, queues at most 4x its (largest) capacity and waits at most 30 s for a
-   * token. Then websockets
-   * 1024, which queues nothing: a session holds its token for as long as it is open, so an
-   * upgrade that finds the lane full is refused at once (503) rather than left waiting.
+   * The largest limit of the default handler lanes ({@code endpoints}, {@code blocking}): as many
+   * blocking requests as the server's default {@code maxConnections} holds connections, so
+   * I/O-bound handlers (10 000 concurrent sleeps) never queue, while computing ones are sized to
+   * the cores by the adaptive limit.
+   */
+  public static final int HANDLER_LANE_MAX = 16_384;
+
+  /**
+   * The default lane definitions (virtual threads; see docs/adr/0002 and 0011): endpoints and
+   * blocking adaptive up to {@value #HANDLER_LANE_MAX}, queueing at most as many more; background
+   * adaptive up to 256 (adaptive lanes start at their maximum and shrink only while their tasks
+   * compute and wait for a CPU), streaming fixed at 256, files at 64, these three queueing at most
+   * 4x their capacity. Every lane waits at most 30 s for a token. Then websockets 1024, which
+   * queues nothing: a session holds its token for as long as it is open, so an upgrade that finds
+   * the lane full is refused at once (503) rather than left waiting.
    */
   public static Builder defaults() {
     Builder b = new Builder();
-    b.with(Lane.builder(ENDPOINTS).adaptive(1, 1024));
-    b.with(Lane.builder(BLOCKING).adaptive(1, 1024));
+    b.with(Lane.builder(ENDPOINTS).adaptive(1, HANDLER_LANE_MAX).maxWaiting(HANDLER_LANE_MAX));
+    b.with(Lane.builder(BLOCKING).adaptive(1, HANDLER_LANE_MAX).maxWaiting(HANDLER_LANE_MAX));
     b.with(Lane.builder(BACKGROUND).adaptive(1, 256));
     b.with(Lane.builder(STREAMING).capacity(256));
     b.with(Lane.builder(FILES).capacity(64));

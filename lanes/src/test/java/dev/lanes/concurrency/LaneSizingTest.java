@@ -93,8 +93,8 @@ class LaneSizingTest {
   void theDefaultHandlerLanesAreAdaptiveAndTheOthersFixed() {
     try (Lanes lanes = Lanes.defaults().build()) {
       assertThat(lanes.statistics()).extracting(LaneStatistics::name, LaneStatistics::sizing).containsExactly(
-          org.assertj.core.groups.Tuple.tuple("endpoints", LaneSizing.adaptive(1, 1024)),
-          org.assertj.core.groups.Tuple.tuple("blocking", LaneSizing.adaptive(1, 1024)),
+          org.assertj.core.groups.Tuple.tuple("endpoints", LaneSizing.adaptive(1, Lanes.HANDLER_LANE_MAX)),
+          org.assertj.core.groups.Tuple.tuple("blocking", LaneSizing.adaptive(1, Lanes.HANDLER_LANE_MAX)),
           org.assertj.core.groups.Tuple.tuple("background", LaneSizing.adaptive(1, 256)),
           org.assertj.core.groups.Tuple.tuple("streaming", LaneSizing.fixed(256)),
           org.assertj.core.groups.Tuple.tuple("files", LaneSizing.fixed(64)),

@@ -375,7 +375,7 @@ class LaneTest {
         .with(Lane.builder(Lanes.FILES).capacity(3)).build()) {
       assertThat(lanes.all()).extracting(Lane::name)
           .containsExactly("endpoints", "blocking", "background", "streaming", "files", "websockets", "db");
-      assertThat(lanes.get(Lanes.ENDPOINTS).statistics().capacity()).isEqualTo(1024);
+      assertThat(lanes.get(Lanes.ENDPOINTS).statistics().capacity()).isEqualTo(Lanes.HANDLER_LANE_MAX);
       assertThat(lanes.get("db").statistics().capacity()).isEqualTo(7);
       assertThat(lanes.get("files").statistics().capacity()).isEqualTo(3); // replaced
       assertThat(lanes.get(Lanes.WEBSOCKETS).statistics().capacity()).isEqualTo(1024);
