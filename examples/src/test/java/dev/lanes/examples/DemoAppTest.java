@@ -48,9 +48,9 @@ class DemoAppTest {
       lanes.fieldNames().forEachRemaining(names::add);
       assertThat(names).contains("endpoints", "blocking", "background", "streaming", "files", "websockets");
       JsonNode endpoints = lanes.get("endpoints");
-      assertThat(endpoints.get("capacity").asInt()).isEqualTo(1024);
+      assertThat(endpoints.get("capacity").asInt()).isEqualTo(dev.lanes.concurrency.Lanes.HANDLER_LANE_MAX);
       assertThat(endpoints.get("borrowed").asInt()).isZero();
-      assertThat(endpoints.get("available").asInt()).isEqualTo(1024);
+      assertThat(endpoints.get("available").asInt()).isEqualTo(dev.lanes.concurrency.Lanes.HANDLER_LANE_MAX);
       assertThat(endpoints.get("waiting").asInt()).isZero();
       assertThat(endpoints.get("executor").asText()).isEqualTo("virtual");
       for (String lane : names) {

@@ -82,9 +82,9 @@ class PrometheusScrapeTest {
           .as("exposition format: %s", line).isTrue());
       String text = scrape.text();
       assertThat(text)
-          .contains("lanes_lane_capacity{lane=\"endpoints\"} 1024.0")
-          .contains("lanes_lane_capacity_min{lane=\"endpoints\"} 1.0") // adaptive 1..1024
-          .contains("lanes_lane_capacity_max{lane=\"endpoints\"} 1024.0")
+          .contains("lanes_lane_capacity{lane=\"endpoints\"} 16384.0")
+          .contains("lanes_lane_capacity_min{lane=\"endpoints\"} 1.0") // adaptive 1..16384 (Lanes.HANDLER_LANE_MAX)
+          .contains("lanes_lane_capacity_max{lane=\"endpoints\"} 16384.0")
           .contains("lanes_lane_capacity_min{lane=\"files\"} 64.0") // fixed: both bounds are the capacity
           .contains("lanes_lane_capacity_max{lane=\"files\"} 64.0")
           .contains("lanes_lane_borrowed{lane=\"background\"}")

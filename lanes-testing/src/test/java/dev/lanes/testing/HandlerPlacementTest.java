@@ -89,7 +89,7 @@ class HandlerPlacementTest {
           "all requests in the lane");
       assertThat(during.borrowed()).isEqualTo(n);
       assertThat(during.waiting()).isZero();
-      assertThat(during.available()).isEqualTo(1024 - n);
+      assertThat(during.available()).isEqualTo(Lanes.HANDLER_LANE_MAX - n);
       assertThat(client.server().inFlight()).isEqualTo(n);
 
       release.countDown();
