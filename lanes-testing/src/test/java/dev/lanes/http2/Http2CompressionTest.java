@@ -36,6 +36,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -60,8 +62,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class Http2CompressionTest {
   private static final String TEXT = "All work and no play makes Jack a dull boy. ".repeat(200); // ~9 KB
-  private static final Map<String, CountDownLatch> FIRST_EVENT_READ =
-      Map.of("h2c", new CountDownLatch(1), "h2", new CountDownLatch(1));
+  /** Per test case, by the {@code accept-encoding} its request sends. */
+  private static final Map<String, CountDownLatch> FIRST_EVENT_READ = new ConcurrentHashMap<>();
 
   @TempDir
   static Path dir;
@@ -83,7 +85,7 @@ class Http2CompressionTest {
         .get("/big", req -> FileResponse.of(req, dir.resolve("big.txt")))
         .route("GET", "/secret", RouteOptions.defaults().compress(false),
             (BlockingHandler) req -> Response.text(TEXT))
-        .get("/events", req -> EventSourceResponse.of(events(req.scheme().equals("https") ? "h2" : "h2c")))
+        .get("/events", req -> EventSourceResponse.of(events(req.header("accept-encoding").orElse(""))))
         .build();
     server = Server.start(app, ServerConfig.builder().port(0).tlsPort(0).tls(Tls.selfSigned("localhost"))
         .h2c(true).compression(Compression.on().minSize(1024)).stopOnSignal(false)
@@ -198,26 +200,38 @@ class Http2CompressionTest {
     }
   }
 
+  static List<Arguments> eventCases() {
+    return List.of(Arguments.of("h2c", "gzip"), Arguments.of("h2", "gzip"), Arguments.of("h2", "br"),
+        Arguments.of("h2c", "zstd"));
+  }
+
   @ParameterizedTest
-  @MethodSource("transports")
-  void eachServerSentEventArrivesCompressedBeforeTheNextIsProduced(String transport) throws Exception {
+  @MethodSource("eventCases")
+  void eachServerSentEventArrivesCompressedBeforeTheNextIsProduced(String transport, String coding)
+      throws Exception {
+    // The same accept-encoding also names this case's latch; q=1 keeps the coding chosen.
+    String acceptEncoding = coding + ";q=1, " + transport;
+    CountDownLatch firstRead = FIRST_EVENT_READ.computeIfAbsent(acceptEncoding, k -> new CountDownLatch(1));
     URI uri = transport.equals("h2c") ? URI.create("http://127.0.0.1:" + server.port() + "/events")
         : https("/events");
-    HttpResponse<InputStream> r = client(transport).send(
-        HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
-    assertThat(r.headers().firstValue("content-encoding")).contains("gzip");
-    try (InputStream in = new GZIPInputStream(r.body(), 64)) {
-      // The producer waits for this test to read the first event before it makes the second:
-      // a compressor that held the first back would never let this read return.
-      assertThat(readUntil(in, "\n\n")).isEqualTo("data: one\n\n");
-      FIRST_EVENT_READ.get(transport).countDown();
-      assertThat(readUntil(in, "\n\n")).isEqualTo("data: two\n\n");
+    try (HttpClient client = client(transport)) {
+      HttpResponse<InputStream> r = client.send(
+          HttpRequest.newBuilder(uri).header("Accept-Encoding", acceptEncoding).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(r.headers().firstValue("content-encoding")).contains(coding);
+      try (InputStream in = decoding(coding, r.body())) {
+        // The producer waits for this test to read the first event before it makes the second:
+        // a compressor that held the first back would never let this read return.
+        assertThat(readUntil(in, "\n\n")).isEqualTo("data: one\n\n");
+        firstRead.countDown();
+        assertThat(readUntil(in, "\n\n")).isEqualTo("data: two\n\n");
+      }
     }
   }
 
-  private static Iterator<ServerSentEvent> events(String transport) {
-    CountDownLatch firstRead = FIRST_EVENT_READ.get(transport);
+  private static Iterator<ServerSentEvent> events(String acceptEncoding) {
+    CountDownLatch firstRead = FIRST_EVENT_READ.computeIfAbsent(acceptEncoding, k -> new CountDownLatch(1));
     return new Iterator<>() {
       int n;
 
@@ -272,19 +286,24 @@ class Http2CompressionTest {
   }
 
   private static String decode(String encoding, byte[] body) throws IOException {
-    InputStream raw = new ByteArrayInputStream(body);
-    InputStream in = switch (encoding) {
-      case "gzip" -> new GZIPInputStream(raw);
+    try (InputStream in = decoding(encoding, new ByteArrayInputStream(body))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Decodes as bytes arrive (small buffers: nothing waits for more than it needs). */
+  private static InputStream decoding(String encoding, InputStream raw) throws IOException {
+    return switch (encoding) {
+      case "gzip" -> new GZIPInputStream(raw, 64);
       case "br" -> {
         Brotli4jLoader.ensureAvailability();
-        yield new BrotliInputStream(raw);
+        BrotliInputStream br = new BrotliInputStream(raw);
+        br.enableEagerOutput(); // return what a flushed block holds without waiting for more input
+        yield br;
       }
       case "zstd" -> new ZstdInputStream(raw);
       default -> throw new IllegalArgumentException(encoding);
     };
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 
   private static SSLContext trustAll() throws Exception {
