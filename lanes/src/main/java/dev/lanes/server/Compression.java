@@ -1,8 +1,9 @@
 package dev.lanes.server;
 
 /**
- * Response compression: {@code br}, {@code zstd} or {@code gzip} (in that order of preference,
- * each only when the client accepts it and, for br and zstd, when brotli4j or zstd-jni is on the
+ * Response compression on HTTP/1.1 and HTTP/2 alike: {@code br}, {@code zstd} or {@code gzip}
+ * (the client's q-values first, then in that order of preference, each only when the client
+ * accepts it and, for br and zstd, when brotli4j or zstd-jni is on the
  * class path) for bodies of compressible types (text, JSON, JavaScript, XML, SVG, SSE) of at
  * least {@link #minSize()} bytes. Never for ranges, bodies that already have a
  * {@code Content-Encoding}, or HTTP/1.0 clients; a streamed body (SSE) is flushed compressed

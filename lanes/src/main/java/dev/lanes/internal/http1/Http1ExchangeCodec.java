@@ -5,6 +5,7 @@ import dev.lanes.internal.exchange.ExchangeCodec;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
+import dev.lanes.internal.compression.CompressibleTypes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;

@@ -1,10 +1,8 @@
 package dev.lanes.internal.http1;
 
+import dev.lanes.internal.compression.CompressionRule;
+import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.server.Compression;
-import io.netty.handler.codec.compression.Brotli;
-import io.netty.handler.codec.compression.CompressionOptions;
-import io.netty.handler.codec.compression.StandardCompressionOptions;
-import io.netty.handler.codec.compression.Zstd;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentCompressor;
@@ -18,19 +16,17 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Netty's compressor with the server's rules on top: only bodies of compressible types, of at
- * least the configured size (when the length is known), never partial content or a body already
- * encoded, and not when the connection says no for this response (a route that turned it off, an
- * HTTP/1.0 client). Every response it could compress says {@code Vary: Accept-Encoding}, whether
+ * Netty's compressor with the server's rules on top ({@link CompressionRule}, the same as
+ * HTTP/2's): only bodies of compressible types, of at least the configured size (when the length
+ * is known), never partial content or a body already encoded, and not when the connection says no
+ * for this response (a route that turned it off, an HTTP/1.0 client). Every response it could compress says {@code Vary: Accept-Encoding}, whether
  * or not this client accepted an encoding. Each body chunk is compressed and flushed on its own,
  * so a server-sent event reaches the client when it is written. Loop-confined, one per connection.
  */
 final class ResponseCompressor extends HttpContentCompressor {
-  private final int minSize;
+  private final CompressionRule rule;
   private boolean allowed = true;
   // Per request read, in order: whether Netty's encoder saw it; a response skips the encoder if
   // its request did (HTTP/1.1 answers in order).
@@ -38,21 +34,8 @@ final class ResponseCompressor extends HttpContentCompressor {
   private boolean bypassing; // the response being written skips the encoder, up to its last content
 
   ResponseCompressor(Compression compression) {
-    super(0, available());
-    this.minSize = compression.minSize();
-  }
-
-  /** The encodings whose library is on the class path: gzip always, br with brotli4j, zstd with zstd-jni. */
-  static CompressionOptions[] available() {
-    List<CompressionOptions> options = new ArrayList<>(3);
-    options.add(StandardCompressionOptions.gzip());
-    if (Brotli.isAvailable()) {
-      options.add(StandardCompressionOptions.brotli());
-    }
-    if (Zstd.isAvailable()) {
-      options.add(StandardCompressionOptions.zstd());
-    }
-    return options.toArray(CompressionOptions[]::new);
+    super(0, ContentCodings.available());
+    this.rule = new CompressionRule(compression);
   }
 
   /**
@@ -109,22 +92,24 @@ final class ResponseCompressor extends HttpContentCompressor {
     return super.beginEncode(response, acceptEncoding);
   }
 
+  /** The same choice as on HTTP/2. */
+  @Override
+  protected String determineEncoding(String acceptEncoding) {
+    return ContentCodings.choose(acceptEncoding);
+  }
+
   private boolean eligible(HttpResponse response) {
-    int status = response.status().code();
     HttpHeaders h = response.headers();
-    if (status < 200 || status == 204 || status == 206 || status >= 300 && status < 400
-        || h.contains(HttpHeaderNames.CONTENT_RANGE) || h.contains(HttpHeaderNames.CONTENT_ENCODING)) {
-      return false;
-    }
-    String type = h.get(HttpHeaderNames.CONTENT_TYPE);
-    if (type == null || !CompressibleTypes.test(type)) {
-      return false;
-    }
+    long length;
     if (response instanceof HttpContent full) {
-      // An empty body passes Netty's encoder untouched, without Vary.
-      return full.content().isReadable() && full.content().readableBytes() >= minSize;
+      if (!full.content().isReadable()) {
+        return false; // an empty body passes Netty's encoder untouched, without Vary
+      }
+      length = full.content().readableBytes();
+    } else {
+      length = HttpUtil.getContentLength(response, -1L);
     }
-    long length = HttpUtil.getContentLength(response, -1L);
-    return length < 0 || length >= minSize;
+    return rule.eligible(response.status().code(), h.get(HttpHeaderNames.CONTENT_TYPE),
+        h.contains(HttpHeaderNames.CONTENT_RANGE), h.contains(HttpHeaderNames.CONTENT_ENCODING), length);
   }
 }

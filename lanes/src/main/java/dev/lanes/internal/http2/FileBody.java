@@ -1,10 +1,10 @@
 package dev.lanes.internal.http2;
 
-import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -40,8 +40,8 @@ final class FileBody {
   }
 
   /** Opens the file before anything is sent, so a file that cannot be read fails the response whole. */
-  static CompletableFuture<Void> start(Http2ServerConnection connection, StreamRequest stream, Response response,
-      ResponseBody.FileRange range, Runnable afterSent) {
+  static CompletableFuture<Void> start(Http2ServerConnection connection, StreamRequest stream,
+      Http2Headers headers, ResponseBody.FileRange range, Runnable afterSent) {
     FileChannel file;
     try {
       file = FileChannel.open(range.path(), StandardOpenOption.READ);
@@ -56,8 +56,7 @@ final class FileBody {
         // read-only: nothing was lost
       }
     });
-    connection.writeHeaders(stream, Http2ResponseHeaders.of(response, range.length()), false,
-        connection.newPromise());
+    connection.writeHeaders(stream, headers, false, connection.newPromise());
     body.next();
     return body.done;
   }

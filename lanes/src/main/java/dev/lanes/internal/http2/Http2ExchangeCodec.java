@@ -3,11 +3,15 @@ package dev.lanes.internal.http2;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
+import dev.lanes.internal.compression.CompressionRule;
+import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.ExchangeCodec;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,9 +20,15 @@ import java.util.concurrent.CompletableFuture;
  * at once and flushed once per read burst; files are read in chunks on the loop (no
  * {@code FileRegion}: HTTP/2 frames every byte); bodies written by blocking code and published
  * bodies go out as they are produced, their producer held back by the stream's window. An
- * aborted response resets the stream. Called on the connection's event loop.
+ * aborted response resets the stream. A compressible body is compressed by the same rules as on
+ * HTTP/1.1 ({@code docs/compression.md}). Called on the connection's event loop.
  */
 final class Http2ExchangeCodec implements ExchangeCodec {
+  private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
+  private static final AsciiString CONTENT_RANGE = AsciiString.cached("content-range");
+  private static final AsciiString CONTENT_ENCODING = AsciiString.cached("content-encoding");
+  private static final AsciiString ACCEPT_ENCODING = AsciiString.cached("accept-encoding");
+  private static final AsciiString VARY = AsciiString.cached("vary");
   private final Http2ServerConnection connection;
   private final StreamRequest stream;
   private final Lanes lanes;
@@ -38,7 +48,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
     return switch (response.body()) {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
-        var headers = Http2ResponseHeaders.of(response, hasBody ? data.length : -1);
+        var headers = headers(response, hasBody ? data.length : -1, hasBody && data.length > 0);
         ChannelPromise last = connection.newPromise();
         if (head || data.length == 0 || !hasBody) {
           connection.writeHeaders(stream, headers, true, last);
@@ -58,7 +68,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
           afterLast(last, afterSent);
           yield QUEUED;
         }
-        yield FileBody.start(connection, stream, response, file, afterSent);
+        yield FileBody.start(connection, stream, headers(response, file.length(), true), file, afterSent);
       }
       case ResponseBody.Written w -> {
         if (head) {
@@ -68,7 +78,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
           afterLast(last, afterSent);
           yield QUEUED;
         }
-        yield ProducedBody.start(connection, stream, lanes, response, w, afterSent);
+        yield ProducedBody.start(connection, stream, lanes, () -> headers(response, w.length(), true), w, afterSent);
       }
       case ResponseBody.Published published -> {
         if (head) {
@@ -77,12 +87,34 @@ final class Http2ExchangeCodec implements ExchangeCodec {
           afterLast(last, afterSent);
           yield QUEUED;
         }
-        connection.writeHeaders(stream, Http2ResponseHeaders.of(response, -1), false,
-            connection.newPromise());
+        connection.writeHeaders(stream, headers(response, -1, true), false, connection.newPromise());
         connection.flushSoon();
         yield PublisherBody.subscribe(connection, stream, published.publisher(), afterSent);
       }
     };
+  }
+
+  /**
+   * The response's head; when the rules let this stream's body be compressed it says
+   * {@code vary}, and {@code content-encoding} if the client accepts a coding (the connection's
+   * encoder then compresses the DATA frames and drops {@code content-length}). HEAD answers and
+   * empty bodies are never compressed, as on HTTP/1.1.
+   */
+  private Http2Headers headers(Response response, long length, boolean bodyFollows) {
+    Http2Headers h = Http2ResponseHeaders.of(response, length);
+    CompressionRule rule = connection.compression();
+    if (rule == null || !stream.routeCompresses || head || !bodyFollows
+        || !rule.eligible(response.status(), h.get(CONTENT_TYPE), h.contains(CONTENT_RANGE),
+            h.contains(CONTENT_ENCODING), length)) {
+      return h;
+    }
+    h.add(VARY, ACCEPT_ENCODING);
+    String coding = ContentCodings.choose(stream.headers.get(ACCEPT_ENCODING));
+    if (coding != null) {
+      h.set(CONTENT_ENCODING, coding);
+      stream.compressed = true;
+    }
+    return h;
   }
 
   private void afterLast(ChannelPromise last, Runnable afterSent) {

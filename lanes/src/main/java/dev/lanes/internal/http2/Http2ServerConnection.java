@@ -3,6 +3,8 @@ package dev.lanes.internal.http2;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.compression.CompressionRule;
+import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.Exchange;
 import dev.lanes.internal.http1.SafePath;
 import dev.lanes.internal.server.Admission;
@@ -15,6 +17,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.CompressorHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -47,6 +50,10 @@ import java.util.concurrent.TimeUnit;
  * cancelled and its lane token returned. On drain the connection sends GOAWAY, lets the streams
  * it accepted finish and closes when none is left; a connection with no stream for
  * {@code keepAliveTimeout} is closed the same way.
+ *
+ * <p>With compression on, the encoder is Netty's {@link CompressorHttp2ConnectionEncoder}, which
+ * compresses a stream's DATA frames when its HEADERS carry a {@code content-encoding}; only heads
+ * the server chose a coding for go through it (a body the app encoded itself is sent as it is).
  */
 final class Http2ServerConnection extends Http2ConnectionHandler implements Http2FrameListener {
   private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
@@ -58,6 +65,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private final int maxHeaderCount;
   private final long idleNanos;
   private final Http2Connection.PropertyKey key;
+  private final Http2ConnectionEncoder plain; // encoder() without compression
+  private final CompressionRule compression; // null: the server does not compress
   private ChannelHandlerContext ctx;
   private String scheme = "http"; // from the connection, never from :scheme
   private boolean reading; // inside a read burst: channelReadComplete flushes
@@ -66,7 +75,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private ScheduledFuture<?> idleCheck;
 
   private Http2ServerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
-      Http2Settings settings, CompiledApp app, ServerConfig config, Admission admission) {
+      Http2ConnectionEncoder plain, Http2Settings settings, CompiledApp app, ServerConfig config,
+      Admission admission) {
     // Close is decoupled from GOAWAY: the server's final close must not wait for streams; GOAWAY
     // goes out on drain, earlier.
     super(decoder, encoder, settings, true, true);
@@ -76,6 +86,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     this.maxHeaderCount = config.maxHeaderCount();
     this.idleNanos = config.keepAliveTimeout().toNanos();
     this.key = connection().newKey();
+    this.plain = plain;
+    this.compression = config.compression().enabled() ? new CompressionRule(config.compression()) : null;
     connection().addListener(new Http2ConnectionAdapter() {
       @Override
       public void onStreamClosed(Http2Stream stream) {
@@ -285,6 +297,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       exchange.refuse(Response.text(400, "Bad Request: " + e.getMessage()));
       return;
     }
+    req.routeCompresses = compression != null && app.compressible(method, path);
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : target.substring(q + 1))
         .headers(new Http2RequestHeaders(h))
         .scheme(scheme)
@@ -342,11 +355,16 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     return ctx.newPromise();
   }
 
+  /** The rule for which responses may be compressed, or null when the server does not compress. */
+  CompressionRule compression() {
+    return compression;
+  }
+
   void writeHeaders(StreamRequest req, Http2Headers headers, boolean endStream, ChannelPromise promise) {
     if (endStream) {
       req.responseComplete = true;
     }
-    encoder().writeHeaders(ctx, req.id, headers, 0, endStream, promise);
+    (req.compressed ? encoder() : plain).writeHeaders(ctx, req.id, headers, 0, endStream, promise);
   }
 
   void writeData(StreamRequest req, ByteBuf data, boolean endStream, ChannelPromise promise) {
@@ -435,6 +453,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     boolean dispatched;
     boolean requestComplete; // the client ended the stream: its whole request arrived
     boolean responseComplete; // the last frame was written: a close after it is not an abandon
+    boolean routeCompresses; // the server compresses and the route did not turn it off
+    boolean compressed; // the server chose a content coding for the response
     volatile boolean closed; // read by producers on lane threads
 
     StreamRequest(Http2Stream stream, Http2Headers headers) {
@@ -505,8 +525,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     @Override
     protected Http2ServerConnection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
         Http2Settings initialSettings) {
-      Http2ServerConnection handler = new Http2ServerConnection(decoder, encoder, initialSettings, app, config,
-          admission);
+      // The decoder keeps the plain encoder: what it writes (SETTINGS and PING acks) has no body.
+      Http2ConnectionEncoder out = config.compression().enabled()
+          ? new CompressorHttp2ConnectionEncoder(encoder, ContentCodings.available())
+          : encoder;
+      Http2ServerConnection handler = new Http2ServerConnection(decoder, out, encoder, initialSettings, app,
+          config, admission);
       decoder.frameListener(handler);
       return handler;
     }

@@ -1,18 +1,19 @@
 package dev.lanes.internal.http2;
 
 import dev.lanes.concurrency.Lanes;
-import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.exchange.BodyNotStarted;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * A body written by blocking code in a lane ({@link ResponseBody.Written}) on one HTTP/2 stream,
@@ -25,7 +26,7 @@ final class ProducedBody {
   private ProducedBody() {}
 
   static CompletableFuture<Void> start(Http2ServerConnection connection, StreamRequest stream, Lanes lanes,
-      Response response, ResponseBody.Written written, Runnable afterSent) {
+      Supplier<Http2Headers> head, ResponseBody.Written written, Runnable afterSent) {
     EventExecutor loop = connection.context().executor();
     StreamOutput out = new StreamOutput(connection, stream, written.length());
     AtomicBoolean started = new AtomicBoolean();
@@ -35,8 +36,7 @@ final class ProducedBody {
       running = lanes.get(written.lane()).execute(() -> {
         started.set(true);
         loop.execute(() -> {
-          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, written.length()), false,
-              connection.newPromise());
+          connection.writeHeaders(stream, head.get(), false, connection.newPromise());
           connection.flushSoon();
         });
         headQueued.set(true);

@@ -127,16 +127,4 @@ class ResponseCompressorTest {
     assertThat(below.headers().contains(HttpHeaderNames.VARY)).isFalse(); // below minSize: never compressed
     below.release();
   }
-
-  @Test
-  void compressibleTypes() {
-    assertThat(CompressibleTypes.test("text/html; charset=utf-8")).isTrue();
-    assertThat(CompressibleTypes.test("text/event-stream")).isTrue();
-    assertThat(CompressibleTypes.test("application/problem+json")).isTrue();
-    assertThat(CompressibleTypes.test("image/svg+xml")).isTrue();
-    assertThat(CompressibleTypes.test("image/png")).isFalse();
-    assertThat(CompressibleTypes.test("application/zip")).isFalse();
-    assertThat(CompressibleTypes.test("application/octet-stream")).isFalse();
-    assertThat(CompressibleTypes.test("font/woff2")).isFalse();
-  }
 }

@@ -1,4 +1,4 @@
-package dev.lanes.internal.http1;
+package dev.lanes.internal.compression;
 
 import java.util.Locale;
 import java.util.Set;
@@ -8,14 +8,14 @@ import java.util.Set;
  * else (images, audio, video, archives, fonts, opaque bytes) is either compressed already or
  * unknown, and is sent as it is.
  */
-final class CompressibleTypes {
+public final class CompressibleTypes {
   private static final Set<String> APPLICATION = Set.of("json", "javascript", "ecmascript", "xml",
       "x-ndjson", "x-www-form-urlencoded", "graphql", "wasm", "x-javascript");
 
   private CompressibleTypes() {}
 
   /** Whether a body of {@code contentType} (parameters allowed) is worth compressing. */
-  static boolean test(String contentType) {
+  public static boolean test(String contentType) {
     int semi = contentType.indexOf(';');
     String type = (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
     int slash = type.indexOf('/');

@@ -1,0 +1,29 @@
+package dev.lanes.internal.compression;
+
+import dev.lanes.server.Compression;
+
+/**
+ * Whether a response may be compressed, whatever the protocol: a status with a full body (not
+ * 1xx, 204, 206, 3xx), no {@code Content-Range}, no {@code Content-Encoding} yet, a compressible
+ * type, and at least {@code minSize} bytes when the length is known (a streamed body of unknown
+ * length always qualifies). Every response that passes says {@code Vary: Accept-Encoding},
+ * whether or not this client accepted a coding ({@link ContentCodings#choose} says which).
+ */
+public final class CompressionRule {
+  private final int minSize;
+
+  public CompressionRule(Compression compression) {
+    this.minSize = compression.minSize();
+  }
+
+  /** {@code length}: the body's length in bytes, or -1 when unknown. */
+  public boolean eligible(int status, CharSequence contentType, boolean ranged, boolean encoded, long length) {
+    if (status < 200 || status == 204 || status == 206 || status >= 300 && status < 400 || ranged || encoded) {
+      return false;
+    }
+    if (contentType == null || !CompressibleTypes.test(contentType.toString())) {
+      return false;
+    }
+    return length < 0 || length >= minSize;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.lanes.internal.compression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.server.Compression;
+import io.netty.handler.codec.compression.Brotli;
+import io.netty.handler.codec.compression.Zstd;
+import org.junit.jupiter.api.Test;
+
+/** The protocol-neutral rules HTTP/1.1 and HTTP/2 share: which responses, which coding. */
+class CompressionRuleTest {
+  private final CompressionRule rule = new CompressionRule(Compression.on().minSize(1024));
+
+  @Test
+  void onlyFullCompressibleBodiesOfTheMinimumSizeOrUnknownLength() {
+    assertThat(rule.eligible(200, "application/json", false, false, 2000)).isTrue();
+    assertThat(rule.eligible(200, "text/event-stream", false, false, -1)).isTrue();
+    assertThat(rule.eligible(200, "text/plain", false, false, 1023)).isFalse();
+    assertThat(rule.eligible(200, "image/png", false, false, 2000)).isFalse();
+    assertThat(rule.eligible(200, null, false, false, 2000)).isFalse();
+    assertThat(rule.eligible(206, "text/plain", true, false, 2000)).isFalse();
+    assertThat(rule.eligible(200, "text/plain", true, false, 2000)).isFalse();
+    assertThat(rule.eligible(200, "text/plain", false, true, 2000)).isFalse();
+    for (int status : new int[] {101, 204, 301, 304}) {
+      assertThat(rule.eligible(status, "text/plain", false, false, 2000)).as("status %d", status).isFalse();
+    }
+    assertThat(rule.eligible(404, "text/plain", false, false, 2000)).isTrue();
+  }
+
+  @Test
+  void compressibleTypes() {
+    assertThat(CompressibleTypes.test("text/html; charset=utf-8")).isTrue();
+    assertThat(CompressibleTypes.test("text/event-stream")).isTrue();
+    assertThat(CompressibleTypes.test("application/problem+json")).isTrue();
+    assertThat(CompressibleTypes.test("image/svg+xml")).isTrue();
+    assertThat(CompressibleTypes.test("image/png")).isFalse();
+    assertThat(CompressibleTypes.test("application/zip")).isFalse();
+    assertThat(CompressibleTypes.test("application/octet-stream")).isFalse();
+    assertThat(CompressibleTypes.test("font/woff2")).isFalse();
+  }
+
+  @Test
+  void theCodingFollowsQValuesThenBrZstdGzip() {
+    assertThat(ContentCodings.choose(null)).isNull();
+    assertThat(ContentCodings.choose("identity")).isNull();
+    assertThat(ContentCodings.choose("gzip;q=0")).isNull();
+    assertThat(ContentCodings.choose("gzip")).isEqualTo("gzip");
+    assertThat(ContentCodings.choose("x-gzip, deflate")).isEqualTo("gzip");
+    assertThat(ContentCodings.choose("gzip;q=x")).isNull(); // a garbled weight is a refusal
+    assertThat(ContentCodings.choose("br;q=0.2, GZIP;q=0.8")).isEqualTo("gzip");
+    if (Brotli.isAvailable()) {
+      assertThat(ContentCodings.choose("gzip, deflate, br, zstd")).isEqualTo("br");
+      assertThat(ContentCodings.choose("gzip;q=0.5, br")).isEqualTo("br");
+      assertThat(ContentCodings.choose("*")).isEqualTo("br");
+    }
+    if (Zstd.isAvailable()) {
+      assertThat(ContentCodings.choose("zstd, gzip;q=0.9")).isEqualTo("zstd");
+      assertThat(ContentCodings.choose("br;q=0, *;q=0.5")).isEqualTo("zstd");
+    }
+    assertThat(ContentCodings.choose("br;q=0, zstd;q=0, *")).isEqualTo("gzip");
+  }
+}
