@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,13 +68,17 @@ final class PlanCompiler {
     return providers.size();
   }
 
-  /** The plans of every annotated handler method of {@code controller}, literal paths before templates. */
-  List<RoutePlan> routes(Object controller, List<Class<?>> appRequires) {
+  /**
+   * The plans of every annotated handler method of {@code controller} in {@code scope} (its
+   * groups' prefix, tags, dependencies and responses), literal paths before templates.
+   */
+  List<RoutePlan> routes(Object controller, GroupScope scope) {
     List<RoutePlan> out = new ArrayList<>();
     for (Method m : sorted(controller.getClass())) {
       String[] route = route(m);
       if (route != null) {
-        out.add(route(controller, m, route[0], route[1], Integer.parseInt(route[2]), appRequires));
+        out.add(route(controller, m, route[0], joined(scope, route[1], route[0], m), Integer.parseInt(route[2]),
+            scope));
       }
     }
     if (out.isEmpty()) {
@@ -84,6 +89,21 @@ final class PlanCompiler {
     // the same place, so /items/search is tried before /items/{item_id} (FastAPI: declare it first).
     out.sort((a, b) -> specificity(a.path, b.path));
     return out;
+  }
+
+  /** The groups' prefix joined with the route's path: FastAPI's {@code prefix + path}. */
+  private static String joined(GroupScope scope, String path, String httpMethod, Method m) {
+    String where = httpMethod + " \"" + path + "\" (" + m.getDeclaringClass().getSimpleName() + "." + m.getName()
+        + ")" + scope.where();
+    if (path.isEmpty() && scope.prefix().isEmpty()) {
+      throw new IllegalArgumentException(where + ": the path is empty; outside a prefixed group it must start"
+          + " with '/'");
+    }
+    if (!path.isEmpty() && !path.startsWith("/")) {
+      throw new IllegalArgumentException(where + ": the path must start with '/' (or be \"\" for the group's"
+          + " prefix itself)");
+    }
+    return scope.prefix() + path;
   }
 
   private static int specificity(String a, String b) {
@@ -99,7 +119,7 @@ final class PlanCompiler {
     return 0;
   }
 
-  private RoutePlan route(Object target, Method m, String httpMethod, String path, int status, List<Class<?>> appRequires) {
+  private RoutePlan route(Object target, Method m, String httpMethod, String path, int status, GroupScope scope) {
     String where = httpMethod + " " + path + " (" + m.getDeclaringClass().getSimpleName() + "." + m.getName() + ")";
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException(where + ": status " + status + " is not an HTTP status");
@@ -125,7 +145,7 @@ final class PlanCompiler {
           + " parameter of the method");
     }
     List<ProviderPlan> required = new ArrayList<>();
-    List<Class<?>> requires = new ArrayList<>(appRequires);
+    List<Class<?>> requires = new ArrayList<>(scope.requires()); // the app's, then the groups', outer first
     Requires onClass = m.getDeclaringClass().getAnnotation(Requires.class);
     if (onClass != null) {
       requires.addAll(List.of(onClass.value()));
@@ -153,7 +173,18 @@ final class PlanCompiler {
     }
     return new RoutePlan(httpMethod, path, status, m, async, responseShape(value, nullWhenEmpty), binders,
         order(binders), required, Invoker.of(m, target, where), providers.size(),
-        inputs.readsForm() ? formLimits : null, optional, nullWhenEmpty, declared(m, where, status));
+        inputs.readsForm() ? formLimits : null, optional, nullWhenEmpty, declared(m, where, status, scope),
+        tags(m, scope));
+  }
+
+  /** The groups' tags, outer first, then the route's own; each once. */
+  private static List<String> tags(Method m, GroupScope scope) {
+    Set<String> out = new LinkedHashSet<>(scope.tags());
+    Operation about = m.getAnnotation(Operation.class);
+    if (about != null) {
+      out.addAll(List.of(about.tags()));
+    }
+    return List.copyOf(out);
   }
 
   /** The response's shape for the document, if its type has one (a {@link Response} or void has none). */
@@ -171,9 +202,17 @@ final class PlanCompiler {
     }
   }
 
-  /** The route's {@link ExtraResponse}s, each status once and none the route's own. */
-  private List<DeclaredResponse> declared(Method m, String where, int status) {
-    List<DeclaredResponse> out = new ArrayList<>();
+  /**
+   * The route's declared responses: its groups' then its {@link ExtraResponse}s, each status once
+   * (a route's replaces its group's, as FastAPI merges them) and none the route's own status.
+   */
+  private List<DeclaredResponse> declared(Method m, String where, int status, GroupScope scope) {
+    Map<Integer, DeclaredResponse> out = new LinkedHashMap<>();
+    for (GroupScope.Response r : scope.responses()) {
+      if (r.status() != status) {
+        out.put(r.status(), declared(r.status(), r.model(), r.description(), where + " (group response)"));
+      }
+    }
     Set<Integer> seen = new HashSet<>(Set.of(status));
     for (ExtraResponse r : m.getAnnotationsByType(ExtraResponse.class)) {
       if (r.status() < 100 || r.status() > 599) {
@@ -182,19 +221,22 @@ final class PlanCompiler {
       if (!seen.add(r.status())) {
         throw new IllegalArgumentException(where + ": response " + r.status() + " is declared twice");
       }
-      Optional<Shape> shape = Optional.empty();
-      if (r.model() != void.class && r.model() != Void.class) {
-        try {
-          shape = Optional.of(shapes.shape(r.model(), new Annotation[0], where + " @ExtraResponse"));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(where + ": @ExtraResponse(status = " + r.status() + ") model "
-              + r.model().getSimpleName() + " has no schema (use a record, enum, String or number)", e);
-        }
-      }
-      out.add(new DeclaredResponse(r.status(),
-          r.description().isEmpty() ? StatusPhrase.of(r.status()) : r.description(), shape));
+      out.put(r.status(), declared(r.status(), r.model(), r.description(), where));
     }
-    return out;
+    return List.copyOf(out.values());
+  }
+
+  private DeclaredResponse declared(int status, Class<?> model, String description, String where) {
+    Optional<Shape> shape = Optional.empty();
+    if (model != void.class && model != Void.class) {
+      try {
+        shape = Optional.of(shapes.shape(model, new Annotation[0], where + " @ExtraResponse"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": @ExtraResponse(status = " + status + ") model "
+            + model.getSimpleName() + " has no schema (use a record, enum, String or number)", e);
+      }
+    }
+    return new DeclaredResponse(status, description.isEmpty() ? StatusPhrase.of(status) : description, shape);
   }
 
   private Binder[] binders(Method m, String where, Set<String> templateParams) {
