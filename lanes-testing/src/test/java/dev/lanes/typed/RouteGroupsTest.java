@@ -239,6 +239,55 @@ class RouteGroupsTest {
         "close app");
   }
 
+  record Org(long id) {}
+
+  /** Reads the group prefix's {org_id}: a dependency's @Path is its snake_case name. */
+  static final class Orgs {
+    @Provides
+    Org org(@Path @jakarta.validation.constraints.Min(1) long orgId) {
+      if (orgId != 7) {
+        throw new HttpException(404, "Org not found");
+      }
+      return new Org(orgId);
+    }
+  }
+
+  static final class Projects {
+    @Get("/projects")
+    List<String> listProjects() { // needs the org only through the group
+      return List.of("lanes");
+    }
+
+    @Get("/name")
+    String orgName(Org org) {
+      return "org " + org.id();
+    }
+  }
+
+  @Test
+  void aGroupsDependencyReadsThePrefixsPathParameter() {
+    TypedApi api = TypedApi.builder().provider(new Orgs())
+        .group("/orgs/{org_id}", g -> g.require(Org.class).controller(new Projects()))
+        .build();
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      assertThat(client.get("/orgs/7/projects").text()).isEqualTo("[\"lanes\"]");
+      assertThat(client.get("/orgs/7/name").text()).isEqualTo("\"org 7\"");
+      TestResponse unknown = client.get("/orgs/8/projects");
+      assertThat(unknown.status()).isEqualTo(404);
+      assertThat(unknown.text()).isEqualTo("{\"detail\":\"Org not found\"}");
+      TestResponse bad = client.get("/orgs/0/projects");
+      assertThat(bad.status()).isEqualTo(422);
+      assertThat(bad.text()).contains("\"type\":\"greater_than_equal\"").contains("\"loc\":[\"path\",\"org_id\"]");
+    }
+    JsonNode params = api.openApi().at("/paths/~1orgs~1{org_id}~1name/get/parameters");
+    assertThat(params.findValuesAsText("name")).containsExactly("org_id");
+    assertThat(params.at("/0/schema/minimum").asInt()).isEqualTo(1);
+    // Outside a path that has {org_id}, the dependency cannot be used.
+    assertThatThrownBy(() -> TypedApi.builder().provider(new Orgs())
+        .group("/teams/{team_id}", g -> g.require(Org.class).controller(new Projects())).build())
+        .hasMessageContaining("@Provides Orgs.org reads @Path 'org_id', which is not in the path");
+  }
+
   static final class Overrides {
     @Get("")
     @ExtraResponse(status = 404, description = "No such thing")

@@ -133,17 +133,6 @@ final class PlanCompiler {
     boolean async = CompletionStage.class.isAssignableFrom(m.getReturnType());
     Type value = async ? argument(returns, where) : returns;
     Binder[] binders = binders(m, where, templateParams);
-    Set<String> bound = new HashSet<>();
-    for (Binder b : binders) {
-      if (b instanceof Binder.Text t && t.source() == Binder.Source.PATH) {
-        bound.add(t.name());
-      }
-    }
-    templateParams.removeAll(bound);
-    if (!templateParams.isEmpty()) {
-      throw new IllegalArgumentException(where + ": path parameters " + templateParams + " are not bound to any"
-          + " parameter of the method");
-    }
     List<ProviderPlan> required = new ArrayList<>();
     List<Class<?>> requires = new ArrayList<>(scope.requires()); // the app's, then the groups', outer first
     Requires onClass = m.getDeclaringClass().getAnnotation(Requires.class);
@@ -158,6 +147,7 @@ final class PlanCompiler {
       required.add(dependency(r, where));
     }
     RouteInputs inputs = RouteInputs.of(binders, required);
+    pathBound(where, templateParams, inputs);
     if (inputs.formFields.size() > 1 && inputs.formFields.stream().anyMatch(b -> b instanceof Binder.FormRecord)) {
       throw new IllegalArgumentException(where + ": a record read from a form is the whole form; put the other"
           + " fields in it");
@@ -175,6 +165,32 @@ final class PlanCompiler {
         order(binders), required, Invoker.of(m, target, where), providers.size(),
         inputs.readsForm() ? formLimits : null, optional, nullWhenEmpty, declared(m, where, status, scope),
         tags(m, scope));
+  }
+
+  /**
+   * Every parameter of the path is read by the method or a dependency (a group's reads its
+   * prefix's), and every dependency's {@code @Path} is in the path.
+   */
+  private static void pathBound(String where, Set<String> templateParams, RouteInputs inputs) {
+    for (ProviderPlan pp : inputs.providers) {
+      for (Binder b : pp.binders()) {
+        if (b instanceof Binder.Text t && t.source() == Binder.Source.PATH && !templateParams.contains(t.name())) {
+          throw new IllegalArgumentException(where + ": its dependency @Provides " + pp.name() + " reads @Path '"
+              + t.name() + "', which is not in the path (a dependency's @Path is the snake_case name unless named:"
+              + " @Path(\"name\"))");
+        }
+      }
+    }
+    Set<String> unbound = new java.util.TreeSet<>(templateParams);
+    for (Binder.Text t : inputs.params) {
+      if (t.source() == Binder.Source.PATH) {
+        unbound.remove(t.name());
+      }
+    }
+    if (!unbound.isEmpty()) {
+      throw new IllegalArgumentException(where + ": path parameters " + unbound + " are not bound to any"
+          + " parameter of the method or its dependencies");
+    }
   }
 
   /** The groups' tags, outer first, then the route's own; each once. */
@@ -328,10 +344,12 @@ final class PlanCompiler {
       name = explicit.isEmpty() ? headerName(name) : explicit.toLowerCase(Locale.ROOT);
     }
     if (source == Binder.Source.PATH) {
-      if (!templateParams.contains(name) && explicit.isEmpty() && templateParams.contains(snake(name))) {
+      if (templateParams == null) { // a dependency's: checked against each route that uses it
+        name = explicit.isEmpty() ? snake(name) : name;
+      } else if (!templateParams.contains(name) && explicit.isEmpty() && templateParams.contains(snake(name))) {
         name = snake(name);
       }
-      if (!templateParams.contains(name)) {
+      if (templateParams != null && !templateParams.contains(name)) {
         throw new IllegalArgumentException(at + ": @Path '" + name + "' is not in the path template");
       }
       if (d != null || shape instanceof OptionalShape) {
@@ -388,7 +406,7 @@ final class PlanCompiler {
         throw new IllegalArgumentException(at + ": dependency cycle through " + plan.name());
       }
       String where = "@Provides " + plan.name();
-      Binder[] binders = binders(plan.method, where, Set.of());
+      Binder[] binders = binders(plan.method, where, null); // its @Path is checked per route
       plan.complete(binders, order(binders), Invoker.of(plan.method, plan.target, where));
       compiling.remove(plan);
     }
