@@ -112,7 +112,7 @@ class TypedBuildTest {
   void mistakesFailAtBuildNamingTheMethod() {
     assertThatThrownBy(() -> build(new UnknownPathParam())).hasMessageContaining("GET /items/{item_id} (UnknownPathParam.item)")
         .hasMessageContaining("@Path 'id' is not in the path template");
-    assertThatThrownBy(() -> build(new UnboundPathParam())).hasMessageContaining("[item_id] are not bound");
+    assertThatThrownBy(() -> build(new UnboundPathParam())).hasMessageContaining("[item_id] are not bound to any parameter of the method or its dependencies");
     assertThatThrownBy(() -> build(new Unreadable())).hasMessageContaining("Unreadable.t")
         .hasMessageContaining("java.util.Map<java.lang.String, java.lang.String> cannot be read");
     assertThatThrownBy(() -> build(new NoProvider())).hasMessageContaining("no @Provides method provides")

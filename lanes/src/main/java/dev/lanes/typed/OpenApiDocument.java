@@ -45,11 +45,9 @@ final class OpenApiDocument {
       if (!operationIds.add(operationId)) {
         throw new IllegalArgumentException(p.name() + ": operationId " + operationId + " is not unique");
       }
-      if (about != null && about.tags().length > 0) {
+      if (!p.tags.isEmpty()) {
         ArrayNode tags = op.putArray("tags");
-        for (String t : about.tags()) {
-          tags.add(t);
-        }
+        p.tags.forEach(tags::add);
       }
       op.put("summary", about != null && !about.summary().isEmpty() ? about.summary()
           : Schemas.title(PlanCompiler.snake(p.method.getName())));

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,13 +68,17 @@ final class PlanCompiler {
     return providers.size();
   }
 
-  /** The plans of every annotated handler method of {@code controller}, literal paths before templates. */
-  List<RoutePlan> routes(Object controller, List<Class<?>> appRequires) {
+  /**
+   * The plans of every annotated handler method of {@code controller} in {@code scope} (its
+   * groups' prefix, tags, dependencies and responses), literal paths before templates.
+   */
+  List<RoutePlan> routes(Object controller, GroupScope scope) {
     List<RoutePlan> out = new ArrayList<>();
     for (Method m : sorted(controller.getClass())) {
       String[] route = route(m);
       if (route != null) {
-        out.add(route(controller, m, route[0], route[1], Integer.parseInt(route[2]), appRequires));
+        out.add(route(controller, m, route[0], joined(scope, route[1], route[0], m), Integer.parseInt(route[2]),
+            scope));
       }
     }
     if (out.isEmpty()) {
@@ -84,6 +89,21 @@ final class PlanCompiler {
     // the same place, so /items/search is tried before /items/{item_id} (FastAPI: declare it first).
     out.sort((a, b) -> specificity(a.path, b.path));
     return out;
+  }
+
+  /** The groups' prefix joined with the route's path: FastAPI's {@code prefix + path}. */
+  private static String joined(GroupScope scope, String path, String httpMethod, Method m) {
+    String where = httpMethod + " \"" + path + "\" (" + m.getDeclaringClass().getSimpleName() + "." + m.getName()
+        + ")" + scope.where();
+    if (path.isEmpty() && scope.prefix().isEmpty()) {
+      throw new IllegalArgumentException(where + ": the path is empty; outside a prefixed group it must start"
+          + " with '/'");
+    }
+    if (!path.isEmpty() && !path.startsWith("/")) {
+      throw new IllegalArgumentException(where + ": the path must start with '/' (or be \"\" for the group's"
+          + " prefix itself)");
+    }
+    return scope.prefix() + path;
   }
 
   private static int specificity(String a, String b) {
@@ -99,7 +119,7 @@ final class PlanCompiler {
     return 0;
   }
 
-  private RoutePlan route(Object target, Method m, String httpMethod, String path, int status, List<Class<?>> appRequires) {
+  private RoutePlan route(Object target, Method m, String httpMethod, String path, int status, GroupScope scope) {
     String where = httpMethod + " " + path + " (" + m.getDeclaringClass().getSimpleName() + "." + m.getName() + ")";
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException(where + ": status " + status + " is not an HTTP status");
@@ -113,19 +133,8 @@ final class PlanCompiler {
     boolean async = CompletionStage.class.isAssignableFrom(m.getReturnType());
     Type value = async ? argument(returns, where) : returns;
     Binder[] binders = binders(m, where, templateParams);
-    Set<String> bound = new HashSet<>();
-    for (Binder b : binders) {
-      if (b instanceof Binder.Text t && t.source() == Binder.Source.PATH) {
-        bound.add(t.name());
-      }
-    }
-    templateParams.removeAll(bound);
-    if (!templateParams.isEmpty()) {
-      throw new IllegalArgumentException(where + ": path parameters " + templateParams + " are not bound to any"
-          + " parameter of the method");
-    }
     List<ProviderPlan> required = new ArrayList<>();
-    List<Class<?>> requires = new ArrayList<>(appRequires);
+    List<Class<?>> requires = new ArrayList<>(scope.requires()); // the app's, then the groups', outer first
     Requires onClass = m.getDeclaringClass().getAnnotation(Requires.class);
     if (onClass != null) {
       requires.addAll(List.of(onClass.value()));
@@ -138,6 +147,7 @@ final class PlanCompiler {
       required.add(dependency(r, where));
     }
     RouteInputs inputs = RouteInputs.of(binders, required);
+    pathBound(where, templateParams, inputs);
     if (inputs.formFields.size() > 1 && inputs.formFields.stream().anyMatch(b -> b instanceof Binder.FormRecord)) {
       throw new IllegalArgumentException(where + ": a record read from a form is the whole form; put the other"
           + " fields in it");
@@ -153,7 +163,44 @@ final class PlanCompiler {
     }
     return new RoutePlan(httpMethod, path, status, m, async, responseShape(value, nullWhenEmpty), binders,
         order(binders), required, Invoker.of(m, target, where), providers.size(),
-        inputs.readsForm() ? formLimits : null, optional, nullWhenEmpty, declared(m, where, status));
+        inputs.readsForm() ? formLimits : null, optional, nullWhenEmpty, declared(m, where, status, scope),
+        tags(m, scope));
+  }
+
+  /**
+   * Every parameter of the path is read by the method or a dependency (a group's reads its
+   * prefix's), and every dependency's {@code @Path} is in the path.
+   */
+  private static void pathBound(String where, Set<String> templateParams, RouteInputs inputs) {
+    for (ProviderPlan pp : inputs.providers) {
+      for (Binder b : pp.binders()) {
+        if (b instanceof Binder.Text t && t.source() == Binder.Source.PATH && !templateParams.contains(t.name())) {
+          throw new IllegalArgumentException(where + ": its dependency @Provides " + pp.name() + " reads @Path '"
+              + t.name() + "', which is not in the path (a dependency's @Path is the snake_case name unless named:"
+              + " @Path(\"name\"))");
+        }
+      }
+    }
+    Set<String> unbound = new java.util.TreeSet<>(templateParams);
+    for (Binder.Text t : inputs.params) {
+      if (t.source() == Binder.Source.PATH) {
+        unbound.remove(t.name());
+      }
+    }
+    if (!unbound.isEmpty()) {
+      throw new IllegalArgumentException(where + ": path parameters " + unbound + " are not bound to any"
+          + " parameter of the method or its dependencies");
+    }
+  }
+
+  /** The groups' tags, outer first, then the route's own; each once. */
+  private static List<String> tags(Method m, GroupScope scope) {
+    Set<String> out = new LinkedHashSet<>(scope.tags());
+    Operation about = m.getAnnotation(Operation.class);
+    if (about != null) {
+      out.addAll(List.of(about.tags()));
+    }
+    return List.copyOf(out);
   }
 
   /** The response's shape for the document, if its type has one (a {@link Response} or void has none). */
@@ -171,9 +218,17 @@ final class PlanCompiler {
     }
   }
 
-  /** The route's {@link ExtraResponse}s, each status once and none the route's own. */
-  private List<DeclaredResponse> declared(Method m, String where, int status) {
-    List<DeclaredResponse> out = new ArrayList<>();
+  /**
+   * The route's declared responses: its groups' then its {@link ExtraResponse}s, each status once
+   * (a route's replaces its group's, as FastAPI merges them) and none the route's own status.
+   */
+  private List<DeclaredResponse> declared(Method m, String where, int status, GroupScope scope) {
+    Map<Integer, DeclaredResponse> out = new LinkedHashMap<>();
+    for (GroupScope.Response r : scope.responses()) {
+      if (r.status() != status) {
+        out.put(r.status(), declared(r.status(), r.model(), r.description(), where + " (group response)"));
+      }
+    }
     Set<Integer> seen = new HashSet<>(Set.of(status));
     for (ExtraResponse r : m.getAnnotationsByType(ExtraResponse.class)) {
       if (r.status() < 100 || r.status() > 599) {
@@ -182,19 +237,22 @@ final class PlanCompiler {
       if (!seen.add(r.status())) {
         throw new IllegalArgumentException(where + ": response " + r.status() + " is declared twice");
       }
-      Optional<Shape> shape = Optional.empty();
-      if (r.model() != void.class && r.model() != Void.class) {
-        try {
-          shape = Optional.of(shapes.shape(r.model(), new Annotation[0], where + " @ExtraResponse"));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(where + ": @ExtraResponse(status = " + r.status() + ") model "
-              + r.model().getSimpleName() + " has no schema (use a record, enum, String or number)", e);
-        }
-      }
-      out.add(new DeclaredResponse(r.status(),
-          r.description().isEmpty() ? StatusPhrase.of(r.status()) : r.description(), shape));
+      out.put(r.status(), declared(r.status(), r.model(), r.description(), where));
     }
-    return out;
+    return List.copyOf(out.values());
+  }
+
+  private DeclaredResponse declared(int status, Class<?> model, String description, String where) {
+    Optional<Shape> shape = Optional.empty();
+    if (model != void.class && model != Void.class) {
+      try {
+        shape = Optional.of(shapes.shape(model, new Annotation[0], where + " @ExtraResponse"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": @ExtraResponse(status = " + status + ") model "
+            + model.getSimpleName() + " has no schema (use a record, enum, String or number)", e);
+      }
+    }
+    return new DeclaredResponse(status, description.isEmpty() ? StatusPhrase.of(status) : description, shape);
   }
 
   private Binder[] binders(Method m, String where, Set<String> templateParams) {
@@ -286,10 +344,12 @@ final class PlanCompiler {
       name = explicit.isEmpty() ? headerName(name) : explicit.toLowerCase(Locale.ROOT);
     }
     if (source == Binder.Source.PATH) {
-      if (!templateParams.contains(name) && explicit.isEmpty() && templateParams.contains(snake(name))) {
+      if (templateParams == null) { // a dependency's: checked against each route that uses it
+        name = explicit.isEmpty() ? snake(name) : name;
+      } else if (!templateParams.contains(name) && explicit.isEmpty() && templateParams.contains(snake(name))) {
         name = snake(name);
       }
-      if (!templateParams.contains(name)) {
+      if (templateParams != null && !templateParams.contains(name)) {
         throw new IllegalArgumentException(at + ": @Path '" + name + "' is not in the path template");
       }
       if (d != null || shape instanceof OptionalShape) {
@@ -346,7 +406,7 @@ final class PlanCompiler {
         throw new IllegalArgumentException(at + ": dependency cycle through " + plan.name());
       }
       String where = "@Provides " + plan.name();
-      Binder[] binders = binders(plan.method, where, Set.of());
+      Binder[] binders = binders(plan.method, where, null); // its @Path is checked per route
       plan.complete(binders, order(binders), Invoker.of(plan.method, plan.target, where));
       compiling.remove(plan);
     }

@@ -38,10 +38,12 @@ final class RoutePlan {
   final boolean returnsOptional;
   final boolean nullWhenEmpty;
   final List<DeclaredResponse> declared;
+  /** The document's tags: the groups', then the route's own. */
+  final List<String> tags;
 
   RoutePlan(String httpMethod, String path, int status, Method method, boolean async, Optional<Shape> responseShape,
       Binder[] binders, int[] order, List<ProviderPlan> required, Invoker invoker, int providers, FormLimits formLimits,
-      boolean returnsOptional, boolean nullWhenEmpty, List<DeclaredResponse> declared) {
+      boolean returnsOptional, boolean nullWhenEmpty, List<DeclaredResponse> declared, List<String> tags) {
     this.httpMethod = httpMethod;
     this.path = path;
     this.status = status;
@@ -57,6 +59,7 @@ final class RoutePlan {
     this.returnsOptional = returnsOptional;
     this.nullWhenEmpty = nullWhenEmpty;
     this.declared = List.copyOf(declared);
+    this.tags = List.copyOf(tags);
     boolean body = false;
     for (Binder binder : binders) {
       body |= binder instanceof Binder.Body;

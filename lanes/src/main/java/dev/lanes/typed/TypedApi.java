@@ -13,6 +13,7 @@ import dev.lanes.routing.RouteOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -38,9 +39,7 @@ public final class TypedApi {
     PlanCompiler compiler = new PlanCompiler(b.formLimits);
     b.providers.forEach(compiler::provider);
     List<RoutePlan> compiled = new ArrayList<>();
-    for (Object c : b.controllers) {
-      compiled.addAll(compiler.routes(c, b.requires));
-    }
+    compile(compiler, b.app, GroupScope.app(b.app.requires), compiled);
     this.plans = List.copyOf(compiled);
     this.errors = b.errorType != null
         ? ValidationBody.custom(new ShapeCompiler().shape(b.errorType, new java.lang.annotation.Annotation[0],
@@ -64,6 +63,17 @@ public final class TypedApi {
       }
     }
     this.routes = List.copyOf(out);
+  }
+
+  /** The routes of {@code group}'s controllers and nested groups, in the order they were given. */
+  private static void compile(PlanCompiler compiler, RouteGroup group, GroupScope scope, List<RoutePlan> out) {
+    for (Object member : group.members) {
+      if (member instanceof RouteGroup inner) {
+        compile(compiler, inner, scope.within(inner), out);
+      } else {
+        out.addAll(compiler.routes(member, scope));
+      }
+    }
   }
 
   public static Builder builder() {
@@ -94,9 +104,8 @@ public final class TypedApi {
 
   /** Collects controllers (objects with handler methods), providers and document settings. */
   public static final class Builder {
-    private final List<Object> controllers = new ArrayList<>();
+    private final RouteGroup app = new RouteGroup(""); // the app's controllers, groups and dependencies
     private final List<Object> providers = new ArrayList<>();
-    private final List<Class<?>> requires = new ArrayList<>();
     private final List<SecurityScheme> securitySchemes = new ArrayList<>();
     private final List<String> servers = new ArrayList<>();
     private String title = "Lanes";
@@ -114,7 +123,19 @@ public final class TypedApi {
 
     /** An object whose {@link Get}, {@link Post}, ... methods are handlers. */
     public Builder controller(Object controller) {
-      controllers.add(Objects.requireNonNull(controller, "controller"));
+      app.controller(controller);
+      return this;
+    }
+
+    /**
+     * A group of routes under {@code prefix} (FastAPI's {@code APIRouter} included with
+     * {@code include_router}): {@code routes} adds its controllers, tags, dependencies,
+     * responses and nested groups. The prefix is empty or starts with '/' and does not end with one.
+     *
+     * <pre>{@code .group("/items", g -> g.tags("items").require(ApiKey.class).controller(new Items()))}</pre>
+     */
+    public Builder group(String prefix, Consumer<RouteGroup> routes) {
+      app.group(prefix, routes);
       return this;
     }
 
@@ -129,7 +150,7 @@ public final class TypedApi {
 
     /** Dependencies every route needs (FastAPI's app-level {@code dependencies}). */
     public Builder require(Class<?>... types) {
-      requires.addAll(List.of(types));
+      app.require(types);
       return this;
     }
 

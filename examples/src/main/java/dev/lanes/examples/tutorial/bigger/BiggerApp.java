@@ -17,7 +17,16 @@ public final class BiggerApp {
         .provider(new Tokens())
         .require(Tokens.QueryToken.class) // every typed route
         .controller(new Users())
-        .controller(new Items())
+        .group("/items", items -> items // FastAPI's APIRouter(prefix=..., tags=..., dependencies=..., responses=...)
+            .tags("items")
+            .require(Tokens.HeaderToken.class)
+            .response(404, void.class, "Not found")
+            .controller(new Items()))
+        .group("/admin", admin -> admin
+            .tags("admin")
+            .require(Tokens.HeaderToken.class)
+            .response(418, void.class, "I'm a teapot")
+            .controller(new Admin()))
         .build();
     return api.install(App.builder())
         .get("/", req -> Response.json(Map.of("message", "Hello Bigger Applications!"))) // a plain Lanes route

@@ -2,25 +2,20 @@ package dev.lanes.examples.tutorial.bigger;
 
 import dev.lanes.http.HttpException;
 import dev.lanes.typed.Get;
-import dev.lanes.typed.Operation;
 import dev.lanes.typed.Path;
-import dev.lanes.typed.Requires;
 import java.util.Map;
 
-/** The items' routes: all of them need the X-Token header. */
-@Requires(Tokens.HeaderToken.class)
+/** The items' routes, relative to their group's prefix ("/items"), which also adds their tag and the X-Token check. */
 final class Items {
   private static final Map<String, Map<String, String>> ITEMS =
       Map.of("plumbus", Map.of("name", "Plumbus"), "gun", Map.of("name", "Portal Gun"));
 
-  @Get("/items")
-  @Operation(tags = "items")
+  @Get("") // the prefix itself: GET /items
   Map<String, Map<String, String>> readItems() {
     return ITEMS;
   }
 
-  @Get("/items/{item_id}")
-  @Operation(tags = "items")
+  @Get("/{item_id}")
   Map<String, String> readItem(@Path String itemId) {
     Map<String, String> item = ITEMS.get(itemId);
     if (item == null) {

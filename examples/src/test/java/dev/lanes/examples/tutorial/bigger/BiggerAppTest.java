@@ -45,6 +45,19 @@ class BiggerAppTest {
   }
 
   @Test
+  void theAdminGroupMountsAControllerUnderItsPrefixWithTheHeaderCheck() {
+    try (TestClient client = TestClient.start(BiggerApp.app())) {
+      TestResponse wrong = client.send(client.request("/admin?token=jessica").header("X-Token", "nope")
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+      assertThat(wrong.status()).isEqualTo(400);
+      assertThat(wrong.text()).isEqualTo("{\"detail\":\"X-Token header invalid\"}");
+      TestResponse ok = client.send(client.request("/admin?token=jessica").header("X-Token", HEADER_TOKEN)
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+      assertThat(ok.text()).isEqualTo("{\"message\":\"Admin getting schwifty\"}");
+    }
+  }
+
+  @Test
   void aPlainRouteSitsBesideTheTypedOnesOutsideTheDocument() {
     try (TestClient client = TestClient.start(BiggerApp.app())) {
       assertThat(client.get("/").text()).isEqualTo("{\"message\":\"Hello Bigger Applications!\"}");
@@ -54,6 +67,10 @@ class BiggerAppTest {
       assertThat(doc.at("/paths/~1items~1{item_id}/get/tags/0").asText()).isEqualTo("items");
       assertThat(doc.at("/paths/~1items~1{item_id}/get/parameters").findValuesAsText("name"))
           .containsExactlyInAnyOrder("item_id", "token", "x-token");
+      assertThat(doc.at("/paths/~1items/get/tags").toString()).isEqualTo("[\"items\"]");
+      assertThat(doc.at("/paths/~1items~1{item_id}/get/responses/404/description").asText()).isEqualTo("Not found");
+      assertThat(doc.at("/paths/~1admin/post/tags").toString()).isEqualTo("[\"admin\"]");
+      assertThat(doc.at("/paths/~1admin/post/responses/418/description").asText()).isEqualTo("I'm a teapot");
     }
   }
 }
