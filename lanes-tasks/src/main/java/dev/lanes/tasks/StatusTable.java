@@ -170,6 +170,19 @@ final class StatusTable {
     return new Counts(byState, redeliveries);
   }
 
+  /** The due time of the queued task that has been due the longest; empty if none is due yet. */
+  Optional<Instant> oldestDue(Instant now) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+        "SELECT MIN(run_at_ms) FROM " + table + " WHERE state = 'queued' AND run_at_ms <= ?")) {
+      s.setLong(1, now.toEpochMilli());
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        long due = r.getLong(1);
+        return r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(due));
+      }
+    }
+  }
+
   /** What {@link #counts()} found. */
   record Counts(Map<TaskState, Long> byState, long redeliveries) {}
 

@@ -247,11 +247,12 @@ public final class Tasks implements AutoCloseable {
     }
   }
 
-  /** Counts per state in the store and this process's own counts. */
+  /** Counts per state and the queue's age in the store, and this process's own counts. */
   public TaskStatistics statistics() {
     try {
-      StatusTable.Counts c = running().statuses().counts();
-      return new TaskStatistics(c.byState(), c.redeliveries(), events.enqueued.sum(), events.started.sum(),
+      Running r = running();
+      StatusTable.Counts c = r.statuses().counts();
+      return new TaskStatistics(c.byState(), c.redeliveries(), r.statuses().oldestDue(Instant.now()), events.enqueued.sum(), events.started.sum(),
           events.succeeded.sum(), events.retried.sum(), events.failed.sum());
     } catch (SQLException e) {
       throw new IllegalStateException("task store failed counting tasks: " + e.getMessage(), e);

@@ -218,13 +218,17 @@ abstract class TaskSuite {
     });
     Tasks tasks = start(store().type(hold), 3);
     List<String> ids = new ArrayList<>();
+    Instant firstEnqueued = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     for (int i = 0; i < 12; i++) {
       ids.add(tasks.enqueue(hold, new Job("h", i)));
     }
     Await.until(LONG, () -> now.get() == 3, "three running");
     Lane lane = lanesOf(tasks);
     assertThat(lane.statistics().borrowed()).isEqualTo(3);
-    assertThat(tasks.statistics().byState()).containsEntry(TaskState.RUNNING, 3L).containsEntry(TaskState.QUEUED, 9L);
+    TaskStatistics waiting = tasks.statistics();
+    assertThat(waiting.byState()).containsEntry(TaskState.RUNNING, 3L).containsEntry(TaskState.QUEUED, 9L);
+    // the nine waiting are due: the queue's age counts from the oldest one's due time
+    assertThat(waiting.oldestDue()).hasValueSatisfying(due -> assertThat(due).isBetween(firstEnqueued, Instant.now()));
 
     int grown = growingTheLaneTakesEffectAtOnce() ? 5 : 3;
     if (grown > 3) {
