@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 N=${N:-1000}; C=${C:-50}; KILL_AT=${KILL_AT:-10}; CAP=${CAP:-60}
+# RUNS picks runs (and their order); the section of RESULTS.md is written only with all of them.
+ALL_RUNS="lanes lanes-kill celery celery-kill-defaults celery-kill-acks-late"
+RUNS=${RUNS:-$ALL_RUNS}
 PG_URL=jdbc:postgresql://127.0.0.1:5432/test
 OUT=benchmarks/out/seed003; mkdir -p "$OUT"
 VENV=benchmarks/out/celery-venv
@@ -53,9 +56,12 @@ PY
 }
 ok_count() { python3 -c "import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r['status-code'] in ('200','202')))" "$1"; }
 
-# measure NAME URL_BASE DONE_CMD KILL_PID: trivial-route p99, enqueue run, completion; one md row.
+# measure NAME URL_BASE DONE_CMD KILL_PID LAST_CMD: trivial-route p99, enqueue run, completion; one
+# md row. DONE_CMD prints the count done (and extra words); once all are done, LAST_CMD prints when
+# the last one finished (epoch seconds, as recorded by the system itself), so the figure does not
+# depend on how fast this loop notices.
 measure() {
-  local name=$1 base=$2 done_cmd=$3 kill_pid=$4 t0 done_n=0 t_done="" extra
+  local name=$1 base=$2 done_cmd=$3 kill_pid=$4 last_cmd=$5 t0 done_n=0 t_done="" extra
   hey -n 2000 -c "$C" "$base/plaintext" >/dev/null                       # warm-up
   hey -n "$N" -c "$C" -o csv "$base/plaintext" >"$OUT/$name-trivial.csv"
   t0=$(now)
@@ -66,7 +72,7 @@ measure() {
   local t_enq; t_enq=$(now)
   while :; do
     done_n=$(eval "$done_cmd")
-    if [ "${done_n%% *}" -ge "$N" ]; then t_done=$(now); break; fi
+    if [ "${done_n%% *}" -ge "$N" ]; then t_done=$(eval "$last_cmd"); break; fi
     awk -v a="$(now)" -v b="$t0" -v c="$CAP" 'BEGIN { exit !(a - b > c) }' && break
     sleep 0.1
   done
@@ -75,7 +81,7 @@ measure() {
   enq_total=$(awk -v a="$t_enq" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
   local e50 e99 t99; e50=$(pct "$OUT/$name-enqueue.csv" 50); e99=$(pct "$OUT/$name-enqueue.csv" 99); t99=$(pct "$OUT/$name-trivial.csv" 99)
   extra=${done_n#* }; [ "$extra" = "$done_n" ] && extra="n/a"
-  echo "| $name | $(ok_count "$OUT/$name-enqueue.csv")/$N in $enq_total s | $e50 | $e99 | $t99 | $(awk -v a="$e99" -v b="$t99" 'BEGIN { printf "%.2f", a / b }') | ${done_n%% *} | $total | $extra |"
+  echo "| $name | $(ok_count "$OUT/$name-enqueue.csv")/$N in $enq_total s | $e50 | $e99 | $t99 | $(awk -v a="$e99" -v b="$t99" 'BEGIN { printf "%.2f", a / b }') | ${done_n%% *} | $total | $extra | $(cut -d' ' -f1 /proc/loadavg) |"
 }
 
 lanes_run() { # NAME KILL(0/1)
@@ -91,7 +97,8 @@ lanes_run() { # NAME KILL(0/1)
   for w in 1 2; do for _ in $(seq 240); do grep -q "lanes worker: running" "$OUT/$1-worker$w.log" && break; sleep 0.25; done; done
   measure "$1" "http://127.0.0.1:$WEB_PORT" \
     "curl -fs http://127.0.0.1:$WEB_PORT/tasks | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[\"byState\"][\"succeeded\"], \"redeliveries\", j[\"redeliveries\"])'" \
-    "$([ "$2" = 1 ] && echo "$w1" || echo 0)"
+    "$([ "$2" = 1 ] && echo "$w1" || echo 0)" \
+    "psql -h 127.0.0.1 -U postgres -d test -Atc \"select max(updated_ms) / 1000.0 from lanes_tasks where state = 'succeeded'\""
   stop_all
 }
 
@@ -112,7 +119,7 @@ for _ in range(240):
     if len(celery.control.ping(timeout=0.5)) >= 2: break
     time.sleep(0.25)")
   measure "$1" "http://127.0.0.1:$CELERY_PORT" "echo \$(redis-cli -n 11 get seed003:done | sed 's/^\$/0/')" \
-    "$([ "$2" = 1 ] && echo "$w1" || echo 0)"
+    "$([ "$2" = 1 ] && echo "$w1" || echo 0)" "redis-cli -n 11 get seed003:last"
   stop_all
 }
 
@@ -121,15 +128,20 @@ for _ in range(240):
   echo "Limits: all done no sooner than $N / 40 x 1 s = $((N / 40)) s; with a worker killed at $KILL_AT s, $((N / 40 + (N / 40 - KILL_AT))) s (40 slots until then, 20 after)."
   echo "Enqueue latency vs a trivial route's p99 under the same client load (hey -n $N -c $C); completion capped at $CAP s."
   echo
-  echo "| run | enqueued | enqueue p50 ms | enqueue p99 ms | trivial p99 ms | enqueue p99 / trivial p99 | succeeded | all done after s | duplicates |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-  lanes_run lanes 0
-  lanes_run lanes-kill 1
-  celery_run celery 0 0
-  celery_run celery-kill-defaults 1 0
-  [ "${ACKS_LATE_RUN:-1}" = 1 ] && celery_run celery-kill-acks-late 1 1
+  echo "| run | enqueued | enqueue p50 ms | enqueue p99 ms | trivial p99 ms | enqueue p99 / trivial p99 | succeeded | all done after s | duplicates | load (1 min) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for run in $RUNS; do
+    case $run in
+      lanes) lanes_run lanes 0 ;;
+      lanes-kill) lanes_run lanes-kill 1 ;;
+      celery) celery_run celery 0 0 ;;
+      celery-kill-defaults) celery_run celery-kill-defaults 1 0 ;;
+      celery-kill-acks-late) celery_run celery-kill-acks-late 1 1 ;;
+      *) echo "unknown run $run" >&2; exit 2 ;;
+    esac
+  done
   echo
   echo "Lanes: web process TASK_WORKERS=0 on PostgreSQL 15, workers \`examples.jar worker\` (WORKER_CONCURRENCY=20, poll 200 ms, heartbeat 2 s); duplicates = redeliveries (attempts re-run after their worker died)."
   echo "Celery $("$VENV/bin/python" -c 'import celery; print(celery.__version__)') + Redis $(redis-cli info server | grep redis_version | cut -d: -f2 | tr -d '\r'): prefork pool, concurrency 20; succeeded = tasks that incremented a Redis counter; the acks-late run sets task_acks_late, task_reject_on_worker_lost and a 20 s visibility timeout."
 } | tee "$OUT/table.md"
-python3 benchmarks/write_section.py seed003 "$OUT/table.md"
+if [ "$RUNS" = "$ALL_RUNS" ]; then python3 benchmarks/write_section.py seed003 "$OUT/table.md"; fi

@@ -93,6 +93,7 @@ final class TaskRoutes {
           Map<String, Object> counts = new LinkedHashMap<>();
           s.byState().forEach((state, n) -> counts.put(state.wire(), n));
           return Response.json(Map.of("byState", counts, "redeliveries", s.redeliveries(),
+              "queueAgeMs", s.queueAge(java.time.Instant.now()).toMillis(),
               "lane", Map.of("capacity", lane.capacity(), "borrowed", lane.borrowed(), "waiting", lane.waiting())));
         });
   }

@@ -29,34 +29,13 @@ final class StatusTable {
   private final DataSource db;
   private final String table;
   private final JsonCodec json;
+  private final boolean postgres;
 
-  StatusTable(DataSource db, String table, JsonCodec json) {
+  StatusTable(DataSource db, String table, JsonCodec json, boolean postgres) {
     this.db = db;
     this.table = table;
     this.json = json;
-  }
-
-  /** Adds a queued task; false if a task with this id exists (an idempotent re-enqueue). */
-  boolean insert(String id, String name, Instant now, Instant runAt) throws SQLException {
-    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO " + table
-        + " (id, name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms) VALUES (?, ?, 'queued', 0, 0, ?, ?, ?)")) {
-      s.setString(1, id);
-      s.setString(2, name);
-      s.setLong(3, now.toEpochMilli());
-      s.setLong(4, runAt.toEpochMilli());
-      s.setLong(5, now.toEpochMilli());
-      s.executeUpdate();
-      return true;
-    } catch (SQLException e) {
-      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) { // integrity constraint: the id exists
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  void delete(String id) throws SQLException {
-    update("DELETE FROM " + table + " WHERE id = ?", id);
+    this.postgres = postgres;
   }
 
   Optional<TaskStatus> find(String id) throws SQLException {
@@ -80,6 +59,29 @@ final class StatusTable {
    * started it (it died): this start is a redelivery. A final task is skipped.
    */
   Attempt startAttempt(String id, Instant now) throws SQLException {
+    return postgres ? startAttemptOneStatement(id, now) : startAttemptOneTransaction(id, now);
+  }
+
+  /** PostgreSQL: lock, read the old state and update in one round trip (it is on every task's start). */
+  private Attempt startAttemptOneStatement(String id, Instant now) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("WITH old AS (SELECT id, state, "
+        + "attempts FROM " + table + " WHERE id = ? FOR UPDATE) UPDATE " + table + " t SET state = 'running', "
+        + "attempts = old.attempts + 1, redeliveries = t.redeliveries + CASE WHEN old.state = 'running' THEN 1 ELSE 0 END, "
+        + "updated_ms = ? FROM old WHERE t.id = old.id AND old.state IN ('queued', 'running') "
+        + "RETURNING old.state, t.attempts")) {
+      s.setString(1, id);
+      s.setLong(2, now.toEpochMilli());
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return new Attempt(Start.SKIPPED, 0); // unknown, final or cancelled
+        }
+        Start start = TaskState.ofWire(r.getString(1)) == TaskState.RUNNING ? Start.REDELIVERED : Start.STARTED;
+        return new Attempt(start, r.getInt(2));
+      }
+    }
+  }
+
+  private Attempt startAttemptOneTransaction(String id, Instant now) throws SQLException {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -168,6 +170,19 @@ final class StatusTable {
     return new Counts(byState, redeliveries);
   }
 
+  /** The due time of the queued task that has been due the longest; empty if none is due yet. */
+  Optional<Instant> oldestDue(Instant now) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+        "SELECT MIN(run_at_ms) FROM " + table + " WHERE state = 'queued' AND run_at_ms <= ?")) {
+      s.setLong(1, now.toEpochMilli());
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        long due = r.getLong(1);
+        return r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(due));
+      }
+    }
+  }
+
   /** What {@link #counts()} found. */
   record Counts(Map<TaskState, Long> byState, long redeliveries) {}
 
@@ -176,13 +191,6 @@ final class StatusTable {
       s.setString(1, value);
       s.setLong(2, now.toEpochMilli());
       s.setString(3, id);
-      s.executeUpdate();
-    }
-  }
-
-  private void update(String sql, String id) throws SQLException {
-    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, id);
       s.executeUpdate();
     }
   }

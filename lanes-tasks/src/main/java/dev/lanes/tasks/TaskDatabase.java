@@ -89,6 +89,11 @@ final class TaskDatabase implements AutoCloseable {
     return postgres ? new PostgreSqlJdbcCustomization(false, false) : new DefaultJdbcCustomization(false);
   }
 
+  /** Whether the store is PostgreSQL (else H2). */
+  boolean postgres() {
+    return postgres;
+  }
+
   DataSource dataSource() {
     return pool;
   }

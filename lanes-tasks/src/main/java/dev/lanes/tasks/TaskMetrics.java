@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -12,7 +13,8 @@ import java.util.Objects;
  * {@code lanes.tasks.enqueued}, {@code .started} (tag {@code redelivered}), {@code .succeeded},
  * {@code .retried}, {@code .failed}; timers {@code lanes.tasks.pickup} (due to start) and
  * {@code lanes.tasks.duration}; all tagged {@code task}. {@link #bindStates} adds a gauge per state
- * ({@code lanes.tasks.state}), read from the store at each scrape.
+ * ({@code lanes.tasks.state}) and the queue's age ({@code lanes.tasks.queue.age}, seconds the oldest
+ * due queued task has waited), read from the store at each scrape.
  *
  * <pre>{@code Tasks tasks = Tasks.builder().type(T).listener(new TaskMetrics(registry)).build();
  * ... tasks.start(app); TaskMetrics.bindStates(tasks, registry);}</pre>
@@ -24,7 +26,10 @@ public final class TaskMetrics implements TaskListener {
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
-  /** Gauges of the tasks per state in {@code tasks}' store (queue depth: {@code state="queued"}). */
+  /**
+   * Gauges of the tasks per state in {@code tasks}' store (queue depth: {@code state="queued"}) and
+   * of the queue's age.
+   */
   public static void bindStates(Tasks tasks, MeterRegistry registry) {
     for (TaskState state : TaskState.values()) {
       Gauge.builder("lanes.tasks.state", tasks, t -> t.isRunning() ? t.statistics().byState().get(state) : Double.NaN)
@@ -32,6 +37,11 @@ public final class TaskMetrics implements TaskListener {
           .description("tasks in the store in this state")
           .register(registry);
     }
+    Gauge.builder("lanes.tasks.queue.age", tasks,
+            t -> t.isRunning() ? t.statistics().queueAge(Instant.now()).toNanos() / 1e9 : Double.NaN)
+        .baseUnit("seconds")
+        .description("how long the oldest due queued task has waited; 0 if none is due")
+        .register(registry);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.lanes.tasks;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
@@ -59,8 +60,8 @@ public final class Tasks implements AutoCloseable {
   private volatile Running running;
 
   /** What exists between {@link #start} and {@link #close}. */
-  private record Running(App app, TaskDatabase db, StatusTable statuses, Map<String, CustomTask<byte[]>> engineTasks,
-      SchedulerClient client, Optional<Scheduler> scheduler, Optional<LaneExecutor> executor) {}
+  private record Running(App app, TaskDatabase db, StatusTable statuses, TaskInsert inserts, SchedulerClient client,
+      Optional<Scheduler> scheduler, Optional<LaneExecutor> executor) {}
 
   private Tasks(Builder b) {
     this.config = b.copy();
@@ -105,9 +106,13 @@ public final class Tasks implements AutoCloseable {
         throw new IllegalStateException("task type '" + type.name() + "' runs in lane '" + l + "', which the app does not define");
       });
     }
-    TaskDatabase db = TaskDatabase.open(config.url, config.user, config.password, config.tablePrefix, config.poolSize);
+    int capacity = workerLane.map(l -> l.statistics().capacity()).orElse(0);
+    // Each running attempt holds a connection now and then, plus db-scheduler's poll and heartbeat.
+    int poolSize = config.poolSize.orElse(config.workers ? Math.max(DEFAULT_POOL, capacity + 2) : DEFAULT_POOL);
+    TaskDatabase db = TaskDatabase.open(config.url, config.user, config.password, config.tablePrefix, poolSize);
     try {
-      StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), app.json());
+      StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), app.json(), db.postgres());
+      TaskInsert inserts = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable());
       TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events);
       Map<String, CustomTask<byte[]>> engineTasks = new LinkedHashMap<>();
       types.values().forEach(t -> engineTasks.put(t.name(), attempts.schedulerTask(t)));
@@ -118,21 +123,27 @@ public final class Tasks implements AutoCloseable {
       if (config.workers) {
         Lane lane = workerLane.orElseThrow();
         executor = Optional.of(new LaneExecutor(lane));
-        Scheduler s = Scheduler.create(db.dataSource(), known)
+        int threads = Math.max(1, capacity);
+        SchedulerBuilder sb = Scheduler.create(db.dataSource(), known)
             .tableName(db.executionTable())
             .jdbcCustomization(db.dialect())
             .serializer(PAYLOAD_BYTES)
             .executorService(executor.get())
-            // db-scheduler fetches 3x this many due executions per poll as candidates; each
-            // is claimed only once it holds a lane token (LaneExecutor).
-            .threads(Math.max(1, lane.statistics().capacity()))
+            .threads(threads)
             .pollingInterval(config.pollInterval)
             .heartbeatInterval(config.heartbeat)
             .missedHeartbeatsLimit(MISSED_HEARTBEATS)
-            .enableImmediateExecution()
             .shutdownMaxWait(config.shutdownGrace)
-            .schedulerName(new SchedulerName.Fixed(workerName()))
-            .build();
+            .schedulerName(new SchedulerName.Fixed(workerName()));
+        if (db.postgres()) {
+          // Claim (FOR UPDATE SKIP LOCKED) exactly as many due executions as the lane has free
+          // slots, and claim again as soon as any slot frees while more are due: workers never
+          // race for the same rows, and a slot waits for one round trip, not for the next poll.
+          sb.pollUsingLockAndFetch((threads - 0.5) / threads, 1.0);
+        }
+        // H2 (one process) keeps db-scheduler's default: fetch 3x as many as candidates, each
+        // claimed only once it holds a lane token (LaneExecutor).
+        Scheduler s = sb.build();
         s.start();
         scheduler = Optional.of(s);
         client = s;
@@ -143,7 +154,7 @@ public final class Tasks implements AutoCloseable {
             .serializer(PAYLOAD_BYTES)
             .build();
       }
-      running = new Running(app, db, statuses, Map.copyOf(engineTasks), client, scheduler, executor);
+      running = new Running(app, db, statuses, inserts, client, scheduler, executor);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -155,6 +166,8 @@ public final class Tasks implements AutoCloseable {
 
   /** Heartbeats a worker may miss before its running tasks are given to others (db-scheduler's minimum). */
   static final int MISSED_HEARTBEATS = 4;
+
+  private static final int DEFAULT_POOL = 10;
 
   /** Enqueues a task due now; see {@link #enqueue(TaskType, Object, EnqueueOptions)}. */
   public <P> String enqueue(TaskType<P> type, P payload) {
@@ -188,17 +201,14 @@ public final class Tasks implements AutoCloseable {
     Instant now = Instant.now();
     Instant due = options.dueAt(now);
     try {
-      if (!r.statuses().insert(id, type.name(), now, due)) {
+      if (!r.inserts().insert(id, type.name(), data, now, due)) {
         return id; // the key's task exists: idempotent
-      }
-      try {
-        r.client().scheduleIfNotExists(r.engineTasks().get(type.name()).instance(id, data), due);
-      } catch (RuntimeException e) {
-        r.statuses().delete(id);
-        throw e;
       }
     } catch (SQLException e) {
       throw new IllegalStateException("task store failed enqueueing " + type.name() + ": " + e.getMessage(), e);
+    }
+    if (!due.isAfter(now)) {
+      r.scheduler().ifPresent(Scheduler::triggerCheckForDueExecutions); // this process's free slots start it now
     }
     events.enqueued(type.name(), id, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
     return id;
@@ -237,11 +247,12 @@ public final class Tasks implements AutoCloseable {
     }
   }
 
-  /** Counts per state in the store and this process's own counts. */
+  /** Counts per state and the queue's age in the store, and this process's own counts. */
   public TaskStatistics statistics() {
     try {
-      StatusTable.Counts c = running().statuses().counts();
-      return new TaskStatistics(c.byState(), c.redeliveries(), events.enqueued.sum(), events.started.sum(),
+      Running r = running();
+      StatusTable.Counts c = r.statuses().counts();
+      return new TaskStatistics(c.byState(), c.redeliveries(), r.statuses().oldestDue(Instant.now()), events.enqueued.sum(), events.started.sum(),
           events.succeeded.sum(), events.retried.sum(), events.failed.sum());
     } catch (SQLException e) {
       throw new IllegalStateException("task store failed counting tasks: " + e.getMessage(), e);
@@ -315,7 +326,7 @@ public final class Tasks implements AutoCloseable {
     private Duration heartbeat = Duration.ofSeconds(2);
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private String tablePrefix = "lanes_";
-    private int poolSize = 10;
+    private Optional<Integer> poolSize = Optional.empty();
 
     private Builder() {}
 
@@ -411,12 +422,12 @@ public final class Tasks implements AutoCloseable {
       return this;
     }
 
-    /** Connections to the store (default 10). */
+    /** Connections to the store (default 10, or the worker lane's capacity + 2 if more). */
     public Builder poolSize(int connections) {
       if (connections < 1) {
         throw new IllegalArgumentException("poolSize must be >= 1, got " + connections);
       }
-      this.poolSize = connections;
+      this.poolSize = Optional.of(connections);
       return this;
     }
 

@@ -22,6 +22,11 @@ class PostgresTasksTest extends TaskSuite {
   }
 
   @Override
+  boolean growingTheLaneTakesEffectAtOnce() {
+    return false;
+  }
+
+  @Override
   void dropStore() throws SQLException {
     PostgresStore.drop(prefix);
   }

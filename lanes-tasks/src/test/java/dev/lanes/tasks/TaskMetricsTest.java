@@ -41,6 +41,9 @@ class TaskMetricsTest {
       assertThat(registry.get("lanes.tasks.pickup").tag("task", "ok").timer().count()).isEqualTo(1);
       assertThat(registry.get("lanes.tasks.state").tag("state", "queued").gauge().value()).isEqualTo(1);
       assertThat(registry.get("lanes.tasks.state").tag("state", "failed").gauge().value()).isEqualTo(1);
+      // the one queued task is due in an hour: nothing due waits, the queue has no age
+      assertThat(tasks.statistics().oldestDue()).isEmpty();
+      assertThat(registry.get("lanes.tasks.queue.age").gauge().value()).isZero();
     }
   }
 }
