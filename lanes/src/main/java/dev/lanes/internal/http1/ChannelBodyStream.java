@@ -1,12 +1,12 @@
 package dev.lanes.internal.http1;
 
+import dev.lanes.internal.exchange.BodyOutput;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 
 /**
  * The stream a blocking body writer writes to, from a lane thread. Each write becomes one HTTP
@@ -15,9 +15,8 @@ import java.io.OutputStream;
  * memory, not the body's size. A closed connection or an interrupt (the request was cancelled)
  * ends the writer with an IOException.
  */
-final class ChannelBodyStream extends OutputStream {
+final class ChannelBodyStream extends BodyOutput {
   private final Channel channel;
-  private volatile long lastWriteNanos = System.nanoTime();
   private volatile long limit = -1; // the declared Content-Length, or -1 for a chunked body
   private long written;
   private boolean closed;
@@ -68,18 +67,9 @@ final class ChannelBodyStream extends OutputStream {
     this.limit = length;
   }
 
-  /** Bytes the producer has written. */
-  synchronized long written() {
+  @Override
+  public synchronized long written() {
     return written;
-  }
-
-  /** Nanoseconds since the last chunk, written by the producer or a keep-alive. */
-  long quietFor() {
-    return System.nanoTime() - lastWriteNanos;
-  }
-
-  void touch() {
-    lastWriteNanos = System.nanoTime();
   }
 
   @Override

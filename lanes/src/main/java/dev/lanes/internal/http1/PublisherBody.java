@@ -1,81 +1,46 @@
 package dev.lanes.internal.http1;
 
+import dev.lanes.internal.exchange.PublishedBody;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * Writes an async producer's chunks, requesting the next one only when the previous write has
- * reached the socket: the producer can never run ahead of a slow client. Cancelling the returned
- * future (the client left) cancels the subscription.
+ * An async producer's chunks as HTTP/1.1 body contents, each flushed; the demand and
+ * cancellation are {@link PublishedBody}'s.
  */
-final class PublisherBody implements Flow.Subscriber<byte[]> {
+final class PublisherBody implements PublishedBody.Sink {
   private final Channel channel;
   private final Runnable onComplete;
-  private final CompletableFuture<Void> done = new CompletableFuture<>();
-  private volatile Flow.Subscription subscription;
 
   private PublisherBody(Channel channel, Runnable onComplete) {
     this.channel = channel;
     this.onComplete = onComplete;
   }
 
+  /** Sends {@code publisher}'s chunks; {@code onComplete} writes the body's end. */
   static CompletableFuture<Void> subscribe(Channel channel, Flow.Publisher<byte[]> publisher, Runnable onComplete) {
-    PublisherBody body = new PublisherBody(channel, onComplete);
-    body.done.whenComplete((v, e) -> {
-      Flow.Subscription s = body.subscription;
-      if (e != null && s != null) {
-        s.cancel();
-      }
-    });
-    try {
-      publisher.subscribe(body);
-    } catch (RuntimeException e) {
-      body.done.completeExceptionally(e);
-    }
-    return body.done;
+    return PublishedBody.subscribe(publisher, new PublisherBody(channel, onComplete));
   }
 
   @Override
-  public void onSubscribe(Flow.Subscription s) {
-    if (subscription != null) {
-      s.cancel();
-      return;
-    }
-    subscription = s;
-    if (done.isDone()) {
-      s.cancel();
-    } else {
-      s.request(1);
-    }
-  }
-
-  @Override
-  public void onNext(byte[] chunk) {
-    if (done.isDone()) {
-      return;
-    }
+  public void write(byte[] chunk, PublishedBody body) {
     channel.writeAndFlush(new DefaultHttpContent(channel.alloc().buffer(chunk.length).writeBytes(chunk)))
         .addListener(f -> {
           if (f.isSuccess()) {
-            subscription.request(1);
+            body.written();
           } else {
-            done.completeExceptionally(f.cause());
+            body.failed(f.cause());
           }
         });
   }
 
   @Override
-  public void onError(Throwable t) {
-    done.completeExceptionally(t);
-  }
-
-  @Override
-  public void onComplete() {
-    if (!done.isDone()) {
+  public void end(PublishedBody body) {
+    if (!body.isDone()) {
       onComplete.run();
-      done.complete(null);
+      body.finished();
     }
   }
 }

@@ -2,25 +2,22 @@ package dev.lanes.internal.http2;
 
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.ResponseBody;
-import dev.lanes.internal.exchange.BodyNotStarted;
+import dev.lanes.internal.exchange.WrittenBody;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.EventExecutor;
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * A body written by blocking code in a lane ({@link ResponseBody.Written}) on one HTTP/2 stream,
- * with HTTP/1.1's rules: the HEADERS frame goes out only once the producer holds a token (so a
- * refused producer still lets the server answer 503), a producer that never runs has its source
- * closed, one that breaks its declared length fails the body (the stream is reset). Every frame
- * is queued on the loop from the producer's thread, in order.
+ * A body written by blocking code in a lane ({@link ResponseBody.Written}) on one HTTP/2 stream;
+ * {@link WrittenBody} runs the producer (a broken declared length resets the stream), this writes
+ * the HEADERS frame, the end and keep-alive fillers, each queued on the loop from the producer's
+ * thread, in order.
  */
 final class ProducedBody {
   private ProducedBody() {}
@@ -29,59 +26,21 @@ final class ProducedBody {
       Supplier<Http2Headers> head, ResponseBody.Written written, Runnable afterSent) {
     EventExecutor loop = connection.context().executor();
     StreamOutput out = new StreamOutput(connection, stream, written.length());
-    AtomicBoolean started = new AtomicBoolean();
     AtomicBoolean headQueued = new AtomicBoolean();
-    CompletableFuture<Void> running;
-    try {
-      running = lanes.get(written.lane()).execute(() -> {
-        started.set(true);
-        loop.execute(() -> {
-          connection.writeHeaders(stream, head.get(), false, connection.newPromise());
-          connection.flushSoon();
-        });
-        headQueued.set(true);
-        try {
-          written.writer().writeTo(out);
-        } catch (RuntimeException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new CompletionException(e);
-        } finally {
-          out.close();
-        }
-        if (written.length() >= 0 && out.written() != written.length()) {
-          throw new CompletionException(new IOException("body writer wrote " + out.written()
-              + " of its declared " + written.length() + " bytes"));
-        }
-        loop.execute(() -> {
-          ChannelPromise last = connection.newPromise();
-          if (afterSent != null) {
-            last.addListener(f -> afterSent.run());
-          }
-          connection.writeData(stream, Unpooled.EMPTY_BUFFER, true, last);
-          connection.flushSoon();
-        });
+    CompletableFuture<Void> result = WrittenBody.start(lanes, written, out, () -> {
+      loop.execute(() -> {
+        connection.writeHeaders(stream, head.get(), false, connection.newPromise());
+        connection.flushSoon();
       });
-    } catch (RuntimeException e) { // an unknown lane name
-      running = CompletableFuture.failedFuture(e);
-    }
-    CompletableFuture<Void> producing = running;
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    producing.whenComplete((v, e) -> {
-      if (e == null) {
-        result.complete(null);
-      } else if (!started.get()) {
-        written.writer().abandon();
-        result.completeExceptionally(new BodyNotStarted(e));
-      } else {
-        result.completeExceptionally(e);
+      headQueued.set(true);
+    }, () -> loop.execute(() -> {
+      ChannelPromise last = connection.newPromise();
+      if (afterSent != null) {
+        last.addListener(f -> afterSent.run());
       }
-    });
-    result.whenComplete((v, e) -> {
-      if (result.isCancelled()) {
-        producing.cancel(true); // the stream was reset or the connection lost
-      }
-    });
+      connection.writeData(stream, Unpooled.EMPTY_BUFFER, true, last);
+      connection.flushSoon();
+    }));
     written.keepAlive().ifPresent(k -> keepAliveWhileQuiet(connection, stream, out, k, headQueued, result));
     return result;
   }

@@ -1,11 +1,11 @@
 package dev.lanes.internal.http2;
 
+import dev.lanes.internal.exchange.BodyOutput;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPromise;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * other streams go on. A reset stream or an interrupt (the request was cancelled) ends the writer
  * with an IOException.
  */
-final class StreamOutput extends OutputStream {
+final class StreamOutput extends BodyOutput {
   /** Bytes queued but not yet written, past which the writer waits: one default HTTP/2 window. */
   static final int MAX_PENDING = 64 * 1024;
 
@@ -28,7 +28,6 @@ final class StreamOutput extends OutputStream {
   private final Condition drained = lock.newCondition();
   private long pending;
   private boolean failed;
-  private volatile long lastWriteNanos = System.nanoTime();
   private final long limit; // the declared length, or -1
   private long written;
   private boolean closed;
@@ -100,8 +99,8 @@ final class StreamOutput extends OutputStream {
     }
   }
 
-  /** Bytes the producer has written. */
-  long written() {
+  @Override
+  public long written() {
     lock.lock();
     try {
       return written;
@@ -118,14 +117,6 @@ final class StreamOutput extends OutputStream {
     } finally {
       lock.unlock();
     }
-  }
-
-  long quietFor() {
-    return System.nanoTime() - lastWriteNanos;
-  }
-
-  void touch() {
-    lastWriteNanos = System.nanoTime();
   }
 
   @Override
