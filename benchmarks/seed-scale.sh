@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The seed endpoints at high concurrency: c=1000 and c=10000 sleeping requests (SLEEP=1) on the
 # demo with default (adaptive) lanes, against a bare Netty event-loop timer (RawNettyHello /sleep)
-# measured in the same run: `hey -n 2c -c c` after one untimed wave of c. The server's peak RSS
-# during each run is sampled from /proc every 200 ms. Both JVMs get HEAP (-Xmx, default 256m): with
+# measured in the same run: `hey -n 2c -c c` after two untimed waves of c. The server's peak RSS
+# during each run is sampled from /proc every 200 ms. Both JVMs get HEAP (-Xmx, default 128m): with
 # the JVM's default (a quarter of RAM) G1 commits young regions by the GB at this allocation rate
-# (2.8 GB committed for 0.2 GB used on a 24 GB machine) although the live set is small; the live
+# (2.8 GB committed for 0.2 GB used on a 24 GB machine) although the live set is ~20 MB; the live
 # heap after a full GC is reported for Lanes. Writes the "seed-scale" section of RESULTS.md.
 # Targets: every endpoint >= 0.99 x the floor's req/s at each concurrency, no non-2xx, no errors;
 # peak RSS <= 300 MB.
@@ -17,10 +17,10 @@ source "$(dirname "$0")/lib.sh"
 PORT="${PORT:-18040}"
 FLOOR_PORT="${FLOOR_PORT:-18041}"
 CONCURRENCY=(${CONCURRENCY:-1000 10000})
-ENDPOINTS=(/test/sync /test/async /test/sync_async /test/sync_async_fastapi)
+ENDPOINTS=(${ENDPOINTS:-/test/sync /test/async /test/sync_async /test/sync_async_fastapi})
 TARGET=0.99
 RSS_LIMIT_MB=300
-HEAP="${HEAP:-256m}"
+HEAP="${HEAP:-128m}"
 JCMD="$JAVA_HOME/bin/jcmd"
 RUN="$OUT/seed-scale"
 rm -rf "$RUN"; mkdir -p "$RUN"
@@ -48,7 +48,7 @@ all_met=1
 bench() {
   local label="$1" url="$2" c="$3" floor="$4" n f flag rss_kb rps p50 p99 non2xx errors total r mark
   n=$(( 2 * c ))
-  timeout 120 hey -n "$c" -c "$c" "$url" >/dev/null 2>&1 || true
+  timeout 120 hey -n "$((2 * c))" -c "$c" "$url" >/dev/null 2>&1 || true # two untimed waves: JIT, pools
   f="$RUN/$(echo "$label-c$c" | tr -c 'a-zA-Z0-9\n' _).txt"
   flag="$RUN/sampling"; touch "$flag"
   sample_rss "$SERVER_PID" "$flag" >"$RUN/rss" &
@@ -99,7 +99,7 @@ body="$RUN/section.md"
   echo "- load after:  \`$load_after\`"
   echo "- server: \`SLEEP=1 java -Xmx$HEAP -jar examples/target/examples.jar\` (default settings: adaptive lanes); a fresh JVM per concurrency; the floor also runs with -Xmx$HEAP"
   echo "- floor: \`RawNettyHello\`'s \`/sleep\` (a bare Netty timer), same commands, just before Lanes"
-  echo "- command per endpoint: one untimed wave \`hey -n c -c c\`, then \`hey -n 2c -c c URL\`; RSS: the server's peak VmRSS during the timed run"
+  echo "- command per endpoint: two untimed waves \`hey -n 2c -c c\`, then \`hey -n 2c -c c URL\`; RSS: the server's peak VmRSS during the timed run"
   echo "- targets: req/s >= $TARGET x the floor at the same concurrency, no non-2xx or errors, RSS <= $RSS_LIMIT_MB MB"
   echo
   echo "| endpoint | c | n | total | req/s | vs floor | p50 ms | p99 ms | non-2xx | errors | peak RSS MB | load1 after | met? |"
