@@ -10,7 +10,7 @@
 # median over the rounds. Writes the "cpu-per-request" section of RESULTS.md.
 # Target: Lanes CPU/request <= 1.0x Vert.x on /plaintext and /json.
 #
-#   benchmarks/cpu-per-request.sh                   # ~1.5 min per round with 3 servers; ports 18040-18043
+#   benchmarks/cpu-per-request.sh                   # ~1.5 min per round with 3 servers; ports PORT_BASE (18040) and up
 #   ROUNDS=3 BASE_DEMO_JAR=/tmp/old/examples/target/examples.jar benchmarks/cpu-per-request.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -42,7 +42,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (
 
 i=0
 for s in "${SERVERS[@]}"; do
-  port=$((18040 + i)); i=$((i + 1)); PORT[$s]=$port
+  port=$((${PORT_BASE:-18040} + i)); i=$((i + 1)); PORT[$s]=$port
   case "$s" in
     lanes) cmd=(env PORT=$port HOST=127.0.0.1 "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEMO_JAR") ;;
     lanes-base) cmd=(env PORT=$port HOST=127.0.0.1 "$JAVA" "${JAVA_OPTS[@]}" -jar "$BASE_DEMO_JAR") ;;

@@ -123,9 +123,15 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
     if (r == null || status < 100 || status > 599) {
       return;
     }
-    AtomicReferenceArray<Timer> byStatus = requests
-        .computeIfAbsent(method, m -> new ConcurrentHashMap<>())
-        .computeIfAbsent(route, k -> new AtomicReferenceArray<>(600));
+    // get before computeIfAbsent: after the first request of a route, two plain reads.
+    var byRoute = requests.get(method);
+    if (byRoute == null) {
+      byRoute = requests.computeIfAbsent(method, m -> new ConcurrentHashMap<>());
+    }
+    AtomicReferenceArray<Timer> byStatus = byRoute.get(route);
+    if (byStatus == null) {
+      byStatus = byRoute.computeIfAbsent(route, k -> new AtomicReferenceArray<>(600));
+    }
     Timer t = byStatus.get(status);
     if (t == null) {
       t = Timer.builder("lanes.http.server.requests")

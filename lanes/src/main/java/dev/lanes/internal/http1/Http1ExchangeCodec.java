@@ -128,7 +128,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         HttpHeaders h = res.headers();
         copyHeaders(response, h, keepAlive, http11);
         if (hasBody(response.status())) {
-          h.setInt(HttpHeaderNames.CONTENT_LENGTH, data.length);
+          h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(data.length));
         }
         if (afterSent == null && keepAlive) {
           // Nothing waits for this write: no promise and listener per response. A failure
@@ -223,7 +223,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     HttpHeaders h = res.headers();
     copyHeaders(response, h, keepAlive, http11);
     if (length >= 0) {
-      h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+      h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(length));
     } else if (length == -1) {
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
@@ -245,7 +245,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
 
   /** {@code http11} false means an HTTP/1.0 client, which needs keep-alive said explicitly. */
   static void copyHeaders(Response response, HttpHeaders h, boolean keepAlive, boolean http11) {
-    response.contentType().ifPresent(ct -> h.set(HttpHeaderNames.CONTENT_TYPE, ct));
+    response.contentType().ifPresent(ct -> h.set(HttpHeaderNames.CONTENT_TYPE, AsciiValues.RESPONSES.of(ct)));
     for (Map.Entry<String, String> e : response.headers()) {
       h.add(e.getKey(), e.getValue());
     }

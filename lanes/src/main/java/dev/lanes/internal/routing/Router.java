@@ -5,7 +5,6 @@ import dev.lanes.routing.PathPattern;
 import dev.lanes.routing.Route;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,9 @@ public final class Router<T> {
   }
 
   private final Map<String, Map<String, T>> literal = new HashMap<>();
-  // Literal routes always match with no parameters: build their outcome once, not per request.
-  private final Map<T, RouteMatch.Found<T>> literalFound = new IdentityHashMap<>();
+  // Literal routes always match with no parameters: their outcome is built once, not per request,
+  // and found by path then method (HEAD included where it falls back to GET).
+  private final Map<String, Map<String, RouteMatch.Found<T>>> literalFound = new HashMap<>();
   private final List<Candidate<T>> templated = new ArrayList<>();
   private final List<T> targets;
 
@@ -64,7 +64,12 @@ public final class Router<T> {
       Map<String, T> methods = byTemplate.get(r.pattern().template());
       if (r.pattern().isLiteral()) {
         literal.put(r.pattern().template(), methods);
-        literalFound.put(t, new RouteMatch.Found<>(t, Map.of()));
+        Map<String, RouteMatch.Found<T>> found =
+            literalFound.computeIfAbsent(r.pattern().template(), k -> new HashMap<>());
+        found.put(r.method(), new RouteMatch.Found<>(t, Map.of()));
+        if (r.method().equals("GET") && !methods.containsKey("HEAD")) {
+          found.put("HEAD", found.get("GET"));
+        }
       } else {
         boolean servesHead = r.method().equals("GET") && !methods.containsKey("HEAD");
         templated.add(new Candidate<>(r, t, servesHead));
@@ -84,14 +89,11 @@ public final class Router<T> {
    * @throws HttpException 400 naming a path parameter of the wrong shape or out of range
    */
   public RouteMatch<T> match(String method, String path) {
-    Map<String, T> methods = literal.get(path);
-    if (methods != null) {
-      T r = methods.get(method);
-      if (r == null && method.equals("HEAD")) {
-        r = methods.get("GET");
-      }
-      if (r != null) {
-        return literalFound.get(r);
+    Map<String, RouteMatch.Found<T>> found = literalFound.get(path);
+    if (found != null) {
+      RouteMatch.Found<T> f = found.get(method);
+      if (f != null) {
+        return f;
       }
     }
     for (Candidate<T> c : templated) {
@@ -102,7 +104,7 @@ public final class Router<T> {
         }
       }
     }
-    return miss(methods, path);
+    return miss(found == null ? null : literal.get(path), path);
   }
 
   /** No route takes the request: 405 if the path fits other methods, 400 if mistyped, else 404. */
