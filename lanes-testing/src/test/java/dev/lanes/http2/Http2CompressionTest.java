@@ -1,5 +1,6 @@
 package dev.lanes.http2;
 
+import static dev.lanes.server.TrustingTls.trustAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aayushatharva.brotli4j.Brotli4jLoader;
@@ -29,8 +30,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -41,9 +40,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -304,23 +300,5 @@ class Http2CompressionTest {
       case "zstd" -> new ZstdInputStream(raw);
       default -> throw new IllegalArgumentException(encoding);
     };
-  }
-
-  private static SSLContext trustAll() throws Exception {
-    TrustManager trustAll = new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-    return context;
   }
 }
