@@ -243,18 +243,7 @@ class H2TlsTest {
         .build();
     Server server = start(app, Tls.selfSigned("localhost"), ServerConfig.builder().shutdownGrace(Duration.ofSeconds(20)));
     try (H2Client client = H2Client.connectTls(server.tlsPort().getAsInt(), SslProvider.JDK)) {
-      H2Client.Stream work = client.get("/work");
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-      var goAway = client.goAway.get(10, TimeUnit.SECONDS);
-      assertThat(goAway.errorCode()).isEqualTo(Http2Error.NO_ERROR.code());
-      assertThat(goAway.lastStreamId()).isEqualTo(work.channel.stream().id());
-      goAway.release();
-      assertThat(work.ended).isNotDone();
-      release.countDown();
-      assertThat(work.text()).isEqualTo("finished over https");
-      client.closed().get(10, TimeUnit.SECONDS);
-      closing.get(20, TimeUnit.SECONDS);
+      GracefulClose.check(server, client, started, release, "finished over https");
     } finally {
       release.countDown();
       server.close();

@@ -9,7 +9,6 @@ import dev.lanes.server.ServerConfig;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,18 +32,7 @@ class Http2ShutdownTest {
     Server server = Server.start(app, ServerConfig.builder().port(0).h2c(true).stopOnSignal(false)
         .shutdownGrace(Duration.ofSeconds(20)).build());
     try (H2Client client = H2Client.connect(server.port())) {
-      H2Client.Stream work = client.get("/work");
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-      Http2GoAwayFrame goAway = client.goAway.get(10, TimeUnit.SECONDS);
-      assertThat(goAway.errorCode()).isEqualTo(Http2Error.NO_ERROR.code());
-      assertThat(goAway.lastStreamId()).isEqualTo(work.channel.stream().id());
-      goAway.release();
-      assertThat(work.ended).isNotDone();
-      release.countDown();
-      assertThat(work.text()).isEqualTo("finished");
-      client.closed().get(10, TimeUnit.SECONDS);
-      closing.get(20, TimeUnit.SECONDS);
+      GracefulClose.check(server, client, started, release, "finished");
     } finally {
       release.countDown();
       server.close();

@@ -170,16 +170,9 @@ final class JsonSyntax {
       i++;
       ws();
       value();
-      ws();
-      if (i < s.length() && s.charAt(i) == '}') {
-        i++;
+      if (closedBy('}')) {
         return;
       }
-      if (i >= s.length() || s.charAt(i) != ',') {
-        throw new Failure("Expecting ',' delimiter", i);
-      }
-      i++;
-      ws();
     }
   }
 
@@ -192,16 +185,24 @@ final class JsonSyntax {
     }
     while (true) {
       value();
-      ws();
-      if (i < s.length() && s.charAt(i) == ']') {
-        i++;
+      if (closedBy(']')) {
         return;
       }
-      if (i >= s.length() || s.charAt(i) != ',') {
-        throw new Failure("Expecting ',' delimiter", i);
-      }
-      i++;
-      ws();
     }
+  }
+
+  /** After a member or element: true past the closing {@code close}; false past a comma. */
+  private boolean closedBy(char close) {
+    ws();
+    if (i < s.length() && s.charAt(i) == close) {
+      i++;
+      return true;
+    }
+    if (i >= s.length() || s.charAt(i) != ',') {
+      throw new Failure("Expecting ',' delimiter", i);
+    }
+    i++;
+    ws();
+    return false;
   }
 }
