@@ -88,7 +88,7 @@ sealed interface Binder {
 
   /** The JSON body read into {@code shape}; {@code fallback} when there is no body. */
   record Body(Shape shape, Object fallback) implements Binder {
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    static final ObjectMapper JSON = JsonMapper.builder()
         .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // Python's json reads NaN and Infinity; the shape then refuses them
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
@@ -107,8 +107,31 @@ sealed interface Binder {
       return b.body() != INVALID_JSON;
     }
 
+    /**
+     * {@link #prepare}, first trying to read the body straight into {@code only}'s shape (the
+     * route's one {@code @Body}: nobody else needs a tree). A body that fits is then well-formed
+     * and its value is kept for {@link #bind}; any other is read as a tree, as always.
+     */
+    static boolean prepare(Binding b, Body only) {
+      if (!b.bodyRead() && b.streamed(only) == null) {
+        byte[] bytes = b.request.body();
+        if (bytes.length > 0 && isJson(b.request.headers().first("content-type").orElse(""))) {
+          Object value = BodyStream.read(JSON, only.shape, bytes);
+          if (value != Shape.REREAD) {
+            b.streamed(only, value);
+            return true;
+          }
+        }
+      }
+      return b.streamed(only) != null || prepare(b);
+    }
+
     @Override
     public Object bind(Binding b) {
+      Object streamed = b.streamed(this);
+      if (streamed != null) {
+        return streamed;
+      }
       prepare(b);
       JsonNode body = b.body();
       Loc loc = BODY;
@@ -157,7 +180,11 @@ sealed interface Binder {
       return tree;
     }
 
+    /** Whether the body is read as JSON: no Content-Type, or a JSON one. */
     private static boolean isJson(String contentType) {
+      if (contentType.isEmpty()) {
+        return true;
+      }
       if (contentType.regionMatches(true, 0, "application/json", 0, 16)
           && (contentType.length() == 16 || contentType.charAt(16) == ';')) {
         return true; // the common case, without splitting

@@ -25,6 +25,8 @@ final class Binding {
   private BackgroundTasks background; // created when a parameter asks for it
   private JsonNode body; // parsed once, shared by every @Body of the request's dependencies
   private boolean bodyRead;
+  private Binder.Body streamedBy; // the binder whose value was read straight from the bytes
+  private Object streamed;
   private Form form; // parsed before binding when the route reads form fields or uploads
 
   Binding(Request request, int providers) {
@@ -67,6 +69,16 @@ final class Binding {
   void body(JsonNode parsed) {
     this.body = parsed;
     this.bodyRead = true;
+  }
+
+  /** The value {@code binder} read from the bytes with no tree, or null if it did not. */
+  Object streamed(Binder.Body binder) {
+    return streamedBy == binder ? streamed : null;
+  }
+
+  void streamed(Binder.Body binder, Object value) {
+    this.streamedBy = binder;
+    this.streamed = value;
   }
 
   Form form() {

@@ -1,7 +1,9 @@
 package dev.lanes.typed;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -13,6 +15,20 @@ record Constrained(Shape inner, List<Constraint> constraints) implements Shape {
   public Object fromJson(JsonNode n, Loc loc, Violations v) {
     Object value = inner.fromJson(n, loc, v);
     return value == INVALID ? INVALID : check(value, loc, n, v);
+  }
+
+  @Override
+  public Object read(JsonParser p) throws IOException {
+    Object value = inner.read(p);
+    if (value == REREAD) {
+      return REREAD;
+    }
+    for (Constraint c : constraints) {
+      if (!c.holds(value)) {
+        return REREAD;
+      }
+    }
+    return value;
   }
 
   @Override

@@ -32,6 +32,9 @@ interface Constraint {
   /** Whether {@code value} passes; if not, its error is reported. */
   boolean test(Object value, Loc loc, JsonNode input, Violations v);
 
+  /** Whether {@code value} passes, reporting nothing (the streaming read's check). */
+  boolean holds(Object value);
+
   /** Adds this constraint's keyword to a JSON Schema ({@code minLength}, {@code exclusiveMinimum}, ...). */
   void document(ObjectNode schema);
 
@@ -104,9 +107,14 @@ interface Constraint {
     Map<String, Object> ctx = Map.of(min ? "min_length" : "max_length", n);
     return new Constraint() {
       @Override
-      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+      public boolean holds(Object value) {
         int len = ((String) value).codePointCount(0, ((String) value).length());
-        if (min ? len >= n : len <= n) {
+        return min ? len >= n : len <= n;
+      }
+
+      @Override
+      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+        if (holds(value)) {
           return true;
         }
         v.add(type, loc, msg, input, ctx);
@@ -124,8 +132,13 @@ interface Constraint {
     Constraint nonEmpty = length(true, 1);
     return new Constraint() {
       @Override
+      public boolean holds(Object value) {
+        return !((String) value).isBlank();
+      }
+
+      @Override
       public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
-        return !((String) value).isBlank() || nonEmpty.test("", loc, input, v);
+        return holds(value) || nonEmpty.test("", loc, input, v);
       }
 
       @Override
@@ -139,11 +152,17 @@ interface Constraint {
   private static Constraint size(boolean min, int n) {
     return new Constraint() {
       @Override
-      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+      public boolean holds(Object value) {
         int size = ((List<?>) value).size();
-        if (min ? size >= n : size <= n) {
+        return min ? size >= n : size <= n;
+      }
+
+      @Override
+      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+        if (holds(value)) {
           return true;
         }
+        int size = ((List<?>) value).size();
         Map<String, Object> ctx = new LinkedHashMap<>();
         ctx.put("field_type", "List");
         ctx.put(min ? "min_length" : "max_length", n);
@@ -166,8 +185,13 @@ interface Constraint {
     String msg = "String should match pattern '" + regexp + "'";
     return new Constraint() {
       @Override
+      public boolean holds(Object value) {
+        return p.matcher((String) value).matches(); // Jakarta's rule: the whole value matches
+      }
+
+      @Override
       public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
-        if (p.matcher((String) value).matches()) { // Jakarta's rule: the whole value matches
+        if (holds(value)) {
           return true;
         }
         v.add("string_pattern_mismatch", loc, msg, input, ctx);
@@ -205,14 +229,19 @@ interface Constraint {
     String msg = "Input should be " + words + " " + shown;
     return new Constraint() {
       @Override
-      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+      public boolean holds(Object value) {
         int c = value instanceof Double x ? Double.compare(x, d) : compare(((Number) value).longValue(), floor, whole);
-        boolean ok = switch (op) {
+        return switch (op) {
           case "gt" -> c > 0;
           case "ge" -> c >= 0;
           case "lt" -> c < 0;
           default -> c <= 0;
         };
+      }
+
+      @Override
+      public boolean test(Object value, Loc loc, JsonNode input, Violations v) {
+        boolean ok = holds(value);
         if (!ok) {
           v.add(type, loc, msg, input, ctx);
         }

@@ -1,8 +1,11 @@
 package dev.lanes.typed;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +26,22 @@ record ListShape(Shape element) implements Shape {
       out.add(e);
     }
     return ok ? Collections.unmodifiableList(out) : INVALID;
+  }
+
+  @Override
+  public Object read(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      return REREAD;
+    }
+    List<Object> out = new ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      Object e = t == null ? REREAD : element.read(p);
+      if (e == REREAD) {
+        return REREAD;
+      }
+      out.add(e);
+    }
+    return Collections.unmodifiableList(out);
   }
 
   /** Repeated values of one query parameter or header: {@code ?tag=a&tag=b}. */

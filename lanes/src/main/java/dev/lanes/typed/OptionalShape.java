@@ -1,8 +1,11 @@
 package dev.lanes.typed;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.Optional;
 
 /** A value that may be JSON {@code null} or left out: {@code Optional<T>}, documented as {@code anyOf [T, null]}. */
@@ -14,6 +17,15 @@ record OptionalShape(Shape inner) implements Shape {
     }
     Object value = inner.fromJson(n, loc, v);
     return value == INVALID ? INVALID : Optional.of(value);
+  }
+
+  @Override
+  public Object read(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return Optional.empty();
+    }
+    Object value = inner.read(p);
+    return value == REREAD ? REREAD : Optional.of(value);
   }
 
   @Override

@@ -1,10 +1,15 @@
 package dev.lanes.typed;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A record read from a JSON object, component by component (unknown properties ignored, as
@@ -23,6 +28,7 @@ final class RecordShape implements Shape {
 
   private final Class<?> type;
   private List<Field> fields;
+  private Map<String, Integer> index; // JSON name -> component position, for the streaming read
   private MethodHandle constructor; // (Object[])Object
 
   RecordShape(Class<?> type) {
@@ -31,6 +37,11 @@ final class RecordShape implements Shape {
 
   void complete(List<Field> fields, MethodHandle constructor) {
     this.fields = List.copyOf(fields);
+    Map<String, Integer> positions = new HashMap<>();
+    for (int i = 0; i < fields.size(); i++) {
+      positions.put(fields.get(i).name, i);
+    }
+    this.index = Map.copyOf(positions);
     this.constructor = constructor;
   }
 
@@ -75,6 +86,54 @@ final class RecordShape implements Shape {
       throw e;
     } catch (Throwable t) {
       throw new IllegalStateException("constructing " + type.getName() + " failed", t);
+    }
+  }
+
+  /**
+   * Members in any order, unknown ones read and dropped; a component sent twice (the tree keeps
+   * the last), a missing required one, or a constructor that throws goes to the tree, which
+   * reports (or throws) exactly as it always has.
+   */
+  @Override
+  public Object read(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      return REREAD;
+    }
+    Object[] args = new Object[fields.size()]; // no value read is ever null: null marks "not sent"
+    for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+      Integer i = index.get(name);
+      p.nextToken();
+      if (i == null) {
+        BodyStream.skip(p);
+        continue;
+      }
+      if (args[i] != null) {
+        return REREAD;
+      }
+      Object value = fields.get(i).shape.read(p);
+      if (value == REREAD) {
+        return REREAD;
+      }
+      args[i] = value;
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      return REREAD;
+    }
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] == null) {
+        Field f = fields.get(i);
+        if (f.required()) {
+          return REREAD;
+        }
+        args[i] = f.fallback;
+      }
+    }
+    try {
+      return (Object) constructor.invokeExact(args);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      return REREAD; // the tree path calls it again, where it has always thrown
     }
   }
 

@@ -32,6 +32,7 @@ final class RoutePlan {
   final List<ProviderPlan> required;
   private final int[] order;
   private final boolean hasBody;
+  private final Binder.Body onlyBody; // the handler's @Body when no dependency reads the body: streamed
   private final Invoker invoker;
   private final int providers;
   private final FormLimits formLimits; // null: the route reads no form
@@ -65,6 +66,8 @@ final class RoutePlan {
       body |= binder instanceof Binder.Body;
     }
     this.hasBody = body;
+    List<Binder.Body> bodies = RouteInputs.of(binders, required).bodies;
+    this.onlyBody = body && bodies.size() == 1 ? bodies.get(0) : null;
   }
 
   /** Binds, calls and answers on this thread (a lane's, for a blocking handler). */
@@ -152,7 +155,7 @@ final class RoutePlan {
   }
 
   private Object[] bind(Binding b) {
-    if (hasBody && !Binder.Body.prepare(b)) {
+    if (hasBody && !(onlyBody != null ? Binder.Body.prepare(b, onlyBody) : Binder.Body.prepare(b))) {
       throw new RequestValidationException(b.violations.list());
     }
     for (ProviderPlan p : required) {

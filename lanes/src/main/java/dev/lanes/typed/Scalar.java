@@ -1,10 +1,13 @@
 package dev.lanes.typed;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,6 +154,63 @@ final class Scalar implements Shape {
       }
     }
     return INVALID;
+  }
+
+  /**
+   * The exact-type cases only, read with the calls Jackson's tree uses (so the values are the
+   * same); coercions (numeric strings, booleans as numbers) and refusals go to the tree.
+   */
+  @Override
+  public Object read(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    switch (kind) {
+      case STRING -> {
+        if (t == JsonToken.VALUE_STRING) {
+          return p.getText();
+        }
+      }
+      case INT, LONG -> {
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+          JsonParser.NumberType n = p.getNumberType();
+          if (n == JsonParser.NumberType.INT) {
+            return kind == Kind.INT ? (Object) p.getIntValue() : (Object) (long) p.getIntValue();
+          }
+          if (n == JsonParser.NumberType.LONG && kind == Kind.LONG) {
+            return p.getLongValue();
+          }
+        }
+      }
+      case DOUBLE -> {
+        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+          double d = p.getDoubleValue();
+          if (Double.isFinite(d)) {
+            return d;
+          }
+        } else if (t == JsonToken.VALUE_NUMBER_INT) {
+          JsonParser.NumberType n = p.getNumberType();
+          if (n == JsonParser.NumberType.INT) {
+            return (double) p.getIntValue();
+          }
+          if (n == JsonParser.NumberType.LONG) {
+            return (double) p.getLongValue();
+          }
+        }
+      }
+      case BOOLEAN -> {
+        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+          return t == JsonToken.VALUE_TRUE;
+        }
+      }
+      case ENUM -> {
+        if (t == JsonToken.VALUE_STRING) {
+          Object c = constants.get(p.getText());
+          if (c != null) {
+            return c;
+          }
+        }
+      }
+    }
+    return REREAD;
   }
 
   @Override

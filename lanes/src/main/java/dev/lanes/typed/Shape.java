@@ -1,6 +1,8 @@
 package dev.lanes.typed;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 
 /**
  * The shape a declared value must have and how to read it, compiled once per parameter or
@@ -16,6 +18,24 @@ sealed interface Shape permits Scalar, ListShape, OptionalShape, RecordShape, Co
       return "INVALID";
     }
   };
+
+  /**
+   * What a streaming read returns when the input does not simply fit: the body is then read
+   * again as a tree by {@link #fromJson}, which reports why. Nothing is reported to get here.
+   */
+  Object REREAD = new Object() {
+    @Override
+    public String toString() {
+      return "REREAD";
+    }
+  };
+
+  /**
+   * Reads the value at the parser's current token, leaving the parser on its last token: what
+   * {@link #fromJson} returns for a value that fits, read straight from the bytes with no tree;
+   * {@link #REREAD} for anything {@code fromJson} would refuse (or that is not worth streaming).
+   */
+  Object read(JsonParser p) throws IOException;
 
   /** Reads a JSON value (a body, or a part of one). */
   Object fromJson(JsonNode node, Loc loc, Violations v);
