@@ -7,7 +7,9 @@
 # RESULTS.md with typed/raw and typed/FastAPI ratios (req/s and server CPU per request).
 # Issue targets: typed >= 0.9x raw, typed >= 3x FastAPI.
 #
-#   benchmarks/typed.sh      # ~1.5 min; ports 18083 (Lanes) and 18084 (FastAPI) must be free
+#   benchmarks/typed.sh      # ~5 min; ports 18083 (Lanes) and 18084 (FastAPI) must be free
+#   LANES_PORT=18200 FASTAPI_PORT=18201 benchmarks/typed.sh         # other ports
+#   FASTAPI=0 JAR=/tmp/old-benchmarks.jar benchmarks/typed.sh       # Lanes only, another build; prints, writes nothing
 #
 # FastAPI comes from the machine's wheel index into $OUT/fastapi-venv (or VENV=...).
 set -euo pipefail
@@ -15,9 +17,13 @@ source "$(dirname "$0")/lib.sh"
 
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-5s}"
+LANES_PORT="${LANES_PORT:-18083}"
+FASTAPI_PORT="${FASTAPI_PORT:-18084}"
+FASTAPI="${FASTAPI:-1}"
 ensure_jars
+JAR="${JAR:-$BENCH_JAR}"
 VENV="${VENV:-$OUT/fastapi-venv}"
-if [ ! -x "$VENV/bin/uvicorn" ]; then
+if [ "$FASTAPI" = 1 ] && [ ! -x "$VENV/bin/uvicorn" ]; then
   python3 -m venv "$VENV" >&2
   "$VENV/bin/pip" install -q fastapi uvicorn >&2
 fi
@@ -68,35 +74,43 @@ seed() { # seed BASE_URL
   done
 }
 
-start_server lanes 18083 "$OUT/typed-lanes.log" -- "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" dev.lanes.benchmarks.TypedVsRaw 18083
+start_server lanes $LANES_PORT "$OUT/typed-lanes.log" -- "$JAVA" "${JAVA_OPTS[@]}" -cp "$JAR" dev.lanes.benchmarks.TypedVsRaw $LANES_PORT
 pid=$SERVER_PID
-for style in typed raw; do seed "http://127.0.0.1:18083/$style/items"; done
+for style in typed raw; do seed "http://127.0.0.1:$LANES_PORT/$style/items"; done
 for style in typed raw; do # JIT warm-up of both before measuring either
-  timeout 60 wrk -t2 -c64 -d"$WARMUP" -H 'X-API-Key: secret' "http://127.0.0.1:18083/$style/items?limit=5&offset=0&q=ham" >/dev/null
+  timeout 60 wrk -t2 -c64 -d"$WARMUP" -H 'X-API-Key: secret' "http://127.0.0.1:$LANES_PORT/$style/items?limit=5&offset=0&q=ham" >/dev/null
 done
 for round in $(seq 1 "$ROUNDS"); do # typed and raw alternate who goes first
   styles=(typed raw); [ $((round % 2)) = 0 ] && styles=(raw typed)
   for style in "${styles[@]}"; do
-    measure "get-$style" "$pid" "http://127.0.0.1:18083/$style/items?limit=5&offset=0&q=ham" -H 'X-API-Key: secret'
+    measure "get-$style" "$pid" "http://127.0.0.1:$LANES_PORT/$style/items?limit=5&offset=0&q=ham" -H 'X-API-Key: secret'
   done
 done
 for round in $(seq 1 "$ROUNDS"); do
   styles=(typed raw); [ $((round % 2)) = 0 ] && styles=(raw typed)
   for style in "${styles[@]}"; do
-    measure "post-$style" "$pid" "http://127.0.0.1:18083/$style/items" -s "$POST_LUA"
+    measure "post-$style" "$pid" "http://127.0.0.1:$LANES_PORT/$style/items" -s "$POST_LUA"
   done
 done
 stop_server "$pid"
+if [ "$FASTAPI" != 1 ]; then
+  echo "load: $(uptime_line)" >&2
+  for r in get post; do
+    echo "$r: typed/raw req/s $(ratio "${RPS[$r-typed]}" "${RPS[$r-raw]}"), CPU us/req typed ${CPU[$r-typed]} raw ${CPU[$r-raw]}" >&2
+  done
+  for k in get-typed get-raw post-typed post-raw; do echo "$k req/s per round: ${ALL[$k]}" >&2; done
+  exit 0
+fi
 
-start_server fastapi 18084 "$OUT/typed-fastapi.log" -- "$VENV/bin/uvicorn" --app-dir "$BENCH_DIR/fastapi" items_app:app \
-  --host 127.0.0.1 --port 18084 --log-level warning --no-access-log
+start_server fastapi $FASTAPI_PORT "$OUT/typed-fastapi.log" -- "$VENV/bin/uvicorn" --app-dir "$BENCH_DIR/fastapi" items_app:app \
+  --host 127.0.0.1 --port $FASTAPI_PORT --log-level warning --no-access-log
 pid=$SERVER_PID
-seed "http://127.0.0.1:18084/items"
+seed "http://127.0.0.1:$FASTAPI_PORT/items"
 for round in $(seq 1 "$ROUNDS"); do
-  measure get-fastapi "$pid" "http://127.0.0.1:18084/items?limit=5&offset=0&q=ham" -H 'X-API-Key: secret'
+  measure get-fastapi "$pid" "http://127.0.0.1:$FASTAPI_PORT/items?limit=5&offset=0&q=ham" -H 'X-API-Key: secret'
 done
 for round in $(seq 1 "$ROUNDS"); do
-  measure post-fastapi "$pid" "http://127.0.0.1:18084/items" -s "$POST_LUA"
+  measure post-fastapi "$pid" "http://127.0.0.1:$FASTAPI_PORT/items" -s "$POST_LUA"
 done
 stop_server "$pid"
 
