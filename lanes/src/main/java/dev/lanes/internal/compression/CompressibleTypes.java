@@ -12,10 +12,27 @@ public final class CompressibleTypes {
   private static final Set<String> APPLICATION = Set.of("json", "javascript", "ecmascript", "xml",
       "x-ndjson", "x-www-form-urlencoded", "graphql", "wasm", "x-javascript");
 
+  // The last type tested and its answer: an app sends a handful of types, mostly the same
+  // String instance, so this skips the parsing on almost every response. Shared by all threads
+  // without a lock: an Answer is immutable (final fields), and a lost update only costs a parse.
+  private static Answer last = new Answer("", false);
+
+  private record Answer(String contentType, boolean compressible) {}
+
   private CompressibleTypes() {}
 
   /** Whether a body of {@code contentType} (parameters allowed) is worth compressing. */
   public static boolean test(String contentType) {
+    Answer a = last;
+    if (a.contentType.equals(contentType)) {
+      return a.compressible;
+    }
+    boolean compressible = parse(contentType);
+    last = new Answer(contentType, compressible);
+    return compressible;
+  }
+
+  private static boolean parse(String contentType) {
     int semi = contentType.indexOf(';');
     String type = (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
     int slash = type.indexOf('/');

@@ -21,9 +21,9 @@ public final class CompressionRule {
     if (status < 200 || status == 204 || status == 206 || status >= 300 && status < 400 || ranged || encoded) {
       return false;
     }
-    if (contentType == null || !CompressibleTypes.test(contentType.toString())) {
+    if (length >= 0 && length < minSize) { // first: cheaper than parsing the type
       return false;
     }
-    return length < 0 || length >= minSize;
+    return contentType != null && CompressibleTypes.test(contentType.toString());
   }
 }

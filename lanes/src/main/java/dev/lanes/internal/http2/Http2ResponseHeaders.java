@@ -29,7 +29,10 @@ final class Http2ResponseHeaders {
     // Not validated again: a Response's headers were checked when it was built.
     Http2Headers h = new DefaultHttp2Headers(false);
     h.status(HttpResponseStatus.valueOf(response.status()).codeAsText());
-    response.contentType().ifPresent(ct -> h.set(CONTENT_TYPE, ct));
+    String type = response.contentType().orElse(null);
+    if (type != null) {
+      h.set(CONTENT_TYPE, ascii(type));
+    }
     for (Map.Entry<String, String> e : response.headers()) {
       AsciiString name = new AsciiString(e.getKey()).toLowerCase();
       if (!CONNECTION_SPECIFIC.contains(name.toString())) {
@@ -42,6 +45,24 @@ final class Http2ResponseHeaders {
     }
     return h;
   }
+
+  /**
+   * {@code type} as an AsciiString, which HPACK hashes and compares faster than a String. An app
+   * answers with a handful of types, mostly the same String: the last one is kept (shared by the
+   * event loops without a lock; a {@link Converted} is immutable, a lost update costs a copy).
+   */
+  private static AsciiString ascii(String type) {
+    Converted c = lastType;
+    if (!c.text.equals(type)) {
+      c = new Converted(type, new AsciiString(type));
+      lastType = c;
+    }
+    return c.ascii;
+  }
+
+  private static Converted lastType = new Converted("", AsciiString.EMPTY_STRING);
+
+  private record Converted(String text, AsciiString ascii) {}
 
   static boolean hasBody(int status) {
     return status >= 200 && status != 204 && status != 304;

@@ -18,6 +18,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.CompressorHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -31,6 +33,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.ssl.SslHandler;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -371,7 +374,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if (endStream) {
       req.responseComplete = true;
     }
-    encoder().writeData(ctx, req.id, data, 0, endStream, promise);
+    (req.compressed ? encoder() : plain).writeData(ctx, req.id, data, 0, endStream, promise);
   }
 
   /** Flushes now unless a read burst is under way (its end flushes once for every stream). */
@@ -391,9 +394,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   /** The response is out: a request still being sent is not needed any more (RFC 9113 8.1). */
   void responseEnded(StreamRequest req) {
-    Http2Stream stream = connection().stream(req.id);
     // Netty half-closes the remote side only after the listener returns: ask the request itself.
-    if (stream != null && !req.requestComplete && req.responseComplete) {
+    if (!req.requestComplete && req.responseComplete && connection().stream(req.id) != null) {
       resetStream(ctx, req.id, Http2Error.NO_ERROR.code(), ctx.newPromise());
       flushSoon();
     }
@@ -503,7 +505,14 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       this.app = app;
       this.config = config;
       this.admission = admission;
-      server(true);
+      // A server connection (the builder's server(true) may not be combined with connection()).
+      // Streams share the connection window evenly: RFC 9113 deprecated the priority tree, and
+      // Netty's default weighted-fair distributor keeps a tree node per stream, which costs more
+      // than anything else per stream of a small response.
+      DefaultHttp2Connection connection = new DefaultHttp2Connection(true, maxReservedStreams());
+      connection.remote().flowController(
+          new DefaultHttp2RemoteFlowController(connection, new UniformStreamByteDistributor(connection)));
+      connection(connection);
       initialSettings(Http2Settings.defaultSettings()
           .maxConcurrentStreams(config.maxConcurrentStreams())
           .maxHeaderListSize(config.maxHeaderSize()));

@@ -40,6 +40,17 @@ class CompressionRuleTest {
   }
 
   @Test
+  void theRememberedTypeNeverAnswersForAnother() {
+    for (int i = 0; i < 3; i++) { // the same type twice in a row, then a different one
+      assertThat(CompressibleTypes.test("text/plain")).isTrue();
+      assertThat(CompressibleTypes.test("text/plain")).isTrue();
+      assertThat(CompressibleTypes.test("image/png")).isFalse();
+      assertThat(CompressibleTypes.test("image/png")).isFalse();
+      assertThat(CompressibleTypes.test("")).isFalse();
+    }
+  }
+
+  @Test
   void theCodingFollowsQValuesThenBrZstdGzip() {
     assertThat(ContentCodings.choose(null)).isNull();
     assertThat(ContentCodings.choose("identity")).isNull();
