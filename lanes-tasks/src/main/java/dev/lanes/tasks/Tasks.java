@@ -60,7 +60,7 @@ public final class Tasks implements AutoCloseable {
   private volatile Running running;
 
   /** What exists between {@link #start} and {@link #close}. */
-  private record Running(App app, TaskDatabase db, StatusTable statuses, TaskInsert inserts, SchedulerClient client,
+  private record Running(App app, TaskDatabase db, StatusTable statuses, GroupCommit inserts, SchedulerClient client,
       Optional<Scheduler> scheduler, Optional<LaneExecutor> executor) {}
 
   private Tasks(Builder b) {
@@ -112,7 +112,7 @@ public final class Tasks implements AutoCloseable {
     TaskDatabase db = TaskDatabase.open(config.url, config.user, config.password, config.tablePrefix, poolSize);
     try {
       StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), app.json(), db.postgres());
-      TaskInsert inserts = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable());
+      TaskInsert store = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable());
       TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events);
       Map<String, CustomTask<byte[]>> engineTasks = new LinkedHashMap<>();
       types.values().forEach(t -> engineTasks.put(t.name(), attempts.schedulerTask(t)));
@@ -154,6 +154,7 @@ public final class Tasks implements AutoCloseable {
             .serializer(PAYLOAD_BYTES)
             .build();
       }
+      GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, "lanes-tasks-enqueue");
       running = new Running(app, db, statuses, inserts, client, scheduler, executor);
     } catch (RuntimeException e) {
       db.close();
@@ -177,7 +178,8 @@ public final class Tasks implements AutoCloseable {
   /**
    * Stores a task and returns its id at once; a worker runs it when due. With a
    * {@linkplain EnqueueOptions#key key}, a task of this type enqueued earlier with the same key is
-   * kept and its id returned.
+   * kept and its id returned. Concurrent enqueues are stored in batches, one commit each; the id is
+   * returned once its batch committed.
    *
    * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
    * @throws IllegalStateException if not started, or the store fails
@@ -201,7 +203,7 @@ public final class Tasks implements AutoCloseable {
     Instant now = Instant.now();
     Instant due = options.dueAt(now);
     try {
-      if (!r.inserts().insert(id, type.name(), data, now, due)) {
+      if (!r.inserts().insert(new TaskInsert.Row(id, type.name(), data, now, due))) {
         return id; // the key's task exists: idempotent
       }
     } catch (SQLException e) {
@@ -277,6 +279,7 @@ public final class Tasks implements AutoCloseable {
     }
     running = null;
     try {
+      r.inserts().close(); // stores what was handed over before the store closes
       r.scheduler().ifPresent(Scheduler::stop);
       if (r.executor().isPresent()) {
         // db-scheduler stops waiting shortly after interrupting; the interrupted attempts still
