@@ -6,14 +6,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Concurrent enqueues stored together: callers hand their row to one writer thread, which stores
  * everything that arrived while it was writing the previous batch as one batch (one statement,
- * one commit), then wakes each caller. A caller returns only after its batch committed, so an id
- * handed out is always durable; a batch that fails fails every caller in it, and stores nothing.
+ * one commit), then completes each caller's future. A future completes only after its batch
+ * committed, so an id handed out is always durable; a batch that fails fails every caller in it,
+ * and stores nothing.
  * Under load this replaces one commit and one pooled connection per enqueue by one per batch.
  */
 final class GroupCommit implements AutoCloseable {
@@ -39,13 +39,13 @@ final class GroupCommit implements AutoCloseable {
   }
 
   /**
-   * Stores {@code row} in the next batch and waits for its commit; true if the row was new, false
-   * if its id existed (or an earlier row of the same batch had it).
+   * Queues {@code row} for the next batch; the future completes once that batch committed: true if
+   * the row was new, false if its id existed (or an earlier row of the same batch had it), or
+   * with the batch's {@link SQLException} (then none of its rows is stored).
    *
-   * @throws SQLException if the batch failed: none of its rows is stored
    * @throws IllegalStateException once closed
    */
-  boolean insert(TaskInsert.Row row) throws SQLException {
+  CompletableFuture<Boolean> submit(TaskInsert.Row row) {
     Pending p = new Pending(row, new CompletableFuture<>());
     synchronized (this) {
       if (closed) {
@@ -53,29 +53,7 @@ final class GroupCommit implements AutoCloseable {
       }
       queue.add(p);
     }
-    // Not interruptible: the row may be committed already, and the caller must learn whether.
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return p.added().get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof SQLException sql) {
-            throw sql;
-          }
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException("task store failed", e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return p.added();
   }
 
   /** Rows waiting for the writer (tests use it to know a batch has formed). */
@@ -109,11 +87,17 @@ final class GroupCommit implements AutoCloseable {
     try {
       added = store.insertAll(batch.stream().map(Pending::row).toList());
     } catch (Throwable e) {
-      batch.forEach(p -> p.added().completeExceptionally(e));
+      List<Pending> failed = List.copyOf(batch);
+      Thread.startVirtualThread(() -> failed.forEach(p -> p.added().completeExceptionally(e)));
       return;
     }
-    Set<String> answered = new HashSet<>();
-    batch.forEach(p -> p.added().complete(added.contains(p.row().id()) && answered.add(p.row().id())));
+    // The callers' continuations (listeners, responses) run on another thread: the writer goes
+    // on to the next batch at once.
+    List<Pending> done = List.copyOf(batch);
+    Thread.startVirtualThread(() -> {
+      Set<String> answered = new HashSet<>();
+      done.forEach(p -> p.added().complete(added.contains(p.row().id()) && answered.add(p.row().id())));
+    });
   }
 
   /** Stores what was handed over already, then stops the writer; later inserts fail. Idempotent. */

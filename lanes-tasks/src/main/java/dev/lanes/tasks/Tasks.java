@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -185,6 +187,42 @@ public final class Tasks implements AutoCloseable {
    * @throws IllegalStateException if not started, or the store fails
    */
   public <P> String enqueue(TaskType<P> type, P payload, EnqueueOptions options) {
+    CompletableFuture<String> stored = enqueueAsync(type, payload, options);
+    // Not interruptible: the task may be stored already, and the caller must learn its id.
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return stored.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Enqueues a task due now without blocking; see {@link #enqueueAsync(TaskType, Object, EnqueueOptions)}. */
+  public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload) {
+    return enqueueAsync(type, payload, EnqueueOptions.defaults());
+  }
+
+  /**
+   * {@link #enqueue(TaskType, Object, EnqueueOptions)} without blocking, for async handlers: the
+   * future completes with the id once the task's batch committed (on a thread of the task store,
+   * not the caller's), or with an {@link IllegalStateException} if the store failed.
+   *
+   * <pre>{@code .postAsync("/sleep", req -> tasks.enqueueAsync(SLEEP, new Sleep(1)).thenApply(id -> Response.json(Map.of("id", id))))}</pre>
+   *
+   * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
+   * @throws IllegalStateException if not started
+   */
+  public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload, EnqueueOptions options) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(options, "options");
@@ -202,18 +240,19 @@ public final class Tasks implements AutoCloseable {
     byte[] data = r.app().json().write(payload);
     Instant now = Instant.now();
     Instant due = options.dueAt(now);
-    try {
-      if (!r.inserts().insert(new TaskInsert.Row(id, type.name(), data, now, due))) {
+    return r.inserts().submit(new TaskInsert.Row(id, type.name(), data, now, due)).handle((added, error) -> {
+      if (error != null) {
+        throw new IllegalStateException("task store failed enqueueing " + type.name() + ": " + error.getMessage(), error);
+      }
+      if (!added) {
         return id; // the key's task exists: idempotent
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("task store failed enqueueing " + type.name() + ": " + e.getMessage(), e);
-    }
-    if (!due.isAfter(now)) {
-      r.scheduler().ifPresent(Scheduler::triggerCheckForDueExecutions); // this process's free slots start it now
-    }
-    events.enqueued(type.name(), id, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
-    return id;
+      if (!due.isAfter(now)) {
+        r.scheduler().ifPresent(Scheduler::triggerCheckForDueExecutions); // this process's free slots start it now
+      }
+      events.enqueued(type.name(), id, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
+      return id;
+    });
   }
 
   /** The task's state, attempts, result and error; empty for an id the store does not know. */

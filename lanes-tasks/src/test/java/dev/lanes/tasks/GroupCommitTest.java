@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -76,11 +75,7 @@ class GroupCommitTest {
   }
 
   private static boolean insert(GroupCommit commit, TaskInsert.Row row) {
-    try {
-      return commit.insert(row);
-    } catch (SQLException e) {
-      throw new CompletionException(e);
-    }
+    return commit.submit(row).join();
   }
 
   @Test
@@ -146,7 +141,7 @@ class GroupCommitTest {
     CompletableFuture<Void> closed = CompletableFuture.runAsync(commit::close, callers);
     store.release.countDown();
     closed.join();
-    assertThatThrownBy(() -> commit.insert(row("late"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> commit.submit(row("late"))).isInstanceOf(IllegalStateException.class);
 
     assertThat(first.join()).isTrue();
     assertThat(queued.join()).isTrue();

@@ -282,6 +282,19 @@ abstract class TaskSuite {
   }
 
   @Test
+  void enqueueAsyncCompletesWithTheIdOnceStored() {
+    TaskType<Job> echo = TaskType.of("echo-async", Job.class, job -> job.text());
+    Tasks tasks = start(store().type(echo), 2);
+
+    String id = tasks.enqueueAsync(echo, new Job("async", 1)).join();
+
+    assertThat(tasks.status(id)).isPresent();
+    assertThat(awaitState(tasks, id, TaskState.SUCCEEDED).result().orElseThrow().asText()).isEqualTo("async");
+    assertThat(tasks.enqueueAsync(echo, new Job("k", 1), EnqueueOptions.defaults().key("k")).join())
+        .isEqualTo(tasks.enqueue(echo, new Job("k", 2), EnqueueOptions.defaults().key("k")));
+  }
+
+  @Test
   void manyConcurrentEnqueuesEachGetTheirOwnIdAndAreAllStored() throws Exception {
     TaskType<Job> job = TaskType.of("many", Job.class, j -> null);
     Tasks tasks = start(store().type(job).workers(false), 1);
