@@ -5,7 +5,7 @@
 # Per system: enqueue latency p50/p99 (hey -c C), the p99 of a trivial route under the same client
 # load, time until all N succeeded; then the same with worker 1 killed (kill -9) at KILL_AT s,
 # counting completions (cap CAP s) and redeliveries. Needs PostgreSQL at 127.0.0.1:5432 (user
-# postgres, db test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback only; every process
+# postgres, db $PG_DB, default test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback only; every process
 # started here is stopped by PID. Writes the seed003 section of RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,12 +15,15 @@ N=${N:-1000}; C=${C:-50}; KILL_AT=${KILL_AT:-10}; CAP=${CAP:-60}
 # RUNS picks runs (and their order); the section of RESULTS.md is written only with all of them.
 ALL_RUNS="lanes lanes-kill celery celery-kill-defaults celery-kill-acks-late"
 RUNS=${RUNS:-$ALL_RUNS}
-PG_URL=jdbc:postgresql://127.0.0.1:5432/test
-OUT=benchmarks/out/seed003; mkdir -p "$OUT"
+# PG_DB, WEB_PORT and CELERY_PORT may be overridden (helpers sharing a machine use their own).
+PG_DB=${PG_DB:-test}
+PG_URL=jdbc:postgresql://127.0.0.1:5432/$PG_DB
+JAR=${JAR:-examples/target/examples.jar} # another build to compare side by side
+OUT=${OUT:-benchmarks/out/seed003}; mkdir -p "$OUT"
 VENV=benchmarks/out/celery-venv
-WEB_PORT=18303; CELERY_PORT=18304
+WEB_PORT=${WEB_PORT:-18303}; CELERY_PORT=${CELERY_PORT:-18304}
 
-psql -h 127.0.0.1 -U postgres -d test -qc "select 1" >/dev/null || { echo "no PostgreSQL at 127.0.0.1:5432" >&2; exit 1; }
+psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qc "select 1" >/dev/null || { echo "no PostgreSQL at 127.0.0.1:5432" >&2; exit 1; }
 redis-cli -n 11 ping >/dev/null || { echo "no Redis at 127.0.0.1:6379" >&2; exit 1; }
 [ -f examples/target/examples.jar ] || ./mvnw -B -q -ntp -DskipTests package -pl examples -am
 if [ ! -x "$VENV/bin/python" ]; then
@@ -85,20 +88,20 @@ measure() {
 }
 
 lanes_run() { # NAME KILL(0/1)
-  psql -h 127.0.0.1 -U postgres -d test -qc "DROP TABLE IF EXISTS lanes_tasks; DROP TABLE IF EXISTS lanes_scheduled_tasks" 2>/dev/null
-  TASKS_DB=$PG_URL TASK_WORKERS=0 PORT=$WEB_PORT METRICS=off "$JAVA" -jar examples/target/examples.jar >"$OUT/$1-web.log" 2>&1 &
+  psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qc "DROP TABLE IF EXISTS lanes_tasks; DROP TABLE IF EXISTS lanes_scheduled_tasks" 2>/dev/null
+  TASKS_DB=$PG_URL TASK_WORKERS=0 PORT=$WEB_PORT METRICS=off "$JAVA" -jar "$JAR" >"$OUT/$1-web.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$WEB_PORT/plaintext"
   local w1 w
   for w in 1 2; do
-    TASKS_DB=$PG_URL WORKER_CONCURRENCY=20 "$JAVA" -jar examples/target/examples.jar worker >"$OUT/$1-worker$w.log" 2>&1 &
+    TASKS_DB=$PG_URL WORKER_CONCURRENCY=20 "$JAVA" -jar "$JAR" worker >"$OUT/$1-worker$w.log" 2>&1 &
     PIDS+=($!); [ $w = 1 ] && w1=$!
   done
   for w in 1 2; do for _ in $(seq 240); do grep -q "lanes worker: running" "$OUT/$1-worker$w.log" && break; sleep 0.25; done; done
   measure "$1" "http://127.0.0.1:$WEB_PORT" \
     "curl -fs http://127.0.0.1:$WEB_PORT/tasks | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[\"byState\"][\"succeeded\"], \"redeliveries\", j[\"redeliveries\"])'" \
     "$([ "$2" = 1 ] && echo "$w1" || echo 0)" \
-    "psql -h 127.0.0.1 -U postgres -d test -Atc \"select max(updated_ms) / 1000.0 from lanes_tasks where state = 'succeeded'\""
+    "psql -h 127.0.0.1 -U postgres -d $PG_DB -Atc \"select max(updated_ms) / 1000.0 from lanes_tasks where state = 'succeeded'\""
   stop_all
 }
 

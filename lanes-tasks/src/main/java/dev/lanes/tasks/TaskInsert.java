@@ -3,91 +3,136 @@ package dev.lanes.tasks;
 import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * Stores a new task: our status row and db-scheduler's execution row together, so an enqueue is
- * one round trip on PostgreSQL (one statement whose second INSERT only runs if the first added a
- * row) and one transaction on H2. Going through db-scheduler's client instead cost three round
- * trips and two transactions (our INSERT, its SELECT then INSERT), which was most of an enqueue's
- * latency. The execution row is written as db-scheduler's own insert writes it (its table layout
- * is documented and versioned with the library).
+ * Stores new tasks, a batch at a time: our status rows and db-scheduler's execution rows together,
+ * in one transaction. On PostgreSQL a batch is one statement (one round trip, one commit): the
+ * execution rows are only added for the status rows that were new. On H2 it is one transaction of
+ * two INSERTs per task. Going through db-scheduler's client instead cost three round trips and two
+ * transactions per task (our INSERT, its SELECT then INSERT). The execution rows are written as
+ * db-scheduler's own insert writes them (its table layout is documented and versioned with the
+ * library).
  */
 final class TaskInsert {
+  /** One task to store. */
+  record Row(String id, String name, byte[] payload, Instant now, Instant due) {}
+
+  /** The most rows in one statement: 6 parameters each, far below PostgreSQL's 32767. */
+  static final int MAX_BATCH = 256;
+
   private final DataSource db;
   private final JdbcCustomization dialect;
   private final boolean postgres;
+  private final String statusTable;
+  private final String executionTable;
   private final String statusSql;
   private final String executionSql;
-  private final String combinedSql;
 
   TaskInsert(DataSource db, JdbcCustomization dialect, boolean postgres, String statusTable, String executionTable) {
     this.db = db;
     this.dialect = dialect;
     this.postgres = postgres;
+    this.statusTable = statusTable;
+    this.executionTable = executionTable;
     this.statusSql = "INSERT INTO " + statusTable
         + " (id, name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms) VALUES (?, ?, 'queued', 0, 0, ?, ?, ?)";
     this.executionSql = "INSERT INTO " + executionTable
         + " (task_name, task_instance, task_data, execution_time, picked, version) VALUES (?, ?, ?, ?, FALSE, 1)";
-    this.combinedSql = "WITH added AS (" + statusSql + " ON CONFLICT (id) DO NOTHING RETURNING id) "
-        + "INSERT INTO " + executionTable + " (task_name, task_instance, task_data, execution_time, picked, version) "
-        + "SELECT ?, id, ?, ?, FALSE, 1 FROM added";
   }
 
-  /** Adds the task; false if a task with this id exists already (an idempotent re-enqueue). */
-  boolean insert(String id, String name, byte[] payload, Instant now, Instant due) throws SQLException {
-    return postgres ? insertOneStatement(id, name, payload, now, due) : insertOneTransaction(id, name, payload, now, due);
-  }
-
-  private boolean insertOneStatement(String id, String name, byte[] payload, Instant now, Instant due)
-      throws SQLException {
-    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(combinedSql)) {
-      int i = setStatus(s, id, name, now, due);
-      s.setString(i++, name);
-      dialect.setTaskData(s, i++, payload);
-      dialect.setInstant(s, i, due);
-      return s.executeUpdate() == 1;
+  /**
+   * Adds the tasks all or none (an exception stores none) and returns the ids that were new; an
+   * id stored already (an idempotent re-enqueue), or repeated in {@code rows}, is kept as it was.
+   */
+  Set<String> insertAll(List<Row> rows) throws SQLException {
+    if (rows.size() > MAX_BATCH) {
+      throw new IllegalArgumentException("at most " + MAX_BATCH + " rows at once, got " + rows.size());
     }
+    Map<String, Row> distinct = new LinkedHashMap<>();
+    rows.forEach(r -> distinct.putIfAbsent(r.id(), r));
+    List<Row> unique = List.copyOf(distinct.values());
+    if (unique.isEmpty()) {
+      return Set.of();
+    }
+    return postgres ? insertOneStatement(unique) : insertOneTransaction(unique);
   }
 
-  private boolean insertOneTransaction(String id, String name, byte[] payload, Instant now, Instant due)
-      throws SQLException {
+  private Set<String> insertOneStatement(List<Row> rows) throws SQLException {
+    StringBuilder sql = new StringBuilder("WITH input (id, name, data, enqueued_ms, run_at_ms, due) AS (VALUES ");
+    for (int i = 0; i < rows.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?::bytea, ?::bigint, ?::bigint, ?::timestamptz)");
+    }
+    sql.append("), added AS (INSERT INTO ").append(statusTable)
+        .append(" (id, name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms)")
+        .append(" SELECT id, name, 'queued', 0, 0, enqueued_ms, run_at_ms, enqueued_ms FROM input")
+        .append(" ON CONFLICT (id) DO NOTHING RETURNING id) INSERT INTO ").append(executionTable)
+        .append(" (task_name, task_instance, task_data, execution_time, picked, version)")
+        .append(" SELECT i.name, i.id, i.data, i.due, FALSE, 1 FROM input i JOIN added a ON a.id = i.id")
+        .append(" RETURNING task_instance");
+    Set<String> added = new HashSet<>();
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+      int p = 1;
+      for (Row r : rows) {
+        s.setString(p++, r.id());
+        s.setString(p++, r.name());
+        dialect.setTaskData(s, p++, r.payload());
+        s.setLong(p++, r.now().toEpochMilli());
+        s.setLong(p++, r.due().toEpochMilli());
+        dialect.setInstant(s, p++, r.due());
+      }
+      try (ResultSet rs = s.executeQuery()) { // autocommit: the statement is its own transaction
+        while (rs.next()) {
+          added.add(rs.getString(1));
+        }
+      }
+    }
+    return added;
+  }
+
+  private Set<String> insertOneTransaction(List<Row> rows) throws SQLException {
+    Set<String> added = new HashSet<>();
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
-      try {
-        try (PreparedStatement s = c.prepareStatement(statusSql)) {
-          setStatus(s, id, name, now, due);
-          s.executeUpdate();
-        }
-        try (PreparedStatement s = c.prepareStatement(executionSql)) {
-          s.setString(1, name);
-          s.setString(2, id);
-          dialect.setTaskData(s, 3, payload);
-          dialect.setInstant(s, 4, due);
-          s.executeUpdate();
+      try (PreparedStatement status = c.prepareStatement(statusSql); PreparedStatement execution = c.prepareStatement(executionSql)) {
+        for (Row r : rows) {
+          status.setString(1, r.id());
+          status.setString(2, r.name());
+          status.setLong(3, r.now().toEpochMilli());
+          status.setLong(4, r.due().toEpochMilli());
+          status.setLong(5, r.now().toEpochMilli());
+          try {
+            status.executeUpdate();
+          } catch (SQLException e) {
+            // H2 keeps the transaction usable after a failed statement: skip an id that exists.
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+              continue;
+            }
+            throw e;
+          }
+          execution.setString(1, r.name());
+          execution.setString(2, r.id());
+          dialect.setTaskData(execution, 3, r.payload());
+          dialect.setInstant(execution, 4, r.due());
+          execution.executeUpdate();
+          added.add(r.id());
         }
         c.commit();
-        return true;
-      } catch (SQLException e) {
+        return added;
+      } catch (SQLException | RuntimeException e) {
         c.rollback();
-        if (e.getSQLState() != null && e.getSQLState().startsWith("23")) { // integrity constraint: the id exists
-          return false;
-        }
         throw e;
       } finally {
         c.setAutoCommit(true);
       }
     }
-  }
-
-  private static int setStatus(PreparedStatement s, String id, String name, Instant now, Instant due) throws SQLException {
-    s.setString(1, id);
-    s.setString(2, name);
-    s.setLong(3, now.toEpochMilli());
-    s.setLong(4, due.toEpochMilli());
-    s.setLong(5, now.toEpochMilli());
-    return 6;
   }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,7 +62,7 @@ public final class Tasks implements AutoCloseable {
   private volatile Running running;
 
   /** What exists between {@link #start} and {@link #close}. */
-  private record Running(App app, TaskDatabase db, StatusTable statuses, TaskInsert inserts, SchedulerClient client,
+  private record Running(App app, TaskDatabase db, StatusTable statuses, GroupCommit inserts, SchedulerClient client,
       Optional<Scheduler> scheduler, Optional<LaneExecutor> executor) {}
 
   private Tasks(Builder b) {
@@ -112,7 +114,7 @@ public final class Tasks implements AutoCloseable {
     TaskDatabase db = TaskDatabase.open(config.url, config.user, config.password, config.tablePrefix, poolSize);
     try {
       StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), app.json(), db.postgres());
-      TaskInsert inserts = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable());
+      TaskInsert store = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable());
       TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events);
       Map<String, CustomTask<byte[]>> engineTasks = new LinkedHashMap<>();
       types.values().forEach(t -> engineTasks.put(t.name(), attempts.schedulerTask(t)));
@@ -154,6 +156,7 @@ public final class Tasks implements AutoCloseable {
             .serializer(PAYLOAD_BYTES)
             .build();
       }
+      GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, "lanes-tasks-enqueue");
       running = new Running(app, db, statuses, inserts, client, scheduler, executor);
     } catch (RuntimeException e) {
       db.close();
@@ -177,12 +180,49 @@ public final class Tasks implements AutoCloseable {
   /**
    * Stores a task and returns its id at once; a worker runs it when due. With a
    * {@linkplain EnqueueOptions#key key}, a task of this type enqueued earlier with the same key is
-   * kept and its id returned.
+   * kept and its id returned. Concurrent enqueues are stored in batches, one commit each; the id is
+   * returned once its batch committed.
    *
    * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
    * @throws IllegalStateException if not started, or the store fails
    */
   public <P> String enqueue(TaskType<P> type, P payload, EnqueueOptions options) {
+    CompletableFuture<String> stored = enqueueAsync(type, payload, options);
+    // Not interruptible: the task may be stored already, and the caller must learn its id.
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return stored.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Enqueues a task due now without blocking; see {@link #enqueueAsync(TaskType, Object, EnqueueOptions)}. */
+  public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload) {
+    return enqueueAsync(type, payload, EnqueueOptions.defaults());
+  }
+
+  /**
+   * {@link #enqueue(TaskType, Object, EnqueueOptions)} without blocking, for async handlers: the
+   * future completes with the id once the task's batch committed (on a thread of the task store,
+   * not the caller's), or with an {@link IllegalStateException} if the store failed.
+   *
+   * <pre>{@code .postAsync("/sleep", req -> tasks.enqueueAsync(SLEEP, new Sleep(1)).thenApply(id -> Response.json(Map.of("id", id))))}</pre>
+   *
+   * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
+   * @throws IllegalStateException if not started
+   */
+  public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload, EnqueueOptions options) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(options, "options");
@@ -200,18 +240,19 @@ public final class Tasks implements AutoCloseable {
     byte[] data = r.app().json().write(payload);
     Instant now = Instant.now();
     Instant due = options.dueAt(now);
-    try {
-      if (!r.inserts().insert(id, type.name(), data, now, due)) {
+    return r.inserts().submit(new TaskInsert.Row(id, type.name(), data, now, due)).handle((added, error) -> {
+      if (error != null) {
+        throw new IllegalStateException("task store failed enqueueing " + type.name() + ": " + error.getMessage(), error);
+      }
+      if (!added) {
         return id; // the key's task exists: idempotent
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("task store failed enqueueing " + type.name() + ": " + e.getMessage(), e);
-    }
-    if (!due.isAfter(now)) {
-      r.scheduler().ifPresent(Scheduler::triggerCheckForDueExecutions); // this process's free slots start it now
-    }
-    events.enqueued(type.name(), id, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
-    return id;
+      if (!due.isAfter(now)) {
+        r.scheduler().ifPresent(Scheduler::triggerCheckForDueExecutions); // this process's free slots start it now
+      }
+      events.enqueued(type.name(), id, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
+      return id;
+    });
   }
 
   /** The task's state, attempts, result and error; empty for an id the store does not know. */
@@ -277,6 +318,7 @@ public final class Tasks implements AutoCloseable {
     }
     running = null;
     try {
+      r.inserts().close(); // stores what was handed over before the store closes
       r.scheduler().ifPresent(Scheduler::stop);
       if (r.executor().isPresent()) {
         // db-scheduler stops waiting shortly after interrupting; the interrupted attempts still

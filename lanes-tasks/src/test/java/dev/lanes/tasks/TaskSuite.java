@@ -282,6 +282,80 @@ abstract class TaskSuite {
   }
 
   @Test
+  void enqueueAsyncCompletesWithTheIdOnceStored() {
+    TaskType<Job> echo = TaskType.of("echo-async", Job.class, job -> job.text());
+    Tasks tasks = start(store().type(echo), 2);
+
+    String id = tasks.enqueueAsync(echo, new Job("async", 1)).join();
+
+    assertThat(tasks.status(id)).isPresent();
+    assertThat(awaitState(tasks, id, TaskState.SUCCEEDED).result().orElseThrow().asText()).isEqualTo("async");
+    assertThat(tasks.enqueueAsync(echo, new Job("k", 1), EnqueueOptions.defaults().key("k")).join())
+        .isEqualTo(tasks.enqueue(echo, new Job("k", 2), EnqueueOptions.defaults().key("k")));
+  }
+
+  @Test
+  void manyConcurrentEnqueuesEachGetTheirOwnIdAndAreAllStored() throws Exception {
+    TaskType<Job> job = TaskType.of("many", Job.class, j -> null);
+    Tasks tasks = start(store().type(job).workers(false), 1);
+    int n = 300;
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<String>> ids = new ArrayList<>();
+    try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        ids.add(CompletableFuture.supplyAsync(() -> {
+          await(go);
+          return tasks.enqueue(job, new Job("j" + k, k));
+        }, callers));
+      }
+      go.countDown();
+    }
+    List<String> got = ids.stream().map(CompletableFuture::join).toList();
+    assertThat(got).doesNotHaveDuplicates().hasSize(n);
+    for (int i = 0; i < n; i++) {
+      assertThat(tasks.status(got.get(i)).orElseThrow().state()).isEqualTo(TaskState.QUEUED);
+    }
+    assertThat(tasks.statistics().byState()).containsEntry(TaskState.QUEUED, (long) n);
+    assertThat(tasks.statistics().enqueued()).isEqualTo(n);
+  }
+
+  @Test
+  void concurrentEnqueuesWithOneKeyStoreOneTaskAndShareItsId() throws Exception {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    TaskType<Job> job = TaskType.of("keyed", Job.class, j -> ran.add(j.text()));
+    Tasks web = start(store().type(job).workers(false), 1);
+    int n = 50;
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<String>> ids = new ArrayList<>();
+    try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        ids.add(CompletableFuture.supplyAsync(() -> {
+          await(go);
+          return web.enqueue(job, new Job("j" + k, k), EnqueueOptions.defaults().key("same"));
+        }, callers));
+      }
+      go.countDown();
+    }
+    assertThat(ids.stream().map(CompletableFuture::join).distinct().toList()).hasSize(1);
+    assertThat(web.statistics().byState()).containsEntry(TaskState.QUEUED, 1L);
+    assertThat(web.statistics().enqueued()).isEqualTo(1);
+
+    Tasks worker = start(store().type(job), 2);
+    awaitState(worker, ids.get(0).join(), TaskState.SUCCEEDED);
+    assertThat(ran).hasSize(1);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void startingWithoutTheWorkerLaneFailsNamingIt() {
     Tasks tasks = store().type(TaskType.of("t", Job.class, j -> null)).build();
     App app = App.builder().build();

@@ -1,0 +1,125 @@
+package dev.lanes.tasks;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Concurrent enqueues stored together: callers hand their row to one writer thread, which stores
+ * everything that arrived while it was writing the previous batch as one batch (one statement,
+ * one commit), then completes each caller's future. A future completes only after its batch
+ * committed, so an id handed out is always durable; a batch that fails fails every caller in it,
+ * and stores nothing.
+ * Under load this replaces one commit and one pooled connection per enqueue by one per batch.
+ */
+final class GroupCommit implements AutoCloseable {
+  /** Stores a batch all or none and returns the ids that were new ({@link TaskInsert#insertAll}). */
+  interface Store {
+    Set<String> insertAll(List<TaskInsert.Row> rows) throws SQLException;
+  }
+
+  private record Pending(TaskInsert.Row row, CompletableFuture<Boolean> added) {}
+
+  private static final Pending STOP = new Pending(null, null);
+
+  private final Store store;
+  private final int maxBatch;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private boolean closed; // guarded by this: no row is queued behind STOP
+
+  GroupCommit(Store store, int maxBatch, String threadName) {
+    this.store = store;
+    this.maxBatch = maxBatch;
+    this.writer = Thread.ofPlatform().daemon().name(threadName).start(this::write);
+  }
+
+  /**
+   * Queues {@code row} for the next batch; the future completes once that batch committed: true if
+   * the row was new, false if its id existed (or an earlier row of the same batch had it), or
+   * with the batch's {@link SQLException} (then none of its rows is stored).
+   *
+   * @throws IllegalStateException once closed
+   */
+  CompletableFuture<Boolean> submit(TaskInsert.Row row) {
+    Pending p = new Pending(row, new CompletableFuture<>());
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("tasks are closed: no more enqueues");
+      }
+      queue.add(p);
+    }
+    return p.added();
+  }
+
+  /** Rows waiting for the writer (tests use it to know a batch has formed). */
+  int queued() {
+    return queue.size();
+  }
+
+  private void write() {
+    List<Pending> batch = new ArrayList<>(maxBatch);
+    boolean stop = false;
+    while (!stop) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        continue; // nobody interrupts the writer; close() queues STOP
+      }
+      queue.drainTo(batch, maxBatch - 1);
+      if (batch.get(batch.size() - 1) == STOP) { // STOP is always last: nothing is queued after it
+        batch.remove(batch.size() - 1);
+        stop = true;
+      }
+      if (!batch.isEmpty()) {
+        store(batch);
+      }
+      batch.clear();
+    }
+  }
+
+  private void store(List<Pending> batch) {
+    Set<String> added;
+    try {
+      added = store.insertAll(batch.stream().map(Pending::row).toList());
+    } catch (Throwable e) {
+      List<Pending> failed = List.copyOf(batch);
+      Thread.startVirtualThread(() -> failed.forEach(p -> p.added().completeExceptionally(e)));
+      return;
+    }
+    // The callers' continuations (listeners, responses) run on another thread: the writer goes
+    // on to the next batch at once.
+    List<Pending> done = List.copyOf(batch);
+    Thread.startVirtualThread(() -> {
+      Set<String> answered = new HashSet<>();
+      done.forEach(p -> p.added().complete(added.contains(p.row().id()) && answered.add(p.row().id())));
+    });
+  }
+
+  /** Stores what was handed over already, then stops the writer; later inserts fail. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.add(STOP);
+    }
+    boolean interrupted = false;
+    while (writer.isAlive()) {
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
