@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
  *
  * <pre>{@code bin/demo    # or: SLEEP=0.5 java -jar examples/target/examples.jar}</pre>
  *
- * <p>With the argument {@code worker} it is a task worker instead: no HTTP, the {@code tasks} lane
+ * <p>With the argument {@code worker} it is a task worker instead: no handler routes, the {@code tasks} lane
  * running the demo's tasks from a shared store until SIGTERM ({@link WorkerProcess}); with
  * {@code WORKER_HTTP_PORT} it serves its {@code /metrics} and {@code /_lanes} there.
  *
