@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The task counts on the {@code /_lanes} dashboard: a row per task type with its tasks in the store
+ * The task counts on the {@code /_lanes} dashboard: a row per task type (by name) with its tasks in the store
  * per state, and its cron expression if it is recurring. The store is read at most once a second,
  * however many pages are open.
  */
@@ -45,9 +45,10 @@ final class TaskDashboardSection implements DashboardSection {
     }
     Map<String, Map<TaskState, Long>> counts = tasks.countsByType();
     Map<String, String> cron = tasks.recurring();
-    List<String> names = new ArrayList<>(tasks.types().keySet());
+    // by name: this process's types, its recurring ones, and types only other processes registered
+    java.util.SortedSet<String> names = new java.util.TreeSet<>(tasks.types().keySet());
     names.addAll(cron.keySet());
-    counts.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add); // types other processes registered
+    names.addAll(counts.keySet());
     List<Map<String, Object>> out = new ArrayList<>();
     for (String name : names) {
       Map<TaskState, Long> byState = counts.getOrDefault(name, Map.of());
