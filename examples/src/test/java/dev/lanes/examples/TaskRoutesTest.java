@@ -103,6 +103,12 @@ class TaskRoutesTest {
     assertThat(s.concurrency()).isEqualTo(40);
     assertThat(TaskSettings.from(Map.of()).workers()).isTrue();
     assertThat(TaskSettings.from(Map.of()).concurrency()).isEqualTo(20);
+    assertThat(TaskSettings.from(Map.of()).workerHttpPort()).isEmpty();
+    assertThat(TaskSettings.from(Map.of("WORKER_HTTP_PORT", "9100")).workerHttpPort()).hasValue(9100);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskSettings.from(Map.of("WORKER_HTTP_PORT", "web")))
+        .hasMessageContaining("WORKER_HTTP_PORT");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskSettings.from(Map.of("WORKER_HTTP_PORT", "70000")))
+        .hasMessageContaining("WORKER_HTTP_PORT");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskSettings.from(Map.of("TASKS_DB", "mysql://x")))
         .hasMessageContaining("TASKS_DB");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskSettings.from(Map.of("WORKER_CONCURRENCY", "0")))
