@@ -1,11 +1,12 @@
 package dev.lanes.examples;
 
 import dev.lanes.App;
+import dev.lanes.observe.DashboardSection;
 import dev.lanes.server.Compression;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
-import dev.lanes.tasks.TaskWorker;
 import dev.lanes.tasks.Tasks;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -17,8 +18,9 @@ import java.util.concurrent.Executors;
  *
  * <pre>{@code bin/demo    # or: SLEEP=0.5 java -jar examples/target/examples.jar}</pre>
  *
- * <p>With the argument {@code worker} it is a task worker instead: no HTTP, the {@code tasks} lane
- * running the demo's tasks from a shared store until SIGTERM ({@link TaskWorker}).
+ * <p>With the argument {@code worker} it is a task worker instead: no handler routes, the {@code tasks} lane
+ * running the demo's tasks from a shared store until SIGTERM ({@link WorkerProcess}); with
+ * {@code WORKER_HTTP_PORT} it serves its {@code /metrics} and {@code /_lanes} there.
  *
  * <p>Settings come from the environment: see {@link DemoSettings} and {@link TaskSettings}.
  */
@@ -28,6 +30,12 @@ public final class DemoApp {
   /** Every recipe on one builder; {@code executor} backs {@code /test/sync_async} (the seed's own executor). */
   static App.Builder recipes(DemoSettings settings, ExecutorService executor, BackgroundLog backgroundLog,
       DemoMetrics metrics) {
+    return recipes(settings, executor, backgroundLog, metrics, List.of());
+  }
+
+  /** As above, the dashboard also showing {@code sections} (the task counts). */
+  static App.Builder recipes(DemoSettings settings, ExecutorService executor, BackgroundLog backgroundLog,
+      DemoMetrics metrics, List<DashboardSection> sections) {
     App.Builder app = App.builder();
     BlockingAndAsyncRoutes.addTo(app, settings.sleep(), executor);
     HelloRoutes.addTo(app);
@@ -38,7 +46,7 @@ public final class DemoApp {
     WebSocketEcho.addTo(app);
     ItemsApi.addTo(app, ItemsApi.keyFromEnv());
     CpuRoutes.addTo(app, settings.cpuLane());
-    return ObservabilityRoutes.addTo(app, metrics);
+    return ObservabilityRoutes.addTo(app, metrics, sections);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -53,16 +61,17 @@ public final class DemoApp {
       return;
     }
     if (args.length > 0 && args[0].equals("worker")) {
-      runWorker(taskSettings);
+      runWorker(settings, taskSettings);
       return;
     }
     ExecutorService executor = Executors.newThreadPerTaskExecutor(
         Thread.ofVirtual().name("demo-executor-", 0).factory());
     DemoMetrics metrics = DemoMetrics.of(settings);
-    Tasks tasks = TaskRoutes.tasks(taskSettings);
-    App app = TaskRoutes.addTo(recipes(settings, executor, new BackgroundLog(), metrics), tasks,
-        taskSettings.concurrency()).build();
+    Tasks tasks = TaskRoutes.tasks(taskSettings, metrics);
+    App app = TaskRoutes.addTo(recipes(settings, executor, new BackgroundLog(), metrics,
+        List.of(tasks.dashboardSection())), tasks, taskSettings.concurrency()).build();
     metrics.start(app);
+    metrics.bindTasks(tasks);
     Server server;
     try {
       tasks.start(app);
@@ -102,30 +111,25 @@ public final class DemoApp {
   }
 
   /** {@code examples.jar worker}: runs the demo's tasks from the shared store until SIGTERM. */
-  private static void runWorker(TaskSettings settings) throws InterruptedException {
-    if (settings.database().isEmpty()) {
+  private static void runWorker(DemoSettings settings, TaskSettings taskSettings) throws InterruptedException {
+    if (taskSettings.database().isEmpty()) {
       System.err.println("lanes worker: set TASKS_DB to the store the web process uses "
           + "(jdbc:postgresql://127.0.0.1:5432/test); an in-memory store has no other process to serve");
       System.exit(1);
       return;
     }
-    Tasks tasks = TaskRoutes.tasks(new TaskSettings(settings.database(), true, settings.concurrency()));
-    App app = App.builder().lane(Tasks.lane(settings.concurrency())).build();
-    TaskWorker worker;
+    WorkerProcess worker;
     try {
-      worker = TaskWorker.start(app, tasks).stopOnSignal();
+      worker = WorkerProcess.start(settings, taskSettings);
     } catch (RuntimeException e) {
       System.err.println("lanes worker: " + e.getMessage());
-      app.close();
       System.exit(1);
       return;
     }
-    System.out.println("lanes worker: running tasks " + tasks.types().keySet() + ", " + settings.concurrency()
-        + " at once, from " + settings.database().get());
-    try {
-      worker.awaitClose();
-    } finally {
-      app.close();
-    }
+    worker.stopOnSignal();
+    System.out.println("lanes worker: running tasks " + worker.tasks().types().keySet() + ", " + taskSettings.concurrency()
+        + " at once, from " + taskSettings.database().get()
+        + worker.httpPort().stream().mapToObj(p -> "; /metrics and /_lanes on port " + p).findFirst().orElse(""));
+    worker.awaitClose();
   }
 }

@@ -4,6 +4,8 @@ import dev.lanes.App;
 import dev.lanes.http.Response;
 import dev.lanes.observe.PinningMonitor;
 import dev.lanes.observe.micrometer.LanesMetrics;
+import dev.lanes.tasks.TaskMetrics;
+import dev.lanes.tasks.Tasks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +44,21 @@ final class DemoMetrics implements AutoCloseable {
     // Scraping formats every meter: a blocking handler, so it runs in the endpoints lane.
     return app.listener(metrics).blockedLoopThreshold(watchdog).get("/metrics", req -> Response.bytes(
         registry.scrape().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8"));
+  }
+
+  /**
+   * Adds the task meters ({@code lanes_tasks_*}: events per task type, with {@link #bindTasks} the
+   * counts per state and the queue's age) when metrics are on.
+   */
+  Tasks.Builder instrument(Tasks.Builder tasks) {
+    return enabled ? tasks.listener(new TaskMetrics(registry)) : tasks;
+  }
+
+  /** Gauges of {@code tasks}' store: tasks per state (queue depth) and queue age, read at each scrape. */
+  void bindTasks(Tasks tasks) {
+    if (enabled) {
+      TaskMetrics.bindStates(tasks, registry);
+    }
   }
 
   /** Binds the app's meters and starts the pinning monitor. */

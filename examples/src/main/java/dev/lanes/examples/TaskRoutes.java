@@ -55,7 +55,16 @@ final class TaskRoutes {
 
   /** The demo's tasks and their store, not started. */
   static Tasks tasks(TaskSettings settings) {
-    Tasks.Builder b = Tasks.builder().type(SLEEP).type(HASH).workers(settings.workers());
+    return tasks(settings, Tasks.builder());
+  }
+
+  /** The demo's tasks with {@code metrics}' task meters, not started. */
+  static Tasks tasks(TaskSettings settings, DemoMetrics metrics) {
+    return tasks(settings, metrics.instrument(Tasks.builder()));
+  }
+
+  private static Tasks tasks(TaskSettings settings, Tasks.Builder b) {
+    b.type(SLEEP).type(HASH).workers(settings.workers());
     settings.database().ifPresent(url -> {
       b.database(url);
       if (settings.shared() && !url.contains("user=")) {

@@ -16,8 +16,14 @@ import java.util.Optional;
  *     tasks in it too [1]
  * @param concurrency {@code WORKER_CONCURRENCY}: tasks a process runs at once, the capacity of its
  *     {@code tasks} lane [20]
+ * @param workerHttpPort {@code WORKER_HTTP_PORT}: a worker process ({@code examples.jar worker})
+ *     serves {@code /metrics} and {@code /_lanes} on this port [unset: no HTTP]
  */
-record TaskSettings(Optional<String> database, boolean workers, int concurrency) {
+record TaskSettings(Optional<String> database, boolean workers, int concurrency, Optional<Integer> workerHttpPort) {
+
+  TaskSettings(Optional<String> database, boolean workers, int concurrency) {
+    this(database, workers, concurrency, Optional.empty());
+  }
 
   static TaskSettings fromEnv() {
     return from(System.getenv());
@@ -32,7 +38,11 @@ record TaskSettings(Optional<String> database, boolean workers, int concurrency)
         throw new IllegalArgumentException("TASKS_DB must be a jdbc:postgresql: or jdbc:h2: URL, got '" + url + "'");
       }
     });
-    return new TaskSettings(db, integer(env, "TASK_WORKERS", 1, 0) > 0, integer(env, "WORKER_CONCURRENCY", 20, 1));
+    Optional<Integer> httpPort = text(env, "WORKER_HTTP_PORT").map(p -> integer(env, "WORKER_HTTP_PORT", 0, 1));
+    if (httpPort.filter(p -> p > 65535).isPresent()) {
+      throw new IllegalArgumentException("WORKER_HTTP_PORT must be a port 1..65535, got '" + httpPort.get() + "'");
+    }
+    return new TaskSettings(db, integer(env, "TASK_WORKERS", 1, 0) > 0, integer(env, "WORKER_CONCURRENCY", 20, 1), httpPort);
   }
 
   /** Whether workers in other processes can share the store. */

@@ -54,6 +54,33 @@ class TaskRoutesTest {
   }
 
   @Test
+  void theDemosMetricsCountTasksAndItsDashboardShowsThem() {
+    DemoMetrics metrics = DemoMetrics.of(DemoSettings.from(Map.of("PINNING", "off")));
+    Tasks tasks = TaskRoutes.tasks(TaskSettings.from(Map.of()), metrics);
+    App.Builder builder = ObservabilityRoutes.addTo(App.builder(), metrics, java.util.List.of(tasks.dashboardSection()));
+    try (App app = TaskRoutes.addTo(builder, tasks, 2).build(); tasks; metrics) {
+      metrics.start(app);
+      metrics.bindTasks(tasks);
+      tasks.start(app);
+      try (TestClient client = TestClient.start(app)) {
+        String id = client.post("/tasks/sleep?seconds=0", "", "text/plain").json().get("id").asText();
+        awaitSucceeded(client, id);
+
+        String scrape = client.get("/metrics").text();
+        assertThat(scrape).contains("lanes_tasks_enqueued_total{task=\"sleep\"} 1.0")
+            .contains("lanes_tasks_succeeded_total{task=\"sleep\"} 1.0")
+            .contains("lanes_tasks_state{state=\"queued\"} 0.0")
+            .contains("lanes_tasks_queue_age_seconds 0.0");
+        JsonNode section = Await.value(Duration.ofSeconds(30), () -> client.get("/_lanes/snapshot").json().get("sections").get(0),
+            s -> s.get("rows").get(1).get("succeeded").asInt() == 1, "the dashboard counts the task");
+        assertThat(section.get("title").asText()).isEqualTo("tasks");
+        // a row per type, by name
+        assertThat(section.get("rows").findValuesAsText("type")).containsExactly("hash", "sleep");
+      }
+    }
+  }
+
+  @Test
   void unknownIdsAre404AndBadArgumentsAre400() {
     Tasks tasks = TaskRoutes.tasks(TaskSettings.from(Map.of()));
     try (App app = TaskRoutes.addTo(App.builder(), tasks, 2).build(); tasks) {
@@ -76,6 +103,12 @@ class TaskRoutesTest {
     assertThat(s.concurrency()).isEqualTo(40);
     assertThat(TaskSettings.from(Map.of()).workers()).isTrue();
     assertThat(TaskSettings.from(Map.of()).concurrency()).isEqualTo(20);
+    assertThat(TaskSettings.from(Map.of()).workerHttpPort()).isEmpty();
+    assertThat(TaskSettings.from(Map.of("WORKER_HTTP_PORT", "9100")).workerHttpPort()).hasValue(9100);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskSettings.from(Map.of("WORKER_HTTP_PORT", "web")))
+        .hasMessageContaining("WORKER_HTTP_PORT");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskSettings.from(Map.of("WORKER_HTTP_PORT", "70000")))
+        .hasMessageContaining("WORKER_HTTP_PORT");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskSettings.from(Map.of("TASKS_DB", "mysql://x")))
         .hasMessageContaining("TASKS_DB");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskSettings.from(Map.of("WORKER_CONCURRENCY", "0")))

@@ -6,9 +6,14 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
+import dev.lanes.observe.DashboardSection;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -58,6 +63,7 @@ public final class Tasks implements AutoCloseable {
 
   private final Builder config;
   private final Map<String, TaskType<?>> types;
+  private final Map<String, RecurringType<?>> recurring;
   private final TaskEvents events;
   private volatile Running running;
 
@@ -68,6 +74,7 @@ public final class Tasks implements AutoCloseable {
   private Tasks(Builder b) {
     this.config = b.copy();
     this.types = Map.copyOf(b.types);
+    this.recurring = Map.copyOf(b.recurring);
     this.events = new TaskEvents(b.listeners);
   }
 
@@ -103,6 +110,11 @@ public final class Tasks implements AutoCloseable {
       throw new IllegalStateException("the app has no lane '" + config.workerLane
           + "' for its task workers: add .lane(Tasks.lane(20)) to the App builder, or workers(false)");
     }
+    for (RecurringType<?> r : recurring.values()) {
+      r.type().lane().filter(l -> app.lanes().find(l).isEmpty()).ifPresent(l -> {
+        throw new IllegalStateException("task type '" + r.type().name() + "' runs in lane '" + l + "', which the app does not define");
+      });
+    }
     for (TaskType<?> type : types.values()) {
       type.lane().filter(l -> app.lanes().find(l).isEmpty()).ifPresent(l -> {
         throw new IllegalStateException("task type '" + type.name() + "' runs in lane '" + l + "', which the app does not define");
@@ -119,6 +131,10 @@ public final class Tasks implements AutoCloseable {
       Map<String, CustomTask<byte[]>> engineTasks = new LinkedHashMap<>();
       types.values().forEach(t -> engineTasks.put(t.name(), attempts.schedulerTask(t)));
       List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>(engineTasks.values());
+      RecurringRuns runs = new RecurringRuns(db.dataSource(), db.statusTable(), db.postgres(), statuses, app.lanes(),
+          config.workerLane, events);
+      List<RecurringTask<Void>> recurringTasks = new ArrayList<>();
+      recurring.values().forEach(r -> recurringTasks.add(runs.schedulerTask(r)));
       Optional<Scheduler> scheduler = Optional.empty();
       Optional<LaneExecutor> executor = Optional.empty();
       SchedulerClient client;
@@ -136,7 +152,8 @@ public final class Tasks implements AutoCloseable {
             .heartbeatInterval(config.heartbeat)
             .missedHeartbeatsLimit(MISSED_HEARTBEATS)
             .shutdownMaxWait(config.shutdownGrace)
-            .schedulerName(new SchedulerName.Fixed(workerName()));
+            .schedulerName(new SchedulerName.Fixed(workerName()))
+            .startTasks(recurringTasks); // stored once per type; the first worker to start schedules it
         if (db.postgres()) {
           // Claim (FOR UPDATE SKIP LOCKED) exactly as many due executions as the lane has free
           // slots, and claim again as soon as any slot frees while more are due: workers never
@@ -157,6 +174,7 @@ public final class Tasks implements AutoCloseable {
             .build();
       }
       GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, "lanes-tasks-enqueue");
+      events.forwardTo(app.observability().listener());
       running = new Running(app, db, statuses, inserts, client, scheduler, executor);
     } catch (RuntimeException e) {
       db.close();
@@ -305,6 +323,40 @@ public final class Tasks implements AutoCloseable {
     return types;
   }
 
+  /** The recurring task types' cron expressions, by type name ({@link Builder#recurring}). */
+  public Map<String, String> recurring() {
+    Map<String, String> cron = new LinkedHashMap<>();
+    recurring.values().forEach(r -> cron.put(r.type().name(), r.cron()));
+    return cron;
+  }
+
+  /**
+   * A table of task counts per type and state for the {@code /_lanes} dashboard, read from the
+   * store at most once a second; empty while not running.
+   *
+   * <pre>{@code LanesDashboard.mount(app::getAsync, "/_lanes", List.of(tasks.dashboardSection()));}</pre>
+   */
+  public DashboardSection dashboardSection() {
+    return new TaskDashboardSection(this);
+  }
+
+  /** Tasks in the store per type name and state (every process's). */
+  Map<String, Map<TaskState, Long>> countsByType() {
+    Running r = running();
+    Map<String, Map<TaskState, Long>> out = new java.util.TreeMap<>();
+    try (Connection c = r.db().dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT name, state, COUNT(*) FROM " + r.db().statusTable() + " GROUP BY name, state");
+        ResultSet rows = s.executeQuery()) {
+      while (rows.next()) {
+        out.computeIfAbsent(rows.getString(1), n -> new java.util.EnumMap<>(TaskState.class))
+            .put(TaskState.ofWire(rows.getString(2)), rows.getLong(3));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("task store failed counting tasks per type: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Stops claiming tasks, lets running attempts finish for up to the shutdown grace, interrupts the
    * rest (they are handed back, due now, for another worker or the next start), and closes the
@@ -359,6 +411,7 @@ public final class Tasks implements AutoCloseable {
   public static final class Builder {
     private final Map<String, TaskType<?>> types = new LinkedHashMap<>();
     private final List<TaskListener> listeners = new ArrayList<>();
+    private final Map<String, RecurringType<?>> recurring = new LinkedHashMap<>();
     private Optional<String> url = Optional.empty();
     private Optional<String> user = Optional.empty();
     private Optional<String> password = Optional.empty();
@@ -390,7 +443,7 @@ public final class Tasks implements AutoCloseable {
     /** Registers a task type; every process sharing a store registers the types it enqueues or runs. */
     public Builder type(TaskType<?> type) {
       Objects.requireNonNull(type, "type");
-      if (types.putIfAbsent(type.name(), type) != null) {
+      if (recurring.containsKey(type.name()) || types.putIfAbsent(type.name(), type) != null) {
         throw new IllegalArgumentException("task type '" + type.name() + "' registered twice");
       }
       return this;
@@ -470,6 +523,28 @@ public final class Tasks implements AutoCloseable {
         throw new IllegalArgumentException("poolSize must be >= 1, got " + connections);
       }
       this.poolSize = Optional.of(connections);
+      return this;
+    }
+
+    /**
+     * Runs {@code type} with {@code payload} on a cron schedule: six fields, second minute hour
+     * day-of-month month day-of-week, in this JVM's time zone ({@code "0 0 3 * * *"}: 03:00 every
+     * day; {@code "*}{@code /10 * * * * *"}: every 10 s). Each due time runs once across all
+     * workers sharing the store, never two runs of the type at once; each run is a task with id
+     * {@code name@dueEpochMillis}, queryable with {@link Tasks#status}. A run that throws is
+     * {@code failed}: the next due time is its retry (the type's retry policy is not used). The type
+     * is not enqueued with {@link Tasks#enqueue}.
+     *
+     * <pre>{@code Tasks.builder().recurring(CLEANUP, "0 *}{@code /5 * * * *", new Cleanup(Duration.ofDays(7)))}</pre>
+     *
+     * @throws IllegalArgumentException if the expression is not a valid cron expression (naming
+     *     it), the name is longer than 50 characters or registered already
+     */
+    public <P> Builder recurring(TaskType<P> type, String cron, P payload) {
+      RecurringType<P> r = RecurringType.of(type, cron, payload);
+      if (types.containsKey(type.name()) || recurring.putIfAbsent(type.name(), r) != null) {
+        throw new IllegalArgumentException("task type '" + type.name() + "' registered twice");
+      }
       return this;
     }
 

@@ -365,4 +365,129 @@ abstract class TaskSuite {
     assertThatThrownBy(() -> tasks.enqueue(TaskType.of("t", Job.class, j -> null), new Job("x", 1)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("tasks.start(app)");
   }
+
+  @Test
+  void aRecurringTypeRunsEachDueTimeOnceAcrossWorkersNeverEarlyNeverTwoAtOnce() {
+    AtomicInteger inRun = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    TaskType<Job> tick = TaskType.of("tick", Job.class, job -> {
+      mostAtOnce.accumulateAndGet(inRun.incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(300); // long enough that a second worker running the same time would overlap
+      } finally {
+        inRun.decrementAndGet();
+      }
+      return job.text();
+    });
+    Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    List<String> startedIds = new CopyOnWriteArrayList<>();
+    CountDownLatch threeDone = new CountDownLatch(3);
+    TaskListener record = new TaskListener() {
+      @Override
+      public void started(String name, String id, int attempt, Duration late, boolean redelivered) {
+        startedAt.put(id, Instant.now());
+        startedIds.add(id);
+      }
+
+      @Override
+      public void succeeded(String name, String id, Duration took) {
+        threeDone.countDown();
+      }
+    };
+    // two workers on one store, both with the schedule: every second
+    Tasks first = start(store().recurring(tick, "* * * * * *", new Job("ticked", 0)).listener(record), 2);
+    start(store().recurring(tick, "* * * * * *", new Job("ticked", 0)).listener(record), 2);
+
+    Await.until(LONG, () -> threeDone.getCount() == 0, "three runs succeeded");
+
+    assertThat(mostAtOnce.get()).isEqualTo(1);
+    assertThat(startedIds).doesNotHaveDuplicates(); // each due time ran once across both workers
+    for (String id : startedIds) {
+      assertThat(id).startsWith("tick@");
+      Instant due = Instant.ofEpochMilli(Long.parseLong(id.substring("tick@".length())));
+      assertThat(startedAt.get(id)).isAfterOrEqualTo(due);
+    }
+    TaskStatus run = awaitState(first, startedIds.get(0), TaskState.SUCCEEDED);
+    assertThat(run.name()).isEqualTo("tick");
+    assertThat(run.attempts()).isEqualTo(1);
+    assertThat(run.result().orElseThrow().asText()).isEqualTo("ticked");
+    assertThat(first.recurring()).containsEntry("tick", "* * * * * *");
+  }
+
+  @Test
+  void aFailingRecurringRunIsFailedAndTheNextDueTimeStillRuns() {
+    List<String> failedIds = new CopyOnWriteArrayList<>();
+    TaskType<Job> flaky = TaskType.of("flaky", Job.class, job -> {
+      throw new IllegalStateException("nope");
+    });
+    Tasks tasks = start(store().recurring(flaky, "* * * * * *", new Job("x", 0)).listener(new TaskListener() {
+      @Override
+      public void failed(String name, String id, int attempt, Throwable error) {
+        failedIds.add(id);
+      }
+    }), 1);
+
+    Await.until(LONG, () -> failedIds.size() >= 2, "two runs failed");
+
+    TaskStatus run = tasks.status(failedIds.get(0)).orElseThrow();
+    assertThat(run.state()).isEqualTo(TaskState.FAILED);
+    assertThat(run.attempts()).isEqualTo(1);
+    assertThat(run.error().orElseThrow()).contains("nope");
+    assertThat(failedIds.get(1)).isNotEqualTo(failedIds.get(0));
+  }
+
+  @Test
+  void aBadCronExpressionFailsTheBuildNamingIt() {
+    TaskType<Job> t = TaskType.of("nightly", Job.class, j -> null);
+    assertThatThrownBy(() -> store().recurring(t, "every tuesday", new Job("x", 0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nightly").hasMessageContaining("'every tuesday'");
+    assertThatThrownBy(() -> store().type(t).recurring(t, "* * * * * *", new Job("x", 0)))
+        .hasMessageContaining("registered twice");
+    assertThatThrownBy(() -> store().recurring(TaskType.of("x".repeat(51), Job.class, j -> null), "* * * * * *", new Job("x", 0)))
+        .hasMessageContaining("longer than 50");
+  }
+
+  @Test
+  void taskEventsReachTheAppsListener() {
+    dev.lanes.testing.RecordingListener events = dev.lanes.testing.RecordingListener.create();
+    App app = App.builder().lane(Tasks.lane(2)).listener(events).build();
+    opened.add(app);
+    TaskType<Job> ok = TaskType.of("ok", Job.class, j -> j.n());
+    TaskType<Job> bad = TaskType.of("bad", Job.class, j -> {
+      throw new IllegalStateException("no");
+    }).retry(RetryPolicy.attempts(2).backoff(Duration.ofMillis(10), 1.0));
+    Tasks tasks = store().type(ok).type(bad).build();
+    tasks.start(app);
+    opened.add(tasks);
+
+    tasks.enqueue(ok, new Job("a", 1));
+    tasks.enqueue(bad, new Job("b", 2));
+
+    events.await("taskSucceeded ok");
+    events.await("taskFailed bad 2");
+    List<String> taskEvents = events.since(0).stream().filter(e -> e.startsWith("task") && !e.startsWith("taskStart ")
+        && !e.startsWith("taskEnd ")).toList();
+    assertThat(taskEvents).contains("taskEnqueued ok", "taskEnqueued bad", "taskStarted ok 1", "taskStarted bad 1",
+        "taskRetried bad 1", "taskStarted bad 2", "taskFailed bad 2");
+  }
+
+  @Test
+  void theDashboardSectionCountsTasksPerTypeAndState() {
+    TaskType<Job> ok = TaskType.of("ok", Job.class, j -> j.n());
+    TaskType<Job> later = TaskType.of("later", Job.class, j -> j.n());
+    Tasks tasks = start(store().type(ok).type(later), 2);
+    dev.lanes.observe.DashboardSection section = tasks.dashboardSection();
+    String done = tasks.enqueue(ok, new Job("a", 1));
+    tasks.enqueue(later, new Job("b", 2), EnqueueOptions.defaults().in(Duration.ofHours(1)));
+    awaitState(tasks, done, TaskState.SUCCEEDED);
+
+    List<Map<String, Object>> rows = Await.value(LONG, section::rows,
+        r -> r.stream().anyMatch(row -> row.get("type").equals("ok") && row.get("succeeded").equals(1L)), "ok counted");
+
+    assertThat(section.title()).isEqualTo("tasks");
+    assertThat(section.columns()).startsWith("type", "queued", "running", "succeeded", "failed");
+    assertThat(rows).anySatisfy(row -> assertThat(row).containsEntry("type", "later").containsEntry("queued", 1L)
+        .containsEntry("succeeded", 0L));
+  }
 }

@@ -38,7 +38,10 @@ import java.util.function.Predicate;
  * rejected LANE REASON          taskStart LANE                taskEnd LANE OUTCOME
  * backgroundStart NAME          backgroundEnd NAME OUTCOME    lifespan PHASE
  * blocked ROUTE|none            pinned THREAD                 loopLatency LOOP
+ * taskEnqueued TYPE             taskStarted TYPE ATTEMPT      taskSucceeded TYPE
+ * taskRetried TYPE ATTEMPT      taskFailed TYPE ATTEMPT
  * </pre>
+ * (the last five are stored tasks' events, from {@code lanes-tasks}).
  */
 public final class RecordingListener implements LanesListener {
   private final List<String> events = new ArrayList<>(); // guarded by this
@@ -207,5 +210,30 @@ public final class RecordingListener implements LanesListener {
   @Override
   public void eventLoopLatency(String loop, Duration delay) {
     add("loopLatency " + loop);
+  }
+
+  @Override
+  public void taskEnqueued(String type, String id, Duration delay) {
+    add("taskEnqueued " + type);
+  }
+
+  @Override
+  public void taskStarted(String type, String id, int attempt, Duration late, boolean redelivered) {
+    add("taskStarted " + type + " " + attempt);
+  }
+
+  @Override
+  public void taskSucceeded(String type, String id, Duration took) {
+    add("taskSucceeded " + type);
+  }
+
+  @Override
+  public void taskRetried(String type, String id, int attempt, Duration backoff, Throwable error) {
+    add("taskRetried " + type + " " + attempt);
+  }
+
+  @Override
+  public void taskFailed(String type, String id, int attempt, Throwable error) {
+    add("taskFailed " + type + " " + attempt);
   }
 }

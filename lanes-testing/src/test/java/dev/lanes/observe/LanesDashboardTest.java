@@ -57,6 +57,55 @@ class LanesDashboardTest {
     }
   }
 
+  @Test
+  void sectionsOfOtherModulesFollowTheLanesAndOneThatThrowsShowsItsError() {
+    DashboardSection counts = section("jobs", () -> List.of(java.util.Map.of("type", "resize", "queued", 3)));
+    DashboardSection broken = section("broken", () -> {
+      throw new IllegalStateException("store down");
+    });
+    App.Builder builder = App.builder();
+    LanesDashboard.mount(builder::getAsync, "/_lanes", List.of(counts, broken));
+    try (TestClient client = TestClient.start(builder.build())) {
+      var snap = client.get("/_lanes/snapshot").json();
+      assertThat(snap.get("lanes")).isNotEmpty();
+      var sections = snap.get("sections");
+      assertThat(sections.get(0).get("title").asText()).isEqualTo("jobs");
+      assertThat(sections.get(0).get("columns")).extracting(c -> c.asText()).containsExactly("type", "queued");
+      assertThat(sections.get(0).get("rows").get(0).get("queued").asInt()).isEqualTo(3);
+      assertThat(sections.get(1).get("rows")).isEmpty();
+      assertThat(sections.get(1).get("error").asText()).isEqualTo("store down");
+      assertThat(client.get("/_lanes").text()).contains("showSections(snap.sections)");
+    }
+  }
+
+  @Test
+  void withoutSectionsTheSnapshotHasNone() {
+    App.Builder builder = App.builder();
+    LanesDashboard.mount(builder::getAsync, "/_lanes");
+    try (TestClient client = TestClient.start(builder.build())) {
+      assertThat(client.get("/_lanes/snapshot").json().has("sections")).isFalse();
+    }
+  }
+
+  private static DashboardSection section(String title, java.util.function.Supplier<List<java.util.Map<String, Object>>> rows) {
+    return new DashboardSection() {
+      @Override
+      public String title() {
+        return title;
+      }
+
+      @Override
+      public List<String> columns() {
+        return List.of("type", "queued");
+      }
+
+      @Override
+      public List<java.util.Map<String, Object>> rows() {
+        return rows.get();
+      }
+    };
+  }
+
   private static void readTwoSnapshots(RawClient raw, App app) throws Exception {
     {
       raw.send("GET /_lanes/events HTTP/1.1\r\nHost: x\r\n\r\n");

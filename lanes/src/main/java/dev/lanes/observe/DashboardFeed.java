@@ -22,17 +22,19 @@ import java.util.NoSuchElementException;
  * previous snapshot, so the page shows waits as they are now, not averaged since start. Its
  * {@code capacity} is the current limit; {@code sizing} ({@code fixed}, {@code unbounded},
  * {@code adaptive}) with {@code minCapacity} and {@code maxCapacity} says how it may move, and the
- * page keeps its history.
+ * page keeps its history. {@link DashboardSection}s, if any, follow as {@code sections}.
  */
 final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCloseable {
   private final Lanes lanes;
+  private final List<DashboardSection> sections;
   private final Duration interval;
   private final Map<String, LaneStatistics> previous = new HashMap<>();
   private long sent;
   private volatile boolean closed;
 
-  DashboardFeed(Lanes lanes, Duration interval) {
+  DashboardFeed(Lanes lanes, List<DashboardSection> sections, Duration interval) {
     this.lanes = lanes;
+    this.sections = sections;
     this.interval = interval;
   }
 
@@ -58,7 +60,7 @@ final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCl
     if (closed) {
       throw new NoSuchElementException();
     }
-    Map<String, Object> snap = snapshot(lanes, previous);
+    Map<String, Object> snap = snapshot(lanes, sections, previous);
     // The page's own format: the defaults, whatever codec the app uses (its keys are map keys,
     // which naming strategies leave alone anyway).
     return ServerSentEvent.of(new String(JsonCodec.defaults().write(snap), java.nio.charset.StandardCharsets.UTF_8))
@@ -71,7 +73,7 @@ final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCl
   }
 
   /** One snapshot; with {@code previous} (updated here) the recent waits are since the last one. */
-  static Map<String, Object> snapshot(Lanes lanes, Map<String, LaneStatistics> previous) {
+  static Map<String, Object> snapshot(Lanes lanes, List<DashboardSection> sections, Map<String, LaneStatistics> previous) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (LaneStatistics s : lanes.statistics()) {
       Map<String, Object> lane = new LinkedHashMap<>();
@@ -96,7 +98,24 @@ final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCl
     Map<String, Object> snap = new LinkedHashMap<>();
     snap.put("time", System.currentTimeMillis());
     snap.put("lanes", out);
+    if (!sections.isEmpty()) {
+      snap.put("sections", sections.stream().map(DashboardFeed::section).toList());
+    }
     return snap;
+  }
+
+  /** One section as {@code {"title","columns","rows"}}, or with {@code "error"} if it threw. */
+  private static Map<String, Object> section(DashboardSection section) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("title", section.title());
+    out.put("columns", section.columns());
+    try {
+      out.put("rows", section.rows());
+    } catch (RuntimeException e) {
+      out.put("rows", List.of());
+      out.put("error", String.valueOf(e.getMessage()));
+    }
+    return out;
   }
 
   private static String sizingName(LaneSizing sizing) {

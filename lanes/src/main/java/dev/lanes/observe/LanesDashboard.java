@@ -1,5 +1,6 @@
 package dev.lanes.observe;
 
+import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.streaming.EventSourceResponse;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -20,7 +22,7 @@ import java.util.function.BiConsumer;
  * of {@link DashboardFeed} snapshots every 250 ms, produced on the {@code streaming} lane and
  * stopped when the client leaves) and {@code /snapshot} (one snapshot as JSON). Each route reads
  * the lanes of the app serving it from the request, so the dashboard needs nothing from the app
- * but a way to add routes. It exposes internals: mount it only where the audience may see them.
+ * but a way to add routes; other modules add tables below the lanes as {@link DashboardSection}s. It exposes internals: mount it only where the audience may see them.
  */
 public final class LanesDashboard {
   /** How often the feed sends a snapshot. */
@@ -34,12 +36,29 @@ public final class LanesDashboard {
    * {@code getAsync}, which registers one async GET route; {@code App.Builder::getAsync} is one.
    */
   public static void mount(BiConsumer<String, AsyncHandler> getAsync, String prefix) {
-    mount(getAsync, prefix, DEFAULT_INTERVAL);
+    mount(getAsync, prefix, DEFAULT_INTERVAL, List.of());
+  }
+
+  /**
+   * As {@link #mount(BiConsumer, String)}, with {@code sections} (such as the task counts of
+   * {@code lanes-tasks}) shown below the lanes.
+   *
+   * <pre>{@code LanesDashboard.mount(app::getAsync, "/_lanes", List.of(tasks.dashboardSection()));}</pre>
+   */
+  public static void mount(BiConsumer<String, AsyncHandler> getAsync, String prefix, List<DashboardSection> sections) {
+    mount(getAsync, prefix, DEFAULT_INTERVAL, sections);
   }
 
   /** As {@link #mount(BiConsumer, String)} with another snapshot interval. */
   public static void mount(BiConsumer<String, AsyncHandler> getAsync, String prefix, Duration interval) {
+    mount(getAsync, prefix, interval, List.of());
+  }
+
+  /** As {@link #mount(BiConsumer, String, List)} with another snapshot interval. */
+  public static void mount(BiConsumer<String, AsyncHandler> getAsync, String prefix, Duration interval,
+      List<DashboardSection> sections) {
     java.util.Objects.requireNonNull(getAsync, "getAsync");
+    List<DashboardSection> shown = List.copyOf(sections);
     if (!prefix.startsWith("/") || prefix.endsWith("/")) {
       throw new IllegalArgumentException("prefix must start with / and not end with one: " + prefix);
     }
@@ -49,10 +68,12 @@ public final class LanesDashboard {
     Response page = Response.bytes(readPage(), "text/html; charset=utf-8")
         .withHeader("Cache-Control", "no-cache");
     getAsync.accept(prefix, req -> CompletableFuture.completedFuture(page));
-    getAsync.accept(prefix + "/snapshot", req -> CompletableFuture.completedFuture(
-        Response.json(DashboardFeed.snapshot(req.lanes(), null))));
+    getAsync.accept(prefix + "/snapshot", req -> shown.isEmpty()
+        ? CompletableFuture.completedFuture(Response.json(DashboardFeed.snapshot(req.lanes(), shown, null)))
+        // sections may query a store: off the event loop, in the lane the feed uses too
+        : req.lanes().get(Lanes.STREAMING).run(() -> Response.json(DashboardFeed.snapshot(req.lanes(), shown, null))));
     getAsync.accept(prefix + "/events", req -> CompletableFuture.completedFuture(
-        EventSourceResponse.of(new DashboardFeed(req.lanes(), interval))));
+        EventSourceResponse.of(new DashboardFeed(req.lanes(), shown, interval))));
   }
 
   private static byte[] readPage() {

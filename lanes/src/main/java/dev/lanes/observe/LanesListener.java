@@ -15,7 +15,8 @@ import java.time.Duration;
  *     | laneWaitCancelled)]
  *   ─ requestEnd ─ responseBodyEnd ─ [backgroundTaskStart ─ backgroundTaskEnd]*
  * </pre>
- * plus {@link #lifespan} around the server's life, and the watchdog's reports
+ * plus {@link #lifespan} around the server's life, the stored tasks' events ({@link #taskEnqueued}
+ * and after), and the watchdog's reports
  * ({@link #eventLoopBlocked}, {@link #virtualThreadPinned}, {@link #eventLoopLatency}). The lane
  * events come from {@link LaneListener}, which every lane reports to.
  *
@@ -74,4 +75,27 @@ public interface LanesListener extends LaneListener, BackgroundListener {
 
   /** How long a task posted to the loop {@code loop} waited before it ran (sampled periodically). */
   default void eventLoopLatency(String loop, Duration delay) {}
+
+  /**
+   * A stored task (module {@code lanes-tasks}, started with this app) was enqueued in this
+   * process; it is due after {@code delay}. The task events come from whatever thread enqueued
+   * or ran the attempt; {@code type} is the task type's name.
+   */
+  default void taskEnqueued(String type, String id, Duration delay) {}
+
+  /**
+   * An attempt of a stored task started on this process's workers, {@code late} after it was due.
+   *
+   * @param redelivered the previous attempt never finished: its worker died
+   */
+  default void taskStarted(String type, String id, int attempt, Duration late, boolean redelivered) {}
+
+  /** An attempt of a stored task returned after {@code took}. */
+  default void taskSucceeded(String type, String id, Duration took) {}
+
+  /** An attempt of a stored task failed; its retry policy tries again after {@code backoff}. */
+  default void taskRetried(String type, String id, int attempt, Duration backoff, Throwable error) {}
+
+  /** The last attempt a stored task's retry policy allows failed. */
+  default void taskFailed(String type, String id, int attempt, Throwable error) {}
 }

@@ -204,4 +204,59 @@ public final class ListenerGroup implements LanesListener {
       }
     }
   }
+
+  @Override
+  public void taskEnqueued(String type, String id, Duration delay) {
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].taskEnqueued(type, id, delay);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
+  }
+
+  @Override
+  public void taskStarted(String type, String id, int attempt, Duration late, boolean redelivered) {
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].taskStarted(type, id, attempt, late, redelivered);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
+  }
+
+  @Override
+  public void taskSucceeded(String type, String id, Duration took) {
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].taskSucceeded(type, id, took);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
+  }
+
+  @Override
+  public void taskRetried(String type, String id, int attempt, Duration backoff, Throwable error) {
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].taskRetried(type, id, attempt, backoff, error);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
+  }
+
+  @Override
+  public void taskFailed(String type, String id, int attempt, Throwable error) {
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].taskFailed(type, id, attempt, error);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
+  }
 }

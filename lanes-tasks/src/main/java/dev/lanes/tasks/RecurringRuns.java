@@ -1,0 +1,119 @@
+package dev.lanes.tasks;
+
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import dev.lanes.concurrency.Lanes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
+
+/**
+ * The runs of recurring task types, as db-scheduler's recurring tasks: one execution row per type,
+ * picked by one worker at a time, moved to the next cron time when a run ends, so a type never runs
+ * concurrently with itself and each due time runs once across all workers. Each run gets a status
+ * row of its own ({@link RecurringType#runId}), queryable like any task. A run that throws is
+ * {@code failed} at once (the next due time is its retry); a run interrupted by a draining worker is
+ * handed back, due at the same time, and the next worker runs it under the same id.
+ */
+final class RecurringRuns {
+  /** When the status table itself fails, the same due time is tried again this much later. */
+  private static final Duration STORE_FAILURE_RETRY = Duration.ofSeconds(5);
+
+  private final DataSource db;
+  private final String table;
+  private final boolean postgres;
+  private final StatusTable statuses;
+  private final Lanes lanes;
+  private final String workerLane;
+  private final TaskEvents events;
+
+  RecurringRuns(DataSource db, String table, boolean postgres, StatusTable statuses, Lanes lanes, String workerLane,
+      TaskEvents events) {
+    this.db = db;
+    this.table = table;
+    this.postgres = postgres;
+    this.statuses = statuses;
+    this.lanes = lanes;
+    this.workerLane = workerLane;
+    this.events = events;
+  }
+
+  /** Thrown out of a run a draining worker interrupted, so the failure handler keeps its due time. */
+  private static final class HandedBack extends RuntimeException {
+    HandedBack(Throwable cause) {
+      super("interrupted: the worker stopped before the run ended", cause);
+    }
+  }
+
+  /** db-scheduler's recurring task for {@code recurring}, scheduled on startup if not yet stored. */
+  <P> RecurringTask<Void> schedulerTask(RecurringType<P> recurring) {
+    return com.github.kagkarlsson.scheduler.task.helper.Tasks.recurring(recurring.type().name(), recurring.schedule())
+        .onFailure((complete, ops) -> {
+          Instant due = complete.getExecution().executionTime;
+          boolean handedBack = complete.getCause().filter(HandedBack.class::isInstance).isPresent();
+          ops.reschedule(complete, handedBack ? due : Instant.now().plus(STORE_FAILURE_RETRY));
+        })
+        .execute((instance, context) -> run(recurring, context));
+  }
+
+  private <P> void run(RecurringType<P> recurring, ExecutionContext context) {
+    TaskType<P> type = recurring.type();
+    Instant due = context.getExecution().executionTime;
+    String id = RecurringType.runId(type.name(), due);
+    Instant began = Instant.now();
+    StatusTable.Attempt attempt;
+    try {
+      insertIfAbsent(id, type.name(), due, began);
+      attempt = statuses.startAttempt(id, began);
+    } catch (SQLException e) {
+      throw new IllegalStateException("task store failed starting recurring run " + id, e);
+    }
+    if (attempt.start() == StatusTable.Start.SKIPPED) {
+      return; // this due time already ended: db-scheduler moves on to the next
+    }
+    Duration late = Duration.between(due, began);
+    events.started(type.name(), id, attempt.number(), late.isNegative() ? Duration.ZERO : late,
+        attempt.start() == StatusTable.Start.REDELIVERED);
+    long startNanos = System.nanoTime();
+    try {
+      Object result = type.runAttempt(recurring.payload(), lanes, workerLane);
+      statuses.succeeded(id, result, Instant.now());
+      events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
+    } catch (Exception e) {
+      boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
+      try {
+        if (interrupted && context.getSchedulerState().isShuttingDown()) {
+          Instant now = Instant.now();
+          statuses.requeued(id, "interrupted: the worker stopped before the run ended", due, now);
+          throw new HandedBack(e);
+        }
+        statuses.failed(id, e.toString(), Instant.now());
+        events.failed(type.name(), id, attempt.number(), e);
+      } catch (SQLException store) {
+        store.addSuppressed(e);
+        throw new IllegalStateException("task store failed recording the end of recurring run " + id, store);
+      }
+    }
+  }
+
+  /** The run's status row, queued, unless a worker that ran this due time before wrote it. */
+  private void insertIfAbsent(String id, String name, Instant due, Instant now) throws SQLException {
+    String sql = "INSERT INTO " + table + " (id, name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms) "
+        + "VALUES (?, ?, 'queued', 0, 0, ?, ?, ?)" + (postgres ? " ON CONFLICT (id) DO NOTHING" : "");
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, id);
+      s.setString(2, name);
+      s.setLong(3, due.toEpochMilli());
+      s.setLong(4, due.toEpochMilli());
+      s.setLong(5, now.toEpochMilli());
+      s.executeUpdate();
+    } catch (SQLException e) {
+      if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+        throw e; // not a duplicate key: the row is there from an earlier attempt at this due time
+      }
+    }
+  }
+}
