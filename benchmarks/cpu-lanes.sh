@@ -28,6 +28,10 @@ ensure_jars
 uptime_line >"$RUN/load-before.txt"
 git -C "$ROOT" rev-parse --short HEAD >"$RUN/commit.txt"
 
+# One work rate for every JVM: each one's calibration (hashes per ms of CPU time) on a busy machine
+# differs by up to 2x, which would make requests per second incomparable. The first server
+# calibrates; its rate is pinned (CPU_HASHES_PER_MS) for the rest. HASHES_PER_MS pins it up front.
+HASHES_PER_MS="${HASHES_PER_MS:-0}"
 for mode in "${MODES[@]}"; do
   echo "== cpu lane: $mode" >&2
   lane="$mode"; jvm=("${JAVA_OPTS[@]}")
@@ -35,11 +39,16 @@ for mode in "${MODES[@]}"; do
     lane=adaptive; jvm+=("-Djdk.virtualThreadScheduler.parallelism=$(( $(nproc) + 1 ))")
   fi
   start_server "lanes (CPU_LANE=$mode)" "$PORT" "$RUN/server-$mode.log" -- \
-    env CPU_LANE="$lane" PORT="$PORT" "$JAVA" "${jvm[@]}" -jar "$DEMO_JAR"
+    env CPU_LANE="$lane" CPU_HASHES_PER_MS="$HASHES_PER_MS" PORT="$PORT" "$JAVA" "${jvm[@]}" -jar "$DEMO_JAR"
   base="http://127.0.0.1:$PORT"
+  if [ "$HASHES_PER_MS" = 0 ]; then
+    HASHES_PER_MS=$(curl -s "$base/cpu?ms=1000" | python3 -c 'import json, sys; print(round(json.load(sys.stdin)["hashes"] / 1000))')
+  fi
+  echo "$HASHES_PER_MS" >"$RUN/hashes-per-ms.txt"
   # Warm-up below the cores, so an adaptive lane has nothing to react to yet.
   timeout 60 hey -n 300 -c 2 "$base/cpu?ms=5" >/dev/null
   timeout 60 hey -n 2000 -c 2 "$base/ping" >/dev/null
+  curl -s "$base/cpu?ms=$MS" >"$RUN/work-$mode.json" # the work per request, to check it is the same
   timeout 60 hey -z 5s -c 2 -q 50 -o csv "$base/ping" >"$RUN/ping-unloaded-$mode.csv"
   # The flood, the probe 1 s into it, and the limit sampler.
   (
@@ -143,6 +152,17 @@ for m, r in res.items():
     ratio_cell = f"{ratio:.1f}" if r["ping_n"] else "-"
     print(f"| {m if m.startswith('adaptive') else 'fixed ' + m} | {r['rps']:.1f} | {vs} | {r['p50']:.0f} | "
           f"{r['p99']:.0f} | {r['other']} | {r['ping_un']:.2f} | {flood_cell} | {ratio_cell} | {lim} |")
+def work(m):
+    path = os.path.join(run, f"work-{m}.json")
+    try:
+        return json.load(open(path))["hashes"]
+    except (OSError, ValueError, KeyError):
+        return "?"
+rate = os.path.join(run, "hashes-per-ms.txt")
+if os.path.exists(rate):
+    print(f"\nWork per request pinned at {open(rate).read().strip()} hashes per ms (`CPU_HASHES_PER_MS`, the "
+          f"first server's calibration) so that every JVM does the same: " +
+          ", ".join(f"{m} {work(m)}" for m in res) + " hashes per `/cpu?ms=20`.")
 for name in [m for m in res if m.startswith("adaptive")]:
     if not best:
         break

@@ -33,13 +33,25 @@ final class CpuRoutes {
 
   private CpuRoutes() {}
 
+  /** {@link #addTo(App.Builder, LaneSizing, int)}, calibrated at start. */
+  static App.Builder addTo(App.Builder app, LaneSizing sizing) {
+    return addTo(app, sizing, 0);
+  }
+
   /**
    * Adds lane {@code cpu} with {@code sizing} (adaptive in the demo) and the route. A fixed lane
    * (for the benchmark's comparison) gets the queue an adaptive one has, 4 x its maximum, so the
-   * configurations differ in their limit alone.
+   * configurations differ in their limit alone. {@code hashesPerMs} pins the work per ms (0:
+   * calibrate): a calibration on a busy machine can be off by 2x from one JVM to the next, so JVMs
+   * compared by requests per second must share one.
    */
-  static App.Builder addTo(App.Builder app, LaneSizing sizing) {
-    hashFor(1); // calibrates on this (platform) thread, not on the first request's
+  static App.Builder addTo(App.Builder app, LaneSizing sizing, int hashesPerMs) {
+    if (hashesPerMs < 0) {
+      throw new IllegalArgumentException("hashesPerMs must be >= 0: " + hashesPerMs);
+    }
+    if (hashesPerMs == 0) {
+      hashFor(1); // calibrates on this (platform) thread, not on the first request's
+    }
     Lane.Builder lane = Lane.builder(LANE).sizing(sizing);
     if (sizing instanceof LaneSizing.Fixed) {
       lane.maxWaiting(4 * LaneSizing.DEFAULT_ADAPTIVE_MAX);
@@ -51,7 +63,8 @@ final class CpuRoutes {
           if (ms < 0 || ms > MAX_MS) {
             throw new HttpException(400, "ms must be 0.." + MAX_MS + ": " + ms);
           }
-          return Response.json(Map.of("ms", ms, "hashes", hashFor(ms * 1_000_000L)));
+          long hashes = hashesPerMs == 0 ? hashFor(ms * 1_000_000L) : hash(Math.max(1L, (long) ms * hashesPerMs));
+          return Response.json(Map.of("ms", ms, "hashes", hashes));
         });
   }
 

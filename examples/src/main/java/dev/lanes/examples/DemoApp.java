@@ -45,7 +45,7 @@ public final class DemoApp {
     TimeoutsAndDeadlines.addTo(app);
     WebSocketEcho.addTo(app);
     ItemsApi.addTo(app, ItemsApi.keyFromEnv());
-    CpuRoutes.addTo(app, settings.cpuLane());
+    CpuRoutes.addTo(app, settings.cpuLane(), settings.cpuHashesPerMs());
     return ObservabilityRoutes.addTo(app, metrics, sections);
   }
 

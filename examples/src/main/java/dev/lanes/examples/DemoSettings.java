@@ -32,10 +32,14 @@ import java.util.Optional;
  * @param compression {@code COMPRESSION} on or off: gzip, br and zstd responses [on]
  * @param cpuLane {@code CPU_LANE}: lane {@code cpu}'s sizing, {@code adaptive} or a fixed number of
  *     tokens >= 1 [adaptive]
+ * @param cpuHashesPerMs {@code CPU_HASHES_PER_MS}: how many hashes {@code /cpu} counts as one ms of CPU
+ *     time; benchmarks comparing several JVMs pin it so that every one does the same work per request
+ *     [0: calibrated at start]
  */
 record DemoSettings(String host, int port, Duration sleep, Duration backgroundSleep, Optional<Path> staticDir,
     int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning,
-    Optional<Tls> tls, int tlsPort, boolean compression, LaneSizing cpuLane) {
+    Optional<Tls> tls, int tlsPort, boolean compression, LaneSizing cpuLane,
+    int cpuHashesPerMs) {
   private static final Path DEFAULT_STATIC_DIR = Path.of("examples/static");
 
   DemoSettings {
@@ -75,7 +79,8 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         e.tls(),
         e.integer("TLS_PORT", 0, 0, 65535, "a port number 0..65535"),
         e.onOff("COMPRESSION", true),
-        e.sizing("CPU_LANE"));
+        e.sizing("CPU_LANE"),
+        e.integer("CPU_HASHES_PER_MS", 0, 0, Integer.MAX_VALUE, "a whole number >= 0 (0: calibrate at start)"));
   }
 
   /** Typed reads of environment variables, each failing with the variable's name and value. */

@@ -50,6 +50,15 @@ class CpuRoutesTest {
   }
 
   @Test
+  void aPinnedRateDoesTheSameWorkInEveryJvm() throws Exception {
+    App app = CpuRoutes.addTo(App.builder(), LaneSizing.fixed(2), 7).build();
+    try (TestClient client = TestClient.start(app)) {
+      assertThat(client.get("/cpu?ms=3").json().get("hashes").asLong()).isEqualTo(21);
+      assertThat(client.get("/cpu?ms=0").json().get("hashes").asLong()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void hashingDoesWorkInProportionToTheTimeAsked() {
     long ten = CpuRoutes.hashFor(TimeUnit.MILLISECONDS.toNanos(10));
     long forty = CpuRoutes.hashFor(TimeUnit.MILLISECONDS.toNanos(40));

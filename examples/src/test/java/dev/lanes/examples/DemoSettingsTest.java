@@ -30,6 +30,7 @@ class DemoSettingsTest {
       assertThat(s.watchdog()).isEqualTo(Duration.ofMillis(100));
       assertThat(s.pinning()).isTrue();
       assertThat(s.cpuLane()).isEqualTo(LaneSizing.adaptive());
+      assertThat(s.cpuHashesPerMs()).isZero();
     }
   }
 
@@ -39,10 +40,11 @@ class DemoSettingsTest {
         "HOST", "0.0.0.0", "PORT", "9000", "SLEEP", "0.25", "BG_SLEEP", "1.5", "STATIC_DIR", "static",
         "LIMIT_CONCURRENCY", "200", "READ_TIMEOUT", "10", "METRICS", "OFF", "WATCHDOG_MS", "0", "PINNING", "off"));
     env.put("CPU_LANE", "8");
+    env.put("CPU_HASHES_PER_MS", "900");
     DemoSettings s = DemoSettings.from(env);
     assertThat(s).isEqualTo(new DemoSettings("0.0.0.0", 9000, Duration.ofMillis(250), Duration.ofMillis(1500),
         Optional.of(Path.of("static")), 200, Duration.ofSeconds(10), false, Duration.ZERO, false, Optional.empty(), 0,
-        true, LaneSizing.fixed(8)));
+        true, LaneSizing.fixed(8), 900));
     assertThat(DemoSettings.from(Map.of("CPU_LANE", "Adaptive")).cpuLane()).isEqualTo(LaneSizing.adaptive());
   }
 
