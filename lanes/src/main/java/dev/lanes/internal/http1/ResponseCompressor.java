@@ -66,7 +66,7 @@ final class ResponseCompressor extends HttpContentCompressor {
   }
 
   /**
-   * A connection's last, empty answer (408 while a head arrives, 413) may come before any request
+   * A connection's last, empty answer (a 408 while a head arrives) may come before any request
    * was decoded; Netty's encoder would fail it for want of a request to pair it with.
    */
   @Override
