@@ -12,6 +12,8 @@ import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.RouteOptions;
 import dev.lanes.streaming.EventSourceResponse;
 import dev.lanes.streaming.ServerSentEvent;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.io.ByteArrayInputStream;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +96,31 @@ class CompressionTest {
     assertThat(r.header("content-encoding")).isEmpty();
     assertThat(r.text()).isEqualTo(TEXT);
     assertThat(r.headerValues("vary")).contains("accept-encoding");
+  }
+
+  /**
+   * Responses to requests without {@code Accept-Encoding} skip the compressor, those with it go
+   * through: pipelined on one connection, each still gets its own treatment, in order.
+   */
+  @Test
+  void pipelinedRequestsWithAndWithoutAcceptEncodingEachGetTheirOwnAnswer() throws IOException {
+    try (RawClient c = RawClient.connect(client.port())) {
+      c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n"
+          + "GET /text HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n"
+          + "GET /small HTTP/1.1\r\nHost: a\r\n\r\n"
+          + "GET /text HTTP/1.1\r\nHost: a\r\n\r\n");
+      List<RawResponse> rs = c.read(4);
+      assertThat(rs.get(0).header("content-encoding")).isEmpty();
+      assertThat(rs.get(0).headerValues("vary")).contains("accept-encoding");
+      assertThat(rs.get(0).text()).isEqualTo(TEXT);
+      assertThat(rs.get(1).header("content-encoding")).contains("gzip");
+      assertThat(decode("gzip", rs.get(1).body())).isEqualTo(TEXT);
+      assertThat(rs.get(2).header("vary")).as("too small to be compressed for anyone").isEmpty();
+      assertThat(rs.get(2).text()).isEqualTo("short");
+      assertThat(rs.get(3).header("content-encoding")).isEmpty();
+      assertThat(rs.get(3).headerValues("vary")).contains("accept-encoding");
+      assertThat(rs.get(3).text()).isEqualTo(TEXT);
+    }
   }
 
   @Test

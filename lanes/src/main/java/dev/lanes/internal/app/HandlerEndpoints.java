@@ -41,7 +41,9 @@ final class HandlerEndpoints {
             new IllegalStateException("async handler returned null: " + routeName));
       }
       CompletableFuture<Response> work = stage.toCompletableFuture();
-      req.scope().onCancel(() -> work.cancel(true));
+      if (!work.isDone()) { // a done future has nothing to cancel: no hook per answered-at-once request
+        req.scope().onCancel(() -> work.cancel(true));
+      }
       return work;
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);

@@ -2,9 +2,7 @@ package dev.lanes.internal.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -17,9 +15,10 @@ import io.netty.handler.codec.http.LastHttpContent;
  * through: RFC 9112 7.1.1 makes {@code chunk-ext-name} a token, at least one character.
  *
  * <p>The decoder reads chunk-size lines and keeps them to itself, so this piece finds them in the
- * byte stream. Like {@link ConnectionTimeouts} it is one state object with two handlers:
- * {@link #heads()} right behind the codec learns that a chunked body starts when the codec
- * decodes its head; {@link #bytes()} in front of the codec hands the codec the bytes up to each
+ * byte stream. Like {@link ConnectionTimeouts} it is one state object fed by two handlers:
+ * {@link MessageChecks}, right behind the codec, tells it ({@link #decoded}) that a chunked body
+ * starts when the codec decodes its head; {@link ByteChecks}, in front of the codec, lets it hand
+ * the codec ({@link #read}) the bytes up to each
  * place where a head can end (the end of an empty line), so it knows before the next byte, and
  * then follows the chunk framing: size line, that many data bytes, CRLF, next size line, until
  * the last chunk. Where a head ends is decided by the codec alone; sizes are read by the
@@ -52,74 +51,62 @@ final class ChunkLineCheck {
     this.maxLineLength = maxLineLength;
   }
 
-  /** Goes right in front of the HTTP codec: sees every byte before it does. */
-  ChannelHandler bytes() {
-    return new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf buf)) {
-          ctx.fireChannelRead(msg);
-          return;
-        }
-        if (refused) {
-          buf.release();
-          return;
-        }
-        if (passThrough) {
+  /**
+   * Hands {@code buf} (which this takes over) on to the codec through {@code ctx}: whole, in
+   * pieces that end where a head can end, or not at all after a refusal.
+   */
+  void read(ChannelHandlerContext ctx, ByteBuf buf) {
+    if (refused) {
+      buf.release();
+      return;
+    }
+    if (passThrough) {
+      ctx.fireChannelRead(buf);
+      return;
+    }
+    boolean handedOn = false;
+    try {
+      while (buf.isReadable() && !refused && !passThrough) {
+        int end = switch (reading) {
+          case OTHER -> endOfEmptyLine(buf);
+          case SIZE_LINE -> sizeLine(ctx, buf);
+          case DATA, DELIMITER -> framed(buf);
+        };
+        if (end == buf.writerIndex()) {
+          // The rest of the read (usually all of it: one request head): the buffer itself,
+          // not a slice of it.
+          handedOn = true;
           ctx.fireChannelRead(buf);
           return;
         }
-        boolean handedOn = false;
-        try {
-          while (buf.isReadable() && !refused && !passThrough) {
-            int end = switch (reading) {
-              case OTHER -> endOfEmptyLine(buf);
-              case SIZE_LINE -> sizeLine(ctx, buf);
-              case DATA, DELIMITER -> framed(buf);
-            };
-            if (end == buf.writerIndex()) {
-              // The rest of the read (usually all of it: one request head): the buffer itself,
-              // not a slice of it.
-              handedOn = true;
-              ctx.fireChannelRead(buf);
-              return;
-            }
-            if (end > buf.readerIndex()) {
-              ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), end - buf.readerIndex()));
-              buf.readerIndex(end);
-            }
-          }
-          if (passThrough && !refused && buf.isReadable()) {
-            handedOn = true;
-            ctx.fireChannelRead(buf);
-          }
-        } finally {
-          if (!handedOn) {
-            buf.release();
-          }
+        if (end > buf.readerIndex()) {
+          ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), end - buf.readerIndex()));
+          buf.readerIndex(end);
         }
       }
-    };
+      if (passThrough && !refused && buf.isReadable()) {
+        handedOn = true;
+        ctx.fireChannelRead(buf);
+      }
+    } finally {
+      if (!handedOn) {
+        buf.release();
+      }
+    }
   }
 
-  /** Goes right behind the HTTP codec: sees each request head as soon as it is decoded. */
-  ChannelHandler heads() {
-    return new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
-          passThrough = true;
-        } else if (msg instanceof HttpRequest req && HttpUtil.isTransferEncodingChunked(req)) {
-          if (reading == Reading.OTHER) {
-            reading = Reading.SIZE_LINE;
-            line.setLength(0);
-          } else {
-            passThrough = true; // cannot happen if the framing is followed right; never guess
-          }
-        }
-        ctx.fireChannelRead(msg);
+  /** The codec decoded {@code msg}: a chunked request head starts following chunk framing. */
+  void decoded(Object msg) {
+    if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
+      passThrough = true;
+    } else if (msg instanceof HttpRequest req && HttpUtil.isTransferEncodingChunked(req)) {
+      if (reading == Reading.OTHER) {
+        reading = Reading.SIZE_LINE;
+        line.setLength(0);
+      } else {
+        passThrough = true; // cannot happen if the framing is followed right; never guess
       }
-    };
+    }
   }
 
   /**

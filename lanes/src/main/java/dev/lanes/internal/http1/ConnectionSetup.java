@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The pipeline of every accepted connection: TLS (on the TLS listener), read timeouts, HTTP/1.x
- * codec (with a check of chunk-size lines around it), response compression (when configured),
- * strict validation, body aggregation, then the {@link Http1Connection} that serves its
- * exchanges. Connections past {@code maxConnections} get a 503 instead (a GOAWAY if they chose
+ * The pipeline of every accepted connection: TLS (on the TLS listener), {@link ByteChecks} (read
+ * timers, chunk-size lines), the HTTP/1.x codec, {@link MessageChecks} (read timers, chunk heads,
+ * strict validation), body aggregation, response compression (when configured), then the
+ * {@link Http1Connection} that serves its exchanges. Connections past {@code maxConnections} get a 503 instead (a GOAWAY if they chose
  * {@code h2}). On the TLS listener, when ALPN offers {@code h2}, {@link AlpnPipeline} replaces the
  * HTTP/1.1 handlers with an HTTP/2 connection if the handshake chose it. With {@code h2c} on, a
  * cleartext connection that opens with the HTTP/2 preface, or whose first request asks
@@ -34,11 +34,10 @@ import java.util.Optional;
  */
 public final class ConnectionSetup extends ChannelInitializer<Channel> {
   /** The HTTP/1.1 handlers, in pipeline order: what an h2c switch removes. */
-  private static final List<String> HTTP1 = List.of("read-timeouts", "chunk-lines", "http", "chunk-heads",
-      "timeouts", "compress", "validate", "aggregate", "h2c-upgrade", "dispatch");
+  private static final List<String> HTTP1 =
+      List.of("bytes", "http", "checks", "aggregate", "compress", "h2c-upgrade", "dispatch");
   /** The HTTP/1 handlers besides the codec that leave when the connection becomes a WebSocket. */
-  static final List<String> HTTP_HANDLERS =
-      List.of("read-timeouts", "chunk-lines", "chunk-heads", "timeouts", "validate", "aggregate");
+  static final List<String> HTTP_HANDLERS = List.of("bytes", "checks", "aggregate");
 
   private final CompiledApp app;
   private final ServerConfig config;
@@ -86,18 +85,18 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     if (h2c) {
       ch.pipeline().addLast("h2c-preface", Http2Pipeline.priorKnowledge(app, config, state, HTTP1));
     }
+    // Few handlers, so each request crosses few pipeline hops: one in front of the codec, one
+    // behind it for all per-message checks; the compressor after aggregation sees one message
+    // per request instead of a head and its last content.
     ch.pipeline()
-        .addLast("read-timeouts", timeouts.bytes())
-        .addLast("chunk-lines", chunkLines.bytes())
+        .addLast("bytes", new ByteChecks(timeouts, chunkLines))
         .addLast("http", new HttpServerCodec(decoder))
-        .addLast("chunk-heads", chunkLines.heads())
-        .addLast("timeouts", timeouts.messages());
+        .addLast("checks", new MessageChecks(chunkLines, timeouts,
+            new RequestValidator(config.maxBodySize(), config.maxHeaderCount())))
+        .addLast("aggregate", new BodyAggregator(config.maxBodySize()));
     if (config.compression().enabled()) {
       ch.pipeline().addLast("compress", new ResponseCompressor(config.compression()));
     }
-    ch.pipeline()
-        .addLast("validate", new RequestValidator(config.maxBodySize(), config.maxHeaderCount()))
-        .addLast("aggregate", new BodyAggregator(config.maxBodySize()));
     if (h2c) {
       ch.pipeline().addLast("h2c-upgrade", Http2Pipeline.upgrade(app, config, state, HTTP1));
     }

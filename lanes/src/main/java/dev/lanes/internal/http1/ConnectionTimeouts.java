@@ -2,12 +2,8 @@ package dev.lanes.internal.http1;
 
 import dev.lanes.internal.server.Admission;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -37,9 +33,9 @@ import java.util.concurrent.TimeUnit;
  * the server drains, an idle connection is closed at once.
  *
  * <p>It needs to see raw bytes (a head has begun) and decoded messages (a head or body has
- * ended, a response was written), so it is one state object with two pipeline handlers:
- * {@link #bytes()} in front of the codec and {@link #messages()} behind it. Everything runs on
- * the connection's event loop; one scheduled check is moved only when a deadline comes closer.
+ * ended, a response was written), so it is one state object fed by two pipeline handlers:
+ * {@link ByteChecks} in front of the codec and {@link MessageChecks} behind it. Everything runs
+ * on the connection's event loop; one scheduled check is moved only when a deadline comes closer.
  */
 final class ConnectionTimeouts {
   private enum Reading { IDLE, HEAD, BODY }
@@ -70,97 +66,75 @@ final class ConnectionTimeouts {
     this.state = state;
   }
 
-  /** Goes in front of the HTTP codec: sees every byte read. */
-  ChannelHandler bytes() {
-    return new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelActive(ChannelHandlerContext c) {
-        ctx = c;
-        idleSince = System.nanoTime();
-        reschedule();
-        c.fireChannelActive();
-      }
-
-      @Override
-      public void channelRead(ChannelHandlerContext c, Object msg) {
-        if (msg instanceof ByteBuf buf && buf.isReadable()) {
-          lastRead = System.nanoTime();
-          if (reading == Reading.BODY) {
-            bodyBytes += buf.readableBytes();
-          }
-          if (reading == Reading.IDLE) {
-            reading = Reading.HEAD;
-            headStarted = lastRead;
-            reschedule();
-          }
-        }
-        c.fireChannelRead(msg);
-      }
-
-      @Override
-      public void channelInactive(ChannelHandlerContext c) {
-        if (check != null) {
-          check.cancel(false);
-        }
-        c.fireChannelInactive();
-      }
-
-      @Override
-      public void handlerRemoved(ChannelHandlerContext c) {
-        // The connection went on as HTTP/2 or became a WebSocket, which keep their own timers.
-        if (check != null) {
-          check.cancel(false);
-        }
-        ctx = null;
-      }
-    };
+  /** The connection is open: the first request's head timer starts. */
+  void start(ChannelHandlerContext c) {
+    ctx = c;
+    idleSince = System.nanoTime();
+    reschedule();
   }
 
-  /** Goes right behind the HTTP codec: sees request heads and ends, and responses written. */
-  ChannelHandler messages() {
-    return new ChannelDuplexHandler() {
-      @Override
-      public void channelRead(ChannelHandlerContext c, Object msg) {
-        if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
-          reading = Reading.BODY;
-          // A head is decoded within the read that completed it, which just set lastRead: no
-          // second clock read per request.
-          bodyStarted = lastRead;
-          bodyBytes = 0;
-          reschedule();
-        }
-        if (msg instanceof LastHttpContent
-            || msg instanceof HttpRequest req && req.decoderResult().isFailure()) {
-          reading = Reading.IDLE;
-          firstRequest = false;
-          unanswered++;
-        }
-        c.fireChannelRead(msg);
-      }
+  /** Bytes were read, before the codec sees them. */
+  void bytesRead(ByteBuf buf) {
+    if (!buf.isReadable()) {
+      return;
+    }
+    lastRead = System.nanoTime();
+    if (reading == Reading.BODY) {
+      bodyBytes += buf.readableBytes();
+    }
+    if (reading == Reading.IDLE) {
+      reading = Reading.HEAD;
+      headStarted = lastRead;
+      reschedule();
+    }
+  }
 
-      @Override
-      public void userEventTriggered(ChannelHandlerContext c, Object evt) {
-        if (evt == Admission.DRAIN && reading == Reading.IDLE && unanswered == 0) {
-          c.close(); // idle keep-alive connection: nothing to finish, nothing to say
-          return;
-        }
-        c.fireUserEventTriggered(evt);
-      }
+  /** The connection closed: no check is needed any more. */
+  void stop() {
+    if (check != null) {
+      check.cancel(false);
+    }
+  }
 
-      @Override
-      public void write(ChannelHandlerContext c, Object msg, ChannelPromise promise) {
-        boolean interim = msg instanceof HttpResponse r
-            && r.status().codeClass() == HttpStatusClass.INFORMATIONAL; // 100 Continue
-        if (msg instanceof LastHttpContent && !interim) {
-          unanswered = Math.max(0, unanswered - 1);
-          if (unanswered == 0 && reading == Reading.IDLE) {
-            idleSince = System.nanoTime();
-            reschedule();
-          }
-        }
-        c.write(msg, promise);
+  /** The connection went on as HTTP/2 or became a WebSocket, which keep their own timers. */
+  void removed() {
+    stop();
+    ctx = null;
+  }
+
+  /** The codec decoded {@code msg}: a request head, body content, or a failure. */
+  void decoded(Object msg) {
+    if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
+      reading = Reading.BODY;
+      // A head is decoded within the read that completed it, which just set lastRead: no
+      // second clock read per request.
+      bodyStarted = lastRead;
+      bodyBytes = 0;
+      reschedule();
+    }
+    if (msg instanceof LastHttpContent
+        || msg instanceof HttpRequest req && req.decoderResult().isFailure()) {
+      reading = Reading.IDLE;
+      firstRequest = false;
+      unanswered++;
+    }
+  }
+
+  /** Whether {@code evt} is the server's drain and this connection idles: it may close now. */
+  boolean closesOnDrain(Object evt) {
+    return evt == Admission.DRAIN && reading == Reading.IDLE && unanswered == 0;
+  }
+
+  /** {@code msg} is being written, on its way to the codec. */
+  void writing(Object msg) {
+    if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse r
+        && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) { // 100 Continue
+      unanswered = Math.max(0, unanswered - 1);
+      if (unanswered == 0 && reading == Reading.IDLE) {
+        idleSince = System.nanoTime();
+        reschedule();
       }
-    };
+    }
   }
 
   /** When the current phase expires, or {@code Long.MAX_VALUE} if nothing is timed now. */

@@ -46,6 +46,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private boolean reading; // inside a read burst: channelReadComplete will flush
   private boolean flushPending;
   private boolean closing;
+  private boolean chunkedFiles; // a ChunkedWriteHandler is in the pipeline: every write must pass it
 
   Http1Connection(CompiledApp app, Admission admission) {
     this.app = app;
@@ -159,6 +160,16 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     }
     req.release();
     exchange.serve(method, path, request);
+  }
+
+  /** Whether the pipeline has a chunked file writer, which queues every write behind its file. */
+  boolean writesChunkedFiles() {
+    return chunkedFiles;
+  }
+
+  /** The codec added a chunked file writer in front of this handler. */
+  void chunkedFilesAdded() {
+    chunkedFiles = true;
   }
 
   /** Called by the exchange's codec once its response is fully handed over (or aborted). */

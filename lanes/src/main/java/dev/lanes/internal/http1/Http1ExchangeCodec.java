@@ -15,6 +15,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -44,8 +45,6 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   // Response headers were validated when the Response was built; do not pay for it twice.
   private static final HttpHeadersFactory HEADERS =
       DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-  private static final HttpHeadersFactory TRAILERS =
-      DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
 
   private final ChannelHandlerContext ctx;
   private final Http1Connection connection;
@@ -123,19 +122,27 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
         ByteBuf content = head || data.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(data);
+        // No trailers: an in-memory body has none, so no empty header map per response.
         var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(response.status()), content, HEADERS, TRAILERS);
+            HttpResponseStatus.valueOf(response.status()), content, HEADERS.newHeaders(),
+            EmptyHttpHeaders.INSTANCE);
         HttpHeaders h = res.headers();
         copyHeaders(response, h, keepAlive, http11);
         if (hasBody(response.status())) {
           h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(data.length));
         }
+        ChannelHandlerContext out = ctx;
+        if (compressor != null && !connection.writesChunkedFiles() && ctx.executor().inEventLoop()) {
+          // Past the compressor when it would let the response by anyway (no Accept-Encoding).
+          ChannelHandlerContext past = compressor.pastEncoder(res);
+          out = past != null ? past : ctx;
+        }
         if (afterSent == null && keepAlive) {
           // Nothing waits for this write: no promise and listener per response. A failure
           // reaches Http1Connection.exceptionCaught, which closes, as CLOSE_ON_FAILURE would.
-          ctx.write(res, ctx.voidPromise());
+          out.write(res, out.voidPromise());
         } else {
-          end(ctx.write(res), keepAlive, afterSent);
+          end(out.write(res), keepAlive, afterSent);
         }
         yield QUEUED;
       }
@@ -194,9 +201,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.path(), e);
     }
-    if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+    if (!connection.writesChunkedFiles()) {
       // Only connections that send such a file pay for the writer's queue.
       ctx.pipeline().addBefore(ctx.name(), "chunked-files", new ChunkedWriteHandler());
+      connection.chunkedFilesAdded();
     }
     return new HttpChunkedInput(chunks);
   }

@@ -1,7 +1,6 @@
 package dev.lanes.internal.http1;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -23,11 +22,22 @@ import java.util.Locale;
  * {@link ConnectionSetup}.
  *
  * <p>A bad head is not answered here: it is marked as a decoder failure ({@link RejectedRequest}) and
- * passed on, so the dispatcher answers it after the requests pipelined before it and then closes.
- * From that point on this handler drops everything and stops reading: bytes after a framing error
+ * passed on ({@link MessageChecks} calls it for every decoded message), so the dispatcher answers
+ * it after the requests pipelined before it and then closes.
+ * From that point on it drops everything and stops reading: bytes after a framing error
  * could be a smuggled request and are never parsed as one.
  */
-final class RequestValidator extends ChannelInboundHandlerAdapter {
+final class RequestValidator {
+  // A table, not a search of the punctuation per character: every request's Host passes here.
+  private static final boolean[] REG_NAME = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      REG_NAME[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "-._~%!$&'()*+;=".indexOf(c) >= 0;
+    }
+  }
+
   private final long maxBodySize;
   private final int maxHeaderCount;
   private boolean broken;
@@ -37,11 +47,14 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
     this.maxHeaderCount = maxHeaderCount;
   }
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  /**
+   * Marks {@code msg} failed if it is a bad head; returns whether it goes on, false when it was
+   * dropped (and released) because an earlier message failed.
+   */
+  boolean passes(ChannelHandlerContext ctx, Object msg) {
     if (broken) {
       ReferenceCountUtil.release(msg);
-      return;
+      return false;
     }
     if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
       RejectedRequest bad = req.headers().size() > maxHeaderCount
@@ -59,7 +72,7 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
       broken = true;
       ctx.channel().config().setAutoRead(false);
     }
-    ctx.fireChannelRead(msg);
+    return true;
   }
 
   /** The first problem with {@code req}'s head, or null; may rewrite an absolute-form target. */
@@ -212,7 +225,6 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
 
   /** RFC 3986 reg-name: unreserved, pct-encoded and sub-delims, minus ',' (a list is two hosts). */
   private static boolean isRegNameChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || "-._~%!$&'()*+;=".indexOf(c) >= 0;
+    return c < 128 && REG_NAME[c];
   }
 }

@@ -3,6 +3,7 @@ package dev.lanes.internal.http1;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.server.Compression;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentCompressor;
@@ -32,14 +33,40 @@ final class ResponseCompressor extends HttpContentCompressor {
   // its request did (HTTP/1.1 answers in order).
   private final ArrayDeque<Boolean> encoderSawRequest = new ArrayDeque<>();
   private boolean bypassing; // the response being written skips the encoder, up to its last content
+  private ChannelHandlerContext ctx;
 
   ResponseCompressor(Compression compression) {
     super(0, ContentCodings.available());
     this.rule = new CompressionRule(compression);
   }
 
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    super.handlerAdded(ctx);
+  }
+
   /**
-   * A connection's last, empty answer (408 while a head arrives, 413) may come before any request
+   * Where to write {@code response}, a whole response written on the loop, so that it goes past
+   * this handler: this handler's own context when its request skipped Netty's encoder (the
+   * response can only go out as it is), else null (write it through). Takes the request's place in
+   * line and adds {@code Vary} as {@link #acceptOutboundMessage} would; it saves the handler's
+   * hop for most responses of a server that compresses.
+   */
+  ChannelHandlerContext pastEncoder(FullHttpResponse response) {
+    if (bypassing || encoderSawRequest.peek() != Boolean.FALSE
+        || response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      return null;
+    }
+    encoderSawRequest.poll();
+    if (allowed && eligible(response)) {
+      response.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+    }
+    return ctx;
+  }
+
+  /**
+   * A connection's last, empty answer (a 408 while a head arrives) may come before any request
    * was decoded; Netty's encoder would fail it for want of a request to pair it with.
    */
   @Override

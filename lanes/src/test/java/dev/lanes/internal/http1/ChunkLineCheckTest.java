@@ -2,6 +2,7 @@ package dev.lanes.internal.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanes.internal.server.Admission;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +31,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChunkLineCheckTest {
   private static final String CHUNKED = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
 
+  /** The check around {@code codec}, in the handlers the server's pipeline has it in. */
+  private static EmbeddedChannel channel(HttpServerCodec codec) {
+    ChunkLineCheck check = new ChunkLineCheck(4096);
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(Duration.ofHours(1), Duration.ofHours(1),
+        Duration.ofHours(1), 0, new Admission());
+    return new EmbeddedChannel(new ByteChecks(timeouts, check), codec,
+        new MessageChecks(check, timeouts, new RequestValidator(Long.MAX_VALUE, 1000)));
+  }
+
   /** What came out of the codec, one line per message: a head, body text, or the failure. */
   private static List<String> decode(String bytes, boolean byteByByte) {
-    ChunkLineCheck check = new ChunkLineCheck(4096);
-    EmbeddedChannel ch = new EmbeddedChannel(check.bytes(),
-        new HttpServerCodec(new HttpDecoderConfig().setStrictLineParsing(true)), check.heads());
+    EmbeddedChannel ch = channel(new HttpServerCodec(new HttpDecoderConfig().setStrictLineParsing(true)));
     byte[] raw = bytes.getBytes(StandardCharsets.ISO_8859_1);
     if (byteByByte) {
       for (byte b : raw) {
@@ -134,8 +143,7 @@ class ChunkLineCheckTest {
 
   @Test
   void bytesAfterARefusalAreReleased() {
-    ChunkLineCheck check = new ChunkLineCheck(4096);
-    EmbeddedChannel ch = new EmbeddedChannel(check.bytes(), new HttpServerCodec(), check.heads());
+    EmbeddedChannel ch = channel(new HttpServerCodec());
     ch.writeInbound(Unpooled.copiedBuffer(CHUNKED + "5;\r\n", StandardCharsets.ISO_8859_1));
     ByteBuf later = Unpooled.copiedBuffer("hello\r\n", StandardCharsets.ISO_8859_1);
     ch.writeInbound(later);

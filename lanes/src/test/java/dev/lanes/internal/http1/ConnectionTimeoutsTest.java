@@ -44,7 +44,9 @@ class ConnectionTimeoutsTest {
   private EmbeddedChannel channel(Duration head, Duration body, Duration keepAlive) {
     ConnectionTimeouts t = new ConnectionTimeouts(head, body, keepAlive, 0, state);
     EmbeddedChannel ch = new EmbeddedChannel();
-    ch.pipeline().addLast(t.bytes(), new HttpServerCodec(), t.messages());
+    ChunkLineCheck chunkLines = new ChunkLineCheck(4096);
+    ch.pipeline().addLast(new ByteChecks(t, chunkLines), new HttpServerCodec(),
+        new MessageChecks(chunkLines, t, new RequestValidator(Long.MAX_VALUE, 1000)));
     ch.config().setAutoRead(false);
     ch.pipeline().fireChannelActive();
     return ch;

@@ -2,6 +2,7 @@ package dev.lanes.internal.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanes.internal.server.Admission;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,13 +40,20 @@ class RequestValidatorTest {
     return req;
   }
 
+  /** The validator in the handler the server's pipeline has it in. */
+  private static EmbeddedChannel validating() {
+    return new EmbeddedChannel(new MessageChecks(new ChunkLineCheck(4096), new ConnectionTimeouts(
+        Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 0, new Admission()),
+        new RequestValidator(MAX_BODY, MAX_HEADERS)));
+  }
+
   private static HttpRequest get(String uri, String... headers) {
     return request("GET", uri, "HTTP/1.1", headers);
   }
 
   /** Passes {@code req} through a validator; the refusal it was marked with, or null. */
   private static RejectedRequest refusal(HttpRequest req) {
-    EmbeddedChannel ch = new EmbeddedChannel(new RequestValidator(MAX_BODY, MAX_HEADERS));
+    EmbeddedChannel ch = validating();
     ch.writeInbound(req);
     HttpRequest out = ch.readInbound();
     assertThat(out).isSameAs(req); // marked, never answered or dropped here
@@ -177,7 +186,7 @@ class RequestValidatorTest {
 
   @Test
   void afterARefusalEverythingIsDroppedAndReadingStops() {
-    EmbeddedChannel ch = new EmbeddedChannel(new RequestValidator(MAX_BODY, MAX_HEADERS));
+    EmbeddedChannel ch = validating();
     ch.writeInbound(get("/x")); // no Host
     HttpRequest refused = ch.readInbound();
     assertThat(refused.decoderResult().isFailure()).isTrue();
@@ -193,7 +202,7 @@ class RequestValidatorTest {
 
   @Test
   void aFailureFromTheDecoderPassesOnAndAlsoStopsReading() {
-    EmbeddedChannel ch = new EmbeddedChannel(new RequestValidator(MAX_BODY, MAX_HEADERS));
+    EmbeddedChannel ch = validating();
     HttpRequest broken = get("/x", "Host", "a");
     IllegalArgumentException cause = new IllegalArgumentException("bad line");
     broken.setDecoderResult(DecoderResult.failure(cause));
