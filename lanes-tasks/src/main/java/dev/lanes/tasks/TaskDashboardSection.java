@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The task counts on the {@code /_lanes} dashboard: a row per task type (by name) with its tasks in the store
@@ -16,9 +19,12 @@ final class TaskDashboardSection implements DashboardSection {
   private static final List<String> COLUMNS = List.of("type", "queued", "running", "succeeded", "failed", "cancelled", "schedule");
 
   private final Tasks tasks;
-  private List<Map<String, Object>> rows = List.of(); // guarded by this
-  private long readAt; // guarded by this
-  private boolean read; // guarded by this
+  // A lock, not a monitor: the store query runs under it on a virtual thread, which a monitor would
+  // pin to its carrier on JDK 21.
+  private final ReentrantLock lock = new ReentrantLock();
+  private List<Map<String, Object>> rows = List.of(); // guarded by lock
+  private long readAt; // guarded by lock
+  private boolean read; // guarded by lock
 
   TaskDashboardSection(Tasks tasks) {
     this.tasks = tasks;
@@ -35,10 +41,19 @@ final class TaskDashboardSection implements DashboardSection {
   }
 
   @Override
-  public synchronized List<Map<String, Object>> rows() {
+  public List<Map<String, Object>> rows() {
     if (!tasks.isRunning()) {
       return List.of();
     }
+    lock.lock();
+    try {
+      return cachedRows();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<Map<String, Object>> cachedRows() {
     long now = System.nanoTime();
     if (read && now - readAt < REFRESH_NANOS) {
       return rows;
@@ -46,7 +61,7 @@ final class TaskDashboardSection implements DashboardSection {
     Map<String, Map<TaskState, Long>> counts = tasks.countsByType();
     Map<String, String> cron = tasks.recurring();
     // by name: this process's types, its recurring ones, and types only other processes registered
-    java.util.SortedSet<String> names = new java.util.TreeSet<>(tasks.types().keySet());
+    SortedSet<String> names = new TreeSet<>(tasks.types().keySet());
     names.addAll(cron.keySet());
     names.addAll(counts.keySet());
     List<Map<String, Object>> out = new ArrayList<>();
