@@ -299,19 +299,7 @@ abstract class TaskSuite {
     TaskType<Job> job = TaskType.of("many", Job.class, j -> null);
     Tasks tasks = start(store().type(job).workers(false), 1);
     int n = 300;
-    CountDownLatch go = new CountDownLatch(1);
-    List<CompletableFuture<String>> ids = new ArrayList<>();
-    try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < n; i++) {
-        int k = i;
-        ids.add(CompletableFuture.supplyAsync(() -> {
-          await(go);
-          return tasks.enqueue(job, new Job("j" + k, k));
-        }, callers));
-      }
-      go.countDown();
-    }
-    List<String> got = ids.stream().map(CompletableFuture::join).toList();
+    List<String> got = enqueueAtOnce(n, k -> tasks.enqueue(job, new Job("j" + k, k)));
     assertThat(got).doesNotHaveDuplicates().hasSize(n);
     for (int i = 0; i < n; i++) {
       assertThat(tasks.status(got.get(i)).orElseThrow().state()).isEqualTo(TaskState.QUEUED);
@@ -325,7 +313,19 @@ abstract class TaskSuite {
     List<String> ran = new CopyOnWriteArrayList<>();
     TaskType<Job> job = TaskType.of("keyed", Job.class, j -> ran.add(j.text()));
     Tasks web = start(store().type(job).workers(false), 1);
-    int n = 50;
+    List<String> ids = enqueueAtOnce(50,
+        k -> web.enqueue(job, new Job("j" + k, k), EnqueueOptions.defaults().key("same")));
+    assertThat(ids.stream().distinct().toList()).hasSize(1);
+    assertThat(web.statistics().byState()).containsEntry(TaskState.QUEUED, 1L);
+    assertThat(web.statistics().enqueued()).isEqualTo(1);
+
+    Tasks worker = start(store().type(job), 2);
+    awaitState(worker, ids.get(0), TaskState.SUCCEEDED);
+    assertThat(ran).hasSize(1);
+  }
+
+  /** Calls {@code enqueue} for 0..n-1 on n virtual threads released together; the ids in call order. */
+  private static List<String> enqueueAtOnce(int n, java.util.function.IntFunction<String> enqueue) {
     CountDownLatch go = new CountDownLatch(1);
     List<CompletableFuture<String>> ids = new ArrayList<>();
     try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
@@ -333,18 +333,12 @@ abstract class TaskSuite {
         int k = i;
         ids.add(CompletableFuture.supplyAsync(() -> {
           await(go);
-          return web.enqueue(job, new Job("j" + k, k), EnqueueOptions.defaults().key("same"));
+          return enqueue.apply(k);
         }, callers));
       }
       go.countDown();
     }
-    assertThat(ids.stream().map(CompletableFuture::join).distinct().toList()).hasSize(1);
-    assertThat(web.statistics().byState()).containsEntry(TaskState.QUEUED, 1L);
-    assertThat(web.statistics().enqueued()).isEqualTo(1);
-
-    Tasks worker = start(store().type(job), 2);
-    awaitState(worker, ids.get(0).join(), TaskState.SUCCEEDED);
-    assertThat(ran).hasSize(1);
+    return ids.stream().map(CompletableFuture::join).toList();
   }
 
   private static void await(CountDownLatch latch) {
