@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -27,8 +26,6 @@ import java.util.concurrent.atomic.LongAdder;
  * interrupts the thread running it; either way the token comes back exactly once.
  */
 public final class Lane implements AutoCloseable {
-  private static final Duration COMPUTE_THREAD_IDLE = Duration.ofSeconds(30);
-
   /** Where a lane's tasks run. */
   public enum ExecutorKind {
     /** A new virtual thread per task (the default): capacity costs almost nothing. */
@@ -51,7 +48,7 @@ public final class Lane implements AutoCloseable {
   private final WaitHistogram waits = new WaitHistogram();
   private final LaneListener listener; // null when nobody listens: the hot path then skips events
   private final AdaptiveLimit adaptive; // null unless the lane sizes itself
-  private final ExecutorService computeThreads; // an adaptive lane's platform threads, for tasks that compute
+  private final ComputeThreads computeThreads; // an adaptive lane's platform threads, for tasks that compute
   private volatile LaneSizing sizing;
 
   private Lane(Builder b) {
@@ -69,10 +66,7 @@ public final class Lane implements AutoCloseable {
           Thread.ofPlatform().name("lane-" + b.name + "-", 0).daemon(true).factory());
       case USER -> b.userExecutor;
     };
-    // No thread until compute mode needs one; the limiter bounds how many run, idle ones end.
-    this.computeThreads = adaptive == null ? null : new ThreadPoolExecutor(0, Integer.MAX_VALUE,
-        COMPUTE_THREAD_IDLE.toSeconds(), TimeUnit.SECONDS, new SynchronousQueue<>(),
-        Thread.ofPlatform().name("lane-" + b.name + "-platform-", 0).daemon(true).factory());
+    this.computeThreads = adaptive == null ? null : new ComputeThreads(b.name);
   }
 
   /**
@@ -199,7 +193,7 @@ public final class Lane implements AutoCloseable {
     });
   }
 
-  private ExecutorService executorForNextTask() {
+  private Executor executorForNextTask() {
     return adaptive != null && adaptive.computeMode() ? computeThreads : executor;
   }
 
@@ -221,6 +215,15 @@ public final class Lane implements AutoCloseable {
     }
     listener.laneTaskStart(name);
     return System.nanoTime();
+  }
+
+  /** Gives a task's token back as it ends (in compute mode, the next task may run on this thread). */
+  void giveBack(Permit permit) {
+    if (computeThreads == null) {
+      permit.close();
+    } else {
+      computeThreads.giveBack(permit);
+    }
   }
 
   void finished(LaneTask<?> task, Throwable error, long startedAt) {

@@ -55,7 +55,7 @@ final class LaneTask<T> extends CompletableFuture<T> {
         runner = null;
       }
       Thread.interrupted(); // an interrupt meant for this task must not leak into the next one
-      permit.close();
+      lane.giveBack(permit);
       terminated();
     }
     // Counted (and reported) before the caller sees the result, so statistics and events never lag it.

@@ -1,0 +1,107 @@
+package dev.lanes.concurrency;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The platform threads an adaptive lane runs its tasks on in compute mode. A thread that ends a
+ * task and, by giving its token back, gets the limiter to grant the next waiter runs that task
+ * itself, as a virtual-thread carrier would: handing it to another thread would park this one and
+ * wake that one once per task, each time queueing for a core behind everything else on a
+ * saturated machine. The limiter still decides which task runs next (first in, first out) and how
+ * many run; this only decides on which thread.
+ *
+ * <p>Threads are created on demand (the limiter bounds how many run) and end after 30 s idle.
+ */
+final class ComputeThreads implements Executor {
+  private static final Duration IDLE = Duration.ofSeconds(30);
+
+  private final ThreadPoolExecutor pool;
+  private final String namePrefix;
+  private final AtomicInteger threadNumber = new AtomicInteger();
+
+  ComputeThreads(String lane) {
+    namePrefix = "lane-" + lane + "-platform-";
+    pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE.toSeconds(), TimeUnit.SECONDS,
+        new SynchronousQueue<>(), Worker::new);
+  }
+
+  /** Runs {@code task} next on this thread if giving back its token granted it, else on the pool. */
+  @Override
+  public void execute(Runnable task) {
+    Worker w = ours();
+    if (w != null && w.open && w.next == null && !pool.isShutdown()) {
+      w.next = task;
+      return;
+    }
+    pool.execute(() -> runFrom(task));
+  }
+
+  /** Gives {@code permit} back; a task the limiter grants for it runs next on this thread. */
+  void giveBack(Permit permit) {
+    Worker w = ours();
+    if (w == null) {
+      permit.close();
+      return;
+    }
+    // Only here: a task that waits on another task of its lane must not keep it for itself.
+    w.open = true;
+    try {
+      permit.close();
+    } finally {
+      w.open = false;
+    }
+  }
+
+  private void runFrom(Runnable first) {
+    Worker w = (Worker) Thread.currentThread();
+    try {
+      for (Runnable task = first; task != null; ) {
+        task.run();
+        task = w.next;
+        w.next = null;
+      }
+    } finally {
+      Runnable granted = w.next; // set if a task threw after granting it: it still has to run
+      w.next = null;
+      if (granted != null) {
+        try {
+          pool.execute(() -> runFrom(granted));
+        } catch (RejectedExecutionException closed) {
+          granted.run(); // granted before the lane closed: it runs, and gives its token back
+        }
+      }
+    }
+  }
+
+  /** This pool's thread we run on, or null (a virtual thread, another pool's thread). */
+  private Worker ours() {
+    return Thread.currentThread() instanceof Worker w && w.owner == this ? w : null;
+  }
+
+  /** Threads the pool holds now, and the most it ever held (for tests and diagnostics). */
+  ThreadPoolExecutor pool() {
+    return pool;
+  }
+
+  void shutdownNow() {
+    pool.shutdownNow();
+  }
+
+  /** A thread of this pool, with the task its last token granted (touched by itself only). */
+  private final class Worker extends Thread {
+    final ComputeThreads owner = ComputeThreads.this;
+    boolean open; // while giving a token back
+    Runnable next;
+
+    Worker(Runnable r) {
+      super(null, r, namePrefix + threadNumber.getAndIncrement(), 0, false);
+      setDaemon(true);
+    }
+  }
+}
