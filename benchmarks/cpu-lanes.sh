@@ -12,13 +12,16 @@
 # flood <= 2 x unloaded.
 #
 #   benchmarks/cpu-lanes.sh        # ~5 min; port 18030 (PORT) must be free
-#   MODES="adaptive 2" benchmarks/cpu-lanes.sh    # a subset (the section then says so)
+#   MODES="adaptive 2" benchmarks/cpu-lanes.sh    # a subset: the table in benchmarks/out only, RESULTS.md untouched
 #   ANALYZE_ONLY=1 benchmarks/cpu-lanes.sh        # the tables again from the last run's raw files
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 PORT="${PORT:-18030}"
-MODES=(${MODES:-adaptive 1 2 4 8 64 1024})
+FULL_MODES=(adaptive 1 2 4 8 64 1024)
+MODES=(${MODES:-${FULL_MODES[*]}})
+full=1 # RESULTS.md gets only runs with every configuration (extra ones, e.g. adaptive+carrier, allowed)
+for m in "${FULL_MODES[@]}"; do [[ " ${MODES[*]} " == *" $m "* ]] || full=0; done
 FLOOD_S=20
 MS=20
 RUN="$OUT/cpu-lanes"
@@ -62,12 +65,14 @@ for mode in "${MODES[@]}"; do
   ) >"$RUN/limit-$mode.txt" 2>/dev/null &
   sampler=$!
   date +%s.%N >"$RUN/flood-start-$mode.txt"
+  awk '{print $14 + $15}' "/proc/$SERVER_PID/stat" >"$RUN/cpu-ticks-$mode.txt" # utime + stime
   timeout $((FLOOD_S + 40)) hey -z "${FLOOD_S}s" -c 200 -o csv "$base/cpu?ms=$MS" >"$RUN/flood-$mode.csv" &
   flood=$!
   sleep 1
   timeout $((FLOOD_S + 40)) hey -z "$((FLOOD_S - 2))s" -c 2 -q 50 -o csv "$base/ping" >"$RUN/ping-flood-$mode.csv" || true
   wait "$flood" || echo "flood hey exited $?" >&2
   wait "$sampler" || true
+  awk '{print $14 + $15}' "/proc/$SERVER_PID/stat" >>"$RUN/cpu-ticks-$mode.txt"
   stop_server "$SERVER_PID"
 done
 uptime_line >"$RUN/load-after.txt"
@@ -112,6 +117,14 @@ def convergence(samples):
     outside = sum(1 for c in after if not lo <= c <= hi) / len(after) if after else 0
     return first, lo, hi, outside
 
+def cpu_ms(mode):
+    """The server's CPU time (all its threads) over the flood, in ms; None if not recorded."""
+    try:
+        a, b = [int(float(x)) for x in open(os.path.join(run, f"cpu-ticks-{mode}.txt")).read().split()]
+    except (OSError, ValueError):
+        return None
+    return (b - a) * 1000 / os.sysconf("SC_CLK_TCK")
+
 res = {}
 for m in modes:
     flood = rows(f"flood-{m}.csv")
@@ -122,7 +135,7 @@ for m in modes:
     pf = [float(r["response-time"]) for r in ping_rows if r["status-code"] == "200"]
     res[m] = dict(rps=len(ok) / flood_s, p50=pct(ok, 50), p99=pct(ok, 99), other=other,
                   ping_un=pct(un, 99), ping_flood=pct(pf, 99), ping_n=len(pf),
-                  ping_err=len(ping_rows) - len(pf), lim=limits(m))
+                  ping_err=len(ping_rows) - len(pf), lim=limits(m), cpu=cpu_ms(m))
     conv = convergence(res[m]["lim"])
     res[m]["conv"] = conv
     if m.startswith("adaptive") and conv[0] is not None:
@@ -134,12 +147,12 @@ fixed = {m: r for m, r in res.items() if not m.startswith("adaptive")}
 best = max(fixed.items(), key=lambda kv: kv[1]["rps"]) if fixed else None
 print(f"`/cpu?ms=20` (hashing, lane `cpu`) under `hey -z {flood_s:.0f}s -c 200`; `/ping` (blocking, lane "
       f"`endpoints`) probed with `hey -c 2 -q 50` unloaded (5 s) and during the flood (from 1 s in, "
-      f"{flood_s - 2:.0f} s). Throughput counts 200 OK only. {cores} cores; the client runs on the same machine. "
+      f"{flood_s - 2:.0f} s). Throughput counts 200 OK only; server CPU per /cpu is the server process's CPU time over the flood (all threads, /ping included) per 200 OK. {cores} cores; the client runs on the same machine. "
       f"'none answered': not one /ping came back during the flood (the scheduler's carriers kept draining "
       f"the cpu lane's queue: docs/adr/0011). Compare rows of one run only: on a shared machine the "
       f"unloaded /ping p99 itself moves between runs.\n")
-print("| cpu lane | /cpu 200 OK/s | vs best fixed | /cpu p50 ms | /cpu p99 ms | non-200 | /ping p99 unloaded ms | /ping p99 in flood ms | ratio | limit during flood |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+print("| cpu lane | /cpu 200 OK/s | vs best fixed | /cpu p50 ms | /cpu p99 ms | non-200 | /ping p99 unloaded ms | /ping p99 in flood ms | ratio | server CPU ms per /cpu | limit during flood |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for m, r in res.items():
     vs = f"{r['rps'] / best[1]['rps']:.3f}" if best and best[1]["rps"] > 0 else "n/a"
     ratio = r["ping_flood"] / r["ping_un"] if r["ping_un"] > 0 else float("nan")
@@ -150,8 +163,10 @@ for m, r in res.items():
     flood_cell = (f"{r['ping_flood']:.2f}" if r["ping_n"] else
                   f"none answered in {flood_s - 2:.0f} s ({r['ping_err']} failed)")
     ratio_cell = f"{ratio:.1f}" if r["ping_n"] else "-"
+    n_ok = r["rps"] * flood_s
+    cpu_cell = f"{r['cpu'] / n_ok:.1f}" if r["cpu"] is not None and n_ok else "-"
     print(f"| {m if m.startswith('adaptive') else 'fixed ' + m} | {r['rps']:.1f} | {vs} | {r['p50']:.0f} | "
-          f"{r['p99']:.0f} | {r['other']} | {r['ping_un']:.2f} | {flood_cell} | {ratio_cell} | {lim} |")
+          f"{r['p99']:.0f} | {r['other']} | {r['ping_un']:.2f} | {flood_cell} | {ratio_cell} | {cpu_cell} | {lim} |")
 def work(m):
     path = os.path.join(run, f"work-{m}.json")
     try:
@@ -184,7 +199,7 @@ PY
 {
   echo "## CPU-bound work in an adaptive lane vs fixed sizes (\`benchmarks/cpu-lanes.sh\`)"
   echo
-  [ "${#MODES[@]}" = 8 ] || echo "_A subset of the configurations: ${MODES[*]}._" && echo
+  if [ "$full" = 0 ]; then echo "_A subset of the configurations: ${MODES[*]}._"; echo; fi
   machine_md | sed -e "s/^- date: .*/- date: $(cat "$RUN/date.txt")/" -e "s/^- commit: .*/- commit: $(cat "$RUN/commit.txt")/"
   echo "- load before: $(cat "$RUN/load-before.txt")"
   echo "- load after: $(cat "$RUN/load-after.txt")"
@@ -192,4 +207,8 @@ PY
   cat "$RUN/table.md"
 } >"$RUN/section.md"
 cat "$RUN/section.md"
-replace_section cpu-lanes "$RUN/section.md"
+if [ "$full" = 1 ]; then
+  replace_section cpu-lanes "$RUN/section.md"
+else
+  echo "a subset of the configurations: RESULTS.md left as it was ($RUN/section.md)" >&2
+fi
