@@ -11,12 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The platform threads an adaptive lane runs its tasks on in compute mode. A thread that ends a
  * task and, by giving its token back, gets the limiter to grant the next waiter runs that task
- * itself, as a virtual-thread carrier would: handing it to another thread would park this one and
- * wake that one once per task, each time queueing for a core behind everything else on a
- * saturated machine. The limiter still decides which task runs next (first in, first out) and how
- * many run; this only decides on which thread.
+ * itself, as a virtual-thread carrier would. Handing it to another thread parked this one and
+ * woke that one once per task, and on 2 saturated cores gave 0.65-0.95 of the throughput of two
+ * virtual threads (docs/adr/0011, "the hand-off"). The limiter still decides which task runs next
+ * (first in, first out) and how many run; this only decides on which thread.
  *
- * <p>Threads are created on demand (the limiter bounds how many run) and end after 30 s idle.
+ * <p>The next task starts once the last one's future is completed, after whatever its caller
+ * chained onto it without an executor has run on this thread; it holds its token meanwhile.
+ * Threads are created on demand (the limiter bounds how many run) and end after 30 s idle.
  */
 final class ComputeThreads implements Executor {
   private static final Duration IDLE = Duration.ofSeconds(30);
