@@ -65,12 +65,12 @@ class ComputeThreadsTest {
       CompletableFuture<Thread> outer = new CompletableFuture<>();
       limiter.acquire().thenAccept(permit -> threads.execute(() -> {
         limiter.acquire().thenAccept(p -> threads.execute(() -> {
-          inner.complete(Thread.currentThread());
           threads.giveBack(p);
+          inner.complete(Thread.currentThread());
         }));
         inner.join(); // would never return if the inner task waited for this thread
-        outer.complete(Thread.currentThread());
         threads.giveBack(permit);
+        outer.complete(Thread.currentThread());
       }));
       assertThat(inner.get(20, TimeUnit.SECONDS)).isNotEqualTo(outer.get(20, TimeUnit.SECONDS));
       assertThat(limiter.borrowed()).isZero();
