@@ -249,14 +249,14 @@ public final class Request {
     private final String method;
     private final String path;
     private final String rawQuery;
-    private Headers headers = Headers.of();
+    private Headers headers; // null until set or built: a server sets its own, so no empty map per request
     private byte[] body = NO_BODY;
     private Params pathParams = Params.empty();
     private InetSocketAddress remote;
     private String scheme = "http";
     private String host; // null: the Host header
     private Lanes lanes;
-    private RequestScope scope = RequestScope.create();
+    private RequestScope scope; // null until set or built: a server sets its own, so no spare scope
     private JsonCodec json = JsonCodec.defaults();
 
     private Builder(String method, String path, String rawQuery) {
@@ -314,6 +314,12 @@ public final class Request {
     }
 
     public Request build() {
+      if (headers == null) {
+        headers = Headers.of();
+      }
+      if (scope == null) {
+        scope = RequestScope.create(); // kept: a second build() shares it, as before
+      }
       return new Request(this);
     }
   }

@@ -144,4 +144,15 @@ class RequestTest {
     assertThatThrownBy(() -> new HttpException(200, "ok")).isInstanceOf(IllegalArgumentException.class);
     assertThat(new HttpException(409, "conflict").status()).isEqualTo(409);
   }
+
+  @Test
+  void aBuilderWithoutHeadersOrScopeGivesEmptyHeadersAndOneScopeSharedByItsBuilds() {
+    Request.Builder b = Request.builder("GET", "/x");
+    Request first = b.build();
+    Request second = b.build();
+    assertThat(first.headers().first("host")).isEmpty();
+    assertThat(first.scope()).isNotNull().isSameAs(second.scope());
+    RequestScope own = RequestScope.create();
+    assertThat(Request.builder("GET", "/x").scope(own).build().scope()).isSameAs(own);
+  }
 }

@@ -122,9 +122,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
         ByteBuf content = head || data.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(data);
-        // No trailers: an in-memory body has none, so no empty header map per response.
+        // No trailers: an in-memory body has none, so no empty header map per response. The
+        // small table (2 buckets, not 16) fits the handful of headers a response carries.
         var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(response.status()), content, HEADERS.newHeaders(),
+            HttpResponseStatus.valueOf(response.status()), content, HEADERS.newEmptyHeaders(),
             EmptyHttpHeaders.INSTANCE);
         HttpHeaders h = res.headers();
         copyHeaders(response, h, keepAlive, http11);
