@@ -66,6 +66,7 @@ public final class Tasks implements AutoCloseable {
   private final Map<String, RecurringType<?>> recurring;
   private final TaskEvents events;
   private volatile Running running;
+  private volatile boolean closing;
 
   /** What exists between {@link #start} and {@link #close}. */
   private record Running(App app, TaskDatabase db, StatusTable statuses, GroupCommit inserts, SchedulerClient client,
@@ -202,7 +203,7 @@ public final class Tasks implements AutoCloseable {
    * returned once its batch committed.
    *
    * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
-   * @throws IllegalStateException if not started, or the store fails
+   * @throws IllegalStateException if not started or closing, or the store fails
    */
   public <P> String enqueue(TaskType<P> type, P payload, EnqueueOptions options) {
     CompletableFuture<String> stored = enqueueAsync(type, payload, options);
@@ -238,13 +239,16 @@ public final class Tasks implements AutoCloseable {
    * <pre>{@code .postAsync("/sleep", req -> tasks.enqueueAsync(SLEEP, new Sleep(1)).thenApply(id -> Response.json(Map.of("id", id))))}</pre>
    *
    * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
-   * @throws IllegalStateException if not started
+   * @throws IllegalStateException if not started or closing
    */
   public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload, EnqueueOptions options) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(options, "options");
     Running r = running();
+    if (closing) {
+      throw new IllegalStateException("tasks are closing: no more enqueues");
+    }
     if (types.get(type.name()) != type) {
       throw new IllegalArgumentException("task type '" + type.name() + "' is not registered on Tasks.builder().type(...)");
     }
@@ -368,7 +372,9 @@ public final class Tasks implements AutoCloseable {
     if (r == null) {
       return;
     }
-    running = null;
+    // Refuse enqueues, but keep the store readable (statistics, status, the dashboard, gauges)
+    // while the running attempts drain: a draining worker still shows what it runs.
+    closing = true;
     try {
       r.inserts().close(); // stores what was handed over before the store closes
       r.scheduler().ifPresent(Scheduler::stop);
@@ -380,13 +386,23 @@ public final class Tasks implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      running = null;
+      closing = false;
       r.db().close();
     }
   }
 
-  /** Whether {@link #start} ran and {@link #close} did not yet. */
+  /**
+   * Whether {@link #start} ran and {@link #close} has not ended: true while close drains the
+   * running attempts (the store is readable, enqueues are refused).
+   */
   public boolean isRunning() {
     return running != null;
+  }
+
+  /** Whether {@link #close} is draining. */
+  boolean isClosing() {
+    return closing;
   }
 
   private Running running() {

@@ -467,6 +467,36 @@ abstract class TaskSuite {
   }
 
   @Test
+  void whileCloseDrainsARunningTaskTheStoreStaysReadableAndEnqueuesAreRefused() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    TaskType<Job> hold = TaskType.of("hold", Job.class, j -> {
+      started.countDown();
+      release.await();
+      return j.n();
+    });
+    Tasks tasks = start(store().type(hold).shutdownGrace(LONG), 2);
+    dev.lanes.observe.DashboardSection section = tasks.dashboardSection();
+    String id = tasks.enqueue(hold, new Job("h", 7));
+    await(started);
+
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(tasks::close);
+    Await.until(LONG, tasks::isClosing, "close draining");
+    assertThat(tasks.isRunning()).isTrue();
+    assertThat(tasks.statistics().byState()).containsEntry(TaskState.RUNNING, 1L);
+    assertThat(tasks.status(id)).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(TaskState.RUNNING));
+    assertThat(section.rows()).anySatisfy(row -> assertThat(row).containsEntry("type", "hold").containsEntry("running", 1L));
+    assertThatThrownBy(() -> tasks.enqueue(hold, new Job("late", 1)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closing");
+    assertThat(closed).isNotDone(); // the attempt holds the drain
+
+    release.countDown();
+    closed.get(LONG.toSeconds(), TimeUnit.SECONDS);
+    assertThat(tasks.isRunning()).isFalse();
+    assertThatThrownBy(tasks::statistics).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void theDashboardSectionCountsTasksPerTypeAndState() {
     TaskType<Job> ok = TaskType.of("ok", Job.class, j -> j.n());
     TaskType<Job> later = TaskType.of("later", Job.class, j -> j.n());
