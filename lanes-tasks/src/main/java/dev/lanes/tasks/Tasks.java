@@ -126,7 +126,8 @@ public final class Tasks implements AutoCloseable {
     int poolSize = config.poolSize.orElse(config.workers ? Math.max(DEFAULT_POOL, capacity + 2) : DEFAULT_POOL);
     TaskDatabase db = TaskDatabase.open(config.url, config.user, config.password, config.tablePrefix, poolSize);
     try {
-      StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), app.json(), db.postgres());
+      StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), db.executionTable(), app.json(),
+          db.postgres());
       TaskInsert store = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable());
       TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events);
       Map<String, CustomTask<byte[]>> engineTasks = new LinkedHashMap<>();
@@ -156,10 +157,14 @@ public final class Tasks implements AutoCloseable {
             .schedulerName(new SchedulerName.Fixed(workerName()))
             .startTasks(recurringTasks); // stored once per type; the first worker to start schedules it
         if (db.postgres()) {
-          // Claim (FOR UPDATE SKIP LOCKED) exactly as many due executions as the lane has free
-          // slots, and claim again as soon as any slot frees while more are due: workers never
-          // race for the same rows, and a slot waits for one round trip, not for the next poll.
-          sb.pollUsingLockAndFetch((threads - 0.5) / threads, 1.0);
+          // Claim (FOR UPDATE SKIP LOCKED) as many due executions as the lane has free slots plus
+          // a few ahead, and claim again as soon as any attempt ends while more are due: workers
+          // never race for the same rows, and a freed slot starts a claimed task from the lane's
+          // queue instead of waiting for a claim's round trip. A claim that waits too long in
+          // the queue is handed back before others could take it for dead.
+          int claimed = threads + claimAhead(threads);
+          sb.pollUsingLockAndFetch((claimed - 0.5) / threads, (double) claimed / threads)
+              .addExecutionInterceptor(new StaleClaims(config.heartbeat.multipliedBy(MISSED_HEARTBEATS - 2)));
         }
         // H2 (one process) keeps db-scheduler's default: fetch 3x as many as candidates, each
         // claimed only once it holds a lane token (LaneExecutor).
@@ -190,6 +195,15 @@ public final class Tasks implements AutoCloseable {
   static final int MISSED_HEARTBEATS = 4;
 
   private static final int DEFAULT_POOL = 10;
+
+  /**
+   * Due tasks a PostgreSQL worker claims beyond its free slots, to wait in its lane's queue: enough
+   * to cover one claim's round trip while slots free, few enough that at the end of a queue a
+   * worker holds little that an idle worker elsewhere could have run.
+   */
+  static int claimAhead(int threads) {
+    return Math.max(1, threads / 10);
+  }
 
   /** Enqueues a task due now; see {@link #enqueue(TaskType, Object, EnqueueOptions)}. */
   public <P> String enqueue(TaskType<P> type, P payload) {

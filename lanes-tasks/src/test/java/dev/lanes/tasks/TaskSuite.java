@@ -39,8 +39,8 @@ abstract class TaskSuite {
 
   /**
    * Whether growing the worker lane lets more tasks run at once without a restart: true where
-   * db-scheduler fetches candidates that wait for lane tokens (H2), false where it claims exactly
-   * the capacity the lane had at start (PostgreSQL, lock-and-fetch).
+   * db-scheduler fetches candidates that wait for lane tokens (H2), false where it claims for the
+   * capacity the lane had at start (PostgreSQL, lock-and-fetch).
    */
   boolean growingTheLaneTakesEffectAtOnce() {
     return true;
