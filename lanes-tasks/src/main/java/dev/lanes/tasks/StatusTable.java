@@ -1,5 +1,6 @@
 package dev.lanes.tasks;
 
+import com.github.kagkarlsson.scheduler.task.Execution;
 import dev.lanes.http.JsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -25,15 +26,19 @@ final class StatusTable {
   record Attempt(Start start, int number) {}
 
   private static final int MAX_ERROR = 4000;
+  private static final String SUCCEEDED = "UPDATE %s SET state = 'succeeded', result = ?, error = NULL, updated_ms = ? "
+      + "WHERE id = ? AND state = 'running'";
 
   private final DataSource db;
   private final String table;
+  private final String executionTable;
   private final JsonCodec json;
   private final boolean postgres;
 
-  StatusTable(DataSource db, String table, JsonCodec json, boolean postgres) {
+  StatusTable(DataSource db, String table, String executionTable, JsonCodec json, boolean postgres) {
     this.db = db;
     this.table = table;
+    this.executionTable = executionTable;
     this.json = json;
     this.postgres = postgres;
   }
@@ -120,9 +125,31 @@ final class StatusTable {
   }
 
   void succeeded(String id, Object result, Instant now) throws SQLException {
-    String value = result == null ? null : new String(json.write(result), StandardCharsets.UTF_8);
-    finish("UPDATE " + table + " SET state = 'succeeded', result = ?, error = NULL, updated_ms = ? "
-        + "WHERE id = ? AND state = 'running'", value, now, id);
+    finish(SUCCEEDED.formatted(table), json(result), now, id);
+  }
+
+  /**
+   * Marks a one-off task's attempt succeeded. On PostgreSQL the same statement deletes db-scheduler's execution
+   * (if still the version this attempt claimed), saving a round trip at the end of every task:
+   * then true, else the caller must still have db-scheduler delete it.
+   */
+  boolean succeededAndRemoved(String id, Object result, Instant now, Execution execution) throws SQLException {
+    if (!postgres) {
+      succeeded(id, result, now);
+      return false;
+    }
+    String value = json(result);
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("WITH done AS ("
+        + SUCCEEDED.formatted(table) + ") DELETE FROM " + executionTable + " WHERE task_name = ? AND task_instance = ? AND version = ?")) {
+      s.setString(1, value);
+      s.setLong(2, now.toEpochMilli());
+      s.setString(3, id);
+      s.setString(4, execution.taskInstance.getTaskName());
+      s.setString(5, execution.taskInstance.getId());
+      s.setLong(6, execution.version);
+      s.executeUpdate(); // no row: another worker took the execution over meanwhile and will skip it
+    }
+    return true;
   }
 
   void failed(String id, String error, Instant now) throws SQLException {
@@ -193,6 +220,10 @@ final class StatusTable {
       s.setString(3, id);
       s.executeUpdate();
     }
+  }
+
+  private String json(Object result) {
+    return result == null ? null : new String(json.write(result), StandardCharsets.UTF_8);
   }
 
   private static String clip(String error) {

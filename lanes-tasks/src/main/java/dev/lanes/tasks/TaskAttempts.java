@@ -59,9 +59,9 @@ final class TaskAttempts {
     long startNanos = System.nanoTime();
     try {
       Object result = type.runAttempt(json.read(data, type.payloadType()), lanes, workerLane);
-      statuses.succeeded(id, result, Instant.now());
+      boolean removed = statuses.succeededAndRemoved(id, result, Instant.now(), context.getExecution());
       events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
-      return (complete, ops) -> ops.stop();
+      return removed ? (complete, ops) -> {} : (complete, ops) -> ops.stop(); // {}: deleted with the status write
     } catch (Exception e) {
       boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
       try {

@@ -66,6 +66,7 @@ public final class Tasks implements AutoCloseable {
   private final Map<String, RecurringType<?>> recurring;
   private final TaskEvents events;
   private volatile Running running;
+  private volatile boolean closing;
 
   /** What exists between {@link #start} and {@link #close}. */
   private record Running(App app, TaskDatabase db, StatusTable statuses, GroupCommit inserts, SchedulerClient client,
@@ -125,7 +126,8 @@ public final class Tasks implements AutoCloseable {
     int poolSize = config.poolSize.orElse(config.workers ? Math.max(DEFAULT_POOL, capacity + 2) : DEFAULT_POOL);
     TaskDatabase db = TaskDatabase.open(config.url, config.user, config.password, config.tablePrefix, poolSize);
     try {
-      StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), app.json(), db.postgres());
+      StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), db.executionTable(), app.json(),
+          db.postgres());
       TaskInsert store = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable());
       TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events);
       Map<String, CustomTask<byte[]>> engineTasks = new LinkedHashMap<>();
@@ -155,10 +157,14 @@ public final class Tasks implements AutoCloseable {
             .schedulerName(new SchedulerName.Fixed(workerName()))
             .startTasks(recurringTasks); // stored once per type; the first worker to start schedules it
         if (db.postgres()) {
-          // Claim (FOR UPDATE SKIP LOCKED) exactly as many due executions as the lane has free
-          // slots, and claim again as soon as any slot frees while more are due: workers never
-          // race for the same rows, and a slot waits for one round trip, not for the next poll.
-          sb.pollUsingLockAndFetch((threads - 0.5) / threads, 1.0);
+          // Claim (FOR UPDATE SKIP LOCKED) as many due executions as the lane has free slots plus
+          // a few ahead, and claim again as soon as any attempt ends while more are due: workers
+          // never race for the same rows, and a freed slot starts a claimed task from the lane's
+          // queue instead of waiting for a claim's round trip. A claim that waits too long in
+          // the queue is handed back before others could take it for dead.
+          int claimed = threads + claimAhead(threads);
+          sb.pollUsingLockAndFetch((claimed - 0.5) / threads, (double) claimed / threads)
+              .addExecutionInterceptor(new StaleClaims(config.heartbeat.multipliedBy(MISSED_HEARTBEATS - 2)));
         }
         // H2 (one process) keeps db-scheduler's default: fetch 3x as many as candidates, each
         // claimed only once it holds a lane token (LaneExecutor).
@@ -190,6 +196,15 @@ public final class Tasks implements AutoCloseable {
 
   private static final int DEFAULT_POOL = 10;
 
+  /**
+   * Due tasks a PostgreSQL worker claims beyond its free slots, to wait in its lane's queue: enough
+   * to cover one claim's round trip while slots free, few enough that at the end of a queue a
+   * worker holds little that an idle worker elsewhere could have run.
+   */
+  static int claimAhead(int threads) {
+    return Math.max(1, threads / 10);
+  }
+
   /** Enqueues a task due now; see {@link #enqueue(TaskType, Object, EnqueueOptions)}. */
   public <P> String enqueue(TaskType<P> type, P payload) {
     return enqueue(type, payload, EnqueueOptions.defaults());
@@ -202,7 +217,7 @@ public final class Tasks implements AutoCloseable {
    * returned once its batch committed.
    *
    * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
-   * @throws IllegalStateException if not started, or the store fails
+   * @throws IllegalStateException if not started or closing, or the store fails
    */
   public <P> String enqueue(TaskType<P> type, P payload, EnqueueOptions options) {
     CompletableFuture<String> stored = enqueueAsync(type, payload, options);
@@ -238,13 +253,16 @@ public final class Tasks implements AutoCloseable {
    * <pre>{@code .postAsync("/sleep", req -> tasks.enqueueAsync(SLEEP, new Sleep(1)).thenApply(id -> Response.json(Map.of("id", id))))}</pre>
    *
    * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
-   * @throws IllegalStateException if not started
+   * @throws IllegalStateException if not started or closing
    */
   public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload, EnqueueOptions options) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(options, "options");
     Running r = running();
+    if (closing) {
+      throw new IllegalStateException("tasks are closing: no more enqueues");
+    }
     if (types.get(type.name()) != type) {
       throw new IllegalArgumentException("task type '" + type.name() + "' is not registered on Tasks.builder().type(...)");
     }
@@ -368,7 +386,9 @@ public final class Tasks implements AutoCloseable {
     if (r == null) {
       return;
     }
-    running = null;
+    // Refuse enqueues, but keep the store readable (statistics, status, the dashboard, gauges)
+    // while the running attempts drain: a draining worker still shows what it runs.
+    closing = true;
     try {
       r.inserts().close(); // stores what was handed over before the store closes
       r.scheduler().ifPresent(Scheduler::stop);
@@ -380,13 +400,23 @@ public final class Tasks implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      running = null;
+      closing = false;
       r.db().close();
     }
   }
 
-  /** Whether {@link #start} ran and {@link #close} did not yet. */
+  /**
+   * Whether {@link #start} ran and {@link #close} has not ended: true while close drains the
+   * running attempts (the store is readable, enqueues are refused).
+   */
   public boolean isRunning() {
     return running != null;
+  }
+
+  /** Whether {@link #close} is draining. */
+  boolean isClosing() {
+    return closing;
   }
 
   private Running running() {

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lanes.App;
 import dev.lanes.testing.Await;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker process killed with kill -9 mid-task on PostgreSQL: another worker runs its tasks once
- * its heartbeats stop, and the re-runs are counted as redeliveries. Skipped without PostgreSQL.
+ * Workers sharing PostgreSQL: a worker process killed with kill -9 mid-task has its tasks run by
+ * another once its heartbeats stop, the re-runs counted as redeliveries; a task claimed ahead that
+ * waited until another worker took it for dead runs only there. Skipped without PostgreSQL.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PostgresWorkerTest {
@@ -72,6 +79,71 @@ class PostgresWorkerTest {
         assertThat(ids.stream().map(id -> web.status(id).orElseThrow())
             .filter(s -> s.attempts() == 2 && s.redeliveries() == 1)).hasSize(3);
       }
+    }
+  }
+
+  @Test
+  void aTaskClaimedAheadAndTakenOverAsDeadIsNotAlsoStartedByItsFirstWorker() throws Exception {
+    record Hold(int n) {}
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch secondStarted = new CountDownLatch(1);
+    CountDownLatch releaseSecond = new CountDownLatch(1);
+    AtomicInteger secondStarts = new AtomicInteger();
+    TaskType<Hold> hold = TaskType.of("hold", Hold.class, h -> {
+      if (h.n() == 1) {
+        firstStarted.countDown();
+        releaseFirst.await();
+      } else {
+        secondStarts.incrementAndGet();
+        secondStarted.countDown();
+        releaseSecond.await();
+      }
+      return h.n();
+    });
+    Duration wait = Duration.ofSeconds(30);
+    try (App oneApp = App.builder().lane(Tasks.lane(1)).build();
+        Tasks one = PostgresStore.builder(prefix).type(hold).heartbeat(Duration.ofMillis(250)).build();
+        App otherApp = App.builder().lane(Tasks.lane(1)).build();
+        // beats a little faster: takes a claim for dead after 800 ms, while worker one hands back
+        // any claim that waited over 500 ms and keeps its running task's beat within 250 ms
+        Tasks other = PostgresStore.builder(prefix).type(hold).heartbeat(Duration.ofMillis(200)).build()) {
+      one.start(oneApp);
+      String first = one.enqueue(hold, new Hold(1));
+      firstStarted.await();
+      String second = one.enqueue(hold, new Hold(2));
+      // one slot, busy: worker one claims the second task ahead, to wait in its lane
+      Await.until(wait, () -> claimed(second), "second task claimed ahead by worker one");
+      assertThat(oneApp.lanes().get(Tasks.WORKER_LANE).statistics().waiting()).isEqualTo(1);
+
+      other.start(otherApp); // sees the claim's heartbeat go stale, takes it over and runs it
+      secondStarted.await();
+      releaseFirst.countDown();
+      Await.value(wait, () -> one.status(first).orElseThrow(), s -> s.state() == TaskState.SUCCEEDED, "first succeeded");
+      // worker one now reaches its stale claim: it must hand it back rather than start it again
+      Await.until(wait, () -> {
+        var lane = oneApp.lanes().get(Tasks.WORKER_LANE).statistics();
+        return lane.borrowed() == 0 && lane.waiting() == 0;
+      }, "worker one idle");
+      releaseSecond.countDown();
+      TaskStatus done = Await.value(wait, () -> one.status(second).orElseThrow(),
+          s -> s.state() == TaskState.SUCCEEDED, "second succeeded");
+      assertThat(secondStarts.get()).isEqualTo(1);
+      assertThat(done.attempts()).isEqualTo(1);
+      assertThat(done.redeliveries()).isZero();
+      assertThat(one.statistics().started()).isEqualTo(1);
+    }
+  }
+
+  private boolean claimed(String id) {
+    try (Connection c = DriverManager.getConnection(PostgresStore.URL, PostgresStore.USER, "");
+        PreparedStatement s = c.prepareStatement("SELECT picked FROM " + prefix + "scheduled_tasks WHERE task_instance = ?")) {
+      s.setString(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() && r.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

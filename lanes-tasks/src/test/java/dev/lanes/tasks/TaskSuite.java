@@ -39,8 +39,8 @@ abstract class TaskSuite {
 
   /**
    * Whether growing the worker lane lets more tasks run at once without a restart: true where
-   * db-scheduler fetches candidates that wait for lane tokens (H2), false where it claims exactly
-   * the capacity the lane had at start (PostgreSQL, lock-and-fetch).
+   * db-scheduler fetches candidates that wait for lane tokens (H2), false where it claims for the
+   * capacity the lane had at start (PostgreSQL, lock-and-fetch).
    */
   boolean growingTheLaneTakesEffectAtOnce() {
     return true;
@@ -464,6 +464,36 @@ abstract class TaskSuite {
         && !e.startsWith("taskEnd ")).toList();
     assertThat(taskEvents).contains("taskEnqueued ok", "taskEnqueued bad", "taskStarted ok 1", "taskStarted bad 1",
         "taskRetried bad 1", "taskStarted bad 2", "taskFailed bad 2");
+  }
+
+  @Test
+  void whileCloseDrainsARunningTaskTheStoreStaysReadableAndEnqueuesAreRefused() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    TaskType<Job> hold = TaskType.of("hold", Job.class, j -> {
+      started.countDown();
+      release.await();
+      return j.n();
+    });
+    Tasks tasks = start(store().type(hold).shutdownGrace(LONG), 2);
+    dev.lanes.observe.DashboardSection section = tasks.dashboardSection();
+    String id = tasks.enqueue(hold, new Job("h", 7));
+    await(started);
+
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(tasks::close);
+    Await.until(LONG, tasks::isClosing, "close draining");
+    assertThat(tasks.isRunning()).isTrue();
+    assertThat(tasks.statistics().byState()).containsEntry(TaskState.RUNNING, 1L);
+    assertThat(tasks.status(id)).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(TaskState.RUNNING));
+    assertThat(section.rows()).anySatisfy(row -> assertThat(row).containsEntry("type", "hold").containsEntry("running", 1L));
+    assertThatThrownBy(() -> tasks.enqueue(hold, new Job("late", 1)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closing");
+    assertThat(closed).isNotDone(); // the attempt holds the drain
+
+    release.countDown();
+    closed.get(LONG.toSeconds(), TimeUnit.SECONDS);
+    assertThat(tasks.isRunning()).isFalse();
+    assertThatThrownBy(tasks::statistics).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

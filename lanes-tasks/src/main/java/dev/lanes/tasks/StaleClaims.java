@@ -1,0 +1,41 @@
+package dev.lanes.tasks;
+
+import com.github.kagkarlsson.scheduler.event.ExecutionChain;
+import com.github.kagkarlsson.scheduler.event.ExecutionInterceptor;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Hands back, unstarted, an execution this worker claimed ahead of its free slots that waited in
+ * the lane longer than {@code maxWait}. Its heartbeat is as old as the claim until it starts, so
+ * other workers soon take it for dead (or did, and run it): it must not start here too. It goes
+ * back due at its own time, in its place in the queue. {@code maxWait} is shorter than the
+ * dead-execution age by more than a heartbeat, so an attempt started within it beats before
+ * anyone could revive it.
+ */
+final class StaleClaims implements ExecutionInterceptor {
+  private final Duration maxWait;
+
+  StaleClaims(Duration maxWait) {
+    this.maxWait = maxWait;
+  }
+
+  @Override
+  public CompletionHandler<?> execute(TaskInstance<?> instance, ExecutionContext context, ExecutionChain chain) {
+    Instant claimed = context.getExecution().lastHeartbeat;
+    if (claimed == null || Duration.between(claimed, Instant.now()).compareTo(maxWait) <= 0) {
+      return chain.proceed(instance, context);
+    }
+    Instant due = context.getExecution().executionTime;
+    return (complete, ops) -> {
+      try {
+        ops.reschedule(complete, due);
+      } catch (RuntimeException takenOver) {
+        // another worker revived it as dead meanwhile (a new version): it is theirs now
+      }
+    };
+  }
+}
