@@ -9,10 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Concurrent enqueues stored together: callers hand their row to a few writer threads; a writer
- * that is free stores everything that has arrived as one batch (one statement, one commit), then
- * completes each caller's future. With more than one writer, rows arriving while a batch is being
- * written go out in the next free writer's batch instead of waiting for that one to commit. A future completes only after its batch
+ * Concurrent enqueues stored together: callers hand their row to one writer thread, which stores
+ * everything that arrived while it was writing the previous batch as one batch (one statement,
+ * one commit), then completes each caller's future. A future completes only after its batch
  * committed, so an id handed out is always durable; a batch that fails fails every caller in it,
  * and stores nothing.
  * Under load this replaces one commit and one pooled connection per enqueue by one per batch.
@@ -30,24 +29,13 @@ final class GroupCommit implements AutoCloseable {
   private final Store store;
   private final int maxBatch;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final List<Thread> writers = new ArrayList<>();
+  private final Thread writer;
   private boolean closed; // guarded by this: no row is queued behind STOP
 
-  /** One writer: a batch is stored only once the previous one committed. */
   GroupCommit(Store store, int maxBatch, String threadName) {
-    this(store, maxBatch, 1, threadName);
-  }
-
-  /** {@code writers} batches may be written at once, each on a connection of its own. */
-  GroupCommit(Store store, int maxBatch, int writers, String threadName) {
-    if (writers < 1) {
-      throw new IllegalArgumentException("writers must be >= 1, got " + writers);
-    }
     this.store = store;
     this.maxBatch = maxBatch;
-    for (int i = 0; i < writers; i++) {
-      this.writers.add(Thread.ofPlatform().daemon().name(writers == 1 ? threadName : threadName + "-" + i).start(this::write));
-    }
+    this.writer = Thread.ofPlatform().daemon().name(threadName).start(this::write);
   }
 
   /**
@@ -85,7 +73,6 @@ final class GroupCommit implements AutoCloseable {
       queue.drainTo(batch, maxBatch - 1);
       if (batch.get(batch.size() - 1) == STOP) { // STOP is always last: nothing is queued after it
         batch.remove(batch.size() - 1);
-        queue.add(STOP); // for the other writers; the queue is empty now, and stays so but for STOP
         stop = true;
       }
       if (!batch.isEmpty()) {
@@ -113,7 +100,7 @@ final class GroupCommit implements AutoCloseable {
     });
   }
 
-  /** Stores what was handed over already, then stops the writers; later inserts fail. Idempotent. */
+  /** Stores what was handed over already, then stops the writer; later inserts fail. Idempotent. */
   @Override
   public void close() {
     synchronized (this) {
@@ -124,13 +111,11 @@ final class GroupCommit implements AutoCloseable {
       queue.add(STOP);
     }
     boolean interrupted = false;
-    for (Thread writer : writers) {
-      while (writer.isAlive()) {
-        try {
-          writer.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+    while (writer.isAlive()) {
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
     if (interrupted) {

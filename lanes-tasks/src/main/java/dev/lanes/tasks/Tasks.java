@@ -173,8 +173,7 @@ public final class Tasks implements AutoCloseable {
             .serializer(PAYLOAD_BYTES)
             .build();
       }
-      GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, db.postgres() ? ENQUEUE_WRITERS : 1,
-          "lanes-tasks-enqueue");
+      GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, "lanes-tasks-enqueue");
       events.forwardTo(app.observability().listener());
       running = new Running(app, db, statuses, inserts, client, scheduler, executor);
     } catch (RuntimeException e) {
@@ -190,12 +189,6 @@ public final class Tasks implements AutoCloseable {
   static final int MISSED_HEARTBEATS = 4;
 
   private static final int DEFAULT_POOL = 10;
-
-  /**
-   * Batches of enqueues written at once on PostgreSQL, each holding a pooled connection while it
-   * is written (H2, one process's file or memory, has one writer).
-   */
-  static final int ENQUEUE_WRITERS = 3;
 
   /** Enqueues a task due now; see {@link #enqueue(TaskType, Object, EnqueueOptions)}. */
   public <P> String enqueue(TaskType<P> type, P payload) {

@@ -128,21 +128,6 @@ class GroupCommitTest {
   }
 
   @Test
-  void withTwoWritersACallerDoesNotWaitForTheBatchBeingWritten() throws Exception {
-    HeldStore store = new HeldStore(false);
-    try (GroupCommit commit = new GroupCommit(store, 100, 2, "test-enqueue")) {
-      CompletableFuture<Boolean> first = commit.submit(row("first"));
-      store.firstEntered.await();
-
-      assertThat(commit.submit(row("second")).join()).isTrue(); // stored by the other writer
-      assertThat(first).isNotDone();
-      store.release.countDown();
-      assertThat(first.join()).isTrue();
-      assertThat(store.batches).containsExactly(List.of("first"), List.of("second"));
-    } // close() returns only once both writers stopped
-  }
-
-  @Test
   void closeStoresWhatWasHandedOverAndRefusesMore() throws Exception {
     HeldStore store = new HeldStore(false);
     GroupCommit commit = new GroupCommit(store, 100, "test-enqueue");
