@@ -5,11 +5,12 @@
 # Per system: enqueue latency p50/p99 (hey -c C), the p99 of a trivial route under the same client
 # load, time until all N succeeded; then the same with worker 1 killed (kill -9) at KILL_AT s,
 # counting completions (cap CAP s) and redeliveries. Before it is measured, each system's enqueue
-# path is warmed as the trivial route is: WARM (2000, as the trivial route's) enqueues of 0 s tasks (hey -c C), waited for until
-# all ran; the counts, redeliveries and "all done" time below are the measured N's only (the warm-up's
-# are subtracted, and the last completion is that of a task enqueued in the measured run). Needs PostgreSQL at 127.0.0.1:5432 (user
-# postgres, db $PG_DB, default test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback only; every process
-# started here is stopped by PID. Writes the seed003 section of RESULTS.md.
+# path is warmed as the trivial route is: WARM (2000, as the trivial route's) enqueues of 0 s
+# tasks (hey -c C), waited for until all ran; the counts, redeliveries and "all done" time are the
+# measured N's only (the warm-up's are subtracted; Lanes' last completion is that of a task
+# enqueued in the measured run). Needs PostgreSQL at 127.0.0.1:$PG_PORT (5432; user postgres, db
+# $PG_DB, default test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback only; every
+# process started here is stopped by PID. Writes the seed003 section of RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
@@ -18,15 +19,15 @@ N=${N:-1000}; C=${C:-50}; WARM=${WARM:-2000}; KILL_AT=${KILL_AT:-10}; CAP=${CAP:
 # RUNS picks runs (and their order); the section of RESULTS.md is written only with all of them.
 ALL_RUNS="lanes lanes-kill celery celery-kill-defaults celery-kill-acks-late"
 RUNS=${RUNS:-$ALL_RUNS}
-# PG_DB, WEB_PORT and CELERY_PORT may be overridden (helpers sharing a machine use their own).
-PG_DB=${PG_DB:-test}
-PG_URL=jdbc:postgresql://127.0.0.1:5432/$PG_DB
+# PG_DB, PG_PORT, WEB_PORT and CELERY_PORT may be overridden (helpers sharing a machine use their own).
+PG_DB=${PG_DB:-test}; PG_PORT=${PG_PORT:-5432}
+PG_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB
 JAR=${JAR:-examples/target/examples.jar} # another build to compare side by side
 OUT=${OUT:-benchmarks/out/seed003}; mkdir -p "$OUT"
 VENV=benchmarks/out/celery-venv
 WEB_PORT=${WEB_PORT:-18303}; CELERY_PORT=${CELERY_PORT:-18304}
 
-psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qc "select 1" >/dev/null || { echo "no PostgreSQL at 127.0.0.1:5432" >&2; exit 1; }
+psql -h 127.0.0.1 -p $PG_PORT -U postgres -d "$PG_DB" -qc "select 1" >/dev/null || { echo "no PostgreSQL at 127.0.0.1:$PG_PORT" >&2; exit 1; }
 redis-cli -n 11 ping >/dev/null || { echo "no Redis at 127.0.0.1:6379" >&2; exit 1; }
 [ -f examples/target/examples.jar ] || ./mvnw -B -q -ntp -DskipTests package -pl examples -am
 if [ ! -x "$VENV/bin/python" ]; then
@@ -103,7 +104,7 @@ measure() {
 }
 
 lanes_run() { # NAME KILL(0/1)
-  psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qc "DROP TABLE IF EXISTS lanes_tasks; DROP TABLE IF EXISTS lanes_scheduled_tasks" 2>/dev/null
+  psql -h 127.0.0.1 -p $PG_PORT -U postgres -d "$PG_DB" -qc "DROP TABLE IF EXISTS lanes_tasks; DROP TABLE IF EXISTS lanes_scheduled_tasks" 2>/dev/null
   TASKS_DB=$PG_URL TASK_WORKERS=0 PORT=$WEB_PORT METRICS=off "$JAVA" -jar "$JAR" >"$OUT/$1-web.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$WEB_PORT/plaintext"
@@ -116,7 +117,7 @@ lanes_run() { # NAME KILL(0/1)
   measure "$1" "http://127.0.0.1:$WEB_PORT" \
     "curl -fs http://127.0.0.1:$WEB_PORT/tasks | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[\"byState\"][\"succeeded\"], \"redeliveries\", j[\"redeliveries\"])'" \
     "$([ "$2" = 1 ] && echo "$w1" || echo 0)" \
-    "psql -h 127.0.0.1 -U postgres -d $PG_DB -Atc \"select max(updated_ms) / 1000.0 from lanes_tasks where state = 'succeeded' and enqueued_ms >= \$T0_MS\""
+    "psql -h 127.0.0.1 -p $PG_PORT -U postgres -d $PG_DB -Atc \"select max(updated_ms) / 1000.0 from lanes_tasks where state = 'succeeded' and enqueued_ms >= \$T0_MS\""
   stop_all
 }
 
@@ -142,6 +143,7 @@ for _ in range(240):
 }
 
 {
+  trap stop_all EXIT # this block is a subshell (the pipe): its own PIDS are stopped if a run fails
   echo "1000 requests (hey -c $C) each enqueue a 1 s sleeping task; 2 worker processes of 20 run them."
   echo "Limits: all done no sooner than $N / 40 x 1 s = $((N / 40)) s; with a worker killed at $KILL_AT s, $((N / 40 + (N / 40 - KILL_AT))) s (40 slots until then, 20 after)."
   echo "Enqueue latency vs a trivial route's p99 under the same client load (hey -n $N -c $C); completion capped at $CAP s."
