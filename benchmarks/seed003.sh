@@ -4,13 +4,13 @@
 # `examples.jar worker`) against Celery 5.6 + Redis (FastAPI app as in the seed, prefork workers).
 # Per system: enqueue latency p50/p99 (hey -c C), the p99 of a trivial route under the same client
 # load, time until all N succeeded; then the same with worker 1 killed (kill -9) at KILL_AT s,
-# counting completions (cap CAP s) and redeliveries. Before it is measured, each system's enqueue
-# path is warmed as the trivial route is: WARM (2000, as the trivial route's) enqueues of 0 s
-# tasks (hey -c C), waited for until all ran; the counts, redeliveries and "all done" time are the
-# measured N's only (the warm-up's are subtracted; Lanes' last completion is that of a task
-# enqueued in the measured run). Needs PostgreSQL at 127.0.0.1:$PG_PORT (5432; user postgres, db
-# $PG_DB, default test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback only; every
-# process started here is stopped by PID. Writes the seed003 section of RESULTS.md.
+# counting completions (cap CAP s) and redeliveries. Before they are measured, each system's enqueue
+# path is warmed as the trivial route is, and at the same time: WARM (2000, as the trivial route's)
+# enqueues of 0 s tasks (hey -c C), waited for until all ran; the counts, redeliveries and "all
+# done" time are the measured N's only (the warm-up's are subtracted; Lanes' last completion is
+# that of a task enqueued in the measured run). Needs PostgreSQL at 127.0.0.1:$PG_PORT (5432; user
+# postgres, db $PG_DB, default test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback
+# only; every process started here is stopped by PID. Writes the seed003 section of RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
@@ -74,13 +74,17 @@ ok_count() { python3 -c "import csv,sys; print(sum(1 for r in csv.DictReader(ope
 # depend on how fast this loop notices.
 measure() {
   local name=$1 base=$2 done_cmd=$3 kill_pid=$4 last_cmd=$5 t0 done_n=0 t_done="" extra
-  # Warm-up of the enqueue path (the trivial route's is below): 0 s tasks, waited for until done.
-  hey -n "$WARM" -c "$C" -m POST "$base/tasks/sleep?seconds=0" >/dev/null
+  # Warm-up: the enqueue path (0 s tasks) and the trivial route at the same time, so code they share
+  # is compiled for both (warmed one after the other, JFR showed Netty's write path deoptimised as
+  # the measured enqueues began, and their first wave was slow); then wait until the tasks ran.
+  hey -n "$WARM" -c "$C" -m POST "$base/tasks/sleep?seconds=0" >/dev/null &
+  local warm_pid=$!
+  hey -n 2000 -c "$C" "$base/plaintext" >/dev/null
+  wait "$warm_pid"
   for _ in $(seq 600); do done_n=$(eval "$done_cmd"); [ "${done_n%% *}" -ge "$WARM" ] && break; sleep 0.1; done
   [ "${done_n%% *}" -ge "$WARM" ] || { echo "$name: warm-up tasks not done: $done_n" >&2; return 1; }
   local warm_done=$done_n
   done_cmd="sub_warm \"$warm_done\" \"\$($done_cmd)\""
-  hey -n 2000 -c "$C" "$base/plaintext" >/dev/null                       # warm-up
   hey -n "$N" -c "$C" -o csv "$base/plaintext" >"$OUT/$name-trivial.csv"
   t0=$(now)
   T0_MS=$(awk -v a="$t0" 'BEGIN { printf "%d", a * 1000 }')
