@@ -4,26 +4,30 @@
 # `examples.jar worker`) against Celery 5.6 + Redis (FastAPI app as in the seed, prefork workers).
 # Per system: enqueue latency p50/p99 (hey -c C), the p99 of a trivial route under the same client
 # load, time until all N succeeded; then the same with worker 1 killed (kill -9) at KILL_AT s,
-# counting completions (cap CAP s) and redeliveries. Needs PostgreSQL at 127.0.0.1:5432 (user
-# postgres, db $PG_DB, default test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback only; every process
-# started here is stopped by PID. Writes the seed003 section of RESULTS.md.
+# counting completions (cap CAP s) and redeliveries. Before they are measured, each system's enqueue
+# path is warmed as the trivial route is, and at the same time: WARM (2000, as the trivial route's)
+# enqueues of 0 s tasks (hey -c C), waited for until all ran; the counts, redeliveries and "all
+# done" time are the measured N's only (the warm-up's are subtracted; Lanes' last completion is
+# that of a task enqueued in the measured run). Needs PostgreSQL at 127.0.0.1:$PG_PORT (5432; user
+# postgres, db $PG_DB, default test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback
+# only; every process started here is stopped by PID. Writes the seed003 section of RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
-N=${N:-1000}; C=${C:-50}; KILL_AT=${KILL_AT:-10}; CAP=${CAP:-60}
+N=${N:-1000}; C=${C:-50}; WARM=${WARM:-2000}; KILL_AT=${KILL_AT:-10}; CAP=${CAP:-60}
 # RUNS picks runs (and their order); the section of RESULTS.md is written only with all of them.
 ALL_RUNS="lanes lanes-kill celery celery-kill-defaults celery-kill-acks-late"
 RUNS=${RUNS:-$ALL_RUNS}
-# PG_DB, WEB_PORT and CELERY_PORT may be overridden (helpers sharing a machine use their own).
-PG_DB=${PG_DB:-test}
-PG_URL=jdbc:postgresql://127.0.0.1:5432/$PG_DB
+# PG_DB, PG_PORT, WEB_PORT and CELERY_PORT may be overridden (helpers sharing a machine use their own).
+PG_DB=${PG_DB:-test}; PG_PORT=${PG_PORT:-5432}
+PG_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB
 JAR=${JAR:-examples/target/examples.jar} # another build to compare side by side
 OUT=${OUT:-benchmarks/out/seed003}; mkdir -p "$OUT"
 VENV=benchmarks/out/celery-venv
 WEB_PORT=${WEB_PORT:-18303}; CELERY_PORT=${CELERY_PORT:-18304}
 
-psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qc "select 1" >/dev/null || { echo "no PostgreSQL at 127.0.0.1:5432" >&2; exit 1; }
+psql -h 127.0.0.1 -p $PG_PORT -U postgres -d "$PG_DB" -qc "select 1" >/dev/null || { echo "no PostgreSQL at 127.0.0.1:$PG_PORT" >&2; exit 1; }
 redis-cli -n 11 ping >/dev/null || { echo "no Redis at 127.0.0.1:6379" >&2; exit 1; }
 [ -f examples/target/examples.jar ] || ./mvnw -B -q -ntp -DskipTests package -pl examples -am
 if [ ! -x "$VENV/bin/python" ]; then
@@ -57,6 +61,11 @@ p = float(sys.argv[2])
 print(f"{xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]:.2f}" if xs else "nan")
 PY
 }
+# sub_warm "WARM_OUT" "NOW_OUT": a DONE_CMD output ("count [label n]") minus the warm-up's, by number.
+sub_warm() { python3 -c "
+import sys
+w, n = sys.argv[1].split(), sys.argv[2].split()
+print(' '.join(str(int(b) - int(a)) if b.lstrip('-').isdigit() else b for a, b in zip(w, n)))" "$1" "$2"; }
 ok_count() { python3 -c "import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r['status-code'] in ('200','202')))" "$1"; }
 
 # measure NAME URL_BASE DONE_CMD KILL_PID LAST_CMD: trivial-route p99, enqueue run, completion; one
@@ -65,9 +74,20 @@ ok_count() { python3 -c "import csv,sys; print(sum(1 for r in csv.DictReader(ope
 # depend on how fast this loop notices.
 measure() {
   local name=$1 base=$2 done_cmd=$3 kill_pid=$4 last_cmd=$5 t0 done_n=0 t_done="" extra
-  hey -n 2000 -c "$C" "$base/plaintext" >/dev/null                       # warm-up
+  # Warm-up: the enqueue path (0 s tasks) and the trivial route at the same time, so code they share
+  # is compiled for both (warmed one after the other, JFR showed Netty's write path deoptimised as
+  # the measured enqueues began, and their first wave was slow); then wait until the tasks ran.
+  hey -n "$WARM" -c "$C" -m POST "$base/tasks/sleep?seconds=0" >/dev/null &
+  local warm_pid=$!
+  hey -n 2000 -c "$C" "$base/plaintext" >/dev/null
+  wait "$warm_pid"
+  for _ in $(seq 600); do done_n=$(eval "$done_cmd"); [ "${done_n%% *}" -ge "$WARM" ] && break; sleep 0.1; done
+  [ "${done_n%% *}" -ge "$WARM" ] || { echo "$name: warm-up tasks not done: $done_n" >&2; return 1; }
+  local warm_done=$done_n
+  done_cmd="sub_warm \"$warm_done\" \"\$($done_cmd)\""
   hey -n "$N" -c "$C" -o csv "$base/plaintext" >"$OUT/$name-trivial.csv"
   t0=$(now)
+  T0_MS=$(awk -v a="$t0" 'BEGIN { printf "%d", a * 1000 }')
   if [ "$kill_pid" != 0 ]; then
     ( sleep "$KILL_AT"; kill -9 "$kill_pid" $(pgrep -P "$kill_pid" || true) 2>/dev/null ) &
   fi
@@ -88,7 +108,7 @@ measure() {
 }
 
 lanes_run() { # NAME KILL(0/1)
-  psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qc "DROP TABLE IF EXISTS lanes_tasks; DROP TABLE IF EXISTS lanes_scheduled_tasks" 2>/dev/null
+  psql -h 127.0.0.1 -p $PG_PORT -U postgres -d "$PG_DB" -qc "DROP TABLE IF EXISTS lanes_tasks; DROP TABLE IF EXISTS lanes_scheduled_tasks" 2>/dev/null
   TASKS_DB=$PG_URL TASK_WORKERS=0 PORT=$WEB_PORT METRICS=off "$JAVA" -jar "$JAR" >"$OUT/$1-web.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$WEB_PORT/plaintext"
@@ -101,7 +121,7 @@ lanes_run() { # NAME KILL(0/1)
   measure "$1" "http://127.0.0.1:$WEB_PORT" \
     "curl -fs http://127.0.0.1:$WEB_PORT/tasks | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[\"byState\"][\"succeeded\"], \"redeliveries\", j[\"redeliveries\"])'" \
     "$([ "$2" = 1 ] && echo "$w1" || echo 0)" \
-    "psql -h 127.0.0.1 -U postgres -d $PG_DB -Atc \"select max(updated_ms) / 1000.0 from lanes_tasks where state = 'succeeded'\""
+    "psql -h 127.0.0.1 -p $PG_PORT -U postgres -d $PG_DB -Atc \"select max(updated_ms) / 1000.0 from lanes_tasks where state = 'succeeded' and enqueued_ms >= \$T0_MS\""
   stop_all
 }
 
@@ -127,6 +147,7 @@ for _ in range(240):
 }
 
 {
+  trap stop_all EXIT # this block is a subshell (the pipe): its own PIDS are stopped if a run fails
   echo "1000 requests (hey -c $C) each enqueue a 1 s sleeping task; 2 worker processes of 20 run them."
   echo "Limits: all done no sooner than $N / 40 x 1 s = $((N / 40)) s; with a worker killed at $KILL_AT s, $((N / 40 + (N / 40 - KILL_AT))) s (40 slots until then, 20 after)."
   echo "Enqueue latency vs a trivial route's p99 under the same client load (hey -n $N -c $C); completion capped at $CAP s."

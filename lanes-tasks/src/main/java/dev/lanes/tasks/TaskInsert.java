@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +16,9 @@ import javax.sql.DataSource;
 
 /**
  * Stores new tasks, a batch at a time: our status rows and db-scheduler's execution rows together,
- * in one transaction. On PostgreSQL a batch is one statement (one round trip, one commit): the
- * execution rows are only added for the status rows that were new. On H2 it is one transaction of
+ * in one transaction. On PostgreSQL a batch is one statement (one round trip, one commit) of the
+ * same text whatever the batch's size: the rows go as arrays, and the execution rows are only
+ * added for the status rows that were new. On H2 it is one transaction of
  * two INSERTs per task. Going through db-scheduler's client instead cost three round trips and two
  * transactions per task (our INSERT, its SELECT then INSERT). The execution rows are written as
  * db-scheduler's own insert writes them (its table layout is documented and versioned with the
@@ -26,7 +28,7 @@ final class TaskInsert {
   /** One task to store. */
   record Row(String id, String name, byte[] payload, Instant now, Instant due) {}
 
-  /** The most rows in one statement: 6 parameters each, far below PostgreSQL's 32767. */
+  /** The most rows in one batch (one statement on PostgreSQL, one transaction on H2). */
   static final int MAX_BATCH = 256;
 
   private final DataSource db;
@@ -36,6 +38,7 @@ final class TaskInsert {
   private final String executionTable;
   private final String statusSql;
   private final String executionSql;
+  private final String batchSql;
 
   TaskInsert(DataSource db, JdbcCustomization dialect, boolean postgres, String statusTable, String executionTable) {
     this.db = db;
@@ -47,6 +50,16 @@ final class TaskInsert {
         + " (id, name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms) VALUES (?, ?, 'queued', 0, 0, ?, ?, ?)";
     this.executionSql = "INSERT INTO " + executionTable
         + " (task_name, task_instance, task_data, execution_time, picked, version) VALUES (?, ?, ?, ?, FALSE, 1)";
+    // One text for every batch size (the rows go as six arrays), so the driver prepares it once
+    // per connection and PostgreSQL plans it once, not once per distinct row count.
+    this.batchSql = "WITH input AS (SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::bytea[], ?::int8[], ?::int8[], ?::int8[])"
+        + " AS i (id, name, data, enqueued_ms, run_at_ms, due_us)), added AS (INSERT INTO " + statusTable
+        + " (id, name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms)"
+        + " SELECT id, name, 'queued', 0, 0, enqueued_ms, run_at_ms, enqueued_ms FROM input"
+        + " ON CONFLICT (id) DO NOTHING RETURNING id) INSERT INTO " + executionTable
+        + " (task_name, task_instance, task_data, execution_time, picked, version)"
+        + " SELECT i.name, i.id, i.data, TIMESTAMPTZ 'epoch' + i.due_us * INTERVAL '1 microsecond', FALSE, 1"
+        + " FROM input i JOIN added a ON a.id = i.id RETURNING task_instance";
   }
 
   /**
@@ -67,28 +80,30 @@ final class TaskInsert {
   }
 
   private Set<String> insertOneStatement(List<Row> rows) throws SQLException {
-    StringBuilder sql = new StringBuilder("WITH input (id, name, data, enqueued_ms, run_at_ms, due) AS (VALUES ");
-    for (int i = 0; i < rows.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?::bytea, ?::bigint, ?::bigint, ?::timestamptz)");
+    int n = rows.size();
+    String[] ids = new String[n];
+    String[] names = new String[n];
+    byte[][] data = new byte[n][];
+    Long[] enqueued = new Long[n];
+    Long[] runAt = new Long[n];
+    Long[] dueMicros = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Row r = rows.get(i);
+      ids[i] = r.id();
+      names[i] = r.name();
+      data[i] = r.payload();
+      enqueued[i] = r.now().toEpochMilli();
+      runAt[i] = r.due().toEpochMilli();
+      dueMicros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, r.due());
     }
-    sql.append("), added AS (INSERT INTO ").append(statusTable)
-        .append(" (id, name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms)")
-        .append(" SELECT id, name, 'queued', 0, 0, enqueued_ms, run_at_ms, enqueued_ms FROM input")
-        .append(" ON CONFLICT (id) DO NOTHING RETURNING id) INSERT INTO ").append(executionTable)
-        .append(" (task_name, task_instance, task_data, execution_time, picked, version)")
-        .append(" SELECT i.name, i.id, i.data, i.due, FALSE, 1 FROM input i JOIN added a ON a.id = i.id")
-        .append(" RETURNING task_instance");
     Set<String> added = new HashSet<>();
-    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
-      int p = 1;
-      for (Row r : rows) {
-        s.setString(p++, r.id());
-        s.setString(p++, r.name());
-        dialect.setTaskData(s, p++, r.payload());
-        s.setLong(p++, r.now().toEpochMilli());
-        s.setLong(p++, r.due().toEpochMilli());
-        dialect.setInstant(s, p++, r.due());
-      }
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(batchSql)) {
+      s.setArray(1, c.createArrayOf("varchar", ids));
+      s.setArray(2, c.createArrayOf("varchar", names));
+      s.setArray(3, c.createArrayOf("bytea", data));
+      s.setArray(4, c.createArrayOf("int8", enqueued));
+      s.setArray(5, c.createArrayOf("int8", runAt));
+      s.setArray(6, c.createArrayOf("int8", dueMicros));
       try (ResultSet rs = s.executeQuery()) { // autocommit: the statement is its own transaction
         while (rs.next()) {
           added.add(rs.getString(1));

@@ -80,6 +80,45 @@ class TaskInsertTest {
     assertThat(count(db.executionTable())).isEqualTo(3);
   }
 
+  @Test
+  void postgresStoresRowsAsGiven() throws SQLException {
+    checkValues(open(true));
+  }
+
+  @Test
+  void h2StoresRowsAsGiven() throws SQLException {
+    checkValues(open(false));
+  }
+
+  private void checkValues(TaskInsert insert) throws SQLException {
+    Instant now = Instant.parse("2026-12-01T04:30:00.123456Z");
+    Instant due = Instant.parse("2026-12-01T04:31:02.654321Z");
+    byte[] payload = {'{', '"', (byte) 0xc3, (byte) 0xa9, '"', ':', 0, (byte) 0xff, '}'}; // any bytes, kept as they are
+    assertThat(insert.insertAll(List.of(new TaskInsert.Row("x", "t1", payload, now, due), row("y", "t2")))).hasSize(2);
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT task_name, task_data, execution_time, picked, version FROM "
+          + db.executionTable() + " WHERE task_instance = 'x'")) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getString(1)).isEqualTo("t1");
+        assertThat(r.getBytes(2)).isEqualTo(payload);
+        assertThat(r.getObject(3, java.time.OffsetDateTime.class).toInstant()).isEqualTo(due);
+        assertThat(r.getBoolean(4)).isFalse();
+        assertThat(r.getLong(5)).isEqualTo(1);
+      }
+      try (ResultSet r = s.executeQuery("SELECT name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms FROM "
+          + db.statusTable() + " WHERE id = 'x'")) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getString(1)).isEqualTo("t1");
+        assertThat(r.getString(2)).isEqualTo("queued");
+        assertThat(r.getInt(3)).isZero();
+        assertThat(r.getInt(4)).isZero();
+        assertThat(r.getLong(5)).isEqualTo(now.toEpochMilli());
+        assertThat(r.getLong(6)).isEqualTo(due.toEpochMilli());
+        assertThat(r.getLong(7)).isEqualTo(now.toEpochMilli());
+      }
+    }
+  }
+
   private void checkFailure(TaskInsert insert) throws SQLException {
     String tooLong = "n".repeat(101); // the name columns are VARCHAR(100)
     assertThatThrownBy(() -> insert.insertAll(List.of(row("a", "t"), row("b", tooLong), row("c", "t"))))
