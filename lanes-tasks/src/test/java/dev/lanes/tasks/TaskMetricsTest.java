@@ -31,6 +31,9 @@ class TaskMetricsTest {
       tasks.enqueue(ok, new Job(3), EnqueueOptions.defaults().in(Duration.ofHours(1)));
       Await.until(Duration.ofSeconds(30), () -> tasks.status(okId).orElseThrow().state() == TaskState.SUCCEEDED
           && tasks.status(badId).orElseThrow().state() == TaskState.FAILED, "both final");
+      // an attempt's event follows its state's write: wait for the last two events too
+      Await.until(Duration.ofSeconds(30), () -> counted(registry, "lanes.tasks.succeeded") == 1
+          && counted(registry, "lanes.tasks.failed") == 1, "final events");
 
       assertThat(registry.get("lanes.tasks.enqueued").tag("task", "ok").counter().count()).isEqualTo(2);
       assertThat(registry.get("lanes.tasks.succeeded").tag("task", "ok").counter().count()).isEqualTo(1);
@@ -45,5 +48,10 @@ class TaskMetricsTest {
       assertThat(tasks.statistics().oldestDue()).isEmpty();
       assertThat(registry.get("lanes.tasks.queue.age").gauge().value()).isZero();
     }
+  }
+
+  private static double counted(SimpleMeterRegistry registry, String name) {
+    var c = registry.find(name).counter();
+    return c == null ? 0 : c.count();
   }
 }
