@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The worker lane as db-scheduler's executor. On H2 each due execution db-scheduler hands over
  * waits for a token of the lane and only then tries to claim the execution, so resizing the lane
  * changes the claims at once; on PostgreSQL db-scheduler hands over executions it claimed already,
- * as many as the lane had slots at start plus a few claimed ahead, which wait in the lane's queue. Shutdown waits for what was handed over; {@link #shutdownNow} cancels it (queued work
+ * as many as the lane had slots at start (plus {@code claimAhead}, which wait in the lane's queue).
+ * Shutdown waits for what was handed over; {@link #shutdownNow} cancels it (queued work
  * leaves the lane unclaimed, running attempts are interrupted and hand their task back).
  */
 final class LaneExecutor extends AbstractExecutorService {

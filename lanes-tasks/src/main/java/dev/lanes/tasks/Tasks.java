@@ -157,14 +157,16 @@ public final class Tasks implements AutoCloseable {
             .schedulerName(new SchedulerName.Fixed(workerName()))
             .startTasks(recurringTasks); // stored once per type; the first worker to start schedules it
         if (db.postgres()) {
-          // Claim (FOR UPDATE SKIP LOCKED) as many due executions as the lane has free slots plus
-          // a few ahead, and claim again as soon as any attempt ends while more are due: workers
-          // never race for the same rows, and a freed slot starts a claimed task from the lane's
-          // queue instead of waiting for a claim's round trip. A claim that waits too long in
-          // the queue is handed back before others could take it for dead.
-          int claimed = threads + claimAhead(threads);
-          sb.pollUsingLockAndFetch((claimed - 0.5) / threads, (double) claimed / threads)
-              .addExecutionInterceptor(new StaleClaims(config.heartbeat.multipliedBy(MISSED_HEARTBEATS - 2)));
+          // Claim (FOR UPDATE SKIP LOCKED) as many due executions as the lane has free slots (plus
+          // claimAhead), and claim again as soon as any attempt ends while more are due: workers
+          // never race for the same rows, and a freed slot waits for one claim's round trip, not
+          // for the next poll. A claim ahead waits in the lane's queue; one that waits too long
+          // is handed back before others could take it for dead.
+          int claimed = threads + config.claimAhead;
+          sb.pollUsingLockAndFetch((claimed - 0.5) / threads, (double) claimed / threads);
+          if (config.claimAhead > 0) {
+            sb.addExecutionInterceptor(new StaleClaims(config.heartbeat.multipliedBy(MISSED_HEARTBEATS - 2)));
+          }
         }
         // H2 (one process) keeps db-scheduler's default: fetch 3x as many as candidates, each
         // claimed only once it holds a lane token (LaneExecutor).
@@ -195,15 +197,6 @@ public final class Tasks implements AutoCloseable {
   static final int MISSED_HEARTBEATS = 4;
 
   private static final int DEFAULT_POOL = 10;
-
-  /**
-   * Due tasks a PostgreSQL worker claims beyond its free slots, to wait in its lane's queue: enough
-   * to cover one claim's round trip while slots free, few enough that at the end of a queue a
-   * worker holds little that an idle worker elsewhere could have run.
-   */
-  static int claimAhead(int threads) {
-    return Math.max(1, threads / 10);
-  }
 
   /** Enqueues a task due now; see {@link #enqueue(TaskType, Object, EnqueueOptions)}. */
   public <P> String enqueue(TaskType<P> type, P payload) {
@@ -452,6 +445,7 @@ public final class Tasks implements AutoCloseable {
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private String tablePrefix = "lanes_";
     private Optional<Integer> poolSize = Optional.empty();
+    private int claimAhead;
 
     private Builder() {}
 
@@ -467,6 +461,7 @@ public final class Tasks implements AutoCloseable {
       b.shutdownGrace = shutdownGrace;
       b.tablePrefix = tablePrefix;
       b.poolSize = poolSize;
+      b.claimAhead = claimAhead;
       return b;
     }
 
@@ -525,6 +520,22 @@ public final class Tasks implements AutoCloseable {
      */
     public Builder heartbeat(Duration interval) {
       this.heartbeat = positive(interval, "heartbeat");
+      return this;
+    }
+
+    /**
+     * Due tasks a PostgreSQL worker claims beyond its free slots, to wait in its lane's queue
+     * (default 0). Each saves a freed slot one claim's round trip, which pays for many short
+     * tasks; but at the end of a queue a worker holds up to this many tasks that an idle worker
+     * elsewhere could have run: with 1 s tasks, 2 ahead made the last two finish a second after
+     * the rest (benchmarks/RESULTS.md, seed003). A claim that waits over two heartbeats is handed
+     * back unstarted. Usage: {@code Tasks.builder().database(url).claimAhead(2)}.
+     */
+    public Builder claimAhead(int tasks) {
+      if (tasks < 0) {
+        throw new IllegalArgumentException("claimAhead must not be negative: " + tasks);
+      }
+      this.claimAhead = tasks;
       return this;
     }
 

@@ -103,7 +103,7 @@ class PostgresWorkerTest {
     });
     Duration wait = Duration.ofSeconds(30);
     try (App oneApp = App.builder().lane(Tasks.lane(1)).build();
-        Tasks one = PostgresStore.builder(prefix).type(hold).heartbeat(Duration.ofMillis(250)).build();
+        Tasks one = PostgresStore.builder(prefix).type(hold).heartbeat(Duration.ofMillis(250)).claimAhead(1).build();
         App otherApp = App.builder().lane(Tasks.lane(1)).build();
         // beats a little faster: takes a claim for dead after 800 ms, while worker one hands back
         // any claim that waited over 500 ms and keeps its running task's beat within 250 ms
