@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -96,6 +97,11 @@ final class TaskDatabase implements AutoCloseable {
 
   DataSource dataSource() {
     return pool;
+  }
+
+  /** A connection outside the pool, for one held for good (a listener); the caller closes it. */
+  Connection openUnpooled() throws SQLException {
+    return DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
   }
 
   String executionTable() {

@@ -22,7 +22,8 @@ import javax.sql.DataSource;
  * two INSERTs per task. Going through db-scheduler's client instead cost three round trips and two
  * transactions per task (our INSERT, its SELECT then INSERT). The execution rows are written as
  * db-scheduler's own insert writes them (its table layout is documented and versioned with the
- * library).
+ * library). On PostgreSQL a batch with tasks due now then notifies the workers' channel
+ * ({@link DueNotifications}), so they claim at once rather than at their next poll.
  */
 final class TaskInsert {
   /** One task to store. */
@@ -39,9 +40,11 @@ final class TaskInsert {
   private final String statusSql;
   private final String executionSql;
   private final String batchSql;
+  private final String dueChannel;
 
   TaskInsert(DataSource db, JdbcCustomization dialect, boolean postgres, String statusTable, String executionTable) {
     this.db = db;
+    this.dueChannel = DueNotifications.channel(executionTable);
     this.dialect = dialect;
     this.postgres = postgres;
     this.statusTable = statusTable;
@@ -108,6 +111,9 @@ final class TaskInsert {
         while (rs.next()) {
           added.add(rs.getString(1));
         }
+      }
+      if (rows.stream().anyMatch(r -> added.contains(r.id()) && !r.due().isAfter(r.now()))) {
+        DueNotifications.announce(c, dueChannel);
       }
     }
     return added;

@@ -70,7 +70,7 @@ public final class Tasks implements AutoCloseable {
 
   /** What exists between {@link #start} and {@link #close}. */
   private record Running(App app, TaskDatabase db, StatusTable statuses, GroupCommit inserts, SchedulerClient client,
-      Optional<Scheduler> scheduler, Optional<LaneExecutor> executor) {}
+      Optional<Scheduler> scheduler, Optional<LaneExecutor> executor, Optional<DueNotifications> dueListener) {}
 
   private Tasks(Builder b) {
     this.config = b.copy();
@@ -139,6 +139,7 @@ public final class Tasks implements AutoCloseable {
       recurring.values().forEach(r -> recurringTasks.add(runs.schedulerTask(r)));
       Optional<Scheduler> scheduler = Optional.empty();
       Optional<LaneExecutor> executor = Optional.empty();
+      Optional<DueNotifications> dueListener = Optional.empty();
       SchedulerClient client;
       if (config.workers) {
         Lane lane = workerLane.orElseThrow();
@@ -174,6 +175,11 @@ public final class Tasks implements AutoCloseable {
         s.start();
         scheduler = Optional.of(s);
         client = s;
+        if (db.postgres()) {
+          // Enqueues in other processes wake this worker at once (not at its next poll).
+          dueListener = Optional.of(DueNotifications.listen(db, DueNotifications.channel(db.executionTable()),
+              s::triggerCheckForDueExecutions));
+        }
       } else {
         client = SchedulerClient.Builder.create(db.dataSource(), known)
             .tableName(db.executionTable())
@@ -183,7 +189,7 @@ public final class Tasks implements AutoCloseable {
       }
       GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, "lanes-tasks-enqueue");
       events.forwardTo(app.observability().listener());
-      running = new Running(app, db, statuses, inserts, client, scheduler, executor);
+      running = new Running(app, db, statuses, inserts, client, scheduler, executor, dueListener);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -384,6 +390,7 @@ public final class Tasks implements AutoCloseable {
     closing = true;
     try {
       r.inserts().close(); // stores what was handed over before the store closes
+      r.dueListener().ifPresent(DueNotifications::close);
       r.scheduler().ifPresent(Scheduler::stop);
       if (r.executor().isPresent()) {
         // db-scheduler stops waiting shortly after interrupting; the interrupted attempts still
@@ -505,8 +512,9 @@ public final class Tasks implements AutoCloseable {
     }
 
     /**
-     * How often workers look for due tasks enqueued by other processes (default 200 ms); tasks
-     * enqueued in this process start without waiting for it.
+     * How often workers look for due tasks (default 200 ms). Tasks enqueued in this process, and
+     * on PostgreSQL tasks enqueued by any process (LISTEN/NOTIFY), start without waiting for it;
+     * the poll finds delayed tasks and retries coming due, and anything a notification missed.
      */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = positive(interval, "pollInterval");

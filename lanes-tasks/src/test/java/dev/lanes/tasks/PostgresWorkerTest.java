@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Workers sharing PostgreSQL: a worker process killed with kill -9 mid-task has its tasks run by
  * another once its heartbeats stop, the re-runs counted as redeliveries; a task claimed ahead that
- * waited until another worker took it for dead runs only there. Skipped without PostgreSQL.
+ * waited until another worker took it for dead runs only there; an enqueue in another process wakes
+ * a worker at once, also after its listening connection was lost. Skipped without PostgreSQL.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PostgresWorkerTest {
@@ -132,6 +133,44 @@ class PostgresWorkerTest {
       assertThat(done.attempts()).isEqualTo(1);
       assertThat(done.redeliveries()).isZero();
       assertThat(one.statistics().started()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anEnqueueInAnotherProcessWakesAWorkerAtOnceAlsoAfterItsListenerReconnects() throws Exception {
+    record Job(int n) {}
+    TaskType<Job> job = TaskType.of("job", Job.class, j -> j.n());
+    Duration wait = Duration.ofSeconds(30); // far below the worker's poll interval
+    try (App webApp = App.builder().build();
+        Tasks web = PostgresStore.builder(prefix).workers(false).type(job).build();
+        App workerApp = App.builder().lane(Tasks.lane(2)).build();
+        Tasks worker = PostgresStore.builder(prefix).type(job).pollInterval(Duration.ofMinutes(10)).build()) {
+      web.start(webApp);
+      worker.start(workerApp);
+      // The worker polls once as it starts: the first task may ride on that poll, the later ones cannot.
+      awaitSucceeded(web, web.enqueue(job, new Job(1)), wait);
+      awaitSucceeded(web, web.enqueue(job, new Job(2)), wait);
+      Await.until(wait, () -> terminateListener() == 1, "the worker's listening connection terminated");
+      awaitSucceeded(web, web.enqueue(job, new Job(3)), wait);
+      assertThat(worker.statistics().succeeded()).isEqualTo(3);
+    }
+  }
+
+  private static void awaitSucceeded(Tasks tasks, String id, Duration wait) {
+    Await.value(wait, () -> tasks.status(id).orElseThrow(), s -> s.state() == TaskState.SUCCEEDED, "task " + id + " succeeded");
+  }
+
+  /** Terminates the backend of the worker's listening connection; the number terminated. */
+  private int terminateListener() {
+    try (Connection c = DriverManager.getConnection(PostgresStore.URL, PostgresStore.USER, "");
+        PreparedStatement s = c.prepareStatement("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = ?")) {
+      s.setString(1, "LISTEN " + DueNotifications.channel(prefix + "scheduled_tasks"));
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
