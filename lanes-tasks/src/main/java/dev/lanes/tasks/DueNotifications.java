@@ -9,10 +9,11 @@ import org.postgresql.PGNotification;
 
 /**
  * Wakes workers in other processes as soon as tasks are enqueued, with PostgreSQL's LISTEN/NOTIFY:
- * an enqueue that stored tasks due now notifies the store's channel, and each worker holds one
+ * an enqueue that stored tasks due now notifies the store's channel ({@link TaskInsert}), and each worker holds one
  * connection listening on it and wakes its scheduler, which claims at once instead of at its next
  * poll. Polling stays the fallback: a notification missed while the listener reconnects costs at
- * most one poll interval (the listener also wakes the scheduler once it is listening again).
+ * most one poll interval (the listener also wakes the scheduler once it is listening again). Only
+ * PostgreSQL workers load this class: it needs the PostgreSQL driver's API.
  */
 final class DueNotifications implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DueNotifications.class.getName());
@@ -34,19 +35,7 @@ final class DueNotifications implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon().name("lanes-tasks-due-listener").unstarted(this::run);
   }
 
-  /** The channel of the store whose execution table is {@code executionTable} (a checked identifier). */
-  static String channel(String executionTable) {
-    return executionTable + "_due";
-  }
-
-  /** Notifies {@code channel}'s listeners; delivered when {@code c}'s transaction commits. */
-  static void announce(Connection c, String channel) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("NOTIFY " + channel);
-    }
-  }
-
-  /** Listens on {@code channel} on a connection of its own, running {@code wake} per notification. */
+  /** Listens on {@code channel} ({@link TaskDatabase#dueChannel}) on a connection of its own, running {@code wake} per notification. */
   static DueNotifications listen(TaskDatabase db, String channel, Runnable wake) {
     DueNotifications n = new DueNotifications(db, channel, wake);
     n.thread.start();

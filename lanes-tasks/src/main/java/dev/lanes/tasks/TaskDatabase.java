@@ -112,6 +112,11 @@ final class TaskDatabase implements AutoCloseable {
     return statuses;
   }
 
+  /** The PostgreSQL channel enqueues notify when tasks are due now ({@link DueNotifications}). */
+  String dueChannel() {
+    return executions + "_due";
+  }
+
   private void createTables() throws SQLException {
     String binary = postgres ? "BYTEA" : "VARBINARY";
     String text = postgres ? "TEXT" : "CHARACTER LARGE OBJECT";

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -42,9 +43,10 @@ final class TaskInsert {
   private final String batchSql;
   private final String dueChannel;
 
-  TaskInsert(DataSource db, JdbcCustomization dialect, boolean postgres, String statusTable, String executionTable) {
+  TaskInsert(DataSource db, JdbcCustomization dialect, boolean postgres, String statusTable, String executionTable,
+      String dueChannel) {
     this.db = db;
-    this.dueChannel = DueNotifications.channel(executionTable);
+    this.dueChannel = dueChannel;
     this.dialect = dialect;
     this.postgres = postgres;
     this.statusTable = statusTable;
@@ -113,7 +115,9 @@ final class TaskInsert {
         }
       }
       if (rows.stream().anyMatch(r -> added.contains(r.id()) && !r.due().isAfter(r.now()))) {
-        DueNotifications.announce(c, dueChannel);
+        try (Statement notify = c.createStatement()) {
+          notify.execute("NOTIFY " + dueChannel); // its own transaction, after the rows' commit
+        }
       }
     }
     return added;

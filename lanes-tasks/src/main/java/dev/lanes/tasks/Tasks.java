@@ -128,7 +128,8 @@ public final class Tasks implements AutoCloseable {
     try {
       StatusTable statuses = new StatusTable(db.dataSource(), db.statusTable(), db.executionTable(), app.json(),
           db.postgres());
-      TaskInsert store = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable());
+      TaskInsert store = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable(),
+          db.dueChannel());
       TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events);
       Map<String, CustomTask<byte[]>> engineTasks = new LinkedHashMap<>();
       types.values().forEach(t -> engineTasks.put(t.name(), attempts.schedulerTask(t)));
@@ -177,7 +178,7 @@ public final class Tasks implements AutoCloseable {
         client = s;
         if (db.postgres()) {
           // Enqueues in other processes wake this worker at once (not at its next poll).
-          dueListener = Optional.of(DueNotifications.listen(db, DueNotifications.channel(db.executionTable()),
+          dueListener = Optional.of(DueNotifications.listen(db, db.dueChannel(),
               s::triggerCheckForDueExecutions));
         }
       } else {

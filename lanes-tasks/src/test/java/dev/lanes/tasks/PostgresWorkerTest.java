@@ -164,7 +164,7 @@ class PostgresWorkerTest {
   private int terminateListener() {
     try (Connection c = DriverManager.getConnection(PostgresStore.URL, PostgresStore.USER, "");
         PreparedStatement s = c.prepareStatement("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = ?")) {
-      s.setString(1, "LISTEN " + DueNotifications.channel(prefix + "scheduled_tasks"));
+      s.setString(1, "LISTEN " + prefix + "scheduled_tasks_due");
       try (ResultSet r = s.executeQuery()) {
         r.next();
         return r.getInt(1);

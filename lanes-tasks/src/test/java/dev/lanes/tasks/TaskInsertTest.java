@@ -34,7 +34,7 @@ class TaskInsertTest {
     } else {
       db = TaskDatabase.open(Optional.empty(), Optional.empty(), Optional.empty(), prefix, 2);
     }
-    return new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable());
+    return new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable(), db.dueChannel());
   }
 
   private static TaskInsert.Row row(String id, String name) {
