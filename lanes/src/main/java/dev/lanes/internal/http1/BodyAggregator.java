@@ -54,7 +54,8 @@ final class BodyAggregator extends HttpObjectAggregator {
     if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && announcesNoBody(req)) {
       HttpHeaders h = req.headers();
       if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        h.set(HttpHeaderNames.CONTENT_LENGTH, "0");
+        // add, not set: the name is absent, so set's search to remove it would find nothing.
+        h.add(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
       }
       withoutBody = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
           Unpooled.EMPTY_BUFFER, h, EmptyHttpHeaders.INSTANCE);
