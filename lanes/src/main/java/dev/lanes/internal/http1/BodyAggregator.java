@@ -69,6 +69,15 @@ final class BodyAggregator extends HttpObjectAggregator {
     return withoutBody != null || super.acceptInboundMessage(msg);
   }
 
+  /**
+   * Not sharable (one per connection). Said outright because Netty asks on every read burst's
+   * end, and its default answer is a per-thread map lookup by class.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   private static boolean isEmptyLast(Object msg) {
     return msg instanceof LastHttpContent last && !last.content().isReadable()
         && last.decoderResult().isSuccess() && last.trailingHeaders().isEmpty();
