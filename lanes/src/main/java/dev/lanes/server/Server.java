@@ -6,6 +6,7 @@ import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.http1.ConnectionSetup;
 import dev.lanes.internal.logging.NettyLogging;
 import dev.lanes.internal.server.Admission;
+import dev.lanes.internal.server.LeakDetection;
 import dev.lanes.internal.server.SignalShutdown;
 import dev.lanes.internal.server.Transport;
 import dev.lanes.internal.tls.TlsContexts;
@@ -81,6 +82,7 @@ public final class Server implements AutoCloseable {
   /** Binds and starts serving; fails (and frees everything) if the address cannot be bound. */
   public static Server start(App app, ServerConfig config) {
     NettyLogging.install(); // before any Netty class picks its logger
+    LeakDetection.configure(); // before the first pipeline, which reads the level once
     CompiledApp compiled = AppAccess.compiled(app);
     compiled.instruments().lifespan(LifespanPhase.STARTING);
     try {

@@ -54,7 +54,8 @@ final class BodyAggregator extends HttpObjectAggregator {
     if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && announcesNoBody(req)) {
       HttpHeaders h = req.headers();
       if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        h.set(HttpHeaderNames.CONTENT_LENGTH, "0");
+        // add, not set: the name is absent, so set's search to remove it would find nothing.
+        h.add(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
       }
       withoutBody = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
           Unpooled.EMPTY_BUFFER, h, EmptyHttpHeaders.INSTANCE);
@@ -66,6 +67,15 @@ final class BodyAggregator extends HttpObjectAggregator {
   @Override
   public boolean acceptInboundMessage(Object msg) throws Exception {
     return withoutBody != null || super.acceptInboundMessage(msg);
+  }
+
+  /**
+   * Not sharable (one per connection). Said outright because Netty asks on every read burst's
+   * end, and its default answer is a per-thread map lookup by class.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
   }
 
   private static boolean isEmptyLast(Object msg) {

@@ -47,6 +47,15 @@ final class ResponseCompressor extends HttpContentCompressor {
   }
 
   /**
+   * Not sharable (one per connection). Said outright because Netty asks on every read burst's
+   * end, and its default answer is a per-thread map lookup by class.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
+  /**
    * Where to write {@code response}, a whole response written on the loop, so that it goes past
    * this handler: this handler's own context when its request skipped Netty's encoder (the
    * response can only go out as it is), else null (write it through). Takes the request's place in
