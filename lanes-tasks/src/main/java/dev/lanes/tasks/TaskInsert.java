@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -23,8 +22,8 @@ import javax.sql.DataSource;
  * two INSERTs per task. Going through db-scheduler's client instead cost three round trips and two
  * transactions per task (our INSERT, its SELECT then INSERT). The execution rows are written as
  * db-scheduler's own insert writes them (its table layout is documented and versioned with the
- * library). On PostgreSQL a batch with tasks due now then notifies the workers' channel
- * ({@link DueNotifications}), so they claim at once rather than at their next poll.
+ * library). On PostgreSQL a batch with tasks due now also notifies the workers' channel
+ * ({@link DueNotifications}) in its transaction, so they claim at once rather than at their next poll.
  */
 final class TaskInsert {
   /** One task to store. */
@@ -61,10 +60,13 @@ final class TaskInsert {
         + " AS i (id, name, data, enqueued_ms, run_at_ms, due_us)), added AS (INSERT INTO " + statusTable
         + " (id, name, state, attempts, redeliveries, enqueued_ms, run_at_ms, updated_ms)"
         + " SELECT id, name, 'queued', 0, 0, enqueued_ms, run_at_ms, enqueued_ms FROM input"
-        + " ON CONFLICT (id) DO NOTHING RETURNING id) INSERT INTO " + executionTable
+        + " ON CONFLICT (id) DO NOTHING RETURNING id), stored AS (INSERT INTO " + executionTable
         + " (task_name, task_instance, task_data, execution_time, picked, version)"
         + " SELECT i.name, i.id, i.data, TIMESTAMPTZ 'epoch' + i.due_us * INTERVAL '1 microsecond', FALSE, 1"
-        + " FROM input i JOIN added a ON a.id = i.id RETURNING task_instance";
+        + " FROM input i JOIN added a ON a.id = i.id RETURNING task_instance)"
+        // With tasks due now, the workers' channel is notified in the same transaction (PostgreSQL
+        // delivers one notification per transaction and channel however many rows call it).
+        + " SELECT task_instance, CASE WHEN ? THEN pg_notify(?, '') END FROM stored";
   }
 
   /**
@@ -109,14 +111,11 @@ final class TaskInsert {
       s.setArray(4, c.createArrayOf("int8", enqueued));
       s.setArray(5, c.createArrayOf("int8", runAt));
       s.setArray(6, c.createArrayOf("int8", dueMicros));
+      s.setBoolean(7, rows.stream().anyMatch(r -> !r.due().isAfter(r.now())));
+      s.setString(8, dueChannel);
       try (ResultSet rs = s.executeQuery()) { // autocommit: the statement is its own transaction
         while (rs.next()) {
           added.add(rs.getString(1));
-        }
-      }
-      if (rows.stream().anyMatch(r -> added.contains(r.id()) && !r.due().isAfter(r.now()))) {
-        try (Statement notify = c.createStatement()) {
-          notify.execute("NOTIFY " + dueChannel); // its own transaction, after the rows' commit
         }
       }
     }

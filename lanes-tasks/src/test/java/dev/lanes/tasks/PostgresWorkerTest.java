@@ -115,7 +115,9 @@ class PostgresWorkerTest {
       String second = one.enqueue(hold, new Hold(2));
       // one slot, busy: worker one claims the second task ahead, to wait in its lane
       Await.until(wait, () -> claimed(second), "second task claimed ahead by worker one");
-      assertThat(oneApp.lanes().get(Tasks.WORKER_LANE).statistics().waiting()).isEqualTo(1);
+      // the claim commits before db-scheduler hands the execution to the lane
+      Await.until(wait, () -> oneApp.lanes().get(Tasks.WORKER_LANE).statistics().waiting() == 1,
+          "second task waiting in worker one's lane");
 
       other.start(otherApp); // sees the claim's heartbeat go stale, takes it over and runs it
       secondStarted.await();
