@@ -28,16 +28,16 @@ final class DueNotifications implements AutoCloseable {
   private volatile boolean closed;
   private volatile Connection connection;
 
-  private DueNotifications(TaskDatabase db, String channel, Runnable wake) {
+  private DueNotifications(TaskDatabase db, Runnable wake) {
     this.db = db;
-    this.channel = channel;
+    this.channel = db.dueChannel();
     this.wake = wake;
     this.thread = Thread.ofPlatform().daemon().name("lanes-tasks-due-listener").unstarted(this::run);
   }
 
-  /** Listens on {@code channel} ({@link TaskDatabase#dueChannel}) on a connection of its own, running {@code wake} per notification. */
-  static DueNotifications listen(TaskDatabase db, String channel, Runnable wake) {
-    DueNotifications n = new DueNotifications(db, channel, wake);
+  /** Listens on {@code db}'s {@linkplain TaskDatabase#dueChannel channel} on a connection of its own, running {@code wake} per notification. */
+  static DueNotifications listen(TaskDatabase db, Runnable wake) {
+    DueNotifications n = new DueNotifications(db, wake);
     n.thread.start();
     return n;
   }

@@ -178,8 +178,7 @@ public final class Tasks implements AutoCloseable {
         client = s;
         if (db.postgres()) {
           // Enqueues in other processes wake this worker at once (not at its next poll).
-          dueListener = Optional.of(DueNotifications.listen(db, db.dueChannel(),
-              s::triggerCheckForDueExecutions));
+          dueListener = Optional.of(DueNotifications.listen(db, s::triggerCheckForDueExecutions));
         }
       } else {
         client = SchedulerClient.Builder.create(db.dataSource(), known)
