@@ -13,13 +13,12 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.List;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * Netty's aggregator, except that a body found too large while it arrives (chunked, so no
@@ -29,6 +28,7 @@ import java.util.List;
  */
 final class BodyAggregator extends HttpObjectAggregator {
   private FullHttpRequest withoutBody; // a head without a body, until its empty last content
+
   BodyAggregator(int maxBodySize) {
     super(maxBodySize, true);
   }
@@ -39,17 +39,21 @@ final class BodyAggregator extends HttpObjectAggregator {
    * would make it (an empty body, {@code Content-Length: 0}), but without gathering an empty
    * composite buffer: most requests are such GETs. It goes on when the decoder's empty last
    * content arrives (right behind the head), in its place, so the handlers in front
-   * ({@link ConnectionTimeouts}) have seen the request end before it is served.
+   * ({@link ConnectionTimeouts}) have seen the request end before it is served. Both messages
+   * are handled here, before Netty's decoder machinery (an output list per message, the
+   * aggregator's state), which only bodies need.
    */
   @Override
-  protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     FullHttpRequest ready = withoutBody;
     if (ready != null) {
       withoutBody = null;
-      out.add(ready);
       if (isEmptyLast(msg)) {
+        ReferenceCountUtil.release(msg);
+        ctx.fireChannelRead(ready);
         return;
       }
+      ctx.fireChannelRead(ready); // cannot happen with Netty's decoder; never drop a request
     }
     if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && announcesNoBody(req)) {
       HttpHeaders h = req.headers();
@@ -61,12 +65,17 @@ final class BodyAggregator extends HttpObjectAggregator {
           Unpooled.EMPTY_BUFFER, h, EmptyHttpHeaders.INSTANCE);
       return;
     }
-    super.decode(ctx, msg, out);
+    super.channelRead(ctx, msg);
   }
 
   @Override
-  public boolean acceptInboundMessage(Object msg) throws Exception {
-    return withoutBody != null || super.acceptInboundMessage(msg);
+  public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+    FullHttpRequest pending = withoutBody;
+    withoutBody = null;
+    if (pending != null) {
+      pending.release();
+    }
+    super.handlerRemoved(ctx);
   }
 
   /**
