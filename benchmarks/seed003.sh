@@ -8,7 +8,9 @@
 # path is warmed as the trivial route is, and at the same time: WARM (2000, as the trivial route's)
 # enqueues of 0 s tasks (hey -c C), waited for until all ran; the counts, redeliveries and "all
 # done" time are the measured N's only (the warm-up's are subtracted; Lanes' last completion is
-# that of a task enqueued in the measured run). Needs PostgreSQL at 127.0.0.1:$PG_PORT (5432; user
+# that of a task enqueued in the measured run). The web process's CPU time during the measured
+# enqueues is reported with its JIT compiler threads' share: on 2 cores, a JVM still compiling
+# then takes CPU from everything else. Needs PostgreSQL at 127.0.0.1:$PG_PORT (5432; user
 # postgres, db $PG_DB, default test) and Redis at 127.0.0.1:6379 (db 11 is flushed). Loopback
 # only; every process started here is stopped by PID. Writes the seed003 section of RESULTS.md.
 set -euo pipefail
@@ -66,6 +68,10 @@ sub_warm() { python3 -c "
 import sys
 w, n = sys.argv[1].split(), sys.argv[2].split()
 print(' '.join(str(int(b) - int(a)) if b.lstrip('-').isdigit() else b for a, b in zip(w, n)))" "$1" "$2"; }
+# web_cpu PID: "TOTAL JIT" CPU ms the process has used so far, all its threads, and its JIT
+# compiler threads alone (HotSpot names them "C1/C2 CompilerThread"; a Python server has none).
+web_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ c = $0 ~ /\(C[12] CompilerThre/; sub(/^.*\) /, ""); t = $12 + $13; total += t; if (c) jit += t }
+  END { printf "%d %d", total * 1000 / hz, jit * 1000 / hz }' /proc/"$1"/task/*/stat 2>/dev/null; }
 ok_count() { python3 -c "import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r['status-code'] in ('200','202')))" "$1"; }
 
 # measure NAME URL_BASE DONE_CMD KILL_PID LAST_CMD: trivial-route p99, enqueue run, completion; one
@@ -91,8 +97,10 @@ measure() {
   if [ "$kill_pid" != 0 ]; then
     ( sleep "$KILL_AT"; kill -9 "$kill_pid" $(pgrep -P "$kill_pid" || true) 2>/dev/null ) &
   fi
+  local cpu0 cpu1; cpu0=$(web_cpu "$WEB_PID")
   hey -n "$N" -c "$C" -m POST -o csv "$base/tasks/sleep?seconds=1" >"$OUT/$name-enqueue.csv"
   local t_enq; t_enq=$(now)
+  cpu1=$(web_cpu "$WEB_PID")
   while :; do
     done_n=$(eval "$done_cmd")
     if [ "${done_n%% *}" -ge "$N" ]; then t_done=$(eval "$last_cmd"); break; fi
@@ -104,13 +112,13 @@ measure() {
   enq_total=$(awk -v a="$t_enq" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
   local e50 e99 t99; e50=$(pct "$OUT/$name-enqueue.csv" 50); e99=$(pct "$OUT/$name-enqueue.csv" 99); t99=$(pct "$OUT/$name-trivial.csv" 99)
   extra=${done_n#* }; [ "$extra" = "$done_n" ] && extra="n/a"
-  echo "| $name | $(ok_count "$OUT/$name-enqueue.csv")/$N in $enq_total s | $e50 | $e99 | $t99 | $(awk -v a="$e99" -v b="$t99" 'BEGIN { printf "%.2f", a / b }') | ${done_n%% *} | $total | $extra | $(cut -d' ' -f1 /proc/loadavg) |"
+  echo "| $name | $(ok_count "$OUT/$name-enqueue.csv")/$N in $enq_total s | $e50 | $e99 | $t99 | $(awk -v a="$e99" -v b="$t99" 'BEGIN { printf "%.2f", a / b }') | $(echo "$cpu0 $cpu1" | awk '{ printf "%d / %d", $3 - $1, $4 - $2 }') | ${done_n%% *} | $total | $extra | $(cut -d' ' -f1 /proc/loadavg) |"
 }
 
 lanes_run() { # NAME KILL(0/1)
   psql -h 127.0.0.1 -p $PG_PORT -U postgres -d "$PG_DB" -qc "DROP TABLE IF EXISTS lanes_tasks; DROP TABLE IF EXISTS lanes_scheduled_tasks" 2>/dev/null
   TASKS_DB=$PG_URL TASK_WORKERS=0 PORT=$WEB_PORT METRICS=off "$JAVA" -jar "$JAR" >"$OUT/$1-web.log" 2>&1 &
-  PIDS+=($!)
+  PIDS+=($!); WEB_PID=$!
   wait_http "http://127.0.0.1:$WEB_PORT/plaintext"
   local w1 w
   for w in 1 2; do
@@ -128,7 +136,7 @@ lanes_run() { # NAME KILL(0/1)
 celery_run() { # NAME KILL(0/1) ACKS_LATE(0/1)
   redis-cli -n 11 flushdb >/dev/null
   (cd benchmarks/seed003 && SEED003_ACKS_LATE=$3 exec "../../$VENV/bin/uvicorn" seed003_app:app --port $CELERY_PORT --log-level warning) >"$OUT/$1-web.log" 2>&1 &
-  PIDS+=($!)
+  PIDS+=($!); WEB_PID=$!
   wait_http "http://127.0.0.1:$CELERY_PORT/plaintext"
   local w1 w
   for w in 1 2; do
@@ -152,8 +160,8 @@ for _ in range(240):
   echo "Limits: all done no sooner than $N / 40 x 1 s = $((N / 40)) s; with a worker killed at $KILL_AT s, $((N / 40 + (N / 40 - KILL_AT))) s (40 slots until then, 20 after)."
   echo "Enqueue latency vs a trivial route's p99 under the same client load (hey -n $N -c $C); completion capped at $CAP s."
   echo
-  echo "| run | enqueued | enqueue p50 ms | enqueue p99 ms | trivial p99 ms | enqueue p99 / trivial p99 | succeeded | all done after s | duplicates | load (1 min) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| run | enqueued | enqueue p50 ms | enqueue p99 ms | trivial p99 ms | enqueue p99 / trivial p99 | web CPU ms during the enqueues (of it JIT) | succeeded | all done after s | duplicates | load (1 min) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for run in $RUNS; do
     case $run in
       lanes) lanes_run lanes 0 ;;
