@@ -53,7 +53,7 @@ final class BodyAggregator extends HttpObjectAggregator {
         ctx.fireChannelRead(ready);
         return;
       }
-      ctx.fireChannelRead(ready); // cannot happen with Netty's decoder; never drop a request
+      ctx.fireChannelRead(ready); // then the content (not empty, or failed) goes its usual way
     }
     if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && announcesNoBody(req)) {
       HttpHeaders h = req.headers();
@@ -66,16 +66,6 @@ final class BodyAggregator extends HttpObjectAggregator {
       return;
     }
     super.channelRead(ctx, msg);
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
-    FullHttpRequest pending = withoutBody;
-    withoutBody = null;
-    if (pending != null) {
-      pending.release();
-    }
-    super.handlerRemoved(ctx);
   }
 
   /**
