@@ -33,7 +33,7 @@ final class HandlerEndpoints {
 
   /** Runs an async handler on the loop, marking the loop as in it for the blocked-loop watchdog. */
   private static CompletableFuture<Response> callAsync(AsyncHandler h, String routeName, Request req) {
-    boolean marked = LoopActivity.enterHandler(routeName);
+    LoopActivity loop = LoopActivity.enterHandler(routeName);
     try {
       CompletionStage<Response> stage = h.handle(req);
       if (stage == null) {
@@ -48,8 +48,8 @@ final class HandlerEndpoints {
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
     } finally {
-      if (marked) {
-        LoopActivity.exitHandler();
+      if (loop != null) {
+        loop.exitHandler();
       }
     }
   }

@@ -10,8 +10,8 @@ import java.util.concurrent.Executor;
  * nothing is allocated.
  *
  * <pre>{@code
- * boolean marked = LoopActivity.enterHandler(route);   // the app, around an async handler call
- * try { ... } finally { if (marked) LoopActivity.exitHandler(); }
+ * LoopActivity loop = LoopActivity.enterHandler(route);   // the app, around an async handler call
+ * try { ... } finally { if (loop != null) loop.exitHandler(); }
  * }</pre>
  */
 public final class LoopActivity {
@@ -37,23 +37,20 @@ public final class LoopActivity {
 
   /**
    * Marks the calling loop thread as running the async handler of {@code route} until
-   * {@link #exitHandler}; a no-op off the event loop. Returns whether it marked anything.
+   * {@link #exitHandler}; a no-op off the event loop. Returns the loop's activity to end it on
+   * (one thread-local lookup per handler call, not two), or null if nothing was marked.
    */
-  public static boolean enterHandler(String route) {
-    LoopActivity slot = CURRENT.get();
-    if (slot == null) {
-      return false;
-    }
-    slot.route = route;
-    return true;
-  }
-
-  /** Ends what {@link #enterHandler} started on this thread. */
-  public static void exitHandler() {
+  public static LoopActivity enterHandler(String route) {
     LoopActivity slot = CURRENT.get();
     if (slot != null) {
-      slot.route = null;
+      slot.route = route;
     }
+    return slot;
+  }
+
+  /** Ends what {@link #enterHandler} started; on the same loop thread. */
+  public void exitHandler() {
+    route = null;
   }
 
   /** The loop thread. */
