@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
@@ -18,7 +17,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * Netty's aggregator, except that a body found too large while it arrives (chunked, so no
@@ -27,45 +25,22 @@ import io.netty.util.ReferenceCountUtil;
  * client that has just misbehaved.
  */
 final class BodyAggregator extends HttpObjectAggregator {
-  private FullHttpRequest withoutBody; // a head without a body, until its empty last content
-
   BodyAggregator(int maxBodySize) {
     super(maxBodySize, true);
   }
 
   /**
-   * A head that announces no body (no {@code Transfer-Encoding}, no or a zero
-   * {@code Content-Length}, no {@code Expect}) becomes the full request as Netty's aggregator
-   * would make it (an empty body, {@code Content-Length: 0}), but without gathering an empty
-   * composite buffer: most requests are such GETs. It goes on when the decoder's empty last
-   * content arrives (right behind the head), in its place, so the handlers in front
-   * ({@link ConnectionTimeouts}) have seen the request end before it is served. Both messages
-   * are handled here, before Netty's decoder machinery (an output list per message, the
-   * aggregator's state), which only bodies need.
+   * A whole request (one without a body, made whole by {@link RequestDecoder}) goes straight on,
+   * before Netty's decoder machinery (an output list per message, the aggregator's acceptance
+   * checks), which only bodies need.
    */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    FullHttpRequest ready = withoutBody;
-    if (ready != null) {
-      withoutBody = null;
-      if (isEmptyLast(msg)) {
-        ReferenceCountUtil.release(msg);
-        ctx.fireChannelRead(ready);
-        return;
-      }
-      ctx.fireChannelRead(ready); // then the content (not empty, or failed) goes its usual way
+    if (msg instanceof FullHttpRequest) {
+      ctx.fireChannelRead(msg);
+    } else {
+      super.channelRead(ctx, msg);
     }
-    if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && announcesNoBody(req)) {
-      HttpHeaders h = req.headers();
-      if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        // add, not set: the name is absent, so set's search to remove it would find nothing.
-        h.add(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
-      }
-      withoutBody = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
-          Unpooled.EMPTY_BUFFER, h, EmptyHttpHeaders.INSTANCE);
-      return;
-    }
-    super.channelRead(ctx, msg);
   }
 
   /**
@@ -77,7 +52,27 @@ final class BodyAggregator extends HttpObjectAggregator {
     return false;
   }
 
-  private static boolean isEmptyLast(Object msg) {
+  /**
+   * The full request for a head that announces no body (no {@code Transfer-Encoding}, no or a
+   * zero {@code Content-Length}, no {@code Expect}), as Netty's aggregator would make it (an
+   * empty body, {@code Content-Length: 0}) but without gathering an empty composite buffer; null
+   * for any other head, which the aggregator takes. Most requests are such GETs.
+   */
+  static FullHttpRequest withoutBody(HttpRequest req) {
+    if (!announcesNoBody(req)) {
+      return null;
+    }
+    HttpHeaders h = req.headers();
+    if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      // add, not set: the name is absent, so set's search to remove it would find nothing.
+      h.add(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+    }
+    return new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+        Unpooled.EMPTY_BUFFER, h, EmptyHttpHeaders.INSTANCE);
+  }
+
+  /** Whether {@code msg} is the decoder's empty last content: no bytes, no trailers, no failure. */
+  static boolean isEmptyLast(Object msg) {
     return msg instanceof LastHttpContent last && !last.content().isReadable()
         && last.decoderResult().isSuccess() && last.trailingHeaders().isEmpty();
   }

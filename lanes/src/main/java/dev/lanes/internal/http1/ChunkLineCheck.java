@@ -2,7 +2,6 @@ package dev.lanes.internal.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -15,29 +14,36 @@ import io.netty.handler.codec.http.LastHttpContent;
  * through: RFC 9112 7.1.1 makes {@code chunk-ext-name} a token, at least one character.
  *
  * <p>The decoder reads chunk-size lines and keeps them to itself, so this piece finds them in the
- * byte stream. Like {@link ConnectionTimeouts} it is one state object fed by two handlers:
- * {@link MessageChecks}, right behind the codec, tells it ({@link #decoded}) that a chunked body
- * starts when the codec decodes its head; {@link ByteChecks}, in front of the codec, lets it hand
- * the codec ({@link #read}) the bytes up to each
- * place where a head can end (the end of an empty line), so it knows before the next byte, and
- * then follows the chunk framing: size line, that many data bytes, CRLF, next size line, until
- * the last chunk. Where a head ends is decided by the codec alone; sizes are read by the
+ * byte stream, inside {@link RequestDecoder}: it hands the decoder ({@link #read}) the bytes up to
+ * each place where a head can end (the end of an empty line), and is told ({@link #decoded}) of
+ * each message decoded from them, so it knows before the next byte whether a chunked body starts.
+ * It then follows the chunk framing: size line, that many data bytes, CRLF, next size line, until
+ * the last chunk. Where a head ends is decided by the decoder alone; sizes are read by the
  * decoder's rule (hex digits up to the first other character). If the two could ever disagree
- * (a line the codec refuses anyway, a failed message) the check steps aside for the rest of the
- * connection and the codec's own strictness is all that applies.
+ * (a line the decoder refuses anyway, a failed message) the check steps aside for the rest of the
+ * connection and the decoder's own strictness is all that applies.
  *
- * <p>A bad line never reaches the codec: a failed {@link LastHttpContent} carrying a
+ * <p>A bad line never reaches the decoder: a failed {@link LastHttpContent} carrying a
  * {@link RejectedRequest} goes down the pipeline in its place, so the request is answered 400 in order
  * and the connection closes like after any framing error. Every byte after it is dropped.
  */
 final class ChunkLineCheck {
+  /** Where checked bytes go: the HTTP decoder. */
+  interface Decoder {
+    /** Decodes {@code piece} (taking it over) now, reporting each message to {@link #decoded}. */
+    void decodePiece(ByteBuf piece) throws Exception;
+
+    /** Takes {@code bad}, a failed last content, in place of a refused chunk-size line. */
+    void refuse(LastHttpContent bad);
+  }
+
   private enum Reading { OTHER, SIZE_LINE, DATA, DELIMITER }
 
   static final String NAMELESS = "Bad Request: chunk extension without a name";
 
   private final int maxLineLength;
   private Reading reading = Reading.OTHER;
-  private boolean passThrough; // stepped aside: the codec alone judges what follows
+  private boolean passThrough; // stepped aside: the decoder alone judges what follows
   private boolean refused; // a bad line was answered: drop everything after it
   private final StringBuilder line = new StringBuilder();
   private long remaining; // DATA: chunk bytes still to come; DELIMITER: bytes of CRLF
@@ -52,16 +58,16 @@ final class ChunkLineCheck {
   }
 
   /**
-   * Hands {@code buf} (which this takes over) on to the codec through {@code ctx}: whole, in
-   * pieces that end where a head can end, or not at all after a refusal.
+   * Hands {@code buf} (which this takes over) on to {@code decoder}: whole, in pieces that end
+   * where a head can end, or not at all after a refusal.
    */
-  void read(ChannelHandlerContext ctx, ByteBuf buf) {
+  void read(Decoder decoder, ByteBuf buf) throws Exception {
     if (refused) {
       buf.release();
       return;
     }
     if (passThrough) {
-      ctx.fireChannelRead(buf);
+      decoder.decodePiece(buf);
       return;
     }
     boolean handedOn = false;
@@ -69,24 +75,24 @@ final class ChunkLineCheck {
       while (buf.isReadable() && !refused && !passThrough) {
         int end = switch (reading) {
           case OTHER -> endOfEmptyLine(buf);
-          case SIZE_LINE -> sizeLine(ctx, buf);
+          case SIZE_LINE -> sizeLine(decoder, buf);
           case DATA, DELIMITER -> framed(buf);
         };
         if (end == buf.writerIndex()) {
           // The rest of the read (usually all of it: one request head): the buffer itself,
           // not a slice of it.
           handedOn = true;
-          ctx.fireChannelRead(buf);
+          decoder.decodePiece(buf);
           return;
         }
         if (end > buf.readerIndex()) {
-          ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), end - buf.readerIndex()));
+          decoder.decodePiece(buf.retainedSlice(buf.readerIndex(), end - buf.readerIndex()));
           buf.readerIndex(end);
         }
       }
       if (passThrough && !refused && buf.isReadable()) {
         handedOn = true;
-        ctx.fireChannelRead(buf);
+        decoder.decodePiece(buf);
       }
     } finally {
       if (!handedOn) {
@@ -95,7 +101,7 @@ final class ChunkLineCheck {
     }
   }
 
-  /** The codec decoded {@code msg}: a chunked request head starts following chunk framing. */
+  /** The decoder decoded {@code msg}: a chunked request head starts following chunk framing. */
   void decoded(Object msg) {
     if (msg instanceof DecoderResultProvider p && p.decoderResult().isFailure()) {
       passThrough = true;
@@ -136,7 +142,7 @@ final class ChunkLineCheck {
   }
 
   /** Collects the size line; at its LF judges it, and on to the chunk's data (or trailers). */
-  private int sizeLine(ChannelHandlerContext ctx, ByteBuf buf) {
+  private int sizeLine(Decoder decoder, ByteBuf buf) {
     int lf = buf.indexOf(buf.readerIndex(), buf.writerIndex(), (byte) '\n');
     int end = lf < 0 ? buf.writerIndex() : lf;
     for (int i = buf.readerIndex(); i < end; i++) {
@@ -153,7 +159,7 @@ final class ChunkLineCheck {
       refused = true;
       LastHttpContent bad = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
       bad.setDecoderResult(DecoderResult.failure(new RejectedRequest(400, NAMELESS)));
-      ctx.fireChannelRead(bad);
+      decoder.refuse(bad);
       return buf.readerIndex();
     }
     long size = chunkSize(line);

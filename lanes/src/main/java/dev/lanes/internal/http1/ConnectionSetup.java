@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -23,9 +22,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The pipeline of every accepted connection: TLS (on the TLS listener), {@link ByteChecks} (read
- * timers, chunk-size lines), the HTTP/1.x codec, {@link MessageChecks} (read timers, chunk heads,
- * strict validation), body aggregation, response compression (when configured), then the
+ * The pipeline of every accepted connection: TLS (on the TLS listener), the {@link ResponseEncoder},
+ * the {@link RequestDecoder} (with the read timers, the chunk-size line check and strict
+ * validation), body aggregation, response compression (when configured), then the
  * {@link Http1Connection} that serves its exchanges. Connections past {@code maxConnections} get a 503 instead (a GOAWAY if they chose
  * {@code h2}). On the TLS listener, when ALPN offers {@code h2}, {@link AlpnPipeline} replaces the
  * HTTP/1.1 handlers with an HTTP/2 connection if the handshake chose it. With {@code h2c} on, a
@@ -35,9 +34,12 @@ import java.util.Optional;
 public final class ConnectionSetup extends ChannelInitializer<Channel> {
   /** The HTTP/1.1 handlers, in pipeline order: what an h2c switch removes. */
   private static final List<String> HTTP1 =
-      List.of("bytes", "http", "checks", "aggregate", "compress", "h2c-upgrade", "dispatch");
-  /** The HTTP/1 handlers besides the codec that leave when the connection becomes a WebSocket. */
-  static final List<String> HTTP_HANDLERS = List.of("bytes", "checks", "aggregate");
+      List.of("encoder", "decoder", "aggregate", "compress", "h2c-upgrade", "dispatch");
+  /**
+   * The HTTP/1 handlers that leave when the connection becomes a WebSocket, besides the decoder
+   * and encoder, which Netty's handshake replaces with the frame codec.
+   */
+  static final List<String> HTTP_HANDLERS = List.of("aggregate");
 
   private final CompiledApp app;
   private final ServerConfig config;
@@ -85,14 +87,17 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     if (h2c) {
       ch.pipeline().addLast("h2c-preface", Http2Pipeline.priorKnowledge(app, config, state, HTTP1));
     }
-    // Few handlers, so each request crosses few pipeline hops: one in front of the codec, one
-    // behind it for all per-message checks; the compressor after aggregation sees one message
-    // per request instead of a head and its last content.
+    // Few handlers, so each request crosses few pipeline hops: the checks run inside the decoder
+    // and encoder; a request without a body leaves the decoder whole; the compressor after
+    // aggregation sees one message per request instead of a head and its last content.
+    ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
+    // The encoder goes in front of the decoder: Netty's WebSocket handshake puts the frame
+    // encoder in front of the HTTP encoder and the frame decoder in the HTTP decoder's place, and
+    // the frame decoder's own writes (a close for a frame too large) must pass the frame encoder.
     ch.pipeline()
-        .addLast("bytes", new ByteChecks(timeouts, chunkLines))
-        .addLast("http", new HttpServerCodec(decoder))
-        .addLast("checks", new MessageChecks(chunkLines, timeouts,
-            new RequestValidator(config.maxBodySize(), config.maxHeaderCount())))
+        .addLast("encoder", new ResponseEncoder(timeouts, methods))
+        .addLast("decoder", new RequestDecoder(decoder, timeouts, chunkLines,
+            new RequestValidator(config.maxBodySize(), config.maxHeaderCount()), methods))
         .addLast("aggregate", new BodyAggregator(config.maxBodySize()));
     if (config.compression().enabled()) {
       ch.pipeline().addLast("compress", new ResponseCompressor(config.compression()));

@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * the server drains, an idle connection is closed at once.
  *
  * <p>It needs to see raw bytes (a head has begun) and decoded messages (a head or body has
- * ended, a response was written), so it is one state object fed by two pipeline handlers:
- * {@link ByteChecks} in front of the codec and {@link MessageChecks} behind it. Everything runs
+ * ended, a response was written), so it is one state object fed by the {@link RequestDecoder}
+ * (bytes before it decodes them, each message it decoded) and the {@link ResponseEncoder}. Everything runs
  * on the connection's event loop; one scheduled check is moved only when a deadline comes closer.
  */
 final class ConnectionTimeouts {
@@ -73,7 +73,7 @@ final class ConnectionTimeouts {
     reschedule();
   }
 
-  /** Bytes were read, before the codec sees them. */
+  /** Bytes were read, before the decoder sees them. */
   void bytesRead(ByteBuf buf) {
     if (!buf.isReadable()) {
       return;
@@ -102,7 +102,7 @@ final class ConnectionTimeouts {
     ctx = null;
   }
 
-  /** The codec decoded {@code msg}: a request head, body content, or a failure. */
+  /** The decoder decoded {@code msg}: a request head, body content, or a failure. */
   void decoded(Object msg) {
     if (msg instanceof HttpRequest req && req.decoderResult().isSuccess()) {
       reading = Reading.BODY;
@@ -125,7 +125,7 @@ final class ConnectionTimeouts {
     return evt == Admission.DRAIN && reading == Reading.IDLE && unanswered == 0;
   }
 
-  /** {@code msg} is being written, on its way to the codec. */
+  /** {@code msg} is being written, on its way to the encoder. */
   void writing(Object msg) {
     if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse r
         && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) { // 100 Continue

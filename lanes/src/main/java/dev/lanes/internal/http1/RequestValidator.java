@@ -22,7 +22,7 @@ import java.util.Locale;
  * {@link ConnectionSetup}.
  *
  * <p>A bad head is not answered here: it is marked as a decoder failure ({@link RejectedRequest}) and
- * passed on ({@link MessageChecks} calls it for every decoded message), so the dispatcher answers
+ * passed on ({@link RequestDecoder} calls it for every decoded message), so the dispatcher answers
  * it after the requests pipelined before it and then closes.
  * From that point on it drops everything and stops reading: bytes after a framing error
  * could be a smuggled request and are never parsed as one.

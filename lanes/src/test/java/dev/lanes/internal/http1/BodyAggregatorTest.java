@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -56,28 +57,41 @@ class BodyAggregatorTest {
   }
 
   @Test
-  void aHeadWithoutABodyIsAFullRequestWithoutAggregating() {
+  void aWholeRequestGoesStraightOnAndABodyTheAggregatorsWay() {
     EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT));
-    HttpRequest get = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a?b=c");
-    get.headers().set(HttpHeaderNames.HOST, "a");
-    ch.writeInbound(get);
-    assertThat(ch.inboundMessages()).isEmpty(); // it goes on in place of the decoder's empty last content
-    ch.writeInbound(LastHttpContent.EMPTY_LAST_CONTENT);
-    FullHttpRequest full = ch.readInbound();
-    assertThat(full.uri()).isEqualTo("/a?b=c");
-    assertThat(full.content().readableBytes()).isZero();
-    assertThat(full.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("0"); // as Netty's aggregator sets it
-    assertThat(full.headers().get(HttpHeaderNames.HOST)).isEqualTo("a");
-    full.release();
-    assertThat(ch.inboundMessages()).isEmpty();
+    FullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a");
+    ch.writeInbound(whole);
+    assertThat(ch.<Object>readInbound()).isSameAs(whole);
+    whole.release();
 
     HttpRequest post = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
     post.headers().set(HttpHeaderNames.HOST, "a").setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
-    ch.writeInbound(post, last("xy")); // a body still goes the aggregator's way
+    ch.writeInbound(post, last("xy"));
     FullHttpRequest withBody = ch.readInbound();
     assertThat(withBody.content().toString(StandardCharsets.US_ASCII)).isEqualTo("xy");
     withBody.release();
     assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void onlyAHeadThatAnnouncesNoBodyIsMadeWhole() {
+    HttpRequest get = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a?b=c");
+    get.headers().set(HttpHeaderNames.HOST, "a");
+    FullHttpRequest full = BodyAggregator.withoutBody(get);
+    assertThat(full.uri()).isEqualTo("/a?b=c");
+    assertThat(full.content().readableBytes()).isZero();
+    assertThat(full.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("0"); // as Netty's aggregator sets it
+    assertThat(full.headers().get(HttpHeaderNames.HOST)).isEqualTo("a");
+
+    for (String[] header : new String[][] {{"Content-Length", "2"}, {"Transfer-Encoding", "chunked"},
+        {"Expect", "100-continue"}}) {
+      HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
+      req.headers().set(header[0], header[1]);
+      assertThat(BodyAggregator.withoutBody(req)).as(header[0]).isNull();
+    }
+    HttpRequest failed = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    failed.setDecoderResult(DecoderResult.failure(new RejectedRequest(400, "bad")));
+    assertThat(BodyAggregator.withoutBody(failed)).isNull();
   }
 
   @Test

@@ -10,7 +10,6 @@ import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -31,18 +30,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChunkLineCheckTest {
   private static final String CHUNKED = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
 
-  /** The check around {@code codec}, in the handlers the server's pipeline has it in. */
-  private static EmbeddedChannel channel(HttpServerCodec codec) {
-    ChunkLineCheck check = new ChunkLineCheck(4096);
+  /** The check in the decoder the server's pipeline has it in, decoding by {@code config}. */
+  private static EmbeddedChannel channel(HttpDecoderConfig config) {
     ConnectionTimeouts timeouts = new ConnectionTimeouts(Duration.ofHours(1), Duration.ofHours(1),
         Duration.ofHours(1), 0, new Admission());
-    return new EmbeddedChannel(new ByteChecks(timeouts, check), codec,
-        new MessageChecks(check, timeouts, new RequestValidator(Long.MAX_VALUE, 1000)));
+    return new EmbeddedChannel(new RequestDecoder(config, timeouts, new ChunkLineCheck(4096),
+        new RequestValidator(Long.MAX_VALUE, 1000), new ResponseEncoder.Methods()));
   }
 
   /** What came out of the codec, one line per message: a head, body text, or the failure. */
   private static List<String> decode(String bytes, boolean byteByByte) {
-    EmbeddedChannel ch = channel(new HttpServerCodec(new HttpDecoderConfig().setStrictLineParsing(true)));
+    EmbeddedChannel ch = channel(new HttpDecoderConfig().setStrictLineParsing(true));
     byte[] raw = bytes.getBytes(StandardCharsets.ISO_8859_1);
     if (byteByByte) {
       for (byte b : raw) {
@@ -143,7 +141,7 @@ class ChunkLineCheckTest {
 
   @Test
   void bytesAfterARefusalAreReleased() {
-    EmbeddedChannel ch = channel(new HttpServerCodec());
+    EmbeddedChannel ch = channel(new HttpDecoderConfig());
     ch.writeInbound(Unpooled.copiedBuffer(CHUNKED + "5;\r\n", StandardCharsets.ISO_8859_1));
     ByteBuf later = Unpooled.copiedBuffer("hello\r\n", StandardCharsets.ISO_8859_1);
     ch.writeInbound(later);

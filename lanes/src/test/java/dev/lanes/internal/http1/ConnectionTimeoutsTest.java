@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +44,9 @@ class ConnectionTimeoutsTest {
   private EmbeddedChannel channel(Duration head, Duration body, Duration keepAlive) {
     ConnectionTimeouts t = new ConnectionTimeouts(head, body, keepAlive, 0, state);
     EmbeddedChannel ch = new EmbeddedChannel();
-    ChunkLineCheck chunkLines = new ChunkLineCheck(4096);
-    ch.pipeline().addLast(new ByteChecks(t, chunkLines), new HttpServerCodec(),
-        new MessageChecks(chunkLines, t, new RequestValidator(Long.MAX_VALUE, 1000)));
+    ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
+    ch.pipeline().addLast(new RequestDecoder(new HttpDecoderConfig(), t, new ChunkLineCheck(4096),
+        new RequestValidator(Long.MAX_VALUE, 1000), methods), new ResponseEncoder(t, methods));
     ch.config().setAutoRead(false);
     ch.pipeline().fireChannelActive();
     return ch;

@@ -2,9 +2,10 @@ package dev.lanes.internal.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lanes.internal.server.Admission;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,11 +40,17 @@ class RequestValidatorTest {
     return req;
   }
 
-  /** The validator in the handler the server's pipeline has it in. */
+  /** The validator as the server's decoder calls it, for each message it decoded. */
   private static EmbeddedChannel validating() {
-    return new EmbeddedChannel(new MessageChecks(new ChunkLineCheck(4096), new ConnectionTimeouts(
-        Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 0, new Admission()),
-        new RequestValidator(MAX_BODY, MAX_HEADERS)));
+    RequestValidator validator = new RequestValidator(MAX_BODY, MAX_HEADERS);
+    return new EmbeddedChannel(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (validator.passes(ctx, msg)) {
+          ctx.fireChannelRead(msg);
+        }
+      }
+    });
   }
 
   private static HttpRequest get(String uri, String... headers) {

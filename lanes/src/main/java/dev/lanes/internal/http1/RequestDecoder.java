@@ -1,0 +1,146 @@
+package dev.lanes.internal.http1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.List;
+
+/**
+ * Netty's request decoder with the connection's read-side checks done in place, so a request
+ * crosses no extra pipeline hop for them: every byte read goes to the read timers
+ * ({@link ConnectionTimeouts}) and through the chunk-size line check ({@link ChunkLineCheck})
+ * before the decoder sees it; every decoded message goes to the chunk-line check (a chunked body
+ * starts), the read timers (a head or a body ended) and the {@link RequestValidator} (a bad head is
+ * marked failed; after a failure everything is dropped), in that order, before it leaves. A head
+ * that announces no body leaves with its empty last content as one full request
+ * ({@link BodyAggregator#withoutBody}). The methods of decoded requests go to the
+ * {@link ResponseEncoder}, which pairs them with responses in order, as {@code HttpServerCodec}
+ * does.
+ */
+final class RequestDecoder extends HttpRequestDecoder implements ChunkLineCheck.Decoder {
+  private final ConnectionTimeouts timeouts;
+  private final ChunkLineCheck chunkLines;
+  private final RequestValidator validator;
+  private final ResponseEncoder.Methods methods;
+  private ChannelHandlerContext ctx;
+
+  RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
+      RequestValidator validator, ResponseEncoder.Methods methods) {
+    super(config);
+    this.timeouts = timeouts;
+    this.chunkLines = chunkLines;
+    this.validator = validator;
+    this.methods = methods;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    super.handlerAdded(ctx);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    timeouts.start(ctx);
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof ByteBuf buf) {
+      timeouts.bytesRead(buf);
+      chunkLines.read(this, buf);
+    } else {
+      super.channelRead(ctx, msg);
+    }
+  }
+
+  /**
+   * A piece of the bytes read, ending where a head can end: decoded now, or passed on as it is
+   * once the connection has left HTTP/1.1 (a handler behind removed this one mid-read).
+   */
+  @Override
+  public void decodePiece(ByteBuf piece) throws Exception {
+    if (ctx.isRemoved()) {
+      ctx.fireChannelRead(piece);
+    } else {
+      super.channelRead(ctx, piece);
+    }
+  }
+
+  /** A bad chunk-size line: {@code bad} goes on in place of the rest, checked like any message. */
+  @Override
+  public void refuse(LastHttpContent bad) {
+    if (checked(bad)) {
+      ctx.fireChannelRead(bad);
+    }
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    int from = out.size();
+    super.decode(ctx, buffer, out);
+    for (int i = from; i < out.size(); i++) {
+      Object msg = out.get(i);
+      if (!checked(msg)) {
+        out.remove(i--);
+        continue;
+      }
+      if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && i + 1 < out.size()
+          && BodyAggregator.isEmptyLast(out.get(i + 1))) {
+        FullHttpRequest whole = BodyAggregator.withoutBody(req);
+        if (whole != null) {
+          Object last = out.remove(i + 1); // a shared constant: nothing to release
+          out.set(i, whole);
+          checked(last); // after a head that passed, an empty last content always passes
+        }
+      }
+    }
+  }
+
+  /** Runs the checks on one decoded message; false when it was dropped (and released). */
+  private boolean checked(Object msg) {
+    if (msg instanceof HttpRequest req) {
+      methods.requested(req.method());
+    }
+    chunkLines.decoded(msg);
+    timeouts.decoded(msg);
+    return validator.passes(ctx, msg);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (timeouts.closesOnDrain(evt)) {
+      ctx.close(); // idle keep-alive connection: nothing to finish, nothing to say
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    timeouts.stop();
+    super.channelInactive(ctx);
+  }
+
+  /** The connection went on as HTTP/2 or became a WebSocket, which keep their own timers. */
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    timeouts.removed();
+    super.handlerRemoved0(ctx);
+  }
+
+  /**
+   * Not sharable (one per connection). Said outright because Netty asks on every read burst's
+   * end, and its default answer is a per-thread map lookup by class.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+}

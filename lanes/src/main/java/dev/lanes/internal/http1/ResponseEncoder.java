@@ -1,0 +1,68 @@
+package dev.lanes.internal.http1;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import java.util.ArrayDeque;
+
+/**
+ * Netty's response encoder, told by the {@link RequestDecoder} which method each response answers
+ * (a response to {@code HEAD} has no body, not even a last chunk), as {@code HttpServerCodec}'s
+ * pair does; each message written goes to the read timers first ({@link ConnectionTimeouts}: a
+ * response ended). Decoder and encoder are two handlers, not one combined codec, so a message
+ * crosses one pipeline hop each way instead of a combined handler's two.
+ */
+final class ResponseEncoder extends HttpResponseEncoder {
+  private final ConnectionTimeouts timeouts;
+  private final Methods methods;
+
+  ResponseEncoder(ConnectionTimeouts timeouts, Methods methods) {
+    this.timeouts = timeouts;
+    this.methods = methods;
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    timeouts.writing(msg);
+    super.write(ctx, msg, promise);
+  }
+
+  /**
+   * Pairs each final response with the next request's method. An interim response (100
+   * Continue) answers no request on its own, so it takes none; {@code HttpServerCodec} takes one
+   * for it too, and then misreads the final response to a {@code HEAD} that asked to continue.
+   */
+  @Override
+  protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+    if (msg.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      return super.isContentAlwaysEmpty(msg);
+    }
+    return HttpMethod.HEAD.equals(methods.answered()) || super.isContentAlwaysEmpty(msg);
+  }
+
+  /**
+   * Not sharable (one per connection). Said outright because Netty asks on every read burst's
+   * end, and its default answer is a per-thread map lookup by class.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
+  /** The methods of requests decoded and not yet answered, oldest first. Loop-confined. */
+  static final class Methods {
+    private final ArrayDeque<HttpMethod> pending = new ArrayDeque<>(4);
+
+    void requested(HttpMethod method) {
+      pending.add(method);
+    }
+
+    /** The method of the oldest request not yet answered, or null if none is waiting. */
+    HttpMethod answered() {
+      return pending.poll();
+    }
+  }
+}

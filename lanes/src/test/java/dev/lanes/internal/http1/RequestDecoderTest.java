@@ -1,0 +1,126 @@
+package dev.lanes.internal.http1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.internal.server.Admission;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The server's HTTP/1.1 decoder and encoder pair, with the aggregator behind them as in the
+ * server's pipeline: what leaves the decoder per request, and how responses pair with the
+ * requests' methods. The checks it runs have their own tests (ChunkLineCheckTest,
+ * ConnectionTimeoutsTest, RequestValidatorTest).
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class RequestDecoderTest {
+  private static EmbeddedChannel channel() {
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(Duration.ofHours(1), Duration.ofHours(1),
+        Duration.ofHours(1), 0, new Admission());
+    ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
+    return new EmbeddedChannel(
+        new RequestDecoder(new HttpDecoderConfig(), timeouts, new ChunkLineCheck(4096),
+            new RequestValidator(1000, 100), methods),
+        new ResponseEncoder(timeouts, methods), new BodyAggregator(1000));
+  }
+
+  private static void receive(EmbeddedChannel ch, String bytes) {
+    ch.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.ISO_8859_1));
+  }
+
+  /** What the server wrote, as text. */
+  private static String sent(EmbeddedChannel ch) {
+    StringBuilder out = new StringBuilder();
+    for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+      out.append(b.toString(StandardCharsets.ISO_8859_1));
+      b.release();
+    }
+    return out.toString();
+  }
+
+  /** A response head with a chunked body, then the body's end: what a stream of unknown length writes. */
+  private static void chunkedResponse(EmbeddedChannel ch) {
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    ch.write(head);
+    ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+  }
+
+  @Test
+  void requestsWithAndWithoutBodiesLeaveWholeAndInOrder() {
+    EmbeddedChannel ch = channel();
+    receive(ch, "GET /a?b=c HTTP/1.1\r\nHost: a\r\n\r\n"
+        + "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nxy"
+        + "DELETE /d HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+    FullHttpRequest get = ch.readInbound();
+    assertThat(get.method()).isEqualTo(HttpMethod.GET);
+    assertThat(get.uri()).isEqualTo("/a?b=c");
+    assertThat(get.content().readableBytes()).isZero();
+    assertThat(get.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("0"); // as Netty's aggregator sets it
+    assertThat(get.headers().get(HttpHeaderNames.HOST)).isEqualTo("a");
+    get.release();
+    FullHttpRequest post = ch.readInbound();
+    assertThat(post.content().toString(StandardCharsets.US_ASCII)).isEqualTo("xy");
+    post.release();
+    FullHttpRequest delete = ch.readInbound();
+    assertThat(delete.method()).isEqualTo(HttpMethod.DELETE);
+    delete.release();
+    assertThat(ch.<Object>readInbound()).isNull();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aResponseToHeadHasNoBodyNotEvenALastChunk() {
+    EmbeddedChannel ch = channel();
+    receive(ch, "HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    ch.inboundMessages().forEach(m -> ((FullHttpRequest) m).release());
+    ch.inboundMessages().clear();
+    chunkedResponse(ch);
+    assertThat(sent(ch)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("chunked\r\n\r\n");
+    chunkedResponse(ch); // the GET's
+    assertThat(sent(ch)).endsWith("chunked\r\n\r\n0\r\n\r\n");
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void anInterimResponseTakesNoRequestsMethod() {
+    EmbeddedChannel ch = channel();
+    receive(ch, "HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
+    ((FullHttpRequest) ch.readInbound()).release();
+    ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    assertThat(sent(ch)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+    chunkedResponse(ch);
+    assertThat(sent(ch)).as("still the HEAD's answer").endsWith("chunked\r\n\r\n");
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aBadHeadIsMarkedAndWhatFollowsIsDropped() {
+    EmbeddedChannel ch = channel();
+    receive(ch, "GET / HTTP/1.1\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+    FullHttpRequest bad = ch.readInbound();
+    assertThat(bad.decoderResult().cause()).isInstanceOf(RejectedRequest.class)
+        .hasMessage("Bad Request: HTTP/1.1 needs a Host header");
+    bad.release();
+    assertThat(ch.<Object>readInbound()).as("never parsed as a request").isNull();
+    assertThat(ch.config().isAutoRead()).isFalse();
+    ch.finishAndReleaseAll();
+  }
+}
