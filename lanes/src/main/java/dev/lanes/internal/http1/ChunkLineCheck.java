@@ -13,30 +13,23 @@ import io.netty.handler.codec.http.LastHttpContent;
  * Refuses a chunk extension without a name ({@code 5;}, {@code 5;=x}), which Netty's decoder lets
  * through: RFC 9112 7.1.1 makes {@code chunk-ext-name} a token, at least one character.
  *
- * <p>The decoder reads chunk-size lines and keeps them to itself, so this piece finds them in the
- * byte stream, inside {@link RequestDecoder}: it hands the decoder ({@link #read}) the bytes up to
- * each place where a head can end (the end of an empty line), and is told ({@link #decoded}) of
- * each message decoded from them, so it knows before the next byte whether a chunked body starts.
- * It then follows the chunk framing: size line, that many data bytes, CRLF, next size line, until
- * the last chunk. Where a head ends is decided by the decoder alone; sizes are read by the
- * decoder's rule (hex digits up to the first other character). If the two could ever disagree
- * (a line the decoder refuses anyway, a failed message) the check steps aside for the rest of the
- * connection and the decoder's own strictness is all that applies.
+ * <p>The decoder reads chunk-size lines and keeps them to itself, so this piece follows the chunk
+ * framing in the decoder's own input, inside {@link RequestDecoder}: told ({@link #decoded}) that
+ * the decoder just decoded the head of a chunked request, it knows that the bytes from the
+ * decoder's read position on are the body; before each decoding step it reads the bytes it has
+ * not seen yet ({@link #check}: size line, that many data bytes, CRLF, next size line, until the
+ * last chunk) and learns how far the decoder read ({@link #consumed}). Outside a chunked body it
+ * reads nothing. Sizes are read by the decoder's rule (hex digits up to the first other
+ * character). If the two could ever disagree (a line the decoder refuses anyway, a failed
+ * message) the check steps aside for the rest of the connection and the decoder's own strictness
+ * is all that applies.
  *
- * <p>A bad line never reaches the decoder: a failed {@link LastHttpContent} carrying a
- * {@link RejectedRequest} goes down the pipeline in its place, so the request is answered 400 in order
- * and the connection closes like after any framing error. Every byte after it is dropped.
+ * <p>A bad line never reaches the decoder: {@link #check} says where it starts, the decoder
+ * decodes up to there and puts a failed {@link LastHttpContent} carrying a {@link RejectedRequest}
+ * in its place ({@link #refusal}), so the request is answered 400 in order and the connection
+ * closes like after any framing error. Every byte after it is dropped.
  */
 final class ChunkLineCheck {
-  /** Where checked bytes go: the HTTP decoder. */
-  interface Decoder {
-    /** Decodes {@code piece} (taking it over) now, reporting each message to {@link #decoded}. */
-    void decodePiece(ByteBuf piece) throws Exception;
-
-    /** Takes {@code bad}, a failed last content, in place of a refused chunk-size line. */
-    void refuse(LastHttpContent bad);
-  }
-
   private enum Reading { OTHER, SIZE_LINE, DATA, DELIMITER }
 
   static final String NAMELESS = "Bad Request: chunk extension without a name";
@@ -44,61 +37,61 @@ final class ChunkLineCheck {
   private final int maxLineLength;
   private Reading reading = Reading.OTHER;
   private boolean passThrough; // stepped aside: the decoder alone judges what follows
-  private boolean refused; // a bad line was answered: drop everything after it
+  private boolean refused; // a bad line was found: drop everything from it on
   private final StringBuilder line = new StringBuilder();
   private long remaining; // DATA: chunk bytes still to come; DELIMITER: bytes of CRLF
-  // End-of-empty-line scan in OTHER, kept across reads: bytes since the last LF (capped at 2)
-  // and the last byte read.
-  private int lineLength;
-  private byte previous;
+  // Offsets from the decoder's read position: how far this has read, and where the size line
+  // being collected starts.
+  private int checked;
+  private int lineStart;
 
   /** @param maxLineLength the decoder's limit for one line; a longer size line is its to refuse */
   ChunkLineCheck(int maxLineLength) {
     this.maxLineLength = maxLineLength;
   }
 
+  /** Whether a bad line was found: nothing from it on is to be decoded. */
+  boolean refused() {
+    return refused;
+  }
+
   /**
-   * Hands {@code buf} (which this takes over) on to {@code decoder}: whole, in pieces that end
-   * where a head can end, or not at all after a refusal.
+   * Reads the bytes of {@code in}, the decoder's input, past what it read before, up to its end;
+   * called before the decoder reads them. Returns the index in {@code in} where a refused size
+   * line starts, or -1 if none.
    */
-  void read(Decoder decoder, ByteBuf buf) throws Exception {
-    if (refused) {
-      buf.release();
-      return;
+  int check(ByteBuf in) {
+    if (reading == Reading.OTHER || passThrough || refused) {
+      return -1;
     }
-    if (passThrough) {
-      decoder.decodePiece(buf);
-      return;
-    }
-    boolean handedOn = false;
-    try {
-      while (buf.isReadable() && !refused && !passThrough) {
-        int end = switch (reading) {
-          case OTHER -> endOfEmptyLine(buf);
-          case SIZE_LINE -> sizeLine(decoder, buf);
-          case DATA, DELIMITER -> framed(buf);
-        };
-        if (end == buf.writerIndex()) {
-          // The rest of the read (usually all of it: one request head): the buffer itself,
-          // not a slice of it.
-          handedOn = true;
-          decoder.decodePiece(buf);
-          return;
-        }
-        if (end > buf.readerIndex()) {
-          decoder.decodePiece(buf.retainedSlice(buf.readerIndex(), end - buf.readerIndex()));
-          buf.readerIndex(end);
-        }
-      }
-      if (passThrough && !refused && buf.isReadable()) {
-        handedOn = true;
-        decoder.decodePiece(buf);
-      }
-    } finally {
-      if (!handedOn) {
-        buf.release();
+    int from = in.readerIndex();
+    int to = in.writerIndex();
+    int i = from + checked;
+    while (i < to && !passThrough && reading != Reading.OTHER) {
+      i = switch (reading) {
+        case SIZE_LINE -> sizeLine(in, from, i, to);
+        case DATA, DELIMITER -> framed(i, to);
+        case OTHER -> to;
+      };
+      if (refused) {
+        return from + lineStart;
       }
     }
+    checked = to - from;
+    return -1;
+  }
+
+  /** The decoder read {@code n} bytes from its read position on. */
+  void consumed(int n) {
+    checked = Math.max(0, checked - n);
+    lineStart -= n;
+  }
+
+  /** What the decoder puts in place of the refused line: a failed last content. */
+  static LastHttpContent refusal() {
+    LastHttpContent bad = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+    bad.setDecoderResult(DecoderResult.failure(new RejectedRequest(400, NAMELESS)));
+    return bad;
   }
 
   /** The decoder decoded {@code msg}: a chunked request head starts following chunk framing. */
@@ -107,8 +100,11 @@ final class ChunkLineCheck {
       passThrough = true;
     } else if (msg instanceof HttpRequest req && HttpUtil.isTransferEncodingChunked(req)) {
       if (reading == Reading.OTHER) {
+        // The head is decoded and nothing past it: the body starts at the read position.
         reading = Reading.SIZE_LINE;
         line.setLength(0);
+        checked = 0;
+        lineStart = 0;
       } else {
         passThrough = true; // cannot happen if the framing is followed right; never guess
       }
@@ -116,58 +112,34 @@ final class ChunkLineCheck {
   }
 
   /**
-   * Just past the next empty line's LF, or the end of what was read. Jumps from LF to LF
-   * ({@link ByteBuf#indexOf} reads 8 bytes at a time) instead of looking at every byte.
+   * Collects the size line from {@code i}; at its LF judges it, and on to the chunk's data (or
+   * trailers). Returns where it stopped reading.
    */
-  private int endOfEmptyLine(ByteBuf buf) {
-    int from = buf.readerIndex();
-    int to = buf.writerIndex();
-    while (from < to) {
-      int lf = buf.indexOf(from, to, (byte) '\n');
-      if (lf < 0) {
-        lineLength = Math.min(2, lineLength + (to - from));
-        previous = buf.getByte(to - 1);
-        return to;
-      }
-      int length = lineLength + (lf - from); // of the line this LF ends
-      byte last = lf > from ? buf.getByte(lf - 1) : previous;
-      lineLength = 0;
-      previous = '\n';
-      if (length == 0 || length == 1 && last == '\r') {
-        return lf + 1;
-      }
-      from = lf + 1;
+  private int sizeLine(ByteBuf in, int from, int i, int to) {
+    if (line.isEmpty()) {
+      lineStart = i - from;
     }
-    return to;
-  }
-
-  /** Collects the size line; at its LF judges it, and on to the chunk's data (or trailers). */
-  private int sizeLine(Decoder decoder, ByteBuf buf) {
-    int lf = buf.indexOf(buf.readerIndex(), buf.writerIndex(), (byte) '\n');
-    int end = lf < 0 ? buf.writerIndex() : lf;
-    for (int i = buf.readerIndex(); i < end; i++) {
-      line.append((char) (buf.getByte(i) & 0xff));
+    int lf = in.indexOf(i, to, (byte) '\n');
+    int end = lf < 0 ? to : lf;
+    for (int k = i; k < end; k++) {
+      line.append((char) (in.getByte(k) & 0xff));
     }
     if (line.length() > maxLineLength + 1) {
       passThrough = true; // the decoder refuses a line this long itself
-      return buf.readerIndex();
+      return to;
     }
     if (lf < 0) {
-      return end; // the decoder waits for the LF too
+      return to; // the decoder waits for the LF too
     }
     if (hasNamelessExtension(line)) {
       refused = true;
-      LastHttpContent bad = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
-      bad.setDecoderResult(DecoderResult.failure(new RejectedRequest(400, NAMELESS)));
-      decoder.refuse(bad);
-      return buf.readerIndex();
+      return to;
     }
     long size = chunkSize(line);
     if (size < 0) {
       passThrough = true; // not a size the decoder accepts: it refuses the line itself
     } else if (size == 0) {
       reading = Reading.OTHER; // trailers, then the next head
-      lineLength = 0;
     } else {
       reading = Reading.DATA;
       remaining = size;
@@ -177,8 +149,8 @@ final class ChunkLineCheck {
   }
 
   /** Chunk data, then its CRLF (checked by the decoder), then the next size line. */
-  private int framed(ByteBuf buf) {
-    int n = (int) Math.min(remaining, buf.readableBytes());
+  private int framed(int i, int to) {
+    int n = (int) Math.min(remaining, to - i);
     remaining -= n;
     if (remaining == 0) {
       if (reading == Reading.DATA) {
@@ -188,7 +160,7 @@ final class ChunkLineCheck {
         reading = Reading.SIZE_LINE;
       }
     }
-    return buf.readerIndex() + n;
+    return i + n;
   }
 
   /**

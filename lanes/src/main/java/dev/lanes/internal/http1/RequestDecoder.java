@@ -13,21 +13,22 @@ import java.util.List;
 /**
  * Netty's request decoder with the connection's read-side checks done in place, so a request
  * crosses no extra pipeline hop for them: every byte read goes to the read timers
- * ({@link ConnectionTimeouts}) and through the chunk-size line check ({@link ChunkLineCheck})
- * before the decoder sees it; every decoded message goes to the chunk-line check (a chunked body
- * starts), the read timers (a head or a body ended) and the {@link RequestValidator} (a bad head is
- * marked failed; after a failure everything is dropped), in that order, before it leaves. A head
- * that announces no body leaves with its empty last content as one full request
- * ({@link BodyAggregator#withoutBody}). The methods of decoded requests go to the
- * {@link ResponseEncoder}, which pairs them with responses in order, as {@code HttpServerCodec}
- * does.
+ * ({@link ConnectionTimeouts}) first; inside a chunked body the chunk-size line check
+ * ({@link ChunkLineCheck}) reads each byte before the decoder does; every decoded message goes to
+ * the chunk-size line check (a chunked body starts), the read timers (a head or a body ended) and
+ * the {@link RequestValidator} (a bad head is marked failed; after a failure everything is
+ * dropped), in that order, before it leaves. A head that announces no body leaves with its empty
+ * last content as one full request ({@link BodyAggregator#withoutBody}). The methods of decoded
+ * requests go to the {@link ResponseEncoder}, which pairs them with responses in order, as
+ * {@code HttpServerCodec} does.
  */
-final class RequestDecoder extends HttpRequestDecoder implements ChunkLineCheck.Decoder {
+final class RequestDecoder extends HttpRequestDecoder {
   private final ConnectionTimeouts timeouts;
   private final ChunkLineCheck chunkLines;
   private final RequestValidator validator;
   private final ResponseEncoder.Methods methods;
   private ChannelHandlerContext ctx;
+  private boolean closing; // in decodeLast: its own messages are checked once it returns
 
   RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
       RequestValidator validator, ResponseEncoder.Methods methods) {
@@ -53,38 +54,65 @@ final class RequestDecoder extends HttpRequestDecoder implements ChunkLineCheck.
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof ByteBuf buf) {
+      if (chunkLines.refused()) {
+        buf.release(); // after a refused chunk-size line nothing is decoded any more
+        return;
+      }
       timeouts.bytesRead(buf);
-      chunkLines.read(this, buf);
-    } else {
-      super.channelRead(ctx, msg);
     }
-  }
-
-  /**
-   * A piece of the bytes read, ending where a head can end: decoded now, or passed on as it is
-   * once the connection has left HTTP/1.1 (a handler behind removed this one mid-read).
-   */
-  @Override
-  public void decodePiece(ByteBuf piece) throws Exception {
-    if (ctx.isRemoved()) {
-      ctx.fireChannelRead(piece);
-    } else {
-      super.channelRead(ctx, piece);
-    }
-  }
-
-  /** A bad chunk-size line: {@code bad} goes on in place of the rest, checked like any message. */
-  @Override
-  public void refuse(LastHttpContent bad) {
-    if (checked(bad)) {
-      ctx.fireChannelRead(bad);
-    }
+    super.channelRead(ctx, msg);
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    int bad = chunkLines.check(buffer);
+    if (bad < 0) {
+      decodeChecked(ctx, buffer, out);
+      return;
+    }
+    // A bad chunk-size line: what comes before it is decoded as usual, the failure takes its place.
+    while (buffer.readerIndex() < bad) {
+      int before = buffer.readerIndex();
+      ByteBuf part = buffer.slice(before, bad - before);
+      decodeChecked(ctx, part, out);
+      if (part.readerIndex() == 0) {
+        break;
+      }
+      buffer.skipBytes(part.readerIndex());
+    }
+    buffer.skipBytes(buffer.readableBytes());
+    out.add(ChunkLineCheck.refusal());
+    if (!closing) {
+      checkAll(out, out.size() - 1);
+    }
+  }
+
+  /** One step of Netty's decoder over bytes the chunk-size line check has read, then the checks. */
+  private void decodeChecked(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
     int from = out.size();
+    int before = buffer.readerIndex();
     super.decode(ctx, buffer, out);
+    chunkLines.consumed(buffer.readerIndex() - before);
+    if (!closing) {
+      checkAll(out, from);
+    }
+  }
+
+  /** The connection closed: what the decoder adds for an unfinished request is checked too. */
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    int from = out.size();
+    closing = true;
+    try {
+      super.decodeLast(ctx, in, out);
+    } finally {
+      closing = false;
+    }
+    checkAll(out, from);
+  }
+
+  /** Checks the messages of {@code out} from {@code from} on, dropping, folding, in place. */
+  private void checkAll(List<Object> out, int from) {
     for (int i = from; i < out.size(); i++) {
       Object msg = out.get(i);
       if (!checked(msg)) {

@@ -1,11 +1,13 @@
 package dev.lanes.internal.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanes.internal.server.Admission;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -122,5 +124,23 @@ class RequestDecoderTest {
     assertThat(ch.<Object>readInbound()).as("never parsed as a request").isNull();
     assertThat(ch.config().isAutoRead()).isFalse();
     ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aHeadCutOffByTheCloseLeavesFailedAndABodyCutOffNever() {
+    EmbeddedChannel ch = channel();
+    receive(ch, "GET / HTTP/1.1\r\nHo");
+    ch.pipeline().fireChannelInactive();
+    FullHttpRequest cut = ch.readInbound();
+    assertThat(cut.decoderResult().cause()).isInstanceOf(PrematureChannelClosureException.class);
+    cut.release();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+
+    EmbeddedChannel body = channel();
+    receive(body, "POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
+    body.pipeline().fireChannelInactive();
+    assertThat(body.inboundMessages()).as("the aggregator drops what it gathered").isEmpty();
+    assertThatThrownBy(body::checkException).isInstanceOf(PrematureChannelClosureException.class);
+    assertThat(body.finishAndReleaseAll()).isFalse();
   }
 }
