@@ -54,21 +54,17 @@ final class BodyAggregator extends HttpObjectAggregator {
 
   /**
    * The full request for a head that announces no body (no {@code Transfer-Encoding}, no or a
-   * zero {@code Content-Length}, no {@code Expect}), as Netty's aggregator would make it (an
-   * empty body, {@code Content-Length: 0}) but without gathering an empty composite buffer; null
-   * for any other head, which the aggregator takes. Most requests are such GETs.
+   * zero {@code Content-Length}, no {@code Expect}): an empty body and the headers the client
+   * sent (Netty's aggregator would add {@code Content-Length: 0}; HTTP/2 requests do not get it
+   * either), without gathering an empty composite buffer; null for any other head, which the
+   * aggregator takes. Most requests are such GETs.
    */
   static FullHttpRequest withoutBody(HttpRequest req) {
     if (!announcesNoBody(req)) {
       return null;
     }
-    HttpHeaders h = req.headers();
-    if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-      // add, not set: the name is absent, so set's search to remove it would find nothing.
-      h.add(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
-    }
     return new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
-        Unpooled.EMPTY_BUFFER, h, EmptyHttpHeaders.INSTANCE);
+        Unpooled.EMPTY_BUFFER, req.headers(), EmptyHttpHeaders.INSTANCE);
   }
 
   /** Whether {@code msg} is the decoder's empty last content: no bytes, no trailers, no failure. */

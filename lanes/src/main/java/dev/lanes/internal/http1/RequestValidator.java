@@ -41,6 +41,7 @@ final class RequestValidator {
   private final long maxBodySize;
   private final int maxHeaderCount;
   private boolean broken;
+  private String validHost; // the last Host that passed: a connection's requests repeat it
 
   RequestValidator(long maxBodySize, int maxHeaderCount) {
     this.maxBodySize = maxBodySize;
@@ -76,7 +77,7 @@ final class RequestValidator {
   }
 
   /** The first problem with {@code req}'s head, or null; may rewrite an absolute-form target. */
-  static RejectedRequest check(HttpRequest req) {
+  private RejectedRequest check(HttpRequest req) {
     HttpVersion v = req.protocolVersion();
     if (!"HTTP".equals(v.protocolName()) || v.majorVersion() != 1) {
       return new RejectedRequest(505, "HTTP Version Not Supported: " + v.text());
@@ -93,7 +94,7 @@ final class RequestValidator {
   }
 
   // Iterators, not getAll: no list per request for what is almost always one value or none.
-  private static RejectedRequest checkHost(Iterator<String> hosts, boolean required) {
+  private RejectedRequest checkHost(Iterator<String> hosts, boolean required) {
     if (!hosts.hasNext()) {
       return required ? new RejectedRequest(400, "Bad Request: HTTP/1.1 needs a Host header") : null;
     }
@@ -101,7 +102,14 @@ final class RequestValidator {
     if (hosts.hasNext()) {
       return new RejectedRequest(400, "Bad Request: more than one Host header");
     }
-    return validHost(host) ? null : new RejectedRequest(400, "Bad Request: invalid Host header");
+    if (host.equals(validHost)) {
+      return null;
+    }
+    if (!validHost(host)) {
+      return new RejectedRequest(400, "Bad Request: invalid Host header");
+    }
+    validHost = host;
+    return null;
   }
 
   /** {@code uri-host [ ":" port ]} (RFC 9110 7.2): no userinfo, path, list or whitespace. */

@@ -21,11 +21,16 @@ public final class SafePath {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("malformed percent-encoding in path");
     }
+    boolean dot = false;
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
       if (c < ' ' || c == 0x7f) {
         throw new IllegalArgumentException("control character in path");
       }
+      dot |= c == '.';
+    }
+    if (!dot) {
+      return path; // no dot segment possible: most paths
     }
     int start = 0;
     while (start <= path.length()) {

@@ -109,6 +109,19 @@ class RequestValidatorTest {
   }
 
   @Test
+  void everyRequestOfAConnectionHasItsHostChecked() {
+    // The validator remembers the last Host that passed; a different one is checked afresh.
+    EmbeddedChannel ch = validating();
+    for (String host : new String[] {"a", "a", "b:8", "a b"}) {
+      HttpRequest req = get("/", "Host", host);
+      ch.writeInbound(req);
+      assertThat(ch.<HttpRequest>readInbound()).isSameAs(req);
+      assertThat(req.decoderResult().isSuccess()).as(host).isEqualTo(!host.equals("a b"));
+    }
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void http10NeedsNoHostButAnInvalidOneIsStillRefused() {
     assertThat(refusal(request("GET", "/", "HTTP/1.0"))).isNull();
     assertThat(refusal(request("GET", "/", "HTTP/1.0", "Host", "a b"))).hasMessage("Bad Request: invalid Host header");
