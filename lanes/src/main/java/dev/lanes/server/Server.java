@@ -6,6 +6,7 @@ import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.http1.ConnectionSetup;
 import dev.lanes.internal.logging.NettyLogging;
 import dev.lanes.internal.server.Admission;
+import dev.lanes.internal.server.BufferAllocator;
 import dev.lanes.internal.server.LeakDetection;
 import dev.lanes.internal.server.SignalShutdown;
 import dev.lanes.internal.server.Transport;
@@ -152,6 +153,8 @@ public final class Server implements AutoCloseable {
         .channel(t.serverChannel())
         .option(ChannelOption.SO_BACKLOG, config.backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.ALLOCATOR, BufferAllocator.choose())
+        .childOption(ChannelOption.ALLOCATOR, BufferAllocator.choose())
         .childOption(ChannelOption.TCP_NODELAY, true);
   }
 
