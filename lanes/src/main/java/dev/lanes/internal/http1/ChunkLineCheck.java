@@ -83,8 +83,10 @@ final class ChunkLineCheck {
 
   /** The decoder read {@code n} bytes from its read position on. */
   void consumed(int n) {
-    checked = Math.max(0, checked - n);
-    lineStart -= n;
+    if (reading != Reading.OTHER) { // outside a chunked body the offsets mean nothing
+      checked = Math.max(0, checked - n);
+      lineStart -= n;
+    }
   }
 
   /** What the decoder puts in place of the refused line: a failed last content. */
