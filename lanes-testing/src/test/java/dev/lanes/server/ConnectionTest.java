@@ -7,6 +7,7 @@ import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
+import dev.lanes.streaming.StreamingResponse;
 import dev.lanes.testing.Await;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RawResponse;
@@ -43,6 +44,7 @@ class ConnectionTest {
   static void start() {
     App app = App.builder()
         .get("/hello", req -> Response.text("hello"))
+        .get("/stream", req -> StreamingResponse.of(List.of("a", "b").iterator(), "text/plain"))
         .post("/echo", req -> Response.text(req.method() + ":" + req.text()))
         .get("/order/{n:int}", req -> {
           int n = req.pathParams().getInt("n");
@@ -98,6 +100,19 @@ class ConnectionTest {
       RawResponse last = c.send(get("/hello", "Connection: close\r\n")).read();
       assertThat(last.header("connection")).contains("close");
       assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void headOfAStreamedResponseHasNoBodyNotEvenTheLastChunk() throws Exception {
+    try (RawClient c = RawClient.connect(client.port())) {
+      RawResponse head = c.send("HEAD /stream HTTP/1.1\r\nHost: test\r\n\r\n").readResponseToHead();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("transfer-encoding")).contains("chunked");
+      // A last chunk after the head would be read as the start of the next response.
+      RawResponse get = c.send(get("/stream")).read();
+      assertThat(get.text()).isEqualTo("ab");
+      assertThat(c.send(get("/hello")).read().text()).isEqualTo("hello");
     }
   }
 
