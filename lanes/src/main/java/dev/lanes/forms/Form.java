@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A parsed {@code multipart/form-data} or {@code application/x-www-form-urlencoded} body. Parsing
@@ -39,6 +41,11 @@ import java.util.concurrent.CompletionException;
  * }</pre>
  */
 public final class Form {
+  // A parse's phases, for when its cleanup may run (see parse).
+  private static final int PARSING = 0;
+  private static final int PARSED = 1;
+  private static final int CLOSED_WHILE_PARSING = 2;
+
   private final Params fields;
   private final List<UploadFile> files;
 
@@ -116,13 +123,33 @@ public final class Form {
     DefaultHttpDataFactory factory = new DefaultHttpDataFactory(limits.spoolThreshold());
     factory.setDeleteOnExit(false); // deleted at request end; deleteOnExit would leak a list entry per file
     factory.setMaxLimit(limits.maxPartSize());
-    // Deletes every temporary file of this request, however parsing ends.
-    request.scope().onClose(factory::cleanAllHttpData);
+    AtomicReference<HttpPostRequestDecoder> parsed = new AtomicReference<>();
+    Runnable cleanup = () -> {
+      try {
+        HttpPostRequestDecoder d = parsed.get();
+        if (d != null) {
+          d.destroy(); // frees its buffer and its parts
+        }
+      } finally {
+        factory.cleanAllHttpData(); // every temporary file of this request, however parsing ended
+      }
+    };
+    // The request can end (a disconnect closes the scope from the loop) while this parse runs on
+    // the files lane. Netty's decoder and factory are not thread-safe: a part released under a
+    // running parse gets written again and its file outlives every list that could delete it.
+    // So the cleanup runs once the parse is over: at the scope's close if the parse has ended,
+    // else by the parse itself when it ends.
+    AtomicInteger phase = new AtomicInteger(PARSING);
+    request.scope().onClose(() -> {
+      if (!phase.compareAndSet(PARSING, CLOSED_WHILE_PARSING)) {
+        cleanup.run();
+      }
+    });
     try {
       // Parsing (and spooling) happens here, since the carrier holds the whole body.
       HttpPostRequestDecoder decoder = new HttpPostRequestDecoder(factory, carrier, StandardCharsets.UTF_8,
           limits.maxParts(), (int) Math.min(Integer.MAX_VALUE, limits.maxPartSize()));
-      request.scope().onClose(decoder::destroy); // frees its buffer; it destroys itself if parsing fails
+      parsed.set(decoder); // it destroys itself if parsing fails in its constructor
       Map<String, List<String>> fields = new LinkedHashMap<>();
       List<UploadFile> files = new ArrayList<>();
       for (InterfaceHttpData data : decoder.getBodyHttpDatas()) {
@@ -149,9 +176,9 @@ public final class Form {
       throw new HttpException(400, "unreadable form: " + e.getMessage());
     } finally {
       carrier.release();
-      // If the request ended while this parse ran (a disconnect closes the scope from the loop),
-      // the cleanup above already ran and missed files spooled since: this one runs now then.
-      request.scope().onClose(factory::cleanAllHttpData);
+      if (!phase.compareAndSet(PARSING, PARSED)) {
+        cleanup.run(); // the request ended while this parse ran
+      }
     }
   }
 
