@@ -15,6 +15,7 @@ import dev.lanes.internal.concurrency.LoopBinding;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.observe.LifespanPhase;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -148,13 +149,14 @@ public final class Server implements AutoCloseable {
 
   private static ServerBootstrap bootstrap(EventLoopGroup acceptor, EventLoopGroup loops, Transport t,
       ServerConfig config) {
+    ByteBufAllocator buffers = BufferAllocator.choose();
     return new ServerBootstrap()
         .group(acceptor, loops)
         .channel(t.serverChannel())
         .option(ChannelOption.SO_BACKLOG, config.backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
-        .option(ChannelOption.ALLOCATOR, BufferAllocator.choose())
-        .childOption(ChannelOption.ALLOCATOR, BufferAllocator.choose())
+        .option(ChannelOption.ALLOCATOR, buffers)
+        .childOption(ChannelOption.ALLOCATOR, buffers)
         .childOption(ChannelOption.TCP_NODELAY, true);
   }
 

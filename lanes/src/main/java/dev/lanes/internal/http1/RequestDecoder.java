@@ -161,13 +161,4 @@ final class RequestDecoder extends HttpRequestDecoder {
     timeouts.removed();
     super.handlerRemoved0(ctx);
   }
-
-  /**
-   * Not sharable (one per connection). Said outright because Netty asks on every read burst's
-   * end, and its default answer is a per-thread map lookup by class.
-   */
-  @Override
-  public boolean isSharable() {
-    return false;
-  }
 }

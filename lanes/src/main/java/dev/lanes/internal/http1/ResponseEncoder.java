@@ -43,15 +43,6 @@ final class ResponseEncoder extends HttpResponseEncoder {
     return HttpMethod.HEAD.equals(methods.answered()) || super.isContentAlwaysEmpty(msg);
   }
 
-  /**
-   * Not sharable (one per connection). Said outright because Netty asks on every read burst's
-   * end, and its default answer is a per-thread map lookup by class.
-   */
-  @Override
-  public boolean isSharable() {
-    return false;
-  }
-
   /** The methods of requests decoded and not yet answered, oldest first. Loop-confined. */
   static final class Methods {
     private final ArrayDeque<HttpMethod> pending = new ArrayDeque<>(4);
