@@ -41,7 +41,7 @@ import java.util.function.ToDoubleFunction;
  *       {@code .timed.out} counters (from the lane's own statistics)</li>
  *   <li>{@code lanes.lane.queue.wait} timer with a histogram: the wait for a token</li>
  *   <li>{@code lanes.http.server.requests} timer with a histogram, tagged {@code route},
- *       {@code method}, {@code status}: time to the response head</li>
+ *       {@code method} ({@code _OTHER} for a non-standard one), {@code status}: time to the response head</li>
  *   <li>{@code lanes.background.tasks} counter tagged {@code outcome};
  *       {@code lanes.background.pending} gauge</li>
  *   <li>{@code lanes.eventloop.task.latency} timer tagged {@code loop}: how long a task posted
@@ -59,8 +59,7 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
   private volatile MeterRegistry registry;
   private volatile App app;
   private final ConcurrentHashMap<String, Timer> queueWait = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicReferenceArray<Timer>>> requests =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, RouteTimers> requests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> loopLatency = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> blocked = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TaskOutcome, Counter> background = new ConcurrentHashMap<>();
@@ -123,23 +122,20 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
     if (r == null || status < 100 || status > 599) {
       return;
     }
-    // get before computeIfAbsent: after the first request of a route, two plain reads.
-    var byRoute = requests.get(method);
-    if (byRoute == null) {
-      byRoute = requests.computeIfAbsent(method, m -> new ConcurrentHashMap<>());
+    // get before computeIfAbsent: after the first request of a route, one map read.
+    RouteTimers timers = requests.get(route);
+    if (timers == null) {
+      timers = requests.computeIfAbsent(route, k -> new RouteTimers());
     }
-    AtomicReferenceArray<Timer> byStatus = byRoute.get(route);
-    if (byStatus == null) {
-      byStatus = byRoute.computeIfAbsent(route, k -> new AtomicReferenceArray<>(600));
-    }
+    AtomicReferenceArray<Timer> byStatus = timers.byStatus(method);
     Timer t = byStatus.get(status);
     if (t == null) {
       t = Timer.builder("lanes.http.server.requests")
           .description("time from reading a request to writing its response head")
-          .tags("route", route, "method", method, "status", Integer.toString(status))
+          .tags("route", route, "method", RouteTimers.methodTag(method), "status", Integer.toString(status))
           .publishPercentileHistogram().minimumExpectedValue(MIN_EXPECTED).maximumExpectedValue(MAX_EXPECTED)
           .register(r);
-      byStatus.set(status, t);
+      byStatus.set(status, t); // a racing caller gets the same timer from the registry
     }
     t.record(duration);
   }

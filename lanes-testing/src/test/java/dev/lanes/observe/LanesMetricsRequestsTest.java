@@ -1,0 +1,95 @@
+package dev.lanes.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.observe.micrometer.LanesMetrics;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Request timers: one per route, method and status, whatever the strings' identity or the race. */
+class LanesMetricsRequestsTest {
+  private static final List<String> METHODS =
+      List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
+  @Test
+  void equalMethodStringsShareOneTimer() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    LanesMetrics metrics = LanesMetrics.create();
+    metrics.bindTo(registry);
+    metrics.requestEnd("GET /a", "GET", 200, Duration.ofMillis(1));
+    metrics.requestEnd("GET /a", new String("GET".toCharArray()), 200, Duration.ofMillis(1));
+    metrics.requestEnd("GET /a", "GET", 404, Duration.ofMillis(1));
+
+    assertThat(registry.find("lanes.http.server.requests").timers()).hasSize(2);
+    assertThat(timer(registry, "GET /a", "GET", "200").count()).isEqualTo(2);
+    assertThat(timer(registry, "GET /a", "GET", "404").count()).isEqualTo(1);
+  }
+
+  @Test
+  void inventedMethodsShareOneOtherTimer() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    LanesMetrics metrics = LanesMetrics.create();
+    metrics.bindTo(registry);
+    for (int i = 0; i < 1000; i++) {
+      metrics.requestEnd("unmatched", "M" + i, 404, Duration.ofMillis(1));
+    }
+    metrics.requestEnd("unmatched", "GET", 404, Duration.ofMillis(1));
+
+    assertThat(registry.find("lanes.http.server.requests").timers()).hasSize(2);
+    assertThat(timer(registry, "unmatched", "_OTHER", "404").count()).isEqualTo(1000);
+    assertThat(timer(registry, "unmatched", "GET", "404").count()).isEqualTo(1);
+  }
+
+  /** Threads meeting a route's methods for the first time together lose no count and see no gap. */
+  @Test
+  void concurrentFirstRecordingsAllCount() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    LanesMetrics metrics = LanesMetrics.create();
+    metrics.bindTo(registry);
+    int threads = 4;
+    int routes = 200;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int offset = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int r = 0; r < routes; r++) {
+            for (int m = 0; m < METHODS.size(); m++) {
+              // each thread walks the methods in a different order, so new methods race
+              String method = METHODS.get((m + offset) % METHODS.size());
+              metrics.requestEnd("route " + r, method, 200, Duration.ofMillis(1));
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(); // rethrows what a recording thread threw
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(registry.find("lanes.http.server.requests").timers()).hasSize(routes * METHODS.size());
+    for (int r = 0; r < routes; r++) {
+      for (String m : METHODS) {
+        assertThat(timer(registry, "route " + r, m, "200").count()).as("route %d %s", r, m).isEqualTo(threads);
+      }
+    }
+  }
+
+  private static Timer timer(SimpleMeterRegistry registry, String route, String method, String status) {
+    return registry.get("lanes.http.server.requests").tag("route", route).tag("method", method)
+        .tag("status", status).timer();
+  }
+}
