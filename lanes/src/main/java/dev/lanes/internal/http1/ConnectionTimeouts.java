@@ -127,7 +127,7 @@ final class ConnectionTimeouts {
 
   /** {@code msg} is being written, on its way to the encoder. */
   void writing(Object msg) {
-    if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse r
+    if (msg instanceof EncodedResponse || msg instanceof LastHttpContent && !(msg instanceof HttpResponse r
         && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) { // 100 Continue
       unanswered = Math.max(0, unanswered - 1);
       if (unanswered == 0 && reading == Reading.IDLE) {

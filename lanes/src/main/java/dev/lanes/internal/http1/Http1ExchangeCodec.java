@@ -121,29 +121,46 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     return switch (response.body()) {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
-        ByteBuf content = head || data.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(data);
-        // No trailers: an in-memory body has none, so no empty header map per response. The
-        // small table (2 buckets, not 16) fits the handful of headers a response carries.
-        var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(response.status()), content, HEADERS.newEmptyHeaders(),
-            EmptyHttpHeaders.INSTANCE);
-        HttpHeaders h = res.headers();
-        copyHeaders(response, h, keepAlive, http11);
-        if (hasBody(response.status())) {
-          h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(data.length));
-        }
+        boolean withBody = !head && data.length > 0;
         ChannelHandlerContext out = ctx;
-        if (compressor != null && !connection.writesChunkedFiles() && ctx.executor().inEventLoop()) {
+        // A handler's Transfer-Encoding makes Netty's encoder chunk the body: that path keeps it.
+        boolean whole = response.status() >= 200 && !has(response, "transfer-encoding");
+        boolean vary = false;
+        if (whole && compressor != null) {
           // Past the compressor when it would let the response by anyway (no Accept-Encoding).
-          ChannelHandlerContext past = compressor.pastEncoder(res);
-          out = past != null ? past : ctx;
+          ChannelHandlerContext past = connection.writesChunkedFiles() || !ctx.executor().inEventLoop()
+              ? null : compressor.pastEncoder(response.status());
+          if (past != null) {
+            out = past;
+            vary = withBody && compressor.varies(response.status(), response.contentType().orElse(null),
+                has(response, "content-range"), has(response, "content-encoding"), data.length);
+          } else {
+            whole = false; // through the compressor, which takes an HttpResponse
+          }
+        }
+        Object message;
+        if (whole) {
+          message = EncodedResponse.of(ctx.alloc(), response, data, withBody, keepAlive, http11, vary);
+        } else {
+          // No trailers: an in-memory body has none, so no empty header map per response. The
+          // small table (2 buckets, not 16) fits the handful of headers a response carries.
+          var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+              HttpResponseStatus.valueOf(response.status()),
+              withBody ? Unpooled.wrappedBuffer(data) : Unpooled.EMPTY_BUFFER, HEADERS.newEmptyHeaders(),
+              EmptyHttpHeaders.INSTANCE);
+          HttpHeaders h = res.headers();
+          copyHeaders(response, h, keepAlive, http11);
+          if (hasBody(response.status())) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(data.length));
+          }
+          message = res;
         }
         if (afterSent == null && keepAlive) {
           // Nothing waits for this write: no promise and listener per response. A failure
           // reaches Http1Connection.exceptionCaught, which closes, as CLOSE_ON_FAILURE would.
-          out.write(res, out.voidPromise());
+          out.write(message, out.voidPromise());
         } else {
-          end(out.write(res), keepAlive, afterSent);
+          end(out.write(message), keepAlive, afterSent);
         }
         yield QUEUED;
       }
@@ -264,6 +281,16 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     } else if (!http11) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
+  }
+
+  /** Whether the handler set header {@code lowerName}, in any case. */
+  private static boolean has(Response response, String lowerName) {
+    for (Map.Entry<String, String> e : response.headers()) {
+      if (e.getKey().equalsIgnoreCase(lowerName)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean hasBody(int status) {

@@ -56,22 +56,27 @@ final class ResponseCompressor extends HttpContentCompressor {
   }
 
   /**
-   * Where to write {@code response}, a whole response written on the loop, so that it goes past
-   * this handler: this handler's own context when its request skipped Netty's encoder (the
-   * response can only go out as it is), else null (write it through). Takes the request's place in
-   * line and adds {@code Vary} as {@link #acceptOutboundMessage} would; it saves the handler's
-   * hop for most responses of a server that compresses.
+   * Where to write a whole final response with {@code status}, written on the loop, so that it
+   * goes past this handler: this handler's own context when its request skipped Netty's encoder
+   * (the response can only go out as it is), else null (write it through, as an
+   * {@code HttpResponse}). Takes the request's place in line; the caller adds {@code Vary} when
+   * {@link #varies} says so. It saves the handler's hop for most responses of a server that
+   * compresses.
    */
-  ChannelHandlerContext pastEncoder(FullHttpResponse response) {
-    if (bypassing || encoderSawRequest.peek() != Boolean.FALSE
-        || response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+  ChannelHandlerContext pastEncoder(int status) {
+    if (bypassing || encoderSawRequest.peek() != Boolean.FALSE || status < 200) {
       return null;
     }
     encoderSawRequest.poll();
-    if (allowed && eligible(response)) {
-      response.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
-    }
     return ctx;
+  }
+
+  /**
+   * Whether a whole response with this body written past the encoder says
+   * {@code Vary: Accept-Encoding}: whether the encoder could have compressed it.
+   */
+  boolean varies(int status, String contentType, boolean ranged, boolean encoded, int length) {
+    return allowed && length > 0 && rule.eligible(status, contentType, ranged, encoded, length);
   }
 
   /**

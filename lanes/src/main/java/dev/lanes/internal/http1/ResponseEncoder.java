@@ -13,7 +13,8 @@ import java.util.ArrayDeque;
  * (a response to {@code HEAD} has no body, not even a last chunk), as {@code HttpServerCodec}'s
  * pair does; each message written goes to the read timers first ({@link ConnectionTimeouts}: a
  * response ended). Decoder and encoder are two handlers, not one combined codec, so a message
- * crosses one pipeline hop each way instead of a combined handler's two.
+ * crosses one pipeline hop each way instead of a combined handler's two. An
+ * {@link EncodedResponse} is in wire form already: it goes on as it is.
  */
 final class ResponseEncoder extends HttpResponseEncoder {
   private final ConnectionTimeouts timeouts;
@@ -27,6 +28,11 @@ final class ResponseEncoder extends HttpResponseEncoder {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
     timeouts.writing(msg);
+    if (msg instanceof EncodedResponse whole) {
+      methods.answered(); // a final response: its request is answered (its HEAD was applied)
+      ctx.write(whole.content(), promise);
+      return;
+    }
     super.write(ctx, msg, promise);
   }
 
