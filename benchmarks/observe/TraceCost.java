@@ -19,7 +19,7 @@ public class TraceCost {
   static long run(Instruments o, int n) {
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      RequestTrace t = o.startRequest("GET", "/plaintext");
+      RequestTrace t = o.startRequest("GET", "/plaintext", System.nanoTime());
       t.routed("GET /plaintext");
       t.respondedAndEnded(200);
       sink += t.hashCode();

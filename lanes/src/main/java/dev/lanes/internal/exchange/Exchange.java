@@ -44,18 +44,21 @@ public final class Exchange {
   private boolean abandoned;
 
   private Exchange(CompiledApp app, Admission admission, ExchangeCodec codec, EventExecutor loop,
-      String method, String target) {
+      String method, String target, long readAt) {
     this.app = app;
     this.admission = admission;
     this.codec = codec;
     this.loop = loop;
-    this.trace = app.instruments().startRequest(method, target);
+    this.trace = app.instruments().startRequest(method, target, readAt);
   }
 
-  /** An exchange for a request whose head was read; {@code target} is the raw request target. */
+  /**
+   * An exchange for a request whose head was read at {@code readAt} ({@link System#nanoTime});
+   * {@code target} is the raw request target.
+   */
   public static Exchange open(CompiledApp app, Admission admission, ExchangeCodec codec, EventExecutor loop,
-      String method, String target) {
-    return new Exchange(app, admission, codec, loop, method, target);
+      String method, String target, long readAt) {
+    return new Exchange(app, admission, codec, loop, method, target, readAt);
   }
 
   /** The scope the request must carry (see {@link Request.Builder#scope}). */

@@ -51,6 +51,7 @@ final class ConnectionTimeouts {
   private int unanswered; // requests fully read whose response is not yet written
   private long headStarted;
   private long lastRead;
+  private boolean inReadBurst; // from a read to the end of its burst, lastRead stands for now
   private long bodyStarted;
   private long bodyBytes;
   private long idleSince;
@@ -79,6 +80,7 @@ final class ConnectionTimeouts {
       return;
     }
     lastRead = System.nanoTime();
+    inReadBurst = true;
     if (reading == Reading.BODY) {
       bodyBytes += buf.readableBytes();
     }
@@ -87,6 +89,20 @@ final class ConnectionTimeouts {
       headStarted = lastRead;
       reschedule();
     }
+  }
+
+  /** The read burst is over: {@link #now} reads the clock again. */
+  void readComplete() {
+    inReadBurst = false;
+  }
+
+  /**
+   * {@link System#nanoTime}, or, within a read burst, the time of its last read: earlier by at
+   * most the time the burst has taken so far (microseconds unless a handler holds the loop), and
+   * no clock read for what a request does while its bytes are handled.
+   */
+  long now() {
+    return inReadBurst ? lastRead : System.nanoTime();
   }
 
   /** The connection closed: no check is needed any more. */
@@ -99,6 +115,7 @@ final class ConnectionTimeouts {
   /** The connection went on as HTTP/2 or became a WebSocket, which keep their own timers. */
   void removed() {
     stop();
+    inReadBurst = false;
     ctx = null;
   }
 
@@ -131,7 +148,7 @@ final class ConnectionTimeouts {
         && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) { // 100 Continue
       unanswered = Math.max(0, unanswered - 1);
       if (unanswered == 0 && reading == Reading.IDLE) {
-        idleSince = System.nanoTime();
+        idleSince = now();
         reschedule();
       }
     }

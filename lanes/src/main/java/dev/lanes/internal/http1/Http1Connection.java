@@ -38,6 +38,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
   private final CompiledApp app;
   private final Admission admission;
+  private final ConnectionTimeouts timeouts;
   private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private boolean tls;
@@ -48,9 +49,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private boolean chunkedFiles; // a ChunkedWriteHandler is in the pipeline: every write must pass it
 
-  Http1Connection(CompiledApp app, Admission admission) {
+  Http1Connection(CompiledApp app, Admission admission, ConnectionTimeouts timeouts) {
     this.app = app;
     this.admission = admission;
+    this.timeouts = timeouts;
   }
 
   @Override
@@ -122,7 +124,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     String uri = req.uri(); // RequestValidator checked version, Host and target form
     var codec = new Http1ExchangeCodec(ctx, this, app.lanes(), admission, req.method() == HttpMethod.HEAD,
         req.protocolVersion() != HttpVersion.HTTP_1_0, HttpUtil.isKeepAlive(req), tls, compressor);
-    Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, uri);
+    // Timed from the read that brought it (no clock read of its own when served within that burst).
+    Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, uri, timeouts.now());
     current = exchange;
     DecoderResult decoded = req.decoderResult();
     if (decoded.isFailure()) {

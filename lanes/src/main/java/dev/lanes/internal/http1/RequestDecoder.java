@@ -141,6 +141,15 @@ final class RequestDecoder extends HttpRequestDecoder {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    try {
+      super.channelReadComplete(ctx);
+    } finally {
+      timeouts.readComplete();
+    }
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (timeouts.closesOnDrain(evt)) {
       ctx.close(); // idle keep-alive connection: nothing to finish, nothing to say

@@ -274,7 +274,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     String method = h.method().toString();
     CharSequence path = h.path();
     var codec = new Http2ExchangeCodec(this, req, app.lanes(), method.equals("HEAD"));
-    Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, path == null ? "" : path.toString());
+    Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, path == null ? "" : path.toString(),
+        System.nanoTime());
     req.exchange = exchange;
     return exchange;
   }

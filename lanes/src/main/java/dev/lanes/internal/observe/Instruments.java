@@ -55,10 +55,13 @@ public final class Instruments implements Observability {
     return watchdog == null ? 0 : watchdog.incidents();
   }
 
-  /** Starts tracing one request; {@link RequestTrace#NONE} when nobody listens. */
-  public RequestTrace startRequest(String method, String path) {
+  /**
+   * Starts tracing one request read at {@code readAt} ({@link System#nanoTime});
+   * {@link RequestTrace#NONE} when nobody listens.
+   */
+  public RequestTrace startRequest(String method, String path, long readAt) {
     return listener == LanesListener.NONE ? RequestTrace.NONE
-        : RequestTrace.start(listener, method, path);
+        : RequestTrace.start(listener, method, path, readAt);
   }
 
   /** Called by the server on each of its event-loop threads, once, before it serves. */

@@ -10,7 +10,7 @@ import java.time.Duration;
  * nobody listens the server uses {@link #NONE}, whose methods do nothing and which costs no
  * allocation.
  *
- * <pre>{@code RequestTrace trace = observability.startRequest("GET", "/items/1"); }</pre>
+ * <pre>{@code RequestTrace trace = instruments.startRequest("GET", "/items/1", System.nanoTime()); }</pre>
  */
 public final class RequestTrace {
   /** The trace of every request when no listener is registered. */
@@ -28,10 +28,13 @@ public final class RequestTrace {
     this.startedAt = startedAt;
   }
 
-  /** Reports {@code requestStart} and starts the clock; never called with {@link LanesListener#NONE}. */
-  public static RequestTrace start(LanesListener listener, String method, String path) {
+  /**
+   * Reports {@code requestStart}; durations count from {@code readAt} ({@link System#nanoTime}),
+   * when the request was read. Never called with {@link LanesListener#NONE}.
+   */
+  public static RequestTrace start(LanesListener listener, String method, String path, long readAt) {
     listener.requestStart(method, path);
-    return new RequestTrace(listener, method, System.nanoTime());
+    return new RequestTrace(listener, method, readAt);
   }
 
   /** The router matched {@code route} (its name, e.g. {@code GET /items/{id}}). */

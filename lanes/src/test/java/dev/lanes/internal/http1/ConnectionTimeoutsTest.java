@@ -174,4 +174,33 @@ class ConnectionTimeoutsTest {
     assertThat(midHead.isOpen()).as("a request is arriving").isTrue();
     midHead.finishAndReleaseAll();
   }
+
+  @Test
+  void withinAReadBurstNowIsTheTimeOfItsRead() {
+    ConnectionTimeouts t = new ConnectionTimeouts(NEVER, NEVER, NEVER, 0, state);
+    long before = System.nanoTime();
+    t.bytesRead(Unpooled.wrappedBuffer(GET.getBytes(StandardCharsets.ISO_8859_1)));
+    long read = t.now();
+    assertThat(read).isGreaterThanOrEqualTo(before);
+    while (System.nanoTime() == read) {
+      Thread.onSpinWait(); // until the clock has moved past the read
+    }
+    assertThat(t.now()).as("still the burst of that read").isEqualTo(read);
+    t.readComplete();
+    assertThat(t.now()).as("the clock once the burst is over").isGreaterThan(read);
+  }
+
+  @Test
+  void theDecoderEndsTheBurstWhenItsReadsComplete() {
+    ConnectionTimeouts t = new ConnectionTimeouts(NEVER, NEVER, NEVER, 0, state);
+    EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(new HttpDecoderConfig(), t,
+        new ChunkLineCheck(4096), new RequestValidator(Long.MAX_VALUE, 1000), new ResponseEncoder.Methods()));
+    receive(ch, GET); // a read, then the end of the read burst
+    long first = t.now();
+    while (System.nanoTime() == first) {
+      Thread.onSpinWait();
+    }
+    assertThat(t.now()).isGreaterThan(first);
+    ch.finishAndReleaseAll();
+  }
 }
