@@ -3,11 +3,13 @@ package dev.lanes.examples;
 import dev.lanes.App;
 import dev.lanes.http.Response;
 import dev.lanes.observe.PinningMonitor;
+import dev.lanes.observe.micrometer.CoarseClock;
 import dev.lanes.observe.micrometer.LanesMetrics;
 import dev.lanes.tasks.TaskMetrics;
 import dev.lanes.tasks.Tasks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -20,6 +22,7 @@ final class DemoMetrics implements AutoCloseable {
   private final boolean enabled;
   private final Duration watchdog;
   private final boolean pinning;
+  private final CoarseClock clock; // null when off
   private final PrometheusMeterRegistry registry;
   private final LanesMetrics metrics = LanesMetrics.create();
   private PinningMonitor pinningMonitor;
@@ -28,7 +31,10 @@ final class DemoMetrics implements AutoCloseable {
     this.enabled = enabled;
     this.watchdog = watchdog;
     this.pinning = pinning;
-    this.registry = enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+    // A wall clock refreshed every 10 ms: each request's timer reads it twice (see CoarseClock).
+    this.clock = enabled ? CoarseClock.start(Duration.ofMillis(10)) : null;
+    this.registry = enabled
+        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock) : null;
   }
 
   /** The instrumentation {@code settings} ask for: metrics on or off, watchdog threshold, pinning. */
@@ -75,6 +81,9 @@ final class DemoMetrics implements AutoCloseable {
   public void close() {
     if (pinningMonitor != null) {
       pinningMonitor.close();
+    }
+    if (clock != null) {
+      clock.close();
     }
   }
 }
