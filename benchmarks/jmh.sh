@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JMH microbenchmarks (CapacityLimiterBenchmark, LaneRunBenchmark, TypedBodyBenchmark) briefly and writes the
+# Runs the JMH microbenchmarks (CapacityLimiterBenchmark, LaneRunBenchmark, TimerRecordBenchmark, TypedBodyBenchmark) briefly and writes the
 # "jmh" section of RESULTS.md. ~1 min. For steadier numbers pass JMH options, e.g.
 #   benchmarks/jmh.sh -f 3 -wi 5 -i 10        (defaults: -f 1 -wi 2 -i 3 -w 1s -r 1s)
 # Any JMH option works the same with the jar directly:
@@ -27,11 +27,15 @@ body="$(mktemp)"
   echo
   echo "| benchmark | param | threads | score | error (99.9%) | unit |"
   echo "|---|---|---:|---:|---:|---|"
-  # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"[,"Param: x"]
-  awk -F, 'NR > 1 {
+  # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"[,"Param: x"...]:
+  # one column per parameter of any benchmark, empty where a benchmark has no such parameter.
+  awk -F, 'NR == 1 { sub(/\r$/, ""); for (i = 8; i <= NF; i++) { h = $i; gsub(/"|Param: /, "", h); pname[i] = h }; next }
+    {
       sub(/\r$/, ""); for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
       name = $1; sub(/^dev\.lanes\.benchmarks\./, "", name)
-      param = (NF >= 8 && $8 != "") ? $8 : "-"
+      param = ""
+      for (i = 8; i <= NF; i++) if ($i != "") param = param (param == "" ? "" : " ") pname[i] "=" $i
+      if (param == "") param = "-"
       err = ($6 == "NaN" || $6 == "") ? "-" : sprintf("%.2f", $6)
       printf "| %s | %s | %s | %.2f | %s | %s |\n", name, param, $3, $5, err, $7
     }' "$csv"
