@@ -31,7 +31,7 @@ final class ResponseCompressor extends HttpContentCompressor {
   private boolean allowed = true;
   // Per request read, in order: whether Netty's encoder saw it; a response skips the encoder if
   // its request did (HTTP/1.1 answers in order).
-  private final ArrayDeque<Boolean> encoderSawRequest = new ArrayDeque<>();
+  private final ArrayDeque<Boolean> encoderSawRequest = new ArrayDeque<>(1); // grows with pipelining only
   private boolean bypassing; // the response being written skips the encoder, up to its last content
   private ChannelHandlerContext ctx;
 
