@@ -31,8 +31,10 @@ final class DemoMetrics implements AutoCloseable {
     this.enabled = enabled;
     this.watchdog = watchdog;
     this.pinning = pinning;
-    // A wall clock refreshed every 10 ms: each request's timer reads it twice (see CoarseClock).
-    this.clock = enabled ? CoarseClock.start(Duration.ofMillis(10)) : null;
+    // A wall clock refreshed every 100 ms: each request's timer reads it twice (see CoarseClock).
+    // At 10 ms its thread used 0.5% of the server's core at 100k requests/s (woken 100 times a
+    // second on a busy core), about what it saved.
+    this.clock = enabled ? CoarseClock.start(Duration.ofMillis(100)) : null;
     this.registry = enabled
         ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock) : null;
   }

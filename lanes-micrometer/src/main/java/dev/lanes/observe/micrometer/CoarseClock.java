@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * changes nothing a meter reports. The monotonic time stays exact.
  *
  * <pre>{@code
- * CoarseClock clock = CoarseClock.start(Duration.ofMillis(10));
+ * CoarseClock clock = CoarseClock.start(Duration.ofMillis(100));
  * var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock);
  * // ... on shutdown:
  * clock.close();
