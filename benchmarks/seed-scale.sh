@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # The seed endpoints at high concurrency: c=1000 and c=10000 sleeping requests (SLEEP=1) on the
-# demo with default (adaptive) lanes, against a bare Netty event-loop timer (RawNettyHello /sleep)
-# measured in the same run: `hey -n 2c -c c` after two untimed waves of c. The server's peak RSS
-# during each run is sampled from /proc every 200 ms. Both JVMs get HEAP (-Xmx, default 128m): with
-# the JVM's default (a quarter of RAM) G1 commits young regions by the GB at this allocation rate
-# (2.8 GB committed for 0.2 GB used on a 24 GB machine) although the live set is ~20 MB; the live
-# heap after a full GC is reported for Lanes. Writes the "seed-scale" section of RESULTS.md.
+# demo with default (adaptive) lanes, against a bare Netty event-loop timer (RawNettyHello /sleep).
+# Per concurrency both servers start fresh and run side by side (one loaded at a time): WAVES
+# untimed waves of c requests per endpoint, then ROUNDS rounds (default 5) that each time the floor
+# and every endpoint with `hey -n 2c -c c`, each round starting one further along; an endpoint's
+# figure is its median over the rounds against the floor's median. Timed one after the other, single runs on this VM move 5-10%, more than the
+# margin the target leaves. The server's peak RSS during the timed runs is sampled from /proc every
+# 200 ms. Both JVMs get HEAP (-Xms and -Xmx, default 128m): with the JVM's default (a quarter of
+# RAM) G1 commits young regions by the GB at this allocation rate (2.8 GB committed for 0.2 GB used
+# on a 24 GB machine) although the live set is ~20 MB; started with less than -Xmx, G1 shrinks the
+# committed heap at the demo's first (class-loading) collection cycle and then meets the load in a
+# third of it. WAVES defaults to 6: after 2, C2 was still compiling in the timed run (at c=10000
+# its thread used 400 ms of the bare timer's 1.8 s and 780 ms of Lanes' 2.1 s); after 8, 20-50 ms.
+# The live heap after a full GC is reported for Lanes. Writes the "seed-scale" section of RESULTS.md.
 # Targets: every endpoint >= 0.99 x the floor's req/s at each concurrency, no non-2xx, no errors;
 # peak RSS <= 300 MB.
 #
-#   benchmarks/seed-scale.sh                  # ~3 min; ports 18040 (PORT) and 18041 must be free
-#   CONCURRENCY="1000" benchmarks/seed-scale.sh
+#   benchmarks/seed-scale.sh                  # ~5 min; ports 18040 (PORT) and 18041 must be free
+#   CONCURRENCY="1000" ROUNDS=5 benchmarks/seed-scale.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,6 +28,8 @@ ENDPOINTS=(${ENDPOINTS:-/test/sync /test/async /test/sync_async /test/sync_async
 TARGET=0.99
 RSS_LIMIT_MB=300
 HEAP="${HEAP:-128m}"
+WAVES="${WAVES:-6}"
+ROUNDS="${ROUNDS:-5}"
 JCMD="$JAVA_HOME/bin/jcmd"
 RUN="$OUT/seed-scale"
 rm -rf "$RUN"; mkdir -p "$RUN"
@@ -41,52 +50,67 @@ sample_rss() {
   echo "$peak"
 }
 
-declare -A FLOOR LIVE
+declare -A LIVE
 rows=()
 all_met=1
-# bench LABEL URL C IS_FLOOR: one untimed wave, then the timed run with RSS sampled.
-bench() {
-  local label="$1" url="$2" c="$3" floor="$4" n f flag rss_kb rps p50 p99 non2xx errors total r mark
-  n=$(( 2 * c ))
-  timeout 120 hey -n "$((2 * c))" -c "$c" "$url" >/dev/null 2>&1 || true # two untimed waves: JIT, pools
-  f="$RUN/$(echo "$label-c$c" | tr -c 'a-zA-Z0-9\n' _).txt"
-  flag="$RUN/sampling"; touch "$flag"
-  sample_rss "$SERVER_PID" "$flag" >"$RUN/rss" &
-  local sampler=$!
-  echo "hey -n $n -c $c $label" >&2
-  timeout 180 hey -n "$n" -c "$c" "$url" >"$f" 2>&1 || echo "hey exited $?" >>"$f"
-  rm -f "$flag"; wait "$sampler"; rss_kb=$(cat "$RUN/rss")
-  read -r rps p50 p99 non2xx errors total <<<"$(parse_hey "$f")"
-  if [ "$floor" = 1 ]; then
-    FLOOR[$c]="$rps"; r="1.000"; mark="(floor)"
-  else
-    r="$(ratio "${rps:-0}" "${FLOOR[$c]}")"
-    if awk -v r="$r" -v t="$TARGET" 'BEGIN { exit !(r + 0 >= t) }' && [ "$non2xx" = 0 ] && [ "$errors" = 0 ] \
-        && [ "$rss_kb" -le $(( RSS_LIMIT_MB * 1024 )) ]; then
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+# timed PID URL C FILE: one timed run `hey -n 2c -c c` with the server's RSS sampled; prints
+# "rps p50 p99 non2xx errors total rss_kb".
+timed() {
+  local pid="$1" url="$2" c="$3" f="$4" flag="$RUN/sampling" sampler
+  touch "$flag"
+  sample_rss "$pid" "$flag" >"$RUN/rss" &
+  sampler=$!
+  timeout 180 hey -n "$((2 * c))" -c "$c" "$url" >"$f" 2>&1 || echo "hey exited $?" >>"$f"
+  rm -f "$flag"; wait "$sampler"
+  echo "$(parse_hey "$f") $(cat "$RUN/rss")"
+}
+warm() { timeout 300 hey -n "$((WAVES * $2))" -c "$2" "$1" >/dev/null 2>&1 || true; } # untimed: JIT, pools
+
+for c in "${CONCURRENCY[@]}"; do
+  SLEEP=1 start_server raw-netty-timer "$FLOOR_PORT" "$RUN/raw-c$c.log" -- \
+    "$JAVA" "${JAVA_OPTS[@]}" "-Xms$HEAP" "-Xmx$HEAP" -cp "$BENCH_JAR" dev.lanes.benchmarks.RawNettyHello "$FLOOR_PORT"
+  floor_pid=$SERVER_PID
+  SLEEP=1 PORT=$PORT HOST=127.0.0.1 start_server lanes-demo "$PORT" "$RUN/demo-c$c.log" -- \
+    "$JAVA" "${JAVA_OPTS[@]}" "-Xms$HEAP" "-Xmx$HEAP" -jar "$DEMO_JAR"
+  lanes_pid=$SERVER_PID
+  labels=("raw Netty timer \`/sleep\`"); urls=("http://127.0.0.1:$FLOOR_PORT/sleep"); pids=("$floor_pid")
+  for ep in "${ENDPOINTS[@]}"; do
+    labels+=("Lanes \`$ep\`"); urls+=("http://127.0.0.1:$PORT$ep"); pids+=("$lanes_pid")
+  done
+  for i in "${!urls[@]}"; do echo "warm-up c=$c ${labels[$i]} ($WAVES waves)" >&2; warm "${urls[$i]}" "$c"; done
+  declare -A RPS=() P50=() P99=() BAD=() ERR=() RSS=()
+  for round in $(seq 1 "$ROUNDS"); do
+    # Each round starts one server later: a run right after others pays for their sockets (at
+    # c=10000, tens of thousands in TIME_WAIT make hey's connects slower), so no one always follows.
+    for k in "${!urls[@]}"; do
+      i=$(( (k + round - 1) % ${#urls[@]} ))
+      read -r rps p50 p99 non2xx errors total rss_kb <<<"$(timed "${pids[$i]}" "${urls[$i]}" "$c" \
+        "$RUN/c$c-$i-r$round.txt")"
+      RPS[$i]="${RPS[$i]:-} ${rps:-0}"; P50[$i]="${P50[$i]:-} $p50"; P99[$i]="${P99[$i]:-} $p99"
+      BAD[$i]=$(( ${BAD[$i]:-0} + non2xx )); ERR[$i]=$(( ${ERR[$i]:-0} + errors ))
+      [ "${rss_kb:-0}" -gt "${RSS[$i]:-0}" ] && RSS[$i]=$rss_kb
+      echo "c=$c round $round ${labels[$i]}: $rps req/s p99 ${p99}ms non-2xx $non2xx errors $errors rss $(( rss_kb / 1024 )) MB" >&2
+    done
+  done
+  floor_rps=$(median <<<"${RPS[0]}")
+  for i in "${!urls[@]}"; do
+    rps=$(median <<<"${RPS[$i]}"); r=$(ratio "$rps" "$floor_rps")
+    if [ "$i" = 0 ]; then
+      mark="(floor)"
+    elif awk -v r="$r" -v t="$TARGET" 'BEGIN { exit !(r + 0 >= t) }' && [ "${BAD[$i]}" = 0 ] && [ "${ERR[$i]}" = 0 ] \
+        && [ "${RSS[$i]}" -le $(( RSS_LIMIT_MB * 1024 )) ]; then
       mark="yes"
     else
       mark="**no**"; all_met=0
     fi
-  fi
-  rows+=("| $label | $c | $n | ${total}s | $rps | $r | $p50 | $p99 | $non2xx | $errors | $(( rss_kb / 1024 )) | $(load1) | $mark |")
-  echo "  -> $rps req/s (vs floor $r) p99 ${p99}ms non-2xx $non2xx errors $errors rss $(( rss_kb / 1024 )) MB" >&2
-}
-
-for c in "${CONCURRENCY[@]}"; do
-  SLEEP=1 start_server raw-netty-timer "$FLOOR_PORT" "$RUN/raw-c$c.log" -- \
-    "$JAVA" "${JAVA_OPTS[@]}" "-Xmx$HEAP" -cp "$BENCH_JAR" dev.lanes.benchmarks.RawNettyHello "$FLOOR_PORT"
-  bench "raw Netty timer \`/sleep\`" "http://127.0.0.1:$FLOOR_PORT/sleep" "$c" 1
-  stop_server "$SERVER_PID"
-  SLEEP=1 PORT=$PORT HOST=127.0.0.1 start_server lanes-demo "$PORT" "$RUN/demo-c$c.log" -- \
-    "$JAVA" "${JAVA_OPTS[@]}" "-Xmx$HEAP" -jar "$DEMO_JAR"
-  for ep in "${ENDPOINTS[@]}"; do
-    bench "Lanes \`$ep\`" "http://127.0.0.1:$PORT$ep" "$c" 0
+    rows+=("| ${labels[$i]} | $c | ${RPS[$i]# } | $rps | $r | $(median <<<"${P50[$i]}") | $(median <<<"${P99[$i]}") | ${BAD[$i]} | ${ERR[$i]} | $(( RSS[$i] / 1024 )) | $mark |")
   done
   lanes_stats="$(curl -s --max-time 5 "http://127.0.0.1:$PORT/get_available_threads" || true)"
-  "$JCMD" "$SERVER_PID" GC.run >/dev/null 2>&1 || true
-  live=$("$JCMD" "$SERVER_PID" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i + 1); exit } }')
+  "$JCMD" "$lanes_pid" GC.run >/dev/null 2>&1 || true
+  live=$("$JCMD" "$lanes_pid" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i + 1); exit } }')
   LIVE[$c]="${live:-?}"
-  stop_server "$SERVER_PID"
+  stop_server "$lanes_pid"; stop_server "$floor_pid"
 done
 load_after="$(uptime_line)"
 
@@ -97,13 +121,13 @@ body="$RUN/section.md"
   machine_md
   echo "- load before: \`$load_before\`"
   echo "- load after:  \`$load_after\`"
-  echo "- server: \`SLEEP=1 java -Xmx$HEAP -jar examples/target/examples.jar\` (default settings: adaptive lanes); a fresh JVM per concurrency; the floor also runs with -Xmx$HEAP"
-  echo "- floor: \`RawNettyHello\`'s \`/sleep\` (a bare Netty timer), same commands, just before Lanes"
-  echo "- command per endpoint: two untimed waves \`hey -n 2c -c c\`, then \`hey -n 2c -c c URL\`; RSS: the server's peak VmRSS during the timed run"
-  echo "- targets: req/s >= $TARGET x the floor at the same concurrency, no non-2xx or errors, RSS <= $RSS_LIMIT_MB MB"
+  echo "- server: \`SLEEP=1 java -Xms$HEAP -Xmx$HEAP -jar examples/target/examples.jar\` (default settings: adaptive lanes); a fresh JVM per concurrency; the floor runs with the same heap"
+  echo "- floor: \`RawNettyHello\`'s \`/sleep\` (a bare Netty timer), same commands; both servers run at once (one loaded at a time), and each round times the floor and each endpoint, starting one further along each round"
+  echo "- command per endpoint: $WAVES untimed waves \`hey -n ${WAVES}c -c c\`, then $ROUNDS rounds of \`hey -n 2c -c c URL\`; req/s, p50 and p99 are medians over the rounds, non-2xx and errors their sums, RSS the server's peak VmRSS during the timed runs"
+  echo "- targets: median req/s >= $TARGET x the floor's median at the same concurrency, no non-2xx or errors, RSS <= $RSS_LIMIT_MB MB"
   echo
-  echo "| endpoint | c | n | total | req/s | vs floor | p50 ms | p99 ms | non-2xx | errors | peak RSS MB | load1 after | met? |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| endpoint | c | req/s per round | median req/s | vs floor | p50 ms | p99 ms | non-2xx | errors | peak RSS MB | met? |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
   echo
   if [ "$all_met" = 1 ]; then echo "**Targets met** on every row."; else echo "**Target missed** on the rows marked **no**."; fi
