@@ -151,8 +151,9 @@ public final class Exchange {
     boolean produced = !(response.body() instanceof ResponseBody.Bytes);
     Runnable afterSent = hasTasks || produced || scope.hasCleanups() ? () -> sent(tasks, hasTasks) : null;
     CompletableFuture<Void> body;
+    long now = System.nanoTime(); // the response's date and the request's duration
     try {
-      body = codec.write(response, afterSent);
+      body = codec.write(response, afterSent, now);
     } catch (RuntimeException e) { // the response could not even be encoded
       LOG.log(Level.ERROR, "cannot write the response of " + where(), e);
       scope.close();
@@ -161,14 +162,14 @@ public final class Exchange {
       return;
     }
     if (body == ExchangeCodec.QUEUED) {
-      trace.respondedAndEnded(response.status());
+      trace.respondedAndEnded(response.status(), now);
       if (afterSent == null) {
         scope.close();
       }
       codec.ended();
       return;
     }
-    trace.responded(response.status());
+    trace.responded(response.status(), now);
     inFlight = body;
     admission.bodyStarted();
     // A produced body ends through the loop's queue even if it is already done: its producer
@@ -209,7 +210,8 @@ public final class Exchange {
       LOG.log(Level.DEBUG, () -> "response body of " + where() + " stopped: client gone");
     } else if (error instanceof BodyNotStarted notStarted) {
       // Its lane refused the producer before any byte went out: a clean error response still fits.
-      codec.write(app.encoded(app.errors().toResponse(notStarted.getCause(), where()), where()), null);
+      codec.write(app.encoded(app.errors().toResponse(notStarted.getCause(), where()), where()), null,
+          System.nanoTime());
     } else {
       // Mid-body the status line is gone: the only honest signal left is to cut the exchange.
       LOG.log(Level.WARNING, "response body of " + where() + " failed; aborting the response", error);

@@ -21,8 +21,10 @@ public interface ExchangeCodec {
    * Called a second time only after {@link BodyNotStarted}, to send an error response instead.
    *
    * @param afterSent run on the loop once the last byte has been written (or failed to), or null
+   * @param now {@link System#nanoTime} as the exchange responds: a head written at once is dated
+   *     from it ({@code DateHeader.at}), so the date and the request's duration share one clock read
    */
-  CompletableFuture<Void> write(Response response, Runnable afterSent);
+  CompletableFuture<Void> write(Response response, Runnable afterSent, long now);
 
   /** The response cannot be finished (its body failed midway): end it the protocol's way. */
   void abort(Throwable cause);

@@ -5,23 +5,42 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** The {@code Date} header value, formatted at most once a second instead of per response. */
+/**
+ * The {@code Date} header value, formatted at most once a second instead of per response. A
+ * caller that has just read {@link System#nanoTime} passes it ({@link #at}): within the cached
+ * second no other clock is read, so a response's date and its request's duration share one read
+ * (a clock read costs ~40 ns on this project's VMs, a few tenths of a percent of a request).
+ */
 public final class DateHeader {
-  // AsciiString: the encoder copies its bytes directly instead of converting chars each time.
-  private record Cached(long second, AsciiString value) {}
+  private static final long SECOND_NANOS = 1_000_000_000L;
 
-  private static volatile Cached cached = new Cached(-1, AsciiString.EMPTY_STRING);
+  // [from, from + 1 s) in System.nanoTime() is the wall-clock second whose text is value.
+  // AsciiString: the encoder copies its bytes directly instead of converting chars each time.
+  private record Cached(long from, AsciiString value) {}
+
+  private static volatile Cached cached = new Cached(System.nanoTime() - 2 * SECOND_NANOS, AsciiString.EMPTY_STRING);
 
   private DateHeader() {}
 
+  /** The date now. */
   public static AsciiString now() {
-    long second = System.currentTimeMillis() / 1000;
+    return at(System.nanoTime());
+  }
+
+  /**
+   * The date at {@code nanoTime} (a {@link System#nanoTime} value read just before). A step of
+   * the wall clock shows at the next second boundary.
+   */
+  public static AsciiString at(long nanoTime) {
     Cached c = cached;
-    if (c.second != second) {
-      c = new Cached(second, AsciiString.cached(DateTimeFormatter.RFC_1123_DATE_TIME
-          .format(Instant.ofEpochSecond(second).atOffset(ZoneOffset.UTC))));
-      cached = c;
+    long into = nanoTime - c.from;
+    if (into >= 0 && into < SECOND_NANOS) {
+      return c.value;
     }
+    long millis = System.currentTimeMillis();
+    c = new Cached(nanoTime - (millis % 1000) * 1_000_000L, AsciiString.cached(DateTimeFormatter.RFC_1123_DATE_TIME
+        .format(Instant.ofEpochSecond(millis / 1000).atOffset(ZoneOffset.UTC))));
+    cached = c;
     return c.value;
   }
 }

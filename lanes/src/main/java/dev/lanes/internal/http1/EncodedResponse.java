@@ -48,10 +48,10 @@ final class EncodedResponse extends DefaultByteBufHolder {
    * {@code response} (a status of 200 or more) with {@code data} as its body if {@code withBody}
    * (not for HEAD), {@code data.length} as its length if its status has a body.
    * {@code keepAlive} false adds {@code Connection: close}; an HTTP/1.0 client kept alive is
-   * told so. {@code vary} adds {@code Vary: Accept-Encoding}.
+   * told so. {@code vary} adds {@code Vary: Accept-Encoding}; {@code date} is the Date value.
    */
   static EncodedResponse of(ByteBufAllocator alloc, Response response, byte[] data, boolean withBody,
-      boolean keepAlive, boolean http11, boolean vary) {
+      boolean keepAlive, boolean http11, boolean vary, AsciiString date) {
     int status = response.status();
     // As Netty's encoder: 204, 205 and 304 never carry a body; 204 loses any length or coding a
     // handler set, 205 says Content-Length: 0 last.
@@ -81,7 +81,7 @@ final class EncodedResponse extends DefaultByteBufHolder {
         writeValue(buf, e.getValue());
       }
       buf.writeBytes(DATE);
-      writeValue(buf, DateHeader.now());
+      writeValue(buf, date);
       if (connection) {
         buf.writeBytes(keepAlive ? KEEP_ALIVE : CLOSE);
       }

@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -97,7 +98,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   }
 
   @Override
-  public CompletableFuture<Void> write(Response response, Runnable afterSent) {
+  public CompletableFuture<Void> write(Response response, Runnable afterSent, long now) {
     if (upgrade != null && upgrade.accepts(response)) {
       if (!written && !admission.isDraining()) {
         written = true;
@@ -140,7 +141,8 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         }
         Object message;
         if (whole) {
-          message = EncodedResponse.of(ctx.alloc(), response, data, withBody, keepAlive, http11, vary);
+          message = EncodedResponse.of(ctx.alloc(), response, data, withBody, keepAlive, http11, vary,
+              DateHeader.at(now));
         } else {
           // No trailers: an in-memory body has none, so no empty header map per response. The
           // small table (2 buckets, not 16) fits the handful of headers a response carries.
@@ -149,7 +151,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
               withBody ? Unpooled.wrappedBuffer(data) : Unpooled.EMPTY_BUFFER, HEADERS.newEmptyHeaders(),
               EmptyHttpHeaders.INSTANCE);
           HttpHeaders h = res.headers();
-          copyHeaders(response, h, keepAlive, http11);
+          copyHeaders(response, h, keepAlive, http11, DateHeader.at(now));
           if (hasBody(response.status())) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(data.length));
           }
@@ -247,7 +249,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     var res = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(response.status()), HEADERS);
     HttpHeaders h = res.headers();
-    copyHeaders(response, h, keepAlive, http11);
+    copyHeaders(response, h, keepAlive, http11, DateHeader.now());
     if (length >= 0) {
       h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(length));
     } else if (length == -1) {
@@ -270,12 +272,12 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   }
 
   /** {@code http11} false means an HTTP/1.0 client, which needs keep-alive said explicitly. */
-  static void copyHeaders(Response response, HttpHeaders h, boolean keepAlive, boolean http11) {
+  static void copyHeaders(Response response, HttpHeaders h, boolean keepAlive, boolean http11, AsciiString date) {
     response.contentType().ifPresent(ct -> h.set(HttpHeaderNames.CONTENT_TYPE, AsciiValues.RESPONSES.of(ct)));
     for (Map.Entry<String, String> e : response.headers()) {
       h.add(e.getKey(), e.getValue());
     }
-    h.set(HttpHeaderNames.DATE, DateHeader.now());
+    h.set(HttpHeaderNames.DATE, date);
     if (!keepAlive) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (!http11) {

@@ -6,6 +6,7 @@ import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.ExchangeCodec;
+import dev.lanes.internal.http1.DateHeader;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPromise;
@@ -42,13 +43,14 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   }
 
   @Override
-  public CompletableFuture<Void> write(Response response, Runnable afterSent) {
+  public CompletableFuture<Void> write(Response response, Runnable afterSent, long now) {
     int status = response.status();
     boolean hasBody = Http2ResponseHeaders.hasBody(status);
     return switch (response.body()) {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
-        var headers = headers(response, hasBody ? data.length : -1, hasBody && data.length > 0);
+        var headers = headers(response, hasBody ? data.length : -1, hasBody && data.length > 0,
+            DateHeader.at(now));
         ChannelPromise last = connection.newPromise();
         if (head || data.length == 0 || !hasBody) {
           connection.writeHeaders(stream, headers, true, last);
@@ -64,30 +66,36 @@ final class Http2ExchangeCodec implements ExchangeCodec {
       case ResponseBody.FileRange file -> {
         if (head || file.length() == 0) {
           ChannelPromise last = connection.newPromise();
-          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, file.length()), true, last);
+          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, file.length(), DateHeader.at(now)), true,
+              last);
           afterLast(last, afterSent);
           yield QUEUED;
         }
-        yield FileBody.start(connection, stream, headers(response, file.length(), true), file, afterSent);
+        yield FileBody.start(connection, stream, headers(response, file.length(), true, DateHeader.at(now)), file,
+            afterSent);
       }
       case ResponseBody.Written w -> {
         if (head) {
           ChannelPromise last = connection.newPromise();
-          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, w.length()), true, last);
+          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, w.length(), DateHeader.at(now)), true,
+              last);
           w.writer().abandon();
           afterLast(last, afterSent);
           yield QUEUED;
         }
-        yield ProducedBody.start(connection, stream, lanes, () -> headers(response, w.length(), true), w, afterSent);
+        // The head goes out when the producer first writes: dated then.
+        yield ProducedBody.start(connection, stream, lanes, () -> headers(response, w.length(), true, DateHeader.now()),
+            w, afterSent);
       }
       case ResponseBody.Published published -> {
         if (head) {
           ChannelPromise last = connection.newPromise();
-          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, -1), true, last);
+          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, -1, DateHeader.at(now)), true, last);
           afterLast(last, afterSent);
           yield QUEUED;
         }
-        connection.writeHeaders(stream, headers(response, -1, true), false, connection.newPromise());
+        connection.writeHeaders(stream, headers(response, -1, true, DateHeader.at(now)), false,
+            connection.newPromise());
         connection.flushSoon();
         yield PublisherBody.subscribe(connection, stream, published.publisher(), afterSent);
       }
@@ -100,8 +108,8 @@ final class Http2ExchangeCodec implements ExchangeCodec {
    * encoder then compresses the DATA frames and drops {@code content-length}). HEAD answers and
    * empty bodies are never compressed, as on HTTP/1.1.
    */
-  private Http2Headers headers(Response response, long length, boolean bodyFollows) {
-    Http2Headers h = Http2ResponseHeaders.of(response, length);
+  private Http2Headers headers(Response response, long length, boolean bodyFollows, AsciiString date) {
+    Http2Headers h = Http2ResponseHeaders.of(response, length, date);
     CompressionRule rule = connection.compression();
     if (rule == null || !stream.routeCompresses || head || !bodyFollows
         || !rule.eligible(response.status(), h.get(CONTENT_TYPE), h.contains(CONTENT_RANGE),

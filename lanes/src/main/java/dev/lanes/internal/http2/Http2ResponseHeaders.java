@@ -24,8 +24,11 @@ final class Http2ResponseHeaders {
 
   private Http2ResponseHeaders() {}
 
-  /** {@code length} is the body's length, or -1 when unknown (the end of the stream tells it). */
-  static Http2Headers of(Response response, long length) {
+  /**
+   * {@code length} is the body's length, or -1 when unknown (the end of the stream tells it);
+   * {@code date} the Date value ({@link DateHeader}).
+   */
+  static Http2Headers of(Response response, long length, AsciiString date) {
     // Not validated again: a Response's headers were checked when it was built.
     Http2Headers h = new DefaultHttp2Headers(false);
     h.status(HttpResponseStatus.valueOf(response.status()).codeAsText());
@@ -39,7 +42,7 @@ final class Http2ResponseHeaders {
         h.add(name, e.getValue());
       }
     }
-    h.set(DATE, DateHeader.now());
+    h.set(DATE, date);
     if (length >= 0 && hasBody(response.status())) {
       h.setLong(CONTENT_LENGTH, length);
     }

@@ -45,19 +45,26 @@ public final class RequestTrace {
   /** The response head with {@code status} was written. */
   public void responded(int status) {
     if (listener != null && !responded) {
+      responded(status, System.nanoTime());
+    }
+  }
+
+  /** The response head with {@code status} was written at {@code now} ({@link System#nanoTime}). */
+  public void responded(int status, long now) {
+    if (listener != null && !responded) {
       responded = true;
-      listener.requestEnd(route, method, status, elapsed());
+      listener.requestEnd(route, method, status, Duration.ofNanos(now - startedAt));
     }
   }
 
   /**
-   * The response head with {@code status} was written and its body ended with it (an in-memory
-   * body): both events, with one clock read.
+   * The response head with {@code status} was written at {@code now} ({@link System#nanoTime}) and
+   * its body ended with it (an in-memory body): both events, one duration.
    */
-  public void respondedAndEnded(int status) {
+  public void respondedAndEnded(int status, long now) {
     if (listener != null && !responded) {
       responded = true;
-      Duration d = elapsed();
+      Duration d = Duration.ofNanos(now - startedAt);
       listener.requestEnd(route, method, status, d);
       listener.responseBodyEnd(route, method, true, d);
     }

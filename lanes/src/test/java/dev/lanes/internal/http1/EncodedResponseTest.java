@@ -58,7 +58,7 @@ class EncodedResponseTest {
               boolean withBody = !head && data.length > 0;
               String expected = viaNetty(response, data, withBody, keepAlive, http11, vary);
               EncodedResponse encoded = EncodedResponse.of(ByteBufAllocator.DEFAULT, response, data, withBody,
-                  keepAlive, http11, vary);
+                  keepAlive, http11, vary, DateHeader.now());
               String actual = text(encoded.content());
               encoded.release();
               assertThat(withoutDate(actual))
@@ -81,7 +81,7 @@ class EncodedResponseTest {
     methods.requested(io.netty.handler.codec.http.HttpMethod.HEAD);
     EmbeddedChannel ch = new EmbeddedChannel(new ResponseEncoder(timeouts, methods));
     ch.writeOutbound(EncodedResponse.of(ByteBufAllocator.DEFAULT, Response.text("a"), new byte[] {'a'}, true,
-        true, true, false));
+        true, true, false, DateHeader.now()));
     ByteBuf out = ch.readOutbound();
     assertThat(text(out)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\na");
     out.release();
@@ -106,7 +106,7 @@ class EncodedResponseTest {
         withBody ? Unpooled.wrappedBuffer(data) : Unpooled.EMPTY_BUFFER,
         DefaultHttpHeadersFactory.headersFactory().withValidation(false).newEmptyHeaders(),
         EmptyHttpHeaders.INSTANCE);
-    Http1ExchangeCodec.copyHeaders(response, res.headers(), keepAlive, http11);
+    Http1ExchangeCodec.copyHeaders(response, res.headers(), keepAlive, http11, DateHeader.now());
     if (Http1ExchangeCodec.hasBody(response.status())) {
       res.headers().set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(data.length));
     }
