@@ -113,10 +113,28 @@ final class ResponseCompressor extends HttpContentCompressor {
     if (!(msg instanceof HttpRequest req)) {
       return false;
     }
-    boolean encoder = req.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)
-        || req.method() == HttpMethod.HEAD || req.method() == HttpMethod.CONNECT;
+    boolean encoder = needsEncoder(req);
     encoderSawRequest.add(encoder);
     return encoder;
+  }
+
+  /**
+   * A request that skips the encoder goes straight on, before Netty's codec machinery (an output
+   * list per message), as the body aggregator does for whole requests.
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof HttpRequest req && !needsEncoder(req)) {
+      encoderSawRequest.add(false);
+      ctx.fireChannelRead(msg);
+    } else {
+      super.channelRead(ctx, msg);
+    }
+  }
+
+  private static boolean needsEncoder(HttpRequest req) {
+    return req.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)
+        || req.method() == HttpMethod.HEAD || req.method() == HttpMethod.CONNECT;
   }
 
   /** Whether the next response head that passes may be compressed; set before each response. */
