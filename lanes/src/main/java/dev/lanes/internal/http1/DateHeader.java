@@ -18,7 +18,8 @@ public final class DateHeader {
   // AsciiString: the encoder copies its bytes directly instead of converting chars each time.
   private record Cached(long from, AsciiString value) {}
 
-  private static volatile Cached cached = new Cached(System.nanoTime() - 2 * SECOND_NANOS, AsciiString.EMPTY_STRING);
+  private static volatile Cached cached =
+      new Cached(System.nanoTime() - 2 * SECOND_NANOS, AsciiString.EMPTY_STRING); // stale: the first call formats
 
   private DateHeader() {}
 
@@ -38,8 +39,9 @@ public final class DateHeader {
       return c.value;
     }
     long millis = System.currentTimeMillis();
-    c = new Cached(nanoTime - (millis % 1000) * 1_000_000L, AsciiString.cached(DateTimeFormatter.RFC_1123_DATE_TIME
-        .format(Instant.ofEpochSecond(millis / 1000).atOffset(ZoneOffset.UTC))));
+    long secondStarted = nanoTime - (millis % 1000) * 1_000_000L;
+    String text = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(millis / 1000).atOffset(ZoneOffset.UTC));
+    c = new Cached(secondStarted, AsciiString.cached(text));
     cached = c;
     return c.value;
   }

@@ -39,7 +39,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private final CompiledApp app;
   private final Admission admission;
   private final ConnectionTimeouts timeouts;
-  // Sized for the usual none: 10 000 idle connections each hold one.
+  // One slot: pipelining is rare, and each of 10 000 idle connections holds this queue.
   private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>(1);
   private ChannelHandlerContext ctx;
   private boolean tls;
