@@ -9,6 +9,7 @@ import dev.lanes.http.JsonCodec;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * One attempt of a task, as db-scheduler runs it on a worker-lane thread: record the start in the
@@ -26,13 +27,16 @@ final class TaskAttempts {
   private final Lanes lanes;
   private final String workerLane;
   private final TaskEvents events;
+  private final Consumer<Instant> dueLater; // a retry's time, so this worker wakes for it
 
-  TaskAttempts(StatusTable statuses, JsonCodec json, Lanes lanes, String workerLane, TaskEvents events) {
+  TaskAttempts(StatusTable statuses, JsonCodec json, Lanes lanes, String workerLane, TaskEvents events,
+      Consumer<Instant> dueLater) {
     this.statuses = statuses;
     this.json = json;
     this.lanes = lanes;
     this.workerLane = workerLane;
     this.events = events;
+    this.dueLater = dueLater;
   }
 
   /** db-scheduler's task for {@code type}: its data is the payload's JSON. */
@@ -87,7 +91,10 @@ final class TaskAttempts {
       Instant next = now.plus(backoff);
       statuses.requeued(id, message, next, now);
       events.retried(type.name(), id, attempt, backoff, error);
-      return (complete, ops) -> ops.reschedule(complete, next);
+      return (complete, ops) -> {
+        ops.reschedule(complete, next);
+        dueLater.accept(next); // after the reschedule is stored: a wake-up before it would find nothing
+      };
     }
     statuses.failed(id, message, Instant.now());
     events.failed(type.name(), id, attempt, error);

@@ -61,6 +61,14 @@ public final class Tasks implements AutoCloseable {
     }
   };
 
+  /** Workers sharing PostgreSQL poll for what other processes enqueued for later. */
+  private static final Duration POSTGRES_POLL = Duration.ofMillis(200);
+  /**
+   * One process enqueues everything an embedded store holds, and wakes itself at due times
+   * ({@link DueWakeups}): the poll is left with recurring runs, so it can be slow and cheap.
+   */
+  private static final Duration EMBEDDED_POLL = Duration.ofSeconds(1);
+
   private final Builder config;
   private final Map<String, TaskType<?>> types;
   private final Map<String, RecurringType<?>> recurring;
@@ -70,7 +78,8 @@ public final class Tasks implements AutoCloseable {
 
   /** What exists between {@link #start} and {@link #close}. */
   private record Running(App app, TaskDatabase db, StatusTable statuses, GroupCommit inserts, SchedulerClient client,
-      Optional<Scheduler> scheduler, Optional<LaneExecutor> executor, Optional<DueNotifications> dueListener) {}
+      Optional<Scheduler> scheduler, Optional<LaneExecutor> executor, Optional<DueNotifications> dueListener,
+      Optional<DueWakeups> wakeups) {}
 
   private Tasks(Builder b) {
     this.config = b.copy();
@@ -130,7 +139,10 @@ public final class Tasks implements AutoCloseable {
           db.postgres());
       TaskInsert store = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable(),
           db.dueChannel());
-      TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events);
+      // A worker starts its own delayed enqueues and retries at their time, not at its next poll.
+      Optional<DueWakeups> wakeups = config.workers ? Optional.of(new DueWakeups()) : Optional.empty();
+      TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events,
+          due -> wakeups.ifPresent(w -> w.at(due)));
       Map<String, CustomTask<byte[]>> engineTasks = new LinkedHashMap<>();
       types.values().forEach(t -> engineTasks.put(t.name(), attempts.schedulerTask(t)));
       List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>(engineTasks.values());
@@ -152,7 +164,7 @@ public final class Tasks implements AutoCloseable {
             .serializer(PAYLOAD_BYTES)
             .executorService(executor.get())
             .threads(threads)
-            .pollingInterval(config.pollInterval)
+            .pollingInterval(config.pollInterval.orElse(db.postgres() ? POSTGRES_POLL : EMBEDDED_POLL))
             .heartbeatInterval(config.heartbeat)
             .missedHeartbeatsLimit(MISSED_HEARTBEATS)
             .shutdownMaxWait(config.shutdownGrace)
@@ -174,6 +186,7 @@ public final class Tasks implements AutoCloseable {
         // claimed only once it holds a lane token (LaneExecutor).
         Scheduler s = sb.build();
         s.start();
+        wakeups.get().wakes(s::triggerCheckForDueExecutions);
         scheduler = Optional.of(s);
         client = s;
         if (db.postgres()) {
@@ -189,7 +202,7 @@ public final class Tasks implements AutoCloseable {
       }
       GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, "lanes-tasks-enqueue");
       events.forwardTo(app.observability().listener());
-      running = new Running(app, db, statuses, inserts, client, scheduler, executor, dueListener);
+      running = new Running(app, db, statuses, inserts, client, scheduler, executor, dueListener, wakeups);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -284,6 +297,8 @@ public final class Tasks implements AutoCloseable {
       }
       if (!due.isAfter(now)) {
         r.scheduler().ifPresent(Scheduler::triggerCheckForDueExecutions); // this process's free slots start it now
+      } else {
+        r.wakeups().ifPresent(w -> w.at(due));
       }
       events.enqueued(type.name(), id, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
       return id;
@@ -392,6 +407,7 @@ public final class Tasks implements AutoCloseable {
       r.inserts().close(); // stores what was handed over before the store closes
       r.dueListener().ifPresent(DueNotifications::close);
       r.scheduler().ifPresent(Scheduler::stop);
+      r.wakeups().ifPresent(DueWakeups::close);
       if (r.executor().isPresent()) {
         // db-scheduler stops waiting shortly after interrupting; the interrupted attempts still
         // hand their tasks back, and need the store open for it.
@@ -447,7 +463,7 @@ public final class Tasks implements AutoCloseable {
     private Optional<String> password = Optional.empty();
     private boolean workers = true;
     private String workerLane = WORKER_LANE;
-    private Duration pollInterval = Duration.ofMillis(200);
+    private Optional<Duration> pollInterval = Optional.empty(); // POSTGRES_POLL or EMBEDDED_POLL
     private Duration heartbeat = Duration.ofSeconds(2);
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private String tablePrefix = "lanes_";
@@ -512,12 +528,14 @@ public final class Tasks implements AutoCloseable {
     }
 
     /**
-     * How often workers look for due tasks (default 200 ms). Tasks enqueued in this process, and
-     * on PostgreSQL tasks enqueued by any process (LISTEN/NOTIFY), start without waiting for it;
-     * the poll finds delayed tasks and retries coming due, and anything a notification missed.
+     * How often workers look for due tasks (default 200 ms on PostgreSQL, 1 s embedded). Tasks
+     * enqueued in this process (due now or later) and its retries start at their time without
+     * waiting for it, and so do, on PostgreSQL, tasks due now that any process enqueued
+     * (LISTEN/NOTIFY). The poll finds the rest: delayed tasks and retries from other processes,
+     * recurring runs, anything a notification missed.
      */
     public Builder pollInterval(Duration interval) {
-      this.pollInterval = positive(interval, "pollInterval");
+      this.pollInterval = Optional.of(positive(interval, "pollInterval"));
       return this;
     }
 

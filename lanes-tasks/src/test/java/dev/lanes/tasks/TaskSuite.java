@@ -157,6 +157,30 @@ abstract class TaskSuite {
   }
 
   @Test
+  void delayedTasksAndRetriesFromThisProcessStartWithoutWaitingForThePoll() {
+    Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    AtomicInteger flakyCalls = new AtomicInteger();
+    TaskType<Job> later = TaskType.of("later", Job.class, job -> startedAt.put(job.text(), Instant.now()));
+    TaskType<Job> flaky = TaskType.of("flaky", Job.class, job -> {
+      if (flakyCalls.incrementAndGet() == 1) {
+        throw new IllegalStateException("first try fails");
+      }
+      return "ok";
+    }).retry(RetryPolicy.attempts(2).backoff(Duration.ofMillis(300), 1.0));
+    // A poll ten minutes apart: only the wake-ups at due times can start these within the await.
+    Tasks tasks = start(store().type(later).type(flaky).pollInterval(Duration.ofMinutes(10)), 2);
+
+    Instant before = Instant.now();
+    String delayed = tasks.enqueue(later, new Job("in", 0), EnqueueOptions.defaults().in(Duration.ofMillis(300)));
+    String retried = tasks.enqueue(flaky, new Job("x", 1));
+
+    awaitState(tasks, delayed, TaskState.SUCCEEDED);
+    assertThat(startedAt.get("in")).isAfterOrEqualTo(before.plusMillis(300));
+    TaskStatus done = awaitState(tasks, retried, TaskState.SUCCEEDED);
+    assertThat(done.attempts()).isEqualTo(2);
+  }
+
+  @Test
   void enqueueWithAKeyIsIdempotent() {
     AtomicInteger runs = new AtomicInteger();
     TaskType<Job> once = TaskType.of("once", Job.class, job -> runs.incrementAndGet());
