@@ -4,7 +4,6 @@ import dev.lanes.background.BackgroundTasks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -137,9 +136,12 @@ public final class Response {
     if (name.equalsIgnoreCase("content-type")) {
       return contentType();
     }
-    String lower = name.toLowerCase(Locale.ROOT);
-    return headers.stream().filter(e -> e.getKey().toLowerCase(Locale.ROOT).equals(lower))
-        .map(Map.Entry::getValue).findFirst();
+    for (Map.Entry<String, String> e : headers) { // a plain loop: the server asks on every response
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return Optional.of(e.getValue());
+      }
+    }
+    return Optional.empty();
   }
 
   public ResponseBody body() {

@@ -125,7 +125,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         boolean withBody = !head && data.length > 0;
         ChannelHandlerContext out = ctx;
         // A handler's Transfer-Encoding makes Netty's encoder chunk the body: that path keeps it.
-        boolean whole = response.status() >= 200 && !has(response, "transfer-encoding");
+        boolean whole = response.status() >= 200 && response.header("transfer-encoding").isEmpty();
         boolean vary = false;
         if (whole && compressor != null) {
           // Past the compressor when it would let the response by anyway (no Accept-Encoding).
@@ -134,7 +134,8 @@ final class Http1ExchangeCodec implements ExchangeCodec {
           if (past != null) {
             out = past;
             vary = withBody && compressor.varies(response.status(), response.contentType().orElse(null),
-                has(response, "content-range"), has(response, "content-encoding"), data.length);
+                response.header("content-range").isPresent(), response.header("content-encoding").isPresent(),
+                data.length);
           } else {
             whole = false; // through the compressor, which takes an HttpResponse
           }
@@ -283,16 +284,6 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     } else if (!http11) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-  }
-
-  /** Whether the handler set header {@code lowerName}, in any case. */
-  private static boolean has(Response response, String lowerName) {
-    for (Map.Entry<String, String> e : response.headers()) {
-      if (e.getKey().equalsIgnoreCase(lowerName)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static boolean hasBody(int status) {
