@@ -11,7 +11,7 @@
 #   benchmarks/cpu-side-by-side.sh /tmp/old.jar examples/target/examples.jar 5 /plaintext /json
 #   B_ENV=METRICS=off benchmarks/cpu-side-by-side.sh examples/target/examples.jar examples/target/examples.jar
 #   B_OPTS=-Dio.netty.allocator.type=adaptive ...          # JVM options for B (A_OPTS for A)
-#   WRK_ARGS='-H Connection:close' ...                     # a new connection per request
+#   CLOSE=1 ...                                            # a new connection per request
 # Ports 18101 and 18102; ~20 s per round and path after a 10 s warm-up per path.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -38,10 +38,12 @@ launch "$B" 18102 "${B_OPTS:-}" "${B_ENV:-}"; PB=$SERVER_PID
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 requests() { awk '/ requests in / { print $1 }' "$1"; }
+# wrk drops a header without a space after its colon, so the close header is passed whole.
+WRK=(wrk -t1 -c32); [ -z "${CLOSE:-}" ] || WRK+=(-H "Connection: close")
 both() { # both DURATION PATH: wrk on each server at once
-  timeout 60 taskset -c 1 wrk -t1 -c32 -d"$1" ${WRK_ARGS:-} "http://127.0.0.1:18101$2" >"$OUT/side-a.txt" 2>&1 &
+  timeout 60 taskset -c 1 "${WRK[@]}" -d"$1" "http://127.0.0.1:18101$2" >"$OUT/side-a.txt" 2>&1 &
   local wa=$!
-  timeout 60 taskset -c 1 wrk -t1 -c32 -d"$1" ${WRK_ARGS:-} "http://127.0.0.1:18102$2" >"$OUT/side-b.txt" 2>&1
+  timeout 60 taskset -c 1 "${WRK[@]}" -d"$1" "http://127.0.0.1:18102$2" >"$OUT/side-b.txt" 2>&1
   wait "$wa"
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }

@@ -3,10 +3,11 @@ package dev.lanes.internal.http1;
 import dev.lanes.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -28,10 +29,17 @@ final class EncodedResponse extends DefaultByteBufHolder {
   private static final byte[] CLOSE = ascii("connection: close\r\n");
   private static final byte[] KEEP_ALIVE = ascii("connection: keep-alive\r\n");
   private static final byte[] VARY = ascii("vary: accept-encoding\r\n");
-  private static final short CRLF = ('\r' << 8) | '\n';
-  private static final short COLON_SP = (':' << 8) | ' ';
   /** {@code HTTP/1.1 200 OK\r\n} and the like, with Netty's reason phrases, by status. */
   private static final byte[][] STATUS_LINES = new byte[600][];
+  /** Room for the head of nearly every response; a larger one gets an array of its own. */
+  private static final int SCRATCH_SIZE = 1024;
+  // Per event loop (responses are encoded there); only threads with fast thread-locals use it.
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[SCRATCH_SIZE];
+    }
+  };
 
   static {
     for (int status = 100; status < STATUS_LINES.length; status++) {
@@ -60,51 +68,53 @@ final class EncodedResponse extends DefaultByteBufHolder {
     boolean ownLength = Http1ExchangeCodec.hasBody(status);
     boolean connection = !keepAlive || !http11;
     withBody &= !empty;
-    int size = 160 + (withBody ? data.length : 0);
+    byte[] statusLine = STATUS_LINES[status];
+    CharSequence contentType = response.contentType().isPresent()
+        ? AsciiValues.RESPONSES.of(response.contentType().get()) : null;
+    // An upper bound on the head: each char is one byte.
+    int bound = statusLine.length + 150 + (contentType == null ? 0 : contentType.length());
     for (Map.Entry<String, String> e : response.headers()) {
-      size += e.getKey().length() + e.getValue().length() + 4;
+      bound += e.getKey().length() + e.getValue().length() + 4;
     }
-    ByteBuf buf = alloc.buffer(size);
-    try {
-      buf.writeBytes(STATUS_LINES[status]);
-      if (response.contentType().isPresent()) {
-        buf.writeBytes(CONTENT_TYPE);
-        writeValue(buf, AsciiValues.RESPONSES.of(response.contentType().get()));
-      }
-      for (Map.Entry<String, String> e : response.headers()) {
-        String name = e.getKey();
-        if (replaced(name, connection, ownLength || bare, bare)) {
-          continue;
-        }
-        ByteBufUtil.writeAscii(buf, name);
-        buf.writeShort(COLON_SP);
-        writeValue(buf, e.getValue());
-      }
-      buf.writeBytes(DATE);
-      writeValue(buf, date);
-      if (connection) {
-        buf.writeBytes(keepAlive ? KEEP_ALIVE : CLOSE);
-      }
-      if (ownLength && status != 205) {
-        buf.writeBytes(CONTENT_LENGTH);
-        writeValue(buf, AsciiValues.length(data.length));
-      }
-      if (vary) {
-        buf.writeBytes(VARY);
-      }
-      if (status == 205) {
-        buf.writeBytes(CONTENT_LENGTH);
-        writeValue(buf, AsciiValues.length(0));
-      }
-      buf.writeShort(CRLF);
-      if (withBody) {
-        buf.writeBytes(data);
-      }
-      return new EncodedResponse(buf);
-    } catch (RuntimeException e) {
-      buf.release();
-      throw e;
+    // The head is put together in a plain array and copied into the direct buffer at once: each
+    // write into that buffer is a bounds-checked NIO call, a dozen per response otherwise.
+    byte[] head = bound <= SCRATCH_SIZE && FastThreadLocalThread.currentThreadHasFastThreadLocal()
+        ? SCRATCH.get() : new byte[bound];
+    int n = put(head, 0, statusLine);
+    if (contentType != null) {
+      n = putValue(head, put(head, n, CONTENT_TYPE), contentType);
     }
+    for (Map.Entry<String, String> e : response.headers()) {
+      String name = e.getKey();
+      if (replaced(name, connection, ownLength || bare, bare)) {
+        continue;
+      }
+      n = putAscii(head, n, name);
+      head[n++] = ':';
+      head[n++] = ' ';
+      n = putValue(head, n, e.getValue());
+    }
+    n = putValue(head, put(head, n, DATE), date);
+    if (connection) {
+      n = put(head, n, keepAlive ? KEEP_ALIVE : CLOSE);
+    }
+    if (ownLength && status != 205) {
+      n = putValue(head, put(head, n, CONTENT_LENGTH), AsciiValues.length(data.length));
+    }
+    if (vary) {
+      n = put(head, n, VARY);
+    }
+    if (status == 205) {
+      n = putValue(head, put(head, n, CONTENT_LENGTH), AsciiValues.length(0));
+    }
+    head[n++] = '\r';
+    head[n++] = '\n';
+    ByteBuf buf = alloc.buffer(n + (withBody ? data.length : 0));
+    buf.writeBytes(head, 0, n);
+    if (withBody) {
+      buf.writeBytes(data);
+    }
+    return new EncodedResponse(buf);
   }
 
   /**
@@ -121,13 +131,30 @@ final class EncodedResponse extends DefaultByteBufHolder {
     };
   }
 
-  private static void writeValue(ByteBuf buf, CharSequence value) {
-    if (value instanceof AsciiString ascii) {
-      ByteBufUtil.copy(ascii, buf);
-    } else {
-      ByteBufUtil.writeAscii(buf, value); // as Netty's encoder: a char past ASCII becomes '?'
+  private static int put(byte[] head, int at, byte[] bytes) {
+    System.arraycopy(bytes, 0, head, at, bytes.length);
+    return at + bytes.length;
+  }
+
+  private static int putValue(byte[] head, int at, CharSequence value) {
+    int n = value instanceof AsciiString ascii
+        ? put(head, at, ascii.array(), ascii.arrayOffset(), ascii.length()) : putAscii(head, at, value);
+    head[n] = '\r';
+    head[n + 1] = '\n';
+    return n + 2;
+  }
+
+  private static int put(byte[] head, int at, byte[] bytes, int from, int length) {
+    System.arraycopy(bytes, from, head, at, length);
+    return at + length;
+  }
+
+  /** As Netty's encoder writes a header: a char past Latin-1 becomes {@code '?'}. */
+  private static int putAscii(byte[] head, int at, CharSequence value) {
+    for (int i = 0, len = value.length(); i < len; i++) {
+      head[at + i] = AsciiString.c2b(value.charAt(i));
     }
-    buf.writeShort(CRLF);
+    return at + value.length();
   }
 
   private static byte[] ascii(String s) {

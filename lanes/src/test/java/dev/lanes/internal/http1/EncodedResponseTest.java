@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,19 @@ class EncodedResponseTest {
 
   @Test
   void sameBytesAsNettysEncoderForEveryShapeOfResponse() {
+    compareEveryShape();
+  }
+
+  @Test
+  void sameBytesOnAnEventLoopThreadWhereHeadsShareOneScratchArray() {
+    FastThreadLocalThread.runWithFastThreadLocal(() -> {
+      assertThat(FastThreadLocalThread.currentThreadHasFastThreadLocal()).isTrue();
+      compareEveryShape();
+      compareEveryShape(); // the scratch array holds the previous head's bytes
+    });
+  }
+
+  private static void compareEveryShape() {
     List<Response> responses = List.of(
         Response.text("Hello, World!"),
         Response.bytes(BODY),
@@ -48,7 +62,10 @@ class EncodedResponseTest {
         Response.bytes(BODY, "text/plain").withStatus(205).withHeader("Content-Length", "13")
             .withHeader("Transfer-Encoding", "gzip"),
         Response.status(205),
-        Response.text("x").withHeader("Content-Range", "bytes 0-0/1").withHeader("Vary", "Origin"));
+        Response.text("x").withHeader("Content-Range", "bytes 0-0/1").withHeader("Vary", "Origin"),
+        // heads larger than the encoder's scratch array
+        Response.text("x").withHeader("X-Long", "v".repeat(5000)),
+        Response.bytes(BODY, "text/plain; profile=" + "p".repeat(2000)));
     for (Response response : responses) {
       for (boolean head : new boolean[] {false, true}) {
         for (boolean keepAlive : new boolean[] {false, true}) {
