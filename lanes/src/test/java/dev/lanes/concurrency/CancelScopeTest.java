@@ -10,6 +10,72 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CancelScopeTest {
+  private static final int THREADS = 4;
+  private static final int PER_THREAD = 2_000;
+
+  @Test
+  void callbacksRunInRegistrationOrder() {
+    StringBuilder order = new StringBuilder();
+    CancelScope scope = CancelScope.open();
+    scope.onCancel(() -> order.append('a'));
+    scope.onCancel(() -> order.append('b'));
+    scope.onCancel(() -> order.append('c'));
+    scope.cancel();
+    assertThat(order).hasToString("abc");
+  }
+
+  @Test
+  void everyCallbackRacingACancelRunsExactlyOnce() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      CancelScope scope = CancelScope.open();
+      AtomicInteger ran = new AtomicInteger();
+      CountDownLatch start = new CountDownLatch(1);
+      Thread[] registrars = new Thread[THREADS];
+      for (int t = 0; t < THREADS; t++) {
+        registrars[t] = Thread.ofPlatform().start(() -> {
+          awaitQuietly(start);
+          for (int i = 0; i < PER_THREAD; i++) {
+            scope.onCancel(ran::incrementAndGet); // before the cancel: run by it; after: at once
+          }
+        });
+      }
+      start.countDown();
+      scope.cancel();
+      for (Thread t : registrars) {
+        t.join();
+      }
+      assertThat(ran).hasValue(THREADS * PER_THREAD);
+    }
+  }
+
+  @Test
+  void aCancelRacingACloseEitherRunsTheCallbacksOnceOrNotAtAll() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      CancelScope scope = CancelScope.open();
+      AtomicInteger ran = new AtomicInteger();
+      for (int i = 0; i < 10; i++) {
+        scope.onCancel(ran::incrementAndGet);
+      }
+      CountDownLatch start = new CountDownLatch(1);
+      Thread canceller = Thread.ofPlatform().start(() -> {
+        awaitQuietly(start);
+        scope.cancel();
+      });
+      start.countDown();
+      scope.close();
+      canceller.join();
+      assertThat(ran.get()).as("callbacks run").isIn(0, 10);
+      assertThat(scope.isCancelled()).isEqualTo(ran.get() == 10);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   @Test
   void cancelRunsEachCallbackOnceAndLateOnesAtOnce() {
