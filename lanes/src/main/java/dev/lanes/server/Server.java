@@ -6,7 +6,6 @@ import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.http1.ConnectionSetup;
 import dev.lanes.internal.logging.NettyLogging;
 import dev.lanes.internal.server.Admission;
-import dev.lanes.internal.server.BufferAllocator;
 import dev.lanes.internal.server.LeakDetection;
 import dev.lanes.internal.server.SignalShutdown;
 import dev.lanes.internal.server.Transport;
@@ -15,7 +14,6 @@ import dev.lanes.internal.concurrency.LoopBinding;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.observe.LifespanPhase;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -149,14 +147,14 @@ public final class Server implements AutoCloseable {
 
   private static ServerBootstrap bootstrap(EventLoopGroup acceptor, EventLoopGroup loops, Transport t,
       ServerConfig config) {
-    ByteBufAllocator buffers = BufferAllocator.choose();
+    // Buffers come from Netty's default allocator (adaptive in Netty 4.2; io.netty.allocator.type
+    // picks another): a request is one read buffer and one response buffer, and its bump
+    // allocation costs less CPU than the pooled allocator's caches (docs/limits.md).
     return new ServerBootstrap()
         .group(acceptor, loops)
         .channel(t.serverChannel())
         .option(ChannelOption.SO_BACKLOG, config.backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
-        .option(ChannelOption.ALLOCATOR, buffers)
-        .childOption(ChannelOption.ALLOCATOR, buffers)
         .childOption(ChannelOption.TCP_NODELAY, true);
   }
 
