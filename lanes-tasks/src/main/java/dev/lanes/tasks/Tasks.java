@@ -64,8 +64,8 @@ public final class Tasks implements AutoCloseable {
   /** Workers sharing PostgreSQL poll for what other processes enqueued for later. */
   private static final Duration POSTGRES_POLL = Duration.ofMillis(200);
   /**
-   * One process enqueues everything an embedded store holds, and wakes itself at due times
-   * ({@link DueWakeups}): the poll is left with recurring runs, so it can be slow and cheap.
+   * One process enqueues everything an embedded store holds, and wakes itself at due times,
+   * recurring runs' too ({@link DueWakeups}): the poll is a fallback, so it can be slow and cheap.
    */
   private static final Duration EMBEDDED_POLL = Duration.ofSeconds(1);
 
@@ -139,7 +139,8 @@ public final class Tasks implements AutoCloseable {
           db.postgres());
       TaskInsert store = new TaskInsert(db.dataSource(), db.dialect(), db.postgres(), db.statusTable(), db.executionTable(),
           db.dueChannel());
-      // A worker starts its own delayed enqueues and retries at their time, not at its next poll.
+      // A worker starts its own delayed enqueues and retries, and recurring runs, at their time,
+      // not at its next poll.
       Optional<DueWakeups> wakeups = config.workers ? Optional.of(new DueWakeups()) : Optional.empty();
       TaskAttempts attempts = new TaskAttempts(statuses, app.json(), app.lanes(), config.workerLane, events,
           due -> wakeups.ifPresent(w -> w.at(due)));
@@ -187,6 +188,7 @@ public final class Tasks implements AutoCloseable {
         Scheduler s = sb.build();
         s.start();
         wakeups.get().wakes(s::triggerCheckForDueExecutions);
+        recurring.values().forEach(r -> wakeups.get().following(r.schedule()));
         scheduler = Optional.of(s);
         client = s;
         if (db.postgres()) {
@@ -531,8 +533,8 @@ public final class Tasks implements AutoCloseable {
      * How often workers look for due tasks (default 200 ms on PostgreSQL, 1 s embedded). Tasks
      * enqueued in this process (due now or later) and its retries start at their time without
      * waiting for it, and so do, on PostgreSQL, tasks due now that any process enqueued
-     * (LISTEN/NOTIFY). The poll finds the rest: delayed tasks and retries from other processes,
-     * recurring runs, anything a notification missed.
+     * (LISTEN/NOTIFY), and recurring runs at their schedule's times. The poll finds the rest:
+     * delayed tasks and retries from other processes, anything a notification missed.
      */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = Optional.of(positive(interval, "pollInterval"));

@@ -433,6 +433,28 @@ abstract class TaskSuite {
   }
 
   @Test
+  void recurringRunsStartAtTheirTimesWithoutWaitingForThePoll() {
+    List<String> startedIds = new CopyOnWriteArrayList<>();
+    Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    TaskType<Job> tick = TaskType.of("tick", Job.class, job -> "ticked");
+    // A poll ten minutes apart: only the wake-ups at the schedule's times can start these runs.
+    start(store().recurring(tick, "* * * * * *", new Job("ticked", 0)).pollInterval(Duration.ofMinutes(10))
+        .listener(new TaskListener() {
+          @Override
+          public void started(String name, String id, int attempt, Duration late, boolean redelivered) {
+            startedAt.put(id, Instant.now());
+            startedIds.add(id);
+          }
+        }), 1);
+
+    Await.until(LONG, () -> startedIds.size() >= 3, "three runs started");
+    for (String id : startedIds) {
+      Instant due = Instant.ofEpochMilli(Long.parseLong(id.substring("tick@".length())));
+      assertThat(startedAt.get(id)).isAfterOrEqualTo(due);
+    }
+  }
+
+  @Test
   void aFailingRecurringRunIsFailedAndTheNextDueTimeStillRuns() {
     List<String> failedIds = new CopyOnWriteArrayList<>();
     TaskType<Job> flaky = TaskType.of("flaky", Job.class, job -> {
