@@ -10,7 +10,7 @@
 #   benchmarks/cpu-side-by-side.sh A B [ROUNDS] [PATH...]   # A, B: a demo jar or a benchmark class
 #   benchmarks/cpu-side-by-side.sh /tmp/old.jar examples/target/examples.jar 5 /plaintext /json
 #   B_ENV=METRICS=off benchmarks/cpu-side-by-side.sh examples/target/examples.jar examples/target/examples.jar
-#   B_OPTS=-Dio.netty.allocator.type=adaptive ...          # JVM options for B (A_OPTS for A)
+#   B_OPTS=-Dio.netty.allocator.type=pooled ...            # JVM options for B (A_OPTS for A)
 #   CLOSE=1 ...                                            # a new connection per request
 # Ports 18101 and 18102; ~20 s per round and path after a 10 s warm-up per path.
 set -euo pipefail
