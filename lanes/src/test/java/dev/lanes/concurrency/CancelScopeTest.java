@@ -29,21 +29,8 @@ class CancelScopeTest {
     for (int round = 0; round < 20; round++) {
       CancelScope scope = CancelScope.open();
       AtomicInteger ran = new AtomicInteger();
-      CountDownLatch start = new CountDownLatch(1);
-      Thread[] registrars = new Thread[THREADS];
-      for (int t = 0; t < THREADS; t++) {
-        registrars[t] = Thread.ofPlatform().start(() -> {
-          awaitQuietly(start);
-          for (int i = 0; i < PER_THREAD; i++) {
-            scope.onCancel(ran::incrementAndGet); // before the cancel: run by it; after: at once
-          }
-        });
-      }
-      start.countDown();
-      scope.cancel();
-      for (Thread t : registrars) {
-        t.join();
-      }
+      // a registration before the cancel is run by it, one after it runs at once
+      Race.registrationsAgainst(THREADS, PER_THREAD, () -> scope.onCancel(ran::incrementAndGet), scope::cancel);
       assertThat(ran).hasValue(THREADS * PER_THREAD);
     }
   }
@@ -56,24 +43,9 @@ class CancelScopeTest {
       for (int i = 0; i < 10; i++) {
         scope.onCancel(ran::incrementAndGet);
       }
-      CountDownLatch start = new CountDownLatch(1);
-      Thread canceller = Thread.ofPlatform().start(() -> {
-        awaitQuietly(start);
-        scope.cancel();
-      });
-      start.countDown();
-      scope.close();
-      canceller.join();
+      Race.registrationsAgainst(1, 1, scope::cancel, scope::close);
       assertThat(ran.get()).as("callbacks run").isIn(0, 10);
       assertThat(scope.isCancelled()).isEqualTo(ran.get() == 10);
-    }
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

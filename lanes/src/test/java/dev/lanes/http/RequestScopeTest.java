@@ -2,7 +2,7 @@ package dev.lanes.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.CountDownLatch;
+import dev.lanes.concurrency.Race;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -56,25 +56,8 @@ class RequestScopeTest {
     for (int round = 0; round < 20; round++) {
       RequestScope scope = RequestScope.create();
       AtomicInteger ran = new AtomicInteger();
-      CountDownLatch start = new CountDownLatch(1);
-      Thread[] registrars = new Thread[threads];
-      for (int t = 0; t < threads; t++) {
-        registrars[t] = Thread.ofPlatform().start(() -> {
-          try {
-            start.await();
-          } catch (InterruptedException e) {
-            return;
-          }
-          for (int i = 0; i < perThread; i++) {
-            scope.onClose(ran::incrementAndGet); // before the close: run by it; after: at once
-          }
-        });
-      }
-      start.countDown();
-      scope.close();
-      for (Thread t : registrars) {
-        t.join();
-      }
+      // a registration before the close is run by it, one after it runs at once
+      Race.registrationsAgainst(threads, perThread, () -> scope.onClose(ran::incrementAndGet), scope::close);
       assertThat(ran).hasValue(threads * perThread);
     }
   }
