@@ -14,9 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * Notices event loops that stop running their tasks, as asyncio's debug mode does for callbacks
  * slower than 100 ms.
  *
- * <p>How: one daemon platform thread, {@code lanes-watchdog}, wakes every half threshold and
- * posts a heartbeat task to every loop that has none pending. A heartbeat still pending after the
- * threshold means the loop has been busy all that time: usually one task that blocks (a
+ * <p>How: one daemon platform thread, {@code lanes-watchdog}, wakes once per threshold and
+ * posts a heartbeat task to every loop that has none pending. A heartbeat still pending a
+ * threshold later means the loop has been busy all that time: usually one task that blocks (a
  * {@code Thread.sleep}, JDBC or file I/O in an async handler). The watchdog then samples the loop
  * thread's stack, reads the route of the async handler it is in (from its {@link LoopActivity}) and
  * reports the incident once: logged (WARN when {@link BlockedLoop#certain()}, else INFO) and passed to
@@ -24,7 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * heartbeat finally runs, its delay is reported as {@link LanesListener#eventLoopLatency} and the
  * incident is over.
  *
- * <p>Limits: the stack is sampled once, when the threshold is crossed, so it shows where the loop
+ * <p>Limits: a stall is seen between one and two thresholds after it began (a check per threshold
+ * rather than per half: each wake-up of this thread and of an idle loop costs tens of
+ * microseconds of CPU on a VM, and at half the period the watchdog was a third of an idle
+ * server's CPU). The stack is sampled once, when the stall is seen, so it shows where the loop
  * was then; a loop kept busy by many short tasks in a row is reported the same way (its stack
  * then shows no single culprit).
  */
@@ -65,7 +68,7 @@ final class LoopWatchdog {
   }
 
   private void watch() {
-    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos / 2);
+    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos);
     while (!stopped) {
       LockSupport.parkNanos(this, period);
       for (LoopActivity slot : loops) {
