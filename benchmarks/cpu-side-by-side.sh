@@ -12,6 +12,7 @@
 #   B_ENV=METRICS=off benchmarks/cpu-side-by-side.sh examples/target/examples.jar examples/target/examples.jar
 #   B_OPTS=-Dio.netty.allocator.type=pooled ...            # JVM options for B (A_OPTS for A)
 #   CLOSE=1 ...                                            # a new connection per request
+#   HEADERS=1 ...                                          # a browser's request headers, not wrk's one
 # Ports 18101 and 18102; ~20 s per round and path after a 10 s warm-up per path.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -40,6 +41,11 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 requests() { awk '/ requests in / { print $1 }' "$1"; }
 # wrk drops a header without a space after its colon, so the close header is passed whole.
 WRK=(wrk -t1 -c32); [ -z "${CLOSE:-}" ] || WRK+=(-H "Connection: close")
+# What a browser sends beside Host (no Accept-Encoding, so nothing is compressed): 8 more header lines.
+[ -z "${HEADERS:-}" ] || WRK+=(-H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+  -H "Accept: application/json,text/plain,*/*" -H "Accept-Language: en-US,en;q=0.5"
+  -H "Referer: http://127.0.0.1/app/index.html" -H "Cookie: session=6f1c2a9e4b7d8c3f; theme=dark"
+  -H "Sec-Fetch-Dest: empty" -H "Sec-Fetch-Mode: cors" -H "Sec-Fetch-Site: same-origin")
 both() { # both DURATION PATH: wrk on each server at once
   timeout 60 taskset -c 1 "${WRK[@]}" -d"$1" "http://127.0.0.1:18101$2" >"$OUT/side-a.txt" 2>&1 &
   local wa=$!

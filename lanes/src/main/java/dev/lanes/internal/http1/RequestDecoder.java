@@ -1,12 +1,14 @@
 package dev.lanes.internal.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.internal.PlatformDependent;
 import java.util.List;
 
 /**
@@ -20,8 +22,21 @@ import java.util.List;
  * last content as one full request ({@link BodyAggregator#withoutBody}). The methods of decoded
  * requests go to the {@link ResponseEncoder}, which pairs them with responses in order, as
  * {@code HttpServerCodec} does.
+ *
+ * <p>Bytes are decoded from a heap copy of what was read ({@link #HEAP_CUMULATOR}) when Netty
+ * runs without {@code sun.misc.Unsafe}, as it does by default on Java 25.
  */
 final class RequestDecoder extends HttpRequestDecoder {
+  /**
+   * Without Unsafe, every byte the decoder scans in a direct buffer is a bounds-checked NIO call,
+   * and every copy out of it (one per header line, into the decoder's line buffer) allocates a
+   * duplicate of its NIO view. One copy of each read into a (pooled) heap buffer makes both plain
+   * array work. With Unsafe, or once a partial request is waiting for more bytes, Netty's merge
+   * applies as before.
+   */
+  static final Cumulator HEAP_CUMULATOR = RequestDecoder::cumulate;
+  private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
+
   private final ConnectionTimeouts timeouts;
   private final ChunkLineCheck chunkLines;
   private final RequestValidator validator;
@@ -32,10 +47,31 @@ final class RequestDecoder extends HttpRequestDecoder {
   RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
       RequestValidator validator, ResponseEncoder.Methods methods) {
     super(config);
+    setCumulator(HEAP_CUMULATOR);
     this.timeouts = timeouts;
     this.chunkLines = chunkLines;
     this.validator = validator;
     this.methods = methods;
+  }
+
+  private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+    if (UNSAFE || cumulation.isReadable() || cumulation == in || !in.isDirect()) {
+      return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+    }
+    ByteBuf heap = null;
+    try {
+      heap = alloc.heapBuffer(in.readableBytes());
+      heap.writeBytes(in);
+    } catch (Throwable t) {
+      if (heap != null) {
+        heap.release();
+      }
+      throw t;
+    } finally {
+      in.release();
+    }
+    cumulation.release(); // empty: the shared empty buffer, or one read to its end
+    return heap;
   }
 
   @Override

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanes.internal.server.Admission;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.internal.PlatformDependent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +89,54 @@ class RequestDecoderTest {
     delete.release();
     assertThat(ch.<Object>readInbound()).isNull();
     assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  /** A direct buffer without a memory address, as reads are on Java 25 (Netty without Unsafe). */
+  private static ByteBuf direct(String bytes) {
+    byte[] b = bytes.getBytes(StandardCharsets.ISO_8859_1);
+    return Unpooled.wrappedBuffer(java.nio.ByteBuffer.allocateDirect(b.length).put(b).flip());
+  }
+
+  @Test
+  void readsFromDirectBuffersAreDecodedFromOneHeapCopyAndReleased() {
+    EmbeddedChannel ch = channel();
+    ByteBuf first = direct("POST /up HTTP/1.1\r\nHost: a\r\nX-Long: ");
+    ByteBuf second = direct("0123456789\r\nContent-Length: 5\r\n\r\nhel");
+    ByteBuf third = direct("lo" + "GET /next HTTP/1.1\r\nHost: b\r\n\r\n");
+    ch.writeInbound(first);
+    ch.writeInbound(second);
+    ch.writeInbound(third);
+    FullHttpRequest post = ch.readInbound();
+    assertThat(post.headers().get("X-Long")).isEqualTo("0123456789");
+    assertThat(post.content().toString(StandardCharsets.US_ASCII)).isEqualTo("hello");
+    post.release();
+    FullHttpRequest next = ch.readInbound();
+    assertThat(next.uri()).isEqualTo("/next");
+    next.release();
+    assertThat(first.refCnt() + second.refCnt() + third.refCnt()).as("every read released").isZero();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aReadIntoAnEmptyCumulationIsCopiedToTheHeapAndARestIsMergedAfterIt() {
+    ByteBufAllocator alloc = UnpooledByteBufAllocator.DEFAULT;
+    ByteBuf read = direct("GET / HTTP/1.1\r\n");
+    ByteBuf heap = RequestDecoder.HEAP_CUMULATOR.cumulate(alloc, Unpooled.EMPTY_BUFFER, read);
+    assertThat(heap.hasArray()).as("copied when Netty runs without Unsafe").isEqualTo(!PlatformDependent.hasUnsafe());
+    assertThat(heap.toString(StandardCharsets.ISO_8859_1)).isEqualTo("GET / HTTP/1.1\r\n");
+    assertThat(read.refCnt()).isZero();
+
+    heap.skipBytes(4); // a partial head stays readable: the next read is appended to it
+    ByteBuf more = direct("Host: a\r\n");
+    ByteBuf merged = RequestDecoder.HEAP_CUMULATOR.cumulate(alloc, heap, more);
+    assertThat(merged.toString(StandardCharsets.ISO_8859_1)).isEqualTo("/ HTTP/1.1\r\nHost: a\r\n");
+    assertThat(more.refCnt()).isZero();
+    merged.release();
+
+    ByteBuf onHeap = Unpooled.copiedBuffer("x", StandardCharsets.ISO_8859_1);
+    assertThat(RequestDecoder.HEAP_CUMULATOR.cumulate(alloc, Unpooled.EMPTY_BUFFER, onHeap))
+        .as("a heap read is used as it is").isSameAs(onHeap);
+    onHeap.release();
   }
 
   @Test
