@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -199,8 +200,10 @@ final class RequestValidator {
   }
 
   private static RejectedRequest checkFraming(HttpHeaders h, HttpVersion v) {
+    // A lookup first: most requests have no body, and an iterator is an object per request.
     boolean hasLength = false;
-    for (Iterator<String> cl = h.valueStringIterator(HttpHeaderNames.CONTENT_LENGTH); cl.hasNext(); ) {
+    for (Iterator<String> cl = h.contains(HttpHeaderNames.CONTENT_LENGTH)
+        ? h.valueStringIterator(HttpHeaderNames.CONTENT_LENGTH) : Collections.emptyIterator(); cl.hasNext(); ) {
       String value = cl.next();
       hasLength = true;
       // 1*DIGIT only: Long.parseLong would also take "+5", a classic desync between parsers.
