@@ -137,6 +137,11 @@ final class ConnectionTimeouts {
     }
   }
 
+  /** Whether a request's head has been decoded and its body is still arriving. */
+  boolean readingBody() {
+    return reading == Reading.BODY;
+  }
+
   /** Whether {@code evt} is the server's drain and this connection idles: it may close now. */
   boolean closesOnDrain(Object evt) {
     return evt == Admission.DRAIN && reading == Reading.IDLE && unanswered == 0;

@@ -23,18 +23,18 @@ import java.util.List;
  * requests go to the {@link ResponseEncoder}, which pairs them with responses in order, as
  * {@code HttpServerCodec} does.
  *
- * <p>Bytes are decoded from a heap copy of what was read ({@link #HEAP_CUMULATOR}) when Netty
- * runs without {@code sun.misc.Unsafe}, as it does by default on Java 25.
+ * <p>Request heads are decoded from a heap copy of what was read ({@link #HEAP_CUMULATOR}) when
+ * Netty runs without {@code sun.misc.Unsafe}, as it does by default on Java 25. Bodies are not
+ * copied: their bytes are passed on in slices, not parsed one by one.
  */
 final class RequestDecoder extends HttpRequestDecoder {
   /**
    * Without Unsafe, every byte the decoder scans in a direct buffer is a bounds-checked NIO call,
    * and every copy out of it (one per header line, into the decoder's line buffer) allocates a
-   * duplicate of its NIO view. One copy of each read into a (pooled) heap buffer makes both plain
-   * array work. With Unsafe, or once a partial request is waiting for more bytes, Netty's merge
-   * applies as before.
+   * duplicate of its NIO view. One copy of a read into a (pooled) heap buffer makes both plain
+   * array work. Once a partial head waits for more bytes, Netty's merge appends to the copy.
    */
-  static final Cumulator HEAP_CUMULATOR = RequestDecoder::cumulate;
+  static final Cumulator HEAP_CUMULATOR = RequestDecoder::copyToHeap;
   private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
 
   private final ConnectionTimeouts timeouts;
@@ -47,15 +47,21 @@ final class RequestDecoder extends HttpRequestDecoder {
   RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
       RequestValidator validator, ResponseEncoder.Methods methods) {
     super(config);
-    setCumulator(HEAP_CUMULATOR);
+    setCumulator(this::cumulate);
     this.timeouts = timeouts;
     this.chunkLines = chunkLines;
     this.validator = validator;
     this.methods = methods;
   }
 
-  private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
-    if (UNSAFE || cumulation.isReadable() || cumulation == in || !in.isDirect()) {
+  private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+    return UNSAFE || timeouts.readingBody()
+        ? MERGE_CUMULATOR.cumulate(alloc, cumulation, in)
+        : HEAP_CUMULATOR.cumulate(alloc, cumulation, in);
+  }
+
+  private static ByteBuf copyToHeap(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+    if (cumulation.isReadable() || cumulation == in || !in.isDirect()) {
       return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
     }
     ByteBuf heap = null;
