@@ -25,4 +25,9 @@ final class DelayScheduler {
   static ScheduledFuture<?> schedule(Duration delay, Runnable task) {
     return TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
   }
+
+  /** Timers waiting to fire (tests). */
+  static int pending() {
+    return TIMER.getQueue().size();
+  }
 }

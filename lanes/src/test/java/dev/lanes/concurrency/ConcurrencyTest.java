@@ -36,6 +36,25 @@ class ConcurrencyTest {
   }
 
   @Test
+  void aSleepCancelledOrFailedTakesItsTimerAlongAndItsDependentsSeeIt() {
+    int before = DelayScheduler.pending();
+    CompletableFuture<Void> byCancel = Concurrency.sleep(Duration.ofHours(1));
+    CompletableFuture<Void> byException = Concurrency.sleep(Duration.ofHours(1));
+    CompletableFuture<String> next = byCancel.thenApply(v -> "woke");
+    assertThat(DelayScheduler.pending()).isEqualTo(before + 2);
+
+    byCancel.cancel(true);
+    byException.completeExceptionally(new java.util.concurrent.CancellationException("stop"));
+    assertThat(DelayScheduler.pending()).as("both timers removed").isEqualTo(before);
+    assertThat(next).isCompletedExceptionally();
+    assertThat(byException).isCancelled();
+
+    CompletableFuture<Void> failed = Concurrency.sleep(Duration.ofHours(1));
+    failed.completeExceptionally(new IllegalStateException("failed from outside"));
+    assertThat(DelayScheduler.pending()).isEqualTo(before);
+  }
+
+  @Test
   void runBlockingPropagatesResultAndRunsInTheLane() throws Exception {
     try (Lane lane = Lane.builder("blk").build()) {
       String where = Concurrency.runBlocking(lane, () -> Thread.currentThread().getName())
