@@ -53,22 +53,20 @@ public final class Concurrency {
 
     @Override
     public boolean completeExceptionally(Throwable ex) {
-      boolean completed = super.completeExceptionally(ex); // failed or cancelled: the timer is moot
-      ScheduledFuture<?> t = timer;
-      if (completed && t != null) {
-        t.cancel(false);
-      }
-      return completed;
+      return dropTimerIf(super.completeExceptionally(ex)); // failed or cancelled: the timer is moot
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      return dropTimerIf(super.cancel(mayInterruptIfRunning));
+    }
+
+    private boolean dropTimerIf(boolean ended) {
       ScheduledFuture<?> t = timer;
-      if (cancelled && t != null) {
+      if (ended && t != null) {
         t.cancel(false);
       }
-      return cancelled;
+      return ended;
     }
   }
 
