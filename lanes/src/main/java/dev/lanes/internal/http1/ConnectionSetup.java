@@ -24,7 +24,8 @@ import java.util.Optional;
 /**
  * The pipeline of every accepted connection: TLS (on the TLS listener), the {@link ResponseEncoder},
  * the {@link RequestDecoder} (with the read timers, the chunk-size line check and strict
- * validation), body aggregation, response compression (when configured), then the
+ * validation), body aggregation (added by the decoder at the first request with a body), response
+ * compression (when configured), then the
  * {@link Http1Connection} that serves its exchanges. Connections past {@code maxConnections} get a 503 instead (a GOAWAY if they chose
  * {@code h2}). On the TLS listener, when ALPN offers {@code h2}, {@link AlpnPipeline} replaces the
  * HTTP/1.1 handlers with an HTTP/2 connection if the handshake chose it. With {@code h2c} on, a
@@ -32,20 +33,25 @@ import java.util.Optional;
  * {@code Upgrade: h2c}, continues as HTTP/2 ({@link Http2Pipeline}); never a TLS one.
  */
 public final class ConnectionSetup extends ChannelInitializer<Channel> {
+  /** The body aggregator's name: the decoder adds it at the connection's first request with a body. */
+  static final String AGGREGATE = "aggregate";
   /** The HTTP/1.1 handlers, in pipeline order: what an h2c switch removes. */
   private static final List<String> HTTP1 =
-      List.of("encoder", "decoder", "aggregate", "compress", "h2c-upgrade", "dispatch");
+      List.of("encoder", "decoder", AGGREGATE, "compress", "h2c-upgrade", "dispatch");
   /**
    * The HTTP/1 handlers that leave when the connection becomes a WebSocket, besides the decoder
    * and encoder, which Netty's handshake replaces with the frame codec.
    */
-  static final List<String> HTTP_HANDLERS = List.of("aggregate");
+  static final List<String> HTTP_HANDLERS = List.of(AGGREGATE);
 
   private final CompiledApp app;
   private final ServerConfig config;
   private final Admission state;
   private final ChannelGroup connections;
   private final Optional<TlsContexts> tls;
+  // Shared by every connection: Netty's decoder copies the settings, and the listener holds no state.
+  private final HttpDecoderConfig decoder;
+  private final ChannelFutureListener closed;
 
   /** Connections of one listener: cleartext if {@code tls} is empty. */
   public ConnectionSetup(CompiledApp app, ServerConfig config, Admission state, ChannelGroup connections,
@@ -55,6 +61,17 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     this.state = state;
     this.connections = connections;
     this.tls = tls;
+    this.decoder = new HttpDecoderConfig()
+        .setMaxInitialLineLength(config.maxInitialLineLength())
+        .setMaxHeaderSize(config.maxHeaderSize())
+        .setMaxChunkSize(64 * 1024)
+        // Strict framing: no duplicate Content-Length, bare CR/LF rejected, RFC 9112 rules
+        // for Transfer-Encoding; RequestValidator adds what the decoder leaves to servers.
+        .setValidateHeaders(true)
+        .setAllowDuplicateContentLengths(false)
+        .setStrictLineParsing(true)
+        .setUseRfc9112TransferEncoding(true);
+    this.closed = f -> state.connectionClosed();
   }
 
   @Override
@@ -65,20 +82,10 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
       ch.pipeline().addLast("refuse", new Refusal(tls.isPresent()));
       return;
     }
-    ch.closeFuture().addListener(f -> state.connectionClosed());
+    ch.closeFuture().addListener(closed);
     connections.add(ch);
     ConnectionTimeouts timeouts = new ConnectionTimeouts(config.requestHeadTimeout(),
         config.bodyReadTimeout(), config.keepAliveTimeout(), config.minRequestBodyRate(), state);
-    HttpDecoderConfig decoder = new HttpDecoderConfig()
-        .setMaxInitialLineLength(config.maxInitialLineLength())
-        .setMaxHeaderSize(config.maxHeaderSize())
-        .setMaxChunkSize(64 * 1024)
-        // Strict framing: no duplicate Content-Length, bare CR/LF rejected, RFC 9112 rules
-        // for Transfer-Encoding; RequestValidator adds what the decoder leaves to servers.
-        .setValidateHeaders(true)
-        .setAllowDuplicateContentLengths(false)
-        .setStrictLineParsing(true)
-        .setUseRfc9112TransferEncoding(true);
     ChunkLineCheck chunkLines = new ChunkLineCheck(config.maxInitialLineLength());
     boolean h2c = config.h2c() && tls.isEmpty();
     if (tls.isPresent() && tls.get().http2()) {
@@ -88,8 +95,9 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
       ch.pipeline().addLast("h2c-preface", Http2Pipeline.priorKnowledge(app, config, state, HTTP1));
     }
     // Few handlers, so each request crosses few pipeline hops: the checks run inside the decoder
-    // and encoder; a request without a body leaves the decoder whole; the compressor after
-    // aggregation sees one message per request instead of a head and its last content.
+    // and encoder; a request without a body leaves the decoder whole, and the body aggregator
+    // joins only when a body comes; the compressor after it sees one message per request
+    // instead of a head and its last content.
     ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
     // The encoder goes in front of the decoder: Netty's WebSocket handshake puts the frame
     // encoder in front of the HTTP encoder and the frame decoder in the HTTP decoder's place, and
@@ -97,8 +105,7 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     ch.pipeline()
         .addLast("encoder", new ResponseEncoder(timeouts, methods))
         .addLast("decoder", new RequestDecoder(decoder, timeouts, chunkLines,
-            new RequestValidator(config.maxBodySize(), config.maxHeaderCount()), methods))
-        .addLast("aggregate", new BodyAggregator(config.maxBodySize()));
+            new RequestValidator(config.maxBodySize(), config.maxHeaderCount()), methods, config.maxBodySize()));
     if (config.compression().enabled()) {
       ch.pipeline().addLast("compress", new ResponseCompressor(config.compression()));
     }

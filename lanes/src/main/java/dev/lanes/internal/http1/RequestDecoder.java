@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.internal.PlatformDependent;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Netty's request decoder with the connection's read-side checks done in place, so a request
@@ -19,7 +20,8 @@ import java.util.List;
  * the chunk-size line check (a chunked body starts), the read timers (a head or a body ended) and
  * the {@link RequestValidator} (a bad head is marked failed; after a failure everything is
  * dropped), in that order, before it leaves. A head that announces no body leaves with its empty
- * last content as one full request ({@link BodyAggregator#withoutBody}). The methods of decoded
+ * last content as one full request ({@link BodyAggregator#withoutBody}); the first message that is
+ * not one brings the {@link BodyAggregator} into the pipeline. The methods of decoded
  * requests go to the {@link ResponseEncoder}, which pairs them with responses in order, as
  * {@code HttpServerCodec} does.
  *
@@ -41,17 +43,33 @@ final class RequestDecoder extends HttpRequestDecoder {
   private final ChunkLineCheck chunkLines;
   private final RequestValidator validator;
   private final ResponseEncoder.Methods methods;
+  private final Supplier<BodyAggregator> aggregator; // null: messages leave as decoded
   private ChannelHandlerContext ctx;
   private boolean closing; // in decodeLast: its own messages are checked once it returns
+  private boolean aggregating; // the aggregator is in the pipeline, right behind this (or there is none)
 
+  /** The server's decoder: bodies are aggregated by an aggregator of {@code maxBodySize}. */
+  RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
+      RequestValidator validator, ResponseEncoder.Methods methods, int maxBodySize) {
+    this(config, timeouts, chunkLines, validator, methods, () -> new BodyAggregator(maxBodySize));
+  }
+
+  /** A decoder alone: heads and body contents leave one by one, as decoded. */
   RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
       RequestValidator validator, ResponseEncoder.Methods methods) {
+    this(config, timeouts, chunkLines, validator, methods, null);
+  }
+
+  private RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
+      RequestValidator validator, ResponseEncoder.Methods methods, Supplier<BodyAggregator> aggregator) {
     super(config);
     setCumulator(this::cumulate);
     this.timeouts = timeouts;
     this.chunkLines = chunkLines;
     this.validator = validator;
     this.methods = methods;
+    this.aggregator = aggregator;
+    this.aggregating = aggregator == null;
   }
 
   private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
@@ -169,7 +187,20 @@ final class RequestDecoder extends HttpRequestDecoder {
           checked(last); // after a head that passed, an empty last content always passes
         }
       }
+      if (!aggregating && !(out.get(i) instanceof FullHttpRequest)) {
+        addAggregator();
+      }
     }
+  }
+
+  /**
+   * Puts the {@link BodyAggregator} behind this decoder, before the first message that is not a
+   * whole request (a head with a body, its content, a failure) leaves. Until then it would only
+   * pass whole requests on, so a connection whose requests have no body never pays its hops.
+   */
+  private void addAggregator() {
+    aggregating = true;
+    ctx.pipeline().addAfter(ctx.name(), ConnectionSetup.AGGREGATE, aggregator.get());
   }
 
   /** Runs the checks on one decoded message; false when it was dropped (and released). */

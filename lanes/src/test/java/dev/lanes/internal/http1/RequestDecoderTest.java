@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The server's HTTP/1.1 decoder and encoder pair, with the aggregator behind them as in the
- * server's pipeline: what leaves the decoder per request, and how responses pair with the
+ * The server's HTTP/1.1 decoder and encoder pair, with the aggregator the decoder adds behind
+ * itself as in the server's pipeline: what leaves the decoder per request, and how responses pair with the
  * requests' methods. The checks it runs have their own tests (ChunkLineCheckTest,
  * ConnectionTimeoutsTest, RequestValidatorTest).
  */
@@ -41,8 +41,8 @@ class RequestDecoderTest {
     ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
     return new EmbeddedChannel(
         new RequestDecoder(new HttpDecoderConfig(), timeouts, new ChunkLineCheck(4096),
-            new RequestValidator(1000, 100), methods),
-        new ResponseEncoder(timeouts, methods), new BodyAggregator(1000));
+            new RequestValidator(1000, 100), methods, 1000),
+        new ResponseEncoder(timeouts, methods));
   }
 
   private static void receive(EmbeddedChannel ch, String bytes) {
@@ -87,6 +87,31 @@ class RequestDecoderTest {
     assertThat(delete.method()).isEqualTo(HttpMethod.DELETE);
     delete.release();
     assertThat(ch.<Object>readInbound()).isNull();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void theAggregatorJoinsRightBehindTheDecoderAtTheFirstRequestWithABody() {
+    EmbeddedChannel ch = channel();
+    receive(ch, "GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n");
+    assertThat(ch.pipeline().get(ConnectionSetup.AGGREGATE)).as("whole requests need none").isNull();
+    ch.<FullHttpRequest>readInbound().release();
+    ch.<FullHttpRequest>readInbound().release();
+
+    receive(ch, "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhe");
+    assertThat(ch.pipeline().names().subList(0, 2)).containsExactly(
+        ch.pipeline().context(RequestDecoder.class).name(), ConnectionSetup.AGGREGATE);
+    assertThat(ch.<Object>readInbound()).as("the body is still arriving").isNull();
+    receive(ch, "llo");
+    FullHttpRequest post = ch.readInbound();
+    assertThat(post.content().toString(StandardCharsets.US_ASCII)).isEqualTo("hello");
+    post.release();
+
+    receive(ch, "GET /c HTTP/1.1\r\nHost: a\r\n\r\n");
+    FullHttpRequest after = ch.readInbound();
+    assertThat(after.uri()).isEqualTo("/c");
+    after.release();
+    assertThat(ch.pipeline().names()).containsOnlyOnce(ConnectionSetup.AGGREGATE);
     assertThat(ch.finishAndReleaseAll()).isFalse();
   }
 
