@@ -36,8 +36,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
   # celery's CLI extras (click-didyoumean, click-repl) are not in the local wheel index; the
   # workers are started through Celery's Python API instead (seed003/seed003_worker.py).
-  "$VENV/bin/pip" install -q --no-deps celery
-  "$VENV/bin/pip" install -q kombu billiard vine python-dateutil tzlocal click click-plugins redis fastapi uvicorn
+  "$VENV/bin/pip" install -q --retries 0 --no-deps celery
+  "$VENV/bin/pip" install -q --retries 0 kombu billiard vine python-dateutil tzlocal click click-plugins redis fastapi uvicorn
 fi
 
 PIDS=()

@@ -25,7 +25,7 @@ JAR="${JAR:-$BENCH_JAR}"
 VENV="${VENV:-$OUT/fastapi-venv}"
 if [ "$FASTAPI" = 1 ] && [ ! -x "$VENV/bin/uvicorn" ]; then
   python3 -m venv "$VENV" >&2
-  "$VENV/bin/pip" install -q fastapi uvicorn >&2
+  "$VENV/bin/pip" install -q --retries 0 fastapi uvicorn >&2
 fi
 CLK_TCK="$(getconf CLK_TCK)"
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
