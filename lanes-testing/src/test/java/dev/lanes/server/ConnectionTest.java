@@ -140,6 +140,23 @@ class ConnectionTest {
     }
   }
 
+  /** The first request of a connection, or one after requests without a body. */
+  @Test
+  void expectContinueGetsItsInterimResponseBeforeTheBodyIsSent() throws Exception {
+    String head = "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+        + "Expect: 100-continue\r\n\r\n";
+    try (RawClient first = RawClient.connect(client.port()); RawClient later = RawClient.connect(client.port())) {
+      assertThat(later.send(get("/hello")).read().text()).isEqualTo("hello");
+      for (RawClient c : List.of(first, later)) {
+        assertThat(c.send(head).readUntil("\r\n\r\n")).startsWith("HTTP/1.1 100 Continue\r\n");
+        RawResponse r = c.send("hello").read();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("POST:hello");
+        assertThat(c.send(get("/hello")).read().text()).isEqualTo("hello");
+      }
+    }
+  }
+
   @Test
   void pipelinedRequestsAreAnsweredInRequestOrder() throws Exception {
     try (RawClient c = RawClient.connect(client.port())) {
