@@ -96,8 +96,8 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     }
     // Few handlers, so each request crosses few pipeline hops: the checks run inside the decoder
     // and encoder; a request without a body leaves the decoder whole, and the body aggregator
-    // joins only when a body comes; the compressor after it sees one message per request
-    // instead of a head and its last content.
+    // joins only when a body comes; the compressor handles responses only (the connection tells
+    // it of each request).
     ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
     // The encoder goes in front of the decoder: Netty's WebSocket handshake puts the frame
     // encoder in front of the HTTP encoder and the frame decoder in the HTTP decoder's place, and

@@ -64,10 +64,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (!(msg instanceof FullHttpRequest req)) {
       ReferenceCountUtil.release(msg);
       return;
+    }
+    if (compressor != null) {
+      compressor.requested(req); // in arrival order, as its responses will pass it
     }
     reading = true;
     if (closing) {

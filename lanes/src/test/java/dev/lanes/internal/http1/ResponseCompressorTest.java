@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.server.Compression;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -33,13 +34,24 @@ class ResponseCompressorTest {
     return r;
   }
 
-  private static EmbeddedChannel channelAfterRequest() {
+  private static EmbeddedChannel channelAfterRequest() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(new ResponseCompressor(Compression.on()));
     var req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
     req.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip");
-    ch.writeInbound(req);
-    ((DefaultFullHttpRequest) ch.readInbound()).release();
+    requested(ch, req);
     return ch;
+  }
+
+  /** The connection read {@code req}: the compressor is told, and the request stays the caller's. */
+  private static void requested(EmbeddedChannel ch, DefaultFullHttpRequest req) throws Exception {
+    ch.pipeline().get(ResponseCompressor.class).requested(req);
+    assertThat(req.refCnt()).isEqualTo(1);
+    req.release();
+  }
+
+  @Test
+  void requestsDoNotCrossItOnTheirWayIn() {
+    assertThat(new ResponseCompressor(Compression.on())).isNotInstanceOf(ChannelInboundHandler.class);
   }
 
   @Test
@@ -54,7 +66,7 @@ class ResponseCompressorTest {
   }
 
   @Test
-  void partialContentAndDisallowedResponsesAreNotCompressed() {
+  void partialContentAndDisallowedResponsesAreNotCompressed() throws Exception {
     EmbeddedChannel ch = channelAfterRequest();
     FullHttpResponse partial = response(206, "text/plain");
     partial.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes 0-99/1000");
@@ -74,7 +86,7 @@ class ResponseCompressorTest {
   }
 
   @Test
-  void anAllowedTextResponseIsGzippedAndVaries() {
+  void anAllowedTextResponseIsGzippedAndVaries() throws Exception {
     EmbeddedChannel ch = channelAfterRequest();
     ch.writeOutbound(response(200, "application/json"));
     HttpResponse head = ch.readOutbound(); // compressed, the head and its content go separately
@@ -91,14 +103,13 @@ class ResponseCompressorTest {
   }
 
   @Test
-  void aRequestWithoutAcceptEncodingSkipsTheEncoderAndItsResponseStillVaries() {
+  void aRequestWithoutAcceptEncodingSkipsTheEncoderAndItsResponseStillVaries() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(new ResponseCompressor(Compression.on()));
     var plain = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
     var gzip = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
     gzip.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip");
-    ch.writeInbound(plain, gzip); // pipelined: the answers must pair with them in order
-    ((DefaultFullHttpRequest) ch.readInbound()).release();
-    ((DefaultFullHttpRequest) ch.readInbound()).release();
+    requested(ch, plain); // pipelined: the answers must pair with them in order
+    requested(ch, gzip);
 
     ch.writeOutbound(response(200, "text/plain"));
     FullHttpResponse first = ch.readOutbound();
@@ -117,8 +128,7 @@ class ResponseCompressorTest {
     }
 
     var small = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
-    ch.writeInbound(small);
-    ((DefaultFullHttpRequest) ch.readInbound()).release();
+    requested(ch, small);
     var tiny = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
         Unpooled.wrappedBuffer("hi".getBytes(StandardCharsets.UTF_8)));
     tiny.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
