@@ -64,15 +64,6 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
     encoder.handlerRemoved(ctx);
   }
 
-  /**
-   * Not sharable (one per connection). Said outright because Netty asks on every read burst's
-   * end, and its default answer is a per-thread map lookup by class.
-   */
-  @Override
-  public boolean isSharable() {
-    return false;
-  }
-
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
     encoder.write(ctx, msg, promise);
