@@ -135,8 +135,10 @@ public final class CompiledApp {
 
   /**
    * Whether the response to {@code method path} may be compressed: false only when the route it
-   * reaches turned compression off ({@code RouteOptions.compress(false)}). Routes again, so a
-   * connection asks only for a response it would compress.
+   * reaches turned compression off ({@code RouteOptions.compress(false)}). A connection with
+   * compression on asks for every request, before serving it (the answer also decides
+   * {@code Vary}); only when some route turned compression off does that route the request a
+   * second time.
    */
   public boolean compressible(String method, String path) {
     if (!someRouteUncompressed || path.equals("*")) {
