@@ -10,7 +10,12 @@ import dev.lanes.testing.TestResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,6 +81,26 @@ class ItemsApiTest {
       assertThat(js.text()).contains("SwaggerUIBundle");
       assertThat(client.get("/docs/swagger-ui.css").header("content-type")).contains("text/css; charset=utf-8");
       assertThat(client.get("/redoc").text()).contains("<redoc spec-url=\"/openapi.json\">");
+    }
+  }
+
+  @Test
+  void concurrentFirstRequestsForABundleAllGetIt() throws Exception {
+    try (TestClient client = TestClient.start(ItemsApi.addTo(App.builder(), "secret").build());
+        ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<TestResponse>> responses = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        responses.add(clients.submit(() -> client.get("/redoc/redoc.standalone.js")));
+      }
+      int length = -1;
+      for (Future<TestResponse> f : responses) {
+        TestResponse js = f.get(30, TimeUnit.SECONDS);
+        assertThat(js.status()).isEqualTo(200);
+        assertThat(js.header("cache-control")).contains("public, max-age=86400");
+        assertThat(js.text()).contains("Redoc");
+        length = length < 0 ? js.text().length() : length;
+        assertThat(js.text()).hasSize(length);
+      }
     }
   }
 

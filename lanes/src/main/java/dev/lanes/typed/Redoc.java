@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The {@code /redoc} page: ReDoc's standalone bundle from the {@code org.webjars.npm:redoc} jar,
- * served by the app itself so the page works offline (no CDN, no web fonts). Read once, when
- * the API is built.
+ * served by the app itself so the page works offline (no CDN, no web fonts). The bundle is read
+ * on its first request.
  */
 final class Redoc {
   static final String VERSION = "2.1.4";
@@ -16,8 +16,6 @@ final class Redoc {
 
   static List<Route> routes(String redocPath, String openApiPath, String title) {
     String base = DocsPage.base(redocPath);
-    Response js = DocsPage.asset("redoc", VERSION, "bundles/redoc.standalone.js", "text/javascript; charset=utf-8",
-        "redocPath(\"\")");
     Response page = Response.html("""
         <!DOCTYPE html>
         <html>
@@ -34,6 +32,7 @@ final class Redoc {
         </body>
         </html>
         """.formatted(DocsPage.escape(title), DocsPage.escape(openApiPath), base));
-    return List.of(DocsPage.fixed(redocPath, page), DocsPage.fixed(base + "redoc.standalone.js", js));
+    return List.of(DocsPage.fixed(redocPath, page), DocsPage.asset(base + "redoc.standalone.js", "redoc", VERSION,
+        "bundles/redoc.standalone.js", "text/javascript; charset=utf-8", "redocPath(\"\")"));
   }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The {@code /docs} page: Swagger UI from the {@code org.webjars:swagger-ui} jar, served by the
- * app itself so the docs work offline (no CDN). Its files are read once, when the API is built.
+ * app itself so the docs work offline (no CDN). Its files are read on their first request.
  */
 final class SwaggerUi {
   static final String VERSION = "5.32.0";
@@ -15,8 +15,6 @@ final class SwaggerUi {
 
   static List<Route> routes(String docsPath, String openApiPath, String title) {
     String base = DocsPage.base(docsPath);
-    Response css = asset("swagger-ui.css", "text/css; charset=utf-8");
-    Response js = asset("swagger-ui-bundle.js", "text/javascript; charset=utf-8");
     Response page = Response.html("""
         <!DOCTYPE html>
         <html>
@@ -38,11 +36,11 @@ final class SwaggerUi {
         """.formatted(DocsPage.escape(title), base, base, openApiPath));
     return List.of(
         DocsPage.fixed(docsPath, page),
-        DocsPage.fixed(base + "swagger-ui.css", css),
-        DocsPage.fixed(base + "swagger-ui-bundle.js", js));
+        asset(base, "swagger-ui.css", "text/css; charset=utf-8"),
+        asset(base, "swagger-ui-bundle.js", "text/javascript; charset=utf-8"));
   }
 
-  private static Response asset(String name, String contentType) {
-    return DocsPage.asset("swagger-ui", VERSION, name, contentType, "docsPath(\"\")");
+  private static Route asset(String base, String name, String contentType) {
+    return DocsPage.asset(base + name, "swagger-ui", VERSION, name, contentType, "docsPath(\"\")");
   }
 }
