@@ -65,9 +65,11 @@ public final class Tasks implements AutoCloseable {
   private static final Duration POSTGRES_POLL = Duration.ofMillis(200);
   /**
    * One process enqueues everything an embedded store holds, and wakes itself at due times,
-   * recurring runs' too ({@link DueWakeups}): the poll is a fallback, so it can be slow and cheap.
+   * recurring runs' and revived executions' too ({@link DueWakeups}, {@link RevivalWakeup}): the
+   * poll is a fallback, so it can be slow and cheap (each one costs an idle server about a
+   * millisecond of CPU).
    */
-  private static final Duration EMBEDDED_POLL = Duration.ofSeconds(1);
+  private static final Duration EMBEDDED_POLL = Duration.ofSeconds(10);
 
   private final Builder config;
   private final Map<String, TaskType<?>> types;
@@ -170,7 +172,8 @@ public final class Tasks implements AutoCloseable {
             .missedHeartbeatsLimit(MISSED_HEARTBEATS)
             .shutdownMaxWait(config.shutdownGrace)
             .schedulerName(new SchedulerName.Fixed(workerName()))
-            .startTasks(recurringTasks); // stored once per type; the first worker to start schedules it
+            .startTasks(recurringTasks) // stored once per type; the first worker to start schedules it
+            .addSchedulerListener(new RevivalWakeup(wakeups.get()));
         if (db.postgres()) {
           // Claim (FOR UPDATE SKIP LOCKED) as many due executions as the lane has free slots (plus
           // claimAhead), and claim again as soon as any attempt ends while more are due: workers
@@ -530,10 +533,11 @@ public final class Tasks implements AutoCloseable {
     }
 
     /**
-     * How often workers look for due tasks (default 200 ms on PostgreSQL, 1 s embedded). Tasks
+     * How often workers look for due tasks (default 200 ms on PostgreSQL, 10 s embedded). Tasks
      * enqueued in this process (due now or later) and its retries start at their time without
      * waiting for it, and so do, on PostgreSQL, tasks due now that any process enqueued
-     * (LISTEN/NOTIFY), and recurring runs at their schedule's times. The poll finds the rest:
+     * (LISTEN/NOTIFY), recurring runs at their schedule's times, and the tasks of a dead worker
+     * once they are found. The poll finds the rest:
      * delayed tasks and retries from other processes, anything a notification missed.
      */
     public Builder pollInterval(Duration interval) {

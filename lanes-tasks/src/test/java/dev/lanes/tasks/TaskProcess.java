@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@code ENQUEUED <id>}, {@code STARTED <id>} and {@code DONE} lines.
  *
  * <p>Arguments: url user(- for none) tablePrefix capacity napMillis enqueueCount exitWhenDone graceMillis
+ * [pollMillis]
  */
 public final class TaskProcess {
   record Nap(long millis) {}
@@ -50,6 +51,9 @@ public final class TaskProcess {
             System.out.println("STARTED " + id);
           }
         });
+    if (args.length > 8) {
+      b.pollInterval(Duration.ofMillis(Long.parseLong(args[8])));
+    }
     if (!user.equals("-")) {
       b.credentials(user, Optional.empty());
     }

@@ -51,8 +51,10 @@ class TaskProcessTest {
       first.process.destroyForcibly(); // SIGKILL: no shutdown hook, two tasks mid-run
       assertThat(first.process.waitFor()).isEqualTo(137);
     }
+    // A poll ten minutes apart: the killed attempts start again only because finding them dead
+    // wakes the scheduler.
     try (TaskProcess.Handle second = TaskProcess.Handle.start(dir.resolve("second.log"),
-        fileUrl(), "-", "lanes_", "4", "20", "0", "true", "30000")) {
+        fileUrl(), "-", "lanes_", "4", "20", "0", "true", "30000", "600000")) {
       assertThat(second.next("DONE")).isEqualTo("10 2");
       assertThat(second.process.waitFor()).isZero();
     }
