@@ -1,29 +1,30 @@
 #!/usr/bin/env bash
-# Server CPU per request (issue 12): each server pinned to core 0 with taskset, `wrk -t1 -c64` pinned
-# to core 1, so what is measured is the server's CPU, not the client's. CPU per request = the server
-# process's utime+stime delta (from /proc/PID/stat) during a measured run / requests served; user
-# time alone is reported too (kernel time is mostly the same socket work for every server).
+# Server CPU per request (issue 12): every server pinned to core 0 with taskset, each loaded by its
+# own `wrk -t1 -c32` pinned to core 1, all at once, so what is measured is the servers' CPU, not the
+# clients', and whatever the host does to the VM during a round hits every server alike (measured
+# one after another, the same server's rounds spread 30% on this VM). CPU per request = the server
+# process's utime+stime delta (from /proc/PID/stat) during a round / requests served; user time alone
+# is reported too (kernel time is mostly the same socket work for every server). The ratios are the
+# median of each round's ratio (the servers of one round shared its conditions); the wrk processes
+# start in an order rotated per round, as the one started last pays a little more.
 # Servers: the Lanes demo with its defaults (observability on: metrics, watchdog, pinning monitor),
 # RawNettyHello and VertxHello; with BASE_DEMO_JAR=path another Lanes build ("lanes-base") joins,
-# for an old-vs-new comparison in the same run. All servers run side by side (idle ones cost next to
-# nothing) and are measured one at a time, order rotated per round; the table gives each server's
-# median over the rounds. Writes the "cpu-per-request" section of RESULTS.md.
+# for an old-vs-new comparison in the same run. Writes the "cpu-per-request" section of RESULTS.md.
 # Target: Lanes CPU/request <= 1.0x Vert.x on /plaintext and /json.
 #
-#   benchmarks/cpu-per-request.sh                   # ~1.5 min per round with 3 servers; ports PORT_BASE (18040) and up
-#   ROUNDS=3 BASE_DEMO_JAR=/tmp/old/examples/target/examples.jar benchmarks/cpu-per-request.sh
+#   benchmarks/cpu-per-request.sh                   # ~4 min with 3 servers; ports PORT_BASE (18040) and up
+#   ROUNDS=5 BASE_DEMO_JAR=/tmp/old/examples/target/examples.jar benchmarks/cpu-per-request.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 DURATION="${DURATION:-10s}"
-WARMUP="${WARMUP:-3s}"
 # Long enough for a server's first ~15 young collections, which copy its start-up live set until
 # they tenure it (the demo's 4.8 MB: 6.7 ms a collection, 0.8 ms after), in JIT_RUNS runs on new
-# connections each, as every measured run is: code compiled while the first connections only read
-# is thrown away ("uncommon trap") once new ones are accepted. Start-up costs, not the steady state.
+# connections each, as every round is: code compiled while the first connections only read is
+# thrown away ("uncommon trap") once new ones are accepted. Start-up costs, not the steady state.
 JIT_WARMUP="${JIT_WARMUP:-5s}"
-JIT_RUNS="${JIT_RUNS:-5}"
-ROUNDS="${ROUNDS:-3}"
+JIT_RUNS="${JIT_RUNS:-6}"
+ROUNDS="${ROUNDS:-5}"
 SERVER_CPU="${SERVER_CPU:-0}"
 CLIENT_CPU="${CLIENT_CPU:-1}"
 PATHS=(/plaintext /json)
@@ -32,7 +33,7 @@ SERVERS=(lanes raw-netty vertx)
 
 ensure_jars
 CLK_TCK="$(getconf CLK_TCK)"
-declare -A PORT PID CPU USR RPS
+declare -A PORT PID CPU USR RPS R_LV R_LN R_VN R_LB T0 U0
 
 # ticks PID FIELD...: sum of the given /proc/PID/stat fields (14 utime, 15 stime).
 ticks() { local pid="$1"; shift; awk -v f="$*" '{ n = split(f, a, " "); s = 0; for (i = 1; i <= n; i++) s += $a[i]; print s }' "/proc/$pid/stat"; }
@@ -42,8 +43,16 @@ errors() {
   awk '/Socket errors:/ { for (i = 3; i <= NF; i++) { v = $i; gsub(/[^0-9]/, "", v); e += v } }
        /Non-2xx or 3xx responses:/ { e += $5 } END { print e + 0 }' "$1"
 }
-client() { timeout 90 taskset -c "$CLIENT_CPU" wrk -t1 -c64 "$@"; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+client() { timeout 90 taskset -c "$CLIENT_CPU" wrk -t1 -c32 "$@"; }
+# all DURATION PATH OUTPREFIX SERVER...: one wrk per server, all at once, started in the given order.
+all() {
+  local d="$1" p="$2" prefix="$3" s pids=(); shift 3
+  for s in "$@"; do client -d"$d" "http://127.0.0.1:${PORT[$s]}$p" >"$prefix-$s.txt" 2>&1 & pids+=($!); done
+  wait "${pids[@]}"
+}
+# pair A B PATH: A's CPU/request over B's in the latest round.
+pair() { awk -v a="$(echo ${CPU[$1$3]} | awk '{ print $NF }')" -v b="$(echo ${CPU[$2$3]} | awk '{ print $NF }')" 'BEGIN { printf "%.3f", a / b }'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 i=0
 for s in "${SERVERS[@]}"; do
@@ -56,10 +65,10 @@ for s in "${SERVERS[@]}"; do
   esac
   start_server "$s" "$port" "$OUT/cpu-$s.log" -- taskset -c "$SERVER_CPU" "${cmd[@]}"
   PID[$s]=$SERVER_PID
-  for p in "${PATHS[@]}"; do
-    echo "JIT warm-up $s $p ($JIT_RUNS x $JIT_WARMUP)" >&2
-    for _ in $(seq 1 "$JIT_RUNS"); do client -d"$JIT_WARMUP" "http://127.0.0.1:$port$p" >/dev/null; done
-  done
+done
+for p in "${PATHS[@]}"; do
+  echo "warm-up $p: $JIT_RUNS x $JIT_WARMUP, all servers at once" >&2
+  for _ in $(seq 1 "$JIT_RUNS"); do all "$JIT_WARMUP" "$p" "$OUT/cpu-warm" "${SERVERS[@]}"; done
 done
 
 LOADS=()
@@ -67,21 +76,25 @@ for round in $(seq 1 "$ROUNDS"); do
   shift_by=$(( (round - 1) % ${#SERVERS[@]} ))
   order=("${SERVERS[@]:$shift_by}" "${SERVERS[@]:0:$shift_by}")
   LOADS+=("$(load1)")
-  for s in "${order[@]}"; do
-    for p in "${PATHS[@]}"; do
-      url="http://127.0.0.1:${PORT[$s]}$p"
-      client -d"$WARMUP" "$url" >/dev/null
-      f="$OUT/cpu-$s${p//\//_}-r$round.txt"
-      t0="$(ticks "${PID[$s]}" 14 15)"; u0="$(ticks "${PID[$s]}" 14)"
-      client -d"$DURATION" "$url" >"$f" 2>&1
+  for p in "${PATHS[@]}"; do
+    for s in "${SERVERS[@]}"; do T0[$s]="$(ticks "${PID[$s]}" 14 15)"; U0[$s]="$(ticks "${PID[$s]}" 14)"; done
+    all "$DURATION" "$p" "$OUT/cpu${p//\//_}-r$round" "${order[@]}"
+    line="round $round $p:"
+    for s in "${SERVERS[@]}"; do
       t1="$(ticks "${PID[$s]}" 14 15)"; u1="$(ticks "${PID[$s]}" 14)"
+      f="$OUT/cpu${p//\//_}-r$round-$s.txt"
       n="$(requests "$f")"
       [ "$(errors "$f")" = 0 ] || { echo "$s $p: errors in $f" >&2; cat "$f" >&2; exit 1; }
-      cpu=$(awk -v d=$((t1 - t0)) -v n="$n" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", d * 1e6 / hz / n }')
-      usr=$(awk -v d=$((u1 - u0)) -v n="$n" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", d * 1e6 / hz / n }')
+      cpu=$(awk -v d=$((t1 - T0[$s])) -v n="$n" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", d * 1e6 / hz / n }')
+      usr=$(awk -v d=$((u1 - U0[$s])) -v n="$n" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", d * 1e6 / hz / n }')
       CPU[$s$p]="${CPU[$s$p]:-} $cpu"; USR[$s$p]="${USR[$s$p]:-} $usr"; RPS[$s$p]="${RPS[$s$p]:-} $(rps "$f")"
-      echo "round $round $s $p: $(rps "$f") req/s, $cpu us/req CPU ($usr user), load1 $(load1)" >&2
+      line="$line $s $cpu us/req ($(rps "$f") req/s);"
     done
+    # Each round's ratios, from the same round's figures.
+    R_LV[$p]="${R_LV[$p]:-} $(pair lanes vertx "$p")"; R_LN[$p]="${R_LN[$p]:-} $(pair lanes raw-netty "$p")"
+    R_VN[$p]="${R_VN[$p]:-} $(pair vertx raw-netty "$p")"
+    [ -z "${BASE_DEMO_JAR:-}" ] || R_LB[$p]="${R_LB[$p]:-} $(pair lanes lanes-base "$p")"
+    echo "$line load1 $(load1)" >&2
   done
 done
 LOADS+=("$(load1)")
@@ -92,11 +105,11 @@ body="$(mktemp)"
   echo
   machine_md
   echo "- load (1-min average) at the start of each round and at the end: ${LOADS[*]}; whole line at the end: \`$(uptime_line)\`"
-  echo "- layout: every server \`taskset -c $SERVER_CPU\` (so one event loop each), \`taskset -c $CLIENT_CPU wrk -t1 -c64 -d$DURATION URL\`"
-  echo "  after a \`-d$WARMUP\` warm-up; each server first warmed up $JIT_RUNS x \`-d$JIT_WARMUP\` per path (JIT, start-up live set tenured); servers run side by side,"
-  echo "  measured one at a time, $ROUNDS rounds, order rotated per round"
-  echo "- CPU us/req: the server process's utime+stime (user: utime only) during the measured run / requests served;"
-  echo "  median of the rounds (every round in the last column)"
+  echo "- layout: every server \`taskset -c $SERVER_CPU\` (so one event loop each), each loaded by its own"
+  echo "  \`taskset -c $CLIENT_CPU wrk -t1 -c32 -d$DURATION URL\`, all at once (start order rotated per round), $ROUNDS rounds;"
+  echo "  first $JIT_RUNS x \`-d$JIT_WARMUP\` per path, all at once (JIT on new connections, start-up live set tenured)"
+  echo "- CPU us/req: the server process's utime+stime (user: utime only) during the round / requests served;"
+  echo "  median of the rounds (every round in the last column); ratios: the median of each round's ratio"
   echo "- servers: Lanes demo with its defaults (\`java -jar examples/target/examples.jar\`: metrics, blocked-loop watchdog,"
   echo "  pinning monitor all on), \`RawNettyHello\`, \`VertxHello\` (Vert.x 5 core)${BASE_DEMO_JAR:+, lanes-base = the demo jar of an older build (\`$BASE_DEMO_JAR\`)}"
   echo
@@ -111,11 +124,11 @@ body="$(mktemp)"
   echo "| path | CPU/req Lanes / Vert.x | Lanes / raw Netty | Vert.x / raw Netty |${BASE_DEMO_JAR:+ Lanes / lanes-base |} Lanes <= 1.0x Vert.x? |"
   echo "|---|---:|---:|---:|${BASE_DEMO_JAR:+---:|}---|"
   for p in "${PATHS[@]}"; do
-    l="$(median <<<"${CPU[lanes$p]}")"; v="$(median <<<"${CPU[vertx$p]}")"; n="$(median <<<"${CPU[raw-netty$p]}")"
+    l="$(median <<<"${R_LV[$p]}")"
     base=""
-    [ -n "${BASE_DEMO_JAR:-}" ] && base=" $(ratio "$l" "$(median <<<"${CPU[lanes-base$p]}")") |"
-    ok=$(awk -v a="$l" -v b="$v" 'BEGIN { print (a + 0 <= b + 0) ? "yes" : "**no**" }')
-    echo "| \`$p\` | $(ratio "$l" "$v") | $(ratio "$l" "$n") | $(ratio "$v" "$n") |$base $ok |"
+    [ -n "${BASE_DEMO_JAR:-}" ] && base=" $(median <<<"${R_LB[$p]}") |"
+    ok=$(awk -v r="$l" 'BEGIN { print (r + 0 <= 1.0) ? "yes" : "**no**" }')
+    echo "| \`$p\` | $l (${R_LV[$p]# }) | $(median <<<"${R_LN[$p]}") | $(median <<<"${R_VN[$p]}") |$base $ok |"
   done
 } >"$body"
 replace_section cpu-per-request "$body"
