@@ -97,6 +97,14 @@ class PrometheusScrapeTest {
           .contains("lanes_background_tasks_total{outcome=\"completed\"} 3.0")
           .contains("lanes_eventloop_blocked_total{route=\"GET /bad\"} 1.0")
           .contains("lanes_eventloop_task_latency_seconds_count{loop=\"lanes-loop-");
+      // A request timer's histogram: the 18 fixed bounds and +Inf, cumulative, every request counted.
+      List<String> buckets = lines.stream()
+          .filter(l -> l.startsWith("lanes_http_server_requests_seconds_bucket{") && l.contains("GET /items/{id}"))
+          .toList();
+      assertThat(buckets).hasSize(19);
+      assertThat(buckets.get(0)).contains("le=\"1.0E-4\"");
+      assertThat(buckets.get(17)).contains("le=\"60.0\"");
+      assertThat(buckets.get(18)).contains("le=\"+Inf\"").endsWith(" 3");
     }
   }
 }

@@ -53,8 +53,13 @@ import java.util.function.ToDoubleFunction;
  * concurrent maps and allocate nothing once a meter exists.
  */
 public final class LanesMetrics implements LanesListener, MeterBinder {
-  private static final Duration MIN_EXPECTED = Duration.ofMillis(1).dividedBy(20); // 50 us
-  private static final Duration MAX_EXPECTED = Duration.ofSeconds(60);
+  // Explicit bucket bounds, 1-2.5-5 per decade as Prometheus' and OpenTelemetry's defaults, from
+  // 100 us to 60 s: 19 series per timer where Micrometer's percentile histogram (50 us to 60 s)
+  // made 94, and each recording's bucket search takes 5 steps instead of 7.
+  private static final Duration[] BUCKETS = bounds(
+      100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L, 10_000_000L, 25_000_000L, 50_000_000L,
+      100_000_000L, 250_000_000L, 500_000_000L, 1_000_000_000L, 2_500_000_000L, 5_000_000_000L, 10_000_000_000L,
+      30_000_000_000L, 60_000_000_000L);
 
   private volatile MeterRegistry registry;
   private volatile App app;
@@ -133,8 +138,7 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
       t = Timer.builder("lanes.http.server.requests")
           .description("time from reading a request to writing its response head")
           .tags("route", route, "method", RouteTimers.methodTag(method), "status", Integer.toString(status))
-          .publishPercentileHistogram().minimumExpectedValue(MIN_EXPECTED).maximumExpectedValue(MAX_EXPECTED)
-          .register(r);
+          .serviceLevelObjectives(BUCKETS).register(r);
       byStatus.set(status, t); // a racing caller gets the same timer from the registry
     }
     t.record(duration);
@@ -151,10 +155,17 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
         .record(wait);
   }
 
-  /** A latency timer with a percentile histogram over the range the server cares about. */
+  /** A latency timer with a histogram of {@link #BUCKETS}. */
   private static Timer latencyTimer(MeterRegistry r, String name, String description, String tag, String value) {
-    return Timer.builder(name).description(description).tag(tag, value).publishPercentileHistogram()
-        .minimumExpectedValue(MIN_EXPECTED).maximumExpectedValue(MAX_EXPECTED).register(r);
+    return Timer.builder(name).description(description).tag(tag, value).serviceLevelObjectives(BUCKETS).register(r);
+  }
+
+  private static Duration[] bounds(long... nanos) {
+    Duration[] d = new Duration[nanos.length];
+    for (int i = 0; i < nanos.length; i++) {
+      d[i] = Duration.ofNanos(nanos[i]);
+    }
+    return d;
   }
 
   @Override
