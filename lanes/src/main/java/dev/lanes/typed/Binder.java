@@ -1,5 +1,7 @@
 package dev.lanes.typed;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,7 +90,9 @@ sealed interface Binder {
 
   /** The JSON body read into {@code shape}; {@code fallback} when there is no body. */
   record Body(Shape shape, Object fallback) implements Binder {
-    static final ObjectMapper JSON = JsonMapper.builder()
+    // A shared buffer pool, not Jackson's per-thread one: a handler's virtual thread reads one body.
+    static final ObjectMapper JSON = JsonMapper.builder(
+            JsonFactory.builder().recyclerPool(JsonRecyclerPools.newBoundedPool(64)).build())
         .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // Python's json reads NaN and Infinity; the shape then refuses them
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();

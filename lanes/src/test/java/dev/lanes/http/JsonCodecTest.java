@@ -3,6 +3,9 @@ package dev.lanes.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -12,10 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -155,5 +163,35 @@ class JsonCodecTest {
     assertThatThrownBy(() -> Response.json(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("Optional.empty()");
+  }
+
+  @Test
+  void buffersUsedOnVirtualThreadsGoBackToOneBoundedPool() throws Exception {
+    JsonCodec codec = JsonCodec.of(new ObjectMapper());
+    List<Callable<Item>> roundTrips = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Item item = new Item("item" + i, i);
+      roundTrips.add(() -> codec.read(codec.write(item), Item.class));
+    }
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Future<Item> done : threads.invokeAll(roundTrips)) {
+        assertThat(done.get().name()).startsWith("item");
+      }
+    }
+    // Jackson's per-thread default pools nothing (-1): each of the 200 threads made its own buffers.
+    assertThat(codec.bufferPool().pooledCount()).isBetween(1, 64);
+  }
+
+  @Test
+  void aBufferPoolTheUserChoseIsKeptAndTheirMapperLeftAlone() {
+    RecyclerPool<BufferRecycler> mine = JsonRecyclerPools.newConcurrentDequePool();
+    ObjectMapper custom = new ObjectMapper();
+    custom.getFactory().setRecyclerPool(mine);
+    assertThat(JsonCodec.of(custom).bufferPool()).isSameAs(mine);
+
+    ObjectMapper plain = new ObjectMapper();
+    assertThat(JsonCodec.of(plain).bufferPool()).isNotSameAs(JsonRecyclerPools.defaultPool());
+    assertThat(plain.getFactory()._getRecyclerPool()).isSameAs(JsonRecyclerPools.defaultPool());
+    assertThat(JsonCodec.defaults().bufferPool()).isNotSameAs(JsonRecyclerPools.defaultPool());
   }
 }
