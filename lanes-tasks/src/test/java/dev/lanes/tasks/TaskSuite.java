@@ -284,7 +284,7 @@ abstract class TaskSuite {
     String cpuId = tasks.enqueue(cpu, new Job("c", 0));
     String asyncId = tasks.enqueue(async, new Job("a", 41));
 
-    assertThat(awaitState(tasks, cpuId, TaskState.SUCCEEDED).result().orElseThrow().asText()).startsWith("lane-cpu-");
+    assertThat(awaitState(tasks, cpuId, TaskState.SUCCEEDED).result().orElseThrow().asText()).startsWith("lane-cpu");
     assertThat(awaitState(tasks, asyncId, TaskState.SUCCEEDED).result().orElseThrow().asInt()).isEqualTo(42);
   }
 

@@ -138,7 +138,7 @@ class H2cServingTest {
     assertThat(first.body()).isEqualTo("async one");
     var second = fresh.send(get("/blocking").build(), HttpResponse.BodyHandlers.ofString());
     assertThat(second.version()).isEqualTo(HttpClient.Version.HTTP_2);
-    assertThat(second.body()).startsWith("blocking on lane-endpoints-");
+    assertThat(second.body()).startsWith("blocking on lane-endpoints");
   }
 
   @Test

@@ -60,8 +60,9 @@ public final class Lane implements AutoCloseable {
     this.adaptive = b.sizing instanceof LaneSizing.Adaptive bounds
         ? AdaptiveLimit.of(limiter, bounds) : null;
     this.executor = switch (b.kind) {
-      case VIRTUAL -> Executors.newThreadPerTaskExecutor(
-          Thread.ofVirtual().name("lane-" + b.name + "-", 0).factory());
+      // One name for all of a lane's virtual threads: a numbered one is built (a StringBuilder
+      // and a String) for every task, and a thread dump tells them apart by id anyway.
+      case VIRTUAL -> Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lane-" + b.name).factory());
       case PLATFORM -> Executors.newFixedThreadPool(b.sizing.initialCapacity(),
           Thread.ofPlatform().name("lane-" + b.name + "-", 0).daemon(true).factory());
       case USER -> b.userExecutor;
