@@ -64,8 +64,9 @@ public final class DemoApp {
       runWorker(settings, taskSettings);
       return;
     }
+    // One name for all its threads: a numbered name is a string built per task.
     ExecutorService executor = Executors.newThreadPerTaskExecutor(
-        Thread.ofVirtual().name("demo-executor-", 0).factory());
+        Thread.ofVirtual().name("demo-executor").factory());
     DemoMetrics metrics = DemoMetrics.of(settings);
     Tasks tasks = TaskRoutes.tasks(taskSettings, metrics);
     App app = TaskRoutes.addTo(recipes(settings, executor, new BackgroundLog(), metrics,

@@ -130,14 +130,19 @@ public final class CapacityLimiter {
 
   /** Takes a token if one is free and nobody is queued before us. */
   public java.util.Optional<Permit> tryAcquire() {
+    return java.util.Optional.ofNullable(grantNow());
+  }
+
+  /** {@link #tryAcquire()} without the {@code Optional}: a token, or null. */
+  Permit grantNow() {
     lock.lock();
     try {
       if (borrowed < total && waiters.isEmpty()) {
         borrowed++;
         granted.incrementAndGet();
-        return java.util.Optional.of(new Permit(this));
+        return new Permit(this);
       }
-      return java.util.Optional.empty();
+      return null;
     } finally {
       lock.unlock();
     }

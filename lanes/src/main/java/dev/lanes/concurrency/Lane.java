@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A named place for blocking work: a {@link CapacityLimiter} in front of an executor. Threads are
- * named {@code lane-<name>-<n>}, so a thread dump says which lane a thread serves.
+ * A named place for blocking work: a {@link CapacityLimiter} in front of an executor. Its virtual
+ * threads are named {@code lane-<name>} (platform threads {@code lane-<name>-<n>}), so a thread
+ * dump says which lane a thread serves.
  *
  * <pre>{@code
  * Lane db = Lane.builder("db").capacity(20).build();   // queues at most 80, each for at most 30 s
@@ -140,49 +141,60 @@ public final class Lane implements AutoCloseable {
       l.laneWaitStart(name);
     }
     long queuedAt = System.nanoTime();
+    // Most tasks find a token free: no acquisition future and callback for them.
+    Permit now = limiter.grantNow();
+    if (now != null) {
+      start(work, now, queuedAt, l);
+      return work;
+    }
     CompletableFuture<Permit> acquisition = limiter.acquire();
     work.waitingOn(acquisition);
     acquisition.whenComplete((permit, error) -> {
-      if (error != null) {
-        // The limiter fails an acquisition with the raw reason, never wrapped.
-        if (l != null) {
-          if (error instanceof LaneRejectedException r) {
-            l.laneRejected(name, r.reason());
-          } else {
-            l.laneWaitCancelled(name);
-          }
-        }
-        work.completeExceptionally(error);
-        work.terminated();
+      if (error == null) {
+        start(work, permit, queuedAt, l);
         return;
       }
-      long waited = System.nanoTime() - queuedAt;
-      recordWait(waited);
-      if (work.isDone()) { // cancelled just as the token arrived
-        permit.close();
-        work.terminated();
-        if (l != null) {
+      // The limiter fails an acquisition with the raw reason, never wrapped.
+      if (l != null) {
+        if (error instanceof LaneRejectedException r) {
+          l.laneRejected(name, r.reason());
+        } else {
           l.laneWaitCancelled(name);
         }
-        return;
       }
-      if (l != null) {
-        l.laneAcquired(name, Duration.ofNanos(waited));
-      }
-      work.grantedAt(queuedAt + waited);
-      try {
-        executorForNextTask().execute(() -> work.runHolding(permit, this));
-      } catch (RejectedExecutionException e) {
-        permit.close();
-        work.terminated();
-        if (l != null) {
-          l.laneRejected(name, LaneRejectedException.Reason.CLOSED);
-        }
-        work.completeExceptionally(new LaneRejectedException(
-            LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
-      }
+      work.completeExceptionally(error);
+      work.terminated();
     });
     return work;
+  }
+
+  /** Hands {@code work}, which now holds {@code permit}, to the executor. */
+  private void start(LaneTask<?> work, Permit permit, long queuedAt, LaneListener l) {
+    long waited = System.nanoTime() - queuedAt;
+    recordWait(waited);
+    if (work.isDone()) { // cancelled just as the token arrived
+      permit.close();
+      work.terminated();
+      if (l != null) {
+        l.laneWaitCancelled(name);
+      }
+      return;
+    }
+    if (l != null) {
+      l.laneAcquired(name, Duration.ofNanos(waited));
+    }
+    work.grantedAt(queuedAt + waited);
+    try {
+      executorForNextTask().execute(() -> work.runHolding(permit, this));
+    } catch (RejectedExecutionException e) {
+      permit.close();
+      work.terminated();
+      if (l != null) {
+        l.laneRejected(name, LaneRejectedException.Reason.CLOSED);
+      }
+      work.completeExceptionally(new LaneRejectedException(
+          LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
+    }
   }
 
   /** Runs a task that returns nothing; see {@link #run(Callable)}. */

@@ -1,5 +1,7 @@
 package dev.lanes.concurrency;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
@@ -9,13 +11,25 @@ import java.util.concurrent.CompletableFuture;
  * sure an interrupt never lands on a thread that has moved on to another task.
  */
 final class LaneTask<T> extends CompletableFuture<T> {
+  private static final Object TERMINATED = new Object();
+  private static final VarHandle TERMINATION;
+
+  static {
+    try {
+      TERMINATION = MethodHandles.lookup().findVarHandle(LaneTask.class, "termination", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Callable<T> body;
   private volatile CompletableFuture<Permit> acquisition;
   private long grantedAt; // written before the task is handed to the executor, read by its thread
   private Thread runner; // guarded by this
-  // Completes once the body has returned or will never run: cancelling completes the task's own
-  // future at once, while its thread may still be unwinding from the interrupt.
-  private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  // Whether the body has returned or will never run (cancelling completes the task's own future at
+  // once, while its thread may still be unwinding from the interrupt): null, then the future a
+  // waiter asked for, or TERMINATED. Made only when someone waits (a TaskGroup): not per task.
+  private volatile Object termination;
 
   LaneTask(Callable<T> body) {
     this.body = body;
@@ -68,13 +82,30 @@ final class LaneTask<T> extends CompletableFuture<T> {
     }
   }
 
+  @SuppressWarnings("unchecked")
   void terminated() {
-    termination.complete(null);
+    Object waiter = TERMINATION.getAndSet(this, TERMINATED);
+    if (waiter instanceof CompletableFuture<?> f) {
+      ((CompletableFuture<Void>) f).complete(null);
+    }
   }
 
   /** Completes when the body has stopped (or will never start). */
+  @SuppressWarnings("unchecked")
   CompletableFuture<Void> termination() {
-    return termination;
+    while (true) {
+      Object state = termination;
+      if (state == TERMINATED) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (state != null) {
+        return (CompletableFuture<Void>) state;
+      }
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      if (TERMINATION.compareAndSet(this, null, f)) {
+        return f;
+      }
+    }
   }
 
   @Override

@@ -339,6 +339,27 @@ class LaneTest {
   }
 
   @Test
+  @Timeout(60)
+  void aTasksTerminationCompletesWhetherAskedBeforeOrAfterItsBodyStops() throws Exception {
+    try (Lane lane = Lane.builder("ends").capacity(4).build()) {
+      CountDownLatch release = new CountDownLatch(1);
+      LaneTask<?> running = (LaneTask<?>) lane.run(() -> {
+        release.await();
+        return 1;
+      });
+      CompletableFuture<Void> asked = running.termination();
+      assertThat(asked).isNotDone();
+      release.countDown();
+      asked.get(10, TimeUnit.SECONDS);
+      assertThat(running.termination()).isDone();
+      // Asked while the body ends, again and again: a waiter registered then is never missed.
+      for (int i = 0; i < 2_000; i++) {
+        ((LaneTask<?>) lane.run(() -> 1)).termination().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void aLaneOnItsOwnReportsToALaneListener() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
     LaneListener listener = new LaneListener() {
