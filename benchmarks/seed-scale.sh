@@ -12,7 +12,10 @@
 # committed heap at the demo's first (class-loading) collection cycle and then meets the load in a
 # third of it. WAVES defaults to 6: after 2, C2 was still compiling in the timed run (at c=10000
 # its thread used 400 ms of the bare timer's 1.8 s and 780 ms of Lanes' 2.1 s); after 8, 20-50 ms.
-# The live heap after a full GC is reported for Lanes. Writes the "seed-scale" section of RESULTS.md.
+# The live heap after a full GC is reported for Lanes. Each timed run also reads the loaded server's
+# CPU (utime+stime from /proc) before and after: CPU per request is steadier than req/s between
+# rounds, and says what the rate cannot, whether a server spends more to keep pace.
+# Writes the "seed-scale" section of RESULTS.md.
 # Targets: every endpoint >= 0.99 x the floor's req/s at each concurrency, no non-2xx, no errors;
 # peak RSS <= 300 MB.
 #
@@ -54,16 +57,20 @@ declare -A LIVE
 rows=()
 all_met=1
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+CLK_TCK="$(getconf CLK_TCK)"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # timed PID URL C FILE: one timed run `hey -n 2c -c c` with the server's RSS sampled; prints
-# "rps p50 p99 non2xx errors total rss_kb".
+# "rps p50 p99 non2xx errors total rss_kb cpu_us_per_request".
 timed() {
-  local pid="$1" url="$2" c="$3" f="$4" flag="$RUN/sampling" sampler
+  local pid="$1" url="$2" c="$3" f="$4" flag="$RUN/sampling" sampler t0 t1
   touch "$flag"
   sample_rss "$pid" "$flag" >"$RUN/rss" &
   sampler=$!
+  t0=$(cpu_ticks "$pid")
   timeout 180 hey -n "$((2 * c))" -c "$c" "$url" >"$f" 2>&1 || echo "hey exited $?" >>"$f"
+  t1=$(cpu_ticks "$pid")
   rm -f "$flag"; wait "$sampler"
-  echo "$(parse_hey "$f") $(cat "$RUN/rss")"
+  echo "$(parse_hey "$f") $(cat "$RUN/rss") $(awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v n=$((2 * c)) 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
 }
 warm() { timeout 300 hey -n "$((WAVES * $2))" -c "$2" "$1" >/dev/null 2>&1 || true; } # untimed: JIT, pools
 
@@ -79,21 +86,23 @@ for c in "${CONCURRENCY[@]}"; do
     labels+=("Lanes \`$ep\`"); urls+=("http://127.0.0.1:$PORT$ep"); pids+=("$lanes_pid")
   done
   for i in "${!urls[@]}"; do echo "warm-up c=$c ${labels[$i]} ($WAVES waves)" >&2; warm "${urls[$i]}" "$c"; done
-  declare -A RPS=() P50=() P99=() BAD=() ERR=() RSS=()
+  declare -A RPS=() P50=() P99=() BAD=() ERR=() RSS=() CPU=()
   for round in $(seq 1 "$ROUNDS"); do
     # Each round starts one server later: a run right after others pays for their sockets (at
     # c=10000, tens of thousands in TIME_WAIT make hey's connects slower), so no one always follows.
     for k in "${!urls[@]}"; do
       i=$(( (k + round - 1) % ${#urls[@]} ))
-      read -r rps p50 p99 non2xx errors total rss_kb <<<"$(timed "${pids[$i]}" "${urls[$i]}" "$c" \
+      read -r rps p50 p99 non2xx errors total rss_kb cpu_us <<<"$(timed "${pids[$i]}" "${urls[$i]}" "$c" \
         "$RUN/c$c-$i-r$round.txt")"
       RPS[$i]="${RPS[$i]:-} ${rps:-0}"; P50[$i]="${P50[$i]:-} $p50"; P99[$i]="${P99[$i]:-} $p99"
+      CPU[$i]="${CPU[$i]:-} $cpu_us"
       BAD[$i]=$(( ${BAD[$i]:-0} + non2xx )); ERR[$i]=$(( ${ERR[$i]:-0} + errors ))
       [ "${rss_kb:-0}" -gt "${RSS[$i]:-0}" ] && RSS[$i]=$rss_kb
-      echo "c=$c round $round ${labels[$i]}: $rps req/s p99 ${p99}ms non-2xx $non2xx errors $errors rss $(( rss_kb / 1024 )) MB" >&2
+      echo "c=$c round $round ${labels[$i]}: $rps req/s p99 ${p99}ms non-2xx $non2xx errors $errors rss $(( rss_kb / 1024 )) MB cpu ${cpu_us} us/request" >&2
     done
   done
   floor_rps=$(median <<<"${RPS[0]}")
+  floor_cpu=$(median <<<"${CPU[0]}")
   for i in "${!urls[@]}"; do
     rps=$(median <<<"${RPS[$i]}"); r=$(ratio "$rps" "$floor_rps")
     if [ "$i" = 0 ]; then
@@ -104,7 +113,8 @@ for c in "${CONCURRENCY[@]}"; do
     else
       mark="**no**"; all_met=0
     fi
-    rows+=("| ${labels[$i]} | $c | ${RPS[$i]# } | $rps | $r | $(median <<<"${P50[$i]}") | $(median <<<"${P99[$i]}") | ${BAD[$i]} | ${ERR[$i]} | $(( RSS[$i] / 1024 )) | $mark |")
+    cpu=$(median <<<"${CPU[$i]}")
+    rows+=("| ${labels[$i]} | $c | ${RPS[$i]# } | $rps | $r | $(median <<<"${P50[$i]}") | $(median <<<"${P99[$i]}") | ${BAD[$i]} | ${ERR[$i]} | $(( RSS[$i] / 1024 )) | $cpu | $(ratio "$cpu" "$floor_cpu") | $mark |")
   done
   lanes_stats="$(curl -s --max-time 5 "http://127.0.0.1:$PORT/get_available_threads" || true)"
   "$JCMD" "$lanes_pid" GC.run >/dev/null 2>&1 || true
@@ -125,9 +135,10 @@ body="$RUN/section.md"
   echo "- floor: \`RawNettyHello\`'s \`/sleep\` (a bare Netty timer), same commands; both servers run at once (one loaded at a time), and each round times the floor and each endpoint, starting one further along each round"
   echo "- command per endpoint: $WAVES untimed waves \`hey -n ${WAVES}c -c c\`, then $ROUNDS rounds of \`hey -n 2c -c c URL\`; req/s, p50 and p99 are medians over the rounds, non-2xx and errors their sums, RSS the server's peak VmRSS during the timed runs"
   echo "- targets: median req/s >= $TARGET x the floor's median at the same concurrency, no non-2xx or errors, RSS <= $RSS_LIMIT_MB MB"
+  echo "- server CPU: the loaded server's utime+stime during a timed run over its 2c requests, median over the rounds (µs per request), and its ratio to the floor's (not a target: where the time goes)"
   echo
-  echo "| endpoint | c | req/s per round | median req/s | vs floor | p50 ms | p99 ms | non-2xx | errors | peak RSS MB | met? |"
-  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| endpoint | c | req/s per round | median req/s | vs floor | p50 ms | p99 ms | non-2xx | errors | peak RSS MB | server CPU µs/req | CPU vs floor | met? |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
   echo
   if [ "$all_met" = 1 ]; then echo "**Targets met** on every row."; else echo "**Target missed** on the rows marked **no**."; fi
