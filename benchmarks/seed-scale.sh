@@ -19,7 +19,7 @@
 # Targets: every endpoint >= 0.99 x the floor's req/s at each concurrency, no non-2xx, no errors;
 # peak RSS <= 300 MB.
 #
-#   benchmarks/seed-scale.sh                  # ~5 min; ports 18040 (PORT) and 18041 must be free
+#   benchmarks/seed-scale.sh                  # ~5-7 min; ports 18040 (PORT) and 18041 must be free
 #   CONCURRENCY="1000" ROUNDS=5 benchmarks/seed-scale.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
