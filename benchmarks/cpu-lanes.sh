@@ -65,14 +65,14 @@ for mode in "${MODES[@]}"; do
   ) >"$RUN/limit-$mode.txt" 2>/dev/null &
   sampler=$!
   date +%s.%N >"$RUN/flood-start-$mode.txt"
-  awk '{print $14 + $15}' "/proc/$SERVER_PID/stat" >"$RUN/cpu-ticks-$mode.txt" # utime + stime
+  cpu_ticks "$SERVER_PID" >"$RUN/cpu-ticks-$mode.txt"
   timeout $((FLOOD_S + 40)) hey -z "${FLOOD_S}s" -c 200 -o csv "$base/cpu?ms=$MS" >"$RUN/flood-$mode.csv" &
   flood=$!
   sleep 1
   timeout $((FLOOD_S + 40)) hey -z "$((FLOOD_S - 2))s" -c 2 -q 50 -o csv "$base/ping" >"$RUN/ping-flood-$mode.csv" || true
   wait "$flood" || echo "flood hey exited $?" >&2
   wait "$sampler" || true
-  awk '{print $14 + $15}' "/proc/$SERVER_PID/stat" >>"$RUN/cpu-ticks-$mode.txt"
+  cpu_ticks "$SERVER_PID" >>"$RUN/cpu-ticks-$mode.txt"
   stop_server "$SERVER_PID"
 done
 uptime_line >"$RUN/load-after.txt"

@@ -93,6 +93,8 @@ replace_section() {
 
 # ratio A B: A/B with 3 decimals (awk; empty when B is 0 or missing).
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.3f", a / b; else printf "n/a" }'; }
+# cpu_ticks PID: the process's CPU so far, utime + stime from /proc (clock ticks, getconf CLK_TCK a second).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # parse_hey FILE -> "rps p50_ms p99_ms non2xx errors total_s"
 parse_hey() {

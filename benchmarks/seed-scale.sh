@@ -58,7 +58,6 @@ rows=()
 all_met=1
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 CLK_TCK="$(getconf CLK_TCK)"
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # timed PID URL C FILE: one timed run `hey -n 2c -c c` with the server's RSS sampled; prints
 # "rps p50 p99 non2xx errors total rss_kb cpu_us_per_request".
 timed() {
