@@ -39,8 +39,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private final CompiledApp app;
   private final Admission admission;
   private final ConnectionTimeouts timeouts;
-  // One slot: pipelining is rare, and each of 10 000 idle connections holds this queue.
-  private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>(1);
+  // Made at the first pipelined request: pipelining is rare, and 10 000 idle connections need no queue.
+  private ArrayDeque<FullHttpRequest> pipelined;
   private ChannelHandlerContext ctx;
   private boolean tls;
   private ResponseCompressor compressor; // null: the server does not compress
@@ -77,7 +77,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       req.release();
       return;
     }
-    if (current != null || !pipelined.isEmpty()) {
+    if (current != null || pipelined != null && !pipelined.isEmpty()) {
+      if (pipelined == null) {
+        pipelined = new ArrayDeque<>(2);
+      }
       pipelined.add(req);
       if (pipelined.size() >= MAX_PIPELINED) {
         ctx.channel().config().setAutoRead(false);
@@ -98,10 +101,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    FullHttpRequest r; // switched to WebSocket: nothing pipelined behind the upgrade is served
-    while ((r = pipelined.poll()) != null) {
-      r.release();
-    }
+    releasePipelined(); // switched to WebSocket: nothing pipelined behind the upgrade is served
   }
 
   @Override
@@ -110,11 +110,15 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     if (current != null) {
       current.abandon(); // the client left: stop the work and free its lane token
     }
+    releasePipelined();
+    ctx.fireChannelInactive();
+  }
+
+  private void releasePipelined() {
     FullHttpRequest r;
-    while ((r = pipelined.poll()) != null) {
+    while (pipelined != null && (r = pipelined.poll()) != null) {
       r.release();
     }
-    ctx.fireChannelInactive();
   }
 
   @Override
@@ -194,10 +198,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       ctx.flush();
     }
     FullHttpRequest next;
-    while (current == null && !closing && (next = pipelined.poll()) != null) {
+    while (current == null && !closing && pipelined != null && (next = pipelined.poll()) != null) {
       serve(next);
     }
-    if (pipelined.isEmpty() && !ctx.channel().config().isAutoRead()) {
+    if ((pipelined == null || pipelined.isEmpty()) && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
     }
   }

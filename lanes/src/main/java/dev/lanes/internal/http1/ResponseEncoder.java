@@ -49,17 +49,31 @@ final class ResponseEncoder extends HttpResponseEncoder {
     return HttpMethod.HEAD.equals(methods.answered()) || super.isContentAlwaysEmpty(msg);
   }
 
-  /** The methods of requests decoded and not yet answered, oldest first. Loop-confined. */
+  /**
+   * The methods of requests decoded and not yet answered, oldest first. Loop-confined. Almost
+   * always one at most: the oldest is held in a field, and a queue is made only for pipelined
+   * requests behind it (a connection otherwise holds no queue, and a request touches none).
+   */
   static final class Methods {
-    private final ArrayDeque<HttpMethod> pending = new ArrayDeque<>(4);
+    private HttpMethod oldest;
+    private ArrayDeque<HttpMethod> behind; // pipelined requests after the oldest; null until needed
 
     void requested(HttpMethod method) {
-      pending.add(method);
+      if (oldest == null) {
+        oldest = method;
+        return;
+      }
+      if (behind == null) {
+        behind = new ArrayDeque<>(4);
+      }
+      behind.add(method);
     }
 
     /** The method of the oldest request not yet answered, or null if none is waiting. */
     HttpMethod answered() {
-      return pending.poll();
+      HttpMethod m = oldest;
+      oldest = behind == null ? null : behind.poll();
+      return m;
     }
   }
 }
