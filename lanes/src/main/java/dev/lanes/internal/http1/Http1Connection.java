@@ -77,7 +77,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       req.release();
       return;
     }
-    if (current != null || pipelined != null && !pipelined.isEmpty()) {
+    if (current != null || !nothingPipelined()) {
       if (pipelined == null) {
         pipelined = new ArrayDeque<>(2);
       }
@@ -112,6 +112,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     }
     releasePipelined();
     ctx.fireChannelInactive();
+  }
+
+  private boolean nothingPipelined() {
+    return pipelined == null || pipelined.isEmpty();
   }
 
   private void releasePipelined() {
@@ -201,7 +205,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     while (current == null && !closing && pipelined != null && (next = pipelined.poll()) != null) {
       serve(next);
     }
-    if ((pipelined == null || pipelined.isEmpty()) && !ctx.channel().config().isAutoRead()) {
+    if (nothingPipelined() && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
     }
   }
