@@ -4,7 +4,7 @@
 # together: whatever the host does to the VM during a round hits both alike, where rounds measured
 # one after the other (cpu-per-request.sh) move 10-20% on this machine. Reports, per round and path,
 # each server's CPU us/request (utime+stime from /proc over the round / requests served) and the
-# B/A ratio; then the median ratio. The same jar against itself gives a median near 1.02 (B, loaded
+# B/A ratio; then the median ratio. The same jar against itself gives a median of 1.00-1.02 (B, loaded
 # second, pays a little more), so read B/A against that. Prints; writes nothing to RESULTS.md.
 #
 #   benchmarks/cpu-side-by-side.sh A B [ROUNDS] [PATH...]   # A, B: a demo jar or a benchmark class
