@@ -38,35 +38,65 @@ import java.util.List;
  */
 final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
   private final CompressionRule rule;
-  private final Encoder encoder;
+  // Made at the first request that needs it: many clients (API clients, load tools) never send
+  // Accept-Encoding, and each of 10 000 connections would hold its state for nothing.
+  private Encoder encoder;
   private boolean allowed = true;
   // Per request read, in order: whether Netty's encoder saw it; a response skips the encoder if
   // its request did (HTTP/1.1 answers in order).
   private final ArrayDeque<Boolean> encoderSawRequest = new ArrayDeque<>(1); // grows with pipelining only
-  private final List<Object> seen = new ArrayList<>(1); // what the encoder passes on of a request: dropped
+  private List<Object> seen; // what the encoder passes on of a request: dropped; made with the encoder
   private boolean bypassing; // the response being written skips the encoder, up to its last content
   private ChannelHandlerContext ctx;
 
   ResponseCompressor(Compression compression) {
     this.rule = new CompressionRule(compression);
-    this.encoder = new Encoder();
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+  public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    encoder.handlerAdded(ctx);
   }
 
   /** Releases what Netty's encoder holds (also when the closed channel's pipeline is taken down). */
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
-    encoder.handlerRemoved(ctx);
+    if (encoder != null) {
+      encoder.handlerRemoved(ctx);
+    }
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-    encoder.write(ctx, msg, promise);
+    if (skipsEncoder(msg) || encoder == null) {
+      ctx.write(msg, promise);
+    } else {
+      encoder.write(ctx, msg, promise);
+    }
+  }
+
+  /**
+   * Follows the responses as they pass and says whether {@code msg} goes past Netty's encoder: a
+   * response whose request skipped it, up to its last content (it still says {@code Vary}), and
+   * a connection's last, empty answer (a 408 while a head arrives), which may come before any
+   * request was decoded and which Netty's encoder would fail for want of a request to pair it with.
+   */
+  private boolean skipsEncoder(Object msg) {
+    if (msg instanceof FullHttpResponse r && !r.content().isReadable()
+        && r.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
+      return true;
+    }
+    if (msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+      bypassing = encoderSawRequest.poll() == Boolean.FALSE;
+      if (bypassing && allowed && eligible(r)) {
+        r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+      }
+    }
+    boolean bypass = bypassing;
+    if (msg instanceof LastHttpContent) {
+      bypassing = false;
+    }
+    return bypass;
   }
 
   /**
@@ -81,6 +111,11 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
         || req.method() == HttpMethod.HEAD || req.method() == HttpMethod.CONNECT;
     encoderSawRequest.add(needed);
     if (needed) {
+      if (encoder == null) {
+        encoder = new Encoder();
+        encoder.handlerAdded(ctx);
+        seen = new ArrayList<>(1);
+      }
       encoder.requested(ctx, req, seen);
       for (Object o : seen) {
         ReferenceCountUtil.release(o); // the encoder passes the request on, retained: it stays the caller's
@@ -113,6 +148,11 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
     return allowed && length > 0 && rule.eligible(status, contentType, ranged, encoded, length);
   }
 
+  /** Whether a request of this connection needed Netty's encoder, so that it was made. */
+  boolean madeEncoder() {
+    return encoder != null;
+  }
+
   /** Whether the next response head that passes may be compressed; set before each response. */
   void allowNext(boolean allow) {
     this.allowed = allow;
@@ -142,29 +182,6 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
     /** Records the request's {@code Accept-Encoding} for its response, as Netty's codec does on a read. */
     void requested(ChannelHandlerContext ctx, HttpRequest req, List<Object> out) throws Exception {
       decode(ctx, req, out);
-    }
-
-    /**
-     * A connection's last, empty answer (a 408 while a head arrives) may come before any request
-     * was decoded; Netty's encoder would fail it for want of a request to pair it with.
-     */
-    @Override
-    public boolean acceptOutboundMessage(Object msg) throws Exception {
-      if (msg instanceof FullHttpResponse r && !r.content().isReadable()
-          && r.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
-        return false;
-      }
-      if (msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
-        bypassing = encoderSawRequest.poll() == Boolean.FALSE;
-        if (bypassing && allowed && eligible(r)) {
-          r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
-        }
-      }
-      boolean bypass = bypassing;
-      if (msg instanceof LastHttpContent) {
-        bypassing = false;
-      }
-      return !bypass && super.acceptOutboundMessage(msg);
     }
 
     @Override

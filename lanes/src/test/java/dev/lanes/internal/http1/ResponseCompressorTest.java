@@ -103,6 +103,36 @@ class ResponseCompressorTest {
   }
 
   @Test
+  void aConnectionWhoseRequestsNeverAskForAnEncodingNeverMakesNettysEncoder() throws Exception {
+    EmbeddedChannel ch = new EmbeddedChannel(new ResponseCompressor(Compression.on()));
+    ResponseCompressor compressor = ch.pipeline().get(ResponseCompressor.class);
+    for (int i = 0; i < 3; i++) {
+      requested(ch, new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+      ch.writeOutbound(response(200, "text/plain"));
+      FullHttpResponse out = ch.readOutbound();
+      assertThat(out.headers().contains(HttpHeaderNames.CONTENT_ENCODING)).isFalse();
+      assertThat(out.headers().get(HttpHeaderNames.VARY)).isEqualToIgnoringCase("accept-encoding");
+      assertThat(out.content().readableBytes()).isEqualTo(TEXT.length);
+      out.release();
+    }
+    assertThat(compressor.madeEncoder()).isFalse();
+
+    var gzip = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+    gzip.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip");
+    requested(ch, gzip);
+    assertThat(compressor.madeEncoder()).isTrue();
+    ch.writeOutbound(response(200, "text/plain"));
+    HttpResponse compressed = ch.readOutbound();
+    assertThat(compressed.headers().get(HttpHeaderNames.CONTENT_ENCODING)).isEqualTo("gzip");
+    ReferenceCountUtil.release(compressed);
+    Object more;
+    while ((more = ch.readOutbound()) != null) {
+      ReferenceCountUtil.release(more);
+    }
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
   void aRequestWithoutAcceptEncodingSkipsTheEncoderAndItsResponseStillVaries() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(new ResponseCompressor(Compression.on()));
     var plain = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
