@@ -68,7 +68,7 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-    if (skipsEncoder(msg) || encoder == null) {
+    if (skipsEncoder(msg) || encoder == null) { // skipsEncoder first: it follows every message
       ctx.write(msg, promise);
     } else {
       encoder.write(ctx, msg, promise);

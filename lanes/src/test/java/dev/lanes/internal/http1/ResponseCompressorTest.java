@@ -42,6 +42,27 @@ class ResponseCompressorTest {
     return ch;
   }
 
+  /** Reads the next response, which passed uncompressed with all its bytes and says {@code Vary}. */
+  private static void assertUncompressedAndVaries(EmbeddedChannel ch) {
+    FullHttpResponse out = ch.readOutbound();
+    assertThat(out.headers().contains(HttpHeaderNames.CONTENT_ENCODING)).isFalse();
+    assertThat(out.headers().get(HttpHeaderNames.VARY)).isEqualToIgnoringCase("accept-encoding");
+    assertThat(out.content().readableBytes()).isEqualTo(TEXT.length);
+    out.release();
+  }
+
+  /** The next response's {@code Content-Encoding}; its head and contents are read and released. */
+  private static String readEncoding(EmbeddedChannel ch) {
+    HttpResponse head = ch.readOutbound();
+    String coding = head.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    ReferenceCountUtil.release(head);
+    Object more;
+    while ((more = ch.readOutbound()) != null) {
+      ReferenceCountUtil.release(more);
+    }
+    return coding;
+  }
+
   /** The connection read {@code req}: the compressor is told, and the request stays the caller's. */
   private static void requested(EmbeddedChannel ch, DefaultFullHttpRequest req) throws Exception {
     ch.pipeline().get(ResponseCompressor.class).requested(req);
@@ -109,11 +130,7 @@ class ResponseCompressorTest {
     for (int i = 0; i < 3; i++) {
       requested(ch, new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
       ch.writeOutbound(response(200, "text/plain"));
-      FullHttpResponse out = ch.readOutbound();
-      assertThat(out.headers().contains(HttpHeaderNames.CONTENT_ENCODING)).isFalse();
-      assertThat(out.headers().get(HttpHeaderNames.VARY)).isEqualToIgnoringCase("accept-encoding");
-      assertThat(out.content().readableBytes()).isEqualTo(TEXT.length);
-      out.release();
+      assertUncompressedAndVaries(ch);
     }
     assertThat(compressor.madeEncoder()).isFalse();
 
@@ -122,13 +139,7 @@ class ResponseCompressorTest {
     requested(ch, gzip);
     assertThat(compressor.madeEncoder()).isTrue();
     ch.writeOutbound(response(200, "text/plain"));
-    HttpResponse compressed = ch.readOutbound();
-    assertThat(compressed.headers().get(HttpHeaderNames.CONTENT_ENCODING)).isEqualTo("gzip");
-    ReferenceCountUtil.release(compressed);
-    Object more;
-    while ((more = ch.readOutbound()) != null) {
-      ReferenceCountUtil.release(more);
-    }
+    assertThat(readEncoding(ch)).isEqualTo("gzip");
     assertThat(ch.finishAndReleaseAll()).isFalse();
   }
 
@@ -142,20 +153,10 @@ class ResponseCompressorTest {
     requested(ch, gzip);
 
     ch.writeOutbound(response(200, "text/plain"));
-    FullHttpResponse first = ch.readOutbound();
-    assertThat(first.headers().contains(HttpHeaderNames.CONTENT_ENCODING)).isFalse();
-    assertThat(first.headers().get(HttpHeaderNames.VARY)).isEqualToIgnoringCase("accept-encoding");
-    assertThat(first.content().readableBytes()).isEqualTo(TEXT.length);
-    first.release();
+    assertUncompressedAndVaries(ch);
 
     ch.writeOutbound(response(200, "text/plain"));
-    HttpResponse second = ch.readOutbound();
-    assertThat(second.headers().get(HttpHeaderNames.CONTENT_ENCODING)).isEqualTo("gzip");
-    ReferenceCountUtil.release(second);
-    Object more;
-    while ((more = ch.readOutbound()) != null) {
-      ReferenceCountUtil.release(more);
-    }
+    assertThat(readEncoding(ch)).isEqualTo("gzip");
 
     var small = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
     requested(ch, small);
