@@ -21,7 +21,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 
 /**
  * One HTTP/1.x connection: its requests are served one {@link Exchange} at a time and in order
@@ -39,8 +38,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private final CompiledApp app;
   private final Admission admission;
   private final ConnectionTimeouts timeouts;
-  // Made at the first pipelined request: pipelining is rare, and 10 000 idle connections need no queue.
-  private ArrayDeque<FullHttpRequest> pipelined;
+  private final OneSlotQueue<FullHttpRequest> pipelined = new OneSlotQueue<>();
   private ChannelHandlerContext ctx;
   private boolean tls;
   private ResponseCompressor compressor; // null: the server does not compress
@@ -77,10 +75,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       req.release();
       return;
     }
-    if (current != null || !nothingPipelined()) {
-      if (pipelined == null) {
-        pipelined = new ArrayDeque<>(2);
-      }
+    if (current != null || !pipelined.isEmpty()) {
       pipelined.add(req);
       if (pipelined.size() >= MAX_PIPELINED) {
         ctx.channel().config().setAutoRead(false);
@@ -114,13 +109,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
-  private boolean nothingPipelined() {
-    return pipelined == null || pipelined.isEmpty();
-  }
-
   private void releasePipelined() {
     FullHttpRequest r;
-    while (pipelined != null && (r = pipelined.poll()) != null) {
+    while ((r = pipelined.poll()) != null) {
       r.release();
     }
   }
@@ -202,10 +193,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       ctx.flush();
     }
     FullHttpRequest next;
-    while (current == null && !closing && pipelined != null && (next = pipelined.poll()) != null) {
+    while (current == null && !closing && (next = pipelined.poll()) != null) {
       serve(next);
     }
-    if (nothingPipelined() && !ctx.channel().config().isAutoRead()) {
+    if (pipelined.isEmpty() && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
     }
   }

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +43,7 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
   private boolean allowed = true;
   // Per request read, in order: whether Netty's encoder saw it; a response skips the encoder if
   // its request did (HTTP/1.1 answers in order).
-  private final ArrayDeque<Boolean> encoderSawRequest = new ArrayDeque<>(1); // grows with pipelining only
+  private final OneSlotQueue<Boolean> encoderSawRequest = new OneSlotQueue<>();
   private List<Object> seen; // what the encoder passes on of a request: dropped; made with the encoder
   private boolean bypassing; // the response being written skips the encoder, up to its last content
   private ChannelHandlerContext ctx;

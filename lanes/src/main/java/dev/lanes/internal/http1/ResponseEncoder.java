@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
-import java.util.ArrayDeque;
 
 /**
  * Netty's response encoder, told by the {@link RequestDecoder} which method each response answers
@@ -49,31 +48,17 @@ final class ResponseEncoder extends HttpResponseEncoder {
     return HttpMethod.HEAD.equals(methods.answered()) || super.isContentAlwaysEmpty(msg);
   }
 
-  /**
-   * The methods of requests decoded and not yet answered, oldest first. Loop-confined. Almost
-   * always one at most: the oldest is held in a field, and a queue is made only for pipelined
-   * requests behind it (a connection otherwise holds no queue, and a request touches none).
-   */
+  /** The methods of requests decoded and not yet answered, oldest first. Loop-confined. */
   static final class Methods {
-    private HttpMethod oldest;
-    private ArrayDeque<HttpMethod> behind; // pipelined requests after the oldest; null until needed
+    private final OneSlotQueue<HttpMethod> pending = new OneSlotQueue<>();
 
     void requested(HttpMethod method) {
-      if (oldest == null) {
-        oldest = method;
-        return;
-      }
-      if (behind == null) {
-        behind = new ArrayDeque<>(4);
-      }
-      behind.add(method);
+      pending.add(method);
     }
 
     /** The method of the oldest request not yet answered, or null if none is waiting. */
     HttpMethod answered() {
-      HttpMethod m = oldest;
-      oldest = behind == null ? null : behind.poll();
-      return m;
+      return pending.poll();
     }
   }
 }
