@@ -13,7 +13,6 @@ import java.util.ArrayDeque;
 final class OneSlotQueue<T> {
   private T oldest;
   private ArrayDeque<T> behind; // the elements after the oldest; null until a second one waits
-  private int size;
 
   void add(T element) {
     if (oldest == null) {
@@ -24,7 +23,6 @@ final class OneSlotQueue<T> {
       }
       behind.add(element);
     }
-    size++;
   }
 
   /** The oldest element, removed; null if the queue is empty. */
@@ -32,7 +30,6 @@ final class OneSlotQueue<T> {
     T e = oldest;
     if (e != null) {
       oldest = behind == null ? null : behind.poll();
-      size--;
     }
     return e;
   }
@@ -47,6 +44,6 @@ final class OneSlotQueue<T> {
   }
 
   int size() {
-    return size;
+    return oldest == null ? 0 : 1 + (behind == null ? 0 : behind.size());
   }
 }

@@ -44,7 +44,6 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
   // Per request read, in order: whether Netty's encoder saw it; a response skips the encoder if
   // its request did (HTTP/1.1 answers in order).
   private final OneSlotQueue<Boolean> encoderSawRequest = new OneSlotQueue<>();
-  private List<Object> seen; // what the encoder passes on of a request: dropped; made with the encoder
   private boolean bypassing; // the response being written skips the encoder, up to its last content
   private ChannelHandlerContext ctx;
 
@@ -113,13 +112,8 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
       if (encoder == null) {
         encoder = new Encoder();
         encoder.handlerAdded(ctx);
-        seen = new ArrayList<>(1);
       }
-      encoder.requested(ctx, req, seen);
-      for (Object o : seen) {
-        ReferenceCountUtil.release(o); // the encoder passes the request on, retained: it stays the caller's
-      }
-      seen.clear();
+      encoder.requested(ctx, req);
     }
   }
 
@@ -178,9 +172,15 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
       super(0, ContentCodings.available());
     }
 
+    private final List<Object> seen = new ArrayList<>(1); // what decode passes on of a request: dropped
+
     /** Records the request's {@code Accept-Encoding} for its response, as Netty's codec does on a read. */
-    void requested(ChannelHandlerContext ctx, HttpRequest req, List<Object> out) throws Exception {
-      decode(ctx, req, out);
+    void requested(ChannelHandlerContext ctx, HttpRequest req) throws Exception {
+      decode(ctx, req, seen);
+      for (Object o : seen) {
+        ReferenceCountUtil.release(o); // passed on retained: the request stays the caller's
+      }
+      seen.clear();
     }
 
     @Override
