@@ -26,19 +26,12 @@ PG_DB=${PG_DB:-test}; PG_PORT=${PG_PORT:-5432}
 PG_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB
 JAR=${JAR:-examples/target/examples.jar} # another build to compare side by side
 OUT=${OUT:-benchmarks/out/seed003}; mkdir -p "$OUT"
-VENV=benchmarks/out/celery-venv
 WEB_PORT=${WEB_PORT:-18303}; CELERY_PORT=${CELERY_PORT:-18304}
 
 psql -h 127.0.0.1 -p $PG_PORT -U postgres -d "$PG_DB" -qc "select 1" >/dev/null || { echo "no PostgreSQL at 127.0.0.1:$PG_PORT" >&2; exit 1; }
 redis-cli -n 11 ping >/dev/null || { echo "no Redis at 127.0.0.1:6379" >&2; exit 1; }
 [ -f examples/target/examples.jar ] || ./mvnw -B -q -ntp -DskipTests package -pl examples -am
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV"
-  # celery's CLI extras (click-didyoumean, click-repl) are not in the local wheel index; the
-  # workers are started through Celery's Python API instead (seed003/seed003_worker.py).
-  "$VENV/bin/pip" install -q --retries 0 --no-deps celery
-  "$VENV/bin/pip" install -q --retries 0 kombu billiard vine python-dateutil tzlocal click click-plugins redis fastapi uvicorn
-fi
+VENV=$(benchmarks/seed003/celery-venv.sh)
 
 PIDS=()
 stop_pid() { # TERM, then KILL after 5 s; the process's children too (Celery's prefork pool)
