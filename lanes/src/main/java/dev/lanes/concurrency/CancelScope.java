@@ -23,7 +23,10 @@ import java.util.concurrent.ScheduledFuture;
 public final class CancelScope implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CancelScope.class.getName());
 
-  private List<Runnable> callbacks; // allocated on first use: most scopes end uncancelled
+  // A request's scope gets one callback (its handler's thread), so the first is a field and a
+  // list is made only for a second.
+  private Runnable first;
+  private List<Runnable> more;
   private final Optional<Duration> timeout;
   private ScheduledFuture<?> timer;
   private boolean cancelled;
@@ -61,11 +64,16 @@ public final class CancelScope implements AutoCloseable {
   public void onCancel(Runnable callback) {
     synchronized (this) {
       if (!cancelled) {
-        if (!closed) {
-          if (callbacks == null) {
-            callbacks = new ArrayList<>(2);
+        if (closed) {
+          return;
+        }
+        if (first == null) {
+          first = callback;
+        } else {
+          if (more == null) {
+            more = new ArrayList<>(2);
           }
-          callbacks.add(callback);
+          more.add(callback);
         }
         return;
       }
@@ -75,16 +83,22 @@ public final class CancelScope implements AutoCloseable {
 
   /** Cancels the scope; idempotent, and a no-op once closed. */
   public void cancel() {
-    List<Runnable> toRun;
+    Runnable one;
+    List<Runnable> rest;
     synchronized (this) {
       if (cancelled || closed) {
         return;
       }
       cancelled = true;
-      toRun = callbacks == null ? List.of() : List.copyOf(callbacks);
-      callbacks = null;
+      one = first;
+      rest = more == null ? List.of() : List.copyOf(more);
+      first = null;
+      more = null;
     }
-    toRun.forEach(CancelScope::run);
+    if (one != null) {
+      run(one);
+    }
+    rest.forEach(CancelScope::run);
   }
 
   public synchronized boolean isCancelled() {
@@ -101,7 +115,8 @@ public final class CancelScope implements AutoCloseable {
   public void close() {
     synchronized (this) {
       closed = true;
-      callbacks = null;
+      first = null;
+      more = null;
     }
     if (timer != null) {
       timer.cancel(false);

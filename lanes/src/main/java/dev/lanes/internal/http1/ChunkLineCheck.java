@@ -38,7 +38,7 @@ final class ChunkLineCheck {
   private Reading reading = Reading.OTHER;
   private boolean passThrough; // stepped aside: the decoder alone judges what follows
   private boolean refused; // a bad line was found: drop everything from it on
-  private final StringBuilder line = new StringBuilder(0); // grows at the first chunked body
+  private StringBuilder line; // made at the first chunked body: most connections never send one
   private long remaining; // DATA: chunk bytes still to come; DELIMITER: bytes of CRLF
   // Offsets from the decoder's read position: how far this has read, and where the size line
   // being collected starts.
@@ -104,6 +104,9 @@ final class ChunkLineCheck {
       if (reading == Reading.OTHER) {
         // The head is decoded and nothing past it: the body starts at the read position.
         reading = Reading.SIZE_LINE;
+        if (line == null) {
+          line = new StringBuilder(16);
+        }
         line.setLength(0);
         checked = 0;
         lineStart = 0;
