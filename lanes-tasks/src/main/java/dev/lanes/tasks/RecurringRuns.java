@@ -56,6 +56,10 @@ final class RecurringRuns {
           boolean handedBack = complete.getCause().filter(HandedBack.class::isInstance).isPresent();
           ops.reschedule(complete, handedBack ? due : Instant.now().plus(STORE_FAILURE_RETRY));
         })
+        // A run whose worker died is revived at its own due time (so at once), not at "now" as
+        // db-scheduler's default does: the run's id comes from that time, so the revived run is the
+        // same task, redelivered, and its status row does not stay running for good.
+        .onDeadExecution((complete, ops) -> ops.reschedule(complete, complete.getExecution().executionTime))
         .execute((instance, context) -> run(recurring, context));
   }
 
@@ -82,7 +86,7 @@ final class RecurringRuns {
       Object result = type.runAttempt(recurring.payload(), lanes, workerLane);
       statuses.succeeded(id, result, Instant.now());
       events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
-    } catch (Exception e) {
+    } catch (Exception | Error e) { // an Error ends the run as a throw does (see TaskAttempts)
       boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
       try {
         if (interrupted && context.getSchedulerState().isShuttingDown()) {

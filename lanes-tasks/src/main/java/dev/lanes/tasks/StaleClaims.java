@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Hands back, unstarted, an execution this worker claimed ahead of its free slots that waited in
- * the lane longer than {@code maxWait}. Its heartbeat is as old as the claim until it starts, so
+ * Hands back, unstarted, an execution this worker claimed that waited in the lane longer than
+ * {@code maxWait}: one claimed ahead of its free slots, or any claimed by a lane since shrunk. Its heartbeat is as old as the claim until it starts, so
  * other workers soon take it for dead (or did, and run it): it must not start here too. It goes
  * back due at its own time, in its place in the queue. {@code maxWait} is shorter than the
  * dead-execution age by more than a heartbeat, so an attempt started within it beats before

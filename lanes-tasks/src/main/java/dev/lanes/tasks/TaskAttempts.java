@@ -66,7 +66,10 @@ final class TaskAttempts {
       boolean removed = statuses.succeededAndRemoved(id, result, Instant.now(), context.getExecution());
       events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
       return removed ? (complete, ops) -> {} : (complete, ops) -> ops.stop(); // {}: deleted with the status write
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
+      // An Error from the handler (an assertion, a stack overflow, a class that failed to
+      // initialise) ends the attempt as a throw does: left to db-scheduler, it would re-run the
+      // task every few seconds, past the retry policy, with its status stuck at running.
       boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
       try {
         if (interrupted && context.getSchedulerState().isShuttingDown()) {
@@ -82,7 +85,7 @@ final class TaskAttempts {
     }
   }
 
-  private <P> CompletionHandler<byte[]> failed(TaskType<P> type, String id, int attempt, Exception error)
+  private <P> CompletionHandler<byte[]> failed(TaskType<P> type, String id, int attempt, Throwable error)
       throws SQLException {
     String message = error.toString();
     if (type.retry().retriesAfter(attempt)) {

@@ -178,13 +178,12 @@ public final class Tasks implements AutoCloseable {
           // Claim (FOR UPDATE SKIP LOCKED) as many due executions as the lane has free slots (plus
           // claimAhead), and claim again as soon as any attempt ends while more are due: workers
           // never race for the same rows, and a freed slot waits for one claim's round trip, not
-          // for the next poll. A claim ahead waits in the lane's queue; one that waits too long
-          // is handed back before others could take it for dead.
+          // for the next poll. A claim ahead, or any claim once the lane has shrunk, waits in the
+          // lane's queue without a heartbeat; one that waits too long is handed back before others
+          // could take it for dead, or not run here if they did.
           int claimed = threads + config.claimAhead;
           sb.pollUsingLockAndFetch((claimed - 0.5) / threads, (double) claimed / threads);
-          if (config.claimAhead > 0) {
-            sb.addExecutionInterceptor(new StaleClaims(config.heartbeat.multipliedBy(MISSED_HEARTBEATS - 2)));
-          }
+          sb.addExecutionInterceptor(new StaleClaims(config.heartbeat.multipliedBy(MISSED_HEARTBEATS - 2)));
         }
         // H2 (one process) keeps db-scheduler's default: fetch 3x as many as candidates, each
         // claimed only once it holds a lane token (LaneExecutor).

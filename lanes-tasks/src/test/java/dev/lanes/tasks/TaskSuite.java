@@ -120,6 +120,25 @@ abstract class TaskSuite {
   }
 
   @Test
+  void aHandlerThrowingAnErrorEndsItsAttemptsByTheRetryPolicy() {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> buggy = TaskType.of("buggy", Job.class, job -> {
+      calls.incrementAndGet();
+      throw new AssertionError("a bug in the handler");
+    }).retry(RetryPolicy.attempts(2).backoff(Duration.ofMillis(50), 1.0));
+    Tasks tasks = start(store().type(buggy), 2);
+
+    String id = tasks.enqueue(buggy, new Job("x", 1));
+
+    // Left to db-scheduler, an Error kept the task running and re-ran it every 5 s for good.
+    TaskStatus failed = awaitState(tasks, id, TaskState.FAILED);
+    assertThat(failed.attempts()).isEqualTo(2);
+    assertThat(failed.redeliveries()).isZero();
+    assertThat(failed.error().orElseThrow()).contains("AssertionError").contains("a bug in the handler");
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
   void aRetrySucceedsAndKeepsTheResult() {
     AtomicInteger calls = new AtomicInteger();
     TaskType<Job> flaky = TaskType.of("flaky", Job.class, job -> {
