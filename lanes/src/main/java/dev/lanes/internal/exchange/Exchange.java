@@ -143,7 +143,9 @@ public final class Exchange {
   }
 
   private void respond(Response unencoded) {
-    Response response = encoded(unencoded);
+    // 101 is left to the codec, which knows whether an upgrade was accepted.
+    Response response = encoded(Interim.cannotEnd(unencoded, true)
+        ? Interim.refused(unencoded, where()) : unencoded);
     BackgroundTasks tasks = response.background();
     // Identity check first: almost every response carries NONE, and isEmpty() takes a lock.
     boolean hasTasks = tasks != BackgroundTasks.NONE && !tasks.isEmpty();

@@ -1,32 +1,45 @@
 package dev.lanes.internal.http1;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.util.function.BooleanSupplier;
 
 /**
- * Netty's aggregator, except that a body found too large while it arrives (chunked, so no
- * {@code Content-Length} to refuse up front) always gets 413 and a close: Netty keeps a
- * keep-alive connection open and skips the rest of the body, which trusts the framing of a
- * client that has just misbehaved.
+ * Netty's aggregator, except that it writes nothing itself, so every answer keeps its request's
+ * place in line behind the requests pipelined before it:
+ * <ul>
+ *   <li>a body found too large (chunked, so no {@code Content-Length} to refuse up front; or a
+ *       declared length the validator did not see) leaves as its request, failed with 413, which
+ *       the connection answers in order and then closes: Netty writes the 413 at once and keeps
+ *       a keep-alive connection open, skipping the rest of the body, which trusts the framing of
+ *       a client that has just misbehaved;</li>
+ *   <li>a head already refused ({@link RequestValidator}) leaves with its own failure, never a
+ *       413 for its length or an interim response;</li>
+ *   <li>{@code 100 Continue} is sent only when no earlier response is still being written: in the
+ *       middle of one it would break it. Then the client sends its body after its own wait
+ *       (RFC 9110 10.1.1).</li>
+ * </ul>
  */
 final class BodyAggregator extends HttpObjectAggregator {
-  BodyAggregator(int maxBodySize) {
+  private final BooleanSupplier earlierResponsesPending;
+
+  /** @param earlierResponsesPending whether responses to earlier requests are still to be written */
+  BodyAggregator(int maxBodySize, BooleanSupplier earlierResponsesPending) {
     super(maxBodySize, true);
+    this.earlierResponsesPending = earlierResponsesPending;
   }
 
   /**
@@ -38,9 +51,15 @@ final class BodyAggregator extends HttpObjectAggregator {
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof FullHttpRequest) {
       ctx.fireChannelRead(msg);
-    } else {
-      super.channelRead(ctx, msg);
+      return;
     }
+    if (msg instanceof HttpRequest req && req.decoderResult().isSuccess() && unsupportedExpectation(req)) {
+      // Refused in order, as the validator's refusals are (Netty would write 417 at once).
+      req.setDecoderResult(DecoderResult.failure(
+          new RejectedRequest(417, "Expectation Failed: only 100-continue is supported")));
+      ctx.channel().config().setAutoRead(false);
+    }
+    super.channelRead(ctx, msg);
   }
 
   /**
@@ -85,14 +104,34 @@ final class BodyAggregator extends HttpObjectAggregator {
     return length == null || length.equals("0");
   }
 
+  /** An {@code Expect} other than {@code 100-continue} in an HTTP/1.1 request (1.0 ignores it). */
+  private static boolean unsupportedExpectation(HttpRequest req) {
+    String expect = req.headers().get(HttpHeaderNames.EXPECT);
+    return expect != null && req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
+        && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect);
+  }
+
+  @Override
+  protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+    if (!start.decoderResult().isSuccess() || earlierResponsesPending.getAsBoolean()) {
+      return null;
+    }
+    return super.newContinueResponse(start, maxContentLength, pipeline);
+  }
+
+  @Override
+  protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+    return start.decoderResult().isSuccess() && super.isContentLengthInvalid(start, maxContentLength);
+  }
+
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-    FullHttpResponse tooLarge = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
-    tooLarge.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0)
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-        .set(HttpHeaderNames.DATE, DateHeader.now());
+    // Netty releases `oversized` (maybe the body gathered so far) after this: only its head is kept.
+    HttpRequest head = (HttpRequest) oversized;
+    FullHttpRequest refused = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
+        Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE);
+    refused.setDecoderResult(DecoderResult.failure(new RejectedRequest(413, "Content Too Large")));
     ctx.channel().config().setAutoRead(false);
-    ctx.writeAndFlush(tooLarge).addListener(ChannelFutureListener.CLOSE);
+    ctx.fireChannelRead(refused);
   }
 }

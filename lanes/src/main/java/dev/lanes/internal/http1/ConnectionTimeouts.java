@@ -137,6 +137,11 @@ final class ConnectionTimeouts {
     }
   }
 
+  /** Whether requests read in full still wait for (the end of) their responses. */
+  boolean awaitsResponses() {
+    return unanswered > 0;
+  }
+
   /** Whether a request's head has been decoded and its body is still arriving. */
   boolean readingBody() {
     return reading == Reading.BODY;

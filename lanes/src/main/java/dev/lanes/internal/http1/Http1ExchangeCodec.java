@@ -2,6 +2,7 @@ package dev.lanes.internal.http1;
 
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.internal.exchange.ExchangeCodec;
+import dev.lanes.internal.exchange.Interim;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
@@ -110,6 +111,8 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         return QUEUED;
       }
       response = Response.text(503, "Service Unavailable: shutting down").withHeader("Retry-After", "1");
+    } else if (Interim.cannotEnd(response, false)) {
+      response = Interim.refused(response, "an HTTP/1.1 request"); // a 101 with no upgrade accepted
     }
     // Keep-alive is decided here, once; a second write (an error after a refused producer) closes.
     keepAlive = !written && keepAliveAsked && !admission.isDraining()
@@ -117,7 +120,11 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     written = true;
     boolean compress = compressor != null && routeCompresses && http11;
     if (compressor != null) {
-      compressor.allowNext(compress); // before the head passes it, from whichever thread writes it
+      // In line with the heads, not a field set now: a head may still wait behind a chunked file.
+      Object change = compressor.switchTo(compress);
+      if (change != null) {
+        ctx.write(change, ctx.voidPromise());
+      }
     }
     return switch (response.body()) {
       case ResponseBody.Bytes bytes -> {

@@ -51,7 +51,8 @@ final class RequestDecoder extends HttpRequestDecoder {
   /** The server's decoder: bodies are aggregated by an aggregator of {@code maxBodySize}. */
   RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
       RequestValidator validator, ResponseEncoder.Methods methods, int maxBodySize) {
-    this(config, timeouts, chunkLines, validator, methods, () -> new BodyAggregator(maxBodySize));
+    this(config, timeouts, chunkLines, validator, methods,
+        () -> new BodyAggregator(maxBodySize, timeouts::awaitsResponses));
   }
 
   /** A decoder alone: heads and body contents leave one by one, as decoded. */

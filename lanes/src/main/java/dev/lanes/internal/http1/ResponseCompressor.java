@@ -40,7 +40,11 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
   // Made at the first request that needs it: many clients (API clients, load tools) never send
   // Accept-Encoding, and each of 10 000 connections would hold its state for nothing.
   private Encoder encoder;
-  private boolean allowed = true;
+  private boolean allowed = true; // set by the last Switch that passed: the route of the head behind it
+  // The last Switch handed out, by whichever thread writes a response head: written in order with
+  // the heads, a switch takes effect exactly for the heads behind it, even those queued elsewhere
+  // in the pipeline (a chunked file's writer) when it is handed out.
+  private volatile boolean announced = true;
   // Per request read, in order: whether Netty's encoder saw it; a response skips the encoder if
   // its request did (HTTP/1.1 answers in order).
   private final OneSlotQueue<Boolean> encoderSawRequest = new OneSlotQueue<>();
@@ -66,6 +70,11 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    if (msg instanceof Switch next) {
+      allowed = next == Switch.MAY_COMPRESS;
+      promise.trySuccess();
+      return;
+    }
     if (skipsEncoder(msg) || encoder == null) { // skipsEncoder first: it follows every message
       ctx.write(msg, promise);
     } else {
@@ -146,10 +155,21 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
     return encoder != null;
   }
 
-  /** Whether the next response head that passes may be compressed; set before each response. */
-  void allowNext(boolean allow) {
-    this.allowed = allow;
+  /**
+   * What to write ahead of a response head, from the same context and thread, so that it passes
+   * here compressible or not ({@code allow}: its route's choice); null when the heads before it
+   * had the same choice. Usage: {@code Object s = compressor.switchTo(false); if (s != null) ctx.write(s, ctx.voidPromise());}
+   */
+  Object switchTo(boolean allow) {
+    if (allow == announced) {
+      return null;
+    }
+    announced = allow;
+    return allow ? Switch.MAY_COMPRESS : Switch.AS_IS;
   }
+
+  /** Whether the response heads behind it may be compressed: a message this handler takes out. */
+  enum Switch { MAY_COMPRESS, AS_IS }
 
   private boolean eligible(HttpResponse response) {
     HttpHeaders h = response.headers();

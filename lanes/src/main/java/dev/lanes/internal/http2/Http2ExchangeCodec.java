@@ -6,6 +6,7 @@ import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.ExchangeCodec;
+import dev.lanes.internal.exchange.Interim;
 import dev.lanes.internal.http1.DateHeader;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.Unpooled;
@@ -43,7 +44,9 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   }
 
   @Override
-  public CompletableFuture<Void> write(Response response, Runnable afterSent, long now) {
+  public CompletableFuture<Void> write(Response given, Runnable afterSent, long now) {
+    Response response = Interim.cannotEnd(given, false) // a 101: HTTP/2 has no protocol switch
+        ? Interim.refused(given, "an HTTP/2 request") : given;
     int status = response.status();
     boolean hasBody = Http2ResponseHeaders.hasBody(status);
     return switch (response.body()) {

@@ -41,7 +41,7 @@ class BodyAggregatorTest {
 
   @Test
   void aChunkedBodyUpToTheLimitIsAggregated() {
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
     ch.writeInbound(chunkedPost(), chunk("ab"), chunk("c"), last("de"));
     FullHttpRequest full = ch.readInbound();
     try {
@@ -58,7 +58,7 @@ class BodyAggregatorTest {
 
   @Test
   void aWholeRequestGoesStraightOnAndABodyTheAggregatorsWay() {
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
     FullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a");
     ch.writeInbound(whole);
     assertThat(ch.<Object>readInbound()).isSameAs(whole);
@@ -95,44 +95,95 @@ class BodyAggregatorTest {
   }
 
   @Test
-  void oneByteOverTheLimitGets413AndTheConnectionCloses() {
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT));
+  void oneByteOverTheLimitLeavesAsItsRequestFailedWith413AndReadingStops() {
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
     DefaultHttpContent over = chunk("def");
     ch.writeInbound(chunkedPost(), chunk("abc"), over);
-    assertThat(ch.inboundMessages()).as("the request never reaches the app").isEmpty();
-    FullHttpResponse r = ch.readOutbound();
+    FullHttpRequest refused = ch.readInbound();
     try {
-      assertThat(r.status().code()).isEqualTo(413);
-      assertThat(r.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
-      assertThat(r.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("0");
-      assertThat(r.headers().contains(HttpHeaderNames.DATE)).isTrue();
+      assertThat(refused.uri()).isEqualTo("/up");
+      assertThat(refused.content().readableBytes()).isZero();
+      assertThat(refused.decoderResult().cause()).isInstanceOfSatisfying(RejectedRequest.class,
+          r -> assertThat(r.status()).isEqualTo(413));
     } finally {
-      r.release();
+      refused.release();
     }
-    assertThat(ch.isOpen()).as("closed: the rest of the body is never read as a request").isFalse();
-    assertThat(ch.config().isAutoRead()).isFalse();
+    assertThat(ch.outboundMessages()).as("answered by the dispatcher, in order, which then closes").isEmpty();
+    assertThat(ch.config().isAutoRead()).as("the rest of the body is never read as a request").isFalse();
     assertThat(over.refCnt()).isZero();
-    ch.finishAndReleaseAll();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
   }
 
   @Test
   void aDeclaredLengthOverTheLimitIsRefusedBeforeTheBody() {
-    // RequestValidator refuses this first in the server; the aggregator alone still closes.
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT));
+    // RequestValidator refuses this first in the server; the aggregator alone refuses it too.
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
     HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
     req.headers().set(HttpHeaderNames.HOST, "a").set(HttpHeaderNames.CONTENT_LENGTH, 6);
     ch.writeInbound(req);
-    FullHttpResponse r = ch.readOutbound();
-    assertThat(r.status().code()).isEqualTo(413);
-    r.release();
-    assertThat(ch.isOpen()).isFalse();
+    FullHttpRequest refused = ch.readInbound();
+    assertThat(((RejectedRequest) refused.decoderResult().cause()).status()).isEqualTo(413);
+    refused.release();
+    assertThat(ch.outboundMessages()).isEmpty();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aRefusedHeadKeepsItsOwnCauseWhateverItsLengthOrExpectation() {
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
+    HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
+    req.headers().set(HttpHeaderNames.CONTENT_LENGTH, 6).set(HttpHeaderNames.EXPECT, "100-continue");
+    RejectedRequest cause = new RejectedRequest(400, "Bad Request: HTTP/1.1 needs a Host header");
+    req.setDecoderResult(DecoderResult.failure(cause));
+    ch.writeInbound(req);
+    FullHttpRequest refused = ch.readInbound();
+    assertThat(refused.decoderResult().cause()).isSameAs(cause);
+    refused.release();
+    assertThat(ch.outboundMessages()).as("no 100 Continue, no 413").isEmpty();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void continueIsSentOnlyWhenNoEarlierResponseIsStillBeingWritten() {
+    for (boolean pending : new boolean[] {false, true}) {
+      EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> pending));
+      HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
+      req.headers().set(HttpHeaderNames.HOST, "a").set(HttpHeaderNames.CONTENT_LENGTH, 2)
+          .set(HttpHeaderNames.EXPECT, "100-continue");
+      ch.writeInbound(req);
+      if (pending) {
+        assertThat(ch.outboundMessages()).as("the client sends its body after its own wait").isEmpty();
+      } else {
+        FullHttpResponse cont = ch.readOutbound();
+        assertThat(cont.status().code()).isEqualTo(100);
+        cont.release();
+      }
+      ch.writeInbound(last("xy"));
+      FullHttpRequest full = ch.readInbound();
+      assertThat(full.content().toString(StandardCharsets.US_ASCII)).isEqualTo("xy");
+      full.release();
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void anUnsupportedExpectationIsRefusedInOrderWith417() {
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
+    HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
+    req.headers().set(HttpHeaderNames.HOST, "a").set(HttpHeaderNames.CONTENT_LENGTH, 2)
+        .set(HttpHeaderNames.EXPECT, "something-else");
+    ch.writeInbound(req);
+    FullHttpRequest refused = ch.readInbound();
+    assertThat(((RejectedRequest) refused.decoderResult().cause()).status()).isEqualTo(417);
+    refused.release();
+    assertThat(ch.outboundMessages()).isEmpty();
     ch.finishAndReleaseAll();
   }
 
   @Test
   void aFailedLastChunkFailsTheWholeRequestWithItsCause() {
     // How a refused chunk line (ChunkLineCheck) or a codec error reaches the dispatcher.
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
     LastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
     RejectedRequest cause = new RejectedRequest(400, ChunkLineCheck.NAMELESS);
     failed.setDecoderResult(DecoderResult.failure(cause));

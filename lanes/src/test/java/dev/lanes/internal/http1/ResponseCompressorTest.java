@@ -98,8 +98,7 @@ class ResponseCompressorTest {
 
     EmbeddedChannel route = channelAfterRequest();
     ResponseCompressor compressor = route.pipeline().get(ResponseCompressor.class);
-    compressor.allowNext(false);
-    route.writeOutbound(response(200, "text/plain"));
+    route.writeOutbound(compressor.switchTo(false), response(200, "text/plain"));
     FullHttpResponse off = route.readOutbound();
     assertThat(off.headers().contains(HttpHeaderNames.CONTENT_ENCODING)).isFalse();
     assertThat(off.content().readableBytes()).isEqualTo(TEXT.length);
