@@ -185,16 +185,29 @@ public final class Lane implements AutoCloseable {
     }
     work.grantedAt(queuedAt + waited);
     try {
-      executorForNextTask().execute(() -> work.runHolding(permit, this));
+      executorForNextTask().execute(new Handoff(this, work, permit));
     } catch (RejectedExecutionException e) {
-      permit.close();
-      work.terminated();
-      if (l != null) {
-        l.laneRejected(name, LaneRejectedException.Reason.CLOSED);
-      }
-      work.completeExceptionally(new LaneRejectedException(
-          LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
+      closedBeforeRun(work, permit, l);
     }
+  }
+
+  /** A task holding its token, handed to the executor: {@link #close} refuses those it never ran. */
+  private record Handoff(Lane lane, LaneTask<?> work, Permit permit) implements Runnable {
+    @Override
+    public void run() {
+      work.runHolding(permit, lane);
+    }
+  }
+
+  /** {@code work} holds {@code permit} but the lane closed before it ran: refused, the token back. */
+  private void closedBeforeRun(LaneTask<?> work, Permit permit, LaneListener l) {
+    permit.close();
+    work.terminated();
+    if (l != null) {
+      l.laneRejected(name, LaneRejectedException.Reason.CLOSED);
+    }
+    work.completeExceptionally(new LaneRejectedException(
+        LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
   }
 
   /** Runs a task that returns nothing; see {@link #run(Callable)}. */
@@ -270,7 +283,13 @@ public final class Lane implements AutoCloseable {
   @Override
   public void close() {
     if (kind != ExecutorKind.USER) {
-      executor.shutdownNow();
+      // A platform pool drops what waits in its queue: tasks granted a token, whose futures
+      // would never complete and whose tokens would never come back.
+      for (Runnable dropped : executor.shutdownNow()) {
+        if (dropped instanceof Handoff h) {
+          closedBeforeRun(h.work(), h.permit(), listener);
+        }
+      }
     }
     if (computeThreads != null) {
       computeThreads.shutdownNow();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -45,31 +46,53 @@ public final class TaskGroup implements AutoCloseable {
     CompletableFuture<T> f = lane.run(task);
     tasks.add((LaneTask<T>) f);
     f.whenComplete((v, e) -> {
-      if (e != null && firstFailure.completeExceptionally(unwrap(e))) {
-        cancelAll();
+      if (e != null) {
+        failed(unwrap(e));
       }
     });
     return f;
   }
 
   /**
-   * Waits for every task. Rethrows the first failure (other tasks were cancelled by then) as an
-   * unchecked {@link CompletionException} whose cause is the task's exception.
+   * Waits for every task, also those its tasks start meanwhile. Rethrows the first failure (other
+   * tasks were cancelled by then) as an unchecked {@link CompletionException} whose cause is the
+   * task's exception.
    */
   public void join() {
-    List<LaneTask<?>> snapshot;
-    synchronized (this) {
-      snapshot = List.copyOf(tasks);
+    while (true) {
+      List<LaneTask<?>> snapshot;
+      synchronized (this) {
+        snapshot = List.copyOf(tasks);
+      }
+      try {
+        CompletableFuture.anyOf(CompletableFuture.allOf(snapshot.toArray(CompletableFuture[]::new)), firstFailure)
+            .join();
+      } catch (CompletionException e) {
+        // fall through to report the first failure below
+      }
+      // The last task to fail completes allOf before its own callback (registered first, run
+      // last) records the failure: look at the tasks themselves.
+      for (LaneTask<?> t : snapshot) {
+        if (t.isCompletedExceptionally()) {
+          failed(t.isCancelled() ? new CancellationException() : t.exceptionNow());
+        }
+      }
+      if (firstFailure.isCompletedExceptionally()) {
+        awaitStopped();
+        firstFailure.join(); // throws CompletionException with the first cause
+      }
+      synchronized (this) {
+        if (tasks.size() == snapshot.size()) {
+          return; // none started meanwhile
+        }
+      }
     }
-    try {
-      CompletableFuture.anyOf(CompletableFuture.allOf(snapshot.toArray(CompletableFuture[]::new)), firstFailure)
-          .join();
-    } catch (CompletionException e) {
-      // fall through to report the first failure below
-    }
-    if (firstFailure.isCompletedExceptionally()) {
-      awaitStopped();
-      firstFailure.join(); // throws CompletionException with the first cause
+  }
+
+  /** Records {@code cause} if it is the group's first failure, and then cancels the other tasks. */
+  private void failed(Throwable cause) {
+    if (firstFailure.completeExceptionally(cause)) {
+      cancelAll();
     }
   }
 

@@ -414,4 +414,40 @@ class LaneTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * A platform lane's close() calls shutdownNow() and drops the runnables queued in the pool: a
+   * task granted its token (its runnable handed to the pool while the releasing thread was still
+   * busy) never runs, its future never completes and its token is never returned.
+   */
+  @Test
+  void closingAPlatformLaneNeitherStrandsAGrantedTaskNorLeaksItsToken() throws Exception {
+    Lane lane = Lane.builder("p").capacity(1).platformThreads().build();
+    CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch inDependent = new CountDownLatch(1);
+    CountDownLatch releaseDependent = new CountDownLatch(1);
+    CompletableFuture<String> a = lane.run(() -> {
+      gate.await();
+      return "a";
+    });
+    CompletableFuture<String> b = lane.run(() -> "b"); // queued for the only token
+    assertThat(lane.statistics().waiting()).isEqualTo(1);
+    // A's caller continues on the pool thread (as any chained stage without an executor does)
+    a.thenRun(() -> {
+      inDependent.countDown();
+      try {
+        releaseDependent.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        // close() interrupts the pool thread
+      }
+    });
+    gate.countDown();
+    assertThat(inDependent.await(10, TimeUnit.SECONDS)).isTrue();
+    // A gave its token back, so B holds it and its runnable waits in the pool's queue
+    assertThat(lane.statistics().waiting()).isZero();
+    lane.close();
+    releaseDependent.countDown();
+    Await.until("B to end (run or be rejected)", () -> b.isDone());
+    assertThat(lane.limiter().borrowed()).isZero();
+  }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class TaskGroupTest {
@@ -88,6 +90,110 @@ class TaskGroupTest {
       assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
       group.close();
       assertThat(stopped).as("task finished unwinding before close returned").isTrue();
+    }
+  }
+
+  /**
+   * join() wakes when allOf(tasks) completes, which the failing task's completion triggers before
+   * the group's own failure callback (registered first, run last) has recorded firstFailure; join
+   * then sees no failure and returns normally: the failure is lost.
+   */
+  @Test
+  void joinRethrowsTheFailureOfTheLastTaskToEnd() throws Exception {
+    int swallowed = 0;
+    int rounds = 300;
+    try (Lane lane = Lane.builder("g").capacity(4).build()) {
+      for (int i = 0; i < rounds; i++) {
+        CountDownLatch go = new CountDownLatch(1);
+        TaskGroup group = TaskGroup.in(lane);
+        group.start(() -> {
+          go.await();
+          throw new IllegalArgumentException("bad input");
+        });
+        Thread joiner = Thread.currentThread();
+        Thread.ofVirtual().start(() -> {
+          // let the joiner park in join() before the task fails
+          Await.until("joiner parked", () -> joiner.getState() == Thread.State.WAITING);
+          go.countDown();
+        });
+        try {
+          group.join();
+          swallowed++;
+        } catch (CompletionException expected) {
+          assertThat(expected).hasCauseInstanceOf(IllegalArgumentException.class);
+        }
+        group.close();
+      }
+    }
+    assertThat(swallowed).as("joins (of %d) that returned normally although the task failed", rounds)
+        .isZero();
+  }
+
+  /** Same defect, deterministic: a caller's own callback on the task delays the group's callback. */
+  @Test
+  void joinRethrowsAFailureEvenWhenTheCallerChainedOnTheTask() throws Exception {
+    try (Lane lane = Lane.builder("g").capacity(4).build()) {
+      CountDownLatch go = new CountDownLatch(1);
+      CountDownLatch joinReturned = new CountDownLatch(1);
+      TaskGroup group = TaskGroup.in(lane);
+      CompletableFuture<Object> task = group.start(() -> {
+        go.await();
+        throw new IllegalArgumentException("bad input");
+      });
+      // e.g. logging the error; bounded so that correct code does not deadlock here
+      task.whenComplete((v, e) -> {
+        try {
+          joinReturned.await(3, TimeUnit.SECONDS);
+        } catch (InterruptedException ignored) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      Thread joiner = Thread.currentThread();
+      Thread.ofVirtual().start(() -> {
+        Await.until("joiner parked", () -> joiner.getState() == Thread.State.WAITING);
+        go.countDown();
+      });
+      try {
+        assertThatThrownBy(group::join).isInstanceOf(CompletionException.class)
+            .hasCauseInstanceOf(IllegalArgumentException.class);
+      } finally {
+        joinReturned.countDown();
+        group.close();
+      }
+    }
+  }
+
+  /** join() waits for a task that another task of the group starts while join() waits. */
+  @Test
+  void joinWaitsForATaskStartedByAnotherTaskOfTheGroup() throws Exception {
+    try (Lane lane = Lane.builder("g").capacity(4).build()) {
+      CountDownLatch parentGo = new CountDownLatch(1);
+      CountDownLatch childRelease = new CountDownLatch(1);
+      AtomicBoolean childDone = new AtomicBoolean();
+      TaskGroup group = TaskGroup.in(lane);
+      CompletableFuture<String> parent = group.start(() -> {
+        parentGo.await();
+        group.start(() -> {
+          childRelease.await();
+          childDone.set(true);
+          return "child";
+        });
+        return "parent";
+      });
+      Thread joiner = Thread.currentThread();
+      Thread.ofVirtual().start(() -> {
+        Await.until("joiner parked", () -> joiner.getState() == Thread.State.WAITING);
+        parentGo.countDown();
+        // The child ends only once the parent has and the joiner waits again: a join() that
+        // returned when the tasks it saw at entry ended reads childDone false.
+        Await.until("parent done, joiner waiting", () -> parent.isDone() && joiner.getState() == Thread.State.WAITING);
+        childRelease.countDown();
+      });
+      group.join();
+      boolean doneAtJoin = childDone.get();
+      childRelease.countDown();
+      group.close();
+      assertThat(doneAtJoin).as("the child task had ended when join() returned").isTrue();
     }
   }
 }
