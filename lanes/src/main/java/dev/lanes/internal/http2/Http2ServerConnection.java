@@ -16,6 +16,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.CompressorHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
@@ -37,6 +38,7 @@ import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.ssl.SslHandler;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -312,12 +314,35 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     exchange.serve(method, path, request);
   }
 
+  /**
+   * The fields HTTP/1.1 would count: neither pseudo-header fields nor cookie crumbs (RFC 9113
+   * 8.2.3 lets a client split one Cookie into many; they are joined into one, as HTTP/1.1 sends it).
+   */
+  private static int regularFields(Http2Headers h) {
+    int n = 0;
+    boolean cookie = false;
+    for (Map.Entry<CharSequence, CharSequence> e : h) {
+      CharSequence name = e.getKey();
+      if (name.length() > 0 && name.charAt(0) == ':') {
+        continue;
+      }
+      if (HttpHeaderNames.COOKIE.contentEqualsIgnoreCase(name)) {
+        if (cookie) {
+          continue;
+        }
+        cookie = true;
+      }
+      n++;
+    }
+    return n;
+  }
+
   /** The answer to a request head HTTP/1.1 would refuse too, or null. */
   private Response refusal(String method, String target, Http2Headers h) {
     if (method.equals("CONNECT")) {
       return Response.text(501, "Not Implemented: CONNECT");
     }
-    if (h.size() > maxHeaderCount + 4) { // the pseudo-header fields do not count
+    if (h.size() > maxHeaderCount && regularFields(h) > maxHeaderCount) {
       return Response.text(431, "Request Header Fields Too Large: more than " + maxHeaderCount + " fields");
     }
     for (int i = 0; i < target.length(); i++) {
@@ -366,14 +391,14 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   void writeHeaders(StreamRequest req, Http2Headers headers, boolean endStream, ChannelPromise promise) {
     if (endStream) {
-      req.responseComplete = true;
+      req.lastFrame(promise);
     }
     (req.compressed ? encoder() : plain).writeHeaders(ctx, req.id, headers, 0, endStream, promise);
   }
 
   void writeData(StreamRequest req, ByteBuf data, boolean endStream, ChannelPromise promise) {
     if (endStream) {
-      req.responseComplete = true;
+      req.lastFrame(promise);
     }
     (req.compressed ? encoder() : plain).writeData(ctx, req.id, data, 0, endStream, promise);
   }
@@ -393,10 +418,26 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     }
   }
 
-  /** The response is out: a request still being sent is not needed any more (RFC 9113 8.1). */
+  /**
+   * The response is out: a request still being sent is not needed any more (RFC 9113 8.1), so the
+   * stream is reset with NO_ERROR once the response's last frame is written. Not before: the
+   * last DATA may wait in flow control, and a reset overtaking it would cut the response off.
+   */
   void responseEnded(StreamRequest req) {
+    if (req.requestComplete || !req.responseComplete) {
+      return;
+    }
+    ChannelPromise last = req.lastFrame;
+    if (last == null || last.isVoid() || last.isDone()) {
+      resetUnneeded(req);
+    } else {
+      last.addListener(written -> resetUnneeded(req));
+    }
+  }
+
+  private void resetUnneeded(StreamRequest req) {
     // Netty half-closes the remote side only after the listener returns: ask the request itself.
-    if (!req.requestComplete && req.responseComplete && connection().stream(req.id) != null) {
+    if (!req.requestComplete && connection().stream(req.id) != null) {
       resetStream(ctx, req.id, Http2Error.NO_ERROR.code(), ctx.newPromise());
       flushSoon();
     }
@@ -456,6 +497,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     boolean dispatched;
     boolean requestComplete; // the client ended the stream: its whole request arrived
     boolean responseComplete; // the last frame was written: a close after it is not an abandon
+    ChannelPromise lastFrame; // the write of that last frame
+
+    void lastFrame(ChannelPromise written) {
+      responseComplete = true;
+      lastFrame = written;
+    }
     boolean routeCompresses; // the server compresses and the route did not turn it off
     boolean compressed; // the server chose a content coding for the response
     volatile boolean closed; // read by producers on lane threads

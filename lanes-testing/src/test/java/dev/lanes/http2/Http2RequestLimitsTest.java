@@ -1,0 +1,169 @@
+package dev.lanes.http2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.server.ServerConfig;
+import dev.lanes.testing.TestClient;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameLogger;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.logging.LogLevel;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * HTTP/2 requests past the server's limits get what HTTP/1.1 gives them, in a form the client can
+ * read: a 413 arrives whole before the stream's reset, and cookie crumbs count as one field.
+ */
+@Timeout(60)
+class Http2RequestLimitsTest {
+
+  /** The frames the client receives, in wire order, e.g. "HEADERS 3 end=false", "DATA 3 17 end=true", "RST_STREAM 3 0". */
+  static final class Wire extends Http2FrameLogger implements AutoCloseable {
+    final List<String> inbound = new CopyOnWriteArrayList<>();
+    final CountDownLatch streamOver = new CountDownLatch(1); // first END_STREAM or RST_STREAM on a request stream
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private Channel channel;
+
+    Wire() {
+      super(LogLevel.TRACE);
+    }
+
+    Wire connect(int port) throws InterruptedException {
+      var codec = Http2FrameCodecBuilder.forClient().frameLogger(this).build();
+      channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+          .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(codec, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+            }
+          }).connect("127.0.0.1", port).sync().channel();
+      return this;
+    }
+
+    void send(Http2Headers headers, byte[] body) throws Exception {
+      Http2StreamChannel child = new Http2StreamChannelBootstrap(channel).handler(new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+          ReferenceCountUtil.release(msg);
+        }
+      }).open().get(10, TimeUnit.SECONDS);
+      child.write(new DefaultHttp2HeadersFrame(headers, body == null));
+      if (body != null) {
+        child.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
+      }
+      child.flush();
+    }
+
+    @Override
+    public boolean isEnabled() {
+      return true;
+    }
+
+    @Override
+    public void logHeaders(Direction d, ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+        boolean endStream) {
+      if (d == Direction.INBOUND) {
+        inbound.add("HEADERS " + streamId + " :status=" + headers.status() + " end=" + endStream);
+        if (endStream) {
+          streamOver.countDown();
+        }
+      }
+    }
+
+    @Override
+    public void logHeaders(Direction d, ChannelHandlerContext ctx, int streamId, Http2Headers headers,
+        int streamDependency, short weight, boolean exclusive, int padding, boolean endStream) {
+      logHeaders(d, ctx, streamId, headers, padding, endStream);
+    }
+
+    @Override
+    public void logData(Direction d, ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
+        boolean endStream) {
+      if (d == Direction.INBOUND) {
+        inbound.add("DATA " + streamId + " " + data.readableBytes() + " end=" + endStream);
+        if (endStream) {
+          streamOver.countDown();
+        }
+      }
+    }
+
+    @Override
+    public void logRstStream(Direction d, ChannelHandlerContext ctx, int streamId, long errorCode) {
+      if (d == Direction.INBOUND) {
+        inbound.add("RST_STREAM " + streamId + " " + errorCode);
+        streamOver.countDown();
+      }
+    }
+
+    @Override
+    public void close() {
+      channel.close().syncUninterruptibly();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** docs/http2.md: past maxBodySize "413, then RST_STREAM(NO_ERROR)": the 413 must arrive whole, before the reset. */
+  @Test
+  void the413ForABodyPastMaxBodySizeArrivesWholeBeforeTheReset() throws Exception {
+    App app = App.builder()
+        .post("/upload", req -> Response.text("got " + req.body().length))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true).maxBodySize(1000));
+        Wire client = new Wire().connect(server.port())) {
+      client.send(H2Client.request("POST", "/upload"), new byte[1001]);
+      assertThat(client.streamOver.await(10, TimeUnit.SECONDS)).isTrue();
+      // "Content Too Large" is 17 bytes: HEADERS, DATA ending the stream, and only then the reset.
+      assertThat(client.inbound).as("frames received on stream 3, in order")
+          .startsWith("HEADERS 3 :status=413 end=false", "DATA 3 17 end=true");
+    }
+  }
+
+  /**
+   * docs/http2.md: request headers "read as HTTP/1.1's", cookie crumbs joined; maxHeaderCount (100) counts
+   * header fields. 120 cookie crumbs are one Cookie header on HTTP/1.1 (accepted there), and so on h2.
+   */
+  @Test
+  void cookieCrumbsCountAsOneHeaderAsOnHttp11() throws Exception {
+    App app = App.builder()
+        .get("/c", req -> Response.text(req.header("cookie").orElse("")))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
+        H2Client client = H2Client.connect(server.port())) {
+      Http2Headers h = H2Client.request("GET", "/c");
+      StringBuilder joined = new StringBuilder();
+      for (int i = 0; i < 120; i++) {
+        h.add("cookie", "c" + i + "=v");
+        joined.append(i == 0 ? "" : "; ").append("c").append(i).append("=v");
+      }
+      // The same request on HTTP/1.1 (one Cookie header, ~1.3 KB) is served.
+      assertThat(server.send(server.request("/c").header("Cookie", joined.toString())).status()).as("HTTP/1.1").isEqualTo(200);
+      H2Client.Stream s = client.open(h, null, true);
+      assertThat(s.status()).as("HTTP/2, the same cookies as crumbs").isEqualTo(200);
+    }
+  }
+}
