@@ -60,7 +60,13 @@ final class BlockingSession extends Session implements WebSocket {
   void onMessage(Message message) {
     inbox.add(message);
     if (unread.incrementAndGet() >= PAUSE_AT) {
-      frames.channel().config().setAutoRead(false);
+      Channel ch = frames.channel();
+      ch.config().setAutoRead(false);
+      // The handler may have read down past RESUME_AT before the pause took effect, when it saw
+      // reading on and did not resume: then nothing would resume it.
+      if (unread.get() <= RESUME_AT) {
+        ch.config().setAutoRead(true);
+      }
     }
   }
 
