@@ -66,12 +66,13 @@ sealed interface Binder {
         b.violations.missing(loc, NullNode.instance);
         return Shape.INVALID;
       }
-      if (shape.type() == List.class) { // every value, read as JSON strings so constraints see the list
+      if (shape.takesEveryValue()) { // every value, read as JSON strings so constraints see the list
         var array = JsonNodeFactory.instance.arrayNode(values.size());
         values.forEach(array::add);
         return shape.fromJson(array, loc, b.violations);
       }
-      return shape.fromText(values.get(values.size() - 1), loc, b.violations);
+      // A repeated query parameter gives its last value (Starlette's QueryParams), a header its first (Headers.get).
+      return shape.fromText(values.get(source == Source.HEADER ? 0 : values.size() - 1), loc, b.violations);
     }
 
     private static List<String> cookies(List<String> headers, String name) {
@@ -215,7 +216,7 @@ sealed interface Binder {
     @Override
     public Object bind(Binding b) {
       List<String> values = b.form().fields().all(name);
-      boolean list = shape.type() == List.class;
+      boolean list = shape.takesEveryValue();
       if (values.isEmpty() || (!list && values.get(values.size() - 1).isEmpty())) {
         if (!required()) {
           return fallback;
@@ -247,10 +248,10 @@ sealed interface Binder {
       var node = JsonNodeFactory.instance.objectNode();
       for (RecordShape.Field f : shape.fields()) {
         List<String> values = fields.all(f.name());
-        if (f.shape().type() == List.class && !values.isEmpty()) {
+        if (f.shape().takesEveryValue() && !values.isEmpty()) {
           var array = node.putArray(f.name());
           values.forEach(array::add);
-        } else if (f.shape().type() != List.class && !values.isEmpty() && !values.get(values.size() - 1).isEmpty()) {
+        } else if (!f.shape().takesEveryValue() && !values.isEmpty() && !values.get(values.size() - 1).isEmpty()) {
           node.put(f.name(), values.get(values.size() - 1));
         } else if (!f.required() && f.documentedDefault() != null && !f.documentedDefault().isNull()) {
           node.set(f.name(), f.documentedDefault());

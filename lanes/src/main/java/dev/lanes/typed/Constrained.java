@@ -47,6 +47,11 @@ record Constrained(Shape inner, List<Constraint> constraints) implements Shape {
   }
 
   @Override
+  public boolean takesEveryValue() {
+    return inner.takesEveryValue();
+  }
+
+  @Override
   public Class<?> type() {
     return inner.type();
   }

@@ -211,7 +211,8 @@ interface Constraint {
     // Integral values compare exactly against the limit rounded the right way (a long beyond it is out anyway).
     long floor = limit.setScale(0, java.math.RoundingMode.FLOOR).longValue();
     boolean whole = limit.stripTrailingZeros().scale() <= 0;
-    Object ctxValue = integral ? (Object) limit.longValue() : (Object) d;
+    // A fractional bound on an integer is documented and reported as written (0.5, not 0).
+    Object ctxValue = integral && whole ? (Object) limit.longValue() : (Object) d;
     String shown = integral || d == Math.rint(d) ? limit.stripTrailingZeros().toPlainString() : Double.toString(d);
     String words = switch (op) {
       case "gt" -> "greater than";
@@ -230,7 +231,9 @@ interface Constraint {
     return new Constraint() {
       @Override
       public boolean holds(Object value) {
-        int c = value instanceof Double x ? Double.compare(x, d) : compare(((Number) value).longValue(), floor, whole);
+        // Numeric order (-0.0 equals 0), not Double.compare's total order (-0.0 below 0.0).
+        int c = value instanceof Double x ? (x < d ? -1 : x > d ? 1 : 0)
+            : compare(((Number) value).longValue(), floor, whole);
         return switch (op) {
           case "gt" -> c > 0;
           case "ge" -> c >= 0;
@@ -256,7 +259,7 @@ interface Constraint {
           case "lt" -> "exclusiveMaximum";
           default -> "maximum";
         };
-        if (integral) {
+        if (integral && whole) {
           schema.put(keyword, limit.longValue());
         } else {
           schema.put(keyword, d);

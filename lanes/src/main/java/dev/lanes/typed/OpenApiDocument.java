@@ -39,7 +39,8 @@ final class OpenApiDocument {
       if (about != null && about.hidden()) {
         continue;
       }
-      ObjectNode item = paths.has(p.path) ? (ObjectNode) paths.get(p.path) : paths.putObject(p.path);
+      String path = documentedPath(p);
+      ObjectNode item = paths.has(path) ? (ObjectNode) paths.get(path) : paths.putObject(path);
       ObjectNode op = item.putObject(p.httpMethod.toLowerCase(java.util.Locale.ROOT));
       String operationId = about != null && !about.operationId().isEmpty() ? about.operationId() : operationId(p);
       if (!operationIds.add(operationId)) {
@@ -228,7 +229,15 @@ final class OpenApiDocument {
 
   /** FastAPI's operationId: function name, path with non-word characters as {@code _}, method. */
   static String operationId(RoutePlan p) {
-    return PlanCompiler.snake(p.method.getName()) + p.path.replaceAll("\\W", "_") + "_"
+    return PlanCompiler.snake(p.method.getName()) + documentedPath(p).replaceAll("\\W", "_") + "_"
         + p.httpMethod.toLowerCase(java.util.Locale.ROOT);
   }
+
+  /** The route's path as OpenAPI templates it: {@code /files/{file_path}}, without a converter's {@code :path}. */
+  static String documentedPath(RoutePlan p) {
+    return CONVERTER.matcher(p.path).replaceAll("{$1}");
+  }
+
+  private static final java.util.regex.Pattern CONVERTER =
+      java.util.regex.Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*):[a-z]+}");
 }

@@ -35,6 +35,11 @@ record OptionalShape(Shape inner) implements Shape {
   }
 
   @Override
+  public boolean takesEveryValue() {
+    return inner.takesEveryValue();
+  }
+
+  @Override
   public Class<?> type() {
     return Optional.class;
   }

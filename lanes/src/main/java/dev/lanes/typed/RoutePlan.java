@@ -61,13 +61,11 @@ final class RoutePlan {
     this.nullWhenEmpty = nullWhenEmpty;
     this.declared = List.copyOf(declared);
     this.tags = List.copyOf(tags);
-    boolean body = false;
-    for (Binder binder : binders) {
-      body |= binder instanceof Binder.Body;
-    }
-    this.hasBody = body;
+    // The handler's bodies and its dependencies': malformed JSON is reported alone, before any
+    // dependency runs, whoever reads the body (as FastAPI parses it first).
     List<Binder.Body> bodies = RouteInputs.of(binders, required).bodies;
-    this.onlyBody = body && bodies.size() == 1 ? bodies.get(0) : null;
+    this.hasBody = !bodies.isEmpty();
+    this.onlyBody = bodies.size() == 1 ? bodies.get(0) : null;
   }
 
   /** Binds, calls and answers on this thread (a lane's, for a blocking handler). */

@@ -46,6 +46,14 @@ sealed interface Shape permits Scalar, ListShape, OptionalShape, RecordShape, Co
   /** The Java type values of this shape have. */
   Class<?> type();
 
+  /**
+   * Whether a text source (query, header, form field) gives this shape every value it sent, as a
+   * list, rather than its last one: a {@code List}, also an optional or constrained one.
+   */
+  default boolean takesEveryValue() {
+    return type() == java.util.List.class;
+  }
+
   /** The JSON Schema of this shape for the OpenAPI document. */
   com.fasterxml.jackson.databind.node.ObjectNode schema(Schemas schemas);
 }

@@ -1,5 +1,6 @@
 package dev.lanes.typed;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -79,9 +80,10 @@ final class ShapeCompiler {
       Annotation[] annotations = annotationsOf(type, rc);
       Shape s = shape(rc.getGenericType(), annotations, where);
       Default d = find(annotations, Default.class);
-      fields.add(d != null ? withDefault(rc.getName(), s, d.value(), where)
-          : s instanceof OptionalShape ? new RecordShape.Field(rc.getName(), s, Optional.empty(), null)
-          : new RecordShape.Field(rc.getName(), s, RecordShape.Field.REQUIRED, null));
+      String name = jsonName(rc, annotations);
+      fields.add(d != null ? withDefault(name, s, d.value(), where)
+          : s instanceof OptionalShape ? new RecordShape.Field(name, s, Optional.empty(), null)
+          : new RecordShape.Field(name, s, RecordShape.Field.REQUIRED, null));
     }
     try {
       Constructor<?> ctor = type.getDeclaredConstructor(types);
@@ -94,6 +96,19 @@ final class ShapeCompiler {
       throw new IllegalArgumentException("record " + type.getName() + " cannot be built by the typed layer: " + e, e);
     }
     return shape;
+  }
+
+  /**
+   * The component's name in JSON: Jackson's {@code @JsonProperty} name if it has one, as Jackson
+   * writes the record in responses, so a body is read, validated and documented under the name
+   * the API writes.
+   */
+  private static String jsonName(RecordComponent rc, Annotation[] fieldAnnotations) {
+    JsonProperty p = find(fieldAnnotations, JsonProperty.class);
+    if (p == null) {
+      p = rc.getAccessor().getAnnotation(JsonProperty.class);
+    }
+    return p != null && !p.value().isEmpty() ? p.value() : rc.getName();
   }
 
   /** A component's annotations: those on its field, where Jakarta's constraints land for records. */

@@ -1,0 +1,213 @@
+package dev.lanes.typed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanes.App;
+import dev.lanes.http.HttpException;
+import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestResponse;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Negative;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Edges where the typed layer must agree with what it writes, documents and what FastAPI does. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TypedEdgesTest {
+  record Tagged(String name, Optional<List<String>> tags) {}
+
+  record Item(@JsonProperty("item_name") String itemName, int qty) {}
+
+  record ItemIn(String name) {}
+
+  record Audit(String name) {}
+
+  record Guard() {}
+
+  static final class Deps {
+    @Provides
+    Guard guard(@Header Optional<String> xKey) {
+      if (xKey.isEmpty()) {
+        throw new HttpException(401, "Not authenticated");
+      }
+      return new Guard();
+    }
+
+    @Provides
+    Audit audit(@Body ItemIn item) { // the only reader of the body is a dependency
+      return new Audit(item.name());
+    }
+  }
+
+  static final class Routes {
+    @Get("/optlist")
+    List<String> optList(@Query Optional<List<String>> tag) {
+      return tag.orElse(List.of());
+    }
+
+    @Get("/hdrlist")
+    List<String> hdrList(@Header Optional<List<String>> xTag) {
+      return xTag.orElse(List.of());
+    }
+
+    @Post("/formopt")
+    List<String> formOpt(@FormField Optional<List<String>> tag) {
+      return tag.orElse(List.of());
+    }
+
+    @Post("/formrec")
+    Tagged formRec(@FormField Tagged t) {
+      return t;
+    }
+
+    @Get("/files/{file_path:path}")
+    String file(@Path String filePath) {
+      return filePath;
+    }
+
+    @Post("/item")
+    Item item(@Body Item item) {
+      return item;
+    }
+
+    @Post("/audited")
+    String audited(Audit audit, @Query int n) {
+      return audit.name() + n;
+    }
+
+    @Post("/guarded")
+    String guarded(Guard g, Audit audit) {
+      return audit.name();
+    }
+
+    @Get("/neg")
+    double neg(@Query @Negative double x) {
+      return x;
+    }
+
+    @Get("/nonneg")
+    double nonNeg(@Query @PositiveOrZero double x) {
+      return x;
+    }
+
+    @Get("/half")
+    int half(@Query @DecimalMin("0.5") int n) {
+      return n;
+    }
+
+    @Get("/token")
+    String token(@Header String xToken) {
+      return xToken;
+    }
+  }
+
+  private static TestClient start() {
+    TypedApi api = TypedApi.builder().provider(new Deps()).controller(new Routes()).build();
+    return TestClient.start(api.install(App.builder()).build());
+  }
+
+  /** Optional<List<T>> takes every value of a repeated query parameter, header or form field, as List<T> does. */
+  @Test
+  void optionalListParametersKeepEveryValue() {
+    try (TestClient client = start()) {
+      TestResponse q = client.get("/optlist?tag=a&tag=b");
+      assertThat(q.json()).as(q.text()).containsExactly(text("a"), text("b"));
+      TestResponse h = client.send(client.request("/hdrlist").header("x-tag", "a").header("x-tag", "b"));
+      assertThat(h.json()).as(h.text()).containsExactly(text("a"), text("b"));
+      TestResponse f = client.post("/formopt", "tag=a&tag=b", "application/x-www-form-urlencoded");
+      assertThat(f.json()).as(f.text()).containsExactly(text("a"), text("b"));
+    }
+  }
+
+  /** An Optional<List<T>> component of a form record takes every value of its field. */
+  @Test
+  void optionalListComponentOfAFormRecordReadsEveryValue() {
+    try (TestClient client = start()) {
+      TestResponse r = client.post("/formrec", "name=x&tags=a&tags=b", "application/x-www-form-urlencoded");
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+      assertThat(r.json().get("tags")).containsExactly(text("a"), text("b"));
+    }
+  }
+
+  /** A typed path with a converter ({file_path:path}) is documented without it, as FastAPI's path_format. */
+  @Test
+  void documentPathTemplateHasNoConverter() {
+    try (TestClient client = start()) {
+      assertThat(client.get("/files/a/b.txt").text()).isEqualTo("\"a/b.txt\"");
+      JsonNode paths = client.get("/openapi.json").json().get("paths");
+      assertThat(paths.has("/files/{file_path}")).as(paths.toString()).isTrue();
+      assertThat(paths.has("/files/{file_path:path}")).isFalse();
+    }
+  }
+
+  /** @JsonProperty on a record component: written, read and documented under that name. */
+  @Test
+  void recordComponentNamesAgreeBetweenResponseBodyAndDocument() {
+    try (TestClient client = start()) {
+      TestResponse first = client.postJson("/item", "{\"item_name\":\"a\",\"qty\":1}");
+      assertThat(first.status()).as(first.text()).isEqualTo(200);
+      assertThat(first.json().has("item_name")).as(first.text()).isTrue(); // what Jackson writes
+      JsonNode item = client.get("/openapi.json").json().at("/components/schemas/Item");
+      assertThat(item.get("properties").has("item_name")).as("document says " + item).isTrue();
+      assertThat(item.get("required").toString()).contains("item_name");
+      TestResponse echo = client.postJson("/item", first.text()); // sending back what the API wrote
+      assertThat(echo.status()).as(echo.text()).isEqualTo(200);
+      TestResponse javaName = client.postJson("/item", "{\"itemName\":\"a\",\"qty\":1}");
+      assertThat(javaName.json().at("/detail/0/loc").toString()).isEqualTo("[\"body\",\"item_name\"]");
+    }
+  }
+
+  /** Malformed JSON read only by a dependency is reported alone, and before other dependencies run. */
+  @Test
+  void malformedJsonReadByADependencyIsReportedAloneAndFirst() {
+    try (TestClient client = start()) {
+      TestResponse r = client.post("/audited?n=x", "{\"name\":", "application/json");
+      assertThat(r.status()).isEqualTo(422);
+      assertThat(r.json().get("detail")).as(r.text()).hasSize(1);
+      TestResponse g = client.post("/guarded", "{\"name\":", "application/json");
+      assertThat(g.status()).as(g.text()).isEqualTo(422);
+    }
+  }
+
+  /** Signed zero: -0 is not negative and is >= 0. */
+  @Test
+  void negativeZeroIsZero() {
+    try (TestClient client = start()) {
+      TestResponse neg = client.get("/neg?x=-0");
+      assertThat(neg.status()).as("@Negative accepted " + neg.text()).isEqualTo(422);
+      TestResponse nonNeg = client.get("/nonneg?x=-0");
+      assertThat(nonNeg.status()).as(nonNeg.text()).isEqualTo(200);
+    }
+  }
+
+  /** @DecimalMin("0.5") on an int is documented and reported as 0.5, not rounded to 0. */
+  @Test
+  void fractionalBoundOnAnIntegerIsDocumentedAsIs() {
+    try (TestClient client = start()) {
+      TestResponse zero = client.get("/half?n=0");
+      assertThat(zero.status()).isEqualTo(422);
+      assertThat(zero.json().at("/detail/0/ctx/ge").doubleValue()).as(zero.text()).isEqualTo(0.5);
+      JsonNode schema = client.get("/openapi.json").json().at("/paths/~1half/get/parameters/0/schema");
+      assertThat(schema.get("minimum").doubleValue()).as(schema.toString()).isEqualTo(0.5);
+    }
+  }
+
+  /** A scalar header sent twice: its first value, as FastAPI (Starlette's Headers.get). */
+  @Test
+  void aScalarHeaderTakesTheFirstValueAsFastApi() {
+    try (TestClient client = start()) {
+      TestResponse r = client.send(client.request("/token").header("x-token", "first").header("x-token", "second"));
+      assertThat(r.text()).isEqualTo("\"first\"");
+    }
+  }
+
+  private static JsonNode text(String s) {
+    return com.fasterxml.jackson.databind.node.TextNode.valueOf(s);
+  }
+}
