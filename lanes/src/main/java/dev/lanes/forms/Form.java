@@ -119,7 +119,11 @@ public final class Form {
     }
     FullHttpRequest carrier = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
         Unpooled.wrappedBuffer(request.body()));
-    carrier.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    // The media type in lower case: Netty's multipart check is case-sensitive, and would read a
+    // "Multipart/Form-Data" body as urlencoded. Parameters (the boundary) keep their case.
+    int semicolon = contentType.indexOf(';');
+    String media = semicolon < 0 ? lower.strip() : lower.substring(0, semicolon).strip() + contentType.substring(semicolon);
+    carrier.headers().set(HttpHeaderNames.CONTENT_TYPE, media);
     DefaultHttpDataFactory factory = new DefaultHttpDataFactory(limits.spoolThreshold());
     factory.setDeleteOnExit(false); // deleted at request end; deleteOnExit would leak a list entry per file
     factory.setMaxLimit(limits.maxPartSize());

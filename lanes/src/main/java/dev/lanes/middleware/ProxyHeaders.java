@@ -246,13 +246,30 @@ public final class ProxyHeaders implements Middleware {
       return (b[full] & mask) == (network[full] & mask);
     }
 
+    /** Whether {@code s} is four decimal numbers of 0-255 (1-3 digits each) joined by dots. */
+    private static boolean dottedQuad(String s) {
+      String[] parts = s.split("\\.", -1);
+      if (parts.length != 4) {
+        return false;
+      }
+      for (String p : parts) {
+        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(p) > 255) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     /** An IP literal, never looked up by name. */
     static Optional<InetAddress> literal(String s) {
       // IPv6 has a colon (hex digits, colons, dots); IPv4 only digits and dots: a name never
       // passes, so getByName below never asks DNS.
+      // A dotted quad must be exact (four numbers 0-255): the JDK looks up by name any string it
+      // does not take for a literal, "1.2.3.4444" among them.
       boolean v6 = s.indexOf(':') >= 0;
-      boolean ok = !s.isEmpty() && s.chars().allMatch(c -> v6 ? Character.digit(c, 16) >= 0 || c == ':' || c == '.'
-          : c >= '0' && c <= '9' || c == '.') && (v6 || s.chars().filter(c -> c == '.').count() == 3);
+      boolean ok = !s.isEmpty() && (v6
+          ? s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
+          : dottedQuad(s));
       if (!ok) {
         return Optional.empty();
       }

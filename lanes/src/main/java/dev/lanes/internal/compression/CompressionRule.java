@@ -26,4 +26,14 @@ public final class CompressionRule {
     }
     return contentType != null && CompressibleTypes.test(contentType.toString());
   }
+
+  /**
+   * The {@code ETag} of a body this server compresses: a strong tag made weak ({@code W/"..."}),
+   * as nginx does. A strong tag must tell representations apart (RFC 9110 8.8.3), and one shared
+   * by the identity and the compressed body would let {@code If-Range} resume a compressed
+   * download with identity bytes; a weak one is never a match there. Null or weak: unchanged.
+   */
+  public static String compressedEtag(String etag) {
+    return etag == null || etag.startsWith("W/") ? etag : "W/" + etag;
+  }
 }

@@ -28,7 +28,7 @@ import java.util.Locale;
  * From that point on it drops everything and stops reading: bytes after a framing error
  * could be a smuggled request and are never parsed as one.
  */
-final class RequestValidator {
+public final class RequestValidator {
   // A table, not a search of the punctuation per character: every request's Host passes here.
   private static final boolean[] REG_NAME = new boolean[128];
 
@@ -113,8 +113,11 @@ final class RequestValidator {
     return null;
   }
 
-  /** {@code uri-host [ ":" port ]} (RFC 9110 7.2): no userinfo, path, list or whitespace. */
-  static boolean validHost(String host) {
+  /**
+   * {@code uri-host [ ":" port ]} (RFC 9110 7.2): no userinfo, path, list or whitespace. HTTP/2
+   * checks {@code :authority} and {@code host} with it too.
+   */
+  public static boolean validHost(String host) {
     if (host.isEmpty()) {
       return false;
     }

@@ -209,7 +209,12 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
         return null;
       }
       response.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
-      return super.beginEncode(response, acceptEncoding);
+      Result result = super.beginEncode(response, acceptEncoding);
+      String etag = response.headers().get(HttpHeaderNames.ETAG);
+      if (result != null && etag != null) {
+        response.headers().set(HttpHeaderNames.ETAG, CompressionRule.compressedEtag(etag));
+      }
+      return result;
     }
 
     /** The same choice as on HTTP/2. */

@@ -29,6 +29,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
   private static final AsciiString CONTENT_RANGE = AsciiString.cached("content-range");
   private static final AsciiString CONTENT_ENCODING = AsciiString.cached("content-encoding");
+  private static final AsciiString ETAG = AsciiString.cached("etag");
   private static final AsciiString ACCEPT_ENCODING = AsciiString.cached("accept-encoding");
   private static final AsciiString VARY = AsciiString.cached("vary");
   private final Http2ServerConnection connection;
@@ -123,6 +124,10 @@ final class Http2ExchangeCodec implements ExchangeCodec {
     String coding = ContentCodings.choose(stream.headers.get(ACCEPT_ENCODING));
     if (coding != null) {
       h.set(CONTENT_ENCODING, coding);
+      CharSequence etag = h.get(ETAG);
+      if (etag != null) {
+        h.set(ETAG, CompressionRule.compressedEtag(etag.toString()));
+      }
       stream.compressed = true;
     }
     return h;

@@ -6,6 +6,7 @@ import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.Exchange;
+import dev.lanes.internal.http1.RequestValidator;
 import dev.lanes.internal.http1.SafePath;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.server.ServerConfig;
@@ -341,6 +342,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private Response refusal(String method, String target, Http2Headers h) {
     if (method.equals("CONNECT")) {
       return Response.text(501, "Not Implemented: CONNECT");
+    }
+    // As HTTP/1.1's Host: middleware (TrustedHost, HttpsRedirect) builds links and redirects from it.
+    CharSequence authority = h.authority() != null ? h.authority() : h.get(HttpHeaderNames.HOST);
+    if (authority != null && !RequestValidator.validHost(authority.toString())) {
+      return Response.text(400, "Bad Request: invalid :authority");
     }
     if (h.size() > maxHeaderCount && regularFields(h) > maxHeaderCount) {
       return Response.text(431, "Request Header Fields Too Large: more than " + maxHeaderCount + " fields");

@@ -1,0 +1,57 @@
+package dev.lanes.forms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestResponse;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** A form field or part past its limit, or too many fields, is refused with 413. */
+class FormLimitsTest {
+  private static final String BOUNDARY = "----lanes-boundary";
+  private static final FormLimits LIMITS = new FormLimits(3, 1024, 512);
+
+  private static App app() {
+    return App.builder()
+        .post("/f", req -> {
+          Form form = Form.read(req, LIMITS);
+          StringBuilder sb = new StringBuilder();
+          for (String n : form.fields().names()) {
+            sb.append(n).append('=').append(form.fields().get(n).length()).append(';');
+          }
+          return Response.text("fields " + sb + " files=" + form.files().size());
+        })
+        .build();
+  }
+
+  @Test
+  void aMultipartTextFieldOverMaxPartSizeIs413() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"big\"\r\n\r\n"
+        + "x".repeat(4096) + "\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse r = c.post("/f", out.toByteArray(), "multipart/form-data; boundary=" + BOUNDARY);
+      assertThat(r.status()).as(r.text()).isEqualTo(413);
+    }
+  }
+
+  @Test
+  void anUrlencodedFieldOverMaxPartSizeIs413() {
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse r = c.post("/f", "big=" + "x".repeat(4096), "application/x-www-form-urlencoded");
+      assertThat(r.status()).as(r.text()).isEqualTo(413);
+    }
+  }
+
+  @Test
+  void tooManyUrlencodedFieldsIs413() {
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse r = c.post("/f", "a=1&b=2&c=3&d=4&e=5", "application/x-www-form-urlencoded");
+      assertThat(r.status()).as(r.text()).isEqualTo(413);
+    }
+  }
+}

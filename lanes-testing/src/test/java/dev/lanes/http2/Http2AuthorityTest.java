@@ -1,0 +1,49 @@
+package dev.lanes.http2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.middleware.HttpsRedirect;
+import dev.lanes.middleware.TrustedHost;
+import dev.lanes.server.ServerConfig;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.TestClient;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * HTTP/1.1 refuses a Host with a path, userinfo or other non-host characters (RequestValidator
+ * .validHost, docs/limits.md); over HTTP/2 the :authority (or host field) reaches TrustedHost and
+ * HttpsRedirect unchecked.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class Http2AuthorityTest {
+  private static App app() {
+    return App.builder()
+        .middleware(TrustedHost.of("*.example.com"))
+        .middleware(HttpsRedirect.toDefaultPort())
+        .get("/hi", req -> Response.text("hi"))
+        .build();
+  }
+
+  @Test
+  void http1RefusesTheHost() {
+    try (TestClient c = TestClient.start(app(), ServerConfig.builder().h2c(true));
+        RawClient raw = RawClient.connect(c.port())) {
+      assertThat(raw.send("GET /hi HTTP/1.1\r\nHost: evil.com/.example.com\r\n\r\n").read().status()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void anAuthorityWithAPathPassesTrustedHostAndBecomesAnOpenRedirect() throws Exception {
+    try (TestClient c = TestClient.start(app(), ServerConfig.builder().h2c(true));
+        H2Client client = H2Client.connect(c.port())) {
+      H2Client.Stream s = client.open(H2Client.request("GET", "/hi").authority("evil.com/.example.com"), null, true);
+      int status = s.status();
+      CharSequence location = s.headers.get(10, TimeUnit.SECONDS).get("location");
+      assertThat(status).as("status %s, Location %s", status, location).isEqualTo(400);
+    }
+  }
+}
