@@ -48,7 +48,7 @@ public final class Lifespan {
     for (int i = 0; i < startup.size(); i++) {
       try {
         startup.get(i).run(state);
-      } catch (Exception e) {
+      } catch (Exception | Error e) { // an Error too: the hooks before it still get their stop
         stop();
         throw new StartupException("startup hook " + (i + 1) + " of " + startup.size()
             + " failed: " + e, e);
@@ -66,7 +66,7 @@ public final class Lifespan {
     while ((hook = toStop.poll()) != null) {
       try {
         hook.run(state);
-      } catch (Exception e) {
+      } catch (Exception | Error e) { // an Error too (a class gone at shutdown): the rest still run
         LOG.log(System.Logger.Level.ERROR, "shutdown hook failed", e);
       }
     }

@@ -136,6 +136,7 @@ public final class Server implements AutoCloseable {
     } catch (Exception e) {
       acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      compiled.lifespan().stop(); // what the startup hooks opened before the bind failed (a no-op if they failed)
       compiled.instruments().lifespan(LifespanPhase.STOPPED);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

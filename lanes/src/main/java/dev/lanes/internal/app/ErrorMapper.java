@@ -74,7 +74,7 @@ public final class ErrorMapper {
       CompletableFuture<Response> f;
       try {
         f = inner.call(req);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         return CompletableFuture.completedFuture(toResponse(e, where));
       }
       if (f == null) {

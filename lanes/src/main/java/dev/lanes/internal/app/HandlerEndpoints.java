@@ -45,7 +45,7 @@ final class HandlerEndpoints {
         req.scope().onCancel(() -> work.cancel(true));
       }
       return work;
-    } catch (Exception e) {
+    } catch (Exception | Error e) { // an assertion in an async handler is a 500, as in a blocking one
       return CompletableFuture.failedFuture(e);
     } finally {
       if (loop != null) {

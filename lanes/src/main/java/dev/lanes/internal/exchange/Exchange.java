@@ -78,7 +78,7 @@ public final class Exchange {
     CompletableFuture<Response> result;
     try {
       result = app.serve(method, path, request.scope(scope), trace);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // an Error too: the admission slot is released below either way
       result = CompletableFuture.failedFuture(e);
     }
     if (result.isDone()) {

@@ -52,6 +52,7 @@ final class ConnectionTimeouts {
   private long headStarted;
   private long lastRead;
   private boolean inReadBurst; // from a read to the end of its burst, lastRead stands for now
+  private boolean arriving; // counted in Admission as a request whose body is still arriving
   private long bodyStarted;
   private long bodyBytes;
   private long idleSince;
@@ -94,6 +95,18 @@ final class ConnectionTimeouts {
   /** The read burst is over: {@link #now} reads the clock again. */
   void readComplete() {
     inReadBurst = false;
+    if (reading == Reading.BODY && !arriving) {
+      arriving = true; // a body still to come: a drain waits for this request (Admission)
+      state.requestArriving();
+    }
+  }
+
+  /** The request being read was handed over whole (admitted, queued or refused): it no longer arrives. */
+  void handedOver() {
+    if (arriving) {
+      arriving = false;
+      state.requestArrived();
+    }
   }
 
   /**
@@ -110,6 +123,7 @@ final class ConnectionTimeouts {
     if (check != null) {
       check.cancel(false);
     }
+    handedOver(); // closed before its body came: nothing to wait for
   }
 
   /** The connection went on as HTTP/2 or became a WebSocket, which keep their own timers. */
@@ -147,9 +161,18 @@ final class ConnectionTimeouts {
     return reading == Reading.BODY;
   }
 
-  /** Whether {@code evt} is the server's drain and this connection idles: it may close now. */
+  /**
+   * Whether {@code evt} is the server's drain and this connection idles: it may close now. Not
+   * while a response's bytes still wait for a slow client: the drain gives them the grace period.
+   */
   boolean closesOnDrain(Object evt) {
-    return evt == Admission.DRAIN && reading == Reading.IDLE && unanswered == 0;
+    return evt == Admission.DRAIN && reading == Reading.IDLE && unanswered == 0 && pendingBytes() == 0;
+  }
+
+  /** Response bytes written but not yet taken by the client (Netty's outbound buffer). */
+  private long pendingBytes() {
+    var out = ctx == null ? null : ctx.channel().unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
   /** {@code msg} is being written, on its way to the encoder. */
@@ -204,6 +227,14 @@ final class ConnectionTimeouts {
       return;
     }
     if (System.nanoTime() - at < 0) {
+      reschedule();
+      return;
+    }
+    if (reading == Reading.IDLE && unanswered == 0 && pendingBytes() > 0) {
+      // The last response is queued, not yet sent: while its bytes wait for a slow client the
+      // connection is not idle, and closing it would cut the response short. (Bounding a client
+      // that stops reading altogether is a send timeout's job: docs/timeouts.md.)
+      idleSince = System.nanoTime();
       reschedule();
       return;
     }

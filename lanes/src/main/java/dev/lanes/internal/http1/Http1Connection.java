@@ -80,9 +80,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       if (pipelined.size() >= MAX_PIPELINED) {
         ctx.channel().config().setAutoRead(false);
       }
-      return;
+    } else {
+      serve(req);
     }
-    serve(req);
+    timeouts.handedOver(); // after serve: an admitted request is in flight before it stops arriving
   }
 
   @Override

@@ -94,6 +94,11 @@ public final class Instruments implements Observability {
     if (w != null) {
       w.stop();
     }
+    synchronized (this) {
+      if (watchdog == w) {
+        watchdog = null; // a next server of this app starts a watchdog of its own, over its loops
+      }
+    }
     loops.clear();
   }
 }

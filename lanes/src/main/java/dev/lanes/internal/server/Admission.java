@@ -22,6 +22,7 @@ public final class Admission {
   public enum Timeout { REQUEST_HEAD, BODY_READ, KEEP_ALIVE }
 
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger arriving = new AtomicInteger(); // heads read, bodies still coming
   private final AtomicInteger bodiesInFlight = new AtomicInteger(); // produced bodies still being written
   private final AtomicInteger connections = new AtomicInteger();
   private final LongAdder busyRejections = new LongAdder();
@@ -63,6 +64,24 @@ public final class Admission {
     }
   }
 
+  /**
+   * A request's head was read and its body is still arriving at the end of a read: it counts
+   * for a drain like a request in flight, so an upload under way when the server stops is read,
+   * served and answered within the grace period rather than cut off.
+   */
+  public void requestArriving() {
+    arriving.incrementAndGet();
+  }
+
+  /** The arriving request was read to its end and handed over (admitted or queued), or its connection closed. */
+  public void requestArrived() {
+    if (arriving.decrementAndGet() == 0 && draining) {
+      synchronized (this) {
+        notifyAll();
+      }
+    }
+  }
+
   public void bodyStarted() {
     bodiesInFlight.incrementAndGet();
   }
@@ -83,9 +102,13 @@ public final class Admission {
     }
   }
 
-  /** Waits until no request is in flight or {@code deadlineNanos} (System.nanoTime) passes. */
+  /**
+   * Waits until no request is in flight or arriving, or {@code deadlineNanos} (System.nanoTime)
+   * passes. An arriving request is admitted before it stops counting as arriving, so none slips
+   * between the two counts.
+   */
   public synchronized boolean awaitNoneInFlight(long deadlineNanos) throws InterruptedException {
-    while (inFlight.get() > 0) {
+    while (arriving.get() > 0 || inFlight.get() > 0) {
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) {
         return false;

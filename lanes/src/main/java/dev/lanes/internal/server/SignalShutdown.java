@@ -98,7 +98,7 @@ public final class SignalShutdown {
     for (AutoCloseable s : SERVERS) {
       try {
         s.close();
-      } catch (Exception e) {
+      } catch (Exception | Error e) { // the next server is closed, and the exit timer starts, regardless
         LOG.log(Level.ERROR, "closing a server on shutdown failed", e);
       }
     }
