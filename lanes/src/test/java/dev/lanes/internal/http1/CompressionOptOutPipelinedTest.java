@@ -11,9 +11,7 @@ import dev.lanes.server.Compression;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,16 +101,7 @@ class CompressionOptOutPipelinedTest {
       // Read only once the server has handled every request (as a slow client would).
       assertThat(lastHandled.await(10, TimeUnit.SECONDS)).isTrue();
       ByteArrayOutputStream got = new ByteArrayOutputStream();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          got.write(buf, 0, n);
-        }
-      } catch (SocketException reset) {
-        // closed
-      }
+      SocketReads.readInto(s, got, 10_000);
       String text = got.toString(StandardCharsets.ISO_8859_1);
       return text;
     }

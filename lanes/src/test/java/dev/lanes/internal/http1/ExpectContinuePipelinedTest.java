@@ -8,10 +8,7 @@ import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.streaming.StreamingResponse;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -78,30 +75,10 @@ class ExpectContinuePipelinedTest {
           + "Content-Length: 2\r\nConnection: close\r\n\r\nhi").getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       ByteArrayOutputStream got = new ByteArrayOutputStream();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[8192];
-      // Read what the server sends while the stream is still open (until the reads go quiet).
-      s.setSoTimeout(1000);
-      try {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          got.write(buf, 0, n);
-        }
-      } catch (SocketTimeoutException quiet) {
-        // the stream is still open, as it should be
-      } catch (SocketException reset) {
-        // closed
-      }
+      // What the server sends while the stream is still open (until the reads go quiet).
+      SocketReads.readInto(s, got, 1000);
       finish.countDown();
-      s.setSoTimeout(10_000);
-      try {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          got.write(buf, 0, n);
-        }
-      } catch (SocketException reset) {
-        // closed
-      }
+      SocketReads.readInto(s, got, 10_000);
       String text = got.toString(StandardCharsets.ISO_8859_1);
       assertThat(text).as("the streamed body is complete").contains("second");
       assertThat(text).as("the pipelined POST is answered").contains("echo:hi");

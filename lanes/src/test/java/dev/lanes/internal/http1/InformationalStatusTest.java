@@ -8,10 +8,7 @@ import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.streaming.StreamingResponse;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,23 +69,13 @@ class InformationalStatusTest {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
-      s.setSoTimeout(quietMillis);
       ByteArrayOutputStream got = new ByteArrayOutputStream();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          got.write(buf, 0, n);
-        }
-        got.write("<closed by server>".getBytes(StandardCharsets.US_ASCII));
-      } catch (SocketTimeoutException quiet) {
-        got.write("<still open, nothing more after 5 s>".getBytes(StandardCharsets.US_ASCII));
-      } catch (SocketException reset) {
-        got.write("<reset>".getBytes(StandardCharsets.US_ASCII));
-      }
-      String text = got.toString(StandardCharsets.ISO_8859_1);
-      return text;
+      String end = switch (SocketReads.readInto(s, got, quietMillis)) {
+        case CLOSED -> "<closed by server>";
+        case QUIET -> "<still open, nothing more after 5 s>";
+        case RESET -> "<reset>";
+      };
+      return got.toString(StandardCharsets.ISO_8859_1) + end;
     }
   }
 

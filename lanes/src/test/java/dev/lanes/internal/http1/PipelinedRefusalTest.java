@@ -7,9 +7,7 @@ import dev.lanes.http.Response;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,30 +74,10 @@ class PipelinedRefusalTest {
       s.getOutputStream().write(second.getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       ByteArrayOutputStream got = new ByteArrayOutputStream();
-      InputStream in = s.getInputStream();
       // While /slow is still being handled nothing may be answered: its response comes first.
-      s.setSoTimeout(1000);
-      byte[] buf = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          got.write(buf, 0, n);
-        }
-      } catch (SocketTimeoutException expected) {
-        // nothing more before /slow is released
-      } catch (java.net.SocketException reset) {
-        // closed
-      }
+      SocketReads.readInto(s, got, 1000);
       release.countDown();
-      s.setSoTimeout(10_000);
-      try {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          got.write(buf, 0, n);
-        }
-      } catch (java.net.SocketException reset) {
-        // closed
-      }
+      SocketReads.readInto(s, got, 10_000);
       String text = got.toString(StandardCharsets.ISO_8859_1);
       List<Integer> statuses = new ArrayList<>();
       Matcher m = Pattern.compile("HTTP/1\\.1 (\\d{3}) ").matcher(text);
