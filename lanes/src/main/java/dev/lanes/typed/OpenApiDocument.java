@@ -17,6 +17,10 @@ import java.util.Set;
  * under {@code components/schemas}, and the security schemes routes depend on.
  */
 final class OpenApiDocument {
+  // A typed segment's converter ({file_path:path}), which OpenAPI's path templates do not have.
+  private static final java.util.regex.Pattern CONVERTER =
+      java.util.regex.Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*):[a-z]+}");
+
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private OpenApiDocument() {}
@@ -238,6 +242,4 @@ final class OpenApiDocument {
     return CONVERTER.matcher(p.path).replaceAll("{$1}");
   }
 
-  private static final java.util.regex.Pattern CONVERTER =
-      java.util.regex.Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*):[a-z]+}");
 }
