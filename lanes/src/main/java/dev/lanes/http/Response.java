@@ -65,6 +65,7 @@ public final class Response {
 
   /** {@code 200} with raw bytes of the given content type. */
   public static Response bytes(byte[] data, String contentType) {
+    validateHeader("Content-Type", contentType); // as withHeader: CR or LF would split the response head
     return new Response(200, contentType, List.of(), new ResponseBody.Bytes(data.clone()));
   }
 
@@ -85,6 +86,9 @@ public final class Response {
 
   /** A response around any body; used by the richer response kinds. */
   public static Response of(int status, String contentType, ResponseBody body) {
+    if (contentType != null) {
+      validateHeader("Content-Type", contentType);
+    }
     return new Response(status, contentType == null ? "" : contentType, List.of(), body);
   }
 
