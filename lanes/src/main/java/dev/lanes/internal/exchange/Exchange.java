@@ -158,6 +158,8 @@ public final class Exchange {
       body = codec.write(response, afterSent, now);
     } catch (RuntimeException e) { // the response could not even be encoded
       LOG.log(Level.ERROR, "cannot write the response of " + where(), e);
+      trace.responded(500, now); // every requestStart gets its end: a server error, nothing sent
+      trace.bodyEnded(false);
       scope.close();
       codec.abort(e);
       codec.ended();
