@@ -135,7 +135,13 @@ public final class TlsContexts {
         b.trustManager(new ByteArrayInputStream(trusted))
             .clientAuth(tls.clientAuth() == Tls.ClientAuth.REQUIRED ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
       }
-      return b.build();
+      SslContext context = b.build();
+      if (!(tls.source() instanceof Tls.Source.SelfSigned)) {
+        // A key that is not the certificate's fails here, not per client. The test handshake runs
+        // on the JDK's engine, built from the same (already parsed) material, whichever serves.
+        KeyMaterialCheck.handshake(engine == Tls.Engine.JDK ? context : b.sslProvider(SslProvider.JDK).build());
+      }
+      return context;
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot use the TLS key material of " + tls + ": " + message(e), e);
     } catch (IOException | GeneralSecurityException e) {
