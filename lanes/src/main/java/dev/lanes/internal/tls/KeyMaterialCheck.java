@@ -2,16 +2,14 @@ package dev.lanes.internal.tls;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Internal, not for users: one TLS handshake in memory against a freshly built server context,
@@ -33,8 +31,7 @@ final class KeyMaterialCheck {
     try {
       s.setNeedClientAuth(false); // only the server's own key is in question here
       s.setWantClientAuth(false);
-      SSLEngine c = trustingClient().createSSLEngine("localhost", 443);
-      c.setUseClientMode(true);
+      SSLEngine c = trustingClient();
       c.beginHandshake();
       s.beginHandshake();
       ByteBuffer toServer = ByteBuffer.allocate(c.getSession().getPacketBufferSize());
@@ -88,24 +85,10 @@ final class KeyMaterialCheck {
     return h == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || h == SSLEngineResult.HandshakeStatus.FINISHED;
   }
 
-  private static SSLContext trustingClient() throws SSLException {
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }}, new SecureRandom());
-      return ctx;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new SSLException("no TLS client to test the key material with: " + e, e);
-    }
+  /** A client engine that trusts any certificate (Netty's insecure trust manager: only the key is in question). */
+  private static SSLEngine trustingClient() throws SSLException {
+    return SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+        .trustManager(InsecureTrustManagerFactory.INSTANCE).build()
+        .newEngine(ByteBufAllocator.DEFAULT, "localhost", 443);
   }
 }
