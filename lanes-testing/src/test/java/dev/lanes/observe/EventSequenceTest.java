@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lanes.App;
 import dev.lanes.background.BackgroundTasks;
 import dev.lanes.concurrency.Lane;
+import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
+import dev.lanes.streaming.StreamingResponse;
+import dev.lanes.testing.Await;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -157,6 +161,91 @@ class EventSequenceTest {
       assertThat(events.events()).containsSubsequence(
           "requestStart GET /hang", "requestEnd GET /hang 499", "bodyEnd GET /hang false");
       assertThat(events.events()).containsSubsequence("taskStart endpoints", "taskEnd endpoints cancelled");
+    }
+  }
+
+  /** A streamed body whose source blocks until {@code release}; it is produced in the streaming lane. */
+  private static Response blockedStream(CountDownLatch release) {
+    Iterator<String> source = new Iterator<>() {
+      boolean sent;
+
+      @Override
+      public boolean hasNext() {
+        return !sent;
+      }
+
+      @Override
+      public String next() {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+        sent = true;
+        return "x";
+      }
+    };
+    return StreamingResponse.of(source, "text/plain");
+  }
+
+  @Test
+  void aStreamedBodyItsLaneRefusesIsReportedAsThe503ItGot() throws Exception {
+    RecordingListener events = RecordingListener.create();
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder().listener(events)
+        .lane(Lane.builder(Lanes.STREAMING).capacity(1).maxWaiting(0))
+        .get("/s", req -> blockedStream(release))
+        .build();
+    try (TestClient client = TestClient.start(app);
+         RawClient a = RawClient.connect(client.port());
+         RawClient b = RawClient.connect(client.port())) {
+      a.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
+      Await.value(app.lanes().get(Lanes.STREAMING)::statistics, st -> st.borrowed() == 1,
+          "first producer holds the only token");
+      events.await("requestEnd GET /s 200"); // its head went out
+      int from = events.mark();
+      b.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(b.readUntilClosed().responses()).singleElement()
+          .satisfies(r -> assertThat(r.status()).isEqualTo(503));
+      events.await(e -> e.startsWith("bodyEnd GET /s"));
+      assertThat(events.since(from)).filteredOn(e -> e.startsWith("requestEnd") || e.startsWith("bodyEnd"))
+          .as("what listeners and metrics see is what the client got")
+          .containsExactly("requestEnd GET /s 503", "bodyEnd GET /s true");
+      from = events.mark();
+      release.countDown();
+      assertThat(a.read().text()).isEqualTo("x");
+      events.awaitCount("bodyEnd GET /s true", 2);
+      assertThat(events.since(from)).filteredOn(e -> e.startsWith("requestEnd") || e.startsWith("bodyEnd"))
+          .containsExactly("bodyEnd GET /s true");
+    }
+  }
+
+  @Test
+  void aStreamedBodyStillQueuedWhenTheClientLeavesEndsAs499() throws Exception {
+    RecordingListener events = RecordingListener.create();
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder().listener(events)
+        .lane(Lane.builder(Lanes.STREAMING).capacity(1).maxWaiting(1))
+        .get("/s", req -> blockedStream(release))
+        .build();
+    try (TestClient client = TestClient.start(app);
+         RawClient a = RawClient.connect(client.port())) {
+      a.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
+      Await.value(app.lanes().get(Lanes.STREAMING)::statistics, st -> st.borrowed() == 1,
+          "first producer holds the only token");
+      events.await("requestEnd GET /s 200"); // its head went out
+      int from = events.mark();
+      try (RawClient b = RawClient.connect(client.port())) {
+        b.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
+        Await.value(app.lanes().get(Lanes.STREAMING)::statistics, st -> st.waiting() == 1,
+            "second producer queued");
+      } // the client leaves before its producer got a token: no head was ever sent
+      events.await(e -> e.startsWith("bodyEnd GET /s"));
+      assertThat(events.since(from)).filteredOn(e -> e.startsWith("requestEnd") || e.startsWith("bodyEnd"))
+          .containsExactly("requestEnd GET /s 499", "bodyEnd GET /s false");
+      release.countDown();
+      assertThat(a.read().text()).isEqualTo("x");
     }
   }
 }

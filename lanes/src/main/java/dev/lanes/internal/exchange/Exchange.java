@@ -42,6 +42,7 @@ public final class Exchange {
   private String path;
   private CompletableFuture<?> inFlight; // the handler, then the produced body
   private boolean abandoned;
+  private int headPending; // the status of a produced body's head not yet sent, else 0
 
   private Exchange(CompiledApp app, Admission admission, ExchangeCodec codec, EventExecutor loop,
       String method, String target, long readAt) {
@@ -173,7 +174,20 @@ public final class Exchange {
       codec.ended();
       return;
     }
-    trace.responded(response.status(), now);
+    if (body instanceof WrittenBody.Sending sending && trace != RequestTrace.NONE) {
+      // The head waits for the producer's token, and a lane that refuses it answers with an error
+      // instead: the status is reported when the head goes out, as the client sees it.
+      headPending = response.status();
+      sending.headQueued().thenRun(() -> {
+        if (loop.inEventLoop()) {
+          headSent();
+        } else {
+          loop.execute(this::headSent);
+        }
+      });
+    } else {
+      trace.responded(response.status(), now);
+    }
     inFlight = body;
     admission.bodyStarted();
     // A produced body ends through the loop's queue even if it is already done: its producer
@@ -203,19 +217,41 @@ public final class Exchange {
     }
   }
 
+  private void headSent() {
+    if (headPending != 0) {
+      trace.responded(headPending, System.nanoTime());
+      headPending = 0;
+    }
+  }
+
   private void bodyEnded(Throwable error) {
     inFlight = null;
-    trace.bodyEnded(error == null);
+    int unreported = headPending; // the body ended before its head was reported, if not 0
+    headPending = 0;
+    if (error instanceof BodyNotStarted notStarted && !abandoned) {
+      // Its lane refused the producer before any byte went out: a clean error response still fits.
+      Response refusal = app.encoded(app.errors().toResponse(notStarted.getCause(), where()), where());
+      long now = System.nanoTime();
+      codec.write(refusal, null, now);
+      trace.respondedAndEnded(refusal.status(), now);
+      scope.close();
+      codec.ended();
+      return;
+    }
+    if (unreported != 0 && abandoned) {
+      trace.abandoned(); // the client left while the producer waited for its token
+    } else {
+      if (unreported != 0) {
+        trace.responded(unreported);
+      }
+      trace.bodyEnded(error == null);
+    }
     if (error == null) {
       codec.ended();
       return;
     }
     if (abandoned) {
       LOG.log(Level.DEBUG, () -> "response body of " + where() + " stopped: client gone");
-    } else if (error instanceof BodyNotStarted notStarted) {
-      // Its lane refused the producer before any byte went out: a clean error response still fits.
-      codec.write(app.encoded(app.errors().toResponse(notStarted.getCause(), where()), where()), null,
-          System.nanoTime());
     } else {
       // Mid-body the status line is gone: the only honest signal left is to cut the exchange.
       LOG.log(Level.WARNING, "response body of " + where() + " failed; aborting the response", error);

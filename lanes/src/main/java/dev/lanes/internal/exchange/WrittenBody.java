@@ -20,19 +20,35 @@ public final class WrittenBody {
   private WrittenBody() {}
 
   /**
+   * The future of a body being produced: done when the producer is, and with {@link #headQueued()},
+   * which completes once the head is on its way (the producer holds its token). Until then the
+   * status may still change: a lane that refuses the producer gets its error response instead.
+   */
+  public static final class Sending extends CompletableFuture<Void> {
+    private final CompletableFuture<Void> headQueued = new CompletableFuture<>();
+
+    /** Completes, on the producer's thread, once the head has been queued. */
+    public CompletableFuture<Void> headQueued() {
+      return headQueued;
+    }
+  }
+
+  /**
    * Starts the producer. {@code head} and {@code end} run on the producer's thread, before and
    * after the writer (so a protocol that queues its writes keeps them in order). The returned future
    * completes when the producer is done, fails with {@link BodyNotStarted} if it never ran, and
    * cancelling it (the client left, the stream was reset) stops the producer.
    */
-  public static CompletableFuture<Void> start(Lanes lanes, ResponseBody.Written written, BodyOutput out,
+  public static Sending start(Lanes lanes, ResponseBody.Written written, BodyOutput out,
       Runnable head, Runnable end) {
     AtomicBoolean started = new AtomicBoolean();
+    Sending result = new Sending();
     CompletableFuture<Void> running;
     try {
       running = lanes.get(written.lane()).execute(() -> {
         started.set(true);
         head.run();
+        result.headQueued.complete(null);
         try {
           written.writer().writeTo(out);
         } catch (RuntimeException e) {
@@ -53,7 +69,6 @@ public final class WrittenBody {
       running = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Void> producing = running;
-    CompletableFuture<Void> result = new CompletableFuture<>();
     producing.whenComplete((v, e) -> {
       if (e == null) {
         result.complete(null);
