@@ -12,6 +12,8 @@ import java.util.Optional;
  */
 public final class EnqueueOptions {
   private static final EnqueueOptions DEFAULTS = new EnqueueOptions(Optional.empty(), Optional.empty(), Optional.empty());
+  /** The latest due time accepted: one every store (H2, PostgreSQL's timestamptz) can hold. */
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   private final Optional<Duration> delay;
   private final Optional<Instant> at;
@@ -28,18 +30,28 @@ public final class EnqueueOptions {
     return DEFAULTS;
   }
 
-  /** Due {@code delay} after enqueue, not earlier (replaces {@link #at}). */
+  /** Due {@code delay} after enqueue, not earlier (replaces {@link #at}); due by {@link #LATEST}. */
   public EnqueueOptions in(Duration delay) {
     Objects.requireNonNull(delay, "delay");
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, got " + delay);
     }
+    if (delay.compareTo(Duration.between(Instant.now(), LATEST)) > 0) {
+      throw new IllegalArgumentException("delay " + delay + " puts the task past " + LATEST + ", the latest due time");
+    }
     return new EnqueueOptions(Optional.of(delay), Optional.empty(), key);
   }
 
-  /** Due at {@code time}, not earlier (replaces {@link #in}); a past time is due now. */
+  /**
+   * Due at {@code time}, not earlier (replaces {@link #in}); a past time is due now (and waits
+   * behind tasks already due, from its enqueue on); no later than {@link #LATEST}.
+   */
   public EnqueueOptions at(Instant time) {
-    return new EnqueueOptions(Optional.empty(), Optional.of(Objects.requireNonNull(time, "time")), key);
+    Objects.requireNonNull(time, "time");
+    if (time.isAfter(LATEST)) {
+      throw new IllegalArgumentException("due time " + time + " is past " + LATEST + ", the latest due time");
+    }
+    return new EnqueueOptions(Optional.empty(), Optional.of(time), key);
   }
 
   /**
@@ -51,6 +63,9 @@ public final class EnqueueOptions {
     if (key.isBlank() || key.length() > 200) {
       throw new IllegalArgumentException("key must be 1..200 characters, not blank");
     }
+    if (key.indexOf('\0') >= 0) { // PostgreSQL's text cannot hold it: the whole batch would fail
+      throw new IllegalArgumentException("key must not contain NUL");
+    }
     return new EnqueueOptions(delay, at, Optional.of(key));
   }
 
@@ -58,8 +73,9 @@ public final class EnqueueOptions {
     return key;
   }
 
-  /** When a task enqueued at {@code now} is due. */
+  /** When a task enqueued at {@code now} is due: never before {@code now}. */
   public Instant dueAt(Instant now) {
-    return at.orElseGet(() -> now.plus(delay.orElse(Duration.ZERO)));
+    Instant due = at.orElseGet(() -> now.plus(delay.orElse(Duration.ZERO)));
+    return due.isBefore(now) ? now : due;
   }
 }

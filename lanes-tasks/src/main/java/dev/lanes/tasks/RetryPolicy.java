@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param maxBackoff the longest wait
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
+  private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+
   public RetryPolicy {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
@@ -54,9 +56,15 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
     return attempt < maxAttempts;
   }
 
-  /** The wait after the {@code attempt}-th attempt (1-based) failed. */
+  /**
+   * The wait after the {@code attempt}-th attempt (1-based) failed; never longer than
+   * {@code maxBackoff} nor than about 292 years (what nanoseconds can hold, so a cap such as
+   * {@code ChronoUnit.FOREVER.getDuration()} means no cap).
+   */
   public Duration backoffAfter(int attempt) {
-    double nanos = initialBackoff.toNanos() * Math.pow(multiplier, Math.max(0, attempt - 1));
-    return nanos >= maxBackoff.toNanos() ? maxBackoff : Duration.ofNanos((long) nanos);
+    Duration cap = maxBackoff.compareTo(LONGEST) < 0 ? maxBackoff : LONGEST;
+    long initial = initialBackoff.compareTo(LONGEST) < 0 ? initialBackoff.toNanos() : Long.MAX_VALUE;
+    double nanos = initial * Math.pow(multiplier, Math.max(0, attempt - 1));
+    return nanos >= cap.toNanos() ? cap : Duration.ofNanos((long) nanos);
   }
 }

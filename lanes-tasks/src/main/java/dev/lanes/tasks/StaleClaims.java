@@ -14,7 +14,8 @@ import java.time.Instant;
  * other workers soon take it for dead (or did, and run it): it must not start here too. It goes
  * back due at its own time, in its place in the queue. {@code maxWait} is shorter than the
  * dead-execution age by more than a heartbeat, so an attempt started within it beats before
- * anyone could revive it.
+ * anyone could revive it. A claim that starts once the worker is draining goes back too: a drain
+ * lets running attempts finish, it does not start the ones still waiting for a slot.
  */
 final class StaleClaims implements ExecutionInterceptor {
   private final Duration maxWait;
@@ -26,7 +27,8 @@ final class StaleClaims implements ExecutionInterceptor {
   @Override
   public CompletionHandler<?> execute(TaskInstance<?> instance, ExecutionContext context, ExecutionChain chain) {
     Instant claimed = context.getExecution().lastHeartbeat;
-    if (claimed == null || Duration.between(claimed, Instant.now()).compareTo(maxWait) <= 0) {
+    boolean fresh = claimed == null || Duration.between(claimed, Instant.now()).compareTo(maxWait) <= 0;
+    if (fresh && !context.getSchedulerState().isShuttingDown()) {
       return chain.proceed(instance, context);
     }
     Instant due = context.getExecution().executionTime;

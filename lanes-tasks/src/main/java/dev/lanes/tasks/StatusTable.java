@@ -226,7 +226,15 @@ final class StatusTable {
     return result == null ? null : new String(json.write(result), StandardCharsets.UTF_8);
   }
 
+  /**
+   * The error as stored: at most {@code MAX_ERROR} characters, NUL written as {@code \0}
+   * (PostgreSQL's text refuses NUL, and a message may quote raw input that holds one).
+   */
   private static String clip(String error) {
-    return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR) + "...";
+    if (error == null) {
+      return null;
+    }
+    String text = error.indexOf('\0') < 0 ? error : error.replace("\0", "\\0");
+    return text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR) + "...";
   }
 }

@@ -1,0 +1,170 @@
+package dev.lanes.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanes.App;
+import dev.lanes.testing.Await;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Stored tasks at their edges: error texts PostgreSQL cannot hold, due times in the past or past
+ * what a store can hold, retry caps past what nanoseconds can hold, and a drain on PostgreSQL with
+ * claims still waiting for a slot.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class TaskEdgesTest {
+  record Job(String text) {}
+
+  private final String prefix = "te" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+    PostgresStore.drop(prefix);
+  }
+
+  private Tasks start(Tasks.Builder builder, int capacity) {
+    App app = App.builder().lane(Tasks.lane(capacity)).build();
+    opened.add(app);
+    Tasks tasks = builder.build();
+    tasks.start(app);
+    opened.add(tasks);
+    return tasks;
+  }
+
+  @Test
+  void aFailureWhoseMessageHasANulCharacterIsRecordedOnPostgres() {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> parse = TaskType.of("parse", Job.class, job -> {
+      calls.incrementAndGet();
+      return Integer.parseInt(job.text()); // NumberFormatException: For input string: "12\u00003"
+    }).retry(RetryPolicy.none());
+    PostgresStore.assumeReachable();
+    Tasks tasks = start(PostgresStore.builder(prefix).type(parse), 2);
+
+    String id = tasks.enqueue(parse, new Job("12\u00003"));
+
+    // RetryPolicy.none(): one attempt, then 'failed' with the error.
+    TaskStatus s = Await.value(Duration.ofSeconds(20), () -> tasks.status(id).orElseThrow(),
+        st -> st.state().isFinal() || calls.get() > 1, "task " + id + " final (or run again)");
+    assertThat(calls).as("handler calls under RetryPolicy.none()").hasValue(1);
+    assertThat(s.state()).isEqualTo(TaskState.FAILED);
+  }
+
+  @Test
+  void aDueTimeNoStoreCanHoldIsRefusedOnTheCallersThread() {
+    // Checked when stored, it failed every enqueue of the same batch (GroupCommit) with it.
+    assertThatThrownBy(() -> EnqueueOptions.defaults().in(Duration.ofDays(365L * 300_000)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latest due time");
+    assertThatThrownBy(() -> EnqueueOptions.defaults().at(Instant.MAX))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latest due time");
+    assertThatThrownBy(() -> EnqueueOptions.defaults().key("a\0b"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL");
+    assertThat(EnqueueOptions.defaults().at(EnqueueOptions.LATEST).dueAt(Instant.now())).isEqualTo(EnqueueOptions.LATEST);
+  }
+
+  @Test
+  void aTaskEnqueuedAtAPastTimeDoesNotMakeTheQueueOlderThanItIs() {
+    TaskType<Job> job = TaskType.of("job", Job.class, j -> j.text());
+    Tasks tasks = start(Tasks.builder().type(job).workers(false), 1);
+    Instant before = Instant.now();
+
+    String id = tasks.enqueue(job, new Job("x"), EnqueueOptions.defaults().at(before.minus(Duration.ofDays(1))));
+
+    // "a past time is due now": it has waited since its enqueue, a few milliseconds.
+    assertThat(tasks.statistics().queueAge(Instant.now())).as("queue age right after the only enqueue")
+        .isLessThan(Duration.ofMinutes(1));
+    assertThat(tasks.status(id).orElseThrow().runAt()).as("TaskStatus.runAt (due)").isAfterOrEqualTo(before.truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  @Test
+  void aRetryPolicyWithAnUnboundedCapComputesItsBackoff() {
+    RetryPolicy policy = RetryPolicy.attempts(3).maxBackoff(ChronoUnit.FOREVER.getDuration());
+    assertThat(policy.backoffAfter(1)).isEqualTo(Duration.ofSeconds(1)); // 1 s, then 2 s, ... (javadoc)
+  }
+
+  @Test
+  void aFailingTaskWithAnUnboundedCapIsRetriedByItsPolicyNotRedelivered() {
+    List<Duration> retried = new CopyOnWriteArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> flaky = TaskType.of("flaky", Job.class, j -> {
+      calls.incrementAndGet();
+      throw new IllegalStateException("always");
+    }).retry(RetryPolicy.attempts(2).backoff(Duration.ofMillis(50), 1.0).maxBackoff(ChronoUnit.FOREVER.getDuration()));
+    Tasks tasks = start(Tasks.builder().type(flaky).listener(new TaskListener() {
+      @Override
+      public void retried(String name, String id, int attempt, Duration backoff, Throwable error) {
+        retried.add(backoff);
+      }
+    }), 1);
+
+    String id = tasks.enqueue(flaky, new Job("x"));
+
+    TaskStatus s = Await.value(Duration.ofSeconds(30), () -> tasks.status(id).orElseThrow(), st -> st.state().isFinal(),
+        "task final");
+    assertThat(s.state()).isEqualTo(TaskState.FAILED);
+    assertThat(retried).as("retried events (50 ms backoff)").containsExactly(Duration.ofMillis(50));
+    assertThat(s.redeliveries()).as("redeliveries (no worker died)").isZero();
+  }
+
+  @Test
+  void aDrainStartsNoTaskThatWasOnlyClaimedAhead() throws Exception {
+    java.util.concurrent.CountDownLatch aStarted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch releaseA = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger bStarts = new AtomicInteger();
+    TaskType<Job> hold = TaskType.of("hold", Job.class, j -> {
+      if (j.text().equals("A")) {
+        aStarted.countDown();
+        releaseA.await();
+      } else {
+        bStarts.incrementAndGet();
+        Thread.sleep(Duration.ofHours(1)); // a long task (the demo allows sleep?seconds=3600)
+      }
+      return j.text();
+    });
+    PostgresStore.assumeReachable();
+    App app = App.builder().lane(Tasks.lane(1)).build();
+    opened.add(app);
+    Tasks tasks = PostgresStore.builder(prefix).type(hold).claimAhead(1).shutdownGrace(Duration.ofSeconds(20)).build();
+    tasks.start(app);
+    opened.add(tasks);
+
+    String a = tasks.enqueue(hold, new Job("A"));
+    aStarted.await();
+    String b = tasks.enqueue(hold, new Job("B"));
+    Await.until(Duration.ofSeconds(20), () -> app.lanes().get(Tasks.WORKER_LANE).statistics().waiting() == 1,
+        "B claimed ahead, waiting in the lane");
+
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(tasks::close);
+    // db-scheduler is in Executor.stop: shutting down, waiting for the running attempt (A)
+    Await.until(Duration.ofSeconds(20), () -> Thread.getAllStackTraces().values().stream().anyMatch(st ->
+        java.util.Arrays.stream(st).anyMatch(f -> f.getClassName().equals("com.github.kagkarlsson.scheduler.Executor")
+            && f.getMethodName().equals("stop"))), "the drain waiting for A");
+    long releasedAt = System.nanoTime();
+    releaseA.countDown(); // the only running attempt ends at once
+
+    closed.get(60, TimeUnit.SECONDS);
+    Duration drainAfterA = Duration.ofNanos(System.nanoTime() - releasedAt);
+    org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+    soft.assertThat(bStarts).as("attempts of B, claimed ahead but not running when the drain began").hasValue(0);
+    soft.assertThat(drainAfterA).as("drain after the last running attempt ended").isLessThan(Duration.ofSeconds(10));
+    soft.assertThat(tasks.isRunning()).isFalse();
+    soft.assertAll();
+  }
+}
