@@ -44,6 +44,8 @@ import java.util.function.LongSupplier;
  *   <li>Compute mode: the limit stays. The tasks' CPU time under a tenth of their running time
  *       ({@link #LEAVE}: they wait on something else now): back to virtual threads, growing by a
  *       quarter.</li>
+ *   <li>Where the process's CPU time is not known ({@link #UNKNOWN}), the tasks never count as
+ *       computing: the lane never enters compute mode.</li>
  *   <li>otherwise: keep the limit.</li>
  * </ul>
  *
@@ -141,7 +143,9 @@ final class AdaptiveLimit {
       double cpuWait = totalSum == 0 ? 0 : (double) dispatchSum / totalSum;
       long cpu = processCpu.getAsLong();
       boolean known = cpu != UNKNOWN && windowCpu != UNKNOWN;
-      double computing = !known || runSum == 0 ? 1 : (double) (cpu - windowCpu) / runSum;
+      // Without the process's CPU time a burst of tasks starting cannot be told from tasks
+      // computing: such a lane never enters compute mode (and leaves it).
+      double computing = !known ? 0 : runSum == 0 ? 1 : (double) (cpu - windowCpu) / runSum;
       windowStart = now;
       windowCpu = cpu;
       samples = 0;
@@ -178,7 +182,7 @@ final class AdaptiveLimit {
       }
       return limit;
     }
-    if (cpuWait > SHRINK_ABOVE && computing >= ENTER && inFlight > computeLimit) {
+    if (cpuWait > SHRINK_ABOVE && computing >= ENTER && inFlight > cores) {
       computeMode = true;
       return computeLimit;
     }

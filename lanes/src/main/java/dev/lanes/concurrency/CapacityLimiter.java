@@ -28,6 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * completed outside the lock so that continuations never run while it is held.
  */
 public final class CapacityLimiter {
+  private static final int MAX_NESTED_GRANTS = 8;
+  private static final ThreadLocal<Granting> GRANTING = ThreadLocal.withInitial(Granting::new);
+  private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
 
   private final ReentrantLock lock = new ReentrantLock();
   private final WaitQueue waiters = new WaitQueue();
@@ -195,9 +198,10 @@ public final class CapacityLimiter {
    * @throws InterruptedException if interrupted while waiting (nothing is held then)
    */
   public Permit acquire(Duration timeout) throws InterruptedException, TimeoutException {
+    long nanos = saturatedNanos(timeout); // before queueing: a conversion that throws must hold nothing
     CompletableFuture<Permit> pending = acquire();
     try {
-      return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return pending.get(nanos, TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -252,16 +256,59 @@ public final class CapacityLimiter {
     return admitted == null ? List.of() : admitted;
   }
 
-  private void complete(List<Waiter> admitted) {
-    for (Waiter w : admitted) {
-      Permit permit = new Permit(this);
-      if (w.grant(permit)) {
-        granted.incrementAndGet();
-      } else {
-        // Cancelled or timed out between being dequeued and completed: hand the token back.
-        permit.close();
-      }
+  /**
+   * Completes the waiters a release or a resize admitted. A grant runs its waiter's dependents on
+   * this thread, and one that gives its token straight back (a lane task cancelled or refused
+   * while queued) releases and grants again from inside: past {@link #MAX_NESTED_GRANTS} levels
+   * the grant waits for the outermost loop on this thread instead, so thousands of such waiters
+   * cannot overflow the stack (which {@code CompletableFuture} would swallow, stranding waiters
+   * and tokens).
+   */
+  private static void complete(List<Waiter> admitted) {
+    if (admitted.isEmpty()) {
+      return;
     }
+    Granting granting = GRANTING.get();
+    if (granting.depth >= MAX_NESTED_GRANTS) {
+      granting.deferred.addAll(admitted);
+      return;
+    }
+    granting.depth++;
+    try {
+      for (Waiter w : admitted) {
+        w.owner.grant(w);
+      }
+      if (granting.depth == 1) {
+        Waiter w;
+        while ((w = granting.deferred.poll()) != null) {
+          w.owner.grant(w);
+        }
+      }
+    } finally {
+      granting.depth--;
+    }
+  }
+
+  private void grant(Waiter w) {
+    // Counted before the waiter's dependents run: whoever sees the grant's effects sees the count.
+    granted.incrementAndGet();
+    Permit permit = new Permit(this);
+    if (!w.grant(permit)) {
+      // Cancelled or timed out between being dequeued and completed: hand the token back.
+      granted.decrementAndGet();
+      permit.close();
+    }
+  }
+
+  /** {@code d} in nanoseconds, {@link Long#MAX_VALUE} past what a long holds (about 292 years). */
+  static long saturatedNanos(Duration d) {
+    return d.compareTo(LONGEST) >= 0 ? Long.MAX_VALUE : d.toNanos();
+  }
+
+  /** The grants under way on one thread: how deep they nest, and those left for the outermost. */
+  private static final class Granting {
+    int depth;
+    final java.util.ArrayDeque<Waiter> deferred = new java.util.ArrayDeque<>();
   }
 
   private static int requirePositive(int n, String what) {

@@ -30,7 +30,7 @@ public final class Concurrency {
     Sleep done = new Sleep();
     Optional<ScheduledExecutorService> loop = LoopBinding.current();
     done.timer = loop.isPresent()
-        ? loop.get().schedule(done, delay.toNanos(), TimeUnit.NANOSECONDS)
+        ? loop.get().schedule(done, CapacityLimiter.saturatedNanos(delay), TimeUnit.NANOSECONDS)
         : DelayScheduler.schedule(delay, done);
     if (done.isCancelled()) { // cancelled before its timer was known
       done.timer.cancel(false);

@@ -23,7 +23,7 @@ final class DelayScheduler {
   }
 
   static ScheduledFuture<?> schedule(Duration delay, Runnable task) {
-    return TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    return TIMER.schedule(task, CapacityLimiter.saturatedNanos(delay), TimeUnit.NANOSECONDS);
   }
 
   /** Timers waiting to fire (tests). */

@@ -51,6 +51,7 @@ public final class Lane implements AutoCloseable {
   private final AdaptiveLimit adaptive; // null unless the lane sizes itself
   private final ComputeThreads computeThreads; // an adaptive lane's platform threads, for tasks that compute
   private volatile LaneSizing sizing;
+  private volatile boolean closed; // its own threads stopped: new tasks are refused before they wait
 
   private Lane(Builder b) {
     this.name = b.name;
@@ -140,6 +141,10 @@ public final class Lane implements AutoCloseable {
     if (l != null) {
       l.laneWaitStart(name);
     }
+    if (closed) { // refused before taking a token: its wait has this one end
+      closedBeforeRun(work, null, l);
+      return work;
+    }
     long queuedAt = System.nanoTime();
     // Most tasks find a token free: no acquisition future and callback for them.
     Permit now = limiter.grantNow();
@@ -199,9 +204,14 @@ public final class Lane implements AutoCloseable {
     }
   }
 
-  /** {@code work} holds {@code permit} but the lane closed before it ran: refused, the token back. */
+  /**
+   * The lane closed before {@code work} ran: refused, and {@code permit}, if it was granted one,
+   * given back.
+   */
   private void closedBeforeRun(LaneTask<?> work, Permit permit, LaneListener l) {
-    permit.close();
+    if (permit != null) {
+      permit.close();
+    }
     work.terminated();
     if (l != null) {
       l.laneRejected(name, LaneRejectedException.Reason.CLOSED);
@@ -283,6 +293,7 @@ public final class Lane implements AutoCloseable {
   @Override
   public void close() {
     if (kind != ExecutorKind.USER) {
+      closed = true;
       // A platform pool drops what waits in its queue: tasks granted a token, whose futures
       // would never complete and whose tokens would never come back.
       for (Runnable dropped : executor.shutdownNow()) {

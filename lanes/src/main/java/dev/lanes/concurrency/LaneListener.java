@@ -14,7 +14,9 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>Pairs, for one task: {@code laneWaitStart ─ (laneAcquired ─ laneTaskStart ─ laneTaskEnd |
- * laneRejected | laneWaitCancelled)}.
+ * laneRejected | laneWaitCancelled)}. A task cancelled between its grant and its start still gets
+ * {@code laneTaskStart ─ laneTaskEnd(CANCELLED)}; one granted its token just as the lane closes
+ * gets {@code laneAcquired ─ laneRejected(CLOSED)}.
  *
  * <p>Rules: callbacks run inline on the thread that did the work (the caller or the thread that
  * granted the token for wait events, the lane thread for task events), possibly concurrently, so

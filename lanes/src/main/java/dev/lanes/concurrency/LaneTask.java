@@ -51,8 +51,12 @@ final class LaneTask<T> extends CompletableFuture<T> {
   void runHolding(Permit permit, Lane lane) {
     synchronized (this) {
       if (isDone()) {
+        // Cancelled after its grant was reported: it still ends, as a cancelled task, for listeners
+        // pairing each laneAcquired with a laneTaskEnd and for the lane's counts.
+        long startedAt = lane.started();
         permit.close();
         terminated();
+        lane.finished(this, new java.util.concurrent.CancellationException(), startedAt);
         return;
       }
       runner = Thread.currentThread();
@@ -105,6 +109,36 @@ final class LaneTask<T> extends CompletableFuture<T> {
       if (TERMINATION.compareAndSet(this, null, f)) {
         return f;
       }
+    }
+  }
+
+  /**
+   * Completed by its caller while still queued ({@code orTimeout}, say): it leaves the lane's queue,
+   * as a cancelled one does, instead of holding a queue slot and, once granted, a token.
+   */
+  @Override
+  public boolean completeExceptionally(Throwable ex) {
+    if (!super.completeExceptionally(ex)) {
+      return false;
+    }
+    leaveQueue();
+    return true;
+  }
+
+  /** As {@link #completeExceptionally}: a task its caller completes leaves the queue. */
+  @Override
+  public boolean complete(T value) {
+    if (!super.complete(value)) {
+      return false;
+    }
+    leaveQueue();
+    return true;
+  }
+
+  private void leaveQueue() {
+    CompletableFuture<Permit> pending = acquisition;
+    if (pending != null && !pending.isDone()) {
+      pending.cancel(false);
     }
   }
 

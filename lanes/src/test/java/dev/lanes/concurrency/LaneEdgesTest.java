@@ -1,0 +1,357 @@
+package dev.lanes.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Limiters, lanes and the adaptive limit at their edges: timeouts past what nanoseconds hold,
+ * thousands of queued tasks that give their token straight back, counts and listener pairs seen
+ * from a task's continuation, and the compute-mode rule.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LaneEdgesTest {
+
+  /**
+   * acquire(timeout) takes the token (or queues) before converting the timeout to nanoseconds; a
+   * timeout past ~292 years (ChronoUnit.FOREVER, Duration.ofMillis(Long.MAX_VALUE): "wait as long
+   * as it takes") throws ArithmeticException from toNanos() and the token taken is never returned.
+   */
+  @Test
+  void blockingAcquireWithAHugeTimeoutLeaksNoToken() {
+    CapacityLimiter limiter = CapacityLimiter.of(1);
+    Throwable thrown = catchThrowable(() -> {
+      try (Permit p = limiter.acquire(ChronoUnit.FOREVER.getDuration())) {
+        assertThat(p.isHeld()).isTrue();
+      }
+    });
+    assertThat(limiter.borrowed()).as("tokens held after acquire(FOREVER) threw %s", thrown).isZero();
+  }
+
+  /** Same, while queued: it waits as long as it takes, and holds nothing once it gave the token back. */
+  @Test
+  void blockingAcquireWithAHugeTimeoutWaitsForTheToken() throws Exception {
+    CapacityLimiter limiter = CapacityLimiter.of(1);
+    Permit held = limiter.tryAcquire().orElseThrow();
+    CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+      try (Permit p = limiter.acquire(Duration.ofMillis(Long.MAX_VALUE))) {
+        assertThat(p.isHeld()).isTrue();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Await.until("the acquirer queued", () -> limiter.waiting() == 1);
+    held.close();
+    waiter.get(10, TimeUnit.SECONDS);
+    assertThat(limiter.borrowed()).isZero();
+  }
+
+  /**
+   * A lane built with a huge maxQueueWait (accepted by the builder) queues the waiter and then
+   * fails scheduling its deadline (Duration.toNanos overflows) from inside CapacityLimiter.acquire:
+   * run() throws, but the waiter stays queued, is granted the next token, and nobody ever gives it
+   * back. The lane is dead from then on.
+   */
+  @Test
+  void aLaneWithAHugeMaxQueueWaitNeitherThrowsNorLeaksATokenUnderContention() throws Exception {
+    try (Lane lane = Lane.builder("forever").capacity(1)
+        .maxQueueWait(Duration.ofSeconds(Long.MAX_VALUE)).build()) {
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Object> holder = lane.run(() -> {
+        release.await();
+        return null;
+      });
+      CompletableFuture<String> second = lane.run(() -> "second");
+      release.countDown();
+      holder.get(10, TimeUnit.SECONDS);
+      assertThat(second.get(10, TimeUnit.SECONDS)).as("the queued task").isEqualTo("second");
+      Throwable third = catchThrowable(() -> lane.run(() -> "third").get(5, TimeUnit.SECONDS));
+      assertThat(third).as("a task run once the lane is idle (borrowed=%d)", lane.limiter().borrowed())
+          .isNull();
+    }
+  }
+
+  /**
+   * Closing a lane with many tasks queued: each queued task is granted the token as the previous
+   * one gives it back, refused by the closed executor (closedBeforeRun), and gives the token back
+   * from inside the grant: permit.close -> release -> complete -> whenComplete -> start ->
+   * closedBeforeRun -> permit.close ... one stack level per queued task. Past a few thousand queued
+   * tasks (the default handler lanes queue up to 16 384) the thread's stack overflows inside the
+   * limiter; CompletableFuture swallows the StackOverflowError, and tasks are left whose futures
+   * never complete and whose tokens never come back.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {2_000, 16_384})
+  void closingALaneWithManyQueuedTasksCompletesEveryFutureAndReturnsEveryToken(int queuedTasks) throws Exception {
+    Lane lane = Lane.builder("closing-" + queuedTasks).capacity(1).unboundedQueue().maxQueueWait(Duration.ZERO).build();
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<Object> holder = lane.run(() -> {
+      started.countDown();
+      new CountDownLatch(1).await(); // until close() interrupts it
+      return null;
+    });
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    List<CompletableFuture<Integer>> queued = new ArrayList<>();
+    for (int i = 0; i < queuedTasks; i++) {
+      queued.add(lane.run(() -> 1));
+    }
+    assertThat(lane.statistics().waiting()).isEqualTo(queuedTasks);
+    lane.close();
+    catchThrowable(() -> holder.get(10, TimeUnit.SECONDS));
+    catchThrowable(() -> CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
+        .get(10, TimeUnit.SECONDS));
+    long stranded = queued.stream().filter(f -> !f.isDone()).count();
+    LaneStatistics s = lane.statistics();
+    assertThat(stranded).as("queued tasks whose future never completed (borrowed=%d, waiting=%d)",
+        s.borrowed(), s.waiting()).isZero();
+    assertThat(s.borrowed()).isZero();
+    assertThat(s.waiting()).isZero();
+  }
+
+  /**
+   * The listener contract (LaneListener, LanesListener: "every start has its end"): laneWaitStart
+   * is followed by laneAcquired - laneTaskStart - laneTaskEnd, or laneRejected, or
+   * laneWaitCancelled. A task cancelled after its token was granted and its runnable handed to the
+   * executor but before its body ran (LaneTask.runHolding's isDone branch) gets laneAcquired and
+   * then nothing: a listener counting tasks acquired-but-not-ended drifts up for ever.
+   */
+  @Test
+  void aTaskCancelledBetweenItsGrantAndItsStartStillEndsItsListenerPair() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    LaneListener listener = new LaneListener() {
+      @Override public void laneWaitStart(String lane) { events.add("wait"); }
+      @Override public void laneAcquired(String lane, Duration wait) { events.add("acquired"); }
+      @Override public void laneWaitCancelled(String lane) { events.add("waitCancelled"); }
+      @Override public void laneRejected(String lane, LaneRejectedException.Reason r) { events.add("rejected"); }
+      @Override public void laneTaskStart(String lane) { events.add("start"); }
+      @Override public void laneTaskEnd(String lane, TaskOutcome o, Duration d) { events.add("end " + o.tag()); }
+    };
+    HeldExecutor held = new HeldExecutor();
+    try (Lane lane = Lane.builder("pairs").capacity(1).executor(held).listener(listener).build()) {
+      CompletableFuture<Integer> f = lane.run(() -> 1);
+      assertThat(held.tasks).hasSize(1); // granted, handed to the executor, not yet run
+      f.cancel(true);
+      held.tasks.poll().run();
+      assertThat(lane.statistics().borrowed()).isZero(); // the token did come back
+      assertThat(events).as("events of one cancelled task").startsWith("wait", "acquired");
+      assertThat(events).as("events of one cancelled task").hasSizeGreaterThan(2);
+    }
+  }
+
+  /**
+   * AdaptiveLimit's rule (its Javadoc, docs/lanes.md, ADR 0011): "w > 0.10, the tasks computing,
+   * and more tasks in flight than cores: enter compute mode at clamp(cores, min, max)". The code
+   * tests inFlight > computeLimit, i.e. more in flight than max(min, cores): a lane whose min is
+   * at or above its in-flight count (adaptive(8, 64) with 8 CPU-bound tasks on 2 cores, 75 % of
+   * their time waiting for a carrier) never enters compute mode and keeps every carrier, which is
+   * what compute mode exists to prevent.
+   */
+  @Test
+  void moreCpuBoundTasksInFlightThanCoresEnterComputeModeWhateverTheMinimum() {
+    long ms = 1_000_000L;
+    int cores = 2;
+    CapacityLimiter limiter = CapacityLimiter.of(64);
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
+    AdaptiveLimit limit = new AdaptiveLimit(limiter, new LaneSizing.Adaptive(8, 64), cores,
+        clock::get, cpu::get);
+    List<Permit> inFlight = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      inFlight.add(limiter.tryAcquire().orElseThrow());
+    }
+    for (int window = 0; window < 5; window++) {
+      // 8 CPU-bound tasks on 2 carriers: each waits 75 ms of its 100 ms for one; both carriers busy
+      for (int task = 0; task < 8; task++) {
+        clock.addAndGet(AdaptiveLimit.WINDOW_NANOS / 8);
+        cpu.addAndGet(cores * AdaptiveLimit.WINDOW_NANOS / 8);
+        limit.record(75 * ms, 100 * ms);
+      }
+    }
+    assertThat(limit.lastCpuWait()).isGreaterThan(0.5);
+    assertThat(limit.computeMode())
+        .as("compute mode with 8 computing tasks in flight on %d cores, wait share %.2f", cores,
+            limit.lastCpuWait())
+        .isTrue();
+    inFlight.forEach(Permit::close);
+  }
+
+  /**
+   * runHolding counts a task's outcome "before the caller sees the result, so statistics and
+   * events never lag it", and acquire() counts timedOut before failing the waiter for the same
+   * reason. But CapacityLimiter.complete() counts a grant only after Waiter.grant() returned, i.e.
+   * after the granted waiter's dependents ran: the lane's start(), and with an executor that runs
+   * the task at once, the whole task and its caller's continuation. A caller reading statistics in
+   * its continuation sees more tasks completed than tokens ever granted.
+   */
+  @Test
+  void aTasksCallerNeverSeesMoreTasksCompletedThanGranted() throws Exception {
+    ExecutorService inline = new AbstractExecutorService() {
+      @Override public void execute(Runnable command) { command.run(); }
+      @Override public void shutdown() {}
+      @Override public List<Runnable> shutdownNow() { return List.of(); }
+      @Override public boolean isShutdown() { return false; }
+      @Override public boolean isTerminated() { return false; }
+      @Override public boolean awaitTermination(long t, TimeUnit u) { return true; }
+    };
+    try (Lane lane = Lane.builder("counted").capacity(1).executor(inline).build()) {
+      Permit held = lane.limiter().tryAcquire().orElseThrow();
+      CompletableFuture<LaneStatistics> seen = lane.run(() -> 1).thenApply(v -> lane.statistics());
+      held.close(); // grants the queued task, which runs at once
+      LaneStatistics s = seen.get(5, TimeUnit.SECONDS);
+      assertThat(s.granted())
+          .as("granted seen by the caller of a completed task (completed=%d)", s.completed())
+          .isGreaterThanOrEqualTo(s.completed() + 1); // the direct acquire and the task
+    }
+  }
+
+  /** The same lag on the default executor (virtual threads), by repetition. */
+  @Test
+  void aTasksCallerNeverSeesMoreTasksCompletedThanGrantedOnVirtualThreads() throws Exception {
+    int rounds = 10_000;
+    int lagged = 0;
+    try (Lane lane = Lane.builder("counted-v").capacity(1).build()) {
+      for (int i = 0; i < rounds; i++) {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> holder = lane.run(() -> {
+          release.await();
+          return 0;
+        });
+        CompletableFuture<LaneStatistics> seen = lane.run(() -> 1).thenApply(v -> lane.statistics());
+        release.countDown();
+        holder.get(5, TimeUnit.SECONDS);
+        LaneStatistics s = seen.get(5, TimeUnit.SECONDS);
+        if (s.granted() < s.completed()) {
+          lagged++;
+        }
+      }
+    }
+    assertThat(lagged).as("rounds of %d where the caller saw completed > granted", rounds).isZero();
+  }
+
+  /**
+   * A lane whose executor refuses a granted task (closed, or the user's bounded pool) reports
+   * laneAcquired and then laneRejected: two ends for one wait, against the documented pairs
+   * laneWaitStart - (laneAcquired - laneTaskStart - laneTaskEnd | laneRejected | laneWaitCancelled).
+   */
+  @Test
+  void aTaskRefusedByAClosedLaneReportsOneEndForItsWait() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    LaneListener listener = new LaneListener() {
+      @Override public void laneWaitStart(String lane) { events.add("wait"); }
+      @Override public void laneAcquired(String lane, Duration wait) { events.add("acquired"); }
+      @Override public void laneWaitCancelled(String lane) { events.add("waitCancelled"); }
+      @Override public void laneRejected(String lane, LaneRejectedException.Reason r) { events.add("rejected " + r); }
+      @Override public void laneTaskStart(String lane) { events.add("start"); }
+      @Override public void laneTaskEnd(String lane, TaskOutcome o, Duration d) { events.add("end " + o.tag()); }
+    };
+    Lane lane = Lane.builder("refused").capacity(1).listener(listener).build();
+    lane.close();
+    catchThrowable(() -> lane.run(() -> 1).join());
+    assertThat(events).containsExactly("wait", "rejected CLOSED");
+  }
+
+  /**
+   * Not only close(): a task whose future was completed by its caller while queued
+   * (lane.run(..).orTimeout(..), a standard CompletableFuture timeout) stays in the queue; when
+   * granted, start() sees it done and gives the token straight back from inside the grant, which
+   * grants the next, and so on: one stack level per such task. With thousands timed out in the
+   * queue (a stalled downstream, callers timing out) the release overflows the stack.
+   */
+  @Test
+  void releasingPastManyTimedOutQueuedTasksStrandsNoTask() throws Exception {
+    int queuedTasks = 20_000;
+    Lane lane = Lane.builder("timeouts").capacity(1).unboundedQueue().maxQueueWait(Duration.ZERO).build();
+    Permit held = lane.limiter().tryAcquire().orElseThrow();
+    for (int i = 0; i < queuedTasks; i++) {
+      lane.run(() -> 1).completeExceptionally(new TimeoutException("caller gave up"));
+    }
+    assertThat(lane.statistics().waiting()).as("tasks their callers completed left the queue").isZero();
+    Thread.ofVirtual().start(held::close).join();
+    CompletableFuture<Integer> next = lane.run(() -> 2);
+    Throwable t = catchThrowable(() -> next.get(10, TimeUnit.SECONDS));
+    LaneStatistics s = lane.statistics();
+    assertThat(t).as("a task run after the release (borrowed=%d, waiting=%d)", s.borrowed(), s.waiting())
+        .isNull();
+    lane.close();
+  }
+
+  /**
+   * Without the process's CPU time (AdaptiveLimit.UNKNOWN: ProcessHandle gives none) the window's
+   * "computing" share defaults to 1, for entering compute mode and for leaving it alike. So a burst
+   * of sleeping tasks that only waited for carriers to start (what the computing gate exists to
+   * ignore) moves the lane to compute mode at the cores, and since a share of 1 is never under
+   * LEAVE, it stays there for good: an I/O-bound lane pinned at 2 tokens on platform threads.
+   */
+  @Test
+  void withoutCpuTimeABurstOfSleepersNeitherShrinksTheLaneNorPinsItInComputeMode() {
+    long ms = 1_000_000L;
+    CapacityLimiter limiter = CapacityLimiter.of(1024);
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    AdaptiveLimit limit = new AdaptiveLimit(limiter, new LaneSizing.Adaptive(1, 1024), 2,
+        clock::get, () -> AdaptiveLimit.UNKNOWN);
+    List<Permit> inFlight = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      inFlight.add(limiter.tryAcquire().orElseThrow());
+    }
+    // 1000 sleeps of 1 s, each of which waited 300 ms for a carrier to start
+    for (int task = 0; task < 1000; task++) {
+      clock.addAndGet(ms);
+      limit.record(300 * ms, 1_300 * ms);
+    }
+    inFlight.forEach(Permit::close);
+    // then nothing but parked tasks, for 100 windows
+    for (int window = 0; window < 100; window++) {
+      clock.addAndGet(AdaptiveLimit.WINDOW_NANOS);
+      limit.record(0, 1_000 * ms);
+    }
+    assertThat(limit.computeMode()).as("compute mode after 100 windows of parked tasks (limit %d)",
+        limiter.totalTokens()).isFalse();
+    assertThat(limiter.totalTokens()).isEqualTo(1024);
+  }
+
+  /** How many timed-out queued tasks it takes to overflow the releasing (virtual) thread's stack. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {700, 2000, 4000, 16384})
+  void releasingPastTimedOutQueuedTasksDrainsThemAndFreesTheToken(int queuedTasks) throws Exception {
+    try (Lane lane = Lane.builder("timeouts-" + queuedTasks).capacity(1).unboundedQueue()
+        .maxQueueWait(Duration.ZERO).build()) {
+      Permit held = lane.limiter().tryAcquire().orElseThrow();
+      for (int i = 0; i < queuedTasks; i++) {
+        lane.run(() -> 1).completeExceptionally(new TimeoutException("caller gave up"));
+      }
+      Thread.ofVirtual().start(held::close).join();
+      LimiterStatistics s = lane.limiter().statistics();
+      // every queued task was done: the release must drain them all and leave the token free
+      assertThat(s.waiting() == 0 && s.borrowed() == 0)
+          .as("%d queued, after the release: %s", queuedTasks, s).isTrue();
+    }
+  }
+
+  /** Holds what it is given until the test runs it. */
+  static final class HeldExecutor extends AbstractExecutorService {
+    final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    volatile boolean shut;
+
+    @Override public void execute(Runnable command) { tasks.add(command); }
+    @Override public void shutdown() { shut = true; }
+    @Override public List<Runnable> shutdownNow() { shut = true; return List.of(); }
+    @Override public boolean isShutdown() { return shut; }
+    @Override public boolean isTerminated() { return shut; }
+    @Override public boolean awaitTermination(long t, TimeUnit u) { return true; }
+  }
+}
