@@ -105,6 +105,11 @@ class TypedEdgesTest {
     String token(@Header String xToken) {
       return xToken;
     }
+
+    @Get("/cookie")
+    String cookie(@Cookie String session) {
+      return session;
+    }
   }
 
   private static TestClient start() {
@@ -209,5 +214,23 @@ class TypedEdgesTest {
 
   private static JsonNode text(String s) {
     return com.fasterxml.jackson.databind.node.TextNode.valueOf(s);
+  }
+
+  /**
+   * A quoted cookie value is unquoted as Starlette's cookie_parser does (Python's http.cookies:
+   * {@code \073} is {@code ;}, {@code \"} is {@code "}), and a repeated name keeps its last value.
+   */
+  @Test
+  void cookieValuesAreUnquotedAsStarletteDoes() {
+    try (TestClient client = start()) {
+      TestResponse quoted = client.send(client.request("/cookie").header("cookie", "session=\"a\\073b\\\"c\"; x=1"));
+      assertThat(quoted.text()).as(quoted.text()).isEqualTo("\"a;b\\\"c\"");
+      TestResponse spaced = client.send(client.request("/cookie").header("cookie", "session=\"x y\""));
+      assertThat(spaced.text()).isEqualTo("\"x y\"");
+      TestResponse repeated = client.send(client.request("/cookie").header("cookie", "session=1; session=2"));
+      assertThat(repeated.text()).isEqualTo("\"2\"");
+      TestResponse lone = client.send(client.request("/cookie").header("cookie", "session=\""));
+      assertThat(lone.text()).isEqualTo("\"\\\"\"");
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -63,16 +64,10 @@ public final class ApiKeyAuth implements SecurityScheme {
     return value.filter(v -> !v.isEmpty()).map(ApiKey::new).orElseThrow(() -> refusal);
   }
 
+  /** The last value of the cookie, as Starlette's {@code request.cookies} keeps it. */
   private Optional<String> cookie(Request req) {
-    for (String header : req.headers().all("cookie")) {
-      for (String pair : header.split(";")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-          return Optional.of(pair.substring(eq + 1).strip());
-        }
-      }
-    }
-    return Optional.empty();
+    List<String> values = CookieValues.of(req.headers().all("cookie"), name);
+    return values.isEmpty() ? Optional.empty() : Optional.of(values.get(values.size() - 1));
   }
 
   @Override

@@ -57,7 +57,7 @@ sealed interface Binder {
         case PATH -> b.request.pathParams().all(name);
         case QUERY -> b.request.query().all(name);
         case HEADER -> b.request.headers().all(name);
-        case COOKIE -> cookies(b.request.headers().all("cookie"), name);
+        case COOKIE -> CookieValues.of(b.request.headers().all("cookie"), name);
       };
       if (values.isEmpty()) {
         if (!required()) {
@@ -73,19 +73,6 @@ sealed interface Binder {
       }
       // A repeated query parameter gives its last value (Starlette's QueryParams), a header its first (Headers.get).
       return shape.fromText(values.get(source == Source.HEADER ? 0 : values.size() - 1), loc, b.violations);
-    }
-
-    private static List<String> cookies(List<String> headers, String name) {
-      List<String> out = new ArrayList<>(1);
-      for (String header : headers) {
-        for (String pair : header.split(";")) {
-          int eq = pair.indexOf('=');
-          if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-            out.add(pair.substring(eq + 1).strip());
-          }
-        }
-      }
-      return out;
     }
   }
 

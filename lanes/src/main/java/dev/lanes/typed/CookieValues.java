@@ -1,0 +1,63 @@
+package dev.lanes.typed;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The values of one cookie in a request's {@code Cookie} headers, parsed as Starlette's
+ * {@code cookie_parser} does: pairs split on {@code ;}, names and values stripped, and a value in
+ * double quotes unquoted as Python's {@code http.cookies} does ({@code \073} is {@code ;},
+ * {@code \"} is {@code "}). Starlette keeps the last value of a repeated name.
+ *
+ * <pre>{@code List<String> sessions = CookieValues.of(req.headers().all("cookie"), "session");}</pre>
+ */
+final class CookieValues {
+  private CookieValues() {}
+
+  /** Every value of the cookie {@code name}, in order; empty if there is none. */
+  static List<String> of(List<String> headers, String name) {
+    List<String> out = new ArrayList<>(1);
+    for (String header : headers) {
+      for (String pair : header.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
+          out.add(unquote(pair.substring(eq + 1).strip()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Python's {@code http.cookies._unquote}: a quoted value loses its quotes and escapes. */
+  static String unquote(String value) {
+    int n = value.length();
+    if (n < 2 || value.charAt(0) != '"' || value.charAt(n - 1) != '"') {
+      return value;
+    }
+    String inner = value.substring(1, n - 1);
+    if (inner.indexOf('\\') < 0) {
+      return inner;
+    }
+    StringBuilder out = new StringBuilder(inner.length());
+    for (int i = 0; i < inner.length(); i++) {
+      char c = inner.charAt(i);
+      if (c != '\\' || i + 1 >= inner.length()) {
+        out.append(c);
+      } else if (octal(inner, i + 1)) {
+        out.append((char) Integer.parseInt(inner.substring(i + 1, i + 4), 8));
+        i += 3;
+      } else {
+        out.append(inner.charAt(++i));
+      }
+    }
+    return out.toString();
+  }
+
+  /** Whether three octal digits, the first 0-3, start at {@code at} (Python's {@code \\[0-3][0-7][0-7]}). */
+  private static boolean octal(String s, int at) {
+    return at + 3 <= s.length()
+        && s.charAt(at) >= '0' && s.charAt(at) <= '3'
+        && s.charAt(at + 1) >= '0' && s.charAt(at + 1) <= '7'
+        && s.charAt(at + 2) >= '0' && s.charAt(at + 2) <= '7';
+  }
+}
