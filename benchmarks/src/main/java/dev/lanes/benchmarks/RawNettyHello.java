@@ -195,7 +195,7 @@ public final class RawNettyHello {
       long second = System.currentTimeMillis() / 1000;
       Cached c = cached;
       if (c.second != second) {
-        c = new Cached(second, DateTimeFormatter.RFC_1123_DATE_TIME
+        c = new Cached(second, DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
             .format(Instant.ofEpochSecond(second).atOffset(ZoneOffset.UTC)));
         cached = c;
       }

@@ -1,5 +1,6 @@
 package dev.lanes.files;
 
+import dev.lanes.http.HttpDate;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
@@ -15,17 +16,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A file as a response (Starlette's {@code FileResponse}): Content-Type from the extension,
- * Content-Length, ETag and Last-Modified with conditional requests (304), single and multiple byte
+ * Content-Length, ETag and Last-Modified with conditional requests (304, and 412 for
+ * {@code If-Match} and {@code If-Unmodified-Since}), single and multiple byte
  * ranges (206, 416), and zero-copy transfer of the bytes. It reads file metadata, so call it from
  * blocking code (a blocking handler, or the {@code files} lane).
  *
@@ -55,11 +53,14 @@ public final class FileResponse {
     long size = attrs.size();
     long modifiedSecond = attrs.lastModifiedTime().toInstant().getEpochSecond();
     String etag = "\"" + Long.toHexString(modifiedSecond) + "-" + Long.toHexString(size) + "\"";
-    String lastModified = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        Instant.ofEpochSecond(modifiedSecond).atOffset(ZoneOffset.UTC));
+    String lastModified = HttpDate.format(Instant.ofEpochSecond(modifiedSecond));
 
-    if (notModified(request, etag, modifiedSecond)) {
+    int precondition = precondition(request, etag, modifiedSecond);
+    if (precondition == 304) {
       return Response.status(304).withHeader("ETag", etag).withHeader("Last-Modified", lastModified);
+    }
+    if (precondition == 412) {
+      return Response.text(412, "Precondition Failed");
     }
     Optional<String> rangeHeader = request.header("range");
     if (rangeHeader.isPresent() && ifRangeHolds(request, etag, modifiedSecond)) {
@@ -83,13 +84,31 @@ public final class FileResponse {
         .withHeader("Accept-Ranges", "bytes");
   }
 
-  private static boolean notModified(Request request, String etag, long modifiedSecond) {
-    Optional<String> inm = request.header("if-none-match");
-    if (inm.isPresent()) {
-      return etagMatches(inm.get(), etag);
+  /**
+   * The conditional headers in RFC 9110 section 13.2.2's order: {@code If-Match}, else
+   * {@code If-Unmodified-Since} (412 when false), then {@code If-None-Match}, else
+   * {@code If-Modified-Since} (304 for GET and HEAD); 0 when the request goes on. A field sent on
+   * several lines is one list.
+   */
+  private static int precondition(Request request, String etag, long modifiedSecond) {
+    String ifMatch = joined(request, "if-match");
+    if (ifMatch != null) {
+      if (!etagMatches(ifMatch, etag, true)) {
+        return 412;
+      }
+    } else {
+      Optional<Instant> since = date(request, "if-unmodified-since");
+      if (since.isPresent() && modifiedSecond > since.get().getEpochSecond()) {
+        return 412;
+      }
     }
-    return request.header("if-modified-since").flatMap(FileResponse::parseDate)
-        .map(since -> modifiedSecond <= since).orElse(false);
+    boolean read = request.method().equals("GET") || request.method().equals("HEAD");
+    String ifNoneMatch = joined(request, "if-none-match");
+    if (ifNoneMatch != null) {
+      return etagMatches(ifNoneMatch, etag, false) ? (read ? 304 : 412) : 0;
+    }
+    Optional<Instant> since = read ? date(request, "if-modified-since") : Optional.empty();
+    return since.isPresent() && modifiedSecond <= since.get().getEpochSecond() ? 304 : 0;
   }
 
   private static boolean ifRangeHolds(Request request, String etag, long modifiedSecond) {
@@ -101,25 +120,28 @@ public final class FileResponse {
     if (v.startsWith("\"") || v.startsWith("W/")) {
       return v.equals(etag); // strong comparison
     }
-    return parseDate(v).map(d -> d == modifiedSecond).orElse(false);
+    return HttpDate.parse(v).map(d -> d.getEpochSecond() == modifiedSecond).orElse(false);
   }
 
-  private static boolean etagMatches(String header, String etag) {
+  /** Every line of the field {@code name} as one list, or null if the request has none. */
+  private static String joined(Request request, String name) {
+    List<String> lines = request.headers().all(name);
+    return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(",", lines);
+  }
+
+  private static Optional<Instant> date(Request request, String name) {
+    return request.header(name).flatMap(HttpDate::parse);
+  }
+
+  /** RFC 9110 section 8.8.3.2: a strong comparison needs both tags strong, a weak one ignores W/. */
+  private static boolean etagMatches(String header, String etag, boolean strong) {
     for (String candidate : header.split(",")) {
       String c = candidate.trim();
-      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+      if (c.equals("*") || c.equals(etag) || !strong && c.equals("W/" + etag)) {
         return true;
       }
     }
     return false;
-  }
-
-  private static Optional<Long> parseDate(String value) {
-    try {
-      return Optional.of(ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond());
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
   }
 
   /** multipart/byteranges, written from the files lane with exact Content-Length. */

@@ -1,9 +1,8 @@
 package dev.lanes.internal.http1;
 
+import dev.lanes.http.HttpDate;
 import io.netty.util.AsciiString;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The {@code Date} header value, formatted at most once a second instead of per response. A
@@ -40,7 +39,7 @@ public final class DateHeader {
     }
     long millis = System.currentTimeMillis();
     long secondStarted = nanoTime - (millis % 1000) * 1_000_000L;
-    String text = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(millis / 1000).atOffset(ZoneOffset.UTC));
+    String text = HttpDate.format(Instant.ofEpochSecond(millis / 1000));
     c = new Cached(secondStarted, AsciiString.cached(text));
     cached = c;
     return c.value;

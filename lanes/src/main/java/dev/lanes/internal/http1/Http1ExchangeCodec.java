@@ -234,7 +234,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       ctx.pipeline().addBefore(ctx.name(), "chunked-files", new ChunkedWriteHandler());
       connection.chunkedFilesAdded();
     }
-    return new HttpChunkedInput(chunks);
+    return new HttpChunkedInput(new FileChunks(chunks, file.path().toString()));
   }
 
   @Override

@@ -1,0 +1,153 @@
+package dev.lanes.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.server.Compression;
+import dev.lanes.server.ServerConfig;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestResponse;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file's conditional requests (RFC 9110 section 13: If-Match, If-Unmodified-Since, If-None-Match
+ * on several lines, the three date forms), its dates as IMF-fixdate, and a file that shrinks while
+ * it is sent in chunks.
+ */
+@Timeout(60)
+class FileConditionsTest {
+  @TempDir Path dir;
+  Path file;
+
+  @BeforeEach
+  void files() throws Exception {
+    byte[] data = new byte[256 * 1024];
+    Arrays.fill(data, (byte) 'a');
+    file = Files.write(dir.resolve("big.txt"), data);
+  }
+
+  /** Closes the server on another thread: a pinned event loop would hang close() forever. */
+  private static boolean closesWithin(TestClient c, long seconds) throws InterruptedException {
+    CountDownLatch closed = new CountDownLatch(1);
+    Thread t = new Thread(() -> {
+      c.close();
+      closed.countDown();
+    });
+    t.setDaemon(true);
+    t.start();
+    return closed.await(seconds, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The file shrinks between FileResponse's stat and the send, on the chunked path (compression
+   * on; TLS takes the same path). The connection must be cut, and the event loop stay free.
+   */
+  @Test
+  void aFileThatShrinksAfterStatEndsTheConnectionOnTheChunkedPath() throws Exception {
+    App app = App.builder().get("/shrink", req -> {
+      Response r = FileResponse.of(req, file);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        ch.truncate(1000);
+      }
+      return r;
+    }).build();
+    TestClient c = TestClient.start(app, ServerConfig.builder().compression(Compression.on()));
+    boolean cut;
+    try (RawClient raw = RawClient.connect(c.port(), Duration.ofSeconds(5))) {
+      RawClient.Transcript t = raw.send("GET /shrink HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n")
+          .readUntilClosed();
+      assertThat(t.text()).startsWith("HTTP/1.1 200");
+      cut = t.closed();
+    }
+    boolean serverClosed = closesWithin(c, 10);
+    assertThat(cut).as("the server ends a response it cannot complete by closing the connection").isTrue();
+    assertThat(serverClosed).as("Server.close() returns (its event loop is not spinning)").isTrue();
+  }
+
+  /** RFC 9110 5.6.7: a recipient MUST accept all three HTTP-date formats. */
+  @Test
+  void ifModifiedSinceAcceptsTheObsoleteDateFormats() {
+    App app = App.builder().get("/f", req -> FileResponse.of(req, file)).build();
+    try (TestClient c = TestClient.start(app)) {
+      // Far in the future of the file's mtime: every format must give 304.
+      assertThat(c.send(c.request("/f").header("If-Modified-Since", "Fri, 31 Dec 2100 23:59:59 GMT")).status())
+          .as("IMF-fixdate").isEqualTo(304);
+      assertThat(c.send(c.request("/f").header("If-Modified-Since", "Friday, 31-Dec-00 23:59:59 GMT")).status())
+          .as("rfc850-date").isIn(200, 304); // two-digit year: 2000 is before the file: 200 is right here
+      assertThat(c.send(c.request("/f").header("If-Modified-Since", "Fri Dec 31 23:59:59 2100")).status())
+          .as("asctime-date").isEqualTo(304);
+    }
+  }
+
+  /** RFC 9110 5.3: If-None-Match sent as two field lines is one list; the second line's tag matches. */
+  @Test
+  void ifNoneMatchSplitAcrossFieldLinesIsOneList() throws Exception {
+    App app = App.builder().get("/f", req -> FileResponse.of(req, file)).build();
+    try (TestClient c = TestClient.start(app)) {
+      String etag = c.get("/f").header("etag").orElseThrow();
+      try (RawClient raw = RawClient.connect(c.port())) {
+        String res = raw.send("GET /f HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"other\"\r\nIf-None-Match: " + etag
+            + "\r\nConnection: close\r\n\r\n").readUntilClosed().text();
+        assertThat(res).startsWith("HTTP/1.1 304");
+      }
+    }
+  }
+
+  /**
+   * RFC 9110 5.6.7: HTTP-dates are generated as IMF-fixdate, whose day is 2DIGIT
+   * ({@code Fri, 05 Mar 2021 ...}); Java's RFC_1123_DATE_TIME writes {@code Fri, 5 Mar 2021}.
+   */
+  @Test
+  void lastModifiedIsAnImfFixdate() throws Exception {
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2021-03-05T06:07:08Z")));
+    App app = App.builder().get("/f", req -> FileResponse.of(req, file)).build();
+    try (TestClient c = TestClient.start(app)) {
+      assertThat(c.get("/f").header("last-modified")).contains("Fri, 05 Mar 2021 06:07:08 GMT");
+    }
+  }
+
+  /** The same rule for the Date header (fails only on days 1-9 of a month: the clock is not injectable). */
+  @Test
+  void dateIsAnImfFixdate() {
+    App app = App.builder().get("/t", req -> Response.text("t")).build();
+    try (TestClient c = TestClient.start(app)) {
+      assertThat(c.get("/t").header("date").orElseThrow())
+          .matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
+    }
+  }
+
+  /**
+   * RFC 9110 13.1.1 / 13.1.4 / 13.2.2: an origin server MUST evaluate If-Match and
+   * If-Unmodified-Since on a GET whose answer would be 2xx; false ones give 412.
+   */
+  @Test
+  void ifMatchAndIfUnmodifiedSinceAreEvaluated() {
+    App app = App.builder().get("/f", req -> FileResponse.of(req, file)).build();
+    try (TestClient c = TestClient.start(app)) {
+      assertThat(c.send(c.request("/f").header("If-Match", "\"not-the-etag\"")).status()).as("If-Match")
+          .isEqualTo(412);
+      assertThat(c.send(c.request("/f").header("If-Unmodified-Since", "Mon, 01 Jan 1990 00:00:00 GMT")).status())
+          .as("If-Unmodified-Since").isEqualTo(412);
+      String etag = c.get("/f").header("etag").orElseThrow();
+      assertThat(c.send(c.request("/f").header("If-Match", "\"x\", " + etag)).status()).isEqualTo(200);
+      assertThat(c.send(c.request("/f").header("If-Match", "*")).status()).isEqualTo(200);
+      assertThat(c.send(c.request("/f").header("If-Match", "W/" + etag)).status())
+          .as("If-Match compares strongly").isEqualTo(412);
+      assertThat(c.send(c.request("/f").header("If-Unmodified-Since", "Fri, 31 Dec 2100 23:59:59 GMT")).status())
+          .isEqualTo(200);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.lanes.http;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * HTTP dates (RFC 9110 section 5.6.7): written as IMF-fixdate, {@code Sun, 06 Nov 1994 08:49:37 GMT}
+ * (a two-digit day: Java's {@code RFC_1123_DATE_TIME} writes {@code 6 Nov}), read in any of the
+ * three forms a recipient must accept: IMF-fixdate, RFC 850 ({@code Sunday, 06-Nov-94 08:49:37 GMT},
+ * a two-digit year more than 50 years ahead taken as the last century's) and asctime
+ * ({@code Sun Nov  6 08:49:37 1994}).
+ *
+ * <pre>{@code response.withHeader("Last-Modified", HttpDate.format(modified)); }</pre>
+ */
+public final class HttpDate {
+  private static final DateTimeFormatter IMF_FIXDATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ASCTIME =
+      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
+
+  private HttpDate() {}
+
+  /** {@code instant} as IMF-fixdate, to the second. */
+  public static String format(Instant instant) {
+    return IMF_FIXDATE.format(instant);
+  }
+
+  /** The instant {@code value} names in any of the three forms; empty if it is none of them. */
+  public static Optional<Instant> parse(String value) {
+    String v = value.strip();
+    for (DateTimeFormatter form : new DateTimeFormatter[] {IMF_FIXDATE, rfc850(), ASCTIME}) {
+      try {
+        return Optional.of(Instant.from(form.parse(v)));
+      } catch (DateTimeException notThisForm) {
+        // the next form
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** RFC 850 with its two-digit year read within 50 years ahead of this year, as the RFC asks. */
+  private static DateTimeFormatter rfc850() {
+    LocalDate base = LocalDate.now(ZoneOffset.UTC).minusYears(49);
+    return new DateTimeFormatterBuilder()
+        .appendPattern("EEEE, dd-MMM-")
+        .appendValueReduced(ChronoField.YEAR, 2, 2, base)
+        .appendPattern(" HH:mm:ss 'GMT'")
+        .toFormatter(Locale.US).withZone(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.lanes.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.TextStyle;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+class HttpDateTest {
+
+  @Test
+  void writesImfFixdateWithATwoDigitDay() {
+    assertThat(HttpDate.format(Instant.parse("2021-03-05T06:07:08Z"))).isEqualTo("Fri, 05 Mar 2021 06:07:08 GMT");
+    assertThat(HttpDate.format(Instant.parse("1994-11-06T08:49:37.900Z"))).isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
+  }
+
+  @Test
+  void readsTheThreeFormsARecipientMustAccept() {
+    Instant expected = Instant.parse("1994-11-06T08:49:37Z");
+    assertThat(HttpDate.parse("Sun, 06 Nov 1994 08:49:37 GMT")).contains(expected);
+    assertThat(HttpDate.parse("Sunday, 06-Nov-94 08:49:37 GMT")).contains(expected);
+    assertThat(HttpDate.parse("Sun Nov  6 08:49:37 1994")).contains(expected);
+    assertThat(HttpDate.parse(" Sun, 06 Nov 1994 08:49:37 GMT ")).contains(expected);
+  }
+
+  @Test
+  void readsARfc850YearMoreThanFiftyYearsAheadAsThePastCenturys() {
+    int year = LocalDate.now(ZoneOffset.UTC).getYear();
+    assertThat(rfc850Year(year + 60 - 100)).as("60 years ahead: the last century's").isEqualTo(year + 60 - 100);
+    assertThat(rfc850Year(year + 10)).as("10 years ahead: this century's").isEqualTo(year + 10);
+  }
+
+  /** The year read back from 1 January of {@code year} written as RFC 850 (two-digit year). */
+  private static int rfc850Year(int year) {
+    String weekday = LocalDate.of(year, 1, 1).getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.US);
+    String text = String.format("%s, 01-Jan-%02d 00:00:00 GMT", weekday, year % 100);
+    return HttpDate.parse(text).orElseThrow(() -> new AssertionError(text)).atZone(ZoneOffset.UTC).getYear();
+  }
+
+  @Test
+  void refusesWhatIsNoHttpDate() {
+    assertThat(HttpDate.parse("yesterday")).isEmpty();
+    assertThat(HttpDate.parse("2021-03-05T06:07:08Z")).isEmpty();
+    assertThat(HttpDate.parse("")).isEmpty();
+  }
+}
