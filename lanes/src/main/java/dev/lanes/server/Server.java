@@ -209,7 +209,8 @@ public final class Server implements AutoCloseable {
   public ServerStatistics statistics() {
     return new ServerStatistics(state.inFlight(), state.connections(), state.busyRejections(),
         state.connectionRejections(), state.badRequests(), state.timeouts(Admission.Timeout.REQUEST_HEAD),
-        state.timeouts(Admission.Timeout.BODY_READ), state.timeouts(Admission.Timeout.KEEP_ALIVE));
+        state.timeouts(Admission.Timeout.BODY_READ), state.timeouts(Admission.Timeout.KEEP_ALIVE),
+        state.timeouts(Admission.Timeout.SEND));
   }
 
   private boolean anyPendingWrites() {

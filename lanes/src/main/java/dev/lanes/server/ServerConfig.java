@@ -22,6 +22,7 @@ public final class ServerConfig {
   private final Duration requestHeadTimeout;
   private final Duration bodyReadTimeout;
   private final Duration keepAliveTimeout;
+  private final Duration sendTimeout;
   private final int maxInFlight;
   private final int maxConnections;
   private final int maxHeaderCount;
@@ -45,6 +46,7 @@ public final class ServerConfig {
     this.requestHeadTimeout = b.requestHeadTimeout;
     this.bodyReadTimeout = b.bodyReadTimeout;
     this.keepAliveTimeout = b.keepAliveTimeout;
+    this.sendTimeout = b.sendTimeout;
     this.maxInFlight = b.maxInFlight;
     this.maxConnections = b.maxConnections;
     this.maxHeaderCount = b.maxHeaderCount;
@@ -67,6 +69,7 @@ public final class ServerConfig {
     positive(requestHeadTimeout, "requestHeadTimeout");
     positive(bodyReadTimeout, "bodyReadTimeout");
     positive(keepAliveTimeout, "keepAliveTimeout");
+    positive(sendTimeout, "sendTimeout");
     check(maxInFlight >= 0, "maxInFlight must be >= 0 (0: no limit): " + maxInFlight);
     check(minRequestBodyRate >= 0, "minRequestBodyRate must be >= 0 (0: none)");
     check(maxHeaderCount >= 1, "maxHeaderCount must be >= 1: " + maxHeaderCount);
@@ -129,6 +132,14 @@ public final class ServerConfig {
   /** How long an idle keep-alive connection waits for the next request. */
   public Duration keepAliveTimeout() {
     return keepAliveTimeout;
+  }
+
+  /**
+   * How long response bytes may wait without the client taking any (HTTP/1.1): past it the
+   * connection is closed (a client that stopped reading, or a slow-read attack).
+   */
+  public Duration sendTimeout() {
+    return sendTimeout;
   }
 
   /** Requests handled at once server-wide, past which 503 with {@code Retry-After}; 0 for no limit (the lanes still bound blocking work). */
@@ -215,6 +226,7 @@ public final class ServerConfig {
     private Duration requestHeadTimeout = Duration.ofSeconds(30);
     private Duration bodyReadTimeout = Duration.ofSeconds(30);
     private Duration keepAliveTimeout = Duration.ofSeconds(30);
+    private Duration sendTimeout = Duration.ofSeconds(30);
     private int maxInFlight = 0;
     private int maxConnections = 16_384;
     private int maxHeaderCount = 100;
@@ -283,6 +295,15 @@ public final class ServerConfig {
     /** Default 30 s (Jetty's idle timeout; nginx keepalive_timeout is 75 s, uvicorn's 5 s). */
     public Builder keepAliveTimeout(Duration timeout) {
       this.keepAliveTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Default 30 s (Jetty's idle timeout, which covers writes; nginx send_timeout is 60 s): a
+     * response whose bytes the client takes none of for this long has its connection closed.
+     */
+    public Builder sendTimeout(Duration timeout) {
+      this.sendTimeout = timeout;
       return this;
     }
 

@@ -14,7 +14,8 @@ package dev.lanes.server;
  * @param requestHeadTimeouts connections closed because a request head was too slow
  * @param bodyReadTimeouts connections closed because a request body stalled
  * @param keepAliveTimeouts idle keep-alive connections closed
+ * @param sendTimeouts connections closed because the client took no response bytes for the send timeout
  */
 public record ServerStatistics(int inFlight, int connections, long rejectedBusy,
     long rejectedConnections, long badRequests, long requestHeadTimeouts, long bodyReadTimeouts,
-    long keepAliveTimeouts) {}
+    long keepAliveTimeouts, long sendTimeouts) {}

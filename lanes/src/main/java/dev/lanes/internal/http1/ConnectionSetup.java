@@ -85,7 +85,8 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     ch.closeFuture().addListener(closed);
     connections.add(ch);
     ConnectionTimeouts timeouts = new ConnectionTimeouts(config.requestHeadTimeout(),
-        config.bodyReadTimeout(), config.keepAliveTimeout(), config.minRequestBodyRate(), state);
+        config.bodyReadTimeout(), config.keepAliveTimeout(), config.minRequestBodyRate(), state,
+        config.sendTimeout());
     ChunkLineCheck chunkLines = new ChunkLineCheck(config.maxInitialLineLength());
     boolean h2c = config.h2c() && tls.isEmpty();
     if (tls.isPresent() && tls.get().http2()) {

@@ -4,6 +4,7 @@ import dev.lanes.internal.server.Admission;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -28,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  *       past the first such period the body must also average {@code minRequestBodyRate}.</li>
  *   <li><b>keep-alive</b>: how long a connection with nothing in flight waits for the next
  *       request to start.</li>
+ *   <li><b>send</b>: once response bytes wait in Netty's buffer (the socket took no more: the
+ *       channel turned unwritable, or the keep-alive period found the last response not yet
+ *       taken), how long they may wait without the client taking any. A watch, armed only then,
+ *       looks once per period whether the buffer's head moved (Netty's {@code IdleStateHandler}
+ *       measures output progress the same way).</li>
  * </ul>
  * No timer runs while a handler is working on a request: per-route deadlines bound that. When
  * the server drains, an idle connection is closed at once.
@@ -59,14 +65,24 @@ final class ConnectionTimeouts {
   private long idleSince;
   private ScheduledFuture<?> check;
   private long checkAt;
+  private final long sendNanos;
+  private ScheduledFuture<?> sendWatch;
+  private int sendHead; // identity of the buffer's first message at the last look
+  private long sendHeadProgress; // and how much of it had been written then
 
   ConnectionTimeouts(Duration head, Duration body, Duration keepAlive, int minBodyRate,
-      Admission state) {
+      Admission state, Duration send) {
     this.headNanos = head.toNanos();
     this.bodyNanos = body.toNanos();
     this.keepAliveNanos = keepAlive.toNanos();
     this.minBodyRate = minBodyRate;
     this.state = state;
+    this.sendNanos = send.toNanos();
+  }
+
+  /** With a send timeout of 30 s, the server's default. */
+  ConnectionTimeouts(Duration head, Duration body, Duration keepAlive, int minBodyRate, Admission state) {
+    this(head, body, keepAlive, minBodyRate, state, Duration.ofSeconds(30));
   }
 
   /** The connection is open: the first request's head timer starts. */
@@ -132,6 +148,10 @@ final class ConnectionTimeouts {
   void stop() {
     if (check != null) {
       check.cancel(false);
+    }
+    if (sendWatch != null) {
+      sendWatch.cancel(false);
+      sendWatch = null;
     }
     stopped = true;
     handedOver(); // closed before its body came: nothing to wait for
@@ -243,13 +263,66 @@ final class ConnectionTimeouts {
     }
     if (reading == Reading.IDLE && unanswered == 0 && pendingBytes() > 0) {
       // The last response is queued, not yet sent: while its bytes wait for a slow client the
-      // connection is not idle, and closing it would cut the response short. (Bounding a client
-      // that stops reading altogether is a send timeout's job: docs/timeouts.md.)
+      // connection is not idle, and closing it would cut the response short. A client that
+      // stops reading altogether is the send watch's to bound.
       idleSince = System.nanoTime();
       reschedule();
+      sendStalled();
       return;
     }
     expire();
+  }
+
+  /**
+   * Response bytes wait for the client (the channel turned unwritable, or the last response is
+   * not yet taken): from now on they must move at least once per send timeout.
+   */
+  void sendStalled() {
+    if (sendWatch != null || stopped || ctx == null) {
+      return;
+    }
+    sendMoved();
+    sendWatch = ctx.executor().schedule(this::onSendCheck, sendNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void onSendCheck() {
+    sendWatch = null;
+    if (stopped || ctx == null || !ctx.channel().isActive() || pendingBytes() == 0) {
+      return; // everything was taken: the watch rests until bytes wait again
+    }
+    if (sendMoved() | kernelSentWithin(sendNanos)) { // both: each look updates the marks
+      sendWatch = ctx.executor().schedule(this::onSendCheck, sendNanos, TimeUnit.NANOSECONDS);
+      return;
+    }
+    state.timedOut(Admission.Timeout.SEND);
+    ctx.channel().close(); // a producer blocked on the socket fails its next write and stops
+  }
+
+  /**
+   * Whether the kernel sent response data within {@code nanos} (epoll only: TCP_INFO's time since
+   * the last data segment). Netty's buffer moves only when the kernel's send buffer has room for a
+   * third of itself again, which a slow client reading all along may take seconds to free; a
+   * client that stopped reading gets zero-window probes only, which carry no data.
+   */
+  private boolean kernelSentWithin(long nanos) {
+    if (ctx.channel() instanceof EpollSocketChannel epoll) {
+      return TimeUnit.MILLISECONDS.toNanos(epoll.tcpInfo().lastDataSent()) < nanos;
+    }
+    return false;
+  }
+
+  /** Whether the client took any bytes since the last look (the buffer's head moved or shrank). */
+  private boolean sendMoved() {
+    var out = ctx.channel().unsafe().outboundBuffer();
+    if (out == null) {
+      return true;
+    }
+    int head = System.identityHashCode(out.current()); // not the message itself: it may be released
+    long progress = out.currentProgress();
+    boolean moved = head != sendHead || progress != sendHeadProgress;
+    sendHead = head;
+    sendHeadProgress = progress;
+    return moved;
   }
 
   private void expire() {

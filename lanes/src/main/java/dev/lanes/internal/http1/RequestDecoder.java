@@ -238,6 +238,14 @@ final class RequestDecoder extends HttpRequestDecoder {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (!ctx.channel().isWritable()) {
+      timeouts.sendStalled();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     timeouts.stop();
     super.channelInactive(ctx);

@@ -19,7 +19,7 @@ public final class Admission {
   };
 
   /** Which connection timeout fired. */
-  public enum Timeout { REQUEST_HEAD, BODY_READ, KEEP_ALIVE }
+  public enum Timeout { REQUEST_HEAD, BODY_READ, KEEP_ALIVE, SEND }
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger arriving = new AtomicInteger(); // heads read, bodies still coming
@@ -28,7 +28,7 @@ public final class Admission {
   private final LongAdder busyRejections = new LongAdder();
   private final LongAdder connectionRejections = new LongAdder();
   private final LongAdder badRequests = new LongAdder();
-  private final LongAdder[] timeouts = {new LongAdder(), new LongAdder(), new LongAdder()};
+  private final LongAdder[] timeouts = newAdders(Timeout.values().length);
   private final int maxInFlight;
   private final int maxConnections;
   private volatile boolean draining;
@@ -179,4 +179,12 @@ public final class Admission {
     return connections.get();
   }
 
+
+  private static LongAdder[] newAdders(int n) {
+    LongAdder[] adders = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      adders[i] = new LongAdder();
+    }
+    return adders;
+  }
 }
