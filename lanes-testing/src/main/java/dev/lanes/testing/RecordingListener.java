@@ -177,12 +177,12 @@ public final class RecordingListener implements LanesListener {
   }
 
   @Override
-  public void backgroundTaskStart(String name, String where) {
+  public void backgroundTaskStart(String name, String route) {
     add("backgroundStart " + name);
   }
 
   @Override
-  public void backgroundTaskEnd(String name, String where, TaskOutcome outcome, Duration duration) {
+  public void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {
     add("backgroundEnd " + name + " " + outcome.tag());
   }
 

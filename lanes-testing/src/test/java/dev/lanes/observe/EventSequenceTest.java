@@ -6,14 +6,20 @@ import dev.lanes.App;
 import dev.lanes.background.BackgroundTasks;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.concurrency.TaskOutcome;
 import dev.lanes.http.Response;
+import dev.lanes.server.Server;
+import dev.lanes.server.ServerConfig;
 import dev.lanes.streaming.StreamingResponse;
 import dev.lanes.testing.Await;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -77,6 +83,91 @@ class EventSequenceTest {
           "taskStart background",
           "taskEnd background completed",
           "backgroundEnd job completed");
+    }
+  }
+
+  /**
+   * Background task events name the route's template, as request events do: a listener tagging
+   * metrics by it gets one series per route, not one per URL.
+   */
+  @Test
+  void backgroundTaskEventsNameTheRouteTemplate() throws Exception {
+    List<String> routes = new CopyOnWriteArrayList<>();
+    LanesListener listener = new LanesListener() {
+      @Override
+      public void backgroundTaskStart(String name, String route) {
+        routes.add("start " + route);
+      }
+
+      @Override
+      public void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {
+        routes.add("end " + route);
+      }
+    };
+    App app = App.builder().listener(listener)
+        .get("/items/{id}", req -> Response.text("ok").withBackground(BackgroundTasks.create().add("job", () -> { })))
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      client.get("/items/1");
+      client.get("/items/2");
+      assertThat(app.background().awaitIdle(Duration.ofSeconds(10))).isTrue();
+      Await.until(() -> routes.size() == 4, "two background tasks started and ended");
+      assertThat(routes).containsOnly("start GET /items/{id}", "end GET /items/{id}");
+    }
+  }
+
+  /**
+   * requestEnd carries the status that went out when the server sends another in the handler's
+   * place: a 101 with no upgrade to switch to goes out as a 500, and is reported as one.
+   */
+  @Test
+  void aRefused101IsReportedAsThe500Sent() throws Exception {
+    RecordingListener events = RecordingListener.create();
+    App app = App.builder().listener(events)
+        .get("/switch", req -> Response.status(101))
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      RawClient.Transcript t = RawClient.exchange(client.port(),
+          "GET /switch HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertThat(t.statuses()).containsExactly(500); // what the client got
+      events.await(e -> e.startsWith("bodyEnd GET /switch"));
+      assertThat(events.events()).contains("requestEnd GET /switch 500");
+    }
+  }
+
+  /**
+   * A WebSocket upgrade the app accepts once the server drains is answered with a 503, and
+   * reported as the 503 sent, not as the 101 the handler returned.
+   */
+  @Test
+  void anUpgradeAcceptedWhileTheServerDrainsIsReportedAsThe503Sent() throws Exception {
+    RecordingListener events = RecordingListener.create();
+    CountDownLatch accepted = new CountDownLatch(1);
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    App app = App.builder().listener(events)
+        .middleware(next -> req -> !req.path().equals("/ws") ? next.call(req)
+            : next.call(req).thenCompose(r -> {
+              accepted.countDown();
+              return release.thenApply(v -> r); // the 101 waits until the server drains
+            }))
+        .websocketAsync("/ws", (ws, message) -> ws.sendAsync(message))
+        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(10)).build());
+    try (app; RawClient idle = RawClient.connect(server.port()); RawClient upgrading = RawClient.connect(server.port())) {
+      idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(idle.read().status()).isEqualTo(200);
+      upgrading.send("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      assertThat(accepted.await(10, TimeUnit.SECONDS)).isTrue();
+      Thread closer = Thread.ofPlatform().start(server::close);
+      assertThat(idle.readUntilClosed().closed()).as("idle connection dropped: the server drains").isTrue();
+      release.complete(null);
+      assertThat(upgrading.readUntilClosed().statuses()).containsExactly(503);
+      events.await(e -> e.startsWith("bodyEnd GET /ws"));
+      assertThat(events.events()).filteredOn(e -> e.startsWith("requestEnd GET /ws"))
+          .containsExactly("requestEnd GET /ws 503");
+      closer.join(Duration.ofSeconds(10));
     }
   }
 

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The watchdog names the async handler that blocks its loop. The handler blocks until the
- * watchdog's report arrives (a latch, not a sleep), so the test cannot be early or late.
+ * The watchdog names the async handler that blocks its loop, and the app counts its incidents.
+ * The handler blocks until the watchdog's report arrives (a latch, not a sleep), so the test
+ * cannot be early or late.
  */
 class LoopWatchdogTest {
 
@@ -64,6 +65,36 @@ class LoopWatchdogTest {
           });
       assertThat(app.observability().blockedLoopIncidents()).isGreaterThanOrEqualTo(1);
     }
+  }
+
+  /** The app's incident count covers every server that ran it: it stays when the server stops. */
+  @Test
+  void blockedLoopIncidentsStayCountedAfterTheServerStops() throws Exception {
+    CountDownLatch reported = new CountDownLatch(1);
+    LanesListener onReport = new LanesListener() {
+      @Override
+      public void eventLoopBlocked(BlockedLoop report) {
+        reported.countDown(); // any incident will do
+      }
+    };
+    App app = App.builder()
+        .listener(onReport)
+        .blockedLoopThreshold(Duration.ofMillis(50))
+        .getAsync("/bad", req -> {
+          boolean seen = reported.await(20, TimeUnit.SECONDS);
+          return CompletableFuture.completedFuture(Response.text("seen=" + seen));
+        })
+        .getAsync("/good", req -> CompletableFuture.completedFuture(Response.text("fine")))
+        .build();
+    long during;
+    try (TestClient client = TestClient.start(app, dev.lanes.server.ServerConfig.builder().ioThreads(1))) {
+      assertThat(client.get("/good").text()).isEqualTo("fine");
+      assertThat(client.get("/bad").text()).isEqualTo("seen=true");
+      during = app.observability().blockedLoopIncidents();
+      assertThat(during).isGreaterThanOrEqualTo(1);
+    }
+    assertThat(app.observability().blockedLoopIncidents())
+        .as("incidents reported so far, read after the server stopped").isGreaterThanOrEqualTo(during);
   }
 
   @Test

@@ -8,18 +8,19 @@ import java.time.Duration;
  * {@code dev.lanes.observe.LanesListener} extends it; the runner needs nothing more.
  *
  * <pre>{@code BackgroundListener log = new BackgroundListener() {
- *   public void backgroundTaskEnd(String name, String where, TaskOutcome o, Duration d) { ... } }; }</pre>
+ *   public void backgroundTaskEnd(String name, String route, TaskOutcome o, Duration d) { ... } }; }</pre>
  */
 public interface BackgroundListener {
   /** Hears nothing. */
   BackgroundListener NONE = new BackgroundListener() {};
 
   /**
-   * A background task started after a response was sent; {@code where} is that request's method
-   * and path ({@code GET /signup}), as in the runner's logs.
+   * A background task started after a response was sent; {@code route} is the template of the
+   * route that sent it ({@code GET /items/{id}}), or {@code unmatched}: a bounded set of names to
+   * tag metrics by. The runner's failure logs name the request itself ({@code GET /items/1}).
    */
-  default void backgroundTaskStart(String name, String where) {}
+  default void backgroundTaskStart(String name, String route) {}
 
-  /** A background task ended. */
-  default void backgroundTaskEnd(String name, String where, TaskOutcome outcome, Duration duration) {}
+  /** A background task ended; {@code route} as in {@link #backgroundTaskStart}. */
+  default void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {}
 }

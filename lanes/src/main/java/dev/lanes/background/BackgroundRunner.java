@@ -39,33 +39,84 @@ public final class BackgroundRunner {
   }
 
   /**
-   * Starts {@code tasks} after a response to {@code route}; {@code loop} is where async tasks
-   * start. Returns when the chain has been started, not when it ends.
+   * Starts {@code tasks} after a response to {@code route} (its template, e.g.
+   * {@code GET /items/{id}}, as the listener hears it); {@code where} names the request in logs
+   * ({@code GET /items/1}); {@code loop} is where async tasks start. Returns when the chain has
+   * been started; the future completes when its last task has ended.
    */
-  public CompletableFuture<Void> run(BackgroundTasks tasks, String route, Executor loop) {
+  public CompletableFuture<Void> run(BackgroundTasks tasks, String route, String where, Executor loop) {
     List<BackgroundTasks.BackgroundTask> list = tasks.tasks();
     if (list.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     running.addAndGet(list.size());
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    next(list, 0, route, loop, done);
-    return done;
+    Chain chain = new Chain(list, route, where, loop);
+    chain.advance();
+    return chain.done;
   }
 
-  private void next(List<BackgroundTasks.BackgroundTask> list, int i, String route, Executor loop,
-      CompletableFuture<Void> done) {
-    if (i == list.size()) {
-      done.complete(null);
-      return;
+  /**
+   * One response's tasks, run in order. Driven by a loop, not by recursion: a step that ends at
+   * once (a lane that refuses it, a fast task) is handled in the loop, and only a step still
+   * running gets a callback, which re-enters the loop. Chaining each task from the previous one's
+   * callback grew the stack by a frame per task that ended at once, until it overflowed.
+   */
+  private final class Chain {
+    final List<BackgroundTasks.BackgroundTask> list;
+    final String route;
+    final String where;
+    final Executor loop;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    int next; // the task to start; touched by one thread at a time, each step handing over to the next
+
+    Chain(List<BackgroundTasks.BackgroundTask> list, String route, String where, Executor loop) {
+      this.list = list;
+      this.route = route;
+      this.where = where;
+      this.loop = loop;
     }
-    BackgroundTasks.BackgroundTask task = list.get(i);
-    started.increment();
-    long startedAt = System.nanoTime();
-    listener.backgroundTaskStart(task.name(), route);
-    CompletableFuture<?> step;
+
+    /** Starts tasks until one is still running (it resumes the chain when it ends) or none is left. */
+    void advance() {
+      while (next < list.size()) {
+        BackgroundTasks.BackgroundTask task = list.get(next++);
+        started.increment();
+        long startedAt = System.nanoTime();
+        listener.backgroundTaskStart(task.name(), route);
+        CompletableFuture<?> step = start(task, loop);
+        if (!step.isDone()) {
+          step.whenComplete((v, error) -> {
+            ended(task, startedAt, error);
+            advance();
+          });
+          return;
+        }
+        ended(task, startedAt, failure(step));
+      }
+      done.complete(null);
+    }
+
+    private void ended(BackgroundTasks.BackgroundTask task, long startedAt, Throwable error) {
+      TaskOutcome outcome;
+      if (error == null) {
+        completed.increment();
+        outcome = TaskOutcome.COMPLETED;
+      } else {
+        failed.increment();
+        outcome = unwrap(error) instanceof java.util.concurrent.CancellationException
+            ? TaskOutcome.CANCELLED : TaskOutcome.FAILED;
+        LOG.log(System.Logger.Level.ERROR,
+            () -> "background task '" + task.name() + "' after " + where + " failed", unwrap(error));
+      }
+      listener.backgroundTaskEnd(task.name(), route, outcome, Duration.ofNanos(System.nanoTime() - startedAt));
+      finishedOne();
+    }
+  }
+
+  /** Starts {@code task}: a step that cannot even start is a failed one, whatever was thrown. */
+  private CompletableFuture<?> start(BackgroundTasks.BackgroundTask task, Executor loop) {
     try {
-      step = switch (task.body()) {
+      return switch (task.body()) {
         case BackgroundTasks.BlockingTask b -> lanes.get(task.lane().orElse(Lanes.BACKGROUND)).execute(() -> {
           try {
             b.run();
@@ -77,26 +128,22 @@ public final class BackgroundRunner {
         });
         case BackgroundTasks.AsyncTask a -> startOn(loop, a);
       };
-    } catch (RuntimeException e) {
-      step = CompletableFuture.failedFuture(e);
+    } catch (Throwable e) {
+      return CompletableFuture.failedFuture(e);
     }
-    step.whenComplete((v, error) -> {
-      TaskOutcome outcome;
-      if (error == null) {
-        completed.increment();
-        outcome = TaskOutcome.COMPLETED;
-      } else {
-        failed.increment();
-        outcome = unwrap(error) instanceof java.util.concurrent.CancellationException
-            ? TaskOutcome.CANCELLED : TaskOutcome.FAILED;
-        LOG.log(System.Logger.Level.ERROR,
-            () -> "background task '" + task.name() + "' after " + route + " failed", unwrap(error));
-      }
-      listener.backgroundTaskEnd(task.name(), route, outcome,
-          Duration.ofNanos(System.nanoTime() - startedAt));
-      finishedOne();
-      next(list, i + 1, route, loop, done);
-    });
+  }
+
+  /** The failure of a step that has ended, or null if it completed. */
+  private static Throwable failure(CompletableFuture<?> step) {
+    if (!step.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      step.join();
+      return null;
+    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+      return e;
+    }
   }
 
   private static CompletableFuture<Object> startOn(Executor loop, BackgroundTasks.AsyncTask task) {
@@ -110,7 +157,7 @@ public final class BackgroundRunner {
             result.complete(v);
           }
         });
-      } catch (Exception e) {
+      } catch (Throwable e) { // an Error too (an assert): else the step never ends and the chain hangs
         result.completeExceptionally(e);
       }
     });

@@ -33,8 +33,9 @@ import java.time.Duration;
  *       listener registered the server skips the calls altogether.</li>
  * </ul>
  *
- * <p>Names: {@code route} is the route's template ({@code GET /items/{id}}), or
- * {@value #UNMATCHED} when no route matched; {@code lane} is the lane's name.
+ * <p>Names: {@code route} is the route's template ({@code GET /items/{id}}), never the raw path,
+ * in request and background task events alike, or {@value #UNMATCHED} when no route matched;
+ * {@code lane} is the lane's name.
  */
 public interface LanesListener extends LaneListener, BackgroundListener {
   /** The route name reported for requests no route matched (404, 405, malformed). */

@@ -18,6 +18,9 @@ public interface Observability {
   /** The blocked-loop threshold; zero when the watchdog is off. */
   Duration blockedThreshold();
 
-  /** Blocked-loop incidents reported so far by this app's watchdog. */
+  /**
+   * Blocked-loop incidents reported so far by this app's watchdog: every server that ran the app
+   * adds to it, and it keeps its count after the server stops.
+   */
   long blockedLoopIncidents();
 }

@@ -10,10 +10,13 @@ import dev.lanes.observe.PinnedThread;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -49,6 +52,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code lanes.eventloop.blocked} counter tagged {@code route}; {@code lanes.virtualthread.pinned} counter</li>
  * </ul>
  *
+ * <p>The meters read from the app (its lanes, {@code lanes.background.pending}) are those of the
+ * app last monitored, in the registry last bound: monitoring another app (a restart, a test
+ * reusing the registry) removes the previous app's before registering its own.
+ *
  * <p>Events before {@link #bindTo} are dropped. The recording paths look meters up in small
  * concurrent maps and allocate nothing once a meter exists.
  */
@@ -68,6 +75,10 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
   private final ConcurrentHashMap<String, Timer> loopLatency = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> blocked = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TaskOutcome, Counter> background = new ConcurrentHashMap<>();
+  // What bindApp registered, and where: a registry hands back an existing meter of the same name
+  // and tags, so a next app's would keep reading the previous app's lanes unless these go first.
+  private final List<Meter> appMeters = new ArrayList<>(); // guarded by this
+  private MeterRegistry appMetersIn; // guarded by this
 
   private LanesMetrics() {}
 
@@ -76,7 +87,10 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
     return new LanesMetrics();
   }
 
-  /** Watches {@code app}'s lanes and background runner (gauges and counters read at scrape time). */
+  /**
+   * Watches {@code app}'s lanes and background runner (gauges and counters read at scrape time),
+   * in place of the app monitored before, whose meters are removed.
+   */
   public LanesMetrics monitor(App app) {
     this.app = Objects.requireNonNull(app, "app");
     MeterRegistry r = registry;
@@ -95,7 +109,12 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
     }
   }
 
-  private static void bindApp(MeterRegistry r, App app) {
+  private synchronized void bindApp(MeterRegistry r, App app) {
+    if (appMetersIn != null) {
+      appMeters.forEach(appMetersIn::remove);
+    }
+    appMeters.clear();
+    appMetersIn = r;
     for (Lane lane : app.lanes().all()) {
       gauge(r, "lanes.lane.capacity", lane, l -> l.limiter().totalTokens(),
           "tokens in the lane: the current limit of an adaptive lane");
@@ -109,16 +128,16 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
       counter(r, "lanes.lane.rejected", lane, l -> l.statistics().rejected(), "tasks refused: queue full");
       counter(r, "lanes.lane.timed.out", lane, l -> l.statistics().timedOut(), "tasks refused: waited too long");
     }
-    Gauge.builder("lanes.background.pending", app, a -> a.background().statistics().pending())
-        .description("background tasks queued or running").register(r);
+    appMeters.add(Gauge.builder("lanes.background.pending", app, a -> a.background().statistics().pending())
+        .description("background tasks queued or running").register(r));
   }
 
-  private static void gauge(MeterRegistry r, String name, Lane lane, ToDoubleFunction<Lane> f, String what) {
-    Gauge.builder(name, lane, f).tag("lane", lane.name()).description(what).register(r);
+  private void gauge(MeterRegistry r, String name, Lane lane, ToDoubleFunction<Lane> f, String what) {
+    appMeters.add(Gauge.builder(name, lane, f).tag("lane", lane.name()).description(what).register(r));
   }
 
-  private static void counter(MeterRegistry r, String name, Lane lane, ToDoubleFunction<Lane> f, String what) {
-    FunctionCounter.builder(name, lane, f).tag("lane", lane.name()).description(what).register(r);
+  private void counter(MeterRegistry r, String name, Lane lane, ToDoubleFunction<Lane> f, String what) {
+    appMeters.add(FunctionCounter.builder(name, lane, f).tag("lane", lane.name()).description(what).register(r));
   }
 
   @Override

@@ -31,6 +31,8 @@ public final class Exchange {
   private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
   private static final LaneRejectedException BUSY = new LaneRejectedException(
       LaneRejectedException.Reason.SERVER_BUSY, "server at its concurrency limit");
+  private static final Response DRAINING = Response.text(503, "Service Unavailable: shutting down")
+      .withHeader("Retry-After", "1");
 
   private final CompiledApp app;
   private final Admission admission;
@@ -144,9 +146,7 @@ public final class Exchange {
   }
 
   private void respond(Response unencoded) {
-    // 101 is left to the codec, which knows whether an upgrade was accepted.
-    Response response = encoded(Interim.cannotEnd(unencoded, true)
-        ? Interim.refused(unencoded, where()) : unencoded);
+    Response response = encoded(outgoing(unencoded));
     BackgroundTasks tasks = response.background();
     // Identity check first: almost every response carries NONE, and isEmpty() takes a lock.
     boolean hasTasks = tasks != BackgroundTasks.NONE && !tasks.isEmpty();
@@ -198,6 +198,22 @@ public final class Exchange {
     });
   }
 
+  /**
+   * What goes out for {@code response}, decided here rather than in the codec so that the status
+   * reported is the one sent. A 1xx cannot end a request (a logged 500 instead), except a 101
+   * the codec switches protocols on; that one is refused with a 503 while the server drains, which
+   * takes no new connections either.
+   */
+  private Response outgoing(Response response) {
+    if (response.status() >= 200) {
+      return response; // nearly every response: no call into the codec
+    }
+    if (Interim.cannotEnd(response, codec.switchesProtocols(response))) {
+      return Interim.refused(response, where());
+    }
+    return admission.isDraining() ? DRAINING : response;
+  }
+
   /** {@code response} with its JSON body serialised (see {@link CompiledApp#encoded}). */
   private Response encoded(Response response) {
     return response.body() instanceof ResponseBody.Json ? app.encoded(response, where()) : response;
@@ -211,7 +227,9 @@ public final class Exchange {
   /** After the last byte: the response's background tasks, then the scope closes. */
   private void sent(BackgroundTasks tasks, boolean hasTasks) {
     if (hasTasks) {
-      app.background().run(tasks, where(), loop).whenComplete((v, e) -> scope.close());
+      // The route as the trace names it. With no listener the trace is NONE, which names none,
+      // but then the runner reports to no listener either: both hear the app's listeners.
+      app.background().run(tasks, trace.route(), where(), loop).whenComplete((v, e) -> scope.close());
     } else {
       scope.close();
     }
@@ -230,7 +248,7 @@ public final class Exchange {
     headPending = 0;
     if (error instanceof BodyNotStarted notStarted && !abandoned) {
       // Its lane refused the producer before any byte went out: a clean error response still fits.
-      Response refusal = app.encoded(app.errors().toResponse(notStarted.getCause(), where()), where());
+      Response refusal = encoded(outgoing(app.errors().toResponse(notStarted.getCause(), where())));
       long now = System.nanoTime();
       codec.write(refusal, null, now);
       trace.respondedAndEnded(refusal.status(), now);

@@ -14,7 +14,16 @@ public interface ExchangeCodec {
   CompletableFuture<Void> QUEUED = CompletableFuture.completedFuture(null);
 
   /**
-   * Writes {@code response}. An in-memory body is queued at once and {@link #QUEUED} is returned,
+   * Whether writing {@code response} now would switch the connection to another protocol: a 101
+   * answering an upgrade the request offered and the app accepted, before anything was written.
+   * The exchange refuses any other 1xx before {@link #write}, so the status it reports is the one
+   * sent.
+   */
+  boolean switchesProtocols(Response response);
+
+  /**
+   * Writes {@code response} as it is: a 1xx only if {@link #switchesProtocols} said so. An
+   * in-memory body is queued at once and {@link #QUEUED} is returned,
    * and so is a file body where the protocol can queue it whole (HTTP/1.1's {@code FileRegion});
    * a produced body, or a file read in chunks (HTTP/2), returns a future that completes when its producer is done (fails
    * with {@link BodyNotStarted} if the producer never ran), and cancelling it stops the producer.

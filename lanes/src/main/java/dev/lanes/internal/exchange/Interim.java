@@ -6,10 +6,10 @@ import dev.lanes.http.Response;
  * Internal, not for users: a response with an informational (1xx) status, which cannot end a
  * request. Sent as it is, it would leave the client waiting for a final response for good and
  * the connection's bookkeeping one response behind, so it is refused: logged, and a 500 goes out
- * instead. The exchange refuses every 1xx but 101, which a protocol's codec switches on for an
- * upgrade it accepted and refuses otherwise.
+ * instead. The exchange refuses every 1xx before it writes, but a 101 its codec switches protocols
+ * on ({@link ExchangeCodec#switchesProtocols}), so the status it reports is the status sent.
  *
- * <pre>{@code if (response.status() == 101 && !upgrading) response = Interim.refused(response, "GET /ws"); }</pre>
+ * <pre>{@code if (Interim.cannotEnd(response, upgrading)) response = Interim.refused(response, "GET /ws"); }</pre>
  */
 public final class Interim {
   private static final System.Logger LOG = System.getLogger(Interim.class.getName());

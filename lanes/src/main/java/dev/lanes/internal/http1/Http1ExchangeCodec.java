@@ -2,7 +2,6 @@ package dev.lanes.internal.http1;
 
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.internal.exchange.ExchangeCodec;
-import dev.lanes.internal.exchange.Interim;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
@@ -99,20 +98,20 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   }
 
   @Override
+  public boolean switchesProtocols(Response response) {
+    return upgrade != null && !written && upgrade.accepts(response);
+  }
+
+  @Override
   public CompletableFuture<Void> write(Response response, Runnable afterSent, long now) {
-    if (upgrade != null && upgrade.accepts(response)) {
-      if (!written && !admission.isDraining()) {
-        written = true;
-        switched = true;
-        upgrade.switchProtocols(ctx, response, ConnectionSetup.HTTP_HANDLERS);
-        if (afterSent != null) {
-          afterSent.run();
-        }
-        return QUEUED;
+    if (switchesProtocols(response)) { // else it is final: the exchange refused other 1xx
+      written = true;
+      switched = true;
+      upgrade.switchProtocols(ctx, response, ConnectionSetup.HTTP_HANDLERS);
+      if (afterSent != null) {
+        afterSent.run();
       }
-      response = Response.text(503, "Service Unavailable: shutting down").withHeader("Retry-After", "1");
-    } else if (Interim.cannotEnd(response, false)) {
-      response = Interim.refused(response, "an HTTP/1.1 request"); // a 101 with no upgrade accepted
+      return QUEUED;
     }
     // Keep-alive is decided here, once; a second write (an error after a refused producer) closes.
     keepAlive = !written && keepAliveAsked && !admission.isDraining()

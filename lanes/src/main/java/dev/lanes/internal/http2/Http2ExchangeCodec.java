@@ -6,7 +6,6 @@ import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.ExchangeCodec;
-import dev.lanes.internal.exchange.Interim;
 import dev.lanes.internal.http1.DateHeader;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.Unpooled;
@@ -45,9 +44,12 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   }
 
   @Override
-  public CompletableFuture<Void> write(Response given, Runnable afterSent, long now) {
-    Response response = Interim.cannotEnd(given, false) // a 101: HTTP/2 has no protocol switch
-        ? Interim.refused(given, "an HTTP/2 request") : given;
+  public boolean switchesProtocols(Response response) {
+    return false; // HTTP/2 has no protocol switch: the exchange refuses a 101 like any 1xx
+  }
+
+  @Override
+  public CompletableFuture<Void> write(Response response, Runnable afterSent, long now) {
     int status = response.status();
     boolean hasBody = Http2ResponseHeaders.hasBody(status);
     return switch (response.body()) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An app's instruments, built with the app: its listeners (behind one
@@ -20,6 +21,8 @@ public final class Instruments implements Observability {
   private final LanesListener listener;
   private final Duration blockedThreshold;
   private final List<LoopActivity> loops = new CopyOnWriteArrayList<>();
+  // Every watchdog of this app counts here: a server's watchdog goes when it stops, its count stays.
+  private final LongAdder blockedIncidents = new LongAdder();
   private LoopWatchdog watchdog; // guarded by this
 
   private Instruments(LanesListener listener, Duration blockedThreshold) {
@@ -51,8 +54,8 @@ public final class Instruments implements Observability {
   }
 
   @Override
-  public synchronized long blockedLoopIncidents() {
-    return watchdog == null ? 0 : watchdog.incidents();
+  public long blockedLoopIncidents() {
+    return blockedIncidents.sum();
   }
 
   /**
@@ -81,7 +84,7 @@ public final class Instruments implements Observability {
 
   private synchronized void startWatchdog() {
     if (watchdog == null && !blockedThreshold.isZero()) {
-      watchdog = new LoopWatchdog(List.copyOf(loops), listener, blockedThreshold);
+      watchdog = new LoopWatchdog(List.copyOf(loops), listener, blockedThreshold, blockedIncidents);
       watchdog.start();
     }
   }

@@ -37,11 +37,13 @@ final class LoopWatchdog {
   private final List<LoopActivity> loops;
   private final LanesListener listener;
   private final long thresholdNanos;
-  private final LongAdder incidents = new LongAdder();
+  private final LongAdder incidents; // the app's, shared by its watchdogs over its servers' lives
   private final Thread thread;
   private volatile boolean stopped;
 
-  LoopWatchdog(List<LoopActivity> loops, LanesListener listener, Duration threshold) {
+  /** A watchdog over {@code loops} that adds each incident it reports to {@code incidents}. */
+  LoopWatchdog(List<LoopActivity> loops, LanesListener listener, Duration threshold, LongAdder incidents) {
+    this.incidents = incidents;
     this.loops = loops;
     this.listener = listener;
     this.thresholdNanos = threshold.toNanos();
@@ -60,11 +62,6 @@ final class LoopWatchdog {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** Incidents reported so far. */
-  long incidents() {
-    return incidents.sum();
   }
 
   private void watch() {

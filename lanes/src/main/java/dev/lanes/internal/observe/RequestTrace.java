@@ -42,6 +42,11 @@ public final class RequestTrace {
     this.route = route;
   }
 
+  /** The route's name as {@link #routed} set it, else {@value LanesListener#UNMATCHED}. */
+  public String route() {
+    return route;
+  }
+
   /** The response head with {@code status} was written. */
   public void responded(int status) {
     if (listener != null && !responded) {
