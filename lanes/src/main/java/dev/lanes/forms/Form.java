@@ -7,32 +7,39 @@ import dev.lanes.http.Params;
 import dev.lanes.http.Request;
 import dev.lanes.internal.concurrency.LoopBinding;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.multipart.Attribute;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A parsed {@code multipart/form-data} or {@code application/x-www-form-urlencoded} body. Parsing
  * and spooling to disk run in the {@code files} lane; temporary files are removed when the request
  * ends (response sent, error or disconnect).
+ *
+ * <p>Lanes splits the body itself (Netty's factory only spools file parts): Content-Type
+ * parameters in any order, field names and file names as sent ({@code filename*} included). A
+ * body that is not a complete multipart body of its declared boundary, a malformed part or header,
+ * or a bad percent-escape is a 400 {@link HttpException} with a fixed message; past
+ * {@link FormLimits} a 413; a temporary file the server cannot write a 500 (details only in the log).
  *
  * <pre>{@code
  * Form form = Form.read(req);                       // from a blocking handler
@@ -45,6 +52,7 @@ public final class Form {
   private static final int PARSING = 0;
   private static final int PARSED = 1;
   private static final int CLOSED_WHILE_PARSING = 2;
+  private static final Set<String> TRANSFER_ENCODINGS = Set.of("7bit", "8bit", "binary");
 
   private final Params fields;
   private final List<UploadFile> files;
@@ -108,41 +116,42 @@ public final class Form {
 
   private static Form parse(Request request, FormLimits limits) {
     String contentType = request.header("content-type").orElse("");
-    String lower = contentType.toLowerCase(java.util.Locale.ROOT);
-    if (!lower.startsWith("multipart/form-data") && !lower.startsWith("application/x-www-form-urlencoded")) {
+    int semicolon = contentType.indexOf(';');
+    String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    boolean multipart = media.equals("multipart/form-data");
+    if (!multipart && !media.equals("application/x-www-form-urlencoded")) {
       throw new HttpException(415, "expected a form (multipart/form-data or "
           + "application/x-www-form-urlencoded), got '" + contentType + "'");
     }
-    if (lower.startsWith("multipart/form-data") && !lower.contains("boundary=")) {
+    // Parameters in any order, quoted or not (Netty looked for the boundary in the first two only).
+    HeaderValue type = HeaderValue.parse(contentType, "the Content-Type");
+    Charset charset = charset(type.params().get("charset"), "the Content-Type", StandardCharsets.UTF_8);
+    if (!multipart) {
+      return new Form(Params.of("form field", UrlEncoded.parse(request.body(), charset, limits)), List.of());
+    }
+    String boundary = type.params().get("boundary");
+    if (boundary == null) {
       // Netty would read it as urlencoded and find nonsense fields; Starlette refuses it too
       throw new HttpException(400, "malformed form: multipart/form-data without a boundary parameter");
     }
-    FullHttpRequest carrier = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
-        Unpooled.wrappedBuffer(request.body()));
-    // The media type in lower case: Netty's multipart check is case-sensitive, and would read a
-    // "Multipart/Form-Data" body as urlencoded. Parameters (the boundary) keep their case.
-    int semicolon = contentType.indexOf(';');
-    String media = semicolon < 0 ? lower.strip() : lower.substring(0, semicolon).strip() + contentType.substring(semicolon);
-    carrier.headers().set(HttpHeaderNames.CONTENT_TYPE, media);
+    if (boundary.isEmpty()) {
+      throw new HttpException(400, "malformed form: multipart/form-data with an empty boundary");
+    }
+    if (boundary.length() > 70) {
+      // RFC 2046 5.1.1 allows 1..70 characters; a longer one only makes the search costlier
+      throw new HttpException(400, "malformed form: a multipart boundary of " + boundary.length()
+          + " characters (at most 70)");
+    }
+    // Netty's factory only spools file parts: it keys a request's temporary files by this object.
+    HttpRequest carrier = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
     DefaultHttpDataFactory factory = new DefaultHttpDataFactory(limits.spoolThreshold());
     factory.setDeleteOnExit(false); // deleted at request end; deleteOnExit would leak a list entry per file
-    factory.setMaxLimit(limits.maxPartSize());
-    AtomicReference<HttpPostRequestDecoder> parsed = new AtomicReference<>();
-    Runnable cleanup = () -> {
-      try {
-        HttpPostRequestDecoder d = parsed.get();
-        if (d != null) {
-          d.destroy(); // frees its buffer and its parts
-        }
-      } finally {
-        factory.cleanAllHttpData(); // every temporary file of this request, however parsing ended
-      }
-    };
     // The request can end (a disconnect closes the scope from the loop) while this parse runs on
-    // the files lane. Netty's decoder and factory are not thread-safe: a part released under a
-    // running parse gets written again and its file outlives every list that could delete it.
-    // So the cleanup runs once the parse is over: at the scope's close if the parse has ended,
-    // else by the parse itself when it ends.
+    // the files lane. Netty's factory is not thread-safe: a part released under a running parse
+    // gets written again and its file outlives every list that could delete it. So the cleanup
+    // runs once the parse is over: at the scope's close if the parse has ended, else by the parse
+    // itself when it ends.
+    Runnable cleanup = factory::cleanAllHttpData; // every temporary file of this request
     AtomicInteger phase = new AtomicInteger(PARSING);
     request.scope().onClose(() -> {
       if (!phase.compareAndSet(PARSING, CLOSED_WHILE_PARSING)) {
@@ -150,49 +159,66 @@ public final class Form {
       }
     });
     try {
-      // Parsing (and spooling) happens here, since the carrier holds the whole body.
-      HttpPostRequestDecoder decoder = new HttpPostRequestDecoder(factory, carrier, StandardCharsets.UTF_8,
-          limits.maxParts(), (int) Math.min(Integer.MAX_VALUE, limits.maxPartSize()));
-      parsed.set(decoder); // it destroys itself if parsing fails in its constructor
+      byte[] body = request.body();
+      MultipartBody parts = new MultipartBody(body, boundary);
       Map<String, List<String>> fields = new LinkedHashMap<>();
       List<UploadFile> files = new ArrayList<>();
-      for (InterfaceHttpData data : decoder.getBodyHttpDatas()) {
-        switch (data) {
-          case FileUpload upload -> files.add(new UploadFile(upload));
-          case Attribute attr -> fields.computeIfAbsent(attr.getName(), k -> new ArrayList<>()).add(attr.getValue());
-          default -> { }
+      for (MultipartBody.Part part = parts.next(); part != null; part = parts.next()) {
+        if (part.number() > limits.maxParts()) {
+          throw new HttpException(413, "too many form parts (at most " + limits.maxParts() + ")");
         }
+        String disposition = part.headers().get("content-disposition");
+        if (disposition == null) {
+          throw new HttpException(400, "malformed form: part " + part.number() + " has no Content-Disposition header");
+        }
+        ContentDisposition names = ContentDisposition.parse(disposition, part.number());
+        String encoding = part.headers().get("content-transfer-encoding");
+        if (encoding != null && !TRANSFER_ENCODINGS.contains(encoding.toLowerCase(Locale.ROOT))) {
+          // what Netty's decoder took; a base64 or quoted-printable part would be read undecoded
+          throw new HttpException(400, "malformed form: part " + part.number()
+              + " has an unsupported Content-Transfer-Encoding (7bit, 8bit or binary)");
+        }
+        String partType = part.headers().get("content-type");
+        HeaderValue partMedia = partType == null ? null : HeaderValue.parse(partType, "part " + part.number() + "'s Content-Type");
+        Charset partCharset = partMedia == null ? charset
+            : charset(partMedia.params().get("charset"), "part " + part.number() + "'s Content-Type", charset);
+        if (part.length() > limits.maxPartSize()) {
+          throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
+        }
+        if (names.filename() == null) {
+          fields.computeIfAbsent(names.name(), k -> new ArrayList<>())
+              .add(new String(body, part.offset(), part.length(), partCharset));
+          continue;
+        }
+        String fileType = partType == null ? "application/octet-stream" : partType.split(";", 2)[0].strip();
+        // The names are kept by UploadFile as sent; Netty's data would trim them.
+        FileUpload upload = factory.createFileUpload(carrier, "file", names.filename(), fileType,
+            encoding, partCharset, part.length());
+        try {
+          upload.setContent(Unpooled.wrappedBuffer(body, part.offset(), part.length()));
+        } catch (IOException e) {
+          // the server's disk, not the client's form: a 500, the path only in the log
+          throw new UncheckedIOException("could not spool a form upload to a temporary file", e);
+        }
+        files.add(new UploadFile(upload, names.name(), names.filename()));
       }
       return new Form(Params.of("form field", fields), List.copyOf(files));
-    } catch (HttpPostRequestDecoder.TooLongFormFieldException e) {
-      throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
-    } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
-      throw new HttpException(413, "too many form parts (at most " + limits.maxParts() + ")");
-    } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-      if (exceedsLimit(e)) {
-        throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
-      }
-      throw new HttpException(400, "malformed form: " + e.getMessage());
-    } catch (IOException e) {
-      if (exceedsLimit(e)) {
-        throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
-      }
-      throw new HttpException(400, "unreadable form: " + e.getMessage());
     } finally {
-      carrier.release();
       if (!phase.compareAndSet(PARSING, PARSED)) {
         cleanup.run(); // the request ended while this parse ran
       }
     }
   }
 
-  /** Netty reports a part over {@code setMaxLimit} only through its message. */
-  private static boolean exceedsLimit(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (String.valueOf(t.getMessage()).contains("exceed")) {
-        return true;
-      }
+  /** The named charset, {@code otherwise} if none; an unknown one is the client's error. */
+  private static Charset charset(String name, String where, Charset otherwise) {
+    if (name == null) {
+      return otherwise;
     }
-    return false;
+    try {
+      return Charset.forName(name);
+    } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+      throw new HttpException(400, "malformed form: " + where + " has an unknown charset");
+    }
   }
 }

@@ -17,21 +17,29 @@ import java.util.Optional;
  */
 public final class UploadFile {
   private final FileUpload upload;
+  private final String fieldName;
+  private final String filename;
 
-  UploadFile(FileUpload upload) {
+  UploadFile(FileUpload upload, String fieldName, String filename) {
     this.upload = upload;
+    this.fieldName = fieldName;
+    this.filename = filename;
   }
 
-  /** The form field's name. */
+  /** The form field's name, as sent. */
   public String fieldName() {
-    return upload.getName();
+    return fieldName;
   }
 
-  /** The file name the client sent (untrusted: never use it as a path as is). */
+  /**
+   * The file name the client sent, as sent ({@code filename*} if given, else {@code filename});
+   * untrusted: never use it as a path as is.
+   */
   public String filename() {
-    return upload.getFilename();
+    return filename;
   }
 
+  /** The part's media type without parameters ({@code application/octet-stream} if none was sent). */
   public String contentType() {
     return upload.getContentType();
   }

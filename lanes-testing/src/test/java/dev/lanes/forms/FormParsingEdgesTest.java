@@ -1,0 +1,197 @@
+package dev.lanes.forms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestResponse;
+import io.netty.handler.codec.http.multipart.DiskFileUpload;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What Form makes of unusual or malformed bodies. Content-Type parameters are read in any order;
+ * field names and file names are passed on exactly as sent ({@code filename*} included); a body
+ * that is not a complete multipart body of the declared boundary, or a malformed part or header,
+ * is a 400 with a fixed message saying what is wrong (never Java exception text); 413 comes only
+ * from the limits themselves, never from the client's text; a temporary directory the server
+ * cannot write to is a 500 that shows no server path.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FormParsingEdgesTest {
+  private static final String B = "XyZ";
+  private static final String MULTIPART = "multipart/form-data; boundary=" + B;
+  /** A field {@code title=hello} and a file {@code doc} ({@code a.txt}, "file body"). */
+  private static final String SIMPLE = "--" + B + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n"
+      + "--" + B + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n"
+      + "Content-Type: text/plain\r\n\r\nfile body\r\n--" + B + "--\r\n";
+
+  private static TestClient client;
+
+  @BeforeAll
+  static void start() {
+    App app = App.builder()
+        .post("/f", req -> {
+          Form f = Form.read(req);
+          StringBuilder sb = new StringBuilder();
+          for (String n : f.fields().names()) {
+            sb.append('[').append(n).append('=').append(f.fields().all(n)).append(']');
+          }
+          for (UploadFile u : f.files()) {
+            sb.append('{').append(u.fieldName()).append('|').append(u.filename()).append('|')
+                .append(new String(u.bytes(), StandardCharsets.UTF_8)).append('}');
+          }
+          return Response.text(sb.toString());
+        })
+        .build();
+    client = TestClient.start(app);
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+  }
+
+  private static TestResponse post(String body, String type) {
+    return client.post("/f", body.getBytes(StandardCharsets.UTF_8), type);
+  }
+
+  /**
+   * Media-type parameters come in any order (RFC 9110 8.3.1). Netty's decoder looked for the
+   * boundary in the first two parameters only and read such a body as urlencoded: 200 with one
+   * nonsense field, the file lost.
+   */
+  @Test
+  void aBoundaryAfterTwoOtherParametersIsStillMultipart() {
+    TestResponse r = post(SIMPLE, "multipart/form-data; charset=utf-8; foo=bar; boundary=" + B);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("[title=[hello]]{doc|a.txt|file body}");
+  }
+
+  /**
+   * A body whose parts are not delimited by the declared boundary is not a multipart form of that
+   * boundary; Netty's decoder accepted it as an empty form, every field and file silently lost (the
+   * typed layer then reports them "missing" with 422 instead of a malformed body).
+   */
+  @Test
+  void aBodyWithoutTheDeclaredBoundaryIs400() {
+    TestResponse r = post(SIMPLE, "multipart/form-data; boundary=Other");
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+  }
+
+  /** A body that ends before its close delimiter is incomplete (its last part was dropped without a word). */
+  @Test
+  void aBodyCutBeforeItsCloseDelimiterIs400() {
+    String cut = SIMPLE.substring(0, SIMPLE.indexOf("file body") + "file body".length());
+    TestResponse r = post(cut, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+  }
+
+  /**
+   * Malformed input from the client is a 400, never a 500 with an ERROR log: an empty boundary,
+   * a boundary that is a lone quote, and a part whose charset is not a legal charset name (these
+   * escaped Form.parse as runtime exceptions from Netty: StringIndexOutOfBoundsException,
+   * IllegalCharsetNameException).
+   */
+  @Test
+  void anEmptyBoundaryIs400() {
+    TestResponse r = post(SIMPLE, "multipart/form-data; boundary=");
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+  }
+
+  @Test
+  void aLoneQuoteBoundaryIs400() {
+    TestResponse r = post(SIMPLE, "multipart/form-data; boundary=\"");
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+  }
+
+  @Test
+  void anIllegalPartCharsetIs400() {
+    String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"a\"\r\n"
+        + "Content-Type: text/plain; charset=utf@8\r\n\r\nx\r\n--" + B + "--\r\n";
+    TestResponse r = post(body, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+  }
+
+  /**
+   * 413 comes from the size check, not from the client's text: Form used to look for "exceed" in
+   * Netty's exception messages, which quote the client's text, so an 11-byte body with a bad
+   * escape was answered 413 "a form part is larger than 10485760 bytes".
+   */
+  @Test
+  void aMalformedFieldMentioningExceedIs400Not413() {
+    TestResponse r = post("a=exceed%zz", "application/x-www-form-urlencoded");
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+  }
+
+  @Test
+  void anUnknownTransferEncodingNamedExceedIs400Not413() {
+    String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n"
+        + "Content-Transfer-Encoding: exceed\r\n\r\nx\r\n--" + B + "--\r\n";
+    TestResponse r = post(body, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+  }
+
+  /**
+   * UploadFile.filename is "the file name the client sent" (Starlette gives it as sent), and a
+   * field is found by the name it was sent with. Netty's decoder replaced ',', '=', ':', ';' and
+   * tabs with spaces and trimmed: "report, final=v2.pdf" becomes "report  final v2.pdf".
+   */
+  @Test
+  void filenamesAndFieldNamesArePassedOnAsSent() {
+    String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"report, final=v2.pdf\"\r\n\r\n"
+        + "x\r\n--" + B + "\r\nContent-Disposition: form-data; name=\"size, in cm\"\r\n\r\n12\r\n--" + B + "--\r\n";
+    TestResponse r = post(body, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("[size, in cm=[12]]{doc|report, final=v2.pdf|x}");
+  }
+
+  /**
+   * A malformed part is refused with 400 and a message saying what is wrong with it, not the
+   * text of a NullPointerException inside Netty ("Cannot invoke ...Attribute.getValue() because
+   * nameAttribute is null") or an ArrayIndexOutOfBoundsException.
+   */
+  @Test
+  void aPartWithoutContentDispositionIsRefusedWithAClearMessage() {
+    TestResponse r = post("--" + B + "\r\nContent-Type: text/plain\r\n\r\nhello\r\n--" + B + "--\r\n", MULTIPART);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.text()).doesNotContain("Exception").containsIgnoringCase("content-disposition");
+  }
+
+  @Test
+  void aMalformedExtendedFilenameIsRefusedWithAClearMessage() {
+    TestResponse r = post("--" + B + "\r\nContent-Disposition: form-data; name=\"f\"; filename*=a.txt\r\n\r\nx\r\n--"
+        + B + "--\r\n", MULTIPART);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.text()).doesNotContain("Exception");
+  }
+
+  /**
+   * A temporary directory the server cannot write to is the server's failure, not the client's:
+   * 500, without the server's paths in the answer. Form answered 400 "malformed form:
+   * java.nio.file.NoSuchFileException: /the/server/path/FUp_...".
+   */
+  @Test
+  void anUnwritableTemporaryDirectoryIsAServerErrorNotTheClients() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(("--" + B + "\r\nContent-Disposition: form-data; name=\"big\"; filename=\"big.bin\"\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(new byte[2 * 1024 * 1024]); // over the 1 MiB spool threshold
+    out.writeBytes(("\r\n--" + B + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+    String old = DiskFileUpload.baseDirectory;
+    DiskFileUpload.baseDirectory = "/nonexistent-lanes-spool-dir";
+    try {
+      TestResponse r = client.post("/f", out.toByteArray(), MULTIPART);
+      assertThat(r.text()).doesNotContain("/nonexistent-lanes-spool-dir");
+      assertThat(r.status()).as(r.text()).isEqualTo(500);
+    } finally {
+      DiskFileUpload.baseDirectory = old;
+    }
+  }
+}
