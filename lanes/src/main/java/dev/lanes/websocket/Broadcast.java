@@ -36,7 +36,11 @@ public final class Broadcast {
     return new Broadcast(maxQueued);
   }
 
-  /** Adds {@code peer}; closing the subscription (or the peer closing) removes it. */
+  /**
+   * Adds {@code peer}; closing the subscription removes it. A peer that is no longer
+   * {@link WebSocketPeer#isOpen() open} counts no more and is dropped at the next {@link #publish}
+   * or {@link #subscribers}, even if its subscription was never closed.
+   */
   public Subscription subscribe(WebSocketPeer peer) {
     Objects.requireNonNull(peer, "peer");
     subscribers.putIfAbsent(peer, new AtomicInteger());
@@ -71,8 +75,9 @@ public final class Broadcast {
     return queued;
   }
 
-  /** How many peers are subscribed now. */
+  /** How many open peers are subscribed now; closed ones are dropped on the way. */
   public int subscribers() {
+    subscribers.keySet().removeIf(peer -> !peer.isOpen());
     return subscribers.size();
   }
 

@@ -19,10 +19,14 @@ public interface WebSocketPeer {
    */
   CompletableFuture<Void> sendAsync(Message message);
 
-  /** Starts the close handshake with {@code code} (see {@link CloseCodes}); idempotent. */
+  /**
+   * Starts the close handshake with {@code code} (see {@link CloseCodes}); idempotent. Takes
+   * effect at once: from its return {@link #isOpen} is false and sends fail with
+   * {@link WebSocketClosedException}, so no message goes out after the close frame.
+   */
   void close(int code, String reason);
 
-  /** Whether messages may still be sent: no close frame sent or received, connection open. */
+  /** Whether messages may still be sent: not closed by either side, connection open. */
   boolean isOpen();
 
   /** The upgrade request: path parameters, query, headers. */

@@ -11,6 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+/**
+ * {@link Broadcast}: publishing never waits on a subscriber, a subscriber too far behind is closed
+ * with 1008 and dropped, and a subscriber leaves when its subscription closes or, at the latest at
+ * the next look, when its peer closes.
+ */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class BroadcastTest {
 
@@ -88,6 +93,21 @@ class BroadcastTest {
     sub.close();
     assertThat(room.publish(Message.text("nobody"))).isZero();
     assertThat(peer.sent).isEmpty();
+  }
+
+  /**
+   * A peer that closed is no longer counted, even if its handler forgot to close the subscription
+   * and nothing was published since: {@link Broadcast#subscribers} drops it.
+   */
+  @Test
+  void aPeerThatClosesIsNoLongerSubscribedEvenIfNothingIsPublished() {
+    Broadcast room = Broadcast.withQueue(8);
+    for (int i = 0; i < 1000; i++) {
+      Peer p = new Peer();
+      room.subscribe(p); // no try-with-resources: relies on the peer closing
+      p.close(CloseCodes.NORMAL, "");
+    }
+    assertThat(room.subscribers()).as("subscribers after 1000 peers came and closed").isZero();
   }
 
   @Test

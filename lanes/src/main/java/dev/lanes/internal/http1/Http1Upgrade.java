@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,8 @@ import java.util.Map;
  * inside the pipeline when a path matches, before routing, middleware and the lane's token.
  */
 final class Http1Upgrade {
+  private static final System.Logger LOG = System.getLogger(Http1Upgrade.class.getName());
+
   private final PendingUpgrade pending;
   private final HttpHeaders requestHeaders;
   private final String uri;
@@ -56,10 +59,24 @@ final class Http1Upgrade {
     return response.status() == 101 && pending.accepted().isPresent();
   }
 
-  /** Writes the 101 and switches the pipeline; the session starts once the 101 is written. */
+  /**
+   * Writes the 101 and switches the pipeline; the session starts once the 101 is written. Nothing
+   * thrown here leaves the session waiting (a blocking one holds its lane token until it learns):
+   * it is told it never opened, and the connection, perhaps half switched, is closed.
+   */
   void switchProtocols(ChannelHandlerContext ctx, Response response, List<String> httpHandlers) {
     Session session = pending.accepted().orElseThrow();
-    pending.switching();
+    try {
+      switchTo(ctx, response, httpHandlers, session);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "WebSocket upgrade of " + uri + " failed; closing the connection", e);
+      session.notOpened(e);
+      ctx.channel().close();
+    }
+  }
+
+  private void switchTo(ChannelHandlerContext ctx, Response response, List<String> httpHandlers, Session session) {
+    // Negotiated before switching(): whatever the client offered, the session is not yet promised.
     WebSocketPipeline ws = WebSocketPipeline.negotiate(session,
         requestHeaders.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, ""));
     HttpHeaders extra = new DefaultHttpHeaders();
@@ -68,6 +85,7 @@ final class Http1Upgrade {
     }
     ws.extensionsHeader().ifPresent(v -> extra.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, v));
     extra.set(HttpHeaderNames.DATE, DateHeader.now());
+    pending.switching();
     ChannelPipeline p = ctx.pipeline();
     for (String name : httpHandlers) {
       if (p.get(name) != null) {

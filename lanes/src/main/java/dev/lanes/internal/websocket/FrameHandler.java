@@ -26,6 +26,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The last handler of a WebSocket connection (after the frame codec, permessage-deflate, UTF-8
@@ -33,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  * pings, runs the close handshake, pings an idle peer and closes one that does not answer, and
  * maps failures to close codes (1009 oversize, 1007 bad UTF-8, 1002 protocol error). Confined to
  * the event loop except {@link #send}, {@link #close} and {@link #abort}, which hop onto it.
+ * Sends go in at the pipeline's tail, so they pass {@link #write(ChannelHandlerContext, Object,
+ * ChannelPromise)} on the loop, in order with the close frame: none queued behind the close frame
+ * goes out (RFC 6455 5.5.1).
  */
 final class FrameHandler extends ChannelDuplexHandler {
   private static final System.Logger LOG = System.getLogger(FrameHandler.class.getName());
@@ -40,6 +44,9 @@ final class FrameHandler extends ChannelDuplexHandler {
 
   private final Session session;
   private ChannelHandlerContext ctx;
+  // Set by close() on the caller's thread, before the close frame is queued on the loop: from
+  // then on isOpen() is false and sends are refused on every thread.
+  private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closeSent;
   private volatile boolean ended;
   private volatile int endCode = CloseCodes.ABNORMAL;
@@ -48,8 +55,8 @@ final class FrameHandler extends ChannelDuplexHandler {
   private boolean inRead;
   private boolean flushPending;
   private boolean readSinceTick;
-  private boolean awaitingPong;
   private ScheduledFuture<?> pinger;
+  private ScheduledFuture<?> pingCheck; // the last ping's timeout; cancelled by any byte read
 
   FrameHandler(Session session) {
     this.session = session;
@@ -60,7 +67,7 @@ final class FrameHandler extends ChannelDuplexHandler {
   }
 
   boolean isOpen() {
-    return !closeSent && !ended && ctx.channel().isActive();
+    return !closing.get() && !closeSent && !ended && ctx.channel().isActive();
   }
 
   WebSocketClosedException closedException() {
@@ -79,11 +86,21 @@ final class FrameHandler extends ChannelDuplexHandler {
     session.opened(this);
   }
 
+  /**
+   * On the loop, for any bytes the peer sent (see {@link ReadActivity}): the peer is alive, even
+   * mid-frame, so the ping waiting for an answer is answered.
+   */
+  void peerSentBytes() {
+    readSinceTick = true;
+    if (pingCheck != null) {
+      pingCheck.cancel(false);
+      pingCheck = null;
+    }
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     inRead = true;
-    readSinceTick = true;
-    awaitingPong = false;
     if (!(msg instanceof WebSocketFrame frame)) {
       ReferenceCountUtil.release(msg);
       return;
@@ -91,12 +108,12 @@ final class FrameHandler extends ChannelDuplexHandler {
     try {
       switch (frame) {
         case TextWebSocketFrame text -> {
-          if (!closeReceived && !ended) {
+          if (acceptsData()) {
             session.onMessage(Message.text(text.text()));
           }
         }
         case BinaryWebSocketFrame binary -> {
-          if (!closeReceived && !ended) {
+          if (acceptsData()) {
             session.onMessage(Message.binary(ByteBufUtil.getBytes(binary.content())));
           }
         }
@@ -107,11 +124,20 @@ final class FrameHandler extends ChannelDuplexHandler {
           }
         }
         case CloseWebSocketFrame close -> closeReceived(close);
-        default -> { } // pongs (liveness is noted above); continuations are joined before here
+        default -> { } // pongs (liveness is noted by ReadActivity); continuations are joined before here
       }
     } finally {
       frame.release();
     }
+  }
+
+  /**
+   * Data frames reach the session until either side sent its close frame. After ours, what the
+   * peer still sends is read (to reach its answering close) but dropped: nobody may be reading it,
+   * and buffering it would be unbounded.
+   */
+  private boolean acceptsData() {
+    return !closeReceived && !closeSent && !ended;
   }
 
   private void closeReceived(CloseWebSocketFrame close) {
@@ -150,6 +176,9 @@ final class FrameHandler extends ChannelDuplexHandler {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (pinger != null) {
       pinger.cancel(false);
+    }
+    if (pingCheck != null) {
+      pingCheck.cancel(false);
     }
     end(endCode, endReason);
     ctx.fireChannelInactive();
@@ -205,14 +234,31 @@ final class FrameHandler extends ChannelDuplexHandler {
     }
   }
 
-  /** Inside a read burst on the loop the flush waits for the burst's end; otherwise it is now. */
+  /**
+   * Inside a read burst on the loop the flush waits for the burst's end; otherwise it is now. From
+   * the channel (the tail), not this context, so the frame passes {@link #write(ChannelHandlerContext,
+   * Object, ChannelPromise)}; off the loop Netty still counts it against writability at once.
+   */
   private void write(WebSocketFrame frame, ChannelPromise promise) {
     if (inRead && ctx.executor().inEventLoop()) {
-      ctx.write(frame, promise);
+      ctx.channel().write(frame, promise);
       flushPending = true;
     } else {
-      ctx.writeAndFlush(frame, promise);
+      ctx.channel().writeAndFlush(frame, promise);
     }
+  }
+
+  /** On the loop, for each sent data frame: refused once the close frame went out. */
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (closeSent) {
+      ReferenceCountUtil.release(msg);
+      if (!promise.isVoid()) { // failing a void promise would fire exceptionCaught and cut the handshake
+        promise.tryFailure(closedException());
+      }
+      return;
+    }
+    ctx.write(msg, promise);
   }
 
   /** Past maxQueuedBytes the peer is not reading: close it rather than buffer without limit. */
@@ -241,16 +287,26 @@ final class FrameHandler extends ChannelDuplexHandler {
     if (code < 1000 || !WebSocketCloseStatus.isValidStatusCode(code)) {
       throw new IllegalArgumentException("not a close code a server may send: " + code);
     }
-    if (!ctx.executor().inEventLoop()) {
-      ctx.executor().execute(() -> close(code, reason));
+    if (closeSent || ended || !closing.compareAndSet(false, true)) {
       return;
     }
+    noteEnd(code, reason);
+    if (ctx.executor().inEventLoop()) {
+      sendClose(code, reason);
+    } else {
+      ctx.executor().execute(() -> sendClose(code, reason));
+    }
+  }
+
+  private void sendClose(int code, String reason) {
     if (closeSent || ended) {
       return;
     }
     closeSent = true;
-    noteEnd(code, reason);
     ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    // A blocking session behind on reading paused it: read again, or the peer's answering close
+    // would wait unread until the timeout below. Data frames from now on are dropped.
+    ctx.channel().config().setAutoRead(true);
     ctx.executor().schedule(() -> ctx.close(), session.options().pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
   }
 
@@ -270,11 +326,12 @@ final class FrameHandler extends ChannelDuplexHandler {
       readSinceTick = false; // we stopped reading (handler behind): the peer's silence proves nothing
       return;
     }
-    if (!readSinceTick && !awaitingPong) {
-      awaitingPong = true;
+    if (!readSinceTick && pingCheck == null) {
       ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
-      ctx.executor().schedule(() -> {
-        if (awaitingPong && !ended) {
+      // Judges this ping only: any byte read cancels it, and the next ping gets its own.
+      pingCheck = ctx.executor().schedule(() -> {
+        pingCheck = null;
+        if (!ended && ctx.channel().config().isAutoRead()) { // paused by us: silence proves nothing
           abort(CloseCodes.ABNORMAL, "peer did not answer a ping within " + session.options().pingTimeout());
         }
       }, session.options().pingTimeout().toNanos(), TimeUnit.NANOSECONDS);

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionUtil;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,7 +17,8 @@ import java.util.Optional;
  * The frame side of one upgrade, protocol-neutral: the decoder limits, the permessage-deflate
  * negotiation, and the handlers that follow Netty's frame codec — deflate (inflating at most
  * {@code maxMessageSize} per frame), UTF-8 validation of text, fragment aggregation up to
- * {@code maxMessageSize}, then the {@link FrameHandler}. The connection that switches protocols
+ * {@code maxMessageSize}, then the {@link FrameHandler}; and, first of all, {@link ReadActivity},
+ * which notes that the peer is alive on any bytes. The connection that switches protocols
  * writes the 101 with {@link #extensionsHeader()}, installs the frame codec, and then calls
  * {@link #install}, {@link #opened} or {@link #failed}.
  */
@@ -31,20 +33,40 @@ public final class WebSocketPipeline {
     this.frames = new FrameHandler(session);
   }
 
-  /** Negotiates extensions from the client's {@code Sec-WebSocket-Extensions} (empty if none). */
+  /**
+   * Negotiates extensions from the client's {@code Sec-WebSocket-Extensions} (empty if none). An
+   * offer Netty cannot parse ({@code client_max_window_bits=abc}) is declined, not failed: RFC
+   * 7692 section 5 says a server MUST decline an offer with an invalid parameter value, and RFC
+   * 6455 lets the server accept the connection without the extension.
+   */
   public static WebSocketPipeline negotiate(Session session, String requestedExtensions) {
     WebSocketOptions o = session.options();
     WebSocketServerExtension chosen = null;
     if (o.compression() && !requestedExtensions.isEmpty()) {
       var handshaker = new PerMessageDeflateServerExtensionHandshaker(o.maxMessageSize());
-      for (WebSocketExtensionData offer : WebSocketExtensionUtil.extractExtensions(requestedExtensions)) {
-        chosen = handshaker.handshakeExtension(offer);
+      List<WebSocketExtensionData> offers;
+      try {
+        offers = WebSocketExtensionUtil.extractExtensions(requestedExtensions);
+      } catch (RuntimeException malformed) {
+        offers = List.of();
+      }
+      for (WebSocketExtensionData offer : offers) {
+        chosen = accept(handshaker, offer);
         if (chosen != null) {
           break;
         }
       }
     }
     return new WebSocketPipeline(session, chosen);
+  }
+
+  private static WebSocketServerExtension accept(PerMessageDeflateServerExtensionHandshaker handshaker,
+      WebSocketExtensionData offer) {
+    try {
+      return handshaker.handshakeExtension(offer);
+    } catch (RuntimeException invalidParameter) { // NumberFormatException on a window size
+      return null;
+    }
   }
 
   /** The frame decoder's limits: masked frames only, RSV bits only with an extension. */
@@ -75,8 +97,9 @@ public final class WebSocketPipeline {
     return Optional.of(sb.toString());
   }
 
-  /** Adds the handlers after the frame codec, at the end of {@code pipeline}. */
+  /** Adds the handlers after the frame codec, at the end of {@code pipeline}, and the read probe first. */
   public void install(ChannelPipeline pipeline) {
+    pipeline.addFirst("ws-read-activity", new ReadActivity(frames));
     if (deflate != null) {
       pipeline.addLast("ws-inflate", deflate.newExtensionDecoder());
       pipeline.addLast("ws-deflate", deflate.newExtensionEncoder());
