@@ -1,6 +1,7 @@
 package dev.lanes.examples;
 
 import dev.lanes.App;
+import dev.lanes.http.HttpException;
 import dev.lanes.streaming.EventSourceResponse;
 import dev.lanes.streaming.ServerSentEvent;
 import dev.lanes.streaming.StreamingResponse;
@@ -16,8 +17,13 @@ import java.util.NoSuchElementException;
  *   <li>{@code GET /stream/bytes?mib=1}: {@code mib} MiB of zeros in 64 KiB chunks, for throughput and heap tests</li>
  *   <li>{@code GET /sse?n=10&delay_ms=100}: the same lines as server-sent events {@code tick}, ids from 0</li>
  * </ul>
+ *
+ * <p>{@code delay_ms} is 0..60000, else 400: a delay of days would hold a {@code streaming} token that long.
  */
 final class StreamingRoutes {
+  /** The longest delay between lines, in ms. */
+  static final long MAX_DELAY_MS = 60_000;
+
   private StreamingRoutes() {}
 
   /** Adds the routes. */
@@ -25,7 +31,7 @@ final class StreamingRoutes {
     return app
         .get("/stream", req -> {
           int n = req.query().getInt("n", 10);
-          long delay = req.query().getLong("delay_ms", 100);
+          long delay = delayMs(req.query().getLong("delay_ms", 100));
           return StreamingResponse.of(lines(n, delay), "text/plain; charset=utf-8");
         })
         .get("/stream/bytes", req -> {
@@ -39,7 +45,7 @@ final class StreamingRoutes {
         })
         .get("/sse", req -> {
           int n = req.query().getInt("n", 10);
-          long delay = req.query().getLong("delay_ms", 100);
+          long delay = delayMs(req.query().getLong("delay_ms", 100));
           Iterator<String> source = lines(n, delay);
           int[] id = {0};
           return EventSourceResponse.of(new Iterator<>() {
@@ -54,6 +60,14 @@ final class StreamingRoutes {
             }
           });
         });
+  }
+
+  /** {@code ms} if it is 0..{@value #MAX_DELAY_MS}; else 400, as {@code /cpu} bounds its own. */
+  private static long delayMs(long ms) {
+    if (ms < 0 || ms > MAX_DELAY_MS) {
+      throw new HttpException(400, "delay_ms must be 0.." + MAX_DELAY_MS + ": " + ms);
+    }
+    return ms;
   }
 
   /** N lines, one every {@code delayMs}, produced by blocking code. */

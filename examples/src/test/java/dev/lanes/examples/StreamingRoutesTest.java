@@ -10,7 +10,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The streamed bodies: their content, their media types, and their producers in lane {@code streaming}. */
+/**
+ * The streamed bodies: their content, their media types, and their producers in lane
+ * {@code streaming}; a {@code delay_ms} outside 0..60000 is 400 at once, never a stream that
+ * holds a token for days.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StreamingRoutesTest {
 
@@ -32,6 +36,17 @@ class StreamingRoutesTest {
 
       await("three producers counted in the streaming lane",
           () -> app.lanes().get("streaming").statistics().completed() == 3);
+    }
+  }
+
+  @Test
+  void aDelayOutOfBoundsIs400() {
+    try (TestClient client = TestClient.start(StreamingRoutes.addTo(App.builder()).build())) {
+      for (String path : new String[] {"/stream?delay_ms=-1", "/sse?delay_ms=60001"}) {
+        TestResponse r = client.get(path);
+        assertThat(r.status()).as(path).isEqualTo(400);
+        assertThat(r.text()).as(path).startsWith("delay_ms must be 0..60000: ");
+      }
     }
   }
 }

@@ -233,4 +233,80 @@ class TypedEdgesTest {
       assertThat(lone.text()).isEqualTo("\"\\\"\"");
     }
   }
+
+  record Message(String message) {}
+
+  static final class KeyAndDocRoutes {
+    @Get("/key")
+    String key(ApiKey key) {
+      return key.value();
+    }
+
+    @ExtraResponse(status = 422, model = Message.class, description = "Custom")
+    @Get("/e422")
+    int e422(@Query int n) {
+      return n;
+    }
+  }
+
+  private static TestClient keyAndDocClient() {
+    TypedApi api = TypedApi.builder().provider(ApiKeyAuth.query("api_key")).controller(new KeyAndDocRoutes()).build();
+    return TestClient.start(api.install(App.builder()).build());
+  }
+
+  /**
+   * {@code ApiKeyAuth.query} takes the last value of a repeated parameter, as FastAPI's APIKeyQuery
+   * ({@code request.query_params.get}) and Lanes' own {@code @Query}: {@code ?api_key=a&api_key=b}
+   * is "b", and {@code ?api_key=a&api_key=} is 401.
+   */
+  @Test
+  void apiKeyFromTheQueryTakesTheLastValueAsStarlette() {
+    try (TestClient client = keyAndDocClient()) {
+      assertThat(client.get("/key?api_key=a&api_key=b").text()).isEqualTo("\"b\"");
+      assertThat(client.get("/key?api_key=a&api_key=").status()).isEqualTo(401);
+    }
+  }
+
+  /**
+   * A route's own {@code @ExtraResponse(status = 422)} stays in the document; the generated
+   * validation error is added only when no 422 is declared (as FastAPI's {@code responses={422: ...}}).
+   */
+  @Test
+  void aDeclared422IsKeptInTheDocument() {
+    try (TestClient client = keyAndDocClient()) {
+      JsonNode r422 = client.get("/openapi.json").json().at("/paths/~1e422/get/responses/422");
+      assertThat(r422.path("description").asText()).as(r422.toString()).isEqualTo("Custom");
+      assertThat(r422.at("/content/application~1json/schema/$ref").asText())
+          .isEqualTo("#/components/schemas/Message");
+    }
+  }
+
+  /** A response record with a component the typed layer cannot read (Jackson writes it). */
+  record Event(String name, java.time.Instant at) {}
+
+  static final class Events {
+    @Get("/events/latest")
+    Event latest() {
+      return new Event("deploy", java.time.Instant.EPOCH);
+    }
+
+    @Get("/events/first")
+    Event first() {
+      return new Event("boot", java.time.Instant.EPOCH);
+    }
+  }
+
+  /**
+   * Any type Jackson writes may be returned, only readable ones are documented: two routes
+   * returning the same record with an unreadable component (Instant) both build and answer, as one
+   * does (a record that failed to compile is not left half-built for the next route).
+   */
+  @Test
+  void twoRoutesMayReturnTheSameRecordWithAnUnreadableComponent() {
+    TypedApi api = TypedApi.builder().controller(new Events()).build();
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      assertThat(client.get("/events/latest").status()).isEqualTo(200);
+      assertThat(client.get("/events/first").status()).isEqualTo(200);
+    }
+  }
 }

@@ -58,15 +58,17 @@ public final class ApiKeyAuth implements SecurityScheme {
   ApiKey key(Request req) {
     Optional<String> value = switch (in) {
       case "header" -> req.header(name);
-      case "query" -> req.query().optional(name);
-      default -> cookie(req);
+      case "query" -> last(req.query().all(name));
+      default -> last(CookieValues.of(req.headers().all("cookie"), name));
     };
     return value.filter(v -> !v.isEmpty()).map(ApiKey::new).orElseThrow(() -> refusal);
   }
 
-  /** The last value of the cookie, as Starlette's {@code request.cookies} keeps it. */
-  private Optional<String> cookie(Request req) {
-    List<String> values = CookieValues.of(req.headers().all("cookie"), name);
+  /**
+   * The last of a repeated query parameter or cookie, as Starlette's {@code query_params.get} and
+   * {@code request.cookies} keep it (and as Lanes' own {@code @Query} and {@code @Cookie} do).
+   */
+  private static Optional<String> last(List<String> values) {
     return values.isEmpty() ? Optional.empty() : Optional.of(values.get(values.size() - 1));
   }
 

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * One request's binding state: its errors, the values of its cached dependencies, and the
  * cleanups they registered. Confined to the thread that binds and calls the handler, except the
- * after-response cleanups, which the request scope hands to a virtual thread of their own.
+ * after-response cleanups, which start on a virtual thread of their own once both the request
+ * scope has closed and the handler has returned (see {@link AfterResponse}).
  */
 final class Binding {
   private static final System.Logger LOG = System.getLogger(Binding.class.getName());
@@ -22,6 +23,7 @@ final class Binding {
   private final Object[] cache;
   private List<AutoCloseable> afterHandler;
   private AfterResponse afterResponse;
+  private boolean handlerReturned;
   private BackgroundTasks background; // created when a parameter asks for it
   private JsonNode body; // parsed once, shared by every @Body of the request's dependencies
   private boolean bodyRead;
@@ -99,18 +101,29 @@ final class Binding {
     } else {
       if (afterResponse == null) {
         afterResponse = new AfterResponse();
-        request.scope().onClose(afterResponse::start);
+        request.scope().onClose(afterResponse::scopeClosed);
+        if (handlerReturned) {
+          afterResponse.handlerReturned();
+        }
       }
       afterResponse.add(p.cleanup());
     }
   }
 
-  /** Runs the after-handler cleanups, newest first, on this thread: it already holds what they need. */
+  /**
+   * The handler has returned (or its stage completed, or binding failed): runs the after-handler
+   * cleanups, newest first, on this thread (it already holds what they need), and lets the
+   * after-response ones start once the scope has closed too.
+   */
   void handlerDone() {
     if (afterHandler != null) {
       List<AutoCloseable> list = afterHandler;
       afterHandler = null;
       runReversed(list);
+    }
+    handlerReturned = true;
+    if (afterResponse != null) {
+      afterResponse.handlerReturned();
     }
   }
 
@@ -125,18 +138,22 @@ final class Binding {
   }
 
   /**
-   * The after-response cleanups. The scope closes them on the event loop (or wherever the request
-   * ended), so they run on a virtual thread: never on the loop, never waiting for a lane token.
-   * A cleanup registered after the scope has closed (a cancelled request's handler still
-   * running) runs at once on the registering thread.
+   * The after-response cleanups. They start when the request scope has closed and the handler has
+   * returned, whichever comes last: a client that leaves (or a deadline) closes the scope at once,
+   * while a blocking handler that ignores interrupts (a JDBC query) may still use the value, and a
+   * pooled connection must not go back to the pool in use (FastAPI, too, runs a dependency's exit
+   * code after the handler returns). The last of the two may come on the event loop, so they run
+   * on a virtual thread: never on the loop, never waiting for a lane token.
    */
   private static final class AfterResponse {
     private final List<AutoCloseable> cleanups = new ArrayList<>(2);
+    private boolean scopeClosed;
+    private boolean handlerReturned;
     private boolean started;
 
     void add(AutoCloseable c) {
       synchronized (this) {
-        if (!started) {
+        if (!started) { // dependencies bind before the handler returns, so this is the usual case
           cleanups.add(c);
           return;
         }
@@ -144,9 +161,26 @@ final class Binding {
       runReversed(List.of(c));
     }
 
-    void start() {
+    void scopeClosed() {
+      synchronized (this) {
+        scopeClosed = true;
+      }
+      startIfBothDone();
+    }
+
+    void handlerReturned() {
+      synchronized (this) {
+        handlerReturned = true;
+      }
+      startIfBothDone();
+    }
+
+    private void startIfBothDone() {
       List<AutoCloseable> toRun;
       synchronized (this) {
+        if (started || !scopeClosed || !handlerReturned) {
+          return;
+        }
         started = true;
         toRun = List.copyOf(cleanups);
       }

@@ -128,7 +128,7 @@ final class OpenApiDocument {
       if (p.returnsOptional && !p.nullWhenEmpty && !responses.has("404")) {
         responses.putObject("404").put("description", "Not Found"); // an empty Optional
       }
-      if (validates) {
+      if (validates && !responses.has("422")) { // a declared 422 is kept, as FastAPI keeps it
         responses.set("422", errors.document(schemas));
       }
       List<SecurityScheme> security = new ArrayList<>();

@@ -1,8 +1,6 @@
 package dev.lanes.typed;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanes.forms.Form;
 import dev.lanes.forms.FormLimits;
 import dev.lanes.http.HttpException;
@@ -10,7 +8,6 @@ import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -76,11 +73,7 @@ final class RoutePlan {
         b.form(isForm(req) ? Form.read(req, formLimits) : Form.empty());
       }
       return b.withBackground(respond(invoker.call(bind(b))));
-    } catch (RequestValidationException e) {
-      throw e;
-    } catch (HttpException e) {
-      return detail(e);
-    } finally {
+    } finally { // an HttpException propagates: the app's exception handler answers it
       b.handlerDone();
     }
   }
@@ -93,17 +86,15 @@ final class RoutePlan {
   CompletionStage<Response> handleAsync(Request req) throws Exception {
     if (formLimits != null && isForm(req)) {
       CompletableFuture<Form> parsing = Form.readAsync(req, formLimits);
+      var handling = new java.util.concurrent.atomic.AtomicReference<CompletionStage<Response>>();
       CompletableFuture<Response> answer = parsing.<CompletionStage<Response>>handle((form, error) -> {
-        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-            ? error.getCause() : error;
-        if (t instanceof HttpException he) {
-          return CompletableFuture.completedFuture(detail(he)); // too large or malformed: 413 or 400
-        }
-        if (t != null) {
-          return CompletableFuture.failedFuture(t);
+        if (error != null) { // too large or malformed (413, 400): the app's exception handler answers
+          return CompletableFuture.failedFuture(error);
         }
         try {
-          return handleAsync(req, form);
+          CompletionStage<Response> stage = handleAsync(req, form);
+          handling.set(stage);
+          return stage;
         } catch (Exception e) {
           return CompletableFuture.failedFuture(e);
         }
@@ -111,6 +102,9 @@ final class RoutePlan {
       answer.whenComplete((r, e) -> {
         if (answer.isCancelled()) {
           parsing.cancel(true); // the request ended (disconnect, deadline): stop the parse too
+          if (handling.get() instanceof java.util.concurrent.Future<?> f) {
+            f.cancel(true); // and the handler, if it was called
+          }
         }
       });
       return answer;
@@ -124,13 +118,7 @@ final class RoutePlan {
     CompletionStage<?> stage;
     try {
       stage = (CompletionStage<?>) invoker.call(bind(b));
-    } catch (RequestValidationException e) {
-      b.handlerDone();
-      throw e;
-    } catch (HttpException e) {
-      b.handlerDone();
-      return CompletableFuture.completedFuture(detail(e));
-    } catch (Exception | Error e) {
+    } catch (Exception | Error e) { // an HttpException too: the app's exception handler answers it
       b.handlerDone();
       throw e;
     }
@@ -138,18 +126,25 @@ final class RoutePlan {
       b.handlerDone();
       throw new IllegalStateException(method.getName() + " returned null instead of a CompletionStage");
     }
-    return stage.handle((value, error) -> {
+    CompletableFuture<Response> answer = stage.handle((value, error) -> {
       b.handlerDone();
       if (error == null) {
         return b.withBackground(respond(value));
       }
       Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
           ? error.getCause() : error;
-      if (t instanceof HttpException he && !(t instanceof RequestValidationException)) {
-        return detail(he);
-      }
       throw error instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(t);
-    });
+    }).toCompletableFuture();
+    if (stage instanceof java.util.concurrent.Future<?> own) {
+      // The request ended (disconnect, deadline) and cancels this answer: cancel the handler's own
+      // stage too, so its after-response cleanups do not wait for a stage nobody will complete.
+      answer.whenComplete((r, e) -> {
+        if (answer.isCancelled()) {
+          own.cancel(true);
+        }
+      });
+    }
+    return answer;
   }
 
   private Object[] bind(Binding b) {
@@ -187,7 +182,7 @@ final class RoutePlan {
     }
     if (result instanceof Optional<?> o) {
       if (o.isEmpty() && !nullWhenEmpty) {
-        return detail(new HttpException(404, "Not Found"));
+        throw new HttpException(404, "Not Found");
       }
       result = o.orElse(null);
     }
@@ -199,16 +194,6 @@ final class RoutePlan {
   private static boolean isForm(Request req) {
     String type = req.header("content-type").orElse("").toLowerCase(java.util.Locale.ROOT);
     return type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded");
-  }
-
-  /** FastAPI's body for an {@link HttpException}: {@code {"detail": message}}, with its headers. */
-  static Response detail(HttpException e) {
-    ObjectNode body = JsonNodeFactory.instance.objectNode().put("detail", e.getMessage());
-    Response r = Response.json(body).withStatus(e.status());
-    for (Map.Entry<String, String> h : e.headers().entrySet()) {
-      r = r.withHeader(h.getKey(), h.getValue());
-    }
-    return r;
   }
 
   String name() {

@@ -13,7 +13,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +25,8 @@ import java.util.Optional;
  */
 final class ShapeCompiler {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Map<Class<?>, RecordShape> records = new HashMap<>();
+  // In insertion order, so a failed record can take back every shape cached while compiling it.
+  private final Map<Class<?>, RecordShape> records = new LinkedHashMap<>();
 
   /** The shape of a declared value with its constraints (on an {@code Optional}, they check what is inside). */
   Shape shape(Type type, Annotation[] annotations, String where) {
@@ -69,7 +70,32 @@ final class ShapeCompiler {
       return known;
     }
     RecordShape shape = new RecordShape(type);
-    records.put(type, shape);
+    records.put(type, shape); // before its components, so a record may contain itself
+    try {
+      return compile(type, shape);
+    } catch (RuntimeException | Error e) {
+      forgetFrom(type);
+      throw e;
+    }
+  }
+
+  /**
+   * Forgets {@code type}'s half-built shape and every one cached after it (its nested records,
+   * which may hold it): a later use fails again with the same message instead of reading a shape
+   * with no fields. A response type the layer cannot read is allowed, so this failure is caught.
+   */
+  private void forgetFrom(Class<?> type) {
+    boolean after = false;
+    for (var it = records.keySet().iterator(); it.hasNext(); ) {
+      Class<?> c = it.next();
+      after |= c == type;
+      if (after) {
+        it.remove();
+      }
+    }
+  }
+
+  private RecordShape compile(Class<?> type, RecordShape shape) {
     RecordComponent[] components = type.getRecordComponents();
     List<RecordShape.Field> fields = new ArrayList<>(components.length);
     Class<?>[] types = new Class<?>[components.length];

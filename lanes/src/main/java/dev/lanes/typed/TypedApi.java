@@ -3,6 +3,7 @@ package dev.lanes.typed;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanes.App;
 import dev.lanes.forms.FormLimits;
+import dev.lanes.http.HttpException;
 import dev.lanes.http.Response;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
@@ -91,15 +92,18 @@ public final class TypedApi {
   }
 
   /**
-   * Adds the routes to {@code app} and answers {@link RequestValidationException} with 422 in
-   * FastAPI's shape (or problem details); an exception handler the app registers for that type
-   * afterwards replaces it.
+   * Adds the routes to {@code app}, answers {@link RequestValidationException} with 422 in
+   * FastAPI's shape (or problem details), and every {@link HttpException} of the app (typed
+   * routes, their dependencies, plain routes) with FastAPI's {@code {"detail": message}} and the
+   * exception's headers. An exception handler the app registers for either type afterwards
+   * replaces the default, and sees the typed routes' exceptions too.
    */
   public App.Builder install(App.Builder app) {
     for (Route r : routes) {
       app.route(r.method(), r.pattern().template(), r.options(), r.handler());
     }
-    return app.exceptionHandler(RequestValidationException.class, errors::respond);
+    return app.exceptionHandler(HttpException.class, HttpExceptionDetail::respond)
+        .exceptionHandler(RequestValidationException.class, errors::respond);
   }
 
   /** Collects controllers (objects with handler methods), providers and document settings. */
