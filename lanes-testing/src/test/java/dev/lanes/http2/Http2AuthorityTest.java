@@ -46,4 +46,22 @@ class Http2AuthorityTest {
       assertThat(status).as("status %s, Location %s", status, location).isEqualTo(400);
     }
   }
+
+  /** A host field beside a valid :authority is what the app reads: it must name the same host (RFC 9113 8.3.1). */
+  @Test
+  void aHostFieldBesideAValidAuthorityIsCheckedToo() throws Exception {
+    try (TestClient c = TestClient.start(app(), ServerConfig.builder().h2c(true));
+        H2Client client = H2Client.connect(c.port())) {
+      H2Client.Stream evil = client.open(H2Client.request("GET", "/hi").authority("a.example.com")
+          .add("host", "evil.com/.example.com"), null, true);
+      assertThat(evil.status()).as("Location %s", evil.headers.get(10, TimeUnit.SECONDS).get("location"))
+          .isEqualTo(400);
+      H2Client.Stream other = client.open(H2Client.request("GET", "/hi").authority("a.example.com")
+          .add("host", "b.example.com"), null, true);
+      assertThat(other.status()).as("a host that differs from :authority").isEqualTo(400);
+      H2Client.Stream same = client.open(H2Client.request("GET", "/hi").authority("a.example.com")
+          .add("host", "A.example.com"), null, true);
+      assertThat(same.status()).as("the same host, another case").isEqualTo(308);
+    }
+  }
 }

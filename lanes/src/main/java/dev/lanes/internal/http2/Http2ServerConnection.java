@@ -37,8 +37,10 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -344,9 +346,21 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       return Response.text(501, "Not Implemented: CONNECT");
     }
     // As HTTP/1.1's Host: middleware (TrustedHost, HttpsRedirect) builds links and redirects from it.
-    CharSequence authority = h.authority() != null ? h.authority() : h.get(HttpHeaderNames.HOST);
+    CharSequence authority = h.authority();
     if (authority != null && !RequestValidator.validHost(authority.toString())) {
       return Response.text(400, "Bad Request: invalid :authority");
+    }
+    // The app reads a host field when one is sent, so it is checked too, and it must name what
+    // :authority names (RFC 9113 8.3.1): else a valid :authority would carry an unchecked Host.
+    List<CharSequence> hosts = h.getAll(HttpHeaderNames.HOST);
+    if (!hosts.isEmpty()) {
+      CharSequence host = hosts.get(0);
+      if (hosts.size() > 1 || !RequestValidator.validHost(host.toString())) {
+        return Response.text(400, "Bad Request: invalid host");
+      }
+      if (authority != null && !AsciiString.contentEqualsIgnoreCase(host, authority)) {
+        return Response.text(400, "Bad Request: host differs from :authority");
+      }
     }
     if (h.size() > maxHeaderCount && regularFields(h) > maxHeaderCount) {
       return Response.text(431, "Request Header Fields Too Large: more than " + maxHeaderCount + " fields");
