@@ -57,7 +57,7 @@ class CorsTest {
     assertThat(r.status()).isEqualTo(204);
     assertThat(r.header("access-control-allow-origin")).contains("https://app.example");
     assertThat(r.header("access-control-allow-methods")).contains("GET, PUT");
-    assertThat(r.header("access-control-allow-headers")).contains("content-type, x-token");
+    assertThat(r.header("access-control-allow-headers")).contains("content-type, x-token, accept, accept-language, content-language");
     assertThat(r.header("access-control-allow-credentials")).contains("true");
     assertThat(r.header("access-control-max-age")).contains("300");
     assertThat(r.headerValues("vary")).contains("Origin");

@@ -35,6 +35,7 @@ public final class Cors implements Middleware {
   private final Set<String> origins; // lower case; "*" for any
   private final boolean anyOrigin;
   private final List<String> methods;
+  private final boolean anyMethod;
   private final Set<String> headers; // lower case; "*" for any
   private final boolean anyHeader;
   private final boolean credentials;
@@ -44,7 +45,9 @@ public final class Cors implements Middleware {
   private Cors(Builder b) {
     this.anyOrigin = b.origins.contains("*");
     this.origins = Set.copyOf(b.origins);
-    this.methods = List.copyOf(b.methods);
+    this.anyMethod = b.methods.contains("*");
+    // "*" as Starlette's allow_methods=["*"]: any method, every standard one listed in answers
+    this.methods = anyMethod ? ALL_METHODS : List.copyOf(b.methods);
     this.anyHeader = b.headers.contains("*");
     this.headers = Collections.unmodifiableSet(new LinkedHashSet<>(b.headers)); // listed in answers as configured
     this.credentials = b.credentials;
@@ -68,7 +71,11 @@ public final class Cors implements Middleware {
   }
 
   /** The CORS-safelisted request headers, always allowed (as Starlette adds them to allow_headers). */
-  private static final Set<String> SAFELISTED = Set.of("accept", "accept-language", "content-language", "content-type");
+  private static final List<String> SAFELISTED_IN_ORDER =
+      List.of("accept", "accept-language", "content-language", "content-type");
+  private static final Set<String> SAFELISTED = Set.copyOf(SAFELISTED_IN_ORDER);
+  private static final List<String> ALL_METHODS =
+      List.of("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT");
 
   private boolean allowedHeaders(List<String> asked) {
     for (String h : asked) {
@@ -87,7 +94,7 @@ public final class Cors implements Middleware {
         asked.add(h.strip().toLowerCase(Locale.ROOT));
       }
     }
-    String refusal = !originAllowed(origin) ? "origin" : !methods.contains(method) ? "method"
+    String refusal = !originAllowed(origin) ? "origin" : !anyMethod && !methods.contains(method) ? "method"
         : !anyHeader && !allowedHeaders(asked) ? "headers" : null;
     if (refusal != null) {
       return Response.text(400, "Disallowed CORS " + refusal).withHeader("Vary", "Origin");
@@ -97,7 +104,16 @@ public final class Cors implements Middleware {
         .withHeader("Access-Control-Allow-Origin", allowOriginValue(origin))
         .withHeader("Access-Control-Allow-Methods", String.join(", ", methods))
         .withHeader("Access-Control-Max-Age", Long.toString(maxAge.toSeconds()));
+    // The safelisted names are allowed without being listed, but a browser checks the answer's
+    // list for any it sends with a non-safelisted value (content-type: application/json).
     List<String> allowHeaders = anyHeader ? asked : new ArrayList<>(headers);
+    if (!anyHeader) {
+      for (String h : SAFELISTED_IN_ORDER) {
+        if (!allowHeaders.contains(h)) {
+          allowHeaders.add(h);
+        }
+      }
+    }
     if (!allowHeaders.isEmpty()) {
       r = r.withHeader("Access-Control-Allow-Headers", String.join(", ", allowHeaders));
     }
@@ -153,7 +169,7 @@ public final class Cors implements Middleware {
       return this;
     }
 
-    /** Methods a preflight may ask for (default GET, HEAD, POST); replaces the list. */
+    /** Methods a preflight may ask for (default GET, HEAD, POST); replaces the list; {@code *} for any. */
     public Builder allowMethods(String... allowed) {
       methods.clear();
       for (String m : allowed) {

@@ -164,8 +164,13 @@ public final class ProxyHeaders implements Middleware {
     return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
   }
 
+  /** The scheme a proxy names; {@code wss} and {@code ws} (Traefik's, for WebSocket upgrades) as https and http. */
   private static Optional<String> proto(Optional<String> value) {
-    return value.map(v -> v.toLowerCase(Locale.ROOT)).filter(v -> v.equals("http") || v.equals("https"));
+    return value.map(v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
+      case "https", "wss" -> "https";
+      case "http", "ws" -> "http";
+      default -> "";
+    }).filter(v -> !v.isEmpty());
   }
 
   private static Optional<String> host(Optional<String> value) {

@@ -73,7 +73,7 @@ public final class CompiledApp {
     if (route.deadline().isPresent()) {
       e = Deadline.of(route.deadline().get()).wrap(e); // bounds lane wait and handler
     }
-    return new CompiledRoute(route, name, withMiddleware(errors.recovering(e, name)));
+    return new CompiledRoute(route, name, withMiddleware(errors.recovering(e, name), name));
   }
 
   private Lane lane(Route route) {
@@ -83,12 +83,17 @@ public final class CompiledApp {
   }
 
   private Endpoint aroundFallback(Endpoint fallback, String where) {
-    return withMiddleware(errors.recovering(fallback, where));
+    return withMiddleware(errors.recovering(fallback, where), where);
   }
 
-  private Endpoint withMiddleware(Endpoint e) {
+  /**
+   * {@code e} inside the app's middleware, the first added outermost. Each layer's failures become
+   * responses before the next layer out sees them: a middleware's own failure (an app-wide
+   * {@code Deadline}'s 504) still passes through the ones around it (CORS headers on the 504).
+   */
+  private Endpoint withMiddleware(Endpoint e, String where) {
     for (int i = middleware.size() - 1; i >= 0; i--) {
-      e = middleware.get(i).wrap(e); // the first added is the outermost
+      e = errors.recovering(middleware.get(i).wrap(e), where);
     }
     return e;
   }

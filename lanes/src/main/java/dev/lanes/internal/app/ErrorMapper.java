@@ -98,6 +98,11 @@ public final class ErrorMapper {
       if (h != null) {
         return h;
       }
+      if (c == HttpException.class) {
+        // The built-in answer is HttpException's own handler, more specific than one for a
+        // superclass (Exception): a catch-all keeps the router's 404 and 405, as in Starlette.
+        return null;
+      }
     }
     return null;
   }
