@@ -35,11 +35,13 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.codec.http2.StreamByteDistributor;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -59,6 +61,12 @@ import java.util.concurrent.TimeUnit;
  * it accepted finish and closes when none is left; a connection with no stream for
  * {@code keepAliveTimeout} is closed the same way.
  *
+ * <p>Timeouts, each one scheduled check per connection at most (no timer per stream or frame): a
+ * stream whose request body is still arriving has HTTP/1.1's {@code bodyReadTimeout} and
+ * {@code minRequestBodyRate} (408, then the stream is reset); a stream whose response bytes wait
+ * on flow control (or on an unwritable socket) and make no progress for {@code sendTimeout} is
+ * reset with CANCEL, its producer failed.
+ *
  * <p>With compression on, the encoder is Netty's {@link CompressorHttp2ConnectionEncoder}, which
  * compresses a stream's DATA frames when its HEADERS carry a {@code content-encoding}; only heads
  * the server chose a coding for go through it (a body the app encoded itself is sent as it is).
@@ -72,6 +80,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private final int maxBodySize;
   private final int maxHeaderCount;
   private final long idleNanos;
+  private final long bodyNanos;
+  private final long minBodyRate; // bytes per second, 0 = none
+  private final long sendNanos;
   private final Http2Connection.PropertyKey key;
   private final Http2ConnectionEncoder plain; // encoder() without compression
   private final CompressionRule compression; // null: the server does not compress
@@ -81,6 +92,10 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private boolean draining;
   private long idleSince = System.nanoTime();
   private ScheduledFuture<?> idleCheck;
+  private long burstNow; // the clock within a read burst, read lazily; 0 = not read yet
+  private ScheduledFuture<?> bodyCheck; // the next look at streams whose body is arriving
+  private long bodyCheckAt;
+  private ScheduledFuture<?> sendWatch; // while response bytes wait on flow control
 
   private Http2ServerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2ConnectionEncoder plain, Http2Settings settings, CompiledApp app, ServerConfig config,
@@ -93,6 +108,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     this.maxBodySize = config.maxBodySize();
     this.maxHeaderCount = config.maxHeaderCount();
     this.idleNanos = config.keepAliveTimeout().toNanos();
+    this.bodyNanos = config.bodyReadTimeout().toNanos();
+    this.minBodyRate = config.minRequestBodyRate();
+    this.sendNanos = config.sendTimeout().toNanos();
     this.key = connection().newKey();
     this.plain = plain;
     this.compression = config.compression().enabled() ? new CompressionRule(config.compression()) : null;
@@ -122,6 +140,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     reading = true;
+    burstNow = 0;
     super.channelRead(ctx, msg);
   }
 
@@ -135,6 +154,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (idleCheck != null) {
       idleCheck.cancel(false);
+    }
+    if (bodyCheck != null) {
+      bodyCheck.cancel(false);
+    }
+    if (sendWatch != null) {
+      sendWatch.cancel(false);
     }
     super.channelInactive(ctx); // closes every stream: their exchanges are abandoned
   }
@@ -168,6 +193,10 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       checkPseudoHeaders(streamId, headers);
       req = new StreamRequest(stream, headers);
       stream.setProperty(key, req);
+      if (!endOfStream) { // a body follows: it must keep coming (bodyReadTimeout)
+        req.lastRead = req.bodyStarted = now();
+        watchBody(req.lastRead + bodyNanos);
+      }
     } else if (!endOfStream) {
       throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, "trailers must end the stream");
     }
@@ -205,6 +234,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if (endOfStream) {
       req.requestComplete = true;
       dispatch(req);
+    } else {
+      req.lastRead = now(); // moves its deadline later only: the pending check stays
     }
     return processed;
   }
@@ -480,7 +511,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   }
 
   private void closeAfterWrites() {
-    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    var written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    if (!written.isDone()) {
+      // A client that stopped reading never lets those writes finish: it gets sendTimeout.
+      var force = ctx.executor().schedule(() -> ctx.channel().close(), sendNanos, TimeUnit.NANOSECONDS);
+      written.addListener(f -> force.cancel(false));
+    }
   }
 
   private void scheduleIdleCheck(long delayNanos) {
@@ -508,6 +544,193 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     closeAfterWrites();
   }
 
+  /** Netty's iteration, which declares Http2Exception for visitors that throw it; ours do not. */
+  private void forEachStream(io.netty.handler.codec.http2.Http2StreamVisitor visitor) {
+    try {
+      connection().forEachActiveStream(visitor);
+    } catch (Http2Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- request bodies that stop coming (slowloris over HTTP/2) ----
+
+  /**
+   * {@link System#nanoTime}, read once per read (a burst's frames share it): no clock read per
+   * frame, and none at all for requests without a body.
+   */
+  private long now() {
+    if (!reading) {
+      return System.nanoTime();
+    }
+    if (burstNow == 0) {
+      burstNow = System.nanoTime();
+    }
+    return burstNow;
+  }
+
+  /**
+   * A body must arrive by {@code at}: the connection's one check is moved only if it would look
+   * later. Every stream's deadline counts from its own last read with the same period, so a new
+   * stream's never comes before the pending check: that costs a comparison per stream.
+   */
+  private void watchBody(long at) {
+    if (bodyCheck != null && !bodyCheck.isDone()) {
+      if (bodyCheckAt - at <= 0) {
+        return;
+      }
+      bodyCheck.cancel(false);
+    }
+    bodyCheckAt = at;
+    bodyCheck = ctx.executor().schedule(this::checkBodies, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  /** When the body of {@code req}, still arriving, times out: HTTP/1.1's rule (ConnectionTimeouts). */
+  private long bodyDeadline(StreamRequest req) {
+    long idle = req.lastRead + bodyNanos;
+    // A trickle resets an idle timer for ever: past its first period the body must average minBodyRate.
+    return minBodyRate <= 0 ? idle
+        : Math.min(idle, req.bodyStarted + bodyNanos + req.bodySize() * 1_000_000_000L / minBodyRate);
+  }
+
+  private void checkBodies() {
+    bodyCheck = null;
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    long now = System.nanoTime();
+    List<StreamRequest> expired = new ArrayList<>(0);
+    long[] next = {Long.MAX_VALUE};
+    forEachStream(stream -> {
+      StreamRequest req = stream.getProperty(key);
+      if (req != null && !req.dispatched && !req.requestComplete) {
+        long at = bodyDeadline(req);
+        if (now - at >= 0) {
+          expired.add(req);
+        } else if (next[0] == Long.MAX_VALUE || at - next[0] < 0) {
+          next[0] = at;
+        }
+      }
+      return true;
+    });
+    for (StreamRequest req : expired) { // outside the iteration: answering may close the stream
+      admission.timedOut(Admission.Timeout.BODY_READ);
+      req.dispatched = true;
+      req.releaseBody();
+      // Nothing was sent on it yet: 408, then (the request unfinished) the stream is reset, as 413 is.
+      open(req).refuse(Response.text(408, "Request Timeout"));
+    }
+    if (next[0] != Long.MAX_VALUE) {
+      watchBody(next[0]);
+    }
+  }
+
+  // ---- response bytes the client does not take (zero-window stall) ----
+
+  /**
+   * Response bytes wait: on a stream's window ({@code req} non-null) or on the connection's
+   * window or socket. From now on each waiting stream must move once per send timeout. Called
+   * by the flow controller's distributor, so only when bytes are actually held back.
+   */
+  private void sendStalled(StreamRequest req) {
+    if (sendWatch != null || ctx == null || !ctx.channel().isActive()) {
+      return; // the running watch marks this stream at its next look, a full period before judging it
+    }
+    if (req != null) {
+      req.sendWatched = true;
+      req.sendMark = req.sendProgress;
+    }
+    sendWatch = ctx.executor().schedule(this::checkSends, sendNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Once per send timeout while bytes wait: a stream whose waiting bytes did not move is reset. */
+  private void checkSends() {
+    sendWatch = null;
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    var flow = connection().remote().flowController();
+    List<StreamRequest> stalled = new ArrayList<>(0);
+    boolean[] waiting = {false};
+    forEachStream(stream -> {
+      StreamRequest req = stream.getProperty(key);
+      if (req == null) {
+        return true;
+      }
+      if (!flow.hasFlowControlled(stream)) {
+        req.sendWatched = false; // everything was taken: unwatched until bytes wait again
+      } else if (req.sendWatched && req.sendProgress == req.sendMark) {
+        stalled.add(req);
+      } else {
+        req.sendWatched = true;
+        req.sendMark = req.sendProgress;
+        waiting[0] = true;
+      }
+      return true;
+    });
+    for (StreamRequest req : stalled) {
+      admission.timedOut(Admission.Timeout.SEND);
+      // Its queued frames fail (a blocked producer's write throws) and the exchange is abandoned.
+      resetStream(ctx, req.id, Http2Error.CANCEL.code(), ctx.newPromise());
+    }
+    if (!stalled.isEmpty()) {
+      flush(ctx);
+    }
+    if (waiting[0] && sendWatch == null) {
+      sendWatch = ctx.executor().schedule(this::checkSends, sendNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * Netty's distributor, told where bytes are held back and what is written: the flow controller
+   * calls it on each frame queued and each write, so the send watch costs a few field reads there
+   * and nothing else until bytes wait.
+   */
+  private static final class WatchedDistributor implements StreamByteDistributor, StreamByteDistributor.Writer {
+    private final StreamByteDistributor inner;
+    private Http2ServerConnection owner; // set once the handler is built
+    private Writer writer; // the flow controller's, for the current distribute call
+
+    WatchedDistributor(StreamByteDistributor inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void updateStreamableBytes(StreamState state) {
+      inner.updateStreamableBytes(state);
+      // Bytes past the stream's window wait for a WINDOW_UPDATE.
+      if (owner != null && state.pendingBytes() > Math.max(0, state.windowSize())) {
+        owner.sendStalled(state.stream().getProperty(owner.key));
+      }
+    }
+
+    @Override
+    public void updateDependencyTree(int childStreamId, int parentStreamId, short weight, boolean exclusive) {
+      inner.updateDependencyTree(childStreamId, parentStreamId, weight, exclusive);
+    }
+
+    @Override
+    public boolean distribute(int maxBytes, Writer writer) throws Http2Exception {
+      this.writer = writer;
+      boolean more = inner.distribute(maxBytes, this);
+      if (more && owner != null) { // held back by the connection's window or the socket
+        owner.sendStalled(null);
+      }
+      return more;
+    }
+
+    @Override
+    public void write(Http2Stream stream, int numBytes) {
+      if (owner != null) {
+        StreamRequest req = stream.getProperty(owner.key);
+        if (req != null) {
+          req.sendProgress++;
+        }
+      }
+      writer.write(stream, numBytes);
+    }
+  }
+
   /** One request stream: its head, its body while it arrives, then its exchange. */
   static final class StreamRequest {
     final int id;
@@ -523,6 +746,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       responseComplete = true;
       lastFrame = written;
     }
+    long lastRead; // while its body arrives: the last DATA (or the HEADERS)
+    long bodyStarted;
+    long sendProgress; // frames of it the flow controller wrote
+    long sendMark; // sendProgress at the send watch's last look
+    boolean sendWatched; // its bytes waited at that look
     boolean routeCompresses; // the server compresses and the route did not turn it off
     boolean compressed; // the server chose a content coding for the response
     volatile boolean closed; // read by producers on lane threads
@@ -568,6 +796,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     private final CompiledApp app;
     private final ServerConfig config;
     private final Admission admission;
+    private final WatchedDistributor distributor;
 
     Builder(CompiledApp app, ServerConfig config, Admission admission) {
       this.app = app;
@@ -578,8 +807,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       // Netty's default weighted-fair distributor keeps a tree node per stream, which costs more
       // than anything else per stream of a small response.
       DefaultHttp2Connection connection = new DefaultHttp2Connection(true, maxReservedStreams());
-      connection.remote().flowController(
-          new DefaultHttp2RemoteFlowController(connection, new UniformStreamByteDistributor(connection)));
+      distributor = new WatchedDistributor(new UniformStreamByteDistributor(connection));
+      connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
       connection(connection);
       initialSettings(Http2Settings.defaultSettings()
           .maxConcurrentStreams(config.maxConcurrentStreams())
@@ -609,6 +838,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       Http2ServerConnection handler = new Http2ServerConnection(decoder, out, encoder, initialSettings, app,
           config, admission);
       decoder.frameListener(handler);
+      distributor.owner = handler;
       return handler;
     }
   }

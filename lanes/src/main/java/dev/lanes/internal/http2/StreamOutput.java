@@ -15,8 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the socket, which it cannot before the stream's and the connection's flow-control windows let
  * it; past {@link #MAX_PENDING} bytes the writer waits. So a client that reads slowly (or does not
  * open its window) stops this producer only, at a bounded cost in memory, while the connection's
- * other streams go on. A reset stream or an interrupt (the request was cancelled) ends the writer
- * with an IOException.
+ * other streams go on; one that takes nothing for {@code sendTimeout} has the stream reset by the
+ * connection's send watch. A reset stream or an interrupt (the request was cancelled) ends the
+ * writer with an IOException.
  */
 final class StreamOutput extends BodyOutput {
   /** Bytes queued but not yet written, past which the writer waits: one default HTTP/2 window. */
