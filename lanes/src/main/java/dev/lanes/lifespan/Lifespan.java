@@ -5,10 +5,15 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Runs an app's startup hooks once, in order, and its shutdown hooks once, newest first. If a
- * startup hook fails, the shutdown hooks still run (so whatever was opened gets closed; a hook
- * should use {@link AppState#find} for state a failed start may not have put) and
- * {@link #start()} throws {@link StartupException} naming the hook.
+ * Runs an app's startup hooks, in order, and its shutdown hooks, newest first, counting its
+ * users (servers, task workers): the first {@link #start()} runs the startup hooks, the matching
+ * last {@link #stop()} the shutdown hooks, so two servers of one app share one lifespan and
+ * closing one leaves the state under the other open. Once stopped, a lifespan may start again
+ * (a server restarted on the same app runs the startup hooks again). If a startup hook fails,
+ * the shutdown hooks still run (so whatever was opened gets closed; a hook should use
+ * {@link AppState#find} for state a failed start may not have put), {@link #start()} throws
+ * {@link StartupException} naming the hook, and the lifespan is stopped: a retry runs the
+ * startup hooks again.
  *
  * <pre>{@code Lifespan l = new Lifespan(state, startHooks, stopHooks); l.start(); ... l.stop(); }</pre>
  */
@@ -24,13 +29,11 @@ public final class Lifespan {
     }
   }
 
-  private enum Phase { NEW, STARTED, STOPPED }
-
   private final AppState state;
   private final List<LifespanHook> startup;
   private final List<LifespanHook> shutdown;
   private final Deque<LifespanHook> toStop = new ArrayDeque<>();
-  private Phase phase = Phase.NEW;
+  private int users; // starts not yet matched by a stop
 
   public Lifespan(AppState state, List<LifespanHook> startup, List<LifespanHook> shutdown) {
     this.state = state;
@@ -38,30 +41,37 @@ public final class Lifespan {
     this.shutdown = List.copyOf(shutdown);
   }
 
-  /** Runs the startup hooks; a no-op after the first call. */
+  /** Runs the startup hooks if no one else uses the lifespan now; otherwise only counts the caller. */
   public synchronized void start() {
-    if (phase != Phase.NEW) {
+    if (users++ > 0) {
       return;
     }
-    phase = Phase.STARTED;
+    toStop.clear();
     shutdown.forEach(toStop::push);
     for (int i = 0; i < startup.size(); i++) {
       try {
         startup.get(i).run(state);
       } catch (Exception | Error e) { // an Error too: the hooks before it still get their stop
-        stop();
+        users = 0; // stopped, so a retry starts afresh
+        runShutdownHooks();
         throw new StartupException("startup hook " + (i + 1) + " of " + startup.size()
             + " failed: " + e, e);
       }
     }
   }
 
-  /** Runs the shutdown hooks still owed, newest first; failures are logged, not thrown. */
+  /**
+   * Ends one {@link #start()}: the last one runs the shutdown hooks still owed, newest first;
+   * failures are logged, not thrown. A no-op when not started.
+   */
   public synchronized void stop() {
-    if (phase == Phase.STOPPED) {
+    if (users == 0 || --users > 0) {
       return;
     }
-    phase = Phase.STOPPED;
+    runShutdownHooks();
+  }
+
+  private void runShutdownHooks() {
     LifespanHook hook;
     while ((hook = toStop.poll()) != null) {
       try {

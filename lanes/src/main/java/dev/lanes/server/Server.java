@@ -28,7 +28,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.lang.System.Logger.Level;
 
 /**
@@ -61,7 +64,8 @@ public final class Server implements AutoCloseable {
   private final ChannelGroup connections;
   private final Admission state;
   private final String transport;
-  private volatile boolean closed;
+  private final AtomicBoolean closing = new AtomicBoolean(); // the first close() does the work
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>(); // done when it is done
 
   private Server(App app, ServerConfig config, EventLoopGroup acceptor, EventLoopGroup loops,
       Channel listener, Optional<Channel> tlsListener, Optional<TlsContexts> tls, ChannelGroup connections,
@@ -83,6 +87,12 @@ public final class Server implements AutoCloseable {
   public static Server start(App app, ServerConfig config) {
     NettyLogging.install(); // before any Netty class picks its logger
     LeakDetection.configure(); // before the first pipeline, which reads the level once
+    // Resolved before the startup hooks: a typo in the host must not cost a start and a stop.
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    if (address.isUnresolved()) {
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": host "
+          + config.host() + " does not resolve");
+    }
     CompiledApp compiled = AppAccess.compiled(app);
     compiled.instruments().lifespan(LifespanPhase.STARTING);
     try {
@@ -97,6 +107,7 @@ public final class Server implements AutoCloseable {
         new DefaultThreadFactory("lanes-accept", true), t.ioHandlers());
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(config.ioThreads(),
         new DefaultThreadFactory("lanes-loop", true), t.ioHandlers());
+    InetSocketAddress binding = address; // what the error names: the TLS port once that is being bound
     try {
       for (EventExecutor e : loops) {
         EventLoop loop = (EventLoop) e;
@@ -110,13 +121,14 @@ public final class Server implements AutoCloseable {
       Optional<TlsContexts> tls = config.tls().map(TlsContexts::start); // bad key material fails here
       Channel listener = bootstrap(acceptor, loops, t, config)
           .childHandler(new ConnectionSetup(compiled, config, state, connections, Optional.empty()))
-          .bind(config.host(), config.port()).sync().channel();
+          .bind(address).sync().channel();
       Optional<Channel> tlsListener = Optional.empty();
       if (tls.isPresent()) {
+        binding = new InetSocketAddress(address.getAddress(), config.tlsPort());
         try {
           tlsListener = Optional.of(bootstrap(acceptor, loops, t, config)
               .childHandler(new ConnectionSetup(compiled, config, state, connections, tls))
-              .bind(config.host(), config.tlsPort()).sync().channel());
+              .bind(binding).sync().channel());
         } catch (Exception e) {
           listener.close().syncUninterruptibly();
           throw e;
@@ -141,7 +153,7 @@ public final class Server implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + binding.getPort()
           + ": " + e.getMessage(), e);
     }
   }
@@ -223,10 +235,13 @@ public final class Server implements AutoCloseable {
     return false;
   }
 
-  /** Blocks until the server is closed. */
+  /** Blocks until the server is closed: {@link #close()} has finished, whoever called it. */
   public void awaitClose() throws InterruptedException {
-    listener.closeFuture().sync();
-    loops.terminationFuture().sync();
+    try {
+      stopped.get();
+    } catch (ExecutionException e) {
+      throw new AssertionError("never completed exceptionally", e);
+    }
   }
 
   /**
@@ -234,16 +249,59 @@ public final class Server implements AutoCloseable {
    * connections; let in-flight requests finish within {@code shutdownGrace} (their responses
    * say {@code Connection: close}); close the remaining connections, cancelling what still
    * runs; wait for background tasks for what is left of the grace period; run the app's
-   * shutdown hooks; stop the event loops. Idempotent.
+   * shutdown hooks (if no other server of the app still runs); stop the event loops.
+   *
+   * <p>Safe to call from any thread, any number of times: the first call does the work and
+   * returns when the server has stopped; the others wait for it. Called from inside a request
+   * (a handler, on an event loop or a lane's thread), it cannot wait for its own request to end, so it
+   * hands the shutdown to a {@code lanes-stop} thread and returns at once; {@link #awaitClose()}
+   * tells when it is done.
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    boolean insideRequest = onOwnLoop() || onLaneThread();
+    if (closing.compareAndSet(false, true)) {
+      if (insideRequest) {
+        // Not a daemon: the JVM waits for the drain and the shutdown hooks before it may exit.
+        Thread.ofPlatform().name("lanes-stop").start(this::shutDown);
+      } else {
+        shutDown();
+      }
+    } else if (!insideRequest) {
+      stopped.join(); // uninterruptible, like the drain itself
     }
-    closed = true;
+  }
+
+  /**
+   * Whether this is a lane's thread ({@code lane-<name>}, virtual, or {@code lane-<name>-*}): a
+   * blocking handler or background task, which the drain would wait for. Read from the name, at
+   * close only, so running a handler costs nothing for it; a lane on the user's own executor is
+   * not recognised (docs/shutdown.md).
+   */
+  private static boolean onLaneThread() {
+    return Thread.currentThread().getName().startsWith("lane-");
+  }
+
+  private boolean onOwnLoop() {
+    for (EventExecutor e : loops) {
+      if (e.inEventLoop()) {
+        return true;
+      }
+    }
+    return acceptor.next().inEventLoop();
+  }
+
+  private void shutDown() {
+    try {
+      drainAndStop();
+    } finally {
+      stopped.complete(null); // even if a step threw: the other callers must not wait for ever
+    }
+  }
+
+  private void drainAndStop() {
     compiled.instruments().lifespan(LifespanPhase.STOPPING);
-    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    long deadline = after(config.shutdownGrace());
     // 1. Stop accepting; responses from now on carry Connection: close; idle connections go.
     state.startDraining();
     listener.close().syncUninterruptibly();
@@ -290,5 +348,12 @@ public final class Server implements AutoCloseable {
     SignalShutdown.unregister(this);
     LOG.log(Level.INFO, () -> "Lanes on port " + ((InetSocketAddress) listener.localAddress()).getPort()
         + " stopped");
+  }
+
+  /** {@code System.nanoTime()} {@code d} from now, saturating: a "for ever" grace never wraps round. */
+  private static long after(Duration d) {
+    long now = System.nanoTime();
+    long nanos = d.toNanos(); // cannot throw: ServerConfig cuts durations to ~73 years
+    return now + nanos < now ? Long.MAX_VALUE : now + nanos;
   }
 }

@@ -42,11 +42,11 @@ public final class ServerConfig {
     this.maxInitialLineLength = b.maxInitialLineLength;
     this.maxHeaderSize = b.maxHeaderSize;
     this.maxBodySize = b.maxBodySize;
-    this.shutdownGrace = b.shutdownGrace;
-    this.requestHeadTimeout = b.requestHeadTimeout;
-    this.bodyReadTimeout = b.bodyReadTimeout;
-    this.keepAliveTimeout = b.keepAliveTimeout;
-    this.sendTimeout = b.sendTimeout;
+    this.shutdownGrace = saturated(b.shutdownGrace);
+    this.requestHeadTimeout = saturated(b.requestHeadTimeout);
+    this.bodyReadTimeout = saturated(b.bodyReadTimeout);
+    this.keepAliveTimeout = saturated(b.keepAliveTimeout);
+    this.sendTimeout = saturated(b.sendTimeout);
     this.maxInFlight = b.maxInFlight;
     this.maxConnections = b.maxConnections;
     this.maxHeaderCount = b.maxHeaderCount;
@@ -114,7 +114,10 @@ public final class ServerConfig {
     return maxBodySize;
   }
 
-  /** How long {@link Server#close()} lets in-flight requests finish. */
+  /**
+   * How long {@link Server#close()} lets in-flight requests finish. Durations here and in the
+   * timeouts below longer than about 73 years are cut to that ("for ever").
+   */
   public Duration shutdownGrace() {
     return shutdownGrace;
   }
@@ -190,6 +193,17 @@ public final class ServerConfig {
   /** Response compression (off by default). */
   public Compression compression() {
     return compression;
+  }
+
+  /**
+   * The longest duration the server honours, about 73 years: "for ever". Longer ones (up to
+   * {@code ChronoUnit.FOREVER.getDuration()}) are cut to it, so every duration converts to
+   * nanoseconds and a deadline {@code now + duration} cannot overflow.
+   */
+  static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
+
+  private static Duration saturated(Duration d) {
+    return d != null && d.compareTo(LONGEST) > 0 ? LONGEST : d;
   }
 
   private static void positive(Duration d, String name) {

@@ -3,6 +3,8 @@ package dev.lanes.internal.server;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,13 +96,35 @@ public final class SignalShutdown {
     });
   }
 
+  /**
+   * Closes every server at once, each on its own {@code lanes-signal-stop} thread, and waits for
+   * all: they all stop accepting now and drain together, so the process needs one grace period,
+   * not one per server.
+   */
   private static void closeAll() {
+    List<Thread> closing = new ArrayList<>();
     for (AutoCloseable s : SERVERS) {
-      try {
-        s.close();
-      } catch (Exception | Error e) { // the next server is closed, and the exit timer starts, regardless
-        LOG.log(Level.ERROR, "closing a server on shutdown failed", e);
+      closing.add(Thread.ofPlatform().name("lanes-signal-stop").start(() -> {
+        try {
+          s.close();
+        } catch (Exception | Error e) { // the other servers close, and the exit timer starts, regardless
+          LOG.log(Level.ERROR, "closing a server on shutdown failed", e);
+        }
+      }));
+    }
+    boolean interrupted = false;
+    for (Thread t : closing) {
+      while (true) {
+        try {
+          t.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the servers still finish closing before the exit timer starts
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

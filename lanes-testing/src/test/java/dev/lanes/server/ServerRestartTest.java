@@ -1,0 +1,122 @@
+package dev.lanes.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.observe.LanesListener;
+import dev.lanes.observe.LifespanPhase;
+import dev.lanes.testing.RawClient;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Servers come and go on one app: the app's startup hooks run when its first server starts
+ * (again after all its servers closed, or after a failed start), its shutdown hooks when its last
+ * server closes.
+ */
+class ServerRestartTest {
+
+  /** A resource a startup hook opens and a shutdown hook closes (a connection pool, say). */
+  static final class Db implements AutoCloseable {
+    final AtomicBoolean closed = new AtomicBoolean();
+
+    @Override
+    public void close() {
+      closed.set(true);
+    }
+  }
+
+  private static App dbApp(AtomicInteger starts) {
+    App.Builder b = App.builder();
+    var state = b.state();
+    return b.onStartup(s -> {
+          starts.incrementAndGet();
+          s.put(Db.class, new Db());
+        })
+        .onShutdown(s -> s.find(Db.class).ifPresent(Db::close))
+        .get("/db", req -> Response.text(state.get(Db.class).closed.get() ? "closed" : "open"))
+        .build();
+  }
+
+  private static ServerConfig.Builder config() {
+    return ServerConfig.builder().host("127.0.0.1").port(0).stopOnSignal(false)
+        .shutdownGrace(Duration.ofSeconds(2));
+  }
+
+  private static String get(Server server, String path) {
+    try (RawClient c = RawClient.connect(server.port())) {
+      c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n");
+      dev.lanes.testing.RawResponse r = c.read();
+      return r.status() + " " + r.text();
+    }
+  }
+
+  /** A server started on an app whose earlier server closed runs the startup hooks again. */
+  @Test
+  void restartingAServerOnTheSameAppRunsTheStartupHooksAgain() {
+    AtomicInteger starts = new AtomicInteger();
+    try (App app = dbApp(starts)) {
+      Server first = Server.start(app, config().build());
+      assertThat(get(first, "/db")).isEqualTo("200 open");
+      first.close();
+      try (Server second = Server.start(app, config().build())) {
+        assertThat(starts.get()).as("startup hook runs").isEqualTo(2);
+        assertThat(get(second, "/db")).isEqualTo("200 open");
+      }
+    }
+  }
+
+  /** A startup hook fails (the database is not up yet): a retried start runs the hooks again. */
+  @Test
+  void retryingStartAfterAFailedStartupHookRunsTheHooksAgain() {
+    AtomicInteger attempts = new AtomicInteger();
+    App.Builder b = App.builder();
+    var state = b.state();
+    App app = b.onStartup(s -> {
+          if (attempts.incrementAndGet() == 1) {
+            throw new IllegalStateException("database not up yet");
+          }
+          s.put(Db.class, new Db());
+        })
+        .get("/db", req -> Response.text(state.find(Db.class).isPresent() ? "present" : "missing"))
+        .build();
+    try (app) {
+      assertThatThrownBy(() -> Server.start(app, config().build())).hasMessageContaining("database not up yet");
+      try (Server retry = Server.start(app, config().build())) {
+        assertThat(attempts.get()).as("startup hook runs on the retried start").isEqualTo(2);
+        assertThat(get(retry, "/db")).isEqualTo("200 present");
+      }
+    }
+  }
+
+  /**
+   * Two servers of one app (say a public and an admin port) share its lifespan: the startup hooks
+   * run once, and the shutdown hooks only when the last of them closes.
+   */
+  @Test
+  void closingOneOfTwoServersOfTheSameAppDoesNotCloseTheStateUnderTheOther() {
+    AtomicInteger starts = new AtomicInteger();
+    try (App app = dbApp(starts)) {
+      Server a = Server.start(app, config().build());
+      Server b = Server.start(app, config().build());
+      Db db = app.state(Db.class);
+      try (b) {
+        a.close();
+        assertThat(starts.get()).as("startup hook runs").isEqualTo(1);
+        assertThat(get(b, "/db")).as("server b after server a closed").isEqualTo("200 open");
+      }
+      assertThat(db.closed).as("closed with the last server").isTrue();
+    }
+  }
+}
