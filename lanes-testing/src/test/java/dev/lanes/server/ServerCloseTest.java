@@ -1,5 +1,7 @@
 package dev.lanes.server;
 
+import static dev.lanes.server.HandStartedServers.config;
+import static dev.lanes.server.HandStartedServers.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,19 +28,6 @@ import org.junit.jupiter.api.Test;
  * the shutdown without waiting for its own request, and the server stops.
  */
 class ServerCloseTest {
-  private static ServerConfig.Builder config() {
-    return ServerConfig.builder().host("127.0.0.1").port(0).stopOnSignal(false)
-        .shutdownGrace(Duration.ofSeconds(2));
-  }
-
-  private static String get(Server server, String path) {
-    try (RawClient c = RawClient.connect(server.port())) {
-      c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n");
-      dev.lanes.testing.RawResponse r = c.read();
-      return r.status() + " " + r.text();
-    }
-  }
-
   /**
    * An admin endpoint (blocking handler) calls server.close(): the drain does not wait for that
    * request, so the shutdown hooks run at once (on a thread that is not interrupted), not after

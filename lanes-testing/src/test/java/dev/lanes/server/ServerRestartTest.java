@@ -1,5 +1,7 @@
 package dev.lanes.server;
 
+import static dev.lanes.server.HandStartedServers.config;
+import static dev.lanes.server.HandStartedServers.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,10 +9,8 @@ import dev.lanes.App;
 import dev.lanes.http.Response;
 import dev.lanes.observe.LanesListener;
 import dev.lanes.observe.LifespanPhase;
-import dev.lanes.testing.RawClient;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,19 +47,6 @@ class ServerRestartTest {
         .onShutdown(s -> s.find(Db.class).ifPresent(Db::close))
         .get("/db", req -> Response.text(state.get(Db.class).closed.get() ? "closed" : "open"))
         .build();
-  }
-
-  private static ServerConfig.Builder config() {
-    return ServerConfig.builder().host("127.0.0.1").port(0).stopOnSignal(false)
-        .shutdownGrace(Duration.ofSeconds(2));
-  }
-
-  private static String get(Server server, String path) {
-    try (RawClient c = RawClient.connect(server.port())) {
-      c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n");
-      dev.lanes.testing.RawResponse r = c.read();
-      return r.status() + " " + r.text();
-    }
   }
 
   /** A server started on an app whose earlier server closed runs the startup hooks again. */
