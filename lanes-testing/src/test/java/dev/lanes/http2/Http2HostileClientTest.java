@@ -240,14 +240,24 @@ class Http2HostileClientTest {
     try (TestClient server = TestClient.start(app(), ServerConfig.builder().h2c(true));
         RawH2 c = new RawH2(server.port())) {
       int id = 1;
-      for (int i = 0; i < 400; i++, id += 2) {
-        c.headers(id, RawH2.request("GET", "/h"), true);
-        c.rst(id, 8);
+      boolean cut = false;
+      try {
+        for (int i = 0; i < 400; i++, id += 2) {
+          c.headers(id, RawH2.request("GET", "/h"), true);
+          c.rst(id, 8);
+        }
+      } catch (java.net.SocketException closedByTheServer) {
+        // the server ended the connection before the flood was all written; with the flood unread
+        // on its side its close may be a reset, which can discard the GOAWAY before it is read
+        cut = true;
       }
       RawH2.Frame f = c.await(x -> x.type() == RawH2.GOAWAY || x.type() == RawH2.EOF, 10);
       assertThat(f).isNotNull();
-      assertThat(f.type()).as(describe(f)).isEqualTo(RawH2.GOAWAY);
-      assertThat(f.error()).isEqualTo(11);
+      if (f.type() == RawH2.GOAWAY) {
+        assertThat(f.error()).as("ENHANCE_YOUR_CALM").isEqualTo(11);
+      } else {
+        assertThat(cut).as(describe(f) + ": closed without a GOAWAY while the flood was still accepted").isTrue();
+      }
     }
   }
 
@@ -266,13 +276,18 @@ class Http2HostileClientTest {
     try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
         RawH2 c = new RawH2(server.port())) {
       int id = 1;
-      for (int i = 0; i < 400; i++, id += 2) {
-        c.headers(id, RawH2.request("GET", "/slow"), true);
-        c.windowUpdate(id, 0);
+      boolean cut = false;
+      try {
+        for (int i = 0; i < 400; i++, id += 2) {
+          c.headers(id, RawH2.request("GET", "/slow"), true);
+          c.windowUpdate(id, 0);
+        }
+      } catch (java.net.SocketException closedByTheServer) {
+        cut = true; // as above: the server ended the connection mid-flood
       }
       RawH2.Frame f = c.await(x -> x.type() == RawH2.GOAWAY || x.type() == RawH2.EOF, 10);
       assertThat(f).as("handlers started: %s", started.get()).isNotNull();
-      assertThat(f.type()).as(describe(f) + " started " + started.get()).isEqualTo(RawH2.GOAWAY);
+      assertThat(f.type() == RawH2.GOAWAY || cut).as(describe(f) + " started " + started.get()).isTrue();
     } finally {
       never.countDown();
     }

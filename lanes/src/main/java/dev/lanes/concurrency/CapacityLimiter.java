@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CapacityLimiter {
   private static final int MAX_NESTED_GRANTS = 8;
-  private static final ThreadLocal<Granting> GRANTING = ThreadLocal.withInitial(Granting::new);
+  private static final ThreadLocal<int[]> GRANT_DEPTH = ThreadLocal.withInitial(() -> new int[1]); // grants nested on this thread
   private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -260,32 +260,26 @@ public final class CapacityLimiter {
    * Completes the waiters a release or a resize admitted. A grant runs its waiter's dependents on
    * this thread, and one that gives its token straight back (a lane task cancelled or refused
    * while queued) releases and grants again from inside: past {@link #MAX_NESTED_GRANTS} levels
-   * the grant waits for the outermost loop on this thread instead, so thousands of such waiters
-   * cannot overflow the stack (which {@code CompletableFuture} would swallow, stranding waiters
-   * and tokens).
+   * the grants go to a new virtual thread instead, so thousands of such waiters cannot overflow
+   * the stack (which {@code CompletableFuture} would swallow, stranding waiters and tokens), and
+   * a dependent that waits for a later grant after giving its token back is not waiting for itself.
    */
   private static void complete(List<Waiter> admitted) {
     if (admitted.isEmpty()) {
       return;
     }
-    Granting granting = GRANTING.get();
-    if (granting.depth >= MAX_NESTED_GRANTS) {
-      granting.deferred.addAll(admitted);
+    int[] depth = GRANT_DEPTH.get();
+    if (depth[0] >= MAX_NESTED_GRANTS) {
+      Thread.ofVirtual().name("lanes-grant").start(() -> complete(admitted));
       return;
     }
-    granting.depth++;
+    depth[0]++;
     try {
       for (Waiter w : admitted) {
         w.owner.grant(w);
       }
-      if (granting.depth == 1) {
-        Waiter w;
-        while ((w = granting.deferred.poll()) != null) {
-          w.owner.grant(w);
-        }
-      }
     } finally {
-      granting.depth--;
+      depth[0]--;
     }
   }
 
@@ -303,12 +297,6 @@ public final class CapacityLimiter {
   /** {@code d} in nanoseconds, {@link Long#MAX_VALUE} past what a long holds (about 292 years). */
   static long saturatedNanos(Duration d) {
     return d.compareTo(LONGEST) >= 0 ? Long.MAX_VALUE : d.toNanos();
-  }
-
-  /** The grants under way on one thread: how deep they nest, and those left for the outermost. */
-  private static final class Granting {
-    int depth;
-    final java.util.ArrayDeque<Waiter> deferred = new java.util.ArrayDeque<>();
   }
 
   private static int requirePositive(int n, String what) {

@@ -191,8 +191,9 @@ public final class Form {
           continue;
         }
         String fileType = partType == null ? "application/octet-stream" : partType.split(";", 2)[0].strip();
-        // The names are kept by UploadFile as sent; Netty's data would trim them.
-        FileUpload upload = factory.createFileUpload(carrier, "file", names.filename(), fileType,
+        // The names are kept by UploadFile as sent; Netty's data would trim them, and it refuses
+        // some characters a browser does send in a file name (a backslash), so it gets neutral ones.
+        FileUpload upload = factory.createFileUpload(carrier, "file", "upload", fileType,
             encoding, partCharset, part.length());
         try {
           upload.setContent(Unpooled.wrappedBuffer(body, part.offset(), part.length()));

@@ -45,7 +45,14 @@ record HeaderValue(String value, Map<String, String> params) {
             break;
           }
           if (c == '\\' && i < n) {
-            c = header.charAt(i++); // quoted-pair: the next character as is
+            // Browsers send a backslash in a name raw (they escape only CR, LF and '"', as %0D %0A
+            // %22), so, as python-multipart, only \\ and \" are pairs, and a \" that ends the
+            // value is a backslash and the closing quote: "x\" names x\.
+            char next = header.charAt(i);
+            if (next == '\\' || next == '"' && !endsValue(header, i + 1)) {
+              c = next;
+              i++;
+            }
           }
           sb.append(c);
         }
@@ -69,5 +76,19 @@ record HeaderValue(String value, Map<String, String> params) {
       }
     }
     return new HeaderValue(value, params);
+  }
+
+  /** Whether only blanks stand between {@code from} and the next {@code ;} or the end. */
+  private static boolean endsValue(String header, int from) {
+    for (int i = from; i < header.length(); i++) {
+      char c = header.charAt(i);
+      if (c == ';') {
+        return true;
+      }
+      if (c != ' ' && c != '\t') {
+        return false;
+      }
+    }
+    return true;
   }
 }

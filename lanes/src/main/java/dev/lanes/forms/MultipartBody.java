@@ -28,7 +28,7 @@ final class MultipartBody {
     this.body = body;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.UTF_8);
     // The first delimiter may open the body (no CRLF before it) or follow a preamble.
-    if (startsWith(2, 0)) {
+    if (startsWith(2, 0) && endsDelimiter(delimiter.length - 2)) {
       pos = delimiter.length - 2;
     } else {
       int at = indexOf(0);
@@ -107,13 +107,28 @@ final class MultipartBody {
     return true;
   }
 
+  /**
+   * Where the next delimiter line starts, or -1. A line that starts with the boundary and goes on
+   * ({@code --XyZabc}) is content, as python-multipart reads it: a delimiter is followed by blanks
+   * and the end of its line, or by {@code --}.
+   */
   private int indexOf(int from) {
     for (int i = indexOfByte(delimiter[0], from); i >= 0; i = indexOfByte(delimiter[0], i + 1)) {
-      if (startsWith(0, i)) {
+      if (startsWith(0, i) && endsDelimiter(i + delimiter.length)) {
         return i;
       }
     }
     return -1;
+  }
+
+  private boolean endsDelimiter(int at) {
+    if (at + 1 < body.length && body[at] == '-' && body[at + 1] == '-') {
+      return true;
+    }
+    while (at < body.length && (body[at] == ' ' || body[at] == '\t')) {
+      at++;
+    }
+    return at >= body.length || body[at] == '\r' || body[at] == '\n';
   }
 
   private int indexOfByte(byte b, int from) {

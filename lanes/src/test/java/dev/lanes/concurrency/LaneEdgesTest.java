@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -353,5 +354,36 @@ class LaneEdgesTest {
     @Override public boolean isShutdown() { return shut; }
     @Override public boolean isTerminated() { return shut; }
     @Override public boolean awaitTermination(long t, TimeUnit u) { return true; }
+  }
+
+  /**
+   * A grant's dependent gives its token back and then waits (on its own thread) for a later waiter
+   * to get it: the token is free, so the waiter gets it, however deep the grants nest (past eight
+   * levels they continue on another thread, not after this dependent returns).
+   */
+  @Test
+  void aTokenGivenBackReachesALaterWaiterEvenPastEightNestedGrants() throws Exception {
+    CapacityLimiter limiter = CapacityLimiter.of(1);
+    Permit first = limiter.acquire().get(1, TimeUnit.SECONDS);
+    List<CompletableFuture<Permit>> chain = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      chain.add(limiter.acquire());
+    }
+    CompletableFuture<Permit> last = limiter.acquire();
+    AtomicReference<Object> seen = new AtomicReference<>();
+    // waiters 2..8 give the token straight back (a task cancelled or finished at once)
+    for (int i = 1; i < 8; i++) {
+      chain.get(i).thenAccept(Permit::close);
+    }
+    chain.get(0).thenAccept(p -> {
+      p.close(); // hands the token on: 2..8 nest, the 9th (last) is deferred
+      try {
+        seen.set(last.get(3, TimeUnit.SECONDS)); // the token is free: last should hold it
+      } catch (Exception e) {
+        seen.set(e);
+      }
+    });
+    first.close();
+    assertThat(seen.get()).as("what the waiter saw while the token was free").isInstanceOf(Permit.class);
   }
 }
