@@ -1,5 +1,7 @@
 package dev.lanes.http;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,9 +25,17 @@ public final class Params {
     this.values = values;
   }
 
-  /** Parameters of a kind ("path parameter", "query parameter") used in error messages. */
+  /**
+   * Parameters of a kind ("path parameter", "query parameter") used in error messages; their
+   * names keep {@code values}' order, as Starlette's multi-dicts keep the order sent.
+   */
   public static Params of(String kind, Map<String, List<String>> values) {
-    return values.isEmpty() && kind.equals(EMPTY.kind) ? EMPTY : new Params(kind, Map.copyOf(values));
+    if (values.isEmpty() && kind.equals(EMPTY.kind)) {
+      return EMPTY;
+    }
+    // One name has one order: the compact copy; more keep theirs.
+    return new Params(kind, values.size() <= 1 ? Map.copyOf(values)
+        : Collections.unmodifiableMap(new LinkedHashMap<>(values)));
   }
 
   public static Params empty() {

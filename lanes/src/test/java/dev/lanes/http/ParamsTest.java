@@ -103,4 +103,14 @@ class ParamsTest {
     assertThatThrownBy(() -> p.names().add("c")).isInstanceOf(UnsupportedOperationException.class);
     assertThat(Params.empty().names()).isEmpty();
   }
+
+  /** Names keep the order they came in (Starlette's QueryParams and FormData do). */
+  @Test
+  void namesKeepTheirOrder() {
+    Map<String, List<String>> source = new java.util.LinkedHashMap<>();
+    for (String name : List.of("zeta", "alpha", "mid", "beta")) {
+      source.put(name, List.of("1"));
+    }
+    assertThat(Params.of("form field", source).names()).containsExactly("zeta", "alpha", "mid", "beta");
+  }
 }
