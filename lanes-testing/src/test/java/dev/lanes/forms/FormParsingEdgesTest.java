@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Timeout;
  * that is not a complete multipart body of the declared boundary, or a malformed part or header,
  * is a 400 with a fixed message saying what is wrong (never Java exception text); 413 comes only
  * from the limits themselves, never from the client's text; a temporary directory the server
- * cannot write to is a 500 that shows no server path.
+ * cannot write to is a 500 that shows no server path. What browsers, curl and Python clients send
+ * is read as Starlette (python-multipart) reads it: a backslash in a name as sent, an empty file
+ * input, RFC 5987 file names, a content line that starts with the boundary, urlencoded {@code +}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FormParsingEdgesTest {
@@ -193,5 +195,60 @@ class FormParsingEdgesTest {
     } finally {
       DiskFileUpload.baseDirectory = old;
     }
+  }
+
+  /** Browsers (HTML spec) escape only CR, LF and '"' (as %0D %0A %22) in names: a backslash is sent raw. */
+  @Test
+  void aFileNameEndingInBackslashAsBrowsersSendIt() {
+    String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"x\\\"\r\n"
+        + "Content-Type: text/plain\r\n\r\nabc\r\n--" + B + "--\r\n";
+    TestResponse r = post(body, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("{doc|x\\|abc}");
+  }
+
+  @Test
+  void aFileNameWithBackslashIsKeptAsSent() {
+    String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a\\b.txt\"\r\n"
+        + "Content-Type: text/plain\r\n\r\nabc\r\n--" + B + "--\r\n";
+    TestResponse r = post(body, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("{doc|a\\b.txt|abc}");
+  }
+
+  /** A browser's file input with no file chosen: filename="" and an empty body. */
+  @Test
+  void anEmptyFileInput() {
+    String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nv\r\n"
+        + "--" + B + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n\r\n--" + B + "--\r\n";
+    TestResponse r = post(body, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("[t=[v]]{doc||}");
+  }
+
+  @Test
+  void extendedFileName() {
+    String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"doc\"; filename*=UTF-8''%E2%82%AC.txt\r\n"
+        + "\r\nabc\r\n--" + B + "--\r\n";
+    TestResponse r = post(body, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("{doc|\u20ac.txt|abc}");
+  }
+
+  /** A line of content that starts with the boundary but goes on is content (python-multipart). */
+  @Test
+  void contentLineStartingWithTheBoundary() {
+    String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nline\r\n--" + B + "abc\r\nmore\r\n--" + B + "--\r\n";
+    TestResponse r = post(body, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("[t=[line\r\n--" + B + "abc\r\nmore]]");
+  }
+
+  @Test
+  void urlencodedPlus() {
+    TestResponse r = post("a=1+2&b=%2B&c", "application/x-www-form-urlencoded");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("[a=[1 2]][b=[+]][c=[]]");
   }
 }
