@@ -50,9 +50,11 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>Concurrency: samples are added under one lock (O(1)); the window's decision reads the
- * limiter's snapshot under the same lock, and the new total is set after it is released, so that
- * waiters the limiter admits never run under this lock. The limiter itself never over-grants on a
- * resize, whoever calls it. The clocks are injected so tests can drive windows without sleeping.
+ * limiter's snapshot and sets its new total under the same lock, so decisions land in the order
+ * they were made (one set after the lock could overwrite a later window's), while the waiters a
+ * larger total admits are completed after it is released, so they never run under this lock. The
+ * limiter itself never over-grants on a resize, whoever calls it. The clocks are injected so
+ * tests can drive windows without sleeping.
  */
 final class AdaptiveLimit {
   static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -120,7 +122,7 @@ final class AdaptiveLimit {
 
   /** One task's waits: from its grant until its body started, and until it ended. */
   void record(long dispatchNanos, long totalNanos) {
-    int next;
+    Runnable admitted;
     lock.lock();
     try {
       long now = clock.getAsLong();
@@ -154,14 +156,15 @@ final class AdaptiveLimit {
       runSum = 0;
       lastCpuWait = cpuWait;
       LimiterStatistics s = limiter.statistics();
-      next = decide(s.totalTokens(), s.borrowed(), s.waiting(), cpuWait, computing);
+      int next = decide(s.totalTokens(), s.borrowed(), s.waiting(), cpuWait, computing);
       if (next == s.totalTokens()) {
         return;
       }
+      admitted = limiter.resize(next);
     } finally {
       lock.unlock();
     }
-    limiter.setTotalTokens(next);
+    admitted.run();
   }
 
   /** The CPU wait share of the last closed window (0..1). */

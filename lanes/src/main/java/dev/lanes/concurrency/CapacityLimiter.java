@@ -77,6 +77,15 @@ public final class CapacityLimiter {
 
   /** Changes the number of tokens; waiters are admitted at once if it grew. */
   public void setTotalTokens(int newTotal) {
+    resize(newTotal).run();
+  }
+
+  /**
+   * Sets the total now and returns the completion of the waiters it admitted, for the caller to
+   * run once it holds no lock of its own: a controller can change the total under its lock (so
+   * its decisions land in the order it made them) without running waiters' dependents there.
+   */
+  Runnable resize(int newTotal) {
     requirePositive(newTotal, "total");
     List<Waiter> admitted;
     lock.lock();
@@ -86,7 +95,7 @@ public final class CapacityLimiter {
     } finally {
       lock.unlock();
     }
-    complete(admitted);
+    return admitted.isEmpty() ? () -> {} : () -> complete(admitted);
   }
 
   /** Tokens held right now. */

@@ -414,4 +414,58 @@ class AdaptiveLimitTest {
       }
     }
   }
+
+  /**
+   * Threads close windows at almost every sample while waiters stay queued, so every decision
+   * grows the limit: the total seen must never go down. A decision applied after the lock, as
+   * it once was, could land after a later window's larger one and shrink the lane.
+   */
+  @Test
+  @Timeout(60)
+  void decisionsLandInTheOrderTheyWereMade() throws Exception {
+    List<String> decreases = new ArrayList<>();
+    for (int round = 0; round < 200 && decreases.isEmpty(); round++) {
+      CapacityLimiter limiter = CapacityLimiter.of(2);
+      for (int i = 0; i < 3_000; i++) {
+        limiter.acquire(); // never released: queued demand for every window to grow for
+      }
+      AtomicLong clock = new AtomicLong();
+      AdaptiveLimit limit = new AdaptiveLimit(limiter, new LaneSizing.Adaptive(2, 1_000_000), 2,
+          () -> clock.addAndGet(AdaptiveLimit.WINDOW_NANOS / 2), () -> 0L);
+      AtomicBoolean done = new AtomicBoolean();
+      CountDownLatch start = new CountDownLatch(1);
+      List<Thread> recorders = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        recorders.add(Thread.ofPlatform().start(() -> {
+          try {
+            start.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          while (limiter.waiting() > 0) {
+            limit.record(0, MS); // no CPU wait: grow while anything waits
+          }
+        }));
+      }
+      Thread poller = Thread.ofPlatform().start(() -> {
+        int last = 0;
+        while (!done.get()) {
+          int now = limiter.totalTokens();
+          if (now < last) {
+            synchronized (decreases) {
+              decreases.add(last + " -> " + now);
+            }
+          }
+          last = Math.max(last, now);
+        }
+      });
+      start.countDown();
+      for (Thread t : recorders) {
+        t.join();
+      }
+      done.set(true);
+      poller.join();
+    }
+    assertThat(decreases).isEmpty();
+  }
 }
