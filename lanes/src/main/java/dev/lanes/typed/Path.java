@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
  * Binds a handler or provider parameter from the path template's parameter of the same name. Its errors
  * are located at {@code ["path", name]}.
  *
- * <pre>{@code @Get("/items") List<Item> items(@Path @Min(1) @Default("10") int limit) }</pre>
+ * <pre>{@code @Get("/items/{item_id}") Item item(@Path @Min(1) long itemId) }</pre>
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
