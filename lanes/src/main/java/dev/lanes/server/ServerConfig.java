@@ -138,8 +138,9 @@ public final class ServerConfig {
   }
 
   /**
-   * How long response bytes may wait without the client taking any (HTTP/1.1): past it the
-   * connection is closed (a client that stopped reading, or a slow-read attack).
+   * How long response bytes may wait without the client taking any: past it an HTTP/1.1
+   * connection is closed and an HTTP/2 stream reset ({@code CANCEL}) (a client that stopped
+   * reading, or a slow-read attack).
    */
   public Duration sendTimeout() {
     return sendTimeout;
@@ -314,7 +315,8 @@ public final class ServerConfig {
 
     /**
      * Default 30 s (Jetty's idle timeout, which covers writes; nginx send_timeout is 60 s): a
-     * response whose bytes the client takes none of for this long has its connection closed.
+     * response whose bytes the client takes none of for this long has its connection closed (its
+     * stream reset on HTTP/2).
      */
     public Builder sendTimeout(Duration timeout) {
       this.sendTimeout = timeout;
