@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentMap;
  * App.Builder b = App.builder();
  * AppState state = b.state();
  * b.onStartup(s -> s.put(Database.class, Database.open(url)))
- *  .onShutdown(s -> s.get(Database.class).close())
+ *  .onShutdown(s -> s.find(Database.class).ifPresent(Database::close)) // a failed start may not have put it
  *  .get("/users", req -> Response.json(state.get(Database.class).users()));
  * }</pre>
  */
@@ -39,6 +39,7 @@ public final class AppState {
         + values.keySet().stream().map(Class::getSimpleName).sorted().toList() + ")"));
   }
 
+  /** The value stored under {@code type}, if any (shutdown hooks: a failed start may not have stored it). */
   public <T> Optional<T> find(Class<T> type) {
     return Optional.ofNullable(values.get(type)).map(type::cast);
   }
