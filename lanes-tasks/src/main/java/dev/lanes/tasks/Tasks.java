@@ -312,8 +312,12 @@ public final class Tasks implements AutoCloseable {
   /** The task's state, attempts, result and error; empty for an id the store does not know. */
   public Optional<TaskStatus> status(String id) {
     Objects.requireNonNull(id, "id");
+    Running r = running();
+    if (!couldBeAnId(id)) {
+      return Optional.empty();
+    }
     try {
-      return running().statuses().find(id);
+      return r.statuses().find(id);
     } catch (SQLException e) {
       throw new IllegalStateException("task store failed reading task " + id + ": " + e.getMessage(), e);
     }
@@ -326,6 +330,9 @@ public final class Tasks implements AutoCloseable {
   public boolean cancel(String id) {
     Objects.requireNonNull(id, "id");
     Running r = running();
+    if (!couldBeAnId(id)) {
+      return false;
+    }
     try {
       Optional<TaskStatus> status = r.statuses().find(id);
       if (status.isEmpty() || !r.statuses().cancel(id, Instant.now())) {
@@ -340,6 +347,14 @@ public final class Tasks implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("task store failed cancelling task " + id + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Whether a task could have {@code id}: ids are UUIDs and {@code name@dueEpochMillis}, never with
+   * NUL, which PostgreSQL's text refuses even in a query (an id from a URL may hold one).
+   */
+  private static boolean couldBeAnId(String id) {
+    return id.indexOf('\0') < 0;
   }
 
   /** Counts per state and the queue's age in the store, and this process's own counts. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Stored tasks at their edges: error texts PostgreSQL cannot hold, due times in the past or past
+ * Stored tasks at their edges: error texts and ids PostgreSQL cannot hold, due times in the past or past
  * what a store can hold, retry caps past what nanoseconds can hold, and a drain on PostgreSQL with
  * claims still waiting for a slot.
  */
@@ -65,6 +65,17 @@ class TaskEdgesTest {
         st -> st.state().isFinal() || calls.get() > 1, "task " + id + " final (or run again)");
     assertThat(calls).as("handler calls under RetryPolicy.none()").hasValue(1);
     assertThat(s.state()).isEqualTo(TaskState.FAILED);
+  }
+
+  @Test
+  void anIdWithANulCharacterIsUnknownOnPostgres() {
+    PostgresStore.assumeReachable();
+    TaskType<Job> echo = TaskType.of("echo", Job.class, Job::text);
+    Tasks tasks = start(PostgresStore.builder(prefix).type(echo), 1);
+
+    // An id from a URL (GET /tasks/%00) reaches the store as it is; PostgreSQL refused it (a 500).
+    assertThat(tasks.status("a\u0000b")).isEmpty();
+    assertThat(tasks.cancel("a\u0000b")).isFalse();
   }
 
   @Test
