@@ -115,6 +115,10 @@ public final class TaskType<P> {
       future.cancel(true); // a draining worker gives the attempt up: stop what it waits for too
       throw e;
     } catch (ExecutionException e) {
+      // The stage's own failure, an Error too (an assertion in an async handler), as a blocking handler throws it.
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }

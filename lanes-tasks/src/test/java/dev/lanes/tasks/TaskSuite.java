@@ -139,6 +139,26 @@ abstract class TaskSuite {
   }
 
   @Test
+  void anAsyncHandlerFailingWithAnErrorRecordsThatError() throws Exception {
+    CompletableFuture<Throwable> seen = new CompletableFuture<>();
+    TaskType<Job> buggy = TaskType.ofAsync("async-buggy", Job.class,
+        job -> CompletableFuture.failedFuture(new AssertionError("a bug in the stage"))).retry(RetryPolicy.none());
+    Tasks tasks = start(store().type(buggy).listener(new TaskListener() {
+      @Override
+      public void failed(String name, String id, int attempt, Throwable error) {
+        seen.complete(error);
+      }
+    }), 2);
+
+    String id = tasks.enqueue(buggy, new Job("x", 1));
+
+    // as a blocking handler's throw is recorded, not wrapped in the future's ExecutionException
+    assertThat(awaitState(tasks, id, TaskState.FAILED).error().orElseThrow())
+        .isEqualTo("java.lang.AssertionError: a bug in the stage");
+    assertThat(seen.get(LONG.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(AssertionError.class);
+  }
+
+  @Test
   void aRetrySucceedsAndKeepsTheResult() {
     AtomicInteger calls = new AtomicInteger();
     TaskType<Job> flaky = TaskType.of("flaky", Job.class, job -> {
