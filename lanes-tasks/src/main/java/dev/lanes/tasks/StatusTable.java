@@ -125,20 +125,19 @@ final class StatusTable {
   }
 
   void succeeded(String id, Object result, Instant now) throws SQLException {
-    finish(SUCCEEDED.formatted(table), json(result), now, id);
+    finish(SUCCEEDED.formatted(table), resultJson(result), now, id);
   }
 
   /**
-   * Marks a one-off task's attempt succeeded. On PostgreSQL the same statement deletes db-scheduler's execution
+   * Marks a one-off task's attempt succeeded, with its result as {@link #resultJson} wrote it. On PostgreSQL the same statement deletes db-scheduler's execution
    * (if still the version this attempt claimed), saving a round trip at the end of every task:
    * then true, else the caller must still have db-scheduler delete it.
    */
-  boolean succeededAndRemoved(String id, Object result, Instant now, Execution execution) throws SQLException {
+  boolean succeededAndRemoved(String id, String value, Instant now, Execution execution) throws SQLException {
     if (!postgres) {
-      succeeded(id, result, now);
+      finish(SUCCEEDED.formatted(table), value, now, id);
       return false;
     }
-    String value = json(result);
     try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("WITH done AS ("
         + SUCCEEDED.formatted(table) + ") DELETE FROM " + executionTable + " WHERE task_name = ? AND task_instance = ? AND version = ?")) {
       s.setString(1, value);
@@ -222,7 +221,8 @@ final class StatusTable {
     }
   }
 
-  private String json(Object result) {
+  /** A result as stored: its JSON, or null for none. @throws RuntimeException if the codec cannot write it */
+  String resultJson(Object result) {
     return result == null ? null : new String(json.write(result), StandardCharsets.UTF_8);
   }
 

@@ -63,7 +63,14 @@ final class TaskAttempts {
     long startNanos = System.nanoTime();
     try {
       Object result = type.runAttempt(json.read(data, type.payloadType()), lanes, workerLane);
-      boolean removed = statuses.succeededAndRemoved(id, result, Instant.now(), context.getExecution());
+      String value;
+      try {
+        value = statuses.resultJson(result);
+      } catch (RuntimeException unwritable) {
+        // The handler's work is done: a retry would repeat it only to return a value of the same kind.
+        return unwritableResult(type, id, attempt.number(), unwritable);
+      }
+      boolean removed = statuses.succeededAndRemoved(id, value, Instant.now(), context.getExecution());
       events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
       return removed ? (complete, ops) -> {} : (complete, ops) -> ops.stop(); // {}: deleted with the status write
     } catch (Exception | Error e) {
@@ -83,6 +90,15 @@ final class TaskAttempts {
         throw new IllegalStateException("task store failed recording the end of task " + id, store);
       }
     }
+  }
+
+  /** A handler returned a value the app's JSON codec cannot write: failed now, whatever the retry policy. */
+  private <P> CompletionHandler<byte[]> unwritableResult(TaskType<P> type, String id, int attempt, RuntimeException error)
+      throws SQLException {
+    statuses.failed(id, "the handler returned a result that cannot be stored as JSON: " + error, Instant.now());
+    events.failed(type.name(), id, attempt, error);
+    LOG.log(System.Logger.Level.WARNING, "task " + type.name() + " " + id + " returned a result that cannot be stored as JSON", error);
+    return (complete, ops) -> ops.stop();
   }
 
   private <P> CompletionHandler<byte[]> failed(TaskType<P> type, String id, int attempt, Throwable error)

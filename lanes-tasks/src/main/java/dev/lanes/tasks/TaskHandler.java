@@ -2,7 +2,8 @@ package dev.lanes.tasks;
 
 /**
  * A blocking task handler: runs in its task type's lane and returns the task's result, any value
- * the app's {@code JsonCodec} can write ({@code null}: no result). Throwing fails the attempt; the
+ * the app's {@code JsonCodec} can write ({@code null}: no result; one it cannot write fails the task
+ * without a retry, as its work is done). Throwing fails the attempt; the
  * type's {@link RetryPolicy} decides whether another follows.
  *
  * <pre>{@code TaskHandler<Resize> h = job -> images.resize(job.path(), job.width());}</pre>

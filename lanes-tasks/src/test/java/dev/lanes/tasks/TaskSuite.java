@@ -159,6 +159,26 @@ abstract class TaskSuite {
   }
 
   @Test
+  void aResultThatCannotBeStoredFailsTheTaskWithoutRunningItAgain() {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> cyclic = TaskType.of("cyclic", Job.class, job -> {
+      calls.incrementAndGet();
+      Map<String, Object> result = new java.util.HashMap<>();
+      result.put("self", result); // Jackson cannot write a cycle
+      return result;
+    }).retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(10), 1.0));
+    Tasks tasks = start(store().type(cyclic), 2);
+
+    String id = tasks.enqueue(cyclic, new Job("x", 1));
+
+    // The handler's work is done: running it again (here 3 times) repeated its effects.
+    TaskStatus failed = awaitState(tasks, id, TaskState.FAILED);
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(failed.error().orElseThrow()).contains("cannot be stored as JSON");
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
   void aRetrySucceedsAndKeepsTheResult() {
     AtomicInteger calls = new AtomicInteger();
     TaskType<Job> flaky = TaskType.of("flaky", Job.class, job -> {
