@@ -87,7 +87,7 @@ final class RecurringRuns {
       statuses.succeeded(id, result, Instant.now());
       events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
     } catch (Exception | Error e) { // an Error ends the run as a throw does (see TaskAttempts)
-      boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
+      boolean interrupted = TaskAttempts.endedByInterrupt(e);
       try {
         if (interrupted && context.getSchedulerState().isShuttingDown()) {
           Instant now = Instant.now();

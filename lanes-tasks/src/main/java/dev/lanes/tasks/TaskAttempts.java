@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.JsonCodec;
+import java.nio.channels.ClosedByInterruptException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +78,7 @@ final class TaskAttempts {
       // An Error from the handler (an assertion, a stack overflow, a class that failed to
       // initialise) ends the attempt as a throw does: left to db-scheduler, it would re-run the
       // task every few seconds, past the retry policy, with its status stuck at running.
-      boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
+      boolean interrupted = endedByInterrupt(e);
       try {
         if (interrupted && context.getSchedulerState().isShuttingDown()) {
           Instant now = Instant.now();
@@ -91,6 +92,26 @@ final class TaskAttempts {
       }
     }
   }
+
+  /**
+   * Whether {@code error} ended an attempt because its thread was interrupted: the flag is still
+   * set (this clears it), or an interrupt's exception is among its causes, where a handler that
+   * wraps it ({@code catch (InterruptedException e) { throw new RuntimeException(e); }}) leaves it
+   * with the flag cleared.
+   */
+  static boolean endedByInterrupt(Throwable error) {
+    boolean flag = Thread.interrupted();
+    Throwable t = error;
+    for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+      if (t instanceof InterruptedException || t instanceof ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return flag;
+  }
+
+  /** How deep {@link #endedByInterrupt} looks (a cause chain may loop). */
+  private static final int MAX_CAUSES = 32;
 
   /** A handler returned a value the app's JSON codec cannot write: failed now, whatever the retry policy. */
   private <P> CompletionHandler<byte[]> unwritableResult(TaskType<P> type, String id, int attempt, RuntimeException error)

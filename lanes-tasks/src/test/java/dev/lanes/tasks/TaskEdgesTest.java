@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanes.App;
 import dev.lanes.testing.Await;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,11 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stored tasks at their edges: error texts and ids PostgreSQL cannot hold, due times in the past or past
  * what a store can hold, retry caps past what nanoseconds can hold, and a drain on PostgreSQL with
- * claims still waiting for a slot.
+ * claims still waiting for a slot, and a drain interrupting a handler that wraps the interrupt.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TaskEdgesTest {
@@ -132,6 +134,34 @@ class TaskEdgesTest {
     assertThat(s.state()).isEqualTo(TaskState.FAILED);
     assertThat(retried).as("retried events (50 ms backoff)").containsExactly(Duration.ofMillis(50));
     assertThat(s.redeliveries()).as("redeliveries (no worker died)").isZero();
+  }
+
+  @Test
+  void anAttemptWhoseHandlerWrapsTheDrainsInterruptIsHandedBackNotFailed(@TempDir Path dir) throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    TaskType<Job> wraps = TaskType.of("wraps", Job.class, j -> {
+      started.countDown();
+      try {
+        new java.util.concurrent.CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException("interrupted while waiting", e); // the usual wrap: the flag is cleared
+      }
+      return j.text();
+    }).retry(RetryPolicy.none());
+    String url = "jdbc:h2:file:" + dir.resolve("tasks").toAbsolutePath();
+    Tasks tasks = start(Tasks.builder().database(url).type(wraps).shutdownGrace(Duration.ofMillis(100)), 1);
+    String id = tasks.enqueue(wraps, new Job("w"));
+    started.await();
+
+    tasks.close(); // the grace ends with the attempt still running: interrupted
+
+    try (App app = App.builder().build(); Tasks reader = Tasks.builder().database(url).workers(false).type(wraps).build()) {
+      reader.start(app);
+      TaskStatus back = reader.status(id).orElseThrow();
+      // It was 'failed' for good (its only attempt spent), though it never failed: the worker stopped.
+      assertThat(back.state()).isEqualTo(TaskState.QUEUED);
+      assertThat(back.error().orElseThrow()).contains("worker stopped");
+    }
   }
 
   @Test
