@@ -27,8 +27,8 @@ public final class TaskMetrics implements TaskListener {
   }
 
   /**
-   * Gauges of the tasks per state in {@code tasks}' store (queue depth: {@code state="queued"}) and
-   * of the queue's age.
+   * Gauges of the tasks per state in {@code tasks}' store (queue depth: {@code state="queued"}, which
+   * counts tasks due later too) and of the queue's age (due tasks only).
    */
   public static void bindStates(Tasks tasks, MeterRegistry registry) {
     for (TaskState state : TaskState.values()) {
