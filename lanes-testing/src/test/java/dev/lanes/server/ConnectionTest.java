@@ -46,6 +46,9 @@ class ConnectionTest {
         .get("/hello", req -> Response.text("hello"))
         .get("/stream", req -> StreamingResponse.of(List.of("a", "b").iterator(), "text/plain"))
         .post("/echo", req -> Response.text(req.method() + ":" + req.text()))
+        .get("/bye", req -> Response.text("bye").withHeader("Connection", "close"))
+        .get("/bye-stream", req -> StreamingResponse.of(List.of("a", "b").iterator(), "text/plain")
+            .withHeader("Connection", "Keep-Alive, CLOSE"))
         .get("/order/{n:int}", req -> {
           int n = req.pathParams().getInt("n");
           ORDER_STARTED.add(n);
@@ -100,6 +103,23 @@ class ConnectionTest {
       RawResponse last = c.send(get("/hello", "Connection: close\r\n")).read();
       assertThat(last.header("connection")).contains("close");
       assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  /**
+   * A handler's {@code Connection: close} closes the connection after its response, as the
+   * client's does (RFC 9112 9.6: the server must close and must not process further requests),
+   * whatever the body; a request pipelined behind it gets no answer.
+   */
+  @Test
+  void aHandlersConnectionCloseClosesTheConnectionAfterItsResponse() {
+    for (String path : List.of("/bye", "/bye-stream")) {
+      try (RawClient c = RawClient.connect(client.port())) {
+        RawClient.Transcript t = c.send(get(path) + get("/hello")).readUntilClosed();
+        assertThat(t.closed()).as(path).isTrue();
+        assertThat(t.responses()).as(path).hasSize(1);
+        assertThat(t.responses().get(0).headerValues("connection")).as(path).containsExactly("close");
+      }
     }
   }
 

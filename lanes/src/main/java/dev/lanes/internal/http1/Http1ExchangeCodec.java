@@ -37,8 +37,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Writes one exchange's response as HTTP/1.1 messages on its connection, and decides, once per
  * response, whether the connection stays open after it: the client asked for keep-alive, the
- * server is not draining, and the body's end can be told without closing (a length, chunks, or
- * no body). Called on the connection's event loop; a body produced by blocking code is handed to
+ * handler did not say {@code Connection: close}, the server is not draining, and the body's end
+ * can be told without closing (a length, chunks, or no body). Called on the connection's event loop; a body produced by blocking code is handed to
  * its lane and written from there. Files go out zero-copy as a {@code FileRegion}, except over
  * TLS (the bytes must pass through the engine) or when they may be compressed: then in chunks.
  */
@@ -115,7 +115,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     }
     // Keep-alive is decided here, once; a second write (an error after a refused producer) closes.
     keepAlive = !written && keepAliveAsked && !admission.isDraining()
-        && (http11 || head || response.body().length() >= 0);
+        && (http11 || head || response.body().length() >= 0) && !closeSaid(response);
     written = true;
     boolean compress = compressor != null && routeCompresses && http11;
     if (compressor != null) {
@@ -276,6 +276,23 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       // A response that failed to go out would shift every later one on this connection.
       lastWrite.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
+  }
+
+  /**
+   * Whether the handler's {@code Connection} header has the {@code close} option: the server
+   * must then close after this response and read nothing more (RFC 9112 9.6).
+   */
+  private static boolean closeSaid(Response response) {
+    for (Map.Entry<String, String> e : response.headers()) {
+      if (e.getKey().equalsIgnoreCase("connection")) {
+        for (String option : e.getValue().split(",")) {
+          if (option.strip().equalsIgnoreCase("close")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** {@code http11} false means an HTTP/1.0 client, which needs keep-alive said explicitly. */
