@@ -49,6 +49,11 @@ class ConnectionTest {
         .get("/bye", req -> Response.text("bye").withHeader("Connection", "close"))
         .get("/bye-stream", req -> StreamingResponse.of(List.of("a", "b").iterator(), "text/plain")
             .withHeader("Connection", "Keep-Alive, CLOSE"))
+        .get("/framed/te", req -> Response.text("hello").withHeader("Transfer-Encoding", "chunked"))
+        .get("/framed/length", req -> StreamingResponse.of(List.of("a", "b").iterator(), "text/plain")
+            .withHeader("Content-Length", "1"))
+        .get("/framed/both", req -> StreamingResponse.of(List.of("a", "b").iterator(), "text/plain")
+            .withHeader("Transfer-Encoding", "chunked").withHeader("Content-Length", "7"))
         .get("/order/{n:int}", req -> {
           int n = req.pathParams().getInt("n");
           ORDER_STARTED.add(n);
@@ -121,6 +126,36 @@ class ConnectionTest {
         assertThat(t.responses().get(0).headerValues("connection")).as(path).containsExactly("close");
       }
     }
+  }
+
+  /**
+   * The framing is the server's: a handler's {@code Transfer-Encoding} or {@code Content-Length}
+   * never goes out beside the server's own (RFC 9112 6.2: a message with Transfer-Encoding must
+   * not have Content-Length; a client or proxy that trusts the wrong one misreads the stream),
+   * nor says chunked over an HTTP/1.0 client's close-delimited body.
+   */
+  @Test
+  void aHandlersFramingHeadersNeverContradictTheServersFraming() {
+    for (String path : List.of("/framed/te", "/framed/length", "/framed/both")) {
+      String expected = path.equals("/framed/te") ? "hello" : "ab";
+      try (RawClient c = RawClient.connect(client.port())) {
+        RawResponse get = c.send(get(path)).read();
+        assertThat(get.text()).as(path).isEqualTo(expected);
+        assertOneFraming(path, get);
+        assertOneFraming("HEAD " + path, c.send("HEAD " + path + " HTTP/1.1\r\nHost: test\r\n\r\n").readResponseToHead());
+        assertThat(c.send(get("/hello")).read().text()).as("in sync after " + path).isEqualTo("hello");
+      }
+      RawClient.Transcript old = RawClient.exchange(client.port(), "GET " + path + " HTTP/1.0\r\n\r\n");
+      assertThat(old.closed()).isTrue();
+      assertThat(old.responses()).hasSize(1);
+      assertThat(old.responses().get(0).header("transfer-encoding")).as("HTTP/1.0 " + path).isEmpty();
+      assertThat(old.responses().get(0).text()).as("HTTP/1.0 " + path).isEqualTo(expected);
+    }
+  }
+
+  private static void assertOneFraming(String what, RawResponse r) {
+    assertThat(r.headerValues("transfer-encoding").size() + r.headerValues("content-length").size())
+        .as(what + ": " + r.headers()).isEqualTo(1);
   }
 
   @Test

@@ -18,9 +18,8 @@ import java.util.Map;
  * an entry per header, then a walk over both. The bytes are the ones that path writes: the same
  * headers in the same order ({@code Content-Type}, the handler's, then {@code Date},
  * {@code Connection} when needed, {@code Content-Length}, {@code Vary}), the server's own values
- * replacing a handler's of the same name. Not for a response whose handler set
- * {@code Transfer-Encoding} (Netty's encoder would chunk its body). The {@link ResponseEncoder}
- * passes it on as it is.
+ * replacing a handler's of the same name (a handler's {@code Transfer-Encoding} too: the body
+ * goes out with its length). The {@link ResponseEncoder} passes it on as it is.
  */
 final class EncodedResponse extends DefaultByteBufHolder {
   private static final byte[] CONTENT_TYPE = ascii("content-type: ");
@@ -86,7 +85,7 @@ final class EncodedResponse extends DefaultByteBufHolder {
     }
     for (Map.Entry<String, String> e : response.headers()) {
       String name = e.getKey();
-      if (replaced(name, connection, ownLength || bare, bare)) {
+      if (replaced(name, connection, ownLength || bare)) {
         continue;
       }
       n = putAscii(head, n, name);
@@ -121,12 +120,11 @@ final class EncodedResponse extends DefaultByteBufHolder {
    * A handler's header that the server sets itself, or that a response without content loses:
    * what Netty's header map and encoder would drop.
    */
-  private static boolean replaced(String name, boolean connection, boolean length, boolean bare) {
+  private static boolean replaced(String name, boolean connection, boolean framing) {
     return switch (name.length()) {
       case 4 -> name.equalsIgnoreCase("date");
       case 10 -> connection && name.equalsIgnoreCase("connection");
-      case 14 -> length && name.equalsIgnoreCase("content-length");
-      case 17 -> bare && name.equalsIgnoreCase("transfer-encoding");
+      case 14, 17 -> framing && Http1ExchangeCodec.framing(name);
       default -> false;
     };
   }

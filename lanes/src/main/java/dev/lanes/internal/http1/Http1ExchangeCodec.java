@@ -130,8 +130,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         byte[] data = bytes.data();
         boolean withBody = !head && data.length > 0;
         ChannelHandlerContext out = ctx;
-        // A handler's Transfer-Encoding makes Netty's encoder chunk the body: that path keeps it.
-        boolean whole = response.status() >= 200 && response.header("transfer-encoding").isEmpty();
+        boolean whole = response.status() >= 200;
         boolean vary = false;
         if (whole && compressor != null) {
           // Past the compressor when it would let the response by anyway (no Accept-Encoding).
@@ -295,11 +294,19 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     return false;
   }
 
-  /** {@code http11} false means an HTTP/1.0 client, which needs keep-alive said explicitly. */
+  /**
+   * {@code http11} false means an HTTP/1.0 client, which needs keep-alive said explicitly. The
+   * framing of a status with a body is the server's: a handler's {@code Content-Length} or
+   * {@code Transfer-Encoding} there would go out beside the server's own (RFC 9112 6.2 forbids
+   * both at once) or contradict the body, so neither is copied.
+   */
   static void copyHeaders(Response response, HttpHeaders h, boolean keepAlive, boolean http11, AsciiString date) {
     response.contentType().ifPresent(ct -> h.set(HttpHeaderNames.CONTENT_TYPE, AsciiValues.RESPONSES.of(ct)));
+    boolean framed = hasBody(response.status());
     for (Map.Entry<String, String> e : response.headers()) {
-      h.add(e.getKey(), e.getValue());
+      if (!framed || !framing(e.getKey())) {
+        h.add(e.getKey(), e.getValue());
+      }
     }
     h.set(HttpHeaderNames.DATE, date);
     if (!keepAlive) {
@@ -307,6 +314,12 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     } else if (!http11) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
+  }
+
+  /** {@code Content-Length} or {@code Transfer-Encoding}, in any case. */
+  static boolean framing(String name) {
+    return name.length() == 14 && name.equalsIgnoreCase("content-length")
+        || name.length() == 17 && name.equalsIgnoreCase("transfer-encoding");
   }
 
   static boolean hasBody(int status) {
