@@ -38,9 +38,10 @@ import java.util.concurrent.CompletableFuture;
  * Writes one exchange's response as HTTP/1.1 messages on its connection, and decides, once per
  * response, whether the connection stays open after it: the client asked for keep-alive, the
  * handler did not say {@code Connection: close}, the server is not draining, and the body's end
- * can be told without closing (a length, chunks, or no body). Called on the connection's event loop; a body produced by blocking code is handed to
- * its lane and written from there. Files go out zero-copy as a {@code FileRegion}, except over
- * TLS (the bytes must pass through the engine) or when they may be compressed: then in chunks.
+ * can be told without closing (a length, chunks, or no body). Called on the connection's event
+ * loop; a body produced by blocking code is handed to its lane and written from there. Files go
+ * out zero-copy as a {@code FileRegion}, except over TLS (the bytes must pass through the engine)
+ * or when they may be compressed: then in chunks.
  */
 final class Http1ExchangeCodec implements ExchangeCodec {
   // Response headers were validated when the Response was built; do not pay for it twice.
