@@ -13,7 +13,9 @@ import java.util.Set;
  * A {@link Response}'s head as HTTP/2 header fields: {@code :status}, lower-case names (RFC 9113
  * 8.2.1), no connection-specific fields (8.2.2: {@code Connection}, {@code Keep-Alive},
  * {@code Transfer-Encoding}... would make a client fail the stream), {@code Date} and the
- * length when it is known.
+ * length when it is known. On a status with a body the length is the server's alone: a
+ * handler's {@code Content-Length} that disagreed with the DATA frames would make the stream
+ * malformed (8.1.1), so it is never copied.
  */
 final class Http2ResponseHeaders {
   private static final AsciiString DATE = AsciiString.cached("date");
@@ -36,9 +38,10 @@ final class Http2ResponseHeaders {
     if (type != null) {
       h.set(CONTENT_TYPE, ascii(type));
     }
+    boolean framed = hasBody(response.status());
     for (Map.Entry<String, String> e : response.headers()) {
       AsciiString name = new AsciiString(e.getKey()).toLowerCase();
-      if (!CONNECTION_SPECIFIC.contains(name.toString())) {
+      if (!CONNECTION_SPECIFIC.contains(name.toString()) && !(framed && name.contentEquals(CONTENT_LENGTH))) {
         h.add(name, e.getValue());
       }
     }
