@@ -117,6 +117,23 @@ class FileResponseTest {
     }
   }
 
+  /**
+   * A directory asked for without its trailing slash is redirected to it, as Starlette's
+   * StaticFiles does: served there, the index's relative links would resolve in the parent.
+   */
+  @Test
+  void aDirectoryWithoutItsSlashIsRedirectedToIt() throws Exception {
+    Files.writeString(Files.createDirectories(root.resolve("my docs")).resolve("index.html"), "<img src=\"a.png\">");
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse plain = c.get("/static/my%20docs");
+      assertThat(plain.status()).isEqualTo(307);
+      assertThat(plain.header("location")).contains("/static/my%20docs/");
+      assertThat(c.get("/static/my%20docs?v=1").header("location")).contains("/static/my%20docs/?v=1");
+      assertThat(c.get("/static/my%20docs/").text()).isEqualTo("<img src=\"a.png\">");
+      assertThat(c.get("/static/sub").status()).as("a directory without an index").isEqualTo(404);
+    }
+  }
+
   @Test
   void staticFilesNeverLeaveTheRoot() throws Exception {
     try (TestClient c = TestClient.start(app())) {

@@ -7,6 +7,7 @@ import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -15,10 +16,13 @@ import java.util.Optional;
  * Serves a directory under a URL prefix (Starlette's {@code StaticFiles}), in the {@code files}
  * lane. Nothing outside the root is ever served: {@code ..} segments (also percent-encoded ones,
  * which arrive decoded), backslashes, NUL and symlinks leading out of the root all give 404.
+ * A directory is served by its index file, if one is given; asked for without its trailing
+ * slash, it is redirected (307) to it first, so the index's relative links resolve inside it.
  *
  * <pre>{@code StaticFiles.mount(builder, "/static", Path.of("public"), Optional.of("index.html")); }</pre>
  */
 public final class StaticFiles {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private final Path root;
   private final Optional<String> indexFile;
 
@@ -55,8 +59,28 @@ public final class StaticFiles {
       }
       file = resolve(relative.isEmpty() ? indexFile.get() : relative + "/" + indexFile.get())
           .orElseThrow(StaticFiles::notFound);
+      if (!relative.isEmpty() && !relative.endsWith("/")) {
+        // The index's relative links resolve against the URL: without the slash they would miss
+        // the directory (Starlette and nginx redirect too).
+        String query = request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery();
+        return Response.status(307).withHeader("Location", encodedPath(request.path()) + "/" + query);
+      }
     }
     return FileResponse.of(request, file);
+  }
+
+  /** The decoded path percent-encoded again where a URL needs it (spaces, controls, non-ASCII). */
+  private static String encodedPath(String path) {
+    StringBuilder out = new StringBuilder(path.length() + 8);
+    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c > 0x20 && c < 0x7f && "%\"<>\\^`{|}?#".indexOf(c) < 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
+      }
+    }
+    return out.toString();
   }
 
   /** The real path of {@code relative} under the root, or empty if it would leave the root. */
