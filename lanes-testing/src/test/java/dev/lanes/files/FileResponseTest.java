@@ -85,6 +85,25 @@ class FileResponseTest {
     }
   }
 
+  /**
+   * Overlapping and touching ranges are merged (as Starlette does), in file order: repeating
+   * {@code 0-} must not send the file once per repeat (RFC 9110 section 17.15).
+   */
+  @Test
+  void overlappingRangesAreCoalesced() {
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse repeated = c.send(c.request("/file").header("Range", "bytes=0-,0-,0-,-20"));
+      assertThat(repeated.status()).isEqualTo(206);
+      assertThat(repeated.header("content-range")).contains("bytes 0-19/20");
+      assertThat(repeated.text()).isEqualTo("0123456789abcdefghij");
+      TestResponse multi = c.send(c.request("/file").header("Range", "bytes=10-11,0-1,1-3,4-4"));
+      assertThat(multi.header("content-type").orElseThrow()).startsWith("multipart/byteranges; boundary=");
+      assertThat(multi.text()).containsSubsequence("Content-Range: bytes 0-4/20\r\n\r\n01234\r\n",
+          "Content-Range: bytes 10-11/20\r\n\r\nab\r\n").doesNotContain("bytes 1-3");
+      assertThat(multi.header("content-length")).contains(Integer.toString(multi.body().length));
+    }
+  }
+
   @Test
   void unsatisfiableAndIgnoredRanges() {
     try (TestClient c = TestClient.start(app())) {

@@ -1,6 +1,7 @@
 package dev.lanes.files;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -63,7 +64,30 @@ final class ByteRanges {
         return Optional.empty();
       }
     }
-    return Optional.of(ranges);
+    return Optional.of(coalesced(ranges));
+  }
+
+  /**
+   * The ranges in order, those that overlap or touch merged (RFC 9110 section 15.3.7.2 allows it,
+   * section 17.15 asks for it): else sixteen {@code 0-} would send the file sixteen times.
+   */
+  private static List<Range> coalesced(List<Range> ranges) {
+    if (ranges.size() < 2) {
+      return ranges;
+    }
+    ranges.sort(Comparator.comparingLong(Range::first));
+    List<Range> merged = new ArrayList<>();
+    Range current = ranges.get(0);
+    for (Range next : ranges.subList(1, ranges.size())) {
+      if (next.first() <= current.last() + 1) {
+        current = new Range(current.first(), Math.max(current.last(), next.last()));
+      } else {
+        merged.add(current);
+        current = next;
+      }
+    }
+    merged.add(current);
+    return merged;
   }
 
   private ByteRanges() {}
