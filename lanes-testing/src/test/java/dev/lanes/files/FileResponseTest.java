@@ -118,6 +118,18 @@ class FileResponseTest {
     }
   }
 
+  /** RFC 9110 14.1.1: "0-" is valid whatever the length, and no range of an empty file is satisfiable. */
+  @Test
+  void anOpenRangeOfAnEmptyFileIsUnsatisfiable() throws Exception {
+    Files.writeString(root.resolve("empty.txt"), "");
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse open = c.send(c.request("/static/empty.txt").header("Range", "bytes=0-"));
+      assertThat(open.status()).isEqualTo(416);
+      assertThat(open.header("content-range")).contains("bytes */0");
+      assertThat(c.get("/static/empty.txt").status()).isEqualTo(200);
+    }
+  }
+
   @Test
   void headHasLengthButNoBody() throws Exception {
     try (TestClient c = TestClient.start(app()); RawClient raw = RawClient.connect(c.port())) {

@@ -52,7 +52,9 @@ final class ByteRanges {
           }
         } else {
           long first = Long.parseLong(a);
-          long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+          // Only a last-pos that is sent can make the spec invalid: "0-" of an empty file is
+          // valid, and unsatisfiable.
+          long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
           if (first < 0 || last < first) {
             return Optional.empty();
           }
