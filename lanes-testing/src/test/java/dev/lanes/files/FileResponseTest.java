@@ -165,6 +165,19 @@ class FileResponseTest {
     }
   }
 
+  /** A site served at the root, as Starlette's {@code Mount("/", StaticFiles(...))}, after the app's own routes. */
+  @Test
+  void staticFilesCanServeTheWholeSite() {
+    App.Builder b = App.builder().get("/api/{name}", req -> dev.lanes.http.Response.text("api " + req.pathParams().get("name")));
+    StaticFiles.mount(b, "/", root, Optional.of("index.html"));
+    try (TestClient c = TestClient.start(b.build())) {
+      assertThat(c.get("/").text()).isEqualTo("<h1>home</h1>");
+      assertThat(c.get("/abc.txt").text()).isEqualTo("0123456789abcdefghij");
+      assertThat(c.get("/api/x").text()).isEqualTo("api x");
+      assertThat(c.get("/missing.txt").status()).isEqualTo(404);
+    }
+  }
+
   @Test
   void staticFilesNeverLeaveTheRoot() throws Exception {
     try (TestClient c = TestClient.start(app())) {

@@ -31,11 +31,16 @@ public final class StaticFiles {
     this.indexFile = indexFile;
   }
 
-  /** Registers GET (and so HEAD) routes for {@code prefix} on {@code app}; the root must be a directory. */
+  /**
+   * Registers GET (and so HEAD) routes for {@code prefix} on {@code app}; the root must be a
+   * directory. A prefix of {@code "/"} serves the whole site: mount it after the app's other GET
+   * routes with templates, which it would otherwise shadow (the build says so).
+   */
   public static App.Builder mount(App.Builder app, String prefix, Path root, Optional<String> indexFile) {
-    if (!prefix.startsWith("/") || prefix.endsWith("/")) {
-      throw new IllegalArgumentException("prefix must start and not end with '/': " + prefix);
+    if (!prefix.startsWith("/") || prefix.endsWith("/") && !prefix.equals("/")) {
+      throw new IllegalArgumentException("prefix must be '/' or start and not end with '/': " + prefix);
     }
+    String base = prefix.equals("/") ? "" : prefix;
     Path real;
     try {
       real = root.toRealPath();
@@ -46,8 +51,8 @@ public final class StaticFiles {
       throw new IllegalArgumentException("static root is not a directory: " + root);
     }
     StaticFiles files = new StaticFiles(real, indexFile);
-    app.route("GET", prefix + "/{path:path}", Lanes.FILES, req -> files.serve(req, req.pathParams().get("path")));
-    app.route("GET", prefix + "/", Lanes.FILES, req -> files.serve(req, ""));
+    app.route("GET", base + "/{path:path}", Lanes.FILES, req -> files.serve(req, req.pathParams().get("path")));
+    app.route("GET", base + "/", Lanes.FILES, req -> files.serve(req, ""));
     return app;
   }
 
