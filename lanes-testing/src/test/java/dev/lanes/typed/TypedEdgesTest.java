@@ -203,6 +203,23 @@ class TypedEdgesTest {
     }
   }
 
+  /** A number thousands of digits long is out of range or not finite (a 422), not a stack overflow in the number's pattern. */
+  @Test
+  void numbersThousandsOfDigitsLongAreRefusedNotACrash() {
+    try (TestClient client = start()) {
+      String digits = "1".repeat(7000);
+      TestResponse intQuery = client.get("/half?n=" + digits);
+      assertThat(intQuery.status()).as(intQuery.text()).isEqualTo(422);
+      assertThat(intQuery.json().at("/detail/0/type").asText()).isEqualTo("less_than_equal");
+      TestResponse doubleQuery = client.get("/neg?x=" + digits.substring(0, 3500) + "_" + digits.substring(3500));
+      assertThat(doubleQuery.status()).as(doubleQuery.text()).isEqualTo(422);
+      assertThat(doubleQuery.json().at("/detail/0/type").asText()).isEqualTo("finite_number");
+      TestResponse intInBody = client.postJson("/item", "{\"item_name\":\"a\",\"qty\":\"" + "1_".repeat(50000) + "1\"}");
+      assertThat(intInBody.status()).as(intInBody.text()).isEqualTo(422);
+      assertThat(intInBody.json().at("/detail/0/loc").toString()).isEqualTo("[\"body\",\"qty\"]");
+    }
+  }
+
   /** A scalar header sent twice: its first value, as FastAPI (Starlette's Headers.get). */
   @Test
   void aScalarHeaderTakesTheFirstValueAsFastApi() {

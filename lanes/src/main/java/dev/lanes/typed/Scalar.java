@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
 final class Scalar implements Shape {
   enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM }
 
-  private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](_?[0-9])*(\\.0*)?");
+  // Possessive repeats: a greedy group repeat recurses once per digit, and a few thousand digits overflowed the stack.
+  private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](?:_?[0-9])*+(\\.0*+)?");
   private static final Pattern NUMBER = Pattern.compile(
-      "[+-]?([0-9](_?[0-9])*(\\.([0-9](_?[0-9])*)?)?|\\.[0-9](_?[0-9])*)([eE][+-]?[0-9](_?[0-9])*)?");
+      "[+-]?([0-9](?:_?[0-9])*+(\\.([0-9](?:_?[0-9])*+)?)?|\\.[0-9](?:_?[0-9])*+)([eE][+-]?[0-9](?:_?[0-9])*+)?");
   private static final Pattern NON_FINITE = Pattern.compile("[+-]?(inf|infinity|nan)", Pattern.CASE_INSENSITIVE);
 
   private final Kind kind;
