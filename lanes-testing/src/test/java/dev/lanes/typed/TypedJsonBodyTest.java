@@ -169,6 +169,23 @@ class TypedJsonBodyTest {
     }
   }
 
+  /**
+   * A body Python's json cannot read other than by a syntax error (not UTF-8, nested past its
+   * recursion limit) is FastAPI's 400, with no made-up position; nesting never overflows the stack.
+   */
+  @Test
+  void aBodyThatIsNoJsonTextIsFastApisBadRequest() throws IOException {
+    JsonNode expected = json("{\"detail\":\"There was an error parsing the body\"}");
+    byte[] latin1 = "{\"name\":\"caf\u00e9\",\"scale\":1,\"points\":[]}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    String nested = "[".repeat(1500) + "]".repeat(1500);
+    String deep = "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000);
+    for (TestResponse r : List.of(client.post("/draw", latin1, "application/json"), post("/draw", nested),
+        post("/draw", deep), post("/draw", "[".repeat(100_000)), post("/shared", deep))) {
+      assertThat(r.status()).as(r.text()).isEqualTo(400);
+      assertThat(r.json()).isEqualTo(expected);
+    }
+  }
+
   @Test
   void noBodyIsAMissingBody() throws IOException {
     assertThat(errors(client.post("/draw", "", "application/json"))).isEqualTo(json(

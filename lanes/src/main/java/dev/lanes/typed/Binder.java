@@ -1,6 +1,7 @@
 package dev.lanes.typed;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lanes.forms.UploadFile;
+import dev.lanes.http.HttpException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,7 +147,8 @@ sealed interface Binder {
     /**
      * The body as FastAPI reads it: JSON if the Content-Type is absent or JSON ({@code +json}
      * too), otherwise its text, which a record then refuses. Malformed JSON is reported at
-     * once, in Python's words and position.
+     * once, in Python's words and position; a body that is no JSON text for another reason
+     * (not UTF-8, nested or numbers past the parser's limits) is FastAPI's 400.
      */
     private static JsonNode read(Binding b) {
       byte[] bytes = b.request.body();
@@ -159,17 +162,35 @@ sealed interface Binder {
       JsonNode tree;
       try {
         tree = JSON.readTree(bytes);
+      } catch (StreamConstraintsException e) { // Python gives up on these too (recursion, digit limits)
+        throw unparseable();
       } catch (java.io.IOException e) {
         tree = null;
       }
       if (tree == null || tree.isMissingNode()) { // Jackson reads blank text as "no value"; Python refuses it
-        JsonSyntax.Error error = JsonSyntax.find(new String(bytes, StandardCharsets.UTF_8));
-        b.violations.add("json_invalid", Loc.root("body").child(error == null ? 0 : error.position()),
-            "JSON decode error", EMPTY_OBJECT,
-            Map.of("error", error == null ? "Expecting value" : error.message()));
+        JsonSyntax.Error error = JsonSyntax.find(utf8(bytes));
+        if (error == null) { // not a syntax error: nothing to point at
+          throw unparseable();
+        }
+        b.violations.add("json_invalid", Loc.root("body").child(error.position()),
+            "JSON decode error", EMPTY_OBJECT, Map.of("error", error.message()));
         return INVALID_JSON;
       }
       return tree;
+    }
+
+    /** The body's text, or FastAPI's 400 if it is not UTF-8 (Python cannot decode it either). */
+    private static String utf8(byte[] bytes) {
+      try {
+        return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw unparseable();
+      }
+    }
+
+    /** FastAPI's answer to a body its JSON reader fails on other than by a syntax error. */
+    private static HttpException unparseable() {
+      return new HttpException(400, "There was an error parsing the body");
     }
 
     /** Whether the body is read as JSON: no Content-Type, or a JSON one. */

@@ -11,12 +11,16 @@ final class JsonSyntax {
 
   private final String s;
   private int i;
+  private int depth;
 
   private JsonSyntax(String s) {
     this.s = s;
   }
 
-  /** The first syntax error of {@code text}, or null if Python would accept it. */
+  /** Python's limit on nesting (its recursion limit); past it Python gives up, naming no position. */
+  private static final int MAX_DEPTH = 1000;
+
+  /** The first syntax error of {@code text}, or null if Python would accept it or nests past {@link #MAX_DEPTH}. */
   static Error find(String text) {
     JsonSyntax p = new JsonSyntax(text);
     try {
@@ -36,9 +40,10 @@ final class JsonSyntax {
     private static final long serialVersionUID = 1L;
     private final transient Error error;
 
+    /** A null message: no syntax error to report. */
     Failure(String message, int position) {
       super(message, null, false, false);
-      this.error = new Error(message, position);
+      this.error = message == null ? null : new Error(message, position);
     }
   }
 
@@ -55,8 +60,17 @@ final class JsonSyntax {
     char c = s.charAt(i);
     switch (c) {
       case '"' -> string();
-      case '{' -> object();
-      case '[' -> array();
+      case '{', '[' -> {
+        if (++depth > MAX_DEPTH) { // bounded recursion: nothing Python would point at lies deeper
+          throw new Failure(null, i);
+        }
+        if (c == '{') {
+          object();
+        } else {
+          array();
+        }
+        depth--;
+      }
       default -> {
         for (String word : new String[] {"null", "true", "false", "NaN", "Infinity", "-Infinity"}) {
           if (s.startsWith(word, i)) {
