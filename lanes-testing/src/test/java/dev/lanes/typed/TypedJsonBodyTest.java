@@ -192,6 +192,16 @@ class TypedJsonBodyTest {
         "[{\"type\":\"missing\",\"loc\":[\"body\"],\"msg\":\"Field required\",\"input\":null}]"));
   }
 
+  /** A JSON null body is no body to FastAPI: missing when required, not a type error. */
+  @Test
+  void aNullBodyIsAMissingBody() throws IOException {
+    assertThat(errors(post("/draw", "null"))).isEqualTo(json(
+        "[{\"type\":\"missing\",\"loc\":[\"body\"],\"msg\":\"Field required\",\"input\":null}]"));
+    assertThat(errors(post("/shared", " null "))).isEqualTo(json(
+        "[{\"type\":\"missing\",\"loc\":[\"body\"],\"msg\":\"Field required\",\"input\":null},"
+            + "{\"type\":\"missing\",\"loc\":[\"body\"],\"msg\":\"Field required\",\"input\":null}]"));
+  }
+
   @Test
   void malformedJsonIsAnsweredBeforeAnyDependencyRuns() {
     assertThat(errors(post("/guarded", "{\"name\":")).at("/0/type").asText()).isEqualTo("json_invalid");

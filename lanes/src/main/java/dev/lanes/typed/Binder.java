@@ -123,13 +123,13 @@ sealed interface Binder {
     @Override
     public Object bind(Binding b) {
       Object streamed = b.streamed(this);
-      if (streamed != null) {
-        return streamed;
+      if (streamed != null) { // a top-level Optional reads null as empty: the body's default, as below
+        return streamed == Optional.empty() && !required() ? fallback : streamed;
       }
       prepare(b);
       JsonNode body = b.body();
       Loc loc = BODY;
-      if (body == null) {
+      if (body == null || body.isNull()) { // FastAPI takes a JSON null body for no body
         if (!required()) {
           return fallback;
         }
