@@ -192,6 +192,28 @@ class TypedJsonBodyTest {
         "[{\"type\":\"missing\",\"loc\":[\"body\"],\"msg\":\"Field required\",\"input\":null}]"));
   }
 
+  /**
+   * A body without a Content-Type is text, as FastAPI's default {@code strict_content_type} reads
+   * it (a cross-site request may send one without a preflight), unless the API turns that off.
+   */
+  @Test
+  void aBodyWithoutContentTypeIsNotJsonUnlessTheApiSaysSo() throws IOException {
+    String body = "{\"name\":\"d\",\"scale\":1,\"points\":[]}";
+    for (String path : List.of("/draw", "/shared")) {
+      TestResponse r = client.request("POST", path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(errors(r).get(0)).isEqualTo(json("{\"type\":\"model_attributes_type\",\"loc\":[\"body\"],"
+          + "\"msg\":\"Input should be a valid dictionary or object to extract fields from\",\"input\":"
+          + JSON.writeValueAsString(body) + "}"));
+    }
+    TypedApi lenient = TypedApi.builder().provider(new Guard()).provider(new Auditor()).controller(new Api()).strictContentType(false).build();
+    try (TestClient c = TestClient.start(lenient.install(App.builder()).build())) {
+      for (String path : List.of("/draw", "/shared")) {
+        TestResponse r = c.request("POST", path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+      }
+    }
+  }
+
   /** A JSON null body is no body to FastAPI: missing when required, not a type error. */
   @Test
   void aNullBodyIsAMissingBody() throws IOException {

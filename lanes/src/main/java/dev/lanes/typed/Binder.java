@@ -78,8 +78,11 @@ sealed interface Binder {
     }
   }
 
-  /** The JSON body read into {@code shape}; {@code fallback} when there is no body. */
-  record Body(Shape shape, Object fallback) implements Binder {
+  /**
+   * The JSON body read into {@code shape}; {@code fallback} when there is no body. A body without
+   * a Content-Type is JSON only when not {@code strictContentType}.
+   */
+  record Body(Shape shape, Object fallback, boolean strictContentType) implements Binder {
     // A shared buffer pool, not Jackson's per-thread one: a handler's virtual thread reads one body.
     static final ObjectMapper JSON = JsonMapper.builder(
             JsonFactory.builder().recyclerPool(JsonRecyclerPools.newBoundedPool(64)).build())
@@ -94,9 +97,9 @@ sealed interface Binder {
     }
 
     /** Reads the body once; false if it is malformed JSON, which FastAPI reports alone, before anything else. */
-    static boolean prepare(Binding b) {
+    static boolean prepare(Binding b, boolean strictContentType) {
       if (!b.bodyRead()) {
-        b.body(read(b));
+        b.body(read(b, strictContentType));
       }
       return b.body() != INVALID_JSON;
     }
@@ -109,7 +112,7 @@ sealed interface Binder {
     static boolean prepare(Binding b, Body only) {
       if (!b.bodyRead() && b.streamed(only) == null) {
         byte[] bytes = b.request.body();
-        if (bytes.length > 0 && isJson(b.request.headers().first("content-type").orElse(""))) {
+        if (bytes.length > 0 && isJson(b.request.headers().first("content-type").orElse(""), only.strictContentType)) {
           Object value = BodyStream.read(JSON, only.shape, bytes);
           if (value != Shape.REREAD) {
             b.streamed(only, value);
@@ -117,7 +120,7 @@ sealed interface Binder {
           }
         }
       }
-      return b.streamed(only) != null || prepare(b);
+      return b.streamed(only) != null || prepare(b, only.strictContentType);
     }
 
     @Override
@@ -126,7 +129,7 @@ sealed interface Binder {
       if (streamed != null) { // a top-level Optional reads null as empty: the body's default, as below
         return streamed == Optional.empty() && !required() ? fallback : streamed;
       }
-      prepare(b);
+      prepare(b, strictContentType);
       JsonNode body = b.body();
       Loc loc = BODY;
       if (body == null || body.isNull()) { // FastAPI takes a JSON null body for no body
@@ -145,18 +148,19 @@ sealed interface Binder {
     private static final JsonNode INVALID_JSON = TextNode.valueOf("invalid JSON");
 
     /**
-     * The body as FastAPI reads it: JSON if the Content-Type is absent or JSON ({@code +json}
-     * too), otherwise its text, which a record then refuses. Malformed JSON is reported at
-     * once, in Python's words and position; a body that is no JSON text for another reason
-     * (not UTF-8, nested or numbers past the parser's limits) is FastAPI's 400.
+     * The body as FastAPI reads it: JSON if the Content-Type is JSON ({@code +json} too) or
+     * absent and not {@code strictContentType}, otherwise its text, which a record then
+     * refuses. Malformed JSON is reported at once, in Python's words and position; a body that
+     * is no JSON text for another reason (not UTF-8, nested or numbers past the parser's
+     * limits) is FastAPI's 400.
      */
-    private static JsonNode read(Binding b) {
+    private static JsonNode read(Binding b, boolean strictContentType) {
       byte[] bytes = b.request.body();
       if (bytes.length == 0) {
         return null;
       }
       String type = b.request.headers().first("content-type").orElse("");
-      if (!type.isEmpty() && !isJson(type)) {
+      if (!isJson(type, strictContentType)) {
         return TextNode.valueOf(new String(bytes, StandardCharsets.UTF_8));
       }
       JsonNode tree;
@@ -193,10 +197,10 @@ sealed interface Binder {
       return new HttpException(400, "There was an error parsing the body");
     }
 
-    /** Whether the body is read as JSON: no Content-Type, or a JSON one. */
-    private static boolean isJson(String contentType) {
+    /** Whether the body is read as JSON: a JSON Content-Type, or none when not strict. */
+    private static boolean isJson(String contentType, boolean strictContentType) {
       if (contentType.isEmpty()) {
-        return true;
+        return !strictContentType;
       }
       if (contentType.regionMatches(true, 0, "application/json", 0, 16)
           && (contentType.length() == 16 || contentType.charAt(16) == ';')) {

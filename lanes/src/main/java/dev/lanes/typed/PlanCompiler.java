@@ -37,9 +37,11 @@ final class PlanCompiler {
   private final Map<Class<?>, ProviderPlan> providers = new LinkedHashMap<>();
   private final Set<ProviderPlan> compiling = new HashSet<>();
   private final FormLimits formLimits;
+  private final boolean strictContentType;
 
-  PlanCompiler(FormLimits formLimits) {
+  PlanCompiler(FormLimits formLimits, boolean strictContentType) {
     this.formLimits = formLimits;
+    this.strictContentType = strictContentType;
   }
 
   /** Registers the {@link Provides} methods of {@code target}; they are compiled when first used. */
@@ -313,7 +315,7 @@ final class PlanCompiler {
     if (body != null) {
       Object fallback = d != null ? shapes.withDefault("body", shape, d.value(), at).fallback()
           : shape instanceof OptionalShape ? Optional.empty() : RecordShape.Field.REQUIRED;
-      return new Binder.Body(shape, fallback);
+      return new Binder.Body(shape, fallback, strictContentType);
     }
     if (shape instanceof RecordShape record && form != null) {
       if (d != null) {

@@ -30,6 +30,7 @@ final class RoutePlan {
   private final int[] order;
   private final boolean hasBody;
   private final Binder.Body onlyBody; // the handler's @Body when no dependency reads the body: streamed
+  private final boolean strictContentType; // the API's, the same on every body binder
   private final Invoker invoker;
   private final int providers;
   private final FormLimits formLimits; // null: the route reads no form
@@ -63,6 +64,7 @@ final class RoutePlan {
     List<Binder.Body> bodies = RouteInputs.of(binders, required).bodies;
     this.hasBody = !bodies.isEmpty();
     this.onlyBody = bodies.size() == 1 ? bodies.get(0) : null;
+    this.strictContentType = bodies.isEmpty() || bodies.get(0).strictContentType();
   }
 
   /** Binds, calls and answers on this thread (a lane's, for a blocking handler). */
@@ -148,7 +150,7 @@ final class RoutePlan {
   }
 
   private Object[] bind(Binding b) {
-    if (hasBody && !(onlyBody != null ? Binder.Body.prepare(b, onlyBody) : Binder.Body.prepare(b))) {
+    if (hasBody && !(onlyBody != null ? Binder.Body.prepare(b, onlyBody) : Binder.Body.prepare(b, strictContentType))) {
       throw new RequestValidationException(b.violations.list());
     }
     for (ProviderPlan p : required) {

@@ -37,7 +37,7 @@ public final class TypedApi {
   private final ObjectNode document;
 
   private TypedApi(Builder b) {
-    PlanCompiler compiler = new PlanCompiler(b.formLimits);
+    PlanCompiler compiler = new PlanCompiler(b.formLimits, b.strictContentType);
     b.providers.forEach(compiler::provider);
     List<RoutePlan> compiled = new ArrayList<>();
     compile(compiler, b.app, GroupScope.app(b.app.requires), compiled);
@@ -122,6 +122,7 @@ public final class TypedApi {
     private Class<?> errorType;
     private Function<RequestValidationException, Object> errorBody;
     private FormLimits formLimits = FormLimits.defaults();
+    private boolean strictContentType = true;
 
     private Builder() {}
 
@@ -222,6 +223,16 @@ public final class TypedApi {
     /** Bounds on the forms routes read ({@link FormField}, uploads); past them the request gets 413. */
     public Builder formLimits(FormLimits limits) {
       this.formLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Whether a JSON body must say so in its Content-Type (the default, as FastAPI's
+     * {@code strict_content_type}): a body without one is read as text, so a cross-site form or
+     * {@code fetch} that sends none, and so needs no CORS preflight, cannot post JSON. False reads it as JSON.
+     */
+    public Builder strictContentType(boolean on) {
+      this.strictContentType = on;
       return this;
     }
 

@@ -26,7 +26,7 @@ class RequestBodyTest {
   @Test
   void bodyPathAndQueryTogether() {
     try (TestClient client = TestClient.start(RequestBody.app())) {
-      TestResponse r = client.send(client.request("/items/5?q=x").PUT(
+      TestResponse r = client.send(client.request("/items/5?q=x").header("content-type", "application/json").PUT(
           java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": \"Foo\", \"price\": 1}")));
       assertThat(r.json()).isEqualTo(json("""
           {'item_id': 5, 'item': {'name': 'Foo', 'description': null, 'price': 1.0, 'tax': null}, 'q': 'x'}"""));
