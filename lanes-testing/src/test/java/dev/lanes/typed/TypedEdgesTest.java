@@ -101,6 +101,11 @@ class TypedEdgesTest {
       return n;
     }
 
+    @Get("/flag")
+    boolean flag(@Query boolean on) {
+      return on;
+    }
+
     @Get("/token")
     String token(@Header String xToken) {
       return xToken;
@@ -217,6 +222,24 @@ class TypedEdgesTest {
       TestResponse intInBody = client.postJson("/item", "{\"item_name\":\"a\",\"qty\":\"" + "1_".repeat(50000) + "1\"}");
       assertThat(intInBody.status()).as(intInBody.text()).isEqualTo(422);
       assertThat(intInBody.json().at("/detail/0/loc").toString()).isEqualTo("[\"body\",\"qty\"]");
+    }
+  }
+
+  /** What pydantic's lax mode refuses that looks close to what it takes: "1." for an int, a boolean word with spaces. */
+  @Test
+  void laxReadingStopsWherePydanticsDoes() {
+    try (TestClient client = start()) {
+      assertThat(client.get("/half?n=1.00").text()).isEqualTo("1");
+      assertThat(client.get("/half?n=%201.0%20").text()).isEqualTo("1");
+      TestResponse dot = client.get("/half?n=1.");
+      assertThat(dot.status()).as(dot.text()).isEqualTo(422);
+      assertThat(dot.json().at("/detail/0/type").asText()).isEqualTo("int_parsing");
+      assertThat(client.get("/flag?on=TRUE").text()).isEqualTo("true");
+      for (String spaced : List.of("%20true", "true%20", "%09off")) {
+        TestResponse r = client.get("/flag?on=" + spaced);
+        assertThat(r.status()).as(spaced + ": " + r.text()).isEqualTo(422);
+        assertThat(r.json().at("/detail/0/type").asText()).isEqualTo("bool_parsing");
+      }
     }
   }
 

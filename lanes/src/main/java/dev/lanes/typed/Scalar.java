@@ -24,7 +24,7 @@ final class Scalar implements Shape {
   enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM }
 
   // Possessive repeats: a greedy group repeat recurses once per digit, and a few thousand digits overflowed the stack.
-  private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](?:_?[0-9])*+(\\.0*+)?");
+  private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](?:_?[0-9])*+(\\.0++)?"); // "1.0", not "1."
   private static final Pattern NUMBER = Pattern.compile(
       "[+-]?([0-9](?:_?[0-9])*+(\\.([0-9](?:_?[0-9])*+)?)?|\\.[0-9](?:_?[0-9])*+)([eE][+-]?[0-9](?:_?[0-9])*+)?");
   private static final Pattern NON_FINITE = Pattern.compile("[+-]?(inf|infinity|nan)", Pattern.CASE_INSENSITIVE);
@@ -254,7 +254,7 @@ final class Scalar implements Shape {
         }
       }
       case BOOLEAN -> {
-        switch (s.strip().toLowerCase(Locale.ROOT)) {
+        switch (s.toLowerCase(Locale.ROOT)) { // unlike a number's, a boolean's spaces are not stripped
           case "1", "on", "t", "true", "y", "yes" -> {
             return true;
           }
