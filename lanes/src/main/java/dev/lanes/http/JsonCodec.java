@@ -14,6 +14,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * How an app reads and writes JSON (Jackson). Immutable and thread-safe; each app has one
@@ -39,6 +40,10 @@ public final class JsonCodec {
   // on one allocated a fresh set: at 10 000 concurrent blocking requests, most of the server's
   // allocation. Shared by the codec's copies (with(...)); thread-safe.
   private static final int BUFFER_POOL_SIZE = 64;
+
+  private static final Pattern QUOTED_TYPE = Pattern.compile("`[^`]*`");
+  /** A qualified or nested class name (not a method: {@code StreamReadConstraints.getMaxNestingDepth()}). */
+  private static final Pattern QUALIFIED_NAME = Pattern.compile("(?:[A-Za-z_][A-Za-z0-9_]*[.$])+([A-Za-z0-9_]++)(?!\\()");
 
   private final ObjectMapper mapper; // never handed out, so never reconfigured
 
@@ -134,7 +139,10 @@ public final class JsonCodec {
     if (m == null) {
       return "unreadable";
     }
-    m = m.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-zA-Z0-9_.$]+[.$]([A-Za-z0-9_]+)`", "`$1`");
+    m = m.replaceAll("\\(class [^)]*\\)", "");
+    // Every name in a quoted type, which may be an array or generic (`java.util.ArrayList<a.b.Item>`).
+    m = QUOTED_TYPE.matcher(m).replaceAll(t -> java.util.regex.Matcher.quoteReplacement(
+        QUALIFIED_NAME.matcher(t.group()).replaceAll("$1")));
     return m.length() > 200 ? m.substring(0, 200) + "..." : m;
   }
 

@@ -34,6 +34,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class JsonCodecTest {
   record Item(String name, int qty) {}
 
+  record Bag(List<Item> items, Map<String, Item> byName, Item[] array) {}
+
   record Stamp(Instant at, Duration took, LocalDate day, Optional<String> note) {}
 
   private static final JsonCodec CODEC = JsonCodec.defaults();
@@ -80,6 +82,19 @@ class JsonCodecTest {
           assertThat(e.status()).isEqualTo(400);
           assertThat(e.getMessage()).startsWith(message).doesNotContain("dev.lanes").doesNotContain("JsonCodecTest");
         });
+  }
+
+  /** Array and generic types are named without their packages and enclosing classes too. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"items\":{}}  | `ArrayList<Item>`",
+      "{\"byName\":[]} | `LinkedHashMap<String,Item>`",
+      "{\"array\":{}}  | `Item[]`",
+  })
+  void containerTypesInAMessageDoNotNameTheServersClasses(String body, String type) {
+    assertThatThrownBy(() -> CODEC.read(utf8(body), Bag.class))
+        .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.getMessage())
+            .contains(type).doesNotContain("dev.lanes").doesNotContain("java.util").doesNotContain("JsonCodecTest"));
   }
 
   @Test
