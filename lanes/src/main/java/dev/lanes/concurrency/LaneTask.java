@@ -48,6 +48,11 @@ final class LaneTask<T> extends CompletableFuture<T> {
     return grantedAt;
   }
 
+  /** Whether {@code thread} is running this task's body now. */
+  synchronized boolean runsOn(Thread thread) {
+    return runner == thread;
+  }
+
   void runHolding(Permit permit, Lane lane) {
     synchronized (this) {
       if (isDone()) {

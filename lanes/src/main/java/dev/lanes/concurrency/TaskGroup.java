@@ -12,7 +12,9 @@ import java.util.concurrent.CompletionException;
  * lane; {@link #join()} waits for all of them; the first failure cancels the rest (interrupting
  * those running), waits until they have stopped, and is rethrown. Closing the group cancels
  * whatever is still running and waits for it to stop, so no task outlives the block that started
- * it (a task that ignores interrupts delays the close).
+ * it (a task that ignores interrupts delays the close). A task of the group may call either: it
+ * waits for the other tasks only, and closing leaves the calling task running (the first result
+ * wins, say, and stops the rest).
  *
  * <pre>{@code
  * try (TaskGroup group = TaskGroup.in(lanes.get("db"))) {
@@ -60,10 +62,11 @@ public final class TaskGroup implements AutoCloseable {
    */
   public void join() {
     while (true) {
-      List<LaneTask<?>> snapshot;
+      List<LaneTask<?>> all;
       synchronized (this) {
-        snapshot = List.copyOf(tasks);
+        all = List.copyOf(tasks);
       }
+      List<LaneTask<?>> snapshot = othersThanCaller(all);
       try {
         CompletableFuture.anyOf(CompletableFuture.allOf(snapshot.toArray(CompletableFuture[]::new)), firstFailure)
             .join();
@@ -82,7 +85,7 @@ public final class TaskGroup implements AutoCloseable {
         firstFailure.join(); // throws CompletionException with the first cause
       }
       synchronized (this) {
-        if (tasks.size() == snapshot.size()) {
+        if (tasks.size() == all.size()) {
           return; // none started meanwhile
         }
       }
@@ -109,7 +112,7 @@ public final class TaskGroup implements AutoCloseable {
     synchronized (this) {
       snapshot = List.copyOf(tasks);
     }
-    CompletableFuture.allOf(snapshot.stream().map(LaneTask::termination)
+    CompletableFuture.allOf(othersThanCaller(snapshot).stream().map(LaneTask::termination)
         .toArray(CompletableFuture[]::new)).join();
   }
 
@@ -118,7 +121,17 @@ public final class TaskGroup implements AutoCloseable {
     synchronized (this) {
       snapshot = List.copyOf(tasks);
     }
-    snapshot.forEach(f -> f.cancel(true));
+    othersThanCaller(snapshot).forEach(f -> f.cancel(true));
+  }
+
+  /**
+   * {@code snapshot} without the task running on this thread, if it is one of the group's: a task
+   * that joins or closes its group cannot wait for itself. Read outside the group's lock, as a
+   * task's own lock is taken before the group's when its token goes back.
+   */
+  private static List<LaneTask<?>> othersThanCaller(List<LaneTask<?>> snapshot) {
+    Thread caller = Thread.currentThread();
+    return snapshot.stream().filter(t -> !t.runsOn(caller)).toList();
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -196,4 +196,59 @@ class TaskGroupTest {
       assertThat(doneAtJoin).as("the child task had ended when join() returned").isTrue();
     }
   }
+  /**
+   * A task that closes its own group (the first result wins, say) cancels the others and goes on:
+   * close() cannot wait for the task that calls it.
+   */
+  @Test
+  void aTaskClosingItsOwnGroupStopsTheOthersAndKeepsItsResult() throws Exception {
+    CountDownLatch siblingRunning = new CountDownLatch(1);
+    CountDownLatch siblingInterrupted = new CountDownLatch(1);
+    CountDownLatch closeReturned = new CountDownLatch(1);
+    try (Lane lane = Lane.builder("g").capacity(4).build()) {
+      TaskGroup group = TaskGroup.in(lane);
+      group.start(() -> {
+        siblingRunning.countDown();
+        try {
+          new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+          siblingInterrupted.countDown();
+        }
+        return null;
+      });
+      assertThat(siblingRunning.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<String> winner = group.start(() -> {
+        group.close();
+        closeReturned.countDown();
+        return "first";
+      });
+      assertThat(closeReturned.await(10, TimeUnit.SECONDS)).as("close() returned inside the task").isTrue();
+      assertThat(siblingInterrupted.await(10, TimeUnit.SECONDS)).as("sibling interrupted").isTrue();
+      assertThat(winner.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+      group.close();
+    }
+  }
+
+  /** A task that joins its own group (a parent waiting for the children it started) waits for the others only. */
+  @Test
+  void aTaskJoiningItsOwnGroupWaitsForTheOthers() throws Exception {
+    CountDownLatch childRelease = new CountDownLatch(1);
+    AtomicBoolean childDone = new AtomicBoolean();
+    try (Lane lane = Lane.builder("g").capacity(4).build()) {
+      TaskGroup group = TaskGroup.in(lane);
+      CompletableFuture<Boolean> parent = group.start(() -> {
+        group.start(() -> {
+          childRelease.await();
+          childDone.set(true);
+          return null;
+        });
+        childRelease.countDown();
+        group.join();
+        return childDone.get();
+      });
+      assertThat(parent.get(10, TimeUnit.SECONDS)).as("child ended before the parent's join returned").isTrue();
+      group.join();
+      group.close();
+    }
+  }
 }
