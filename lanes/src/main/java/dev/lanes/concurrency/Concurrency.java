@@ -72,7 +72,8 @@ public final class Concurrency {
 
   /**
    * Runs blocking {@code task} in {@code lane} (Starlette's {@code run_in_threadpool}, with the
-   * pool named and bounded by the lane). Cancelling the result cancels the task.
+   * pool named and bounded by the lane). Cancelling the result cancels the task; completing it
+   * first ({@code orTimeout}, say) takes a task still queued out of the lane's queue.
    */
   public static <T> CompletableFuture<T> runBlocking(Lane lane, Callable<T> task) {
     return resumeOnCaller(lane.run(task));
@@ -117,9 +118,15 @@ public final class Concurrency {
         onLoop.complete(value);
       }
     }));
+    // The caller may end the returned future first (cancel, orTimeout, complete): the work follows,
+    // so a queued lane task leaves the queue as it does when the caller holds the task itself.
     onLoop.whenComplete((v, e) -> {
       if (onLoop.isCancelled()) {
         work.cancel(true);
+      } else if (e != null) {
+        work.completeExceptionally(e);
+      } else {
+        work.complete(v);
       }
     });
     return onLoop;

@@ -162,4 +162,42 @@ class ConcurrencyTest {
       loop.shutdownNow();
     }
   }
+  /**
+   * On a loop runBlocking returns a future of its own: a caller that gives up on it ({@code orTimeout},
+   * say) must take the queued task out of the lane as it would off the loop, not leave it to run later
+   * on a token nobody waits for.
+   */
+  @Test
+  void aRunBlockingFutureFailedByItsCallerOnALoopTakesItsTaskOutOfTheQueue() throws Exception {
+    ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    CountDownLatch release = new CountDownLatch(1);
+    try (Lane lane = Lane.builder("tq").capacity(1).build()) {
+      loop.submit(() -> LoopBinding.bind(loop)).get();
+      CountDownLatch holding = new CountDownLatch(1);
+      CompletableFuture<Void> holder = lane.execute(() -> {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+      AtomicBoolean ran = new AtomicBoolean();
+      CompletableFuture<Boolean> queued = loop.submit(() -> Concurrency.runBlocking(lane, () -> ran.getAndSet(true))).get();
+      assertThat(lane.statistics().waiting()).isEqualTo(1);
+
+      queued.completeExceptionally(new java.util.concurrent.TimeoutException("caller gave up"));
+
+      assertThat(lane.statistics().waiting()).as("tasks still queued").isZero();
+      release.countDown();
+      holder.get(5, TimeUnit.SECONDS);
+      Await.until("token back", () -> lane.statistics().borrowed() == 0);
+      assertThat(lane.statistics().granted()).as("tokens granted: the holder's only").isEqualTo(1);
+      assertThat(ran).isFalse();
+    } finally {
+      release.countDown();
+      loop.shutdownNow();
+    }
+  }
 }
