@@ -42,7 +42,10 @@ public final class CancelScope implements AutoCloseable {
     return new CancelScope(Optional.empty());
   }
 
-  /** A scope that cancels itself after {@code timeout}. */
+  /**
+   * A scope that cancels itself after {@code timeout}; its callbacks then run on a virtual thread
+   * of their own ({@code lanes-timeout}).
+   */
   public static CancelScope withTimeout(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);

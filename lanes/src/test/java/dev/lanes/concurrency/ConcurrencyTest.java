@@ -200,4 +200,55 @@ class ConcurrencyTest {
       loop.shutdownNow();
     }
   }
+  /**
+   * A timer's completion runs its future's dependents: one that blocks (a continuation of a sleep
+   * off the loop, a cancel scope's callback closing a socket) must not hold every other timer of
+   * the process, lane queue deadlines and route deadlines among them.
+   */
+  @Test
+  void aBlockingTimerCallbackStallsNoOtherTimer() throws Exception {
+    Thread test = Thread.currentThread();
+    CountDownLatch blockedOnTimer = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (Lane lane = Lane.builder("stall").capacity(1).maxQueueWait(Duration.ofMillis(20)).build()) {
+      // Retried while the sleep ends before its continuation is added (it then runs here, unblocked).
+      while (blockedOnTimer.getCount() > 0) {
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        Concurrency.sleep(Duration.ofMillis(1)).thenRun(() -> {
+          ranOn.set(Thread.currentThread());
+          if (Thread.currentThread() != test) {
+            blockedOnTimer.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        });
+        Await.until("continuation ran", () -> ranOn.get() != null);
+      }
+      CountDownLatch holding = new CountDownLatch(1);
+      lane.execute(() -> {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(Concurrency.sleep(Duration.ofMillis(1)).get(10, TimeUnit.SECONDS)).isNull();
+      Throwable queued = catchThrowable(() -> lane.run(() -> "never").get(10, TimeUnit.SECONDS));
+      assertThat(queued).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(LaneRejectedException.class);
+      CancelScope scope = CancelScope.withTimeout(Duration.ofMillis(1));
+      CountDownLatch scopeCancelled = new CountDownLatch(1);
+      scope.onCancel(scopeCancelled::countDown);
+      assertThat(scopeCancelled.await(10, TimeUnit.SECONDS)).isTrue();
+      scope.close();
+    } finally {
+      release.countDown();
+    }
+  }
 }
