@@ -242,6 +242,20 @@ public final class CapacityLimiter {
     complete(admitted);
   }
 
+  /** Takes every waiter out of the queue, for a closing lane to refuse them. */
+  List<? extends CompletableFuture<Permit>> drainWaiters() {
+    List<Waiter> drained = new ArrayList<>();
+    lock.lock();
+    try {
+      for (Waiter w = waiters.poll(); w != null; w = waiters.poll()) {
+        drained.add(w);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return drained;
+  }
+
   /** Removes a waiter that gave up; a no-op if it was already dequeued for a grant. */
   private void abandon(Waiter waiter) {
     lock.lock();

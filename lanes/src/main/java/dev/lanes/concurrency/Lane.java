@@ -289,7 +289,11 @@ public final class Lane implements AutoCloseable {
     waits.record(nanos);
   }
 
-  /** Stops the lane's own threads; a user executor is left to its owner. */
+  /**
+   * Stops the lane's own threads: running tasks are interrupted, and tasks waiting for a token are
+   * refused ({@link LaneRejectedException.Reason#CLOSED}), as are new ones. A lane on a user
+   * executor leaves it, and its tasks, to its owner.
+   */
   @Override
   public void close() {
     if (kind != ExecutorKind.USER) {
@@ -300,6 +304,12 @@ public final class Lane implements AutoCloseable {
         if (dropped instanceof Handoff h) {
           closedBeforeRun(h.work(), h.permit(), listener);
         }
+      }
+      // Queued tasks could only be refused once granted, and a running task that ignores its
+      // interrupt would hold them until it ends: refuse them now (Lane.run's callback reports it).
+      for (CompletableFuture<Permit> waiter : limiter.drainWaiters()) {
+        waiter.completeExceptionally(new LaneRejectedException(
+            LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
       }
     }
     if (computeThreads != null) {

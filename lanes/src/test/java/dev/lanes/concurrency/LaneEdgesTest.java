@@ -386,4 +386,49 @@ class LaneEdgesTest {
     first.close();
     assertThat(seen.get()).as("what the waiter saw while the token was free").isInstanceOf(Permit.class);
   }
+  /**
+   * A task still queued when its lane closes can never run there: it is refused at the close, not
+   * left waiting until a running task that ignores its interrupt ends (for ever, without a
+   * maximum queue wait).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = Lane.ExecutorKind.class, names = {"VIRTUAL", "PLATFORM"})
+  void closingALaneRefusesItsQueuedTasksAtOnce(Lane.ExecutorKind kind) throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    LaneListener listener = new LaneListener() {
+      @Override public void laneRejected(String lane, LaneRejectedException.Reason r) { events.add("rejected " + r); }
+    };
+    Lane.Builder b = Lane.builder("close-queued").capacity(1).maxQueueWait(Duration.ZERO).listener(listener);
+    Lane lane = (kind == Lane.ExecutorKind.PLATFORM ? b.platformThreads() : b).build();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      lane.execute(() -> {
+        started.countDown();
+        boolean done = false;
+        while (!done) { // ignores interrupts, as a task stuck in uninterruptible I/O does
+          try {
+            done = release.await(1, TimeUnit.HOURS);
+          } catch (InterruptedException ignored) {
+            // keep waiting
+          }
+        }
+      });
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Integer> queued = lane.run(() -> 1);
+      assertThat(lane.statistics().waiting()).isEqualTo(1);
+
+      lane.close();
+
+      Throwable refused = catchThrowable(() -> queued.get(10, TimeUnit.SECONDS));
+      assertThat(refused).isInstanceOf(java.util.concurrent.ExecutionException.class);
+      assertThat(refused.getCause()).isInstanceOfSatisfying(LaneRejectedException.class,
+          r -> assertThat(r.reason()).isEqualTo(LaneRejectedException.Reason.CLOSED));
+      assertThat(lane.statistics().waiting()).isZero();
+      assertThat(events).containsExactly("rejected CLOSED");
+    } finally {
+      release.countDown();
+    }
+    Await.until("token back", () -> lane.statistics().borrowed() == 0);
+  }
 }
