@@ -317,9 +317,12 @@ public final class CapacityLimiter {
     }
   }
 
-  /** {@code d} in nanoseconds, {@link Long#MAX_VALUE} past what a long holds (about 292 years). */
+  /**
+   * {@code d} in nanoseconds, {@link Long#MAX_VALUE} past what a long holds (about 292 years), and
+   * 0 for a negative one (no wait, as {@link Thread#sleep(Duration)}), however large.
+   */
   static long saturatedNanos(Duration d) {
-    return d.compareTo(LONGEST) >= 0 ? Long.MAX_VALUE : d.toNanos();
+    return d.isNegative() ? 0 : d.compareTo(LONGEST) >= 0 ? Long.MAX_VALUE : d.toNanos();
   }
 
   private static int requirePositive(int n, String what) {

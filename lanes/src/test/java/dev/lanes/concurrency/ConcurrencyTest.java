@@ -28,6 +28,13 @@ class ConcurrencyTest {
     assertThat(sleep.get(5, TimeUnit.SECONDS)).isNull();
   }
 
+  /** As Thread.sleep and asyncio.sleep: a negative delay, however large, does not wait. */
+  @Test
+  void aSleepOfAHugeNegativeDelayEndsAtOnce() throws Exception {
+    assertThat(Concurrency.sleep(Duration.ofSeconds(Long.MIN_VALUE)).get(5, TimeUnit.SECONDS)).isNull();
+    assertThat(Concurrency.sleep(Duration.ofMillis(-1)).get(5, TimeUnit.SECONDS)).isNull();
+  }
+
   @Test
   void cancelledSleepIsCancelled() {
     CompletableFuture<Void> sleep = Concurrency.sleep(Duration.ofHours(1));
