@@ -81,7 +81,10 @@ public final class CancelScope implements AutoCloseable {
         return;
       }
     }
-    run(callback);
+    Error e = run(callback);
+    if (e != null) {
+      throw e;
+    }
   }
 
   /** Cancels the scope; idempotent, and a no-op once closed. */
@@ -98,10 +101,17 @@ public final class CancelScope implements AutoCloseable {
       first = null;
       more = null;
     }
-    if (one != null) {
-      run(one);
+    // An Error from one callback is rethrown once all have run: each still runs once.
+    Error error = one == null ? null : run(one);
+    for (Runnable callback : rest) {
+      Error e = run(callback);
+      if (error == null) {
+        error = e;
+      }
     }
-    rest.forEach(CancelScope::run);
+    if (error != null) {
+      throw error;
+    }
   }
 
   public synchronized boolean isCancelled() {
@@ -126,11 +136,15 @@ public final class CancelScope implements AutoCloseable {
     }
   }
 
-  private static void run(Runnable callback) {
+  /** Runs {@code callback}; logs what it throws, and returns it if it is an Error. */
+  private static Error run(Runnable callback) {
     try {
       callback.run();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "cancel callback failed", e);
+    } catch (Error e) {
+      return e;
     }
+    return null;
   }
 }

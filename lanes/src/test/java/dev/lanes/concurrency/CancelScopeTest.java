@@ -99,4 +99,19 @@ class CancelScopeTest {
     assertThat(calls).hasValue(0);
     assertThat(scope.isCancelled()).isFalse();
   }
+  /** "Cancelling runs each callback once": a callback that throws an Error must not rob the later ones of their run. */
+  @Test
+  void aCallbackThrowingAnErrorStillLetsTheOthersRun() {
+    AtomicInteger ran = new AtomicInteger();
+    CancelScope scope = CancelScope.open();
+    scope.onCancel(ran::incrementAndGet);
+    scope.onCancel(() -> {
+      throw new AssertionError("callback bug");
+    });
+    scope.onCancel(ran::incrementAndGet);
+    scope.onCancel(ran::incrementAndGet);
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(scope::cancel);
+    assertThat(ran).as("callbacks run besides the failing one").hasValue(3);
+    assertThat(thrown).as("the Error still reaches the canceller").isInstanceOf(AssertionError.class);
+  }
 }
