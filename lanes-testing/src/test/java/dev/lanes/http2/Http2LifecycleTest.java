@@ -10,6 +10,7 @@ import dev.lanes.routing.RouteOptions;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,46 @@ class Http2LifecycleTest {
       H2Client.Stream big = client.open(H2Client.request("POST", "/upload"), new byte[1001], true);
       assertThat(big.status()).isEqualTo(413);
       assertThat(client.get("/ping").text()).as("the connection goes on").isEqualTo("pong");
+    }
+  }
+
+  /**
+   * RFC 9110 10.1.1: a client that sends {@code expect: 100-continue} may hold its body back until
+   * a 100 comes (curl, the JDK's HttpClient do), and the server must not wait for the body before
+   * sending it. HTTP/1.1 sends one; so must each stream, or its final answer at once when the head
+   * already earns one. Other expectations get HTTP/1.1's 417.
+   */
+  @Test
+  void expectContinueGetsA100BeforeTheBodyOrTheFinalAnswerAtOnce() throws Exception {
+    App app = App.builder()
+        .post("/upload", req -> Response.text("got " + req.body().length))
+        .build();
+    // A body that never comes times out quickly: the 408 is what a client waiting for a 100 got.
+    var config = ServerConfig.builder().h2c(true).maxBodySize(1000).bodyReadTimeout(Duration.ofSeconds(2));
+    try (TestClient server = TestClient.start(app, config);
+        RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("POST", "/upload").add("expect", "100-continue").add("content-length", "3"), false);
+      RawH2.Frame interim = c.answer(1, 30);
+      assertThat(interim.type()).as(String.valueOf(interim)).isEqualTo(RawH2.HEADERS);
+      assertThat(interim.headers().status().toString()).as("before the body").isEqualTo("100");
+      assertThat(interim.flags() & RawH2.END_STREAM).isZero();
+      c.data(1, "abc".getBytes(StandardCharsets.US_ASCII), true);
+      RawH2.Frame answer = c.answer(1, 30);
+      assertThat(answer.headers().status().toString()).as(String.valueOf(answer)).isEqualTo("200");
+      RawH2.Frame body = c.await(f -> f.stream() == 1 && f.type() == RawH2.DATA, 30);
+      assertThat(new String(body.payload(), StandardCharsets.US_ASCII)).isEqualTo("got 3");
+
+      // A body past maxBodySize is not asked for: the 413 comes at once.
+      c.headers(3, RawH2.request("POST", "/upload").add("expect", "100-continue").add("content-length", "1001"),
+          false);
+      RawH2.Frame tooLarge = c.answer(3, 30);
+      assertThat(tooLarge.headers()).as(String.valueOf(tooLarge)).isNotNull();
+      assertThat(tooLarge.headers().status().toString()).isEqualTo("413");
+
+      c.headers(5, RawH2.request("POST", "/upload").add("expect", "something-else"), true);
+      RawH2.Frame unmet = c.answer(5, 30);
+      assertThat(unmet.headers()).as(String.valueOf(unmet)).isNotNull();
+      assertThat(unmet.headers().status().toString()).as("as HTTP/1.1 answers it").isEqualTo("417");
     }
   }
 }

@@ -18,9 +18,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.CompressorHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -74,6 +76,7 @@ import java.util.concurrent.TimeUnit;
 final class Http2ServerConnection extends Http2ConnectionHandler implements Http2FrameListener {
   private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
   private static final byte[] NO_BODY = new byte[0];
+  private static final AsciiString CONTINUE_EXPECTED = AsciiString.cached("100-continue");
 
   private final CompiledApp app;
   private final Admission admission;
@@ -196,6 +199,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       if (!endOfStream) { // a body follows: it must keep coming (bodyReadTimeout)
         req.lastRead = req.bodyStarted = now();
         watchBody(req.lastRead + bodyNanos);
+        if (CONTINUE_EXPECTED.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT))) {
+          continueOrAnswer(req);
+        }
       }
     } else if (!endOfStream) {
       throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, "trailers must end the stream");
@@ -292,6 +298,39 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       req.append(ctx.alloc(), upgrade.content());
     }
     dispatch(req);
+  }
+
+  /**
+   * RFC 9110 10.1.1: a client that expects 100-continue may hold its body back until a 100, and
+   * the server must not wait for the body first. A head that already earns a final answer (one
+   * HTTP/1.1 would refuse, a declared length past {@code maxBodySize}) gets it now instead, as
+   * HTTP/1.1 does; the stream is then reset once it is written, the body never asked for.
+   */
+  private void continueOrAnswer(StreamRequest req) {
+    Http2Headers h = req.headers;
+    Response answer = refusal(h.method().toString(), h.path() == null ? "" : h.path().toString(), h);
+    if (answer == null && declaredLength(h) > maxBodySize) {
+      answer = Response.text(413, "Content Too Large");
+    }
+    if (answer != null) {
+      req.dispatched = true;
+      admission.badRequest();
+      open(req).refuse(answer);
+      return;
+    }
+    plain.writeHeaders(ctx, req.id, new DefaultHttp2Headers().status(HttpResponseStatus.CONTINUE.codeAsText()), 0,
+        false, ctx.newPromise());
+    flushSoon();
+  }
+
+  /** The request's content-length (Netty's decoder has checked it is a number), or -1. */
+  private static long declaredLength(Http2Headers h) {
+    CharSequence length = h.get(HttpHeaderNames.CONTENT_LENGTH);
+    try {
+      return length == null ? -1 : Long.parseLong(length.toString().trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** RFC 9113 8.3.1: every request has :method, and all but CONNECT a non-empty :path and :scheme. */
@@ -402,10 +441,15 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         return Response.text(400, "Bad Request: invalid character in request target");
       }
     }
-    if (target.equals("*")) {
-      return method.equals("OPTIONS") ? null : Response.text(400, "Bad Request: '*' is only a target for OPTIONS");
+    if (target.equals("*") ? !method.equals("OPTIONS") : !target.startsWith("/")) {
+      return Response.text(400, target.equals("*") ? "Bad Request: '*' is only a target for OPTIONS"
+          : "Bad Request: request target must be an absolute path");
     }
-    return target.startsWith("/") ? null : Response.text(400, "Bad Request: request target must be an absolute path");
+    CharSequence expect = h.get(HttpHeaderNames.EXPECT);
+    if (expect != null && !CONTINUE_EXPECTED.contentEqualsIgnoreCase(expect)) {
+      return Response.text(417, "Expectation Failed: only 100-continue is supported");
+    }
+    return null;
   }
 
   private void streamClosed(Http2Stream stream) {
