@@ -9,6 +9,7 @@ import dev.lanes.streaming.StreamingResponse;
 import dev.lanes.testing.TestClient;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,6 +41,41 @@ class Http2ResponseFramingTest {
       assertThat(bytes.headers.get(10, TimeUnit.SECONDS).getAll("content-length")).extracting(CharSequence::toString)
           .containsExactly("11");
       assertThat(bytes.text()).isEqualTo("hello world");
+    }
+  }
+
+  /**
+   * 204, 205 and 304 have no content (RFC 9110 6.4.1; 15.3.6: a server MUST NOT generate content
+   * in a 205), whatever body the handler gave, and a 204 has no content-length (8.6): HEADERS end
+   * the stream, with HTTP/1.1's fields (a 205 says content-length 0, a 304 keeps the handler's).
+   */
+  @Test
+  void statusesWithoutContentEndTheStreamWithTheirHeaders() throws Exception {
+    App app = App.builder()
+        .get("/204", req -> Response.status(204).withHeader("Content-Length", "0"))
+        .get("/205", req -> Response.text(205, "body"))
+        .get("/304", req -> Response.status(304).withHeader("ETag", "\"x\"").withHeader("Content-Length", "5"))
+        .get("/streamed/{status}", req -> StreamingResponse.writer(
+            out -> out.write("body".getBytes(StandardCharsets.UTF_8)), "text/plain")
+            .withStatus(req.pathParams().getInt("status")))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
+        RawH2 c = new RawH2(server.port())) {
+      List<String> paths = List.of("/204", "/205", "/304", "/streamed/204", "/streamed/205", "/streamed/304");
+      for (int i = 0; i < paths.size(); i++) {
+        int id = 1 + 2 * i;
+        c.headers(id, RawH2.request("GET", paths.get(i)), true);
+        RawH2.Frame head = c.answer(id, 30);
+        assertThat(head.type()).as(paths.get(i) + ": " + head).isEqualTo(RawH2.HEADERS);
+        assertThat(head.flags() & RawH2.END_STREAM).as(paths.get(i) + ": no DATA after the HEADERS").isNotZero();
+        List<String> length = head.headers().getAll("content-length").stream().map(CharSequence::toString).toList();
+        String status = head.headers().status().toString();
+        assertThat(length).as(paths.get(i)).isEqualTo(switch (status) {
+          case "205" -> List.of("0");
+          case "304" -> paths.get(i).equals("/304") ? List.of("5") : List.of();
+          default -> List.of();
+        });
+      }
     }
   }
 }

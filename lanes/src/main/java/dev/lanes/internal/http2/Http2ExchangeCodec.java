@@ -50,15 +50,16 @@ final class Http2ExchangeCodec implements ExchangeCodec {
 
   @Override
   public CompletableFuture<Void> write(Response response, Runnable afterSent, long now) {
-    int status = response.status();
-    boolean hasBody = Http2ResponseHeaders.hasBody(status);
+    boolean hasBody = Http2ResponseHeaders.hasBody(response.status());
+    // HEAD, 204, 205 and 304 end the stream with their HEADERS, whatever body the handler gave.
+    boolean headOnly = head || !hasBody;
     return switch (response.body()) {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
         var headers = headers(response, hasBody ? data.length : -1, hasBody && data.length > 0,
             DateHeader.at(now));
         ChannelPromise last = connection.newPromise();
-        if (head || data.length == 0 || !hasBody) {
+        if (headOnly || data.length == 0) {
           connection.writeHeaders(stream, headers, true, last);
         } else {
           connection.writeHeaders(stream, headers, false, connection.newPromise());
@@ -70,7 +71,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Json json -> throw new IllegalStateException(
           "JSON body not encoded: the exchange encodes it with the app's JsonCodec before writing");
       case ResponseBody.FileRange file -> {
-        if (head || file.length() == 0) {
+        if (headOnly || file.length() == 0) {
           ChannelPromise last = connection.newPromise();
           connection.writeHeaders(stream, Http2ResponseHeaders.of(response, file.length(), DateHeader.at(now)), true,
               last);
@@ -81,7 +82,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
             afterSent);
       }
       case ResponseBody.Written w -> {
-        if (head) {
+        if (headOnly) {
           ChannelPromise last = connection.newPromise();
           connection.writeHeaders(stream, Http2ResponseHeaders.of(response, w.length(), DateHeader.at(now)), true,
               last);
@@ -94,7 +95,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
             w, afterSent);
       }
       case ResponseBody.Published published -> {
-        if (head) {
+        if (headOnly) {
           ChannelPromise last = connection.newPromise();
           connection.writeHeaders(stream, Http2ResponseHeaders.of(response, -1, DateHeader.at(now)), true, last);
           afterLast(last, afterSent);

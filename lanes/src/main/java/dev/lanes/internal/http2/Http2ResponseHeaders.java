@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code Transfer-Encoding}... would make a client fail the stream), {@code Date} and the
  * length when it is known. On a status with a body the length is the server's alone: a
  * handler's {@code Content-Length} that disagreed with the DATA frames would make the stream
- * malformed (8.1.1), so it is never copied.
+ * malformed (8.1.1), so it is never copied. Without content, as on HTTP/1.1: a 204 has no
+ * length (RFC 9110 8.6), a 205 says 0, a 304 keeps the handler's (the length a GET would have).
  */
 final class Http2ResponseHeaders {
   private static final AsciiString DATE = AsciiString.cached("date");
@@ -38,15 +39,18 @@ final class Http2ResponseHeaders {
     if (type != null) {
       h.set(CONTENT_TYPE, ascii(type));
     }
-    boolean framed = hasBody(response.status());
+    int status = response.status();
+    boolean ownLength = status != 304;
     for (Map.Entry<String, String> e : response.headers()) {
       AsciiString name = new AsciiString(e.getKey()).toLowerCase();
-      if (!CONNECTION_SPECIFIC.contains(name.toString()) && !(framed && name.contentEquals(CONTENT_LENGTH))) {
+      if (!CONNECTION_SPECIFIC.contains(name.toString()) && !(ownLength && name.contentEquals(CONTENT_LENGTH))) {
         h.add(name, e.getValue());
       }
     }
     h.set(DATE, date);
-    if (length >= 0 && hasBody(response.status())) {
+    if (status == 205) {
+      h.setLong(CONTENT_LENGTH, 0);
+    } else if (length >= 0 && hasBody(status)) {
       h.setLong(CONTENT_LENGTH, length);
     }
     return h;
@@ -70,7 +74,8 @@ final class Http2ResponseHeaders {
 
   private record Converted(String text, AsciiString ascii) {}
 
+  /** Whether a response with {@code status} has content (RFC 9110 6.4.1; 15.3.6 for 205). */
   static boolean hasBody(int status) {
-    return status >= 200 && status != 204 && status != 304;
+    return status >= 200 && status != 204 && status != 205 && status != 304;
   }
 }
