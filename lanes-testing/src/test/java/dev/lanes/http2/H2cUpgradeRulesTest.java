@@ -8,6 +8,10 @@ import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,7 +22,10 @@ class H2cUpgradeRulesTest {
   private static final String UPGRADE = "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n";
 
   private static TestClient start() {
-    App app = App.builder().get("/x", req -> Response.text("x")).build();
+    App app = App.builder()
+        .get("/x", req -> Response.text("x"))
+        .post("/echo", req -> Response.text("got " + new String(req.body(), StandardCharsets.UTF_8)))
+        .build();
     return TestClient.start(app, ServerConfig.builder().h2c(true));
   }
 
@@ -28,6 +35,40 @@ class H2cUpgradeRulesTest {
       raw.send("GET /x HTTP/1.1\r\nHost: a\r\n" + UPGRADE + "\r\n");
       String head = raw.readUntil("\r\n\r\n");
       assertThat(head).startsWith("HTTP/1.1 101 Switching Protocols").containsIgnoringCase("upgrade: h2c");
+    }
+  }
+
+  /**
+   * Bytes that arrive in the same read as the upgrade request (a client that sends its preface
+   * without waiting for the 101) are HTTP/2's: the HTTP/1.1 decoder hands them over as it leaves.
+   * They must reach the HTTP/2 connection, not break the switch and leave a connection that is
+   * neither HTTP/1.1 nor HTTP/2, with no timer left to close it.
+   */
+  @Test
+  void thePrefaceSentRightBehindTheUpgradeRequestIsHttp2s() throws Exception {
+    try (TestClient server = start(); RawClient raw = RawClient.connect(server.port())) {
+      raw.send("POST /echo HTTP/1.1\r\nHost: a\r\n" + UPGRADE + "Content-Length: 5\r\n\r\nhello"
+          + "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\0\0\0\4\0\0\0\0\0"); // the preface, an empty SETTINGS
+      assertThat(raw.readUntil("\r\n\r\n")).startsWith("HTTP/1.1 101 Switching Protocols");
+      var decoder = new DefaultHttp2HeadersDecoder(false);
+      String status = null;
+      String body = null;
+      while (body == null) { // frames until stream 1's DATA
+        ByteBuffer head = ByteBuffer.wrap(raw.readBytes(9));
+        int length = (head.get() & 0xff) << 16 | (head.get() & 0xff) << 8 | head.get() & 0xff;
+        int type = head.get();
+        head.get();
+        int stream = head.getInt();
+        byte[] payload = length == 0 ? new byte[0] : raw.readBytes(length);
+        assertThat(type).as("no GOAWAY").isNotEqualTo(RawH2.GOAWAY);
+        if (stream == 1 && type == RawH2.HEADERS) {
+          status = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(payload)).status().toString();
+        } else if (stream == 1 && type == RawH2.DATA) {
+          body = new String(payload, StandardCharsets.UTF_8);
+        }
+      }
+      assertThat(status).isEqualTo("200");
+      assertThat(body).isEqualTo("got hello");
     }
   }
 

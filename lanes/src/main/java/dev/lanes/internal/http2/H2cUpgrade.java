@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -30,6 +32,7 @@ import java.util.function.Supplier;
 final class H2cUpgrade extends ChannelInboundHandlerAdapter {
   private final Supplier<Http2ServerConnection> http2;
   private final List<String> http1Handlers;
+  private List<Object> handedOver; // while switching: what the HTTP/1.1 decoder held past the request
 
   H2cUpgrade(Supplier<Http2ServerConnection> http2, List<String> http1Handlers) {
     this.http2 = http2;
@@ -38,6 +41,12 @@ final class H2cUpgrade extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (handedOver != null) {
+      // The HTTP/1.1 decoder, removed, passes on the bytes it read past the upgrade request (a
+      // client that sent its preface without waiting for the 101): HTTP/2's, once it is in place.
+      handedOver.add(msg);
+      return;
+    }
     if (msg instanceof FullHttpRequest req && req.decoderResult().isSuccess() && asksH2c(req.headers())
         && upgrade(ctx, req)) {
       return;
@@ -73,14 +82,24 @@ final class H2cUpgrade extends ChannelInboundHandlerAdapter {
         .set(HttpHeaderNames.UPGRADE, "h2c");
     // Through the HTTP/1.1 encoder, which goes right after: the 101 precedes every HTTP/2 frame.
     ctx.writeAndFlush(switching).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    handedOver = new ArrayList<>(1);
     try {
       Http2Pipeline.removeHttp1(ctx.pipeline(), http1Handlers.stream()
           .filter(n -> !n.equals(ctx.name())).toList());
       codec.upgradeTo(ctx, req); // adds the HTTP/2 handler after this one, opens stream 1
-      ctx.pipeline().remove(this);
       connection.serveUpgrade(req);
+      List<Object> bytes = handedOver;
+      handedOver = null;
+      for (Object b : bytes) {
+        ctx.fireChannelRead(b);
+      }
+      ctx.pipeline().remove(this);
     } finally {
       req.release();
+      if (handedOver != null) { // the switch failed: nobody will read them
+        handedOver.forEach(ReferenceCountUtil::release);
+        handedOver = null;
+      }
     }
     return true;
   }
