@@ -49,6 +49,8 @@ class ConnectionTest {
         .get("/bye", req -> Response.text("bye").withHeader("Connection", "close"))
         .get("/bye-stream", req -> StreamingResponse.of(List.of("a", "b").iterator(), "text/plain")
             .withHeader("Connection", "Keep-Alive, CLOSE"))
+        .get("/streamed-status/{code:int}", req -> StreamingResponse.of(List.of("a", "b").iterator(), "text/plain")
+            .withStatus(Integer.parseInt(req.pathParams().get("code"))))
         .get("/framed/te", req -> Response.text("hello").withHeader("Transfer-Encoding", "chunked"))
         .get("/framed/length", req -> StreamingResponse.of(List.of("a", "b").iterator(), "text/plain")
             .withHeader("Content-Length", "1"))
@@ -150,6 +152,19 @@ class ConnectionTest {
       assertThat(old.responses()).hasSize(1);
       assertThat(old.responses().get(0).header("transfer-encoding")).as("HTTP/1.0 " + path).isEmpty();
       assertThat(old.responses().get(0).text()).as("HTTP/1.0 " + path).isEqualTo(expected);
+    }
+  }
+
+  /** 204 and 304 have no content (RFC 9110 6.4.1): a streamed body there sends nothing, not even chunks. */
+  @Test
+  void aStreamedBodyOnAStatusWithoutContentSendsNoFramingAndNoBytes() {
+    for (int code : List.of(204, 304)) {
+      try (RawClient c = RawClient.connect(client.port())) {
+        RawResponse r = c.send(get("/streamed-status/" + code)).readResponseToHead();
+        assertThat(r.status()).isEqualTo(code);
+        assertThat(r.headerValues("transfer-encoding")).as(code + ": " + r.headers()).isEmpty();
+        assertThat(c.send(get("/hello")).read().text()).as("in sync after " + code).isEqualTo("hello");
+      }
     }
   }
 

@@ -176,7 +176,8 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Json json -> throw new IllegalStateException(
           "JSON body not encoded: the exchange encodes it with the app's JsonCodec before writing");
       case ResponseBody.FileRange file -> {
-        boolean chunks = !head && file.length() > 0 && (tls || compress && clientAcceptsEncoding
+        boolean noContent = head || !hasBody(response.status());
+        boolean chunks = !noContent && file.length() > 0 && (tls || compress && clientAcceptsEncoding
             && response.contentType().map(CompressibleTypes::test).orElse(false));
         if (chunks) {
           HttpChunkedInput input = chunkedFile(file); // opened first: a missing file still gets a clean error
@@ -185,14 +186,14 @@ final class Http1ExchangeCodec implements ExchangeCodec {
           yield QUEUED;
         }
         writeHead(ctx, response, keepAlive, http11, file.length());
-        if (!head && file.length() > 0) {
+        if (!noContent && file.length() > 0) {
           ctx.write(new DefaultFileRegion(file.path().toFile(), file.offset(), file.length()));
         }
         end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
         yield QUEUED;
       }
       case ResponseBody.Written w -> {
-        if (head) {
+        if (head || !hasBody(response.status())) { // 204 and 304 have no content either (RFC 9110 6.4.1)
           writeHead(ctx, response, keepAlive, http11, w.length() < 0 && !http11 ? -2 : w.length());
           w.writer().abandon();
           end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
@@ -202,7 +203,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       }
       case ResponseBody.Published published -> {
         writeHead(ctx, response, keepAlive, http11, http11 ? -1 : -2);
-        if (head) {
+        if (head || !hasBody(response.status())) {
           end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
           yield QUEUED;
         }
@@ -257,9 +258,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         HttpResponseStatus.valueOf(response.status()), HEADERS);
     HttpHeaders h = res.headers();
     copyHeaders(response, h, keepAlive, http11, DateHeader.now());
-    if (length >= 0) {
+    // 204 and 304 get no framing of the server's (a 304 keeps the handler's, describing the GET).
+    if (hasBody(response.status()) && length >= 0) {
       h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(length));
-    } else if (length == -1) {
+    } else if (hasBody(response.status()) && length == -1) {
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     ctx.write(res);
