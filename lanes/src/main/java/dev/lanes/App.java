@@ -123,10 +123,10 @@ public final class App implements AutoCloseable {
     return state.get(type);
   }
 
-  /** Shuts the app's lanes down. */
+  /** Shuts the app's lanes down; a closed app cannot be served again ({@code Server.start} refuses it). */
   @Override
   public void close() {
-    compiled.lanes().close();
+    compiled.close();
   }
 
   /** Collects routes, lanes, middleware and exception handlers. */

@@ -44,7 +44,10 @@ public final class TestClient implements AutoCloseable {
         .build();
   }
 
-  /** Starts {@code app} on an ephemeral loopback port; the client closes the app too. */
+  /**
+   * Starts {@code app} on an ephemeral loopback port; the client closes the app too, so a test
+   * that starts it again needs a new app ({@code Server.start} refuses a closed one).
+   */
   public static TestClient start(App app) {
     return start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)));
   }

@@ -9,6 +9,7 @@ import dev.lanes.App;
 import dev.lanes.http.Response;
 import dev.lanes.observe.LanesListener;
 import dev.lanes.observe.LifespanPhase;
+import dev.lanes.testing.TestClient;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.CompletableFuture;
@@ -105,5 +106,23 @@ class ServerRestartTest {
       }
       assertThat(db.closed).as("closed with the last server").isTrue();
     }
+  }
+
+  /**
+   * A closed app (a test's {@code TestClient} closed it) started again is refused at once, saying
+   * why: its lanes are shut, so it would answer every blocking request with 503.
+   */
+  @Test
+  void aServerOnAClosedAppIsRefusedSayingTheAppIsClosed() {
+    AtomicInteger starts = new AtomicInteger();
+    App app = dbApp(starts);
+    try (TestClient client = TestClient.start(app)) {
+      assertThat(client.get("/db").text()).isEqualTo("open");
+    }
+    assertThatThrownBy(() -> Server.start(app, config().build()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed App")
+        .hasMessageContaining("build a new App");
+    assertThat(starts.get()).as("no startup hook ran for the refused start").isEqualTo(1);
   }
 }

@@ -94,6 +94,11 @@ public final class Server implements AutoCloseable {
           + config.host() + " does not resolve");
     }
     CompiledApp compiled = AppAccess.compiled(app);
+    if (compiled.closed()) {
+      // Its lanes are shut: every blocking request would be a 503, with nothing saying why.
+      throw new IllegalStateException("cannot start a server on a closed App: App.close() shut its lanes"
+          + " (closing a TestClient started on it does too); build a new App");
+    }
     compiled.instruments().lifespan(LifespanPhase.STARTING);
     try {
       compiled.lifespan().start(); // before binding: a failed start never accepts a connection

@@ -43,6 +43,7 @@ public final class CompiledApp {
   private final Instruments instruments;
   private final Lifespan lifespan;
   private final boolean someRouteUncompressed;
+  private volatile boolean closed; // its lanes are shut: a server on it would answer only 503s
 
   /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
   public CompiledApp(List<Route> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json, Lanes lanes,
@@ -192,6 +193,17 @@ public final class CompiledApp {
 
   public Lanes lanes() {
     return lanes;
+  }
+
+  /** Shuts the lanes down for good; see {@link #closed()}. */
+  public void close() {
+    closed = true;
+    lanes.close();
+  }
+
+  /** Whether {@link #close()} was called: the app can no longer run blocking work. */
+  public boolean closed() {
+    return closed;
   }
 
   public BackgroundRunner background() {
