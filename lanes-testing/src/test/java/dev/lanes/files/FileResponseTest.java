@@ -165,6 +165,22 @@ class FileResponseTest {
     }
   }
 
+  /** The mount's own directory without its slash is redirected too, as Starlette's router does. */
+  @Test
+  void theMountWithoutItsSlashIsRedirectedToItsIndex() {
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse plain = c.get("/static");
+      assertThat(plain.status()).isEqualTo(307);
+      assertThat(plain.header("location")).contains("/static/");
+      assertThat(c.get("/static?v=1").header("location")).contains("/static/?v=1");
+    }
+    App.Builder noIndex = App.builder();
+    StaticFiles.mount(noIndex, "/static", root, Optional.empty());
+    try (TestClient c = TestClient.start(noIndex.build())) {
+      assertThat(c.get("/static").status()).as("no index to redirect to").isEqualTo(404);
+    }
+  }
+
   /** A site served at the root, as Starlette's {@code Mount("/", StaticFiles(...))}, after the app's own routes. */
   @Test
   void staticFilesCanServeTheWholeSite() {

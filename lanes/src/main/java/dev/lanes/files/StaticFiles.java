@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves a directory under a URL prefix (Starlette's {@code StaticFiles}), in the {@code files}
@@ -53,6 +54,10 @@ public final class StaticFiles {
     StaticFiles files = new StaticFiles(real, indexFile);
     app.route("GET", base + "/{path:path}", Lanes.FILES, req -> files.serve(req, req.pathParams().get("path")));
     app.route("GET", base + "/", Lanes.FILES, req -> files.serve(req, ""));
+    if (!base.isEmpty() && indexFile.isPresent()) {
+      // The root directory asked for without its slash, redirected as any other directory is.
+      app.getAsync(base, req -> CompletableFuture.completedFuture(withSlash(req)));
+    }
     return app;
   }
 
@@ -65,13 +70,20 @@ public final class StaticFiles {
       file = resolve(relative.isEmpty() ? indexFile.get() : relative + "/" + indexFile.get())
           .orElseThrow(StaticFiles::notFound);
       if (!relative.isEmpty() && !relative.endsWith("/")) {
-        // The index's relative links resolve against the URL: without the slash they would miss
-        // the directory (Starlette and nginx redirect too).
-        String query = request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery();
-        return Response.status(307).withHeader("Location", encodedPath(request.path()) + "/" + query);
+        return withSlash(request);
       }
     }
     return FileResponse.of(request, file);
+  }
+
+  /**
+   * A redirect (307, query kept) to the request's path with a slash appended: the index's
+   * relative links resolve against the URL, and without the slash they would miss the directory
+   * (Starlette and nginx redirect too).
+   */
+  private static Response withSlash(Request request) {
+    String query = request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery();
+    return Response.status(307).withHeader("Location", encodedPath(request.path()) + "/" + query);
   }
 
   /** The decoded path percent-encoded again where a URL needs it (spaces, controls, non-ASCII). */
