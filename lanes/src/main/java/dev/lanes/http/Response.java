@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -65,6 +66,8 @@ public final class Response {
 
   /** {@code 200} with raw bytes of the given content type. */
   public static Response bytes(byte[] data, String contentType) {
+    Objects.requireNonNull(contentType, "contentType is null: name a media type (\"application/octet-stream\"),"
+        + " or use Response.of(status, null, body) for none");
     validateHeader("Content-Type", contentType); // as withHeader: CR or LF would split the response head
     return new Response(200, contentType, List.of(), new ResponseBody.Bytes(data.clone()));
   }
@@ -158,6 +161,8 @@ public final class Response {
   }
 
   private static void validateHeader(String name, String value) {
+    Objects.requireNonNull(name, "header name is null");
+    Objects.requireNonNull(value, () -> "header " + name + " has a null value");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("empty header name");
     }

@@ -96,6 +96,18 @@ class ResponseTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** A null says which value is missing, not which String method could not be called. */
+  @Test
+  void aNullHeaderValueOrContentTypeIsNamed() {
+    assertThatThrownBy(() -> Response.text("x").withHeader("X-Request-Id", null))
+        .isInstanceOf(NullPointerException.class).hasMessage("header X-Request-Id has a null value");
+    assertThatThrownBy(() -> Response.bytes(new byte[] {1}, null))
+        .isInstanceOf(NullPointerException.class).hasMessageStartingWith("contentType is null")
+        .hasMessageContaining("Response.of(status, null, body)");
+    assertThat(Response.of(200, null, new ResponseBody.Bytes(new byte[] {1})).contentType())
+        .as("Response.of takes null for no Content-Type").isEmpty();
+  }
+
   @Test
   void validHeadersAreAccepted() {
     assertThat(Response.text("x").withHeader("X-Custom_Header.1", "tab\tand spaces, and ünïcode").header("x-custom_header.1"))
