@@ -6,10 +6,17 @@ import dev.lanes.App;
 import dev.lanes.http.Response;
 import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
+import dev.lanes.websocket.Message;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +71,64 @@ class LoopWatchdogTest {
             assertThat(b.describe()).contains("GET /bad/{id}", "CountDownLatch.await");
           });
       assertThat(app.observability().blockedLoopIncidents()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  /** An async WebSocket callback blocking its loop is named by its route, as an async handler is. */
+  @Test
+  void aBlockingAsyncWebSocketCallbackIsReportedWithItsRoute() throws Exception {
+    CountDownLatch reported = new CountDownLatch(1);
+    RecordingListener events = RecordingListener.create();
+    LanesListener onReport = new LanesListener() {
+      @Override
+      public void eventLoopBlocked(BlockedLoop report) {
+        if (report.stack().stream().anyMatch(f -> f.getClassName().equals(CountDownLatch.class.getName()))) {
+          reported.countDown();
+        }
+      }
+    };
+    App app = App.builder()
+        .listener(events)
+        .listener(onReport)
+        .blockedLoopThreshold(Duration.ofMillis(50))
+        .websocketAsync("/ws/chat", (ws, message) -> {
+          if (message.equals(new Message.Text("warm up"))) { // the first frames' class loading is over
+            ws.sendAsync(message);
+            return;
+          }
+          try { // bad async code: waits on the loop thread until the watchdog has seen it
+            ws.sendAsync(new Message.Text("seen=" + reported.await(20, TimeUnit.SECONDS)));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        })
+        .build();
+    try (TestClient client = TestClient.start(app, dev.lanes.server.ServerConfig.builder().ioThreads(1));
+        HttpClient http = HttpClient.newHttpClient()) {
+      BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+      WebSocket ws = http.newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + "/ws/chat"), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+              replies.add(data.toString());
+              w.request(1);
+              return null;
+            }
+          }).get(20, TimeUnit.SECONDS);
+      ws.sendText("warm up", true).get(20, TimeUnit.SECONDS);
+      assertThat(replies.poll(20, TimeUnit.SECONDS)).isEqualTo("warm up");
+      int before = events.blockedLoops().size();
+      ws.sendText("hello", true).get(20, TimeUnit.SECONDS);
+      assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo("seen=true");
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(20, TimeUnit.SECONDS);
+
+      List<BlockedLoop> blocked = events.blockedLoops();
+      assertThat(blocked.subList(before, blocked.size())).filteredOn(b -> b.route().isPresent())
+          .singleElement()
+          .satisfies(b -> {
+            assertThat(b.route()).contains("GET /ws/chat");
+            assertThat(b.describe()).contains("in async handler GET /ws/chat", "CountDownLatch.await");
+          });
     }
   }
 

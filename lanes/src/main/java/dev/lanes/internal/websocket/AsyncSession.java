@@ -1,6 +1,7 @@
 package dev.lanes.internal.websocket;
 
 import dev.lanes.http.Request;
+import dev.lanes.internal.observe.LoopActivity;
 import dev.lanes.websocket.AsyncWebSocket;
 import dev.lanes.websocket.AsyncWebSocketHandler;
 import dev.lanes.websocket.CloseCodes;
@@ -27,10 +28,13 @@ final class AsyncSession extends Session implements AsyncWebSocket {
   @Override
   void opened(FrameHandler frames) {
     super.opened(frames);
+    LoopActivity loop = LoopActivity.enterHandler(route());
     try {
       handler.onOpen(this);
     } catch (Exception e) {
       fail(e);
+    } finally {
+      exit(loop);
     }
   }
 
@@ -44,19 +48,32 @@ final class AsyncSession extends Session implements AsyncWebSocket {
     if (failed) {
       return;
     }
+    LoopActivity loop = LoopActivity.enterHandler(route());
     try {
       handler.onMessage(this, message);
     } catch (Exception e) {
       fail(e);
+    } finally {
+      exit(loop);
     }
   }
 
   @Override
   void onEnded(int code, String reason) {
+    LoopActivity loop = LoopActivity.enterHandler(route());
     try {
       handler.onClose(this, code, reason);
     } catch (Exception e) {
       LOG.log(Level.WARNING, "WebSocket onClose of " + route() + " failed", e);
+    } finally {
+      exit(loop);
+    }
+  }
+
+  /** Ends a callback's mark: the blocked-loop watchdog names the route while a callback runs. */
+  private static void exit(LoopActivity loop) {
+    if (loop != null) {
+      loop.exitHandler();
     }
   }
 
