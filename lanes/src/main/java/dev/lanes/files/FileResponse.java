@@ -11,12 +11,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -24,8 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * A file as a response (Starlette's {@code FileResponse}): Content-Type from the extension,
  * Content-Length, ETag and Last-Modified with conditional requests (304, and 412 for
  * {@code If-Match} and {@code If-Unmodified-Since}), single and multiple byte
- * ranges (206, 416), and zero-copy transfer of the bytes. It reads file metadata, so call it from
- * blocking code (a blocking handler, or the {@code files} lane).
+ * ranges (206, 416), and zero-copy transfer of the bytes. It reads file metadata and opens the
+ * file, so call it from blocking code (a blocking handler, or the {@code files} lane).
  *
  * <pre>{@code app.get("/report", req -> FileResponse.of(req, Path.of("report.pdf"))); }</pre>
  */
@@ -37,19 +37,17 @@ public final class FileResponse {
     return of(request, file, MediaTypes.forFileName(file.getFileName().toString()));
   }
 
-  /** Serves {@code file} with the given content type. */
+  /**
+   * Serves {@code file} with the given content type. The file is opened here, and the response
+   * carries it open: its bytes are those of the file the headers describe, even if the path is
+   * replaced or deleted before the response is sent. The request's scope closes it when the
+   * exchange ends, so send the response for this request only.
+   */
   public static Response of(Request request, Path file, String contentType) {
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(file, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      throw new HttpException(404, "Not Found");
-    } catch (IOException e) {
-      throw new HttpException(404, "Not Found");
-    }
-    if (!attrs.isRegularFile()) {
-      throw new HttpException(404, "Not Found");
-    }
+    Opened opened = open(file);
+    FileChannel channel = opened.channel();
+    request.scope().onClose(() -> close(channel)); // also when the response is never sent
+    BasicFileAttributes attrs = opened.attrs();
     long size = attrs.size();
     long modifiedSecond = attrs.lastModifiedTime().toInstant().getEpochSecond();
     String etag = "\"" + Long.toHexString(modifiedSecond) + "-" + Long.toHexString(size) + "\"";
@@ -57,9 +55,11 @@ public final class FileResponse {
 
     int precondition = precondition(request, etag, modifiedSecond);
     if (precondition == 304) {
+      close(channel);
       return Response.status(304).withHeader("ETag", etag).withHeader("Last-Modified", lastModified);
     }
     if (precondition == 412) {
+      close(channel);
       return Response.text(412, "Precondition Failed");
     }
     Optional<String> rangeHeader = request.header("range");
@@ -68,20 +68,79 @@ public final class FileResponse {
       if (ranges.isPresent()) {
         List<ByteRanges.Range> list = ranges.get();
         if (list.isEmpty()) {
+          close(channel);
           return Response.text(416, "Range Not Satisfiable")
               .withHeader("Content-Range", "bytes */" + size).withHeader("Accept-Ranges", "bytes");
         }
         Response partial = list.size() == 1
-            ? Response.of(206, contentType, new ResponseBody.FileRange(file, list.get(0).first(), list.get(0).length()))
+            ? Response.of(206, contentType, slice(file, list.get(0).first(), list.get(0).length(), channel))
                 .withHeader("Content-Range", "bytes " + list.get(0).first() + "-" + list.get(0).last() + "/" + size)
-            : multipart(file, contentType, size, list);
+            : multipart(channel, contentType, size, list);
         return partial.withHeader("ETag", etag).withHeader("Last-Modified", lastModified)
             .withHeader("Accept-Ranges", "bytes");
       }
     }
-    return Response.of(200, contentType, new ResponseBody.FileRange(file, 0, size))
+    return Response.of(200, contentType, slice(file, 0, size, channel))
         .withHeader("ETag", etag).withHeader("Last-Modified", lastModified)
         .withHeader("Accept-Ranges", "bytes");
+  }
+
+  private record Opened(FileChannel channel, BasicFileAttributes attrs) {}
+
+  /**
+   * The file open, with the attributes of that very file: its metadata is read before and after
+   * opening, and a path replaced in between (a rename over it) is opened again. 404 if it is
+   * missing or not a regular file (checked before opening: opening a FIFO would block).
+   */
+  private static Opened open(Path file) {
+    for (int attempt = 1; ; attempt++) {
+      BasicFileAttributes before = regularFile(file);
+      FileChannel channel;
+      try {
+        channel = FileChannel.open(file, StandardOpenOption.READ);
+      } catch (IOException e) {
+        throw new HttpException(404, "Not Found");
+      }
+      try {
+        BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
+        if (Objects.equals(before.fileKey(), after.fileKey())
+            && before.lastModifiedTime().equals(after.lastModifiedTime())
+            && before.size() == after.size() && after.size() == channel.size()) {
+          return new Opened(channel, after);
+        }
+      } catch (IOException e) {
+        // gone again: the next attempt answers 404
+      }
+      close(channel);
+      if (attempt == 3) {
+        throw new HttpException(503, "Service Unavailable: the file keeps changing");
+      }
+    }
+  }
+
+  private static BasicFileAttributes regularFile(Path file) {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException e) {
+      throw new HttpException(404, "Not Found");
+    }
+    if (!attrs.isRegularFile()) {
+      throw new HttpException(404, "Not Found");
+    }
+    return attrs;
+  }
+
+  private static ResponseBody.FileRange slice(Path file, long offset, long length, FileChannel channel) {
+    return new ResponseBody.FileRange(file, offset, length, Optional.of(channel));
+  }
+
+  private static void close(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // read-only: nothing to lose
+    }
   }
 
   /**
@@ -145,7 +204,8 @@ public final class FileResponse {
   }
 
   /** multipart/byteranges, written from the files lane with exact Content-Length. */
-  private static Response multipart(Path file, String contentType, long size, List<ByteRanges.Range> ranges) {
+  private static Response multipart(FileChannel channel, String contentType, long size,
+      List<ByteRanges.Range> ranges) {
     String boundary = "lanes-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     byte[][] heads = new byte[ranges.size()][];
     long total = 0;
@@ -157,14 +217,22 @@ public final class FileResponse {
     }
     byte[] tail = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
     total += tail.length;
-    ResponseBody.BodyWriter writer = out -> {
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-        for (int i = 0; i < ranges.size(); i++) {
-          out.write(heads[i]);
-          copy(ch, ranges.get(i), out);
-          out.write(new byte[] {'\r', '\n'});
+    ResponseBody.BodyWriter writer = new ResponseBody.BodyWriter() {
+      @Override
+      public void writeTo(OutputStream out) throws IOException {
+        try (channel) {
+          for (int i = 0; i < ranges.size(); i++) {
+            out.write(heads[i]);
+            copy(channel, ranges.get(i), out);
+            out.write(new byte[] {'\r', '\n'});
+          }
+          out.write(tail);
         }
-        out.write(tail);
+      }
+
+      @Override
+      public void abandon() {
+        close(channel);
       }
     };
     return Response.of(206, "multipart/byteranges; boundary=" + boundary,

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * An HTTP response: status, headers and a body. Immutable; the {@code with*} methods return
- * copies, so a response may be built once and served many times.
+ * copies, so a response may be built once and served many times (except a
+ * {@code FileResponse}, which holds its file open for the request it was built for).
  *
  * <pre>{@code
  * return Response.json(Map.of("id", id)).withStatus(201).withHeader("Location", "/items/" + id);

@@ -1,6 +1,7 @@
 package dev.lanes.http;
 
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -103,18 +104,32 @@ public sealed interface ResponseBody
   }
 
   /**
-   * A slice of a file, sent with zero-copy transfer where the transport allows it.
+   * A slice of a file, sent with zero-copy transfer where the transport allows it. The bytes are
+   * read from {@code channel} when it is given ({@code FileResponse} opens the file as it reads the
+   * metadata its headers describe, so a file replaced or deleted at {@code path} afterwards still
+   * goes out as described); without one the server opens {@code path} just before writing the
+   * head, and a file it cannot open, or one shorter than the slice, is a 500. The server closes
+   * the channel when the exchange ends, whether or not the body was sent; a response never handed
+   * to the server does not close it ({@code FileResponse} ties it to its request's scope).
    *
-   * @param path the file
+   * @param path the file (named in errors)
    * @param offset first byte
    * @param length number of bytes
+   * @param channel the file already open, read by position, or empty to open {@code path}
    */
-  record FileRange(Path path, long offset, long length) implements ResponseBody {
+  record FileRange(Path path, long offset, long length, Optional<FileChannel> channel)
+      implements ResponseBody {
     public FileRange {
       Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(channel, "channel");
       if (offset < 0 || length < 0) {
         throw new IllegalArgumentException("offset and length must be >= 0");
       }
+    }
+
+    /** A slice of the file at {@code path}, opened by the server when the response is sent. */
+    public FileRange(Path path, long offset, long length) {
+      this(path, offset, length, Optional.empty());
     }
   }
 

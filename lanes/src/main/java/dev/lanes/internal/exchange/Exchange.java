@@ -10,6 +10,7 @@ import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.observe.RequestTrace;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,7 @@ public final class Exchange {
       LaneRejectedException.Reason.SERVER_BUSY, "server at its concurrency limit");
   private static final Response DRAINING = Response.text(503, "Service Unavailable: shutting down")
       .withHeader("Retry-After", "1");
+  private static final Response CANNOT_SEND = Response.text(500, "Internal Server Error");
 
   private final CompiledApp app;
   private final Admission admission;
@@ -129,6 +131,8 @@ public final class Exchange {
       trace.abandoned();
       if (response != null && response.body() instanceof ResponseBody.Written w) {
         w.writer().abandon(); // never sent: its producer's source is still open
+      } else if (response != null && response.body() instanceof ResponseBody.FileRange file) {
+        OpenedFile.close(file);
       }
       return;
     }
@@ -146,7 +150,7 @@ public final class Exchange {
   }
 
   private void respond(Response unencoded) {
-    Response response = encoded(outgoing(unencoded));
+    Response response = ready(encoded(outgoing(unencoded)), true);
     BackgroundTasks tasks = response.background();
     // Identity check first: almost every response carries NONE, and isEmpty() takes a lock.
     boolean hasTasks = tasks != BackgroundTasks.NONE && !tasks.isEmpty();
@@ -214,6 +218,26 @@ public final class Exchange {
     return admission.isDraining() ? DRAINING : response;
   }
 
+  /**
+   * {@code response} with its file open if it sends one, before any of it is written: a file that
+   * cannot be sent is answered as an error ({@code retry}: even if that answer is a file too, else
+   * a plain 500). The scope closes the file when the exchange ends, on every path.
+   */
+  private Response ready(Response response, boolean retry) {
+    if (!(response.body() instanceof ResponseBody.FileRange file)) {
+      return response;
+    }
+    ResponseBody.FileRange open;
+    try {
+      open = OpenedFile.open(file);
+    } catch (IOException e) {
+      Response error = encoded(app.errors().toResponse(e, where()));
+      return retry ? ready(error, false) : CANNOT_SEND;
+    }
+    scope.onClose(() -> OpenedFile.close(open));
+    return open == file ? response : OpenedFile.withBody(response, open);
+  }
+
   /** {@code response} with its JSON body serialised (see {@link CompiledApp#encoded}). */
   private Response encoded(Response response) {
     return response.body() instanceof ResponseBody.Json ? app.encoded(response, where()) : response;
@@ -248,7 +272,7 @@ public final class Exchange {
     headPending = 0;
     if (error instanceof BodyNotStarted notStarted && !abandoned) {
       // Its lane refused the producer before any byte went out: a clean error response still fits.
-      Response refusal = encoded(outgoing(app.errors().toResponse(notStarted.getCause(), where())));
+      Response refusal = ready(encoded(outgoing(app.errors().toResponse(notStarted.getCause(), where()))), true);
       long now = System.nanoTime();
       codec.write(refusal, null, now);
       trace.respondedAndEnded(refusal.status(), now);

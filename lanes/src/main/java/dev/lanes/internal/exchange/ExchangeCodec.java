@@ -28,6 +28,8 @@ public interface ExchangeCodec {
    * a produced body, or a file read in chunks (HTTP/2), returns a future that completes when its producer is done (fails
    * with {@link BodyNotStarted} if the producer never ran), and cancelling it stops the producer.
    * Called a second time only after {@link BodyNotStarted}, to send an error response instead.
+   * A file body comes with its file open ({@code FileRange.channel()} present), and the codec
+   * sends from that channel.
    *
    * @param afterSent run on the loop once the last byte has been written (or failed to), or null
    * @param now {@link System#nanoTime} as the exchange responds: a head written at once is dated

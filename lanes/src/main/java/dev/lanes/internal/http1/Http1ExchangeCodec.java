@@ -30,7 +30,6 @@ import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -179,15 +178,17 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         boolean noContent = head || !hasBody(response.status());
         boolean chunks = !noContent && file.length() > 0 && (tls || compress && clientAcceptsEncoding
             && response.contentType().map(CompressibleTypes::test).orElse(false));
+        // The exchange opened the file before this head: the bytes come from that open file.
+        FileChannel channel = file.channel().orElseThrow();
         if (chunks) {
-          HttpChunkedInput input = chunkedFile(file); // opened first: a missing file still gets a clean error
+          HttpChunkedInput input = chunkedFile(file, channel);
           writeHead(ctx, response, keepAlive, http11, file.length());
           end(ctx.writeAndFlush(input), keepAlive, afterSent); // ends with the last chunk
           yield QUEUED;
         }
         writeHead(ctx, response, keepAlive, http11, file.length());
         if (!noContent && file.length() > 0) {
-          ctx.write(new DefaultFileRegion(file.path().toFile(), file.offset(), file.length()));
+          ctx.write(new DefaultFileRegion(channel, file.offset(), file.length()));
         }
         end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
         yield QUEUED;
@@ -216,16 +217,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   }
 
   /** A file slice as HTTP chunks, read by a chunked writer added to the pipeline on first use. */
-  private HttpChunkedInput chunkedFile(ResponseBody.FileRange file) {
+  private HttpChunkedInput chunkedFile(ResponseBody.FileRange file, FileChannel channel) {
     ChunkedNioFile chunks;
     try {
-      FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ);
-      try {
-        chunks = new ChunkedNioFile(channel, file.offset(), file.length(), 16 * 1024);
-      } catch (IOException | RuntimeException e) {
-        channel.close();
-        throw e;
-      }
+      chunks = new ChunkedNioFile(channel, file.offset(), file.length(), 16 * 1024);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.path(), e);
     }

@@ -6,9 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,15 +37,10 @@ final class FileBody {
     this.afterSent = afterSent;
   }
 
-  /** Opens the file before anything is sent, so a file that cannot be read fails the response whole. */
+  /** Sends from the file the exchange opened before this head; closes it when done. */
   static CompletableFuture<Void> start(Http2ServerConnection connection, StreamRequest stream,
       Http2Headers headers, ResponseBody.FileRange range, Runnable afterSent) {
-    FileChannel file;
-    try {
-      file = FileChannel.open(range.path(), StandardOpenOption.READ);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + range.path(), e);
-    }
+    FileChannel file = range.channel().orElseThrow();
     FileBody body = new FileBody(connection, stream, file, range.offset(), range.length(), afterSent);
     body.done.whenComplete((v, e) -> {
       try {
