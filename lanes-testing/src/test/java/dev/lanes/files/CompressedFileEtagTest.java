@@ -33,6 +33,11 @@ class CompressedFileEtagTest {
       TestResponse resumed = c.send(c.request("/page").header("Accept-Encoding", "gzip")
           .header("Range", "bytes=100-").header("If-Range", gzipTag));
       // ...must get the whole (gzip) representation again, not bytes 100.. of another representation.
+      // A HEAD tells the same representation's validator (RFC 9110 9.3.2).
+      TestResponse head = c.send(c.request("/page").method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+          .header("Accept-Encoding", "gzip"));
+      assertThat(head.header("etag")).contains(gzipTag);
+      assertThat(head.header("content-encoding")).contains("gzip");
       assertThat(resumed.status())
           .as("If-Range %s from a gzip response gave %s with Content-Encoding %s, Content-Range %s",
               gzipTag, resumed.status(), resumed.header("content-encoding").orElse("none"),

@@ -17,6 +17,7 @@ import dev.lanes.server.ServerConfig;
 import dev.lanes.server.Tls;
 import dev.lanes.streaming.EventSourceResponse;
 import dev.lanes.streaming.ServerSentEvent;
+import dev.lanes.streaming.StreamingResponse;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayInputStream;
@@ -82,6 +83,10 @@ class Http2CompressionTest {
         .route("GET", "/secret", RouteOptions.defaults().compress(false),
             (BlockingHandler) req -> Response.text(TEXT))
         .get("/events", req -> EventSourceResponse.of(events(req.header("accept-encoding").orElse(""))))
+        .get("/tagged", req -> Response.text(TEXT).withHeader("ETag", "\"t1\""))
+        .get("/stream", req -> StreamingResponse.of(List.of(TEXT).iterator(), "text/plain"))
+        .get("/published", req -> StreamingResponse.publisher(
+            once(TEXT.getBytes(StandardCharsets.UTF_8)), "text/plain"))
         .build();
     server = Server.start(app, ServerConfig.builder().port(0).tlsPort(0).tls(Tls.selfSigned("localhost"))
         .h2c(true).compression(Compression.on().minSize(1024)).stopOnSignal(false)
@@ -176,11 +181,60 @@ class Http2CompressionTest {
       assertThat(range.status()).isEqualTo(206);
       assertThat(header(range, "content-encoding")).isNull();
       assertThat(range.text()).isEqualTo(page.substring(3, 13));
-      H2Client.Stream head = client.open(client.head("HEAD", "/text").add("accept-encoding", "gzip"), null, true);
-      assertThat(header(head, "content-encoding")).isNull();
-      assertThat(header(head, "content-length")).isEqualTo(String.valueOf(TEXT.length()));
-      assertThat(head.body()).isEmpty();
     }
+  }
+
+  /**
+   * RFC 9110 9.3.2: the answer to a HEAD has the fields its GET's would (the same coding, vary
+   * and weak etag), and no content-length when the GET's body is compressed, for every kind of
+   * body: in memory, typed JSON, file, written stream, published stream.
+   */
+  @ParameterizedTest
+  @MethodSource("transports")
+  void aHeadSaysWhatItsGetWould(String transport) throws Exception {
+    try (H2Client client = connect(transport)) {
+      for (String path : List.of("/text", "/json", "/page", "/big", "/stream", "/published", "/tagged", "/small",
+          "/png", "/secret")) {
+        for (String acceptEncoding : new String[] {"gzip", null}) {
+          H2Client.Stream get = get(client, path, acceptEncoding);
+          Http2Headers h = client.head("HEAD", path);
+          if (acceptEncoding != null) {
+            h.add("accept-encoding", acceptEncoding);
+          }
+          H2Client.Stream head = client.open(h, null, true);
+          String what = "HEAD " + path + " with accept-encoding " + acceptEncoding + ": ";
+          for (String field : List.of("content-encoding", "vary", "etag", "content-type")) {
+            assertThat(header(head, field)).as(what + field).isEqualTo(header(get, field));
+          }
+          assertThat(header(head, "content-length")).as(what + "content-length")
+              .isEqualTo(header(get, "content-encoding") != null ? null : header(get, "content-length"));
+          get.body();
+          assertThat(head.body()).isEmpty();
+        }
+      }
+      assertThat(header(get(client, "/tagged", "gzip"), "etag")).isEqualTo("W/\"t1\"");
+    }
+  }
+
+  /** A publisher of one chunk. */
+  private static java.util.concurrent.Flow.Publisher<byte[]> once(byte[] chunk) {
+    return subscriber -> subscriber.onSubscribe(new java.util.concurrent.Flow.Subscription() {
+      private boolean done;
+
+      @Override
+      public void request(long n) {
+        if (!done) {
+          done = true;
+          subscriber.onNext(chunk);
+          subscriber.onComplete();
+        }
+      }
+
+      @Override
+      public void cancel() {
+        done = true;
+      }
+    });
   }
 
   @ParameterizedTest

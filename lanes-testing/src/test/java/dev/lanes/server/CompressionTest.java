@@ -12,6 +12,7 @@ import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.RouteOptions;
 import dev.lanes.streaming.EventSourceResponse;
 import dev.lanes.streaming.ServerSentEvent;
+import dev.lanes.streaming.StreamingResponse;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -60,6 +62,10 @@ class CompressionTest {
         .route("GET", "/secret", RouteOptions.defaults().compress(false),
             (BlockingHandler) req -> Response.text(TEXT))
         .get("/events", req -> EventSourceResponse.of(events()))
+        .get("/tagged", req -> Response.text(TEXT).withHeader("ETag", "\"t1\""))
+        .get("/stream", req -> StreamingResponse.of(List.of(TEXT).iterator(), "text/plain"))
+        .get("/published", req -> StreamingResponse.publisher(once(TEXT.getBytes(StandardCharsets.UTF_8)),
+            "text/plain"))
         .build();
     client = TestClient.start(app, ServerConfig.builder().compression(Compression.on().minSize(1024)));
   }
@@ -147,6 +153,57 @@ class CompressionTest {
     assertThat(range.status()).isEqualTo(206);
     assertThat(range.header("content-encoding")).isEmpty();
     assertThat(range.text()).isEqualTo(page.substring(3, 13));
+  }
+
+  /**
+   * RFC 9110 9.3.2: the answer to a HEAD has the fields its GET's would (the same coding, Vary
+   * and weak ETag), and no Content-Length when the GET's body is compressed, for every kind of
+   * body: in memory, typed JSON, file, written stream, published stream.
+   */
+  @Test
+  void aHeadSaysWhatItsGetWould() {
+    for (String path : List.of("/text", "/json", "/page", "/stream", "/published", "/tagged", "/small", "/png",
+        "/secret")) {
+      for (String acceptEncoding : new String[] {"gzip", null}) {
+        TestResponse get = send("GET", path, acceptEncoding);
+        TestResponse head = send("HEAD", path, acceptEncoding);
+        String what = "HEAD " + path + " with Accept-Encoding " + acceptEncoding + ": ";
+        for (String field : List.of("content-encoding", "vary", "etag", "content-type")) {
+          assertThat(head.headerValues(field)).as(what + field).isEqualTo(get.headerValues(field));
+        }
+        assertThat(head.header("content-length")).as(what + "content-length")
+            .isEqualTo(get.header("content-encoding").isPresent() ? java.util.Optional.empty()
+                : get.header("content-length"));
+        assertThat(head.body()).isEmpty();
+      }
+    }
+    assertThat(send("GET", "/tagged", "gzip").header("etag")).contains("W/\"t1\"");
+  }
+
+  private TestResponse send(String method, String path, String acceptEncoding) {
+    var request = client.request(path).method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+    return client.send(acceptEncoding == null ? request : request.header("Accept-Encoding", acceptEncoding));
+  }
+
+  /** A publisher of one chunk. */
+  private static Flow.Publisher<byte[]> once(byte[] chunk) {
+    return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+      private boolean done;
+
+      @Override
+      public void request(long n) {
+        if (!done) {
+          done = true;
+          subscriber.onNext(chunk);
+          subscriber.onComplete();
+        }
+      }
+
+      @Override
+      public void cancel() {
+        done = true;
+      }
+    });
   }
 
   @Test

@@ -45,9 +45,9 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
   // the heads, a switch takes effect exactly for the heads behind it, even those queued elsewhere
   // in the pipeline (a chunked file's writer) when it is handed out.
   private volatile boolean announced = true;
-  // Per request read, in order: whether Netty's encoder saw it; a response skips the encoder if
-  // its request did (HTTP/1.1 answers in order).
-  private final OneSlotQueue<Boolean> encoderSawRequest = new OneSlotQueue<>();
+  // Per request read, in order: whether Netty's encoder saw it (a Boolean), or the HeadRequest of
+  // a HEAD; a response skips the encoder unless its request was TRUE (HTTP/1.1 answers in order).
+  private final OneSlotQueue<Object> encoderSawRequest = new OneSlotQueue<>();
   private boolean bypassing; // the response being written skips the encoder, up to its last content
   private ChannelHandlerContext ctx;
 
@@ -84,7 +84,8 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
 
   /**
    * Follows the responses as they pass and says whether {@code msg} goes past Netty's encoder: a
-   * response whose request skipped it, up to its last content (it still says {@code Vary}), and
+   * response whose request skipped it, up to its last content (it still says {@code Vary}, and a
+   * HEAD's gets the head its GET would: {@link #asGetWouldSay}), and
    * a connection's last, empty answer (a 408 while a head arrives), which may come before any
    * request was decoded and which Netty's encoder would fail for want of a request to pair it with.
    */
@@ -94,8 +95,11 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
       return true;
     }
     if (msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
-      bypassing = encoderSawRequest.poll() == Boolean.FALSE;
-      if (bypassing && allowed && eligible(r)) {
+      Object request = encoderSawRequest.poll();
+      bypassing = request != Boolean.TRUE;
+      if (request instanceof HeadRequest head) {
+        asGetWouldSay(r, head.coding());
+      } else if (bypassing && allowed && eligible(r)) {
         r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
       }
     }
@@ -108,14 +112,19 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
 
   /**
    * A request was read; called for every request, in the order they arrive. One without
-   * {@code Accept-Encoding} (nor HEAD or CONNECT, which Netty's encoder treats apart) skips Netty's
+   * {@code Accept-Encoding} (nor CONNECT, which Netty's encoder treats apart) skips Netty's
    * encoder both ways: its response can only go out as it is, and the encoder's per-message work
    * was most of what compression cost such a request. The response still gets {@code Vary}, like
-   * every response the encoder would have compressed.
+   * every response the encoder would have compressed. A HEAD skips it too (its answer has no body
+   * to compress), with the coding its GET would get.
    */
   void requested(HttpRequest req) throws Exception {
-    boolean needed = req.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)
-        || req.method() == HttpMethod.HEAD || req.method() == HttpMethod.CONNECT;
+    if (req.method() == HttpMethod.HEAD) {
+      String acceptEncoding = req.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+      encoderSawRequest.add(new HeadRequest(ContentCodings.choose(acceptEncoding)));
+      return;
+    }
+    boolean needed = req.headers().contains(HttpHeaderNames.ACCEPT_ENCODING) || req.method() == HttpMethod.CONNECT;
     encoderSawRequest.add(needed);
     if (needed) {
       if (encoder == null) {
@@ -170,6 +179,37 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
 
   /** Whether the response heads behind it may be compressed: a message this handler takes out. */
   enum Switch { MAY_COMPRESS, AS_IS }
+
+  /** A HEAD request read: {@code coding} is the one its GET would be sent with, or null. */
+  private record HeadRequest(String coding) {}
+
+  /**
+   * Gives the answer to a HEAD the fields its GET would have (RFC 9110 9.3.2): {@code Vary} when
+   * the GET's body could be compressed, and when this client would get it compressed, its
+   * {@code Content-Encoding}, its weak {@code ETag}, and no {@code Content-Length} (the length
+   * of the compressed body is not known without compressing it). The HEAD's head carries the
+   * GET's length, or chunked when that is unknown.
+   */
+  private void asGetWouldSay(HttpResponse response, String coding) {
+    if (!allowed || !Http1ExchangeCodec.hasBody(response.status().code())) {
+      return; // and a 304 may carry a handler's Content-Length, not to be read here
+    }
+    HttpHeaders h = response.headers();
+    long length = HttpUtil.getContentLength(response, -1L);
+    if (length == 0 || !rule.eligible(response.status().code(), h.get(HttpHeaderNames.CONTENT_TYPE),
+        h.contains(HttpHeaderNames.CONTENT_RANGE), h.contains(HttpHeaderNames.CONTENT_ENCODING), length)) {
+      return;
+    }
+    h.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+    if (coding != null) {
+      h.set(HttpHeaderNames.CONTENT_ENCODING, coding);
+      h.remove(HttpHeaderNames.CONTENT_LENGTH);
+      String etag = h.get(HttpHeaderNames.ETAG);
+      if (etag != null) {
+        h.set(HttpHeaderNames.ETAG, CompressionRule.compressedEtag(etag));
+      }
+    }
+  }
 
   private boolean eligible(HttpResponse response) {
     HttpHeaders h = response.headers();

@@ -31,6 +31,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   private static final AsciiString ETAG = AsciiString.cached("etag");
   private static final AsciiString ACCEPT_ENCODING = AsciiString.cached("accept-encoding");
   private static final AsciiString VARY = AsciiString.cached("vary");
+  private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
   private final Http2ServerConnection connection;
   private final StreamRequest stream;
   private final Lanes lanes;
@@ -73,8 +74,8 @@ final class Http2ExchangeCodec implements ExchangeCodec {
       case ResponseBody.FileRange file -> {
         if (headOnly || file.length() == 0) {
           ChannelPromise last = connection.newPromise();
-          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, file.length(), DateHeader.at(now)), true,
-              last);
+          connection.writeHeaders(stream, headers(response, file.length(), hasBody && file.length() > 0,
+              DateHeader.at(now)), true, last);
           afterLast(last, afterSent);
           yield QUEUED;
         }
@@ -84,8 +85,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Written w -> {
         if (headOnly) {
           ChannelPromise last = connection.newPromise();
-          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, w.length(), DateHeader.at(now)), true,
-              last);
+          connection.writeHeaders(stream, headers(response, w.length(), hasBody, DateHeader.at(now)), true, last);
           w.writer().abandon();
           afterLast(last, afterSent);
           yield QUEUED;
@@ -97,7 +97,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Published published -> {
         if (headOnly) {
           ChannelPromise last = connection.newPromise();
-          connection.writeHeaders(stream, Http2ResponseHeaders.of(response, -1, DateHeader.at(now)), true, last);
+          connection.writeHeaders(stream, headers(response, -1, hasBody, DateHeader.at(now)), true, last);
           afterLast(last, afterSent);
           yield QUEUED;
         }
@@ -112,13 +112,15 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   /**
    * The response's head; when the rules let this stream's body be compressed it says
    * {@code vary}, and {@code content-encoding} if the client accepts a coding (the connection's
-   * encoder then compresses the DATA frames and drops {@code content-length}). HEAD answers and
-   * empty bodies are never compressed, as on HTTP/1.1.
+   * encoder then compresses the DATA frames and drops {@code content-length}). Empty bodies are
+   * never compressed, as on HTTP/1.1. {@code bodyFollows}: the GET's body would, for a HEAD, whose
+   * head says what its GET's would (RFC 9110 9.3.2), without the {@code content-length} a
+   * compressed body's is not known without compressing it.
    */
   private Http2Headers headers(Response response, long length, boolean bodyFollows, AsciiString date) {
     Http2Headers h = Http2ResponseHeaders.of(response, length, date);
     CompressionRule rule = connection.compression();
-    if (rule == null || !stream.routeCompresses || head || !bodyFollows
+    if (rule == null || !stream.routeCompresses || !bodyFollows
         || !rule.eligible(response.status(), h.get(CONTENT_TYPE), h.contains(CONTENT_RANGE),
             h.contains(CONTENT_ENCODING), length)) {
       return h;
@@ -131,7 +133,11 @@ final class Http2ExchangeCodec implements ExchangeCodec {
       if (etag != null) {
         h.set(ETAG, CompressionRule.compressedEtag(etag.toString()));
       }
-      stream.compressed = true;
+      if (head) {
+        h.remove(CONTENT_LENGTH); // no DATA follows: the plain encoder sends the head as it is
+      } else {
+        stream.compressed = true;
+      }
     }
     return h;
   }
