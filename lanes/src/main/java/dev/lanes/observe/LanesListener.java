@@ -38,7 +38,10 @@ import java.time.Duration;
  * {@code lane} is the lane's name.
  */
 public interface LanesListener extends LaneListener, BackgroundListener {
-  /** The route name reported for requests no route matched (404, 405, malformed). */
+  /**
+   * The route name reported for requests no route answered: 404, 405, malformed, refused before
+   * routing (a server at its concurrency limit), or answered by middleware without a route.
+   */
   String UNMATCHED = "unmatched";
 
   /** Does nothing; what an app has when no listener is registered. */
