@@ -11,6 +11,7 @@ import dev.lanes.websocket.CloseCodes;
 import dev.lanes.websocket.WebSocketClosedException;
 import dev.lanes.websocket.WebSocketOptions;
 import java.lang.System.Logger.Level;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,8 +65,8 @@ public final class WebSocketEndpoint implements AsyncHandler {
       throw new HttpException(426, "Upgrade Required: WebSocket version 13",
           Map.of("Sec-WebSocket-Version", "13"));
     }
-    if (req.header("sec-websocket-key").map(String::isBlank).orElse(true)) {
-      throw new HttpException(400, "Bad Request: missing Sec-WebSocket-Key");
+    if (!req.header("sec-websocket-key").map(WebSocketEndpoint::validKey).orElse(false)) {
+      throw new HttpException(400, "Bad Request: Sec-WebSocket-Key must be 16 bytes in base64");
     }
     if (async != null) {
       if (!up.accept(new AsyncSession(req, options, route, async))) {
@@ -91,6 +92,15 @@ public final class WebSocketEndpoint implements AsyncHandler {
     });
     req.scope().onCancel(() -> task.cancel(true)); // client gone before the 101
     return answer;
+  }
+
+  /** RFC 6455 4.2.1: the key is a random 16-byte value in base64. */
+  private static boolean validKey(String key) {
+    try {
+      return Base64.getDecoder().decode(key.strip()).length == 16;
+    } catch (IllegalArgumentException notBase64) {
+      return false;
+    }
   }
 
   private void run(BlockingSession session) throws InterruptedException {
