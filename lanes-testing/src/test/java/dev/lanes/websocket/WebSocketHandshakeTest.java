@@ -61,4 +61,31 @@ class WebSocketHandshakeTest {
       assertThat(Frames.open(c, "/ws/one", "")).startsWith("HTTP/1.1 101");
     }
   }
+
+  /** Connection is a list and Upgrade's token is case-insensitive (RFC 9110 7.6.1, RFC 6455 4.2.1). */
+  @Test
+  void aConnectionListAndAnyCaseOfWebSocketUpgrade() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      c.send("GET /ws/one HTTP/1.1\r\nHost: localhost\r\nUpgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      assertThat(c.readUntil("\r\n\r\n")).startsWith("HTTP/1.1 101");
+      c.send(Frames.text("hi"));
+      assertThat(Frames.read(c).text()).isEqualTo("hi");
+    }
+  }
+
+  /**
+   * RFC 9110 7.8: a server ignores Upgrade in an HTTP/1.0 request, and RFC 6455 4.2.1 asks for
+   * HTTP/1.1 or higher: no 101, and no session takes the lane's token.
+   */
+  @Test
+  void anHttp10UpgradeIsNotSwitched() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      c.send("GET /ws/one HTTP/1.0\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      assertThat(c.read().status()).isEqualTo(426);
+    }
+    Lane one = app.lanes().get("one");
+    Await.until(Duration.ofSeconds(5), () -> one.statistics().borrowed() == 0, "no token held by a refused upgrade");
+  }
 }

@@ -43,9 +43,13 @@ final class Http1Upgrade {
     this.uri = uri;
   }
 
-  /** Whether {@code req} asks to become a WebSocket: GET with {@code Upgrade: websocket}. */
+  /**
+   * Whether {@code req} asks to become a WebSocket: an HTTP/1.1 GET with {@code Upgrade: websocket}.
+   * Upgrade in an HTTP/1.0 request is ignored (RFC 9110 section 7.8).
+   */
   static boolean asked(HttpRequest req) {
     return req.method() == HttpMethod.GET
+        && req.protocolVersion().equals(HttpVersion.HTTP_1_1)
         && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
         && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
