@@ -185,4 +185,64 @@ class DependenciesTest {
       assertThat(doc.at("/paths/~1bearer/get/security/0").has("HTTPBearer")).isTrue();
     }
   }
+
+  record Conn(int n) {}
+
+  record Repo(Conn c) {}
+
+  record Tx(Repo r) {}
+
+  /** A connection given back when the handler returns, and a transaction on it committed after the response. */
+  static final class EarlyConnection {
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    @Provides
+    Provided<Conn> conn() {
+      events.add("open conn");
+      return Provided.of(new Conn(1), () -> events.add("close conn")).closeAfterHandler();
+    }
+
+    @Provides
+    Repo repo(Conn c) {
+      return new Repo(c);
+    }
+
+    @Provides
+    Provided<Tx> tx(Repo r) {
+      events.add("open tx");
+      return Provided.of(new Tx(r), () -> events.add("commit tx"));
+    }
+  }
+
+  static final class TxRoutes {
+    final List<String> events;
+
+    TxRoutes(List<String> events) {
+      this.events = events;
+    }
+
+    @Get("/tx")
+    String tx(Tx tx) {
+      events.add("handler");
+      return "done";
+    }
+  }
+
+  /**
+   * A value cleaned up after the response made (here through another dependency) from one
+   * cleaned up when the handler returns would be cleaned up after what it uses: the transaction
+   * committed on a connection already given back. FastAPI refuses that ("has a scope of
+   * "request", it cannot depend on dependencies with scope "function""); so does the request,
+   * naming both, before the handler runs, and the cleanups still run newest first.
+   */
+  @Test
+  void anAfterResponseValueMadeFromAnAfterHandlerOneIsRefused() {
+    EarlyConnection p = new EarlyConnection();
+    TypedApi api = TypedApi.builder().provider(p).controller(new TxRoutes(p.events)).build();
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      assertThat(client.get("/tx").status()).isEqualTo(500);
+      Await.until(() -> p.events.contains("close conn") && p.events.contains("commit tx"), "cleanups");
+      assertThat(p.events).containsExactly("open conn", "open tx", "commit tx", "close conn");
+    }
+  }
 }

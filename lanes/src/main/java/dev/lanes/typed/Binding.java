@@ -21,6 +21,7 @@ final class Binding {
   final Request request;
   final Violations violations = new Violations();
   private final Object[] cache;
+  private final boolean[] heldUntilHandlerReturns; // by provider: its value, or one it was made from, closes then
   private List<AutoCloseable> afterHandler;
   private AfterResponse afterResponse;
   private boolean handlerReturned;
@@ -37,6 +38,16 @@ final class Binding {
     if (cache != null) {
       java.util.Arrays.fill(cache, UNSET);
     }
+    this.heldUntilHandlerReturns = providers == 0 ? null : new boolean[providers];
+  }
+
+  /** Whether provider {@code index}'s value, or a value it was made from, is cleaned up when the handler returns. */
+  boolean closesWhenHandlerReturns(int index) {
+    return heldUntilHandlerReturns[index];
+  }
+
+  void closesWhenHandlerReturns(int index, boolean value) {
+    heldUntilHandlerReturns[index] |= value;
   }
 
   Object cached(int index) {

@@ -33,7 +33,10 @@ public final class Provided<T> {
     return new Provided<>(value, cleanup, When.AFTER_RESPONSE);
   }
 
-  /** This value with its cleanup run as soon as the handler returns, before the response is sent. */
+  /**
+   * This value with its cleanup run as soon as the handler returns, before the response is sent.
+   * A value made from it must close so too: one cleaned up after the response fails the request.
+   */
   public Provided<T> closeAfterHandler() {
     return new Provided<>(value, cleanup, When.AFTER_HANDLER);
   }

@@ -62,17 +62,39 @@ final class ProviderPlan {
       } catch (Exception e) {
         throw new DependencyException(name(), e);
       }
+      ProviderPlan early = closedWhenHandlerReturns(b);
       if (value instanceof Provided<?> p) {
+        if (p.when() == Provided.When.AFTER_RESPONSE && early != null) {
+          // Its cleanup would run after the one of a value it was made from (a transaction
+          // committed on a connection already given back): refused, as FastAPI refuses a
+          // request-scoped dependency on a function-scoped one; closed now, while what it uses is open.
+          Binding.runReversed(java.util.List.of(p.cleanup()));
+          throw new IllegalStateException(name() + " is cleaned up after the response, but depends on "
+              + early.name() + ", cleaned up when the handler returns (closeAfterHandler): a cleanup must"
+              + " not outlive what it uses; call closeAfterHandler() on " + name() + " too, or on neither");
+        }
         b.cleanup(p);
+        b.closesWhenHandlerReturns(index, p.when() == Provided.When.AFTER_HANDLER);
         value = p.value();
       } else if (value == null) {
         throw new IllegalStateException(name() + " provided null; provide an Optional instead");
       }
+      b.closesWhenHandlerReturns(index, early != null);
     }
     if (cached) {
       b.cache(index, value);
     }
     return value;
+  }
+
+  /** The dependency this one was made from whose value (or one it was made from) closes when the handler returns, or null. */
+  private ProviderPlan closedWhenHandlerReturns(Binding b) {
+    for (Binder x : binders) {
+      if (x instanceof Binder.Dependency d && b.closesWhenHandlerReturns(d.provider().index)) {
+        return d.provider();
+      }
+    }
+    return null;
   }
 
   /** A provider's checked failure, carried as unchecked through the request's binding. */
