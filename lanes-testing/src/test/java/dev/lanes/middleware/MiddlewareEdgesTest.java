@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * Middleware at its edges, as Starlette behaves: a preflight lists the safelisted headers it
  * allows, {@code allowMethods("*")} allows any method, an app-wide deadline's 504 passes through
  * the middleware around it, {@code X-Forwarded-Proto: wss} means TLS, and a catch-all exception
- * handler leaves the router's 404 and 405 alone.
+ * handler leaves the router's 404 and 405, and a lane's 503, alone.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MiddlewareEdgesTest {
@@ -153,6 +153,35 @@ class MiddlewareEdgesTest {
       TestResponse wrongMethod = c.post("/items", "", "text/plain");
       assertThat(wrongMethod.status()).as(wrongMethod.text()).isEqualTo(405);
       assertThat(wrongMethod.header("allow")).isPresent();
+    }
+  }
+
+  /**
+   * A lane's refusal is a 503 with Retry-After that tells a load balancer or client to come back,
+   * like an HttpException it has its own, closer answer: a catch-all handler for Exception must
+   * not turn overload into its 500 (a handler for LaneRejectedException itself still wins).
+   */
+  @Test
+  void catchAllExceptionHandlerLeavesALaneRefusalItsOwn503() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder()
+        .exceptionHandler(Exception.class, e -> Response.text(500, "custom 500: " + e.getClass().getSimpleName()))
+        .lane(dev.lanes.concurrency.Lane.builder("one").capacity(1).maxWaiting(0))
+        .route("GET", "/hold", "one", req -> {
+          entered.countDown();
+          release.await();
+          return Response.text("held");
+        })
+        .build();
+    try (TestClient c = TestClient.start(app)) {
+      var holder = c.sendAsync(c.request("/hold"));
+      entered.await();
+      TestResponse refused = c.get("/hold");
+      release.countDown();
+      assertThat(refused.status()).as(refused.text()).isEqualTo(503);
+      assertThat(refused.header("Retry-After")).contains("1");
+      assertThat(holder.get().status()).isEqualTo(200);
     }
   }
 }

@@ -98,9 +98,10 @@ public final class ErrorMapper {
       if (h != null) {
         return h;
       }
-      if (c == HttpException.class) {
+      if (c == HttpException.class || c == LaneRejectedException.class) {
         // The built-in answer is HttpException's own handler, more specific than one for a
-        // superclass (Exception): a catch-all keeps the router's 404 and 405, as in Starlette.
+        // superclass (Exception): a catch-all keeps the router's 404 and 405, as in Starlette,
+        // and a lane's refusal its 503 with Retry-After.
         return null;
       }
     }
