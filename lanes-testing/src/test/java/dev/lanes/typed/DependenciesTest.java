@@ -245,4 +245,45 @@ class DependenciesTest {
       assertThat(p.events).containsExactly("open conn", "open tx", "commit tx", "close conn");
     }
   }
+
+  record Store(String name) {}
+
+  /** A dependency whose checked exception the app has a handler for. */
+  static final class FailingStore {
+    @Provides
+    Store store() throws java.io.IOException {
+      throw new java.io.IOException("store down");
+    }
+  }
+
+  static final class StoreRoutes {
+    @Get("/store")
+    String store(Store s) {
+      return s.name();
+    }
+
+    @Get("/store-async")
+    java.util.concurrent.CompletionStage<String> storeAsync(Store s) {
+      return java.util.concurrent.CompletableFuture.completedFuture(s.name());
+    }
+  }
+
+  /**
+   * A checked exception a dependency throws reaches the app's handler for its type, as one the
+   * handler throws does (FastAPI's exception handlers see a dependency's exceptions too).
+   */
+  @Test
+  void aDependencysCheckedExceptionReachesTheAppsHandlerForIt() {
+    TypedApi api = TypedApi.builder().provider(new FailingStore()).controller(new StoreRoutes()).build();
+    App app = api.install(App.builder())
+        .exceptionHandler(java.io.IOException.class, e -> dev.lanes.http.Response.text(503, "unavailable: " + e.getMessage()))
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      for (String path : List.of("/store", "/store-async")) {
+        TestResponse r = client.get(path);
+        assertThat(r.status()).as(path).isEqualTo(503);
+        assertThat(r.text()).isEqualTo("unavailable: store down");
+      }
+    }
+  }
 }

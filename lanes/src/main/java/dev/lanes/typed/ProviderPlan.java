@@ -97,7 +97,7 @@ final class ProviderPlan {
     return null;
   }
 
-  /** A provider's checked failure, carried as unchecked through the request's binding. */
+  /** A provider's checked failure, carried as unchecked through the request's binding, then thrown as itself. */
   static final class DependencyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -149,7 +149,16 @@ final class RoutePlan {
     return answer;
   }
 
-  private Object[] bind(Binding b) {
+  private Object[] bind(Binding b) throws Exception {
+    try {
+      return bindAndCheck(b);
+    } catch (ProviderPlan.DependencyException e) {
+      // A dependency's checked exception, as thrown: the app's handler for its type answers it.
+      throw (Exception) e.getCause();
+    }
+  }
+
+  private Object[] bindAndCheck(Binding b) {
     if (hasBody && !(onlyBody != null ? Binder.Body.prepare(b, onlyBody) : Binder.Body.prepare(b, strictContentType))) {
       throw new RequestValidationException(b.violations.list());
     }
