@@ -6,6 +6,7 @@ import dev.lanes.App;
 import dev.lanes.http.Response;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RawResponse;
+import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -22,11 +23,13 @@ import org.junit.jupiter.api.Test;
  */
 class TimeoutsTest {
   private static final CountDownLatch RELEASE = new CountDownLatch(1);
+  private static final RecordingListener EVENTS = RecordingListener.create();
   private static TestClient client;
 
   @BeforeAll
   static void start() {
     App app = App.builder()
+        .listener(EVENTS)
         .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
         .postAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
         .get("/wait", req -> {
@@ -106,6 +109,8 @@ class TimeoutsTest {
       assertThat(r.closed()).isTrue();
     }
     assertThat(stats().bodyReadTimeouts()).isGreaterThan(before);
+    // Reported as the answer it is, as on HTTP/2 (the request never reached a route).
+    EVENTS.await("requestEnd unmatched 408");
   }
 
   @Test

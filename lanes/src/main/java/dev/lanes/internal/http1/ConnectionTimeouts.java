@@ -2,10 +2,13 @@ package dev.lanes.internal.http1;
 
 import dev.lanes.internal.server.Admission;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -333,7 +336,15 @@ final class ConnectionTimeouts {
           ? Admission.Timeout.REQUEST_HEAD : Admission.Timeout.KEEP_ALIVE);
     }
     ctx.channel().config().setAutoRead(false);
-    if (reading != Reading.IDLE && unanswered == 0) {
+    if (reading == Reading.BODY && unanswered == 0) {
+      // The body stopped coming: end the request with a refusal in its body's place, so that it is
+      // answered (408, then closed) and reported like any refused request, as on HTTP/2.
+      LastHttpContent refusal = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+      refusal.setDecoderResult(DecoderResult.failure(
+          new RejectedRequest(408, "Request Timeout: the request body stopped arriving")));
+      decoded(refusal);
+      ctx.fireChannelRead(refusal);
+    } else if (reading != Reading.IDLE && unanswered == 0) {
       // Mid-request with nothing owed: tell the client why (RFC 9110 15.5.9), then close.
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
           HttpResponseStatus.REQUEST_TIMEOUT);

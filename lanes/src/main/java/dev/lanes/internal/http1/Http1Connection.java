@@ -134,7 +134,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     DecoderResult decoded = req.decoderResult();
     if (decoded.isFailure()) {
       req.release();
-      admission.badRequest();
+      if (!(decoded.cause() instanceof RejectedRequest r && r.status() == 408)) {
+        admission.badRequest(); // a body that stopped coming is counted as a timeout instead
+      }
       codec.closeAfter();
       exchange.refuse(rejection(decoded.cause()));
       return;
