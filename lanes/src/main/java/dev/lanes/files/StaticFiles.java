@@ -7,7 +7,6 @@ import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
  * <pre>{@code StaticFiles.mount(builder, "/static", Path.of("public"), Optional.of("index.html")); }</pre>
  */
 public final class StaticFiles {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private final Path root;
   private final Optional<String> indexFile;
 
@@ -83,21 +81,7 @@ public final class StaticFiles {
    */
   private static Response withSlash(Request request) {
     String query = request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery();
-    return Response.status(307).withHeader("Location", encodedPath(request.path()) + "/" + query);
-  }
-
-  /** The decoded path percent-encoded again where a URL needs it (spaces, controls, non-ASCII). */
-  private static String encodedPath(String path) {
-    StringBuilder out = new StringBuilder(path.length() + 8);
-    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if (c > 0x20 && c < 0x7f && "%\"<>\\^`{|}?#".indexOf(c) < 0) {
-        out.append((char) c);
-      } else {
-        out.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
-      }
-    }
-    return out.toString();
+    return Response.status(307).withHeader("Location", request.encodedPath() + "/" + query);
   }
 
   /** The real path of {@code relative} under the root, or empty if it would leave the root. */

@@ -22,6 +22,7 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Request {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private static final byte[] NO_BODY = new byte[0];
 
   private final String method;
@@ -89,6 +90,25 @@ public final class Request {
   /** The decoded path, without the query. */
   public String path() {
     return path;
+  }
+
+  /**
+   * The path percent-encoded again where a URL needs it (spaces, controls, non-ASCII, {@code %},
+   * {@code ?}, {@code #}...), for a {@code Location} that names this path.
+   *
+   * <pre>{@code Response.status(307).withHeader("Location", req.encodedPath() + "/"); }</pre>
+   */
+  public String encodedPath() {
+    StringBuilder out = new StringBuilder(path.length() + 8);
+    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c > 0x20 && c < 0x7f && "%\"<>\\^`{|}?#".indexOf(c) < 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
+      }
+    }
+    return out.toString();
   }
 
   /** The raw query string, without {@code ?}; empty if none. */

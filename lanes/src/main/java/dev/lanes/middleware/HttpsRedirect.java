@@ -42,25 +42,9 @@ public final class HttpsRedirect implements Middleware {
         return CompletableFuture.completedFuture(Response.text(400, "Bad Request: no Host to redirect to"));
       }
       String host = TrustedHost.withoutPort(req.host().get());
-      String target = "https://" + host + (port == 443 ? "" : ":" + port) + rawPath(req.path())
+      String target = "https://" + host + (port == 443 ? "" : ":" + port) + req.encodedPath()
           + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
       return CompletableFuture.completedFuture(Response.status(308).withHeader("Location", target));
     };
-  }
-
-  /** The decoded path encoded again where a URI needs it (spaces, controls, non-ASCII). */
-  private static String rawPath(String path) {
-    StringBuilder out = new StringBuilder(path.length() + 8);
-    for (byte b : path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if (c > 0x20 && c < 0x7f && c != '%' && c != '"' && c != '<' && c != '>' && c != '\\' && c != '^'
-          && c != '`' && c != '{' && c != '|' && c != '}' && c != '?' && c != '#') {
-        out.append((char) c);
-      } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-      }
-    }
-    return out.toString();
   }
 }

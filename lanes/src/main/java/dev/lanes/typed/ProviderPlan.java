@@ -1,6 +1,7 @@
 package dev.lanes.typed;
 
 import java.lang.reflect.Method;
+import java.util.List;
 
 /**
  * A {@link Provides} method compiled once: the binders of its parameters, how to call it, and
@@ -68,7 +69,7 @@ final class ProviderPlan {
           // Its cleanup would run after the one of a value it was made from (a transaction
           // committed on a connection already given back): refused, as FastAPI refuses a
           // request-scoped dependency on a function-scoped one; closed now, while what it uses is open.
-          Binding.runReversed(java.util.List.of(p.cleanup()));
+          Binding.runReversed(List.of(p.cleanup()));
           throw new IllegalStateException(name() + " is cleaned up after the response, but depends on "
               + early.name() + ", cleaned up when the handler returns (closeAfterHandler): a cleanup must"
               + " not outlive what it uses; call closeAfterHandler() on " + name() + " too, or on neither");

@@ -441,9 +441,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         return Response.text(400, "Bad Request: invalid character in request target");
       }
     }
-    if (target.equals("*") ? !method.equals("OPTIONS") : !target.startsWith("/")) {
-      return Response.text(400, target.equals("*") ? "Bad Request: '*' is only a target for OPTIONS"
-          : "Bad Request: request target must be an absolute path");
+    if (target.equals("*") && !method.equals("OPTIONS")) {
+      return Response.text(400, "Bad Request: '*' is only a target for OPTIONS");
+    }
+    if (!target.equals("*") && !target.startsWith("/")) {
+      return Response.text(400, "Bad Request: request target must be an absolute path");
     }
     CharSequence expect = h.get(HttpHeaderNames.EXPECT);
     if (expect != null && !CONTINUE_EXPECTED.contentEqualsIgnoreCase(expect)) {
