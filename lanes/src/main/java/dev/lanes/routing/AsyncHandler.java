@@ -9,6 +9,11 @@ import java.util.concurrent.CompletionStage;
  * completes with the response. Blocking inside it stalls every connection on that loop, and is
  * reported; hand blocking calls to a lane with {@code Concurrency.runBlocking}.
  *
+ * <p>When the client leaves or the route's deadline passes, the returned stage is cancelled
+ * ({@code cancel(true)} on its {@code toCompletableFuture()}) to stop its work. A future that other
+ * requests share (a cache's entry, a memoised lookup) would be cancelled for all of them: return
+ * {@code shared.copy()} instead, which is cancelled alone.
+ *
  * <pre>{@code app.getAsync("/wait", req -> Concurrency.sleep(d).thenApply(v -> Response.text("done"))); }</pre>
  */
 @FunctionalInterface
