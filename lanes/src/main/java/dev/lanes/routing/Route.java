@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Everything about one endpoint: method, path template, handler (whose type says where it runs)
@@ -12,19 +13,23 @@ import java.util.Optional;
  *
  * <pre>{@code Route r = Route.of("GET", "/items/{id:long}", (BlockingHandler) req -> Response.text("item")); }</pre>
  *
- * @param method upper-case HTTP method
+ * @param method the HTTP method, any RFC 9110 token ({@code GET}, {@code VERSION-CONTROL}); kept
+ *     upper-cased, as Starlette does, so {@code "get"} is {@code GET}
  * @param pattern the path template
  * @param handler the endpoint
  * @param options how it runs: lane of a blocking handler, deadline
  */
 public record Route(String method, PathPattern pattern, Handler handler, RouteOptions options) {
+  // RFC 9110 method = token (tchar: letters, digits and !#$%&'*+-.^_`|~), upper-cased.
+  private static final Pattern METHOD = Pattern.compile("[A-Z0-9!#$%&'*+.^_`|~-]+");
+
   public Route {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(pattern, "pattern");
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(options, "options");
     method = method.toUpperCase(Locale.ROOT);
-    if (!method.matches("[A-Z]+")) {
+    if (!METHOD.matcher(method).matches()) {
       throw new IllegalArgumentException("bad HTTP method: " + method);
     }
     if (options.lane().isPresent() && handler instanceof AsyncHandler) {
