@@ -68,7 +68,7 @@ public final class App implements AutoCloseable {
       }
       this.compiled = new CompiledApp(b.routes, b.middleware, new ErrorMapper(b.exceptionHandlers), b.json, lanes,
           new BackgroundRunner(lanes, observability.listener()), observability,
-          new Lifespan(b.state, b.startup, b.shutdown));
+          new Lifespan(b.state, b.startup, b.shutdown), b.redirectSlashes);
     } catch (RuntimeException e) {
       lanes.close(); // a mistake in the app: nothing it started may outlive the failed build
       throw e;
@@ -142,6 +142,7 @@ public final class App implements AutoCloseable {
     private final List<LanesListener> listeners = new ArrayList<>();
     private Duration blockedLoopThreshold = Observability.DEFAULT_BLOCKED_THRESHOLD;
     private JsonCodec json = JsonCodec.defaults();
+    private boolean redirectSlashes = true;
 
     private Builder() {}
 
@@ -172,6 +173,18 @@ public final class App implements AutoCloseable {
         throw new IllegalArgumentException("blockedLoopThreshold must not be negative");
       }
       this.blockedLoopThreshold = threshold;
+      return this;
+    }
+
+    /**
+     * Whether a path that no route matches, but would with its trailing slash added or removed,
+     * is redirected there (307, query kept), as FastAPI's {@code redirect_slashes} does; on by
+     * default. Off: such a request is a 404.
+     *
+     * <pre>{@code App.builder().get("/items", h)  // GET /items/ -> 307, Location: /items }</pre>
+     */
+    public Builder redirectSlashes(boolean on) {
+      this.redirectSlashes = on;
       return this;
     }
 

@@ -174,9 +174,17 @@ class FileResponseTest {
       assertThat(plain.header("location")).contains("/static/");
       assertThat(c.get("/static?v=1").header("location")).contains("/static/?v=1");
     }
+    // Without an index the mount has nothing at "/static"; the app's slash redirect still leads
+    // to "/static/" (a 404 there), as Starlette's router does; without it, a 404 at once.
     App.Builder noIndex = App.builder();
     StaticFiles.mount(noIndex, "/static", root, Optional.empty());
     try (TestClient c = TestClient.start(noIndex.build())) {
+      assertThat(c.get("/static").header("location")).contains("/static/");
+      assertThat(c.get("/static/").status()).isEqualTo(404);
+    }
+    App.Builder noRedirect = App.builder().redirectSlashes(false);
+    StaticFiles.mount(noRedirect, "/static", root, Optional.empty());
+    try (TestClient c = TestClient.start(noRedirect.build())) {
       assertThat(c.get("/static").status()).as("no index to redirect to").isEqualTo(404);
     }
   }
@@ -191,6 +199,19 @@ class FileResponseTest {
       assertThat(c.get("/abc.txt").text()).isEqualTo("0123456789abcdefghij");
       assertThat(c.get("/api/x").text()).isEqualTo("api x");
       assertThat(c.get("/missing.txt").status()).isEqualTo(404);
+    }
+  }
+
+  /** A path starting "//" is never redirected to "//...": a browser reads that Location as another host. */
+  @Test
+  void aDirectoryRedirectNeverNamesAnotherHost() throws Exception {
+    Files.writeString(Files.createDirectories(root.resolve("evil.example")).resolve("index.html"), "x");
+    App.Builder b = App.builder();
+    StaticFiles.mount(b, "/", root, Optional.of("index.html"));
+    try (TestClient c = TestClient.start(b.build())) {
+      assertThat(c.get("/evil.example").header("location")).contains("/evil.example/");
+      TestResponse doubled = c.get("//evil.example");
+      assertThat(doubled.header("location")).isNotEqualTo(Optional.of("//evil.example/"));
     }
   }
 

@@ -43,11 +43,12 @@ public final class CompiledApp {
   private final Instruments instruments;
   private final Lifespan lifespan;
   private final boolean someRouteUncompressed;
+  private final boolean redirectSlashes;
   private volatile boolean closed; // its lanes are shut: a server on it would answer only 503s
 
   /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
   public CompiledApp(List<Route> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json, Lanes lanes,
-      BackgroundRunner background, Instruments instruments, Lifespan lifespan) {
+      BackgroundRunner background, Instruments instruments, Lifespan lifespan, boolean redirectSlashes) {
     this.middleware = List.copyOf(middleware);
     this.errors = errors;
     this.json = json;
@@ -55,6 +56,7 @@ public final class CompiledApp {
     this.background = background;
     this.instruments = instruments;
     this.lifespan = lifespan;
+    this.redirectSlashes = redirectSlashes;
     List<CompiledRoute> compiled = new ArrayList<>(routes.size());
     for (Route r : routes) {
       compiled.add(compile(r));
@@ -129,8 +131,26 @@ public final class CompiledApp {
       case RouteMatch.MethodNotAllowed<CompiledRoute> m ->
           aroundFallback(Fallbacks.otherMethods(method, m.allowed()), method + " " + path)
               .call(request.lanes(lanes).json(json).build());
-      case RouteMatch.NotFound<CompiledRoute> nf -> notFound.call(request.lanes(lanes).json(json).build());
+      case RouteMatch.NotFound<CompiledRoute> nf -> {
+        Request req = request.lanes(lanes).json(json).build();
+        yield redirectSlashes && slashTwinExists(method, path)
+            ? aroundFallback(Fallbacks.slashTwin(req), "redirect slashes").call(req)
+            : notFound.call(req);
+      }
     };
+  }
+
+  /** Whether {@code path} with its trailing slash removed or added is a route's (for any method). */
+  private boolean slashTwinExists(String method, String path) {
+    if (path.equals("/") || path.startsWith("//")) {
+      return false; // a Location of "//host..." would send the client to another site
+    }
+    String twin = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
+    try {
+      return !(router.match(method, twin) instanceof RouteMatch.NotFound<CompiledRoute>);
+    } catch (HttpException e) {
+      return false; // the twin reaches a route that would refuse it: no better than a 404
+    }
   }
 
   private static Map<String, List<String>> toLists(Map<String, String> params) {

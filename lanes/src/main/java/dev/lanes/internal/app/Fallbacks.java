@@ -1,6 +1,7 @@
 package dev.lanes.internal.app;
 
 import dev.lanes.http.HttpException;
+import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.routing.Endpoint;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What answers a request no route takes: 404 for an unknown path, 405 with {@code Allow} for a
+ * What answers a request no route takes: 404 for an unknown path, 307 to the path with its
+ * trailing slash added or removed when that one is a route's, 405 with {@code Allow} for a
  * known path and another method, 204 with {@code Allow} for {@code OPTIONS} (the automatic
  * preflight answer) and for {@code OPTIONS *}. Failures are {@link HttpException}s, so the app's
  * exception handlers and middleware see them as they see a handler's.
@@ -27,6 +29,17 @@ final class Fallbacks {
     }
     return req -> CompletableFuture.failedFuture(
         new HttpException(405, "Method Not Allowed", Map.of("Allow", allow)));
+  }
+
+  /**
+   * For a path whose twin with the trailing slash added or removed is a route's: 307 (the method
+   * and body are kept, as Starlette's {@code redirect_slashes} does), query kept.
+   */
+  static Endpoint slashTwin(Request req) {
+    String path = req.encodedPath();
+    String twin = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
+    String location = req.rawQuery().isEmpty() ? twin : twin + "?" + req.rawQuery();
+    return r -> CompletableFuture.completedFuture(Response.status(307).withHeader("Location", location));
   }
 
   /** For a request the router refused before any route ran (a path parameter it cannot take). */
