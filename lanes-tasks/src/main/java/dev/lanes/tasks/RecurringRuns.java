@@ -1,13 +1,16 @@
 package dev.lanes.tasks;
 
+import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import dev.lanes.concurrency.Lanes;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -16,7 +19,8 @@ import javax.sql.DataSource;
  * concurrently with itself and each due time runs once across all workers. Each run gets a status
  * row of its own ({@link RecurringType#runId}), queryable like any task. A run that throws is
  * {@code failed} at once (the next due time is its retry); a run interrupted by a draining worker is
- * handed back, due at the same time, and the next worker runs it under the same id.
+ * handed back, due at the same time, and the next worker runs it under the same id; a run whose
+ * status write failed is tried again a few seconds later, under the same id.
  */
 final class RecurringRuns {
   /** When the status table itself fails, the same due time is tried again this much later. */
@@ -29,9 +33,10 @@ final class RecurringRuns {
   private final Lanes lanes;
   private final String workerLane;
   private final TaskEvents events;
+  private final Consumer<Instant> dueLater; // a store-failure retry's time, so this worker wakes for it
 
   RecurringRuns(DataSource db, String table, boolean postgres, StatusTable statuses, Lanes lanes, String workerLane,
-      TaskEvents events) {
+      TaskEvents events, Consumer<Instant> dueLater) {
     this.db = db;
     this.table = table;
     this.postgres = postgres;
@@ -39,6 +44,7 @@ final class RecurringRuns {
     this.lanes = lanes;
     this.workerLane = workerLane;
     this.events = events;
+    this.dueLater = dueLater;
   }
 
   /** Thrown out of a run a draining worker interrupted, so the failure handler keeps its due time. */
@@ -48,24 +54,46 @@ final class RecurringRuns {
     }
   }
 
-  /** db-scheduler's recurring task for {@code recurring}, scheduled on startup if not yet stored. */
-  <P> RecurringTask<Void> schedulerTask(RecurringType<P> recurring) {
-    return com.github.kagkarlsson.scheduler.task.helper.Tasks.recurring(recurring.type().name(), recurring.schedule())
+  /**
+   * db-scheduler's recurring task for {@code recurring}, scheduled on startup if not yet stored. Its
+   * data is empty, or the due time of a run the status table failed (its epoch millis as text): the
+   * run is tried again later but keeps that time, so its id, and its status row does not stay
+   * queued or running for good while the schedule goes on under other ids.
+   */
+  <P> RecurringTask<byte[]> schedulerTask(RecurringType<P> recurring) {
+    return com.github.kagkarlsson.scheduler.task.helper.Tasks.recurring(recurring.type().name(), recurring.schedule(),
+            byte[].class)
         .onFailure((complete, ops) -> {
-          Instant due = complete.getExecution().executionTime;
-          boolean handedBack = complete.getCause().filter(HandedBack.class::isInstance).isPresent();
-          ops.reschedule(complete, handedBack ? due : Instant.now().plus(STORE_FAILURE_RETRY));
+          Execution execution = complete.getExecution();
+          Instant due = dueOf(execution);
+          if (complete.getCause().filter(HandedBack.class::isInstance).isPresent()) {
+            ops.reschedule(complete, execution.executionTime); // the data, if any, still names the run
+            return;
+          }
+          Instant retry = Instant.now().plus(STORE_FAILURE_RETRY);
+          ops.reschedule(complete, retry, Long.toString(due.toEpochMilli()).getBytes(StandardCharsets.US_ASCII));
+          dueLater.accept(retry); // after the reschedule is stored: a wake-up before it would find nothing
         })
         // A run whose worker died is revived at its own due time (so at once), not at "now" as
         // db-scheduler's default does: the run's id comes from that time, so the revived run is the
         // same task, redelivered, and its status row does not stay running for good.
         .onDeadExecution((complete, ops) -> ops.reschedule(complete, complete.getExecution().executionTime))
-        .execute((instance, context) -> run(recurring, context));
+        .executeStateful((instance, context) -> {
+          run(recurring, context);
+          return null; // the run ended: the next due time has no data
+        });
+  }
+
+  /** The due time of the run an execution holds: the one its data names, else its execution time. */
+  private static Instant dueOf(Execution execution) {
+    byte[] data = (byte[]) execution.taskInstance.getData();
+    return data == null ? execution.executionTime
+        : Instant.ofEpochMilli(Long.parseLong(new String(data, StandardCharsets.US_ASCII)));
   }
 
   private <P> void run(RecurringType<P> recurring, ExecutionContext context) {
     TaskType<P> type = recurring.type();
-    Instant due = context.getExecution().executionTime;
+    Instant due = dueOf(context.getExecution());
     String id = RecurringType.runId(type.name(), due);
     Instant began = Instant.now();
     StatusTable.Attempt attempt;

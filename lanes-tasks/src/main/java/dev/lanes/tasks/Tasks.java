@@ -150,8 +150,8 @@ public final class Tasks implements AutoCloseable {
       types.values().forEach(t -> engineTasks.put(t.name(), attempts.schedulerTask(t)));
       List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>(engineTasks.values());
       RecurringRuns runs = new RecurringRuns(db.dataSource(), db.statusTable(), db.postgres(), statuses, app.lanes(),
-          config.workerLane, events);
-      List<RecurringTask<Void>> recurringTasks = new ArrayList<>();
+          config.workerLane, events, due -> wakeups.ifPresent(w -> w.at(due)));
+      List<RecurringTask<byte[]>> recurringTasks = new ArrayList<>();
       recurring.values().forEach(r -> recurringTasks.add(runs.schedulerTask(r)));
       Optional<Scheduler> scheduler = Optional.empty();
       Optional<LaneExecutor> executor = Optional.empty();

@@ -1,5 +1,9 @@
 package dev.lanes.tasks;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.UUID;
 
 /** The shared suite on the embedded store: H2 in memory, shared by the test's processes in this JVM. */
@@ -9,5 +13,23 @@ class EmbeddedTasksTest extends TaskSuite {
   @Override
   Tasks.Builder store() {
     return Tasks.builder().database(url);
+  }
+
+  @Override
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url);
+  }
+
+  @Override
+  String tablePrefix() {
+    return "lanes_";
+  }
+
+  @Override
+  void refuseOnce(String state) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE TRIGGER refuse_" + UUID.randomUUID().toString().replace("-", "") + "_" + state
+          + " BEFORE UPDATE ON " + tablePrefix() + "tasks FOR EACH ROW CALL '" + RefuseOnce.class.getName() + "'");
+    }
   }
 }

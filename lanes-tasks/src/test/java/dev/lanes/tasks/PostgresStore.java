@@ -52,6 +52,8 @@ final class PostgresStore {
     try (Connection c = DriverManager.getConnection(URL, USER, ""); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + tablePrefix + "scheduled_tasks");
       s.execute("DROP TABLE IF EXISTS " + tablePrefix + "tasks");
+      s.execute("DROP FUNCTION IF EXISTS " + tablePrefix + "refuse()"); // a test's trigger function, if any
+      s.execute("DROP SEQUENCE IF EXISTS " + tablePrefix + "refused");
     }
   }
 }

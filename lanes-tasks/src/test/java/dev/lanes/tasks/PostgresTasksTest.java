@@ -1,6 +1,9 @@
 package dev.lanes.tasks;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -19,6 +22,29 @@ class PostgresTasksTest extends TaskSuite {
   @Override
   Tasks.Builder store() {
     return PostgresStore.builder(prefix);
+  }
+
+  @Override
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(PostgresStore.URL, PostgresStore.USER, "");
+  }
+
+  @Override
+  String tablePrefix() {
+    return prefix;
+  }
+
+  @Override
+  void refuseOnce(String state) throws SQLException {
+    // A sequence counts the writes: nextval is not rolled back with the refused statement.
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE SEQUENCE " + prefix + "refused");
+      s.execute("CREATE FUNCTION " + prefix + "refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          + "IF NEW.state = '" + state + "' THEN IF nextval('" + prefix + "refused') = 1 THEN "
+          + "RAISE EXCEPTION 'refused once: the write of state %', NEW.state; END IF; END IF; RETURN NEW; END $$");
+      s.execute("CREATE TRIGGER " + prefix + "refuse BEFORE UPDATE ON " + prefix + "tasks FOR EACH ROW EXECUTE FUNCTION "
+          + prefix + "refuse()");
+    }
   }
 
   @Override

@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.testing.Await;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,6 +50,15 @@ abstract class TaskSuite {
   boolean growingTheLaneTakesEffectAtOnce() {
     return true;
   }
+
+  /** A connection to the store of {@link #store()}, to set up what the task API cannot. */
+  abstract Connection connect() throws SQLException;
+
+  /** The prefix of the store's tables. */
+  abstract String tablePrefix();
+
+  /** Makes the store refuse, once, the first update of a status row to {@code state} (a wire name). */
+  abstract void refuseOnce(String state) throws SQLException;
 
   /** Forgets the store made by {@link #store()} after each test. */
   void dropStore() throws Exception {}
@@ -533,6 +547,56 @@ abstract class TaskSuite {
     assertThat(run.attempts()).isEqualTo(1);
     assertThat(run.error().orElseThrow()).contains("nope");
     assertThat(failedIds.get(1)).isNotEqualTo(failedIds.get(0));
+  }
+
+  @Test
+  void aRecurringRunWhoseStartTheStoreRefusesOnceRunsLaterUnderItsOwnId() throws Exception {
+    assertTheRefusedRunEndsUnderItsOwnId(TaskType.of("tick", Job.class, job -> "ticked"), "running", TaskState.SUCCEEDED);
+  }
+
+  @Test
+  void aRecurringRunWhoseFailureTheStoreRefusesOnceEndsFailedUnderItsOwnId() throws Exception {
+    assertTheRefusedRunEndsUnderItsOwnId(TaskType.of("flaky", Job.class, job -> {
+      throw new IllegalStateException("nope");
+    }), "failed", TaskState.FAILED);
+  }
+
+  /**
+   * The store refuses one status write of the first run of {@code type}: that run must still end
+   * (be the first to end, as {@code end}), not leave its row queued or running for good while the
+   * schedule goes on under other ids.
+   */
+  private void assertTheRefusedRunEndsUnderItsOwnId(TaskType<Job> type, String refused, TaskState end) throws Exception {
+    start(store().workers(false), 1); // creates the tables
+    refuseOnce(refused);
+    List<String> ended = new CopyOnWriteArrayList<>();
+    Tasks tasks = start(store().recurring(type, "* * * * * *", new Job("x", 0)).listener(new TaskListener() {
+      @Override
+      public void succeeded(String name, String id, Duration took) {
+        ended.add(id);
+      }
+
+      @Override
+      public void failed(String name, String id, int attempt, Throwable error) {
+        ended.add(id);
+      }
+    }), 1);
+
+    String first = Await.value(LONG, this::firstRun, Optional::isPresent, "the first run's status row").orElseThrow();
+    Await.until(LONG, () -> !ended.isEmpty(), "a run ended");
+    assertThat(ended.get(0)).as("the first run to end (the refused one is " + first + ")").isEqualTo(first);
+    TaskStatus run = tasks.status(first).orElseThrow();
+    assertThat(run.state()).isEqualTo(end);
+  }
+
+  /** The id of the earliest-due status row, if any. */
+  private Optional<String> firstRun() {
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT id FROM " + tablePrefix() + "tasks ORDER BY run_at_ms LIMIT 1")) {
+      return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
