@@ -9,7 +9,11 @@ import java.util.Objects;
  *
  * <pre>{@code RetryPolicy.attempts(5).backoff(Duration.ofSeconds(1), 2.0).maxBackoff(Duration.ofMinutes(1))}</pre>
  *
- * @param maxAttempts attempts in all, the first included (1: no retry)
+ * <p>Attempts count failures, not redeliveries: an attempt re-run because its worker died before
+ * it ended (at-least-once delivery) neither spends an attempt nor grows the backoff, as a
+ * redelivered message is no retry in Celery.
+ *
+ * @param maxAttempts attempts in all, the first included (1: no retry); redeliveries not counted
  * @param initialBackoff the wait before the second attempt
  * @param multiplier how much each later wait grows (1.0: constant)
  * @param maxBackoff the longest wait
@@ -51,7 +55,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
     return new RetryPolicy(maxAttempts, initialBackoff, multiplier, max);
   }
 
-  /** Whether a task that failed its {@code attempt}-th attempt (1-based) is tried again. */
+  /** Whether a task that failed its {@code attempt}-th attempt (1-based, redeliveries not counted) is tried again. */
   public boolean retriesAfter(int attempt) {
     return attempt < maxAttempts;
   }

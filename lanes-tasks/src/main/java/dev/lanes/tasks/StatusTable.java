@@ -22,8 +22,18 @@ final class StatusTable {
   /** How an attempt's start went. */
   enum Start { STARTED, REDELIVERED, SKIPPED }
 
-  /** The start of an attempt and the attempt's number. */
-  record Attempt(Start start, int number) {}
+  /**
+   * The start of an attempt, its number (every start counts) and the redeliveries among them.
+   */
+  record Attempt(Start start, int number, int redeliveries) {
+    /**
+     * This attempt's number for the retry policy: redeliveries left out, since each re-runs an
+     * attempt that never ended (its worker died) rather than one that failed.
+     */
+    int counted() {
+      return number - redeliveries;
+    }
+  }
 
   private static final int MAX_ERROR = 4000;
   private static final String SUCCEEDED = "UPDATE %s SET state = 'succeeded', result = ?, error = NULL, updated_ms = ? "
@@ -73,15 +83,15 @@ final class StatusTable {
         + "attempts FROM " + table + " WHERE id = ? FOR UPDATE) UPDATE " + table + " t SET state = 'running', "
         + "attempts = old.attempts + 1, redeliveries = t.redeliveries + CASE WHEN old.state = 'running' THEN 1 ELSE 0 END, "
         + "updated_ms = ? FROM old WHERE t.id = old.id AND old.state IN ('queued', 'running') "
-        + "RETURNING old.state, t.attempts")) {
+        + "RETURNING old.state, t.attempts, t.redeliveries")) {
       s.setString(1, id);
       s.setLong(2, now.toEpochMilli());
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
-          return new Attempt(Start.SKIPPED, 0); // unknown, final or cancelled
+          return new Attempt(Start.SKIPPED, 0, 0); // unknown, final or cancelled
         }
         Start start = TaskState.ofWire(r.getString(1)) == TaskState.RUNNING ? Start.REDELIVERED : Start.STARTED;
-        return new Attempt(start, r.getInt(2));
+        return new Attempt(start, r.getInt(2), r.getInt(3));
       }
     }
   }
@@ -91,17 +101,19 @@ final class StatusTable {
       c.setAutoCommit(false);
       try {
         Attempt attempt;
-        try (PreparedStatement s = c.prepareStatement("SELECT state, attempts FROM " + table + " WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT state, attempts, redeliveries FROM " + table
+            + " WHERE id = ? FOR UPDATE")) {
           s.setString(1, id);
           try (ResultSet r = s.executeQuery()) {
             if (!r.next()) {
-              attempt = new Attempt(Start.SKIPPED, 0);
+              attempt = new Attempt(Start.SKIPPED, 0, 0);
             } else {
               TaskState state = TaskState.ofWire(r.getString(1));
               int number = r.getInt(2) + 1;
-              attempt = state == TaskState.QUEUED ? new Attempt(Start.STARTED, number)
-                  : state == TaskState.RUNNING ? new Attempt(Start.REDELIVERED, number)
-                  : new Attempt(Start.SKIPPED, r.getInt(2));
+              int redeliveries = r.getInt(3);
+              attempt = state == TaskState.QUEUED ? new Attempt(Start.STARTED, number, redeliveries)
+                  : state == TaskState.RUNNING ? new Attempt(Start.REDELIVERED, number, redeliveries + 1)
+                  : new Attempt(Start.SKIPPED, r.getInt(2), redeliveries);
             }
           }
         }

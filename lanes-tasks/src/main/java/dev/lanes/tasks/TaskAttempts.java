@@ -85,7 +85,7 @@ final class TaskAttempts {
           statuses.requeued(id, "interrupted: the worker stopped before the attempt ended", now, now);
           return (complete, ops) -> ops.reschedule(complete, now);
         }
-        return failed(type, id, attempt.number(), e);
+        return failed(type, id, attempt, e);
       } catch (SQLException store) {
         store.addSuppressed(e);
         throw new IllegalStateException("task store failed recording the end of task " + id, store);
@@ -122,11 +122,13 @@ final class TaskAttempts {
     return (complete, ops) -> ops.stop();
   }
 
-  private <P> CompletionHandler<byte[]> failed(TaskType<P> type, String id, int attempt, Throwable error)
+  private <P> CompletionHandler<byte[]> failed(TaskType<P> type, String id, StatusTable.Attempt started, Throwable error)
       throws SQLException {
     String message = error.toString();
-    if (type.retry().retriesAfter(attempt)) {
-      Duration backoff = type.retry().backoffAfter(attempt);
+    int attempt = started.number();
+    // The policy counts attempts that ended: a redelivery (its worker died) is not a failure.
+    if (type.retry().retriesAfter(started.counted())) {
+      Duration backoff = type.retry().backoffAfter(started.counted());
       Instant now = Instant.now();
       Instant next = now.plus(backoff);
       statuses.requeued(id, message, next, now);

@@ -7,6 +7,7 @@ import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.testing.Await;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -190,6 +191,44 @@ abstract class TaskSuite {
     assertThat(failed.attempts()).isEqualTo(1);
     assertThat(failed.error().orElseThrow()).contains("cannot be stored as JSON");
     assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void aRedeliveryDoesNotSpendTheRetryPolicysAttempts() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> flaky = TaskType.of("flaky", Job.class, j -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new IllegalStateException("the one failure");
+      }
+      return "ok";
+    }).retry(RetryPolicy.attempts(2).backoff(Duration.ofMillis(10), 1.0)); // one failure may be retried
+    Tasks web = start(store().type(flaky).workers(false), 1);
+    String id = web.enqueue(flaky, new Job("x", 1));
+    leaveAsAKilledWorkerWould(flaky.name(), id);
+
+    Tasks worker = start(store().type(flaky).heartbeat(Duration.ofMillis(250)), 1);
+
+    TaskStatus done = Await.value(LONG, () -> worker.status(id).orElseThrow(), s -> s.state().isFinal(), "task " + id + " final");
+    assertThat(done.redeliveries()).isEqualTo(1);
+    assertThat(done.state()).as("after a redelivery, one failure and its retry: " + done).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(done.attempts()).isEqualTo(3);
+    assertThat(calls).hasValue(2);
+  }
+
+  /** The task's rows as a worker killed mid-attempt leaves them: claimed, heartbeat stale, status running. */
+  private void leaveAsAKilledWorkerWould(String name, String id) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement claim = c.prepareStatement("UPDATE " + tablePrefix() + "scheduled_tasks SET picked = TRUE, "
+            + "picked_by = 'killed-worker', last_heartbeat = CURRENT_TIMESTAMP - INTERVAL '1' HOUR, version = version + 1 "
+            + "WHERE task_name = ? AND task_instance = ?");
+        PreparedStatement start = c.prepareStatement("UPDATE " + tablePrefix() + "tasks SET state = 'running', attempts = 1 "
+            + "WHERE id = ?")) {
+      claim.setString(1, name);
+      claim.setString(2, id);
+      assertThat(claim.executeUpdate()).isEqualTo(1);
+      start.setString(1, id);
+      assertThat(start.executeUpdate()).isEqualTo(1);
+    }
   }
 
   @Test
