@@ -62,8 +62,20 @@ final class TaskAttempts {
     Duration late = Duration.between(context.getExecution().executionTime, began);
     events.started(type.name(), id, attempt.number(), late.isNegative() ? Duration.ZERO : late, redelivered);
     long startNanos = System.nanoTime();
+    P payload;
     try {
-      Object result = type.runAttempt(json.read(data, type.payloadType()), lanes, workerLane);
+      payload = json.read(data, type.payloadType());
+    } catch (RuntimeException unreadable) {
+      try {
+        // The same bytes and class fail the same way on every retry (the type changed since the enqueue).
+        return unreadablePayload(type, id, attempt.number(), unreadable);
+      } catch (SQLException store) {
+        store.addSuppressed(unreadable);
+        throw new IllegalStateException("task store failed recording the end of task " + id, store);
+      }
+    }
+    try {
+      Object result = type.runAttempt(payload, lanes, workerLane);
       String value;
       try {
         value = statuses.resultJson(result);
@@ -112,6 +124,17 @@ final class TaskAttempts {
 
   /** How deep {@link #endedByInterrupt} looks (a cause chain may loop). */
   private static final int MAX_CAUSES = 32;
+
+  /** The stored payload does not read as the type's payload class: failed now, whatever the retry policy. */
+  private <P> CompletionHandler<byte[]> unreadablePayload(TaskType<P> type, String id, int attempt, RuntimeException error)
+      throws SQLException {
+    String message = "the stored payload cannot be read as " + type.payloadType().getName() + " (changed since the "
+        + "enqueue?): " + error.getMessage();
+    statuses.failed(id, message, Instant.now());
+    events.failed(type.name(), id, attempt, new IllegalStateException(message, error));
+    LOG.log(System.Logger.Level.WARNING, "task " + type.name() + " " + id + ": " + message);
+    return (complete, ops) -> ops.stop();
+  }
 
   /** A handler returned a value the app's JSON codec cannot write: failed now, whatever the retry policy. */
   private <P> CompletionHandler<byte[]> unwritableResult(TaskType<P> type, String id, int attempt, RuntimeException error)

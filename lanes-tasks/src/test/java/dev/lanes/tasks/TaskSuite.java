@@ -232,6 +232,29 @@ abstract class TaskSuite {
   }
 
   @Test
+  void aStoredPayloadThatNoLongerReadsAsItsTypeFailsAtOnceNamingTheProblem() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> job = TaskType.of("job", Job.class, j -> calls.incrementAndGet()); // the default policy: 3 attempts
+    Tasks web = start(store().type(job).workers(false), 1);
+    String id = web.enqueue(job, new Job("x", 1));
+    // As an older version of the record wrote it: its n was a string.
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("UPDATE " + tablePrefix()
+        + "scheduled_tasks SET task_data = ? WHERE task_instance = ?")) {
+      s.setBytes(1, "{\"text\":\"x\",\"n\":\"many\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      s.setString(2, id);
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+
+    Tasks worker = start(store().type(job), 1);
+
+    TaskStatus failed = Await.value(LONG, () -> worker.status(id).orElseThrow(), s -> s.state().isFinal(), "task " + id + " final");
+    assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+    assertThat(failed.attempts()).as("attempts of a payload that can never be read").isEqualTo(1);
+    assertThat(failed.error().orElseThrow()).contains("payload").contains(Job.class.getName());
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
   void aRetrySucceedsAndKeepsTheResult() {
     AtomicInteger calls = new AtomicInteger();
     TaskType<Job> flaky = TaskType.of("flaky", Job.class, job -> {
