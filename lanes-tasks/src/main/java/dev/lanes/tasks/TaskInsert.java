@@ -8,10 +8,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
@@ -77,7 +77,10 @@ final class TaskInsert {
     if (rows.size() > MAX_BATCH) {
       throw new IllegalArgumentException("at most " + MAX_BATCH + " rows at once, got " + rows.size());
     }
-    Map<String, Row> distinct = new LinkedHashMap<>();
+    // In id order: writers of other processes storing some of the same ids (the same keys) then
+    // lock them in one order, so they wait for each other instead of deadlocking, which failed both
+    // batches, every enqueue in them.
+    Map<String, Row> distinct = new TreeMap<>();
     rows.forEach(r -> distinct.putIfAbsent(r.id(), r));
     List<Row> unique = List.copyOf(distinct.values());
     if (unique.isEmpty()) {

@@ -483,6 +483,36 @@ abstract class TaskSuite {
     assertThat(ran).hasSize(1);
   }
 
+  @Test
+  void twoProcessesEnqueueingTheSameKeysInOppositeOrdersStoreEachOnceAndFailNone() throws Exception {
+    TaskType<Job> job = TaskType.of("keyed", Job.class, j -> j.text());
+    Tasks one = start(store().type(job).workers(false), 1);
+    Tasks two = start(store().type(job).workers(false), 1);
+    int keys = 100;
+    CountDownLatch go = new CountDownLatch(1);
+    // Each process's enqueues queue up behind its writer's first batch, so its batches hold many of
+    // the keys: in ascending order in one process, descending in the other.
+    CompletableFuture<List<String>> up = CompletableFuture.supplyAsync(() -> enqueueInOrder(go, one, job, keys, false));
+    CompletableFuture<List<String>> down = CompletableFuture.supplyAsync(() -> enqueueInOrder(go, two, job, keys, true));
+    go.countDown();
+    List<String> ascending = up.get(LONG.toSeconds(), TimeUnit.SECONDS);
+    List<String> descending = down.get(LONG.toSeconds(), TimeUnit.SECONDS);
+    assertThat(ascending).isEqualTo(descending.reversed());
+    assertThat(one.statistics().byState()).containsEntry(TaskState.QUEUED, (long) keys);
+    assertThat(one.statistics().enqueued() + two.statistics().enqueued()).isEqualTo(keys);
+  }
+
+  /** Enqueues keys 0..n-1 (or n-1..0) without waiting in between; the ids in that order. */
+  private static List<String> enqueueInOrder(CountDownLatch go, Tasks tasks, TaskType<Job> job, int n, boolean descending) {
+    await(go);
+    List<CompletableFuture<String>> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int k = descending ? n - 1 - i : i;
+      ids.add(tasks.enqueueAsync(job, new Job("j" + k, k), EnqueueOptions.defaults().key("key-" + k)));
+    }
+    return ids.stream().map(CompletableFuture::join).toList();
+  }
+
   /** Calls {@code enqueue} for 0..n-1 on n virtual threads released together; the ids in call order. */
   private static List<String> enqueueAtOnce(int n, java.util.function.IntFunction<String> enqueue) {
     CountDownLatch go = new CountDownLatch(1);
