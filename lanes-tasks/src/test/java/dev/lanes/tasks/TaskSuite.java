@@ -513,6 +513,34 @@ abstract class TaskSuite {
     return ids.stream().map(CompletableFuture::join).toList();
   }
 
+  @Test
+  void aCancelRacingThePickupEitherCancelsOrLetsItRunNeverBoth() throws Exception {
+    Map<String, Boolean> ran = new ConcurrentHashMap<>();
+    TaskType<Job> job = TaskType.of("racy", Job.class, j -> ran.put(j.text(), true));
+    Tasks tasks = start(store().type(job), 4);
+    Map<String, Boolean> cancelled = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 100; i++) {
+      String id = tasks.enqueue(job, new Job("t" + i, i));
+      cancelled.put(id, tasks.cancel(id));
+    }
+    for (Map.Entry<String, Boolean> e : cancelled.entrySet()) {
+      if (e.getValue()) {
+        assertThat(tasks.status(e.getKey()).orElseThrow().state()).isEqualTo(TaskState.CANCELLED);
+      } else {
+        awaitState(tasks, e.getKey(), TaskState.SUCCEEDED);
+      }
+    }
+    Await.until(LONG, () -> tasks.statistics().byState().get(TaskState.QUEUED) == 0
+        && tasks.statistics().byState().get(TaskState.RUNNING) == 0, "nothing queued or running");
+    int k = 0;
+    for (Map.Entry<String, Boolean> e : cancelled.entrySet()) {
+      String text = "t" + k++;
+      assertThat(ran.containsKey(text)).as(e.getKey() + " ran, cancel returned " + e.getValue()).isEqualTo(!e.getValue());
+      assertThat(tasks.status(e.getKey()).orElseThrow().state())
+          .isEqualTo(e.getValue() ? TaskState.CANCELLED : TaskState.SUCCEEDED);
+    }
+  }
+
   /** Calls {@code enqueue} for 0..n-1 on n virtual threads released together; the ids in call order. */
   private static List<String> enqueueAtOnce(int n, java.util.function.IntFunction<String> enqueue) {
     CountDownLatch go = new CountDownLatch(1);
