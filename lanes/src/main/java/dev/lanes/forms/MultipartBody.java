@@ -10,12 +10,14 @@ import java.util.Map;
  * The parts of a whole {@code multipart/form-data} body held in memory (RFC 2046 5.1.1), read one
  * at a time. A body without a line of the declared boundary, or one that ends before its close
  * delimiter ({@code --boundary--}), is a 400: Netty's decoder took either for an empty form or
- * dropped the last part, silently.
+ * dropped the last part, silently. A part's header block is bounded ({@link #MAX_HEADER_BYTES}).
  */
 final class MultipartBody {
   /** A part: its headers (names in lower case) and where its content lies in the body. */
   record Part(int number, Map<String, String> headers, int offset, int length) { }
 
+  /** A part's header block, as the request's own head ({@code maxHeaderSize}'s default): 413 past it. */
+  static final int MAX_HEADER_BYTES = 8192;
   private static final String UNCLOSED = "malformed form: multipart body ends before its closing boundary";
 
   private final byte[] body;
@@ -63,11 +65,16 @@ final class MultipartBody {
     pos++;
     int number = ++parts;
     Map<String, String> headers = new LinkedHashMap<>();
-    String last = null;
+    int start = pos;
+    String name = null;
+    StringBuilder value = null; // the header being read: folded lines are appended, not copied again
     while (true) {
       int lf = indexOfByte((byte) '\n', pos);
       if (lf < 0) {
         throw new HttpException(400, UNCLOSED);
+      }
+      if (lf + 1 - start > MAX_HEADER_BYTES) {
+        throw new HttpException(413, "form part " + number + "'s headers are larger than " + MAX_HEADER_BYTES + " bytes");
       }
       int end = lf > pos && body[lf - 1] == '\r' ? lf - 1 : lf;
       String line = new String(body, pos, end - pos, StandardCharsets.UTF_8);
@@ -75,16 +82,22 @@ final class MultipartBody {
       if (line.isEmpty()) {
         break;
       }
-      if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && last != null) {
-        headers.merge(last, " " + line.strip(), String::concat); // an obsolete folded line
+      if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
+        value.append(' ').append(line.strip()); // an obsolete folded line
         continue;
       }
       int colon = line.indexOf(':');
       if (colon <= 0) {
         throw new HttpException(400, "malformed form: part " + number + " has a header line without a name and ':'");
       }
-      last = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-      headers.put(last, line.substring(colon + 1).strip());
+      if (name != null) {
+        headers.put(name, value.toString());
+      }
+      name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+      value = new StringBuilder(line.substring(colon + 1).strip());
+    }
+    if (name != null) {
+      headers.put(name, value.toString());
     }
     int at = indexOf(pos);
     if (at < 0) {
