@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Lanes splits the body itself (Netty's factory only spools file parts): Content-Type
  * parameters in any order, field names and file names as sent ({@code filename*} included). A
- * body that is not a complete multipart body of its declared boundary, a malformed part or header,
- * or a bad percent-escape is a 400 {@link HttpException} with a fixed message; past
+ * body that is not a complete multipart body of its declared boundary, or a malformed part or
+ * header, is a 400 {@link HttpException} with a fixed message (an urlencoded body is read as the
+ * WHATWG URL standard reads it: a '%' that starts no escape is kept as sent); past
  * {@link FormLimits} a 413; a temporary file the server cannot write a 500 (details only in the log).
  *
  * <pre>{@code
