@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * parameters in any order, field names and file names as sent ({@code filename*} included). A
  * body that is not a complete multipart body of its declared boundary, or a malformed part or
  * header, is a 400 {@link HttpException} with a fixed message (an urlencoded body is read as the
- * WHATWG URL standard reads it: a '%' that starts no escape is kept as sent); past
+ * WHATWG URL standard reads it: a '%' that starts no escape is kept as sent); a body of another
+ * type (or none) a 415; past
  * {@link FormLimits} a 413; a temporary file the server cannot write a 500 (details only in the log).
  *
  * <pre>{@code
