@@ -114,6 +114,32 @@ class JsonOverHttpTest {
     }
   }
 
+  record Flags(String name, long size, boolean hidden, double weight) {}
+
+  @Test
+  void aMissingOrNullPrimitiveIs400NamingTheField() {
+    App app = App.builder()
+        .post("/flags", req -> Response.json(req.json(Flags.class)))
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      TestResponse whole = client.postJson("/flags", "{\"name\":\"a\",\"size\":2,\"hidden\":true,\"weight\":0.5}");
+      assertThat(whole.status()).isEqualTo(200);
+      assertThat(whole.text()).isEqualTo("{\"name\":\"a\",\"size\":2,\"hidden\":true,\"weight\":0.5}");
+      // 0 or false would be indistinguishable from a value the client sent.
+      for (String field : new String[] {"size", "hidden", "weight"}) {
+        String missing = whole.text().replaceAll(",?\"" + field + "\":[^,}]*", "").replace("{,", "{");
+        TestResponse r = client.postJson("/flags", missing);
+        assertThat(r.status()).as(missing).isEqualTo(400);
+        assertThat(r.text()).as(missing).startsWith("invalid JSON body: ").contains("'" + field + "'")
+            .doesNotContain("dev.lanes").doesNotContain("DeserializationFeature");
+        String nulled = whole.text().replaceAll("(\"" + field + "\":)[^,}]*", "$1null");
+        TestResponse n = client.postJson("/flags", nulled);
+        assertThat(n.status()).as(nulled).isEqualTo(400);
+        assertThat(n.text()).as(nulled).contains("'" + field + "'").doesNotContain("DeserializationFeature");
+      }
+    }
+  }
+
   /** Serialised as the name of the thread that serialises it. */
   record WhereSerialised() {}
 

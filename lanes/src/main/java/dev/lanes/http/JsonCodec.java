@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -30,6 +32,8 @@ public final class JsonCodec {
       // A typo in a client's body is a 400, not silently ignored data.
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      // A missing or null int is not 0, a boolean not false: the client did not send them.
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
@@ -41,6 +45,8 @@ public final class JsonCodec {
   // allocation. Shared by the codec's copies (with(...)); thread-safe.
   private static final int BUFFER_POOL_SIZE = 64;
 
+  /** Jackson's advice to the server's developer: "(set DeserializationConfig.DeserializationFeature.X to 'false' to allow)". */
+  private static final Pattern CONFIG_HINT = Pattern.compile("\\s*\\((?:set|enable|disable) [^)]*\\)");
   private static final Pattern QUOTED_TYPE = Pattern.compile("`[^`]*`");
   /** A qualified or nested class name (not a method: {@code StreamReadConstraints.getMaxNestingDepth()}). */
   private static final Pattern QUALIFIED_NAME = Pattern.compile("(?:[A-Za-z_][A-Za-z0-9_]*[.$])+([A-Za-z0-9_]++)(?!\\()");
@@ -57,7 +63,8 @@ public final class JsonCodec {
   }
 
   /**
-   * Unknown properties and trailing tokens are rejected; {@code java.time} values are ISO-8601
+   * Unknown properties, trailing tokens and a missing or null value for a primitive
+   * ({@code int}, {@code boolean}, ...) are rejected; {@code java.time} values are ISO-8601
    * strings ({@code "2024-05-01T10:00:00Z"}, {@code "PT0.5S"}); an {@link java.util.Optional}
    * is its value or {@code null}.
    */
@@ -99,7 +106,7 @@ public final class JsonCodec {
     }
   }
 
-  /** Parses a request body; malformed or mistyped JSON is the client's fault (400). */
+  /** Parses a request body; malformed or mistyped JSON is the client's fault (400), its message naming the field. */
   public <T> T read(byte[] body, Class<T> type) {
     Objects.requireNonNull(type, "type");
     if (body.length == 0) {
@@ -140,10 +147,29 @@ public final class JsonCodec {
       return "unreadable";
     }
     m = m.replaceAll("\\(class [^)]*\\)", "");
+    m = CONFIG_HINT.matcher(m).replaceAll("");
     // Every name in a quoted type, which may be an array or generic (`java.util.ArrayList<a.b.Item>`).
     m = QUOTED_TYPE.matcher(m).replaceAll(t -> java.util.regex.Matcher.quoteReplacement(
         QUALIFIED_NAME.matcher(t.group()).replaceAll("$1")));
-    return m.length() > 200 ? m.substring(0, 200) + "..." : m;
+    m = m.length() > 200 ? m.substring(0, 200) + "..." : m;
+    return e instanceof JsonMappingException jme ? m + location(jme.getPath()) : m;
+  }
+
+  /** Where in the body, as the client named it: {@code " at 'items[0].qty'"}; empty at the top. */
+  private static String location(List<JsonMappingException.Reference> path) {
+    StringBuilder at = new StringBuilder();
+    for (JsonMappingException.Reference r : path) {
+      if (r.getFieldName() != null) {
+        at.append(at.isEmpty() ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        at.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    if (at.length() > 100) {
+      at.setLength(100);
+      at.append("...");
+    }
+    return at.isEmpty() ? "" : " at '" + at + "'";
   }
 
   @Override

@@ -84,6 +84,17 @@ class JsonCodecTest {
         });
   }
 
+  @Test
+  void aMissingOrNullPrimitiveIs400NamingWhereItIs() {
+    for (String body : new String[] {"{\"name\":\"x\"}", "{\"name\":\"x\",\"qty\":null}"}) {
+      assertThatThrownBy(() -> CODEC.read(utf8(body), Item.class))
+          .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.status()).isEqualTo(400))
+          .hasMessage("invalid JSON body: Cannot map `null` into type `int` at 'qty'");
+    }
+    assertThatThrownBy(() -> CODEC.read(utf8("{\"items\":[{\"name\":\"x\"}]}"), Bag.class))
+        .hasMessageEndingWith(" at 'items[0].qty'");
+  }
+
   /** Array and generic types are named without their packages and enclosing classes too. */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
