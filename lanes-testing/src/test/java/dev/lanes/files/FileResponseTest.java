@@ -9,7 +9,9 @@ import dev.lanes.testing.TestResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,6 +229,26 @@ class FileResponseTest {
           assertThat(res).as(target).matches("(?s)HTTP/1\\.1 40[04] .*").doesNotContain("top secret");
         }
       }
+    }
+  }
+
+  /** A file the server may not read is a deployment mistake to show (nginx: 403), not a missing one. */
+  @Test
+  void aFileTheServerMayNotReadIs403() throws Exception {
+    Path locked = Files.writeString(root.resolve("locked.txt"), "no");
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+    Assumptions.assumeFalse(Files.isReadable(locked),
+        "this process reads a mode-000 file anyway (root, or CAP_DAC_OVERRIDE): run it without,"
+            + " e.g. setpriv --bounding-set=-dac_override,-dac_read_search");
+    App.Builder b = App.builder().get("/locked", req -> FileResponse.of(req, locked));
+    StaticFiles.mount(b, "/static", root, Optional.empty());
+    try (TestClient c = TestClient.start(b.build())) {
+      for (String path : new String[] {"/locked", "/static/locked.txt"}) {
+        TestResponse r = c.get(path);
+        assertThat(r.status()).as(path).isEqualTo(403);
+        assertThat(r.text()).as(path).isEqualTo("Forbidden");
+      }
+      assertThat(c.get("/static/gone.txt").status()).isEqualTo(404);
     }
   }
 

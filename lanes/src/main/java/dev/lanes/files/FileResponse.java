@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,7 +33,10 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FileResponse {
   private FileResponse() {}
 
-  /** Serves {@code file}; 404 if it is missing or not a regular file. */
+  /**
+   * Serves {@code file}; 404 if it is missing or not a regular file, 403 if the server may not
+   * read it (a deployment mistake, shown as nginx does rather than hidden as missing).
+   */
   public static Response of(Request request, Path file) {
     return of(request, file, MediaTypes.forFileName(file.getFileName().toString()));
   }
@@ -90,7 +94,8 @@ public final class FileResponse {
   /**
    * The file open, with the attributes of that very file: its metadata is read before and after
    * opening, and a path replaced in between (a rename over it) is opened again. 404 if it is
-   * missing or not a regular file (checked before opening: opening a FIFO would block).
+   * missing (also if it vanished between the two) or not a regular file (checked before opening:
+   * opening a FIFO would block); 403 if it may not be read.
    */
   private static Opened open(Path file) {
     for (int attempt = 1; ; attempt++) {
@@ -99,7 +104,7 @@ public final class FileResponse {
       try {
         channel = FileChannel.open(file, StandardOpenOption.READ);
       } catch (IOException e) {
-        throw new HttpException(404, "Not Found");
+        throw unopenable(e);
       }
       try {
         BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
@@ -123,12 +128,19 @@ public final class FileResponse {
     try {
       attrs = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (IOException e) {
-      throw new HttpException(404, "Not Found");
+      throw unopenable(e);
     }
     if (!attrs.isRegularFile()) {
       throw new HttpException(404, "Not Found");
     }
     return attrs;
+  }
+
+  /** 403 for a file there but not readable; 404 for any other failure, a file gone meanwhile included. */
+  private static HttpException unopenable(IOException e) {
+    return e instanceof AccessDeniedException
+        ? new HttpException(403, "Forbidden")
+        : new HttpException(404, "Not Found");
   }
 
   private static ResponseBody.FileRange slice(Path file, long offset, long length, FileChannel channel) {
