@@ -147,7 +147,7 @@ public final class Server implements AutoCloseable {
               + c.engine() + ")").orElse("")
           + " (" + t.name() + ", " + config.ioThreads() + " event loops)");
       if (config.stopOnSignal()) {
-        SignalShutdown.register(server);
+        SignalShutdown.register(server, config.shutdownGrace());
       }
       return server;
     } catch (Exception e) {
