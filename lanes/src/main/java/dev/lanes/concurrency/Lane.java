@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A named place for blocking work: a {@link CapacityLimiter} in front of an executor. Its virtual
@@ -50,7 +51,8 @@ public final class Lane implements AutoCloseable {
   private final LaneListener listener; // null when nobody listens: the hot path then skips events
   private final AdaptiveLimit adaptive; // null unless the lane sizes itself
   private final ComputeThreads computeThreads; // an adaptive lane's platform threads, for tasks that compute
-  private volatile LaneSizing sizing;
+  private final ReentrantLock resizing = new ReentrantLock();
+  private volatile LaneSizing sizing; // written under resizing
   private volatile boolean closed; // its own threads stopped: new tasks are refused before they wait
 
   private Lane(Builder b) {
@@ -117,17 +119,26 @@ public final class Lane implements AutoCloseable {
       throw new IllegalStateException("lane '" + name + "' sizes itself (" + sizing
           + "); build it with capacity(n) to size it by hand");
     }
-    sizing = LaneSizing.fixed(capacity);
-    if (executor instanceof ThreadPoolExecutor pool && kind == ExecutorKind.PLATFORM) {
-      if (capacity > pool.getMaximumPoolSize()) {
-        pool.setMaximumPoolSize(capacity);
-        pool.setCorePoolSize(capacity);
-      } else {
-        pool.setCorePoolSize(capacity);
-        pool.setMaximumPoolSize(capacity);
+    Runnable admitted;
+    // One resize at a time: sizing, pool and tokens all come from the same call (two racing ones
+    // could mix them, or set a pool's maximum under the core size the other was setting).
+    resizing.lock();
+    try {
+      sizing = LaneSizing.fixed(capacity);
+      if (executor instanceof ThreadPoolExecutor pool && kind == ExecutorKind.PLATFORM) {
+        if (capacity > pool.getMaximumPoolSize()) {
+          pool.setMaximumPoolSize(capacity);
+          pool.setCorePoolSize(capacity);
+        } else {
+          pool.setCorePoolSize(capacity);
+          pool.setMaximumPoolSize(capacity);
+        }
       }
+      admitted = limiter.resize(capacity);
+    } finally {
+      resizing.unlock();
     }
-    limiter.setTotalTokens(capacity);
+    admitted.run(); // the waiters it admitted start outside the lock
   }
 
   /**

@@ -216,6 +216,52 @@ class LaneTest {
     }
   }
 
+  /**
+   * resize on a platform lane sets the pool's sizes and the limiter's tokens one after the other:
+   * two callers racing could leave the pool of one and the tokens of the other (tasks holding
+   * tokens queued behind too few threads), or fail with IllegalArgumentException when one set the
+   * pool's maximum below the core size the other was about to set. Racing resizes must end as the
+   * last one applied, pool and tokens alike.
+   */
+  @Test
+  void racingResizesOfAPlatformLaneEndAsOneOfThem() throws Exception {
+    int[] sizes = {2, 8, 3, 6};
+    for (int round = 0; round < 500; round++) {
+      try (Lane lane = Lane.builder("race").capacity(4).platformThreads().build()) {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> resizers = new ArrayList<>();
+        for (int size : sizes) {
+          resizers.add(Thread.ofPlatform().start(() -> {
+            try {
+              go.await();
+              lane.resize(size);
+            } catch (Throwable t) {
+              failures.add(t);
+            }
+          }));
+        }
+        go.countDown();
+        for (Thread t : resizers) {
+          t.join();
+        }
+        assertThat(failures).as("round %d", round).isEmpty();
+        int last = ((LaneSizing.Fixed) lane.sizing()).capacity();
+        assertThat(lane.statistics().capacity()).as("tokens after round %d", round).isEqualTo(last);
+        // as many tasks as tokens run at once, so the pool has a thread for each token
+        CyclicBarrier all = new CyclicBarrier(last);
+        List<CompletableFuture<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < last; i++) {
+          tasks.add(lane.run(() -> all.await(10, TimeUnit.SECONDS)));
+        }
+        for (CompletableFuture<Integer> task : tasks) {
+          assertThat(catchThrowable(() -> task.get(20, TimeUnit.SECONDS)))
+              .as("a task of %d in round %d (%s)", last, round, lane.statistics()).isNull();
+        }
+      }
+    }
+  }
+
   @Test
   void statisticsCountCompletedFailedAndCancelled() throws Exception {
     try (Lane lane = Lane.builder("stats").capacity(4).build()) {
