@@ -53,7 +53,7 @@ public final class Lane implements AutoCloseable {
   private final ComputeThreads computeThreads; // an adaptive lane's platform threads, for tasks that compute
   private final ReentrantLock resizing = new ReentrantLock();
   private volatile LaneSizing sizing; // written under resizing
-  private volatile boolean closed; // its own threads stopped: new tasks are refused before they wait
+  private volatile boolean closed; // new tasks are refused before they wait, whatever the executor
 
   private Lane(Builder b) {
     this.name = b.name;
@@ -207,10 +207,17 @@ public final class Lane implements AutoCloseable {
     }
   }
 
-  /** A task holding its token, handed to the executor: {@link #close} refuses those it never ran. */
+  /**
+   * A task holding its token, handed to the executor: {@link #close} refuses those it never ran,
+   * and one an executor starts after the close (a user's, which the lane cannot drain) is refused.
+   */
   private record Handoff(Lane lane, LaneTask<?> work, Permit permit) implements Runnable {
     @Override
     public void run() {
+      if (lane.closed) {
+        lane.closedBeforeRun(work, permit, lane.listener);
+        return;
+      }
       work.runHolding(permit, lane);
     }
   }
@@ -301,14 +308,16 @@ public final class Lane implements AutoCloseable {
   }
 
   /**
-   * Stops the lane's own threads: running tasks are interrupted, and tasks waiting for a token are
-   * refused ({@link LaneRejectedException.Reason#CLOSED}), as are new ones. A lane on a user
-   * executor leaves it, and its tasks, to its owner.
+   * Closes the lane: tasks waiting for a token are refused
+   * ({@link LaneRejectedException.Reason#CLOSED}), as are new ones and those granted a token but
+   * not yet started, whatever the lane's executor. The lane's own threads stop and its running
+   * tasks are interrupted; a user's executor is never shut down, and the tasks it already runs are
+   * left to its owner.
    */
   @Override
   public void close() {
+    closed = true;
     if (kind != ExecutorKind.USER) {
-      closed = true;
       // A platform pool drops what waits in its queue: tasks granted a token, whose futures
       // would never complete and whose tokens would never come back.
       for (Runnable dropped : executor.shutdownNow()) {
@@ -316,12 +325,12 @@ public final class Lane implements AutoCloseable {
           closedBeforeRun(h.work(), h.permit(), listener);
         }
       }
-      // Queued tasks could only be refused once granted, and a running task that ignores its
-      // interrupt would hold them until it ends: refuse them now (Lane.run's callback reports it).
-      for (CompletableFuture<Permit> waiter : limiter.drainWaiters()) {
-        waiter.completeExceptionally(new LaneRejectedException(
-            LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
-      }
+    }
+    // Queued tasks could only be refused once granted, and a running task that ignores its
+    // interrupt would hold them until it ends: refuse them now (Lane.run's callback reports it).
+    for (CompletableFuture<Permit> waiter : limiter.drainWaiters()) {
+      waiter.completeExceptionally(new LaneRejectedException(
+          LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
     }
     if (computeThreads != null) {
       computeThreads.shutdownNow();
@@ -443,7 +452,10 @@ public final class Lane implements AutoCloseable {
       return this;
     }
 
-    /** Runs tasks on the user's executor; the lane never shuts it down. */
+    /**
+     * Runs tasks on the user's executor; the lane never shuts it down, but once closed refuses
+     * its tasks as every lane does ({@link Lane#close}).
+     */
     public Builder executor(ExecutorService executor) {
       this.kind = ExecutorKind.USER;
       this.userExecutor = Objects.requireNonNull(executor, "executor");

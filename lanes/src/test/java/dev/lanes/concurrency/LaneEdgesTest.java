@@ -392,14 +392,19 @@ class LaneEdgesTest {
    * maximum queue wait).
    */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.EnumSource(value = Lane.ExecutorKind.class, names = {"VIRTUAL", "PLATFORM"})
+  @org.junit.jupiter.params.provider.EnumSource(Lane.ExecutorKind.class)
   void closingALaneRefusesItsQueuedTasksAtOnce(Lane.ExecutorKind kind) throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
     LaneListener listener = new LaneListener() {
       @Override public void laneRejected(String lane, LaneRejectedException.Reason r) { events.add("rejected " + r); }
     };
     Lane.Builder b = Lane.builder("close-queued").capacity(1).maxQueueWait(Duration.ZERO).listener(listener);
-    Lane lane = (kind == Lane.ExecutorKind.PLATFORM ? b.platformThreads() : b).build();
+    ExecutorService mine = java.util.concurrent.Executors.newCachedThreadPool();
+    Lane lane = (switch (kind) {
+      case VIRTUAL -> b;
+      case PLATFORM -> b.platformThreads();
+      case USER -> b.executor(mine);
+    }).build();
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try {
@@ -430,5 +435,62 @@ class LaneEdgesTest {
       release.countDown();
     }
     Await.until("token back", () -> lane.statistics().borrowed() == 0);
+    mine.shutdownNow();
+  }
+
+  /**
+   * Lane.close() only marked lanes on their own threads closed: a lane on a user's executor kept
+   * running new tasks after app.close() ("the app can no longer run blocking work"), where every
+   * other lane refuses them. The executor stays the user's: the lane refuses, but never shuts it
+   * down.
+   */
+  @Test
+  void aLaneOnAUserExecutorRefusesNewTasksOnceClosed() throws Exception {
+    ExecutorService mine = java.util.concurrent.Executors.newSingleThreadExecutor();
+    Lanes lanes = Lanes.defaults().with(Lane.builder("mine").capacity(2).executor(mine)).build();
+    try {
+      Lane lane = lanes.get("mine");
+      assertThat(lane.run(() -> 1).get(5, TimeUnit.SECONDS)).isEqualTo(1);
+      lanes.close();
+      java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+      CompletableFuture<Integer> late = lane.run(() -> {
+        ran.set(true);
+        return 2;
+      });
+      Throwable refused = catchThrowable(() -> late.get(5, TimeUnit.SECONDS));
+      assertThat(refused).as("a task given to the closed lane").isInstanceOf(java.util.concurrent.ExecutionException.class);
+      assertThat(refused.getCause()).isInstanceOfSatisfying(LaneRejectedException.class,
+          r -> assertThat(r.reason()).isEqualTo(LaneRejectedException.Reason.CLOSED));
+      assertThat(ran).isFalse();
+      assertThat(lane.statistics().borrowed()).isZero();
+      assertThat(mine.submit(() -> 3).get(5, TimeUnit.SECONDS)).isEqualTo(3); // still the user's to use
+    } finally {
+      mine.shutdownNow();
+    }
+  }
+
+  /**
+   * A task granted its token and handed to a user's executor, which had not started it when the
+   * lane closed, is refused when the executor gets to it, as a platform lane refuses the tasks its
+   * pool still queued: no task of a closed lane starts.
+   */
+  @Test
+  void aTaskAUserExecutorStartsAfterItsLaneClosedIsRefused() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    LaneListener listener = new LaneListener() {
+      @Override public void laneAcquired(String lane, Duration wait) { events.add("acquired"); }
+      @Override public void laneRejected(String lane, LaneRejectedException.Reason r) { events.add("rejected " + r); }
+      @Override public void laneTaskStart(String lane) { events.add("start"); }
+    };
+    HeldExecutor held = new HeldExecutor();
+    Lane lane = Lane.builder("held").capacity(1).executor(held).listener(listener).build();
+    CompletableFuture<Integer> f = lane.run(() -> 1);
+    assertThat(held.tasks).hasSize(1); // granted, handed to the executor, not yet run
+    lane.close();
+    held.tasks.poll().run();
+    assertThat(catchThrowable(f::join)).hasCauseInstanceOf(LaneRejectedException.class);
+    assertThat(lane.statistics().borrowed()).isZero();
+    assertThat(events).containsExactly("acquired", "rejected CLOSED");
+    assertThat(held.shut).as("the user's executor shut down by the lane").isFalse();
   }
 }
