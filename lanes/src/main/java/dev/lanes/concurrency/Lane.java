@@ -181,6 +181,12 @@ public final class Lane implements AutoCloseable {
       work.completeExceptionally(error);
       work.terminated();
     });
+    if (closed) {
+      // The lane closed after the check above: its close may have refused the queue before this
+      // task joined it, and no token may ever come back to grant it.
+      acquisition.completeExceptionally(new LaneRejectedException(
+          LaneRejectedException.Reason.CLOSED, "lane '" + name + "' is closed"));
+    }
     return work;
   }
 
