@@ -75,7 +75,7 @@ final class ComputeThreads implements Executor {
         try {
           pool.execute(() -> runFrom(granted));
         } catch (RejectedExecutionException closed) {
-          granted.run(); // granted before the lane closed: it runs, and gives its token back
+          granted.run(); // granted before the lane closed: refused now, it gives its token back
         }
       }
     }
