@@ -32,6 +32,8 @@ class CorsTest {
           return Response.text("items").withHeader("X-Total", "3");
         })
         .route("PUT", "/items", req -> Response.text("put"))
+        .get("/public", req -> Response.text("public").withHeader("Access-Control-Allow-Origin", "*")
+            .withHeader("access-control-expose-headers", "X-Other"))
         .build();
     client = TestClient.start(app);
   }
@@ -89,6 +91,17 @@ class CorsTest {
     assertThat(other.headerValues("vary")).contains("Origin");
     TestResponse none = client.get("/items");
     assertThat(none.headerValues("vary")).contains("Origin");
+  }
+
+  @Test
+  void theMiddlewaresCorsHeadersReplaceTheAppsInsteadOfRepeatingThem() {
+    // Two Access-Control-Allow-Origin values fail the browser's CORS check (Fetch: one value).
+    TestResponse r = client.send(client.request("/public").header("Origin", "https://app.example"));
+    assertThat(r.headerValues("access-control-allow-origin")).containsExactly("https://app.example");
+    assertThat(r.headerValues("access-control-expose-headers")).containsExactly("X-Total");
+    assertThat(r.headerValues("access-control-allow-credentials")).containsExactly("true");
+    TestResponse other = client.send(client.request("/public").header("Origin", "https://evil.example"));
+    assertThat(other.headerValues("access-control-allow-origin")).containsExactly("*"); // the app's own
   }
 
   @Test

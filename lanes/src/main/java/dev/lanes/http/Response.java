@@ -125,6 +125,20 @@ public final class Response {
     return new Response(status, contentType, List.copyOf(copy), body, background);
   }
 
+  /** This response without any header named {@code name} (case-insensitive), so that it can be set anew. */
+  public Response withoutHeader(String name) {
+    if (name.equalsIgnoreCase("content-type")) {
+      return new Response(status, "", headers, body, background);
+    }
+    List<Map.Entry<String, String>> kept = new ArrayList<>(headers.size());
+    for (Map.Entry<String, String> e : headers) {
+      if (!e.getKey().equalsIgnoreCase(name)) {
+        kept.add(e);
+      }
+    }
+    return kept.size() == headers.size() ? this : new Response(status, contentType, List.copyOf(kept), body, background);
+  }
+
   public int status() {
     return status;
   }

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * with the allowed methods and headers, or 400 when the origin, method or a header is not allowed
  * — and never reaches a route. Other requests from an allowed origin get
  * {@code Access-Control-Allow-Origin} (and credentials and exposed headers if configured) on their
- * answer, whatever it is (404s included). Every answer says {@code Vary: Origin}. {@code *} as an
+ * answer, whatever it is (404s included), in place of any the app set. Every answer says {@code Vary: Origin}. {@code *} as an
  * origin together with credentials is refused when built: browsers reject it, and echoing any
  * origin with credentials would let every site act as the user.
  *
@@ -128,14 +128,19 @@ public final class Cors implements Middleware {
     if (origin.isEmpty() || !originAllowed(origin.get())) {
       return out; // no CORS headers: the browser keeps the answer from the page
     }
-    out = out.withHeader("Access-Control-Allow-Origin", allowOriginValue(origin.get()));
+    out = set(out, "Access-Control-Allow-Origin", allowOriginValue(origin.get()));
     if (credentials) {
-      out = out.withHeader("Access-Control-Allow-Credentials", "true");
+      out = set(out, "Access-Control-Allow-Credentials", "true");
     }
     if (!exposed.isEmpty()) {
-      out = out.withHeader("Access-Control-Expose-Headers", String.join(", ", exposed));
+      out = set(out, "Access-Control-Expose-Headers", String.join(", ", exposed));
     }
     return out;
+  }
+
+  /** Replaces what the app set, as Starlette does: a browser fails the check on two Allow-Origin values. */
+  private static Response set(Response r, String name, String value) {
+    return r.withoutHeader(name).withHeader(name, value);
   }
 
   private boolean originAllowed(String origin) {

@@ -75,6 +75,17 @@ class ResponseTest {
   }
 
   @Test
+  void withoutHeaderDropsEveryValueOfThatNameOnly() {
+    Response base = Response.text("x").withHeader("Set-Cookie", "a=1").withHeader("X-A", "1")
+        .withHeader("set-cookie", "b=2");
+    Response r = base.withoutHeader("SET-COOKIE");
+    assertThat(r.headers()).containsExactly(Map.entry("X-A", "1"));
+    assertThat(base.headers()).hasSize(3);
+    assertThat(r.withoutHeader("missing")).isSameAs(r);
+    assertThat(r.withoutHeader("Content-Type").contentType()).isEmpty();
+  }
+
+  @Test
   void contentTypeHeaderReplacesTheContentType() {
     Response r = Response.text("x").withHeader("Content-Type", "text/csv");
     assertThat(r.contentType()).contains("text/csv");
