@@ -38,6 +38,14 @@ class HttpsRedirectTest {
         assertThat(r.status()).isEqualTo(308); // 308 keeps the method and body, unlike 301
         assertThat(r.header("location")).contains("https://shop.example:8443/items/a%20b?x=1");
       }
+      try (RawClient raw = RawClient.connect(server.port())) {
+        // WebSocket URLs are ws: or wss: (RFC 6455 3): an upgrade is sent to wss, as Starlette does.
+        RawResponse r = raw.send("GET /ws?room=1 HTTP/1.1\r\nHost: shop.example\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+            .read();
+        assertThat(r.status()).isEqualTo(308);
+        assertThat(r.header("location")).contains("wss://shop.example:8443/ws?room=1");
+      }
       SSLContext trustAll = SSLContext.getInstance("TLS");
       trustAll.init(null, new TrustManager[] {new X509TrustManager() {
         @Override

@@ -1,5 +1,6 @@
 package dev.lanes.middleware;
 
+import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Middleware;
@@ -8,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Answers every request that did not come over TLS ({@code Request.scheme()} is {@code http};
  * put {@link ProxyHeaders} outside it behind a TLS-terminating proxy) with {@code 308 Permanent
- * Redirect} to the same host, path and query over https, so the method and body are kept.
+ * Redirect} to the same host, path and query over https, so the method and body are kept; a
+ * WebSocket upgrade ({@code ws}) is sent to {@code wss}.
  *
  * <pre>{@code App.builder().middleware(HttpsRedirect.toPort(8443)) }</pre>
  */
@@ -42,9 +44,23 @@ public final class HttpsRedirect implements Middleware {
         return CompletableFuture.completedFuture(Response.text(400, "Bad Request: no Host to redirect to"));
       }
       String host = TrustedHost.withoutPort(req.host().get());
-      String target = "https://" + host + (port == 443 ? "" : ":" + port) + req.encodedPath()
+      // WebSocket URLs are ws: or wss: (RFC 6455 3); clients that follow redirects want one (as Starlette).
+      String scheme = isWebSocketUpgrade(req) ? "wss://" : "https://";
+      String target = scheme + host + (port == 443 ? "" : ":" + port) + req.encodedPath()
           + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
       return CompletableFuture.completedFuture(Response.status(308).withHeader("Location", target));
     };
+  }
+
+  /** RFC 6455 4.2.1: {@code Upgrade} names {@code websocket}, case-insensitively. */
+  private static boolean isWebSocketUpgrade(Request req) {
+    for (String field : req.headers().all("upgrade")) {
+      for (String token : field.split(",")) {
+        if (token.strip().equalsIgnoreCase("websocket")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }
