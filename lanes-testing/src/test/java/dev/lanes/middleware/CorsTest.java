@@ -113,6 +113,23 @@ class CorsTest {
   }
 
   @Test
+  void anyHeaderWithCredentialsEchoesTheAskedNamesNeverAStar() {
+    // With credentials a browser takes "*" in Access-Control-Allow-Headers literally (Fetch), so
+    // the names asked for are echoed, as Starlette does for allow_headers=["*"].
+    Cors cors = Cors.builder().allowOrigins("https://app.example").allowHeaders("*").allowCredentials(true).build();
+    App app = App.builder().middleware(cors).get("/any", req -> Response.text("any")).build();
+    try (TestClient c = TestClient.start(app)) {
+      TestResponse r = c.send(c.request("/any").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+          .header("Origin", "https://app.example").header("Access-Control-Request-Method", "GET")
+          .header("Access-Control-Request-Headers", "x-token, authorization"));
+      assertThat(r.status()).isEqualTo(204);
+      assertThat(r.header("access-control-allow-headers")).contains("x-token, authorization");
+      assertThat(r.header("access-control-allow-origin")).contains("https://app.example");
+      assertThat(r.header("access-control-allow-credentials")).contains("true");
+    }
+  }
+
+  @Test
   void starWithCredentialsIsRefusedWhenBuilt() {
     assertThatThrownBy(() -> Cors.builder().allowOrigins("*").allowCredentials(true).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("credentials");

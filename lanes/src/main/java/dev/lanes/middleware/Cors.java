@@ -183,7 +183,11 @@ public final class Cors implements Middleware {
       return this;
     }
 
-    /** Request headers a preflight may ask for; {@code *} for any (default none beyond the CORS-safelisted ones). */
+    /**
+     * Request headers a preflight may ask for; {@code *} for any, answered with the names asked
+     * for (never a {@code *}, which a browser takes literally with credentials). Default: none
+     * beyond the CORS-safelisted ones.
+     */
     public Builder allowHeaders(String... allowed) {
       for (String h : allowed) {
         headers.add(h.strip().toLowerCase(Locale.ROOT));
@@ -213,7 +217,7 @@ public final class Cors implements Middleware {
     }
 
     /**
-     * @throws IllegalArgumentException with no origin listed, or with {@code *} and credentials
+     * @throws IllegalArgumentException with no origin listed, or with {@code *} as an origin and credentials
      */
     public Cors build() {
       if (origins.isEmpty()) {
@@ -221,9 +225,6 @@ public final class Cors implements Middleware {
       }
       if (credentials && origins.contains("*")) {
         throw new IllegalArgumentException("CORS: '*' as an allowed origin cannot go with credentials; list the origins");
-      }
-      if (credentials && headers.contains("*")) {
-        throw new IllegalArgumentException("CORS: '*' as allowed headers cannot go with credentials; list the headers");
       }
       return new Cors(this);
     }
