@@ -48,6 +48,10 @@ class TrustedHostTest {
   void badPatternsFailWhenBuilt() {
     assertThatThrownBy(() -> TrustedHost.of("ex*ample.com")).hasMessageContaining("ex*ample.com");
     assertThatThrownBy(() -> TrustedHost.of("example.com:80")).hasMessageContaining("port");
+    // A bracketed IPv6 literal with a port would never match (the port is dropped before matching).
+    assertThatThrownBy(() -> TrustedHost.of("[::1]:8000")).hasMessageContaining("port");
+    assertThatThrownBy(() -> TrustedHost.of("[::1")).hasMessageContaining("[::1");
+    assertThat(TrustedHost.of("[::1]").allows("[::1]:8000")).isTrue();
     assertThatThrownBy(TrustedHost::of).hasMessageContaining("at least one");
   }
 }

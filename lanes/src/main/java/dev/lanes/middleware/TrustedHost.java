@@ -40,7 +40,8 @@ public final class TrustedHost implements Middleware {
       String host = h.strip().toLowerCase(Locale.ROOT);
       if (host.startsWith("*.") && host.length() > 2 && host.indexOf('*', 1) < 0) {
         suffixes.add(host.substring(1));
-      } else if (!host.isEmpty() && host.indexOf('*') < 0 && (host.startsWith("[") || host.indexOf(':') < 0)) {
+      } else if (!host.isEmpty() && host.indexOf('*') < 0 && (host.indexOf(':') < 0
+          || host.startsWith("[") && host.indexOf(']') == host.length() - 1)) { // [::1], never [::1]:8000
         exact.add(host);
       } else {
         throw new IllegalArgumentException("not a host name or *.domain pattern (ports are not part of it): '" + h + "'");
