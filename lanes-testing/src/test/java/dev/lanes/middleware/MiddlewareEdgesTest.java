@@ -82,6 +82,22 @@ class MiddlewareEdgesTest {
   }
 
   /**
+   * A browser checks the asked method against Access-Control-Allow-Methods, byte for byte (Fetch,
+   * CORS-preflight fetch); a 204 that does not name it is a refusal. So "any method" names it.
+   */
+  @Test
+  void wildcardMethodsNameAnExtensionMethodAskedFor() {
+    Cors cors = Cors.builder().allowOrigins(ORIGIN).allowMethods("*").build();
+    App app = App.builder().middleware(cors).route("PROPFIND", "/items", req -> Response.text("ok")).build();
+    try (TestClient c = TestClient.start(app)) {
+      TestResponse r = preflight(c, "/items", "PROPFIND", null);
+      assertThat(r.status()).as(r.text()).isEqualTo(204);
+      assertThat(r.header("access-control-allow-methods").map(v -> List.of(v.split(", "))).orElse(List.of()))
+          .contains("PROPFIND", "GET", "PUT");
+    }
+  }
+
+  /**
    * Deadline is documented as app middleware; its 504 is a failed future, so Cors around it never
    * sees a response and the 504 leaves without Access-Control-Allow-Origin: the page gets an opaque
    * network error instead of the 504.

@@ -87,26 +87,27 @@ public final class Cors implements Middleware {
   }
 
   private Response preflight(Request req, String origin) {
-    String method = req.header("access-control-request-method").get().strip().toUpperCase(Locale.ROOT);
-    List<String> asked = new ArrayList<>();
+    String asked = req.header("access-control-request-method").get().strip();
+    String method = asked.toUpperCase(Locale.ROOT);
+    List<String> askedHeaders = new ArrayList<>();
     for (String h : req.header("access-control-request-headers").orElse("").split(",")) {
       if (!h.isBlank()) {
-        asked.add(h.strip().toLowerCase(Locale.ROOT));
+        askedHeaders.add(h.strip().toLowerCase(Locale.ROOT));
       }
     }
     String refusal = !originAllowed(origin) ? "origin" : !anyMethod && !methods.contains(method) ? "method"
-        : !anyHeader && !allowedHeaders(asked) ? "headers" : null;
+        : !anyHeader && !allowedHeaders(askedHeaders) ? "headers" : null;
     if (refusal != null) {
       return Response.text(400, "Disallowed CORS " + refusal).withHeader("Vary", "Origin");
     }
     Response r = Response.status(204)
         .withHeader("Vary", "Origin")
         .withHeader("Access-Control-Allow-Origin", allowOriginValue(origin))
-        .withHeader("Access-Control-Allow-Methods", String.join(", ", methods))
+        .withHeader("Access-Control-Allow-Methods", String.join(", ", allowMethods(asked)))
         .withHeader("Access-Control-Max-Age", Long.toString(maxAge.toSeconds()));
     // The safelisted names are allowed without being listed, but a browser checks the answer's
     // list for any it sends with a non-safelisted value (content-type: application/json).
-    List<String> allowHeaders = anyHeader ? asked : new ArrayList<>(headers);
+    List<String> allowHeaders = anyHeader ? askedHeaders : new ArrayList<>(headers);
     if (!anyHeader) {
       for (String h : SAFELISTED_IN_ORDER) {
         if (!allowHeaders.contains(h)) {
@@ -121,6 +122,23 @@ public final class Cors implements Middleware {
       r = r.withHeader("Access-Control-Allow-Credentials", "true");
     }
     return r;
+  }
+
+  /**
+   * The methods a preflight answer names. A browser looks for the asked method there, byte for
+   * byte (Fetch), so "any method" also names one outside the standard list as it was asked.
+   */
+  private List<String> allowMethods(String asked) {
+    if (!anyMethod || methods.contains(asked) || !isToken(asked)) {
+      return methods; // a method is a token (RFC 9110 9.1); anything else is not echoed
+    }
+    List<String> out = new ArrayList<>(methods);
+    out.add(asked);
+    return out;
+  }
+
+  private static boolean isToken(String s) {
+    return !s.isEmpty() && s.chars().allMatch(c -> c > 32 && c < 127 && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);
   }
 
   private Response simple(Response r, Optional<String> origin) {
