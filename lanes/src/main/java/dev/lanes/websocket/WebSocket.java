@@ -19,7 +19,8 @@ public interface WebSocket extends WebSocketPeer {
   /**
    * The next message, waiting as long as it takes. Throws {@link WebSocketClosedException} once
    * the session has ended (close frame, disconnect, dead peer), and {@link InterruptedException}
-   * if the session's lane task is cancelled (server shutdown).
+   * if the session's lane task is cancelled (server shutdown). Messages that arrived before the
+   * end are returned first, even to a handler whose task was cancelled.
    */
   Message receive() throws WebSocketClosedException, InterruptedException;
 

@@ -9,6 +9,7 @@ import dev.lanes.websocket.WebSocketOptions;
 import io.netty.channel.Channel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -20,16 +21,32 @@ import java.util.concurrent.locks.ReentrantLock;
  * the peer) until the handler catches up. A send waits while the socket is not writable, for at
  * most the route's send timeout, then closes the connection: a peer that stops reading is cut
  * off, not buffered for.
+ *
+ * <p>When the session ends (the peer left or closed, or another thread closed it) while its
+ * handler is busy elsewhere, unaware (in a sleep, on a queue, in a database call), its lane task is
+ * cancelled: the thread is interrupted, so the token comes back without waiting for the handler's
+ * next receive or send, as an HTTP handler's does when its client leaves. A handler waiting in
+ * {@link #receive} or {@link #send} learns of the end from {@link WebSocketClosedException}
+ * instead, and one that already did, or closed the session itself, is left alone: the usual end
+ * interrupts nobody's cleanup.
  */
 final class BlockingSession extends Session implements WebSocket {
   static final int PAUSE_AT = 16;
   static final int RESUME_AT = 4;
+  // The bits of state that decide whether the end cancels the handler (see cancelIfUnaware).
+  private static final int WAITING = 1; // in receive or send, which the end wakes by itself
+  private static final int ENDED = 2; // no more messages will come
+  private static final int KNOWN = 4; // the handler saw the end, or closed the session itself
+  private static final int CANCELLED = 8;
 
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final AtomicInteger unread = new AtomicInteger();
   private final CompletableFuture<FrameHandler> open = new CompletableFuture<>();
   private final ReentrantLock writable = new ReentrantLock(); // not synchronized: virtual threads wait here
   private final Condition writabilityChanged = writable.newCondition();
+  private final AtomicInteger state = new AtomicInteger();
+  private volatile Future<?> task; // the lane task running the handler
+  private volatile Thread handler;
 
   BlockingSession(Request request, WebSocketOptions options, String route) {
     super(request, options, route);
@@ -37,6 +54,7 @@ final class BlockingSession extends Session implements WebSocket {
 
   /** On the lane thread: waits until the 101 is out; throws if the upgrade did not happen. */
   void awaitOpen() throws InterruptedException, WebSocketClosedException {
+    handler = Thread.currentThread();
     try {
       open.get();
     } catch (ExecutionException e) {
@@ -54,6 +72,20 @@ final class BlockingSession extends Session implements WebSocket {
   @Override
   public void notOpened(Throwable cause) {
     open.completeExceptionally(cause);
+  }
+
+  /** The lane task that runs the handler: what the session's end cancels. */
+  void runsAs(Future<?> task) {
+    this.task = task;
+    cancelIfUnaware(); // the session may have ended before the task was known
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    if (Thread.currentThread() == handler) {
+      state.getAndUpdate(s -> s | KNOWN); // the handler ends the session itself: nothing to cancel it for
+    }
+    super.close(code, reason);
   }
 
   @Override
@@ -74,6 +106,44 @@ final class BlockingSession extends Session implements WebSocket {
   void onEnded(int code, String reason) {
     inbox.add(new WebSocketClosedException(code, reason));
     signalWritability();
+    state.getAndUpdate(s -> s | ENDED);
+    cancelIfUnaware();
+  }
+
+  /**
+   * Cancels the handler's lane task once the session has ended while the handler is neither
+   * waiting in receive/send (woken by the end itself) nor aware of the end; at most once.
+   */
+  private void cancelIfUnaware() {
+    Future<?> t = task;
+    if (t == null) {
+      return;
+    }
+    int s;
+    do {
+      s = state.get();
+      if ((s & ENDED) == 0 || (s & (WAITING | KNOWN | CANCELLED)) != 0) {
+        return;
+      }
+    } while (!state.compareAndSet(s, s | CANCELLED));
+    t.cancel(true);
+  }
+
+  private void waiting() {
+    state.getAndUpdate(s -> s | WAITING);
+  }
+
+  /** Leaves receive/send; {@code sawEnd} in the same step, so the end cannot slip in between. */
+  private void doneWaiting(boolean sawEnd) {
+    state.getAndUpdate(s -> (s & ~WAITING) | (sawEnd ? KNOWN : 0));
+    if (!sawEnd) {
+      cancelIfUnaware();
+    }
+  }
+
+  private WebSocketClosedException known(WebSocketClosedException e) {
+    state.getAndUpdate(s -> s | KNOWN);
+    return e;
   }
 
   @Override
@@ -83,10 +153,18 @@ final class BlockingSession extends Session implements WebSocket {
 
   @Override
   public Message receive() throws WebSocketClosedException, InterruptedException {
-    Object next = inbox.take();
+    Object next = inbox.poll(); // what arrived before the end is returned, even to a cancelled handler
+    if (next == null) {
+      waiting();
+      try {
+        next = inbox.take();
+      } finally {
+        doneWaiting(next instanceof WebSocketClosedException);
+      }
+    }
     if (next instanceof WebSocketClosedException closed) {
       inbox.add(closed); // every later call sees the end too
-      throw closed;
+      throw known(closed);
     }
     Channel ch = frames.channel();
     if (unread.decrementAndGet() <= RESUME_AT && !ch.config().isAutoRead()) {
@@ -99,7 +177,7 @@ final class BlockingSession extends Session implements WebSocket {
   public void send(Message message) throws WebSocketClosedException, InterruptedException {
     FrameHandler f = frames;
     if (f == null || !f.isOpen()) {
-      throw closed();
+      throw known(closed());
     }
     f.sendWithoutResult(message);
     Channel ch = f.channel();
@@ -107,19 +185,23 @@ final class BlockingSession extends Session implements WebSocket {
       return;
     }
     long left = options().sendTimeout().toNanos();
+    boolean gone = false;
+    waiting();
     writable.lock();
     try {
       while (!ch.isWritable() && ch.isActive()) {
         if (left <= 0) {
           f.abort(CloseCodes.ABNORMAL, "peer not reading: send waited " + options().sendTimeout());
-          throw closed();
+          break;
         }
         left = writabilityChanged.awaitNanos(left);
       }
+      gone = !ch.isActive() || !ch.isWritable();
     } finally {
       writable.unlock();
+      doneWaiting(gone);
     }
-    if (!ch.isActive()) {
+    if (gone) {
       throw closed();
     }
   }

@@ -85,6 +85,7 @@ public final class WebSocketEndpoint implements AsyncHandler {
       run(session);
       return null;
     });
+    session.runsAs(task); // the session's end cancels it if the handler is busy elsewhere
     task.whenComplete((v, e) -> {
       if (e != null) {
         answer.completeExceptionally(e); // refused before it started: 503 from the lane's refusal
@@ -115,6 +116,7 @@ public final class WebSocketEndpoint implements AsyncHandler {
     } catch (WebSocketClosedException e) {
       session.close(CloseCodes.NORMAL, ""); // the peer left or the session ended: nothing to report
     } catch (InterruptedException e) {
+      // Cancelled: the session ended (the close below does nothing) or the server shuts down.
       session.close(CloseCodes.GOING_AWAY, "server shutting down");
       throw e;
     } catch (Exception e) {
