@@ -2,6 +2,7 @@ package dev.lanes.websocket;
 
 import dev.lanes.concurrency.Lanes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,15 +26,25 @@ import java.util.Objects;
  * @param maxQueuedBytes unwritten outbound bytes past which the connection is closed because the
  *     peer does not read (default 1 MiB)
  * @param compression whether permessage-deflate is offered when the client asks (default on)
+ * @param subprotocols the subprotocols the route speaks (RFC 6455 1.9; default none): the 101
+ *     answers the first one the client's {@code Sec-WebSocket-Protocol} offers, in the client's
+ *     order of preference, and the session's {@link WebSocketPeer#subprotocol} tells which; if
+ *     the client offers none of them the 101 names none
  */
 public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize, Duration pingInterval,
-    Duration pingTimeout, Duration sendTimeout, int maxQueuedBytes, boolean compression) {
+    Duration pingTimeout, Duration sendTimeout, int maxQueuedBytes, boolean compression, List<String> subprotocols) {
   private static final int MIB = 1024 * 1024;
   private static final WebSocketOptions DEFAULTS = new WebSocketOptions(Lanes.WEBSOCKETS, MIB, MIB,
-      Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(30), MIB, true);
+      Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(30), MIB, true, List.of());
 
   public WebSocketOptions {
     Objects.requireNonNull(lane, "lane");
+    subprotocols = List.copyOf(subprotocols);
+    for (String name : subprotocols) {
+      if (!isToken(name)) {
+        throw new IllegalArgumentException("a subprotocol must be an HTTP token (RFC 6455 4.1): '" + name + "'");
+      }
+    }
     positive("maxFrameSize", maxFrameSize);
     positive("maxMessageSize", maxMessageSize);
     positive("maxQueuedBytes", maxQueuedBytes);
@@ -53,39 +64,64 @@ public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize
 
   public WebSocketOptions lane(String name) {
     return new WebSocketOptions(name, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, compression);
+        maxQueuedBytes, compression, subprotocols);
   }
 
   /** Sets both the frame and the message limit to {@code bytes}. */
   public WebSocketOptions maxMessageSize(int bytes) {
     return new WebSocketOptions(lane, Math.min(maxFrameSize, bytes), bytes, pingInterval, pingTimeout,
-        sendTimeout, maxQueuedBytes, compression);
+        sendTimeout, maxQueuedBytes, compression, subprotocols);
   }
 
   /** Frames up to {@code bytes}; must not exceed the message limit. */
   public WebSocketOptions maxFrameSize(int bytes) {
     return new WebSocketOptions(lane, bytes, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, compression);
+        maxQueuedBytes, compression, subprotocols);
   }
 
   public WebSocketOptions ping(Duration interval, Duration timeout) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, interval, timeout, sendTimeout,
-        maxQueuedBytes, compression);
+        maxQueuedBytes, compression, subprotocols);
   }
 
   public WebSocketOptions sendTimeout(Duration timeout) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, timeout,
-        maxQueuedBytes, compression);
+        maxQueuedBytes, compression, subprotocols);
   }
 
   public WebSocketOptions maxQueuedBytes(int bytes) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        bytes, compression);
+        bytes, compression, subprotocols);
   }
 
   public WebSocketOptions compression(boolean on) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, on);
+        maxQueuedBytes, on, subprotocols);
+  }
+
+  /**
+   * The subprotocols the route speaks, any order; the client's preference picks among them.
+   *
+   * <pre>{@code WebSocketOptions.defaults().subprotocols("graphql-transport-ws")}</pre>
+   */
+  public WebSocketOptions subprotocols(String... names) {
+    return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
+        maxQueuedBytes, compression, List.of(names));
+  }
+
+  /** RFC 9110 5.6.2: one or more tchars. */
+  private static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean tchar = c < 127 && (Character.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0);
+      if (!tchar) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void positive(String what, int value) {

@@ -1,6 +1,7 @@
 package dev.lanes.websocket;
 
 import dev.lanes.http.Request;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,4 +32,12 @@ public interface WebSocketPeer {
 
   /** The upgrade request: path parameters, query, headers. */
   Request request();
+
+  /**
+   * The subprotocol the 101 agreed on: the first of the client's {@code Sec-WebSocket-Protocol}
+   * offers that the route's {@link WebSocketOptions#subprotocols} list; empty if none.
+   */
+  default Optional<String> subprotocol() {
+    return Optional.empty();
+  }
 }

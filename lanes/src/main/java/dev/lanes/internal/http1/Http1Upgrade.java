@@ -88,6 +88,9 @@ final class Http1Upgrade {
       extra.add(h.getKey(), h.getValue());
     }
     ws.extensionsHeader().ifPresent(v -> extra.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, v));
+    // The route's agreed subprotocol, or none: never one the client did not offer (RFC 6455 4.1).
+    extra.remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+    session.subprotocol().ifPresent(v -> extra.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, v));
     extra.set(HttpHeaderNames.DATE, DateHeader.now());
     pending.switching();
     ChannelPipeline p = ctx.pipeline();

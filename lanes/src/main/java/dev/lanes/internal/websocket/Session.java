@@ -6,6 +6,8 @@ import dev.lanes.websocket.Message;
 import dev.lanes.websocket.WebSocketClosedException;
 import dev.lanes.websocket.WebSocketOptions;
 import dev.lanes.websocket.WebSocketPeer;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,12 +19,33 @@ public abstract sealed class Session implements WebSocketPeer permits BlockingSe
   private final Request request;
   private final WebSocketOptions options;
   private final String route;
+  private final String subprotocol; // null: none agreed
   volatile FrameHandler frames; // set on the loop once the pipeline switched
 
   Session(Request request, WebSocketOptions options, String route) {
     this.request = request;
     this.options = options;
     this.route = route;
+    this.subprotocol = select(request, options.subprotocols());
+  }
+
+  /**
+   * RFC 6455 4.2.2: the first subprotocol the client offers, in its order of preference, that the
+   * route speaks; so never one it did not offer. The header may be repeated (RFC 6455 11.3.4).
+   */
+  private static String select(Request request, List<String> supported) {
+    if (supported.isEmpty()) {
+      return null;
+    }
+    for (String line : request.headers().all("sec-websocket-protocol")) {
+      for (String offered : line.split(",")) {
+        String name = offered.strip();
+        if (supported.contains(name)) {
+          return name;
+        }
+      }
+    }
+    return null;
   }
 
   public WebSocketOptions options() {
@@ -37,6 +60,11 @@ public abstract sealed class Session implements WebSocketPeer permits BlockingSe
   @Override
   public Request request() {
     return request;
+  }
+
+  @Override
+  public Optional<String> subprotocol() {
+    return Optional.ofNullable(subprotocol);
   }
 
   @Override
