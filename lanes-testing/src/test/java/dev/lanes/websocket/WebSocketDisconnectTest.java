@@ -36,6 +36,7 @@ class WebSocketDisconnectTest {
   private static final CompletableFuture<String> KICKED_ENDED = new CompletableFuture<>();
   private static final CompletableFuture<Thread> RECEIVER = new CompletableFuture<>();
   private static final CompletableFuture<String> RECEIVE_ENDED = new CompletableFuture<>();
+  private static final CountDownLatch BACKLOGGED = new CountDownLatch(1);
   private static TestClient client;
   private static App app;
 
@@ -82,6 +83,19 @@ class WebSocketDisconnectTest {
             RECEIVE_ENDED.complete("closed " + e.code() + ", interrupted " + Thread.currentThread().isInterrupted());
           }
         })
+        .websocketAsync("/ws/backlog", WebSocketOptions.defaults().maxQueuedBytes(64 * 1024 * 1024)
+            .ping(Duration.ofSeconds(30), Duration.ofMillis(500)), new AsyncWebSocketHandler() {
+              @Override
+              public void onOpen(AsyncWebSocket ws) {
+                for (int i = 0; i < 16; i++) { // more than the kernel's buffers take: Netty holds the rest
+                  ws.sendBinary(new byte[1024 * 1024]);
+                }
+                BACKLOGGED.countDown();
+              }
+
+              @Override
+              public void onMessage(AsyncWebSocket ws, Message message) {}
+            })
         .build();
     client = TestClient.start(app);
   }
@@ -142,6 +156,22 @@ class WebSocketDisconnectTest {
       assertThat(KICKED_ENDED.get(10, TimeUnit.SECONDS)).isEqualTo("interrupted");
     }
     awaitTokenBack("kick");
+  }
+
+  /**
+   * A peer that sends its close frame and then stops reading: the echo waits behind unsent data
+   * for good, so the server closes the connection after the ping timeout, as it does when it
+   * started the close itself.
+   */
+  @Test
+  void aPeerThatClosesAndStopsReadingIsCutAfterThePingTimeout() throws Exception {
+    try (RawClient c = RawClient.connectWithReceiveBuffer(client.port(), 4096)) {
+      assertThat(Frames.open(c, "/ws/backlog", "")).startsWith("HTTP/1.1 101");
+      assertThat(BACKLOGGED.await(10, TimeUnit.SECONDS)).isTrue();
+      c.send(Frames.frame(Frames.CLOSE, true, false, new byte[] {0x03, (byte) 0xe8})); // 1000, then never reads
+      Await.until(Duration.ofSeconds(10), () -> client.server().statistics().connections() == 0,
+          "the server closed the connection (open: " + client.server().statistics().connections() + ")");
+    }
   }
 
   /** The usual end: receive throws WebSocketClosedException, and what follows runs uninterrupted. */

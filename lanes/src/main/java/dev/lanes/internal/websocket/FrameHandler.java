@@ -150,6 +150,9 @@ final class FrameHandler extends ChannelDuplexHandler {
       // server closes first, so the client does not hold TIME_WAIT.
       CloseWebSocketFrame echo = code == NO_STATUS ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
       ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+      // A peer that stops reading leaves the echo queued behind unsent data: no later than the
+      // ping timeout, as when the server closes first, the connection goes anyway.
+      closeAfterPingTimeout();
     } else {
       ctx.close(); // the peer answered our close
     }
@@ -307,6 +310,10 @@ final class FrameHandler extends ChannelDuplexHandler {
     // A blocking session behind on reading paused it: read again, or the peer's answering close
     // would wait unread until the timeout below. Data frames from now on are dropped.
     ctx.channel().config().setAutoRead(true);
+    closeAfterPingTimeout();
+  }
+
+  private void closeAfterPingTimeout() {
     ctx.executor().schedule(() -> ctx.close(), session.options().pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
   }
 
