@@ -37,6 +37,8 @@ class WebSocketDisconnectTest {
   private static final CompletableFuture<Thread> RECEIVER = new CompletableFuture<>();
   private static final CompletableFuture<String> RECEIVE_ENDED = new CompletableFuture<>();
   private static final CountDownLatch BACKLOGGED = new CountDownLatch(1);
+  private static final CompletableFuture<Thread> SENDER = new CompletableFuture<>();
+  private static final CompletableFuture<String> SEND_ENDED = new CompletableFuture<>();
   private static TestClient client;
   private static App app;
 
@@ -47,6 +49,7 @@ class WebSocketDisconnectTest {
         .lane(Lane.builder("take").capacity(1).maxWaiting(0))
         .lane(Lane.builder("kick").capacity(1).maxWaiting(0))
         .lane(Lane.builder("receive").capacity(1).maxWaiting(0))
+        .lane(Lane.builder("send").capacity(1).maxWaiting(0))
         .websocket("/ws/sleep", WebSocketOptions.defaults().lane("sleep"), ws -> {
           SLEEPING.countDown();
           try {
@@ -83,6 +86,17 @@ class WebSocketDisconnectTest {
             RECEIVE_ENDED.complete("closed " + e.code() + ", interrupted " + Thread.currentThread().isInterrupted());
           }
         })
+        .websocket("/ws/send", WebSocketOptions.defaults().lane("send").sendTimeout(Duration.ofSeconds(60))
+            .ping(Duration.ofSeconds(60), Duration.ofSeconds(60)), ws -> {
+              SENDER.complete(Thread.currentThread());
+              try {
+                while (true) {
+                  ws.sendBinary(new byte[256 * 1024]);
+                }
+              } catch (WebSocketClosedException e) {
+                SEND_ENDED.complete("closed " + e.code());
+              }
+            })
         .websocketAsync("/ws/backlog", WebSocketOptions.defaults().maxQueuedBytes(64 * 1024 * 1024)
             .ping(Duration.ofSeconds(30), Duration.ofMillis(500)), new AsyncWebSocketHandler() {
               @Override
@@ -172,6 +186,22 @@ class WebSocketDisconnectTest {
       Await.until(Duration.ofSeconds(10), () -> client.server().statistics().connections() == 0,
           "the server closed the connection (open: " + client.server().statistics().connections() + ")");
     }
+  }
+
+  /**
+   * A send waiting for a peer that stopped reading ends when the peer's close frame arrives, not
+   * after the send timeout: the session is over, and the token comes back.
+   */
+  @Test
+  void aSendWaitingOnANonReadingPeerEndsWhenThePeerCloses() throws Exception {
+    try (RawClient c = RawClient.connectWithReceiveBuffer(client.port(), 4096)) {
+      assertThat(Frames.open(c, "/ws/send", "")).startsWith("HTTP/1.1 101");
+      Thread sender = SENDER.get(10, TimeUnit.SECONDS);
+      Await.until(() -> sender.getState() == Thread.State.TIMED_WAITING, "the handler waits in send");
+      c.send(Frames.frame(Frames.CLOSE, true, false, new byte[] {0x03, (byte) 0xe8})); // 1000, then never reads
+      assertThat(SEND_ENDED.get(10, TimeUnit.SECONDS)).isEqualTo("closed 1000");
+    }
+    awaitTokenBack("send");
   }
 
   /** The usual end: receive throws WebSocketClosedException, and what follows runs uninterrupted. */

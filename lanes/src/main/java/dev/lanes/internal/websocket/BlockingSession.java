@@ -105,8 +105,8 @@ final class BlockingSession extends Session implements WebSocket {
   @Override
   void onEnded(int code, String reason) {
     inbox.add(new WebSocketClosedException(code, reason));
-    signalWritability();
     state.getAndUpdate(s -> s | ENDED);
+    signalWritability(); // a send waiting on a peer that stopped reading ends with the session
     cancelIfUnaware();
   }
 
@@ -189,7 +189,7 @@ final class BlockingSession extends Session implements WebSocket {
     waiting();
     writable.lock();
     try {
-      while (!ch.isWritable() && ch.isActive()) {
+      while (!ch.isWritable() && ch.isActive() && (state.get() & ENDED) == 0) {
         if (left <= 0) {
           f.abort(CloseCodes.ABNORMAL, "peer not reading: send waited " + options().sendTimeout());
           break;

@@ -145,6 +145,7 @@ final class FrameHandler extends ChannelDuplexHandler {
     int code = close.statusCode() < 0 ? NO_STATUS : close.statusCode();
     String reason = close.statusCode() < 0 ? "" : close.reasonText();
     if (!closeSent) {
+      noteEnd(code, reason); // before closeSent: a send refused from now on reports the peer's code
       closeSent = true;
       // Echo the code (an empty close answers an empty one), then end the TCP connection: the
       // server closes first, so the client does not hold TIME_WAIT.
