@@ -180,6 +180,20 @@ class CompressionTest {
     assertThat(send("GET", "/tagged", "gzip").header("etag")).contains("W/\"t1\"");
   }
 
+  /** A HEAD that closes the connection after its answer says what its GET would too. */
+  @Test
+  void aHeadClosingTheConnectionSaysWhatItsGetWould() throws Exception {
+    TestResponse get = send("GET", "/text", "gzip");
+    try (RawClient raw = RawClient.connect(client.port())) {
+      RawResponse head = raw.send("HEAD /text HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n"
+          + "Connection: close\r\n\r\n").readResponseToHead();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("content-encoding")).isEqualTo(get.header("content-encoding"));
+      assertThat(head.headerValues("vary")).isEqualTo(get.headerValues("vary"));
+      assertThat(head.header("content-length")).isEmpty();
+    }
+  }
+
   private TestResponse send(String method, String path, String acceptEncoding) {
     var request = client.request(path).method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
     return client.send(acceptEncoding == null ? request : request.header("Accept-Encoding", acceptEncoding));

@@ -86,11 +86,12 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
    * Follows the responses as they pass and says whether {@code msg} goes past Netty's encoder: a
    * response whose request skipped it, up to its last content (it still says {@code Vary}, and a
    * HEAD's gets the head its GET would: {@link #asGetWouldSay}), and
-   * a connection's last, empty answer (a 408 while a head arrives), which may come before any
-   * request was decoded and which Netty's encoder would fail for want of a request to pair it with.
+   * a connection's last, empty answer owed to no request read (a 408 while a head arrives), which
+   * Netty's encoder would fail for want of a request to pair it with. An empty answer with
+   * {@code Connection: close} to a request read (a HEAD's, a 204) takes its request's place as any.
    */
   private boolean skipsEncoder(Object msg) {
-    if (msg instanceof FullHttpResponse r && !r.content().isReadable()
+    if (msg instanceof FullHttpResponse r && encoderSawRequest.isEmpty() && !r.content().isReadable()
         && r.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
       return true;
     }
