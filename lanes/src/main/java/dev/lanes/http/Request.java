@@ -2,8 +2,8 @@ package dev.lanes.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.internal.http.UrlEncodedPairs;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -234,29 +234,19 @@ public final class Request {
     return Optional.empty();
   }
 
+  /**
+   * The query's parameters as Starlette reads them (WHATWG's urlencoded parser, UTF-8): a '%' that
+   * starts no escape is kept as sent, bytes that are not UTF-8 become U+FFFD.
+   */
   static Map<String, List<String>> parseQuery(String raw) {
     if (raw.isEmpty()) {
       return Map.of();
     }
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String k = eq < 0 ? pair : pair.substring(0, eq);
-      String v = eq < 0 ? "" : pair.substring(eq + 1);
-      out.computeIfAbsent(decode(k), x -> new ArrayList<>()).add(decode(v));
-    }
+    UrlEncodedPairs.forEach(raw.getBytes(StandardCharsets.UTF_8), (name, value) -> out
+        .computeIfAbsent(new String(name, StandardCharsets.UTF_8), x -> new ArrayList<>())
+        .add(new String(value, StandardCharsets.UTF_8)));
     return out;
-  }
-
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new HttpException(400, "malformed percent-encoding in query: " + s);
-    }
   }
 
   @Override
