@@ -209,7 +209,25 @@ public final class Lane implements AutoCloseable {
     try {
       executorForNextTask().execute(new Handoff(this, work, permit));
     } catch (RejectedExecutionException e) {
-      closedBeforeRun(work, permit, l);
+      if (closed) {
+        closedBeforeRun(work, permit, l);
+      } else { // a user's bounded pool refusing: the lane is full, not closed
+        permit.close();
+        work.terminated();
+        if (l != null) {
+          l.laneRejected(name, LaneRejectedException.Reason.QUEUE_FULL);
+        }
+        work.completeExceptionally(new LaneRejectedException(LaneRejectedException.Reason.QUEUE_FULL,
+            "lane '" + name + "': its executor refused the task: " + e.getMessage()));
+      }
+    } catch (RuntimeException | Error e) {
+      // A user's executor failing otherwise (no thread left to start one) must not keep the
+      // token: the task fails with its error, counted and reported as a task that failed.
+      long startedAt = started();
+      permit.close();
+      finished(work, e, startedAt); // counted before the caller sees it, as a task that ran
+      work.terminated();
+      work.completeExceptionally(e);
     }
   }
 

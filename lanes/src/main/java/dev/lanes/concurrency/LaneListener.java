@@ -16,7 +16,9 @@ import java.time.Duration;
  * <p>Pairs, for one task: {@code laneWaitStart ─ (laneAcquired ─ laneTaskStart ─ laneTaskEnd |
  * laneRejected | laneWaitCancelled)}. A task cancelled between its grant and its start still gets
  * {@code laneTaskStart ─ laneTaskEnd(CANCELLED)}; one granted its token just as the lane closes
- * gets {@code laneAcquired ─ laneRejected(CLOSED)}.
+ * gets {@code laneAcquired ─ laneRejected(CLOSED)}, one a user's executor refuses
+ * ({@code RejectedExecutionException}) {@code laneAcquired ─ laneRejected(QUEUE_FULL)}, and one
+ * the executor fails to start otherwise {@code laneAcquired ─ laneTaskStart ─ laneTaskEnd(FAILED)}.
  *
  * <p>Rules: callbacks run inline on the thread that did the work (the caller or the thread that
  * granted the token for wait events, the lane thread for task events), possibly concurrently, so

@@ -525,4 +525,53 @@ class LaneEdgesTest {
       assertThat(late.get().isDone()).as("the task given to the closing lane in round %d is done", round).isTrue();
     }
   }
+  /** An executor of the user's that refuses or fails every task it is given, by {@code refusal}. */
+  private static ExecutorService failing(java.util.function.Supplier<RuntimeException> refusal) {
+    return new AbstractExecutorService() {
+      @Override public void execute(Runnable command) { throw refusal.get(); }
+      @Override public void shutdown() {}
+      @Override public List<Runnable> shutdownNow() { return List.of(); }
+      @Override public boolean isShutdown() { return false; }
+      @Override public boolean isTerminated() { return false; }
+      @Override public boolean awaitTermination(long t, TimeUnit u) { return true; }
+    };
+  }
+
+  /**
+   * start() caught only RejectedExecutionException from the executor: a user's executor failing
+   * otherwise (a thread factory out of threads throws OutOfMemoryError, a wrapper throws its own
+   * exception) left the token taken for good and threw from run() on the fast path. After a few
+   * such tasks a lane of capacity 1 refused everything. Now the task fails with the executor's
+   * exception and the token comes back.
+   */
+  @Test
+  void anExecutorThatThrowsGivesTheTokenBackAndFailsTheTask() throws Exception {
+    IllegalStateException boom = new IllegalStateException("no threads left");
+    try (Lane lane = Lane.builder("throwing").capacity(1).executor(failing(() -> boom)).build()) {
+      for (int i = 0; i < 3; i++) {
+        CompletableFuture<Integer> task = lane.run(() -> 1);
+        Throwable failure = catchThrowable(() -> task.get(5, TimeUnit.SECONDS));
+        assertThat(failure).as("task %d", i).hasCause(boom);
+        assertThat(lane.limiter().borrowed()).as("tokens held after task %d", i).isZero();
+      }
+    }
+  }
+
+  /**
+   * A user's bounded pool refusing a task (its queue full) was reported as the lane being closed.
+   * It is a full lane: 503 with the executor's reason, and the lane stays open.
+   */
+  @Test
+  void anExecutorRefusingATaskIsAFullLaneNotAClosedOne() throws Exception {
+    try (Lane lane = Lane.builder("bounded").capacity(1)
+        .executor(failing(() -> new java.util.concurrent.RejectedExecutionException("queue of 10 full")))
+        .build()) {
+      Throwable failure = catchThrowable(() -> lane.run(() -> 1).get(5, TimeUnit.SECONDS));
+      assertThat(failure.getCause()).isInstanceOf(LaneRejectedException.class)
+          .hasMessageContaining("queue of 10 full");
+      assertThat(((LaneRejectedException) failure.getCause()).reason())
+          .isEqualTo(LaneRejectedException.Reason.QUEUE_FULL);
+      assertThat(lane.limiter().borrowed()).isZero();
+    }
+  }
 }
