@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Structured concurrency over a lane (anyio's task group): tasks started in the group run in the
@@ -58,7 +59,8 @@ public final class TaskGroup implements AutoCloseable {
   /**
    * Waits for every task, also those its tasks start meanwhile. Rethrows the first failure (other
    * tasks were cancelled by then) as an unchecked {@link CompletionException} whose cause is the
-   * task's exception.
+   * task's exception. Interrupted while waiting, it cancels the group, waits until its tasks have
+   * stopped and throws {@link CancellationException}, the thread's interrupt status kept.
    */
   public void join() {
     while (true) {
@@ -69,9 +71,16 @@ public final class TaskGroup implements AutoCloseable {
       List<LaneTask<?>> snapshot = othersThanCaller(all);
       try {
         CompletableFuture.anyOf(CompletableFuture.allOf(snapshot.toArray(CompletableFuture[]::new)), firstFailure)
-            .join();
-      } catch (CompletionException e) {
+            .get();
+      } catch (ExecutionException e) {
         // fall through to report the first failure below
+      } catch (InterruptedException e) {
+        // The caller was cancelled (a blocking handler whose client left): so is its group.
+        CancellationException cancelled = new CancellationException("task group's join was interrupted");
+        failed(cancelled);
+        awaitStopped();
+        Thread.currentThread().interrupt();
+        throw cancelled;
       }
       // The last task to fail completes allOf before its own callback (registered first, run
       // last) records the failure: look at the tasks themselves.

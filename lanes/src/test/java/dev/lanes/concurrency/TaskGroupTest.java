@@ -251,4 +251,46 @@ class TaskGroupTest {
       group.close();
     }
   }
+  /**
+   * join() waited with CompletableFuture.join(), which ignores interrupts: a blocking handler
+   * whose client left (its thread interrupted) kept waiting in join() for tasks nobody wanted,
+   * holding their tokens. An interrupted join cancels the group, waits until its tasks stopped,
+   * keeps the interrupt and throws CancellationException.
+   */
+  @Test
+  void anInterruptedJoinCancelsTheGroupAndKeepsTheInterrupt() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch taskInterrupted = new CountDownLatch(1);
+    try (Lane lane = Lane.builder("g").capacity(1).build()) {
+      TaskGroup group = TaskGroup.in(lane);
+      group.start(() -> {
+        running.countDown();
+        try {
+          new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+          taskInterrupted.countDown();
+        }
+        return null;
+      });
+      assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+      AtomicBoolean stillInterrupted = new AtomicBoolean();
+      Thread joiner = Thread.ofVirtual().start(() -> {
+        try {
+          group.join();
+          thrown.complete(null);
+        } catch (Throwable t) {
+          stillInterrupted.set(Thread.currentThread().isInterrupted());
+          thrown.complete(t);
+        }
+      });
+      Await.until("the joiner waits", () -> joiner.getState() == Thread.State.WAITING);
+      joiner.interrupt();
+      assertThat(thrown.get(10, TimeUnit.SECONDS)).as("join() ends when its thread is interrupted")
+          .isInstanceOf(java.util.concurrent.CancellationException.class);
+      assertThat(stillInterrupted).as("the interrupt is kept for the caller").isTrue();
+      assertThat(taskInterrupted.await(10, TimeUnit.SECONDS)).as("the group's task was cancelled").isTrue();
+      Await.until("the token came back", () -> lane.limiter().borrowed() == 0);
+    }
+  }
 }
