@@ -106,6 +106,16 @@ final class RecurringRuns {
     if (attempt.start() == StatusTable.Start.SKIPPED) {
       return; // this due time already ended: db-scheduler moves on to the next
     }
+    if (attempt.start() == StatusTable.Start.REDELIVERED && attempt.redeliveries() > type.maxRedeliveries()) {
+      String message = TaskAttempts.crashedTooOftenMessage(type, attempt);
+      try {
+        statuses.failed(id, message, Instant.now());
+      } catch (SQLException e) {
+        throw new IllegalStateException("task store failed recording the end of recurring run " + id, e);
+      }
+      events.failed(type.name(), id, attempt.number(), new IllegalStateException(message));
+      return; // this due time ends failed; the next one runs as usual
+    }
     Duration late = Duration.between(due, began);
     events.started(type.name(), id, attempt.number(), late.isNegative() ? Duration.ZERO : late,
         attempt.start() == StatusTable.Start.REDELIVERED);

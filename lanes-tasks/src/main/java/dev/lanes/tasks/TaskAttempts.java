@@ -59,6 +59,13 @@ final class TaskAttempts {
       return (complete, ops) -> ops.stop(); // final or cancelled: a late or duplicate execution
     }
     boolean redelivered = attempt.start() == StatusTable.Start.REDELIVERED;
+    if (redelivered && attempt.redeliveries() > type.maxRedeliveries()) {
+      try {
+        return crashedTooOften(type, id, attempt);
+      } catch (SQLException store) {
+        throw new IllegalStateException("task store failed recording the end of task " + id, store);
+      }
+    }
     Duration late = Duration.between(context.getExecution().executionTime, began);
     events.started(type.name(), id, attempt.number(), late.isNegative() ? Duration.ZERO : late, redelivered);
     long startNanos = System.nanoTime();
@@ -124,6 +131,25 @@ final class TaskAttempts {
 
   /** How deep {@link #endedByInterrupt} looks (a cause chain may loop). */
   private static final int MAX_CAUSES = 32;
+
+  /**
+   * Its worker died under the task once more than its type allows: failed without running it
+   * again, whatever the retry policy, so a task that brings down every worker it meets stops.
+   */
+  private <P> CompletionHandler<byte[]> crashedTooOften(TaskType<P> type, String id, StatusTable.Attempt attempt)
+      throws SQLException {
+    String message = crashedTooOftenMessage(type, attempt);
+    statuses.failed(id, message, Instant.now());
+    events.failed(type.name(), id, attempt.number(), new IllegalStateException(message));
+    LOG.log(System.Logger.Level.WARNING, "task " + type.name() + " " + id + ": " + message);
+    return (complete, ops) -> ops.stop();
+  }
+
+  /** Why a task redelivered past its type's bound failed. */
+  static String crashedTooOftenMessage(TaskType<?> type, StatusTable.Attempt attempt) {
+    return "its worker died under it again: redelivered " + (attempt.redeliveries() - 1) + " times already, "
+        + "the most its type allows (maxRedeliveries " + type.maxRedeliveries() + "); not run again";
+  }
 
   /** The stored payload does not read as the type's payload class: failed now, whatever the retry policy. */
   private <P> CompletionHandler<byte[]> unreadablePayload(TaskType<P> type, String id, int attempt, RuntimeException error)

@@ -31,15 +31,20 @@ public final class TaskType<P> {
   private final Optional<AsyncTaskHandler<P>> async;
   private final Optional<String> lane;
   private final RetryPolicy retry;
+  private final int maxRedeliveries;
+
+  /** Redeliveries allowed by default: a worker dying under a task ten times over is the task's doing. */
+  static final int DEFAULT_MAX_REDELIVERIES = 10;
 
   private TaskType(String name, Class<P> payloadType, Optional<TaskHandler<P>> blocking,
-      Optional<AsyncTaskHandler<P>> async, Optional<String> lane, RetryPolicy retry) {
+      Optional<AsyncTaskHandler<P>> async, Optional<String> lane, RetryPolicy retry, int maxRedeliveries) {
     this.name = name;
     this.payloadType = payloadType;
     this.blocking = blocking;
     this.async = async;
     this.lane = lane;
     this.retry = retry;
+    this.maxRedeliveries = maxRedeliveries;
   }
 
   /**
@@ -52,13 +57,14 @@ public final class TaskType<P> {
   public static <P> TaskType<P> of(String name, Class<P> payloadType, TaskHandler<P> handler) {
     return new TaskType<>(checkName(name), Objects.requireNonNull(payloadType, "payloadType"),
         Optional.of(Objects.requireNonNull(handler, "handler")), Optional.empty(), Optional.empty(),
-        RetryPolicy.attempts(3));
+        RetryPolicy.attempts(3), DEFAULT_MAX_REDELIVERIES);
   }
 
   /** A task type with an async handler; see {@link #of}. */
   public static <P> TaskType<P> ofAsync(String name, Class<P> payloadType, AsyncTaskHandler<P> handler) {
     return new TaskType<>(checkName(name), Objects.requireNonNull(payloadType, "payloadType"), Optional.empty(),
-        Optional.of(Objects.requireNonNull(handler, "handler")), Optional.empty(), RetryPolicy.attempts(3));
+        Optional.of(Objects.requireNonNull(handler, "handler")), Optional.empty(), RetryPolicy.attempts(3),
+        DEFAULT_MAX_REDELIVERIES);
   }
 
   /** This type with its blocking handler run in lane {@code lane} (which the app must define). */
@@ -67,12 +73,29 @@ public final class TaskType<P> {
     if (async.isPresent()) {
       throw new IllegalStateException("task type '" + name + "' has an async handler, which runs in no lane of its own");
     }
-    return new TaskType<>(name, payloadType, blocking, async, Optional.of(lane), retry);
+    return new TaskType<>(name, payloadType, blocking, async, Optional.of(lane), retry, maxRedeliveries);
   }
 
   /** This type with another retry policy. */
   public TaskType<P> retry(RetryPolicy policy) {
-    return new TaskType<>(name, payloadType, blocking, async, lane, Objects.requireNonNull(policy, "policy"));
+    return new TaskType<>(name, payloadType, blocking, async, lane, Objects.requireNonNull(policy, "policy"),
+        maxRedeliveries);
+  }
+
+  /**
+   * This type with another bound on redeliveries (default 10): a task whose worker died under it
+   * (a crash, {@code kill -9}, the OOM killer, not a throw) is run again, and once it has been
+   * redelivered {@code max} times, the next time its worker is found dead fails it instead, so a
+   * task that brings its worker down every time does not take down one worker after another for
+   * good. 0: never redelivered (at most once after a crash).
+   *
+   * <pre>{@code TaskType.of("render", Page.class, renderer::render).maxRedeliveries(3)}</pre>
+   */
+  public TaskType<P> maxRedeliveries(int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("maxRedeliveries must be >= 0, got " + max);
+    }
+    return new TaskType<>(name, payloadType, blocking, async, lane, retry, max);
   }
 
   public String name() {
@@ -90,6 +113,11 @@ public final class TaskType<P> {
 
   public RetryPolicy retry() {
     return retry;
+  }
+
+  /** How many times a task of this type is redelivered after its worker died before it fails instead. */
+  public int maxRedeliveries() {
+    return maxRedeliveries;
   }
 
   public boolean isAsync() {

@@ -215,6 +215,47 @@ abstract class TaskSuite {
     assertThat(calls).hasValue(2);
   }
 
+  /**
+   * A task that brought its worker down every time (a crash, not a throw) was redelivered without
+   * bound, taking down one worker after another. Past its type's maxRedeliveries it fails instead,
+   * without running again; up to it, it runs.
+   */
+  @Test
+  void aTaskWhoseWorkerDiedMoreTimesThanItsTypeAllowsFailsInsteadOfRunning() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> crashing = TaskType.of("crashing", Job.class, j -> calls.incrementAndGet()).maxRedeliveries(2);
+    Tasks web = start(store().type(crashing).workers(false), 1);
+    String atTheBound = web.enqueue(crashing, new Job("x", 1));
+    String pastIt = web.enqueue(crashing, new Job("y", 2));
+    leaveAsAKilledWorkerWould(crashing.name(), atTheBound);
+    setRedeliveries(atTheBound, 1); // this redelivery is its second: allowed
+    leaveAsAKilledWorkerWould(crashing.name(), pastIt);
+    setRedeliveries(pastIt, 2); // this one would be its third
+
+    Tasks worker = start(store().type(crashing).heartbeat(Duration.ofMillis(250)), 1);
+
+    TaskStatus ran = Await.value(LONG, () -> worker.status(atTheBound).orElseThrow(), s -> s.state().isFinal(),
+        "task " + atTheBound + " final");
+    assertThat(ran.state()).as(ran.toString()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(ran.redeliveries()).isEqualTo(2);
+    TaskStatus failed = Await.value(LONG, () -> worker.status(pastIt).orElseThrow(), s -> s.state().isFinal(),
+        "task " + pastIt + " final");
+    assertThat(failed.state()).as(failed.toString()).isEqualTo(TaskState.FAILED);
+    assertThat(failed.error().orElseThrow()).contains("worker died under it").contains("maxRedeliveries 2");
+    assertThat(calls).as("only the task within its bound ran").hasValue(1);
+    assertThatThrownBy(() -> crashing.maxRedeliveries(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private void setRedeliveries(String id, int redeliveries) throws SQLException {
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("UPDATE " + tablePrefix()
+        + "tasks SET redeliveries = ?, attempts = ? WHERE id = ?")) {
+      s.setInt(1, redeliveries);
+      s.setInt(2, redeliveries + 1);
+      s.setString(3, id);
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+  }
+
   /** The task's rows as a worker killed mid-attempt leaves them: claimed, heartbeat stale, status running. */
   private void leaveAsAKilledWorkerWould(String name, String id) throws SQLException {
     try (Connection c = connect();
