@@ -6,12 +6,16 @@ import dev.lanes.internal.http.UrlEncodedPairs;
 import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * One HTTP request as a handler sees it: method, path, parameters, headers and a fully read body.
@@ -34,6 +38,7 @@ public final class Request {
   private final InetSocketAddress remote;
   private final String scheme;
   private final String host; // null: the Host header's
+  private final SSLSession tls; // null: not over TLS
   private final Lanes lanes;
   private final RequestScope scope;
   private final JsonCodec json;
@@ -49,6 +54,7 @@ public final class Request {
     this.remote = b.remote;
     this.scheme = b.scheme;
     this.host = b.host;
+    this.tls = b.tls;
     this.lanes = b.lanes;
     this.scope = b.scope;
     this.json = b.json;
@@ -64,6 +70,7 @@ public final class Request {
     this.remote = remote;
     this.scheme = scheme;
     this.host = host;
+    this.tls = r.tls;
     this.lanes = r.lanes;
     this.scope = r.scope;
     this.json = r.json;
@@ -153,6 +160,43 @@ public final class Request {
   /** The host the client asked for: its {@code Host} header (or what a trusted proxy forwarded), port included if given. */
   public Optional<String> host() {
     return host != null ? Optional.of(host) : headers.first("host");
+  }
+
+  /**
+   * The TLS session the request came over, if it did (its protocol, cipher suite, peer
+   * certificates); empty over plain TCP, also when a trusted proxy says its client used TLS.
+   */
+  public Optional<SSLSession> tlsSession() {
+    return Optional.ofNullable(tls);
+  }
+
+  /**
+   * The certificate chain the client presented, its own first, when the server asks for client
+   * certificates ({@code Tls.clientCertificates}) and the client sent one the server trusts;
+   * empty otherwise (no TLS, none asked for, or none sent where they are optional).
+   *
+   * <pre>{@code
+   * String who = req.clientCertificates().stream().findFirst()
+   *     .map(c -> c.getSubjectX500Principal().getName()).orElseThrow(() -> new HttpException(401, "no client certificate"));
+   * }</pre>
+   */
+  public List<X509Certificate> clientCertificates() {
+    if (tls == null) {
+      return List.of();
+    }
+    Certificate[] chain;
+    try {
+      chain = tls.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException none) {
+      return List.of();
+    }
+    List<X509Certificate> out = new ArrayList<>(chain.length);
+    for (Certificate c : chain) {
+      if (c instanceof X509Certificate x) {
+        out.add(x);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** This request as a trusted proxy describes it: another client address (used by proxy-header middleware). */
@@ -265,6 +309,7 @@ public final class Request {
     private InetSocketAddress remote;
     private String scheme = "http";
     private String host; // null: the Host header
+    private SSLSession tls;
     private Lanes lanes;
     private RequestScope scope; // null until set or built: a server sets its own, so no spare scope
     private JsonCodec json = JsonCodec.defaults();
@@ -304,6 +349,12 @@ public final class Request {
     /** The host asked for, if not the {@code Host} header's. */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The TLS session the request came over (a server sets it for its TLS connections). */
+    public Builder tlsSession(SSLSession session) {
+      this.tls = Objects.requireNonNull(session, "session");
       return this;
     }
 

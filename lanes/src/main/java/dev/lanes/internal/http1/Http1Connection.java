@@ -40,7 +40,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private final ConnectionTimeouts timeouts;
   private final OneSlotQueue<FullHttpRequest> pipelined = new OneSlotQueue<>();
   private ChannelHandlerContext ctx;
-  private boolean tls;
+  private SslHandler tls; // null: plain TCP
   private ResponseCompressor compressor; // null: the server does not compress
   private Exchange current; // the exchange whose response is not yet fully handed over
   private boolean reading; // inside a read burst: channelReadComplete will flush
@@ -57,7 +57,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.tls = ctx.pipeline().get(SslHandler.class) != null;
+    this.tls = ctx.pipeline().get(SslHandler.class);
     this.compressor = ctx.pipeline().get(ResponseCompressor.class);
   }
 
@@ -127,7 +127,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     String method = req.method().name();
     String uri = req.uri(); // RequestValidator checked version, Host and target form
     var codec = new Http1ExchangeCodec(ctx, this, app.lanes(), admission, req.method() == HttpMethod.HEAD,
-        req.protocolVersion() != HttpVersion.HTTP_1_0, HttpUtil.isKeepAlive(req), tls, compressor);
+        req.protocolVersion() != HttpVersion.HTTP_1_0, HttpUtil.isKeepAlive(req), tls != null, compressor);
     // Timed from the read that brought it (no clock read of its own when served within that burst).
     Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, uri, timeouts.now());
     current = exchange;
@@ -164,8 +164,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);
     }
-    if (tls) {
-      request.scheme("https");
+    if (tls != null) {
+      request.scheme("https").tlsSession(tls.engine().getSession());
     }
     req.release();
     exchange.serve(method, path, request);

@@ -91,6 +91,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private final CompressionRule compression; // null: the server does not compress
   private ChannelHandlerContext ctx;
   private String scheme = "http"; // from the connection, never from :scheme
+  private SslHandler tls; // null: h2c
   private boolean reading; // inside a read burst: channelReadComplete flushes
   private boolean draining;
   private long idleSince = System.nanoTime();
@@ -133,7 +134,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
-    if (ctx.pipeline().get(SslHandler.class) != null) {
+    tls = ctx.pipeline().get(SslHandler.class);
+    if (tls != null) {
       scheme = "https";
     }
     super.handlerAdded(ctx);
@@ -381,6 +383,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         .headers(new Http2RequestHeaders(h))
         .scheme(scheme)
         .body(body);
+    if (tls != null) {
+      request.tlsSession(tls.engine().getSession());
+    }
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);
     }
