@@ -35,7 +35,7 @@ class ArchitectureTest {
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([a-zA-Z0-9_.]+)(?:\\.\\*)?;", Pattern.MULTILINE);
   private static final Map<String, String> LIBRARIES = Map.of(
       "Netty", "io.netty.", "Jackson", "com.fasterxml.jackson.", "JFR", "jdk.jfr.", "JSSE", "javax.net.ssl.",
-      "Jakarta Validation", "jakarta.validation.");
+      "Jakarta Validation", "jakarta.validation.", "JCE", "javax.crypto.");
 
   private static final Map<String, Set<String>> allowedLanes = new LinkedHashMap<>();
   private static final Map<String, Set<String>> allowedLibraries = new HashMap<>();

@@ -2,6 +2,7 @@ package dev.lanes.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.internal.http.CookieValues;
 import dev.lanes.internal.http.UrlEncodedPairs;
 import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
@@ -230,6 +231,23 @@ public final class Request {
       throw new IllegalStateException("this request was built without lanes (not served by an app)");
     }
     return lanes;
+  }
+
+  /**
+   * The cookies the client sent, by name (its {@code Cookie} headers as Starlette's
+   * {@code request.cookies} reads them: a quoted value unquoted, the last of a repeated name kept).
+   */
+  public Map<String, String> cookies() {
+    List<String> fields = headers.all("cookie");
+    return fields.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(CookieValues.all(fields));
+  }
+
+  /**
+   * Values middleware hands to the handler for this request (Starlette's {@code request.state}),
+   * keyed by type: {@code req.state().put(User.class, user)}, then {@code req.state().get(User.class)}.
+   */
+  public RequestState state() {
+    return scope.state();
   }
 
   /** This request's lifetime: cleanups and cancellation. */

@@ -19,8 +19,17 @@ public final class RequestScope {
   private final CancelScope cancellation = CancelScope.open();
   private List<Runnable> onClose; // allocated on first use: most requests register nothing
   private boolean closed;
+  private RequestState state; // allocated on first use: most requests carry none
 
   private RequestScope() {}
+
+  /** The request's state (see {@link Request#state()}), one per scope. */
+  synchronized RequestState state() {
+    if (state == null) {
+      state = new RequestState();
+    }
+    return state;
+  }
 
   public static RequestScope create() {
     return new RequestScope();

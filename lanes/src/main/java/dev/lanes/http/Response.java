@@ -125,6 +125,16 @@ public final class Response {
     return new Response(status, contentType, List.copyOf(copy), body, background);
   }
 
+  /**
+   * Adds a {@code Set-Cookie} header (Starlette's {@code set_cookie}; {@link SetCookie#delete} for
+   * {@code delete_cookie}).
+   *
+   * <pre>{@code Response.text("ok").withCookie(SetCookie.of("theme", "dark").httpOnly(true))}</pre>
+   */
+  public Response withCookie(SetCookie cookie) {
+    return withHeader("Set-Cookie", Objects.requireNonNull(cookie, "cookie").headerValue());
+  }
+
   /** This response without any header named {@code name} (case-insensitive), so that it can be set anew. */
   public Response withoutHeader(String name) {
     if (name.equalsIgnoreCase("content-type")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
+import dev.lanes.internal.http.CookieValues;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

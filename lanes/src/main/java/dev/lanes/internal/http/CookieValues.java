@@ -1,7 +1,9 @@
-package dev.lanes.typed;
+package dev.lanes.internal.http;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The values of one cookie in a request's {@code Cookie} headers, parsed as Starlette's
@@ -10,12 +12,15 @@ import java.util.List;
  * {@code \"} is {@code "}). Starlette keeps the last value of a repeated name.
  *
  * <pre>{@code List<String> sessions = CookieValues.of(req.headers().all("cookie"), "session");}</pre>
+ *
+ * <p>One reading for the typed layer's {@code @Cookie}, {@code ApiKeyAuth}, {@code Request.cookies()}
+ * and the session middleware.
  */
-final class CookieValues {
+public final class CookieValues {
   private CookieValues() {}
 
   /** Every value of the cookie {@code name}, in order; empty if there is none. */
-  static List<String> of(List<String> headers, String name) {
+  public static List<String> of(List<String> headers, String name) {
     List<String> out = new ArrayList<>(1);
     for (String header : headers) {
       for (String pair : header.split(";")) {
@@ -28,8 +33,25 @@ final class CookieValues {
     return out;
   }
 
+  /** Every cookie by name, the last value of a repeated name kept (Starlette's {@code request.cookies}). */
+  public static Map<String, String> all(List<String> headers) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String header : headers) {
+      for (String pair : header.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          String name = pair.substring(0, eq).strip();
+          if (!name.isEmpty()) {
+            out.put(name, unquote(pair.substring(eq + 1).strip()));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Python's {@code http.cookies._unquote}: a quoted value loses its quotes and escapes. */
-  static String unquote(String value) {
+  public static String unquote(String value) {
     int n = value.length();
     if (n < 2 || value.charAt(0) != '"' || value.charAt(n - 1) != '"') {
       return value;

@@ -1,0 +1,144 @@
+package dev.lanes.middleware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanes.App;
+import dev.lanes.http.Response;
+import dev.lanes.http.SetCookie;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
+import dev.lanes.testing.TestClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Signed-cookie sessions over real sockets: kept, refused when forged or old, deleted when emptied. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SessionsTest {
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  /** A clock the test moves. */
+  private static final class Moving extends Clock {
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-03T00:00:00Z"));
+
+    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+    @Override public Instant instant() { return now.get(); }
+  }
+
+  private static App app(Sessions sessions) {
+    return App.builder().middleware(sessions)
+        .post("/login", req -> {
+          Sessions.of(req).put("user", req.query().get("name")).put("roles", List.of("admin"));
+          return Response.text("in");
+        })
+        .get("/me", req -> Response.text(Sessions.of(req).get("user").orElse("nobody")
+            + " " + Sessions.of(req).get("roles", List.class).orElse(List.of())))
+        .post("/logout", req -> {
+          Sessions.of(req).clear();
+          return Response.text("out");
+        })
+        .build();
+  }
+
+  private static RawResponse send(TestClient c, String method, String target, String cookie) {
+    try (RawClient raw = RawClient.connect(c.port())) {
+      return raw.send(method + " " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+          + (cookie == null ? "" : "Cookie: theme=dark; " + cookie + "\r\n") + "\r\n").read();
+    }
+  }
+
+  /** {@code session=...} from a Set-Cookie, as a browser sends it back. */
+  private static String cookieOf(RawResponse r) {
+    String set = r.header("set-cookie").orElseThrow();
+    return set.substring(0, set.indexOf(';'));
+  }
+
+  @Test
+  void aSessionIsKeptAcrossRequestsAndDeletedWhenCleared() {
+    try (TestClient c = TestClient.start(app(Sessions.builder(SECRET).build()))) {
+      assertThat(send(c, "GET", "/me", null).text()).isEqualTo("nobody []");
+      assertThat(send(c, "GET", "/me", null).header("set-cookie")).as("an empty session sets nothing").isEmpty();
+
+      RawResponse login = send(c, "POST", "/login?name=alice", null);
+      String set = login.header("set-cookie").orElseThrow();
+      assertThat(set).startsWith("session=").contains("; Max-Age=1209600", "; Path=/", "; HttpOnly", "; SameSite=Lax")
+          .doesNotContain("Secure");
+      String cookie = cookieOf(login);
+
+      RawResponse me = send(c, "GET", "/me", cookie);
+      assertThat(me.text()).isEqualTo("alice [admin]");
+      assertThat(me.header("set-cookie")).as("re-sent, its age restarting").isPresent();
+
+      RawResponse logout = send(c, "POST", "/logout", cookie);
+      assertThat(logout.header("set-cookie").orElseThrow()).startsWith("session=; Max-Age=0; Expires=Thu, 01 Jan 1970");
+    }
+  }
+
+  @Test
+  void aForgedOrForeignCookieGivesAnEmptySession() {
+    try (TestClient c = TestClient.start(app(Sessions.builder(SECRET).build()));
+        TestClient other = TestClient.start(app(Sessions.builder(SECRET.replace('0', 'z')).build()))) {
+      String cookie = cookieOf(send(c, "POST", "/login?name=alice", null));
+      String value = cookie.substring("session=".length());
+      String payload = value.substring(0, value.indexOf('.'));
+      String forgedPayload = java.util.Base64.getUrlEncoder().withoutPadding()
+          .encodeToString("{\"user\":\"mallory\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      for (String bad : List.of(
+          "session=" + value.replace(payload, forgedPayload), // the payload changed, the signature kept
+          "session=" + value.substring(0, value.length() - 2), // a cut signature
+          "session=not.a.session", "session=", "session=...")) {
+        RawResponse r = send(c, "GET", "/me", bad);
+        assertThat(r.text()).as(bad).isEqualTo("nobody []");
+        assertThat(r.header("set-cookie").orElseThrow()).as("the bad cookie is deleted").startsWith("session=; Max-Age=0");
+      }
+      assertThat(send(other, "GET", "/me", cookie).text()).as("signed with another secret").isEqualTo("nobody []");
+    }
+  }
+
+  @Test
+  void aSessionOlderThanMaxAgeIsEmpty() {
+    Moving clock = new Moving();
+    Sessions sessions = Sessions.builder(SECRET).maxAge(Duration.ofHours(1)).clock(clock).build();
+    try (TestClient c = TestClient.start(app(sessions))) {
+      String cookie = cookieOf(send(c, "POST", "/login?name=alice", null));
+      clock.now.set(clock.now.get().plus(Duration.ofMinutes(59)));
+      assertThat(send(c, "GET", "/me", cookie).text()).isEqualTo("alice [admin]");
+      clock.now.set(clock.now.get().plus(Duration.ofMinutes(2)));
+      assertThat(send(c, "GET", "/me", cookie).text()).as("61 minutes after it was signed").isEqualTo("nobody []");
+    }
+  }
+
+  @Test
+  void aSessionTooBigForACookieIsA500NamingWhy() {
+    App app = App.builder().middleware(Sessions.builder(SECRET).build())
+        .get("/big", req -> {
+          Sessions.of(req).put("blob", "x".repeat(5000));
+          return Response.text("ok");
+        })
+        .get("/none", req -> Response.text(Sessions.of(req).toString())).build();
+    try (TestClient c = TestClient.start(app)) {
+      assertThat(send(c, "GET", "/big", null).status()).isEqualTo(500);
+    }
+    App without = App.builder().get("/s", req -> Response.text(Sessions.of(req).toString())).build();
+    try (TestClient c = TestClient.start(without)) {
+      assertThat(send(c, "GET", "/s", null).status()).as("no Sessions middleware: a 500, logged with why").isEqualTo(500);
+    }
+  }
+
+  @Test
+  void badConfigurationFailsWhenBuilt() {
+    assertThatThrownBy(() -> Sessions.builder("short")).hasMessageContaining("at least 32 bytes");
+    assertThatThrownBy(() -> Sessions.builder(SECRET).sameSite(SetCookie.SameSite.NONE).build())
+        .hasMessageContaining("httpsOnly");
+    assertThatThrownBy(() -> Sessions.builder(SECRET).cookieName("a b")).hasMessageContaining("'a b'");
+    assertThat(Sessions.builder(SECRET).sameSite(SetCookie.SameSite.NONE).httpsOnly(true).build()).isNotNull();
+  }
+}

@@ -1,0 +1,238 @@
+package dev.lanes.middleware;
+
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import dev.lanes.http.SetCookie;
+import dev.lanes.internal.http.CookieValues;
+import dev.lanes.routing.Endpoint;
+import dev.lanes.routing.Middleware;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Sessions in a signed cookie (Starlette's {@code SessionMiddleware}): each request gets a
+ * {@link Session} ({@link #of}), read from its cookie if the cookie's HMAC-SHA256 signature is
+ * this app's and it is younger than {@code maxAge}, else empty; a non-empty session is sent back
+ * (re-signed, so its age restarts) with every response, and an emptied one deletes the cookie.
+ * The client can read what is in it but not change it: keep an id there, not secrets.
+ *
+ * <pre>{@code
+ * App.builder().middleware(Sessions.builder(System.getenv("SESSION_SECRET")).build())
+ *     .post("/login", req -> { Sessions.of(req).put("user", "alice"); return Response.text("hi"); });
+ * }</pre>
+ */
+public final class Sessions implements Middleware {
+  /** What browsers keep of one cookie, name and attributes included (RFC 6265 6.1). */
+  static final int MAX_COOKIE = 4096;
+
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder B64_IN = Base64.getUrlDecoder();
+
+  private final Mac prototype;
+  private final String cookieName;
+  private final Duration maxAge; // null: until the browser closes
+  private final String path;
+  private final String domain; // null: this host
+  private final boolean httpsOnly;
+  private final SetCookie.SameSite sameSite;
+  private final Clock clock;
+
+  private Sessions(Builder b) {
+    this.prototype = b.mac;
+    this.cookieName = b.cookieName;
+    this.maxAge = b.maxAge;
+    this.path = b.path;
+    this.domain = b.domain;
+    this.httpsOnly = b.httpsOnly;
+    this.sameSite = b.sameSite;
+    this.clock = b.clock;
+  }
+
+  /**
+   * Sessions signed with {@code secret}: at least 32 bytes of random data, the same in every
+   * process that serves the app (for instance {@code openssl rand -base64 32}, from the environment).
+   *
+   * @throws IllegalArgumentException if {@code secret} is shorter than 32 bytes
+   */
+  public static Builder builder(String secret) {
+    return new Builder(Objects.requireNonNull(secret, "secret").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The session of {@code req}.
+   *
+   * @throws IllegalStateException if no {@code Sessions} middleware wraps the route
+   */
+  public static Session of(Request req) {
+    return req.state().find(Session.class).orElseThrow(() -> new IllegalStateException(
+        "no session on " + req + ": add the Sessions middleware (App.builder().middleware(Sessions.builder(secret).build()))"));
+  }
+
+  @Override
+  public Endpoint wrap(Endpoint next) {
+    return req -> {
+      List<String> sent = CookieValues.of(req.headers().all("cookie"), cookieName);
+      Session session = sent.isEmpty() ? Session.empty() : read(sent.get(sent.size() - 1));
+      req.state().put(Session.class, session);
+      return next.call(req).thenApply(response -> sendBack(response, session, !sent.isEmpty()));
+    };
+  }
+
+  private Response sendBack(Response response, Session session, boolean hadCookie) {
+    if (!session.isEmpty()) {
+      SetCookie cookie = attributes(SetCookie.of(cookieName, sign(session.toJson())));
+      if (maxAge != null) {
+        cookie = cookie.maxAge(maxAge);
+      }
+      String header = cookie.headerValue();
+      if (header.length() > MAX_COOKIE) {
+        throw new IllegalStateException("the session cookie would be " + header.length() + " bytes, over the "
+            + MAX_COOKIE + " browsers keep (keys " + session.keys() + "): keep an id in the session and the rest on the server");
+      }
+      return response.withCookie(cookie);
+    }
+    return hadCookie ? response.withCookie(attributes(SetCookie.delete(cookieName))) : response;
+  }
+
+  private SetCookie attributes(SetCookie cookie) {
+    return cookie.path(path).domain(domain).httpOnly(true).secure(httpsOnly).sameSite(sameSite);
+  }
+
+  /** {@code payload.issuedAt.mac}, each Base64url: the JSON, the signing time in seconds, HMAC-SHA256 of the two. */
+  String sign(byte[] json) {
+    String signed = B64.encodeToString(json) + "."
+        + B64.encodeToString(ByteBuffer.allocate(Long.BYTES).putLong(clock.instant().getEpochSecond()).array());
+    return signed + "." + B64.encodeToString(mac(signed));
+  }
+
+  /** The session a cookie holds; empty if it is not one this app signed or it is older than {@code maxAge}. */
+  Session read(String cookie) {
+    if (cookie.length() > MAX_COOKIE) {
+      return Session.empty();
+    }
+    int second = cookie.lastIndexOf('.');
+    int first = second < 0 ? -1 : cookie.lastIndexOf('.', second - 1);
+    if (first < 0) {
+      return Session.empty();
+    }
+    try {
+      String signed = cookie.substring(0, second);
+      if (!MessageDigest.isEqual(mac(signed), B64_IN.decode(cookie.substring(second + 1)))) {
+        return Session.empty(); // forged, or signed with another secret
+      }
+      byte[] issued = B64_IN.decode(cookie.substring(first + 1, second));
+      if (issued.length != Long.BYTES) {
+        return Session.empty();
+      }
+      long age = clock.instant().getEpochSecond() - ByteBuffer.wrap(issued).getLong();
+      if (maxAge != null && age > maxAge.getSeconds()) {
+        return Session.empty();
+      }
+      return Session.fromJson(B64_IN.decode(cookie.substring(0, first)));
+    } catch (IllegalArgumentException notBase64) {
+      return Session.empty();
+    }
+  }
+
+  private byte[] mac(String signed) {
+    try {
+      Mac mac = (Mac) prototype.clone(); // Mac is not thread-safe; a clone skips the provider lookup
+      return mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII));
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
+    }
+  }
+
+  /** Configures {@link Sessions}; defaults as Starlette's: cookie {@code session}, 14 days, {@code Path=/}, {@code SameSite=Lax}. */
+  public static final class Builder {
+    private final Mac mac;
+    private String cookieName = "session";
+    private Duration maxAge = Duration.ofDays(14);
+    private String path = "/";
+    private String domain;
+    private boolean httpsOnly;
+    private SetCookie.SameSite sameSite = SetCookie.SameSite.LAX;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(byte[] secret) {
+      if (secret.length < 32) {
+        throw new IllegalArgumentException("session secret must be at least 32 bytes of random data, got "
+            + secret.length + " (e.g. `openssl rand -base64 32`)");
+      }
+      try {
+        mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is not available", e);
+      }
+    }
+
+    /** The cookie's name (default {@code session}). */
+    public Builder cookieName(String name) {
+      SetCookie.of(name, ""); // checks it is a token
+      this.cookieName = name;
+      return this;
+    }
+
+    /** How long a session lasts after its last response (default 14 days); {@code null}: until the browser closes. */
+    public Builder maxAge(Duration age) {
+      if (age != null && (age.isNegative() || age.isZero())) {
+        throw new IllegalArgumentException("session maxAge must be positive, got " + age);
+      }
+      this.maxAge = age;
+      return this;
+    }
+
+    /** The cookie's {@code Path} (default {@code /}). */
+    public Builder path(String path) {
+      this.path = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /** The cookie's {@code Domain}; none by default (this host only). */
+    public Builder domain(String domain) {
+      this.domain = domain;
+      return this;
+    }
+
+    /** Marks the cookie {@code Secure}, sent back over HTTPS only (default false, as Starlette's {@code https_only}). */
+    public Builder httpsOnly(boolean on) {
+      this.httpsOnly = on;
+      return this;
+    }
+
+    /** The cookie's {@code SameSite} (default {@code LAX}). */
+    public Builder sameSite(SetCookie.SameSite mode) {
+      this.sameSite = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** The clock sessions are signed and aged by (tests). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The middleware.
+     *
+     * @throws IllegalStateException for {@code SameSite=None} without {@code httpsOnly}, which browsers refuse
+     */
+    public Sessions build() {
+      if (sameSite == SetCookie.SameSite.NONE && !httpsOnly) {
+        throw new IllegalStateException("sessions with SameSite=None need httpsOnly(true); browsers drop the cookie otherwise");
+      }
+      SetCookie.of(cookieName, "").path(path).domain(domain); // checks path and domain once, here
+      return new Sessions(this);
+    }
+  }
+}

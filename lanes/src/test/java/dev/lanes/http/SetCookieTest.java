@@ -1,0 +1,59 @@
+package dev.lanes.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SetCookieTest {
+  @Test
+  void attributesAreWrittenAsRfc6265SaysWithStarlettesDefaults() {
+    assertThat(SetCookie.of("theme", "dark").headerValue()).isEqualTo("theme=dark; Path=/; SameSite=Lax");
+    assertThat(SetCookie.of("id", "\"abc\"").maxAge(Duration.ofDays(1)).expires(Instant.parse("2030-01-02T03:04:05Z"))
+        .domain("example.com").path("/app").secure(true).httpOnly(true).sameSite(SetCookie.SameSite.STRICT).headerValue())
+        .isEqualTo("id=\"abc\"; Max-Age=86400; Expires=Wed, 02 Jan 2030 03:04:05 GMT; Domain=example.com; Path=/app; "
+            + "Secure; HttpOnly; SameSite=Strict");
+    assertThat(SetCookie.delete("theme").headerValue())
+        .isEqualTo("theme=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; SameSite=Lax");
+    assertThat(SetCookie.of("a", "b").path(null).sameSite(null).headerValue()).isEqualTo("a=b");
+  }
+
+  @Test
+  void whatACookieCannotCarryIsRefusedNamingIt() {
+    assertThatThrownBy(() -> SetCookie.of("a b", "v")).hasMessageContaining("'a b'").hasMessageContaining("U+0020");
+    assertThatThrownBy(() -> SetCookie.of("", "v")).hasMessageContaining("empty");
+    assertThatThrownBy(() -> SetCookie.of("n", "one;two")).hasMessageContaining("';'").hasMessageContaining("Base64url");
+    assertThatThrownBy(() -> SetCookie.of("n", "caf\u00e9")).hasMessageContaining("U+00E9");
+    assertThatThrownBy(() -> SetCookie.of("n", "a,b")).hasMessageContaining("','");
+    assertThatThrownBy(() -> SetCookie.of("n", "v").path("/a;Secure")).hasMessageContaining("Path");
+    assertThatThrownBy(() -> SetCookie.of("n", "v").domain("x\r\nSet-Cookie: y")).hasMessageContaining("Domain");
+    assertThatThrownBy(() -> SetCookie.of("n", "v").maxAge(Duration.ofSeconds(-1))).hasMessageContaining("negative");
+    assertThatThrownBy(() -> SetCookie.of("n", "v").sameSite(SetCookie.SameSite.NONE).headerValue())
+        .hasMessageContaining("secure");
+  }
+
+  @Test
+  void aResponseCarriesEveryCookieAndARequestReadsThemAsStarletteDoes() {
+    Response r = Response.text("ok").withCookie(SetCookie.of("a", "1")).withCookie(SetCookie.of("b", "2"));
+    assertThat(r.headers().stream().filter(e -> e.getKey().equals("Set-Cookie")).map(Map.Entry::getValue))
+        .containsExactly("a=1; Path=/; SameSite=Lax", "b=2; Path=/; SameSite=Lax");
+    Request req = Request.builder("GET", "/").headers(Headers.of("cookie", "a=1; b=\"x\\073y\"", "Cookie", "a=3"))
+        .build();
+    assertThat(req.cookies()).containsExactly(Map.entry("a", "3"), Map.entry("b", "x;y"));
+    assertThat(Request.builder("GET", "/").build().cookies()).isEmpty();
+  }
+
+  @Test
+  void requestStateIsSharedByTheCopiesMiddlewareMakes() {
+    Request req = Request.builder("GET", "/").build();
+    Request copy = req.withScheme("https");
+    req.state().put(String.class, "alice");
+    assertThat(copy.state().get(String.class)).isEqualTo("alice");
+    assertThat(copy.state().find(Integer.class)).isEmpty();
+    assertThatThrownBy(() -> copy.state().get(Integer.class)).hasMessageContaining("Integer").hasMessageContaining("String");
+  }
+}
