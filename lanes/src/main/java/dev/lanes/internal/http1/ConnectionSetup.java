@@ -121,6 +121,7 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
    * the handshake is done, as a GOAWAY if ALPN chose {@code h2}.
    */
   private static final class Refusal extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(ConnectionSetup.class.getName());
     private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
         + "Connection: close\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     private final boolean tls;
@@ -152,6 +153,17 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ReferenceCountUtil.release(msg);
+    }
+
+    /**
+     * A failed handshake (plaintext on the TLS port, an old protocol, an untrusted client
+     * certificate) is the peer's doing: DEBUG, as on an admitted connection, not Netty's WARN with
+     * a stack trace at the pipeline's tail for each one a scanner sends.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "refused connection " + ctx.channel().remoteAddress() + " failed", cause);
+      ctx.close();
     }
   }
 }
