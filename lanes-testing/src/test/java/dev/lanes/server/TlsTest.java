@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +173,16 @@ class TlsTest {
       raw.connect(new InetSocketAddress("127.0.0.1", server.tlsPort().getAsInt()));
       raw.setSoTimeout(30_000); // far past the handshake timeout, far short of the head timeout
       assertThat(raw.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void aHandshakeTimeoutOfForeverServesConnections() throws Exception {
+    // Too long to count in milliseconds: capped, not an overflow in each connection's setup.
+    Tls tls = Tls.selfSigned("localhost").handshakeTimeout(ChronoUnit.FOREVER.getDuration());
+    try (App app = app(dir); Server server = start(app, tls);
+        SSLSocket socket = connect(server, trustAll(null), "TLSv1.3")) {
+      assertThat(get(socket, "/hello")).startsWith("HTTP/1.1 200").endsWith("hello over https");
     }
   }
 

@@ -133,7 +133,12 @@ public final class Tls {
     return new Tls(source, Duration.ofSeconds(10), Engine.AUTO, ClientAuth.NONE, Optional.empty(), true);
   }
 
-  /** This TLS with a handshake timeout (default 10 s, as Netty's), past which the connection closes. */
+  /**
+   * This TLS with a handshake timeout (default 10 s, as Netty's), past which the connection
+   * closes. Counted in whole milliseconds, rounded up (a part of one is 1 ms, never "none"); one
+   * too long to count in milliseconds ({@code ChronoUnit.FOREVER.getDuration()}) is capped at
+   * {@code Long.MAX_VALUE} ms.
+   */
   public Tls handshakeTimeout(Duration timeout) {
     return new Tls(source, timeout, engine, clientAuth, trustedClientCertificates, http2);
   }

@@ -39,11 +39,13 @@ public final class TlsContexts {
 
   private final Tls tls;
   private final Tls.Engine engine;
+  private final long handshakeTimeoutMillis;
   private volatile SslContext context;
 
   private TlsContexts(Tls tls, Tls.Engine engine, SslContext context) {
     this.tls = tls;
     this.engine = engine;
+    this.handshakeTimeoutMillis = millisRoundedUp(tls.handshakeTimeout());
     this.context = context;
   }
 
@@ -79,8 +81,23 @@ public final class TlsContexts {
   /** A handler for one new connection, from the current context. */
   public SslHandler newHandler(ByteBufAllocator alloc) {
     SslHandler handler = context.newHandler(alloc);
-    handler.setHandshakeTimeout(tls.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    handler.setHandshakeTimeout(handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
     return handler;
+  }
+
+  /**
+   * The handshake timeout as Netty takes it, in whole milliseconds: a part of a millisecond
+   * counts as a whole one, since Netty reads 0 as "no timeout" (a 1 ns timeout must not mean
+   * none); one too long to count ({@code ChronoUnit.FOREVER}) is {@code Long.MAX_VALUE} ms,
+   * which never comes, instead of an overflow in every connection's setup.
+   */
+  static long millisRoundedUp(Duration timeout) {
+    try {
+      long millis = timeout.toMillis();
+      return timeout.equals(Duration.ofMillis(millis)) ? millis : Math.addExact(millis, 1);
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -45,6 +46,29 @@ class TlsContextsTest {
           .allSatisfy(c -> assertThat(c).doesNotContain("_CBC_").doesNotStartWith("TLS_RSA_").doesNotStartWith("TLS_DHE_").doesNotStartWith("SSL_"));
       assertThat(handler.getHandshakeTimeoutMillis()).isEqualTo(10_000);
     }
+  }
+
+  @Test
+  void aHandshakeTimeoutTooLongToCountInMillisecondsIsCappedNotAnOverflow() {
+    for (Duration huge : new Duration[] {ChronoUnit.FOREVER.getDuration(), Duration.ofSeconds(Long.MAX_VALUE),
+        Duration.ofMillis(Long.MAX_VALUE).plusNanos(1)}) {
+      TlsContexts contexts = TlsContexts.start(Tls.selfSigned("localhost").engine(Tls.Engine.JDK).handshakeTimeout(huge));
+      assertThat(contexts.newHandler(ByteBufAllocator.DEFAULT).getHandshakeTimeoutMillis()).as(huge.toString())
+          .isEqualTo(Long.MAX_VALUE);
+    }
+  }
+
+  @Test
+  void aHandshakeTimeoutBelowOneMillisecondIsRoundedUpNotTurnedIntoNone() {
+    // Netty takes 0 ms for "no timeout": a nanosecond must not become that.
+    for (Duration tiny : new Duration[] {Duration.ofNanos(1), Duration.ofNanos(999_999)}) {
+      TlsContexts contexts = TlsContexts.start(Tls.selfSigned("localhost").engine(Tls.Engine.JDK).handshakeTimeout(tiny));
+      assertThat(contexts.newHandler(ByteBufAllocator.DEFAULT).getHandshakeTimeoutMillis()).as(tiny.toString())
+          .isEqualTo(1);
+    }
+    TlsContexts partial = TlsContexts.start(Tls.selfSigned("localhost").engine(Tls.Engine.JDK)
+        .handshakeTimeout(Duration.ofMillis(1500).plusNanos(1)));
+    assertThat(partial.newHandler(ByteBufAllocator.DEFAULT).getHandshakeTimeoutMillis()).isEqualTo(1501);
   }
 
   @Test
