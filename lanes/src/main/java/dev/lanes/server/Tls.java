@@ -74,7 +74,9 @@ public final class Tls {
     /**
      * A certificate made at start (EC P-256), for demos and tests; a reload makes a new one.
      *
-     * @param host the name in the certificate ({@code localhost} also covers 127.0.0.1 and ::1)
+     * @param host the name in the certificate: a DNS name, or an IP address when it is an IPv4 or
+     *     IPv6 literal (parsed, never looked up: {@code cafe} is a name); {@code localhost} also
+     *     covers 127.0.0.1 and ::1
      * @param validity how long it is valid (at most 398 days)
      */
     record SelfSigned(String host, Duration validity) implements Source {

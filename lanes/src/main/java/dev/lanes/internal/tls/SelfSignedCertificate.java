@@ -1,10 +1,9 @@
 package dev.lanes.internal.tls;
 
+import io.netty.util.NetUtil;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -107,22 +106,20 @@ public record SelfSignedCertificate(X509Certificate certificate, PrivateKey priv
 
   private static byte[] altNames(String host) {
     if (!host.equals("localhost")) {
-      return isIpLiteral(host) ? tlv(0x87, address(host)) : tlv(0x82, host.getBytes(StandardCharsets.US_ASCII));
+      byte[] ip = ipLiteral(host);
+      return ip != null ? tlv(0x87, ip) : tlv(0x82, host.getBytes(StandardCharsets.US_ASCII));
     }
-    return concat(tlv(0x82, host.getBytes(StandardCharsets.US_ASCII)), tlv(0x87, address("127.0.0.1")),
-        tlv(0x87, address("::1")));
+    return concat(tlv(0x82, host.getBytes(StandardCharsets.US_ASCII)), tlv(0x87, ipLiteral("127.0.0.1")),
+        tlv(0x87, ipLiteral("::1")));
   }
 
-  private static boolean isIpLiteral(String host) {
-    return host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':') && host.matches(".*[.:].*");
-  }
-
-  private static byte[] address(String literal) {
-    try {
-      return InetAddress.getByName(literal).getAddress(); // a literal: no lookup
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP address: " + literal, e);
-    }
+  /**
+   * The address an IPv4 or IPv6 literal spells, or null for a name. Parsed, never resolved: a
+   * name of hex letters ({@code cafe}, {@code beef.cafe}) is a DNS name, and looking it up would
+   * hang on a closed network or put whatever it resolves to in the certificate.
+   */
+  private static byte[] ipLiteral(String host) {
+    return NetUtil.createByteArrayFromIpAddressString(host);
   }
 
   private static byte[] extension(byte[] oid, boolean critical, byte[] value) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,24 @@ class TlsContextsTest {
     TlsContexts partial = TlsContexts.start(Tls.selfSigned("localhost").engine(Tls.Engine.JDK)
         .handshakeTimeout(Duration.ofMillis(1500).plusNanos(1)));
     assertThat(partial.newHandler(ByteBufAllocator.DEFAULT).getHandshakeTimeoutMillis()).isEqualTo(1501);
+  }
+
+  @Test
+  void hostNamesOfHexLettersAreDnsNamesNeverLookedUp() throws Exception {
+    // Hex letters, with or without dots, are names: no DNS lookup (which hangs on a closed
+    // network), no IP address in their place.
+    for (String host : new String[] {"cafe", "beef", "add", "beef.cafe", "dead.beef.cafe"}) {
+      X509Certificate cert = SelfSignedCertificate.generate(host, Duration.ofDays(1)).certificate();
+      assertThat(cert.getSubjectAlternativeNames()).as(host).containsExactly(List.of(2, host)); // 2: dNSName
+    }
+  }
+
+  @Test
+  void ipLiteralsAreIpAddressesInTheCertificate() throws Exception {
+    assertThat(SelfSignedCertificate.generate("10.1.2.3", Duration.ofDays(1)).certificate().getSubjectAlternativeNames())
+        .containsExactly(List.of(7, "10.1.2.3")); // 7: iPAddress
+    assertThat(SelfSignedCertificate.generate("fe80::cafe", Duration.ofDays(1)).certificate().getSubjectAlternativeNames())
+        .containsExactly(List.of(7, "fe80:0:0:0:0:0:0:cafe"));
   }
 
   @Test
