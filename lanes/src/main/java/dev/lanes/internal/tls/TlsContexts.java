@@ -55,13 +55,20 @@ public final class TlsContexts {
    * @throws IllegalArgumentException naming what is wrong with the key material or the engine
    */
   public static TlsContexts start(Tls tls) {
+    refuseClientRenegotiation();
     Tls.Engine engine = resolve(tls.engine());
-    if (engine == Tls.Engine.JDK && System.getProperty(REJECT_RENEGOTIATION) == null) {
-      // The JDK accepts client-initiated TLS 1.2 renegotiation (a CPU DoS) unless told otherwise;
-      // it reads this once, before its first server handshake. BoringSSL never renegotiates.
-      System.setProperty(REJECT_RENEGOTIATION, "true");
-    }
     return new TlsContexts(tls, engine, build(tls, engine));
+  }
+
+  /**
+   * The JDK accepts client-initiated TLS 1.2 renegotiation (a CPU DoS) unless told otherwise, and
+   * reads the property once per JVM, at its first server handshake. So it is set first thing,
+   * whatever the engine and key material: even with OpenSSL serving (BoringSSL never
+   * renegotiates) the key material check runs a JDK server handshake, after which a JDK-engine
+   * server in the same JVM would be too late to set it. A value set by the app is kept.
+   */
+  private static void refuseClientRenegotiation() {
+    System.getProperties().putIfAbsent(REJECT_RENEGOTIATION, "true");
   }
 
   /** OPENSSL or JDK: what {@code AUTO} came to. */
