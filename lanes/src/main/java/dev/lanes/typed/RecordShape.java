@@ -82,6 +82,12 @@ final class RecordShape implements Shape {
     }
     try {
       return (Object) constructor.invokeExact(args);
+    } catch (IllegalArgumentException e) {
+      // A compact constructor refusing its values is pydantic's model validator raising ValueError:
+      // the client's mistake, a 422 at the record, not the server's 500.
+      v.add("value_error", loc, "Value error, " + (e.getMessage() == null ? "" : e.getMessage()), n,
+          Map.of("error", JsonNodeFactory.instance.objectNode()));
+      return INVALID;
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {
