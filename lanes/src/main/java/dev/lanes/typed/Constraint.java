@@ -79,7 +79,13 @@ interface Constraint {
         case NotEmpty n when text -> out.add(length(true, 1));
         case NotEmpty n when list -> out.add(size(true, 1));
         case NotBlank n when text -> out.add(notBlank());
-        case Pattern p when text -> out.add(pattern(p.regexp()));
+        case Pattern p when text -> {
+          if (p.flags().length > 0) { // silently dropped they would refuse what Jakarta accepts
+            throw new IllegalArgumentException(where + ": @Pattern flags are not supported (the document's pattern"
+                + " cannot carry them); write them into the expression, e.g. [A-Za-z]+ for CASE_INSENSITIVE");
+          }
+          out.add(pattern(p.regexp()));
+        }
         case Min m when number -> out.add(bound("ge", BigDecimal.valueOf(m.value()), integral));
         case Max m when number -> out.add(bound("le", BigDecimal.valueOf(m.value()), integral));
         case DecimalMin m when number -> out.add(bound(m.inclusive() ? "ge" : "gt", new BigDecimal(m.value()), integral));
@@ -183,6 +189,10 @@ interface Constraint {
     java.util.regex.Pattern p = java.util.regex.Pattern.compile(regexp);
     Map<String, Object> ctx = Map.of("pattern", regexp);
     String msg = "String should match pattern '" + regexp + "'";
+    // The check matches the whole value (Jakarta's rule); a JSON Schema pattern matches anywhere
+    // in it, so an expression not anchored at both ends is documented anchored, to say the same.
+    String documented = regexp.startsWith("^") && regexp.endsWith("$") && !regexp.endsWith("\\$")
+        ? regexp : "^(?:" + regexp + ")$";
     return new Constraint() {
       @Override
       public boolean holds(Object value) {
@@ -200,7 +210,7 @@ interface Constraint {
 
       @Override
       public void document(ObjectNode schema) {
-        schema.put("pattern", regexp);
+        schema.put("pattern", documented);
       }
     };
   }
