@@ -100,7 +100,7 @@ final class Scalar implements Shape {
           if (kind == Kind.INT ? n.canConvertToInt() : n.canConvertToLong()) {
             return kind == Kind.INT ? (Object) n.intValue() : (Object) n.longValue();
           }
-          v.add("int_parsing_size", loc, "Unable to parse input string as an integer, exceeded maximum size", n);
+          return integral(n.bigIntegerValue().toString(), loc, n, v); // out of range, as the same number as text
         } else if (n.isFloatingPointNumber()) {
           double d = n.doubleValue();
           if (!Double.isFinite(d)) {
