@@ -92,6 +92,20 @@ class DependenciesTest {
     }
   }
 
+  static final class AsyncRoutes {
+    final List<String> events;
+
+    AsyncRoutes(List<String> events) {
+      this.events = events;
+    }
+
+    @Get("/pending")
+    java.util.concurrent.CompletionStage<String> pending(Session s, Audit audit) {
+      events.add("handler");
+      return new java.util.concurrent.CompletableFuture<String>().thenApply(v -> v); // until the client leaves
+    }
+  }
+
   private static TestClient start(Providers p) {
     TypedApi api = TypedApi.builder().provider(p).controller(new Routes(p.events)).build();
     return TestClient.start(api.install(App.builder()).build());
@@ -225,6 +239,22 @@ class DependenciesTest {
     String tx(Tx tx) {
       events.add("handler");
       return "done";
+    }
+  }
+
+  /** An async handler's stage is cancelled when its client leaves; then every cleanup runs, newest first. */
+  @Test
+  void cleanupRunsWhenTheClientLeavesAnAsyncHandler() {
+    Providers p = new Providers();
+    TypedApi api = TypedApi.builder().provider(p).controller(new AsyncRoutes(p.events)).build();
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      try (RawClient raw = RawClient.connect(client.port())) {
+        raw.send("GET /pending HTTP/1.1\r\nHost: x\r\nx-user: ann\r\n\r\n");
+        Await.until(() -> p.events.contains("handler"), "handler called");
+      }
+      Await.until(() -> p.events.contains("close db"), "cleanup after the client left");
+      assertThat(p.events).containsExactly("open db", "open session 1", "audit ann", "handler", "close audit ann",
+          "close session 1", "close db");
     }
   }
 

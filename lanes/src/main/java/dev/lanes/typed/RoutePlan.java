@@ -128,8 +128,14 @@ final class RoutePlan {
       b.handlerDone();
       throw new IllegalStateException(method.getName() + " returned null instead of a CompletionStage");
     }
+    var done = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable handlerDone = () -> {
+      if (done.compareAndSet(false, true)) {
+        b.handlerDone();
+      }
+    };
     CompletableFuture<Response> answer = stage.handle((value, error) -> {
-      b.handlerDone();
+      handlerDone.run(); // before the answer completes: after-handler cleanups precede the response
       if (error == null) {
         return b.withBackground(respond(value));
       }
@@ -137,6 +143,10 @@ final class RoutePlan {
           ? error.getCause() : error;
       throw error instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(t);
     }).toCompletableFuture();
+    // A dependent whose result is already set never runs its function: once the answer is
+    // cancelled (the client left), the function above never runs, so the stage's own completion
+    // (cancelled just below, or whenever it completes) must end the handler too, or no cleanup runs.
+    stage.whenComplete((value, error) -> handlerDone.run());
     if (stage instanceof java.util.concurrent.Future<?> own) {
       // The request ended (disconnect, deadline) and cancels this answer: cancel the handler's own
       // stage too, so its after-response cleanups do not wait for a stage nobody will complete.
