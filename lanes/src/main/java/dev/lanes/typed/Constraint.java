@@ -60,6 +60,7 @@ interface Constraint {
       }
       switch (a) {
         case NotNull n -> { } // every value is required unless it has a default or is Optional
+        case jakarta.validation.Valid c -> { } // cascading: nested records are always checked
         case Size s when text -> {
           if (s.min() > 0) {
             out.add(length(true, s.min()));
