@@ -101,6 +101,11 @@ class TypedEdgesTest {
       return n;
     }
 
+    @Get("/ua")
+    String ua(@dev.lanes.typed.Header("User-Agent") String agent, @dev.lanes.typed.Header("X-Trace") int trace) {
+      return agent;
+    }
+
     @Get("/atleast")
     double atLeast(@Query @jakarta.validation.constraints.Min(5) double x, @Query @jakarta.validation.constraints.Positive double y) {
       return x + y;
@@ -210,6 +215,23 @@ class TypedEdgesTest {
       assertThat(zero.json().at("/detail/0/ctx/ge").doubleValue()).as(zero.text()).isEqualTo(0.5);
       JsonNode schema = client.get("/openapi.json").json().at("/paths/~1half/get/parameters/0/schema");
       assertThat(schema.get("minimum").doubleValue()).as(schema.toString()).isEqualTo(0.5);
+    }
+  }
+
+  /**
+   * An explicit header name keeps its spelling in the 422's loc and the document, as FastAPI keeps
+   * Header(alias="X-Trace") (it was lower-cased); the header is still found in any case.
+   */
+  @Test
+  void anExplicitHeaderNameKeepsItsSpelling() {
+    try (TestClient client = start()) {
+      TestResponse bad = client.send(client.request("/ua").header("user-agent", "a").header("x-trace", "nope"));
+      assertThat(bad.json().at("/detail/0/loc").toString()).as(bad.text()).isEqualTo("[\"header\",\"X-Trace\"]");
+      TestResponse ok = client.send(client.request("/ua").header("USER-AGENT", "a").header("x-TRACE", "7"));
+      assertThat(ok.text()).as(ok.text()).isEqualTo("\"a\"");
+      JsonNode params = client.get("/openapi.json").json().at("/paths/~1ua/get/parameters");
+      assertThat(params.at("/0/name").asText()).isEqualTo("User-Agent");
+      assertThat(params.at("/1/name").asText()).isEqualTo("X-Trace");
     }
   }
 

@@ -343,7 +343,7 @@ final class PlanCompiler {
         : header != null ? header.value() : cookie.value();
     String name = explicit.isEmpty() ? javaName(p, at) : explicit;
     if (source == Binder.Source.HEADER) {
-      name = explicit.isEmpty() ? headerName(name) : explicit.toLowerCase(Locale.ROOT);
+      name = explicit.isEmpty() ? headerName(name) : explicit; // as written, as FastAPI keeps an alias (lookups ignore case)
     }
     if (source == Binder.Source.PATH) {
       if (templateParams == null) { // a dependency's: checked against each route that uses it
