@@ -11,15 +11,28 @@ import java.util.Optional;
  * <pre>{@code ServerSentEvent.of("42%").withId("7").withEvent("progress") }</pre>
  *
  * @param data the payload; each line becomes a {@code data:} line
- * @param id the event id (the client's {@code Last-Event-ID} on reconnect)
- * @param event the event type
- * @param retry the reconnection delay to advise
+ * @param id the event id (the client's {@code Last-Event-ID} on reconnect); one line, no NUL
+ * @param event the event type; one line
+ * @param retry the reconnection delay to advise; not negative
+ * @throws IllegalArgumentException for a field the client would misread or drop: a line break in
+ *     {@code id} or {@code event}, a NUL in {@code id}, a negative {@code retry}
  */
 public record ServerSentEvent(String data, Optional<String> id, Optional<String> event, Optional<Duration> retry) {
   public ServerSentEvent {
     Objects.requireNonNull(data, "data");
-    id.ifPresent(v -> singleLine("id", v));
+    id.ifPresent(v -> {
+      singleLine("id", v);
+      // HTML's EventSource ignores an id field containing NUL: sent, it would be lost silently.
+      if (v.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("SSE id must not contain NUL (EventSource ignores such an id)");
+      }
+    });
     event.ifPresent(v -> singleLine("event", v));
+    retry.ifPresent(v -> {
+      if (v.isNegative()) {
+        throw new IllegalArgumentException("SSE retry must not be negative: " + v);
+      }
+    });
   }
 
   public static ServerSentEvent of(String data) {
