@@ -50,6 +50,22 @@ public final class BackgroundTasks {
     return append(new BackgroundTask(name, Optional.empty(), async));
   }
 
+  /**
+   * Adds {@code other}'s tasks, in their order, after this list's; {@code other} is not changed.
+   *
+   * <pre>{@code BackgroundTasks all = BackgroundTasks.create().addAll(first).addAll(second); }</pre>
+   */
+  public BackgroundTasks addAll(BackgroundTasks other) {
+    List<BackgroundTask> added = other.tasks(); // a snapshot first: never two locks held at once
+    synchronized (this) {
+      if (this == NONE) {
+        throw new UnsupportedOperationException("use BackgroundTasks.create()");
+      }
+      tasks.addAll(added);
+    }
+    return this;
+  }
+
   private synchronized BackgroundTasks append(BackgroundTask task) {
     if (this == NONE) {
       throw new UnsupportedOperationException("use BackgroundTasks.create()");

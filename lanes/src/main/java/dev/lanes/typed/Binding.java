@@ -66,9 +66,18 @@ final class Binding {
     return background;
   }
 
-  /** {@code r} with this request's background tasks, if any were added. */
+  /**
+   * {@code r} with this request's background tasks, if any were added, ahead of the tasks {@code r}
+   * already carries (FastAPI's order): a returned response's own tasks are never dropped.
+   */
   Response withBackground(Response r) {
-    return background == null || background.isEmpty() ? r : r.withBackground(background);
+    if (background == null || background.isEmpty()) {
+      return r;
+    }
+    if (r.background().isEmpty()) {
+      return r.withBackground(background);
+    }
+    return r.withBackground(BackgroundTasks.create().addAll(background).addAll(r.background()));
   }
 
   JsonNode body() {
