@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * A Server-Sent Events response from a blocking iterator of events, pulled on the
  * {@code streaming} lane. While the iterator waits for its next event, the event loop sends a
- * comment line every {@code keepAlive} so proxies and browsers keep the connection open.
+ * comment line once the stream has been quiet for {@code keepAlive} (timed from the last event or
+ * comment written, so a busy stream gets none), so proxies and browsers keep the connection open.
  *
  * <pre>{@code return EventSourceResponse.of(progress.iterator()); }</pre>
  */

@@ -1,5 +1,6 @@
 package dev.lanes.internal.exchange;
 
+import io.netty.util.concurrent.Ticker;
 import java.io.OutputStream;
 
 /**
@@ -7,7 +8,14 @@ import java.io.OutputStream;
  * written (for the declared length) and when (for keep-alive fillers), and closes without I/O.
  */
 public abstract class BodyOutput extends OutputStream {
-  private volatile long lastWriteNanos = System.nanoTime();
+  private final Ticker clock;
+  private volatile long lastWriteNanos;
+
+  /** {@code clock}: the event loop's, so the keep-alive timer and this agree on what "now" is. */
+  protected BodyOutput(Ticker clock) {
+    this.clock = clock;
+    this.lastWriteNanos = clock.nanoTime();
+  }
 
   /** Bytes the producer has written. */
   public abstract long written();
@@ -18,11 +26,11 @@ public abstract class BodyOutput extends OutputStream {
 
   /** Nanoseconds since the last chunk, written by the producer or a keep-alive filler. */
   public long quietFor() {
-    return System.nanoTime() - lastWriteNanos;
+    return clock.nanoTime() - lastWriteNanos;
   }
 
   /** A chunk went out now. */
   public void touch() {
-    lastWriteNanos = System.nanoTime();
+    lastWriteNanos = clock.nanoTime();
   }
 }

@@ -22,6 +22,7 @@ final class ChannelBodyStream extends BodyOutput {
   private boolean closed;
 
   ChannelBodyStream(Channel channel) {
+    super(channel.eventLoop().ticker());
     this.channel = channel;
   }
 

@@ -1,6 +1,7 @@
 package dev.lanes.internal.http1;
 
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.internal.exchange.KeepAliveFiller;
 import dev.lanes.internal.exchange.WrittenBody;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -44,14 +44,10 @@ final class ProducedBody {
    */
   private static void keepAliveWhileQuiet(ChannelHandlerContext ctx, ChannelBodyStream out,
       ResponseBody.KeepAlive keepAlive, AtomicBoolean headQueued, CompletableFuture<Void> body) {
-    long every = keepAlive.every().toNanos();
-    var timer = ctx.executor().scheduleAtFixedRate(() -> {
-      if (headQueued.get() && !body.isDone() && ctx.channel().isWritable() && out.quietFor() >= every) {
-        out.touch();
-        ctx.executor().execute(() ->
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(keepAlive.bytes()))));
-      }
-    }, every, every, TimeUnit.NANOSECONDS);
-    body.whenComplete((v, e) -> timer.cancel(false));
+    KeepAliveFiller.start(ctx.executor(), out, keepAlive.every(),
+        () -> headQueued.get() && ctx.channel().isWritable(),
+        () -> ctx.executor().execute(() ->
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(keepAlive.bytes())))),
+        body);
   }
 }

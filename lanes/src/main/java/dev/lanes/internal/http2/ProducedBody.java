@@ -2,6 +2,7 @@ package dev.lanes.internal.http2;
 
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.ResponseBody;
+import dev.lanes.internal.exchange.KeepAliveFiller;
 import dev.lanes.internal.exchange.WrittenBody;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.Unpooled;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -48,20 +48,17 @@ final class ProducedBody {
   /** The filler DATA frame whenever the producer has been quiet for its interval (SSE comments). */
   private static void keepAliveWhileQuiet(Http2ServerConnection connection, StreamRequest stream,
       StreamOutput out, ResponseBody.KeepAlive keepAlive, AtomicBoolean headQueued, CompletableFuture<Void> body) {
-    long every = keepAlive.every().toNanos();
-    var timer = connection.context().executor().scheduleAtFixedRate(() -> {
-      if (headQueued.get() && !body.isDone() && !stream.closed && out.idle() && out.quietFor() >= every) {
-        out.touch();
+    EventExecutor loop = connection.context().executor();
+    KeepAliveFiller.start(loop, out, keepAlive.every(),
+        () -> headQueued.get() && !stream.closed && out.idle(),
         // Through the task queue, behind the frames the producer queued.
-        connection.context().executor().execute(() -> {
+        () -> loop.execute(() -> {
           if (!body.isDone()) {
             connection.writeData(stream, Unpooled.wrappedBuffer(keepAlive.bytes()), false,
                 connection.newPromise());
             connection.flushSoon();
           }
-        });
-      }
-    }, every, every, TimeUnit.NANOSECONDS);
-    body.whenComplete((v, e) -> timer.cancel(false));
+        }),
+        body);
   }
 }

@@ -34,6 +34,7 @@ final class StreamOutput extends BodyOutput {
   private boolean closed;
 
   StreamOutput(Http2ServerConnection connection, StreamRequest stream, long limit) {
+    super(connection.context().executor().ticker());
     this.connection = connection;
     this.stream = stream;
     this.limit = limit;
