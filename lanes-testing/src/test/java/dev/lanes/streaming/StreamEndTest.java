@@ -13,10 +13,14 @@ import dev.lanes.testing.TestClient;
 import dev.lanes.server.ServerConfig;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -30,8 +34,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * How a streamed body ends, over a real socket: a source that fails midway cuts the HTTP/1.1
- * connection before the last chunk, or resets its HTTP/2 stream (the client sees an error, never a
- * short body that looks whole), a client that leaves midway has the source closed and the lane token back, and an empty
+ * connection before the last chunk, resets an HTTP/1.0 client's connection (whose body ends at the
+ * close) or resets its HTTP/2 stream (the client sees an error, never a short body that looks
+ * whole), a client that leaves midway has the source closed and the lane token back, and an empty
  * source is a complete empty body on a connection that stays usable.
  */
 @Timeout(60)
@@ -102,6 +107,26 @@ class StreamEndTest {
       assertThat(source.closed.await(10, TimeUnit.SECONDS)).as("source closed").isTrue();
       Await.until(() -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0, "streaming token returned");
       assertThat(client.get("/ok").text()).isEqualTo("fine");
+    }
+  }
+
+  @Test
+  void anHttp10ClientOfASourceFailingMidwayGetsAResetNotAnEndOfStream() throws Exception {
+    Source<String> source = new Source<>(List.of("first\n"), true);
+    App app = App.builder().get("/s", req -> StreamingResponse.of(source, "text/plain")).build();
+    try (TestClient client = TestClient.start(app); Socket socket = new Socket("127.0.0.1", client.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET /s HTTP/1.0\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      byte[] buf = new byte[8192];
+      // A close-delimited body ends where the connection does: only a reset says it was cut.
+      assertThatThrownBy(() -> {
+        while (in.read(buf) >= 0) {
+          // read up to the end or the reset
+        }
+      }).as("reset, not an end of stream").isInstanceOf(SocketException.class).hasMessageContaining("reset");
+      assertThat(source.closed.await(10, TimeUnit.SECONDS)).as("source closed").isTrue();
+      Await.until(() -> app.lanes().get(Lanes.STREAMING).statistics().borrowed() == 0, "streaming token returned");
     }
   }
 

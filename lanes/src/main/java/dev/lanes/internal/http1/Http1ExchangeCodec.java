@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -60,6 +61,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   private boolean clientAcceptsEncoding;
   private boolean keepAlive;
   private boolean written;
+  private boolean closeDelimited; // the body sent ends where the connection does (HTTP/1.0, no length)
   private Http1Upgrade upgrade; // the request asked for a WebSocket
   private boolean switched; // the connection is a WebSocket now
 
@@ -117,6 +119,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     keepAlive = !written && keepAliveAsked && !admission.isDraining()
         && (http11 || head || response.body().length() >= 0) && !closeSaid(response);
     written = true;
+    closeDelimited = !http11 && !head && response.body().length() < 0 && hasBody(response.status());
     boolean compress = compressor != null && routeCompresses && http11;
     if (compressor != null) {
       // In line with the heads, not a field set now: a head may still wait behind a chunked file.
@@ -235,6 +238,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   @Override
   public void abort(Throwable cause) {
     keepAlive = false;
+    if (closeDelimited) {
+      // A close would read as the body's end: a reset (no linger) tells the client it was cut.
+      ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+    }
     // Close behind what a producer already queued on this loop (its head and chunks).
     ctx.executor().execute(ctx::close);
   }
