@@ -25,11 +25,19 @@ public final class HttpDate {
   private static final DateTimeFormatter ASCTIME =
       DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
 
+  /** The range a four-digit year carries; past it the formatter writes {@code +10000}, a year-of-era, or throws. */
+  static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+  static final Instant LAST = Instant.parse("9999-12-31T23:59:59Z");
+
   private HttpDate() {}
 
-  /** {@code instant} as IMF-fixdate, to the second. */
+  /**
+   * {@code instant} as IMF-fixdate, to the second; an instant before year 1 or after year 9999
+   * (a file's modification time can be anything) as the first or last date the format can carry.
+   */
   public static String format(Instant instant) {
-    return IMF_FIXDATE.format(instant);
+    Instant in = instant.isBefore(FIRST) ? FIRST : instant.isAfter(LAST) ? LAST : instant;
+    return IMF_FIXDATE.format(in);
   }
 
   /** The instant {@code value} names in any of the three forms; empty if it is none of them. */

@@ -71,7 +71,10 @@ public final class SetCookie {
     return new SetCookie(name, value, age, expires, path, domain, secure, httpOnly, sameSite);
   }
 
-  /** Kept until {@code at} (for clients that know no {@code Max-Age}). */
+  /**
+   * Kept until {@code at} (for clients that know no {@code Max-Age}); an instant past 9999 is
+   * written as 9999's last second, one before 1970 as 1970's first (browsers ignore a date before 1601).
+   */
   public SetCookie expires(Instant at) {
     return new SetCookie(name, value, maxAge, Objects.requireNonNull(at, "at"), path, domain, secure, httpOnly, sameSite);
   }
@@ -125,7 +128,9 @@ public final class SetCookie {
       b.append("; Max-Age=").append(maxAge.getSeconds());
     }
     if (expires != null) {
-      b.append("; Expires=").append(HttpDate.format(expires));
+      // A cookie-date before 1601 fails to parse (RFC 6265 5.1.1) and the browser ignores it: any
+      // past instant is written as the epoch, still in the past. HttpDate keeps the year to 9999.
+      b.append("; Expires=").append(HttpDate.format(expires.isBefore(Instant.EPOCH) ? Instant.EPOCH : expires));
     }
     if (domain != null) {
       b.append("; Domain=").append(domain);

@@ -18,6 +18,16 @@ class HttpDateTest {
   }
 
   @Test
+  void anInstantPastWhatAFourDigitYearCarriesIsWrittenAsTheNearestDateItCan() {
+    // a file's mtime can be anything: FileTime gives Instant.MAX/MIN past its range
+    assertThat(HttpDate.format(Instant.MAX)).isEqualTo("Fri, 31 Dec 9999 23:59:59 GMT");
+    assertThat(HttpDate.format(Instant.parse("+10000-01-01T00:00:00Z"))).isEqualTo("Fri, 31 Dec 9999 23:59:59 GMT");
+    assertThat(HttpDate.format(Instant.MIN)).isEqualTo("Mon, 01 Jan 0001 00:00:00 GMT");
+    assertThat(HttpDate.format(Instant.parse("-0001-06-01T00:00:00Z"))).as("not year-of-era 0002")
+        .isEqualTo("Mon, 01 Jan 0001 00:00:00 GMT");
+  }
+
+  @Test
   void readsTheThreeFormsARecipientMustAccept() {
     Instant expected = Instant.parse("1994-11-06T08:49:37Z");
     assertThat(HttpDate.parse("Sun, 06 Nov 1994 08:49:37 GMT")).contains(expected);

@@ -23,6 +23,20 @@ class SetCookieTest {
   }
 
   @Test
+  void anExpiresNoCookieDateCarriesIsWrittenAsOneBrowsersStillRead() {
+    // RFC 6265 5.1.1: a year past four digits or before 1601 fails to parse, and the browser then
+    // ignores Expires: "forever" and "long ago" would both become a cookie kept until the browser closes
+    assertThat(SetCookie.of("a", "b").expires(Instant.MAX).headerValue())
+        .isEqualTo("a=b; Expires=Fri, 31 Dec 9999 23:59:59 GMT; Path=/; SameSite=Lax");
+    assertThat(SetCookie.of("a", "b").expires(Instant.parse("+12026-01-01T00:00:00Z")).headerValue())
+        .contains("; Expires=Fri, 31 Dec 9999 23:59:59 GMT;");
+    assertThat(SetCookie.of("a", "b").expires(Instant.MIN).headerValue())
+        .contains("; Expires=Thu, 01 Jan 1970 00:00:00 GMT;");
+    assertThat(SetCookie.of("a", "b").expires(Instant.parse("1500-01-01T00:00:00Z")).headerValue())
+        .contains("; Expires=Thu, 01 Jan 1970 00:00:00 GMT;");
+  }
+
+  @Test
   void whatACookieCannotCarryIsRefusedNamingIt() {
     assertThatThrownBy(() -> SetCookie.of("a b", "v")).hasMessageContaining("'a b'").hasMessageContaining("U+0020");
     assertThatThrownBy(() -> SetCookie.of("", "v")).hasMessageContaining("empty");
