@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * One client's session as {@link Sessions} keeps it: JSON values by key, stored in a signed
- * cookie, so the client can read it but not change it (keep secrets out of it). Changes are sent
- * back with the response. Thread-safe.
+ * cookie, so the client can read it but not change it (keep secrets out of it). A changed session
+ * is sent back with the response; an unchanged one is not (Starlette's {@code modified}). Thread-safe.
  *
  * <pre>{@code
  * Session session = Sessions.of(req);
@@ -24,9 +24,23 @@ public final class Session {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final ObjectNode values;
+  private boolean accessed; // Sessions.of was called: the response depends on the cookie
+  private boolean modified; // put, remove of a present key, clear: the cookie must be sent again
 
   Session(ObjectNode values) {
     this.values = values;
+  }
+
+  /** What {@link Sessions} sends back, read at once so a change on another thread cannot split it. */
+  record State(boolean accessed, boolean modified, byte[] json) {}
+
+  synchronized void markAccessed() {
+    accessed = true;
+  }
+
+  /** Whether it was read, whether it changed, and its JSON (null when empty). */
+  synchronized State state() {
+    return new State(accessed, modified, values.isEmpty() ? null : toJson());
   }
 
   /** The value stored under {@code key} as text (a number or boolean as written), if any. */
@@ -61,6 +75,7 @@ public final class Session {
     Objects.requireNonNull(key, "key");
     try {
       values.set(key, JSON.valueToTree(Objects.requireNonNull(value, "value")));
+      modified = true;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("session value '" + key + "' cannot be written as JSON: " + e.getMessage(), e);
     }
@@ -69,13 +84,16 @@ public final class Session {
 
   /** Removes {@code key}. */
   public synchronized Session remove(String key) {
-    values.remove(Objects.requireNonNull(key, "key"));
+    if (values.remove(Objects.requireNonNull(key, "key")) != null) {
+      modified = true;
+    }
     return this;
   }
 
   /** Removes every key (logging out): the cookie is then deleted. */
   public synchronized Session clear() {
     values.removeAll();
+    modified = true;
     return this;
   }
 

@@ -21,8 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Sessions in a signed cookie (Starlette's {@code SessionMiddleware}): each request gets a
  * {@link Session} ({@link #of}), read from its cookie if the cookie's HMAC-SHA256 signature is
- * this app's and it is younger than {@code maxAge}, else empty; a non-empty session is sent back
- * (re-signed, so its age restarts) with every response, and an emptied one deletes the cookie.
+ * this app's and it is younger than {@code maxAge}, else empty. As Starlette 1.7's: a changed,
+ * non-empty session is sent back (signed anew, so its age restarts), a valid session emptied
+ * deletes the cookie, an unchanged one sends nothing (a slow request that only read it cannot undo
+ * a logout that finished first), and a response that read the session says {@code Vary: Cookie}.
  * The client can read what is in it but not change it: keep an id there, not secrets.
  *
  * <pre>{@code
@@ -73,8 +75,10 @@ public final class Sessions implements Middleware {
    * @throws IllegalStateException if no {@code Sessions} middleware wraps the route
    */
   public static Session of(Request req) {
-    return req.state().find(Session.class).orElseThrow(() -> new IllegalStateException(
+    Session session = req.state().find(Session.class).orElseThrow(() -> new IllegalStateException(
         "no session on " + req + ": add the Sessions middleware (App.builder().middleware(Sessions.builder(secret).build()))"));
+    session.markAccessed();
+    return session;
   }
 
   @Override
@@ -83,24 +87,32 @@ public final class Sessions implements Middleware {
       List<String> sent = CookieValues.of(req.headers().all("cookie"), cookieName);
       Session session = sent.isEmpty() ? Session.empty() : read(sent.get(sent.size() - 1));
       req.state().put(Session.class, session);
-      return next.call(req).thenApply(response -> sendBack(response, session, !sent.isEmpty()));
+      boolean wasEmpty = session.isEmpty(); // no cookie, or not a valid one: nothing to delete
+      return next.call(req).thenApply(response -> sendBack(response, session, wasEmpty));
     };
   }
 
-  private Response sendBack(Response response, Session session, boolean hadCookie) {
-    if (!session.isEmpty()) {
-      SetCookie cookie = attributes(SetCookie.of(cookieName, sign(session.toJson())));
+  private Response sendBack(Response response, Session live, boolean wasEmpty) {
+    Session.State session = live.state();
+    if (session.accessed()) {
+      response = response.withHeader("Vary", "Cookie"); // its body may depend on the session
+    }
+    if (!session.modified()) {
+      return response;
+    }
+    if (session.json() != null) {
+      SetCookie cookie = attributes(SetCookie.of(cookieName, sign(session.json())));
       if (maxAge != null) {
         cookie = cookie.maxAge(maxAge);
       }
       String header = cookie.headerValue();
       if (header.length() > MAX_COOKIE) {
         throw new IllegalStateException("the session cookie would be " + header.length() + " bytes, over the "
-            + MAX_COOKIE + " browsers keep (keys " + session.keys() + "): keep an id in the session and the rest on the server");
+            + MAX_COOKIE + " browsers keep (keys " + live.keys() + "): keep an id in the session and the rest on the server");
       }
       return response.withCookie(cookie);
     }
-    return hadCookie ? response.withCookie(attributes(SetCookie.delete(cookieName))) : response;
+    return wasEmpty ? response : response.withCookie(attributes(SetCookie.delete(cookieName)));
   }
 
   private SetCookie attributes(SetCookie cookie) {
@@ -183,7 +195,7 @@ public final class Sessions implements Middleware {
       return this;
     }
 
-    /** How long a session lasts after its last response (default 14 days); {@code null}: until the browser closes. */
+    /** How long a session lasts after it last changed (default 14 days); {@code null}: until the browser closes. */
     public Builder maxAge(Duration age) {
       if (age != null && (age.isNegative() || age.isZero())) {
         throw new IllegalArgumentException("session maxAge must be positive, got " + age);
