@@ -1,5 +1,6 @@
 package dev.lanes.middleware;
 
+import com.fasterxml.jackson.core.TreeNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -50,7 +51,8 @@ public final class Session {
   }
 
   /**
-   * The value stored under {@code key} read as {@code type}, if any.
+   * The value stored under {@code key} read as {@code type}, if any: a copy ({@code put} it
+   * back to change it), a {@code JsonNode} too.
    *
    * @throws IllegalArgumentException if it does not read as {@code type}
    */
@@ -60,7 +62,9 @@ public final class Session {
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.treeToValue(v, type));
+      // Jackson hands a JsonNode type the session's own node: a copy keeps changes to it out of
+      // reach of the lock (and of what counts as a change), as any other type's value is
+      return Optional.of(JSON.treeToValue(TreeNode.class.isAssignableFrom(type) ? v.deepCopy() : v, type));
     } catch (Exception e) {
       throw new IllegalArgumentException("session value '" + key + "' does not read as " + type.getName(), e);
     }
