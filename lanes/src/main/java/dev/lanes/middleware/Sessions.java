@@ -138,7 +138,11 @@ public final class Sessions implements Middleware {
     }
     try {
       String signed = cookie.substring(0, second);
-      if (!MessageDigest.isEqual(mac(signed), B64_IN.decode(cookie.substring(second + 1)))) {
+      // Compared as written, not decoded: Base64 decoding forgives padding and the last character's
+      // unused bits, which would give one MAC several spellings. Constant time either way.
+      byte[] expected = B64.encode(mac(signed));
+      byte[] given = cookie.substring(second + 1).getBytes(StandardCharsets.ISO_8859_1);
+      if (!MessageDigest.isEqual(expected, given)) {
         return Session.empty(); // forged, or signed with another secret
       }
       byte[] issued = B64_IN.decode(cookie.substring(first + 1, second));
