@@ -177,6 +177,8 @@ class SessionsTest {
     assertThatThrownBy(() -> Sessions.builder(SECRET).sameSite(SetCookie.SameSite.NONE).build())
         .hasMessageContaining("httpsOnly");
     assertThatThrownBy(() -> Sessions.builder(SECRET).cookieName("a b")).hasMessageContaining("'a b'");
+    assertThatThrownBy(() -> Sessions.builder(SECRET).maxAge(Duration.ofMillis(500)))
+        .as("Max-Age=0 would delete the cookie it sets").hasMessageContaining("at least one second");
     assertThat(Sessions.builder(SECRET).sameSite(SetCookie.SameSite.NONE).httpsOnly(true).build()).isNotNull();
   }
 }

@@ -199,10 +199,14 @@ public final class Sessions implements Middleware {
       return this;
     }
 
-    /** How long a session lasts after it last changed (default 14 days); {@code null}: until the browser closes. */
+    /**
+     * How long a session lasts after it last changed (default 14 days, whole seconds); {@code null}: until the browser closes.
+     *
+     * @throws IllegalArgumentException if under one second
+     */
     public Builder maxAge(Duration age) {
-      if (age != null && (age.isNegative() || age.isZero())) {
-        throw new IllegalArgumentException("session maxAge must be positive, got " + age);
+      if (age != null && age.getSeconds() < 1) { // Max-Age is whole seconds: 0 deletes the cookie it sets
+        throw new IllegalArgumentException("session maxAge must be at least one second, got " + age);
       }
       this.maxAge = age;
       return this;
