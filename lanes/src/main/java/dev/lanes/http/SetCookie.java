@@ -123,6 +123,10 @@ public final class SetCookie {
     if (sameSite == SameSite.NONE && !secure) {
       throw new IllegalStateException("cookie " + name + ": SameSite=None needs secure(true); browsers drop it otherwise");
     }
+    return written();
+  }
+
+  private String written() {
     StringBuilder b = new StringBuilder(64).append(name).append('=').append(value);
     if (maxAge != null) {
       b.append("; Max-Age=").append(maxAge.getSeconds());
@@ -153,7 +157,7 @@ public final class SetCookie {
 
   @Override
   public String toString() {
-    return "SetCookie[" + headerValue() + "]";
+    return "SetCookie[" + written() + "]"; // unchecked: describing a cookie that would be refused must not fail
   }
 
   private static String checkName(String name) {

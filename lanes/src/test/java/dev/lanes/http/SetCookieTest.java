@@ -48,6 +48,8 @@ class SetCookieTest {
     assertThatThrownBy(() -> SetCookie.of("n", "v").maxAge(Duration.ofSeconds(-1))).hasMessageContaining("negative");
     assertThatThrownBy(() -> SetCookie.of("n", "v").sameSite(SetCookie.SameSite.NONE).headerValue())
         .hasMessageContaining("secure");
+    assertThat(SetCookie.of("n", "v").sameSite(SetCookie.SameSite.NONE).toString())
+        .as("a log line or an assertion message describing it does not fail").isEqualTo("SetCookie[n=v; Path=/; SameSite=None]");
   }
 
   @Test
