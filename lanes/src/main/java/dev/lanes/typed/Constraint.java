@@ -87,16 +87,14 @@ interface Constraint {
           }
           out.add(pattern(p.regexp()));
         }
-        // @Min, @Max and the sign checks hold integers, as pydantic's ge=5 and Gt(0) do: documented as
-        // 5 and 0 on a number field too (pydantic's schema), though its errors say 5.0 there.
-        case Min m when number -> out.add(bound("ge", BigDecimal.valueOf(m.value()), integral, true));
-        case Max m when number -> out.add(bound("le", BigDecimal.valueOf(m.value()), integral, true));
-        case DecimalMin m when number -> out.add(bound(m.inclusive() ? "ge" : "gt", new BigDecimal(m.value()), integral, integral));
-        case DecimalMax m when number -> out.add(bound(m.inclusive() ? "le" : "lt", new BigDecimal(m.value()), integral, integral));
-        case Positive p when number -> out.add(bound("gt", BigDecimal.ZERO, integral, true));
-        case PositiveOrZero p when number -> out.add(bound("ge", BigDecimal.ZERO, integral, true));
-        case Negative p when number -> out.add(bound("lt", BigDecimal.ZERO, integral, true));
-        case NegativeOrZero p when number -> out.add(bound("le", BigDecimal.ZERO, integral, true));
+        case Min m when number -> out.add(bound("ge", BigDecimal.valueOf(m.value()), integral));
+        case Max m when number -> out.add(bound("le", BigDecimal.valueOf(m.value()), integral));
+        case DecimalMin m when number -> out.add(bound(m.inclusive() ? "ge" : "gt", new BigDecimal(m.value()), integral));
+        case DecimalMax m when number -> out.add(bound(m.inclusive() ? "le" : "lt", new BigDecimal(m.value()), integral));
+        case Positive p when number -> out.add(bound("gt", BigDecimal.ZERO, integral));
+        case PositiveOrZero p when number -> out.add(bound("ge", BigDecimal.ZERO, integral));
+        case Negative p when number -> out.add(bound("lt", BigDecimal.ZERO, integral));
+        case NegativeOrZero p when number -> out.add(bound("le", BigDecimal.ZERO, integral));
         default -> throw new IllegalArgumentException(where + ": @" + a.annotationType().getSimpleName()
             + (isSupported(a) ? " does not apply to " + t.getSimpleName() : " is not supported by the typed layer"));
       }
@@ -218,11 +216,8 @@ interface Constraint {
     };
   }
 
-  /**
-   * A numeric bound: {@code op} is pydantic's name ({@code gt}, {@code ge}, {@code lt}, {@code le});
-   * {@code documentedWhole}: a whole limit is documented as an integer, whatever the field's type.
-   */
-  private static Constraint bound(String op, BigDecimal limit, boolean integral, boolean documentedWhole) {
+  /** A numeric bound: {@code op} is pydantic's name ({@code gt}, {@code ge}, {@code lt}, {@code le}). */
+  private static Constraint bound(String op, BigDecimal limit, boolean integral) {
     double d = limit.doubleValue();
     // Integral values compare exactly against the limit rounded the right way (a long beyond it is out anyway).
     long floor = limit.setScale(0, java.math.RoundingMode.FLOOR).longValue();
@@ -275,7 +270,7 @@ interface Constraint {
           case "lt" -> "exclusiveMaximum";
           default -> "maximum";
         };
-        if (documentedWhole && whole) {
+        if (integral && whole) {
           schema.put(keyword, limit.longValue());
         } else {
           schema.put(keyword, d);
