@@ -7,9 +7,14 @@ import dev.lanes.concurrency.Lane;
 import dev.lanes.observe.micrometer.LanesMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.lanes.concurrency.TaskOutcome;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The meters read from an app (its lanes, its background runner) are those of the app last monitored. */
+/**
+ * The meters read from an app (its lanes, its background runner) are those of the app last
+ * monitored, and every meter lives in the registry last bound.
+ */
 class LanesMetricsMonitorTest {
 
   /**
@@ -32,5 +37,36 @@ class LanesMetricsMonitorTest {
     } finally {
       second.close();
     }
+  }
+
+  /**
+   * Bound to a second registry (a restart with a fresh registry, a test reusing the binder), the
+   * events are recorded there: the second registry's request, queue-wait, loop and background
+   * meters count what happens after the bind, not nothing while the first registry keeps counting.
+   */
+  @Test
+  void eventsAfterBindingAnotherRegistryAreRecordedInIt() {
+    var first = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var second = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    LanesMetrics metrics = LanesMetrics.create();
+    metrics.bindTo(first);
+    record(metrics);
+    metrics.bindTo(second);
+    record(metrics);
+    record(metrics);
+
+    assertThat(second.get("lanes.http.server.requests").tags("route", "GET /x", "method", "GET", "status", "200")
+        .timer().count()).isEqualTo(2);
+    assertThat(second.get("lanes.lane.queue.wait").tag("lane", "db").timer().count()).isEqualTo(2);
+    assertThat(second.get("lanes.eventloop.task.latency").tag("loop", "lanes-loop-1-1").timer().count()).isEqualTo(2);
+    assertThat(second.get("lanes.background.tasks").tag("outcome", "completed").counter().count()).isEqualTo(2.0);
+    assertThat(first.get("lanes.http.server.requests").timer().count()).as("the first registry stopped").isEqualTo(1);
+  }
+
+  private static void record(LanesMetrics metrics) {
+    metrics.requestEnd("GET /x", "GET", 200, Duration.ofMillis(3));
+    metrics.laneAcquired("db", Duration.ofMillis(1));
+    metrics.eventLoopLatency("lanes-loop-1-1", Duration.ofMillis(1));
+    metrics.backgroundTaskEnd("audit", "GET /x", TaskOutcome.COMPLETED, Duration.ofMillis(1));
   }
 }

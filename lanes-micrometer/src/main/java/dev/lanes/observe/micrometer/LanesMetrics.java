@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.ToDoubleFunction;
 
@@ -54,7 +53,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>The meters read from the app (its lanes, {@code lanes.background.pending}) are those of the
  * app last monitored, in the registry last bound: monitoring another app (a restart, a test
- * reusing the registry) removes the previous app's before registering its own.
+ * reusing the registry) removes the previous app's before registering its own. Events too are
+ * recorded in the registry last bound, and only there.
  *
  * <p>Events before {@link #bindTo} are dropped. The recording paths look meters up in small
  * concurrent maps and allocate nothing once a meter exists.
@@ -68,13 +68,8 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
       100_000_000L, 250_000_000L, 500_000_000L, 1_000_000_000L, 2_500_000_000L, 5_000_000_000L, 10_000_000_000L,
       30_000_000_000L, 60_000_000_000L);
 
-  private volatile MeterRegistry registry;
+  private volatile EventMeters meters; // null until bound
   private volatile App app;
-  private final ConcurrentHashMap<String, Timer> queueWait = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, RouteTimers> requests = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Timer> loopLatency = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Counter> blocked = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<TaskOutcome, Counter> background = new ConcurrentHashMap<>();
   // What bindApp registered, and where: a registry hands back an existing meter of the same name
   // and tags, so a next app's would keep reading the previous app's lanes unless these go first.
   private final List<Meter> appMeters = new ArrayList<>(); // guarded by this
@@ -93,16 +88,25 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
    */
   public LanesMetrics monitor(App app) {
     this.app = Objects.requireNonNull(app, "app");
-    MeterRegistry r = registry;
-    if (r != null) {
-      bindApp(r, app);
+    EventMeters m = meters;
+    if (m != null) {
+      bindApp(m.registry, app);
     }
     return this;
   }
 
+  /**
+   * Registers the meters in {@code registry}, in place of the registry bound before: the app's
+   * meters move (they are removed from the previous one) and later events are recorded here only.
+   * To publish to several registries, bind once to a {@code CompositeMeterRegistry} of them.
+   */
   @Override
   public void bindTo(MeterRegistry registry) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(registry, "registry");
+    EventMeters m = meters;
+    if (m == null || m.registry != registry) {
+      this.meters = new EventMeters(registry);
+    }
     App a = app;
     if (a != null) {
       bindApp(registry, a);
@@ -142,14 +146,14 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
 
   @Override
   public void requestEnd(String route, String method, int status, Duration duration) {
-    MeterRegistry r = registry;
-    if (r == null || status < 100 || status > 599) {
+    EventMeters m = meters;
+    if (m == null || status < 100 || status > 599) {
       return;
     }
     // get before computeIfAbsent: after the first request of a route, one map read.
-    RouteTimers timers = requests.get(route);
+    RouteTimers timers = m.requests.get(route);
     if (timers == null) {
-      timers = requests.computeIfAbsent(route, k -> new RouteTimers());
+      timers = m.requests.computeIfAbsent(route, k -> new RouteTimers());
     }
     AtomicReferenceArray<Timer> byStatus = timers.byStatus(method);
     Timer t = byStatus.get(status);
@@ -157,7 +161,7 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
       t = Timer.builder("lanes.http.server.requests")
           .description("time from reading a request to writing its response head")
           .tags("route", route, "method", RouteTimers.methodTag(method), "status", Integer.toString(status))
-          .serviceLevelObjectives(BUCKETS).register(r);
+          .serviceLevelObjectives(BUCKETS).register(m.registry);
       byStatus.set(status, t); // a racing caller gets the same timer from the registry
     }
     t.record(duration);
@@ -165,11 +169,11 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
 
   @Override
   public void laneAcquired(String lane, Duration wait) {
-    MeterRegistry r = registry;
-    if (r == null) {
+    EventMeters m = meters;
+    if (m == null) {
       return;
     }
-    queueWait.computeIfAbsent(lane, l -> latencyTimer(r, "lanes.lane.queue.wait",
+    m.queueWait.computeIfAbsent(lane, l -> latencyTimer(m.registry, "lanes.lane.queue.wait",
             "how long a task waited for a token of the lane", "lane", l))
         .record(wait);
   }
@@ -194,19 +198,19 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
 
   @Override
   public void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {
-    MeterRegistry r = registry;
-    if (r != null) {
-      background.computeIfAbsent(outcome, o -> Counter.builder("lanes.background.tasks")
-          .description("background tasks ended, by outcome").tag("outcome", o.tag()).register(r))
+    EventMeters m = meters;
+    if (m != null) {
+      m.background.computeIfAbsent(outcome, o -> Counter.builder("lanes.background.tasks")
+          .description("background tasks ended, by outcome").tag("outcome", o.tag()).register(m.registry))
           .increment();
     }
   }
 
   @Override
   public void eventLoopLatency(String loop, Duration delay) {
-    MeterRegistry r = registry;
-    if (r != null) {
-      loopLatency.computeIfAbsent(loop, l -> latencyTimer(r, "lanes.eventloop.task.latency",
+    EventMeters m = meters;
+    if (m != null) {
+      m.loopLatency.computeIfAbsent(loop, l -> latencyTimer(m.registry, "lanes.eventloop.task.latency",
               "how long a task posted to the event loop waited before it ran", "loop", l))
           .record(delay);
     }
@@ -214,20 +218,20 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
 
   @Override
   public void eventLoopBlocked(BlockedLoop report) {
-    MeterRegistry r = registry;
-    if (r != null) {
-      blocked.computeIfAbsent(report.route().orElse("none"), route -> Counter.builder("lanes.eventloop.blocked")
+    EventMeters m = meters;
+    if (m != null) {
+      m.blocked.computeIfAbsent(report.route().orElse("none"), route -> Counter.builder("lanes.eventloop.blocked")
           .description("incidents of an event loop busy longer than the threshold")
-          .tag("route", route).register(r)).increment();
+          .tag("route", route).register(m.registry)).increment();
     }
   }
 
   @Override
   public void virtualThreadPinned(PinnedThread report) {
-    MeterRegistry r = registry;
-    if (r != null) {
+    EventMeters m = meters;
+    if (m != null) {
       Counter.builder("lanes.virtualthread.pinned")
-          .description("virtual threads that blocked while pinned to their carrier").register(r).increment();
+          .description("virtual threads that blocked while pinned to their carrier").register(m.registry).increment();
     }
   }
 }

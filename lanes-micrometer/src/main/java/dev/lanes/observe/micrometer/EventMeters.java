@@ -1,0 +1,26 @@
+package dev.lanes.observe.micrometer;
+
+import dev.lanes.concurrency.TaskOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The meters events record into, with the one registry they were registered in. A binder bound to
+ * another registry replaces the whole value, so a recording reads one reference and never mixes a
+ * registry with meters cached from another (which kept the new registry's meters at zero while
+ * the old one counted on).
+ */
+final class EventMeters {
+  final MeterRegistry registry;
+  final ConcurrentHashMap<String, Timer> queueWait = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<String, RouteTimers> requests = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<String, Timer> loopLatency = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<String, Counter> blocked = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<TaskOutcome, Counter> background = new ConcurrentHashMap<>();
+
+  EventMeters(MeterRegistry registry) {
+    this.registry = registry;
+  }
+}
