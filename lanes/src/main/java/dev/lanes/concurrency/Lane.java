@@ -45,6 +45,9 @@ public final class Lane implements AutoCloseable {
   private final LongAdder completed = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder cancelled = new LongAdder();
+  // Refused by a user's executor after the limiter granted a token: a full lane as the limiter's
+  // own refusals are, so counted with them in statistics().rejected().
+  private final LongAdder executorRefused = new LongAdder();
   private final AtomicLong waitNanosTotal = new AtomicLong();
   private final AtomicLong waitNanosMax = new AtomicLong();
   private final WaitHistogram waits = new WaitHistogram();
@@ -213,6 +216,7 @@ public final class Lane implements AutoCloseable {
         closedBeforeRun(work, permit, l);
       } else { // a user's bounded pool refusing: the lane is full, not closed
         permit.close();
+        executorRefused.increment(); // before the caller can see the refusal
         work.terminated();
         if (l != null) {
           l.laneRejected(name, LaneRejectedException.Reason.QUEUE_FULL);
@@ -280,7 +284,7 @@ public final class Lane implements AutoCloseable {
     LimiterStatistics s = limiter.statistics();
     long granted = Math.max(1, s.granted());
     return new LaneStatistics(name, executorKind(), s.totalTokens(), s.borrowed(), s.available(),
-        s.waiting(), completed.sum(), failed.sum(), cancelled.sum(), s.rejected(), s.timedOut(),
+        s.waiting(), completed.sum(), failed.sum(), cancelled.sum(), s.rejected() + executorRefused.sum(), s.timedOut(),
         Duration.ofNanos(waitNanosTotal.get() / granted), Duration.ofNanos(waitNanosMax.get()),
         s.granted(), Duration.ofNanos(waitNanosTotal.get()), waits.percentile(0.5), waits.percentile(0.99),
         sizing);

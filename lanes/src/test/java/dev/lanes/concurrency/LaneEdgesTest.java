@@ -574,4 +574,24 @@ class LaneEdgesTest {
       assertThat(lane.limiter().borrowed()).isZero();
     }
   }
+
+  /**
+   * The refusal of a user's bounded pool answers QUEUE_FULL (a 503) and tells listeners
+   * {@code laneRejected(QUEUE_FULL)}, so the lane's statistics count it as rejected, and with them
+   * {@code lanes_lane_rejected_total} and the dashboard. It was counted nowhere: granted a token,
+   * then neither completed, failed, cancelled nor rejected.
+   */
+  @Test
+  void anExecutorRefusingATaskIsCountedAsRejected() {
+    try (Lane lane = Lane.builder("bounded").capacity(1)
+        .executor(failing(() -> new java.util.concurrent.RejectedExecutionException("queue of 10 full")))
+        .build()) {
+      for (int i = 0; i < 2; i++) {
+        catchThrowable(() -> lane.run(() -> 1).get(5, TimeUnit.SECONDS));
+      }
+      LaneStatistics s = lane.statistics();
+      assertThat(s.rejected()).isEqualTo(2);
+      assertThat(s.completed() + s.failed() + s.cancelled() + s.timedOut()).isZero();
+    }
+  }
 }
