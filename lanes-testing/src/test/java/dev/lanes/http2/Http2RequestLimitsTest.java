@@ -166,4 +166,18 @@ class Http2RequestLimitsTest {
       assertThat(s.status()).as("HTTP/2, the same cookies as crumbs").isEqualTo(200);
     }
   }
+
+  /** A path refused as unsafe is counted in {@code badRequests}, as HTTP/1.1 counts it. */
+  @Test
+  void aPathRefusedAsUnsafeIsCountedAsABadRequest() throws Exception {
+    App app = App.builder().get("/x", req -> Response.text("x")).build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
+        H2Client client = H2Client.connect(server.port())) {
+      for (String path : new String[] {"/a/%2e%2e/x", "/x%00", "/x%zz"}) {
+        long before = server.server().statistics().badRequests();
+        assertThat(client.get(path).status()).as(path).isEqualTo(400);
+        assertThat(server.server().statistics().badRequests() - before).as(path).isEqualTo(1);
+      }
+    }
+  }
 }

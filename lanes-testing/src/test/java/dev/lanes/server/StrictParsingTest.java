@@ -107,6 +107,21 @@ class StrictParsingTest {
     assertThat(r.closed()).as("connection closed after %s", name).isTrue();
   }
 
+  /**
+   * {@code ServerStatistics.badRequests} counts every request refused for syntax, framing or size,
+   * one each: a path refused as unsafe (dot segments, encoded NUL, bad escapes) was answered 400
+   * and its connection closed, but not counted. Counted before the answer is written, so the
+   * client that has it sees the count.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rejected")
+  void eachRefusalIsCountedAsOneBadRequest(String name, String request, int status) {
+    long before = client.server().statistics().badRequests();
+    RawClient.Transcript r = RawClient.exchange(client.port(), request);
+    assertThat(r.statuses()).as(r.text()).containsExactly(status);
+    assertThat(client.server().statistics().badRequests() - before).as("bad requests counted").isEqualTo(1);
+  }
+
   @Test
   void nothingAfterAFramingErrorIsServed() {
     // A request smuggled behind conflicting framing must never be answered.

@@ -147,6 +147,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       path = uri.equals("*") ? "*" : SafePath.decode(q < 0 ? uri : uri.substring(0, q));
     } catch (IllegalArgumentException e) {
       req.release();
+      admission.badRequest(); // refused for its syntax, as the decoder's refusals are
       codec.closeAfter();
       exchange.refuse(Response.text(400, "Bad Request: " + e.getMessage()));
       return;

@@ -375,6 +375,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     try {
       path = target.equals("*") ? "*" : SafePath.decode(q < 0 ? target : target.substring(0, q));
     } catch (IllegalArgumentException e) {
+      admission.badRequest(); // refused for its syntax, as HTTP/1.1 counts it
       exchange.refuse(Response.text(400, "Bad Request: " + e.getMessage()));
       return;
     }
