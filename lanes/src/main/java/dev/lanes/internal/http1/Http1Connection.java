@@ -38,7 +38,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private final CompiledApp app;
   private final Admission admission;
   private final ConnectionTimeouts timeouts;
-  private final OneSlotQueue<FullHttpRequest> pipelined = new OneSlotQueue<>();
+  private final OneSlotQueue<Pipelined> pipelined = new OneSlotQueue<>();
   private ChannelHandlerContext ctx;
   private SslHandler tls; // null: plain TCP
   private ResponseCompressor compressor; // null: the server does not compress
@@ -76,12 +76,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (current != null || !pipelined.isEmpty()) {
-      pipelined.add(req);
+      pipelined.add(new Pipelined(req, timeouts.now()));
       if (pipelined.size() >= MAX_PIPELINED) {
         ctx.channel().config().setAutoRead(false);
       }
     } else {
-      serve(req);
+      serve(req, timeouts.now()); // timed from the read that brought it: no clock read of its own
     }
     timeouts.handedOver(); // after serve: an admitted request is in flight before it stops arriving
   }
@@ -111,11 +111,17 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   }
 
   private void releasePipelined() {
-    FullHttpRequest r;
-    while ((r = pipelined.poll()) != null) {
-      r.release();
+    Pipelined p;
+    while ((p = pipelined.poll()) != null) {
+      p.request().release();
     }
   }
+
+  /**
+   * A request read while another was served, with when it was read ({@link System#nanoTime}): its
+   * duration counts from then, the wait behind the requests before it included, as its client's does.
+   */
+  private record Pipelined(FullHttpRequest request, long readAt) {}
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -123,13 +129,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  private void serve(FullHttpRequest req) {
+  private void serve(FullHttpRequest req, long readAt) {
     String method = req.method().name();
     String uri = req.uri(); // RequestValidator checked version, Host and target form
     var codec = new Http1ExchangeCodec(ctx, this, app.lanes(), admission, req.method() == HttpMethod.HEAD,
         req.protocolVersion() != HttpVersion.HTTP_1_0, HttpUtil.isKeepAlive(req), tls != null, compressor);
-    // Timed from the read that brought it (no clock read of its own when served within that burst).
-    Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, uri, timeouts.now());
+    Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, uri, readAt);
     current = exchange;
     DecoderResult decoded = req.decoderResult();
     if (decoded.isFailure()) {
@@ -196,9 +201,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     } else {
       ctx.flush();
     }
-    FullHttpRequest next;
+    Pipelined next;
     while (current == null && !closing && (next = pipelined.poll()) != null) {
-      serve(next);
+      serve(next.request(), next.readAt());
     }
     if (pipelined.isEmpty() && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
