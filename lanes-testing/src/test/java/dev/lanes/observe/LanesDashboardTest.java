@@ -87,6 +87,34 @@ class LanesDashboardTest {
     }
   }
 
+  /**
+   * The snapshot is the dashboard's own format, as the feed's events are, whatever JSON codec the
+   * app serves its own responses with: an app whose codec leaves empty values out dropped a
+   * section's {@code rows: []} from {@code /_lanes/snapshot}.
+   */
+  @Test
+  void theSnapshotKeepsItsFormatWhateverTheAppsJsonCodec() {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+        .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY,
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY));
+    DashboardSection empty = section("jobs", List::of);
+    for (List<DashboardSection> sections : List.of(List.<DashboardSection>of(), List.of(empty))) {
+      App.Builder builder = App.builder().json(JsonCodec.of(mapper));
+      LanesDashboard.mount(builder::getAsync, "/_lanes", sections);
+      try (TestClient client = TestClient.start(builder.build())) {
+        var snapshot = client.get("/_lanes/snapshot");
+        assertThat(snapshot.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        var files = snapshot.json().get("lanes").get(4);
+        assertThat(files.get("name").asText()).isEqualTo("files");
+        assertThat(files.has("waiting") && files.has("borrowed") && files.has("failed")).as(files.toString()).isTrue();
+        if (!sections.isEmpty()) {
+          assertThat(snapshot.json().get("sections").get(0).has("rows")).isTrue();
+        }
+      }
+    }
+  }
+
   private static DashboardSection section(String title, java.util.function.Supplier<List<java.util.Map<String, Object>>> rows) {
     return new DashboardSection() {
       @Override

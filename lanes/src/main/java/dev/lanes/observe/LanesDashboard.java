@@ -1,6 +1,7 @@
 package dev.lanes.observe;
 
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.JsonCodec;
 import dev.lanes.http.Response;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.streaming.EventSourceResponse;
@@ -69,11 +70,19 @@ public final class LanesDashboard {
         .withHeader("Cache-Control", "no-cache");
     getAsync.accept(prefix, req -> CompletableFuture.completedFuture(page));
     getAsync.accept(prefix + "/snapshot", req -> shown.isEmpty()
-        ? CompletableFuture.completedFuture(Response.json(DashboardFeed.snapshot(req.lanes(), shown, null)))
+        ? CompletableFuture.completedFuture(snapshot(req.lanes(), shown))
         // sections may query a store: off the event loop, in the lane the feed uses too
-        : req.lanes().get(Lanes.STREAMING).run(() -> Response.json(DashboardFeed.snapshot(req.lanes(), shown, null))));
+        : req.lanes().get(Lanes.STREAMING).run(() -> snapshot(req.lanes(), shown)));
     getAsync.accept(prefix + "/events", req -> CompletableFuture.completedFuture(
         EventSourceResponse.of(new DashboardFeed(req.lanes(), shown, interval))));
+  }
+
+  /**
+   * One snapshot as JSON in the dashboard's own format, as the feed writes it: the defaults, not
+   * the app's codec, which may leave out what the format has (an empty section's {@code rows}).
+   */
+  private static Response snapshot(Lanes lanes, List<DashboardSection> sections) {
+    return Response.bytes(JsonCodec.defaults().write(DashboardFeed.snapshot(lanes, sections, null)), "application/json");
   }
 
   private static byte[] readPage() {
