@@ -58,7 +58,11 @@ final class H2Client implements AutoCloseable {
   final SslHandler tls;
 
   private H2Client(int port, SslContext tlsContext) throws InterruptedException {
-    codec = Http2FrameCodecBuilder.forClient().initialSettings(Http2Settings.defaultSettings()).build();
+    this(port, tlsContext, Http2Settings.defaultSettings());
+  }
+
+  private H2Client(int port, SslContext tlsContext, Http2Settings settings) throws InterruptedException {
+    codec = Http2FrameCodecBuilder.forClient().initialSettings(settings).build();
     scheme = tlsContext == null ? "http" : "https";
     CompletableFuture<SslHandler> tlsHandler = new CompletableFuture<>();
     channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -88,6 +92,11 @@ final class H2Client implements AutoCloseable {
 
   static H2Client connect(int port) throws InterruptedException {
     return new H2Client(port, null);
+  }
+
+  /** h2c, the client advertising {@code settings} (e.g. a small SETTINGS_MAX_HEADER_LIST_SIZE). */
+  static H2Client connect(int port, Http2Settings settings) throws InterruptedException {
+    return new H2Client(port, null, settings);
   }
 
   /** h2 over TLS on {@code port}, offering only {@code h2} by ALPN, with the JDK's engine or OpenSSL. */

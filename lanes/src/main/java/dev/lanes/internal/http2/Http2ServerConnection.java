@@ -41,6 +41,7 @@ import io.netty.handler.codec.http2.StreamByteDistributor;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -100,6 +101,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private ScheduledFuture<?> bodyCheck; // the next look at streams whose body is arriving
   private long bodyCheckAt;
   private ScheduledFuture<?> sendWatch; // while response bytes wait on flow control
+  private long clientMaxHeaderList = Long.MAX_VALUE; // the client's SETTINGS_MAX_HEADER_LIST_SIZE, if it sent one
 
   private Http2ServerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2ConnectionEncoder plain, Http2Settings settings, CompiledApp app, ServerConfig config,
@@ -261,7 +263,13 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   public void onSettingsAckRead(ChannelHandlerContext ctx) {}
 
   @Override
-  public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {}
+  public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+    // Netty applies a client's limit to a server's encoder not at all: the server checks its heads itself.
+    Long max = settings.maxHeaderListSize();
+    if (max != null) {
+      clientMaxHeaderList = max;
+    }
+  }
 
   @Override
   public void onPingRead(ChannelHandlerContext ctx, long data) {}
@@ -492,14 +500,58 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     return compression;
   }
 
+  /** The response's head (each stream writes one); a head the client said it cannot take becomes a 500. */
   void writeHeaders(StreamRequest req, Http2Headers headers, boolean endStream, ChannelPromise promise) {
+    if (clientMaxHeaderList != Long.MAX_VALUE) {
+      long size = ResponseHeadSize.of(headers);
+      if (size > clientMaxHeaderList) {
+        replaceOversizedHead(req, headers, size, endStream, promise);
+        return;
+      }
+    }
     if (endStream) {
       req.lastFrame(promise);
     }
     (req.compressed ? encoder() : plain).writeHeaders(ctx, req.id, headers, 0, endStream, promise);
   }
 
+  /**
+   * RFC 9113 10.5.1: a client may fail the whole connection over a header block past its
+   * SETTINGS_MAX_HEADER_LIST_SIZE (Netty's client does, past 1.25 times it), taking its other
+   * streams along. The handler's head is the mistake, so only its stream pays: nothing was sent
+   * on it yet, and it gets a bare 500 that ends it; the body that was to follow is dropped (its
+   * producer's writes fail, so it stops).
+   */
+  private void replaceOversizedHead(StreamRequest req, Http2Headers headers, long size, boolean endStream,
+      ChannelPromise promise) {
+    LOG.log(Level.ERROR, () -> "response head of " + req.headers.method() + " " + req.headers.path() + " (status "
+        + headers.status() + ") is " + size + " bytes, more than the client's SETTINGS_MAX_HEADER_LIST_SIZE of "
+        + clientMaxHeaderList + ": sent 500 without it");
+    req.headReplaced = true;
+    ChannelPromise last = endStream ? promise : ctx.newPromise();
+    req.lastFrame(last);
+    Http2Headers error = new DefaultHttp2Headers(false).status(HttpResponseStatus.INTERNAL_SERVER_ERROR.codeAsText());
+    CharSequence date = headers.get(HttpHeaderNames.DATE);
+    if (date != null) {
+      error.set(HttpHeaderNames.DATE, date);
+    }
+    error.setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    plain.writeHeaders(ctx, req.id, error, 0, true, last);
+    if (!endStream) {
+      promise.trySuccess(); // the head went, as a 500: what follows is dropped in writeData
+    }
+  }
+
   void writeData(StreamRequest req, ByteBuf data, boolean endStream, ChannelPromise promise) {
+    if (req.headReplaced) {
+      data.release();
+      if (endStream) { // the body's end: done when the 500 is
+        req.lastFrame.addListener(f -> promise.trySuccess());
+      } else {
+        promise.tryFailure(new IOException("response head too large for the client: sent 500"));
+      }
+      return;
+    }
     if (endStream) {
       req.lastFrame(promise);
     }
@@ -792,6 +844,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     boolean dispatched;
     boolean requestComplete; // the client ended the stream: its whole request arrived
     boolean responseComplete; // the last frame was written: a close after it is not an abandon
+    boolean headReplaced; // its head was too large for the client: a 500 ended it, the body is dropped
     ChannelPromise lastFrame; // the write of that last frame
 
     void lastFrame(ChannelPromise written) {
