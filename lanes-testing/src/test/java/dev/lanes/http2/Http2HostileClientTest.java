@@ -74,6 +74,41 @@ class Http2HostileClientTest {
     }
   }
 
+  /** RFC 9113 8.1.1: a body shorter than its content-length is malformed too, trailers or not. */
+  @Test
+  void aBodyShorterThanItsContentLengthIsMalformed() throws Exception {
+    try (TestClient server = TestClient.start(app(), ServerConfig.builder().h2c(true));
+        RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("POST", "/p").add("content-length", "10"), false);
+      c.data(1, new byte[3], true);
+      c.headers(3, RawH2.request("POST", "/p").add("content-length", "10"), false);
+      c.data(3, new byte[3], false);
+      c.headers(3, new io.netty.handler.codec.http2.DefaultHttp2Headers(false).add("x-trailer", "1"), true);
+      c.headers(5, RawH2.request("POST", "/p").add("content-length", "10"), true);
+      String answers = describe(c.answer(1, 10)) + "; " + describe(c.answer(3, 10)) + "; " + describe(c.answer(5, 10));
+      assertThat(served.get()).as("handler saw %s; answers %s", seen, answers).isZero();
+      assertThat(answers).isEqualTo("RST_STREAM 1 1; RST_STREAM 3 1; RST_STREAM 5 1");
+    }
+  }
+
+  /** RFC 9113 8.1: trailers (HEADERS after DATA, ending the stream) end the request; its body is served whole. */
+  @Test
+  void trailersEndTheRequest() throws Exception {
+    try (TestClient server = TestClient.start(app(), ServerConfig.builder().h2c(true));
+        RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("POST", "/p").add("content-length", "5").add("te", "trailers"), false);
+      c.data(1, new byte[2], false);
+      c.data(1, new byte[3], false);
+      c.headers(1, new io.netty.handler.codec.http2.DefaultHttp2Headers(false).add("x-checksum", "abc"), true);
+      RawH2.Frame f = c.answer(1, 10);
+      assertThat(f.type()).as(describe(f)).isEqualTo(RawH2.HEADERS);
+      assertThat(f.headers().status().toString()).isEqualTo("200");
+      RawH2.Frame body = c.await(x -> x.stream() == 1 && x.type() == RawH2.DATA, 10);
+      assertThat(new String(body.payload())).isEqualTo("got 5");
+      assertThat(seen).containsExactly("5 vs 5");
+    }
+  }
+
   /** RFC 9113 8.1: trailers must not include pseudo-header fields. */
   @Test
   void trailersWithPseudoHeadersAreMalformed() throws Exception {

@@ -78,4 +78,46 @@ class Http2ResponseFramingTest {
       }
     }
   }
+
+  /**
+   * RFC 9110 9.3.2: a HEAD is answered with the head its GET would have, its length included, and
+   * no content (RFC 9113 8.1: the HEADERS end the stream, no DATA), whatever body the handler gave.
+   */
+  @Test
+  void aHeadIsAnsweredWithTheGetsHeadAndNoData() throws Exception {
+    App app = App.builder()
+        .get("/bytes", req -> Response.text("hello world"))
+        .get("/streamed", req -> StreamingResponse.writer(
+            out -> out.write("hello world".getBytes(StandardCharsets.UTF_8)), "text/plain"))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
+        RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("HEAD", "/bytes"), true);
+      c.headers(3, RawH2.request("HEAD", "/streamed"), true);
+      c.headers(5, RawH2.request("GET", "/bytes"), true); // after the HEADs: any DATA of theirs came first
+      for (int id : new int[] {1, 3}) {
+        RawH2.Frame head = c.answer(id, 10);
+        assertThat(head.type()).as(head.toString()).isEqualTo(RawH2.HEADERS);
+        assertThat(head.headers().status().toString()).isEqualTo("200");
+        assertThat(head.flags() & RawH2.END_STREAM).as("stream %s: no DATA after the HEADERS", id).isNotZero();
+      }
+      List<RawH2.Frame> frames = new java.util.ArrayList<>();
+      RawH2.Frame f;
+      while ((f = c.await(x -> true, 10)) != null && !(f.stream() == 5 && (f.flags() & RawH2.END_STREAM) != 0)) {
+        frames.add(f);
+      }
+      assertThat(frames).as("frames before GET's end").noneMatch(x -> x.type() == RawH2.DATA && x.stream() != 5);
+    }
+  }
+
+  @Test
+  void aHeadKeepsTheContentLengthItsGetWouldHave() throws Exception {
+    App app = App.builder().get("/bytes", req -> Response.text("hello world")).build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
+        RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("HEAD", "/bytes"), true);
+      RawH2.Frame head = c.answer(1, 10);
+      assertThat(head.headers().getAll("content-length")).extracting(CharSequence::toString).containsExactly("11");
+    }
+  }
 }
