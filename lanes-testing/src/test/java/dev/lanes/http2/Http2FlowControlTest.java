@@ -8,6 +8,19 @@ import dev.lanes.server.ServerConfig;
 import dev.lanes.streaming.StreamingResponse;
 import dev.lanes.testing.Await;
 import dev.lanes.testing.TestClient;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2HeadersEncoder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -45,5 +58,52 @@ class Http2FlowControlTest {
       big.read();
       assertThat(big.body()).hasSize(TOTAL);
     }
+  }
+
+  /**
+   * A client that opens every window as wide as it goes and then stops reading the socket: no
+   * window ever closes, the socket does. The stream's bytes wait all the same, so sendTimeout
+   * resets it and its producer (blocked on them, holding its lane token) stops.
+   */
+  @Test
+  void aClientThatStopsReadingTheSocketWithOpenWindowsDoesNotHoldTheProducer() throws Exception {
+    CountDownLatch ended = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/endless", req -> StreamingResponse.writer(out -> {
+          try {
+            while (true) {
+              out.write(new byte[CHUNK]);
+            }
+          } finally {
+            ended.countDown();
+          }
+        }, "application/octet-stream"))
+        .build();
+    ServerConfig.Builder config = ServerConfig.builder().h2c(true).sendTimeout(Duration.ofMillis(300));
+    try (TestClient server = TestClient.start(app, config); Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+      OutputStream out = socket.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      frame(out, 4, 0, 0, ByteBuffer.allocate(6).putShort((short) 4).putInt(Integer.MAX_VALUE).array()); // window max
+      frame(out, 8, 0, 0, ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE - 65_535).array()); // connection too
+      ByteBuf block = Unpooled.buffer();
+      new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, true)
+          .encodeHeaders(1, RawH2.request("GET", "/endless"), block);
+      byte[] head = new byte[block.readableBytes()];
+      block.readBytes(head);
+      frame(out, 1, 4 | 1, 1, head); // END_HEADERS | END_STREAM; nothing is read from here on
+      assertThat(ended.await(10, TimeUnit.SECONDS))
+          .as("producer still running 10 s after the client stopped reading (sendTimeout 300 ms)").isTrue();
+      Await.until(() -> app.lanes().get("endpoints").statistics().borrowed() == 0, "token returned");
+    }
+  }
+
+  private static void frame(OutputStream out, int type, int flags, int stream, byte[] payload) throws IOException {
+    out.write(new byte[] {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
+        (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
+        (byte) stream});
+    out.write(payload);
+    out.flush();
   }
 }

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -70,8 +69,7 @@ final class ConnectionTimeouts {
   private long checkAt;
   private final long sendNanos;
   private ScheduledFuture<?> sendWatch;
-  private int sendHead; // identity of the buffer's first message at the last look
-  private long sendHeadProgress; // and how much of it had been written then
+  private SocketProgress socket; // made when the send watch is first armed
 
   ConnectionTimeouts(Duration head, Duration body, Duration keepAlive, int minBodyRate,
       Admission state, Duration send) {
@@ -284,8 +282,15 @@ final class ConnectionTimeouts {
     if (sendWatch != null || stopped || ctx == null) {
       return;
     }
-    sendMoved();
+    socket().mark();
     sendWatch = ctx.executor().schedule(this::onSendCheck, sendNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private SocketProgress socket() {
+    if (socket == null) {
+      socket = new SocketProgress(ctx.channel());
+    }
+    return socket;
   }
 
   private void onSendCheck() {
@@ -293,39 +298,12 @@ final class ConnectionTimeouts {
     if (stopped || ctx == null || !ctx.channel().isActive() || pendingBytes() == 0) {
       return; // everything was taken: the watch rests until bytes wait again
     }
-    if (sendMoved() | kernelSentWithin(sendNanos)) { // both: each look updates the marks
+    if (socket().movedWithin(sendNanos)) {
       sendWatch = ctx.executor().schedule(this::onSendCheck, sendNanos, TimeUnit.NANOSECONDS);
       return;
     }
     state.timedOut(Admission.Timeout.SEND);
     ctx.channel().close(); // a producer blocked on the socket fails its next write and stops
-  }
-
-  /**
-   * Whether the kernel sent response data within {@code nanos} (epoll only: TCP_INFO's time since
-   * the last data segment). Netty's buffer moves only when the kernel's send buffer has room for a
-   * third of itself again, which a slow client reading all along may take seconds to free; a
-   * client that stopped reading gets zero-window probes only, which carry no data.
-   */
-  private boolean kernelSentWithin(long nanos) {
-    if (ctx.channel() instanceof EpollSocketChannel epoll) {
-      return TimeUnit.MILLISECONDS.toNanos(epoll.tcpInfo().lastDataSent()) < nanos;
-    }
-    return false;
-  }
-
-  /** Whether the client took any bytes since the last look (the buffer's head moved or shrank). */
-  private boolean sendMoved() {
-    var out = ctx.channel().unsafe().outboundBuffer();
-    if (out == null) {
-      return true;
-    }
-    int head = System.identityHashCode(out.current()); // not the message itself: it may be released
-    long progress = out.currentProgress();
-    boolean moved = head != sendHead || progress != sendHeadProgress;
-    sendHead = head;
-    sendHeadProgress = progress;
-    return moved;
   }
 
   private void expire() {

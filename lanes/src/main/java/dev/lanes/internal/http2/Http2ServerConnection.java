@@ -8,6 +8,7 @@ import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.Exchange;
 import dev.lanes.internal.http1.RequestValidator;
 import dev.lanes.internal.http1.SafePath;
+import dev.lanes.internal.http1.SocketProgress;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.server.ServerConfig;
 import io.netty.buffer.ByteBuf;
@@ -100,7 +101,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private long burstNow; // the clock within a read burst, read lazily; 0 = not read yet
   private ScheduledFuture<?> bodyCheck; // the next look at streams whose body is arriving
   private long bodyCheckAt;
-  private ScheduledFuture<?> sendWatch; // while response bytes wait on flow control
+  private ScheduledFuture<?> sendWatch; // while response bytes wait on flow control or the socket
+  private SocketProgress socket;
+  private boolean socketMarked; // the send watch's last look (or its start) marked the socket
   private long clientMaxHeaderList = Long.MAX_VALUE; // the client's SETTINGS_MAX_HEADER_LIST_SIZE, if it sent one
 
   private Http2ServerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
@@ -136,6 +139,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
+    socket = new SocketProgress(ctx.channel());
     tls = ctx.pipeline().get(SslHandler.class);
     if (tls != null) {
       scheme = "https";
@@ -155,6 +159,19 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
     reading = false;
     super.channelReadComplete(ctx); // flushes what the burst's streams wrote
+  }
+
+  /**
+   * Bytes the kernel did not take at once wait in Netty's buffer, past flow control: a client
+   * that stops reading its socket with its windows open stalls them there, and a producer with
+   * them (its bytes count until they reach the socket). The send watch looks at them too.
+   */
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    super.flush(ctx);
+    if (sendWatch == null && socket != null && socket.waiting()) {
+      sendStalled(null);
+    }
   }
 
   @Override
@@ -744,18 +761,38 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       req.sendWatched = true;
       req.sendMark = req.sendProgress;
     }
+    socket.mark();
+    socketMarked = true;
     sendWatch = ctx.executor().schedule(this::checkSends, sendNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Once per send timeout while bytes wait: a stream whose waiting bytes did not move is reset. */
+  /**
+   * Once per send timeout while bytes wait: a stream whose waiting bytes did not move is reset; a
+   * socket that took none of the bytes waiting in it closes the connection, as on HTTP/1.1 (no
+   * frame, a reset neither, could reach the client, and every stream is stuck behind them).
+   */
   private void checkSends() {
     sendWatch = null;
     if (!ctx.channel().isActive()) {
       return;
     }
+    boolean[] waiting = {false};
+    if (socket.waiting()) {
+      boolean stuck = !socket.movedWithin(sendNanos) && socketMarked;
+      socketMarked = true;
+      if (stuck) {
+        admission.timedOut(Admission.Timeout.SEND);
+        LOG.log(Level.DEBUG, () -> "HTTP/2 connection " + ctx.channel().remoteAddress()
+            + " took no response bytes for the send timeout: closed");
+        ctx.channel().close(); // its streams close: their exchanges are abandoned, producers stop
+        return;
+      }
+      waiting[0] = true;
+    } else {
+      socketMarked = false;
+    }
     var flow = connection().remote().flowController();
     List<StreamRequest> stalled = new ArrayList<>(0);
-    boolean[] waiting = {false};
     forEachStream(stream -> {
       StreamRequest req = stream.getProperty(key);
       if (req == null) {
