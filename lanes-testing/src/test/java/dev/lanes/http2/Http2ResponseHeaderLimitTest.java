@@ -7,6 +7,7 @@ import dev.lanes.http.Response;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.streaming.StreamingResponse;
 import dev.lanes.testing.Await;
+import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -84,6 +85,26 @@ class Http2ResponseHeaderLimitTest {
       assertThat(stopped.get()).isInstanceOf(IOException.class);
       Await.until(() -> app.lanes().get("endpoints").statistics().borrowed() == 0, "token returned");
       assertThat(client.get("/small").text()).isEqualTo("small");
+    }
+  }
+
+  /** Listeners and metrics see the status the client got: the 500, not the handler's 200. */
+  @Test
+  void theReplacedHeadIsReportedAsThe500ThatWentOut() throws Exception {
+    RecordingListener events = RecordingListener.create();
+    App app = App.builder()
+        .listener(events)
+        .get("/big", req -> Response.text("big").withHeader("x-big", BIG))
+        .get("/streamed", req -> StreamingResponse.writer(out -> out.write(new byte[10]), "text/plain")
+            .withHeader("x-big", BIG))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
+        H2Client client = H2Client.connect(server.port(), Http2Settings.defaultSettings().maxHeaderListSize(1024))) {
+      assertThat(client.get("/big").status()).isEqualTo(500);
+      events.await("requestEnd GET /big 500");
+      assertThat(client.get("/streamed").status()).isEqualTo(500);
+      events.await("requestEnd GET /streamed 500");
+      assertThat(events.events()).noneMatch(e -> e.startsWith("requestEnd") && e.endsWith(" 200"));
     }
   }
 }

@@ -171,7 +171,7 @@ public final class Exchange {
       return;
     }
     if (body == ExchangeCodec.QUEUED) {
-      trace.respondedAndEnded(response.status(), now);
+      trace.respondedAndEnded(codec.sentStatus(response.status()), now);
       if (afterSent == null) {
         scope.close();
       }
@@ -182,15 +182,11 @@ public final class Exchange {
       // The head waits for the producer's token, and a lane that refuses it answers with an error
       // instead: the status is reported when the head goes out, as the client sees it.
       headPending = response.status();
-      sending.headQueued().thenRun(() -> {
-        if (loop.inEventLoop()) {
-          headSent();
-        } else {
-          loop.execute(this::headSent);
-        }
-      });
+      // Always through the loop's queue: the producer queued its head there first, and the codec
+      // knows the status sent (sentStatus) only once that head is written.
+      sending.headQueued().thenRun(() -> loop.execute(this::headSent));
     } else {
-      trace.responded(response.status(), now);
+      trace.responded(codec.sentStatus(response.status()), now);
     }
     inFlight = body;
     admission.bodyStarted();
@@ -261,7 +257,7 @@ public final class Exchange {
 
   private void headSent() {
     if (headPending != 0) {
-      trace.responded(headPending, System.nanoTime());
+      trace.responded(codec.sentStatus(headPending), System.nanoTime());
       headPending = 0;
     }
   }
@@ -284,7 +280,7 @@ public final class Exchange {
       trace.abandoned(); // the client left while the producer waited for its token
     } else {
       if (unreported != 0) {
-        trace.responded(unreported);
+        trace.responded(codec.sentStatus(unreported));
       }
       trace.bodyEnded(error == null);
     }

@@ -37,6 +37,15 @@ public interface ExchangeCodec {
    */
   CompletableFuture<Void> write(Response response, Runnable afterSent, long now);
 
+  /**
+   * The status the client got for a head written with {@code status}: the same, unless the codec
+   * had to send another head in its place when it wrote it (HTTP/2: a head too large for the
+   * client goes out as a 500). Asked once the head was written, so listeners report what was sent.
+   */
+  default int sentStatus(int status) {
+    return status;
+  }
+
   /** The response cannot be finished (its body failed midway): end it the protocol's way. */
   void abort(Throwable cause);
 

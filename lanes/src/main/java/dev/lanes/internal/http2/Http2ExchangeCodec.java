@@ -150,6 +150,11 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   }
 
   @Override
+  public int sentStatus(int status) {
+    return stream.headReplaced ? 500 : status; // see Http2ServerConnection.writeHeaders
+  }
+
+  @Override
   public void abort(Throwable cause) {
     // Behind what a producer already queued on this loop, as HTTP/1.1 closes behind it.
     connection.context().executor().execute(() -> connection.reset(stream, Http2Error.INTERNAL_ERROR));
