@@ -7,11 +7,15 @@ import dev.lanes.http.Response;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.streaming.StreamingResponse;
 import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -105,6 +109,33 @@ class Http2ResponseHeaderLimitTest {
       assertThat(client.get("/streamed").status()).isEqualTo(500);
       events.await("requestEnd GET /streamed 500");
       assertThat(events.events()).noneMatch(e -> e.startsWith("requestEnd") && e.endsWith(" 200"));
+    }
+  }
+
+  /** An h2c upgrade gives its settings in HTTP2-Settings (here SETTINGS_MAX_HEADER_LIST_SIZE 1024): they hold for stream 1. */
+  @Test
+  void theLimitFromAnUpgradesHttp2SettingsHoldsForItsRequest() throws Exception {
+    try (TestClient server = TestClient.start(app(), ServerConfig.builder().h2c(true));
+        RawClient raw = RawClient.connect(server.port())) {
+      raw.send("GET /big HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+          + "HTTP2-Settings: AAYAAAQA\r\n\r\n"
+          + "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\0\0\0\4\0\0\0\0\0"); // the preface, an empty SETTINGS
+      assertThat(raw.readUntil("\r\n\r\n")).startsWith("HTTP/1.1 101 Switching Protocols");
+      var decoder = new DefaultHttp2HeadersDecoder(false, 1024);
+      Http2Headers head = null;
+      while (head == null) { // frames until stream 1's HEADERS
+        ByteBuffer frame = ByteBuffer.wrap(raw.readBytes(9));
+        int length = (frame.get() & 0xff) << 16 | (frame.get() & 0xff) << 8 | frame.get() & 0xff;
+        int type = frame.get();
+        frame.get();
+        int stream = frame.getInt();
+        byte[] payload = length == 0 ? new byte[0] : raw.readBytes(length);
+        if (stream == 1 && type == RawH2.HEADERS) {
+          head = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(payload));
+        }
+      }
+      assertThat(head.status().toString()).isEqualTo("500");
+      assertThat(head.get("x-big")).isNull();
     }
   }
 }

@@ -281,6 +281,17 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   @Override
   public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+    clientSettings(settings);
+  }
+
+  /** An {@code Upgrade: h2c}'s {@code HTTP2-Settings}: Netty applies them without a SETTINGS frame. */
+  @Override
+  public void onHttpServerUpgrade(Http2Settings settings) throws Http2Exception {
+    super.onHttpServerUpgrade(settings);
+    clientSettings(settings);
+  }
+
+  private void clientSettings(Http2Settings settings) {
     // Netty applies a client's limit to a server's encoder not at all: the server checks its heads itself.
     Long max = settings.maxHeaderListSize();
     if (max != null) {
