@@ -95,7 +95,7 @@ class Http2FlowControlTest {
       frame(out, 1, 4 | 1, 1, head); // END_HEADERS | END_STREAM; nothing is read from here on
       assertThat(ended.await(10, TimeUnit.SECONDS))
           .as("producer still running 10 s after the client stopped reading (sendTimeout 300 ms)").isTrue();
-      Await.until(() -> app.lanes().get("endpoints").statistics().borrowed() == 0, "token returned");
+      Await.until(() -> app.lanes().get(dev.lanes.concurrency.Lanes.STREAMING).statistics().borrowed() == 0, "streaming token returned");
     }
   }
 

@@ -269,6 +269,42 @@ class Http2HostileClientTest {
     }
   }
 
+  /**
+   * A client that opens every stream's window but never the connection's: after its first 64 KiB
+   * no stream can send. The stalled stream is reset by sendTimeout, its producer stops and its lane
+   * token returns; the connection still serves a body-less answer.
+   */
+  @Test
+  void aConnectionWindowThatNeverOpensDoesNotHoldTheProducerOrItsToken() throws Exception {
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    App app = App.builder()
+        .get("/endless", req -> dev.lanes.streaming.StreamingResponse.writer(out -> {
+          try {
+            while (true) {
+              out.write(new byte[1024]);
+            }
+          } finally {
+            ended.countDown();
+          }
+        }, "application/octet-stream"))
+        .get("/h", req -> Response.status(204))
+        .build();
+    ServerConfig.Builder config = ServerConfig.builder().h2c(true).sendTimeout(Duration.ofMillis(300));
+    try (TestClient server = TestClient.start(app, config);
+        RawH2 c = new RawH2(server.port())) {
+      // SETTINGS_INITIAL_WINDOW_SIZE (4) = 2^31-1 for streams; the connection's stays at 65 535.
+      c.frame(RawH2.SETTINGS, 0, 0, new byte[] {0, 4, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+      c.headers(1, RawH2.request("GET", "/endless"), true);
+      RawH2.Frame reset = c.await(f -> f.stream() == 1 && f.type() == RawH2.RST_STREAM || f.type() == RawH2.EOF, 10);
+      assertThat(reset).as("stream 1 reset by sendTimeout").isNotNull();
+      assertThat(ended.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("producer stopped").isTrue();
+      dev.lanes.testing.Await.until(() -> app.lanes().get(dev.lanes.concurrency.Lanes.STREAMING).statistics().borrowed() == 0, "streaming token returned");
+      c.headers(3, RawH2.request("GET", "/h"), true);
+      RawH2.Frame f = c.answer(3, 10);
+      assertThat(f.type()).as(describe(f)).isEqualTo(RawH2.HEADERS);
+    }
+  }
+
   /** CVE-2023-44487: HEADERS + RST_STREAM in a loop ends with GOAWAY(ENHANCE_YOUR_CALM). */
   @Test
   void rapidResetEndsTheConnection() throws Exception {

@@ -87,7 +87,7 @@ class Http2ResponseHeaderLimitTest {
       assertThat(endless.body()).isEmpty();
       assertThat(ended.await(10, TimeUnit.SECONDS)).as("producer stopped").isTrue();
       assertThat(stopped.get()).isInstanceOf(IOException.class);
-      Await.until(() -> app.lanes().get("endpoints").statistics().borrowed() == 0, "token returned");
+      Await.until(() -> app.lanes().get(dev.lanes.concurrency.Lanes.STREAMING).statistics().borrowed() == 0, "streaming token returned");
       assertThat(client.get("/small").text()).isEqualTo("small");
     }
   }
