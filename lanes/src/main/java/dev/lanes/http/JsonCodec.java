@@ -34,6 +34,8 @@ public final class JsonCodec {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       // A missing or null int is not 0, a boolean not false: the client did not send them.
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // Nor is 1.5 an int 1: Jackson truncates a fractional number silently.
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
@@ -45,8 +47,11 @@ public final class JsonCodec {
   // allocation. Shared by the codec's copies (with(...)); thread-safe.
   private static final int BUFFER_POOL_SIZE = 64;
 
-  /** Jackson's advice to the server's developer: "(set DeserializationConfig.DeserializationFeature.X to 'false' to allow)". */
-  private static final Pattern CONFIG_HINT = Pattern.compile("\\s*\\((?:set|enable|disable) [^)]*\\)");
+  /**
+   * Jackson's advice to the server's developer: "(set DeserializationConfig.DeserializationFeature.X
+   * to 'false' to allow)", "(but could if coercion was enabled using `CoercionConfig`)".
+   */
+  private static final Pattern CONFIG_HINT = Pattern.compile("\\s*\\((?:set|enable|disable|but could if) [^)]*\\)");
   private static final Pattern QUOTED_TYPE = Pattern.compile("`[^`]*`");
   /** A qualified or nested class name (not a method: {@code StreamReadConstraints.getMaxNestingDepth()}). */
   private static final Pattern QUALIFIED_NAME = Pattern.compile("(?:[A-Za-z_][A-Za-z0-9_]*[.$])+([A-Za-z0-9_]++)(?!\\()");
@@ -63,8 +68,9 @@ public final class JsonCodec {
   }
 
   /**
-   * Unknown properties, trailing tokens and a missing or null value for a primitive
-   * ({@code int}, {@code boolean}, ...) are rejected; {@code java.time} values are ISO-8601
+   * Unknown properties, trailing tokens, a missing or null value for a primitive
+   * ({@code int}, {@code boolean}, ...) and a fractional number for an integer are rejected;
+   * {@code java.time} values are ISO-8601
    * strings ({@code "2024-05-01T10:00:00Z"}, {@code "PT0.5S"}); an {@link java.util.Optional}
    * is its value or {@code null}.
    */

@@ -95,6 +95,16 @@ class JsonCodecTest {
         .hasMessageEndingWith(" at 'items[0].qty'");
   }
 
+  /** 1.5 read into an int was 1: data the client sent, silently lost, as a null would have been 0. */
+  @Test
+  void aFractionalNumberForAnIntegerIs400NotTruncated() {
+    assertThatThrownBy(() -> CODEC.read(utf8("{\"name\":\"x\",\"qty\":1.5}"), Item.class))
+        .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageStartingWith("invalid JSON body: ")
+        .hasMessageEndingWith(" at 'qty'")
+        .hasMessageNotContaining("CoercionConfig");
+  }
+
   /** Array and generic types are named without their packages and enclosing classes too. */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
