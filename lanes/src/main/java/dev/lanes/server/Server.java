@@ -99,19 +99,33 @@ public final class Server implements AutoCloseable {
       throw new IllegalStateException("cannot start a server on a closed App: App.close() shut its lanes"
           + " (closing a TestClient started on it does too); build a new App");
     }
+    // Signals are handled from before the startup hooks: a SIGTERM while they run lets them end,
+    // then stops the server with its shutdown hooks, instead of the JVM's exit 143 half-started.
+    Optional<SignalShutdown.Starting> signals = config.stopOnSignal()
+        ? Optional.of(SignalShutdown.starting(config.shutdownGrace())) : Optional.empty();
     compiled.instruments().lifespan(LifespanPhase.STARTING);
     try {
       compiled.lifespan().start(); // before binding: a failed start never accepts a connection
     } catch (Lifespan.StartupException e) {
+      signals.ifPresent(SignalShutdown::failed);
       compiled.instruments().lifespan(LifespanPhase.STOPPED);
       throw new IllegalStateException("Lanes did not start on " + config.host() + ":"
           + config.port() + ": " + e.getMessage(), e);
     }
-    Transport t = Transport.best();
-    EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
-        new DefaultThreadFactory("lanes-accept", true), t.ioHandlers());
-    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-        new DefaultThreadFactory("lanes-loop", true), t.ioHandlers());
+    Transport t;
+    EventLoopGroup acceptor;
+    EventLoopGroup loops;
+    try {
+      t = Transport.best();
+      acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lanes-accept", true), t.ioHandlers());
+      loops = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("lanes-loop", true),
+          t.ioHandlers());
+    } catch (RuntimeException | Error e) { // no threads to be had: still close what the hooks opened
+      signals.ifPresent(SignalShutdown::failed);
+      compiled.lifespan().stop();
+      compiled.instruments().lifespan(LifespanPhase.STOPPED);
+      throw e;
+    }
     InetSocketAddress binding = address; // what the error names: the TLS port once that is being bound
     try {
       for (EventExecutor e : loops) {
@@ -146,11 +160,10 @@ public final class Server implements AutoCloseable {
           + tls.map(c -> " and https://" + config.host() + ":" + server.tlsPort().getAsInt() + " (TLS: "
               + c.engine() + ")").orElse("")
           + " (" + t.name() + ", " + config.ioThreads() + " event loops)");
-      if (config.stopOnSignal()) {
-        SignalShutdown.register(server, config.shutdownGrace());
-      }
+      signals.ifPresent(start -> SignalShutdown.started(start, server));
       return server;
     } catch (Exception e) {
+      signals.ifPresent(SignalShutdown::failed);
       acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       compiled.lifespan().stop(); // what the startup hooks opened before the bind failed (a no-op if they failed)

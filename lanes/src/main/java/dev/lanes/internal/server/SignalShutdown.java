@@ -4,9 +4,11 @@ import java.lang.System.Logger.Level;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,6 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * loop for ever, a shutdown hook that hangs) is given up on: the JVM exits with 128 + the
  * signal's number, as on a second signal, which exits at once.
  *
+ * <p>A server whose startup hooks are still running when the signal comes ({@link #starting})
+ * is waited for, as long as a close at most, and closed once started: the JVM's default would
+ * end the process half-started, with what the hooks opened never closed. A start after the
+ * signal is refused.
+ *
  * <p>{@code sun.misc.Signal} (module {@code jdk.unsupported}) is reached reflectively so the
  * build needs no internal API; where it is missing, a shutdown hook closes the servers instead.
  */
@@ -29,15 +36,50 @@ public final class SignalShutdown {
   static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
   /** Each registered server with its grace period. */
   private static final Map<AutoCloseable, Duration> SERVERS = new ConcurrentHashMap<>();
+  /** Each server whose start is under way, with its grace period; guarded by the class. */
+  private static final Map<Starting, Duration> STARTING = new HashMap<>();
   private static final AtomicBoolean SIGNALLED = new AtomicBoolean();
   private static boolean installed; // guarded by the class
 
   private SignalShutdown() {}
 
-  /** Closes {@code server} on the first SIGTERM or SIGINT, waiting for it {@code grace} and a margin at most. */
-  public static void register(AutoCloseable server, Duration grace) {
-    SERVERS.put(server, grace);
+  /** A server's start under way: {@link #started} or {@link #failed} ends it. */
+  public static final class Starting {
+    private Starting() {}
+  }
+
+  /**
+   * Handles the signals from now on, before the startup hooks run: a signal during them waits
+   * for the start to end and then closes the server.
+   *
+   * @throws IllegalStateException if a signal already came: the process is stopping
+   */
+  public static Starting starting(Duration grace) {
     install();
+    synchronized (SignalShutdown.class) {
+      if (SIGNALLED.get()) {
+        throw new IllegalStateException("the process is stopping (a SIGTERM or SIGINT came): not starting");
+      }
+      Starting s = new Starting();
+      STARTING.put(s, grace);
+      return s;
+    }
+  }
+
+  /** The start ended with {@code server} running: it closes on the signal, waited for {@code grace} and a margin at most. */
+  public static void started(Starting start, AutoCloseable server) {
+    synchronized (SignalShutdown.class) {
+      SERVERS.put(server, STARTING.remove(start));
+      SignalShutdown.class.notifyAll();
+    }
+  }
+
+  /** The start failed: nothing to close. */
+  public static void failed(Starting start) {
+    synchronized (SignalShutdown.class) {
+      STARTING.remove(start);
+      SignalShutdown.class.notifyAll();
+    }
   }
 
   /** Forgets a server that closed by itself. */
@@ -87,6 +129,12 @@ public final class SignalShutdown {
       return;
     }
     LOG.log(Level.INFO, () -> "SIG" + name + ": stopping gracefully");
+    synchronized (SignalShutdown.class) {
+      if (!STARTING.isEmpty()) {
+        LOG.log(Level.WARNING, () -> "SIG" + name + " while " + STARTING.size()
+            + " server(s) run their startup hooks: stopping them once started");
+      }
+    }
     // Not a daemon: the JVM waits for the servers to finish closing before it may exit.
     Thread.ofPlatform().name("lanes-signal-stop").start(() -> {
       if (!closeAll()) {
@@ -111,6 +159,9 @@ public final class SignalShutdown {
    * if a server was still closing then (its thread, a daemon, does not hold the JVM).
    */
   private static boolean closeAll() {
+    if (!awaitStarts()) {
+      return false;
+    }
     List<Thread> closing = new ArrayList<>();
     Duration longest = Duration.ZERO;
     for (Map.Entry<AutoCloseable, Duration> entry : SERVERS.entrySet()) {
@@ -146,6 +197,39 @@ public final class SignalShutdown {
         }
       }
       return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Waits for the starts under way to end (after the signal no other begins), their longest
+   * grace period and {@link #CLOSE_MARGIN} at most; false if one was still starting then.
+   */
+  private static boolean awaitStarts() {
+    boolean interrupted = false;
+    try {
+      synchronized (SignalShutdown.class) {
+        Duration longest = STARTING.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+        long deadline = after(longest.plus(CLOSE_MARGIN));
+        while (!STARTING.isEmpty()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            Duration waited = longest.plus(CLOSE_MARGIN);
+            LOG.log(Level.ERROR, () -> "a server is still running its startup hooks " + waited
+                + " after the signal (its grace period and a margin): exiting without it");
+            return false;
+          }
+          try {
+            TimeUnit.NANOSECONDS.timedWait(SignalShutdown.class, left);
+          } catch (InterruptedException e) {
+            interrupted = true; // the starts still end before the servers close
+          }
+        }
+        return true;
+      }
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
