@@ -3,7 +3,11 @@ package dev.lanes.server;
 import dev.lanes.App;
 import dev.lanes.http.Response;
 
-/** A server in a child JVM for {@link SignalStopTest}: the README's pattern, nothing else. */
+/**
+ * A server in a child JVM for {@link SignalStopTest}: the README's pattern, nothing else; with
+ * the argument {@code cleanup}, main then takes 3 s to clean up (a pool closing, a queue
+ * flushed) and prints {@code CLEANED}.
+ */
 public final class SignalStopMain {
   private SignalStopMain() {}
 
@@ -22,6 +26,12 @@ public final class SignalStopMain {
       server.awaitClose();
     }
     app.close();
+    if (args.length > 0 && args[0].equals("cleanup")) {
+      System.out.println("CLEANUP_START");
+      System.out.flush();
+      Thread.sleep(3000);
+      System.out.println("CLEANED");
+    }
     System.out.println("MAIN_RETURNED");
     System.out.flush();
   }

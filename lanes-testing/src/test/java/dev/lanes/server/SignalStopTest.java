@@ -76,6 +76,38 @@ class SignalStopTest {
     }
   }
 
+  @Test
+  void mainsCleanupAfterTheServerClosedIsNotCutShort() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), SignalStopMain.class.getName(), "cleanup"))
+        .redirectErrorStream(true).start();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
+    Thread reader = Thread.ofPlatform().daemon().start(() -> {
+      try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          lines.add(line);
+          output.add(line);
+        }
+      } catch (java.io.IOException e) {
+        // the child is gone
+      }
+    });
+    try {
+      awaitLine(lines, "PORT ");
+      assertThat(child.toHandle().destroy()).isTrue(); // SIGTERM
+      awaitLine(lines, "CLEANUP_START");
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child exited").isTrue();
+      reader.join(TimeUnit.SECONDS.toMillis(10)); // the rest of its output, up to end of stream
+      assertThat(child.exitValue()).as("exit status; output %s", output).isZero();
+      // main's 3 s of cleanup outlast the 2 s after which stray threads no longer hold the exit
+      assertThat(List.copyOf(output)).as("main cleaned up and returned").contains("CLEANED", "MAIN_RETURNED");
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
   private static String awaitLine(BlockingQueue<String> lines, String prefix) throws InterruptedException {
     while (true) {
       String line = lines.poll(30, TimeUnit.SECONDS);

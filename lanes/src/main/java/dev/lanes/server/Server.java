@@ -28,6 +28,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,8 @@ public final class Server implements AutoCloseable {
   private final String transport;
   private final AtomicBoolean closing = new AtomicBoolean(); // the first close() does the work
   private final CompletableFuture<Void> stopped = new CompletableFuture<>(); // done when it is done
+  /** Threads that called awaitClose: on a signal, the exit waits for their cleanup after it. */
+  private final Set<Thread> awaiting = ConcurrentHashMap.newKeySet();
 
   private Server(App app, ServerConfig config, EventLoopGroup acceptor, EventLoopGroup loops,
       Channel listener, Optional<Channel> tlsListener, Optional<TlsContexts> tls, ChannelGroup connections,
@@ -160,7 +164,7 @@ public final class Server implements AutoCloseable {
           + tls.map(c -> " and https://" + config.host() + ":" + server.tlsPort().getAsInt() + " (TLS: "
               + c.engine() + ")").orElse("")
           + " (" + t.name() + ", " + config.ioThreads() + " event loops)");
-      signals.ifPresent(start -> SignalShutdown.started(start, server));
+      signals.ifPresent(start -> SignalShutdown.started(start, server, server.awaiting));
       return server;
     } catch (Exception e) {
       signals.ifPresent(SignalShutdown::failed);
@@ -253,8 +257,13 @@ public final class Server implements AutoCloseable {
     return false;
   }
 
-  /** Blocks until the server is closed: {@link #close()} has finished, whoever called it. */
+  /**
+   * Blocks until the server is closed: {@link #close()} has finished, whoever called it. After a
+   * signal stopped the server, the process does not force its exit before this thread has ended
+   * (its grace period at most), so what it does after this returns is not cut short.
+   */
   public void awaitClose() throws InterruptedException {
+    awaiting.add(Thread.currentThread());
     try {
       stopped.get();
     } catch (ExecutionException e) {

@@ -4,9 +4,11 @@ import java.lang.System.Logger.Level;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * in-flight work is done instead of being cut off by the JVM's default (exit 143, connections
  * dropped). The JVM's own signal handling runs shutdown hooks but gives them no order relative to
  * the server; here the servers close first, then the JVM exits normally: when the application's
- * main thread returns, or after {@link #EXIT_AFTER} if other threads would keep it alive. A close
+ * main thread returns, or, if other threads would keep it alive, {@link #EXIT_AFTER} after the
+ * threads that waited in {@code awaitClose} ended (main's cleanup after it is not cut short; it
+ * gets the grace period at most). A close
  * that outlasts the longest grace period by {@link #CLOSE_MARGIN} (a handler blocking an event
  * loop for ever, a shutdown hook that hangs) is given up on: the JVM exits with 128 + the
  * signal's number, as on a second signal, which exits at once.
@@ -34,14 +38,20 @@ public final class SignalShutdown {
   static final Duration EXIT_AFTER = Duration.ofSeconds(2);
   /** Beyond the grace period, for the steps of a close after it (connections, hooks, event loops). */
   static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
-  /** Each registered server with its grace period. */
-  private static final Map<AutoCloseable, Duration> SERVERS = new ConcurrentHashMap<>();
-  /** Each server whose start is under way, with its grace period; guarded by the class. */
-  private static final Map<Starting, Duration> STARTING = new HashMap<>();
+  /** Each registered server. */
+  private static final Map<AutoCloseable, Registration> SERVERS = new ConcurrentHashMap<>();
+  /** Each server whose start is under way; guarded by the class. */
+  private static final Map<Starting, Registration> STARTING = new HashMap<>();
   private static final AtomicBoolean SIGNALLED = new AtomicBoolean();
   private static boolean installed; // guarded by the class
 
   private SignalShutdown() {}
+
+  /**
+   * A server's grace period, and the threads that waited in its {@code awaitClose} (a live set):
+   * after the signal the process waits for them (main, cleaning up) before it forces the exit.
+   */
+  private record Registration(Duration grace, Collection<Thread> awaiting) {}
 
   /** A server's start under way: {@link #started} or {@link #failed} ends it. */
   public static final class Starting {
@@ -61,15 +71,19 @@ public final class SignalShutdown {
         throw new IllegalStateException("the process is stopping (a SIGTERM or SIGINT came): not starting");
       }
       Starting s = new Starting();
-      STARTING.put(s, grace);
+      STARTING.put(s, new Registration(grace, List.of()));
       return s;
     }
   }
 
-  /** The start ended with {@code server} running: it closes on the signal, waited for {@code grace} and a margin at most. */
-  public static void started(Starting start, AutoCloseable server) {
+  /**
+   * The start ended with {@code server} running: it closes on the signal, waited for its grace
+   * and a margin at most; then the threads in {@code awaiting} (those that called its
+   * {@code awaitClose}) get the grace period to end before the exit is forced.
+   */
+  public static void started(Starting start, AutoCloseable server, Collection<Thread> awaiting) {
     synchronized (SignalShutdown.class) {
-      SERVERS.put(server, STARTING.remove(start));
+      SERVERS.put(server, new Registration(STARTING.remove(start).grace(), awaiting));
       SignalShutdown.class.notifyAll();
     }
   }
@@ -137,12 +151,14 @@ public final class SignalShutdown {
     }
     // Not a daemon: the JVM waits for the servers to finish closing before it may exit.
     Thread.ofPlatform().name("lanes-signal-stop").start(() -> {
-      if (!closeAll()) {
+      Optional<List<Registration>> closed = closeAll();
+      if (closed.isEmpty()) {
         Runtime.getRuntime().exit(128 + number); // a server still closing would hold the JVM for ever
         return;
       }
       Thread.ofPlatform().daemon().name("lanes-signal-exit").start(() -> {
         try {
+          awaitAwaiting(closed.get());
           Thread.sleep(EXIT_AFTER);
         } catch (InterruptedException e) {
           return;
@@ -155,18 +171,22 @@ public final class SignalShutdown {
   /**
    * Closes every server at once, each on its own {@code lanes-signal-stop} thread, and waits for
    * all: they all stop accepting now and drain together, so the process needs one grace period,
-   * not one per server. Waits the longest grace period and {@link #CLOSE_MARGIN} at most; false
-   * if a server was still closing then (its thread, a daemon, does not hold the JVM).
+   * not one per server. Waits the longest grace period and {@link #CLOSE_MARGIN} at most; the
+   * servers closed, or empty if one was still closing then (its thread, a daemon, does not hold
+   * the JVM).
    */
-  private static boolean closeAll() {
+  private static Optional<List<Registration>> closeAll() {
     if (!awaitStarts()) {
-      return false;
+      return Optional.empty();
     }
     List<Thread> closing = new ArrayList<>();
+    List<Registration> closed = new ArrayList<>();
     Duration longest = Duration.ZERO;
-    for (Map.Entry<AutoCloseable, Duration> entry : SERVERS.entrySet()) {
+    for (Map.Entry<AutoCloseable, Registration> entry : SERVERS.entrySet()) {
       AutoCloseable s = entry.getKey();
-      longest = entry.getValue().compareTo(longest) > 0 ? entry.getValue() : longest;
+      Duration grace = entry.getValue().grace();
+      closed.add(entry.getValue());
+      longest = grace.compareTo(longest) > 0 ? grace : longest;
       closing.add(Thread.ofPlatform().daemon().name("lanes-signal-stop").start(() -> {
         try {
           s.close();
@@ -193,10 +213,10 @@ public final class SignalShutdown {
           Duration waited = longest.plus(CLOSE_MARGIN);
           LOG.log(Level.ERROR, () -> "a server is still closing " + waited
               + " after the signal (its grace period and a margin): exiting without it");
-          return false;
+          return Optional.empty();
         }
       }
-      return true;
+      return Optional.of(closed);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -212,7 +232,8 @@ public final class SignalShutdown {
     boolean interrupted = false;
     try {
       synchronized (SignalShutdown.class) {
-        Duration longest = STARTING.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+        Duration longest = STARTING.values().stream().map(Registration::grace).max(Duration::compareTo)
+            .orElse(Duration.ZERO);
         long deadline = after(longest.plus(CLOSE_MARGIN));
         while (!STARTING.isEmpty()) {
           long left = deadline - System.nanoTime();
@@ -233,6 +254,29 @@ public final class SignalShutdown {
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Waits for the threads that waited in the closed servers' {@code awaitClose} (main, cleaning
+   * up after it: closing a pool, flushing a queue), their longest grace period at most. A daemon
+   * thread does not hold the JVM, so it is not waited for.
+   */
+  private static void awaitAwaiting(List<Registration> closed) throws InterruptedException {
+    Duration longest = closed.stream().map(Registration::grace).max(Duration::compareTo).orElse(Duration.ZERO);
+    long deadline = after(longest);
+    for (Registration r : closed) {
+      for (Thread t : List.copyOf(r.awaiting())) {
+        if (t.isDaemon()) {
+          continue;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+          LOG.log(Level.WARNING, () -> "thread " + t.getName() + " still runs " + longest
+              + " after its server closed: exiting without it");
+          return;
+        }
       }
     }
   }
