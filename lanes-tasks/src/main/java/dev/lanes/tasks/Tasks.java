@@ -449,6 +449,11 @@ public final class Tasks implements AutoCloseable {
     return running != null;
   }
 
+  /** How long {@link #close} lets running attempts finish. */
+  Duration shutdownGrace() {
+    return config.shutdownGrace;
+  }
+
   /** Whether {@link #close} is draining. */
   boolean isClosing() {
     return closing;

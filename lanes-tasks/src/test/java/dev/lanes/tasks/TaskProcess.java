@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A task process of its own, for tests that kill or signal one: runs {@link TaskWorker} with a
  * task type {@code nap} (sleeps, returns "napped"), optionally enqueues some first, and prints
- * {@code ENQUEUED <id>}, {@code STARTED <id>} and {@code DONE} lines.
+ * {@code ENQUEUED <id>}, {@code STARTED <id>} and {@code DONE} lines; once stopped, main cleans up
+ * for a second after {@code awaitClose} (a pool closing) and prints {@code CLEANED}.
  *
  * <p>Arguments: url user(- for none) tablePrefix capacity napMillis enqueueCount exitWhenDone graceMillis
  * [pollMillis]
@@ -76,6 +77,9 @@ public final class TaskProcess {
       }
     }
     worker.awaitClose();
+    app.close();
+    Thread.sleep(1000);
+    System.out.println("CLEANED");
   }
 
   /** A running {@link TaskProcess} whose output lines can be awaited. */

@@ -83,6 +83,20 @@ class TaskProcessTest {
   }
 
   @Test
+  void sigtermLetsMainCleanUpAfterAwaitClose() throws Exception {
+    try (TaskProcess.Handle worker = TaskProcess.Handle.start(dir.resolve("worker.log"),
+        fileUrl(), "-", "lanes_", "1", "200", "1", "false", "20000")) {
+      worker.next("ENQUEUED");
+      worker.next("STARTED");
+      // SIGTERM through the handle: Process.destroy() would also close our end of its output.
+      assertThat(worker.process.toHandle().destroy()).isTrue();
+      assertThat(worker.process.waitFor()).isEqualTo(143);
+      // The JVM halts once its shutdown hooks end: the worker's must wait for main's cleanup.
+      worker.next("CLEANED");
+    }
+  }
+
+  @Test
   void sigtermPastTheGraceHandsRunningTasksBack() throws Exception {
     String id;
     try (TaskProcess.Handle worker = TaskProcess.Handle.start(dir.resolve("worker.log"),
