@@ -108,6 +108,31 @@ class ServerCloseTest {
   }
 
   /**
+   * A shutdown hook that closes the server it runs under (a hook closing "every server", a
+   * listener reacting to STOPPING) is on the thread doing the close: waiting for that close
+   * would wait for itself for ever. It returns at once and the close goes on.
+   */
+  @Test
+  void closeCalledFromAShutdownHookOfTheClosingServerDoesNotDeadlock() throws Exception {
+    AtomicReference<Server> ref = new AtomicReference<>();
+    AtomicBoolean hookRan = new AtomicBoolean();
+    App app = App.builder()
+        .onShutdown(s -> {
+          ref.get().close();
+          hookRan.set(true);
+        })
+        .build();
+    Server server = Server.start(app, config().build());
+    ref.set(server);
+    try (app) {
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      closing.get(30, TimeUnit.SECONDS); // a generous bound: before the fix it never ended
+      assertThat(hookRan).as("the hook's close() returned").isTrue();
+      server.awaitClose();
+    }
+  }
+
+  /**
    * Two callers of close() (the signal thread and main's try-with-resources): the second returns
    * only when the first has finished (requests drained, shutdown hooks run), so what it does next
    * (close the app, exit main) does not race with the drain.

@@ -68,6 +68,7 @@ public final class Server implements AutoCloseable {
   private final String transport;
   private final AtomicBoolean closing = new AtomicBoolean(); // the first close() does the work
   private final CompletableFuture<Void> stopped = new CompletableFuture<>(); // done when it is done
+  private volatile Thread closer; // the thread doing the close: a shutdown hook on it must not wait for it
   /** Threads that called awaitClose: on a signal, the exit waits for their cleanup after it. */
   private final Set<Thread> awaiting = ConcurrentHashMap.newKeySet();
 
@@ -282,7 +283,8 @@ public final class Server implements AutoCloseable {
    * returns when the server has stopped; the others wait for it. Called from inside a request
    * (a handler, on an event loop or a lane's thread), it cannot wait for its own request to end, so it
    * hands the shutdown to a {@code lanes-stop} thread and returns at once; {@link #awaitClose()}
-   * tells when it is done.
+   * tells when it is done. Called on the thread doing the close (a shutdown hook, a listener's
+   * {@code STOPPING}), it returns at once too: it would wait for itself.
    */
   @Override
   public void close() {
@@ -294,7 +296,7 @@ public final class Server implements AutoCloseable {
       } else {
         shutDown();
       }
-    } else if (!insideRequest) {
+    } else if (!insideRequest && Thread.currentThread() != closer) {
       stopped.join(); // uninterruptible, like the drain itself
     }
   }
@@ -319,6 +321,7 @@ public final class Server implements AutoCloseable {
   }
 
   private void shutDown() {
+    closer = Thread.currentThread();
     try {
       drainAndStop();
     } finally {
