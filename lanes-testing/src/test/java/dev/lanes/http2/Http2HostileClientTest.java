@@ -223,6 +223,33 @@ class Http2HostileClientTest {
     }
   }
 
+  /**
+   * A head reset for its fields is a bad request, as its HTTP/1.1 equivalent (a 400) is: counted
+   * once each in {@code badRequests}, whether Lanes or Netty's header validation refused it.
+   */
+  @Test
+  void aHeadResetForItsFieldsIsCountedAsABadRequest() throws Exception {
+    try (TestClient server = TestClient.start(app(), ServerConfig.builder().h2c(true));
+        RawH2 c = new RawH2(server.port())) {
+      long before = server.server().statistics().badRequests();
+      c.headers(1, new io.netty.handler.codec.http2.DefaultHttp2Headers(false).method("GET").scheme("http")
+          .authority("127.0.0.1"), true); // no :path
+      c.headers(3, new io.netty.handler.codec.http2.DefaultHttp2Headers(false).method("CONNECT").scheme("http")
+          .authority("127.0.0.1:443"), true); // CONNECT with :scheme
+      c.headers(5, RawH2.request("GET", "/h").add("X-Upper", "1"), true);
+      c.headers(7, RawH2.request("GET", "/h").add("connection", "close"), true);
+      StringBuilder answers = new StringBuilder();
+      for (int id = 1; id <= 7; id += 2) {
+        answers.append(describe(c.answer(id, 10))).append("; ");
+      }
+      assertThat(answers.toString()).isEqualTo("RST_STREAM 1 1; RST_STREAM 3 1; RST_STREAM 5 1; RST_STREAM 7 1; ");
+      assertThat(server.server().statistics().badRequests() - before).as(answers.toString()).isEqualTo(4);
+      c.headers(9, RawH2.request("GET", "/h"), true);
+      assertThat(describe(c.answer(9, 10))).as("the connection still serves").startsWith("HEADERS 9");
+      assertThat(server.server().statistics().badRequests() - before).isEqualTo(4);
+    }
+  }
+
   /** RFC 9113 8.3: a pseudo-header field repeated, or one not defined for requests, makes the request malformed. */
   @Test
   void aDuplicatePathOrUnknownPseudoHeaderIsMalformed() throws Exception {

@@ -203,6 +203,28 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     super.exceptionCaught(ctx, cause);
   }
 
+  /**
+   * A request the codec resets as malformed (RFC 9113 8.1.1: pseudo-header fields, uppercase or
+   * connection-specific names, a head past the header list size, a body that does not match its
+   * content-length) is a bad request, as HTTP/1.1's 400 for it is. Only one not yet answered is
+   * counted: a refused one was counted when its answer was chosen, and a stream is reset once.
+   */
+  @Override
+  protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+      Http2Exception.StreamException error) {
+    if (!outbound && error.error() == Http2Error.PROTOCOL_ERROR) {
+      Http2Stream stream = connection().stream(error.streamId());
+      StreamRequest req = stream == null ? null : stream.getProperty(key);
+      if (req == null || !req.dispatched) {
+        admission.badRequest();
+        if (req != null) {
+          req.dispatched = true;
+        }
+      }
+    }
+    super.onStreamError(ctx, outbound, cause, error);
+  }
+
   // ---- frames from the client ----
 
   @Override
