@@ -63,6 +63,24 @@ class LanesMetricsMonitorTest {
     assertThat(first.get("lanes.http.server.requests").timer().count()).as("the first registry stopped").isEqualTo(1);
   }
 
+  /**
+   * A task refused because its lane is closed counts in {@code lanes.lane.rejected}, as the
+   * listener's {@code laneRejected(CLOSED)} and the lane's statistics say.
+   */
+  @Test
+  void aTaskAClosedLaneRefusesCountsAsRejected() {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    LanesMetrics metrics = LanesMetrics.create();
+    metrics.bindTo(registry);
+    App app = App.builder().listener(metrics).lane(Lane.builder("db").capacity(1)).build();
+    metrics.monitor(app);
+    Lane db = app.lanes().get("db");
+    app.close();
+    assertThat(db.run(() -> 1)).isCompletedExceptionally();
+    assertThat(registry.get("lanes.lane.rejected").tag("lane", "db").functionCounter().count()).isEqualTo(1.0);
+    assertThat(registry.get("lanes.lane.timed.out").tag("lane", "db").functionCounter().count()).isZero();
+  }
+
   private static void record(LanesMetrics metrics) {
     metrics.requestEnd("GET /x", "GET", 200, Duration.ofMillis(3));
     metrics.laneAcquired("db", Duration.ofMillis(1));

@@ -48,6 +48,10 @@ public final class Lane implements AutoCloseable {
   // Refused by a user's executor after the limiter granted a token: a full lane as the limiter's
   // own refusals are, so counted with them in statistics().rejected().
   private final LongAdder executorRefused = new LongAdder();
+  // Refused because the lane is closed (new, queued or granted but not started): the limiter
+  // never sees these as refusals, yet the listener hears laneRejected(CLOSED) for each, so they
+  // are counted with the others in statistics().rejected().
+  private final LongAdder closedRefused = new LongAdder();
   private final AtomicLong waitNanosTotal = new AtomicLong();
   private final AtomicLong waitNanosMax = new AtomicLong();
   private final WaitHistogram waits = new WaitHistogram();
@@ -174,6 +178,9 @@ public final class Lane implements AutoCloseable {
         return;
       }
       // The limiter fails an acquisition with the raw reason, never wrapped.
+      if (error instanceof LaneRejectedException r && r.reason() == LaneRejectedException.Reason.CLOSED) {
+        closedRefused.increment(); // before the caller can see the refusal
+      }
       if (l != null) {
         if (error instanceof LaneRejectedException r) {
           l.laneRejected(name, r.reason());
@@ -258,6 +265,7 @@ public final class Lane implements AutoCloseable {
     if (permit != null) {
       permit.close();
     }
+    closedRefused.increment(); // before the caller can see the refusal
     work.terminated();
     if (l != null) {
       l.laneRejected(name, LaneRejectedException.Reason.CLOSED);
@@ -284,7 +292,8 @@ public final class Lane implements AutoCloseable {
     LimiterStatistics s = limiter.statistics();
     long granted = Math.max(1, s.granted());
     return new LaneStatistics(name, executorKind(), s.totalTokens(), s.borrowed(), s.available(),
-        s.waiting(), completed.sum(), failed.sum(), cancelled.sum(), s.rejected() + executorRefused.sum(), s.timedOut(),
+        s.waiting(), completed.sum(), failed.sum(), cancelled.sum(), s.rejected() + executorRefused.sum() + closedRefused.sum(),
+        s.timedOut(),
         Duration.ofNanos(waitNanosTotal.get() / granted), Duration.ofNanos(waitNanosMax.get()),
         s.granted(), Duration.ofNanos(waitNanosTotal.get()), waits.percentile(0.5), waits.percentile(0.99),
         sizing);

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param completed tasks that returned normally
  * @param failed tasks that threw
  * @param cancelled tasks cancelled while running
- * @param rejected tasks refused because the queue was full (or a user's executor refused them)
+ * @param rejected tasks refused because the queue was full (or a user's executor refused them) or
+ *     the lane was closed: every {@code laneRejected} but {@code WAIT_TIMEOUT}
  * @param timedOut tasks refused after waiting the maximum queue wait
  * @param meanQueueWait mean wait for a token of granted tasks
  * @param maxQueueWait longest wait for a token of a granted task

@@ -343,6 +343,40 @@ class LaneEdgesTest {
     }
   }
 
+  /**
+   * Every task a closed lane refuses (new, queued, or granted but not started) is counted in
+   * {@code rejected}, as its listener hears {@code laneRejected(CLOSED)} for each: the statistics,
+   * the metrics read from them and the dashboard agree with the listener.
+   */
+  @Test
+  void everyTaskAClosedLaneRefusesIsCountedAsRejected() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    LaneListener listener = new LaneListener() {
+      @Override public void laneRejected(String lane, LaneRejectedException.Reason r) { events.add("rejected " + r); }
+    };
+    HeldExecutor held = new HeldExecutor();
+    Lane lane = Lane.builder("close-counted").capacity(1).maxQueueWait(Duration.ZERO).executor(held)
+        .listener(listener).build();
+    CompletableFuture<Integer> granted = lane.run(() -> 1); // holds the token, not started
+    CompletableFuture<Integer> queued = lane.run(() -> 2);
+    assertThat(lane.statistics().waiting()).isEqualTo(1);
+
+    lane.close();
+    held.tasks.forEach(Runnable::run); // the executor gets to the granted task after the close
+    CompletableFuture<Integer> late = lane.run(() -> 3);
+
+    for (CompletableFuture<Integer> f : List.of(granted, queued, late)) {
+      assertThat(catchThrowable(() -> f.get(10, TimeUnit.SECONDS)).getCause())
+          .isInstanceOfSatisfying(LaneRejectedException.class,
+              r -> assertThat(r.reason()).isEqualTo(LaneRejectedException.Reason.CLOSED));
+    }
+    assertThat(events).containsExactly("rejected CLOSED", "rejected CLOSED", "rejected CLOSED");
+    LaneStatistics s = lane.statistics();
+    assertThat(s.rejected()).as("%s", s).isEqualTo(3);
+    assertThat(s.timedOut()).isZero();
+    assertThat(s.borrowed()).isZero();
+  }
+
   /** Holds what it is given until the test runs it. */
   static final class HeldExecutor extends AbstractExecutorService {
     final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();

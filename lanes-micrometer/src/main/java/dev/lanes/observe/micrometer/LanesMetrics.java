@@ -129,7 +129,7 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
       counter(r, "lanes.lane.completed", lane, l -> l.statistics().completed(), "tasks that returned");
       counter(r, "lanes.lane.failed", lane, l -> l.statistics().failed(), "tasks that threw");
       counter(r, "lanes.lane.cancelled", lane, l -> l.statistics().cancelled(), "tasks cancelled while running");
-      counter(r, "lanes.lane.rejected", lane, l -> l.statistics().rejected(), "tasks refused: queue full");
+      counter(r, "lanes.lane.rejected", lane, l -> l.statistics().rejected(), "tasks refused: queue full or lane closed");
       counter(r, "lanes.lane.timed.out", lane, l -> l.statistics().timedOut(), "tasks refused: waited too long");
     }
     appMeters.add(Gauge.builder("lanes.background.pending", app, a -> a.background().statistics().pending())
