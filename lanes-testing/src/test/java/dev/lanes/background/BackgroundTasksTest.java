@@ -54,6 +54,42 @@ class BackgroundTasksTest {
     }
   }
 
+  /**
+   * A cancelled task is counted as cancelled, not failed: the statistics say what
+   * {@code lanes_background_tasks_total} says, which tags it {@code cancelled}.
+   */
+  @Test
+  void aCancelledTaskIsCountedApartFromTheFailedOnesAsTheMeterCountsIt() throws Exception {
+    var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    var metrics = dev.lanes.observe.micrometer.LanesMetrics.create();
+    metrics.bindTo(registry);
+    App app = App.builder()
+        .listener(metrics)
+        .get("/go", req -> Response.text("sent").withBackground(BackgroundTasks.create()
+            .addAsync("cancelled", () -> {
+              CompletableFuture<Void> f = new CompletableFuture<>();
+              f.cancel(false);
+              return f;
+            })
+            .add("boom", () -> {
+              throw new IllegalStateException("task failure");
+            })
+            .add("fine", () -> {})))
+        .build();
+    metrics.monitor(app);
+    try (TestClient client = TestClient.start(app)) {
+      assertThat(client.get("/go").text()).isEqualTo("sent");
+      assertThat(app.background().awaitIdle(java.time.Duration.ofSeconds(10))).isTrue();
+      BackgroundStatistics stats = app.background().statistics();
+      assertThat(stats).isEqualTo(new BackgroundStatistics(3, 1, 1, 1, 0));
+      for (String outcome : List.of("completed", "failed", "cancelled")) {
+        assertThat(registry.get("lanes.background.tasks").tag("outcome", outcome).counter().count())
+            .as(outcome).isEqualTo(1.0);
+      }
+    }
+  }
+
   @Test
   void blockingTaskMayNameItsLane() throws Exception {
     CountDownLatch done = new CountDownLatch(1);

@@ -24,6 +24,7 @@ public final class BackgroundRunner {
   private final LongAdder started = new LongAdder();
   private final LongAdder completed = new LongAdder();
   private final LongAdder failed = new LongAdder();
+  private final LongAdder cancelled = new LongAdder();
   private final AtomicInteger running = new AtomicInteger();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
@@ -101,10 +102,15 @@ public final class BackgroundRunner {
       if (error == null) {
         completed.increment();
         outcome = TaskOutcome.COMPLETED;
+      } else if (unwrap(error) instanceof java.util.concurrent.CancellationException) {
+        // Counted apart from failures, as the listener (and lanes_background_tasks_total) hears it.
+        cancelled.increment();
+        outcome = TaskOutcome.CANCELLED;
+        LOG.log(System.Logger.Level.WARNING,
+            () -> "background task '" + task.name() + "' after " + where + " was cancelled");
       } else {
         failed.increment();
-        outcome = unwrap(error) instanceof java.util.concurrent.CancellationException
-            ? TaskOutcome.CANCELLED : TaskOutcome.FAILED;
+        outcome = TaskOutcome.FAILED;
         LOG.log(System.Logger.Level.ERROR,
             () -> "background task '" + task.name() + "' after " + where + " failed", unwrap(error));
       }
@@ -198,6 +204,6 @@ public final class BackgroundRunner {
 
   /** Counts of background tasks. */
   public BackgroundStatistics statistics() {
-    return new BackgroundStatistics(started.sum(), completed.sum(), failed.sum(), running.get());
+    return new BackgroundStatistics(started.sum(), completed.sum(), failed.sum(), cancelled.sum(), running.get());
   }
 }
