@@ -133,6 +133,60 @@ class ServerCloseTest {
   }
 
   /**
+   * A blocking handler whose result is still being finished (its JSON serialised on its lane
+   * thread) when the server stops: the event loop, shut down by then, refuses the completion step
+   * it would hand over, and the request must still stop counting as in flight.
+   */
+  @Test
+  void aHandlerFinishingAfterTheLoopsStoppedIsNotLeftInFlight() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    CountDownLatch serialising = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/slow", req -> {
+          entered.countDown();
+          go.await();
+          return Response.json(new SlowToSerialise(serialising, release));
+        })
+        .get("/ping", req -> Response.text("pong"))
+        .build();
+    // One loop: a later request answered on it means it is done with /slow's dispatch, so the
+    // handler's result completes on its lane thread (where its JSON is serialised), not inline.
+    Server server = Server.start(app, config().ioThreads(1).shutdownGrace(Duration.ofMillis(100)).build());
+    try (app; RawClient c = RawClient.connect(server.port())) {
+      c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(get(server, "/ping")).isEqualTo("200 pong");
+      go.countDown();
+      assertThat(serialising.await(20, TimeUnit.SECONDS)).isTrue();
+      server.close(); // the grace passes, connections close, the loops stop
+      release.countDown();
+      dev.lanes.testing.Await.value(server::statistics, s -> s.inFlight() == 0, "the request no longer in flight");
+    } finally {
+      go.countDown();
+      release.countDown();
+    }
+  }
+
+  /** A JSON value whose serialisation waits for the test, as a large body keeps a lane thread busy. */
+  public static final class SlowToSerialise {
+    private final CountDownLatch serialising;
+    private final CountDownLatch release;
+
+    SlowToSerialise(CountDownLatch serialising, CountDownLatch release) {
+      this.serialising = serialising;
+      this.release = release;
+    }
+
+    public String getValue() throws InterruptedException {
+      serialising.countDown();
+      release.await();
+      return "done";
+    }
+  }
+
+  /**
    * Two callers of close() (the signal thread and main's try-with-resources): the second returns
    * only when the first has finished (requests drained, shutdown hooks run), so what it does next
    * (close the app, exit main) does not race with the drain.

@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One request's life, whatever the protocol: admitted, routed, answered, its body written, its
@@ -100,7 +101,15 @@ public final class Exchange {
         // Serialise a JSON body on the thread that finished the handler (a blocking handler's
         // lane), so a large one does not hold up the loop.
         Response ready = r == null ? null : encoded(r);
-        loop.execute(() -> handled(pending, ready));
+        try {
+          loop.execute(() -> handled(pending, ready));
+        } catch (RejectedExecutionException stopped) {
+          // The server stopped while the handler finished: its loop, which closed its connections
+          // (abandoning this exchange) before it refused tasks, will never run this one. End the
+          // exchange here, abandoned, or it would count as in flight for ever.
+          abandon();
+          handled(pending, ready);
+        }
       }
     });
   }
