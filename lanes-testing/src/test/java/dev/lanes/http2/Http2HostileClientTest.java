@@ -88,6 +88,7 @@ class Http2HostileClientTest {
       String answers = describe(c.answer(1, 10)) + "; " + describe(c.answer(3, 10)) + "; " + describe(c.answer(5, 10));
       assertThat(served.get()).as("handler saw %s; answers %s", seen, answers).isZero();
       assertThat(answers).isEqualTo("RST_STREAM 1 1; RST_STREAM 3 1; RST_STREAM 5 1");
+      assertThat(server.server().statistics().badRequests()).as("one bad request per stream").isEqualTo(3);
     }
   }
 
@@ -200,6 +201,7 @@ class Http2HostileClientTest {
       c.frame(RawH2.HEADERS, RawH2.END_HEADERS | RawH2.END_STREAM, 3, bomb.toByteArray());
       RawH2.Frame f = c.answer(3, 10);
       assertThat(served.get()).as("served %s; answer %s", served.get(), describe(f)).isEqualTo(1);
+      assertThat(server.server().statistics().badRequests()).as("a head too large, as HTTP/1.1's 431").isEqualTo(1);
     }
   }
 
