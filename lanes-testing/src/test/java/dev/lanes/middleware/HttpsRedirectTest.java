@@ -13,13 +13,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,19 +42,7 @@ class HttpsRedirectTest {
         assertThat(r.status()).isEqualTo(308);
         assertThat(r.header("location")).contains("wss://shop.example:8443/ws?room=1");
       }
-      SSLContext trustAll = SSLContext.getInstance("TLS");
-      trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }}, new SecureRandom());
+      SSLContext trustAll = dev.lanes.server.TrustingTls.trustAll();
       HttpResponse<String> tls = HttpClient.newBuilder().sslContext(trustAll).build().send(
           HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.tlsPort().getAsInt() + "/items/7"))
               .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

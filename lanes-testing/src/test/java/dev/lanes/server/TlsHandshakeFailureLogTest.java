@@ -37,7 +37,6 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -215,23 +214,8 @@ class TlsHandshakeFailureLogTest {
       }
     };
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(new KeyManager[] {always}, new TrustManager[] {trustAnyServer()}, new SecureRandom());
+    context.init(new KeyManager[] {always}, new TrustManager[] {TrustingTls.anyServer()}, new SecureRandom());
     return context;
-  }
-
-  private static X509TrustManager trustAnyServer() {
-    return new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
   }
 
   private static void refused(SSLContext context, int port, String protocol) throws IOException {

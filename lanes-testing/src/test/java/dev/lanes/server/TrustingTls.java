@@ -21,7 +21,22 @@ public final class TrustingTls {
 
   /** Trusts any server; presents {@code identity} as the client's certificate if given. */
   public static SSLContext trustAll(SelfSignedCertificate identity) throws Exception {
-    TrustManager trustAll = new X509TrustManager() {
+    SSLContext context = SSLContext.getInstance("TLS");
+    KeyManagerFactory kmf = null;
+    if (identity != null) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("me", identity.privateKey(), new char[0], new Certificate[] {identity.certificate()});
+      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, new char[0]);
+    }
+    context.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {anyServer()}, new SecureRandom());
+    return context;
+  }
+
+  /** A trust manager that trusts any server (and any client). */
+  public static X509TrustManager anyServer() {
+    return new X509TrustManager() {
       @Override
       public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
@@ -33,16 +48,5 @@ public final class TrustingTls {
         return new X509Certificate[0];
       }
     };
-    SSLContext context = SSLContext.getInstance("TLS");
-    KeyManagerFactory kmf = null;
-    if (identity != null) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry("me", identity.privateKey(), new char[0], new Certificate[] {identity.certificate()});
-      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, new char[0]);
-    }
-    context.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {trustAll}, new SecureRandom());
-    return context;
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The values of one cookie in a request's {@code Cookie} headers, parsed as Starlette's
@@ -22,32 +23,35 @@ public final class CookieValues {
   /** Every value of the cookie {@code name}, in order; empty if there is none. */
   public static List<String> of(List<String> headers, String name) {
     List<String> out = new ArrayList<>(1);
-    for (String header : headers) {
-      for (String pair : header.split(";")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-          out.add(unquote(pair.substring(eq + 1).strip()));
-        }
+    forEachPair(headers, (n, value) -> {
+      if (n.equals(name)) {
+        out.add(unquote(value));
       }
-    }
+    });
     return out;
   }
 
   /** Every cookie by name, the last value of a repeated name kept (Starlette's {@code request.cookies}). */
   public static Map<String, String> all(List<String> headers) {
     Map<String, String> out = new LinkedHashMap<>();
+    forEachPair(headers, (name, value) -> {
+      if (!name.isEmpty()) {
+        out.put(name, unquote(value));
+      }
+    });
+    return out;
+  }
+
+  /** Each {@code name=value} pair of the headers, both stripped, the value still quoted as sent. */
+  private static void forEachPair(List<String> headers, BiConsumer<String, String> pair) {
     for (String header : headers) {
-      for (String pair : header.split(";")) {
-        int eq = pair.indexOf('=');
+      for (String part : header.split(";")) {
+        int eq = part.indexOf('=');
         if (eq > 0) {
-          String name = pair.substring(0, eq).strip();
-          if (!name.isEmpty()) {
-            out.put(name, unquote(pair.substring(eq + 1).strip()));
-          }
+          pair.accept(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
         }
       }
     }
-    return out;
   }
 
   /** Python's {@code http.cookies._unquote}: a quoted value loses its quotes and escapes. */
