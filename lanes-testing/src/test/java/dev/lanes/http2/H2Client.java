@@ -40,6 +40,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +53,8 @@ final class H2Client implements AutoCloseable {
   private final Channel channel;
   private final Http2FrameCodec codec;
   final CompletableFuture<Http2GoAwayFrame> goAway = new CompletableFuture<>();
+  /** Every GOAWAY the server sent, in order (the first is {@link #goAway} too). */
+  final LinkedBlockingQueue<Http2GoAwayFrame> goAways = new LinkedBlockingQueue<>();
 
   private final String scheme;
   /** The TLS handler, or null over h2c. */
@@ -79,7 +82,10 @@ final class H2Client implements AutoCloseable {
                   @Override
                   public void channelRead(ChannelHandlerContext ctx, Object msg) {
                     if (msg instanceof Http2GoAwayFrame g) {
-                      goAway.complete(g.retain());
+                      goAways.add(g.retain());
+                      if (!goAway.isDone()) {
+                        goAway.complete(g.retain());
+                      }
                     }
                     ReferenceCountUtil.release(msg);
                   }

@@ -8,13 +8,22 @@ import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Graceful shutdown and idle connections on HTTP/2: GOAWAY, then the streams in flight finish. */
+/**
+ * Graceful shutdown and idle connections on HTTP/2: GOAWAY, then the streams in flight finish. A
+ * drain goes in RFC 9113 6.8's two steps: GOAWAY naming 2^31-1 with a PING, then, on its ack or
+ * after a bounded wait, GOAWAY naming the last stream the server saw; a stream the client opened
+ * in between, not knowing of the first, is served.
+ */
 @Timeout(60)
 class Http2ShutdownTest {
 
@@ -55,5 +64,108 @@ class Http2ShutdownTest {
     } finally {
       app.close();
     }
+  }
+
+  @Test
+  void aStreamOpenedWhileTheFirstGoAwayTravelsIsServedAndTheFinalOneNamesIt() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/work", req -> {
+          started.countDown();
+          release.await();
+          return Response.text("finished");
+        })
+        .get("/x", req -> Response.text("x"))
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0).h2c(true).stopOnSignal(false)
+        .shutdownGrace(Duration.ofSeconds(20)).build());
+    try (RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("GET", "/work"), true);
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      RawH2.Frame ping = announced(c);
+      // The client opened stream 3 before it read the GOAWAY; it acks the PING after.
+      c.headers(3, RawH2.request("GET", "/x"), true);
+      c.frame(RawH2.PING, RawH2.ACK, 0, ping.payload());
+      List<RawH2.Frame> frames = new ArrayList<>(c.until(f -> f.type() == RawH2.GOAWAY, 10));
+      RawH2.Frame last = frames.getLast();
+      assertThat(last.type()).as("%s", frames).isEqualTo(RawH2.GOAWAY);
+      assertThat(last.lastStreamId()).isEqualTo(3);
+      assertThat(last.error()).isEqualTo(Http2Error.NO_ERROR.code());
+      // A stream past the final GOAWAY is refused: not processed, the client may retry it elsewhere.
+      c.headers(5, RawH2.request("GET", "/x"), true);
+      frames.addAll(c.until(f -> f.type() == RawH2.RST_STREAM, 10));
+      assertThat(frames.getLast().stream()).as("%s", frames).isEqualTo(5);
+      assertThat(frames.getLast().error()).isEqualTo(Http2Error.REFUSED_STREAM.code());
+      release.countDown(); // stream 1 ends: the connection has nothing left
+      frames.addAll(c.until(f -> f.type() == RawH2.EOF, 10));
+      assertThat(frames.getLast().type()).as("%s", frames).isEqualTo(RawH2.EOF);
+      assertThat(answer(frames, 1)).isEqualTo("200 finished");
+      assertThat(answer(frames, 3)).isEqualTo("200 x");
+      assertThat(answer(frames, 5)).isNull();
+      assertThat(frames).filteredOn(f -> f.type() == RawH2.RST_STREAM).hasSize(1);
+      closing.get(20, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      server.close();
+      app.close();
+    }
+  }
+
+  @Test
+  void aClientThatNeverAcksThePingGetsTheFinalGoAwayWithinTheGraceAndIsClosed() throws Exception {
+    App app = App.builder().get("/x", req -> Response.text("x")).build();
+    Server server = Server.start(app, ServerConfig.builder().port(0).h2c(true).stopOnSignal(false)
+        .shutdownGrace(Duration.ofSeconds(2)).build());
+    try (RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("GET", "/x"), true);
+      assertThat(c.answer(1, 10).headers().status().toString()).isEqualTo("200");
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      announced(c);
+      c.headers(3, RawH2.request("GET", "/x"), true); // and the PING is never acknowledged
+      List<RawH2.Frame> frames = c.until(f -> f.type() == RawH2.EOF, 10);
+      assertThat(frames.getLast().type()).as("%s", frames).isEqualTo(RawH2.EOF);
+      // A GOAWAY before the end: the server's own final step, not the grace's forced close.
+      List<RawH2.Frame> goAways = frames.stream().filter(f -> f.type() == RawH2.GOAWAY).toList();
+      assertThat(goAways).as("%s", frames).hasSize(1);
+      assertThat(goAways.getFirst().lastStreamId()).isEqualTo(3);
+      assertThat(goAways.getFirst().error()).isEqualTo(Http2Error.NO_ERROR.code());
+      assertThat(answer(frames, 3)).isEqualTo("200 x");
+      closing.get(20, TimeUnit.SECONDS);
+    } finally {
+      server.close();
+      app.close();
+    }
+  }
+
+  /** The drain's first step: GOAWAY(2^31-1, NO_ERROR), then a PING, which is returned. */
+  private static RawH2.Frame announced(RawH2 c) throws InterruptedException {
+    RawH2.Frame first = c.await(f -> f.type() == RawH2.GOAWAY, 10);
+    assertThat(first).isNotNull();
+    assertThat(first.lastStreamId()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(first.error()).isEqualTo(Http2Error.NO_ERROR.code());
+    RawH2.Frame ping = c.await(f -> f.type() == RawH2.PING && (f.flags() & RawH2.ACK) == 0
+        || f.type() == RawH2.GOAWAY || f.type() == RawH2.EOF, 10);
+    assertThat(ping).isNotNull();
+    assertThat(ping.type()).as("%s", ping).isEqualTo(RawH2.PING);
+    return ping;
+  }
+
+  /** Stream {@code id}'s status and body ("200 x") as the frames carry them; null if it got no HEADERS. */
+  private static String answer(List<RawH2.Frame> frames, int id) {
+    String status = null;
+    StringBuilder body = new StringBuilder();
+    for (RawH2.Frame f : frames) {
+      if (f.stream() != id) {
+        continue;
+      }
+      if (f.type() == RawH2.HEADERS && status == null) {
+        status = f.headers().status().toString();
+      } else if (f.type() == RawH2.DATA) {
+        body.append(new String(f.payload(), StandardCharsets.UTF_8));
+      }
+    }
+    return status == null ? null : status + " " + body;
   }
 }

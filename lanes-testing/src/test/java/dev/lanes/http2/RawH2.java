@@ -29,10 +29,15 @@ final class RawH2 implements AutoCloseable {
       return switch (type) {
         case HEADERS -> "HEADERS " + stream + " " + headers.status() + " flags=" + flags;
         case RST_STREAM -> "RST_STREAM " + stream + " " + error;
-        case GOAWAY -> "GOAWAY " + error;
+        case GOAWAY -> "GOAWAY " + lastStreamId() + " " + error;
         case EOF -> "EOF";
         default -> "frame type " + type + " stream " + stream + " flags=" + flags + " len " + payload.length;
       };
+    }
+
+    /** A GOAWAY's last stream identifier. */
+    int lastStreamId() {
+      return java.nio.ByteBuffer.wrap(payload).getInt(0) & 0x7fffffff;
     }
   }
 
@@ -158,6 +163,28 @@ final class RawH2 implements AutoCloseable {
       if (f.type() == EOF) {
         frames.add(f); // stays: later awaits see the end too
         return what.test(f) ? f : null;
+      }
+    }
+  }
+
+  /**
+   * Every frame up to and including the first matching {@code what} (or the end of the
+   * connection), each within {@code seconds} of the one before; the list ends early on a wait
+   * that runs out.
+   */
+  java.util.List<Frame> until(Predicate<Frame> what, long seconds) throws InterruptedException {
+    java.util.List<Frame> seen = new java.util.ArrayList<>();
+    while (true) {
+      Frame f = frames.poll(seconds, TimeUnit.SECONDS);
+      if (f == null) {
+        return seen;
+      }
+      seen.add(f);
+      if (f.type() == EOF) {
+        frames.add(f);
+      }
+      if (what.test(f) || f.type() == EOF) {
+        return seen;
       }
     }
   }

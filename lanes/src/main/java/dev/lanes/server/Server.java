@@ -344,7 +344,7 @@ public final class Server implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (!drained) {
+    if (!drained && state.inFlight() > 0) { // else only HTTP/2 connections still going away: closed below
       LOG.log(Level.WARNING, () -> state.inFlight() + " requests still running after the "
           + config.shutdownGrace() + " grace period; cancelling them");
     }

@@ -61,9 +61,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A stream closed before its response was fully written (RST_STREAM from the client, the
  * connection lost or closed at the end of a shutdown) abandons its exchange: the handler is
- * cancelled and its lane token returned. On drain the connection sends GOAWAY, lets the streams
- * it accepted finish and closes when none is left; a connection with no stream for
- * {@code keepAliveTimeout} is closed the same way.
+ * cancelled and its lane token returned. On drain the connection goes away in RFC 9113 6.8's two
+ * steps: GOAWAY naming 2^31-1 with a PING, then, on the PING's ack (a round trip later: streams
+ * the client opened before it read the first GOAWAY have arrived) or after a bounded wait, GOAWAY
+ * naming the last stream it saw; it serves the streams it accepted and closes when none is left.
+ * A connection with no stream for {@code keepAliveTimeout} is closed with one GOAWAY.
  *
  * <p>Timeouts, each one scheduled check per connection at most (no timer per stream or frame): a
  * stream whose request body is still arriving has HTTP/1.1's {@code bodyReadTimeout} and
@@ -79,6 +81,14 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
   private static final byte[] NO_BODY = new byte[0];
   private static final AsciiString CONTINUE_EXPECTED = AsciiString.cached("100-continue");
+  /** The drain's PING payload ("lanes-GA"): its ack ends the first step. */
+  private static final long DRAIN_PING = 0x6c616e65732d4741L;
+  /**
+   * How long the drain's first step waits for the PING's ack, at most (Envoy's default
+   * {@code drain_timeout} between its two GOAWAYs); never more than half the grace period, so
+   * the final GOAWAY goes out before the server closes what is left.
+   */
+  private static final long ACK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final CompiledApp app;
   private final Admission admission;
@@ -88,6 +98,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private final long bodyNanos;
   private final long minBodyRate; // bytes per second, 0 = none
   private final long sendNanos;
+  private final long ackWaitNanos;
   private final Http2Connection.PropertyKey key;
   private final Http2ConnectionEncoder plain; // encoder() without compression
   private final CompressionRule compression; // null: the server does not compress
@@ -95,7 +106,10 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private String scheme = "http"; // from the connection, never from :scheme
   private SslHandler tls; // null: h2c
   private boolean reading; // inside a read burst: channelReadComplete flushes
-  private boolean draining;
+  private boolean draining; // the first GOAWAY (or the idle close's only one) went out
+  private boolean closing; // the final GOAWAY went out: the connection closes once no stream is left
+  private boolean finalGoAwayDue; // counted in Admission until the final GOAWAY or the close
+  private ScheduledFuture<?> ackWait; // the drain's first step, until the PING's ack
   private long idleSince = System.nanoTime();
   private ScheduledFuture<?> idleCheck;
   private long burstNow; // the clock within a read burst, read lazily; 0 = not read yet
@@ -120,6 +134,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     this.bodyNanos = config.bodyReadTimeout().toNanos();
     this.minBodyRate = config.minRequestBodyRate();
     this.sendNanos = config.sendTimeout().toNanos();
+    this.ackWaitNanos = Math.min(ACK_WAIT_NANOS, config.shutdownGrace().toNanos() / 2);
     this.key = connection().newKey();
     this.plain = plain;
     this.compression = config.compression().enabled() ? new CompressionRule(config.compression()) : null;
@@ -145,7 +160,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       scheme = "https";
     }
     super.handlerAdded(ctx);
+    finalGoAwayDue = true;
+    admission.finalGoAwayDue();
     scheduleIdleCheck(idleNanos);
+    if (admission.isDraining()) { // it became HTTP/2 after the drain's signal went down its pipeline
+      drain();
+    }
   }
 
   @Override
@@ -185,7 +205,17 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if (sendWatch != null) {
       sendWatch.cancel(false);
     }
+    if (ackWait != null) {
+      ackWait.cancel(false);
+    }
+    finalGoAwaySettled();
     super.channelInactive(ctx); // closes every stream: their exchanges are abandoned
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    finalGoAwaySettled(); // taken out of its pipeline: the drain must not wait for it
+    super.handlerRemoved0(ctx);
   }
 
   @Override
@@ -325,7 +355,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   public void onPingRead(ChannelHandlerContext ctx, long data) {}
 
   @Override
-  public void onPingAckRead(ChannelHandlerContext ctx, long data) {}
+  public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+    if (data == DRAIN_PING && draining && !closing) {
+      finalGoAway();
+    }
+  }
 
   @Override
   public void onPushPromiseRead(ChannelHandlerContext ctx, int streamId, int promisedStreamId,
@@ -529,7 +563,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     }
     if (connection().numActiveStreams() == 0) {
       idleSince = System.nanoTime();
-      if (draining) {
+      if (closing) {
         closeAfterWrites();
       }
     }
@@ -650,17 +684,50 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   // ---- drain and idle ----
 
+  /**
+   * RFC 9113 6.8's first step: GOAWAY naming 2^31-1 tells the client to open no more streams,
+   * while those it already sent, unaware, are still accepted; the PING behind it comes back once
+   * they have all arrived. A single GOAWAY naming the last stream seen would refuse them, and
+   * their requests would be lost or retried for nothing.
+   */
   private void drain() {
     if (draining) {
       return;
     }
     draining = true;
-    // Streams the client opened so far are served; later ones it must retry elsewhere.
+    goAway(ctx, Integer.MAX_VALUE, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise()); // 2^31-1
+    encoder().writePing(ctx, false, DRAIN_PING, ctx.newPromise());
+    flush(ctx);
+    // A client that never acks still gets the final GOAWAY, well within the grace period.
+    ackWait = ctx.executor().schedule(this::finalGoAway, ackWaitNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The second step: GOAWAY naming the last stream the client opened. Those are served; a later
+   * one is refused (REFUSED_STREAM, by Netty) and the client may retry it elsewhere. The
+   * connection closes once its streams have ended.
+   */
+  private void finalGoAway() {
+    if (closing || !ctx.channel().isActive()) {
+      return;
+    }
+    closing = true;
+    if (ackWait != null) {
+      ackWait.cancel(false);
+    }
     goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
         ctx.newPromise());
-    flush(ctx);
+    flushSoon();
+    finalGoAwaySettled();
     if (connection().numActiveStreams() == 0) {
       closeAfterWrites();
+    }
+  }
+
+  private void finalGoAwaySettled() {
+    if (finalGoAwayDue) {
+      finalGoAwayDue = false;
+      admission.finalGoAwaySent();
     }
   }
 
@@ -692,9 +759,14 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       return;
     }
     admission.timedOut(Admission.Timeout.KEEP_ALIVE);
-    draining = true;
+    // One GOAWAY, not a drain's two: the client has been idle for keepAliveTimeout.
+    draining = closing = true;
+    if (ackWait != null) {
+      ackWait.cancel(false);
+    }
     goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
         ctx.newPromise());
+    finalGoAwaySettled();
     closeAfterWrites();
   }
 

@@ -24,6 +24,7 @@ public final class Admission {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger arriving = new AtomicInteger(); // heads read, bodies still coming
   private final AtomicInteger bodiesInFlight = new AtomicInteger(); // produced bodies still being written
+  private final AtomicInteger finalGoAwaysDue = new AtomicInteger(); // HTTP/2 connections, until their last GOAWAY
   private final AtomicInteger connections = new AtomicInteger();
   private final LongAdder busyRejections = new LongAdder();
   private final LongAdder connectionRejections = new LongAdder();
@@ -82,6 +83,24 @@ public final class Admission {
     }
   }
 
+  /**
+   * An HTTP/2 connection opened: until it sends its final GOAWAY (RFC 9113 6.8's second step) a
+   * client may still open streams on it, so a drain waits for it as for a request in flight.
+   * Counted from the start, so no connection slips past a drain that has just begun.
+   */
+  public void finalGoAwayDue() {
+    finalGoAwaysDue.incrementAndGet();
+  }
+
+  /** That connection sent its final GOAWAY or closed; once per {@link #finalGoAwayDue()}. */
+  public void finalGoAwaySent() {
+    if (finalGoAwaysDue.decrementAndGet() == 0 && draining) {
+      synchronized (this) {
+        notifyAll();
+      }
+    }
+  }
+
   public void bodyStarted() {
     bodiesInFlight.incrementAndGet();
   }
@@ -103,12 +122,13 @@ public final class Admission {
   }
 
   /**
-   * Waits until no request is in flight or arriving, or {@code deadlineNanos} (System.nanoTime)
-   * passes. An arriving request is admitted before it stops counting as arriving, so none slips
-   * between the two counts.
+   * Waits until no request is in flight or arriving and every HTTP/2 connection has sent its
+   * final GOAWAY, or {@code deadlineNanos} (System.nanoTime) passes. An arriving request is
+   * admitted before it stops counting as arriving, and a stream is admitted before its
+   * connection's final GOAWAY, so none slips between the counts.
    */
   public synchronized boolean awaitNoneInFlight(long deadlineNanos) throws InterruptedException {
-    while (arriving.get() > 0 || inFlight.get() > 0) {
+    while (arriving.get() > 0 || inFlight.get() > 0 || finalGoAwaysDue.get() > 0) {
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) {
         return false;
