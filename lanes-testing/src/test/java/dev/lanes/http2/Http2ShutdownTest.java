@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,47 @@ class Http2ShutdownTest {
       assertThat(goAways.getFirst().error()).isEqualTo(Http2Error.NO_ERROR.code());
       assertThat(answer(frames, 3)).isEqualTo("200 x");
       closing.get(20, TimeUnit.SECONDS);
+    } finally {
+      server.close();
+      app.close();
+    }
+  }
+
+  /**
+   * As on HTTP/1.1, an upload under way when the drain starts is read, served and answered: a
+   * stream whose body is still arriving counts for the drain, after the final GOAWAY too. It did
+   * not: with no request in flight the server closed the connection, the upload cut off unanswered.
+   */
+  @Test
+  void aStreamWhoseBodyIsStillArrivingIsServedBeforeTheConnectionCloses() throws Exception {
+    List<String> log = new CopyOnWriteArrayList<>();
+    App app = App.builder()
+        .post("/upload", req -> {
+          log.add("handled " + req.body().length);
+          return Response.text("got " + req.body().length);
+        })
+        .onShutdown(s -> log.add("shutdown hook"))
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0).h2c(true).stopOnSignal(false)
+        .shutdownGrace(Duration.ofSeconds(20)).build());
+    try (RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("POST", "/upload").set("expect", "100-continue"), false);
+      RawH2.Frame interim = c.answer(1, 10); // the head was read, the body is awaited
+      assertThat(interim.headers().status().toString()).as("%s", interim).isEqualTo("100");
+      c.data(1, "01234".getBytes(StandardCharsets.US_ASCII), false);
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      RawH2.Frame ping = announced(c);
+      c.frame(RawH2.PING, RawH2.ACK, 0, ping.payload());
+      RawH2.Frame last = c.await(f -> f.type() == RawH2.GOAWAY || f.type() == RawH2.EOF, 10);
+      assertThat(last).isNotNull();
+      assertThat(last.type()).as("%s", last).isEqualTo(RawH2.GOAWAY);
+      assertThat(last.lastStreamId()).isEqualTo(1);
+      c.data(1, "56789".getBytes(StandardCharsets.US_ASCII), true);
+      List<RawH2.Frame> frames = c.until(f -> f.type() == RawH2.EOF, 10);
+      assertThat(frames.getLast().type()).as("%s", frames).isEqualTo(RawH2.EOF);
+      assertThat(answer(frames, 1)).as("%s", frames).isEqualTo("200 got 10");
+      closing.get(20, TimeUnit.SECONDS);
+      assertThat(log).containsExactly("handled 10", "shutdown hook");
     } finally {
       server.close();
       app.close();

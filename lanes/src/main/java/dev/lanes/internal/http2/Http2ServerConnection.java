@@ -270,6 +270,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       req = new StreamRequest(stream, headers);
       stream.setProperty(key, req);
       if (!endOfStream) { // a body follows: it must keep coming (bodyReadTimeout)
+        req.arriving = true; // and a drain waits for it, as for an HTTP/1.1 upload under way
+        admission.requestArriving();
         req.lastRead = req.bodyStarted = now();
         watchBody(req.lastRead + bodyNanos);
         if (CONTINUE_EXPECTED.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT))) {
@@ -307,6 +309,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       admission.badRequest();
       Exchange exchange = open(req);
       exchange.refuse(Response.text(413, "Content Too Large"));
+      arrived(req);
       return processed;
     }
     req.append(ctx.alloc(), data);
@@ -410,6 +413,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       req.dispatched = true;
       admission.badRequest();
       open(req).refuse(answer);
+      arrived(req);
       return;
     }
     plain.writeHeaders(ctx, req.id, new DefaultHttp2Headers().status(HttpResponseStatus.CONTINUE.codeAsText()), 0,
@@ -450,6 +454,22 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   }
 
   private void dispatch(StreamRequest req) {
+    try {
+      serve(req);
+    } finally {
+      arrived(req); // only now: admitted first, so a drain never sees it in neither count
+    }
+  }
+
+  /** Its body ended: it counts for a drain as a request in flight, or as nothing once answered. */
+  private void arrived(StreamRequest req) {
+    if (req.arriving) {
+      req.arriving = false;
+      admission.requestArrived();
+    }
+  }
+
+  private void serve(StreamRequest req) {
     req.dispatched = true;
     Exchange exchange = open(req);
     Http2Headers h = req.headers;
@@ -555,6 +575,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private void streamClosed(Http2Stream stream) {
     StreamRequest req = stream.removeProperty(key);
     if (req != null) {
+      arrived(req);
       req.closed = true;
       req.releaseBody();
       if (req.exchange != null && !req.responseComplete) {
@@ -845,6 +866,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       req.releaseBody();
       // Nothing was sent on it yet: 408, then (the request unfinished) the stream is reset, as 413 is.
       open(req).refuse(Response.text(408, "Request Timeout"));
+      arrived(req);
     }
     if (next[0] != Long.MAX_VALUE) {
       watchBody(next[0]);
@@ -985,6 +1007,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     Exchange exchange;
     boolean dispatched;
     boolean requestComplete; // the client ended the stream: its whole request arrived
+    boolean arriving; // counted in Admission as arriving: its head was read, its body is not complete
     boolean responseComplete; // the last frame was written: a close after it is not an abandon
     boolean headReplaced; // its head was too large for the client: a 500 ended it, the body is dropped
     ChannelPromise lastFrame; // the write of that last frame
