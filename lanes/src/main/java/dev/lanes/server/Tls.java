@@ -1,9 +1,15 @@
 package dev.lanes.server;
 
+import java.net.IDN;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * How the server's TLS listener gets its certificate and what it negotiates: TLS 1.3 and 1.2
@@ -11,7 +17,9 @@ import java.util.Optional;
  * ALPN. OpenSSL (BoringSSL from
  * {@code netty-tcnative-boringssl-static}) is used when it is on the class path, else the JDK's
  * engine. Immutable; the {@code with}-style methods return copies. The certificate can be
- * replaced on a running server with {@link Server#reloadTls()}.
+ * replaced on a running server with {@link Server#reloadTls()}. One listener can serve several
+ * names, each with its own certificate, chosen by the name the client sends (SNI): see
+ * {@link #serverName}.
  *
  * <pre>{@code
  * ServerConfig.builder().tls(Tls.pem(Path.of("cert.pem"), Path.of("key.pem"))).tlsPort(8443).build();
@@ -92,16 +100,23 @@ public final class Tls {
     }
   }
 
+  /** A DNS name, or {@code *.} and one: letters, digits and hyphens in dot-separated labels. */
+  private static final Pattern SERVER_NAME =
+      Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+  private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
+
   private final Source source;
+  private final Map<String, Source> serverNames;
   private final Duration handshakeTimeout;
   private final Engine engine;
   private final ClientAuth clientAuth;
   private final Optional<Path> trustedClientCertificates;
   private final boolean http2;
 
-  private Tls(Source source, Duration handshakeTimeout, Engine engine, ClientAuth clientAuth,
-      Optional<Path> trustedClientCertificates, boolean http2) {
+  private Tls(Source source, Map<String, Source> serverNames, Duration handshakeTimeout, Engine engine,
+      ClientAuth clientAuth, Optional<Path> trustedClientCertificates, boolean http2) {
     this.source = Objects.requireNonNull(source, "source");
+    this.serverNames = serverNames;
     this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     this.engine = Objects.requireNonNull(engine, "engine");
     this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
@@ -132,7 +147,7 @@ public final class Tls {
 
   /** TLS from any {@link Source}, with the defaults for everything else. */
   public static Tls of(Source source) {
-    return new Tls(source, Duration.ofSeconds(10), Engine.AUTO, ClientAuth.NONE, Optional.empty(), true);
+    return new Tls(source, Map.of(), Duration.ofSeconds(10), Engine.AUTO, ClientAuth.NONE, Optional.empty(), true);
   }
 
   /**
@@ -142,12 +157,12 @@ public final class Tls {
    * {@code Long.MAX_VALUE} ms.
    */
   public Tls handshakeTimeout(Duration timeout) {
-    return new Tls(source, timeout, engine, clientAuth, trustedClientCertificates, http2);
+    return new Tls(source, serverNames, timeout, engine, clientAuth, trustedClientCertificates, http2);
   }
 
   /** This TLS with an engine chosen (default {@link Engine#AUTO}). */
   public Tls engine(Engine e) {
-    return new Tls(source, handshakeTimeout, e, clientAuth, trustedClientCertificates, http2);
+    return new Tls(source, serverNames, handshakeTimeout, e, clientAuth, trustedClientCertificates, http2);
   }
 
   /**
@@ -156,7 +171,7 @@ public final class Tls {
    */
   public Tls clientCertificates(ClientAuth mode, Path trusted) {
     Objects.requireNonNull(trusted, "trusted");
-    return new Tls(source, handshakeTimeout, engine, mode, mode == ClientAuth.NONE ? Optional.empty() : Optional.of(trusted),
+    return new Tls(source, serverNames, handshakeTimeout, engine, mode, mode == ClientAuth.NONE ? Optional.empty() : Optional.of(trusted),
         http2);
   }
 
@@ -167,11 +182,76 @@ public final class Tls {
    * {@code docs/http2.md}.
    */
   public Tls http2(boolean offered) {
-    return new Tls(source, handshakeTimeout, engine, clientAuth, trustedClientCertificates, offered);
+    return new Tls(source, serverNames, handshakeTimeout, engine, clientAuth, trustedClientCertificates, offered);
+  }
+
+  /**
+   * This TLS serving {@code certificate}'s key material to clients that ask for {@code name} by
+   * SNI (RFC 6066 section 3); everyone else, a client that sends no name or a name no entry
+   * matches, gets this TLS's own certificate, the default (as nginx's {@code default_server}).
+   * {@code name} is a DNS name, or a wildcard {@code *.example.com} that matches one label in
+   * its place ({@code a.example.com}, not {@code example.com} nor {@code a.b.example.com}); names
+   * compare case-insensitively, an exact name wins over a wildcard, and an internationalized name
+   * may be given in Unicode or as its {@code xn--} form. Only the key material of
+   * {@code certificate} is taken: the engine, handshake timeout, client certificates and ALPN
+   * are this TLS's, for every name, since one listener serves one app (a client-certificate rule
+   * per name would be bypassed by a client naming one host in SNI and another in {@code Host}).
+   * So {@code certificate} must have the defaults for all of those. A reload reads every name's
+   * key material again.
+   *
+   * <pre>{@code
+   * Tls.pem(defaultCert, defaultKey)
+   *     .serverName("api.example.com", Tls.pem(apiCert, apiKey))
+   *     .serverName("*.example.com", Tls.keyStore(wildcardStore, password));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if {@code name} is not a DNS name or wildcard (an IP address
+   *     is not: SNI carries none), is already mapped, or {@code certificate} has settings of its
+   *     own besides key material
+   */
+  public Tls serverName(String name, Tls certificate) {
+    Objects.requireNonNull(certificate, "certificate");
+    String normalized = normalizeServerName(name);
+    if (serverNames.containsKey(normalized)) {
+      throw new IllegalArgumentException("server name " + name + " is mapped already");
+    }
+    if (!certificate.serverNames.isEmpty() || !certificate.handshakeTimeout.equals(Duration.ofSeconds(10))
+        || certificate.engine != Engine.AUTO || certificate.clientAuth != ClientAuth.NONE || !certificate.http2) {
+      throw new IllegalArgumentException("the TLS for server name " + name + " may carry key material only: "
+          + "engine, handshake timeout, client certificates, ALPN and server names are the listener's, set on "
+          + this);
+    }
+    Map<String, Source> names = new LinkedHashMap<>(serverNames);
+    names.put(normalized, certificate.source);
+    return new Tls(source, Collections.unmodifiableMap(names), handshakeTimeout, engine, clientAuth, trustedClientCertificates, http2);
+  }
+
+  /** In the form SNI and Netty's mapping compare: ASCII ({@code xn--} for IDNs), lower case. */
+  private static String normalizeServerName(String name) {
+    Objects.requireNonNull(name, "name");
+    String ascii;
+    try {
+      ascii = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException notAName) {
+      throw new IllegalArgumentException("not a server name: " + name, notAName);
+    }
+    if (!SERVER_NAME.matcher(ascii).matches() || ascii.length() > 253 || IPV4.matcher(ascii).matches()) {
+      throw new IllegalArgumentException("not a server name (a DNS name or *.name; SNI carries no IP address): "
+          + name);
+    }
+    return ascii;
   }
 
   public Source source() {
     return source;
+  }
+
+  /**
+   * The server names with their own key material (see {@link #serverName}), in ASCII lower case
+   * ({@code *.} for a wildcard); empty when the one certificate serves every client.
+   */
+  public Map<String, Source> serverNames() {
+    return serverNames;
   }
 
   public Duration handshakeTimeout() {
@@ -198,6 +278,6 @@ public final class Tls {
 
   @Override
   public String toString() {
-    return "Tls[" + source + ", engine " + engine + ", client certificates " + clientAuth + (http2 ? ", h2" : "") + "]";
+    return "Tls[" + source + (serverNames.isEmpty() ? "" : ", server names " + serverNames) + ", engine " + engine + ", client certificates " + clientAuth + (http2 ? ", h2" : "") + "]";
   }
 }

@@ -113,7 +113,7 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     if (h2c) {
       ch.pipeline().addLast("h2c-upgrade", Http2Pipeline.upgrade(app, config, state, HTTP1));
     }
-    ch.pipeline().addLast("dispatch", new Http1Connection(app, state, timeouts));
+    ch.pipeline().addLast("dispatch", new Http1Connection(app, state, timeouts, tls.isPresent()));
   }
 
   /**

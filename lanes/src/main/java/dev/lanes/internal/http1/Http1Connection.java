@@ -40,7 +40,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private final ConnectionTimeouts timeouts;
   private final OneSlotQueue<Pipelined> pipelined = new OneSlotQueue<>();
   private ChannelHandlerContext ctx;
-  private SslHandler tls; // null: plain TCP
+  private final boolean overTls;
+  private SslHandler tls; // null: plain TCP, or over TLS before the first request (see tls())
   private ResponseCompressor compressor; // null: the server does not compress
   private Exchange current; // the exchange whose response is not yet fully handed over
   private boolean reading; // inside a read burst: channelReadComplete will flush
@@ -48,16 +49,16 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private boolean chunkedFiles; // a ChunkedWriteHandler is in the pipeline: every write must pass it
 
-  Http1Connection(CompiledApp app, Admission admission, ConnectionTimeouts timeouts) {
+  Http1Connection(CompiledApp app, Admission admission, ConnectionTimeouts timeouts, boolean overTls) {
     this.app = app;
     this.admission = admission;
     this.timeouts = timeouts;
+    this.overTls = overTls;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.tls = ctx.pipeline().get(SslHandler.class);
     this.compressor = ctx.pipeline().get(ResponseCompressor.class);
   }
 
@@ -133,7 +134,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     String method = req.method().name();
     String uri = req.uri(); // RequestValidator checked version, Host and target form
     var codec = new Http1ExchangeCodec(ctx, this, app.lanes(), admission, req.method() == HttpMethod.HEAD,
-        req.protocolVersion() != HttpVersion.HTTP_1_0, HttpUtil.isKeepAlive(req), tls != null, compressor);
+        req.protocolVersion() != HttpVersion.HTTP_1_0, HttpUtil.isKeepAlive(req), tls() != null, compressor);
     Exchange exchange = Exchange.open(app, admission, codec, ctx.executor(), method, uri, readAt);
     current = exchange;
     DecoderResult decoded = req.decoderResult();
@@ -170,11 +171,23 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);
     }
-    if (tls != null) {
+    if (tls() != null) {
       request.scheme("https").tlsSession(tls.engine().getSession());
     }
     req.release();
     exchange.serve(method, path, request);
+  }
+
+  /**
+   * The connection's {@code SslHandler}, null on plain TCP. Looked up at the first request, when
+   * the handshake is done: with server names it joins the pipeline only once the ClientHello named
+   * one (in the SNI handler's place), after this handler was added.
+   */
+  private SslHandler tls() {
+    if (overTls && tls == null) {
+      tls = ctx.pipeline().get(SslHandler.class);
+    }
+    return tls;
   }
 
   /** Whether the pipeline has a chunked file writer, which queues every write behind its file. */

@@ -2,6 +2,7 @@ package dev.lanes.internal.tls;
 
 import dev.lanes.server.Tls;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -9,6 +10,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.DomainWildcardMappingBuilder;
+import io.netty.util.Mapping;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,14 +20,17 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 
 /**
- * The server's TLS context: built from a {@link Tls} at start, rebuilt by {@link #reload()}
- * (new connections get the new certificate; open ones keep the one they shook hands with, since
- * each connection holds its own engine). Thread-safe: the context is one volatile reference.
+ * The server's TLS contexts: one per certificate (the default, and one per server name when
+ * {@link Tls#serverNames()} has any), built from a {@link Tls} at start, rebuilt together by
+ * {@link #reload()} (new connections get the new certificates; open ones keep the one they shook
+ * hands with, since each connection holds its own engine). Thread-safe: the contexts are one
+ * volatile reference.
  */
 public final class TlsContexts {
   /** TLS 1.3 first, then 1.2; nothing older. */
@@ -40,13 +46,16 @@ public final class TlsContexts {
   private final Tls tls;
   private final Tls.Engine engine;
   private final long handshakeTimeoutMillis;
-  private volatile SslContext context;
+  private volatile Contexts contexts;
 
-  private TlsContexts(Tls tls, Tls.Engine engine, SslContext context) {
+  /** The default context, and the server names' mapping to theirs (null without server names). */
+  private record Contexts(SslContext fallback, Mapping<String, SslContext> byName) {}
+
+  private TlsContexts(Tls tls, Tls.Engine engine, Contexts contexts) {
     this.tls = tls;
     this.engine = engine;
     this.handshakeTimeoutMillis = millisRoundedUp(tls.handshakeTimeout());
-    this.context = context;
+    this.contexts = contexts;
   }
 
   /**
@@ -57,7 +66,7 @@ public final class TlsContexts {
   public static TlsContexts start(Tls tls) {
     refuseClientRenegotiation();
     Tls.Engine engine = resolve(tls.engine());
-    return new TlsContexts(tls, engine, build(tls, engine));
+    return new TlsContexts(tls, engine, buildAll(tls, engine));
   }
 
   /**
@@ -85,9 +94,17 @@ public final class TlsContexts {
     return tls.handshakeTimeout();
   }
 
-  /** A handler for one new connection, from the current context. */
-  public SslHandler newHandler(ByteBufAllocator alloc) {
-    SslHandler handler = context.newHandler(alloc);
+  /**
+   * The TLS handler for one new connection, from the current contexts: an {@link SslHandler}, or
+   * with server names a {@link ServerNameSelection} that puts the {@code SslHandler} for the name
+   * the client asks for in its own place once the ClientHello is read.
+   */
+  public ChannelHandler newHandler(ByteBufAllocator alloc) {
+    Contexts current = contexts;
+    if (current.byName() != null) {
+      return new ServerNameSelection(current.byName(), handshakeTimeoutMillis);
+    }
+    SslHandler handler = current.fallback().newHandler(alloc);
     handler.setHandshakeTimeout(handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
     return handler;
   }
@@ -108,11 +125,11 @@ public final class TlsContexts {
   }
 
   /**
-   * Reads the key material again and uses it for new connections; if it cannot be read, the
-   * current one stays and this throws.
+   * Reads the key material again, every server name's too, and uses it for new connections; if
+   * any of it cannot be used, all the current material stays and this throws.
    */
   public void reload() {
-    context = build(tls, engine);
+    contexts = buildAll(tls, engine);
   }
 
   private static Tls.Engine resolve(Tls.Engine wanted) {
@@ -129,9 +146,24 @@ public final class TlsContexts {
     };
   }
 
-  private static SslContext build(Tls tls, Tls.Engine engine) {
+  private static Contexts buildAll(Tls tls, Tls.Engine engine) {
+    SslContext fallback = build(tls, tls.source(), engine, "");
+    if (tls.serverNames().isEmpty()) {
+      return new Contexts(fallback, null);
+    }
+    // Netty's wildcard mapping: an exact name first, then "*." and the name less its first label;
+    // no name, or one nothing matches, gets the default.
+    DomainWildcardMappingBuilder<SslContext> byName = new DomainWildcardMappingBuilder<>(fallback);
+    for (Map.Entry<String, Tls.Source> name : tls.serverNames().entrySet()) {
+      byName.add(name.getKey(), build(tls, name.getValue(), engine, " for server name " + name.getKey()));
+    }
+    return new Contexts(fallback, byName.build());
+  }
+
+  /** The context for one certificate, {@code source}, with the listener's settings from {@code tls}. */
+  private static SslContext build(Tls tls, Tls.Source source, Tls.Engine engine, String forName) {
     try {
-      SslContextBuilder b = switch (tls.source()) {
+      SslContextBuilder b = switch (source) {
         case Tls.Source.Pem pem -> {
           try (InputStream chain = Files.newInputStream(pem.certificateChain());
               InputStream key = Files.newInputStream(pem.privateKey())) {
@@ -160,16 +192,18 @@ public final class TlsContexts {
             .clientAuth(tls.clientAuth() == Tls.ClientAuth.REQUIRED ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
       }
       SslContext context = b.build();
-      if (!(tls.source() instanceof Tls.Source.SelfSigned)) {
+      if (!(source instanceof Tls.Source.SelfSigned)) {
         // A key that is not the certificate's fails here, not per client. The test handshake runs
         // on the JDK's engine, built from the same (already parsed) material, whichever serves.
         KeyMaterialCheck.handshake(engine == Tls.Engine.JDK ? context : b.sslProvider(SslProvider.JDK).build());
       }
       return context;
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cannot use the TLS key material of " + tls + ": " + message(e), e);
+      throw new IllegalArgumentException("cannot use the TLS key material " + source + forName + " of " + tls + ": "
+          + message(e), e);
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot read the TLS key material of " + tls + ": " + message(e), e);
+      throw new IllegalArgumentException("cannot read the TLS key material " + source + forName + " of " + tls + ": "
+          + message(e), e);
     }
   }
 

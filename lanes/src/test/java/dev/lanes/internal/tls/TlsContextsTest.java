@@ -36,7 +36,7 @@ class TlsContextsTest {
         continue;
       }
       TlsContexts contexts = TlsContexts.start(Tls.selfSigned("localhost").engine(engine));
-      SslHandler handler = contexts.newHandler(ByteBufAllocator.DEFAULT);
+      SslHandler handler = (SslHandler) contexts.newHandler(ByteBufAllocator.DEFAULT);
       SSLEngine ssl = handler.engine();
       assertThat(ssl.getUseClientMode()).isFalse();
       // Netty's OpenSSL engine always lists the SSLv2Hello pseudo-protocol; BoringSSL has no SSLv2.
@@ -54,7 +54,7 @@ class TlsContextsTest {
     for (Duration huge : new Duration[] {ChronoUnit.FOREVER.getDuration(), Duration.ofSeconds(Long.MAX_VALUE),
         Duration.ofMillis(Long.MAX_VALUE).plusNanos(1)}) {
       TlsContexts contexts = TlsContexts.start(Tls.selfSigned("localhost").engine(Tls.Engine.JDK).handshakeTimeout(huge));
-      assertThat(contexts.newHandler(ByteBufAllocator.DEFAULT).getHandshakeTimeoutMillis()).as(huge.toString())
+      assertThat(((SslHandler) contexts.newHandler(ByteBufAllocator.DEFAULT)).getHandshakeTimeoutMillis()).as(huge.toString())
           .isEqualTo(Long.MAX_VALUE);
     }
   }
@@ -64,12 +64,12 @@ class TlsContextsTest {
     // Netty takes 0 ms for "no timeout": a nanosecond must not become that.
     for (Duration tiny : new Duration[] {Duration.ofNanos(1), Duration.ofNanos(999_999)}) {
       TlsContexts contexts = TlsContexts.start(Tls.selfSigned("localhost").engine(Tls.Engine.JDK).handshakeTimeout(tiny));
-      assertThat(contexts.newHandler(ByteBufAllocator.DEFAULT).getHandshakeTimeoutMillis()).as(tiny.toString())
+      assertThat(((SslHandler) contexts.newHandler(ByteBufAllocator.DEFAULT)).getHandshakeTimeoutMillis()).as(tiny.toString())
           .isEqualTo(1);
     }
     TlsContexts partial = TlsContexts.start(Tls.selfSigned("localhost").engine(Tls.Engine.JDK)
         .handshakeTimeout(Duration.ofMillis(1500).plusNanos(1)));
-    assertThat(partial.newHandler(ByteBufAllocator.DEFAULT).getHandshakeTimeoutMillis()).isEqualTo(1501);
+    assertThat(((SslHandler) partial.newHandler(ByteBufAllocator.DEFAULT)).getHandshakeTimeoutMillis()).isEqualTo(1501);
   }
 
   @Test
@@ -129,7 +129,7 @@ class TlsContextsTest {
     Files.writeString(key, "not a key");
     assertThatThrownBy(contexts::reload).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("TLS key material");
-    assertThat(contexts.newHandler(ByteBufAllocator.DEFAULT).engine().getEnabledProtocols()).contains("TLSv1.3");
+    assertThat(((SslHandler) contexts.newHandler(ByteBufAllocator.DEFAULT)).engine().getEnabledProtocols()).contains("TLSv1.3");
   }
 
   @Test
@@ -144,8 +144,8 @@ class TlsContextsTest {
     }
     for (Tls.Engine engine : OpenSsl.isAvailable() ? new Tls.Engine[] {Tls.Engine.JDK, Tls.Engine.OPENSSL}
         : new Tls.Engine[] {Tls.Engine.JDK}) {
-      SSLEngine ssl = TlsContexts.start(Tls.keyStore(file, "s3cret").engine(engine))
-          .newHandler(ByteBufAllocator.DEFAULT).engine();
+      SSLEngine ssl = ((SslHandler) TlsContexts.start(Tls.keyStore(file, "s3cret").engine(engine))
+          .newHandler(ByteBufAllocator.DEFAULT)).engine();
       assertThat(ssl.getEnabledCipherSuites()).as(engine.name()).isNotEmpty();
     }
     assertThatThrownBy(() -> TlsContexts.start(Tls.keyStore(file, "wrong")))

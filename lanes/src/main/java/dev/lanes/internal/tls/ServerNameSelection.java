@@ -1,0 +1,63 @@
+package dev.lanes.internal.tls;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.Mapping;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Netty's {@link SniHandler} as one connection's TLS handler on a listener with server names:
+ * reads the ClientHello's server name (RFC 6066 section 3), takes that name's context from the
+ * mapping (the default for no name or an unknown one) and puts its {@link SslHandler} in its own
+ * place, under its own name, so the pipeline looks as it does with one certificate. The
+ * handshake timeout counts from accept, for both steps together: the {@code SslHandler} gets what
+ * is left of it, not a second full timeout after a slow ClientHello.
+ *
+ * <pre>{@code pipeline.addLast("tls", new ServerNameSelection(mapping, 10_000)); }</pre>
+ */
+final class ServerNameSelection extends SniHandler {
+  /**
+   * The longest ClientHello read: the JDK's own limit on a handshake message
+   * ({@code jdk.tls.maxHandshakeMessageSize}). Netty sizes its buffer by the length the
+   * ClientHello claims, so without a limit a 9-byte record claiming 16 MiB would allocate that.
+   */
+  static final int MAX_CLIENT_HELLO = 32 * 1024;
+
+  private final long acceptedAt = System.nanoTime();
+
+  ServerNameSelection(Mapping<String, SslContext> byName, long handshakeTimeoutMillis) {
+    super(byName, MAX_CLIENT_HELLO, handshakeTimeoutMillis);
+  }
+
+  @Override
+  protected SslHandler newSslHandler(SslContext context, ByteBufAllocator alloc) {
+    SslHandler handler = context.newHandler(alloc);
+    handler.setHandshakeTimeoutMillis(remainingMillis());
+    return handler;
+  }
+
+  /** What is left of the handshake timeout, at least 1 ms (0 would be none); "forever" stays forever. */
+  long remainingMillis() {
+    if (handshakeTimeoutMillis == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedAt);
+    return Math.max(1, handshakeTimeoutMillis - spent);
+  }
+
+  /** As Netty's, but the {@code SslHandler} keeps this handler's name ({@code "tls"}). */
+  @Override
+  protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context) {
+    SslHandler handler = newSslHandler(context, ctx.alloc());
+    try {
+      ctx.pipeline().replace(this, ctx.name(), handler);
+    } catch (RuntimeException | Error e) {
+      ReferenceCountUtil.safeRelease(handler.engine()); // not in the pipeline: its engine is still ours
+      throw e;
+    }
+  }
+}
