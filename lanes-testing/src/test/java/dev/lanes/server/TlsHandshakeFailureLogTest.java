@@ -32,7 +32,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -49,7 +51,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A handshake the server refuses is the peer's doing (plaintext on the TLS port, an old protocol,
  * a client certificate from an unknown CA): logged at DEBUG at most, never WARN or ERROR, so a
- * scanner's flood of them does not flood the log. With and without ALPN {@code h2}, each engine.
+ * scanner's flood of them does not flood the log. With and without ALPN {@code h2}, each engine,
+ * with one certificate and with server names (SNI), where a ClientHello longer than the SNI
+ * handler reads is refused too.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsHandshakeFailureLogTest {
@@ -88,8 +92,10 @@ class TlsHandshakeFailureLogTest {
     List<Arguments> out = new ArrayList<>();
     for (Tls.Engine engine : OpenSsl.isAvailable() ? List.of(Tls.Engine.JDK, Tls.Engine.OPENSSL) : List.of(Tls.Engine.JDK)) {
       for (boolean http2 : new boolean[] {true, false}) {
-        out.add(Arguments.of(engine, http2, false));
-        out.add(Arguments.of(engine, http2, true));
+        for (boolean named : new boolean[] {false, true}) {
+          out.add(Arguments.of(engine, http2, false, named));
+          out.add(Arguments.of(engine, http2, true, named));
+        }
       }
     }
     return out;
@@ -97,11 +103,14 @@ class TlsHandshakeFailureLogTest {
 
   @ParameterizedTest
   @MethodSource("setups")
-  void refusedHandshakesAreNotWarnings(Tls.Engine engine, boolean http2, boolean full) throws Exception {
+  void refusedHandshakesAreNotWarnings(Tls.Engine engine, boolean http2, boolean full, boolean named) throws Exception {
     SelfSignedCertificate trustedClient = SelfSignedCertificate.generate("client", Duration.ofDays(1));
     Path trusted = Files.writeString(dir.resolve("clients.pem"), trustedClient.certificatePem());
     Tls tls = Tls.selfSigned("localhost").engine(engine).http2(http2)
         .clientCertificates(Tls.ClientAuth.REQUIRED, trusted);
+    if (named) {
+      tls = tls.serverName("api.example.com", Tls.selfSigned("api.example.com"));
+    }
     App app = App.builder().get("/hello", req -> Response.text("hello")).build();
     try (app; Server server = Server.start(app, ServerConfig.builder().port(0).tlsPort(0).tls(tls)
         .maxConnections(full ? 1 : 10_000).stopOnSignal(false).shutdownGrace(Duration.ofSeconds(2)).build());
@@ -124,15 +133,35 @@ class TlsHandshakeFailureLogTest {
         raw.getOutputStream().write(TLS10_CLIENT_HELLO);
         drain(raw.getInputStream());
       }
-      // A client certificate no trusted CA issued.
-      refused(presenting(SelfSignedCertificate.generate("stranger", Duration.ofDays(1))), port, "TLSv1.2");
+      // A client certificate no trusted CA issued (to a named certificate, with server names).
+      refused(presenting(SelfSignedCertificate.generate("stranger", Duration.ofDays(1))), port, "TLSv1.2", named);
       // Each refusal is logged after the close the client saw: wait for all three lines, whatever their level.
       Await.until(() -> sslFailuresLogged() >= 3, "three refused handshakes logged");
+      if (named) {
+        // A ClientHello claiming 1 MiB: the SNI handler refuses it before sizing a buffer by it.
+        try (Socket raw = new Socket("127.0.0.1", port)) {
+          raw.setSoTimeout(20_000);
+          raw.getOutputStream().write(new byte[] {0x16, 3, 1, 0, 4, 1, 0x10, 0, 0});
+          drain(raw.getInputStream());
+        }
+        Await.until(() -> logged("TooLongFrameException"), "the too long ClientHello logged");
+      }
     }
     assertThat(appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()
             + (e.getThrowableProxy() == null ? "" : " / " + e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage())))
         .as("WARN or ERROR lines").isEmpty();
+  }
+
+  private boolean logged(String exception) {
+    return List.copyOf(appender.list).stream().anyMatch(e -> {
+      for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+        if (t.getClassName().endsWith(exception)) {
+          return true;
+        }
+      }
+      return false;
+    });
   }
 
   private long sslFailuresLogged() {
@@ -218,10 +247,15 @@ class TlsHandshakeFailureLogTest {
     return context;
   }
 
-  private static void refused(SSLContext context, int port, String protocol) throws IOException {
+  private static void refused(SSLContext context, int port, String protocol, boolean named) throws IOException {
     try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.setSoTimeout(20_000);
       socket.setEnabledProtocols(new String[] {protocol});
+      if (named) {
+        SSLParameters p = socket.getSSLParameters();
+        p.setServerNames(List.of(new SNIHostName("api.example.com")));
+        socket.setSSLParameters(p);
+      }
       OutputStream out = socket.getOutputStream();
       out.write("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();

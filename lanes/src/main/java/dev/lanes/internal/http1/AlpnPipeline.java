@@ -5,9 +5,11 @@ import dev.lanes.internal.http2.Http2Pipeline;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.server.ServerConfig;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 /**
  * Right behind TLS on a listener that offers {@code h2}: once the handshake is done, keeps the
@@ -41,6 +43,21 @@ final class AlpnPipeline extends ApplicationProtocolNegotiationHandler {
       }
       // Only what AlpnProtocols offers can be chosen; anything else is a bug, and closes.
       default -> throw new IllegalStateException("ALPN chose a protocol the server did not offer: " + protocol);
+    }
+  }
+
+  /**
+   * Until the handshake is done only the TLS handler in front of this one decodes, so a decoder
+   * failure is the client's too: Netty's handler takes one wrapping an {@link SSLException} for a
+   * failed handshake, and this adds the rest, such as a ClientHello longer than the SNI handler
+   * reads, which Netty would log as a WARN.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (cause instanceof DecoderException && !(cause.getCause() instanceof SSLException)) {
+      handshakeFailure(ctx, cause);
+    } else {
+      super.exceptionCaught(ctx, cause);
     }
   }
 
