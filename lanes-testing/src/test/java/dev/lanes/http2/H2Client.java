@@ -61,10 +61,15 @@ final class H2Client implements AutoCloseable {
   final SslHandler tls;
 
   private H2Client(int port, SslContext tlsContext) throws InterruptedException {
-    this(port, tlsContext, Http2Settings.defaultSettings());
+    this(port, tlsContext, Http2Settings.defaultSettings(), "localhost");
   }
 
   private H2Client(int port, SslContext tlsContext, Http2Settings settings) throws InterruptedException {
+    this(port, tlsContext, settings, "localhost");
+  }
+
+  private H2Client(int port, SslContext tlsContext, Http2Settings settings, String serverName)
+      throws InterruptedException {
     codec = Http2FrameCodecBuilder.forClient().initialSettings(settings).build();
     scheme = tlsContext == null ? "http" : "https";
     CompletableFuture<SslHandler> tlsHandler = new CompletableFuture<>();
@@ -73,7 +78,7 @@ final class H2Client implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             if (tlsContext != null) {
-              SslHandler h = tlsContext.newHandler(ch.alloc(), "localhost", port);
+              SslHandler h = tlsContext.newHandler(ch.alloc(), serverName, port);
               ch.pipeline().addLast(h);
               tlsHandler.complete(h);
             }
@@ -107,6 +112,14 @@ final class H2Client implements AutoCloseable {
 
   /** h2 over TLS on {@code port}, offering only {@code h2} by ALPN, with the JDK's engine or OpenSSL. */
   static H2Client connectTls(int port, SslProvider engine) throws Exception {
+    return connectTls(port, engine, "localhost");
+  }
+
+  /**
+   * h2 over TLS, as {@link #connectTls(int, SslProvider)}, naming {@code serverName} by SNI (a
+   * name with a dot: the JDK sends none for {@code localhost}).
+   */
+  static H2Client connectTls(int port, SslProvider engine, String serverName) throws Exception {
     SslContext context = SslContextBuilder.forClient()
         .sslProvider(engine)
         .trustManager(InsecureTrustManagerFactory.INSTANCE)
@@ -114,7 +127,7 @@ final class H2Client implements AutoCloseable {
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2))
         .build();
-    H2Client client = new H2Client(port, context);
+    H2Client client = new H2Client(port, context, Http2Settings.defaultSettings(), serverName);
     client.tls.handshakeFuture().get(10, TimeUnit.SECONDS);
     return client;
   }

@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -305,6 +306,50 @@ class H2TlsTest {
       }
       try (SSLSocket http11 = connect(server, "http/1.1")) {
         assertThat(read(http11)).as("HTTP/1.1 after the handshake").startsWith("HTTP/1.1 503");
+      }
+      assertThat(first.get("/async").text()).as("the admitted connection goes on").isEqualTo("async over https");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("engines")
+  void h2ByAlpnPerServerNameWithEachNamesCertificate(Tls.Engine engine) throws Exception {
+    Tls tls = Tls.selfSigned("default.test").engine(engine)
+        .serverName("api.example.com", Tls.selfSigned("api.example.com"))
+        .serverName("*.example.com", Tls.selfSigned("any.example.com"));
+    try (App app = app(); Server server = start(app, tls)) {
+      // The JDK client sends no SNI for localhost: the default.
+      String[][] served = {{"api.example.com", "api.example.com"}, {"www.example.com", "any.example.com"},
+          {"other.test", "default.test"}, {"localhost", "default.test"}};
+      for (String[] nameAndCertificate : served) {
+        for (SslProvider client : List.of(SslProvider.JDK, SslProvider.OPENSSL)) {
+          if (client == SslProvider.OPENSSL && !OpenSsl.isAvailable()) {
+            continue;
+          }
+          try (H2Client h2 = H2Client.connectTls(server.tlsPort().getAsInt(), client, nameAndCertificate[0])) {
+            assertThat(h2.protocol()).isEqualTo("h2");
+            X509Certificate peer = (X509Certificate) h2.tls.engine().getSession().getPeerCertificates()[0];
+            assertThat(peer.getSubjectX500Principal().getName()).as(nameAndCertificate[0] + " " + client)
+                .isEqualTo("CN=" + nameAndCertificate[1]);
+            assertThat(h2.get("/async").text()).isEqualTo("async over https");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void pastMaxConnectionsANamedH2ClientGetsGoAwayRefusedStream() throws Exception {
+    Tls tls = Tls.selfSigned("default.test").serverName("api.example.com", Tls.selfSigned("api.example.com"));
+    try (App app = app(); Server server = start(app, tls, ServerConfig.builder().maxConnections(1));
+        H2Client first = H2Client.connectTls(server.tlsPort().getAsInt(), SslProvider.JDK, "api.example.com")) {
+      assertThat(first.get("/async").text()).isEqualTo("async over https");
+      try (H2Client second = H2Client.connectTls(server.tlsPort().getAsInt(), SslProvider.JDK, "api.example.com")) {
+        assertThat(second.protocol()).isEqualTo("h2");
+        var goAway = second.goAway.get(10, TimeUnit.SECONDS);
+        assertThat(goAway.errorCode()).isEqualTo(Http2Error.REFUSED_STREAM.code());
+        goAway.release();
+        second.closed().get(10, TimeUnit.SECONDS);
       }
       assertThat(first.get("/async").text()).as("the admitted connection goes on").isEqualTo("async over https");
     }
