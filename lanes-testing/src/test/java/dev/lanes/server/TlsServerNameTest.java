@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanes.App;
+import dev.lanes.files.FileResponse;
 import dev.lanes.http.Response;
 import dev.lanes.internal.tls.SelfSignedCertificate;
 import dev.lanes.testing.Await;
@@ -21,6 +22,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -46,6 +48,8 @@ class TlsServerNameTest {
   @TempDir
   Path dir;
 
+  private static final byte[] BLOB = blob();
+
   private SelfSignedCertificate fallback;
   private SelfSignedCertificate api;
   private SelfSignedCertificate wildcard;
@@ -68,8 +72,10 @@ class TlsServerNameTest {
         .serverName("*.example.com", pem("wildcard"));
   }
 
-  private static App app() {
+  private App app() throws IOException {
+    Path file = Files.write(dir.resolve("blob.bin"), BLOB);
     return App.builder()
+        .get("/file", req -> FileResponse.of(req, file))
         .get("/hello", req -> Response.text("hello over " + req.scheme() + " "
             + req.tlsSession().map(s -> s.getProtocol()).orElse("without a session")))
         .get("/client", req -> Response.text(req.clientCertificates().isEmpty() ? "none"
@@ -102,6 +108,17 @@ class TlsServerNameTest {
         // The HTTP/1.1 side sees the connection's TLS as with one certificate: scheme, session.
         assertThat(get(socket, "/hello")).startsWith("HTTP/1.1 200").endsWith("hello over https TLSv1.3");
         assertThat(get(socket, "/hello")).as("keep-alive").endsWith("hello over https TLSv1.3");
+        // A file cannot go zero-copy past the engine: it must come through whole, in chunks.
+        OutputStream out = socket.getOutputStream();
+        out.write("GET /file HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+          head.append((char) in.read());
+        }
+        assertThat(head.toString().toLowerCase()).startsWith("http/1.1 200").contains("content-length: " + BLOB.length);
+        assertThat(in.readNBytes(BLOB.length)).isEqualTo(BLOB);
       }
     }
   }
@@ -148,7 +165,7 @@ class TlsServerNameTest {
   }
 
   @Test
-  void aNamesMissingKeyMaterialFailsTheStartNamingIt() {
+  void aNamesMissingKeyMaterialFailsTheStartNamingIt() throws IOException {
     Tls tls = pem("default").serverName("api.example.com", Tls.pem(dir.resolve("gone.pem"), dir.resolve("gone.pem")));
     try (App app = app()) {
       assertThatThrownBy(() -> start(app, tls)).hasMessageContaining("api.example.com").hasMessageContaining("gone.pem");
@@ -210,6 +227,12 @@ class TlsServerNameTest {
         SSLSocket socket = connect(server, "api.example.com", trustAll(null))) {
       assertThat(get(socket, "/hello")).endsWith("hello over https TLSv1.3");
     }
+  }
+
+  private static byte[] blob() {
+    byte[] b = new byte[300 * 1024 + 7];
+    new Random(5).nextBytes(b);
+    return b;
   }
 
   private Tls pem(String name) {

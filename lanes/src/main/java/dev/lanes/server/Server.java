@@ -206,11 +206,12 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Reads the TLS key material again (the same files, or a new self-signed certificate) and uses
-   * it for new connections; open connections keep theirs. Call it after renewing a certificate.
+   * Reads the TLS key material again (the same files, or a new self-signed certificate), every
+   * server name's too ({@link Tls#serverName}), and uses it for new connections; open connections
+   * keep theirs. Call it after renewing a certificate.
    *
    * @throws IllegalStateException without TLS
-   * @throws IllegalArgumentException if the new material cannot be used (the old one stays)
+   * @throws IllegalArgumentException if any of the new material cannot be used (all the old stays)
    */
   public void reloadTls() {
     tls.orElseThrow(() -> new IllegalStateException("this server has no TLS listener")).reload();
