@@ -215,8 +215,7 @@ public final class Tls {
     if (serverNames.containsKey(normalized)) {
       throw new IllegalArgumentException("server name " + name + " is mapped already");
     }
-    if (!certificate.serverNames.isEmpty() || !certificate.handshakeTimeout.equals(Duration.ofSeconds(10))
-        || certificate.engine != Engine.AUTO || certificate.clientAuth != ClientAuth.NONE || !certificate.http2) {
+    if (!certificate.keyMaterialOnly()) {
       throw new IllegalArgumentException("the TLS for server name " + name + " may carry key material only: "
           + "engine, handshake timeout, client certificates, ALPN and server names are the listener's, set on "
           + this);
@@ -224,6 +223,13 @@ public final class Tls {
     Map<String, Source> names = new LinkedHashMap<>(serverNames);
     names.put(normalized, certificate.source);
     return new Tls(source, Collections.unmodifiableMap(names), handshakeTimeout, engine, clientAuth, trustedClientCertificates, http2);
+  }
+
+  /** Whether this is {@code of(source)}: key material with the defaults, nothing set besides. */
+  private boolean keyMaterialOnly() {
+    Tls defaults = of(source);
+    return serverNames.isEmpty() && handshakeTimeout.equals(defaults.handshakeTimeout) && engine == defaults.engine
+        && clientAuth == defaults.clientAuth && http2 == defaults.http2;
   }
 
   /** In the form SNI and Netty's mapping compare: ASCII ({@code xn--} for IDNs), lower case. */

@@ -9,7 +9,6 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import java.util.List;
-import javax.net.ssl.SSLException;
 
 /**
  * Right behind TLS on a listener that offers {@code h2}: once the handshake is done, keeps the
@@ -48,14 +47,14 @@ final class AlpnPipeline extends ApplicationProtocolNegotiationHandler {
 
   /**
    * Until the handshake is done only the TLS handler in front of this one decodes, so a decoder
-   * failure is the client's too: Netty's handler takes one wrapping an {@link SSLException} for a
-   * failed handshake, and this adds the rest, such as a ClientHello longer than the SNI handler
-   * reads, which Netty would log as a WARN.
+   * failure is the client's: a failed handshake, logged as one. Netty's handler does so only for
+   * one wrapping an {@code SSLException}; the rest, such as a ClientHello longer than the SNI
+   * handler reads, it logs as a WARN.
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-    if (cause instanceof DecoderException && !(cause.getCause() instanceof SSLException)) {
-      handshakeFailure(ctx, cause);
+    if (cause instanceof DecoderException) {
+      handshakeFailure(ctx, cause.getCause() == null ? cause : cause.getCause());
     } else {
       super.exceptionCaught(ctx, cause);
     }

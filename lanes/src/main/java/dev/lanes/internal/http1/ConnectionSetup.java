@@ -22,7 +22,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The pipeline of every accepted connection: TLS (on the TLS listener), the {@link ResponseEncoder},
+ * The pipeline of every accepted connection: TLS (on the TLS listener; with server names, Netty's
+ * SNI handler first, which puts the named certificate's {@code SslHandler} in its place), the {@link ResponseEncoder},
  * the {@link RequestDecoder} (with the read timers, the chunk-size line check and strict
  * validation), body aggregation (added by the decoder at the first request with a body), response
  * compression (when configured), then the
