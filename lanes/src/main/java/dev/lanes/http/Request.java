@@ -235,7 +235,8 @@ public final class Request {
 
   /**
    * The cookies the client sent, by name (its {@code Cookie} headers as Starlette's
-   * {@code request.cookies} reads them: a quoted value unquoted, the last of a repeated name kept).
+   * {@code request.cookies} reads them: a quoted value unquoted, the last of a repeated name kept,
+   * a nameless one, {@code =v} or {@code v} alone, under the empty name).
    */
   public Map<String, String> cookies() {
     List<String> fields = headers.all("cookie");

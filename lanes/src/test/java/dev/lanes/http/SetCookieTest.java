@@ -63,6 +63,23 @@ class SetCookieTest {
     assertThat(Request.builder("GET", "/").build().cookies()).isEmpty();
   }
 
+  /** Starlette's cookie_parser: a chunk without '=' is a cookie with the empty name (as browsers send one), so is '=v'. */
+  @Test
+  void aNamelessCookieIsKeptUnderTheEmptyNameAsStarlettesCookieParserDoes() {
+    // Starlette 1.7: {'': 'abc', 'a': '1'}; {'a': '1', '': 'y'}; {'b': '2'}
+    assertThat(cookies("=abc; a=1")).containsExactly(Map.entry("", "abc"), Map.entry("a", "1"));
+    assertThat(cookies("abc; a=1")).containsExactly(Map.entry("", "abc"), Map.entry("a", "1"));
+    assertThat(cookies("a=1; =x; =y")).containsExactly(Map.entry("a", "1"), Map.entry("", "y"));
+    assertThat(cookies(" = ; b=2;;  ")).containsExactly(Map.entry("b", "2"));
+    assertThat(cookies("a=1; \"x\\073\"")).containsExactly(Map.entry("a", "1"), Map.entry("", "x;"));
+    Request req = Request.builder("GET", "/").headers(Headers.of("cookie", "abc; session=s")).build();
+    assertThat(dev.lanes.internal.http.CookieValues.of(req.headers().all("cookie"), "session")).containsExactly("s");
+  }
+
+  private static Map<String, String> cookies(String header) {
+    return Request.builder("GET", "/").headers(Headers.of("cookie", header)).build().cookies();
+  }
+
   @Test
   void requestStateIsSharedByTheCopiesMiddlewareMakes() {
     Request req = Request.builder("GET", "/").build();

@@ -31,24 +31,29 @@ public final class CookieValues {
     return out;
   }
 
-  /** Every cookie by name, the last value of a repeated name kept (Starlette's {@code request.cookies}). */
+  /**
+   * Every cookie by name, the last value of a repeated name kept (Starlette's {@code request.cookies}):
+   * a nameless one ({@code =v}, or {@code v} alone) under the empty name.
+   */
   public static Map<String, String> all(List<String> headers) {
     Map<String, String> out = new LinkedHashMap<>();
-    forEachPair(headers, (name, value) -> {
-      if (!name.isEmpty()) {
-        out.put(name, unquote(value));
-      }
-    });
+    forEachPair(headers, (name, value) -> out.put(name, unquote(value)));
     return out;
   }
 
-  /** Each {@code name=value} pair of the headers, both stripped, the value still quoted as sent. */
+  /**
+   * Each {@code name=value} pair of the headers, both stripped, the value still quoted as sent. A
+   * chunk without {@code =} is a value with the empty name, as a browser sends a cookie set without
+   * a name (Starlette, after Mozilla's bug 169091); a chunk empty on both sides is none.
+   */
   private static void forEachPair(List<String> headers, BiConsumer<String, String> pair) {
     for (String header : headers) {
       for (String part : header.split(";")) {
         int eq = part.indexOf('=');
-        if (eq > 0) {
-          pair.accept(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
+        String name = eq < 0 ? "" : part.substring(0, eq).strip();
+        String value = part.substring(eq + 1).strip();
+        if (!name.isEmpty() || !value.isEmpty()) {
+          pair.accept(name, value);
         }
       }
     }
