@@ -154,6 +154,21 @@ class SessionsTest {
     }
   }
 
+  /** itsdangerous' TimestampSigner refuses a negative age: a cookie signed "later" than now is not a session. */
+  @Test
+  void aSessionSignedInTheFutureIsEmpty() {
+    Moving clock = new Moving();
+    Sessions sessions = Sessions.builder(SECRET).maxAge(Duration.ofHours(1)).clock(clock).build();
+    try (TestClient c = TestClient.start(app(sessions))) {
+      String cookie = cookieOf(send(c, "POST", "/login?name=alice", null));
+      assertThat(send(c, "GET", "/me", cookie).text()).as("signed this second").isEqualTo("alice [admin]");
+      clock.now.set(clock.now.get().minusSeconds(1));
+      RawResponse r = send(c, "GET", "/me", cookie);
+      assertThat(r.text()).as("signed a second from now").isEqualTo("nobody []");
+      assertThat(r.header("set-cookie")).isEmpty();
+    }
+  }
+
   @Test
   void aSessionTooBigForACookieIsA500NamingWhy() {
     App app = App.builder().middleware(Sessions.builder(SECRET).build())

@@ -126,7 +126,10 @@ public final class Sessions implements Middleware {
     return signed + "." + B64.encodeToString(mac(signed));
   }
 
-  /** The session a cookie holds; empty if it is not one this app signed or it is older than {@code maxAge}. */
+  /**
+   * The session a cookie holds; empty if it is not one this app signed, or, with a {@code maxAge},
+   * it is older than that or signed later than now.
+   */
   Session read(String cookie) {
     if (cookie.length() > MAX_COOKIE) {
       return Session.empty();
@@ -150,7 +153,9 @@ public final class Sessions implements Middleware {
         return Session.empty();
       }
       long age = clock.instant().getEpochSecond() - ByteBuffer.wrap(issued).getLong();
-      if (maxAge != null && age > maxAge.getSeconds()) {
+      // As itsdangerous' TimestampSigner (2.2): with a max age, a negative age is refused too, with
+      // no allowance for skew; a cookie signed in the future would outlive its max age
+      if (maxAge != null && (age > maxAge.getSeconds() || age < 0)) {
         return Session.empty();
       }
       return Session.fromJson(B64_IN.decode(cookie.substring(0, first)));
