@@ -154,6 +154,60 @@ class SessionsTest {
     }
   }
 
+  /**
+   * As Starlette, whose 500 for an unhandled error comes from outside the user's middleware: a
+   * change made before an unhandled exception is not sent, one before an HttpException or an
+   * exception its handler answered is. A handler for Exception itself stands for Starlette's
+   * ServerErrorMiddleware handler, outside too.
+   */
+  @Test
+  void aSessionChangedBeforeAnUnhandledErrorIsNotSentButBeforeAHandledOneItIs() {
+    App app = App.builder().middleware(Sessions.builder(SECRET).build())
+        .exceptionHandler(IllegalArgumentException.class, e -> Response.text(418, "handled"))
+        .get("/boom", req -> {
+          Sessions.of(req).put("user", "alice");
+          throw new IllegalStateException("half done");
+        })
+        .getAsync("/boom-async", req -> {
+          Sessions.of(req).put("user", "alice");
+          return CompletableFuture.failedFuture(new IllegalStateException("half done"));
+        })
+        .get("/forbidden", req -> {
+          Sessions.of(req).put("user", "alice");
+          throw new dev.lanes.http.HttpException(403, "Forbidden");
+        })
+        .get("/handled", req -> {
+          Sessions.of(req).put("user", "alice");
+          throw new IllegalArgumentException("bad");
+        })
+        .build();
+    try (TestClient c = TestClient.start(app)) {
+      for (String path : List.of("/boom", "/boom-async")) {
+        RawResponse r = send(c, "GET", path, null);
+        assertThat(r.status()).as(path).isEqualTo(500);
+        assertThat(r.header("set-cookie")).as(path + ": the half-done change is not sent").isEmpty();
+      }
+      RawResponse forbidden = send(c, "GET", "/forbidden", null);
+      assertThat(forbidden.status()).isEqualTo(403);
+      assertThat(forbidden.header("set-cookie").orElseThrow()).startsWith("session=");
+      RawResponse handled = send(c, "GET", "/handled", null);
+      assertThat(handled.status()).isEqualTo(418);
+      assertThat(handled.header("set-cookie").orElseThrow()).startsWith("session=");
+    }
+    App catchAll = App.builder().middleware(Sessions.builder(SECRET).build())
+        .exceptionHandler(Exception.class, e -> Response.text(500, "sorry"))
+        .get("/boom", req -> {
+          Sessions.of(req).put("user", "alice");
+          throw new IllegalStateException("half done");
+        })
+        .build();
+    try (TestClient c = TestClient.start(catchAll)) {
+      RawResponse r = send(c, "GET", "/boom", null);
+      assertThat(r.text()).isEqualTo("sorry");
+      assertThat(r.header("set-cookie")).as("Starlette's handler for Exception runs outside its middleware").isEmpty();
+    }
+  }
+
   /** itsdangerous' TimestampSigner refuses a negative age: a cookie signed "later" than now is not a session. */
   @Test
   void aSessionSignedInTheFutureIsEmpty() {

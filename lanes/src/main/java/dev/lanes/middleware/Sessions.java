@@ -4,6 +4,7 @@ import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.http.SetCookie;
 import dev.lanes.internal.http.CookieValues;
+import dev.lanes.internal.http.UnhandledError;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Middleware;
 import java.nio.ByteBuffer;
@@ -25,6 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
  * non-empty session is sent back (signed anew, so its age restarts), a valid session emptied
  * deletes the cookie, an unchanged one sends nothing (a slow request that only read it cannot undo
  * a logout that finished first), and a response that read the session says {@code Vary: Cookie}.
+ * A change made before an unhandled exception is not sent with its 500 (Starlette answers it
+ * outside its middleware); one made before an {@code HttpException} or a handled exception is.
  * The client can read what is in it but not change it: keep an id there, not secrets.
  *
  * <pre>{@code
@@ -88,11 +91,15 @@ public final class Sessions implements Middleware {
       Session session = sent.isEmpty() ? Session.empty() : read(sent.get(sent.size() - 1));
       req.state().put(Session.class, session);
       boolean wasEmpty = session.isEmpty(); // no cookie, or not a valid one: nothing to delete
-      return next.call(req).thenApply(response -> sendBack(response, session, wasEmpty));
+      return next.call(req).thenApply(response -> sendBack(req, response, session, wasEmpty));
     };
   }
 
-  private Response sendBack(Response response, Session live, boolean wasEmpty) {
+  private Response sendBack(Request req, Response response, Session live, boolean wasEmpty) {
+    if (req.state().find(UnhandledError.class).isPresent()) {
+      // Starlette's 500 comes from outside SessionMiddleware: a change made before the error is not sent
+      return response;
+    }
     Session.State session = live.state();
     if (session.accessed()) {
       response = response.withHeader("Vary", "Cookie"); // its body may depend on the session

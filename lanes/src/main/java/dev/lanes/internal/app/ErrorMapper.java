@@ -2,7 +2,9 @@ package dev.lanes.internal.app;
 
 import dev.lanes.concurrency.LaneRejectedException;
 import dev.lanes.http.HttpException;
+import dev.lanes.http.Request;
 import dev.lanes.http.Response;
+import dev.lanes.internal.http.UnhandledError;
 import dev.lanes.routing.Endpoint;
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -16,6 +18,9 @@ import java.util.function.Function;
  * Turns a failed request into the response to send: the app's exception handlers first (most
  * specific type wins), then {@link HttpException} → its status and headers, a lane's refusal →
  * 503 with {@code Retry-After}, anything else → a logged 500 with no details for the client.
+ * A request whose failure no handler took (the logged 500, or the handler for {@code Exception}
+ * or {@code Throwable}: Starlette's server-error handler) is marked {@link UnhandledError} in its
+ * state for the middleware around it.
  */
 public final class ErrorMapper {
   private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
@@ -30,8 +35,9 @@ public final class ErrorMapper {
   /** The response for {@code error}, raised while serving {@code where} (a route name, for logs). */
   public Response toResponse(Throwable error, String where) {
     Throwable t = unwrap(error);
-    Function<Throwable, Response> custom = handlerFor(t.getClass());
-    if (custom != null) {
+    Class<?> handled = handledAs(t.getClass());
+    if (handled != null) {
+      Function<Throwable, Response> custom = handlers.get(handled);
       try {
         Response r = custom.apply(t);
         if (r != null) {
@@ -75,28 +81,40 @@ public final class ErrorMapper {
       try {
         f = inner.call(req);
       } catch (RuntimeException | Error e) {
-        return CompletableFuture.completedFuture(toResponse(e, where));
+        return CompletableFuture.completedFuture(answer(req, e, where));
       }
       if (f == null) {
         return CompletableFuture.completedFuture(
-            toResponse(new IllegalStateException("endpoint returned null instead of a future"), where));
+            answer(req, new IllegalStateException("endpoint returned null instead of a future"), where));
       }
       if (f.isDone() && !f.isCompletedExceptionally() && f.getNow(null) != null) {
         return f; // the common case: no extra stage
       }
-      return f.handle((r, e) -> e != null ? toResponse(e, where) : r != null ? r
-          : toResponse(new IllegalStateException("handler returned null instead of a Response"), where));
+      return f.handle((r, e) -> e != null ? answer(req, e, where) : r != null ? r
+          : answer(req, new IllegalStateException("handler returned null instead of a Response"), where));
     };
   }
 
-  private Function<Throwable, Response> handlerFor(Class<?> type) {
+  /** {@link #toResponse}, marking {@code req} {@link UnhandledError} when no handler took the error. */
+  private Response answer(Request req, Throwable error, String where) {
+    Response r = toResponse(error, where);
+    Throwable t = unwrap(error);
+    Class<?> by = handledAs(t.getClass());
+    // a handler for Exception itself is Starlette's server-error handler, run outside the middleware
+    if (r == INTERNAL_ERROR || by == Exception.class || by == Throwable.class) {
+      req.state().put(UnhandledError.class, new UnhandledError(t));
+    }
+    return r;
+  }
+
+  /** The type whose exception handler answers {@code type}, or null for the built-in answers. */
+  private Class<?> handledAs(Class<?> type) {
     if (handlers.isEmpty()) {
       return null;
     }
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-      Function<Throwable, Response> h = handlers.get(c);
-      if (h != null) {
-        return h;
+      if (handlers.containsKey(c)) {
+        return c;
       }
       if (c == HttpException.class || c == LaneRejectedException.class) {
         // The built-in answer is HttpException's own handler, more specific than one for a
