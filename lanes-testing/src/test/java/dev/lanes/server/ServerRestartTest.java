@@ -89,6 +89,46 @@ class ServerRestartTest {
   }
 
   /**
+   * What a run's startup hooks put lasts for that run, as the state a Starlette lifespan yields
+   * does: after the last server closed it is gone (a shutdown hook's {@code find} on the next,
+   * failed start must not find the closed resource of the run before and close it again), while
+   * what was put before the first start (Starlette's {@code app.state}) stays.
+   */
+  @Test
+  void whatAStartPutIsGoneOnceTheAppStoppedAndWhatWasPutBeforeStays() {
+    AtomicInteger attempts = new AtomicInteger();
+    AtomicInteger closes = new AtomicInteger();
+    App.Builder b = App.builder();
+    b.state().put(String.class, "config");
+    App app = b.onStartup(s -> {
+          if (attempts.incrementAndGet() == 2) {
+            throw new IllegalStateException("database not up yet");
+          }
+          s.put(Db.class, new Db());
+          s.put(String.class, "run " + attempts.get());
+        })
+        .onShutdown(s -> s.find(Db.class).ifPresent(db -> {
+          closes.incrementAndGet();
+          db.close();
+        }))
+        .build();
+    try (app) {
+      Server.start(app, config().build()).close();
+      assertThat(closes.get()).isEqualTo(1);
+      assertThat(app.state().find(Db.class)).as("the closed Db, after the run").isEmpty();
+      assertThat(app.state().get(String.class)).as("put before the first start: restored").isEqualTo("config");
+      assertThatThrownBy(() -> Server.start(app, config().build())).hasMessageContaining("database not up yet");
+      assertThat(closes.get()).as("the failed start's shutdown hook found nothing to close").isEqualTo(1);
+      try (Server third = Server.start(app, config().build())) {
+        assertThat(get(third, "/missing")).startsWith("404");
+        assertThat(app.state(String.class)).isEqualTo("run 3");
+        assertThat(app.state(Db.class).closed).isFalse();
+      }
+      assertThat(closes.get()).isEqualTo(2);
+    }
+  }
+
+  /**
    * Two servers of one app (say a public and an admin port) share its lifespan: the startup hooks
    * run once, and the shutdown hooks only when the last of them closes.
    */

@@ -1,5 +1,6 @@
 package dev.lanes.lifespan;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,7 +8,9 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Typed application state, filled by startup hooks and read by handlers, as Starlette's
- * {@code app.state} but keyed by type so reads need no casts. Thread-safe.
+ * {@code app.state} but keyed by type so reads need no casts. What a lifespan run puts lasts for
+ * that run, as the state a Starlette lifespan yields: once its last server (or task worker) has
+ * stopped, the state holds again what it held before the run started. Thread-safe.
  *
  * <pre>{@code
  * App.Builder b = App.builder();
@@ -42,5 +45,16 @@ public final class AppState {
   /** The value stored under {@code type}, if any (shutdown hooks: a failed start may not have stored it). */
   public <T> Optional<T> find(Class<T> type) {
     return Optional.ofNullable(values.get(type)).map(type::cast);
+  }
+
+  /** What it holds now, for {@link #restore} once a lifespan run ends. */
+  Map<Class<?>, Object> snapshot() {
+    return Map.copyOf(values);
+  }
+
+  /** Holds {@code before} again: what a lifespan run put or replaced is gone. */
+  void restore(Map<Class<?>, Object> before) {
+    values.keySet().retainAll(before.keySet());
+    values.putAll(before);
   }
 }

@@ -3,13 +3,15 @@ package dev.lanes.lifespan;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs an app's startup hooks, in order, and its shutdown hooks, newest first, counting its
  * users (servers, task workers): the first {@link #start()} runs the startup hooks, the matching
  * last {@link #stop()} the shutdown hooks, so two servers of one app share one lifespan and
  * closing one leaves the state under the other open. Once stopped, a lifespan may start again
- * (a server restarted on the same app runs the startup hooks again). If a startup hook fails,
+ * (a server restarted on the same app runs the startup hooks again), and what the run put in the
+ * state is gone once it stopped (the state holds what it held before the run). If a startup hook fails,
  * the shutdown hooks still run (so whatever was opened gets closed; a hook should use
  * {@link AppState#find} for state a failed start may not have put), {@link #start()} throws
  * {@link StartupException} naming the hook, and the lifespan is stopped: a retry runs the
@@ -33,6 +35,7 @@ public final class Lifespan {
   private final List<LifespanHook> startup;
   private final List<LifespanHook> shutdown;
   private final Deque<LifespanHook> toStop = new ArrayDeque<>();
+  private Map<Class<?>, Object> before = Map.of(); // the state as the run found it
   private int users; // starts not yet matched by a stop
 
   public Lifespan(AppState state, List<LifespanHook> startup, List<LifespanHook> shutdown) {
@@ -48,6 +51,7 @@ public final class Lifespan {
     }
     toStop.clear();
     shutdown.forEach(toStop::push);
+    before = state.snapshot();
     for (int i = 0; i < startup.size(); i++) {
       try {
         startup.get(i).run(state);
@@ -71,6 +75,7 @@ public final class Lifespan {
     runShutdownHooks();
   }
 
+  /** The shutdown hooks still owed, then the state as the run found it: the next run's hooks must not find this one's. */
   private void runShutdownHooks() {
     LifespanHook hook;
     while ((hook = toStop.poll()) != null) {
@@ -80,5 +85,6 @@ public final class Lifespan {
         LOG.log(System.Logger.Level.ERROR, "shutdown hook failed", e);
       }
     }
+    state.restore(before);
   }
 }
