@@ -1,8 +1,7 @@
 package dev.lanes.tasks;
 
 import dev.lanes.App;
-import java.time.Duration;
-import java.util.List;
+import dev.lanes.server.StopOnSignal;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,10 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A worker process: the app's lanes, state and lifespan with no HTTP server, running tasks in its
- * worker lane until stopped. On SIGTERM or SIGINT ({@link #stopOnSignal()}) it stops claiming
- * tasks, lets running ones finish within the tasks' shutdown grace, hands the rest back, and runs
- * the app's shutdown hooks; the JVM then exits (status 143 for SIGTERM) once the threads that
- * waited in {@link #awaitClose()} have ended, so main's cleanup after it is not cut short.
+ * worker lane until stopped. On SIGTERM or SIGINT ({@link #stopOnSignal()}, the handling a
+ * {@code Server} has by default) it stops claiming tasks, lets running ones finish within the
+ * tasks' shutdown grace, hands the rest back, and runs the app's shutdown hooks; {@link #awaitClose()}
+ * then returns, and the process exits 0 once main has ended (its cleanup after {@code awaitClose}
+ * is not cut short), as a server's does.
  *
  * <pre>{@code
  * try (TaskWorker worker = TaskWorker.start(app, tasks).stopOnSignal()) {
@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TaskWorker implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TaskWorker.class.getName());
-  private static final Duration FOREVER = Duration.ofDays(36_500);
 
   private final App app;
   private final Tasks tasks;
@@ -60,49 +59,28 @@ public final class TaskWorker implements AutoCloseable {
   }
 
   /**
-   * Stops this worker gracefully when the JVM is asked to exit (SIGTERM, SIGINT, {@code System.exit}),
-   * in a JVM shutdown hook, then waits for the threads that waited in {@link #awaitClose()} to
-   * end (the tasks' shutdown grace at most): the JVM halts as soon as its shutdown hooks end,
-   * cutting off whatever main still did after {@code awaitClose} (closing the app, a server on
-   * it whose close runs the app's shutdown hooks).
+   * Stops this worker gracefully on the first SIGTERM or SIGINT, as a {@code Server} started with
+   * {@code stopOnSignal} (the default) stops, and together with any in the process
+   * ({@link StopOnSignal}): its {@link #awaitClose()} returns once the worker has stopped, and the
+   * process exits 0 when main has ended, or 2 s after the threads that waited in
+   * {@code awaitClose} have ended (the tasks' shutdown grace at most) if other threads would keep
+   * it alive. A stop that outlasts the grace by 10 s (a shutdown hook that hangs), or a second
+   * signal, exits 128 + the signal's number.
+   *
+   * @throws IllegalStateException if a signal already came: the process is stopping
    */
   public TaskWorker stopOnSignal() {
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lanes-worker-stop").unstarted(() -> {
-      close();
-      awaitAwaiting();
-    }));
+    StopOnSignal.register(this, tasks.shutdownGrace(), awaiting);
     return this;
   }
 
   /**
-   * Waits until the worker has stopped. After {@link #stopOnSignal()} stopped it, the JVM does
-   * not exit before this thread has ended (the tasks' shutdown grace at most).
+   * Waits until the worker has stopped. After {@link #stopOnSignal()} stopped it, the process
+   * does not exit before this thread has ended (the tasks' shutdown grace at most).
    */
   public void awaitClose() throws InterruptedException {
     awaiting.add(Thread.currentThread());
     closed.await();
-  }
-
-  /** Joins the non-daemon threads that waited in awaitClose, the tasks' shutdown grace at most. */
-  private void awaitAwaiting() {
-    Duration grace = tasks.shutdownGrace();
-    // Saturating: Duration.toNanos throws past ~292 years; a century is "for ever" here.
-    long deadline = System.nanoTime() + (grace.compareTo(FOREVER) > 0 ? FOREVER : grace).toNanos();
-    try {
-      for (Thread t : List.copyOf(awaiting)) {
-        long left = deadline - System.nanoTime();
-        if (t.isDaemon() || t == Thread.currentThread()) {
-          continue;
-        }
-        if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-          LOG.log(System.Logger.Level.WARNING, () -> "thread " + t.getName() + " still runs "
-              + grace + " after the task worker stopped: exiting without it");
-          return;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /**
@@ -129,6 +107,7 @@ public final class TaskWorker implements AutoCloseable {
     try {
       tasks.close();
     } finally {
+      StopOnSignal.unregister(this);
       app.lifespan().stop();
       closed.countDown();
     }
