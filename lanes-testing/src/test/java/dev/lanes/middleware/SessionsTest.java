@@ -249,5 +249,13 @@ class SessionsTest {
     assertThatThrownBy(() -> Sessions.builder(SECRET).maxAge(Duration.ofMillis(500)))
         .as("Max-Age=0 would delete the cookie it sets").hasMessageContaining("at least one second");
     assertThat(Sessions.builder(SECRET).sameSite(SetCookie.SameSite.NONE).httpsOnly(true).build()).isNotNull();
+    // a prefixed name's promise (RFC 6265bis 4.1.3) kept, or the browser drops every session cookie
+    assertThatThrownBy(() -> Sessions.builder(SECRET).cookieName("__Host-session").build())
+        .hasMessageContaining("__Host-").hasMessageContaining("httpsOnly");
+    assertThatThrownBy(() -> Sessions.builder(SECRET).cookieName("__Host-session").httpsOnly(true).domain("example.com")
+        .build()).hasMessageContaining("Domain");
+    assertThatThrownBy(() -> Sessions.builder(SECRET).cookieName("__Secure-session").build())
+        .hasMessageContaining("__Secure-");
+    assertThat(Sessions.builder(SECRET).cookieName("__Host-session").httpsOnly(true).build()).isNotNull();
   }
 }

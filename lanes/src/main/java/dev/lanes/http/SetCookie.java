@@ -117,11 +117,22 @@ public final class SetCookie {
   /**
    * The header's value, as {@link Response#withCookie} sends it.
    *
-   * @throws IllegalStateException for {@code SameSite=None} without {@code Secure}, which browsers refuse
+   * @throws IllegalStateException for what browsers refuse: {@code SameSite=None} without
+   *     {@code Secure}, a {@code __Secure-} name without {@code Secure}, a {@code __Host-} name
+   *     without {@code Secure}, with a {@code Domain} or a {@code Path} other than {@code /}
+   *     (RFC 6265bis 4.1.3; the prefixes match ignoring case)
    */
   public String headerValue() {
     if (sameSite == SameSite.NONE && !secure) {
       throw new IllegalStateException("cookie " + name + ": SameSite=None needs secure(true); browsers drop it otherwise");
+    }
+    if (name.regionMatches(true, 0, "__Secure-", 0, 9) && !secure) {
+      throw new IllegalStateException("cookie " + name + ": the __Secure- prefix needs secure(true); browsers drop it otherwise");
+    }
+    if (name.regionMatches(true, 0, "__Host-", 0, 7) && (!secure || domain != null || !"/".equals(path))) {
+      throw new IllegalStateException("cookie " + name + ": the __Host- prefix needs secure(true), Path=/ and no Domain"
+          + " (has " + (secure ? "" : "no Secure, ") + (domain == null ? "" : "Domain=" + domain + ", ")
+          + "Path=" + path + "); browsers drop it otherwise");
     }
     return written();
   }

@@ -257,13 +257,19 @@ public final class Sessions implements Middleware {
     /**
      * The middleware.
      *
-     * @throws IllegalStateException for {@code SameSite=None} without {@code httpsOnly}, which browsers refuse
+     * @throws IllegalStateException for a cookie browsers refuse: {@code SameSite=None} without
+     *     {@code httpsOnly}, a {@code __Secure-} or {@code __Host-} name without what its prefix needs
      */
     public Sessions build() {
       if (sameSite == SetCookie.SameSite.NONE && !httpsOnly) {
         throw new IllegalStateException("sessions with SameSite=None need httpsOnly(true); browsers drop the cookie otherwise");
       }
-      SetCookie.of(cookieName, "").path(path).domain(domain); // checks path and domain once, here
+      try { // checks path and domain once, here, and what browsers would refuse of the cookie
+        SetCookie.of(cookieName, "").path(path).domain(domain).httpOnly(true).secure(httpsOnly).sameSite(sameSite)
+            .headerValue();
+      } catch (IllegalStateException refused) {
+        throw new IllegalStateException("sessions: " + refused.getMessage() + " (httpsOnly(true) makes it Secure)", refused);
+      }
       return new Sessions(this);
     }
   }

@@ -52,6 +52,24 @@ class SetCookieTest {
         .as("a log line or an assertion message describing it does not fail").isEqualTo("SetCookie[n=v; Path=/; SameSite=None]");
   }
 
+  /** RFC 6265bis 4.1.3: browsers drop a prefixed cookie set without what its prefix promises. */
+  @Test
+  void aPrefixedCookieWithoutWhatItsPrefixNeedsIsRefusedAsBrowsersDropIt() {
+    assertThatThrownBy(() -> SetCookie.of("__Secure-id", "v").headerValue()).hasMessageContaining("__Secure-")
+        .hasMessageContaining("secure(true)");
+    assertThatThrownBy(() -> SetCookie.of("__Host-id", "v").headerValue()).hasMessageContaining("__Host-");
+    assertThatThrownBy(() -> SetCookie.of("__Host-id", "v").secure(true).domain("example.com").headerValue())
+        .hasMessageContaining("Domain");
+    assertThatThrownBy(() -> SetCookie.of("__Host-id", "v").secure(true).path("/app").headerValue())
+        .hasMessageContaining("Path=/");
+    assertThatThrownBy(() -> SetCookie.of("__host-id", "v").headerValue()).as("matched ignoring case, as browsers do")
+        .hasMessageContaining("__Host-");
+    assertThatThrownBy(() -> SetCookie.delete("__Host-id").headerValue()).as("nor would the browser delete it");
+    assertThat(SetCookie.of("__Host-id", "v").secure(true).headerValue()).isEqualTo("__Host-id=v; Path=/; Secure; SameSite=Lax");
+    assertThat(SetCookie.of("__Secure-id", "v").secure(true).domain("example.com").path("/app").headerValue())
+        .isEqualTo("__Secure-id=v; Domain=example.com; Path=/app; Secure; SameSite=Lax");
+  }
+
   @Test
   void aResponseCarriesEveryCookieAndARequestReadsThemAsStarletteDoes() {
     Response r = Response.text("ok").withCookie(SetCookie.of("a", "1")).withCookie(SetCookie.of("b", "2"));
