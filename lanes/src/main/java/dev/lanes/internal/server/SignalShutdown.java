@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Stops every running server ({@code Server.close()}) gracefully on SIGTERM or SIGINT, so the process exits 0 once
+ * Stops every running server ({@code Server.close()}), and every other service registered through
+ * {@code StopOnSignal} (a task worker), gracefully on SIGTERM or SIGINT, so the process exits 0 once
  * in-flight work is done instead of being cut off by the JVM's default (exit 143, connections
  * dropped). The JVM's own signal handling runs shutdown hooks but gives them no order relative to
  * the server; here the servers close first, then the JVM exits normally: when the application's
