@@ -83,6 +83,7 @@ final class AdaptiveLimit {
   private long runSum;
   private double lastCpuWait;
   private volatile boolean computeMode;
+  private volatile long computeModeEntries; // written under lock
 
   /**
    * @param cores CPUs the lane's tasks compute on (the virtual-thread scheduler's carriers by
@@ -118,6 +119,14 @@ final class AdaptiveLimit {
   /** Whether the lane's tasks compute: new ones then run on platform threads. */
   boolean computeMode() {
     return computeMode;
+  }
+
+  /**
+   * How often the lane entered compute mode since it was built: a lane that went in and out between
+   * two reads of {@link #computeMode} still shows it.
+   */
+  long computeModeEntries() {
+    return computeModeEntries;
   }
 
   /** One task's waits: from its grant until its body started, and until it ended. */
@@ -187,6 +196,7 @@ final class AdaptiveLimit {
     }
     if (cpuWait > SHRINK_ABOVE && computing >= ENTER && inFlight > cores) {
       computeMode = true;
+      computeModeEntries++; // under lock: the only writer
       return computeLimit;
     }
     return cpuWait < GROW_BELOW && waiting > 0 ? grown(limit) : limit;

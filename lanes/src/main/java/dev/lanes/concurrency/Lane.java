@@ -296,7 +296,7 @@ public final class Lane implements AutoCloseable {
         s.timedOut(),
         Duration.ofNanos(waitNanosTotal.get() / granted), Duration.ofNanos(waitNanosMax.get()),
         s.granted(), Duration.ofNanos(waitNanosTotal.get()), waits.percentile(0.5), waits.percentile(0.99),
-        sizing);
+        sizing, adaptive == null ? 0 : adaptive.computeModeEntries());
   }
 
   /** Called on the lane thread as a task starts; returns its start time if anyone needs it. */

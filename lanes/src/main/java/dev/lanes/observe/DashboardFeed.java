@@ -22,7 +22,10 @@ import java.util.NoSuchElementException;
  * previous snapshot, so the page shows waits as they are now, not averaged since start. Its
  * {@code capacity} is the current limit; {@code sizing} ({@code fixed}, {@code unbounded},
  * {@code adaptive}) with {@code minCapacity} and {@code maxCapacity} says how it may move, and the
- * page keeps its history. {@link DashboardSection}s, if any, follow as {@code sections}.
+ * page keeps its history. {@code executor} ({@code virtual}, {@code platform}, {@code user}) is
+ * where new tasks run, {@code computeMode} whether an adaptive lane moved them to platform threads
+ * and {@code computeModeEntries} how often it did; the page keeps that history too.
+ * {@link DashboardSection}s, if any, follow as {@code sections}.
  */
 final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCloseable {
   private final Lanes lanes;
@@ -82,6 +85,9 @@ final class DashboardFeed implements java.util.Iterator<ServerSentEvent>, AutoCl
       lane.put("sizing", sizingName(s.sizing()));
       lane.put("minCapacity", s.sizing().minCapacity());
       lane.put("maxCapacity", s.sizing().maxCapacity());
+      lane.put("executor", s.executorKind().name().toLowerCase(java.util.Locale.ROOT));
+      lane.put("computeMode", s.computeMode());
+      lane.put("computeModeEntries", s.computeModeEntries());
       lane.put("borrowed", s.borrowed());
       lane.put("waiting", s.waiting());
       lane.put("completed", s.completed());

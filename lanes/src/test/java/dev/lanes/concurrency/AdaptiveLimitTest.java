@@ -70,6 +70,31 @@ class AdaptiveLimitTest {
     assertThat(w.limit.computeMode()).isFalse();
   }
 
+  /**
+   * Each entry into compute mode is counted, so a lane that goes in and out between two scrapes of
+   * a gauge still shows that it did.
+   */
+  @Test
+  void entriesIntoComputeModeAreCounted() {
+    Workload w = new Workload(LaneSizing.adaptive(1, 64), 4, 100);
+    assertThat(w.limit.computeModeEntries()).isZero();
+    w.computing(99 * MS, 100 * MS);
+    assertThat(w.limit.computeMode()).isTrue();
+    assertThat(w.limit.computeModeEntries()).isEqualTo(1);
+    w.complete(w.limiter.borrowed());
+    w.cpu.addAndGet(20 * MS); // still computing: staying in is no new entry
+    w.sample(0, 100 * MS, AdaptiveLimit.WINDOW_NANOS);
+    assertThat(w.limit.computeModeEntries()).isEqualTo(1);
+    w.cpu.addAndGet(5 * MS); // waiting on something else: out
+    w.sample(0, 100 * MS, AdaptiveLimit.WINDOW_NANOS);
+    assertThat(w.limit.computeMode()).isFalse();
+    assertThat(w.limit.computeModeEntries()).isEqualTo(1);
+    w.setDemand(100);
+    w.computing(99 * MS, 100 * MS); // and in again
+    assertThat(w.limit.computeMode()).isTrue();
+    assertThat(w.limit.computeModeEntries()).isEqualTo(2);
+  }
+
   @Test
   void aBurstOfSleepingTasksThatWaitedToStartDoesNotShrinkTheLane() {
     Workload w = new Workload(LaneSizing.adaptive(1, 1024), 2, 1000);

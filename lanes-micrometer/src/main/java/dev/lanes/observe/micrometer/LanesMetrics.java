@@ -38,7 +38,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code lanes.lane.capacity} (the current limit: it moves for an adaptive lane),
  *       {@code lanes.lane.capacity.min}, {@code lanes.lane.capacity.max} (its bounds; equal to
  *       the capacity for a fixed lane), {@code lanes.lane.borrowed}, {@code lanes.lane.waiting}
- *       gauges</li>
+ *       gauges; {@code lanes.lane.compute} (1 while an adaptive lane is in compute mode, its new
+ *       tasks on platform threads; else 0) and the {@code lanes.lane.compute.entered} counter (its
+ *       entries into compute mode, so a switch between two scrapes shows too)</li>
  *   <li>{@code lanes.lane.completed}, {@code .failed}, {@code .cancelled}, {@code .rejected},
  *       {@code .timed.out} counters (from the lane's own statistics)</li>
  *   <li>{@code lanes.lane.queue.wait} timer with a histogram: the wait for a token</li>
@@ -126,6 +128,10 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
       gauge(r, "lanes.lane.capacity.max", lane, l -> l.sizing().maxCapacity(), "the highest limit the lane may set");
       gauge(r, "lanes.lane.borrowed", lane, l -> l.limiter().borrowed(), "tasks holding a token");
       gauge(r, "lanes.lane.waiting", lane, l -> l.limiter().waiting(), "tasks queued for a token");
+      gauge(r, "lanes.lane.compute", lane, l -> l.statistics().computeMode() ? 1 : 0,
+          "1 while an adaptive lane is in compute mode (new tasks on platform threads), else 0");
+      counter(r, "lanes.lane.compute.entered", lane, l -> l.statistics().computeModeEntries(),
+          "times an adaptive lane entered compute mode");
       counter(r, "lanes.lane.completed", lane, l -> l.statistics().completed(), "tasks that returned");
       counter(r, "lanes.lane.failed", lane, l -> l.statistics().failed(), "tasks that threw");
       counter(r, "lanes.lane.cancelled", lane, l -> l.statistics().cancelled(), "tasks cancelled while running");
