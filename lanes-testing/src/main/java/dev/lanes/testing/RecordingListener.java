@@ -6,6 +6,7 @@ import dev.lanes.observe.BlockedLoop;
 import dev.lanes.observe.LanesListener;
 import dev.lanes.observe.LifespanPhase;
 import dev.lanes.observe.PinnedThread;
+import dev.lanes.observe.TlsHandshakeFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +40,9 @@ import java.util.function.Predicate;
  * backgroundStart NAME          backgroundEnd NAME OUTCOME    lifespan PHASE
  * blocked ROUTE|none            pinned THREAD                 loopLatency LOOP
  * taskEnqueued TYPE             taskStarted TYPE ATTEMPT      taskSucceeded TYPE
- * taskRetried TYPE ATTEMPT      taskFailed TYPE ATTEMPT
+ * taskRetried TYPE ATTEMPT      taskFailed TYPE ATTEMPT       tlsFailed REASON
  * </pre>
- * (the last five are stored tasks' events, from {@code lanes-tasks}).
+ * (the {@code task*} lines are stored tasks' events, from {@code lanes-tasks}).
  */
 public final class RecordingListener implements LanesListener {
   private final List<String> events = new ArrayList<>(); // guarded by this
@@ -184,6 +185,11 @@ public final class RecordingListener implements LanesListener {
   @Override
   public void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {
     add("backgroundEnd " + name + " " + outcome.tag());
+  }
+
+  @Override
+  public void tlsHandshakeFailed(TlsHandshakeFailure reason) {
+    add("tlsFailed " + reason.tag());
   }
 
   @Override

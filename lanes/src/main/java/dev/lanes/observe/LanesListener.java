@@ -15,8 +15,8 @@ import java.time.Duration;
  *     | laneWaitCancelled)]
  *   ─ requestEnd ─ responseBodyEnd ─ [backgroundTaskStart ─ backgroundTaskEnd]*
  * </pre>
- * plus {@link #lifespan} around the server's life, the stored tasks' events ({@link #taskEnqueued}
- * and after), and the watchdog's reports
+ * plus {@link #lifespan} around the server's life, {@link #tlsHandshakeFailed} for each refused
+ * TLS connection, the stored tasks' events ({@link #taskEnqueued} and after), and the watchdog's reports
  * ({@link #eventLoopBlocked}, {@link #virtualThreadPinned}, {@link #eventLoopLatency}). The lane
  * events come from {@link LaneListener}, which every lane reports to.
  *
@@ -67,6 +67,12 @@ public interface LanesListener extends LaneListener, BackgroundListener {
    * @param duration from {@link #requestStart} to now
    */
   default void responseBodyEnd(String route, String method, boolean completed, Duration duration) {}
+
+  /**
+   * A TLS handshake on the server's TLS listener failed, for {@code reason}; called once per
+   * connection, on its event loop.
+   */
+  default void tlsHandshakeFailed(TlsHandshakeFailure reason) {}
 
   /** The server moved to another phase of its life. */
   default void lifespan(LifespanPhase phase) {}

@@ -142,7 +142,8 @@ public final class Server implements AutoCloseable {
       }
       Admission state = new Admission(config.maxInFlight(), config.maxConnections());
       ChannelGroup connections = new DefaultChannelGroup("lanes-connections", GlobalEventExecutor.INSTANCE);
-      Optional<TlsContexts> tls = config.tls().map(TlsContexts::start); // bad key material fails here
+      // bad key material fails here
+      Optional<TlsContexts> tls = config.tls().map(given -> TlsContexts.start(given, compiled.instruments().listener()));
       Channel listener = bootstrap(acceptor, loops, t, config)
           .childHandler(new ConnectionSetup(compiled, config, state, connections, Optional.empty()))
           .bind(address).sync().channel();
@@ -241,12 +242,13 @@ public final class Server implements AutoCloseable {
     return state.inFlight();
   }
 
-  /** Admission and timeout counters since start. */
+  /** Admission, timeout and TLS handshake counters since start. */
   public ServerStatistics statistics() {
     return new ServerStatistics(state.inFlight(), state.connections(), state.busyRejections(),
         state.connectionRejections(), state.badRequests(), state.timeouts(Admission.Timeout.REQUEST_HEAD),
         state.timeouts(Admission.Timeout.BODY_READ), state.timeouts(Admission.Timeout.KEEP_ALIVE),
-        state.timeouts(Admission.Timeout.SEND));
+        state.timeouts(Admission.Timeout.SEND),
+        tls.map(TlsContexts::handshakeFailures).orElse(ServerStatistics.NO_TLS_FAILURES));
   }
 
   private boolean anyPendingWrites() {

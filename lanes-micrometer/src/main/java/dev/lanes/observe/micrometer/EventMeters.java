@@ -1,6 +1,7 @@
 package dev.lanes.observe.micrometer;
 
 import dev.lanes.concurrency.TaskOutcome;
+import dev.lanes.observe.TlsHandshakeFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,6 +20,7 @@ final class EventMeters {
   final ConcurrentHashMap<String, Timer> loopLatency = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, Counter> blocked = new ConcurrentHashMap<>();
   final ConcurrentHashMap<TaskOutcome, Counter> background = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<TlsHandshakeFailure, Counter> tlsFailures = new ConcurrentHashMap<>();
 
   EventMeters(MeterRegistry registry) {
     this.registry = registry;

@@ -7,6 +7,7 @@ import dev.lanes.concurrency.TaskOutcome;
 import dev.lanes.observe.BlockedLoop;
 import dev.lanes.observe.LanesListener;
 import dev.lanes.observe.PinnedThread;
+import dev.lanes.observe.TlsHandshakeFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -51,6 +52,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code lanes.eventloop.task.latency} timer tagged {@code loop}: how long a task posted
  *       to the loop waited to run</li>
  *   <li>{@code lanes.eventloop.blocked} counter tagged {@code route}; {@code lanes.virtualthread.pinned} counter</li>
+ *   <li>{@code lanes.tls.handshake.failures} counter tagged {@code reason}
+ *       ({@link TlsHandshakeFailure#tag()}: {@code timeout}, {@code not_tls}, {@code protocol},
+ *       {@code certificate}, {@code closed}, {@code other})</li>
  * </ul>
  *
  * <p>The meters read from the app (its lanes, {@code lanes.background.pending}) are those of the
@@ -208,6 +212,16 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
     if (m != null) {
       m.background.computeIfAbsent(outcome, o -> Counter.builder("lanes.background.tasks")
           .description("background tasks ended, by outcome").tag("outcome", o.tag()).register(m.registry))
+          .increment();
+    }
+  }
+
+  @Override
+  public void tlsHandshakeFailed(TlsHandshakeFailure reason) {
+    EventMeters m = meters;
+    if (m != null) {
+      m.tlsFailures.computeIfAbsent(reason, r -> Counter.builder("lanes.tls.handshake.failures")
+          .description("TLS handshakes that failed, by reason").tag("reason", r.tag()).register(m.registry))
           .increment();
     }
   }

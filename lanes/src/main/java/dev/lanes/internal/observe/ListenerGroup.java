@@ -6,6 +6,7 @@ import dev.lanes.observe.BlockedLoop;
 import dev.lanes.observe.LanesListener;
 import dev.lanes.observe.LifespanPhase;
 import dev.lanes.observe.PinnedThread;
+import dev.lanes.observe.TlsHandshakeFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -155,6 +156,17 @@ public final class ListenerGroup implements LanesListener {
     for (int i = 0; i < listeners.length; i++) {
       try {
         listeners[i].backgroundTaskEnd(name, route, outcome, duration);
+      } catch (Throwable t) {
+        failed(i, t);
+      }
+    }
+  }
+
+  @Override
+  public void tlsHandshakeFailed(TlsHandshakeFailure reason) {
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].tlsHandshakeFailed(reason);
       } catch (Throwable t) {
         failed(i, t);
       }

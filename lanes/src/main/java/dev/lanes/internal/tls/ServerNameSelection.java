@@ -5,8 +5,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.Mapping;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,16 +30,48 @@ final class ServerNameSelection extends SniHandler {
   static final int MAX_CLIENT_HELLO = 32 * 1024;
 
   private final long acceptedAt = System.nanoTime();
+  private final HandshakeFailures failures;
+  // Set once the handshake's outcome belongs to the SslHandler, or this step's failure was counted.
+  private boolean accounted;
 
-  ServerNameSelection(Mapping<String, SslContext> byName, long handshakeTimeoutMillis) {
+  ServerNameSelection(Mapping<String, SslContext> byName, long handshakeTimeoutMillis, HandshakeFailures failures) {
     super(byName, MAX_CLIENT_HELLO, handshakeTimeoutMillis);
+    this.failures = failures;
   }
 
   @Override
   protected SslHandler newSslHandler(SslContext context, ByteBufAllocator alloc) {
     SslHandler handler = context.newHandler(alloc);
     handler.setHandshakeTimeoutMillis(remainingMillis());
+    handler.handshakeFuture().addListener(failures);
+    accounted = true;
     return handler;
+  }
+
+  // A handshake that fails before the SslHandler exists (a ClientHello too long or too slow, a
+  // client that leaves first) is counted here, once, as the SslHandler counts the later ones.
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    failedBeforeHandshake(cause);
+    super.exceptionCaught(ctx, cause);
+  }
+
+  // Netty's timeout for this step fires its event past this handler, then closes: a close once
+  // the timeout has run out is that timeout.
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    boolean timedOut = handshakeTimeoutMillis != Long.MAX_VALUE
+        && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedAt) >= handshakeTimeoutMillis;
+    failedBeforeHandshake(timedOut ? new SslHandshakeTimeoutException("no ClientHello within "
+        + handshakeTimeoutMillis + " ms") : new ClosedChannelException());
+    super.channelInactive(ctx);
+  }
+
+  private void failedBeforeHandshake(Throwable cause) {
+    if (!accounted) {
+      accounted = true;
+      failures.failed(cause);
+    }
   }
 
   /** What is left of the handshake timeout, at least 1 ms (0 would be none); "forever" stays forever. */

@@ -1,5 +1,7 @@
 package dev.lanes.internal.tls;
 
+import dev.lanes.observe.LanesListener;
+import dev.lanes.observe.TlsHandshakeFailure;
 import dev.lanes.server.Tls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
@@ -46,16 +48,18 @@ public final class TlsContexts {
   private final Tls tls;
   private final Tls.Engine engine;
   private final long handshakeTimeoutMillis;
+  private final HandshakeFailures failures;
   private volatile Contexts contexts;
 
   /** The default context, and the server names' mapping to theirs (null without server names). */
   private record Contexts(SslContext fallback, Mapping<String, SslContext> byName) {}
 
-  private TlsContexts(Tls tls, Tls.Engine engine, Contexts contexts) {
+  private TlsContexts(Tls tls, Tls.Engine engine, Contexts contexts, LanesListener listener) {
     this.tls = tls;
     this.engine = engine;
     this.handshakeTimeoutMillis = millisRoundedUp(tls.handshakeTimeout());
     this.contexts = contexts;
+    this.failures = new HandshakeFailures(listener);
   }
 
   /**
@@ -64,9 +68,14 @@ public final class TlsContexts {
    * @throws IllegalArgumentException naming what is wrong with the key material or the engine
    */
   public static TlsContexts start(Tls tls) {
+    return start(tls, LanesListener.NONE);
+  }
+
+  /** As {@link #start(Tls)}, reporting each failed handshake to {@code listener}. */
+  public static TlsContexts start(Tls tls, LanesListener listener) {
     refuseClientRenegotiation();
     Tls.Engine engine = resolve(tls.engine());
-    return new TlsContexts(tls, engine, buildAll(tls, engine));
+    return new TlsContexts(tls, engine, buildAll(tls, engine), listener);
   }
 
   /**
@@ -97,16 +106,23 @@ public final class TlsContexts {
   /**
    * The TLS handler for one new connection, from the current contexts: an {@link SslHandler}, or
    * with server names a {@link ServerNameSelection} that puts the {@code SslHandler} for the name
-   * the client asks for in its own place once the ClientHello is read.
+   * the client asks for in its own place once the ClientHello is read. A handshake that fails,
+   * in either step, is counted by its reason ({@link #handshakeFailures}) and reported to the listener.
    */
   public ChannelHandler newHandler(ByteBufAllocator alloc) {
     Contexts current = contexts;
     if (current.byName() != null) {
-      return new ServerNameSelection(current.byName(), handshakeTimeoutMillis);
+      return new ServerNameSelection(current.byName(), handshakeTimeoutMillis, failures);
     }
     SslHandler handler = current.fallback().newHandler(alloc);
     handler.setHandshakeTimeout(handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
+    handler.handshakeFuture().addListener(failures);
     return handler;
+  }
+
+  /** Failed handshakes since start, by reason (every reason present). */
+  public Map<TlsHandshakeFailure, Long> handshakeFailures() {
+    return failures.counts();
   }
 
   /**
