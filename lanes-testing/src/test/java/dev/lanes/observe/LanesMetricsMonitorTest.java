@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.observe.micrometer.LanesMetrics;
+import dev.lanes.server.Server;
+import dev.lanes.server.ServerConfig;
+import dev.lanes.testing.Await;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.lanes.concurrency.TaskOutcome;
@@ -79,6 +82,33 @@ class LanesMetricsMonitorTest {
     assertThat(db.run(() -> 1)).isCompletedExceptionally();
     assertThat(registry.get("lanes.lane.rejected").tag("lane", "db").functionCounter().count()).isEqualTo(1.0);
     assertThat(registry.get("lanes.lane.timed.out").tag("lane", "db").functionCounter().count()).isZero();
+  }
+
+  /**
+   * A loop's latency timer is tagged with its thread's name, which a new server's loops do not
+   * share ({@code lanes-loop-<pool>-<n>}, the pool numbered per JVM): a server stopped and started
+   * again on the same registry left its stopped loops' timers behind, one set more per restart,
+   * exported for ever. They go with the server that owned them.
+   */
+  @Test
+  void aRestartedServerLeavesNoLatencyTimersOfTheLoopsItStopped() throws Exception {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    LanesMetrics metrics = LanesMetrics.create();
+    metrics.bindTo(registry);
+    App app = App.builder().listener(metrics).blockedLoopThreshold(Duration.ofMillis(20)).build();
+    metrics.monitor(app);
+    try (app) {
+      java.util.Set<String> stopped = new java.util.HashSet<>();
+      for (int run = 0; run < 3; run++) {
+        try (Server server = Server.start(app, ServerConfig.builder().port(0).ioThreads(1).stopOnSignal(false).build())) {
+          Await.until(() -> registry.find("lanes.eventloop.task.latency").timers().stream()
+              .anyMatch(t -> !stopped.contains(t.getId().getTag("loop"))), "a heartbeat of the new server's loop");
+          assertThat(registry.find("lanes.eventloop.task.latency").timers()).as("run %d on port %d", run, server.port())
+              .hasSize(1);
+          registry.find("lanes.eventloop.task.latency").timers().forEach(t -> stopped.add(t.getId().getTag("loop")));
+        }
+      }
+    }
   }
 
   private static void record(LanesMetrics metrics) {

@@ -6,6 +6,7 @@ import dev.lanes.concurrency.LaneRejectedException;
 import dev.lanes.concurrency.TaskOutcome;
 import dev.lanes.observe.BlockedLoop;
 import dev.lanes.observe.LanesListener;
+import dev.lanes.observe.LifespanPhase;
 import dev.lanes.observe.PinnedThread;
 import dev.lanes.observe.TlsHandshakeFailure;
 import io.micrometer.core.instrument.Counter;
@@ -50,7 +51,7 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code lanes.background.tasks} counter tagged {@code outcome};
  *       {@code lanes.background.pending} gauge</li>
  *   <li>{@code lanes.eventloop.task.latency} timer tagged {@code loop}: how long a task posted
- *       to the loop waited to run</li>
+ *       to the loop waited to run; removed when the server stops</li>
  *   <li>{@code lanes.eventloop.blocked} counter tagged {@code route}; {@code lanes.virtualthread.pinned} counter</li>
  *   <li>{@code lanes.tls.handshake.failures} counter tagged {@code reason}
  *       ({@link TlsHandshakeFailure#tag()}: {@code timeout}, {@code not_tls}, {@code protocol},
@@ -233,6 +234,22 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
       m.loopLatency.computeIfAbsent(loop, l -> latencyTimer(m.registry, "lanes.eventloop.task.latency",
               "how long a task posted to the event loop waited before it ran", "loop", l))
           .record(delay);
+    }
+  }
+
+  /**
+   * A stopped server's loops are gone, and a next server's are named anew ({@code lanes-loop-<pool>-<n>},
+   * the pool numbered per JVM): their latency timers go with them, or each restart would leave
+   * another set behind in the registry, exported for ever.
+   */
+  @Override
+  public void lifespan(LifespanPhase phase) {
+    EventMeters m = meters;
+    if (m != null && phase == LifespanPhase.STOPPED) {
+      for (var it = m.loopLatency.values().iterator(); it.hasNext(); ) {
+        m.registry.remove(it.next());
+        it.remove();
+      }
     }
   }
 
