@@ -11,7 +11,10 @@ public enum TlsHandshakeFailure {
   TIMEOUT,
   /** The client sent something that is not TLS (plaintext HTTP on the TLS port). */
   NOT_TLS,
-  /** No protocol version, cipher suite or application protocol (ALPN) in common. */
+  /**
+   * Nothing in common to negotiate: protocol version, cipher suite, curve or group, signature
+   * algorithm or application protocol (ALPN).
+   */
   PROTOCOL,
   /**
    * A certificate was refused: the client's (none sent, or none a trusted CA issued) or the
@@ -20,7 +23,10 @@ public enum TlsHandshakeFailure {
   CERTIFICATE,
   /** The client closed the connection before the handshake ended (a TCP health check, too). */
   CLOSED,
-  /** Any other reason. */
+  /**
+   * Any other reason; also a refusal the engine does not name (BoringSSL reports a TLS 1.3
+   * client's alert that it distrusts the server's certificate as a bad packet).
+   */
   OTHER;
 
   /** The lower-case tag value used in metrics ({@code timeout}, {@code not_tls}, ...). */

@@ -63,8 +63,10 @@ final class HandshakeFailures implements GenericFutureListener<Future<Channel>> 
    * Why a handshake failed. Netty's own exceptions say it for a timeout, a record that is not
    * TLS and a close; the engines (the JDK's and BoringSSL's) say the rest only in their messages
    * ("Client requested protocol TLSv1 is not enabled", "no cipher suites in common",
-   * "UNSUPPORTED_PROTOCOL", "NO_SHARED_CIPHER", "Empty client certificate chain",
-   * "PEER_DID_NOT_RETURN_A_CERTIFICATE", "Received fatal alert: certificate_unknown").
+   * "UNSUPPORTED_PROTOCOL", "NO_SHARED_CIPHER", "WRONG_CURVE", "Empty client certificate chain",
+   * "PEER_DID_NOT_RETURN_A_CERTIFICATE", "Received fatal alert: certificate_unknown"). Not every
+   * refusal names its cause: BoringSSL reports a TLS 1.3 client's alert that it distrusts the
+   * server's certificate as "BAD_PACKET_LENGTH", which is {@code OTHER}.
    */
   static TlsHandshakeFailure reasonOf(Throwable failure) {
     int depth = 0;
@@ -88,8 +90,9 @@ final class HandshakeFailures implements GenericFutureListener<Future<Channel>> 
       if (m.contains("certificate") || m.contains("unknown_ca") || m.contains("pkix")) {
         return TlsHandshakeFailure.CERTIFICATE;
       }
-      if (m.contains("protocol") || m.contains("cipher") || m.contains("version")) {
-        return TlsHandshakeFailure.PROTOCOL;
+      if (m.contains("protocol") || m.contains("cipher") || m.contains("version") || m.contains("curve")
+          || m.contains("group") || m.contains("signature")) {
+        return TlsHandshakeFailure.PROTOCOL; // nothing in common to negotiate
       }
     }
     return TlsHandshakeFailure.OTHER;
