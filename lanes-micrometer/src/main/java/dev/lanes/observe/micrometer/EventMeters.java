@@ -22,7 +22,11 @@ final class EventMeters {
   final ConcurrentHashMap<TaskOutcome, Counter> background = new ConcurrentHashMap<>();
   final ConcurrentHashMap<TlsHandshakeFailure, Counter> tlsFailures = new ConcurrentHashMap<>();
 
+  final Counter pinned;
+
   EventMeters(MeterRegistry registry) {
     this.registry = registry;
+    this.pinned = Counter.builder("lanes.virtualthread.pinned")
+        .description("virtual threads that blocked while pinned to their carrier").register(registry);
   }
 }

@@ -64,7 +64,8 @@ import java.util.function.ToDoubleFunction;
  * recorded in the registry last bound, and only there.
  *
  * <p>Events before {@link #bindTo} are dropped. The recording paths look meters up in small
- * concurrent maps and allocate nothing once a meter exists.
+ * concurrent maps ({@code get} first: a {@code computeIfAbsent} allocates its capturing lambda on
+ * every call) and allocate nothing once a meter exists.
  */
 public final class LanesMetrics implements LanesListener, MeterBinder {
   // Explicit bucket bounds, 1-2.5-5 per decade as Prometheus' and OpenTelemetry's defaults, from
@@ -184,9 +185,13 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
     if (m == null) {
       return;
     }
-    m.queueWait.computeIfAbsent(lane, l -> latencyTimer(m.registry, "lanes.lane.queue.wait",
-            "how long a task waited for a token of the lane", "lane", l))
-        .record(wait);
+    // get before computeIfAbsent, whose lambda (it captures m) would be allocated on every call
+    Timer t = m.queueWait.get(lane);
+    if (t == null) {
+      t = m.queueWait.computeIfAbsent(lane, l -> latencyTimer(m.registry, "lanes.lane.queue.wait",
+          "how long a task waited for a token of the lane", "lane", l));
+    }
+    t.record(wait);
   }
 
   /** A latency timer with a histogram of {@link #BUCKETS}. */
@@ -211,9 +216,12 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
   public void backgroundTaskEnd(String name, String route, TaskOutcome outcome, Duration duration) {
     EventMeters m = meters;
     if (m != null) {
-      m.background.computeIfAbsent(outcome, o -> Counter.builder("lanes.background.tasks")
-          .description("background tasks ended, by outcome").tag("outcome", o.tag()).register(m.registry))
-          .increment();
+      Counter c = m.background.get(outcome);
+      if (c == null) {
+        c = m.background.computeIfAbsent(outcome, o -> Counter.builder("lanes.background.tasks")
+            .description("background tasks ended, by outcome").tag("outcome", o.tag()).register(m.registry));
+      }
+      c.increment();
     }
   }
 
@@ -221,9 +229,12 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
   public void tlsHandshakeFailed(TlsHandshakeFailure reason) {
     EventMeters m = meters;
     if (m != null) {
-      m.tlsFailures.computeIfAbsent(reason, r -> Counter.builder("lanes.tls.handshake.failures")
-          .description("TLS handshakes that failed, by reason").tag("reason", r.tag()).register(m.registry))
-          .increment();
+      Counter c = m.tlsFailures.get(reason);
+      if (c == null) {
+        c = m.tlsFailures.computeIfAbsent(reason, r -> Counter.builder("lanes.tls.handshake.failures")
+            .description("TLS handshakes that failed, by reason").tag("reason", r.tag()).register(m.registry));
+      }
+      c.increment();
     }
   }
 
@@ -231,9 +242,12 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
   public void eventLoopLatency(String loop, Duration delay) {
     EventMeters m = meters;
     if (m != null) {
-      m.loopLatency.computeIfAbsent(loop, l -> latencyTimer(m.registry, "lanes.eventloop.task.latency",
-              "how long a task posted to the event loop waited before it ran", "loop", l))
-          .record(delay);
+      Timer t = m.loopLatency.get(loop);
+      if (t == null) {
+        t = m.loopLatency.computeIfAbsent(loop, l -> latencyTimer(m.registry, "lanes.eventloop.task.latency",
+            "how long a task posted to the event loop waited before it ran", "loop", l));
+      }
+      t.record(delay);
     }
   }
 
@@ -257,9 +271,14 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
   public void eventLoopBlocked(BlockedLoop report) {
     EventMeters m = meters;
     if (m != null) {
-      m.blocked.computeIfAbsent(report.route().orElse("none"), route -> Counter.builder("lanes.eventloop.blocked")
-          .description("incidents of an event loop busy longer than the threshold")
-          .tag("route", route).register(m.registry)).increment();
+      String route = report.route().orElse("none");
+      Counter c = m.blocked.get(route);
+      if (c == null) {
+        c = m.blocked.computeIfAbsent(route, r -> Counter.builder("lanes.eventloop.blocked")
+            .description("incidents of an event loop busy longer than the threshold")
+            .tag("route", r).register(m.registry));
+      }
+      c.increment();
     }
   }
 
@@ -267,8 +286,7 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
   public void virtualThreadPinned(PinnedThread report) {
     EventMeters m = meters;
     if (m != null) {
-      Counter.builder("lanes.virtualthread.pinned")
-          .description("virtual threads that blocked while pinned to their carrier").register(m.registry).increment();
+      m.pinned.increment();
     }
   }
 }
