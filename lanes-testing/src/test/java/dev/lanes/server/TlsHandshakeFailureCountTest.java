@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every failed TLS handshake is counted once, under a reason from a small fixed set, in the
  * server's statistics, through the listener and in {@code lanes.tls.handshake.failures}: real
- * clients on real sockets, with and without ALPN {@code h2}, each engine.
+ * clients on real sockets, with and without ALPN {@code h2}, each engine, with and without
+ * server names (whose failures before the name is read are counted too).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsHandshakeFailureCountTest {
@@ -49,19 +50,25 @@ class TlsHandshakeFailureCountTest {
   static List<Arguments> setups() {
     List<Arguments> out = new ArrayList<>();
     for (Tls.Engine engine : OpenSsl.isAvailable() ? List.of(Tls.Engine.JDK, Tls.Engine.OPENSSL) : List.of(Tls.Engine.JDK)) {
-      out.add(Arguments.of(engine, true));
-      out.add(Arguments.of(engine, false));
+      for (boolean named : List.of(false, true)) {
+        out.add(Arguments.of(engine, true, named));
+        out.add(Arguments.of(engine, false, named));
+      }
     }
     return out;
   }
 
   @ParameterizedTest
   @MethodSource("setups")
-  void eachFailedHandshakeIsCountedOnceUnderItsReason(Tls.Engine engine, boolean http2) throws Exception {
+  void eachFailedHandshakeIsCountedOnceUnderItsReason(Tls.Engine engine, boolean http2, boolean named)
+      throws Exception {
     SelfSignedCertificate trustedClient = SelfSignedCertificate.generate("client", Duration.ofDays(1));
     Path trusted = Files.writeString(dir.resolve("clients.pem"), trustedClient.certificatePem());
     Tls tls = Tls.selfSigned("localhost").engine(engine).http2(http2).handshakeTimeout(Duration.ofMillis(300))
         .clientCertificates(Tls.ClientAuth.REQUIRED, trusted);
+    if (named) { // SNI: the ClientHello is read first, then the SslHandler for its name takes over
+      tls = tls.serverName("other.example", Tls.selfSigned("other.example"));
+    }
     Map<TlsHandshakeFailure, LongAdder> heard = new ConcurrentHashMap<>();
     LanesListener listener = new LanesListener() {
       @Override
