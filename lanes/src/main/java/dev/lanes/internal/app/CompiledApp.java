@@ -140,6 +140,23 @@ public final class CompiledApp {
     };
   }
 
+  /**
+   * Whether {@link #serve} would hand {@code method path} to a route's endpoint; false when a
+   * fallback answers it (404, 405, the automatic {@code OPTIONS}, a slash redirect,
+   * {@code OPTIONS *}) or the router refuses its path parameters (400). The answer depends on the
+   * method and path alone, so a request can be told it from its head.
+   */
+  public boolean reachesRoute(String method, String path) {
+    if (path.equals("*")) {
+      return false;
+    }
+    try {
+      return router.match(method, path) instanceof RouteMatch.Found<CompiledRoute>;
+    } catch (HttpException e) {
+      return false;
+    }
+  }
+
   /** Whether {@code path} with its trailing slash removed or added is a route's (for any method). */
   private boolean slashTwinExists(String method, String path) {
     if (path.equals("/") || path.startsWith("//")) {

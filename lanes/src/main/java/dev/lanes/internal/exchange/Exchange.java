@@ -72,6 +72,34 @@ public final class Exchange {
     return scope;
   }
 
+  /**
+   * Whether a request whose client waits for {@code 100 Continue} before it sends its body gets
+   * its final answer from its head instead (RFC 9110 10.1.1): no route takes it (a fallback
+   * answers: 404, 405, a slash redirect), or the server is at its in-flight limit (503). Such a
+   * request is served with {@link #serveHead}, its body never asked for. Any other one is sent
+   * the 100: a route's handler reads its body.
+   */
+  public static boolean answeredFromHead(CompiledApp app, Admission admission, String method, String path) {
+    return !app.reachesRoute(method, path) || admission.full();
+  }
+
+  /**
+   * Serves a request {@link #answeredFromHead} without its body (the request carries none). It
+   * is served as {@link #serve} serves it, except one that a route takes: the server was full
+   * when its head came and may not be now, but no handler may run without the body it reads, so
+   * it is refused as busy (503), as its head was.
+   */
+  public void serveHead(String method, String path, Request.Builder request) {
+    if (app.reachesRoute(method, path)) {
+      this.method = method;
+      this.path = path;
+      admission.refuseBusy();
+      respond(app.errors().toResponse(BUSY, where()));
+      return;
+    }
+    serve(method, path, request);
+  }
+
   /** Admits and serves {@code request} ({@code path} decoded, {@code "*"} for OPTIONS *). */
   public void serve(String method, String path, Request.Builder request) {
     this.method = method;

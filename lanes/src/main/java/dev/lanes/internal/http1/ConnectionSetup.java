@@ -101,20 +101,22 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
     // joins only when a body comes; the compressor handles responses only (the connection tells
     // it of each request).
     ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
+    Http1Connection connection = new Http1Connection(app, state, timeouts, tls.isPresent());
     // The encoder goes in front of the decoder: Netty's WebSocket handshake puts the frame
     // encoder in front of the HTTP encoder and the frame decoder in the HTTP decoder's place, and
     // the frame decoder's own writes (a close for a frame too large) must pass the frame encoder.
     ch.pipeline()
         .addLast("encoder", new ResponseEncoder(timeouts, methods))
         .addLast("decoder", new RequestDecoder(decoder, timeouts, chunkLines,
-            new RequestValidator(config.maxBodySize(), config.maxHeaderCount()), methods, config.maxBodySize()));
+            new RequestValidator(config.maxBodySize(), config.maxHeaderCount()), methods, config.maxBodySize(),
+            connection::answeredFromHead));
     if (config.compression().enabled()) {
       ch.pipeline().addLast("compress", new ResponseCompressor(config.compression()));
     }
     if (h2c) {
       ch.pipeline().addLast("h2c-upgrade", Http2Pipeline.upgrade(app, config, state, HTTP1));
     }
-    ch.pipeline().addLast("dispatch", new Http1Connection(app, state, timeouts, tls.isPresent()));
+    ch.pipeline().addLast("dispatch", connection);
   }
 
   /**

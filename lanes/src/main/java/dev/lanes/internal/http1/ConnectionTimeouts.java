@@ -183,6 +183,14 @@ final class ConnectionTimeouts {
     }
   }
 
+  /**
+   * The request being read is answered from its head ({@link HeadOnlyRequest}): it ends here,
+   * its body is not awaited, and nothing after it is read.
+   */
+  void endedAtHead() {
+    decoded(LastHttpContent.EMPTY_LAST_CONTENT);
+  }
+
   /** Whether requests read in full still wait for (the end of) their responses. */
   boolean awaitsResponses() {
     return unanswered > 0;

@@ -13,6 +13,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -150,7 +151,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     int q = uri.indexOf('?');
     String path;
     try {
-      path = uri.equals("*") ? "*" : SafePath.decode(q < 0 ? uri : uri.substring(0, q));
+      path = path(uri, q);
     } catch (IllegalArgumentException e) {
       req.release();
       admission.badRequest(); // refused for its syntax, as the decoder's refusals are
@@ -175,7 +176,37 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       request.scheme("https").tlsSession(tls.engine().getSession());
     }
     req.release();
-    exchange.serve(method, path, request);
+    if (req instanceof HeadOnlyRequest) {
+      codec.closeAfter(); // what follows may be its body, sent anyway, or the next request
+      exchange.serveHead(method, path, request);
+    } else {
+      exchange.serve(method, path, request);
+    }
+  }
+
+  /** The decoded path of a target, {@code q} the index of its {@code ?} or -1. */
+  private static String path(String uri, int q) {
+    return uri.equals("*") ? "*" : SafePath.decode(q < 0 ? uri : uri.substring(0, q));
+  }
+
+  /**
+   * Whether {@code head}, which expects {@code 100 Continue}, gets its final answer without its
+   * body ({@link Exchange#answeredFromHead}; a path that cannot be decoded is refused from its
+   * head too). Asked by the {@link RequestDecoder} when the head arrives. Not a request that asks
+   * to switch protocols: what follows its body is read in the new protocol, so it is read whole.
+   */
+  boolean answeredFromHead(HttpRequest head) {
+    if (head.headers().contains(HttpHeaderNames.UPGRADE)) {
+      return false;
+    }
+    String uri = head.uri();
+    String path;
+    try {
+      path = path(uri, uri.indexOf('?'));
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
+    return Exchange.answeredFromHead(app, admission, head.method().name(), path);
   }
 
   /**

@@ -84,7 +84,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     this.clientAcceptsEncoding = clientAccepts;
   }
 
-  /** The request was refused before it could be served: its answer closes the connection. */
+  /**
+   * Its answer closes the connection: the request was refused before it could be served, or
+   * answered from its head with its body unread.
+   */
   void closeAfter() {
     written = true;
   }

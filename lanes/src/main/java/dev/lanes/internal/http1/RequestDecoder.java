@@ -8,8 +8,11 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.PlatformDependent;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -20,8 +23,11 @@ import java.util.function.Supplier;
  * the chunk-size line check (a chunked body starts), the read timers (a head or a body ended) and
  * the {@link RequestValidator} (a bad head is marked failed; after a failure everything is
  * dropped), in that order, before it leaves. A head that announces no body leaves with its empty
- * last content as one full request ({@link BodyAggregator#withoutBody}); the first message that is
- * not one brings the {@link BodyAggregator} into the pipeline. The methods of decoded
+ * last content as one full request ({@link BodyAggregator#withoutBody}); a head that expects
+ * {@code 100 Continue} and whose final answer it already tells (no route takes it, the server is
+ * full) leaves alone as a {@link HeadOnlyRequest}, never sent the 100, and everything after it is
+ * dropped: the connection closes after its answer. The first message that is not a whole request
+ * brings the {@link BodyAggregator} into the pipeline. The methods of decoded
  * requests go to the {@link ResponseEncoder}, which pairs them with responses in order, as
  * {@code HttpServerCodec} does.
  *
@@ -44,25 +50,33 @@ final class RequestDecoder extends HttpRequestDecoder {
   private final RequestValidator validator;
   private final ResponseEncoder.Methods methods;
   private final Supplier<BodyAggregator> aggregator; // null: messages leave as decoded
+  private final Predicate<HttpRequest> answeredFromHead;
+  private boolean headOnly; // a request left as its head alone: what follows it is dropped
   private ChannelHandlerContext ctx;
   private boolean closing; // in decodeLast: its own messages are checked once it returns
   private boolean aggregating; // the aggregator is in the pipeline, right behind this (or there is none)
 
-  /** The server's decoder: bodies are aggregated by an aggregator of {@code maxBodySize}. */
+  /**
+   * The server's decoder: bodies are aggregated by an aggregator of {@code maxBodySize}; a head
+   * that expects {@code 100 Continue} leaves as a {@link HeadOnlyRequest} when
+   * {@code answeredFromHead} says so.
+   */
   RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
-      RequestValidator validator, ResponseEncoder.Methods methods, int maxBodySize) {
+      RequestValidator validator, ResponseEncoder.Methods methods, int maxBodySize,
+      Predicate<HttpRequest> answeredFromHead) {
     this(config, timeouts, chunkLines, validator, methods,
-        () -> new BodyAggregator(maxBodySize, timeouts::awaitsResponses));
+        () -> new BodyAggregator(maxBodySize, timeouts::awaitsResponses), answeredFromHead);
   }
 
   /** A decoder alone: heads and body contents leave one by one, as decoded. */
   RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
       RequestValidator validator, ResponseEncoder.Methods methods) {
-    this(config, timeouts, chunkLines, validator, methods, null);
+    this(config, timeouts, chunkLines, validator, methods, null, head -> false);
   }
 
   private RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
-      RequestValidator validator, ResponseEncoder.Methods methods, Supplier<BodyAggregator> aggregator) {
+      RequestValidator validator, ResponseEncoder.Methods methods, Supplier<BodyAggregator> aggregator,
+      Predicate<HttpRequest> answeredFromHead) {
     super(config);
     setCumulator(this::cumulate);
     this.timeouts = timeouts;
@@ -71,6 +85,7 @@ final class RequestDecoder extends HttpRequestDecoder {
     this.methods = methods;
     this.aggregator = aggregator;
     this.aggregating = aggregator == null;
+    this.answeredFromHead = answeredFromHead;
   }
 
   private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
@@ -114,8 +129,12 @@ final class RequestDecoder extends HttpRequestDecoder {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof ByteBuf buf) {
-      if (chunkLines.refused()) {
-        buf.release(); // after a refused chunk-size line nothing is decoded any more
+      if (chunkLines.refused() || headOnly) {
+        // After a refused chunk-size line, or a request answered from its head, nothing is
+        // decoded any more; reading goes on until the connection closes after the answer, so
+        // that a body sent anyway is not left unread (a close then resets the connection,
+        // which can destroy the answer before the client reads it).
+        buf.release();
         return;
       }
       timeouts.bytesRead(buf);
@@ -125,6 +144,10 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    if (headOnly) {
+      buffer.skipBytes(buffer.readableBytes()); // the rest of a read that brought a head answered alone
+      return;
+    }
     int bad = chunkLines.check(buffer);
     if (bad < 0) {
       decodeChecked(ctx, buffer, out);
@@ -180,17 +203,29 @@ final class RequestDecoder extends HttpRequestDecoder {
   private void checkEach(List<Object> out, int from) {
     for (int i = from; i < out.size(); i++) {
       Object msg = out.get(i);
+      if (headOnly) {
+        out.remove(i--);
+        ReferenceCountUtil.release(msg);
+        continue;
+      }
       if (!checked(msg)) {
         out.remove(i--);
         continue;
       }
-      if (msg instanceof HttpRequest req && !(msg instanceof HttpContent) && i + 1 < out.size()
-          && BodyAggregator.isEmptyLast(out.get(i + 1))) {
-        FullHttpRequest whole = BodyAggregator.withoutBody(req);
-        if (whole != null) {
-          Object last = out.remove(i + 1); // a shared constant: nothing to release
-          out.set(i, whole);
-          checked(last); // after a head that passed, an empty last content always passes
+      if (msg instanceof HttpRequest req && !(msg instanceof HttpContent)) {
+        if (i + 1 < out.size() && BodyAggregator.isEmptyLast(out.get(i + 1))) {
+          FullHttpRequest whole = BodyAggregator.withoutBody(req);
+          if (whole != null) {
+            Object last = out.remove(i + 1); // a shared constant: nothing to release
+            out.set(i, whole);
+            checked(last); // after a head that passed, an empty last content always passes
+          }
+        } else if (req.decoderResult().isSuccess() && HttpUtil.is100ContinueExpected(req)
+            && answeredFromHead.test(req)) {
+          // Its client waits for 100 Continue, and would be sent it only to be refused.
+          out.set(i, new HeadOnlyRequest(req));
+          headOnly = true;
+          timeouts.endedAtHead();
         }
       }
       if (!aggregating && !(out.get(i) instanceof FullHttpRequest)) {

@@ -66,6 +66,20 @@ public final class Admission {
   }
 
   /**
+   * Whether {@code maxInFlight} requests are running now, so that {@link #tryStartRequest()} would
+   * refuse; counts nothing. For a request answered from its head (its client waits for
+   * {@code 100 Continue}), which is then refused with {@link #refuseBusy()}.
+   */
+  public boolean full() {
+    return maxInFlight > 0 && inFlight.get() >= maxInFlight;
+  }
+
+  /** Counts a request answered 503 for the in-flight limit without {@link #tryStartRequest()}. */
+  public void refuseBusy() {
+    busyRejections.increment();
+  }
+
+  /**
    * A request's head was read and its body is still arriving at the end of a read: it counts
    * for a drain like a request in flight, so an upload under way when the server stops is read,
    * served and answered within the grace period rather than cut off.

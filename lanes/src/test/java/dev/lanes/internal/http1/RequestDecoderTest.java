@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +37,70 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class RequestDecoderTest {
   private static EmbeddedChannel channel() {
-    ConnectionTimeouts timeouts = new ConnectionTimeouts(Duration.ofHours(1), Duration.ofHours(1),
-        Duration.ofHours(1), 0, new Admission());
+    return channel(new ConnectionTimeouts(Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 0,
+        new Admission()));
+  }
+
+  /** With heads to {@code /nowhere} answered from themselves, as no route takes them. */
+  private static EmbeddedChannel channel(ConnectionTimeouts timeouts) {
     ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
     return new EmbeddedChannel(
         new RequestDecoder(new HttpDecoderConfig(), timeouts, new ChunkLineCheck(4096),
-            new RequestValidator(1000, 100), methods, 1000),
+            new RequestValidator(1000, 100), methods, 1000, head -> head.uri().equals("/nowhere")),
         new ResponseEncoder(timeouts, methods));
+  }
+
+  /**
+   * A head that expects 100 Continue and is answered from itself leaves alone, before its body,
+   * with no 100 written; the body sent anyway and a request behind it are dropped (the connection
+   * closes after the answer), and no body timer waits for the body.
+   */
+  @Test
+  void aHeadAnsweredFromItselfLeavesAloneAndWhatFollowsIsDropped() {
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(Duration.ofHours(1), Duration.ofHours(1),
+        Duration.ofHours(1), 0, new Admission());
+    EmbeddedChannel ch = channel(timeouts);
+    receive(ch, "POST /nowhere HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+    FullHttpRequest head = ch.readInbound();
+    assertThat(head).isInstanceOf(HeadOnlyRequest.class);
+    assertThat(head.uri()).isEqualTo("/nowhere");
+    assertThat(head.content().readableBytes()).isZero();
+    assertThat(sent(ch)).as("no 100 Continue").isEmpty();
+    assertThat(timeouts.readingBody()).as("the body is not awaited").isFalse();
+    assertThat(timeouts.awaitsResponses()).isTrue();
+    receive(ch, "abcGET /a HTTP/1.1\r\nHost: a\r\n\r\n");
+    assertThat(ch.inboundMessages()).as("the body and the request behind it are dropped").isEmpty();
+    assertThat(ch.pipeline().get(BodyAggregator.class)).as("a head-only request is whole").isNull();
+    ch.finishAndReleaseAll();
+  }
+
+  /** The same head to a path a route takes gets its 100, and its body is read. */
+  @Test
+  void aHeadARouteTakesGets100AndItsBody() {
+    EmbeddedChannel ch = channel();
+    receive(ch, "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+    HttpResponse interim = ch.readOutbound(); // written by the aggregator, which sits behind the encoder here
+    assertThat(interim.status().code()).isEqualTo(100);
+    ReferenceCountUtil.release(interim);
+    receive(ch, "abc");
+    FullHttpRequest full = ch.readInbound();
+    assertThat(full).isNotInstanceOf(HeadOnlyRequest.class);
+    assertThat(full.content().toString(StandardCharsets.US_ASCII)).isEqualTo("abc");
+    full.release();
+    ch.finishAndReleaseAll();
+  }
+
+  /** HTTP/1.0 ignores the expectation (RFC 9110 10.1.1): its body is read, the head not answered alone. */
+  @Test
+  void anHttp10HeadIsNotAnsweredAlone() {
+    EmbeddedChannel ch = channel();
+    receive(ch, "POST /nowhere HTTP/1.0\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabc");
+    FullHttpRequest full = ch.readInbound();
+    assertThat(full).isNotInstanceOf(HeadOnlyRequest.class);
+    assertThat(full.content().toString(StandardCharsets.US_ASCII)).isEqualTo("abc");
+    full.release();
+    assertThat(sent(ch)).isEmpty();
+    ch.finishAndReleaseAll();
   }
 
   private static void receive(EmbeddedChannel ch, String bytes) {
