@@ -104,4 +104,56 @@ class Http2LifecycleTest {
       assertThat(unmet.headers().status().toString()).as("as HTTP/1.1 answers it").isEqualTo("417");
     }
   }
+
+  /**
+   * A stream whose head already tells its final answer (no route takes it, the server is at
+   * maxInFlight) gets that answer instead of the 100, as on HTTP/1.1, and is then reset with
+   * NO_ERROR, its body never asked for (RFC 9113 8.1); the connection goes on.
+   */
+  @Test
+  void expectContinueOnAStreamNoRouteTakesGetsTheFinalAnswerInsteadOf100() throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder()
+        .post("/upload", req -> Response.text("got " + req.body().length))
+        .get("/hold", (BlockingHandler) req -> {
+          holding.countDown();
+          release.await();
+          return Response.text("held");
+        })
+        .build();
+    var config = ServerConfig.builder().h2c(true).maxInFlight(1);
+    try (TestClient server = TestClient.start(app, config);
+        RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("POST", "/nowhere").add("expect", "100-continue").add("content-length", "3"), false);
+      RawH2.Frame notFound = c.answer(1, 30);
+      assertThat(notFound.headers()).as(String.valueOf(notFound)).isNotNull();
+      assertThat(notFound.headers().status().toString()).isEqualTo("404");
+      RawH2.Frame reset = c.await(f -> f.stream() == 1 && f.type() == RawH2.RST_STREAM, 30);
+      assertThat(reset).as("the body is not asked for").isNotNull();
+      assertThat(reset.error()).isZero();
+
+      c.headers(3, RawH2.request("PUT", "/upload").add("expect", "100-continue").add("content-length", "3"), false);
+      RawH2.Frame notAllowed = c.answer(3, 30);
+      assertThat(notAllowed.headers()).as(String.valueOf(notAllowed)).isNotNull();
+      assertThat(notAllowed.headers().status().toString()).isEqualTo("405");
+
+      c.headers(5, RawH2.request("POST", "/upload").add("expect", "100-continue").add("content-length", "3"), false);
+      RawH2.Frame interim = c.answer(5, 30);
+      assertThat(interim.headers().status().toString()).as(String.valueOf(interim)).isEqualTo("100");
+      c.data(5, "abc".getBytes(StandardCharsets.US_ASCII), true);
+      assertThat(c.answer(5, 30).headers().status().toString()).isEqualTo("200");
+
+      c.headers(7, RawH2.request("GET", "/hold"), true);
+      assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+      c.headers(9, RawH2.request("POST", "/upload").add("expect", "100-continue").add("content-length", "3"), false);
+      RawH2.Frame busy = c.answer(9, 30);
+      assertThat(busy.headers()).as(String.valueOf(busy)).isNotNull();
+      assertThat(busy.headers().status().toString()).as("the server is full").isEqualTo("503");
+      release.countDown();
+      assertThat(c.answer(7, 30).headers().status().toString()).isEqualTo("200");
+    } finally {
+      release.countDown();
+    }
+  }
 }

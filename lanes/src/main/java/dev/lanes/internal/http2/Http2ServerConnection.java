@@ -400,12 +400,15 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   /**
    * RFC 9110 10.1.1: a client that expects 100-continue may hold its body back until a 100, and
    * the server must not wait for the body first. A head that already earns a final answer (one
-   * HTTP/1.1 would refuse, a declared length past {@code maxBodySize}) gets it now instead, as
-   * HTTP/1.1 does; the stream is then reset once it is written, the body never asked for.
+   * HTTP/1.1 would refuse, a declared length past {@code maxBodySize}, no route taking it, the
+   * server full: {@link Exchange#answeredFromHead}) gets it now instead, as HTTP/1.1 does; the
+   * stream is then reset once it is written, the body never asked for.
    */
   private void continueOrAnswer(StreamRequest req) {
     Http2Headers h = req.headers;
-    Response answer = refusal(h.method().toString(), h.path() == null ? "" : h.path().toString(), h);
+    String method = h.method().toString();
+    String target = h.path() == null ? "" : h.path().toString();
+    Response answer = refusal(method, target, h);
     if (answer == null && declaredLength(h) > maxBodySize) {
       answer = Response.text(413, "Content Too Large");
     }
@@ -414,6 +417,10 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       admission.badRequest();
       open(req).refuse(answer);
       arrived(req);
+      return;
+    }
+    if (answeredFromHead(method, target)) {
+      dispatch(req, true);
       return;
     }
     plain.writeHeaders(ctx, req.id, new DefaultHttp2Headers().status(HttpResponseStatus.CONTINUE.codeAsText()), 0,
@@ -453,9 +460,25 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     return exchange;
   }
 
-  private void dispatch(StreamRequest req) {
+  /** Whether {@code method target} gets its answer without its body; a path that cannot be decoded does. */
+  private boolean answeredFromHead(String method, String target) {
+    int q = target.indexOf('?');
     try {
-      serve(req);
+      String path = target.equals("*") ? "*" : SafePath.decode(q < 0 ? target : target.substring(0, q));
+      return Exchange.answeredFromHead(app, admission, method, path);
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
+  }
+
+  private void dispatch(StreamRequest req) {
+    dispatch(req, false);
+  }
+
+  /** Serves the stream's request; {@code headOnly}: from its head alone, its body not asked for. */
+  private void dispatch(StreamRequest req, boolean headOnly) {
+    try {
+      serve(req, headOnly);
     } finally {
       arrived(req); // only now: admitted first, so a drain never sees it in neither count
     }
@@ -469,7 +492,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     }
   }
 
-  private void serve(StreamRequest req) {
+  private void serve(StreamRequest req, boolean headOnly) {
     req.dispatched = true;
     Exchange exchange = open(req);
     Http2Headers h = req.headers;
@@ -502,7 +525,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);
     }
-    exchange.serve(method, path, request);
+    if (headOnly) {
+      exchange.serveHead(method, path, request);
+    } else {
+      exchange.serve(method, path, request);
+    }
   }
 
   /**
