@@ -127,4 +127,30 @@ class Http2ResponseFramingTest {
       assertThat(head.headers().getAll("content-length")).extracting(CharSequence::toString).containsExactly("11");
     }
   }
+
+  /**
+   * A handler that answers HEAD without building the representation says its size in
+   * {@code Content-Length} (RFC 9110 9.3.2, 8.6): that length goes out, as on HTTP/1.1.
+   */
+  @Test
+  void aHeadHandlersContentLengthIsSent() throws Exception {
+    App app = App.builder()
+        .route("HEAD", "/explicit", req -> Response.status(200).withHeader("Content-Length", "4096"))
+        .get("/sized", req -> req.method().equals("HEAD")
+            ? Response.status(200).withHeader("Content-Length", "4096") : Response.text("x".repeat(4096)))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
+        RawH2 c = new RawH2(server.port())) {
+      String[] paths = {"/explicit", "/sized"};
+      for (int i = 0; i < paths.length; i++) {
+        int id = 1 + 2 * i;
+        c.headers(id, RawH2.request("HEAD", paths[i]), true);
+        RawH2.Frame head = c.answer(id, 10);
+        assertThat(head.type()).as(paths[i] + ": " + head).isEqualTo(RawH2.HEADERS);
+        assertThat(head.flags() & RawH2.END_STREAM).as(paths[i] + ": no DATA").isNotZero();
+        assertThat(head.headers().getAll("content-length")).as(paths[i]).extracting(CharSequence::toString)
+            .containsExactly("4096");
+      }
+    }
+  }
 }

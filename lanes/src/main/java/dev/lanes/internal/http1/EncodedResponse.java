@@ -53,11 +53,12 @@ final class EncodedResponse extends DefaultByteBufHolder {
 
   /**
    * {@code response} (a status of 200 or more) with {@code data} as its body if {@code withBody}
-   * (not for HEAD), {@code data.length} as its length if its status has a body.
+   * (not for HEAD), {@code length} as its length if its status has a body ({@code data.length},
+   * or for HEAD the length its GET would have: {@code HeadLength}).
    * {@code keepAlive} false adds {@code Connection: close}; an HTTP/1.0 client kept alive is
    * told so. {@code vary} adds {@code Vary: Accept-Encoding}; {@code date} is the Date value.
    */
-  static EncodedResponse of(ByteBufAllocator alloc, Response response, byte[] data, boolean withBody,
+  static EncodedResponse of(ByteBufAllocator alloc, Response response, byte[] data, long length, boolean withBody,
       boolean keepAlive, boolean http11, boolean vary, AsciiString date) {
     int status = response.status();
     // As Netty's encoder: 204, 205 and 304 never carry a body; 204 loses any length or coding a
@@ -98,7 +99,7 @@ final class EncodedResponse extends DefaultByteBufHolder {
       n = put(head, n, keepAlive ? KEEP_ALIVE : CLOSE);
     }
     if (ownLength && status != 205) {
-      n = putValue(head, put(head, n, CONTENT_LENGTH), AsciiValues.length(data.length));
+      n = putValue(head, put(head, n, CONTENT_LENGTH), AsciiValues.length(length));
     }
     if (vary) {
       n = put(head, n, VARY);

@@ -2,6 +2,7 @@ package dev.lanes.internal.http1;
 
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.internal.exchange.ExchangeCodec;
+import dev.lanes.internal.exchange.HeadLength;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
@@ -135,6 +136,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
         boolean withBody = !head && data.length > 0;
+        long length = head ? HeadLength.of(response, data.length) : data.length;
         ChannelHandlerContext out = ctx;
         boolean whole = response.status() >= 200;
         boolean vary = false;
@@ -153,7 +155,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         }
         Object message;
         if (whole) {
-          message = EncodedResponse.of(ctx.alloc(), response, data, withBody, keepAlive, http11, vary,
+          message = EncodedResponse.of(ctx.alloc(), response, data, length, withBody, keepAlive, http11, vary,
               DateHeader.at(now));
         } else {
           // No trailers: an in-memory body has none, so no empty header map per response. The
@@ -165,7 +167,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
           HttpHeaders h = res.headers();
           copyHeaders(response, h, keepAlive, http11, DateHeader.at(now));
           if (hasBody(response.status())) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(data.length));
+            h.set(HttpHeaderNames.CONTENT_LENGTH, AsciiValues.length(length));
           }
           message = res;
         }

@@ -6,6 +6,7 @@ import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.ExchangeCodec;
+import dev.lanes.internal.exchange.HeadLength;
 import dev.lanes.internal.http1.DateHeader;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.Unpooled;
@@ -57,7 +58,8 @@ final class Http2ExchangeCodec implements ExchangeCodec {
     return switch (response.body()) {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
-        var headers = headers(response, hasBody ? data.length : -1, hasBody && data.length > 0,
+        long length = head ? HeadLength.of(response, data.length) : data.length;
+        var headers = headers(response, hasBody ? length : -1, hasBody && data.length > 0,
             DateHeader.at(now));
         ChannelPromise last = connection.newPromise();
         if (headOnly || data.length == 0) {

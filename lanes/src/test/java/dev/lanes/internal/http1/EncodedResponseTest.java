@@ -76,7 +76,7 @@ class EncodedResponseTest {
               byte[] data = ((dev.lanes.http.ResponseBody.Bytes) response.body()).data();
               boolean withBody = !head && data.length > 0;
               String expected = viaNetty(response, data, withBody, keepAlive, http11, vary);
-              EncodedResponse encoded = EncodedResponse.of(ByteBufAllocator.DEFAULT, response, data, withBody,
+              EncodedResponse encoded = EncodedResponse.of(ByteBufAllocator.DEFAULT, response, data, data.length, withBody,
                   keepAlive, http11, vary, DateHeader.now());
               String actual = text(encoded.content());
               encoded.release();
@@ -99,7 +99,7 @@ class EncodedResponseTest {
     methods.requested(io.netty.handler.codec.http.HttpMethod.GET);
     methods.requested(io.netty.handler.codec.http.HttpMethod.HEAD);
     EmbeddedChannel ch = new EmbeddedChannel(new ResponseEncoder(timeouts, methods));
-    ch.writeOutbound(EncodedResponse.of(ByteBufAllocator.DEFAULT, Response.text("a"), new byte[] {'a'}, true,
+    ch.writeOutbound(EncodedResponse.of(ByteBufAllocator.DEFAULT, Response.text("a"), new byte[] {'a'}, 1, true,
         true, true, false, DateHeader.now()));
     ByteBuf out = ch.readOutbound();
     assertThat(text(out)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\na");
