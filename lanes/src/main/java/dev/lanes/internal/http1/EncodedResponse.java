@@ -28,7 +28,7 @@ final class EncodedResponse extends DefaultByteBufHolder {
   private static final byte[] CLOSE = ascii("connection: close\r\n");
   private static final byte[] KEEP_ALIVE = ascii("connection: keep-alive\r\n");
   private static final byte[] VARY = ascii("vary: accept-encoding\r\n");
-  /** {@code HTTP/1.1 200 OK\r\n} and the like, with Netty's reason phrases, by status. */
+  /** {@code HTTP/1.1 200 OK\r\n} and the like, with the registered reason phrases, by status. */
   private static final byte[][] STATUS_LINES = new byte[600][];
   /** Room for the head of nearly every response; a larger one gets an array of its own. */
   private static final int SCRATCH_SIZE = 1024;
@@ -42,7 +42,7 @@ final class EncodedResponse extends DefaultByteBufHolder {
 
   static {
     for (int status = 100; status < STATUS_LINES.length; status++) {
-      HttpResponseStatus s = HttpResponseStatus.valueOf(status);
+      HttpResponseStatus s = ReasonPhrases.status(status);
       STATUS_LINES[status] = ascii("HTTP/1.1 " + s.codeAsText() + " " + s.reasonPhrase() + "\r\n");
     }
   }

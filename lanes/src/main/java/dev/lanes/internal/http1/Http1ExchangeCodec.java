@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedNioFile;
@@ -161,7 +160,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
           // No trailers: an in-memory body has none, so no empty header map per response. The
           // small table (2 buckets, not 16) fits the handful of headers a response carries.
           var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-              HttpResponseStatus.valueOf(response.status()),
+              ReasonPhrases.status(response.status()),
               withBody ? Unpooled.wrappedBuffer(data) : Unpooled.EMPTY_BUFFER, HEADERS.newEmptyHeaders(),
               EmptyHttpHeaders.INSTANCE);
           HttpHeaders h = res.headers();
@@ -262,7 +261,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   static void writeHead(ChannelHandlerContext ctx, Response response, boolean keepAlive,
       boolean http11, long length) {
     var res = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(response.status()), HEADERS);
+        ReasonPhrases.status(response.status()), HEADERS);
     HttpHeaders h = res.headers();
     copyHeaders(response, h, keepAlive, http11, DateHeader.now());
     // 204 and 304 get no framing of the server's (a 304 keeps the handler's, describing the GET).

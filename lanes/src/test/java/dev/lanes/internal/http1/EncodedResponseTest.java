@@ -121,7 +121,7 @@ class EncodedResponseTest {
   /** The general path: Http1ExchangeCodec's header copy into a Netty response, Netty's encoder. */
   private static String viaNetty(Response response, byte[] data, boolean withBody, boolean keepAlive,
       boolean http11, boolean vary) {
-    var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
+    var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, ReasonPhrases.status(response.status()),
         withBody ? Unpooled.wrappedBuffer(data) : Unpooled.EMPTY_BUFFER,
         DefaultHttpHeadersFactory.headersFactory().withValidation(false).newEmptyHeaders(),
         EmptyHttpHeaders.INSTANCE);
