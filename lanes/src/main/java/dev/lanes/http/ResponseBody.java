@@ -60,7 +60,8 @@ public sealed interface ResponseBody
   record Written(BodyWriter writer, String lane, long length, Optional<KeepAlive> keepAlive)
       implements ResponseBody {
     public Written {
-      Objects.requireNonNull(writer, "writer");
+      // Abandoned at most once and never after it ran: the server closes an unsent body's source.
+      writer = OnceAbandoned.around(Objects.requireNonNull(writer, "writer"));
       Objects.requireNonNull(lane, "lane");
       Objects.requireNonNull(keepAlive, "keepAlive");
     }
@@ -138,7 +139,11 @@ public sealed interface ResponseBody
   interface BodyWriter {
     void writeTo(OutputStream out) throws Exception;
 
-    /** Called instead of {@link #writeTo} when the body is never sent (HEAD): free resources. */
+    /**
+     * Called instead of {@link #writeTo} when the body is never sent (HEAD, a response that
+     * replaced it, a client gone before it started): free resources. The server calls it at most
+     * once, and never after {@code writeTo} began, in the body's lane.
+     */
     default void abandon() {}
   }
 }

@@ -73,7 +73,8 @@ public final class ErrorMapper {
 
   /**
    * {@code inner} with its failures (thrown, failed future, null response) turned into responses,
-   * so the middleware around it sees every outcome as a response.
+   * so the middleware around it sees every outcome as a response. Each response a layer returns
+   * is tracked ({@link UnsentBodies}): the layer around it may answer with another.
    */
   public Endpoint recovering(Endpoint inner, String where) {
     return req -> {
@@ -81,17 +82,18 @@ public final class ErrorMapper {
       try {
         f = inner.call(req);
       } catch (RuntimeException | Error e) {
-        return CompletableFuture.completedFuture(answer(req, e, where));
+        return CompletableFuture.completedFuture(UnsentBodies.track(req, answer(req, e, where)));
       }
       if (f == null) {
         return CompletableFuture.completedFuture(
             answer(req, new IllegalStateException("endpoint returned null instead of a future"), where));
       }
       if (f.isDone() && !f.isCompletedExceptionally() && f.getNow(null) != null) {
+        UnsentBodies.track(req, f.getNow(null)); // the layer around may answer with another
         return f; // the common case: no extra stage
       }
-      return f.handle((r, e) -> e != null ? answer(req, e, where) : r != null ? r
-          : answer(req, new IllegalStateException("handler returned null instead of a Response"), where));
+      return f.handle((r, e) -> UnsentBodies.track(req, e != null ? answer(req, e, where) : r != null ? r
+          : answer(req, new IllegalStateException("handler returned null instead of a Response"), where)));
     };
   }
 

@@ -21,7 +21,9 @@ final class HandlerEndpoints {
 
   static Endpoint blocking(BlockingHandler h, Lane lane) {
     return req -> {
-      CompletableFuture<Response> work = lane.run(() -> h.handle(req));
+      // Registered in the lane, as it returns: a request cancelled meanwhile (client gone,
+      // deadline) drops the lane's value, and with it the only other sight of a streamed body.
+      CompletableFuture<Response> work = lane.run(() -> UnsentBodies.track(req, h.handle(req)));
       req.scope().onCancel(() -> work.cancel(true));
       return work;
     };
@@ -43,6 +45,7 @@ final class HandlerEndpoints {
       CompletableFuture<Response> work = stage.toCompletableFuture();
       if (!work.isDone()) { // a done future has nothing to cancel: no hook per answered-at-once request
         req.scope().onCancel(() -> work.cancel(true));
+        work.thenAccept(r -> UnsentBodies.track(req, r)); // a deadline's 504 may have replaced it
       }
       return work;
     } catch (Exception | Error e) { // an assertion in an async handler is a 500, as in a blocking one

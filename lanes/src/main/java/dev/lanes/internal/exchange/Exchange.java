@@ -7,6 +7,7 @@ import dev.lanes.http.RequestScope;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.app.UnsentBodies;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.observe.RequestTrace;
 import io.netty.util.concurrent.EventExecutor;
@@ -167,7 +168,7 @@ public final class Exchange {
     if (abandoned) {
       trace.abandoned();
       if (response != null && response.body() instanceof ResponseBody.Written w) {
-        w.writer().abandon(); // never sent: its producer's source is still open
+        UnsentBodies.close(app.lanes(), w); // never sent: its producer's source is still open
       } else if (response != null && response.body() instanceof ResponseBody.FileRange file) {
         OpenedFile.close(file);
       }

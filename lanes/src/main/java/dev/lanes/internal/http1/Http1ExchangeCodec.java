@@ -1,6 +1,7 @@
 package dev.lanes.internal.http1;
 
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.internal.app.UnsentBodies;
 import dev.lanes.internal.exchange.ExchangeCodec;
 import dev.lanes.internal.exchange.HeadLength;
 import dev.lanes.internal.server.Admission;
@@ -203,7 +204,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Written w -> {
         if (head || !hasBody(response.status())) { // 204 and 304 have no content either (RFC 9110 6.4.1)
           writeHead(ctx, response, keepAlive, http11, w.length() < 0 && !http11 ? -2 : w.length());
-          w.writer().abandon();
+          UnsentBodies.close(lanes, w); // never sent: its source closes in its lane
           end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
           yield QUEUED;
         }

@@ -5,6 +5,7 @@ import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
+import dev.lanes.internal.app.UnsentBodies;
 import dev.lanes.internal.exchange.ExchangeCodec;
 import dev.lanes.internal.exchange.HeadLength;
 import dev.lanes.internal.http1.DateHeader;
@@ -88,7 +89,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
         if (headOnly) {
           ChannelPromise last = connection.newPromise();
           connection.writeHeaders(stream, headers(response, w.length(), hasBody, DateHeader.at(now)), true, last);
-          w.writer().abandon();
+          UnsentBodies.close(lanes, w); // never sent: its source closes in its lane
           afterLast(last, afterSent);
           yield QUEUED;
         }
