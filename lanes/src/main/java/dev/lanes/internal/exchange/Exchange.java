@@ -12,6 +12,8 @@ import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.observe.RequestTrace;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +39,15 @@ public final class Exchange {
   private static final Response DRAINING = Response.text(503, "Service Unavailable: shutting down")
       .withHeader("Retry-After", "1");
   private static final Response CANNOT_SEND = Response.text(500, "Internal Server Error");
+  private static final VarHandle HEAD_PENDING;
+
+  static {
+    try {
+      HEAD_PENDING = MethodHandles.lookup().findVarHandle(Exchange.class, "headPending", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final CompiledApp app;
   private final Admission admission;
@@ -48,7 +59,9 @@ public final class Exchange {
   private String path;
   private CompletableFuture<?> inFlight; // the handler, then the produced body
   private boolean abandoned;
-  private int headPending; // the status of a produced body's head not yet sent, else 0
+  // The status of a produced body's head not yet reported, else 0; taken with getAndSet, so that
+  // it is reported once even when a loop that stopped leaves the body's end to another thread.
+  private volatile int headPending;
 
   private Exchange(CompiledApp app, Admission admission, ExchangeCodec codec, EventExecutor loop,
       String method, String target, long readAt) {
@@ -222,7 +235,7 @@ public final class Exchange {
       headPending = response.status();
       // Always through the loop's queue: the producer queued its head there first, and the codec
       // knows the status sent (sentStatus) only once that head is written.
-      sending.headQueued().thenRun(() -> loop.execute(this::headSent));
+      sending.headQueued().thenRun(() -> onLoop(this::headSent)); // refused: the body's end reports it
     } else {
       trace.responded(codec.sentStatus(response.status()), now);
     }
@@ -232,7 +245,9 @@ public final class Exchange {
     // queued its bytes there, and whatever follows must not overtake them.
     body.whenComplete((v, e) -> {
       admission.bodyEnded();
-      loop.execute(() -> bodyEnded(e));
+      if (!onLoop(() -> bodyEnded(e))) {
+        loopStopped();
+      }
     });
   }
 
@@ -294,16 +309,42 @@ public final class Exchange {
   }
 
   private void headSent() {
-    if (headPending != 0) {
-      trace.responded(codec.sentStatus(headPending), System.nanoTime());
-      headPending = 0;
+    int status = (int) HEAD_PENDING.getAndSet(this, 0);
+    if (status != 0) {
+      trace.responded(codec.sentStatus(status), System.nanoTime());
     }
+  }
+
+  /** Runs {@code task} on the loop; false if the loop refused it (it has stopped: the server shut down). */
+  private boolean onLoop(Runnable task) {
+    try {
+      loop.execute(task);
+      return true;
+    } catch (RejectedExecutionException stopped) {
+      return false;
+    }
+  }
+
+  /**
+   * The body ended after its loop stopped taking tasks: a connection whose response had gone out
+   * whole (an HTTP/2 stream whose last frame was written is not abandoned when it closes) can be
+   * closed by the shutdown before its producer says it is done. Nothing will run on that loop for
+   * this exchange again, not even the write listener that closes the scope after the last byte, so
+   * the request ends here, once: reported as cut short (its last bytes may not have been flushed),
+   * its scope closed. The connection's state belongs to the stopped loop and is gone with it.
+   */
+  private void loopStopped() {
+    int unreported = (int) HEAD_PENDING.getAndSet(this, 0);
+    if (unreported != 0) {
+      trace.responded(codec.sentStatus(unreported));
+    }
+    trace.bodyEnded(false);
+    scope.cancel();
   }
 
   private void bodyEnded(Throwable error) {
     inFlight = null;
-    int unreported = headPending; // the body ended before its head was reported, if not 0
-    headPending = 0;
+    int unreported = (int) HEAD_PENDING.getAndSet(this, 0); // the body ended before its head was reported, if not 0
     if (error instanceof BodyNotStarted notStarted && !abandoned) {
       // Its lane refused the producer before any byte went out: a clean error response still fits.
       Response refusal = ready(encoded(outgoing(app.errors().toResponse(notStarted.getCause(), where()))), true);
