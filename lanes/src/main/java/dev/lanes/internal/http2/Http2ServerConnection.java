@@ -19,6 +19,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.CompressorHttp2ConnectionEncoder;
@@ -276,6 +277,10 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         watchBody(req.lastRead + bodyNanos);
         if (CONTINUE_EXPECTED.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT))) {
           continueOrAnswer(req);
+        } else if (HttpMethod.CONNECT.asciiName().contentEquals(headers.method())) {
+          // A CONNECT stream stays open for the tunnel's bytes (RFC 9113 8.5): waiting for its
+          // end would leave it unanswered until the body timeout. Its 501 goes out now.
+          continueOrAnswer(req);
         }
       }
     } else if (!endOfStream) {
@@ -402,7 +407,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
    * the server must not wait for the body first. A head that already earns a final answer (one
    * HTTP/1.1 would refuse, a declared length past {@code maxBodySize}, no route taking it, the
    * server full: {@link Exchange#answeredFromHead}) gets it now instead, as HTTP/1.1 does; the
-   * stream is then reset once it is written, the body never asked for.
+   * stream is then reset once it is written, the body never asked for. A CONNECT, which always
+   * earns one (501), is answered here too.
    */
   private void continueOrAnswer(StreamRequest req) {
     Http2Headers h = req.headers;
