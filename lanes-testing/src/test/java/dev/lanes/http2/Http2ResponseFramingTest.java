@@ -153,4 +153,30 @@ class Http2ResponseFramingTest {
       }
     }
   }
+
+  /**
+   * A HEAD answered without its body has the head its GET would: when the GET's body would be
+   * compressed, vary and content-encoding, and no content-length (the compressed length is not
+   * known), as on HTTP/1.1.
+   */
+  @Test
+  void aHeadHandlersLengthDecidesCompressionAsItsGetsBodyWould() throws Exception {
+    App app = App.builder()
+        .get("/sized", req -> req.method().equals("HEAD")
+            ? Response.status(200).withHeader("Content-Type", "text/plain").withHeader("Content-Length", "4096")
+            : Response.text("x".repeat(4096)))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true)
+            .compression(dev.lanes.server.Compression.on()));
+        RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("GET", "/sized").add("accept-encoding", "gzip"), true);
+      Http2Headers get = c.answer(1, 10).headers();
+      c.headers(3, RawH2.request("HEAD", "/sized").add("accept-encoding", "gzip"), true);
+      Http2Headers head = c.answer(3, 10).headers();
+      for (String name : new String[] {"content-encoding", "vary", "content-length"}) {
+        assertThat(head.getAll(name)).as(name).isEqualTo(get.getAll(name));
+      }
+      assertThat(head.get("content-encoding")).hasToString("gzip");
+    }
+  }
 }

@@ -38,6 +38,8 @@ class HeadResponseTest {
         .getAsync("/sized-async", req -> java.util.concurrent.CompletableFuture.completedFuture(
             Response.status(200).withHeader("Content-Length", "4096")))
         .get("/bytes", req -> Response.text("hello"))
+        .get("/streamed", req -> dev.lanes.streaming.StreamingResponse.writer(
+            out -> out.write("streamed".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "text/plain"))
         .get("/file", req -> FileResponse.of(req, file));
     StaticFiles.mount(b, "/static", dir, Optional.empty());
     return b.build();
@@ -96,6 +98,22 @@ class HeadResponseTest {
       assertThat(range.headerValues("content-length")).containsExactly("4");
       RawResponse next = c.send("GET /bytes HTTP/1.1\r\nHost: a\r\n\r\n").read();
       assertThat(next.text()).isEqualTo("hello");
+    }
+  }
+
+  /** A streamed GET's HEAD says chunked, as its GET does, and sends not even the last chunk. */
+  @Test
+  void aHeadOfAStreamedBodySendsNoChunkAndTheConnectionReadsOn() throws Exception {
+    Path file = Files.writeString(dir.resolve("abc.txt"), "x");
+    try (TestClient server = TestClient.start(app(file));
+        RawClient c = RawClient.connect(server.port())) {
+      RawResponse head = c.send("HEAD /streamed HTTP/1.1\r\nHost: a\r\n\r\n").readResponseToHead();
+      assertThat(head.header("transfer-encoding")).contains("chunked");
+      assertThat(c.send("GET /bytes HTTP/1.1\r\nHost: a\r\n\r\n").read().text()).isEqualTo("hello");
+      RawResponse old = c.send("HEAD /explicit HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").readResponseToHead();
+      assertThat(old.headerValues("content-length")).containsExactly("4096");
+      assertThat(old.header("connection")).hasValueSatisfying(v -> assertThat(v).isEqualToIgnoringCase("keep-alive"));
+      assertThat(c.send("GET /bytes HTTP/1.1\r\nHost: a\r\n\r\n").read().text()).isEqualTo("hello");
     }
   }
 }

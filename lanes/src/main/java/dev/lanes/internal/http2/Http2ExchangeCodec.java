@@ -60,8 +60,8 @@ final class Http2ExchangeCodec implements ExchangeCodec {
       case ResponseBody.Bytes bytes -> {
         byte[] data = bytes.data();
         long length = head ? HeadLength.of(response, data.length) : data.length;
-        var headers = headers(response, hasBody ? length : -1, hasBody && data.length > 0,
-            DateHeader.at(now));
+        // A HEAD's GET has a body when its length says so, even if the handler built none.
+        var headers = headers(response, hasBody ? length : -1, hasBody && length > 0, DateHeader.at(now));
         ChannelPromise last = connection.newPromise();
         if (headOnly || data.length == 0) {
           connection.writeHeaders(stream, headers, true, last);
