@@ -10,11 +10,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * and uvicorn, name it (Netty: {@code Client Error (418)}). A code the registry does not name
  * keeps Netty's neutral phrase, its class and number ({@code Client Error (499)}). Built once:
  * a response takes its status from here, not a new {@code HttpResponseStatus} per response as
- * Netty's {@code valueOf} makes for a code it does not know.
+ * Netty's {@code valueOf} makes for a code it does not know (HTTP/2 takes its {@code :status}
+ * text from here for that reason).
  *
  * <pre>{@code new DefaultHttpResponse(HttpVersion.HTTP_1_1, ReasonPhrases.status(418)); }</pre>
  */
-final class ReasonPhrases {
+public final class ReasonPhrases {
   private static final HttpResponseStatus[] STATUSES = new HttpResponseStatus[600];
 
   static {
@@ -30,7 +31,7 @@ final class ReasonPhrases {
   private ReasonPhrases() {}
 
   /** {@code code} (100 to 599) with its phrase. */
-  static HttpResponseStatus status(int code) {
+  public static HttpResponseStatus status(int code) {
     return STATUSES[code];
   }
 

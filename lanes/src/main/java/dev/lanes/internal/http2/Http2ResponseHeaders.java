@@ -2,7 +2,7 @@ package dev.lanes.internal.http2;
 
 import dev.lanes.http.Response;
 import dev.lanes.internal.http1.DateHeader;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import dev.lanes.internal.http1.ReasonPhrases;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -34,7 +34,7 @@ final class Http2ResponseHeaders {
   static Http2Headers of(Response response, long length, AsciiString date) {
     // Not validated again: a Response's headers were checked when it was built.
     Http2Headers h = new DefaultHttp2Headers(false);
-    h.status(HttpResponseStatus.valueOf(response.status()).codeAsText());
+    h.status(ReasonPhrases.status(response.status()).codeAsText()); // no new status object for 418 and the like
     String type = response.contentType().orElse(null);
     if (type != null) {
       h.set(CONTENT_TYPE, ascii(type));
