@@ -80,6 +80,9 @@ class BackgroundTasksTest {
     metrics.monitor(app);
     try (TestClient client = TestClient.start(app)) {
       assertThat(client.get("/go").text()).isEqualTo("sent");
+      // The tasks start once the response is written, which may be after the client read it:
+      // awaitIdle alone could see none started yet.
+      Await.until(() -> app.background().statistics().started() == 3, "three background tasks started");
       assertThat(app.background().awaitIdle(java.time.Duration.ofSeconds(10))).isTrue();
       BackgroundStatistics stats = app.background().statistics();
       assertThat(stats).isEqualTo(new BackgroundStatistics(3, 1, 1, 1, 0));
