@@ -8,7 +8,7 @@ import dev.lanes.testing.TestClient;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Size;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +34,7 @@ class TypedBuildTest {
 
   static final class Unreadable {
     @Get("/t")
-    String t(@Query Map<String, String> all) {
+    String t(@Query Set<String> all) {
       return "x";
     }
   }
@@ -114,7 +114,7 @@ class TypedBuildTest {
         .hasMessageContaining("@Path 'id' is not in the path template");
     assertThatThrownBy(() -> build(new UnboundPathParam())).hasMessageContaining("[item_id] are not bound to any parameter of the method or its dependencies");
     assertThatThrownBy(() -> build(new Unreadable())).hasMessageContaining("Unreadable.t")
-        .hasMessageContaining("java.util.Map<java.lang.String, java.lang.String> cannot be read");
+        .hasMessageContaining("java.util.Set<java.lang.String> cannot be read");
     assertThatThrownBy(() -> build(new NoProvider())).hasMessageContaining("no @Provides method provides")
         .hasMessageContaining("Missing");
     assertThatThrownBy(() -> TypedApi.builder().provider(new Cycle()).controller(new UsesA()).build())

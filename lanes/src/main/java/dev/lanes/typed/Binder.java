@@ -81,9 +81,10 @@ sealed interface Binder {
 
   /**
    * The JSON body read into {@code shape}; {@code fallback} when there is no body. A body without
-   * a Content-Type is JSON only when not {@code strictContentType}.
+   * a Content-Type is JSON only when not {@code strictContentType}. {@code name} is the
+   * parameter's (null if the class file has none), the title FastAPI gives a body's schema.
    */
-  record Body(Shape shape, Object fallback, boolean strictContentType) implements Binder {
+  record Body(String name, Shape shape, Object fallback, boolean strictContentType) implements Binder {
     // A shared buffer pool, not Jackson's per-thread one: a handler's virtual thread reads one body.
     static final ObjectMapper JSON = JsonMapper.builder(
             JsonFactory.builder().recyclerPool(JsonRecyclerPools.newBoundedPool(64)).build())

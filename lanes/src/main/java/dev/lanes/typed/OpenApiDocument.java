@@ -80,7 +80,11 @@ final class OpenApiDocument {
       if (!bodies.isEmpty()) {
         Binder.Body body = bodies.get(0);
         ObjectNode rb = op.putObject("requestBody");
-        rb.putObject("content").putObject("application/json").set("schema", body.shape().schema(schemas));
+        ObjectNode schema = body.shape().schema(schemas);
+        if (!schema.has("$ref") && body.name() != null) { // FastAPI titles a body that is no model after its parameter
+          schema = schema.deepCopy().put("title", Schemas.title(body.name()));
+        }
+        rb.putObject("content").putObject("application/json").set("schema", schema);
         if (body.required()) {
           rb.put("required", true); // FastAPI leaves it out when false
         }

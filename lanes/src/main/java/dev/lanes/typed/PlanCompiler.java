@@ -257,6 +257,14 @@ final class PlanCompiler {
     return new DeclaredResponse(status, description.isEmpty() ? StatusPhrase.of(status) : description, shape);
   }
 
+  private static boolean isMap(Shape shape) {
+    return switch (shape) {
+      case OptionalShape o -> isMap(o.inner());
+      case Constrained c -> isMap(c.inner());
+      default -> shape instanceof MapShape;
+    };
+  }
+
   private Binder[] binders(Method m, String where, Set<String> templateParams) {
     Parameter[] params = m.getParameters();
     Binder[] out = new Binder[params.length];
@@ -310,12 +318,12 @@ final class PlanCompiler {
       }
       return new Binder.Dependency(dependency(p.getType(), at));
     }
-    Shape shape = shapes.shape(p.getParameterizedType(), annotations, at);
+    Shape shape = shapes.shape(p.getAnnotatedType(), annotations, at);
     Default d = p.getAnnotation(Default.class);
     if (body != null) {
       Object fallback = d != null ? shapes.withDefault("body", shape, d.value(), at).fallback()
           : shape instanceof OptionalShape ? Optional.empty() : RecordShape.Field.REQUIRED;
-      return new Binder.Body(shape, fallback, strictContentType);
+      return new Binder.Body(p.isNamePresent() ? p.getName() : null, shape, fallback, strictContentType);
     }
     if (shape instanceof RecordShape record && form != null) {
       if (d != null) {
@@ -325,6 +333,9 @@ final class PlanCompiler {
     }
     if (shape instanceof RecordShape) {
       throw new IllegalArgumentException(at + ": a record comes from the body (@Body) or a form (@FormField)");
+    }
+    if (isMap(shape)) { // text has no keys: FastAPI documents no dict outside a body either
+      throw new IllegalArgumentException(at + ": a Map comes from the JSON body (@Body)");
     }
     if (form != null) {
       String name = form.value().isEmpty() ? javaName(p, at) : form.value();

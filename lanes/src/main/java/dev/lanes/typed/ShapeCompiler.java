@@ -8,6 +8,8 @@ import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.AnnotatedParameterizedType;
+import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -20,7 +22,7 @@ import java.util.Optional;
 
 /**
  * Compiles Java types and their annotations into {@link Shape}s, once, when the API is built:
- * scalars, enums, {@code List<T>}, {@code Optional<T>} and records (each record compiled once,
+ * scalars, enums, {@code List<T>}, {@code Map<K, V>}, {@code Optional<T>} and records (each record compiled once,
  * so a record may contain itself). Anything else fails here with the place it was declared.
  */
 final class ShapeCompiler {
@@ -30,7 +32,20 @@ final class ShapeCompiler {
 
   /** The shape of a declared value with its constraints (on an {@code Optional}, they check what is inside). */
   Shape shape(Type type, Annotation[] annotations, String where) {
-    Shape base = bare(type, where);
+    return shape(type, null, annotations, where);
+  }
+
+  /**
+   * {@link #shape(Type, Annotation[], String)} for a declaration whose type may carry type-use
+   * constraints on its type arguments ({@code List<@Size(max = 3) String>}); {@code annotations}
+   * are the declaration's own (those on the outer type are the same ones, so they are not read twice).
+   */
+  Shape shape(AnnotatedType type, Annotation[] annotations, String where) {
+    return shape(type.getType(), type, annotations, where);
+  }
+
+  private Shape shape(Type type, AnnotatedType annotated, Annotation[] annotations, String where) {
+    Shape base = bare(type, annotated, where);
     if (base instanceof OptionalShape o) {
       List<Constraint> c = Constraint.of(annotations, o.inner(), where);
       return c.isEmpty() ? o : new OptionalShape(new Constrained(o.inner(), c));
@@ -39,7 +54,7 @@ final class ShapeCompiler {
     return c.isEmpty() ? base : new Constrained(base, c);
   }
 
-  private Shape bare(Type type, String where) {
+  private Shape bare(Type type, AnnotatedType annotated, String where) {
     if (type instanceof Class<?> c) {
       Scalar s = Scalar.of(c);
       if (s != null) {
@@ -48,20 +63,50 @@ final class ShapeCompiler {
       if (c.isRecord()) {
         return record(c);
       }
-      if (c == List.class || c == Optional.class) {
-        throw new IllegalArgumentException(where + ": " + c.getSimpleName() + " needs its element type");
+      if (c == List.class || c == Optional.class || c == Map.class) {
+        throw new IllegalArgumentException(where + ": " + c.getSimpleName() + " needs its type arguments");
       }
     } else if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
-      Type arg = p.getActualTypeArguments()[0];
+      Type[] args = p.getActualTypeArguments();
+      AnnotatedType[] annotatedArgs = annotated instanceof AnnotatedParameterizedType ap
+          ? ap.getAnnotatedActualTypeArguments() : null;
       if (raw == List.class) {
-        return new ListShape(bare(arg, where));
+        return new ListShape(argument(args, annotatedArgs, 0, where + " element"));
       }
       if (raw == Optional.class) {
-        return new OptionalShape(bare(arg, where));
+        return new OptionalShape(argument(args, annotatedArgs, 0, where));
+      }
+      if (raw == Map.class) {
+        return map(args, annotatedArgs, where);
       }
     }
     throw new IllegalArgumentException(where + ": type " + type.getTypeName() + " cannot be read from a request"
-        + " (String, int, long, double, boolean, their boxes, enums, records, List<T> and Optional<T> can)");
+        + " (String, int, long, double, boolean, their boxes, enums, records, List<T>, Map<String, V> and"
+        + " Optional<T> can)");
+  }
+
+  /** A type argument's shape, with the constraints written on it ({@code List<@Min(1) Integer>}). */
+  private Shape argument(Type[] args, AnnotatedType[] annotatedArgs, int i, String where) {
+    return annotatedArgs == null ? bare(args[i], null, where)
+        : shape(args[i], annotatedArgs[i], annotatedArgs[i].getAnnotations(), where);
+  }
+
+  /**
+   * {@code Map<K, V>}: JSON object keys are text, so {@code K} is a scalar read from text as
+   * pydantic reads {@code dict[int, V]}'s keys ({@code "1"} is 1); constraints on keys would need
+   * {@code propertyNames} pydantic does not write for them, so they fail the build.
+   */
+  private Shape map(Type[] args, AnnotatedType[] annotatedArgs, String where) {
+    Scalar key = args[0] instanceof Class<?> k ? Scalar.of(k) : null;
+    if (key == null) {
+      throw new IllegalArgumentException(where + ": a Map's keys are JSON object names: declare them String, an"
+          + " integer, a number, a boolean or an enum, not " + args[0].getTypeName());
+    }
+    if (annotatedArgs != null && annotatedArgs[0].getAnnotations().length > 0) {
+      throw new IllegalArgumentException(where + ": constraints on a Map's keys are not supported; check them in"
+          + " the handler");
+    }
+    return new MapShape(key, argument(args, annotatedArgs, 1, where + " value"));
   }
 
   private RecordShape record(Class<?> type) {
@@ -104,7 +149,7 @@ final class ShapeCompiler {
       types[i] = rc.getType();
       String where = type.getSimpleName() + "." + rc.getName();
       Annotation[] annotations = annotationsOf(type, rc);
-      Shape s = shape(rc.getGenericType(), annotations, where);
+      Shape s = shape(rc.getAnnotatedType(), annotations, where);
       Default d = find(annotations, Default.class);
       String name = jsonName(rc, annotations);
       fields.add(d != null ? withDefault(name, s, d.value(), where)
