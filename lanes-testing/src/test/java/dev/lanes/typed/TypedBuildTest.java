@@ -73,13 +73,6 @@ class TypedBuildTest {
 
   record In(String s) {}
 
-  static final class TwoBodies {
-    @Post("/t")
-    String t(@Body In a, @Body In b) {
-      return "x";
-    }
-  }
-
   static final class BadDefault {
     @Get("/t")
     String t(@Query @Default("ten") int n) {
@@ -119,7 +112,6 @@ class TypedBuildTest {
         .hasMessageContaining("Missing");
     assertThatThrownBy(() -> TypedApi.builder().provider(new Cycle()).controller(new UsesA()).build())
         .hasMessageContaining("dependency cycle through Cycle.a");
-    assertThatThrownBy(() -> build(new TwoBodies())).hasMessageContaining("one @Body");
     assertThatThrownBy(() -> build(new BadDefault())).hasMessageContaining("@Default(\"ten\") does not fit")
         .hasMessageContaining("valid integer");
     assertThatThrownBy(() -> build(new Unsupported())).hasMessageContaining("@Email is not supported");

@@ -82,9 +82,16 @@ sealed interface Binder {
   /**
    * The JSON body read into {@code shape}; {@code fallback} when there is no body. A body without
    * a Content-Type is JSON only when not {@code strictContentType}. {@code name} is the
-   * parameter's (null if the class file has none), the title FastAPI gives a body's schema.
+   * parameter's (null if the class file has none), the title FastAPI gives a body's schema; an
+   * {@code embedded} body is read from the body's member of that name instead (FastAPI's
+   * {@code Body(embed=True)}, and every body of a handler that has several).
    */
-  record Body(String name, Shape shape, Object fallback, boolean strictContentType) implements Binder {
+  record Body(String name, Shape shape, Object fallback, JsonNode documentedDefault, boolean embedded,
+              boolean strictContentType) implements Binder {
+    Body embed() {
+      return new Body(name, shape, fallback, documentedDefault, true, strictContentType);
+    }
+
     // A shared buffer pool, not Jackson's per-thread one: a handler's virtual thread reads one body.
     static final ObjectMapper JSON = JsonMapper.builder(
             JsonFactory.builder().recyclerPool(JsonRecyclerPools.newBoundedPool(64)).build())
@@ -133,15 +140,19 @@ sealed interface Binder {
       }
       prepare(b, strictContentType);
       JsonNode body = b.body();
+      if (body == INVALID_JSON) {
+        return Shape.INVALID;
+      }
       Loc loc = BODY;
+      if (embedded) { // FastAPI reads a member that is not there, or null, as absent; a body that is no object has none
+        loc = loc.child(name);
+        body = body != null && body.isObject() ? body.get(name) : null;
+      }
       if (body == null || body.isNull()) { // FastAPI takes a JSON null body for no body
         if (!required()) {
           return fallback;
         }
         b.violations.missing(loc, NullNode.instance);
-        return Shape.INVALID;
-      }
-      if (body == INVALID_JSON) {
         return Shape.INVALID;
       }
       return shape.fromJson(body, loc, b.violations);

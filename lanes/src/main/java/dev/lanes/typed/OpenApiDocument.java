@@ -78,14 +78,22 @@ final class OpenApiDocument {
         }
       }
       if (!bodies.isEmpty()) {
+        List<Binder.Body> embedded = bodies.stream().filter(Binder.Body::embedded).toList();
         Binder.Body body = bodies.get(0);
         ObjectNode rb = op.putObject("requestBody");
-        ObjectNode schema = body.shape().schema(schemas);
-        if (!schema.has("$ref") && body.name() != null) { // FastAPI titles a body that is no model after its parameter
-          schema = schema.deepCopy().put("title", Schemas.title(body.name()));
+        ObjectNode schema;
+        if (!embedded.isEmpty()) { // one object with a member per body, as FastAPI's Body_<operationId>
+          String name = "Body_" + operationId;
+          schemas.put(name, embeddedSchema(name, embedded, schemas));
+          schema = Schemas.ref(name);
+        } else {
+          schema = body.shape().schema(schemas);
+          if (!schema.has("$ref") && body.name() != null) { // FastAPI titles a body that is no model after its parameter
+            schema = schema.deepCopy().put("title", Schemas.title(body.name()));
+          }
         }
         rb.putObject("content").putObject("application/json").set("schema", schema);
-        if (body.required()) {
+        if (embedded.isEmpty() ? body.required() : embedded.stream().anyMatch(Binder.Body::required)) {
           rb.put("required", true); // FastAPI leaves it out when false
         }
       }
@@ -160,6 +168,35 @@ final class OpenApiDocument {
       doc.set("components", components);
     }
     return doc;
+  }
+
+  /** The object embedded bodies are members of: each under its parameter's name, titled as pydantic titles a field. */
+  private static ObjectNode embeddedSchema(String name, List<Binder.Body> bodies, Schemas schemas) {
+    ObjectNode s = F.objectNode();
+    ObjectNode props = s.putObject("properties");
+    ArrayNode required = F.arrayNode();
+    for (Binder.Body b : bodies) {
+      if (props.has(b.name())) {
+        continue;
+      }
+      ObjectNode schema = b.shape().schema(schemas).deepCopy();
+      if (Schemas.titled(b.shape())) {
+        schema.put("title", Schemas.title(b.name()));
+      }
+      if (b.documentedDefault() != null && !b.documentedDefault().isNull()) {
+        schema.set("default", b.documentedDefault());
+      }
+      props.set(b.name(), schema);
+      if (b.required()) {
+        required.add(b.name());
+      }
+    }
+    s.put("type", "object");
+    if (!required.isEmpty()) {
+      s.set("required", required);
+    }
+    s.put("title", name);
+    return s;
   }
 
   /** FastAPI's {@code Body_<operationId>} schema: one property per form field or upload. */

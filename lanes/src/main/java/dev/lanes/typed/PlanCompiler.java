@@ -268,16 +268,21 @@ final class PlanCompiler {
   private Binder[] binders(Method m, String where, Set<String> templateParams) {
     Parameter[] params = m.getParameters();
     Binder[] out = new Binder[params.length];
-    boolean body = false;
+    int bodies = 0;
     for (int i = 0; i < params.length; i++) {
       Parameter p = params[i];
       String at = where + " parameter " + i + " (" + p.getType().getSimpleName() + ")";
       out[i] = binder(p, at, templateParams);
       if (out[i] instanceof Binder.Body) {
-        if (body) {
-          throw new IllegalArgumentException(at + ": a handler reads one @Body; wrap the parts in one record");
+        bodies++;
+      }
+    }
+    if (bodies > 1) { // FastAPI embeds each under its name: {"item": {...}, "user": {...}}
+      for (int i = 0; i < out.length; i++) {
+        if (out[i] instanceof Binder.Body b) {
+          javaName(params[i], where + " parameter " + i); // its name is its member's
+          out[i] = b.embed();
         }
-        body = true;
       }
     }
     return out;
@@ -321,9 +326,14 @@ final class PlanCompiler {
     Shape shape = shapes.shape(p.getAnnotatedType(), annotations, at);
     Default d = p.getAnnotation(Default.class);
     if (body != null) {
-      Object fallback = d != null ? shapes.withDefault("body", shape, d.value(), at).fallback()
-          : shape instanceof OptionalShape ? Optional.empty() : RecordShape.Field.REQUIRED;
-      return new Binder.Body(p.isNamePresent() ? p.getName() : null, shape, fallback, strictContentType);
+      RecordShape.Field f = d != null ? shapes.withDefault("body", shape, d.value(), at)
+          : new RecordShape.Field("body", shape, shape instanceof OptionalShape ? Optional.empty()
+              : RecordShape.Field.REQUIRED, null);
+      if (body.embed()) {
+        javaName(p, at); // its name is its member's
+      }
+      return new Binder.Body(p.isNamePresent() ? p.getName() : null, shape, f.fallback(), f.documentedDefault(),
+          body.embed(), strictContentType);
     }
     if (shape instanceof RecordShape record && form != null) {
       if (d != null) {

@@ -162,7 +162,7 @@ final class RecordShape implements Shape {
     var required = JsonNodeFactory.instance.arrayNode();
     for (Field f : fields) {
       ObjectNode p = f.shape.schema(schemas).deepCopy();
-      if (!p.has("$ref")) {
+      if (Schemas.titled(f.shape)) {
         p.put("title", Schemas.title(f.name));
       }
       if (f.documentedDefault != null) {

@@ -63,7 +63,7 @@ final class RoutePlan {
     // dependency runs, whoever reads the body (as FastAPI parses it first).
     List<Binder.Body> bodies = RouteInputs.of(binders, required).bodies;
     this.hasBody = !bodies.isEmpty();
-    this.onlyBody = bodies.size() == 1 ? bodies.get(0) : null;
+    this.onlyBody = bodies.size() == 1 && !bodies.get(0).embedded() ? bodies.get(0) : null; // embedded: a member of the tree
     this.strictContentType = bodies.isEmpty() || bodies.get(0).strictContentType();
   }
 

@@ -110,6 +110,15 @@ final class Schemas {
     return s;
   }
 
+  /**
+   * Whether pydantic titles a model field of this shape: not when it is a reference to a model or
+   * an enum, nor such a reference that may be null ({@code anyOf [$ref, null]}).
+   */
+  static boolean titled(Shape shape) {
+    Shape s = shape instanceof OptionalShape o ? o.inner() : shape;
+    return !(s instanceof RecordShape || s instanceof Scalar scalar && scalar.kind() == Scalar.Kind.ENUM);
+  }
+
   /** pydantic's title of a name: {@code item_id} → {@code Item Id}, {@code x-api-key} → {@code X-Api-Key}. */
   static String title(String name) {
     StringBuilder b = new StringBuilder();
