@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanes.App;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
+import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,14 @@ class TypedMapTest {
              @Default("{}") Map<String, List<String>> tags, @Default("{}") Map<String, Color> colors,
              @Default("{}") Map<String, Optional<String>> notes, Optional<Map<String, Integer>> maybe) {}
 
+  record Sized(@Size(min = 1, max = 2) Map<String, Integer> m) {}
+
   static final class Api {
+    @Post("/sized")
+    int sized(@Body Sized s) {
+      return s.m().size();
+    }
+
     @Post("/bags")
     List<Object> bags(@Body Bag bag) {
       return List.of(bag.counts(), bag.points().keySet(), bag.tags(), bag.colors(), bag.notes().keySet(),
@@ -149,6 +157,20 @@ class TypedMapTest {
     assertThat(doc.at("/paths/~1bycolor/post/requestBody/content/application~1json/schema")).isEqualTo(json(
         "{\"additionalProperties\":{\"type\":\"integer\"},\"propertyNames\":{\"$ref\":\"#/components/schemas/Color\"},"
             + "\"type\":\"object\",\"title\":\"C\"}"));
+  }
+
+  @Test
+  void sizeBoundsTheEntriesAsPydanticsDictionaryLength() throws IOException {
+    assertThat(post("/sized", "{\"m\":{\"a\":1}}").text()).isEqualTo("1");
+    assertThat(errors(post("/sized", "{\"m\":{}}"))).isEqualTo(json("[{\"type\":\"too_short\",\"loc\":[\"body\",\"m\"],"
+        + "\"msg\":\"Dictionary should have at least 1 item after validation, not 0\",\"input\":{},"
+        + "\"ctx\":{\"field_type\":\"Dictionary\",\"min_length\":1,\"actual_length\":0}}]"));
+    assertThat(errors(post("/sized", "{\"m\":{\"a\":1,\"b\":2,\"c\":3}}"))).isEqualTo(json("[{\"type\":\"too_long\","
+        + "\"loc\":[\"body\",\"m\"],\"msg\":\"Dictionary should have at most 2 items after validation, not 3\","
+        + "\"input\":{\"a\":1,\"b\":2,\"c\":3},\"ctx\":{\"field_type\":\"Dictionary\",\"max_length\":2,\"actual_length\":3}}]"));
+    assertThat(client.get("/openapi.json").json().at("/components/schemas/Sized/properties/m")).isEqualTo(json(
+        "{\"additionalProperties\":{\"type\":\"integer\"},\"type\":\"object\",\"maxProperties\":2,"
+            + "\"minProperties\":1,\"title\":\"M\"}"));
   }
 
   static final class ObjectKeys {

@@ -47,6 +47,7 @@ interface Constraint {
     Class<?> t = shape.type();
     boolean text = t == String.class;
     boolean list = t == List.class;
+    boolean map = t == Map.class;
     boolean integral = shape instanceof Scalar s && (s.kind() == Scalar.Kind.INT || s.kind() == Scalar.Kind.LONG);
     boolean number = integral || shape instanceof Scalar s2 && s2.kind() == Scalar.Kind.DOUBLE;
     for (Annotation a : annotations) {
@@ -69,16 +70,16 @@ interface Constraint {
             out.add(length(false, s.max()));
           }
         }
-        case Size s when list -> {
+        case Size s when list || map -> {
           if (s.min() > 0) {
-            out.add(size(true, s.min()));
+            out.add(size(true, s.min(), map));
           }
           if (s.max() < Integer.MAX_VALUE) {
-            out.add(size(false, s.max()));
+            out.add(size(false, s.max(), map));
           }
         }
         case NotEmpty n when text -> out.add(length(true, 1));
-        case NotEmpty n when list -> out.add(size(true, 1));
+        case NotEmpty n when list || map -> out.add(size(true, 1, map));
         case NotBlank n when text -> out.add(notBlank());
         case Pattern p when text -> {
           if (p.flags().length > 0) { // silently dropped they would refuse what Jakarta accepts
@@ -156,12 +157,18 @@ interface Constraint {
     };
   }
 
-  private static Constraint size(boolean min, int n) {
+  /** A bound on a list's items or (pydantic's "Dictionary") a map's entries. */
+  private static Constraint size(boolean min, int n, boolean map) {
+    String fieldType = map ? "Dictionary" : "List";
     return new Constraint() {
       @Override
       public boolean holds(Object value) {
-        int size = ((List<?>) value).size();
+        int size = sizeOf(value);
         return min ? size >= n : size <= n;
+      }
+
+      private int sizeOf(Object value) {
+        return map ? ((Map<?, ?>) value).size() : ((List<?>) value).size();
       }
 
       @Override
@@ -169,19 +176,19 @@ interface Constraint {
         if (holds(value)) {
           return true;
         }
-        int size = ((List<?>) value).size();
+        int size = sizeOf(value);
         Map<String, Object> ctx = new LinkedHashMap<>();
-        ctx.put("field_type", "List");
+        ctx.put("field_type", fieldType);
         ctx.put(min ? "min_length" : "max_length", n);
         ctx.put("actual_length", size);
-        v.add(min ? "too_short" : "too_long", loc, "List should have at " + (min ? "least " : "most ") + n + " item"
-            + (n == 1 ? "" : "s") + " after validation, not " + size, input, ctx);
+        v.add(min ? "too_short" : "too_long", loc, fieldType + " should have at " + (min ? "least " : "most ") + n
+            + " item" + (n == 1 ? "" : "s") + " after validation, not " + size, input, ctx);
         return false;
       }
 
       @Override
       public void document(ObjectNode schema) {
-        schema.put(min ? "minItems" : "maxItems", n);
+        schema.put(map ? (min ? "minProperties" : "maxProperties") : (min ? "minItems" : "maxItems"), n);
       }
     };
   }
