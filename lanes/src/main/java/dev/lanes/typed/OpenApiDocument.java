@@ -214,7 +214,7 @@ final class OpenApiDocument {
           if (f.format() != null) {
             schema.put("format", f.format());
           }
-          if (!schema.has("$ref")) {
+          if (Schemas.titled(f.shape())) {
             schema.put("title", Schemas.title(f.name()));
           }
           props.set(f.name(), schema);
