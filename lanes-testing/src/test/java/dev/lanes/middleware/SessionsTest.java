@@ -240,6 +240,26 @@ class SessionsTest {
     }
   }
 
+  /** Starlette 1.7's {@code SessionMiddleware(partitioned=True)}: CHIPS, for an app embedded in other sites. */
+  @Test
+  void aPartitionedSessionIsSetAndDeletedPartitioned() {
+    try (TestClient c = TestClient.start(app(Sessions.builder(SECRET).httpsOnly(true).sameSite(SetCookie.SameSite.NONE)
+        .partitioned(true).build()))) {
+      RawResponse login = send(c, "POST", "/login?name=alice", null);
+      assertThat(login.header("set-cookie").orElseThrow()).contains("; Secure", "; SameSite=None").endsWith("; Partitioned");
+      RawResponse logout = send(c, "POST", "/logout", cookieOf(login));
+      assertThat(logout.header("set-cookie").orElseThrow()).as("a browser deletes it only from its partition")
+          .startsWith("session=; Max-Age=0").endsWith("; Partitioned");
+    }
+    try (TestClient c = TestClient.start(app(Sessions.builder(SECRET).httpsOnly(true).build()))) {
+      assertThat(send(c, "POST", "/login?name=alice", null).header("set-cookie").orElseThrow())
+          .as("not by default").doesNotContain("Partitioned");
+    }
+    assertThatThrownBy(() -> Sessions.builder(SECRET).partitioned(true).build())
+        .as("browsers drop a Partitioned cookie without Secure").hasMessageContaining("Partitioned")
+        .hasMessageContaining("httpsOnly");
+  }
+
   @Test
   void badConfigurationFailsWhenBuilt() {
     assertThatThrownBy(() -> Sessions.builder("short")).hasMessageContaining("at least 32 bytes");

@@ -30,9 +30,10 @@ public final class SetCookie {
   private final boolean secure;
   private final boolean httpOnly;
   private final SameSite sameSite; // null: none
+  private final boolean partitioned;
 
   private SetCookie(String name, String value, Duration maxAge, Instant expires, String path, String domain,
-      boolean secure, boolean httpOnly, SameSite sameSite) {
+      boolean secure, boolean httpOnly, SameSite sameSite, boolean partitioned) {
     this.name = name;
     this.value = value;
     this.maxAge = maxAge;
@@ -42,6 +43,7 @@ public final class SetCookie {
     this.secure = secure;
     this.httpOnly = httpOnly;
     this.sameSite = sameSite;
+    this.partitioned = partitioned;
   }
 
   /**
@@ -51,15 +53,16 @@ public final class SetCookie {
    *     character outside RFC 6265's cookie-octets (encode such values, e.g. Base64url)
    */
   public static SetCookie of(String name, String value) {
-    return new SetCookie(checkName(name), checkValue(name, value), null, null, "/", null, false, false, SameSite.LAX);
+    return new SetCookie(checkName(name), checkValue(name, value), null, null, "/", null, false, false, SameSite.LAX, false);
   }
 
   /**
    * Tells the browser to drop cookie {@code name} (empty value, {@code Max-Age=0} and an
-   * {@code Expires} in 1970 for old clients); give it the path and domain the cookie was set with.
+   * {@code Expires} in 1970 for old clients); give it the path and domain the cookie was set with,
+   * and {@code partitioned(true)} for a partitioned one.
    */
   public static SetCookie delete(String name) {
-    return new SetCookie(checkName(name), "", Duration.ZERO, Instant.EPOCH, "/", null, false, false, SameSite.LAX);
+    return new SetCookie(checkName(name), "", Duration.ZERO, Instant.EPOCH, "/", null, false, false, SameSite.LAX, false);
   }
 
   /** Kept for {@code age} (whole seconds; 0 drops it at once). @throws IllegalArgumentException if negative */
@@ -68,7 +71,7 @@ public final class SetCookie {
     if (age.isNegative()) {
       throw new IllegalArgumentException("cookie " + name + ": Max-Age must not be negative, got " + age);
     }
-    return new SetCookie(name, value, age, expires, path, domain, secure, httpOnly, sameSite);
+    return new SetCookie(name, value, age, expires, path, domain, secure, httpOnly, sameSite, partitioned);
   }
 
   /**
@@ -76,34 +79,48 @@ public final class SetCookie {
    * written as 9999's last second, one before 1970 as 1970's first (browsers ignore a date before 1601).
    */
   public SetCookie expires(Instant at) {
-    return new SetCookie(name, value, maxAge, Objects.requireNonNull(at, "at"), path, domain, secure, httpOnly, sameSite);
+    return new SetCookie(name, value, maxAge, Objects.requireNonNull(at, "at"), path, domain, secure, httpOnly, sameSite, partitioned);
   }
 
   /** Sent back only under {@code path}; null for none (the browser takes the request's directory). */
   public SetCookie path(String path) {
     return new SetCookie(name, value, maxAge, expires, path == null ? null : checkAttribute("Path", path), domain,
-        secure, httpOnly, sameSite);
+        secure, httpOnly, sameSite, partitioned);
   }
 
   /** Sent back to {@code domain} and its subdomains too; null (the default) for this host only. */
   public SetCookie domain(String domain) {
     return new SetCookie(name, value, maxAge, expires, path, domain == null ? null : checkAttribute("Domain", domain),
-        secure, httpOnly, sameSite);
+        secure, httpOnly, sameSite, partitioned);
   }
 
   /** Sent back over HTTPS only. */
   public SetCookie secure(boolean on) {
-    return new SetCookie(name, value, maxAge, expires, path, domain, on, httpOnly, sameSite);
+    return new SetCookie(name, value, maxAge, expires, path, domain, on, httpOnly, sameSite, partitioned);
   }
 
   /** Hidden from the page's scripts ({@code document.cookie}). */
   public SetCookie httpOnly(boolean on) {
-    return new SetCookie(name, value, maxAge, expires, path, domain, secure, on, sameSite);
+    return new SetCookie(name, value, maxAge, expires, path, domain, secure, on, sameSite, partitioned);
   }
 
   /** The {@code SameSite} attribute; null for none. {@code NONE} needs {@link #secure} (browsers drop it otherwise). */
   public SetCookie sameSite(SameSite mode) {
-    return new SetCookie(name, value, maxAge, expires, path, domain, secure, httpOnly, mode);
+    return new SetCookie(name, value, maxAge, expires, path, domain, secure, httpOnly, mode, partitioned);
+  }
+
+  /**
+   * The {@code Partitioned} attribute (CHIPS, Starlette's {@code set_cookie(partitioned=True)}): a
+   * browser keeps the cookie apart for each top-level site the page is embedded in. Needs
+   * {@link #secure} (browsers drop it otherwise); delete it with a partitioned deletion, from
+   * inside the same embedding.
+   *
+   * <pre>{@code
+   * SetCookie.of("__Host-widget", id).secure(true).sameSite(SetCookie.SameSite.NONE).partitioned(true)
+   * }</pre>
+   */
+  public SetCookie partitioned(boolean on) {
+    return new SetCookie(name, value, maxAge, expires, path, domain, secure, httpOnly, sameSite, on);
   }
 
   public String name() {
@@ -117,14 +134,17 @@ public final class SetCookie {
   /**
    * The header's value, as {@link Response#withCookie} sends it.
    *
-   * @throws IllegalStateException for what browsers refuse: {@code SameSite=None} without
-   *     {@code Secure}, a {@code __Secure-} name without {@code Secure}, a {@code __Host-} name
+   * @throws IllegalStateException for what browsers refuse: {@code SameSite=None} or
+   *     {@code Partitioned} without {@code Secure}, a {@code __Secure-} name without {@code Secure}, a {@code __Host-} name
    *     without {@code Secure}, with a {@code Domain} or a {@code Path} other than {@code /}
    *     (RFC 6265bis 4.1.3; the prefixes match ignoring case)
    */
   public String headerValue() {
     if (sameSite == SameSite.NONE && !secure) {
       throw new IllegalStateException("cookie " + name + ": SameSite=None needs secure(true); browsers drop it otherwise");
+    }
+    if (partitioned && !secure) {
+      throw new IllegalStateException("cookie " + name + ": Partitioned needs secure(true); browsers drop it otherwise");
     }
     if (name.regionMatches(true, 0, "__Secure-", 0, 9) && !secure) {
       throw new IllegalStateException("cookie " + name + ": the __Secure- prefix needs secure(true); browsers drop it otherwise");
@@ -162,6 +182,9 @@ public final class SetCookie {
     if (sameSite != null) {
       String mode = sameSite.name().toLowerCase(Locale.ROOT);
       b.append("; SameSite=").append(Character.toUpperCase(mode.charAt(0))).append(mode, 1, mode.length());
+    }
+    if (partitioned) {
+      b.append("; Partitioned");
     }
     return b.toString();
   }

@@ -49,6 +49,7 @@ public final class Sessions implements Middleware {
   private final String domain; // null: this host
   private final boolean httpsOnly;
   private final SetCookie.SameSite sameSite;
+  private final boolean partitioned;
   private final Clock clock;
 
   private Sessions(Builder b) {
@@ -59,6 +60,7 @@ public final class Sessions implements Middleware {
     this.domain = b.domain;
     this.httpsOnly = b.httpsOnly;
     this.sameSite = b.sameSite;
+    this.partitioned = b.partitioned;
     this.clock = b.clock;
   }
 
@@ -123,7 +125,7 @@ public final class Sessions implements Middleware {
   }
 
   private SetCookie attributes(SetCookie cookie) {
-    return cookie.path(path).domain(domain).httpOnly(true).secure(httpsOnly).sameSite(sameSite);
+    return cookie.path(path).domain(domain).httpOnly(true).secure(httpsOnly).sameSite(sameSite).partitioned(partitioned);
   }
 
   /** {@code payload.issuedAt.mac}, each Base64url: the JSON, the signing time in seconds, HMAC-SHA256 of the two. */
@@ -189,6 +191,7 @@ public final class Sessions implements Middleware {
     private String domain;
     private boolean httpsOnly;
     private SetCookie.SameSite sameSite = SetCookie.SameSite.LAX;
+    private boolean partitioned;
     private Clock clock = Clock.systemUTC();
 
     private Builder(byte[] secret) {
@@ -248,6 +251,19 @@ public final class Sessions implements Middleware {
       return this;
     }
 
+    /**
+     * Marks the cookie {@code Partitioned} (CHIPS; default false, as Starlette's {@code partitioned}):
+     * an app embedded in other sites keeps one session per embedding site. Needs {@code httpsOnly(true)}.
+     *
+     * <pre>{@code
+     * Sessions.builder(secret).httpsOnly(true).sameSite(SetCookie.SameSite.NONE).partitioned(true).build()
+     * }</pre>
+     */
+    public Builder partitioned(boolean on) {
+      this.partitioned = on;
+      return this;
+    }
+
     /** The clock sessions are signed and aged by (tests). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -257,8 +273,8 @@ public final class Sessions implements Middleware {
     /**
      * The middleware.
      *
-     * @throws IllegalStateException for a cookie browsers refuse: {@code SameSite=None} without
-     *     {@code httpsOnly}, a {@code __Secure-} or {@code __Host-} name without what its prefix needs
+     * @throws IllegalStateException for a cookie browsers refuse: {@code SameSite=None} or
+     *     {@code partitioned} without {@code httpsOnly}, a {@code __Secure-} or {@code __Host-} name without what its prefix needs
      */
     public Sessions build() {
       if (sameSite == SetCookie.SameSite.NONE && !httpsOnly) {
@@ -266,7 +282,7 @@ public final class Sessions implements Middleware {
       }
       try { // checks path and domain once, here, and what browsers would refuse of the cookie
         SetCookie.of(cookieName, "").path(path).domain(domain).httpOnly(true).secure(httpsOnly).sameSite(sameSite)
-            .headerValue();
+            .partitioned(partitioned).headerValue();
       } catch (IllegalStateException refused) {
         throw new IllegalStateException("sessions: " + refused.getMessage() + " (httpsOnly(true) makes it Secure)", refused);
       }

@@ -70,6 +70,23 @@ class SetCookieTest {
         .isEqualTo("__Secure-id=v; Domain=example.com; Path=/app; Secure; SameSite=Lax");
   }
 
+  /** CHIPS: browsers keep a {@code Partitioned} cookie per top-level site, and drop one without {@code Secure}. */
+  @Test
+  void aPartitionedCookieIsWrittenLastAndRefusedWithoutSecure() {
+    assertThat(SetCookie.of("__Host-id", "v").secure(true).sameSite(SetCookie.SameSite.NONE).partitioned(true)
+        .headerValue()).isEqualTo("__Host-id=v; Path=/; Secure; SameSite=None; Partitioned");
+    assertThat(SetCookie.of("a", "b").secure(true).partitioned(true).partitioned(false).headerValue())
+        .isEqualTo("a=b; Path=/; Secure; SameSite=Lax");
+    assertThatThrownBy(() -> SetCookie.of("a", "b").partitioned(true).headerValue())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("Partitioned").hasMessageContaining("secure(true)");
+    // a browser deletes a partitioned cookie only when the deletion is partitioned too (it names the partition)
+    assertThat(SetCookie.delete("a").secure(true).partitioned(true).headerValue())
+        .isEqualTo("a=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Secure; SameSite=Lax; Partitioned");
+    assertThat(SetCookie.of("a", "b").secure(true).partitioned(true).maxAge(Duration.ofSeconds(5)).path("/x")
+        .domain("example.com").httpOnly(true).expires(Instant.EPOCH).sameSite(null).headerValue())
+        .as("every other attribute keeps it").endsWith("; Secure; HttpOnly; Partitioned");
+  }
+
   @Test
   void aResponseCarriesEveryCookieAndARequestReadsThemAsStarletteDoes() {
     Response r = Response.text("ok").withCookie(SetCookie.of("a", "1")).withCookie(SetCookie.of("b", "2"));
