@@ -204,6 +204,29 @@ class StreamingResponseTest {
     }
   }
 
+  /**
+   * A handler's comments (sse-starlette's {@code ServerSentEvent(comment=...)}) go out as comment
+   * lines, each starting with ':', so an EventSource dispatches nothing for them, whatever line
+   * breaks the text holds.
+   */
+  @Test
+  void aHandlersCommentReachesTheWireAndABrowserDispatchesNothingForIt() {
+    List<ServerSentEvent> events = List.of(ServerSentEvent.of("first").withId("1"),
+        ServerSentEvent.comment("hello\r\ndata: injected\rid: 9\n\nbye"),
+        ServerSentEvent.of("second").withComment("note"));
+    App app = App.builder().get("/sse", req -> EventSourceResponse.of(events.iterator())).build();
+    try (TestClient client = TestClient.start(app); RawClient raw = RawClient.connect(client.port())) {
+      byte[] body = raw.send("GET /sse HTTP/1.1\r\nHost: x\r\n\r\n").read().body();
+      assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("id: 1\ndata: first\n\n"
+          + ": hello\n: data: injected\n: id: 9\n: \n: bye\n\n"
+          + ": note\ndata: second\n\n");
+      EventStreamParser browser = EventStreamParser.parse(body);
+      assertThat(browser.dispatched).containsExactly(new EventStreamParser.Dispatched("message", "first", "1"),
+          new EventStreamParser.Dispatched("message", "second", "1"));
+      assertThat(browser.ignoredComments).hasSize(6);
+    }
+  }
+
   @Test
   void http10ClientGetsACloseDelimitedBody() throws Exception {
     App app = App.builder().get("/s", req -> StreamingResponse.of(List.of("x", "y").iterator(), "text/plain")).build();
