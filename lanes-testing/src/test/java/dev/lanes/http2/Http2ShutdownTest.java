@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * Graceful shutdown and idle connections on HTTP/2: GOAWAY, then the streams in flight finish. A
  * drain goes in RFC 9113 6.8's two steps: GOAWAY naming 2^31-1 with a PING, then, on its ack or
  * after a bounded wait, GOAWAY naming the last stream the server saw; a stream the client opened
- * in between, not knowing of the first, is served.
+ * in between, not knowing of the first, is served. An idle connection goes away in the same two steps.
  */
 @Timeout(60)
 class Http2ShutdownTest {
@@ -61,6 +61,37 @@ class Http2ShutdownTest {
       assertThat(goAway.errorCode()).isEqualTo(Http2Error.NO_ERROR.code());
       goAway.release();
       client.closed().get(10, TimeUnit.SECONDS);
+      assertThat(server.statistics().keepAliveTimeouts()).isEqualTo(1);
+    } finally {
+      app.close();
+    }
+  }
+
+  /**
+   * The idle close goes in the drain's two steps too: its GOAWAY crosses on the wire a stream the
+   * client opened, not knowing the connection was idle long enough. A single GOAWAY naming the
+   * last stream seen refused that stream (and closed the connection under it).
+   */
+  @Test
+  void anIdleCloseServesAStreamOpenedWhileItsFirstGoAwayTravels() throws Exception {
+    App app = App.builder().get("/x", req -> Response.text("x")).build();
+    try (Server server = Server.start(app, ServerConfig.builder().port(0).h2c(true).stopOnSignal(false)
+            .keepAliveTimeout(Duration.ofMillis(500)).build());
+        RawH2 c = new RawH2(server.port())) {
+      c.headers(1, RawH2.request("GET", "/x"), true);
+      assertThat(c.answer(1, 10).headers().status().toString()).isEqualTo("200");
+      RawH2.Frame ping = announced(c); // idle for keepAliveTimeout: GOAWAY(2^31-1) and a PING
+      // The client opened stream 3 before it read the GOAWAY; it acks the PING after.
+      c.headers(3, RawH2.request("GET", "/x"), true);
+      c.frame(RawH2.PING, RawH2.ACK, 0, ping.payload());
+      List<RawH2.Frame> frames = c.until(f -> f.type() == RawH2.EOF, 10);
+      assertThat(frames.getLast().type()).as("%s", frames).isEqualTo(RawH2.EOF);
+      assertThat(answer(frames, 3)).as("%s", frames).isEqualTo("200 x");
+      List<RawH2.Frame> goAways = frames.stream().filter(f -> f.type() == RawH2.GOAWAY).toList();
+      assertThat(goAways).as("%s", frames).hasSize(1);
+      assertThat(goAways.getFirst().lastStreamId()).isEqualTo(3);
+      assertThat(goAways.getFirst().error()).isEqualTo(Http2Error.NO_ERROR.code());
+      assertThat(frames).filteredOn(f -> f.type() == RawH2.RST_STREAM).isEmpty();
       assertThat(server.statistics().keepAliveTimeouts()).isEqualTo(1);
     } finally {
       app.close();

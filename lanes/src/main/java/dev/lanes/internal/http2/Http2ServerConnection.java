@@ -66,7 +66,7 @@ import java.util.concurrent.TimeUnit;
  * steps: GOAWAY naming 2^31-1 with a PING, then, on the PING's ack (a round trip later: streams
  * the client opened before it read the first GOAWAY have arrived) or after a bounded wait, GOAWAY
  * naming the last stream it saw; it serves the streams it accepted and closes when none is left.
- * A connection with no stream for {@code keepAliveTimeout} is closed with one GOAWAY.
+ * A connection with no stream for {@code keepAliveTimeout} goes away in the same two steps.
  *
  * <p>Timeouts, each one scheduled check per connection at most (no timer per stream or frame): a
  * stream whose request body is still arriving has HTTP/1.1's {@code bodyReadTimeout} and
@@ -107,7 +107,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private String scheme = "http"; // from the connection, never from :scheme
   private SslHandler tls; // null: h2c
   private boolean reading; // inside a read burst: channelReadComplete flushes
-  private boolean draining; // the first GOAWAY (or the idle close's only one) went out
+  private boolean draining; // the first GOAWAY went out (a drain, or the idle close)
   private boolean closing; // the final GOAWAY went out: the connection closes once no stream is left
   private boolean finalGoAwayDue; // counted in Admission until the final GOAWAY or the close
   private ScheduledFuture<?> ackWait; // the drain's first step, until the PING's ack
@@ -812,16 +812,13 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       scheduleIdleCheck(left);
       return;
     }
-    admission.timedOut(Admission.Timeout.KEEP_ALIVE);
-    // One GOAWAY, not a drain's two: the client has been idle for keepAliveTimeout.
-    draining = closing = true;
-    if (ackWait != null) {
-      ackWait.cancel(false);
+    if (draining) {
+      return; // the drain under way closes it
     }
-    goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
-        ctx.newPromise());
-    finalGoAwaySettled();
-    closeAfterWrites();
+    admission.timedOut(Admission.Timeout.KEEP_ALIVE);
+    // The drain's two steps: a stream the client opens before it reads the first GOAWAY is served,
+    // as it would be a moment earlier; one GOAWAY naming the last stream would refuse it.
+    drain();
   }
 
   /** Netty's iteration, which declares Http2Exception for visitors that throw it; ours do not. */
