@@ -4,7 +4,6 @@ import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
@@ -21,7 +20,7 @@ import java.util.Optional;
 public final class EventSourceResponse {
   /** Default interval of keep-alive comments (as sse-starlette's 15 s ping). */
   public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
-  private static final byte[] PING = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] PING = ServerSentEvent.comment("keep-alive").encode();
 
   private EventSourceResponse() {}
 
