@@ -66,6 +66,13 @@ class WebSocketTest {
           ws.receive();
           throw new IllegalStateException("handler bug");
         })
+        .websocket("/ws/fail-error", ws -> {
+          ws.receive();
+          throw new AssertionError("a failed assert in the handler");
+        })
+        .websocketAsync("/ws/fail-error-async", (ws, message) -> {
+          throw new AssertionError("a failed assert in the async handler");
+        })
         .websocket("/ws/wait-for-close", ws -> {
           try {
             ws.receive();
@@ -208,6 +215,29 @@ class WebSocketTest {
   void anAsyncHandlerThatThrowsClosesWith1011() {
     try (RawClient c = RawClient.connect(client.port())) {
       Frames.open(c, "/ws/fail-async", "");
+      c.send(Frames.text("boom"));
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+    }
+  }
+
+  /** An Error (a failed assert) is a failure too: 1011, not a session left open with nobody reading it. */
+  @Test
+  void aHandlerThatThrowsAnErrorClosesWith1011() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/fail-error", "");
+      c.send(Frames.text("boom"));
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+    }
+  }
+
+  @Test
+  void anAsyncHandlerThatThrowsAnErrorClosesWith1011() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/fail-error-async", "");
       c.send(Frames.text("boom"));
       Frame close = Frames.read(c);
       assertThat(close.opcode()).isEqualTo(Frames.CLOSE);

@@ -31,7 +31,7 @@ final class AsyncSession extends Session implements AsyncWebSocket {
     LoopActivity loop = LoopActivity.enterHandler(route());
     try {
       handler.onOpen(this);
-    } catch (Exception e) {
+    } catch (Exception | Error e) { // an Error too: else the connection is cut without a close frame
       fail(e);
     } finally {
       exit(loop);
@@ -51,7 +51,7 @@ final class AsyncSession extends Session implements AsyncWebSocket {
     LoopActivity loop = LoopActivity.enterHandler(route());
     try {
       handler.onMessage(this, message);
-    } catch (Exception e) {
+    } catch (Exception | Error e) { // an Error too: else the connection is cut without a close frame
       fail(e);
     } finally {
       exit(loop);
@@ -77,7 +77,7 @@ final class AsyncSession extends Session implements AsyncWebSocket {
     }
   }
 
-  private void fail(Exception e) {
+  private void fail(Throwable e) {
     failed = true;
     LOG.log(Level.ERROR, "WebSocket handler of " + route() + " failed; closing with 1011", e);
     close(CloseCodes.INTERNAL_ERROR, "internal error");

@@ -119,7 +119,7 @@ public final class WebSocketEndpoint implements AsyncHandler {
       // Cancelled: the session ended (the close below does nothing) or the server shuts down.
       session.close(CloseCodes.GOING_AWAY, "server shutting down");
       throw e;
-    } catch (Exception e) {
+    } catch (Exception | Error e) { // an Error (a failed assert) too: else the session stays open, unread
       LOG.log(Level.ERROR, "WebSocket handler of " + route + " failed; closing with 1011", e);
       session.close(CloseCodes.INTERNAL_ERROR, "internal error");
     }
