@@ -73,6 +73,13 @@ class WebSocketTest {
         .websocketAsync("/ws/fail-error-async", (ws, message) -> {
           throw new AssertionError("a failed assert in the async handler");
         })
+        .websocket("/ws/close/{code}", ws -> {
+          try {
+            ws.close(ws.request().pathParams().getInt("code"), "as asked");
+          } catch (IllegalArgumentException refused) {
+            ws.close(CloseCodes.POLICY_VIOLATION, "refused");
+          }
+        })
         .websocket("/ws/wait-for-close", ws -> {
           try {
             ws.receive();
@@ -242,6 +249,32 @@ class WebSocketTest {
       Frame close = Frames.read(c);
       assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
       assertThat(close.closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+    }
+  }
+
+  /** The codes a server may send (RFC 6455 7.4) go out as given. */
+  @Test
+  void aHandlersCloseCodeGoesOnTheWireAsGiven() {
+    for (int code : new int[] {1000, 1001, 1003, 1011, 1012, 3000, 4999}) {
+      try (RawClient c = RawClient.connect(client.port())) {
+        Frames.open(c, "/ws/close/" + code, "");
+        assertThat(Frames.read(c).closeCode()).as("code %d", code).isEqualTo(code);
+      }
+    }
+  }
+
+  /**
+   * 1005, 1006 and 1015 are never sent (RFC 6455 7.4.1), nor reserved or undefined ones
+   * (1004, 1016-2999, past 4999; a close frame's code is two bytes): close refuses them, and the
+   * handler here closes with 1008 instead.
+   */
+  @Test
+  void aCloseCodeAServerMayNotSendIsRefused() {
+    for (int code : new int[] {999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535, 70000}) {
+      try (RawClient c = RawClient.connect(client.port())) {
+        Frames.open(c, "/ws/close/" + code, "");
+        assertThat(Frames.read(c).closeCode()).as("code %d", code).isEqualTo(CloseCodes.POLICY_VIOLATION);
+      }
     }
   }
 

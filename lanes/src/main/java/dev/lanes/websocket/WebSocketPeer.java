@@ -23,7 +23,9 @@ public interface WebSocketPeer {
   /**
    * Starts the close handshake with {@code code} (see {@link CloseCodes}); idempotent. Takes
    * effect at once: from its return {@link #isOpen} is false and sends fail with
-   * {@link WebSocketClosedException}, so no message goes out after the close frame.
+   * {@link WebSocketClosedException}, so no message goes out after the close frame. The code must
+   * be one a server may send (RFC 6455 7.4): 1000-1003, 1007-1014 or 3000-4999, else
+   * {@link IllegalArgumentException}; 1005, 1006 and 1015 are only ever reported.
    */
   void close(int code, String reason);
 

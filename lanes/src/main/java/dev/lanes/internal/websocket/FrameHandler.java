@@ -288,7 +288,9 @@ final class FrameHandler extends ChannelDuplexHandler {
    * the peer's close before closing the connection.
    */
   void close(int code, String reason) {
-    if (code < 1000 || !WebSocketCloseStatus.isValidStatusCode(code)) {
+    // Netty's check lets through every code from 3000 up; a close frame's code is two bytes and
+    // RFC 6455 7.4.2 defines none past 4999 (browsers fail the connection on one).
+    if (code < 1000 || code > 4999 || !WebSocketCloseStatus.isValidStatusCode(code)) {
       throw new IllegalArgumentException("not a close code a server may send: " + code);
     }
     if (closeSent || ended || !closing.compareAndSet(false, true)) {
