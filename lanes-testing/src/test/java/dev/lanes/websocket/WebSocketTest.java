@@ -349,6 +349,79 @@ class WebSocketTest {
     }
   }
 
+  /**
+   * RFC 7692 7.1.1: unless either side asked for no_context_takeover, both keep their LZ77 window
+   * across messages. The client's second message refers back into its first (the server must
+   * inflate it with the first's window), and the server's second echo, shorter than its first,
+   * does the same (the client inflates both with one Inflater).
+   */
+  @Test
+  void permessageDeflateKeepsItsContextAcrossMessagesBothWays() throws Exception {
+    Deflater out = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    Inflater in = new Inflater(true);
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+      assertThat(head.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate")
+          .doesNotContain("no_context_takeover");
+      StringBuilder sb = new StringBuilder();
+      java.util.Random random = new java.util.Random(11);
+      for (int i = 0; i < 300; i++) {
+        sb.append((char) ('a' + random.nextInt(26)));
+      }
+      String text = sb.toString(); // compresses poorly alone, to almost nothing the second time
+      byte[] first = deflate(out, text.getBytes(StandardCharsets.UTF_8));
+      byte[] second = deflate(out, text.getBytes(StandardCharsets.UTF_8));
+      assertThat(second.length).isLessThan(first.length / 4);
+      c.send(Frames.frame(Frames.TEXT, true, true, first));
+      c.send(Frames.frame(Frames.TEXT, true, true, second));
+      Frame echo1 = Frames.read(c);
+      Frame echo2 = Frames.read(c);
+      assertThat(echo1.opcode()).isEqualTo(Frames.TEXT);
+      assertThat(echo2.opcode()).isEqualTo(Frames.TEXT);
+      assertThat(new String(inflate(in, echo1.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
+      assertThat(new String(inflate(in, echo2.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
+      assertThat(echo2.payload().length).isLessThan(echo1.payload().length / 4);
+    } finally {
+      out.end();
+      in.end();
+    }
+  }
+
+  /**
+   * An offer the server cannot honour (it keeps no per-message context, nor a smaller window) is
+   * declined, as RFC 7692 allows, and the next offer in the list is taken; alone, the session
+   * runs uncompressed.
+   */
+  @Test
+  void aDeflateOfferAskingForServerNoContextTakeoverIsDeclinedForTheNextOffer() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo",
+          "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover, permessage-deflate\r\n");
+      assertThat(head.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate\r\n");
+    }
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n");
+      assertThat(head).startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("sec-websocket-extensions");
+      c.send(Frames.text("plain"));
+      Frame echo = Frames.read(c);
+      assertThat(echo.rsv1()).isFalse();
+      assertThat(echo.text()).isEqualTo("plain");
+    }
+  }
+
+  /** Data that does not inflate is bad data (1007), not a message too big (1009). */
+  @Test
+  void aCompressedMessageThatDoesNotInflateClosesWith1007() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+      byte[] garbage = {(byte) 0xff, (byte) 0xff, 0x00, 0x11, 0x22, 0x33}; // BTYPE 11: a reserved block type
+      c.send(Frames.frame(Frames.BINARY, true, true, garbage));
+      Frame close = Frames.read(c);
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.INVALID_PAYLOAD);
+    }
+  }
+
   @Test
   void aCompressedMessageInflatingPastTheLimitClosesWith1009() {
     try (RawClient c = RawClient.connect(client.port())) {
@@ -387,6 +460,34 @@ class WebSocketTest {
     d.end();
     byte[] all = out.toByteArray();
     return Arrays.copyOf(all, all.length - 4); // RFC 7692: drop the 00 00 ff ff tail
+  }
+
+  /** A message compressed by {@code d}, which keeps its window for the next one (context takeover). */
+  private static byte[] deflate(Deflater d, byte[] data) {
+    d.setInput(data);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    int n;
+    while ((n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH)) > 0) {
+      out.write(buf, 0, n);
+    }
+    byte[] all = out.toByteArray();
+    return Arrays.copyOf(all, all.length - 4);
+  }
+
+  /** A message inflated by {@code inf}, which keeps the window of the messages before. */
+  private static byte[] inflate(Inflater inf, byte[] data) throws Exception {
+    byte[] in = Arrays.copyOf(data, data.length + 4);
+    in[data.length + 2] = (byte) 0xff;
+    in[data.length + 3] = (byte) 0xff;
+    inf.setInput(in);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    int n;
+    while ((n = inf.inflate(buf)) > 0) {
+      out.write(buf, 0, n);
+    }
+    return out.toByteArray();
   }
 
   private static byte[] inflate(byte[] data) throws Exception {

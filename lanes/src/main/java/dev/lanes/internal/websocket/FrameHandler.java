@@ -27,12 +27,13 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.DataFormatException;
 
 /**
  * The last handler of a WebSocket connection (after the frame codec, permessage-deflate, UTF-8
  * validation and fragment aggregation): hands whole messages to its {@link Session}, answers
  * pings, runs the close handshake, pings an idle peer and closes one that does not answer, and
- * maps failures to close codes (1009 oversize, 1007 bad UTF-8, 1002 protocol error). Confined to
+ * maps failures to close codes (1009 oversize, 1007 bad UTF-8 or deflate data, 1002 protocol error). Confined to
  * the event loop except {@link #send}, {@link #close} and {@link #abort}, which hop onto it.
  * Sends go in at the pipeline's tail, so they pass {@link #write(ChannelHandlerContext, Object,
  * ChannelPromise)} on the loop, in order with the close frame: none queued behind the close frame
@@ -199,7 +200,10 @@ final class FrameHandler extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof TooLongFrameException || cause instanceof DecompressionException) {
+    if (cause instanceof DecompressionException && cause.getCause() instanceof DataFormatException) {
+      // Not deflate data at all: inconsistent with the message (RFC 7692 8.2.3), not too big.
+      close(CloseCodes.INVALID_PAYLOAD, "invalid compressed data");
+    } else if (cause instanceof TooLongFrameException || cause instanceof DecompressionException) {
       close(CloseCodes.MESSAGE_TOO_BIG, "message too big (limit " + session.options().maxMessageSize() + " bytes)");
     } else if (cause instanceof CorruptedWebSocketFrameException bad) {
       // The decoder or UTF-8 validator already sent the close frame and closes the connection.
