@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanes.App;
+import dev.lanes.http.HttpException;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +56,36 @@ class WebSocketSubprotocolTest {
         .websocket("/ws/meddled", WebSocketOptions.defaults().subprotocols("chat.v2"),
             ws -> ws.sendText(ws.subprotocol().orElse("none")))
         .websocket("/ws/plain", ws -> ws.sendText(ws.subprotocol().orElse("none")))
+        // The server's preference, not the client's: the current protocol over the legacy one.
+        .websocket("/ws/graphql", WebSocketOptions.defaults().subprotocols((req, offered) ->
+                offered.contains("graphql-transport-ws") ? Optional.of("graphql-transport-ws")
+                    : offered.stream().filter("graphql-ws"::equals).findFirst()),
+            ws -> {
+              ws.sendText(ws.subprotocol().orElse("none"));
+              while (true) {
+                ws.send(ws.receive());
+              }
+            })
+        .websocket("/ws/chooses-unoffered", WebSocketOptions.defaults().subprotocols((req, offered) -> Optional.of("soap")),
+            ws -> ws.sendText("must not run"))
+        .websocket("/ws/chooses-to-refuse", WebSocketOptions.defaults().subprotocols((req, offered) -> {
+          if (offered.isEmpty()) {
+            throw new HttpException(400, "offer a subprotocol");
+          }
+          return Optional.of(offered.get(offered.size() - 1)); // the client's least preferred, to tell it from the list's pick
+        }), ws -> ws.sendText(ws.subprotocol().orElse("none")))
+        .websocket("/ws/chat", WebSocketOptions.defaults().subprotocols("chat.v2"),
+            ws -> ws.sendText(ws.subprotocol().orElse("none")))
+        .websocketAsync("/ws/metrics", WebSocketOptions.defaults().subprotocols("graphql-ws"),
+            new AsyncWebSocketHandler() {
+              @Override
+              public void onOpen(AsyncWebSocket ws) {
+                ws.sendText(ws.subprotocol().orElse("none"));
+              }
+
+              @Override
+              public void onMessage(AsyncWebSocket ws, Message message) {}
+            })
         .build();
     client = TestClient.start(app);
   }
@@ -72,6 +106,21 @@ class WebSocketSubprotocolTest {
     assertThat(ws.getSubprotocol()).isEqualTo("chat.v2");
     assertThat(first.message.get(10, TimeUnit.SECONDS)).isEqualTo("chat.v2");
     ws.sendClose(1000, "").join();
+  }
+
+  /** Each route its own list: one offer of both gets each route its own answer. */
+  @Test
+  void eachRouteAgreesOnItsOwnSubprotocol() throws Exception {
+    for (String[] route : new String[][] {{"/ws/chat", "chat.v2"}, {"/ws/metrics", "graphql-ws"}}) {
+      First first = new First();
+      java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+          .subprotocols("graphql-ws", "chat.v2")
+          .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + route[0]), first)
+          .get(10, TimeUnit.SECONDS);
+      assertThat(ws.getSubprotocol()).as(route[0]).isEqualTo(route[1]);
+      assertThat(first.message.get(10, TimeUnit.SECONDS)).isEqualTo(route[1]);
+      ws.abort();
+    }
   }
 
   @Test
@@ -146,6 +195,76 @@ class WebSocketSubprotocolTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token");
     assertThatThrownBy(() -> WebSocketOptions.defaults().subprotocols(""))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** The route's own pick, by its preference: the client's order does not decide. */
+  @Test
+  void aRoutesChoicePicksAmongTheOffersByItsOwnPreference() throws Exception {
+    First first = new First();
+    java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+        .subprotocols("graphql-ws", "graphql-transport-ws")
+        .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + "/ws/graphql"), first)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(ws.getSubprotocol()).isEqualTo("graphql-transport-ws");
+    assertThat(first.message.get(10, TimeUnit.SECONDS)).isEqualTo("graphql-transport-ws");
+    ws.sendClose(1000, "").join();
+
+    First legacy = new First();
+    ws = HttpClient.newHttpClient().newWebSocketBuilder()
+        .subprotocols("mqtt", "graphql-ws")
+        .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + "/ws/graphql"), legacy)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(ws.getSubprotocol()).isEqualTo("graphql-ws");
+    assertThat(legacy.message.get(10, TimeUnit.SECONDS)).isEqualTo("graphql-ws");
+    ws.sendClose(1000, "").join();
+  }
+
+  @Test
+  void aRoutesChoiceOfNoneAnswersNone() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/graphql", "Sec-WebSocket-Protocol: mqtt\r\n");
+      assertThat(head).startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("sec-websocket-protocol");
+      assertThat(Frames.read(c).text()).isEqualTo("none");
+    }
+  }
+
+  /** The choice sees every offer, all header lines joined, in the client's order. */
+  @Test
+  void aRoutesChoiceSeesAllTheOffers() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/chooses-to-refuse",
+          "Sec-WebSocket-Protocol: chat.v2, mqtt\r\nSec-WebSocket-Protocol: soap\r\n");
+      assertThat(head).startsWith("HTTP/1.1 101").containsIgnoringCase("sec-websocket-protocol: soap\r\n");
+      assertThat(Frames.read(c).text()).isEqualTo("soap");
+    }
+  }
+
+  /** A choice may refuse the upgrade like any handler, before anything else happens. */
+  @Test
+  void aRoutesChoiceMayRefuseTheUpgrade() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      assertThat(Frames.open(c, "/ws/chooses-to-refuse", "")).startsWith("HTTP/1.1 400");
+    }
+  }
+
+  /** RFC 6455 4.1: the client would fail the connection; the route's bug is a 500, not a 101. */
+  @Test
+  void aRoutesChoiceTheClientDidNotOfferFailsTheUpgrade() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      assertThat(Frames.open(c, "/ws/chooses-unoffered", "Sec-WebSocket-Protocol: chat.v2\r\n"))
+          .startsWith("HTTP/1.1 500").doesNotContainIgnoringCase("sec-websocket-protocol");
+    }
+  }
+
+  @Test
+  void aListAndAChoiceDoNotMix() {
+    assertThatThrownBy(() -> new WebSocketOptions("websockets", 1024, 1024, Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Duration.ofSeconds(1), 1024, true, List.of("chat.v2"), (req, offered) -> Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(WebSocketOptions.defaults().subprotocols("chat.v2").subprotocols((req, offered) -> Optional.empty())
+        .subprotocols()).isEmpty();
+    assertThat(WebSocketOptions.defaults().subprotocols((req, offered) -> Optional.empty()).subprotocols("chat.v2")
+        .subprotocolChoice()).isNull();
   }
 
   /** Keeps the first text message. */

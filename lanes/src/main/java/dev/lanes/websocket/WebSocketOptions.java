@@ -30,12 +30,15 @@ import java.util.Objects;
  *     answers the first one the client's {@code Sec-WebSocket-Protocol} offers, in the client's
  *     order of preference, and the session's {@link WebSocketPeer#subprotocol} tells which; if
  *     the client offers none of them the 101 names none
+ * @param subprotocolChoice the route's own pick among the client's offers, in place of the list
+ *     ({@link #subprotocols(SubprotocolChoice)}); {@code null} (the default): the list decides
  */
 public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize, Duration pingInterval,
-    Duration pingTimeout, Duration sendTimeout, int maxQueuedBytes, boolean compression, List<String> subprotocols) {
+    Duration pingTimeout, Duration sendTimeout, int maxQueuedBytes, boolean compression, List<String> subprotocols,
+    SubprotocolChoice subprotocolChoice) {
   private static final int MIB = 1024 * 1024;
   private static final WebSocketOptions DEFAULTS = new WebSocketOptions(Lanes.WEBSOCKETS, MIB, MIB,
-      Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(30), MIB, true, List.of());
+      Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(30), MIB, true, List.of(), null);
 
   public WebSocketOptions {
     Objects.requireNonNull(lane, "lane");
@@ -44,6 +47,9 @@ public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize
       if (!isToken(name)) {
         throw new IllegalArgumentException("a subprotocol must be an HTTP token (RFC 6455 4.1): '" + name + "'");
       }
+    }
+    if (subprotocolChoice != null && !subprotocols.isEmpty()) {
+      throw new IllegalArgumentException("subprotocols: a list or a choice, not both");
     }
     positive("maxFrameSize", maxFrameSize);
     positive("maxMessageSize", maxMessageSize);
@@ -64,49 +70,60 @@ public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize
 
   public WebSocketOptions lane(String name) {
     return new WebSocketOptions(name, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, compression, subprotocols);
+        maxQueuedBytes, compression, subprotocols, subprotocolChoice);
   }
 
   /** Sets both the frame and the message limit to {@code bytes}. */
   public WebSocketOptions maxMessageSize(int bytes) {
     return new WebSocketOptions(lane, Math.min(maxFrameSize, bytes), bytes, pingInterval, pingTimeout,
-        sendTimeout, maxQueuedBytes, compression, subprotocols);
+        sendTimeout, maxQueuedBytes, compression, subprotocols, subprotocolChoice);
   }
 
   /** Frames up to {@code bytes}; must not exceed the message limit. */
   public WebSocketOptions maxFrameSize(int bytes) {
     return new WebSocketOptions(lane, bytes, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, compression, subprotocols);
+        maxQueuedBytes, compression, subprotocols, subprotocolChoice);
   }
 
   public WebSocketOptions ping(Duration interval, Duration timeout) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, interval, timeout, sendTimeout,
-        maxQueuedBytes, compression, subprotocols);
+        maxQueuedBytes, compression, subprotocols, subprotocolChoice);
   }
 
   public WebSocketOptions sendTimeout(Duration timeout) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, timeout,
-        maxQueuedBytes, compression, subprotocols);
+        maxQueuedBytes, compression, subprotocols, subprotocolChoice);
   }
 
   public WebSocketOptions maxQueuedBytes(int bytes) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        bytes, compression, subprotocols);
+        bytes, compression, subprotocols, subprotocolChoice);
   }
 
   public WebSocketOptions compression(boolean on) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, on, subprotocols);
+        maxQueuedBytes, on, subprotocols, subprotocolChoice);
   }
 
   /**
    * The subprotocols the route speaks, any order; the client's preference picks among them.
+   * Replaces a {@link SubprotocolChoice}.
    *
    * <pre>{@code WebSocketOptions.defaults().subprotocols("graphql-transport-ws")}</pre>
    */
   public WebSocketOptions subprotocols(String... names) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, compression, List.of(names));
+        maxQueuedBytes, compression, List.of(names), null);
+  }
+
+  /**
+   * The route picks each upgrade's subprotocol itself, from the client's offers; replaces a list.
+   *
+   * <pre>{@code WebSocketOptions.defaults().subprotocols((req, offered) -> offered.stream().findFirst())}</pre>
+   */
+  public WebSocketOptions subprotocols(SubprotocolChoice choice) {
+    return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
+        maxQueuedBytes, compression, List.of(), Objects.requireNonNull(choice, "choice"));
   }
 
   /** RFC 9110 5.6.2: one or more tchars. */

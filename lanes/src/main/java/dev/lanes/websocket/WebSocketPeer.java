@@ -37,7 +37,8 @@ public interface WebSocketPeer {
 
   /**
    * The subprotocol the 101 agreed on: the first of the client's {@code Sec-WebSocket-Protocol}
-   * offers that the route's {@link WebSocketOptions#subprotocols} list; empty if none.
+   * offers that the route's {@link WebSocketOptions#subprotocols} list, or its
+   * {@link SubprotocolChoice}'s pick; empty if none.
    */
   default Optional<String> subprotocol() {
     return Optional.empty();

@@ -3,9 +3,11 @@ package dev.lanes.internal.websocket;
 import dev.lanes.http.Request;
 import dev.lanes.websocket.CloseCodes;
 import dev.lanes.websocket.Message;
+import dev.lanes.websocket.SubprotocolChoice;
 import dev.lanes.websocket.WebSocketClosedException;
 import dev.lanes.websocket.WebSocketOptions;
 import dev.lanes.websocket.WebSocketPeer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,26 +28,37 @@ public abstract sealed class Session implements WebSocketPeer permits BlockingSe
     this.request = request;
     this.options = options;
     this.route = route;
-    this.subprotocol = select(request, options.subprotocols());
+    this.subprotocol = select(request, options);
   }
 
   /**
-   * RFC 6455 4.2.2: the first subprotocol the client offers, in its order of preference, that the
-   * route speaks; so never one it did not offer. The header may be repeated (RFC 6455 11.3.4).
+   * RFC 6455 4.2.2: the route's choice among the client's offers, or else the first offer, in
+   * the client's order of preference, that the route's list names; never one the client did not
+   * offer. The header may be repeated (RFC 6455 11.3.4).
    */
-  private static String select(Request request, List<String> supported) {
-    if (supported.isEmpty()) {
+  private static String select(Request request, WebSocketOptions options) {
+    SubprotocolChoice choice = options.subprotocolChoice();
+    if (choice == null && options.subprotocols().isEmpty()) {
       return null;
     }
+    List<String> offered = new ArrayList<>();
     for (String line : request.headers().all("sec-websocket-protocol")) {
-      for (String offered : line.split(",")) {
-        String name = offered.strip();
-        if (supported.contains(name)) {
-          return name;
+      for (String offer : line.split(",")) {
+        String name = offer.strip();
+        if (!name.isEmpty()) {
+          offered.add(name);
         }
       }
     }
-    return null;
+    if (choice == null) {
+      return offered.stream().filter(options.subprotocols()::contains).findFirst().orElse(null);
+    }
+    String chosen = choice.choose(request, List.copyOf(offered)).orElse(null);
+    if (chosen != null && !offered.contains(chosen)) {
+      throw new IllegalStateException("the route chose subprotocol '" + chosen + "', which the client did not offer "
+          + offered + " (RFC 6455 4.1 makes the client fail the connection)");
+    }
+    return chosen;
   }
 
   public WebSocketOptions options() {
