@@ -278,6 +278,36 @@ class WebSocketTest {
     }
   }
 
+  /**
+   * RFC 6455 7.4: a close code the peer may not send (reserved, or 1005/1006/1015, which are never
+   * on the wire) fails the connection with 1002, and a reason that is not UTF-8 with 1007 (8.1);
+   * the close frame still answers the peer's (5.5.1, 7.1.7), it does not just drop the TCP connection.
+   */
+  @Test
+  void aCloseFrameWithAForbiddenCodeIsAnsweredWith1002() {
+    for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 2999}) {
+      try (RawClient c = RawClient.connect(client.port())) {
+        Frames.open(c, "/ws/echo", "");
+        c.send(Frames.frame(Frames.CLOSE, true, false, new byte[] {(byte) (code >> 8), (byte) code}));
+        Frame answer = Frames.read(c);
+        assertThat(answer.opcode()).as("code %d", code).isEqualTo(Frames.CLOSE);
+        assertThat(answer.closeCode()).as("code %d", code).isEqualTo(CloseCodes.PROTOCOL_ERROR);
+        Await.until(c::closedByServer, "connection closed by the server");
+      }
+    }
+  }
+
+  @Test
+  void aCloseFrameWithAReasonThatIsNotUtf8IsAnsweredWith1007() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/echo", "");
+      c.send(Frames.frame(Frames.CLOSE, true, false, new byte[] {0x03, (byte) 0xe8, (byte) 0xc3, 0x28}));
+      Frame answer = Frames.read(c);
+      assertThat(answer.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(answer.closeCode()).isEqualTo(CloseCodes.INVALID_PAYLOAD);
+    }
+  }
+
   @Test
   void aSessionThatEndsGivesItsTokenBack() {
     Lane single = app.lanes().get("single");

@@ -111,7 +111,7 @@ final class Http1Upgrade {
       }
     });
     try {
-      new WebSocketServerHandshaker13(uri, null, ws.decoderConfig()).handshake(ctx.channel(),
+      ws.handshaker(uri).handshake(ctx.channel(),
           new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER,
               requestHeaders, EmptyHttpHeaders.INSTANCE), extra, written);
     } catch (RuntimeException e) { // a handshake header the route's checks let through

@@ -5,6 +5,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionUtil;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
@@ -79,6 +82,19 @@ public final class WebSocketPipeline {
         .closeOnProtocolViolation(true)
         .withUTF8Validator(false) // added below, after inflation, so it sees the real text
         .build();
+  }
+
+  /**
+   * Netty's handshaker for {@code uri}, with this upgrade's decoder limits and a
+   * {@link FrameDecoder}, which answers a bad close frame with a close frame of its own.
+   */
+  public WebSocketServerHandshaker handshaker(String uri) {
+    return new WebSocketServerHandshaker13(uri, null, decoderConfig()) {
+      @Override
+      protected WebSocketFrameDecoder newWebsocketDecoder() {
+        return new FrameDecoder(decoderConfig());
+      }
+    };
   }
 
   /** The {@code Sec-WebSocket-Extensions} value the 101 must carry, if an extension was agreed. */
