@@ -452,6 +452,37 @@ class WebSocketTest {
     }
   }
 
+  /**
+   * RFC 7692 6.1: the compressed bit belongs to a message's first data frame only; on a control
+   * frame it has no negotiated meaning, so it fails the connection (RFC 6455 5.2: 1002), even
+   * with permessage-deflate agreed. Not answered with a pong.
+   */
+  @Test
+  void aControlFrameWithTheCompressedBitClosesWith1002() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+      c.send(Frames.frame(Frames.PING, true, true, "hi".getBytes(StandardCharsets.UTF_8)));
+      Frame answer = Frames.read(c);
+      assertThat(answer.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(answer.closeCode()).isEqualTo(CloseCodes.PROTOCOL_ERROR);
+    }
+  }
+
+  /** RFC 7692 6.1: nor on a continuation frame. */
+  @Test
+  void aContinuationFrameWithTheCompressedBitClosesWith1002() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+      byte[] whole = deflate("split in two frames".getBytes(StandardCharsets.UTF_8));
+      int half = whole.length / 2;
+      c.send(Frames.frame(Frames.TEXT, false, true, Arrays.copyOf(whole, half)));
+      c.send(Frames.frame(Frames.CONTINUATION, true, true, Arrays.copyOfRange(whole, half, whole.length)));
+      Frame answer = Frames.read(c);
+      assertThat(answer.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(answer.closeCode()).isEqualTo(CloseCodes.PROTOCOL_ERROR);
+    }
+  }
+
   @Test
   void aCompressedMessageInflatingPastTheLimitClosesWith1009() {
     try (RawClient c = RawClient.connect(client.port())) {

@@ -3,25 +3,62 @@ package dev.lanes.internal.websocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * Netty's frame decoder, except for a bad close frame. Netty fails the connection on a close code
- * the peer may not send or a reason that is not UTF-8, but once it has seen a close frame it
- * drops the TCP connection without a close frame of its own. RFC 6455 wants one (5.5.1: a close
- * answers a close; 7.1.7: failing sends a close frame with the reason's code), so this one says
- * {@code 1002} for the code (7.4.1) or {@code 1007} for the reason (8.1) before closing.
+ * Netty's frame decoder, with two more checks. A bad close frame: Netty fails the connection on
+ * a close code the peer may not send or a reason that is not UTF-8, but once it has seen a close
+ * frame it drops the TCP connection without a close frame of its own. RFC 6455 wants one (5.5.1:
+ * a close answers a close; 7.1.7: failing sends a close frame with the reason's code), so this
+ * one says {@code 1002} for the code (7.4.1) or {@code 1007} for the reason (8.1) before closing.
+ * And reserved bits: once permessage-deflate lets them through, Netty takes any RSV bit on any
+ * frame, though RSV1 means "compressed" on a message's first frame only (RFC 7692 6.1) and the
+ * others mean nothing; those fail with {@code 1002} (RFC 6455 5.2).
  */
 final class FrameDecoder extends WebSocket13FrameDecoder {
+  private static final int RSV1 = 0x4;
+  private boolean failed;
+
   FrameDecoder(WebSocketDecoderConfig config) {
     super(config);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    int before = out.size();
+    super.decode(ctx, in, out);
+    for (int i = before; i < out.size(); i++) {
+      if (out.get(i) instanceof WebSocketFrame frame && !reservedBitsAllowed(frame)) {
+        for (Object decoded : out.subList(before, out.size())) {
+          ReferenceCountUtil.release(decoded);
+        }
+        out.subList(before, out.size()).clear();
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        fail(ctx, WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set");
+      }
+    }
+  }
+
+  private static boolean reservedBitsAllowed(WebSocketFrame frame) {
+    boolean firstDataFrame = frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame;
+    return (frame.rsv() & ~(firstDataFrame ? RSV1 : 0)) == 0;
   }
 
   @Override
