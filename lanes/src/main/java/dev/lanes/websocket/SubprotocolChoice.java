@@ -10,7 +10,8 @@ import java.util.Optional;
  * rather than the client's, or by the request (its path, query, or what middleware learnt of the
  * user). It runs before the 101, as Starlette's {@code websocket.accept(subprotocol=...)} does,
  * and before a blocking route takes its lane token; the session's {@link WebSocketPeer#subprotocol}
- * then tells the pick. It must answer one of {@code offered} or empty (the 101 names none); one
+ * then tells the pick. It runs where the route's (async) endpoint runs, normally the
+ * connection's event loop, so it must not block. It must answer one of {@code offered} or empty (the 101 names none); one
  * the client did not offer fails the upgrade with 500, and an {@code HttpException} thrown here
  * refuses it with its status.
  *
