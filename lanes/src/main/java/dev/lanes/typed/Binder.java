@@ -364,8 +364,19 @@ sealed interface Binder {
     }
   }
 
-  /** A dependency's value. */
-  record Dependency(ProviderPlan provider) implements Binder {
+  /**
+   * The OAuth2 scopes the route requires of {@code owner} (the provider this parameter belongs
+   * to; null for the handler's own).
+   */
+  record ScopesOf(ProviderPlan owner) implements Binder {
+    @Override
+    public Object bind(Binding b) {
+      return b.scopes.of(owner);
+    }
+  }
+
+  /** A dependency's value; {@code scopes} are the ones its parameter's {@link Scopes} requires of it. */
+  record Dependency(ProviderPlan provider, List<String> scopes) implements Binder {
     @Override
     public Object bind(Binding b) {
       return provider.provide(b);

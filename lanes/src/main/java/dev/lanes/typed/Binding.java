@@ -20,6 +20,7 @@ final class Binding {
 
   final Request request;
   final Violations violations = new Violations();
+  final RouteScopes scopes;
   private final Object[] cache;
   private final boolean[] heldUntilHandlerReturns; // by provider: its value, or one it was made from, closes then
   private List<AutoCloseable> afterHandler;
@@ -32,8 +33,9 @@ final class Binding {
   private Object streamed;
   private Form form; // parsed before binding when the route reads form fields or uploads
 
-  Binding(Request request, int providers) {
+  Binding(Request request, int providers, RouteScopes scopes) {
     this.request = request;
+    this.scopes = scopes;
     this.cache = providers == 0 ? null : new Object[providers];
     if (cache != null) {
       java.util.Arrays.fill(cache, UNSET);

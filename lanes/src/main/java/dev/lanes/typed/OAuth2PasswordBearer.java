@@ -34,11 +34,22 @@ public final class OAuth2PasswordBearer implements SecurityScheme {
     return new OAuth2PasswordBearer(url, Map.of());
   }
 
-  /** This scheme with one more scope a client may ask for, described for the document. */
+  /**
+   * This scheme with one more scope a client may ask for, described for the document; a route may
+   * require only declared scopes ({@link Scopes}).
+   */
   public OAuth2PasswordBearer scope(String name, String description) {
     Map<String, String> more = new LinkedHashMap<>(scopes);
-    more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(description, "description"));
+    more.put(PlanCompiler.scopeName(name, "OAuth2PasswordBearer"), Objects.requireNonNull(description, "description"));
     return new OAuth2PasswordBearer(tokenUrl, java.util.Collections.unmodifiableMap(more));
+  }
+
+  boolean declares(String scope) {
+    return scopes.containsKey(scope);
+  }
+
+  java.util.Set<String> scopeNames() {
+    return scopes.keySet();
   }
 
   @Provides

@@ -143,16 +143,16 @@ final class OpenApiDocument {
       if (validates && !responses.has("422")) { // a declared 422 is kept, as FastAPI keeps it
         responses.set("422", errors.document(schemas));
       }
-      List<SecurityScheme> security = new ArrayList<>();
+      ArrayNode sec = F.arrayNode();
       for (ProviderPlan pp : providers) {
         if (pp.target instanceof SecurityScheme s) {
-          security.add(s);
           used.put(s.schemeName(), s);
+          ArrayNode scopes = sec.addObject().putArray(s.schemeName()); // FastAPI lists them for any scheme
+          p.scopes.of(pp).scopes().forEach(scopes::add);
         }
       }
-      if (!security.isEmpty()) {
-        ArrayNode sec = op.putArray("security");
-        security.forEach(s -> sec.addObject().putArray(s.schemeName()));
+      if (!sec.isEmpty()) {
+        op.set("security", sec);
       }
     }
     ObjectNode components = F.objectNode();

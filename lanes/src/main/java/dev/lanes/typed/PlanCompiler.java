@@ -134,7 +134,7 @@ final class PlanCompiler {
     Type returns = m.getGenericReturnType();
     boolean async = CompletionStage.class.isAssignableFrom(m.getReturnType());
     Type value = async ? argument(returns, where) : returns;
-    Binder[] binders = binders(m, where, templateParams);
+    Binder[] binders = binders(m, where, templateParams, null);
     List<ProviderPlan> required = new ArrayList<>();
     List<Class<?>> requires = new ArrayList<>(scope.requires()); // the app's, then the groups', outer first
     Requires onClass = m.getDeclaringClass().getAnnotation(Requires.class);
@@ -148,6 +148,13 @@ final class PlanCompiler {
     for (Class<?> r : requires) {
       required.add(dependency(r, where));
     }
+    List<String> scopes = new ArrayList<>(scope.scopes()); // the groups', then the class's and method's
+    for (String s : declaredScopes(m)) {
+      if (!scopes.contains(s)) {
+        scopes.add(s);
+      }
+    }
+    RouteScopes routeScopes = RouteScopes.of(scopes, required, binders, where);
     RouteInputs inputs = RouteInputs.of(binders, required);
     pathBound(where, templateParams, inputs);
     if (inputs.formFields.size() > 1 && inputs.formFields.stream().anyMatch(b -> b instanceof Binder.FormRecord)) {
@@ -166,7 +173,32 @@ final class PlanCompiler {
     return new RoutePlan(httpMethod, path, status, m, async, responseShape(value, nullWhenEmpty), binders,
         order(binders), required, Invoker.of(m, target, where), providers.size(),
         inputs.readsForm() ? formLimits : null, optional, nullWhenEmpty, declared(m, where, status, scope),
-        tags(m, scope));
+        tags(m, scope), routeScopes);
+  }
+
+  /** The scopes a handler or provider method's {@link Scopes} and its class's require, the class's first. */
+  static List<String> declaredScopes(Method m) {
+    List<String> out = new ArrayList<>();
+    String where = m.getDeclaringClass().getSimpleName() + "." + m.getName();
+    for (Scopes s : new Scopes[] {m.getDeclaringClass().getAnnotation(Scopes.class), m.getAnnotation(Scopes.class)}) {
+      if (s != null) {
+        for (String name : s.value()) {
+          if (!out.contains(scopeName(name, where))) {
+            out.add(name);
+          }
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** An OAuth2 scope-token (RFC 6749 3.3): printable ASCII without space, '"' or '\'. */
+  static String scopeName(String name, String where) {
+    if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+      throw new IllegalArgumentException(where + ": scope " + (name == null ? "null" : "'" + name + "'")
+          + " is not an OAuth2 scope (printable ASCII, no space, '\"' or '\\')");
+    }
+    return name;
   }
 
   /**
@@ -265,14 +297,15 @@ final class PlanCompiler {
     };
   }
 
-  private Binder[] binders(Method m, String where, Set<String> templateParams) {
+  /** {@code owner}: the provider whose parameters these are, null for a handler's. */
+  private Binder[] binders(Method m, String where, Set<String> templateParams, ProviderPlan owner) {
     Parameter[] params = m.getParameters();
     Binder[] out = new Binder[params.length];
     int bodies = 0;
     for (int i = 0; i < params.length; i++) {
       Parameter p = params[i];
       String at = where + " parameter " + i + " (" + p.getType().getSimpleName() + ")";
-      out[i] = binder(p, at, templateParams);
+      out[i] = binder(p, at, templateParams, owner);
       if (out[i] instanceof Binder.Body) {
         bodies++;
       }
@@ -286,6 +319,28 @@ final class PlanCompiler {
       }
     }
     return out;
+  }
+
+  private Binder binder(Parameter p, String at, Set<String> templateParams, ProviderPlan owner) {
+    Binder b = binder(p, at, templateParams);
+    if (b instanceof Binder.ScopesOf) {
+      return new Binder.ScopesOf(owner);
+    }
+    Scopes scopes = p.getAnnotation(Scopes.class);
+    if (scopes == null) {
+      return b;
+    }
+    if (!(b instanceof Binder.Dependency d)) {
+      throw new IllegalArgumentException(at + ": @Scopes goes on a dependency parameter (or the method), not on"
+          + " one read from the request");
+    }
+    List<String> names = new ArrayList<>();
+    for (String s : scopes.value()) {
+      if (!names.contains(scopeName(s, at))) {
+        names.add(s);
+      }
+    }
+    return new Binder.Dependency(d.provider(), List.copyOf(names));
   }
 
   private Binder binder(Parameter p, String at, Set<String> templateParams) {
@@ -321,7 +376,10 @@ final class PlanCompiler {
       if (p.getType() == BackgroundTasks.class) {
         return new Binder.Background();
       }
-      return new Binder.Dependency(dependency(p.getType(), at));
+      if (p.getType() == SecurityScopes.class) {
+        return new Binder.ScopesOf(null);
+      }
+      return new Binder.Dependency(dependency(p.getType(), at), List.of());
     }
     Shape shape = shapes.shape(p.getAnnotatedType(), annotations, at);
     Default d = p.getAnnotation(Default.class);
@@ -429,7 +487,7 @@ final class PlanCompiler {
         throw new IllegalArgumentException(at + ": dependency cycle through " + plan.name());
       }
       String where = "@Provides " + plan.name();
-      Binder[] binders = binders(plan.method, where, null); // its @Path is checked per route
+      Binder[] binders = binders(plan.method, where, null, plan); // its @Path is checked per route
       plan.complete(binders, order(binders), Invoker.of(plan.method, plan.target, where));
       compiling.remove(plan);
     }
@@ -455,6 +513,7 @@ final class PlanCompiler {
       case Binder.Upload u -> 10;
       case Binder.FormRecord r -> 10;
       case Binder.RequestItself r -> 11;
+      case Binder.ScopesOf s -> 11;
       case Binder.Background r -> 12;
     };
   }

@@ -13,6 +13,8 @@ final class ProviderPlan {
   final int index;
   final boolean cached;
   final Object target;
+  /** The scopes its class's and method's {@link Scopes} require of what it depends on, itself included. */
+  final List<String> scopes;
   private Binder[] binders;
   private int[] order;
   private Invoker invoker;
@@ -23,6 +25,7 @@ final class ProviderPlan {
     this.method = method;
     this.index = index;
     this.cached = cached;
+    this.scopes = PlanCompiler.declaredScopes(method);
   }
 
   void complete(Binder[] binders, int[] order, Invoker invoker) {

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Routes that share a path prefix, tags, dependencies and declared responses (FastAPI's
+ * Routes that share a path prefix, tags, dependencies, OAuth2 scopes and declared responses (FastAPI's
  * {@code APIRouter(prefix=..., tags=..., dependencies=..., responses=...)} included with
  * {@code include_router}). Made by {@link TypedApi.Builder#group}; groups nest, and a nested
  * group adds its prefix after its parent's. A route's path is the prefixes joined with its own;
@@ -25,6 +25,7 @@ public final class RouteGroup {
   final List<String> tags = new ArrayList<>();
   final List<Class<?>> requires = new ArrayList<>();
   final List<GroupScope.Response> responses = new ArrayList<>();
+  final List<String> scopes = new ArrayList<>();
   /** Controllers and nested groups, in the order given. */
   final List<Object> members = new ArrayList<>();
 
@@ -44,6 +45,17 @@ public final class RouteGroup {
   public RouteGroup require(Class<?>... types) {
     for (Class<?> t : types) {
       requires.add(Objects.requireNonNull(t, "type"));
+    }
+    return this;
+  }
+
+  /**
+   * OAuth2 scopes every route of the group requires of its dependencies, before the route's own
+   * {@link Scopes} (FastAPI's router {@code dependencies=[Security(..., scopes=[...])]}).
+   */
+  public RouteGroup scopes(String... scopes) {
+    for (String s : scopes) {
+      this.scopes.add(PlanCompiler.scopeName(s, "route group '" + prefix + "'"));
     }
     return this;
   }

@@ -39,10 +39,13 @@ final class RoutePlan {
   final List<DeclaredResponse> declared;
   /** The document's tags: the groups', then the route's own. */
   final List<String> tags;
+  /** The OAuth2 scopes reaching each dependency, for its {@link SecurityScopes} and the document. */
+  final RouteScopes scopes;
 
   RoutePlan(String httpMethod, String path, int status, Method method, boolean async, Optional<Shape> responseShape,
       Binder[] binders, int[] order, List<ProviderPlan> required, Invoker invoker, int providers, FormLimits formLimits,
-      boolean returnsOptional, boolean nullWhenEmpty, List<DeclaredResponse> declared, List<String> tags) {
+      boolean returnsOptional, boolean nullWhenEmpty, List<DeclaredResponse> declared, List<String> tags,
+      RouteScopes scopes) {
     this.httpMethod = httpMethod;
     this.path = path;
     this.status = status;
@@ -59,6 +62,7 @@ final class RoutePlan {
     this.nullWhenEmpty = nullWhenEmpty;
     this.declared = List.copyOf(declared);
     this.tags = List.copyOf(tags);
+    this.scopes = scopes;
     // The handler's bodies and its dependencies': malformed JSON is reported alone, before any
     // dependency runs, whoever reads the body (as FastAPI parses it first).
     List<Binder.Body> bodies = RouteInputs.of(binders, required).bodies;
@@ -69,7 +73,7 @@ final class RoutePlan {
 
   /** Binds, calls and answers on this thread (a lane's, for a blocking handler). */
   Response handle(Request req) throws Exception {
-    Binding b = new Binding(req, providers);
+    Binding b = new Binding(req, providers, scopes);
     try {
       if (formLimits != null) {
         b.form(isForm(req) ? Form.read(req, formLimits) : Form.empty());
@@ -115,7 +119,7 @@ final class RoutePlan {
   }
 
   private CompletionStage<Response> handleAsync(Request req, Form form) throws Exception {
-    Binding b = new Binding(req, providers);
+    Binding b = new Binding(req, providers, scopes);
     b.form(form);
     CompletionStage<?> stage;
     try {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * A dependency that authenticates: registered as a provider, it answers 401 with
  * {@code WWW-Authenticate} when the credential is missing, and every route that depends on it
- * (directly or through other dependencies) lists it under {@code security} in the document.
+ * (directly or through other dependencies) lists it under {@code security} in the document, with
+ * the OAuth2 {@link Scopes} that reach it on that route.
  *
  * <pre>{@code TypedApi.builder().provider(ApiKeyAuth.header("X-API-Key")).require(ApiKey.class)}</pre>
  */
