@@ -182,6 +182,44 @@ class ScopesTest {
     assertThat(actual).isEqualTo(expected);
   }
 
+  record Writer(String username) {}
+
+  /** A provider method's own scopes reach what it depends on. */
+  static final class Writers {
+    @Provides
+    @Scopes("items:write")
+    Writer writer(User user) {
+      return new Writer(user.username());
+    }
+  }
+
+  /** A class's scopes reach every route of it; an async handler sees its route's own scopes. */
+  @Scopes("items")
+  static final class AsyncItems {
+    @Get("/async")
+    java.util.concurrent.CompletionStage<List<String>> mine(SecurityScopes own, Writer writer) {
+      return java.util.concurrent.CompletableFuture.completedFuture(own.scopes());
+    }
+  }
+
+  @Test
+  void providerAndClassScopesReachTheCheckOnAnAsyncRoute() {
+    Auth auth = new Auth();
+    TypedApi api = TypedApi.builder().provider(scheme()).provider(auth).provider(new Writers())
+        .controller(new AsyncItems()).build();
+    assertThat(api.openApi().at("/paths/~1async/get/security").toString())
+        .isEqualTo("[{\"OAuth2PasswordBearer\":[\"items\",\"items:write\"]}]");
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      TestResponse bob = send(client, "GET", "/async", "bob");
+      assertThat(bob.status()).isEqualTo(401);
+      assertThat(bob.header("www-authenticate")).hasValue("Bearer scope=\"items items:write\"");
+      TestResponse alice = send(client, "GET", "/async", "alice");
+      assertThat(alice.status()).as(alice.text()).isEqualTo(200);
+      assertThat(alice.text()).isEqualTo("[\"items\"]");
+      assertThat(auth.asked).containsExactly(List.of("items", "items:write"), List.of("items", "items:write"));
+    }
+  }
+
   static final class Admin {
     @Scopes("admin")
     @Get("/admin")
