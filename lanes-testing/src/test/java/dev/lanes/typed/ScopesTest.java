@@ -257,8 +257,17 @@ class ScopesTest {
     }
   }
 
+  static final class OnTheScopes {
+    @Get("/s")
+    String s(@Scopes("me") SecurityScopes own, User user) {
+      return "ok";
+    }
+  }
+
   @Test
   void scopesGoOnDependenciesAndNamesAreScopeTokens() {
+    assertThatThrownBy(() -> TypedApi.builder().provider(scheme()).provider(new Auth()).controller(new OnTheScopes()).build())
+        .hasMessageContaining("@Scopes goes on a dependency parameter");
     assertThatThrownBy(() -> TypedApi.builder().provider(scheme()).provider(new Auth()).controller(new OnAQuery()).build())
         .hasMessageContaining("@Scopes goes on a dependency parameter");
     assertThatThrownBy(() -> OAuth2PasswordBearer.tokenUrl("token").scope("items read", "Read items."))

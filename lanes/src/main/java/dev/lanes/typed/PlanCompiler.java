@@ -323,10 +323,10 @@ final class PlanCompiler {
 
   private Binder binder(Parameter p, String at, Set<String> templateParams, ProviderPlan owner) {
     Binder b = binder(p, at, templateParams);
-    if (b instanceof Binder.ScopesOf) {
+    Scopes scopes = p.getAnnotation(Scopes.class);
+    if (b instanceof Binder.ScopesOf && scopes == null) {
       return new Binder.ScopesOf(owner);
     }
-    Scopes scopes = p.getAnnotation(Scopes.class);
     if (scopes == null) {
       return b;
     }
