@@ -42,6 +42,18 @@ public final class FileResponse {
   }
 
   /**
+   * Serves {@code file} as a download named {@code filename} (Starlette's
+   * {@code FileResponse(path, filename=...)}): {@code Content-Disposition: attachment} with that
+   * name ({@link ContentDisposition}), and the Content-Type of the name's extension.
+   *
+   * <pre>{@code app.get("/export", req -> FileResponse.attachment(req, tmp, "données.csv")); }</pre>
+   */
+  public static Response attachment(Request request, Path file, String filename) {
+    return of(request, file, MediaTypes.forFileName(filename))
+        .withHeader("Content-Disposition", ContentDisposition.attachment(filename));
+  }
+
+  /**
    * Serves {@code file} with the given content type. The file is opened here, and the response
    * carries it open: its bytes are those of the file the headers describe, even if the path is
    * replaced or deleted before the response is sent. The request's scope closes it when the
