@@ -16,7 +16,14 @@ final class MediaTypes {
       Map.entry("ico", "image/x-icon"), Map.entry("pdf", "application/pdf"),
       Map.entry("wasm", "application/wasm"), Map.entry("woff", "font/woff"), Map.entry("woff2", "font/woff2"),
       Map.entry("mp4", "video/mp4"), Map.entry("webm", "video/webm"), Map.entry("mp3", "audio/mpeg"),
-      Map.entry("zip", "application/zip"), Map.entry("gz", "application/gzip"));
+      Map.entry("zip", "application/zip"), Map.entry("gz", "application/gzip"),
+      Map.entry("avif", "image/avif"), Map.entry("bmp", "image/bmp"), Map.entry("ttf", "font/ttf"),
+      Map.entry("otf", "font/otf"), Map.entry("map", "application/json"),
+      Map.entry("webmanifest", "application/manifest+json"), Map.entry("jsonld", "application/ld+json"),
+      Map.entry("ogg", "audio/ogg"), Map.entry("oga", "audio/ogg"), Map.entry("ogv", "video/ogg"),
+      Map.entry("opus", "audio/ogg"), Map.entry("wav", "audio/wav"), Map.entry("m4a", "audio/mp4"),
+      Map.entry("flac", "audio/flac"), Map.entry("mov", "video/quicktime"), Map.entry("vtt", "text/vtt; charset=utf-8"),
+      Map.entry("ics", "text/calendar; charset=utf-8"), Map.entry("tar", "application/x-tar"));
 
   private MediaTypes() {}
 
