@@ -72,7 +72,10 @@ public final class FileResponse {
     int precondition = precondition(request, etag, modifiedSecond);
     if (precondition == 304) {
       close(channel);
-      return Response.status(304).withHeader("ETag", etag).withHeader("Last-Modified", lastModified);
+      String tag = revalidated(request, etag);
+      Response notModified = Response.status(304).withHeader("ETag", tag).withHeader("Last-Modified", lastModified);
+      // The compressed copy's 200 said Vary, and a 304 says the fields its 200 would (RFC 9110 15.4.5).
+      return tag.equals(etag) ? notModified : notModified.withHeader("Vary", "Accept-Encoding");
     }
     if (precondition == 412) {
       close(channel);
@@ -192,6 +195,17 @@ public final class FileResponse {
     }
     Optional<Instant> since = read ? date(request, "if-modified-since") : Optional.empty();
     return since.isPresent() && modifiedSecond <= since.get().getEpochSecond() ? 304 : 0;
+  }
+
+  /**
+   * The ETag a 304 names: that of the copy the client revalidates (RFC 9110 15.4.5; RFC 9111
+   * 4.3.4 selects the stored responses to update by it). A copy the server sent compressed has
+   * the weak form of the file's tag; if it matched only in that form, the 304 names that form.
+   */
+  private static String revalidated(Request request, String etag) {
+    String ifNoneMatch = joined(request, "if-none-match");
+    return ifNoneMatch != null && !etagMatches(ifNoneMatch, etag, true) && etagMatches(ifNoneMatch, etag, false)
+        ? "W/" + etag : etag;
   }
 
   private static boolean ifRangeHolds(Request request, String etag, long modifiedSecond) {
