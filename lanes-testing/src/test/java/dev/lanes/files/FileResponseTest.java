@@ -120,6 +120,35 @@ class FileResponseTest {
     }
   }
 
+  /**
+   * RFC 9110 14.1.1: positions are 1*DIGIT, of any size: a last-pos past a long's range still
+   * means "to the end" (a client may ask for more than it knows is there), and a signed number is
+   * no position (the header is ignored, as any invalid one).
+   */
+  @Test
+  void positionsAreDigitsOfAnySize() {
+    try (TestClient c = TestClient.start(app())) {
+      TestResponse huge = c.send(c.request("/file").header("Range", "bytes=15-99999999999999999999999"));
+      assertThat(huge.status()).isEqualTo(206);
+      assertThat(huge.header("content-range")).contains("bytes 15-19/20");
+      assertThat(huge.text()).isEqualTo("fghij");
+      TestResponse hugeSuffix = c.send(c.request("/file").header("Range", "bytes=-99999999999999999999999"));
+      assertThat(hugeSuffix.status()).isEqualTo(206);
+      assertThat(hugeSuffix.header("content-range")).contains("bytes 0-19/20");
+      TestResponse hugeFirst = c.send(c.request("/file").header("Range", "bytes=99999999999999999999999-"));
+      assertThat(hugeFirst.status()).isEqualTo(416);
+      assertThat(c.send(c.request("/file").header("Range", "bytes=+2-5")).status()).as("signed first-pos").isEqualTo(200);
+      assertThat(c.send(c.request("/file").header("Range", "bytes=2-+5")).status()).as("signed last-pos").isEqualTo(200);
+      assertThat(c.send(c.request("/file").header("Range", "bytes=2 -5")).status()).as("RFC: no space in a spec, tolerated")
+          .isEqualTo(206);
+      TestResponse emptyElements = c.send(c.request("/file").header("Range", "bytes=, 2-5,"));
+      assertThat(emptyElements.status()).as("RFC 9110 5.6.1: empty list elements are skipped").isEqualTo(206);
+      assertThat(emptyElements.text()).isEqualTo("2345");
+      assertThat(c.send(c.request("/file").header("Range", "bytes=")).status()).as("no range at all").isEqualTo(200);
+      assertThat(c.send(c.request("/file").header("Range", "bytes=,")).status()).isEqualTo(200);
+    }
+  }
+
   /** RFC 9110 14.1.1: "0-" is valid whatever the length, and no range of an empty file is satisfiable. */
   @Test
   void anOpenRangeOfAnEmptyFileIsUnsatisfiable() throws Exception {

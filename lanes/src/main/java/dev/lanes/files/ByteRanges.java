@@ -30,43 +30,60 @@ final class ByteRanges {
       return Optional.empty();
     }
     List<Range> ranges = new ArrayList<>();
+    int parsed = 0;
     for (String raw : specs) {
       String spec = raw.trim();
+      if (spec.isEmpty()) {
+        continue; // an empty list element, which RFC 9110 5.6.1 has recipients skip
+      }
+      parsed++;
       int dash = spec.indexOf('-');
       if (dash < 0) {
         return Optional.empty();
       }
       String a = spec.substring(0, dash).trim();
       String b = spec.substring(dash + 1).trim();
-      try {
-        if (a.isEmpty()) {
-          if (b.isEmpty()) {
-            return Optional.empty();
-          }
-          long suffix = Long.parseLong(b);
-          if (suffix < 0) {
-            return Optional.empty();
-          }
-          if (suffix > 0 && size > 0) {
-            ranges.add(new Range(Math.max(0, size - suffix), size - 1));
-          }
-        } else {
-          long first = Long.parseLong(a);
-          // Only a last-pos that is sent can make the spec invalid: "0-" of an empty file is
-          // valid, and unsatisfiable.
-          long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
-          if (first < 0 || last < first) {
-            return Optional.empty();
-          }
-          if (first < size) {
-            ranges.add(new Range(first, Math.min(last, size - 1)));
-          }
+      if (a.isEmpty()) {
+        long suffix = position(b);
+        if (suffix < 0) {
+          return Optional.empty();
         }
-      } catch (NumberFormatException e) {
-        return Optional.empty();
+        if (suffix > 0 && size > 0) {
+          ranges.add(new Range(Math.max(0, size - suffix), size - 1));
+        }
+      } else {
+        long first = position(a);
+        // Only a last-pos that is sent can make the spec invalid: "0-" of an empty file is
+        // valid, and unsatisfiable.
+        long last = b.isEmpty() ? Long.MAX_VALUE : position(b);
+        if (first < 0 || last < first) {
+          return Optional.empty();
+        }
+        if (first < size) {
+          ranges.add(new Range(first, Math.min(last, size - 1)));
+        }
       }
     }
-    return Optional.of(coalesced(ranges));
+    return parsed == 0 ? Optional.empty() : Optional.of(coalesced(ranges));
+  }
+
+  /**
+   * A first-pos, last-pos or suffix-length: 1*DIGIT, so no sign; one past a long's range is
+   * {@code Long.MAX_VALUE} (beyond any file). -1 if it is not one.
+   */
+  private static long position(String digits) {
+    if (digits.isEmpty()) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < digits.length(); i++) {
+      char c = digits.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value > (Long.MAX_VALUE - 9) / 10 ? Long.MAX_VALUE : value * 10 + (c - '0');
+    }
+    return value;
   }
 
   /**
