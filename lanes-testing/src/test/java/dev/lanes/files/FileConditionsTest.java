@@ -171,4 +171,26 @@ class FileConditionsTest {
           .isEqualTo(200);
     }
   }
+
+  /**
+   * RFC 9110 8.8.2.1: an origin server MUST NOT send a Last-Modified later than its Date; a file
+   * time in the future (a clock skewed where it was written, a tar that kept it) is replaced by
+   * the message's date. The ETag still follows the file, and If-Modified-Since with the date sent
+   * is no 304 while the file's time is ahead (its content cannot be said unchanged since then).
+   */
+  @Test
+  void aFileTimeInTheFutureIsSentAsTheMessageDate() throws Exception {
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2100-01-01T00:00:00Z")));
+    App app = App.builder().get("/f", req -> FileResponse.of(req, file)).build();
+    try (TestClient c = TestClient.start(app)) {
+      TestResponse r = c.get("/f");
+      java.time.Instant lastModified = dev.lanes.http.HttpDate.parse(r.header("last-modified").orElseThrow()).orElseThrow();
+      java.time.Instant date = dev.lanes.http.HttpDate.parse(r.header("date").orElseThrow()).orElseThrow();
+      assertThat(lastModified).isBeforeOrEqualTo(date);
+      assertThat(c.send(c.request("/f").header("If-Modified-Since", r.header("last-modified").orElseThrow())).status())
+          .isEqualTo(200);
+      assertThat(c.send(c.request("/f").header("If-None-Match", r.header("etag").orElseThrow())).status())
+          .isEqualTo(304);
+    }
+  }
 }

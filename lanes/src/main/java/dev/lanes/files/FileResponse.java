@@ -67,7 +67,10 @@ public final class FileResponse {
     long size = attrs.size();
     long modifiedSecond = attrs.lastModifiedTime().toInstant().getEpochSecond();
     String etag = "\"" + Long.toHexString(modifiedSecond) + "-" + Long.toHexString(size) + "\"";
-    String lastModified = HttpDate.format(Instant.ofEpochSecond(modifiedSecond));
+    // Never later than the response's Date (RFC 9110 8.8.2.1): a file time in the future is sent
+    // as now, while conditions still compare the file's own time.
+    long shownSecond = Math.min(modifiedSecond, Instant.now().getEpochSecond());
+    String lastModified = HttpDate.format(Instant.ofEpochSecond(shownSecond));
 
     int precondition = precondition(request, etag, modifiedSecond);
     if (precondition == 304) {
