@@ -193,4 +193,24 @@ class FileConditionsTest {
           .isEqualTo(304);
     }
   }
+
+  /**
+   * RFC 9110 13.1.3 / 13.1.4: If-Modified-Since and If-Unmodified-Since with more than one member
+   * (two field lines are one list) MUST be ignored; the first line alone was acted on.
+   */
+  @Test
+  void aDateConditionOnTwoFieldLinesIsIgnored() throws Exception {
+    App app = App.builder().get("/f", req -> FileResponse.of(req, file)).build();
+    try (TestClient c = TestClient.start(app)) {
+      String future = "Fri, 31 Dec 2100 23:59:59 GMT";
+      String past = "Mon, 01 Jan 1990 00:00:00 GMT";
+      for (String[] field : new String[][] {{"If-Modified-Since", future}, {"If-Unmodified-Since", past}}) {
+        try (RawClient raw = RawClient.connect(c.port())) {
+          String res = raw.send("GET /f HTTP/1.1\r\nHost: x\r\n" + field[0] + ": " + field[1] + "\r\n" + field[0]
+              + ": " + field[1] + "\r\nConnection: close\r\n\r\n").readUntilClosed().text();
+          assertThat(res).as(field[0]).startsWith("HTTP/1.1 200");
+        }
+      }
+    }
+  }
 }

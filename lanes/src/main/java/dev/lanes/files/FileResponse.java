@@ -229,8 +229,9 @@ public final class FileResponse {
     return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(",", lines);
   }
 
+  /** The date condition {@code name}; empty if absent or not one HTTP-date (two lines are a list: ignored). */
   private static Optional<Instant> date(Request request, String name) {
-    return request.header(name).flatMap(HttpDate::parse);
+    return Optional.ofNullable(joined(request, name)).flatMap(HttpDate::parse);
   }
 
   /** RFC 9110 section 8.8.3.2: a strong comparison needs both tags strong, a weak one ignores W/. */
