@@ -212,11 +212,11 @@ public final class FileResponse {
   }
 
   private static boolean ifRangeHolds(Request request, String etag, long modifiedSecond) {
-    Optional<String> ifRange = request.header("if-range");
-    if (ifRange.isEmpty()) {
+    String ifRange = joined(request, "if-range"); // on two lines it is no one validator: false
+    if (ifRange == null) {
       return true;
     }
-    String v = ifRange.get().trim();
+    String v = ifRange.trim();
     if (v.startsWith("\"") || v.startsWith("W/")) {
       return v.equals(etag); // strong comparison
     }
