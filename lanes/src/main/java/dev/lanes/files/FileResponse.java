@@ -65,8 +65,12 @@ public final class FileResponse {
     request.scope().onClose(() -> close(channel)); // also when the response is never sent
     BasicFileAttributes attrs = opened.attrs();
     long size = attrs.size();
-    long modifiedSecond = attrs.lastModifiedTime().toInstant().getEpochSecond();
-    String etag = "\"" + Long.toHexString(modifiedSecond) + "-" + Long.toHexString(size) + "\"";
+    Instant modified = attrs.lastModifiedTime().toInstant();
+    long modifiedSecond = modified.getEpochSecond();
+    // nginx's "mtime-size", with the mtime's fraction where the file system keeps one: a strong
+    // tag must change with the bytes (RFC 9110 8.8.3), also for a rewrite within one second.
+    String fraction = modified.getNano() == 0 ? "" : "." + Integer.toHexString(modified.getNano());
+    String etag = "\"" + Long.toHexString(modifiedSecond) + fraction + "-" + Long.toHexString(size) + "\"";
     // Never later than the response's Date (RFC 9110 8.8.2.1): a file time in the future is sent
     // as now, while conditions still compare the file's own time.
     long shownSecond = Math.min(modifiedSecond, Instant.now().getEpochSecond());
