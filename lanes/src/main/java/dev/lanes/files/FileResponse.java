@@ -111,6 +111,18 @@ public final class FileResponse {
         .withHeader("Accept-Ranges", "bytes");
   }
 
+  /**
+   * {@code file} whole with {@code status} (a site's 404 page): no validators, conditions or
+   * ranges, which concern a 200 (RFC 9110 13.2.1, 14.2). Closed with the request's scope.
+   */
+  static Response page(Request request, Path file, int status) {
+    Opened opened = open(file);
+    FileChannel channel = opened.channel();
+    request.scope().onClose(() -> close(channel));
+    return Response.of(status, MediaTypes.forFileName(file.getFileName().toString()),
+        slice(file, 0, opened.attrs().size(), channel));
+  }
+
   private record Opened(FileChannel channel, BasicFileAttributes attrs) {}
 
   /**

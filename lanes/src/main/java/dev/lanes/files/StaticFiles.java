@@ -18,16 +18,19 @@ import java.util.concurrent.CompletableFuture;
  * which arrive decoded), backslashes, NUL and symlinks leading out of the root all give 404.
  * A directory is served by its index file, if one is given; asked for without its trailing
  * slash, it is redirected (307) to it first, so the index's relative links resolve inside it.
+ * A site's own 404 page may answer what is not found.
  *
  * <pre>{@code StaticFiles.mount(builder, "/static", Path.of("public"), Optional.of("index.html")); }</pre>
  */
 public final class StaticFiles {
   private final Path root;
   private final Optional<String> indexFile;
+  private final Optional<String> notFoundPage;
 
-  private StaticFiles(Path root, Optional<String> indexFile) {
+  private StaticFiles(Path root, Optional<String> indexFile, Optional<String> notFoundPage) {
     this.root = root;
     this.indexFile = indexFile;
+    this.notFoundPage = notFoundPage;
   }
 
   /**
@@ -36,6 +39,19 @@ public final class StaticFiles {
    * routes with templates, which it would otherwise shadow (the build says so).
    */
   public static App.Builder mount(App.Builder app, String prefix, Path root, Optional<String> indexFile) {
+    return mount(app, prefix, root, indexFile, Optional.empty());
+  }
+
+  /**
+   * As {@link #mount(App.Builder, String, Path, Optional)}, with the site's own 404 page
+   * (Starlette's {@code StaticFiles(html=True)} and its {@code 404.html}): a file under the root,
+   * sent with status 404 for whatever under the prefix is not found (without conditions or
+   * ranges, which concern a 200). While that file is missing, the 404 is the plain one.
+   *
+   * <pre>{@code StaticFiles.mount(builder, "/", Path.of("site"), Optional.of("index.html"), Optional.of("404.html")); }</pre>
+   */
+  public static App.Builder mount(App.Builder app, String prefix, Path root, Optional<String> indexFile,
+      Optional<String> notFoundPage) {
     if (!prefix.startsWith("/") || prefix.endsWith("/") && !prefix.equals("/")) {
       throw new IllegalArgumentException("prefix must be '/' or start and not end with '/': " + prefix);
     }
@@ -49,7 +65,7 @@ public final class StaticFiles {
     if (!Files.isDirectory(real)) {
       throw new IllegalArgumentException("static root is not a directory: " + root);
     }
-    StaticFiles files = new StaticFiles(real, indexFile);
+    StaticFiles files = new StaticFiles(real, indexFile, notFoundPage);
     app.route("GET", base + "/{path:path}", Lanes.FILES, req -> files.serve(req, req.pathParams().get("path")));
     app.route("GET", base + "/", Lanes.FILES, req -> files.serve(req, ""));
     if (!base.isEmpty() && indexFile.isPresent()) {
@@ -60,6 +76,21 @@ public final class StaticFiles {
   }
 
   private Response serve(Request request, String relative) throws IOException {
+    try {
+      return found(request, relative);
+    } catch (HttpException e) {
+      if (e.status() != 404 || notFoundPage.isEmpty()) {
+        throw e;
+      }
+      Optional<Path> page = resolve(notFoundPage.get());
+      if (page.isEmpty() || !Files.isRegularFile(page.get())) {
+        throw e;
+      }
+      return FileResponse.page(request, page.get(), 404);
+    }
+  }
+
+  private Response found(Request request, String relative) throws IOException {
     Path file = resolve(relative).orElseThrow(StaticFiles::notFound);
     if (Files.isDirectory(file)) {
       if (indexFile.isEmpty()) {
