@@ -72,6 +72,19 @@ class TimeoutsTest {
     }
   }
 
+  /** The next head begins in the read that ends a request: it is a head arriving, not an idle connection. */
+  @Test
+  void aHeadBegunInTheReadThatEndedTheRequestBeforeGets408() {
+    long keepAlive = stats().keepAliveTimeouts();
+    try (RawClient c = RawClient.connect(client.port())) {
+      c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n"); // one write
+      RawClient.Transcript r = c.readUntilClosed();
+      assertThat(r.statuses()).containsExactly(200, 408);
+      assertThat(r.closed()).isTrue();
+    }
+    assertThat(stats().keepAliveTimeouts()).isEqualTo(keepAlive);
+  }
+
   @Test
   void slowlorisTrickleDoesNotExtendTheHeadDeadline() {
     try (RawClient c = RawClient.connect(client.port())) {

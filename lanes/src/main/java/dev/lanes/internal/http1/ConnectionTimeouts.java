@@ -110,6 +110,19 @@ final class ConnectionTimeouts {
     }
   }
 
+  /**
+   * A decoder step left bytes unread past the request it ended: the next request's head has
+   * begun in the same read, so it is timed as a head (408 when it stalls), not as an idle
+   * keep-alive connection.
+   */
+  void bytesLeft() {
+    if (reading == Reading.IDLE && !stopped) {
+      reading = Reading.HEAD;
+      headStarted = lastRead;
+      reschedule();
+    }
+  }
+
   /** The read burst is over: {@link #now} reads the clock again. */
   void readComplete() {
     inReadBurst = false;

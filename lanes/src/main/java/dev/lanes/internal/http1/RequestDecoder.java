@@ -178,6 +178,9 @@ final class RequestDecoder extends HttpRequestDecoder {
     chunkLines.consumed(buffer.readerIndex() - before);
     if (!closing) {
       checkAll(out, from);
+      if (buffer.isReadable()) {
+        timeouts.bytesLeft();
+      }
     }
   }
 
