@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.function.BooleanSupplier;
@@ -29,17 +30,23 @@ import java.util.function.BooleanSupplier;
  *   <li>a head already refused ({@link RequestValidator}) leaves with its own failure, never a
  *       413 for its length or an interim response;</li>
  *   <li>{@code 100 Continue} is sent only when no earlier response is still being written: in the
- *       middle of one it would break it. Then the client sends its body after its own wait
- *       (RFC 9110 10.1.1).</li>
+ *       middle of one it would break it. Until then it is held back, and sent right behind the
+ *       last of them (a client may also send its body after its own wait, RFC 9110 10.1.1).</li>
  * </ul>
  */
 final class BodyAggregator extends HttpObjectAggregator {
   private final BooleanSupplier earlierResponsesPending;
+  private final Runnable continueHeldBack;
 
-  /** @param earlierResponsesPending whether responses to earlier requests are still to be written */
-  BodyAggregator(int maxBodySize, BooleanSupplier earlierResponsesPending) {
+  /**
+   * @param earlierResponsesPending whether responses to earlier requests are still to be written
+   * @param continueHeldBack told when a {@code 100 Continue} is held back for that reason, to be
+   *     sent once they are ({@link ConnectionTimeouts#continueHeldBack})
+   */
+  BodyAggregator(int maxBodySize, BooleanSupplier earlierResponsesPending, Runnable continueHeldBack) {
     super(maxBodySize, true);
     this.earlierResponsesPending = earlierResponsesPending;
+    this.continueHeldBack = continueHeldBack;
   }
 
   /**
@@ -113,7 +120,13 @@ final class BodyAggregator extends HttpObjectAggregator {
 
   @Override
   protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-    if (!start.decoderResult().isSuccess() || earlierResponsesPending.getAsBoolean()) {
+    if (!start.decoderResult().isSuccess()) {
+      return null;
+    }
+    if (earlierResponsesPending.getAsBoolean()) {
+      if (HttpUtil.is100ContinueExpected(start)) {
+        continueHeldBack.run();
+      }
       return null;
     }
     return super.newContinueResponse(start, maxContentLength, pipeline);

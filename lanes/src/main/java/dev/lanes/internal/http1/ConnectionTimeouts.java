@@ -37,8 +37,12 @@ import java.util.concurrent.TimeUnit;
  *       looks once per period whether the buffer's head moved (Netty's {@code IdleStateHandler}
  *       measures output progress the same way).</li>
  * </ul>
- * No timer runs while a handler is working on a request: per-route deadlines bound that. When
- * the server drains, an idle connection is closed at once.
+ * No timer runs while a handler is working on a request: per-route deadlines bound that. Nor
+ * does a request's head or body timer run while it waits for its turn behind earlier responses
+ * still owed (pipelining, RFC 9112 9.3.2): the server is the slow side then, and a timer that
+ * fired would close the connection under those responses. Its timers start once the last of
+ * them is written, and so does a {@code 100 Continue} held back until then
+ * ({@link #continueHeldBack}). When the server drains, an idle connection is closed at once.
  *
  * <p>It needs to see raw bytes (a head has begun) and decoded messages (a head or body has
  * ended, a response was written), so it is one state object fed by the {@link RequestDecoder}
@@ -62,6 +66,8 @@ final class ConnectionTimeouts {
   private boolean inReadBurst; // from a read to the end of its burst, lastRead stands for now
   private boolean arriving; // counted in Admission as a request whose body is still arriving
   private boolean stopped; // the connection closed or left HTTP/1.1
+  private boolean continueOwed; // the body being read waits for a 100 Continue held back behind earlier responses
+  private boolean lastResponseCloses; // the response being written ends the connection (while continueOwed)
   private long bodyStarted;
   private long bodyBytes;
   private long idleSince;
@@ -191,6 +197,7 @@ final class ConnectionTimeouts {
     if (msg instanceof LastHttpContent
         || msg instanceof HttpRequest req && req.decoderResult().isFailure()) {
       reading = Reading.IDLE;
+      continueOwed = false;
       firstRequest = false;
       unanswered++;
     }
@@ -228,20 +235,68 @@ final class ConnectionTimeouts {
     return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
+  /**
+   * The request whose body is being read expects {@code 100 Continue}, and earlier responses are
+   * still owed: in the middle of one it would break it. It is sent when its turn comes instead
+   * ({@link #continueDue}), unless the connection closes after the last of them.
+   */
+  void continueHeldBack() {
+    continueOwed = true;
+    lastResponseCloses = false;
+  }
+
   /** {@code msg} is being written, on its way to the encoder. */
   void writing(Object msg) {
+    if (continueOwed && msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+      lastResponseCloses = r.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+    } else if (continueOwed && msg instanceof EncodedResponse whole) {
+      lastResponseCloses = !whole.keepAlive();
+    }
     if (msg instanceof EncodedResponse || msg instanceof LastHttpContent && !(msg instanceof HttpResponse r
         && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) { // 100 Continue
-      unanswered = Math.max(0, unanswered - 1);
-      if (unanswered == 0 && reading == Reading.IDLE) {
-        idleSince = now();
-        reschedule();
+      // An answer owed to no request read (a timer's own 408) starts nothing.
+      if (unanswered > 0 && --unanswered == 0) {
+        turnCame();
       }
     }
   }
 
+  /**
+   * No response is owed any more: the request being read, if any, is the client's to send now,
+   * and its timer starts (a connection with none starts its keep-alive period).
+   */
+  private void turnCame() {
+    switch (reading) {
+      case IDLE -> idleSince = now();
+      case HEAD -> headStarted = now();
+      case BODY -> {
+        // Bytes that came while it waited do not count towards its rate: measured from here.
+        bodyStarted = now();
+        lastRead = bodyStarted;
+        bodyBytes = 0;
+      }
+    }
+    reschedule();
+  }
+
+  /**
+   * Whether a {@code 100 Continue} held back for the request being read is to be written now,
+   * right behind the response just written: its turn has come and the connection stays open.
+   * Asked by the encoder once that response has passed it; true once at most.
+   */
+  boolean continueDue() {
+    if (!continueOwed || unanswered > 0) {
+      return false;
+    }
+    continueOwed = false;
+    return reading == Reading.BODY && !lastResponseCloses && !stopped;
+  }
+
   /** When the current phase expires, or {@code Long.MAX_VALUE} if nothing is timed now. */
   private long deadline() {
+    if (unanswered > 0) {
+      return Long.MAX_VALUE; // a handler works, or the request read waits its turn (turnCame starts it)
+    }
     return switch (reading) {
       case HEAD -> headStarted + headNanos;
       case BODY -> minBodyRate <= 0 ? lastRead + bodyNanos
@@ -249,8 +304,7 @@ final class ConnectionTimeouts {
           // also average minBodyRate once its first bodyReadTimeout is over (Kestrel's rule).
           : Math.min(lastRead + bodyNanos,
               bodyStarted + bodyNanos + bodyBytes * 1_000_000_000L / minBodyRate);
-      case IDLE -> unanswered > 0 ? Long.MAX_VALUE
-          : idleSince + (firstRequest ? headNanos : keepAliveNanos);
+      case IDLE -> idleSince + (firstRequest ? headNanos : keepAliveNanos);
     };
   }
 
@@ -335,7 +389,8 @@ final class ConnectionTimeouts {
           ? Admission.Timeout.REQUEST_HEAD : Admission.Timeout.KEEP_ALIVE);
     }
     ctx.channel().config().setAutoRead(false);
-    if (reading == Reading.BODY && unanswered == 0) {
+    // Only ever with no response owed (deadline): an answer here cannot cut one short.
+    if (reading == Reading.BODY) {
       // The body stopped coming: end the request with a refusal in its body's place, so that it is
       // answered (408, then closed) and reported like any refused request, as on HTTP/2.
       LastHttpContent refusal = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
@@ -343,7 +398,7 @@ final class ConnectionTimeouts {
           new RejectedRequest(408, "Request Timeout: the request body stopped arriving")));
       decoded(refusal);
       ctx.fireChannelRead(refusal);
-    } else if (reading != Reading.IDLE && unanswered == 0) {
+    } else if (reading == Reading.HEAD) {
       // Mid-request with nothing owed: tell the client why (RFC 9110 15.5.9), then close.
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
           HttpResponseStatus.REQUEST_TIMEOUT);

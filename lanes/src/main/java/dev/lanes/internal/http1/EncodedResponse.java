@@ -47,8 +47,16 @@ final class EncodedResponse extends DefaultByteBufHolder {
     }
   }
 
-  private EncodedResponse(ByteBuf bytes) {
+  private final boolean keepAlive;
+
+  private EncodedResponse(ByteBuf bytes, boolean keepAlive) {
     super(bytes);
+    this.keepAlive = keepAlive;
+  }
+
+  /** Whether the connection stays open after this response (it says {@code Connection: close} if not). */
+  boolean keepAlive() {
+    return keepAlive;
   }
 
   /**
@@ -114,7 +122,7 @@ final class EncodedResponse extends DefaultByteBufHolder {
     if (withBody) {
       buf.writeBytes(data);
     }
-    return new EncodedResponse(buf);
+    return new EncodedResponse(buf, keepAlive);
   }
 
   /**

@@ -65,7 +65,8 @@ final class RequestDecoder extends HttpRequestDecoder {
       RequestValidator validator, ResponseEncoder.Methods methods, int maxBodySize,
       Predicate<HttpRequest> answeredFromHead) {
     this(config, timeouts, chunkLines, validator, methods,
-        () -> new BodyAggregator(maxBodySize, timeouts::awaitsResponses), answeredFromHead);
+        () -> new BodyAggregator(maxBodySize, timeouts::awaitsResponses, timeouts::continueHeldBack),
+        answeredFromHead);
   }
 
   /** A decoder alone: heads and body contents leave one by one, as decoded. */

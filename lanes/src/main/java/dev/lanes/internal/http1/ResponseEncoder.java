@@ -1,17 +1,22 @@
 package dev.lanes.internal.http1;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Netty's response encoder, told by the {@link RequestDecoder} which method each response answers
  * (a response to {@code HEAD} has no body, not even a last chunk), as {@code HttpServerCodec}'s
  * pair does; each message written goes to the read timers first ({@link ConnectionTimeouts}: a
- * response ended). Decoder and encoder are two handlers, not one combined codec, so a message
+ * response ended), and a {@code 100 Continue} held back for a pipelined request follows the
+ * response it waited for. Decoder and encoder are two handlers, not one combined codec, so a message
  * crosses one pipeline hop each way instead of a combined handler's two. An
  * {@link EncodedResponse} is in wire form already: it goes on as it is.
  */
@@ -30,9 +35,15 @@ final class ResponseEncoder extends HttpResponseEncoder {
     if (msg instanceof EncodedResponse whole) {
       methods.answered(); // a final response: its request is answered (its HEAD was applied)
       ctx.write(whole.content(), promise);
-      return;
+    } else {
+      super.write(ctx, msg, promise);
     }
-    super.write(ctx, msg, promise);
+    if (timeouts.continueDue()) {
+      // A pipelined request's 100 Continue, held back until the responses before it were written:
+      // right behind the last of them, and flushed with it.
+      super.write(ctx, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+          Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+    }
   }
 
   /**

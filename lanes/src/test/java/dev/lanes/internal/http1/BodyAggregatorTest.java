@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,7 +42,7 @@ class BodyAggregatorTest {
 
   @Test
   void aChunkedBodyUpToTheLimitIsAggregated() {
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false, () -> { }));
     ch.writeInbound(chunkedPost(), chunk("ab"), chunk("c"), last("de"));
     FullHttpRequest full = ch.readInbound();
     try {
@@ -58,7 +59,7 @@ class BodyAggregatorTest {
 
   @Test
   void aWholeRequestGoesStraightOnAndABodyTheAggregatorsWay() {
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false, () -> { }));
     FullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a");
     ch.writeInbound(whole);
     assertThat(ch.<Object>readInbound()).isSameAs(whole);
@@ -96,7 +97,7 @@ class BodyAggregatorTest {
 
   @Test
   void oneByteOverTheLimitLeavesAsItsRequestFailedWith413AndReadingStops() {
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false, () -> { }));
     DefaultHttpContent over = chunk("def");
     ch.writeInbound(chunkedPost(), chunk("abc"), over);
     FullHttpRequest refused = ch.readInbound();
@@ -117,7 +118,7 @@ class BodyAggregatorTest {
   @Test
   void aDeclaredLengthOverTheLimitIsRefusedBeforeTheBody() {
     // RequestValidator refuses this first in the server; the aggregator alone refuses it too.
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false, () -> { }));
     HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
     req.headers().set(HttpHeaderNames.HOST, "a").set(HttpHeaderNames.CONTENT_LENGTH, 6);
     ch.writeInbound(req);
@@ -130,7 +131,7 @@ class BodyAggregatorTest {
 
   @Test
   void aRefusedHeadKeepsItsOwnCauseWhateverItsLengthOrExpectation() {
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false, () -> { }));
     HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
     req.headers().set(HttpHeaderNames.CONTENT_LENGTH, 6).set(HttpHeaderNames.EXPECT, "100-continue");
     RejectedRequest cause = new RejectedRequest(400, "Bad Request: HTTP/1.1 needs a Host header");
@@ -144,15 +145,17 @@ class BodyAggregatorTest {
   }
 
   @Test
-  void continueIsSentOnlyWhenNoEarlierResponseIsStillBeingWritten() {
+  void continueIsHeldBackWhileAnEarlierResponseIsStillBeingWritten() {
     for (boolean pending : new boolean[] {false, true}) {
-      EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> pending));
+      var heldBack = new AtomicBoolean();
+      EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> pending, () -> heldBack.set(true)));
       HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
       req.headers().set(HttpHeaderNames.HOST, "a").set(HttpHeaderNames.CONTENT_LENGTH, 2)
           .set(HttpHeaderNames.EXPECT, "100-continue");
       ch.writeInbound(req);
+      assertThat(heldBack.get()).as("held back only behind earlier responses").isEqualTo(pending);
       if (pending) {
-        assertThat(ch.outboundMessages()).as("the client sends its body after its own wait").isEmpty();
+        assertThat(ch.outboundMessages()).as("sent later, behind the earlier responses").isEmpty();
       } else {
         FullHttpResponse cont = ch.readOutbound();
         assertThat(cont.status().code()).isEqualTo(100);
@@ -168,7 +171,7 @@ class BodyAggregatorTest {
 
   @Test
   void anUnsupportedExpectationIsRefusedInOrderWith417() {
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false, () -> { }));
     HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
     req.headers().set(HttpHeaderNames.HOST, "a").set(HttpHeaderNames.CONTENT_LENGTH, 2)
         .set(HttpHeaderNames.EXPECT, "something-else");
@@ -183,7 +186,7 @@ class BodyAggregatorTest {
   @Test
   void aFailedLastChunkFailsTheWholeRequestWithItsCause() {
     // How a refused chunk line (ChunkLineCheck) or a codec error reaches the dispatcher.
-    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false));
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(LIMIT, () -> false, () -> { }));
     LastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
     RejectedRequest cause = new RejectedRequest(400, ChunkLineCheck.NAMELESS);
     failed.setDecoderResult(DecoderResult.failure(cause));
