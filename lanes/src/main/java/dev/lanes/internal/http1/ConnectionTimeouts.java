@@ -310,7 +310,8 @@ final class ConnectionTimeouts {
 
   private void reschedule() {
     long at = deadline();
-    if (at == Long.MAX_VALUE || ctx == null) {
+    // Not once stopped: a write that passes after the close would keep a task for a dead connection.
+    if (at == Long.MAX_VALUE || ctx == null || stopped) {
       return;
     }
     if (check != null && !check.isDone()) {

@@ -194,6 +194,23 @@ class ConnectionTimeoutsTest {
     midHead.finishAndReleaseAll();
   }
 
+  /**
+   * A response that passes the encoder once the connection is inactive, before Netty takes its
+   * pipeline down (a write task of a producer queued on the loop before the close) starts no
+   * keep-alive check: a closed connection keeps no scheduled task, which would hold it in memory
+   * until the check ran.
+   */
+  @Test
+  void aResponseWrittenAfterTheConnectionWentInactiveSchedulesNothing() {
+    EmbeddedChannel ch = channel(NEVER, NEVER, NEVER);
+    receive(ch, GET);
+    ch.pipeline().fireChannelInactive(); // as a close does, before the pipeline is taken down
+    assertThat(ch.runScheduledPendingTasks()).as("going inactive cancelled every check").isEqualTo(-1);
+    respond(ch, HttpResponseStatus.OK);
+    assertThat(ch.runScheduledPendingTasks()).as("no check scheduled for a closed connection").isEqualTo(-1);
+    ch.finishAndReleaseAll();
+  }
+
   @Test
   void withinAReadBurstNowIsTheTimeOfItsRead() {
     ConnectionTimeouts t = new ConnectionTimeouts(NEVER, NEVER, NEVER, 0, state);
