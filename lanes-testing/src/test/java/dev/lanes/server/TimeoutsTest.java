@@ -3,7 +3,9 @@ package dev.lanes.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
+import dev.lanes.concurrency.Lane;
 import dev.lanes.http.Response;
+import dev.lanes.testing.Await;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.RecordingListener;
@@ -23,13 +25,21 @@ import org.junit.jupiter.api.Test;
  */
 class TimeoutsTest {
   private static final CountDownLatch RELEASE = new CountDownLatch(1);
+  private static final CountDownLatch HOLD = new CountDownLatch(1);
+  private static App app;
   private static final RecordingListener EVENTS = RecordingListener.create();
   private static TestClient client;
 
   @BeforeAll
   static void start() {
-    App app = App.builder()
+    app = App.builder()
         .listener(EVENTS)
+        .lane(Lane.builder("one").capacity(1))
+        .route("GET", "/hold", "one", req -> {
+          HOLD.await(10, TimeUnit.SECONDS);
+          return Response.text("held");
+        })
+        .route("GET", "/queued", "one", req -> Response.text("queued"))
         .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
         .postAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
         .get("/wait", req -> {
@@ -166,6 +176,26 @@ class TimeoutsTest {
       RawResponse r = slow.read();
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.text()).isEqualTo("done");
+    }
+  }
+
+  /** Waiting for a lane token is the server's doing too: no read timer runs meanwhile. */
+  @Test
+  void noTimeoutWhileARequestWaitsForItsLaneToken() {
+    Lane one = app.lanes().get("one");
+    try (RawClient holder = RawClient.connect(client.port()); RawClient queued = RawClient.connect(client.port())) {
+      holder.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
+      Await.until(() -> one.statistics().borrowed() == 1, "the lane's one token taken");
+      queued.send("GET /queued HTTP/1.1\r\nHost: a\r\n\r\n");
+      Await.until(() -> one.statistics().waiting() == 1, "the second request queued for it");
+      try (RawClient idle = RawClient.connect(client.port())) {
+        assertThat(idle.readUntilClosed().closed()).as("a timeout period passed").isTrue();
+      }
+      HOLD.countDown();
+      assertThat(holder.read().text()).isEqualTo("held");
+      RawResponse r = queued.read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("queued");
     }
   }
 }
