@@ -179,7 +179,7 @@ final class RequestDecoder extends HttpRequestDecoder {
     chunkLines.consumed(buffer.readerIndex() - before);
     if (!closing) {
       checkAll(out, from);
-      if (buffer.isReadable()) {
+      if (buffer.isReadable() && !headOnly) { // after a head answered alone, nothing more is read
         timeouts.bytesLeft();
       }
     }

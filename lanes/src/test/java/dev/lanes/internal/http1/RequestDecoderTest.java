@@ -74,6 +74,26 @@ class RequestDecoderTest {
     ch.finishAndReleaseAll();
   }
 
+  /**
+   * The body sent anyway in the read that brought such a head is no next head beginning: nothing
+   * after the head is read, so no head timer may start for it (it would answer 408 after the
+   * answer that closes the connection).
+   */
+  @Test
+  void aBodySentWithAHeadAnsweredFromItselfStartsNoHeadTimer() {
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(Duration.ofHours(1), Duration.ofHours(1),
+        Duration.ofHours(1), 0, new Admission());
+    EmbeddedChannel ch = channel(timeouts);
+    receive(ch, "POST /nowhere HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabc");
+    ReferenceCountUtil.release(ch.readInbound());
+    var answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND);
+    answer.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ch.writeAndFlush(answer);
+    assertThat(sent(ch)).startsWith("HTTP/1.1 404 ");
+    assertThat(timeouts.closesOnDrain(Admission.DRAIN)).as("answered, and no request arriving").isTrue();
+    ch.finishAndReleaseAll();
+  }
+
   /** The same head to a path a route takes gets its 100, and its body is read. */
   @Test
   void aHeadARouteTakesGets100AndItsBody() {
