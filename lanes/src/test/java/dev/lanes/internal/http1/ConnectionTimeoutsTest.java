@@ -177,6 +177,22 @@ class ConnectionTimeoutsTest {
     ch.finishAndReleaseAll();
   }
 
+  /**
+   * A body pipelined behind a request still being handled waits for its turn: its timer starts
+   * only once the response before it is written (PipelinedTimeoutsTest has the whole connection).
+   */
+  @Test
+  void aPipelinedBodyIsTimedFromItsTurn() {
+    EmbeddedChannel ch = channel(NEVER, NOW, NEVER);
+    receive(ch, GET + "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nab");
+    ch.runPendingTasks();
+    assertThat(state.timeouts(Admission.Timeout.BODY_READ)).as("a response is owed before it").isZero();
+    respond(ch, HttpResponseStatus.OK);
+    ch.runPendingTasks();
+    assertThat(state.timeouts(Admission.Timeout.BODY_READ)).as("its turn came, and its body stalled").isEqualTo(1);
+    ch.finishAndReleaseAll();
+  }
+
   @Test
   void drainClosesAnIdleConnectionButNotOneWithARequestInFlight() {
     EmbeddedChannel busy = channel(NEVER, NEVER, NEVER);
