@@ -117,6 +117,14 @@ def main():
     changed = sorted({f"{a['lane']}.{k}" for a, b in zip(lanes_first, lanes_second) for k in a if a[k] != b.get(k)})
     print("PASS: numbers changed:", ", ".join(changed))
     time.sleep(float(os.environ.get("SHOT_DELAY", "2.5")))  # let the sparklines fill a little
+    # The whole page, however many lanes, columns and sections it has grown: a fixed 1320x430
+    # viewport cut off lanes, the legend and the sparkline column once the demo had more of them.
+    page.call("Emulation.setScrollbarsHidden", hidden=True)
+    for _ in range(2):  # a wider viewport can reflow the page to another height
+        w, h = page.eval("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        page.call("Emulation.setDeviceMetricsOverride", width=max(1320, w + 32), height=max(430, h),
+                  deviceScaleFactor=1, mobile=False)
+        time.sleep(0.3)
     png = page.call("Page.captureScreenshot", format="png")["data"]
     with open(shot, "wb") as f:
         f.write(base64.b64decode(png))
