@@ -1,7 +1,7 @@
 """Forms, uploads, OAuth2 password bearer, declared extra responses, Optional return and
 operation metadata: the twin of Lanes' TypedFormsTest. Run: uvicorn forms_app:app --port 18211."""
 from enum import Enum
-from typing import Annotated, List, Optional
+from typing import Annotated, Any, List, Optional
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, UploadFile
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
@@ -39,25 +39,25 @@ def signup(username: Annotated[str, Form(min_length=3, max_length=10)],
            role: Annotated[Role, Form()] = Role.user,
            newsletter: Annotated[bool, Form()] = False,
            tags: Annotated[List[str], Form()] = [],
-           nickname: Annotated[Optional[str], Form(max_length=5)] = None):
+           nickname: Annotated[Optional[str], Form(max_length=5)] = None) -> dict[str, Any]:
     return {"username": username, "age": age, "role": role, "newsletter": newsletter, "tags": tags,
             "nickname": nickname}
 
 
 @app.post("/upload")
-async def upload(file: UploadFile, note: Annotated[str, Form()]):
+async def upload(file: UploadFile, note: Annotated[str, Form()]) -> dict[str, Any]:
     data = await file.read()
     return {"filename": file.filename, "content_type": file.content_type, "size": len(data), "note": note}
 
 
 @app.post("/uploads")
-async def uploads(files: List[UploadFile], extra: Optional[UploadFile] = None):
+async def uploads(files: List[UploadFile], extra: Optional[UploadFile] = None) -> dict[str, Any]:
     return {"names": [f.filename for f in files], "sizes": [len(await f.read()) for f in files],
             "extra": extra.filename if extra else None}
 
 
 @app.post("/token")
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()]):
+def token(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> dict[str, Any]:
     if form.password != "secret":
         raise HTTPException(status_code=400, detail="Incorrect username or password")
     return {"access_token": form.username, "token_type": "bearer", "scopes": form.scopes,
@@ -65,12 +65,12 @@ def token(form: Annotated[OAuth2PasswordRequestForm, Depends()]):
 
 
 @app.post("/login")
-def login(data: Annotated[Login, Form()]):
+def login(data: Annotated[Login, Form()]) -> dict[str, Any]:
     return data
 
 
 @app.get("/me")
-def me(token: Annotated[str, Depends(oauth2)]):
+def me(token: Annotated[str, Depends(oauth2)]) -> dict[str, Any]:
     return {"token": token}
 
 

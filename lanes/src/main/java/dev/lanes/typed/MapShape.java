@@ -70,7 +70,11 @@ record MapShape(Scalar key, Shape value) implements Shape {
   @Override
   public ObjectNode schema(Schemas schemas) {
     ObjectNode s = JsonNodeFactory.instance.objectNode();
-    s.set("additionalProperties", value.schema(schemas));
+    if (value instanceof AnyShape) { // pydantic's dict[str, Any]
+      s.put("additionalProperties", true);
+    } else {
+      s.set("additionalProperties", value.schema(schemas));
+    }
     if (key.kind() == Scalar.Kind.ENUM) { // pydantic names only an enum's keys
       s.set("propertyNames", key.schema(schemas));
     }

@@ -278,6 +278,10 @@ final class PlanCompiler {
 
   private DeclaredResponse declared(int status, Class<?> model, String description, String where) {
     Optional<Shape> shape = Optional.empty();
+    if (model == Object.class) { // any JSON says nothing: leave model out for a response without a body
+      throw new IllegalArgumentException(where + ": @ExtraResponse(status = " + status + ") model Object has no"
+          + " schema (use a record, enum, String or number)");
+    }
     if (model != void.class && model != Void.class) {
       try {
         shape = Optional.of(shapes.shape(model, new Annotation[0], where + " @ExtraResponse"));

@@ -10,7 +10,7 @@ import java.io.IOException;
  * reports to {@link Violations} and returns {@link #INVALID}, so every error of a request is
  * found in one pass.
  */
-sealed interface Shape permits Scalar, ListShape, MapShape, OptionalShape, RecordShape, Constrained {
+sealed interface Shape permits Scalar, ListShape, MapShape, OptionalShape, RecordShape, Constrained, AnyShape {
   /** What a read returns when the input did not fit (its error is already reported). */
   Object INVALID = new Object() {
     @Override

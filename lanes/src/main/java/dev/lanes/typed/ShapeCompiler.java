@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /**
  * Compiles Java types and their annotations into {@link Shape}s, once, when the API is built:
- * scalars, enums, {@code List<T>}, {@code Map<K, V>}, {@code Optional<T>} and records (each record compiled once,
+ * scalars, enums, {@code List<T>}, {@code Map<K, V>}, {@code Optional<T>}, any JSON value ({@code Object}, {@code JsonNode}) and records (each record compiled once,
  * so a record may contain itself). Anything else fails here with the place it was declared.
  */
 final class ShapeCompiler {
@@ -63,6 +63,9 @@ final class ShapeCompiler {
       if (c.isRecord()) {
         return record(c);
       }
+      if (c == Object.class || c == JsonNode.class) { // pydantic's Any
+        return new AnyShape(c == JsonNode.class);
+      }
       if (c == List.class || c == Optional.class || c == Map.class) {
         throw new IllegalArgumentException(where + ": " + c.getSimpleName() + " needs its type arguments");
       }
@@ -81,8 +84,8 @@ final class ShapeCompiler {
       }
     }
     throw new IllegalArgumentException(where + ": type " + type.getTypeName() + " cannot be read from a request"
-        + " (String, int, long, double, boolean, their boxes, enums, records, List<T>, Map<String, V> and"
-        + " Optional<T> can)");
+        + " (String, int, long, double, boolean, their boxes, enums, records, List<T>, Map<String, V>,"
+        + " Optional<T>, and Object or JsonNode for any JSON value can)");
   }
 
   /** A type argument's shape, with the constraints written on it ({@code List<@Min(1) Integer>}). */

@@ -126,6 +126,26 @@ class BodyStreamTest {
     streams(ITEM, "{\"name\":\"x\",\"price\":4.9e-324}");
   }
 
+  record Loose(Object any, JsonNode tree, java.util.Map<String, Object> meta, List<Object> tags) {}
+
+  @Test
+  void anyJsonValueStreamsAsTheTreeReadsIt() {
+    Shape loose = SHAPES.shape(Loose.class, new Annotation[0], "test");
+    String body = "{\"any\":{\"a\":[1,2.5,null,\"x\"],\"big\":123456789012345678901234567890},"
+        + "\"tree\":[true,{}],\"meta\":{\"l\":12345678901,\"o\":{\"n\":null}},\"tags\":[1,\"a\",[]]}";
+    Loose read = (Loose) agreed(loose, body);
+    assertThat(read.any()).isEqualTo(java.util.Map.of("a", java.util.Arrays.asList(1, 2.5, null, "x"),
+        "big", new java.math.BigInteger("123456789012345678901234567890")));
+    assertThat(read.tree().isArray()).isTrue();
+    assertThat(read.meta().get("l")).isEqualTo(12345678901L);
+    // a null where the record (or a list or map) holds the value is read by the tree: null marks "not sent" there
+    rereads(loose, "{\"any\":null,\"tree\":1,\"meta\":{},\"tags\":[]}");
+    rereads(loose, "{\"any\":1,\"tree\":1,\"meta\":{\"a\":null},\"tags\":[]}");
+    assertThat(tree(loose, "{\"any\":null,\"tree\":null,\"meta\":{\"a\":null},\"tags\":[null]}"))
+        .isEqualTo(new Loose(null, com.fasterxml.jackson.databind.node.NullNode.instance,
+            java.util.Collections.singletonMap("a", null), java.util.Collections.singletonList(null)));
+  }
+
   @Test
   void unknownMembersAreReadAndDropped() {
     streams(ITEM, "{\"name\":\"x\",\"price\":1,\"extra\":{\"a\":[1,2.5,\"s\",null,true,{\"b\":[]}]},\"more\":7}");
