@@ -84,7 +84,8 @@ sealed interface Binder {
    * a Content-Type is JSON only when not {@code strictContentType}. {@code name} is the
    * parameter's (null if the class file has none), the title FastAPI gives a body's schema; an
    * {@code embedded} body is read from the body's member of that name instead (FastAPI's
-   * {@code Body(embed=True)}, and every body of a handler that has several).
+   * {@code Body(embed=True)}, and every body of a handler that has several); so is every body of a
+   * route whose bodies, its dependencies' too, have several names ({@link Binding#embedsBodies}).
    */
   record Body(String name, Shape shape, Object fallback, JsonNode documentedDefault, boolean embedded,
               boolean strictContentType) implements Binder {
@@ -144,7 +145,7 @@ sealed interface Binder {
         return Shape.INVALID;
       }
       Loc loc = BODY;
-      if (embedded) { // FastAPI reads a member that is not there, or null, as absent; a body that is no object has none
+      if (embedded || b.embedsBodies) { // FastAPI reads a member that is not there, or null, as absent; a body that is no object has none
         loc = loc.child(name);
         body = body != null && body.isObject() ? body.get(name) : null;
       }

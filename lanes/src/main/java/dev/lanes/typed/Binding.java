@@ -21,6 +21,8 @@ final class Binding {
   final Request request;
   final Violations violations = new Violations();
   final RouteScopes scopes;
+  /** Whether every {@code @Body} of the route, its dependencies' too, is its member of the body (see {@link RouteInputs#embedsBodies}). */
+  final boolean embedsBodies;
   private final Object[] cache;
   private final boolean[] heldUntilHandlerReturns; // by provider: its value, or one it was made from, closes then
   private List<AutoCloseable> afterHandler;
@@ -33,9 +35,10 @@ final class Binding {
   private Object streamed;
   private Form form; // parsed before binding when the route reads form fields or uploads
 
-  Binding(Request request, int providers, RouteScopes scopes) {
+  Binding(Request request, int providers, RouteScopes scopes, boolean embedsBodies) {
     this.request = request;
     this.scopes = scopes;
+    this.embedsBodies = embedsBodies;
     this.cache = providers == 0 ? null : new Object[providers];
     if (cache != null) {
       java.util.Arrays.fill(cache, UNSET);

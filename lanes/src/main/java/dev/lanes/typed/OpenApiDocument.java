@@ -78,7 +78,7 @@ final class OpenApiDocument {
         }
       }
       if (!bodies.isEmpty()) {
-        List<Binder.Body> embedded = bodies.stream().filter(Binder.Body::embedded).toList();
+        List<Binder.Body> embedded = inputs.embedsBodies() ? bodies : List.of(); // the dependencies' too
         Binder.Body body = bodies.get(0);
         ObjectNode rb = op.putObject("requestBody");
         ObjectNode schema;

@@ -161,6 +161,10 @@ final class PlanCompiler {
       throw new IllegalArgumentException(where + ": a record read from a form is the whole form; put the other"
           + " fields in it");
     }
+    if (inputs.embedsBodies() && inputs.bodies.stream().anyMatch(b -> b.name() == null)) {
+      throw new IllegalArgumentException(where + ": its bodies are embedded, each under its parameter's name, and one"
+          + " (a dependency's) has none: compile with -parameters");
+    }
     if (inputs.readsForm() && !inputs.bodies.isEmpty()) {
       throw new IllegalArgumentException(where + ": a request has one body: read it as JSON (@Body) or as a form"
           + " (@FormField, UploadFile), not both");

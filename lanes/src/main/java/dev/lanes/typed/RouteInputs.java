@@ -32,6 +32,22 @@ final class RouteInputs {
     return in;
   }
 
+  /**
+   * Whether each body is read from the body's member named after it: FastAPI embeds every body
+   * parameter of a route, its dependencies' too, once they have more than one name, or when one
+   * asks to be ({@code Body(embed=True)}); one name alone is the whole body.
+   */
+  boolean embedsBodies() {
+    Set<String> names = new java.util.HashSet<>();
+    for (Binder.Body b : bodies) {
+      if (b.embedded()) {
+        return true;
+      }
+      names.add(b.name());
+    }
+    return names.size() > 1;
+  }
+
   boolean readsForm() {
     return !formFields.isEmpty();
   }

@@ -29,6 +29,7 @@ final class RoutePlan {
   final List<ProviderPlan> required;
   private final int[] order;
   private final boolean hasBody;
+  private final boolean embedsBodies; // every @Body, the dependencies' too, is its member of the body
   private final Binder.Body onlyBody; // the handler's @Body when no dependency reads the body: streamed
   private final boolean strictContentType; // the API's, the same on every body binder
   private final Invoker invoker;
@@ -65,15 +66,17 @@ final class RoutePlan {
     this.scopes = scopes;
     // The handler's bodies and its dependencies': malformed JSON is reported alone, before any
     // dependency runs, whoever reads the body (as FastAPI parses it first).
-    List<Binder.Body> bodies = RouteInputs.of(binders, required).bodies;
+    RouteInputs inputs = RouteInputs.of(binders, required);
+    List<Binder.Body> bodies = inputs.bodies;
     this.hasBody = !bodies.isEmpty();
-    this.onlyBody = bodies.size() == 1 && !bodies.get(0).embedded() ? bodies.get(0) : null; // embedded: a member of the tree
+    this.embedsBodies = inputs.embedsBodies();
+    this.onlyBody = bodies.size() == 1 && !embedsBodies ? bodies.get(0) : null; // embedded: a member of the tree
     this.strictContentType = bodies.isEmpty() || bodies.get(0).strictContentType();
   }
 
   /** Binds, calls and answers on this thread (a lane's, for a blocking handler). */
   Response handle(Request req) throws Exception {
-    Binding b = new Binding(req, providers, scopes);
+    Binding b = new Binding(req, providers, scopes, embedsBodies);
     try {
       if (formLimits != null) {
         b.form(isForm(req) ? Form.read(req, formLimits) : Form.empty());
@@ -119,7 +122,7 @@ final class RoutePlan {
   }
 
   private CompletionStage<Response> handleAsync(Request req, Form form) throws Exception {
-    Binding b = new Binding(req, providers, scopes);
+    Binding b = new Binding(req, providers, scopes, embedsBodies);
     b.form(form);
     CompletionStage<?> stage;
     try {
