@@ -1,9 +1,9 @@
 """Any JSON value (pydantic's Any, dict[str, Any], list[Any]) in bodies, models and results: the
 twin of Lanes' TypedAnyTest. Run: python any_app.py (prints the requests' answers and the document)."""
 import json
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
-from fastapi import Body, FastAPI
+from fastapi import Body, FastAPI, Query
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
@@ -45,6 +45,11 @@ def values(values: list[Any]) -> list[Any]:
     return values
 
 
+@app.get("/text")
+def text(q: Annotated[Any, Query()]) -> list[Any]:
+    return [q]
+
+
 if __name__ == "__main__":
     client = TestClient(app)
     for path, body in [
@@ -55,4 +60,7 @@ if __name__ == "__main__":
     ]:
         r = client.post(path, content=body, headers={"content-type": "application/json"})
         print(path, body, r.status_code, r.text)
+    for url in ["/text?q=5", "/text"]:
+        r = client.get(url)
+        print(url, r.status_code, r.text)
     print(json.dumps(app.openapi(), indent=2))

@@ -64,6 +64,11 @@ class TypedAnyTest {
       return value instanceof Map<?, ?> m ? new LinkedHashMap<>(m) : value;
     }
 
+    @Get("/text")
+    List<Object> text(@Query Object q) {
+      return List.of(q.getClass().getName(), q);
+    }
+
     @Post("/values")
     List<Object> values(@Body List<Object> values) {
       return values;
@@ -138,6 +143,17 @@ class TypedAnyTest {
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(r.json().toString()).isEqualTo("[\"null\"," + natural + ",\"z=null\",\"" + NullNode.class.getSimpleName()
         + "\",\"java.lang.Integer\",\"null\",\"empty\"]");
+  }
+
+  @Test
+  void fromAQueryItIsTheText() throws IOException {
+    TestResponse r = client.get("/text?q=5");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.json()).isEqualTo(json("[\"java.lang.String\",\"5\"]")); // FastAPI answers ["5"]
+    r = client.get("/text");
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.json()).isEqualTo(json(
+        "{\"detail\":[{\"type\":\"missing\",\"loc\":[\"query\",\"q\"],\"msg\":\"Field required\",\"input\":null}]}"));
   }
 
   @Test
