@@ -1,5 +1,6 @@
 package dev.lanes.internal.compression;
 
+import dev.lanes.http.Response;
 import dev.lanes.server.Compression;
 
 /**
@@ -25,6 +26,35 @@ public final class CompressionRule {
       return false;
     }
     return contentType != null && CompressibleTypes.test(contentType.toString());
+  }
+
+  /**
+   * Whether a 304 says {@code Vary: Accept-Encoding}: whether its 200 would have (RFC 9110
+   * 15.4.5), by this rule, judged from what the 304 tells of that 200: its type, and its length
+   * (the body it kept, which is never sent, else its {@code Content-Length}, which a 304 may
+   * carry, RFC 9110 8.6; neither: unknown, as a streamed body's). A 304 without a type tells
+   * nothing of its 200 and is sent as it was built. Asked for 304s only, not on the 200 path.
+   */
+  public boolean notModifiedVaries(Response notModified) {
+    String type = notModified.contentType().orElse(null);
+    if (type == null || notModified.header("content-encoding").isPresent()) {
+      return false;
+    }
+    long length = notModified.body().length();
+    if (length <= 0) {
+      length = notModified.header("content-length").map(CompressionRule::length).orElse(-1L);
+    }
+    return eligible(200, type, false, false, length);
+  }
+
+  /** A {@code Content-Length} value, or -1 when it is not one. */
+  private static long length(String value) {
+    try {
+      long n = Long.parseLong(value.strip());
+      return n >= 0 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /**

@@ -125,6 +125,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     written = true;
     closeDelimited = !http11 && !head && response.body().length() < 0 && hasBody(response.status());
     boolean compress = compressor != null && routeCompresses && http11;
+    if (compress && response.status() == 304 && compressor.notModifiedVaries(response)) {
+      // Netty's encoder passes a 304 by: it says the Vary its 200 would (RFC 9110 15.4.5).
+      response = response.withHeader("Vary", "Accept-Encoding");
+    }
     if (compressor != null) {
       // In line with the heads, not a field set now: a head may still wait behind a chunked file.
       Object change = compressor.switchTo(compress);

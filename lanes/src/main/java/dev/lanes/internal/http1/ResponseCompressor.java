@@ -1,5 +1,6 @@
 package dev.lanes.internal.http1;
 
+import dev.lanes.http.Response;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.server.Compression;
@@ -158,6 +159,11 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
    */
   boolean varies(int status, String contentType, boolean ranged, boolean encoded, int length) {
     return allowed && length > 0 && rule.eligible(status, contentType, ranged, encoded, length);
+  }
+
+  /** Whether {@code notModified}, a 304, says {@code Vary}: {@link CompressionRule#notModifiedVaries}. */
+  boolean notModifiedVaries(Response notModified) {
+    return rule.notModifiedVaries(notModified);
   }
 
   /** Whether a request of this connection needed Netty's encoder, so that it was made. */

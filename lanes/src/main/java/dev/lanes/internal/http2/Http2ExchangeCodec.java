@@ -52,7 +52,8 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   }
 
   @Override
-  public CompletableFuture<Void> write(Response response, Runnable afterSent, long now) {
+  public CompletableFuture<Void> write(Response handed, Runnable afterSent, long now) {
+    Response response = handed.status() == 304 ? notModified(handed) : handed;
     boolean hasBody = Http2ResponseHeaders.hasBody(response.status());
     // HEAD, 204, 205 and 304 end the stream with their HEADERS, whatever body the handler gave.
     boolean headOnly = head || !hasBody;
@@ -110,6 +111,16 @@ final class Http2ExchangeCodec implements ExchangeCodec {
         yield PublisherBody.subscribe(connection, stream, published.publisher(), afterSent);
       }
     };
+  }
+
+  /**
+   * A 304 with the {@code vary} its 200 would have said (RFC 9110 15.4.5): that 200 could have
+   * been compressed on this stream ({@link CompressionRule#notModifiedVaries}).
+   */
+  private Response notModified(Response response) {
+    CompressionRule rule = connection.compression();
+    return rule != null && stream.routeCompresses && rule.notModifiedVaries(response)
+        ? response.withHeader("Vary", "Accept-Encoding") : response;
   }
 
   /**
