@@ -418,19 +418,65 @@ class WebSocketTest {
   }
 
   /**
-   * An offer the server cannot honour (it keeps no per-message context, nor a smaller window) is
+   * RFC 7692 7.1.1.1: a client may ask the server to reset its compressor after each message;
+   * the server may accept at little cost, and declining left a client that asks (to bound its
+   * memory, as some browsers and libraries do) with no compression at all. The answer says
+   * {@code server_no_context_takeover}, and each echo inflates on its own: the same text twice
+   * gives the same compressed bytes twice, the second referring to nothing before it.
+   */
+  @Test
+  void aDeflateOfferAskingForServerNoContextTakeoverIsAccepted() throws Exception {
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n");
+      assertThat(head).startsWith("HTTP/1.1 101");
+      assertThat(head.toLowerCase())
+          .contains("sec-websocket-extensions: permessage-deflate; server_no_context_takeover\r\n");
+      StringBuilder sb = new StringBuilder();
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 0; i < 300; i++) {
+        sb.append((char) ('a' + random.nextInt(26)));
+      }
+      String text = sb.toString().repeat(2); // compresses to about half; a kept window would shrink the second
+      c.send(Frames.text(text));
+      c.send(Frames.text(text));
+      Frame echo1 = Frames.read(c);
+      Frame echo2 = Frames.read(c);
+      assertThat(echo1.rsv1()).as("compressed").isTrue();
+      assertThat(echo2.rsv1()).as("compressed").isTrue();
+      assertThat(echo1.payload().length).isLessThan(text.length());
+      assertThat(echo2.payload()).as("no context taken over").isEqualTo(echo1.payload());
+      for (Frame echo : List.of(echo1, echo2)) {
+        Inflater fresh = new Inflater(true);
+        try {
+          assertThat(new String(inflate(fresh, echo.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
+        } finally {
+          fresh.end();
+        }
+      }
+    }
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo",
+          "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover, permessage-deflate\r\n");
+      assertThat(head.toLowerCase())
+          .as("the first offer is taken")
+          .contains("sec-websocket-extensions: permessage-deflate; server_no_context_takeover\r\n");
+    }
+  }
+
+  /**
+   * An offer the server cannot honour (a smaller window than the JDK's zlib compresses with) is
    * declined, as RFC 7692 allows, and the next offer in the list is taken; alone, the session
    * runs uncompressed.
    */
   @Test
-  void aDeflateOfferAskingForServerNoContextTakeoverIsDeclinedForTheNextOffer() {
+  void aDeflateOfferAskingForASmallerServerWindowIsDeclinedForTheNextOffer() {
     try (RawClient c = RawClient.connect(client.port())) {
       String head = Frames.open(c, "/ws/echo",
-          "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover, permessage-deflate\r\n");
+          "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10, permessage-deflate\r\n");
       assertThat(head.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate\r\n");
     }
     try (RawClient c = RawClient.connect(client.port())) {
-      String head = Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n");
+      String head = Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n");
       assertThat(head).startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("sec-websocket-extensions");
       c.send(Frames.text("plain"));
       Frame echo = Frames.read(c);

@@ -46,7 +46,12 @@ public final class WebSocketPipeline {
     WebSocketOptions o = session.options();
     WebSocketServerExtension chosen = null;
     if (o.compression() && !requestedExtensions.isEmpty()) {
-      var handshaker = new PerMessageDeflateServerExtensionHandshaker(o.maxMessageSize());
+      // Netty's defaults (level 6, windows of 15 bits), and server_no_context_takeover accepted
+      // when offered (RFC 7692 7.1.1.1): the compressor is reset per message, a small cost, and
+      // declining left such a client with no compression. A smaller server window is declined:
+      // the JDK's zlib compresses with 15 bits only.
+      var handshaker = new PerMessageDeflateServerExtensionHandshaker(6, false,
+          PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, true, false, o.maxMessageSize());
       List<WebSocketExtensionData> offers;
       try {
         offers = WebSocketExtensionUtil.extractExtensions(requestedExtensions);
