@@ -38,6 +38,11 @@ class WebSocketTest {
   private static final CompletableFuture<WebSocketClosedException> FLOOD_STOPPED = new CompletableFuture<>();
   private static final CountDownLatch HOLDING = new CountDownLatch(SMALL_LANE);
   private static final CountDownLatch RELEASE = new CountDownLatch(1);
+  // Reasons longer than a close frame holds: one-, two- and four-byte characters, and one whose
+  // cut at 123 bytes falls inside a character (a, then 4-byte emoji: 1 + 30*4 = 121, the next ends at 125).
+  private static final List<String> LONG_REASONS = List.of("x".repeat(200), "é".repeat(100),
+      "\uD83D\uDE00".repeat(40), "a" + "\uD83D\uDE00".repeat(40), "short reason");
+
   private static TestClient client;
   private static App app;
 
@@ -80,6 +85,8 @@ class WebSocketTest {
             ws.close(CloseCodes.POLICY_VIOLATION, "refused");
           }
         })
+        .websocket("/ws/close-reason/{kind}", ws -> ws.close(CloseCodes.NORMAL,
+            LONG_REASONS.get(ws.request().pathParams().getInt("kind"))))
         .websocket("/ws/wait-for-close", ws -> {
           try {
             ws.receive();
@@ -249,6 +256,30 @@ class WebSocketTest {
       Frame close = Frames.read(c);
       assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
       assertThat(close.closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+    }
+  }
+
+  /**
+   * RFC 6455 5.5: a close frame's payload is at most 125 bytes, 2 of them the code, so a reason
+   * keeps up to 123 bytes of UTF-8 (cut on a character boundary, so it stays UTF-8, which 8.1
+   * requires); it was cut at 40 UTF-16 chars, a third of what fits for ASCII, and in the middle
+   * of a surrogate pair for four-byte characters.
+   */
+  @Test
+  void aLongCloseReasonIsCutAt123BytesOnACharacterBoundary() throws Exception {
+    List<String> expected = List.of("x".repeat(123), "é".repeat(61), "\uD83D\uDE00".repeat(30),
+        "a" + "\uD83D\uDE00".repeat(30), "short reason");
+    for (int kind = 0; kind < LONG_REASONS.size(); kind++) {
+      try (RawClient c = RawClient.connect(client.port())) {
+        Frames.open(c, "/ws/close-reason/" + kind, "");
+        Frame close = Frames.read(c);
+        assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+        assertThat(close.closeCode()).isEqualTo(CloseCodes.NORMAL);
+        assertThat(close.payload().length).isLessThanOrEqualTo(125);
+        String reason = StandardCharsets.UTF_8.newDecoder()
+            .decode(ByteBuffer.wrap(close.payload(), 2, close.payload().length - 2)).toString();
+        assertThat(reason).as("reason %d", kind).isEqualTo(expected.get(kind));
+      }
     }
   }
 

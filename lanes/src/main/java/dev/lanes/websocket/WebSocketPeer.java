@@ -25,7 +25,8 @@ public interface WebSocketPeer {
    * effect at once: from its return {@link #isOpen} is false and sends fail with
    * {@link WebSocketClosedException}, so no message goes out after the close frame. The code must
    * be one a server may send (RFC 6455 7.4): 1000-1003, 1007-1014 or 3000-4999, else
-   * {@link IllegalArgumentException}; 1005, 1006 and 1015 are only ever reported.
+   * {@link IllegalArgumentException}; 1005, 1006 and 1015 are only ever reported. A
+   * {@code reason} past the 123 bytes of UTF-8 a close frame holds is cut, at a character's end.
    */
   void close(int code, String reason);
 

@@ -42,6 +42,7 @@ import java.util.zip.DataFormatException;
 final class FrameHandler extends ChannelDuplexHandler {
   private static final System.Logger LOG = System.getLogger(FrameHandler.class.getName());
   private static final int NO_STATUS = 1005; // RFC 6455 7.4.1: a close frame without a code
+  private static final int MAX_REASON_BYTES = 123; // RFC 6455 5.5: 125 bytes of close payload, 2 for the code
 
   private final Session session;
   private ChannelHandlerContext ctx;
@@ -369,8 +370,24 @@ final class FrameHandler extends ChannelDuplexHandler {
     session.onEnded(endCode, endReason);
   }
 
-  /** A close reason must fit a control frame: 123 bytes of UTF-8 at most. */
+  /**
+   * {@code reason} cut to the 123 bytes of UTF-8 a close frame holds beside its code (RFC 6455
+   * 5.5: 125 bytes of payload), at a character's end so that it stays UTF-8 (8.1).
+   */
   private static String truncate(String reason) {
-    return reason.length() <= 40 ? reason : reason.substring(0, 40);
+    if (reason.length() <= MAX_REASON_BYTES / 3) { // even at 3 bytes a char (a BMP char's most) it fits
+      return reason;
+    }
+    int bytes = 0;
+    for (int i = 0; i < reason.length(); ) {
+      int cp = reason.codePointAt(i);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + size > MAX_REASON_BYTES) {
+        return reason.substring(0, i);
+      }
+      bytes += size;
+      i += Character.charCount(cp);
+    }
+    return reason;
   }
 }
