@@ -103,6 +103,40 @@ class NotModifiedVaryTest {
     }
   }
 
+  /**
+   * RFC 9110 15.4.5 names ETag too: a client that would get the 200 compressed would get its weak
+   * tag, so its 304 names that, as the HEAD's head does; a weak tag also selects a stored identity
+   * copy for update (RFC 9111 4.3.4), a strong one never selects the compressed copy. A client
+   * without Accept-Encoding gets the tag as the handler or file gave it.
+   */
+  @Test
+  void aNotModifiedToAClientThatWouldGetTheBodyCompressedNamesTheWeakTag() throws Exception {
+    String strong = client.get("/page").header("etag").orElseThrow();
+    assertThat(etag("/page", strong, "gzip")).isEqualTo("W/" + strong);
+    assertThat(etag("/page", strong, null)).isEqualTo(strong);
+    assertThat(etag("/memory", "\"m1\"", "gzip")).isEqualTo("W/\"m1\"");
+    assertThat(etag("/memory", "\"m1\"", null)).isEqualTo("\"m1\"");
+    assertThat(etag("/memory", "\"m1\"", "identity")).as("no coding accepted").isEqualTo("\"m1\"");
+    String photo = client.get("/photo").header("etag").orElseThrow();
+    assertThat(etag("/photo", photo, "gzip")).as("never compressed").isEqualTo(photo);
+  }
+
+  /** The ETag of the 304 to {@code If-None-Match: tag}, the same over HTTP/1.1 and h2c (asserted here). */
+  private static String etag(String path, String tag, String acceptEncoding) throws Exception {
+    var h1Request = client.request(path).header("If-None-Match", tag);
+    HttpRequest.Builder h2Request = HttpRequest.newBuilder(client.uri(path)).header("If-None-Match", tag);
+    if (acceptEncoding != null) {
+      h1Request.header("Accept-Encoding", acceptEncoding);
+      h2Request.header("Accept-Encoding", acceptEncoding);
+    }
+    var h1 = client.send(h1Request);
+    assertThat(h1.status()).isEqualTo(304);
+    HttpResponse<byte[]> viaH2 = h2.send(h2Request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(viaH2.statusCode()).isEqualTo(304);
+    assertThat(viaH2.headers().allValues("etag")).as("h2c as HTTP/1.1").isEqualTo(h1.headers().allValues("etag"));
+    return h1.header("etag").orElseThrow();
+  }
+
   @Test
   void aHeadRevalidatedGetsTheSameVary() throws Exception {
     String strong = client.get("/page").header("etag").orElseThrow();

@@ -29,13 +29,31 @@ public final class CompressionRule {
   }
 
   /**
-   * Whether a 304 says {@code Vary: Accept-Encoding}: whether its 200 would have (RFC 9110
-   * 15.4.5), by this rule, judged from what the 304 tells of that 200: its type, and its length
-   * (the body it kept, which is never sent, else its {@code Content-Length}, which a 304 may
-   * carry, RFC 9110 8.6; neither: unknown, as a streamed body's). A 304 without a type tells
-   * nothing of its 200 and is sent as it was built. Asked for 304s only, not on the 200 path.
+   * {@code notModified}, a 304, with the fields this rule would have given its 200 (RFC 9110
+   * 15.4.5): {@code Vary: Accept-Encoding} when that 200 could have been compressed, and its
+   * weak {@code ETag} when it would have been for this client ({@code coding}, from
+   * {@link ContentCodings#choose}, not null), as a HEAD's head says. A weak tag also selects a
+   * stored identity copy for update (RFC 9111 4.3.4); a strong one never selects the compressed
+   * copy. Called for 304s only, not on the 200 path. Usage:
+   * {@code if (status == 304) response = rule.notModified(response, ContentCodings.choose(acceptEncoding));}
    */
-  public boolean notModifiedVaries(Response notModified) {
+  public Response notModified(Response notModified, String coding) {
+    if (!notModifiedVaries(notModified)) {
+      return notModified;
+    }
+    Response said = notModified.withHeader("Vary", "Accept-Encoding");
+    String etag = said.header("etag").orElse(null);
+    String weak = coding == null ? etag : compressedEtag(etag);
+    return weak == null || weak.equals(etag) ? said : said.withoutHeader("ETag").withHeader("ETag", weak);
+  }
+
+  /**
+   * Whether a 304's 200 could have been compressed, judged from what the 304 tells of it: its
+   * type, and its length (the body it kept, which is never sent, else its
+   * {@code Content-Length}, which a 304 may carry, RFC 9110 8.6; neither: unknown, as a streamed
+   * body's). A 304 without a type tells nothing of its 200, and is sent as it was built.
+   */
+  private boolean notModifiedVaries(Response notModified) {
     String type = notModified.contentType().orElse(null);
     if (type == null || notModified.header("content-encoding").isPresent()) {
       return false;

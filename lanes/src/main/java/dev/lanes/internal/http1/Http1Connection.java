@@ -163,7 +163,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       codec.offer(Http1Upgrade.offered(PendingUpgrade.offer(exchange.scope()), req.headers(), uri));
     }
     if (compressor != null) {
-      codec.compression(app.compressible(method, path), req.headers().contains(HttpHeaderNames.ACCEPT_ENCODING));
+      codec.compression(app.compressible(method, path), req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
     }
     byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : NO_BODY;
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))

@@ -59,7 +59,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   private final boolean tls;
   private final ResponseCompressor compressor; // null: the server does not compress
   private boolean routeCompresses;
-  private boolean clientAcceptsEncoding;
+  private String acceptEncoding; // the request's, or null
   private boolean keepAlive;
   private boolean written;
   private boolean closeDelimited; // the body sent ends where the connection does (HTTP/1.0, no length)
@@ -79,10 +79,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     this.keepAliveAsked = keepAliveAsked;
   }
 
-  /** Whether the route lets its responses be compressed, and whether the client sent Accept-Encoding. */
-  void compression(boolean routeAllows, boolean clientAccepts) {
+  /** Whether the route lets its responses be compressed, and the client's Accept-Encoding (null: none). */
+  void compression(boolean routeAllows, String acceptEncoding) {
     this.routeCompresses = routeAllows;
-    this.clientAcceptsEncoding = clientAccepts;
+    this.acceptEncoding = acceptEncoding;
   }
 
   /**
@@ -125,9 +125,9 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     written = true;
     closeDelimited = !http11 && !head && response.body().length() < 0 && hasBody(response.status());
     boolean compress = compressor != null && routeCompresses && http11;
-    if (compress && response.status() == 304 && compressor.notModifiedVaries(response)) {
-      // Netty's encoder passes a 304 by: it says the Vary its 200 would (RFC 9110 15.4.5).
-      response = response.withHeader("Vary", "Accept-Encoding");
+    if (compress && response.status() == 304) {
+      // Netty's encoder passes a 304 by: it says the Vary and ETag its 200 would (RFC 9110 15.4.5).
+      response = compressor.notModified(response, acceptEncoding);
     }
     if (compressor != null) {
       // In line with the heads, not a field set now: a head may still wait behind a chunked file.
@@ -188,7 +188,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
           "JSON body not encoded: the exchange encodes it with the app's JsonCodec before writing");
       case ResponseBody.FileRange file -> {
         boolean noContent = head || !hasBody(response.status());
-        boolean chunks = !noContent && file.length() > 0 && (tls || compress && clientAcceptsEncoding
+        boolean chunks = !noContent && file.length() > 0 && (tls || compress && acceptEncoding != null
             && response.contentType().map(CompressibleTypes::test).orElse(false));
         // The exchange opened the file before this head: the bytes come from that open file.
         FileChannel channel = file.channel().orElseThrow();

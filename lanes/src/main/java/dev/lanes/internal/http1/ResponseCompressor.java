@@ -161,9 +161,13 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
     return allowed && length > 0 && rule.eligible(status, contentType, ranged, encoded, length);
   }
 
-  /** Whether {@code notModified}, a 304, says {@code Vary}: {@link CompressionRule#notModifiedVaries}. */
-  boolean notModifiedVaries(Response notModified) {
-    return rule.notModifiedVaries(notModified);
+  /**
+   * {@code notModified}, a 304 that Netty's encoder would pass by, with the {@code Vary} and
+   * {@code ETag} its 200 would have had here ({@link CompressionRule#notModified});
+   * {@code acceptEncoding}: the request's, or null.
+   */
+  Response notModified(Response notModified, String acceptEncoding) {
+    return rule.notModified(notModified, ContentCodings.choose(acceptEncoding));
   }
 
   /** Whether a request of this connection needed Netty's encoder, so that it was made. */

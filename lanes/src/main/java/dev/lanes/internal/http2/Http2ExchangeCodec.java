@@ -114,13 +114,13 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   }
 
   /**
-   * A 304 with the {@code vary} its 200 would have said (RFC 9110 15.4.5): that 200 could have
-   * been compressed on this stream ({@link CompressionRule#notModifiedVaries}).
+   * A 304 with the {@code vary} and {@code etag} its 200 would have had on this stream (RFC 9110
+   * 15.4.5; {@link CompressionRule#notModified}).
    */
   private Response notModified(Response response) {
     CompressionRule rule = connection.compression();
-    return rule != null && stream.routeCompresses && rule.notModifiedVaries(response)
-        ? response.withHeader("Vary", "Accept-Encoding") : response;
+    return rule == null || !stream.routeCompresses ? response
+        : rule.notModified(response, ContentCodings.choose(stream.headers.get(ACCEPT_ENCODING)));
   }
 
   /**
