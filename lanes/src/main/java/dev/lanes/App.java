@@ -9,6 +9,7 @@ import dev.lanes.http.Response;
 import dev.lanes.internal.app.AppAccess;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.app.ErrorMapper;
+import dev.lanes.internal.app.ScopedRoute;
 import dev.lanes.internal.websocket.WebSocketEndpoint;
 import dev.lanes.lifespan.AppState;
 import dev.lanes.lifespan.Lifespan;
@@ -31,11 +32,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
  * An application: routes, the lanes its blocking work runs in, and how errors become responses.
  * Built once; every mistake in it (duplicate route, unknown lane) fails at {@link Builder#build}.
+ * Parts of it may be built apart, as {@link Routes}, and included under a prefix
+ * ({@link Builder#include}).
  *
  * <pre>{@code
  * App app = App.builder()
@@ -58,7 +62,8 @@ public final class App implements AutoCloseable {
     // Only a real listener goes to the lanes: without one they keep their event-free path.
     Lanes lanes = (listener == LanesListener.NONE ? b.lanes : b.lanes.listener(listener)).build();
     try {
-      for (Route r : b.routes) {
+      for (ScopedRoute scoped : b.routes) {
+        Route r = scoped.route();
         if (r.handler() instanceof WebSocketEndpoint ws) {
           ws.lane().filter(name -> lanes.find(name).isEmpty()).ifPresent(name -> {
             throw new IllegalArgumentException(r.name() + " names unknown lane '" + name + "'; lanes: "
@@ -131,7 +136,7 @@ public final class App implements AutoCloseable {
 
   /** Collects routes, lanes, middleware and exception handlers. */
   public static final class Builder {
-    private final List<Route> routes = new ArrayList<>();
+    private final List<ScopedRoute> routes = new ArrayList<>();
     private final List<Middleware> middleware = new ArrayList<>();
     private final AppState state = AppState.create();
     private final List<LifespanHook> startup = new ArrayList<>();
@@ -232,7 +237,7 @@ public final class App implements AutoCloseable {
 
     /** Any method; where it runs follows from the handler's type. */
     public Builder route(String method, String path, Handler h) {
-      routes.add(new Route(method, PathPattern.parse(path), h, RouteOptions.defaults()));
+      routes.add(ScopedRoute.of(new Route(method, PathPattern.parse(path), h, RouteOptions.defaults())));
       return this;
     }
 
@@ -248,8 +253,7 @@ public final class App implements AutoCloseable {
 
     /** A blocking handler run in the named lane instead of {@code endpoints}. */
     public Builder route(String method, String path, String lane, BlockingHandler h) {
-      routes.add(new Route(method, PathPattern.parse(path), h, RouteOptions.defaults().lane(lane)));
-      return this;
+      return route(method, path, RouteOptions.defaults().lane(lane), h);
     }
 
     /**
@@ -259,7 +263,7 @@ public final class App implements AutoCloseable {
      * <pre>{@code .route("GET", "/report", RouteOptions.defaults().deadline(Duration.ofSeconds(2)), handler)}</pre>
      */
     public Builder route(String method, String path, RouteOptions options, Handler h) {
-      routes.add(new Route(method, PathPattern.parse(path), h, options));
+      routes.add(ScopedRoute.of(new Route(method, PathPattern.parse(path), h, options)));
       return this;
     }
 
@@ -287,8 +291,8 @@ public final class App implements AutoCloseable {
 
     /** A blocking WebSocket route with options: its lane, size limits, ping and send timeouts. */
     public Builder websocket(String path, WebSocketOptions options, BlockingWebSocketHandler h) {
-      routes.add(new Route("GET", PathPattern.parse(path), WebSocketEndpoint.blocking("GET " + path, options, h),
-          RouteOptions.defaults()));
+      routes.add(ScopedRoute.of(new Route("GET", PathPattern.parse(path),
+          WebSocketEndpoint.blocking("GET " + path, options, h), RouteOptions.defaults())));
       return this;
     }
 
@@ -304,8 +308,23 @@ public final class App implements AutoCloseable {
 
     /** An async WebSocket route with options (its lane is not used: callbacks run on the loop). */
     public Builder websocketAsync(String path, WebSocketOptions options, AsyncWebSocketHandler h) {
-      routes.add(new Route("GET", PathPattern.parse(path), WebSocketEndpoint.async("GET " + path, options, h),
-          RouteOptions.defaults()));
+      routes.add(ScopedRoute.of(new Route("GET", PathPattern.parse(path),
+          WebSocketEndpoint.async("GET " + path, options, h), RouteOptions.defaults())));
+      return this;
+    }
+
+    /**
+     * Adds {@code part}'s routes, as they are now, under {@code prefix} ({@code ""}: none; else
+     * starting with {@code /} and not ending with one), each wrapped in the part's middleware
+     * inside the app's (FastAPI's {@code include_router}, Starlette's {@code Mount}); see
+     * {@link Routes} and {@code docs/routing.md}. They are routes of this app like any other:
+     * checked together at {@link #build()}, served by its lanes, answered by its exception
+     * handlers.
+     *
+     * <pre>{@code App.builder().include("/items", Routes.create().get("/{id}", h))  // GET /items/{id} }</pre>
+     */
+    public Builder include(String prefix, Routes part) {
+      Objects.requireNonNull(part, "part").addTo(prefix, List.of(), routes::add);
       return this;
     }
 

@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An app as the server runs it, compiled once from {@code App.Builder}: every route's endpoint
- * with the app's middleware, error mapping, deadline and lane hop composed around it, and the
+ * with the app's middleware (and inside it, the middleware of the {@code Routes} parts it was
+ * included through), error mapping, deadline and lane hop composed around it, and the
  * same middleware around the fallbacks (404, 405, automatic OPTIONS), so middleware and
  * exception handlers see every request, routed or not.
  */
@@ -47,8 +48,8 @@ public final class CompiledApp {
   private volatile boolean closed; // its lanes are shut: a server on it would answer only 503s
 
   /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
-  public CompiledApp(List<Route> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json, Lanes lanes,
-      BackgroundRunner background, Instruments instruments, Lifespan lifespan, boolean redirectSlashes) {
+  public CompiledApp(List<ScopedRoute> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json,
+      Lanes lanes, BackgroundRunner background, Instruments instruments, Lifespan lifespan, boolean redirectSlashes) {
     this.middleware = List.copyOf(middleware);
     this.errors = errors;
     this.json = json;
@@ -58,16 +59,17 @@ public final class CompiledApp {
     this.lifespan = lifespan;
     this.redirectSlashes = redirectSlashes;
     List<CompiledRoute> compiled = new ArrayList<>(routes.size());
-    for (Route r : routes) {
+    for (ScopedRoute r : routes) {
       compiled.add(compile(r));
     }
     this.router = new Router<>(compiled, CompiledRoute::route);
-    this.someRouteUncompressed = routes.stream().anyMatch(r -> !r.options().compress());
+    this.someRouteUncompressed = routes.stream().anyMatch(r -> !r.route().options().compress());
     this.notFound = aroundFallback(Fallbacks.NOT_FOUND, "not found");
     this.serverOptions = aroundFallback(Fallbacks.SERVER_OPTIONS, "OPTIONS *");
   }
 
-  private CompiledRoute compile(Route route) {
+  private CompiledRoute compile(ScopedRoute scoped) {
+    Route route = scoped.route();
     String name = route.name();
     Endpoint e = switch (route.handler()) {
       case BlockingHandler h -> HandlerEndpoints.blocking(h, lane(route));
@@ -76,7 +78,9 @@ public final class CompiledApp {
     if (route.deadline().isPresent()) {
       e = Deadline.of(route.deadline().get()).wrap(e); // bounds lane wait and handler
     }
-    return new CompiledRoute(route, name, withMiddleware(errors.recovering(e, name), name));
+    // The parts' middleware inside the app's, composed here once: routing picks the whole chain.
+    Endpoint inParts = wrapped(errors.recovering(e, name), scoped.middleware(), name);
+    return new CompiledRoute(route, name, wrapped(inParts, middleware, name));
   }
 
   private Lane lane(Route route) {
@@ -86,17 +90,18 @@ public final class CompiledApp {
   }
 
   private Endpoint aroundFallback(Endpoint fallback, String where) {
-    return withMiddleware(errors.recovering(fallback, where), where);
+    return wrapped(errors.recovering(fallback, where), middleware, where);
   }
 
   /**
-   * {@code e} inside the app's middleware, the first added outermost. Each layer's failures become
-   * responses before the next layer out sees them: a middleware's own failure (an app-wide
-   * {@code Deadline}'s 504) still passes through the ones around it (CORS headers on the 504).
+   * {@code e} inside {@code layers} (the app's, or a route's parts'), the first outermost. Each
+   * layer's failures become responses before the next layer out sees them: a middleware's own
+   * failure (an app-wide {@code Deadline}'s 504) still passes through the ones around it (CORS
+   * headers on the 504).
    */
-  private Endpoint withMiddleware(Endpoint e, String where) {
-    for (int i = middleware.size() - 1; i >= 0; i--) {
-      e = errors.recovering(middleware.get(i).wrap(e), where);
+  private Endpoint wrapped(Endpoint e, List<Middleware> layers, String where) {
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      e = errors.recovering(layers.get(i).wrap(e), where);
     }
     return e;
   }
