@@ -324,7 +324,9 @@ public final class App implements AutoCloseable {
      * <pre>{@code App.builder().include("/items", Routes.create().get("/{id}", h))  // GET /items/{id} }</pre>
      */
     public Builder include(String prefix, Routes part) {
-      Objects.requireNonNull(part, "part").addTo(prefix, List.of(), routes::add);
+      List<ScopedRoute> added = new ArrayList<>();
+      Objects.requireNonNull(part, "part").addTo(prefix, List.of(), added::add);
+      routes.addAll(added); // all or none: a bad path in the part leaves the builder as it was
       return this;
     }
 

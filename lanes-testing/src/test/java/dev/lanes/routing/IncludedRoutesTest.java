@@ -196,8 +196,11 @@ class IncludedRoutesTest {
     Queue<String> seen = new ConcurrentLinkedQueue<>();
     Routes live = Routes.create()
         .middleware(tracing("live", seen))
-        .websocket("/echo", ws -> ws.send(Message.text(
-            "echo " + ws.request().path() + " " + ((Message.Text) ws.receive()).text())))
+        .websocket("/echo", ws -> {
+          while (true) { // until the client closes
+            ws.send(Message.text("echo " + ws.request().path() + " " + ((Message.Text) ws.receive()).text()));
+          }
+        })
         .websocketAsync("/{room}", (ws, message) -> ws.sendAsync(Message.text(
             ws.request().pathParams().get("room") + ": " + ((Message.Text) message).text())));
     App app = App.builder().include("/ws", live).build();
@@ -299,6 +302,13 @@ class IncludedRoutesTest {
     Routes byId = Routes.create().get("/{id}", req -> Response.text("id"));
     assertThatThrownBy(() -> App.builder().include("/users/{id}", byId))
         .hasMessage("route path '/{id}' under prefix '/users/{id}': parameter 'id' repeated in /users/{id}/{id}");
+    // A part that fails to include adds none of its routes.
+    App.Builder builder = App.builder().get("/kept", req -> Response.text("kept"));
+    Routes halfBad = Routes.create().get("/fine", req -> Response.text("fine")).get("", req -> Response.text("x"));
+    assertThatThrownBy(() -> builder.include("", halfBad)).isInstanceOf(IllegalArgumentException.class);
+    try (App app = builder.build()) {
+      assertThat(app.routes()).extracting(Route::name).containsExactly("GET /kept");
+    }
     // "" adds the routes with no prefix of their own, their middleware still theirs.
     App.builder().include("", byId).build().close();
   }
