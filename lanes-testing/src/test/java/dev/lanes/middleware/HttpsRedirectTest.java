@@ -50,4 +50,19 @@ class HttpsRedirectTest {
       assertThat(tls.body()).isEqualTo("posted 7 over https");
     }
   }
+
+  /** A host set by other middleware ({@code Request.withHost}) is not checked as a Host header is. */
+  @Test
+  void aHostWithoutANameIsNotRedirectedTo() {
+    App app = App.builder()
+        .middleware(next -> req -> next.call(req.withHost(":443")))
+        .middleware(HttpsRedirect.toDefaultPort())
+        .get("/hi", req -> Response.text("hi")).build();
+    try (dev.lanes.testing.TestClient c = dev.lanes.testing.TestClient.start(app);
+        RawClient raw = RawClient.connect(c.port())) {
+      // "https:///evil.example/x" would send a browser to evil.example.
+      RawResponse r = raw.send("GET /evil.example/x HTTP/1.1\r\nHost: app.internal\r\n\r\n").read();
+      assertThat(r.status()).as("Location: %s", r.header("location")).isEqualTo(400);
+    }
+  }
 }

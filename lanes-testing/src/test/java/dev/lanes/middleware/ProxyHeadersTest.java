@@ -7,6 +7,8 @@ import dev.lanes.App;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.routing.Middleware;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +89,32 @@ class ProxyHeadersTest {
       var plain = c.send(c.request("/who?x=1").header("X-Forwarded-Host", "shop.example"));
       assertThat(plain.status()).isEqualTo(308);
       assertThat(plain.header("location")).contains("https://shop.example/who?x=1");
+    }
+  }
+
+  /** A request written as it is, header lines in order (the JDK client would fold or refuse some). */
+  private static RawResponse raw(TestClient c, String target, String headers) {
+    try (RawClient raw = RawClient.connect(c.port())) {
+      return raw.send("GET " + target + " HTTP/1.1\r\nHost: app.internal\r\n" + headers + "\r\n").read();
+    }
+  }
+
+  @Test
+  void aForwardedHostWithoutANameIsNotTakenSoNoRedirectLosesItsHost() {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"), HttpsRedirect.toDefaultPort())) {
+      // "https:///evil.example/x": a browser skips the extra slashes and goes to evil.example.
+      RawResponse r = raw(c, "/evil.example/x", "X-Forwarded-Host: :443\r\n");
+      assertThat(r.status()).isEqualTo(308);
+      assertThat(r.header("location")).contains("https://app.internal/evil.example/x");
+    }
+    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1"))) {
+      for (String bad : new String[] {":80", "a:b:c", "[::1", "[::1]x", "[]", "a.example:", "a.example:x"}) {
+        String forwarded = "for=203.0.113.7;host=\"" + bad + "\"";
+        assertThat(raw(c, "/who", "Forwarded: " + forwarded + "\r\n").text()).as(forwarded)
+            .isEqualTo("203.0.113.7 http app.internal");
+      }
+      assertThat(raw(c, "/who", "Forwarded: for=203.0.113.7;host=\"[2001:db8::1]:8443\"\r\n").text())
+          .isEqualTo("203.0.113.7 http [2001:db8::1]:8443");
     }
   }
 }

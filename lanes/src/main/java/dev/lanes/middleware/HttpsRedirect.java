@@ -40,10 +40,11 @@ public final class HttpsRedirect implements Middleware {
       if (req.scheme().equals("https")) {
         return next.call(req);
       }
-      if (req.host().isEmpty()) {
+      String host = req.host().map(TrustedHost::withoutPort).orElse("");
+      // No name, no redirect: "https:///path" sends a browser to the path's first segment.
+      if (host.isEmpty()) {
         return CompletableFuture.completedFuture(Response.text(400, "Bad Request: no Host to redirect to"));
       }
-      String host = TrustedHost.withoutPort(req.host().get());
       // WebSocket URLs are ws: or wss: (RFC 6455 3); clients that follow redirects want one (as Starlette).
       String scheme = isWebSocketUpgrade(req) ? "wss://" : "https://";
       String target = scheme + host + (port == 443 ? "" : ":" + port) + req.encodedPath()

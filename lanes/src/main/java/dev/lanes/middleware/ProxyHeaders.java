@@ -174,9 +174,35 @@ public final class ProxyHeaders implements Middleware {
   }
 
   private static Optional<String> host(Optional<String> value) {
-    // A host is a name, an IPv4 or a bracketed IPv6 address, and an optional port: nothing else.
-    return value.filter(v -> !v.isEmpty() && v.chars().allMatch(c -> c < 127
-        && (Character.isLetterOrDigit(c) || ".-:[]_".indexOf(c) >= 0)));
+    return value.filter(ProxyHeaders::isHost);
+  }
+
+  /**
+   * A name (letters, digits, {@code .-_}) or a bracketed IPv6 address, then an optional
+   * {@code :port}: nothing else, not even an empty name (":443" would make HttpsRedirect's
+   * {@code https:///path}, which browsers read as a redirect to the path's first segment).
+   */
+  private static boolean isHost(String v) {
+    int i = 0;
+    if (v.startsWith("[")) {
+      int close = v.indexOf(']');
+      if (close < 2 || !v.substring(1, close).chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+        return false;
+      }
+      i = close + 1;
+    } else {
+      while (i < v.length() && v.charAt(i) < 127 && (Character.isLetterOrDigit(v.charAt(i)) || ".-_".indexOf(v.charAt(i)) >= 0)) {
+        i++;
+      }
+      if (i == 0) {
+        return false;
+      }
+    }
+    if (i == v.length()) {
+      return true;
+    }
+    String port = v.substring(i + 1);
+    return v.charAt(i) == ':' && !port.isEmpty() && port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   /** An address as a proxy wrote it ({@code 192.0.2.1}, {@code 192.0.2.1:4711}, {@code [2001:db8::1]:80}); empty for {@code unknown} or obfuscated names. */
