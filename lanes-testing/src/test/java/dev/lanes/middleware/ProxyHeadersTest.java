@@ -76,7 +76,7 @@ class ProxyHeadersTest {
   void namesAndGarbageAreNeverTakenForAddresses() {
     try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"))) {
       assertThat(c.send(c.request("/who").header("X-Forwarded-For", "example.com")
-          .header("X-Forwarded-Host", "evil.example/path")).text()).startsWith("127.0.0.1 http 127.0.0.1:");
+          .header("X-Forwarded-Host", "evil.example/path")).text()).startsWith("? http 127.0.0.1:"); // client unknown, not the proxy
     }
     assertThatThrownBy(() -> ProxyHeaders.xForwarded("proxy.local")).hasMessageContaining("proxy.local");
     assertThatThrownBy(() -> ProxyHeaders.forwarded("10.0.0.0/33")).hasMessageContaining("prefix");
@@ -115,6 +115,30 @@ class ProxyHeadersTest {
       }
       assertThat(raw(c, "/who", "Forwarded: for=203.0.113.7;host=\"[2001:db8::1]:8443\"\r\n").text())
           .isEqualTo("203.0.113.7 http [2001:db8::1]:8443");
+    }
+  }
+
+  /**
+   * RFC 7239 6: a proxy that does not know or hides its client writes {@code unknown} or an
+   * obfuscated {@code _name}. That client is not the proxy that forwarded the request: an app
+   * that trusts its proxy's address (127.0.0.1 beside nginx) must not see it as the client.
+   */
+  @Test
+  void aClientTheProxiesDoNotNameIsUnknownNotTheProxy() {
+    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1", "10.0.0.0/8"))) {
+      assertThat(raw(c, "/who", "Forwarded: for=unknown;proto=https\r\n").text()).isEqualTo("? https app.internal");
+      assertThat(raw(c, "/who", "Forwarded: for=\"_hidden:_port\"\r\n").text()).isEqualTo("? http app.internal");
+      // The walk stops at the hidden hop: the address a client wrote further left is not taken.
+      assertThat(raw(c, "/who", "Forwarded: for=198.51.100.9, for=_hidden, for=10.0.0.5\r\n").text())
+          .isEqualTo("? http app.internal");
+      // The nearest proxy named no client (no for=): what the client wrote is not taken either.
+      assertThat(raw(c, "/who", "Forwarded: for=198.51.100.9, proto=https\r\n").text()).isEqualTo("? https app.internal");
+      // No hop names a client at all: the proxy said only how the request came; the peer stays.
+      assertThat(raw(c, "/who", "Forwarded: proto=https\r\n").text()).isEqualTo("127.0.0.1 https app.internal");
+    }
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"))) {
+      assertThat(raw(c, "/who", "X-Forwarded-For: 198.51.100.9, unknown\r\n").text()).isEqualTo("? http app.internal");
+      assertThat(raw(c, "/who", "X-Forwarded-Proto: https\r\n").text()).isEqualTo("127.0.0.1 https app.internal");
     }
   }
 }

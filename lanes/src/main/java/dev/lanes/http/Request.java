@@ -205,6 +205,14 @@ public final class Request {
     return new Request(this, Objects.requireNonNull(client, "client"), scheme, host);
   }
 
+  /**
+   * This request with its client unknown: {@link #remoteAddress()} empty (a trusted proxy wrote
+   * {@code for=unknown} or hid its client), never the proxy's own address.
+   */
+  public Request withoutRemoteAddress() {
+    return new Request(this, null, scheme, host);
+  }
+
   /** This request with another scheme, {@code http} or {@code https}. */
   public Request withScheme(String newScheme) {
     return new Request(this, remote, checkScheme(newScheme), host);

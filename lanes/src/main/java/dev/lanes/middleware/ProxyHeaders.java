@@ -17,7 +17,8 @@ import java.util.Optional;
  * from either {@code X-Forwarded-For/-Proto/-Host} or RFC 7239 {@code Forwarded} — one style, the
  * other's headers are ignored. Only when the peer is a trusted proxy; the client is the nearest
  * address in the chain that is not a trusted proxy, so a client cannot forge its address by
- * sending the header itself. Put it outermost, so {@link TrustedHost} and {@link HttpsRedirect}
+ * sending the header itself; when that hop names no address ({@code unknown}, {@code _hidden}),
+ * the client is unknown ({@code remoteAddress()} empty), never the proxy. Put it outermost, so {@link TrustedHost} and {@link HttpsRedirect}
  * see what it found.
  *
  * <pre>{@code App.builder().middleware(ProxyHeaders.xForwarded("10.0.0.0/8", "127.0.0.1")) }</pre>
@@ -73,6 +74,10 @@ public final class ProxyHeaders implements Middleware {
     Request out = req;
     if (client.address().isPresent()) {
       out = out.withRemoteAddress(client.address().get());
+    } else if (hops.stream().anyMatch(Hop::named)) {
+      // The proxies name a chain but not this hop's sender (unknown, _hidden, no for=): the
+      // client is unknown. The peer is a trusted proxy, never the client.
+      out = out.withoutRemoteAddress();
     }
     if (client.proto().isPresent()) {
       out = out.withScheme(client.proto().get());
@@ -92,8 +97,11 @@ public final class ProxyHeaders implements Middleware {
     return false;
   }
 
-  /** One proxy's account of the connection it received: who connected, over what, asking for which host. */
-  private record Hop(Optional<InetSocketAddress> address, Optional<String> proto, Optional<String> host) {}
+  /**
+   * One proxy's account of the connection it received: who connected (named: whether it said,
+   * even as {@code unknown}), over what, asking for which host.
+   */
+  private record Hop(boolean named, Optional<InetSocketAddress> address, Optional<String> proto, Optional<String> host) {}
 
   private static List<Hop> xForwardedHops(Request req) {
     List<String> fors = values(req, "x-forwarded-for");
@@ -101,13 +109,13 @@ public final class ProxyHeaders implements Middleware {
     List<String> hosts = values(req, "x-forwarded-host");
     if (fors.isEmpty() && (!protos.isEmpty() || !hosts.isEmpty())) {
       // A proxy that says only how the client came (no address): one hop, client unknown.
-      return List.of(new Hop(Optional.empty(), proto(aligned(protos, 0, 1)), host(aligned(hosts, 0, 1))));
+      return List.of(new Hop(false, Optional.empty(), proto(aligned(protos, 0, 1)), host(aligned(hosts, 0, 1))));
     }
     List<Hop> hops = new ArrayList<>(fors.size());
     for (int i = 0; i < fors.size(); i++) {
       // Proto and host lists line up with the address list from the right; a shorter one
       // (one proxy set it) applies to every hop left of where it ends.
-      hops.add(new Hop(node(fors.get(i)), proto(aligned(protos, i, fors.size())),
+      hops.add(new Hop(true, node(fors.get(i)), proto(aligned(protos, i, fors.size())),
           host(aligned(hosts, i, fors.size()))));
     }
     return hops;
@@ -124,6 +132,7 @@ public final class ProxyHeaders implements Middleware {
   private static List<Hop> forwardedHops(Request req) {
     List<Hop> hops = new ArrayList<>();
     for (String element : values(req, "forwarded")) {
+      boolean named = false;
       Optional<InetSocketAddress> address = Optional.empty();
       Optional<String> proto = Optional.empty();
       Optional<String> host = Optional.empty();
@@ -135,13 +144,16 @@ public final class ProxyHeaders implements Middleware {
         String name = pair.substring(0, eq).strip().toLowerCase(Locale.ROOT);
         String value = unquote(pair.substring(eq + 1).strip());
         switch (name) {
-          case "for" -> address = node(value);
+          case "for" -> {
+            named = true;
+            address = node(value);
+          }
           case "proto" -> proto = proto(Optional.of(value));
           case "host" -> host = host(Optional.of(value));
           default -> { }
         }
       }
-      hops.add(new Hop(address, proto, host));
+      hops.add(new Hop(named, address, proto, host));
     }
     return hops;
   }
