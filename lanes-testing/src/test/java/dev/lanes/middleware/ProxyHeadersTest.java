@@ -141,4 +141,22 @@ class ProxyHeadersTest {
       assertThat(raw(c, "/who", "X-Forwarded-Proto: https\r\n").text()).isEqualTo("127.0.0.1 https app.internal");
     }
   }
+
+  /** RFC 7239 4: a value may be a quoted-string (RFC 9110 5.6.4), with ',' ';' and quoted-pairs inside. */
+  @Test
+  void quotedValuesKeepTheirCommasSemicolonsAndEscapes() {
+    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1", "10.0.0.0/8"))) {
+      assertThat(raw(c, "/who", "Forwarded: for=192.0.2.60;ext=\"a,b;c\";proto=https, for=10.0.0.5\r\n").text())
+          .isEqualTo("192.0.2.60 https app.internal");
+      assertThat(raw(c, "/who", "Forwarded: for=\"192.0.2.60\";host=\"sh\\op.example\"\r\n").text())
+          .isEqualTo("192.0.2.60 http shop.example");
+      // A client's unterminated or escaped quote swallows nothing its proxy appended after it.
+      assertThat(raw(c, "/who", "Forwarded: for=198.51.100.9;x=\", for=203.0.113.7\r\n").text())
+          .isEqualTo("203.0.113.7 http app.internal");
+      assertThat(raw(c, "/who", "Forwarded: for=198.51.100.9;x=\"\\\", for=203.0.113.7\r\n").text())
+          .isEqualTo("203.0.113.7 http app.internal");
+      assertThat(raw(c, "/who", "Forwarded: for=198.51.100.9;x=\"\r\nForwarded: for=203.0.113.7;proto=https\r\n").text())
+          .isEqualTo("203.0.113.7 https app.internal");
+    }
+  }
 }

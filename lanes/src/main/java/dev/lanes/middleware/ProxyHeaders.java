@@ -131,12 +131,16 @@ public final class ProxyHeaders implements Middleware {
 
   private static List<Hop> forwardedHops(Request req) {
     List<Hop> hops = new ArrayList<>();
-    for (String element : values(req, "forwarded")) {
+    // Field lines in order are one list (RFC 9110 5.3).
+    for (String element : splitOutsideQuotes(String.join(",", req.headers().all("forwarded")), ',')) {
+      if (element.isBlank()) {
+        continue;
+      }
       boolean named = false;
       Optional<InetSocketAddress> address = Optional.empty();
       Optional<String> proto = Optional.empty();
       Optional<String> host = Optional.empty();
-      for (String pair : element.split(";")) {
+      for (String pair : splitOutsideQuotes(element, ';')) {
         int eq = pair.indexOf('=');
         if (eq < 0) {
           continue;
@@ -172,8 +176,48 @@ public final class ProxyHeaders implements Middleware {
     return out;
   }
 
+  /**
+   * {@code s} split at each {@code sep} outside a quoted-string (RFC 9110 5.6.4), read from the
+   * right: proxies append, so what a client wrote is on the left, and an unterminated or escaped
+   * quote of its own can only swallow more of the left, never an element a proxy added after it.
+   */
+  static List<String> splitOutsideQuotes(String s, char sep) {
+    List<String> parts = new ArrayList<>();
+    boolean quoted = false;
+    int end = s.length();
+    for (int i = s.length() - 1; i >= 0; i--) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        int backslashes = 0;
+        while (i - 1 - backslashes >= 0 && s.charAt(i - 1 - backslashes) == '\\') {
+          backslashes++;
+        }
+        if (!quoted || backslashes % 2 == 0) { // inside a quoted-string, \" is a quoted-pair
+          quoted = !quoted;
+        }
+      } else if (c == sep && !quoted) {
+        parts.add(s.substring(i + 1, end));
+        end = i;
+      }
+    }
+    parts.add(s.substring(0, end));
+    return parts.reversed();
+  }
+
+  /** A token as it is, a quoted-string without its quotes and with each quoted-pair's backslash dropped. */
   private static String unquote(String v) {
-    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+    if (v.length() < 2 || !v.startsWith("\"") || !v.endsWith("\"")) {
+      return v;
+    }
+    StringBuilder out = new StringBuilder(v.length());
+    for (int i = 1; i < v.length() - 1; i++) {
+      char c = v.charAt(i);
+      if (c == '\\' && i + 1 < v.length() - 1) {
+        c = v.charAt(++i);
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 
   /** The scheme a proxy names; {@code wss} and {@code ws} (Traefik's, for WebSocket upgrades) as https and http. */
