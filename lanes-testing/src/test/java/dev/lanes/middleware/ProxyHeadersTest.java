@@ -159,4 +159,72 @@ class ProxyHeadersTest {
           .isEqualTo("203.0.113.7 https app.internal");
     }
   }
+
+  /** Several X-Forwarded-For (or Forwarded) lines are one list in order (RFC 9110 5.3), read from the right. */
+  @Test
+  void severalLinesAreOneListInOrder() {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1", "10.0.0.0/8"))) {
+      assertThat(raw(c, "/who", "X-Forwarded-For: 198.51.100.9\r\nX-Forwarded-For: 203.0.113.7, 10.1.2.3\r\n").text())
+          .startsWith("203.0.113.7 ");
+      assertThat(raw(c, "/who", "X-Forwarded-For: 10.1.2.3\r\nX-Forwarded-For: 198.51.100.9\r\n").text())
+          .startsWith("198.51.100.9 ");
+      // IPv6 as proxies write it: bare (nginx), bracketed, with a port.
+      assertThat(raw(c, "/who", "X-Forwarded-For: 2001:db8::1\r\n").text()).startsWith("2001:db8:0:0:0:0:0:1 ");
+      assertThat(raw(c, "/who", "X-Forwarded-For: [2001:db8::1]:4711\r\n").text()).startsWith("2001:db8:0:0:0:0:0:1 ");
+    }
+    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1", "10.0.0.0/8"))) {
+      assertThat(raw(c, "/who", "Forwarded: for=198.51.100.9\r\nForwarded: for=203.0.113.7;proto=https, for=10.1.2.3\r\n")
+          .text()).isEqualTo("203.0.113.7 https app.internal");
+    }
+  }
+
+  /**
+   * Each proxy appends its hop's proto as it appends the address: the lists line up from the
+   * right, the client's hop gets the proto of the proxy that saw it, and a value the client
+   * prepended is never the one taken.
+   */
+  @Test
+  void aProtoListIsReadHopByHopFromTheRight() {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1", "10.0.0.0/8"))) {
+      assertThat(raw(c, "/who", "X-Forwarded-For: 203.0.113.7, 10.1.2.3\r\nX-Forwarded-Proto: https, http\r\n").text())
+          .isEqualTo("203.0.113.7 https app.internal");
+      assertThat(raw(c, "/who", "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Proto: https, http\r\n").text())
+          .isEqualTo("203.0.113.7 http app.internal");
+      // One value (the proxy set it, not appended) holds for the whole chain.
+      assertThat(raw(c, "/who", "X-Forwarded-For: 203.0.113.7, 10.1.2.3\r\nX-Forwarded-Proto: https\r\n").text())
+          .isEqualTo("203.0.113.7 https app.internal");
+    }
+  }
+
+  /** A forwarded host with line breaks or other characters never reaches host() or a Location. */
+  @Test
+  void aForwardedHostWithControlsOrFoldsIsRefusedOrIgnored() {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"), HttpsRedirect.toDefaultPort())) {
+      for (String bad : new String[] {"shop.example\r\n evil.example", "shop.example\rLocation: https://evil.example",
+          "shop.example\nSet-Cookie: a=b", "evil.example/x", "evil.example@shop.example", "evil.example\\.shop.example"}) {
+        RawResponse r = raw(c, "/p", "X-Forwarded-Host: " + bad + "\r\n");
+        assertThat(r.status()).as("%s", bad).isIn(308, 400);
+        if (r.status() == 308) {
+          assertThat(r.header("location")).as("%s", bad).contains("https://app.internal/p");
+        }
+        assertThat(r.headerValues("set-cookie")).as("%s", bad).isEmpty();
+      }
+    }
+  }
+
+  /** TrustedHost checks the host ProxyHeaders found when ProxyHeaders is outside it, the Host header when inside. */
+  @Test
+  void trustedHostChecksWhatTheMiddlewareOutsideItFound() {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"), TrustedHost.of("shop.example"))) {
+      assertThat(raw(c, "/who", "X-Forwarded-Host: shop.example\r\n").status()).isEqualTo(200);
+      assertThat(raw(c, "/who", "X-Forwarded-Host: evil.example\r\n").status()).isEqualTo(400);
+      assertThat(raw(c, "/who", "").status()).as("Host app.internal").isEqualTo(400);
+    }
+    try (TestClient c = serve(TrustedHost.of("app.internal"), ProxyHeaders.xForwarded("127.0.0.1"))) {
+      assertThat(raw(c, "/who", "X-Forwarded-Host: evil.example\r\n").text()).isEqualTo("127.0.0.1 http evil.example");
+    }
+    try (TestClient c = serve(ProxyHeaders.xForwarded("10.0.0.1"), TrustedHost.of("shop.example"))) {
+      assertThat(raw(c, "/who", "X-Forwarded-Host: shop.example\r\n").status()).as("untrusted peer").isEqualTo(400);
+    }
+  }
 }
