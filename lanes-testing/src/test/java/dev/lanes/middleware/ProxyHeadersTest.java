@@ -227,4 +227,16 @@ class ProxyHeadersTest {
       assertThat(raw(c, "/who", "X-Forwarded-Host: shop.example\r\n").status()).as("untrusted peer").isEqualTo(400);
     }
   }
+
+  /** On a dual-stack listener an IPv4 proxy's address is still the IPv4 address it is listed as. */
+  @Test
+  void anIpv4ProxyOnADualStackListenerIsTrusted() {
+    App app = App.builder().middleware(ProxyHeaders.xForwarded("127.0.0.1")).get("/who", ProxyHeadersTest::who).build();
+    try (app; dev.lanes.server.Server server = dev.lanes.server.Server.start(app, dev.lanes.server.ServerConfig.builder()
+        .host("::").port(0).stopOnSignal(false).shutdownGrace(java.time.Duration.ofSeconds(2)).build());
+        RawClient raw = RawClient.connect(server.port())) {
+      String seen = raw.send("GET /who HTTP/1.1\r\nHost: app.internal\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n").read().text();
+      assertThat(seen).isEqualTo("203.0.113.7 http app.internal");
+    }
+  }
 }
