@@ -27,8 +27,12 @@ class ProxyHeadersTest {
   }
 
   private static Response who(Request req) {
+    return Response.text(describe(req));
+  }
+
+  private static String describe(Request req) {
     String client = req.remoteAddress().map(InetSocketAddress::getAddress).map(a -> a.getHostAddress()).orElse("?");
-    return Response.text(client + " " + req.scheme() + " " + req.host().orElse("?"));
+    return client + " " + req.scheme() + " " + req.host().orElse("?");
   }
 
   @Test
@@ -237,6 +241,27 @@ class ProxyHeadersTest {
         RawClient raw = RawClient.connect(server.port())) {
       String seen = raw.send("GET /who HTTP/1.1\r\nHost: app.internal\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n").read().text();
       assertThat(seen).isEqualTo("203.0.113.7 http app.internal");
+    }
+  }
+
+  /** A WebSocket session's request is the one the middleware resolved, not the proxy's connection. */
+  @Test
+  void aWebSocketSessionSeesTheForwardedClient() throws Exception {
+    App app = App.builder().middleware(ProxyHeaders.xForwarded("127.0.0.1"))
+        .websocket("/ws", ws -> ws.sendText(describe(ws.request()))).build();
+    java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+    try (TestClient c = TestClient.start(app)) {
+      java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+          .header("X-Forwarded-For", "203.0.113.7").header("X-Forwarded-Proto", "wss")
+          .buildAsync(java.net.URI.create("ws://127.0.0.1:" + c.port() + "/ws"), new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+              first.complete(data.toString());
+              return null;
+            }
+          }).get(10, TimeUnit.SECONDS);
+      assertThat(first.get(10, TimeUnit.SECONDS)).startsWith("203.0.113.7 https 127.0.0.1:");
+      ws.abort();
     }
   }
 }
