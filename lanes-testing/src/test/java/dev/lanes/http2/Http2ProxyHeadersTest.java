@@ -41,4 +41,17 @@ class Http2ProxyHeadersTest {
       assertThat(none.text()).as("no name: the :authority stays").isEqualTo("https app.internal");
     }
   }
+
+  @Test
+  void severalForwardedForFieldsAreOneListInOrder() throws Exception {
+    App app = App.builder().middleware(ProxyHeaders.xForwarded("127.0.0.1", "10.0.0.0/8"))
+        .get("/who", req -> Response.text(req.remoteAddress().map(a -> a.getAddress().getHostAddress()).orElse("?")))
+        .build();
+    try (TestClient c = TestClient.start(app, ServerConfig.builder().h2c(true));
+        H2Client client = H2Client.connect(c.port())) {
+      H2Client.Stream s = client.open(H2Client.request("GET", "/who").authority("app.internal")
+          .add("x-forwarded-for", "198.51.100.9").add("x-forwarded-for", "203.0.113.7, 10.1.2.3"), null, true);
+      assertThat(s.text()).isEqualTo("203.0.113.7");
+    }
+  }
 }
