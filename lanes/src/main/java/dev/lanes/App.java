@@ -100,6 +100,27 @@ public final class App implements AutoCloseable {
     return compiled.routes();
   }
 
+  /**
+   * The path of the route named {@code name} ({@code RouteOptions.name}, a typed handler's method
+   * name or {@code @Operation(operationId)}, {@code "namespace:name"} in a part included with one)
+   * with {@code params} in its parameters, each checked for its segment's type and percent-encoded
+   * (Starlette's {@code app.url_path_for}). A handler builds the absolute URL with
+   * {@link dev.lanes.http.Request#urlFor}. See {@code docs/routing.md}.
+   *
+   * <pre>{@code app.urlPathFor("read_item", Map.of("id", 5))  // "/items/5"}</pre>
+   *
+   * @throws IllegalArgumentException if no route has the name, or a parameter is missing, extra or
+   *     does not fit its segment's type (Starlette's {@code NoMatchFound})
+   */
+  public String urlPathFor(String name, Map<String, ?> params) {
+    return compiled.names().pathFor(name, params);
+  }
+
+  /** {@link #urlPathFor(String, Map)} for a route without parameters. */
+  public String urlPathFor(String name) {
+    return urlPathFor(name, Map.of());
+  }
+
   /** How this app's requests and responses read and write JSON. */
   public JsonCodec json() {
     return compiled.json();
@@ -324,8 +345,20 @@ public final class App implements AutoCloseable {
      * <pre>{@code App.builder().include("/items", Routes.create().get("/{id}", h))  // GET /items/{id} }</pre>
      */
     public Builder include(String prefix, Routes part) {
+      return include(prefix, "", part);
+    }
+
+    /**
+     * Adds {@code part}'s routes under {@code prefix} as {@link #include(String, Routes)}, their
+     * names under {@code namespace} (Starlette's {@code Mount(name=...)}): a route the part names
+     * {@code read_item} is {@code "api:read_item"} here. Without one the names are the app's as
+     * they are (FastAPI's {@code include_router}), and must not clash with its others.
+     *
+     * <pre>{@code App.builder().include("/api", "api", items)  // app.urlPathFor("api:read_item", Map.of("id", 5))}</pre>
+     */
+    public Builder include(String prefix, String namespace, Routes part) {
       List<ScopedRoute> added = new ArrayList<>();
-      Objects.requireNonNull(part, "part").addTo(prefix, List.of(), added::add);
+      Objects.requireNonNull(part, "part").addTo(prefix, namespace, List.of(), added::add);
       routes.addAll(added); // all or none: a bad path in the part leaves the builder as it was
       return this;
     }
@@ -373,7 +406,10 @@ public final class App implements AutoCloseable {
       return this;
     }
 
-    /** Builds the app and validates it: routes are unique and every lane a route names exists. */
+    /**
+     * Builds the app and validates it: routes and route names are unique and every lane a route
+     * names exists.
+     */
     public App build() {
       return new App(this);
     }

@@ -47,8 +47,9 @@ public final class Routes {
   /** A route of this part, made once its whole path is known (a WebSocket route's name says it). */
   private record Entry(String path, Function<String, Route> at) implements Member {}
 
-  /** A part included here, as it was when included. */
-  private record Part(String prefix, List<Middleware> middleware, List<Member> members) implements Member {}
+  /** A part included here, as it was when included; {@code namespace} {@code ""}: none. */
+  private record Part(String prefix, String namespace, List<Middleware> middleware, List<Member> members)
+      implements Member {}
 
   private final List<Member> members = new ArrayList<>();
   private final List<Middleware> middleware = new ArrayList<>();
@@ -186,25 +187,61 @@ public final class Routes {
    * <pre>{@code api.include("/users/{userId:long}", userRoutes)}</pre>
    */
   public Routes include(String prefix, Routes part) {
-    members.add(new Part(checkedPrefix(prefix), List.copyOf(part.middleware), List.copyOf(part.members)));
+    return include(prefix, "", part);
+  }
+
+  /**
+   * Includes {@code part} under {@code prefix} as {@link #include(String, Routes)}, its routes' names
+   * under {@code namespace} (Starlette's {@code Mount(name=...)}): a route named {@code read_item}
+   * is {@code "api:read_item"}, so the same part can be included twice with its names apart.
+   *
+   * <pre>{@code app.include("/v1", "v1", items)  // app.urlPathFor("v1:read_item", Map.of("id", 5))}</pre>
+   */
+  public Routes include(String prefix, String namespace, Routes part) {
+    members.add(new Part(checkedPrefix(prefix), checkedNamespace(namespace), List.copyOf(part.middleware),
+        List.copyOf(part.members)));
     return this;
   }
 
-  /** Adds each route under {@code prefix} to {@code out}, with {@code outer} middleware then this part's. */
-  void addTo(String prefix, List<Middleware> outer, Consumer<ScopedRoute> out) {
-    addTo(new Part(checkedPrefix(prefix), List.copyOf(middleware), List.copyOf(members)), "", outer, out);
+  /**
+   * Adds each route under {@code prefix} to {@code out}, with {@code outer} middleware then this part's,
+   * its name under {@code namespace} ({@code ""}: none).
+   */
+  void addTo(String prefix, String namespace, List<Middleware> outer, Consumer<ScopedRoute> out) {
+    addTo(new Part(checkedPrefix(prefix), checkedNamespace(namespace), List.copyOf(middleware),
+        List.copyOf(members)), "", "", outer, out);
   }
 
-  private static void addTo(Part part, String base, List<Middleware> outer, Consumer<ScopedRoute> out) {
+  private static void addTo(Part part, String base, String outerNames, List<Middleware> outer,
+      Consumer<ScopedRoute> out) {
     String prefix = base + part.prefix();
+    String names = part.namespace().isEmpty() ? outerNames : outerNames + part.namespace() + ":";
     List<Middleware> layers = new ArrayList<>(outer);
     layers.addAll(part.middleware());
     for (Member member : part.members()) {
       switch (member) {
-        case Part inner -> addTo(inner, prefix, layers, out);
-        case Entry e -> out.accept(new ScopedRoute(e.at().apply(joined(prefix, e.path())), layers));
+        case Part inner -> addTo(inner, prefix, names, layers, out);
+        case Entry e -> out.accept(new ScopedRoute(named(e.at().apply(joined(prefix, e.path())), names), layers));
       }
     }
+  }
+
+  /** {@code route} with its name, if it has one, under {@code names} ({@code "outer:inner:"}). */
+  private static Route named(Route route, String names) {
+    if (names.isEmpty() || route.options().name().isEmpty()) {
+      return route;
+    }
+    return new Route(route.method(), route.pattern(), route.handler(),
+        route.options().name(names + route.options().name().get()));
+  }
+
+  /** A namespace is {@code ""} (none) or a name without {@code ':'}, which separates namespaces. */
+  private static String checkedNamespace(String namespace) {
+    Objects.requireNonNull(namespace, "namespace");
+    if (namespace.contains(":") || !namespace.isEmpty() && namespace.isBlank()) {
+      throw new IllegalArgumentException("namespace '" + namespace + "' must not be blank or hold ':'");
+    }
+    return namespace;
   }
 
   /** FastAPI's {@code prefix + path}: a path of {@code ""} is the prefix itself. */

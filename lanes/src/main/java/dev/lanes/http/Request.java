@@ -43,6 +43,7 @@ public final class Request {
   private final Lanes lanes;
   private final RequestScope scope;
   private final JsonCodec json;
+  private final UrlPaths urlPaths; // null: built without an app
   private volatile Params query;
 
   private Request(Builder b) {
@@ -59,6 +60,7 @@ public final class Request {
     this.lanes = b.lanes;
     this.scope = b.scope;
     this.json = b.json;
+    this.urlPaths = b.urlPaths;
   }
 
   private Request(Request r, InetSocketAddress remote, String scheme, String host) {
@@ -75,6 +77,7 @@ public final class Request {
     this.lanes = r.lanes;
     this.scope = r.scope;
     this.json = r.json;
+    this.urlPaths = r.urlPaths;
     this.query = r.query;
   }
 
@@ -231,6 +234,34 @@ public final class Request {
   }
 
   /**
+   * The absolute URL of the app's route named {@code name} with {@code params} in its path
+   * (Starlette's {@code request.url_for}): this request's {@link #scheme()} and {@link #host()}, so
+   * what {@code ProxyHeaders} took from a trusted proxy, then the path
+   * ({@link UrlPaths#pathFor}). It has no query: append one yourself, as Starlette's
+   * {@code include_query_params}.
+   *
+   * <pre>{@code Response.status(303).withHeader("location", req.urlFor("read_item", Map.of("id", 5)))  // http://host/items/5}</pre>
+   *
+   * @throws IllegalArgumentException if no route has the name, or a parameter is missing, extra or
+   *     does not fit its segment's type
+   * @throws IllegalStateException if the request was built without an app's routes, or has no host
+   */
+  public String urlFor(String name, Map<String, ?> params) {
+    if (urlPaths == null) {
+      throw new IllegalStateException("this request was built without an app's routes (Builder.urlPaths)");
+    }
+    String path = urlPaths.pathFor(name, params);
+    String authority = host().orElseThrow(() -> new IllegalStateException(
+        "the request has no host (no Host header) to build an absolute URL with"));
+    return scheme + "://" + authority + path;
+  }
+
+  /** {@link #urlFor(String, Map)} for a route without parameters. */
+  public String urlFor(String name) {
+    return urlFor(name, Map.of());
+  }
+
+  /**
    * The lanes of the app serving this request, for handing blocking work to a named lane:
    * {@code Concurrency.runBlocking(req.lanes().get("db"), () -> query())}.
    */
@@ -340,6 +371,7 @@ public final class Request {
     private Lanes lanes;
     private RequestScope scope; // null until set or built: a server sets its own, so no spare scope
     private JsonCodec json = JsonCodec.defaults();
+    private UrlPaths urlPaths;
 
     private Builder(String method, String path, String rawQuery) {
       this.method = Objects.requireNonNull(method, "method");
@@ -398,6 +430,12 @@ public final class Request {
     /** The codec {@link Request#json(Class)} reads with; {@link JsonCodec#defaults()} unless set. */
     public Builder json(JsonCodec json) {
       this.json = Objects.requireNonNull(json, "json");
+      return this;
+    }
+
+    /** Where {@link Request#urlFor} finds route names; an app sets its own. */
+    public Builder urlPaths(UrlPaths urlPaths) {
+      this.urlPaths = Objects.requireNonNull(urlPaths, "urlPaths");
       return this;
     }
 

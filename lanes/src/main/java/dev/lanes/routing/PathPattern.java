@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * <pre>{@code PathPattern.parse("/items/{id:long}/files/{rest:path}") }</pre>
  */
 public final class PathPattern {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern UUID_FORM = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -150,6 +151,86 @@ public final class PathPattern {
       }
     }
     return Optional.of(params);
+  }
+
+  /**
+   * The path this template gives with {@code params} in its parameters, percent-encoded as a
+   * request target (UTF-8; RFC 3986 {@code pchar}s kept), so the router takes it back to this
+   * template with the same values: Starlette's {@code url_path_for}. Each value must fit its
+   * segment's type: {@code int}/{@code long} an integral {@link Number} or digit string in range, no
+   * sign; {@code uuid} a {@link java.util.UUID} or its canonical text; {@code str} and {@code path}
+   * any non-empty text ({@code toString()}), a {@code path} keeping its slashes. A {@code str}
+   * value must not hold {@code /}: an encoded {@code %2F} still separates segments when routed.
+   *
+   * <pre>{@code PathPattern.parse("/items/{id:long}").path(Map.of("id", 5))  // "/items/5"}</pre>
+   *
+   * @throws IllegalArgumentException naming the parameter missing, extra or of the wrong type
+   */
+  public String path(Map<String, ?> params) {
+    for (String given : params.keySet()) {
+      if (segments.stream().noneMatch(s -> given.equals(s.param))) {
+        throw new IllegalArgumentException(template + " has no parameter '" + given + "'; parameters: "
+            + segments.stream().filter(s -> s.param != null).map(Segment::param).toList());
+      }
+    }
+    StringBuilder out = new StringBuilder(template.length() + 16);
+    for (Segment s : segments) {
+      out.append('/');
+      if (s.param == null) {
+        encode(s.literal, false, out);
+        continue;
+      }
+      Object value = params.get(s.param);
+      if (value == null) {
+        throw new IllegalArgumentException(template + ": parameter '" + s.param + "' is missing");
+      }
+      encode(text(s, value), s.type == Type.PATH, out);
+    }
+    return out.toString();
+  }
+
+  /** A parameter's value as its segment's text, checked for the segment's type. */
+  private String text(Segment s, Object value) {
+    String text = switch (s.type) {
+      case INT, LONG -> value instanceof Byte || value instanceof Short || value instanceof Integer
+          || value instanceof Long || value instanceof java.math.BigInteger || value instanceof CharSequence
+          ? value.toString() : null;
+      case UUID -> value instanceof java.util.UUID || value instanceof CharSequence
+          ? value.toString().toLowerCase(java.util.Locale.ROOT) : null;
+      case STR, PATH -> value.toString();
+    };
+    if (text == null || text.isEmpty() || !s.type.fits(text) || !s.type.converts(text)) {
+      throw new IllegalArgumentException(template + ": parameter '" + s.param + "' must be "
+          + (s.type == Type.STR || s.type == Type.PATH ? "non-empty text" : s.type.expected
+              + (s.type == Type.UUID ? "" : ", not negative, in range"))
+          + ", got " + value.getClass().getSimpleName() + " '" + value + "'");
+    }
+    if (s.type == Type.STR && text.indexOf('/') >= 0) {
+      throw new IllegalArgumentException(template + ": parameter '" + s.param + "' must not hold '/' (a "
+          + "{name:path} parameter may), got '" + text + "'");
+    }
+    if (s.type == Type.PATH) {
+      for (String part : text.split("/", -1)) {
+        if (part.equals(".") || part.equals("..")) {
+          throw new IllegalArgumentException(template + ": parameter '" + s.param + "' must not hold a '.' or"
+              + " '..' segment (the server refuses them), got '" + text + "'");
+        }
+      }
+    }
+    return text;
+  }
+
+  /** Appends {@code text} as UTF-8, each byte not an RFC 3986 {@code pchar} (or {@code /}, if kept) escaped. */
+  private static void encode(String text, boolean keepSlashes, StringBuilder out) {
+    for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = b & 0xFF;
+      if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=:@".indexOf(c) >= 0
+          || c == '/' && keepSlashes) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+      }
+    }
   }
 
   /** Whether {@code path} fits, typed shapes included, leaving numbers unconverted. */

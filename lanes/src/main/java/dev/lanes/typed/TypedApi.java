@@ -49,8 +49,12 @@ public final class TypedApi {
     List<Route> out = new ArrayList<>();
     for (RoutePlan p : plans) {
       Handler h = p.async ? (AsyncHandler) p::handleAsync : (BlockingHandler) p::handle;
-      RouteOptions options = b.lane == null ? RouteOptions.defaults() : RouteOptions.defaults().lane(b.lane);
-      out.add(new Route(p.httpMethod, PathPattern.parse(p.path), h, p.async ? RouteOptions.defaults() : options));
+      // Named as FastAPI names a route, after its function: the method's name, or its operationId.
+      Operation about = p.method.getAnnotation(Operation.class);
+      RouteOptions named = RouteOptions.defaults().name(
+          about != null && !about.operationId().isEmpty() ? about.operationId() : p.method.getName());
+      RouteOptions options = b.lane == null || p.async ? named : named.lane(b.lane);
+      out.add(new Route(p.httpMethod, PathPattern.parse(p.path), h, options));
     }
     this.document = OpenApiDocument.of(b.title, b.version, b.servers, plans, b.securitySchemes, errors);
     if (!b.openApiPath.isEmpty()) {

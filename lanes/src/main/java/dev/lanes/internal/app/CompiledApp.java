@@ -12,6 +12,7 @@ import dev.lanes.lifespan.Lifespan;
 import dev.lanes.internal.observe.Instruments;
 import dev.lanes.internal.observe.RequestTrace;
 import dev.lanes.internal.routing.RouteMatch;
+import dev.lanes.internal.routing.RouteNames;
 import dev.lanes.internal.routing.Router;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
@@ -34,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class CompiledApp {
   private final Router<CompiledRoute> router;
+  private final RouteNames names;
   private final List<Middleware> middleware;
   private final ErrorMapper errors;
   private final JsonCodec json;
@@ -63,6 +65,7 @@ public final class CompiledApp {
       compiled.add(compile(r));
     }
     this.router = new Router<>(compiled, CompiledRoute::route);
+    this.names = new RouteNames(routes.stream().map(ScopedRoute::route).toList());
     this.someRouteUncompressed = routes.stream().anyMatch(r -> !r.route().options().compress());
     this.notFound = aroundFallback(Fallbacks.NOT_FOUND, "not found");
     this.serverOptions = aroundFallback(Fallbacks.SERVER_OPTIONS, "OPTIONS *");
@@ -114,13 +117,13 @@ public final class CompiledApp {
   public CompletableFuture<Response> serve(String method, String path, Request.Builder request,
       RequestTrace trace) {
     if (path.equals("*")) { // OPTIONS *: the server itself, not a resource
-      return serverOptions.call(request.lanes(lanes).json(json).build());
+      return serverOptions.call(request.lanes(lanes).json(json).urlPaths(names).build());
     }
     RouteMatch<CompiledRoute> match;
     try {
       match = router.match(method, path);
     } catch (HttpException e) {
-      return aroundFallback(Fallbacks.failing(e), method + " " + path).call(request.lanes(lanes).json(json).build());
+      return aroundFallback(Fallbacks.failing(e), method + " " + path).call(request.lanes(lanes).json(json).urlPaths(names).build());
     }
     return switch (match) {
       case RouteMatch.Found<CompiledRoute> f -> {
@@ -128,16 +131,16 @@ public final class CompiledApp {
         if (trace != RequestTrace.NONE) {
           trace.routed(route.name());
         }
-        Request req = request.lanes(lanes).json(json)
+        Request req = request.lanes(lanes).json(json).urlPaths(names)
             .pathParams(f.params().isEmpty() ? Params.empty() : Params.of("path parameter", toLists(f.params())))
             .build();
         yield route.endpoint().call(req);
       }
       case RouteMatch.MethodNotAllowed<CompiledRoute> m ->
           aroundFallback(Fallbacks.otherMethods(method, m.allowed()), method + " " + path)
-              .call(request.lanes(lanes).json(json).build());
+              .call(request.lanes(lanes).json(json).urlPaths(names).build());
       case RouteMatch.NotFound<CompiledRoute> nf -> {
-        Request req = request.lanes(lanes).json(json).build();
+        Request req = request.lanes(lanes).json(json).urlPaths(names).build();
         yield redirectSlashes && slashTwinExists(method, path)
             ? aroundFallback(Fallbacks.slashTwin(req), "redirect slashes").call(req)
             : notFound.call(req);
@@ -198,6 +201,11 @@ public final class CompiledApp {
     } catch (HttpException e) {
       return true;
     }
+  }
+
+  /** The named routes' paths ({@code App.urlPathFor}). */
+  public RouteNames names() {
+    return names;
   }
 
   /** The routes in registration order. */

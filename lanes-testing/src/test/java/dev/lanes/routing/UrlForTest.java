@@ -1,0 +1,187 @@
+package dev.lanes.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanes.App;
+import dev.lanes.Routes;
+import dev.lanes.http.Request;
+import dev.lanes.http.Response;
+import dev.lanes.middleware.ProxyHeaders;
+import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestResponse;
+import dev.lanes.typed.Get;
+import dev.lanes.typed.Operation;
+import dev.lanes.typed.Path;
+import dev.lanes.typed.TypedApi;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * URLs built from route names (Starlette's {@code url_path_for} and {@code request.url_for}): names
+ * from options, typed handlers and namespaced parts, checked at build, and absolute URLs from the
+ * request's scheme and host, over real sockets, proxied or not.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class UrlForTest {
+  static final class Items {
+    @Get("/typed/{item_id:long}")
+    String readItem(@Path long itemId) {
+      return "item " + itemId;
+    }
+
+    @Operation(operationId = "list_items")
+    @Get("/typed")
+    String list() {
+      return "items";
+    }
+
+    /** Redirects to another typed route by its name, as a FastAPI handler would. */
+    @Get("/typed-go/{item_id:long}")
+    Response go(Request req, @Path long itemId) {
+      return Response.status(307).withHeader("location", req.urlFor("readItem", Map.of("item_id", itemId)));
+    }
+  }
+
+  private static Response redirect(String url) {
+    return Response.status(307).withHeader("location", url);
+  }
+
+  /** An app with a plain named route, a part under a namespace, and typed routes named after their methods. */
+  private static App app(boolean proxied) {
+    Routes users = Routes.create()
+        .route("GET", "/{name}", RouteOptions.defaults().name("read_user"), (BlockingHandler) req -> Response.text(req.pathParams().get("name")))
+        .get("/go/{name}", req -> redirect(req.urlFor("api:read_user", Map.of("name", req.pathParams().get("name")))));
+    App.Builder app = App.builder()
+        .route("GET", "/files/{rest:path}", RouteOptions.defaults().name("file"), (BlockingHandler) req -> Response.text(""))
+        .get("/go-file", req -> redirect(req.urlFor("file", Map.of("rest", "a b/c.txt"))))
+        .include("/api/users", "api", users);
+    if (proxied) {
+      app.middleware(ProxyHeaders.xForwarded("127.0.0.1"));
+    }
+    return TypedApi.builder().controller(new Items()).build().install(app).build();
+  }
+
+  @Test
+  void appBuildsPathsFromNames() {
+    try (App app = app(false)) {
+      assertThat(app.urlPathFor("file", Map.of("rest", "a b/c.txt"))).isEqualTo("/files/a%20b/c.txt");
+      assertThat(app.urlPathFor("api:read_user", Map.of("name", "zoë?"))).isEqualTo("/api/users/zo%C3%AB%3F");
+      assertThat(app.urlPathFor("readItem", Map.of("item_id", 5))).isEqualTo("/typed/5");
+      assertThat(app.urlPathFor("list_items")).isEqualTo("/typed");
+      assertThat(app.routes()).filteredOn(r -> r.pattern().template().equals("/typed"))
+          .singleElement().satisfies(r -> assertThat(r.options().name()).contains("list_items"));
+    }
+  }
+
+  @Test
+  void unknownNamesAndParametersThatDoNotFitAreRefused() {
+    try (App app = app(false)) {
+      assertThatThrownBy(() -> app.urlPathFor("read_user", Map.of("name", "x")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no route is named 'read_user'").hasMessageContaining("api:read_user");
+      assertThatThrownBy(() -> app.urlPathFor("list", Map.of())) // an operationId replaces the method's name
+          .hasMessageContaining("no route is named 'list'");
+      assertThatThrownBy(() -> app.urlPathFor("readItem", Map.of("item_id", "five")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("route 'readItem' (GET /typed/{item_id:long})")
+          .hasMessageContaining("parameter 'item_id' must be a long");
+      assertThatThrownBy(() -> app.urlPathFor("readItem", Map.of()))
+          .hasMessageContaining("'item_id' is missing");
+      assertThatThrownBy(() -> app.urlPathFor("readItem", Map.of("item_id", 1, "q", "x")))
+          .hasMessageContaining("no parameter 'q'");
+    }
+  }
+
+  @Test
+  void handlersRedirectToAbsoluteUrlsOfTheRequestsSchemeAndHost() {
+    try (TestClient c = TestClient.start(app(false))) {
+      String origin = "http://127.0.0.1:" + c.port();
+      assertThat(c.get("/api/users/go/zo%C3%AB%20x").header("location")).contains(origin + "/api/users/zo%C3%AB%20x");
+      assertThat(c.get("/typed-go/42").header("location")).contains(origin + "/typed/42");
+      assertThat(c.get("/go-file").header("location")).contains(origin + "/files/a%20b/c.txt");
+      // and the URL built leads back to the route, with the same value
+      TestResponse user = c.get("/api/users/zo%C3%AB%20x");
+      assertThat(user.text()).isEqualTo("zoë x");
+      assertThat(c.get("/typed/42").text()).contains("item 42");
+    }
+  }
+
+  @Test
+  void behindATrustedProxyUrlsUseTheForwardedSchemeAndHost() {
+    try (TestClient c = TestClient.start(app(true))) {
+      TestResponse part = c.send(c.request("/api/users/go/ann")
+          .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "shop.example"));
+      assertThat(part.status()).isEqualTo(307);
+      assertThat(part.header("location")).contains("https://shop.example/api/users/ann");
+      TestResponse typed = c.send(c.request("/typed-go/7")
+          .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "shop.example:8443"));
+      assertThat(typed.header("location")).contains("https://shop.example:8443/typed/7");
+    }
+  }
+
+  @Test
+  void aDuplicateNameFailsTheBuildNamingBothRoutes() {
+    BlockingHandler h = req -> Response.text("");
+    assertThatThrownBy(() -> App.builder()
+        .route("GET", "/a", RouteOptions.defaults().name("x"), h)
+        .route("POST", "/b/{id}", RouteOptions.defaults().name("x"), h)
+        .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("route name 'x' given twice: GET /a and POST /b/{id}");
+  }
+
+  @Test
+  void aPartIncludedTwiceNeedsANamespaceForItsNames() {
+    Routes part = Routes.create().route("GET", "/items", RouteOptions.defaults().name("items"), (BlockingHandler) req -> Response.text(""));
+    assertThatThrownBy(() -> App.builder().include("/v1", part).include("/v2", part).build())
+        .hasMessageContaining("route name 'items' given twice: GET /v1/items and GET /v2/items");
+    try (App app = App.builder().include("/v1", "v1", part).include("/v2", "v2", part).build()) {
+      assertThat(app.urlPathFor("v1:items")).isEqualTo("/v1/items");
+      assertThat(app.urlPathFor("v2:items")).isEqualTo("/v2/items");
+    }
+  }
+
+  @Test
+  void nestedNamespacesJoinOutermostFirst() {
+    Routes inner = Routes.create().route("GET", "/{id:int}", RouteOptions.defaults().name("read"), (BlockingHandler) req -> Response.text(""))
+        .get("/plain", req -> Response.text("")); // unnamed: no name to namespace
+    Routes outer = Routes.create().include("/users", "users", inner);
+    try (App app = App.builder().include("/api", "api", outer).build()) {
+      assertThat(app.urlPathFor("api:users:read", Map.of("id", 3))).isEqualTo("/api/users/3");
+      assertThat(app.routes()).filteredOn(r -> r.options().name().isPresent()).hasSize(1);
+    }
+    assertThatThrownBy(() -> Routes.create().include("/x", "a:b", inner)).hasMessageContaining("':'");
+  }
+
+  @Test
+  void typedRoutesWithTheSameMethodNameClashAtBuild() {
+    final class A {
+      @Get("/a")
+      String list() {
+        return "";
+      }
+    }
+    final class B {
+      @Get("/b")
+      String list() {
+        return "";
+      }
+    }
+    TypedApi api = TypedApi.builder().controller(new A()).controller(new B()).build();
+    assertThatThrownBy(() -> api.install(App.builder()).build())
+        .hasMessageContaining("route name 'list' given twice: GET /a and GET /b");
+  }
+
+  @Test
+  void aRequestBuiltWithoutAnAppCannotBuildUrls() {
+    assertThatThrownBy(() -> Request.builder("GET", "/").build().urlFor("x"))
+        .isInstanceOf(IllegalStateException.class);
+    try (App app = app(false)) {
+      Request req = Request.builder("GET", "/").urlPaths(app::urlPathFor).host("example.com").scheme("https").build();
+      assertThat(req.urlFor("readItem", Map.of("item_id", 1))).isEqualTo("https://example.com/typed/1");
+    }
+  }
+}
