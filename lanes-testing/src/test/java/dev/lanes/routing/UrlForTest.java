@@ -106,6 +106,8 @@ class UrlForTest {
       TestResponse user = c.get("/api/users/zo%C3%AB%20x");
       assertThat(user.text()).isEqualTo("zoë x");
       assertThat(c.get("/typed/42").text()).contains("item 42");
+      // why a '/' in a str value is refused, not encoded: the server decodes %2F into a separator
+      assertThat(c.get("/api/users/a%2Fb").status()).isEqualTo(404);
     }
   }
 
