@@ -16,12 +16,16 @@ import java.util.Optional;
  * @param retry the reconnection delay to advise; not negative
  * @param comment text sent before the fields, each of its lines as a comment line ({@code : text}),
  *     which {@code EventSource} ignores
- * @throws IllegalArgumentException for a field the client would misread or drop: a line break in
- *     {@code id} or {@code event}, a NUL in {@code id}, a negative {@code retry}, an id, event or
- *     retry on a comment alone
  */
 public record ServerSentEvent(String data, Optional<String> id, Optional<String> event, Optional<Duration> retry,
     Optional<String> comment) {
+  /**
+   * Checks the fields.
+   *
+   * @throws IllegalArgumentException for a field the client would misread or drop: a line break in
+   *     {@code id} or {@code event}, a NUL in {@code id}, a negative {@code retry}, an id, event or
+   *     retry on a comment alone
+   */
   public ServerSentEvent {
     Objects.requireNonNull(comment, "comment");
     if (data == null) {

@@ -7,7 +7,7 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a method of a provider object as a dependency (FastAPI's {@code Depends}): it provides
- * its return type (or the {@code T} of {@link Provided Provided<T>}, which adds a cleanup) to any
+ * its return type (or the {@code T} of {@link Provided Provided&lt;T&gt;}, which adds a cleanup) to any
  * handler or provider that declares a parameter of that type without a source annotation. Its own
  * parameters are bound like a handler's (path, query, headers, body, other dependencies). Called
  * at most once per request unless {@code cached = false}; it runs where the handler runs.
