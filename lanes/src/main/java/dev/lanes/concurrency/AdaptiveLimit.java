@@ -24,7 +24,11 @@ import java.util.function.LongSupplier;
  * to start (1000 sleeping requests arriving at once on a busy machine). Fewer tokens would not
  * help them, so the share only counts when the process spent at least half of the tasks' running
  * time (ended minus started) computing: CPU time over the window / their running time {@code >=
- * 0.5}. Sleeping tasks run for seconds on microseconds of CPU.
+ * 0.5}. Sleeping tasks run for seconds on microseconds of CPU. Virtual threads cannot measure
+ * their own CPU time, so this is the whole process's, and it counts only while the tasks' running
+ * time can account for it: above twice their running time ({@link #ACCOUNTED}) most of it was
+ * not theirs (the JIT at start-up, the loops beside a burst of short tasks; measured on the demo:
+ * 100 ms of CPU time against two short tasks' 1.3 ms made sleeping requests look CPU-bound).
  *
  * <p><b>Compute mode.</b> CPU-bound tasks on virtual threads hold their carriers until they end,
  * and the JDK's scheduler keeps a carrier on the queue it is draining, so a lane that fills every
@@ -38,12 +42,16 @@ import java.util.function.LongSupplier;
  * <p><b>Rule,</b> once per window (at least {@link #WINDOW_NANOS} and one sample; after a quiet
  * spell of two windows, the next window starts with its first sample):
  * <ul>
- *   <li>Virtual threads: {@code w > 0.10}, the tasks computing ({@link #ENTER}), and more tasks in
- *       flight than cores: enter compute mode at {@code clamp(cores, min, max)}. {@code w < 0.05}
- *       with tasks queued: grow by a quarter (at least 1), up to {@code max}.</li>
- *   <li>Compute mode: the limit stays. The tasks' CPU time under a tenth of their running time
- *       ({@link #LEAVE}: they wait on something else now): back to virtual threads, growing by a
- *       quarter.</li>
+ *   <li>Virtual threads: {@code w > 0.10}, the tasks computing ({@link #ENTER} up to
+ *       {@link #ACCOUNTED}), and more tasks in flight than cores: enter compute mode at {@code
+ *       clamp(cores, min, max)}. {@code w < 0.05} with tasks queued: grow by a quarter (at least
+ *       1), up to {@code max}.</li>
+ *   <li>Compute mode: the limit stays. The tasks run on platform threads, which measure their own
+ *       CPU time; theirs (not the process's, which the JIT, the loops and other lanes add to)
+ *       under a tenth of their running time ({@link #LEAVE}: they wait on something else now):
+ *       back to virtual threads at the limit the lane had when it entered (or a quarter more than
+ *       now, if that is more). A window in which no task ran on a platform thread (those that
+ *       started before the switch) judges by the process's CPU time.</li>
  *   <li>Where the process's CPU time is not known ({@link #UNKNOWN}), the tasks never count as
  *       computing: the lane never enters compute mode.</li>
  *   <li>otherwise: keep the limit.</li>
@@ -53,8 +61,9 @@ import java.util.function.LongSupplier;
  * limiter's snapshot and sets its new total under the same lock, so decisions land in the order
  * they were made (one set after the lock could overwrite a later window's), while the waiters a
  * larger total admits are completed after it is released, so they never run under this lock. The
- * limiter itself never over-grants on a resize, whoever calls it. The clocks are injected so
- * tests can drive windows without sleeping.
+ * limiter itself never over-grants on a resize, whoever calls it. A task's own CPU time is read
+ * (twice, ~0.2 us each on Linux) only on compute mode's platform threads; nothing is added per task
+ * on virtual threads. The clocks are injected so tests can drive windows without sleeping.
  */
 final class AdaptiveLimit {
   static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -67,6 +76,10 @@ final class AdaptiveLimit {
   // includes waits for a core) from leaving and coming back.
   static final double ENTER = 0.5;
   static final double LEAVE = 0.1;
+  // Above it the process computed more than twice the tasks' running time: most of that CPU time
+  // was not theirs (the JIT at start-up, the loops and other lanes beside a burst of short tasks),
+  // so it says nothing about whether they compute.
+  static final double ACCOUNTED = 2.0;
 
   private final CapacityLimiter limiter;
   private final int max;
@@ -81,6 +94,9 @@ final class AdaptiveLimit {
   private long dispatchSum;
   private long totalSum;
   private long runSum;
+  private long ownCpuSum; // CPU time of the window's tasks that measured their own (compute mode)
+  private long ownRunSum; // and their running time
+  private int limitBeforeCompute;
   private double lastCpuWait;
   private volatile boolean computeMode;
   private volatile long computeModeEntries; // written under lock
@@ -129,8 +145,16 @@ final class AdaptiveLimit {
     return computeModeEntries;
   }
 
-  /** One task's waits: from its grant until its body started, and until it ended. */
+  /** {@link #record(long, long, long)} for a task that measured no CPU time (a virtual thread's). */
   void record(long dispatchNanos, long totalNanos) {
+    record(dispatchNanos, totalNanos, UNKNOWN);
+  }
+
+  /**
+   * One task's waits: from its grant until its body started, and until it ended; and the CPU time
+   * its thread spent from start to end, or {@link #UNKNOWN} (only platform threads measure it).
+   */
+  void record(long dispatchNanos, long totalNanos, long cpuNanos) {
     Runnable admitted;
     lock.lock();
     try {
@@ -147,6 +171,10 @@ final class AdaptiveLimit {
       dispatchSum += dispatch;
       totalSum += total;
       runSum += total - dispatch;
+      if (cpuNanos != UNKNOWN) {
+        ownCpuSum += Math.max(0, cpuNanos);
+        ownRunSum += total - dispatch;
+      }
       long elapsed = now - windowStart;
       if (elapsed < WINDOW_NANOS) {
         return;
@@ -157,12 +185,19 @@ final class AdaptiveLimit {
       // Without the process's CPU time a burst of tasks starting cannot be told from tasks
       // computing: such a lane never enters compute mode (and leaves it).
       double computing = !known ? 0 : runSum == 0 ? 1 : (double) (cpu - windowCpu) / runSum;
+      if (computeMode && ownRunSum > 0) {
+        // The tasks on platform threads measured their own CPU time: theirs, not the process's
+        // (the JIT, the loops, other lanes), says whether they still compute.
+        computing = (double) ownCpuSum / ownRunSum;
+      }
       windowStart = now;
       windowCpu = cpu;
       samples = 0;
       dispatchSum = 0;
       totalSum = 0;
       runSum = 0;
+      ownCpuSum = 0;
+      ownRunSum = 0;
       lastCpuWait = cpuWait;
       LimiterStatistics s = limiter.statistics();
       int next = decide(s.totalTokens(), s.borrowed(), s.waiting(), cpuWait, computing);
@@ -190,12 +225,16 @@ final class AdaptiveLimit {
     if (computeMode) {
       if (computing < LEAVE) {
         computeMode = false;
-        return grown(limit);
+        // The limit it had before: the tasks that made the lane enter no longer compute, and
+        // those that were running at that limit without waiting for a CPU need it back at once.
+        return Math.max(limitBeforeCompute, grown(limit));
       }
       return limit;
     }
-    if (cpuWait > SHRINK_ABOVE && computing >= ENTER && inFlight > cores) {
+    boolean computes = computing >= ENTER && computing <= ACCOUNTED;
+    if (cpuWait > SHRINK_ABOVE && computes && inFlight > cores) {
       computeMode = true;
+      limitBeforeCompute = limit;
       computeModeEntries++; // under lock: the only writer
       return computeLimit;
     }

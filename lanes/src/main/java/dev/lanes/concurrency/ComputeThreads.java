@@ -1,5 +1,7 @@
 package dev.lanes.concurrency;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -78,6 +80,29 @@ final class ComputeThreads implements Executor {
           granted.run(); // granted before the lane closed: refused now, it gives its token back
         }
       }
+    }
+  }
+
+  /**
+   * The calling thread's CPU time in nanoseconds if it is one of this pool's threads and the JVM
+   * measures it, else {@link AdaptiveLimit#UNKNOWN} (on Linux a {@code clock_gettime}, read only
+   * by tasks in compute mode).
+   */
+  long cpuTimeOfCurrent() {
+    if (ours() == null) {
+      return AdaptiveLimit.UNKNOWN;
+    }
+    long nanos = CpuClock.THREADS == null ? -1 : CpuClock.THREADS.getCurrentThreadCpuTime();
+    return nanos < 0 ? AdaptiveLimit.UNKNOWN : nanos; // -1 while measuring is turned off
+  }
+
+  /** Loaded on the first compute-mode task, so lanes that never compute never load the MXBean. */
+  private static final class CpuClock {
+    static final ThreadMXBean THREADS = supported();
+
+    private static ThreadMXBean supported() {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      return threads.isCurrentThreadCpuTimeSupported() ? threads : null;
     }
   }
 

@@ -236,7 +236,7 @@ public final class Lane implements AutoCloseable {
       // token: the task fails with its error, counted and reported as a task that failed.
       long startedAt = started();
       permit.close();
-      finished(work, e, startedAt); // counted before the caller sees it, as a task that ran
+      finished(work, e, startedAt, AdaptiveLimit.UNKNOWN); // counted before the caller sees it, as a task that ran
       work.terminated();
       work.completeExceptionally(e);
     }
@@ -308,6 +308,14 @@ public final class Lane implements AutoCloseable {
     return System.nanoTime();
   }
 
+  /**
+   * The CPU time of the calling thread if it is one of this lane's compute-mode platform threads,
+   * else {@link AdaptiveLimit#UNKNOWN}: virtual threads cannot measure theirs, and cost nothing here.
+   */
+  long taskCpuTime() {
+    return computeThreads == null ? AdaptiveLimit.UNKNOWN : computeThreads.cpuTimeOfCurrent();
+  }
+
   /** Gives a task's token back as it ends (in compute mode, the next task may run on this thread). */
   void giveBack(Permit permit) {
     if (computeThreads == null) {
@@ -317,10 +325,13 @@ public final class Lane implements AutoCloseable {
     }
   }
 
-  void finished(LaneTask<?> task, Throwable error, long startedAt) {
+  /** Counts a task that ended; {@code cpuAtStart} is {@link #taskCpuTime} as it started. */
+  void finished(LaneTask<?> task, Throwable error, long startedAt, long cpuAtStart) {
     if (adaptive != null) {
       long grantedAt = task.grantedAt();
-      adaptive.record(startedAt - grantedAt, System.nanoTime() - grantedAt);
+      long cpuAtEnd = cpuAtStart == AdaptiveLimit.UNKNOWN ? AdaptiveLimit.UNKNOWN : taskCpuTime();
+      adaptive.record(startedAt - grantedAt, System.nanoTime() - grantedAt,
+          cpuAtEnd == AdaptiveLimit.UNKNOWN ? AdaptiveLimit.UNKNOWN : cpuAtEnd - cpuAtStart);
     }
     TaskOutcome outcome;
     if (error == null) {

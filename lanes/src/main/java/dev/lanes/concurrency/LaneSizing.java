@@ -89,9 +89,10 @@ public sealed interface LaneSizing {
    * A limit between {@code min} and {@code max}, starting at {@code max}. While the lane's tasks
    * compute and wait for a carrier to run on (the CPU is saturated), the lane enters compute mode:
    * its limit becomes the cores and it runs new tasks on platform threads, which the OS time-slices
-   * with the virtual-thread carriers, so other lanes keep theirs. When its tasks stop computing it
-   * goes back to virtual threads; with work queued and the CPU not busy it grows by a quarter per
-   * window of at least 100 ms.
+   * with the virtual-thread carriers, so other lanes keep theirs. When its tasks stop computing
+   * (their own CPU time, measured on those platform threads) it goes back to virtual threads at the
+   * limit it had before; with work queued and the CPU not busy it grows by a quarter per window of
+   * at least 100 ms.
    *
    * @param min the lowest limit, at least 1
    * @param max the highest limit, at least {@code min}

@@ -61,12 +61,14 @@ final class LaneTask<T> extends CompletableFuture<T> {
         long startedAt = lane.started();
         permit.close();
         terminated();
-        lane.finished(this, new java.util.concurrent.CancellationException(), startedAt);
+        lane.finished(this, new java.util.concurrent.CancellationException(), startedAt,
+            AdaptiveLimit.UNKNOWN);
         return;
       }
       runner = Thread.currentThread();
     }
     long startedAt = lane.started();
+    long cpuAtStart = lane.taskCpuTime();
     T value = null;
     Throwable error = null;
     try {
@@ -83,7 +85,7 @@ final class LaneTask<T> extends CompletableFuture<T> {
     }
     // Counted (and reported) before the caller sees the result, so statistics and events never lag it.
     lane.finished(this, isCancelled() ? new java.util.concurrent.CancellationException() : error,
-        startedAt);
+        startedAt, cpuAtStart);
     if (error == null) {
       complete(value);
     } else {

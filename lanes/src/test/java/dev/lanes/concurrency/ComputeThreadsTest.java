@@ -18,6 +18,29 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ComputeThreadsTest {
 
+  /** Tasks on the pool's threads read their own CPU time; any other thread gets none. */
+  @Test
+  void onlyThePoolsThreadsMeasureTheirCpuTime() throws Exception {
+    ComputeThreads threads = new ComputeThreads("t");
+    try {
+      CompletableFuture<long[]> read = new CompletableFuture<>();
+      threads.execute(() -> {
+        long before = threads.cpuTimeOfCurrent();
+        long x = 0;
+        for (int i = 0; i < 5_000_000; i++) {
+          x += Long.hashCode(x * 31 + i);
+        }
+        read.complete(new long[] {before, threads.cpuTimeOfCurrent(), x});
+      });
+      long[] cpu = read.get(30, TimeUnit.SECONDS);
+      assertThat(cpu[0]).isNotEqualTo(AdaptiveLimit.UNKNOWN);
+      assertThat(cpu[1]).isGreaterThan(cpu[0]);
+      assertThat(threads.cpuTimeOfCurrent()).isEqualTo(AdaptiveLimit.UNKNOWN);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   @Test
   void aThreadThatGivesBackItsTokenRunsTheTaskItGrantsInOrder() throws Exception {
     CapacityLimiter limiter = CapacityLimiter.of(1);

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -128,6 +129,61 @@ class LaneSizingTest {
       virtual.clear();
       lane.execute(() -> virtual.add(Thread.currentThread().isVirtual())).join();
       assertThat(virtual).containsExactly(false);
+    }
+  }
+
+  /**
+   * A lane in compute mode whose tasks now sleep, while other threads keep the process computing
+   * (the JIT, the loops, another lane): its tasks on platform threads measure their own CPU time,
+   * near nothing, so it goes back to virtual threads, at the limit it had before it entered.
+   */
+  @Test
+  void aLaneInComputeModeWhoseTasksSleepLeavesItWhileTheProcessComputes() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int max = 8 * cores;
+    try (Lane lane = Lane.builder("mixed").adaptive(1, max).build()) {
+      Await.until("the lane to enter compute mode", Duration.ofSeconds(40), () -> {
+        runBatch(lane, max, () -> spin(TimeUnit.MILLISECONDS.toNanos(3)));
+        return lane.statistics().computeMode();
+      }, () -> lane.statistics().toString());
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Thread> spinners = new ArrayList<>();
+      for (int i = 0; i < cores; i++) {
+        spinners.add(Thread.ofPlatform().daemon().start(() -> {
+          while (!stop.get()) {
+            spin(TimeUnit.MILLISECONDS.toNanos(1));
+          }
+        }));
+      }
+      try {
+        Await.until("the lane to leave compute mode", Duration.ofSeconds(40), () -> {
+          runBatch(lane, 2 * cores, () -> sleepQuietly(30));
+          return !lane.statistics().computeMode();
+        }, () -> lane.statistics().toString());
+      } finally {
+        stop.set(true);
+        for (Thread t : spinners) {
+          t.join();
+        }
+      }
+      assertThat(lane.statistics().capacity()).isEqualTo(max);
+      assertThat(lane.statistics().executorKind()).isEqualTo(Lane.ExecutorKind.VIRTUAL);
+    }
+  }
+
+  private static void runBatch(Lane lane, int n, Runnable task) {
+    List<CompletableFuture<Void>> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batch.add(lane.execute(task));
+    }
+    CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
