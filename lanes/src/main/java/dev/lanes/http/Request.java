@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.internal.http.CookieValues;
 import dev.lanes.internal.http.UrlEncodedPairs;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +21,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * One HTTP request as a handler sees it: method, path, parameters, headers and a fully read body.
- * Query parameters are parsed on first use.
+ * One HTTP request as a handler sees it: method, path, parameters, headers and a fully read body
+ * (or, on a route with {@code RouteOptions.streamedBody}, a body read as it arrives through
+ * {@link #bodyStream()}). Query parameters are parsed on first use.
  *
  * <pre>{@code
  * app.get("/items/{id}", req -> Response.json(store.find(req.pathParams().getLong("id"))));
@@ -35,6 +38,7 @@ public final class Request {
   private final String rawQuery;
   private final Headers headers;
   private final byte[] body;
+  private final InputStream bodyStream; // null: the body is read whole (body)
   private final Params pathParams;
   private final InetSocketAddress remote;
   private final String scheme;
@@ -52,6 +56,7 @@ public final class Request {
     this.rawQuery = b.rawQuery;
     this.headers = b.headers;
     this.body = b.body;
+    this.bodyStream = b.bodyStream;
     this.pathParams = b.pathParams;
     this.remote = b.remote;
     this.scheme = b.scheme;
@@ -69,6 +74,7 @@ public final class Request {
     this.rawQuery = r.rawQuery;
     this.headers = r.headers;
     this.body = r.body;
+    this.bodyStream = r.bodyStream;
     this.pathParams = r.pathParams;
     this.remote = remote;
     this.scheme = scheme;
@@ -295,14 +301,40 @@ public final class Request {
     return scope;
   }
 
-  /** The body bytes (empty if none). The array is shared: do not modify it. */
+  /**
+   * The body bytes (empty if none). The array is shared: do not modify it.
+   *
+   * @throws IllegalStateException on a route whose body is streamed ({@code RouteOptions.streamedBody}):
+   *     read {@link #bodyStream()} instead
+   */
   public byte[] body() {
+    if (bodyStream != null) {
+      throw new IllegalStateException("the body of " + this + " is streamed (RouteOptions.streamedBody):"
+          + " read it with bodyStream(), not body()");
+    }
     return body;
+  }
+
+  /**
+   * The body as a stream. On a route with {@code RouteOptions.streamedBody} it is read from the
+   * client as the handler reads it: a read blocks until bytes arrive (fine on a blocking
+   * handler's virtual thread), and fails with an {@link java.io.IOException} when the client
+   * leaves, the body stops arriving for the server's body read timeout, or it grows past the
+   * route's limit. Read it on the handler's thread, before the handler returns: what is left
+   * unread then is skipped (up to 256 KiB) or the connection is closed after the response. On
+   * any other route it reads the body already read whole.
+   *
+   * <pre>{@code
+   * try (InputStream in = req.bodyStream()) { in.transferTo(file); }
+   * }</pre>
+   */
+  public InputStream bodyStream() {
+    return bodyStream != null ? bodyStream : new ByteArrayInputStream(body);
   }
 
   /** The body decoded with the Content-Type's charset (UTF-8 if none is given). */
   public String text() {
-    return new String(body, charset());
+    return new String(body(), charset());
   }
 
   /**
@@ -310,12 +342,12 @@ public final class Request {
    * if it does not fit.
    */
   public <T> T json(Class<T> type) {
-    return json.read(body, type);
+    return json.read(body(), type);
   }
 
   /** The body parsed as a JSON tree by the app's {@link JsonCodec}. */
   public JsonNode json() {
-    return json.readTree(body);
+    return json.readTree(body());
   }
 
   private Charset charset() {
@@ -363,6 +395,7 @@ public final class Request {
     private final String rawQuery;
     private Headers headers; // null until set or built: a server sets its own, so no empty map per request
     private byte[] body = NO_BODY;
+    private InputStream bodyStream;
     private Params pathParams = Params.empty();
     private InetSocketAddress remote;
     private String scheme = "http";
@@ -386,6 +419,27 @@ public final class Request {
 
     public Builder body(byte[] body) {
       this.body = Objects.requireNonNull(body, "body");
+      return this;
+    }
+
+    /**
+     * A body read as it arrives: the request's {@link Request#bodyStream()}, its
+     * {@link Request#body()} refused (a server sets it for a route with
+     * {@code RouteOptions.streamedBody}).
+     */
+    public Builder bodyStream(InputStream stream) {
+      this.bodyStream = Objects.requireNonNull(stream, "stream");
+      return this;
+    }
+
+    /**
+     * The body given as a stream, as on a route with {@code RouteOptions.streamedBody}: the bytes
+     * set by {@link #body} if no stream was set (a body that was read whole anyway, as over HTTP/2).
+     */
+    public Builder streamedBody() {
+      if (bodyStream == null) {
+        bodyStream = new ByteArrayInputStream(body);
+      }
       return this;
     }
 

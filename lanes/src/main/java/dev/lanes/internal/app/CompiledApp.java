@@ -46,6 +46,7 @@ public final class CompiledApp {
   private final Instruments instruments;
   private final Lifespan lifespan;
   private final boolean someRouteUncompressed;
+  private final boolean someRouteStreamed;
   private final boolean redirectSlashes;
   private volatile boolean closed; // its lanes are shut: a server on it would answer only 503s
 
@@ -67,6 +68,7 @@ public final class CompiledApp {
     this.router = new Router<>(compiled, CompiledRoute::route);
     this.names = new RouteNames(routes.stream().map(ScopedRoute::route).toList());
     this.someRouteUncompressed = routes.stream().anyMatch(r -> !r.route().options().compress());
+    this.someRouteStreamed = routes.stream().anyMatch(r -> r.route().options().streamsBody());
     this.notFound = aroundFallback(Fallbacks.NOT_FOUND, "not found");
     this.serverOptions = aroundFallback(Fallbacks.SERVER_OPTIONS, "OPTIONS *");
   }
@@ -74,6 +76,10 @@ public final class CompiledApp {
   private CompiledRoute compile(ScopedRoute scoped) {
     Route route = scoped.route();
     String name = route.name();
+    if (route.options().streamsBody() && !(route.handler() instanceof BlockingHandler)) {
+      // Its reads block until the client sends: only a lane's virtual thread may wait so.
+      throw new IllegalArgumentException(name + ": RouteOptions.streamedBody needs a BlockingHandler");
+    }
     Endpoint e = switch (route.handler()) {
       case BlockingHandler h -> HandlerEndpoints.blocking(h, lane(route));
       case AsyncHandler h -> HandlerEndpoints.async(h, name);
@@ -131,6 +137,9 @@ public final class CompiledApp {
         if (trace != RequestTrace.NONE) {
           trace.routed(route.name());
         }
+        if (route.route().options().streamsBody()) {
+          request.streamedBody(); // read whole anyway (over HTTP/2): still given as a stream
+        }
         Request req = request.lanes(lanes).json(json).urlPaths(names)
             .pathParams(f.params().isEmpty() ? Params.empty() : Params.of("path parameter", toLists(f.params())))
             .build();
@@ -162,6 +171,28 @@ public final class CompiledApp {
       return router.match(method, path) instanceof RouteMatch.Found<CompiledRoute>;
     } catch (HttpException e) {
       return false;
+    }
+  }
+
+  /** Whether some route streams its request body ({@code RouteOptions.streamedBody}). */
+  public boolean streamsBodies() {
+    return someRouteStreamed;
+  }
+
+  /**
+   * The body limit of the route {@link #serve} would hand {@code method path} to if that route
+   * streams its request body ({@code RouteOptions.streamedBody}), else -1: the body is read whole.
+   * Asked from a request's head, before its body is read; free when no route streams.
+   */
+  public long streamedBodyLimit(String method, String path) {
+    if (!someRouteStreamed || path.equals("*")) {
+      return -1;
+    }
+    try {
+      return router.match(method, path) instanceof RouteMatch.Found<CompiledRoute> f
+          ? f.target().route().options().streamedBodyLimit() : -1;
+    } catch (HttpException e) {
+      return -1;
     }
   }
 

@@ -56,7 +56,8 @@ final class BodyAggregator extends HttpObjectAggregator {
    */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (msg instanceof FullHttpRequest) {
+    if (msg instanceof FullHttpRequest || msg instanceof StreamedHead) {
+      // A streamed head's contents pass by too: the aggregator takes contents only after a head it took.
       ctx.fireChannelRead(msg);
       return;
     }

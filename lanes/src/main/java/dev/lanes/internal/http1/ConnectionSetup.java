@@ -109,7 +109,7 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
         .addLast("encoder", new ResponseEncoder(timeouts, methods))
         .addLast("decoder", new RequestDecoder(decoder, timeouts, chunkLines,
             new RequestValidator(config.maxBodySize(), config.maxHeaderCount()), methods, config.maxBodySize(),
-            connection::answeredFromHead));
+            connection::answeredFromHead, connection::streamedLimit));
     if (config.compression().enabled()) {
       ch.pipeline().addLast("compress", new ResponseCompressor(config.compression()));
     }

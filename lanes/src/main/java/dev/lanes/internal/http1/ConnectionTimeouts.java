@@ -68,6 +68,8 @@ final class ConnectionTimeouts {
   private boolean stopped; // the connection closed or left HTTP/1.1
   private boolean continueOwed; // the body being read waits for a 100 Continue held back behind earlier responses
   private boolean lastResponseCloses; // the response being written ends the connection (while continueOwed)
+  private boolean bodyPaused; // a streamed body is not read while its handler catches up
+  private boolean answeredEarly; // the request being read (a streamed body) was answered before its end
   private long bodyStarted;
   private long bodyBytes;
   private long idleSince;
@@ -199,7 +201,34 @@ final class ConnectionTimeouts {
       reading = Reading.IDLE;
       continueOwed = false;
       firstRequest = false;
-      unanswered++;
+      bodyPaused = false;
+      if (answeredEarly) {
+        // Its response is out already (a streamed body skipped to its end): nothing is owed.
+        answeredEarly = false;
+        if (unanswered == 0) {
+          turnCame();
+        }
+      } else {
+        unanswered++;
+      }
+    }
+  }
+
+  /**
+   * A streamed body's reading stops ({@code true}) because its handler has not taken what
+   * arrived, or starts again: while it is stopped the server is the slow side and the body read
+   * timer rests; it starts afresh, its rate too, when reading does.
+   */
+  void bodyPaused(boolean paused) {
+    if (bodyPaused == paused || reading != Reading.BODY) {
+      return;
+    }
+    bodyPaused = paused;
+    if (!paused) {
+      bodyStarted = System.nanoTime();
+      lastRead = bodyStarted;
+      bodyBytes = 0;
+      reschedule();
     }
   }
 
@@ -255,8 +284,12 @@ final class ConnectionTimeouts {
     if (msg instanceof EncodedResponse || msg instanceof LastHttpContent && !(msg instanceof HttpResponse r
         && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) { // 100 Continue
       // An answer owed to no request read (a timer's own 408) starts nothing.
-      if (unanswered > 0 && --unanswered == 0) {
-        turnCame();
+      if (unanswered > 0) {
+        if (--unanswered == 0) {
+          turnCame();
+        }
+      } else if (reading == Reading.BODY) {
+        answeredEarly = true; // a streamed request answered while its body still arrives
       }
     }
   }
@@ -299,7 +332,7 @@ final class ConnectionTimeouts {
     }
     return switch (reading) {
       case HEAD -> headStarted + headNanos;
-      case BODY -> minBodyRate <= 0 ? lastRead + bodyNanos
+      case BODY -> bodyPaused ? Long.MAX_VALUE : minBodyRate <= 0 ? lastRead + bodyNanos
           // A trickle resets an idle timer forever (slow body, "R-U-Dead-Yet"), so the body must
           // also average minBodyRate once its first bodyReadTimeout is over (Kestrel's rule).
           : Math.min(lastRead + bodyNanos,

@@ -7,19 +7,25 @@ import dev.lanes.internal.exchange.Exchange;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.websocket.PendingUpgrade;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 
@@ -45,6 +51,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private SslHandler tls; // null: plain TCP, or over TLS before the first request (see tls())
   private ResponseCompressor compressor; // null: the server does not compress
   private Exchange current; // the exchange whose response is not yet fully handed over
+  private StreamedBody streaming; // the streamed body whose contents are arriving, or null
   private boolean reading; // inside a read burst: channelReadComplete will flush
   private boolean flushPending;
   private boolean closing;
@@ -65,25 +72,42 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (!(msg instanceof FullHttpRequest req)) {
+    if (streaming != null && msg instanceof HttpContent content) {
+      StreamedBody body = streaming;
+      if (content instanceof LastHttpContent) {
+        streaming = null;
+      }
+      reading = true;
+      body.arrived(content); // also after the exchange ended: skipped until the body ends or the connection closes
+      timeouts.handedOver();
+      return;
+    }
+    if (!(msg instanceof FullHttpRequest || msg instanceof StreamedHead)) {
       ReferenceCountUtil.release(msg);
       return;
     }
+    HttpRequest req = (HttpRequest) msg;
     if (compressor != null) {
       compressor.requested(req); // in arrival order, as its responses will pass it
     }
     reading = true;
     if (closing) {
-      req.release();
+      ReferenceCountUtil.release(req);
       return;
     }
+    StreamedBody body = null;
+    if (req instanceof StreamedHead head) {
+      body = new StreamedBody(ctx.channel(), this, timeouts, head.limit(), HttpUtil.getContentLength(head, -1L),
+          HttpUtil.is100ContinueExpected(head) ? this::sendContinue : null);
+      streaming = body;
+    }
     if (current != null || !pipelined.isEmpty()) {
-      pipelined.add(new Pipelined(req, timeouts.now()));
+      pipelined.add(new Pipelined(req, body, timeouts.now()));
       if (pipelined.size() >= MAX_PIPELINED) {
         ctx.channel().config().setAutoRead(false);
       }
     } else {
-      serve(req, timeouts.now()); // timed from the read that brought it: no clock read of its own
+      serve(req, body, timeouts.now()); // timed from the read that brought it: no clock read of its own
     }
     timeouts.handedOver(); // after serve: an admitted request is in flight before it stops arriving
   }
@@ -105,6 +129,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
+    if (streaming != null) {
+      streaming.fail(new IOException("client disconnected before the request body ended"));
+      streaming = null;
+    }
     if (current != null) {
       current.abandon(); // the client left: stop the work and free its lane token
     }
@@ -115,7 +143,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private void releasePipelined() {
     Pipelined p;
     while ((p = pipelined.poll()) != null) {
-      p.request().release();
+      ReferenceCountUtil.release(p.request());
     }
   }
 
@@ -123,7 +151,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
    * A request read while another was served, with when it was read ({@link System#nanoTime}): its
    * duration counts from then, the wait behind the requests before it included, as its client's does.
    */
-  private record Pipelined(FullHttpRequest request, long readAt) {}
+  private record Pipelined(HttpRequest request, StreamedBody body, long readAt) {}
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -131,7 +159,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  private void serve(FullHttpRequest req, long readAt) {
+  /** Serves {@code req}: a full request, or a {@link StreamedHead} whose body is {@code streamed}. */
+  private void serve(HttpRequest req, StreamedBody streamed, long readAt) {
     String method = req.method().name();
     String uri = req.uri(); // RequestValidator checked version, Host and target form
     var codec = new Http1ExchangeCodec(ctx, this, app.lanes(), admission, req.method() == HttpMethod.HEAD,
@@ -140,7 +169,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     current = exchange;
     DecoderResult decoded = req.decoderResult();
     if (decoded.isFailure()) {
-      req.release();
+      ReferenceCountUtil.release(req);
       if (!(decoded.cause() instanceof RejectedRequest r && r.status() == 408)) {
         admission.badRequest(); // a body that stopped coming is counted as a timeout instead
       }
@@ -153,7 +182,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     try {
       path = path(uri, q);
     } catch (IllegalArgumentException e) {
-      req.release();
+      ReferenceCountUtil.release(req);
       admission.badRequest(); // refused for its syntax, as the decoder's refusals are
       codec.closeAfter();
       exchange.refuse(Response.text(400, "Bad Request: " + e.getMessage()));
@@ -165,17 +194,23 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     if (compressor != null) {
       codec.compression(app.compressible(method, path), req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
     }
-    byte[] body = req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : NO_BODY;
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))
-        .headers(new NettyHeaders(req.headers()))
-        .body(body);
+        .headers(new NettyHeaders(req.headers()));
+    if (streamed != null) {
+      request.bodyStream(streamed);
+      codec.streamedBody(streamed);
+    } else if (req instanceof FullHttpRequest full && full.content().isReadable()) {
+      request.body(ByteBufUtil.getBytes(full.content()));
+    } else {
+      request.body(NO_BODY);
+    }
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);
     }
     if (tls() != null) {
       request.scheme("https").tlsSession(tls.engine().getSession());
     }
-    req.release();
+    ReferenceCountUtil.release(req);
     if (req instanceof HeadOnlyRequest) {
       codec.closeAfter(); // what follows may be its body, sent anyway, or the next request
       exchange.serveHead(method, path, request);
@@ -247,11 +282,50 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     }
     Pipelined next;
     while (current == null && !closing && (next = pipelined.poll()) != null) {
-      serve(next.request(), next.readAt());
+      serve(next.request(), next.body(), next.readAt());
     }
-    if (pipelined.isEmpty() && !ctx.channel().config().isAutoRead()) {
+    if (pipelined.isEmpty() && !ctx.channel().config().isAutoRead()
+        && (streaming == null || !streaming.holdsReading())) {
       ctx.channel().config().setAutoRead(true);
     }
+  }
+
+  /**
+   * The limit of the route that streams {@code head}'s body ({@code RouteOptions.streamedBody}),
+   * or -1: its body is read whole. Asked by the {@link RequestDecoder} for a head with a body,
+   * routed as {@link #answeredFromHead} routes it. Not a request that asks to switch protocols.
+   */
+  long streamedLimit(HttpRequest head) {
+    if (!app.streamsBodies() || head.headers().contains(HttpHeaderNames.UPGRADE)) {
+      return -1;
+    }
+    String uri = head.uri();
+    try {
+      return app.streamedBodyLimit(head.method().name(), path(uri, uri.indexOf('?')));
+    } catch (IllegalArgumentException e) {
+      return -1; // refused for its path when served
+    }
+  }
+
+  /** A streamed body's handler took what arrived: the socket is read again, unless the pipeline is full. */
+  void streamedBodyResumed() {
+    if (pipelined.size() < MAX_PIPELINED) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  /**
+   * The handler of a streamed request that expects {@code 100 Continue} reads its body for the
+   * first time: the 100 goes out now (its request is the one being served, so no earlier
+   * response is still owed), written from the decoder's place so that it passes the encoder only.
+   */
+  private void sendContinue() {
+    if (!ctx.channel().isActive() || closing) {
+      return;
+    }
+    ChannelHandlerContext decoder = ctx.pipeline().context(RequestDecoder.class);
+    (decoder != null ? decoder : ctx).writeAndFlush(
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
   }
 
   private static Response rejection(Throwable cause) {

@@ -61,6 +61,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   private boolean routeCompresses;
   private String acceptEncoding; // the request's, or null
   private boolean keepAlive;
+  private StreamedBody streamed; // the request's body, if streamed, until the response is written
   private boolean written;
   private boolean closeDelimited; // the body sent ends where the connection does (HTTP/1.0, no length)
   private Http1Upgrade upgrade; // the request asked for a WebSocket
@@ -93,6 +94,14 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     written = true;
   }
 
+  /**
+   * The request's body is streamed to its handler: when the response is written, the rest of
+   * the body is skipped, and the connection closes after it unless little is left ({@link StreamedBody#finish}).
+   */
+  void streamedBody(StreamedBody body) {
+    this.streamed = body;
+  }
+
   /** The request asked to become a WebSocket: a route's 101 switches the connection. */
   void offer(Http1Upgrade upgrade) {
     this.upgrade = upgrade;
@@ -118,6 +127,12 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         afterSent.run();
       }
       return QUEUED;
+    }
+    if (streamed != null) {
+      if (!streamed.finish()) {
+        written = true; // too much of its body is left to skip: closed after this response
+      }
+      streamed = null;
     }
     // Keep-alive is decided here, once; a second write (an error after a refused producer) closes.
     keepAlive = !written && keepAliveAsked && !admission.isDraining()

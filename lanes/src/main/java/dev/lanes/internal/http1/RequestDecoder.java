@@ -14,6 +14,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Netty's request decoder with the connection's read-side checks done in place, so a request
@@ -26,7 +27,9 @@ import java.util.function.Supplier;
  * last content as one full request ({@link BodyAggregator#withoutBody}); a head that expects
  * {@code 100 Continue} and whose final answer it already tells (no route takes it, the server is
  * full) leaves alone as a {@link HeadOnlyRequest}, never sent the 100, and everything after it is
- * dropped: the connection closes after its answer. The first message that is not a whole request
+ * dropped: the connection closes after its answer. A head whose route streams its body
+ * ({@code RouteOptions.streamedBody}) is checked against that route's limit and leaves as a
+ * {@link StreamedHead}, its contents behind it one by one. The first message that is not a whole request
  * brings the {@link BodyAggregator} into the pipeline. The methods of decoded
  * requests go to the {@link ResponseEncoder}, which pairs them with responses in order, as
  * {@code HttpServerCodec} does.
@@ -51,6 +54,7 @@ final class RequestDecoder extends HttpRequestDecoder {
   private final ResponseEncoder.Methods methods;
   private final Supplier<BodyAggregator> aggregator; // null: messages leave as decoded
   private final Predicate<HttpRequest> answeredFromHead;
+  private final ToLongFunction<HttpRequest> streamedLimit;
   private boolean headOnly; // a request left as its head alone: what follows it is dropped
   private ChannelHandlerContext ctx;
   private boolean closing; // in decodeLast: its own messages are checked once it returns
@@ -63,21 +67,21 @@ final class RequestDecoder extends HttpRequestDecoder {
    */
   RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
       RequestValidator validator, ResponseEncoder.Methods methods, int maxBodySize,
-      Predicate<HttpRequest> answeredFromHead) {
+      Predicate<HttpRequest> answeredFromHead, ToLongFunction<HttpRequest> streamedLimit) {
     this(config, timeouts, chunkLines, validator, methods,
         () -> new BodyAggregator(maxBodySize, timeouts::awaitsResponses, timeouts::continueHeldBack),
-        answeredFromHead);
+        answeredFromHead, streamedLimit);
   }
 
   /** A decoder alone: heads and body contents leave one by one, as decoded. */
   RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
       RequestValidator validator, ResponseEncoder.Methods methods) {
-    this(config, timeouts, chunkLines, validator, methods, null, head -> false);
+    this(config, timeouts, chunkLines, validator, methods, null, head -> false, head -> -1);
   }
 
   private RequestDecoder(HttpDecoderConfig config, ConnectionTimeouts timeouts, ChunkLineCheck chunkLines,
       RequestValidator validator, ResponseEncoder.Methods methods, Supplier<BodyAggregator> aggregator,
-      Predicate<HttpRequest> answeredFromHead) {
+      Predicate<HttpRequest> answeredFromHead, ToLongFunction<HttpRequest> streamedLimit) {
     super(config);
     setCumulator(this::cumulate);
     this.timeouts = timeouts;
@@ -87,6 +91,7 @@ final class RequestDecoder extends HttpRequestDecoder {
     this.aggregator = aggregator;
     this.aggregating = aggregator == null;
     this.answeredFromHead = answeredFromHead;
+    this.streamedLimit = streamedLimit;
   }
 
   private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
@@ -212,7 +217,13 @@ final class RequestDecoder extends HttpRequestDecoder {
         ReferenceCountUtil.release(msg);
         continue;
       }
-      if (!checked(msg)) {
+      // A head whose body follows (no empty last content right behind it) on a route that
+      // streams its body: its limit, in place of the server's, for the validator's length check.
+      long streamed = msg instanceof HttpRequest head && !(msg instanceof HttpContent)
+          && head.decoderResult().isSuccess()
+          && !(i + 1 < out.size() && BodyAggregator.isEmptyLast(out.get(i + 1)))
+          ? streamedLimit.applyAsLong(head) : -1;
+      if (!checked(msg, streamed)) {
         out.remove(i--);
         continue;
       }
@@ -230,6 +241,8 @@ final class RequestDecoder extends HttpRequestDecoder {
           out.set(i, new HeadOnlyRequest(req));
           headOnly = true;
           timeouts.endedAtHead();
+        } else if (streamed >= 0 && req.decoderResult().isSuccess()) {
+          out.set(i, new StreamedHead(req, streamed)); // its contents pass by the aggregator
         }
       }
       if (!aggregating && !(out.get(i) instanceof FullHttpRequest)) {
@@ -250,12 +263,17 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   /** Runs the checks on one decoded message; false when it was dropped (and released). */
   private boolean checked(Object msg) {
+    return checked(msg, -1);
+  }
+
+  /** As {@link #checked(Object)}; a streamed body's declared length checked against {@code streamedLimit} (if not -1). */
+  private boolean checked(Object msg, long streamedLimit) {
     if (msg instanceof HttpRequest req) {
       methods.requested(req.method());
     }
     chunkLines.decoded(msg);
     timeouts.decoded(msg);
-    return validator.passes(ctx, msg);
+    return streamedLimit < 0 ? validator.passes(ctx, msg) : validator.passes(ctx, msg, streamedLimit);
   }
 
   @Override

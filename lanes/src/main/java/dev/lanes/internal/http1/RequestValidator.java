@@ -54,6 +54,11 @@ public final class RequestValidator {
    * dropped (and released) because an earlier message failed.
    */
   boolean passes(ChannelHandlerContext ctx, Object msg) {
+    return passes(ctx, msg, maxBodySize);
+  }
+
+  /** As {@link #passes(ChannelHandlerContext, Object)}, a declared body length checked against {@code bodyLimit}. */
+  boolean passes(ChannelHandlerContext ctx, Object msg, long bodyLimit) {
     if (broken) {
       ReferenceCountUtil.release(msg);
       return false;
@@ -62,7 +67,7 @@ public final class RequestValidator {
       RejectedRequest bad = req.headers().size() > maxHeaderCount
           ? new RejectedRequest(431, "Request Header Fields Too Large: more than " + maxHeaderCount + " fields")
           : check(req);
-      if (bad == null && HttpUtil.getContentLength(req, 0L) > maxBodySize) {
+      if (bad == null && HttpUtil.getContentLength(req, 0L) > bodyLimit) {
         // Refused here, in order and with a close; a longer chunked body is BodyAggregator's.
         bad = new RejectedRequest(413, "Content Too Large");
       }

@@ -46,7 +46,7 @@ class RequestDecoderTest {
     ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
     return new EmbeddedChannel(
         new RequestDecoder(new HttpDecoderConfig(), timeouts, new ChunkLineCheck(4096),
-            new RequestValidator(1000, 100), methods, 1000, head -> head.uri().equals("/nowhere")),
+            new RequestValidator(1000, 100), methods, 1000, head -> head.uri().equals("/nowhere"), head -> -1),
         new ResponseEncoder(timeouts, methods));
   }
 

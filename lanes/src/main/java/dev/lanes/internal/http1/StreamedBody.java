@@ -1,0 +1,277 @@
+package dev.lanes.internal.http1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A request body read by its handler as it arrives ({@code RouteOptions.streamedBody}). The
+ * connection's event loop adds each content as it is decoded ({@link #arrived}); the handler's
+ * lane thread reads, waiting while nothing is there. Backpressure: once {@link #HIGH_WATER} bytes
+ * wait unread, the connection stops reading the socket (and its body read timer, since the server
+ * is the slow side then) until the handler has taken all but {@link #LOW_WATER} of them, so the
+ * client's writes block instead of the server's memory growing.
+ *
+ * <p>A failure (the client left, the body stopped arriving, a chunked body grew past the
+ * route's limit, a bad chunk) makes every later read throw an {@link IOException} naming it.
+ * When the exchange answers ({@link #finish}) what is still unread is dropped; the connection
+ * stays open only if the body ended or at most {@link #DISCARD_LIMIT} declared bytes are left to
+ * skip and no {@code 100 Continue} was owed unsent (as Go's net/http does), else it closes after
+ * the response.
+ *
+ * <p>State is shared between the loop and the reading thread under one lock; socket reading is
+ * switched on and off on the loop only.
+ */
+final class StreamedBody extends InputStream {
+  static final int HIGH_WATER = 256 * 1024;
+  static final int LOW_WATER = 64 * 1024;
+  static final int DISCARD_LIMIT = 256 * 1024;
+
+  private final Channel channel;
+  private final Http1Connection connection;
+  private final ConnectionTimeouts timeouts;
+  private final long limit;
+  private final long declared; // Content-Length, or -1 for a chunked body
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
+  private Runnable continueOwed; // sends 100 Continue at the first read; null: none owed
+  private long received; // loop only
+  private int buffered;
+  private boolean ended; // its last content arrived
+  private boolean finished; // the exchange answered: whatever arrives is dropped
+  private boolean closed; // the handler closed the stream
+  private boolean paused; // the socket is not read because of this body
+  private boolean resumeAsked;
+  private IOException failure;
+
+  StreamedBody(Channel channel, Http1Connection connection, ConnectionTimeouts timeouts, long limit,
+      long declared, Runnable continueOwed) {
+    this.channel = channel;
+    this.connection = connection;
+    this.timeouts = timeouts;
+    this.limit = limit;
+    this.declared = declared;
+    this.continueOwed = continueOwed;
+  }
+
+  /** On the loop: {@code content} was decoded (its buffer is taken over). */
+  void arrived(HttpContent content) {
+    ByteBuf data = content.content();
+    int n = data.readableBytes();
+    boolean last = content instanceof LastHttpContent;
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      Throwable cause = content.decoderResult().cause();
+      fail(new IOException(cause instanceof RejectedRequest r && r.status() == 408
+          ? "request body read timeout: the body stopped arriving (ServerConfig.bodyReadTimeout)"
+          : "bad request body: " + cause.getMessage(), cause));
+      return;
+    }
+    received += n;
+    if (received > limit) {
+      content.release();
+      fail(new IOException("request body exceeds this route's limit of " + limit
+          + " bytes (RouteOptions.streamedBody)"));
+      return;
+    }
+    boolean pause;
+    lock.lock();
+    try {
+      if (last) {
+        ended = true;
+      }
+      if (failure != null || finished || n == 0) {
+        content.release();
+      } else {
+        chunks.add(data);
+        buffered += n;
+      }
+      changed.signalAll();
+      pause = !paused && !ended && !finished && failure == null && buffered >= HIGH_WATER;
+      if (pause) {
+        paused = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (pause) {
+      channel.config().setAutoRead(false);
+      timeouts.bodyPaused(true);
+    }
+  }
+
+  /** Any thread: the body cannot be read on; later reads throw {@code cause}. */
+  void fail(IOException cause) {
+    lock.lock();
+    try {
+      if (failure == null && !ended) {
+        failure = cause;
+      }
+      dropBuffered();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * On the loop, when the exchange's response is written: the rest of the body is dropped as it
+   * arrives; returns whether the connection may stay open for the next request.
+   */
+  boolean finish() {
+    boolean keep;
+    boolean resume;
+    lock.lock();
+    try {
+      finished = true;
+      dropBuffered();
+      changed.signalAll();
+      keep = ended || failure == null && continueOwed == null && declared >= 0
+          && declared - received <= DISCARD_LIMIT;
+      resume = paused;
+      paused = false;
+    } finally {
+      lock.unlock();
+    }
+    if (resume) {
+      readAgain(); // skipped until it ends, or until the connection closes after the response
+    }
+    return keep;
+  }
+
+  private void dropBuffered() {
+    ByteBuf b;
+    while ((b = chunks.poll()) != null) {
+      b.release();
+    }
+    buffered = 0;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    Runnable sendContinue = null;
+    boolean resume = false;
+    int n;
+    lock.lock();
+    try {
+      if (continueOwed != null) {
+        sendContinue = continueOwed;
+        continueOwed = null;
+      }
+      if (sendContinue != null && !ended && failure == null) {
+        channel.eventLoop().execute(sendContinue);
+      }
+      if (len == 0) {
+        return 0;
+      }
+      while (chunks.isEmpty() && !ended && failure == null && !finished && !closed) {
+        try {
+          changed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("request cancelled while reading its body");
+        }
+      }
+      if (closed) {
+        throw new IOException("request body stream closed");
+      }
+      if (failure != null) {
+        throw new IOException(failure.getMessage(), failure);
+      }
+      if (finished) {
+        throw new IOException("request body read after the response was sent");
+      }
+      ByteBuf head = chunks.peek();
+      if (head == null) {
+        return -1; // ended
+      }
+      n = Math.min(len, head.readableBytes());
+      head.readBytes(b, off, n);
+      if (!head.isReadable()) {
+        chunks.poll().release();
+      }
+      buffered -= n;
+      if (paused && !resumeAsked && buffered <= LOW_WATER) {
+        resumeAsked = true;
+        resume = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (resume) {
+      channel.eventLoop().execute(this::resume);
+    }
+    return n;
+  }
+
+  /** Whether the socket is not read because of this body (its handler has not caught up). */
+  boolean holdsReading() {
+    lock.lock();
+    try {
+      return paused;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes arrived and not yet read: what the server holds of this body now. */
+  @Override
+  public int available() {
+    lock.lock();
+    try {
+      return buffered;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Later reads fail; the body's end is still decided when the exchange answers. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** On the loop: the handler took enough, the socket is read again. */
+  private void resume() {
+    lock.lock();
+    try {
+      resumeAsked = false;
+      if (!paused) {
+        return;
+      }
+      paused = false;
+    } finally {
+      lock.unlock();
+    }
+    readAgain();
+  }
+
+  private void readAgain() {
+    timeouts.bodyPaused(false);
+    if (channel.isActive()) {
+      connection.streamedBodyResumed();
+    }
+  }
+}
