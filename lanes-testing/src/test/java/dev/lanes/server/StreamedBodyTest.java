@@ -319,6 +319,42 @@ class StreamedBodyTest {
     }
   }
 
+  /**
+   * Over HTTP/2 the body is not streamed yet: it is read whole (up to maxBodySize) and handed to
+   * the handler as its bodyStream() all the same, body() refused as over HTTP/1.1.
+   */
+  @Test
+  void overHttp2AStreamedRouteGetsItsBodyReadWholeAsAStream() throws Exception {
+    App app = App.builder()
+        .route("POST", "/count", RouteOptions.defaults().streamedBody(ROUTE_LIMIT), (BlockingHandler) req -> {
+          try {
+            req.body();
+            return Response.text("body() allowed");
+          } catch (IllegalStateException e) {
+            try {
+              return Response.text("read " + req.bodyStream().readAllBytes().length);
+            } catch (IOException io) {
+              throw new java.io.UncheckedIOException(io);
+            }
+          }
+        })
+        .get("/hello", req -> Response.text("hello"))
+        .build();
+    try (TestClient h2c = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5))
+            .h2c(true));
+        java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_2).build()) {
+      java.net.URI base = java.net.URI.create("http://127.0.0.1:" + h2c.port());
+      h2.send(java.net.http.HttpRequest.newBuilder(base.resolve("/hello")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()); // the upgrade to h2c
+      var r = h2.send(java.net.http.HttpRequest.newBuilder(base.resolve("/count"))
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[30_000])).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+      assertThat(r.body()).isEqualTo("read 30000");
+    }
+  }
+
   @Test
   void aRequestPipelinedBehindAStreamedOneIsAnsweredInOrder() {
     try (RawClient raw = RawClient.connect(client.port())) {

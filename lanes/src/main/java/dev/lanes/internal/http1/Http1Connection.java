@@ -52,6 +52,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private ResponseCompressor compressor; // null: the server does not compress
   private Exchange current; // the exchange whose response is not yet fully handed over
   private StreamedBody streaming; // the streamed body whose contents are arriving, or null
+  private StreamedBody served; // the streamed body of the current exchange, or null
   private boolean reading; // inside a read burst: channelReadComplete will flush
   private boolean flushPending;
   private boolean closing;
@@ -129,9 +130,15 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
+    // Also a body that ended but is not read yet: its chunks are dropped, its reads fail.
+    IOException gone = new IOException("client disconnected before the request body was read");
     if (streaming != null) {
-      streaming.fail(new IOException("client disconnected before the request body ended"));
+      streaming.fail(gone);
       streaming = null;
+    }
+    if (served != null) {
+      served.fail(gone);
+      served = null;
     }
     if (current != null) {
       current.abandon(); // the client left: stop the work and free its lane token
@@ -144,6 +151,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     Pipelined p;
     while ((p = pipelined.poll()) != null) {
       ReferenceCountUtil.release(p.request());
+      if (p.body() != null) {
+        p.body().fail(new IOException("request not served: the connection ended"));
+      }
     }
   }
 
@@ -197,6 +207,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))
         .headers(new NettyHeaders(req.headers()));
     if (streamed != null) {
+      served = streamed;
       request.bodyStream(streamed);
       codec.streamedBody(streamed);
     } else if (req instanceof FullHttpRequest full && full.content().isReadable()) {
@@ -269,6 +280,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   /** Called by the exchange's codec once its response is fully handed over (or aborted). */
   void exchangeEnded(Http1ExchangeCodec codec) {
     current = null;
+    served = null; // its response was written: the codec finished it
     if (!codec.keepAlive() || !ctx.channel().isActive()) {
       closing = true; // the codec closes the connection after the last byte: read nothing more
       flushPending = false;

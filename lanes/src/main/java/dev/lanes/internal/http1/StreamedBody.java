@@ -72,6 +72,7 @@ final class StreamedBody extends InputStream {
       Throwable cause = content.decoderResult().cause();
       fail(new IOException(cause instanceof RejectedRequest r && r.status() == 408
           ? "request body read timeout: the body stopped arriving (ServerConfig.bodyReadTimeout)"
+          : !channel.isActive() ? "client disconnected before the request body ended"
           : "bad request body: " + cause.getMessage(), cause));
       return;
     }
@@ -108,11 +109,14 @@ final class StreamedBody extends InputStream {
     }
   }
 
-  /** Any thread: the body cannot be read on; later reads throw {@code cause}. */
+  /**
+   * Any thread: the body cannot be read on; later reads throw {@code cause}, also when it had
+   * ended: what was not read yet is dropped, and must not read as the body's end.
+   */
   void fail(IOException cause) {
     lock.lock();
     try {
-      if (failure == null && !ended) {
+      if (failure == null) {
         failure = cause;
       }
       dropBuffered();
@@ -134,8 +138,8 @@ final class StreamedBody extends InputStream {
       finished = true;
       dropBuffered();
       changed.signalAll();
-      keep = ended || failure == null && continueOwed == null && declared >= 0
-          && declared - received <= DISCARD_LIMIT;
+      keep = failure == null && (ended || continueOwed == null && declared >= 0
+          && declared - received <= DISCARD_LIMIT);
       resume = paused;
       paused = false;
     } finally {
