@@ -277,6 +277,27 @@ class StreamedBodyTest {
     }
   }
 
+  /**
+   * A request answered before its body ended owes nothing once the body is skipped: the
+   * connection's keep-alive timer starts again and closes it when idle.
+   */
+  @Test
+  void aSkippedBodyLeavesTheConnectionTimedAsIdle() {
+    App app = App.builder()
+        .route("POST", "/early", RouteOptions.defaults().streamedBody(ROUTE_LIMIT),
+            (BlockingHandler) req -> Response.text("early"))
+        .build();
+    try (TestClient idle = TestClient.start(app, ServerConfig.builder().port(0)
+            .shutdownGrace(Duration.ofSeconds(5)).keepAliveTimeout(Duration.ofMillis(300)));
+        RawClient raw = RawClient.connect(idle.port())) {
+      RawResponse r = raw.send(post("/early", "Content-Length: 100000\r\n")).read();
+      assertThat(r.text()).isEqualTo("early");
+      assertThat(r.header("connection")).isEmpty();
+      raw.send("w".repeat(100_000)); // skipped by the server, then the connection idles
+      assertThat(raw.closedByServer()).as("closed by the keep-alive timeout").isTrue();
+    }
+  }
+
   /** The 100 goes out when the handler first reads, not when the head arrives. */
   @Test
   void oneHundredContinueIsSentAtTheFirstRead() {
