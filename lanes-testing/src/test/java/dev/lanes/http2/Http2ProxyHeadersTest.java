@@ -19,7 +19,7 @@ class Http2ProxyHeadersTest {
   @Test
   void theForwardedHostReplacesTheAuthorityAndIsCheckedAndRedirectedTo() throws Exception {
     App app = App.builder()
-        .middleware(ProxyHeaders.xForwarded("127.0.0.1"))
+        .middleware(ProxyHeaders.xForwarded("127.0.0.1").forwardedHost(true))
         .middleware(TrustedHost.of("shop.example", "app.internal"))
         .middleware(HttpsRedirect.toDefaultPort())
         .get("/who", req -> Response.text(req.scheme() + " " + req.host().orElse("?")))

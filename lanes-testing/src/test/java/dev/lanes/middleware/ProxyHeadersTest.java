@@ -37,13 +37,37 @@ class ProxyHeadersTest {
 
   @Test
   void xForwardedFromATrustedPeerNamesTheFirstUntrustedHop() {
-    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1", "10.0.0.0/8"))) {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1", "10.0.0.0/8").forwardedHost(true))) {
       String seen = c.send(c.request("/who")
           .header("X-Forwarded-For", "198.51.100.9, 203.0.113.7, 10.1.2.3")
           .header("X-Forwarded-Proto", "https")
           .header("X-Forwarded-Host", "shop.example")).text();
       // 10.1.2.3 is a trusted proxy; 203.0.113.7 is the client (what it claims further left is not trusted).
       assertThat(seen).isEqualTo("203.0.113.7 https shop.example");
+    }
+  }
+
+  /**
+   * The forwarded host is opt-in (uvicorn and Starlette ignore it, Werkzeug's ProxyFix and Django
+   * need it switched on): a proxy that passes a client's X-Forwarded-Host on would let the client
+   * choose what host() and redirects see.
+   */
+  @Test
+  void theForwardedHostIsIgnoredUnlessSwitchedOn() {
+    try (TestClient x = serve(ProxyHeaders.xForwarded("127.0.0.1"), HttpsRedirect.toDefaultPort());
+        TestClient f = serve(ProxyHeaders.forwarded("127.0.0.1"))) {
+      RawResponse r = raw(x, "/p", "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Host: evil.example\r\n");
+      assertThat(r.status()).isEqualTo(308);
+      assertThat(r.header("location")).hasValue("https://app.internal/p");
+      assertThat(raw(f, "/who", "Forwarded: for=203.0.113.7;proto=https;host=evil.example\r\n").text())
+          .isEqualTo("203.0.113.7 https app.internal");
+    }
+    try (TestClient x = serve(ProxyHeaders.xForwarded("127.0.0.1").forwardedHost(true));
+        TestClient f = serve(ProxyHeaders.forwarded("127.0.0.1").forwardedHost(true))) {
+      assertThat(raw(x, "/who", "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Host: shop.example\r\n").text())
+          .isEqualTo("203.0.113.7 http shop.example");
+      assertThat(raw(f, "/who", "Forwarded: for=203.0.113.7;host=shop.example\r\n").text())
+          .isEqualTo("203.0.113.7 http shop.example");
     }
   }
 
@@ -58,7 +82,7 @@ class ProxyHeadersTest {
 
   @Test
   void forwardedElementsGiveClientProtoAndHostOfTheHopThatSawTheClient() {
-    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1", "10.0.0.0/8"))) {
+    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1", "10.0.0.0/8").forwardedHost(true))) {
       String seen = c.send(c.request("/who")
           .header("Forwarded", "for=\"[2001:db8::17]:4711\";proto=https;host=shop.example, for=10.0.0.5;proto=http")).text();
       assertThat(seen).isEqualTo("2001:db8:0:0:0:0:0:17 https shop.example");
@@ -88,7 +112,7 @@ class ProxyHeadersTest {
 
   @Test
   void httpsRedirectBehindATrustedProxyFollowsTheForwardedScheme() {
-    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"), HttpsRedirect.toDefaultPort())) {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1").forwardedHost(true), HttpsRedirect.toDefaultPort())) {
       assertThat(c.send(c.request("/who").header("X-Forwarded-Proto", "https")).status()).isEqualTo(200);
       var plain = c.send(c.request("/who?x=1").header("X-Forwarded-Host", "shop.example"));
       assertThat(plain.status()).isEqualTo(308);
@@ -105,13 +129,13 @@ class ProxyHeadersTest {
 
   @Test
   void aForwardedHostWithoutANameIsNotTakenSoNoRedirectLosesItsHost() {
-    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"), HttpsRedirect.toDefaultPort())) {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1").forwardedHost(true), HttpsRedirect.toDefaultPort())) {
       // "https:///evil.example/x": a browser skips the extra slashes and goes to evil.example.
       RawResponse r = raw(c, "/evil.example/x", "X-Forwarded-Host: :443\r\n");
       assertThat(r.status()).isEqualTo(308);
       assertThat(r.header("location")).contains("https://app.internal/evil.example/x");
     }
-    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1"))) {
+    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1").forwardedHost(true))) {
       for (String bad : new String[] {":80", "a:b:c", "[::1", "[::1]x", "[]", "a.example:", "a.example:x"}) {
         String forwarded = "for=203.0.113.7;host=\"" + bad + "\"";
         assertThat(raw(c, "/who", "Forwarded: " + forwarded + "\r\n").text()).as(forwarded)
@@ -149,7 +173,7 @@ class ProxyHeadersTest {
   /** RFC 7239 4: a value may be a quoted-string (RFC 9110 5.6.4), with ',' ';' and quoted-pairs inside. */
   @Test
   void quotedValuesKeepTheirCommasSemicolonsAndEscapes() {
-    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1", "10.0.0.0/8"))) {
+    try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1", "10.0.0.0/8").forwardedHost(true))) {
       assertThat(raw(c, "/who", "Forwarded: for=192.0.2.60;ext=\"a,b;c\";proto=https, for=10.0.0.5\r\n").text())
           .isEqualTo("192.0.2.60 https app.internal");
       assertThat(raw(c, "/who", "Forwarded: for=\"192.0.2.60\";host=\"sh\\op.example\"\r\n").text())
@@ -203,7 +227,7 @@ class ProxyHeadersTest {
   /** A forwarded host with line breaks or other characters never reaches host() or a Location. */
   @Test
   void aForwardedHostWithControlsOrFoldsIsRefusedOrIgnored() {
-    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"), HttpsRedirect.toDefaultPort())) {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1").forwardedHost(true), HttpsRedirect.toDefaultPort())) {
       for (String bad : new String[] {"shop.example\r\n evil.example", "shop.example\rLocation: https://evil.example",
           "shop.example\nSet-Cookie: a=b", "evil.example/x", "evil.example@shop.example", "evil.example\\.shop.example"}) {
         RawResponse r = raw(c, "/p", "X-Forwarded-Host: " + bad + "\r\n");
@@ -219,15 +243,15 @@ class ProxyHeadersTest {
   /** TrustedHost checks the host ProxyHeaders found when ProxyHeaders is outside it, the Host header when inside. */
   @Test
   void trustedHostChecksWhatTheMiddlewareOutsideItFound() {
-    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1"), TrustedHost.of("shop.example"))) {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("127.0.0.1").forwardedHost(true), TrustedHost.of("shop.example"))) {
       assertThat(raw(c, "/who", "X-Forwarded-Host: shop.example\r\n").status()).isEqualTo(200);
       assertThat(raw(c, "/who", "X-Forwarded-Host: evil.example\r\n").status()).isEqualTo(400);
       assertThat(raw(c, "/who", "").status()).as("Host app.internal").isEqualTo(400);
     }
-    try (TestClient c = serve(TrustedHost.of("app.internal"), ProxyHeaders.xForwarded("127.0.0.1"))) {
+    try (TestClient c = serve(TrustedHost.of("app.internal"), ProxyHeaders.xForwarded("127.0.0.1").forwardedHost(true))) {
       assertThat(raw(c, "/who", "X-Forwarded-Host: evil.example\r\n").text()).isEqualTo("127.0.0.1 http evil.example");
     }
-    try (TestClient c = serve(ProxyHeaders.xForwarded("10.0.0.1"), TrustedHost.of("shop.example"))) {
+    try (TestClient c = serve(ProxyHeaders.xForwarded("10.0.0.1").forwardedHost(true), TrustedHost.of("shop.example"))) {
       assertThat(raw(c, "/who", "X-Forwarded-Host: shop.example\r\n").status()).as("untrusted peer").isEqualTo(400);
     }
   }

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * Lets a request that came through trusted reverse proxies show the original client: its address
- * ({@code Request.remoteAddress()}), scheme ({@code scheme()}) and host ({@code host()}), taken
- * from either {@code X-Forwarded-For/-Proto/-Host} or RFC 7239 {@code Forwarded} — one style, the
+ * ({@code Request.remoteAddress()}), scheme ({@code scheme()}) and, when switched on
+ * ({@link #forwardedHost}), host ({@code host()}), taken from either {@code X-Forwarded-For/-Proto/-Host} or RFC 7239 {@code Forwarded} — one style, the
  * other's headers are ignored. Only when the peer is a trusted proxy; the client is the nearest
  * address in the chain that is not a trusted proxy, so a client cannot forge its address by
  * sending the header itself; when that hop names no address ({@code unknown}, {@code _hidden}),
@@ -26,6 +26,13 @@ import java.util.Optional;
 public final class ProxyHeaders implements Middleware {
   private final boolean rfc7239;
   private final List<AddressRange> trusted;
+  private final boolean forwardedHost;
+
+  private ProxyHeaders(boolean rfc7239, List<AddressRange> trusted, boolean forwardedHost) {
+    this.rfc7239 = rfc7239;
+    this.trusted = trusted;
+    this.forwardedHost = forwardedHost;
+  }
 
   private ProxyHeaders(boolean rfc7239, String... trustedProxies) {
     if (trustedProxies.length == 0) {
@@ -37,16 +44,29 @@ public final class ProxyHeaders implements Middleware {
       ranges.add(AddressRange.parse(p));
     }
     this.trusted = List.copyOf(ranges);
+    this.forwardedHost = false;
   }
 
-  /** Honours {@code X-Forwarded-For}, {@code -Proto} and {@code -Host} from peers in {@code trustedProxies} (addresses or CIDR ranges). */
+  /** Honours {@code X-Forwarded-For} and {@code -Proto} (and {@code -Host}: {@link #forwardedHost}) from peers in {@code trustedProxies} (addresses or CIDR ranges). */
   public static ProxyHeaders xForwarded(String... trustedProxies) {
     return new ProxyHeaders(false, trustedProxies);
   }
 
-  /** Honours RFC 7239 {@code Forwarded} ({@code for}, {@code proto}, {@code host}) from peers in {@code trustedProxies}. */
+  /** Honours RFC 7239 {@code Forwarded} ({@code for}, {@code proto}; {@code host}: {@link #forwardedHost}) from peers in {@code trustedProxies}. */
   public static ProxyHeaders forwarded(String... trustedProxies) {
     return new ProxyHeaders(true, trustedProxies);
+  }
+
+  /**
+   * Whether the forwarded host ({@code X-Forwarded-Host}, or {@code Forwarded}'s {@code host=})
+   * becomes {@code Request.host()}; off by default, as in uvicorn and Starlette. Switch it on
+   * only when every trusted proxy sets or strips that header: one that passes a client's own on
+   * lets the client choose the host that redirects and {@code host()} see.
+   *
+   * <pre>{@code ProxyHeaders.xForwarded("10.0.0.0/8").forwardedHost(true) }</pre>
+   */
+  public ProxyHeaders forwardedHost(boolean on) {
+    return new ProxyHeaders(rfc7239, trusted, on);
   }
 
   @Override
@@ -82,7 +102,7 @@ public final class ProxyHeaders implements Middleware {
     if (client.proto().isPresent()) {
       out = out.withScheme(client.proto().get());
     }
-    if (client.host().isPresent()) {
+    if (forwardedHost && client.host().isPresent()) {
       out = out.withHost(client.host().get());
     }
     return out;
