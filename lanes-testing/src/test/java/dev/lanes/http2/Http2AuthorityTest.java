@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * HTTP/1.1 refuses a Host with a path, userinfo or other non-host characters (RequestValidator
- * .validHost, docs/limits.md); over HTTP/2 the :authority (or host field) reaches TrustedHost and
+ * HTTP/1.1 refuses a Host with a path, userinfo or other non-host characters (HostValue
+ * .valid, docs/limits.md); over HTTP/2 the :authority (or host field) reaches TrustedHost and
  * HttpsRedirect unchecked.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

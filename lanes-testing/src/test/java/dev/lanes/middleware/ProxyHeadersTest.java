@@ -136,7 +136,7 @@ class ProxyHeadersTest {
       assertThat(r.header("location")).contains("https://app.internal/evil.example/x");
     }
     try (TestClient c = serve(ProxyHeaders.forwarded("127.0.0.1").forwardedHost(true))) {
-      for (String bad : new String[] {":80", "a:b:c", "[::1", "[::1]x", "[]", "a.example:", "a.example:x"}) {
+      for (String bad : new String[] {":80", "a:b:c", "[::1", "[::1]x", "[]", "a.example:", "a.example:x", "a.example:99999"}) {
         String forwarded = "for=203.0.113.7;host=\"" + bad + "\"";
         assertThat(raw(c, "/who", "Forwarded: " + forwarded + "\r\n").text()).as(forwarded)
             .isEqualTo("203.0.113.7 http app.internal");

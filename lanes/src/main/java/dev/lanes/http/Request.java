@@ -3,6 +3,7 @@ package dev.lanes.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.internal.http.CookieValues;
+import dev.lanes.internal.http.HostValue;
 import dev.lanes.internal.http.UrlEncodedPairs;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -227,9 +228,24 @@ public final class Request {
     return new Request(this, remote, checkScheme(newScheme), host);
   }
 
-  /** This request with another host (as {@code Host} would carry it: name and optional port). */
+  /**
+   * This request with another host, as {@code Host} would carry it: a name or a bracketed IPv6
+   * literal, and an optional port ({@code shop.example:8443}).
+   *
+   * @throws IllegalArgumentException if {@code newHost} is not a valid {@code Host} value (RFC
+   *     9110 7.2): a path, userinfo, a list, whitespace or a control, a port past 65535
+   */
   public Request withHost(String newHost) {
-    return new Request(this, remote, scheme, Objects.requireNonNull(newHost, "host"));
+    return new Request(this, remote, scheme, checkHost(newHost));
+  }
+
+  private static String checkHost(String host) {
+    // What reaches host() becomes redirects and URLs: the server checks incoming Host headers so too.
+    if (!HostValue.valid(Objects.requireNonNull(host, "host"))) {
+      throw new IllegalArgumentException("not a valid host (name or [IPv6], optional :port): '"
+          + host.replaceAll("\\p{Cntrl}", "?") + "'");
+    }
+    return host;
   }
 
   private static String checkScheme(String scheme) {
@@ -459,9 +475,9 @@ public final class Request {
       return this;
     }
 
-    /** The host asked for, if not the {@code Host} header's. */
+    /** The host asked for, if not the {@code Host} header's; checked as {@link Request#withHost} checks it. */
     public Builder host(String host) {
-      this.host = Objects.requireNonNull(host, "host");
+      this.host = checkHost(host);
       return this;
     }
 

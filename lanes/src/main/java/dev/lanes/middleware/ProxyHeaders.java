@@ -1,6 +1,7 @@
 package dev.lanes.middleware;
 
 import dev.lanes.http.Request;
+import dev.lanes.internal.http.HostValue;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Middleware;
 import java.net.InetAddress;
@@ -250,7 +251,8 @@ public final class ProxyHeaders implements Middleware {
   }
 
   private static Optional<String> host(Optional<String> value) {
-    return value.filter(ProxyHeaders::isHost);
+    // Also a valid Host value (a port of at most 65535), as Request.withHost requires.
+    return value.filter(v -> isHost(v) && HostValue.valid(v));
   }
 
   /**

@@ -143,6 +143,26 @@ class RequestTest {
         .isInstanceOf(IllegalStateException.class);
   }
 
+  /**
+   * A host set by middleware reaches host(), redirects and URLs built from it: it must be what a
+   * Host header may carry (RFC 9110 7.2), as the server checks incoming ones.
+   */
+  @Test
+  void aHostSetLaterIsCheckedAsAHostHeaderIs() {
+    Request r = Request.builder("GET", "/").build();
+    for (String bad : new String[] {"", ":443", "a\r\nSet-Cookie: x=y", "evil.example/x", "me@a", "a b", "a,b",
+        "[::1", "[g::1]", "a:8x", "a:65536", "a:99999999999"}) {
+      assertThatThrownBy(() -> r.withHost(bad)).as("%s", bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid host");
+      assertThatThrownBy(() -> Request.builder("GET", "/").host(bad)).as("%s", bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    for (String good : new String[] {"a", "shop.example:8443", "[2001:db8::1]:443", "1.2.3.4", "a:65535"}) {
+      assertThat(r.withHost(good).host()).hasValue(good);
+      assertThat(Request.builder("GET", "/").host(good).build().host()).hasValue(good);
+    }
+  }
+
   @Test
   void httpExceptionNeedsAnErrorStatus() {
     assertThatThrownBy(() -> new HttpException(200, "ok")).isInstanceOf(IllegalArgumentException.class);

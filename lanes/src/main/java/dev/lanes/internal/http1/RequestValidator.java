@@ -1,5 +1,6 @@
 package dev.lanes.internal.http1;
 
+import dev.lanes.internal.http.HostValue;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
@@ -29,16 +30,6 @@ import java.util.Locale;
  * could be a smuggled request and are never parsed as one.
  */
 public final class RequestValidator {
-  // A table, not a search of the punctuation per character: every request's Host passes here.
-  private static final boolean[] REG_NAME = new boolean[128];
-
-  static {
-    for (char c = 0; c < 128; c++) {
-      REG_NAME[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "-._~%!$&'()*+;=".indexOf(c) >= 0;
-    }
-  }
-
   private final long maxBodySize;
   private final int maxHeaderCount;
   private boolean broken;
@@ -111,56 +102,11 @@ public final class RequestValidator {
     if (host.equals(validHost)) {
       return null;
     }
-    if (!validHost(host)) {
+    if (!HostValue.valid(host)) {
       return new RejectedRequest(400, "Bad Request: invalid Host header");
     }
     validHost = host;
     return null;
-  }
-
-  /**
-   * {@code uri-host [ ":" port ]} (RFC 9110 7.2): no userinfo, path, list or whitespace. HTTP/2
-   * checks {@code :authority} and {@code host} with it too.
-   */
-  public static boolean validHost(String host) {
-    if (host.isEmpty()) {
-      return false;
-    }
-    int i = 0;
-    if (host.charAt(0) == '[') {
-      int end = host.indexOf(']');
-      if (end < 2) {
-        return false;
-      }
-      for (i = 1; i < end; i++) {
-        char c = host.charAt(i);
-        if (!(isHex(c) || c == ':' || c == '.')) {
-          return false;
-        }
-      }
-      i = end + 1;
-    } else {
-      for (; i < host.length() && host.charAt(i) != ':'; i++) {
-        if (!isRegNameChar(host.charAt(i))) {
-          return false;
-        }
-      }
-      if (i == 0) {
-        return false;
-      }
-    }
-    if (i == host.length()) {
-      return true;
-    }
-    if (host.charAt(i) != ':') {
-      return false;
-    }
-    for (i++; i < host.length(); i++) {
-      if (host.charAt(i) < '0' || host.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static RejectedRequest checkTarget(HttpRequest req) {
@@ -198,7 +144,7 @@ public final class RequestValidator {
       }
     }
     String authority = uri.substring(authorityStart, pathStart);
-    if (!validHost(authority)) {
+    if (!HostValue.valid(authority)) {
       return new RejectedRequest(400, "Bad Request: invalid authority in request target");
     }
     String rest = uri.substring(pathStart);
@@ -236,14 +182,5 @@ public final class RequestValidator {
           : new RejectedRequest(501, "Not Implemented: transfer coding " + te);
     }
     return null;
-  }
-
-  private static boolean isHex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  }
-
-  /** RFC 3986 reg-name: unreserved, pct-encoded and sub-delims, minus ',' (a list is two hosts). */
-  private static boolean isRegNameChar(char c) {
-    return c < 128 && REG_NAME[c];
   }
 }

@@ -6,7 +6,7 @@ import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.Exchange;
-import dev.lanes.internal.http1.RequestValidator;
+import dev.lanes.internal.http.HostValue;
 import dev.lanes.internal.http1.SafePath;
 import dev.lanes.internal.http1.SocketProgress;
 import dev.lanes.internal.server.Admission;
@@ -568,7 +568,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     }
     // As HTTP/1.1's Host: middleware (TrustedHost, HttpsRedirect) builds links and redirects from it.
     CharSequence authority = h.authority();
-    if (authority != null && !RequestValidator.validHost(authority.toString())) {
+    if (authority != null && !HostValue.valid(authority.toString())) {
       return Response.text(400, "Bad Request: invalid :authority");
     }
     // The app reads a host field when one is sent, so it is checked too, and it must name what
@@ -576,7 +576,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     List<CharSequence> hosts = h.getAll(HttpHeaderNames.HOST);
     if (!hosts.isEmpty()) {
       CharSequence host = hosts.get(0);
-      if (hosts.size() > 1 || !RequestValidator.validHost(host.toString())) {
+      if (hosts.size() > 1 || !HostValue.valid(host.toString())) {
         return Response.text(400, "Bad Request: invalid host");
       }
       if (authority != null && !AsciiString.contentEqualsIgnoreCase(host, authority)) {
