@@ -84,6 +84,7 @@ public final class TaskProcess {
 
   /** A running {@link TaskProcess} whose output lines can be awaited. */
   static final class Handle implements AutoCloseable {
+    private static final String END = "\u0000end of output";
     final Process process;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final List<String> seen = new ArrayList<>();
@@ -100,6 +101,7 @@ public final class TaskProcess {
         } catch (IOException e) {
           // the process is gone
         }
+        lines.add(END);
       });
     }
 
@@ -115,21 +117,33 @@ public final class TaskProcess {
      * the process interleaves them (a task may start before the last enqueue is printed).
      */
     String next(String prefix) throws InterruptedException {
+      return next(prefix, false);
+    }
+
+    /** The next line with {@code part} in it (a log line, after its time and level), whole. */
+    String nextContaining(String part) throws InterruptedException {
+      return next(part, true);
+    }
+
+    private String next(String prefix, boolean anywhere) throws InterruptedException {
       for (var it = skipped.iterator(); it.hasNext(); ) {
         String line = it.next();
-        if (line.startsWith(prefix)) {
+        if (anywhere ? line.contains(prefix) : line.startsWith(prefix)) {
           it.remove();
-          return line.substring(prefix.length()).strip();
+          return anywhere ? line : line.substring(prefix.length()).strip();
         }
       }
       while (true) {
         String line = lines.poll(60, TimeUnit.SECONDS);
-        if (line == null) {
+        if (line == null || line.equals(END)) {
+          if (line != null) {
+            lines.add(END); // for a later call
+          }
           throw new AssertionError("no '" + prefix + "' line from the task process; seen " + seen);
         }
         seen.add(line);
-        if (line.startsWith(prefix)) {
-          return line.substring(prefix.length()).strip();
+        if (anywhere ? line.contains(prefix) : line.startsWith(prefix)) {
+          return anywhere ? line : line.substring(prefix.length()).strip();
         }
         skipped.add(line);
       }

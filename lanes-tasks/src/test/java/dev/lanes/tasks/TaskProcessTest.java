@@ -142,4 +142,27 @@ class TaskProcessTest {
           .hasSize(1);
     }
   }
+
+  /**
+   * A SIGTERM while the worker's startup hooks run (a slow database) does not end the process
+   * half-started with the JVM's default (143, the shutdown hooks never run): as a Server, the
+   * worker handles the signals from before its hooks, starts, then stops, runs its shutdown
+   * hooks, and the process exits 0.
+   */
+  @Test
+  void sigtermDuringTheStartupHooksStopsTheWorkerOnceStarted() throws Exception {
+    List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), SignalDuringStartupWorker.class.getName(), fileUrl());
+    try (TaskProcess.Handle child = new TaskProcess.Handle(new ProcessBuilder(cmd).redirectErrorStream(true).start())) {
+      child.next("HOOK");
+      assertThat(child.process.toHandle().destroy()).isTrue(); // SIGTERM
+      // The signal was taken while the hook runs (logged), not left to the JVM's default.
+      child.nextContaining("SIGTERM while 1 server(s) or worker(s) run their startup hooks");
+      child.process.getOutputStream().write("go\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      child.process.getOutputStream().flush();
+      child.next("SHUTDOWN");
+      child.next("CLOSED");
+      assertThat(child.process.waitFor()).isZero();
+    }
+  }
 }

@@ -29,11 +29,52 @@ public final class StopOnSignal {
   public static void register(AutoCloseable service, Duration grace, Collection<Thread> awaiting) {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(awaiting, "awaiting");
+    starting(grace).started(service, awaiting);
+  }
+
+  /**
+   * Handles the signals from now on, before a service's startup work runs (a Server's startup
+   * hooks): a signal during it waits for the start to end, as long as a close at most, and then
+   * closes the service, instead of the JVM's default ending the process half-started. End it with
+   * {@link Start#started} or {@link Start#failed}.
+   *
+   * <pre>{@code
+   * StopOnSignal.Start start = StopOnSignal.starting(grace);
+   * try { service = open(); } catch (RuntimeException e) { start.failed(); throw e; }
+   * start.started(service, awaiting);
+   * }</pre>
+   *
+   * @throws IllegalStateException if a signal already came: the process is stopping
+   */
+  public static Start starting(Duration grace) {
     if (Objects.requireNonNull(grace, "grace").isNegative()) {
       throw new IllegalArgumentException("grace must not be negative: " + grace);
     }
     Duration bounded = grace.compareTo(ServerConfig.LONGEST) > 0 ? ServerConfig.LONGEST : grace;
-    SignalShutdown.started(SignalShutdown.starting(bounded), service, awaiting);
+    return new Start(SignalShutdown.starting(bounded));
+  }
+
+  /** A service's start under way, its signals handled: {@link #started} or {@link #failed} ends it, once. */
+  public static final class Start {
+    private final SignalShutdown.Starting starting;
+
+    private Start(SignalShutdown.Starting starting) {
+      this.starting = starting;
+    }
+
+    /**
+     * The service is running: the signal closes it (at once, if one came during the start), and
+     * then waits for the threads in the live collection {@code awaiting}, as {@link #register}.
+     */
+    public void started(AutoCloseable service, Collection<Thread> awaiting) {
+      SignalShutdown.started(starting, Objects.requireNonNull(service, "service"),
+          Objects.requireNonNull(awaiting, "awaiting"));
+    }
+
+    /** The start failed: nothing to close. */
+    public void failed() {
+      SignalShutdown.failed(starting);
+    }
   }
 
   /** Forgets {@code service} (it closed by itself): a signal no longer closes it. */

@@ -147,7 +147,7 @@ public final class SignalShutdown {
     synchronized (SignalShutdown.class) {
       if (!STARTING.isEmpty()) {
         LOG.log(Level.WARNING, () -> "SIG" + name + " while " + STARTING.size()
-            + " server(s) run their startup hooks: stopping them once started");
+            + " server(s) or worker(s) run their startup hooks: stopping them once started");
       }
     }
     // Not a daemon: the JVM waits for the servers to finish closing before it may exit.
@@ -240,7 +240,7 @@ public final class SignalShutdown {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             Duration waited = longest.plus(CLOSE_MARGIN);
-            LOG.log(Level.ERROR, () -> "a server is still running its startup hooks " + waited
+            LOG.log(Level.ERROR, () -> "a server or worker is still running its startup hooks " + waited
                 + " after the signal (its grace period and a margin): exiting without it");
             return false;
           }
