@@ -109,4 +109,29 @@ class SendTimeoutTest {
     }
     return total;
   }
+
+  /**
+   * A client that takes none of a large in-memory response and then sends half a request head:
+   * the head timer's 408 queues behind the response's bytes, and its close waits for that write.
+   * The send timeout still bounds that close: the connection ends though the client never reads.
+   * (Here the response turns the channel unwritable, which arms the send watch by itself; the
+   * 408's own arming covers a few KiB stuck behind full kernel buffers, which no socket test can
+   * produce on demand.)
+   */
+  @Test
+  void aHeadTimeoutBehindAResponseTheClientDoesNotTakeClosesWithinTheSendTimeout() throws Exception {
+    byte[] big = new byte[8 * 1024 * 1024]; // far more than the socket buffers hold
+    App app = App.builder().get("/big", req -> dev.lanes.http.Response.bytes(big)).build();
+    try (TestClient client = TestClient.start(app, ServerConfig.builder()
+            .requestHeadTimeout(Duration.ofMillis(300)).sendTimeout(Duration.ofMillis(500)));
+         Socket s = new Socket()) {
+      s.setReceiveBufferSize(4096);
+      s.connect(new InetSocketAddress("127.0.0.1", client.port()), 5000);
+      s.getOutputStream().write(("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /big HTTP/1.1\r\nHo")
+          .getBytes(StandardCharsets.US_ASCII));
+      Await.value(() -> client.server().statistics().requestHeadTimeouts(), n -> n == 1, "the head timer fired");
+      Await.value(() -> client.server().statistics().connections(), n -> n == 0, "the connection closed");
+      assertThat(client.server().statistics().sendTimeouts()).as("closed by the send timeout").isEqualTo(1);
+    }
+  }
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  *       request to start.</li>
  *   <li><b>send</b>: once response bytes wait in Netty's buffer (the socket took no more: the
  *       channel turned unwritable, or the keep-alive period found the last response not yet
- *       taken), how long they may wait without the client taking any. A watch, armed only then,
+ *       taken, or a timer's 408 was queued), how long they may wait without the client taking any. A watch, armed only then,
  *       looks once per period whether the buffer's head moved (Netty's {@code IdleStateHandler}
  *       measures output progress the same way).</li>
  * </ul>
@@ -442,6 +442,11 @@ final class ConnectionTimeouts {
       ctx.channel().writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     } else {
       ctx.channel().close();
+      return;
     }
+    // The 408 and its close wait behind whatever the client has not taken yet; the channel may
+    // never turn unwritable for it (a few KiB behind full kernel buffers), so nothing else would
+    // bound that wait: the send timeout does. A watch that finds nothing waiting rests.
+    sendStalled();
   }
 }

@@ -255,4 +255,39 @@ class ConnectionTimeoutsTest {
     assertThat(t.now()).isGreaterThan(first);
     ch.finishAndReleaseAll();
   }
+
+  /** An EmbeddedChannel whose client takes no bytes: what is flushed stays in Netty's outbound buffer. */
+  private static final class NotReadByTheClient extends EmbeddedChannel {
+    @Override
+    protected void doWrite(io.netty.channel.ChannelOutboundBuffer in) {
+      // nothing leaves: the kernel's buffers are full
+    }
+  }
+
+  /**
+   * A client that took none of a response (its bytes wait in Netty's buffer, a few KiB: the
+   * channel never turned unwritable) then sends half a head: the head timer's 408 queues behind
+   * them and its close waits for that write; the send timeout bounds the wait.
+   */
+  @Test
+  void aHeadTimeoutBehindBytesTheClientDoesNotTakeClosesWithinTheSendTimeout() {
+    ConnectionTimeouts t = new ConnectionTimeouts(NOW, NEVER, NEVER, 0, state, NOW);
+    EmbeddedChannel ch = new NotReadByTheClient();
+    ResponseEncoder.Methods methods = new ResponseEncoder.Methods();
+    ch.pipeline().addLast(new RequestDecoder(new HttpDecoderConfig(), t, new ChunkLineCheck(4096),
+        new RequestValidator(Long.MAX_VALUE, 1000), methods), new ResponseEncoder(t, methods));
+    ch.config().setAutoRead(false);
+    ch.pipeline().fireChannelActive();
+    receive(ch, GET);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        Unpooled.wrappedBuffer(new byte[4096]));
+    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 4096);
+    ch.writeAndFlush(r);
+    receive(ch, "GET / HTTP/1.1\r\nHo");
+    ch.runPendingTasks(); // the head timer: a 408, stuck behind the response
+    ch.runPendingTasks(); // the send watch it armed
+    assertThat(state.timeouts(Admission.Timeout.REQUEST_HEAD)).isEqualTo(1);
+    assertThat(ch.isOpen()).as("closed by the send timeout").isFalse();
+    assertThat(state.timeouts(Admission.Timeout.SEND)).isEqualTo(1);
+  }
 }
