@@ -59,7 +59,7 @@ class UrlForTest {
         .get("/go-file", req -> redirect(req.urlFor("file", Map.of("rest", "a b/c.txt"))))
         .include("/api/users", "api", users);
     if (proxied) {
-      app.middleware(ProxyHeaders.xForwarded("127.0.0.1"));
+      app.middleware(ProxyHeaders.xForwarded("127.0.0.1").forwardedHost(true));
     }
     return TypedApi.builder().controller(new Items()).build().install(app).build();
   }
