@@ -45,7 +45,9 @@ class StaticFilesInPartsTest {
 
   @Test
   void aPartWithStaticFilesIncludedUnderAPrefixServesThemUnderTheWholePath() throws Exception {
-    Routes v1 = Routes.create().get("/ping", req -> Response.text("pong"));
+    Routes v1 = Routes.create()
+        .middleware(next -> req -> next.call(req).thenApply(r -> r.withHeader("X-Part", "v1")))
+        .get("/ping", req -> Response.text("pong"));
     files().mount(v1, "/assets");
     try (TestClient c = TestClient.start(App.builder().include("/v1", v1).build())) {
       assertThat(c.get("/v1/ping").text()).isEqualTo("pong");
@@ -53,6 +55,7 @@ class StaticFilesInPartsTest {
       assertThat(css.status()).isEqualTo(200);
       assertThat(css.text()).isEqualTo("body{}");
       assertThat(css.header("content-type").orElseThrow()).startsWith("text/css");
+      assertThat(css.header("x-part")).as("the part's middleware wraps its files").contains("v1");
       assertThat(c.get("/v1/assets/").text()).isEqualTo("home");
       assertThat(c.get("/v1/assets/docs/").text()).isEqualTo("docs home");
       assertThat(c.get("/assets/css/site.css").status()).as("not at the part's own prefix alone").isEqualTo(404);
