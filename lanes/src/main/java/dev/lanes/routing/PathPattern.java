@@ -160,7 +160,9 @@ public final class PathPattern {
    * segment's type: {@code int}/{@code long} an integral {@link Number} or digit string in range, no
    * sign; {@code uuid} a {@link java.util.UUID} or its canonical text; {@code str} and {@code path}
    * any non-empty text ({@code toString()}), a {@code path} keeping its slashes. A {@code str}
-   * value must not hold {@code /}: an encoded {@code %2F} still separates segments when routed.
+   * value must not hold {@code /}: an encoded {@code %2F} still separates segments when routed; no
+   * value may be or hold a {@code .} or {@code ..} segment or a control character, which the server
+   * refuses with 400.
    *
    * <pre>{@code PathPattern.parse("/items/{id:long}").path(Map.of("id", 5))  // "/items/5"}</pre>
    *
@@ -209,7 +211,13 @@ public final class PathPattern {
       throw new IllegalArgumentException(template + ": parameter '" + s.param + "' must not hold '/' (a "
           + "{name:path} parameter may), got '" + text + "'");
     }
-    if (s.type == Type.PATH) {
+    // What the server refuses before routing (a control character, a '.' or '..' segment) would
+    // make a URL that never reaches this route.
+    if (text.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
+      throw new IllegalArgumentException(template + ": parameter '" + s.param + "' must not hold a control"
+          + " character (the server refuses them)");
+    }
+    if (s.type == Type.STR || s.type == Type.PATH) {
       for (String part : text.split("/", -1)) {
         if (part.equals(".") || part.equals("..")) {
           throw new IllegalArgumentException(template + ": parameter '" + s.param + "' must not hold a '.' or"

@@ -54,6 +54,25 @@ class PathPatternPathTest {
   }
 
   @Test
+  void aTextValueTheServerWouldRefuseIsRefusedHere() {
+    // SafePath answers 400 to a '.' or '..' segment and to an encoded control character, so a URL
+    // built with one would never reach the route.
+    PathPattern text = PathPattern.parse("/users/{name}");
+    for (String v : new String[] {".", ".."}) {
+      assertThatThrownBy(() -> text.path(Map.of("name", v)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'name'").hasMessageContaining("'..'");
+    }
+    PathPattern rest = PathPattern.parse("/files/{rest:path}");
+    for (String v : new String[] {"a\tb", "\u0000", "x\ny", "del\u007f"}) {
+      assertThatThrownBy(() -> text.path(Map.of("name", v)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control character");
+      assertThatThrownBy(() -> rest.path(Map.of("rest", "a/" + v)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control character");
+    }
+    assertThat(text.path(Map.of("name", "..."))).isEqualTo("/users/...");
+  }
+
+  @Test
   void literalSegmentsAreEncodedToo() {
     assertThat(PathPattern.parse("/hello world/{x}").path(Map.of("x", "1"))).isEqualTo("/hello%20world/1");
   }
