@@ -217,6 +217,16 @@ public final class PathPattern {
       throw new IllegalArgumentException(template + ": parameter '" + s.param + "' must not hold a control"
           + " character (the server refuses them)");
     }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      // UTF-8 has no form for a lone surrogate: Java's encoder would send '?' in its place.
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(template + ": parameter '" + s.param + "' holds a lone surrogate"
+            + " (no UTF-8 form) at " + i);
+      }
+    }
     if (s.type == Type.STR || s.type == Type.PATH) {
       for (String part : text.split("/", -1)) {
         if (part.equals(".") || part.equals("..")) {

@@ -73,6 +73,16 @@ class PathPatternPathTest {
   }
 
   @Test
+  void aLoneSurrogateIsRefusedNotSentAsAQuestionMark() {
+    // Java's UTF-8 encoder writes '?' for a lone surrogate: the URL would route back as "a?", not the value.
+    assertThatThrownBy(() -> PathPattern.parse("/users/{name}").path(Map.of("name", "a\uD800")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'name'").hasMessageContaining("surrogate");
+    assertThatThrownBy(() -> PathPattern.parse("/f/{rest:path}").path(Map.of("rest", "x/\uDC00y")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+    assertThat(PathPattern.parse("/users/{name}").path(Map.of("name", "\uD83D\uDE00"))).isEqualTo("/users/%F0%9F%98%80");
+  }
+
+  @Test
   void literalSegmentsAreEncodedToo() {
     assertThat(PathPattern.parse("/hello world/{x}").path(Map.of("x", "1"))).isEqualTo("/hello%20world/1");
   }
