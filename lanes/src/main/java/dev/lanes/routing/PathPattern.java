@@ -207,6 +207,9 @@ public final class PathPattern {
               + (s.type == Type.UUID ? "" : ", not negative, in range"))
           + ", got " + value.getClass().getSimpleName() + " '" + value + "'");
     }
+    if (s.type == Type.INT || s.type == Type.LONG) {
+      return new java.math.BigInteger(text).toString(); // "007" is 7: one URL per value, as Starlette's str(int(v))
+    }
     if (s.type == Type.STR && text.indexOf('/') >= 0) {
       throw new IllegalArgumentException(template + ": parameter '" + s.param + "' must not hold '/' (a "
           + "{name:path} parameter may), got '" + text + "'");

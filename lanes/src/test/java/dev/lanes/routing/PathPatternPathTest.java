@@ -103,6 +103,8 @@ class PathPatternPathTest {
     assertThat(p.path(Map.of("id", 5, "v", 9_000_000_000L))).isEqualTo("/items/5/v/9000000000");
     assertThat(p.path(Map.of("id", (short) 7, "v", BigInteger.TEN))).isEqualTo("/items/7/v/10");
     assertThat(p.path(Map.of("id", "42", "v", "0"))).isEqualTo("/items/42/v/0"); // digit text, as Starlette's int()
+    // digit text is written as the number it is, as Starlette's str(int(value)): one URL per value
+    assertThat(p.path(Map.of("id", "007", "v", "000"))).isEqualTo("/items/7/v/0");
     roundTrips(p, Map.of("id", Integer.MAX_VALUE, "v", Long.MAX_VALUE),
         Map.of("id", String.valueOf(Integer.MAX_VALUE), "v", String.valueOf(Long.MAX_VALUE)));
   }
