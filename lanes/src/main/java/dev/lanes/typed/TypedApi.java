@@ -13,6 +13,7 @@ import dev.lanes.routing.Route;
 import dev.lanes.routing.RouteOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -47,12 +48,17 @@ public final class TypedApi {
             "validation error type"), b.errorBody)
         : b.problemDetails ? ValidationBody.problemDetails() : ValidationBody.fastApi();
     List<Route> out = new ArrayList<>();
+    // A method name two typed routes share (list() in two controllers) names neither: an app must
+    // not fail to build over names it may never use. An operationId is the explicit, unique name.
+    Map<String, Long> methodNames = plans.stream().filter(p -> operationId(p) == null)
+        .collect(java.util.stream.Collectors.groupingBy(p -> p.method.getName(),
+            java.util.stream.Collectors.counting()));
     for (RoutePlan p : plans) {
       Handler h = p.async ? (AsyncHandler) p::handleAsync : (BlockingHandler) p::handle;
       // Named as FastAPI names a route, after its function: the method's name, or its operationId.
-      Operation about = p.method.getAnnotation(Operation.class);
-      RouteOptions named = RouteOptions.defaults().name(
-          about != null && !about.operationId().isEmpty() ? about.operationId() : p.method.getName());
+      String id = operationId(p);
+      String name = id != null ? id : methodNames.get(p.method.getName()) == 1 ? p.method.getName() : null;
+      RouteOptions named = name == null ? RouteOptions.defaults() : RouteOptions.defaults().name(name);
       RouteOptions options = b.lane == null || p.async ? named : named.lane(b.lane);
       out.add(new Route(p.httpMethod, PathPattern.parse(p.path), h, options));
     }
@@ -68,6 +74,11 @@ public final class TypedApi {
       }
     }
     this.routes = List.copyOf(out);
+  }
+
+  private static String operationId(RoutePlan p) {
+    Operation about = p.method.getAnnotation(Operation.class);
+    return about != null && !about.operationId().isEmpty() ? about.operationId() : null;
   }
 
   /** The routes of {@code group}'s controllers and nested groups, in the order they were given. */
