@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.Mapping;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +38,18 @@ final class ServerNameSelection extends SniHandler {
   ServerNameSelection(Mapping<String, SslContext> byName, long handshakeTimeoutMillis, HandshakeFailures failures) {
     super(byName, MAX_CLIENT_HELLO, handshakeTimeoutMillis);
     this.failures = failures;
+  }
+
+  /**
+   * The name less a trailing dot: RFC 6066 section 3 sends the name without one, but a client
+   * that copies {@code https://api.example.com./} into SNI means {@code api.example.com}, as
+   * browsers and nginx take it (the mapping, like {@code Tls.serverName}, holds names without the
+   * dot, so without this it would get the default certificate).
+   */
+  @Override
+  protected Future<SslContext> lookup(ChannelHandlerContext ctx, String hostname) throws Exception {
+    boolean dotted = hostname != null && hostname.length() > 1 && hostname.endsWith(".");
+    return super.lookup(ctx, dotted ? hostname.substring(0, hostname.length() - 1) : hostname);
   }
 
   @Override
