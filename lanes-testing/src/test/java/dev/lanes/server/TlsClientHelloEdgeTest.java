@@ -105,6 +105,33 @@ class TlsClientHelloEdgeTest {
   }
 
   @ParameterizedTest
+  @MethodSource("setups")
+  void aClientThatResetsMidClientHelloLeftAsOneThatCloses(Tls.Engine engine, boolean named) throws Exception {
+    Tls tls = Tls.selfSigned("localhost").engine(engine);
+    if (named) {
+      tls = tls.serverName("other.example", Tls.selfSigned("other.example"));
+    }
+    Server server = start(tls);
+    try {
+      int port = server.tlsPort().getAsInt();
+      // Half a ClientHello, then a reset (SO_LINGER 0), as load balancers' health checks and
+      // impatient clients close: the server's read fails with "connection reset", not a clean EOF.
+      Socket s = new Socket("127.0.0.1", port);
+      s.getOutputStream().write(halfClientHello());
+      s.getOutputStream().flush();
+      s.setSoLinger(true, 0);
+      s.close();
+      Await.until(() -> total(server) == 1, "the failure counted");
+      assertThat(server.statistics().tlsHandshakeFailures().get(TlsHandshakeFailure.CLOSED))
+          .as("a reset mid-ClientHello: " + server.statistics().tlsHandshakeFailures()).isEqualTo(1L);
+      server.close();
+      assertThat(total(server)).as("nothing counted twice").isEqualTo(1L);
+    } finally {
+      server.close();
+    }
+  }
+
+  @ParameterizedTest
   @MethodSource("engines")
   void aServerNameWithATrailingDotGetsThatNamesCertificate(Tls.Engine engine) throws Exception {
     SelfSignedCertificate api = SelfSignedCertificate.generate("api.example.com", Duration.ofDays(1));

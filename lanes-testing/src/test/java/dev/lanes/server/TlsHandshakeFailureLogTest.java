@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.lanes.App;
 import dev.lanes.http.Response;
 import dev.lanes.internal.tls.SelfSignedCertificate;
+import dev.lanes.observe.TlsHandshakeFailure;
 import dev.lanes.testing.Await;
 import io.netty.handler.ssl.OpenSsl;
 import java.io.IOException;
@@ -146,6 +147,16 @@ class TlsHandshakeFailureLogTest {
         }
         Await.until(() -> logged("TooLongFrameException"), "the too long ClientHello logged");
       }
+      // A client that resets mid-ClientHello (SO_LINGER 0): the read fails with "connection reset",
+      // handled (and logged) before the close is counted.
+      long before = server.statistics().tlsHandshakeFailures().get(TlsHandshakeFailure.CLOSED);
+      Socket reset = new Socket("127.0.0.1", port);
+      reset.getOutputStream().write(new byte[] {0x16, 3, 1, 0, 100, 1, 0, 0, 96, 3, 3});
+      reset.getOutputStream().flush();
+      reset.setSoLinger(true, 0);
+      reset.close();
+      Await.until(() -> server.statistics().tlsHandshakeFailures().get(TlsHandshakeFailure.CLOSED) > before,
+          "the reset counted");
     }
     assertThat(appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -49,12 +50,16 @@ final class AlpnPipeline extends ApplicationProtocolNegotiationHandler {
    * Until the handshake is done only the TLS handler in front of this one decodes, so a decoder
    * failure is the client's: a failed handshake, logged as one. Netty's handler does so only for
    * one wrapping an {@code SSLException}; the rest, such as a ClientHello longer than the SNI
-   * handler reads, it logs as a WARN.
+   * handler reads, it logs as a WARN. A read that fails (a client that resets mid-handshake,
+   * as health checks do) is the client leaving: the same DEBUG, not Netty's WARN that "failed to
+   * select the application-level protocol".
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
     if (cause instanceof DecoderException) {
       handshakeFailure(ctx, cause.getCause() == null ? cause : cause.getCause());
+    } else if (cause instanceof IOException) {
+      handshakeFailure(ctx, cause);
     } else {
       super.exceptionCaught(ctx, cause);
     }

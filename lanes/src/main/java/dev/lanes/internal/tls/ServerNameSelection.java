@@ -9,8 +9,10 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.Mapping;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Netty's {@link SniHandler} as one connection's TLS handler on a listener with server names:
@@ -63,9 +65,11 @@ final class ServerNameSelection extends SniHandler {
 
   // A handshake that fails before the SslHandler exists (a ClientHello too long or too slow, a
   // client that leaves first) is counted here, once, as the SslHandler counts the later ones.
+  // A read that fails (a reset) is the client leaving: CLOSED, as the SslHandler counts it.
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-    failedBeforeHandshake(cause);
+    boolean left = cause instanceof IOException && !(cause instanceof SSLException);
+    failedBeforeHandshake(left ? new ClosedChannelException().initCause(cause) : cause);
     super.exceptionCaught(ctx, cause);
   }
 
