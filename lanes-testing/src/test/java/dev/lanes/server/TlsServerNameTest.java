@@ -150,6 +150,28 @@ class TlsServerNameTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("engines")
+  void aConnectionMidHandshakeAtAReloadShakesHandsWithTheMaterialOfItsAccept(Tls.Engine engine) throws Exception {
+    try (App app = app(); Server server = start(app, named(engine));
+        Socket accepted = new Socket("127.0.0.1", server.tlsPort().getAsInt())) {
+      Await.until(() -> server.statistics().connections() == 1, "the connection accepted, no ClientHello yet");
+      SelfSignedCertificate renewed = write("api", SelfSignedCertificate.generate("api.example.com", Duration.ofDays(2)));
+      server.reloadTls();
+      // Its ClientHello comes after the reload: it still gets the contexts taken at accept, whole.
+      SSLSocket late = (SSLSocket) trustAll(null).getSocketFactory().createSocket(accepted, "api.example.com",
+          server.tlsPort().getAsInt(), true);
+      SSLParameters p = late.getSSLParameters();
+      p.setServerNames(List.of(new SNIHostName("api.example.com")));
+      late.setSSLParameters(p);
+      late.setSoTimeout(20_000);
+      assertThat(peer(late)).isEqualTo(api.certificate());
+      assertThat(get(late, "/hello")).endsWith("hello over https TLSv1.3");
+      assertThat(served(server, "api.example.com")).as("a new connection").isEqualTo(renewed.certificate());
+      assertThat(server.statistics().tlsHandshakeFailures().values()).as("no failed handshake").containsOnly(0L);
+    }
+  }
+
   @Test
   void aReloadThatCannotUseOneNamesMaterialKeepsAllOfItAndNamesIt() throws Exception {
     try (App app = app(); Server server = start(app, named(Tls.Engine.JDK))) {
