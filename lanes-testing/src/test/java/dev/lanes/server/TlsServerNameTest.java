@@ -217,16 +217,37 @@ class TlsServerNameTest {
     }
   }
 
-  @Test
-  void pastMaxConnectionsANamedClientGetsItsCertificateThenA503() throws Exception {
-    try (App app = app(); Server server = start(app, named(Tls.Engine.JDK), ServerConfig.builder().maxConnections(1));
+  @ParameterizedTest
+  @MethodSource("engines")
+  void pastMaxConnectionsANamedClientGetsItsCertificateThenA503(Tls.Engine engine) throws Exception {
+    Tls tls = named(engine).handshakeTimeout(Duration.ofMillis(500));
+    try (App app = app(); Server server = start(app, tls, ServerConfig.builder().maxConnections(1));
         SSLSocket held = connect(server, "www.example.com", trustAll(null))) {
       assertThat(get(held, "/hello")).endsWith("hello over https TLSv1.3");
       try (SSLSocket refused = connect(server, "api.example.com", trustAll(null))) {
         assertThat(peer(refused)).isEqualTo(api.certificate());
         assertThat(read(refused.getInputStream())).startsWith("HTTP/1.1 503");
       }
+      // Refused connections' failed handshakes count too, once each: a silent one and a plaintext one.
+      try (Socket silent = new Socket("127.0.0.1", server.tlsPort().getAsInt())) {
+        silent.setSoTimeout(20_000);
+        assertThat(silent.getInputStream().read()).isEqualTo(-1);
+      }
+      try (Socket plain = new Socket("127.0.0.1", server.tlsPort().getAsInt())) {
+        plain.setSoTimeout(20_000);
+        plain.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        try {
+          assertThat(new String(plain.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+              .as("no 503 in the clear").doesNotContain("HTTP/1.1");
+        } catch (java.net.SocketException reset) {
+          // closed with the request unread: a reset is a close too
+        }
+      }
+      Await.until(() -> server.statistics().tlsHandshakeFailures().values().stream().mapToLong(Long::longValue).sum() == 2,
+          "both failures counted");
       assertThat(get(held, "/hello")).as("the admitted connection goes on").endsWith("hello over https TLSv1.3");
+      assertThat(server.statistics().tlsHandshakeFailures().get(dev.lanes.observe.TlsHandshakeFailure.TIMEOUT)).isEqualTo(1L);
+      assertThat(server.statistics().tlsHandshakeFailures().get(dev.lanes.observe.TlsHandshakeFailure.NOT_TLS)).isEqualTo(1L);
     }
   }
 
