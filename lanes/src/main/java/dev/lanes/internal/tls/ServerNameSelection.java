@@ -22,7 +22,7 @@ import javax.net.ssl.SSLException;
  * handshake timeout counts from accept, for both steps together: the {@code SslHandler} gets what
  * is left of it, not a second full timeout after a slow ClientHello.
  *
- * <pre>{@code pipeline.addLast("tls", new ServerNameSelection(mapping, 10_000)); }</pre>
+ * <pre>{@code pipeline.addLast("tls", new ServerNameSelection(mapping, 10_000, failures)); }</pre>
  */
 final class ServerNameSelection extends SniHandler {
   /**
