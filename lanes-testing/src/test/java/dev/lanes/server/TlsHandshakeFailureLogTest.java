@@ -131,7 +131,7 @@ class TlsHandshakeFailureLogTest {
       // A protocol the server does not speak: a TLS 1.0 ClientHello (the JDK's client no longer sends one).
       try (Socket raw = new Socket("127.0.0.1", port)) {
         raw.setSoTimeout(20_000);
-        raw.getOutputStream().write(TLS10_CLIENT_HELLO);
+        raw.getOutputStream().write(ClientHellos.tls10());
         drain(raw.getInputStream());
       }
       // A client certificate no trusted CA issued (to a named certificate, with server names).
@@ -184,34 +184,6 @@ class TlsHandshakeFailureLogTest {
       }
       return false;
     }).count();
-  }
-
-  /** A TLS 1.0 ClientHello: one CBC suite, no extensions. */
-  private static final byte[] TLS10_CLIENT_HELLO = tls10ClientHello();
-
-  private static byte[] tls10ClientHello() {
-    byte[] body = new byte[2 + 32 + 1 + 2 + 2 + 2];
-    int i = 0;
-    body[i++] = 3;
-    body[i++] = 1; // TLS 1.0
-    i += 32; // random
-    body[i++] = 0; // no session id
-    body[i++] = 0;
-    body[i++] = 2;
-    body[i++] = 0x00;
-    body[i++] = 0x2f; // TLS_RSA_WITH_AES_128_CBC_SHA
-    body[i++] = 1;
-    body[i] = 0; // null compression
-    byte[] record = new byte[5 + 4 + body.length];
-    record[0] = 0x16;
-    record[1] = 3;
-    record[2] = 1;
-    record[3] = 0;
-    record[4] = (byte) (4 + body.length);
-    record[5] = 1; // ClientHello
-    record[8] = (byte) body.length;
-    System.arraycopy(body, 0, record, 9, body.length);
-    return record;
   }
 
   /** Trusts any server and presents {@code identity} whatever CAs the server names. */
