@@ -101,6 +101,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       body = new StreamedBody(ctx.channel(), this, timeouts, head.limit(), HttpUtil.getContentLength(head, -1L),
           HttpUtil.is100ContinueExpected(head) ? this::sendContinue : null);
       streaming = body;
+      body.started();
     }
     if (current != null || !pipelined.isEmpty()) {
       pipelined.add(new Pipelined(req, body, timeouts.now()));

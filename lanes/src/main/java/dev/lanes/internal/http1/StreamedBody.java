@@ -44,6 +44,7 @@ final class StreamedBody extends InputStream {
   private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
   private Runnable continueOwed; // sends 100 Continue at the first read; null: none owed
   private long received; // loop only
+  private boolean awaitingContinue; // loop only: its client waits for the 100, the body timer rests
   private int buffered;
   private boolean ended; // its last content arrived
   private boolean finished; // the exchange answered: whatever arrives is dropped
@@ -62,6 +63,26 @@ final class StreamedBody extends InputStream {
     this.continueOwed = continueOwed;
   }
 
+  /**
+   * On the loop, once made: a client that expects {@code 100 Continue} rightly sends nothing
+   * until the handler's first read sends it, so its body read timer rests until then (or until
+   * body bytes come anyway).
+   */
+  void started() {
+    if (continueOwed != null) {
+      awaitingContinue = true;
+      timeouts.bodyPaused(true);
+    }
+  }
+
+  /** On the loop: the 100 went out, or the client sent its body without it: the body timer runs. */
+  void continueAnswered() {
+    if (awaitingContinue) {
+      awaitingContinue = false;
+      timeouts.bodyPaused(false);
+    }
+  }
+
   /** On the loop: {@code content} was decoded (its buffer is taken over). */
   void arrived(HttpContent content) {
     ByteBuf data = content.content();
@@ -75,6 +96,9 @@ final class StreamedBody extends InputStream {
           : !channel.isActive() ? "client disconnected before the request body ended"
           : "bad request body: " + cause.getMessage(), cause));
       return;
+    }
+    if (n > 0) {
+      continueAnswered();
     }
     received += n;
     if (received > limit) {
@@ -179,7 +203,11 @@ final class StreamedBody extends InputStream {
         continueOwed = null;
       }
       if (sendContinue != null && !ended && failure == null) {
-        channel.eventLoop().execute(sendContinue);
+        Runnable send = sendContinue;
+        channel.eventLoop().execute(() -> {
+          send.run();
+          continueAnswered();
+        });
       }
       if (len == 0) {
         return 0;

@@ -1,0 +1,271 @@
+package dev.lanes.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.App;
+import dev.lanes.concurrency.Lane;
+import dev.lanes.http.Response;
+import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.RouteOptions;
+import dev.lanes.testing.Await;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
+import dev.lanes.testing.TestClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Edges of streamed request bodies ({@code RouteOptions.streamedBody}) over real sockets: a
+ * handler that returns while reading is paused, middleware that answers in the handler's place,
+ * requests without a body, 100-continue refused from its head, and a server closing while a
+ * handler waits in a read.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StreamedBodyEdgesTest {
+  private static final long LIMIT = 64L * 1024 * 1024;
+
+  private static String post(String path, String framing) {
+    return "POST " + path + " HTTP/1.1\r\nHost: test\r\n" + framing + "\r\n";
+  }
+
+  private static int available(InputStream in) {
+    try {
+      return in.available();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static final String HELLO = "GET /hello HTTP/1.1\r\nHost: test\r\n\r\n";
+
+  /**
+   * The handler returns once reading is paused (256 KiB unread) with less than the skip limit
+   * left: the socket is read again, the rest skipped, and the next request on the connection answered.
+   */
+  @Test
+  void aHandlerReturningWhileReadingIsPausedLeavesTheConnectionReading() {
+    App app = App.builder()
+        .route("POST", "/paused", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req -> {
+          InputStream in = req.bodyStream();
+          Await.until(() -> available(in) >= 256 * 1024, "reading paused");
+          return Response.text("left " + available(in));
+        })
+        .get("/hello", req -> Response.text("hello"))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)));
+        RawClient raw = RawClient.connect(server.port())) {
+      int size = 400 * 1024;
+      raw.send(post("/paused", "Content-Length: " + size + "\r\n") + "p".repeat(size));
+      RawResponse r = raw.read();
+      assertThat(r.text()).startsWith("left ");
+      assertThat(r.header("connection")).isEmpty();
+      assertThat(raw.send(HELLO).read().text()).isEqualTo("hello");
+    }
+  }
+
+  /**
+   * Middleware answers without calling the handler: the body nobody reads is skipped (short) or
+   * the connection closed (long), and either way the next bytes are never read as a request.
+   */
+  @Test
+  void middlewareAnsweringInTheHandlersPlaceLeavesTheConnectionFramed() {
+    App app = App.builder()
+        .middleware(next -> req -> req.header("x-deny").isPresent()
+            ? CompletableFuture.completedFuture(Response.text(403, "denied")) : next.call(req))
+        .route("POST", "/upload", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req -> {
+          try {
+            return Response.text("read " + req.bodyStream().readAllBytes().length);
+          } catch (IOException e) {
+            return Response.text("failed: " + e.getMessage());
+          }
+        })
+        .get("/hello", req -> Response.text("hello"))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)))) {
+      try (RawClient raw = RawClient.connect(server.port())) {
+        // The body looks like a request: it must be skipped as a body, not served.
+        String body = "GET /hello HTTP/1.1\r\nHost: test\r\n\r\n";
+        RawResponse r = raw.send(post("/upload", "X-Deny: 1\r\nContent-Length: " + body.length() + "\r\n") + body
+            + post("/upload", "Content-Length: 3\r\n") + "abc").read();
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(raw.read().text()).isEqualTo("read 3");
+      }
+      try (RawClient raw = RawClient.connect(server.port())) {
+        RawResponse r = raw.send(post("/upload", "X-Deny: 1\r\nContent-Length: 10000000\r\n") + "x".repeat(1000)).read();
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.header("connection")).contains("close");
+        assertThat(raw.closedByServer()).isTrue();
+      }
+    }
+  }
+
+  /** GET, HEAD and OPTIONS without a body on a streamed route: an empty stream, framed as usual. */
+  @Test
+  void requestsWithoutABodyOnAStreamedRouteReadAnEmptyStream() {
+    RouteOptions streamed = RouteOptions.defaults().streamedBody(LIMIT);
+    BlockingHandler count = req -> {
+      try {
+        return Response.text("read " + req.bodyStream().readAllBytes().length);
+      } catch (IOException e) {
+        return Response.text("failed: " + e.getMessage());
+      }
+    };
+    App app = App.builder()
+        .route("GET", "/s", streamed, count)
+        .route("OPTIONS", "/s", streamed, count)
+        .route("POST", "/s", streamed, count)
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)));
+        RawClient raw = RawClient.connect(server.port())) {
+      RawResponse head = raw.send("HEAD /s HTTP/1.1\r\nHost: test\r\n\r\n").readResponseToHead();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("content-length")).contains("6");
+      var rs = raw.send("GET /s HTTP/1.1\r\nHost: test\r\n\r\n"
+          + "OPTIONS /s HTTP/1.1\r\nHost: test\r\n\r\n"
+          + post("/s", "Content-Length: 0\r\n")
+          + post("/s", "Transfer-Encoding: chunked\r\n") + "0\r\n\r\n").read(4);
+      assertThat(rs).extracting(RawResponse::text).containsOnly("read 0");
+    }
+  }
+
+  /**
+   * A streamed route whose lane is full: a head that expects 100-continue gets its 503 at once,
+   * no 100 before it, and the connection closes (the body may follow anyway).
+   */
+  @Test
+  void aFullLaneRefusesAStreamedHeadExpectingContinueWithoutA100() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder()
+        .lane(Lane.builder("one").capacity(1).maxWaiting(0))
+        .route("POST", "/s", RouteOptions.defaults().lane("one").streamedBody(LIMIT), (BlockingHandler) req -> {
+          inside.countDown();
+          try {
+            release.await();
+            return Response.text("read " + req.bodyStream().readAllBytes().length);
+          } catch (InterruptedException | IOException e) {
+            return Response.text("failed");
+          }
+        })
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)));
+        RawClient first = RawClient.connect(server.port());
+        RawClient second = RawClient.connect(server.port())) {
+      first.send(post("/s", "Content-Length: 3\r\n") + "abc");
+      assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+      RawResponse r = second.send(post("/s", "Content-Length: 5\r\nExpect: 100-continue\r\n")).read();
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.header("connection")).contains("close");
+      release.countDown();
+      assertThat(first.read().text()).isEqualTo("read 3");
+    }
+  }
+
+  /**
+   * The server closes while a handler waits in a read for a body that stopped coming: past the
+   * grace period the connection is cut, the read fails, and the close ends.
+   */
+  @Test
+  void aServerClosingWhileAHandlerWaitsInARead() throws Exception {
+    CountDownLatch reading = new CountDownLatch(1);
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    App app = App.builder()
+        .route("POST", "/s", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req -> {
+          try {
+            InputStream in = req.bodyStream();
+            in.read(new byte[4]);
+            reading.countDown();
+            in.readAllBytes();
+            outcome.complete(null);
+          } catch (IOException e) {
+            outcome.complete(e);
+          }
+          return Response.text("done");
+        })
+        .build();
+    TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofMillis(500))
+        .bodyReadTimeout(Duration.ofSeconds(60)));
+    try (RawClient raw = RawClient.connect(server.port())) {
+      raw.send(post("/s", "Content-Length: 100000\r\n") + "abcdefgh");
+      assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+      server.close();
+      assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+    }
+  }
+
+  /**
+   * The server closes while a streamed upload is under way: it is read to its end, served and
+   * answered with Connection: close, as docs/shutdown.md says of uploads, then the close ends.
+   */
+  @Test
+  void aServerClosingDuringAStreamedUploadServesItWhole() throws Exception {
+    CountDownLatch reading = new CountDownLatch(1);
+    App app = App.builder()
+        .route("POST", "/s", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req -> {
+          try {
+            InputStream in = req.bodyStream();
+            byte[] first = new byte[4];
+            int n = in.read(first);
+            reading.countDown();
+            return Response.text("read " + (n + in.readAllBytes().length));
+          } catch (IOException e) {
+            return Response.text("failed: " + e.getMessage());
+          }
+        })
+        .build();
+    TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(20)));
+    int size = 1_000_000;
+    try (RawClient raw = RawClient.connect(server.port())) {
+      raw.send(post("/s", "Content-Length: " + size + "\r\n") + "a".repeat(1000));
+      assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
+      Await.until(() -> !accepts(server.port()), "the server stops accepting");
+      RawResponse r = raw.send("b".repeat(size - 1000)).read();
+      assertThat(r.text()).isEqualTo("read " + size);
+      assertThat(r.header("connection")).contains("close");
+      closed.get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try {
+      new java.net.Socket("127.0.0.1", port).close();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A streamed head that expects 100-continue gets its 100 only when its handler first reads, so
+   * its client rightly sends nothing until then: the body read timer must not run meanwhile. Here
+   * the handler works three body read timeouts before reading; the body then arrives whole.
+   */
+  @Test
+  void theBodyTimerWaitsForTheHeld100Continue() {
+    App app = App.builder()
+        .route("POST", "/s", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req -> {
+          try {
+            new CountDownLatch(1).await(900, TimeUnit.MILLISECONDS); // its work before it reads
+            return Response.text("read " + req.bodyStream().readAllBytes().length);
+          } catch (InterruptedException | IOException e) {
+            return Response.text("failed: " + e.getMessage());
+          }
+        })
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5))
+            .bodyReadTimeout(Duration.ofMillis(300)));
+        RawClient raw = RawClient.connect(server.port())) {
+      RawResponse first = raw.send(post("/s", "Content-Length: 5\r\nExpect: 100-continue\r\n")).read();
+      assertThat(first.status()).isEqualTo(100);
+      RawResponse r = raw.send("hello").read();
+      assertThat(r.text()).isEqualTo("read 5");
+    }
+  }
+}
