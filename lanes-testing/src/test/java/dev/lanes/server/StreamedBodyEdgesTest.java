@@ -268,4 +268,66 @@ class StreamedBodyEdgesTest {
       assertThat(r.text()).isEqualTo("read 5");
     }
   }
+
+  /**
+   * A response body whose writer reads the request body (after the response began) with a 100
+   * still owed: the read fails, as any read after the response is written does, and no
+   * {@code 100 Continue} is written into the middle of the response.
+   */
+  @Test
+  void aReadAfterTheResponseBeganSendsNo100IntoIt() {
+    App app = App.builder()
+        .route("POST", "/echo", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req ->
+            Response.of(200, "text/plain", new dev.lanes.http.ResponseBody.Written(out -> {
+              out.write("start ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              try {
+                req.bodyStream().read(new byte[10]);
+                out.write("read".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              } catch (IOException e) {
+                out.write("failed".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              }
+            }, "streaming", -1)))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)));
+        RawClient raw = RawClient.connect(server.port())) {
+      RawClient.Transcript t = raw.send(post("/echo", "Content-Length: 5\r\nExpect: 100-continue\r\n"))
+          .readUntilClosed();
+      assertThat(t.text()).doesNotContain("100 Continue");
+      assertThat(t.responses()).extracting(RawResponse::text).containsExactly("start failed");
+    }
+  }
+
+  /**
+   * A client that half-closes its side before its declared length came: the handler's read
+   * fails instead of waiting for bytes that cannot come, and the lane's token returns.
+   */
+  @Test
+  void aHalfCloseBeforeTheDeclaredLengthFailsTheRead() throws Exception {
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    App app = App.builder()
+        .lane(Lane.builder("one").capacity(1))
+        .route("POST", "/s", RouteOptions.defaults().lane("one").streamedBody(LIMIT), (BlockingHandler) req -> {
+          try {
+            int n = req.bodyStream().readAllBytes().length;
+            outcome.complete(null);
+            return Response.text("read " + n);
+          } catch (IOException e) {
+            outcome.complete(e);
+            return Response.text("failed: " + e.getMessage());
+          }
+        })
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5))
+            .bodyReadTimeout(Duration.ofSeconds(60)))) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+        socket.getOutputStream().write((post("/s", "Content-Length: 100\r\n") + "0123456789")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.shutdownOutput();
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+      }
+      try (RawClient raw = RawClient.connect(server.port())) {
+        assertThat(raw.send(post("/s", "Content-Length: 3\r\n") + "abc").read().text()).isEqualTo("read 3");
+      }
+    }
+  }
 }
