@@ -330,4 +330,49 @@ class StreamedBodyEdgesTest {
       }
     }
   }
+
+  /**
+   * A large streamed body pipelined behind a slow request is held (reading pauses) until its
+   * turn, then read whole; requests with and without bodies behind it are answered in order.
+   */
+  @Test
+  void aLargeStreamedBodyPipelinedBehindASlowRequestIsServedInOrder() throws Exception {
+    CountDownLatch slowMayEnd = new CountDownLatch(1);
+    CountDownLatch slowStarted = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/slow", (BlockingHandler) req -> {
+          slowStarted.countDown();
+          try {
+            slowMayEnd.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Response.text("slow");
+        })
+        .route("POST", "/s", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req -> {
+          try {
+            return Response.text("read " + req.bodyStream().readAllBytes().length);
+          } catch (IOException e) {
+            return Response.text("failed: " + e.getMessage());
+          }
+        })
+        .post("/whole", req -> Response.text("whole " + req.body().length))
+        .get("/hello", req -> Response.text("hello"))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)));
+        RawClient raw = RawClient.connect(server.port())) {
+      int size = 2 * 1024 * 1024;
+      CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> raw.send("GET /slow HTTP/1.1\r\nHost: test\r\n\r\n"
+          + post("/s", "Content-Length: " + size + "\r\n") + "s".repeat(size)
+          + post("/whole", "Content-Length: 4\r\n") + "abcd"
+          + post("/s", "Transfer-Encoding: chunked\r\n") + "3\r\nxyz\r\n0\r\n\r\n"
+          + HELLO));
+      Await.until(() -> slowStarted.getCount() == 0, "the slow request runs");
+      slowMayEnd.countDown();
+      var rs = raw.read(5);
+      sent.get(10, TimeUnit.SECONDS);
+      assertThat(rs).extracting(RawResponse::text)
+          .containsExactly("slow", "read " + size, "whole 4", "read 3", "hello");
+    }
+  }
 }
