@@ -380,4 +380,24 @@ class StreamedBodyEdgesTest {
           .containsExactly("slow", "read " + size, "whole 4", "read 3", "hello");
     }
   }
+
+  /**
+   * A request answered early whose rest is being skipped, and whose client then stops sending:
+   * the body read timer closes the connection (its answer is out already), instead of leaving it
+   * open and unread for ever.
+   */
+  @Test
+  void aSkippedBodyThatStallsClosesTheConnection() {
+    App app = App.builder()
+        .route("POST", "/early", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req -> Response.text("early"))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5))
+            .bodyReadTimeout(Duration.ofMillis(300)).keepAliveTimeout(Duration.ofSeconds(60)));
+        RawClient raw = RawClient.connect(server.port())) {
+      RawResponse r = raw.send(post("/early", "Content-Length: 100000\r\n") + "e".repeat(1000)).read();
+      assertThat(r.text()).isEqualTo("early");
+      assertThat(r.header("connection")).isEmpty(); // the rest is to be skipped
+      assertThat(raw.closedByServer()).as("closed once the skipped body stalls").isTrue();
+    }
+  }
 }

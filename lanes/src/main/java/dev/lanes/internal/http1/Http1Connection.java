@@ -8,6 +8,7 @@ import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.websocket.PendingUpgrade;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -79,8 +80,17 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         streaming = null;
       }
       reading = true;
+      boolean failed = content.decoderResult().isFailure();
       body.arrived(content); // also after the exchange ended: skipped until the body ends or the connection closes
       timeouts.handedOver();
+      if (failed && body.answered() && !closing) {
+        // A body being skipped after its answer stalled or went bad: no request can follow it,
+        // and no answer is owed for it, so the connection closes (after its response, if still going).
+        closing = true;
+        if (current == null) {
+          closeAfterWrites();
+        }
+      }
       return;
     }
     if (!(msg instanceof FullHttpRequest || msg instanceof StreamedHead)) {
@@ -146,6 +156,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     }
     releasePipelined();
     ctx.fireChannelInactive();
+  }
+
+  /** Closes once what is written so far has gone out. */
+  private void closeAfterWrites() {
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void releasePipelined() {
@@ -282,10 +297,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   void exchangeEnded(Http1ExchangeCodec codec) {
     current = null;
     served = null; // its response was written: the codec finished it
-    if (!codec.keepAlive() || !ctx.channel().isActive()) {
-      closing = true; // the codec closes the connection after the last byte: read nothing more
+    if (!codec.keepAlive() || !ctx.channel().isActive() || closing) {
       flushPending = false;
-      ctx.flush();
+      if (codec.keepAlive() && closing) {
+        closeAfterWrites(); // a skipped body failed meanwhile
+      } else {
+        ctx.flush();
+      }
+      closing = true; // the codec closes the connection after the last byte: read nothing more
       return;
     }
     if (reading) {

@@ -252,6 +252,16 @@ final class StreamedBody extends InputStream {
     return n;
   }
 
+  /** Whether its exchange answered: what arrives now is skipped ({@link #finish}). */
+  boolean answered() {
+    lock.lock();
+    try {
+      return finished;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether the socket is not read because of this body (its handler has not caught up). */
   boolean holdsReading() {
     lock.lock();
