@@ -400,4 +400,41 @@ class StreamedBodyEdgesTest {
       assertThat(raw.closedByServer()).as("closed once the skipped body stalls").isTrue();
     }
   }
+
+  /**
+   * A streamed request refused by a full lane without expecting 100: its 503 comes at once, its
+   * short body is skipped, and the connection serves the next request.
+   */
+  @Test
+  void aFullLaneRefusesAStreamedRequestAndSkipsItsBody() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    App app = App.builder()
+        .lane(Lane.builder("one").capacity(1).maxWaiting(0))
+        .route("POST", "/s", RouteOptions.defaults().lane("one").streamedBody(LIMIT), (BlockingHandler) req -> {
+          inside.countDown();
+          try {
+            release.await();
+            return Response.text("read " + req.bodyStream().readAllBytes().length);
+          } catch (InterruptedException | IOException e) {
+            return Response.text("failed");
+          }
+        })
+        .get("/hello", req -> Response.text("hello"))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)));
+        RawClient first = RawClient.connect(server.port());
+        RawClient second = RawClient.connect(server.port())) {
+      first.send(post("/s", "Content-Length: 3\r\n") + "abc");
+      assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+      String body = "GET /nope HTTP/1.1\r\nHost: test\r\n\r\n"; // a body, not a request (a 404 if read as one)
+      RawResponse r = second.send(post("/s", "Content-Length: " + body.length() + "\r\n") + body).read();
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.header("connection")).isEmpty();
+      RawResponse next = second.send(HELLO).read();
+      assertThat(next.text()).isEqualTo("hello");
+      release.countDown();
+      assertThat(first.read().text()).isEqualTo("read 3");
+    }
+  }
 }
