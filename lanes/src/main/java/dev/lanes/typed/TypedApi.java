@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * FastAPI's typed layer for Lanes: handler methods whose parameters say where each value comes
@@ -51,8 +52,7 @@ public final class TypedApi {
     // A method name two typed routes share (list() in two controllers) names neither: an app must
     // not fail to build over names it may never use. An operationId is the explicit, unique name.
     Map<String, Long> methodNames = plans.stream().filter(p -> operationId(p) == null)
-        .collect(java.util.stream.Collectors.groupingBy(p -> p.method.getName(),
-            java.util.stream.Collectors.counting()));
+        .collect(Collectors.groupingBy(p -> p.method.getName(), Collectors.counting()));
     for (RoutePlan p : plans) {
       Handler h = p.async ? (AsyncHandler) p::handleAsync : (BlockingHandler) p::handle;
       // Named as FastAPI names a route, after its function: the method's name, or its operationId.

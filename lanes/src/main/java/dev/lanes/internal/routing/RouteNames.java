@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * An app's routes by name ({@code RouteOptions.name}), built once with the app: a name given to two
@@ -37,7 +38,7 @@ public final class RouteNames implements UrlPaths {
     Route route = byName.get(Objects.requireNonNull(name, "name"));
     if (route == null) {
       throw new IllegalArgumentException("no route is named '" + name + "'; names: "
-          + new java.util.TreeSet<>(byName.keySet()));
+          + new TreeSet<>(byName.keySet()));
     }
     try {
       return route.pattern().path(params);
