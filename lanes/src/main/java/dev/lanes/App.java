@@ -10,6 +10,7 @@ import dev.lanes.internal.app.AppAccess;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.app.ErrorMapper;
 import dev.lanes.internal.app.ScopedRoute;
+import dev.lanes.internal.http.RootPathValue;
 import dev.lanes.internal.websocket.WebSocketEndpoint;
 import dev.lanes.lifespan.AppState;
 import dev.lanes.lifespan.Lifespan;
@@ -73,7 +74,7 @@ public final class App implements AutoCloseable {
       }
       this.compiled = new CompiledApp(b.routes, b.middleware, new ErrorMapper(b.exceptionHandlers), b.json, lanes,
           new BackgroundRunner(lanes, observability.listener()), observability,
-          new Lifespan(b.state, b.startup, b.shutdown), b.redirectSlashes);
+          new Lifespan(b.state, b.startup, b.shutdown), b.redirectSlashes, b.rootPath);
     } catch (RuntimeException e) {
       lanes.close(); // a mistake in the app: nothing it started may outlive the failed build
       throw e;
@@ -104,7 +105,8 @@ public final class App implements AutoCloseable {
    * The path of the route named {@code name} ({@code RouteOptions.name}, a typed handler's method
    * name or {@code @Operation(operationId)}, {@code "namespace:name"} in a part included with one)
    * with {@code params} in its parameters, each checked for its segment's type and percent-encoded
-   * (Starlette's {@code app.url_path_for}). A handler builds the absolute URL with
+   * (Starlette's {@code app.url_path_for}). The path within the app, without its
+   * {@link #rootPath()}, as Starlette's; a handler builds the absolute URL, root path included, with
    * {@link dev.lanes.http.Request#urlFor}. See {@code docs/routing.md}.
    *
    * <pre>{@code app.urlPathFor("read_item", Map.of("id", 5))  // "/items/5"}</pre>
@@ -119,6 +121,11 @@ public final class App implements AutoCloseable {
   /** {@link #urlPathFor(String, Map)} for a route without parameters. */
   public String urlPathFor(String name) {
     return urlPathFor(name, Map.of());
+  }
+
+  /** The path prefix the app is served under behind a proxy ({@link Builder#rootPath}); {@code ""}: none. */
+  public String rootPath() {
+    return compiled.rootPath();
   }
 
   /** How this app's requests and responses read and write JSON. */
@@ -169,6 +176,7 @@ public final class App implements AutoCloseable {
     private Duration blockedLoopThreshold = Observability.DEFAULT_BLOCKED_THRESHOLD;
     private JsonCodec json = JsonCodec.defaults();
     private boolean redirectSlashes = true;
+    private String rootPath = "";
 
     private Builder() {}
 
@@ -211,6 +219,25 @@ public final class App implements AutoCloseable {
      */
     public Builder redirectSlashes(boolean on) {
       this.redirectSlashes = on;
+      return this;
+    }
+
+    /**
+     * The path prefix a proxy serves the app under (FastAPI's {@code root_path}, uvicorn's
+     * {@code --root-path}): {@code Request.urlFor} and the typed layer's OpenAPI {@code servers}
+     * and docs pages put it before the app's paths, and a request path that starts with it is
+     * routed without it, so the proxy may strip the prefix or pass it on (Starlette's
+     * {@code get_route_path}). A URL path, percent-encoded: {@code "/api"}; {@code ""} (the
+     * default) or {@code "/"}: none. A trusted proxy's {@code X-Forwarded-Prefix}
+     * ({@code ProxyHeaders.forwardedPrefix}) replaces it for the URLs built, not for routing.
+     *
+     * <pre>{@code App.builder().rootPath("/api").get("/items/{id}", h)  // GET /items/5 and GET /api/items/5 reach h}</pre>
+     *
+     * @throws IllegalArgumentException naming what is wrong when {@code prefix} is not a URL path
+     *     (no leading {@code /}, a {@code .} or {@code ..} segment, a character to percent-encode...)
+     */
+    public Builder rootPath(String prefix) {
+      this.rootPath = RootPathValue.normalized(Objects.requireNonNull(prefix, "prefix"));
       return this;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.internal.http.CookieValues;
 import dev.lanes.internal.http.HostValue;
+import dev.lanes.internal.http.RootPathValue;
 import dev.lanes.internal.http.UrlEncodedPairs;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -44,6 +45,7 @@ public final class Request {
   private final InetSocketAddress remote;
   private final String scheme;
   private final String host; // null: the Host header's
+  private final String rootPath; // "": none; else percent-encoded, no trailing '/'
   private final SSLSession tls; // null: not over TLS
   private final Lanes lanes;
   private final RequestScope scope;
@@ -62,6 +64,7 @@ public final class Request {
     this.remote = b.remote;
     this.scheme = b.scheme;
     this.host = b.host;
+    this.rootPath = b.rootPath;
     this.tls = b.tls;
     this.lanes = b.lanes;
     this.scope = b.scope;
@@ -69,7 +72,7 @@ public final class Request {
     this.urlPaths = b.urlPaths;
   }
 
-  private Request(Request r, InetSocketAddress remote, String scheme, String host) {
+  private Request(Request r, InetSocketAddress remote, String scheme, String host, String rootPath) {
     this.method = r.method;
     this.path = r.path;
     this.rawQuery = r.rawQuery;
@@ -80,6 +83,7 @@ public final class Request {
     this.remote = remote;
     this.scheme = scheme;
     this.host = host;
+    this.rootPath = rootPath;
     this.tls = r.tls;
     this.lanes = r.lanes;
     this.scope = r.scope;
@@ -212,7 +216,7 @@ public final class Request {
 
   /** This request as a trusted proxy describes it: another client address (used by proxy-header middleware). */
   public Request withRemoteAddress(InetSocketAddress client) {
-    return new Request(this, Objects.requireNonNull(client, "client"), scheme, host);
+    return new Request(this, Objects.requireNonNull(client, "client"), scheme, host, rootPath);
   }
 
   /**
@@ -220,12 +224,12 @@ public final class Request {
    * {@code for=unknown} or hid its client), never the proxy's own address.
    */
   public Request withoutRemoteAddress() {
-    return new Request(this, null, scheme, host);
+    return new Request(this, null, scheme, host, rootPath);
   }
 
   /** This request with another scheme, {@code http} or {@code https}. */
   public Request withScheme(String newScheme) {
-    return new Request(this, remote, checkScheme(newScheme), host);
+    return new Request(this, remote, checkScheme(newScheme), host, rootPath);
   }
 
   /**
@@ -236,7 +240,32 @@ public final class Request {
    *     9110 7.2): a path, userinfo, a list, whitespace or a control, a port past 65535
    */
   public Request withHost(String newHost) {
-    return new Request(this, remote, scheme, checkHost(newHost));
+    return new Request(this, remote, scheme, checkHost(newHost), rootPath);
+  }
+
+  /**
+   * The path prefix the app is served under behind a proxy (FastAPI's {@code root_path}):
+   * {@code App.Builder.rootPath}, or what a trusted proxy's {@code X-Forwarded-Prefix} says
+   * ({@code ProxyHeaders.forwardedPrefix}); {@code ""} for none. Percent-encoded as in a URL,
+   * without a trailing {@code /}. {@link #urlFor} puts it before a route's path; {@link #path()}
+   * is the path as received, with or without it.
+   */
+  public String rootPath() {
+    return rootPath;
+  }
+
+  /**
+   * This request served under another path prefix ({@link #rootPath()}); {@code ""} or
+   * {@code "/"} for none, a trailing {@code /} dropped.
+   *
+   * <pre>{@code req.withRootPath("/api")  // req.urlFor("read_item", ...) -> http://host/api/items/5}</pre>
+   *
+   * @throws IllegalArgumentException if {@code prefix} is not a URL path: not starting with
+   *     {@code /}, a {@code .} or {@code ..} or empty segment, a character a path must
+   *     percent-encode, a bad or control-character escape, an encoded {@code /}
+   */
+  public Request withRootPath(String prefix) {
+    return new Request(this, remote, scheme, host, RootPathValue.normalized(Objects.requireNonNull(prefix, "prefix")));
   }
 
   private static String checkHost(String host) {
@@ -258,8 +287,8 @@ public final class Request {
   /**
    * The absolute URL of the app's route named {@code name} with {@code params} in its path
    * (Starlette's {@code request.url_for}): this request's {@link #scheme()} and {@link #host()}, so
-   * what {@code ProxyHeaders} took from a trusted proxy, then the path
-   * ({@link UrlPaths#pathFor}). It has no query: append one yourself, as Starlette's
+   * what {@code ProxyHeaders} took from a trusted proxy, then its {@link #rootPath()} and the
+   * route's path ({@link UrlPaths#pathFor}). It has no query: append one yourself, as Starlette's
    * {@code include_query_params}.
    *
    * <pre>{@code Response.status(303).withHeader("location", req.urlFor("read_item", Map.of("id", 5)))  // http://host/items/5}</pre>
@@ -275,7 +304,7 @@ public final class Request {
     String path = urlPaths.pathFor(name, params);
     String authority = host().orElseThrow(() -> new IllegalStateException(
         "the request has no host (no Host header) to build an absolute URL with"));
-    return scheme + "://" + authority + path;
+    return scheme + "://" + authority + rootPath + path;
   }
 
   /** {@link #urlFor(String, Map)} for a route without parameters. */
@@ -416,6 +445,7 @@ public final class Request {
     private InetSocketAddress remote;
     private String scheme = "http";
     private String host; // null: the Host header
+    private String rootPath = "";
     private SSLSession tls;
     private Lanes lanes;
     private RequestScope scope; // null until set or built: a server sets its own, so no spare scope
@@ -478,6 +508,12 @@ public final class Request {
     /** The host asked for, if not the {@code Host} header's; checked as {@link Request#withHost} checks it. */
     public Builder host(String host) {
       this.host = checkHost(host);
+      return this;
+    }
+
+    /** The path prefix the app is served under ({@link Request#withRootPath} says what it may be); an app sets its own. */
+    public Builder rootPath(String prefix) {
+      this.rootPath = RootPathValue.normalized(Objects.requireNonNull(prefix, "prefix"));
       return this;
     }
 

@@ -8,6 +8,7 @@ import dev.lanes.http.JsonCodec;
 import dev.lanes.http.Params;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
+import dev.lanes.internal.http.RootPathValue;
 import dev.lanes.lifespan.Lifespan;
 import dev.lanes.internal.observe.Instruments;
 import dev.lanes.internal.observe.RequestTrace;
@@ -41,6 +42,7 @@ public final class CompiledApp {
   private final JsonCodec json;
   private final Endpoint notFound;
   private final Endpoint serverOptions;
+  private final Endpoint slashRedirect;
   private final Lanes lanes;
   private final BackgroundRunner background;
   private final Instruments instruments;
@@ -48,11 +50,14 @@ public final class CompiledApp {
   private final boolean someRouteUncompressed;
   private final boolean someRouteStreamed;
   private final boolean redirectSlashes;
+  private final String rootPath; // "": none; percent-encoded, as URLs carry it
+  private final String decodedRootPath; // as request paths arrive, decoded
   private volatile boolean closed; // its lanes are shut: a server on it would answer only 503s
 
   /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
   public CompiledApp(List<ScopedRoute> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json,
-      Lanes lanes, BackgroundRunner background, Instruments instruments, Lifespan lifespan, boolean redirectSlashes) {
+      Lanes lanes, BackgroundRunner background, Instruments instruments, Lifespan lifespan, boolean redirectSlashes,
+      String rootPath) {
     this.middleware = List.copyOf(middleware);
     this.errors = errors;
     this.json = json;
@@ -61,6 +66,8 @@ public final class CompiledApp {
     this.instruments = instruments;
     this.lifespan = lifespan;
     this.redirectSlashes = redirectSlashes;
+    this.rootPath = RootPathValue.normalized(rootPath);
+    this.decodedRootPath = RootPathValue.decoded(this.rootPath);
     List<CompiledRoute> compiled = new ArrayList<>(routes.size());
     for (ScopedRoute r : routes) {
       compiled.add(compile(r));
@@ -71,6 +78,7 @@ public final class CompiledApp {
     this.someRouteStreamed = routes.stream().anyMatch(r -> r.route().options().streamsBody());
     this.notFound = aroundFallback(Fallbacks.NOT_FOUND, "not found");
     this.serverOptions = aroundFallback(Fallbacks.SERVER_OPTIONS, "OPTIONS *");
+    this.slashRedirect = aroundFallback(Fallbacks.SLASH_TWIN, "redirect slashes");
   }
 
   private CompiledRoute compile(ScopedRoute scoped) {
@@ -120,16 +128,17 @@ public final class CompiledApp {
    * every outcome the app handles; it fails only if middleware itself fails. Work is cancelled
    * through the request's scope.
    */
-  public CompletableFuture<Response> serve(String method, String path, Request.Builder request,
+  public CompletableFuture<Response> serve(String method, String receivedPath, Request.Builder request,
       RequestTrace trace) {
-    if (path.equals("*")) { // OPTIONS *: the server itself, not a resource
-      return serverOptions.call(request.lanes(lanes).json(json).urlPaths(names).build());
+    if (receivedPath.equals("*")) { // OPTIONS *: the server itself, not a resource
+      return serverOptions.call(prepared(request).build());
     }
+    String path = routePath(receivedPath);
     RouteMatch<CompiledRoute> match;
     try {
       match = router.match(method, path);
     } catch (HttpException e) {
-      return aroundFallback(Fallbacks.failing(e), method + " " + path).call(request.lanes(lanes).json(json).urlPaths(names).build());
+      return aroundFallback(Fallbacks.failing(e), method + " " + path).call(prepared(request).build());
     }
     return switch (match) {
       case RouteMatch.Found<CompiledRoute> f -> {
@@ -140,21 +149,43 @@ public final class CompiledApp {
         if (route.route().options().streamsBody()) {
           request.streamedBody(); // read whole anyway (over HTTP/2): still given as a stream
         }
-        Request req = request.lanes(lanes).json(json).urlPaths(names)
+        Request req = prepared(request)
             .pathParams(f.params().isEmpty() ? Params.empty() : Params.of("path parameter", toLists(f.params())))
             .build();
         yield route.endpoint().call(req);
       }
       case RouteMatch.MethodNotAllowed<CompiledRoute> m ->
           aroundFallback(Fallbacks.otherMethods(method, m.allowed()), method + " " + path)
-              .call(request.lanes(lanes).json(json).urlPaths(names).build());
+              .call(prepared(request).build());
       case RouteMatch.NotFound<CompiledRoute> nf -> {
-        Request req = request.lanes(lanes).json(json).urlPaths(names).build();
+        Request req = prepared(request).build();
         yield redirectSlashes && slashTwinExists(method, path)
-            ? aroundFallback(Fallbacks.slashTwin(req), "redirect slashes").call(req)
+            ? slashRedirect.call(req)
             : notFound.call(req);
       }
     };
+  }
+
+  /** {@code request} with what the app gives every request: its lanes, codec, route names and root path. */
+  private Request.Builder prepared(Request.Builder request) {
+    request.lanes(lanes).json(json).urlPaths(names);
+    return rootPath.isEmpty() ? request : request.rootPath(rootPath);
+  }
+
+  /**
+   * The path routes are matched against: {@code path} without the app's root path when it starts
+   * with it, as Starlette's {@code get_route_path} reads it, so a proxy may strip the prefix or
+   * pass it on; else {@code path} as it is. The root path alone is {@code ""}, which no route
+   * matches and the slash redirect sends to the root path with its {@code /}.
+   */
+  private String routePath(String path) {
+    if (decodedRootPath.isEmpty() || !path.startsWith(decodedRootPath)) {
+      return path;
+    }
+    if (path.length() == decodedRootPath.length()) {
+      return "";
+    }
+    return path.charAt(decodedRootPath.length()) == '/' ? path.substring(decodedRootPath.length()) : path;
   }
 
   /**
@@ -168,7 +199,7 @@ public final class CompiledApp {
       return false;
     }
     try {
-      return router.match(method, path) instanceof RouteMatch.Found<CompiledRoute>;
+      return router.match(method, routePath(path)) instanceof RouteMatch.Found<CompiledRoute>;
     } catch (HttpException e) {
       return false;
     }
@@ -189,7 +220,7 @@ public final class CompiledApp {
       return -1;
     }
     try {
-      return router.match(method, path) instanceof RouteMatch.Found<CompiledRoute> f
+      return router.match(method, routePath(path)) instanceof RouteMatch.Found<CompiledRoute> f
           ? f.target().route().options().streamedBodyLimit() : -1;
     } catch (HttpException e) {
       return -1;
@@ -227,11 +258,16 @@ public final class CompiledApp {
       return true;
     }
     try {
-      return !(router.match(method, path) instanceof RouteMatch.Found<CompiledRoute> f)
+      return !(router.match(method, routePath(path)) instanceof RouteMatch.Found<CompiledRoute> f)
           || f.target().route().options().compress();
     } catch (HttpException e) {
       return true;
     }
+  }
+
+  /** The path prefix the app is served under ({@code ""}: none), percent-encoded. */
+  public String rootPath() {
+    return rootPath;
   }
 
   /** The named routes' paths ({@code App.urlPathFor}). */

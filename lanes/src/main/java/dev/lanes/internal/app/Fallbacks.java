@@ -1,8 +1,8 @@
 package dev.lanes.internal.app;
 
 import dev.lanes.http.HttpException;
-import dev.lanes.http.Request;
 import dev.lanes.http.Response;
+import dev.lanes.internal.http.RootPathValue;
 import dev.lanes.routing.Endpoint;
 import java.util.Map;
 import java.util.Set;
@@ -33,14 +33,16 @@ final class Fallbacks {
 
   /**
    * For a path whose twin with the trailing slash added or removed is a route's: 307 (the method
-   * and body are kept, as Starlette's {@code redirect_slashes} does), query kept.
+   * and body are kept, as Starlette's {@code redirect_slashes} does), query kept; under the
+   * request's root path when the path arrived without it (a proxy stripped it).
    */
-  static Endpoint slashTwin(Request req) {
-    String path = req.encodedPath();
+  static final Endpoint SLASH_TWIN = req -> {
+    // Read from the request middleware passes on: a trusted proxy's prefix is in its rootPath.
+    String path = RootPathValue.external(req.rootPath(), req.encodedPath());
     String twin = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
     String location = req.rawQuery().isEmpty() ? twin : twin + "?" + req.rawQuery();
-    return r -> CompletableFuture.completedFuture(Response.status(307).withHeader("Location", location));
-  }
+    return CompletableFuture.completedFuture(Response.status(307).withHeader("Location", location));
+  };
 
   /** For a request the router refused before any route ran (a path parameter it cannot take). */
   static Endpoint failing(HttpException e) {
