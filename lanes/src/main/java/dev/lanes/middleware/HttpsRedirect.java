@@ -2,6 +2,7 @@ package dev.lanes.middleware;
 
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
+import dev.lanes.internal.http.RootPathValue;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Middleware;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +48,8 @@ public final class HttpsRedirect implements Middleware {
       }
       // WebSocket URLs are ws: or wss: (RFC 6455 3); clients that follow redirects want one (as Starlette).
       String scheme = isWebSocketUpgrade(req) ? "wss://" : "https://";
-      String target = scheme + host + (port == 443 ? "" : ":" + port) + req.encodedPath()
+      String target = scheme + host + (port == 443 ? "" : ":" + port)
+          + RootPathValue.external(req.rootPath(), req.encodedPath())
           + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
       return CompletableFuture.completedFuture(Response.status(308).withHeader("Location", target));
     };

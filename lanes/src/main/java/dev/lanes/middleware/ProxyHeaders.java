@@ -2,6 +2,7 @@ package dev.lanes.middleware;
 
 import dev.lanes.http.Request;
 import dev.lanes.internal.http.HostValue;
+import dev.lanes.internal.http.RootPathValue;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Middleware;
 import java.net.InetAddress;
@@ -15,8 +16,9 @@ import java.util.Optional;
 /**
  * Lets a request that came through trusted reverse proxies show the original client: its address
  * ({@code Request.remoteAddress()}), scheme ({@code scheme()}) and, when switched on
- * ({@link #forwardedHost}), host ({@code host()}), taken from either {@code X-Forwarded-For/-Proto/-Host} or RFC 7239 {@code Forwarded} — one style, the
- * other's headers are ignored. Only when the peer is a trusted proxy; the client is the nearest
+ * ({@link #forwardedHost}, {@link #forwardedPort}), host ({@code host()}), taken from either {@code X-Forwarded-For/-Proto/-Host} or RFC 7239 {@code Forwarded} — one style, the
+ * other's headers are ignored — and, when switched on ({@link #forwardedPrefix}), the path prefix
+ * the proxy serves the app under ({@code rootPath()}) from {@code X-Forwarded-Prefix}. Only when the peer is a trusted proxy; the client is the nearest
  * address in the chain that is not a trusted proxy, so a client cannot forge its address by
  * sending the header itself; when that hop names no address ({@code unknown}, {@code _hidden}),
  * the client is unknown ({@code remoteAddress()} empty), never the proxy. Put it outermost, so {@link TrustedHost} and {@link HttpsRedirect}
@@ -28,11 +30,16 @@ public final class ProxyHeaders implements Middleware {
   private final boolean rfc7239;
   private final List<AddressRange> trusted;
   private final boolean forwardedHost;
+  private final boolean forwardedPort;
+  private final boolean forwardedPrefix;
 
-  private ProxyHeaders(boolean rfc7239, List<AddressRange> trusted, boolean forwardedHost) {
+  private ProxyHeaders(boolean rfc7239, List<AddressRange> trusted, boolean forwardedHost, boolean forwardedPort,
+      boolean forwardedPrefix) {
     this.rfc7239 = rfc7239;
     this.trusted = trusted;
     this.forwardedHost = forwardedHost;
+    this.forwardedPort = forwardedPort;
+    this.forwardedPrefix = forwardedPrefix;
   }
 
   private ProxyHeaders(boolean rfc7239, String... trustedProxies) {
@@ -46,6 +53,8 @@ public final class ProxyHeaders implements Middleware {
     }
     this.trusted = List.copyOf(ranges);
     this.forwardedHost = false;
+    this.forwardedPort = false;
+    this.forwardedPrefix = false;
   }
 
   /** Honours {@code X-Forwarded-For} and {@code -Proto} (and {@code -Host}: {@link #forwardedHost}) from peers in {@code trustedProxies} (addresses or CIDR ranges). */
@@ -67,7 +76,39 @@ public final class ProxyHeaders implements Middleware {
    * <pre>{@code ProxyHeaders.xForwarded("10.0.0.0/8").forwardedHost(true) }</pre>
    */
   public ProxyHeaders forwardedHost(boolean on) {
-    return new ProxyHeaders(rfc7239, trusted, on);
+    return new ProxyHeaders(rfc7239, trusted, on, forwardedPort, forwardedPrefix);
+  }
+
+  /**
+   * Whether {@code X-Forwarded-Port} (the last in a list: the nearest proxy's) becomes the port
+   * of {@code Request.host()} (the forwarded host's, or the request's own); off by default, as in
+   * uvicorn (Werkzeug's {@code ProxyFix} needs {@code x_port=1}). The scheme's default port
+   * (443 for {@code https}, 80 for {@code http}) is dropped; a value that is not a port (1 to
+   * 65535, digits only) is ignored. Read in either style: {@code Forwarded} has no port of its
+   * own. Switch it on only when every trusted proxy sets or strips the header.
+   *
+   * <pre>{@code ProxyHeaders.xForwarded("10.0.0.0/8").forwardedHost(true).forwardedPort(true) }</pre>
+   */
+  public ProxyHeaders forwardedPort(boolean on) {
+    return new ProxyHeaders(rfc7239, trusted, forwardedHost, on, forwardedPrefix);
+  }
+
+  /**
+   * Whether {@code X-Forwarded-Prefix} (the last in a list: the nearest proxy's), the path prefix
+   * the proxy serves the app under, becomes {@code Request.rootPath()}, replacing the app's
+   * ({@code App.Builder.rootPath}), so {@code Request.urlFor}, the slash redirect, the OpenAPI
+   * {@code servers} and the docs pages put it before the app's paths; off by default (uvicorn
+   * does not read it; Werkzeug's {@code ProxyFix} needs {@code x_prefix=1}). It changes the URLs
+   * built, not routing: a proxy that sends it strips the prefix (Traefik's {@code StripPrefix}),
+   * or the app's own root path has the router take it off. A value that is not a root path
+   * (a URL path starting with {@code /}, no {@code .} or {@code ..} or empty segment, valid
+   * percent-escapes, no encoded {@code /} or control character) is ignored. Read in either style:
+   * {@code Forwarded} has no prefix. Switch it on only when every trusted proxy sets or strips it.
+   *
+   * <pre>{@code ProxyHeaders.xForwarded("10.0.0.0/8").forwardedPrefix(true)  // X-Forwarded-Prefix: /api}</pre>
+   */
+  public ProxyHeaders forwardedPrefix(boolean on) {
+    return new ProxyHeaders(rfc7239, trusted, forwardedHost, forwardedPort, on);
   }
 
   @Override
@@ -81,9 +122,21 @@ public final class ProxyHeaders implements Middleware {
       return req;
     }
     List<Hop> hops = rfc7239 ? forwardedHops(req) : xForwardedHops(req);
-    if (hops.isEmpty()) {
-      return req;
+    Request out = hops.isEmpty() ? req : client(req, hops);
+    if (forwardedPort) {
+      out = port(out);
     }
+    if (forwardedPrefix) {
+      Optional<String> prefix = last(values(req, "x-forwarded-prefix")).flatMap(ProxyHeaders::rootPath);
+      if (prefix.isPresent()) {
+        out = out.withRootPath(prefix.get());
+      }
+    }
+    return out;
+  }
+
+  /** {@code req} as the hops describe its client: address, scheme and (if switched on) host. */
+  private Request client(Request req, List<Hop> hops) {
     // Nearest first: skip the trusted proxies; the first hop that is not one is the client.
     Hop client = hops.get(0);
     for (int i = hops.size() - 1; i >= 0; i--) {
@@ -107,6 +160,38 @@ public final class ProxyHeaders implements Middleware {
       out = out.withHost(client.host().get());
     }
     return out;
+  }
+
+  /** {@code req} with its host's port the nearest proxy's {@code X-Forwarded-Port}, if that is one. */
+  private static Request port(Request req) {
+    Optional<String> port = last(values(req, "x-forwarded-port"))
+        .filter(p -> p.length() <= 5 && p.chars().allMatch(c -> c >= '0' && c <= '9'))
+        .filter(p -> Integer.parseInt(p) >= 1 && Integer.parseInt(p) <= 65535);
+    Optional<String> host = req.host().filter(HostValue::valid);
+    if (port.isEmpty() || host.isEmpty()) {
+      return req;
+    }
+    String name = host.get();
+    int colon = name.lastIndexOf(':');
+    if (colon >= 0 && colon > name.lastIndexOf(']')) {
+      name = name.substring(0, colon);
+    }
+    int p = Integer.parseInt(port.get());
+    boolean defaultPort = p == (req.scheme().equals("https") ? 443 : 80);
+    return req.withHost(defaultPort ? name : name + ":" + p);
+  }
+
+  private static Optional<String> last(List<String> values) {
+    return values.isEmpty() ? Optional.empty() : Optional.of(values.getLast());
+  }
+
+  /** A prefix that is a root path ({@code Request.withRootPath} would take it), normalized. */
+  private static Optional<String> rootPath(String value) {
+    try {
+      return Optional.of(RootPathValue.normalized(value));
+    } catch (IllegalArgumentException notOne) {
+      return Optional.empty();
+    }
   }
 
   private boolean isTrusted(InetAddress address) {
