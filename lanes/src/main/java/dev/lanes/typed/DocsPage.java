@@ -1,12 +1,10 @@
 package dev.lanes.typed;
 
 import dev.lanes.http.Response;
-import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.Route;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -15,11 +13,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class DocsPage {
   private DocsPage() {}
-
-  /** A GET route answering the same response every time, on the event loop. */
-  static Route fixed(String path, Response response) {
-    return Route.of("GET", path, (AsyncHandler) req -> CompletableFuture.completedFuture(response));
-  }
 
   /**
    * A GET route at {@code path} serving {@code file} of the webjar {@code artifact} at
@@ -76,6 +69,24 @@ final class DocsPage {
   /** {@code s} safe inside HTML text and double-quoted attributes. */
   static String escape(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  /**
+   * {@code s} safe inside a single-quoted JavaScript string in a {@code <script>}: quotes,
+   * backslashes, {@code < > &} and controls as JavaScript's unicode escapes, so no value ends the
+   * string or the script.
+   */
+  static String inScript(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029 || "'\"\\<>&".indexOf(c) >= 0) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** {@code path} with a trailing slash, the base of a page's assets. */

@@ -1,5 +1,6 @@
 package dev.lanes.typed;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,6 +25,36 @@ final class OpenApiDocument {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private OpenApiDocument() {}
+
+  /**
+   * {@code doc} as served to a request under {@code rootPath} (FastAPI's {@code openapi} route
+   * with {@code root_path_in_servers}): that path first in {@code servers}, unless listed already,
+   * so Swagger UI's "Try it out" calls the app under the proxy's prefix; {@code doc} itself when
+   * there is no root path.
+   */
+  static ObjectNode served(ObjectNode doc, String rootPath) {
+    if (rootPath.isEmpty()) {
+      return doc;
+    }
+    JsonNode listed = doc.path("servers");
+    for (JsonNode server : listed) {
+      if (rootPath.equals(server.path("url").asText())) {
+        return doc;
+      }
+    }
+    ObjectNode out = F.objectNode();
+    doc.properties().forEach(field -> {
+      if (!field.getKey().equals("servers")) {
+        out.set(field.getKey(), field.getValue());
+      }
+      if (field.getKey().equals("info")) { // where the document lists its servers: after info
+        ArrayNode servers = out.putArray("servers");
+        servers.addObject().put("url", rootPath);
+        listed.forEach(servers::add);
+      }
+    });
+    return out;
+  }
 
   static ObjectNode of(String title, String version, List<String> servers, List<RoutePlan> plans,
       List<SecurityScheme> schemes, ValidationBody errors) {

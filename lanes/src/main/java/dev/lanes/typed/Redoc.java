@@ -16,7 +16,13 @@ final class Redoc {
 
   static List<Route> routes(String redocPath, String openApiPath, String title) {
     String base = DocsPage.base(redocPath);
-    Response page = Response.html("""
+    return List.of(RootPathResponse.route(redocPath, rootPath -> page(rootPath + base, rootPath + openApiPath, title)),
+        DocsPage.asset(base + "redoc.standalone.js", "redoc", VERSION,
+            "bundles/redoc.standalone.js", "text/javascript; charset=utf-8", "redocPath(\"\")"));
+  }
+
+  private static Response page(String base, String openApiUrl, String title) {
+    return Response.html("""
         <!DOCTYPE html>
         <html>
         <head>
@@ -31,8 +37,6 @@ final class Redoc {
         <script src="%sredoc.standalone.js"></script>
         </body>
         </html>
-        """.formatted(DocsPage.escape(title), DocsPage.escape(openApiPath), base));
-    return List.of(DocsPage.fixed(redocPath, page), DocsPage.asset(base + "redoc.standalone.js", "redoc", VERSION,
-        "bundles/redoc.standalone.js", "text/javascript; charset=utf-8", "redocPath(\"\")"));
+        """.formatted(DocsPage.escape(title), DocsPage.escape(openApiUrl), DocsPage.escape(base)));
   }
 }

@@ -15,7 +15,16 @@ final class SwaggerUi {
 
   static List<Route> routes(String docsPath, String openApiPath, String title) {
     String base = DocsPage.base(docsPath);
-    Response page = Response.html("""
+    // The page's links are under the request's root path: behind a proxy that serves the app
+    // under /api, the browser fetches /api/openapi.json and /api/docs/swagger-ui.css.
+    return List.of(
+        RootPathResponse.route(docsPath, rootPath -> page(rootPath + base, rootPath + openApiPath, title)),
+        asset(base, "swagger-ui.css", "text/css; charset=utf-8"),
+        asset(base, "swagger-ui-bundle.js", "text/javascript; charset=utf-8"));
+  }
+
+  private static Response page(String base, String openApiUrl, String title) {
+    return Response.html("""
         <!DOCTYPE html>
         <html>
         <head>
@@ -33,11 +42,7 @@ final class SwaggerUi {
         </script>
         </body>
         </html>
-        """.formatted(DocsPage.escape(title), base, base, openApiPath));
-    return List.of(
-        DocsPage.fixed(docsPath, page),
-        asset(base, "swagger-ui.css", "text/css; charset=utf-8"),
-        asset(base, "swagger-ui-bundle.js", "text/javascript; charset=utf-8"));
+        """.formatted(DocsPage.escape(title), DocsPage.escape(base), DocsPage.escape(base), DocsPage.inScript(openApiUrl)));
   }
 
   private static Route asset(String base, String name, String contentType) {

@@ -64,8 +64,7 @@ public final class TypedApi {
     }
     this.document = OpenApiDocument.of(b.title, b.version, b.servers, plans, b.securitySchemes, errors);
     if (!b.openApiPath.isEmpty()) {
-      Response doc = Response.json(document);
-      out.add(Route.of("GET", b.openApiPath, (AsyncHandler) req -> java.util.concurrent.CompletableFuture.completedFuture(doc)));
+      out.add(RootPathResponse.route(b.openApiPath, rootPath -> Response.json(OpenApiDocument.served(document, rootPath))));
       if (!b.docsPath.isEmpty()) {
         out.addAll(SwaggerUi.routes(b.docsPath, b.openApiPath, b.title));
       }
