@@ -7,8 +7,11 @@ import dev.lanes.http.Response;
 import dev.lanes.middleware.HttpsRedirect;
 import dev.lanes.middleware.ProxyHeaders;
 import dev.lanes.middleware.TrustedHost;
+import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.RouteOptions;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.TestClient;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +55,23 @@ class Http2ProxyHeadersTest {
       H2Client.Stream s = client.open(H2Client.request("GET", "/who").authority("app.internal")
           .add("x-forwarded-for", "198.51.100.9").add("x-forwarded-for", "203.0.113.7, 10.1.2.3"), null, true);
       assertThat(s.text()).isEqualTo("203.0.113.7");
+    }
+  }
+
+  @Test
+  void theAppsRootPathRoutesAndAForwardedPrefixBuildsUrlsOverHttp2() throws Exception {
+    App app = App.builder().rootPath("/api")
+        .middleware(ProxyHeaders.xForwarded("127.0.0.1").forwardedPrefix(true))
+        .route("GET", "/items/{id}", RouteOptions.defaults().name("item"),
+            (BlockingHandler) req -> Response.text(req.urlFor("item", Map.of("id", "1"))))
+        .build();
+    try (TestClient c = TestClient.start(app, ServerConfig.builder().h2c(true));
+        H2Client client = H2Client.connect(c.port())) {
+      H2Client.Stream prefixed = client.open(H2Client.request("GET", "/api/items/5").authority("app.internal"), null, true);
+      assertThat(prefixed.text()).isEqualTo("http://app.internal/api/items/1");
+      H2Client.Stream stripped = client.open(H2Client.request("GET", "/items/5").authority("app.internal")
+          .add("x-forwarded-prefix", "/shop"), null, true);
+      assertThat(stripped.text()).isEqualTo("http://app.internal/shop/items/1");
     }
   }
 }

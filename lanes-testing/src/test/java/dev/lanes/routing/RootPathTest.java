@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanes.App;
+import dev.lanes.files.StaticFiles;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An app served under a path prefix by a proxy ({@code App.Builder.rootPath}, FastAPI's
@@ -60,6 +64,18 @@ class RootPathTest {
       assertThat(c.get("/api/dir").header("location")).contains("/api/dir/");
       // A path the proxy stripped is sent back under the prefix, where the client can reach it.
       assertThat(c.get("/dir").header("location")).contains("/api/dir/");
+    }
+  }
+
+  @Test
+  void aStaticDirectoryRedirectStaysUnderThePrefix(@TempDir Path root) throws Exception {
+    Files.createDirectories(root.resolve("docs"));
+    Files.writeString(root.resolve("docs/index.html"), "docs home");
+    App app = StaticFiles.of(root).index("index.html").mount(App.builder().rootPath("/api").redirectSlashes(false), "/assets").build();
+    try (TestClient c = TestClient.start(app)) {
+      assertThat(c.get("/assets/docs?x=1").header("location")).hasValue("/api/assets/docs/?x=1");
+      assertThat(c.get("/api/assets/docs").header("location")).hasValue("/api/assets/docs/");
+      assertThat(c.get("/api/assets/docs/").text()).isEqualTo("docs home");
     }
   }
 

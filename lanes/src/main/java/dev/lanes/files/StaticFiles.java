@@ -6,6 +6,7 @@ import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
+import dev.lanes.internal.http.RootPathValue;
 import dev.lanes.routing.AsyncHandler;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.Handler;
@@ -213,11 +214,13 @@ public final class StaticFiles {
   /**
    * A redirect (307, query kept) to the request's path with a slash appended: the index's
    * relative links resolve against the URL, and without the slash they would miss the directory
-   * (Starlette and nginx redirect too).
+   * (Starlette and nginx redirect too), under the request's root path.
    */
   private static Response withSlash(Request request) {
     String query = request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery();
-    return Response.status(307).withHeader("Location", request.encodedPath() + "/" + query);
+    // Under the root path if the path arrived without it: a proxy that stripped it is to see it again.
+    return Response.status(307).withHeader("Location",
+        RootPathValue.external(request.rootPath(), request.encodedPath()) + "/" + query);
   }
 
   /** The real path of {@code relative} under the root, or empty if it would leave the root. */
