@@ -81,6 +81,15 @@ public final class RootPathValue {
   }
 
   private static String decodeSegment(String raw, String segment) {
+    if (segment.indexOf('%') < 0) { // the usual prefix (an app's, checked on each of its requests): no copy
+      for (int i = 0; i < segment.length(); i++) {
+        char c = segment.charAt(i);
+        if (c >= 128 || !PCHAR[c]) {
+          throw bad(raw, "it has a character a URL path must percent-encode");
+        }
+      }
+      return segment;
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);
