@@ -220,7 +220,7 @@ public final class StaticFiles {
     String query = request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery();
     // Under the root path if the path arrived without it: a proxy that stripped it is to see it again.
     return Response.status(307).withHeader("Location",
-        RootPathValue.external(request.rootPath(), request.encodedPath()) + "/" + query);
+        RootPathValue.external(request.rootPath(), request.path(), request.encodedPath()) + "/" + query);
   }
 
   /** The real path of {@code relative} under the root, or empty if it would leave the root. */

@@ -49,7 +49,7 @@ public final class HttpsRedirect implements Middleware {
       // WebSocket URLs are ws: or wss: (RFC 6455 3); clients that follow redirects want one (as Starlette).
       String scheme = isWebSocketUpgrade(req) ? "wss://" : "https://";
       String target = scheme + host + (port == 443 ? "" : ":" + port)
-          + RootPathValue.external(req.rootPath(), req.encodedPath())
+          + RootPathValue.external(req.rootPath(), req.path(), req.encodedPath())
           + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
       return CompletableFuture.completedFuture(Response.status(308).withHeader("Location", target));
     };

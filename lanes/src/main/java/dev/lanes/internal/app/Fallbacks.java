@@ -38,7 +38,7 @@ final class Fallbacks {
    */
   static final Endpoint SLASH_TWIN = req -> {
     // Read from the request middleware passes on: a trusted proxy's prefix is in its rootPath.
-    String path = RootPathValue.external(req.rootPath(), req.encodedPath());
+    String path = RootPathValue.external(req.rootPath(), req.path(), req.encodedPath());
     String twin = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
     String location = req.rawQuery().isEmpty() ? twin : twin + "?" + req.rawQuery();
     return CompletableFuture.completedFuture(Response.status(307).withHeader("Location", location));

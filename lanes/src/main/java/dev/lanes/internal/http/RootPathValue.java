@@ -68,16 +68,19 @@ public final class RootPathValue {
   }
 
   /**
-   * {@code encodedPath} as a URL outside the proxy names it: as it is when it starts with
-   * {@code rootPath} (the proxy passed the prefix on), else under it (the proxy stripped it). The
-   * slash redirect and {@code HttpsRedirect} build their {@code Location} so.
+   * A request's path as a URL outside the proxy names it: {@code encodedPath} as it is when the
+   * decoded {@code path} starts with {@code rootPath} at a segment boundary (the proxy passed the
+   * prefix on), else under it (the proxy stripped it). Compared decoded, as routing compares, so
+   * {@code /caf%c3%a9} and {@code /caf%C3%A9} are one prefix. The slash redirect, a static
+   * directory's redirect and {@code HttpsRedirect} build their {@code Location} so.
    */
-  public static String external(String rootPath, String encodedPath) {
-    if (rootPath.isEmpty() || (encodedPath.startsWith(rootPath)
-        && (encodedPath.length() == rootPath.length() || encodedPath.charAt(rootPath.length()) == '/'))) {
+  public static String external(String rootPath, String path, String encodedPath) {
+    if (rootPath.isEmpty()) {
       return encodedPath;
     }
-    return rootPath + encodedPath;
+    String prefix = decoded(rootPath);
+    boolean under = path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
+    return under ? encodedPath : rootPath + encodedPath;
   }
 
   private static String decodeSegment(String raw, String segment) {
