@@ -81,8 +81,8 @@ public final class ProxyHeaders implements Middleware {
 
   /**
    * Whether {@code X-Forwarded-Port} (the last in a list: the nearest proxy's) becomes the port
-   * of {@code Request.host()} (the forwarded host's, or the request's own); off by default, as in
-   * uvicorn (Werkzeug's {@code ProxyFix} needs {@code x_port=1}). The scheme's default port
+   * of {@code Request.host()} (the forwarded host's, or the request's own); off by default
+   * (uvicorn does not read it; Werkzeug's {@code ProxyFix} needs {@code x_port=1}). The scheme's default port
    * (443 for {@code https}, 80 for {@code http}) is dropped; a value that is not a port (1 to
    * 65535, digits only) is ignored. Read in either style: {@code Forwarded} has no port of its
    * own. Switch it on only when every trusted proxy sets or strips the header.
