@@ -147,7 +147,7 @@ public final class CompiledApp {
           trace.routed(route.name());
         }
         if (route.route().options().streamsBody()) {
-          request.streamedBody(); // read whole anyway (over HTTP/2): still given as a stream
+          request.streamedBody(); // a body read whole (none, or an h2c upgrade's): still given as a stream
         }
         Request req = prepared(request)
             .pathParams(f.params().isEmpty() ? Params.empty() : Params.of("path parameter", toLists(f.params())))

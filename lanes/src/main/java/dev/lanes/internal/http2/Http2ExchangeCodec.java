@@ -53,6 +53,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
 
   @Override
   public CompletableFuture<Void> write(Response handed, Runnable afterSent, long now) {
+    connection.responseStarted(stream);
     Response response = handed.status() == 304 ? notModified(handed) : handed;
     boolean hasBody = Http2ResponseHeaders.hasBody(response.status());
     // HEAD, 204, 205 and 304 end the stream with their HEADERS, whatever body the handler gave.

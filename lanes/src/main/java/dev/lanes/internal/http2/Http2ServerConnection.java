@@ -25,6 +25,7 @@ import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.CompressorHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -73,6 +74,17 @@ import java.util.concurrent.TimeUnit;
  * {@code minRequestBodyRate} (408, then the stream is reset); a stream whose response bytes wait
  * on flow control (or on an unwritable socket) and make no progress for {@code sendTimeout} is
  * reset with CANCEL, its producer failed.
+ *
+ * <p>A route that streams its request body ({@code RouteOptions.streamedBody}) is served from
+ * its HEADERS: its handler reads the DATA frames as they arrive ({@link StreamedRequestBody}),
+ * and their bytes go back to the stream's flow-control window only as it reads them, so the
+ * client stops at one window of unread bytes. The connection's window is refilled as bytes
+ * arrive (Netty's local flow controller with auto-refill): a stream whose handler does not read
+ * holds its own window, never the one the other streams share. Such a body's timer rests while
+ * its handler holds half the stream's window unread, or while its client waits for the 100 the
+ * handler's first read sends; past the route's limit, on its timeout, or when the stream closes,
+ * the handler's read throws; a handler that answers before the body ended gets its stream reset
+ * with NO_ERROR after its response.
  *
  * <p>With compression on, the encoder is Netty's {@link CompressorHttp2ConnectionEncoder}, which
  * compresses a stream's DATA frames when its HEADERS carry a {@code content-encoding}; only heads
@@ -275,12 +287,16 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         admission.requestArriving();
         req.lastRead = req.bodyStarted = now();
         watchBody(req.lastRead + bodyNanos);
+        boolean connect = HttpMethod.CONNECT.asciiName().contentEquals(headers.method());
+        req.streamLimit = connect ? -1 : streamedLimit(headers);
         if (CONTINUE_EXPECTED.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT))) {
           continueOrAnswer(req);
-        } else if (HttpMethod.CONNECT.asciiName().contentEquals(headers.method())) {
+        } else if (connect) {
           // A CONNECT stream stays open for the tunnel's bytes (RFC 9113 8.5): waiting for its
           // end would leave it unanswered until the body timeout. Its 501 goes out now.
           continueOrAnswer(req);
+        } else if (req.streamLimit >= 0) {
+          streamBody(req, false);
         }
       }
     } else if (!endOfStream) {
@@ -301,10 +317,13 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   @Override
   public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
     // The bytes are returned to the flow-control windows at once: a body is buffered (up to
-    // maxBodySize) before its request is served, as on HTTP/1.1.
+    // maxBodySize) before its request is served, as on HTTP/1.1; unless its route streams it.
     int processed = data.readableBytes() + padding;
     Http2Stream stream = connection().stream(streamId);
     StreamRequest req = stream == null ? null : stream.getProperty(key);
+    if (req != null && req.streamed != null) {
+      return streamedData(ctx, req, data, padding, endOfStream);
+    }
     if (req == null || req.dispatched) {
       return processed;
     }
@@ -327,9 +346,94 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     return processed;
   }
 
+  /**
+   * A DATA frame of a body streamed to its handler: its bytes are held for the handler and given
+   * back to the stream's window only as the handler reads them ({@link #bodyRead}); the padding
+   * at once. The connection's window is refilled by Netty as bytes arrive (the local flow
+   * controller's auto-refill), so a handler that does not read holds up its own stream only.
+   */
+  private int streamedData(ChannelHandlerContext ctx, StreamRequest req, ByteBuf data, int padding,
+      boolean endOfStream) {
+    StreamedRequestBody body = req.streamed;
+    int n = data.readableBytes();
+    if (endOfStream) {
+      req.requestComplete = true;
+    }
+    body.received += n;
+    body.held += n; // Netty counts them unconsumed until bodyRead returns them
+    if (body.received > body.limit()) {
+      // As HTTP/1.1: the handler's read throws; its answer goes out, then the stream is reset.
+      body.fail(new IOException("request body exceeds this route's limit of " + body.limit()
+          + " bytes (RouteOptions.streamedBody)"));
+      body.arrived(null, endOfStream);
+      return padding;
+    }
+    body.arrived(n == 0 ? null : ctx.alloc().buffer(n).writeBytes(data, data.readerIndex(), n), endOfStream);
+    if (n > 0) {
+      if (body.awaitingContinue) { // the client sent its body without waiting for the 100
+        bodyTimerRestarts(req);
+      }
+      req.lastRead = now();
+      body.counted += n;
+      if (!body.paused && body.held >= pauseAt()) {
+        body.paused = true; // the handler is the slow side: the body timer rests
+      }
+    }
+    return padding;
+  }
+
+  /**
+   * Bytes held for a handler past which the body timer rests: half the stream's initial window,
+   * where Netty's next WINDOW_UPDATE waits for the handler's reads (its default ratio).
+   */
+  private int pauseAt() {
+    return Math.max(1, connection().local().flowController().initialWindowSize() / 2);
+  }
+
+  /** On the loop: the handler of {@code req} read bytes; they go back to the stream's window. */
+  private void bodyRead(StreamRequest req) {
+    StreamedRequestBody body = req.streamed;
+    int n = body.takeRead();
+    Http2Stream stream = connection().stream(req.id);
+    if (n == 0 || req.closed || stream == null) {
+      return; // a closed stream's unconsumed bytes were returned to the connection by Netty
+    }
+    body.held -= n;
+    try {
+      if (connection().local().flowController().consumeBytes(stream, n)) {
+        flushSoon(); // a WINDOW_UPDATE was written
+      }
+    } catch (Http2Exception e) {
+      LOG.log(Level.DEBUG, () -> "returning " + n + " bytes to stream " + req.id + " failed", e);
+    }
+    if (body.paused && body.held < pauseAt()) {
+      body.paused = false;
+      bodyTimerRestarts(req);
+    }
+  }
+
+  /**
+   * The server stops waiting on the handler (or on the 100 it owed): the streamed body's timer
+   * runs again from zero, its rate too, as HTTP/1.1's does when it reads the socket again.
+   */
+  private void bodyTimerRestarts(StreamRequest req) {
+    StreamedRequestBody body = req.streamed;
+    body.awaitingContinue = false;
+    body.counted = 0;
+    req.lastRead = req.bodyStarted = System.nanoTime();
+    if (!req.requestComplete) {
+      watchBody(req.lastRead + bodyNanos);
+    }
+  }
+
   @Override
   public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
     // Netty closes the stream right after this; streamClosed abandons its exchange.
+    Http2Stream stream = connection().stream(streamId);
+    StreamRequest req = stream == null ? null : stream.getProperty(key);
+    if (req != null) {
+      req.resetByClient = true;
+    }
   }
 
   @Override
@@ -415,7 +519,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     String method = h.method().toString();
     String target = h.path() == null ? "" : h.path().toString();
     Response answer = refusal(method, target, h);
-    if (answer == null && declaredLength(h) > maxBodySize) {
+    if (answer == null && declaredLength(h) > (req.streamLimit >= 0 ? req.streamLimit : maxBodySize)) {
       answer = Response.text(413, "Content Too Large");
     }
     if (answer != null) {
@@ -427,6 +531,51 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     }
     if (answeredFromHead(method, target)) {
       dispatch(req, true);
+      return;
+    }
+    if (req.streamLimit >= 0) {
+      streamBody(req, true); // the 100 goes out at the handler's first read, as on HTTP/1.1
+      return;
+    }
+    sendContinue(req);
+  }
+
+  /**
+   * Serves a request whose route streams its body ({@code RouteOptions.streamedBody}) from its
+   * HEADERS: a declared length past the route's limit is refused with 413 first (the stream is
+   * then reset once it is written, as for {@code maxBodySize}). {@code continueOwed}: the
+   * client waits for a 100, sent at the handler's first read.
+   */
+  private void streamBody(StreamRequest req, boolean continueOwed) {
+    if (declaredLength(req.headers) > req.streamLimit) {
+      req.dispatched = true;
+      admission.badRequest();
+      open(req).refuse(Response.text(413, "Content Too Large"));
+      arrived(req);
+      return;
+    }
+    req.continueOwed = continueOwed;
+    dispatch(req);
+  }
+
+  /** The limit of the route that streams the body of {@code h}'s request, or -1: read whole. */
+  private long streamedLimit(Http2Headers h) {
+    if (!app.streamsBodies() || h.method() == null || h.path() == null) {
+      return -1;
+    }
+    String target = h.path().toString();
+    int q = target.indexOf('?');
+    try {
+      return app.streamedBodyLimit(h.method().toString(), target.equals("*") ? "*"
+          : SafePath.decode(q < 0 ? target : target.substring(0, q)));
+    } catch (IllegalArgumentException e) {
+      return -1; // refused for its path when served
+    }
+  }
+
+  /** The interim 100 on a stream whose head has not gone out, whose client waits for it. */
+  private void sendContinue(StreamRequest req) {
+    if (req.headSent || req.closed || connection().stream(req.id) == null) {
       return;
     }
     plain.writeHeaders(ctx, req.id, new DefaultHttp2Headers().status(HttpResponseStatus.CONTINUE.codeAsText()), 0,
@@ -525,6 +674,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         .headers(new Http2RequestHeaders(h))
         .scheme(scheme)
         .body(body);
+    if (req.streamLimit >= 0 && !req.requestComplete && !headOnly) {
+      StreamedRequestBody streamed = new StreamedRequestBody(req.streamLimit, ctx.executor(), () -> bodyRead(req),
+          req.continueOwed ? () -> continueAtFirstRead(req) : null);
+      req.streamed = streamed;
+      request.bodyStream(streamed);
+    }
     if (tls != null) {
       request.tlsSession(tls.engine().getSession());
     }
@@ -605,12 +760,26 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     return null;
   }
 
+  /** The handler's first read of a body whose client waits for 100 Continue. */
+  private void continueAtFirstRead(StreamRequest req) {
+    sendContinue(req);
+    if (req.streamed.awaitingContinue) {
+      bodyTimerRestarts(req);
+    }
+  }
+
   private void streamClosed(Http2Stream stream) {
     StreamRequest req = stream.removeProperty(key);
     if (req != null) {
       arrived(req);
       req.closed = true;
       req.releaseBody();
+      if (req.streamed != null) { // its unread bytes are dropped; a handler waiting in a read wakes
+        req.streamed.fail(new IOException(!ctx.channel().isActive()
+            ? "client disconnected before the request body ended"
+            : req.resetByClient ? "the client reset the stream (RST_STREAM) before the request body ended"
+            : "the stream was reset before the request body ended"));
+      }
       if (req.exchange != null && !req.responseComplete) {
         req.exchange.abandon(); // reset or connection gone: stop the work, return its token
       }
@@ -640,6 +809,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   /** The response's head (each stream writes one); a head the client said it cannot take becomes a 500. */
   void writeHeaders(StreamRequest req, Http2Headers headers, boolean endStream, ChannelPromise promise) {
+    req.headSent = true;
     if (clientMaxHeaderList != Long.MAX_VALUE) {
       long size = ResponseHeadSize.of(headers);
       if (size > clientMaxHeaderList) {
@@ -694,6 +864,17 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       req.lastFrame(promise);
     }
     (req.compressed ? encoder() : plain).writeData(ctx, req.id, data, 0, endStream, promise);
+  }
+
+  /**
+   * The exchange hands its response over: a body streamed to the handler ends here for it, as on
+   * HTTP/1.1 (what is unread, or arrives later, is dropped; the stream is reset after the response
+   * if the client is still sending, {@link #responseEnded}).
+   */
+  void responseStarted(StreamRequest req) {
+    if (req.streamed != null) {
+      req.streamed.finish();
+    }
   }
 
   /** Flushes now unless a read burst is under way (its end flushes once for every stream). */
@@ -867,7 +1048,17 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     long idle = req.lastRead + bodyNanos;
     // A trickle resets an idle timer for ever: past its first period the body must average minBodyRate.
     return minBodyRate <= 0 ? idle
-        : Math.min(idle, req.bodyStarted + bodyNanos + req.bodySize() * 1_000_000_000L / minBodyRate);
+        : Math.min(idle, req.bodyStarted + bodyNanos
+            + (req.streamed != null ? req.streamed.counted : req.bodySize()) * 1_000_000_000L / minBodyRate);
+  }
+
+  /**
+   * Whether a body streamed to its handler is on the body timer: not while the server waits on
+   * the handler (it holds half the stream's window unread) or the client on the 100 the handler's
+   * first read sends, nor once the body failed or the response started.
+   */
+  private static boolean bodyTimed(StreamedRequestBody body) {
+    return body != null && !body.paused && !body.awaitingContinue && !body.done();
   }
 
   private void checkBodies() {
@@ -880,7 +1071,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     long[] next = {Long.MAX_VALUE};
     forEachStream(stream -> {
       StreamRequest req = stream.getProperty(key);
-      if (req != null && !req.dispatched && !req.requestComplete) {
+      if (req != null && !req.requestComplete && (!req.dispatched || bodyTimed(req.streamed))) {
         long at = bodyDeadline(req);
         if (now - at >= 0) {
           expired.add(req);
@@ -892,6 +1083,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     });
     for (StreamRequest req : expired) { // outside the iteration: answering may close the stream
       admission.timedOut(Admission.Timeout.BODY_READ);
+      if (req.streamed != null) {
+        // Its handler runs: its read throws, its answer goes out, then the stream is reset.
+        req.streamed.fail(new IOException(
+            "request body read timeout: the body stopped arriving (ServerConfig.bodyReadTimeout)"));
+        continue;
+      }
       req.dispatched = true;
       req.releaseBody();
       // Nothing was sent on it yet: 408, then (the request unfinished) the stream is reset, as 413 is.
@@ -1040,6 +1237,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     boolean arriving; // counted in Admission as arriving: its head was read, its body is not complete
     boolean responseComplete; // the last frame was written: a close after it is not an abandon
     boolean headReplaced; // its head was too large for the client: a 500 ended it, the body is dropped
+    boolean headSent; // the response's HEADERS were written: no 100 may follow
+    long streamLimit = -1; // the limit of its route, which streams its body; -1: read whole
+    boolean continueOwed; // its streamed body's client waits for 100 Continue
+    StreamedRequestBody streamed; // its body as its handler reads it, or null
+    boolean resetByClient; // RST_STREAM came from the client
     ChannelPromise lastFrame; // the write of that last frame
 
     void lastFrame(ChannelPromise written) {
@@ -1109,6 +1311,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       DefaultHttp2Connection connection = new DefaultHttp2Connection(true, maxReservedStreams());
       distributor = new WatchedDistributor(new UniformStreamByteDistributor(connection));
       connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
+      // Connection-level window refilled as bytes arrive: a body streamed to a handler that does
+      // not read holds its own stream's window (its bytes stay unconsumed there), never the
+      // window the connection's other streams share. Bodies read whole were returned at once anyway.
+      connection.local().flowController(new DefaultHttp2LocalFlowController(connection,
+          DefaultHttp2LocalFlowController.DEFAULT_WINDOW_UPDATE_RATIO, true));
       connection(connection);
       initialSettings(Http2Settings.defaultSettings()
           .maxConcurrentStreams(config.maxConcurrentStreams())

@@ -1,0 +1,248 @@
+package dev.lanes.internal.http2;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An HTTP/2 request body read by its handler as its DATA frames arrive
+ * ({@code RouteOptions.streamedBody}). The connection's event loop adds each frame's bytes
+ * ({@link #arrived}); the handler's lane thread reads, waiting while nothing is there.
+ * Backpressure is the stream's flow-control window: the bytes of a frame are returned to it only
+ * once the handler has read them ({@code onRead} runs on the loop, which hands them to Netty's
+ * local flow controller), so a handler that does not read stops its client at one window of
+ * bytes held here.
+ *
+ * <p>A failure (the stream reset, the connection gone, the body past the route's limit, the body
+ * read timeout) makes every later read throw an {@link IOException} naming it. Once the response
+ * starts ({@link #finish}) what is unread is dropped, and so is what arrives later.
+ *
+ * <p>The chunks, their count and the end are shared between the loop and the reading thread under
+ * one lock; the fields marked "loop only" are the connection's bookkeeping and need none.
+ */
+final class StreamedRequestBody extends InputStream {
+  private final long limit;
+  private final Executor loop;
+  private final Runnable onRead; // on the loop: return the bytes read to flow control
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
+  private Runnable continueOwed; // sends 100 Continue at the first read; null: none owed
+  private int buffered;
+  private int unreturned; // bytes read and not yet handed back to flow control
+  private boolean returnAsked;
+  private boolean ended;
+  private boolean finished;
+  private boolean closed;
+  private IOException failure;
+
+  long received; // loop only: the body's bytes so far, against the limit
+  int held; // loop only: bytes received and not yet returned to the stream's window
+  boolean paused; // loop only: the handler holds much of the window: the body timer rests
+  boolean awaitingContinue; // loop only: its client waits for the 100, the body timer rests
+  long counted; // loop only: bytes since the body timer (re)started, for the minimum rate
+
+  StreamedRequestBody(long limit, Executor loop, Runnable onRead, Runnable continueOwed) {
+    this.limit = limit;
+    this.loop = loop;
+    this.onRead = onRead;
+    this.continueOwed = continueOwed;
+    this.awaitingContinue = continueOwed != null;
+  }
+
+  /** The route's limit, in bytes. */
+  long limit() {
+    return limit;
+  }
+
+  /** On the loop: a DATA frame's bytes (taken over; null: none) and whether it ended the stream. */
+  void arrived(ByteBuf data, boolean last) {
+    lock.lock();
+    try {
+      if (last) {
+        ended = true;
+      }
+      if (data != null) {
+        if (failure != null || finished || closed || !data.isReadable()) {
+          data.release();
+        } else {
+          chunks.add(data);
+          buffered += data.readableBytes();
+        }
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Any thread: the body cannot be read on; later reads throw {@code cause}, also when it had
+   * ended: what was not read yet is dropped, and must not read as the body's end.
+   */
+  void fail(IOException cause) {
+    lock.lock();
+    try {
+      if (failure == null && !finished) {
+        failure = cause;
+      }
+      dropBuffered();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether reads fail or were ended by the response: nothing more is waited for. */
+  boolean done() {
+    lock.lock();
+    try {
+      return failure != null || finished;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** On the loop, when the response starts: the rest of the body is dropped as it arrives. */
+  void finish() {
+    lock.lock();
+    try {
+      finished = true;
+      dropBuffered();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** On the loop: the bytes read since the last call, to hand back to the stream's window. */
+  int takeRead() {
+    lock.lock();
+    try {
+      int n = unreturned;
+      unreturned = 0;
+      returnAsked = false;
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void dropBuffered() {
+    ByteBuf b;
+    while ((b = chunks.poll()) != null) {
+      b.release();
+    }
+    buffered = 0;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    Runnable sendContinue = null;
+    lock.lock();
+    try {
+      if (continueOwed != null && !ended && failure == null && !finished) {
+        sendContinue = continueOwed;
+      }
+      continueOwed = null;
+    } finally {
+      lock.unlock();
+    }
+    if (sendContinue != null) {
+      onLoop(sendContinue); // before waiting: its client sends nothing until the 100
+    }
+    boolean askReturn = false;
+    int n;
+    lock.lock();
+    try {
+      if (len == 0) {
+        n = 0;
+      } else {
+        while (chunks.isEmpty() && !ended && failure == null && !finished && !closed) {
+          try {
+            changed.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("request cancelled while reading its body");
+          }
+        }
+        if (closed) {
+          throw new IOException("request body stream closed");
+        }
+        if (failure != null) {
+          throw new IOException(failure.getMessage(), failure);
+        }
+        if (finished) {
+          throw new IOException("request body read after the response was sent");
+        }
+        ByteBuf head = chunks.peek();
+        if (head == null) {
+          return -1; // ended
+        }
+        n = Math.min(len, head.readableBytes());
+        head.readBytes(b, off, n);
+        if (!head.isReadable()) {
+          chunks.poll().release();
+        }
+        buffered -= n;
+        unreturned += n;
+        if (!returnAsked) {
+          returnAsked = true;
+          askReturn = true;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (askReturn) {
+      onLoop(onRead);
+    }
+    return n;
+  }
+
+  private void onLoop(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      // The server stopped: the connection closed first, and its stream with it.
+    }
+  }
+
+  /** Bytes arrived and not yet read: what the server holds of this body now. */
+  @Override
+  public int available() {
+    lock.lock();
+    try {
+      return buffered;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Later reads fail; what arrives is dropped when the response starts. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+}
