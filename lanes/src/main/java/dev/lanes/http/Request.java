@@ -366,7 +366,8 @@ public final class Request {
    * handler's virtual thread), and fails with an {@link java.io.IOException} when the client
    * leaves, the body stops arriving for the server's body read timeout, or it grows past the
    * route's limit. Read it on the handler's thread, before the handler returns: what is left
-   * unread then is skipped (up to 256 KiB) or the connection is closed after the response. On
+   * unread then is skipped (up to 256 KiB) or the connection is closed after the response
+   * (HTTP/2: dropped, and the stream reset after the response). On
    * any other route it reads the body already read whole.
    *
    * <pre>{@code
@@ -480,7 +481,7 @@ public final class Request {
 
     /**
      * The body given as a stream, as on a route with {@code RouteOptions.streamedBody}: the bytes
-     * set by {@link #body} if no stream was set (a body that was read whole anyway, as over HTTP/2).
+     * set by {@link #body} if no stream was set (a body read whole anyway: none, or an h2c upgrade's).
      */
     public Builder streamedBody() {
       if (bodyStream == null) {
