@@ -305,6 +305,49 @@ class Http2StreamedBodyTest {
     }
   }
 
+  /**
+   * While the handler holds the stream's window unread the client is held by flow control, not
+   * slow: the body timer rests. Another stream whose body stalls from later on is the clock: its
+   * 408 proves a body check ran past the held stream's own deadline.
+   */
+  @Test
+  void theBodyTimerRestsWhileTheHandlerHoldsTheWindow() throws Exception {
+    AtomicReference<InputStream> body = new AtomicReference<>();
+    CountDownLatch mayRead = new CountDownLatch(1);
+    App app = App.builder()
+        .route("POST", "/slow", streamed(1 << 20), (BlockingHandler) req -> {
+          body.set(req.bodyStream());
+          try {
+            mayRead.await();
+            return Response.text("read " + req.bodyStream().readAllBytes().length);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          } catch (IOException e) {
+            return Response.text("failed: " + e.getMessage());
+          }
+        })
+        .route("POST", "/whole", RouteOptions.defaults(), (BlockingHandler) req -> Response.text("whole"))
+        .build();
+    try (TestClient server = TestClient.start(app, h2c().bodyReadTimeout(Duration.ofMillis(200)));
+        RawH2 raw = new RawH2(server.port())) {
+      post(raw, 1, "/slow");
+      for (int sent = 0; sent < WINDOW; sent += FRAME) {
+        raw.data(1, new byte[Math.min(FRAME, WINDOW - sent)], false);
+      }
+      Await.until(() -> body.get() != null && available(body.get()) == WINDOW, "the window's bytes held for the handler");
+      post(raw, 3, "/whole"); // its body never comes
+      RawH2.Frame clock = raw.answer(3, 10);
+      assertThat(clock.headers().status().toString()).isEqualTo("408");
+      mayRead.countDown();
+      RawH2.Frame update = raw.await(f -> f.type() == RawH2.WINDOW_UPDATE && f.stream() == 1, 10);
+      assertThat(update).as("WINDOW_UPDATE once the handler read").isNotNull();
+      raw.data(1, new byte[10], true);
+      assertThat(raw.answer(1, 10).headers().status().toString()).isEqualTo("200");
+      assertThat(body(raw, 1)).isEqualTo("read " + (WINDOW + 10));
+      assertThat(server.server().statistics().bodyReadTimeouts()).isEqualTo(1);
+    }
+  }
+
   /** As on HTTP/1.1 (and uvicorn): the 100 goes out at the handler's first read, not at the head. */
   @Test
   void the100ContinueWaitsForTheHandlersFirstRead() throws Exception {
