@@ -35,6 +35,42 @@ class LanesMetricsRequestsTest {
     assertThat(timer(registry, "GET /a", "GET", "404").count()).isEqualTo(1);
   }
 
+  /** Each request counts in its own timer when route, method or status change from one to the next. */
+  @Test
+  void consecutiveRequestsThatDifferInOneTagEachCountApart() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    LanesMetrics metrics = LanesMetrics.create();
+    metrics.bindTo(registry);
+    String[][] requests = {
+        {"GET /a", "GET", "200"}, {"GET /a", "GET", "404"}, {"GET /a", "HEAD", "200"}, {"GET /b", "GET", "200"},
+        {"GET /a", "GET", "200"}, {new String("GET /b".toCharArray()), "GET", "200"}, {"GET /b", "GET", "200"},
+        {"GET /a", new String("HEAD".toCharArray()), "200"}};
+    for (String[] r : requests) {
+      metrics.requestEnd(r[0], r[1], Integer.parseInt(r[2]), Duration.ofMillis(1));
+    }
+
+    assertThat(registry.find("lanes.http.server.requests").timers()).hasSize(4);
+    assertThat(timer(registry, "GET /a", "GET", "200").count()).isEqualTo(2);
+    assertThat(timer(registry, "GET /a", "GET", "404").count()).isEqualTo(1);
+    assertThat(timer(registry, "GET /a", "HEAD", "200").count()).isEqualTo(2);
+    assertThat(timer(registry, "GET /b", "GET", "200").count()).isEqualTo(3);
+  }
+
+  /** A binder moved to another registry records there only, also for the request just recorded. */
+  @Test
+  void aRebindRecordsTheSameRequestInTheNewRegistry() {
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    SimpleMeterRegistry second = new SimpleMeterRegistry();
+    LanesMetrics metrics = LanesMetrics.create();
+    metrics.bindTo(first);
+    metrics.requestEnd("GET /a", "GET", 200, Duration.ofMillis(1));
+    metrics.bindTo(second);
+    metrics.requestEnd("GET /a", "GET", 200, Duration.ofMillis(1));
+
+    assertThat(timer(first, "GET /a", "GET", "200").count()).isEqualTo(1);
+    assertThat(timer(second, "GET /a", "GET", "200").count()).isEqualTo(1);
+  }
+
   @Test
   void inventedMethodsShareOneOtherTimer() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();

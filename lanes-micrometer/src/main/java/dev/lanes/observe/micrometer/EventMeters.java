@@ -24,6 +24,22 @@ final class EventMeters {
 
   final Counter pinned;
 
+  /**
+   * The request timer used last: a server's requests mostly repeat one route, method and status,
+   * so this spares the two lookups and the status slot's read. Read and written without
+   * synchronisation on purpose: its fields are final, so any value a thread sees is whole, and a
+   * stale one only costs the lookups.
+   */
+  LastRequest lastRequest;
+
+  /** A request timer with what it was looked up by (route and method compared by identity first). */
+  record LastRequest(String route, String method, int status, Timer timer) {
+    boolean isFor(String route, String method, int status) {
+      return this.status == status && (this.route == route || this.route.equals(route))
+          && (this.method == method || this.method.equals(method));
+    }
+  }
+
   EventMeters(MeterRegistry registry) {
     this.registry = registry;
     this.pinned = Counter.builder("lanes.virtualthread.pinned")

@@ -65,7 +65,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Events before {@link #bindTo} are dropped. The recording paths look meters up in small
  * concurrent maps ({@code get} first: a {@code computeIfAbsent} allocates its capturing lambda on
- * every call) and allocate nothing once a meter exists.
+ * every call) and allocate nothing once a meter exists; a request first checks the timer the
+ * previous request used (a small value, made anew only when route, method or status change).
  */
 public final class LanesMetrics implements LanesListener, MeterBinder {
   // Explicit bucket bounds, 1-2.5-5 per decade as Prometheus' and OpenTelemetry's defaults, from
@@ -162,6 +163,18 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
     if (m == null || status < 100 || status > 599) {
       return;
     }
+    EventMeters.LastRequest last = m.lastRequest;
+    Timer t;
+    if (last != null && last.isFor(route, method, status)) {
+      t = last.timer();
+    } else {
+      t = requestTimer(m, route, method, status);
+      m.lastRequest = new EventMeters.LastRequest(route, method, status, t);
+    }
+    t.record(duration);
+  }
+
+  private static Timer requestTimer(EventMeters m, String route, String method, int status) {
     // get before computeIfAbsent: after the first request of a route, one map read.
     RouteTimers timers = m.requests.get(route);
     if (timers == null) {
@@ -176,7 +189,7 @@ public final class LanesMetrics implements LanesListener, MeterBinder {
           .serviceLevelObjectives(BUCKETS).register(m.registry);
       byStatus.set(status, t); // a racing caller gets the same timer from the registry
     }
-    t.record(duration);
+    return t;
   }
 
   @Override
