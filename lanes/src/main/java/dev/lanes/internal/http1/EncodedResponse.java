@@ -9,6 +9,7 @@ import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -81,7 +82,9 @@ final class EncodedResponse extends DefaultByteBufHolder {
         ? AsciiValues.RESPONSES.of(response.contentType().get()) : null;
     // An upper bound on the head: each char is one byte.
     int bound = statusLine.length + 150 + (contentType == null ? 0 : contentType.length());
-    for (Map.Entry<String, String> e : response.headers()) {
+    List<Map.Entry<String, String>> headers = response.headers(); // indexed: no iterator per response
+    for (int i = 0; i < headers.size(); i++) {
+      Map.Entry<String, String> e = headers.get(i);
       bound += e.getKey().length() + e.getValue().length() + 4;
     }
     // The head is put together in a plain array and copied into the direct buffer at once: each
@@ -92,7 +95,8 @@ final class EncodedResponse extends DefaultByteBufHolder {
     if (contentType != null) {
       n = putValue(head, put(head, n, CONTENT_TYPE), contentType);
     }
-    for (Map.Entry<String, String> e : response.headers()) {
+    for (int i = 0; i < headers.size(); i++) {
+      Map.Entry<String, String> e = headers.get(i);
       String name = e.getKey();
       if (replaced(name, connection, ownLength || bare)) {
         continue;

@@ -32,6 +32,7 @@ import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -311,7 +312,9 @@ final class Http1ExchangeCodec implements ExchangeCodec {
    * must then close after this response and read nothing more (RFC 9112 9.6).
    */
   private static boolean closeSaid(Response response) {
-    for (Map.Entry<String, String> e : response.headers()) {
+    List<Map.Entry<String, String>> headers = response.headers(); // indexed: no iterator per response
+    for (int i = 0; i < headers.size(); i++) {
+      Map.Entry<String, String> e = headers.get(i);
       if (e.getKey().equalsIgnoreCase("connection")) {
         for (String option : e.getValue().split(",")) {
           if (option.strip().equalsIgnoreCase("close")) {
