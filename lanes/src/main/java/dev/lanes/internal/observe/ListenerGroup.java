@@ -8,6 +8,7 @@ import dev.lanes.observe.LifespanPhase;
 import dev.lanes.observe.PinnedThread;
 import dev.lanes.observe.TlsHandshakeFailure;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,6 +25,10 @@ public final class ListenerGroup implements LanesListener {
 
   private final LanesListener[] listeners;
   private final AtomicBoolean[] complained;
+  // The listeners that implement the two events every request sends whatever its route: most
+  // listeners keep the interface's empty default, and a call to it is still an interface dispatch.
+  private final int[] requestStarts;
+  private final int[] responseBodyEnds;
 
   public ListenerGroup(List<LanesListener> listeners) {
     this.listeners = listeners.toArray(LanesListener[]::new);
@@ -31,6 +36,27 @@ public final class ListenerGroup implements LanesListener {
     for (int i = 0; i < complained.length; i++) {
       complained[i] = new AtomicBoolean();
     }
+    this.requestStarts = implementing(this.listeners, "requestStart", String.class, String.class);
+    this.responseBodyEnds = implementing(this.listeners, "responseBodyEnd",
+        String.class, String.class, boolean.class, Duration.class);
+  }
+
+  /** The indexes of the listeners whose class implements {@code event}, not the interface's default. */
+  private static int[] implementing(LanesListener[] listeners, String event, Class<?>... parameters) {
+    int[] found = new int[listeners.length];
+    int n = 0;
+    for (int i = 0; i < listeners.length; i++) {
+      boolean own;
+      try {
+        own = listeners[i].getClass().getMethod(event, parameters).getDeclaringClass() != LanesListener.class;
+      } catch (NoSuchMethodException | SecurityException e) {
+        own = true; // cannot tell: call it
+      }
+      if (own) {
+        found[n++] = i;
+      }
+    }
+    return Arrays.copyOf(found, n);
   }
 
   // Each event is an explicit loop rather than a lambda per call: nothing is allocated per event.
@@ -43,7 +69,7 @@ public final class ListenerGroup implements LanesListener {
 
   @Override
   public void requestStart(String method, String path) {
-    for (int i = 0; i < listeners.length; i++) {
+    for (int i : requestStarts) {
       try {
         listeners[i].requestStart(method, path);
       } catch (Throwable t) {
@@ -65,7 +91,7 @@ public final class ListenerGroup implements LanesListener {
 
   @Override
   public void responseBodyEnd(String route, String method, boolean completed, Duration duration) {
-    for (int i = 0; i < listeners.length; i++) {
+    for (int i : responseBodyEnds) {
       try {
         listeners[i].responseBodyEnd(route, method, completed, duration);
       } catch (Throwable t) {
