@@ -6,6 +6,7 @@ import dev.lanes.http.HttpException;
 import dev.lanes.http.Params;
 import dev.lanes.http.Request;
 import dev.lanes.internal.concurrency.LoopBinding;
+import dev.lanes.internal.http.StreamedBodyFailure;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -13,8 +14,12 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -26,14 +31,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A parsed {@code multipart/form-data} or {@code application/x-www-form-urlencoded} body. Parsing
- * and spooling to disk run in the {@code files} lane; temporary files are removed when the request
- * ends (response sent, error or disconnect).
+ * A parsed {@code multipart/form-data} or {@code application/x-www-form-urlencoded} body. A body
+ * read whole is parsed in the {@code files} lane; on a route with
+ * {@code RouteOptions.streamedBody} {@link #read} parses the body as it arrives, on the handler's
+ * thread, holding only a fixed buffer, the fields and the files' first {@code spoolThreshold}
+ * bytes in memory (file parts past it go to disk as they arrive), so an upload may be larger than
+ * {@code ServerConfig.maxBodySize}. Both are read by the same rules; temporary files are removed
+ * when the request ends (response sent, error or disconnect).
  *
  * <p>Lanes splits the body itself (Netty's factory only spools file parts): Content-Type
  * parameters in any order, field names and file names as sent ({@code filename*} included). A
@@ -42,6 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * WHATWG URL standard reads it: a '%' that starts no escape is kept as sent); a body of another
  * type (or none) a 415; past
  * {@link FormLimits} a 413; a temporary file the server cannot write a 500 (details only in the log).
+ * A streamed body past its route's limit is a 413, one that stops arriving a 408, as the server
+ * answers them.
  *
  * <pre>{@code
  * Form form = Form.read(req);                       // from a blocking handler
@@ -55,6 +67,7 @@ public final class Form {
   private static final int PARSED = 1;
   private static final int CLOSED_WHILE_PARSING = 2;
   private static final Set<String> TRANSFER_ENCODINGS = Set.of("7bit", "8bit", "binary");
+  private static final int CHUNK_BYTES = 64 * 1024; // what goes to a part's file at a time
 
   private final Params fields;
   private final List<UploadFile> files;
@@ -91,6 +104,11 @@ public final class Form {
     if (LoopBinding.onLoop()) {
       throw new IllegalStateException("Form.read blocks; from an async handler use Form.readAsync");
     }
+    if (request.bodyStreamed()) {
+      // Read as it arrives, at the client's pace: on this (the handler's) thread, which reads a
+      // streamed body, rather than holding a files lane token for as long as the upload lasts.
+      return parse(request, limits);
+    }
     CompletableFuture<Form> parsing = readAsync(request, limits);
     try {
       return parsing.get();
@@ -98,7 +116,7 @@ public final class Form {
       // The request was cancelled (disconnect, deadline): stop the parse and give the token back.
       parsing.cancel(true);
       Thread.currentThread().interrupt();
-      throw new java.util.concurrent.CancellationException("request cancelled while reading its form");
+      throw new CancellationException("request cancelled while reading its form");
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -128,8 +146,14 @@ public final class Form {
     // Parameters in any order, quoted or not (Netty looked for the boundary in the first two only).
     HeaderValue type = HeaderValue.parse(contentType, "the Content-Type");
     Charset charset = charset(type.params().get("charset"), "the Content-Type", StandardCharsets.UTF_8);
+    // One reading for a body whole in memory and one streamed as it arrives (RouteOptions.streamedBody).
+    InputStream body = request.bodyStream();
     if (!multipart) {
-      return new Form(Params.of("form field", UrlEncoded.parse(request.body(), charset, limits)), List.of());
+      try {
+        return new Form(Params.of("form field", UrlEncoded.parse(body, charset, limits)), List.of());
+      } catch (IOException e) {
+        throw unreadable(e);
+      }
     }
     String boundary = type.params().get("boundary");
     if (boundary == null) {
@@ -149,7 +173,7 @@ public final class Form {
     DefaultHttpDataFactory factory = new DefaultHttpDataFactory(limits.spoolThreshold());
     factory.setDeleteOnExit(false); // deleted at request end; deleteOnExit would leak a list entry per file
     // The request can end (a disconnect closes the scope from the loop) while this parse runs on
-    // the files lane. Netty's factory is not thread-safe: a part released under a running parse
+    // another thread. Netty's factory is not thread-safe: a part released under a running parse
     // gets written again and its file outlives every list that could delete it. So the cleanup
     // runs once the parse is over: at the scope's close if the parse has ended, else by the parse
     // itself when it ends.
@@ -161,10 +185,10 @@ public final class Form {
       }
     });
     try {
-      byte[] body = request.body();
       MultipartBody parts = new MultipartBody(body, boundary);
       Map<String, List<String>> fields = new LinkedHashMap<>();
       List<UploadFile> files = new ArrayList<>();
+      byte[] chunk = new byte[CHUNK_BYTES];
       for (MultipartBody.Part part = parts.next(); part != null; part = parts.next()) {
         if (part.number() > limits.maxParts()) {
           throw new HttpException(413, "too many form parts (at most " + limits.maxParts() + ")");
@@ -184,33 +208,85 @@ public final class Form {
         HeaderValue partMedia = partType == null ? null : HeaderValue.parse(partType, "part " + part.number() + "'s Content-Type");
         Charset partCharset = partMedia == null ? charset
             : charset(partMedia.params().get("charset"), "part " + part.number() + "'s Content-Type", charset);
-        if (part.length() > limits.maxPartSize()) {
-          throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
-        }
         if (names.filename() == null) {
-          fields.computeIfAbsent(names.name(), k -> new ArrayList<>())
-              .add(new String(body, part.offset(), part.length(), partCharset));
+          ByteArrayOutputStream value = new ByteArrayOutputStream();
+          for (int n; (n = parts.content(chunk, 0, chunk.length)) >= 0; ) {
+            if (value.size() + (long) n > limits.maxPartSize()) {
+              throw partTooLarge(limits);
+            }
+            value.write(chunk, 0, n);
+          }
+          fields.computeIfAbsent(names.name(), k -> new ArrayList<>()).add(value.toString(partCharset));
           continue;
         }
         String fileType = partType == null ? "application/octet-stream" : partType.split(";", 2)[0].strip();
         // The names are kept by UploadFile as sent; Netty's data would trim them, and it refuses
         // some characters a browser does send in a file name (a backslash), so it gets neutral ones.
+        // Its size is not known yet: it stays in memory up to the threshold, then goes to disk.
         FileUpload upload = factory.createFileUpload(carrier, "file", "upload", fileType,
-            encoding, partCharset, part.length());
-        try {
-          upload.setContent(Unpooled.wrappedBuffer(body, part.offset(), part.length()));
-        } catch (IOException e) {
-          // the server's disk, not the client's form: a 500, the path only in the log
-          throw new UncheckedIOException("could not spool a form upload to a temporary file", e);
+            encoding, partCharset, 0);
+        long size = 0;
+        int held = 0; // bytes of chunk not spooled yet: whole chunks go on, not each read's few
+        for (int n; (n = parts.content(chunk, held, chunk.length - held)) >= 0; ) {
+          size += n;
+          if (size > limits.maxPartSize()) {
+            throw partTooLarge(limits);
+          }
+          held += n;
+          if (held == chunk.length) {
+            spool(upload, chunk, held, false);
+            held = 0;
+          }
         }
+        spool(upload, chunk, held, true);
         files.add(new UploadFile(upload, names.name(), names.filename()));
       }
       return new Form(Params.of("form field", fields), List.copyOf(files));
+    } catch (IOException e) {
+      throw unreadable(e);
     } finally {
       if (!phase.compareAndSet(PARSING, PARSED)) {
         cleanup.run(); // the request ended while this parse ran
       }
     }
+  }
+
+  /** Adds {@code length} bytes of {@code chunk} (copied: the chunk is reused) to the upload. */
+  private static void spool(FileUpload upload, byte[] chunk, int length, boolean last) {
+    try {
+      upload.addContent(length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(chunk, 0, length), last);
+    } catch (IOException e) {
+      if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+        throw cancelled(); // the request was cancelled (disconnect, deadline) mid-write
+      }
+      // the server's disk, not the client's form: a 500, the path only in the log
+      throw new UncheckedIOException("could not spool a form upload to a temporary file", e);
+    }
+  }
+
+  /**
+   * A body that could not be read on: a streamed body past its route's limit, stopped arriving
+   * or badly chunked is answered as the server answers it (413, 408, 400); a cancelled request
+   * stops the parse; a client that left gets a 400 nobody reads.
+   */
+  private static RuntimeException unreadable(IOException e) {
+    StreamedBodyFailure failure = StreamedBodyFailure.in(e);
+    if (failure != null) {
+      return new HttpException(failure.status(), failure.getMessage());
+    }
+    if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
+      return cancelled();
+    }
+    return new HttpException(400, "the form could not be read: " + e.getMessage());
+  }
+
+  private static CancellationException cancelled() {
+    Thread.currentThread().interrupt();
+    return new CancellationException("request cancelled while reading its form");
+  }
+
+  private static HttpException partTooLarge(FormLimits limits) {
+    return new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
   }
 
   /** The named charset, {@code otherwise} if none; an unknown one is the client's error. */

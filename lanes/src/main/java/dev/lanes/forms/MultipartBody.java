@@ -1,83 +1,120 @@
 package dev.lanes.forms;
 
 import dev.lanes.http.HttpException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The parts of a whole {@code multipart/form-data} body held in memory (RFC 2046 5.1.1), read one
- * at a time. A body without a line of the declared boundary, or one that ends before its close
- * delimiter ({@code --boundary--}), is a 400: Netty's decoder took either for an empty form or
- * dropped the last part, silently. A part's header block is bounded ({@link #MAX_HEADER_BYTES}).
+ * The parts of a {@code multipart/form-data} body (RFC 2046 5.1.1), read one at a time from a
+ * stream as it arrives: a body already whole in memory and a streamed one
+ * ({@code RouteOptions.streamedBody}) are read by the same rules. Only a fixed buffer of the body
+ * is held ({@link #BUFFER_BYTES}); a part's content is handed on in chunks as it is read. A body
+ * without a line of the declared boundary, or one that ends before its close delimiter
+ * ({@code --boundary--}), is a 400: Netty's decoder took either for an empty form or dropped the
+ * last part, silently. A part's header block is bounded ({@link #MAX_HEADER_BYTES}).
  */
 final class MultipartBody {
-  /** A part: its headers (names in lower case) and where its content lies in the body. */
-  record Part(int number, Map<String, String> headers, int offset, int length) { }
+  /** A part: its number (from 1) and headers (names in lower case); its content follows. */
+  record Part(int number, Map<String, String> headers) { }
 
   /** A part's header block, as the request's own head ({@code maxHeaderSize}'s default): 413 past it. */
   static final int MAX_HEADER_BYTES = 8192;
+  /** What is held of the body at a time: a header block and a delimiter line fit in it. */
+  static final int BUFFER_BYTES = 64 * 1024;
   private static final String UNCLOSED = "malformed form: multipart body ends before its closing boundary";
+  private static final int YES = 1;
+  private static final int NO = 0;
+  private static final int UNKNOWN = -1; // the bytes that tell have not arrived yet
 
-  private final byte[] body;
+  private final InputStream in;
   private final byte[] delimiter; // CRLF "--" boundary: what ends a part's content
-  private int pos;
+  private final byte[] buf = new byte[BUFFER_BYTES];
+  private int pos; // the next unread byte in buf
+  private int lim; // the end of what was read into buf
+  private boolean eof; // the body has ended: lim is its end
+  private int safe; // set by scan: buf[pos, safe) is content whatever follows
   private int parts;
+  private boolean inContent; // a part's content is being read
   private boolean closed;
 
-  MultipartBody(byte[] body, String boundary) {
-    this.body = body;
+  /** Reads up to the first delimiter (skipping a preamble). */
+  MultipartBody(InputStream in, String boundary) throws IOException {
+    this.in = in;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.UTF_8);
     // The first delimiter may open the body (no CRLF before it) or follow a preamble.
-    if (startsWith(2, 0) && endsDelimiter(delimiter.length - 2)) {
-      pos = delimiter.length - 2;
-    } else {
-      int at = indexOf(0);
-      if (at < 0) {
+    if (opensBody()) {
+      pos += delimiter.length - 2;
+      return;
+    }
+    while (true) {
+      int at = scan();
+      if (at >= 0) {
+        pos = at + delimiter.length;
+        return;
+      }
+      pos = safe; // the preamble so far: dropped
+      if (!fill()) {
         throw new HttpException(400, "malformed form: the body has no line with the declared multipart boundary");
       }
-      pos = at + delimiter.length;
     }
   }
 
-  /** The next part, or null after the close delimiter. */
-  Part next() {
+  /** The next part, or null after the close delimiter; the previous part's unread content is skipped. */
+  Part next() throws IOException {
     if (closed) {
       return null;
     }
-    if (pos + 1 < body.length && body[pos] == '-' && body[pos + 1] == '-') {
-      closed = true; // the epilogue after it is ignored, as RFC 2046 says
+    if (inContent) {
+      byte[] skip = new byte[8192];
+      while (content(skip, 0, skip.length) >= 0) {
+        // dropped
+      }
+    }
+    if (available(2) && buf[pos] == '-' && buf[pos + 1] == '-') {
+      closed = true; // the epilogue after it is ignored (left unread), as RFC 2046 says
       return null;
     }
-    while (pos < body.length && (body[pos] == ' ' || body[pos] == '\t')) {
+    while (available(1) && (buf[pos] == ' ' || buf[pos] == '\t')) {
       pos++; // transport padding
     }
-    if (pos < body.length && body[pos] == '\r') {
+    if (available(1) && buf[pos] == '\r') {
       pos++;
     }
-    if (pos >= body.length) {
+    if (!available(1)) {
       throw new HttpException(400, UNCLOSED);
     }
-    if (body[pos] != '\n') {
+    if (buf[pos] != '\n') {
       throw new HttpException(400, "malformed form: text after a multipart boundary on its line");
     }
     pos++;
     int number = ++parts;
     Map<String, String> headers = new LinkedHashMap<>();
-    int start = pos;
+    int used = 0; // bytes of the header block read so far
     String name = null;
     StringBuilder value = null; // the header being read: folded lines are appended, not copied again
     while (true) {
-      int lf = indexOfByte((byte) '\n', pos);
+      int lf = indexOf((byte) '\n', pos, lim);
       if (lf < 0) {
-        throw new HttpException(400, UNCLOSED);
+        // Any line end still to come would make the block too large: no need to wait for it.
+        if (used + lim - pos >= MAX_HEADER_BYTES) {
+          throw headersTooLarge(number);
+        }
+        if (!fill()) {
+          throw new HttpException(400, UNCLOSED);
+        }
+        continue;
       }
-      if (lf + 1 - start > MAX_HEADER_BYTES) {
-        throw new HttpException(413, "form part " + number + "'s headers are larger than " + MAX_HEADER_BYTES + " bytes");
+      if (used + lf + 1 - pos > MAX_HEADER_BYTES) {
+        throw headersTooLarge(number);
       }
-      int end = lf > pos && body[lf - 1] == '\r' ? lf - 1 : lf;
-      String line = new String(body, pos, end - pos, StandardCharsets.UTF_8);
+      int end = lf > pos && buf[lf - 1] == '\r' ? lf - 1 : lf;
+      String line = new String(buf, pos, end - pos, StandardCharsets.UTF_8);
+      used += lf + 1 - pos;
       pos = lf + 1;
       if (line.isEmpty()) {
         break;
@@ -99,54 +136,147 @@ final class MultipartBody {
     if (name != null) {
       headers.put(name, value.toString());
     }
-    int at = indexOf(pos);
-    if (at < 0) {
-      throw new HttpException(400, UNCLOSED);
-    }
-    Part part = new Part(number, headers, pos, at - pos);
-    pos = at + delimiter.length;
-    return part;
+    inContent = true;
+    return new Part(number, headers);
   }
 
-  private boolean startsWith(int from, int at) {
-    if (body.length - at < delimiter.length - from) {
-      return false;
+  /**
+   * Reads up to {@code len} bytes of the current part's content into {@code to}; -1 once it has
+   * ended (its delimiter read). Blocks until some content or the delimiter has arrived.
+   */
+  int content(byte[] to, int off, int len) throws IOException {
+    if (!inContent) {
+      return -1;
     }
-    for (int i = from; i < delimiter.length; i++) {
-      if (body[at + i - from] != delimiter[i]) {
+    while (true) {
+      int at = scan();
+      if (at == pos) {
+        pos += delimiter.length;
+        inContent = false;
+        return -1;
+      }
+      int n = Math.min((at >= 0 ? at : safe) - pos, len);
+      if (n > 0) {
+        System.arraycopy(buf, pos, to, off, n);
+        pos += n;
+        return n;
+      }
+      if (!fill()) {
+        throw new HttpException(400, UNCLOSED);
+      }
+    }
+  }
+
+  /** Whether the body opens with the delimiter's line, without its CRLF. */
+  private boolean opensBody() throws IOException {
+    int length = delimiter.length - 2;
+    while (true) {
+      if (!available(length)) {
+        return false;
+      }
+      if (!Arrays.equals(buf, pos, pos + length, delimiter, 2, delimiter.length)) {
+        return false;
+      }
+      int ends = endsDelimiter(pos + length);
+      if (ends != UNKNOWN) {
+        return ends == YES;
+      }
+      if (!fill()) {
+        return false; // not reached: at the end of the body the line has ended
+      }
+    }
+  }
+
+  /**
+   * Where in {@code buf} the next delimiter line starts, from {@code pos}, or -1 if none is there
+   * yet; {@link #safe} then ends the bytes no delimiter can start in. A line that starts with the
+   * boundary and goes on ({@code --XyZabc}) is content, as python-multipart reads it: a delimiter
+   * is followed by blanks and the end of its line, or by {@code --}.
+   */
+  private int scan() {
+    for (int i = indexOf(delimiter[0], pos, lim); i >= 0; i = indexOf(delimiter[0], i + 1, lim)) {
+      int n = Math.min(delimiter.length, lim - i);
+      if (!Arrays.equals(buf, i, i + n, delimiter, 0, n)) {
+        continue;
+      }
+      if (n < delimiter.length) {
+        if (eof) {
+          continue; // the body ends inside it: content
+        }
+        safe = i; // it may be one: wait for the rest
+        return -1;
+      }
+      int ends = endsDelimiter(i + delimiter.length);
+      if (ends == YES) {
+        return i;
+      }
+      if (ends == UNKNOWN) {
+        safe = i;
+        return -1;
+      }
+    }
+    safe = lim;
+    return -1;
+  }
+
+  private int endsDelimiter(int at) {
+    if (at < lim && buf[at] == '-') {
+      if (at + 1 < lim) {
+        return buf[at + 1] == '-' ? YES : NO;
+      }
+      return eof ? NO : UNKNOWN;
+    }
+    while (at < lim && (buf[at] == ' ' || buf[at] == '\t')) {
+      at++;
+    }
+    if (at >= lim) {
+      return eof ? YES : UNKNOWN;
+    }
+    return buf[at] == '\r' || buf[at] == '\n' ? YES : NO;
+  }
+
+  /** Whether {@code n} bytes from {@code pos} are in the buffer, reading more while they are not. */
+  private boolean available(int n) throws IOException {
+    while (lim - pos < n) {
+      if (!fill()) {
         return false;
       }
     }
     return true;
   }
 
-  /**
-   * Where the next delimiter line starts, or -1. A line that starts with the boundary and goes on
-   * ({@code --XyZabc}) is content, as python-multipart reads it: a delimiter is followed by blanks
-   * and the end of its line, or by {@code --}.
-   */
-  private int indexOf(int from) {
-    for (int i = indexOfByte(delimiter[0], from); i >= 0; i = indexOfByte(delimiter[0], i + 1)) {
-      if (startsWith(0, i) && endsDelimiter(i + delimiter.length)) {
-        return i;
-      }
+  /** Reads more of the body into the buffer, after what it holds from {@code pos}; false at its end. */
+  private boolean fill() throws IOException {
+    if (eof) {
+      return false;
     }
-    return -1;
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, lim - pos);
+      lim -= pos;
+      safe = Math.max(0, safe - pos);
+      pos = 0;
+    }
+    if (lim == buf.length) {
+      // Only a delimiter followed by a buffer of blanks gets here: its line cannot be told.
+      throw new HttpException(400, "malformed form: a multipart boundary line longer than "
+          + BUFFER_BYTES + " bytes");
+    }
+    int n = in.read(buf, lim, buf.length - lim);
+    if (n < 0) {
+      eof = true;
+      return false;
+    }
+    lim += n;
+    return true;
   }
 
-  private boolean endsDelimiter(int at) {
-    if (at + 1 < body.length && body[at] == '-' && body[at + 1] == '-') {
-      return true;
-    }
-    while (at < body.length && (body[at] == ' ' || body[at] == '\t')) {
-      at++;
-    }
-    return at >= body.length || body[at] == '\r' || body[at] == '\n';
+  private static HttpException headersTooLarge(int number) {
+    return new HttpException(413, "form part " + number + "'s headers are larger than " + MAX_HEADER_BYTES + " bytes");
   }
 
-  private int indexOfByte(byte b, int from) {
-    for (int i = from; i < body.length; i++) {
-      if (body[i] == b) {
+  private int indexOf(byte b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (buf[i] == b) {
         return i;
       }
     }

@@ -2,6 +2,9 @@ package dev.lanes.forms;
 
 import dev.lanes.http.HttpException;
 import dev.lanes.internal.http.UrlEncodedPairs;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,24 +14,52 @@ import java.util.Map;
 /**
  * An {@code application/x-www-form-urlencoded} body, read as the WHATWG URL standard's parser
  * reads one (and Starlette): {@link UrlEncodedPairs}, as a query string is, the bytes then decoded
- * in the form's charset, within the form's limits.
+ * in the form's charset, within the form's limits. It is read from a stream one {@code name=value}
+ * pair at a time (the standard splits on '&amp;' first), so a streamed body is held a pair at a
+ * time: a pair as sent is bounded by what its decoded value may be ({@code maxPartSize}, each
+ * byte escaped as {@code %XX}) plus a name of 8 KiB.
  */
 final class UrlEncoded {
+  private static final int NAME_BYTES = MultipartBody.MAX_HEADER_BYTES;
+
   private UrlEncoded() { }
 
   /** The fields in order; 413 past the limits (the decoded value's size). */
-  static Map<String, List<String>> parse(byte[] body, Charset charset, FormLimits limits) {
+  static Map<String, List<String>> parse(InputStream in, Charset charset, FormLimits limits) throws IOException {
     Map<String, List<String>> fields = new LinkedHashMap<>();
     int[] count = {0};
-    UrlEncodedPairs.forEach(body, (name, value) -> {
+    UrlEncodedPairs.Sink sink = (name, value) -> {
       if (++count[0] > limits.maxParts()) {
         throw new HttpException(413, "too many form parts (at most " + limits.maxParts() + ")");
       }
       if (value.length > limits.maxPartSize()) {
-        throw new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
+        throw tooLarge(limits);
       }
       fields.computeIfAbsent(new String(name, charset), k -> new ArrayList<>()).add(new String(value, charset));
-    });
+    };
+    long maxPair = Math.min(3 * limits.maxPartSize() + 1 + NAME_BYTES, Integer.MAX_VALUE - 8);
+    ByteArrayOutputStream pair = new ByteArrayOutputStream();
+    byte[] chunk = new byte[8192];
+    for (int n; (n = in.read(chunk)) >= 0; ) {
+      int start = 0;
+      for (int i = 0; i < n; i++) {
+        if (chunk[i] == '&') {
+          pair.write(chunk, start, i - start);
+          UrlEncodedPairs.forEach(pair.toByteArray(), sink);
+          pair.reset();
+          start = i + 1;
+        }
+      }
+      if (pair.size() + (long) (n - start) > maxPair) {
+        throw tooLarge(limits);
+      }
+      pair.write(chunk, start, n - start);
+    }
+    UrlEncodedPairs.forEach(pair.toByteArray(), sink);
     return fields;
+  }
+
+  private static HttpException tooLarge(FormLimits limits) {
+    return new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
   }
 }

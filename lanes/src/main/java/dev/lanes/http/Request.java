@@ -361,6 +361,16 @@ public final class Request {
   }
 
   /**
+   * Whether the body is read as it arrives, from {@link #bodyStream()} only (a route with
+   * {@code RouteOptions.streamedBody}); {@link #body()} then throws.
+   *
+   * <pre>{@code byte[] bytes = req.bodyStreamed() ? req.bodyStream().readNBytes(max) : req.body(); }</pre>
+   */
+  public boolean bodyStreamed() {
+    return bodyStream != null;
+  }
+
+  /**
    * The body as a stream. On a route with {@code RouteOptions.streamedBody} it is read from the
    * client as the handler reads it: a read blocks until bytes arrive (fine on a blocking
    * handler's virtual thread), and fails with an {@link java.io.IOException} when the client

@@ -1,5 +1,6 @@
 package dev.lanes.internal.http1;
 
+import dev.lanes.internal.http.StreamedBodyFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
@@ -91,10 +92,11 @@ final class StreamedBody extends InputStream {
     if (content.decoderResult().isFailure()) {
       content.release();
       Throwable cause = content.decoderResult().cause();
-      fail(new IOException(cause instanceof RejectedRequest r && r.status() == 408
-          ? "request body read timeout: the body stopped arriving (ServerConfig.bodyReadTimeout)"
-          : !channel.isActive() ? "client disconnected before the request body ended"
-          : "bad request body: " + cause.getMessage(), cause));
+      fail(cause instanceof RejectedRequest r && r.status() == 408
+          ? new StreamedBodyFailure(408,
+              "request body read timeout: the body stopped arriving (ServerConfig.bodyReadTimeout)", cause)
+          : !channel.isActive() ? new IOException("client disconnected before the request body ended", cause)
+          : new StreamedBodyFailure(400, "bad request body: " + cause.getMessage(), cause));
       return;
     }
     if (n > 0) {
@@ -103,7 +105,7 @@ final class StreamedBody extends InputStream {
     received += n;
     if (received > limit) {
       content.release();
-      fail(new IOException("request body exceeds this route's limit of " + limit
+      fail(new StreamedBodyFailure(413, "request body exceeds this route's limit of " + limit
           + " bytes (RouteOptions.streamedBody)"));
       return;
     }

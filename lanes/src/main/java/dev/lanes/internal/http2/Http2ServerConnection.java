@@ -7,6 +7,7 @@ import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.Exchange;
 import dev.lanes.internal.http.HostValue;
+import dev.lanes.internal.http.StreamedBodyFailure;
 import dev.lanes.internal.http1.SafePath;
 import dev.lanes.internal.http1.SocketProgress;
 import dev.lanes.internal.server.Admission;
@@ -363,7 +364,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     body.held += n; // Netty counts them unconsumed until bodyRead returns them
     if (body.received > body.limit()) {
       // As HTTP/1.1: the handler's read throws; its answer goes out, then the stream is reset.
-      body.fail(new IOException("request body exceeds this route's limit of " + body.limit()
+      body.fail(new StreamedBodyFailure(413, "request body exceeds this route's limit of " + body.limit()
           + " bytes (RouteOptions.streamedBody)"));
       body.arrived(null, endOfStream);
       return padding;
@@ -1085,7 +1086,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       admission.timedOut(Admission.Timeout.BODY_READ);
       if (req.streamed != null) {
         // Its handler runs: its read throws, its answer goes out, then the stream is reset.
-        req.streamed.fail(new IOException(
+        req.streamed.fail(new StreamedBodyFailure(408,
             "request body read timeout: the body stopped arriving (ServerConfig.bodyReadTimeout)"));
         continue;
       }

@@ -1,0 +1,42 @@
+package dev.lanes.internal.http;
+
+import java.io.IOException;
+
+/**
+ * Why a streamed request body ({@code RouteOptions.streamedBody}) cannot be read on, with the
+ * status the client's side of it calls for: past the route's limit (413), stopped arriving (408),
+ * a bad chunk (400). Both protocols' bodies fail their reads with it (as the thrown exception's
+ * cause), so code that reads a body on the client's behalf (forms) answers as the server would.
+ * A client that left is a plain {@link IOException}: nobody is there to answer.
+ */
+public final class StreamedBodyFailure extends IOException {
+  private static final long serialVersionUID = 1L;
+  private final int status;
+
+  public StreamedBodyFailure(int status, String message, Throwable cause) {
+    super(message, cause);
+    this.status = status;
+  }
+
+  public StreamedBodyFailure(int status, String message) {
+    this(status, message, null);
+  }
+
+  /** The status that answers it: 413, 408 or 400. */
+  public int status() {
+    return status;
+  }
+
+  /** The failure among {@code error} and its causes, or null. */
+  public static StreamedBodyFailure in(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof StreamedBodyFailure f) {
+        return f;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+}
