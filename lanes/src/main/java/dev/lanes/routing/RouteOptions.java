@@ -100,7 +100,8 @@ public record RouteOptions(Optional<String> lane, Optional<Duration> deadline, b
    * These options with the request body streamed to a blocking handler as it arrives, up to
    * {@code maxBytes} (this route's limit, in place of {@code ServerConfig.maxBodySize}): the
    * handler reads it from {@link dev.lanes.http.Request#bodyStream()}, and
-   * {@link dev.lanes.http.Request#body()} throws. Only a few chunks are held in memory: the
+   * {@link dev.lanes.http.Request#body()} throws; {@code Form.read} parses a form from the stream
+   * as it arrives, its file parts spooled to disk. Only a few chunks are held in memory: the
    * client is not read from while the handler has not taken what arrived (HTTP/2: the stream's
    * flow-control window opens only as the handler reads). A declared length over
    * the limit is refused with 413 before the handler runs; a chunked body that grows past it
