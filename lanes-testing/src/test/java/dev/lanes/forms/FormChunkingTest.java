@@ -83,6 +83,10 @@ class FormChunkingTest {
     bodies.put("--" + B + "\r\nContent-Disposition: form-data; name=\"h\"\r\nX: v", unclosed);
     bodies.put("--" + B + "  \r\n" + "Content-Disposition: form-data; name=\"pad\"\r\n\r\nv\r\n--" + B + "--", "[pad=[v]]");
     bodies.put(ok.repeat(6) + "--" + B + "--", "413 too many form parts (at most 5)");
+    bodies.put(ok + "--" + B + " ".repeat(1025) + "\r\n", "400 malformed form: a multipart boundary followed by more"
+        + " than 1024 blanks"); // a delimiter line that would have to be read on and on
+    bodies.put(ok + "--" + B + "\t".repeat(1024) + "\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n2\r\n--"
+        + B + "--", "[a=[1]][b=[2]]");
     bodies.put("no delimiter at all \r\n--" + B + "x",
         "400 malformed form: the body has no line with the declared multipart boundary");
     try (Lanes lanes = Lanes.defaults().build()) {

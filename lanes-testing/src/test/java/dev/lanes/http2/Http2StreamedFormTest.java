@@ -10,18 +10,28 @@ import dev.lanes.http.Response;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.RouteOptions;
 import dev.lanes.server.ServerConfig;
+import dev.lanes.testing.Await;
 import dev.lanes.testing.TestClient;
+import io.netty.handler.codec.http.multipart.DiskFileUpload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code Form.read} on an HTTP/2 stream whose body is streamed ({@code RouteOptions.streamedBody}):
  * the form is parsed from the DATA frames as they arrive, a file part past the spool threshold
- * goes to disk, the body larger than the server's {@code maxBodySize}; past the route's limit, 413.
+ * goes to disk, the body larger than the server's {@code maxBodySize}; past the route's limit, 413;
+ * a stream reset mid-upload leaves no temporary file.
  */
 @Timeout(60)
 class Http2StreamedFormTest {
@@ -95,6 +105,62 @@ class Http2StreamedFormTest {
       assertThat(refused).isNotNull();
       assertThat(refused.headers().status().toString()).isEqualTo("413");
       assertThat(body(raw, 3)).isEqualTo("request body exceeds this route's limit of 20000 bytes (RouteOptions.streamedBody)");
+    }
+  }
+  /** A stream reset mid-upload (RST_STREAM): the parse stops and the spooled part is deleted. */
+  @Test
+  void aStreamResetMidUploadLeavesNoTemporaryFile(@TempDir Path spoolDir) throws Exception {
+    CountDownLatch ended = new CountDownLatch(1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    App app = App.builder()
+        .route("POST", "/form", RouteOptions.defaults().streamedBody(1 << 20), (BlockingHandler) req -> {
+          try {
+            return Response.text("parsed " + Form.read(req, LIMITS).files().size());
+          } catch (RuntimeException e) {
+            failure.set(e);
+            throw e;
+          } finally {
+            ended.countDown();
+          }
+        })
+        .get("/hello", req -> Response.text("hello"))
+        .build();
+    String old = DiskFileUpload.baseDirectory;
+    DiskFileUpload.baseDirectory = spoolDir.toString();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true).maxBodySize(MAX_BODY));
+        RawH2 raw = new RawH2(server.port())) {
+      byte[] body = form(new byte[200_000]);
+      raw.headers(1, RawH2.request("POST", "/form").add("content-type", "multipart/form-data; boundary=" + B), false);
+      // Part of it: a window's worth, then another once the handler's reads gave the first back.
+      for (int at = 0; at < 3 * FRAME; at += FRAME) {
+        raw.data(1, Arrays.copyOfRange(body, at, at + FRAME), false);
+      }
+      for (int granted = 0; granted < 3 * FRAME; ) {
+        RawH2.Frame update = raw.await(f -> f.stream() == 1 && f.type() == RawH2.WINDOW_UPDATE || f.type() == RawH2.EOF, 10);
+        assertThat(update).isNotNull();
+        assertThat(update.type()).isEqualTo(RawH2.WINDOW_UPDATE);
+        granted += java.nio.ByteBuffer.wrap(update.payload()).getInt() & 0x7fffffff;
+      }
+      for (int at = 3 * FRAME; at < 6 * FRAME; at += FRAME) {
+        raw.data(1, Arrays.copyOfRange(body, at, at + FRAME), false);
+      }
+      Await.until(() -> filesIn(spoolDir) > 0, "the file part spooled to disk");
+      raw.rst(1, 8); // CANCEL
+      assertThat(ended.await(30, TimeUnit.SECONDS)).as("the handler ended").isTrue();
+      assertThat(failure.get()).as("the form's read failed").isNotNull();
+      Await.until(() -> filesIn(spoolDir) == 0, "the temporary file deleted");
+      raw.headers(3, RawH2.request("GET", "/hello"), true);
+      assertThat(raw.answer(3, 10).headers().status().toString()).isEqualTo("200");
+    } finally {
+      DiskFileUpload.baseDirectory = old;
+    }
+  }
+
+  private static long filesIn(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

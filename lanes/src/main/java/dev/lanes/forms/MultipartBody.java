@@ -24,6 +24,8 @@ final class MultipartBody {
 
   /** A part's header block, as the request's own head ({@code maxHeaderSize}'s default): 413 past it. */
   static final int MAX_HEADER_BYTES = 8192;
+  /** Blanks after a boundary (RFC 2046's transport padding) past which its line is a 400. */
+  static final int MAX_PADDING_BYTES = 1024;
   /** What is held of the body at a time: a header block and a delimiter line fit in it. */
   static final int BUFFER_BYTES = 64 * 1024;
   private static final String UNCLOSED = "malformed form: multipart body ends before its closing boundary";
@@ -97,9 +99,11 @@ final class MultipartBody {
     int used = 0; // bytes of the header block read so far
     String name = null;
     StringBuilder value = null; // the header being read: folded lines are appended, not copied again
+    int searched = 0; // bytes from pos known to hold no line end: a line arriving slowly is searched once
     while (true) {
-      int lf = indexOf((byte) '\n', pos, lim);
+      int lf = indexOf((byte) '\n', pos + searched, lim);
       if (lf < 0) {
+        searched = lim - pos;
         // Any line end still to come would make the block too large: no need to wait for it.
         if (used + lim - pos >= MAX_HEADER_BYTES) {
           throw headersTooLarge(number);
@@ -116,6 +120,7 @@ final class MultipartBody {
       String line = new String(buf, pos, end - pos, StandardCharsets.UTF_8);
       used += lf + 1 - pos;
       pos = lf + 1;
+      searched = 0;
       if (line.isEmpty()) {
         break;
       }
@@ -226,8 +231,14 @@ final class MultipartBody {
       }
       return eof ? NO : UNKNOWN;
     }
+    int start = at;
     while (at < lim && (buf[at] == ' ' || buf[at] == '\t')) {
       at++;
+    }
+    if (at - start > MAX_PADDING_BYTES) {
+      // Its line cannot be told without reading on, over and over while the blanks arrive.
+      throw new HttpException(400, "malformed form: a multipart boundary followed by more than "
+          + MAX_PADDING_BYTES + " blanks");
     }
     if (at >= lim) {
       return eof ? YES : UNKNOWN;
@@ -257,9 +268,7 @@ final class MultipartBody {
       pos = 0;
     }
     if (lim == buf.length) {
-      // Only a delimiter followed by a buffer of blanks gets here: its line cannot be told.
-      throw new HttpException(400, "malformed form: a multipart boundary line longer than "
-          + BUFFER_BYTES + " bytes");
+      throw new IllegalStateException("a multipart buffer full of a header block or a delimiter line");
     }
     int n = in.read(buf, lim, buf.length - lim);
     if (n < 0) {
