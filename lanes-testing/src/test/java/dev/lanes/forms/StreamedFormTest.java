@@ -249,6 +249,21 @@ class StreamedFormTest {
     }
   }
 
+  /** A form whose body stops arriving: 408 naming the timeout, as the server answers a stalled body. */
+  @Test
+  void aFormThatStopsArrivingIs408() {
+    App app = App.builder()
+        .route("POST", "/f", RouteOptions.defaults().streamedBody(1 << 20), (BlockingHandler) req -> describe(Form.read(req, LIMITS)))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).bodyReadTimeout(Duration.ofMillis(300)));
+        RawClient raw = RawClient.connect(server.port())) {
+      RawResponse r = raw.send("POST /f HTTP/1.1\r\nHost: test\r\nContent-Type: " + MULTIPART
+          + "\r\nContent-Length: 100000\r\n\r\n" + fileHead("f", "f.bin") + "some of it").read();
+      assertThat(r.status()).isEqualTo(408);
+      assertThat(r.text()).isEqualTo("request body read timeout: the body stopped arriving (ServerConfig.bodyReadTimeout)");
+    }
+  }
+
   /**
    * A client that leaves mid-upload, its file part already on disk: the parse stops and the
    * temporary file is deleted; nothing is left in the spool directory.
