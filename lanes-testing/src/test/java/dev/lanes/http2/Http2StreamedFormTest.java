@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class Http2StreamedFormTest {
   private static final String B = "h2-form";
   private static final int FRAME = 16_384; // the protocol's initial SETTINGS_MAX_FRAME_SIZE
+  private static final int WINDOW = 65_535; // the protocol's initial stream window
   private static final int MAX_BODY = 16 * 1024;
   private static final FormLimits LIMITS = new FormLimits(4, 1 << 20, 1024);
 
@@ -131,17 +132,18 @@ class Http2StreamedFormTest {
         RawH2 raw = new RawH2(server.port())) {
       byte[] body = form(new byte[200_000]);
       raw.headers(1, RawH2.request("POST", "/form").add("content-type", "multipart/form-data; boundary=" + B), false);
-      // Part of it: a window's worth, then another once the handler's reads gave the first back.
+      // Part of it: three frames of the stream's window, then two more once the handler's reads
+      // have given enough of it back (past the 64 KiB a part's file is written in).
       for (int at = 0; at < 3 * FRAME; at += FRAME) {
         raw.data(1, Arrays.copyOfRange(body, at, at + FRAME), false);
       }
-      for (int granted = 0; granted < 3 * FRAME; ) {
+      for (int window = WINDOW - 3 * FRAME; window < 2 * FRAME; ) {
         RawH2.Frame update = raw.await(f -> f.stream() == 1 && f.type() == RawH2.WINDOW_UPDATE || f.type() == RawH2.EOF, 10);
         assertThat(update).isNotNull();
         assertThat(update.type()).isEqualTo(RawH2.WINDOW_UPDATE);
-        granted += java.nio.ByteBuffer.wrap(update.payload()).getInt() & 0x7fffffff;
+        window += java.nio.ByteBuffer.wrap(update.payload()).getInt() & 0x7fffffff;
       }
-      for (int at = 3 * FRAME; at < 6 * FRAME; at += FRAME) {
+      for (int at = 3 * FRAME; at < 5 * FRAME; at += FRAME) {
         raw.data(1, Arrays.copyOfRange(body, at, at + FRAME), false);
       }
       Await.until(() -> filesIn(spoolDir) > 0, "the file part spooled to disk");
