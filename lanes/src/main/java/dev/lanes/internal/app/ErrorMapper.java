@@ -4,6 +4,7 @@ import dev.lanes.concurrency.LaneRejectedException;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
+import dev.lanes.internal.http.StreamedBodyFailure;
 import dev.lanes.internal.http.UnhandledError;
 import dev.lanes.routing.Endpoint;
 import java.lang.System.Logger.Level;
@@ -17,7 +18,9 @@ import java.util.function.Function;
 /**
  * Turns a failed request into the response to send: the app's exception handlers first (most
  * specific type wins), then {@link HttpException} → its status and headers, a lane's refusal →
- * 503 with {@code Retry-After}, anything else → a logged 500 with no details for the client.
+ * 503 with {@code Retry-After}, a streamed request body the client sent wrong
+ * ({@link StreamedBodyFailure}, maybe as the cause of another exception) → its 4xx, anything else
+ * → a logged 500 with no details for the client.
  * A request whose failure no handler took (the logged 500, or the handler for {@code Exception}
  * or {@code Throwable}: Starlette's server-error handler) is marked {@link UnhandledError} in its
  * state for the middleware around it.
@@ -64,6 +67,11 @@ public final class ErrorMapper {
         case SERVER_BUSY -> "server at its concurrency limit";
       }).withHeader("Retry-After", "1");
       case CancellationException ce -> Response.text(503, "Service Unavailable: request cancelled");
+      // A streamed body the client sent wrong: its status, as the body read whole would get.
+      case Throwable e when StreamedBodyFailure.in(e) != null -> {
+        StreamedBodyFailure bad = StreamedBodyFailure.in(e);
+        yield Response.text(bad.status(), bad.getMessage());
+      }
       default -> {
         LOG.log(Level.ERROR, "unhandled error in " + where, t);
         yield INTERNAL_ERROR;

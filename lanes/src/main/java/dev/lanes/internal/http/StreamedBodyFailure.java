@@ -5,9 +5,11 @@ import java.io.IOException;
 /**
  * Why a streamed request body ({@code RouteOptions.streamedBody}) cannot be read on, with the
  * status the client's side of it calls for: past the route's limit (413), stopped arriving (408),
- * a bad chunk (400). Both protocols' bodies fail their reads with it (as the thrown exception's
- * cause), so code that reads a body on the client's behalf (forms) answers as the server would.
- * A client that left is a plain {@link IOException}: nobody is there to answer.
+ * a bad chunk (400). Both protocols' bodies fail their reads with it, so code that reads a body on
+ * the client's behalf (forms) answers as the server would, and a handler that lets it out (as
+ * {@code Files.copy(req.bodyStream(), path)} does, or wrapped in an {@code UncheckedIOException})
+ * has its request answered with {@link #status} and the message, not with a server error. A
+ * client that left is a plain {@link IOException}: nobody is there to answer.
  */
 public final class StreamedBodyFailure extends IOException {
   private static final long serialVersionUID = 1L;
@@ -25,6 +27,11 @@ public final class StreamedBodyFailure extends IOException {
   /** The status that answers it: 413, 408 or 400. */
   public int status() {
     return status;
+  }
+
+  /** The same failure thrown again from another read: its stack trace is the reader's. */
+  public StreamedBodyFailure again() {
+    return new StreamedBodyFailure(status, getMessage(), this);
   }
 
   /** The failure among {@code error} and its causes, or null. */

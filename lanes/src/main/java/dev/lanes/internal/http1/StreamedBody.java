@@ -21,7 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * client's writes block instead of the server's memory growing.
  *
  * <p>A failure (the client left, the body stopped arriving, a chunked body grew past the
- * route's limit, a bad chunk) makes every later read throw an {@link IOException} naming it.
+ * route's limit, a bad chunk) makes every later read throw an {@link IOException} naming it; one
+ * by the client's fault is a {@link StreamedBodyFailure}, which answers with its status when the
+ * handler lets it out.
  * When the exchange answers ({@link #finish}) what is still unread is dropped; the connection
  * stays open only if the body ended or at most {@link #DISCARD_LIMIT} declared bytes are left to
  * skip and no {@code 100 Continue} was owed unsent (as Go's net/http does), else it closes after
@@ -226,7 +228,7 @@ final class StreamedBody extends InputStream {
         throw new IOException("request body stream closed");
       }
       if (failure != null) {
-        throw new IOException(failure.getMessage(), failure);
+        throw failure instanceof StreamedBodyFailure f ? f.again() : new IOException(failure.getMessage(), failure);
       }
       if (finished) {
         throw new IOException("request body read after the response was sent");

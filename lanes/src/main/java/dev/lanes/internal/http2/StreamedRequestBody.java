@@ -1,5 +1,6 @@
 package dev.lanes.internal.http2;
 
+import dev.lanes.internal.http.StreamedBodyFailure;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
@@ -185,7 +186,7 @@ final class StreamedRequestBody extends InputStream {
           throw new IOException("request body stream closed");
         }
         if (failure != null) {
-          throw new IOException(failure.getMessage(), failure);
+          throw failure instanceof StreamedBodyFailure f ? f.again() : new IOException(failure.getMessage(), failure);
         }
         if (finished) {
           throw new IOException("request body read after the response was sent");
