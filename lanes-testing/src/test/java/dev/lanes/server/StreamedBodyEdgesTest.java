@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
+import dev.lanes.files.FileResponse;
 import dev.lanes.http.Response;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.RouteOptions;
@@ -13,12 +14,17 @@ import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Edges of streamed request bodies ({@code RouteOptions.streamedBody}) over real sockets: a
@@ -435,6 +441,48 @@ class StreamedBodyEdgesTest {
       assertThat(next.text()).isEqualTo("hello");
       release.countDown();
       assertThat(first.read().text()).isEqualTo("read 3");
+    }
+  }
+
+  /**
+   * A streamed request that expects 100-continue, pipelined behind a file still being sent in
+   * chunks (compressed here; over TLS too): the file's exchange ends once the file is queued, so
+   * the streamed handler runs and reads while the file's chunks still go out. Its 100 must wait
+   * behind the file's last chunk, as an aggregated body's held-back 100 does; written at once, in
+   * the middle of the file, Netty's encoder refused it and it was lost, so the client waited for a
+   * 100 that never came.
+   */
+  @Test
+  void a100ForAStreamedBodyWaitsBehindAFileStillBeingSent(@TempDir Path dir)
+      throws Exception {
+    // Random text: compressible as a type, so it goes out in chunks, but not much smaller, so
+    // the socket's buffers cannot take it all while the client does not read.
+    byte[] random = new byte[9 * 1024 * 1024];
+    new Random(7).nextBytes(random);
+    Path big = dir.resolve("big.txt");
+    Files.write(big, Base64.getEncoder().encode(random));
+    CountDownLatch asked = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/big", req -> FileResponse.of(req, big, "text/plain"))
+        .route("POST", "/s", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req -> {
+          InputStream in = req.bodyStream();
+          in.read(new byte[0]); // asks for the body: its 100
+          asked.countDown();
+          return Response.text("read " + in.readAllBytes().length);
+        })
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5))
+            .compression(Compression.on()));
+        RawClient raw = RawClient.connectWithReceiveBuffer(server.port(), 8 * 1024)) {
+      raw.send("GET /big HTTP/1.1\r\nHost: test\r\nAccept-Encoding: gzip\r\n\r\n"
+          + post("/s", "Content-Length: 5\r\nExpect: 100-continue\r\n"));
+      assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+      RawResponse file = raw.read();
+      assertThat(file.status()).isEqualTo(200);
+      assertThat(file.header("content-encoding")).contains("gzip");
+      RawResponse interim = raw.read();
+      assertThat(interim.status()).isEqualTo(100);
+      assertThat(raw.send("hello").read().text()).isEqualTo("read 5");
     }
   }
 }
