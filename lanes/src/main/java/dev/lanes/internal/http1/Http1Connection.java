@@ -348,11 +348,17 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
   /**
    * The handler of a streamed request that expects {@code 100 Continue} reads its body for the
-   * first time: the 100 goes out now (its request is the one being served, so no earlier
-   * response is still owed), written from the decoder's place so that it passes the encoder only.
+   * first time: the 100 goes out now, written from the decoder's place so that it passes the
+   * encoder only; or, while an earlier response is still going out (a file sent in chunks
+   * outlives its exchange), right behind its last byte, as an aggregated body's held-back 100:
+   * in its middle it would break it.
    */
   private void sendContinue() {
     if (!ctx.channel().isActive() || closing) {
+      return;
+    }
+    if (timeouts.awaitsResponses()) {
+      timeouts.continueHeldBack();
       return;
     }
     ChannelHandlerContext decoder = ctx.pipeline().context(RequestDecoder.class);

@@ -209,7 +209,9 @@ final class StreamedBody extends InputStream {
       if (sendContinue != null && !ended && failure == null) {
         Runnable send = sendContinue;
         channel.eventLoop().execute(() -> {
-          send.run();
+          if (stillAwaited()) { // else the body came (or failed) meanwhile: the 100 would be stray
+            send.run();
+          }
           continueAnswered();
         });
       }
@@ -254,6 +256,16 @@ final class StreamedBody extends InputStream {
       channel.eventLoop().execute(this::resume);
     }
     return n;
+  }
+
+  /** Whether the body is still to come and to be read: a {@code 100 Continue} still asks for it. */
+  private boolean stillAwaited() {
+    lock.lock();
+    try {
+      return !ended && failure == null && !finished && !closed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Whether its exchange answered: what arrives now is skipped ({@link #finish}). */
