@@ -485,4 +485,28 @@ class StreamedBodyEdgesTest {
       assertThat(raw.send("hello").read().text()).isEqualTo("read 5");
     }
   }
+
+  /**
+   * An expectation other than 100-continue is refused with 417 on a streamed route as on any
+   * other (RFC 9110 10.1.1); the streamed head passed the aggregator, which refuses it, so its
+   * handler ran and read the body as if nothing had been asked.
+   */
+  @Test
+  void anUnsupportedExpectationIs417OnAStreamedRouteToo() {
+    App app = App.builder()
+        .route("POST", "/s", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req ->
+            Response.text("read " + req.bodyStream().readAllBytes().length))
+        .post("/whole", req -> Response.text("read " + req.body().length))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)))) {
+      for (String path : new String[] {"/whole", "/s"}) {
+        try (RawClient raw = RawClient.connect(server.port())) {
+          RawResponse r = raw.send(post(path, "Content-Length: 5\r\nExpect: something-else\r\n") + "hello").read();
+          assertThat(r.status()).as(path).isEqualTo(417);
+          assertThat(r.text()).as(path).contains("only 100-continue");
+          assertThat(raw.closedByServer()).as(path).isTrue();
+        }
+      }
+    }
+  }
 }
