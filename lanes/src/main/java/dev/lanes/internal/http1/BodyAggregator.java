@@ -113,7 +113,7 @@ final class BodyAggregator extends HttpObjectAggregator {
   }
 
   /** An {@code Expect} other than {@code 100-continue} in an HTTP/1.1 request (1.0 ignores it). */
-  private static boolean unsupportedExpectation(HttpRequest req) {
+  static boolean unsupportedExpectation(HttpRequest req) {
     String expect = req.headers().get(HttpHeaderNames.EXPECT);
     return expect != null && req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
         && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect);

@@ -219,9 +219,11 @@ final class RequestDecoder extends HttpRequestDecoder {
       }
       // A head whose body follows (no empty last content right behind it) on a route that
       // streams its body: its limit, in place of the server's, for the validator's length check.
+      // Not one with an expectation the aggregator refuses (417), as it does on any route.
       long streamed = msg instanceof HttpRequest head && !(msg instanceof HttpContent)
           && head.decoderResult().isSuccess()
           && !(i + 1 < out.size() && BodyAggregator.isEmptyLast(out.get(i + 1)))
+          && !BodyAggregator.unsupportedExpectation(head)
           ? streamedLimit.applyAsLong(head) : -1;
       if (!checked(msg, streamed)) {
         out.remove(i--);
