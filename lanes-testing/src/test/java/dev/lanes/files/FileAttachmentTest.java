@@ -51,4 +51,16 @@ class FileAttachmentTest {
     assertThat(r.header("content-disposition")).contains("attachment; filename=\"a_b_c__Set-Cookie: x=1.txt\"; "
         + "filename*=UTF-8''a%22b%5Cc%0D%0ASet-Cookie%3A%20x%3D1.txt");
   }
+
+  /**
+   * A '%' with two hex digits after it is read as an escape by some clients (RFC 6266 appendix
+   * D): "100%25.txt" would be saved as "100%.txt". The exact name goes in filename*, which such
+   * clients prefer, and the fallback has no '%'; Starlette's quote() sends it as filename* too.
+   */
+  @Test
+  void aPercentIsSentAsFilenameStarNotInThePlainName() throws Exception {
+    TestResponse r = download("100%25 done.txt");
+    assertThat(r.header("content-disposition"))
+        .contains("attachment; filename=\"100_25 done.txt\"; filename*=UTF-8''100%2525%20done.txt");
+  }
 }
