@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * The {@code Content-Disposition} value that makes a response a download with a file name
  * (RFC 6266). A name that plain {@code filename} cannot carry (non-ASCII, quotes, backslashes,
- * control characters) is also sent as {@code filename*} in UTF-8 (RFC 8187), which clients
- * prefer; {@code filename} then holds an ASCII stand-in, each such character replaced by
- * {@code _}, for clients that know only it. Nothing in the name can end the header.
+ * control characters, {@code %}, which some clients decode) is also sent as {@code filename*}
+ * in UTF-8 (RFC 8187), which clients prefer; {@code filename} then holds an ASCII stand-in, each
+ * such character replaced by {@code _}, for clients that know only it. Nothing in the name can
+ * end the header.
  *
  * <pre>{@code Response.bytes(csv).withHeader("Content-Disposition", ContentDisposition.attachment("données.csv")) }</pre>
  */
@@ -21,8 +22,9 @@ public final class ContentDisposition {
     for (int i = 0; i < filename.length(); ) {
       int c = filename.codePointAt(i);
       i += Character.charCount(c);
-      // A quoted-pair is not understood by every client (RFC 6266 appendix D): no escaping.
-      boolean safe = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+      // A quoted-pair is not understood by every client, and some read %XX as an escape (RFC
+      // 6266 appendix D): neither is sent in the plain name.
+      boolean safe = c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '%';
       fallback.append(safe ? (char) c : '_');
       plain &= safe;
     }
