@@ -107,6 +107,30 @@ class StaticFilesInPartsTest {
     }
   }
 
+  /**
+   * FastAPI's own docs write {@code url_for('static', path='/styles.css')}: the file named with a
+   * leading slash, which Starlette's mount drops, and a doubled slash it serves as the file too.
+   * The URL built from it here must reach the file; it was a 404 (the file was looked up as an
+   * absolute path). A doubled slash before a directory is still never redirected: a Location of
+   * {@code //name/} names another host.
+   */
+  @Test
+  void aPathGivenWithALeadingSlashAsInFastApisDocsReachesItsFile() throws Exception {
+    App.Builder b = App.builder();
+    files().name("static").mount(b, "/static");
+    App app = b.build();
+    String url = app.urlPathFor("static", Map.of("path", "/css/site.css"));
+    try (TestClient c = TestClient.start(app)) {
+      TestResponse css = c.get(url);
+      assertThat(css.status()).as(url).isEqualTo(200);
+      assertThat(css.text()).isEqualTo("body{}");
+      assertThat(c.get("/static//docs/").text()).isEqualTo("docs home");
+      TestResponse dir = c.get("/static//docs");
+      assertThat(dir.status()).isEqualTo(404);
+      assertThat(dir.header("location")).isEmpty();
+    }
+  }
+
   @Test
   void theSitesNotFoundPageAnswersInAPartToo() throws Exception {
     Routes v1 = files().notFoundPage("404.html").mount(Routes.create(), "/assets");
