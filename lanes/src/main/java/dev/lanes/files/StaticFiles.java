@@ -196,7 +196,14 @@ public final class StaticFiles {
     }
   }
 
-  private Response found(Request request, String relative) throws IOException {
+  private Response found(Request request, String path) throws IOException {
+    // A leading slash (FastAPI's docs write url_for('static', path='/styles.css'), which builds
+    // a doubled slash here) names a file under the root, as Starlette serves it, never an absolute path.
+    int start = 0;
+    while (start < path.length() && path.charAt(start) == '/') {
+      start++;
+    }
+    String relative = path.substring(start);
     Path file = resolve(relative).orElseThrow(StaticFiles::notFound);
     if (Files.isDirectory(file)) {
       if (indexFile.isEmpty()) {
@@ -205,6 +212,9 @@ public final class StaticFiles {
       file = resolve(relative.isEmpty() ? indexFile.get() : relative + "/" + indexFile.get())
           .orElseThrow(StaticFiles::notFound);
       if (!relative.isEmpty() && !relative.endsWith("/")) {
+        if (start > 0) {
+          throw notFound(); // its redirect would keep the doubled slash: "//name/" is another host
+        }
         return withSlash(request);
       }
     }
