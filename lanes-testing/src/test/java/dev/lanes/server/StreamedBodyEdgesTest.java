@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -507,6 +508,45 @@ class StreamedBodyEdgesTest {
           assertThat(raw.closedByServer()).as(path).isTrue();
         }
       }
+    }
+  }
+
+  /**
+   * Middleware runs on the event loop: a read of a streamed body there waits for bytes only that
+   * loop can deliver, so it blocked the loop for good (every connection on it, its timers, the
+   * server's stop). The read is refused at once, naming where to read instead: the request is a
+   * 500 and the connection goes on.
+   */
+  @Test
+  void aReadOnTheEventLoopIsRefusedInsteadOfBlockingIt() {
+    AtomicReference<Thread> loop = new AtomicReference<>();
+    App app = App.builder()
+        .middleware(next -> req -> {
+          if (req.path().equals("/s")) {
+            loop.set(Thread.currentThread());
+            try {
+              req.bodyStream().readAllBytes(); // e.g. to check a signature over the body
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+          return next.call(req);
+        })
+        .route("POST", "/s", RouteOptions.defaults().streamedBody(LIMIT), (BlockingHandler) req ->
+            Response.text("read " + req.bodyStream().readAllBytes().length))
+        .get("/hello", req -> Response.text("hello"))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(5)));
+        RawClient raw = RawClient.connect(server.port())) {
+      RawResponse r;
+      try {
+        r = raw.send(post("/s", "Content-Length: 5\r\n") + "hello").read();
+      } catch (java.io.UncheckedIOException noAnswer) {
+        loop.get().interrupt(); // frees the blocked loop, so that the server can stop after this failure
+        throw new AssertionError("no answer: the read blocked the event loop", noAnswer);
+      }
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(raw.send(HELLO).read().text()).isEqualTo("hello");
     }
   }
 }
