@@ -194,9 +194,17 @@ final class StreamedBody extends InputStream {
     return n < 0 ? -1 : one[0] & 0xff;
   }
 
+  /**
+   * @throws IllegalStateException on the connection's event loop (middleware, async code): the
+   *     read would wait for bytes only that thread can deliver, and block it for good
+   */
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     java.util.Objects.checkFromIndexSize(off, len, b.length);
+    if (channel.eventLoop().inEventLoop()) {
+      throw new IllegalStateException("a streamed request body (RouteOptions.streamedBody) is read in its"
+          + " blocking handler, not on the event loop (middleware, async code), which delivers its bytes");
+    }
     Runnable sendContinue = null;
     boolean resume = false;
     int n;
