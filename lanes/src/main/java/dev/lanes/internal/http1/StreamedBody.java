@@ -98,7 +98,9 @@ final class StreamedBody extends InputStream {
           ? new StreamedBodyFailure(408,
               "request body read timeout: the body stopped arriving (ServerConfig.bodyReadTimeout)", cause)
           : !channel.isActive() ? new IOException("client disconnected before the request body ended", cause)
-          : new StreamedBodyFailure(400, "bad request body: " + cause.getMessage(), cause));
+          // Netty's own wording stays in the cause, as a refused head's does (Http1Connection.rejection).
+          : new StreamedBodyFailure(400, "bad request body: " + (cause instanceof RejectedRequest r
+              ? r.getMessage() : "malformed chunked encoding"), cause));
       return;
     }
     if (n > 0) {
