@@ -108,6 +108,43 @@ class Http2StreamedBodyTest {
     }
   }
 
+  /**
+   * Middleware runs on the event loop, which delivers the DATA frames: a read of the stream there
+   * would wait for that loop for good. It is refused at once; the stream is a 500 and the
+   * connection goes on.
+   */
+  @Test
+  void aReadOnTheEventLoopIsRefusedInsteadOfBlockingIt() throws Exception {
+    AtomicReference<Thread> loop = new AtomicReference<>();
+    App app = App.builder()
+        .middleware(next -> req -> {
+          if (req.path().equals("/s")) {
+            loop.set(Thread.currentThread());
+            try {
+              req.bodyStream().readAllBytes(); // e.g. to check a signature over the body
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+          return next.call(req);
+        })
+        .route("POST", "/s", streamed(1 << 20), (BlockingHandler) req -> Response.text("unreached"))
+        .get("/hello", req -> Response.text("hello"))
+        .build();
+    try (TestClient server = TestClient.start(app, h2c()); RawH2 raw = new RawH2(server.port())) {
+      post(raw, 1, "/s");
+      raw.data(1, "hello".getBytes(StandardCharsets.US_ASCII), false);
+      RawH2.Frame answer = raw.answer(1, 10);
+      if (answer == null && loop.get() != null) {
+        loop.get().interrupt(); // frees the blocked loop, so that the server can stop after this failure
+      }
+      assertThat(answer).as("answered: the read did not block the loop").isNotNull();
+      assertThat(answer.type()).isEqualTo(RawH2.HEADERS);
+      assertThat(answer.headers().status().toString()).isEqualTo("500");
+      assertServes(raw, 3);
+    }
+  }
+
   @Test
   void aHandlerThatDoesNotReadHoldsTheClientAtTheStreamsWindowAndNotTheConnection() throws Exception {
     AtomicReference<InputStream> body = new AtomicReference<>();

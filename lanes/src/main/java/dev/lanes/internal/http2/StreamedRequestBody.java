@@ -2,12 +2,12 @@ package dev.lanes.internal.http2;
 
 import dev.lanes.internal.http.StreamedBodyFailure;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class StreamedRequestBody extends InputStream {
   private final long limit;
-  private final Executor loop;
+  private final EventExecutor loop;
   private final Runnable onRead; // on the loop: return the bytes read to flow control
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -50,7 +50,7 @@ final class StreamedRequestBody extends InputStream {
   boolean awaitingContinue; // loop only: its client waits for the 100, the body timer rests
   long counted; // loop only: bytes since the body timer (re)started, for the minimum rate
 
-  StreamedRequestBody(long limit, Executor loop, Runnable onRead, Runnable continueOwed) {
+  StreamedRequestBody(long limit, EventExecutor loop, Runnable onRead, Runnable continueOwed) {
     this.limit = limit;
     this.loop = loop;
     this.onRead = onRead;
@@ -154,6 +154,10 @@ final class StreamedRequestBody extends InputStream {
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
+    if (loop.inEventLoop()) {
+      throw new IllegalStateException("a streamed request body (RouteOptions.streamedBody) is read in its"
+          + " blocking handler, not on the event loop (middleware, async code), which delivers its bytes");
+    }
     Runnable sendContinue = null;
     lock.lock();
     try {
