@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
  * The demo app: seed 000's FastAPI app on Lanes plus one recipe per capability, each recipe a
  * file named for what it shows ({@link BlockingAndAsyncRoutes}, {@link HelloRoutes},
  * {@link BackgroundWork}, {@link StreamingRoutes}, {@link FilesAndUploads},
- * {@link TimeoutsAndDeadlines}, {@link CpuRoutes}, {@link ObservabilityRoutes}, {@link TaskRoutes}, {@link WebSocketEcho}, {@link ItemsApi}).
+ * {@link StreamedUploads}, {@link TimeoutsAndDeadlines}, {@link CpuRoutes}, {@link ObservabilityRoutes}, {@link TaskRoutes}, {@link WebSocketEcho}, {@link ItemsApi}).
  *
  * <pre>{@code bin/demo    # or: SLEEP=0.5 java -jar examples/target/examples.jar}</pre>
  *
@@ -42,6 +42,7 @@ public final class DemoApp {
     BackgroundWork.addTo(app, settings.backgroundSleep(), backgroundLog);
     StreamingRoutes.addTo(app);
     FilesAndUploads.addTo(app, settings.staticDir());
+    StreamedUploads.addTo(app);
     TimeoutsAndDeadlines.addTo(app);
     WebSocketEcho.addTo(app);
     ItemsApi.addTo(app, ItemsApi.keyFromEnv());
