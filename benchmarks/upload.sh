@@ -63,16 +63,19 @@ peak_rss_kib() { # PID WATCHED_PID: the highest VmRSS of PID while WATCHED_PID r
 
 # upload KEY SERVER_PID URL FILE [curl options...]: one timed upload; sets MBS[KEY], RSS[KEY] (MiB),
 # appends to ALL[KEY], counts a wrong status, length or digest in BAD.
-declare -A MBS ALL RSS
+declare -A MBS ALL RSS CORES
 BAD=0
+CLK_TCK="$(getconf CLK_TCK)"
 upload() {
   local key="$1" pid="$2" url="$3" file="$4"; shift 4
   local out="$OUT/upload-$key.json" w="$WORK/curl-w"
-  timeout 300 curl -s -H 'Expect:' "$@" -T "$file" -o "$out" -w '%{http_code} %{speed_upload}\n' "$url" >"$w" &
+  local ticks0; ticks0=$(cpu_ticks "$pid")
+  timeout 300 curl -s -H 'Expect:' "$@" -T "$file" -o "$out" -w '%{http_code} %{speed_upload} %{time_total}\n' "$url" >"$w" &
   local c=$!
   local rss; rss=$(peak_rss_kib "$pid" "$c")
   wait "$c" || true
-  local code speed; read -r code speed <"$w" || true
+  local ticks=$(($(cpu_ticks "$pid") - ticks0))
+  local code speed secs; read -r code speed secs <"$w" || true
   local bytes sha
   bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("bytes"))' "$out" 2>/dev/null || echo "?")
   sha=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("sha256", "-"))' "$out" 2>/dev/null || echo "?")
@@ -82,7 +85,10 @@ upload() {
   fi
   local mbs; mbs=$(awk -v s="${speed:-0}" 'BEGIN { printf "%.0f", s / 1e6 }')
   ALL[$key]="${ALL[$key]:-}${ALL[$key]:+, }$mbs"
-  if [ -z "${MBS[$key]:-}" ] || [ "$mbs" -gt "${MBS[$key]}" ]; then MBS[$key]=$mbs; fi
+  if [ -z "${MBS[$key]:-}" ] || [ "$mbs" -gt "${MBS[$key]}" ]; then
+    MBS[$key]=$mbs
+    CORES[$key]=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v s="${secs:-0}" 'BEGIN { if (s > 0) printf "%.2f", t / hz / s; else printf "n/a" }')
+  fi
   rss=$((rss / 1024))
   if [ -z "${RSS[$key]:-}" ] || [ "$rss" -gt "${RSS[$key]}" ]; then RSS[$key]=$rss; fi
   echo "$key: $mbs MB/s, peak RSS $rss MiB" >&2
@@ -158,7 +164,7 @@ stop_server "$pid"
 UVICORN_VERSION=$("$VENV/bin/python" -c 'import uvicorn, fastapi; print(f"FastAPI {fastapi.__version__}, uvicorn {uvicorn.__version__}")')
 lim=${MBS[sink]}
 row() { # LABEL KEY [FASTAPI_KEY]: the FastAPI ratio against the same body size
-  echo "| $1 | ${MBS[$2]} | ${ALL[$2]} | $(ratio "${MBS[$2]}" "$lim") | $([ "$2" = sink ] && echo - || ratio "${MBS[$2]}" "$HASH_MBS") | $(ratio "${MBS[$2]}" "${MBS[${3:-fastapi}]}") | ${RSS[$2]} |"
+  echo "| $1 | ${MBS[$2]} | ${ALL[$2]} | $(ratio "${MBS[$2]}" "$lim") | $([ "$2" = sink ] && echo - || ratio "${MBS[$2]}" "$HASH_MBS") | $(ratio "${MBS[$2]}" "${MBS[${3:-fastapi}]}") | ${CORES[$2]} | ${RSS[$2]} |"
 }
 gc_cell() { if [ "$1" = 0 ]; then echo "0 | -"; else echo "$1 | $2"; fi; }
 body="$(mktemp)"
@@ -176,11 +182,12 @@ body="$(mktemp)"
   echo "- Lanes: the demo (\`examples.jar\`, default heap), \`PUT /upload\` (\`StreamedUploads\`: \`RouteOptions.streamedBody(4 GiB)\`,"
   echo "  64 KiB \`bodyStream()\` reads into \`MessageDigest\` SHA-256, lane \`files\`). $UVICORN_VERSION (h11), one worker,"
   echo "  \`async for chunk in request.stream()\` into \`hashlib.sha256\` (\`benchmarks/fastapi/upload_app.py\`); no HTTP/2 in uvicorn."
+  echo "- server cores busy: the server process's user+system CPU during the best round / its duration (/proc, 2 cores in all)."
   echo "- peak RSS: the server's highest VmRSS sampled every 0.1 s during the upload(s) of that row. The loopback limit is"
   echo "  measured over HTTP/1.1 only (the sink speaks no HTTP/2); the h2c row's ratios are to that same limit."
   echo
-  echo "| server, protocol, body | MB/s | rounds | / loopback limit | / SHA-256 limit | / FastAPI | peak RSS MiB |"
-  echo "|---|---:|---|---:|---:|---:|---:|"
+  echo "| server, protocol, body | MB/s | rounds | / loopback limit | / SHA-256 limit | / FastAPI | server cores busy | peak RSS MiB |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|"
   row "limit: curl -> raw socket sink, HTTP/1.1, $MIB MiB" sink
   row "Lanes, HTTP/1.1, $MIB MiB" lanes-h1
   row "Lanes, HTTP/2 h2c, $MIB MiB" lanes-h2
