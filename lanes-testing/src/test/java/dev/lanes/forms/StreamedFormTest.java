@@ -48,6 +48,8 @@ class StreamedFormTest {
   private static final int SERVER_MAX_BODY = 64 * 1024;
   private static final FormLimits LIMITS = new FormLimits(4, 32L * 1024 * 1024, 64 * 1024);
   private static final FormLimits TIGHT = new FormLimits(4, 100_000, 1024);
+  /** Many parts, files up to 2 MiB, 32 KiB of text fields in all. */
+  private static final FormLimits FIELDS = new FormLimits(1000, 2 << 20, 1024, 32 * 1024);
   @TempDir
   static Path spoolDir;
   private static String oldBaseDirectory;
@@ -65,6 +67,8 @@ class StreamedFormTest {
         .route("POST", "/streamed", streamed, (BlockingHandler) req -> describe(Form.read(req, LIMITS)))
         .route("POST", "/whole", RouteOptions.defaults(), (BlockingHandler) req -> describe(Form.read(req, LIMITS)))
         .route("POST", "/tight", streamed, (BlockingHandler) req -> describe(Form.read(req, TIGHT)))
+        .route("POST", "/fields", streamed, (BlockingHandler) req -> describe(Form.read(req, FIELDS)))
+        .route("POST", "/defaults", streamed, (BlockingHandler) req -> describe(Form.read(req)))
         .route("POST", "/small", RouteOptions.defaults().streamedBody(1000),
             (BlockingHandler) req -> describe(Form.read(req, LIMITS)))
         .route("POST", "/left", streamed, (BlockingHandler) req -> {
@@ -233,6 +237,97 @@ class StreamedFormTest {
     assertThat(r.status()).as(r.text()).isEqualTo(413);
     assertThat(r.text()).isEqualTo("a form part is larger than " + TIGHT.maxPartSize() + " bytes");
     Await.until(() -> filesIn(spoolDir) == 0, "the part's temporary file deleted");
+  }
+
+  private static String fieldPart(String name, int size) {
+    return "--" + B + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + "v".repeat(size) + "\r\n";
+  }
+
+  /**
+   * Sends the head of a request declaring {@code declared} bytes, then {@code sent} (far fewer),
+   * and reads the answer: it can only come before the body's end, with the rest never sent.
+   */
+  private static RawResponse answerBeforeTheEnd(String path, String type, long declared, byte[] sent) {
+    assertThat((long) sent.length).isLessThan(declared);
+    try (RawClient raw = RawClient.connect(client.port(), Duration.ofSeconds(20))) {
+      raw.send("POST " + path + " HTTP/1.1\r\nHost: test\r\nContent-Type: " + type
+          + "\r\nContent-Length: " + declared + "\r\n\r\n");
+      raw.send(sent);
+      return raw.read();
+    }
+  }
+
+  /**
+   * Many small text fields, each within maxPartSize and maxParts, whose total passes
+   * maxFieldsSize: 413 naming it as soon as the total passes it, while the client still has most
+   * of its declared body to send (the route's limit allows it all).
+   */
+  @Test
+  void textFieldsPastMaxFieldsSizeAre413BeforeTheBodyEnds() {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 32; i++) {
+      body.append(fieldPart("f" + (10 + i), 1024 - 3)); // name and value: 1 KiB, 32 KiB in all
+    }
+    // The next field's name passes the total: nothing after its header block is needed.
+    body.append("--" + B + "\r\nContent-Disposition: form-data; name=\"f42\"\r\n\r\n");
+    RawResponse r = answerBeforeTheEnd("/fields", MULTIPART, 10_000_000, ascii(body.toString()));
+    assertThat(r.status()).as(r.text()).isEqualTo(413);
+    assertThat(r.text()).isEqualTo("the form's text fields total more than 32768 bytes (FormLimits.maxFieldsSize)");
+  }
+
+  /** Fields exactly at maxFieldsSize, with a file part far larger than it: the form is read. */
+  @Test
+  void fieldsWithinMaxFieldsSizeAndABigFilePass() throws Exception {
+    StringBuilder fields = new StringBuilder();
+    for (int i = 0; i < 32; i++) {
+      fields.append(fieldPart("f" + (10 + i), 1024 - 3));
+    }
+    byte[] file = block(7, 1 << 20);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(ascii(fields + fileHead("data", "big.bin")));
+    body.writeBytes(file);
+    body.writeBytes(ascii("\r\n--" + B + "--\r\n"));
+    spooled.clear();
+    TestResponse r = client.post("/fields", body.toByteArray(), MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).startsWith("[f10=[" + "v".repeat(1021) + "]]")
+        .contains("[f41=[" + "v".repeat(1021) + "]]")
+        .endsWith("{data|big.bin|" + file.length + "|true|" + sha256(file) + "}");
+    Await.until(() -> spooled.stream().noneMatch(Files::exists), "the spooled file deleted after the request");
+  }
+
+  /** An urlencoded body: the decoded names and values count; 413 at the pair that passes the total. */
+  @Test
+  void urlencodedPairsPastMaxFieldsSizeAre413BeforeTheBodyEnds() {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 32; i++) {
+      // "%76" is one byte decoded: 3 + 1 + 1020 = 1 KiB a pair, 32 KiB in all
+      body.append("f").append(10 + i).append('=').append("%76").append("v".repeat(1020)).append('&');
+    }
+    body.append("f42"); // a name of any length is past it now
+    RawResponse r = answerBeforeTheEnd("/fields", "application/x-www-form-urlencoded", 10_000_000,
+        ascii(body.toString()));
+    assertThat(r.status()).as(r.text()).isEqualTo(413);
+    assertThat(r.text()).isEqualTo("the form's text fields total more than 32768 bytes (FormLimits.maxFieldsSize)");
+  }
+
+  /**
+   * With the default limits, eleven 1 MiB text fields (each within the 10 MiB maxPartSize, far
+   * fewer than 1000 parts) on a route that streams up to 64 MiB: 413 once 10 MiB of them are in
+   * memory, not the whole body held.
+   */
+  @Test
+  void theDefaultLimitsBoundTextFieldsOnAStreamedRoute() {
+    int field = 1 << 20;
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (int i = 0; i < 10; i++) {
+      body.writeBytes(ascii(fieldPart("f" + i, field - 2)));
+    }
+    body.writeBytes(ascii("--" + B + "\r\nContent-Disposition: form-data; name=\"fa\"\r\n\r\n"));
+    RawResponse r = answerBeforeTheEnd("/defaults", MULTIPART, 60_000_000, body.toByteArray());
+    assertThat(r.status()).as(r.text()).isEqualTo(413);
+    assertThat(r.text()).isEqualTo("the form's text fields total more than " + (10 << 20)
+        + " bytes (FormLimits.maxFieldsSize)");
   }
 
   /** A chunked body that grows past the route's streamed limit: 413 naming the limit, as the server's own. */

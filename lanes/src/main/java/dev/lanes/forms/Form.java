@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A parsed {@code multipart/form-data} or {@code application/x-www-form-urlencoded} body. A body
  * read whole is parsed in the {@code files} lane; on a route with
  * {@code RouteOptions.streamedBody} {@link #read} parses the body as it arrives, on the handler's
- * thread, holding only a fixed buffer, the fields and the files' first {@code spoolThreshold}
- * bytes in memory (file parts past it go to disk as they arrive), so an upload may be larger than
+ * thread, holding only a fixed buffer, the text fields (at most {@code maxFieldsSize} bytes in
+ * all) and the files' first {@code spoolThreshold} bytes in memory (file parts past it go to disk
+ * as they arrive), so an upload may be larger than
  * {@code ServerConfig.maxBodySize}. Both are read by the same rules; temporary files are removed
  * when the request ends (response sent, error or disconnect).
  *
@@ -189,9 +190,10 @@ public final class Form {
       Map<String, List<String>> fields = new LinkedHashMap<>();
       List<UploadFile> files = new ArrayList<>();
       byte[] chunk = new byte[CHUNK_BYTES];
+      long fieldBytes = 0; // text fields' names and values so far: all held in memory
       for (MultipartBody.Part part = parts.next(); part != null; part = parts.next()) {
         if (part.number() > limits.maxParts()) {
-          throw new HttpException(413, "too many form parts (at most " + limits.maxParts() + ")");
+          throw limits.tooManyParts();
         }
         String disposition = part.headers().get("content-disposition");
         if (disposition == null) {
@@ -209,10 +211,18 @@ public final class Form {
         Charset partCharset = partMedia == null ? charset
             : charset(partMedia.params().get("charset"), "part " + part.number() + "'s Content-Type", charset);
         if (names.filename() == null) {
+          fieldBytes += names.name().getBytes(StandardCharsets.UTF_8).length;
+          if (fieldBytes > limits.maxFieldsSize()) {
+            throw limits.fieldsTooLarge();
+          }
           ByteArrayOutputStream value = new ByteArrayOutputStream();
           for (int n; (n = parts.content(chunk, 0, chunk.length)) >= 0; ) {
             if (value.size() + (long) n > limits.maxPartSize()) {
-              throw partTooLarge(limits);
+              throw limits.partTooLarge();
+            }
+            fieldBytes += n;
+            if (fieldBytes > limits.maxFieldsSize()) {
+              throw limits.fieldsTooLarge(); // as it passes: a streamed body need not be read on
             }
             value.write(chunk, 0, n);
           }
@@ -230,7 +240,7 @@ public final class Form {
         for (int n; (n = parts.content(chunk, held, chunk.length - held)) >= 0; ) {
           size += n;
           if (size > limits.maxPartSize()) {
-            throw partTooLarge(limits);
+            throw limits.partTooLarge();
           }
           held += n;
           if (held == chunk.length) {
@@ -283,10 +293,6 @@ public final class Form {
   private static CancellationException cancelled() {
     Thread.currentThread().interrupt();
     return new CancellationException("request cancelled while reading its form");
-  }
-
-  private static HttpException partTooLarge(FormLimits limits) {
-    return new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
   }
 
   /** The named charset, {@code otherwise} if none; an unknown one is the client's error. */

@@ -1,6 +1,5 @@
 package dev.lanes.forms;
 
-import dev.lanes.http.HttpException;
 import dev.lanes.internal.http.UrlEncodedPairs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +16,8 @@ import java.util.Map;
  * in the form's charset, within the form's limits. It is read from a stream one {@code name=value}
  * pair at a time (the standard splits on '&amp;' first), so a streamed body is held a pair at a
  * time: a pair as sent is bounded by what its decoded value may be ({@code maxPartSize}, each
- * byte escaped as {@code %XX}) plus a name of 8 KiB.
+ * byte escaped as {@code %XX}) plus a name of 8 KiB, and by what is left of the decoded names and
+ * values' total ({@code maxFieldsSize}), three bytes sent for each.
  */
 final class UrlEncoded {
   private static final int NAME_BYTES = MultipartBody.MAX_HEADER_BYTES;
@@ -28,12 +28,17 @@ final class UrlEncoded {
   static Map<String, List<String>> parse(InputStream in, Charset charset, FormLimits limits) throws IOException {
     Map<String, List<String>> fields = new LinkedHashMap<>();
     int[] count = {0};
+    long[] held = {0}; // decoded names and values so far
     UrlEncodedPairs.Sink sink = (name, value) -> {
       if (++count[0] > limits.maxParts()) {
-        throw new HttpException(413, "too many form parts (at most " + limits.maxParts() + ")");
+        throw limits.tooManyParts();
       }
       if (value.length > limits.maxPartSize()) {
-        throw tooLarge(limits);
+        throw limits.partTooLarge();
+      }
+      held[0] += name.length + value.length;
+      if (held[0] > limits.maxFieldsSize()) {
+        throw limits.fieldsTooLarge();
       }
       fields.computeIfAbsent(new String(name, charset), k -> new ArrayList<>()).add(new String(value, charset));
     };
@@ -50,16 +55,18 @@ final class UrlEncoded {
           start = i + 1;
         }
       }
-      if (pair.size() + (long) (n - start) > maxPair) {
-        throw tooLarge(limits);
+      long size = pair.size() + (long) (n - start);
+      if (size > maxPair) {
+        throw limits.partTooLarge();
+      }
+      // A pair decodes to at least a third of its bytes but its '=': one that must pass the
+      // fields' total is refused before the rest of it arrives.
+      if ((size + 1) / 3 > limits.maxFieldsSize() - held[0]) {
+        throw limits.fieldsTooLarge();
       }
       pair.write(chunk, start, n - start);
     }
     UrlEncodedPairs.forEach(pair.toByteArray(), sink);
     return fields;
-  }
-
-  private static HttpException tooLarge(FormLimits limits) {
-    return new HttpException(413, "a form part is larger than " + limits.maxPartSize() + " bytes");
   }
 }
