@@ -68,6 +68,7 @@ class StreamedFormTest {
         .route("POST", "/whole", RouteOptions.defaults(), (BlockingHandler) req -> describe(Form.read(req, LIMITS)))
         .route("POST", "/tight", streamed, (BlockingHandler) req -> describe(Form.read(req, TIGHT)))
         .route("POST", "/fields", streamed, (BlockingHandler) req -> describe(Form.read(req, FIELDS)))
+        .route("POST", "/whole-fields", RouteOptions.defaults(), (BlockingHandler) req -> describe(Form.read(req, FIELDS)))
         .route("POST", "/defaults", streamed, (BlockingHandler) req -> describe(Form.read(req)))
         .route("POST", "/small", RouteOptions.defaults().streamedBody(1000),
             (BlockingHandler) req -> describe(Form.read(req, LIMITS)))
@@ -328,6 +329,69 @@ class StreamedFormTest {
     assertThat(r.status()).as(r.text()).isEqualTo(413);
     assertThat(r.text()).isEqualTo("the form's text fields total more than " + (10 << 20)
         + " bytes (FormLimits.maxFieldsSize)");
+  }
+
+  /**
+   * Forty files of 1000 bytes, each within the 1 KiB spoolThreshold, with 32 KiB allowed in
+   * memory (maxFieldsSize): the first 32 stay in memory, the rest go to disk, all intact; the same
+   * on a streamed route and on one whose body is read whole (one parser), and the temporary files
+   * are gone once each request has ended.
+   */
+  @Test
+  void smallFilesPastTheMemoryBudgetGoToDisk() throws Exception {
+    int count = 40;
+    int size = 1000;
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    StringBuilder expected = new StringBuilder("[note=[hello]]");
+    body.writeBytes(ascii("--" + B + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"));
+    for (int i = 0; i < count; i++) {
+      byte[] file = block(i, size);
+      body.writeBytes(ascii(fileHead("f", i + ".bin")));
+      body.writeBytes(file);
+      body.writeBytes(ascii("\r\n"));
+      boolean onDisk = (long) (i + 1) * size > FIELDS.maxFieldsSize(); // 32 × 1000 fit in 32 KiB
+      expected.append("{f|").append(i).append(".bin|").append(size).append('|').append(onDisk).append('|')
+          .append(sha256(file)).append('}');
+    }
+    body.writeBytes(ascii("--" + B + "--\r\n"));
+    assertThat(body.size()).isLessThan(SERVER_MAX_BODY);
+    for (String path : List.of("/fields", "/whole-fields")) {
+      spooled.clear();
+      TestResponse r = client.post(path, body.toByteArray(), MULTIPART);
+      assertThat(r.status()).as(path + ": " + r.text()).isEqualTo(200);
+      assertThat(r.text()).as(path).isEqualTo(expected.toString());
+      assertThat(spooled).as(path).hasSize(8).allMatch(p -> p.getParent().equals(spoolDir));
+      Await.until(() -> spooled.stream().noneMatch(Files::exists), "the spooled files deleted after the request");
+      Await.until(() -> filesIn(spoolDir) == 0, "nothing left in the spool directory");
+    }
+  }
+
+  /**
+   * With the default limits (1 MiB spoolThreshold, 10 MiB maxFieldsSize), twelve files of 1 MiB
+   * on a streamed route: ten are kept in memory, the last two go to disk, where the form used to
+   * hold all of them (maxParts × spoolThreshold: 1000 MiB for a thousand).
+   */
+  @Test
+  void theDefaultLimitsKeepAtMost10MiBOfFilesInMemory() throws Exception {
+    int count = 12;
+    int size = 1 << 20;
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      byte[] file = block(i, size);
+      body.writeBytes(ascii(fileHead("f", i + ".bin")));
+      body.writeBytes(file);
+      body.writeBytes(ascii("\r\n"));
+      expected.append("{f|").append(i).append(".bin|").append(size).append('|').append(i >= 10).append('|')
+          .append(sha256(file)).append('}');
+    }
+    body.writeBytes(ascii("--" + B + "--\r\n"));
+    spooled.clear();
+    TestResponse r = client.post("/defaults", body.toByteArray(), MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo(expected.toString());
+    assertThat(spooled).hasSize(2);
+    Await.until(() -> filesIn(spoolDir) == 0, "the spooled files deleted after the request");
   }
 
   /** A chunked body that grows past the route's streamed limit: 413 naming the limit, as the server's own. */

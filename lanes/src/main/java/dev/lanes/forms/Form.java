@@ -8,11 +8,6 @@ import dev.lanes.http.Request;
 import dev.lanes.internal.concurrency.LoopBinding;
 import dev.lanes.internal.http.StreamedBodyFailure;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,12 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * read whole is parsed in the {@code files} lane; on a route with
  * {@code RouteOptions.streamedBody} {@link #read} parses the body as it arrives, on the handler's
  * thread, holding only a fixed buffer, the text fields (at most {@code maxFieldsSize} bytes in
- * all) and the files' first {@code spoolThreshold} bytes in memory (file parts past it go to disk
- * as they arrive), so an upload may be larger than
- * {@code ServerConfig.maxBodySize}. Both are read by the same rules; temporary files are removed
- * when the request ends (response sent, error or disconnect).
+ * all) and the small file parts (each within {@code spoolThreshold}, at most
+ * {@code maxFieldsSize} bytes in all) in memory (other file parts go to disk as they arrive), so
+ * an upload may be larger than {@code ServerConfig.maxBodySize}. Both are read by the same rules;
+ * temporary files are removed when the request ends (response sent, error or disconnect).
  *
- * <p>Lanes splits the body itself (Netty's factory only spools file parts): Content-Type
+ * <p>Lanes splits the body itself (Netty's upload classes only spool file parts): Content-Type
  * parameters in any order, field names and file names as sent ({@code filename*} included). A
  * body that is not a complete multipart body of its declared boundary, or a malformed part or
  * header, is a 400 {@link HttpException} with a fixed message (an urlencoded body is read as the
@@ -169,16 +164,15 @@ public final class Form {
       throw new HttpException(400, "malformed form: a multipart boundary of " + boundary.length()
           + " characters (at most 70)");
     }
-    // Netty's factory only spools file parts: it keys a request's temporary files by this object.
-    HttpRequest carrier = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
-    DefaultHttpDataFactory factory = new DefaultHttpDataFactory(limits.spoolThreshold());
-    factory.setDeleteOnExit(false); // deleted at request end; deleteOnExit would leak a list entry per file
+    // The file parts kept in memory are bounded by maxFieldsSize too, a budget of their own beside
+    // the text fields': past it they go to disk, so many small files cannot fill the heap.
+    FilePartStore store = new FilePartStore(limits.spoolThreshold(), limits.maxFieldsSize());
     // The request can end (a disconnect closes the scope from the loop) while this parse runs on
-    // another thread. Netty's factory is not thread-safe: a part released under a running parse
+    // another thread. Netty's uploads are not thread-safe: a part released under a running parse
     // gets written again and its file outlives every list that could delete it. So the cleanup
     // runs once the parse is over: at the scope's close if the parse has ended, else by the parse
     // itself when it ends.
-    Runnable cleanup = factory::cleanAllHttpData; // every temporary file of this request
+    Runnable cleanup = store::deleteAll; // every temporary file of this request
     AtomicInteger phase = new AtomicInteger(PARSING);
     request.scope().onClose(() -> {
       if (!phase.compareAndSet(PARSING, CLOSED_WHILE_PARSING)) {
@@ -230,11 +224,7 @@ public final class Form {
           continue;
         }
         String fileType = partType == null ? "application/octet-stream" : partType.split(";", 2)[0].strip();
-        // The names are kept by UploadFile as sent; Netty's data would trim them, and it refuses
-        // some characters a browser does send in a file name (a backslash), so it gets neutral ones.
-        // Its size is not known yet: it stays in memory up to the threshold, then goes to disk.
-        FileUpload upload = factory.createFileUpload(carrier, "file", "upload", fileType,
-            encoding, partCharset, 0);
+        FileUpload upload = store.create(fileType, encoding, partCharset);
         long size = 0;
         int held = 0; // bytes of chunk not spooled yet: whole chunks go on, not each read's few
         for (int n; (n = parts.content(chunk, held, chunk.length - held)) >= 0; ) {
@@ -249,6 +239,7 @@ public final class Form {
           }
         }
         spool(upload, chunk, held, true);
+        store.completed(upload);
         files.add(new UploadFile(upload, names.name(), names.filename()));
       }
       return new Form(Params.of("form field", fields), List.copyOf(files));

@@ -10,8 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * A file part of a multipart form (Starlette's {@code UploadFile}). Small parts live in memory,
- * larger ones in a temporary file that is deleted when the request ends; {@link #moveTo} keeps it.
+ * A file part of a multipart form (Starlette's {@code UploadFile}). A part within
+ * {@code FormLimits.spoolThreshold} lives in memory while the form's parts in memory total at most
+ * {@code FormLimits.maxFieldsSize}; any other in a temporary file that is deleted when the request
+ * ends ({@link #moveTo} keeps it). Every method reads the same content either way;
+ * {@link #onDisk} and {@link #path} tell which.
  *
  * <pre>{@code UploadFile f = form.file("avatar").orElseThrow(); f.moveTo(dir.resolve(f.filename())); }</pre>
  */
