@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -333,25 +335,28 @@ class StreamedFormTest {
 
   /**
    * Forty files of 1000 bytes, each within the 1 KiB spoolThreshold, with 32 KiB allowed in
-   * memory (maxFieldsSize): the first 32 stay in memory, the rest go to disk, all intact; the same
-   * on a streamed route and on one whose body is read whole (one parser), and the temporary files
-   * are gone once each request has ended.
+   * memory (maxFieldsSize): the first 32 stay in memory, the rest go to disk, all intact; then a
+   * file that fits what is left of the 32 KiB (768 bytes) stays in memory, one past it does not,
+   * an empty one takes nothing. The same on a streamed route and on one whose body is read whole
+   * (one parser), and the temporary files are gone once each request has ended.
    */
   @Test
   void smallFilesPastTheMemoryBudgetGoToDisk() throws Exception {
-    int count = 40;
-    int size = 1000;
+    List<Integer> sizes = new ArrayList<>(Collections.nCopies(40, 1000));
+    sizes.addAll(List.of(700, 100, 0));
+    boolean[] onDisk = new boolean[sizes.size()];
+    Arrays.fill(onDisk, 32, 40, true); // 32 × 1000 bytes: 32 000 of 32 768; 1000 more do not fit
+    onDisk[41] = true; // 700 fit (68 left), 100 do not, an empty file holds nothing
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     StringBuilder expected = new StringBuilder("[note=[hello]]");
     body.writeBytes(ascii("--" + B + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"));
-    for (int i = 0; i < count; i++) {
-      byte[] file = block(i, size);
+    for (int i = 0; i < sizes.size(); i++) {
+      byte[] file = block(i, sizes.get(i));
       body.writeBytes(ascii(fileHead("f", i + ".bin")));
       body.writeBytes(file);
       body.writeBytes(ascii("\r\n"));
-      boolean onDisk = (long) (i + 1) * size > FIELDS.maxFieldsSize(); // 32 × 1000 fit in 32 KiB
-      expected.append("{f|").append(i).append(".bin|").append(size).append('|').append(onDisk).append('|')
-          .append(sha256(file)).append('}');
+      expected.append("{f|").append(i).append(".bin|").append(file.length).append('|').append(onDisk[i])
+          .append('|').append(sha256(file)).append('}');
     }
     body.writeBytes(ascii("--" + B + "--\r\n"));
     assertThat(body.size()).isLessThan(SERVER_MAX_BODY);
@@ -360,7 +365,7 @@ class StreamedFormTest {
       TestResponse r = client.post(path, body.toByteArray(), MULTIPART);
       assertThat(r.status()).as(path + ": " + r.text()).isEqualTo(200);
       assertThat(r.text()).as(path).isEqualTo(expected.toString());
-      assertThat(spooled).as(path).hasSize(8).allMatch(p -> p.getParent().equals(spoolDir));
+      assertThat(spooled).as(path).hasSize(9).allMatch(p -> p.getParent().equals(spoolDir));
       Await.until(() -> spooled.stream().noneMatch(Files::exists), "the spooled files deleted after the request");
       Await.until(() -> filesIn(spoolDir) == 0, "nothing left in the spool directory");
     }
