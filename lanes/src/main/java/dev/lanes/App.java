@@ -6,6 +6,7 @@ import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.JsonCodec;
 import dev.lanes.http.Response;
+import dev.lanes.http.UrlPaths;
 import dev.lanes.internal.app.AppAccess;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.app.ErrorMapper;
@@ -74,7 +75,8 @@ public final class App implements AutoCloseable {
       }
       this.compiled = new CompiledApp(b.routes, b.middleware, new ErrorMapper(b.exceptionHandlers), b.json, lanes,
           new BackgroundRunner(lanes, observability.listener()), observability,
-          new Lifespan(b.state, b.startup, b.shutdown), b.redirectSlashes, b.rootPath);
+          new Lifespan(b.state, b.startup, b.shutdown), b.redirectSlashes, b.rootPath,
+          r -> r.handler() instanceof WebSocketEndpoint);
     } catch (RuntimeException e) {
       lanes.close(); // a mistake in the app: nothing it started may outlive the failed build
       throw e;
@@ -121,6 +123,16 @@ public final class App implements AutoCloseable {
   /** {@link #urlPathFor(String, Map)} for a route without parameters. */
   public String urlPathFor(String name) {
     return urlPathFor(name, Map.of());
+  }
+
+  /**
+   * The app's route names, what it gives each request: paths as {@link #urlPathFor}, and which
+   * names are WebSocket routes ({@code ws://} URLs). For a request built by hand, in a handler test.
+   *
+   * <pre>{@code Request.builder("GET", "/").urlPaths(app.urlPaths()).host("example.com").build()}</pre>
+   */
+  public UrlPaths urlPaths() {
+    return compiled.names();
   }
 
   /** The path prefix the app is served under behind a proxy ({@link Builder#rootPath}); {@code ""}: none. */
@@ -340,7 +352,7 @@ public final class App implements AutoCloseable {
     /** A blocking WebSocket route with options: its lane, size limits, ping and send timeouts. */
     public Builder websocket(String path, WebSocketOptions options, BlockingWebSocketHandler h) {
       routes.add(ScopedRoute.of(new Route("GET", PathPattern.parse(path),
-          WebSocketEndpoint.blocking("GET " + path, options, h), RouteOptions.defaults())));
+          WebSocketEndpoint.blocking("GET " + path, options, h), Routes.webSocketRouteOptions(options))));
       return this;
     }
 
@@ -357,7 +369,7 @@ public final class App implements AutoCloseable {
     /** An async WebSocket route with options (its lane is not used: callbacks run on the loop). */
     public Builder websocketAsync(String path, WebSocketOptions options, AsyncWebSocketHandler h) {
       routes.add(ScopedRoute.of(new Route("GET", PathPattern.parse(path),
-          WebSocketEndpoint.async("GET " + path, options, h), RouteOptions.defaults())));
+          WebSocketEndpoint.async("GET " + path, options, h), Routes.webSocketRouteOptions(options))));
       return this;
     }
 

@@ -153,7 +153,7 @@ public final class Routes {
     Objects.requireNonNull(h, "handler");
     Objects.requireNonNull(options, "options");
     return add(path, full -> new Route("GET", PathPattern.parse(full),
-        WebSocketEndpoint.blocking("GET " + full, options, h), RouteOptions.defaults()));
+        WebSocketEndpoint.blocking("GET " + full, options, h), webSocketRouteOptions(options)));
   }
 
   /** An async WebSocket route, as {@link App.Builder#websocketAsync(String, AsyncWebSocketHandler)}. */
@@ -166,7 +166,12 @@ public final class Routes {
     Objects.requireNonNull(h, "handler");
     Objects.requireNonNull(options, "options");
     return add(path, full -> new Route("GET", PathPattern.parse(full),
-        WebSocketEndpoint.async("GET " + full, options, h), RouteOptions.defaults()));
+        WebSocketEndpoint.async("GET " + full, options, h), webSocketRouteOptions(options)));
+  }
+
+  /** The route options of a WebSocket route: its name, if it has one; the rest is its endpoint's. */
+  static RouteOptions webSocketRouteOptions(WebSocketOptions options) {
+    return options.name().map(RouteOptions.defaults()::name).orElse(RouteOptions.defaults());
   }
 
   /**

@@ -8,12 +8,14 @@ import dev.lanes.Routes;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.middleware.ProxyHeaders;
+import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import dev.lanes.typed.Get;
 import dev.lanes.typed.Operation;
 import dev.lanes.typed.Path;
 import dev.lanes.typed.TypedApi;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,25 @@ class UrlForTest {
     }
   }
 
+  /**
+   * An HTTP/1.0 request may send no {@code Host}: its URL is built from the server's own address,
+   * as Starlette falls back to {@code scope["server"]} (checked against Starlette 1.7: {@code
+   * http://127.0.0.1:<port>/...}), rather than failing with a 500.
+   */
+  @Test
+  void aRequestWithoutAHostGetsTheServersOwnAddress() {
+    try (TestClient c = TestClient.start(app(false))) {
+      RawClient.Transcript old = RawClient.exchange(c.port(), "GET /go-file HTTP/1.0\r\n\r\n");
+      assertThat(old.responses()).singleElement().satisfies(r -> {
+        assertThat(r.status()).isEqualTo(307);
+        assertThat(r.header("location")).contains("http://127.0.0.1:" + c.port() + "/files/a%20b/c.txt");
+      });
+      // with a Host, the Host's
+      RawClient.Transcript named = RawClient.exchange(c.port(), "GET /typed-go/3 HTTP/1.0\r\nHost: shop.example\r\n\r\n");
+      assertThat(named.responses().get(0).header("location")).contains("http://shop.example/typed/3");
+    }
+  }
+
   @Test
   void behindATrustedProxyUrlsUseTheForwardedSchemeAndHost() {
     try (TestClient c = TestClient.start(app(true))) {
@@ -183,6 +204,16 @@ class UrlForTest {
   void aRequestBuiltWithoutAnAppCannotBuildUrls() {
     assertThatThrownBy(() -> Request.builder("GET", "/").build().urlFor("x"))
         .isInstanceOf(IllegalStateException.class);
+    try (App app = app(false)) {
+      // neither a host nor a local address: nothing to build an absolute URL with
+      assertThatThrownBy(() -> Request.builder("GET", "/").urlPaths(app.urlPaths()).build().urlFor("list_items"))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("no host (no Host header) and no local address");
+      Request ipv6 = Request.builder("GET", "/").urlPaths(app.urlPaths()).scheme("https")
+          .localAddress(new InetSocketAddress("::1", 443)).build();
+      assertThat(ipv6.urlFor("list_items")).isEqualTo("https://[0:0:0:0:0:0:0:1]/typed");
+      Request v4 = Request.builder("GET", "/").urlPaths(app.urlPaths()).localAddress(new InetSocketAddress("127.0.0.1", 8080)).build();
+      assertThat(v4.urlFor("list_items")).isEqualTo("http://127.0.0.1:8080/typed");
+    }
     try (App app = app(false)) {
       Request req = Request.builder("GET", "/").urlPaths(app::urlPathFor).host("example.com").scheme("https").build();
       assertThat(req.urlFor("readItem", Map.of("item_id", 1))).isEqualTo("https://example.com/typed/1");

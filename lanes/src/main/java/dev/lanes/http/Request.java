@@ -43,6 +43,7 @@ public final class Request {
   private final InputStream bodyStream; // null: the body is read whole (body)
   private final Params pathParams;
   private final InetSocketAddress remote;
+  private final InetSocketAddress local; // null: unknown
   private final String scheme;
   private final String host; // null: the Host header's
   private final String rootPath; // "": none; else percent-encoded, no trailing '/'
@@ -62,6 +63,7 @@ public final class Request {
     this.bodyStream = b.bodyStream;
     this.pathParams = b.pathParams;
     this.remote = b.remote;
+    this.local = b.local;
     this.scheme = b.scheme;
     this.host = b.host;
     this.rootPath = b.rootPath;
@@ -81,6 +83,7 @@ public final class Request {
     this.bodyStream = r.bodyStream;
     this.pathParams = r.pathParams;
     this.remote = remote;
+    this.local = r.local;
     this.scheme = scheme;
     this.host = host;
     this.rootPath = rootPath;
@@ -165,6 +168,15 @@ public final class Request {
   /** The client's address, if known (the peer's, or the client a trusted proxy names). */
   public Optional<InetSocketAddress> remoteAddress() {
     return Optional.ofNullable(remote);
+  }
+
+  /**
+   * The server's own address the request came in on, if known (Starlette's {@code scope["server"]}):
+   * {@link #urlFor} uses it when the request names no host (an HTTP/1.0 request without
+   * {@code Host}, an HTTP/2 one without {@code :authority}).
+   */
+  public Optional<InetSocketAddress> localAddress() {
+    return Optional.ofNullable(local);
   }
 
   /** {@code https} if the request came over TLS (or a trusted proxy says its client used TLS), else {@code http}. */
@@ -286,25 +298,47 @@ public final class Request {
 
   /**
    * The absolute URL of the app's route named {@code name} with {@code params} in its path
-   * (Starlette's {@code request.url_for}): this request's {@link #scheme()} and {@link #host()}, so
-   * what {@code ProxyHeaders} took from a trusted proxy, then its {@link #rootPath()} and the
-   * route's path ({@link UrlPaths#pathFor}). It has no query: append one yourself, as Starlette's
-   * {@code include_query_params}.
+   * (Starlette's {@code request.url_for}): this request's {@link #scheme()} ({@code ws} or
+   * {@code wss} for a WebSocket route) and {@link #host()}, so what {@code ProxyHeaders} took from
+   * a trusted proxy, then its {@link #rootPath()} and the route's path ({@link UrlPaths#pathFor}).
+   * A request that names no host (HTTP/1.0 without {@code Host}) gets the server's own address,
+   * {@link #localAddress()}, as Starlette falls back to {@code scope["server"]}. It has no query:
+   * append one yourself, as Starlette's {@code include_query_params}.
    *
    * <pre>{@code Response.status(303).withHeader("location", req.urlFor("read_item", Map.of("id", 5)))  // http://host/items/5}</pre>
    *
    * @throws IllegalArgumentException if no route has the name, or a parameter is missing, extra or
    *     does not fit its segment's type
-   * @throws IllegalStateException if the request was built without an app's routes, or has no host
+   * @throws IllegalStateException if the request was built without an app's routes, or has neither
+   *     a host nor a local address (a request built by hand without either)
    */
   public String urlFor(String name, Map<String, ?> params) {
     if (urlPaths == null) {
       throw new IllegalStateException("this request was built without an app's routes (Builder.urlPaths)");
     }
     String path = urlPaths.pathFor(name, params);
-    String authority = host().orElseThrow(() -> new IllegalStateException(
-        "the request has no host (no Host header) to build an absolute URL with"));
-    return scheme + "://" + authority + rootPath + path;
+    boolean secure = scheme.equals("https");
+    String urlScheme = urlPaths.isWebSocket(name) ? (secure ? "wss" : "ws") : scheme;
+    String authority = host().orElseGet(() -> {
+      if (local == null) {
+        throw new IllegalStateException("the request has no host (no Host header) and no local address to build an"
+            + " absolute URL with; a request built by hand needs Builder.host or Builder.localAddress");
+      }
+      return authority(local, secure);
+    });
+    return urlScheme + "://" + authority + rootPath + path;
+  }
+
+  /**
+   * {@code address} as a URL's authority, as Starlette writes {@code scope["server"]}: its IP
+   * (IPv6 bracketed, a zone's {@code %} encoded, RFC 6874), the port left out where it is the
+   * scheme's default.
+   */
+  private static String authority(InetSocketAddress address, boolean secure) {
+    String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+    String host = ip.indexOf(':') >= 0 ? "[" + ip.replace("%", "%25") + "]" : ip;
+    int port = address.getPort();
+    return port == (secure ? 443 : 80) ? host : host + ":" + port;
   }
 
   /** {@link #urlFor(String, Map)} for a route without parameters. */
@@ -454,6 +488,7 @@ public final class Request {
     private InputStream bodyStream;
     private Params pathParams = Params.empty();
     private InetSocketAddress remote;
+    private InetSocketAddress local;
     private String scheme = "http";
     private String host; // null: the Host header
     private String rootPath = "";
@@ -507,6 +542,12 @@ public final class Request {
 
     public Builder remoteAddress(InetSocketAddress remote) {
       this.remote = remote;
+      return this;
+    }
+
+    /** The server's own address the request came in on (a server sets it): {@link Request#localAddress()}. */
+    public Builder localAddress(InetSocketAddress local) {
+      this.local = local;
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.lanes.concurrency.Lanes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How one WebSocket route runs: the lane of a blocking handler, size limits, liveness and
@@ -32,20 +33,28 @@ import java.util.Objects;
  *     the client offers none of them the 101 names none
  * @param subprotocolChoice the route's own pick among the client's offers, in place of the list
  *     ({@link #subprotocols(SubprotocolChoice)}); {@code null} (the default): the list decides
+ * @param name the route's name, unique in its app among HTTP and WebSocket routes (empty: none;
+ *     see {@link #name(String)})
  */
 public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize, Duration pingInterval,
     Duration pingTimeout, Duration sendTimeout, int maxQueuedBytes, boolean compression, List<String> subprotocols,
-    SubprotocolChoice subprotocolChoice) {
+    SubprotocolChoice subprotocolChoice, Optional<String> name) {
   private static final int MIB = 1024 * 1024;
   private static final WebSocketOptions DEFAULTS = new WebSocketOptions(Lanes.WEBSOCKETS, MIB, MIB,
-      Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(30), MIB, true, List.of(), null);
+      Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(30), MIB, true, List.of(), null, Optional.empty());
 
   public WebSocketOptions {
     Objects.requireNonNull(lane, "lane");
+    Objects.requireNonNull(name, "name");
+    name.ifPresent(n -> {
+      if (n.isBlank()) {
+        throw new IllegalArgumentException("a route name must not be blank");
+      }
+    });
     subprotocols = List.copyOf(subprotocols);
-    for (String name : subprotocols) {
-      if (!isToken(name)) {
-        throw new IllegalArgumentException("a subprotocol must be an HTTP token (RFC 6455 4.1): '" + name + "'");
+    for (String offered : subprotocols) {
+      if (!isToken(offered)) {
+        throw new IllegalArgumentException("a subprotocol must be an HTTP token (RFC 6455 4.1): '" + offered + "'");
       }
     }
     if (subprotocolChoice != null && !subprotocols.isEmpty()) {
@@ -63,46 +72,54 @@ public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize
     }
   }
 
+  /** The options without a name, as before routes could be named. */
+  public WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize, Duration pingInterval,
+      Duration pingTimeout, Duration sendTimeout, int maxQueuedBytes, boolean compression, List<String> subprotocols,
+      SubprotocolChoice subprotocolChoice) {
+    this(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout, maxQueuedBytes, compression,
+        subprotocols, subprotocolChoice, Optional.empty());
+  }
+
   /** Lane {@code websockets}, 1 MiB frames and messages, ping after 30 s quiet, 15 s to answer. */
   public static WebSocketOptions defaults() {
     return DEFAULTS;
   }
 
-  public WebSocketOptions lane(String name) {
-    return new WebSocketOptions(name, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, compression, subprotocols, subprotocolChoice);
+  public WebSocketOptions lane(String laneName) {
+    return new WebSocketOptions(laneName, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
+        maxQueuedBytes, compression, subprotocols, subprotocolChoice, name);
   }
 
   /** Sets both the frame and the message limit to {@code bytes}. */
   public WebSocketOptions maxMessageSize(int bytes) {
     return new WebSocketOptions(lane, Math.min(maxFrameSize, bytes), bytes, pingInterval, pingTimeout,
-        sendTimeout, maxQueuedBytes, compression, subprotocols, subprotocolChoice);
+        sendTimeout, maxQueuedBytes, compression, subprotocols, subprotocolChoice, name);
   }
 
   /** Frames up to {@code bytes}; must not exceed the message limit. */
   public WebSocketOptions maxFrameSize(int bytes) {
     return new WebSocketOptions(lane, bytes, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, compression, subprotocols, subprotocolChoice);
+        maxQueuedBytes, compression, subprotocols, subprotocolChoice, name);
   }
 
   public WebSocketOptions ping(Duration interval, Duration timeout) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, interval, timeout, sendTimeout,
-        maxQueuedBytes, compression, subprotocols, subprotocolChoice);
+        maxQueuedBytes, compression, subprotocols, subprotocolChoice, name);
   }
 
   public WebSocketOptions sendTimeout(Duration timeout) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, timeout,
-        maxQueuedBytes, compression, subprotocols, subprotocolChoice);
+        maxQueuedBytes, compression, subprotocols, subprotocolChoice, name);
   }
 
   public WebSocketOptions maxQueuedBytes(int bytes) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        bytes, compression, subprotocols, subprotocolChoice);
+        bytes, compression, subprotocols, subprotocolChoice, name);
   }
 
   public WebSocketOptions compression(boolean on) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, on, subprotocols, subprotocolChoice);
+        maxQueuedBytes, on, subprotocols, subprotocolChoice, name);
   }
 
   /**
@@ -113,7 +130,7 @@ public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize
    */
   public WebSocketOptions subprotocols(String... names) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, compression, List.of(names), null);
+        maxQueuedBytes, compression, List.of(names), null, name);
   }
 
   /**
@@ -123,7 +140,20 @@ public record WebSocketOptions(String lane, int maxFrameSize, int maxMessageSize
    */
   public WebSocketOptions subprotocols(SubprotocolChoice choice) {
     return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
-        maxQueuedBytes, compression, List.of(), Objects.requireNonNull(choice, "choice"));
+        maxQueuedBytes, compression, List.of(), Objects.requireNonNull(choice, "choice"), name);
+  }
+
+  /**
+   * These options with the route named {@code routeName} (Starlette's {@code WebSocketRoute(name=...)}),
+   * in the app's one table of names with its HTTP routes': {@code Request.urlFor} builds its
+   * {@code ws://} URL ({@code wss://} on an {@code https} request), {@code App.urlPathFor} its path.
+   *
+   * <pre>{@code .websocket("/ws/{room}", WebSocketOptions.defaults().name("chat"), h)
+   * // in a handler: req.urlFor("chat", Map.of("room", "lobby")) -> "ws://host/ws/lobby"}</pre>
+   */
+  public WebSocketOptions name(String routeName) {
+    return new WebSocketOptions(lane, maxFrameSize, maxMessageSize, pingInterval, pingTimeout, sendTimeout,
+        maxQueuedBytes, compression, subprotocols, subprotocolChoice, Optional.of(routeName));
   }
 
   /** RFC 9110 5.6.2: one or more tchars. */

@@ -24,6 +24,7 @@ import dev.lanes.routing.Route;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,10 +55,13 @@ public final class CompiledApp {
   private final String decodedRootPath; // as request paths arrive, decoded
   private volatile boolean closed; // its lanes are shut: a server on it would answer only 503s
 
-  /** Compiles {@code routes}; a route naming an unknown lane fails here, at startup. */
+  /**
+   * Compiles {@code routes}; a route naming an unknown lane fails here, at startup. {@code webSocket}
+   * tells the WebSocket routes, whose URLs are {@code ws://}.
+   */
   public CompiledApp(List<ScopedRoute> routes, List<Middleware> middleware, ErrorMapper errors, JsonCodec json,
       Lanes lanes, BackgroundRunner background, Instruments instruments, Lifespan lifespan, boolean redirectSlashes,
-      String rootPath) {
+      String rootPath, Predicate<Route> webSocket) {
     this.middleware = List.copyOf(middleware);
     this.errors = errors;
     this.json = json;
@@ -73,7 +77,7 @@ public final class CompiledApp {
       compiled.add(compile(r));
     }
     this.router = new Router<>(compiled, CompiledRoute::route);
-    this.names = new RouteNames(routes.stream().map(ScopedRoute::route).toList());
+    this.names = new RouteNames(routes.stream().map(ScopedRoute::route).toList(), webSocket);
     this.someRouteUncompressed = routes.stream().anyMatch(r -> !r.route().options().compress());
     this.someRouteStreamed = routes.stream().anyMatch(r -> r.route().options().streamsBody());
     this.notFound = aroundFallback(Fallbacks.NOT_FOUND, "not found");

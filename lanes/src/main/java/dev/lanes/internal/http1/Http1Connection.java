@@ -234,6 +234,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);
     }
+    if (ctx.channel().localAddress() instanceof InetSocketAddress local) {
+      request.localAddress(local); // urlFor's host when the request names none (Starlette's scope["server"])
+    }
     if (tls() != null) {
       request.scheme("https").tlsSession(tls.engine().getSession());
     }

@@ -687,6 +687,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
       request.remoteAddress(remote);
     }
+    if (ctx.channel().localAddress() instanceof InetSocketAddress local) {
+      request.localAddress(local); // urlFor's host when the request names none (Starlette's scope["server"])
+    }
     if (headOnly) {
       exchange.serveHead(method, path, request);
     } else {

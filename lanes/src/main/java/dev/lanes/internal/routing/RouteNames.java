@@ -3,25 +3,36 @@ package dev.lanes.internal.routing;
 import dev.lanes.http.UrlPaths;
 import dev.lanes.routing.Route;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
- * An app's routes by name ({@code RouteOptions.name}), built once with the app: a name given to two
- * routes fails there, naming both. Looking a name up is one hash lookup, then the route's
+ * An app's routes by name ({@code RouteOptions.name}, {@code WebSocketOptions.name}), HTTP and
+ * WebSocket routes in one table, built once with the app: a name given to two routes fails there,
+ * naming both. Looking a name up is one hash lookup, then the route's
  * {@link dev.lanes.routing.PathPattern#path} fills in the parameters.
  *
- * <pre>{@code new RouteNames(routes).pathFor("read_item", Map.of("id", 5))  // "/items/5"}</pre>
+ * <pre>{@code new RouteNames(routes, r -> false).pathFor("read_item", Map.of("id", 5))  // "/items/5"}</pre>
  */
 public final class RouteNames implements UrlPaths {
   private final Map<String, Route> byName = new HashMap<>();
+  private final Set<String> webSockets = new HashSet<>();
 
-  /** Indexes the named routes; a duplicate name fails here, at startup. */
-  public RouteNames(List<Route> routes) {
+  /**
+   * Indexes the named routes, those {@code webSocket} says are WebSocket routes marked so; a
+   * duplicate name fails here, at startup.
+   */
+  public RouteNames(List<Route> routes, Predicate<Route> webSocket) {
     for (Route r : routes) {
       r.options().name().ifPresent(name -> {
+        if (webSocket.test(r)) {
+          webSockets.add(name);
+        }
         Route previous = byName.putIfAbsent(name, r);
         if (previous != null) {
           throw new IllegalArgumentException("route name '" + name + "' given twice: " + previous.name() + " and "
@@ -30,6 +41,11 @@ public final class RouteNames implements UrlPaths {
         }
       });
     }
+  }
+
+  @Override
+  public boolean isWebSocket(String name) {
+    return webSockets.contains(name);
   }
 
   @Override
