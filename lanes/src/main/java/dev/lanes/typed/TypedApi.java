@@ -2,6 +2,7 @@ package dev.lanes.typed;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanes.App;
+import dev.lanes.Routes;
 import dev.lanes.forms.FormLimits;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Response;
@@ -106,6 +107,45 @@ public final class TypedApi {
   }
 
   /**
+   * The API as a part of an app ({@link Routes}): its typed routes and its document and docs
+   * routes, to include under a prefix and a namespace like any other part, into the app or into
+   * another part ({@code api.include("/v1", "v1", typed.part())}). The document and docs pages are
+   * then served under the prefix and name it first in {@code servers}, with the paths of the
+   * document as the API's own (as FastAPI does for a sub-application mounted under a prefix); route
+   * names are the namespace's ({@code v1:readItem}). The 422 and {@code {"detail": ...}} answers are
+   * the app's exception handlers, which a part cannot hold: register them with
+   * {@link #exceptionHandlers(App.Builder)}, or use {@link #install(App.Builder, String, String)}.
+   *
+   * <pre>{@code app.include("/v1", "v1", typed.part()); typed.exceptionHandlers(app);}</pre>
+   */
+  public Routes part() {
+    Routes part = Routes.create();
+    for (Route r : routes) {
+      part.route(r.method(), r.pattern().template(), r.options(), r.handler());
+    }
+    return part;
+  }
+
+  /**
+   * {@link #install(App.Builder)} under {@code prefix}, route names under {@code namespace}
+   * ({@code ""}: none): {@link #part()} included into {@code app}, and the exception handlers.
+   *
+   * <pre>{@code typed.install(App.builder(), "/v1", "v1")  // app.urlPathFor("v1:readItem", Map.of("item_id", 5))}</pre>
+   */
+  public App.Builder install(App.Builder app, String prefix, String namespace) {
+    return exceptionHandlers(app.include(prefix, namespace, part()));
+  }
+
+  /**
+   * Registers the typed layer's exception handlers on {@code app} (those {@link #install(App.Builder)}
+   * registers), for an API included as a {@link #part()}.
+   */
+  public App.Builder exceptionHandlers(App.Builder app) {
+    return app.exceptionHandler(HttpException.class, HttpExceptionDetail::respond)
+        .exceptionHandler(RequestValidationException.class, errors::respond);
+  }
+
+  /**
    * Adds the routes to {@code app}, answers {@link RequestValidationException} with 422 in
    * FastAPI's shape (or problem details), and every {@link HttpException} of the app (typed
    * routes, their dependencies, plain routes) with FastAPI's {@code {"detail": message}} and the
@@ -116,8 +156,7 @@ public final class TypedApi {
     for (Route r : routes) {
       app.route(r.method(), r.pattern().template(), r.options(), r.handler());
     }
-    return app.exceptionHandler(HttpException.class, HttpExceptionDetail::respond)
-        .exceptionHandler(RequestValidationException.class, errors::respond);
+    return exceptionHandlers(app);
   }
 
   /** Collects controllers (objects with handler methods), providers and document settings. */
