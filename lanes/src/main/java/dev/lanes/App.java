@@ -104,8 +104,9 @@ public final class App implements AutoCloseable {
   }
 
   /**
-   * The path of the route named {@code name} ({@code RouteOptions.name}, a typed handler's method
-   * name or {@code @Operation(operationId)}, {@code "namespace:name"} in a part included with one)
+   * The path of the route named {@code name} ({@code RouteOptions.name}, a WebSocket route's
+   * {@code WebSocketOptions.name}, a typed handler's method name or {@code @Operation(operationId)},
+   * {@code "namespace:name"} in a part included with one)
    * with {@code params} in its parameters, each checked for its segment's type and percent-encoded
    * (Starlette's {@code app.url_path_for}). The path within the app, without its
    * {@link #rootPath()}, as Starlette's; a handler builds the absolute URL, root path included, with
