@@ -164,6 +164,9 @@ class NotModifiedVaryTest {
     assertThat(viaH2.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(viaH2.statusCode()).as("h2c %s %s", path, condition).isEqualTo(304);
     assertThat(viaH2.body()).isEmpty();
+    // The type a 304 keeps tells the server of its 200, and is not sent (RFC 9110 15.4.5).
+    assertThat(h1.header("content-type")).as("HTTP/1.1 %s %s", path, condition).isEmpty();
+    assertThat(viaH2.headers().firstValue("content-type")).as("h2c %s %s", path, condition).isEmpty();
     List<String> h1Vary = lower(h1.headers().allValues("vary"));
     assertThat(lower(viaH2.headers().allValues("vary"))).as("h2c as HTTP/1.1: %s %s", path, condition).isEqualTo(h1Vary);
     return h1Vary;

@@ -49,8 +49,10 @@ public final class FileResponse {
    * <pre>{@code app.get("/export", req -> FileResponse.attachment(req, tmp, "données.csv")); }</pre>
    */
   public static Response attachment(Request request, Path file, String filename) {
-    return of(request, file, MediaTypes.forFileName(filename))
-        .withHeader("Content-Disposition", ContentDisposition.attachment(filename));
+    Response response = of(request, file, MediaTypes.forFileName(filename));
+    // A 304 sends no representation metadata past its validators (RFC 9110 15.4.5).
+    return response.status() == 304 ? response
+        : response.withHeader("Content-Disposition", ContentDisposition.attachment(filename));
   }
 
   /**
@@ -79,9 +81,10 @@ public final class FileResponse {
     int precondition = precondition(request, etag, modifiedSecond);
     if (precondition == 304) {
       // With its 200's type and body, which a 304 never sends: by them the server tells whether
-      // that 200 could have been compressed, and then says its Vary (RFC 9110 15.4.5).
+      // that 200 could have been compressed, and then says its Vary (RFC 9110 15.4.5). No
+      // Last-Modified: with the ETag there, it is metadata that section says not to send.
       return Response.of(304, contentType, slice(file, 0, size, channel))
-          .withHeader("ETag", revalidated(request, etag)).withHeader("Last-Modified", lastModified);
+          .withHeader("ETag", revalidated(request, etag));
     }
     if (precondition == 412) {
       close(channel);

@@ -78,7 +78,7 @@ final class EncodedResponse extends DefaultByteBufHolder {
     boolean connection = !keepAlive || !http11;
     withBody &= !empty;
     byte[] statusLine = STATUS_LINES[status];
-    CharSequence contentType = response.contentType().isPresent()
+    CharSequence contentType = response.contentType().isPresent() && NotModifiedHead.sendsType(status)
         ? AsciiValues.RESPONSES.of(response.contentType().get()) : null;
     // An upper bound on the head: each char is one byte.
     int bound = statusLine.length + 150 + (contentType == null ? 0 : contentType.length());

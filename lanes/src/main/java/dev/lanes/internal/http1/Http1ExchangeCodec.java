@@ -333,7 +333,9 @@ final class Http1ExchangeCodec implements ExchangeCodec {
    * both at once) or contradict the body, so neither is copied.
    */
   static void copyHeaders(Response response, HttpHeaders h, boolean keepAlive, boolean http11, AsciiString date) {
-    response.contentType().ifPresent(ct -> h.set(HttpHeaderNames.CONTENT_TYPE, AsciiValues.RESPONSES.of(ct)));
+    if (NotModifiedHead.sendsType(response.status())) {
+      response.contentType().ifPresent(ct -> h.set(HttpHeaderNames.CONTENT_TYPE, AsciiValues.RESPONSES.of(ct)));
+    }
     boolean framed = hasBody(response.status());
     for (Map.Entry<String, String> e : response.headers()) {
       if (!framed || !framing(e.getKey())) {

@@ -2,6 +2,7 @@ package dev.lanes.internal.http2;
 
 import dev.lanes.http.Response;
 import dev.lanes.internal.http1.DateHeader;
+import dev.lanes.internal.http1.NotModifiedHead;
 import dev.lanes.internal.http1.ReasonPhrases;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -16,7 +17,8 @@ import java.util.Set;
  * length when it is known. On a status with a body the length is the server's alone: a
  * handler's {@code Content-Length} that disagreed with the DATA frames would make the stream
  * malformed (8.1.1), so it is never copied. Without content, as on HTTP/1.1: a 204 has no
- * length (RFC 9110 8.6), a 205 says 0, a 304 keeps the handler's (the length a GET would have).
+ * length (RFC 9110 8.6), a 205 says 0, a 304 keeps the handler's (the length a GET would have)
+ * and sends no {@code content-type} ({@link NotModifiedHead#sendsType}).
  */
 final class Http2ResponseHeaders {
   private static final AsciiString DATE = AsciiString.cached("date");
@@ -35,11 +37,11 @@ final class Http2ResponseHeaders {
     // Not validated again: a Response's headers were checked when it was built.
     Http2Headers h = new DefaultHttp2Headers(false);
     h.status(ReasonPhrases.status(response.status()).codeAsText()); // no new status object for 418 and the like
+    int status = response.status();
     String type = response.contentType().orElse(null);
-    if (type != null) {
+    if (type != null && NotModifiedHead.sendsType(status)) {
       h.set(CONTENT_TYPE, ascii(type));
     }
-    int status = response.status();
     boolean ownLength = status != 304;
     for (Map.Entry<String, String> e : response.headers()) {
       AsciiString name = new AsciiString(e.getKey()).toLowerCase();
