@@ -246,4 +246,55 @@ class FileConditionsTest {
       assertThat(resumed.status()).as("the old tag no longer names the file").isEqualTo(200);
     }
   }
+
+  /**
+   * RFC 9110 13.1.5: an If-Range date holds only if it is an exact match of the Last-Modified the
+   * 200 would send and that Last-Modified is strong (8.8.2.2: at least a second before the Date).
+   * A file time in the future is sent as the message's date: the file's own time, which no
+   * response named, no longer selects the range.
+   */
+  @Test
+  void anIfRangeDateMustBeTheLastModifiedSent() throws Exception {
+    App app = App.builder().get("/f", req -> FileResponse.of(req, file)).build();
+    try (TestClient c = TestClient.start(app)) {
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2021-03-05T06:07:08.250Z")));
+      assertThat(c.send(c.request("/f").header("Range", "bytes=0-1").header("If-Range", "Fri, 05 Mar 2021 06:07:08 GMT"))
+          .status()).as("the Last-Modified sent, long before the Date").isEqualTo(206);
+      assertThat(c.send(c.request("/f").header("Range", "bytes=0-1").header("If-Range", "Friday, 05-Mar-21 06:07:08 GMT"))
+          .status()).as("the same date as rfc850-date").isEqualTo(206);
+      assertThat(c.send(c.request("/f").header("Range", "bytes=0-1").header("If-Range", "Fri, 05 Mar 2021 06:07:09 GMT"))
+          .status()).as("a second later").isEqualTo(200);
+      assertThat(c.send(c.request("/f").header("Range", "bytes=0-1").header("If-Range", "Fri, 05 Mar 2021 06:07:07 GMT"))
+          .status()).as("a second earlier").isEqualTo(200);
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2100-01-01T00:00:00Z")));
+      assertThat(c.send(c.request("/f").header("Range", "bytes=0-1").header("If-Range", "Fri, 01 Jan 2100 00:00:00 GMT"))
+          .status()).as("the file's time in the future, never sent").isEqualTo(200);
+    }
+  }
+
+  /**
+   * RFC 9110 13.1.5 and 8.8.2.2: a Last-Modified in the second of the Date is weak (the file may
+   * change again within that second, as large as before), so If-Range with it sends the whole file.
+   * A request answered after the file's second is no test of this and is tried again.
+   */
+  @Test
+  void anIfRangeDateInTheSecondOfTheResponseIsWeak() throws Exception {
+    App app = App.builder().get("/f", req -> FileResponse.of(req, file)).build();
+    try (TestClient c = TestClient.start(app)) {
+      int sameSecond = 0;
+      for (int attempt = 0; attempt < 20 && sameSecond < 3; attempt++) {
+        java.time.Instant now = java.time.Instant.now();
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(now));
+        String lastModified = dev.lanes.http.HttpDate.format(now);
+        TestResponse r = c.send(c.request("/f").header("Range", "bytes=0-1").header("If-Range", lastModified));
+        java.time.Instant answered = java.time.Instant.now();
+        if (answered.getEpochSecond() == now.getEpochSecond()) { // so was the server's Date
+          sameSecond++;
+          assertThat(r.status()).as("If-Range %s answered at %s", lastModified, r.header("date").orElseThrow())
+              .isEqualTo(200);
+        }
+      }
+      assertThat(sameSecond).as("requests answered within the file's second").isPositive();
+    }
+  }
 }

@@ -75,7 +75,8 @@ public final class FileResponse {
     String etag = "\"" + Long.toHexString(modifiedSecond) + fraction + "-" + Long.toHexString(size) + "\"";
     // Never later than the response's Date (RFC 9110 8.8.2.1): a file time in the future is sent
     // as now, while conditions still compare the file's own time.
-    long shownSecond = Math.min(modifiedSecond, Instant.now().getEpochSecond());
+    long nowSecond = Instant.now().getEpochSecond();
+    long shownSecond = Math.min(modifiedSecond, nowSecond);
     String lastModified = HttpDate.format(Instant.ofEpochSecond(shownSecond));
 
     int precondition = precondition(request, etag, modifiedSecond);
@@ -91,7 +92,7 @@ public final class FileResponse {
       return Response.text(412, "Precondition Failed");
     }
     Optional<String> rangeHeader = request.header("range");
-    if (rangeHeader.isPresent() && ifRangeHolds(request, etag, modifiedSecond)) {
+    if (rangeHeader.isPresent() && ifRangeHolds(request, etag, modifiedSecond, nowSecond)) {
       Optional<List<ByteRanges.Range>> ranges = ByteRanges.parse(rangeHeader.get(), size);
       if (ranges.isPresent()) {
         List<ByteRanges.Range> list = ranges.get();
@@ -229,7 +230,12 @@ public final class FileResponse {
         ? "W/" + etag : etag;
   }
 
-  private static boolean ifRangeHolds(Request request, String etag, long modifiedSecond) {
+  /**
+   * RFC 9110 13.1.5: an entity-tag holds if it is the file's (strong comparison); an HTTP-date if
+   * it is exactly the Last-Modified sent and that date is strong, a second or more before the
+   * Date (8.8.2.2: within its own second the file may change again with the same date).
+   */
+  private static boolean ifRangeHolds(Request request, String etag, long modifiedSecond, long nowSecond) {
     String ifRange = joined(request, "if-range"); // on two lines it is no one validator: false
     if (ifRange == null) {
       return true;
@@ -238,7 +244,8 @@ public final class FileResponse {
     if (v.startsWith("\"") || v.startsWith("W/")) {
       return v.equals(etag); // strong comparison
     }
-    return HttpDate.parse(v).map(d -> d.getEpochSecond() == modifiedSecond).orElse(false);
+    // Before now, the file's second is also the Last-Modified sent (a later one is sent as now).
+    return modifiedSecond < nowSecond && HttpDate.parse(v).map(d -> d.getEpochSecond() == modifiedSecond).orElse(false);
   }
 
   /** Every line of the field {@code name} as one list, or null if the request has none. */
