@@ -32,6 +32,7 @@ class FileNotModifiedTest {
   @TempDir static Path dir;
   private static TestClient plain;
   private static TestClient compressing;
+  private static HttpClient h1;
   private static HttpClient h2;
 
   @BeforeAll
@@ -40,6 +41,7 @@ class FileNotModifiedTest {
     Files.writeString(dir.resolve("photo.png"), TEXT);
     plain = TestClient.start(app(), ServerConfig.builder().h2c(true));
     compressing = TestClient.start(app(), ServerConfig.builder().h2c(true).compression(Compression.on()));
+    h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
   }
 
@@ -53,6 +55,7 @@ class FileNotModifiedTest {
 
   @AfterAll
   static void stop() {
+    h1.close();
     h2.close();
     plain.close();
     compressing.close();
@@ -97,9 +100,9 @@ class FileNotModifiedTest {
     for (boolean viaH2 : new boolean[] {false, true}) {
       HttpRequest.Builder r = HttpRequest.newBuilder(compressing.uri("/page")).header("If-None-Match", "W/" + etag)
           .header("Accept-Encoding", "gzip");
-      HttpResponse<byte[]> res = (viaH2 ? h2 : HttpClient.newHttpClient()).send(r.build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> res = (viaH2 ? h2 : h1).send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(res.statusCode()).isEqualTo(304);
+      assertThat(res.version()).isEqualTo(viaH2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
       assertThat(res.headers().firstValue("etag")).contains("W/" + etag);
       assertThat(res.headers().firstValue("content-type")).isEmpty();
     }
