@@ -65,6 +65,24 @@ public final class CompressionRule {
     return eligible(200, type, false, false, length);
   }
 
+  /**
+   * {@code partial}, a 206 of one range, with the {@code Vary} its 200 would have had (RFC 9110
+   * 15.3.7), judged from its type and the complete length its {@code Content-Range} names. Its
+   * bytes are never compressed and its ETag stays as it is. A 206 of several ranges
+   * ({@code multipart/byteranges}) tells nothing of its 200's type and goes as built. Usage:
+   * {@code if (status == 206) response = rule.partial(response);}
+   */
+  public Response partial(Response partial) {
+    String type = partial.contentType().orElse(null);
+    String range = partial.header("content-range").orElse(null);
+    if (type == null || range == null || partial.header("content-encoding").isPresent()) {
+      return partial;
+    }
+    long complete = length(range.substring(range.lastIndexOf('/') + 1)); // "*" (unknown): -1
+    return complete > 0 && eligible(200, type, false, false, complete)
+        ? partial.withHeader("Vary", "Accept-Encoding") : partial;
+  }
+
   /** A {@code Content-Length} value, or -1 when it is not one. */
   private static long length(String value) {
     try {

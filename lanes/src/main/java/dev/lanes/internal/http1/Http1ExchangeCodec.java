@@ -144,6 +144,8 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     if (compress && response.status() == 304) {
       // Netty's encoder passes a 304 by: it says the Vary and ETag its 200 would (RFC 9110 15.4.5).
       response = compressor.notModified(response, acceptEncoding);
+    } else if (compress && response.status() == 206) {
+      response = compressor.partial(response); // a range says the Vary of its 200 (RFC 9110 15.3.7)
     }
     if (compressor != null) {
       // In line with the heads, not a field set now: a head may still wait behind a chunked file.

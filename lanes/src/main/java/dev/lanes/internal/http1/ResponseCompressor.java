@@ -170,6 +170,11 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
     return rule.notModified(notModified, ContentCodings.choose(acceptEncoding));
   }
 
+  /** {@code partial}, a 206, with the {@code Vary} its 200 would have had here ({@link CompressionRule#partial}). */
+  Response partial(Response partial) {
+    return rule.partial(partial);
+  }
+
   /** Whether a request of this connection needed Netty's encoder, so that it was made. */
   boolean madeEncoder() {
     return encoder != null;

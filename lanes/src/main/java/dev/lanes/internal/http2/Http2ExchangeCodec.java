@@ -54,7 +54,11 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   @Override
   public CompletableFuture<Void> write(Response handed, Runnable afterSent, long now) {
     connection.responseStarted(stream);
-    Response response = handed.status() == 304 ? notModified(handed) : handed;
+    Response response = switch (handed.status()) {
+      case 304 -> notModified(handed);
+      case 206 -> partial(handed);
+      default -> handed;
+    };
     boolean hasBody = Http2ResponseHeaders.hasBody(response.status());
     // HEAD, 204, 205 and 304 end the stream with their HEADERS, whatever body the handler gave.
     boolean headOnly = head || !hasBody;
@@ -122,6 +126,12 @@ final class Http2ExchangeCodec implements ExchangeCodec {
     CompressionRule rule = connection.compression();
     return rule == null || !stream.routeCompresses ? response
         : rule.notModified(response, ContentCodings.choose(stream.headers.get(ACCEPT_ENCODING)));
+  }
+
+  /** A 206 with the {@code vary} its 200 would have had on this stream (RFC 9110 15.3.7). */
+  private Response partial(Response response) {
+    CompressionRule rule = connection.compression();
+    return rule == null || !stream.routeCompresses ? response : rule.partial(response);
   }
 
   /**

@@ -27,6 +27,25 @@ class CompressionRuleTest {
     assertThat(rule.eligible(404, "text/plain", false, false, 2000)).isTrue();
   }
 
+  /** RFC 9110 15.3.7: a 206 says the Vary of its 200, whose length its Content-Range names. */
+  @Test
+  void aPartialSaysTheVaryOfItsWhole200() {
+    var body = new dev.lanes.http.ResponseBody.Bytes(new byte[10]);
+    var text = dev.lanes.http.Response.of(206, "text/plain", body);
+    assertThat(rule.partial(text.withHeader("Content-Range", "bytes 0-9/2000")).header("vary"))
+        .contains("Accept-Encoding");
+    assertThat(rule.partial(text.withHeader("Content-Range", "bytes 0-9/1000")).header("vary"))
+        .as("a 200 below minSize").isEmpty();
+    assertThat(rule.partial(text.withHeader("Content-Range", "bytes 0-9/*")).header("vary"))
+        .as("complete length unknown").isEmpty();
+    assertThat(rule.partial(dev.lanes.http.Response.of(206, "image/png", body)
+        .withHeader("Content-Range", "bytes 0-9/2000")).header("vary")).isEmpty();
+    assertThat(rule.partial(dev.lanes.http.Response.of(206, "multipart/byteranges; boundary=b", body)).header("vary"))
+        .as("several ranges: no Content-Range of the whole").isEmpty();
+    var ranged = text.withHeader("Content-Range", "bytes 0-9/2000");
+    assertThat(rule.partial(ranged).header("etag")).isEmpty();
+  }
+
   @Test
   void compressibleTypes() {
     assertThat(CompressibleTypes.test("text/html; charset=utf-8")).isTrue();
