@@ -245,16 +245,10 @@ final class StreamedBody extends InputStream {
       if (finished) {
         throw new IOException("request body read after the response was sent");
       }
-      ByteBuf head = chunks.peek();
-      if (head == null) {
+      if (chunks.isEmpty()) {
         return -1; // ended
       }
-      n = Math.min(len, head.readableBytes());
-      head.readBytes(b, off, n);
-      if (!head.isReadable()) {
-        chunks.poll().release();
-      }
-      buffered -= n;
+      n = take(b, off, len);
       if (paused && !resumeAsked && buffered <= LOW_WATER) {
         resumeAsked = true;
         resume = true;
@@ -265,6 +259,25 @@ final class StreamedBody extends InputStream {
     if (resume) {
       channel.eventLoop().execute(this::resume);
     }
+    return n;
+  }
+
+  /**
+   * Under the lock: copies up to {@code len} bytes from as many chunks as there are, so that a
+   * large read is one wake-up and one lock, not one per decoded chunk.
+   */
+  private int take(byte[] b, int off, int len) {
+    int n = 0;
+    ByteBuf head;
+    while (n < len && (head = chunks.peek()) != null) {
+      int k = Math.min(len - n, head.readableBytes());
+      head.readBytes(b, off + n, k);
+      n += k;
+      if (!head.isReadable()) {
+        chunks.poll().release();
+      }
+    }
+    buffered -= n;
     return n;
   }
 
