@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class Http2StreamedBodyTest {
-  private static final int WINDOW = 65_535; // the protocol's initial stream window
+  private static final int WINDOW = 256 * 1024; // the server's stream window (its SETTINGS_INITIAL_WINDOW_SIZE)
   private static final int FRAME = 16_384; // the protocol's initial SETTINGS_MAX_FRAME_SIZE
   private static final int NO_ERROR = 0, CANCEL = 8;
 
@@ -163,6 +163,7 @@ class Http2StreamedBodyTest {
         .get("/hello", req -> Response.text("hello"))
         .build();
     try (TestClient server = TestClient.start(app, h2c()); RawH2 raw = new RawH2(server.port())) {
+      raw.awaitServerSettings(); // its window, not the protocol's 64 KiB
       post(raw, 1, "/slow");
       for (int sent = 0; sent < WINDOW; sent += FRAME) {
         raw.data(1, new byte[Math.min(FRAME, WINDOW - sent)], false); // the whole window
@@ -367,6 +368,7 @@ class Http2StreamedBodyTest {
         .build();
     try (TestClient server = TestClient.start(app, h2c().bodyReadTimeout(Duration.ofMillis(200)));
         RawH2 raw = new RawH2(server.port())) {
+      raw.awaitServerSettings(); // its window, not the protocol's 64 KiB
       post(raw, 1, "/slow");
       for (int sent = 0; sent < WINDOW; sent += FRAME) {
         raw.data(1, new byte[Math.min(FRAME, WINDOW - sent)], false);

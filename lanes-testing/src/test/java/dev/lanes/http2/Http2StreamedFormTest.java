@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class Http2StreamedFormTest {
   private static final String B = "h2-form";
   private static final int FRAME = 16_384; // the protocol's initial SETTINGS_MAX_FRAME_SIZE
-  private static final int WINDOW = 65_535; // the protocol's initial stream window
+  private static final int WINDOW = 256 * 1024; // the server's stream window (its SETTINGS_INITIAL_WINDOW_SIZE)
   private static final int MAX_BODY = 16 * 1024;
   private static final FormLimits LIMITS = new FormLimits(4, 1 << 20, 1024);
 
@@ -131,9 +131,10 @@ class Http2StreamedFormTest {
     try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true).maxBodySize(MAX_BODY));
         RawH2 raw = new RawH2(server.port())) {
       byte[] body = form(new byte[200_000]);
+      raw.awaitServerSettings(); // its window, not the protocol's 64 KiB
       raw.headers(1, RawH2.request("POST", "/form").add("content-type", "multipart/form-data; boundary=" + B), false);
-      // Part of it: three frames of the stream's window, then two more once the handler's reads
-      // have given enough of it back (past the 64 KiB a part's file is written in).
+      // Part of it: three frames, then two more once the stream's window has room for them
+      // (past the 64 KiB a part's file is written in).
       for (int at = 0; at < 3 * FRAME; at += FRAME) {
         raw.data(1, Arrays.copyOfRange(body, at, at + FRAME), false);
       }

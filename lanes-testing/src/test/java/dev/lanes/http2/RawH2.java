@@ -145,6 +145,16 @@ final class RawH2 implements AutoCloseable {
     return new DefaultHttp2Headers(false).method(method).path(path).scheme("http").authority("127.0.0.1");
   }
 
+  /**
+   * Waits for the server's SETTINGS, acknowledged before it is seen here: frames written after
+   * this return are read by the server under them (a stream window wider than 64 KiB included).
+   */
+  void awaitServerSettings() throws InterruptedException {
+    if (await(f -> f.type() == SETTINGS && (f.flags() & ACK) == 0, 10) == null) {
+      throw new AssertionError("no SETTINGS from the server");
+    }
+  }
+
   /** The first frame matching {@code what} within {@code seconds}, or null; frames before it are dropped. */
   Frame await(Predicate<Frame> what, long seconds) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

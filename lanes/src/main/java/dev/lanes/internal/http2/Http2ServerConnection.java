@@ -38,6 +38,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
@@ -94,6 +95,15 @@ import java.util.concurrent.TimeUnit;
 final class Http2ServerConnection extends Http2ConnectionHandler implements Http2FrameListener {
   private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
   private static final byte[] NO_BODY = new byte[0];
+  /**
+   * The receive window of each stream (SETTINGS_INITIAL_WINDOW_SIZE): what the server holds at
+   * most of a streamed body its handler has not read, as HTTP/1.1 does (256 KiB); a connection
+   * holds at most {@code maxConcurrentStreams} of them (25 MiB at the default 100). The
+   * protocol's 64 KiB let a fast handler wait a round trip per 32 KiB.
+   */
+  static final int STREAM_WINDOW = 256 * 1024;
+  /** The connection's receive window: four stream windows, refilled as bytes arrive. */
+  static final int CONNECTION_WINDOW = 4 * STREAM_WINDOW;
   private static final AsciiString CONTINUE_EXPECTED = AsciiString.cached("100-continue");
   /** The drain's PING payload ("lanes-GA"): its ack ends the first step. */
   private static final long DRAIN_PING = 0x6c616e65732d4741L;
@@ -122,6 +132,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private boolean reading; // inside a read burst: channelReadComplete flushes
   private boolean draining; // the first GOAWAY went out (a drain, or the idle close)
   private boolean closing; // the final GOAWAY went out: the connection closes once no stream is left
+  private boolean connectionWindowWidened;
   private boolean finalGoAwayDue; // counted in Admission until the final GOAWAY or the close
   private ScheduledFuture<?> ackWait; // the drain's first step, until the PING's ack
   private long idleSince = System.nanoTime();
@@ -174,6 +185,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       scheme = "https";
     }
     super.handlerAdded(ctx);
+    if (ctx.channel().isActive()) {
+      widenConnectionWindow();
+    }
     finalGoAwayDue = true;
     admission.finalGoAwayDue();
     scheduleIdleCheck(idleNanos);
@@ -677,7 +691,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         .body(body);
     if (req.streamLimit >= 0 && !req.requestComplete && !headOnly) {
       StreamedRequestBody streamed = new StreamedRequestBody(req.streamLimit, ctx.executor(), () -> bodyRead(req),
-          req.continueOwed ? () -> continueAtFirstRead(req) : null);
+          pauseAt() / 2, req.continueOwed ? () -> continueAtFirstRead(req) : null);
       req.streamed = streamed;
       request.bodyStream(streamed);
     }
@@ -882,6 +896,32 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   }
 
   /** Flushes now unless a read burst is under way (its end flushes once for every stream). */
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    super.channelActive(ctx); // the preface, if not sent when added
+    widenConnectionWindow();
+  }
+
+  /**
+   * After the preface: the connection's receive window grows from the protocol's 64 KiB to
+   * {@link #CONNECTION_WINDOW}, so one stream's window is not held back by it. It bounds no
+   * memory (it is refilled as bytes arrive); the stream windows do.
+   */
+  private void widenConnectionWindow() {
+    if (connectionWindowWidened) {
+      return;
+    }
+    connectionWindowWidened = true;
+    Http2Stream connectionStream = connection().connectionStream();
+    Http2LocalFlowController flow = connection().local().flowController();
+    try {
+      flow.incrementWindowSize(connectionStream, CONNECTION_WINDOW - flow.initialWindowSize(connectionStream));
+      flushSoon();
+    } catch (Http2Exception e) {
+      LOG.log(Level.DEBUG, "widening the connection window failed", e);
+    }
+  }
+
   void flushSoon() {
     if (!reading) {
       flush(ctx);
@@ -1323,6 +1363,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       connection(connection);
       initialSettings(Http2Settings.defaultSettings()
           .maxConcurrentStreams(config.maxConcurrentStreams())
+          .initialWindowSize(STREAM_WINDOW)
           .maxHeaderListSize(config.maxHeaderSize()));
       // Rapid reset (CVE-2023-44487): more than 200 RST_STREAM in 30 s is a connection error.
       decoderEnforceMaxRstFramesPerWindow(200, 30);

@@ -32,6 +32,7 @@ final class StreamedRequestBody extends InputStream {
   private final long limit;
   private final EventExecutor loop;
   private final Runnable onRead; // on the loop: return the bytes read to flow control
+  private final int returnBatch; // bytes read before the loop is asked to return them
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
@@ -50,8 +51,9 @@ final class StreamedRequestBody extends InputStream {
   boolean awaitingContinue; // loop only: its client waits for the 100, the body timer rests
   long counted; // loop only: bytes since the body timer (re)started, for the minimum rate
 
-  StreamedRequestBody(long limit, EventExecutor loop, Runnable onRead, Runnable continueOwed) {
+  StreamedRequestBody(long limit, EventExecutor loop, Runnable onRead, int returnBatch, Runnable continueOwed) {
     this.limit = limit;
+    this.returnBatch = returnBatch;
     this.loop = loop;
     this.onRead = onRead;
     this.continueOwed = continueOwed;
@@ -195,18 +197,24 @@ final class StreamedRequestBody extends InputStream {
         if (finished) {
           throw new IOException("request body read after the response was sent");
         }
-        ByteBuf head = chunks.peek();
-        if (head == null) {
+        if (chunks.isEmpty()) {
           return -1; // ended
         }
-        n = Math.min(len, head.readableBytes());
-        head.readBytes(b, off, n);
-        if (!head.isReadable()) {
-          chunks.poll().release();
+        n = 0;
+        ByteBuf head;
+        while (n < len && (head = chunks.peek()) != null) { // as many frames as fit: one wake-up for them
+          int k = Math.min(len - n, head.readableBytes());
+          head.readBytes(b, off + n, k);
+          n += k;
+          if (!head.isReadable()) {
+            chunks.poll().release();
+          }
         }
         buffered -= n;
         unreturned += n;
-        if (!returnAsked) {
+        // The loop is woken to return bytes once a batch is read, or when nothing is left to
+        // read (the client may be waiting for exactly these): not once per read.
+        if (!returnAsked && (unreturned >= returnBatch || buffered == 0)) {
           returnAsked = true;
           askReturn = true;
         }
