@@ -383,6 +383,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       body.arrived(null, endOfStream);
       return padding;
     }
+    body.returnBatch(pauseAt());
     body.arrived(n == 0 ? null : ctx.alloc().buffer(n).writeBytes(data, data.readerIndex(), n), endOfStream);
     if (n > 0) {
       if (body.awaitingContinue) { // the client sent its body without waiting for the 100
@@ -691,7 +692,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         .body(body);
     if (req.streamLimit >= 0 && !req.requestComplete && !headOnly) {
       StreamedRequestBody streamed = new StreamedRequestBody(req.streamLimit, ctx.executor(), () -> bodyRead(req),
-          pauseAt() / 2, req.continueOwed ? () -> continueAtFirstRead(req) : null);
+          pauseAt(), req.continueOwed ? () -> continueAtFirstRead(req) : null);
       req.streamed = streamed;
       request.bodyStream(streamed);
     }

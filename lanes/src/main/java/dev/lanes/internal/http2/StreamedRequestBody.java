@@ -32,7 +32,7 @@ final class StreamedRequestBody extends InputStream {
   private final long limit;
   private final EventExecutor loop;
   private final Runnable onRead; // on the loop: return the bytes read to flow control
-  private final int returnBatch; // bytes read before the loop is asked to return them
+  private volatile int returnBatch; // bytes read before the loop is asked to return them
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
@@ -45,6 +45,7 @@ final class StreamedRequestBody extends InputStream {
   private boolean closed;
   private IOException failure;
 
+  private int batchSet; // loop only: the last returnBatch set
   long received; // loop only: the body's bytes so far, against the limit
   int held; // loop only: bytes received and not yet returned to the stream's window
   boolean paused; // loop only: the handler holds much of the window: the body timer rests
@@ -54,6 +55,7 @@ final class StreamedRequestBody extends InputStream {
   StreamedRequestBody(long limit, EventExecutor loop, Runnable onRead, int returnBatch, Runnable continueOwed) {
     this.limit = limit;
     this.returnBatch = returnBatch;
+    this.batchSet = returnBatch;
     this.loop = loop;
     this.onRead = onRead;
     this.continueOwed = continueOwed;
@@ -122,6 +124,18 @@ final class StreamedRequestBody extends InputStream {
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * On the loop: the reader asks for its bytes to be returned once {@code bytes} are read: at
+   * most half the stream's window, which grows from 64 KiB once the client acknowledges the
+   * server's SETTINGS, so that what it holds back never closes the client's window.
+   */
+  void returnBatch(int bytes) {
+    if (bytes != batchSet) {
+      batchSet = bytes;
+      returnBatch = bytes;
     }
   }
 
@@ -212,9 +226,9 @@ final class StreamedRequestBody extends InputStream {
         }
         buffered -= n;
         unreturned += n;
-        // The loop is woken to return bytes once a batch is read, or when nothing is left to
-        // read (the client may be waiting for exactly these): not once per read.
-        if (!returnAsked && (unreturned >= returnBatch || buffered == 0)) {
+        // The loop is woken to return bytes once a batch is read, not once per read: below
+        // half the window Netty writes no WINDOW_UPDATE anyway, and the client has the rest.
+        if (!returnAsked && unreturned >= returnBatch) {
           returnAsked = true;
           askReturn = true;
         }
