@@ -145,6 +145,52 @@ class Http2StreamedBodyTest {
     }
   }
 
+  /**
+   * The server announces its stream window and widens the connection's; a client that never
+   * acknowledges the SETTINGS keeps to the protocol's 64 KiB, and the reads the handler hands back
+   * in batches still reopen that window (a batch sized for 256 KiB would hold it shut for good).
+   */
+  @Test
+  void theReadsReopenTheWindowTheServerHasInForce() throws Exception {
+    App app = App.builder()
+        .route("POST", "/all", streamed(1 << 20), (BlockingHandler) req -> {
+          try {
+            return Response.text("read " + req.bodyStream().readAllBytes().length);
+          } catch (IOException e) {
+            return Response.text("failed: " + e.getMessage());
+          }
+        })
+        .build();
+    try (TestClient server = TestClient.start(app, h2c()); RawH2 raw = new RawH2(server.port(), false)) {
+      RawH2.Frame settings = raw.await(f -> f.type() == RawH2.SETTINGS && (f.flags() & RawH2.ACK) == 0, 10);
+      assertThat(settings).as("the server's SETTINGS").isNotNull();
+      ByteBuffer p = ByteBuffer.wrap(settings.payload());
+      int announced = -1;
+      while (p.remaining() >= 6) {
+        int id = p.getShort() & 0xffff;
+        int value = p.getInt();
+        if (id == 4) { // SETTINGS_INITIAL_WINDOW_SIZE
+          announced = value;
+        }
+      }
+      assertThat(announced).as("the stream window announced").isEqualTo(WINDOW);
+      RawH2.Frame widened = raw.await(f -> f.type() == RawH2.WINDOW_UPDATE && f.stream() == 0, 10);
+      assertThat(widened).as("the connection's window widened").isNotNull();
+      assertThat(ByteBuffer.wrap(widened.payload()).getInt()).isEqualTo(4 * WINDOW - 65_535);
+      post(raw, 1, "/all");
+      int window = 65_535; // unacknowledged: the server keeps the protocol's window
+      for (int sent = 0; sent < window; sent += FRAME) {
+        raw.data(1, new byte[Math.min(FRAME, window - sent)], false);
+      }
+      RawH2.Frame update = raw.await(f -> f.type() == RawH2.WINDOW_UPDATE && f.stream() == 1 || f.type() == RawH2.EOF, 10);
+      assertThat(update).as("WINDOW_UPDATE for the stream once the handler read").isNotNull();
+      assertThat(update.type()).isEqualTo(RawH2.WINDOW_UPDATE);
+      raw.data(1, new byte[10], true);
+      assertThat(raw.answer(1, 10).headers().status().toString()).isEqualTo("200");
+      assertThat(body(raw, 1)).isEqualTo("read " + (window + 10));
+    }
+  }
+
   @Test
   void aHandlerThatDoesNotReadHoldsTheClientAtTheStreamsWindowAndNotTheConnection() throws Exception {
     AtomicReference<InputStream> body = new AtomicReference<>();
