@@ -1,16 +1,12 @@
 package dev.lanes.internal.http1;
 
+import dev.lanes.internal.exchange.ArrivingBody;
 import dev.lanes.internal.http.StreamedBodyFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A request body read by its handler as it arrives ({@code RouteOptions.streamedBody}). The
@@ -32,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>State is shared between the loop and the reading thread under one lock; socket reading is
  * switched on and off on the loop only.
  */
-final class StreamedBody extends InputStream {
+final class StreamedBody extends ArrivingBody {
   static final int HIGH_WATER = 256 * 1024;
   static final int LOW_WATER = 64 * 1024;
   static final int DISCARD_LIMIT = 256 * 1024;
@@ -42,19 +38,11 @@ final class StreamedBody extends InputStream {
   private final ConnectionTimeouts timeouts;
   private final long limit;
   private final long declared; // Content-Length, or -1 for a chunked body
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
   private Runnable continueOwed; // sends 100 Continue at the first read; null: none owed
   private long received; // loop only
   private boolean awaitingContinue; // loop only: its client waits for the 100, the body timer rests
-  private int buffered;
-  private boolean ended; // its last content arrived
-  private boolean finished; // the exchange answered: whatever arrives is dropped
-  private boolean closed; // the handler closed the stream
   private boolean paused; // the socket is not read because of this body
   private boolean resumeAsked;
-  private IOException failure;
 
   StreamedBody(Channel channel, Http1Connection connection, ConnectionTimeouts timeouts, long limit,
       long declared, Runnable continueOwed) {
@@ -122,8 +110,7 @@ final class StreamedBody extends InputStream {
       if (failure != null || finished || n == 0) {
         content.release();
       } else {
-        chunks.add(data);
-        buffered += n;
+        addChunk(data);
       }
       changed.signalAll();
       pause = !paused && !ended && !finished && failure == null && buffered >= HIGH_WATER;
@@ -181,21 +168,6 @@ final class StreamedBody extends InputStream {
     return keep;
   }
 
-  private void dropBuffered() {
-    ByteBuf b;
-    while ((b = chunks.poll()) != null) {
-      b.release();
-    }
-    buffered = 0;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
   /**
    * @throws IllegalStateException on the connection's event loop (middleware, async code): the
    *     read would wait for bytes only that thread can deliver, and block it for good
@@ -204,8 +176,7 @@ final class StreamedBody extends InputStream {
   public int read(byte[] b, int off, int len) throws IOException {
     java.util.Objects.checkFromIndexSize(off, len, b.length);
     if (channel.eventLoop().inEventLoop()) {
-      throw new IllegalStateException("a streamed request body (RouteOptions.streamedBody) is read in its"
-          + " blocking handler, not on the event loop (middleware, async code), which delivers its bytes");
+      throw readOnTheLoop();
     }
     Runnable sendContinue = null;
     boolean resume = false;
@@ -228,27 +199,10 @@ final class StreamedBody extends InputStream {
       if (len == 0) {
         return 0;
       }
-      while (chunks.isEmpty() && !ended && failure == null && !finished && !closed) {
-        try {
-          changed.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("request cancelled while reading its body");
-        }
-      }
-      if (closed) {
-        throw new IOException("request body stream closed");
-      }
-      if (failure != null) {
-        throw failure instanceof StreamedBodyFailure f ? f.again() : new IOException(failure.getMessage(), failure);
-      }
-      if (finished) {
-        throw new IOException("request body read after the response was sent");
-      }
-      if (chunks.isEmpty()) {
+      n = awaitAndTake(b, off, len);
+      if (n < 0) {
         return -1; // ended
       }
-      n = take(b, off, len);
       if (paused && !resumeAsked && buffered <= LOW_WATER) {
         resumeAsked = true;
         resume = true;
@@ -259,25 +213,6 @@ final class StreamedBody extends InputStream {
     if (resume) {
       channel.eventLoop().execute(this::resume);
     }
-    return n;
-  }
-
-  /**
-   * Under the lock: copies up to {@code len} bytes from as many chunks as there are, so that a
-   * large read is one wake-up and one lock, not one per decoded chunk.
-   */
-  private int take(byte[] b, int off, int len) {
-    int n = 0;
-    ByteBuf head;
-    while (n < len && (head = chunks.peek()) != null) {
-      int k = Math.min(len - n, head.readableBytes());
-      head.readBytes(b, off + n, k);
-      n += k;
-      if (!head.isReadable()) {
-        chunks.poll().release();
-      }
-    }
-    buffered -= n;
     return n;
   }
 
@@ -306,29 +241,6 @@ final class StreamedBody extends InputStream {
     lock.lock();
     try {
       return paused;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Bytes arrived and not yet read: what the server holds of this body now. */
-  @Override
-  public int available() {
-    lock.lock();
-    try {
-      return buffered;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Later reads fail; the body's end is still decided when the exchange answers. */
-  @Override
-  public void close() {
-    lock.lock();
-    try {
-      closed = true;
-      changed.signalAll();
     } finally {
       lock.unlock();
     }

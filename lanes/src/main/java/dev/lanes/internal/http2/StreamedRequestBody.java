@@ -1,16 +1,11 @@
 package dev.lanes.internal.http2;
 
-import dev.lanes.internal.http.StreamedBodyFailure;
+import dev.lanes.internal.exchange.ArrivingBody;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An HTTP/2 request body read by its handler as its DATA frames arrive
@@ -28,22 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The chunks, their count and the end are shared between the loop and the reading thread under
  * one lock; the fields marked "loop only" are the connection's bookkeeping and need none.
  */
-final class StreamedRequestBody extends InputStream {
+final class StreamedRequestBody extends ArrivingBody {
   private final long limit;
   private final EventExecutor loop;
   private final Runnable onRead; // on the loop: return the bytes read to flow control
   private volatile int returnBatch; // bytes read before the loop is asked to return them
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
   private Runnable continueOwed; // sends 100 Continue at the first read; null: none owed
-  private int buffered;
   private int unreturned; // bytes read and not yet handed back to flow control
   private boolean returnAsked;
-  private boolean ended;
-  private boolean finished;
-  private boolean closed;
-  private IOException failure;
 
   private int batchSet; // loop only: the last returnBatch set
   long received; // loop only: the body's bytes so far, against the limit
@@ -78,8 +65,7 @@ final class StreamedRequestBody extends InputStream {
         if (failure != null || finished || closed || !data.isReadable()) {
           data.release();
         } else {
-          chunks.add(data);
-          buffered += data.readableBytes();
+          addChunk(data);
         }
       }
       changed.signalAll();
@@ -152,27 +138,11 @@ final class StreamedRequestBody extends InputStream {
     }
   }
 
-  private void dropBuffered() {
-    ByteBuf b;
-    while ((b = chunks.poll()) != null) {
-      b.release();
-    }
-    buffered = 0;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
     if (loop.inEventLoop()) {
-      throw new IllegalStateException("a streamed request body (RouteOptions.streamedBody) is read in its"
-          + " blocking handler, not on the event loop (middleware, async code), which delivers its bytes");
+      throw readOnTheLoop();
     }
     Runnable sendContinue = null;
     lock.lock();
@@ -194,37 +164,10 @@ final class StreamedRequestBody extends InputStream {
       if (len == 0) {
         n = 0;
       } else {
-        while (chunks.isEmpty() && !ended && failure == null && !finished && !closed) {
-          try {
-            changed.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("request cancelled while reading its body");
-          }
-        }
-        if (closed) {
-          throw new IOException("request body stream closed");
-        }
-        if (failure != null) {
-          throw failure instanceof StreamedBodyFailure f ? f.again() : new IOException(failure.getMessage(), failure);
-        }
-        if (finished) {
-          throw new IOException("request body read after the response was sent");
-        }
-        if (chunks.isEmpty()) {
+        n = awaitAndTake(b, off, len);
+        if (n < 0) {
           return -1; // ended
         }
-        n = 0;
-        ByteBuf head;
-        while (n < len && (head = chunks.peek()) != null) { // as many frames as fit: one wake-up for them
-          int k = Math.min(len - n, head.readableBytes());
-          head.readBytes(b, off + n, k);
-          n += k;
-          if (!head.isReadable()) {
-            chunks.poll().release();
-          }
-        }
-        buffered -= n;
         unreturned += n;
         // The loop is woken to return bytes once a batch is read, not once per read: below
         // half the window Netty writes no WINDOW_UPDATE anyway, and the client has the rest.
@@ -247,29 +190,6 @@ final class StreamedRequestBody extends InputStream {
       loop.execute(task);
     } catch (RejectedExecutionException e) {
       // The server stopped: the connection closed first, and its stream with it.
-    }
-  }
-
-  /** Bytes arrived and not yet read: what the server holds of this body now. */
-  @Override
-  public int available() {
-    lock.lock();
-    try {
-      return buffered;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Later reads fail; what arrives is dropped when the response starts. */
-  @Override
-  public void close() {
-    lock.lock();
-    try {
-      closed = true;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
     }
   }
 }
