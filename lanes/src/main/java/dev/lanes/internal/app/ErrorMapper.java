@@ -67,12 +67,12 @@ public final class ErrorMapper {
         case SERVER_BUSY -> "server at its concurrency limit";
       }).withHeader("Retry-After", "1");
       case CancellationException ce -> Response.text(503, "Service Unavailable: request cancelled");
-      // A streamed body the client sent wrong: its status, as the body read whole would get.
-      case Throwable e when StreamedBodyFailure.in(e) != null -> {
-        StreamedBodyFailure bad = StreamedBodyFailure.in(e);
-        yield Response.text(bad.status(), bad.getMessage());
-      }
       default -> {
+        // A streamed body the client sent wrong: its status, as the body read whole would get.
+        StreamedBodyFailure bad = StreamedBodyFailure.in(t);
+        if (bad != null) {
+          yield Response.text(bad.status(), bad.getMessage());
+        }
         LOG.log(Level.ERROR, "unhandled error in " + where, t);
         yield INTERNAL_ERROR;
       }

@@ -13,6 +13,7 @@ import java.io.IOException;
  */
 public final class StreamedBodyFailure extends IOException {
   private static final long serialVersionUID = 1L;
+  private static final int MAX_CAUSES = 32;
   private final int status;
 
   public StreamedBodyFailure(int status, String message, Throwable cause) {
@@ -36,12 +37,11 @@ public final class StreamedBodyFailure extends IOException {
 
   /** The failure among {@code error} and its causes, or null. */
   public static StreamedBodyFailure in(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
+    // Bounded: initCause can make a chain loop back on itself.
+    Throwable t = error;
+    for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
       if (t instanceof StreamedBodyFailure f) {
         return f;
-      }
-      if (t.getCause() == t) {
-        break;
       }
     }
     return null;
