@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * RFC 9110 15.3.7: a 206 sends the {@code Vary} its 200 would have. With compression on, a
  * compressible file's 200 says {@code Vary: Accept-Encoding}, so a range of it says so too, its
  * bytes never compressed and its ETag strong; a file that could not be compressed has no such
- * {@code Vary} on either. GET and HEAD, HTTP/1.1 (with and without {@code Accept-Encoding}) and h2c.
+ * {@code Vary} on either; the same for several ranges ({@code multipart/byteranges}, whose head names
+ * neither the file's type nor its length). GET and HEAD, HTTP/1.1 (with and without
+ * {@code Accept-Encoding}) and h2c.
  */
 class PartialContentVaryTest {
   private static final String TEXT = "All work and no play makes Jack a dull boy. ".repeat(100);
@@ -75,10 +77,40 @@ class PartialContentVaryTest {
     }
   }
 
+  @Test
+  void severalRangesOfACompressibleFileSayTheVaryOfTheirWhole200() throws Exception {
+    String etag = client.get("/page").header("etag").orElseThrow();
+    for (String method : List.of("GET", "HEAD")) {
+      for (String acceptEncoding : new String[] {null, "gzip"}) {
+        for (HttpClient.Version version : List.of(HttpClient.Version.HTTP_1_1, HttpClient.Version.HTTP_2)) {
+          String what = method + " " + version + " Accept-Encoding " + acceptEncoding;
+          HttpResponse<byte[]> page = range("/page", method, acceptEncoding, version, "bytes=3-12,20-29");
+          assertThat(page.statusCode()).as(what).isEqualTo(206);
+          assertThat(page.headers().firstValue("content-type").orElseThrow()).as(what)
+              .startsWith("multipart/byteranges");
+          assertThat(lower(page.headers().allValues("vary"))).as(what).containsExactly("accept-encoding");
+          assertThat(page.headers().firstValue("content-encoding")).as(what).isEmpty();
+          assertThat(page.headers().firstValue("etag")).as(what).contains(etag);
+          if (method.equals("GET")) {
+            assertThat(new String(page.body())).as(what).contains(TEXT.substring(3, 13)).contains(TEXT.substring(20, 30));
+          }
+          HttpResponse<byte[]> photo = range("/photo", method, acceptEncoding, version, "bytes=3-12,20-29");
+          assertThat(photo.statusCode()).as(what).isEqualTo(206);
+          assertThat(photo.headers().allValues("vary")).as(what).isEmpty();
+        }
+      }
+    }
+  }
+
   private static HttpResponse<byte[]> range(String path, String method, String acceptEncoding,
       HttpClient.Version version) throws Exception {
+    return range(path, method, acceptEncoding, version, "bytes=3-12");
+  }
+
+  private static HttpResponse<byte[]> range(String path, String method, String acceptEncoding,
+      HttpClient.Version version, String ranges) throws Exception {
     HttpRequest.Builder r = HttpRequest.newBuilder(client.uri(path)).method(method, HttpRequest.BodyPublishers.noBody())
-        .header("Range", "bytes=3-12");
+        .header("Range", ranges);
     if (acceptEncoding != null) {
       r.header("Accept-Encoding", acceptEncoding);
     }

@@ -6,10 +6,7 @@ import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A file as a response (Starlette's {@code FileResponse}): Content-Type from the extension,
@@ -104,7 +100,7 @@ public final class FileResponse {
         Response partial = list.size() == 1
             ? Response.of(206, contentType, slice(file, list.get(0).first(), list.get(0).length(), channel))
                 .withHeader("Content-Range", "bytes " + list.get(0).first() + "-" + list.get(0).last() + "/" + size)
-            : multipart(channel, contentType, size, list);
+            : MultipartByteRanges.response(channel, contentType, size, list);
         return partial.withHeader("ETag", etag).withHeader("Last-Modified", lastModified)
             .withHeader("Accept-Ranges", "bytes");
       }
@@ -268,57 +264,5 @@ public final class FileResponse {
       }
     }
     return false;
-  }
-
-  /** multipart/byteranges, written from the files lane with exact Content-Length. */
-  private static Response multipart(FileChannel channel, String contentType, long size,
-      List<ByteRanges.Range> ranges) {
-    String boundary = "lanes-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    byte[][] heads = new byte[ranges.size()][];
-    long total = 0;
-    for (int i = 0; i < ranges.size(); i++) {
-      ByteRanges.Range r = ranges.get(i);
-      heads[i] = ("--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Range: bytes "
-          + r.first() + "-" + r.last() + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-      total += heads[i].length + r.length() + 2;
-    }
-    byte[] tail = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-    total += tail.length;
-    ResponseBody.BodyWriter writer = new ResponseBody.BodyWriter() {
-      @Override
-      public void writeTo(OutputStream out) throws IOException {
-        try (channel) {
-          for (int i = 0; i < ranges.size(); i++) {
-            out.write(heads[i]);
-            copy(channel, ranges.get(i), out);
-            out.write(new byte[] {'\r', '\n'});
-          }
-          out.write(tail);
-        }
-      }
-
-      @Override
-      public void abandon() {
-        close(channel);
-      }
-    };
-    return Response.of(206, "multipart/byteranges; boundary=" + boundary,
-        new ResponseBody.Written(writer, dev.lanes.concurrency.Lanes.FILES, total));
-  }
-
-  private static void copy(FileChannel ch, ByteRanges.Range r, OutputStream out) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(64 * 1024, r.length()));
-    long pos = r.first();
-    long remaining = r.length();
-    while (remaining > 0) {
-      buf.clear().limit((int) Math.min(buf.capacity(), remaining));
-      int n = ch.read(buf, pos);
-      if (n < 0) {
-        throw new IOException("file shrank while being sent");
-      }
-      out.write(buf.array(), 0, n);
-      pos += n;
-      remaining -= n;
-    }
   }
 }

@@ -44,6 +44,11 @@ final class OnceAbandoned implements ResponseBody.BodyWriter, BodySource {
     return state.get() == UNTOUCHED;
   }
 
+  @Override
+  public Object writer() {
+    return writer;
+  }
+
   // The same writer given twice makes equal bodies, as before it was wrapped.
   @Override
   public boolean equals(Object o) {

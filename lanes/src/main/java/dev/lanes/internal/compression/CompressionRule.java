@@ -1,6 +1,9 @@
 package dev.lanes.internal.compression;
 
 import dev.lanes.http.Response;
+import dev.lanes.http.ResponseBody;
+import dev.lanes.internal.http.BodySource;
+import dev.lanes.internal.http.ByteRangeParts;
 import dev.lanes.server.Compression;
 
 /**
@@ -66,20 +69,32 @@ public final class CompressionRule {
   }
 
   /**
-   * {@code partial}, a 206 of one range, with the {@code Vary} its 200 would have had (RFC 9110
-   * 15.3.7), judged from its type and the complete length its {@code Content-Range} names. Its
-   * bytes are never compressed and its ETag stays as it is. A 206 of several ranges
-   * ({@code multipart/byteranges}) tells nothing of its 200's type and goes as built. Usage:
+   * {@code partial}, a 206, with the {@code Vary} its 200 would have had (RFC 9110 15.3.7),
+   * judged from the representation's type and complete length: for one range its
+   * {@code Content-Type} and the length its {@code Content-Range} names, for several
+   * ({@code multipart/byteranges}, whose head names neither) what its body's writer tells of
+   * them ({@link ByteRangeParts}); a multipart body that tells nothing goes as built. Its bytes
+   * are never compressed and its ETag stays as it is. Usage:
    * {@code if (status == 206) response = rule.partial(response);}
    */
   public Response partial(Response partial) {
-    String type = partial.contentType().orElse(null);
-    String range = partial.header("content-range").orElse(null);
-    if (type == null || range == null || partial.header("content-encoding").isPresent()) {
+    if (partial.header("content-encoding").isPresent()) {
       return partial;
     }
-    long complete = length(range.substring(range.lastIndexOf('/') + 1)); // "*" (unknown): -1
-    return complete > 0 && eligible(200, type, false, false, complete)
+    String type;
+    long complete;
+    String range = partial.header("content-range").orElse(null);
+    if (range != null) {
+      type = partial.contentType().orElse(null);
+      complete = length(range.substring(range.lastIndexOf('/') + 1)); // "*" (unknown): -1
+    } else if (partial.body() instanceof ResponseBody.Written w && w.writer() instanceof BodySource source
+        && source.writer() instanceof ByteRangeParts parts) {
+      type = parts.type();
+      complete = parts.completeLength();
+    } else {
+      return partial;
+    }
+    return type != null && complete > 0 && eligible(200, type, false, false, complete)
         ? partial.withHeader("Vary", "Accept-Encoding") : partial;
   }
 

@@ -14,4 +14,7 @@ public interface BodySource {
 
   /** Frees the source unless the writer ran or this was done already; at most once. */
   void abandon();
+
+  /** The writer the body was given, which this one wraps: what it tells of the body ({@link ByteRangeParts}). */
+  Object writer();
 }
