@@ -2,6 +2,7 @@ package dev.lanes.middleware;
 
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
+import dev.lanes.internal.http.VaryField;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Middleware;
 import java.time.Duration;
@@ -142,7 +143,7 @@ public final class Cors implements Middleware {
   }
 
   private Response simple(Response r, Optional<String> origin) {
-    Response out = r.withHeader("Vary", "Origin");
+    Response out = r.withoutHeader("Vary").withHeader("Vary", VaryField.in(r.headers(), "Origin"));
     if (origin.isEmpty() || !originAllowed(origin.get())) {
       return out; // no CORS headers: the browser keeps the answer from the page
     }

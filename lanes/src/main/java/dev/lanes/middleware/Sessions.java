@@ -5,6 +5,7 @@ import dev.lanes.http.Response;
 import dev.lanes.http.SetCookie;
 import dev.lanes.internal.http.CookieValues;
 import dev.lanes.internal.http.UnhandledError;
+import dev.lanes.internal.http.VaryField;
 import dev.lanes.routing.Endpoint;
 import dev.lanes.routing.Middleware;
 import java.nio.ByteBuffer;
@@ -104,7 +105,8 @@ public final class Sessions implements Middleware {
     }
     Session.State session = live.state();
     if (session.accessed()) {
-      response = response.withHeader("Vary", "Cookie"); // its body may depend on the session
+      // its body may depend on the session; one Vary field with what the app said
+      response = response.withoutHeader("Vary").withHeader("Vary", VaryField.in(response.headers(), "Cookie"));
     }
     if (!session.modified()) {
       return response;

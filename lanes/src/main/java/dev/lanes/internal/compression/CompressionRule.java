@@ -4,6 +4,7 @@ import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.http.BodySource;
 import dev.lanes.internal.http.ByteRangeParts;
+import dev.lanes.internal.http.VaryField;
 import dev.lanes.server.Compression;
 
 /**
@@ -44,7 +45,7 @@ public final class CompressionRule {
     if (!notModifiedVaries(notModified)) {
       return notModified;
     }
-    Response said = notModified.withHeader("Vary", "Accept-Encoding");
+    Response said = varied(notModified);
     String etag = said.header("etag").orElse(null);
     String weak = coding == null ? etag : compressedEtag(etag);
     return weak == null || weak.equals(etag) ? said : said.withoutHeader("ETag").withHeader("ETag", weak);
@@ -95,7 +96,12 @@ public final class CompressionRule {
       return partial;
     }
     return type != null && complete > 0 && eligible(200, type, false, false, complete)
-        ? partial.withHeader("Vary", "Accept-Encoding") : partial;
+        ? varied(partial) : partial;
+  }
+
+  /** {@code response} varying by {@code Accept-Encoding} too: one {@code Vary} field ({@link VaryField}). */
+  private static Response varied(Response response) {
+    return response.withoutHeader("Vary").withHeader("Vary", VaryField.in(response.headers(), "Accept-Encoding"));
   }
 
   /** A {@code Content-Length} value, or -1 when it is not one. */

@@ -8,6 +8,7 @@ import dev.lanes.internal.server.Admission;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import dev.lanes.internal.compression.CompressibleTypes;
+import dev.lanes.internal.http.VaryField;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -171,6 +172,11 @@ final class Http1ExchangeCodec implements ExchangeCodec {
             vary = withBody && compressor.varies(response.status(), response.contentType().orElse(null),
                 response.header("content-range").isPresent(), response.header("content-encoding").isPresent(),
                 data.length);
+            if (vary && response.header("vary").isPresent()) {
+              // One Vary field with what the handler said; rare, so the encoder's fixed line stays the rule.
+              response = response.withoutHeader("Vary").withHeader("Vary", VaryField.in(response.headers(), "accept-encoding"));
+              vary = false;
+            }
           } else {
             whole = false; // through the compressor, which takes an HttpResponse
           }

@@ -3,6 +3,7 @@ package dev.lanes.internal.http1;
 import dev.lanes.http.Response;
 import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
+import dev.lanes.internal.http.VaryField;
 import dev.lanes.server.Compression;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -102,7 +103,7 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
       if (request instanceof HeadRequest head) {
         asGetWouldSay(r, head.coding());
       } else if (bypassing && allowed && eligible(r)) {
-        r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+        vary(r.headers());
       }
     }
     boolean bypass = bypassing;
@@ -216,7 +217,7 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
         h.contains(HttpHeaderNames.CONTENT_RANGE), h.contains(HttpHeaderNames.CONTENT_ENCODING), length)) {
       return;
     }
-    h.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+    vary(h);
     if (coding != null) {
       h.set(HttpHeaderNames.CONTENT_ENCODING, coding);
       h.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -225,6 +226,11 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
         h.set(HttpHeaderNames.ETAG, CompressionRule.compressedEtag(etag));
       }
     }
+  }
+
+  /** Adds {@code Accept-Encoding} to the head's one {@code Vary} field ({@link VaryField}). */
+  private static void vary(HttpHeaders h) {
+    h.set(HttpHeaderNames.VARY, VaryField.with(h.getAll(HttpHeaderNames.VARY), "accept-encoding"));
   }
 
   private boolean eligible(HttpResponse response) {
@@ -264,7 +270,7 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
       if (!allowed || !eligible(response)) {
         return null;
       }
-      response.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+      vary(response.headers());
       Result result = super.beginEncode(response, acceptEncoding);
       String etag = response.headers().get(HttpHeaderNames.ETAG);
       if (result != null && etag != null) {

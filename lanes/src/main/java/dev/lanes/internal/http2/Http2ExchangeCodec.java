@@ -8,6 +8,7 @@ import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.app.UnsentBodies;
 import dev.lanes.internal.exchange.ExchangeCodec;
 import dev.lanes.internal.exchange.HeadLength;
+import dev.lanes.internal.http.VaryField;
 import dev.lanes.internal.http1.DateHeader;
 import dev.lanes.internal.http2.Http2ServerConnection.StreamRequest;
 import io.netty.buffer.Unpooled;
@@ -150,7 +151,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
             h.contains(CONTENT_ENCODING), length)) {
       return h;
     }
-    h.add(VARY, ACCEPT_ENCODING);
+    h.set(VARY, VaryField.with(h.getAll(VARY), "accept-encoding")); // one field with what the handler said
     String coding = ContentCodings.choose(stream.headers.get(ACCEPT_ENCODING));
     if (coding != null) {
       h.set(CONTENT_ENCODING, coding);
