@@ -52,6 +52,9 @@ class NotModifiedVaryTest {
         // ...and with the 200's length too, below the minimum size: its 200 had no Vary.
         .get("/memory-small", req -> Response.of(304, "text/plain; charset=utf-8", new ResponseBody.Bytes(new byte[0]))
             .withHeader("ETag", "\"m2\"").withHeader("Content-Length", "5"))
+        // ...with the 200's length, large enough: compressed for a client that accepts a coding.
+        .get("/memory-length", req -> Response.of(304, "text/plain; charset=utf-8", new ResponseBody.Bytes(new byte[0]))
+            .withHeader("ETag", "\"m4\"").withHeader("Content-Length", Integer.toString(TEXT.length())))
         // Without a type the server cannot know what its 200 was: the 304 goes as the handler built it.
         .get("/memory-untyped", req -> Response.status(304).withHeader("ETag", "\"m3\""))
         .build();
@@ -119,6 +122,34 @@ class NotModifiedVaryTest {
     assertThat(etag("/memory", "\"m1\"", "identity")).as("no coding accepted").isEqualTo("\"m1\"");
     String photo = client.get("/photo").header("etag").orElseThrow();
     assertThat(etag("/photo", photo, "gzip")).as("never compressed").isEqualTo(photo);
+  }
+
+  /**
+   * RFC 9110 8.6: a 304 may carry a {@code Content-Length} only with the length its 200 would have
+   * for the same request. A client that would get that 200 compressed gets it without one (its
+   * length is not known without compressing it), so the identity length a handler's 304 gives is
+   * not sent to it, as a HEAD's head leaves it out; a client that would get the identity body gets it.
+   */
+  @Test
+  void aNotModifiedToAClientThatWouldGetTheBodyCompressedSendsNoIdentityLength() throws Exception {
+    for (String acceptEncoding : new String[] {null, "gzip"}) {
+      var h1Request = client.request("/memory-length").header("If-None-Match", "\"m4\"");
+      HttpRequest.Builder h2Request = HttpRequest.newBuilder(client.uri("/memory-length"))
+          .header("If-None-Match", "\"m4\"");
+      if (acceptEncoding != null) {
+        h1Request.header("Accept-Encoding", acceptEncoding);
+        h2Request.header("Accept-Encoding", acceptEncoding);
+      }
+      var h1 = client.send(h1Request);
+      HttpResponse<byte[]> viaH2 = h2.send(h2Request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      String expected = acceptEncoding == null ? Integer.toString(TEXT.length()) : null;
+      assertThat(h1.status()).isEqualTo(304);
+      assertThat(h1.header("content-length").orElse(null)).as("HTTP/1.1, Accept-Encoding %s", acceptEncoding)
+          .isEqualTo(expected);
+      assertThat(viaH2.statusCode()).isEqualTo(304);
+      assertThat(viaH2.headers().firstValue("content-length").orElse(null)).as("h2c, Accept-Encoding %s", acceptEncoding)
+          .isEqualTo(expected);
+    }
   }
 
   /** The ETag of the 304 to {@code If-None-Match: tag}, the same over HTTP/1.1 and h2c (asserted here). */

@@ -36,7 +36,8 @@ public final class CompressionRule {
    * {@code notModified}, a 304, with the fields this rule would have given its 200 (RFC 9110
    * 15.4.5): {@code Vary: Accept-Encoding} when that 200 could have been compressed, and its
    * weak {@code ETag} when it would have been for this client ({@code coding}, from
-   * {@link ContentCodings#choose}, not null), as a HEAD's head says. A weak tag also selects a
+   * {@link ContentCodings#choose}, not null), as a HEAD's head says, without the identity
+   * {@code Content-Length} a handler gave it (RFC 9110 8.6). A weak tag also selects a
    * stored identity copy for update (RFC 9111 4.3.4); a strong one never selects the compressed
    * copy. Called for 304s only, not on the 200 path. Usage:
    * {@code if (status == 304) response = rule.notModified(response, ContentCodings.choose(acceptEncoding));}
@@ -46,8 +47,14 @@ public final class CompressionRule {
       return notModified;
     }
     Response said = varied(notModified);
+    if (coding == null) {
+      return said;
+    }
+    // The compressed 200 goes without a length (not known without compressing): the identity
+    // length a 304 names is not its 200's, which RFC 9110 8.6 requires of a 304's Content-Length.
+    said = said.withoutHeader("Content-Length");
     String etag = said.header("etag").orElse(null);
-    String weak = coding == null ? etag : compressedEtag(etag);
+    String weak = compressedEtag(etag);
     return weak == null || weak.equals(etag) ? said : said.withoutHeader("ETag").withHeader("ETag", weak);
   }
 
