@@ -8,8 +8,9 @@ import java.util.Map;
  * The one {@code Vary} field a response says once a token is added to what it said: its lines
  * (a field on several lines is one list, RFC 9110 5.3) joined into one value, each token once
  * (tokens compare case-insensitively, RFC 9110 12.5.5; the first spelling stays), the new token
- * last. {@code *} already varies by everything: a field that names it is {@code *} alone. As
- * Starlette's {@code add_vary_header} merges, so that a reader of the first line misses nothing.
+ * last. {@code *} already varies by everything: a field that names it is {@code *} alone. One
+ * line, so that a reader of the first line misses nothing, as Starlette's {@code add_vary_header}
+ * merges (which repeats a token already there and appends to {@code *}).
  * Used wherever the server or its middleware adds a token (compression, {@code Cors},
  * {@code Sessions}), on both protocols.
  *
