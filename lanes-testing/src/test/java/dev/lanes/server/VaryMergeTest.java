@@ -7,6 +7,7 @@ import dev.lanes.files.FileResponse;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import dev.lanes.middleware.Cors;
+import dev.lanes.middleware.Sessions;
 import dev.lanes.testing.TestClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * but a cache or client that reads the first line only would miss {@code Accept-Encoding}, as
  * Starlette's {@code add_vary_header} merges them into one. In-memory bodies, files, 304s and
  * ranges; GET and HEAD; HTTP/1.1 (with and without {@code Accept-Encoding}: the compressor's two
- * paths) and h2c. {@code Cors} says {@code Vary: Origin} on every answer.
+ * paths) and h2c. {@code Cors} says {@code Vary: Origin} on every answer, and outside it
+ * {@code Sessions} {@code Vary: Cookie} on one that read the session.
  */
 class VaryMergeTest {
   private static final String TEXT = "All work and no play makes Jack a dull boy. ".repeat(100);
@@ -41,13 +43,19 @@ class VaryMergeTest {
   static void start() throws Exception {
     Files.writeString(dir.resolve("page.txt"), TEXT);
     App app = App.builder()
+        .middleware(Sessions.builder("a secret long enough for the signature, 32+").build())
         .middleware(Cors.builder().allowOrigins("https://app.example.com").build())
         .get("/plain", req -> Response.text(TEXT))
         .get("/origin", req -> Response.text(TEXT).withHeader("Vary", "Origin"))
         .get("/same", req -> Response.text(TEXT).withHeader("Vary", "accept-encoding"))
         .get("/two-lines", req -> Response.text(TEXT).withHeader("Vary", "Cookie").withHeader("Vary", "origin"))
+        // Read the session: Sessions, outside Cors, says Vary: Cookie.
+        .get("/session", req -> Response.text(TEXT + Sessions.of(req).get("user").orElse("")))
+        .get("/session-small", req -> Response.text("short" + Sessions.of(req).get("user").orElse("")))
         .get("/star", req -> Response.text(TEXT).withHeader("Vary", "*"))
         .get("/small", req -> Response.text("short"))
+        .get("/small-own", req -> Response.text("short").withHeader("Vary", "User-Agent"))
+        .get("/small-origin", req -> Response.text("short").withHeader("Vary", "origin"))
         .get("/page", req -> FileResponse.of(req, dir.resolve("page.txt")).withHeader("Vary", "User-Agent"))
         .get("/memory", req -> req.header("if-none-match").isPresent()
             ? Response.of(304, "text/plain; charset=utf-8", new ResponseBody.Bytes(new byte[0]))
@@ -72,6 +80,7 @@ class VaryMergeTest {
     assertVary("/origin", Map.of(), "origin, accept-encoding");
     assertVary("/same", Map.of(), "accept-encoding, origin");
     assertVary("/two-lines", Map.of(), "cookie, origin, accept-encoding");
+    assertVary("/session", Map.of(), "origin, cookie, accept-encoding");
     assertVary("/page", Map.of(), "user-agent, origin, accept-encoding");
     assertVary("/memory", Map.of(), "user-agent, origin, accept-encoding");
   }
@@ -84,6 +93,9 @@ class VaryMergeTest {
   @Test
   void aBodyTooSmallToCompressSaysOnlyItsOwnVary() throws Exception {
     assertVary("/small", Map.of(), "origin");
+    assertVary("/session-small", Map.of(), "origin, cookie");
+    assertVary("/small-own", Map.of(), "user-agent, origin");
+    assertVary("/small-origin", Map.of(), "origin");
   }
 
   @Test
