@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JMH microbenchmarks (CapacityLimiterBenchmark, LaneRunBenchmark, TimerRecordBenchmark, TypedBodyBenchmark) briefly and writes the
+# Runs the JMH microbenchmarks (CapacityLimiterBenchmark, LaneRunBenchmark, TimerRecordBenchmark, TypedBodyBenchmark, RequestPathBenchmark) briefly and writes the
 # "jmh" section of RESULTS.md. ~1 min. For steadier numbers pass JMH options, e.g.
 #   benchmarks/jmh.sh -f 3 -wi 5 -i 10        (defaults: -f 1 -wi 2 -i 3 -w 1s -r 1s)
 # Any JMH option works the same with the jar directly:
