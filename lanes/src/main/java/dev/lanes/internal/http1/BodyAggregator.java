@@ -90,8 +90,9 @@ final class BodyAggregator extends HttpObjectAggregator {
     if (!announcesNoBody(req)) {
       return null;
     }
+    // The decoder checked the method and target when it made the head: not scanned again.
     return new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
-        Unpooled.EMPTY_BUFFER, req.headers(), EmptyHttpHeaders.INSTANCE);
+        Unpooled.EMPTY_BUFFER, req.headers(), EmptyHttpHeaders.INSTANCE, false);
   }
 
   /** Whether {@code msg} is the decoder's empty last content: no bytes, no trailers, no failure. */
