@@ -233,9 +233,19 @@ final class StatusTable {
     }
   }
 
-  /** A result as stored: its JSON, or null for none. @throws RuntimeException if the codec cannot write it */
+  /**
+   * A result as stored: its JSON, or null for none.
+   *
+   * @throws RuntimeException if the codec cannot write it, or cannot read what it wrote (a string or
+   *     number past its reading limits): {@link #find} would then fail on the task for good
+   */
   String resultJson(Object result) {
-    return result == null ? null : new String(json.write(result), StandardCharsets.UTF_8);
+    if (result == null) {
+      return null;
+    }
+    byte[] written = json.write(result);
+    json.readTree(written);
+    return new String(written, StandardCharsets.UTF_8);
   }
 
   /**

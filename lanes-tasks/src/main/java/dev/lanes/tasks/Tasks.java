@@ -10,6 +10,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
+import dev.lanes.http.JsonCodec;
 import dev.lanes.observe.DashboardSection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -232,7 +233,8 @@ public final class Tasks implements AutoCloseable {
    * kept and its id returned. Concurrent enqueues are stored in batches, one commit each; the id is
    * returned once its batch committed.
    *
-   * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
+   * @throws IllegalArgumentException if {@code type} was not registered, the payload is not of its
+   *     type, or its JSON does not read back as the type's payload class
    * @throws IllegalStateException if not started or closing, or the store fails
    */
   public <P> String enqueue(TaskType<P> type, P payload, EnqueueOptions options) {
@@ -268,7 +270,8 @@ public final class Tasks implements AutoCloseable {
    *
    * <pre>{@code .postAsync("/sleep", req -> tasks.enqueueAsync(SLEEP, new Sleep(1)).thenApply(id -> Response.json(Map.of("id", id))))}</pre>
    *
-   * @throws IllegalArgumentException if {@code type} was not registered or the payload is not of its type
+   * @throws IllegalArgumentException if {@code type} was not registered, the payload is not of its
+   *     type, or its JSON does not read back as the type's payload class
    * @throws IllegalStateException if not started or closing
    */
   public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload, EnqueueOptions options) {
@@ -290,6 +293,7 @@ public final class Tasks implements AutoCloseable {
         .map(k -> UUID.nameUUIDFromBytes((type.name() + "\u0000" + k).getBytes(StandardCharsets.UTF_8)))
         .orElseGet(UUID::randomUUID).toString();
     byte[] data = r.app().json().write(payload);
+    readsBack(r.app().json(), type, data);
     Instant now = Instant.now();
     Instant due = options.dueAt(now);
     return r.inserts().submit(new TaskInsert.Row(id, type.name(), data, now, due)).handle((added, error) -> {
@@ -307,6 +311,20 @@ public final class Tasks implements AutoCloseable {
       events.enqueued(type.name(), id, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
       return id;
     });
+  }
+
+  /**
+   * Refuses a payload whose JSON the worker could not read as the type's payload class (a string or
+   * number past the codec's reading limits, a class the codec writes but cannot construct): stored,
+   * every attempt would fail, and only on a worker, long after the enqueue returned its id.
+   */
+  private static void readsBack(JsonCodec json, TaskType<?> type, byte[] data) {
+    try {
+      json.read(data, type.payloadType());
+    } catch (RuntimeException unreadable) {
+      throw new IllegalArgumentException("task type '" + type.name() + "': the payload's JSON does not read back as "
+          + type.payloadType().getName() + ", so no worker could run it: " + unreadable.getMessage(), unreadable);
+    }
   }
 
   /** The task's state, attempts, result and error; empty for an id the store does not know. */

@@ -193,6 +193,47 @@ abstract class TaskSuite {
     assertThat(calls).hasValue(1);
   }
 
+  /** A number the codec writes but will not read back: Jackson reads at most 1000 digits. */
+  static final java.math.BigInteger TOO_LONG_TO_READ = java.math.BigInteger.TEN.pow(1000);
+
+  record Big(java.math.BigInteger n) {}
+
+  @Test
+  void aResultThatCannotBeReadBackFailsTheTaskAndItsStatusStaysReadable() {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> huge = TaskType.of("huge-result", Job.class, job -> {
+      calls.incrementAndGet();
+      return Map.of("n", TOO_LONG_TO_READ);
+    }).retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(10), 1.0));
+    Tasks tasks = start(store().type(huge), 2);
+
+    String id = tasks.enqueue(huge, new Job("x", 1));
+
+    // Stored as written, status(id) threw the codec's reading error (an HTTP 400) for good.
+    TaskStatus failed = awaitState(tasks, id, TaskState.FAILED);
+    assertThat(failed.result()).isEmpty();
+    assertThat(failed.error().orElseThrow()).contains("cannot be stored as JSON").contains("1000");
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void aPayloadThatCannotBeReadBackIsRefusedOnTheCallersThread() {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Big> big = TaskType.of("big-payload", Big.class, b -> calls.incrementAndGet());
+    Tasks tasks = start(store().type(big), 2);
+
+    // Stored, it failed on the worker as "changed since the enqueue?", which it was not.
+    assertThatThrownBy(() -> tasks.enqueue(big, new Big(TOO_LONG_TO_READ)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("big-payload").hasMessageContaining(Big.class.getName()).hasMessageContaining("1000");
+    assertThatThrownBy(() -> tasks.enqueueAsync(big, new Big(TOO_LONG_TO_READ)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(tasks.statistics().byState().values().stream().mapToLong(Long::longValue).sum()).isZero();
+    assertThat(tasks.statistics().enqueued()).isZero();
+    assertThat(calls).hasValue(0);
+  }
+
   @Test
   void aRedeliveryDoesNotSpendTheRetryPolicysAttempts() throws Exception {
     AtomicInteger calls = new AtomicInteger();
