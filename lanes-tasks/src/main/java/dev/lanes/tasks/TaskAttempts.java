@@ -71,7 +71,7 @@ final class TaskAttempts {
     long startNanos = System.nanoTime();
     P payload;
     try {
-      payload = json.read(data, type.payloadType());
+      payload = readPayload(type, data);
     } catch (RuntimeException unreadable) {
       try {
         // The same bytes and class fail the same way on every retry (the type changed since the enqueue).
@@ -110,6 +110,23 @@ final class TaskAttempts {
         throw new IllegalStateException("task store failed recording the end of task " + id, store);
       }
     }
+  }
+
+  /**
+   * The stored payload as the type's payload class; never null, as no enqueue stores one that reads
+   * as null: a handler given null would fail on it attempt after attempt.
+   *
+   * @throws RuntimeException if there is no payload, or it does not read as a payload
+   */
+  private <P> P readPayload(TaskType<P> type, byte[] data) {
+    if (data == null) {
+      throw new IllegalArgumentException("no payload stored");
+    }
+    P payload = json.read(data, type.payloadType());
+    if (payload == null) {
+      throw new IllegalArgumentException("it is the JSON null");
+    }
+    return payload;
   }
 
   /**

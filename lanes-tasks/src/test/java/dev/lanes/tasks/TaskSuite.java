@@ -337,6 +337,37 @@ abstract class TaskSuite {
   }
 
   @Test
+  void aStoredPayloadOfJsonNullOrNoneFailsAtOnceWithoutCallingTheHandler() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> job = TaskType.of("job", Job.class, j -> calls.incrementAndGet() + j.n()); // the default policy: 3 attempts
+    Tasks web = start(store().type(job).workers(false), 1);
+    String jsonNull = web.enqueue(job, new Job("x", 1));
+    String none = web.enqueue(job, new Job("y", 2));
+    // As an older version or another writer may have left them: the JSON null, and no data at all.
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("UPDATE " + tablePrefix()
+        + "scheduled_tasks SET task_data = ? WHERE task_instance = ?")) {
+      s.setBytes(1, "null".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      s.setString(2, jsonNull);
+      assertThat(s.executeUpdate()).isEqualTo(1);
+      s.setBytes(1, null);
+      s.setString(2, none);
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+
+    Tasks worker = start(store().type(job), 1);
+
+    for (String id : List.of(jsonNull, none)) {
+      TaskStatus failed = Await.value(LONG, () -> worker.status(id).orElseThrow(), s -> s.state().isFinal(), "task " + id + " final");
+      assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+      assertThat(failed.attempts()).isEqualTo(1);
+      assertThat(failed.error().orElseThrow()).contains("payload").contains(Job.class.getName());
+    }
+    assertThat(worker.status(jsonNull).orElseThrow().error().orElseThrow()).contains("JSON null");
+    assertThat(worker.status(none).orElseThrow().error().orElseThrow()).contains("no payload");
+    assertThat(calls).as("handler calls with a null payload").hasValue(0);
+  }
+
+  @Test
   void aRetrySucceedsAndKeepsTheResult() {
     AtomicInteger calls = new AtomicInteger();
     TaskType<Job> flaky = TaskType.of("flaky", Job.class, job -> {
