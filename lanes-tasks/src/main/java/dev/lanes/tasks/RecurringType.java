@@ -33,6 +33,19 @@ record RecurringType<P>(TaskType<P> type, String cron, Schedule schedule, P payl
       throw new IllegalArgumentException("recurring task type '" + type.name() + "': bad cron expression '" + cron
           + "' (six fields: second minute hour day-of-month month day-of-week): " + e.getMessage(), e);
     }
+    // db-scheduler reads "-" as a disabled schedule, and a worker starting with one deletes the
+    // execution every worker shares: the type would silently stop running everywhere.
+    if (schedule.isDisabled()) {
+      throw new IllegalArgumentException("recurring task type '" + type.name() + "': '" + cron + "' is not a cron "
+          + "expression (six fields: second minute hour day-of-month month day-of-week); to run the type on no "
+          + "schedule, do not register it as recurring");
+    }
+    // A date that never comes (February 30th) would be stored as due in the year 2500.
+    Instant first = schedule.getInitialExecutionTime(Instant.now());
+    if (first == null || !first.isBefore(Schedule.NEVER)) {
+      throw new IllegalArgumentException("recurring task type '" + type.name() + "': cron expression '" + cron
+          + "' never comes due");
+    }
     return new RecurringType<>(type, cron.strip(), schedule, payload);
   }
 

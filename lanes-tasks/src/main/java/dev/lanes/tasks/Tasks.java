@@ -647,8 +647,8 @@ public final class Tasks implements AutoCloseable {
      *
      * <pre>{@code Tasks.builder().recurring(CLEANUP, "0 *}{@code /5 * * * *", new Cleanup(Duration.ofDays(7)))}</pre>
      *
-     * @throws IllegalArgumentException if the expression is not a valid cron expression (naming
-     *     it), the name is longer than 50 characters or registered already
+     * @throws IllegalArgumentException if the expression is not a valid cron expression or never
+     *     comes due (naming it), the name is longer than 50 characters or registered already
      */
     public <P> Builder recurring(TaskType<P> type, String cron, P payload) {
       RecurringType<P> r = RecurringType.of(type, cron, payload);

@@ -845,6 +845,20 @@ abstract class TaskSuite {
   }
 
   @Test
+  void aCronExpressionThatDisablesOrNeverComesDueFailsTheBuildNamingIt() {
+    TaskType<Job> t = TaskType.of("nightly", Job.class, j -> null);
+    // db-scheduler reads "-" as a disabled schedule: the type never ran, and a worker starting with it
+    // deleted the schedule the other workers share.
+    assertThatThrownBy(() -> store().recurring(t, "-", new Job("x", 0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nightly").hasMessageContaining("'-'");
+    // February 30th: stored as due in the year 2500.
+    assertThatThrownBy(() -> store().recurring(t, "0 0 0 30 2 *", new Job("x", 0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nightly")
+        .hasMessageContaining("'0 0 0 30 2 *'").hasMessageContaining("never");
+    assertThat(Tasks.builder().recurring(t, "0 0 0 29 2 *", new Job("x", 0))).isNotNull(); // leap days come
+  }
+
+  @Test
   void taskEventsReachTheAppsListener() {
     dev.lanes.testing.RecordingListener events = dev.lanes.testing.RecordingListener.create();
     App app = App.builder().lane(Tasks.lane(2)).listener(events).build();
