@@ -22,14 +22,15 @@ import javax.sql.DataSource;
 final class TaskDatabase implements AutoCloseable {
   private final HikariDataSource pool;
   private final boolean postgres;
-  private final boolean inMemory;
+  /** The in-memory database of this store alone (no URL given), shut down on close. */
+  private final boolean ownInMemory;
   private final String executions;
   private final String statuses;
 
-  private TaskDatabase(HikariDataSource pool, boolean postgres, boolean inMemory, String prefix) {
+  private TaskDatabase(HikariDataSource pool, boolean postgres, boolean ownInMemory, String prefix) {
     this.pool = pool;
     this.postgres = postgres;
-    this.inMemory = inMemory;
+    this.ownInMemory = ownInMemory;
     this.executions = prefix + "scheduled_tasks";
     this.statuses = prefix + "tasks";
   }
@@ -74,7 +75,9 @@ final class TaskDatabase implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot open tasks database " + jdbcUrl + ": " + rootMessage(e), e);
     }
-    TaskDatabase db = new TaskDatabase(pool, postgres, lower.startsWith("jdbc:h2:mem:"), tablePrefix);
+    // A named in-memory URL may be shared by other stores of this JVM: shutting it down would drop
+    // their tables.
+    TaskDatabase db = new TaskDatabase(pool, postgres, url.isEmpty(), tablePrefix);
     try {
       db.createTables();
     } catch (SQLException | RuntimeException e) {
@@ -162,7 +165,7 @@ final class TaskDatabase implements AutoCloseable {
 
   @Override
   public void close() {
-    if (inMemory && !pool.isClosed()) {
+    if (ownInMemory && !pool.isClosed()) {
       try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
         s.execute("SHUTDOWN");
       } catch (SQLException e) {

@@ -5,6 +5,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shared suite on the embedded store: H2 in memory, shared by the test's processes in this JVM. */
 class EmbeddedTasksTest extends TaskSuite {
@@ -23,6 +26,20 @@ class EmbeddedTasksTest extends TaskSuite {
   @Override
   String tablePrefix() {
     return "lanes_";
+  }
+
+  @Test
+  void closingOneOfTwoTasksSharingANamedInMemoryStoreLeavesTheOthersTasks() {
+    TaskType<Job> job = TaskType.of("kept", Job.class, j -> j.text());
+    Tasks web = start(store().type(job).workers(false), 1);
+    Tasks other = start(store().type(job).workers(false), 1);
+    String id = web.enqueue(job, new Job("x", 1));
+
+    other.close(); // shut the database down under web: its tables were gone
+
+    assertThat(web.status(id)).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(TaskState.QUEUED));
+    Tasks worker = start(store().type(job), 1);
+    assertThat(awaitState(worker, id, TaskState.SUCCEEDED).result().orElseThrow().asText()).isEqualTo("x");
   }
 
   @Override
