@@ -129,7 +129,7 @@ final class RecurringRuns {
       try {
         if (interrupted && context.getSchedulerState().isShuttingDown()) {
           Instant now = Instant.now();
-          statuses.requeued(id, "interrupted: the worker stopped before the run ended", due, now);
+          statuses.handedBack(id, "interrupted: the worker stopped before the run ended", due, now);
           throw new HandedBack(e);
         }
         statuses.failed(id, e.toString(), Instant.now());

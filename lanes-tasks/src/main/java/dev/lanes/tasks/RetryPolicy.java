@@ -10,10 +10,11 @@ import java.util.Objects;
  * <pre>{@code RetryPolicy.attempts(5).backoff(Duration.ofSeconds(1), 2.0).maxBackoff(Duration.ofMinutes(1))}</pre>
  *
  * <p>Attempts count failures, not redeliveries: an attempt re-run because its worker died before
- * it ended (at-least-once delivery) neither spends an attempt nor grows the backoff, as a
- * redelivered message is no retry in Celery.
+ * it ended (at-least-once delivery), or because a draining worker interrupted it and handed it
+ * back, neither spends an attempt nor grows the backoff, as a redelivered message is no retry in
+ * Celery.
  *
- * @param maxAttempts attempts in all, the first included (1: no retry); redeliveries not counted
+ * @param maxAttempts attempts in all, the first included (1: no retry); redeliveries and hand-backs not counted
  * @param initialBackoff the wait before the second attempt
  * @param multiplier how much each later wait grows (1.0: constant)
  * @param maxBackoff the longest wait

@@ -23,15 +23,16 @@ final class StatusTable {
   enum Start { STARTED, REDELIVERED, SKIPPED }
 
   /**
-   * The start of an attempt, its number (every start counts) and the redeliveries among them.
+   * The start of an attempt, its number (every start counts), the redeliveries among them and the
+   * earlier attempts a draining worker handed back.
    */
-  record Attempt(Start start, int number, int redeliveries) {
+  record Attempt(Start start, int number, int redeliveries, int handedBack) {
     /**
-     * This attempt's number for the retry policy: redeliveries left out, since each re-runs an
-     * attempt that never ended (its worker died) rather than one that failed.
+     * This attempt's number for the retry policy: redeliveries and hand-backs left out, since each
+     * re-runs an attempt that never ended (its worker died, or stopped) rather than one that failed.
      */
     int counted() {
-      return number - redeliveries;
+      return number - redeliveries - handedBack;
     }
   }
 
@@ -83,15 +84,15 @@ final class StatusTable {
         + "attempts FROM " + table + " WHERE id = ? FOR UPDATE) UPDATE " + table + " t SET state = 'running', "
         + "attempts = old.attempts + 1, redeliveries = t.redeliveries + CASE WHEN old.state = 'running' THEN 1 ELSE 0 END, "
         + "updated_ms = ? FROM old WHERE t.id = old.id AND old.state IN ('queued', 'running') "
-        + "RETURNING old.state, t.attempts, t.redeliveries")) {
+        + "RETURNING old.state, t.attempts, t.redeliveries, t.handed_back")) {
       s.setString(1, id);
       s.setLong(2, now.toEpochMilli());
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
-          return new Attempt(Start.SKIPPED, 0, 0); // unknown, final or cancelled
+          return new Attempt(Start.SKIPPED, 0, 0, 0); // unknown, final or cancelled
         }
         Start start = TaskState.ofWire(r.getString(1)) == TaskState.RUNNING ? Start.REDELIVERED : Start.STARTED;
-        return new Attempt(start, r.getInt(2), r.getInt(3));
+        return new Attempt(start, r.getInt(2), r.getInt(3), r.getInt(4));
       }
     }
   }
@@ -101,19 +102,20 @@ final class StatusTable {
       c.setAutoCommit(false);
       try {
         Attempt attempt;
-        try (PreparedStatement s = c.prepareStatement("SELECT state, attempts, redeliveries FROM " + table
+        try (PreparedStatement s = c.prepareStatement("SELECT state, attempts, redeliveries, handed_back FROM " + table
             + " WHERE id = ? FOR UPDATE")) {
           s.setString(1, id);
           try (ResultSet r = s.executeQuery()) {
             if (!r.next()) {
-              attempt = new Attempt(Start.SKIPPED, 0, 0);
+              attempt = new Attempt(Start.SKIPPED, 0, 0, 0);
             } else {
               TaskState state = TaskState.ofWire(r.getString(1));
               int number = r.getInt(2) + 1;
               int redeliveries = r.getInt(3);
-              attempt = state == TaskState.QUEUED ? new Attempt(Start.STARTED, number, redeliveries)
-                  : state == TaskState.RUNNING ? new Attempt(Start.REDELIVERED, number, redeliveries + 1)
-                  : new Attempt(Start.SKIPPED, r.getInt(2), redeliveries);
+              int handedBack = r.getInt(4);
+              attempt = state == TaskState.QUEUED ? new Attempt(Start.STARTED, number, redeliveries, handedBack)
+                  : state == TaskState.RUNNING ? new Attempt(Start.REDELIVERED, number, redeliveries + 1, handedBack)
+                  : new Attempt(Start.SKIPPED, r.getInt(2), redeliveries, handedBack);
             }
           }
         }
@@ -168,10 +170,22 @@ final class StatusTable {
         clip(error), now, id);
   }
 
-  /** Back to queued until {@code runAt}: after a failed attempt the policy retries, or a drain. */
+  /** Back to queued until {@code runAt}: after a failed attempt the policy retries. */
   void requeued(String id, String error, Instant runAt, Instant now) throws SQLException {
+    requeue(id, error, runAt, now, "");
+  }
+
+  /**
+   * Back to queued until {@code runAt}, handed back by a draining worker: the attempt is counted
+   * as handed back, so it spends none of the retry policy's attempts.
+   */
+  void handedBack(String id, String error, Instant runAt, Instant now) throws SQLException {
+    requeue(id, error, runAt, now, ", handed_back = handed_back + 1");
+  }
+
+  private void requeue(String id, String error, Instant runAt, Instant now, String alsoSet) throws SQLException {
     try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE " + table
-        + " SET state = 'queued', error = ?, run_at_ms = ?, updated_ms = ? WHERE id = ? AND state = 'running'")) {
+        + " SET state = 'queued', error = ?, run_at_ms = ?, updated_ms = ?" + alsoSet + " WHERE id = ? AND state = 'running'")) {
       s.setString(1, clip(error));
       s.setLong(2, runAt.toEpochMilli());
       s.setLong(3, now.toEpochMilli());

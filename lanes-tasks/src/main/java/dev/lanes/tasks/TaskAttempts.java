@@ -101,7 +101,7 @@ final class TaskAttempts {
       try {
         if (interrupted && context.getSchedulerState().isShuttingDown()) {
           Instant now = Instant.now();
-          statuses.requeued(id, "interrupted: the worker stopped before the attempt ended", now, now);
+          statuses.handedBack(id, "interrupted: the worker stopped before the attempt ended", now, now);
           return (complete, ops) -> ops.reschedule(complete, now);
         }
         return failed(type, id, attempt, e);

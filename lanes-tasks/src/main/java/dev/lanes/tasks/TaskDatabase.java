@@ -135,7 +135,8 @@ final class TaskDatabase implements AutoCloseable {
         "CREATE TABLE IF NOT EXISTS " + statuses + " ("
             + "id VARCHAR(64) PRIMARY KEY, name VARCHAR(100) NOT NULL, state VARCHAR(16) NOT NULL, "
             + "attempts INT NOT NULL, redeliveries INT NOT NULL, result " + text + ", error " + text + ", "
-            + "enqueued_ms BIGINT NOT NULL, run_at_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)",
+            + "enqueued_ms BIGINT NOT NULL, run_at_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, "
+            + "handed_back INT DEFAULT 0 NOT NULL)",
         "CREATE INDEX IF NOT EXISTS " + statuses + "_state_idx ON " + statuses + " (state)");
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
@@ -147,11 +148,25 @@ final class TaskDatabase implements AutoCloseable {
         for (String sql : ddl) {
           s.execute(sql);
         }
+        if (!hasColumn(c, statuses, "handed_back")) {
+          // A table created before the column: the hand-backs of its running tasks start at 0.
+          s.execute("ALTER TABLE " + statuses + " ADD COLUMN handed_back INT DEFAULT 0 NOT NULL");
+        }
         c.commit();
       } catch (SQLException e) {
         c.rollback();
         throw e;
       }
+    }
+  }
+
+  /** Whether {@code table} has {@code column}, as the database stores unquoted names (H2 in upper case). */
+  private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+    java.sql.DatabaseMetaData meta = c.getMetaData();
+    boolean upper = meta.storesUpperCaseIdentifiers();
+    try (java.sql.ResultSet r = meta.getColumns(null, c.getSchema(), upper ? table.toUpperCase(Locale.ROOT) : table,
+        upper ? column.toUpperCase(Locale.ROOT) : column)) {
+      return r.next();
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param id the id {@link Tasks#enqueue} returned
  * @param name the task type's name
  * @param state where it is in its life
- * @param attempts attempts started so far (a re-run after a dead worker counts too, though not
- *     toward the {@link RetryPolicy})
+ * @param attempts attempts started so far (a re-run after a dead worker, or after a draining
+ *     worker handed the task back, counts too, though not toward the {@link RetryPolicy})
  * @param redeliveries attempts started again because the previous one was never finished (its
  *     worker died): the duplicates of at-least-once delivery
  * @param result the last successful attempt's result, as JSON

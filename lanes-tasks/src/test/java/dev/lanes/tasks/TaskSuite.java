@@ -256,6 +256,49 @@ abstract class TaskSuite {
     assertThat(calls).hasValue(2);
   }
 
+  @Test
+  void anAttemptHandedBackByADrainDoesNotSpendTheRetryPolicysAttempts() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    TaskType<Job> flaky = TaskType.of("flaky", Job.class, j -> {
+      int call = calls.incrementAndGet();
+      if (call == 1) {
+        firstStarted.countDown();
+        new CountDownLatch(1).await(); // until the drain interrupts it
+      }
+      if (call == 2) {
+        throw new IllegalStateException("the one failure");
+      }
+      return "ok";
+    }).retry(RetryPolicy.attempts(2).backoff(Duration.ofMillis(10), 1.0)); // one failure may be retried
+    Tasks stopping = start(store().type(flaky).shutdownGrace(Duration.ZERO), 1);
+    String id = stopping.enqueue(flaky, new Job("x", 1));
+    await(firstStarted);
+    stopping.close(); // a deploy: the attempt is interrupted and handed back, queued
+
+    Tasks worker = start(store().type(flaky), 1);
+
+    TaskStatus done = Await.value(LONG, () -> worker.status(id).orElseThrow(), s -> s.state().isFinal(), "task " + id + " final");
+    assertThat(done.state()).as("after a hand-back, one failure and its retry: " + done).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(done.attempts()).isEqualTo(3);
+    assertThat(calls).hasValue(3);
+  }
+
+  @Test
+  void aStatusTableFromBeforeHandBacksWereCountedGetsTheirColumn() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      String text = c.getMetaData().getDatabaseProductName().contains("H2") ? "CHARACTER LARGE OBJECT" : "TEXT";
+      s.execute("CREATE TABLE " + tablePrefix() + "tasks (id VARCHAR(64) PRIMARY KEY, name VARCHAR(100) NOT NULL, "
+          + "state VARCHAR(16) NOT NULL, attempts INT NOT NULL, redeliveries INT NOT NULL, result " + text + ", error "
+          + text + ", enqueued_ms BIGINT NOT NULL, run_at_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)");
+    }
+    TaskType<Job> echo = TaskType.of("echo", Job.class, Job::text);
+    Tasks tasks = start(store().type(echo), 1);
+
+    assertThat(awaitState(tasks, tasks.enqueue(echo, new Job("old table", 1)), TaskState.SUCCEEDED).result().orElseThrow().asText())
+        .isEqualTo("old table");
+  }
+
   /**
    * A task that brought its worker down every time (a crash, not a throw) was redelivered without
    * bound, taking down one worker after another. Past its type's maxRedeliveries it fails instead,
