@@ -235,7 +235,8 @@ public final class Tasks implements AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code type} was not registered, the payload is not of its
    *     type, or its JSON does not read back as the type's payload class
-   * @throws IllegalStateException if not started or closing, or the store fails
+   * @throws IllegalStateException if not started or closed (during {@link #close}'s drain enqueues
+   *     are still stored, for other workers or the next start), or the store fails
    */
   public <P> String enqueue(TaskType<P> type, P payload, EnqueueOptions options) {
     CompletableFuture<String> stored = enqueueAsync(type, payload, options);
@@ -272,16 +273,13 @@ public final class Tasks implements AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code type} was not registered, the payload is not of its
    *     type, or its JSON does not read back as the type's payload class
-   * @throws IllegalStateException if not started or closing
+   * @throws IllegalStateException if not started or closed
    */
   public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload, EnqueueOptions options) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(options, "options");
     Running r = running();
-    if (closing) {
-      throw new IllegalStateException("tasks are closing: no more enqueues");
-    }
     if (types.get(type.name()) != type) {
       throw new IllegalArgumentException("task type '" + type.name() + "' is not registered on Tasks.builder().type(...)");
     }
@@ -429,7 +427,8 @@ public final class Tasks implements AutoCloseable {
   /**
    * Stops claiming tasks, lets running attempts finish for up to the shutdown grace, interrupts the
    * rest (they are handed back, due now, for another worker or the next start), and closes the
-   * store. Idempotent.
+   * store. Enqueues meanwhile (a running handler's follow-up) are stored for other workers or the
+   * next start; once it returns they fail. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -437,11 +436,11 @@ public final class Tasks implements AutoCloseable {
     if (r == null) {
       return;
     }
-    // Refuse enqueues, but keep the store readable (statistics, status, the dashboard, gauges)
-    // while the running attempts drain: a draining worker still shows what it runs.
+    // Keep the store readable (statistics, status, the dashboard, gauges) and enqueues stored while
+    // the running attempts drain: a draining worker still shows what it runs, and a handler that
+    // enqueues its follow-up (a chain's next step) does not fail for it.
     closing = true;
     try {
-      r.inserts().close(); // stores what was handed over before the store closes
       r.dueListener().ifPresent(DueNotifications::close);
       r.scheduler().ifPresent(Scheduler::stop);
       r.wakeups().ifPresent(DueWakeups::close);
@@ -453,6 +452,7 @@ public final class Tasks implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      r.inserts().close(); // stores what was handed over before the store closes; later enqueues fail
       running = null;
       closing = false;
       r.db().close();
@@ -461,7 +461,7 @@ public final class Tasks implements AutoCloseable {
 
   /**
    * Whether {@link #start} ran and {@link #close} has not ended: true while close drains the
-   * running attempts (the store is readable, enqueues are refused).
+   * running attempts (the store is readable, enqueues are stored).
    */
   public boolean isRunning() {
     return running != null;

@@ -926,7 +926,7 @@ abstract class TaskSuite {
   }
 
   @Test
-  void whileCloseDrainsARunningTaskTheStoreStaysReadableAndEnqueuesAreRefused() throws Exception {
+  void whileCloseDrainsARunningTaskTheStoreStaysReadableAndEnqueuesAreStored() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     TaskType<Job> hold = TaskType.of("hold", Job.class, j -> {
@@ -945,14 +945,49 @@ abstract class TaskSuite {
     assertThat(tasks.statistics().byState()).containsEntry(TaskState.RUNNING, 1L);
     assertThat(tasks.status(id)).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(TaskState.RUNNING));
     assertThat(section.rows()).anySatisfy(row -> assertThat(row).containsEntry("type", "hold").containsEntry("running", 1L));
-    assertThatThrownBy(() -> tasks.enqueue(hold, new Job("late", 1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closing");
+    String late = tasks.enqueue(hold, new Job("late", 1)); // for another worker, or the next start
+    assertThat(tasks.status(late)).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(TaskState.QUEUED));
     assertThat(closed).isNotDone(); // the attempt holds the drain
 
     release.countDown();
     closed.get(LONG.toSeconds(), TimeUnit.SECONDS);
     assertThat(tasks.isRunning()).isFalse();
     assertThatThrownBy(tasks::statistics).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> tasks.enqueue(hold, new Job("closed", 1))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aHandlerEnqueueingItsFollowUpWhileItsWorkerDrainsSucceeds() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    List<String> followUps = new CopyOnWriteArrayList<>();
+    TaskType<Job> next = TaskType.of("next-step", Job.class, Job::text);
+    java.util.concurrent.atomic.AtomicReference<Tasks> self = new java.util.concurrent.atomic.AtomicReference<>();
+    TaskType<Job> step = TaskType.of("step", Job.class, j -> {
+      calls.incrementAndGet();
+      started.countDown();
+      release.await();
+      followUps.add(self.get().enqueue(next, new Job("after " + j.text(), j.n() + 1))); // a chain's next step
+      return "done";
+    }).retry(RetryPolicy.none());
+    Tasks worker = start(store().type(step).type(next).shutdownGrace(LONG), 1);
+    self.set(worker);
+    String id = worker.enqueue(step, new Job("one", 1));
+    await(started);
+
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(worker::close); // a deploy
+    Await.until(LONG, worker::isClosing, "close draining");
+    release.countDown();
+    closed.get(LONG.toSeconds(), TimeUnit.SECONDS);
+
+    // The refused enqueue failed the attempt: the step was failed (or, with retries, ran again).
+    Tasks reader = start(store().type(step).type(next).workers(false), 1);
+    TaskStatus done = reader.status(id).orElseThrow();
+    assertThat(done.state()).as(done.toString()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(calls).hasValue(1);
+    assertThat(followUps).hasSize(1);
+    assertThat(reader.status(followUps.get(0))).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(TaskState.QUEUED));
   }
 
   @Test
