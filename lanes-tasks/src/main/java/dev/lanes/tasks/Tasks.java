@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -651,7 +652,20 @@ public final class Tasks implements AutoCloseable {
      *     comes due (naming it), the name is longer than 50 characters or registered already
      */
     public <P> Builder recurring(TaskType<P> type, String cron, P payload) {
-      RecurringType<P> r = RecurringType.of(type, cron, payload);
+      return recurring(type, cron, ZoneId.systemDefault(), payload);
+    }
+
+    /**
+     * {@link #recurring(TaskType, String, Object)} with the cron expression's times in {@code zone}
+     * rather than this JVM's, so that workers whose JVMs are set to other zones agree on the
+     * schedule. Across a daylight-saving change the times read as cron(8) reads them (docs/tasks.md).
+     *
+     * <pre>{@code Tasks.builder().recurring(BACKUP, "0 30 2 * * *", ZoneId.of("Europe/Paris"), new Backup())}</pre>
+     *
+     * @throws IllegalArgumentException as {@link #recurring(TaskType, String, Object)}
+     */
+    public <P> Builder recurring(TaskType<P> type, String cron, ZoneId zone, P payload) {
+      RecurringType<P> r = RecurringType.of(type, cron, zone, payload);
       if (types.containsKey(type.name()) || recurring.putIfAbsent(type.name(), r) != null) {
         throw new IllegalArgumentException("task type '" + type.name() + "' registered twice");
       }
