@@ -235,6 +235,24 @@ final class StatusTable {
     }
   }
 
+  /**
+   * The distinct due times, soonest first and at most {@code limit}, of the tasks queued for after
+   * {@code now}: delayed tasks and retries waiting out their backoff.
+   */
+  java.util.List<Instant> dueAfter(Instant now, int limit) throws SQLException {
+    java.util.List<Instant> due = new java.util.ArrayList<>();
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT DISTINCT run_at_ms FROM "
+        + table + " WHERE state = 'queued' AND run_at_ms > ? ORDER BY run_at_ms LIMIT " + limit)) {
+      s.setLong(1, now.toEpochMilli());
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          due.add(Instant.ofEpochMilli(r.getLong(1)));
+        }
+      }
+    }
+    return due;
+  }
+
   /** What {@link #counts()} found. */
   record Counts(Map<TaskState, Long> byState, long redeliveries) {}
 

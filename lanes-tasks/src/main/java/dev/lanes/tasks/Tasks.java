@@ -48,6 +48,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class Tasks implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Tasks.class.getName());
+
   /** The lane a process's workers run tasks in, unless {@link Builder#workerLane} names another. */
   public static final String WORKER_LANE = "tasks";
 
@@ -193,6 +195,7 @@ public final class Tasks implements AutoCloseable {
         s.start();
         wakeups.get().wakes(s::triggerCheckForDueExecutions);
         recurring.values().forEach(r -> wakeups.get().following(r.schedule()));
+        wakeAtStoredDueTimes(statuses, wakeups.get());
         scheduler = Optional.of(s);
         client = s;
         if (db.postgres()) {
@@ -212,6 +215,23 @@ public final class Tasks implements AutoCloseable {
     } catch (RuntimeException e) {
       db.close();
       throw e;
+    }
+  }
+
+  /** The most due times of tasks already stored that a starting worker wakes at. */
+  private static final int STORED_WAKEUPS = 1000;
+
+  /**
+   * Wakes this worker at the due times of the tasks stored for later before it started (enqueued
+   * before a restart, or by another process; retries waiting out their backoff), so they do not
+   * wait for the poll (10 s embedded). Beyond the first {@code STORED_WAKEUPS} times, the poll.
+   */
+  private static void wakeAtStoredDueTimes(StatusTable statuses, DueWakeups wakeups) {
+    try {
+      statuses.dueAfter(Instant.now(), STORED_WAKEUPS).forEach(wakeups::at);
+    } catch (SQLException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not read the due times of stored tasks (the poll finds them): "
+          + e.getMessage());
     }
   }
 

@@ -472,6 +472,21 @@ abstract class TaskSuite {
   }
 
   @Test
+  void aWorkerStartedAfterTheEnqueueStartsADelayedTaskAtItsTimeWithoutWaitingForThePoll() {
+    Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+    TaskType<Job> later = TaskType.of("later", Job.class, job -> startedAt.put(job.text(), Instant.now()));
+    Tasks web = start(store().type(later).workers(false), 1); // or this worker before a restart
+    Instant before = Instant.now();
+    String id = web.enqueue(later, new Job("in", 0), EnqueueOptions.defaults().in(Duration.ofMillis(500)));
+
+    // A poll ten minutes apart: it waited for it (embedded: 10 s by default).
+    Tasks worker = start(store().type(later).pollInterval(Duration.ofMinutes(10)), 1);
+
+    awaitState(worker, id, TaskState.SUCCEEDED);
+    assertThat(startedAt.get("in")).isAfterOrEqualTo(before.plusMillis(500));
+  }
+
+  @Test
   void enqueueWithAKeyIsIdempotent() {
     AtomicInteger runs = new AtomicInteger();
     TaskType<Job> once = TaskType.of("once", Job.class, job -> runs.incrementAndGet());
