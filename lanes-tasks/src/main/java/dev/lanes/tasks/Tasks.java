@@ -165,9 +165,12 @@ public final class Tasks implements AutoCloseable {
         Lane lane = workerLane.orElseThrow();
         executor = Optional.of(new LaneExecutor(lane));
         int threads = Math.max(1, capacity);
+        java.util.Set<String> names = new java.util.HashSet<>(engineTasks.keySet());
+        names.addAll(recurring.keySet());
         SchedulerBuilder sb = Scheduler.create(db.dataSource(), known)
             .tableName(db.executionTable())
-            .jdbcCustomization(db.dialect())
+            // PostgreSQL: claim only this worker's types, so workers for other types leave them be.
+            .jdbcCustomization(db.postgres() ? new PostgresOwnTypesDialect(names) : db.dialect())
             .serializer(PAYLOAD_BYTES)
             .executorService(executor.get())
             .threads(threads)

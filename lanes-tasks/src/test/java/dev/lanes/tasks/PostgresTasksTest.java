@@ -2,10 +2,14 @@ package dev.lanes.tasks;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shared suite on PostgreSQL (distributed mode): skipped, with the reason, when no server
@@ -45,6 +49,27 @@ class PostgresTasksTest extends TaskSuite {
       s.execute("CREATE TRIGGER " + prefix + "refuse BEFORE UPDATE ON " + prefix + "tasks FOR EACH ROW EXECUTE FUNCTION "
           + prefix + "refuse()");
     }
+  }
+
+  @Test
+  void aWorkerClaimsOnlyTasksOfTypesItRegistered() throws Exception {
+    TaskType<Job> job = TaskType.of("job", Job.class, j -> "ran");
+    TaskType<Job> other = TaskType.of("other", Job.class, j -> "other");
+    Tasks web = start(store().type(job).type(other).workers(false), 1);
+    Tasks otherPool = start(store().type(other), 2); // a pool of workers for another type
+    String id = web.enqueue(job, new Job("x", 1));
+    String later = web.enqueue(other, new Job("y", 2));
+    awaitState(otherPool, later, TaskState.SUCCEEDED); // its claims since 'job' was due took 'job' first
+
+    // It claimed 'job', could not run it, and left it claimed: the worker for it ran it only once
+    // that claim was taken for a dead worker's, 8 s on.
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT picked FROM " + tablePrefix() + "scheduled_tasks WHERE task_name = 'job'")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getBoolean(1)).as("claimed by a worker without the type").isFalse();
+    }
+    Tasks jobPool = start(store().type(job), 2);
+    assertThat(awaitState(jobPool, id, TaskState.SUCCEEDED).redeliveries()).isZero();
   }
 
   @Override
