@@ -178,6 +178,10 @@ public final class Tasks implements AutoCloseable {
             .heartbeatInterval(config.heartbeat)
             .missedHeartbeatsLimit(MISSED_HEARTBEATS)
             .shutdownMaxWait(config.shutdownGrace)
+            // db-scheduler deleted every execution of a type this worker does not register once it
+            // met one 14 days overdue: the tasks of another worker pool's type, or of a type whose
+            // workers were down, vanished while their status stayed queued. Never.
+            .deleteUnresolvedAfter(Duration.ofMillis(Long.MAX_VALUE))
             .schedulerName(new SchedulerName.Fixed(workerName()))
             .startTasks(recurringTasks) // stored once per type; the first worker to start schedules it
             .addSchedulerListener(new RevivalWakeup(wakeups.get()));

@@ -341,6 +341,35 @@ abstract class TaskSuite {
   }
 
   /** The task's rows as a worker killed mid-attempt leaves them: claimed, heartbeat stale, status running. */
+  @Test
+  void aWorkerWithoutATypeNeverDeletesThatTypesTasks() throws Exception {
+    TaskType<Job> job = TaskType.of("job", Job.class, j -> "ran");
+    TaskType<Job> other = TaskType.of("other", Job.class, j -> "other");
+    Tasks web = start(store().type(job).type(other).workers(false), 1);
+    String id = web.enqueue(job, new Job("x", 1));
+    leaveAsAKilledWorkerWould(job.name(), id);
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("UPDATE " + tablePrefix()
+        + "scheduled_tasks SET execution_time = ? WHERE task_instance = ?")) {
+      s.setObject(1, java.time.OffsetDateTime.now().minusDays(15)); // due, and its worker dead, for 15 days
+      s.setString(2, id);
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+    String first = web.enqueue(other, new Job("first", 1));
+    leaveAsAKilledWorkerWould(other.name(), first);
+
+    Tasks otherPool = start(store().type(other).heartbeat(Duration.ofMillis(250)), 1);
+    awaitState(otherPool, first, TaskState.SUCCEEDED); // a dead-worker check ran, and met the job's execution
+    // Not due: only the dead-worker check can start it (a due one could be claimed before it looked dead).
+    String second = web.enqueue(other, new Job("second", 2), EnqueueOptions.defaults().in(Duration.ofHours(1)));
+    leaveAsAKilledWorkerWould(other.name(), second);
+    awaitState(otherPool, second, TaskState.SUCCEEDED); // the next check began by deleting what it cannot run
+
+    // db-scheduler deleted every execution of a type it has no task for once one was 14 days
+    // overdue: the task stayed 'queued' for good, and a worker for its type never saw it.
+    Tasks jobPool = start(store().type(job).heartbeat(Duration.ofMillis(250)), 1);
+    assertThat(awaitState(jobPool, id, TaskState.SUCCEEDED).result().orElseThrow().asText()).isEqualTo("ran");
+  }
+
   private void leaveAsAKilledWorkerWould(String name, String id) throws SQLException {
     try (Connection c = connect();
         PreparedStatement claim = c.prepareStatement("UPDATE " + tablePrefix() + "scheduled_tasks SET picked = TRUE, "
