@@ -30,6 +30,7 @@ public final class ServerConfig {
   private final boolean stopOnSignal;
   private final boolean h2c;
   private final int maxConcurrentStreams;
+  private final int streamWindowSize;
   private final Optional<Tls> tls;
   private final int tlsPort;
   private final Compression compression;
@@ -54,6 +55,7 @@ public final class ServerConfig {
     this.stopOnSignal = b.stopOnSignal;
     this.h2c = b.h2c;
     this.maxConcurrentStreams = b.maxConcurrentStreams;
+    this.streamWindowSize = b.streamWindowSize;
     this.tls = Objects.requireNonNull(b.tls, "tls");
     this.tlsPort = b.tlsPort;
     this.compression = Objects.requireNonNull(b.compression, "compression");
@@ -74,6 +76,10 @@ public final class ServerConfig {
     check(minRequestBodyRate >= 0, "minRequestBodyRate must be >= 0 (0: none)");
     check(maxHeaderCount >= 1, "maxHeaderCount must be >= 1: " + maxHeaderCount);
     check(maxConcurrentStreams >= 1, "maxConcurrentStreams must be >= 1: " + maxConcurrentStreams);
+    // An int is at most 2^31-1, the protocol's largest window: only the lower bound can be broken.
+    check(streamWindowSize >= MIN_STREAM_WINDOW, "streamWindowSize must be " + MIN_STREAM_WINDOW + ".."
+        + Integer.MAX_VALUE + " bytes (HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE, at least the protocol's initial window): "
+        + streamWindowSize);
     check(maxConnections >= 0, "maxConnections must be >= 0 (0: no limit): " + maxConnections);
     check(tlsPort >= 0 && tlsPort <= 65535, "tlsPort must be 0..65535: " + tlsPort);
     check(tls.isEmpty() || tlsPort == 0 || tlsPort != port, "tlsPort must differ from port: " + tlsPort);
@@ -181,6 +187,16 @@ public final class ServerConfig {
     return maxConcurrentStreams;
   }
 
+  /**
+   * The receive window of each HTTP/2 stream ({@code SETTINGS_INITIAL_WINDOW_SIZE}), in bytes: how
+   * much of a streamed request body the server holds unread, at most, before its client must wait
+   * for the handler; a connection holds at most {@link #maxConcurrentStreams()} of them. The
+   * connection's window is four times it (at most 2^31-1). See {@code docs/http2.md}.
+   */
+  public int streamWindowSize() {
+    return streamWindowSize;
+  }
+
   /** TLS for the second listener on {@link #tlsPort()}; empty: cleartext only. */
   public Optional<Tls> tls() {
     return tls;
@@ -202,6 +218,13 @@ public final class ServerConfig {
    * nanoseconds and a deadline {@code now + duration} cannot overflow.
    */
   static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
+
+  /**
+   * The least stream window: the protocol's initial one (RFC 9113 6.9.2). A client may fill that
+   * much before it has read the server's SETTINGS anyway, and a smaller window would stall an
+   * upload for a round trip every few frames; {@code maxConcurrentStreams} bounds memory instead.
+   */
+  private static final int MIN_STREAM_WINDOW = 65_535;
 
   private static Duration saturated(Duration d) {
     return d != null && d.compareTo(LONGEST) > 0 ? LONGEST : d;
@@ -249,6 +272,7 @@ public final class ServerConfig {
     private boolean stopOnSignal = true;
     private boolean h2c = false;
     private int maxConcurrentStreams = 100;
+    private int streamWindowSize = 256 * 1024;
     private Optional<Tls> tls = Optional.empty();
     private int tlsPort = 8443;
     private Compression compression = Compression.off();
@@ -369,6 +393,18 @@ public final class ServerConfig {
     /** Default 100, the least RFC 9113 recommends (Netty, Jetty and Go's server use 100 or 128 too). */
     public Builder maxConcurrentStreams(int n) {
       this.maxConcurrentStreams = n;
+      return this;
+    }
+
+    /**
+     * Default 256 KiB, what HTTP/1.1 holds of a streamed body; 65535 (the protocol's) to 2^31-1.
+     * Memory: up to {@code maxConcurrentStreams} × this per connection of streamed bodies their
+     * handlers have not read (25 MiB at the defaults). Raise it for upload-heavy services: each
+     * window's round trip stalls an h2c upload, which reached HTTP/1.1's speed on loopback at
+     * 16 MiB ({@code docs/http2.md}). {@code .streamWindowSize(4 << 20)}
+     */
+    public Builder streamWindowSize(int bytes) {
+      this.streamWindowSize = bytes;
       return this;
     }
 

@@ -95,15 +95,6 @@ import java.util.concurrent.TimeUnit;
 final class Http2ServerConnection extends Http2ConnectionHandler implements Http2FrameListener {
   private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
   private static final byte[] NO_BODY = new byte[0];
-  /**
-   * The receive window of each stream (SETTINGS_INITIAL_WINDOW_SIZE): what the server holds at
-   * most of a streamed body its handler has not read, as HTTP/1.1 does (256 KiB); a connection
-   * holds at most {@code maxConcurrentStreams} of them (25 MiB at the default 100). The
-   * protocol's 64 KiB let a fast handler wait a round trip per 32 KiB.
-   */
-  static final int STREAM_WINDOW = 256 * 1024;
-  /** The connection's receive window: four stream windows, refilled as bytes arrive. */
-  static final int CONNECTION_WINDOW = 4 * STREAM_WINDOW;
   private static final AsciiString CONTINUE_EXPECTED = AsciiString.cached("100-continue");
   /** The drain's PING payload ("lanes-GA"): its ack ends the first step. */
   private static final long DRAIN_PING = 0x6c616e65732d4741L;
@@ -123,6 +114,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private final long minBodyRate; // bytes per second, 0 = none
   private final long sendNanos;
   private final long ackWaitNanos;
+  /**
+   * The connection's receive window: four stream windows ({@code ServerConfig.streamWindowSize},
+   * each what the server holds at most of a streamed body its handler has not read), at most
+   * 2^31-1; refilled as bytes arrive, so it bounds no memory.
+   */
+  private final int connectionWindow;
   private final Http2Connection.PropertyKey key;
   private final Http2ConnectionEncoder plain; // encoder() without compression
   private final CompressionRule compression; // null: the server does not compress
@@ -160,6 +157,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     this.minBodyRate = config.minRequestBodyRate();
     this.sendNanos = config.sendTimeout().toNanos();
     this.ackWaitNanos = Math.min(ACK_WAIT_NANOS, config.shutdownGrace().toNanos() / 2);
+    this.connectionWindow = (int) Math.min(Integer.MAX_VALUE, 4L * config.streamWindowSize());
     this.key = connection().newKey();
     this.plain = plain;
     this.compression = config.compression().enabled() ? new CompressionRule(config.compression()) : null;
@@ -905,7 +903,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   /**
    * After the preface: the connection's receive window grows from the protocol's 64 KiB to
-   * {@link #CONNECTION_WINDOW}, so one stream's window is not held back by it. It bounds no
+   * {@link #connectionWindow}, so one stream's window is not held back by it. It bounds no
    * memory (it is refilled as bytes arrive); the stream windows do.
    */
   private void widenConnectionWindow() {
@@ -916,7 +914,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     Http2Stream connectionStream = connection().connectionStream();
     Http2LocalFlowController flow = connection().local().flowController();
     try {
-      flow.incrementWindowSize(connectionStream, CONNECTION_WINDOW - flow.initialWindowSize(connectionStream));
+      flow.incrementWindowSize(connectionStream, connectionWindow - flow.initialWindowSize(connectionStream));
       flushSoon();
     } catch (Http2Exception e) {
       LOG.log(Level.DEBUG, "widening the connection window failed", e);
@@ -1364,7 +1362,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       connection(connection);
       initialSettings(Http2Settings.defaultSettings()
           .maxConcurrentStreams(config.maxConcurrentStreams())
-          .initialWindowSize(STREAM_WINDOW)
+          // What a streamed body holds unread, at most (docs/http2.md): the protocol's 64 KiB
+          // would cost a fast handler a round trip per 32 KiB.
+          .initialWindowSize(config.streamWindowSize())
           .maxHeaderListSize(config.maxHeaderSize()));
       // Rapid reset (CVE-2023-44487): more than 200 RST_STREAM in 30 s is a connection error.
       decoderEnforceMaxRstFramesPerWindow(200, 30);
