@@ -87,6 +87,7 @@ public final class DemoApp {
           .bodyReadTimeout(settings.readTimeout())
           .keepAliveTimeout(settings.readTimeout())
           .h2c(true) // HTTP/2 without TLS on the same port: prior knowledge or Upgrade: h2c
+          .streamWindowSize(settings.h2StreamWindow())
           .compression(settings.compression() ? Compression.on() : Compression.off());
       // TLS_PORT: HTTPS there, HTTP/2 or HTTP/1.1 by ALPN (Tls offers h2 by default).
       settings.tls().ifPresent(tls -> config.tls(tls).tlsPort(settings.tlsPort()));

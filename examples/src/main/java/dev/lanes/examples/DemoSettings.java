@@ -35,11 +35,14 @@ import java.util.Optional;
  * @param cpuHashesPerMs {@code CPU_HASHES_PER_MS}: how many hashes {@code /cpu} counts as one ms of CPU
  *     time; benchmarks comparing several JVMs pin it so that every one does the same work per request
  *     [0: calibrated at start]
+ * @param h2StreamWindow {@code H2_STREAM_WINDOW} bytes: HTTP/2's stream receive window
+ *     ({@code ServerConfig.streamWindowSize}), 65535..2147483647; larger speeds up h2c uploads at
+ *     the cost of memory per stream [262144]
  */
 record DemoSettings(String host, int port, Duration sleep, Duration backgroundSleep, Optional<Path> staticDir,
     int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning,
     Optional<Tls> tls, int tlsPort, boolean compression, LaneSizing cpuLane,
-    int cpuHashesPerMs) {
+    int cpuHashesPerMs, int h2StreamWindow) {
   private static final Path DEFAULT_STATIC_DIR = Path.of("examples/static");
 
   DemoSettings {
@@ -80,7 +83,8 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         e.integer("TLS_PORT", 0, 0, 65535, "a port number 0..65535"),
         e.onOff("COMPRESSION", true),
         e.sizing("CPU_LANE"),
-        e.integer("CPU_HASHES_PER_MS", 0, 0, Integer.MAX_VALUE, "a whole number >= 0 (0: calibrate at start)"));
+        e.integer("CPU_HASHES_PER_MS", 0, 0, Integer.MAX_VALUE, "a whole number >= 0 (0: calibrate at start)"),
+        e.integer("H2_STREAM_WINDOW", 256 * 1024, 65_535, Integer.MAX_VALUE, "bytes 65535..2147483647"));
   }
 
   /** Typed reads of environment variables, each failing with the variable's name and value. */

@@ -31,6 +31,7 @@ class DemoSettingsTest {
       assertThat(s.pinning()).isTrue();
       assertThat(s.cpuLane()).isEqualTo(LaneSizing.adaptive());
       assertThat(s.cpuHashesPerMs()).isZero();
+      assertThat(s.h2StreamWindow()).isEqualTo(256 * 1024);
     }
   }
 
@@ -41,10 +42,11 @@ class DemoSettingsTest {
         "LIMIT_CONCURRENCY", "200", "READ_TIMEOUT", "10", "METRICS", "OFF", "WATCHDOG_MS", "0", "PINNING", "off"));
     env.put("CPU_LANE", "8");
     env.put("CPU_HASHES_PER_MS", "900");
+    env.put("H2_STREAM_WINDOW", "4194304");
     DemoSettings s = DemoSettings.from(env);
     assertThat(s).isEqualTo(new DemoSettings("0.0.0.0", 9000, Duration.ofMillis(250), Duration.ofMillis(1500),
         Optional.of(Path.of("static")), 200, Duration.ofSeconds(10), false, Duration.ZERO, false, Optional.empty(), 0,
-        true, LaneSizing.fixed(8), 900));
+        true, LaneSizing.fixed(8), 900, 4 << 20));
     assertThat(DemoSettings.from(Map.of("CPU_LANE", "Adaptive")).cpuLane()).isEqualTo(LaneSizing.adaptive());
   }
 
@@ -68,7 +70,8 @@ class DemoSettingsTest {
       "PORT, abc", "PORT, 70000", "PORT, -1",
       "SLEEP, abc", "SLEEP, -1", "SLEEP, NaN", "SLEEP, Infinity", "BG_SLEEP, 3s",
       "LIMIT_CONCURRENCY, -5", "READ_TIMEOUT, 0", "READ_TIMEOUT, 1.5", "WATCHDOG_MS, -1",
-      "METRICS, yes", "PINNING, false", "STATIC_DIR, no-such-directory", "COMPRESSION, gzip", "TLS_PORT, https", "CPU_LANE, 0", "CPU_LANE, fast"})
+      "METRICS, yes", "PINNING, false", "STATIC_DIR, no-such-directory", "COMPRESSION, gzip", "TLS_PORT, https", "CPU_LANE, 0", "CPU_LANE, fast",
+      "H2_STREAM_WINDOW, 65534", "H2_STREAM_WINDOW, 4MiB"})
   void aBadValueFailsNamingTheVariableAndTheValue(String name, String value) {
     assertThatThrownBy(() -> DemoSettings.from(Map.of(name, value)))
         .isInstanceOf(IllegalArgumentException.class)
