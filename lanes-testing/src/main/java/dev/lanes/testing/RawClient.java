@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One raw HTTP/1.x connection to {@code 127.0.0.1}, for what {@link TestClient} hides: exact
+ * One raw HTTP/1.x connection to {@code 127.0.0.1} (or another address), for what {@link TestClient} hides: exact
  * bytes (malformed requests), keep-alive and pipelining on one connection, HTTP/1.0, streamed
  * responses read piece by piece, clients that stall or vanish. Every read waits at most the
  * connection's timeout ({@link #DEFAULT_TIMEOUT} unless given), so a test never hangs on a server
@@ -79,6 +79,16 @@ public final class RawClient implements AutoCloseable {
     return open(port, DEFAULT_TIMEOUT, bytes);
   }
 
+  /**
+   * Connects to {@code address}: a server bound elsewhere than {@code 127.0.0.1}, such as the
+   * IPv6 loopback.
+   *
+   * <pre>{@code RawClient.connect(new InetSocketAddress("::1", server.port()))}</pre>
+   */
+  public static RawClient connect(InetSocketAddress address) {
+    return open(address, DEFAULT_TIMEOUT, 0);
+  }
+
   /** One connection: sends {@code request} exactly as given and reads until the server closes. */
   public static Transcript exchange(int port, String request) {
     try (RawClient c = connect(port)) {
@@ -86,7 +96,18 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
+  /** {@link #exchange(int, String)} with the server at {@code address}. */
+  public static Transcript exchange(InetSocketAddress address, String request) {
+    try (RawClient c = connect(address)) {
+      return c.send(request).readUntilClosed();
+    }
+  }
+
   private static RawClient open(int port, Duration timeout, int receiveBuffer) {
+    return open(new InetSocketAddress("127.0.0.1", port), timeout, receiveBuffer);
+  }
+
+  private static RawClient open(InetSocketAddress address, Duration timeout, int receiveBuffer) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
@@ -95,7 +116,7 @@ public final class RawClient implements AutoCloseable {
       if (receiveBuffer > 0) {
         s.setReceiveBufferSize(receiveBuffer); // before connect, so the window is small from the start
       }
-      s.connect(new InetSocketAddress("127.0.0.1", port), Math.toIntExact(timeout.toMillis()));
+      s.connect(address, Math.toIntExact(timeout.toMillis()));
       return new RawClient(s, timeout);
     } catch (IOException e) {
       try {
@@ -103,7 +124,7 @@ public final class RawClient implements AutoCloseable {
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
-      throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port, e);
+      throw new UncheckedIOException("cannot connect to " + address, e);
     }
   }
 

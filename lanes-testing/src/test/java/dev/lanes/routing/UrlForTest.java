@@ -2,12 +2,15 @@ package dev.lanes.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lanes.App;
 import dev.lanes.Routes;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.middleware.ProxyHeaders;
+import dev.lanes.server.Server;
+import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
@@ -15,7 +18,10 @@ import dev.lanes.typed.Get;
 import dev.lanes.typed.Operation;
 import dev.lanes.typed.Path;
 import dev.lanes.typed.TypedApi;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -132,6 +138,40 @@ class UrlForTest {
     }
   }
 
+  /**
+   * A server on the IPv6 loopback, asked without a {@code Host}: its own address is written as a
+   * URL's host is, bracketed (RFC 3986 3.2.2) and in RFC 5952's compressed form, {@code [::1]},
+   * as Starlette 1.7 under uvicorn on {@code ::1} gives it ({@code http://[::1]:<port>/...}); the
+   * JDK's {@code getHostAddress} spells it {@code 0:0:0:0:0:0:0:1}.
+   */
+  @Test
+  void aRequestWithoutAHostToAServerOnTheIpv6LoopbackGetsItsCompressedBracketedAddress() {
+    assumeTrue(ipv6Loopback(), "this machine cannot bind the IPv6 loopback (::1)");
+    App app = App.builder()
+        .route("GET", "/items/{id:long}", RouteOptions.defaults().name("read_item"), (BlockingHandler) req -> Response.text(""))
+        .get("/link", req -> Response.text(req.urlFor("read_item", Map.of("id", 5))))
+        .build();
+    try (Server server = Server.start(app, ServerConfig.builder().host("::1").port(0).build())) {
+      InetSocketAddress address = new InetSocketAddress("::1", server.port());
+      RawClient.Transcript old = RawClient.exchange(address, "GET /link HTTP/1.0\r\n\r\n");
+      assertThat(old.responses()).singleElement()
+          .satisfies(r -> assertThat(r.text()).isEqualTo("http://[::1]:" + server.port() + "/items/5"));
+      // with a Host, the Host's, as sent
+      RawClient.Transcript named = RawClient.exchange(address,
+          "GET /link HTTP/1.1\r\nHost: [::1]:" + server.port() + "\r\nConnection: close\r\n\r\n");
+      assertThat(named.responses().get(0).text()).isEqualTo("http://[::1]:" + server.port() + "/items/5");
+    }
+  }
+
+  private static boolean ipv6Loopback() {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Test
   void behindATrustedProxyUrlsUseTheForwardedSchemeAndHost() {
     try (TestClient c = TestClient.start(app(true))) {
@@ -210,7 +250,15 @@ class UrlForTest {
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("no host (no Host header) and no local address");
       Request ipv6 = Request.builder("GET", "/").urlPaths(app.urlPaths()).scheme("https")
           .localAddress(new InetSocketAddress("::1", 443)).build();
-      assertThat(ipv6.urlFor("list_items")).isEqualTo("https://[0:0:0:0:0:0:0:1]/typed");
+      assertThat(ipv6.urlFor("list_items")).isEqualTo("https://[::1]/typed");
+      // RFC 5952: the longest zero run compressed, the first of equal ones, a lone zero kept; a zone as %25
+      for (String[] c : new String[][] {
+          {"2001:db8:0:0:1:0:0:1", "[2001:db8::1:0:0:1]"}, {"2001:0:0:1:0:0:0:1", "[2001:0:0:1::1]"},
+          {"2001:db8:0:1:1:1:1:1", "[2001:db8:0:1:1:1:1:1]"}, {"2001:DB8::", "[2001:db8::]"}, {"::", "[::]"},
+          {"fe80::1%1", "[fe80::1%251]"}}) {
+        Request at = Request.builder("GET", "/").urlPaths(app.urlPaths()).localAddress(new InetSocketAddress(c[0], 8080)).build();
+        assertThat(at.urlFor("list_items")).as(c[0]).isEqualTo("http://" + c[1] + ":8080/typed");
+      }
       Request v4 = Request.builder("GET", "/").urlPaths(app.urlPaths()).localAddress(new InetSocketAddress("127.0.0.1", 8080)).build();
       assertThat(v4.urlFor("list_items")).isEqualTo("http://127.0.0.1:8080/typed");
     }

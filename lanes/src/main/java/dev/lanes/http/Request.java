@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.internal.http.CookieValues;
 import dev.lanes.internal.http.HostValue;
+import dev.lanes.internal.http.IpLiteral;
 import dev.lanes.internal.http.RootPathValue;
 import dev.lanes.internal.http.UrlEncodedPairs;
 import java.io.ByteArrayInputStream;
@@ -331,12 +332,17 @@ public final class Request {
 
   /**
    * {@code address} as a URL's authority, as Starlette writes {@code scope["server"]}: its IP
-   * (IPv6 bracketed, a zone's {@code %} encoded, RFC 6874), the port left out where it is the
-   * scheme's default.
+   * (IPv6 bracketed and compressed, {@code [::1]}: {@link IpLiteral}), the port left out where it
+   * is the scheme's default.
    */
   private static String authority(InetSocketAddress address, boolean secure) {
-    String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-    String host = ip.indexOf(':') >= 0 ? "[" + ip.replace("%", "%25") + "]" : ip;
+    String host;
+    if (address.getAddress() != null) {
+      host = IpLiteral.urlHost(address.getAddress());
+    } else { // unresolved, as a hand-built request may give it: a name, or a literal as written
+      String name = address.getHostString();
+      host = name.indexOf(':') >= 0 ? "[" + name.replace("%", "%25") + "]" : name;
+    }
     int port = address.getPort();
     return port == (secure ? 443 : 80) ? host : host + ":" + port;
   }
