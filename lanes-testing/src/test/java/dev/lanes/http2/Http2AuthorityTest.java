@@ -47,6 +47,17 @@ class Http2AuthorityTest {
     }
   }
 
+  /** An :authority whose brackets hold no IPv6 address is refused as an HTTP/1.1 Host would be (RFC 3986 3.2.2). */
+  @Test
+  void anAuthorityWhoseIpLiteralIsNoIpv6AddressIsRefused() throws Exception {
+    App app = App.builder().get("/host", req -> Response.text(req.host().orElse(""))).build();
+    try (TestClient c = TestClient.start(app, ServerConfig.builder().h2c(true));
+        H2Client client = H2Client.connect(c.port())) {
+      assertThat(client.open(H2Client.request("GET", "/host").authority("[1]:8080"), null, true).status()).isEqualTo(400);
+      assertThat(client.open(H2Client.request("GET", "/host").authority("[::1]:8080"), null, true).text()).isEqualTo("[::1]:8080");
+    }
+  }
+
   /** A host field beside a valid :authority is what the app reads: it must name the same host (RFC 9113 8.3.1). */
   @Test
   void aHostFieldBesideAValidAuthorityIsCheckedToo() throws Exception {

@@ -51,6 +51,12 @@ class StrictParsingTest {
         Arguments.of("Host with path", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),
         Arguments.of("Host list", "GET / HTTP/1.1\r\nHost: a, b\r\n\r\n", 400),
         Arguments.of("Host bad port", "GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n", 400),
+        // An IP-literal must be an IPv6 address (RFC 3986 3.2.2), a '%' two hex digits (pct-encoded)
+        Arguments.of("Host [1]", "GET / HTTP/1.1\r\nHost: [1]:8080\r\n\r\n", 400),
+        Arguments.of("Host [1.2.3.4]", "GET / HTTP/1.1\r\nHost: [1.2.3.4]\r\n\r\n", 400),
+        Arguments.of("Host with two ::", "GET / HTTP/1.1\r\nHost: [1::2::3]\r\n\r\n", 400),
+        Arguments.of("Host with a bad escape", "GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n", 400),
+        Arguments.of("absolute target, not an IPv6 address", "GET http://[::1::]/ HTTP/1.1\r\nHost: a\r\n\r\n", 400),
         // versions
         Arguments.of("HTTP/2.0 on HTTP/1", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505),
         Arguments.of("HTTP/7.3", "GET / HTTP/7.3\r\nHost: a\r\n\r\n", 505),
