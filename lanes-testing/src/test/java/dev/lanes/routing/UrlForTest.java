@@ -139,6 +139,25 @@ class UrlForTest {
   }
 
   /**
+   * A {@code Host} may end in an empty port ({@code shop.example:}, RFC 3986 3.2.3: the scheme's
+   * default); a URL built from it leaves the {@code :} out, as RFC 3986 3.2.3 asks of URI producers
+   * (Starlette 1.7 takes such a Host for invalid and falls back to the server's address). A port
+   * the Host names is kept as named, {@code :80} too, as Starlette keeps it.
+   */
+  @Test
+  void anEmptyPortInTheHostIsLeftOutOfTheUrl() {
+    try (TestClient c = TestClient.start(app(false))) {
+      for (String[] hostAndUrl : new String[][] {
+          {"shop.example:", "http://shop.example/typed/3"}, {"[::1]:", "http://[::1]/typed/3"},
+          {"shop.example:80", "http://shop.example:80/typed/3"}}) {
+        RawClient.Transcript t = RawClient.exchange(c.port(),
+            "GET /typed-go/3 HTTP/1.1\r\nHost: " + hostAndUrl[0] + "\r\nConnection: close\r\n\r\n");
+        assertThat(t.responses().get(0).header("location")).as(hostAndUrl[0]).contains(hostAndUrl[1]);
+      }
+    }
+  }
+
+  /**
    * A server on the IPv6 loopback, asked without a {@code Host}: its own address is written as a
    * URL's host is, bracketed (RFC 3986 3.2.2) and in RFC 5952's compressed form, {@code [::1]},
    * as Starlette 1.7 under uvicorn on {@code ::1} gives it ({@code http://[::1]:<port>/...}); the

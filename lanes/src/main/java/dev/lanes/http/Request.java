@@ -320,7 +320,7 @@ public final class Request {
     String path = urlPaths.pathFor(name, params);
     boolean secure = scheme.equals("https");
     String urlScheme = urlPaths.isWebSocket(name) ? (secure ? "wss" : "ws") : scheme;
-    String authority = host().orElseGet(() -> {
+    String authority = host().map(Request::withoutEmptyPort).orElseGet(() -> {
       if (local == null) {
         throw new IllegalStateException("the request has no host (no Host header) and no local address to build an"
             + " absolute URL with; a request built by hand needs Builder.host or Builder.localAddress");
@@ -328,6 +328,11 @@ public final class Request {
       return authority(local, secure);
     });
     return urlScheme + "://" + authority + rootPath + path;
+  }
+
+  /** {@code host} without the {@code :} of an empty port ({@code a:}), which RFC 3986 3.2.3 asks URI producers to leave out. */
+  private static String withoutEmptyPort(String host) {
+    return host.endsWith(":") ? host.substring(0, host.length() - 1) : host;
   }
 
   /**
