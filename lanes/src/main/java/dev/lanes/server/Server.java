@@ -162,8 +162,11 @@ public final class Server implements AutoCloseable {
       Server server = new Server(app, config, acceptor, loops, listener, tlsListener, tls, connections, state,
           t.name());
       compiled.instruments().lifespan(LifespanPhase.STARTED);
-      LOG.log(Level.INFO, "Lanes listening on http://" + config.host() + ":" + server.port()
-          + tls.map(c -> " and https://" + config.host() + ":" + server.tlsPort().getAsInt() + " (TLS: "
+      // A URL a user can paste: an IPv6 host in brackets (RFC 3986 3.2.2), as uvicorn logs it.
+      String urlHost = config.host().indexOf(':') >= 0 && !config.host().startsWith("[")
+          ? "[" + config.host() + "]" : config.host();
+      LOG.log(Level.INFO, "Lanes listening on http://" + urlHost + ":" + server.port()
+          + tls.map(c -> " and https://" + urlHost + ":" + server.tlsPort().getAsInt() + " (TLS: "
               + c.engine() + ")").orElse("")
           + " (" + t.name() + ", " + config.ioThreads() + " event loops)");
       signals.ifPresent(start -> SignalShutdown.started(start, server, server.awaiting));
