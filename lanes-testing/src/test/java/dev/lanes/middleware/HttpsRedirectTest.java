@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
@@ -68,5 +69,26 @@ class HttpsRedirectTest {
       assertThat(r.status()).as("Location: %s", r.header("location")).isEqualTo(500);
       assertThat(r.header("location")).isEmpty();
     }
+  }
+
+  /**
+   * {@code OPTIONS *} names the server, not a path: its target URI has an empty path (RFC 9112
+   * 3.3), so its https one is {@code https://host[:port]}, without the root path. Appending the
+   * {@code *} gave {@code https://shop.example*}, a URL of another host, {@code shop.example*}
+   * (Starlette 1.7 sends {@code https://shop.example/*}, a path that is no resource either).
+   */
+  @Test
+  void optionsAsteriskIsSentToTheHttpsServerWithAnEmptyPath() {
+    Map<HttpsRedirect, String> expected = Map.of(
+        HttpsRedirect.toDefaultPort(), "https://shop.example", HttpsRedirect.toPort(8443), "https://shop.example:8443");
+    expected.forEach((redirect, location) -> {
+      App app = App.builder().rootPath("/api").middleware(redirect).get("/hi", req -> Response.text("hi")).build();
+      try (dev.lanes.testing.TestClient c = dev.lanes.testing.TestClient.start(app);
+          RawClient raw = RawClient.connect(c.port())) {
+        RawResponse r = raw.send("OPTIONS * HTTP/1.1\r\nHost: shop.example:8000\r\n\r\n").read();
+        assertThat(r.status()).isEqualTo(308);
+        assertThat(r.header("location")).contains(location);
+      }
+    });
   }
 }

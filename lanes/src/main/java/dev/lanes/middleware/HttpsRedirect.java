@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
  * Answers every request that did not come over TLS ({@code Request.scheme()} is {@code http};
  * put {@link ProxyHeaders} outside it behind a TLS-terminating proxy) with {@code 308 Permanent
  * Redirect} to the same host, path and query over https, so the method and body are kept; a
- * WebSocket upgrade ({@code ws}) is sent to {@code wss}.
+ * WebSocket upgrade ({@code ws}) is sent to {@code wss}, and {@code OPTIONS *} to the https
+ * origin alone ({@code https://host}: its target URI has an empty path).
  *
  * <pre>{@code App.builder().middleware(HttpsRedirect.toPort(8443)) }</pre>
  */
@@ -48,9 +49,11 @@ public final class HttpsRedirect implements Middleware {
       }
       // WebSocket URLs are ws: or wss: (RFC 6455 3); clients that follow redirects want one (as Starlette).
       String scheme = isWebSocketUpgrade(req) ? "wss://" : "https://";
-      String target = scheme + host + (port == 443 ? "" : ":" + port)
-          + RootPathValue.external(req.rootPath(), req.path(), req.encodedPath())
-          + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
+      String origin = scheme + host + (port == 443 ? "" : ":" + port);
+      // OPTIONS * names the server: its target URI's path is empty (RFC 9112 3.3), not "*".
+      String target = req.path().equals("*") ? origin
+          : origin + RootPathValue.external(req.rootPath(), req.path(), req.encodedPath())
+              + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
       return CompletableFuture.completedFuture(Response.status(308).withHeader("Location", target));
     };
   }
