@@ -3,21 +3,29 @@ package dev.lanes.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
+import dev.lanes.concurrency.Concurrency;
 import dev.lanes.http.Response;
+import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
 import dev.lanes.websocket.Message;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,6 +168,78 @@ class LoopWatchdogTest {
     }
     assertThat(app.observability().blockedLoopIncidents())
         .as("incidents reported so far, read after the server stopped").isGreaterThanOrEqualTo(during);
+  }
+
+  /**
+   * A loop waiting for I/O with no connection runs nothing that could block it, so the watchdog
+   * does not wake it: of two loops, only the one holding the connection gets heartbeats. Every
+   * check goes over both loops, so three heartbeats on one are three checks that passed the other.
+   */
+  @Test
+  void anIdleLoopWithNoConnectionsGetsNoHeartbeat() throws Exception {
+    Map<String, AtomicInteger> heartbeats = new ConcurrentHashMap<>();
+    CountDownLatch threeChecks = new CountDownLatch(1);
+    LanesListener counting = new LanesListener() {
+      @Override
+      public void eventLoopLatency(String loop, Duration delay) {
+        if (heartbeats.computeIfAbsent(loop, l -> new AtomicInteger()).incrementAndGet() == 3) {
+          threeChecks.countDown();
+        }
+      }
+    };
+    App app = App.builder().listener(counting).blockedLoopThreshold(Duration.ofMillis(20)).build();
+    try (TestClient client = TestClient.start(app, ServerConfig.builder().ioThreads(2));
+        Socket connection = new Socket("127.0.0.1", client.port())) { // registered on one of the loops
+      assertThat(connection.isConnected()).isTrue();
+      assertThat(threeChecks.await(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(heartbeats).as("loops that got heartbeats").hasSize(1);
+    }
+  }
+
+  /**
+   * A loop whose last connection is gone can still be blocked, by work resumed on it (here the
+   * continuation of {@code Concurrency.runInExecutor}, which completes on the caller's loop):
+   * it is not waiting for I/O then, so the watchdog still posts to it and reports it.
+   */
+  @Test
+  void aLoopWithNoConnectionsBlockedByATaskIsReported() throws Exception {
+    CountDownLatch reported = new CountDownLatch(1);
+    LanesListener onReport = new LanesListener() {
+      @Override
+      public void eventLoopBlocked(BlockedLoop report) {
+        if (report.stack().stream().anyMatch(f -> f.getClassName().equals(CountDownLatch.class.getName()))) {
+          reported.countDown();
+        }
+      }
+    };
+    BlockingQueue<Runnable> held = new LinkedBlockingQueue<>();
+    Executor holding = held::add; // runs the work when the test says so
+    CompletableFuture<Boolean> seen = new CompletableFuture<>();
+    App app = App.builder()
+        .listener(onReport)
+        .blockedLoopThreshold(Duration.ofMillis(50))
+        .getAsync("/later", req -> {
+          Concurrency.runInExecutor(holding, () -> "done").thenRun(() -> {
+            try { // bad async code, on the loop, after the connection closed
+              seen.complete(reported.await(20, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              seen.completeExceptionally(e);
+            }
+          });
+          return CompletableFuture.completedFuture(Response.text("later"));
+        })
+        .build();
+    try (TestClient client = TestClient.start(app, ServerConfig.builder().ioThreads(1))) {
+      try (Socket s = new Socket("127.0.0.1", client.port())) {
+        s.getOutputStream().write("GET /later HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        // Read to the server's close: the channel's deregistration is then queued on the loop,
+        // ahead of the continuation released below.
+        assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).endsWith("later");
+      }
+      held.take().run();
+      assertThat(seen.get(30, TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   @Test

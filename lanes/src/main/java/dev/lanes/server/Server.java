@@ -7,6 +7,7 @@ import dev.lanes.internal.http1.ConnectionSetup;
 import dev.lanes.internal.logging.NettyLogging;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.server.LeakDetection;
+import dev.lanes.internal.server.ServerLoops;
 import dev.lanes.internal.server.SignalShutdown;
 import dev.lanes.internal.server.Transport;
 import dev.lanes.internal.tls.TlsContexts;
@@ -123,8 +124,7 @@ public final class Server implements AutoCloseable {
     try {
       t = Transport.best();
       acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lanes-accept", true), t.ioHandlers());
-      loops = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("lanes-loop", true),
-          t.ioHandlers());
+      loops = new ServerLoops(config.ioThreads(), new DefaultThreadFactory("lanes-loop", true), t.ioHandlers());
     } catch (RuntimeException | Error e) { // no threads to be had: still close what the hooks opened
       signals.ifPresent(SignalShutdown::failed);
       compiled.lifespan().stop();

@@ -19,6 +19,7 @@ public final class LoopActivity {
 
   private final Thread thread;
   private final Executor loop;
+  private final LoopIdleness idleness; // null: a loop that cannot say, always sent heartbeats
   private volatile String route; // the async handler running now, or null
   private volatile long heartbeatPostedAt; // 0: none pending
   private long reportedHeartbeat; // watchdog thread only: the heartbeat already reported
@@ -26,6 +27,7 @@ public final class LoopActivity {
   private LoopActivity(Thread thread, Executor loop) {
     this.thread = thread;
     this.loop = loop;
+    this.idleness = loop instanceof LoopIdleness i ? i : null;
   }
 
   /** Creates the calling loop thread's activity; called once on each loop as the server starts. */
@@ -61,6 +63,14 @@ public final class LoopActivity {
   /** The route of the async handler the loop is in, or null outside any. */
   public String route() {
     return route;
+  }
+
+  /**
+   * Whether the loop is waiting for I/O with no channel registered ({@link LoopIdleness}), so
+   * nothing runs on it that could block it and it needs no heartbeat.
+   */
+  public boolean idleWithoutChannels() {
+    return idleness != null && idleness.idleWithoutChannels();
   }
 
   /** When the pending heartbeat was posted ({@link System#nanoTime}), or 0 if none is pending. */

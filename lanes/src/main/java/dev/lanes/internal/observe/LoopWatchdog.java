@@ -77,7 +77,9 @@ final class LoopWatchdog {
   private void check(LoopActivity slot, long now) {
     long posted = slot.heartbeatPostedAt();
     if (posted == 0) {
-      slot.postHeartbeat(now, listener);
+      if (!slot.idleWithoutChannels()) { // waking an idle loop only to see it idle costs it CPU
+        slot.postHeartbeat(now, listener);
+      }
       return;
     }
     long busy = now - posted;
