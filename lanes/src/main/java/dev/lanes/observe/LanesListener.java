@@ -83,7 +83,11 @@ public interface LanesListener extends LaneListener, BackgroundListener {
   /** A virtual thread was pinned to its carrier while blocking (reported from JFR). */
   default void virtualThreadPinned(PinnedThread report) {}
 
-  /** How long a task posted to the loop {@code loop} waited before it ran (sampled periodically). */
+  /**
+   * How long a task posted to the loop {@code loop} waited before it ran (sampled once per
+   * blocked-loop threshold on loops with connections or work; an idle loop with neither is not
+   * woken to sample it).
+   */
   default void eventLoopLatency(String loop, Duration delay) {}
 
   /**

@@ -15,7 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * slower than 100 ms.
  *
  * <p>How: one daemon platform thread, {@code lanes-watchdog}, wakes once per threshold and
- * posts a heartbeat task to every loop that has none pending. A heartbeat still pending a
+ * posts a heartbeat task to every loop that has none pending, except a loop waiting for I/O with no
+ * channel registered ({@link LoopActivity#idleWithoutChannels}): nothing can block it, and waking
+ * it only to see it idle cost an idle server most of its CPU. A heartbeat still pending a
  * threshold later means the loop has been busy all that time: usually one task that blocks (a
  * {@code Thread.sleep}, JDBC or file I/O in an async handler). The watchdog then samples the loop
  * thread's stack, reads the route of the async handler it is in (from its {@link LoopActivity}) and
