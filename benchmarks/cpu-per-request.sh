@@ -7,7 +7,7 @@
 # is reported too (kernel time is mostly the same socket work for every server). The ratios are the
 # median of each round's ratio (the servers of one round shared its conditions); the wrk processes
 # start in an order rotated per round, as the one started last pays a little more.
-# Servers: the Lanes demo with its defaults (observability on: metrics, watchdog, pinning monitor),
+# Servers: the Lanes demo with its defaults (observability on: metrics, watchdog; the pinning monitor on JDK 21-23, PINNING=auto),
 # RawNettyHello and VertxHello; with BASE_DEMO_JAR=path another Lanes build ("lanes-base") joins,
 # for an old-vs-new comparison in the same run. Writes the "cpu-per-request" section of RESULTS.md.
 # Target: Lanes CPU/request <= 1.0x Vert.x on /plaintext and /json.
@@ -110,8 +110,8 @@ body="$(mktemp)"
   echo "  first $JIT_RUNS x \`-d$JIT_WARMUP\` per path, all at once (JIT on new connections, start-up live set tenured)"
   echo "- CPU us/req: the server process's utime+stime (user: utime only) during the round / requests served;"
   echo "  median of the rounds (every round in the last column); ratios: the median of each round's ratio"
-  echo "- servers: Lanes demo with its defaults (\`java -jar examples/target/examples.jar\`: metrics, blocked-loop watchdog,"
-  echo "  pinning monitor all on), \`RawNettyHello\`, \`VertxHello\` (Vert.x 5 core)${BASE_DEMO_JAR:+, lanes-base = the demo jar of an older build (\`$BASE_DEMO_JAR\`)}"
+  echo "- servers: Lanes demo with its defaults (\`java -jar examples/target/examples.jar\`: metrics and blocked-loop watchdog on,"
+  echo "  pinning monitor on JDK 21-23 only, PINNING=auto), \`RawNettyHello\`, \`VertxHello\` (Vert.x 5 core)${BASE_DEMO_JAR:+, lanes-base = the demo jar of an older build (\`$BASE_DEMO_JAR\`)}"
   echo
   echo "| path | server | CPU us/req | user us/req | req/s (median) | CPU us/req of every round |"
   echo "|---|---|---:|---:|---:|---|"

@@ -2,7 +2,7 @@
 # What instrumentation costs: /plaintext of the demo in three configurations, side by side:
 #   off      METRICS=off: no listener (events skipped by a null check), no watchdog, no JFR
 #   metrics  the LanesMetrics listener + Prometheus registry only (WATCHDOG_MS=0 PINNING=off)
-#   on       everything: metrics, blocked-loop watchdog (100 ms), JFR pinning monitor
+#   on       everything: metrics, blocked-loop watchdog (100 ms), JFR pinning monitor (PINNING=on)
 # All servers are warmed up, then wrk runs against them in rotation (ROUNDS times, order rotating)
 # so that load from other users of the machine hits every side alike. Reported per configuration:
 # median req/s and median server CPU per request (/proc), each relative to "off".
@@ -26,7 +26,7 @@ for mode in off metrics on; do
   case $mode in
     off) env METRICS=off PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
     metrics) env METRICS=on WATCHDOG_MS=0 PINNING=off PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
-    on) env METRICS=on PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
+    on) env METRICS=on PINNING=on PORT=${PORT[$mode]} "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar examples/target/examples.jar >"$OUT/server-$mode.log" 2>&1 & ;;
   esac
   PID[$mode]=$!; PIDS+=($!)
 done

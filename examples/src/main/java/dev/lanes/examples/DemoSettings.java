@@ -25,7 +25,9 @@ import java.util.Optional;
  * @param readTimeout {@code READ_TIMEOUT} whole seconds: request-head, body-read and keep-alive timeouts [30]
  * @param metrics {@code METRICS} on or off: metrics, watchdog and pinning reports [on]
  * @param watchdog {@code WATCHDOG_MS}: the blocked-loop threshold [100; 0: off]
- * @param pinning {@code PINNING} on or off: JFR virtual-thread pinning reports [on]
+ * @param pinning {@code PINNING} on, off or auto: JFR virtual-thread pinning reports; auto is on
+ *     only on JDK 21 to 23, where {@code synchronized} pins (JEP 491 ended that in 24) and the
+ *     stream earns its CPU (about 0.5 ms a second on an idle server) [auto]
  * @param tls with {@code TLS_PORT} set: TLS from {@code TLS_CERT} and {@code TLS_KEY} (PEM), else a
  *     self-signed certificate for localhost made at start; {@code TLS_ENGINE} auto, openssl or jdk [auto]
  * @param tlsPort {@code TLS_PORT}: also listen with TLS there [unset: no TLS]
@@ -78,13 +80,22 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         Duration.ofSeconds(e.integer("READ_TIMEOUT", 30, 1, Integer.MAX_VALUE, "whole seconds >= 1")),
         e.onOff("METRICS", true),
         Duration.ofMillis(e.integer("WATCHDOG_MS", 100, 0, Integer.MAX_VALUE, "milliseconds >= 0 (0: off)")),
-        e.onOff("PINNING", true),
+        e.onOffAuto("PINNING", pinningPays(Runtime.version().feature())),
         e.tls(),
         e.integer("TLS_PORT", 0, 0, 65535, "a port number 0..65535"),
         e.onOff("COMPRESSION", true),
         e.sizing("CPU_LANE"),
         e.integer("CPU_HASHES_PER_MS", 0, 0, Integer.MAX_VALUE, "a whole number >= 0 (0: calibrate at start)"),
         e.integer("H2_STREAM_WINDOW", 256 * 1024, 65_535, Integer.MAX_VALUE, "bytes 65535..2147483647"));
+  }
+
+  /**
+   * Whether pinning reports are worth their JFR stream on JDK {@code feature}: up to 23 every
+   * {@code synchronized} block that blocks pins its carrier; from 24 only native frames and class
+   * initialisers do, which {@code PINNING=on} still reports.
+   */
+  static boolean pinningPays(int feature) {
+    return feature < 24;
   }
 
   /** Typed reads of environment variables, each failing with the variable's name and value. */
@@ -135,6 +146,19 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         case "on" -> true;
         case "off" -> false;
         default -> throw bad(name, raw.get(), "on or off");
+      };
+    }
+
+    boolean onOffAuto(String name, boolean auto) {
+      Optional<String> raw = text(name);
+      if (raw.isEmpty()) {
+        return auto;
+      }
+      return switch (raw.get().toLowerCase(Locale.ROOT)) {
+        case "on" -> true;
+        case "off" -> false;
+        case "auto" -> auto;
+        default -> throw bad(name, raw.get(), "on, off or auto");
       };
     }
 

@@ -28,7 +28,7 @@ class DemoSettingsTest {
       assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(30));
       assertThat(s.metrics()).isTrue();
       assertThat(s.watchdog()).isEqualTo(Duration.ofMillis(100));
-      assertThat(s.pinning()).isTrue();
+      assertThat(s.pinning()).isEqualTo(Runtime.version().feature() < 24);
       assertThat(s.cpuLane()).isEqualTo(LaneSizing.adaptive());
       assertThat(s.cpuHashesPerMs()).isZero();
       assertThat(s.h2StreamWindow()).isEqualTo(256 * 1024);
@@ -51,6 +51,18 @@ class DemoSettingsTest {
   }
 
   @Test
+  void pinningReportsAreOnByDefaultOnlyWhereSynchronizedPins() {
+    assertThat(DemoSettings.pinningPays(21)).isTrue();
+    assertThat(DemoSettings.pinningPays(23)).isTrue();
+    assertThat(DemoSettings.pinningPays(24)).isFalse();
+    assertThat(DemoSettings.pinningPays(25)).isFalse();
+    boolean auto = DemoSettings.pinningPays(Runtime.version().feature());
+    assertThat(DemoSettings.from(Map.of("PINNING", "auto")).pinning()).isEqualTo(auto);
+    assertThat(DemoSettings.from(Map.of("PINNING", "ON")).pinning()).isTrue();
+    assertThat(DemoSettings.from(Map.of("PINNING", "off")).pinning()).isFalse();
+  }
+
+  @Test
   void tlsPortTurnsTlsOnWithASelfSignedCertificateOrTheGivenFiles() {
     assertThat(DemoSettings.from(Map.of()).tls()).isEmpty();
     DemoSettings self = DemoSettings.from(Map.of("TLS_PORT", "8443", "TLS_ENGINE", "jdk"));
@@ -70,7 +82,7 @@ class DemoSettingsTest {
       "PORT, abc", "PORT, 70000", "PORT, -1",
       "SLEEP, abc", "SLEEP, -1", "SLEEP, NaN", "SLEEP, Infinity", "BG_SLEEP, 3s",
       "LIMIT_CONCURRENCY, -5", "READ_TIMEOUT, 0", "READ_TIMEOUT, 1.5", "WATCHDOG_MS, -1",
-      "METRICS, yes", "PINNING, false", "STATIC_DIR, no-such-directory", "COMPRESSION, gzip", "TLS_PORT, https", "CPU_LANE, 0", "CPU_LANE, fast",
+      "METRICS, yes", "PINNING, false", "PINNING, yes", "STATIC_DIR, no-such-directory", "COMPRESSION, gzip", "TLS_PORT, https", "CPU_LANE, 0", "CPU_LANE, fast",
       "H2_STREAM_WINDOW, 65534", "H2_STREAM_WINDOW, 4MiB"})
   void aBadValueFailsNamingTheVariableAndTheValue(String name, String value) {
     assertThatThrownBy(() -> DemoSettings.from(Map.of(name, value)))
