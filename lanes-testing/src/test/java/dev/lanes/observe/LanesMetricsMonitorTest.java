@@ -100,7 +100,10 @@ class LanesMetricsMonitorTest {
     try (app) {
       java.util.Set<String> stopped = new java.util.HashSet<>();
       for (int run = 0; run < 3; run++) {
-        try (Server server = Server.start(app, ServerConfig.builder().port(0).ioThreads(1).stopOnSignal(false).build())) {
+        // A connection, or the idle loop gets no heartbeats to time.
+        try (Server server = Server.start(app, ServerConfig.builder().port(0).ioThreads(1).stopOnSignal(false).build());
+            java.net.Socket connection = new java.net.Socket("127.0.0.1", server.port())) {
+          assertThat(connection.isConnected()).isTrue();
           Await.until(() -> registry.find("lanes.eventloop.task.latency").timers().stream()
               .anyMatch(t -> !stopped.contains(t.getId().getTag("loop"))), "a heartbeat of the new server's loop");
           assertThat(registry.find("lanes.eventloop.task.latency").timers()).as("run %d on port %d", run, server.port())

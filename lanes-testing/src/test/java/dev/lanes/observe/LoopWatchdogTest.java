@@ -199,7 +199,8 @@ class LoopWatchdogTest {
   /**
    * A loop whose last connection is gone can still be blocked, by work resumed on it (here the
    * continuation of {@code Concurrency.runInExecutor}, which completes on the caller's loop):
-   * it is not waiting for I/O then, so the watchdog still posts to it and reports it.
+   * it is not waiting for I/O then, so the watchdog still posts to it and reports it, and a watchdog
+   * asleep because every loop was idle is woken by the loop.
    */
   @Test
   void aLoopWithNoConnectionsBlockedByATaskIsReported() throws Exception {
@@ -229,7 +230,9 @@ class LoopWatchdogTest {
           return CompletableFuture.completedFuture(Response.text("later"));
         })
         .build();
+    java.util.Set<Thread> watchdogsBefore = watchdogs();
     try (TestClient client = TestClient.start(app, ServerConfig.builder().ioThreads(1))) {
+      Thread watchdog = watchdogs().stream().filter(t -> !watchdogsBefore.contains(t)).findFirst().orElseThrow();
       try (Socket s = new Socket("127.0.0.1", client.port())) {
         s.getOutputStream().write("GET /later HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII));
@@ -237,9 +240,30 @@ class LoopWatchdogTest {
         // ahead of the continuation released below.
         assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).endsWith("later");
       }
+      // With its only loop idle and without channels, the watchdog sleeps too: the loop must wake it.
+      awaitAsleep(watchdog);
       held.take().run();
       assertThat(seen.get(30, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  private static java.util.Set<Thread> watchdogs() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("lanes-watchdog"))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** Waits (up to 20 s) until {@code watchdog} is parked in its sleep while every loop is idle. */
+  private static void awaitAsleep(Thread watchdog) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!isAsleep(watchdog)) {
+      assertThat(System.nanoTime()).as("watchdog asleep within 20 s").isLessThan(end);
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  private static boolean isAsleep(Thread watchdog) {
+    Object blocker = java.util.concurrent.locks.LockSupport.getBlocker(watchdog);
+    return blocker != null && blocker.getClass().getSimpleName().equals("WatchdogSleep");
   }
 
   @Test

@@ -73,6 +73,13 @@ public final class LoopActivity {
     return idleness != null && idleness.idleWithoutChannels();
   }
 
+  /** Has the loop wake {@code sleep} when it stops being idle ({@code null}: stop); watchdog only. */
+  void watchedBy(WatchdogSleep sleep) {
+    if (idleness != null) {
+      idleness.watchedBy(sleep);
+    }
+  }
+
   /** When the pending heartbeat was posted ({@link System#nanoTime}), or 0 if none is pending. */
   public long heartbeatPostedAt() {
     return heartbeatPostedAt;

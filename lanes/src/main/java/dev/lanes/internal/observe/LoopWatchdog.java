@@ -24,7 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * reports the incident once: logged (WARN when {@link BlockedLoop#certain()}, else INFO) and passed to
  * {@link LanesListener#eventLoopBlocked}, which is how it is counted in metrics. When the
  * heartbeat finally runs, its delay is reported as {@link LanesListener#eventLoopLatency} and the
- * incident is over.
+ * incident is over. While every loop is idle without channels the watchdog sleeps too, until a
+ * loop leaving that state wakes it ({@link WatchdogSleep}), and from then on checks once per
+ * threshold again.
  *
  * <p>Limits: a stall is seen between one and two thresholds after it began (a check per threshold
  * rather than per half: each wake-up of this thread and of an idle loop costs tens of
@@ -35,12 +37,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class LoopWatchdog {
   private static final System.Logger LOG = System.getLogger(LoopWatchdog.class.getName());
+  private static final long MAX_SLEEP_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final List<LoopActivity> loops;
   private final LanesListener listener;
   private final long thresholdNanos;
   private final LongAdder incidents; // the app's, shared by its watchdogs over its servers' lives
   private final Thread thread;
+  private final WatchdogSleep sleep;
   private volatile boolean stopped;
 
   /** A watchdog over {@code loops} that adds each incident it reports to {@code incidents}. */
@@ -50,14 +54,17 @@ final class LoopWatchdog {
     this.listener = listener;
     this.thresholdNanos = threshold.toNanos();
     this.thread = Thread.ofPlatform().name("lanes-watchdog").daemon(true).unstarted(this::watch);
+    this.sleep = new WatchdogSleep(thread);
   }
 
   void start() {
+    loops.forEach(slot -> slot.watchedBy(sleep));
     thread.start();
   }
 
   void stop() {
     stopped = true;
+    loops.forEach(slot -> slot.watchedBy(null));
     LockSupport.unpark(thread);
     try {
       thread.join(TimeUnit.SECONDS.toMillis(1));
@@ -70,23 +77,51 @@ final class LoopWatchdog {
     long period = Math.max(TimeUnit.MILLISECONDS.toNanos(5), thresholdNanos);
     while (!stopped) {
       LockSupport.parkNanos(this, period);
+      boolean allIdle = true;
       for (LoopActivity slot : loops) {
-        check(slot, System.nanoTime());
+        allIdle &= check(slot, System.nanoTime());
+      }
+      if (allIdle) {
+        sleepWhileIdle();
       }
     }
   }
 
-  private void check(LoopActivity slot, long now) {
+  /**
+   * Parks until a loop stops being idle without channels (it wakes {@link #sleep}), or, as a
+   * safety net against a loop that never says so, a minute at most. The loops are read again
+   * after the sleep is marked, so one that left idleness meanwhile is either seen here or sees
+   * the mark and wakes this thread.
+   */
+  private void sleepWhileIdle() {
+    sleep.begin();
+    for (LoopActivity slot : loops) {
+      if (!slot.idleWithoutChannels()) {
+        sleep.end();
+        return;
+      }
+    }
+    while (sleep.asleep() && !stopped) {
+      LockSupport.parkNanos(sleep, MAX_SLEEP_NANOS);
+      if (sleep.asleep()) {
+        sleep.end(); // the safety net: check the loops once anyway
+      }
+    }
+  }
+
+  /** Checks one loop; true if it was idle without channels and so left alone. */
+  private boolean check(LoopActivity slot, long now) {
     long posted = slot.heartbeatPostedAt();
     if (posted == 0) {
-      if (!slot.idleWithoutChannels()) { // waking an idle loop only to see it idle costs it CPU
-        slot.postHeartbeat(now, listener);
+      if (slot.idleWithoutChannels()) { // waking an idle loop only to see it idle costs it CPU
+        return true;
       }
-      return;
+      slot.postHeartbeat(now, listener);
+      return false;
     }
     long busy = now - posted;
     if (busy < thresholdNanos || !slot.markReported(posted)) {
-      return;
+      return false;
     }
     String route = slot.route();
     Thread.State state = slot.thread().getState();
@@ -102,5 +137,6 @@ final class LoopWatchdog {
           + " too busy to schedule it)");
     }
     listener.eventLoopBlocked(report);
+    return false;
   }
 }
