@@ -14,11 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,35 +34,6 @@ class Http2StreamWindowTest {
 
   private static ServerConfig.Builder h2c(int window) {
     return ServerConfig.builder().h2c(true).streamWindowSize(window);
-  }
-
-  /** A route that hashes its streamed body, noting the most bytes it ever found waiting unread. */
-  private static App hashing(AtomicInteger maxHeld) {
-    return App.builder()
-        .route("POST", "/hash", RouteOptions.defaults().streamedBody(1L << 30), (BlockingHandler) req -> {
-          try (InputStream in = req.bodyStream()) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[8192];
-            long total = 0;
-            for (int n; (n = in.read(buf)) >= 0; ) {
-              maxHeld.accumulateAndGet(in.available(), Math::max);
-              sha.update(buf, 0, n);
-              total += n;
-            }
-            return Response.text(total + " " + HexFormat.of().formatHex(sha.digest()));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        })
-        .build();
-  }
-
-  private static byte[] upload(int size) {
-    byte[] upload = new byte[size];
-    for (int i = 0; i < upload.length; i++) {
-      upload[i] = (byte) (i * 31 + (i >>> 10));
-    }
-    return upload;
   }
 
   private static App hello() {
@@ -111,25 +79,14 @@ class Http2StreamWindowTest {
   @Test
   void aBodyOfManyLargeWindowsArrivesWhole() throws Exception {
     int window = 4 << 20;
-    assertUploadArrivesWhole(window, upload(5 * window));
+    HashedUpload.assertArrivesWhole(h2c(window), HashedUpload.bytes(5 * window), window);
   }
 
   /** The least window, not a power of two: the reads go back in batches of half of it (32767 bytes). */
   @Test
   void aBodyOfManyOfTheLeastWindowsArrivesWhole() throws Exception {
-    assertUploadArrivesWhole(PROTOCOL_WINDOW, upload(16 * PROTOCOL_WINDOW + 12_345));
-  }
-
-  private static void assertUploadArrivesWhole(int window, byte[] upload) throws Exception {
-    AtomicInteger maxHeld = new AtomicInteger();
-    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(upload));
-    try (TestClient server = TestClient.start(hashing(maxHeld), h2c(window));
-        H2Client client = H2Client.connect(server.port())) {
-      H2Client.Stream s = client.open(client.head("POST", "/hash"), upload, true);
-      assertThat(s.status()).isEqualTo(200);
-      assertThat(s.text()).isEqualTo(upload.length + " " + digest);
-    }
-    assertThat(maxHeld.get()).as("bytes the server held unread").isLessThanOrEqualTo(window);
+    HashedUpload.assertArrivesWhole(h2c(PROTOCOL_WINDOW), HashedUpload.bytes(16 * PROTOCOL_WINDOW + 12_345),
+        PROTOCOL_WINDOW);
   }
 
   /**

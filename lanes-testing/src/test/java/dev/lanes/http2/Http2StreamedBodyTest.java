@@ -15,9 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -253,35 +251,7 @@ class Http2StreamedBodyTest {
   /** Netty's client, which keeps to the windows: 4 MiB reach the handler whole while the server holds one window at most. */
   @Test
   void aLargeUploadFromARealClientIsReadAsItArrives() throws Exception {
-    AtomicInteger maxHeld = new AtomicInteger();
-    App app = App.builder()
-        .route("POST", "/hash", streamed(1L << 30), (BlockingHandler) req -> {
-          try (InputStream in = req.bodyStream()) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[4096];
-            long total = 0;
-            for (int n; (n = in.read(buf)) >= 0; ) {
-              maxHeld.accumulateAndGet(in.available(), Math::max);
-              sha.update(buf, 0, n);
-              total += n;
-            }
-            return Response.text(total + " " + HexFormat.of().formatHex(sha.digest()));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        })
-        .build();
-    byte[] upload = new byte[4 << 20];
-    for (int i = 0; i < upload.length; i++) {
-      upload[i] = (byte) (i * 31 + (i >>> 10));
-    }
-    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(upload));
-    try (TestClient server = TestClient.start(app, h2c()); H2Client client = H2Client.connect(server.port())) {
-      H2Client.Stream s = client.open(client.head("POST", "/hash"), upload, true);
-      assertThat(s.status()).isEqualTo(200);
-      assertThat(s.text()).isEqualTo(upload.length + " " + digest);
-    }
-    assertThat(maxHeld.get()).as("bytes the server held unread").isLessThanOrEqualTo(WINDOW);
+    HashedUpload.assertArrivesWhole(h2c(), HashedUpload.bytes(4 << 20), WINDOW);
   }
 
   @Test
