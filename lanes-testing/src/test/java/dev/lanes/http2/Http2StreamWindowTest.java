@@ -45,15 +45,7 @@ class Http2StreamWindowTest {
     try (RawH2 raw = new RawH2(port)) {
       RawH2.Frame settings = raw.await(f -> f.type() == RawH2.SETTINGS && (f.flags() & RawH2.ACK) == 0, 10);
       assertThat(settings).as("the server's SETTINGS").isNotNull();
-      ByteBuffer p = ByteBuffer.wrap(settings.payload());
-      int window = -1;
-      while (p.remaining() >= 6) {
-        int id = p.getShort() & 0xffff;
-        int value = p.getInt();
-        if (id == 4) { // SETTINGS_INITIAL_WINDOW_SIZE
-          window = value;
-        }
-      }
+      int window = settings.setting(4); // SETTINGS_INITIAL_WINDOW_SIZE
       RawH2.Frame widened = raw.await(f -> f.type() == RawH2.WINDOW_UPDATE && f.stream() == 0, 10);
       assertThat(widened).as("the connection's window widened").isNotNull();
       return new int[] {window, ByteBuffer.wrap(widened.payload()).getInt()};

@@ -162,15 +162,7 @@ class Http2StreamedBodyTest {
     try (TestClient server = TestClient.start(app, h2c()); RawH2 raw = new RawH2(server.port(), false)) {
       RawH2.Frame settings = raw.await(f -> f.type() == RawH2.SETTINGS && (f.flags() & RawH2.ACK) == 0, 10);
       assertThat(settings).as("the server's SETTINGS").isNotNull();
-      ByteBuffer p = ByteBuffer.wrap(settings.payload());
-      int announced = -1;
-      while (p.remaining() >= 6) {
-        int id = p.getShort() & 0xffff;
-        int value = p.getInt();
-        if (id == 4) { // SETTINGS_INITIAL_WINDOW_SIZE
-          announced = value;
-        }
-      }
+      int announced = settings.setting(4); // SETTINGS_INITIAL_WINDOW_SIZE
       assertThat(announced).as("the stream window announced").isEqualTo(WINDOW);
       RawH2.Frame widened = raw.await(f -> f.type() == RawH2.WINDOW_UPDATE && f.stream() == 0, 10);
       assertThat(widened).as("the connection's window widened").isNotNull();

@@ -35,6 +35,20 @@ final class RawH2 implements AutoCloseable {
       };
     }
 
+    /** A SETTINGS frame's value of setting {@code id} (4: SETTINGS_INITIAL_WINDOW_SIZE), or -1 if it names none. */
+    int setting(int id) {
+      java.nio.ByteBuffer p = java.nio.ByteBuffer.wrap(payload);
+      int found = -1;
+      while (p.remaining() >= 6) {
+        int key = p.getShort() & 0xffff;
+        int value = p.getInt();
+        if (key == id) {
+          found = value;
+        }
+      }
+      return found;
+    }
+
     /** A GOAWAY's last stream identifier. */
     int lastStreamId() {
       return java.nio.ByteBuffer.wrap(payload).getInt(0) & 0x7fffffff;
