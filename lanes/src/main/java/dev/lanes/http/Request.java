@@ -318,16 +318,60 @@ public final class Request {
       throw new IllegalStateException("this request was built without an app's routes (Builder.urlPaths)");
     }
     String path = urlPaths.pathFor(name, params);
-    boolean secure = scheme.equals("https");
-    String urlScheme = urlPaths.isWebSocket(name) ? (secure ? "wss" : "ws") : scheme;
-    String authority = host().map(Request::withoutEmptyPort).orElseGet(() -> {
-      if (local == null) {
-        throw new IllegalStateException("the request has no host (no Host header) and no local address to build an"
-            + " absolute URL with; a request built by hand needs Builder.host or Builder.localAddress");
-      }
-      return authority(local, secure);
-    });
-    return urlScheme + "://" + authority + rootPath + path;
+    String urlScheme = urlPaths.isWebSocket(name) ? (scheme.equals("https") ? "wss" : "ws") : scheme;
+    return urlScheme + "://" + authority() + rootPath + path;
+  }
+
+  /**
+   * The URL the client asked for (Starlette's {@code request.url}): {@link #scheme()}, the host as
+   * {@link #urlFor} takes it, the path as a URL outside a proxy names it ({@link #encodedPath()},
+   * under {@link #rootPath()} when it arrived without it) and the query exactly as received
+   * ({@link #rawQuery()}, no {@code ?} when empty). A {@code String}, not a {@link java.net.URI}:
+   * the server accepts queries {@code URI} refuses ({@code |}, {@code {}}, {@code ^} unencoded, as
+   * browsers send them; a {@code %} that starts no escape), and they are kept as sent.
+   *
+   * <pre>{@code
+   * // GET /api/caf%c3%a9?q=a%20b  Host: shop.example, app rootPath "/api"
+   * req.url()  // "http://shop.example/api/caf%C3%A9?q=a%20b"
+   * }</pre>
+   *
+   * @throws IllegalStateException if the request has neither a host nor a local address (a
+   *     request built by hand without either; a server always sets the local address)
+   */
+  public String url() {
+    // OPTIONS *: its target URI has an empty path (RFC 9112 3.3), "http://host", not ".../*"
+    String target = path.equals("*") ? "" : RootPathValue.external(rootPath, path, encodedPath());
+    return scheme + "://" + authority() + target + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+  }
+
+  /**
+   * The URL the app is served at (Starlette's {@code request.base_url}): {@link #scheme()}, the
+   * host as {@link #urlFor} takes it and {@link #rootPath()}, ending in {@code /}. Relative
+   * references resolve against it: {@code URI.create(req.baseUrl()).resolve("items/5")}.
+   *
+   * <pre>{@code req.baseUrl()  // "https://shop.example/api/" behind a proxy serving the app under /api}</pre>
+   *
+   * @throws IllegalStateException as {@link #url()}
+   */
+  public String baseUrl() {
+    return scheme + "://" + authority() + rootPath + "/";
+  }
+
+  /**
+   * The authority of the URLs this request builds: its host (port as named, an empty one's
+   * {@code :} left out), else the server's own address, as Starlette falls back to
+   * {@code scope["server"]}.
+   */
+  private String authority() {
+    Optional<String> named = host();
+    if (named.isPresent()) {
+      return withoutEmptyPort(named.get());
+    }
+    if (local == null) {
+      throw new IllegalStateException("the request has no host (no Host header) and no local address to build an"
+          + " absolute URL with; a request built by hand needs Builder.host or Builder.localAddress");
+    }
+    return authority(local, scheme.equals("https"));
   }
 
   /** {@code host} without the {@code :} of an empty port ({@code a:}), which RFC 3986 3.2.3 asks URI producers to leave out. */
