@@ -5,6 +5,7 @@ import dev.lanes.http.Response;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A child JVM for {@link TaskProcessTest}: a task worker and a server (stopping on a signal, the
@@ -17,7 +18,15 @@ public final class WorkerWithServerMain {
   private WorkerWithServerMain() {}
 
   public static void main(String[] args) throws Exception {
-    TaskType<TaskProcess.Nap> nap = TaskProcess.napType(1500);
+    // The task in flight ends 1.5 s after the request in flight began, not after its own start: on
+    // a loaded machine the test's client took longer than that to send the request and the signal,
+    // and the queued task then started, rightly, before the signal.
+    CountDownLatch inSlow = new CountDownLatch(1);
+    TaskType<TaskProcess.Nap> nap = TaskType.of("nap", TaskProcess.Nap.class, n -> {
+      inSlow.await();
+      Thread.sleep(1500);
+      return "napped";
+    });
     Tasks tasks = Tasks.builder().database("jdbc:h2:mem:worker-with-server").type(nap)
         .shutdownGrace(Duration.ofSeconds(20)).listener(new TaskListener() {
           @Override
@@ -33,6 +42,7 @@ public final class WorkerWithServerMain {
     App app = App.builder().lane(Tasks.lane(1))
         .get("/slow", req -> {
           System.out.println("IN_SLOW");
+          inSlow.countDown();
           Thread.sleep(1500);
           return Response.text("done");
         })
