@@ -74,6 +74,15 @@ public final class Tasks implements AutoCloseable {
    * millisecond of CPU).
    */
   private static final Duration EMBEDDED_POLL = Duration.ofSeconds(10);
+  /** How often a worker marks its running executions alive, unless set. */
+  private static final Duration HEARTBEAT = Duration.ofSeconds(2);
+  /**
+   * The same for the default store, an in-memory database no other process or store can open:
+   * no other worker can take its tasks over, so beats only guard against an attempt whose end was
+   * never recorded. Beating every 2 s and looking for dead executions every 4 s was most of what
+   * an idle or loaded demo's task store cost (a wake-up costs tens of microseconds on a VM).
+   */
+  private static final Duration PRIVATE_HEARTBEAT = Duration.ofMinutes(1);
 
   private final Builder config;
   private final Map<String, TaskType<?>> types;
@@ -165,6 +174,7 @@ public final class Tasks implements AutoCloseable {
         Lane lane = workerLane.orElseThrow();
         executor = Optional.of(new LaneExecutor(lane));
         int threads = Math.max(1, capacity);
+        Duration heartbeat = config.heartbeat.orElse(config.url.isEmpty() ? PRIVATE_HEARTBEAT : HEARTBEAT);
         java.util.Set<String> names = new java.util.HashSet<>(engineTasks.keySet());
         names.addAll(recurring.keySet());
         SchedulerBuilder sb = Scheduler.create(db.dataSource(), known)
@@ -175,7 +185,7 @@ public final class Tasks implements AutoCloseable {
             .executorService(executor.get())
             .threads(threads)
             .pollingInterval(config.pollInterval.orElse(db.postgres() ? POSTGRES_POLL : EMBEDDED_POLL))
-            .heartbeatInterval(config.heartbeat)
+            .heartbeatInterval(heartbeat)
             .missedHeartbeatsLimit(MISSED_HEARTBEATS)
             .shutdownMaxWait(config.shutdownGrace)
             // db-scheduler deleted every execution of a type this worker does not register once it
@@ -194,7 +204,7 @@ public final class Tasks implements AutoCloseable {
           // could take it for dead, or not run here if they did.
           int claimed = threads + config.claimAhead;
           sb.pollUsingLockAndFetch((claimed - 0.5) / threads, (double) claimed / threads);
-          sb.addExecutionInterceptor(new StaleClaims(config.heartbeat.multipliedBy(MISSED_HEARTBEATS - 2)));
+          sb.addExecutionInterceptor(new StaleClaims(heartbeat.multipliedBy(MISSED_HEARTBEATS - 2)));
         }
         // H2 (one process) keeps db-scheduler's default: fetch 3x as many as candidates, each
         // claimed only once it holds a lane token (LaneExecutor).
@@ -534,7 +544,7 @@ public final class Tasks implements AutoCloseable {
     private boolean workers = true;
     private String workerLane = WORKER_LANE;
     private Optional<Duration> pollInterval = Optional.empty(); // POSTGRES_POLL or EMBEDDED_POLL
-    private Duration heartbeat = Duration.ofSeconds(2);
+    private Optional<Duration> heartbeat = Optional.empty(); // HEARTBEAT or PRIVATE_HEARTBEAT
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private String tablePrefix = "lanes_";
     private Optional<Integer> poolSize = Optional.empty();
@@ -611,12 +621,12 @@ public final class Tasks implements AutoCloseable {
     }
 
     /**
-     * How often a worker marks its running tasks alive (default 2 s). After four missed beats
-     * (8 s) other workers take the tasks over; they look every two beats, so a dead worker's tasks
-     * restart within about 8-14 s.
+     * How often a worker marks its running tasks alive (default 2 s; 1 min for the default private
+     * in-memory store). After four missed beats (8 s) other workers take the tasks over; they look
+     * every two beats, so a dead worker's tasks restart within about 8-14 s.
      */
     public Builder heartbeat(Duration interval) {
-      this.heartbeat = positive(interval, "heartbeat");
+      this.heartbeat = Optional.of(positive(interval, "heartbeat"));
       return this;
     }
 
