@@ -67,10 +67,18 @@ public final class Form {
 
   private final Params fields;
   private final List<UploadFile> files;
+  private final Map<String, List<Object>> parts; // every part's value by name, in the order sent
 
-  private Form(Params fields, List<UploadFile> files) {
+  private Form(Params fields, List<UploadFile> files, Map<String, List<Object>> parts) {
     this.fields = fields;
     this.files = files;
+    this.parts = parts;
+  }
+
+  private static Form urlencoded(Map<String, List<String>> fields) {
+    Map<String, List<Object>> parts = new LinkedHashMap<>();
+    fields.forEach((name, values) -> parts.put(name, List.copyOf(values)));
+    return new Form(Params.of("form field", fields), List.of(), parts);
   }
 
   public Params fields() {
@@ -86,9 +94,20 @@ public final class Form {
     return files.stream().filter(f -> f.fieldName().equals(field)).findFirst();
   }
 
+  /**
+   * Every part named {@code name} in the order sent, text fields and file parts together
+   * (Starlette's {@code FormData.getlist}): a {@code String} for a text field, an
+   * {@link UploadFile} for a file part; empty if there is none.
+   *
+   * <pre>{@code if (form.values("avatar").getLast() instanceof String) { ... } // a text where a file was expected }</pre>
+   */
+  public List<Object> values(String name) {
+    return parts.getOrDefault(name, List.of());
+  }
+
   /** A form with no fields and no files (what a request without a form body carries). */
   public static Form empty() {
-    return new Form(Params.of("form field", Map.of()), List.of());
+    return new Form(Params.of("form field", Map.of()), List.of(), Map.of());
   }
 
   /** Parses the form from blocking code with default limits; never call it on an event loop. */
@@ -146,7 +165,7 @@ public final class Form {
     InputStream body = request.bodyStream();
     if (!multipart) {
       try {
-        return new Form(Params.of("form field", UrlEncoded.parse(body, charset, limits)), List.of());
+        return urlencoded(UrlEncoded.parse(body, charset, limits));
       } catch (IOException e) {
         throw unreadable(e);
       }
@@ -183,6 +202,7 @@ public final class Form {
       MultipartBody parts = new MultipartBody(body, boundary);
       Map<String, List<String>> fields = new LinkedHashMap<>();
       List<UploadFile> files = new ArrayList<>();
+      Map<String, List<Object>> byName = new LinkedHashMap<>();
       byte[] chunk = new byte[CHUNK_BYTES];
       long fieldBytes = 0; // text fields' names and values so far: all held in memory
       for (MultipartBody.Part part = parts.next(); part != null; part = parts.next()) {
@@ -220,7 +240,9 @@ public final class Form {
             }
             value.write(chunk, 0, n);
           }
-          fields.computeIfAbsent(names.name(), k -> new ArrayList<>()).add(value.toString(partCharset));
+          String text = value.toString(partCharset);
+          fields.computeIfAbsent(names.name(), k -> new ArrayList<>()).add(text);
+          byName.computeIfAbsent(names.name(), k -> new ArrayList<>()).add(text);
           continue;
         }
         String fileType = partType == null ? "application/octet-stream" : partType.split(";", 2)[0].strip();
@@ -240,9 +262,12 @@ public final class Form {
         }
         spool(upload, chunk, held, true);
         store.completed(upload);
-        files.add(new UploadFile(upload, names.name(), names.filename()));
+        UploadFile file = new UploadFile(upload, names.name(), names.filename());
+        files.add(file);
+        byName.computeIfAbsent(names.name(), k -> new ArrayList<>()).add(file);
       }
-      return new Form(Params.of("form field", fields), List.copyOf(files));
+      byName.replaceAll((name, values) -> List.copyOf(values));
+      return new Form(Params.of("form field", fields), List.copyOf(files), byName);
     } catch (IOException e) {
       throw unreadable(e);
     } finally {

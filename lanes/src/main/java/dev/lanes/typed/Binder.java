@@ -226,8 +226,10 @@ sealed interface Binder {
   }
 
   /**
-   * A form field read from the request's parsed form (urlencoded or multipart): the last value
-   * for a scalar, every value for a list. An empty value counts as absent, as FastAPI reads forms.
+   * A form field read from the request's parsed form (urlencoded or multipart): the last part of
+   * its name for a scalar, every part for a list, in the order sent. An empty value counts as
+   * absent, as FastAPI reads forms; a file part where text is expected is the type's error, its
+   * input the file's name and size.
    */
   record FormValue(String name, Shape shape, Object fallback, JsonNode documentedDefault, String format, Loc loc)
       implements Binder {
@@ -241,9 +243,9 @@ sealed interface Binder {
 
     @Override
     public Object bind(Binding b) {
-      List<String> values = b.form().fields().all(name);
+      List<Object> values = b.form().values(name);
       boolean list = shape.takesEveryValue();
-      if (values.isEmpty() || (!list && values.get(values.size() - 1).isEmpty())) {
+      if (values.isEmpty() || (!list && "".equals(values.get(values.size() - 1)))) {
         if (!required()) {
           return fallback;
         }
@@ -252,11 +254,24 @@ sealed interface Binder {
       }
       if (list) {
         var array = JsonNodeFactory.instance.arrayNode(values.size());
-        values.forEach(array::add);
+        values.forEach(value -> array.add(partNode(value)));
         return shape.fromJson(array, loc, b.violations);
       }
-      return shape.fromText(values.get(values.size() - 1), loc, b.violations);
+      Object last = values.get(values.size() - 1);
+      return last instanceof String text ? shape.fromText(text, loc, b.violations)
+          : shape.fromJson(partNode(last), loc, b.violations);
     }
+  }
+
+  /**
+   * A form part as a value to check: a text field's text, or for a file part its name and size
+   * (what is worth showing of the file FastAPI reports as its {@code UploadFile}'s internals).
+   */
+  private static JsonNode partNode(Object part) {
+    if (part instanceof UploadFile file) {
+      return JsonNodeFactory.instance.objectNode().put("filename", file.filename()).put("size", file.size());
+    }
+    return TextNode.valueOf((String) part);
   }
 
   /**
@@ -270,23 +285,23 @@ sealed interface Binder {
 
     @Override
     public Object bind(Binding b) {
-      var fields = b.form().fields();
+      var form = b.form();
       var node = JsonNodeFactory.instance.objectNode();
       for (RecordShape.Field f : shape.fields()) {
-        List<String> values = fields.all(f.name());
+        List<Object> values = form.values(f.name());
         if (f.shape().takesEveryValue() && !values.isEmpty()) {
           var array = node.putArray(f.name());
-          values.forEach(array::add);
-        } else if (!f.shape().takesEveryValue() && !values.isEmpty() && !values.get(values.size() - 1).isEmpty()) {
-          node.put(f.name(), values.get(values.size() - 1));
+          values.forEach(value -> array.add(partNode(value)));
+        } else if (!f.shape().takesEveryValue() && !values.isEmpty() && !"".equals(values.get(values.size() - 1))) {
+          node.set(f.name(), partNode(values.get(values.size() - 1)));
         } else if (!f.required() && f.documentedDefault() != null && !f.documentedDefault().isNull()) {
           node.set(f.name(), f.documentedDefault());
         }
       }
-      for (String name : fields.names()) {
-        List<String> values = fields.all(name);
+      for (String name : form.fields().names()) {
+        List<Object> values = form.values(name);
         if (!node.has(name) && !values.isEmpty()) {
-          node.put(name, values.get(values.size() - 1));
+          node.set(name, partNode(values.get(values.size() - 1)));
         }
       }
       return shape.fromJson(node, BODY, b.violations);
@@ -294,9 +309,10 @@ sealed interface Binder {
   }
 
   /**
-   * Uploaded file parts of one name: exactly one ({@code UploadFile}, the last if several), at
-   * least one ({@code List<UploadFile>}) or at most one ({@code Optional<UploadFile>}). A text
-   * field where a file is expected is pydantic's {@code value_error}, as FastAPI reports it.
+   * Uploaded file parts of one name: exactly one ({@code UploadFile}, the last part of the name),
+   * at least one ({@code List<UploadFile>}, every part) or at most one ({@code Optional<UploadFile>}).
+   * A text field where a file is expected is pydantic's {@code value_error}, as FastAPI reports
+   * it, at the part's index in a list.
    */
   record Upload(String name, Arity arity, Loc loc) implements Binder {
     enum Arity { ONE, LIST, OPTIONAL }
@@ -311,36 +327,31 @@ sealed interface Binder {
 
     @Override
     public Object bind(Binding b) {
-      List<UploadFile> files = new ArrayList<>(1);
-      for (UploadFile f : b.form().files()) {
-        if (f.fieldName().equals(name)) {
-          files.add(f);
-        }
-      }
-      List<String> texts = b.form().fields().all(name);
-      if (files.isEmpty() && texts.isEmpty()) {
+      List<Object> values = b.form().values(name);
+      if (values.isEmpty()) {
         if (arity == Arity.OPTIONAL) {
           return Optional.empty();
         }
         b.violations.missing(loc, NullNode.instance);
         return Shape.INVALID;
       }
-      if (!texts.isEmpty()) {
-        if (arity == Arity.LIST) {
-          int i = files.size();
-          for (String t : texts) {
-            notAFile(t, loc.child(i++), b);
-          }
-        } else {
-          notAFile(texts.get(texts.size() - 1), loc, b);
+      if (arity != Arity.LIST) {
+        Object last = values.get(values.size() - 1);
+        if (last instanceof UploadFile file) {
+          return arity == Arity.ONE ? file : Optional.of(file);
         }
+        notAFile((String) last, loc, b);
         return Shape.INVALID;
       }
-      return switch (arity) {
-        case ONE -> files.get(files.size() - 1);
-        case OPTIONAL -> Optional.of(files.get(files.size() - 1));
-        case LIST -> List.copyOf(files);
-      };
+      List<UploadFile> files = new ArrayList<>(values.size());
+      for (int i = 0; i < values.size(); i++) {
+        if (values.get(i) instanceof UploadFile file) {
+          files.add(file);
+        } else {
+          notAFile((String) values.get(i), loc.child(i), b);
+        }
+      }
+      return files.size() == values.size() ? List.copyOf(files) : Shape.INVALID;
     }
 
     private static void notAFile(String text, Loc at, Binding b) {
