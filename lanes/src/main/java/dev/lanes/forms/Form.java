@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * all) and the small file parts (each within {@code spoolThreshold}, at most
  * {@code maxFieldsSize} bytes in all) in memory (other file parts go to disk as they arrive), so
  * an upload may be larger than {@code ServerConfig.maxBodySize}. Both are read by the same rules;
- * temporary files are removed when the request ends (response sent, error or disconnect).
+ * temporary files are removed when the request ends (response sent, error or disconnect). A
+ * request's form is parsed once: later calls get the same form (or error).
  *
  * <p>Lanes splits the body itself (Netty's upload classes only spool file parts): Content-Type
  * parameters in any order, field names and file names as sent ({@code filename*} included). A
@@ -115,16 +116,33 @@ public final class Form {
     return read(request, FormLimits.defaults());
   }
 
+  /**
+   * Parses the form with {@code limits}; a request's form is parsed once, as Starlette's
+   * {@code request.form()} caches it: a later call (with any limits) gets the first's form or error.
+   */
   public static Form read(Request request, FormLimits limits) {
     if (LoopBinding.onLoop()) {
       throw new IllegalStateException("Form.read blocks; from an async handler use Form.readAsync");
     }
+    CompletableFuture<Form> parsing;
     if (request.bodyStreamed()) {
       // Read as it arrives, at the client's pace: on this (the handler's) thread, which reads a
       // streamed body, rather than holding a files lane token for as long as the upload lasts.
-      return parse(request, limits);
+      CompletableFuture<Form> mine = new CompletableFuture<>();
+      parsing = request.state().computeIfAbsent(Parsed.class, () -> new Parsed(mine)).form();
+      if (parsing == mine) {
+        try {
+          Form form = parse(request, limits);
+          mine.complete(form);
+          return form;
+        } catch (RuntimeException | Error e) {
+          mine.completeExceptionally(e);
+          throw e;
+        }
+      }
+    } else {
+      parsing = readAsync(request, limits);
     }
-    CompletableFuture<Form> parsing = readAsync(request, limits);
     try {
       return parsing.get();
     } catch (InterruptedException e) {
@@ -136,6 +154,9 @@ public final class Form {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
       throw new CompletionException(e.getCause());
     }
   }
@@ -145,9 +166,17 @@ public final class Form {
     return readAsync(request, FormLimits.defaults());
   }
 
+  /** As {@link #read(Request, FormLimits)}, in the {@code files} lane: parsed once per request. */
   public static CompletableFuture<Form> readAsync(Request request, FormLimits limits) {
-    return Concurrency.runBlocking(request.lanes().get(Lanes.FILES), () -> parse(request, limits));
+    return request.state().computeIfAbsent(Parsed.class,
+        () -> new Parsed(Concurrency.runBlocking(request.lanes().get(Lanes.FILES), () -> parse(request, limits)))).form();
   }
+
+  /**
+   * A request's form, kept in its state (a type no app can name): a streamed body can be read
+   * only once, and a body read whole need not be parsed, nor its files spooled, twice.
+   */
+  private record Parsed(CompletableFuture<Form> form) { }
 
   private static Form parse(Request request, FormLimits limits) {
     String contentType = request.header("content-type").orElse("");

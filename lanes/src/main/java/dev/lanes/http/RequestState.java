@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
  * Values one request carries from middleware to its handler (Starlette's {@code request.state}),
@@ -24,6 +25,18 @@ public final class RequestState {
   public <T> RequestState put(Class<T> type, T value) {
     values.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(value, "value")));
     return this;
+  }
+
+  /**
+   * The value stored under {@code type}, or, if there is none, {@code create}'s, stored first: one
+   * value however many threads ask at once ({@code create} must be quick and not use this state).
+   *
+   * <pre>{@code Session s = req.state().computeIfAbsent(Session.class, () -> sessions.load(req)); }</pre>
+   */
+  public <T> T computeIfAbsent(Class<T> type, Supplier<? extends T> create) {
+    Objects.requireNonNull(create, "create");
+    return type.cast(values.computeIfAbsent(Objects.requireNonNull(type, "type"),
+        k -> Objects.requireNonNull(create.get(), "value")));
   }
 
   /** The value stored under {@code type}. @throws IllegalStateException if there is none */
