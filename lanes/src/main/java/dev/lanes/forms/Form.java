@@ -20,6 +20,7 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -104,6 +105,15 @@ public final class Form {
    */
   public List<Object> values(String name) {
     return parts.getOrDefault(name, List.of());
+  }
+
+  /**
+   * Every part's name, text field or file part, in the order each was first sent.
+   *
+   * <pre>{@code for (String name : form.names()) { List<Object> parts = form.values(name); ... }}</pre>
+   */
+  public Set<String> names() {
+    return Collections.unmodifiableSet(parts.keySet());
   }
 
   /** A form with no fields and no files (what a request without a form body carries). */

@@ -277,8 +277,8 @@ sealed interface Binder {
   /**
    * A record read from the form's fields (FastAPI's {@code Annotated[Model, Form()]}), checked
    * as FastAPI checks one: the record's fields (a list takes every value; an absent or empty
-   * one its declared default, if any) plus every other field as sent, validated as one object,
-   * so a missing field's {@code input} is that object.
+   * one its declared default, if any) plus every other part as sent (a file as its name and
+   * size), validated as one object, so a missing field's {@code input} is that object.
    */
   record FormRecord(RecordShape shape) implements Binder {
     private static final Loc BODY = Loc.root("body");
@@ -298,7 +298,7 @@ sealed interface Binder {
           node.set(f.name(), f.documentedDefault());
         }
       }
-      for (String name : form.fields().names()) {
+      for (String name : form.names()) {
         List<Object> values = form.values(name);
         if (!node.has(name) && !values.isEmpty()) {
           node.set(name, partNode(values.get(values.size() - 1)));
