@@ -16,7 +16,10 @@ import java.util.Optional;
  * ends ({@link #moveTo} keeps it). Every method reads the same content either way;
  * {@link #onDisk} and {@link #path} tell which.
  *
- * <pre>{@code UploadFile f = form.file("avatar").orElseThrow(); f.moveTo(dir.resolve(f.filename())); }</pre>
+ * <pre>{@code UploadFile f = form.file("avatar").orElseThrow(); f.moveTo(dir.resolve(UUID.randomUUID() + ".png")); }</pre>
+ *
+ * <p>The file name is the client's: {@code ../../etc/cron.d/x} or an absolute path, which
+ * {@code dir.resolve} would follow out of {@code dir}. Store under a name of the server's.
  */
 public final class UploadFile {
   private final FileUpload upload;
