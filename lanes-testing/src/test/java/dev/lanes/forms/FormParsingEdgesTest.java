@@ -96,6 +96,22 @@ class FormParsingEdgesTest {
   }
 
   /**
+   * A body whose lines end in LF alone (a hand-written body, a heredoc) has no CRLF before its
+   * boundaries, so its first part never ends: refused as python-multipart refuses it, with a
+   * message that says so (it said only that the body ends before its closing boundary, which
+   * it has).
+   */
+  @Test
+  void aBodyWithBareLineFeedsIsRefusedNamingThem() {
+    TestResponse r = post(SIMPLE.replace("\r\n", "\n"), MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+    assertThat(r.text()).isEqualTo("malformed form: multipart body ends before its closing boundary"
+        + " (its lines end in LF alone; a boundary line follows CRLF)");
+    TestResponse cut = post(SIMPLE.substring(0, SIMPLE.indexOf("file body")), MULTIPART);
+    assertThat(cut.text()).isEqualTo("malformed form: multipart body ends before its closing boundary");
+  }
+
+  /**
    * Malformed input from the client is a 400, never a 500 with an ERROR log: an empty boundary,
    * a boundary that is a lone quote, and a part whose charset is not a legal charset name (these
    * escaped Form.parse as runtime exceptions from Netty: StringIndexOutOfBoundsException,

@@ -43,6 +43,7 @@ final class MultipartBody {
   private int parts;
   private boolean inContent; // a part's content is being read
   private boolean closed;
+  private boolean bareLf; // a boundary line ended in LF alone: the body's lines likely all do
 
   /** Reads up to the first delimiter (skipping a preamble). */
   MultipartBody(InputStream in, String boundary) throws IOException {
@@ -84,15 +85,17 @@ final class MultipartBody {
     while (available(1) && (buf[pos] == ' ' || buf[pos] == '\t')) {
       pos++; // transport padding
     }
-    if (available(1) && buf[pos] == '\r') {
+    boolean cr = available(1) && buf[pos] == '\r';
+    if (cr) {
       pos++;
     }
     if (!available(1)) {
-      throw new HttpException(400, UNCLOSED);
+      throw unclosed();
     }
     if (buf[pos] != '\n') {
       throw new HttpException(400, "malformed form: text after a multipart boundary on its line");
     }
+    bareLf |= !cr;
     pos++;
     int number = ++parts;
     Map<String, String> headers = new LinkedHashMap<>();
@@ -109,7 +112,7 @@ final class MultipartBody {
           throw headersTooLarge(number);
         }
         if (!fill()) {
-          throw new HttpException(400, UNCLOSED);
+          throw unclosed();
         }
         continue;
       }
@@ -167,7 +170,7 @@ final class MultipartBody {
         return n;
       }
       if (!fill()) {
-        throw new HttpException(400, UNCLOSED);
+        throw unclosed();
       }
     }
   }
@@ -277,6 +280,12 @@ final class MultipartBody {
     }
     lim += n;
     return true;
+  }
+
+  /** The body ended inside a part; with bare LFs that is why (no CRLF precedes a delimiter), so say so. */
+  private HttpException unclosed() {
+    return new HttpException(400,
+        bareLf ? UNCLOSED + " (its lines end in LF alone; a boundary line follows CRLF)" : UNCLOSED);
   }
 
   private static HttpException headersTooLarge(int number) {
