@@ -11,7 +11,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +42,12 @@ class FormChunkingTest {
     return outcome(request, LIMITS);
   }
 
+  /**
+   * The form or error; the request's scope is then closed, as the server closes it when the
+   * request ends, which deletes its spooled files (left open, every run left some in /tmp).
+   */
   private static String outcome(Request request, FormLimits limits) {
+    List<Path> spooled = new ArrayList<>();
     try {
       Form form = Form.read(request, limits);
       StringBuilder sb = new StringBuilder();
@@ -47,6 +55,7 @@ class FormChunkingTest {
         sb.append('[').append(n).append('=').append(form.fields().all(n)).append(']');
       }
       for (UploadFile f : form.files()) {
+        f.path().ifPresent(spooled::add);
         sb.append('{').append(f.fieldName()).append('|').append(f.filename()).append('|')
             .append(new String(f.bytes(), StandardCharsets.ISO_8859_1)).append('|').append(f.onDisk()).append('}');
       }
@@ -55,6 +64,9 @@ class FormChunkingTest {
       return e.status() + " " + e.getMessage();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
+    } finally {
+      request.scope().close();
+      assertThat(spooled).allSatisfy(p -> assertThat(p).doesNotExist());
     }
   }
 
