@@ -45,9 +45,11 @@ final class FilesAndUploads {
         parts.add(part);
       }
       for (String name : form.fields().names()) {
-        byte[] value = form.fields().get(name).getBytes(StandardCharsets.UTF_8);
-        parts.add(Map.of("name", name, "size", value.length,
-            "sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value))));
+        for (String text : form.fields().all(name)) { // a field sent twice is two parts
+          byte[] value = text.getBytes(StandardCharsets.UTF_8);
+          parts.add(Map.of("name", name, "size", value.length,
+              "sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value))));
+        }
       }
       return Response.json(Map.of("parts", parts));
     });

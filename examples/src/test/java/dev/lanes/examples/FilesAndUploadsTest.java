@@ -75,6 +75,21 @@ class FilesAndUploadsTest {
     }
   }
 
+  /** A field sent twice is two parts, each answered (the second was dropped). */
+  @Test
+  void aRepeatedFieldIsAnsweredOncePerPart() throws Exception {
+    byte[] body = multipart(part("tag", "", "a".getBytes(StandardCharsets.UTF_8)),
+        part("tag", "", "bc".getBytes(StandardCharsets.UTF_8)));
+    try (TestClient client = TestClient.start(FilesAndUploads.addTo(App.builder(), Optional.empty()).build())) {
+      TestResponse r = client.post("/upload", body, "multipart/form-data; boundary=" + BOUNDARY);
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+      JsonNode parts = r.json().get("parts");
+      assertThat(parts).hasSize(2);
+      assertThat(parts.get(0).get("size").asInt()).isEqualTo(1);
+      assertThat(parts.get(1).get("sha256").asText()).isEqualTo(sha256("bc".getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
   /** One multipart part: a file if {@code filename} is not empty, else a field. */
   private static byte[] part(String name, String filename, byte[] content) {
     String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\""
