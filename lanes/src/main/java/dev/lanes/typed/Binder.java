@@ -312,7 +312,7 @@ sealed interface Binder {
    * Uploaded file parts of one name: exactly one ({@code UploadFile}, the last part of the name),
    * at least one ({@code List<UploadFile>}, every part) or at most one ({@code Optional<UploadFile>}).
    * A text field where a file is expected is pydantic's {@code value_error}, as FastAPI reports
-   * it, at the part's index in a list.
+   * it, at the part's index in a list; an empty one where one file is expected counts as absent.
    */
   record Upload(String name, Arity arity, Loc loc) implements Binder {
     enum Arity { ONE, LIST, OPTIONAL }
@@ -328,7 +328,9 @@ sealed interface Binder {
     @Override
     public Object bind(Binding b) {
       List<Object> values = b.form().values(name);
-      if (values.isEmpty()) {
+      // One file taken from an empty text is absent, as FastAPI reads an empty form value (File is
+      // a Form): an urlencoded form sends an unselected file input as "file=".
+      if (values.isEmpty() || (arity != Arity.LIST && "".equals(values.get(values.size() - 1)))) {
         if (arity == Arity.OPTIONAL) {
           return Optional.empty();
         }
