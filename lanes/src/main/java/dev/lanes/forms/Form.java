@@ -101,7 +101,7 @@ public final class Form {
    * (Starlette's {@code FormData.getlist}): a {@code String} for a text field, an
    * {@link UploadFile} for a file part; empty if there is none.
    *
-   * <pre>{@code if (form.values("avatar").getLast() instanceof String) { ... } // a text where a file was expected }</pre>
+   * <pre>{@code for (Object part : form.values("avatar")) { if (part instanceof UploadFile f) { ... } } }</pre>
    */
   public List<Object> values(String name) {
     return parts.getOrDefault(name, List.of());
