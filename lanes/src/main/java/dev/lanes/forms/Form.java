@@ -178,8 +178,8 @@ public final class Form {
 
   /** As {@link #read(Request, FormLimits)}, in the {@code files} lane: parsed once per request. */
   public static CompletableFuture<Form> readAsync(Request request, FormLimits limits) {
-    return request.state().computeIfAbsent(Parsed.class,
-        () -> new Parsed(Concurrency.runBlocking(request.lanes().get(Lanes.FILES), () -> parse(request, limits)))).form();
+    return request.state().computeIfAbsent(Parsed.class, () -> new Parsed(
+        Concurrency.runBlocking(request.lanes().get(Lanes.FILES), () -> parse(request, limits)))).form();
   }
 
   /**

@@ -31,7 +31,7 @@ public final class RequestState {
    * The value stored under {@code type}, or, if there is none, {@code create}'s, stored first: one
    * value however many threads ask at once ({@code create} must be quick and not use this state).
    *
-   * <pre>{@code Session s = req.state().computeIfAbsent(Session.class, () -> sessions.load(req)); }</pre>
+   * <pre>{@code AuditLog log = req.state().computeIfAbsent(AuditLog.class, AuditLog::new); }</pre>
    */
   public <T> T computeIfAbsent(Class<T> type, Supplier<? extends T> create) {
     Objects.requireNonNull(create, "create");
