@@ -56,7 +56,8 @@ public final class EnqueueOptions {
 
   /**
    * Enqueues at most one task of this type per key: a second enqueue with the same key returns the
-   * first task's id and changes nothing (whatever that task's state).
+   * first task's id and changes nothing (whatever that task's state), until the first task ended
+   * and expired ({@link Tasks.Builder#expireEndedAfter}): then it makes a new task, under the same id.
    */
   public EnqueueOptions key(String key) {
     Objects.requireNonNull(key, "key");

@@ -36,6 +36,9 @@ final class StatusTable {
     }
   }
 
+  /** The states nothing follows, as an SQL list: the rows the expiry deletes. */
+  static final String ENDED_STATES = "('succeeded', 'failed', 'cancelled')";
+
   private static final int MAX_ERROR = 4000;
   private static final String SUCCEEDED = "UPDATE %s SET state = 'succeeded', result = ?, error = NULL, updated_ms = ? "
       + "WHERE id = ? AND state = 'running'";
@@ -251,6 +254,28 @@ final class StatusTable {
       }
     }
     return due;
+  }
+
+  /**
+   * Deletes up to {@code limit} rows of tasks that ended (succeeded, failed, cancelled) before
+   * {@code endedBefore}, and returns how many. An ended row's {@code updated_ms} is its end: every
+   * transition is guarded by the state it leaves, and none leaves an ended state. A row whose
+   * execution is still stored (its worker's completion not yet written, or a dead worker's, not yet
+   * revived and skipped) stays until it is gone: an enqueue of the same id (its key) would collide
+   * with it. On PostgreSQL, rows another worker is deleting are skipped, not waited for.
+   */
+  int expireEnded(Instant endedBefore, int limit) throws SQLException {
+    String doomed = "SELECT s.id FROM " + table + " s WHERE s.state IN " + ENDED_STATES + " AND s.updated_ms < ? "
+        + "AND NOT EXISTS (SELECT 1 FROM " + executionTable + " e WHERE e.task_name = s.name AND e.task_instance = s.id) "
+        + "LIMIT " + limit;
+    // PostgreSQL: the ids as an array, so the delete finds them by primary key (with IN (...) it
+    // planned a scan of the whole table per batch).
+    String sql = "DELETE FROM " + table + " WHERE state IN " + ENDED_STATES
+        + (postgres ? " AND id = ANY(ARRAY(" + doomed + " FOR UPDATE SKIP LOCKED))" : " AND id IN (" + doomed + ")");
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setLong(1, endedBefore.toEpochMilli());
+      return s.executeUpdate();
+    }
   }
 
   /** What {@link #counts()} found. */

@@ -137,7 +137,13 @@ final class TaskDatabase implements AutoCloseable {
             + "attempts INT NOT NULL, redeliveries INT NOT NULL, result " + text + ", error " + text + ", "
             + "enqueued_ms BIGINT NOT NULL, run_at_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, "
             + "handed_back INT DEFAULT 0 NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS " + statuses + "_state_idx ON " + statuses + " (state)");
+        "CREATE INDEX IF NOT EXISTS " + statuses + "_state_idx ON " + statuses + " (state)",
+        // The expiry's search (EndedTaskExpiry): ended rows by their end time. On PostgreSQL only the
+        // ended rows are in it, so a task's earlier transitions do not write to it.
+        postgres
+            ? "CREATE INDEX IF NOT EXISTS " + statuses + "_ended_idx ON " + statuses + " (updated_ms) WHERE state IN "
+                + StatusTable.ENDED_STATES
+            : "CREATE INDEX IF NOT EXISTS " + statuses + "_ended_idx ON " + statuses + " (state, updated_ms)");
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {

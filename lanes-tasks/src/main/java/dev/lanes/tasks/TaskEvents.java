@@ -69,6 +69,11 @@ final class TaskEvents implements TaskListener {
     toApp(a -> a.taskFailed(name, id, attempt, error));
   }
 
+  @Override
+  public void expired(long count) {
+    each(l -> l.expired(count)); // LanesListener has no such event: the expiry is the store's, not a task's
+  }
+
   private void toApp(java.util.function.Consumer<LanesListener> call) {
     LanesListener a = app;
     if (a == LanesListener.NONE) {

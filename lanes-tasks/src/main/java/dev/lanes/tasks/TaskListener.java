@@ -31,4 +31,10 @@ public interface TaskListener {
 
   /** The last attempt the policy allows failed. */
   default void failed(String name, String id, int attempt, Throwable error) {}
+
+  /**
+   * This process's worker deleted {@code count} ended tasks (of any type) whose retention had
+   * passed ({@link Tasks.Builder#expireEndedAfter}); their ids are unknown from now on.
+   */
+  default void expired(long count) {}
 }

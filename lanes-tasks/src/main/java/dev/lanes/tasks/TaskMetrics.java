@@ -12,7 +12,8 @@ import java.util.Objects;
  * Task events as Micrometer meters (Micrometer is an optional dependency of this module): counters
  * {@code lanes.tasks.enqueued}, {@code .started} (tag {@code redelivered}), {@code .succeeded},
  * {@code .retried}, {@code .failed}; timers {@code lanes.tasks.pickup} (due to start) and
- * {@code lanes.tasks.duration}; all tagged {@code task}. {@link #bindStates} adds a gauge per state
+ * {@code lanes.tasks.duration}; all tagged {@code task}; and {@code lanes.tasks.expired}, ended tasks
+ * this process's worker deleted after their retention (untagged: one deletion spans types). {@link #bindStates} adds a gauge per state
  * ({@code lanes.tasks.state}) and the queue's age ({@code lanes.tasks.queue.age}, seconds the oldest
  * due queued task has waited), read from the store at each scrape.
  *
@@ -71,5 +72,11 @@ public final class TaskMetrics implements TaskListener {
   @Override
   public void failed(String name, String id, int attempt, Throwable error) {
     Counter.builder("lanes.tasks.failed").tag("task", name).register(registry).increment();
+  }
+
+  @Override
+  public void expired(long count) {
+    Counter.builder("lanes.tasks.expired").description("ended tasks deleted after their retention")
+        .register(registry).increment(count);
   }
 }

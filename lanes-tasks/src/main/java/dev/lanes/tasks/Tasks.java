@@ -94,7 +94,7 @@ public final class Tasks implements AutoCloseable {
   /** What exists between {@link #start} and {@link #close}. */
   private record Running(App app, TaskDatabase db, StatusTable statuses, GroupCommit inserts, SchedulerClient client,
       Optional<Scheduler> scheduler, Optional<LaneExecutor> executor, Optional<DueNotifications> dueListener,
-      Optional<DueWakeups> wakeups) {}
+      Optional<DueWakeups> wakeups, Optional<EndedTaskExpiry> expiry) {}
 
   private Tasks(Builder b) {
     this.config = b.copy();
@@ -228,7 +228,10 @@ public final class Tasks implements AutoCloseable {
       }
       GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, "lanes-tasks-enqueue");
       events.forwardTo(app.observability().listener());
-      running = new Running(app, db, statuses, inserts, client, scheduler, executor, dueListener, wakeups);
+      // Whoever works tasks expires them; an enqueue-only process leaves it to the workers.
+      Optional<EndedTaskExpiry> expiry = config.workers
+          ? config.retention.map(keep -> EndedTaskExpiry.start(statuses, keep, events)) : Optional.empty();
+      running = new Running(app, db, statuses, inserts, client, scheduler, executor, dueListener, wakeups, expiry);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -268,7 +271,7 @@ public final class Tasks implements AutoCloseable {
   /**
    * Stores a task and returns its id at once; a worker runs it when due. With a
    * {@linkplain EnqueueOptions#key key}, a task of this type enqueued earlier with the same key is
-   * kept and its id returned. Concurrent enqueues are stored in batches, one commit each; the id is
+   * kept and its id returned (until it expired: {@link Builder#expireEndedAfter}). Concurrent enqueues are stored in batches, one commit each; the id is
    * returned once its batch committed.
    *
    * @throws IllegalArgumentException if {@code type} was not registered, the payload is not of its
@@ -363,7 +366,10 @@ public final class Tasks implements AutoCloseable {
     }
   }
 
-  /** The task's state, attempts, result and error; empty for an id the store does not know. */
+  /**
+   * The task's state, attempts, result and error; empty for an id the store does not know (never
+   * enqueued, or ended longer ago than {@link Builder#expireEndedAfter} and deleted).
+   */
   public Optional<TaskStatus> status(String id) {
     Objects.requireNonNull(id, "id");
     Running r = running();
@@ -423,6 +429,19 @@ public final class Tasks implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes now, as the worker's sweep does, the tasks that ended before {@code now} minus the
+   * retention (tests: a {@code now} ahead of the clock stands for the time passing); returns how many.
+   */
+  long expireEnded(Instant now) {
+    Running r = running();
+    try {
+      return EndedTaskExpiry.sweep(r.statuses(), config.retention.orElseThrow(), now, events, () -> false);
+    } catch (SQLException e) {
+      throw new IllegalStateException("task store failed deleting expired tasks: " + e.getMessage(), e);
+    }
+  }
+
   /** The task types registered, by name. */
   public Map<String, TaskType<?>> types() {
     return types;
@@ -479,6 +498,7 @@ public final class Tasks implements AutoCloseable {
     // enqueues its follow-up (a chain's next step) does not fail for it.
     closing = true;
     try {
+      r.expiry().ifPresent(EndedTaskExpiry::close);
       r.dueListener().ifPresent(DueNotifications::close);
       r.scheduler().ifPresent(Scheduler::stop);
       r.wakeups().ifPresent(DueWakeups::close);
@@ -549,6 +569,7 @@ public final class Tasks implements AutoCloseable {
     private String tablePrefix = "lanes_";
     private Optional<Integer> poolSize = Optional.empty();
     private int claimAhead;
+    private Optional<Duration> retention = Optional.of(Duration.ofDays(1)); // empty: kept for good
 
     private Builder() {}
 
@@ -565,6 +586,7 @@ public final class Tasks implements AutoCloseable {
       b.tablePrefix = tablePrefix;
       b.poolSize = poolSize;
       b.claimAhead = claimAhead;
+      b.retention = retention;
       return b;
     }
 
@@ -643,6 +665,35 @@ public final class Tasks implements AutoCloseable {
         throw new IllegalArgumentException("claimAhead must not be negative: " + tasks);
       }
       this.claimAhead = tasks;
+      return this;
+    }
+
+    /**
+     * How long a task's status is kept after it ended (succeeded, failed or cancelled; default 1
+     * day, as Celery's {@code result_expires}). Then a worker deletes it: {@link Tasks#status}
+     * answers empty for its id, and an enqueue with its {@linkplain EnqueueOptions#key key} makes a
+     * new task (under the same id). Queued and running tasks are never deleted. Workers sweep every
+     * retention, at most a minute apart; an enqueue-only process ({@code workers(false)}) does not.
+     * Usage: {@code Tasks.builder().expireEndedAfter(Duration.ofHours(6))}.
+     *
+     * @throws IllegalArgumentException if not positive ({@link #keepEndedForever()} keeps them)
+     */
+    public Builder expireEndedAfter(Duration retention) {
+      Objects.requireNonNull(retention, "retention");
+      if (retention.isNegative() || retention.isZero()) {
+        throw new IllegalArgumentException("expireEndedAfter must be positive, got " + retention
+            + " (to keep ended tasks for good, use keepEndedForever())");
+      }
+      this.retention = Optional.of(retention);
+      return this;
+    }
+
+    /**
+     * Keeps the status of ended tasks for good (the table then grows with every task; delete its
+     * rows yourself). Usage: {@code Tasks.builder().keepEndedForever()}.
+     */
+    public Builder keepEndedForever() {
+      this.retention = Optional.empty();
       return this;
     }
 

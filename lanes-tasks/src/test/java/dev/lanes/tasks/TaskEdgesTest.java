@@ -51,6 +51,15 @@ class TaskEdgesTest {
   }
 
   @Test
+  void aRetentionOfZeroOrLessIsRefusedNamingTheWayToKeepEndedTasks() {
+    assertThatThrownBy(() -> Tasks.builder().expireEndedAfter(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expireEndedAfter must be positive").hasMessageContaining("keepEndedForever()");
+    assertThatThrownBy(() -> Tasks.builder().expireEndedAfter(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1S");
+  }
+
+  @Test
   void aFailureWhoseMessageHasANulCharacterIsRecordedOnPostgres() {
     AtomicInteger calls = new AtomicInteger();
     TaskType<Job> parse = TaskType.of("parse", Job.class, job -> {

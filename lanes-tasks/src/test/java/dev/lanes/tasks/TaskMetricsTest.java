@@ -50,6 +50,22 @@ class TaskMetricsTest {
     }
   }
 
+  @Test
+  void expiredTasksAreCounted() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    TaskType<Job> ok = TaskType.of("ok", Job.class, j -> j.n());
+    try (App app = App.builder().lane(Tasks.lane(2)).build();
+        Tasks tasks = Tasks.builder().type(ok).expireEndedAfter(Duration.ofMillis(100)).listener(new TaskMetrics(registry))
+            .build()) {
+      tasks.start(app);
+      tasks.enqueue(ok, new Job(1));
+      tasks.enqueue(ok, new Job(2));
+
+      Await.until(Duration.ofSeconds(30), () -> counted(registry, "lanes.tasks.expired") == 2, "both expired");
+      assertThat(tasks.statistics().byState().values()).containsOnly(0L);
+    }
+  }
+
   private static double counted(SimpleMeterRegistry registry, String name) {
     var c = registry.find(name).counter();
     return c == null ? 0 : c.count();

@@ -1052,4 +1052,133 @@ abstract class TaskSuite {
     assertThat(rows).anySatisfy(row -> assertThat(row).containsEntry("type", "later").containsEntry("queued", 1L)
         .containsEntry("succeeded", 0L));
   }
+
+  /** Counts the ended tasks a worker reported expired. */
+  static final class ExpiredCount implements TaskListener {
+    final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void expired(long count) {
+      total.addAndGet(count);
+    }
+  }
+
+  @Test
+  void endedTasksExpireAfterTheRetentionWhileQueuedAndRunningOnesStay() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch runningStarted = new CountDownLatch(1);
+    TaskType<Job> ok = TaskType.of("ok", Job.class, Job::text);
+    TaskType<Job> broken = TaskType.of("broken", Job.class, j -> {
+      throw new IllegalStateException("no");
+    }).retry(RetryPolicy.none());
+    TaskType<Job> slow = TaskType.of("slow", Job.class, j -> {
+      runningStarted.countDown();
+      release.await();
+      return "late";
+    });
+    ExpiredCount expired = new ExpiredCount();
+    Tasks tasks = start(store().type(ok).type(broken).type(slow).expireEndedAfter(Duration.ofHours(1)).listener(expired), 4);
+    String succeeded = tasks.enqueue(ok, new Job("a", 1));
+    String failed = tasks.enqueue(broken, new Job("b", 2));
+    String cancelled = tasks.enqueue(ok, new Job("c", 3), EnqueueOptions.defaults().in(Duration.ofHours(2)));
+    assertThat(tasks.cancel(cancelled)).isTrue();
+    String queued = tasks.enqueue(ok, new Job("d", 4), EnqueueOptions.defaults().in(Duration.ofHours(3)));
+    String running = tasks.enqueue(slow, new Job("e", 5));
+    awaitState(tasks, succeeded, TaskState.SUCCEEDED);
+    awaitState(tasks, failed, TaskState.FAILED);
+    await(runningStarted);
+    awaitState(tasks, running, TaskState.RUNNING);
+    List.of(succeeded, failed, cancelled).forEach(this::awaitExecutionGone);
+    Instant now = Instant.now();
+
+    assertThat(tasks.expireEnded(now)).as("nothing ended an hour ago").isZero();
+    assertThat(tasks.status(succeeded)).isPresent();
+
+    // An hour on, by their end time: the ended rows go, the queued and the running one (started,
+    // and enqueued, over an hour before that) stay.
+    assertThat(tasks.expireEnded(now.plus(Duration.ofHours(1)).plusSeconds(1))).isEqualTo(3);
+    assertThat(tasks.status(succeeded)).isEmpty();
+    assertThat(tasks.status(failed)).isEmpty();
+    assertThat(tasks.status(cancelled)).isEmpty();
+    assertThat(tasks.status(queued).orElseThrow().state()).isEqualTo(TaskState.QUEUED);
+    assertThat(tasks.status(running).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    assertThat(tasks.statistics().byState()).containsEntry(TaskState.SUCCEEDED, 0L).containsEntry(TaskState.QUEUED, 1L);
+
+    release.countDown();
+    awaitState(tasks, running, TaskState.SUCCEEDED);
+    awaitExecutionGone(running);
+    assertThat(tasks.expireEnded(Instant.now().plus(Duration.ofHours(1)).plusSeconds(1))).isEqualTo(1);
+    assertThat(tasks.status(running)).isEmpty();
+    assertThat(expired.total).hasValue(4);
+  }
+
+  /**
+   * Waits until db-scheduler deleted the execution row of an ended task: the status is written
+   * first, and the expiry keeps an ended row while its execution is stored.
+   */
+  void awaitExecutionGone(String id) {
+    Await.until(LONG, () -> {
+      try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + tablePrefix()
+          + "scheduled_tasks WHERE task_instance = ?")) {
+        s.setString(1, id);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getLong(1) == 0;
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }, "the execution of " + id + " deleted");
+  }
+
+  @Test
+  void aWorkerExpiresEndedTasksByItselfAfterTheRetention() {
+    TaskType<Job> ok = TaskType.of("ok", Job.class, Job::text);
+    ExpiredCount expired = new ExpiredCount();
+    Tasks tasks = start(store().type(ok).expireEndedAfter(Duration.ofMillis(200)).listener(expired), 2);
+
+    String id = tasks.enqueue(ok, new Job("a", 1));
+    awaitState(tasks, id, TaskState.SUCCEEDED);
+
+    Await.until(LONG, () -> tasks.status(id).isEmpty(), "task " + id + " expired");
+    Await.until(LONG, () -> expired.total.get() == 1, "the expiry reported");
+  }
+
+  @Test
+  void anEndedTaskWhoseExecutionIsStillStoredDoesNotExpire() throws Exception {
+    TaskType<Job> ok = TaskType.of("ok", Job.class, Job::text);
+    Tasks web = start(store().type(ok).workers(false), 1);
+    String id = web.enqueue(ok, new Job("a", 1)); // its execution row stays: nothing works here
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("UPDATE " + tablePrefix()
+        + "tasks SET state = 'succeeded', updated_ms = 0 WHERE id = ?")) {
+      s.setString(1, id);
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+
+    // A new task under the same id (its key enqueued again) would collide with the execution row.
+    assertThat(web.expireEnded(Instant.now())).isZero();
+    assertThat(web.status(id)).isPresent();
+  }
+
+  @Test
+  void aKeysWindowEndsWhenItsTaskExpires() {
+    AtomicInteger runs = new AtomicInteger();
+    TaskType<Job> once = TaskType.of("once", Job.class, job -> runs.incrementAndGet());
+    Tasks tasks = start(store().type(once).expireEndedAfter(Duration.ofHours(1)), 2);
+    EnqueueOptions key = EnqueueOptions.defaults().key("order-7");
+    String first = tasks.enqueue(once, new Job("a", 1), key);
+    awaitState(tasks, first, TaskState.SUCCEEDED);
+    assertThat(tasks.enqueue(once, new Job("b", 2), key)).isEqualTo(first);
+    awaitExecutionGone(first);
+
+    assertThat(tasks.expireEnded(Instant.now().plus(Duration.ofHours(1)).plusSeconds(1))).isEqualTo(1);
+    String again = tasks.enqueue(once, new Job("c", 3), key);
+
+    // The key's id, a new task: it runs again.
+    assertThat(again).isEqualTo(first);
+    TaskStatus rerun = awaitState(tasks, again, TaskState.SUCCEEDED);
+    assertThat(rerun.attempts()).isEqualTo(1);
+    assertThat(rerun.result().orElseThrow().asInt()).isEqualTo(2);
+    assertThat(runs).hasValue(2);
+  }
 }
