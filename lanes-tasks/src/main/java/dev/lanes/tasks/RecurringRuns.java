@@ -117,11 +117,12 @@ final class RecurringRuns {
       return; // this due time ends failed; the next one runs as usual
     }
     Duration late = Duration.between(due, began);
-    events.started(type.name(), id, attempt.number(), late.isNegative() ? Duration.ZERO : late,
-        attempt.start() == StatusTable.Start.REDELIVERED);
+    boolean redelivered = attempt.start() == StatusTable.Start.REDELIVERED;
+    events.started(type.name(), id, attempt.number(), late.isNegative() ? Duration.ZERO : late, redelivered);
     long startNanos = System.nanoTime();
     try {
-      Object result = type.runAttempt(recurring.payload(), lanes, workerLane);
+      Object result = type.runAttempt(recurring.payload(), new TaskContext(id, type.name(), attempt.number(), redelivered),
+          lanes, workerLane);
       statuses.succeeded(id, result, Instant.now());
       events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
     } catch (Exception | Error e) { // an Error ends the run as a throw does (see TaskAttempts)

@@ -82,7 +82,8 @@ final class TaskAttempts {
       }
     }
     try {
-      Object result = type.runAttempt(payload, lanes, workerLane);
+      Object result = type.runAttempt(payload, new TaskContext(id, type.name(), attempt.number(), redelivered), lanes,
+          workerLane);
       String value;
       try {
         value = statuses.resultJson(result);

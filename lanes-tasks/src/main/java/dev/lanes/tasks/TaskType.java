@@ -27,8 +27,8 @@ public final class TaskType<P> {
 
   private final String name;
   private final Class<P> payloadType;
-  private final Optional<TaskHandler<P>> blocking;
-  private final Optional<AsyncTaskHandler<P>> async;
+  private final Optional<ContextTaskHandler<P>> blocking;
+  private final Optional<AsyncContextTaskHandler<P>> async;
   private final Optional<String> lane;
   private final RetryPolicy retry;
   private final int maxRedeliveries;
@@ -36,8 +36,8 @@ public final class TaskType<P> {
   /** Redeliveries allowed by default: a worker dying under a task ten times over is the task's doing. */
   static final int DEFAULT_MAX_REDELIVERIES = 10;
 
-  private TaskType(String name, Class<P> payloadType, Optional<TaskHandler<P>> blocking,
-      Optional<AsyncTaskHandler<P>> async, Optional<String> lane, RetryPolicy retry, int maxRedeliveries) {
+  private TaskType(String name, Class<P> payloadType, Optional<ContextTaskHandler<P>> blocking,
+      Optional<AsyncContextTaskHandler<P>> async, Optional<String> lane, RetryPolicy retry, int maxRedeliveries) {
     this.name = name;
     this.payloadType = payloadType;
     this.blocking = blocking;
@@ -55,13 +55,35 @@ public final class TaskType<P> {
    *     '-' starting with a letter or digit
    */
   public static <P> TaskType<P> of(String name, Class<P> payloadType, TaskHandler<P> handler) {
+    Objects.requireNonNull(handler, "handler");
+    return of(name, payloadType, (ContextTaskHandler<P>) (payload, task) -> handler.run(payload));
+  }
+
+  /**
+   * A task type whose blocking handler is also given its task's {@link TaskContext} (id, type name,
+   * attempt); see {@link #of(String, Class, TaskHandler)}.
+   *
+   * <pre>{@code TaskType.of("charge", Charge.class, (charge, task) -> payments.charge(charge, "charge-" + task.id()))}</pre>
+   */
+  public static <P> TaskType<P> of(String name, Class<P> payloadType, ContextTaskHandler<P> handler) {
     return new TaskType<>(checkName(name), Objects.requireNonNull(payloadType, "payloadType"),
         Optional.of(Objects.requireNonNull(handler, "handler")), Optional.empty(), Optional.empty(),
         RetryPolicy.attempts(3), DEFAULT_MAX_REDELIVERIES);
   }
 
-  /** A task type with an async handler; see {@link #of}. */
+  /** A task type with an async handler; see {@link #of(String, Class, TaskHandler)}. */
   public static <P> TaskType<P> ofAsync(String name, Class<P> payloadType, AsyncTaskHandler<P> handler) {
+    Objects.requireNonNull(handler, "handler");
+    return ofAsync(name, payloadType, (AsyncContextTaskHandler<P>) (payload, task) -> handler.run(payload));
+  }
+
+  /**
+   * A task type whose async handler is also given its task's {@link TaskContext}; see
+   * {@link #ofAsync(String, Class, AsyncTaskHandler)}.
+   *
+   * <pre>{@code TaskType.ofAsync("ping", Ping.class, (ping, task) -> client.ping(ping, task.attempt()))}</pre>
+   */
+  public static <P> TaskType<P> ofAsync(String name, Class<P> payloadType, AsyncContextTaskHandler<P> handler) {
     return new TaskType<>(checkName(name), Objects.requireNonNull(payloadType, "payloadType"), Optional.empty(),
         Optional.of(Objects.requireNonNull(handler, "handler")), Optional.empty(), RetryPolicy.attempts(3),
         DEFAULT_MAX_REDELIVERIES);
@@ -124,16 +146,16 @@ public final class TaskType<P> {
     return async.isPresent();
   }
 
-  /** Runs one attempt on the calling worker-lane thread and waits for its result. */
-  Object runAttempt(P payload, Lanes lanes, String workerLane) throws Exception {
+  /** Runs one attempt of the task {@code task} on the calling worker-lane thread and waits for its result. */
+  Object runAttempt(P payload, TaskContext task, Lanes lanes, String workerLane) throws Exception {
     if (async.isPresent()) {
-      return await(async.get().run(payload).toCompletableFuture());
+      return await(async.get().run(payload, task).toCompletableFuture());
     }
-    TaskHandler<P> handler = blocking.orElseThrow();
+    ContextTaskHandler<P> handler = blocking.orElseThrow();
     if (lane.isEmpty() || lane.get().equals(workerLane)) {
-      return handler.run(payload);
+      return handler.run(payload, task);
     }
-    return await(lanes.get(lane.get()).run(() -> handler.run(payload)));
+    return await(lanes.get(lane.get()).run(() -> handler.run(payload, task)));
   }
 
   private static Object await(CompletableFuture<?> future) throws Exception {

@@ -1181,4 +1181,75 @@ abstract class TaskSuite {
     assertThat(rerun.result().orElseThrow().asInt()).isEqualTo(2);
     assertThat(runs).hasValue(2);
   }
+
+  /** What a handler saw of its task: its context and, at that moment, the task's status. */
+  record Seen(TaskContext context, TaskStatus status) {}
+
+  @Test
+  void aHandlerSeesItsTasksIdNameAndAttemptAsStatusDoesAcrossARetry() {
+    java.util.concurrent.atomic.AtomicReference<Tasks> self = new java.util.concurrent.atomic.AtomicReference<>();
+    List<Seen> seen = new CopyOnWriteArrayList<>();
+    TaskType<Job> flaky = TaskType.of("flaky", Job.class, (job, task) -> {
+      seen.add(new Seen(task, self.get().status(task.id()).orElseThrow()));
+      if (task.attempt() == 1) {
+        throw new IllegalStateException("first try fails");
+      }
+      return task.id() + "#" + task.attempt();
+    }).retry(RetryPolicy.attempts(2).backoff(Duration.ofMillis(10), 1.0));
+    Tasks tasks = start(store().type(flaky), 2);
+    self.set(tasks);
+
+    String id = tasks.enqueue(flaky, new Job("x", 1));
+
+    TaskStatus done = awaitState(tasks, id, TaskState.SUCCEEDED);
+    assertThat(seen).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      Seen s = seen.get(i);
+      assertThat(s.context()).isEqualTo(new TaskContext(id, "flaky", i + 1, false));
+      assertThat(s.status().state()).isEqualTo(TaskState.RUNNING);
+      assertThat(s.status().attempts()).isEqualTo(s.context().attempt());
+    }
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.result().orElseThrow().asText()).isEqualTo(id + "#2");
+  }
+
+  @Test
+  void anAsyncHandlerSeesItsTaskToo() {
+    TaskType<Job> async = TaskType.ofAsync("async-ctx", Job.class,
+        (job, task) -> CompletableFuture.completedFuture(task.name() + " " + task.id() + "#" + task.attempt()));
+    Tasks tasks = start(store().type(async), 2);
+
+    String id = tasks.enqueue(async, new Job("x", 1));
+
+    assertThat(awaitState(tasks, id, TaskState.SUCCEEDED).result().orElseThrow().asText()).isEqualTo("async-ctx " + id + "#1");
+  }
+
+  @Test
+  void aRedeliveredAttemptSaysSoInItsContext() throws Exception {
+    List<TaskContext> seen = new CopyOnWriteArrayList<>();
+    TaskType<Job> job = TaskType.of("job", Job.class, (j, task) -> seen.add(task));
+    Tasks web = start(store().type(job).workers(false), 1);
+    String id = web.enqueue(job, new Job("x", 1));
+    leaveAsAKilledWorkerWould(job.name(), id);
+
+    Tasks worker = start(store().type(job).heartbeat(Duration.ofMillis(250)), 1);
+
+    TaskStatus done = awaitState(worker, id, TaskState.SUCCEEDED);
+    assertThat(seen).containsExactly(new TaskContext(id, "job", 2, true));
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.redeliveries()).isEqualTo(1);
+  }
+
+  @Test
+  void aRecurringRunsHandlerSeesTheRunsId() {
+    CompletableFuture<TaskContext> first = new CompletableFuture<>();
+    TaskType<Job> tick = TaskType.of("tick", Job.class, (job, task) -> first.complete(task));
+    Tasks tasks = start(store().recurring(tick, "* * * * * *", new Job("ticked", 0)), 1);
+
+    TaskContext run = first.orTimeout(LONG.toSeconds(), TimeUnit.SECONDS).join();
+
+    assertThat(run.id()).startsWith("tick@");
+    assertThat(run.attempt()).isEqualTo(1);
+    assertThat(awaitState(tasks, run.id(), TaskState.SUCCEEDED).attempts()).isEqualTo(1);
+  }
 }
