@@ -13,9 +13,10 @@ import java.util.Objects;
  * {@code lanes.tasks.enqueued}, {@code .started} (tag {@code redelivered}), {@code .succeeded},
  * {@code .retried}, {@code .failed}; timers {@code lanes.tasks.pickup} (due to start) and
  * {@code lanes.tasks.duration}; all tagged {@code task}; and {@code lanes.tasks.expired}, ended tasks
- * this process's worker deleted after their retention (untagged: one deletion spans types). {@link #bindStates} adds a gauge per state
- * ({@code lanes.tasks.state}) and the queue's age ({@code lanes.tasks.queue.age}, seconds the oldest
- * due queued task has waited), read from the store at each scrape.
+ * this process's worker deleted after their retention (untagged: one deletion spans types).
+ * {@link #bindStates} adds a gauge per state ({@code lanes.tasks.state}) and the queue's age
+ * ({@code lanes.tasks.queue.age}, seconds the oldest due queued task has waited), read from the
+ * store at each scrape.
  *
  * <pre>{@code Tasks tasks = Tasks.builder().type(T).listener(new TaskMetrics(registry)).build();
  * ... tasks.start(app); TaskMetrics.bindStates(tasks, registry);}</pre>

@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  *     .lane("images").retry(RetryPolicy.attempts(5));
  * }</pre>
  *
- * <p>A blocking handler runs on a worker-lane thread, or, when the type names another lane, in
- * that lane (the attempt holds its worker token meanwhile); an async handler is called on the
- * worker-lane thread and holds the token until its stage completes.
+ * <p>A handler that takes two parameters, {@code (payload, task)}, is also given its task's
+ * {@link TaskContext} (id, type name, attempt). A blocking handler runs on a worker-lane thread,
+ * or, when the type names another lane, in that lane (the attempt holds its worker token
+ * meanwhile); an async handler is called on the worker-lane thread and holds the token until its
+ * stage completes.
  */
 public final class TaskType<P> {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");

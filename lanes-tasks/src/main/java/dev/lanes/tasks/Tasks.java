@@ -498,10 +498,10 @@ public final class Tasks implements AutoCloseable {
     // enqueues its follow-up (a chain's next step) does not fail for it.
     closing = true;
     try {
-      r.expiry().ifPresent(EndedTaskExpiry::close);
       r.dueListener().ifPresent(DueNotifications::close);
       r.scheduler().ifPresent(Scheduler::stop);
       r.wakeups().ifPresent(DueWakeups::close);
+      r.expiry().ifPresent(EndedTaskExpiry::close); // after the scheduler stopped claiming: a sweep may take a moment
       if (r.executor().isPresent()) {
         // db-scheduler stops waiting shortly after interrupting; the interrupted attempts still
         // hand their tasks back, and need the store open for it.
