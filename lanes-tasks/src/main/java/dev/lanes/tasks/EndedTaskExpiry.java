@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Deletes the status rows of tasks that ended (succeeded, failed, cancelled) longer than the
  * retention ago, so the status table does not grow for good (Celery's {@code result_expires}). A
- * worker's timer thread ({@code lanes-tasks-expiry}) sweeps at start and then every retention, at
- * most every minute; a sweep deletes in batches of {@code BATCH} rows, one transaction each, until a
+ * worker's timer thread ({@code lanes-tasks-expiry}) sweeps every retention, at most a minute apart
+ * (the first one a period after the start, not amid a cold start's work); a sweep deletes in batches of {@code BATCH} rows, one transaction each, until a
  * batch comes back short, so it never holds many locks or one long transaction. Workers sharing
  * PostgreSQL each sweep; their batches skip each other's rows.
  */
@@ -39,12 +39,13 @@ final class EndedTaskExpiry implements AutoCloseable {
     this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("lanes-tasks-expiry").factory());
   }
 
-  /** Starts sweeping now and then every retention (between 50 ms and a minute apart). */
+  /** Sweeps every retention (between 50 ms and a minute apart), from one period after now. */
   static EndedTaskExpiry start(StatusTable statuses, Duration retention, TaskEvents events) {
     EndedTaskExpiry expiry = new EndedTaskExpiry(statuses, retention, events);
     Duration period = retention.compareTo(MAX_PERIOD) > 0 ? MAX_PERIOD
         : retention.compareTo(MIN_PERIOD) < 0 ? MIN_PERIOD : retention;
-    expiry.timer.scheduleWithFixedDelay(expiry::sweepLogging, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    // Not at once: a starting worker's first tasks and requests keep the CPU to themselves.
+    expiry.timer.scheduleWithFixedDelay(expiry::sweepLogging, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     return expiry;
   }
 
