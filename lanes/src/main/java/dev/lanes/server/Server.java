@@ -7,6 +7,7 @@ import dev.lanes.internal.http1.ConnectionSetup;
 import dev.lanes.internal.logging.NettyLogging;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.server.LeakDetection;
+import dev.lanes.internal.server.NettyJfrEvents;
 import dev.lanes.internal.server.ServerLoops;
 import dev.lanes.internal.server.SignalShutdown;
 import dev.lanes.internal.server.Transport;
@@ -91,6 +92,7 @@ public final class Server implements AutoCloseable {
 
   /** Binds and starts serving; fails (and frees everything) if the address cannot be bound. */
   public static Server start(App app, ServerConfig config) {
+    NettyJfrEvents.configure(); // before Netty's PlatformDependent reads it, as the classes below may
     NettyLogging.install(); // before any Netty class picks its logger
     LeakDetection.configure(); // before the first pipeline, which reads the level once
     // Resolved before the startup hooks: a typo in the host must not cost a start and a stop.
