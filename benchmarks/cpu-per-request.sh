@@ -18,10 +18,11 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 DURATION="${DURATION:-10s}"
-# Long enough for a server's first ~15 young collections, which copy its start-up live set until
-# they tenure it (the demo's 4.8 MB: 6.7 ms a collection, 0.8 ms after), in JIT_RUNS runs on new
-# connections each, as every round is: code compiled while the first connections only read is
-# thrown away ("uncommon trap") once new ones are accepted. Start-up costs, not the steady state.
+# JIT_RUNS runs on new connections each, as every round is: code compiled while the first
+# connections only read is thrown away ("uncommon trap") once new ones are accepted. Then more runs
+# until every server's first young collections (TENURE_GCS), which copy its start-up live set until
+# they tenure it (the demo's ~3 MB: 7 ms a collection on this VM, 1-2 ms after; Vert.x's 0.4 MB),
+# are behind it: start-up costs, not the steady state.
 JIT_WARMUP="${JIT_WARMUP:-5s}"
 JIT_RUNS="${JIT_RUNS:-6}"
 ROUNDS="${ROUNDS:-5}"
@@ -70,6 +71,17 @@ for p in "${PATHS[@]}"; do
   echo "warm-up $p: $JIT_RUNS x $JIT_WARMUP, all servers at once" >&2
   for _ in $(seq 1 "$JIT_RUNS"); do all "$JIT_WARMUP" "$p" "$OUT/cpu-warm" "${SERVERS[@]}"; done
 done
+# Then on until every server has had TENURE_GCS young collections (a survivor is tenured after at
+# most 15), so no round pays for copying a start-up live set: the steady state is measured.
+ygc() { "$JAVA_HOME/bin/jstat" -gc "$1" | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "YGC") c = i } NR == 2 { print $c }'; }
+min_ygc() { local s m=""; for s in "${SERVERS[@]}"; do n="$(ygc "${PID[$s]}")"; [ -z "$m" ] || [ "$n" -lt "$m" ] && m="$n"; done; echo "$m"; }
+TENURE_GCS="${TENURE_GCS:-16}"
+extra=0
+while [ "$(min_ygc)" -lt "$TENURE_GCS" ] && [ "$extra" -lt "${TENURE_RUNS_MAX:-30}" ]; do
+  all "$JIT_WARMUP" "${PATHS[$((extra % ${#PATHS[@]}))]}" "$OUT/cpu-warm" "${SERVERS[@]}"; extra=$((extra + 1))
+done
+YGC_WARM=""; for s in "${SERVERS[@]}"; do YGC_WARM="$YGC_WARM $s $(ygc "${PID[$s]}"),"; done
+echo "warm-up: $extra more runs until $TENURE_GCS young collections each:$YGC_WARM" >&2
 
 LOADS=()
 for round in $(seq 1 "$ROUNDS"); do
@@ -107,7 +119,8 @@ body="$(mktemp)"
   echo "- load (1-min average) at the start of each round and at the end: ${LOADS[*]}; whole line at the end: \`$(uptime_line)\`"
   echo "- layout: every server \`taskset -c $SERVER_CPU\` (so one event loop each), each loaded by its own"
   echo "  \`taskset -c $CLIENT_CPU wrk -t1 -c32 -d$DURATION URL\`, all at once (start order rotated per round), $ROUNDS rounds;"
-  echo "  first $JIT_RUNS x \`-d$JIT_WARMUP\` per path, all at once (JIT on new connections, start-up live set tenured)"
+  echo "  first $JIT_RUNS x \`-d$JIT_WARMUP\` per path, all at once (JIT on new connections), then $extra more until every server"
+  echo "  had $TENURE_GCS young collections (start-up live set tenured; young collections then:${YGC_WARM%,})"
   echo "- CPU us/req: the server process's utime+stime (user: utime only) during the round / requests served;"
   echo "  median of the rounds (every round in the last column); ratios: the median of each round's ratio"
   echo "- servers: Lanes demo with its defaults (\`java -jar examples/target/examples.jar\`: metrics and blocked-loop watchdog on,"
