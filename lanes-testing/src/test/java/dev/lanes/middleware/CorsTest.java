@@ -9,6 +9,7 @@ import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,10 @@ class CorsTest {
           return Response.text("items").withHeader("X-Total", "3");
         })
         .route("PUT", "/items", req -> Response.text("put"))
+        .get("/fresh", req -> Response.status(304).withHeader("ETag", "\"v1\""))
+        .get("/boom", req -> {
+          throw new IllegalStateException("boom");
+        })
         .get("/public", req -> Response.text("public").withHeader("Access-Control-Allow-Origin", "*")
             .withHeader("access-control-expose-headers", "X-Other"))
         .build();
@@ -112,6 +117,50 @@ class CorsTest {
     assertThat(missing.headerValues("vary")).contains("Origin");
   }
 
+  /**
+   * A response's CORS headers depend on the Origin whatever its status: a 304 (a cache updates
+   * its stored headers from it), the router's 405 and an unhandled error's 500 get them and
+   * {@code Vary: Origin} as a 200 does (Starlette's 500 comes from outside its CORS middleware,
+   * without them).
+   */
+  @Test
+  void notModifiedMethodNotAllowedAndServerErrorsCarryCorsHeadersToo() {
+    TestResponse notModified = client.send(client.request("/fresh").header("Origin", "https://app.example"));
+    TestResponse notAllowed = client.send(client.request("/items").header("Origin", "https://app.example")
+        .method("DELETE", HttpRequest.BodyPublishers.noBody()));
+    TestResponse failed = client.send(client.request("/boom").header("Origin", "https://app.example"));
+    assertThat(List.of(notModified.status(), notAllowed.status(), failed.status())).containsExactly(304, 405, 500);
+    for (TestResponse r : List.of(notModified, notAllowed, failed)) {
+      assertThat(r.header("access-control-allow-origin")).as("status %d", r.status()).contains("https://app.example");
+      assertThat(r.header("access-control-allow-credentials")).as("status %d", r.status()).contains("true");
+      assertThat(r.headerValues("vary")).as("status %d", r.status()).contains("Origin");
+    }
+    assertThat(notAllowed.header("allow")).contains("GET, HEAD, OPTIONS, PUT");
+  }
+
+  /**
+   * A browser's {@code Origin} leaves out its scheme's default port (RFC 6454 6.2), so an origin
+   * listed with {@code :443} or {@code :80} would never match what a browser sends: it is listed
+   * without it. Another port stays part of the origin.
+   */
+  @Test
+  void anOriginListedWithItsSchemesDefaultPortMatchesWhatBrowsersSend() {
+    Cors cors = Cors.builder()
+        .allowOrigins("https://app.example:443", "HTTP://Local.Example:80", "https://alt.example:8443").build();
+    App app = App.builder().middleware(cors).get("/any", req -> Response.text("any")).build();
+    try (TestClient c = TestClient.start(app)) {
+      for (String origin : List.of("https://app.example", "http://local.example", "https://alt.example:8443")) {
+        TestResponse r = c.send(c.request("/any").header("Origin", origin));
+        assertThat(r.header("access-control-allow-origin")).as(origin).contains(origin);
+        TestResponse preflight = c.send(c.request("/any").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .header("Origin", origin).header("Access-Control-Request-Method", "GET"));
+        assertThat(preflight.status()).as("preflight from " + origin).isEqualTo(204);
+      }
+      assertThat(c.send(c.request("/any").header("Origin", "https://alt.example")).header("access-control-allow-origin"))
+          .as("another port is another origin").isEmpty();
+    }
+  }
+
   @Test
   void anyHeaderWithCredentialsEchoesTheAskedNamesNeverAStar() {
     // With credentials a browser takes "*" in Access-Control-Allow-Headers literally (Fetch), so
@@ -136,5 +185,11 @@ class CorsTest {
     assertThatThrownBy(() -> Cors.builder().allowOrigins("https://app.example/path"))
         .hasMessageContaining("not an origin");
     assertThatThrownBy(() -> Cors.builder().build()).hasMessageContaining("at least one");
+    // With credentials a browser takes "*" in Access-Control-Expose-Headers as a header's name
+    // (Fetch): the page would read none of them.
+    assertThatThrownBy(() -> Cors.builder().allowOrigins("https://app.example").exposeHeaders("*")
+        .allowCredentials(true).build()).hasMessageContaining("exposeHeaders");
+    // Sandboxed frames and file: pages send "null", and any site can make one: never allowed by name.
+    assertThatThrownBy(() -> Cors.builder().allowOrigins("null")).hasMessageContaining("sandboxed");
   }
 }

@@ -23,7 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code Access-Control-Allow-Origin} (and credentials and exposed headers if configured) on their
  * answer, whatever it is (404s included), in place of any the app set. Every answer says {@code Vary: Origin}. {@code *} as an
  * origin together with credentials is refused when built: browsers reject it, and echoing any
- * origin with credentials would let every site act as the user.
+ * origin with credentials would let every site act as the user. Add it to the app, not to a
+ * {@code Routes} part: a preflight is an {@code OPTIONS} no route takes, which a part's
+ * middleware never sees.
  *
  * <pre>{@code
  * App.builder().middleware(Cors.builder().allowOrigins("https://app.example.com")
@@ -181,16 +183,36 @@ public final class Cors implements Middleware {
 
     private Builder() {}
 
-    /** Origins allowed, as browsers send them ({@code https://app.example.com:8443}); {@code *} for any. */
+    /**
+     * Origins allowed, as browsers send them ({@code https://app.example.com:8443}); {@code *} for
+     * any. A scheme's default port is left out, as browsers leave it out ({@code :443} for https,
+     * {@code :80} for http). {@code null}, the origin of sandboxed frames and {@code file:} pages,
+     * is refused: any site can make such a page.
+     */
     public Builder allowOrigins(String... allowed) {
       for (String o : allowed) {
         String origin = o.strip().toLowerCase(Locale.ROOT);
+        if (origin.equals("null")) {
+          throw new IllegalArgumentException("'null' cannot be allowed by name: sandboxed frames and file: pages"
+              + " send it, and any site can make one; allow '*' (without credentials) if they must read answers");
+        }
         if (!origin.equals("*") && !origin.matches("[a-z][a-z0-9+.-]*://[^/?#\\s]+")) {
           throw new IllegalArgumentException("not an origin (scheme://host[:port], no path): '" + o + "'");
         }
-        origins.add(origin);
+        origins.add(withoutDefaultPort(origin));
       }
       return this;
+    }
+
+    /** {@code origin} as a browser serializes it (RFC 6454 6.2): without its scheme's default port. */
+    private static String withoutDefaultPort(String origin) {
+      if (origin.startsWith("https://") && origin.endsWith(":443")) {
+        return origin.substring(0, origin.length() - ":443".length());
+      }
+      if (origin.startsWith("http://") && origin.endsWith(":80")) {
+        return origin.substring(0, origin.length() - ":80".length());
+      }
+      return origin;
     }
 
     /** Methods a preflight may ask for (default GET, HEAD, POST); replaces the list; {@code *} for any. */
@@ -214,7 +236,10 @@ public final class Cors implements Middleware {
       return this;
     }
 
-    /** Response headers the page may read besides the safelisted ones. */
+    /**
+     * Response headers the page may read besides the safelisted ones; {@code *} for all, but not
+     * with credentials, where a browser takes it as a header's name.
+     */
     public Builder exposeHeaders(String... names) {
       exposed.addAll(List.of(names));
       return this;
@@ -236,7 +261,8 @@ public final class Cors implements Middleware {
     }
 
     /**
-     * @throws IllegalArgumentException with no origin listed, or with {@code *} as an origin and credentials
+     * @throws IllegalArgumentException with no origin listed, or with {@code *} as an origin or an
+     *     exposed header and credentials
      */
     public Cors build() {
       if (origins.isEmpty()) {
@@ -244,6 +270,9 @@ public final class Cors implements Middleware {
       }
       if (credentials && origins.contains("*")) {
         throw new IllegalArgumentException("CORS: '*' as an allowed origin cannot go with credentials; list the origins");
+      }
+      if (credentials && exposed.contains("*")) { // with credentials a browser reads it as a header's name
+        throw new IllegalArgumentException("CORS: '*' in exposeHeaders cannot go with credentials; list the headers");
       }
       return new Cors(this);
     }
