@@ -203,7 +203,7 @@ class Http2CompressionTest {
           }
           H2Client.Stream head = client.open(h, null, true);
           String what = "HEAD " + path + " with accept-encoding " + acceptEncoding + ": ";
-          for (String field : List.of("content-encoding", "vary", "etag", "content-type")) {
+          for (String field : List.of("content-encoding", "vary", "etag", "content-type", "accept-ranges")) {
             assertThat(header(head, field)).as(what + field).isEqualTo(header(get, field));
           }
           assertThat(header(head, "content-length")).as(what + "content-length")
@@ -247,6 +247,48 @@ class Http2CompressionTest {
       H2Client.Stream big = get(client, "/big", "br");
       assertThat(header(big, "content-encoding")).isEqualTo("br");
       assertThat(decode("br", big.body())).isEqualTo(TEXT.repeat(20));
+    }
+  }
+
+  /**
+   * A compressed 200 does not say {@code accept-ranges: bytes}: ranges are served of the identity
+   * body only, so resuming the coded body with a range would splice identity bytes onto it. The
+   * identity 200 and the 206 keep it.
+   */
+  @ParameterizedTest
+  @MethodSource("transports")
+  void aCompressedBodyDoesNotAdvertiseRangesOfItsCoding(String transport) throws Exception {
+    try (H2Client client = connect(transport)) {
+      H2Client.Stream gzip = get(client, "/page", "gzip");
+      assertThat(header(gzip, "content-encoding")).isEqualTo("gzip");
+      assertThat(header(gzip, "accept-ranges")).as("GET, gzip").isNull();
+      gzip.body();
+      H2Client.Stream head = client.open(client.head("HEAD", "/page").add("accept-encoding", "gzip"), null, true);
+      assertThat(header(head, "content-encoding")).isEqualTo("gzip");
+      assertThat(header(head, "accept-ranges")).as("HEAD, gzip").isNull();
+      H2Client.Stream identity = get(client, "/page", null);
+      assertThat(header(identity, "accept-ranges")).as("GET, no accept-encoding").isEqualTo("bytes");
+      identity.body();
+      H2Client.Stream range = get(client, "/page", "gzip", "range", "bytes=0-9");
+      assertThat(range.status()).isEqualTo(206);
+      assertThat(header(range, "accept-ranges")).as("the 206, of the identity body").isEqualTo("bytes");
+      range.body();
+    }
+  }
+
+  /** {@code accept-encoding} in two fields is one list (RFC 9110 5.3), as on HTTP/1.1. */
+  @ParameterizedTest
+  @MethodSource("transports")
+  void anAcceptEncodingInTwoFieldsIsOneList(String transport) throws Exception {
+    try (H2Client client = connect(transport)) {
+      H2Client.Stream get = client.open(client.head("GET", "/tagged")
+          .add("accept-encoding", "deflate").add("accept-encoding", "gzip"), null, true);
+      assertThat(header(get, "content-encoding")).isEqualTo("gzip");
+      assertThat(decode("gzip", get.body())).isEqualTo(TEXT);
+      H2Client.Stream head = client.open(client.head("HEAD", "/tagged")
+          .add("accept-encoding", "deflate").add("accept-encoding", "gzip"), null, true);
+      assertThat(header(head, "content-encoding")).isEqualTo("gzip");
+      assertThat(header(head, "etag")).isEqualTo("W/\"t1\"");
     }
   }
 

@@ -8,6 +8,7 @@ import com.github.luben.zstd.ZstdInputStream;
 import dev.lanes.App;
 import dev.lanes.files.FileResponse;
 import dev.lanes.http.Response;
+import dev.lanes.http.ResponseBody;
 import dev.lanes.routing.BlockingHandler;
 import dev.lanes.routing.RouteOptions;
 import dev.lanes.streaming.EventSourceResponse;
@@ -63,6 +64,8 @@ class CompressionTest {
             (BlockingHandler) req -> Response.text(TEXT))
         .get("/events", req -> EventSourceResponse.of(events()))
         .get("/tagged", req -> Response.text(TEXT).withHeader("ETag", "\"t1\""))
+        .get("/unchanged", req -> Response.of(304, "text/plain",
+            new ResponseBody.Bytes(TEXT.getBytes(StandardCharsets.UTF_8))).withHeader("ETag", "\"t1\""))
         .get("/stream", req -> StreamingResponse.of(List.of(TEXT).iterator(), "text/plain"))
         .get("/published", req -> StreamingResponse.publisher(once(TEXT.getBytes(StandardCharsets.UTF_8)),
             "text/plain"))
@@ -156,6 +159,29 @@ class CompressionTest {
   }
 
   /**
+   * A compressed 200 does not say {@code Accept-Ranges: bytes}: a range is served of the identity
+   * body only (never compressed), so a client resuming the coded download it got with a
+   * {@code Range} request would splice identity bytes onto coded ones (nginx's gzip filter drops
+   * the field too). The identity 200, its HEAD and the 206 itself keep it.
+   */
+  @Test
+  void aCompressedBodyDoesNotAdvertiseRangesOfItsCoding() {
+    TestResponse gzip = get("/page", "gzip");
+    assertThat(gzip.header("content-encoding")).contains("gzip");
+    assertThat(gzip.header("accept-ranges")).as("GET, gzip").isEmpty();
+    TestResponse head = send("HEAD", "/page", "gzip");
+    assertThat(head.header("content-encoding")).contains("gzip");
+    assertThat(head.header("accept-ranges")).as("HEAD, gzip").isEmpty();
+    assertThat(get("/page", "identity").header("accept-ranges")).as("GET, identity").contains("bytes");
+    assertThat(send("GET", "/page", null).header("accept-ranges")).as("GET, no Accept-Encoding").contains("bytes");
+    assertThat(send("HEAD", "/page", null).header("accept-ranges")).as("HEAD, no Accept-Encoding").contains("bytes");
+    TestResponse range = client.send(client.request("/page").header("Accept-Encoding", "gzip").header("Range", "bytes=0-9"));
+    assertThat(range.status()).isEqualTo(206);
+    assertThat(range.header("content-encoding")).isEmpty();
+    assertThat(range.header("accept-ranges")).as("the 206, of the identity body").contains("bytes");
+  }
+
+  /**
    * RFC 9110 9.3.2: the answer to a HEAD has the fields its GET's would (the same coding, Vary
    * and weak ETag), and no Content-Length when the GET's body is compressed, for every kind of
    * body: in memory, typed JSON, file, written stream, published stream.
@@ -168,7 +194,7 @@ class CompressionTest {
         TestResponse get = send("GET", path, acceptEncoding);
         TestResponse head = send("HEAD", path, acceptEncoding);
         String what = "HEAD " + path + " with Accept-Encoding " + acceptEncoding + ": ";
-        for (String field : List.of("content-encoding", "vary", "etag", "content-type")) {
+        for (String field : List.of("content-encoding", "vary", "etag", "content-type", "accept-ranges")) {
           assertThat(head.headerValues(field)).as(what + field).isEqualTo(get.headerValues(field));
         }
         assertThat(head.header("content-length")).as(what + "content-length")
@@ -178,6 +204,32 @@ class CompressionTest {
       }
     }
     assertThat(send("GET", "/tagged", "gzip").header("etag")).contains("W/\"t1\"");
+  }
+
+  /**
+   * {@code Accept-Encoding} on two lines is one list (RFC 9110 5.3), and Netty's encoder reads it
+   * so for a GET: a HEAD and a handler's 304 read it whole too, and say what that GET says (its
+   * coding, its weak ETag).
+   */
+  @Test
+  void anAcceptEncodingOnTwoLinesIsOneListForAHeadAndA304Too() {
+    String lines = "Host: a\r\nAccept-Encoding: deflate\r\nAccept-Encoding: gzip\r\n";
+    RawResponse get;
+    try (RawClient c = RawClient.connect(client.port())) {
+      get = c.send("GET /tagged HTTP/1.1\r\n" + lines + "\r\n").read();
+    }
+    assertThat(get.header("content-encoding")).contains("gzip");
+    assertThat(get.header("etag")).contains("W/\"t1\"");
+    try (RawClient c = RawClient.connect(client.port())) {
+      RawResponse head = c.send("HEAD /tagged HTTP/1.1\r\n" + lines + "\r\n").readResponseToHead();
+      assertThat(head.header("content-encoding")).as("HEAD").contains("gzip");
+      assertThat(head.header("etag")).as("HEAD").contains("W/\"t1\"");
+    }
+    try (RawClient c = RawClient.connect(client.port())) {
+      RawResponse notModified = c.send("GET /unchanged HTTP/1.1\r\n" + lines + "\r\n").readResponseToHead();
+      assertThat(notModified.status()).isEqualTo(304);
+      assertThat(notModified.header("etag")).as("304").contains("W/\"t1\"");
+    }
   }
 
   /** A HEAD that closes the connection after its answer says what its GET would too. */

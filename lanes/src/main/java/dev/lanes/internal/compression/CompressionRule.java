@@ -126,6 +126,8 @@ public final class CompressionRule {
    * as nginx does. A strong tag must tell representations apart (RFC 9110 8.8.3), and one shared
    * by the identity and the compressed body would let {@code If-Range} resume a compressed
    * download with identity bytes; a weak one is never a match there. Null or weak: unchanged.
+   * For the same reason a compressed response says no {@code Accept-Ranges}: ranges are served
+   * of the identity body only (nginx's gzip filter drops the field too).
    */
   public static String compressedEtag(String etag) {
     return etag == null || etag.startsWith("W/") ? etag : "W/" + etag;

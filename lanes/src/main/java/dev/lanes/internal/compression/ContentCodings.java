@@ -12,7 +12,8 @@ import java.util.Locale;
  * The content codings the server can apply, and which one a client gets: gzip always, br with
  * brotli4j and zstd with zstd-jni on the class path (Netty says which are). The choice honours
  * {@code Accept-Encoding}'s q-values; among equal ones br, then zstd, then gzip; {@code *}
- * stands for any coding not named. The same on HTTP/1.1 and HTTP/2.
+ * stands for any coding not named; {@code identity} weighed above them all keeps the body as it
+ * is. The same on HTTP/1.1 and HTTP/2.
  */
 public final class ContentCodings {
   private static final boolean BROTLI = Brotli.isAvailable();
@@ -34,6 +35,19 @@ public final class ContentCodings {
     return options.toArray(CompressionOptions[]::new);
   }
 
+  /**
+   * A request's {@code Accept-Encoding} field lines as the one list they are (RFC 9110 5.3),
+   * joined as Netty's HTTP/1.1 encoder joins them for the response it compresses; null when
+   * there are none. Usage: {@code choose(acceptEncoding(headers.getAll("accept-encoding")))}.
+   */
+  public static String acceptEncoding(List<? extends CharSequence> fieldLines) {
+    return switch (fieldLines.size()) {
+      case 0 -> null;
+      case 1 -> fieldLines.get(0).toString();
+      default -> String.join(",", fieldLines);
+    };
+  }
+
   /** The coding to send for {@code acceptEncoding} (null or absent: none), or null for the body as it is. */
   public static String choose(CharSequence acceptEncoding) {
     if (acceptEncoding == null || acceptEncoding.isEmpty()) {
@@ -41,12 +55,15 @@ public final class ContentCodings {
     }
     float[] q = {-1, -1, -1}; // per PREFERENCE; -1: not named
     float star = -1;
+    float identity = -1; // not named
     for (String part : acceptEncoding.toString().split(",")) {
       int semi = part.indexOf(';');
       String coding = (semi < 0 ? part : part.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
       float weight = semi < 0 ? 1 : weight(part.substring(semi + 1));
       if (coding.equals("*")) {
         star = weight;
+      } else if (coding.equals("identity")) {
+        identity = Math.max(identity, weight);
       } else {
         for (int i = 0; i < PREFERENCE.length; i++) {
           if (coding.equals(PREFERENCE[i]) || i == 2 && coding.equals("x-gzip")) {
@@ -67,7 +84,8 @@ public final class ContentCodings {
         bestQ = w;
       }
     }
-    return best;
+    // Weights rank identity too (RFC 9110 12.5.3): weighed above every coding, the body goes as it is.
+    return identity > bestQ ? null : best;
   }
 
   private static boolean present(int i) {
@@ -78,15 +96,40 @@ public final class ContentCodings {
   private static float weight(String params) {
     for (String p : params.split(";")) {
       String s = p.strip();
-      if (s.length() > 2 && (s.charAt(0) == 'q' || s.charAt(0) == 'Q') && s.charAt(1) == '=') {
-        try {
-          float w = Float.parseFloat(s.substring(2).strip());
-          return w >= 0 && w <= 1 ? w : 0;
-        } catch (NumberFormatException e) {
-          return 0;
-        }
+      if (s.length() >= 2 && (s.charAt(0) == 'q' || s.charAt(0) == 'Q') && s.charAt(1) == '=') {
+        return Math.max(0, qvalue(s.substring(2)));
       }
     }
     return 1;
+  }
+
+  /**
+   * RFC 9110 12.4.2's qvalue, {@code "0"} to {@code "1"} with at most three decimals, or -1 when
+   * {@code s} is not one ({@code Float.parseFloat} would take {@code 1e0}, {@code .5} and
+   * {@code 0.5f}).
+   */
+  private static float qvalue(String s) {
+    int n = s.length();
+    if (n == 0 || n > 5 || s.charAt(0) != '0' && s.charAt(0) != '1') {
+      return -1;
+    }
+    if (n == 1) {
+      return s.charAt(0) - '0';
+    }
+    if (s.charAt(1) != '.') {
+      return -1;
+    }
+    int thousandths = 0;
+    for (int i = 2; i < 5; i++) {
+      int digit = i < n ? s.charAt(i) - '0' : 0;
+      if (digit < 0 || digit > 9) {
+        return -1;
+      }
+      thousandths = thousandths * 10 + digit;
+    }
+    if (s.charAt(0) == '1') {
+      return thousandths == 0 ? 1 : -1;
+    }
+    return thousandths / 1000f;
   }
 }

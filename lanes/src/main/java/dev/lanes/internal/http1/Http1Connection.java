@@ -3,6 +3,7 @@ package dev.lanes.internal.http1;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.internal.app.CompiledApp;
+import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.exchange.Exchange;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.websocket.PendingUpgrade;
@@ -218,7 +219,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       codec.offer(Http1Upgrade.offered(PendingUpgrade.offer(exchange.scope()), req.headers(), uri));
     }
     if (compressor != null) {
-      codec.compression(app.compressible(method, path), req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
+      // Its lines as one list, as Netty's encoder reads them for the GET (a 304 says that GET's tag).
+      String acceptEncoding = req.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)
+          ? ContentCodings.acceptEncoding(req.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING)) : null;
+      codec.compression(app.compressible(method, path), acceptEncoding);
     }
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))
         .headers(new NettyHeaders(req.headers()));

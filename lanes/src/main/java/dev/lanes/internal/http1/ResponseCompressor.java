@@ -123,7 +123,7 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
    */
   void requested(HttpRequest req) throws Exception {
     if (req.method() == HttpMethod.HEAD) {
-      String acceptEncoding = req.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+      String acceptEncoding = ContentCodings.acceptEncoding(req.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING));
       encoderSawRequest.add(new HeadRequest(ContentCodings.choose(acceptEncoding)));
       return;
     }
@@ -203,7 +203,7 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
   /**
    * Gives the answer to a HEAD the fields its GET would have (RFC 9110 9.3.2): {@code Vary} when
    * the GET's body could be compressed, and when this client would get it compressed, its
-   * {@code Content-Encoding}, its weak {@code ETag}, and no {@code Content-Length} (the length
+   * {@code Content-Encoding}, its weak {@code ETag}, no {@code Accept-Ranges}, and no {@code Content-Length} (the length
    * of the compressed body is not known without compressing it). The HEAD's head carries the
    * GET's length, or chunked when that is unknown.
    */
@@ -221,11 +221,21 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
     if (coding != null) {
       h.set(HttpHeaderNames.CONTENT_ENCODING, coding);
       h.remove(HttpHeaderNames.CONTENT_LENGTH);
-      String etag = h.get(HttpHeaderNames.ETAG);
-      if (etag != null) {
-        h.set(HttpHeaderNames.ETAG, CompressionRule.compressedEtag(etag));
-      }
+      asCompressed(h);
     }
+  }
+
+  /**
+   * The fields of a head whose body goes compressed: a weak {@code ETag}, and no
+   * {@code Accept-Ranges}, since ranges are served of the identity body only
+   * ({@link CompressionRule#compressedEtag}).
+   */
+  private static void asCompressed(HttpHeaders h) {
+    String etag = h.get(HttpHeaderNames.ETAG);
+    if (etag != null) {
+      h.set(HttpHeaderNames.ETAG, CompressionRule.compressedEtag(etag));
+    }
+    h.remove(HttpHeaderNames.ACCEPT_RANGES);
   }
 
   /** Adds {@code Accept-Encoding} to the head's one {@code Vary} field ({@link VaryField}). */
@@ -272,9 +282,8 @@ final class ResponseCompressor extends ChannelOutboundHandlerAdapter {
       }
       vary(response.headers());
       Result result = super.beginEncode(response, acceptEncoding);
-      String etag = response.headers().get(HttpHeaderNames.ETAG);
-      if (result != null && etag != null) {
-        response.headers().set(HttpHeaderNames.ETAG, CompressionRule.compressedEtag(etag));
+      if (result != null) {
+        asCompressed(response.headers());
       }
       return result;
     }

@@ -35,6 +35,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   private static final AsciiString ACCEPT_ENCODING = AsciiString.cached("accept-encoding");
   private static final AsciiString VARY = AsciiString.cached("vary");
   private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+  private static final AsciiString ACCEPT_RANGES = AsciiString.cached("accept-ranges");
   private final Http2ServerConnection connection;
   private final StreamRequest stream;
   private final Lanes lanes;
@@ -126,7 +127,7 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   private Response notModified(Response response) {
     CompressionRule rule = connection.compression();
     return rule == null || !stream.routeCompresses ? response
-        : rule.notModified(response, ContentCodings.choose(stream.headers.get(ACCEPT_ENCODING)));
+        : rule.notModified(response, coding());
   }
 
   /** A 206 with the {@code vary} its 200 would have had on this stream (RFC 9110 15.3.7). */
@@ -138,7 +139,8 @@ final class Http2ExchangeCodec implements ExchangeCodec {
   /**
    * The response's head; when the rules let this stream's body be compressed it says
    * {@code vary}, and {@code content-encoding} if the client accepts a coding (the connection's
-   * encoder then compresses the DATA frames and drops {@code content-length}). Empty bodies are
+   * encoder then compresses the DATA frames and drops {@code content-length}), with a weak
+   * {@code etag} and without {@code accept-ranges}. Empty bodies are
    * never compressed, as on HTTP/1.1. {@code bodyFollows}: the GET's body would, for a HEAD, whose
    * head says what its GET's would (RFC 9110 9.3.2), without the {@code content-length} a
    * compressed body's is not known without compressing it.
@@ -152,13 +154,14 @@ final class Http2ExchangeCodec implements ExchangeCodec {
       return h;
     }
     h.set(VARY, VaryField.with(h.getAll(VARY), "accept-encoding")); // one field with what the handler said
-    String coding = ContentCodings.choose(stream.headers.get(ACCEPT_ENCODING));
+    String coding = coding();
     if (coding != null) {
       h.set(CONTENT_ENCODING, coding);
       CharSequence etag = h.get(ETAG);
       if (etag != null) {
         h.set(ETAG, CompressionRule.compressedEtag(etag.toString()));
       }
+      h.remove(ACCEPT_RANGES); // ranges are served of the identity body only
       if (head) {
         h.remove(CONTENT_LENGTH); // no DATA follows: the plain encoder sends the head as it is
       } else {
@@ -166,6 +169,11 @@ final class Http2ExchangeCodec implements ExchangeCodec {
       }
     }
     return h;
+  }
+
+  /** The coding this stream's client would get, from its {@code accept-encoding} fields as one list; null: none. */
+  private String coding() {
+    return ContentCodings.choose(ContentCodings.acceptEncoding(stream.headers.getAll(ACCEPT_ENCODING)));
   }
 
   private void afterLast(ChannelPromise last, Runnable afterSent) {

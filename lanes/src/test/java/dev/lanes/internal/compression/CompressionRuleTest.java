@@ -89,4 +89,35 @@ class CompressionRuleTest {
     }
     assertThat(ContentCodings.choose("br;q=0, zstd;q=0, *")).isEqualTo("gzip");
   }
+
+  /**
+   * A weight is RFC 9110 12.4.2's qvalue, "0" or "1" with at most three decimals; anything else
+   * is garbled, and refuses its coding as {@code q=x} does. An empty {@code q=} is garbled too:
+   * it weighed 1.
+   */
+  @Test
+  void aWeightOutsideTheQvalueGrammarRefusesItsCoding() {
+    for (String garbled : new String[] {"gzip;q=", "gzip;q= ", "gzip;q=0.5f", "gzip;q=1e0", "gzip;q=0x1p-1",
+        "gzip;q=.5", "gzip;q=+1", "gzip;q=1.5", "gzip;q=NaN", "gzip;q=0.1234"}) {
+      assertThat(ContentCodings.choose(garbled)).as(garbled).isNull();
+    }
+    for (String weighed : new String[] {"gzip;q=1", "gzip;q=1.", "gzip;q=1.000", "gzip;q=0.001", "gzip; Q=0.5",
+        "gzip;level=9;q=0.5"}) {
+      assertThat(ContentCodings.choose(weighed)).as(weighed).isEqualTo("gzip");
+    }
+  }
+
+  /**
+   * Weights rank the codings the client accepts, identity among them (RFC 9110 12.5.3): a client
+   * that weighs identity above every coding the server has gets the body as it is. A tie is the
+   * server's to break, and it compresses.
+   */
+  @Test
+  void anIdentityWeighedAboveEveryCodingKeepsTheBodyAsItIs() {
+    assertThat(ContentCodings.choose("identity;q=1, gzip;q=0.5")).isNull();
+    assertThat(ContentCodings.choose("gzip;q=0.5, IDENTITY")).isNull();
+    assertThat(ContentCodings.choose("identity;q=0.5, gzip")).isEqualTo("gzip");
+    assertThat(ContentCodings.choose("identity, gzip")).isEqualTo("gzip");
+    assertThat(ContentCodings.choose("identity;q=0, gzip;q=0.1")).isEqualTo("gzip");
+  }
 }
