@@ -262,11 +262,22 @@ final class StatusTable {
    * transition is guarded by the state it leaves, and none leaves an ended state. A row whose
    * execution is still stored (its worker's completion not yet written, or a dead worker's, not yet
    * revived and skipped) stays until it is gone: an enqueue of the same id (its key) would collide
-   * with it. On PostgreSQL, rows another worker is deleting are skipped, not waited for.
+   * with it. A recurring run's row stays while its type's execution has not moved past the run's due
+   * time: a run whose worker died between writing its end and that move is revived at its due time,
+   * and must find its row ended rather than run again. On PostgreSQL, rows another worker is deleting
+   * are skipped, not waited for.
    */
   int expireEnded(Instant endedBefore, int limit) throws SQLException {
+    String due = postgres ? "TIMESTAMPTZ 'epoch' + s.run_at_ms * INTERVAL '1 millisecond'"
+        : "DATEADD(MILLISECOND, s.run_at_ms, TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00')";
     String doomed = "SELECT s.id FROM " + table + " s WHERE s.state IN " + ENDED_STATES + " AND s.updated_ms < ? "
         + "AND NOT EXISTS (SELECT 1 FROM " + executionTable + " e WHERE e.task_name = s.name AND e.task_instance = s.id) "
+        // A run's id has an '@', a one-off's (a UUID) none. Under the OR, PostgreSQL looks the type's one
+        // execution (db-scheduler's instance "recurring") up by primary key for runs only; as an anti-join
+        // it scanned the whole execution table on every batch.
+        + "AND (s.id NOT LIKE '%@%' OR NOT EXISTS (SELECT 1 FROM " + executionTable + " r WHERE r.task_name = s.name "
+        + "AND r.task_instance = '" + com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE + "' "
+        + "AND r.execution_time <= " + due + ")) "
         + "LIMIT " + limit;
     // PostgreSQL: the ids as an array, so the delete finds them by primary key (with IN (...) it
     // planned a scan of the whole table per batch).

@@ -1252,4 +1252,51 @@ abstract class TaskSuite {
     assertThat(run.attempt()).isEqualTo(1);
     assertThat(awaitState(tasks, run.id(), TaskState.SUCCEEDED).attempts()).isEqualTo(1);
   }
+
+  @Test
+  void aRecurringRunThatEndedIsKeptUntilItsExecutionMovedOnSoItsRevivalDoesNotRunItAgain() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> tick = TaskType.of("tick", Job.class, j -> calls.incrementAndGet());
+    String yearly = "0 0 0 1 1 *"; // no other run comes due during the test
+    Instant due = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS);
+    String run = RecurringType.runId(tick.name(), due);
+    Tasks web = start(store().recurring(tick, yearly, new Job("t", 1)).workers(false).expireEndedAfter(Duration.ofMillis(1)), 1);
+    // The run ended, and its worker died before moving the execution on to the next due time.
+    try (Connection c = connect();
+        PreparedStatement execution = c.prepareStatement("INSERT INTO " + tablePrefix() + "scheduled_tasks (task_name, "
+            + "task_instance, execution_time, picked, picked_by, last_heartbeat, version) VALUES (?, 'recurring', ?, TRUE, "
+            + "'killed-worker', CURRENT_TIMESTAMP - INTERVAL '1' HOUR, 2)");
+        PreparedStatement status = c.prepareStatement("INSERT INTO " + tablePrefix() + "tasks (id, name, state, attempts, "
+            + "redeliveries, enqueued_ms, run_at_ms, updated_ms) VALUES (?, ?, 'succeeded', 1, 0, ?, ?, ?)")) {
+      execution.setString(1, tick.name());
+      execution.setObject(2, due.atOffset(java.time.ZoneOffset.UTC));
+      assertThat(execution.executeUpdate()).isEqualTo(1);
+      status.setString(1, run);
+      status.setString(2, tick.name());
+      status.setLong(3, due.toEpochMilli());
+      status.setLong(4, due.toEpochMilli());
+      status.setLong(5, due.toEpochMilli() + 1);
+      assertThat(status.executeUpdate()).isEqualTo(1);
+    }
+
+    assertThat(web.expireEnded(Instant.now())).as("the run's execution is still at its due time").isZero();
+    Tasks worker = start(store().recurring(tick, yearly, new Job("t", 1)).heartbeat(Duration.ofMillis(250))
+        .expireEndedAfter(Duration.ofMillis(1)), 1);
+
+    // Revived at its due time, the run finds its row ended and the execution moves on to next year.
+    Await.until(LONG, () -> {
+      try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT execution_time, picked FROM "
+          + tablePrefix() + "scheduled_tasks WHERE task_name = ?")) {
+        s.setString(1, tick.name());
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getObject(1, java.time.OffsetDateTime.class).toInstant().isAfter(due) && !r.getBoolean(2);
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }, "the revived run's execution moved on");
+    assertThat(calls).as("the run ended before its worker died: not run again").hasValue(0);
+    Await.until(LONG, () -> worker.status(run).isEmpty(), "the run expired once its execution moved on");
+  }
 }
