@@ -55,6 +55,10 @@ final class EndedTaskExpiry implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       // The next sweep tries again; a failing store shows in the attempts' own errors too.
       LOG.log(System.Logger.Level.WARNING, "could not delete expired tasks (the next sweep tries again): " + e.getMessage());
+    } catch (Error e) {
+      // Thrown out of a periodic task, it would cancel every later sweep without a word (a
+      // listener's failed assertion, a driver's class that failed to load).
+      LOG.log(System.Logger.Level.WARNING, "a sweep of expired tasks ended in an error (the next sweep tries again)", e);
     }
   }
 

@@ -60,6 +60,28 @@ class TaskEdgesTest {
   }
 
   @Test
+  void aSweepEndingInAnErrorDoesNotStopTheLaterSweeps() {
+    TaskType<Job> ok = TaskType.of("ok", Job.class, Job::text);
+    AtomicInteger reports = new AtomicInteger();
+    TaskListener assertsOnce = new TaskListener() {
+      @Override
+      public void expired(long count) {
+        if (reports.incrementAndGet() == 1) {
+          throw new AssertionError("a listener's failed assertion (an Error, not an exception)");
+        }
+      }
+    };
+    Tasks tasks = start(Tasks.builder().type(ok).expireEndedAfter(Duration.ofMillis(100)).listener(assertsOnce), 2);
+    String first = tasks.enqueue(ok, new Job("a"));
+    Await.until(Duration.ofSeconds(30), () -> reports.get() == 1, "the first sweep reported " + first);
+
+    String second = tasks.enqueue(ok, new Job("b"));
+
+    Await.until(Duration.ofSeconds(30), () -> tasks.status(second).isEmpty(), "a later sweep expired " + second);
+    assertThat(reports).hasValue(2);
+  }
+
+  @Test
   void aFailureWhoseMessageHasANulCharacterIsRecordedOnPostgres() {
     AtomicInteger calls = new AtomicInteger();
     TaskType<Job> parse = TaskType.of("parse", Job.class, job -> {
