@@ -34,7 +34,8 @@ public interface TaskListener {
 
   /**
    * This process's worker deleted {@code count} ended tasks (of any type) whose retention had
-   * passed ({@link Tasks.Builder#expireEndedAfter}); their ids are unknown from now on.
+   * passed ({@link Tasks.Builder#expireEndedAfter}); their ids are unknown from now on. Called on
+   * the worker's expiry thread ({@code lanes-tasks-expiry}), once per sweep that deleted any.
    */
   default void expired(long count) {}
 }

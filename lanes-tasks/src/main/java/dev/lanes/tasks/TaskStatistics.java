@@ -11,7 +11,8 @@ import java.util.Optional;
  * <pre>{@code tasks.statistics().byState().get(TaskState.QUEUED)}</pre>
  *
  * @param byState tasks in the store per state
- * @param redeliveries attempts in the store started again because a worker died mid-attempt
+ * @param redeliveries attempts in the store started again because a worker died mid-attempt (of the
+ *     tasks kept: ended ones expire, {@link Tasks.Builder#expireEndedAfter})
  * @param oldestDue when the queued task that has waited longest became due (queue age); empty if no
  *     queued task is due yet
  * @param enqueued tasks this process enqueued

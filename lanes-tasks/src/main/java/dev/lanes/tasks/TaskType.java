@@ -63,7 +63,9 @@ public final class TaskType<P> {
 
   /**
    * A task type whose blocking handler is also given its task's {@link TaskContext} (id, type name,
-   * attempt); see {@link #of(String, Class, TaskHandler)}.
+   * attempt); see {@link #of(String, Class, TaskHandler)}. A method reference to a method overloaded
+   * with one and two parameters, or of variable arity, fits both overloads (javac: "reference to of
+   * is ambiguous"): cast it to the handler type meant, {@code (TaskHandler<Job>) service::handle}.
    *
    * <pre>{@code TaskType.of("charge", Charge.class, (charge, task) -> payments.charge(charge, "charge-" + task.id()))}</pre>
    */

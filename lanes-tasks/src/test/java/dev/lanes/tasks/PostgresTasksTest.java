@@ -73,6 +73,23 @@ class PostgresTasksTest extends TaskSuite {
   }
 
   @Override
+  boolean anEnqueueWaitsForTheDeletionOfItsKeysRow() {
+    return true;
+  }
+
+  @Override
+  boolean aStatementWaitsForALock() {
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            + "AND query LIKE '%" + prefix + "tasks%'")) {
+      r.next();
+      return r.getLong(1) > 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
   boolean growingTheLaneTakesEffectAtOnce() {
     return false;
   }

@@ -285,6 +285,35 @@ abstract class TaskSuite {
   }
 
   @Test
+  void theAttemptAfterAHandBackSeesItsNumberAsStatusDoesAndIsNoRedelivery() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Tasks> reader = new java.util.concurrent.atomic.AtomicReference<>();
+    List<Seen> seen = new CopyOnWriteArrayList<>();
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    TaskType<Job> slow = TaskType.of("slow", Job.class, (j, task) -> {
+      seen.add(new Seen(task, reader.get().status(task.id()).orElseThrow()));
+      if (task.attempt() == 1) {
+        firstStarted.countDown();
+        new CountDownLatch(1).await(); // until the drain interrupts it
+      }
+      return task.attempt();
+    });
+    reader.set(start(store().type(slow).workers(false), 1)); // open across both workers
+    Tasks stopping = start(store().type(slow).shutdownGrace(Duration.ZERO), 1);
+    String id = stopping.enqueue(slow, new Job("x", 1));
+    await(firstStarted);
+    stopping.close(); // handed back, queued
+
+    Tasks worker = start(store().type(slow), 1);
+
+    TaskStatus done = awaitState(worker, id, TaskState.SUCCEEDED);
+    assertThat(seen).extracting(Seen::context)
+        .containsExactly(new TaskContext(id, "slow", 1, false), new TaskContext(id, "slow", 2, false));
+    assertThat(seen.get(1).status().attempts()).isEqualTo(2);
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.redeliveries()).isZero();
+  }
+
+  @Test
   void aStatusTableFromBeforeHandBacksWereCountedGetsTheirColumn() throws Exception {
     try (Connection c = connect(); Statement s = c.createStatement()) {
       String text = c.getMetaData().getDatabaseProductName().contains("H2") ? "CHARACTER LARGE OBJECT" : "TEXT";
@@ -1180,6 +1209,53 @@ abstract class TaskSuite {
     assertThat(rerun.attempts()).isEqualTo(1);
     assertThat(rerun.result().orElseThrow().asInt()).isEqualTo(2);
     assertThat(runs).hasValue(2);
+  }
+
+  /**
+   * Whether a statement of this test's store waits for a row lock (PostgreSQL); the embedded store
+   * answers at once instead, so it never waits.
+   */
+  boolean aStatementWaitsForALock() {
+    return false;
+  }
+
+  /**
+   * Whether an enqueue whose key's row another transaction is deleting waits for it (PostgreSQL), or
+   * answers at once with the row being deleted (H2: a duplicate key).
+   */
+  boolean anEnqueueWaitsForTheDeletionOfItsKeysRow() {
+    return false;
+  }
+
+  @Test
+  void aKeyEnqueuedWhileItsExpiredRowIsBeingDeletedIsANewTaskOrTheOldIdNeverAFailure() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    TaskType<Job> once = TaskType.of("once", Job.class, job -> runs.incrementAndGet());
+    Tasks tasks = start(store().type(once).expireEndedAfter(Duration.ofHours(1)), 2);
+    EnqueueOptions key = EnqueueOptions.defaults().key("order-9");
+    String first = tasks.enqueue(once, new Job("a", 1), key);
+    awaitState(tasks, first, TaskState.SUCCEEDED);
+    awaitExecutionGone(first);
+
+    CompletableFuture<String> again;
+    try (Connection sweep = connect()) {
+      sweep.setAutoCommit(false);
+      try (PreparedStatement delete = sweep.prepareStatement("DELETE FROM " + tablePrefix() + "tasks WHERE id = ?")) {
+        delete.setString(1, first);
+        assertThat(delete.executeUpdate()).isEqualTo(1); // a sweep's batch, not yet committed
+      }
+      again = tasks.enqueueAsync(once, new Job("b", 2), key);
+      Await.until(LONG, () -> again.isDone() || aStatementWaitsForALock(), "the enqueue answered or waits");
+      sweep.commit();
+    }
+
+    assertThat(again.join()).isEqualTo(first);
+    if (anEnqueueWaitsForTheDeletionOfItsKeysRow()) { // then stores a new task under the key's id
+      assertThat(awaitState(tasks, first, TaskState.SUCCEEDED).result().orElseThrow().asInt()).isEqualTo(2);
+    } else { // H2 answered with the row being deleted (the window still open): nothing new
+      assertThat(tasks.status(first)).isEmpty();
+      assertThat(runs).hasValue(1);
+    }
   }
 
   /** What a handler saw of its task: its context and, at that moment, the task's status. */
