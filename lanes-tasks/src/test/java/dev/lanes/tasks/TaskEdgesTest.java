@@ -60,6 +60,24 @@ class TaskEdgesTest {
   }
 
   @Test
+  void closeEndsTheExpiryThreadAndAWorkerKeepingEndedTasksForeverHasNone() throws Exception {
+    TaskType<Job> ok = TaskType.of("ok", Job.class, Job::text);
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Tasks tasks = start(Tasks.builder().type(ok), 1);
+    List<Thread> expiry = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("lanes-tasks-expiry") && !before.contains(t)).toList();
+    assertThat(expiry).hasSize(1);
+
+    tasks.close();
+
+    expiry.get(0).join(); // ended, not parked for good
+    Tasks forever = start(Tasks.builder().type(ok).keepEndedForever(), 1);
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.getName().equals("lanes-tasks-expiry") && t.isAlive() && !before.contains(t));
+    assertThat(forever.isRunning()).isTrue();
+  }
+
+  @Test
   void aSweepEndingInAnErrorDoesNotStopTheLaterSweeps() {
     TaskType<Job> ok = TaskType.of("ok", Job.class, Job::text);
     AtomicInteger reports = new AtomicInteger();
