@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  *     .lane("images").retry(RetryPolicy.attempts(5));
  * }</pre>
  *
- * <p>A handler that takes two parameters, {@code (payload, task)}, is also given its task's
- * {@link TaskContext} (id, type name, attempt). A blocking handler runs on a worker-lane thread,
+ * <p>A handler that takes two parameters, {@code (payload, task)}, made with {@link #withContext}
+ * or {@link #asyncWithContext}, is also given its task's {@link TaskContext} (id, type name,
+ * attempt). A blocking handler runs on a worker-lane thread,
  * or, when the type names another lane, in that lane (the attempt holds its worker token
  * meanwhile); an async handler is called on the worker-lane thread and holds the token until its
  * stage completes.
@@ -58,18 +59,18 @@ public final class TaskType<P> {
    */
   public static <P> TaskType<P> of(String name, Class<P> payloadType, TaskHandler<P> handler) {
     Objects.requireNonNull(handler, "handler");
-    return of(name, payloadType, (ContextTaskHandler<P>) (payload, task) -> handler.run(payload));
+    return withContext(name, payloadType, (payload, task) -> handler.run(payload));
   }
 
   /**
    * A task type whose blocking handler is also given its task's {@link TaskContext} (id, type name,
-   * attempt); see {@link #of(String, Class, TaskHandler)}. A method reference to a method overloaded
-   * with one and two parameters, or of variable arity, fits both overloads (javac: "reference to of
-   * is ambiguous"): cast it to the handler type meant, {@code (TaskHandler<Job>) service::handle}.
+   * attempt); see {@link #of(String, Class, TaskHandler)}. A name of its own, not an overload of
+   * {@code of}: a method reference to a method overloaded with one and two parameters would fit
+   * both, and javac would refuse it as ambiguous.
    *
-   * <pre>{@code TaskType.of("charge", Charge.class, (charge, task) -> payments.charge(charge, "charge-" + task.id()))}</pre>
+   * <pre>{@code TaskType.withContext("charge", Charge.class, (charge, task) -> payments.charge(charge, "charge-" + task.id()))}</pre>
    */
-  public static <P> TaskType<P> of(String name, Class<P> payloadType, ContextTaskHandler<P> handler) {
+  public static <P> TaskType<P> withContext(String name, Class<P> payloadType, ContextTaskHandler<P> handler) {
     return new TaskType<>(checkName(name), Objects.requireNonNull(payloadType, "payloadType"),
         Optional.of(Objects.requireNonNull(handler, "handler")), Optional.empty(), Optional.empty(),
         RetryPolicy.attempts(3), DEFAULT_MAX_REDELIVERIES);
@@ -78,16 +79,17 @@ public final class TaskType<P> {
   /** A task type with an async handler; see {@link #of(String, Class, TaskHandler)}. */
   public static <P> TaskType<P> ofAsync(String name, Class<P> payloadType, AsyncTaskHandler<P> handler) {
     Objects.requireNonNull(handler, "handler");
-    return ofAsync(name, payloadType, (AsyncContextTaskHandler<P>) (payload, task) -> handler.run(payload));
+    return asyncWithContext(name, payloadType, (payload, task) -> handler.run(payload));
   }
 
   /**
    * A task type whose async handler is also given its task's {@link TaskContext}; see
-   * {@link #ofAsync(String, Class, AsyncTaskHandler)}.
+   * {@link #ofAsync(String, Class, AsyncTaskHandler)} and, for why a name of its own,
+   * {@link #withContext}.
    *
-   * <pre>{@code TaskType.ofAsync("ping", Ping.class, (ping, task) -> client.ping(ping, task.attempt()))}</pre>
+   * <pre>{@code TaskType.asyncWithContext("ping", Ping.class, (ping, task) -> client.ping(ping, task.attempt()))}</pre>
    */
-  public static <P> TaskType<P> ofAsync(String name, Class<P> payloadType, AsyncContextTaskHandler<P> handler) {
+  public static <P> TaskType<P> asyncWithContext(String name, Class<P> payloadType, AsyncContextTaskHandler<P> handler) {
     return new TaskType<>(checkName(name), Objects.requireNonNull(payloadType, "payloadType"), Optional.empty(),
         Optional.of(Objects.requireNonNull(handler, "handler")), Optional.empty(), RetryPolicy.attempts(3),
         DEFAULT_MAX_REDELIVERIES);

@@ -289,7 +289,7 @@ abstract class TaskSuite {
     java.util.concurrent.atomic.AtomicReference<Tasks> reader = new java.util.concurrent.atomic.AtomicReference<>();
     List<Seen> seen = new CopyOnWriteArrayList<>();
     CountDownLatch firstStarted = new CountDownLatch(1);
-    TaskType<Job> slow = TaskType.of("slow", Job.class, (j, task) -> {
+    TaskType<Job> slow = TaskType.withContext("slow", Job.class, (j, task) -> {
       seen.add(new Seen(task, reader.get().status(task.id()).orElseThrow()));
       if (task.attempt() == 1) {
         firstStarted.countDown();
@@ -1265,7 +1265,7 @@ abstract class TaskSuite {
   void aHandlerSeesItsTasksIdNameAndAttemptAsStatusDoesAcrossARetry() {
     java.util.concurrent.atomic.AtomicReference<Tasks> self = new java.util.concurrent.atomic.AtomicReference<>();
     List<Seen> seen = new CopyOnWriteArrayList<>();
-    TaskType<Job> flaky = TaskType.of("flaky", Job.class, (job, task) -> {
+    TaskType<Job> flaky = TaskType.withContext("flaky", Job.class, (job, task) -> {
       seen.add(new Seen(task, self.get().status(task.id()).orElseThrow()));
       if (task.attempt() == 1) {
         throw new IllegalStateException("first try fails");
@@ -1291,7 +1291,7 @@ abstract class TaskSuite {
 
   @Test
   void anAsyncHandlerSeesItsTaskToo() {
-    TaskType<Job> async = TaskType.ofAsync("async-ctx", Job.class,
+    TaskType<Job> async = TaskType.asyncWithContext("async-ctx", Job.class,
         (job, task) -> CompletableFuture.completedFuture(task.name() + " " + task.id() + "#" + task.attempt()));
     Tasks tasks = start(store().type(async), 2);
 
@@ -1303,7 +1303,7 @@ abstract class TaskSuite {
   @Test
   void aRedeliveredAttemptSaysSoInItsContext() throws Exception {
     List<TaskContext> seen = new CopyOnWriteArrayList<>();
-    TaskType<Job> job = TaskType.of("job", Job.class, (j, task) -> seen.add(task));
+    TaskType<Job> job = TaskType.withContext("job", Job.class, (j, task) -> seen.add(task));
     Tasks web = start(store().type(job).workers(false), 1);
     String id = web.enqueue(job, new Job("x", 1));
     leaveAsAKilledWorkerWould(job.name(), id);
@@ -1319,7 +1319,7 @@ abstract class TaskSuite {
   @Test
   void aRecurringRunsHandlerSeesTheRunsId() {
     CompletableFuture<TaskContext> first = new CompletableFuture<>();
-    TaskType<Job> tick = TaskType.of("tick", Job.class, (job, task) -> first.complete(task));
+    TaskType<Job> tick = TaskType.withContext("tick", Job.class, (job, task) -> first.complete(task));
     Tasks tasks = start(store().recurring(tick, "* * * * * *", new Job("ticked", 0)), 1);
 
     TaskContext run = first.orTimeout(LONG.toSeconds(), TimeUnit.SECONDS).join();
