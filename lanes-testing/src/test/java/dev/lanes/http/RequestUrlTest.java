@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.lanes.App;
 import dev.lanes.middleware.ProxyHeaders;
 import dev.lanes.routing.Middleware;
+import dev.lanes.server.Ipv6Loopback;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +84,7 @@ class RequestUrlTest {
 
   @Test
   void aRequestWithoutAHostToAServerOnTheIpv6LoopbackGetsItsBracketedAddress() {
-    assumeTrue(ipv6Loopback(), "this machine cannot bind the IPv6 loopback (::1)");
+    assumeTrue(Ipv6Loopback.available(), "this machine cannot bind the IPv6 loopback (::1)");
     try (Server server = Server.start(App.builder().middleware(ECHO).build(),
         ServerConfig.builder().host("::1").port(0).build())) {
       String self = "[::1]:" + server.port();
@@ -187,12 +185,4 @@ class RequestUrlTest {
     assertThatThrownBy(none::baseUrl).isInstanceOf(IllegalStateException.class);
   }
 
-  private static boolean ipv6Loopback() {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 }

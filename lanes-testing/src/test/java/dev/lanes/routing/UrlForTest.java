@@ -9,6 +9,7 @@ import dev.lanes.Routes;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.middleware.ProxyHeaders;
+import dev.lanes.server.Ipv6Loopback;
 import dev.lanes.server.Server;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.RawClient;
@@ -18,10 +19,7 @@ import dev.lanes.typed.Get;
 import dev.lanes.typed.Operation;
 import dev.lanes.typed.Path;
 import dev.lanes.typed.TypedApi;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -165,7 +163,7 @@ class UrlForTest {
    */
   @Test
   void aRequestWithoutAHostToAServerOnTheIpv6LoopbackGetsItsCompressedBracketedAddress() {
-    assumeTrue(ipv6Loopback(), "this machine cannot bind the IPv6 loopback (::1)");
+    assumeTrue(Ipv6Loopback.available(), "this machine cannot bind the IPv6 loopback (::1)");
     App app = App.builder()
         .route("GET", "/items/{id:long}", RouteOptions.defaults().name("read_item"), (BlockingHandler) req -> Response.text(""))
         .get("/link", req -> Response.text(req.urlFor("read_item", Map.of("id", 5))))
@@ -182,14 +180,6 @@ class UrlForTest {
     }
   }
 
-  private static boolean ipv6Loopback() {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 
   @Test
   void behindATrustedProxyUrlsUseTheForwardedSchemeAndHost() {

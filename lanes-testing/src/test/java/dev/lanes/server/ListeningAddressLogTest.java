@@ -9,10 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.lanes.App;
 import dev.lanes.http.Response;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +23,7 @@ import org.slf4j.LoggerFactory;
 class ListeningAddressLogTest {
   @Test
   void anIpv6HostIsBracketedInTheUrlLogged() {
-    assumeTrue(ipv6Loopback(), "this machine cannot bind the IPv6 loopback (::1)");
+    assumeTrue(Ipv6Loopback.available(), "this machine cannot bind the IPv6 loopback (::1)");
     Logger logger = (Logger) LoggerFactory.getLogger(Server.class.getName());
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
@@ -48,12 +44,4 @@ class ListeningAddressLogTest {
     }
   }
 
-  private static boolean ipv6Loopback() {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 }
