@@ -180,7 +180,9 @@ public final class Tasks implements AutoCloseable {
         Lane lane = workerLane.orElseThrow();
         executor = Optional.of(new LaneExecutor(lane));
         int threads = Math.max(1, capacity);
-        Duration heartbeat = config.heartbeat.orElse(config.url.isEmpty() ? PRIVATE_HEARTBEAT : HEARTBEAT);
+        boolean privateStore = config.url.isEmpty(); // the default: no other process or store can open it
+        Duration heartbeat = config.heartbeat.orElse(privateStore ? PRIVATE_HEARTBEAT : HEARTBEAT);
+        Duration poll = config.pollInterval.orElse(db.postgres() ? POSTGRES_POLL : privateStore ? PRIVATE_POLL : EMBEDDED_POLL);
         java.util.Set<String> names = new java.util.HashSet<>(engineTasks.keySet());
         names.addAll(recurring.keySet());
         SchedulerBuilder sb = Scheduler.create(db.dataSource(), known)
@@ -190,8 +192,7 @@ public final class Tasks implements AutoCloseable {
             .serializer(PAYLOAD_BYTES)
             .executorService(executor.get())
             .threads(threads)
-            .pollingInterval(config.pollInterval.orElse(
-                db.postgres() ? POSTGRES_POLL : config.url.isEmpty() ? PRIVATE_POLL : EMBEDDED_POLL))
+            .pollingInterval(poll)
             .heartbeatInterval(heartbeat)
             .missedHeartbeatsLimit(MISSED_HEARTBEATS)
             .shutdownMaxWait(config.shutdownGrace)
