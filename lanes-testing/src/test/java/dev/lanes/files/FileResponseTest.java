@@ -149,6 +149,33 @@ class FileResponseTest {
     }
   }
 
+  /**
+   * RFC 9110 14.2: range handling is defined for GET only, and a server must ignore a Range sent
+   * with another method: a file answering a POST is sent whole (Starlette sends the 206). HEAD
+   * keeps the head its GET would get.
+   */
+  @Test
+  void aRangeIsIgnoredOnMethodsOtherThanGet() {
+    App app = App.builder().post("/file", req -> FileResponse.of(req, file))
+        .put("/file", req -> FileResponse.of(req, file)).get("/file", req -> FileResponse.of(req, file)).build();
+    try (TestClient c = TestClient.start(app)) {
+      for (String method : new String[] {"POST", "PUT"}) {
+        TestResponse whole = c.send(c.request("/file").header("Range", "bytes=2-5")
+            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(whole.status()).as(method).isEqualTo(200);
+        assertThat(whole.text()).as(method).isEqualTo("0123456789abcdefghij");
+        assertThat(whole.header("content-range")).as(method).isEmpty();
+        TestResponse beyond = c.send(c.request("/file").header("Range", "bytes=50-60")
+            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(beyond.status()).as(method + ", unsatisfiable").isEqualTo(200);
+      }
+      TestResponse head = c.send(c.request("/file").header("Range", "bytes=2-5")
+          .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()));
+      assertThat(head.status()).isEqualTo(206);
+      assertThat(head.header("content-range")).contains("bytes 2-5/20");
+    }
+  }
+
   /** RFC 9110 14.1.1: "0-" is valid whatever the length, and no range of an empty file is satisfiable. */
   @Test
   void anOpenRangeOfAnEmptyFileIsUnsatisfiable() throws Exception {

@@ -87,7 +87,10 @@ public final class FileResponse {
       close(channel);
       return Response.text(412, "Precondition Failed");
     }
-    Optional<String> rangeHeader = request.header("range");
+    // Ranges are defined for GET only; another method's Range is ignored (RFC 9110 14.2). HEAD
+    // gets the head its GET would.
+    boolean rangeable = request.method().equals("GET") || request.method().equals("HEAD");
+    Optional<String> rangeHeader = rangeable ? request.header("range") : Optional.empty();
     if (rangeHeader.isPresent() && ifRangeHolds(request, etag, modifiedSecond, nowSecond)) {
       Optional<List<ByteRanges.Range>> ranges = ByteRanges.parse(rangeHeader.get(), size);
       if (ranges.isPresent()) {
