@@ -14,6 +14,7 @@ import dev.lanes.routing.RouteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,7 +58,8 @@ public final class StaticFiles {
 
   /**
    * The files under {@code root}, which must be a directory (checked now): no index file, no 404
-   * page and no route name until given.
+   * page and no route name until given. A root that is a symlink is followed on each request, as
+   * Starlette does: a deploy that swaps {@code current -> releases/N} is served at once.
    *
    * <pre>{@code StaticFiles.of(Path.of("public")).index("index.html").mount(part, "/assets")}</pre>
    */
@@ -71,7 +73,7 @@ public final class StaticFiles {
     if (!Files.isDirectory(real)) {
       throw new IllegalArgumentException("static root is not a directory: " + root);
     }
-    return new StaticFiles(real, Optional.empty(), Optional.empty(), Optional.empty());
+    return new StaticFiles(root.toAbsolutePath(), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /**
@@ -243,12 +245,18 @@ public final class StaticFiles {
         return Optional.empty();
       }
     }
-    Path candidate = root.resolve(relative).normalize();
-    if (!candidate.startsWith(root) || !Files.exists(candidate)) {
+    Path base;
+    try {
+      base = root.toRealPath(); // now: a root link swapped by a deploy names the new directory
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    Path candidate = base.resolve(relative).normalize();
+    if (!candidate.startsWith(base) || !Files.exists(candidate)) {
       return Optional.empty();
     }
     Path real = candidate.toRealPath(); // follows symlinks: one pointing out of the root is refused
-    return real.startsWith(root) ? Optional.of(real) : Optional.empty();
+    return real.startsWith(base) ? Optional.of(real) : Optional.empty();
   }
 
   private static HttpException notFound() {
