@@ -14,6 +14,7 @@ import dev.lanes.routing.RouteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -251,7 +252,12 @@ public final class StaticFiles {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
-    Path candidate = base.resolve(relative).normalize();
+    Path candidate;
+    try {
+      candidate = base.resolve(relative).normalize();
+    } catch (InvalidPathException e) {
+      return Optional.empty(); // a name the file-name encoding cannot hold (LANG=C): no such file
+    }
     if (!candidate.startsWith(base) || !Files.exists(candidate)) {
       return Optional.empty();
     }
