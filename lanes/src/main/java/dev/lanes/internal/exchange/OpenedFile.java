@@ -4,14 +4,16 @@ import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A file body made ready before its head is written, so that a file that cannot be sent is still
  * answered with an error status rather than a head followed by a cut: the file open (opened now
- * if the app gave only its path) and long enough for the slice.
+ * if the app gave only its path, which must name a regular file) and long enough for the slice.
  */
 final class OpenedFile {
   private OpenedFile() {}
@@ -20,6 +22,10 @@ final class OpenedFile {
   static ResponseBody.FileRange open(ResponseBody.FileRange range) throws IOException {
     ResponseBody.FileRange open = range;
     if (range.channel().isEmpty()) {
+      // Checked before opening, which runs on the loop: opening a FIFO blocks until a writer comes.
+      if (!Files.readAttributes(range.path(), BasicFileAttributes.class).isRegularFile()) {
+        throw new IOException(range.path() + " is not a regular file");
+      }
       open = new ResponseBody.FileRange(range.path(), range.offset(), range.length(),
           Optional.of(FileChannel.open(range.path(), StandardOpenOption.READ)));
     }
