@@ -126,6 +126,9 @@ public sealed interface ResponseBody
       if (offset < 0 || length < 0) {
         throw new IllegalArgumentException("offset and length must be >= 0");
       }
+      if (length > Long.MAX_VALUE - offset) { // its end would wrap negative and pass the server's length check
+        throw new IllegalArgumentException("offset + length is past Long.MAX_VALUE: " + offset + " + " + length);
+      }
     }
 
     /** A slice of the file at {@code path}, opened by the server when the response is sent. */
