@@ -261,7 +261,12 @@ public final class StaticFiles {
     if (!candidate.startsWith(base) || !Files.exists(candidate)) {
       return Optional.empty();
     }
-    Path real = candidate.toRealPath(); // follows symlinks: one pointing out of the root is refused
+    Path real;
+    try {
+      real = candidate.toRealPath(); // follows symlinks: one pointing out of the root is refused
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // gone since it was seen (a deploy's sync), or a link naming no path
+    }
     return real.startsWith(base) ? Optional.of(real) : Optional.empty();
   }
 
