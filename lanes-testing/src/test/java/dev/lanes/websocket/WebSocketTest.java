@@ -397,6 +397,51 @@ class WebSocketTest {
     }
   }
 
+  /**
+   * A peer that sends pings and reads nothing got a pong queued for every one, without bound (a
+   * few bytes of pings each grew the server's memory by a frame). RFC 6455 5.5.3 lets an endpoint
+   * answer only the most recent ping it has not answered yet: while the socket is not writable
+   * the server keeps the last one's payload only, and answers it once the peer reads again.
+   */
+  @Test
+  void pingsFromAPeerThatDoesNotReadGetOnlyTheLatestAnswered() {
+    int pings = 20_000; // 125-byte pongs: about 2.5 MB if each were queued
+    try (RawClient c = RawClient.connectWithReceiveBuffer(client.port(), 4096)) {
+      assertThat(Frames.open(c, "/ws/echo", "")).startsWith("HTTP/1.1 101");
+      ByteArrayOutputStream burst = new ByteArrayOutputStream();
+      for (int i = 0; i < pings; i++) {
+        burst.writeBytes(Frames.frame(Frames.PING, true, false, pingPayload(i)));
+        if (burst.size() > 64 * 1024 || i == pings - 1) {
+          c.send(burst.toByteArray());
+          burst.reset();
+        }
+      }
+      c.send(Frames.text("after the pings"));
+      // The echo and the latest ping's pong come in either order: the pong waits for writability.
+      int pongs = 0;
+      boolean echoed = false;
+      boolean latestAnswered = false;
+      while (!echoed || !latestAnswered) {
+        Frame frame = Frames.read(c);
+        if (frame.opcode() == Frames.PONG) {
+          pongs++;
+          latestAnswered = Arrays.equals(frame.payload(), pingPayload(pings - 1));
+        } else {
+          assertThat(frame.text()).isEqualTo("after the pings");
+          echoed = true;
+        }
+      }
+      assertThat(pongs).isLessThan(pings / 2);
+    }
+  }
+
+  private static byte[] pingPayload(int i) {
+    byte[] payload = new byte[125];
+    byte[] number = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(number, 0, payload, 0, number.length);
+    return payload;
+  }
+
   @Test
   void permessageDeflateIsNegotiatedAndMessagesInflate() throws Exception {
     try (RawClient c = RawClient.connect(client.port())) {

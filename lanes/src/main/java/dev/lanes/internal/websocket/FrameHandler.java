@@ -4,6 +4,7 @@ import dev.lanes.internal.server.Admission;
 import dev.lanes.websocket.CloseCodes;
 import dev.lanes.websocket.Message;
 import dev.lanes.websocket.WebSocketClosedException;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -59,6 +60,8 @@ final class FrameHandler extends ChannelDuplexHandler {
   private boolean readSinceTick;
   private ScheduledFuture<?> pinger;
   private ScheduledFuture<?> pingCheck; // the last ping's timeout; cancelled by any byte read
+  // The latest ping's payload, unanswered while the socket is not writable (see answerPing).
+  private ByteBuf pendingPong;
 
   FrameHandler(Session session) {
     this.session = session;
@@ -79,6 +82,11 @@ final class FrameHandler extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releasePendingPong();
   }
 
   /** On the loop, once the 101 is written: the session starts and the idle pinger runs. */
@@ -119,17 +127,47 @@ final class FrameHandler extends ChannelDuplexHandler {
             session.onMessage(Message.binary(ByteBufUtil.getBytes(binary.content())));
           }
         }
-        case PingWebSocketFrame ping -> {
-          if (!closeSent) {
-            ctx.write(new PongWebSocketFrame(ping.content().retain()));
-            flushPending = true;
-          }
-        }
+        case PingWebSocketFrame ping -> answerPing(ping);
         case CloseWebSocketFrame close -> closeReceived(close);
         default -> { } // pongs (liveness is noted by ReadActivity); continuations are joined before here
       }
     } finally {
       frame.release();
+    }
+  }
+
+  /**
+   * A pong per ping while the socket takes them; while it does not (the peer is not reading),
+   * only the latest ping's payload is kept, answered once it is writable again (RFC 6455 5.5.3
+   * allows answering only the most recent ping): a peer that pings without reading cannot make
+   * the server queue a pong for each.
+   */
+  private void answerPing(PingWebSocketFrame ping) {
+    if (closeSent) {
+      return;
+    }
+    if (ctx.channel().isWritable()) {
+      ctx.write(new PongWebSocketFrame(ping.content().retain()));
+      flushPending = true;
+      return;
+    }
+    releasePendingPong();
+    pendingPong = ping.content().retain();
+  }
+
+  /** On the loop, once writable again: answers the ping kept while it was not. */
+  private void sendPendingPong() {
+    if (pendingPong != null && !closeSent) {
+      ByteBuf payload = pendingPong;
+      pendingPong = null;
+      ctx.writeAndFlush(new PongWebSocketFrame(payload));
+    }
+  }
+
+  private void releasePendingPong() {
+    if (pendingPong != null) {
+      pendingPong.release();
+      pendingPong = null;
     }
   }
 
@@ -174,6 +212,9 @@ final class FrameHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      sendPendingPong();
+    }
     session.onWritabilityChanged();
     ctx.fireChannelWritabilityChanged();
   }
@@ -186,6 +227,7 @@ final class FrameHandler extends ChannelDuplexHandler {
     if (pingCheck != null) {
       pingCheck.cancel(false);
     }
+    releasePendingPong();
     end(endCode, endReason);
     ctx.fireChannelInactive();
   }
