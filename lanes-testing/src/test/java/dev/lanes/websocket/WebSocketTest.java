@@ -561,6 +561,37 @@ class WebSocketTest {
     }
   }
 
+  /**
+   * RFC 6455 9.1: {@code Sec-WebSocket-Extensions} may come on several lines, which count as one
+   * list; only the first line was read, so an offer on a later line was missed.
+   */
+  @Test
+  void deflateOfferedOnALaterExtensionsLineIsNegotiated() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo",
+          "Sec-WebSocket-Extensions: x-unknown-extension\r\nSec-WebSocket-Extensions: permessage-deflate\r\n");
+      assertThat(head.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate\r\n");
+    }
+  }
+
+  /**
+   * A client may ask for the window the server compresses with anyway (15 bits): that offer is
+   * accepted, and the answer repeats the parameter, as RFC 7692 7.1.2.1 requires of a server that
+   * accepts it. It was declined with the smaller ones.
+   */
+  @Test
+  void aDeflateOfferAskingForTheFullServerWindowIsAccepted() throws Exception {
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=15\r\n");
+      assertThat(head.toLowerCase())
+          .contains("sec-websocket-extensions: permessage-deflate; server_max_window_bits=15\r\n");
+      c.send(Frames.text("plain"));
+      Frame echo = Frames.read(c);
+      assertThat(echo.rsv1()).isTrue();
+      assertThat(new String(inflate(echo.payload()), StandardCharsets.UTF_8)).isEqualTo("plain");
+    }
+  }
+
   /** Data that does not inflate is bad data (1007), not a message too big (1009). */
   @Test
   void aCompressedMessageThatDoesNotInflateClosesWith1007() {

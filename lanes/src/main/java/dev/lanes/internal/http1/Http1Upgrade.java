@@ -82,7 +82,7 @@ final class Http1Upgrade {
   private void switchTo(ChannelHandlerContext ctx, Response response, List<String> httpHandlers, Session session) {
     // Negotiated before switching(): whatever the client offered, the session is not yet promised.
     WebSocketPipeline ws = WebSocketPipeline.negotiate(session,
-        requestHeaders.get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, ""));
+        requestHeaders.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
     HttpHeaders extra = new DefaultHttpHeaders();
     for (Map.Entry<String, String> h : response.headers()) {
       extra.add(h.getKey(), h.getValue());

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionUtil;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,26 +27,34 @@ import java.util.Optional;
  * {@link #install}, {@link #opened} or {@link #failed}.
  */
 public final class WebSocketPipeline {
+  private static final String SERVER_MAX_WINDOW_BITS = "server_max_window_bits";
+  private static final String FULL_WINDOW = "15";
+
   private final Session session;
   private final WebSocketServerExtension deflate; // null: not asked for, or not offered
+  private final boolean fullWindowAsked; // the accepted offer named server_max_window_bits=15
   private final FrameHandler frames;
 
-  private WebSocketPipeline(Session session, WebSocketServerExtension deflate) {
+  private WebSocketPipeline(Session session, WebSocketServerExtension deflate, boolean fullWindowAsked) {
     this.session = session;
     this.deflate = deflate;
+    this.fullWindowAsked = fullWindowAsked;
     this.frames = new FrameHandler(session);
   }
 
   /**
-   * Negotiates extensions from the client's {@code Sec-WebSocket-Extensions} (empty if none). An
-   * offer Netty cannot parse ({@code client_max_window_bits=abc}) is declined, not failed: RFC
-   * 7692 section 5 says a server MUST decline an offer with an invalid parameter value, and RFC
-   * 6455 lets the server accept the connection without the extension.
+   * Negotiates extensions from the client's {@code Sec-WebSocket-Extensions} lines (none if not
+   * sent), which count as one list (RFC 6455 9.1). An offer Netty cannot parse
+   * ({@code client_max_window_bits=abc}) is declined, not failed: RFC 7692 section 5 says a server
+   * MUST decline an offer with an invalid parameter value, and RFC 6455 lets the server accept the
+   * connection without the extension.
    */
-  public static WebSocketPipeline negotiate(Session session, String requestedExtensions) {
+  public static WebSocketPipeline negotiate(Session session, List<String> extensionLines) {
     WebSocketOptions o = session.options();
+    String requestedExtensions = String.join(", ", extensionLines);
     WebSocketServerExtension chosen = null;
-    if (o.compression() && !requestedExtensions.isEmpty()) {
+    boolean fullWindowAsked = false;
+    if (o.compression() && !requestedExtensions.isBlank()) {
       // Netty's defaults (level 6, windows of 15 bits), and server_no_context_takeover accepted
       // when offered (RFC 7692 7.1.1.1): the compressor is reset per message, a small cost, and
       // declining left such a client with no compression. A smaller server window is declined:
@@ -59,13 +68,22 @@ public final class WebSocketPipeline {
         offers = List.of();
       }
       for (WebSocketExtensionData offer : offers) {
-        chosen = accept(handshaker, offer);
+        // Netty declines any server_max_window_bits here (a smaller window needs a zlib the JDK
+        // lacks); 15 is the window the server compresses with anyway, so that offer is taken.
+        fullWindowAsked = FULL_WINDOW.equals(offer.parameters().get(SERVER_MAX_WINDOW_BITS));
+        chosen = accept(handshaker, fullWindowAsked ? withoutFullWindow(offer) : offer);
         if (chosen != null) {
           break;
         }
       }
     }
-    return new WebSocketPipeline(session, chosen);
+    return new WebSocketPipeline(session, chosen, chosen != null && fullWindowAsked);
+  }
+
+  private static WebSocketExtensionData withoutFullWindow(WebSocketExtensionData offer) {
+    Map<String, String> parameters = new LinkedHashMap<>(offer.parameters());
+    parameters.remove(SERVER_MAX_WINDOW_BITS);
+    return new WebSocketExtensionData(offer.name(), parameters);
   }
 
   private static WebSocketServerExtension accept(PerMessageDeflateServerExtensionHandshaker handshaker,
@@ -114,6 +132,9 @@ public final class WebSocketPipeline {
       if (p.getValue() != null && !p.getValue().isEmpty()) {
         sb.append('=').append(p.getValue());
       }
+    }
+    if (fullWindowAsked) { // RFC 7692 7.1.2.1: accepting the parameter means answering it
+      sb.append("; ").append(SERVER_MAX_WINDOW_BITS).append('=').append(FULL_WINDOW);
     }
     return Optional.of(sb.toString());
   }
