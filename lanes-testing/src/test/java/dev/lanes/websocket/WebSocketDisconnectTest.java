@@ -39,6 +39,8 @@ class WebSocketDisconnectTest {
   private static final CountDownLatch BACKLOGGED = new CountDownLatch(1);
   private static final CompletableFuture<Thread> SENDER = new CompletableFuture<>();
   private static final CompletableFuture<String> SEND_ENDED = new CompletableFuture<>();
+  private static final CountDownLatch PUSHING = new CountDownLatch(1);
+  private static final CompletableFuture<String> PUSH_ENDED = new CompletableFuture<>();
   private static TestClient client;
   private static App app;
 
@@ -50,6 +52,7 @@ class WebSocketDisconnectTest {
         .lane(Lane.builder("kick").capacity(1).maxWaiting(0))
         .lane(Lane.builder("receive").capacity(1).maxWaiting(0))
         .lane(Lane.builder("send").capacity(1).maxWaiting(0))
+        .lane(Lane.builder("push").capacity(1).maxWaiting(0))
         .websocket("/ws/sleep", WebSocketOptions.defaults().lane("sleep"), ws -> {
           SLEEPING.countDown();
           try {
@@ -95,6 +98,17 @@ class WebSocketDisconnectTest {
                 }
               } catch (WebSocketClosedException e) {
                 SEND_ENDED.complete("closed " + e.code());
+              }
+            })
+        .websocket("/ws/push", WebSocketOptions.defaults().lane("push")
+            .ping(Duration.ofMillis(200), Duration.ofMillis(200)), ws -> {
+              LinkedBlockingQueue<String> quietTopic = new LinkedBlockingQueue<>();
+              PUSHING.countDown();
+              try {
+                ws.sendText(quietTopic.take()); // push-only: never receives what the peer sends
+              } catch (InterruptedException e) {
+                PUSH_ENDED.complete("interrupted");
+                throw e;
               }
             })
         .websocketAsync("/ws/backlog", WebSocketOptions.defaults().maxQueuedBytes(64 * 1024 * 1024)
@@ -202,6 +216,39 @@ class WebSocketDisconnectTest {
       assertThat(SEND_ENDED.get(10, TimeUnit.SECONDS)).isEqualTo("closed 1000");
     }
     awaitTokenBack("send");
+  }
+
+  /**
+   * A push-only handler never takes the peer's messages, so past the pause the server stopped
+   * reading for good: the peer's close frame (or its pongs) waited unread, unanswered, and the
+   * session and its token stayed until the peer's TCP connection went. Paused a whole ping
+   * interval without the handler taking a message, the session gets the ping timeout, as a ping
+   * left unanswered does, and is then closed with 1011.
+   */
+  @Test
+  void aSessionWhoseHandlerTakesNoMessageWhilePausedIsClosedAfterThePingTimeout() throws Exception {
+    try (RawClient c = RawClient.connect(client.port())) {
+      assertThat(Frames.open(c, "/ws/push", "")).startsWith("HTTP/1.1 101");
+      assertThat(PUSHING.await(10, TimeUnit.SECONDS)).isTrue();
+      // Past the 16 unread messages that pause reading, by far more than one read's 64 KiB, so the
+      // close frame waits behind the pause; sent by another thread, as the kernel's buffers may fill.
+      byte[] heartbeat = Frames.frame(Frames.BINARY, true, false, new byte[8 * 1024]);
+      CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+        for (int i = 0; i < 2 * 16; i++) {
+          c.send(heartbeat);
+        }
+        c.send(Frames.frame(Frames.CLOSE, true, false, new byte[] {0x03, (byte) 0xe8})); // 1000
+      });
+      Frame close = Frames.read(c);
+      while (close.opcode() == Frames.PING) {
+        close = Frames.read(c);
+      }
+      assertThat(close.opcode()).isEqualTo(Frames.CLOSE);
+      assertThat(close.closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+      sent.get(10, TimeUnit.SECONDS);
+      assertThat(PUSH_ENDED.get(10, TimeUnit.SECONDS)).isEqualTo("interrupted");
+    }
+    awaitTokenBack("push");
   }
 
   /** The usual end: receive throws WebSocketClosedException, and what follows runs uninterrupted. */

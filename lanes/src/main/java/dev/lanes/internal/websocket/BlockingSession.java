@@ -41,6 +41,7 @@ final class BlockingSession extends Session implements WebSocket {
 
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final AtomicInteger unread = new AtomicInteger();
+  private volatile long taken; // written by the handler's thread only
   private final CompletableFuture<FrameHandler> open = new CompletableFuture<>();
   private final ReentrantLock writable = new ReentrantLock(); // not synchronized: virtual threads wait here
   private final Condition writabilityChanged = writable.newCondition();
@@ -152,6 +153,11 @@ final class BlockingSession extends Session implements WebSocket {
   }
 
   @Override
+  long messagesTaken() {
+    return taken;
+  }
+
+  @Override
   public Message receive() throws WebSocketClosedException, InterruptedException {
     Object next = inbox.poll(); // what arrived before the end is returned, even to a cancelled handler
     if (next == null) {
@@ -166,6 +172,7 @@ final class BlockingSession extends Session implements WebSocket {
       inbox.add(closed); // every later call sees the end too
       throw known(closed);
     }
+    taken++;
     Channel ch = frames.channel();
     if (unread.decrementAndGet() <= RESUME_AT && !ch.config().isAutoRead()) {
       ch.config().setAutoRead(true);

@@ -60,6 +60,7 @@ final class FrameHandler extends ChannelDuplexHandler {
   private boolean readSinceTick;
   private ScheduledFuture<?> pinger;
   private ScheduledFuture<?> pingCheck; // the last ping's timeout; cancelled by any byte read
+  private long takenAtPausedTick = -1; // messages the handler had taken at the last tick that found reading paused
   // The latest ping's payload, unanswered while the socket is not writable (see answerPing).
   private ByteBuf pendingPong;
 
@@ -381,8 +382,10 @@ final class FrameHandler extends ChannelDuplexHandler {
     }
     if (!ctx.channel().config().isAutoRead()) {
       readSinceTick = false; // we stopped reading (handler behind): the peer's silence proves nothing
+      judgeStall();
       return;
     }
+    takenAtPausedTick = -1;
     if (!readSinceTick && pingCheck == null) {
       ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
       // Judges this ping only: any byte read cancels it, and the next ping gets its own.
@@ -394,6 +397,25 @@ final class FrameHandler extends ChannelDuplexHandler {
       }, session.options().pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
     readSinceTick = false;
+  }
+
+  /**
+   * Reading paused for a whole interval without the handler taking a message (a push-only handler
+   * never does): the peer's frames, a close or pongs among them, wait unread, so it could neither
+   * be answered nor be found gone. As an unanswered ping, it gets the ping timeout, then 1011.
+   */
+  private void judgeStall() {
+    long taken = session.messagesTaken();
+    if (taken == takenAtPausedTick && pingCheck == null) {
+      pingCheck = ctx.executor().schedule(() -> {
+        pingCheck = null;
+        if (!ended && !ctx.channel().config().isAutoRead() && session.messagesTaken() == taken) {
+          close(CloseCodes.INTERNAL_ERROR, "handler took no message for " + session.options().pingInterval()
+              + " while the peer's frames waited unread");
+        }
+      }, session.options().pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+    takenAtPausedTick = taken;
   }
 
   private void noteEnd(int code, String reason) {

@@ -124,4 +124,12 @@ public abstract sealed class Session implements WebSocketPeer permits BlockingSe
 
   /** On the loop: the socket's writability changed. */
   void onWritabilityChanged() {}
+
+  /**
+   * How many messages the handler has taken so far: whether a session whose reading is paused
+   * (only a blocking one pauses) makes progress.
+   */
+  long messagesTaken() {
+    return 0;
+  }
 }
