@@ -592,6 +592,24 @@ class WebSocketTest {
     }
   }
 
+  /**
+   * RFC 7692 section 5: an offer naming a parameter twice MUST be declined; Netty's parse keeps
+   * one of the two, so it was accepted. The next offer is taken, as for other declined ones.
+   */
+  @Test
+  void aDeflateOfferNamingAParameterTwiceIsDeclined() {
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo",
+          "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=10; client_max_window_bits=12\r\n");
+      assertThat(head).startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("sec-websocket-extensions");
+    }
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/echo", "Sec-WebSocket-Extensions: permessage-deflate; "
+          + "server_no_context_takeover; server_no_context_takeover, permessage-deflate\r\n");
+      assertThat(head.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate\r\n");
+    }
+  }
+
   /** Data that does not inflate is bad data (1007), not a message too big (1009). */
   @Test
   void aCompressedMessageThatDoesNotInflateClosesWith1007() {

@@ -12,10 +12,13 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionUtil;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The frame side of one upgrade, protocol-neutral: the decoder limits, the permessage-deflate
@@ -45,9 +48,9 @@ public final class WebSocketPipeline {
   /**
    * Negotiates extensions from the client's {@code Sec-WebSocket-Extensions} lines (none if not
    * sent), which count as one list (RFC 6455 9.1). An offer Netty cannot parse
-   * ({@code client_max_window_bits=abc}) is declined, not failed: RFC 7692 section 5 says a server
-   * MUST decline an offer with an invalid parameter value, and RFC 6455 lets the server accept the
-   * connection without the extension.
+   * ({@code client_max_window_bits=abc}), or one naming a parameter twice, is declined, not failed:
+   * RFC 7692 section 5 says a server MUST decline such an offer, and RFC 6455 lets the server
+   * accept the connection without the extension.
    */
   public static WebSocketPipeline negotiate(Session session, List<String> extensionLines) {
     WebSocketOptions o = session.options();
@@ -67,7 +70,12 @@ public final class WebSocketPipeline {
       } catch (RuntimeException malformed) {
         offers = List.of();
       }
-      for (WebSocketExtensionData offer : offers) {
+      String[] rawOffers = requestedExtensions.split(","); // as Netty splits them: one per offer
+      for (int i = 0; i < offers.size(); i++) {
+        WebSocketExtensionData offer = offers.get(i);
+        if (i < rawOffers.length && repeatsAParameter(rawOffers[i])) {
+          continue; // RFC 7692 section 5: declined; Netty's parse would keep one of the two
+        }
         // Netty declines any server_max_window_bits here (a smaller window needs a zlib the JDK
         // lacks); 15 is the window the server compresses with anyway, so that offer is taken.
         fullWindowAsked = FULL_WINDOW.equals(offer.parameters().get(SERVER_MAX_WINDOW_BITS));
@@ -78,6 +86,19 @@ public final class WebSocketPipeline {
       }
     }
     return new WebSocketPipeline(session, chosen, chosen != null && fullWindowAsked);
+  }
+
+  /** Whether one offer ({@code name; p1; p2=v}) names a parameter more than once. */
+  private static boolean repeatsAParameter(String rawOffer) {
+    String[] parts = rawOffer.split(";");
+    Set<String> names = new HashSet<>();
+    for (int i = 1; i < parts.length; i++) {
+      String name = parts[i].split("=", 2)[0].strip().toLowerCase(Locale.ROOT);
+      if (!name.isEmpty() && !names.add(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static WebSocketExtensionData withoutFullWindow(WebSocketExtensionData offer) {
