@@ -25,8 +25,8 @@ final class Scalar implements Shape {
 
   // Possessive repeats: a greedy group repeat recurses once per digit, and a few thousand digits overflowed the stack.
   private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](?:_?[0-9])*+(\\.0++)?"); // "1.0", not "1."
-  private static final Pattern NUMBER = Pattern.compile(
-      "[+-]?([0-9](?:_?[0-9])*+(\\.([0-9](?:_?[0-9])*+)?)?|\\.[0-9](?:_?[0-9])*+)([eE][+-]?[0-9](?:_?[0-9])*+)?");
+  // Matched once underscores are taken out (see withoutUnderscores).
+  private static final Pattern NUMBER = Pattern.compile("[+-]?([0-9]++(\\.[0-9]*+)?|\\.[0-9]++)([eE][+-]?[0-9]++)?");
   private static final Pattern NON_FINITE = Pattern.compile("[+-]?(inf|infinity|nan)", Pattern.CASE_INSENSITIVE);
 
   private final Kind kind;
@@ -138,10 +138,19 @@ final class Scalar implements Shape {
           return n.booleanValue();
         } else if (n.isTextual()) {
           return fromText(n.textValue(), loc, v, n);
-        } else if (n.isIntegralNumber() && (n.asLong() == 0 || n.asLong() == 1) && n.canConvertToLong()) {
-          return n.asLong() == 1;
         } else if (n.isNumber()) {
-          v.add("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", n);
+          // pydantic reads a number as a boolean through a 64-bit integer: 0 or 1 (1.0 too), another
+          // integer is bool_parsing, a fraction or one past 64 bits not a boolean at all
+          Long whole = n.isIntegralNumber() ? (n.canConvertToLong() ? n.longValue() : null)
+              : n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 0x1p63
+                  ? (long) n.doubleValue() : null;
+          if (whole == null) {
+            v.add("bool_type", loc, "Input should be a valid boolean", n);
+          } else if (whole == 0 || whole == 1) {
+            return whole == 1;
+          } else {
+            v.add("bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", n);
+          }
         } else {
           v.add("bool_type", loc, "Input should be a valid boolean", n);
         }
@@ -229,7 +238,7 @@ final class Scalar implements Shape {
           int parsed = Integer.parseInt(s);
           return kind == Kind.INT ? (Object) parsed : (Object) (long) parsed;
         }
-        String t = s.strip();
+        String t = stripWhiteSpace(s);
         if (INTEGER.matcher(t).matches()) {
           int dot = t.indexOf('.');
           return integral((dot < 0 ? t : t.substring(0, dot)).replace("_", ""), loc,
@@ -239,9 +248,9 @@ final class Scalar implements Shape {
             original == null ? TextNode.valueOf(s) : original);
       }
       case DOUBLE -> {
-        String t = s.strip();
+        String t = withoutUnderscores(stripWhiteSpace(s));
         if (NUMBER.matcher(t).matches()) {
-          double d = Double.parseDouble(t.replace("_", ""));
+          double d = Double.parseDouble(t);
           if (Double.isFinite(d)) {
             return d;
           }
@@ -275,6 +284,39 @@ final class Scalar implements Shape {
       }
     }
     return INVALID;
+  }
+
+  /**
+   * {@code s} without Unicode's White_Space at its ends, as pydantic's Rust {@code trim} strips a
+   * number's text: a no-break space too ({@link String#strip} keeps it), not the separators U+001C-U+001F.
+   */
+  static String stripWhiteSpace(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && whiteSpace(s.charAt(from))) {
+      from++;
+    }
+    while (to > from && whiteSpace(s.charAt(to - 1))) {
+      to--;
+    }
+    return s.substring(from, to);
+  }
+
+  private static boolean whiteSpace(char c) {
+    return c >= '\t' && c <= '\r' || c == ' ' || c == '\u0085' || c == '\u00a0' || c == '\u1680'
+        || c >= '\u2000' && c <= '\u200a' || c == '\u2028' || c == '\u2029' || c == '\u202f' || c == '\u205f'
+        || c == '\u3000';
+  }
+
+  /**
+   * A float's text with its underscores taken out, as pydantic takes them: single ones anywhere
+   * inside ({@code "1_.5"}, {@code "1e_5"}); one at an end or two together leave the text as it is, to be refused.
+   */
+  private static String withoutUnderscores(String t) {
+    if (t.indexOf('_') < 0 || t.startsWith("_") || t.endsWith("_") || t.contains("__")) {
+      return t;
+    }
+    return t.replace("_", "");
   }
 
   private static boolean plainDigits(String s) {
