@@ -3,7 +3,9 @@ package dev.lanes.typed;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -13,6 +15,7 @@ import java.util.TreeMap;
 final class Schemas {
   private final Map<String, ObjectNode> named = new TreeMap<>();
   private final Map<String, Class<?>> owners = new TreeMap<>();
+  private final Set<String> fixed = new HashSet<>(); // names of schemas added by put, owned by no type
   private boolean output;
 
   /** Whether schemas now describe what routes write (every record component required) rather than read. */
@@ -46,9 +49,19 @@ final class Schemas {
     return ref(name);
   }
 
-  /** Adds a fixed schema (the validation error bodies). */
+  /** Adds a fixed schema (the validation error bodies, a route's {@code Body_<operationId>}). */
   void put(String name, ObjectNode schema) {
+    Class<?> owner = owners.get(name);
+    if (owner != null) {
+      throw clash(name, owner);
+    }
+    fixed.add(name);
     named.put(name, schema);
+  }
+
+  private static IllegalArgumentException clash(String name, Class<?> type) {
+    return new IllegalArgumentException(type.getName() + " is named " + name + " in the document, as the"
+        + " schema the typed layer writes under that name; rename it");
   }
 
   /**
@@ -96,6 +109,9 @@ final class Schemas {
 
   private String claim(Class<?> type) {
     String name = type.getSimpleName();
+    if (fixed.contains(name)) {
+      throw clash(name, type);
+    }
     Class<?> owner = owners.putIfAbsent(name, type);
     if (owner != null && owner != type) {
       throw new IllegalArgumentException("two types are both named " + name + " in the document: "
