@@ -26,6 +26,11 @@ class PatternConstraintTest {
       return code;
     }
 
+    @Get("/word")
+    String word(@Query @Pattern(regexp = "^\\w+\\s\\d+$") String label) {
+      return label;
+    }
+
     @Get("/anchored")
     String anchored(@Query @Pattern(regexp = "^[a-z]+$") String code) {
       return code;
@@ -54,6 +59,21 @@ class PatternConstraintTest {
       assertThat(java.util.regex.Pattern.compile(loose).matcher("ab12").find()).isFalse();
       assertThat(java.util.regex.Pattern.compile(loose).matcher("12").find()).isTrue();
       assertThat(paths.at("/~1anchored/get/parameters/0/schema/pattern").asText()).isEqualTo("^[a-z]+$"); // FastAPI's spelling kept
+    }
+  }
+
+  /**
+   * Classes are Unicode's, as in pydantic's regex engine: {@code \w} takes "José", {@code \s} a
+   * no-break space, {@code \d} any decimal digit.
+   */
+  @Test
+  void characterClassesAreUnicodesAsInPydantic() {
+    TypedApi api = TypedApi.builder().controller(new Routes()).build();
+    try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
+      TestResponse accented = client.get("/word?label=Jos%C3%A9%C2%A0%D9%A1%D9%A2"); // José, a no-break space, Arabic-Indic 1 and 2
+      assertThat(accented.status()).as(accented.text()).isEqualTo(200);
+      TestResponse refused = client.get("/word?label=a-b%201");
+      assertThat(refused.json().at("/detail/0/type").asText()).as(refused.text()).isEqualTo("string_pattern_mismatch");
     }
   }
 

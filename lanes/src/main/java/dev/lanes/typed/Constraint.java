@@ -194,7 +194,8 @@ interface Constraint {
   }
 
   private static Constraint pattern(String regexp) {
-    java.util.regex.Pattern p = java.util.regex.Pattern.compile(regexp);
+    // Unicode's classes (\w takes "é", \d any decimal digit), as pydantic's Rust and Python engines read them.
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(regexp, java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
     Map<String, Object> ctx = Map.of("pattern", regexp);
     String msg = "String should match pattern '" + regexp + "'";
     // The check matches the whole value (Jakarta's rule); a JSON Schema pattern matches anywhere
