@@ -539,12 +539,19 @@ final class PlanCompiler {
     return snake(javaName).replace('_', '-');
   }
 
+  /**
+   * The Python-style name of a Java one: {@code itemId} → {@code item_id}; capitals in a row are
+   * one word ({@code userID} → {@code user_id}, {@code getHTTPStatus} → {@code get_http_status}).
+   */
   static String snake(String name) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (Character.isUpperCase(c)) {
-        if (i > 0 && name.charAt(i - 1) != '_') {
+        char before = i > 0 ? name.charAt(i - 1) : '_';
+        boolean wordEnds = Character.isUpperCase(before) && i + 1 < name.length()
+            && Character.isLowerCase(name.charAt(i + 1)); // the S of HTTPStatus starts a word
+        if (before != '_' && (!Character.isUpperCase(before) || wordEnds)) {
           b.append('_');
         }
         b.append(Character.toLowerCase(c));
