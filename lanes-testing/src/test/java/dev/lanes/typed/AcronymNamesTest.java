@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
 class AcronymNamesTest {
   record Org(long id) {}
 
+  record Member(String userID, String displayName) {}
+
   static final class Orgs {
     @Provides
     Org org(@Path long orgID) {
@@ -30,6 +32,11 @@ class AcronymNamesTest {
     @Get("/orgs/{org_id}/status")
     String getHTTPStatus(Org org, @Header String xRequestID) {
       return org.id() + " " + xRequestID;
+    }
+
+    @Post("/members")
+    String add(@Body Member m) {
+      return m.userID();
     }
   }
 
@@ -43,6 +50,9 @@ class AcronymNamesTest {
       JsonNode op = client.get("/openapi.json").json().at("/paths/~1orgs~1{org_id}~1status/get");
       assertThat(op.get("operationId").asText()).isEqualTo("get_http_status_orgs__org_id__status_get");
       assertThat(op.get("summary").asText()).isEqualTo("Get Http Status");
+      JsonNode member = client.get("/openapi.json").json().at("/components/schemas/Member/properties");
+      assertThat(member.at("/userID/title").asText()).isEqualTo("User Id"); // pydantic's for user_id
+      assertThat(member.at("/displayName/title").asText()).isEqualTo("Display Name");
     }
   }
 }

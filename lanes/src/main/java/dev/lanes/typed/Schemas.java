@@ -148,7 +148,13 @@ final class Schemas {
         b.append(c);
         start = true;
       } else if (Character.isUpperCase(c) && !start) {
-        b.append(' ').append(c); // a Java camelCase name: itemId → Item Id
+        boolean inAcronym = Character.isUpperCase(name.charAt(i - 1))
+            && !(i + 1 < name.length() && Character.isLowerCase(name.charAt(i + 1)));
+        if (inAcronym) { // userID → User Id, as pydantic titles user_id
+          b.append(Character.toLowerCase(c));
+        } else {
+          b.append(' ').append(c); // a Java camelCase name: itemId → Item Id
+        }
       } else {
         b.append(start ? Character.toUpperCase(c) : c);
         start = false;
