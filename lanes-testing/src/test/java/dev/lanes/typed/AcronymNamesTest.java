@@ -34,6 +34,11 @@ class AcronymNamesTest {
       return org.id() + " " + xRequestID;
     }
 
+    @Get("/keyed")
+    String keyed(@Header("X-API-Key") String key) {
+      return key;
+    }
+
     @Post("/members")
     String add(@Body Member m) {
       return m.userID();
@@ -53,6 +58,9 @@ class AcronymNamesTest {
       JsonNode member = client.get("/openapi.json").json().at("/components/schemas/Member/properties");
       assertThat(member.at("/userID/title").asText()).isEqualTo("User Id"); // pydantic's for user_id
       assertThat(member.at("/displayName/title").asText()).isEqualTo("Display Name");
+      JsonNode key = client.get("/openapi.json").json().at("/paths/~1keyed/get/parameters/0");
+      assertThat(key.get("name").asText()).isEqualTo("X-API-Key");
+      assertThat(key.at("/schema/title").asText()).isEqualTo("X-Api-Key"); // FastAPI's for Header(alias="X-API-Key")
     }
   }
 }
