@@ -283,7 +283,7 @@ public final class Tasks implements AutoCloseable {
    * returned once its batch committed.
    *
    * @throws IllegalArgumentException if {@code type} was not registered, the payload is not of its
-   *     type, or its JSON does not read back as the type's payload class
+   *     type, or the app's codec cannot write it as JSON or read its JSON back as the type's payload class
    * @throws IllegalStateException if not started or closed (during {@link #close}'s drain enqueues
    *     are still stored, for other workers or the next start), or the store fails
    */
@@ -321,7 +321,7 @@ public final class Tasks implements AutoCloseable {
    * <pre>{@code .postAsync("/sleep", req -> tasks.enqueueAsync(SLEEP, new Sleep(1)).thenApply(id -> Response.json(Map.of("id", id))))}</pre>
    *
    * @throws IllegalArgumentException if {@code type} was not registered, the payload is not of its
-   *     type, or its JSON does not read back as the type's payload class
+   *     type, or the app's codec cannot write it as JSON or read its JSON back as the type's payload class
    * @throws IllegalStateException if not started or closed
    */
   public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload, EnqueueOptions options) {
@@ -339,7 +339,7 @@ public final class Tasks implements AutoCloseable {
     String id = options.key()
         .map(k -> UUID.nameUUIDFromBytes((type.name() + "\u0000" + k).getBytes(StandardCharsets.UTF_8)))
         .orElseGet(UUID::randomUUID).toString();
-    byte[] data = r.app().json().write(payload);
+    byte[] data = payloadJson(r.app().json(), type, payload);
     readsBack(r.app().json(), type, data);
     Instant now = Instant.now();
     Instant due = options.dueAt(now);
@@ -358,6 +358,19 @@ public final class Tasks implements AutoCloseable {
       events.enqueued(type.name(), id, due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO);
       return id;
     });
+  }
+
+  /**
+   * The payload's JSON; a payload the codec cannot write (nested past its depth, a field it cannot
+   * serialise) is the caller's argument, not a failing store.
+   */
+  private static byte[] payloadJson(JsonCodec json, TaskType<?> type, Object payload) {
+    try {
+      return json.write(payload);
+    } catch (RuntimeException unwritable) {
+      throw new IllegalArgumentException("task type '" + type.name() + "': the payload cannot be written as JSON, "
+          + "so it cannot be stored: " + unwritable.getMessage(), unwritable);
+    }
   }
 
   /**

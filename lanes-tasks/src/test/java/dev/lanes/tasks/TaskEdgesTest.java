@@ -129,6 +129,26 @@ class TaskEdgesTest {
     assertThat(tasks.cancel("a\u0000b")).isFalse();
   }
 
+  record Nested(List<Object> items) {}
+
+  @Test
+  void aPayloadTheCodecCannotWriteIsRefusedAsAnArgumentNamingTheType() {
+    TaskType<Nested> nested = TaskType.of("nested", Nested.class, n -> "ran");
+    Tasks tasks = start(Tasks.builder().type(nested).workers(false), 1);
+    Object deep = "leaf";
+    for (int i = 0; i < 1200; i++) { // past Jackson's writing depth of 1000
+      deep = List.of(deep);
+    }
+    Nested payload = new Nested(List.of(deep));
+
+    // It threw the codec's IllegalStateException, as a store failure does, naming neither the type nor the task.
+    assertThatThrownBy(() -> tasks.enqueue(nested, payload))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'nested'").hasMessageContaining(Nested.class.getName()).hasMessageContaining("1000");
+    assertThatThrownBy(() -> tasks.enqueueAsync(nested, payload)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(tasks.statistics().enqueued()).isZero();
+  }
+
   @Test
   void aDueTimeNoStoreCanHoldIsRefusedOnTheCallersThread() {
     // Checked when stored, it failed every enqueue of the same batch (GroupCommit) with it.
