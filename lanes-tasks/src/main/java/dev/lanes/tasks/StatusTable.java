@@ -239,6 +239,22 @@ final class StatusTable {
   }
 
   /**
+   * Tasks stored per type name: db-scheduler's executions, so the one-off tasks waiting or running
+   * and each recurring type's schedule.
+   */
+  Map<String, Long> storedByName() throws SQLException {
+    Map<String, Long> byName = new java.util.TreeMap<>();
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+        "SELECT task_name, COUNT(*) FROM " + executionTable + " GROUP BY task_name");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        byName.put(r.getString(1), r.getLong(2));
+      }
+    }
+    return byName;
+  }
+
+  /**
    * The distinct due times, soonest first and at most {@code limit}, of the tasks queued for after
    * {@code now}: delayed tasks and retries waiting out their backoff.
    */

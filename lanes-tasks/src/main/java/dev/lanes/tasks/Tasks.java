@@ -221,6 +221,7 @@ public final class Tasks implements AutoCloseable {
         wakeups.get().wakes(s::triggerCheckForDueExecutions);
         recurring.values().forEach(r -> wakeups.get().following(r.schedule()));
         wakeAtStoredDueTimes(statuses, wakeups.get());
+        sayWhatThisWorkerLeaves(statuses, names, db.postgres());
         scheduler = Optional.of(s);
         client = s;
         if (db.postgres()) {
@@ -260,6 +261,27 @@ public final class Tasks implements AutoCloseable {
     } catch (SQLException e) {
       LOG.log(System.Logger.Level.WARNING, "could not read the due times of stored tasks (the poll finds them): "
           + e.getMessage());
+    }
+  }
+
+  /**
+   * Logs the types of the tasks stored that this worker does not register, which it leaves in the
+   * store for a worker that does: a type renamed or removed since its tasks were enqueued otherwise
+   * left them queued for good without a word. A warning on an embedded store, which no other
+   * process works; on PostgreSQL, where worker pools of other types are usual, information.
+   */
+  private static void sayWhatThisWorkerLeaves(StatusTable statuses, java.util.Set<String> registered, boolean shared) {
+    try {
+      statuses.storedByName().forEach((name, count) -> {
+        if (!registered.contains(name)) {
+          LOG.log(shared ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "the task store holds " + count
+              + (count == 1 ? " task" : " tasks") + " of type '" + name + "', which this worker does not register: "
+              + (shared ? "they wait for a worker that does" : "they wait until a worker registering it starts")
+              + " (a type renamed or removed since they were enqueued: register it again, or cancel them)");
+        }
+      });
+    } catch (SQLException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not read the types of stored tasks: " + e.getMessage());
     }
   }
 

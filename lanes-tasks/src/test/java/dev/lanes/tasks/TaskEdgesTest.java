@@ -3,6 +3,10 @@ package dev.lanes.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.lanes.App;
 import dev.lanes.testing.Await;
 import java.nio.file.Path;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stored tasks at their edges: error texts and ids PostgreSQL cannot hold, due times in the past or past
@@ -127,6 +132,30 @@ class TaskEdgesTest {
     // An id from a URL (GET /tasks/%00) reaches the store as it is; PostgreSQL refused it (a 500).
     assertThat(tasks.status("a\u0000b")).isEmpty();
     assertThat(tasks.cancel("a\u0000b")).isFalse();
+  }
+
+  @Test
+  void aWorkerStartingWithTasksOfATypeItDoesNotRegisterInTheStoreSaysSo() {
+    String url = "jdbc:h2:mem:te-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    TaskType<Job> job = TaskType.of("job", Job.class, j -> j.text());
+    TaskType<Job> renamed = TaskType.of("resize-v1", Job.class, j -> j.text());
+    Tasks web = start(Tasks.builder().database(url).type(job).type(renamed).workers(false), 1);
+    web.enqueue(renamed, new Job("a"));
+    web.enqueue(renamed, new Job("b"));
+    web.enqueue(job, new Job("c"));
+    Logger logger = (Logger) LoggerFactory.getLogger(Tasks.class.getName());
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      // A deploy that renamed the type: its stored tasks wait for good, and nothing said so.
+      start(Tasks.builder().database(url).type(job), 1);
+    } finally {
+      logger.detachAppender(appender);
+    }
+    assertThat(List.copyOf(appender.list)).filteredOn(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(m -> assertThat(m).contains("2 tasks of type 'resize-v1'").doesNotContain("'job'"));
   }
 
   record Nested(List<Object> items) {}
