@@ -1,6 +1,7 @@
 package dev.lanes.tasks;
 
 import dev.lanes.concurrency.Lane;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
@@ -16,16 +17,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * changes the claims at once; on PostgreSQL db-scheduler hands over executions it claimed already,
  * as many as the lane had slots at start (plus {@code claimAhead}, which wait in the lane's queue).
  * Shutdown waits for what was handed over; {@link #shutdownNow} cancels it (queued work
- * leaves the lane unclaimed, running attempts are interrupted and hand their task back).
+ * leaves the lane unclaimed, running attempts are interrupted and hand their task back), and from
+ * then on termination is awaited only until the hand-back wait after the interrupt has passed.
  */
 final class LaneExecutor extends AbstractExecutorService {
   private final Lane lane;
   private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
   private final AtomicInteger running = new AtomicInteger();
   private volatile boolean shutdown;
+  private final Duration handBackWait;
+  /** When {@link #shutdownNow} interrupted the attempts ({@code System.nanoTime}); 0 before. */
+  private volatile long interruptedAt;
 
-  LaneExecutor(Lane lane) {
+  /**
+   * @param handBackWait how long, from the interrupt, termination is awaited at most: interrupted
+   *     attempts hand their tasks back within it, and one that ignores the interrupt is left
+   */
+  LaneExecutor(Lane lane, Duration handBackWait) {
     this.lane = lane;
+    this.handBackWait = handBackWait;
   }
 
   @Override
@@ -63,6 +73,9 @@ final class LaneExecutor extends AbstractExecutorService {
   @Override
   public List<Runnable> shutdownNow() {
     shutdown = true;
+    if (interruptedAt == 0) {
+      interruptedAt = System.nanoTime() | 1; // never 0
+    }
     pending.forEach(f -> f.cancel(true));
     return List.of();
   }
@@ -80,6 +93,12 @@ final class LaneExecutor extends AbstractExecutorService {
   @Override
   public synchronized boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
+    long interrupted = interruptedAt;
+    // db-scheduler waits the shutdown grace a second time after interrupting: an attempt that
+    // ignores the interrupt would hold close() that long again, past a signalled worker's deadline.
+    if (interrupted != 0 && deadline - (interrupted + handBackWait.toNanos()) > 0) {
+      deadline = interrupted + handBackWait.toNanos();
+    }
     while (!pending.isEmpty() || running.get() > 0) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {

@@ -178,7 +178,7 @@ public final class Tasks implements AutoCloseable {
       SchedulerClient client;
       if (config.workers) {
         Lane lane = workerLane.orElseThrow();
-        executor = Optional.of(new LaneExecutor(lane));
+        executor = Optional.of(new LaneExecutor(lane, HAND_BACK_WAIT));
         int threads = Math.max(1, capacity);
         boolean privateStore = config.url.isEmpty(); // the default: no other process or store can open it
         Duration heartbeat = config.heartbeat.orElse(privateStore ? PRIVATE_HEARTBEAT : HEARTBEAT);
@@ -546,8 +546,8 @@ public final class Tasks implements AutoCloseable {
       r.wakeups().ifPresent(DueWakeups::close);
       r.expiry().ifPresent(EndedTaskExpiry::close); // after the scheduler stopped claiming: a sweep may take a moment
       if (r.executor().isPresent()) {
-        // db-scheduler stops waiting shortly after interrupting; the interrupted attempts still
-        // hand their tasks back, and need the store open for it.
+        // The interrupted attempts hand their tasks back and need the store open for it: wait for
+        // them, until the hand-back wait after the interrupt has passed (LaneExecutor).
         r.executor().get().awaitTermination(HAND_BACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
