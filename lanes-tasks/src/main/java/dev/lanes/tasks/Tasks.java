@@ -128,8 +128,8 @@ public final class Tasks implements AutoCloseable {
    * starts running due tasks in {@code app}'s worker lane. Payloads and results go through
    * {@code app.json()}.
    *
-   * @throws IllegalStateException if already started, the store cannot be opened, or the app
-   *     lacks the worker lane or a lane a task type names
+   * @throws IllegalStateException if already started, the store cannot be opened, or, unless
+   *     {@code workers(false)}, the app lacks the worker lane or a lane a task type names
    */
   public synchronized void start(App app) {
     Objects.requireNonNull(app, "app");
@@ -141,12 +141,13 @@ public final class Tasks implements AutoCloseable {
       throw new IllegalStateException("the app has no lane '" + config.workerLane
           + "' for its task workers: add .lane(Tasks.lane(20)) to the App builder, or workers(false)");
     }
-    for (RecurringType<?> r : recurring.values()) {
-      r.type().lane().filter(l -> app.lanes().find(l).isEmpty()).ifPresent(l -> {
-        throw new IllegalStateException("task type '" + r.type().name() + "' runs in lane '" + l + "', which the app does not define");
-      });
+    // Only a process that works tasks runs their handlers: an enqueue-only one needs none of their lanes.
+    List<TaskType<?>> run = new ArrayList<>();
+    if (config.workers) {
+      recurring.values().forEach(r -> run.add(r.type()));
+      run.addAll(types.values());
     }
-    for (TaskType<?> type : types.values()) {
+    for (TaskType<?> type : run) {
       type.lane().filter(l -> app.lanes().find(l).isEmpty()).ifPresent(l -> {
         throw new IllegalStateException("task type '" + type.name() + "' runs in lane '" + l + "', which the app does not define");
       });

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Stored tasks at their edges: error texts and ids PostgreSQL cannot hold, due times in the past or past
  * what a store can hold, payloads the codec cannot write, stored tasks of types a starting worker does
- * not register, retry caps past what nanoseconds can hold, and a drain on PostgreSQL with
+ * not register, an enqueue-only process without its types' lanes, retry caps past what nanoseconds can hold, and a drain on PostgreSQL with
  * claims still waiting for a slot, and a drain interrupting a handler that wraps the interrupt.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -157,6 +157,23 @@ class TaskEdgesTest {
     assertThat(List.copyOf(appender.list)).filteredOn(e -> e.getLevel() == Level.WARN)
         .map(ILoggingEvent::getFormattedMessage)
         .anySatisfy(m -> assertThat(m).contains("2 tasks of type 'resize-v1'").doesNotContain("'job'"));
+  }
+
+  @Test
+  void anEnqueueOnlyProcessNeedsNoLaneItsTypesRunInButAWorkerDoes() {
+    TaskType<Job> resize = TaskType.of("resize", Job.class, j -> j.text()).lane("images");
+    // The web process runs no handler: it enqueues only, and had to define the workers' lane anyway.
+    App web = App.builder().build();
+    opened.add(web);
+    Tasks enqueueOnly = Tasks.builder().type(resize).workers(false).build();
+    enqueueOnly.start(web);
+    opened.add(enqueueOnly);
+    assertThat(enqueueOnly.status(enqueueOnly.enqueue(resize, new Job("a")))).isPresent();
+
+    App worker = App.builder().lane(Tasks.lane(1)).build();
+    opened.add(worker);
+    assertThatThrownBy(() -> Tasks.builder().type(resize).build().start(worker))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'resize'").hasMessageContaining("'images'");
   }
 
   record Nested(List<Object> items) {}
