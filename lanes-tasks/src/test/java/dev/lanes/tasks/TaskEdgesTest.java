@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Stored tasks at their edges: error texts and ids PostgreSQL cannot hold, due times in the past or past
  * what a store can hold, payloads the codec cannot write, stored tasks of types a starting worker does
- * not register, an enqueue-only process without its types' lanes, retry caps past what nanoseconds can hold, and a drain on PostgreSQL with
- * claims still waiting for a slot, and a drain interrupting a handler that wraps the interrupt.
+ * not register, an enqueue-only process without its types' lanes, retry caps past what nanoseconds can
+ * hold, and a drain on PostgreSQL with claims still waiting for a slot, and a drain interrupting a
+ * handler that wraps the interrupt.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TaskEdgesTest {
