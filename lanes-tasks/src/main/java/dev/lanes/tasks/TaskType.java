@@ -161,7 +161,7 @@ public final class TaskType<P> {
     if (lane.isEmpty() || lane.get().equals(workerLane)) {
       return handler.run(payload, task);
     }
-    return await(lanes.get(lane.get()).run(() -> handler.run(payload, task)));
+    return OtherLaneAttempt.run(lanes.get(lane.get()), () -> handler.run(payload, task));
   }
 
   private static Object await(CompletableFuture<?> future) throws Exception {

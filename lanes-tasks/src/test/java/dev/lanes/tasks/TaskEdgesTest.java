@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * what a store can hold, payloads the codec cannot write, stored tasks of types a starting worker does
  * not register, an enqueue-only process without its types' lanes, retry caps past what nanoseconds can
  * hold, and a drain on PostgreSQL with claims still waiting for a slot, and a drain interrupting a
- * handler that wraps the interrupt.
+ * handler that wraps the interrupt or, in another lane, ignores it.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TaskEdgesTest {
@@ -251,6 +251,35 @@ class TaskEdgesTest {
     assertThat(s.state()).isEqualTo(TaskState.FAILED);
     assertThat(retried).as("retried events (50 ms backoff)").containsExactly(Duration.ofMillis(50));
     assertThat(s.redeliveries()).as("redeliveries (no worker died)").isZero();
+  }
+
+  @Test
+  void aDrainDoesNotHandBackATaskWhoseHandlerInAnotherLaneStillRuns() throws Exception {
+    String url = "jdbc:h2:mem:te-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    TaskType<Job> stubborn = TaskType.of("stubborn", Job.class, j -> {
+      running.countDown();
+      while (release.getCount() > 0) { // a read that interrupts do not end
+        Thread.onSpinWait();
+      }
+      return "done";
+    }).lane("io");
+    App app = App.builder().lane(Tasks.lane(1)).lane(dev.lanes.concurrency.Lane.builder("io").capacity(1)).build();
+    opened.add(app);
+    Tasks reader = start(Tasks.builder().database(url).type(stubborn).workers(false), 1);
+    Tasks worker = Tasks.builder().database(url).type(stubborn).shutdownGrace(Duration.ZERO).build();
+    worker.start(app);
+    String id = worker.enqueue(stubborn, new Job("x"));
+    running.await();
+    try {
+      worker.close(); // interrupts the attempt: its worker-lane thread gave up waiting for the io lane at once
+
+      // It was handed back, due now, for another worker to run beside the handler still running.
+      assertThat(reader.status(id).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test
