@@ -180,4 +180,51 @@ class Http2RequestLimitsTest {
       }
     }
   }
+
+  /**
+   * A head whose answer it already tells (a declared length past maxBodySize, too many fields, an
+   * unsafe path, an unmet expectation) is answered at its HEADERS, as HTTP/1.1 answers it before
+   * reading the body: the client is not made to send up to maxBodySize first, and a body past
+   * that limit cannot turn the head's own answer into a 413. The stream is then reset with
+   * NO_ERROR (the body is not needed) and the connection goes on.
+   */
+  @Test
+  void aHeadThatEarnsItsAnswerIsAnsweredBeforeItsBody() throws Exception {
+    App app = App.builder()
+        .post("/upload", req -> Response.text("got " + req.body().length))
+        .build();
+    Http2Headers tooMany = RawH2.request("POST", "/upload");
+    for (int i = 0; i < 101; i++) {
+      tooMany.add("x-f" + i, "v");
+    }
+    Object[][] heads = {
+        {RawH2.request("POST", "/upload").set("content-length", "5000"), 413},
+        {tooMany, 431},
+        {RawH2.request("POST", "/a/%2e%2e/upload"), 400},
+        {RawH2.request("POST", "/upload").set("expect", "something-else"), 417},
+    };
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true).maxBodySize(1000));
+        RawH2 c = new RawH2(server.port())) {
+      c.awaitServerSettings();
+      int stream = 1;
+      for (Object[] head : heads) {
+        long bad = server.server().statistics().badRequests();
+        c.headers(stream, (Http2Headers) head[0], false); // a body is to follow; none is sent
+        RawH2.Frame answer = c.answer(stream, 10);
+        assertThat(answer).as("answer to a head expecting " + head[1] + ", no body sent").isNotNull();
+        assertThat(answer.type()).isEqualTo(RawH2.HEADERS);
+        assertThat(answer.headers().status().toString()).isEqualTo(String.valueOf(head[1]));
+        RawH2.Frame reset = c.await(f -> f.stream() == answer.stream() && f.type() == RawH2.RST_STREAM, 10);
+        assertThat(reset).as("the unneeded body's stream is reset").isNotNull();
+        assertThat(reset.error()).isEqualTo(0);
+        assertThat(server.server().statistics().badRequests() - bad).isEqualTo(1);
+        stream += 2;
+      }
+      c.headers(stream, RawH2.request("POST", "/upload"), false);
+      c.data(stream, new byte[10], true);
+      RawH2.Frame ok = c.answer(stream, 10);
+      assertThat(ok.type()).as("the connection goes on").isEqualTo(RawH2.HEADERS);
+      assertThat(ok.headers().status().toString()).isEqualTo("200");
+    }
+  }
 }

@@ -302,14 +302,13 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         watchBody(req.lastRead + bodyNanos);
         boolean connect = HttpMethod.CONNECT.asciiName().contentEquals(headers.method());
         req.streamLimit = connect ? -1 : streamedLimit(headers);
-        if (CONTINUE_EXPECTED.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT))) {
-          continueOrAnswer(req);
-        } else if (connect) {
-          // A CONNECT stream stays open for the tunnel's bytes (RFC 9113 8.5): waiting for its
-          // end would leave it unanswered until the body timeout. Its 501 goes out now.
+        if (refusedAtHead(req)) {
+          // answered now, its body not awaited (a CONNECT's 501 among them: its stream stays
+          // open for the tunnel's bytes, RFC 9113 8.5, and would never end)
+        } else if (CONTINUE_EXPECTED.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT))) {
           continueOrAnswer(req);
         } else if (req.streamLimit >= 0) {
-          streamBody(req, false);
+          dispatch(req);
         }
       }
     } else if (!endOfStream) {
@@ -521,55 +520,59 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   }
 
   /**
+   * A head with a body to come that already earns its refusal (one HTTP/1.1 would refuse before
+   * reading the body: a bad head, an unsafe path, a declared length past the body's limit, a
+   * CONNECT) is answered now, as HTTP/1.1 answers it: the client is not made to send up to
+   * {@code maxBodySize} first, and a body past it cannot turn the head's answer into a 413. The
+   * stream is then reset once the answer is written, its body not needed.
+   */
+  private boolean refusedAtHead(StreamRequest req) {
+    Http2Headers h = req.headers;
+    String method = h.method().toString();
+    String target = h.path() == null ? "" : h.path().toString();
+    Response answer = refusal(method, target, h);
+    if (answer == null && !target.equals("*")) {
+      int q = target.indexOf('?');
+      try {
+        SafePath.decode(q < 0 ? target : target.substring(0, q));
+      } catch (IllegalArgumentException e) {
+        answer = Response.text(400, "Bad Request: " + e.getMessage());
+      }
+    }
+    if (answer == null && declaredLength(h) > (req.streamLimit >= 0 ? req.streamLimit : maxBodySize)) {
+      answer = Response.text(413, "Content Too Large");
+    }
+    if (answer == null) {
+      return false;
+    }
+    req.dispatched = true;
+    admission.badRequest();
+    open(req).refuse(answer);
+    arrived(req);
+    return true;
+  }
+
+  /**
    * RFC 9110 10.1.1: a client that expects 100-continue may hold its body back until a 100, and
-   * the server must not wait for the body first. A head that already earns a final answer (one
-   * HTTP/1.1 would refuse, a declared length past {@code maxBodySize}, no route taking it, the
-   * server full: {@link Exchange#answeredFromHead}) gets it now instead, as HTTP/1.1 does; the
-   * stream is then reset once it is written, the body never asked for. A CONNECT, which always
-   * earns one (501), is answered here too.
+   * the server must not wait for the body first. A head that already earns a final answer (a
+   * refusal, {@link #refusedAtHead}, was sent already; no route taking it, the server full:
+   * {@link Exchange#answeredFromHead}) gets it now instead, as HTTP/1.1 does; the stream is then
+   * reset once it is written, the body never asked for.
    */
   private void continueOrAnswer(StreamRequest req) {
     Http2Headers h = req.headers;
     String method = h.method().toString();
     String target = h.path() == null ? "" : h.path().toString();
-    Response answer = refusal(method, target, h);
-    if (answer == null && declaredLength(h) > (req.streamLimit >= 0 ? req.streamLimit : maxBodySize)) {
-      answer = Response.text(413, "Content Too Large");
-    }
-    if (answer != null) {
-      req.dispatched = true;
-      admission.badRequest();
-      open(req).refuse(answer);
-      arrived(req);
-      return;
-    }
     if (answeredFromHead(method, target)) {
       dispatch(req, true);
       return;
     }
     if (req.streamLimit >= 0) {
-      streamBody(req, true); // the 100 goes out at the handler's first read, as on HTTP/1.1
+      req.continueOwed = true; // the 100 goes out at the handler's first read, as on HTTP/1.1
+      dispatch(req);
       return;
     }
     sendContinue(req);
-  }
-
-  /**
-   * Serves a request whose route streams its body ({@code RouteOptions.streamedBody}) from its
-   * HEADERS: a declared length past the route's limit is refused with 413 first (the stream is
-   * then reset once it is written, as for {@code maxBodySize}). {@code continueOwed}: the
-   * client waits for a 100, sent at the handler's first read.
-   */
-  private void streamBody(StreamRequest req, boolean continueOwed) {
-    if (declaredLength(req.headers) > req.streamLimit) {
-      req.dispatched = true;
-      admission.badRequest();
-      open(req).refuse(Response.text(413, "Content Too Large"));
-      arrived(req);
-      return;
-    }
-    req.continueOwed = continueOwed;
-    dispatch(req);
   }
 
   /** The limit of the route that streams the body of {@code h}'s request, or -1: read whole. */
