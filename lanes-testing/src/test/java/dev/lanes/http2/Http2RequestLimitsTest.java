@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lanes.App;
 import dev.lanes.http.Response;
 import dev.lanes.server.ServerConfig;
+import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -226,5 +227,55 @@ class Http2RequestLimitsTest {
       assertThat(ok.type()).as("the connection goes on").isEqualTo(RawH2.HEADERS);
       assertThat(ok.headers().status().toString()).isEqualTo("200");
     }
+  }
+
+  /**
+   * maxHeaderSize bounds a head as HTTP/1.1 counts it, its field lines, on both protocols: HPACK's
+   * 32 bytes of bookkeeping per field (and per cookie crumb, RFC 9113 8.2.3) must not refuse on
+   * HTTP/2 a head HTTP/1.1 serves, nor fail the whole connection over it; a head past the limit
+   * counted that way is 431 on its stream only.
+   */
+  @Test
+  void maxHeaderSizeCountsAHeadAsHttp11Does() throws Exception {
+    App app = App.builder().get("/h", req -> Response.text("ok")).build();
+    Http2Headers manyFields = RawH2.request("GET", "/h");
+    StringBuilder manyLines = new StringBuilder();
+    for (int i = 0; i < 95; i++) { // ~5.8 KB of lines; with 32 bytes each, more than 8192
+      manyFields.add("x-field-" + i, "v".repeat(50));
+      manyLines.append("x-field-").append(i).append(": ").append("v".repeat(50)).append("\r\n");
+    }
+    Http2Headers crumbs = RawH2.request("GET", "/h");
+    StringBuilder cookie = new StringBuilder();
+    for (int i = 0; i < 200; i++) { // ~5 KB as one Cookie line; with 32 bytes each, past 1.25 x 8192
+      String crumb = "c" + i + "=" + "v".repeat(18);
+      crumbs.add("cookie", crumb);
+      cookie.append(i == 0 ? "" : "; ").append(crumb);
+    }
+    Http2Headers tooLarge = RawH2.request("GET", "/h").add("x-big", "v".repeat(8200));
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
+        RawH2 client = new RawH2(server.port())) {
+      client.awaitServerSettings();
+      assertThat(RawClient.exchange(server.port(), "GET /h HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + manyLines + "\r\n")
+          .statuses()).as("HTTP/1.1, the many fields").containsExactly(200);
+      assertThat(RawClient.exchange(server.port(), "GET /h HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: " + cookie
+          + "\r\n\r\n").statuses()).as("HTTP/1.1, the cookies").containsExactly(200);
+      assertThat(RawClient.exchange(server.port(), "GET /h HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "v".repeat(8200)
+          + "\r\n\r\n").statuses()).as("HTTP/1.1, the large field").containsExactly(431);
+      client.headers(1, manyFields, true);
+      assertThat(status(client.answer(1, 10))).as("HTTP/2, the many fields").isEqualTo("200");
+      client.headers(3, crumbs, true);
+      assertThat(status(client.answer(3, 10))).as("HTTP/2, the cookies as crumbs").isEqualTo("200");
+      long bad = server.server().statistics().badRequests();
+      client.headers(5, tooLarge, true);
+      assertThat(status(client.answer(5, 10))).as("HTTP/2, the large field").isEqualTo("431");
+      assertThat(server.server().statistics().badRequests() - bad).isEqualTo(1);
+      client.headers(7, RawH2.request("GET", "/h"), true);
+      assertThat(status(client.answer(7, 10))).as("the connection goes on").isEqualTo("200");
+    }
+  }
+
+  /** The status of a stream's answer, else what came instead (a reset, a GOAWAY, the end). */
+  private static String status(RawH2.Frame answer) {
+    return answer != null && answer.type() == RawH2.HEADERS ? answer.headers().status().toString() : String.valueOf(answer);
   }
 }

@@ -51,7 +51,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -109,6 +108,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private final Admission admission;
   private final int maxBodySize;
   private final int maxHeaderCount;
+  private final int maxHeaderSize;
   private final long idleNanos;
   private final long bodyNanos;
   private final long minBodyRate; // bytes per second, 0 = none
@@ -152,6 +152,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     this.admission = admission;
     this.maxBodySize = config.maxBodySize();
     this.maxHeaderCount = config.maxHeaderCount();
+    this.maxHeaderSize = config.maxHeaderSize();
     this.idleNanos = config.keepAliveTimeout().toNanos();
     this.bodyNanos = config.bodyReadTimeout().toNanos();
     this.minBodyRate = config.minRequestBodyRate();
@@ -713,29 +714,6 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     }
   }
 
-  /**
-   * The fields HTTP/1.1 would count: neither pseudo-header fields nor cookie crumbs (RFC 9113
-   * 8.2.3 lets a client split one Cookie into many; they are joined into one, as HTTP/1.1 sends it).
-   */
-  private static int regularFields(Http2Headers h) {
-    int n = 0;
-    boolean cookie = false;
-    for (Map.Entry<CharSequence, CharSequence> e : h) {
-      CharSequence name = e.getKey();
-      if (name.length() > 0 && name.charAt(0) == ':') {
-        continue;
-      }
-      if (HttpHeaderNames.COOKIE.contentEqualsIgnoreCase(name)) {
-        if (cookie) {
-          continue;
-        }
-        cookie = true;
-      }
-      n++;
-    }
-    return n;
-  }
-
   /** The answer to a request head HTTP/1.1 would refuse too, or null. */
   private Response refusal(String method, String target, Http2Headers h) {
     if (method.equals("CONNECT")) {
@@ -758,8 +736,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         return Response.text(400, "Bad Request: host differs from :authority");
       }
     }
-    if (h.size() > maxHeaderCount && regularFields(h) > maxHeaderCount) {
+    Http1HeadSize size = Http1HeadSize.of(h);
+    if (size.fields() > maxHeaderCount) {
       return Response.text(431, "Request Header Fields Too Large: more than " + maxHeaderCount + " fields");
+    }
+    if (size.bytes() > maxHeaderSize) {
+      return Response.text(431, "Request Header Fields Too Large: more than " + maxHeaderSize + " bytes");
     }
     for (int i = 0; i < target.length(); i++) {
       char c = target.charAt(i);
@@ -1368,7 +1350,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
           // What a streamed body holds unread, at most (docs/http2.md): the protocol's 64 KiB
           // would cost a fast handler a round trip per 32 KiB.
           .initialWindowSize(config.streamWindowSize())
-          .maxHeaderListSize(config.maxHeaderSize()));
+          .maxHeaderListSize(headerListSize(config)));
       // Rapid reset (CVE-2023-44487): more than 200 RST_STREAM in 30 s is a connection error.
       decoderEnforceMaxRstFramesPerWindow(200, 30);
       // CONTINUATION flood: the header block is capped by the header list size while it
@@ -1377,6 +1359,18 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       decoderEnforceMaxConsecutiveEmptyDataFrames(2);
       encoderEnforceMaxQueuedControlFrames(10_000);
       decoupleCloseAndGoAway(true);
+    }
+
+    /**
+     * SETTINGS_MAX_HEADER_LIST_SIZE: HPACK counts 32 bytes more per field and per cookie crumb
+     * than HTTP/1.1 counts, so announcing {@code maxHeaderSize} itself would refuse heads
+     * HTTP/1.1 serves (Netty answers 431, or fails the connection past 1.25 times it). The
+     * announced bound leaves room for that bookkeeping ({@code maxHeaderCount} fields and as many
+     * bytes again, a few hundred crumbs); the limits themselves are checked as HTTP/1.1 counts
+     * them, {@link Http1HeadSize}.
+     */
+    private static long headerListSize(ServerConfig config) {
+      return 2L * config.maxHeaderSize() + 32L * config.maxHeaderCount();
     }
 
     @Override
