@@ -448,4 +448,37 @@ class Http2StreamedBodyTest {
       assertThat(body(raw, 1)).contains("is streamed (RouteOptions.streamedBody)").endsWith(" / form 1");
     }
   }
+
+  /**
+   * RFC 9113 8.1: trailers (a HEADERS frame after the DATA, ending the stream) end the request,
+   * so they end a body streamed to its handler too, as a chunked body's trailer section ends it
+   * on HTTP/1.1: the handler reads it to its end and answers, and the stream is not reset after.
+   */
+  @Test
+  void trailersEndAStreamedBody() throws Exception {
+    App app = App.builder()
+        .route("POST", "/count", streamed(1 << 20), (BlockingHandler) req -> {
+          try {
+            return Response.text("read " + req.bodyStream().readAllBytes().length);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        })
+        .get("/hello", req -> Response.text("hello"))
+        .build();
+    try (TestClient server = TestClient.start(app, h2c()); RawH2 raw = new RawH2(server.port())) {
+      raw.headers(1, RawH2.request("POST", "/count").add("te", "trailers"), false);
+      raw.data(1, "hello".getBytes(StandardCharsets.US_ASCII), false);
+      raw.headers(1, new io.netty.handler.codec.http2.DefaultHttp2Headers(false).add("x-checksum", "1"), true);
+      RawH2.Frame answer = raw.answer(1, 10);
+      assertThat(answer).as("answered once the trailers ended the body").isNotNull();
+      assertThat(answer.type()).isEqualTo(RawH2.HEADERS);
+      assertThat(answer.headers().status().toString()).isEqualTo("200");
+      List<RawH2.Frame> rest = raw.until(f -> f.stream() == 1 && (f.flags() & RawH2.END_STREAM) != 0, 10);
+      assertThat(rest).last().extracting(RawH2.Frame::type).isEqualTo(RawH2.DATA);
+      assertThat(new String(rest.getLast().payload(), StandardCharsets.UTF_8)).isEqualTo("read 5");
+      assertServes(raw, 3);
+      assertThat(server.server().statistics().bodyReadTimeouts()).isZero();
+    }
+  }
 }

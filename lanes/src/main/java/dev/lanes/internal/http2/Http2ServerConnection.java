@@ -314,6 +314,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       }
     } else if (!endOfStream) {
       throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, "trailers must end the stream");
+    } else if (req.streamed != null) {
+      // Trailers end a body streamed to its handler as a last DATA frame would (dropped, as on HTTP/1.1).
+      req.requestComplete = true;
+      req.streamed.arrived(null, true);
+      return;
     }
     if (endOfStream && !req.dispatched) { // trailers are read and dropped, as on HTTP/1.1
       req.requestComplete = true;
