@@ -65,6 +65,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   private boolean keepAlive;
   private StreamedBody streamed; // the request's body, if streamed, until the response is written
   private boolean written;
+  private boolean lingers; // refused from its head: the client may still be sending its body
   private boolean closeDelimited; // the body sent ends where the connection does (HTTP/1.0, no length)
   private Http1Upgrade upgrade; // the request asked for a WebSocket
   private boolean switched; // the connection is a WebSocket now
@@ -94,6 +95,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
    */
   void closeAfter() {
     written = true;
+    lingers = true; // its body may be on its way: closed as LingeringClose closes
   }
 
   /**
@@ -203,6 +205,12 @@ final class Http1ExchangeCodec implements ExchangeCodec {
           // Nothing waits for this write: no promise and listener per response. A failure
           // reaches Http1Connection.exceptionCaught, which closes, as CLOSE_ON_FAILURE would.
           out.write(message, out.voidPromise());
+        } else if (lingers && !keepAlive) {
+          ChannelFuture last = out.write(message);
+          if (afterSent != null) {
+            last.addListener(f -> afterSent.run());
+          }
+          LingeringClose.after(last);
         } else {
           end(out.write(message), keepAlive, afterSent);
         }

@@ -1,0 +1,78 @@
+package dev.lanes.internal.http1;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes a connection after the answer to a request refused from its head, whose client may
+ * still be sending the body (413 for a declared length, 417, a bad head): the answer goes out,
+ * then a FIN, and what still arrives is read and dropped until the client closes, or for at most
+ * {@link #IDLE_NANOS} without a byte and {@link #MAX_NANOS} in all. A plain close with the body's
+ * bytes unread would reset the connection, and a client that reads only once its body is sent
+ * (Python's {@code http.client}, say) would get the reset instead of the answer. nginx's
+ * lingering close does the same (its {@code lingering_timeout} 5 s, {@code lingering_time} 30 s).
+ * TLS connections close at once, with their {@code close_notify}.
+ */
+final class LingeringClose extends ChannelInboundHandlerAdapter {
+  static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+  static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final long started = System.nanoTime();
+  private long lastRead = started;
+
+  private LingeringClose() {}
+
+  /** Closes {@code lastWrite}'s channel once that write is done, lingering as above. */
+  static void after(ChannelFuture lastWrite) {
+    lastWrite.addListener(written -> {
+      Channel ch = lastWrite.channel();
+      if (!written.isSuccess() || !ch.isActive() || !(ch instanceof DuplexChannel duplex)
+          || ch.pipeline().get(SslHandler.class) != null) {
+        ch.close();
+        return;
+      }
+      LingeringClose linger = new LingeringClose();
+      ch.pipeline().addFirst(linger); // the bytes go nowhere: no decoder sees them again
+      duplex.shutdownOutput().addListener(shut -> {
+        if (!shut.isSuccess()) {
+          ch.close();
+          return;
+        }
+        ch.config().setAutoRead(true);
+        ch.read();
+        linger.check(ch);
+      });
+    });
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+    lastRead = System.nanoTime();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    // Nobody after this handler reads any more: keep the reads going.
+  }
+
+  /** Closes once the client has been quiet for the idle period, or lingered the most; else looks again then. */
+  private void check(Channel ch) {
+    if (!ch.isActive()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long at = Math.min(lastRead + IDLE_NANOS, started + MAX_NANOS);
+    if (now - at >= 0) {
+      ch.close();
+      return;
+    }
+    ch.eventLoop().schedule(() -> check(ch), at - now, TimeUnit.NANOSECONDS);
+  }
+}
