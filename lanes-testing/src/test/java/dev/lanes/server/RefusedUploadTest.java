@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
 import dev.lanes.http.Response;
+import dev.lanes.routing.RouteOptions;
 import dev.lanes.testing.TestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -23,12 +24,31 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class RefusedUploadTest {
 
+  private static final int BODY_SIZE = 32 << 20; // far more than the socket buffers on both sides hold
+
   @Test
   void aClientThatSendsItsWholeBodyFirstStillReadsThe413() throws Exception {
     App app = App.builder().post("/up", req -> Response.text("got " + req.body().length)).build();
-    int bodySize = 32 << 20; // far more than the socket buffers on both sides hold
-    try (TestClient server = TestClient.start(app, ServerConfig.builder().maxBodySize(1 << 20));
-        Socket s = new Socket("127.0.0.1", server.port())) {
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().maxBodySize(1 << 20))) {
+      assertThat(uploadThenRead(server.port())).startsWith("HTTP/1.1 413 ").contains("connection: close");
+    }
+  }
+
+  /** The same for a streamed route whose handler answers without reading: too much is left to skip, so it closes. */
+  @Test
+  void aStreamedRouteAnsweringWithoutReadingReachesThatClientToo() throws Exception {
+    App app = App.builder()
+        .route("POST", "/up", RouteOptions.defaults().streamedBody(1L << 40), req -> Response.text(403, "no"))
+        .build();
+    try (TestClient server = TestClient.start(app)) {
+      assertThat(uploadThenRead(server.port())).startsWith("HTTP/1.1 403 ").contains("connection: close");
+    }
+  }
+
+  /** Sends a POST of BODY_SIZE bytes whole, as a client that reads only afterwards, then reads to the server's FIN. */
+  private static String uploadThenRead(int port) throws Exception {
+    int bodySize = BODY_SIZE;
+    try (Socket s = new Socket("127.0.0.1", port)) {
       OutputStream out = s.getOutputStream();
       out.write(("POST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + bodySize + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
@@ -40,8 +60,7 @@ class RefusedUploadTest {
       InputStream in = s.getInputStream();
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
       in.transferTo(answer); // up to the server's FIN
-      String text = answer.toString(StandardCharsets.US_ASCII);
-      assertThat(text).startsWith("HTTP/1.1 413 ").contains("connection: close");
+      return answer.toString(StandardCharsets.US_ASCII);
     }
   }
 }

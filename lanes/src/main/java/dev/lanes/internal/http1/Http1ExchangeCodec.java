@@ -65,7 +65,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   private boolean keepAlive;
   private StreamedBody streamed; // the request's body, if streamed, until the response is written
   private boolean written;
-  private boolean lingers; // refused from its head: the client may still be sending its body
+  private boolean lingers; // closed after its answer while the client may still be sending its body
   private boolean closeDelimited; // the body sent ends where the connection does (HTTP/1.0, no length)
   private Http1Upgrade upgrade; // the request asked for a WebSocket
   private boolean switched; // the connection is a WebSocket now
@@ -135,6 +135,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     if (streamed != null) {
       if (!streamed.finish()) {
         written = true; // too much of its body is left to skip: closed after this response
+        lingers = true; // while the client may still be sending it
       }
       streamed = null;
     }

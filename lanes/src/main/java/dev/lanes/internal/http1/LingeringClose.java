@@ -10,8 +10,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a connection after the answer to a request refused from its head, whose client may
- * still be sending the body (413 for a declared length, 417, a bad head): the answer goes out,
+ * Closes a connection after an answer sent while its client may still be sending the request's
+ * body (a request refused from its head: 413 for a declared length, 417, a bad head; a streamed
+ * body's handler that answered with too much of it left to skip): the answer goes out,
  * then a FIN, and what still arrives is read and dropped until the client closes, or for at most
  * {@link #IDLE_NANOS} without a byte and {@link #MAX_NANOS} in all. A plain close with the body's
  * bytes unread would reset the connection, and a client that reads only once its body is sent
