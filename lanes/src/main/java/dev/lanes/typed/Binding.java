@@ -25,9 +25,10 @@ final class Binding {
   final boolean embedsBodies;
   private final Object[] cache;
   private final boolean[] heldUntilHandlerReturns; // by provider: its value, or one it was made from, closes then
-  private List<AutoCloseable> afterHandler;
+  private List<Provided.Exit> afterHandler;
   private AfterResponse afterResponse;
   private boolean handlerReturned;
+  private Throwable failure; // how the handler ended, once it has
   private BackgroundTasks background; // created when a parameter asks for it
   private JsonNode body; // parsed once, shared by every @Body of the request's dependencies
   private boolean bodyRead;
@@ -122,40 +123,42 @@ final class Binding {
       if (afterHandler == null) {
         afterHandler = new ArrayList<>(2);
       }
-      afterHandler.add(p.cleanup());
+      afterHandler.add(p.exit());
     } else {
       if (afterResponse == null) {
         afterResponse = new AfterResponse();
         request.scope().onClose(afterResponse::scopeClosed);
         if (handlerReturned) {
-          afterResponse.handlerReturned();
+          afterResponse.handlerReturned(failure);
         }
       }
-      afterResponse.add(p.cleanup());
+      afterResponse.add(p.exit());
     }
   }
 
   /**
-   * The handler has returned (or its stage completed, or binding failed): runs the after-handler
-   * cleanups, newest first, on this thread (it already holds what they need), and lets the
-   * after-response ones start once the scope has closed too.
+   * The handler has returned (or its stage completed, or binding failed), {@code failure} saying
+   * how (null: it returned a response): runs the after-handler cleanups, newest first, on this
+   * thread (it already holds what they need), and lets the after-response ones start once the
+   * scope has closed too. Every cleanup is told the same failure.
    */
-  void handlerDone() {
+  void handlerDone(Throwable failure) {
+    this.failure = failure;
     if (afterHandler != null) {
-      List<AutoCloseable> list = afterHandler;
+      List<Provided.Exit> list = afterHandler;
       afterHandler = null;
-      runReversed(list);
+      runReversed(list, failure);
     }
     handlerReturned = true;
     if (afterResponse != null) {
-      afterResponse.handlerReturned();
+      afterResponse.handlerReturned(failure);
     }
   }
 
-  static void runReversed(List<AutoCloseable> list) {
+  static void runReversed(List<Provided.Exit> list, Throwable failure) {
     for (int i = list.size() - 1; i >= 0; i--) {
       try {
-        list.get(i).close();
+        list.get(i).close(failure);
       } catch (Exception e) {
         LOG.log(System.Logger.Level.WARNING, "dependency cleanup failed", e);
       }
@@ -171,19 +174,22 @@ final class Binding {
    * on a virtual thread: never on the loop, never waiting for a lane token.
    */
   private static final class AfterResponse {
-    private final List<AutoCloseable> cleanups = new ArrayList<>(2);
+    private final List<Provided.Exit> cleanups = new ArrayList<>(2);
     private boolean scopeClosed;
     private boolean handlerReturned;
+    private Throwable failure;
     private boolean started;
 
-    void add(AutoCloseable c) {
+    void add(Provided.Exit c) {
+      Throwable f;
       synchronized (this) {
         if (!started) { // dependencies bind before the handler returns, so this is the usual case
           cleanups.add(c);
           return;
         }
+        f = failure;
       }
-      runReversed(List.of(c));
+      runReversed(List.of(c), f);
     }
 
     void scopeClosed() {
@@ -193,23 +199,26 @@ final class Binding {
       startIfBothDone();
     }
 
-    void handlerReturned() {
+    void handlerReturned(Throwable failure) {
       synchronized (this) {
         handlerReturned = true;
+        this.failure = failure;
       }
       startIfBothDone();
     }
 
     private void startIfBothDone() {
-      List<AutoCloseable> toRun;
+      List<Provided.Exit> toRun;
+      Throwable f;
       synchronized (this) {
         if (started || !scopeClosed || !handlerReturned) {
           return;
         }
         started = true;
         toRun = List.copyOf(cleanups);
+        f = failure;
       }
-      Thread.ofVirtual().name("lanes-cleanup").start(() -> runReversed(toRun));
+      Thread.ofVirtual().name("lanes-cleanup").start(() -> runReversed(toRun, f));
     }
   }
 }

@@ -12,25 +12,62 @@ import java.util.Objects;
  *
  * <pre>{@code return Provided.of(conn, () -> pool.release(conn)); }</pre>
  *
+ * <p>A cleanup that must know whether the request failed (commit or roll back) is given the
+ * failure, as FastAPI throws the endpoint's exception into a {@code yield} dependency:
+ *
+ * <pre>{@code return Provided.withOutcome(tx, failure -> { if (failure == null) tx.commit(); else tx.rollback(); }); }</pre>
+ *
  * @param <T> the value's type
  */
 public final class Provided<T> {
   /** When the cleanup runs. */
   public enum When { AFTER_RESPONSE, AFTER_HANDLER }
 
+  /**
+   * A cleanup told how the handling it served ended.
+   *
+   * <pre>{@code failure -> { if (failure == null) tx.commit(); else tx.rollback(); } }</pre>
+   */
+  @FunctionalInterface
+  public interface Exit {
+    /**
+     * Cleans up.
+     *
+     * @param failure null if the handler returned and its result became a response; otherwise what
+     *     failed: the handler's exception (an {@code HttpException} too), an async handler's
+     *     failed or cancelled stage (a {@link java.util.concurrent.CancellationException} when the
+     *     client left or a deadline passed), or what failed after this value was made and before
+     *     the handler ran (a later dependency, a {@link RequestValidationException})
+     */
+    void close(Throwable failure) throws Exception;
+  }
+
   private final T value;
+  private final Exit exit;
   private final AutoCloseable cleanup;
   private final When when;
 
-  private Provided(T value, AutoCloseable cleanup, When when) {
+  private Provided(T value, Exit exit, AutoCloseable cleanup, When when) {
     this.value = Objects.requireNonNull(value, "value");
-    this.cleanup = Objects.requireNonNull(cleanup, "cleanup");
+    this.exit = exit;
+    this.cleanup = cleanup;
     this.when = when;
   }
 
   /** {@code value}, with {@code cleanup} run after the response is sent. */
   public static <T> Provided<T> of(T value, AutoCloseable cleanup) {
-    return new Provided<>(value, cleanup, When.AFTER_RESPONSE);
+    Objects.requireNonNull(cleanup, "cleanup");
+    return new Provided<>(value, failure -> cleanup.close(), cleanup, When.AFTER_RESPONSE);
+  }
+
+  /**
+   * {@code value}, with {@code exit} run after the response is sent and told whether the handling
+   * failed (FastAPI's {@code try: yield tx / except: tx.rollback(); raise}). A factory of its
+   * own rather than an overload of {@link #of}, so that a method reference stays unambiguous.
+   */
+  public static <T> Provided<T> withOutcome(T value, Exit exit) {
+    Objects.requireNonNull(exit, "exit");
+    return new Provided<>(value, exit, () -> exit.close(null), When.AFTER_RESPONSE);
   }
 
   /**
@@ -38,15 +75,21 @@ public final class Provided<T> {
    * A value made from it must close so too: one cleaned up after the response fails the request.
    */
   public Provided<T> closeAfterHandler() {
-    return new Provided<>(value, cleanup, When.AFTER_HANDLER);
+    return new Provided<>(value, exit, cleanup, When.AFTER_HANDLER);
   }
 
   public T value() {
     return value;
   }
 
+  /** The cleanup, run as if the handling succeeded (a {@link #withOutcome} exit is told no failure). */
   public AutoCloseable cleanup() {
     return cleanup;
+  }
+
+  /** The cleanup as the typed layer runs it, told the outcome. */
+  public Exit exit() {
+    return exit;
   }
 
   public When when() {

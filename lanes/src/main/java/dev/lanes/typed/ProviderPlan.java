@@ -72,10 +72,11 @@ final class ProviderPlan {
           // Its cleanup would run after the one of a value it was made from (a transaction
           // committed on a connection already given back): refused, as FastAPI refuses a
           // request-scoped dependency on a function-scoped one; closed now, while what it uses is open.
-          Binding.runReversed(List.of(p.cleanup()));
-          throw new IllegalStateException(name() + " is cleaned up after the response, but depends on "
+          var refused = new IllegalStateException(name() + " is cleaned up after the response, but depends on "
               + early.name() + ", cleaned up when the handler returns (closeAfterHandler): a cleanup must"
               + " not outlive what it uses; call closeAfterHandler() on " + name() + " too, or on neither");
+          Binding.runReversed(List.of(p.exit()), refused);
+          throw refused;
         }
         b.cleanup(p);
         b.closesWhenHandlerReturns(index, p.when() == Provided.When.AFTER_HANDLER);

@@ -77,13 +77,17 @@ final class RoutePlan {
   /** Binds, calls and answers on this thread (a lane's, for a blocking handler). */
   Response handle(Request req) throws Exception {
     Binding b = new Binding(req, providers, scopes, embedsBodies);
+    Throwable failure = null;
     try {
       if (formLimits != null) {
         b.form(isForm(req) ? Form.read(req, formLimits) : Form.empty());
       }
       return b.withBackground(respond(invoker.call(bind(b))));
-    } finally { // an HttpException propagates: the app's exception handler answers it
-      b.handlerDone();
+    } catch (Exception | Error e) { // an HttpException propagates: the app's exception handler answers it
+      failure = e;
+      throw e;
+    } finally {
+      b.handlerDone(failure);
     }
   }
 
@@ -128,32 +132,41 @@ final class RoutePlan {
     try {
       stage = (CompletionStage<?>) invoker.call(bind(b));
     } catch (Exception | Error e) { // an HttpException too: the app's exception handler answers it
-      b.handlerDone();
+      b.handlerDone(e);
       throw e;
     }
     if (stage == null) {
-      b.handlerDone();
-      throw new IllegalStateException(method.getName() + " returned null instead of a CompletionStage");
+      var none = new IllegalStateException(method.getName() + " returned null instead of a CompletionStage");
+      b.handlerDone(none);
+      throw none;
     }
     var done = new java.util.concurrent.atomic.AtomicBoolean();
-    Runnable handlerDone = () -> {
+    java.util.function.Consumer<Throwable> handlerDone = failure -> {
       if (done.compareAndSet(false, true)) {
-        b.handlerDone();
+        b.handlerDone(failure);
       }
     };
     CompletableFuture<Response> answer = stage.handle((value, error) -> {
-      handlerDone.run(); // before the answer completes: after-handler cleanups precede the response
+      Response r = null;
+      Throwable failure = unwrapped(error);
       if (error == null) {
-        return b.withBackground(respond(value));
+        try {
+          r = b.withBackground(respond(value));
+        } catch (RuntimeException e) { // a 404 for an empty Optional, a result Jackson cannot write
+          failure = e;
+          error = e;
+        }
       }
-      Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-          ? error.getCause() : error;
-      throw error instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(t);
+      handlerDone.accept(failure); // before the answer completes: after-handler cleanups precede the response
+      if (error == null) {
+        return r;
+      }
+      throw error instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(failure);
     }).toCompletableFuture();
     // A dependent whose result is already set never runs its function: once the answer is
     // cancelled (the client left), the function above never runs, so the stage's own completion
     // (cancelled just below, or whenever it completes) must end the handler too, or no cleanup runs.
-    stage.whenComplete((value, error) -> handlerDone.run());
+    stage.whenComplete((value, error) -> handlerDone.accept(unwrapped(error)));
     if (stage instanceof java.util.concurrent.Future<?> own) {
       // The request ended (disconnect, deadline) and cancels this answer: cancel the handler's own
       // stage too, so its after-response cleanups do not wait for a stage nobody will complete.
@@ -199,6 +212,12 @@ final class RoutePlan {
       args[i] = v;
     }
     return ok ? args : null;
+  }
+
+  /** A stage's failure as its handler threw it: a {@code CompletionException}'s cause. */
+  private static Throwable unwrapped(Throwable error) {
+    return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
   }
 
   private Response respond(Object result) {
