@@ -38,6 +38,8 @@ class WebSocketTest {
   private static final CompletableFuture<WebSocketClosedException> FLOOD_STOPPED = new CompletableFuture<>();
   private static final CountDownLatch HOLDING = new CountDownLatch(SMALL_LANE);
   private static final CountDownLatch RELEASE = new CountDownLatch(1);
+  private static final CountDownLatch TAKE_NOW = new CountDownLatch(1);
+  private static final int LATER_MESSAGES = 60;
   // Reasons longer than a close frame holds: one-, two- and four-byte characters, and one whose
   // cut at 123 bytes falls inside a character (a, then 4-byte emoji: 1 + 30*4 = 121, the next ends at 125).
   private static final List<String> LONG_REASONS = List.of("x".repeat(200), "é".repeat(100),
@@ -60,6 +62,14 @@ class WebSocketTest {
         .websocket("/ws/hold", WebSocketOptions.defaults().lane("small"), ws -> {
           HOLDING.countDown();
           RELEASE.await();
+        })
+        .websocket("/ws/take-later", ws -> {
+          TAKE_NOW.await();
+          long bytes = 0;
+          for (int i = 0; i < LATER_MESSAGES; i++) {
+            bytes += ((Message.Binary) ws.receive()).data().length;
+          }
+          ws.sendText(LATER_MESSAGES + " messages, " + bytes + " bytes");
         })
         .websocket("/ws/small-messages", WebSocketOptions.defaults().maxFrameSize(1024).maxMessageSize(1024),
             WebSocketTest::echo)
@@ -452,6 +462,33 @@ class WebSocketTest {
       Frame echoed = Frames.read(c);
       assertThat(echoed.rsv1()).isTrue();
       assertThat(new String(inflate(echoed.payload()), StandardCharsets.UTF_8)).isEqualTo(text);
+    }
+  }
+
+  /**
+   * One write of compressed messages that each inflate to about the message limit, while the
+   * handler takes none: past 16 the server stops reading and decoding, the rest waiting undecoded
+   * in its decoder or unread in the socket. Once the handler takes messages every one arrives,
+   * though the peer sends nothing more. (The ping first: its pong says the server has read into
+   * the burst before the handler starts. PausedReadingTest holds a whole read deterministically.)
+   */
+  @Test
+  void compressedMessagesHeldByAPauseArriveOnceTheHandlerTakesThem() throws Exception {
+    try (RawClient c = RawClient.connect(client.port())) {
+      String head = Frames.open(c, "/ws/take-later", "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+      assertThat(head.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate");
+      ByteArrayOutputStream burst = new ByteArrayOutputStream();
+      burst.writeBytes(Frames.frame(Frames.PING, true, false, new byte[0]));
+      byte[] compressed = deflate(new byte[1_000_000]);
+      for (int i = 0; i < LATER_MESSAGES; i++) {
+        burst.writeBytes(Frames.frame(Frames.BINARY, true, true, compressed));
+      }
+      c.send(burst.toByteArray());
+      assertThat(Frames.read(c).opcode()).isEqualTo(Frames.PONG);
+      TAKE_NOW.countDown();
+      Frame summary = Frames.read(c);
+      assertThat(new String(inflate(summary.payload()), StandardCharsets.UTF_8))
+          .isEqualTo(LATER_MESSAGES + " messages, " + LATER_MESSAGES * 1_000_000L + " bytes");
     }
   }
 

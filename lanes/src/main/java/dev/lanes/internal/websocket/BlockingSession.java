@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A session read and written by blocking code on a lane thread. Inbound messages wait in a short
  * queue; past {@link #PAUSE_AT} unread messages the connection stops reading (TCP pushes back on
- * the peer) until the handler catches up. A send waits while the socket is not writable, for at
+ * the peer) and decoding (the rest of the last read waits undecoded in the {@link FrameDecoder})
+ * until the handler catches up. A send waits while the socket is not writable, for at
  * most the route's send timeout, then closes the connection: a peer that stops reading is cut
  * off, not buffered for.
  *
@@ -175,9 +176,19 @@ final class BlockingSession extends Session implements WebSocket {
     taken++;
     Channel ch = frames.channel();
     if (unread.decrementAndGet() <= RESUME_AT && !ch.config().isAutoRead()) {
-      ch.config().setAutoRead(true);
+      ch.eventLoop().execute(this::resumeIfCaughtUp);
     }
     return (Message) next;
+  }
+
+  /**
+   * On the loop: reading (and decoding what the pause held) resumes, once: the receives that
+   * asked before it ran find it resumed, or paused again by what it decoded.
+   */
+  private void resumeIfCaughtUp() {
+    if (unread.get() <= RESUME_AT && !frames.channel().config().isAutoRead()) {
+      frames.resumeReading();
+    }
   }
 
   @Override

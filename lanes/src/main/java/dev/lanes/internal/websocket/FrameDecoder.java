@@ -1,6 +1,7 @@
 package dev.lanes.internal.websocket;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -26,8 +27,21 @@ import java.util.List;
  * And reserved bits: once permessage-deflate lets them through, Netty takes any RSV bit on any
  * frame, though RSV1 means "compressed" on a message's first frame only (RFC 7692 6.1) and the
  * others mean nothing; those fail with {@code 1002} (RFC 6455 5.2).
+ *
+ * <p>And pausing: while reading is paused (auto-read off: the session's handler is behind), no
+ * more frames are decoded; the rest of the read waits here, undecoded, until the
+ * {@link FrameHandler} resumes with {@link #RESUME}. Stopping the socket alone would still decode
+ * the whole read that filled the queue, and one 64 KiB read of permessage-deflate frames can hold
+ * some 60 messages that each inflate to the message limit.
  */
 final class FrameDecoder extends WebSocket13FrameDecoder {
+  /** The user event that has the decoder go on with the bytes it held while reading was paused. */
+  static final Object RESUME = new Object() {
+    @Override
+    public String toString() {
+      return "FrameDecoder.RESUME";
+    }
+  };
   private static final int RSV1 = 0x4;
   private boolean failed;
 
@@ -41,6 +55,9 @@ final class FrameDecoder extends WebSocket13FrameDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
+    if (!ctx.channel().config().isAutoRead()) {
+      return; // paused: the bytes stay in the decoder's buffer, released with it on close
+    }
     int before = out.size();
     super.decode(ctx, in, out);
     for (int i = before; i < out.size(); i++) {
@@ -53,6 +70,27 @@ final class FrameDecoder extends WebSocket13FrameDecoder {
         in.skipBytes(in.readableBytes());
         fail(ctx, WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set");
       }
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt != RESUME) {
+      super.userEventTriggered(ctx, evt);
+    } else if (ctx.channel().config().isAutoRead() && internalBuffer().isReadable()) {
+      channelRead(ctx, Unpooled.EMPTY_BUFFER); // decodes what is held, as a read would
+      channelReadComplete(ctx);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().config().isAutoRead()) {
+      super.channelReadComplete(ctx);
+    } else {
+      // Paused: a read that decoded no frame would have ByteToMessageDecoder read again for one,
+      // and again, each read's bytes held here: paused reading would not be paused.
+      ctx.fireChannelReadComplete();
     }
   }
 

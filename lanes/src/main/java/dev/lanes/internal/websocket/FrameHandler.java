@@ -360,8 +360,19 @@ final class FrameHandler extends ChannelDuplexHandler {
     ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     // A blocking session behind on reading paused it: read again, or the peer's answering close
     // would wait unread until the timeout below. Data frames from now on are dropped.
-    ctx.channel().config().setAutoRead(true);
+    resumeReading();
     closeAfterPingTimeout();
+  }
+
+  /**
+   * On the loop: reads again after a pause, starting with the bytes the {@link FrameDecoder} held
+   * undecoded, which no socket read may come to decode. Those are decoded in a task of their own:
+   * this may run within a read (a close from a callback or on a failure), which the decoder must
+   * not re-enter.
+   */
+  void resumeReading() {
+    ctx.channel().config().setAutoRead(true);
+    ctx.executor().execute(() -> ctx.pipeline().fireUserEventTriggered(FrameDecoder.RESUME));
   }
 
   private void closeAfterPingTimeout() {
