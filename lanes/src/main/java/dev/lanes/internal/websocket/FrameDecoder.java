@@ -78,7 +78,13 @@ final class FrameDecoder extends WebSocket13FrameDecoder {
     if (evt != RESUME) {
       super.userEventTriggered(ctx, evt);
     } else if (ctx.channel().config().isAutoRead() && internalBuffer().isReadable()) {
-      channelRead(ctx, Unpooled.EMPTY_BUFFER); // decodes what is held, as a read would
+      // Decodes what is held as a read would, its end included even when it fails: the handlers
+      // after flush what they wrote during a read at its end.
+      try {
+        channelRead(ctx, Unpooled.EMPTY_BUFFER);
+      } catch (Exception e) {
+        exceptionCaught(ctx, e);
+      }
       channelReadComplete(ctx);
     }
   }
