@@ -1,5 +1,6 @@
 package dev.lanes.tasks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import dev.lanes.http.JsonCodec;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ final class StatusTable {
         }
         return Optional.of(new TaskStatus(r.getString(1), r.getString(2), TaskState.ofWire(r.getString(3)),
             r.getInt(4), r.getInt(5),
-            Optional.ofNullable(r.getString(6)).map(v -> json.readTree(v.getBytes(StandardCharsets.UTF_8))),
+            Optional.ofNullable(r.getString(6)).map(v -> json.readValue(v.getBytes(StandardCharsets.UTF_8), JsonNode.class)),
             Optional.ofNullable(r.getString(7)), Instant.ofEpochMilli(r.getLong(8)), Instant.ofEpochMilli(r.getLong(9))));
       }
     }
@@ -328,7 +329,7 @@ final class StatusTable {
       return null;
     }
     byte[] written = json.write(result);
-    json.readTree(written);
+    json.readValue(written, JsonNode.class);
     return new String(written, StandardCharsets.UTF_8);
   }
 

@@ -123,7 +123,7 @@ final class TaskAttempts {
     if (data == null) {
       throw new IllegalArgumentException("no payload stored");
     }
-    P payload = json.read(data, type.payloadType());
+    P payload = json.readValue(data, type.payloadType());
     if (payload == null) {
       throw new IllegalArgumentException("it is the JSON null");
     }
@@ -172,8 +172,8 @@ final class TaskAttempts {
   /** The stored payload does not read as the type's payload class: failed now, whatever the retry policy. */
   private <P> CompletionHandler<byte[]> unreadablePayload(TaskType<P> type, String id, int attempt, RuntimeException error)
       throws SQLException {
-    String message = "the stored payload cannot be read as " + type.payloadType().getName() + " (changed since the "
-        + "enqueue?): " + error.getMessage();
+    String message = "payload of task type '" + type.name() + "' cannot be read as " + type.payloadType().getName()
+        + " (changed since the enqueue?): " + error.getMessage();
     statuses.failed(id, message, Instant.now());
     events.failed(type.name(), id, attempt, new IllegalStateException(message, error));
     LOG.log(System.Logger.Level.WARNING, "task " + type.name() + " " + id + ": " + message);

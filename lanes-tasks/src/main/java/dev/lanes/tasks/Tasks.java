@@ -391,7 +391,7 @@ public final class Tasks implements AutoCloseable {
     try {
       return json.write(payload);
     } catch (RuntimeException unwritable) {
-      throw new IllegalArgumentException("task type '" + type.name() + "': the payload cannot be written as JSON, "
+      throw new IllegalArgumentException("payload of task type '" + type.name() + "' cannot be written as JSON, "
           + "so it cannot be stored: " + unwritable.getMessage(), unwritable);
     }
   }
@@ -403,9 +403,9 @@ public final class Tasks implements AutoCloseable {
    */
   private static void readsBack(JsonCodec json, TaskType<?> type, byte[] data) {
     try {
-      json.read(data, type.payloadType());
+      json.readValue(data, type.payloadType());
     } catch (RuntimeException unreadable) {
-      throw new IllegalArgumentException("task type '" + type.name() + "': the payload's JSON does not read back as "
+      throw new IllegalArgumentException("payload of task type '" + type.name() + "' does not read back from its JSON as "
           + type.payloadType().getName() + ", so no worker could run it: " + unreadable.getMessage(), unreadable);
     }
   }

@@ -1,7 +1,9 @@
 package dev.lanes.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
@@ -14,6 +16,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -125,6 +129,34 @@ public final class JsonCodec {
     }
   }
 
+  /**
+   * Parses JSON that is not a request body (a stored value, a queued message) with the same
+   * rules as {@link #read}; what does not read is the caller's to report, so it is no HTTP error.
+   *
+   * <pre>{@code Job job = codec.readValue(storedBytes, Job.class); }</pre>
+   *
+   * @throws IllegalArgumentException naming the field and the problem ({@code field 'n': Cannot
+   *     deserialize value of type `int` from String "many"...}), or only the problem at the top level
+   */
+  public <T> T readValue(byte[] json, Class<T> type) {
+    Objects.requireNonNull(json, "json");
+    Objects.requireNonNull(type, "type");
+    try (JsonParser parser = mapper.createParser(json)) {
+      try {
+        return mapper.readValue(parser, type);
+      } catch (IOException e) {
+        // A value past a reading limit is the parser's error (below the top level wrapped in a
+        // mapping error whose path stops at the enclosing object): the parser knows where it was.
+        boolean parsing = !(e instanceof JsonMappingException)
+            || e.getCause() instanceof JsonProcessingException cause && !(cause instanceof JsonMappingException);
+        String at = e instanceof JsonMappingException jme && !parsing ? path(jme.getPath()) : path(parser.getParsingContext());
+        throw new IllegalArgumentException(at.isEmpty() ? problem(e) : "field '" + at + "': " + problem(e), e);
+      }
+    } catch (IOException e) { // opening or closing a parser over bytes: nothing to read or release fails
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Parses a request body into a tree. */
   public JsonNode readTree(byte[] body) {
     return read(body, JsonNode.class);
@@ -146,8 +178,19 @@ public final class JsonCodec {
   }
 
   private static String clientMessage(IOException e) {
-    // Jackson's original message names the problem and location; type names are cut to their
-    // simple name (no package, no enclosing class) so no server internals leak.
+    String m = problem(e);
+    if (!(e instanceof JsonMappingException jme)) {
+      return m;
+    }
+    String at = path(jme.getPath());
+    return at.isEmpty() ? m : m + " at '" + at + "'";
+  }
+
+  /**
+   * Jackson's original message, naming the problem; type names are cut to their simple name (no
+   * package, no enclosing class) so no server internals leak.
+   */
+  private static String problem(IOException e) {
     String m = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
     if (m == null) {
       return "unreadable";
@@ -157,12 +200,11 @@ public final class JsonCodec {
     // Every name in a quoted type, which may be an array or generic (`java.util.ArrayList<a.b.Item>`).
     m = QUOTED_TYPE.matcher(m).replaceAll(t -> java.util.regex.Matcher.quoteReplacement(
         QUALIFIED_NAME.matcher(t.group()).replaceAll("$1")));
-    m = m.length() > 200 ? m.substring(0, 200) + "..." : m;
-    return e instanceof JsonMappingException jme ? m + location(jme.getPath()) : m;
+    return m.length() > 200 ? m.substring(0, 200) + "..." : m;
   }
 
-  /** Where in the body, as the client named it: {@code " at 'items[0].qty'"}; empty at the top. */
-  private static String location(List<JsonMappingException.Reference> path) {
+  /** Where in the value, as its writer named it: {@code "items[0].qty"}; empty at the top. */
+  private static String path(List<JsonMappingException.Reference> path) {
     StringBuilder at = new StringBuilder();
     for (JsonMappingException.Reference r : path) {
       if (r.getFieldName() != null) {
@@ -175,7 +217,22 @@ public final class JsonCodec {
       at.setLength(100);
       at.append("...");
     }
-    return at.isEmpty() ? "" : " at '" + at + "'";
+    return at.toString();
+  }
+
+  /** Where the parser was when it stopped: {@code "items[0].qty"}; empty at the top. */
+  private static String path(JsonStreamContext where) {
+    List<String> steps = new ArrayList<>();
+    for (JsonStreamContext c = where; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject() && c.getCurrentName() != null) {
+        steps.add(0, "." + c.getCurrentName());
+      } else if (c.inArray() && c.getCurrentIndex() >= 0) {
+        steps.add(0, "[" + c.getCurrentIndex() + "]");
+      }
+    }
+    String at = String.join("", steps);
+    at = at.startsWith(".") ? at.substring(1) : at;
+    return at.length() > 100 ? at.substring(0, 100) + "..." : at;
   }
 
   @Override

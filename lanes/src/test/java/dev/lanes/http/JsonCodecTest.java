@@ -95,6 +95,31 @@ class JsonCodecTest {
         .hasMessageEndingWith(" at 'items[0].qty'");
   }
 
+  /** A stored value is no request: what does not read says which field and what, with no HTTP status or wording. */
+  @Test
+  void aValueThatIsNoRequestBodyFailsAsAnArgumentNamingTheFieldWithoutHttpWording() {
+    assertThat(CODEC.readValue(utf8("{\"name\":\"x\",\"qty\":2}"), Item.class)).isEqualTo(new Item("x", 2));
+    assertThatThrownBy(() -> CODEC.readValue(utf8("{\"items\":[{\"name\":\"x\",\"qty\":\"many\"}]}"), Bag.class))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("field 'items[0].qty': Cannot deserialize value of type `int` from String \"many\"");
+    // Past a reading limit: no mapping error, but the parser knows where it was.
+    assertThatThrownBy(() -> CODEC.readValue(utf8("{\"items\":[{\"name\":\"x\",\"qty\":1" + "0".repeat(1000) + "}]}"), Bag.class))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("field 'items[0].qty': Number value length (1001) exceeds the maximum allowed (1000");
+    assertThatThrownBy(() -> CODEC.readValue(utf8("{\"name\":\"x\",\"qty\":1} {}"), Item.class))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Trailing token");
+    assertThatThrownBy(() -> CODEC.readValue(utf8("{\"name\":\"x\"}"), Item.class))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("field 'qty': Cannot map `null` into type `int`");
+    assertThatThrownBy(() -> CODEC.readValue(utf8("{nope"), Item.class))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Unexpected character");
+    assertThatThrownBy(() -> CODEC.readValue(new byte[0], Item.class))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("No content");
+  }
+
   /** 1.5 read into an int was 1: data the client sent, silently lost, as a null would have been 0. */
   @Test
   void aFractionalNumberForAnIntegerIs400NotTruncated() {
