@@ -294,6 +294,15 @@ public final class Tasks implements AutoCloseable {
 
   private static final int DEFAULT_POOL = 10;
 
+  /** The default bound on a payload's JSON ({@link Builder#maxPayloadBytes}): 1 MiB. */
+  static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+
+  /**
+   * The highest bound {@link Builder#maxPayloadBytes} accepts: 64 MiB. A batch then stays far below
+   * PostgreSQL's 1 GB per value (its payloads go as one array, hex-encoded text at twice their size).
+   */
+  static final int MAX_PAYLOAD_BYTES_LIMIT = 64 << 20;
+
   /** Enqueues a task due now; see {@link #enqueue(TaskType, Object, EnqueueOptions)}. */
   public <P> String enqueue(TaskType<P> type, P payload) {
     return enqueue(type, payload, EnqueueOptions.defaults());
@@ -306,7 +315,8 @@ public final class Tasks implements AutoCloseable {
    * returned once its batch committed.
    *
    * @throws IllegalArgumentException if {@code type} was not registered, the payload is not of its
-   *     type, or the app's codec cannot write it as JSON or read its JSON back as the type's payload class
+   *     type, its JSON is longer than {@link Builder#maxPayloadBytes}, or the app's codec cannot write
+   *     it as JSON or read its JSON back as the type's payload class
    * @throws IllegalStateException if not started or closed (during {@link #close}'s drain enqueues
    *     are still stored, for other workers or the next start), or the store fails
    */
@@ -344,7 +354,8 @@ public final class Tasks implements AutoCloseable {
    * <pre>{@code .postAsync("/sleep", req -> tasks.enqueueAsync(SLEEP, new Sleep(1)).thenApply(id -> Response.json(Map.of("id", id))))}</pre>
    *
    * @throws IllegalArgumentException if {@code type} was not registered, the payload is not of its
-   *     type, or the app's codec cannot write it as JSON or read its JSON back as the type's payload class
+   *     type, its JSON is longer than {@link Builder#maxPayloadBytes}, or the app's codec cannot write
+   *     it as JSON or read its JSON back as the type's payload class
    * @throws IllegalStateException if not started or closed
    */
   public <P> CompletableFuture<String> enqueueAsync(TaskType<P> type, P payload, EnqueueOptions options) {
@@ -363,6 +374,11 @@ public final class Tasks implements AutoCloseable {
         .map(k -> UUID.nameUUIDFromBytes((type.name() + "\u0000" + k).getBytes(StandardCharsets.UTF_8)))
         .orElseGet(UUID::randomUUID).toString();
     byte[] data = payloadJson(r.app().json(), type, payload);
+    if (data.length > config.maxPayloadBytes) {
+      // Refused before it joins a batch: stored, it would make the batch's statement fail every enqueue in it.
+      throw new IllegalArgumentException("payload of task type '" + type.name() + "' is " + data.length
+          + " bytes of JSON, past the limit of " + config.maxPayloadBytes + " (Tasks.Builder.maxPayloadBytes)");
+    }
     readsBack(r.app().json(), type, data);
     Instant now = Instant.now();
     Instant due = options.dueAt(now);
@@ -613,6 +629,7 @@ public final class Tasks implements AutoCloseable {
     private String tablePrefix = "lanes_";
     private Optional<Integer> poolSize = Optional.empty();
     private int claimAhead;
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private Optional<Duration> retention = Optional.of(Duration.ofDays(1)); // empty: kept for good
 
     private Builder() {}
@@ -630,6 +647,7 @@ public final class Tasks implements AutoCloseable {
       b.tablePrefix = tablePrefix;
       b.poolSize = poolSize;
       b.claimAhead = claimAhead;
+      b.maxPayloadBytes = maxPayloadBytes;
       b.retention = retention;
       return b;
     }
@@ -739,6 +757,23 @@ public final class Tasks implements AutoCloseable {
      */
     public Builder keepEndedForever() {
       this.retention = Optional.empty();
+      return this;
+    }
+
+    /**
+     * The most bytes a payload's JSON may take (default 1 MiB, at most 64 MiB): {@link Tasks#enqueue}
+     * refuses a larger one with an {@link IllegalArgumentException} naming the type, the size and the
+     * limit, before it joins a batch, so it never fails the enqueues stored with it. A payload names
+     * the data (a path, a key in object storage), it does not carry it.
+     * Usage: {@code Tasks.builder().maxPayloadBytes(4 * 1024 * 1024)}.
+     *
+     * @throws IllegalArgumentException if below 1 or above 64 MiB
+     */
+    public Builder maxPayloadBytes(int bytes) {
+      if (bytes < 1 || bytes > MAX_PAYLOAD_BYTES_LIMIT) {
+        throw new IllegalArgumentException("maxPayloadBytes must be 1.." + MAX_PAYLOAD_BYTES_LIMIT + " (64 MiB), got " + bytes);
+      }
+      this.maxPayloadBytes = bytes;
       return this;
     }
 

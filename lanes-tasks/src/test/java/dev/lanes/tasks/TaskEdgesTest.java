@@ -67,6 +67,16 @@ class TaskEdgesTest {
   }
 
   @Test
+  void aPayloadSizeLimitBelowOneByteOrAbove64MiBIsRefusedNamingTheRange() {
+    for (int bytes : new int[] {0, -1, 64 * 1024 * 1024 + 1}) {
+      assertThatThrownBy(() -> Tasks.builder().maxPayloadBytes(bytes))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("maxPayloadBytes must be 1..67108864 (64 MiB), got " + bytes);
+    }
+    Tasks.builder().maxPayloadBytes(1).maxPayloadBytes(64 * 1024 * 1024);
+  }
+
+  @Test
   void closeEndsTheExpiryThreadAndAWorkerKeepingEndedTasksForeverHasNone() throws Exception {
     TaskType<Job> ok = TaskType.of("ok", Job.class, Job::text);
     java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();

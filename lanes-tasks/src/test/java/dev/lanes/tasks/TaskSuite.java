@@ -237,6 +237,61 @@ abstract class TaskSuite {
     assertThat(calls).hasValue(0);
   }
 
+  /** A {@link Job} whose JSON is exactly {@code bytes} long: {"text":"aaa...","n":1}. */
+  static Job jobOfJsonSize(int bytes) {
+    return new Job("a".repeat(bytes - "{\"text\":\"\",\"n\":1}".length()), 1);
+  }
+
+  @Test
+  void aPayloadPastTheDefaultSizeLimitIsRefusedNamingTypeSizeAndLimitAndOneAtTheLimitRuns() {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> big = TaskType.of("big-job", Job.class, j -> calls.incrementAndGet() + j.text().length());
+    Tasks tasks = start(store().type(big), 2);
+    int limit = 1024 * 1024;
+
+    // Stored, however large: a batch of them on PostgreSQL could fail every enqueue sharing it.
+    assertThatThrownBy(() -> tasks.enqueue(big, jobOfJsonSize(limit + 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("payload of task type 'big-job' is " + (limit + 1) + " bytes of JSON, past the limit of " + limit
+            + " (Tasks.Builder.maxPayloadBytes)");
+    assertThatThrownBy(() -> tasks.enqueueAsync(big, jobOfJsonSize(limit + 1))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(tasks.statistics().enqueued()).isZero();
+
+    String id = tasks.enqueue(big, jobOfJsonSize(limit));
+    assertThat(awaitState(tasks, id, TaskState.SUCCEEDED).attempts()).isEqualTo(1);
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void aPayloadPastAConfiguredSizeLimitIsRefusedWhileOthersEnqueuedAtOnceAreStored() throws Exception {
+    TaskType<Job> small = TaskType.of("small-job", Job.class, j -> j.n());
+    Tasks tasks = start(store().type(small).maxPayloadBytes(100), 2);
+    // Enqueues from many threads at once share batches; the oversized ones never reach one.
+    List<CompletableFuture<Object>> outcomes = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Job job = jobOfJsonSize(i % 4 == 0 ? 101 : 100);
+      outcomes.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return tasks.enqueue(small, job);
+        } catch (IllegalArgumentException refused) {
+          return refused;
+        }
+      }));
+    }
+    List<String> ids = new ArrayList<>();
+    for (CompletableFuture<Object> outcome : outcomes) {
+      Object o = outcome.get(LONG.toSeconds(), TimeUnit.SECONDS);
+      if (o instanceof String id) {
+        ids.add(id);
+      } else {
+        assertThat((IllegalArgumentException) o)
+            .hasMessage("payload of task type 'small-job' is 101 bytes of JSON, past the limit of 100 (Tasks.Builder.maxPayloadBytes)");
+      }
+    }
+    assertThat(ids).hasSize(30);
+    ids.forEach(id -> awaitState(tasks, id, TaskState.SUCCEEDED));
+  }
+
   @Test
   void aRedeliveryDoesNotSpendTheRetryPolicysAttempts() throws Exception {
     AtomicInteger calls = new AtomicInteger();
