@@ -13,7 +13,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * everything that arrived while it was writing the previous batch as one batch (one statement,
  * one commit), then completes each caller's future. A future completes only after its batch
  * committed, so an id handed out is always durable; a batch that fails fails every caller in it,
- * and stores nothing.
+ * and stores nothing. A batch holds at most {@code maxBatch} rows and {@code maxBatchBytes} of
+ * payload (a row larger than that alone goes in a batch of its own), so a statement's size has a bound.
  * Under load this replaces one commit and one pooled connection per enqueue by one per batch.
  */
 final class GroupCommit implements AutoCloseable {
@@ -28,13 +29,16 @@ final class GroupCommit implements AutoCloseable {
 
   private final Store store;
   private final int maxBatch;
+  private final long maxBatchBytes;
+  private Pending carried; // the writer's: the row that did not fit the last batch, first in the next
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private boolean closed; // guarded by this: no row is queued behind STOP
 
-  GroupCommit(Store store, int maxBatch, String threadName) {
+  GroupCommit(Store store, int maxBatch, long maxBatchBytes, String threadName) {
     this.store = store;
     this.maxBatch = maxBatch;
+    this.maxBatchBytes = maxBatchBytes;
     this.writer = Thread.ofPlatform().daemon().name(threadName).start(this::write);
   }
 
@@ -66,11 +70,12 @@ final class GroupCommit implements AutoCloseable {
     boolean stop = false;
     while (!stop) {
       try {
-        batch.add(queue.take());
+        batch.add(carried != null ? carried : queue.take());
       } catch (InterruptedException e) {
         continue; // nobody interrupts the writer; close() queues STOP
       }
-      queue.drainTo(batch, maxBatch - 1);
+      carried = null;
+      fill(batch);
       if (batch.get(batch.size() - 1) == STOP) { // STOP is always last: nothing is queued after it
         batch.remove(batch.size() - 1);
         stop = true;
@@ -80,6 +85,27 @@ final class GroupCommit implements AutoCloseable {
       }
       batch.clear();
     }
+  }
+
+  /** Adds queued rows to {@code batch} (which holds one) up to the row and byte bounds, or up to STOP. */
+  private void fill(List<Pending> batch) {
+    long bytes = payloadBytes(batch.get(0));
+    while (batch.size() < maxBatch && batch.get(batch.size() - 1) != STOP) {
+      Pending next = queue.poll();
+      if (next == null) {
+        return;
+      }
+      if (next != STOP && bytes + payloadBytes(next) > maxBatchBytes) {
+        carried = next;
+        return;
+      }
+      batch.add(next);
+      bytes += payloadBytes(next);
+    }
+  }
+
+  private static long payloadBytes(Pending p) {
+    return p == STOP || p.row().payload() == null ? 0 : p.row().payload().length;
   }
 
   private void store(List<Pending> batch) {

@@ -32,6 +32,12 @@ final class TaskInsert {
   /** The most rows in one batch (one statement on PostgreSQL, one transaction on H2). */
   static final int MAX_BATCH = 256;
 
+  /**
+   * The most payload bytes in one batch, unless one payload alone is larger: 64 MiB, so a batch
+   * stays far below PostgreSQL's 1 GB for the one array value its payloads travel in.
+   */
+  static final long MAX_BATCH_BYTES = 64L << 20;
+
   private final DataSource db;
   private final JdbcCustomization dialect;
   private final boolean postgres;

@@ -236,7 +236,8 @@ public final class Tasks implements AutoCloseable {
             .serializer(PAYLOAD_BYTES)
             .build();
       }
-      GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, "lanes-tasks-enqueue");
+      GroupCommit inserts = new GroupCommit(store::insertAll, TaskInsert.MAX_BATCH, TaskInsert.MAX_BATCH_BYTES,
+          "lanes-tasks-enqueue");
       events.forwardTo(app.observability().listener());
       // Whoever works tasks expires them; an enqueue-only process leaves it to the workers.
       Optional<EndedTaskExpiry> expiry = config.workers
@@ -297,11 +298,8 @@ public final class Tasks implements AutoCloseable {
   /** The default bound on a payload's JSON ({@link Builder#maxPayloadBytes}): 1 MiB. */
   static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
 
-  /**
-   * The highest bound {@link Builder#maxPayloadBytes} accepts: 64 MiB. A batch then stays far below
-   * PostgreSQL's 1 GB per value (its payloads go as one array, hex-encoded text at twice their size).
-   */
-  static final int MAX_PAYLOAD_BYTES_LIMIT = 64 << 20;
+  /** The highest bound {@link Builder#maxPayloadBytes} accepts: a batch's ({@link TaskInsert#MAX_BATCH_BYTES}). */
+  static final int MAX_PAYLOAD_BYTES_LIMIT = (int) TaskInsert.MAX_BATCH_BYTES;
 
   /** Enqueues a task due now; see {@link #enqueue(TaskType, Object, EnqueueOptions)}. */
   public <P> String enqueue(TaskType<P> type, P payload) {

@@ -52,19 +52,29 @@ class GroupCommitTest {
   }
 
   private static TaskInsert.Row row(String id) {
+    return row(id, 0);
+  }
+
+  private static TaskInsert.Row row(String id, int payloadBytes) {
     Instant now = Instant.now();
-    return new TaskInsert.Row(id, "t", new byte[0], now, now);
+    return new TaskInsert.Row(id, "t", new byte[payloadBytes], now, now);
   }
 
   /** Starts the held first insert, then {@code ids} more, and releases the store once they all queued. */
   private static List<CompletableFuture<Boolean>> heldThenBatch(GroupCommit commit, HeldStore store, List<String> ids)
       throws InterruptedException {
+    return heldThenBatch(commit, store, ids, id -> 0);
+  }
+
+  /** As above, each row with a payload of {@code payloadBytes(id)} bytes. */
+  private static List<CompletableFuture<Boolean>> heldThenBatch(GroupCommit commit, HeldStore store, List<String> ids,
+      java.util.function.ToIntFunction<String> payloadBytes) throws InterruptedException {
     var callers = Executors.newVirtualThreadPerTaskExecutor();
     CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> insert(commit, row("first")), callers);
     store.firstEntered.await();
     List<CompletableFuture<Boolean>> rest = new ArrayList<>();
     for (String id : ids) {
-      rest.add(CompletableFuture.supplyAsync(() -> insert(commit, row(id)), callers));
+      rest.add(CompletableFuture.supplyAsync(() -> insert(commit, row(id, payloadBytes.applyAsInt(id))), callers));
     }
     while (commit.queued() < ids.size()) {
       Thread.onSpinWait(); // the callers are queuing behind the held batch
@@ -81,7 +91,7 @@ class GroupCommitTest {
   @Test
   void callersArrivingWhileABatchIsWrittenAreStoredAsOneBatchAndEachIsAnswered() throws Exception {
     HeldStore store = new HeldStore(false);
-    try (GroupCommit commit = new GroupCommit(store, 100, "test-enqueue")) {
+    try (GroupCommit commit = new GroupCommit(store, 100, Long.MAX_VALUE, "test-enqueue")) {
       List<String> ids = List.of("a", "b", "c", "d", "e", "f", "g", "h");
       List<CompletableFuture<Boolean>> answers = heldThenBatch(commit, store, ids);
 
@@ -95,7 +105,7 @@ class GroupCommitTest {
   @Test
   void aBatchIsNoLargerThanTheLimit() throws Exception {
     HeldStore store = new HeldStore(false);
-    try (GroupCommit commit = new GroupCommit(store, 3, "test-enqueue")) {
+    try (GroupCommit commit = new GroupCommit(store, 3, Long.MAX_VALUE, "test-enqueue")) {
       List<CompletableFuture<Boolean>> answers = heldThenBatch(commit, store, List.of("a", "b", "c", "d", "e", "f", "g"));
 
       assertThat(answers).allSatisfy(a -> assertThat(a.join()).isTrue());
@@ -104,10 +114,27 @@ class GroupCommitTest {
     }
   }
 
+  /** Payloads up to the per-payload limit, 256 to a batch, made statements of gigabytes on PostgreSQL. */
+  @Test
+  void aBatchCarriesNoMorePayloadBytesThanTheLimitUnlessOneRowAloneDoes() throws Exception {
+    HeldStore store = new HeldStore(false);
+    try (GroupCommit commit = new GroupCommit(store, 100, 10, "test-enqueue")) {
+      List<String> ids = List.of("a", "b", "c", "d", "e", "huge", "f", "g");
+      List<CompletableFuture<Boolean>> answers = heldThenBatch(commit, store, ids, id -> id.equals("huge") ? 15 : 4);
+
+      assertThat(answers).allSatisfy(a -> assertThat(a.join()).isTrue());
+      List<List<String>> later = store.batches.subList(1, store.batches.size());
+      // 4-byte rows two at a time at most; the 15-byte row, past the limit alone, in a batch of its own.
+      assertThat(later).allSatisfy(b -> assertThat(b.contains("huge") ? b.size() == 1 : b.size() <= 2)
+          .as("batch %s", b).isTrue());
+      assertThat(later.stream().mapToInt(List::size).sum()).isEqualTo(ids.size());
+    }
+  }
+
   @Test
   void aFailingBatchFailsEveryCallerInIt() throws Exception {
     HeldStore store = new HeldStore(true);
-    try (GroupCommit commit = new GroupCommit(store, 100, "test-enqueue")) {
+    try (GroupCommit commit = new GroupCommit(store, 100, Long.MAX_VALUE, "test-enqueue")) {
       List<CompletableFuture<Boolean>> answers = heldThenBatch(commit, store, List.of("a", "b", "c", "d"));
 
       assertThat(answers).allSatisfy(a -> assertThatThrownBy(a::join).hasRootCauseInstanceOf(SQLException.class)
@@ -119,7 +146,7 @@ class GroupCommitTest {
   @Test
   void anIdRepeatedInOneBatchIsNewForOneCallerOnly() throws Exception {
     HeldStore store = new HeldStore(false);
-    try (GroupCommit commit = new GroupCommit(store, 100, "test-enqueue")) {
+    try (GroupCommit commit = new GroupCommit(store, 100, Long.MAX_VALUE, "test-enqueue")) {
       List<CompletableFuture<Boolean>> answers = heldThenBatch(commit, store, List.of("k", "k", "k", "other"));
 
       assertThat(answers.subList(0, 3).stream().filter(CompletableFuture::join).count()).isEqualTo(1);
@@ -130,7 +157,7 @@ class GroupCommitTest {
   @Test
   void closeStoresWhatWasHandedOverAndRefusesMore() throws Exception {
     HeldStore store = new HeldStore(false);
-    GroupCommit commit = new GroupCommit(store, 100, "test-enqueue");
+    GroupCommit commit = new GroupCommit(store, 100, Long.MAX_VALUE, "test-enqueue");
     var callers = Executors.newVirtualThreadPerTaskExecutor();
     CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> insert(commit, row("first")), callers);
     store.firstEntered.await();
