@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -46,7 +47,8 @@ final class MultipartByteRanges implements ResponseBody.BodyWriter, ByteRangePar
 
   /** The 206 with {@code ranges} (two or more) of the file {@code channel} reads, closing it when written. */
   static Response response(FileChannel channel, String contentType, long size, List<ByteRanges.Range> ranges) {
-    String boundary = "lanes-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    // Of one width (Starlette's is 26 hex digits): a HEAD names the length its GET sends.
+    String boundary = "lanes-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     MultipartByteRanges body = new MultipartByteRanges(channel, contentType, size, ranges, boundary);
     return Response.of(206, "multipart/byteranges; boundary=" + boundary,
         new ResponseBody.Written(body, Lanes.FILES, body.length()));
