@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A file truncated in place while its body is sent, on the paths {@code FileConditionsTest}'s
- * chunked one leaves: zero-copy (sendfile), multipart/byteranges written from the files lane, and
- * HTTP/2. The client must see the response cut (the connection closed, the stream reset), never a
+ * chunked one leaves: zero-copy (sendfile), multipart/byteranges (parts zero-copy between their
+ * texts), and HTTP/2 (a whole file, and several ranges). The client must see the response cut (the connection closed, the stream reset), never a
  * hang and never a silently short body passed off as whole; the files lane gets its token back.
  */
 @Timeout(60)
@@ -75,9 +75,21 @@ class FileTruncatedWhileSentTest {
 
   @Test
   void http2ResetsTheStream() throws Exception {
+    cutOverHttp2(null); // the whole file
+  }
+
+  @Test
+  void multipleRangesResetTheStream() throws Exception {
+    cutOverHttp2("bytes=0-9,100-");
+  }
+
+  private void cutOverHttp2(String range) throws Exception {
     try (TestClient c = serve(); HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
-      HttpResponse<InputStream> r = h2.send(HttpRequest.newBuilder(c.uri("/big")).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      HttpRequest.Builder request = HttpRequest.newBuilder(c.uri("/big"));
+      if (range != null) {
+        request.header("Range", range);
+      }
+      HttpResponse<InputStream> r = h2.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
       try (InputStream body = r.body()) {
         body.readNBytes(1000);

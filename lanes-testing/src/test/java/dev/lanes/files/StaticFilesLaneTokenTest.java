@@ -3,7 +3,6 @@ package dev.lanes.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
-import dev.lanes.concurrency.Lanes;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
 import java.nio.file.Files;
@@ -16,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * StaticFiles serves in the files lane: every answer gives the lane's token back, those without a
- * body (HEAD, 304, 412, 416, 404, a redirect) and a client that leaves in the middle of a body
- * written from the lane (multipart/byteranges) included.
+ * body (HEAD, 304, 412, 416, 404, a redirect) included, and a body of several ranges
+ * (multipart/byteranges) holds none while its client reads, nor after it leaves mid-body.
  */
 @Timeout(60)
 class StaticFilesLaneTokenTest {
@@ -49,8 +48,7 @@ class StaticFilesLaneTokenTest {
         try (RawClient raw = RawClient.connectWithReceiveBuffer(c.port(), 4096)) {
           raw.send("GET /s/big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=0-9,100-\r\n\r\n").readUntil("\r\n\r\n");
           raw.readBytes(1000);
-          assertThat(c.server().app().lanes().get(Lanes.FILES).statistics().borrowed())
-              .as("the writer holds the token while it writes").isEqualTo(1);
+          c.awaitIdle(); // the body is sent from the loop, not from the lane
         } // the client leaves mid-body
         c.awaitIdle();
       }

@@ -103,7 +103,7 @@ public final class FileResponse {
         Response partial = list.size() == 1
             ? Response.of(206, contentType, slice(file, list.get(0).first(), list.get(0).length(), channel))
                 .withHeader("Content-Range", "bytes " + list.get(0).first() + "-" + list.get(0).last() + "/" + size)
-            : MultipartByteRanges.response(channel, contentType, size, list);
+            : MultipartByteRanges.response(file, channel, contentType, size, list);
         return partial.withHeader("ETag", etag).withHeader("Last-Modified", lastModified)
             .withHeader("Accept-Ranges", "bytes");
       }

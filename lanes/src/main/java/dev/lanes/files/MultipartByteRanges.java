@@ -9,55 +9,62 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A 206 of several ranges of an open file: a {@code multipart/byteranges} body (RFC 9110 14.6),
- * written from the files lane with its exact {@code Content-Length}. It tells the server the
- * file's type and length ({@link ByteRangeParts}), which its head does not name, so that the 206
- * gets the {@code Vary} of the file's 200. Usage:
- * {@code MultipartByteRanges.response(channel, "text/plain", size, ranges)}.
+ * A 206 of several ranges of an open file: a {@code multipart/byteranges} body (RFC 9110 14.6)
+ * with its exact {@code Content-Length}. The server sends it from the event loop as it sends a
+ * single range ({@link ByteRangeParts}: the parts' bytes straight from the file, between the
+ * boundary texts), so a client that reads slowly holds no token of the files lane. The writer
+ * itself runs, in that lane, only where the server cannot see it (middleware wrapped it in a
+ * writer of its own). It tells
+ * the server the file's type and length, which its head does not name, so that the 206 gets the
+ * {@code Vary} of the file's 200. Usage:
+ * {@code MultipartByteRanges.response(path, channel, "text/plain", size, ranges)}.
  */
 final class MultipartByteRanges implements ResponseBody.BodyWriter, ByteRangeParts {
-  private static final byte[] CRLF = {'\r', '\n'};
-
+  private final Path path;
   private final FileChannel channel;
   private final String contentType;
   private final long size;
-  private final List<ByteRanges.Range> ranges;
-  private final byte[][] heads;
-  private final byte[] tail;
+  private final List<Part> parts;
+  private final byte[] end;
 
-  private MultipartByteRanges(FileChannel channel, String contentType, long size, List<ByteRanges.Range> ranges,
-      String boundary) {
+  private MultipartByteRanges(Path path, FileChannel channel, String contentType, long size,
+      List<ByteRanges.Range> ranges, String boundary) {
+    this.path = path;
     this.channel = channel;
     this.contentType = contentType;
     this.size = size;
-    this.ranges = ranges;
-    this.heads = new byte[ranges.size()][];
-    for (int i = 0; i < ranges.size(); i++) {
-      ByteRanges.Range r = ranges.get(i);
-      heads[i] = ("--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Range: bytes "
-          + r.first() + "-" + r.last() + "/" + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    List<Part> list = new ArrayList<>(ranges.size());
+    for (ByteRanges.Range r : ranges) {
+      // A part's line end goes with the next part's head: each part is then text, then file bytes.
+      String head = (list.isEmpty() ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: " + contentType
+          + "\r\nContent-Range: bytes " + r.first() + "-" + r.last() + "/" + size + "\r\n\r\n";
+      list.add(new Part(head.getBytes(StandardCharsets.US_ASCII), r.first(), r.length()));
     }
-    this.tail = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+    this.parts = List.copyOf(list);
+    this.end = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   /** The 206 with {@code ranges} (two or more) of the file {@code channel} reads, closing it when written. */
-  static Response response(FileChannel channel, String contentType, long size, List<ByteRanges.Range> ranges) {
+  static Response response(Path path, FileChannel channel, String contentType, long size,
+      List<ByteRanges.Range> ranges) {
     // Of one width (Starlette's is 26 hex digits): a HEAD names the length its GET sends.
     String boundary = "lanes-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    MultipartByteRanges body = new MultipartByteRanges(channel, contentType, size, ranges, boundary);
+    MultipartByteRanges body = new MultipartByteRanges(path, channel, contentType, size, ranges, boundary);
     return Response.of(206, "multipart/byteranges; boundary=" + boundary,
         new ResponseBody.Written(body, Lanes.FILES, body.length()));
   }
 
   private long length() {
-    long total = tail.length;
-    for (int i = 0; i < ranges.size(); i++) {
-      total += heads[i].length + ranges.get(i).length() + CRLF.length;
+    long total = end.length;
+    for (Part p : parts) {
+      total += p.head().length + p.length();
     }
     return total;
   }
@@ -65,12 +72,11 @@ final class MultipartByteRanges implements ResponseBody.BodyWriter, ByteRangePar
   @Override
   public void writeTo(OutputStream out) throws IOException {
     try (channel) {
-      for (int i = 0; i < ranges.size(); i++) {
-        out.write(heads[i]);
-        copy(ranges.get(i), out);
-        out.write(CRLF);
+      for (Part p : parts) {
+        out.write(p.head());
+        copy(p, out);
       }
-      out.write(tail);
+      out.write(end);
     }
   }
 
@@ -93,15 +99,35 @@ final class MultipartByteRanges implements ResponseBody.BodyWriter, ByteRangePar
     return size;
   }
 
-  private void copy(ByteRanges.Range r, OutputStream out) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(64 * 1024, r.length()));
-    long pos = r.first();
-    long remaining = r.length();
+  @Override
+  public FileChannel file() {
+    return channel;
+  }
+
+  @Override
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public List<Part> parts() {
+    return parts;
+  }
+
+  @Override
+  public byte[] end() {
+    return end;
+  }
+
+  private void copy(Part p, OutputStream out) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(64 * 1024, p.length()));
+    long pos = p.offset();
+    long remaining = p.length();
     while (remaining > 0) {
       buf.clear().limit((int) Math.min(buf.capacity(), remaining));
       int n = channel.read(buf, pos);
       if (n < 0) {
-        throw new IOException("file shrank while being sent");
+        throw new IOException(path + " shrank while being sent");
       }
       out.write(buf.array(), 0, n);
       pos += n;

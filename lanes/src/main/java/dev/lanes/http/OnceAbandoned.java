@@ -40,6 +40,11 @@ final class OnceAbandoned implements ResponseBody.BodyWriter, BodySource {
   }
 
   @Override
+  public boolean claim() {
+    return state.compareAndSet(UNTOUCHED, STARTED);
+  }
+
+  @Override
   public boolean untouched() {
     return state.get() == UNTOUCHED;
   }

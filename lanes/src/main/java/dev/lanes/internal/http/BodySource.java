@@ -15,6 +15,13 @@ public interface BodySource {
   /** Frees the source unless the writer ran or this was done already; at most once. */
   void abandon();
 
+  /**
+   * Marks the writer as started without running it, when the server sends what the writer
+   * describes itself ({@link ByteRangeParts}): it is never abandoned after. False if it had
+   * started or been abandoned already.
+   */
+  boolean claim();
+
   /** The writer the body was given, which this one wraps: what it tells of the body ({@link ByteRangeParts}). */
   Object writer();
 }

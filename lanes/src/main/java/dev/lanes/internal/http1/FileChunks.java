@@ -1,37 +1,35 @@
 package dev.lanes.internal.http1;
 
+import dev.lanes.internal.exchange.FileParts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
-import io.netty.handler.stream.ChunkedNioFile;
-import java.io.IOException;
 
 /**
- * A file range as chunks for Netty's {@code ChunkedWriteHandler} (over TLS, or when the body may be
- * compressed) that fails if the file ends before the range does. Netty's {@code ChunkedNioFile}
- * then returns empty chunks for good, and the writer loops on them: a file truncated after its
- * response was built would pin the event loop. Failing cuts the response, as the zero-copy path
- * and HTTP/2 do.
+ * A file body ({@link FileParts}: a range, or the parts of several) as chunks for Netty's
+ * {@code ChunkedWriteHandler}, over TLS or when the body may be compressed. It fails if the file
+ * ends before the body does, where Netty's {@code ChunkedNioFile} returns empty chunks for good
+ * and the writer loops on them: a file truncated after its response was built would pin the event
+ * loop. Failing cuts the response, as the zero-copy path and HTTP/2 do. Closing it leaves the file
+ * open: the request's scope closes it.
  */
 final class FileChunks implements ChunkedInput<ByteBuf> {
-  private final ChunkedNioFile file;
-  private final String name;
+  private static final int CHUNK = 16 * 1024;
 
-  FileChunks(ChunkedNioFile file, String name) {
-    this.file = file;
-    this.name = name;
+  private final FileParts parts;
+
+  FileChunks(FileParts parts) {
+    this.parts = parts;
   }
 
   @Override
-  public boolean isEndOfInput() throws Exception {
-    return file.isEndOfInput();
+  public boolean isEndOfInput() {
+    return parts.isEnd();
   }
 
   @Override
-  public void close() throws Exception {
-    file.close();
-  }
+  public void close() {}
 
   @Deprecated
   @Override
@@ -41,22 +39,16 @@ final class FileChunks implements ChunkedInput<ByteBuf> {
 
   @Override
   public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
-    ByteBuf chunk = file.readChunk(allocator);
-    if (chunk != null && !chunk.isReadable() && !file.isEndOfInput()) {
-      chunk.release();
-      throw new IOException(name + " ended at byte " + file.currentOffset() + " of "
-          + file.endOffset() + ": it shrank while being sent");
-    }
-    return chunk;
+    return parts.isEnd() ? null : parts.read(allocator, CHUNK);
   }
 
   @Override
   public long length() {
-    return file.length();
+    return parts.length();
   }
 
   @Override
   public long progress() {
-    return file.progress();
+    return parts.progress();
   }
 }

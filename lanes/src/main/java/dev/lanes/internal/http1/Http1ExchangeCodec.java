@@ -3,6 +3,7 @@ package dev.lanes.internal.http1;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.internal.app.UnsentBodies;
 import dev.lanes.internal.exchange.ExchangeCodec;
+import dev.lanes.internal.exchange.FileParts;
 import dev.lanes.internal.exchange.HeadLength;
 import dev.lanes.internal.server.Admission;
 import dev.lanes.http.Response;
@@ -17,6 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -27,11 +29,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.AsciiString;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,9 @@ import java.util.concurrent.CompletableFuture;
  * can be told without closing (a length, chunks, or no body). Called on the connection's event
  * loop; a body produced by blocking code is handed to its lane and written from there. Files go
  * out zero-copy as a {@code FileRegion}, except over TLS (the bytes must pass through the engine)
- * or when they may be compressed: then in chunks.
+ * or when they may be compressed: then in chunks. So do the parts of several ranges of a file
+ * ({@code multipart/byteranges}, {@link FileParts}), between their texts, without the lane its
+ * writer names: a client that reads slowly holds no lane token.
  */
 final class Http1ExchangeCodec implements ExchangeCodec {
   // Response headers were validated when the Response was built; do not pay for it twice.
@@ -226,7 +227,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         // The exchange opened the file before this head: the bytes come from that open file.
         FileChannel channel = file.channel().orElseThrow();
         if (chunks) {
-          HttpChunkedInput input = chunkedFile(file, channel);
+          HttpChunkedInput input = chunked(FileParts.of(file));
           writeHead(ctx, response, keepAlive, http11, file.length());
           end(ctx.writeAndFlush(input), keepAlive, afterSent); // ends with the last chunk
           yield QUEUED;
@@ -245,6 +246,11 @@ final class Http1ExchangeCodec implements ExchangeCodec {
           end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
           yield QUEUED;
         }
+        FileParts parts = FileParts.claim(w);
+        if (parts != null) { // several ranges of a file: sent as a single range is, without the lane
+          writeParts(response, parts, afterSent);
+          yield QUEUED;
+        }
         yield ProducedBody.start(ctx, lanes, response, w, keepAlive, http11, afterSent);
       }
       case ResponseBody.Published published -> {
@@ -261,20 +267,36 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     };
   }
 
-  /** A file slice as HTTP chunks, read by a chunked writer added to the pipeline on first use. */
-  private HttpChunkedInput chunkedFile(ResponseBody.FileRange file, FileChannel channel) {
-    ChunkedNioFile chunks;
-    try {
-      chunks = new ChunkedNioFile(channel, file.offset(), file.length(), 16 * 1024);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file.path(), e);
-    }
+  /** A file body as HTTP chunks, read by a chunked writer added to the pipeline on first use. */
+  private HttpChunkedInput chunked(FileParts parts) {
     if (!connection.writesChunkedFiles()) {
       // Only connections that send such a file pay for the writer's queue.
       ctx.pipeline().addBefore(ctx.name(), "chunked-files", new ChunkedWriteHandler());
       connection.chunkedFilesAdded();
     }
-    return new HttpChunkedInput(new FileChunks(chunks, file.path().toString()));
+    return new HttpChunkedInput(new FileChunks(parts));
+  }
+
+  /**
+   * A {@code multipart/byteranges} body: each part's text, then its bytes zero-copy (in chunks
+   * over TLS), all queued at once on the loop, as a single range is; its file stays open until the
+   * request's scope closes it. Its parts are never compressed (a 206).
+   */
+  private void writeParts(Response response, FileParts parts, Runnable afterSent) {
+    if (tls) {
+      HttpChunkedInput input = chunked(parts);
+      writeHead(ctx, response, keepAlive, http11, parts.length());
+      end(ctx.writeAndFlush(input), keepAlive, afterSent);
+      return;
+    }
+    writeHead(ctx, response, keepAlive, http11, parts.length());
+    for (FileParts.Segment segment : parts.segments()) {
+      ctx.write(switch (segment) {
+        case FileParts.Text text -> new DefaultHttpContent(Unpooled.wrappedBuffer(text.bytes()));
+        case FileParts.Slice slice -> new OpenFileRegion(parts.file(), slice.offset(), slice.length());
+      });
+    }
+    end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
   }
 
   @Override

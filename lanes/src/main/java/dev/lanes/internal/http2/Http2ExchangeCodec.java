@@ -7,6 +7,7 @@ import dev.lanes.internal.compression.CompressionRule;
 import dev.lanes.internal.compression.ContentCodings;
 import dev.lanes.internal.app.UnsentBodies;
 import dev.lanes.internal.exchange.ExchangeCodec;
+import dev.lanes.internal.exchange.FileParts;
 import dev.lanes.internal.exchange.HeadLength;
 import dev.lanes.internal.http.VaryField;
 import dev.lanes.internal.http1.DateHeader;
@@ -21,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Writes one exchange's response on its HTTP/2 stream: a HEADERS frame, then DATA frames under
  * the stream's flow-control window, the last one ending the stream. In-memory bodies are queued
- * at once and flushed once per read burst; files are read in chunks on the loop (no
- * {@code FileRegion}: HTTP/2 frames every byte); bodies written by blocking code and published
+ * at once and flushed once per read burst; files, and the parts of several ranges of one
+ * ({@code multipart/byteranges}, without the lane its writer names), are read in chunks on the
+ * loop (no {@code FileRegion}: HTTP/2 frames every byte); bodies written by blocking code and published
  * bodies go out as they are produced, their producer held back by the stream's window. An
  * aborted response resets the stream. A compressible body is compressed by the same rules as on
  * HTTP/1.1 ({@code docs/compression.md}). Called on the connection's event loop.
@@ -90,8 +92,8 @@ final class Http2ExchangeCodec implements ExchangeCodec {
           afterLast(last, afterSent);
           yield QUEUED;
         }
-        yield FileBody.start(connection, stream, headers(response, file.length(), true, DateHeader.at(now)), file,
-            afterSent);
+        yield FileBody.start(connection, stream, headers(response, file.length(), true, DateHeader.at(now)),
+            FileParts.of(file), afterSent);
       }
       case ResponseBody.Written w -> {
         if (headOnly) {
@@ -100,6 +102,11 @@ final class Http2ExchangeCodec implements ExchangeCodec {
           UnsentBodies.close(lanes, w); // never sent: its source closes in its lane
           afterLast(last, afterSent);
           yield QUEUED;
+        }
+        FileParts parts = FileParts.claim(w);
+        if (parts != null) { // several ranges of a file: read on the loop as a single range is, without the lane
+          yield FileBody.start(connection, stream, headers(response, parts.length(), true, DateHeader.at(now)),
+              parts, afterSent);
         }
         // The head goes out when the producer first writes: dated then.
         yield ProducedBody.start(connection, stream, lanes, () -> headers(response, w.length(), true, DateHeader.now()),
