@@ -8,7 +8,10 @@ import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A produced body's writer is abandoned at most once, and never once it began writing. */
+/**
+ * A produced body's writer is abandoned at most once, and never once it began writing or the
+ * server claimed it to send what it describes itself.
+ */
 class WrittenBodyAbandonTest {
   static final class Counting implements ResponseBody.BodyWriter {
     final AtomicInteger writes = new AtomicInteger();
@@ -46,6 +49,21 @@ class WrittenBodyAbandonTest {
     assertThat(w.abandons).hasValue(0);
     body.writer().writeTo(new ByteArrayOutputStream()); // a stateless writer's response may be sent twice
     assertThat(w.writes).hasValue(2);
+  }
+
+  @Test
+  void aWriterTheServerClaimedIsNeverAbandonedNorClaimedTwice() {
+    Counting w = new Counting();
+    ResponseBody.Written body = new ResponseBody.Written(w, "files", -1);
+    BodySource source = (BodySource) body.writer();
+    assertThat(source.claim()).isTrue();
+    assertThat(source.untouched()).isFalse();
+    source.abandon();
+    assertThat(w.abandons).hasValue(0);
+    assertThat(source.claim()).isFalse();
+    ResponseBody.Written dropped = new ResponseBody.Written(new Counting(), "files", -1);
+    dropped.writer().abandon();
+    assertThat(((BodySource) dropped.writer()).claim()).as("abandoned first: its source is closed").isFalse();
   }
 
   @Test
