@@ -8,20 +8,23 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * A single value read the way pydantic 2 reads it in lax mode: strings only from strings,
  * integers from integers, integral floats and integer strings, numbers from numbers and numeric
- * strings (never non-finite), booleans from booleans, 0/1 and pydantic's words, enums by value.
+ * strings (never non-finite), booleans from booleans, 0/1 and pydantic's words, enums by value,
+ * UUIDs from text ({@link UuidSyntax}), dates from text and unix timestamps ({@link DateSyntax}).
  */
 final class Scalar implements Shape {
-  enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM }
+  enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM, UUID, DATE }
 
   // Possessive repeats: a greedy group repeat recurses once per digit, and a few thousand digits overflowed the stack.
   private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](?:_?[0-9])*+(\\.0++)?"); // "1.0", not "1."
@@ -53,6 +56,10 @@ final class Scalar implements Shape {
       return new Scalar(Kind.DOUBLE, type, Map.of(), "");
     } else if (type == boolean.class || type == Boolean.class) {
       return new Scalar(Kind.BOOLEAN, type, Map.of(), "");
+    } else if (type == UUID.class) {
+      return new Scalar(Kind.UUID, type, Map.of(), "");
+    } else if (type == LocalDate.class) {
+      return new Scalar(Kind.DATE, type, Map.of(), "");
     } else if (type.isEnum()) {
       Map<String, Object> constants = new LinkedHashMap<>();
       for (Object c : type.getEnumConstants()) {
@@ -162,8 +169,33 @@ final class Scalar implements Shape {
         }
         v.add("enum", loc, "Input should be " + expected, n, Map.of("expected", expected));
       }
+      case UUID -> {
+        if (n.isTextual()) {
+          return fromText(n.textValue(), loc, v, n);
+        }
+        v.add("uuid_type", loc, "UUID input should be a string, bytes or UUID object", n);
+      }
+      case DATE -> {
+        if (n.isTextual()) {
+          return fromText(n.textValue(), loc, v, n);
+        } else if (n.isNumber()) {
+          Object read = n.isIntegralNumber() && n.canConvertToLong() ? DateSyntax.date(n.longValue())
+              : DateSyntax.date(n.doubleValue()); // a fraction, or past 64 bits as pydantic's float
+          return date(read, loc, v, Double.isNaN(n.doubleValue()) ? nonFinite(n.doubleValue()) : n);
+        } else {
+          v.add("date_type", loc, "Input should be a valid date", n);
+        }
+      }
     }
     return INVALID;
+  }
+
+  private static Object date(Object read, Loc loc, Violations v, JsonNode input) {
+    if (read instanceof DateSyntax.Refusal r) {
+      v.add(r.type(), loc, r.msg(), input, r.reason() == null ? Map.of() : Map.of("error", r.reason()));
+      return INVALID;
+    }
+    return read;
   }
 
   /**
@@ -216,6 +248,22 @@ final class Scalar implements Shape {
           Object c = constants.get(p.getText());
           if (c != null) {
             return c;
+          }
+        }
+      }
+      case UUID -> {
+        if (t == JsonToken.VALUE_STRING) {
+          UUID u = UuidSyntax.parse(p.getText());
+          if (u != null) {
+            return u;
+          }
+        }
+      }
+      case DATE -> {
+        if (t == JsonToken.VALUE_STRING) {
+          Object d = DateSyntax.date(p.getText());
+          if (d instanceof LocalDate) {
+            return d;
           }
         }
       }
@@ -281,6 +329,18 @@ final class Scalar implements Shape {
         }
         v.add("enum", loc, "Input should be " + expected, original == null ? TextNode.valueOf(s) : original,
             Map.of("expected", expected));
+      }
+      case UUID -> {
+        UUID u = UuidSyntax.parse(s);
+        if (u != null) {
+          return u;
+        }
+        String reason = UuidSyntax.reason(s);
+        v.add("uuid_parsing", loc, "Input should be a valid UUID, " + reason,
+            original == null ? TextNode.valueOf(s) : original, Map.of("error", reason));
+      }
+      case DATE -> {
+        return date(DateSyntax.date(s), loc, v, original == null ? TextNode.valueOf(s) : original);
       }
     }
     return INVALID;
@@ -357,6 +417,8 @@ final class Scalar implements Shape {
       case INT, LONG -> s.put("type", "integer");
       case DOUBLE -> s.put("type", "number");
       case BOOLEAN -> s.put("type", "boolean");
+      case UUID -> s.put("type", "string").put("format", "uuid");
+      case DATE -> s.put("type", "string").put("format", "date");
       case ENUM -> {
         return schemas.enumRef(type, constants.keySet());
       }

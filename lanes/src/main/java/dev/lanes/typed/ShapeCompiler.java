@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /**
  * Compiles Java types and their annotations into {@link Shape}s, once, when the API is built:
- * scalars, enums, {@code List<T>}, {@code Map<K, V>}, {@code Optional<T>}, any JSON value ({@code Object}, {@code JsonNode}) and records (each record compiled once,
+ * scalars, enums, UUIDs, dates, {@code List<T>}, {@code Map<K, V>}, {@code Optional<T>}, any JSON value ({@code Object}, {@code JsonNode}) and records (each record compiled once,
  * so a record may contain itself). Anything else fails here with the place it was declared.
  */
 final class ShapeCompiler {
@@ -84,7 +84,7 @@ final class ShapeCompiler {
       }
     }
     throw new IllegalArgumentException(where + ": type " + type.getTypeName() + " cannot be read from a request"
-        + " (String, int, long, double, boolean, their boxes, enums, records, List<T>, Map<String, V>,"
+        + " (String, int, long, double, boolean, their boxes, enums, UUID, LocalDate, records, List<T>, Map<String, V>,"
         + " Optional<T>, and Object or JsonNode for any JSON value can)");
   }
 
@@ -229,6 +229,7 @@ final class ShapeCompiler {
       case DOUBLE -> f.numberNode((Double) plain);
       case BOOLEAN -> f.booleanNode((Boolean) plain);
       case ENUM -> f.textNode(Scalar.valueOf((Enum<?>) plain));
+      case UUID, DATE -> f.textNode(plain.toString());
     };
   }
 
