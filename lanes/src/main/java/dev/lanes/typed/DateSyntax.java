@@ -1,15 +1,18 @@
 package dev.lanes.typed;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 /**
- * Dates as pydantic 2 reads them (through Rust's {@code speedate}), byte for byte: {@code YYYY-MM-DD};
- * else a datetime at midnight (RFC 3339 with {@code T}, {@code t}, {@code _} or a space, any offset);
- * else a unix timestamp, in seconds or, past 2e10, milliseconds. A refusal carries speedate's reason.
+ * Dates and datetimes as pydantic 2 reads them (through Rust's {@code speedate}), byte for byte:
+ * RFC 3339 datetimes with {@code T}, {@code t}, {@code _} or a space, an optional offset; unix timestamps
+ * in seconds or, past 2e10, milliseconds (UTC); a date is {@code YYYY-MM-DD} or a datetime at midnight,
+ * a datetime may be a date (midnight, naive). A refusal carries pydantic's type and speedate's reason.
  */
 final class DateSyntax {
   private static final long MS_WATERSHED = 20_000_000_000L;
@@ -18,13 +21,19 @@ final class DateSyntax {
   // speedate reads a number with a '.' as a float (an exponent after it too); any other non-digit is no number
   private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]*\\.[0-9]*([eE][+-]?[0-9]+)?");
 
-  /** How a date failed to read: pydantic's error type and speedate's reason (null for none). */
-  record Refusal(String type, String reason) {
-    String msg() {
+  /** How a value failed to read: pydantic's error type, its msg and speedate's reason for ctx (null for none). */
+  record Refusal(String type, String msg, String reason) {
+    static Refusal of(String type, String reason) {
       return switch (type) {
-        case "date_parsing" -> "Input should be a valid date in the format YYYY-MM-DD, " + reason;
-        case "date_from_datetime_parsing" -> "Input should be a valid date or datetime, " + reason;
-        default -> "Datetimes provided to dates should have zero time - e.g. be exact dates";
+        case "date_parsing" -> new Refusal(type, "Input should be a valid date in the format YYYY-MM-DD, " + reason, reason);
+        case "date_from_datetime_parsing" -> new Refusal(type, "Input should be a valid date or datetime, " + reason, reason);
+        case "datetime_parsing" -> new Refusal(type, "Input should be a valid datetime, " + reason, reason);
+        case "datetime_from_date_parsing" -> new Refusal(type, "Input should be a valid datetime or date, " + reason, reason);
+        case "date_from_datetime_inexact" ->
+            new Refusal(type, "Datetimes provided to dates should have zero time - e.g. be exact dates", null);
+        case "timezone_naive" -> new Refusal(type, "Input should not have timezone info", null);
+        case "timezone_aware" -> new Refusal(type, "Input should have timezone info", null);
+        default -> throw new IllegalArgumentException(type);
       };
     }
   }
@@ -36,13 +45,29 @@ final class DateSyntax {
     }
   }
 
-  /** A datetime as speedate holds it; the offset is not needed to tell a date. */
-  private record Moment(int year, int month, int day, int hour, int minute, int second, int micro) {
+  /** A datetime as speedate holds it: {@code offset} in seconds east of UTC, null for none (naive). */
+  private record Moment(int year, int month, int day, int hour, int minute, int second, int micro, Integer offset) {
     Object date() {
       if (hour != 0 || minute != 0 || second != 0 || micro != 0) {
-        return new Refusal("date_from_datetime_inexact", null);
+        return Refusal.of("date_from_datetime_inexact", null);
       }
       return DateSyntax.date(year, month, day);
+    }
+
+    /** As {@code type}: a {@code LocalDateTime} must be naive (pydantic's NaiveDatetime), the others aware. */
+    Object as(Class<?> type) {
+      if (type == LocalDateTime.class ? offset != null : offset == null) {
+        return Refusal.of(offset != null ? "timezone_naive" : "timezone_aware", null);
+      }
+      if (year == 0) {
+        return Refusal.of("datetime_parsing", "year 0 is out of range");
+      }
+      LocalDateTime local = LocalDateTime.of(year, month, day, hour, minute, second, micro * 1000);
+      if (type == LocalDateTime.class) {
+        return local;
+      }
+      OffsetDateTime at = local.atOffset(ZoneOffset.ofTotalSeconds(offset));
+      return type == Instant.class ? at.toInstant() : at;
     }
   }
 
@@ -62,7 +87,7 @@ final class DateSyntax {
     try {
       return datetime(b).date();
     } catch (Refused e) {
-      return new Refusal("date_from_datetime_parsing", e.getMessage());
+      return Refusal.of("date_from_datetime_parsing", e.getMessage());
     }
   }
 
@@ -71,7 +96,7 @@ final class DateSyntax {
     try {
       return fromTimestamp(timestamp, 0).date();
     } catch (Refused e) {
-      return new Refusal("date_from_datetime_parsing", e.getMessage());
+      return Refusal.of("date_from_datetime_parsing", e.getMessage());
     }
   }
 
@@ -80,13 +105,62 @@ final class DateSyntax {
     try {
       return fromTimestamp(timestamp).date();
     } catch (Refused e) {
-      return new Refusal("date_from_datetime_parsing", e.getMessage());
+      return Refusal.of("date_from_datetime_parsing", e.getMessage());
+    }
+  }
+
+  /**
+   * The {@code LocalDateTime}, {@code OffsetDateTime} or {@code Instant} ({@code type}) {@code text} names,
+   * or the {@link Refusal}: text that is no datetime is read as a date, whose reason is reported.
+   */
+  static Object datetime(String text, Class<?> type) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    try {
+      return datetime(b).as(type);
+    } catch (Refused e) {
+      // pydantic then reads a date, midnight and naive, and reports the date's reason
+    }
+    try {
+      int[] ymd = ymd(b);
+      if (b.length > 10) {
+        throw new Refused("unexpected extra characters at the end of the input");
+      }
+      return new Moment(ymd[0], ymd[1], ymd[2], 0, 0, 0, 0, null).as(type);
+    } catch (Refused e) {
+      Long whole = integer(b);
+      String reason = e.getMessage();
+      if (whole != null) { // a timestamp the datetime refused: the date refuses it for the same reason
+        try {
+          fromTimestamp(whole, 0);
+        } catch (Refused t) {
+          reason = t.getMessage();
+        }
+      }
+      return Refusal.of("datetime_from_date_parsing", reason);
+    }
+  }
+
+  /** A unix timestamp sent as a JSON number as {@code type}, or the {@link Refusal}. */
+  static Object datetime(long timestamp, Class<?> type) {
+    try {
+      return fromTimestamp(timestamp, 0).as(type);
+    } catch (Refused e) {
+      return Refusal.of("datetime_parsing", e.getMessage());
+    }
+  }
+
+  /** {@link #datetime(long, Class)} for a number with a fraction (or past 64 bits). */
+  static Object datetime(double timestamp, Class<?> type) {
+    try {
+      return fromTimestamp(timestamp).as(type);
+    } catch (Refused e) {
+      return Refusal.of("datetime_parsing", e.getMessage());
     }
   }
 
   private static Object date(int year, int month, int day) {
     if (year == 0) { // speedate reads year 0, Python's date refuses it
-      return new Refusal("date_parsing", "year 0 is out of range");
+      return Refusal.of("date_parsing", "year 0 is out of range");
     }
     return LocalDate.of(year, month, day);
   }
@@ -99,7 +173,7 @@ final class DateSyntax {
         throw new Refused("invalid datetime separator, expected `T`, `t`, `_` or space");
       }
       int[] time = time(b, 11);
-      return new Moment(ymd[0], ymd[1], ymd[2], time[0], time[1], time[2], time[3]);
+      return new Moment(ymd[0], ymd[1], ymd[2], time[0], time[1], time[2], time[3], time[4] == 1 ? time[5] : null);
     } catch (Refused e) {
       String s = new String(b, StandardCharsets.US_ASCII);
       Long whole = integer(b);
@@ -142,7 +216,7 @@ final class DateSyntax {
     }
     LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
     return new Moment(t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(),
-        t.getSecond(), (int) micro);
+        t.getSecond(), (int) micro, 0); // a timestamp is UTC
   }
 
   /** speedate's integer: an optional sign and ASCII digits, within 64 bits; else null. */
@@ -240,21 +314,27 @@ final class DateSyntax {
         p += n;
       }
     }
+    int[] out = {hour, minute, second, micro, 0, 0};
     if (p < b.length) {
-      p = offset(b, p);
+      p = offset(b, p, out);
     }
     if (p < b.length) {
       throw new Refused("unexpected extra characters at the end of the input");
     }
-    return new int[] {hour, minute, second, micro};
+    return out;
   }
 
-  /** Reads {@code Z} or {@code ±HH:MM} / {@code ±HHMM} (a U+2212 minus too) at {@code p}; returns where it ends. */
-  private static int offset(byte[] b, int p) throws Refused {
+  /**
+   * Reads {@code Z} or {@code ±HH:MM} / {@code ±HHMM} (a U+2212 minus too) at {@code p} into
+   * {@code time[4]} (1: present) and {@code time[5]} (seconds); returns where it ends.
+   */
+  private static int offset(byte[] b, int p, int[] time) throws Refused {
     byte c = b[p++];
+    time[4] = 1;
     if (c == 'Z' || c == 'z') {
       return p;
     }
+    int sign = c == '+' ? 1 : -1;
     if (c == (byte) 0xE2) { // U+2212 MINUS SIGN, which ISO 8601 allows
       if (p + 1 >= b.length || b[p] != (byte) 0x88 || b[p + 1] != (byte) 0x92) {
         throw new Refused("invalid timezone sign");
@@ -281,6 +361,7 @@ final class DateSyntax {
     if (h * 60 + minutes >= 24 * 60) {
       throw new Refused("timezone offset must be less than 24 hours");
     }
+    time[5] = sign * (h * 3600 + minutes * 60);
     return p + 2;
   }
 

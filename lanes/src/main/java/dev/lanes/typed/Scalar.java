@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +24,10 @@ import java.util.regex.Pattern;
  * A single value read the way pydantic 2 reads it in lax mode: strings only from strings,
  * integers from integers, integral floats and integer strings, numbers from numbers and numeric
  * strings (never non-finite), booleans from booleans, 0/1 and pydantic's words, enums by value,
- * UUIDs from text ({@link UuidSyntax}), dates from text and unix timestamps ({@link DateSyntax}).
+ * UUIDs from text ({@link UuidSyntax}), dates and datetimes from text and unix timestamps ({@link DateSyntax}).
  */
 final class Scalar implements Shape {
-  enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM, UUID, DATE }
+  enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM, UUID, DATE, DATETIME }
 
   // Possessive repeats: a greedy group repeat recurses once per digit, and a few thousand digits overflowed the stack.
   private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](?:_?[0-9])*+(\\.0++)?"); // "1.0", not "1."
@@ -60,6 +63,8 @@ final class Scalar implements Shape {
       return new Scalar(Kind.UUID, type, Map.of(), "");
     } else if (type == LocalDate.class) {
       return new Scalar(Kind.DATE, type, Map.of(), "");
+    } else if (type == LocalDateTime.class || type == OffsetDateTime.class || type == Instant.class) {
+      return new Scalar(Kind.DATETIME, type, Map.of(), "");
     } else if (type.isEnum()) {
       Map<String, Object> constants = new LinkedHashMap<>();
       for (Object c : type.getEnumConstants()) {
@@ -186,10 +191,22 @@ final class Scalar implements Shape {
           v.add("date_type", loc, "Input should be a valid date", n);
         }
       }
+      case DATETIME -> {
+        if (n.isTextual()) {
+          return fromText(n.textValue(), loc, v, n);
+        } else if (n.isNumber()) {
+          Object read = n.isIntegralNumber() && n.canConvertToLong() ? DateSyntax.datetime(n.longValue(), type)
+              : DateSyntax.datetime(n.doubleValue(), type);
+          return date(read, loc, v, Double.isNaN(n.doubleValue()) ? nonFinite(n.doubleValue()) : n);
+        } else {
+          v.add("datetime_type", loc, "Input should be a valid datetime", n);
+        }
+      }
     }
     return INVALID;
   }
 
+  /** A date's or datetime's value, or INVALID with its refusal reported. */
   private static Object date(Object read, Loc loc, Violations v, JsonNode input) {
     if (read instanceof DateSyntax.Refusal r) {
       v.add(r.type(), loc, r.msg(), input, r.reason() == null ? Map.of() : Map.of("error", r.reason()));
@@ -263,6 +280,14 @@ final class Scalar implements Shape {
         if (t == JsonToken.VALUE_STRING) {
           Object d = DateSyntax.date(p.getText());
           if (d instanceof LocalDate) {
+            return d;
+          }
+        }
+      }
+      case DATETIME -> {
+        if (t == JsonToken.VALUE_STRING) {
+          Object d = DateSyntax.datetime(p.getText(), type);
+          if (!(d instanceof DateSyntax.Refusal)) {
             return d;
           }
         }
@@ -342,6 +367,9 @@ final class Scalar implements Shape {
       case DATE -> {
         return date(DateSyntax.date(s), loc, v, original == null ? TextNode.valueOf(s) : original);
       }
+      case DATETIME -> {
+        return date(DateSyntax.datetime(s, type), loc, v, original == null ? TextNode.valueOf(s) : original);
+      }
     }
     return INVALID;
   }
@@ -419,6 +447,7 @@ final class Scalar implements Shape {
       case BOOLEAN -> s.put("type", "boolean");
       case UUID -> s.put("type", "string").put("format", "uuid");
       case DATE -> s.put("type", "string").put("format", "date");
+      case DATETIME -> s.put("type", "string").put("format", "date-time");
       case ENUM -> {
         return schemas.enumRef(type, constants.keySet());
       }
