@@ -4,15 +4,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 /**
- * Dates and datetimes as pydantic 2 reads them (through Rust's {@code speedate}), byte for byte:
+ * Dates, datetimes and times as pydantic 2 reads them (through Rust's {@code speedate}), byte for byte:
  * RFC 3339 datetimes with {@code T}, {@code t}, {@code _} or a space, an optional offset; unix timestamps
  * in seconds or, past 2e10, milliseconds (UTC); a date is {@code YYYY-MM-DD} or a datetime at midnight,
- * a datetime may be a date (midnight, naive). A refusal carries pydantic's type and speedate's reason.
+ * a datetime may be a date (midnight, naive); a time is {@code HH:MM[:SS[.ffffff]]} with an optional
+ * offset, or a JSON number of seconds since midnight (UTC). A refusal carries pydantic's type and speedate's reason.
  */
 final class DateSyntax {
   private static final long MS_WATERSHED = 20_000_000_000L;
@@ -33,6 +36,7 @@ final class DateSyntax {
             new Refusal(type, "Datetimes provided to dates should have zero time - e.g. be exact dates", null);
         case "timezone_naive" -> new Refusal(type, "Input should not have timezone info", null);
         case "timezone_aware" -> new Refusal(type, "Input should have timezone info", null);
+        case "time_parsing" -> new Refusal(type, "Input should be in a valid time format, " + reason, reason);
         default -> throw new IllegalArgumentException(type);
       };
     }
@@ -156,6 +160,45 @@ final class DateSyntax {
     } catch (Refused e) {
       return Refusal.of("datetime_parsing", e.getMessage());
     }
+  }
+
+  /**
+   * The {@code LocalTime} or {@code OffsetTime} ({@code type}) {@code text} names, or the {@link Refusal}:
+   * a {@code LocalTime} takes no offset ({@code timezone_naive}), an {@code OffsetTime} needs one.
+   */
+  static Object time(String text, Class<?> type) {
+    try {
+      return time(time(text.getBytes(StandardCharsets.UTF_8), 0), type);
+    } catch (Refused e) {
+      return Refusal.of("time_parsing", e.getMessage());
+    }
+  }
+
+  /** Seconds since midnight sent as a JSON number (UTC, as pydantic reads them) as {@code type}, or the {@link Refusal}. */
+  static Object time(double seconds, Class<?> type) {
+    if (Double.isNaN(seconds)) {
+      return Refusal.of("time_parsing", "NaN values not permitted");
+    }
+    if (seconds < 0) {
+      return Refusal.of("time_parsing", "time in seconds should be positive");
+    }
+    double whole = Math.floor(seconds);
+    long micro = Math.round((seconds - whole) * 1_000_000);
+    long total = (long) Math.min(whole, 0xFFFF_FFFFL) + micro / 1_000_000; // a u32 in speedate
+    if (total >= 86_400) {
+      return Refusal.of("time_parsing", "numeric times may not exceed 86,399 seconds");
+    }
+    int s = (int) total;
+    return time(new int[] {s / 3600, s / 60 % 60, s % 60, (int) (micro % 1_000_000), 1, 0}, type);
+  }
+
+  private static Object time(int[] t, Class<?> type) {
+    boolean aware = t[4] == 1;
+    if (type == LocalTime.class ? aware : !aware) {
+      return Refusal.of(aware ? "timezone_naive" : "timezone_aware", null);
+    }
+    LocalTime local = LocalTime.of(t[0], t[1], t[2], t[3] * 1000);
+    return type == LocalTime.class ? local : OffsetTime.of(local, ZoneOffset.ofTotalSeconds(t[5]));
   }
 
   private static Object date(int year, int month, int day) {

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +26,11 @@ import java.util.regex.Pattern;
  * A single value read the way pydantic 2 reads it in lax mode: strings only from strings,
  * integers from integers, integral floats and integer strings, numbers from numbers and numeric
  * strings (never non-finite), booleans from booleans, 0/1 and pydantic's words, enums by value,
- * UUIDs from text ({@link UuidSyntax}), dates and datetimes from text and unix timestamps ({@link DateSyntax}).
+ * UUIDs from text ({@link UuidSyntax}), dates and datetimes from text and unix timestamps, times from
+ * text and seconds since midnight ({@link DateSyntax}).
  */
 final class Scalar implements Shape {
-  enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM, UUID, DATE, DATETIME }
+  enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM, UUID, DATE, DATETIME, TIME }
 
   // Possessive repeats: a greedy group repeat recurses once per digit, and a few thousand digits overflowed the stack.
   private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](?:_?[0-9])*+(\\.0++)?"); // "1.0", not "1."
@@ -65,6 +68,8 @@ final class Scalar implements Shape {
       return new Scalar(Kind.DATE, type, Map.of(), "");
     } else if (type == LocalDateTime.class || type == OffsetDateTime.class || type == Instant.class) {
       return new Scalar(Kind.DATETIME, type, Map.of(), "");
+    } else if (type == LocalTime.class || type == OffsetTime.class) {
+      return new Scalar(Kind.TIME, type, Map.of(), "");
     } else if (type.isEnum()) {
       Map<String, Object> constants = new LinkedHashMap<>();
       for (Object c : type.getEnumConstants()) {
@@ -202,11 +207,21 @@ final class Scalar implements Shape {
           v.add("datetime_type", loc, "Input should be a valid datetime", n);
         }
       }
+      case TIME -> {
+        if (n.isTextual()) {
+          return fromText(n.textValue(), loc, v, n);
+        } else if (n.isNumber()) {
+          return date(DateSyntax.time(n.doubleValue(), type), loc, v,
+              Double.isNaN(n.doubleValue()) ? nonFinite(n.doubleValue()) : n);
+        } else {
+          v.add("time_type", loc, "Input should be a valid time", n);
+        }
+      }
     }
     return INVALID;
   }
 
-  /** A date's or datetime's value, or INVALID with its refusal reported. */
+  /** A date's, datetime's or time's value, or INVALID with its refusal reported. */
   private static Object date(Object read, Loc loc, Violations v, JsonNode input) {
     if (read instanceof DateSyntax.Refusal r) {
       v.add(r.type(), loc, r.msg(), input, r.reason() == null ? Map.of() : Map.of("error", r.reason()));
@@ -284,9 +299,9 @@ final class Scalar implements Shape {
           }
         }
       }
-      case DATETIME -> {
+      case DATETIME, TIME -> {
         if (t == JsonToken.VALUE_STRING) {
-          Object d = DateSyntax.datetime(p.getText(), type);
+          Object d = kind == Kind.TIME ? DateSyntax.time(p.getText(), type) : DateSyntax.datetime(p.getText(), type);
           if (!(d instanceof DateSyntax.Refusal)) {
             return d;
           }
@@ -370,6 +385,9 @@ final class Scalar implements Shape {
       case DATETIME -> {
         return date(DateSyntax.datetime(s, type), loc, v, original == null ? TextNode.valueOf(s) : original);
       }
+      case TIME -> {
+        return date(DateSyntax.time(s, type), loc, v, original == null ? TextNode.valueOf(s) : original);
+      }
     }
     return INVALID;
   }
@@ -448,6 +466,7 @@ final class Scalar implements Shape {
       case UUID -> s.put("type", "string").put("format", "uuid");
       case DATE -> s.put("type", "string").put("format", "date");
       case DATETIME -> s.put("type", "string").put("format", "date-time");
+      case TIME -> s.put("type", "string").put("format", "time");
       case ENUM -> {
         return schemas.enumRef(type, constants.keySet());
       }
