@@ -29,6 +29,8 @@ class DatesAndUuidsTest {
 
   record Event(UUID id, LocalDate day) {}
 
+  record Tally(Map<UUID, Integer> m, Map<LocalDate, Integer> d) {}
+
   static final class Routes {
     @Get("/uuid")
     Map<String, Object> uuid(@Query UUID v) {
@@ -58,6 +60,11 @@ class DatesAndUuidsTest {
     @Post("/form")
     Map<String, Object> form(@FormField LocalDate day, @FormField List<UUID> ids) {
       return Map.of("day", day, "ids", ids);
+    }
+
+    @Post("/tally")
+    Tally tally(@Body Tally t) {
+      return t;
     }
 
     @Get("/defaults")
@@ -308,6 +315,26 @@ class DatesAndUuidsTest {
               + "\"default\":\"2024-01-02\",\"title\":\"Day\"}},{\"name\":\"u\",\"in\":\"query\",\"required\":false,"
               + "\"schema\":{\"type\":\"string\",\"format\":\"uuid\",\"default\":"
               + "\"12345678-1234-5678-1234-567812345678\",\"title\":\"U\"}}]"));
+    }
+  }
+
+  @Test
+  void mapKeysAreReadAndDocumentedAsPydanticDoes() throws Exception {
+    try (TestClient client = start()) {
+      answers(client.postJson("/tally", "{\"m\":{\"12345678123456781234567812345678\":2},\"d\":{\"2024-01-02\":1}}"), 200,
+          "{\"m\":{\"12345678-1234-5678-1234-567812345678\":2},\"d\":{\"2024-01-02\":1}}");
+      answers(client.postJson("/tally", "{\"m\":{\"zz\":1,\"12345678123456781234567812345678\":2},"
+              + "\"d\":{\"2024-01-02\":1,\"x\":2}}"), 422,
+          "{\"detail\":[{\"type\":\"uuid_parsing\",\"loc\":[\"body\",\"m\",\"zz\",\"[key]\"],\"msg\":\"Input should"
+              + " be a valid UUID, invalid character: found `z` at 1\",\"input\":\"zz\",\"ctx\":{\"error\":\"invalid"
+              + " character: found `z` at 1\"}},{\"type\":\"date_from_datetime_parsing\",\"loc\":[\"body\",\"d\",\"x\","
+              + "\"[key]\"],\"msg\":\"Input should be a valid date or datetime, input is too short\",\"input\":\"x\","
+              + "\"ctx\":{\"error\":\"input is too short\"}}]}");
+      JsonNode tally = client.get("/openapi.json").json().at("/components/schemas/Tally/properties");
+      assertThat(tally).isEqualTo(JSON.readTree("{\"m\":{\"additionalProperties\":{\"type\":\"integer\"},"
+          + "\"propertyNames\":{\"format\":\"uuid\"},\"type\":\"object\",\"title\":\"M\"},\"d\":"
+          + "{\"additionalProperties\":{\"type\":\"integer\"},\"propertyNames\":{\"format\":\"date\"},"
+          + "\"type\":\"object\",\"title\":\"D\"}}"));
     }
   }
 }

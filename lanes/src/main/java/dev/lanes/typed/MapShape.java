@@ -75,8 +75,10 @@ record MapShape(Scalar key, Shape value) implements Shape {
     } else {
       s.set("additionalProperties", value.schema(schemas));
     }
-    if (key.kind() == Scalar.Kind.ENUM) { // pydantic names only an enum's keys
+    if (key.kind() == Scalar.Kind.ENUM) { // pydantic names an enum's keys
       s.set("propertyNames", key.schema(schemas));
+    } else if (key.schema(schemas).has("format")) { // and a UUID's, date's or time's format, without the type
+      s.set("propertyNames", JsonNodeFactory.instance.objectNode().set("format", key.schema(schemas).get("format")));
     }
     s.put("type", "object");
     return s;
