@@ -37,13 +37,14 @@ final class DateSyntax {
         case "timezone_naive" -> new Refusal(type, "Input should not have timezone info", null);
         case "timezone_aware" -> new Refusal(type, "Input should have timezone info", null);
         case "time_parsing" -> new Refusal(type, "Input should be in a valid time format, " + reason, reason);
+        case "time_delta_parsing" -> new Refusal(type, "Input should be a valid timedelta, " + reason, reason);
         default -> throw new IllegalArgumentException(type);
       };
     }
   }
 
-  /** Thrown for a reason speedate gives; only ever caught here. */
-  private static final class Refused extends Exception {
+  /** Thrown for a reason speedate gives; only ever caught here and in {@link DurationSyntax}. */
+  static final class Refused extends Exception {
     Refused(String reason) {
       super(reason, null, false, false);
     }
@@ -316,6 +317,20 @@ final class DateSyntax {
 
   /** Hour, minute, second and microsecond from {@code at}, then an offset, then nothing. */
   private static int[] time(byte[] b, int at) throws Refused {
+    int[] clock = clock(b, at);
+    int p = clock[4];
+    int[] out = {clock[0], clock[1], clock[2], clock[3], 0, 0};
+    if (p < b.length) {
+      p = offset(b, p, out);
+    }
+    if (p < b.length) {
+      throw new Refused("unexpected extra characters at the end of the input");
+    }
+    return out;
+  }
+
+  /** Hour, minute, second, microsecond and the position after them, read from {@code at}: {@code HH:MM[:SS[.f]]}. */
+  static int[] clock(byte[] b, int at) throws Refused {
     if (b.length - at < 5) {
       throw new Refused("input is too short");
     }
@@ -357,14 +372,7 @@ final class DateSyntax {
         p += n;
       }
     }
-    int[] out = {hour, minute, second, micro, 0, 0};
-    if (p < b.length) {
-      p = offset(b, p, out);
-    }
-    if (p < b.length) {
-      throw new Refused("unexpected extra characters at the end of the input");
-    }
-    return out;
+    return new int[] {hour, minute, second, micro, p};
   }
 
   /**

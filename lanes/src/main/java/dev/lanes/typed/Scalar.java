@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -27,10 +28,10 @@ import java.util.regex.Pattern;
  * integers from integers, integral floats and integer strings, numbers from numbers and numeric
  * strings (never non-finite), booleans from booleans, 0/1 and pydantic's words, enums by value,
  * UUIDs from text ({@link UuidSyntax}), dates and datetimes from text and unix timestamps, times from
- * text and seconds since midnight ({@link DateSyntax}).
+ * text and seconds since midnight ({@link DateSyntax}), durations from text and seconds ({@link DurationSyntax}).
  */
 final class Scalar implements Shape {
-  enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM, UUID, DATE, DATETIME, TIME }
+  enum Kind { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM, UUID, DATE, DATETIME, TIME, DURATION }
 
   // Possessive repeats: a greedy group repeat recurses once per digit, and a few thousand digits overflowed the stack.
   private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9](?:_?[0-9])*+(\\.0++)?"); // "1.0", not "1."
@@ -70,6 +71,8 @@ final class Scalar implements Shape {
       return new Scalar(Kind.DATETIME, type, Map.of(), "");
     } else if (type == LocalTime.class || type == OffsetTime.class) {
       return new Scalar(Kind.TIME, type, Map.of(), "");
+    } else if (type == Duration.class) {
+      return new Scalar(Kind.DURATION, type, Map.of(), "");
     } else if (type.isEnum()) {
       Map<String, Object> constants = new LinkedHashMap<>();
       for (Object c : type.getEnumConstants()) {
@@ -217,11 +220,23 @@ final class Scalar implements Shape {
           v.add("time_type", loc, "Input should be a valid time", n);
         }
       }
+      case DURATION -> {
+        if (n.isTextual()) {
+          return fromText(n.textValue(), loc, v, n);
+        } else if (n.isNumber()) {
+          return date(DurationSyntax.seconds(n.doubleValue()), loc, v,
+              Double.isNaN(n.doubleValue()) ? nonFinite(n.doubleValue()) : n);
+        } else if (n.isBoolean()) { // pydantic reads true as one second
+          return Duration.ofSeconds(n.booleanValue() ? 1 : 0);
+        } else {
+          v.add("time_delta_type", loc, "Input should be a valid timedelta", n);
+        }
+      }
     }
     return INVALID;
   }
 
-  /** A date's, datetime's or time's value, or INVALID with its refusal reported. */
+  /** A date's, datetime's, time's or duration's value, or INVALID with its refusal reported. */
   private static Object date(Object read, Loc loc, Violations v, JsonNode input) {
     if (read instanceof DateSyntax.Refusal r) {
       v.add(r.type(), loc, r.msg(), input, r.reason() == null ? Map.of() : Map.of("error", r.reason()));
@@ -299,9 +314,10 @@ final class Scalar implements Shape {
           }
         }
       }
-      case DATETIME, TIME -> {
+      case DATETIME, TIME, DURATION -> {
         if (t == JsonToken.VALUE_STRING) {
-          Object d = kind == Kind.TIME ? DateSyntax.time(p.getText(), type) : DateSyntax.datetime(p.getText(), type);
+          Object d = kind == Kind.TIME ? DateSyntax.time(p.getText(), type)
+              : kind == Kind.DURATION ? DurationSyntax.parse(p.getText()) : DateSyntax.datetime(p.getText(), type);
           if (!(d instanceof DateSyntax.Refusal)) {
             return d;
           }
@@ -388,6 +404,9 @@ final class Scalar implements Shape {
       case TIME -> {
         return date(DateSyntax.time(s, type), loc, v, original == null ? TextNode.valueOf(s) : original);
       }
+      case DURATION -> {
+        return date(DurationSyntax.parse(s), loc, v, original == null ? TextNode.valueOf(s) : original);
+      }
     }
     return INVALID;
   }
@@ -467,6 +486,7 @@ final class Scalar implements Shape {
       case DATE -> s.put("type", "string").put("format", "date");
       case DATETIME -> s.put("type", "string").put("format", "date-time");
       case TIME -> s.put("type", "string").put("format", "time");
+      case DURATION -> s.put("type", "string").put("format", "duration");
       case ENUM -> {
         return schemas.enumRef(type, constants.keySet());
       }

@@ -25,7 +25,7 @@ import java.util.Optional;
 
 /**
  * Compiles Java types and their annotations into {@link Shape}s, once, when the API is built:
- * scalars, enums, UUIDs, dates, datetimes, times, {@code List<T>}, {@code Map<K, V>}, {@code Optional<T>}, any JSON value ({@code Object}, {@code JsonNode}) and records (each record compiled once,
+ * scalars, enums, UUIDs, dates, datetimes, times, durations, {@code List<T>}, {@code Map<K, V>}, {@code Optional<T>}, any JSON value ({@code Object}, {@code JsonNode}) and records (each record compiled once,
  * so a record may contain itself). Anything else fails here with the place it was declared.
  */
 final class ShapeCompiler {
@@ -87,7 +87,7 @@ final class ShapeCompiler {
       }
     }
     throw new IllegalArgumentException(where + ": type " + type.getTypeName() + " cannot be read from a request"
-        + " (String, int, long, double, boolean, their boxes, enums, UUID, LocalDate, LocalDateTime, OffsetDateTime, Instant, LocalTime, OffsetTime, records, List<T>, Map<String, V>,"
+        + " (String, int, long, double, boolean, their boxes, enums, UUID, LocalDate, LocalDateTime, OffsetDateTime, Instant, LocalTime, OffsetTime, Duration, records, List<T>, Map<String, V>,"
         + " Optional<T>, and Object or JsonNode for any JSON value can)");
   }
 
@@ -236,6 +236,7 @@ final class ShapeCompiler {
       case DATETIME -> f.textNode(plain instanceof LocalDateTime t
           ? DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t) : plain.toString()); // seconds always, as pydantic writes them
       case TIME -> f.textNode(plain instanceof LocalTime t ? DateTimeFormatter.ISO_LOCAL_TIME.format(t) : plain.toString());
+      case DURATION -> f.textNode(plain.toString());
     };
   }
 
