@@ -554,6 +554,9 @@ public final class Tasks implements AutoCloseable {
     // Keep the store readable (statistics, status, the dashboard, gauges) and enqueues stored while
     // the running attempts drain: a draining worker still shows what it runs, and a handler that
     // enqueues its follow-up (a chain's next step) does not fail for it.
+    // Claims stop before the drain shows: a task enqueued once isClosing() is true waits for another
+    // worker or the next start (only a claim already past its check may still take one).
+    r.scheduler().ifPresent(Scheduler::pause);
     closing = true;
     try {
       r.dueListener().ifPresent(DueNotifications::close);
