@@ -3,7 +3,9 @@ package dev.lanes.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
+import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.Response;
+import dev.lanes.http.ResponseBody;
 import dev.lanes.routing.RouteOptions;
 import dev.lanes.testing.TestClient;
 import java.io.ByteArrayOutputStream;
@@ -11,8 +13,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A request refused from its head (413 for a declared length past maxBodySize) reaches a client
@@ -45,12 +50,35 @@ class RefusedUploadTest {
     }
   }
 
-  /** Sends a POST of BODY_SIZE bytes whole, as a client that reads only afterwards, then reads to the server's FIN. */
+  /** The same when that answer is a file, or a body written in a lane: not only an in-memory body lingers. */
+  @Test
+  void aStreamedRouteAnsweringWithAFileOrAWrittenBodyReachesThatClientToo(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("no.txt"), "no");
+    App app = App.builder()
+        .route("POST", "/file", RouteOptions.defaults().streamedBody(1L << 40),
+            req -> Response.of(403, "text/plain", new ResponseBody.FileRange(file, 0, 2)))
+        .route("POST", "/written", RouteOptions.defaults().streamedBody(1L << 40),
+            req -> Response.of(403, "text/plain",
+                new ResponseBody.Written(out -> out.write(new byte[] {'n', 'o'}), Lanes.STREAMING, 2)))
+        .build();
+    try (TestClient server = TestClient.start(app)) {
+      assertThat(uploadThenRead(server.port(), "/file")).startsWith("HTTP/1.1 403 ").contains("connection: close")
+          .endsWith("no");
+      assertThat(uploadThenRead(server.port(), "/written")).startsWith("HTTP/1.1 403 ").contains("connection: close")
+          .endsWith("no");
+    }
+  }
+
   private static String uploadThenRead(int port) throws Exception {
+    return uploadThenRead(port, "/up");
+  }
+
+  /** Sends a POST of BODY_SIZE bytes whole, as a client that reads only afterwards, then reads to the server's FIN. */
+  private static String uploadThenRead(int port, String path) throws Exception {
     int bodySize = BODY_SIZE;
     try (Socket s = new Socket("127.0.0.1", port)) {
       OutputStream out = s.getOutputStream();
-      out.write(("POST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + bodySize + "\r\n\r\n")
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + bodySize + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = new byte[64 * 1024];
       for (int sent = 0; sent < bodySize; sent += chunk.length) {

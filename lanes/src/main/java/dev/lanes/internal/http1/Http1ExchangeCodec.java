@@ -207,14 +207,8 @@ final class Http1ExchangeCodec implements ExchangeCodec {
           // Nothing waits for this write: no promise and listener per response. A failure
           // reaches Http1Connection.exceptionCaught, which closes, as CLOSE_ON_FAILURE would.
           out.write(message, out.voidPromise());
-        } else if (lingers && !keepAlive) {
-          ChannelFuture last = out.write(message);
-          if (afterSent != null) {
-            last.addListener(f -> afterSent.run());
-          }
-          LingeringClose.after(last);
         } else {
-          end(out.write(message), keepAlive, afterSent);
+          end(out.write(message), keepAlive, lingers, afterSent);
         }
         yield QUEUED;
       }
@@ -229,21 +223,21 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         if (chunks) {
           HttpChunkedInput input = chunked(FileParts.of(file));
           writeHead(ctx, response, keepAlive, http11, file.length());
-          end(ctx.writeAndFlush(input), keepAlive, afterSent); // ends with the last chunk
+          end(ctx.writeAndFlush(input), keepAlive, lingers, afterSent); // ends with the last chunk
           yield QUEUED;
         }
         writeHead(ctx, response, keepAlive, http11, file.length());
         if (!noContent && file.length() > 0) {
           ctx.write(new DefaultFileRegion(channel, file.offset(), file.length()));
         }
-        end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
+        end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, lingers, afterSent);
         yield QUEUED;
       }
       case ResponseBody.Written w -> {
         if (head || !hasBody(response.status())) { // 204 and 304 have no content either (RFC 9110 6.4.1)
           writeHead(ctx, response, keepAlive, http11, w.length() < 0 && !http11 ? -2 : w.length());
           UnsentBodies.close(lanes, w); // never sent: its source closes in its lane
-          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
+          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, lingers, afterSent);
           yield QUEUED;
         }
         FileParts parts = FileParts.claim(w);
@@ -251,18 +245,19 @@ final class Http1ExchangeCodec implements ExchangeCodec {
           writeParts(response, parts, afterSent);
           yield QUEUED;
         }
-        yield ProducedBody.start(ctx, lanes, response, w, keepAlive, http11, afterSent);
+        yield ProducedBody.start(ctx, lanes, response, w, keepAlive, lingers, http11, afterSent);
       }
       case ResponseBody.Published published -> {
         writeHead(ctx, response, keepAlive, http11, http11 ? -1 : -2);
         if (head || !hasBody(response.status())) {
-          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
+          end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, lingers, afterSent);
           yield QUEUED;
         }
         ctx.flush();
         boolean keep = keepAlive;
+        boolean linger = lingers;
         yield PublisherBody.subscribe(ctx.channel(), published.publisher(),
-            () -> end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent));
+            () -> end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, linger, afterSent));
       }
     };
   }
@@ -286,7 +281,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     if (tls) {
       HttpChunkedInput input = chunked(parts);
       writeHead(ctx, response, keepAlive, http11, parts.length());
-      end(ctx.writeAndFlush(input), keepAlive, afterSent);
+      end(ctx.writeAndFlush(input), keepAlive, lingers, afterSent);
       return;
     }
     writeHead(ctx, response, keepAlive, http11, parts.length());
@@ -296,7 +291,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         case FileParts.Slice slice -> new OpenFileRegion(parts.file(), slice.offset(), slice.length());
       });
     }
-    end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, afterSent);
+    end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, lingers, afterSent);
   }
 
   @Override
@@ -333,11 +328,13 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     ctx.write(res);
   }
 
-  static void end(ChannelFuture lastWrite, boolean keepAlive, Runnable afterSent) {
+  static void end(ChannelFuture lastWrite, boolean keepAlive, boolean linger, Runnable afterSent) {
     if (afterSent != null) {
       lastWrite.addListener(f -> afterSent.run());
     }
-    if (!keepAlive) {
+    if (!keepAlive && linger) {
+      LingeringClose.after(lastWrite); // the client may still be sending the request's body
+    } else if (!keepAlive) {
       // Close only once the bytes are out: closing with writes pending would drop them.
       lastWrite.addListener(ChannelFutureListener.CLOSE);
     } else {

@@ -22,7 +22,7 @@ final class ProducedBody {
 
   /** Starts the producer; see {@link WrittenBody#start}. */
   static CompletableFuture<Void> start(ChannelHandlerContext ctx, Lanes lanes, Response response,
-      ResponseBody.Written written, boolean keep, boolean chunkedOk, Runnable afterSent) {
+      ResponseBody.Written written, boolean keep, boolean linger, boolean chunkedOk, Runnable afterSent) {
     long headLength = written.length() < 0 && !chunkedOk ? -2 : written.length();
     ChannelBodyStream out = new ChannelBodyStream(ctx.channel());
     out.limit(written.length());
@@ -32,7 +32,7 @@ final class ProducedBody {
       Http1ExchangeCodec.writeHead(ctx, response, keep, chunkedOk, headLength);
       ctx.flush();
       headQueued.set(true);
-    }, () -> Http1ExchangeCodec.end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, afterSent));
+    }, () -> Http1ExchangeCodec.end(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keep, linger, afterSent));
     written.keepAlive().ifPresent(k -> keepAliveWhileQuiet(ctx, out, k, headQueued, result));
     return result;
   }
