@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,36 @@ class RefusedUploadTest {
           .endsWith("no");
       assertThat(uploadThenRead(server.port(), "/written")).startsWith("HTTP/1.1 403 ").contains("connection: close")
           .endsWith("no");
+    }
+  }
+
+  /**
+   * A client still sending past bodyReadTimeout after the answer is lingered with, not timed out:
+   * the body timer of the request it answered stopped reading, and the linger then closed with the
+   * body's bytes unread, resetting a client that reads only once its body is sent.
+   */
+  @Test
+  void aClientStillSendingPastTheBodyReadTimeoutIsNotTimedOutWhileLingering() throws Exception {
+    App app = App.builder()
+        .route("POST", "/up", RouteOptions.defaults().streamedBody(1L << 40), req -> Response.text(403, "no"))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().bodyReadTimeout(Duration.ofMillis(200)));
+        Socket s = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = s.getOutputStream();
+      int chunks = 60; // at 50 ms apart: past the body read timeout and past the linger's 2 s idle bound
+      // Declared far longer than what is sent: too much to skip, so the answer closes (lingering).
+      out.write(("POST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (1 << 30) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      for (int i = 0; i < chunks; i++) {
+        out.write(new byte[1024]); // a reset from the server fails this write
+        out.flush();
+        Thread.sleep(50); // a client that sends slowly, each pause far within the linger's idle bound
+      }
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      s.getInputStream().transferTo(answer);
+      assertThat(answer.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 403 ").endsWith("no");
+      assertThat(server.server().statistics().bodyReadTimeouts()).isZero();
     }
   }
 

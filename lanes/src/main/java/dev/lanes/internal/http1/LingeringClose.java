@@ -23,6 +23,16 @@ import java.util.concurrent.TimeUnit;
 final class LingeringClose extends ChannelInboundHandlerAdapter {
   static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
   static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /**
+   * The user event that tells the connection's handlers it lingers: the request's timers stop (a
+   * body read timer would otherwise take the client's still-arriving body for a stalled one).
+   */
+  static final Object STARTED = new Object() {
+    @Override
+    public String toString() {
+      return "LingeringClose.STARTED";
+    }
+  };
 
   private final long started = System.nanoTime();
   private long lastRead = started;
@@ -40,6 +50,7 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
       }
       LingeringClose linger = new LingeringClose();
       ch.pipeline().addFirst(linger); // the bytes go nowhere: no decoder sees them again
+      ch.pipeline().fireUserEventTriggered(STARTED); // only this bounds the connection now
       duplex.shutdownOutput().addListener(shut -> {
         if (!shut.isSuccess()) {
           ch.close();

@@ -289,6 +289,10 @@ final class RequestDecoder extends HttpRequestDecoder {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt == LingeringClose.STARTED) {
+      timeouts.stop(); // the linger bounds the rest; what it reads never reaches these timers
+      return;
+    }
     if (timeouts.closesOnDrain(evt)) {
       ctx.close(); // idle keep-alive connection: nothing to finish, nothing to say
       return;
