@@ -139,6 +139,47 @@ class CleanupOutcomeTest {
     }
   }
 
+  /** A stage that says when the typed layer has attached its last callback, so it completes only after. */
+  static final class WatchedStage<T> extends CompletableFuture<T> {
+    final CountDownLatch watched = new CountDownLatch(1);
+
+    @Override
+    public CompletableFuture<T> whenComplete(java.util.function.BiConsumer<? super T, ? super Throwable> action) {
+      CompletableFuture<T> f = super.whenComplete(action);
+      watched.countDown();
+      return f;
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      return new CompletableFuture<>();
+    }
+  }
+
+  @Test
+  void anAsyncResultThatCannotBecomeAResponseIsAFailure() throws Exception {
+    final class Uses {
+      @Get("/async-empty")
+      CompletionStage<java.util.Optional<String>> asyncEmpty(Tx tx) {
+        WatchedStage<java.util.Optional<String>> stage = new WatchedStage<>();
+        Thread.startVirtualThread(() -> {
+          try {
+            stage.watched.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          stage.complete(java.util.Optional.empty()); // a 404: no response from this result
+        });
+        return stage;
+      }
+    }
+    TxProvider p = new TxProvider();
+    try (TestClient client = start(p, new Uses())) {
+      assertThat(client.get("/async-empty").status()).isEqualTo(404);
+      assertThat(nextTold(p.told)).isEqualTo("tx: HttpException Not Found");
+    }
+  }
+
   @Test
   void aValidationErrorAfterTheValueWasMadeIsAFailure() throws Exception {
     TxProvider p = new TxProvider();

@@ -140,13 +140,12 @@ final class RoutePlan {
       b.handlerDone(none);
       throw none;
     }
-    var done = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.function.Consumer<Throwable> handlerDone = failure -> {
-      if (done.compareAndSet(false, true)) {
-        b.handlerDone(failure);
-      }
-    };
-    CompletableFuture<Response> answer = stage.handle((value, error) -> {
+    // One callback on the stage itself decides the outcome, makes the response and ends the handler:
+    // a second callback would race it (a stage runs its newest callback first) and tell the cleanups
+    // "no failure" before the result turned out to be no response (a 404 for an empty Optional),
+    // and a dependent of the stage never runs once the answer is cancelled (the client left).
+    CompletableFuture<Response> answer = new CompletableFuture<>();
+    stage.whenComplete((value, error) -> {
       Response r = null;
       Throwable failure = unwrapped(error);
       if (error == null) {
@@ -154,19 +153,19 @@ final class RoutePlan {
           r = b.withBackground(respond(value));
         } catch (RuntimeException e) { // a 404 for an empty Optional, a result Jackson cannot write
           failure = e;
-          error = e;
         }
       }
-      handlerDone.accept(failure); // before the answer completes: after-handler cleanups precede the response
-      if (error == null) {
-        return r;
+      try {
+        b.handlerDone(failure); // before the answer completes: after-handler cleanups precede the response
+      } finally {
+        if (failure == null) {
+          answer.complete(r);
+        } else {
+          answer.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+              ? failure : new java.util.concurrent.CompletionException(failure));
+        }
       }
-      throw error instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(failure);
-    }).toCompletableFuture();
-    // A dependent whose result is already set never runs its function: once the answer is
-    // cancelled (the client left), the function above never runs, so the stage's own completion
-    // (cancelled just below, or whenever it completes) must end the handler too, or no cleanup runs.
-    stage.whenComplete((value, error) -> handlerDone.accept(unwrapped(error)));
+    });
     if (stage instanceof java.util.concurrent.Future<?> own) {
       // The request ended (disconnect, deadline) and cancels this answer: cancel the handler's own
       // stage too, so its after-response cleanups do not wait for a stage nobody will complete.
