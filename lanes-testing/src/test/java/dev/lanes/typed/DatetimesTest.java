@@ -107,6 +107,20 @@ class DatetimesTest {
   }
 
   @Test
+  void anOffsetPastJavasEighteenHoursIsRefusedOrReadAsAnInstant() throws Exception {
+    try (TestClient client = start()) {
+      // pydantic takes offsets up to 23:59; an OffsetDateTime holds at most 18:00: a 422, not a 500
+      for (String far : List.of("2024-01-02T03:04:05+19:00", "2024-01-02T03:04:05-23:59")) {
+        answers(query(client, "/aware", far), 422,
+            refused("datetime_parsing", far, "timezone offset must be at most 18 hours"));
+      }
+      // an Instant needs no offset kept: it reads as pydantic reads it
+      answers(query(client, "/instant", "2024-01-02T03:04:05+19:00"), 200, value("2024-01-01T08:04:05Z"));
+      answers(query(client, "/instant", "2024-01-02T03:04:05-23:59"), 200, value("2024-01-03T03:03:05Z"));
+    }
+  }
+
+  @Test
   void naiveDatetimesAndDatesAsMidnight() throws Exception {
     try (TestClient client = start()) {
       answers(query(client, "/naive", "2024-01-02T03:04:05"), 200, value("2024-01-02T03:04:05"));

@@ -63,6 +63,15 @@ class TimesTest {
   }
 
   @Test
+  void anOffsetPastJavasEighteenHoursIsA422() throws Exception {
+    try (TestClient client = start()) {
+      // pydantic takes offsets up to 23:59; an OffsetTime holds at most 18:00: a 422, not a 500
+      answers(query(client, "/offset", "03:04:05+19:00"), 422, timeParsing("[\"query\",\"v\"]",
+          JSON.valueToTree("03:04:05+19:00"), "timezone offset must be at most 18 hours"));
+    }
+  }
+
+  @Test
   void timesInThePydanticForms() throws Exception {
     try (TestClient client = start()) {
       answers(query(client, "/time", "03:04:05"), 200, "{\"v\":\"03:04:05\"}");

@@ -21,6 +21,9 @@ final class DateSyntax {
   private static final long MS_WATERSHED = 20_000_000_000L;
   private static final long UNIX_0000 = -62_167_219_200L;
   private static final long UNIX_9999 = 253_402_300_799L;
+  // speedate takes offsets below 24 hours; java.time's ZoneOffset holds at most 18: a 422, not a 500
+  private static final int MAX_OFFSET = 18 * 3600;
+  private static final String OFFSET_PAST_JAVA = "timezone offset must be at most 18 hours";
   // speedate reads a number with a '.' as a float (an exponent after it too); any other non-digit is no number
   private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]*\\.[0-9]*([eE][+-]?[0-9]+)?");
 
@@ -71,8 +74,13 @@ final class DateSyntax {
       if (type == LocalDateTime.class) {
         return local;
       }
-      OffsetDateTime at = local.atOffset(ZoneOffset.ofTotalSeconds(offset));
-      return type == Instant.class ? at.toInstant() : at;
+      if (type == Instant.class) { // an Instant keeps no offset, so any speedate takes (below 24 hours) reads
+        return local.toInstant(ZoneOffset.UTC).minusSeconds(offset);
+      }
+      if (Math.abs(offset) > MAX_OFFSET) {
+        return Refusal.of("datetime_parsing", OFFSET_PAST_JAVA);
+      }
+      return local.atOffset(ZoneOffset.ofTotalSeconds(offset));
     }
   }
 
@@ -199,7 +207,13 @@ final class DateSyntax {
       return Refusal.of(aware ? "timezone_naive" : "timezone_aware", null);
     }
     LocalTime local = LocalTime.of(t[0], t[1], t[2], t[3] * 1000);
-    return type == LocalTime.class ? local : OffsetTime.of(local, ZoneOffset.ofTotalSeconds(t[5]));
+    if (type == LocalTime.class) {
+      return local;
+    }
+    if (Math.abs(t[5]) > MAX_OFFSET) {
+      return Refusal.of("time_parsing", OFFSET_PAST_JAVA);
+    }
+    return OffsetTime.of(local, ZoneOffset.ofTotalSeconds(t[5]));
   }
 
   private static Object date(int year, int month, int day) {
