@@ -6,19 +6,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A blocking handler run in the lane its type names, awaited by the worker-lane thread of its
  * attempt. When a draining worker interrupts that thread, the handler is interrupted too and
  * awaited until it has ended: the attempt hands its task back only then, as an attempt in the
  * worker lane does, rather than at once while a handler that ignores interrupts (a socket read)
- * goes on beside another worker's run of the same task.
+ * goes on beside another worker's run of the same task; a handler that returns all the same
+ * succeeded, as one in the worker lane does.
  */
 final class OtherLaneAttempt {
   private static final int WAITING = 0;
   private static final int RUNNING = 1;
   private static final int ENDED = 2;
   private static final int DROPPED = 3;
+  private static final Object NOTHING = new Object(); // the handler has not returned
 
   private OtherLaneAttempt() {}
 
@@ -26,12 +29,15 @@ final class OtherLaneAttempt {
   static Object run(Lane lane, Callable<?> handler) throws Exception {
     AtomicInteger state = new AtomicInteger(WAITING);
     CountDownLatch ended = new CountDownLatch(1);
+    AtomicReference<Object> returned = new AtomicReference<>(NOTHING);
     CompletableFuture<?> run = lane.run(() -> {
       if (!state.compareAndSet(WAITING, RUNNING)) {
         return null; // given up before it started
       }
       try {
-        return handler.call();
+        Object result = handler.call();
+        returned.set(result);
+        return result;
       } finally {
         state.set(ENDED);
         ended.countDown();
@@ -43,6 +49,10 @@ final class OtherLaneAttempt {
       run.cancel(true); // interrupts the handler's thread, or takes it off the lane's queue
       if (!state.compareAndSet(WAITING, DROPPED)) {
         awaitUninterruptibly(ended);
+      }
+      Object result = returned.get();
+      if (result != NOTHING) {
+        return result; // it returned all the same: done, as in the worker lane, not handed back to run again
       }
       throw e;
     } catch (ExecutionException e) {

@@ -293,6 +293,30 @@ class TaskEdgesTest {
   }
 
   @Test
+  void aHandlerInAnotherLaneThatFinishesDespiteTheDrainsInterruptSucceeded() throws Exception {
+    String url = "jdbc:h2:mem:te-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    TaskType<Job> finishes = TaskType.of("finishes", Job.class, j -> {
+      running.countDown();
+      while (!Thread.currentThread().isInterrupted()) { // work that notices the interrupt only once done
+        Thread.onSpinWait();
+      }
+      return "done";
+    }).lane("io");
+    App app = App.builder().lane(Tasks.lane(1)).lane(dev.lanes.concurrency.Lane.builder("io").capacity(1)).build();
+    opened.add(app);
+    Tasks reader = start(Tasks.builder().database(url).type(finishes).workers(false), 1);
+    Tasks worker = Tasks.builder().database(url).type(finishes).shutdownGrace(Duration.ZERO).build();
+    worker.start(app);
+    String id = worker.enqueue(finishes, new Job("x"));
+    running.await();
+    worker.close(); // interrupts the attempt; the handler returns its result all the same
+
+    // As in the worker lane: a handler that returned succeeded; handed back, it would run again.
+    assertThat(reader.status(id).orElseThrow().state()).isEqualTo(TaskState.SUCCEEDED);
+  }
+
+  @Test
   void anAttemptWhoseHandlerWrapsTheDrainsInterruptIsHandedBackNotFailed(@TempDir Path dir) throws Exception {
     java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     TaskType<Job> wraps = TaskType.of("wraps", Job.class, j -> {
