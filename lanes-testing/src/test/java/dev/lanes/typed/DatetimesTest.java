@@ -46,6 +46,11 @@ class DatetimesTest {
       return Map.of("v", v);
     }
 
+    @Get("/since")
+    Map<String, Object> since(@Query @Default("2024-01-02T03:04:00+01:00") OffsetDateTime v) {
+      return Map.of("v", v);
+    }
+
     @Post("/meeting")
     Meeting meeting(@Body Meeting m) {
       return m;
@@ -117,6 +122,14 @@ class DatetimesTest {
       // an Instant needs no offset kept: it reads as pydantic reads it
       answers(query(client, "/instant", "2024-01-02T03:04:05+19:00"), 200, value("2024-01-01T08:04:05Z"));
       answers(query(client, "/instant", "2024-01-02T03:04:05-23:59"), 200, value("2024-01-03T03:03:05Z"));
+    }
+  }
+
+  @Test
+  void anAwareDefaultIsDocumentedWithItsSecondsAsPydanticWritesIt() throws Exception {
+    try (TestClient client = start()) {
+      JsonNode doc = client.get("/openapi.json").json();
+      assertThat(doc.at("/paths/~1since/get/parameters/0/schema/default").asText()).isEqualTo("2024-01-02T03:04:00+01:00");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.lanes.typed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanes.App;
 import dev.lanes.testing.TestClient;
@@ -33,6 +34,11 @@ class TimesTest {
       return Map.of("v", v);
     }
 
+    @Get("/since")
+    Map<String, Object> since(@Query @Default("03:04:00+01:00") OffsetTime v) {
+      return Map.of("v", v);
+    }
+
     @Get("/offset")
     Map<String, Object> offset(@Query OffsetTime v) {
       return Map.of("v", v);
@@ -60,6 +66,14 @@ class TimesTest {
   private static String timeParsing(String loc, com.fasterxml.jackson.databind.JsonNode input, String reason) {
     return "{\"detail\":[{\"type\":\"time_parsing\",\"loc\":" + loc + ",\"msg\":\"Input should be in a valid time"
         + " format, " + reason + "\",\"input\":" + input + ",\"ctx\":{\"error\":\"" + reason + "\"}}]}";
+  }
+
+  @Test
+  void anAwareDefaultIsDocumentedWithItsSecondsAsPydanticWritesIt() throws Exception {
+    try (TestClient client = start()) {
+      JsonNode doc = client.get("/openapi.json").json();
+      assertThat(doc.at("/paths/~1since/get/parameters/0/schema/default").asText()).isEqualTo("03:04:00+01:00");
+    }
   }
 
   @Test

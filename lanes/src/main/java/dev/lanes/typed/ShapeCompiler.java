@@ -16,6 +16,8 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -233,9 +235,11 @@ final class ShapeCompiler {
       case BOOLEAN -> f.booleanNode((Boolean) plain);
       case ENUM -> f.textNode(Scalar.valueOf((Enum<?>) plain));
       case UUID, DATE -> f.textNode(plain.toString());
-      case DATETIME -> f.textNode(plain instanceof LocalDateTime t
-          ? DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t) : plain.toString()); // seconds always, as pydantic writes them
-      case TIME -> f.textNode(plain instanceof LocalTime t ? DateTimeFormatter.ISO_LOCAL_TIME.format(t) : plain.toString());
+      // seconds always, as pydantic writes them (toString leaves out :00)
+      case DATETIME -> f.textNode(plain instanceof LocalDateTime t ? DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t)
+          : plain instanceof OffsetDateTime t ? DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t) : plain.toString());
+      case TIME -> f.textNode(plain instanceof LocalTime t ? DateTimeFormatter.ISO_LOCAL_TIME.format(t)
+          : plain instanceof OffsetTime t ? DateTimeFormatter.ISO_OFFSET_TIME.format(t) : plain.toString());
       case DURATION -> f.textNode(plain.toString());
     };
   }
