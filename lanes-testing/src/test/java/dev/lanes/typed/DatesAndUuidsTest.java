@@ -1,14 +1,14 @@
 package dev.lanes.typed;
 
+import static dev.lanes.typed.ScalarProbe.JSON;
+import static dev.lanes.typed.ScalarProbe.answers;
+import static dev.lanes.typed.ScalarProbe.query;
+import static dev.lanes.typed.ScalarProbe.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanes.App;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +25,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DatesAndUuidsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   record Event(UUID id, LocalDate day) {}
 
   record Tally(Map<UUID, Integer> m, Map<LocalDate, Integer> d) {}
@@ -74,19 +72,6 @@ class DatesAndUuidsTest {
     }
   }
 
-  private static TestClient start() {
-    return TestClient.start(TypedApi.builder().controller(new Routes()).build().install(App.builder()).build());
-  }
-
-  private static TestResponse query(TestClient client, String path, String value) {
-    return client.get(path + "?v=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-  }
-
-  private static void answers(TestResponse r, int status, String json) throws Exception {
-    assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.json()).isEqualTo(JSON.readTree(json));
-  }
-
   private static String uuidError(String input, String error) {
     return "{\"detail\":[{\"type\":\"uuid_parsing\",\"loc\":[\"query\",\"v\"],\"msg\":\"Input should be a valid UUID, "
         + error + "\",\"input\":" + JSON.valueToTree(input) + ",\"ctx\":{\"error\":\"" + error + "\"}}]}";
@@ -107,7 +92,7 @@ class DatesAndUuidsTest {
   @Test
   void uuidsInEveryFormPydanticReads() throws Exception {
     String canonical = "{\"v\":\"12345678-1234-5678-1234-567812345678\"}";
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       for (String form : List.of("12345678-1234-5678-1234-567812345678", "12345678123456781234567812345678",
           "{12345678-1234-5678-1234-567812345678}", "urn:uuid:12345678-1234-5678-1234-567812345678",
           "12345678-1234-5678-1234-567812345678".toUpperCase())) {
@@ -136,7 +121,7 @@ class DatesAndUuidsTest {
     refused.put("URN:uuid:12345678-1234-5678-1234-567812345678", "invalid character: found `U` at 1");
     refused.put("", "invalid length: expected length 32 for simple format, found 0");
     refused.put("1234567812345678123456781234567", "invalid length: expected length 32 for simple format, found 31");
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       for (Map.Entry<String, String> e : refused.entrySet()) {
         answers(query(client, "/uuid", e.getKey()), 422, uuidError(e.getKey(), e.getValue()));
       }
@@ -145,7 +130,7 @@ class DatesAndUuidsTest {
 
   @Test
   void datesFromDatesMidnightDatetimesAndTimestamps() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       for (String form : List.of("2024-01-02", "2024-01-02T00:00:00", "2024-01-02T00:00:00Z", "2024-01-02 00:00",
           "2024-01-02t00:00z", "2024-01-02_00:00", "2024-01-02T00:00:00.000+01:00", "2024-01-02T00:00:00+0100",
           "2024-01-02T00:00:00\u221201:00", "2024-01-02T00:00:00.000000001", "1704153600", "+1704153600",
@@ -187,7 +172,7 @@ class DatesAndUuidsTest {
     refused.put("2024-01-02T00:00:00+25:00", "timezone offset must be less than 24 hours");
     refused.put("-70000000000000", "dates before 0000 are not supported as unix timestamps");
     refused.put("300000000000000000", "dates after 9999 are not supported as unix timestamps");
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       for (Map.Entry<String, String> e : refused.entrySet()) {
         answers(query(client, "/date", e.getKey()), 422, dateError("date_from_datetime_parsing", e.getKey(), e.getValue()));
       }
@@ -211,7 +196,7 @@ class DatesAndUuidsTest {
   @Test
   void jsonBodiesReadStringsAndTimestampsAndRefuseOtherTypes() throws Exception {
     String ok = "{\"id\":\"12345678-1234-5678-1234-567812345678\",\"day\":\"2024-01-02\"}";
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       answers(client.postJson("/event", event(ID, "\"2024-01-02\"")), 200, ok);
       answers(client.postJson("/event", event(ID, "1704153600")), 200, ok);
       answers(client.postJson("/event", event(ID, "1704153600.0")), 200, ok);
@@ -253,7 +238,7 @@ class DatesAndUuidsTest {
 
   @Test
   void pathHeaderCookieFormListAndOptional() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       TestResponse ok = client.send(client.request("/items/12345678123456781234567812345678")
           .header("x-day", "1704153600").header("Cookie", "session={12345678-1234-5678-1234-567812345678}"));
       answers(ok, 200, "{\"item_id\":\"12345678-1234-5678-1234-567812345678\",\"x_day\":\"2024-01-02\","
@@ -294,7 +279,7 @@ class DatesAndUuidsTest {
 
   @Test
   void documentedAsFastApiDocumentsThem() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       JsonNode doc = client.get("/openapi.json").json();
       assertThat(doc.at("/components/schemas/Event/properties")).isEqualTo(JSON.readTree(
           "{\"id\":{\"type\":\"string\",\"format\":\"uuid\",\"title\":\"Id\"},"
@@ -320,7 +305,7 @@ class DatesAndUuidsTest {
 
   @Test
   void mapKeysAreReadAndDocumentedAsPydanticDoes() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       answers(client.postJson("/tally", "{\"m\":{\"12345678123456781234567812345678\":2},\"d\":{\"2024-01-02\":1}}"), 200,
           "{\"m\":{\"12345678-1234-5678-1234-567812345678\":2},\"d\":{\"2024-01-02\":1}}");
       answers(client.postJson("/tally", "{\"m\":{\"zz\":1,\"12345678123456781234567812345678\":2},"

@@ -1,14 +1,14 @@
 package dev.lanes.typed;
 
+import static dev.lanes.typed.ScalarProbe.JSON;
+import static dev.lanes.typed.ScalarProbe.answers;
+import static dev.lanes.typed.ScalarProbe.query;
+import static dev.lanes.typed.ScalarProbe.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanes.App;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -26,8 +26,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DatetimesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   record Meeting(OffsetDateTime at, Optional<LocalDateTime> local) {}
 
   static final class Routes {
@@ -62,19 +60,6 @@ class DatetimesTest {
     }
   }
 
-  private static TestClient start() {
-    return TestClient.start(TypedApi.builder().controller(new Routes()).build().install(App.builder()).build());
-  }
-
-  private static TestResponse query(TestClient client, String path, String value) {
-    return client.get(path + "?v=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-  }
-
-  private static void answers(TestResponse r, int status, String json) throws Exception {
-    assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.json()).isEqualTo(JSON.readTree(json));
-  }
-
   private static String value(String v) {
     return "{\"v\":\"" + v + "\"}";
   }
@@ -92,7 +77,7 @@ class DatetimesTest {
 
   @Test
   void awareDatetimesKeepTheirOffset() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       answers(query(client, "/aware", "2024-01-02T03:04:05Z"), 200, value("2024-01-02T03:04:05Z"));
       answers(query(client, "/aware", "2024-01-02t03:04:05z"), 200, value("2024-01-02T03:04:05Z"));
       answers(query(client, "/aware", "2024-01-02T03:04:05+00:00"), 200, value("2024-01-02T03:04:05Z"));
@@ -113,7 +98,7 @@ class DatetimesTest {
 
   @Test
   void anOffsetPastJavasEighteenHoursIsRefusedOrReadAsAnInstant() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       // pydantic takes offsets up to 23:59; an OffsetDateTime holds at most 18:00: a 422, not a 500
       for (String far : List.of("2024-01-02T03:04:05+19:00", "2024-01-02T03:04:05-23:59")) {
         answers(query(client, "/aware", far), 422,
@@ -127,7 +112,7 @@ class DatetimesTest {
 
   @Test
   void anAwareDefaultIsDocumentedWithItsSecondsAsPydanticWritesIt() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       JsonNode doc = client.get("/openapi.json").json();
       assertThat(doc.at("/paths/~1since/get/parameters/0/schema/default").asText()).isEqualTo("2024-01-02T03:04:00+01:00");
     }
@@ -135,7 +120,7 @@ class DatetimesTest {
 
   @Test
   void naiveDatetimesAndDatesAsMidnight() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       answers(query(client, "/naive", "2024-01-02T03:04:05"), 200, value("2024-01-02T03:04:05"));
       answers(query(client, "/naive", "2024-01-02_03:04"), 200, value("2024-01-02T03:04:00"));
       answers(query(client, "/naive", "2024-01-02T03:04:05.100000"), 200, value("2024-01-02T03:04:05.1"));
@@ -145,7 +130,7 @@ class DatetimesTest {
 
   @Test
   void refusalsAsPydanticNamesThem() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       for (String path : List.of("/aware", "/naive", "/instant")) {
         for (String[] bad : List.of(new String[] {"x", "input is too short"}, new String[] {"", "input is too short"},
             new String[] {"2024-01-02X", "unexpected extra characters at the end of the input"},
@@ -174,7 +159,7 @@ class DatetimesTest {
 
   @Test
   void jsonBodiesTakeTextAndTimestamps() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       answers(client.postJson("/meeting", "{\"at\":\"2024-01-02T03:04:05Z\",\"local\":\"2024-01-02T03:04:05\"}"), 200,
           "{\"at\":\"2024-01-02T03:04:05Z\",\"local\":\"2024-01-02T03:04:05\"}");
       answers(client.postJson("/meeting", "{\"at\":1704164645}"), 200, "{\"at\":\"2024-01-02T03:04:05Z\",\"local\":null}");
@@ -197,7 +182,7 @@ class DatetimesTest {
 
   @Test
   void listsDefaultsAndTheDocument() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       answers(client.get("/list?at=1704164645&at=2024-01-02T03:04:05%2B01:00"), 200,
           "{\"at\":[\"2024-01-02T03:04:05Z\",\"2024-01-02T02:04:05Z\"],\"since\":\"2024-01-02T03:04:00\"}");
       JsonNode doc = client.get("/openapi.json").json();

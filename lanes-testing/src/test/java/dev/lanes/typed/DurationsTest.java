@@ -1,9 +1,11 @@
 package dev.lanes.typed;
 
+import static dev.lanes.typed.ScalarProbe.JSON;
+import static dev.lanes.typed.ScalarProbe.answers;
+import static dev.lanes.typed.ScalarProbe.query;
+import static dev.lanes.typed.ScalarProbe.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanes.App;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.net.URLEncoder;
@@ -22,8 +24,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DurationsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   record Wait(Duration d) {}
 
   static final class Routes {
@@ -43,17 +43,8 @@ class DurationsTest {
     }
   }
 
-  private static TestClient start() {
-    return TestClient.start(TypedApi.builder().controller(new Routes()).build().install(App.builder()).build());
-  }
-
   private static TestResponse query(TestClient client, String value) {
     return client.get("/td?v=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-  }
-
-  private static void answers(TestResponse r, int status, String json) throws Exception {
-    assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.json()).isEqualTo(JSON.readTree(json));
   }
 
   private static String refused(String loc, com.fasterxml.jackson.databind.JsonNode input, String reason) {
@@ -96,7 +87,7 @@ class DurationsTest {
     accepted.put("12:34:56.789", 45296.789);
     accepted.put("00:00:00.1234567", 0.123456);
     accepted.put("P999999999D", 86399999913600.0);
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       for (Map.Entry<String, Double> e : accepted.entrySet()) {
         answers(query(client, e.getKey()), 200, "{\"v\":" + e.getValue() + "}");
       }
@@ -134,7 +125,7 @@ class DurationsTest {
     refused.put("PT4294967296S", "a numeric value in the duration is too large");
     refused.put("P1000000000D", "durations may not exceed 999,999,999 days");
     refused.put("1000000000 days", "durations may not exceed 999,999,999 days");
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       for (Map.Entry<String, String> e : refused.entrySet()) {
         answers(query(client, e.getKey()), 422, refused("[\"query\",\"v\"]", JSON.valueToTree(e.getKey()), e.getValue()));
       }
@@ -143,7 +134,7 @@ class DurationsTest {
 
   @Test
   void jsonNumbersAreSeconds() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       for (String[] ok : List.of(new String[] {"3600", "3600.0"}, new String[] {"3600.25", "3600.25"},
           new String[] {"-1.5", "-1.5"}, new String[] {"-86401", "-86401.0"}, new String[] {"0.0000004", "0.0"},
           new String[] {"true", "1.0"}, new String[] {"\"P1DT2H3M4.5S\"", "93784.5"})) {

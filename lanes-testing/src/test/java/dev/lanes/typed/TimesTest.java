@@ -1,14 +1,14 @@
 package dev.lanes.typed;
 
+import static dev.lanes.typed.ScalarProbe.JSON;
+import static dev.lanes.typed.ScalarProbe.answers;
+import static dev.lanes.typed.ScalarProbe.query;
+import static dev.lanes.typed.ScalarProbe.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanes.App;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.time.OffsetTime;
 import java.util.List;
@@ -24,8 +24,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TimesTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   record Slot(OffsetTime at) {}
 
   static final class Routes {
@@ -50,19 +48,6 @@ class TimesTest {
     }
   }
 
-  private static TestClient start() {
-    return TestClient.start(TypedApi.builder().controller(new Routes()).build().install(App.builder()).build());
-  }
-
-  private static TestResponse query(TestClient client, String path, String value) {
-    return client.get(path + "?v=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-  }
-
-  private static void answers(TestResponse r, int status, String json) throws Exception {
-    assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.json()).isEqualTo(JSON.readTree(json));
-  }
-
   private static String timeParsing(String loc, com.fasterxml.jackson.databind.JsonNode input, String reason) {
     return "{\"detail\":[{\"type\":\"time_parsing\",\"loc\":" + loc + ",\"msg\":\"Input should be in a valid time"
         + " format, " + reason + "\",\"input\":" + input + ",\"ctx\":{\"error\":\"" + reason + "\"}}]}";
@@ -70,7 +55,7 @@ class TimesTest {
 
   @Test
   void anAwareDefaultIsDocumentedWithItsSecondsAsPydanticWritesIt() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       JsonNode doc = client.get("/openapi.json").json();
       assertThat(doc.at("/paths/~1since/get/parameters/0/schema/default").asText()).isEqualTo("03:04:00+01:00");
     }
@@ -78,7 +63,7 @@ class TimesTest {
 
   @Test
   void anOffsetPastJavasEighteenHoursIsA422() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       // pydantic takes offsets up to 23:59; an OffsetTime holds at most 18:00: a 422, not a 500
       answers(query(client, "/offset", "03:04:05+19:00"), 422, timeParsing("[\"query\",\"v\"]",
           JSON.valueToTree("03:04:05+19:00"), "timezone offset must be at most 18 hours"));
@@ -87,7 +72,7 @@ class TimesTest {
 
   @Test
   void timesInThePydanticForms() throws Exception {
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       answers(query(client, "/time", "03:04:05"), 200, "{\"v\":\"03:04:05\"}");
       answers(query(client, "/time", "03:04:05.1234567"), 200, "{\"v\":\"03:04:05.123456\"}");
       answers(query(client, "/offset", "03:04:05Z"), 200, "{\"v\":\"03:04:05Z\"}");
@@ -125,7 +110,7 @@ class TimesTest {
     refused.put("03:04:5", "invalid character in second");
     refused.put("03:04:05+01", "invalid timezone minute");
     refused.put("03:04:05+25:00", "timezone offset must be less than 24 hours");
-    try (TestClient client = start()) {
+    try (TestClient client = start(new Routes())) {
       for (Map.Entry<String, String> e : refused.entrySet()) {
         for (String path : List.of("/time", "/offset")) {
           answers(query(client, path, e.getKey()), 422,
