@@ -2,20 +2,14 @@ package dev.lanes.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.lanes.server.ChildJvm;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -37,33 +31,16 @@ class StaticFilesAsciiLocaleTest {
   @Test
   void aNameTheFileSystemCannotEncodeIsNotFound() throws Exception {
     Files.writeString(root.resolve("abc.txt"), "abc");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), StaticFilesAsciiLocaleMain.class.getName(), root.toString()))
-        .redirectErrorStream(true);
-    builder.environment().put("LANG", "C");
-    builder.environment().put("LC_ALL", "C");
-    Process child = builder.start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    List<String> output = Collections.synchronizedList(new ArrayList<>());
-    Thread.ofPlatform().daemon().start(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.add(line);
-          output.add(line);
-        }
-      } catch (java.io.IOException e) {
-        // the child is gone
-      }
-    });
+    ChildJvm jvm = ChildJvm.start(StaticFilesAsciiLocaleMain.class, Map.of("LANG", "C", "LC_ALL", "C"), root.toString());
+    Process child = jvm.process();
     try {
-      String encoding = awaitLine(lines, "JNU ").substring(4);
+      String encoding = jvm.awaitLine("JNU ").substring(4);
       Assumptions.assumeFalse(encoding.equals("UTF-8"), "this system's C locale names files in UTF-8");
-      int port = Integer.parseInt(awaitLine(lines, "PORT ").substring(5));
+      int port = Integer.parseInt(jvm.awaitLine("PORT ").substring(5));
       HttpClient http = HttpClient.newHttpClient();
       assertThat(get(http, port, "/static/abc.txt").statusCode()).isEqualTo(200);
       HttpResponse<String> accented = get(http, port, "/static/%C3%A9.txt");
-      assertThat(accented.statusCode()).as("output %s", output).isEqualTo(404);
+      assertThat(accented.statusCode()).as("output %s", jvm.output()).isEqualTo(404);
       assertThat(accented.body()).isEqualTo("Not Found");
     } finally {
       child.destroyForcibly();
@@ -73,15 +50,5 @@ class StaticFilesAsciiLocaleTest {
   private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String awaitLine(BlockingQueue<String> lines, String prefix) throws InterruptedException {
-    while (true) {
-      String line = lines.poll(30, TimeUnit.SECONDS);
-      assertThat(line).as("child output line starting with " + prefix).isNotNull();
-      if (line.startsWith(prefix)) {
-        return line;
-      }
-    }
   }
 }

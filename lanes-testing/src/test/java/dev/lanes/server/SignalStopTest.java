@@ -2,20 +2,12 @@ package dev.lanes.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,29 +23,15 @@ import org.junit.jupiter.api.condition.OS;
 class SignalStopTest {
   @Test
   void sigtermLetsTheRequestInFlightFinishAndExitsZero() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), SignalStopMain.class.getName()))
-        .redirectErrorStream(true).start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    List<String> output = Collections.synchronizedList(new ArrayList<>());
-    Thread reader = Thread.ofPlatform().daemon().start(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.add(line);
-          output.add(line);
-        }
-      } catch (java.io.IOException e) {
-        // the child is gone
-      }
-    });
+    ChildJvm jvm = ChildJvm.start(SignalStopMain.class, Map.of());
+    Process child = jvm.process();
     try {
-      int port = Integer.parseInt(awaitLine(lines, "PORT ").substring(5));
+      int port = Integer.parseInt(jvm.awaitLine("PORT ").substring(5));
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       CompletableFuture<HttpResponse<String>> slow = http.sendAsync(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow")).build(),
           HttpResponse.BodyHandlers.ofString());
-      awaitLine(lines, "IN_SLOW");
+      jvm.awaitLine("IN_SLOW");
       // SIGTERM through the handle: Process.destroy() would also close our end of its output.
       assertThat(child.toHandle().destroy()).isTrue();
 
@@ -62,15 +40,15 @@ class SignalStopTest {
         r = slow.get(30, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
         child.waitFor(10, TimeUnit.SECONDS);
-        reader.join(5000);
-        throw new AssertionError("request failed; child exit " + (child.isAlive() ? "alive" : child.exitValue()) + " output " + output, e);
+        jvm.awaitOutputEnd(5000);
+        throw new AssertionError("request failed; child exit " + (child.isAlive() ? "alive" : child.exitValue()) + " output " + jvm.output(), e);
       }
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("done");
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child exited").isTrue();
       assertThat(child.exitValue()).isZero();
-      reader.join(TimeUnit.SECONDS.toMillis(10)); // the rest of its output, up to end of stream
-      assertThat(List.copyOf(output)).as("the child's main returned (not a forced exit)").contains("MAIN_RETURNED");
+      jvm.awaitOutputEnd(TimeUnit.SECONDS.toMillis(10)); // the rest of its output, up to end of stream
+      assertThat(jvm.output()).as("the child's main returned (not a forced exit)").contains("MAIN_RETURNED");
     } finally {
       child.destroyForcibly();
     }
@@ -78,43 +56,19 @@ class SignalStopTest {
 
   @Test
   void mainsCleanupAfterTheServerClosedIsNotCutShort() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), SignalStopMain.class.getName(), "cleanup"))
-        .redirectErrorStream(true).start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    List<String> output = Collections.synchronizedList(new ArrayList<>());
-    Thread reader = Thread.ofPlatform().daemon().start(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.add(line);
-          output.add(line);
-        }
-      } catch (java.io.IOException e) {
-        // the child is gone
-      }
-    });
+    ChildJvm jvm = ChildJvm.start(SignalStopMain.class, Map.of(), "cleanup");
+    Process child = jvm.process();
     try {
-      awaitLine(lines, "PORT ");
+      jvm.awaitLine("PORT ");
       assertThat(child.toHandle().destroy()).isTrue(); // SIGTERM
-      awaitLine(lines, "CLEANUP_START");
+      jvm.awaitLine("CLEANUP_START");
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child exited").isTrue();
-      reader.join(TimeUnit.SECONDS.toMillis(10)); // the rest of its output, up to end of stream
-      assertThat(child.exitValue()).as("exit status; output %s", output).isZero();
+      jvm.awaitOutputEnd(TimeUnit.SECONDS.toMillis(10)); // the rest of its output, up to end of stream
+      assertThat(child.exitValue()).as("exit status; output %s", jvm.output()).isZero();
       // main's 3 s of cleanup outlast the 2 s after which stray threads no longer hold the exit
-      assertThat(List.copyOf(output)).as("main cleaned up and returned").contains("CLEANED", "MAIN_RETURNED");
+      assertThat(jvm.output()).as("main cleaned up and returned").contains("CLEANED", "MAIN_RETURNED");
     } finally {
       child.destroyForcibly();
-    }
-  }
-
-  private static String awaitLine(BlockingQueue<String> lines, String prefix) throws InterruptedException {
-    while (true) {
-      String line = lines.poll(30, TimeUnit.SECONDS);
-      assertThat(line).as("child output line starting with " + prefix).isNotNull();
-      if (line.startsWith(prefix)) {
-        return line;
-      }
     }
   }
 }
