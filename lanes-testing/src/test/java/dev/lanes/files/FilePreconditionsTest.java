@@ -3,6 +3,7 @@ package dev.lanes.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
+import dev.lanes.http.HttpDate;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RawResponse;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RFC 9110 section 13 as a file answers it: which condition is evaluated when another is there
- * (13.2.2), what an empty list, a weak tag or an invalid date mean, conditions on a
+ * (13.2.2), what an empty list, a weak tag, an invalid or a future date mean, conditions on a
  * method other than GET and HEAD, and a {@code Range} beside a condition that fails. The file's
  * time is fixed, long past: its {@code Last-Modified} is strong.
  */
@@ -133,6 +134,21 @@ class FilePreconditionsTest {
   void aDateConditionThatIsNoDateIsIgnored() {
     assertThat(status("GET", "If-Modified-Since: garbage")).isEqualTo(200);
     assertThat(status("GET", "If-Unmodified-Since: garbage")).isEqualTo(200);
+  }
+
+  /**
+   * An If-Modified-Since later than the server's clock vouches for nothing: the file may still
+   * change before that time, and a client whose clock runs ahead (a cache dating its copy by its
+   * own clock, RFC 9110 13.1.3) would be told "not modified" after it has been. Such a date is
+   * ignored, as RFC 2616 14.25 had it and Apache does (nginx's default honours only the exact
+   * Last-Modified). A date between the file's time and now still gives 304.
+   */
+  @Test
+  void anIfModifiedSinceInTheFutureIsIgnored() {
+    String tomorrow = HttpDate.format(Instant.now().plus(Duration.ofDays(1)));
+    assertThat(status("GET", "If-Modified-Since: " + tomorrow)).isEqualTo(200);
+    assertThat(status("GET", "If-Modified-Since: Fri, 31 Dec 2100 23:59:59 GMT")).isEqualTo(200);
+    assertThat(status("GET", "If-Modified-Since: Sat, 01 Jan 2022 00:00:00 GMT")).isEqualTo(304);
   }
 
   /**

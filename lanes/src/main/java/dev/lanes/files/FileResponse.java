@@ -75,7 +75,7 @@ public final class FileResponse {
     long shownSecond = Math.min(modifiedSecond, nowSecond);
     String lastModified = HttpDate.format(Instant.ofEpochSecond(shownSecond));
 
-    int precondition = precondition(request, etag, modifiedSecond);
+    int precondition = precondition(request, etag, modifiedSecond, nowSecond);
     if (precondition == 304) {
       // With its 200's type and body, which a 304 never sends: by them the server tells whether
       // that 200 could have been compressed, and then says its Vary (RFC 9110 15.4.5). No
@@ -197,7 +197,7 @@ public final class FileResponse {
    * {@code If-Modified-Since} (304 for GET and HEAD); 0 when the request goes on. A field sent on
    * several lines is one list.
    */
-  private static int precondition(Request request, String etag, long modifiedSecond) {
+  private static int precondition(Request request, String etag, long modifiedSecond, long nowSecond) {
     String ifMatch = joined(request, "if-match");
     if (ifMatch != null) {
       if (!etagMatches(ifMatch, etag, true)) {
@@ -214,8 +214,11 @@ public final class FileResponse {
     if (ifNoneMatch != null) {
       return etagMatches(ifNoneMatch, etag, false) ? (read ? 304 : 412) : 0;
     }
+    // A date past the server's clock is ignored (RFC 2616 14.25; Apache): the file may yet change
+    // before it, and a client whose clock runs ahead would be told "not modified" after it was.
     Optional<Instant> since = read ? date(request, "if-modified-since") : Optional.empty();
-    return since.isPresent() && modifiedSecond <= since.get().getEpochSecond() ? 304 : 0;
+    return since.isPresent() && since.get().getEpochSecond() <= nowSecond
+        && modifiedSecond <= since.get().getEpochSecond() ? 304 : 0;
   }
 
   /**
