@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,10 +21,12 @@ import java.util.Optional;
  * <pre>{@code response.withHeader("Last-Modified", HttpDate.format(modified)); }</pre>
  */
 public final class HttpDate {
-  private static final DateTimeFormatter IMF_FIXDATE =
-      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter ASCTIME =
-      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
+  // Strict: a day or time that does not exist (30 February, 24:00) is no date, where the default
+  // resolution reads it as another. Strict wants the proleptic year, "uuuu".
+  private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern("EEE, dd MMM uuuu HH:mm:ss 'GMT'", Locale.US)
+      .withZone(ZoneOffset.UTC).withResolverStyle(ResolverStyle.STRICT);
+  private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss uuuu", Locale.US)
+      .withZone(ZoneOffset.UTC).withResolverStyle(ResolverStyle.STRICT);
 
   /** The range a four-digit year carries; past it the formatter writes {@code +10000}, a year-of-era, or throws. */
   static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
@@ -40,7 +43,10 @@ public final class HttpDate {
     return IMF_FIXDATE.format(in);
   }
 
-  /** The instant {@code value} names in any of the three forms; empty if it is none of them. */
+  /**
+   * The instant {@code value} names in any of the three forms; empty if it is none of them, or
+   * names a day or time that does not exist (30 February, 24:00, a weekday that is not the date's).
+   */
   public static Optional<Instant> parse(String value) {
     String v = value.strip();
     for (DateTimeFormatter form : new DateTimeFormatter[] {IMF_FIXDATE, rfc850(), ASCTIME}) {
@@ -60,6 +66,6 @@ public final class HttpDate {
         .appendPattern("EEEE, dd-MMM-")
         .appendValueReduced(ChronoField.YEAR, 2, 2, base)
         .appendPattern(" HH:mm:ss 'GMT'")
-        .toFormatter(Locale.US).withZone(ZoneOffset.UTC);
+        .toFormatter(Locale.US).withZone(ZoneOffset.UTC).withResolverStyle(ResolverStyle.STRICT);
   }
 }

@@ -56,4 +56,19 @@ class HttpDateTest {
     assertThat(HttpDate.parse("2021-03-05T06:07:08Z")).isEmpty();
     assertThat(HttpDate.parse("")).isEmpty();
   }
+
+  /**
+   * RFC 9110 5.6.7: a date that does not exist is no HTTP-date, and a condition holding one is
+   * ignored (13.1.3); read leniently, 30 February was 28 February and 24:00 the next day.
+   */
+  @Test
+  void refusesADayOrTimeThatDoesNotExist() {
+    assertThat(HttpDate.parse("Sun, 30 Feb 2021 00:00:00 GMT")).isEmpty();
+    assertThat(HttpDate.parse("Sunday, 30-Feb-21 00:00:00 GMT")).isEmpty();
+    assertThat(HttpDate.parse("Sun Feb 30 00:00:00 2021")).isEmpty();
+    assertThat(HttpDate.parse("Fri, 05 Mar 2021 24:00:00 GMT")).isEmpty();
+    assertThat(HttpDate.parse("Sat, 05 Mar 2021 06:07:08 GMT")).as("5 March 2021 was a Friday").isEmpty();
+    assertThat(HttpDate.parse("Sun, 28 Feb 2021 23:59:59 GMT")).contains(Instant.parse("2021-02-28T23:59:59Z"));
+    assertThat(HttpDate.parse("Mon, 29 Feb 2016 00:00:00 GMT")).as("a leap day").contains(Instant.parse("2016-02-29T00:00:00Z"));
+  }
 }
