@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Future;
+import jakarta.validation.constraints.FutureOrPresent;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Negative;
@@ -11,12 +13,17 @@ import jakarta.validation.constraints.NegativeOrZero;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Past;
+import jakarta.validation.constraints.PastOrPresent;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.lang.annotation.Annotation;
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.OffsetTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,9 +47,10 @@ interface Constraint {
 
   /**
    * The constraints of {@code annotations} for a value of {@code shape}; an unsupported
-   * constraint, or one on the wrong type, fails with {@code where} named.
+   * constraint, or one on the wrong type, fails with {@code where} named. {@code clock} says
+   * what "now" is for {@code @Past} and {@code @Future}.
    */
-  static List<Constraint> of(Annotation[] annotations, Shape shape, String where) {
+  static List<Constraint> of(Annotation[] annotations, Shape shape, String where, Clock clock) {
     List<Constraint> out = new ArrayList<>();
     Class<?> t = shape.type();
     boolean text = t == String.class;
@@ -50,6 +58,8 @@ interface Constraint {
     boolean map = t == Map.class;
     boolean integral = shape instanceof Scalar s && (s.kind() == Scalar.Kind.INT || s.kind() == Scalar.Kind.LONG);
     boolean number = integral || shape instanceof Scalar s2 && s2.kind() == Scalar.Kind.DOUBLE;
+    boolean temporal = TemporalBound.applies(t);
+    boolean timeOfDay = t == LocalTime.class || t == OffsetTime.class;
     for (Annotation a : annotations) {
       String name = a.annotationType().getName();
       if (!name.startsWith("jakarta.validation.")) {
@@ -96,6 +106,15 @@ interface Constraint {
         case PositiveOrZero p when number -> out.add(bound("ge", BigDecimal.ZERO, integral));
         case Negative p when number -> out.add(bound("lt", BigDecimal.ZERO, integral));
         case NegativeOrZero p when number -> out.add(bound("le", BigDecimal.ZERO, integral));
+        case Past p when temporal -> out.add(new TemporalBound(true, false, t, clock));
+        case PastOrPresent p when temporal -> out.add(new TemporalBound(true, true, t, clock));
+        case Future f when temporal -> out.add(new TemporalBound(false, false, t, clock));
+        case FutureOrPresent f when temporal -> out.add(new TemporalBound(false, true, t, clock));
+        case Annotation b when timeOfDay && isTemporalBound(b) -> throw new IllegalArgumentException(where + ": @"
+            + b.annotationType().getSimpleName() + " does not apply to " + t.getSimpleName() + ": a time of day is in"
+            + " the past or future only within a day, which pydantic has no type for (Hibernate Validator compares"
+            + " it with the time now, so the same value passes in the morning and fails at night); bound a"
+            + " LocalDateTime or OffsetDateTime instead, or check it in the handler");
         default -> throw new IllegalArgumentException(where + ": @" + a.annotationType().getSimpleName()
             + (isSupported(a) ? " does not apply to " + t.getSimpleName() : " is not supported by the typed layer"));
       }
@@ -106,7 +125,12 @@ interface Constraint {
   private static boolean isSupported(Annotation a) {
     return a instanceof Size || a instanceof NotEmpty || a instanceof NotBlank || a instanceof Pattern
         || a instanceof Min || a instanceof Max || a instanceof DecimalMin || a instanceof DecimalMax
-        || a instanceof Positive || a instanceof PositiveOrZero || a instanceof Negative || a instanceof NegativeOrZero;
+        || a instanceof Positive || a instanceof PositiveOrZero || a instanceof Negative || a instanceof NegativeOrZero
+        || isTemporalBound(a);
+  }
+
+  private static boolean isTemporalBound(Annotation a) {
+    return a instanceof Past || a instanceof PastOrPresent || a instanceof Future || a instanceof FutureOrPresent;
   }
 
   private static Constraint length(boolean min, int n) {

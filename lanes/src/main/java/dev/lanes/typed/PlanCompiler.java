@@ -11,6 +11,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -33,13 +34,14 @@ import java.util.regex.Pattern;
 final class PlanCompiler {
   private static final Pattern TEMPLATE_PARAM = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?}");
 
-  private final ShapeCompiler shapes = new ShapeCompiler();
+  private final ShapeCompiler shapes;
   private final Map<Class<?>, ProviderPlan> providers = new LinkedHashMap<>();
   private final Set<ProviderPlan> compiling = new HashSet<>();
   private final FormLimits formLimits;
   private final boolean strictContentType;
 
-  PlanCompiler(FormLimits formLimits, boolean strictContentType) {
+  PlanCompiler(FormLimits formLimits, boolean strictContentType, Clock clock) {
+    this.shapes = new ShapeCompiler(clock);
     this.formLimits = formLimits;
     this.strictContentType = strictContentType;
   }

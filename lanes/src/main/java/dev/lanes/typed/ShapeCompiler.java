@@ -14,6 +14,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
@@ -34,6 +35,12 @@ final class ShapeCompiler {
   private static final ObjectMapper JSON = new ObjectMapper();
   // In insertion order, so a failed record can take back every shape cached while compiling it.
   private final Map<Class<?>, RecordShape> records = new LinkedHashMap<>();
+  private final Clock clock;
+
+  /** {@code clock}: what "now" is for {@code @Past} and {@code @Future}. */
+  ShapeCompiler(Clock clock) {
+    this.clock = clock;
+  }
 
   /** The shape of a declared value with its constraints (on an {@code Optional}, they check what is inside). */
   Shape shape(Type type, Annotation[] annotations, String where) {
@@ -52,10 +59,10 @@ final class ShapeCompiler {
   private Shape shape(Type type, AnnotatedType annotated, Annotation[] annotations, String where) {
     Shape base = bare(type, annotated, where);
     if (base instanceof OptionalShape o) {
-      List<Constraint> c = Constraint.of(annotations, o.inner(), where);
+      List<Constraint> c = Constraint.of(annotations, o.inner(), where, clock);
       return c.isEmpty() ? o : new OptionalShape(new Constrained(o.inner(), c));
     }
-    List<Constraint> c = Constraint.of(annotations, base, where);
+    List<Constraint> c = Constraint.of(annotations, base, where, clock);
     return c.isEmpty() ? base : new Constrained(base, c);
   }
 

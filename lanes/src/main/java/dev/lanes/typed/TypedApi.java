@@ -12,6 +12,7 @@ import dev.lanes.routing.Handler;
 import dev.lanes.routing.PathPattern;
 import dev.lanes.routing.Route;
 import dev.lanes.routing.RouteOptions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +41,13 @@ public final class TypedApi {
   private final ObjectNode document;
 
   private TypedApi(Builder b) {
-    PlanCompiler compiler = new PlanCompiler(b.formLimits, b.strictContentType);
+    PlanCompiler compiler = new PlanCompiler(b.formLimits, b.strictContentType, b.clock);
     b.providers.forEach(compiler::provider);
     List<RoutePlan> compiled = new ArrayList<>();
     compile(compiler, b.app, GroupScope.app(b.app.requires), compiled);
     this.plans = List.copyOf(compiled);
     this.errors = b.errorType != null
-        ? ValidationBody.custom(new ShapeCompiler().shape(b.errorType, new java.lang.annotation.Annotation[0],
+        ? ValidationBody.custom(new ShapeCompiler(b.clock).shape(b.errorType, new java.lang.annotation.Annotation[0],
             "validation error type"), b.errorBody)
         : b.problemDetails ? ValidationBody.problemDetails() : ValidationBody.fastApi();
     List<Route> out = new ArrayList<>();
@@ -176,6 +177,7 @@ public final class TypedApi {
     private Function<RequestValidationException, Object> errorBody;
     private FormLimits formLimits = FormLimits.defaults();
     private boolean strictContentType = true;
+    private Clock clock = Clock.systemDefaultZone();
 
     private Builder() {}
 
@@ -286,6 +288,18 @@ public final class TypedApi {
      */
     public Builder strictContentType(boolean on) {
       this.strictContentType = on;
+      return this;
+    }
+
+    /**
+     * What "now" is for {@code @Past}, {@code @Future} and their {@code OrPresent} forms (default: the
+     * system clock in the default time zone, whose date is "today" for a {@code LocalDate} and whose wall
+     * time is "now" for a {@code LocalDateTime}, as pydantic reads the local date and time).
+     *
+     * <pre>{@code .clock(Clock.fixed(Instant.parse("2024-01-02T03:04:05Z"), ZoneOffset.UTC))}</pre>
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

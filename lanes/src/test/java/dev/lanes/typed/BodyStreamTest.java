@@ -48,7 +48,7 @@ class BodyStreamTest {
     }
   }
 
-  private static final ShapeCompiler SHAPES = new ShapeCompiler();
+  private static final ShapeCompiler SHAPES = new ShapeCompiler(java.time.Clock.systemDefaultZone());
   private static final Shape ITEM = SHAPES.shape(ItemIn.class, new Annotation[0], "test");
   private static final Shape SHAPE2 = SHAPES.shape(Shape2.class, new Annotation[0], "test");
   private static final Shape POINTS = SHAPES.shape(new ListHolder().type(), new Annotation[0], "test");
