@@ -3,6 +3,7 @@ package dev.lanes.typed;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanes.background.BackgroundTasks;
 import dev.lanes.forms.Form;
+import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import java.util.ArrayList;
@@ -140,19 +141,38 @@ final class Binding {
    * The handler has returned (or its stage completed, or binding failed), {@code failure} saying
    * how (null: it returned a response): runs the after-handler cleanups, newest first, on this
    * thread (it already holds what they need), and lets the after-response ones start once the
-   * scope has closed too. Every cleanup is told the same failure.
+   * scope has closed too. An after-handler cleanup that throws an {@code HttpException} replaces
+   * the outcome, as FastAPI lets a {@code yield} dependency raise a new {@code HTTPException}: the
+   * cleanups after it, and the after-response ones, are told it.
+   *
+   * @return what the request ends with: {@code failure}, or the replacement (null: the response stands)
    */
-  void handlerDone(Throwable failure) {
-    this.failure = failure;
+  Throwable handlerDone(Throwable failure) {
     if (afterHandler != null) {
       List<Provided.Exit> list = afterHandler;
       afterHandler = null;
-      runReversed(list, failure);
+      failure = runReplacing(list, failure);
     }
+    this.failure = failure;
     handlerReturned = true;
     if (afterResponse != null) {
       afterResponse.handlerReturned(failure);
     }
+    return failure;
+  }
+
+  /** Runs {@code list} newest first; an {@code HttpException} one throws is what the next ones are told. */
+  private static Throwable runReplacing(List<Provided.Exit> list, Throwable failure) {
+    for (int i = list.size() - 1; i >= 0; i--) {
+      try {
+        list.get(i).close(failure);
+      } catch (HttpException e) { // the answer is not decided yet: this is it
+        failure = e;
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "dependency cleanup failed", e);
+      }
+    }
+    return failure;
   }
 
   static void runReversed(List<Provided.Exit> list, Throwable failure) {

@@ -17,6 +17,11 @@ import java.util.Objects;
  *
  * <pre>{@code return Provided.withOutcome(tx, failure -> { if (failure == null) tx.commit(); else tx.rollback(); }); }</pre>
  *
+ * <p>An {@link dev.lanes.http.HttpException} thrown by a cleanup run when the handler returns
+ * ({@link #closeAfterHandler()}) is the answer, in place of the handler's failure or response (FastAPI's
+ * {@code yield} dependency raising {@code HTTPException}); the older cleanups are told it. What an
+ * after-response cleanup throws is logged: the answer is sent.
+ *
  * @param <T> the value's type
  */
 public final class Provided<T> {
@@ -37,7 +42,9 @@ public final class Provided<T> {
      *     failed: the handler's exception (an {@code HttpException} too), an async handler's
      *     failed or cancelled stage (a {@link java.util.concurrent.CancellationException} when the
      *     client left or a deadline passed), or what failed after this value was made and before
-     *     the handler ran (a later dependency, a {@link RequestValidationException})
+     *     the handler ran (a later dependency, a {@link RequestValidationException}), or the
+     *     {@code HttpException} a newer after-handler cleanup replaced it with
+     * @throws Exception logged; an {@code HttpException} from an after-handler cleanup is the answer instead
      */
     void close(Throwable failure) throws Exception;
   }

@@ -77,18 +77,22 @@ final class RoutePlan {
   /** Binds, calls and answers on this thread (a lane's, for a blocking handler). */
   Response handle(Request req) throws Exception {
     Binding b = new Binding(req, providers, scopes, embedsBodies);
-    Throwable failure = null;
+    Response response;
     try {
       if (formLimits != null) {
         b.form(isForm(req) ? Form.read(req, formLimits) : Form.empty());
       }
-      return b.withBackground(respond(invoker.call(bind(b))));
+      response = b.withBackground(respond(invoker.call(bind(b))));
     } catch (Exception | Error e) { // an HttpException propagates: the app's exception handler answers it
-      failure = e;
+      if (b.handlerDone(e) instanceof HttpException replaced && replaced != e) {
+        throw replaced; // a cleanup's HttpException is the answer instead
+      }
       throw e;
-    } finally {
-      b.handlerDone(failure);
     }
+    if (b.handlerDone(null) instanceof HttpException replaced) {
+      throw replaced; // a cleanup's answer instead of the handler's
+    }
+    return response;
   }
 
   /**
@@ -132,12 +136,16 @@ final class RoutePlan {
     try {
       stage = (CompletionStage<?>) invoker.call(bind(b));
     } catch (Exception | Error e) { // an HttpException too: the app's exception handler answers it
-      b.handlerDone(e);
+      if (b.handlerDone(e) instanceof HttpException replaced && replaced != e) {
+        throw replaced; // a cleanup's HttpException is the answer instead
+      }
       throw e;
     }
     if (stage == null) {
       var none = new IllegalStateException(method.getName() + " returned null instead of a CompletionStage");
-      b.handlerDone(none);
+      if (b.handlerDone(none) instanceof HttpException replaced) {
+        throw replaced;
+      }
       throw none;
     }
     // One callback on the stage itself decides the outcome, makes the response and ends the handler:
@@ -156,7 +164,8 @@ final class RoutePlan {
         }
       }
       try {
-        b.handlerDone(failure); // before the answer completes: after-handler cleanups precede the response
+        // before the answer completes: after-handler cleanups precede the response, and may replace it
+        failure = b.handlerDone(failure);
       } finally {
         if (failure == null) {
           answer.complete(r);
