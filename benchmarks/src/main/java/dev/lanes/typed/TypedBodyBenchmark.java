@@ -62,7 +62,7 @@ public class TypedBodyBenchmark {
 
   private final byte[] body = "{\"name\":\"hammer\",\"price\":9.5,\"tags\":[\"a\",\"b\"],\"category\":\"tools\",\"description\":\"steel\"}"
       .getBytes(StandardCharsets.UTF_8);
-  private final Shape shape = new ShapeCompiler().shape(ItemIn.class, new Annotation[0], "benchmark");
+  private final Shape shape = new ShapeCompiler(java.time.Clock.systemDefaultZone()).shape(ItemIn.class, new Annotation[0], "benchmark");
   private final JsonCodec codec = JsonCodec.defaults();
 
   @Benchmark
