@@ -176,8 +176,11 @@ public final class Routes {
 
   /**
    * Wraps this part's routes (those of the parts included in it too), inside the app's middleware
-   * and the middleware of the parts around this one; the first added is the outermost. It does not
-   * see requests no route takes (404, 405, slash redirects): only the app's middleware does.
+   * and the middleware of the parts around this one; the first added is the outermost. It also
+   * sees another method on its routes' paths (the 405, the automatic {@code OPTIONS} answer, so a
+   * CORS preflight), unless routes of another part serve that path too: then only the middleware
+   * both are inside does. It does not see requests for other paths (404, slash redirects, a
+   * mistyped parameter's 400): only the app's middleware does.
    */
   public Routes middleware(Middleware m) {
     middleware.add(Objects.requireNonNull(m, "middleware"));

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Parts of an app ({@link Routes}) included under a prefix, as FastAPI's {@code include_router}
  * and Starlette's {@code Mount}: paths joined, parts nested, each part's middleware around its own
- * routes only (inside the app's), and the app's routing rules (404, 405, slash redirects, shadowed
- * routes, lanes) over the whole table.
+ * routes only (inside the app's) and another method on their paths, and the app's routing rules
+ * (404, 405, slash redirects, shadowed routes, lanes) over the whole table.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class IncludedRoutesTest {
@@ -120,6 +120,61 @@ class IncludedRoutesTest {
       assertThat(missing.status()).isEqualTo(404);
       assertThat(missing.headerValues("X-Trace")).containsExactly("app");
       assertThat(seen).containsExactly("app /out/in/nothing");
+    }
+  }
+
+  /**
+   * A method no route takes on a path a part's routes serve (the 405, the automatic {@code
+   * OPTIONS} answer, so a CORS preflight) meets that part's middleware, as a Starlette
+   * {@code Mount}'s does. A path the routes of two parts serve meets only the middleware both
+   * routes run inside, from the outside in: never one part's for a request another part's route
+   * may be the one meant.
+   */
+  @Test
+  void anotherMethodOnAPartsPathMeetsTheMiddlewareItsRoutesShare() {
+    Queue<String> seen = new ConcurrentLinkedQueue<>();
+    Middleware both = tracing("both", seen);
+    Routes reads = Routes.create()
+        .middleware(both)
+        .middleware(tracing("reads", seen))
+        .get("/{id:long}", req -> Response.text("item"))
+        .get("/{id:long}/history", req -> Response.text("history"));
+    Routes writes = Routes.create()
+        .middleware(both) // the same middleware in both parts: it runs for their shared paths
+        .middleware(tracing("writes", seen))
+        .delete("/{id:long}", req -> Response.text("deleted"));
+    Routes items = Routes.create()
+        .middleware(tracing("items", seen))
+        .include("", reads)
+        .include("", writes);
+    App app = App.builder()
+        .middleware(tracing("app", seen))
+        .include("/items", items)
+        .build();
+    try (TestClient client = TestClient.start(app)) {
+      TestResponse history = client.request("PUT", "/items/5/history", new byte[0]);
+      assertThat(history.status()).isEqualTo(405);
+      assertThat(history.headerValues("X-Trace")).containsExactly("reads", "both", "items", "app");
+      assertThat(seen).containsExactly("app /items/5/history", "items /items/5/history", "both /items/5/history",
+          "reads /items/5/history");
+
+      seen.clear();
+      TestResponse options = client.request("OPTIONS", "/items/5/history", new byte[0]);
+      assertThat(options.status()).isEqualTo(204);
+      assertThat(options.headerValues("X-Trace")).containsExactly("reads", "both", "items", "app");
+
+      // GET /items/{id} is reads', DELETE writes': a PUT meets what both run inside.
+      seen.clear();
+      TestResponse shared = client.request("PUT", "/items/5", new byte[0]);
+      assertThat(shared.status()).isEqualTo(405);
+      assertThat(shared.header("Allow")).contains("DELETE, GET, HEAD, OPTIONS");
+      assertThat(shared.headerValues("X-Trace")).containsExactly("both", "items", "app");
+      assertThat(seen).containsExactly("app /items/5", "items /items/5", "both /items/5");
+
+      // A path no route serves meets the app's middleware only, as before.
+      seen.clear();
+      assertThat(client.request("PUT", "/items/5/nothing", new byte[0]).headerValues("X-Trace"))
+          .containsExactly("app");
     }
   }
 

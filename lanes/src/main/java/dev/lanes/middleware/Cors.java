@@ -23,9 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * {@code Access-Control-Allow-Origin} (and credentials and exposed headers if configured) on their
  * answer, whatever it is (404s included), in place of any the app set. Every answer says {@code Vary: Origin}. {@code *} as an
  * origin together with credentials is refused when built: browsers reject it, and echoing any
- * origin with credentials would let every site act as the user. Add it to the app, not to a
- * {@code Routes} part: a preflight is an {@code OPTIONS} no route takes, which a part's
- * middleware never sees.
+ * origin with credentials would let every site act as the user. In a {@code Routes} part it
+ * answers the preflights to that part's paths (an {@code OPTIONS} no route takes meets the
+ * middleware of the part whose routes serve its path) and adds its headers to the part's
+ * answers; paths the part has no route for (404s) meet only the app's middleware.
  *
  * <pre>{@code
  * App.builder().middleware(Cors.builder().allowOrigins("https://app.example.com")

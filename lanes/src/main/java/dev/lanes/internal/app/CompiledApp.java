@@ -33,7 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * with the app's middleware (and inside it, the middleware of the {@code Routes} parts it was
  * included through), error mapping, deadline and lane hop composed around it, and the
  * same middleware around the fallbacks (404, 405, automatic OPTIONS), so middleware and
- * exception handlers see every request, routed or not.
+ * exception handlers see every request, routed or not; around a 405 or automatic OPTIONS also
+ * the part middleware the routes of that path share.
  */
 public final class CompiledApp {
   private final Router<CompiledRoute> router;
@@ -101,7 +102,7 @@ public final class CompiledApp {
     }
     // The parts' middleware inside the app's, composed here once: routing picks the whole chain.
     Endpoint inParts = wrapped(errors.recovering(e, name), scoped.middleware(), name);
-    return new CompiledRoute(route, name, wrapped(inParts, middleware, name));
+    return new CompiledRoute(route, name, wrapped(inParts, middleware, name), scoped.middleware());
   }
 
   private Lane lane(Route route) {
@@ -158,9 +159,14 @@ public final class CompiledApp {
             .build();
         yield route.endpoint().call(req);
       }
-      case RouteMatch.MethodNotAllowed<CompiledRoute> m ->
-          aroundFallback(Fallbacks.otherMethods(method, m.allowed()), method + " " + path)
-              .call(prepared(request).build());
+      case RouteMatch.MethodNotAllowed<CompiledRoute> m -> {
+        // The path is the parts' as much as their routes are: their middleware (a part's Cors
+        // answering a preflight) sees the 405 and the automatic OPTIONS answer too.
+        String where = method + " " + path;
+        Endpoint fallback = wrapped(errors.recovering(Fallbacks.otherMethods(method, m.allowed()), where),
+            sharedPartMiddleware(m.fitting()), where);
+        yield wrapped(fallback, middleware, where).call(prepared(request).build());
+      }
       case RouteMatch.NotFound<CompiledRoute> nf -> {
         Request req = prepared(request).build();
         yield redirectSlashes && slashTwinExists(method, path)
@@ -168,6 +174,25 @@ public final class CompiledApp {
             : notFound.call(req);
       }
     };
+  }
+
+  /**
+   * The part middleware every one of {@code routes} runs inside, outermost first: their chains up
+   * to the first place they differ. A path two parts' routes serve meets neither part's own
+   * middleware, only what both were included through (or what both added, the same instance), so
+   * no part's middleware answers for another part's route.
+   */
+  private static List<Middleware> sharedPartMiddleware(List<CompiledRoute> routes) {
+    List<Middleware> shared = routes.getFirst().partMiddleware();
+    for (int i = 1; i < routes.size() && !shared.isEmpty(); i++) {
+      List<Middleware> other = routes.get(i).partMiddleware();
+      int n = 0;
+      while (n < shared.size() && n < other.size() && shared.get(n) == other.get(n)) {
+        n++;
+      }
+      shared = shared.subList(0, n);
+    }
+    return shared;
   }
 
   /** {@code request} with what the app gives every request: its lanes, codec, route names and root path. */

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * template ever shadows a literal route; other requests try the template routes in registration
  * order, and the first whose method and path fit wins ({@code HEAD} falls back to {@code GET} unless
  * that template has its own {@code HEAD} route). A path that only routes of other methods fit gets
- * 405 with every method it allows ({@code OPTIONS} too); one that fits a template but for a typed
+ * 405 with every method it allows ({@code OPTIONS} too) and those routes; one that fits a template but for a typed
  * parameter's shape gets 400 naming the parameter (see {@link PathPattern}); any other 404.
  *
  * <p>A table with a route no request can reach fails when built: the same method and template twice,
@@ -107,15 +107,21 @@ public final class Router<T> {
     return miss(found == null ? null : literal.get(path), path);
   }
 
-  /** No route takes the request: 405 if the path fits other methods, 400 if mistyped, else 404. */
+  /**
+   * No route takes the request: 405 if the path fits other methods (with the routes it fits), 400
+   * if mistyped, else 404.
+   */
   private RouteMatch<T> miss(Map<String, T> literalMethods, String path) {
     TreeSet<String> allowed = new TreeSet<>();
+    List<T> fitting = new ArrayList<>();
     if (literalMethods != null) {
       allowed.addAll(literalMethods.keySet());
+      fitting.addAll(literalMethods.values());
     }
     for (Candidate<T> c : templated) {
       if (c.route().pattern().fits(path)) {
         allowed.add(c.route().method());
+        fitting.add(c.target());
       }
     }
     if (!allowed.isEmpty()) {
@@ -123,7 +129,7 @@ public final class Router<T> {
         allowed.add("HEAD");
       }
       allowed.add("OPTIONS");
-      return new RouteMatch.MethodNotAllowed<>(allowed);
+      return new RouteMatch.MethodNotAllowed<>(allowed, fitting);
     }
     for (Candidate<T> c : templated) {
       Optional<HttpException> mismatch = c.route().pattern().typeMismatch(path);

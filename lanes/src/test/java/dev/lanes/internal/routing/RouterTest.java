@@ -69,15 +69,21 @@ class RouterTest {
 
   @Test
   void wrongMethodListsAllowedMethodsIncludingHeadAndOptions() {
-    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(route("GET", "/r"), route("POST", "/r"), route("DELETE", "/t/{id}")));
+    Route get = route("GET", "/r");
+    Route post = route("POST", "/r");
+    Route delete = route("DELETE", "/t/{id}");
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(get, post, delete));
 
     assertThat(router.match("PUT", "/r"))
-        .isEqualTo(new RouteMatch.MethodNotAllowed<>(java.util.Set.of("GET", "HEAD", "OPTIONS", "POST")));
+        .isEqualTo(new RouteMatch.MethodNotAllowed<>(java.util.Set.of("GET", "HEAD", "OPTIONS", "POST"),
+            List.of(get, post)));
     assertThat(((RouteMatch.MethodNotAllowed<Route>) router.match("PUT", "/r")).allowed())
         .containsExactly("GET", "HEAD", "OPTIONS", "POST"); // sorted
     // no GET, so no HEAD either
     assertThat(((RouteMatch.MethodNotAllowed<Route>) router.match("GET", "/t/1")).allowed())
         .containsExactly("DELETE", "OPTIONS");
+    // The routes whose path it is: what the middleware of their parts is taken from.
+    assertThat(((RouteMatch.MethodNotAllowed<Route>) router.match("GET", "/t/1")).fitting()).containsExactly(delete);
     assertThat(router.match("OPTIONS", "/r")).isInstanceOf(RouteMatch.MethodNotAllowed.class);
   }
 
