@@ -1,5 +1,6 @@
 package dev.lanes.middleware;
 
+import dev.lanes.http.Headers;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.internal.http.VaryField;
@@ -26,7 +27,9 @@ import java.util.concurrent.CompletableFuture;
  * origin with credentials would let every site act as the user. In a {@code Routes} part it
  * answers the preflights to that part's paths (an {@code OPTIONS} no route takes meets the
  * middleware of the part whose routes serve its path) and adds its headers to the part's
- * answers; paths the part has no route for (404s) meet only the app's middleware.
+ * answers; paths the part has no route for (404s) meet only the app's middleware. On the app
+ * it also adds its headers to the answers the server gives from a request's head (a 413 for a
+ * body past {@code maxBodySize}: {@link #refused}).
  *
  * <pre>{@code
  * App.builder().middleware(Cors.builder().allowOrigins("https://app.example.com")
@@ -72,6 +75,15 @@ public final class Cors implements Middleware {
       }
       return next.call(req).thenApply(r -> simple(r, origin));
     };
+  }
+
+  /**
+   * A refusal the server gives from the request's head (a 413 for a body too large) gets what
+   * {@link #wrap} gives any other answer: a page then reads its status instead of a CORS failure.
+   */
+  @Override
+  public Response refused(Headers request, Response answer) {
+    return simple(answer, request.first("origin"));
   }
 
   /** The CORS-safelisted request headers, always allowed (as Starlette adds them to allow_headers). */

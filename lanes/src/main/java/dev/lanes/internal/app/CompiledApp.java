@@ -3,6 +3,7 @@ package dev.lanes.internal.app;
 import dev.lanes.background.BackgroundRunner;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.concurrency.Lanes;
+import dev.lanes.http.Headers;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.JsonCodec;
 import dev.lanes.http.Params;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
  * the part middleware the routes of that path share.
  */
 public final class CompiledApp {
+  private static final System.Logger LOG = System.getLogger(CompiledApp.class.getName());
   private final Router<CompiledRoute> router;
   private final RouteNames names;
   private final List<Middleware> middleware;
@@ -292,6 +295,23 @@ public final class CompiledApp {
     } catch (HttpException e) {
       return true;
     }
+  }
+
+  /**
+   * {@code answer}, which the server gives from a request's head before any middleware runs (413,
+   * 417, 503 when full...), as the app's middleware leaves it ({@link Middleware#refused}),
+   * innermost first as answers pass out; one that fails leaves it as it was, logged.
+   */
+  public Response refused(Headers request, Response answer) {
+    Response out = answer;
+    for (int i = middleware.size() - 1; i >= 0; i--) {
+      try {
+        out = Objects.requireNonNull(middleware.get(i).refused(request, out), "Middleware.refused returned null");
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "middleware failed on a refused request's answer", e);
+      }
+    }
+    return out;
   }
 
   /** The path prefix the app is served under ({@code ""}: none), percent-encoded. */

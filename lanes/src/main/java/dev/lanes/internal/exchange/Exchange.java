@@ -2,6 +2,7 @@ package dev.lanes.internal.exchange;
 
 import dev.lanes.background.BackgroundTasks;
 import dev.lanes.concurrency.LaneRejectedException;
+import dev.lanes.http.Headers;
 import dev.lanes.http.Request;
 import dev.lanes.http.RequestScope;
 import dev.lanes.http.Response;
@@ -108,7 +109,7 @@ public final class Exchange {
       this.method = method;
       this.path = path;
       admission.refuseBusy();
-      respond(app.errors().toResponse(BUSY, where()));
+      respond(busy(request));
       return;
     }
     serve(method, path, request);
@@ -120,7 +121,7 @@ public final class Exchange {
     this.path = path;
     if (!admission.tryStartRequest()) {
       // Server-wide limit: answer at once (exception handlers apply), keep the connection.
-      respond(app.errors().toResponse(BUSY, where()));
+      respond(busy(request));
       return;
     }
     CompletableFuture<Response> result;
@@ -156,9 +157,18 @@ public final class Exchange {
     });
   }
 
-  /** Answers without routing: the request was refused before it could be served (400, 413...). */
-  public void refuse(Response response) {
-    respond(response);
+  /**
+   * Answers without routing: the request was refused before it could be served (400, 413...);
+   * the app's middleware may still add to the answer ({@code Middleware.refused}: {@code Cors}'
+   * headers), from the {@code request} headers as sent.
+   */
+  public void refuse(Headers request, Response response) {
+    respond(app.refused(request, response));
+  }
+
+  /** The answer to a request the server is too full to serve, which no middleware wraps: {@link #refuse}'s. */
+  private Response busy(Request.Builder request) {
+    return app.refused(request.scope(scope).build().headers(), app.errors().toResponse(BUSY, where()));
   }
 
   /** The client left: stop the work in flight and end the scope now. */

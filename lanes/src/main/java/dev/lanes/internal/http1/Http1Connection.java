@@ -201,7 +201,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         admission.badRequest(); // a body that stopped coming is counted as a timeout instead
       }
       codec.closeAfter();
-      exchange.refuse(rejection(decoded.cause()));
+      exchange.refuse(new NettyHeaders(req.headers()), rejection(decoded.cause()));
       return;
     }
     int q = uri.indexOf('?');
@@ -212,7 +212,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(req);
       admission.badRequest(); // refused for its syntax, as the decoder's refusals are
       codec.closeAfter();
-      exchange.refuse(Response.text(400, "Bad Request: " + e.getMessage()));
+      exchange.refuse(new NettyHeaders(req.headers()), Response.text(400, "Bad Request: " + e.getMessage()));
       return;
     }
     if (Http1Upgrade.asked(req)) {

@@ -350,7 +350,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       req.releaseBody();
       admission.badRequest();
       Exchange exchange = open(req);
-      exchange.refuse(Response.text(413, "Content Too Large"));
+      exchange.refuse(new Http2RequestHeaders(req.headers), Response.text(413, "Content Too Large"));
       arrived(req);
       return processed;
     }
@@ -553,7 +553,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     }
     req.dispatched = true;
     admission.badRequest();
-    open(req).refuse(answer);
+    open(req).refuse(new Http2RequestHeaders(h), answer);
     arrived(req);
     return true;
   }
@@ -680,7 +680,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     Response refusal = refusal(method, target, h);
     if (refusal != null) {
       admission.badRequest();
-      exchange.refuse(refusal);
+      exchange.refuse(new Http2RequestHeaders(h), refusal);
       return;
     }
     int q = target.indexOf('?');
@@ -689,7 +689,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       path = target.equals("*") ? "*" : SafePath.decode(q < 0 ? target : target.substring(0, q));
     } catch (IllegalArgumentException e) {
       admission.badRequest(); // refused for its syntax, as HTTP/1.1 counts it
-      exchange.refuse(Response.text(400, "Bad Request: " + e.getMessage()));
+      exchange.refuse(new Http2RequestHeaders(h), Response.text(400, "Bad Request: " + e.getMessage()));
       return;
     }
     req.routeCompresses = compression != null && app.compressible(method, path);
@@ -1125,7 +1125,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       req.dispatched = true;
       req.releaseBody();
       // Nothing was sent on it yet: 408, then (the request unfinished) the stream is reset, as 413 is.
-      open(req).refuse(Response.text(408, "Request Timeout"));
+      open(req).refuse(new Http2RequestHeaders(req.headers), Response.text(408, "Request Timeout"));
       arrived(req);
     }
     if (next[0] != Long.MAX_VALUE) {
