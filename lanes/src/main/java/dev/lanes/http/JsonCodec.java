@@ -1,6 +1,7 @@
 package dev.lanes.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -12,10 +13,12 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +64,7 @@ public final class JsonCodec {
   private static final Pattern QUALIFIED_NAME = Pattern.compile("(?:[A-Za-z_][A-Za-z0-9_]*[.$])+([A-Za-z0-9_]++)(?!\\()");
 
   private final ObjectMapper mapper; // never handed out, so never reconfigured
+  private final ObjectWriter streamWriter; // the mapper's, leaving the caller's stream open
 
   private JsonCodec(ObjectMapper mapper) {
     JsonFactory factory = mapper.getFactory();
@@ -69,6 +73,7 @@ public final class JsonCodec {
       factory.setRecyclerPool(JsonRecyclerPools.newBoundedPool(BUFFER_POOL_SIZE));
     }
     this.mapper = mapper;
+    this.streamWriter = mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   }
 
   /**
@@ -110,6 +115,25 @@ public final class JsonCodec {
   public byte[] write(Object value) {
     try {
       return mapper.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      String type = value == null ? "null" : value.getClass().getName();
+      throw new IllegalStateException("cannot serialise " + type + " as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Serialises {@code value} into {@code out} as it is written, never whole in memory: an output
+   * that refuses more than a bound stops the write there. {@code out} is flushed, not closed.
+   *
+   * <pre>{@code codec.write(value, Files.newOutputStream(path));}</pre>
+   *
+   * @throws IllegalStateException if Jackson cannot write the value, as {@link #write(Object)}
+   * @throws IOException what {@code out} threw (the write stops at it)
+   */
+  public void write(Object value, OutputStream out) throws IOException {
+    Objects.requireNonNull(out, "out");
+    try {
+      streamWriter.writeValue(out, value);
     } catch (JsonProcessingException e) {
       String type = value == null ? "null" : value.getClass().getName();
       throw new IllegalStateException("cannot serialise " + type + " as JSON: " + e.getOriginalMessage(), e);

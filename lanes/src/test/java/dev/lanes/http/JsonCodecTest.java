@@ -255,4 +255,33 @@ class JsonCodecTest {
     assertThat(plain.getFactory()._getRecyclerPool()).isSameAs(JsonRecyclerPools.defaultPool());
     assertThat(JsonCodec.defaults().bufferPool()).isNotSameAs(JsonRecyclerPools.defaultPool());
   }
+
+  @Test
+  void writingToAStreamGivesTheSameBytesLeavesItOpenAndStopsAtItsFailure() throws Exception {
+    JsonCodec codec = JsonCodec.of(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
+    record Named(String firstName) {}
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream() {
+      @Override
+      public void close() {
+        throw new AssertionError("the caller's stream is closed by the caller");
+      }
+    };
+    codec.write(new Named("Ada"), out);
+    assertThat(out.toByteArray()).isEqualTo(codec.write(new Named("Ada")));
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"first_name\":\"Ada\"}");
+
+    java.io.IOException full = new java.io.IOException("full");
+    java.io.OutputStream failing = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        throw full;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        throw full;
+      }
+    };
+    assertThatThrownBy(() -> codec.write(new Named("x".repeat(100_000)), failing)).isSameAs(full);
+  }
 }
