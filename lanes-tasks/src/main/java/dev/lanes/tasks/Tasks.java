@@ -12,6 +12,7 @@ import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.http.JsonCodec;
 import dev.lanes.observe.DashboardSection;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -371,12 +372,7 @@ public final class Tasks implements AutoCloseable {
     String id = options.key()
         .map(k -> UUID.nameUUIDFromBytes((type.name() + "\u0000" + k).getBytes(StandardCharsets.UTF_8)))
         .orElseGet(UUID::randomUUID).toString();
-    byte[] data = payloadJson(r.app().json(), type, payload);
-    if (data.length > config.maxPayloadBytes) {
-      // Refused before it joins a batch: stored, it would make the batch's statement fail every enqueue in it.
-      throw new IllegalArgumentException("payload of task type '" + type.name() + "' is " + data.length
-          + " bytes of JSON, past the limit of " + config.maxPayloadBytes + " (Tasks.Builder.maxPayloadBytes)");
-    }
+    byte[] data = payloadJson(r.app().json(), type, payload, config.maxPayloadBytes);
     readsBack(r.app().json(), type, data);
     Instant now = Instant.now();
     Instant due = options.dueAt(now);
@@ -398,16 +394,26 @@ public final class Tasks implements AutoCloseable {
   }
 
   /**
-   * The payload's JSON; a payload the codec cannot write (nested past its depth, a field it cannot
-   * serialise) is the caller's argument, not a failing store.
+   * The payload's JSON, written through a {@link BoundedOutput}: one longer than {@code limit} is
+   * refused as soon as the writer passes it, never built whole (refused before it joins a batch too:
+   * stored, it would make the batch's statement fail every enqueue in it). A payload the codec cannot
+   * write (nested past its depth, a field it cannot serialise) is the caller's argument, not a
+   * failing store.
    */
-  private static byte[] payloadJson(JsonCodec json, TaskType<?> type, Object payload) {
+  private static byte[] payloadJson(JsonCodec json, TaskType<?> type, Object payload, int limit) {
+    BoundedOutput out = new BoundedOutput(limit);
     try {
-      return json.write(payload);
-    } catch (RuntimeException unwritable) {
+      json.write(payload, out);
+    } catch (IOException | RuntimeException unwritable) {
+      // The output's own refusal, however a serializer between passed it on (wrapped, or as another exception).
+      if (out.pastLimit()) {
+        throw new IllegalArgumentException("payload of task type '" + type.name() + "' is at least " + out.asked()
+            + " bytes of JSON, past the limit of " + limit + " (Tasks.Builder.maxPayloadBytes)");
+      }
       throw new IllegalArgumentException("payload of task type '" + type.name() + "' cannot be written as JSON, "
           + "so it cannot be stored: " + unwritable.getMessage(), unwritable);
     }
+    return out.toByteArray();
   }
 
   /**
@@ -763,8 +769,9 @@ public final class Tasks implements AutoCloseable {
 
     /**
      * The most bytes a payload's JSON may take (default 1 MiB, at most 64 MiB): {@link Tasks#enqueue}
-     * refuses a larger one with an {@link IllegalArgumentException} naming the type, the size and the
-     * limit, before it joins a batch, so it never fails the enqueues stored with it. A payload names
+     * refuses a larger one with an {@link IllegalArgumentException} naming the type, the size written
+     * when it stopped and the limit, before it joins a batch, so it never fails the enqueues stored with
+     * it; the JSON is never built past the limit (its writing stops there). A payload names
      * the data (a path, a key in object storage), it does not carry it.
      * Usage: {@code Tasks.builder().maxPayloadBytes(4 * 1024 * 1024)}.
      *

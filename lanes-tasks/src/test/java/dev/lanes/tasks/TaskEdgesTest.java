@@ -2,13 +2,19 @@ package dev.lanes.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.lanes.App;
 import dev.lanes.testing.Await;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,6 +210,45 @@ class TaskEdgesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'nested'").hasMessageContaining(Nested.class.getName()).hasMessageContaining("1000");
     assertThatThrownBy(() -> tasks.enqueueAsync(nested, payload)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(tasks.statistics().enqueued()).isZero();
+  }
+
+  /** A payload whose JSON is {@code chunks} strings of 100 characters, which its serializer writes one at a time. */
+  record Chunked(@JsonSerialize(using = CountedChunks.class) int chunks) {}
+
+  /** Writes a {@link Chunked}'s strings and counts how many the writer was given. */
+  static final class CountedChunks extends StdSerializer<Integer> {
+    static final AtomicInteger WRITTEN = new AtomicInteger();
+
+    CountedChunks() {
+      super(Integer.class);
+    }
+
+    @Override
+    public void serialize(Integer chunks, JsonGenerator out, SerializerProvider provider) throws IOException {
+      out.writeStartArray();
+      for (int i = 0; i < chunks; i++) {
+        WRITTEN.incrementAndGet();
+        out.writeString("x".repeat(100));
+      }
+      out.writeEndArray();
+    }
+  }
+
+  @Test
+  void aPayloadFarPastTheSizeLimitIsRefusedOnceItsJsonPassesTheLimitNotAfterItWasWrittenWhole() {
+    TaskType<Chunked> big = TaskType.of("chunked", Chunked.class, c -> "ran");
+    Tasks tasks = start(Tasks.builder().type(big).maxPayloadBytes(1024).workers(false), 1);
+    CountedChunks.WRITTEN.set(0);
+
+    // About 1 MB of JSON against a limit of 1 KiB: the writer stops past the limit (and the codec's
+    // buffer of a few KB), a few dozen strings in, not after all 10 000.
+    Throwable refused = catchThrowable(() -> tasks.enqueue(big, new Chunked(10_000)));
+
+    assertThat(CountedChunks.WRITTEN.get()).as("strings the writer was given").isPositive().isLessThan(200);
+    assertThat(refused).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("payload of task type 'chunked' is at least ")
+        .hasMessageEndingWith(" bytes of JSON, past the limit of 1024 (Tasks.Builder.maxPayloadBytes)");
     assertThat(tasks.statistics().enqueued()).isZero();
   }
 

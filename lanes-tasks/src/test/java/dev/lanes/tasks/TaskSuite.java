@@ -252,7 +252,7 @@ abstract class TaskSuite {
     // Stored, however large: a batch of them on PostgreSQL could fail every enqueue sharing it.
     assertThatThrownBy(() -> tasks.enqueue(big, jobOfJsonSize(limit + 1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("payload of task type 'big-job' is " + (limit + 1) + " bytes of JSON, past the limit of " + limit
+        .hasMessage("payload of task type 'big-job' is at least " + (limit + 1) + " bytes of JSON, past the limit of " + limit
             + " (Tasks.Builder.maxPayloadBytes)");
     assertThatThrownBy(() -> tasks.enqueueAsync(big, jobOfJsonSize(limit + 1))).isInstanceOf(IllegalArgumentException.class);
     assertThat(tasks.statistics().enqueued()).isZero();
@@ -285,7 +285,7 @@ abstract class TaskSuite {
         ids.add(id);
       } else {
         assertThat((IllegalArgumentException) o)
-            .hasMessage("payload of task type 'small-job' is 101 bytes of JSON, past the limit of 100 (Tasks.Builder.maxPayloadBytes)");
+            .hasMessage("payload of task type 'small-job' is at least 101 bytes of JSON, past the limit of 100 (Tasks.Builder.maxPayloadBytes)");
       }
     }
     assertThat(ids).hasSize(30);
