@@ -121,8 +121,9 @@ final class RecurringRuns {
     events.started(type.name(), id, attempt.number(), late.isNegative() ? Duration.ZERO : late, redelivered);
     long startNanos = System.nanoTime();
     try {
-      Object result = type.runAttempt(recurring.payload(), new TaskContext(id, type.name(), attempt.number(), redelivered),
-          lanes, workerLane);
+      // A run that throws is failed at once (the next due time is its retry): always its last attempt.
+      Object result = type.runAttempt(recurring.payload(),
+          new TaskContext(id, type.name(), attempt.number(), redelivered, 0, 1), lanes, workerLane);
       statuses.succeeded(id, result, Instant.now());
       events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
     } catch (Exception | Error e) { // an Error ends the run as a throw does (see TaskAttempts)

@@ -82,8 +82,10 @@ final class TaskAttempts {
       }
     }
     try {
-      Object result = type.runAttempt(payload, new TaskContext(id, type.name(), attempt.number(), redelivered), lanes,
-          workerLane);
+      // The policy's count of this attempt (failed() decides by it): redeliveries and hand-backs left out.
+      int retries = Math.clamp(attempt.counted() - 1, 0, attempt.number() - 1);
+      Object result = type.runAttempt(payload, new TaskContext(id, type.name(), attempt.number(), redelivered, retries,
+          type.retry().maxAttempts()), lanes, workerLane);
       String value;
       try {
         value = statuses.resultJson(result);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *
  * <p>A handler that takes two parameters, {@code (payload, task)}, made with {@link #withContext}
  * or {@link #asyncWithContext}, is also given its task's {@link TaskContext} (id, type name,
- * attempt). A blocking handler runs on a worker-lane thread,
+ * attempt, retries, and whether it is the last attempt). A blocking handler runs on a worker-lane thread,
  * or, when the type names another lane, in that lane (the attempt holds its worker token
  * meanwhile); an async handler is called on the worker-lane thread and holds the token until its
  * stage completes.
@@ -64,7 +64,7 @@ public final class TaskType<P> {
 
   /**
    * A task type whose blocking handler is also given its task's {@link TaskContext} (id, type name,
-   * attempt); see {@link #of(String, Class, TaskHandler)}. A name of its own, not an overload of
+   * attempt, retries, whether it is the last attempt); see {@link #of(String, Class, TaskHandler)}. A name of its own, not an overload of
    * {@code of}: a method reference to a method overloaded with one and two parameters would fit
    * both, and javac would refuse it as ambiguous.
    *

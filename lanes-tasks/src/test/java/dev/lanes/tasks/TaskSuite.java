@@ -365,7 +365,7 @@ abstract class TaskSuite {
 
     TaskStatus done = awaitState(worker, id, TaskState.SUCCEEDED);
     assertThat(seen).extracting(Seen::context)
-        .containsExactly(new TaskContext(id, "slow", 1, false), new TaskContext(id, "slow", 2, false));
+        .containsExactly(new TaskContext(id, "slow", 1, false, 0, 3), new TaskContext(id, "slow", 2, false, 0, 3));
     assertThat(seen.get(1).status().attempts()).isEqualTo(2);
     assertThat(done.attempts()).isEqualTo(2);
     assertThat(done.redeliveries()).isZero();
@@ -1341,12 +1341,30 @@ abstract class TaskSuite {
     assertThat(seen).hasSize(2);
     for (int i = 0; i < 2; i++) {
       Seen s = seen.get(i);
-      assertThat(s.context()).isEqualTo(new TaskContext(id, "flaky", i + 1, false));
+      assertThat(s.context()).isEqualTo(new TaskContext(id, "flaky", i + 1, false, i, 2));
+      assertThat(s.context().lastAttempt()).isEqualTo(i == 1);
       assertThat(s.status().state()).isEqualTo(TaskState.RUNNING);
       assertThat(s.status().attempts()).isEqualTo(s.context().attempt());
     }
     assertThat(done.attempts()).isEqualTo(2);
     assertThat(done.result().orElseThrow().asText()).isEqualTo(id + "#2");
+  }
+
+  @Test
+  void aHandlerKnowsItsRetriesAndWhetherAThrowNowFailsTheTaskForGood() {
+    List<TaskContext> seen = new CopyOnWriteArrayList<>();
+    TaskType<Job> doomed = TaskType.withContext("doomed", Job.class, (job, task) -> {
+      seen.add(task);
+      throw new IllegalStateException("fails every time");
+    }).retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(10), 1.0));
+    Tasks tasks = start(store().type(doomed), 2);
+
+    String id = tasks.enqueue(doomed, new Job("x", 1));
+
+    assertThat(awaitState(tasks, id, TaskState.FAILED).attempts()).isEqualTo(3);
+    assertThat(seen).extracting(TaskContext::attempt, TaskContext::retries, TaskContext::maxAttempts, TaskContext::lastAttempt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 0, 3, false), org.assertj.core.groups.Tuple.tuple(2, 1, 3, false),
+            org.assertj.core.groups.Tuple.tuple(3, 2, 3, true));
   }
 
   @Test
@@ -1371,7 +1389,7 @@ abstract class TaskSuite {
     Tasks worker = start(store().type(job).heartbeat(Duration.ofMillis(250)), 1);
 
     TaskStatus done = awaitState(worker, id, TaskState.SUCCEEDED);
-    assertThat(seen).containsExactly(new TaskContext(id, "job", 2, true));
+    assertThat(seen).containsExactly(new TaskContext(id, "job", 2, true, 0, 3)); // a redelivery is no retry
     assertThat(done.attempts()).isEqualTo(2);
     assertThat(done.redeliveries()).isEqualTo(1);
   }
@@ -1386,6 +1404,10 @@ abstract class TaskSuite {
 
     assertThat(run.id()).startsWith("tick@");
     assertThat(run.attempt()).isEqualTo(1);
+    // A run that throws is failed at once, whatever the type's policy: every run is its last attempt.
+    assertThat(run.retries()).isZero();
+    assertThat(run.maxAttempts()).isEqualTo(1);
+    assertThat(run.lastAttempt()).isTrue();
     assertThat(awaitState(tasks, run.id(), TaskState.SUCCEEDED).attempts()).isEqualTo(1);
   }
 
