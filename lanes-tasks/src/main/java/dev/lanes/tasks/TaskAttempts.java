@@ -89,8 +89,10 @@ final class TaskAttempts {
       String value;
       try {
         value = statuses.resultJson(result);
-      } catch (RuntimeException unwritable) {
+      } catch (RuntimeException | Error unwritable) {
         // The handler's work is done: a retry would repeat it only to return a value of the same kind.
+        // An Error too (Jackson rethrows one from an accessor as it is), which the catch below took
+        // for the handler's own and retried.
         return unwritableResult(type, id, attempt.number(), unwritable);
       }
       boolean removed = statuses.succeededAndRemoved(id, value, Instant.now(), context.getExecution());
@@ -183,7 +185,7 @@ final class TaskAttempts {
   }
 
   /** A handler returned a value the app's JSON codec cannot write: failed now, whatever the retry policy. */
-  private <P> CompletionHandler<byte[]> unwritableResult(TaskType<P> type, String id, int attempt, RuntimeException error)
+  private <P> CompletionHandler<byte[]> unwritableResult(TaskType<P> type, String id, int attempt, Throwable error)
       throws SQLException {
     statuses.failed(id, "the handler returned a result that cannot be stored as JSON: " + error, Instant.now());
     events.failed(type.name(), id, attempt, error);

@@ -193,6 +193,32 @@ abstract class TaskSuite {
     assertThat(calls).hasValue(1);
   }
 
+  /** A result whose writing throws an Error: reading its field fails an assertion (Jackson rethrows Errors as they are). */
+  record Unwritable(String text) {
+    @Override
+    public String text() {
+      throw new AssertionError("no text to give");
+    }
+  }
+
+  @Test
+  void aResultWhoseWritingThrowsAnErrorFailsTheTaskWithoutRunningItAgain() {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> asserting = TaskType.of("asserting-result", Job.class, job -> {
+      calls.incrementAndGet();
+      return new Unwritable(job.text());
+    }).retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(10), 1.0));
+    Tasks tasks = start(store().type(asserting), 2);
+
+    String id = tasks.enqueue(asserting, new Job("x", 1));
+
+    // The Error passed the result's check as a handler's throw: retried by the policy, the handler ran 3 times.
+    TaskStatus failed = awaitState(tasks, id, TaskState.FAILED);
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(calls).hasValue(1);
+    assertThat(failed.error().orElseThrow()).contains("cannot be stored as JSON").contains("no text to give");
+  }
+
   /** A number the codec writes but will not read back: Jackson reads at most 1000 digits. */
   static final java.math.BigInteger TOO_LONG_TO_READ = java.math.BigInteger.TEN.pow(1000);
 
