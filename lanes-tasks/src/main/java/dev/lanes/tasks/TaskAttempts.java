@@ -2,7 +2,6 @@ package dev.lanes.tasks;
 
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
-import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import dev.lanes.concurrency.Lanes;
 import dev.lanes.http.JsonCodec;
@@ -43,7 +42,13 @@ final class TaskAttempts {
   /** db-scheduler's task for {@code type}: its data is the payload's JSON. */
   <P> CustomTask<byte[]> schedulerTask(TaskType<P> type) {
     return com.github.kagkarlsson.scheduler.task.helper.Tasks.custom(type.name(), byte[].class)
-        .onFailure(new FailureHandler.OnFailureRetryLater<>(STORE_FAILURE_RETRY))
+        .onFailure((complete, ops) -> {
+          // The store failed (starting the attempt, or recording its end): tried again later, and
+          // woken for then rather than at the next poll.
+          Instant retry = complete.getTimeDone().plus(STORE_FAILURE_RETRY);
+          ops.reschedule(complete, retry);
+          dueLater.accept(retry); // after the reschedule is stored: a wake-up before it would find nothing
+        })
         .execute((instance, context) -> attempt(type, instance.getId(), instance.getData(), context));
   }
 
@@ -81,23 +86,12 @@ final class TaskAttempts {
         throw new IllegalStateException("task store failed recording the end of task " + id, store);
       }
     }
+    Object result;
     try {
       // The policy's count of this attempt (failed() decides by it): redeliveries and hand-backs left out.
       int retries = Math.clamp(attempt.counted() - 1, 0, attempt.number() - 1);
-      Object result = type.runAttempt(payload, new TaskContext(id, type.name(), attempt.number(), redelivered, retries,
+      result = type.runAttempt(payload, new TaskContext(id, type.name(), attempt.number(), redelivered, retries,
           type.retry().maxAttempts()), lanes, workerLane);
-      String value;
-      try {
-        value = statuses.resultJson(result);
-      } catch (RuntimeException | Error unwritable) {
-        // The handler's work is done: a retry would repeat it only to return a value of the same kind.
-        // An Error too (Jackson rethrows one from an accessor as it is), which the catch below took
-        // for the handler's own and retried.
-        return unwritableResult(type, id, attempt.number(), unwritable);
-      }
-      boolean removed = statuses.succeededAndRemoved(id, value, Instant.now(), context.getExecution());
-      events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
-      return removed ? (complete, ops) -> {} : (complete, ops) -> ops.stop(); // {}: deleted with the status write
     } catch (Exception | Error e) {
       // An Error from the handler (an assertion, a stack overflow, a class that failed to
       // initialise) ends the attempt as a throw does: left to db-scheduler, it would re-run the
@@ -114,6 +108,24 @@ final class TaskAttempts {
         store.addSuppressed(e);
         throw new IllegalStateException("task store failed recording the end of task " + id, store);
       }
+    }
+    // The handler returned: from here on a failure is the store's, never the handler's. Recording it
+    // as the handler's failed the task (or spent a retry) though its work was done; thrown, it leaves
+    // the task running and db-scheduler tries the execution again later, a redelivery.
+    try {
+      String value;
+      try {
+        value = statuses.resultJson(result);
+      } catch (RuntimeException | Error unwritable) {
+        // The handler's work is done: a retry would repeat it only to return a value of the same kind.
+        // An Error too (Jackson rethrows one from an accessor as it is).
+        return unwritableResult(type, id, attempt.number(), unwritable);
+      }
+      boolean removed = statuses.succeededAndRemoved(id, value, Instant.now(), context.getExecution());
+      events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
+      return removed ? (complete, ops) -> {} : (complete, ops) -> ops.stop(); // {}: deleted with the status write
+    } catch (SQLException store) {
+      throw new IllegalStateException("task store failed recording the end of task " + id, store);
     }
   }
 

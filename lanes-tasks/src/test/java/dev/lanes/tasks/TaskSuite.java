@@ -219,6 +219,25 @@ abstract class TaskSuite {
     assertThat(failed.error().orElseThrow()).contains("cannot be stored as JSON").contains("no text to give");
   }
 
+  @Test
+  void aTaskWhoseSuccessTheStoreRefusesOnceEndsSucceededNotFailedByItsPolicy() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> once = TaskType.of("once", Job.class, job -> calls.incrementAndGet()).retry(RetryPolicy.none());
+    Tasks tasks = start(store().type(once), 1);
+    refuseOnce("succeeded");
+
+    String id = tasks.enqueue(once, new Job("x", 1));
+
+    // The store's refusal was taken for the handler's failure: 'failed' with the store's error (or,
+    // with retries left, retried as a failure) though the handler had returned.
+    TaskStatus ended = Await.value(LONG, () -> tasks.status(id).orElseThrow(),
+        s -> s.state() == TaskState.SUCCEEDED || s.state() == TaskState.FAILED, "task " + id + " ended");
+    assertThat(ended.state()).as(ended.toString()).isEqualTo(TaskState.SUCCEEDED);
+    // Run again as the recurring runs are: its end was never recorded, so the next attempt is a redelivery.
+    assertThat(ended.redeliveries()).isEqualTo(1);
+    assertThat(calls).hasValue(2);
+  }
+
   /** A number the codec writes but will not read back: Jackson reads at most 1000 digits. */
   static final java.math.BigInteger TOO_LONG_TO_READ = java.math.BigInteger.TEN.pow(1000);
 
