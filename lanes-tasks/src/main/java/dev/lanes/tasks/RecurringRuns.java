@@ -120,12 +120,11 @@ final class RecurringRuns {
     boolean redelivered = attempt.start() == StatusTable.Start.REDELIVERED;
     events.started(type.name(), id, attempt.number(), late.isNegative() ? Duration.ZERO : late, redelivered);
     long startNanos = System.nanoTime();
+    Object result;
     try {
       // A run that throws is failed at once (the next due time is its retry): always its last attempt.
-      Object result = type.runAttempt(recurring.payload(),
+      result = type.runAttempt(recurring.payload(),
           new TaskContext(id, type.name(), attempt.number(), redelivered, 0, 1), lanes, workerLane);
-      statuses.succeeded(id, result, Instant.now());
-      events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
     } catch (Exception | Error e) { // an Error ends the run as a throw does (see TaskAttempts)
       boolean interrupted = TaskAttempts.endedByInterrupt(e);
       try {
@@ -136,11 +135,29 @@ final class RecurringRuns {
         }
         statuses.failed(id, e.toString(), Instant.now());
         events.failed(type.name(), id, attempt.number(), e);
+        return;
       } catch (SQLException store) {
         store.addSuppressed(e);
         throw new IllegalStateException("task store failed recording the end of recurring run " + id, store);
       }
     }
+    // The handler returned: a failure from here on is the store's, tried again under the same id (a
+    // redelivery), not the run's (it ended failed with the store's error). A result the codec cannot
+    // write fails the run, as a one-off task's does, with the same error.
+    try {
+      String value;
+      try {
+        value = statuses.resultJson(result);
+      } catch (RuntimeException | Error unwritable) {
+        statuses.failed(id, TaskAttempts.UNWRITABLE_RESULT + unwritable, Instant.now());
+        events.failed(type.name(), id, attempt.number(), unwritable);
+        return;
+      }
+      statuses.succeeded(id, value, Instant.now());
+    } catch (SQLException store) {
+      throw new IllegalStateException("task store failed recording the end of recurring run " + id, store);
+    }
+    events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
   /** The run's status row, queued, unless a worker that ran this due time before wrote it. */

@@ -142,8 +142,9 @@ final class StatusTable {
     }
   }
 
-  void succeeded(String id, Object result, Instant now) throws SQLException {
-    finish(SUCCEEDED.formatted(table), resultJson(result), now, id);
+  /** Marks a recurring run's attempt succeeded, with its result as {@link #resultJson} wrote it. */
+  void succeeded(String id, String value, Instant now) throws SQLException {
+    finish(SUCCEEDED.formatted(table), value, now, id);
   }
 
   /**

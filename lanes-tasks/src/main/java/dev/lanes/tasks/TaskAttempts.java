@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  */
 final class TaskAttempts {
   private static final System.Logger LOG = System.getLogger(TaskAttempts.class.getName());
+  /** The start of the error of a task whose handler returned a value that cannot be stored. */
+  static final String UNWRITABLE_RESULT = "the handler returned a result that cannot be stored as JSON: ";
   /** When the status table itself fails, db-scheduler tries the execution again this much later. */
   private static final Duration STORE_FAILURE_RETRY = Duration.ofSeconds(5);
 
@@ -199,7 +201,7 @@ final class TaskAttempts {
   /** A handler returned a value the app's JSON codec cannot write: failed now, whatever the retry policy. */
   private <P> CompletionHandler<byte[]> unwritableResult(TaskType<P> type, String id, int attempt, Throwable error)
       throws SQLException {
-    statuses.failed(id, "the handler returned a result that cannot be stored as JSON: " + error, Instant.now());
+    statuses.failed(id, UNWRITABLE_RESULT + error, Instant.now());
     events.failed(type.name(), id, attempt, error);
     LOG.log(System.Logger.Level.WARNING, "task " + type.name() + " " + id + " returned a result that cannot be stored as JSON", error);
     return (complete, ops) -> ops.stop();

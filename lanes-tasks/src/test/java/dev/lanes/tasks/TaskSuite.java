@@ -1009,6 +1009,12 @@ abstract class TaskSuite {
   }
 
   @Test
+  void aRecurringRunWhoseSuccessTheStoreRefusesOnceEndsSucceededUnderItsOwnId() throws Exception {
+    // The refusal was taken for the handler's failure: the run ended failed with the store's error.
+    assertTheRefusedRunEndsUnderItsOwnId(TaskType.of("tick", Job.class, job -> "ticked"), "succeeded", TaskState.SUCCEEDED);
+  }
+
+  @Test
   void aRecurringRunWhoseFailureTheStoreRefusesOnceEndsFailedUnderItsOwnId() throws Exception {
     assertTheRefusedRunEndsUnderItsOwnId(TaskType.of("flaky", Job.class, job -> {
       throw new IllegalStateException("nope");
