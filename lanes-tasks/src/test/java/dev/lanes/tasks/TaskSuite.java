@@ -960,6 +960,24 @@ abstract class TaskSuite {
   }
 
   @Test
+  void aRecurringTypeRestartedOnItsStoreRunsEachDueTimeOnce() {
+    Map<String, Integer> runs = new ConcurrentHashMap<>();
+    TaskType<Job> tick = TaskType.withContext("tick", Job.class, (job, task) -> runs.merge(task.id(), 1, Integer::sum));
+    Tasks first = start(store().recurring(tick, "* * * * * *", new Job("x", 0)), 1);
+    Await.until(LONG, () -> runs.size() >= 2, "two runs before the restart");
+    first.close(); // a deploy: every worker registers the schedule again as it starts
+
+    int before = runs.size();
+    Tasks second = start(store().recurring(tick, "* * * * * *", new Job("x", 0)), 1);
+    Await.until(LONG, () -> runs.size() >= before + 2, "two runs after the restart");
+    second.close();
+
+    assertThat(runs).allSatisfy((id, count) -> assertThat(count).as("runs of " + id).isEqualTo(1));
+    Tasks reader = start(store().workers(false), 1);
+    runs.keySet().forEach(id -> assertThat(reader.status(id).orElseThrow().attempts()).as(id).isEqualTo(1));
+  }
+
+  @Test
   void recurringRunsStartAtTheirTimesWithoutWaitingForThePoll() {
     List<String> startedIds = new CopyOnWriteArrayList<>();
     Map<String, Instant> startedAt = new ConcurrentHashMap<>();
