@@ -452,4 +452,28 @@ class Http2FloodTest {
       assertThat(served.get()).isZero();
     }
   }
+  /**
+   * A client announcing the largest SETTINGS_HEADER_TABLE_SIZE (2^32-1) does not grow the
+   * server's encoder table: it stays at 4096 bytes, so responses with ever new field values cost
+   * the connection no more memory. A decoder with the protocol's 4096-byte table (this client's)
+   * reads them all right, which it could not if the server indexed into a larger one.
+   */
+  @Test
+  void aHugeHeaderTableSizeFromTheClientDoesNotGrowTheServersTable() throws Exception {
+    App app = App.builder()
+        .get("/n/{n}", req -> Response.text("n").withHeader("x-n", "v".repeat(200) + req.pathParams().get("n")))
+        .build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
+        RawH2 c = new RawH2(server.port())) {
+      // SETTINGS_HEADER_TABLE_SIZE (1) = 2^32-1
+      c.frame(RawH2.SETTINGS, 0, 0, new byte[] {0, 1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+      for (int i = 0, id = 1; i < 100; i++, id += 2) {
+        c.headers(id, RawH2.request("GET", "/n/" + i), true);
+        RawH2.Frame f = c.answer(id, 10);
+        assertThat(describe(f)).startsWith("HEADERS " + id + " 200");
+        assertThat(f.payload()[0] & 0xe0).as("no dynamic table size update").isNotEqualTo(0x20);
+        assertThat(f.headers().get("x-n").toString()).isEqualTo("v".repeat(200) + i);
+      }
+    }
+  }
 }
