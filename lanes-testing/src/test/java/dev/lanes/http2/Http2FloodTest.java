@@ -210,27 +210,31 @@ class Http2FloodTest {
    * {@code maxQueuedControlFrames} closes the connection once 10 000 wait.
    */
   private static void floodWithoutReading(int port, byte[] frame) throws Exception {
+    floodWithoutReading(port, i -> frame);
+  }
+
+  /** As above, frame {@code i} of the flood made by {@code frames}. */
+  private static void floodWithoutReading(int port, java.util.function.IntFunction<byte[]> frames) throws Exception {
     try (Socket s = new Socket()) {
       s.setReceiveBufferSize(4096); // the server's acks fill it fast, then wait in the server
       s.connect(new InetSocketAddress("127.0.0.1", port));
       OutputStream out = s.getOutputStream();
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[] {0, 0, 0, RawH2.SETTINGS, 0, 0, 0, 0, 0});
-      ByteArrayOutputStream batch = new ByteArrayOutputStream();
-      for (int i = 0; i < 1000; i++) {
-        batch.write(frame);
-      }
-      byte[] bytes = batch.toByteArray();
-      long frames = 0;
+      int sent = 0;
       try {
         for (int i = 0; i < 2000; i++) { // 2 million frames
-          out.write(bytes);
-          frames += 1000;
+          ByteArrayOutputStream batch = new ByteArrayOutputStream();
+          for (int j = 0; j < 1000; j++) {
+            batch.write(frames.apply(sent + j));
+          }
+          out.write(batch.toByteArray());
+          sent += 1000;
         }
       } catch (IOException closedByTheServer) {
         return;
       }
-      throw new AssertionError("the server read " + frames + " frames and queued their acks for a client that"
+      throw new AssertionError("the server read " + sent + " frames and queued their answers for a client that"
           + " reads none, without closing the connection");
     }
   }
@@ -247,6 +251,36 @@ class Http2FloodTest {
     try (TestClient server = TestClient.start(plainApp(), ServerConfig.builder().h2c(true))) {
       // SETTINGS_ENABLE_PUSH (2) = 0, over and over
       floodWithoutReading(server.port(), new byte[] {0, 0, 6, RawH2.SETTINGS, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0});
+    }
+  }
+
+  /**
+   * Requests from a client that reads nothing (CVE-2019-9517, internal data buffering): a stream
+   * stays open until its response has reached the socket, so no more than
+   * {@code maxConcurrentStreams} responses wait in the server; the streams past them are refused,
+   * and those resets are control frames that close the connection once 10 000 wait.
+   */
+  @Test
+  void requestsFromAClientThatDoesNotReadEndTheConnection() throws Exception {
+    var encoder = new io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder(
+        io.netty.handler.codec.http2.Http2HeadersEncoder.NEVER_SENSITIVE, true);
+    try (TestClient server = TestClient.start(plainApp(), ServerConfig.builder().h2c(true))) {
+      floodWithoutReading(server.port(), i -> {
+        int id = 1 + 2 * i;
+        io.netty.buffer.ByteBuf block = io.netty.buffer.Unpooled.buffer();
+        try {
+          encoder.encodeHeaders(id, RawH2.request("GET", "/h"), block);
+        } catch (io.netty.handler.codec.http2.Http2Exception e) {
+          throw new IllegalStateException(e);
+        }
+        int len = block.readableBytes();
+        ByteBuffer f = ByteBuffer.allocate(9 + len);
+        f.put((byte) (len >>> 16)).put((byte) (len >>> 8)).put((byte) len).put((byte) RawH2.HEADERS)
+            .put((byte) (RawH2.END_HEADERS | RawH2.END_STREAM)).putInt(id);
+        block.readBytes(f);
+        block.release();
+        return f.array();
+      });
     }
   }
 
