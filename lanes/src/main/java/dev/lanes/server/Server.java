@@ -345,7 +345,8 @@ public final class Server implements AutoCloseable {
     listener.close().syncUninterruptibly();
     tlsListener.ifPresent(ch -> ch.close().syncUninterruptibly());
     connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(Admission.DRAIN));
-    // 2. Let requests in flight finish within the grace period.
+    // 2. Let requests in flight finish within the grace period, and WebSocket handlers told 1001
+    // end (the shutdown hooks below may close what they use).
     boolean drained = false;
     try {
       drained = state.awaitNoneInFlight(deadline);
@@ -355,6 +356,10 @@ public final class Server implements AutoCloseable {
     if (!drained && state.inFlight() > 0) { // else only HTTP/2 connections still going away: closed below
       LOG.log(Level.WARNING, () -> state.inFlight() + " requests still running after the "
           + config.shutdownGrace() + " grace period; cancelling them");
+    }
+    if (!drained && state.sessions() > 0) {
+      LOG.log(Level.WARNING, () -> state.sessions() + " WebSocket sessions still open after the "
+          + config.shutdownGrace() + " grace period; closing them");
     }
     // 2b. Responses already being written (streams, files, bodies a slow client has not taken yet)
     // carry Connection: close and close their connection after the last byte: give them the rest

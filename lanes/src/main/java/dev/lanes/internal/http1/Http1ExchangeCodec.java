@@ -127,7 +127,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     if (switchesProtocols(response)) { // else it is final: the exchange refused other 1xx
       written = true;
       switched = true;
-      upgrade.switchProtocols(ctx, response, ConnectionSetup.HTTP_HANDLERS);
+      upgrade.switchProtocols(ctx, response, ConnectionSetup.HTTP_HANDLERS, admission);
       if (afterSent != null) {
         afterSent.run();
       }

@@ -1,6 +1,7 @@
 package dev.lanes.internal.http1;
 
 import dev.lanes.http.Response;
+import dev.lanes.internal.server.Admission;
 import dev.lanes.internal.websocket.PendingUpgrade;
 import dev.lanes.internal.websocket.Session;
 import dev.lanes.internal.websocket.WebSocketPipeline;
@@ -68,8 +69,12 @@ final class Http1Upgrade {
    * thrown here leaves the session waiting (a blocking one holds its lane token until it learns):
    * it is told it never opened, and the connection, perhaps half switched, is closed.
    */
-  void switchProtocols(ChannelHandlerContext ctx, Response response, List<String> httpHandlers) {
+  void switchProtocols(ChannelHandlerContext ctx, Response response, List<String> httpHandlers,
+      Admission admission) {
     Session session = pending.accepted().orElseThrow();
+    // Counted while the upgrade request is still in flight: a drain finds no gap between the two.
+    admission.sessionOpened();
+    session.handlerEnded().whenComplete((v, e) -> admission.sessionEnded());
     try {
       switchTo(ctx, response, httpHandlers, session);
     } catch (RuntimeException e) {

@@ -25,6 +25,7 @@ public final class Admission {
   private final AtomicInteger arriving = new AtomicInteger(); // heads read, bodies still coming
   private final AtomicInteger bodiesInFlight = new AtomicInteger(); // produced bodies still being written
   private final AtomicInteger finalGoAwaysDue = new AtomicInteger(); // HTTP/2 connections, until their last GOAWAY
+  private final AtomicInteger sessions = new AtomicInteger(); // WebSocket sessions whose handler has not ended
   private final AtomicInteger connections = new AtomicInteger();
   private final LongAdder busyRejections = new LongAdder();
   private final LongAdder connectionRejections = new LongAdder();
@@ -115,6 +116,30 @@ public final class Admission {
     }
   }
 
+  /**
+   * A connection switched to WebSocket: until its handler has ended (a blocking one returned, an
+   * async one's {@code onClose} returned) a drain waits for it as for a request in flight, so
+   * the shutdown hooks never close what a handler still uses after the server's 1001. Counted
+   * before the 101 is written, while its upgrade request is still in flight.
+   */
+  public void sessionOpened() {
+    sessions.incrementAndGet();
+  }
+
+  /** That session's handler has ended, or it never opened; once per {@link #sessionOpened()}. */
+  public void sessionEnded() {
+    if (sessions.decrementAndGet() == 0 && draining) {
+      synchronized (this) {
+        notifyAll();
+      }
+    }
+  }
+
+  /** WebSocket sessions whose handler has not ended. */
+  public int sessions() {
+    return sessions.get();
+  }
+
   public void bodyStarted() {
     bodiesInFlight.incrementAndGet();
   }
@@ -136,13 +161,14 @@ public final class Admission {
   }
 
   /**
-   * Waits until no request is in flight or arriving and every HTTP/2 connection has sent its
-   * final GOAWAY, or {@code deadlineNanos} (System.nanoTime) passes. An arriving request is
-   * admitted before it stops counting as arriving, and a stream is admitted before its
-   * connection's final GOAWAY, so none slips between the counts.
+   * Waits until no request is in flight or arriving, no WebSocket handler runs and every HTTP/2
+   * connection has sent its final GOAWAY, or {@code deadlineNanos} (System.nanoTime) passes. An
+   * arriving request is admitted before it stops counting as arriving, a stream is admitted
+   * before its connection's final GOAWAY, and a session is counted before its upgrade request
+   * ends, so none slips between the counts.
    */
   public synchronized boolean awaitNoneInFlight(long deadlineNanos) throws InterruptedException {
-    while (arriving.get() > 0 || inFlight.get() > 0 || finalGoAwaysDue.get() > 0) {
+    while (arriving.get() > 0 || inFlight.get() > 0 || finalGoAwaysDue.get() > 0 || sessions.get() > 0) {
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) {
         return false;

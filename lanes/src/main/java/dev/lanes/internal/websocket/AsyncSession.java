@@ -41,6 +41,7 @@ final class AsyncSession extends Session implements AsyncWebSocket {
   @Override
   public void notOpened(Throwable cause) {
     // Nothing ran yet and nothing holds a token: there is nothing to release.
+    handlerDone();
   }
 
   @Override
@@ -67,6 +68,7 @@ final class AsyncSession extends Session implements AsyncWebSocket {
       LOG.log(Level.WARNING, "WebSocket onClose of " + route() + " failed", e);
     } finally {
       exit(loop);
+      handlerDone();
     }
   }
 

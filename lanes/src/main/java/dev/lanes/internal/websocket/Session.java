@@ -23,6 +23,7 @@ public abstract sealed class Session implements WebSocketPeer permits BlockingSe
   private final String route;
   private final String subprotocol; // null: none agreed
   volatile FrameHandler frames; // set on the loop once the pipeline switched
+  private final CompletableFuture<Void> handlerEnded = new CompletableFuture<>();
 
   Session(Request request, WebSocketOptions options, String route) {
     this.request = request;
@@ -106,6 +107,20 @@ public abstract sealed class Session implements WebSocketPeer permits BlockingSe
   WebSocketClosedException closed() {
     FrameHandler f = frames;
     return f == null ? new WebSocketClosedException(CloseCodes.ABNORMAL, "not open") : f.closedException();
+  }
+
+  /**
+   * Completes once the handler will run no more for this session: a blocking handler returned (or
+   * never started: no upgrade), an async one's {@code onClose} returned (or it never opened). A
+   * server's drain waits for it.
+   */
+  public CompletableFuture<Void> handlerEnded() {
+    return handlerEnded;
+  }
+
+  /** The handler runs no more for this session; later calls do nothing. */
+  void handlerDone() {
+    handlerEnded.complete(null);
   }
 
   /** On the loop: the 101 is written and {@code frames} carries this session's frames. */

@@ -106,6 +106,14 @@ public final class WebSocketEndpoint implements AsyncHandler {
 
   private void run(BlockingSession session) throws InterruptedException {
     try {
+      runOpened(session);
+    } finally {
+      session.handlerDone(); // a drain waits for this, not for the task's future, which a cancel completes early
+    }
+  }
+
+  private void runOpened(BlockingSession session) throws InterruptedException {
+    try {
       session.awaitOpen();
     } catch (WebSocketClosedException e) {
       return; // not upgraded (another answer, client gone): the token goes back now
