@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves an app on 127.0.0.1 on a free port and calls it over real sockets. Closing the client
- * stops the server and the app's lanes.
+ * stops the server and the app's lanes, and ends any request of its still in flight.
  *
  * <pre>{@code
  * try (TestClient client = TestClient.start(app)) {
@@ -57,7 +57,10 @@ public final class TestClient implements AutoCloseable {
     return new TestClient(Server.start(app, config.host("127.0.0.1").port(0).build()), true);
   }
 
-  /** Calls a server that is already running; closing the client leaves it running. */
+  /**
+   * Calls a server that is already running; closing the client leaves it running and aborts the
+   * client's requests still in flight.
+   */
   public static TestClient of(Server server) {
     return new TestClient(server, false);
   }
@@ -190,12 +193,26 @@ public final class TestClient implements AutoCloseable {
         n + " waiting in lane '" + lane + "'");
   }
 
+  /**
+   * Stops the server and the app's lanes (if this client started them), then ends the requests
+   * still in flight: the server's drain answers or cuts them within its {@code shutdownGrace}; a
+   * client of a server it did not start aborts them. Never waits on a request that does not end
+   * (a stream without end, a handler a test never released), as the JDK client's own
+   * {@code close()} would.
+   */
   @Override
   public void close() {
-    http.close();
-    if (ownsApp) {
-      server.close();
-      server.app().close();
+    try {
+      if (ownsApp) {
+        try {
+          server.close();
+        } finally {
+          server.app().close();
+        }
+      }
+    } finally {
+      http.shutdownNow(); // HttpClient.close() alone waits for every request it sent to end
+      http.close();
     }
   }
 }
