@@ -124,4 +124,74 @@ class GracefulShutdownTest {
       app.close();
     }
   }
+
+  @Test
+  void aWrittenStreamThatNeverEndsIsCutAtTheGraceDeadlineItsWriterStoppedAndTokenReturned() throws Exception {
+    CountDownLatch streaming = new CountDownLatch(1);
+    CountDownLatch writerEnded = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/forever", req -> dev.lanes.streaming.StreamingResponse.writer(out -> {
+          try {
+            while (true) {
+              out.write("tick\n".getBytes());
+              streaming.countDown();
+              Thread.sleep(20); // a slow feed: the stream has nothing to say for a while
+            }
+          } finally {
+            writerEnded.countDown();
+          }
+        }, "text/plain"))
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofMillis(300)).build());
+    try (app; RawClient raw = RawClient.connect(server.port())) {
+      raw.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(streaming.await(10, TimeUnit.SECONDS)).isTrue();
+      server.close();
+      assertThat(writerEnded.await(10, TimeUnit.SECONDS)).as("writer stopped").isTrue();
+      assertThat(raw.readUntilClosed().closed()).isTrue();
+      Await.until(() -> app.lanes().get("endpoints").statistics().borrowed() == 0, "token returned");
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void aPublishedStreamThatNeverEndsIsCutAtTheGraceDeadlineAndItsSubscriptionCancelled() throws Exception {
+    CountDownLatch subscribed = new CountDownLatch(1);
+    CountDownLatch cancelled = new CountDownLatch(1);
+    java.util.concurrent.Flow.Publisher<byte[]> never = subscriber -> {
+      subscriber.onSubscribe(new java.util.concurrent.Flow.Subscription() {
+        private boolean first = true;
+
+        @Override
+        public void request(long n) {
+          if (first) { // one chunk, then silence for ever
+            first = false;
+            subscriber.onNext("first\n".getBytes());
+            subscribed.countDown();
+          }
+        }
+
+        @Override
+        public void cancel() {
+          cancelled.countDown();
+        }
+      });
+    };
+    App app = App.builder()
+        .getAsync("/forever", req -> CompletableFuture.completedFuture(
+            dev.lanes.streaming.StreamingResponse.publisher(never, "text/plain")))
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofMillis(300)).build());
+    try (app; RawClient raw = RawClient.connect(server.port())) {
+      raw.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(raw.readUntil("first\n")).contains("200");
+      assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+      server.close();
+      assertThat(cancelled.await(10, TimeUnit.SECONDS)).as("subscription cancelled").isTrue();
+      assertThat(raw.readUntilClosed().closed()).isTrue();
+    } finally {
+      server.close();
+    }
+  }
 }
