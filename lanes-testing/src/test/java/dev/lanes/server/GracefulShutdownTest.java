@@ -194,4 +194,56 @@ class GracefulShutdownTest {
       server.close();
     }
   }
+
+  @Test
+  void aKeptAliveResponseEndingDuringTheDrainClosesItsConnectionAfterItsLastByte() throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch releaseHold = new CountDownLatch(1);
+    CountDownLatch releaseStream = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/hold", req -> {
+          holding.countDown();
+          releaseHold.await();
+          return Response.text("held");
+        })
+        .get("/s", req -> dev.lanes.streaming.StreamingResponse.writer(out -> {
+          out.write("first\n".getBytes());
+          out.flush();
+          releaseStream.await();
+          out.write("last\n".getBytes());
+        }, "text/plain"))
+        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
+        .build();
+    // One loop: the drain's signal reaches every connection in the order it was queued.
+    Server server = Server.start(app, ServerConfig.builder().port(0).ioThreads(1)
+        .shutdownGrace(Duration.ofSeconds(30)).build());
+    try (app;
+        RawClient busy = RawClient.connect(server.port());
+        RawClient stream = RawClient.connect(server.port());
+        RawClient idle = RawClient.connect(server.port())) {
+      idle.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(idle.read().status()).isEqualTo(200);
+      busy.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+      stream.send("GET /s HTTP/1.1\r\nHost: a\r\n\r\n");
+      // Its head went out before the drain: it promised to keep the connection alive.
+      assertThat(stream.readUntil("first\n")).doesNotContainIgnoringCase("connection: close");
+
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      assertThat(idle.readUntilClosed().closed()).as("idle connection closed: the drain began").isTrue();
+      releaseStream.countDown();
+      // While /hold still holds the drain, the stream's end closes its connection: it must not
+      // idle on, open to a request the draining server would still serve.
+      RawClient.Transcript rest = stream.readUntilClosed();
+      assertThat(rest.text()).contains("last\n");
+      assertThat(rest.closed()).isTrue();
+      assertThat(closing).isNotDone();
+      releaseHold.countDown();
+      assertThat(busy.readUntilClosed().text()).endsWith("held");
+      closing.get(10, TimeUnit.SECONDS);
+    } finally {
+      releaseHold.countDown();
+      server.close();
+    }
+  }
 }

@@ -304,10 +304,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   void exchangeEnded(Http1ExchangeCodec codec) {
     current = null;
     served = null; // its response was written: the codec finished it
-    if (!codec.keepAlive() || !ctx.channel().isActive() || closing) {
+    // Kept alive when its head went out, before the server began to drain: the connection ends
+    // after this response's last byte all the same, instead of idling on until the drain's end.
+    boolean drainEnds = codec.keepAlive() && admission.isDraining();
+    if (!codec.keepAlive() || !ctx.channel().isActive() || closing || drainEnds) {
       flushPending = false;
-      if (codec.keepAlive() && closing) {
-        closeAfterWrites(); // a skipped body failed meanwhile
+      if (codec.keepAlive() && (closing || drainEnds)) {
+        closeAfterWrites(); // a skipped body failed meanwhile, or the server drains
       } else {
         ctx.flush();
       }
