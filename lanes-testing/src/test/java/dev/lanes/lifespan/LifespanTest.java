@@ -75,4 +75,18 @@ class LifespanTest {
         .hasMessageContaining("java.lang.String")
         .hasMessageContaining("Greeting");
   }
+
+  @Test
+  void aShutdownHookThatThrowsLetsTheOthersRunAndTheCloseEnds() {
+    List<String> log = new CopyOnWriteArrayList<>();
+    App app = App.builder()
+        .onShutdown(s -> log.add("close pool"))
+        .onShutdown(s -> {
+          throw new IllegalStateException("cache flush failed");
+        })
+        .onShutdown(s -> log.add("close client"))
+        .build();
+    TestClient.start(app).close(); // returns: the failure is logged, not thrown
+    assertThat(log).containsExactly("close client", "close pool");
+  }
 }

@@ -246,4 +246,32 @@ class GracefulShutdownTest {
       server.close();
     }
   }
+
+  @Test
+  void aBackgroundTaskOfAResponseSentDuringTheDrainRunsBeforeTheShutdownHooks() throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> log = new CopyOnWriteArrayList<>();
+    App app = App.builder()
+        .get("/hold", req -> {
+          holding.countDown();
+          release.await();
+          return Response.text("held").withBackground(dev.lanes.background.BackgroundTasks.create()
+              .add("audit", () -> log.add("background task")));
+        })
+        .onShutdown(s -> log.add("shutdown hook"))
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(30)).build());
+    try (app; RawClient c = RawClient.connect(server.port())) {
+      c.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      release.countDown();
+      assertThat(c.readUntilClosed().text()).endsWith("held");
+      closing.get(10, TimeUnit.SECONDS);
+      assertThat(log).containsExactly("background task", "shutdown hook");
+    } finally {
+      server.close();
+    }
+  }
 }
