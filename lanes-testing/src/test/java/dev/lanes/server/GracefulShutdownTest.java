@@ -274,4 +274,39 @@ class GracefulShutdownTest {
       server.close();
     }
   }
+
+  @Test
+  void aRequestPipelinedBehindAKeptAliveResponseIsStillServedWhenTheDrainBegins() throws Exception {
+    CountDownLatch streamingStarted = new CountDownLatch(1);
+    CountDownLatch releaseStream = new CountDownLatch(1);
+    App app = App.builder()
+        .get("/s", req -> dev.lanes.streaming.StreamingResponse.writer(out -> {
+          out.write("first\n".getBytes());
+          out.flush();
+          streamingStarted.countDown();
+          releaseStream.await();
+          out.write("last\n".getBytes());
+        }, "text/plain"))
+        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
+        .build();
+    Server server = Server.start(app, ServerConfig.builder().port(0).ioThreads(1)
+        .shutdownGrace(Duration.ofSeconds(30)).build());
+    try (app; RawClient c = RawClient.connect(server.port()); RawClient idle = RawClient.connect(server.port())) {
+      idle.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(idle.read().status()).isEqualTo(200);
+      c.send("GET /s HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(streamingStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      assertThat(idle.readUntilClosed().closed()).as("the drain began").isTrue();
+      releaseStream.countDown();
+      RawClient.Transcript all = c.readUntilClosed();
+      assertThat(all.statuses()).containsExactly(200, 200);
+      assertThat(all.responses().get(1).text()).isEqualTo("ok");
+      assertThat(all.closed()).isTrue();
+      closing.get(10, TimeUnit.SECONDS);
+    } finally {
+      releaseStream.countDown();
+      server.close();
+    }
+  }
 }

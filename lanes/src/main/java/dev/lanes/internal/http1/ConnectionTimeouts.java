@@ -245,6 +245,11 @@ final class ConnectionTimeouts {
     return unanswered > 0;
   }
 
+  /** Whether no request is being read: neither a head begun nor a body arriving. */
+  boolean readsNoRequest() {
+    return reading == Reading.IDLE;
+  }
+
   /** Whether a request's head has been decoded and its body is still arriving. */
   boolean readingBody() {
     return reading == Reading.BODY;

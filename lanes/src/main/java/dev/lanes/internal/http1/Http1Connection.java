@@ -305,8 +305,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     current = null;
     served = null; // its response was written: the codec finished it
     // Kept alive when its head went out, before the server began to drain: the connection ends
-    // after this response's last byte all the same, instead of idling on until the drain's end.
-    boolean drainEnds = codec.keepAlive() && admission.isDraining();
+    // after this response's last byte all the same, instead of idling on until the drain's end;
+    // unless the client already sent more (pipelined, or arriving), which is served as before.
+    boolean drainEnds = codec.keepAlive() && admission.isDraining() && pipelined.isEmpty()
+        && streaming == null && timeouts.readsNoRequest();
     if (!codec.keepAlive() || !ctx.channel().isActive() || closing || drainEnds) {
       flushPending = false;
       if (codec.keepAlive() && (closing || drainEnds)) {
