@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * all) and the small file parts (each within {@code spoolThreshold}, at most
  * {@code maxFieldsSize} bytes in all) in memory (other file parts go to disk as they arrive), so
  * an upload may be larger than {@code ServerConfig.maxBodySize}. Both are read by the same rules;
- * temporary files are removed when the request ends (response sent, error or disconnect). A
+ * temporary files are removed when the request ends (response sent, error or disconnect), or
+ * when the parse fails, before the error is thrown. A
  * request's form is parsed once: later calls get the same form (or error).
  *
  * <p>Lanes splits the body itself (Netty's upload classes only spool file parts): Content-Type
@@ -229,14 +231,22 @@ public final class Form {
     // another thread. Netty's uploads are not thread-safe: a part released under a running parse
     // gets written again and its file outlives every list that could delete it. So the cleanup
     // runs once the parse is over: at the scope's close if the parse has ended, else by the parse
-    // itself when it ends.
-    Runnable cleanup = store::deleteAll; // every temporary file of this request
+    // itself when it ends; and by a parse that fails, at once (as Starlette's parser closes its
+    // files before it raises): no one can read a failed form's files, and a handler may go on for
+    // long after the error, or its 400 reach a slow client slowly. Once, whichever thread runs it.
+    AtomicBoolean deleted = new AtomicBoolean();
+    Runnable cleanup = () -> {
+      if (deleted.compareAndSet(false, true)) {
+        store.deleteAll(); // every temporary file of this request
+      }
+    };
     AtomicInteger phase = new AtomicInteger(PARSING);
     request.scope().onClose(() -> {
       if (!phase.compareAndSet(PARSING, CLOSED_WHILE_PARSING)) {
         cleanup.run();
       }
     });
+    boolean parsed = false;
     try {
       MultipartBody parts = new MultipartBody(body, boundary);
       Map<String, List<String>> fields = new LinkedHashMap<>();
@@ -306,12 +316,14 @@ public final class Form {
         byName.computeIfAbsent(names.name(), k -> new ArrayList<>()).add(file);
       }
       byName.replaceAll((name, values) -> List.copyOf(values));
-      return new Form(Params.of("form field", fields), List.copyOf(files), byName);
+      Form form = new Form(Params.of("form field", fields), List.copyOf(files), byName);
+      parsed = true;
+      return form;
     } catch (IOException e) {
       throw unreadable(e);
     } finally {
-      if (!phase.compareAndSet(PARSING, PARSED)) {
-        cleanup.run(); // the request ended while this parse ran
+      if (!phase.compareAndSet(PARSING, PARSED) || !parsed) {
+        cleanup.run(); // the request ended while this parse ran, or the parse failed
       }
     }
   }
