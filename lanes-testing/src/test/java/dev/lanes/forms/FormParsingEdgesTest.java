@@ -281,4 +281,48 @@ class FormParsingEdgesTest {
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(r.text()).isEqualTo("[a=[1 2]][b=[+]][c=[]]");
   }
+
+  /**
+   * A hidden field named {@code _charset_} tells the encoding the browser used for the form (HTML,
+   * RFC 7578 4.6): the text fields without a charset of their own are decoded in it, wherever in
+   * the form it comes; it was ignored, so a form sent from a Latin-1 page read its 0xE9 as U+FFFD.
+   */
+  @Test
+  void aCharsetFieldNamesTheEncodingOfTheOtherTextFields() {
+    byte[] body = latin1("--" + B + "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\ncaf\u00e9\r\n"
+        + "--" + B + "\r\nContent-Disposition: form-data; name=\"_charset_\"\r\n\r\nISO-8859-1\r\n"
+        + "--" + B + "\r\nContent-Disposition: form-data; name=\"b\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+        ;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(body);
+    out.writeBytes("\u20ac".getBytes(StandardCharsets.UTF_8)); // its own charset wins
+    out.writeBytes(latin1("\r\n--" + B + "\r\nContent-Disposition: form-data; name=\"c\"\r\n\r\n\u00fc\r\n--" + B + "--\r\n"));
+    TestResponse r = client.post("/f", out.toByteArray(), MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("[a=[caf\u00e9]][_charset_=[ISO-8859-1]][b=[\u20ac]][c=[\u00fc]]");
+
+    TestResponse urlencoded = client.post("/f", latin1("a=%E9&_charset_=iso-8859-1&b=\u00fc"),
+        "application/x-www-form-urlencoded");
+    assertThat(urlencoded.status()).as(urlencoded.text()).isEqualTo(200);
+    assertThat(urlencoded.text()).isEqualTo("[a=[\u00e9]][_charset_=[iso-8859-1]][b=[\u00fc]]");
+  }
+
+  /** A {@code _charset_} that names no charset is the client's error, as an unknown charset parameter is. */
+  @Test
+  void aCharsetFieldNamingNoCharsetIs400() {
+    String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"_charset_\"\r\n\r\nutf@8\r\n--" + B + "--\r\n";
+    TestResponse r = post(body, MULTIPART);
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+    assertThat(r.text()).isEqualTo("malformed form: the _charset_ field names an unknown charset");
+    TestResponse u = post("_charset_=nope&a=b", "application/x-www-form-urlencoded");
+    assertThat(u.status()).as(u.text()).isEqualTo(400);
+    assertThat(u.text()).isEqualTo("malformed form: the _charset_ field names an unknown charset");
+    // An empty one (a hidden input copied by a script, not filled by a browser) names nothing.
+    TestResponse empty = post("_charset_=&a=%C3%A9", "application/x-www-form-urlencoded");
+    assertThat(empty.text()).isEqualTo("[_charset_=[]][a=[\u00e9]]");
+  }
+
+  private static byte[] latin1(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
 }

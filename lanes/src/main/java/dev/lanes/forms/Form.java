@@ -46,7 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request's form is parsed once: later calls get the same form (or error).
  *
  * <p>Lanes splits the body itself (Netty's upload classes only spool file parts): Content-Type
- * parameters in any order, field names and file names as sent ({@code filename*} included). A
+ * parameters in any order, field names and file names as sent ({@code filename*} included); text
+ * fields in their part's charset, else the one a {@code _charset_} field names (RFC 7578 4.6),
+ * else the Content-Type's, else UTF-8. A
  * body that is not a complete multipart body of its declared boundary, or a malformed part or
  * header, is a 400 {@link HttpException} with a fixed message (an urlencoded body is read as the
  * WHATWG URL standard reads it: a '%' that starts no escape is kept as sent); a body of another
@@ -190,6 +192,9 @@ public final class Form {
    */
   private record Parsed(CompletableFuture<Form> form) { }
 
+  /** A text field as sent, its charset its part's own (null: the form's). */
+  private record TextPart(String name, byte[] value, Charset charset) { }
+
   private static Form parse(Request request, FormLimits limits) {
     String contentType = request.header("content-type").orElse("");
     int semicolon = contentType.indexOf(';');
@@ -249,9 +254,9 @@ public final class Form {
     boolean parsed = false;
     try {
       MultipartBody parts = new MultipartBody(body, boundary);
-      Map<String, List<String>> fields = new LinkedHashMap<>();
+      List<Object> sent = new ArrayList<>(); // every part in order: a TextPart or an UploadFile
       List<UploadFile> files = new ArrayList<>();
-      Map<String, List<Object>> byName = new LinkedHashMap<>();
+      byte[] charsetField = null; // the first _charset_ field's value
       byte[] chunk = new byte[CHUNK_BYTES];
       long fieldBytes = 0; // text fields' names and values so far: all held in memory
       for (MultipartBody.Part part = parts.next(); part != null; part = parts.next()) {
@@ -271,8 +276,8 @@ public final class Form {
         }
         String partType = part.headers().get("content-type");
         HeaderValue partMedia = partType == null ? null : HeaderValue.parse(partType, "part " + part.number() + "'s Content-Type");
-        Charset partCharset = partMedia == null ? charset
-            : charset(partMedia.params().get("charset"), "part " + part.number() + "'s Content-Type", charset);
+        Charset ownCharset = partMedia == null ? null
+            : charset(partMedia.params().get("charset"), "part " + part.number() + "'s Content-Type", null);
         if (names.filename() == null) {
           fieldBytes += names.name().getBytes(StandardCharsets.UTF_8).length;
           if (fieldBytes > limits.maxFieldsSize()) {
@@ -289,13 +294,16 @@ public final class Form {
             }
             value.write(chunk, 0, n);
           }
-          String text = value.toString(partCharset);
-          fields.computeIfAbsent(names.name(), k -> new ArrayList<>()).add(text);
-          byName.computeIfAbsent(names.name(), k -> new ArrayList<>()).add(text);
+          // Decoded once the form is read: a _charset_ field after it may name its charset.
+          TextPart text = new TextPart(names.name(), value.toByteArray(), ownCharset);
+          if (charsetField == null && text.name().equals(CharsetField.NAME)) {
+            charsetField = text.value();
+          }
+          sent.add(text);
           continue;
         }
         String fileType = partType == null ? "application/octet-stream" : partType.split(";", 2)[0].strip();
-        FileUpload upload = store.create(fileType, encoding, partCharset);
+        FileUpload upload = store.create(fileType, encoding, ownCharset != null ? ownCharset : charset);
         long size = 0;
         int held = 0; // bytes of chunk not spooled yet: whole chunks go on, not each read's few
         for (int n; (n = parts.content(chunk, held, chunk.length - held)) >= 0; ) {
@@ -313,7 +321,20 @@ public final class Form {
         store.completed(upload);
         UploadFile file = new UploadFile(upload, names.name(), names.filename());
         files.add(file);
-        byName.computeIfAbsent(names.name(), k -> new ArrayList<>()).add(file);
+        sent.add(file);
+      }
+      Charset textCharset = charsetField == null ? charset : CharsetField.charset(charsetField, charset);
+      Map<String, List<String>> fields = new LinkedHashMap<>();
+      Map<String, List<Object>> byName = new LinkedHashMap<>();
+      for (Object one : sent) {
+        if (one instanceof TextPart t) {
+          String text = new String(t.value(), t.charset() != null ? t.charset() : textCharset);
+          fields.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(text);
+          byName.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(text);
+        } else {
+          UploadFile file = (UploadFile) one;
+          byName.computeIfAbsent(file.fieldName(), k -> new ArrayList<>()).add(file);
+        }
       }
       byName.replaceAll((name, values) -> List.copyOf(values));
       Form form = new Form(Params.of("form field", fields), List.copyOf(files), byName);
