@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
 import dev.lanes.http.Response;
+import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import io.netty.handler.codec.http.multipart.DiskFileUpload;
@@ -320,6 +322,25 @@ class FormParsingEdgesTest {
     // An empty one (a hidden input copied by a script, not filled by a browser) names nothing.
     TestResponse empty = post("_charset_=&a=%C3%A9", "application/x-www-form-urlencoded");
     assertThat(empty.text()).isEqualTo("[_charset_=[]][a=[\u00e9]]");
+  }
+
+  /**
+   * A boundary of bytes past ASCII (RFC 2046 allows none, python-multipart takes it): the header's
+   * bytes are its boundary, and the body's lines carry the same bytes. Lanes looked for the
+   * header's characters in UTF-8, other bytes than those sent, and answered 400 "the body has no
+   * line with the declared multipart boundary", which it has.
+   */
+  @Test
+  void aBoundaryOfBytesPastAsciiIsTheSameBytesInTheBody() {
+    String b = "\u00c3\u00a9"; // UTF-8's 'é' as sent, a char per byte
+    String body = "--" + b + "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--" + b + "--\r\n";
+    try (RawClient raw = RawClient.connect(client.port())) {
+      raw.send("POST /f HTTP/1.1\r\nHost: test\r\nContent-Type: multipart/form-data; boundary=" + b
+          + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+      RawResponse r = raw.read();
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("[a=[v]]");
+    }
   }
 
   private static byte[] latin1(String s) {

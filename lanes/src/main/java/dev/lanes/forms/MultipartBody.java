@@ -48,7 +48,10 @@ final class MultipartBody {
   /** Reads up to the first delimiter (skipping a preamble). */
   MultipartBody(InputStream in, String boundary) throws IOException {
     this.in = in;
-    this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.UTF_8);
+    // A header's characters are its bytes, as the server reads them (Latin-1): the body's
+    // delimiter lines carry the same bytes, ASCII or not (UTF-8 made a boundary past ASCII
+    // other bytes than those sent).
+    this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     // The first delimiter may open the body (no CRLF before it) or follow a preamble.
     if (opensBody()) {
       pos += delimiter.length - 2;
