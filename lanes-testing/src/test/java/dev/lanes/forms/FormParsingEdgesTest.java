@@ -343,6 +343,23 @@ class FormParsingEdgesTest {
     }
   }
 
+  /**
+   * A {@code filename*} Lanes cannot read beside a {@code filename} it can: the plain one is the
+   * fallback RFC 6266 4.3 has senders give for recipients that cannot use the extended one, so the
+   * upload is read under it (as Starlette, which reads only {@code filename}); it was a 400 for the
+   * whole form. Without a {@code filename} it stays a 400.
+   */
+  @Test
+  void anUnreadableExtendedFileNameFallsBackToThePlainOne() {
+    for (String ext : new String[] {"bogus", "", "x-unknown-charset''a.txt", "UTF-8''%zz"}) {
+      String body = "--" + B + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"; filename*=" + ext
+          + "\r\n\r\nabc\r\n--" + B + "--\r\n";
+      TestResponse r = post(body, MULTIPART);
+      assertThat(r.status()).as(ext + ": " + r.text()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("{doc|a.txt|abc}");
+    }
+  }
+
   private static byte[] latin1(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);
   }

@@ -10,7 +10,7 @@ import java.nio.charset.UnsupportedCharsetException;
  * A multipart part's {@code Content-Disposition: form-data; name=...; filename=...} (RFC 7578),
  * with names exactly as sent: Netty's decoder rewrote ',', '=', ':', ';' and tabs to spaces.
  * {@code filename*} (RFC 5987 / 6266, {@code charset'language'percent-encoded}) wins over
- * {@code filename}.
+ * {@code filename}; one that cannot be read (malformed, an unknown charset) falls back to it.
  *
  * @param name the field name
  * @param filename the file name, or null when the part is a plain field
@@ -28,7 +28,17 @@ record ContentDisposition(String name, String filename) {
       throw new HttpException(400, "malformed form: part " + part + " has no Content-Disposition form-data name");
     }
     String extended = value.params().get("filename*");
-    String filename = extended != null ? extendedValue(extended, part) : value.params().get("filename");
+    String filename = value.params().get("filename");
+    if (extended != null) {
+      try {
+        filename = extendedValue(extended, part);
+      } catch (HttpException unreadable) {
+        if (filename == null) {
+          throw unreadable;
+        }
+        // RFC 6266 4.3: filename is the fallback for a recipient that cannot read filename*
+      }
+    }
     return new ContentDisposition(name, filename);
   }
 
