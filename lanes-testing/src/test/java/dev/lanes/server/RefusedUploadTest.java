@@ -8,6 +8,7 @@ import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
 import dev.lanes.routing.RouteOptions;
 import dev.lanes.testing.TestClient;
+import io.netty.handler.ssl.OpenSsl;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,9 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A request refused from its head (413 for a declared length past maxBodySize) reaches a client
@@ -100,26 +105,54 @@ class RefusedUploadTest {
     }
   }
 
+  /**
+   * Over TLS too: the answer, its close_notify, then the rest of the body read and dropped. The
+   * connection closed at once with the body's bytes unread, and the client's write or read met a
+   * reset instead of the 413.
+   */
+  @ParameterizedTest
+  @MethodSource("engines")
+  void aTlsClientThatSendsItsWholeBodyFirstStillReadsThe413(Tls.Engine engine) throws Exception {
+    App app = App.builder().post("/up", req -> Response.text("got " + req.body().length)).build();
+    try (TestClient server = TestClient.start(app,
+        ServerConfig.builder().maxBodySize(1 << 20).tlsPort(0).tls(Tls.selfSigned("localhost").engine(engine)))) {
+      Socket tcp = new Socket("127.0.0.1", server.server().tlsPort().getAsInt());
+      try (SSLSocket s = (SSLSocket) TrustingTls.trustAll().getSocketFactory()
+          .createSocket(tcp, "localhost", tcp.getPort(), true)) {
+        assertThat(uploadThenRead(s, "/up")).startsWith("HTTP/1.1 413 ").contains("connection: close");
+      }
+    }
+  }
+
+  static List<Tls.Engine> engines() {
+    return OpenSsl.isAvailable() ? List.of(Tls.Engine.JDK, Tls.Engine.OPENSSL) : List.of(Tls.Engine.JDK);
+  }
+
   private static String uploadThenRead(int port) throws Exception {
     return uploadThenRead(port, "/up");
   }
 
   /** Sends a POST of BODY_SIZE bytes whole, as a client that reads only afterwards, then reads to the server's FIN. */
   private static String uploadThenRead(int port, String path) throws Exception {
-    int bodySize = BODY_SIZE;
     try (Socket s = new Socket("127.0.0.1", port)) {
-      OutputStream out = s.getOutputStream();
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + bodySize + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      byte[] chunk = new byte[64 * 1024];
-      for (int sent = 0; sent < bodySize; sent += chunk.length) {
-        out.write(chunk); // a reset from the server fails this write
-      }
-      out.flush();
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream answer = new ByteArrayOutputStream();
-      in.transferTo(answer); // up to the server's FIN
-      return answer.toString(StandardCharsets.US_ASCII);
+      return uploadThenRead(s, path);
     }
+  }
+
+  /** The same on a connected socket, plain or TLS; reads to the server's end of the stream. */
+  private static String uploadThenRead(Socket s, String path) throws Exception {
+    int bodySize = BODY_SIZE;
+    OutputStream out = s.getOutputStream();
+    out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + bodySize + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    byte[] chunk = new byte[64 * 1024];
+    for (int sent = 0; sent < bodySize; sent += chunk.length) {
+      out.write(chunk); // a reset from the server fails this write
+    }
+    out.flush();
+    InputStream in = s.getInputStream();
+    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+    in.transferTo(answer); // up to the server's FIN (over TLS its close_notify)
+    return answer.toString(StandardCharsets.US_ASCII);
   }
 }

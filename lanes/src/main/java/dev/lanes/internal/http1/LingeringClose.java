@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * bytes unread would reset the connection, and a client that reads only once its body is sent
  * (Python's {@code http.client}, say) would get the reset instead of the answer. nginx's
  * lingering close does the same (its {@code lingering_timeout} 5 s, {@code lingering_time} 30 s).
- * TLS connections close at once, with their {@code close_notify}.
+ * Over TLS the {@code close_notify} goes before the FIN (a bare FIN would end the TLS stream
+ * without it), and the client's records are dropped as they arrive, undecrypted: the linger sits
+ * ahead of the {@link SslHandler}.
  */
 final class LingeringClose extends ChannelInboundHandlerAdapter {
   static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -43,23 +45,39 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
   static void after(ChannelFuture lastWrite) {
     lastWrite.addListener(written -> {
       Channel ch = lastWrite.channel();
-      if (!written.isSuccess() || !ch.isActive() || !(ch instanceof DuplexChannel duplex)
-          || ch.pipeline().get(SslHandler.class) != null) {
+      if (!written.isSuccess() || !ch.isActive() || !(ch instanceof DuplexChannel duplex)) {
         ch.close();
         return;
       }
       LingeringClose linger = new LingeringClose();
-      ch.pipeline().addFirst(linger); // the bytes go nowhere: no decoder sees them again
+      ch.pipeline().addFirst(linger); // the bytes go nowhere: no decoder (nor TLS engine) sees them again
       ch.pipeline().fireUserEventTriggered(STARTED); // only this bounds the connection now
-      duplex.shutdownOutput().addListener(shut -> {
-        if (!shut.isSuccess()) {
-          ch.close();
-          return;
-        }
-        ch.config().setAutoRead(true);
-        ch.read();
-        linger.check(ch);
-      });
+      SslHandler tls = ch.pipeline().get(SslHandler.class);
+      if (tls == null) {
+        linger.shutOutput(duplex);
+      } else {
+        // The TLS stream's own end first: a client reading to a FIN without it sees a truncation.
+        tls.closeOutbound().addListener(closed -> {
+          if (!closed.isSuccess()) {
+            ch.close();
+            return;
+          }
+          linger.shutOutput(duplex);
+        });
+      }
+    });
+  }
+
+  /** Sends the FIN, then reads and drops until the client closes or a bound passes. */
+  private void shutOutput(DuplexChannel ch) {
+    ch.shutdownOutput().addListener(shut -> {
+      if (!shut.isSuccess()) {
+        ch.close();
+        return;
+      }
+      ch.config().setAutoRead(true);
+      ch.read();
+      check(ch);
     });
   }
 
