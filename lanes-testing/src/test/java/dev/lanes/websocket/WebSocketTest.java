@@ -1,12 +1,14 @@
 package dev.lanes.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.http.Response;
 import dev.lanes.testing.Await;
 import dev.lanes.testing.RawClient;
+import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
 import dev.lanes.websocket.Frames.Frame;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** WebSocket routes over real sockets: the JDK client for messages, raw frames for the edges. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -56,6 +60,7 @@ class WebSocketTest {
         .middleware(next -> req -> req.path().startsWith("/ws/private") && req.header("x-token").isEmpty()
             ? CompletableFuture.completedFuture(Response.text(401, "no token").withHeader("WWW-Authenticate", "Token"))
             : next.call(req))
+        .get("/plain", req -> Response.text("plain"))
         .websocket("/ws/echo", WebSocketTest::echo)
         .websocketAsync("/ws/echo-async", (ws, message) -> ws.sendAsync(message))
         .websocket("/ws/private", WebSocketTest::echo)
@@ -393,6 +398,27 @@ class WebSocketTest {
       WebSocketClosedException stopped = FLOOD_STOPPED.get(30, TimeUnit.SECONDS);
       assertThat(stopped.code()).isEqualTo(CloseCodes.ABNORMAL);
       assertThat(stopped.reason()).contains("not reading");
+    }
+  }
+
+  /**
+   * An upgrade pipelined behind plain requests, all in one write: the requests are answered in
+   * order, then the 101, and the session reads the client's messages and answers them. Twenty
+   * requests ahead fill the connection's pipeline, which pauses reading until it drains.
+   */
+  @ParameterizedTest
+  @CsvSource({"/ws/echo, 2", "/ws/echo-async, 2", "/ws/echo, 20", "/ws/echo-async, 20"})
+  void anUpgradePipelinedBehindRequestsStartsASessionThatReads(String path, int requestsAhead) {
+    String get = "GET /plain HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    try (RawClient c = RawClient.connect(client.port())) {
+      c.send(get.repeat(requestsAhead) + Frames.upgrade(path, ""));
+      assertThat(c.read(requestsAhead)).extracting(RawResponse::status, RawResponse::text)
+          .containsOnly(tuple(200, "plain"));
+      assertThat(c.readUntil("\r\n\r\n")).startsWith("HTTP/1.1 101");
+      for (int i = 0; i < 3; i++) {
+        c.send(Frames.text("after the pipeline " + i));
+        assertThat(Frames.read(c).text()).isEqualTo("after the pipeline " + i);
+      }
     }
   }
 
