@@ -54,31 +54,34 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
       ch.pipeline().fireUserEventTriggered(STARTED); // only this bounds the connection now
       SslHandler tls = ch.pipeline().get(SslHandler.class);
       if (tls == null) {
-        linger.shutOutput(duplex);
-      } else {
-        // The TLS stream's own end first: a client reading to a FIN without it sees a truncation.
-        tls.closeOutbound().addListener(closed -> {
-          if (!closed.isSuccess()) {
+        duplex.shutdownOutput().addListener(shut -> {
+          if (shut.isSuccess()) {
+            linger.drop(ch);
+          } else {
             ch.close();
-            return;
           }
-          linger.shutOutput(duplex);
         });
+        return;
       }
+      // The TLS stream's own end goes before the FIN: a client reading to a FIN without it sees a
+      // truncation. Its flush may wait for a client that reads only once its body is sent, so
+      // the dropping (and its bounds) starts now rather than once it is out.
+      linger.drop(ch);
+      tls.closeOutbound().addListener(notified -> {
+        if (notified.isSuccess()) {
+          duplex.shutdownOutput();
+        } else {
+          ch.close();
+        }
+      });
     });
   }
 
-  /** Sends the FIN, then reads and drops until the client closes or a bound passes. */
-  private void shutOutput(DuplexChannel ch) {
-    ch.shutdownOutput().addListener(shut -> {
-      if (!shut.isSuccess()) {
-        ch.close();
-        return;
-      }
-      ch.config().setAutoRead(true);
-      ch.read();
-      check(ch);
-    });
+  /** Reads and drops until the client closes or a bound passes. */
+  private void drop(Channel ch) {
+    ch.config().setAutoRead(true);
+    ch.read();
+    check(ch);
   }
 
   @Override
