@@ -210,11 +210,14 @@ final class BlockingSession extends Session implements WebSocket {
       while (!ch.isWritable() && ch.isActive() && (state.get() & ENDED) == 0) {
         if (left <= 0) {
           f.abort(CloseCodes.ABNORMAL, "peer not reading: send waited " + options().sendTimeout());
+          gone = true; // its close may not have run yet
           break;
         }
         left = writabilityChanged.awaitNanos(left);
       }
-      gone = !ch.isActive() || !ch.isWritable();
+      // Not "unwritable again": seen writable, the socket can be full again a moment later (a
+      // write queued from this thread counts twice while the loop takes it over), which ends nothing.
+      gone = gone || !ch.isActive() || (state.get() & ENDED) != 0;
     } finally {
       writable.unlock();
       doneWaiting(gone);
