@@ -108,6 +108,51 @@ class ServerCloseTest {
   }
 
   /**
+   * The {@code lanes-stop} thread a close from inside a request hands the shutdown to is not a
+   * daemon, from a lane thread (virtual, hence daemon) and from an event loop (a daemon) alike:
+   * otherwise a {@code main} that returned would let the JVM exit mid-drain, skipping the hooks.
+   */
+  @Test
+  void closeFromInsideARequestShutsDownOnANonDaemonThread() throws Exception {
+    for (boolean async : new boolean[] {false, true}) {
+      AtomicReference<Server> ref = new AtomicReference<>();
+      AtomicReference<String> hookThread = new AtomicReference<>();
+      AtomicBoolean hookOnDaemon = new AtomicBoolean(true);
+      CountDownLatch hookRan = new CountDownLatch(1);
+      App.Builder b = App.builder();
+      if (async) {
+        b.postAsync("/admin/stop", req -> {
+          ref.get().close();
+          return CompletableFuture.completedFuture(Response.text("stopping"));
+        });
+      } else {
+        b.post("/admin/stop", req -> {
+          ref.get().close();
+          return Response.text("stopping");
+        });
+      }
+      App app = b.onShutdown(s -> {
+        hookThread.set(Thread.currentThread().getName());
+        hookOnDaemon.set(Thread.currentThread().isDaemon());
+        hookRan.countDown();
+      }).build();
+      Server server = Server.start(app, config().shutdownGrace(Duration.ofMillis(500)).build());
+      ref.set(server);
+      try (app) {
+        RawClient c = RawClient.connect(server.port());
+        c.send("POST /admin/stop HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+        assertThat(hookRan.await(20, TimeUnit.SECONDS)).isTrue();
+        c.close();
+        server.awaitClose();
+        assertThat(hookThread.get()).isEqualTo("lanes-stop");
+        assertThat(hookOnDaemon.get()).as("lanes-stop is a daemon (async handler: " + async + ")").isFalse();
+      } finally {
+        server.close();
+      }
+    }
+  }
+
+  /**
    * A shutdown hook that closes the server it runs under (a hook closing "every server", a
    * listener reacting to STOPPING) is on the thread doing the close: waiting for that close
    * would wait for itself for ever. It returns at once and the close goes on.

@@ -299,8 +299,9 @@ public final class Server implements AutoCloseable {
     boolean insideRequest = onOwnLoop() || onLaneThread();
     if (closing.compareAndSet(false, true)) {
       if (insideRequest) {
-        // Not a daemon: the JVM waits for the drain and the shutdown hooks before it may exit.
-        Thread.ofPlatform().name("lanes-stop").start(this::shutDown);
+        // Not a daemon, said outright: a builder inherits the caller's status, and lane threads
+        // and loops are daemons. The JVM waits for the drain and the shutdown hooks before it may exit.
+        Thread.ofPlatform().daemon(false).name("lanes-stop").start(this::shutDown);
       } else {
         shutDown();
       }
