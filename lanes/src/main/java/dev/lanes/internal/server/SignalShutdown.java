@@ -150,8 +150,9 @@ public final class SignalShutdown {
             + " server(s) or worker(s) run their startup hooks: stopping them once started");
       }
     }
-    // Not a daemon: the JVM waits for the servers to finish closing before it may exit.
-    Thread.ofPlatform().name("lanes-signal-stop").start(() -> {
+    // Not a daemon, said outright: a builder inherits the caller's status, and the JVM's signal
+    // handler thread is a daemon. The JVM waits for the servers to finish closing before it may exit.
+    Thread.ofPlatform().daemon(false).name("lanes-signal-stop").start(() -> {
       Optional<List<Registration>> closed = closeAll();
       if (closed.isEmpty()) {
         Runtime.getRuntime().exit(128 + number); // a server still closing would hold the JVM for ever
