@@ -69,11 +69,12 @@ final class Schemas {
    * different schemas becomes {@code Name-Input} and {@code Name-Output}, as in FastAPI.
    */
   ObjectNode all(ObjectNode doc) {
+    Set<String> split = splitRecords();
     Map<String, String> renames = new TreeMap<>();
     for (String key : named.keySet()) {
       if (key.endsWith(OUT)) {
         String base = key.substring(0, key.length() - OUT.length());
-        boolean both = named.containsKey(base) && !named.get(base).equals(named.get(key));
+        boolean both = split.contains(base);
         renames.put(key, both ? base + "-Output" : base);
         if (both) {
           renames.put(base, base + "-Input");
@@ -91,6 +92,42 @@ final class Schemas {
 
   private static final String OUT = "~out";
   private static final String PREFIX = "#/components/schemas/";
+
+  /**
+   * The records whose written schema differs from their read one. A written schema refers to the
+   * written schemas of the records it holds ({@code Tag~out}), which are the read ones unless those
+   * differ too: so a record is split only for a difference of its own or of a record it holds,
+   * found by growing the split set until it stops changing (a record may hold itself).
+   */
+  private Set<String> splitRecords() {
+    Set<String> split = new HashSet<>();
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      Map<String, String> same = new TreeMap<>(); // Tag~out → Tag while Tag is not split
+      for (String key : named.keySet()) {
+        String base = key.endsWith(OUT) ? key.substring(0, key.length() - OUT.length()) : null;
+        if (base != null && !split.contains(base)) {
+          same.put(key, base);
+        }
+      }
+      for (String key : named.keySet()) {
+        if (!key.endsWith(OUT)) {
+          continue;
+        }
+        String base = key.substring(0, key.length() - OUT.length());
+        if (named.containsKey(base) && !split.contains(base)) {
+          ObjectNode written = named.get(key).deepCopy();
+          rename(written, same);
+          if (!written.equals(named.get(base))) {
+            split.add(base);
+            grew = true;
+          }
+        }
+      }
+    }
+    return split;
+  }
 
   private static void rename(com.fasterxml.jackson.databind.JsonNode node, Map<String, String> renames) {
     if (node instanceof ObjectNode o) {
