@@ -152,7 +152,7 @@ final class OpenApiDocument {
         ObjectNode schema = p.responseShape.map(s -> s.schema(schemas)).orElse(F.objectNode());
         schemas.output(false);
         if (p.responseShape.isPresent() && !schema.has("$ref")) { // an undescribed result is {}, as FastAPI's
-          schema.put("title", "Response " + Schemas.title(operationId));
+          schema.put("title", Schemas.titleAsPython("Response_" + operationId)); // FastAPI's, from the operationId as given
         }
         ok.putObject("content").putObject("application/json").set("schema", schema);
       }
@@ -163,7 +163,7 @@ final class OpenApiDocument {
           ObjectNode schema = d.shape().get().schema(schemas).deepCopy();
           schemas.output(false);
           if (!schema.has("$ref")) {
-            schema.put("title", "Response " + d.status() + " " + Schemas.title(operationId));
+            schema.put("title", Schemas.titleAsPython("Response_" + d.status() + "_" + operationId));
           }
           r.putObject("content").putObject("application/json").set("schema", schema);
         }

@@ -90,6 +90,23 @@ final class Schemas {
     return out;
   }
 
+  /**
+   * Python's {@code str.title()} with {@code _} as spaces, as FastAPI titles a name it does not
+   * derive from Java ({@code Response_colorByName} → {@code Response Colorbyname}): no camelCase
+   * words, a letter after anything but a letter starts one.
+   */
+  static String titleAsPython(String name) {
+    StringBuilder b = new StringBuilder(name.length());
+    boolean afterLetter = false;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean letter = Character.isLetter(c);
+      b.append(c == '_' ? ' ' : !letter ? c : afterLetter ? Character.toLowerCase(c) : Character.toUpperCase(c));
+      afterLetter = letter;
+    }
+    return b.toString();
+  }
+
   private static final String OUT = "~out";
   private static final String PREFIX = "#/components/schemas/";
 
@@ -172,7 +189,10 @@ final class Schemas {
     return !(s instanceof RecordShape || s instanceof Scalar scalar && scalar.kind() == Scalar.Kind.ENUM);
   }
 
-  /** pydantic's title of a name: {@code item_id} → {@code Item Id}, {@code x-api-key} → {@code X-Api-Key}. */
+  /**
+   * pydantic's title of a name: {@code item_id} → {@code Item Id}, {@code x-api-key} → {@code X-Api-Key},
+   * {@code item2id} → {@code Item2Id}; a Java camelCase name as its snake_case form ({@code itemId} → {@code Item Id}).
+   */
   static String title(String name) {
     StringBuilder b = new StringBuilder();
     boolean start = true;
@@ -184,6 +204,9 @@ final class Schemas {
       } else if (!Character.isLetterOrDigit(c)) {
         b.append(c);
         start = true;
+      } else if (Character.isLowerCase(c) && i > 0 && Character.isDigit(name.charAt(i - 1))) {
+        b.append(Character.toUpperCase(c)); // str.title(): a digit is no letter, so one after it starts a word
+        start = false;
       } else if (Character.isUpperCase(c) && !start) {
         boolean inAcronym = Character.isUpperCase(name.charAt(i - 1))
             && !(i + 1 < name.length() && Character.isLowerCase(name.charAt(i + 1)));
