@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 from fastapi import Depends, FastAPI, Query
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel as PydanticModel, ConfigDict
+from pydantic import BaseModel as PydanticModel, ConfigDict, Field
 
 
 class BaseModel(PydanticModel):
@@ -35,8 +35,8 @@ class Item(BaseModel):
 
 
 class Thing(BaseModel):
-    name: str
-    size: int = 1
+    name: str = Field(description="What it is called")
+    size: int = Field(default=1, description="How big")
     color: Color = Color.red
     note: Optional[str] = None
     tags: list[Tag] = []
@@ -46,7 +46,9 @@ class Thing(BaseModel):
 
 
 class Box(BaseModel):
-    thing: Thing
+    """Things in a box."""
+
+    thing: Thing = Field(description="The main thing")
     things: list[Thing]
     maybe: Optional[Thing] = None
 

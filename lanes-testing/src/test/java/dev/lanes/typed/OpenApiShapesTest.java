@@ -2,7 +2,9 @@ package dev.lanes.typed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -30,11 +32,13 @@ class OpenApiShapesTest {
 
   record Item(long item2id, String name, Tag tag, List<Tag> tags) {}
 
-  record Thing(String name, @Default("1") int size, @Default("red") Color color, Optional<String> note,
+  record Thing(@JsonPropertyDescription("What it is called") String name,
+               @JsonPropertyDescription("How big") @Default("1") int size, @Default("red") Color color, Optional<String> note,
                @Default("[]") List<Tag> tags, @Default("{}") Map<String, Integer> counts,
                @JsonProperty("by_name") @Default("{}") Map<String, Tag> byName, Optional<Tag> best) {}
 
-  record Box(Thing thing, List<Thing> things, Optional<Thing> maybe) {}
+  @JsonClassDescription("Things in a box.")
+  record Box(@JsonPropertyDescription("The main thing") Thing thing, List<Thing> things, Optional<Thing> maybe) {}
 
   static final class Api {
     @Post("/items")
@@ -95,6 +99,15 @@ class OpenApiShapesTest {
   void aGivenOperationIdIsTitledAsFastApiTitlesIt() {
     JsonNode ok = API.openApi().at("/paths/~1colors~1{color}/get/responses/200/content/application~1json/schema");
     assertThat(ok.get("title").asText()).isEqualTo("Response Colorbyname"); // "Response_colorByName".title()
+  }
+
+  @Test
+  void jacksonDescriptionsAreTheSchemasDescriptions() {
+    JsonNode box = API.openApi().at("/components/schemas/Box-Input");
+    assertThat(box.get("description").asText()).isEqualTo("Things in a box.");
+    assertThat(box.at("/properties/thing/description").asText()).isEqualTo("The main thing");
+    assertThat(API.openApi().at("/components/schemas/Thing-Output/properties/size/description").asText())
+        .isEqualTo("How big");
   }
 
   @Test

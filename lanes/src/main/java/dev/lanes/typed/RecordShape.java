@@ -30,6 +30,8 @@ final class RecordShape implements Shape {
   private List<Field> fields;
   private Map<String, Integer> index; // JSON name -> component position, for the streaming read
   private MethodHandle constructor; // (Object[])Object
+  private String description; // the record's, for the document; null: none
+  private List<String> descriptions = List.of(); // each component's, by position; null: none
 
   RecordShape(Class<?> type) {
     this.type = type;
@@ -43,6 +45,12 @@ final class RecordShape implements Shape {
     }
     this.index = Map.copyOf(positions);
     this.constructor = constructor;
+  }
+
+  /** The descriptions the document gives the record and each component (by position), null where none. */
+  void describe(String record, List<String> components) {
+    this.description = record;
+    this.descriptions = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(components));
   }
 
   List<Field> fields() {
@@ -160,10 +168,14 @@ final class RecordShape implements Shape {
     ObjectNode s = JsonNodeFactory.instance.objectNode();
     ObjectNode props = s.putObject("properties");
     var required = JsonNodeFactory.instance.arrayNode();
-    for (Field f : fields) {
+    for (int i = 0; i < fields.size(); i++) {
+      Field f = fields.get(i);
       ObjectNode p = f.shape.schema(schemas).deepCopy();
       if (Schemas.titled(f.shape)) {
         p.put("title", Schemas.title(f.name));
+      }
+      if (i < descriptions.size() && descriptions.get(i) != null) {
+        p.put("description", descriptions.get(i)); // beside a $ref too, as pydantic writes it (OpenAPI 3.1 allows it)
       }
       if (f.documentedDefault != null) {
         p.set("default", f.documentedDefault);
@@ -178,6 +190,9 @@ final class RecordShape implements Shape {
       s.set("required", required);
     }
     s.put("title", type.getSimpleName());
+    if (description != null) {
+      s.put("description", description);
+    }
     return s;
   }
 }

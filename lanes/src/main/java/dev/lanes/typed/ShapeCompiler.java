@@ -1,6 +1,8 @@
 package dev.lanes.typed;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -158,6 +160,7 @@ final class ShapeCompiler {
   private RecordShape compile(Class<?> type, RecordShape shape) {
     RecordComponent[] components = type.getRecordComponents();
     List<RecordShape.Field> fields = new ArrayList<>(components.length);
+    List<String> descriptions = new ArrayList<>(components.length);
     Class<?>[] types = new Class<?>[components.length];
     for (int i = 0; i < components.length; i++) {
       RecordComponent rc = components[i];
@@ -167,6 +170,7 @@ final class ShapeCompiler {
       Shape s = shape(rc.getAnnotatedType(), annotations, where);
       Default d = find(annotations, Default.class);
       String name = jsonName(rc, annotations);
+      descriptions.add(description(rc, annotations));
       fields.add(d != null ? withDefault(name, s, d.value(), where)
           : s instanceof OptionalShape ? new RecordShape.Field(name, s, Optional.empty(), null)
           : new RecordShape.Field(name, s, RecordShape.Field.REQUIRED, null));
@@ -177,7 +181,9 @@ final class ShapeCompiler {
       MethodHandle h = MethodHandles.lookup().unreflectConstructor(ctor);
       h = h.asType(h.type().generic()).asSpreader(Object[].class, types.length)
           .asType(MethodType.methodType(Object.class, Object[].class));
+      JsonClassDescription about = type.getAnnotation(JsonClassDescription.class);
       shape.complete(fields, h);
+      shape.describe(about == null || about.value().isEmpty() ? null : about.value(), descriptions);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalArgumentException("record " + type.getName() + " cannot be built by the typed layer: " + e, e);
     }
@@ -195,6 +201,15 @@ final class ShapeCompiler {
       p = rc.getAccessor().getAnnotation(JsonProperty.class);
     }
     return p != null && !p.value().isEmpty() ? p.value() : rc.getName();
+  }
+
+  /** The component's {@code @JsonPropertyDescription} (pydantic's {@code Field(description=...)}), or null. */
+  private static String description(RecordComponent rc, Annotation[] fieldAnnotations) {
+    JsonPropertyDescription d = find(fieldAnnotations, JsonPropertyDescription.class);
+    if (d == null) {
+      d = rc.getAccessor().getAnnotation(JsonPropertyDescription.class);
+    }
+    return d == null || d.value().isEmpty() ? null : d.value();
   }
 
   /** A component's annotations: those on its field, where Jakarta's constraints land for records. */
