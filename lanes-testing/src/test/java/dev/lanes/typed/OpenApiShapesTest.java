@@ -95,6 +95,26 @@ class OpenApiShapesTest {
     assertThat(schemas.has("Box-Input") && schemas.has("Box-Output")).as("Box holds Thing").isTrue();
   }
 
+  record Node(String name, List<Node> children) {}
+
+  static final class Nodes {
+    @Post("/nodes")
+    Node echo(@Body Node n) {
+      return n;
+    }
+  }
+
+  @Test
+  void aRecordHoldingItselfIsSplitAsFastApiSplitsIt() {
+    // FastAPI 0.142 for class Node(BaseModel): name: str; children: list["Node"], read and written
+    JsonNode schemas = TypedApi.builder().controller(new Nodes()).build().openApi().at("/components/schemas");
+    assertThat(schemas.has("Node")).as(schemas.toString()).isFalse();
+    assertThat(schemas.at("/Node-Input/properties/children/items/$ref").asText())
+        .isEqualTo("#/components/schemas/Node-Input");
+    assertThat(schemas.at("/Node-Output/properties/children/items/$ref").asText())
+        .isEqualTo("#/components/schemas/Node-Output");
+  }
+
   @Test
   void aGivenOperationIdIsTitledAsFastApiTitlesIt() {
     JsonNode ok = API.openApi().at("/paths/~1colors~1{color}/get/responses/200/content/application~1json/schema");

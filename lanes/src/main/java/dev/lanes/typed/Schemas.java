@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -112,38 +113,41 @@ final class Schemas {
 
   /**
    * The records whose written schema differs from their read one. A written schema refers to the
-   * written schemas of the records it holds ({@code Tag~out}), which are the read ones unless those
-   * differ too: so a record is split only for a difference of its own or of a record it holds,
-   * found by growing the split set until it stops changing (a record may hold itself).
+   * written schemas of the records it holds ({@code Tag~out}), which are the read ones once those
+   * are found alike: so, as pydantic does, every record read and written starts split and is merged
+   * when its schemas are alike given the merges so far, until nothing changes (a record holding
+   * itself stays split, as in FastAPI: its two schemas refer to two names).
    */
   private Set<String> splitRecords() {
     Set<String> split = new HashSet<>();
-    boolean grew = true;
-    while (grew) {
-      grew = false;
-      Map<String, String> same = new TreeMap<>(); // Tag~out → Tag while Tag is not split
+    for (String key : named.keySet()) {
+      if (key.endsWith(OUT) && named.containsKey(base(key))) {
+        split.add(base(key));
+      }
+    }
+    boolean merged = true;
+    while (merged) {
+      merged = false;
+      Map<String, String> same = new TreeMap<>(); // Tag~out → Tag once Tag is merged (or only written)
       for (String key : named.keySet()) {
-        String base = key.endsWith(OUT) ? key.substring(0, key.length() - OUT.length()) : null;
-        if (base != null && !split.contains(base)) {
-          same.put(key, base);
+        if (key.endsWith(OUT) && !split.contains(base(key))) {
+          same.put(key, base(key));
         }
       }
-      for (String key : named.keySet()) {
-        if (!key.endsWith(OUT)) {
-          continue;
-        }
-        String base = key.substring(0, key.length() - OUT.length());
-        if (named.containsKey(base) && !split.contains(base)) {
-          ObjectNode written = named.get(key).deepCopy();
-          rename(written, same);
-          if (!written.equals(named.get(base))) {
-            split.add(base);
-            grew = true;
-          }
+      for (String base : List.copyOf(split)) {
+        ObjectNode written = named.get(base + OUT).deepCopy();
+        rename(written, same);
+        if (written.equals(named.get(base))) {
+          split.remove(base);
+          merged = true;
         }
       }
     }
     return split;
+  }
+
+  private static String base(String outKey) {
+    return outKey.substring(0, outKey.length() - OUT.length());
   }
 
   private static void rename(com.fasterxml.jackson.databind.JsonNode node, Map<String, String> renames) {
