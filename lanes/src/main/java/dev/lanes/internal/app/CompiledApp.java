@@ -307,7 +307,9 @@ public final class CompiledApp {
     for (int i = middleware.size() - 1; i >= 0; i--) {
       try {
         out = Objects.requireNonNull(middleware.get(i).refused(request, out), "Middleware.refused returned null");
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // An Error too (a failed assertion), as a handler's is answered: thrown on, it would end
+        // the connection (on HTTP/2 every stream of it) with no answer.
         LOG.log(System.Logger.Level.ERROR, "middleware failed on a refused request's answer", e);
       }
     }
