@@ -83,6 +83,21 @@ class CleanupReplacementTest {
     CompletionStage<String> asyncOk(Early e) {
       return CompletableFuture.completedFuture("ok");
     }
+
+    /** The streamed sources the routes below opened and that were closed since. */
+    static final LinkedBlockingQueue<String> CLOSED = new LinkedBlockingQueue<>();
+
+    @Get("/stream")
+    dev.lanes.http.Response stream(Early e) {
+      return dev.lanes.streaming.StreamingResponse.of(
+          java.util.stream.Stream.of("a", "b").onClose(() -> CLOSED.add("stream")), "text/plain");
+    }
+
+    @Get("/async-stream")
+    CompletionStage<dev.lanes.http.Response> asyncStream(Early e) {
+      return CompletableFuture.completedFuture(dev.lanes.streaming.StreamingResponse.of(
+          java.util.stream.Stream.of("a", "b").onClose(() -> CLOSED.add("async-stream")), "text/plain"));
+    }
   }
 
   private static String nextTold(LinkedBlockingQueue<String> told) throws InterruptedException {
@@ -132,6 +147,22 @@ class CleanupReplacementTest {
           "{\"detail\":\"cleanup raised on success\"}");
       assertThat(nextTold(p.told)).isEqualTo("early: none");
       assertThat(nextTold(p.told)).isEqualTo("tx: HttpException cleanup raised on success");
+    }
+  }
+
+  @Test
+  void aReplacedResponsesStreamedSourceIsClosed() throws Exception {
+    Providers p = new Providers();
+    try (TestClient client = start(p)) {
+      // The handler's response is never sent: its open source (a cursor, a file) must still be closed.
+      answers(client.send(client.request("/stream").header("x-on-success", "1")), 409,
+          "{\"detail\":\"cleanup raised on success\"}");
+      assertThat(Routes.CLOSED.poll(20, TimeUnit.SECONDS)).as("the replaced response's source was closed").isEqualTo("stream");
+
+      answers(client.send(client.request("/async-stream").header("x-on-success", "1")), 409,
+          "{\"detail\":\"cleanup raised on success\"}");
+      assertThat(Routes.CLOSED.poll(20, TimeUnit.SECONDS)).as("the replaced response's source was closed")
+          .isEqualTo("async-stream");
     }
   }
 

@@ -6,6 +6,8 @@ import dev.lanes.forms.FormLimits;
 import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
+import dev.lanes.http.ResponseBody;
+import dev.lanes.internal.http.BodySource;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;
@@ -90,9 +92,23 @@ final class RoutePlan {
       throw e;
     }
     if (b.handlerDone(null) instanceof HttpException replaced) {
+      dropped(response);
       throw replaced; // a cleanup's answer instead of the handler's
     }
     return response;
+  }
+
+  /**
+   * A response a cleanup's {@code HttpException} replaced never reaches the server, which closes an
+   * unsent body's source, nor the request's tracking of returned responses: its produced body (a
+   * cursor, a file behind a stream) is abandoned here, once, on a virtual thread (closing it may
+   * block, and an async handler's stage may complete on the event loop).
+   */
+  private static void dropped(Response r) {
+    if (r != null && r.body() instanceof ResponseBody.Written w && w.writer() instanceof BodySource s
+        && s.untouched()) {
+      Thread.ofVirtual().name("lanes-cleanup").start(s::abandon);
+    }
   }
 
   /**
@@ -170,6 +186,7 @@ final class RoutePlan {
         if (failure == null) {
           answer.complete(r);
         } else {
+          dropped(r); // made, then replaced by a cleanup's HttpException
           answer.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
               ? failure : new java.util.concurrent.CompletionException(failure));
         }
