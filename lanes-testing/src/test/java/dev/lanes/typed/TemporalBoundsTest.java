@@ -204,6 +204,26 @@ class TemporalBoundsTest {
     }
   }
 
+  static final class Until {
+    @Get("/until")
+    String until(@Query @Default("2025-01-01") @Future LocalDate v) {
+      return v.toString();
+    }
+  }
+
+  @Test
+  void aDefaultPastItsBoundByNowStillBuildsAndIsTheAnswerWithoutTheValue() throws Exception {
+    // Checked against the clock when built, the same code built on 2024-12-31 and failed on 2025-01-01:
+    // an app that stops starting on a date. FastAPI never checks a default against now (nor at all).
+    Clock later = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
+    App app = TypedApi.builder().clock(later).controller(new Until()).build().install(App.builder()).build();
+    try (TestClient client = TestClient.start(app)) {
+      answers(client.get("/until"), 200, "\"2025-01-01\"");
+      answers(query(client, "/until", "2025-01-01"), 422,
+          detail(refused("date_future", List.of("query", "v"), "2025-01-01")));
+    }
+  }
+
   static final class PastTime {
     @Get("/t")
     String t(@Query @Past LocalTime v) {
