@@ -3,18 +3,23 @@ package dev.lanes.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
+import dev.lanes.background.BackgroundTasks;
 import dev.lanes.http.Response;
+import dev.lanes.streaming.StreamingResponse;
 import dev.lanes.testing.Await;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RawResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,33 +28,38 @@ import org.junit.jupiter.api.Test;
  * lifespan hooks.
  */
 class GracefulShutdownTest {
+  private final List<Gate> gates = new ArrayList<>();
+  private App app;
+  private Server server;
+
+  @AfterEach
+  void stop() {
+    gates.forEach(Gate::release); // a failed test leaves no handler held for the whole grace period
+    if (server != null) {
+      server.close();
+    }
+    if (app != null) {
+      app.close();
+    }
+  }
 
   @Test
   void inFlightFinishesWithConnectionCloseIdleGoesAtOnceHooksRunLast() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    Gate hold = gate();
     List<String> log = new CopyOnWriteArrayList<>();
-    App app = App.builder()
+    start(appServingOkAtRoot()
         .get("/hold", req -> {
-          entered.countDown();
-          release.await(10, TimeUnit.SECONDS);
+          hold.pass();
           log.add("request done");
           return Response.text("held");
         })
-        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
-        .onShutdown(s -> log.add("shutdown hook"))
-        .build();
-    Server server = Server.start(app, ServerConfig.builder().port(0)
-        .shutdownGrace(Duration.ofSeconds(30)).build());
-    try (app;
-        RawClient busy = RawClient.connect(server.port());
-        RawClient idle = RawClient.connect(server.port())) {
-      idle.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThat(idle.read().status()).isEqualTo(200);
-      busy.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        .onShutdown(s -> log.add("shutdown hook")),
+        ServerConfig.builder().shutdownGrace(Duration.ofSeconds(30)));
+    try (RawClient busy = connect(); RawClient idle = idleConnection()) {
+      busy.send(get("/hold"));
+      hold.awaitEntered();
 
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      CompletableFuture<Void> closing = closeInBackground();
       // The idle keep-alive connection is closed without waiting for the grace period.
       RawClient.Transcript idleEnd = idle.readUntilClosed();
       assertThat(idleEnd.closed()).isTrue();
@@ -58,7 +68,7 @@ class GracefulShutdownTest {
       assertThat(closing).isNotDone();
       assertThat(log).isEmpty();
 
-      release.countDown();
+      hold.release();
       RawClient.Transcript done = busy.readUntilClosed();
       assertThat(done.statuses()).containsExactly(200);
       assertThat(done.text()).containsIgnoringCase("connection: close").endsWith("held");
@@ -70,58 +80,51 @@ class GracefulShutdownTest {
 
   @Test
   void requestStillRunningAfterTheGracePeriodIsCancelled() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
+    Gate stuck = gate(); // never released: only the grace deadline ends it
     CountDownLatch interrupted = new CountDownLatch(1);
-    App app = App.builder()
+    start(App.builder()
         .get("/stuck", req -> {
-          entered.countDown();
           try {
-            new CountDownLatch(1).await();
+            stuck.pass();
           } catch (InterruptedException e) {
             interrupted.countDown();
             throw e;
           }
           return Response.text("unreachable");
-        })
-        .build();
-    Server server = Server.start(app, ServerConfig.builder().port(0)
-        .shutdownGrace(Duration.ofMillis(200)).build());
-    try (app; RawClient c = RawClient.connect(server.port())) {
-      c.send("GET /stuck HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        }),
+        ServerConfig.builder().shutdownGrace(Duration.ofMillis(200)));
+    try (RawClient c = connect()) {
+      c.send(get("/stuck"));
+      stuck.awaitEntered();
       server.close();
-      assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("handler interrupted").isTrue();
+      await(interrupted, "handler interrupted");
       assertThat(c.readUntilClosed().closed()).isTrue();
-      Await.until(() -> app.lanes().get("endpoints").statistics().borrowed() == 0, "token returned");
+      awaitTokenReturned();
     }
   }
 
   @Test
   void aResponseBeingStreamedWhenCloseStartsIsDeliveredWhole() throws Exception {
     CountDownLatch streaming = new CountDownLatch(1);
-    App app = App.builder()
-        .get("/s", req -> dev.lanes.streaming.StreamingResponse.writer(out -> {
+    start(App.builder()
+        .get("/s", req -> StreamingResponse.writer(out -> {
           for (int i = 0; i < 10; i++) {
             out.write(("chunk " + i + "\n").getBytes());
             streaming.countDown();
             Thread.sleep(30);
           }
-        }, "text/plain"))
-        .build();
-    Server server = Server.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(10)).build());
-    try (RawClient raw = RawClient.connect(server.port())) {
-      raw.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n");
-      assertThat(streaming.await(10, TimeUnit.SECONDS)).isTrue();
-      Thread closer = Thread.ofPlatform().start(server::close);
+        }, "text/plain")),
+        ServerConfig.builder().shutdownGrace(Duration.ofSeconds(10)));
+    try (RawClient raw = connect()) {
+      raw.send(get("/s"));
+      await(streaming, "streaming");
+      CompletableFuture<Void> closing = closeInBackground();
       RawClient.Transcript all = raw.readUntilClosed();
       assertThat(all.closed()).isTrue();
       // One complete response, its chunked body ended properly: nothing was cut.
       assertThat(all.responses()).singleElement().extracting(RawResponse::text)
           .isEqualTo(IntStream.range(0, 10).mapToObj(i -> "chunk " + i + "\n").collect(Collectors.joining()));
-      closer.join(Duration.ofSeconds(15));
-    } finally {
-      server.close();
-      app.close();
+      closing.get(15, TimeUnit.SECONDS);
     }
   }
 
@@ -129,8 +132,8 @@ class GracefulShutdownTest {
   void aWrittenStreamThatNeverEndsIsCutAtTheGraceDeadlineItsWriterStoppedAndTokenReturned() throws Exception {
     CountDownLatch streaming = new CountDownLatch(1);
     CountDownLatch writerEnded = new CountDownLatch(1);
-    App app = App.builder()
-        .get("/forever", req -> dev.lanes.streaming.StreamingResponse.writer(out -> {
+    start(App.builder()
+        .get("/forever", req -> StreamingResponse.writer(out -> {
           try {
             while (true) {
               out.write("tick\n".getBytes());
@@ -140,18 +143,15 @@ class GracefulShutdownTest {
           } finally {
             writerEnded.countDown();
           }
-        }, "text/plain"))
-        .build();
-    Server server = Server.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofMillis(300)).build());
-    try (app; RawClient raw = RawClient.connect(server.port())) {
-      raw.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n");
-      assertThat(streaming.await(10, TimeUnit.SECONDS)).isTrue();
+        }, "text/plain")),
+        ServerConfig.builder().shutdownGrace(Duration.ofMillis(300)));
+    try (RawClient raw = connect()) {
+      raw.send(get("/forever"));
+      await(streaming, "streaming");
       server.close();
-      assertThat(writerEnded.await(10, TimeUnit.SECONDS)).as("writer stopped").isTrue();
+      await(writerEnded, "writer stopped");
       assertThat(raw.readUntilClosed().closed()).isTrue();
-      Await.until(() -> app.lanes().get("endpoints").statistics().borrowed() == 0, "token returned");
-    } finally {
-      server.close();
+      awaitTokenReturned();
     }
   }
 
@@ -159,8 +159,8 @@ class GracefulShutdownTest {
   void aPublishedStreamThatNeverEndsIsCutAtTheGraceDeadlineAndItsSubscriptionCancelled() throws Exception {
     CountDownLatch subscribed = new CountDownLatch(1);
     CountDownLatch cancelled = new CountDownLatch(1);
-    java.util.concurrent.Flow.Publisher<byte[]> never = subscriber -> {
-      subscriber.onSubscribe(new java.util.concurrent.Flow.Subscription() {
+    Flow.Publisher<byte[]> never = subscriber -> {
+      subscriber.onSubscribe(new Flow.Subscription() {
         private boolean first = true;
 
         @Override
@@ -178,135 +178,173 @@ class GracefulShutdownTest {
         }
       });
     };
-    App app = App.builder()
+    start(App.builder()
         .getAsync("/forever", req -> CompletableFuture.completedFuture(
-            dev.lanes.streaming.StreamingResponse.publisher(never, "text/plain")))
-        .build();
-    Server server = Server.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofMillis(300)).build());
-    try (app; RawClient raw = RawClient.connect(server.port())) {
-      raw.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n");
+            StreamingResponse.publisher(never, "text/plain"))),
+        ServerConfig.builder().shutdownGrace(Duration.ofMillis(300)));
+    try (RawClient raw = connect()) {
+      raw.send(get("/forever"));
       assertThat(raw.readUntil("first\n")).contains("200");
-      assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+      await(subscribed, "subscribed");
       server.close();
-      assertThat(cancelled.await(10, TimeUnit.SECONDS)).as("subscription cancelled").isTrue();
+      await(cancelled, "subscription cancelled");
       assertThat(raw.readUntilClosed().closed()).isTrue();
-    } finally {
-      server.close();
     }
   }
 
   @Test
   void aKeptAliveResponseEndingDuringTheDrainClosesItsConnectionAfterItsLastByte() throws Exception {
-    CountDownLatch holding = new CountDownLatch(1);
-    CountDownLatch releaseHold = new CountDownLatch(1);
-    CountDownLatch releaseStream = new CountDownLatch(1);
-    App app = App.builder()
+    Gate hold = gate();
+    Gate streamEnd = gate();
+    start(appServingOkAtRoot()
         .get("/hold", req -> {
-          holding.countDown();
-          releaseHold.await();
+          hold.pass();
           return Response.text("held");
         })
-        .get("/s", req -> dev.lanes.streaming.StreamingResponse.writer(out -> {
-          out.write("first\n".getBytes());
-          out.flush();
-          releaseStream.await();
-          out.write("last\n".getBytes());
-        }, "text/plain"))
-        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
-        .build();
-    // One loop: the drain's signal reaches every connection in the order it was queued.
-    Server server = Server.start(app, ServerConfig.builder().port(0).ioThreads(1)
-        .shutdownGrace(Duration.ofSeconds(30)).build());
-    try (app;
-        RawClient busy = RawClient.connect(server.port());
-        RawClient stream = RawClient.connect(server.port());
-        RawClient idle = RawClient.connect(server.port())) {
-      idle.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThat(idle.read().status()).isEqualTo(200);
-      busy.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
-      stream.send("GET /s HTTP/1.1\r\nHost: a\r\n\r\n");
+        .get("/s", req -> firstThenLast(streamEnd)),
+        // One loop: the drain's signal reaches every connection in the order it was queued.
+        ServerConfig.builder().ioThreads(1).shutdownGrace(Duration.ofSeconds(30)));
+    try (RawClient busy = connect(); RawClient stream = connect(); RawClient idle = idleConnection()) {
+      busy.send(get("/hold"));
+      hold.awaitEntered();
+      stream.send(get("/s"));
       // Its head went out before the drain: it promised to keep the connection alive.
       assertThat(stream.readUntil("first\n")).doesNotContainIgnoringCase("connection: close");
 
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      CompletableFuture<Void> closing = closeInBackground();
       assertThat(idle.readUntilClosed().closed()).as("idle connection closed: the drain began").isTrue();
-      releaseStream.countDown();
+      streamEnd.release();
       // While /hold still holds the drain, the stream's end closes its connection: it must not
       // idle on, open to a request the draining server would still serve.
       RawClient.Transcript rest = stream.readUntilClosed();
       assertThat(rest.text()).contains("last\n");
       assertThat(rest.closed()).isTrue();
       assertThat(closing).isNotDone();
-      releaseHold.countDown();
+      hold.release();
       assertThat(busy.readUntilClosed().text()).endsWith("held");
       closing.get(10, TimeUnit.SECONDS);
-    } finally {
-      releaseHold.countDown();
-      server.close();
     }
   }
 
   @Test
   void aBackgroundTaskOfAResponseSentDuringTheDrainRunsBeforeTheShutdownHooks() throws Exception {
-    CountDownLatch holding = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    Gate hold = gate();
     List<String> log = new CopyOnWriteArrayList<>();
-    App app = App.builder()
+    start(App.builder()
         .get("/hold", req -> {
-          holding.countDown();
-          release.await();
-          return Response.text("held").withBackground(dev.lanes.background.BackgroundTasks.create()
+          hold.pass();
+          return Response.text("held").withBackground(BackgroundTasks.create()
               .add("audit", () -> log.add("background task")));
         })
-        .onShutdown(s -> log.add("shutdown hook"))
-        .build();
-    Server server = Server.start(app, ServerConfig.builder().port(0).shutdownGrace(Duration.ofSeconds(30)).build());
-    try (app; RawClient c = RawClient.connect(server.port())) {
-      c.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-      release.countDown();
+        .onShutdown(s -> log.add("shutdown hook")),
+        ServerConfig.builder().shutdownGrace(Duration.ofSeconds(30)));
+    try (RawClient c = connect()) {
+      c.send(get("/hold"));
+      hold.awaitEntered();
+      CompletableFuture<Void> closing = closeInBackground();
+      hold.release();
       assertThat(c.readUntilClosed().text()).endsWith("held");
       closing.get(10, TimeUnit.SECONDS);
       assertThat(log).containsExactly("background task", "shutdown hook");
-    } finally {
-      server.close();
     }
   }
 
   @Test
   void aRequestPipelinedBehindAKeptAliveResponseIsStillServedWhenTheDrainBegins() throws Exception {
-    CountDownLatch streamingStarted = new CountDownLatch(1);
-    CountDownLatch releaseStream = new CountDownLatch(1);
-    App app = App.builder()
-        .get("/s", req -> dev.lanes.streaming.StreamingResponse.writer(out -> {
-          out.write("first\n".getBytes());
-          out.flush();
-          streamingStarted.countDown();
-          releaseStream.await();
-          out.write("last\n".getBytes());
-        }, "text/plain"))
-        .getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")))
-        .build();
-    Server server = Server.start(app, ServerConfig.builder().port(0).ioThreads(1)
-        .shutdownGrace(Duration.ofSeconds(30)).build());
-    try (app; RawClient c = RawClient.connect(server.port()); RawClient idle = RawClient.connect(server.port())) {
-      idle.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThat(idle.read().status()).isEqualTo(200);
-      c.send("GET /s HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
-      assertThat(streamingStarted.await(10, TimeUnit.SECONDS)).isTrue();
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+    Gate streamEnd = gate();
+    start(appServingOkAtRoot().get("/s", req -> firstThenLast(streamEnd)),
+        ServerConfig.builder().ioThreads(1).shutdownGrace(Duration.ofSeconds(30)));
+    try (RawClient c = connect(); RawClient idle = idleConnection()) {
+      c.send(get("/s") + get("/"));
+      streamEnd.awaitEntered();
+      CompletableFuture<Void> closing = closeInBackground();
       assertThat(idle.readUntilClosed().closed()).as("the drain began").isTrue();
-      releaseStream.countDown();
+      streamEnd.release();
       RawClient.Transcript all = c.readUntilClosed();
       assertThat(all.statuses()).containsExactly(200, 200);
       assertThat(all.responses().get(1).text()).isEqualTo("ok");
       assertThat(all.closed()).isTrue();
       closing.get(10, TimeUnit.SECONDS);
-    } finally {
-      releaseStream.countDown();
-      server.close();
+    }
+  }
+
+  /** An app whose {@code GET /} answers "ok" at once: what keeps a connection alive and idle. */
+  private static App.Builder appServingOkAtRoot() {
+    return App.builder().getAsync("/", req -> CompletableFuture.completedFuture(Response.text("ok")));
+  }
+
+  /** A chunked stream that sends "first\n" (flushed), waits at {@code gate}, then sends "last\n". */
+  private static Response firstThenLast(Gate gate) {
+    return StreamingResponse.writer(out -> {
+      out.write("first\n".getBytes());
+      out.flush();
+      gate.pass();
+      out.write("last\n".getBytes());
+    }, "text/plain");
+  }
+
+  private static String get(String path) {
+    return "GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n";
+  }
+
+  private static void await(CountDownLatch latch, String what) throws InterruptedException {
+    assertThat(latch.await(10, TimeUnit.SECONDS)).as(what).isTrue();
+  }
+
+  /** Builds and starts the app on a free port with {@code config}; {@link #stop()} closes both. */
+  private void start(App.Builder routes, ServerConfig.Builder config) {
+    app = routes.build();
+    server = Server.start(app, config.port(0).build());
+  }
+
+  private RawClient connect() {
+    return RawClient.connect(server.port());
+  }
+
+  /** A connection kept alive after one answered {@code GET /}, idle from then on. */
+  private RawClient idleConnection() {
+    RawClient idle = connect();
+    try {
+      idle.send(get("/"));
+      assertThat(idle.read().status()).isEqualTo(200);
+      return idle;
+    } catch (RuntimeException | AssertionError e) {
+      idle.close();
+      throw e;
+    }
+  }
+
+  private CompletableFuture<Void> closeInBackground() {
+    return CompletableFuture.runAsync(server::close);
+  }
+
+  private void awaitTokenReturned() {
+    Await.until(() -> app.lanes().get("endpoints").statistics().borrowed() == 0, "token returned");
+  }
+
+  private Gate gate() {
+    Gate gate = new Gate();
+    gates.add(gate);
+    return gate;
+  }
+
+  /** Where a handler stops: the test awaits its arrival and lets it go on. */
+  private static final class Gate {
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    /** In the handler: says it has arrived, then waits to be released. */
+    void pass() throws InterruptedException {
+      entered.countDown();
+      released.await();
+    }
+
+    void awaitEntered() throws InterruptedException {
+      await(entered, "handler entered");
+    }
+
+    void release() {
+      released.countDown();
     }
   }
 }
