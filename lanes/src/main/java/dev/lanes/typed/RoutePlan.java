@@ -7,7 +7,7 @@ import dev.lanes.http.HttpException;
 import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.http.ResponseBody;
-import dev.lanes.internal.http.BodySource;
+import dev.lanes.internal.app.UnsentBodies;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;
@@ -92,22 +92,20 @@ final class RoutePlan {
       throw e;
     }
     if (b.handlerDone(null) instanceof HttpException replaced) {
-      dropped(response);
+      dropped(req, response);
       throw replaced; // a cleanup's answer instead of the handler's
     }
     return response;
   }
 
   /**
-   * A response a cleanup's {@code HttpException} replaced never reaches the server, which closes an
-   * unsent body's source, nor the request's tracking of returned responses: its produced body (a
-   * cursor, a file behind a stream) is abandoned here, once, on a virtual thread (closing it may
-   * block, and an async handler's stage may complete on the event loop).
+   * A response a cleanup's {@code HttpException} replaced is never returned, so neither the server
+   * nor the request's tracking of returned responses sees it: its produced body (a cursor, a file
+   * behind a stream) is closed as any unsent body is, once, in its lane ({@link UnsentBodies}).
    */
-  private static void dropped(Response r) {
-    if (r != null && r.body() instanceof ResponseBody.Written w && w.writer() instanceof BodySource s
-        && s.untouched()) {
-      Thread.ofVirtual().name("lanes-cleanup").start(s::abandon);
+  private static void dropped(Request req, Response r) {
+    if (r != null && r.body() instanceof ResponseBody.Written w) {
+      UnsentBodies.close(req.lanes(), w);
     }
   }
 
@@ -186,7 +184,7 @@ final class RoutePlan {
         if (failure == null) {
           answer.complete(r);
         } else {
-          dropped(r); // made, then replaced by a cleanup's HttpException
+          dropped(req, r); // made, then replaced by a cleanup's HttpException
           answer.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
               ? failure : new java.util.concurrent.CompletionException(failure));
         }

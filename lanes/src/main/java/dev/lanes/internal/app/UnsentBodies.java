@@ -13,10 +13,11 @@ import java.util.concurrent.CompletableFuture;
  * a request and never sent have their source closed when the exchange ends. A response can be
  * built and then dropped on many paths the exchange never sees: middleware or an exception
  * handler answered with another, the deadline answered 504 first, the client left before the
- * handler returned (its lane's future then drops the value). Each response a handler or a
- * middleware layer returns is registered with the request's scope; when the scope closes, a body
- * whose writer never ran is abandoned, once ({@link BodySource}), in its lane, as closing a
- * source (a cursor, a file) may block. The body that was sent is closed by its producer.
+ * handler returned (its lane's future then drops the value), a typed route's after-handler
+ * cleanup answered instead (the typed layer calls {@link #close} on it at once). Each response a
+ * handler or a middleware layer returns is registered with the request's scope; when the scope
+ * closes, a body whose writer never ran is abandoned, once ({@link BodySource}), in its lane, as
+ * closing a source (a cursor, a file) may block. The body that was sent is closed by its producer.
  * A {@link ResponseBody.Published} body holds nothing until subscribed, so it needs no closing.
  *
  * <pre>{@code return UnsentBodies.track(req, response); }</pre>
