@@ -143,9 +143,12 @@ final class Binding {
    * thread (it already holds what they need), and lets the after-response ones start once the
    * scope has closed too. An after-handler cleanup that throws an {@code HttpException} replaces
    * the outcome, as FastAPI lets a {@code yield} dependency raise a new {@code HTTPException}: the
-   * cleanups after it, and the after-response ones, are told it.
+   * cleanups after it, and the after-response ones, are told it. An {@code Error} one throws (a
+   * failed assertion) replaces it so too, as contextlib's {@code ExitStack} hands an exit's
+   * exception to the exits after it; it is not logged and passed over as other exceptions are.
    *
-   * @return what the request ends with: {@code failure}, or the replacement (null: the response stands)
+   * @return what the request ends with: {@code failure}, or the replacement, an {@code HttpException}
+   *     or an {@code Error} (null: the response stands)
    */
   Throwable handlerDone(Throwable failure) {
     if (afterHandler != null) {
@@ -161,12 +164,15 @@ final class Binding {
     return failure;
   }
 
-  /** Runs {@code list} newest first; an {@code HttpException} one throws is what the next ones are told. */
+  /**
+   * Runs every one of {@code list}, newest first, whatever the others throw; an {@code HttpException}
+   * or an {@code Error} one throws is what the next ones are told.
+   */
   private static Throwable runReplacing(List<Provided.Exit> list, Throwable failure) {
     for (int i = list.size() - 1; i >= 0; i--) {
       try {
         list.get(i).close(failure);
-      } catch (HttpException e) { // the answer is not decided yet: this is it
+      } catch (HttpException | Error e) { // the answer is not decided yet: this is it
         failure = e;
       } catch (Exception e) {
         LOG.log(System.Logger.Level.WARNING, "dependency cleanup failed", e);
@@ -175,13 +181,27 @@ final class Binding {
     return failure;
   }
 
+  /**
+   * Runs every one of {@code list}, newest first, each told {@code failure}: what one throws is
+   * logged, except an {@code Error}, thrown once all have run (the first, later ones suppressed in it).
+   */
   static void runReversed(List<Provided.Exit> list, Throwable failure) {
+    Error error = null;
     for (int i = list.size() - 1; i >= 0; i--) {
       try {
         list.get(i).close(failure);
       } catch (Exception e) {
         LOG.log(System.Logger.Level.WARNING, "dependency cleanup failed", e);
+      } catch (Error e) {
+        if (error == null) {
+          error = e;
+        } else if (error != e) {
+          error.addSuppressed(e);
+        }
       }
+    }
+    if (error != null) {
+      throw error;
     }
   }
 

@@ -43,8 +43,9 @@ public final class Provided<T> {
      *     failed or cancelled stage (a {@link java.util.concurrent.CancellationException} when the
      *     client left or a deadline passed), or what failed after this value was made and before
      *     the handler ran (a later dependency, a {@link RequestValidationException}), or the
-     *     {@code HttpException} a newer after-handler cleanup replaced it with
-     * @throws Exception logged; an {@code HttpException} from an after-handler cleanup is the answer instead
+     *     {@code HttpException} or {@code Error} a newer after-handler cleanup replaced it with
+     * @throws Exception logged; an {@code HttpException} from an after-handler cleanup is the answer
+     *     instead. Whatever it throws, an {@code Error} too, the older cleanups still run
      */
     void close(Throwable failure) throws Exception;
   }

@@ -86,20 +86,30 @@ final class RoutePlan {
       }
       response = b.withBackground(respond(invoker.call(bind(b))));
     } catch (Exception | Error e) { // an HttpException propagates: the app's exception handler answers it
-      if (b.handlerDone(e) instanceof HttpException replaced && replaced != e) {
-        throw replaced; // a cleanup's HttpException is the answer instead
+      Throwable end = b.handlerDone(e);
+      if (end != e) {
+        throw replacement(end); // a cleanup's HttpException (or Error) is the answer instead
       }
       throw e;
     }
-    if (b.handlerDone(null) instanceof HttpException replaced) {
+    Throwable end = b.handlerDone(null);
+    if (end != null) {
       dropped(req, response);
-      throw replaced; // a cleanup's answer instead of the handler's
+      throw replacement(end); // a cleanup's answer instead of the handler's
     }
     return response;
   }
 
+  /** What an after-handler cleanup replaced the outcome with ({@link Binding#handlerDone}), to throw. */
+  private static RuntimeException replacement(Throwable end) {
+    if (end instanceof Error e) {
+      throw e;
+    }
+    return (HttpException) end;
+  }
+
   /**
-   * A response a cleanup's {@code HttpException} replaced is never returned, so neither the server
+   * A response a cleanup's {@code HttpException} (or {@code Error}) replaced is never returned, so neither the server
    * nor the request's tracking of returned responses sees it: its produced body (a cursor, a file
    * behind a stream) is closed as any unsent body is, once, in its lane ({@link UnsentBodies}).
    */
@@ -150,15 +160,17 @@ final class RoutePlan {
     try {
       stage = (CompletionStage<?>) invoker.call(bind(b));
     } catch (Exception | Error e) { // an HttpException too: the app's exception handler answers it
-      if (b.handlerDone(e) instanceof HttpException replaced && replaced != e) {
-        throw replaced; // a cleanup's HttpException is the answer instead
+      Throwable end = b.handlerDone(e);
+      if (end != e) {
+        throw replacement(end); // a cleanup's HttpException (or Error) is the answer instead
       }
       throw e;
     }
     if (stage == null) {
       var none = new IllegalStateException(method.getName() + " returned null instead of a CompletionStage");
-      if (b.handlerDone(none) instanceof HttpException replaced) {
-        throw replaced;
+      Throwable end = b.handlerDone(none);
+      if (end != none) {
+        throw replacement(end);
       }
       throw none;
     }
@@ -184,7 +196,7 @@ final class RoutePlan {
         if (failure == null) {
           answer.complete(r);
         } else {
-          dropped(req, r); // made, then replaced by a cleanup's HttpException
+          dropped(req, r); // made, then replaced by a cleanup's HttpException or Error
           answer.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
               ? failure : new java.util.concurrent.CompletionException(failure));
         }
