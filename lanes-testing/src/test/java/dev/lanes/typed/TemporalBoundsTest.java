@@ -209,6 +209,16 @@ class TemporalBoundsTest {
     String until(@Query @Default("2025-01-01") @Future LocalDate v) {
       return v.toString();
     }
+
+    @Get("/until-each")
+    List<LocalDate> untilEach(@Query @Default("[\"2025-01-01\"]") List<@Future LocalDate> v) {
+      return v;
+    }
+
+    @Post("/event")
+    Event event(@Body @Default("{\"born\":\"2000-01-01\",\"at\":\"2025-01-01T00:00:00Z\"}") Event e) {
+      return e;
+    }
   }
 
   @Test
@@ -221,6 +231,12 @@ class TemporalBoundsTest {
       answers(client.get("/until"), 200, "\"2025-01-01\"");
       answers(query(client, "/until", "2025-01-01"), 422,
           detail(refused("date_future", List.of("query", "v"), "2025-01-01")));
+      // nor a bound on what a default holds: a list's elements, a record's fields
+      answers(client.get("/until-each"), 200, "[\"2025-01-01\"]");
+      answers(query(client, "/until-each", "2025-01-01"), 422,
+          detail(refused("date_future", List.of("query", "v", 0), "2025-01-01")));
+      answers(client.post("/event", "", "application/json"), 200,
+          "{\"born\":\"2000-01-01\",\"at\":\"2025-01-01T00:00:00Z\",\"seen\":null}");
     }
   }
 

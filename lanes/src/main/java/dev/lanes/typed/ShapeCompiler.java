@@ -221,15 +221,17 @@ final class ShapeCompiler {
     }
   }
 
-  /** A field with a declared default, read now so a bad default fails the build. */
+  /**
+   * A field with a declared default, read now so a bad default fails the build; not against the
+   * clock ({@link Violations#ofDefault()}).
+   */
   RecordShape.Field withDefault(String name, Shape s, String text, String where) {
-    Violations v = new Violations();
+    Violations v = Violations.ofDefault();
     Object value;
     JsonNode documented;
     Shape plain = s instanceof Constrained c ? c.inner() : s instanceof OptionalShape o ? o.inner() : s;
-    Shape checked = withoutNow(s);
     if (plain instanceof Scalar scalar) {
-      value = checked.fromText(text, Loc.root("default"), v);
+      value = s.fromText(text, Loc.root("default"), v);
       documented = value == Shape.INVALID ? null : document(scalar, value);
     } else {
       JsonNode tree;
@@ -238,30 +240,13 @@ final class ShapeCompiler {
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalArgumentException(where + ": @Default(\"" + text + "\") is not JSON: " + e.getOriginalMessage());
       }
-      value = checked.fromJson(tree, Loc.root("default"), v);
+      value = s.fromJson(tree, Loc.root("default"), v);
       documented = tree;
     }
     if (value == Shape.INVALID) {
       throw new IllegalArgumentException(where + ": @Default(\"" + text + "\") does not fit: " + v.list().get(0).msg());
     }
     return new RecordShape.Field(name, s, value, documented);
-  }
-
-  /**
-   * {@code s} without its {@code @Past}/{@code @Future} bounds, to check a default with: against the
-   * clock when built, a {@code @Future} default would fail the build once its date passed, an app that
-   * stops starting on a date (FastAPI never checks a default against now).
-   */
-  private static Shape withoutNow(Shape s) {
-    if (s instanceof OptionalShape o) {
-      Shape inner = withoutNow(o.inner());
-      return inner == o.inner() ? s : new OptionalShape(inner);
-    }
-    if (s instanceof Constrained c && c.constraints().stream().anyMatch(TemporalBound.class::isInstance)) {
-      List<Constraint> kept = c.constraints().stream().filter(k -> !(k instanceof TemporalBound)).toList();
-      return kept.isEmpty() ? c.inner() : new Constrained(c.inner(), kept);
-    }
-    return s;
   }
 
   private static JsonNode document(Scalar scalar, Object value) {

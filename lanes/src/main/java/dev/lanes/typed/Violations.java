@@ -10,6 +10,29 @@ import java.util.Map;
 /** The validation errors of one request, collected so all of them are reported together. */
 final class Violations {
   private List<ValidationError> errors; // allocated on the first error: valid requests pay nothing
+  private final boolean checksNow;
+
+  Violations() {
+    this(true);
+  }
+
+  private Violations(boolean checksNow) {
+    this.checksNow = checksNow;
+  }
+
+  /**
+   * A declared default's, read when the API is built: its {@code @Past}/{@code @Future} bounds,
+   * at any depth, are not checked against the clock then (a {@code @Future} default would fail the
+   * build once its date passed, an app that stops starting on a date; FastAPI checks no default).
+   */
+  static Violations ofDefault() {
+    return new Violations(false);
+  }
+
+  /** Whether values are checked against now ({@link TemporalBound}): false for a declared default. */
+  boolean checksNow() {
+    return checksNow;
+  }
 
   void add(String type, Loc loc, String msg, JsonNode input, Map<String, Object> ctx) {
     if (errors == null) {
