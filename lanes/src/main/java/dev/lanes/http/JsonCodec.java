@@ -123,9 +123,14 @@ public final class JsonCodec {
 
   /**
    * Serialises {@code value} into {@code out} as it is written, never whole in memory: an output
-   * that refuses more than a bound stops the write there. {@code out} is flushed, not closed.
+   * that refuses more than a bound stops the write there. {@code out} is flushed, not closed: the
+   * caller, who opened it, closes it.
    *
-   * <pre>{@code codec.write(value, Files.newOutputStream(path));}</pre>
+   * <pre>{@code
+   * try (OutputStream out = Files.newOutputStream(path)) {
+   *   codec.write(value, out);
+   * }
+   * }</pre>
    *
    * @throws IllegalStateException if Jackson cannot write the value, as {@link #write(Object)}
    * @throws IOException what {@code out} threw (the write stops at it)
