@@ -114,6 +114,12 @@ class CleanupReplacementTest {
     assertThat(r.text()).isEqualTo(body);
   }
 
+  /** {@code path}, whose after-handler cleanup is asked to raise when the handler returned, answers with its 409. */
+  private static void cleanupRaisesOnSuccess(TestClient client, String path) {
+    answers(client.send(client.request(path).header("x-on-success", "1")), 409,
+        "{\"detail\":\"cleanup raised on success\"}");
+  }
+
   private static TestClient start(Providers p) {
     return TestClient.start(TypedApi.builder().provider(p).controller(new Routes()).build().install(App.builder()).build());
   }
@@ -141,13 +147,11 @@ class CleanupReplacementTest {
   void anAfterHandlerCleanupsHttpExceptionIsTheAnswerOfAHandlerThatReturned() throws Exception {
     Providers p = new Providers();
     try (TestClient client = start(p)) {
-      answers(client.send(client.request("/ok").header("x-on-success", "1")), 409,
-          "{\"detail\":\"cleanup raised on success\"}");
+      cleanupRaisesOnSuccess(client, "/ok");
       assertThat(nextTold(p.told)).isEqualTo("early: none");
       assertThat(nextTold(p.told)).isEqualTo("tx: HttpException cleanup raised on success");
 
-      answers(client.send(client.request("/async-ok").header("x-on-success", "1")), 409,
-          "{\"detail\":\"cleanup raised on success\"}");
+      cleanupRaisesOnSuccess(client, "/async-ok");
       assertThat(nextTold(p.told)).isEqualTo("early: none");
       assertThat(nextTold(p.told)).isEqualTo("tx: HttpException cleanup raised on success");
     }
@@ -159,13 +163,11 @@ class CleanupReplacementTest {
     try (TestClient client = start(p)) {
       // The handler's response is never sent: its open source (a cursor, a file) must still be closed,
       // in its lane (the streaming lane's bound, as the server closes any unsent body).
-      answers(client.send(client.request("/stream").header("x-on-success", "1")), 409,
-          "{\"detail\":\"cleanup raised on success\"}");
+      cleanupRaisesOnSuccess(client, "/stream");
       assertThat(Routes.CLOSED.poll(20, TimeUnit.SECONDS)).as("the replaced response's source was closed")
           .startsWith("stream on lane-streaming");
 
-      answers(client.send(client.request("/async-stream").header("x-on-success", "1")), 409,
-          "{\"detail\":\"cleanup raised on success\"}");
+      cleanupRaisesOnSuccess(client, "/async-stream");
       assertThat(Routes.CLOSED.poll(20, TimeUnit.SECONDS)).as("the replaced response's source was closed")
           .startsWith("async-stream on lane-streaming");
     }
