@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -57,6 +59,7 @@ final class H2Client implements AutoCloseable {
   final LinkedBlockingQueue<Http2GoAwayFrame> goAways = new LinkedBlockingQueue<>();
 
   private final String scheme;
+  private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
   /** The TLS handler, or null over h2c. */
   final SslHandler tls;
 
@@ -77,6 +80,15 @@ final class H2Client implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+              @Override
+              public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                if (msg instanceof ByteBuf b) {
+                  written.addAndGet(b.readableBytes());
+                }
+                ctx.write(msg, promise);
+              }
+            });
             if (tlsContext != null) {
               SslHandler h = tlsContext.newHandler(ch.alloc(), serverName, port);
               ch.pipeline().addLast(h);
@@ -151,6 +163,33 @@ final class H2Client implements AutoCloseable {
           .incrementWindowSize(codec.connection().connectionStream(), 16 << 20);
       channel.flush();
       return null;
+    }).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Bytes written to the socket so far (h2c: the frames as sent), whatever they carry. */
+  long written() {
+    return written.get();
+  }
+
+  /**
+   * Whether the flow controller holds request bytes back: some stream has DATA queued and no
+   * stream could send any now (its own window or the connection's is shut), so nothing more leaves
+   * until the server opens a window.
+   */
+  boolean sendingStalled() throws Exception {
+    return channel.eventLoop().submit(() -> {
+      var flow = codec.connection().remote().flowController();
+      int connectionWindow = flow.windowSize(codec.connection().connectionStream());
+      boolean[] queued = {false};
+      boolean[] sendable = {false};
+      codec.connection().forEachActiveStream(stream -> {
+        if (flow.hasFlowControlled(stream)) {
+          queued[0] = true;
+          sendable[0] |= Math.min(flow.windowSize(stream), connectionWindow) > 0;
+        }
+        return true;
+      });
+      return queued[0] && !sendable[0];
     }).get(10, TimeUnit.SECONDS);
   }
 

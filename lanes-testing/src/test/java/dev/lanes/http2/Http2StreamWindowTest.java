@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code ServerConfig.streamWindowSize}: the stream window the server announces
- * (SETTINGS_INITIAL_WINDOW_SIZE), the connection window four times it (at most 2^31-1), a
- * streamed body of many windows read whole under either bound of the setting, a handler that does
- * not read holding its client at that window and no more, and the bounds refused when the config
- * is built.
+ * (SETTINGS_INITIAL_WINDOW_SIZE), the connection window the body budget
+ * ({@code maxConcurrentStreams} of them and {@code maxBodySize}, at most 2^31-1), a streamed body
+ * of many windows read whole under either bound of the setting, a handler that does not read
+ * holding its client at that window and no more, and the bounds refused when the config is built.
  */
 @Timeout(60)
 class Http2StreamWindowTest {
@@ -53,14 +53,14 @@ class Http2StreamWindowTest {
   }
 
   @Test
-  void theSettingsCarryTheConfiguredWindowAndTheConnectionWindowIsFourTimesIt() throws Exception {
+  void theSettingsCarryTheConfiguredWindowAndTheConnectionWindowIsTheBodyBudget() throws Exception {
     try (TestClient server = TestClient.start(hello(), ServerConfig.builder().h2c(true))) {
-      assertThat(announced(server.port())).as("the default: 256 KiB, the connection 1 MiB")
-          .containsExactly(256 * 1024, 4 * 256 * 1024 - PROTOCOL_WINDOW);
+      assertThat(announced(server.port())).as("the default: 256 KiB, the connection 100 of them and 10 MiB")
+          .containsExactly(256 * 1024, 100 * 256 * 1024 + (10 << 20) - PROTOCOL_WINDOW);
     }
     for (int window : new int[] {PROTOCOL_WINDOW, 4 << 20, Integer.MAX_VALUE}) {
       try (TestClient server = TestClient.start(hello(), h2c(window))) {
-        long connection = Math.min(Integer.MAX_VALUE, 4L * window);
+        long connection = Math.min(Integer.MAX_VALUE, 100L * window + (10 << 20));
         assertThat(announced(server.port())).as("stream window " + window)
             .containsExactly(window, (int) (connection - PROTOCOL_WINDOW));
       }
@@ -84,7 +84,7 @@ class Http2StreamWindowTest {
   /**
    * With a window larger than the default, a handler that does not read still holds only its own
    * stream: the client stops at exactly that window, no WINDOW_UPDATE for it, the connection's
-   * window refilled, another stream served; once it reads, the window opens again.
+   * window wide enough for the others, another stream served; once it reads, the window opens again.
    */
   @Test
   void aHandlerThatDoesNotReadHoldsItsClientAtTheConfiguredWindowOnly() throws Exception {

@@ -191,7 +191,8 @@ public final class ServerConfig {
    * The receive window of each HTTP/2 stream ({@code SETTINGS_INITIAL_WINDOW_SIZE}), in bytes: how
    * much of a streamed request body the server holds unread, at most, before its client must wait
    * for the handler; a connection holds at most {@link #maxConcurrentStreams()} of them. The
-   * connection's window is four times it (at most 2^31-1). See {@code docs/http2.md}.
+   * connection's window, what it holds at most of request bodies, is that many of them plus
+   * {@link #maxBodySize()} (at most 2^31-1). See {@code docs/http2.md}.
    */
   public int streamWindowSize() {
     return streamWindowSize;

@@ -49,6 +49,7 @@ import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -79,9 +80,11 @@ import java.util.concurrent.TimeUnit;
  * <p>A route that streams its request body ({@code RouteOptions.streamedBody}) is served from
  * its HEADERS: its handler reads the DATA frames as they arrive ({@link StreamedRequestBody}),
  * and their bytes go back to the stream's flow-control window only as it reads them, so the
- * client stops at one window of unread bytes. The connection's window is refilled as bytes
- * arrive (Netty's local flow controller with auto-refill): a stream whose handler does not read
- * holds its own window, never the one the other streams share. Such a body's timer rests while
+ * client stops at one window of unread bytes. The connection's window is its body budget
+ * ({@link ConnectionBodyBudget}): a byte goes back to it once its body is done with (read by its
+ * handler, or, for a body read whole, once its stream has closed), and it holds every stream's
+ * window beside one body of {@code maxBodySize}, so a stream whose handler does not read holds
+ * its own window, never the one the other streams share. Such a body's timer rests while
  * its handler holds half the stream's window unread, or while its client waits for the 100 the
  * handler's first read sends; past the route's limit, on its timeout, or when the stream closes,
  * the handler's read throws; a handler that answers before the body ended gets its stream reset
@@ -115,11 +118,10 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private final long sendNanos;
   private final long ackWaitNanos;
   /**
-   * The connection's receive window: four stream windows ({@code ServerConfig.streamWindowSize},
-   * each what the server holds at most of a streamed body its handler has not read), at most
-   * 2^31-1; refilled as bytes arrive, so it bounds no memory.
+   * The connection's receive window, and so the request body bytes the connection holds at most
+   * (its {@link ConnectionBodyBudget}): a byte goes back to it only once its body is done with.
    */
-  private final int connectionWindow;
+  private final ConnectionBodyBudget budget;
   private final Http2Connection.PropertyKey key;
   private final Http2ConnectionEncoder plain; // encoder() without compression
   private final CompressionRule compression; // null: the server does not compress
@@ -141,6 +143,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private SocketProgress socket;
   private boolean socketMarked; // the send watch's last look (or its start) marked the socket
   private long clientMaxHeaderList = Long.MAX_VALUE; // the client's SETTINGS_MAX_HEADER_LIST_SIZE, if it sent one
+  private final ArrayDeque<StreamRequest> awaitingWindow = new ArrayDeque<>(0); // bodies waiting for the budget
 
   private Http2ServerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2ConnectionEncoder plain, Http2Settings settings, CompiledApp app, ServerConfig config,
@@ -158,7 +161,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     this.minBodyRate = config.minRequestBodyRate();
     this.sendNanos = config.sendTimeout().toNanos();
     this.ackWaitNanos = Math.min(ACK_WAIT_NANOS, config.shutdownGrace().toNanos() / 2);
-    this.connectionWindow = (int) Math.min(Integer.MAX_VALUE, 4L * config.streamWindowSize());
+    this.budget = new ConnectionBodyBudget(config.maxConcurrentStreams(), config.streamWindowSize(),
+        config.maxBodySize());
     this.key = connection().newKey();
     this.plain = plain;
     this.compression = config.compression().enabled() ? new CompressionRule(config.compression()) : null;
@@ -311,6 +315,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
         } else if (req.streamLimit >= 0) {
           dispatch(req);
         }
+        if (!req.dispatched && req.streamLimit < 0) {
+          claimWindow(req);
+        }
       }
     } else if (!endOfStream) {
       throw Http2Exception.streamError(streamId, Http2Error.PROTOCOL_ERROR, "trailers must end the stream");
@@ -334,8 +341,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   @Override
   public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
-    // The bytes are returned to the flow-control windows at once: a body is buffered (up to
-    // maxBodySize) before its request is served, as on HTTP/1.1; unless its route streams it.
+    // A body read whole (up to maxBodySize, before its request is served, as on HTTP/1.1) keeps
+    // its bytes from the connection's window until its stream closes (Netty returns them then):
+    // that window is the connection's body budget. Bytes nobody keeps go back at once.
     int processed = data.readableBytes() + padding;
     Http2Stream stream = connection().stream(streamId);
     StreamRequest req = stream == null ? null : stream.getProperty(key);
@@ -361,14 +369,68 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     } else {
       req.lastRead = now(); // moves its deadline later only: the pending check stays
     }
-    return processed;
+    return padding;
+  }
+
+  /**
+   * A body read whole that may outgrow its stream's initial window needs a window as large as it
+   * may be, without its bytes going back to the connection's: granted now if it fits the budget
+   * beside the others ({@link ConnectionBodyBudget}), else once enough of them are done with, in
+   * the order the streams came; until then the client stops at the initial window.
+   */
+  private void claimWindow(StreamRequest req) {
+    long declared = declaredLength(req.headers);
+    long claim = declared >= 0 ? declared : maxBodySize;
+    Http2Stream stream = connection().stream(req.id);
+    if (stream == null || claim <= connection().local().flowController().initialWindowSize(stream)) {
+      return; // it fits the window every stream has
+    }
+    req.claim = claim;
+    req.awaitingWindow = true;
+    awaitingWindow.add(req);
+    grantWaiting();
+  }
+
+  /** Opens the stream's window to its claim (without giving its bytes back to the connection's). */
+  private void grantWindow(StreamRequest req, Http2Stream stream) {
+    budget.grant(req.claim);
+    req.granted = true;
+    if (req.awaitingWindow) {
+      req.awaitingWindow = false;
+      req.lastRead = req.bodyStarted = System.nanoTime(); // its body timer rested: it runs again from zero
+      watchBody(req.lastRead + bodyNanos);
+    }
+    Http2LocalFlowController flow = connection().local().flowController();
+    int initial = flow.initialWindowSize(stream);
+    // Netty writes the WINDOW_UPDATE only once the window is at most half its new size: twice the
+    // initial one at least (more than the claim is harmless, the body ends or is refused at it).
+    long delta = Math.min(Integer.MAX_VALUE - (long) initial, Math.max(req.claim - initial, initial));
+    try {
+      flow.incrementWindowSize(stream, (int) delta);
+      flushSoon();
+    } catch (Http2Exception e) {
+      LOG.log(Level.DEBUG, () -> "opening the window of stream " + req.id + " failed", e);
+    }
+  }
+
+  /** The bodies waiting get their windows, in the order they came, while they fit the budget. */
+  private void grantWaiting() {
+    for (StreamRequest next; (next = awaitingWindow.peek()) != null && budget.fits(next.claim); ) {
+      awaitingWindow.poll();
+      Http2Stream stream = connection().stream(next.id);
+      if (stream == null) {
+        next.awaitingWindow = false;
+      } else {
+        grantWindow(next, stream);
+      }
+    }
   }
 
   /**
    * A DATA frame of a body streamed to its handler: its bytes are held for the handler and given
-   * back to the stream's window only as the handler reads them ({@link #bodyRead}); the padding
-   * at once. The connection's window is refilled by Netty as bytes arrive (the local flow
-   * controller's auto-refill), so a handler that does not read holds up its own stream only.
+   * back to the stream's and the connection's windows only as the handler reads them
+   * ({@link #bodyRead}); the padding at once. The connection's window holds every stream's
+   * window, so a handler that does not read holds up its own stream only.
    */
   private int streamedData(ChannelHandlerContext ctx, StreamRequest req, ByteBuf data, int padding,
       boolean endOfStream) {
@@ -655,6 +717,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   /** Serves the stream's request; {@code headOnly}: from its head alone, its body not asked for. */
   private void dispatch(StreamRequest req, boolean headOnly) {
+    if (req.granted && req.claim > req.bodySize()) {
+      // The body came whole: its bytes stay counted until its stream closes, the rest of its grant is free.
+      budget.release(req.claim - req.bodySize());
+      req.claim = req.bodySize();
+      grantWaiting();
+    }
     try {
       serve(req, headOnly);
     } finally {
@@ -667,6 +735,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if (req.arriving) {
       req.arriving = false;
       admission.requestArrived();
+    }
+    if (req.awaitingWindow) { // it ended within its initial window, or was refused: it needs none
+      req.awaitingWindow = false;
+      awaitingWindow.remove(req);
+      grantWaiting();
     }
   }
 
@@ -781,6 +854,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       arrived(req);
       req.closed = true;
       req.releaseBody();
+      if (req.granted) { // Netty gave its bytes back to the connection's window
+        req.granted = false;
+        budget.release(req.claim);
+        grantWaiting();
+      }
       if (req.streamed != null) { // its unread bytes are dropped; a handler waiting in a read wakes
         req.streamed.fail(new IOException(!ctx.channel().isActive()
             ? "client disconnected before the request body ended"
@@ -892,9 +970,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   }
 
   /**
-   * After the preface: the connection's receive window grows from the protocol's 64 KiB to
-   * {@link #connectionWindow}, so one stream's window is not held back by it. It bounds no
-   * memory (it is refilled as bytes arrive); the stream windows do.
+   * After the preface: the connection's receive window grows from the protocol's 64 KiB to its
+   * body budget ({@link ConnectionBodyBudget}), which is what it bounds.
    */
   private void widenConnectionWindow() {
     if (connectionWindowWidened) {
@@ -904,7 +981,10 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     Http2Stream connectionStream = connection().connectionStream();
     Http2LocalFlowController flow = connection().local().flowController();
     try {
-      flow.incrementWindowSize(connectionStream, connectionWindow - flow.initialWindowSize(connectionStream));
+      flow.incrementWindowSize(connectionStream, budget.window() - flow.initialWindowSize(connectionStream));
+      if (flow instanceof DefaultHttp2LocalFlowController local) {
+        local.windowUpdateRatio(connectionStream, budget.windowUpdateRatio());
+      }
       flushSoon();
     } catch (Http2Exception e) {
       LOG.log(Level.DEBUG, "widening the connection window failed", e);
@@ -1094,6 +1174,14 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     return body != null && !body.paused && !body.awaitingContinue && !body.done();
   }
 
+  /**
+   * Whether the client of {@code req} waits on the server: its stream's initial window is full and
+   * the window its body needs is not granted yet (other bodies hold the connection's budget).
+   */
+  private boolean waitsForWindow(StreamRequest req, Http2Stream stream) {
+    return req.awaitingWindow && connection().local().flowController().windowSize(stream) <= 0;
+  }
+
   private void checkBodies() {
     bodyCheck = null;
     if (!ctx.channel().isActive()) {
@@ -1104,7 +1192,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     long[] next = {Long.MAX_VALUE};
     forEachStream(stream -> {
       StreamRequest req = stream.getProperty(key);
-      if (req != null && !req.requestComplete && (!req.dispatched || bodyTimed(req.streamed))) {
+      if (req != null && !req.requestComplete && (!req.dispatched || bodyTimed(req.streamed))
+          && !waitsForWindow(req, stream)) {
         long at = bodyDeadline(req);
         if (now - at >= 0) {
           expired.add(req);
@@ -1272,6 +1361,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     boolean headReplaced; // its head was too large for the client: a 500 ended it, the body is dropped
     boolean headSent; // the response's HEADERS were written: no 100 may follow
     long streamLimit = -1; // the limit of its route, which streams its body; -1: read whole
+    long claim; // a body read whole past its initial window: the window it needs (content-length, else maxBodySize)
+    boolean granted; // that window was opened: its claim counts in the connection's budget until it closes
+    boolean awaitingWindow; // in the queue for that window
     boolean continueOwed; // its streamed body's client waits for 100 Continue
     StreamedRequestBody streamed; // its body as its handler reads it, or null
     boolean resetByClient; // RST_STREAM came from the client
@@ -1344,11 +1436,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
       DefaultHttp2Connection connection = new DefaultHttp2Connection(true, maxReservedStreams());
       distributor = new WatchedDistributor(new UniformStreamByteDistributor(connection));
       connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
-      // Connection-level window refilled as bytes arrive: a body streamed to a handler that does
-      // not read holds its own stream's window (its bytes stay unconsumed there), never the
-      // window the connection's other streams share. Bodies read whole were returned at once anyway.
+      // No auto-refill: the connection's window is its body budget (ConnectionBodyBudget), a byte
+      // going back to it once its body is done with; large enough that a body streamed to a
+      // handler that does not read holds its own stream's window only, never the others'.
       connection.local().flowController(new DefaultHttp2LocalFlowController(connection,
-          DefaultHttp2LocalFlowController.DEFAULT_WINDOW_UPDATE_RATIO, true));
+          DefaultHttp2LocalFlowController.DEFAULT_WINDOW_UPDATE_RATIO, false));
       connection(connection);
       initialSettings(Http2Settings.defaultSettings()
           .maxConcurrentStreams(config.maxConcurrentStreams())
