@@ -407,13 +407,21 @@ public final class Tasks implements AutoCloseable {
     } catch (IOException | RuntimeException unwritable) {
       // The output's own refusal, however a serializer between passed it on (wrapped, or as another exception).
       if (out.pastLimit()) {
-        throw new IllegalArgumentException("payload of task type '" + type.name() + "' is at least " + out.asked()
-            + " bytes of JSON, past the limit of " + limit + " (Tasks.Builder.maxPayloadBytes)");
+        throw pastLimit(type, out, limit);
       }
       throw new IllegalArgumentException("payload of task type '" + type.name() + "' cannot be written as JSON, "
           + "so it cannot be stored: " + unwritable.getMessage(), unwritable);
     }
+    // A serializer that swallowed the refusal returns normally with the JSON cut short at the limit.
+    if (out.pastLimit()) {
+      throw pastLimit(type, out, limit);
+    }
     return out.toByteArray();
+  }
+
+  private static IllegalArgumentException pastLimit(TaskType<?> type, BoundedOutput out, int limit) {
+    return new IllegalArgumentException("payload of task type '" + type.name() + "' is at least " + out.asked()
+        + " bytes of JSON, past the limit of " + limit + " (Tasks.Builder.maxPayloadBytes)");
   }
 
   /**

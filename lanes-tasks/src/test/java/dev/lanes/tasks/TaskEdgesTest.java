@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
@@ -250,6 +251,49 @@ class TaskEdgesTest {
         .hasMessageStartingWith("payload of task type 'chunked' is at least ")
         .hasMessageEndingWith(" bytes of JSON, past the limit of 1024 (Tasks.Builder.maxPayloadBytes)");
     assertThat(tasks.statistics().enqueued()).isZero();
+  }
+
+  /** A serial number of many digits, which reads back as a number. */
+  @JsonSerialize(using = SwallowingDigits.class)
+  record Serial(String digits) {
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    Serial(java.math.BigInteger n) {
+      this(n.toString());
+    }
+  }
+
+  /** Writes a {@link Serial}'s digits ten at a time, and swallows the stream's refusal as a careless serializer would. */
+  static final class SwallowingDigits extends StdSerializer<Serial> {
+    SwallowingDigits() {
+      super(Serial.class);
+    }
+
+    @Override
+    public void serialize(Serial serial, JsonGenerator out, SerializerProvider provider) {
+      String digits = serial.digits();
+      try {
+        for (int i = 0; i < digits.length(); i += 10) {
+          out.writeRaw(digits, i, Math.min(10, digits.length() - i));
+          out.flush();
+        }
+      } catch (IOException swallowed) {
+        // what the test is about: the serializer returns normally with its JSON cut short
+      }
+    }
+  }
+
+  @Test
+  void aPayloadPastTheSizeLimitIsRefusedThoughItsSerializerSwallowedTheRefusal() {
+    TaskType<Serial> serial = TaskType.of("serial", Serial.class, s -> s.digits().length());
+    Tasks tasks = start(Tasks.builder().type(serial).maxPayloadBytes(100).workers(false), 1);
+
+    // Accepted as the 100 digits written before the limit: the task would have run with a number cut short.
+    assertThatThrownBy(() -> tasks.enqueue(serial, new Serial("7".repeat(200))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("payload of task type 'serial' is at least 110 bytes of JSON, past the limit of 100 "
+            + "(Tasks.Builder.maxPayloadBytes)");
+    assertThat(tasks.statistics().enqueued()).isZero();
+    assertThat(tasks.statistics().byState().values().stream().mapToLong(Long::longValue).sum()).isZero();
   }
 
   @Test
