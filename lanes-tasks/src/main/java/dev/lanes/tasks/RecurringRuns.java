@@ -138,7 +138,8 @@ final class RecurringRuns {
         return;
       } catch (SQLException store) {
         store.addSuppressed(e);
-        throw new IllegalStateException("task store failed recording the end of recurring run " + id, store);
+        throw TaskAttempts.unstored(statuses, "recurring run " + id, id,
+            "its handler threw " + e + ", and the store failed recording that", store);
       }
     }
     // The handler returned: a failure from here on is the store's, tried again under the same id (a
@@ -155,7 +156,8 @@ final class RecurringRuns {
       }
       statuses.succeeded(id, value, Instant.now());
     } catch (SQLException store) {
-      throw new IllegalStateException("task store failed recording the end of recurring run " + id, store);
+      throw TaskAttempts.unstored(statuses, "recurring run " + id, id,
+          "its handler returned, but the store failed recording its success", store);
     }
     events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
   }

@@ -24,10 +24,12 @@ final class StatusTable {
   enum Start { STARTED, REDELIVERED, SKIPPED }
 
   /**
-   * The start of an attempt, its number (every start counts), the redeliveries among them and the
-   * earlier attempts a draining worker handed back.
+   * The start of an attempt, its number (every start counts), the redeliveries among them, the
+   * earlier attempts a draining worker handed back, and why the previous attempt's outcome could not
+   * be stored, if it noted that ({@link #outcomeUnstored}): then a redelivery is the store's doing,
+   * not a dead worker's.
    */
-  record Attempt(Start start, int number, int redeliveries, int handedBack) {
+  record Attempt(Start start, int number, int redeliveries, int handedBack, Optional<String> unstored) {
     /**
      * This attempt's number for the retry policy: redeliveries and hand-backs left out, since each
      * re-runs an attempt that never ended (its worker died, or stopped) rather than one that failed.
@@ -85,18 +87,18 @@ final class StatusTable {
   /** PostgreSQL: lock, read the old state and update in one round trip (it is on every task's start). */
   private Attempt startAttemptOneStatement(String id, Instant now) throws SQLException {
     try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("WITH old AS (SELECT id, state, "
-        + "attempts FROM " + table + " WHERE id = ? FOR UPDATE) UPDATE " + table + " t SET state = 'running', "
+        + "attempts, unstored FROM " + table + " WHERE id = ? FOR UPDATE) UPDATE " + table + " t SET state = 'running', "
         + "attempts = old.attempts + 1, redeliveries = t.redeliveries + CASE WHEN old.state = 'running' THEN 1 ELSE 0 END, "
-        + "updated_ms = ? FROM old WHERE t.id = old.id AND old.state IN ('queued', 'running') "
-        + "RETURNING old.state, t.attempts, t.redeliveries, t.handed_back")) {
+        + "unstored = NULL, updated_ms = ? FROM old WHERE t.id = old.id AND old.state IN ('queued', 'running') "
+        + "RETURNING old.state, t.attempts, t.redeliveries, t.handed_back, old.unstored")) {
       s.setString(1, id);
       s.setLong(2, now.toEpochMilli());
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
-          return new Attempt(Start.SKIPPED, 0, 0, 0); // unknown, final or cancelled
+          return new Attempt(Start.SKIPPED, 0, 0, 0, Optional.empty()); // unknown, final or cancelled
         }
         Start start = TaskState.ofWire(r.getString(1)) == TaskState.RUNNING ? Start.REDELIVERED : Start.STARTED;
-        return new Attempt(start, r.getInt(2), r.getInt(3), r.getInt(4));
+        return new Attempt(start, r.getInt(2), r.getInt(3), r.getInt(4), unstored(start, r.getString(5)));
       }
     }
   }
@@ -106,26 +108,29 @@ final class StatusTable {
       c.setAutoCommit(false);
       try {
         Attempt attempt;
-        try (PreparedStatement s = c.prepareStatement("SELECT state, attempts, redeliveries, handed_back FROM " + table
-            + " WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT state, attempts, redeliveries, handed_back, unstored FROM "
+            + table + " WHERE id = ? FOR UPDATE")) {
           s.setString(1, id);
           try (ResultSet r = s.executeQuery()) {
             if (!r.next()) {
-              attempt = new Attempt(Start.SKIPPED, 0, 0, 0);
+              attempt = new Attempt(Start.SKIPPED, 0, 0, 0, Optional.empty());
             } else {
               TaskState state = TaskState.ofWire(r.getString(1));
               int number = r.getInt(2) + 1;
               int redeliveries = r.getInt(3);
               int handedBack = r.getInt(4);
-              attempt = state == TaskState.QUEUED ? new Attempt(Start.STARTED, number, redeliveries, handedBack)
-                  : state == TaskState.RUNNING ? new Attempt(Start.REDELIVERED, number, redeliveries + 1, handedBack)
-                  : new Attempt(Start.SKIPPED, r.getInt(2), redeliveries, handedBack);
+              attempt = state == TaskState.QUEUED
+                  ? new Attempt(Start.STARTED, number, redeliveries, handedBack, Optional.empty())
+                  : state == TaskState.RUNNING
+                      ? new Attempt(Start.REDELIVERED, number, redeliveries + 1, handedBack,
+                          unstored(Start.REDELIVERED, r.getString(5)))
+                      : new Attempt(Start.SKIPPED, r.getInt(2), redeliveries, handedBack, Optional.empty());
             }
           }
         }
         if (attempt.start() != Start.SKIPPED) {
           try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET state = 'running', attempts = ?, "
-              + "redeliveries = redeliveries + ?, updated_ms = ? WHERE id = ?")) {
+              + "redeliveries = redeliveries + ?, unstored = NULL, updated_ms = ? WHERE id = ?")) {
             s.setInt(1, attempt.number());
             s.setInt(2, attempt.start() == Start.REDELIVERED ? 1 : 0);
             s.setLong(3, now.toEpochMilli());
@@ -139,6 +144,25 @@ final class StatusTable {
         c.rollback();
         throw e;
       }
+    }
+  }
+
+  /** The note of a redelivered attempt's predecessor; a task found queued had its outcome stored. */
+  private static Optional<String> unstored(Start start, String note) {
+    return start == Start.REDELIVERED ? Optional.ofNullable(note) : Optional.empty();
+  }
+
+  /**
+   * Notes on a running task why its attempt's outcome could not be stored, as the store's failure
+   * leaves it running for a redelivery: the next start reads it ({@link Attempt#unstored}), and so
+   * does not take the redelivery for a worker's death. Cleared by that start.
+   */
+  void outcomeUnstored(String id, String why) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE " + table
+        + " SET unstored = ? WHERE id = ? AND state = 'running'")) {
+      s.setString(1, clip(why));
+      s.setString(2, id);
+      s.executeUpdate();
     }
   }
 

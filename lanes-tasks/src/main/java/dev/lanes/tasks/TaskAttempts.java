@@ -70,7 +70,7 @@ final class TaskAttempts {
       try {
         return crashedTooOften(type, id, attempt);
       } catch (SQLException store) {
-        throw new IllegalStateException("task store failed recording the end of task " + id, store);
+        throw unstored(id, "the store failed recording that it was redelivered past its bound", store);
       }
     }
     Duration late = Duration.between(context.getExecution().executionTime, began);
@@ -85,7 +85,7 @@ final class TaskAttempts {
         return unreadablePayload(type, id, attempt.number(), unreadable);
       } catch (SQLException store) {
         store.addSuppressed(unreadable);
-        throw new IllegalStateException("task store failed recording the end of task " + id, store);
+        throw unstored(id, "its payload did not read, and the store failed recording that", store);
       }
     }
     Object result;
@@ -108,7 +108,7 @@ final class TaskAttempts {
         return failed(type, id, attempt, e);
       } catch (SQLException store) {
         store.addSuppressed(e);
-        throw new IllegalStateException("task store failed recording the end of task " + id, store);
+        throw unstored(id, "its handler threw " + e + ", and the store failed recording that", store);
       }
     }
     // The handler returned: from here on a failure is the store's, never the handler's. Recording it
@@ -127,8 +127,28 @@ final class TaskAttempts {
       events.succeeded(type.name(), id, Duration.ofNanos(System.nanoTime() - startNanos));
       return removed ? (complete, ops) -> {} : (complete, ops) -> ops.stop(); // {}: deleted with the status write
     } catch (SQLException store) {
-      throw new IllegalStateException("task store failed recording the end of task " + id, store);
+      throw unstored(id, "its handler returned, but the store failed recording its success", store);
     }
+  }
+
+  /**
+   * The failure to throw when the store failed recording an attempt's end ({@code outcome} and the
+   * store's error), after noting it on the task ({@link StatusTable#outcomeUnstored}) so that the
+   * redelivery it leads to is not blamed on a dead worker. Best effort: a store refusing the note too
+   * leaves that redelivery looking like a worker's death.
+   */
+  private IllegalStateException unstored(String id, String outcome, SQLException store) {
+    return unstored(statuses, "task " + id, id, outcome, store);
+  }
+
+  /** {@link #unstored(String, String, SQLException)} for {@code what} (a task, a recurring run). */
+  static IllegalStateException unstored(StatusTable statuses, String what, String id, String outcome, SQLException store) {
+    try {
+      statuses.outcomeUnstored(id, outcome + ": " + store.getMessage());
+    } catch (SQLException also) {
+      store.addSuppressed(also);
+    }
+    return new IllegalStateException("task store failed recording the end of " + what + " (" + outcome + ")", store);
   }
 
   /**
@@ -169,8 +189,10 @@ final class TaskAttempts {
   private static final int MAX_CAUSES = 32;
 
   /**
-   * Its worker died under the task once more than its type allows: failed without running it
-   * again, whatever the retry policy, so a task that brings down every worker it meets stops.
+   * Its worker died under the task once more than its type allows, or the store failed recording its
+   * attempts' ends as often: failed without running it again, whatever the retry policy, so a task
+   * that brings down every worker it meets stops, and one whose end cannot be stored does not run
+   * for good.
    */
   private <P> CompletionHandler<byte[]> crashedTooOften(TaskType<P> type, String id, StatusTable.Attempt attempt)
       throws SQLException {
@@ -181,9 +203,15 @@ final class TaskAttempts {
     return (complete, ops) -> ops.stop();
   }
 
-  /** Why a task redelivered past its type's bound failed. */
+  /**
+   * Why a task redelivered past its type's bound failed: its worker died, or, if the previous attempt
+   * noted so, the store could not record that attempt's end (with the store's error).
+   */
   static String crashedTooOftenMessage(TaskType<?> type, StatusTable.Attempt attempt) {
-    return "its worker died under it again: redelivered " + (attempt.redeliveries() - 1) + " times already, "
+    String why = attempt.unstored()
+        .map(note -> "the end of its last attempt could not be stored (" + note + ")")
+        .orElse("its worker died under it again");
+    return why + ": redelivered " + (attempt.redeliveries() - 1) + " times already, "
         + "the most its type allows (maxRedeliveries " + type.maxRedeliveries() + "); not run again";
   }
 

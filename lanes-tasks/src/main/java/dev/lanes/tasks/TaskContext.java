@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param name the task type's name
  * @param attempt this attempt's number, from 1: every start counts, retries, redeliveries and
  *     hand-backs too ({@link TaskStatus#attempts()} while it runs)
- * @param redelivered the previous attempt never ended (its worker died): it may have done part of
- *     its work
+ * @param redelivered the previous attempt never ended (its worker died, or the store failed recording
+ *     its end): it may have done part of its work
  * @param retries the attempts before this one that failed (threw), as the {@link RetryPolicy} counts
  *     them: redeliveries and hand-backs left out; 0 on the first try
  * @param maxAttempts the attempts the type's {@link RetryPolicy} allows in all, the first included;

@@ -136,7 +136,7 @@ final class TaskDatabase implements AutoCloseable {
             + "id VARCHAR(64) PRIMARY KEY, name VARCHAR(100) NOT NULL, state VARCHAR(16) NOT NULL, "
             + "attempts INT NOT NULL, redeliveries INT NOT NULL, result " + text + ", error " + text + ", "
             + "enqueued_ms BIGINT NOT NULL, run_at_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, "
-            + "handed_back INT DEFAULT 0 NOT NULL)",
+            + "handed_back INT DEFAULT 0 NOT NULL, unstored " + text + ")",
         "CREATE INDEX IF NOT EXISTS " + statuses + "_state_idx ON " + statuses + " (state)",
         // The expiry's search (EndedTaskExpiry): ended rows by their end time. On PostgreSQL only the
         // ended rows are in it, so a task's earlier transitions do not write to it.
@@ -157,6 +157,10 @@ final class TaskDatabase implements AutoCloseable {
         if (!hasColumn(c, statuses, "handed_back")) {
           // A table created before the column: the hand-backs of its running tasks start at 0.
           s.execute("ALTER TABLE " + statuses + " ADD COLUMN handed_back INT DEFAULT 0 NOT NULL");
+        }
+        if (!hasColumn(c, statuses, "unstored")) {
+          // A table created before the column: no running task has a note (StatusTable.outcomeUnstored).
+          s.execute("ALTER TABLE " + statuses + " ADD COLUMN unstored " + text);
         }
         c.commit();
       } catch (SQLException e) {

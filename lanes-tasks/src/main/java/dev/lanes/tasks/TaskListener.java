@@ -19,7 +19,7 @@ public interface TaskListener {
   /**
    * An attempt started, {@code late} after the task was due (pickup latency).
    *
-   * @param redelivered the previous attempt was never finished: its worker died
+   * @param redelivered the previous attempt was never finished: its worker died, or the store failed recording its end
    */
   default void started(String name, String id, int attempt, Duration late, boolean redelivered) {}
 

@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param attempts attempts started so far (a re-run after a dead worker, or after a draining
  *     worker handed the task back, counts too, though not toward the {@link RetryPolicy})
  * @param redeliveries attempts started again because the previous one was never finished (its
- *     worker died): the duplicates of at-least-once delivery
+ *     worker died, or the store failed recording its end): the duplicates of at-least-once delivery
  * @param result the last successful attempt's result, as JSON
  * @param error the last failed attempt's error
  * @param enqueuedAt when it was enqueued

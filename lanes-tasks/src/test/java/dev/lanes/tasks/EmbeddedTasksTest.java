@@ -49,4 +49,12 @@ class EmbeddedTasksTest extends TaskSuite {
           + " BEFORE UPDATE ON " + tablePrefix() + "tasks FOR EACH ROW CALL '" + RefuseOnce.class.getName() + "'");
     }
   }
+
+  @Override
+  void refuseEvery(String state) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE TRIGGER refuse_every_" + state + " BEFORE UPDATE ON " + tablePrefix() + "tasks FOR EACH ROW CALL '"
+          + RefuseEvery.class.getName() + "'");
+    }
+  }
 }

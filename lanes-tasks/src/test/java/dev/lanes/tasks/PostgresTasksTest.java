@@ -51,6 +51,17 @@ class PostgresTasksTest extends TaskSuite {
     }
   }
 
+  @Override
+  void refuseEvery(String state) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE FUNCTION " + prefix + "refuse_every() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          + "IF NEW.state = '" + state + "' THEN RAISE EXCEPTION 'refused every time: the write of state %', NEW.state; "
+          + "END IF; RETURN NEW; END $$");
+      s.execute("CREATE TRIGGER " + prefix + "refuse_every BEFORE UPDATE ON " + prefix + "tasks FOR EACH ROW "
+          + "EXECUTE FUNCTION " + prefix + "refuse_every()");
+    }
+  }
+
   @Test
   void aWorkerClaimsOnlyTasksOfTypesItRegistered() throws Exception {
     TaskType<Job> job = TaskType.of("job", Job.class, j -> "ran");

@@ -61,6 +61,9 @@ abstract class TaskSuite {
   /** Makes the store refuse, once, the first update of a status row to {@code state} (a wire name). */
   abstract void refuseOnce(String state) throws SQLException;
 
+  /** Makes the store refuse every update of a status row to {@code state} (a wire name). */
+  abstract void refuseEvery(String state) throws SQLException;
+
   /** Forgets the store made by {@link #store()} after each test. */
   void dropStore() throws Exception {}
 
@@ -236,6 +239,54 @@ abstract class TaskSuite {
     // Run again as the recurring runs are: its end was never recorded, so the next attempt is a redelivery.
     assertThat(ended.redeliveries()).isEqualTo(1);
     assertThat(calls).hasValue(2);
+  }
+
+  /**
+   * A task whose success the store refuses every time is redelivered (the handler runs again) up to
+   * its type's bound, then fails: it failed saying its worker had died, though none had.
+   */
+  @Test
+  void aTaskWhoseSuccessTheStoreKeepsRefusingFailsSayingSoNotThatItsWorkerDied() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> refused = TaskType.of("refused", Job.class, job -> calls.incrementAndGet()).maxRedeliveries(1);
+    Tasks tasks = start(store().type(refused), 1);
+    refuseEvery("succeeded");
+
+    String id = tasks.enqueue(refused, new Job("x", 1));
+
+    TaskStatus failed = awaitState(tasks, id, TaskState.FAILED);
+    assertThat(failed.error().orElseThrow())
+        .startsWith("the end of its last attempt could not be stored (its handler returned, but the store failed "
+            + "recording its success: ")
+        .contains("refused every time: the write of state succeeded") // the store's error
+        .contains("redelivered 1 times already, the most its type allows (maxRedeliveries 1); not run again")
+        .doesNotContain("died");
+    assertThat(failed.redeliveries()).isEqualTo(2);
+    assertThat(calls).hasValue(2);
+  }
+
+  /**
+   * With no redeliveries allowed, a task whose success the store keeps refusing is not run again (its
+   * handler's work was done): it ends failed saying the handler returned and its success could not be
+   * stored, where it said its worker had died.
+   */
+  @Test
+  void aSuccessTheStoreKeepsRefusingWithNoRedeliveriesAllowedFailsSayingTheHandlerReturned() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> once = TaskType.of("once", Job.class, job -> calls.incrementAndGet()).maxRedeliveries(0);
+    Tasks tasks = start(store().type(once), 1);
+    refuseEvery("succeeded");
+
+    String id = tasks.enqueue(once, new Job("x", 1));
+
+    TaskStatus failed = awaitState(tasks, id, TaskState.FAILED);
+    assertThat(failed.error().orElseThrow())
+        .startsWith("the end of its last attempt could not be stored (its handler returned, but the store failed "
+            + "recording its success: ")
+        .contains("refused every time: the write of state succeeded")
+        .contains("(maxRedeliveries 0); not run again")
+        .doesNotContain("died");
+    assertThat(calls).as("the handler ran once").hasValue(1);
   }
 
   /** A number the codec writes but will not read back: Jackson reads at most 1000 digits. */
