@@ -166,17 +166,49 @@ final class StatusTable {
     }
   }
 
-  /** Marks a recurring run's attempt succeeded, with its result as {@link #resultJson} wrote it. */
+  /** Marks a recurring run's attempt succeeded, with its result as {@link #resultJson} wrote it ({@link #onceMore}). */
   void succeeded(String id, String value, Instant now) throws SQLException {
-    finish(SUCCEEDED.formatted(table), value, now, id);
+    onceMore(() -> {
+      finish(SUCCEEDED.formatted(table), value, now, id);
+      return null;
+    });
+  }
+
+  /** A write that may fail. */
+  private interface Write<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs a handler's success's write, and once more at once if the store refused it: a refusal that
+   * does not repeat (a serialization failure, a broken pooled connection) otherwise left the task
+   * running for a redelivery that ran the handler again, or, with {@code maxRedeliveries(0)},
+   * failed a task whose work was done. Both writes are guarded by the state, so a first one that
+   * was stored though it reported a failure makes the second change nothing.
+   */
+  private static <T> T onceMore(Write<T> write) throws SQLException {
+    try {
+      return write.run();
+    } catch (SQLException refused) {
+      try {
+        return write.run();
+      } catch (SQLException again) {
+        again.addSuppressed(refused);
+        throw again;
+      }
+    }
   }
 
   /**
    * Marks a one-off task's attempt succeeded, with its result as {@link #resultJson} wrote it. On PostgreSQL the same statement deletes db-scheduler's execution
    * (if still the version this attempt claimed), saving a round trip at the end of every task:
-   * then true, else the caller must still have db-scheduler delete it.
+   * then true, else the caller must still have db-scheduler delete it. Tried once more if refused ({@link #onceMore}).
    */
   boolean succeededAndRemoved(String id, String value, Instant now, Execution execution) throws SQLException {
+    return onceMore(() -> succeededAndRemovedOnce(id, value, now, execution));
+  }
+
+  private boolean succeededAndRemovedOnce(String id, String value, Instant now, Execution execution) throws SQLException {
     if (!postgres) {
       finish(SUCCEEDED.formatted(table), value, now, id);
       return false;

@@ -117,6 +117,14 @@ public final class TaskType<P> {
    * task that brings its worker down every time does not take down one worker after another for
    * good. 0: never redelivered (at most once after a crash).
    *
+   * <p>A store failing to record an attempt's end also leaves the task running, and redelivers it
+   * 5 s later (a refused success is first written once more at once): the handler runs again, as
+   * delivery is at least once, and these redeliveries count toward the same bound. Past it the task
+   * fails with an error saying its last attempt's end could not be stored, with the store's error,
+   * not that its worker died. So with 0, a success the store keeps refusing ends the task
+   * {@code failed} with that error though its handler returned: its work was done once, and is not
+   * repeated.
+   *
    * <pre>{@code TaskType.of("render", Page.class, renderer::render).maxRedeliveries(3)}</pre>
    */
   public TaskType<P> maxRedeliveries(int max) {

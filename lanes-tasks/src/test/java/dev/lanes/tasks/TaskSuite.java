@@ -236,9 +236,31 @@ abstract class TaskSuite {
     TaskStatus ended = Await.value(LONG, () -> tasks.status(id).orElseThrow(),
         s -> s.state() == TaskState.SUCCEEDED || s.state() == TaskState.FAILED, "task " + id + " ended");
     assertThat(ended.state()).as(ended.toString()).isEqualTo(TaskState.SUCCEEDED);
-    // Run again as the recurring runs are: its end was never recorded, so the next attempt is a redelivery.
-    assertThat(ended.redeliveries()).isEqualTo(1);
-    assertThat(calls).hasValue(2);
+    // The write is tried once more at once: it was redelivered 5 s later, and the handler ran again.
+    assertThat(ended.redeliveries()).isZero();
+    assertThat(calls).hasValue(1);
+  }
+
+  /**
+   * With no redeliveries allowed, a success the store refused once ended the task failed ("its
+   * worker died under it again") though its handler had returned: the write tried once more stores it.
+   */
+  @Test
+  void aSuccessTheStoreRefusesOnceWithNoRedeliveriesAllowedEndsSucceeded() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    TaskType<Job> once = TaskType.of("at-most-once", Job.class, job -> job.text() + calls.incrementAndGet())
+        .maxRedeliveries(0);
+    Tasks tasks = start(store().type(once), 1);
+    refuseOnce("succeeded");
+
+    String id = tasks.enqueue(once, new Job("x", 1));
+
+    TaskStatus ended = Await.value(LONG, () -> tasks.status(id).orElseThrow(), s -> s.state().isFinal(), "task " + id + " ended");
+    assertThat(ended.state()).as(ended.toString()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(ended.result().orElseThrow().asText()).isEqualTo("x1");
+    assertThat(ended.attempts()).isEqualTo(1);
+    assertThat(ended.redeliveries()).isZero();
+    assertThat(calls).hasValue(1);
   }
 
   /**
