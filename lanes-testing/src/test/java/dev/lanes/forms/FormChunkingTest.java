@@ -99,6 +99,8 @@ class FormChunkingTest {
         + " than 1024 blanks"); // a delimiter line that would have to be read on and on
     bodies.put(ok + "--" + B + "\t".repeat(1024) + "\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n2\r\n--"
         + B + "--", "[a=[1]][b=[2]]");
+    bodies.put("", ""); // an empty body: a form without parts
+    bodies.put("\r\n", "400 malformed form: the body has no line with the declared multipart boundary");
     bodies.put("no delimiter at all \r\n--" + B + "x",
         "400 malformed form: the body has no line with the declared multipart boundary");
     try (Lanes lanes = Lanes.defaults().build()) {

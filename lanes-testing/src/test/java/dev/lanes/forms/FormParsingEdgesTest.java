@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.App;
 import dev.lanes.http.Response;
+import dev.lanes.routing.BlockingHandler;
+import dev.lanes.routing.RouteOptions;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
@@ -41,20 +43,23 @@ class FormParsingEdgesTest {
   @BeforeAll
   static void start() {
     App app = App.builder()
-        .post("/f", req -> {
-          Form f = Form.read(req);
-          StringBuilder sb = new StringBuilder();
-          for (String n : f.fields().names()) {
-            sb.append('[').append(n).append('=').append(f.fields().all(n)).append(']');
-          }
-          for (UploadFile u : f.files()) {
-            sb.append('{').append(u.fieldName()).append('|').append(u.filename()).append('|')
-                .append(new String(u.bytes(), StandardCharsets.UTF_8)).append('}');
-          }
-          return Response.text(sb.toString());
-        })
+        .post("/f", req -> Response.text(describe(Form.read(req))))
+        .route("POST", "/streamed", RouteOptions.defaults().streamedBody(1 << 20),
+            (BlockingHandler) req -> Response.text(describe(Form.read(req))))
         .build();
     client = TestClient.start(app);
+  }
+
+  private static String describe(Form f) throws java.io.IOException {
+    StringBuilder sb = new StringBuilder();
+    for (String n : f.fields().names()) {
+      sb.append('[').append(n).append('=').append(f.fields().all(n)).append(']');
+    }
+    for (UploadFile u : f.files()) {
+      sb.append('{').append(u.fieldName()).append('|').append(u.filename()).append('|')
+          .append(new String(u.bytes(), StandardCharsets.UTF_8)).append('}');
+    }
+    return sb.toString();
   }
 
   @AfterAll
@@ -87,6 +92,43 @@ class FormParsingEdgesTest {
   void aBodyWithoutTheDeclaredBoundaryIs400() {
     TestResponse r = post(SIMPLE, "multipart/form-data; boundary=Other");
     assertThat(r.status()).as(r.text()).isEqualTo(400);
+  }
+
+  /**
+   * A form with nothing in it (Content-Length: 0, or a chunked body of no chunks) is an empty
+   * form, multipart as urlencoded, as Starlette reads it: the multipart one was a 400 ("no line
+   * with the declared multipart boundary"). Read whole and streamed alike.
+   */
+  @Test
+  void anEmptyBodyIsAnEmptyForm() {
+    for (String path : new String[] {"/f", "/streamed"}) {
+      for (String type : new String[] {MULTIPART, "application/x-www-form-urlencoded"}) {
+        String head = "POST " + path + " HTTP/1.1\r\nHost: a\r\nContent-Type: " + type + "\r\n";
+        for (String framing : new String[] {"Content-Length: 0\r\n\r\n", "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"}) {
+          try (RawClient c = RawClient.connect(client.port())) {
+            RawResponse r = c.send(head + framing).read();
+            assertThat(r.status()).as(path + " " + type + " " + framing).isEqualTo(200);
+            assertThat(r.text()).as(path + " " + type + " " + framing).isEmpty();
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A body that is not empty is read as a multipart body: one that holds only a line end or
+   * blanks is still a 400 saying what is wrong, and so is an empty body without a boundary.
+   */
+  @Test
+  void aBodyOfOnlyALineEndOrNoBoundaryIsStill400() {
+    for (String body : new String[] {"\r\n", " ", "--"}) {
+      TestResponse r = post(body, MULTIPART);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(r.text()).as(body).isEqualTo("malformed form: the body has no line with the declared multipart boundary");
+    }
+    TestResponse noBoundary = post("", "multipart/form-data");
+    assertThat(noBoundary.status()).isEqualTo(400);
+    assertThat(noBoundary.text()).isEqualTo("malformed form: multipart/form-data without a boundary parameter");
   }
 
   /** A body that ends before its close delimiter is incomplete (its last part was dropped without a word). */

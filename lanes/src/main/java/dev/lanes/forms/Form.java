@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Lanes splits the body itself (Netty's upload classes only spool file parts): Content-Type
  * parameters in any order, field names and file names as sent ({@code filename*} included); text
  * fields in their part's charset, else the one a {@code _charset_} field names (RFC 7578 4.6),
- * else the Content-Type's, else UTF-8. A
+ * else the Content-Type's, else UTF-8. An empty body is an empty form, multipart or urlencoded
+ * (as Starlette reads it). A non-empty
  * body that is not a complete multipart body of its declared boundary, or a malformed part or
  * header, is a 400 {@link HttpException} with a fixed message (an urlencoded body is read as the
  * WHATWG URL standard reads it: a '%' that starts no escape is kept as sent); a body of another

@@ -16,7 +16,9 @@ import java.util.Map;
  * is held ({@link #BUFFER_BYTES}); a part's content is handed on in chunks as it is read. A body
  * without a line of the declared boundary, or one that ends before its close delimiter
  * ({@code --boundary--}), is a 400: Netty's decoder took either for an empty form or dropped the
- * last part, silently. A part's header block is bounded ({@link #MAX_HEADER_BYTES}).
+ * last part, silently. An empty body (no bytes at all) is a form without parts, as Starlette
+ * (python-multipart) reads it: what a client sends for a form with nothing in it. A part's header
+ * block is bounded ({@link #MAX_HEADER_BYTES}).
  */
 final class MultipartBody {
   /** A part: its number (from 1) and headers (names in lower case); its content follows. */
@@ -45,13 +47,17 @@ final class MultipartBody {
   private boolean closed;
   private boolean bareLf; // a boundary line ended in LF alone: the body's lines likely all do
 
-  /** Reads up to the first delimiter (skipping a preamble). */
+  /** Reads up to the first delimiter (skipping a preamble); an empty body has no parts. */
   MultipartBody(InputStream in, String boundary) throws IOException {
     this.in = in;
     // A header's characters are its bytes, as the server reads them (Latin-1): the body's
     // delimiter lines carry the same bytes, ASCII or not (UTF-8 made a boundary past ASCII
     // other bytes than those sent).
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+    if (!available(1)) {
+      closed = true;
+      return;
+    }
     // The first delimiter may open the body (no CRLF before it) or follow a preamble.
     if (opensBody()) {
       pos += delimiter.length - 2;
