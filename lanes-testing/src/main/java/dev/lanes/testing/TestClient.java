@@ -15,11 +15,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves an app on 127.0.0.1 on a free port and calls it over real sockets. Closing the client
  * stops the server and the app's lanes, and ends any request of its still in flight.
+ *
+ * <p>Like a browser (and Starlette's {@code TestClient}), a client keeps the cookies its responses
+ * set and sends them back ({@link #cookies()}). Unlike Starlette's, it does not follow redirects
+ * unless asked ({@link #followRedirects(boolean)}): a test sees the status and Location the
+ * server answered.
  *
  * <pre>{@code
  * try (TestClient client = TestClient.start(app)) {
@@ -30,10 +37,14 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class TestClient implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** Redirects followed in a row before a request fails: httpx's limit. */
+  public static final int MAX_REDIRECTS = 20;
 
   private final Server server;
   private final HttpClient http;
+  private final CookieJar cookies = new CookieJar();
   private final boolean ownsApp;
+  private volatile boolean followRedirects;
 
   private TestClient(Server server, boolean ownsApp) {
     this.server = server;
@@ -41,6 +52,8 @@ public final class TestClient implements AutoCloseable {
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5))
+        .cookieHandler(cookies)
+        .followRedirects(HttpClient.Redirect.NEVER) // followed here: see followRedirects
         .build();
   }
 
@@ -71,6 +84,56 @@ public final class TestClient implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /**
+   * Whether the requests sent from now on follow redirects (off until set): 303 becomes a GET
+   * (a HEAD stays one), 301 and 302 turn a POST into a GET, 307 and 308 resend the method and
+   * body, as httpx and browsers do; a request that becomes a GET drops its body and its
+   * Content-Type. Only a Location on this server is followed (any other is returned as it came);
+   * cookies set along the way are kept and sent. More than {@link #MAX_REDIRECTS} in a row fail
+   * with an {@link AssertionError} naming them. A body given as a stream cannot be sent twice:
+   * give 307/308 bodies as bytes or text.
+   *
+   * <pre>{@code
+   * TestClient client = TestClient.start(app).followRedirects(true);
+   * assertThat(client.post("/login", "user=a", "application/x-www-form-urlencoded").text()).isEqualTo("home");
+   * }</pre>
+   */
+  public TestClient followRedirects(boolean follow) {
+    this.followRedirects = follow;
+    return this;
+  }
+
+  /**
+   * The cookies the client holds now, name to value: every cookie a response set (by its Path,
+   * Max-Age and Expires: a Max-Age=0 or a past date deletes it), sent back on the requests whose
+   * path it matches, as a browser does. {@code Secure} cookies are kept but not sent (the server is
+   * plain HTTP). Each client has its own.
+   *
+   * <pre>{@code
+   * client.post("/login", "user=a", "application/x-www-form-urlencoded");
+   * assertThat(client.cookies()).containsKey("session");
+   * }</pre>
+   */
+  public Map<String, String> cookies() {
+    return cookies.values();
+  }
+
+  /** The value of the cookie {@code name} the client holds (of a name on several paths, the most specific). */
+  public Optional<String> cookie(String name) {
+    return Optional.ofNullable(cookies.values().get(name));
+  }
+
+  /** Holds {@code name=value} for every path of this server, as if the server had set it. */
+  public TestClient setCookie(String name, String value) {
+    cookies.put(name, value);
+    return this;
+  }
+
+  /** Drops every cookie the client holds, as a new browser would start. */
+  public void clearCookies() {
+    cookies.clear();
   }
 
   /** {@code http://127.0.0.1:<port><path>}. */
@@ -115,9 +178,19 @@ public final class TestClient implements AutoCloseable {
     return HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT);
   }
 
+  /** Sends {@code request}, following its redirects if {@link #followRedirects(boolean)} says so. */
   public TestResponse send(HttpRequest.Builder request) {
+    HttpRequest next = request.build();
+    List<String> hops = new ArrayList<>();
     try {
-      return TestResponse.of(http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+      while (true) {
+        HttpResponse<byte[]> response = http.send(next, HttpResponse.BodyHandlers.ofByteArray());
+        Optional<HttpRequest> redirect = followRedirects ? Redirect.next(next, response) : Optional.empty();
+        if (redirect.isEmpty()) {
+          return TestResponse.of(response);
+        }
+        next = hop(hops, next, response, redirect.get());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -126,10 +199,33 @@ public final class TestClient implements AutoCloseable {
     }
   }
 
-  /** Sends without waiting, for tests that keep many requests in flight. */
+  /** Sends without waiting, for tests that keep many requests in flight; follows redirects as {@link #send} does. */
   public CompletableFuture<TestResponse> sendAsync(HttpRequest.Builder request) {
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(TestResponse::of);
+    return sendAsync(request.build(), new ArrayList<>());
+  }
+
+  private CompletableFuture<TestResponse> sendAsync(HttpRequest request, List<String> hops) {
+    boolean follow = followRedirects;
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenCompose(response -> {
+      Optional<HttpRequest> redirect = follow ? Redirect.next(request, response) : Optional.empty();
+      if (redirect.isEmpty()) {
+        return CompletableFuture.completedFuture(TestResponse.of(response));
+      }
+      return sendAsync(hop(hops, request, response, redirect.get()), hops);
+    });
+  }
+
+  /** Counts one redirect followed; past {@link #MAX_REDIRECTS} fails naming the chain. */
+  private static HttpRequest hop(List<String> hops, HttpRequest from, HttpResponse<?> response, HttpRequest to) {
+    if (hops.isEmpty()) {
+      hops.add(from.method() + " " + from.uri().getRawPath());
+    }
+    hops.add(response.statusCode() + " -> " + to.method() + " " + to.uri().getRawPath());
+    if (hops.size() > MAX_REDIRECTS + 1) {
+      throw new AssertionError("more than " + MAX_REDIRECTS + " redirects in a row: "
+          + String.join(", ", hops.subList(0, 4)) + ", ... " + hops.get(hops.size() - 1));
+    }
+    return to;
   }
 
   /**
