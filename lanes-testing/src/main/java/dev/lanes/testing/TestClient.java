@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Serves an app on 127.0.0.1 on a free port and calls it over real sockets. Closing the client
@@ -226,6 +232,49 @@ public final class TestClient implements AutoCloseable {
           + String.join(", ", hops.subList(0, 4)) + ", ... " + hops.get(hops.size() - 1));
     }
     return to;
+  }
+
+  /**
+   * Opens a WebSocket to {@code path}, with this client's cookies; fails with an
+   * {@link AssertionError} naming the status if the server refuses the upgrade.
+   *
+   * <pre>{@code
+   * try (TestWebSocket ws = client.websocket("/ws/echo")) {
+   *   ws.sendText("hi");
+   *   assertThat(ws.receiveText()).isEqualTo("hi");
+   * }
+   * }</pre>
+   */
+  public TestWebSocket websocket(String path) {
+    return websocket(path, builder -> { });
+  }
+
+  /**
+   * As {@link #websocket(String)}, with headers or subprotocols set on the JDK's builder.
+   *
+   * <pre>{@code client.websocket("/ws/private", b -> b.header("X-Token", "t").subprotocols("chat"))}</pre>
+   */
+  public TestWebSocket websocket(String path, Consumer<WebSocket.Builder> configure) {
+    WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    configure.accept(builder);
+    TestWebSocket.Inbox inbox = new TestWebSocket.Inbox();
+    URI target = URI.create("ws://127.0.0.1:" + server.port() + path);
+    try {
+      WebSocket socket = builder.buildAsync(target, inbox).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return new TestWebSocket(path, TIMEOUT, inbox, socket);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+      if (cause instanceof java.net.http.WebSocketHandshakeException refused) {
+        throw new AssertionError("the WebSocket upgrade to " + path + " was answered "
+            + refused.getResponse().statusCode(), refused);
+      }
+      throw new AssertionError("could not open a WebSocket to " + path + ": " + cause, cause);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer to the WebSocket upgrade to " + path + " within " + TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /**
