@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * <p>Like a browser (and Starlette's {@code TestClient}), a client keeps the cookies its responses
  * set and sends them back ({@link #cookies()}). Unlike Starlette's, it does not follow redirects
  * unless asked ({@link #followRedirects(boolean)}): a test sees the status and Location the
- * server answered.
+ * server answered. {@link #websocket(String)} opens a WebSocket session read message by message.
  *
  * <pre>{@code
  * try (TestClient client = TestClient.start(app)) {
