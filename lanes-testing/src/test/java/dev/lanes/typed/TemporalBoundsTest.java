@@ -209,6 +209,11 @@ class TemporalBoundsTest {
       return v.toString();
     }
 
+    @Get("/until-maybe")
+    String untilMaybe(@Query @Default("2025-01-01") Optional<@Future LocalDate> v) {
+      return v.orElseThrow().toString();
+    }
+
     @Get("/until-each")
     List<LocalDate> untilEach(@Query @Default("[\"2025-01-01\"]") List<@Future LocalDate> v) {
       return v;
@@ -229,6 +234,8 @@ class TemporalBoundsTest {
     try (TestClient client = TestClient.start(app)) {
       answers(client.get("/until"), 200, "\"2025-01-01\"");
       queryRefused(client, "/until", "2025-01-01", "date_future");
+      answers(client.get("/until-maybe"), 200, "\"2025-01-01\""); // an Optional's default is its content's text
+      queryRefused(client, "/until-maybe", "2025-01-01", "date_future");
       // nor a bound on what a default holds: a list's elements, a record's fields
       answers(client.get("/until-each"), 200, "[\"2025-01-01\"]");
       answers(query(client, "/until-each", "2025-01-01"), 422,

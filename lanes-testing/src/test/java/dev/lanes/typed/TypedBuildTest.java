@@ -8,6 +8,7 @@ import dev.lanes.testing.TestClient;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -80,6 +81,13 @@ class TypedBuildTest {
     }
   }
 
+  static final class BadOptionalDefault {
+    @Get("/t")
+    String t(@Query @Default("abcd") Optional<@Size(max = 3) String> s) {
+      return "x";
+    }
+  }
+
   static final class Unsupported {
     @Get("/t")
     String t(@Query @Email String mail) {
@@ -114,6 +122,9 @@ class TypedBuildTest {
         .hasMessageContaining("dependency cycle through Cycle.a");
     assertThatThrownBy(() -> build(new BadDefault())).hasMessageContaining("@Default(\"ten\") does not fit")
         .hasMessageContaining("valid integer");
+    // an Optional's default is read as its content's text, and checked against the content's constraints
+    assertThatThrownBy(() -> build(new BadOptionalDefault())).hasMessageContaining("@Default(\"abcd\") does not fit")
+        .hasMessageContaining("at most 3 characters");
     assertThatThrownBy(() -> build(new Unsupported())).hasMessageContaining("@Email is not supported");
     assertThatThrownBy(() -> build(new WrongType())).hasMessageContaining("@Size does not apply to int");
     assertThatThrownBy(() -> build(new RecordInQuery())).hasMessageContaining("a record comes from the body (@Body)");

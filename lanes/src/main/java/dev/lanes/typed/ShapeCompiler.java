@@ -229,7 +229,8 @@ final class ShapeCompiler {
     Violations v = Violations.ofDefault();
     Object value;
     JsonNode documented;
-    Shape plain = s instanceof Constrained c ? c.inner() : s instanceof OptionalShape o ? o.inner() : s;
+    Shape plain = s instanceof OptionalShape o ? o.inner() : s; // an Optional's constraints are inside it
+    plain = plain instanceof Constrained c ? c.inner() : plain;
     if (plain instanceof Scalar scalar) {
       value = s.fromText(text, Loc.root("default"), v);
       documented = value == Shape.INVALID ? null : document(scalar, value);
