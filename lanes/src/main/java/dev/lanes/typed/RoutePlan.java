@@ -194,7 +194,9 @@ final class RoutePlan {
         failure = b.handlerDone(failure);
       } finally {
         if (failure == null) {
-          answer.complete(r);
+          if (!answer.complete(r)) {
+            dropped(req, r); // the request was abandoned first: nothing takes this response now
+          }
         } else {
           dropped(req, r); // made, then replaced by a cleanup's HttpException or Error
           answer.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
