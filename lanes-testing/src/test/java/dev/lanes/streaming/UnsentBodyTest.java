@@ -54,6 +54,9 @@ class UnsentBodyTest {
 
   private final Map<String, Source> sources = new ConcurrentHashMap<>();
   private final CountDownLatch never = new CountDownLatch(1);
+  private final CompletableFuture<Response> later = new CompletableFuture<>();
+  private final CountDownLatch laterCalled = new CountDownLatch(1);
+  private final CountDownLatch laterEnded = new CountDownLatch(1);
   private final CountDownLatch waiting = new CountDownLatch(1);
 
   private Response streamed(String name) {
@@ -94,6 +97,11 @@ class UnsentBodyTest {
         .route("GET", "/deadline", RouteOptions.defaults().deadline(Duration.ofMillis(200)),
             (dev.lanes.routing.BlockingHandler) req -> afterInterrupt("deadline"))
         .get("/left", req -> afterInterrupt("left"))
+        .getAsync("/left-async", req -> {
+          req.scope().onClose(laterEnded::countDown); // after the scope's cancellation reached the handler's future
+          laterCalled.countDown();
+          return later.minimalCompletionStage(); // a stage its caller cannot cancel
+        })
         .get("/sent", req -> streamed("sent"))
         .build();
   }
@@ -133,6 +141,21 @@ class UnsentBodyTest {
       Await.until(() -> sources.containsKey("left") && !sources.get("left").closes.isEmpty(),
           "the body built for a client gone has its source closed");
       assertThat(sources.get("left").closes).hasSize(1);
+    }
+  }
+
+  @Test
+  void aBodyAnAsyncHandlersUncancellableStageMadeAfterTheClientLeftHasItsSourceClosed() throws Exception {
+    try (TestClient server = TestClient.start(app())) {
+      try (RawClient c = RawClient.connect(server.port())) {
+        c.send("GET /left-async HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(laterCalled.await(10, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(laterEnded.await(10, TimeUnit.SECONDS)).as("request abandoned").isTrue();
+      later.complete(streamed("left-async"));
+      Await.until(() -> !sources.get("left-async").closes.isEmpty(),
+          "the body made for a client gone has its source closed");
+      assertThat(sources.get("left-async").closes).hasSize(1);
     }
   }
 

@@ -45,7 +45,9 @@ final class HandlerEndpoints {
       CompletableFuture<Response> work = stage.toCompletableFuture();
       if (!work.isDone()) { // a done future has nothing to cancel: no hook per answered-at-once request
         req.scope().onCancel(() -> work.cancel(true));
-        work.thenAccept(r -> UnsentBodies.track(req, r)); // a deadline's 504 may have replaced it
+        // A deadline's 504 may have replaced it; tracked from the handler's own stage, as a future
+        // of a stage that is not one (toCompletableFuture's copy) drops its value once cancelled.
+        stage.thenAccept(r -> UnsentBodies.track(req, r));
       }
       return work;
     } catch (Exception | Error e) { // an assertion in an async handler is a 500, as in a blocking one
