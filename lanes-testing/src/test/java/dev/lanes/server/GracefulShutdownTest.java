@@ -105,20 +105,24 @@ class GracefulShutdownTest {
 
   @Test
   void aResponseBeingStreamedWhenCloseStartsIsDeliveredWhole() throws Exception {
-    CountDownLatch streaming = new CountDownLatch(1);
-    start(App.builder()
+    Gate midway = gate();
+    start(appServingOkAtRoot()
         .get("/s", req -> StreamingResponse.writer(out -> {
           for (int i = 0; i < 10; i++) {
             out.write(("chunk " + i + "\n").getBytes());
-            streaming.countDown();
-            Thread.sleep(30);
+            if (i == 4) {
+              out.flush();
+              midway.pass(); // the rest only once the drain has begun
+            }
           }
         }, "text/plain")),
         ServerConfig.builder().shutdownGrace(Duration.ofSeconds(10)));
-    try (RawClient raw = connect()) {
+    try (RawClient raw = connect(); RawClient idle = idleConnection()) {
       raw.send(get("/s"));
-      await(streaming, "streaming");
+      midway.awaitEntered();
       CompletableFuture<Void> closing = closeInBackground();
+      assertThat(idle.readUntilClosed().closed()).as("idle connection closed: the drain began").isTrue();
+      midway.release();
       RawClient.Transcript all = raw.readUntilClosed();
       assertThat(all.closed()).isTrue();
       // One complete response, its chunked body ended properly: nothing was cut.
