@@ -19,8 +19,10 @@ import java.util.Objects;
  *
  * <p>An {@link dev.lanes.http.HttpException} thrown by a cleanup run when the handler returns
  * ({@link #closeAfterHandler()}) is the answer, in place of the handler's failure or response (FastAPI's
- * {@code yield} dependency raising {@code HTTPException}); the older cleanups are told it. What an
- * after-response cleanup throws is logged: the answer is sent.
+ * {@code yield} dependency raising {@code HTTPException}); the older cleanups are told it. An
+ * {@code Error} (a failed assertion) replaces it so too, answered 500. What an after-response cleanup
+ * throws is logged: the answer is sent (an {@code Error} is rethrown once the older ones have run).
+ * Whatever a cleanup throws, the older ones still run.
  *
  * @param <T> the value's type
  */
@@ -44,8 +46,8 @@ public final class Provided<T> {
      *     client left or a deadline passed), or what failed after this value was made and before
      *     the handler ran (a later dependency, a {@link RequestValidationException}), or the
      *     {@code HttpException} or {@code Error} a newer after-handler cleanup replaced it with
-     * @throws Exception logged; an {@code HttpException} from an after-handler cleanup is the answer
-     *     instead. Whatever it throws, an {@code Error} too, the older cleanups still run
+     * @throws Exception logged; an {@code HttpException} (or an {@code Error}) from an after-handler
+     *     cleanup is the answer instead. Whatever it throws, an {@code Error} too, the older cleanups still run
      */
     void close(Throwable failure) throws Exception;
   }
