@@ -48,10 +48,10 @@ public final class JsonCodec {
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .registerModule(new Jdk8Module()));
 
-  // Idle buffer sets kept (about 14 KB each once used for a write). Jackson's default pool keeps
-  // one per thread, but a handler's virtual thread lives for one request, so every write or read
-  // on one allocated a fresh set: at 10 000 concurrent blocking requests, most of the server's
-  // allocation. Shared by the codec's copies (with(...)); thread-safe.
+  // Idle buffer sets kept for virtual threads (about 14 KB each once used for a write). Jackson's
+  // default pool keeps one per thread, but a handler's virtual thread lives for one request, so
+  // every write or read on one allocated a fresh set: at 10 000 concurrent blocking requests, most
+  // of the server's allocation. Platform threads keep their own (JsonBufferPool).
   private static final int BUFFER_POOL_SIZE = 64;
 
   /**
@@ -70,7 +70,7 @@ public final class JsonCodec {
     JsonFactory factory = mapper.getFactory();
     // A pool the user chose stays; only Jackson's per-thread default is replaced.
     if (factory._getRecyclerPool() == JsonRecyclerPools.defaultPool()) {
-      factory.setRecyclerPool(JsonRecyclerPools.newBoundedPool(BUFFER_POOL_SIZE));
+      factory.setRecyclerPool(new JsonBufferPool(BUFFER_POOL_SIZE));
     }
     this.mapper = mapper;
     this.streamWriter = mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);

@@ -244,6 +244,18 @@ class JsonCodecTest {
   }
 
   @Test
+  void aPlatformThreadKeepsItsOwnBuffersOutOfTheSharedPool() {
+    JsonCodec codec = JsonCodec.of(new ObjectMapper());
+    for (int i = 0; i < 100; i++) {
+      Item item = new Item("item" + i, i);
+      assertThat(codec.read(codec.write(item), Item.class)).isEqualTo(item);
+    }
+    // An event loop writes with its thread's own buffers, taking no lock of the shared pool.
+    assertThat(codec.bufferPool().pooledCount()).isZero();
+    assertThat(codec.bufferPool().acquireAndLinkPooled()).isSameAs(codec.bufferPool().acquireAndLinkPooled());
+  }
+
+  @Test
   void aBufferPoolTheUserChoseIsKeptAndTheirMapperLeftAlone() {
     RecyclerPool<BufferRecycler> mine = JsonRecyclerPools.newConcurrentDequePool();
     ObjectMapper custom = new ObjectMapper();
