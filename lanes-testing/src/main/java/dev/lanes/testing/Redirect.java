@@ -34,7 +34,7 @@ final class Redirect {
     }
     URI target;
     try {
-      target = request.uri().resolve(location.get().strip());
+      target = resolve(request.uri(), location.get().strip());
     } catch (IllegalArgumentException e) {
       throw new AssertionError("a " + response.statusCode() + " to an unreadable Location: "
           + location.get(), e);
@@ -55,6 +55,20 @@ final class Redirect {
       next.method(method, request.bodyPublisher().orElse(HttpRequest.BodyPublishers.noBody()));
     }
     return Optional.of(next.build());
+  }
+
+  /**
+   * {@code location} against {@code base} as RFC 3986 (section 5.2.2) resolves it, as httpx and
+   * browsers do: {@code URI.resolve} follows RFC 2396, where a query alone ({@code ?page=2})
+   * replaced the last path segment and an empty reference named the directory.
+   */
+  private static URI resolve(URI base, String location) {
+    if (location.isEmpty() || location.startsWith("?")) {
+      String document = base.getScheme() + "://" + base.getRawAuthority() + Objects.toString(base.getRawPath(), "");
+      String query = location.isEmpty() ? (base.getRawQuery() == null ? "" : "?" + base.getRawQuery()) : location;
+      return URI.create(document + query);
+    }
+    return base.resolve(location);
   }
 
   private static String method(int status, String method) {

@@ -44,6 +44,9 @@ class TestClientRedirectsTest {
         })
         .get("/away", req -> Response.status(302).withHeader("Location", "http://example.invalid/x"))
         .get("/no-location", req -> Response.status(302))
+        .get("/list/items", req -> req.rawQuery().isEmpty()
+            ? Response.status(302).withHeader("Location", "?page=2")
+            : Response.text(req.path() + "?" + req.rawQuery()))
         .get("/login", req -> Response.status(303).withHeader("Location", "/target")
             .withCookie(SetCookie.of("session", "s1")));
     for (int status : new int[] {301, 302, 303, 307, 308}) {
@@ -115,6 +118,19 @@ class TestClientRedirectsTest {
       assertThat(away.status()).isEqualTo(302);
       assertThat(away.header("location")).contains("http://example.invalid/x");
       assertThat(following.get("/no-location").status()).isEqualTo(302);
+    }
+  }
+
+  /**
+   * A Location of only a query keeps the path (RFC 3986 5.2.2, as httpx and browsers resolve it):
+   * {@code java.net.URI.resolve}, after RFC 2396, dropped its last segment and asked {@code /list/?page=2}.
+   */
+  @Test
+  void aLocationOfOnlyAQueryKeepsThePath() {
+    try (TestClient following = TestClient.of(client.server()).followRedirects(true)) {
+      TestResponse r = following.get("/list/items");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("/list/items?page=2");
     }
   }
 
