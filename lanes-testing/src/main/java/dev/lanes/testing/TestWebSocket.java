@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,8 +18,9 @@ import java.util.concurrent.TimeoutException;
  * A WebSocket connection a {@link TestClient} opened, read one message at a time (Starlette's
  * {@code websocket_connect} session). Every receive waits at most the timeout it was opened with
  * and fails with what came instead: a message of the other kind, the server's close (code and
- * reason), or nothing. Messages arrive whole (fragments joined). Closing sends a normal close
- * and waits for the server's.
+ * reason), or nothing; once the connection ended and its messages were read, every receive fails
+ * at once naming how it ended. Messages arrive whole (fragments joined). Closing sends a normal
+ * close and waits for the server's.
  *
  * <pre>{@code
  * try (TestWebSocket ws = client.websocket("/ws/echo")) {
@@ -185,9 +187,11 @@ public final class TestWebSocket implements AutoCloseable {
       closed.completeExceptionally(error);
     }
 
+    /** The next message; once the connection ended and all was read, how it ended, at once and every time. */
     Object take(Duration timeout, String what) {
       try {
-        Object m = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        // The end is queued before closed completes: done with an empty queue, it was read already.
+        Object m = queue.isEmpty() && closed.isDone() ? ending() : queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (m == null) {
           throw new AssertionError("no " + what + " within " + timeout);
         }
@@ -195,6 +199,15 @@ public final class TestWebSocket implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
+      }
+    }
+
+    /** The server's {@link Close}, or the Throwable that ended the connection. */
+    private Object ending() {
+      try {
+        return closed.join();
+      } catch (CompletionException e) {
+        return e.getCause();
       }
     }
   }

@@ -85,6 +85,21 @@ class TestWebSocketTest {
     }
   }
 
+  /**
+   * Once the server closed, a receive fails at once naming that close, however often it is asked:
+   * the close was handed out once, and every later receive waited its whole 30 s for nothing.
+   */
+  @Test
+  void aReceiveAfterTheServersCloseFailsAtOnceNamingIt() {
+    try (TestWebSocket ws = client.websocket("/ws/bye")) {
+      ws.receiveText();
+      assertThat(ws.receiveClose()).isEqualTo(new TestWebSocket.Close(4001, "done here"));
+      assertThatThrownBy(ws::receiveText).isInstanceOf(AssertionError.class)
+          .hasMessage("expected a text message on /ws/bye, got the server's close: 4001 done here");
+      assertThat(ws.receiveClose()).isEqualTo(new TestWebSocket.Close(4001, "done here"));
+    }
+  }
+
   @Test
   void headersAndCookiesGoWithTheUpgrade() {
     try (TestWebSocket ws = client.websocket("/ws/private", b -> b.header("X-Token", "t1"))) {
