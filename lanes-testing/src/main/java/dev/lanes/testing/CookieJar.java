@@ -1,12 +1,10 @@
 package dev.lanes.testing;
 
+import dev.lanes.http.HttpDate;
 import java.net.CookieHandler;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,7 +15,8 @@ import java.util.Map;
 /**
  * The cookies of one {@link TestClient}, kept and sent back by RFC 6265's rules for one host:
  * a cookie is keyed by name and path (default: the request path's directory), sent to the paths
- * under its own, most specific path first; {@code Max-Age} (which wins) or {@code Expires} ends it,
+ * under its own, most specific path first; {@code Max-Age} (which wins) or {@code Expires} (read
+ * by {@link HttpDate}) ends it,
  * {@code Max-Age=0} or a past date at once; {@code Secure} ones are kept but not sent over plain
  * HTTP; {@code Domain} is ignored (the server is its only host). Not {@code java.net.CookieManager}:
  * it takes a {@code Max-Age} without {@code Expires} for an RFC 2965 cookie and sends it back as
@@ -27,6 +26,9 @@ final class CookieJar extends CookieHandler {
   private record Key(String name, String path) { }
 
   private record Stored(String name, String value, String path, Instant expires, boolean secure) { }
+
+  /** RFC 6265bis's cap on a cookie's life, 400 days in seconds: a larger Max-Age may pass any Instant. */
+  private static final long MAX_AGE_LIMIT = 400L * 24 * 60 * 60;
 
   private final Clock clock = Clock.systemUTC();
   private final Map<Key, Stored> cookies = new LinkedHashMap<>(); // in the order first set
@@ -109,19 +111,13 @@ final class CookieJar extends CookieHandler {
             // ignored, as RFC 6265 says
           }
         }
-        case "expires" -> {
-          try {
-            expires = ZonedDateTime.parse(val, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-          } catch (DateTimeParseException e) {
-            // ignored
-          }
-        }
+        case "expires" -> expires = HttpDate.parse(val).orElse(null); // unreadable: ignored, as RFC 6265 says
         case "secure" -> secure = true;
         default -> { } // Domain (one host), HttpOnly, SameSite: nothing to do for one client
       }
     }
     if (maxAge != null) {
-      expires = maxAge <= 0 ? Instant.EPOCH : clock.instant().plusSeconds(maxAge);
+      expires = maxAge <= 0 ? Instant.EPOCH : clock.instant().plusSeconds(Math.min(maxAge, MAX_AGE_LIMIT));
     }
     if (path == null) {
       path = defaultPath(uri.getRawPath());

@@ -28,6 +28,10 @@ class TestClientCookiesTest {
             .withCookie(SetCookie.of("session", "old").expires(Instant.parse("2000-01-01T00:00:00Z"))))
         .post("/secure", req -> Response.text("set").withCookie(SetCookie.of("s", "1").secure(true)))
         .post("/brief", req -> Response.text("set").withCookie(SetCookie.of("brief", "1").maxAge(Duration.ofHours(1))))
+        // As other servers write them: an RFC 850 date (HttpDate reads it), a Max-Age past any Instant
+        .post("/expire-rfc850", req -> Response.text("gone")
+            .withHeader("Set-Cookie", "session=old; Expires=Sunday, 06-Nov-94 08:49:37 GMT; Path=/"))
+        .post("/forever", req -> Response.text("set").withHeader("Set-Cookie", "forever=1; Max-Age=99999999999999999; Path=/"))
         .get("/me", req -> Response.text(new TreeMap<>(req.cookies()).toString()))
         .get("/admin/me", req -> Response.text(new TreeMap<>(req.cookies()).toString()))
         .get("/administer", req -> Response.text(new TreeMap<>(req.cookies()).toString()))
@@ -59,6 +63,22 @@ class TestClientCookiesTest {
       client.post("/brief", "", "text/plain");
       client.post("/expire", "", "text/plain");
       assertThat(client.get("/me").text()).isEqualTo("{brief=1}");
+    }
+  }
+
+  /**
+   * An Expires in RFC 850's form, which HTTP dates may take (HttpDate reads all three), deletes the
+   * cookie too: read as RFC 1123 only, it was ignored and the cookie kept. A Max-Age too large for
+   * an Instant keeps the cookie: it threw out of the client's cookie handler and failed the request.
+   */
+  @Test
+  void anExpiresOfAnyHttpDateFormDeletesAndAHugeMaxAgeKeeps() {
+    try (TestClient client = TestClient.start(app())) {
+      client.post("/login", "", "text/plain");
+      client.post("/expire-rfc850", "", "text/plain");
+      assertThat(client.cookie("session")).isEmpty();
+      assertThat(client.post("/forever", "", "text/plain").status()).isEqualTo(200);
+      assertThat(client.get("/me").text()).isEqualTo("{forever=1}");
     }
   }
 
