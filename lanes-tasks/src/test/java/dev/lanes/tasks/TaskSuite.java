@@ -311,6 +311,52 @@ abstract class TaskSuite {
     assertThat(calls).as("the handler ran once").hasValue(1);
   }
 
+  /**
+   * A status table an older version created, without the columns added since (handed_back,
+   * unstored), gets them as workers start, two at once: each start finds a column missing or sees
+   * the other's (on PostgreSQL one at a time, under an advisory lock). Without a column every
+   * attempt's start failed on it; no test started from such a table.
+   */
+  @Test
+  void aStatusTableOfAnOlderVersionGetsTheNewColumnsAsTwoWorkersStartAtOnce() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE " + tablePrefix() + "tasks (id VARCHAR(64) PRIMARY KEY, name VARCHAR(100) NOT NULL, "
+          + "state VARCHAR(16) NOT NULL, attempts INT NOT NULL, redeliveries INT NOT NULL, result VARCHAR(10000), "
+          + "error VARCHAR(10000), enqueued_ms BIGINT NOT NULL, run_at_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)");
+    }
+    TaskType<Job> echo = TaskType.of("echo", Job.class, Job::text);
+    List<CompletableFuture<Tasks>> starts = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 0; i < 2; i++) {
+      App app = App.builder().lane(Tasks.lane(1)).build();
+      opened.add(app);
+      Tasks tasks = store().type(echo).build();
+      opened.add(tasks);
+      starts.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        tasks.start(app);
+        return tasks;
+      }));
+    }
+    go.countDown();
+    Tasks tasks = starts.get(0).get(LONG.toSeconds(), TimeUnit.SECONDS);
+    starts.get(1).get(LONG.toSeconds(), TimeUnit.SECONDS);
+
+    String id = tasks.enqueue(echo, new Job("ran", 1));
+
+    assertThat(awaitState(tasks, id, TaskState.SUCCEEDED).result().orElseThrow().asText()).isEqualTo("ran");
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT handed_back, unstored FROM " + tablePrefix() + "tasks WHERE id = '" + id + "'")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isZero();
+      assertThat(r.getString(2)).isNull();
+    }
+  }
+
   /** A number the codec writes but will not read back: Jackson reads at most 1000 digits. */
   static final java.math.BigInteger TOO_LONG_TO_READ = java.math.BigInteger.TEN.pow(1000);
 
