@@ -52,7 +52,9 @@ final class PostgresStore {
     try (Connection c = DriverManager.getConnection(URL, USER, ""); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + tablePrefix + "scheduled_tasks");
       s.execute("DROP TABLE IF EXISTS " + tablePrefix + "tasks");
-      s.execute("DROP FUNCTION IF EXISTS " + tablePrefix + "refuse()"); // a test's trigger function, if any
+      // a test's trigger functions, if any (dropping the table drops the trigger, not its function)
+      s.execute("DROP FUNCTION IF EXISTS " + tablePrefix + "refuse()");
+      s.execute("DROP FUNCTION IF EXISTS " + tablePrefix + "refuse_every()");
       s.execute("DROP SEQUENCE IF EXISTS " + tablePrefix + "refused");
     }
   }
