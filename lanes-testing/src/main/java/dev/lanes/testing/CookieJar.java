@@ -4,19 +4,23 @@ import dev.lanes.http.HttpDate;
 import java.net.CookieHandler;
 import java.net.URI;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The cookies of one {@link TestClient}, kept and sent back by RFC 6265's rules for one host:
  * a cookie is keyed by name and path (default: the request path's directory), sent to the paths
- * under its own, most specific path first; {@code Max-Age} (which wins) or {@code Expires} (read
- * by {@link HttpDate}) ends it,
+ * under its own, most specific path first; {@code Max-Age} (which wins) or {@code Expires} (an
+ * HTTP date, or a looser form servers write) ends it,
  * {@code Max-Age=0} or a past date at once; {@code Secure} ones are kept but not sent over plain
  * HTTP; {@code Domain} is ignored (the server is its only host). Not {@code java.net.CookieManager}:
  * it takes a {@code Max-Age} without {@code Expires} for an RFC 2965 cookie and sends it back as
@@ -29,6 +33,10 @@ final class CookieJar extends CookieHandler {
 
   /** RFC 6265bis's cap on a cookie's life, 400 days in seconds: a larger Max-Age may pass any Instant. */
   private static final long MAX_AGE_LIMIT = 400L * 24 * 60 * 60;
+
+  /** Netscape's cookie date, {@code Sun, 06-Nov-1994 08:49:37 GMT}. */
+  private static final DateTimeFormatter NETSCAPE =
+      DateTimeFormatter.ofPattern("EEE, dd-MMM-uuuu HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
   private final Clock clock = Clock.systemUTC();
   private final Map<Key, Stored> cookies = new LinkedHashMap<>(); // in the order first set
@@ -111,7 +119,7 @@ final class CookieJar extends CookieHandler {
             // ignored, as RFC 6265 says
           }
         }
-        case "expires" -> expires = HttpDate.parse(val).orElse(null); // unreadable: ignored, as RFC 6265 says
+        case "expires" -> expires = expires(val); // unreadable: ignored, as RFC 6265 says
         case "secure" -> secure = true;
         default -> { } // Domain (one host), HttpOnly, SameSite: nothing to do for one client
       }
@@ -128,6 +136,24 @@ final class CookieJar extends CookieHandler {
       return;
     }
     cookies.put(key, new Stored(name, value, path, expires, secure));
+  }
+
+  /**
+   * An Expires date: an HTTP date ({@link HttpDate}, strict), else the looser forms cookies are
+   * written in beside it (RFC 6265 reads dates loosely): a one-digit day, as Java's
+   * {@code RFC_1123_DATE_TIME} writes it, or Netscape's {@code dd-MMM-yyyy}, as PHP writes it.
+   */
+  private static Instant expires(String value) {
+    return HttpDate.parse(value).or(() -> loose(value, DateTimeFormatter.RFC_1123_DATE_TIME))
+        .or(() -> loose(value, NETSCAPE)).orElse(null);
+  }
+
+  private static Optional<Instant> loose(String value, DateTimeFormatter form) {
+    try {
+      return Optional.of(Instant.from(form.parse(value.strip())));
+    } catch (DateTimeException e) {
+      return Optional.empty();
+    }
   }
 
   private void dropExpired() {

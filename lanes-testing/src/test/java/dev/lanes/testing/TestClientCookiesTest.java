@@ -31,6 +31,11 @@ class TestClientCookiesTest {
         // As other servers write them: an RFC 850 date (HttpDate reads it), a Max-Age past any Instant
         .post("/expire-rfc850", req -> Response.text("gone")
             .withHeader("Set-Cookie", "session=old; Expires=Sunday, 06-Nov-94 08:49:37 GMT; Path=/"))
+        // A one-digit day, as Java's RFC_1123_DATE_TIME writes it; Netscape's four-digit year with dashes, as PHP writes it
+        .post("/expire-1123", req -> Response.text("gone")
+            .withHeader("Set-Cookie", "session=old; Expires=Sun, 6 Nov 1994 08:49:37 GMT; Path=/"))
+        .post("/expire-netscape", req -> Response.text("gone")
+            .withHeader("Set-Cookie", "session=old; Expires=Sun, 06-Nov-1994 08:49:37 GMT; Path=/"))
         .post("/forever", req -> Response.text("set").withHeader("Set-Cookie", "forever=1; Max-Age=99999999999999999; Path=/"))
         .get("/me", req -> Response.text(new TreeMap<>(req.cookies()).toString()))
         .get("/admin/me", req -> Response.text(new TreeMap<>(req.cookies()).toString()))
@@ -68,7 +73,8 @@ class TestClientCookiesTest {
 
   /**
    * An Expires in RFC 850's form, which HTTP dates may take (HttpDate reads all three), deletes the
-   * cookie too: read as RFC 1123 only, it was ignored and the cookie kept. A Max-Age too large for
+   * cookie too: read as RFC 1123 only, it was ignored and the cookie kept; so do the forms servers
+   * write beside them (a one-digit day, Netscape's dd-MMM-yyyy). A Max-Age too large for
    * an Instant keeps the cookie: it threw out of the client's cookie handler and failed the request.
    */
   @Test
@@ -77,6 +83,11 @@ class TestClientCookiesTest {
       client.post("/login", "", "text/plain");
       client.post("/expire-rfc850", "", "text/plain");
       assertThat(client.cookie("session")).isEmpty();
+      for (String form : new String[] {"/expire-1123", "/expire-netscape"}) {
+        client.post("/login", "", "text/plain");
+        client.post(form, "", "text/plain");
+        assertThat(client.cookie("session")).as(form).isEmpty();
+      }
       assertThat(client.post("/forever", "", "text/plain").status()).isEqualTo(200);
       assertThat(client.get("/me").text()).isEqualTo("{forever=1}");
     }
