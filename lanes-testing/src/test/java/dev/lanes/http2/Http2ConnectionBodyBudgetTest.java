@@ -18,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The connection's body budget (its receive window, {@code maxConcurrentStreams × streamWindowSize
@@ -144,6 +146,30 @@ class Http2ConnectionBodyBudgetTest {
         assertThat(s.status()).isEqualTo(200);
         assertThat(s.text()).isEqualTo(digest);
       }
+    }
+  }
+
+  /**
+   * A body without content-length is known to be past {@code maxBodySize} only by the byte after
+   * it, so the window it is given must let that byte come: a window of exactly {@code maxBodySize}
+   * (the stream's own, or a grant) stopped its client there, and the server waited for the rest
+   * until the body read timeout answered 408 instead of 413.
+   */
+  @ParameterizedTest(name = "maxBodySize {0}, stream window {1}")
+  @CsvSource({"1048576, 65535", "65535, 65535", "131070, 65535"})
+  void aBodyWithoutContentLengthPastTheLimitIsRefusedAt413NotLeftWaiting(int maxBodySize, int window)
+      throws Exception {
+    App app = App.builder()
+        .route("POST", "/size", RouteOptions.defaults(), (BlockingHandler) req -> Response.text("" + req.body().length))
+        .build();
+    ServerConfig.Builder config = ServerConfig.builder().h2c(true).maxBodySize(maxBodySize).streamWindowSize(window)
+        .bodyReadTimeout(Duration.ofSeconds(60));
+    try (TestClient server = TestClient.start(app, config); H2Client client = H2Client.connect(server.port())) {
+      H2Client.Stream s = client.open(client.head("POST", "/size"), HashedUpload.bytes(maxBodySize + 1000), true);
+      assertThat(s.status()).as("413 for the byte past the limit, not 408 after the read timeout").isEqualTo(413);
+      H2Client.Stream next = client.open(client.head("POST", "/size"), HashedUpload.bytes(maxBodySize), true);
+      assertThat(next.status()).isEqualTo(200);
+      assertThat(next.text()).isEqualTo(String.valueOf(maxBodySize));
     }
   }
 

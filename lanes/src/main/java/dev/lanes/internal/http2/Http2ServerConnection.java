@@ -380,7 +380,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
    */
   private void claimWindow(StreamRequest req) {
     long declared = declaredLength(req.headers);
-    long claim = declared >= 0 ? declared : maxBodySize;
+    // Without a length, only the byte past maxBodySize shows the body is too large (413): its
+    // window must let that byte come, or the client stops at the limit and the body waits for ever.
+    long claim = declared >= 0 ? declared : maxBodySize + 1L;
     Http2Stream stream = connection().stream(req.id);
     if (stream == null || claim <= connection().local().flowController().initialWindowSize(stream)) {
       return; // it fits the window every stream has
@@ -1361,7 +1363,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     boolean headReplaced; // its head was too large for the client: a 500 ended it, the body is dropped
     boolean headSent; // the response's HEADERS were written: no 100 may follow
     long streamLimit = -1; // the limit of its route, which streams its body; -1: read whole
-    long claim; // a body read whole past its initial window: the window it needs (content-length, else maxBodySize)
+    long claim; // a body read whole past its initial window: the window it needs (content-length, else maxBodySize + 1)
     boolean granted; // that window was opened: its claim counts in the connection's budget until it closes
     boolean awaitingWindow; // in the queue for that window
     boolean continueOwed; // its streamed body's client waits for 100 Continue
