@@ -193,6 +193,16 @@ final class H2Client implements AutoCloseable {
     }).get(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * The connection window the server has given that the client has not used yet: once no stream
+   * holds request bytes, the server's whole receive window but for the bytes it has not
+   * announced back yet.
+   */
+  int connectionSendWindow() throws Exception {
+    return channel.eventLoop().submit(() -> codec.connection().remote().flowController()
+        .windowSize(codec.connection().connectionStream())).get(10, TimeUnit.SECONDS);
+  }
+
   static Http2Headers request(String method, String path) {
     return new DefaultHttp2Headers().method(method).path(path).scheme("http").authority("127.0.0.1");
   }
@@ -213,6 +223,14 @@ final class H2Client implements AutoCloseable {
       child.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
     }
     child.flush();
+    return s;
+  }
+
+  /** Opens a stream and sends {@code headers} alone: its body follows by {@link Stream#send}. */
+  Stream openHead(Http2Headers headers) throws Exception {
+    Stream s = new Stream();
+    s.channel = new Http2StreamChannelBootstrap(channel).handler(s).open().get(10, TimeUnit.SECONDS);
+    s.channel.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
     return s;
   }
 
@@ -261,6 +279,16 @@ final class H2Client implements AutoCloseable {
       }
     }
 
+    /** Netty's multiplexer hands a stream its RST_STREAM as an event, not as a read. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof Http2ResetFrame r) {
+        reset.complete(r.errorCode());
+        ended.completeExceptionally(new IllegalStateException("stream reset: " + r.errorCode()));
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       ended.completeExceptionally(new IllegalStateException("stream closed before its end"));
@@ -290,6 +318,16 @@ final class H2Client implements AutoCloseable {
     /** Starts reading again (and so opens the stream's window). */
     void read() {
       channel.config().setAutoRead(true);
+    }
+
+    /** A DATA frame of {@code bytes} (and {@code padding}, 0..256), the body's last if {@code end}. */
+    void send(byte[] bytes, int padding, boolean end) {
+      channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), end, padding));
+    }
+
+    /** Trailers, which end the request. */
+    void trailers(Http2Headers trailers) {
+      channel.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
     }
 
     void reset(Http2Error error) {

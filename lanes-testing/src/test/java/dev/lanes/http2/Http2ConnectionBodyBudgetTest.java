@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The connection's body budget (its receive window, {@code maxConcurrentStreams × streamWindowSize
@@ -170,6 +171,31 @@ class Http2ConnectionBodyBudgetTest {
       H2Client.Stream next = client.open(client.head("POST", "/size"), HashedUpload.bytes(maxBodySize), true);
       assertThat(next.status()).isEqualTo(200);
       assertThat(next.text()).isEqualTo(String.valueOf(maxBodySize));
+    }
+  }
+
+  /**
+   * Padding counts against the windows but is no part of the body: a padded body that fits its
+   * window (its stream's own, or its grant of its content-length) only without its padding must
+   * be given the padding back. It was returned to the stream short of Netty's WINDOW_UPDATE
+   * threshold, so the client stopped short of the body's end and the body waited for ever.
+   */
+  @ParameterizedTest(name = "content-length {0}")
+  @ValueSource(ints = {65_000, 65_535, 140_000})
+  void aPaddedBodyArrivesWholeThoughItsPaddingPassesItsWindow(int length) throws Exception {
+    App app = App.builder()
+        .route("POST", "/size", RouteOptions.defaults(), (BlockingHandler) req -> Response.text("" + req.body().length))
+        .build();
+    ServerConfig.Builder config = ServerConfig.builder().h2c(true).maxBodySize(1 << 20)
+        .streamWindowSize(PROTOCOL_WINDOW).bodyReadTimeout(Duration.ofSeconds(60));
+    try (TestClient server = TestClient.start(app, config); H2Client client = H2Client.connect(server.port())) {
+      H2Client.Stream s = client.openHead(client.head("POST", "/size").setInt("content-length", length));
+      int frame = 10_000;
+      for (int sent = 0; sent < length; sent += frame) {
+        s.send(HashedUpload.bytes(Math.min(frame, length - sent)), 256, sent + frame >= length);
+      }
+      assertThat(s.status()).isEqualTo(200);
+      assertThat(s.text()).isEqualTo(String.valueOf(length));
     }
   }
 

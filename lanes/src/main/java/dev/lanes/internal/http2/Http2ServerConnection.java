@@ -98,6 +98,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
   private static final byte[] NO_BODY = new byte[0];
   private static final AsciiString CONTINUE_EXPECTED = AsciiString.cached("100-continue");
+  /** The most a DATA frame's padding takes of a window: its Pad Length octet and 255 octets. */
+  private static final int MAX_FRAME_PADDING = 256;
   /** The drain's PING payload ("lanes-GA"): its ack ends the first step. */
   private static final long DRAIN_PING = 0x6c616e65732d4741L;
   /**
@@ -382,15 +384,35 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     long declared = declaredLength(req.headers);
     // Without a length, only the byte past maxBodySize shows the body is too large (413): its
     // window must let that byte come, or the client stops at the limit and the body waits for ever.
-    long claim = declared >= 0 ? declared : maxBodySize + 1L;
+    // And room for the padding of the frame in flight: the rest was given back as it came.
+    long claim = (declared >= 0 ? declared : maxBodySize + 1L) + MAX_FRAME_PADDING;
     Http2Stream stream = connection().stream(req.id);
-    if (stream == null || claim <= connection().local().flowController().initialWindowSize(stream)) {
+    if (stream == null) {
+      return;
+    }
+    paddingGoesBack(stream);
+    if (claim <= connection().local().flowController().initialWindowSize(stream)) {
       return; // it fits the window every stream has
     }
     req.claim = claim;
     req.awaitingWindow = true;
     awaitingWindow.add(req);
     grantWaiting();
+  }
+
+  /**
+   * A body read whole gives back only its padding before its stream closes: that goes back to the
+   * stream's window at once (a WINDOW_UPDATE per padded frame), not once half the window is due
+   * (Netty's ratio), which a body that fits its window only without its padding never reaches.
+   */
+  private void paddingGoesBack(Http2Stream stream) {
+    if (connection().local().flowController() instanceof DefaultHttp2LocalFlowController local) {
+      try {
+        local.windowUpdateRatio(stream, Math.nextDown(1f));
+      } catch (Http2Exception e) {
+        LOG.log(Level.DEBUG, () -> "setting the window update ratio of stream " + stream.id() + " failed", e);
+      }
+    }
   }
 
   /** Opens the stream's window to its claim (without giving its bytes back to the connection's). */
@@ -1363,7 +1385,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     boolean headReplaced; // its head was too large for the client: a 500 ended it, the body is dropped
     boolean headSent; // the response's HEADERS were written: no 100 may follow
     long streamLimit = -1; // the limit of its route, which streams its body; -1: read whole
-    long claim; // a body read whole past its initial window: the window it needs (content-length, else maxBodySize + 1)
+    long claim; // a body read whole past its initial window: the window it needs (content-length, else maxBodySize + 1, and a frame's padding)
     boolean granted; // that window was opened: its claim counts in the connection's budget until it closes
     boolean awaitingWindow; // in the queue for that window
     boolean continueOwed; // its streamed body's client waits for 100 Continue
