@@ -12,7 +12,7 @@ package dev.lanes.internal.http2;
  * its own initial window freely ({@code streamWindowSize}, at most {@code maxConcurrentStreams}
  * of them), and a body read whole that may be larger is <em>granted</em> a window as large as it
  * may be (its {@code content-length}, else {@code maxBodySize} and the one byte past it that
- * shows it too large, and one frame's padding) only while that fits beside what
+ * shows it too large, and room for padding) only while that fits beside what
  * the other streams may hold. The budget is {@code maxConcurrentStreams × streamWindowSize +
  * maxBodySize} (at most 2^31-1, the largest window): one body of the largest size always fits, so
  * the connection never stops for good, and a handler that does not finish holds back only the

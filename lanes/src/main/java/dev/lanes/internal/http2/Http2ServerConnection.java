@@ -98,8 +98,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private static final System.Logger LOG = System.getLogger(Http2ServerConnection.class.getName());
   private static final byte[] NO_BODY = new byte[0];
   private static final AsciiString CONTINUE_EXPECTED = AsciiString.cached("100-continue");
-  /** The most a DATA frame's padding takes of a window: its Pad Length octet and 255 octets. */
-  private static final int MAX_FRAME_PADDING = 256;
+  /**
+   * The window a body read whole needs beyond its bytes for padding: a frame's (its Pad Length
+   * octet and 255 octets), and what Netty may leave unannounced of the padding given back (under
+   * 200 bytes at any window, its ratio being a float just under 1).
+   */
+  private static final int PADDING_ROOM = 512;
   /** The drain's PING payload ("lanes-GA"): its ack ends the first step. */
   private static final long DRAIN_PING = 0x6c616e65732d4741L;
   /**
@@ -384,8 +388,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     long declared = declaredLength(req.headers);
     // Without a length, only the byte past maxBodySize shows the body is too large (413): its
     // window must let that byte come, or the client stops at the limit and the body waits for ever.
-    // And room for the padding of the frame in flight: the rest was given back as it came.
-    long claim = (declared >= 0 ? declared : maxBodySize + 1L) + MAX_FRAME_PADDING;
+    // And room for the padding in flight: the rest was given back as it came.
+    long claim = (declared >= 0 ? declared : maxBodySize + 1L) + PADDING_ROOM;
     Http2Stream stream = connection().stream(req.id);
     if (stream == null) {
       return;
@@ -1385,7 +1389,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     boolean headReplaced; // its head was too large for the client: a 500 ended it, the body is dropped
     boolean headSent; // the response's HEADERS were written: no 100 may follow
     long streamLimit = -1; // the limit of its route, which streams its body; -1: read whole
-    long claim; // a body read whole past its initial window: the window it needs (content-length, else maxBodySize + 1, and a frame's padding)
+    long claim; // a body read whole past its initial window: the window it needs (content-length, else maxBodySize + 1, and room for padding)
     boolean granted; // that window was opened: its claim counts in the connection's budget until it closes
     boolean awaitingWindow; // in the queue for that window
     boolean continueOwed; // its streamed body's client waits for 100 Continue
