@@ -1,26 +1,22 @@
 package dev.lanes.testing;
 
-import dev.lanes.http.HttpDate;
+import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
 import java.net.CookieHandler;
 import java.net.URI;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The cookies of one {@link TestClient}, kept and sent back by RFC 6265's rules for one host:
  * a cookie is keyed by name and path (default: the request path's directory), sent to the paths
- * under its own, most specific path first; {@code Max-Age} (which wins) or {@code Expires} (an
- * HTTP date, or a looser form servers write) ends it,
+ * under its own, most specific path first; {@code Max-Age} (which wins) or {@code Expires} (any
+ * date form servers write, read by Netty's {@code ClientCookieDecoder.LAX}) ends it,
  * {@code Max-Age=0} or a past date at once; {@code Secure} ones are kept but not sent over plain
  * HTTP; {@code Domain} is ignored (the server is its only host). Not {@code java.net.CookieManager}:
  * it takes a {@code Max-Age} without {@code Expires} for an RFC 2965 cookie and sends it back as
@@ -33,10 +29,6 @@ final class CookieJar extends CookieHandler {
 
   /** RFC 6265bis's cap on a cookie's life, 400 days in seconds: a larger Max-Age may pass any Instant. */
   private static final long MAX_AGE_LIMIT = 400L * 24 * 60 * 60;
-
-  /** Netscape's cookie date, {@code Sun, 06-Nov-1994 08:49:37 GMT}. */
-  private static final DateTimeFormatter NETSCAPE =
-      DateTimeFormatter.ofPattern("EEE, dd-MMM-uuuu HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
   private final Clock clock = Clock.systemUTC();
   private final Map<Key, Stored> cookies = new LinkedHashMap<>(); // in the order first set
@@ -92,68 +84,28 @@ final class CookieJar extends CookieHandler {
     cookies.clear();
   }
 
-  /** Reads one Set-Cookie (RFC 6265 5.2); one without a name=value pair is ignored, as browsers do. */
+  /**
+   * Reads one Set-Cookie with Netty's lenient decoder (RFC 6265 5.2: Expires in any of the date
+   * forms servers write, Max-Age winning over it); one it cannot read is ignored, as browsers do.
+   */
   private void set(URI uri, String header) {
-    String[] parts = header.split(";");
-    int eq = parts[0].indexOf('=');
-    if (eq <= 0) {
+    Cookie cookie = ClientCookieDecoder.LAX.decode(header);
+    if (cookie == null) {
       return;
     }
-    String name = parts[0].substring(0, eq).strip();
-    String value = parts[0].substring(eq + 1).strip();
-    String path = null;
-    Instant expires = null;
-    Long maxAge = null;
-    boolean secure = false;
-    for (int i = 1; i < parts.length; i++) {
-      String attribute = parts[i].strip();
-      int at = attribute.indexOf('=');
-      String key = (at < 0 ? attribute : attribute.substring(0, at)).strip().toLowerCase(Locale.ROOT);
-      String val = at < 0 ? "" : attribute.substring(at + 1).strip();
-      switch (key) {
-        case "path" -> path = val.startsWith("/") ? val : null;
-        case "max-age" -> {
-          try {
-            maxAge = Long.parseLong(val);
-          } catch (NumberFormatException e) {
-            // ignored, as RFC 6265 says
-          }
-        }
-        case "expires" -> expires = expires(val); // unreadable: ignored, as RFC 6265 says
-        case "secure" -> secure = true;
-        default -> { } // Domain (one host), HttpOnly, SameSite: nothing to do for one client
-      }
-    }
-    if (maxAge != null) {
-      expires = maxAge <= 0 ? Instant.EPOCH : clock.instant().plusSeconds(Math.min(maxAge, MAX_AGE_LIMIT));
-    }
-    if (path == null) {
-      path = defaultPath(uri.getRawPath());
-    }
-    Key key = new Key(name, path);
+    // A quoted value is sent back quoted, as the server wrote it.
+    String value = cookie.wrap() ? '"' + cookie.value() + '"' : cookie.value();
+    // Netty keeps any Path; RFC 6265 5.2.4 takes one not starting with '/' as absent.
+    String path = cookie.path() != null && cookie.path().startsWith("/") ? cookie.path() : defaultPath(uri.getRawPath());
+    long maxAge = cookie.maxAge(); // Expires turned into seconds from now, or Max-Age
+    Instant expires = maxAge == Cookie.UNDEFINED_MAX_AGE ? null
+        : maxAge <= 0 ? Instant.EPOCH : clock.instant().plusSeconds(Math.min(maxAge, MAX_AGE_LIMIT));
+    Key key = new Key(cookie.name(), path);
     if (expires != null && !expires.isAfter(clock.instant())) {
       cookies.remove(key);
       return;
     }
-    cookies.put(key, new Stored(name, value, path, expires, secure));
-  }
-
-  /**
-   * An Expires date: an HTTP date ({@link HttpDate}, strict), else the looser forms cookies are
-   * written in beside it (RFC 6265 reads dates loosely): a one-digit day, as Java's
-   * {@code RFC_1123_DATE_TIME} writes it, or Netscape's {@code dd-MMM-yyyy}, as PHP writes it.
-   */
-  private static Instant expires(String value) {
-    return HttpDate.parse(value).or(() -> loose(value, DateTimeFormatter.RFC_1123_DATE_TIME))
-        .or(() -> loose(value, NETSCAPE)).orElse(null);
-  }
-
-  private static Optional<Instant> loose(String value, DateTimeFormatter form) {
-    try {
-      return Optional.of(Instant.from(form.parse(value.strip())));
-    } catch (DateTimeException e) {
-      return Optional.empty();
-    }
+    cookies.put(key, new Stored(cookie.name(), value, path, expires, cookie.isSecure()));
   }
 
   private void dropExpired() {
