@@ -79,8 +79,9 @@ final class Redirect {
     };
   }
 
+  /** Scheme and host compared ignoring case, as RFC 3986 (3.1, 3.2.2) says they are. */
   private static boolean sameOrigin(URI a, URI b) {
-    return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
-        && a.getPort() == b.getPort();
+    return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost()) && a.getPort() == b.getPort();
   }
 }

@@ -44,6 +44,8 @@ class TestClientRedirectsTest {
         })
         .get("/away", req -> Response.status(302).withHeader("Location", "http://example.invalid/x"))
         .get("/no-location", req -> Response.status(302))
+        .get("/upper", req -> Response.status(302)
+            .withHeader("Location", "HTTP://" + req.header("host").orElseThrow() + "/target"))
         .get("/list/items", req -> req.rawQuery().isEmpty()
             ? Response.status(302).withHeader("Location", "?page=2")
             : Response.text(req.path() + "?" + req.rawQuery()))
@@ -134,6 +136,16 @@ class TestClientRedirectsTest {
       TestResponse r = following.get("/list/items");
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.text()).isEqualTo("/list/items?page=2");
+    }
+  }
+
+  /** RFC 3986 3.1 and 3.2.2: scheme and host are case-insensitive, so {@code HTTP://} is this server. */
+  @Test
+  void aLocationNamingThisServerInCapitalsIsFollowed() {
+    try (TestClient following = TestClient.of(client.server()).followRedirects(true)) {
+      TestResponse r = following.get("/upper");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).startsWith("GET /target ");
     }
   }
 
