@@ -259,8 +259,9 @@ public final class TestClient implements AutoCloseable {
     configure.accept(builder);
     TestWebSocket.Inbox inbox = new TestWebSocket.Inbox();
     URI target = URI.create("ws://127.0.0.1:" + server.port() + path);
+    CompletableFuture<WebSocket> pending = builder.buildAsync(target, inbox);
     try {
-      WebSocket socket = builder.buildAsync(target, inbox).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      WebSocket socket = pending.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       return new TestWebSocket(path, TIMEOUT, inbox, socket);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
@@ -270,11 +271,24 @@ public final class TestClient implements AutoCloseable {
       }
       throw new AssertionError("could not open a WebSocket to " + path + ": " + cause, cause);
     } catch (TimeoutException e) {
+      abandon(pending);
       throw new AssertionError("no answer to the WebSocket upgrade to " + path + " within " + TIMEOUT);
     } catch (InterruptedException e) {
+      abandon(pending);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * Aborts the session of an upgrade given up on if it opens later, so its connection does not stay
+   * open until the client closes. Not {@code cancel}: the JDK's future is a stage after the
+   * handshake's, so cancelling it leaves the handshake running and, were it to succeed, drops the
+   * session with its connection still open. The handshake itself ends by its request timeout
+   * (the builder's connect timeout), after which the JDK closes its connection.
+   */
+  private static void abandon(CompletableFuture<WebSocket> pending) {
+    pending.thenAccept(WebSocket::abort);
   }
 
   /**
