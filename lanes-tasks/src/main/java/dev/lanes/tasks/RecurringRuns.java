@@ -110,8 +110,9 @@ final class RecurringRuns {
       String message = TaskAttempts.crashedTooOftenMessage(type, attempt);
       try {
         statuses.failed(id, message, Instant.now());
-      } catch (SQLException e) {
-        throw new IllegalStateException("task store failed recording the end of recurring run " + id, e);
+      } catch (SQLException store) {
+        throw TaskAttempts.unstored(statuses, "recurring run " + id, id,
+            "the store failed recording that it was redelivered past its bound", store);
       }
       events.failed(type.name(), id, attempt.number(), new IllegalStateException(message));
       return; // this due time ends failed; the next one runs as usual

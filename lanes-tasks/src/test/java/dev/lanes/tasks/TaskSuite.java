@@ -1186,6 +1186,26 @@ abstract class TaskSuite {
     assertThat(run.state()).isEqualTo(end);
   }
 
+  /**
+   * A recurring run redelivered past its bound whose failure the store refuses once notes why, as a
+   * one-off task does: the next redelivery failed it saying its worker had died, though none had.
+   */
+  @Test
+  void aRecurringRunPastItsBoundWhoseFailureTheStoreRefusesOnceFailsSayingSo() throws Exception {
+    start(store().workers(false), 1); // creates the tables
+    refuseEvery("succeeded"); // every run is redelivered past its bound of 0
+    refuseOnce("failed"); // the first run's write of that is refused
+    Tasks tasks = start(store().recurring(TaskType.of("tick", Job.class, job -> "ticked").maxRedeliveries(0),
+        "* * * * * *", new Job("x", 0)), 1);
+
+    String first = Await.value(LONG, this::firstRun, Optional::isPresent, "the first run's status row").orElseThrow();
+    TaskStatus failed = awaitState(tasks, first, TaskState.FAILED);
+    assertThat(failed.error().orElseThrow())
+        .startsWith("the end of its last attempt could not be stored (the store failed recording that it was "
+            + "redelivered past its bound: ")
+        .doesNotContain("died");
+  }
+
   /** The id of the earliest-due status row, if any. */
   private Optional<String> firstRun() {
     try (Connection c = connect(); Statement s = c.createStatement();
