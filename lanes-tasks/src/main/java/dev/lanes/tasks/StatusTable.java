@@ -20,6 +20,8 @@ import javax.sql.DataSource;
  * one guarded UPDATE, so concurrent workers cannot move a finished task back.
  */
 final class StatusTable {
+  private static final System.Logger LOG = System.getLogger(StatusTable.class.getName());
+
   /** How an attempt's start went. */
   enum Start { STARTED, REDELIVERED, SKIPPED }
 
@@ -168,7 +170,7 @@ final class StatusTable {
 
   /** Marks a recurring run's attempt succeeded, with its result as {@link #resultJson} wrote it ({@link #onceMore}). */
   void succeeded(String id, String value, Instant now) throws SQLException {
-    onceMore(() -> {
+    onceMore(id, () -> {
       finish(SUCCEEDED.formatted(table), value, now, id);
       return null;
     });
@@ -184,14 +186,18 @@ final class StatusTable {
    * does not repeat (a serialization failure, a broken pooled connection) otherwise left the task
    * running for a redelivery that ran the handler again, or, with {@code maxRedeliveries(0)},
    * failed a task whose work was done. Both writes are guarded by the state, so a first one that
-   * was stored though it reported a failure makes the second change nothing.
+   * was stored though it reported a failure makes the second change nothing. A refusal the second
+   * write got past is logged, so that a store refusing now and then is seen.
    */
-  private static <T> T onceMore(Write<T> write) throws SQLException {
+  private static <T> T onceMore(String id, Write<T> write) throws SQLException {
     try {
       return write.run();
     } catch (SQLException refused) {
       try {
-        return write.run();
+        T written = write.run();
+        LOG.log(System.Logger.Level.WARNING, "task store refused the success of " + id
+            + " and stored it when written once more: " + refused.getMessage(), refused);
+        return written;
       } catch (SQLException again) {
         again.addSuppressed(refused);
         throw again;
@@ -205,7 +211,7 @@ final class StatusTable {
    * then true, else the caller must still have db-scheduler delete it. Tried once more if refused ({@link #onceMore}).
    */
   boolean succeededAndRemoved(String id, String value, Instant now, Execution execution) throws SQLException {
-    return onceMore(() -> succeededAndRemovedOnce(id, value, now, execution));
+    return onceMore(id, () -> succeededAndRemovedOnce(id, value, now, execution));
   }
 
   private boolean succeededAndRemovedOnce(String id, String value, Instant now, Execution execution) throws SQLException {

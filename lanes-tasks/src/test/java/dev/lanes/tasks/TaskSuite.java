@@ -3,6 +3,10 @@ package dev.lanes.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.lanes.App;
 import dev.lanes.concurrency.Lane;
 import dev.lanes.testing.Await;
@@ -27,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
  * The task API's behaviour, the same for every store: the embedded one ({@link EmbeddedTasksTest})
@@ -228,17 +233,30 @@ abstract class TaskSuite {
     TaskType<Job> once = TaskType.of("once", Job.class, job -> calls.incrementAndGet()).retry(RetryPolicy.none());
     Tasks tasks = start(store().type(once), 1);
     refuseOnce("succeeded");
+    Logger logger = (Logger) LoggerFactory.getLogger(StatusTable.class.getName());
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
 
-    String id = tasks.enqueue(once, new Job("x", 1));
-
-    // The store's refusal was taken for the handler's failure: 'failed' with the store's error (or,
-    // with retries left, retried as a failure) though the handler had returned.
-    TaskStatus ended = Await.value(LONG, () -> tasks.status(id).orElseThrow(),
-        s -> s.state() == TaskState.SUCCEEDED || s.state() == TaskState.FAILED, "task " + id + " ended");
+    String id;
+    TaskStatus ended;
+    try {
+      id = tasks.enqueue(once, new Job("x", 1));
+      // The store's refusal was taken for the handler's failure: 'failed' with the store's error (or,
+      // with retries left, retried as a failure) though the handler had returned.
+      ended = Await.value(LONG, () -> tasks.status(id).orElseThrow(),
+          s -> s.state() == TaskState.SUCCEEDED || s.state() == TaskState.FAILED, "task " + id + " ended");
+    } finally {
+      logger.detachAppender(appender);
+    }
     assertThat(ended.state()).as(ended.toString()).isEqualTo(TaskState.SUCCEEDED);
     // The write is tried once more at once: it was redelivered 5 s later, and the handler ran again.
     assertThat(ended.redeliveries()).isZero();
     assertThat(calls).hasValue(1);
+    // The refusal the second write got past is logged, not hidden.
+    assertThat(List.copyOf(appender.list)).filteredOn(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(m -> assertThat(m).contains(id).contains("refused once: the write of state succeeded"));
   }
 
   /**
