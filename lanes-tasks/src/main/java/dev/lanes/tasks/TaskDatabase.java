@@ -154,14 +154,10 @@ final class TaskDatabase implements AutoCloseable {
         for (String sql : ddl) {
           s.execute(sql);
         }
-        if (!hasColumn(c, statuses, "handed_back")) {
-          // A table created before the column: the hand-backs of its running tasks start at 0.
-          s.execute("ALTER TABLE " + statuses + " ADD COLUMN handed_back INT DEFAULT 0 NOT NULL");
-        }
-        if (!hasColumn(c, statuses, "unstored")) {
-          // A table created before the column: no running task has a note (StatusTable.outcomeUnstored).
-          s.execute("ALTER TABLE " + statuses + " ADD COLUMN unstored " + text);
-        }
+        // A table created before the column: the hand-backs of its running tasks start at 0.
+        addColumnIfAbsent(c, s, "handed_back", "INT DEFAULT 0 NOT NULL");
+        // A table created before the column: no running task has a note (StatusTable.outcomeUnstored).
+        addColumnIfAbsent(c, s, "unstored", text);
         c.commit();
       } catch (SQLException e) {
         c.rollback();
@@ -170,14 +166,39 @@ final class TaskDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds {@code column} to the status table if it lacks it. On H2 with {@code IF NOT EXISTS}, one
+   * statement, so two stores of one JVM upgrading at once do not both add it. On PostgreSQL the
+   * advisory lock held makes the check and the add one step, and the check spares every start an
+   * ALTER TABLE, which locks the table exclusively even when the column is there.
+   */
+  private void addColumnIfAbsent(Connection c, Statement s, String column, String definition) throws SQLException {
+    if (!postgres) {
+      s.execute("ALTER TABLE " + statuses + " ADD COLUMN IF NOT EXISTS " + column + " " + definition);
+    } else if (!hasColumn(c, statuses, column)) {
+      s.execute("ALTER TABLE " + statuses + " ADD COLUMN " + column + " " + definition);
+    }
+  }
+
   /** Whether {@code table} has {@code column}, as the database stores unquoted names (H2 in upper case). */
   private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
     java.sql.DatabaseMetaData meta = c.getMetaData();
     boolean upper = meta.storesUpperCaseIdentifiers();
-    try (java.sql.ResultSet r = meta.getColumns(null, c.getSchema(), upper ? table.toUpperCase(Locale.ROOT) : table,
-        upper ? column.toUpperCase(Locale.ROOT) : column)) {
+    String escape = meta.getSearchStringEscape();
+    // getColumns takes patterns: escaped, the '_' in a name matches only itself.
+    try (java.sql.ResultSet r = meta.getColumns(null, literal(c.getSchema(), escape),
+        literal(upper ? table.toUpperCase(Locale.ROOT) : table, escape),
+        literal(upper ? column.toUpperCase(Locale.ROOT) : column, escape))) {
       return r.next();
     }
+  }
+
+  /** {@code name} as a DatabaseMetaData pattern matching only itself. */
+  private static String literal(String name, String escape) {
+    if (name == null || escape == null || escape.isEmpty()) {
+      return name;
+    }
+    return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
   }
 
   /** Drops both tables (tests use a table prefix of their own). */

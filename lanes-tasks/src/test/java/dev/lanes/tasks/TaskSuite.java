@@ -330,6 +330,27 @@ abstract class TaskSuite {
   }
 
   /**
+   * A column whose name differs from a new one only where that has an underscore is not taken for
+   * it: the names went to DatabaseMetaData.getColumns as patterns, where '_' matches any character,
+   * so an old table with a column handedxback was taken to have handed_back and every start failed.
+   */
+  @Test
+  void aColumnMatchingANewOnesNameAsAPatternIsNotTakenForIt() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE " + tablePrefix() + "tasks (id VARCHAR(64) PRIMARY KEY, name VARCHAR(100) NOT NULL, "
+          + "state VARCHAR(16) NOT NULL, attempts INT NOT NULL, redeliveries INT NOT NULL, result VARCHAR(10000), "
+          + "error VARCHAR(10000), enqueued_ms BIGINT NOT NULL, run_at_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, "
+          + "handedxback INT)");
+    }
+    TaskType<Job> echo = TaskType.of("echo", Job.class, Job::text);
+    Tasks tasks = start(store().type(echo), 1);
+
+    String id = tasks.enqueue(echo, new Job("ran", 1));
+
+    assertThat(awaitState(tasks, id, TaskState.SUCCEEDED).result().orElseThrow().asText()).isEqualTo("ran");
+  }
+
+  /**
    * A status table an older version created, without the columns added since (handed_back,
    * unstored), gets them as workers start, two at once: each start finds a column missing or sees
    * the other's (on PostgreSQL one at a time, under an advisory lock). Without a column every
