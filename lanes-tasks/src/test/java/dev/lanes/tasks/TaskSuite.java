@@ -238,25 +238,32 @@ abstract class TaskSuite {
     appender.start();
     logger.addAppender(appender);
 
-    String id;
-    TaskStatus ended;
     try {
-      id = tasks.enqueue(once, new Job("x", 1));
+      String id = tasks.enqueue(once, new Job("x", 1));
       // The store's refusal was taken for the handler's failure: 'failed' with the store's error (or,
       // with retries left, retried as a failure) though the handler had returned.
-      ended = Await.value(LONG, () -> tasks.status(id).orElseThrow(),
+      TaskStatus ended = Await.value(LONG, () -> tasks.status(id).orElseThrow(),
           s -> s.state() == TaskState.SUCCEEDED || s.state() == TaskState.FAILED, "task " + id + " ended");
+      assertThat(ended.state()).as(ended.toString()).isEqualTo(TaskState.SUCCEEDED);
+      // The write is tried once more at once: it was redelivered 5 s later, and the handler ran again.
+      assertThat(ended.redeliveries()).isZero();
+      assertThat(calls).hasValue(1);
+      // The refusal the second write got past is logged, not hidden. The log follows the write that
+      // made the success visible, so it is awaited, not read at once.
+      Await.until(LONG, () -> warnings(appender).stream()
+          .anyMatch(m -> m.contains(id) && m.contains("refused once: the write of state succeeded")),
+          "a WARN naming " + id + " and the store's refusal");
     } finally {
       logger.detachAppender(appender);
     }
-    assertThat(ended.state()).as(ended.toString()).isEqualTo(TaskState.SUCCEEDED);
-    // The write is tried once more at once: it was redelivered 5 s later, and the handler ran again.
-    assertThat(ended.redeliveries()).isZero();
-    assertThat(calls).hasValue(1);
-    // The refusal the second write got past is logged, not hidden.
-    assertThat(List.copyOf(appender.list)).filteredOn(e -> e.getLevel() == Level.WARN)
-        .map(ILoggingEvent::getFormattedMessage)
-        .anySatisfy(m -> assertThat(m).contains(id).contains("refused once: the write of state succeeded"));
+  }
+
+  /** The WARN messages logged so far; read under the appender's lock, which its appends hold. */
+  private static List<String> warnings(ListAppender<ILoggingEvent> appender) {
+    synchronized (appender) {
+      return appender.list.stream().filter(e -> e.getLevel() == Level.WARN)
+          .map(ILoggingEvent::getFormattedMessage).toList();
+    }
   }
 
   /**
