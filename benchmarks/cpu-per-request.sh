@@ -12,8 +12,16 @@
 # for an old-vs-new comparison in the same run. Writes the "cpu-per-request" section of RESULTS.md.
 # Target: Lanes CPU/request <= 1.0x Vert.x on /plaintext and /json.
 #
+# LAYOUT=alone measures the issue's own layout instead: one server at a time on core 0, loaded by
+# `wrk -t1 -c64` on core 1 (CONNS), the servers one after another in an order rotated per round; a
+# round's ratios then compare runs DURATION apart, not side by side, so take more rounds. A server's
+# fixed-rate background work (its watchdog's wakes, JIT, GC) weighs per request as it does in
+# production at full load, where "all at once" gives each server a quarter of the core and so four
+# times that weight. Writes the "cpu-per-request-alone" section.
+#
 #   benchmarks/cpu-per-request.sh                   # ~4 min with 3 servers; ports PORT_BASE (18040) and up
 #   ROUNDS=5 BASE_DEMO_JAR=/tmp/old/examples/target/examples.jar benchmarks/cpu-per-request.sh
+#   LAYOUT=alone ROUNDS=9 benchmarks/cpu-per-request.sh   # ~8 min
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -28,13 +36,16 @@ JIT_RUNS="${JIT_RUNS:-6}"
 ROUNDS="${ROUNDS:-5}"
 SERVER_CPU="${SERVER_CPU:-0}"
 CLIENT_CPU="${CLIENT_CPU:-1}"
+LAYOUT="${LAYOUT:-together}"
+case "$LAYOUT" in together) CONNS="${CONNS:-32}"; SECTION=cpu-per-request ;; alone) CONNS="${CONNS:-64}"; SECTION=cpu-per-request-alone ;;
+  *) echo "LAYOUT is together or alone, not $LAYOUT" >&2; exit 2 ;; esac
 PATHS=(/plaintext /json)
 SERVERS=(lanes raw-netty vertx)
 [ -n "${BASE_DEMO_JAR:-}" ] && SERVERS+=(lanes-base)
 
 ensure_jars
 CLK_TCK="$(getconf CLK_TCK)"
-declare -A PORT PID CPU USR RPS R_LV R_LN R_VN R_LB T0 U0
+declare -A PORT PID CPU USR RPS R_LV R_LN R_VN R_LB T0 U0 T1 U1
 
 # ticks PID FIELD...: sum of the given /proc/PID/stat fields (14 utime, 15 stime).
 ticks() { local pid="$1"; shift; awk -v f="$*" '{ n = split(f, a, " "); s = 0; for (i = 1; i <= n; i++) s += $a[i]; print s }' "/proc/$pid/stat"; }
@@ -44,7 +55,7 @@ errors() {
   awk '/Socket errors:/ { for (i = 3; i <= NF; i++) { v = $i; gsub(/[^0-9]/, "", v); e += v } }
        /Non-2xx or 3xx responses:/ { e += $5 } END { print e + 0 }' "$1"
 }
-client() { timeout 90 taskset -c "$CLIENT_CPU" wrk -t1 -c32 "$@"; }
+client() { timeout 90 taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNS" "$@"; }
 # all DURATION PATH OUTPREFIX SERVER...: one wrk per server, all at once, started in the given order.
 all() {
   local d="$1" p="$2" prefix="$3" s pids=(); shift 3
@@ -89,11 +100,21 @@ for round in $(seq 1 "$ROUNDS"); do
   order=("${SERVERS[@]:$shift_by}" "${SERVERS[@]:0:$shift_by}")
   LOADS+=("$(load1)")
   for p in "${PATHS[@]}"; do
-    for s in "${SERVERS[@]}"; do T0[$s]="$(ticks "${PID[$s]}" 14 15)"; U0[$s]="$(ticks "${PID[$s]}" 14)"; done
-    all "$DURATION" "$p" "$OUT/cpu${p//\//_}-r$round" "${order[@]}"
+    if [ "$LAYOUT" = alone ]; then
+      # Each server's window is its own run: the others are idle meanwhile and not counted.
+      for s in "${order[@]}"; do
+        T0[$s]="$(ticks "${PID[$s]}" 14 15)"; U0[$s]="$(ticks "${PID[$s]}" 14)"
+        all "$DURATION" "$p" "$OUT/cpu${p//\//_}-r$round" "$s"
+        T1[$s]="$(ticks "${PID[$s]}" 14 15)"; U1[$s]="$(ticks "${PID[$s]}" 14)"
+      done
+    else
+      for s in "${SERVERS[@]}"; do T0[$s]="$(ticks "${PID[$s]}" 14 15)"; U0[$s]="$(ticks "${PID[$s]}" 14)"; done
+      all "$DURATION" "$p" "$OUT/cpu${p//\//_}-r$round" "${order[@]}"
+      for s in "${SERVERS[@]}"; do T1[$s]="$(ticks "${PID[$s]}" 14 15)"; U1[$s]="$(ticks "${PID[$s]}" 14)"; done
+    fi
     line="round $round $p:"
     for s in "${SERVERS[@]}"; do
-      t1="$(ticks "${PID[$s]}" 14 15)"; u1="$(ticks "${PID[$s]}" 14)"
+      t1="${T1[$s]}"; u1="${U1[$s]}"
       f="$OUT/cpu${p//\//_}-r$round-$s.txt"
       n="$(requests "$f")"
       [ "$(errors "$f")" = 0 ] || { echo "$s $p: errors in $f" >&2; cat "$f" >&2; exit 1; }
@@ -113,12 +134,22 @@ LOADS+=("$(load1)")
 
 body="$(mktemp)"
 {
-  echo "## Server CPU per request, pinned (\`benchmarks/cpu-per-request.sh\`)"
+  if [ "$LAYOUT" = alone ]; then
+    echo "## Server CPU per request, pinned, one server at a time (\`LAYOUT=alone benchmarks/cpu-per-request.sh\`)"
+  else
+    echo "## Server CPU per request, pinned (\`benchmarks/cpu-per-request.sh\`)"
+  fi
   echo
   machine_md
   echo "- load (1-min average) at the start of each round and at the end: ${LOADS[*]}; whole line at the end: \`$(uptime_line)\`"
-  echo "- layout: every server \`taskset -c $SERVER_CPU\` (so one event loop each), each loaded by its own"
-  echo "  \`taskset -c $CLIENT_CPU wrk -t1 -c32 -d$DURATION URL\`, all at once (start order rotated per round), $ROUNDS rounds;"
+  if [ "$LAYOUT" = alone ]; then
+    echo "- layout: every server \`taskset -c $SERVER_CPU\` (so one event loop each), loaded alone by"
+    echo "  \`taskset -c $CLIENT_CPU wrk -t1 -c$CONNS -d$DURATION URL\`, one server after another (order rotated per round), $ROUNDS rounds;"
+    echo "  a server's CPU counted over its own run only; a round's ratios compare runs $DURATION apart;"
+  else
+    echo "- layout: every server \`taskset -c $SERVER_CPU\` (so one event loop each), each loaded by its own"
+    echo "  \`taskset -c $CLIENT_CPU wrk -t1 -c$CONNS -d$DURATION URL\`, all at once (start order rotated per round), $ROUNDS rounds;"
+  fi
   echo "  first $JIT_RUNS x \`-d$JIT_WARMUP\` per path, all at once (JIT on new connections), then $extra more until every server"
   echo "  had $TENURE_GCS young collections (start-up live set tenured; young collections then:${YGC_WARM%,})"
   echo "- CPU us/req: the server process's utime+stime (user: utime only) during the round / requests served;"
@@ -144,6 +175,6 @@ body="$(mktemp)"
     echo "| \`$p\` | $l (${R_LV[$p]# }) | $(median <<<"${R_LN[$p]}") | $(median <<<"${R_VN[$p]}") |$base $ok |"
   done
 } >"$body"
-replace_section cpu-per-request "$body"
+replace_section "$SECTION" "$body"
 rm -f "$body"
-echo "wrote the cpu-per-request section of $RESULTS" >&2
+echo "wrote the $SECTION section of $RESULTS" >&2
