@@ -44,10 +44,10 @@ sealed interface Binder {
    * if it must be there), the last value for a scalar (as Starlette reads a query), every value
    * for a list.
    */
-  record Text(Source source, String name, Shape shape, Object fallback, JsonNode documentedDefault, Loc loc)
-      implements Binder {
-    Text(Source source, String name, Shape shape, Object fallback, JsonNode documentedDefault) {
-      this(source, name, shape, fallback, documentedDefault, Loc.root(source.key()).child(name));
+  record Text(Source source, String name, Shape shape, Object fallback, JsonNode documentedDefault, ValueDoc doc,
+              Loc loc) implements Binder {
+    Text(Source source, String name, Shape shape, Object fallback, JsonNode documentedDefault, ValueDoc doc) {
+      this(source, name, shape, fallback, documentedDefault, doc, Loc.root(source.key()).child(name));
     }
 
     boolean required() {
@@ -88,9 +88,9 @@ sealed interface Binder {
    * route whose bodies, its dependencies' too, have several names ({@link Binding#embedsBodies}).
    */
   record Body(String name, Shape shape, Object fallback, JsonNode documentedDefault, boolean embedded,
-              boolean strictContentType) implements Binder {
+              boolean strictContentType, ValueDoc doc) implements Binder {
     Body embed() {
-      return new Body(name, shape, fallback, documentedDefault, true, strictContentType);
+      return new Body(name, shape, fallback, documentedDefault, true, strictContentType, doc);
     }
 
     // A shared buffer pool, not Jackson's per-thread one: a handler's virtual thread reads one body.
@@ -231,10 +231,10 @@ sealed interface Binder {
    * absent, as FastAPI reads forms; a file part where text is expected is the type's error, its
    * input the file's name and size.
    */
-  record FormValue(String name, Shape shape, Object fallback, JsonNode documentedDefault, String format, Loc loc)
-      implements Binder {
-    FormValue(String name, Shape shape, Object fallback, JsonNode documentedDefault, String format) {
-      this(name, shape, fallback, documentedDefault, format, Loc.root("body").child(name));
+  record FormValue(String name, Shape shape, Object fallback, JsonNode documentedDefault, String format, ValueDoc doc,
+                   Loc loc) implements Binder {
+    FormValue(String name, Shape shape, Object fallback, JsonNode documentedDefault, String format, ValueDoc doc) {
+      this(name, shape, fallback, documentedDefault, format, doc, Loc.root("body").child(name));
     }
 
     boolean required() {
@@ -314,11 +314,11 @@ sealed interface Binder {
    * A text field where a file is expected is pydantic's {@code value_error}, as FastAPI reports
    * it, at the part's index in a list; an empty one where one file is expected counts as absent.
    */
-  record Upload(String name, Arity arity, Loc loc) implements Binder {
+  record Upload(String name, Arity arity, ValueDoc doc, Loc loc) implements Binder {
     enum Arity { ONE, LIST, OPTIONAL }
 
-    Upload(String name, Arity arity) {
-      this(name, arity, Loc.root("body").child(name));
+    Upload(String name, Arity arity, ValueDoc doc) {
+      this(name, arity, doc, Loc.root("body").child(name));
     }
 
     boolean required() {

@@ -118,10 +118,11 @@ final class OpenApiDocument {
           schemas.put(name, embeddedSchema(name, embedded, schemas));
           schema = Schemas.ref(name);
         } else {
-          schema = body.shape().schema(schemas);
+          schema = body.shape().schema(schemas).deepCopy();
           if (!schema.has("$ref") && body.name() != null) { // FastAPI titles a body that is no model after its parameter
-            schema = schema.deepCopy().put("title", Schemas.title(body.name()));
+            schema.put("title", Schemas.title(body.name()));
           }
+          body.doc().onto(schema);
         }
         rb.putObject("content").putObject("application/json").set("schema", schema);
         if (embedded.isEmpty() ? body.required() : embedded.stream().anyMatch(Binder.Body::required)) {
@@ -217,7 +218,7 @@ final class OpenApiDocument {
       if (b.documentedDefault() != null && !b.documentedDefault().isNull()) {
         schema.set("default", b.documentedDefault());
       }
-      props.set(b.name(), schema);
+      props.set(b.name(), b.doc().onto(schema));
       if (b.required()) {
         required.add(b.name());
       }
@@ -248,7 +249,7 @@ final class OpenApiDocument {
           if (Schemas.titled(f.shape())) {
             schema.put("title", Schemas.title(f.name()));
           }
-          props.set(f.name(), schema);
+          props.set(f.name(), f.doc().onto(schema));
         }
         case Binder.Upload u -> {
           ObjectNode file = F.objectNode().put("type", "string").put("contentMediaType", "application/octet-stream");
@@ -261,7 +262,7 @@ final class OpenApiDocument {
             }
             case OPTIONAL -> schema.putArray("anyOf").add(file).addObject().put("type", "null");
           }
-          props.set(u.name(), schema.put("title", Schemas.title(u.name())));
+          props.set(u.name(), u.doc().onto(schema.put("title", Schemas.title(u.name()))));
         }
         default -> { }
       }
@@ -299,7 +300,8 @@ final class OpenApiDocument {
     if (!schema.has("$ref")) {
       schema.put("title", Schemas.title(t.name()));
     }
-    p.set("schema", schema);
+    p.set("schema", t.doc().onto(schema));
+    t.doc().onParameter(p); // FastAPI repeats these on the parameter object, which tools read
     return p;
   }
 

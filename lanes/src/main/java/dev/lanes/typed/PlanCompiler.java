@@ -367,6 +367,8 @@ final class PlanCompiler {
       throw new IllegalArgumentException(at + ": one source per parameter (@Path, @Query, @Header, @Cookie, @Body"
           + " or @FormField)");
     }
+    Doc doc = p.getAnnotation(Doc.class);
+    ValueDoc valueDoc = ValueDoc.of(doc, p.isNamePresent() ? at + " '" + p.getName() + "'" : at);
     Binder.Upload.Arity upload = uploadArity(p.getParameterizedType());
     if (upload != null) {
       if (sources > 0 && form == null) {
@@ -377,7 +379,11 @@ final class PlanCompiler {
         throw new IllegalArgumentException(at + ": an upload takes no default; make it Optional<UploadFile>");
       }
       String explicit = form == null ? "" : form.value();
-      return new Binder.Upload(explicit.isEmpty() ? javaName(p, at) : explicit, upload);
+      return new Binder.Upload(explicit.isEmpty() ? javaName(p, at) : explicit, upload, valueDoc);
+    }
+    if (sources == 0 && doc != null) {
+      throw new IllegalArgumentException(at + ": @Doc describes a value read from the request (@Path, @Query, @Header,"
+          + " @Cookie, @FormField or @Body); this parameter is not one");
     }
     if (sources == 0) {
       if (p.getType() == Request.class) {
@@ -401,11 +407,15 @@ final class PlanCompiler {
         javaName(p, at); // its name is its member's
       }
       return new Binder.Body(p.isNamePresent() ? p.getName() : null, shape, f.fallback(), f.documentedDefault(),
-          body.embed(), strictContentType);
+          body.embed(), strictContentType, valueDoc);
     }
     if (shape instanceof RecordShape record && form != null) {
       if (d != null) {
         throw new IllegalArgumentException(at + ": a record read from a form takes no default");
+      }
+      if (doc != null) {
+        throw new IllegalArgumentException(at + ": a record read from a form is documented as the record: put @Doc"
+            + " on the record and its components");
       }
       return new Binder.FormRecord(record);
     }
@@ -421,10 +431,10 @@ final class PlanCompiler {
       String fmt = format == null ? null : format.value();
       if (d != null) {
         RecordShape.Field f = shapes.withDefault(name, shape, d.value(), at);
-        return new Binder.FormValue(name, shape, f.fallback(), f.documentedDefault(), fmt);
+        return new Binder.FormValue(name, shape, f.fallback(), f.documentedDefault(), fmt, valueDoc);
       }
       return new Binder.FormValue(name, shape,
-          shape instanceof OptionalShape ? Optional.empty() : RecordShape.Field.REQUIRED, null, fmt);
+          shape instanceof OptionalShape ? Optional.empty() : RecordShape.Field.REQUIRED, null, fmt, valueDoc);
     }
     Binder.Source source = path != null ? Binder.Source.PATH : query != null ? Binder.Source.QUERY
         : header != null ? Binder.Source.HEADER : Binder.Source.COOKIE;
@@ -460,7 +470,7 @@ final class PlanCompiler {
       fallback = RecordShape.Field.REQUIRED;
       documented = null;
     }
-    return new Binder.Text(source, name, shape, fallback, documented);
+    return new Binder.Text(source, name, shape, fallback, documented, valueDoc);
   }
 
   /** How many files an upload parameter takes, or null if it is not one. */

@@ -30,8 +30,8 @@ final class RecordShape implements Shape {
   private List<Field> fields;
   private Map<String, Integer> index; // JSON name -> component position, for the streaming read
   private MethodHandle constructor; // (Object[])Object
-  private String description; // the record's, for the document; null: none
-  private List<String> descriptions = List.of(); // each component's, by position; null: none
+  private ValueDoc doc = ValueDoc.NONE; // the record's, for the document
+  private List<ValueDoc> docs = List.of(); // each component's, by position
 
   RecordShape(Class<?> type) {
     this.type = type;
@@ -47,10 +47,10 @@ final class RecordShape implements Shape {
     this.constructor = constructor;
   }
 
-  /** The descriptions the document gives the record and each component (by position), null where none. */
-  void describe(String record, List<String> components) {
-    this.description = record;
-    this.descriptions = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(components));
+  /** What the document says of the record and of each component (by position). */
+  void describe(ValueDoc record, List<ValueDoc> components) {
+    this.doc = record;
+    this.docs = List.copyOf(components);
   }
 
   List<Field> fields() {
@@ -174,11 +174,11 @@ final class RecordShape implements Shape {
       if (Schemas.titled(f.shape)) {
         p.put("title", Schemas.title(f.name));
       }
-      if (i < descriptions.size() && descriptions.get(i) != null) {
-        p.put("description", descriptions.get(i)); // beside a $ref too, as pydantic writes it (OpenAPI 3.1 allows it)
-      }
       if (f.documentedDefault != null) {
         p.set("default", f.documentedDefault);
+      }
+      if (i < docs.size()) {
+        docs.get(i).onto(p); // beside a $ref too, as pydantic writes it (OpenAPI 3.1 allows it)
       }
       props.set(f.name, p);
       if (f.required() || schemas.output()) { // a record written out always has every component
@@ -190,9 +190,6 @@ final class RecordShape implements Shape {
       s.set("required", required);
     }
     s.put("title", type.getSimpleName());
-    if (description != null) {
-      s.put("description", description);
-    }
-    return s;
+    return doc.onto(s);
   }
 }

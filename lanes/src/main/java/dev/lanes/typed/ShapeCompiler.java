@@ -160,7 +160,7 @@ final class ShapeCompiler {
   private RecordShape compile(Class<?> type, RecordShape shape) {
     RecordComponent[] components = type.getRecordComponents();
     List<RecordShape.Field> fields = new ArrayList<>(components.length);
-    List<String> descriptions = new ArrayList<>(components.length);
+    List<ValueDoc> docs = new ArrayList<>(components.length);
     Class<?>[] types = new Class<?>[components.length];
     for (int i = 0; i < components.length; i++) {
       RecordComponent rc = components[i];
@@ -170,7 +170,7 @@ final class ShapeCompiler {
       Shape s = shape(rc.getAnnotatedType(), annotations, where);
       Default d = find(annotations, Default.class);
       String name = jsonName(rc, annotations);
-      descriptions.add(description(rc, annotations));
+      docs.add(ValueDoc.of(find(annotations, Doc.class), where).describedBy(description(rc, annotations), where));
       fields.add(d != null ? withDefault(name, s, d.value(), where)
           : s instanceof OptionalShape ? new RecordShape.Field(name, s, Optional.empty(), null)
           : new RecordShape.Field(name, s, RecordShape.Field.REQUIRED, null));
@@ -181,12 +181,13 @@ final class ShapeCompiler {
       MethodHandle h = MethodHandles.lookup().unreflectConstructor(ctor);
       h = h.asType(h.type().generic()).asSpreader(Object[].class, types.length)
           .asType(MethodType.methodType(Object.class, Object[].class));
-      JsonClassDescription about = type.getAnnotation(JsonClassDescription.class);
       shape.complete(fields, h);
-      shape.describe(about == null || about.value().isEmpty() ? null : about.value(), descriptions);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalArgumentException("record " + type.getName() + " cannot be built by the typed layer: " + e, e);
     }
+    JsonClassDescription about = type.getAnnotation(JsonClassDescription.class);
+    shape.describe(ValueDoc.of(type.getAnnotation(Doc.class), type.getName())
+        .describedBy(about == null || about.value().isEmpty() ? null : about.value(), type.getName()), docs);
     return shape;
   }
 
