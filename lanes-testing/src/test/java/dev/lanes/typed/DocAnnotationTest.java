@@ -194,7 +194,8 @@ class DocAnnotationTest {
   void anExampleThatIsNotJsonFailsTheBuildNamingTheValue() {
     assertThatThrownBy(() -> TypedApi.builder().controller(new BadParameterExample()).build())
         .hasMessageContaining("BadParameterExample.items").hasMessageContaining("'q'")
-        .hasMessageContaining("@Doc example \"hammer\" is not JSON");
+        .hasMessageContaining("@Doc example \"hammer\" is not JSON")
+        .hasMessageContaining("a string example keeps its quotes: \"\\\"hammer\\\"\"");
     assertThatThrownBy(() -> TypedApi.builder().controller(new BadComponentExample()).build())
         .hasMessageContaining("BadComponent.name").hasMessageContaining("is not JSON");
   }

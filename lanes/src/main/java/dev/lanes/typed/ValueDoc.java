@@ -44,8 +44,9 @@ record ValueDoc(String title, String description, boolean deprecated, List<JsonN
     } catch (JsonProcessingException e) {
       reason = e.getOriginalMessage();
     }
-    throw new IllegalArgumentException(where + ": @Doc example " + quoted(text) + " is not JSON (" + reason
-        + "); write a string example with its quotes: \"\\\"text\\\"\"");
+    String start = text.strip().isEmpty() ? "" : text.strip().substring(0, 1);
+    String hint = "{[\"".contains(start) ? "" : "; a string example keeps its quotes: " + quoted(quoted(text));
+    throw new IllegalArgumentException(where + ": @Doc example " + quoted(text) + " is not JSON (" + reason + ")" + hint);
   }
 
   private static String quoted(String text) {
