@@ -18,8 +18,8 @@ class Category(str, Enum):
 
 
 class ItemIn(BaseModel):
-    name: str = Field(min_length=1, max_length=50)
-    price: float = Field(gt=0, allow_inf_nan=False)
+    name: str = Field(min_length=1, max_length=50, description="What the item is called", examples=["hammer"])
+    price: float = Field(gt=0, allow_inf_nan=False, description="In euros", examples=[9.5])
     tags: List[str] = []
     category: Category = Category.tools
     description: Optional[str] = Field(default=None, max_length=300)
@@ -62,16 +62,17 @@ def create_item(item: ItemIn):
 
 
 @app.get("/items/{item_id}", response_model=Item, dependencies=[Depends(api_key)])
-def read_item(item_id: Annotated[int, Path(ge=1)]):
+def read_item(item_id: Annotated[int, Path(ge=1, description="The item's id, as created", examples=[1])]):
     if item_id not in items:
         raise HTTPException(status_code=404, detail="Item not found")
     return items[item_id]
 
 
 @app.get("/items", response_model=List[Item], dependencies=[Depends(api_key)])
-def list_items(limit: Annotated[int, Query(ge=1, le=100)] = 10,
-               offset: Annotated[int, Query(ge=0)] = 0,
-               q: Annotated[Optional[str], Query(max_length=20)] = None,
+def list_items(limit: Annotated[int, Query(ge=1, le=100, description="How many items to return at most")] = 10,
+               offset: Annotated[int, Query(ge=0, description="How many items to skip first")] = 0,
+               q: Annotated[Optional[str], Query(max_length=20, description="Text the item's name contains",
+                                                 examples=["ham"])] = None,
                tag: Annotated[List[str], Query()] = []):
     found = [i for i in items.values()
              if (q is None or q in i.name) and all(t in i.tags for t in tag)]

@@ -8,6 +8,7 @@ import dev.lanes.typed.ApiKeyAuth;
 import dev.lanes.typed.Body;
 import dev.lanes.typed.Default;
 import dev.lanes.typed.Delete;
+import dev.lanes.typed.Doc;
 import dev.lanes.typed.Get;
 import dev.lanes.typed.Path;
 import dev.lanes.typed.Post;
@@ -53,8 +54,8 @@ final class ItemsApi {
 
   /** An item as a client sends it. */
   record ItemIn(
-      @Size(min = 1, max = 50) String name,
-      @Positive double price,
+      @Size(min = 1, max = 50) @Doc(description = "What the item is called", examples = "\"hammer\"") String name,
+      @Positive @Doc(description = "In euros", examples = "9.5") double price,
       @Default("[]") List<String> tags,
       @Default("tools") Category category,
       @Size(max = 300) Optional<String> description) {}
@@ -103,15 +104,15 @@ final class ItemsApi {
     }
 
     @Get("/items/{item_id}")
-    Item readItem(@Path @Min(1) long itemId) {
+    Item readItem(@Path @Min(1) @Doc(description = "The item's id, as created", examples = "1") long itemId) {
       return found(items.get(itemId));
     }
 
     @Get("/items")
     List<Item> listItems(
-        @Query @Min(1) @Max(100) @Default("10") int limit,
-        @Query @Min(0) @Default("0") int offset,
-        @Query @Size(max = 20) Optional<String> q,
+        @Query @Min(1) @Max(100) @Default("10") @Doc(description = "How many items to return at most") int limit,
+        @Query @Min(0) @Default("0") @Doc(description = "How many items to skip first") int offset,
+        @Query @Size(max = 20) @Doc(description = "Text the item's name contains", examples = "\"ham\"") Optional<String> q,
         @Query @Default("[]") List<String> tag) {
       return items.values().stream()
           .filter(i -> q.map(i.name()::contains).orElse(true))
