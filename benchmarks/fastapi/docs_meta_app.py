@@ -1,14 +1,22 @@
 """Descriptions, titles, examples and deprecation on parameters, body fields and models: the twin of
 Lanes' DocsMetaTest. Run: python docs_meta_app.py > docs-meta-openapi-fastapi.json"""
 import json
+from enum import Enum
 from typing import Annotated, Optional
 
 from fastapi import Body, Cookie, FastAPI, Form, Header, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Color(str, Enum):
+    """What an item looks like."""
+    red = "red"
+    blue = "blue"
 
 
 class Tag(BaseModel):
     """A label an item is filed under."""
+    model_config = ConfigDict(title="Label")
     name: str
 
 
@@ -31,6 +39,7 @@ def read_item(
     limit: Annotated[int, Query(title="Limit", examples=[10, 20])] = 10,
     x_trace: Annotated[Optional[str], Header(description="A trace id")] = None,
     session: Annotated[Optional[str], Cookie(description="The session", examples=["abc"])] = None,
+    color: Annotated[Color, Query(description="Which color")] = Color.red,
 ):
     return {}
 

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.Timeout;
 class DocAnnotationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Doc(description = "A label an item is filed under.")
+  @Doc(description = "What an item looks like.")
+  enum Color { red, blue }
+
+  @Doc(description = "A label an item is filed under.", title = "Label")
   record Tag(String name) {}
 
   @Doc(description = "An item to store.")
@@ -45,18 +48,19 @@ class DocAnnotationTest {
         @Query @Doc(description = "Text to search for", deprecated = true) Optional<String> q,
         @Query @Default("10") @Doc(title = "Limit", examples = {"10", "20"}) int limit,
         @Header @Doc(description = "A trace id") Optional<String> xTrace,
-        @Cookie @Doc(description = "The session", examples = "\"abc\"") Optional<String> session) {
+        @Cookie @Doc(description = "The session", examples = "\"abc\"") Optional<String> session,
+        @Query @Default("red") @Doc(description = "Which color") Color color, ApiKey key) {
       return "";
     }
 
     @Post("/items")
-    String createItem(@Body ItemIn item) {
+    String createItem(@Body ItemIn item, ApiKey key) {
       return item.name();
     }
 
     @Post("/login")
     String login(@FormField @Doc(description = "Who logs in", examples = "\"ada\"", deprecated = true) String username,
-        @FormField @Doc(title = "Secret") String password) {
+        @FormField @Doc(title = "Secret") String password, ApiKey key) {
       return username;
     }
   }
@@ -66,7 +70,9 @@ class DocAnnotationTest {
 
   @BeforeAll
   static void serve() throws IOException {
-    TypedApi api = TypedApi.builder().title("Docs").server("/").controller(new Api()).build();
+    // a server and a key on every route: Redocly's recommended rules then find nothing to say
+    TypedApi api = TypedApi.builder().title("Docs").server("/").provider(ApiKeyAuth.header("X-Key"))
+        .controller(new Api()).build();
     try (TestClient client = TestClient.start(api.install(App.builder()).build())) {
       served = client.get("/openapi.json").json();
     }
@@ -109,7 +115,7 @@ class DocAnnotationTest {
 
   @Test
   void parametersAreDocumentedAsFastApiDocumentsThem() {
-    for (String name : List.of("item_id", "q", "limit", "x-trace", "session")) {
+    for (String name : List.of("item_id", "q", "limit", "x-trace", "session", "color")) {
       assertThat(parameter(served, name)).as(name).isEqualTo(parameter(fastApi, name));
     }
   }
@@ -124,7 +130,10 @@ class DocAnnotationTest {
     assertThat(item.at("/properties/tag/description").asText()).as("beside the $ref").isEqualTo("Where it is filed");
     assertThat(item.at("/properties/tags/examples").toString()).isEqualTo("[[{\"name\":\"tools\"}]]");
     assertThat(item).isEqualTo(fastApi.at("/components/schemas/ItemIn"));
+    assertThat(served.at("/components/schemas/Tag/title").asText()).as("pydantic's model_config title").isEqualTo("Label");
     assertThat(served.at("/components/schemas/Tag")).isEqualTo(fastApi.at("/components/schemas/Tag"));
+    assertThat(served.at("/components/schemas/Color/description").asText()).isEqualTo("What an item looks like.");
+    assertThat(served.at("/components/schemas/Color")).isEqualTo(fastApi.at("/components/schemas/Color"));
   }
 
   @Test

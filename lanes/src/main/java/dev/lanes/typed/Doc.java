@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
  * What the OpenAPI document says of a value, for the reader only (nothing is checked against it):
  * on a {@code @Path}, {@code @Query}, {@code @Header}, {@code @Cookie}, {@code @FormField} or
  * {@code @Body} parameter (FastAPI's {@code Query(description=..., title=..., examples=[...],
- * deprecated=True)}), on a record component (pydantic's {@code Field(...)}), or on a record (its
- * docstring and {@code model_config}). Each element is optional. Examples are JSON texts, read
+ * deprecated=True)}), on a record component (pydantic's {@code Field(...)}), or on a record or an
+ * enum (its docstring and {@code model_config}). Each element is optional. Examples are JSON texts, read
  * when the API is built: one that is not JSON fails the build naming the value.
  *
  * <pre>{@code @Get("/items") List<Item> items(@Query @Doc(description = "Text to search for", examples = "\"hammer\"") Optional<String> q)}</pre>

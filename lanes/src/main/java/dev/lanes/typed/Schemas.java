@@ -36,7 +36,7 @@ final class Schemas {
       var e = s.putArray("enum");
       values.forEach(e::add);
       s.put("title", name);
-      named.put(name, s);
+      named.put(name, ValueDoc.of(type.getAnnotation(Doc.class), type.getName()).onto(s)); // pydantic: the docstring
     }
     return ref(name);
   }
