@@ -1,5 +1,5 @@
 """Descriptions, titles, examples and deprecation on parameters, body fields and models: the twin of
-Lanes' DocsMetaTest. Run: python docs_meta_app.py > docs-meta-openapi-fastapi.json"""
+Lanes' DocAnnotationTest. Run: python docs_meta_app.py > docs-meta-openapi-fastapi.json"""
 import json
 from enum import Enum
 from typing import Annotated, Optional
