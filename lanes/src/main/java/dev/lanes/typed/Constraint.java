@@ -2,6 +2,8 @@ package dev.lanes.typed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.validation.OverridesAttribute;
+import jakarta.validation.ReportAsSingleViolation;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Future;
@@ -33,7 +35,8 @@ import java.util.Map;
 /**
  * One Jakarta Validation constraint compiled for one value's type, with pydantic's error type,
  * message and context (and its JSON Schema keyword for the document). Compiled, not interpreted
- * per request: the annotation is read once when the API is built.
+ * per request: the annotation is read once when the API is built. An app's own constraint is its
+ * composed constraints plus its validator ({@link CustomConstraint}).
  */
 interface Constraint {
   /** Whether {@code value} passes; if not, its error is reported. */
@@ -64,8 +67,7 @@ interface Constraint {
       String name = a.annotationType().getName();
       if (!name.startsWith("jakarta.validation.")) {
         if (a.annotationType().isAnnotationPresent(jakarta.validation.Constraint.class)) {
-          throw new IllegalArgumentException(where + ": custom constraint @" + a.annotationType().getSimpleName()
-              + " is not supported by the typed layer; check it in the handler");
+          out.addAll(custom(a, shape, where, clock));
         }
         continue;
       }
@@ -120,6 +122,44 @@ interface Constraint {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * An app's own constraint: the constraints it is composed of (its meta-annotations, compiled
+   * as if written on the value), then its validator for the value's type ({@link CustomConstraint}).
+   */
+  private static List<Constraint> custom(Annotation a, Shape shape, String where, Clock clock) {
+    Class<? extends Annotation> type = a.annotationType();
+    String name = "@" + type.getSimpleName();
+    if (type.isAnnotationPresent(ReportAsSingleViolation.class)) {
+      throw new IllegalArgumentException(where + ": " + name + " is @ReportAsSingleViolation, which the typed layer"
+          + " does not support (each composed constraint reports its own error, as pydantic's do)");
+    }
+    for (var m : type.getDeclaredMethods()) {
+      if (m.isAnnotationPresent(OverridesAttribute.class) || m.isAnnotationPresent(OverridesAttribute.List.class)) {
+        throw new IllegalArgumentException(where + ": " + name + "." + m.getName() + "() is @OverridesAttribute,"
+            + " which the typed layer does not support; write the value on the composed constraint");
+      }
+    }
+    List<Annotation> composing = new ArrayList<>();
+    for (Annotation m : type.getAnnotations()) {
+      Class<? extends Annotation> t = m.annotationType();
+      // a built-in's repeated form (@Size.List) is no constraint itself: it reaches the error below
+      if (t != type && (t.isAnnotationPresent(jakarta.validation.Constraint.class)
+          || t.getName().startsWith("jakarta.validation.constraints."))) {
+        composing.add(m);
+      }
+    }
+    List<Constraint> out = new ArrayList<>(of(composing.toArray(Annotation[]::new), shape, where + " (" + name + ")",
+        clock));
+    CustomConstraint own = CustomConstraint.of(a, shape.type(), where, clock);
+    if (own != null) {
+      out.add(own);
+    } else if (composing.isEmpty()) {
+      throw new IllegalArgumentException(where + ": " + name + " names no validator (validatedBy is empty) and is"
+          + " composed of no constraint, so it checks nothing");
+    }
+    return out;
   }
 
   private static boolean isSupported(Annotation a) {

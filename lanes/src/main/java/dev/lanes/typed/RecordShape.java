@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * A record read from a JSON object, component by component (unknown properties ignored, as
- * pydantic does); built through its canonical constructor once every component fits. Its
+ * pydantic does); built through its canonical constructor once every component fits, then
+ * checked by the constraints on its class, if any. Its
  * components are filled in after construction so a record may contain itself.
  */
 final class RecordShape implements Shape {
@@ -32,12 +33,18 @@ final class RecordShape implements Shape {
   private MethodHandle constructor; // (Object[])Object
   private ValueDoc doc = ValueDoc.NONE; // the record's, for the document
   private List<ValueDoc> docs = List.of(); // each component's, by position
+  private List<Constraint> checks = List.of(); // class-level custom constraints, run on the built record
 
   RecordShape(Class<?> type) {
     this.type = type;
   }
 
-  void complete(List<Field> fields, MethodHandle constructor) {
+  /**
+   * {@code checks}: the record class's own constraints (pydantic's model validators), run once
+   * it is built; their errors sit at the record's loc.
+   */
+  void complete(List<Field> fields, MethodHandle constructor, List<Constraint> checks) {
+    this.checks = List.copyOf(checks);
     this.fields = List.copyOf(fields);
     Map<String, Integer> positions = new HashMap<>();
     for (int i = 0; i < fields.size(); i++) {
@@ -88,8 +95,9 @@ final class RecordShape implements Shape {
     if (!ok) {
       return INVALID;
     }
+    Object built;
     try {
-      return (Object) constructor.invokeExact(args);
+      built = (Object) constructor.invokeExact(args);
     } catch (IllegalArgumentException e) {
       // A compact constructor refusing its values is pydantic's model validator raising ValueError:
       // the client's mistake, a 422 at the record, not the server's 500.
@@ -101,6 +109,12 @@ final class RecordShape implements Shape {
     } catch (Throwable t) {
       throw new IllegalStateException("constructing " + type.getName() + " failed", t);
     }
+    for (Constraint c : checks) { // the first refusal, as a value's constraints report
+      if (!c.test(built, loc, n, v)) {
+        return INVALID;
+      }
+    }
+    return built;
   }
 
   /**
@@ -142,13 +156,20 @@ final class RecordShape implements Shape {
         args[i] = f.fallback;
       }
     }
+    Object built;
     try {
-      return (Object) constructor.invokeExact(args);
+      built = (Object) constructor.invokeExact(args);
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
       return REREAD; // the tree path calls it again, where it has always thrown
     }
+    for (Constraint c : checks) {
+      if (!c.holds(built)) {
+        return REREAD; // the tree path reports it
+      }
+    }
+    return built;
   }
 
   @Override

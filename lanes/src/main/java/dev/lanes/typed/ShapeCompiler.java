@@ -175,13 +175,15 @@ final class ShapeCompiler {
           : s instanceof OptionalShape ? new RecordShape.Field(name, s, Optional.empty(), null)
           : new RecordShape.Field(name, s, RecordShape.Field.REQUIRED, null));
     }
+    // on the class: pydantic's model validators, for the record as a whole
+    List<Constraint> checks = Constraint.of(type.getAnnotations(), shape, type.getSimpleName(), clock);
     try {
       Constructor<?> ctor = type.getDeclaredConstructor(types);
       ctor.setAccessible(true);
       MethodHandle h = MethodHandles.lookup().unreflectConstructor(ctor);
       h = h.asType(h.type().generic()).asSpreader(Object[].class, types.length)
           .asType(MethodType.methodType(Object.class, Object[].class));
-      shape.complete(fields, h);
+      shape.complete(fields, h, checks);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalArgumentException("record " + type.getName() + " cannot be built by the typed layer: " + e, e);
     }
