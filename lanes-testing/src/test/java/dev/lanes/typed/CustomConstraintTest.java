@@ -90,6 +90,19 @@ class CustomConstraintTest {
     }
   }
 
+  /** Composed only: no validator of its own. */
+  @Size(max = 4)
+  @Target({FIELD, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = {})
+  @interface ShortCode {
+    String message() default "unused";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
   /** On a record class: pydantic's model validator. */
   @Target({TYPE, FIELD})
   @Retention(RUNTIME)
@@ -220,6 +233,11 @@ class CustomConstraintTest {
       return c;
     }
 
+    @Get("/short")
+    String shortCode(@Query @ShortCode String c) {
+      return c;
+    }
+
     @Get("/boom")
     int boom(@Query @Boom int n) {
       return n;
@@ -326,6 +344,9 @@ class CustomConstraintTest {
         + "{\"type\":\"string_pattern_mismatch\",\"loc\":[\"body\",\"who\"],\"msg\":\"String should match pattern '^[a-z]+$'\",\"input\":\"Bob\",\"ctx\":{\"pattern\":\"^[a-z]+$\"}}]}"));
     TestResponse ok = client.postJson("/booking", "{\"who\":\"bob\",\"nums\":[4]" + period);
     assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+    // with no validator of its own, only what it is composed of
+    assertThat(detail(client.get("/short?c=abcde")).at("/detail/0/type").asText()).isEqualTo("string_too_long");
+    assertThat(client.get("/short?c=abcd").status()).isEqualTo(200);
   }
 
   @Test
@@ -410,6 +431,57 @@ class CustomConstraintTest {
     }
   }
 
+  @Target({FIELD, PARAMETER, TYPE_USE, ANNOTATION_TYPE})
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = {})
+  @LoopB
+  @interface LoopA {
+    String message() default "a";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  @Target({FIELD, PARAMETER, TYPE_USE, ANNOTATION_TYPE})
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = {})
+  @LoopA
+  @interface LoopB {
+    String message() default "b";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  @Target({FIELD, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = {})
+  @jakarta.validation.ReportAsSingleViolation
+  @Size(max = 2)
+  @interface Single {
+    String message() default "single";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  static final class Looping {
+    @Get("/t")
+    String t(@Query @LoopA String t) {
+      return t;
+    }
+  }
+
+  static final class SingleViolation {
+    @Get("/t")
+    String t(@Query @Single String t) {
+      return t;
+    }
+  }
+
   static final class EvenText {
     @Get("/t")
     String t(@Query @Even String t) {
@@ -454,5 +526,9 @@ class CustomConstraintTest {
         .hasMessageContaining("NeedsArgument has no no-arg constructor");
     assertThatThrownBy(() -> build(new WrongRecordType())).hasMessageContaining("Unordered.s")
         .hasMessageContaining("@Ordered has no validator for String (OrderedPeriod takes Period)");
+    assertThatThrownBy(() -> build(new Looping())).hasMessageContaining("Looping.t")
+        .hasMessageContaining("(@LoopA) (@LoopB): @LoopA is composed of itself");
+    assertThatThrownBy(() -> build(new SingleViolation())).hasMessageContaining("SingleViolation.t")
+        .hasMessageContaining("@Single is @ReportAsSingleViolation");
   }
 }

@@ -54,6 +54,12 @@ interface Constraint {
    * what "now" is for {@code @Past} and {@code @Future}.
    */
   static List<Constraint> of(Annotation[] annotations, Shape shape, String where, Clock clock) {
+    return of(annotations, shape, where, clock, List.of());
+  }
+
+  /** {@code inside}: the app's constraints being composed, outermost first, so a cycle fails instead of recursing. */
+  private static List<Constraint> of(Annotation[] annotations, Shape shape, String where, Clock clock,
+      List<Class<? extends Annotation>> inside) {
     List<Constraint> out = new ArrayList<>();
     Class<?> t = shape.type();
     boolean text = t == String.class;
@@ -67,7 +73,7 @@ interface Constraint {
       String name = a.annotationType().getName();
       if (!name.startsWith("jakarta.validation.")) {
         if (a.annotationType().isAnnotationPresent(jakarta.validation.Constraint.class)) {
-          out.addAll(custom(a, shape, where, clock));
+          out.addAll(custom(a, shape, where, clock, inside));
         }
         continue;
       }
@@ -128,9 +134,15 @@ interface Constraint {
    * An app's own constraint: the constraints it is composed of (its meta-annotations, compiled
    * as if written on the value), then its validator for the value's type ({@link CustomConstraint}).
    */
-  private static List<Constraint> custom(Annotation a, Shape shape, String where, Clock clock) {
+  private static List<Constraint> custom(Annotation a, Shape shape, String where, Clock clock,
+      List<Class<? extends Annotation>> inside) {
     Class<? extends Annotation> type = a.annotationType();
     String name = "@" + type.getSimpleName();
+    if (inside.contains(type)) {
+      throw new IllegalArgumentException(where + ": " + name + " is composed of itself");
+    }
+    List<Class<? extends Annotation>> within = new ArrayList<>(inside);
+    within.add(type);
     if (type.isAnnotationPresent(ReportAsSingleViolation.class)) {
       throw new IllegalArgumentException(where + ": " + name + " is @ReportAsSingleViolation, which the typed layer"
           + " does not support (each composed constraint reports its own error, as pydantic's do)");
@@ -145,13 +157,13 @@ interface Constraint {
     for (Annotation m : type.getAnnotations()) {
       Class<? extends Annotation> t = m.annotationType();
       // a built-in's repeated form (@Size.List) is no constraint itself: it reaches the error below
-      if (t != type && (t.isAnnotationPresent(jakarta.validation.Constraint.class)
-          || t.getName().startsWith("jakarta.validation.constraints."))) {
+      if (t.isAnnotationPresent(jakarta.validation.Constraint.class)
+          || t.getName().startsWith("jakarta.validation.constraints.")) {
         composing.add(m);
       }
     }
     List<Constraint> out = new ArrayList<>(of(composing.toArray(Annotation[]::new), shape, where + " (" + name + ")",
-        clock));
+        clock, within));
     CustomConstraint own = CustomConstraint.of(a, shape.type(), where, clock);
     if (own != null) {
       out.add(own);
