@@ -104,7 +104,7 @@ class CustomConstraintTest {
   }
 
   /** On a record class: pydantic's model validator. */
-  @Target({TYPE, FIELD})
+  @Target({TYPE, FIELD, PARAMETER})
   @Retention(RUNTIME)
   @Constraint(validatedBy = OrderedPeriod.class)
   @interface Ordered {
@@ -218,6 +218,11 @@ class CustomConstraintTest {
       return p.start() + ".." + p.end();
     }
 
+    @Post("/checked-period")
+    String checkedPeriod(@Body @Ordered Period p) {
+      return p.start() + ".." + p.end();
+    }
+
     @Post("/form-period")
     String formPeriod(@FormField Period p) {
       return p.start() + ".." + p.end();
@@ -307,6 +312,9 @@ class CustomConstraintTest {
         + ",\"ctx\":{\"error\":{}}}]}"));
     TestResponse ok = client.postJson("/period", "{\"start\":\"2026-01-01\",\"end\":\"2026-01-02\"}");
     assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+    // written on the parameter instead (here as well as on the class): checked once more, at the body
+    JsonNode twice = detail(client.postJson("/checked-period", body));
+    assertThat(twice.at("/detail/0/loc").toString()).isEqualTo("[\"body\"]");
     // a form's record too, at the body
     JsonNode form = detail(client.post("/form-period", "start=2026-01-02&end=2026-01-01",
         "application/x-www-form-urlencoded"));
@@ -482,6 +490,20 @@ class CustomConstraintTest {
     }
   }
 
+  static final class RecordInQuery {
+    @Get("/t")
+    String t(@Query @Ordered Period p) {
+      return "";
+    }
+  }
+
+  static final class ConstrainedFormRecord {
+    @Post("/t")
+    String t(@FormField @Ordered Period p) {
+      return "";
+    }
+  }
+
   static final class EvenText {
     @Get("/t")
     String t(@Query @Even String t) {
@@ -530,5 +552,11 @@ class CustomConstraintTest {
         .hasMessageContaining("(@LoopA) (@LoopB): @LoopA is composed of itself");
     assertThatThrownBy(() -> build(new SingleViolation())).hasMessageContaining("SingleViolation.t")
         .hasMessageContaining("@Single is @ReportAsSingleViolation");
+    // a record with a constraint on its parameter is still a record: from the body, or from a form with
+    // the constraint on its class
+    assertThatThrownBy(() -> build(new RecordInQuery())).hasMessageContaining("RecordInQuery.t")
+        .hasMessageContaining("a record comes from the body (@Body) or a form (@FormField)");
+    assertThatThrownBy(() -> build(new ConstrainedFormRecord())).hasMessageContaining("ConstrainedFormRecord.t")
+        .hasMessageContaining("a record read from a form takes no constraint on its parameter");
   }
 }

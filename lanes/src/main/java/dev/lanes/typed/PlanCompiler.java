@@ -409,6 +409,10 @@ final class PlanCompiler {
       return new Binder.Body(p.isNamePresent() ? p.getName() : null, shape, f.fallback(), f.documentedDefault(),
           body.embed(), strictContentType, valueDoc);
     }
+    if (shape instanceof Constrained c && c.inner() instanceof RecordShape && form != null) {
+      throw new IllegalArgumentException(at + ": a record read from a form takes no constraint on its parameter;"
+          + " put it on the record class, which checks the record wherever it is read");
+    }
     if (shape instanceof RecordShape record && form != null) {
       if (d != null) {
         throw new IllegalArgumentException(at + ": a record read from a form takes no default");
@@ -419,7 +423,7 @@ final class PlanCompiler {
       }
       return new Binder.FormRecord(record);
     }
-    if (shape instanceof RecordShape) {
+    if (shape instanceof RecordShape || shape instanceof Constrained c && c.inner() instanceof RecordShape) {
       throw new IllegalArgumentException(at + ": a record comes from the body (@Body) or a form (@FormField)");
     }
     if (isMap(shape)) { // text has no keys: FastAPI documents no dict outside a body either
