@@ -4,6 +4,7 @@ whose custom Jakarta constraints (@Even, @Username, @Ordered on a record) report
 Run: python custom_constraints_probe.py (prints each request and its answer, then the schemas)."""
 import json
 from datetime import date
+from enum import Enum
 from typing import Annotated
 
 from fastapi import FastAPI, Query
@@ -46,6 +47,19 @@ class Booking(BaseModel):
     period: Period
 
 
+class Color(str, Enum):
+    RED = "RED"
+
+
+def anything(v):
+    return v
+
+
+class Refs(BaseModel):  # @Checked (a validator of Object) on a record and an enum component
+    period: Annotated[Period, AfterValidator(anything)]
+    color: Annotated[Color, AfterValidator(anything)]
+
+
 app = FastAPI()
 
 
@@ -62,6 +76,11 @@ def post_period(p: Period):
 @app.post("/booking")
 def post_booking(b: Booking):
     return b
+
+
+@app.post("/refs")
+def post_refs(r: Refs):
+    return r.color
 
 
 @app.get("/boom")
@@ -90,5 +109,5 @@ if __name__ == "__main__":
         print("GET /boom?n=1 (a validator raising ZeroDivisionError)")
         print(" ", r.status_code, r.text)
     schemas = app.openapi()["components"]["schemas"]
-    print(json.dumps({k: schemas[k] for k in ("Booking", "Period")}))
+    print(json.dumps({k: schemas[k] for k in ("Booking", "Period", "Refs")}))
     print(json.dumps(app.openapi()["paths"]["/even"]["get"]["parameters"]))

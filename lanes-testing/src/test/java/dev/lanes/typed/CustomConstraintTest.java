@@ -200,6 +200,29 @@ class CustomConstraintTest {
 
   record Booking(@Username String who, @Even int n, @Default("[]") List<@Even Integer> nums, Period period) {}
 
+  enum Color { RED }
+
+  /** Validators that take anything: on a record or an enum component, the schema stays a bare $ref. */
+  @Target({FIELD, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = Anything.class)
+  @interface Checked {
+    String message() default "checked";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  static final class Anything implements ConstraintValidator<Checked, Object> {
+    @Override
+    public boolean isValid(Object value, ConstraintValidatorContext context) {
+      return true;
+    }
+  }
+
+  record Refs(@Checked Period period, @Checked Color color) {}
+
   record Boxed(@Boom int n) {}
 
   static final class Api {
@@ -236,6 +259,11 @@ class CustomConstraintTest {
     @Get("/code")
     String code(@Query @Code(prefix = "ab") String c) {
       return c;
+    }
+
+    @Post("/refs")
+    String refs(@Body Refs r) {
+      return r.color().name();
     }
 
     @Get("/short")
@@ -399,6 +427,9 @@ class CustomConstraintTest {
     assertThat(booking.get("n")).isEqualTo(json("{\"type\":\"integer\",\"title\":\"N\"}"));
     assertThat(booking.get("nums")).isEqualTo(json("{\"items\":{\"type\":\"integer\"},\"type\":\"array\",\"title\":\"Nums\",\"default\":[]}"));
     assertThat(doc.at("/paths/~1even/get/parameters/0/schema")).isEqualTo(json("{\"type\":\"integer\",\"title\":\"N\"}"));
+    // FastAPI (the probe's Refs): "period": {"$ref": "#/components/schemas/Period"}, "color": {"$ref": "#/components/schemas/Color"}, no title
+    assertThat(doc.at("/components/schemas/Refs/properties")).isEqualTo(json("{\"period\":{\"$ref\":"
+        + "\"#/components/schemas/Period\"},\"color\":{\"$ref\":\"#/components/schemas/Color\"}}"));
   }
 
   @Target({FIELD, PARAMETER, TYPE_USE})

@@ -190,6 +190,7 @@ final class Schemas {
    */
   static boolean titled(Shape shape) {
     Shape s = shape instanceof OptionalShape o ? o.inner() : shape;
+    s = s instanceof Constrained c ? c.inner() : s; // a custom validator changes no schema, its title neither
     return !(s instanceof RecordShape || s instanceof Scalar scalar && scalar.kind() == Scalar.Kind.ENUM);
   }
 
