@@ -73,6 +73,11 @@ def post_period(p: Period):
     return p
 
 
+@app.post("/checked-period")  # @Body @Ordered Period: the check on the parameter
+def post_checked_period(p: Annotated[Period, AfterValidator(anything)]):
+    return p
+
+
 @app.post("/booking")
 def post_booking(b: Booking):
     return b
@@ -111,3 +116,4 @@ if __name__ == "__main__":
     schemas = app.openapi()["components"]["schemas"]
     print(json.dumps({k: schemas[k] for k in ("Booking", "Period", "Refs")}))
     print(json.dumps(app.openapi()["paths"]["/even"]["get"]["parameters"]))
+    print(json.dumps(app.openapi()["paths"]["/checked-period"]["post"]["requestBody"]))

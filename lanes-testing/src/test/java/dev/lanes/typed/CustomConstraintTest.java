@@ -430,6 +430,9 @@ class CustomConstraintTest {
     // FastAPI (the probe's Refs): "period": {"$ref": "#/components/schemas/Period"}, "color": {"$ref": "#/components/schemas/Color"}, no title
     assertThat(doc.at("/components/schemas/Refs/properties")).isEqualTo(json("{\"period\":{\"$ref\":"
         + "\"#/components/schemas/Period\"},\"color\":{\"$ref\":\"#/components/schemas/Color\"}}"));
+    // FastAPI (the probe's /checked-period): "schema": {"$ref": "#/components/schemas/Period"}
+    assertThat(doc.at("/paths/~1checked-period/post/requestBody/content/application~1json/schema"))
+        .isEqualTo(json("{\"$ref\":\"#/components/schemas/Period\"}"));
   }
 
   @Target({FIELD, PARAMETER, TYPE_USE})
