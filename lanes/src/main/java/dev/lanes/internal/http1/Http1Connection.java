@@ -52,6 +52,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private final boolean overTls;
   private SslHandler tls; // null: plain TCP, or over TLS before the first request (see tls())
   private ResponseCompressor compressor; // null: the server does not compress
+  private RequestDecoder decoder; // null: a pipeline without one (tests)
   private Exchange current; // the exchange whose response is not yet fully handed over
   private StreamedBody streaming; // the streamed body whose contents are arriving, or null
   private StreamedBody served; // the streamed body of the current exchange, or null
@@ -71,6 +72,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.compressor = ctx.pipeline().get(ResponseCompressor.class);
+    this.decoder = ctx.pipeline().get(RequestDecoder.class);
   }
 
   @Override
@@ -324,12 +326,15 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     } else {
       ctx.flush();
     }
+    if (codec.upgradeOffered() && decoder != null) {
+      decoder.decodeRestAfterUpgrade(); // not switched: what the client sent behind it is HTTP/1.1
+    }
     Pipelined next;
     while (current == null && !closing && (next = pipelined.poll()) != null) {
       serve(next.request(), next.body(), next.readAt());
     }
     if (pipelined.isEmpty() && !ctx.channel().config().isAutoRead()
-        && (streaming == null || !streaming.holdsReading())) {
+        && (streaming == null || !streaming.holdsReading()) && !holdsRestAfterUpgrade()) {
       ctx.channel().config().setAutoRead(true);
     }
   }
@@ -351,9 +356,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Whether reading waits for an upgrade request's answer: the decoder holds all it may of what followed. */
+  private boolean holdsRestAfterUpgrade() {
+    return decoder != null && decoder.heldFull();
+  }
+
   /** A streamed body's handler took what arrived: the socket is read again, unless the pipeline is full. */
   void streamedBodyResumed() {
-    if (pipelined.size() < MAX_PIPELINED) {
+    if (pipelined.size() < MAX_PIPELINED && !holdsRestAfterUpgrade()) {
       ctx.channel().config().setAutoRead(true);
     }
   }

@@ -112,6 +112,11 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     this.upgrade = upgrade;
   }
 
+  /** Whether the request asked to become a WebSocket (answered here without switching, if it ends). */
+  boolean upgradeOffered() {
+    return upgrade != null;
+  }
+
   /** Whether the connection stays open after this response (decided by {@link #write}). */
   boolean keepAlive() {
     return keepAlive;

@@ -104,6 +104,12 @@ final class Http1Upgrade {
         p.remove(name);
       }
     }
+    RequestDecoder decoder = p.get(RequestDecoder.class);
+    if (decoder != null && decoder.holdsBytesAfterUpgrade()) {
+      // Sent behind the upgrade request: the session's first frames, handed to the frame decoder
+      // in the HTTP decoder's place, wait there unread until the session starts (FrameHandler).
+      ctx.channel().config().setAutoRead(false);
+    }
     ws.install(p);
     p.remove(ctx.handler()); // this connection: from here on the WebSocket handlers own it
     ChannelPromise written = ctx.channel().newPromise();

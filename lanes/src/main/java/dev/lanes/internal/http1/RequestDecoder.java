@@ -2,6 +2,7 @@ package dev.lanes.internal.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.PlatformDependent;
 import java.util.List;
@@ -47,6 +49,8 @@ final class RequestDecoder extends HttpRequestDecoder {
    */
   static final Cumulator HEAP_CUMULATOR = RequestDecoder::copyToHeap;
   private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
+  /** Bytes after an upgrade request held for its answer, at most: past them reading pauses. */
+  static final int HELD_LIMIT = 64 * 1024;
 
   private final ConnectionTimeouts timeouts;
   private final ChunkLineCheck chunkLines;
@@ -59,6 +63,8 @@ final class RequestDecoder extends HttpRequestDecoder {
   private ChannelHandlerContext ctx;
   private boolean closing; // in decodeLast: its own messages are checked once it returns
   private boolean aggregating; // the aggregator is in the pipeline, right behind this (or there is none)
+  private boolean upgradeAsked; // the request being decoded asks to become a WebSocket
+  private boolean holdingRest; // that request is decoded: what follows waits for its answer
 
   /**
    * The server's decoder: bodies are aggregated by an aggregator of {@code maxBodySize}; a head
@@ -146,10 +152,16 @@ final class RequestDecoder extends HttpRequestDecoder {
       timeouts.bytesRead(buf);
     }
     super.channelRead(ctx, msg);
+    if (heldFull()) {
+      ctx.channel().config().setAutoRead(false); // what waits for an upgrade's answer stays bounded
+    }
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    if (holdingRest) {
+      return; // the WebSocket's bytes if the upgrade is accepted (see holdRestAfterUpgrade)
+    }
     if (headOnly) {
       buffer.skipBytes(buffer.readableBytes()); // the rest of a read that brought a head answered alone
       return;
@@ -250,6 +262,63 @@ final class RequestDecoder extends HttpRequestDecoder {
       if (!aggregating && !(out.get(i) instanceof FullHttpRequest)) {
         addAggregator();
       }
+      holdRestAfterUpgrade(out.get(i));
+    }
+  }
+
+  /**
+   * Once a request that asks to become a WebSocket has been decoded whole, nothing after it is
+   * decoded until it is answered: after a 101 those bytes are the WebSocket's (RFC 9110 7.8), and
+   * Netty's handshake hands what this decoder holds to the frame decoder that takes its place;
+   * otherwise {@link #decodeRestAfterUpgrade} decodes them as HTTP/1.1. Reading goes on (a client
+   * that leaves is noticed) until {@link #HELD_LIMIT} bytes wait.
+   */
+  private void holdRestAfterUpgrade(Object msg) {
+    if (msg instanceof HttpRequest req && req.decoderResult().isSuccess() && Http1Upgrade.asked(req)) {
+      upgradeAsked = true;
+    }
+    if (upgradeAsked && msg instanceof LastHttpContent) {
+      upgradeAsked = false;
+      holdingRest = true;
+    }
+  }
+
+  /** Whether bytes sent after an upgrade request wait here for its answer. */
+  boolean holdsBytesAfterUpgrade() {
+    return holdingRest && internalBuffer().isReadable();
+  }
+
+  /** Whether reading stays paused: as much is held for an upgrade's answer as may be. */
+  boolean heldFull() {
+    return holdingRest && internalBuffer().readableBytes() >= HELD_LIMIT;
+  }
+
+  /**
+   * The upgrade request was answered without switching protocols: the requests pipelined behind
+   * it are HTTP/1.1 after all, decoded in a task of their own as a read would decode them (the
+   * answer may come within a read, which the decoder must not re-enter). The connection turns
+   * reading back on.
+   */
+  void decodeRestAfterUpgrade() {
+    if (holdingRest) {
+      holdingRest = false;
+      ctx.executor().execute(this::decodeHeld);
+    }
+  }
+
+  private void decodeHeld() {
+    if (ctx.isRemoved() || !internalBuffer().isReadable()) {
+      return; // closed meanwhile, or a read since decoded it
+    }
+    try {
+      super.channelRead(ctx, Unpooled.EMPTY_BUFFER);
+    } catch (Exception e) {
+      ctx.fireExceptionCaught(e);
+    }
+    try {
+      channelReadComplete(ctx);
+    } catch (Exception e) {
+      ctx.fireExceptionCaught(e);
     }
   }
 
@@ -281,7 +350,12 @@ final class RequestDecoder extends HttpRequestDecoder {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
     try {
-      super.channelReadComplete(ctx);
+      if (heldFull()) {
+        // A read that decoded nothing would have ByteToMessageDecoder read again, paused or not.
+        ctx.fireChannelReadComplete();
+      } else {
+        super.channelReadComplete(ctx);
+      }
     } finally {
       timeouts.readComplete();
     }

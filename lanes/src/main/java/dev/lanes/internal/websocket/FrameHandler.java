@@ -95,6 +95,11 @@ final class FrameHandler extends ChannelDuplexHandler {
     long every = session.options().pingInterval().toNanos();
     pinger = ctx.executor().scheduleAtFixedRate(this::tick, every, every, TimeUnit.NANOSECONDS);
     session.opened(this);
+    if (!ctx.channel().config().isAutoRead()) {
+      // HTTP/1.1 paused reading at the upgrade request: what the client sent behind it waits
+      // in the frame decoder, the session's first frames.
+      resumeReading();
+    }
   }
 
   /**
