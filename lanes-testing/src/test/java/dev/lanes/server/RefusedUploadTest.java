@@ -45,6 +45,37 @@ class RefusedUploadTest {
     }
   }
 
+  /**
+   * A chunked body has no length to refuse up front: its 413 comes once the limit is passed, in
+   * the middle of the body, and the connection closes. The client still sending the rest reads
+   * the 413 all the same, and nothing after the refused body is answered.
+   */
+  @Test
+  void aClientThatSendsItsWholeChunkedBodyFirstStillReadsThe413() throws Exception {
+    App app = App.builder().post("/up", req -> Response.text("got " + req.body().length)).build();
+    try (TestClient server = TestClient.start(app, ServerConfig.builder().maxBodySize(1 << 20));
+        Socket s = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = s.getOutputStream();
+      out.write("POST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
+      for (int sent = 0; sent < BODY_SIZE; sent += chunk.length) {
+        out.write(size);
+        out.write(chunk); // a reset from the server fails this write
+        out.write(crlf);
+      }
+      out.write("0\r\n\r\nPOST /up HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi"
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      s.getInputStream().transferTo(answer); // up to the server's FIN
+      String text = answer.toString(StandardCharsets.US_ASCII);
+      assertThat(text).startsWith("HTTP/1.1 413 ").contains("connection: close").doesNotContain("got ");
+    }
+  }
+
   /** The same for a streamed route whose handler answers without reading: too much is left to skip, so it closes. */
   @Test
   void aStreamedRouteAnsweringWithoutReadingReachesThatClientToo() throws Exception {

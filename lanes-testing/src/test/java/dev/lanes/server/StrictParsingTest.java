@@ -128,6 +128,24 @@ class StrictParsingTest {
     assertThat(client.server().statistics().badRequests() - before).as("bad requests counted").isEqualTo(1);
   }
 
+  /**
+   * A chunked upload past {@code maxBodySize} (no Content-Length to refuse up front): 413, then the
+   * connection closes; the rest of the refused body, a chunk that reads like a request, and the
+   * request pipelined after its last chunk are never served.
+   */
+  @Test
+  void nothingInOrAfterAChunkedBodyRefused413IsServed() {
+    String smuggled = "GET /secret HTTP/1.1\r\nHost: a\r\n\r\n";
+    RawClient.Transcript r = RawClient.exchange(client.port(),
+        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "3E8\r\n" + "a".repeat(1000) + "\r\n"
+            + Integer.toHexString(smuggled.length()) + "\r\n" + smuggled + "\r\n"
+            + "0\r\n\r\n" + smuggled);
+    assertThat(r.statuses()).as(r.text()).containsExactly(413);
+    assertThat(r.text()).doesNotContain("secret");
+    assertThat(r.closed()).isTrue();
+  }
+
   @Test
   void nothingAfterAFramingErrorIsServed() {
     // A request smuggled behind conflicting framing must never be answered.
