@@ -296,4 +296,43 @@ class RequestDecoderTest {
     assertThatThrownBy(body::checkException).isInstanceOf(PrematureChannelClosureException.class);
     assertThat(body.finishAndReleaseAll()).isFalse();
   }
+
+  private static final String UPGRADE = "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+  /**
+   * Nothing after an upgrade request is decoded while it waits for its answer (after a 101 it is
+   * the WebSocket's); an upgrade answered otherwise lets the requests behind it through, in order.
+   */
+  @Test
+  void whatFollowsAnUpgradeRequestWaitsForItsAnswer() {
+    EmbeddedChannel ch = channel();
+    receive(ch, UPGRADE + "GET /after HTTP/1.1\r\nHost: a\r\n\r\n");
+    FullHttpRequest upgrade = ch.readInbound();
+    assertThat(upgrade.uri()).isEqualTo("/ws");
+    upgrade.release();
+    Object held = ch.readInbound();
+    assertThat(held).as("held").isNull();
+    assertThat(ch.config().isAutoRead()).as("a little held: reading goes on").isTrue();
+    ch.pipeline().get(RequestDecoder.class).decodeRestAfterUpgrade();
+    ch.runPendingTasks();
+    FullHttpRequest after = ch.readInbound();
+    assertThat(after.uri()).isEqualTo("/after");
+    after.release();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  /** What waits for an upgrade's answer is bounded: past {@link RequestDecoder#HELD_LIMIT} reading pauses. */
+  @Test
+  void pastTheHeldLimitReadingPauses() {
+    EmbeddedChannel ch = channel();
+    receive(ch, UPGRADE + "x".repeat(RequestDecoder.HELD_LIMIT));
+    FullHttpRequest upgrade = ch.readInbound();
+    upgrade.release();
+    Object held = ch.readInbound();
+    assertThat(held).isNull();
+    assertThat(ch.config().isAutoRead()).isFalse();
+    assertThat(ch.pipeline().get(RequestDecoder.class).heldFull()).isTrue();
+    ch.finishAndReleaseAll();
+  }
 }
