@@ -5,6 +5,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,6 +44,20 @@ public final class TestWebSocket implements AutoCloseable {
     this.timeout = timeout;
     this.inbox = inbox;
     this.socket = socket;
+  }
+
+  /**
+   * The subprotocol the server's 101 agreed to, empty when it named none (the JDK's empty string).
+   *
+   * <pre>{@code
+   * try (TestWebSocket ws = client.websocket("/ws/chat", b -> b.subprotocols("mqtt", "chat.v2"))) {
+   *   assertThat(ws.subprotocol()).contains("chat.v2");
+   * }
+   * }</pre>
+   */
+  public Optional<String> subprotocol() {
+    String agreed = socket.getSubprotocol();
+    return agreed == null || agreed.isEmpty() ? Optional.empty() : Optional.of(agreed);
   }
 
   public void sendText(String text) {

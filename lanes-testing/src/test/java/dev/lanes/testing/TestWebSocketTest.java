@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lanes.App;
 import dev.lanes.http.Response;
 import dev.lanes.http.SetCookie;
+import dev.lanes.websocket.WebSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@link TestClient#websocket}: a session read one whole message at a time, which says what came
  * instead of what a test expected (the other kind, the server's close), carries the client's
- * cookies, and names the status of a refused upgrade.
+ * cookies, tells the subprotocol agreed, and names the status of a refused upgrade.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TestWebSocketTest {
@@ -42,6 +43,8 @@ class TestWebSocketTest {
           ws.close(4001, "done here");
         })
         .websocket("/ws/bytes", ws -> ws.sendBinary("abc".getBytes(StandardCharsets.UTF_8)))
+        .websocket("/ws/chat", WebSocketOptions.defaults().subprotocols("chat.v2"),
+            ws -> ws.sendText(ws.subprotocol().orElse("none")))
         .build();
     client = TestClient.start(app);
   }
@@ -110,6 +113,18 @@ class TestWebSocketTest {
       try (TestWebSocket ws = own.websocket("/ws/whoami")) {
         assertThat(ws.receiveText()).isEqualTo("session=s1");
       }
+    }
+  }
+
+  @Test
+  void theAgreedSubprotocolIsTheOneThe101Named() {
+    try (TestWebSocket ws = client.websocket("/ws/chat", b -> b.subprotocols("mqtt", "chat.v2"))) {
+      assertThat(ws.subprotocol()).contains("chat.v2");
+      assertThat(ws.receiveText()).isEqualTo("chat.v2");
+    }
+    try (TestWebSocket ws = client.websocket("/ws/chat")) {
+      assertThat(ws.subprotocol()).isEmpty();
+      assertThat(ws.receiveText()).isEqualTo("none");
     }
   }
 
