@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -163,6 +162,7 @@ public final class TestWebSocket implements AutoCloseable {
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+    private volatile Object end; // the server's Close or the failure, once a take handed it out
 
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -204,25 +204,24 @@ public final class TestWebSocket implements AutoCloseable {
 
     /** The next message; once the connection ended and all was read, how it ended, at once and every time. */
     Object take(Duration timeout, String what) {
+      // Kept by the reader, not read off `closed`: the JDK queues the end before it completes
+      // `closed`, and a take in between would wait its whole timeout for an end already handed out.
+      Object ended = end;
+      if (ended != null) {
+        return ended;
+      }
       try {
-        // The end is queued before closed completes: done with an empty queue, it was read already.
-        Object m = queue.isEmpty() && closed.isDone() ? ending() : queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        Object m = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (m == null) {
           throw new AssertionError("no " + what + " within " + timeout);
+        }
+        if (m instanceof Close || m instanceof Throwable) {
+          end = m; // nothing follows it
         }
         return m;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
-      }
-    }
-
-    /** The server's {@link Close}, or the Throwable that ended the connection. */
-    private Object ending() {
-      try {
-        return closed.join();
-      } catch (CompletionException e) {
-        return e.getCause();
       }
     }
   }
