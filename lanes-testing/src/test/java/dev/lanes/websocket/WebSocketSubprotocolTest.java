@@ -7,13 +7,10 @@ import dev.lanes.App;
 import dev.lanes.http.HttpException;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.TestClient;
-import java.net.URI;
-import java.net.http.HttpClient;
+import dev.lanes.testing.TestWebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,44 +92,32 @@ class WebSocketSubprotocolTest {
     client.close();
   }
 
-  /** The JDK client, offering three: the first of its offers the route speaks wins. */
+  /** Three offers: the first of them the route speaks wins. */
   @Test
-  void theFirstOfTheClientsOffersThatTheRouteSpeaksIsAgreed() throws Exception {
-    First first = new First();
-    java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .subprotocols("mqtt", "chat.v2", "graphql-transport-ws")
-        .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + "/ws/proto"), first)
-        .get(10, TimeUnit.SECONDS);
-    assertThat(ws.getSubprotocol()).isEqualTo("chat.v2");
-    assertThat(first.message.get(10, TimeUnit.SECONDS)).isEqualTo("chat.v2");
-    ws.sendClose(1000, "").join();
+  void theFirstOfTheClientsOffersThatTheRouteSpeaksIsAgreed() {
+    try (TestWebSocket ws = client.websocket("/ws/proto", b -> b.subprotocols("mqtt", "chat.v2", "graphql-transport-ws"))) {
+      assertThat(ws.subprotocol()).contains("chat.v2");
+      assertThat(ws.receiveText()).isEqualTo("chat.v2");
+    }
   }
 
   /** Each route its own list: one offer of both gets each route its own answer. */
   @Test
-  void eachRouteAgreesOnItsOwnSubprotocol() throws Exception {
+  void eachRouteAgreesOnItsOwnSubprotocol() {
     for (String[] route : new String[][] {{"/ws/chat", "chat.v2"}, {"/ws/metrics", "graphql-ws"}}) {
-      First first = new First();
-      java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-          .subprotocols("graphql-ws", "chat.v2")
-          .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + route[0]), first)
-          .get(10, TimeUnit.SECONDS);
-      assertThat(ws.getSubprotocol()).as(route[0]).isEqualTo(route[1]);
-      assertThat(first.message.get(10, TimeUnit.SECONDS)).isEqualTo(route[1]);
-      ws.abort();
+      try (TestWebSocket ws = client.websocket(route[0], b -> b.subprotocols("graphql-ws", "chat.v2"))) {
+        assertThat(ws.subprotocol()).as(route[0]).contains(route[1]);
+        assertThat(ws.receiveText()).isEqualTo(route[1]);
+      }
     }
   }
 
   @Test
-  void anAsyncSessionTellsItsSubprotocolToo() throws Exception {
-    First first = new First();
-    java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .subprotocols("chat.v2")
-        .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + "/ws/proto-async"), first)
-        .get(10, TimeUnit.SECONDS);
-    assertThat(ws.getSubprotocol()).isEqualTo("chat.v2");
-    assertThat(first.message.get(10, TimeUnit.SECONDS)).isEqualTo("chat.v2");
-    ws.sendClose(1000, "").join();
+  void anAsyncSessionTellsItsSubprotocolToo() {
+    try (TestWebSocket ws = client.websocket("/ws/proto-async", b -> b.subprotocols("chat.v2"))) {
+      assertThat(ws.subprotocol()).contains("chat.v2");
+      assertThat(ws.receiveText()).isEqualTo("chat.v2");
+    }
   }
 
   /** RFC 6455 11.3.4: the offer may come on several header lines, as one list. */
@@ -199,24 +184,15 @@ class WebSocketSubprotocolTest {
 
   /** The route's own pick, by its preference: the client's order does not decide. */
   @Test
-  void aRoutesChoicePicksAmongTheOffersByItsOwnPreference() throws Exception {
-    First first = new First();
-    java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .subprotocols("graphql-ws", "graphql-transport-ws")
-        .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + "/ws/graphql"), first)
-        .get(10, TimeUnit.SECONDS);
-    assertThat(ws.getSubprotocol()).isEqualTo("graphql-transport-ws");
-    assertThat(first.message.get(10, TimeUnit.SECONDS)).isEqualTo("graphql-transport-ws");
-    ws.sendClose(1000, "").join();
-
-    First legacy = new First();
-    ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .subprotocols("mqtt", "graphql-ws")
-        .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + "/ws/graphql"), legacy)
-        .get(10, TimeUnit.SECONDS);
-    assertThat(ws.getSubprotocol()).isEqualTo("graphql-ws");
-    assertThat(legacy.message.get(10, TimeUnit.SECONDS)).isEqualTo("graphql-ws");
-    ws.sendClose(1000, "").join();
+  void aRoutesChoicePicksAmongTheOffersByItsOwnPreference() {
+    try (TestWebSocket ws = client.websocket("/ws/graphql", b -> b.subprotocols("graphql-ws", "graphql-transport-ws"))) {
+      assertThat(ws.subprotocol()).contains("graphql-transport-ws");
+      assertThat(ws.receiveText()).isEqualTo("graphql-transport-ws");
+    }
+    try (TestWebSocket legacy = client.websocket("/ws/graphql", b -> b.subprotocols("mqtt", "graphql-ws"))) {
+      assertThat(legacy.subprotocol()).contains("graphql-ws");
+      assertThat(legacy.receiveText()).isEqualTo("graphql-ws");
+    }
   }
 
   @Test
@@ -265,17 +241,5 @@ class WebSocketSubprotocolTest {
         .subprotocols()).isEmpty();
     assertThat(WebSocketOptions.defaults().subprotocols((req, offered) -> Optional.empty()).subprotocols("chat.v2")
         .subprotocolChoice()).isNull();
-  }
-
-  /** Keeps the first text message. */
-  private static final class First implements java.net.http.WebSocket.Listener {
-    final CompletableFuture<String> message = new CompletableFuture<>();
-
-    @Override
-    public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-      message.complete(data.toString());
-      ws.request(1);
-      return null;
-    }
   }
 }
