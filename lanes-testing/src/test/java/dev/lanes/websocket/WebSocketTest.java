@@ -10,10 +10,9 @@ import dev.lanes.testing.Await;
 import dev.lanes.testing.RawClient;
 import dev.lanes.testing.RawResponse;
 import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestWebSocket;
 import dev.lanes.websocket.Frames.Frame;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** WebSocket routes over real sockets: the JDK client for messages, raw frames for the edges. */
+/** WebSocket routes over real sockets: {@link TestWebSocket} for messages, raw frames for the edges. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WebSocketTest {
   private static final int SMALL_LANE = 2;
@@ -143,24 +141,23 @@ class WebSocketTest {
   }
 
   @Test
-  void blockingEchoReturnsTenThousandNumberedMessagesInOrder() throws Exception {
+  void blockingEchoReturnsTenThousandNumberedMessagesInOrder() {
     assertThat(numbered("/ws/echo", 10_000)).isEqualTo(expected(10_000));
   }
 
   @Test
-  void asyncEchoReturnsTenThousandNumberedMessagesInOrder() throws Exception {
+  void asyncEchoReturnsTenThousandNumberedMessagesInOrder() {
     assertThat(numbered("/ws/echo-async", 10_000)).isEqualTo(expected(10_000));
   }
 
   @Test
-  void binaryMessagesComeBackByteForByte() throws Exception {
+  void binaryMessagesComeBackByteForByte() {
     byte[] data = new byte[100_000];
     new java.util.Random(7).nextBytes(data);
-    Collector got = new Collector(1);
-    java.net.http.WebSocket ws = connect("/ws/echo", got);
-    ws.sendBinary(ByteBuffer.wrap(data), true).join();
-    assertThat(got.await().get(0)).isEqualTo(base64(data));
-    ws.sendClose(1000, "").join();
+    try (TestWebSocket ws = client.websocket("/ws/echo")) {
+      ws.sendBytes(data);
+      assertThat(ws.receiveBytes()).isEqualTo(data);
+    }
   }
 
   @Test
@@ -809,75 +806,17 @@ class WebSocketTest {
     return all;
   }
 
-  /** Sends 0..n-1 as text (each send after the previous completed, as the JDK client needs). */
-  private static List<String> numbered(String path, int n) throws Exception {
-    Collector got = new Collector(n);
-    java.net.http.WebSocket ws = connect(path, got);
-    for (int i = 0; i < n; i++) {
-      ws.sendText(Integer.toString(i), true).join();
-    }
-    List<String> result = got.await();
-    ws.sendClose(1000, "").join();
-    return result;
-  }
-
-  private static java.net.http.WebSocket connect(String path, Collector listener) {
-    return HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + path), listener).join();
-  }
-
-  /** Collects whole messages (binary ones as Base64) until {@code expected} have come. */
-  private static final class Collector implements java.net.http.WebSocket.Listener {
-    private final List<String> messages = new ArrayList<>();
-    private final CountDownLatch done;
-    private final StringBuilder text = new StringBuilder();
-    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-
-    Collector(int expected) {
-      this.done = new CountDownLatch(expected);
-    }
-
-    @Override
-    public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-      text.append(data);
-      if (last) {
-        add(text.toString());
-        text.setLength(0);
+  /** Sends 0..n-1 as text, each send after the previous completed, then reads the n replies. */
+  private static List<String> numbered(String path, int n) {
+    try (TestWebSocket ws = client.websocket(path)) {
+      for (int i = 0; i < n; i++) {
+        ws.sendText(Integer.toString(i));
       }
-      ws.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(java.net.http.WebSocket ws, ByteBuffer data, boolean last) {
-      byte[] chunk = new byte[data.remaining()];
-      data.get(chunk);
-      binary.writeBytes(chunk);
-      if (last) {
-        add(base64(binary.toByteArray()));
-        binary.reset();
+      List<String> got = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        got.add(ws.receiveText());
       }
-      ws.request(1);
-      return null;
+      return got;
     }
-
-    private synchronized void add(String message) {
-      messages.add(message);
-      done.countDown();
-    }
-
-    synchronized List<String> snapshot() {
-      return List.copyOf(messages);
-    }
-
-    List<String> await() throws InterruptedException {
-      assertThat(done.await(50, TimeUnit.SECONDS)).as("all messages echoed; got " + snapshot().size()).isTrue();
-      return snapshot();
-    }
-  }
-
-  /** Binary messages are compared as text. */
-  private static String base64(byte[] data) {
-    return java.util.Base64.getEncoder().encodeToString(data);
   }
 }
