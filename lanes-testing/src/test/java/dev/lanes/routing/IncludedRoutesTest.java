@@ -9,14 +9,11 @@ import dev.lanes.http.Response;
 import dev.lanes.observe.LanesDashboard;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
+import dev.lanes.testing.TestWebSocket;
 import dev.lanes.websocket.Message;
 import dev.lanes.websocket.WebSocketOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -247,7 +244,7 @@ class IncludedRoutesTest {
   }
 
   @Test
-  void aPartsWebSocketRoutesServeUnderItsPrefixThroughItsMiddleware() throws Exception {
+  void aPartsWebSocketRoutesServeUnderItsPrefixThroughItsMiddleware() {
     Queue<String> seen = new ConcurrentLinkedQueue<>();
     Routes live = Routes.create()
         .middleware(tracing("live", seen))
@@ -261,33 +258,16 @@ class IncludedRoutesTest {
     App app = App.builder().include("/ws", live).build();
     assertThat(app.routes()).extracting(Route::name).containsExactly("GET /ws/echo", "GET /ws/{room}");
     try (TestClient client = TestClient.start(app)) {
-      assertThat(exchange(client, "/ws/echo", "hi")).isEqualTo("echo /ws/echo hi");
-      assertThat(exchange(client, "/ws/lobby", "hello")).isEqualTo("lobby: hello");
+      try (TestWebSocket ws = client.websocket("/ws/echo")) {
+        ws.sendText("hi");
+        assertThat(ws.receiveText()).isEqualTo("echo /ws/echo hi");
+      }
+      try (TestWebSocket ws = client.websocket("/ws/lobby")) {
+        ws.sendText("hello");
+        assertThat(ws.receiveText()).isEqualTo("lobby: hello");
+      }
       assertThat(seen).containsExactly("live /ws/echo", "live /ws/lobby");
     }
-  }
-
-  /** Sends one text message and returns the first one back. */
-  private static String exchange(TestClient client, String path, String text) {
-    CompletableFuture<String> reply = new CompletableFuture<>();
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + path), new WebSocket.Listener() {
-          private final StringBuilder got = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            got.append(data);
-            if (last) {
-              reply.complete(got.toString());
-            }
-            socket.request(1);
-            return null;
-          }
-        }).join();
-    ws.sendText(text, true).join();
-    String answer = reply.join();
-    ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
-    return answer;
   }
 
   @Test
