@@ -9,14 +9,11 @@ import dev.lanes.http.Request;
 import dev.lanes.http.Response;
 import dev.lanes.middleware.ProxyHeaders;
 import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestWebSocket;
 import dev.lanes.websocket.Message;
 import dev.lanes.websocket.WebSocketOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +43,7 @@ class WebSocketNamesTest {
   }
 
   @Test
-  void aNamedWebSocketRoutesUrlIsWsOrWssByTheRequestsScheme() throws Exception {
+  void aNamedWebSocketRoutesUrlIsWsOrWssByTheRequestsScheme() {
     try (App app = app(); TestClient client = TestClient.start(app)) {
       assertThat(app.urlPathFor("echo")).isEqualTo("/ws/echo");
       assertThat(app.urlPathFor("live:room", Map.of("room", "a b"))).isEqualTo("/live/a%20b");
@@ -56,9 +53,15 @@ class WebSocketNamesTest {
       // behind a trusted TLS proxy, as Starlette: wss
       assertThat(client.send(client.request("/links").header("X-Forwarded-Proto", "https")).text())
           .isEqualTo("wss://" + origin + "/ws/echo wss://" + origin + "/live/the%20lobby");
-      // the URLs built lead to the routes
-      assertThat(exchange(links[0], "hi")).isEqualTo("hi");
-      assertThat(exchange(links[1], "hello")).isEqualTo("the lobby: hello");
+      // the URLs built lead to the routes (their origin is the client's, checked above)
+      try (TestWebSocket ws = client.websocket(URI.create(links[0]).getRawPath())) {
+        ws.sendText("hi");
+        assertThat(ws.receiveText()).isEqualTo("hi");
+      }
+      try (TestWebSocket ws = client.websocket(URI.create(links[1]).getRawPath())) {
+        ws.sendText("hello");
+        assertThat(ws.receiveText()).isEqualTo("the lobby: hello");
+      }
     }
   }
 
@@ -82,28 +85,5 @@ class WebSocketNamesTest {
       Request paths = Request.builder("GET", "/").urlPaths(app::urlPathFor).host("example.com").build();
       assertThat(paths.urlFor("echo")).isEqualTo("http://example.com/ws/echo");
     }
-  }
-
-  /** Sends one text message to {@code url} and returns the first one back. */
-  private static String exchange(String url, String text) {
-    CompletableFuture<String> reply = new CompletableFuture<>();
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create(url), new WebSocket.Listener() {
-          private final StringBuilder got = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            got.append(data);
-            if (last) {
-              reply.complete(got.toString());
-            }
-            socket.request(1);
-            return null;
-          }
-        }).join();
-    ws.sendText(text, true).join();
-    String answer = reply.join();
-    ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
-    return answer;
   }
 }
