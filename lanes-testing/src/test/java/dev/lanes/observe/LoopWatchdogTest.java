@@ -8,18 +8,15 @@ import dev.lanes.http.Response;
 import dev.lanes.server.ServerConfig;
 import dev.lanes.testing.RecordingListener;
 import dev.lanes.testing.TestClient;
+import dev.lanes.testing.TestWebSocket;
 import dev.lanes.websocket.Message;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -111,24 +108,15 @@ class LoopWatchdogTest {
           }
         })
         .build();
-    try (TestClient client = TestClient.start(app, dev.lanes.server.ServerConfig.builder().ioThreads(1));
-        HttpClient http = HttpClient.newHttpClient()) {
-      BlockingQueue<String> replies = new LinkedBlockingQueue<>();
-      WebSocket ws = http.newWebSocketBuilder()
-          .buildAsync(URI.create("ws://127.0.0.1:" + client.port() + "/ws/chat"), new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-              replies.add(data.toString());
-              w.request(1);
-              return null;
-            }
-          }).get(20, TimeUnit.SECONDS);
-      ws.sendText("warm up", true).get(20, TimeUnit.SECONDS);
-      assertThat(replies.poll(20, TimeUnit.SECONDS)).isEqualTo("warm up");
-      int before = events.blockedLoops().size();
-      ws.sendText("hello", true).get(20, TimeUnit.SECONDS);
-      assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo("seen=true");
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(20, TimeUnit.SECONDS);
+    try (TestClient client = TestClient.start(app, dev.lanes.server.ServerConfig.builder().ioThreads(1))) {
+      int before;
+      try (TestWebSocket ws = client.websocket("/ws/chat")) {
+        ws.sendText("warm up");
+        assertThat(ws.receiveText()).isEqualTo("warm up");
+        before = events.blockedLoops().size();
+        ws.sendText("hello");
+        assertThat(ws.receiveText()).isEqualTo("seen=true");
+      }
 
       List<BlockedLoop> blocked = events.blockedLoops();
       assertThat(blocked.subList(before, blocked.size())).filteredOn(b -> b.route().isPresent())
