@@ -572,6 +572,50 @@ class CustomConstraintTest {
     return TypedApi.builder().controller(controller).build();
   }
 
+  /** Checked nowhere if it were taken: an enum is a scalar, pydantic has no validator on an enum's class. */
+  @Target({TYPE, FIELD, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = NotFirst.class)
+  @interface NoFirst {
+    String message() default "not the first";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  static final class NotFirst implements ConstraintValidator<NoFirst, Enum<?>> {
+    @Override
+    public boolean isValid(Enum<?> e, ConstraintValidatorContext context) {
+      return e.ordinal() > 0;
+    }
+  }
+
+  @NoFirst
+  enum Shade { DARK, LIGHT }
+
+  static final class ConstrainedEnumClass {
+    @Get("/t")
+    String t(@Query Shade s) {
+      return s.name();
+    }
+  }
+
+  static final class ConstrainedEnumKey {
+    @Post("/t")
+    String t(@Body java.util.Map<Shade, Integer> counts) {
+      return "";
+    }
+  }
+
+  @Test
+  void aConstraintOnAnEnumClassFailsTheBuildInsteadOfBeingIgnored() {
+    assertThatThrownBy(() -> build(new ConstrainedEnumClass())).hasMessageContaining("ConstrainedEnumClass.t")
+        .hasMessageContaining("@NoFirst on enum Shade is not checked");
+    assertThatThrownBy(() -> build(new ConstrainedEnumKey())).hasMessageContaining("ConstrainedEnumKey.t")
+        .hasMessageContaining("@NoFirst on enum Shade is not checked");
+  }
+
   @Test
   void anUnusableValidatorFailsTheBuildNamingTheParameter() {
     assertThatThrownBy(() -> build(new EvenText())).hasMessageContaining("EvenText.t")

@@ -72,7 +72,7 @@ final class ShapeCompiler {
     if (type instanceof Class<?> c) {
       Scalar s = Scalar.of(c);
       if (s != null) {
-        return s;
+        return enumUnconstrained(s, c, where);
       }
       if (c.isRecord()) {
         return record(c);
@@ -119,11 +119,29 @@ final class ShapeCompiler {
       throw new IllegalArgumentException(where + ": a Map's keys are JSON object names: declare them String, an"
           + " integer, a number, a boolean or an enum, not " + args[0].getTypeName());
     }
+    enumUnconstrained(key, (Class<?>) args[0], where + " key");
     if (annotatedArgs != null && annotatedArgs[0].getAnnotations().length > 0) {
       throw new IllegalArgumentException(where + ": constraints on a Map's keys are not supported; check them in"
           + " the handler");
     }
     return new MapShape(key, argument(args, annotatedArgs, 1, where + " value"));
+  }
+
+  /**
+   * {@code s}, or a failure if {@code type} is an enum whose class carries a constraint: a record's
+   * class constraints check it when it is built, but an enum is a scalar and would be silently unchecked.
+   */
+  private static Scalar enumUnconstrained(Scalar s, Class<?> type, String where) {
+    if (s.kind() == Scalar.Kind.ENUM) {
+      for (Annotation a : type.getAnnotations()) {
+        if (a.annotationType().isAnnotationPresent(jakarta.validation.Constraint.class)) {
+          throw new IllegalArgumentException(where + ": @" + a.annotationType().getSimpleName() + " on enum "
+              + type.getSimpleName() + " is not checked (pydantic validates an enum only where it is used); write it"
+              + " where the enum is used, on a parameter, record component or type argument");
+        }
+      }
+    }
+    return s;
   }
 
   private RecordShape record(Class<?> type) {
