@@ -608,6 +608,21 @@ class CustomConstraintTest {
     }
   }
 
+  static final class ThrowingOnDefault {
+    @Get("/t")
+    int t(@Query @Default("3") @Boom int n) {
+      return n;
+    }
+  }
+
+  /** A default is checked when the API is built: a validator that throws there fails the build naming the default. */
+  @Test
+  void aValidatorThatThrowsOnADefaultFailsTheBuildNamingIt() {
+    assertThatThrownBy(() -> build(new ThrowingOnDefault())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ThrowingOnDefault.t").hasMessageContaining("@Default(\"3\") could not be checked")
+        .hasMessageContaining("ArithmeticException");
+  }
+
   @Test
   void aConstraintOnAnEnumClassFailsTheBuildInsteadOfBeingIgnored() {
     assertThatThrownBy(() -> build(new ConstrainedEnumClass())).hasMessageContaining("ConstrainedEnumClass.t")

@@ -252,17 +252,22 @@ final class ShapeCompiler {
     JsonNode documented;
     Shape plain = s instanceof OptionalShape o ? o.inner() : s; // an Optional's constraints are inside it
     plain = plain instanceof Constrained c ? c.inner() : plain;
-    if (plain instanceof Scalar scalar) {
-      value = s.fromText(text, Loc.root("default"), v);
-      documented = value == Shape.INVALID ? null : document(scalar, value);
-    } else {
-      JsonNode tree;
+    JsonNode tree = null;
+    if (!(plain instanceof Scalar)) {
       try {
         tree = JSON.readTree(text);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalArgumentException(where + ": @Default(\"" + text + "\") is not JSON: " + e.getOriginalMessage());
       }
-      value = s.fromJson(tree, Loc.root("default"), v);
+    }
+    try { // an app's validator (or record constructor) runs here, at build: its bug must name the default
+      value = tree == null ? s.fromText(text, Loc.root("default"), v) : s.fromJson(tree, Loc.root("default"), v);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(where + ": @Default(\"" + text + "\") could not be checked: " + e, e);
+    }
+    if (plain instanceof Scalar scalar) {
+      documented = value == Shape.INVALID ? null : document(scalar, value);
+    } else {
       documented = tree;
     }
     if (value == Shape.INVALID) {
