@@ -608,6 +608,42 @@ class CustomConstraintTest {
     }
   }
 
+  /** An escaped dollar is a plain character: the {max} after it is still filled in; an unescaped one is EL, kept. */
+  @Target({FIELD, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = Never.class)
+  @interface Priced {
+    int max() default 6;
+
+    String message() default "costs at most \\${max}, not ${max} or ${1+1}";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  static final class Never implements ConstraintValidator<Priced, String> {
+    @Override
+    public boolean isValid(String s, ConstraintValidatorContext context) {
+      return false;
+    }
+  }
+
+  static final class PricedApi {
+    @Get("/t")
+    String t(@Query @Priced String p) {
+      return p;
+    }
+  }
+
+  @Test
+  void anEscapedDollarIsACharacterAndTheKeyAfterItIsFilledIn() {
+    try (TestClient priced = TestClient.start(build(new PricedApi()).install(App.builder()).build())) {
+      assertThat(detail(priced.get("/t?p=x")).at("/detail/0/msg").asText())
+          .isEqualTo("Value error, costs at most $6, not ${max} or ${1+1}");
+    }
+  }
+
   static final class ThrowingOnDefault {
     @Get("/t")
     int t(@Query @Default("3") @Boom int n) {

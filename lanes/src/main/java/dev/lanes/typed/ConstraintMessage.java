@@ -10,8 +10,9 @@ import java.util.Map;
  * A custom constraint's message template filled in from its annotation's attributes, as Hibernate
  * Validator's {@code ParameterMessageInterpolator} does: {@code {min}} is the value of
  * {@code min()}, an array attribute is written as {@code [a, b]}, {@code \{}, {@code \}},
- * {@code \$} and {@code \\} are the characters themselves. There is no expression language and no
- * resource bundle: {@code ${...}} and an unknown {@code {key}} stay as written.
+ * {@code \$} and {@code \\} are the characters themselves ({@code \${min}}: a dollar, then min's
+ * value). There is no expression language and no resource bundle: {@code ${...}} and an unknown
+ * {@code {key}} stay as written.
  */
 final class ConstraintMessage {
   private ConstraintMessage() {}
@@ -37,13 +38,15 @@ final class ConstraintMessage {
   /** {@code template} with each {@code {name}} of {@code attributes} replaced by its value. */
   static String interpolate(String template, Map<String, Object> attributes) {
     StringBuilder out = new StringBuilder(template.length());
+    boolean el = false; // the character before is an unescaped $: this { opens an expression, kept as written
     int i = 0;
     while (i < template.length()) {
       char c = template.charAt(i);
+      boolean dollar = c == '$';
       if (c == '\\' && i + 1 < template.length() && "{}$\\".indexOf(template.charAt(i + 1)) >= 0) {
         out.append(template.charAt(i + 1));
         i += 2;
-      } else if (c == '{' && (i == 0 || template.charAt(i - 1) != '$')) {
+      } else if (c == '{' && !el) {
         int end = template.indexOf('}', i + 1);
         String name = end < 0 ? null : template.substring(i + 1, end);
         if (name != null && attributes.containsKey(name)) {
@@ -57,6 +60,7 @@ final class ConstraintMessage {
         out.append(c);
         i++;
       }
+      el = dollar;
     }
     return out.toString();
   }
