@@ -7,7 +7,7 @@ from datetime import date
 from enum import Enum
 from typing import Annotated
 
-from fastapi import FastAPI, Query
+from fastapi import Body, FastAPI, Query
 from fastapi.testclient import TestClient
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
@@ -60,6 +60,11 @@ class Refs(BaseModel):  # @Checked (a validator of Object) on a record and an en
     color: Annotated[Color, AfterValidator(anything)]
 
 
+class DocRefs(BaseModel):  # @Checked and @Doc on one component: the doc beside the bare $ref
+    period: Annotated[Period, AfterValidator(anything), Field(description="When", title="Span")]
+    color: Annotated[Color, AfterValidator(anything), Field(description="Which", deprecated=True)]
+
+
 app = FastAPI()
 
 
@@ -75,6 +80,16 @@ def post_period(p: Period):
 
 @app.post("/checked-period")  # @Body @Ordered Period: the check on the parameter
 def post_checked_period(p: Annotated[Period, AfterValidator(anything)]):
+    return p
+
+
+@app.post("/doc-refs")
+def post_doc_refs(r: DocRefs):
+    return r.color
+
+
+@app.post("/doc-checked-period")  # @Body @Ordered @Doc(description = "The period") Period
+def post_doc_checked_period(p: Annotated[Period, AfterValidator(anything), Body(description="The period")]):
     return p
 
 
@@ -114,6 +129,7 @@ if __name__ == "__main__":
         print("GET /boom?n=1 (a validator raising ZeroDivisionError)")
         print(" ", r.status_code, r.text)
     schemas = app.openapi()["components"]["schemas"]
-    print(json.dumps({k: schemas[k] for k in ("Booking", "Period", "Refs")}))
+    print(json.dumps({k: schemas[k] for k in ("Booking", "Period", "Refs", "DocRefs")}))
     print(json.dumps(app.openapi()["paths"]["/even"]["get"]["parameters"]))
     print(json.dumps(app.openapi()["paths"]["/checked-period"]["post"]["requestBody"]))
+    print(json.dumps(app.openapi()["paths"]["/doc-checked-period"]["post"]["requestBody"]))

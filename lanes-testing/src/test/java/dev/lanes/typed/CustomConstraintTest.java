@@ -225,6 +225,9 @@ class CustomConstraintTest {
 
   record Boxed(@Boom int n) {}
 
+  record DocRefs(@Checked @Doc(description = "When", title = "Span") Period period,
+                 @Checked @Doc(description = "Which", deprecated = true) Color color) {}
+
   static final class Api {
     @Get("/even")
     int even(@Query @Even int n) {
@@ -264,6 +267,16 @@ class CustomConstraintTest {
     @Post("/refs")
     String refs(@Body Refs r) {
       return r.color().name();
+    }
+
+    @Post("/doc-refs")
+    String docRefs(@Body DocRefs r) {
+      return r.color().name();
+    }
+
+    @Post("/doc-checked-period")
+    String docCheckedPeriod(@Body @Ordered @Doc(description = "The period") Period p) {
+      return p.start() + ".." + p.end();
     }
 
     @Get("/short")
@@ -434,6 +447,23 @@ class CustomConstraintTest {
     // FastAPI (the probe's /checked-period): "schema": {"$ref": "#/components/schemas/Period"}
     assertThat(doc.at("/paths/~1checked-period/post/requestBody/content/application~1json/schema"))
         .isEqualTo(json("{\"$ref\":\"#/components/schemas/Period\"}"));
+  }
+
+  /**
+   * A custom constraint and {@code @Doc} on one value: the constraint adds nothing, the doc sits beside
+   * the bare {@code $ref}. FastAPI (the probe's DocRefs and /doc-checked-period):
+   * {@code "period": {"$ref": "#/components/schemas/Period", "title": "Span", "description": "When"},
+   * "color": {"$ref": "#/components/schemas/Color", "description": "Which", "deprecated": true}};
+   * {@code "schema": {"$ref": "#/components/schemas/Period", "description": "The period"}}.
+   */
+  @Test
+  void aDocumentedConstrainedRecordOrEnumKeepsItsDocBesideTheRef() throws IOException {
+    JsonNode doc = client.get("/openapi.json").json();
+    assertThat(doc.at("/components/schemas/DocRefs/properties")).isEqualTo(json("{\"period\":{\"$ref\":"
+        + "\"#/components/schemas/Period\",\"title\":\"Span\",\"description\":\"When\"},\"color\":{\"$ref\":"
+        + "\"#/components/schemas/Color\",\"description\":\"Which\",\"deprecated\":true}}"));
+    assertThat(doc.at("/paths/~1doc-checked-period/post/requestBody/content/application~1json/schema"))
+        .isEqualTo(json("{\"$ref\":\"#/components/schemas/Period\",\"description\":\"The period\"}"));
   }
 
   @Target({FIELD, PARAMETER, TYPE_USE})
