@@ -675,6 +675,61 @@ class CustomConstraintTest {
     }
   }
 
+  /**
+   * Repeatable, as Jakarta's own are: written twice, Java wraps both in its List (public: the JDK's
+   * proxy of the List must reach it).
+   */
+  @Target({FIELD, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  @java.lang.annotation.Repeatable(Prefixed.List.class)
+  @Constraint(validatedBy = StartsWith.class)
+  public @interface Prefixed {
+    String value();
+
+    String message() default "must start with {value}";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+
+    @Target({FIELD, PARAMETER, TYPE_USE})
+    @Retention(RUNTIME)
+    @interface List {
+      Prefixed[] value();
+    }
+  }
+
+  static final class StartsWith implements ConstraintValidator<Prefixed, String> {
+    private String prefix;
+
+    @Override
+    public void initialize(Prefixed p) {
+      prefix = p.value();
+    }
+
+    @Override
+    public boolean isValid(String s, ConstraintValidatorContext context) {
+      return s.startsWith(prefix);
+    }
+  }
+
+  static final class RepeatedApi {
+    @Get("/t")
+    String t(@Query @Prefixed("a") @Prefixed("ab") String p) {
+      return p;
+    }
+  }
+
+  /** FastAPI's twin: two AfterValidators on one value, the first that refuses reported. */
+  @Test
+  void aRepeatedConstraintRunsEachOfItsValidators() {
+    try (TestClient repeated = TestClient.start(build(new RepeatedApi()).install(App.builder()).build())) {
+      assertThat(detail(repeated.get("/t?p=x")).at("/detail/0/msg").asText()).isEqualTo("Value error, must start with a");
+      assertThat(detail(repeated.get("/t?p=ax")).at("/detail/0/msg").asText()).isEqualTo("Value error, must start with ab");
+      assertThat(repeated.get("/t?p=abc").status()).isEqualTo(200);
+    }
+  }
+
   static final class ThrowingOnDefault {
     @Get("/t")
     int t(@Query @Default("3") @Boom int n) {

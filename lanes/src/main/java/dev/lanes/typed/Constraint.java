@@ -22,6 +22,7 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalTime;
@@ -74,6 +75,11 @@ interface Constraint {
       if (!name.startsWith("jakarta.validation.")) {
         if (a.annotationType().isAnnotationPresent(jakarta.validation.Constraint.class)) {
           out.addAll(custom(a, shape, where, clock, inside));
+        } else {
+          Annotation[] repeated = repeated(a, where);
+          if (repeated != null) { // written twice or more: each checks, in order
+            out.addAll(of(repeated, shape, where, clock, inside));
+          }
         }
         continue;
       }
@@ -158,7 +164,7 @@ interface Constraint {
       Class<? extends Annotation> t = m.annotationType();
       // a built-in's repeated form (@Size.List) is no constraint itself: it reaches the error below
       if (t.isAnnotationPresent(jakarta.validation.Constraint.class)
-          || t.getName().startsWith("jakarta.validation.constraints.")) {
+          || t.getName().startsWith("jakarta.validation.constraints.") || repeated(m, where) != null) {
         composing.add(m);
       }
     }
@@ -172,6 +178,32 @@ interface Constraint {
           + " composed of no constraint, so it checks nothing");
     }
     return out;
+  }
+
+  /**
+   * The app's constraints {@code a} holds if it is their repeatable container ({@code @Repeatable}'s
+   * {@code List}, whose {@code value()} is an array of them), else null.
+   */
+  private static Annotation[] repeated(Annotation a, String where) {
+    Method value;
+    try {
+      value = a.annotationType().getDeclaredMethod("value");
+    } catch (NoSuchMethodException e) {
+      return null;
+    }
+    Class<?> element = value.getReturnType().getComponentType();
+    if (element == null || !element.isAnnotationPresent(jakarta.validation.Constraint.class)) {
+      return null;
+    }
+    try {
+      value.setAccessible(true);
+      return (Annotation[]) value.invoke(a);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      Throwable cause = e instanceof java.lang.reflect.InvocationTargetException t ? t.getCause() : e;
+      throw new IllegalArgumentException(where + ": @" + element.getSimpleName() + " written more than once cannot be"
+          + " read by the typed layer (" + cause + "); a repeatable constraint and its container must be public,"
+          + " their package open to dev.lanes", e);
+    }
   }
 
   private static boolean isSupported(Annotation a) {
