@@ -116,7 +116,7 @@ final class CustomConstraint implements Constraint {
   }
 
   /** The type {@code validator} declares as {@code T} of {@code ConstraintValidator<A, T>}, erased. */
-  static Class<?> validatedType(Class<?> validator) {
+  private static Class<?> validatedType(Class<?> validator) {
     Type t = find(validator, new HashMap<>());
     return erase(t);
   }
