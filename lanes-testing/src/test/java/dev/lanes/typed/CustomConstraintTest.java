@@ -730,6 +730,47 @@ class CustomConstraintTest {
     }
   }
 
+  /** A validator that (unwisely) puts the client's text into its template: filling it in stays linear. */
+  @Target({FIELD, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = Echoing.class)
+  @interface Echoed {
+    String message() default "unused";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  static final class Echoing implements ConstraintValidator<Echoed, String> {
+    @Override
+    public boolean isValid(String s, ConstraintValidatorContext context) {
+      context.disableDefaultConstraintViolation();
+      context.buildConstraintViolationWithTemplate("refused: " + s).addConstraintViolation();
+      return false;
+    }
+  }
+
+  record Said(@Echoed String text) {}
+
+  static final class EchoApi {
+    @Post("/t")
+    String t(@Body Said said) {
+      return said.text();
+    }
+  }
+
+  /** 500,000 braces before one closing brace: each was scanned to the end of the template, quadratic. */
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void aTemplateOfManyOpenBracesIsFilledInLinearTime() {
+    String braces = "{".repeat(500_000) + "}";
+    try (TestClient echo = TestClient.start(build(new EchoApi()).install(App.builder()).build())) {
+      JsonNode r = detail(echo.postJson("/t", "{\"text\":\"" + braces + "\"}"));
+      assertThat(r.at("/detail/0/msg").asText()).isEqualTo("Value error, refused: " + braces);
+    }
+  }
+
   static final class ThrowingOnDefault {
     @Get("/t")
     int t(@Query @Default("3") @Boom int n) {

@@ -47,8 +47,13 @@ final class ConstraintMessage {
         out.append(template.charAt(i + 1));
         i += 2;
       } else if (c == '{' && !el) {
-        int end = template.indexOf('}', i + 1);
-        String name = end < 0 ? null : template.substring(i + 1, end);
+        // up to the next brace only: a key holds none, and each character is looked at once (the
+        // template may hold the client's text, full of braces)
+        int end = i + 1;
+        while (end < template.length() && template.charAt(end) != '}' && template.charAt(end) != '{') {
+          end++;
+        }
+        String name = end < template.length() && template.charAt(end) == '}' ? template.substring(i + 1, end) : null;
         if (name != null && attributes.containsKey(name)) {
           out.append(text(attributes.get(name)));
           i = end + 1;
