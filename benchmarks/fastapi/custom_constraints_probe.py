@@ -40,6 +40,19 @@ class Period(BaseModel):
         return self
 
 
+class DocPeriod(BaseModel):  # @Doc(description = ..., title = "Span") and @Ordered on one record
+    """A span of days."""
+    model_config = {"title": "Span"}
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def ordered(self):
+        if not self.end > self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
 class Booking(BaseModel):
     who: Username
     n: Even
@@ -93,6 +106,11 @@ def post_doc_checked_period(p: Annotated[Period, AfterValidator(anything), Body(
     return p
 
 
+@app.post("/doc-period")
+def post_doc_period(p: DocPeriod):
+    return p
+
+
 @app.post("/booking")
 def post_booking(b: Booking):
     return b
@@ -112,6 +130,7 @@ STEPS = [
     ("GET", "/even?n=3", None),
     ("GET", "/even?n=4", None),
     ("POST", "/period", {"start": "2026-01-02", "end": "2026-01-01"}),
+    ("POST", "/doc-period", {"start": "2026-01-02", "end": "2026-01-01"}),
     ("POST", "/booking", {"who": "ab", "n": 3, "nums": [2, 5],
                           "period": {"start": "2026-01-02", "end": "2026-01-01"}}),
     ("POST", "/booking", {"who": "admin", "n": 2, "period": {"start": "2026-01-01", "end": "2026-01-02"}}),
@@ -129,7 +148,7 @@ if __name__ == "__main__":
         print("GET /boom?n=1 (a validator raising ZeroDivisionError)")
         print(" ", r.status_code, r.text)
     schemas = app.openapi()["components"]["schemas"]
-    print(json.dumps({k: schemas[k] for k in ("Booking", "Period", "Refs", "DocRefs")}))
+    print(json.dumps({k: schemas[k] for k in ("Booking", "Period", "Refs", "DocRefs", "DocPeriod")}))
     print(json.dumps(app.openapi()["paths"]["/even"]["get"]["parameters"]))
     print(json.dumps(app.openapi()["paths"]["/checked-period"]["post"]["requestBody"]))
     print(json.dumps(app.openapi()["paths"]["/doc-checked-period"]["post"]["requestBody"]))

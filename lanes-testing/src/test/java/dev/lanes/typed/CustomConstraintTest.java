@@ -106,7 +106,7 @@ class CustomConstraintTest {
   /** On a record class: pydantic's model validator. */
   @Target({TYPE, FIELD, PARAMETER})
   @Retention(RUNTIME)
-  @Constraint(validatedBy = OrderedPeriod.class)
+  @Constraint(validatedBy = {OrderedPeriod.class, OrderedDocPeriod.class})
   @interface Ordered {
     String message() default "end must be after start";
 
@@ -224,6 +224,24 @@ class CustomConstraintTest {
   record Refs(@Checked Period period, @Checked Color color) {}
 
   record Boxed(@Boom int n) {}
+
+  @Doc(description = "A span of days.", title = "Span")
+  @Ordered
+  record DocPeriod(LocalDate start, LocalDate end) {}
+
+  static final class DocPeriodApi {
+    @Post("/doc-period")
+    String docPeriod(@Body DocPeriod p) {
+      return p.start() + ".." + p.end();
+    }
+  }
+
+  static final class OrderedDocPeriod implements ConstraintValidator<Ordered, DocPeriod> {
+    @Override
+    public boolean isValid(DocPeriod p, ConstraintValidatorContext context) {
+      return p.end().isAfter(p.start());
+    }
+  }
 
   record DocRefs(@Checked @Doc(description = "When", title = "Span") Period period,
                  @Checked @Doc(description = "Which", deprecated = true) Color color) {}
@@ -447,6 +465,26 @@ class CustomConstraintTest {
     // FastAPI (the probe's /checked-period): "schema": {"$ref": "#/components/schemas/Period"}
     assertThat(doc.at("/paths/~1checked-period/post/requestBody/content/application~1json/schema"))
         .isEqualTo(json("{\"$ref\":\"#/components/schemas/Period\"}"));
+  }
+
+  /**
+   * {@code @Doc} and a class-level constraint on one record: the doc in its schema, the check on the built
+   * record. FastAPI (the probe's DocPeriod, a docstring, model_config's title and a model validator):
+   * {@code "DocPeriod": {..., "title": "Span", "description": "A span of days."}}; {@code POST /doc-period}
+   * as {@code /period} above.
+   */
+  @Test
+  void aDocumentedRecordWithAClassConstraintIsBothDocumentedAndChecked() throws IOException {
+    try (TestClient docs = TestClient.start(build(new DocPeriodApi()).install(App.builder()).build())) {
+      JsonNode schema = docs.get("/openapi.json").json().at("/components/schemas/DocPeriod");
+      assertThat(schema).isEqualTo(json("{\"properties\":{\"start\":{\"type\":\"string\",\"format\":\"date\","
+          + "\"title\":\"Start\"},\"end\":{\"type\":\"string\",\"format\":\"date\",\"title\":\"End\"}},\"type\":"
+          + "\"object\",\"required\":[\"start\",\"end\"],\"title\":\"Span\",\"description\":\"A span of days.\"}"));
+      String body = "{\"start\":\"2026-01-02\",\"end\":\"2026-01-01\"}";
+      assertThat(detail(docs.postJson("/doc-period", body))).isEqualTo(json("{\"detail\":[{\"type\":\"value_error\","
+          + "\"loc\":[\"body\"],\"msg\":\"Value error, end must be after start\",\"input\":" + body
+          + ",\"ctx\":{\"error\":{}}}]}"));
+    }
   }
 
   /**
@@ -803,7 +841,7 @@ class CustomConstraintTest {
     assertThatThrownBy(() -> build(new NoConstructor())).hasMessageContaining("NoConstructor.t")
         .hasMessageContaining("NeedsArgument has no no-arg constructor");
     assertThatThrownBy(() -> build(new WrongRecordType())).hasMessageContaining("Unordered.s")
-        .hasMessageContaining("@Ordered has no validator for String (OrderedPeriod takes Period)");
+        .hasMessageContaining("@Ordered has no validator for String (OrderedPeriod takes Period, OrderedDocPeriod takes DocPeriod)");
     assertThatThrownBy(() -> build(new Looping())).hasMessageContaining("Looping.t")
         .hasMessageContaining("(@LoopA) (@LoopB): @LoopA is composed of itself");
     assertThatThrownBy(() -> build(new SingleViolation())).hasMessageContaining("SingleViolation.t")
