@@ -600,6 +600,20 @@ class CustomConstraintTest {
     }
   }
 
+  static final class OptionalRecordInQuery {
+    @Get("/t")
+    String t(@Query @Ordered Optional<Period> p) {
+      return "";
+    }
+  }
+
+  static final class OptionalConstrainedFormRecord {
+    @Post("/t")
+    String t(@FormField @Ordered Optional<Period> p) {
+      return "";
+    }
+  }
+
   static final class ConstrainedFormRecord {
     @Post("/t")
     String t(@FormField @Ordered Period p) {
@@ -852,5 +866,13 @@ class CustomConstraintTest {
         .hasMessageContaining("a record comes from the body (@Body) or a form (@FormField)");
     assertThatThrownBy(() -> build(new ConstrainedFormRecord())).hasMessageContaining("ConstrainedFormRecord.t")
         .hasMessageContaining("a record read from a form takes no constraint on its parameter");
+    // so is one in an Optional (the constraint then checks what is inside): text holds no record
+    assertThatThrownBy(() -> build(new OptionalRecordInQuery())).hasMessageContaining("OptionalRecordInQuery.t")
+        .hasMessageContaining("'p': a record comes from the body (@Body) or a form (@FormField), not from the query"
+            + " (Optional<Period> holds record Period)");
+    assertThatThrownBy(() -> build(new OptionalConstrainedFormRecord()))
+        .hasMessageContaining("OptionalConstrainedFormRecord.t").hasMessageContaining("'p': a record comes from the"
+            + " body (@Body) or, declared bare (@FormField Period), is the whole form; one form field is text"
+            + " (Optional<Period> holds record Period)");
   }
 }

@@ -8,6 +8,7 @@ import dev.lanes.testing.TestClient;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -107,6 +108,89 @@ class TypedBuildTest {
     String t(@Query In in) {
       return "x";
     }
+  }
+
+  static final class OptionalRecordInQuery {
+    @Get("/t")
+    String t(@Query Optional<In> in) {
+      return "x";
+    }
+  }
+
+  static final class RecordListInQuery {
+    @Get("/t")
+    String t(@Query @Default("[]") List<In> in) {
+      return "x";
+    }
+  }
+
+  static final class RecordListInPath {
+    @Get("/t/{in}")
+    String t(@Path List<In> in) {
+      return "x";
+    }
+  }
+
+  static final class RecordsInHeader {
+    @Get("/t")
+    String t(@Header Optional<List<In>> in) {
+      return "x";
+    }
+  }
+
+  static final class OptionalRecordInCookie {
+    @Get("/t")
+    String t(@Cookie Optional<In> in) {
+      return "x";
+    }
+  }
+
+  static final class MapsInQuery {
+    @Get("/t")
+    String t(@Query List<Map<String, Integer>> m) {
+      return "x";
+    }
+  }
+
+  record Found(String s) {}
+
+  static final class RecordInADependencysQuery {
+    @Provides
+    Found found(@Query Optional<In> in) {
+      return new Found("");
+    }
+  }
+
+  static final class UsesFound {
+    @Get("/t")
+    String t(Found f) {
+      return f.s();
+    }
+  }
+
+  /**
+   * Text holds no record or map, bare or inside an Optional or a List: each would answer every
+   * request 422 (FastAPI 0.142 refuses Optional[Model] and list[Model] in a path or query too).
+   */
+  @Test
+  void aRecordOrMapHeldByAnOptionalOrListOutsideTheBodyFailsTheBuild() {
+    assertThatThrownBy(() -> build(new OptionalRecordInQuery())).hasMessage("GET /t (OptionalRecordInQuery.t)"
+        + " parameter 0 (Optional) 'in': a record comes from the body (@Body) or a form (@FormField), not from the"
+        + " query (Optional<In> holds record In)");
+    assertThatThrownBy(() -> build(new RecordListInQuery())).hasMessageContaining("RecordListInQuery.t")
+        .hasMessageContaining("'in': a record comes from the body (@Body) or a form (@FormField), not from the query"
+            + " (List<In> holds record In)");
+    assertThatThrownBy(() -> build(new RecordListInPath())).hasMessageContaining("RecordListInPath.t")
+        .hasMessageContaining("not from the path (List<In> holds record In)");
+    assertThatThrownBy(() -> build(new RecordsInHeader())).hasMessageContaining("RecordsInHeader.t")
+        .hasMessageContaining("not from a header (Optional<List<In>> holds record In)");
+    assertThatThrownBy(() -> build(new OptionalRecordInCookie())).hasMessageContaining("OptionalRecordInCookie.t")
+        .hasMessageContaining("not from a cookie (Optional<In> holds record In)");
+    assertThatThrownBy(() -> build(new MapsInQuery())).hasMessageContaining("MapsInQuery.t")
+        .hasMessageContaining("'m': a Map comes from the JSON body (@Body) (List<Map<String, Integer>> holds a Map)");
+    assertThatThrownBy(() -> TypedApi.builder().provider(new RecordInADependencysQuery()).controller(new UsesFound())
+        .build()).hasMessageContaining("@Provides RecordInADependencysQuery.found parameter 0 (Optional) 'in'")
+        .hasMessageContaining("not from the query (Optional<In> holds record In)");
   }
 
   @Test

@@ -328,10 +328,32 @@ class TypedFormsTest {
     }
   }
 
+  static final class OptionalRecordField {
+    @Post("/t")
+    String t(@FormField Optional<Login> login) {
+      return "x";
+    }
+  }
+
+  static final class RecordListField {
+    @Post("/t")
+    String t(@FormField @Default("[]") List<Login> logins) {
+      return "x";
+    }
+  }
+
   @Test
   void mistakesFailAtBuild() {
     assertThatThrownBy(() -> TypedApi.builder().controller(new RecordAndField()).build())
         .hasMessageContaining("a record read from a form is the whole form");
+    // only a bare record is the whole form; one form field's text holds none (FastAPI reads
+    // Optional[Login] from the field "login" and answers any value sent there 422)
+    assertThatThrownBy(() -> TypedApi.builder().controller(new OptionalRecordField()).build())
+        .hasMessage("POST /t (OptionalRecordField.t) parameter 0 (Optional) 'login': a record comes from the body"
+            + " (@Body) or, declared bare (@FormField Login), is the whole form; one form field is text"
+            + " (Optional<Login> holds record Login)");
+    assertThatThrownBy(() -> TypedApi.builder().controller(new RecordListField()).build())
+        .hasMessageContaining("RecordListField.t").hasMessageContaining("(List<Login> holds record Login)");
     assertThatThrownBy(() -> TypedApi.builder().controller(new BodyAndForm()).build())
         .hasMessageContaining("POST /t (BodyAndForm.t)").hasMessageContaining("not both");
     assertThatThrownBy(() -> TypedApi.builder().controller(new NullWithoutOptional()).build())

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -299,12 +300,28 @@ final class PlanCompiler {
     return new DeclaredResponse(status, description.isEmpty() ? StatusPhrase.of(status) : description, shape);
   }
 
-  private static boolean isMap(Shape shape) {
+  /** The record or map {@code shape} is or holds (in an Optional, a List, a constraint), or null. */
+  private static Shape structured(Shape shape) {
     return switch (shape) {
-      case OptionalShape o -> isMap(o.inner());
-      case Constrained c -> isMap(c.inner());
-      default -> shape instanceof MapShape;
+      case OptionalShape o -> structured(o.inner());
+      case ListShape l -> structured(l.element());
+      case Constrained c -> structured(c.inner());
+      case RecordShape r -> r;
+      case MapShape m -> m;
+      default -> null;
     };
+  }
+
+  /** {@code Optional<List<Period>>}: a parameter's type for a message, without packages. */
+  private static String shortName(Type t) {
+    if (t instanceof ParameterizedType pt && pt.getRawType() instanceof Class<?> raw) {
+      StringJoiner args = new StringJoiner(", ", raw.getSimpleName() + "<", ">");
+      for (Type a : pt.getActualTypeArguments()) {
+        args.add(shortName(a));
+      }
+      return args.toString();
+    }
+    return t instanceof Class<?> c ? c.getSimpleName() : t.getTypeName();
   }
 
   /** {@code owner}: the provider whose parameters these are, null for a handler's. */
@@ -423,11 +440,26 @@ final class PlanCompiler {
       }
       return new Binder.FormRecord(record);
     }
-    if (shape instanceof RecordShape || shape instanceof Constrained c && c.inner() instanceof RecordShape) {
-      throw new IllegalArgumentException(at + ": a record comes from the body (@Body) or a form (@FormField)");
-    }
-    if (isMap(shape)) { // text has no keys: FastAPI documents no dict outside a body either
-      throw new IllegalArgumentException(at + ": a Map comes from the JSON body (@Body)");
+    // Text has no fields or keys: a record or map anywhere in it could never be read, so every
+    // request would be a 422. FastAPI refuses them for a path or query parameter too.
+    Shape structured = structured(shape);
+    if (structured != null) {
+      String named = p.isNamePresent() ? at + " '" + p.getName() + "'" : at;
+      String type = shortName(p.getParameterizedType());
+      boolean bare = structured == shape || shape instanceof Constrained c && c.inner() == structured;
+      String held = bare ? "" : " (" + type + " holds " + (structured instanceof RecordShape
+          ? "record " + structured.type().getSimpleName() : "a Map") + ")";
+      if (structured instanceof MapShape) {
+        throw new IllegalArgumentException(named + ": a Map comes from the JSON body (@Body)" + held);
+      }
+      if (form != null) {
+        throw new IllegalArgumentException(named + ": a record comes from the body (@Body) or, declared bare"
+            + " (@FormField " + structured.type().getSimpleName() + "), is the whole form; one form field is text"
+            + held);
+      }
+      throw new IllegalArgumentException(named + ": a record comes from the body (@Body) or a form (@FormField), not"
+          + " from " + (path != null ? "the path" : query != null ? "the query" : header != null ? "a header"
+          : "a cookie") + held);
     }
     if (form != null) {
       String name = form.value().isEmpty() ? javaName(p, at) : form.value();
