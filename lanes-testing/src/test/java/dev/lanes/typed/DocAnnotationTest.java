@@ -209,6 +209,36 @@ class DocAnnotationTest {
         .hasMessageContaining("BadComponent.name").hasMessageContaining("is not JSON");
   }
 
+  @Doc(description = "Items")
+  static final class DocumentedController {
+    @Get("/items")
+    String items() {
+      return "";
+    }
+  }
+
+  record Now(long millis) {}
+
+  @Doc(description = "Gives the time")
+  static final class DocumentedProvider {
+    @Provides
+    Now now() {
+      return new Now(0);
+    }
+  }
+
+  /** Only a record's or an enum's class @Doc is written into the document; elsewhere it would say nothing. */
+  @Test
+  void aDocOnAControllerOrProviderClassFailsTheBuildNamingIt() {
+    assertThatThrownBy(() -> TypedApi.builder().controller(new DocumentedController()).build())
+        .hasMessage("@Doc on controller " + DocumentedController.class.getName() + " documents nothing: it goes on a"
+            + " record, an enum, a record component or a parameter read from the request");
+    assertThatThrownBy(() -> TypedApi.builder().group("/v1", g -> g.controller(new DocumentedController())).build())
+        .hasMessageContaining("@Doc on controller " + DocumentedController.class.getName());
+    assertThatThrownBy(() -> TypedApi.builder().provider(new DocumentedProvider()).controller(new BodyAndUpload())
+        .build()).hasMessageContaining("@Doc on provider " + DocumentedProvider.class.getName() + " documents nothing");
+  }
+
   @Test
   void aDescriptionGivenTwiceOrADocOnNoRequestValueFailsTheBuild() {
     assertThatThrownBy(() -> TypedApi.builder().controller(new DescribedTwice()).build())

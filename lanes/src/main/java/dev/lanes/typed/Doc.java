@@ -11,7 +11,8 @@ import java.lang.annotation.Target;
  * {@code @Body} parameter (FastAPI's {@code Query(description=..., title=..., examples=[...],
  * deprecated=True)}), on a record component (pydantic's {@code Field(...)}), or on a record or an
  * enum (its docstring and {@code model_config}). Each element is optional. Examples are JSON texts, read
- * when the API is built: one that is not JSON fails the build naming the value.
+ * when the API is built: one that is not JSON fails the build naming the value. On a controller or
+ * provider class, which the document does not describe, it fails the build naming the class.
  *
  * <pre>{@code @Get("/items") List<Item> items(@Query @Doc(description = "Text to search for", examples = "\"hammer\"") Optional<String> q)}</pre>
  */

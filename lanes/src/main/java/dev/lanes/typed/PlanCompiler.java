@@ -49,6 +49,7 @@ final class PlanCompiler {
 
   /** Registers the {@link Provides} methods of {@code target}; they are compiled when first used. */
   void provider(Object target) {
+    noDocOn(target.getClass(), "provider");
     boolean any = false;
     for (Method m : sorted(target.getClass())) {
       Provides p = m.getAnnotation(Provides.class);
@@ -78,6 +79,7 @@ final class PlanCompiler {
    * groups' prefix, tags, dependencies and responses), literal paths before templates.
    */
   List<RoutePlan> routes(Object controller, GroupScope scope) {
+    noDocOn(controller.getClass(), "controller");
     List<RoutePlan> out = new ArrayList<>();
     for (Method m : sorted(controller.getClass())) {
       String[] route = route(m);
@@ -94,6 +96,17 @@ final class PlanCompiler {
     // the same place, so /items/search is tried before /items/{item_id} (FastAPI: declare it first).
     out.sort((a, b) -> specificity(a.path, b.path));
     return out;
+  }
+
+  /**
+   * Fails for {@link Doc} on a controller or provider class: only a record's or an enum's is
+   * written into the document, so on any other class it would be silently ignored.
+   */
+  private static void noDocOn(Class<?> type, String role) {
+    if (type.isAnnotationPresent(Doc.class) && !type.isRecord() && !type.isEnum()) {
+      throw new IllegalArgumentException("@Doc on " + role + " " + type.getName() + " documents nothing: it goes"
+          + " on a record, an enum, a record component or a parameter read from the request");
+    }
   }
 
   /** The groups' prefix joined with the route's path: FastAPI's {@code prefix + path}. */
