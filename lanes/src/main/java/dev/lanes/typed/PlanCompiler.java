@@ -398,7 +398,8 @@ final class PlanCompiler {
           + " or @FormField)");
     }
     Doc doc = p.getAnnotation(Doc.class);
-    ValueDoc valueDoc = ValueDoc.of(doc, p.isNamePresent() ? at + " '" + p.getName() + "'" : at);
+    String named = p.isNamePresent() ? at + " '" + p.getName() + "'" : at; // the parameter, for messages
+    ValueDoc valueDoc = ValueDoc.of(doc, named);
     Binder.Upload.Arity upload = uploadArity(p.getParameterizedType());
     if (upload != null) {
       if (sources > 0 && form == null) {
@@ -457,7 +458,6 @@ final class PlanCompiler {
     // request would be a 422. FastAPI refuses them for a path or query parameter too.
     Shape structured = structured(shape);
     if (structured != null) {
-      String named = p.isNamePresent() ? at + " '" + p.getName() + "'" : at;
       String type = shortName(p.getParameterizedType());
       boolean bare = structured == shape || shape instanceof Constrained c && c.inner() == structured;
       String held = bare ? "" : " (" + type + " holds " + (structured instanceof RecordShape
