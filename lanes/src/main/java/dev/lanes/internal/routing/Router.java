@@ -40,10 +40,27 @@ public final class Router<T> {
     }
   }
 
+  /**
+   * A literal path's outcomes by method (HEAD included where it falls back to GET). A path has a
+   * few methods at most, so a scan, which finds the decoder's interned method names by identity,
+   * is cheaper than a second hash lookup.
+   */
+  private record LiteralMethods<T>(String[] methods, List<RouteMatch.Found<T>> found) {
+    RouteMatch.Found<T> get(String method) {
+      for (int i = 0; i < methods.length; i++) {
+        String m = methods[i];
+        if (m == method || m.equals(method)) {
+          return found.get(i);
+        }
+      }
+      return null;
+    }
+  }
+
   private final Map<String, Map<String, T>> literal = new HashMap<>();
   // Literal routes always match with no parameters: their outcome is built once, not per request,
-  // and found by path then method (HEAD included where it falls back to GET).
-  private final Map<String, Map<String, RouteMatch.Found<T>>> literalFound = new HashMap<>();
+  // and found by path then method.
+  private final Map<String, LiteralMethods<T>> literalFound = new HashMap<>();
   private final List<Candidate<T>> templated = new ArrayList<>();
   private final List<T> targets;
 
@@ -59,13 +76,14 @@ public final class Router<T> {
         throw new IllegalArgumentException("route registered twice: " + r.name());
       }
     }
+    Map<String, Map<String, RouteMatch.Found<T>>> foundByPath = new LinkedHashMap<>();
     for (T t : targets) {
       Route r = routeOf.apply(t);
       Map<String, T> methods = byTemplate.get(r.pattern().template());
       if (r.pattern().isLiteral()) {
         literal.put(r.pattern().template(), methods);
         Map<String, RouteMatch.Found<T>> found =
-            literalFound.computeIfAbsent(r.pattern().template(), k -> new HashMap<>());
+            foundByPath.computeIfAbsent(r.pattern().template(), k -> new LinkedHashMap<>());
         found.put(r.method(), new RouteMatch.Found<>(t, Map.of()));
         if (r.method().equals("GET") && !methods.containsKey("HEAD")) {
           found.put("HEAD", found.get("GET"));
@@ -75,6 +93,8 @@ public final class Router<T> {
         templated.add(new Candidate<>(r, t, servesHead));
       }
     }
+    foundByPath.forEach((path, found) -> literalFound.put(path,
+        new LiteralMethods<>(found.keySet().toArray(String[]::new), List.copyOf(found.values()))));
     rejectUnreachable(templated);
   }
 
@@ -89,7 +109,7 @@ public final class Router<T> {
    * @throws HttpException 400 naming a path parameter of the wrong shape or out of range
    */
   public RouteMatch<T> match(String method, String path) {
-    Map<String, RouteMatch.Found<T>> found = literalFound.get(path);
+    LiteralMethods<T> found = literalFound.get(path);
     if (found != null) {
       RouteMatch.Found<T> f = found.get(method);
       if (f != null) {

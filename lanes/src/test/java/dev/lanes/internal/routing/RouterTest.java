@@ -53,6 +53,19 @@ class RouterTest {
   }
 
   @Test
+  void aLiteralPathFindsEachOfItsMethodsByValueAndHeadFallsBackToGet() {
+    Route get = route("GET", "/things");
+    Route post = route("POST", "/things");
+    Route purge = route("PURGE", "/things");
+    dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(get, post, purge));
+    // Method names built at run time, not the interned constants the decoder hands over.
+    assertThat(((RouteMatch.Found<Route>) router.match(new String("POST"), "/things")).target()).isSameAs(post);
+    assertThat(((RouteMatch.Found<Route>) router.match(new String("PURGE"), "/things")).target()).isSameAs(purge);
+    assertThat(((RouteMatch.Found<Route>) router.match(new String("HEAD"), "/things")).target()).isSameAs(get);
+    assertThat(router.match("PUT", "/things")).isInstanceOf(RouteMatch.MethodNotAllowed.class);
+  }
+
+  @Test
   void unknownPathIsNotFound() {
     dev.lanes.internal.routing.Router<Route> router = Router.of(List.of(route("GET", "/a"), route("GET", "/b/{id}")));
     assertThat(router.match("GET", "/c")).isInstanceOf(RouteMatch.NotFound.class);
