@@ -4,6 +4,7 @@
 # "/", where the plugin points the client). It runs through the autobahntestsuite Maven plugin
 # (0.1.5, Jython inside the Maven JVM), as Netty's own testsuite-autobahn does, on 127.0.0.1.
 # Fails unless 0 cases FAILED; writes the autobahn section of benchmarks/RESULTS.md.
+#   MAVEN_ARGS=-Dport=18602 benchmarks/autobahn.sh   # a fixed port (default: the plugin picks one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME="$(bin/java-home)"; export JAVA_HOME

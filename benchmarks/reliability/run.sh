@@ -4,6 +4,7 @@
 # script's markers. Builds nothing: package first (see README). Exit 1 if a FAIL is not on
 # allowlist.txt.
 #   benchmarks/reliability/run.sh            # KIT=/path/to/reliability-kit to override
+#   PORT=18600 benchmarks/reliability/run.sh # a fixed port (default: one the OS says is free)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 KIT="${KIT:-$(cd "$ROOT/.." && pwd)/shared/reliability-kit}"
@@ -12,7 +13,7 @@ JAR="$ROOT/examples/target/examples.jar"
 [ -f "$JAR" ] || { echo "no $JAR: run ./mvnw -DskipTests package first" >&2; exit 2; }
 JAVA="$("$ROOT/bin/java-home")/bin/java"
 OUT="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+PORT="${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
 
 PORT=$PORT SLEEP=0.1 "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" >"$OUT/demo.log" 2>&1 &
 DEMO=$!
