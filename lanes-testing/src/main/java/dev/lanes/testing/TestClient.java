@@ -188,14 +188,16 @@ public final class TestClient implements AutoCloseable {
   public TestResponse send(HttpRequest.Builder request) {
     HttpRequest next = request.build();
     List<String> hops = new ArrayList<>();
+    List<TestResponse> history = new ArrayList<>();
     try {
       while (true) {
         HttpResponse<byte[]> response = http.send(next, HttpResponse.BodyHandlers.ofByteArray());
         Optional<HttpRequest> redirect = followRedirects ? Redirect.next(next, response) : Optional.empty();
         if (redirect.isEmpty()) {
-          return TestResponse.of(response);
+          return TestResponse.of(response, history);
         }
         next = hop(hops, next, response, redirect.get());
+        history.add(TestResponse.of(response));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -207,17 +209,20 @@ public final class TestClient implements AutoCloseable {
 
   /** Sends without waiting, for tests that keep many requests in flight; follows redirects as {@link #send} does. */
   public CompletableFuture<TestResponse> sendAsync(HttpRequest.Builder request) {
-    return sendAsync(request.build(), new ArrayList<>());
+    return sendAsync(request.build(), new ArrayList<>(), new ArrayList<>());
   }
 
-  private CompletableFuture<TestResponse> sendAsync(HttpRequest request, List<String> hops) {
+  private CompletableFuture<TestResponse> sendAsync(HttpRequest request, List<String> hops,
+      List<TestResponse> history) {
     boolean follow = followRedirects;
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenCompose(response -> {
       Optional<HttpRequest> redirect = follow ? Redirect.next(request, response) : Optional.empty();
       if (redirect.isEmpty()) {
-        return CompletableFuture.completedFuture(TestResponse.of(response));
+        return CompletableFuture.completedFuture(TestResponse.of(response, history));
       }
-      return sendAsync(hop(hops, request, response, redirect.get()), hops);
+      HttpRequest next = hop(hops, request, response, redirect.get());
+      history.add(TestResponse.of(response));
+      return sendAsync(next, hops, history);
     });
   }
 

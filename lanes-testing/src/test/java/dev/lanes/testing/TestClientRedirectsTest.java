@@ -97,6 +97,23 @@ class TestClientRedirectsTest {
     }
   }
 
+  /** httpx's {@code response.url} and {@code response.history}: where the answer came from, and the redirects before it. */
+  @Test
+  void aFollowedResponseSaysItsUriAndTheRedirectsThatLedThere() {
+    try (TestClient following = TestClient.of(client.server()).followRedirects(true)) {
+      for (TestResponse r : new TestResponse[] {following.get("/loop/2"), following.sendAsync(following.request("/loop/2")).join()}) {
+        assertThat(r.text()).isEqualTo("end");
+        assertThat(r.uri().getPath()).isEqualTo("/loop/0");
+        assertThat(r.history()).extracting(TestResponse::status).containsExactly(302, 302);
+        assertThat(r.history()).extracting(h -> h.uri().getPath()).containsExactly("/loop/2", "/loop/1");
+        assertThat(r.history()).allSatisfy(h -> assertThat(h.history()).isEmpty());
+      }
+    }
+    TestResponse unfollowed = client.get("/r302");
+    assertThat(unfollowed.uri().getPath()).isEqualTo("/r302");
+    assertThat(unfollowed.history()).isEmpty();
+  }
+
   @Test
   void aHeadStaysAHeadAfterA303() {
     try (TestClient following = TestClient.of(client.server()).followRedirects(true)) {
