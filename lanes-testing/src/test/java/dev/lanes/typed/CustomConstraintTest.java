@@ -317,7 +317,7 @@ class CustomConstraintTest {
 
   @BeforeAll
   static void start() {
-    client = TestClient.start(TypedApi.builder().controller(new Api()).build().install(App.builder()).build());
+    client = TypedClients.of(new Api());
   }
 
   @AfterAll

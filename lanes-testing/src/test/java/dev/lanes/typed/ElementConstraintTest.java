@@ -1,11 +1,11 @@
 package dev.lanes.typed;
 
+import static dev.lanes.typed.TypedClients.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanes.App;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import jakarta.validation.constraints.Min;
@@ -56,17 +56,12 @@ class ElementConstraintTest {
 
   @BeforeAll
   static void start() {
-    client = TestClient.start(TypedApi.builder().controller(new Api()).build().install(App.builder()).build());
+    client = TypedClients.of(new Api());
   }
 
   @AfterAll
   static void stop() {
     client.close();
-  }
-
-  private static JsonNode errors(TestResponse r) {
-    assertThat(r.status()).as(r.text()).isEqualTo(422);
-    return r.json().get("detail");
   }
 
   private static JsonNode json(String s) throws IOException {

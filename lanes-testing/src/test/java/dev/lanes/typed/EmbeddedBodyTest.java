@@ -1,10 +1,10 @@
 package dev.lanes.typed;
 
+import static dev.lanes.typed.TypedClients.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanes.App;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import java.io.IOException;
@@ -64,7 +64,7 @@ class EmbeddedBodyTest {
 
   @BeforeAll
   static void start() {
-    client = TestClient.start(TypedApi.builder().controller(new Api()).build().install(App.builder()).build());
+    client = TypedClients.of(new Api());
   }
 
   @AfterAll
@@ -75,11 +75,6 @@ class EmbeddedBodyTest {
   private static TestResponse put(String path, String body) {
     return client.send(client.request(path).header("content-type", "application/json")
         .PUT(body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
-  }
-
-  private static JsonNode errors(TestResponse r) {
-    assertThat(r.status()).as(r.text()).isEqualTo(422);
-    return r.json().get("detail");
   }
 
   private static JsonNode json(String s) throws IOException {

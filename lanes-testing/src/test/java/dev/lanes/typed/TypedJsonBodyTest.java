@@ -1,5 +1,6 @@
 package dev.lanes.typed;
 
+import static dev.lanes.typed.TypedClients.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,11 +88,6 @@ class TypedJsonBodyTest {
 
   private static TestResponse post(String path, String body) {
     return client.post(path, body, "application/json");
-  }
-
-  private static JsonNode errors(TestResponse r) {
-    assertThat(r.status()).as(r.text()).isEqualTo(422);
-    return r.json().get("detail");
   }
 
   private static JsonNode json(String s) throws IOException {

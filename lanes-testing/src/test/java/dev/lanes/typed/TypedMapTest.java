@@ -1,11 +1,11 @@
 package dev.lanes.typed;
 
+import static dev.lanes.typed.TypedClients.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanes.App;
 import dev.lanes.testing.TestClient;
 import dev.lanes.testing.TestResponse;
 import jakarta.validation.constraints.Size;
@@ -71,7 +71,7 @@ class TypedMapTest {
 
   @BeforeAll
   static void start() {
-    client = TestClient.start(TypedApi.builder().controller(new Api()).build().install(App.builder()).build());
+    client = TypedClients.of(new Api());
   }
 
   @AfterAll
@@ -81,11 +81,6 @@ class TypedMapTest {
 
   private static TestResponse post(String path, String body) {
     return client.post(path, body, "application/json");
-  }
-
-  private static JsonNode errors(TestResponse r) {
-    assertThat(r.status()).as(r.text()).isEqualTo(422);
-    return r.json().get("detail");
   }
 
   private static JsonNode json(String s) throws IOException {
