@@ -3,6 +3,7 @@ package dev.lanes.internal.http1;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -44,10 +45,16 @@ final class RequestDecoder extends HttpRequestDecoder {
   /**
    * Without Unsafe, every byte the decoder scans in a direct buffer is a bounds-checked NIO call,
    * and every copy out of it (one per header line, into the decoder's line buffer) allocates a
-   * duplicate of its NIO view. One copy of a read into a (pooled) heap buffer makes both plain
+   * duplicate of its NIO view. One copy of a read into a heap array makes both plain
    * array work. Once a partial head waits for more bytes, Netty's merge appends to the copy.
    */
   static final Cumulator HEAP_CUMULATOR = RequestDecoder::copyToHeap;
+  /**
+   * Where the copies come from: plain arrays, not the channel's pool. A head is parsed at once and
+   * dropped; a bump in the thread's allocation buffer costs less than a pool's bookkeeping, and a
+   * copy still grows in place when a partial head waits for more bytes.
+   */
+  private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false, true);
   private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
   /** Bytes after an upgrade request held for its answer, at most: past them reading pauses. */
   static final int HELD_LIMIT = 64 * 1024;
@@ -110,15 +117,9 @@ final class RequestDecoder extends HttpRequestDecoder {
     if (cumulation.isReadable() || cumulation == in || !in.isDirect()) {
       return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
     }
-    ByteBuf heap = null;
+    ByteBuf heap = HEAP.heapBuffer(in.readableBytes());
     try {
-      heap = alloc.heapBuffer(in.readableBytes());
       heap.writeBytes(in);
-    } catch (Throwable t) {
-      if (heap != null) {
-        heap.release();
-      }
-      throw t;
     } finally {
       in.release();
     }
