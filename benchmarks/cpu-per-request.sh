@@ -14,18 +14,20 @@
 #
 # LAYOUT=alone measures the issue's own layout instead: one server at a time on core 0, loaded by
 # `wrk -t1 -c64` on core 1 (CONNS), the servers one after another in an order rotated per round; a
-# round's ratios then compare runs DURATION apart, not side by side, so take more rounds. A server's
+# round's ratios then compare runs DURATION apart, not side by side, so its defaults are many short
+# rounds (41 of 2 s): this VM's speed drifts over seconds, and runs 2 s apart drift less than runs
+# 10 s apart (interquartile range of the per-round `/plaintext` ratios 0.93-1.02 against 0.90-1.10 with 9 of
+# 10 s). The ratio table gives a bootstrap 90% interval of each median ratio. A server's
 # fixed-rate background work (its watchdog's wakes, JIT, GC) weighs per request as it does in
 # production at full load, where "all at once" gives each server a quarter of the core and so four
 # times that weight. Writes the "cpu-per-request-alone" section.
 #
 #   benchmarks/cpu-per-request.sh                   # ~4 min with 3 servers; ports PORT_BASE (18040) and up
 #   ROUNDS=5 BASE_DEMO_JAR=/tmp/old/examples/target/examples.jar benchmarks/cpu-per-request.sh
-#   LAYOUT=alone ROUNDS=9 benchmarks/cpu-per-request.sh   # ~8 min
+#   LAYOUT=alone benchmarks/cpu-per-request.sh            # ~10 min
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DURATION="${DURATION:-10s}"
 # JIT_RUNS runs on new connections each, as every round is: code compiled while the first
 # connections only read is thrown away ("uncommon trap") once new ones are accepted. Then more runs
 # until every server's first young collections (TENURE_GCS), which copy its start-up live set until
@@ -33,11 +35,12 @@ DURATION="${DURATION:-10s}"
 # are behind it: start-up costs, not the steady state.
 JIT_WARMUP="${JIT_WARMUP:-5s}"
 JIT_RUNS="${JIT_RUNS:-6}"
-ROUNDS="${ROUNDS:-5}"
 SERVER_CPU="${SERVER_CPU:-0}"
 CLIENT_CPU="${CLIENT_CPU:-1}"
 LAYOUT="${LAYOUT:-together}"
-case "$LAYOUT" in together) CONNS="${CONNS:-32}"; SECTION=cpu-per-request ;; alone) CONNS="${CONNS:-64}"; SECTION=cpu-per-request-alone ;;
+case "$LAYOUT" in
+  together) CONNS="${CONNS:-32}"; DURATION="${DURATION:-10s}"; ROUNDS="${ROUNDS:-5}"; SECTION=cpu-per-request ;;
+  alone) CONNS="${CONNS:-64}"; DURATION="${DURATION:-2s}"; ROUNDS="${ROUNDS:-41}"; SECTION=cpu-per-request-alone ;;
   *) echo "LAYOUT is together or alone, not $LAYOUT" >&2; exit 2 ;; esac
 PATHS=(/plaintext /json)
 SERVERS=(lanes raw-netty vertx)
@@ -65,6 +68,15 @@ all() {
 # pair A B PATH: A's CPU/request over B's in the latest round.
 pair() { awk -v a="$(echo ${CPU[$1$3]} | awk '{ print $NF }')" -v b="$(echo ${CPU[$2$3]} | awk '{ print $NF }')" 'BEGIN { printf "%.3f", a / b }'; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+# interval RATIOS: where the median of these rounds' ratios lies with 90% confidence, by bootstrap
+# (2000 resamples of the rounds, fixed seed): how far another draw of rounds could move it.
+interval() {
+  python3 -c 'import random, statistics, sys
+x = [float(v) for v in sys.argv[1:]]
+rng = random.Random(12345)
+m = sorted(statistics.median(rng.choices(x, k=len(x))) for _ in range(2000))
+print("%.3f-%.3f" % (m[100], m[1899]))' $1
+}
 
 i=0
 for s in "${SERVERS[@]}"; do
@@ -165,14 +177,14 @@ body="$(mktemp)"
     done
   done
   echo
-  echo "| path | CPU/req Lanes / Vert.x | Lanes / raw Netty | Vert.x / raw Netty |${BASE_DEMO_JAR:+ Lanes / lanes-base |} Lanes <= 1.0x Vert.x? |"
-  echo "|---|---:|---:|---:|${BASE_DEMO_JAR:+---:|}---|"
+  echo "| path | CPU/req Lanes / Vert.x (every round) | its 90% interval | Lanes / raw Netty | Vert.x / raw Netty |${BASE_DEMO_JAR:+ Lanes / lanes-base |} Lanes <= 1.0x Vert.x? |"
+  echo "|---|---:|---:|---:|---:|${BASE_DEMO_JAR:+---:|}---|"
   for p in "${PATHS[@]}"; do
     l="$(median <<<"${R_LV[$p]}")"
     base=""
     [ -n "${BASE_DEMO_JAR:-}" ] && base=" $(median <<<"${R_LB[$p]}") |"
     ok=$(awk -v r="$l" 'BEGIN { print (r + 0 <= 1.0) ? "yes" : "**no**" }')
-    echo "| \`$p\` | $l (${R_LV[$p]# }) | $(median <<<"${R_LN[$p]}") | $(median <<<"${R_VN[$p]}") |$base $ok |"
+    echo "| \`$p\` | $l (${R_LV[$p]# }) | $(interval "${R_LV[$p]}") | $(median <<<"${R_LN[$p]}") | $(median <<<"${R_VN[$p]}") |$base $ok |"
   done
 } >"$body"
 replace_section "$SECTION" "$body"
