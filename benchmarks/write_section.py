@@ -3,7 +3,7 @@
 owns its own section and re-running one never erases another's numbers.
 Usage: write_section.py [--raw] NAME FILE_WITH_MARKDOWN
 --raw: the body carries its own date and load lines, so none is added."""
-import datetime, os, pathlib, sys
+import datetime, os, pathlib, re, sys
 
 args = sys.argv[1:]
 raw = args[:1] == ["--raw"]
@@ -19,6 +19,10 @@ stamp_line = "" if raw else f"_Measured {stamp} on {os.cpu_count()} cores, load 
 section = f"{start}\n{stamp_line}{body}\n{end}"
 text = results.read_text() if results.exists() else "# Benchmark results\n"
 if start in text and end in text:
+    # Another section inside this one's markers would be erased with it: refuse, naming it.
+    inner = re.findall(r"<!-- ([a-z0-9-]+):start -->", text[text.index(start) + len(start): text.index(end)])
+    if inner:
+        sys.exit(f"RESULTS.md: section {name} encloses {', '.join(inner)}; move its markers first")
     text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
 else:
     text = text.rstrip() + ("\n\n" if raw else f"\n\n## {name}\n\n") + section + "\n"
