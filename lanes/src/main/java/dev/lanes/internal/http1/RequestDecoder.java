@@ -52,7 +52,7 @@ final class RequestDecoder extends HttpRequestDecoder {
   /**
    * Where the copies come from: plain arrays, not the channel's pool. A head is parsed at once and
    * dropped; a bump in the thread's allocation buffer costs less than a pool's bookkeeping, and a
-   * copy still grows in place when a partial head waits for more bytes.
+   * copy that a partial head leaves waiting for more bytes grows on the heap, as the merge appends to it.
    */
   private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false, true);
   private static final boolean UNSAFE = PlatformDependent.hasUnsafe();

@@ -232,6 +232,7 @@ class RequestDecoderTest {
     ByteBuf more = direct("Host: a\r\n");
     ByteBuf merged = RequestDecoder.HEAP_CUMULATOR.cumulate(alloc, heap, more);
     assertThat(merged.toString(StandardCharsets.ISO_8859_1)).isEqualTo("/ HTTP/1.1\r\nHost: a\r\n");
+    assertThat(merged.hasArray()).as("a partial head's copy grows on the heap").isTrue();
     assertThat(more.refCnt()).isZero();
     merged.release();
 
