@@ -46,13 +46,13 @@ final class RequestDecoder extends HttpRequestDecoder {
    * Without Unsafe, every byte the decoder scans in a direct buffer is a bounds-checked NIO call,
    * and every copy out of it (one per header line, into the decoder's line buffer) allocates a
    * duplicate of its NIO view. One copy of a read into a heap array makes both plain
-   * array work. Once a partial head waits for more bytes, Netty's merge appends to the copy.
+   * array work. Once a partial head waits for more bytes, Netty's merge appends to the copy, which
+   * grows on the heap.
    */
   static final Cumulator HEAP_CUMULATOR = RequestDecoder::copyToHeap;
   /**
    * Where the copies come from: plain arrays, not the channel's pool. A head is parsed at once and
-   * dropped; a bump in the thread's allocation buffer costs less than a pool's bookkeeping, and a
-   * copy that a partial head leaves waiting for more bytes grows on the heap, as the merge appends to it.
+   * dropped: a bump in the thread's allocation buffer costs less than the pool's bookkeeping.
    */
   private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false, true);
   private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
