@@ -8,7 +8,6 @@ import dev.lanes.http.Request;
 import dev.lanes.internal.concurrency.LoopBinding;
 import dev.lanes.internal.http.StreamedBodyFailure;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.multipart.FileUpload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -304,7 +303,7 @@ public final class Form {
           continue;
         }
         String fileType = partType == null ? "application/octet-stream" : partType.split(";", 2)[0].strip();
-        FileUpload upload = store.create(fileType, encoding, ownCharset != null ? ownCharset : charset);
+        FilePartStore.Part upload = store.create(fileType, encoding, ownCharset != null ? ownCharset : charset);
         long size = 0;
         int held = 0; // bytes of chunk not spooled yet: whole chunks go on, not each read's few
         for (int n; (n = parts.content(chunk, held, chunk.length - held)) >= 0; ) {
@@ -320,7 +319,7 @@ public final class Form {
         }
         spool(upload, chunk, held, true);
         store.completed(upload);
-        UploadFile file = new UploadFile(upload, names.name(), names.filename());
+        UploadFile file = new UploadFile(upload.upload(), names.name(), names.filename());
         files.add(file);
         sent.add(file);
       }
@@ -351,9 +350,9 @@ public final class Form {
   }
 
   /** Adds {@code length} bytes of {@code chunk} (copied: the chunk is reused) to the upload. */
-  private static void spool(FileUpload upload, byte[] chunk, int length, boolean last) {
+  private static void spool(FilePartStore.Part upload, byte[] chunk, int length, boolean last) {
     try {
-      upload.addContent(length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(chunk, 0, length), last);
+      upload.add(length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(chunk, 0, length), last);
     } catch (IOException e) {
       if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
         throw cancelled(); // the request was cancelled (disconnect, deadline) mid-write
