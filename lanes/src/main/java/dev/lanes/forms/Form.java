@@ -303,7 +303,7 @@ public final class Form {
           continue;
         }
         String fileType = partType == null ? "application/octet-stream" : partType.split(";", 2)[0].strip();
-        FilePartStore.Part upload = store.create(fileType, encoding, ownCharset != null ? ownCharset : charset);
+        FilePartStore.Part filePart = store.create(fileType, encoding, ownCharset != null ? ownCharset : charset);
         long size = 0;
         int held = 0; // bytes of chunk not spooled yet: whole chunks go on, not each read's few
         for (int n; (n = parts.content(chunk, held, chunk.length - held)) >= 0; ) {
@@ -313,13 +313,13 @@ public final class Form {
           }
           held += n;
           if (held == chunk.length) {
-            spool(upload, chunk, held, false);
+            spool(filePart, chunk, held, false);
             held = 0;
           }
         }
-        spool(upload, chunk, held, true);
-        store.completed(upload);
-        UploadFile file = new UploadFile(upload.upload(), names.name(), names.filename());
+        spool(filePart, chunk, held, true);
+        store.completed(filePart);
+        UploadFile file = new UploadFile(filePart.upload(), names.name(), names.filename());
         files.add(file);
         sent.add(file);
       }
@@ -349,10 +349,10 @@ public final class Form {
     }
   }
 
-  /** Adds {@code length} bytes of {@code chunk} (copied: the chunk is reused) to the upload. */
-  private static void spool(FilePartStore.Part upload, byte[] chunk, int length, boolean last) {
+  /** Adds {@code length} bytes of {@code chunk} (copied: the chunk is reused) to the part. */
+  private static void spool(FilePartStore.Part part, byte[] chunk, int length, boolean last) {
     try {
-      upload.add(length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(chunk, 0, length), last);
+      part.add(length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(chunk, 0, length), last);
     } catch (IOException e) {
       if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
         throw cancelled(); // the request was cancelled (disconnect, deadline) mid-write
