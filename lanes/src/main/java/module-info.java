@@ -16,6 +16,7 @@ module dev.lanes {
   requires io.netty.handler;
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
+  requires io.netty.transport.classes.io_uring;
   requires java.management;
   requires jdk.jfr;
   requires jakarta.validation;

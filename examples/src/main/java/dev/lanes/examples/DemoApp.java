@@ -82,6 +82,7 @@ public final class DemoApp {
       ServerConfig.Builder config = ServerConfig.builder()
           .host(settings.host())
           .port(settings.port())
+          .transport(settings.transport())
           .maxInFlight(settings.limitConcurrency())
           .requestHeadTimeout(settings.readTimeout())
           .bodyReadTimeout(settings.readTimeout())

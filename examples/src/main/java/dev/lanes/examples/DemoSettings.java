@@ -1,6 +1,7 @@
 package dev.lanes.examples;
 
 import dev.lanes.concurrency.LaneSizing;
+import dev.lanes.server.IoTransport;
 import dev.lanes.server.Tls;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +41,13 @@ import java.util.Optional;
  * @param h2StreamWindow {@code H2_STREAM_WINDOW} bytes: HTTP/2's stream receive window
  *     ({@code ServerConfig.streamWindowSize}), 65535..2147483647; larger speeds up h2c uploads at
  *     the cost of memory per stream [262144]
+ * @param transport {@code TRANSPORT}: the event loops' socket I/O, {@code auto},
+ *     {@code io_uring} (the faults in docs/transport.md), {@code epoll} or {@code nio} [auto: epoll, else NIO]
  */
 record DemoSettings(String host, int port, Duration sleep, Duration backgroundSleep, Optional<Path> staticDir,
     int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning,
     Optional<Tls> tls, int tlsPort, boolean compression, LaneSizing cpuLane,
-    int cpuHashesPerMs, int h2StreamWindow) {
+    int cpuHashesPerMs, int h2StreamWindow, IoTransport transport) {
   private static final Path DEFAULT_STATIC_DIR = Path.of("examples/static");
 
   DemoSettings {
@@ -56,6 +59,7 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
     Objects.requireNonNull(watchdog, "watchdog");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(cpuLane, "cpuLane");
+    Objects.requireNonNull(transport, "transport");
   }
 
   /** The settings in this process's environment. */
@@ -86,7 +90,8 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         e.onOff("COMPRESSION", true),
         e.sizing("CPU_LANE"),
         e.integer("CPU_HASHES_PER_MS", 0, 0, Integer.MAX_VALUE, "a whole number >= 0 (0: calibrate at start)"),
-        e.integer("H2_STREAM_WINDOW", 256 * 1024, 65_535, Integer.MAX_VALUE, "bytes 65535..2147483647"));
+        e.integer("H2_STREAM_WINDOW", 256 * 1024, 65_535, Integer.MAX_VALUE, "bytes 65535..2147483647"),
+        e.transport("TRANSPORT"));
   }
 
   /**
@@ -186,6 +191,18 @@ record DemoSettings(String host, int port, Duration sleep, Duration backgroundSl
         case "jdk" -> tls.engine(Tls.Engine.JDK);
         default -> throw bad("TLS_ENGINE", engine, "auto, openssl or jdk");
       });
+    }
+
+    /** {@code auto} (also when unset), {@code io_uring}, {@code epoll} or {@code nio}. */
+    IoTransport transport(String name) {
+      String raw = text(name).orElse("auto");
+      return switch (raw.toLowerCase(Locale.ROOT)) {
+        case "auto" -> IoTransport.AUTO;
+        case "io_uring" -> IoTransport.IO_URING;
+        case "epoll" -> IoTransport.EPOLL;
+        case "nio" -> IoTransport.NIO;
+        default -> throw bad(name, raw, "auto, io_uring, epoll or nio");
+      };
     }
 
     /** {@code adaptive} (also when unset) or a whole number of tokens >= 1. */

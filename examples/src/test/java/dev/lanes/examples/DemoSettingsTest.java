@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanes.concurrency.LaneSizing;
+import dev.lanes.server.IoTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,10 +44,11 @@ class DemoSettingsTest {
     env.put("CPU_LANE", "8");
     env.put("CPU_HASHES_PER_MS", "900");
     env.put("H2_STREAM_WINDOW", "4194304");
+    env.put("TRANSPORT", "EPOLL");
     DemoSettings s = DemoSettings.from(env);
     assertThat(s).isEqualTo(new DemoSettings("0.0.0.0", 9000, Duration.ofMillis(250), Duration.ofMillis(1500),
         Optional.of(Path.of("static")), 200, Duration.ofSeconds(10), false, Duration.ZERO, false, Optional.empty(), 0,
-        true, LaneSizing.fixed(8), 900, 4 << 20));
+        true, LaneSizing.fixed(8), 900, 4 << 20, IoTransport.EPOLL));
     assertThat(DemoSettings.from(Map.of("CPU_LANE", "Adaptive")).cpuLane()).isEqualTo(LaneSizing.adaptive());
   }
 

@@ -124,7 +124,7 @@ public final class Server implements AutoCloseable {
     EventLoopGroup acceptor;
     EventLoopGroup loops;
     try {
-      t = Transport.best();
+      t = Transport.of(config.transport());
       acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lanes-accept", true), t.ioHandlers());
       loops = new ServerLoops(config.ioThreads(), new DefaultThreadFactory("lanes-loop", true), t.ioHandlers());
     } catch (RuntimeException | Error e) { // no threads to be had: still close what the hooks opened
@@ -233,7 +233,7 @@ public final class Server implements AutoCloseable {
     return (InetSocketAddress) listener.localAddress();
   }
 
-  /** {@code epoll} or {@code nio}. */
+  /** The event loops' socket I/O: {@code io_uring}, {@code epoll} or {@code nio}. */
   public String transport() {
     return transport;
   }

@@ -15,6 +15,7 @@ public final class ServerConfig {
   private final int port;
   private final int backlog;
   private final int ioThreads;
+  private final IoTransport transport;
   private final int maxInitialLineLength;
   private final int maxHeaderSize;
   private final int maxBodySize;
@@ -40,6 +41,7 @@ public final class ServerConfig {
     this.port = b.port;
     this.backlog = b.backlog;
     this.ioThreads = b.ioThreads;
+    this.transport = Objects.requireNonNull(b.transport, "transport");
     this.maxInitialLineLength = b.maxInitialLineLength;
     this.maxHeaderSize = b.maxHeaderSize;
     this.maxBodySize = b.maxBodySize;
@@ -103,6 +105,11 @@ public final class ServerConfig {
   /** Event-loop threads (default: available processors). */
   public int ioThreads() {
     return ioThreads;
+  }
+
+  /** The event loops' socket I/O (default {@link IoTransport#AUTO}: epoll, else NIO). */
+  public IoTransport transport() {
+    return transport;
   }
 
   /** Longest request line; longer gets 414. */
@@ -258,6 +265,7 @@ public final class ServerConfig {
     private int port = 8000;
     private int backlog = 4096;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private IoTransport transport = IoTransport.AUTO;
     private int maxInitialLineLength = 8192;
     private int maxHeaderSize = 8192;
     private int maxBodySize = 10 * 1024 * 1024;
@@ -297,6 +305,11 @@ public final class ServerConfig {
 
     public Builder ioThreads(int ioThreads) {
       this.ioThreads = ioThreads;
+      return this;
+    }
+
+    public Builder transport(IoTransport transport) {
+      this.transport = transport;
       return this;
     }
 

@@ -306,8 +306,10 @@ final class Http1ExchangeCodec implements ExchangeCodec {
       // A close would read as the body's end: a reset (no linger) tells the client it was cut.
       ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
     }
-    // Close behind what a producer already queued on this loop (its head and chunks).
-    ctx.executor().execute(ctx::close);
+    // Close behind what a producer already queued on this loop (its head and chunks), once they
+    // are written: io_uring completes a flushed write later, and a close drops what it still holds.
+    ctx.executor().execute(() -> ctx.pipeline().firstContext().writeAndFlush(Unpooled.EMPTY_BUFFER)
+        .addListener(f -> ctx.close()));
   }
 
   @Override

@@ -2,12 +2,13 @@ package dev.lanes.internal.http1;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Whether a client takes a connection's response bytes, for the send timeouts of both protocols:
  * between two looks, the head of Netty's outbound buffer moved, or (epoll) the kernel sent a data
- * segment. Netty's buffer moves only when the kernel's send buffer has room for a third of itself
+ * segment (TCP_INFO, native transports). Netty's buffer moves only when the kernel's send buffer has room for a third of itself
  * again, which a slow client reading all along may take seconds to free; a client that stopped
  * reading gets zero-window probes only, which carry no data. Loop-confined, one per connection.
  */
@@ -49,8 +50,11 @@ public final class SocketProgress {
     return moved;
   }
 
-  /** Whether the kernel sent response data within {@code nanos} (epoll only: TCP_INFO's time since the last data segment). */
+  /** Whether the kernel sent response data within {@code nanos} (native transports: TCP_INFO's time since the last data segment). */
   private boolean kernelSentWithin(long nanos) {
+    if (channel instanceof IoUringSocketChannel uring) {
+      return TimeUnit.MILLISECONDS.toNanos(uring.tcpInfo().lastDataSent()) < nanos;
+    }
     if (channel instanceof EpollSocketChannel epoll) {
       return TimeUnit.MILLISECONDS.toNanos(epoll.tcpInfo().lastDataSent()) < nanos;
     }

@@ -1,5 +1,6 @@
 package dev.lanes.internal.server;
 
+import dev.lanes.server.IoTransport;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -7,14 +8,53 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 
-/** Native epoll where the platform has it, NIO otherwise. */
+/** The Netty transport behind an {@link IoTransport}: its name, loop I/O and server channel. */
 public record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends ServerChannel> serverChannel) {
+  private static final String MULTISHOT_POLL = "io.netty.iouring.pollAddMultishotEnabled";
 
-  public static Transport best() {
-    if (Epoll.isAvailable()) {
-      return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+  /**
+   * The transport {@code wanted} names; for {@link IoTransport#AUTO} epoll, or NIO where epoll is
+   * unavailable.
+   *
+   * @throws IllegalStateException if a named native transport is unavailable here (with why)
+   */
+  public static Transport of(IoTransport wanted) {
+    return switch (wanted) {
+      case AUTO -> Epoll.isAvailable() ? epoll() : nio();
+      case IO_URING -> ioUring();
+      case EPOLL -> {
+        if (!Epoll.isAvailable()) {
+          throw new IllegalStateException("transport epoll is unavailable here: " + Epoll.unavailabilityCause());
+        }
+        yield epoll();
+      }
+      case NIO -> nio();
+    };
+  }
+
+  private static Transport ioUring() {
+    // Netty 4.2.18's io_uring waits for a readable socket with one multishot poll per connection,
+    // which reports it once: a client whose data and reset arrive together is never read again,
+    // so its connection is never closed and its work never cancelled. A poll armed per read sees
+    // the reset. Set before IoUring's class reads it; a value the user set stays.
+    if (System.getProperty(MULTISHOT_POLL) == null) {
+      System.setProperty(MULTISHOT_POLL, "false");
     }
+    if (!IoUring.isAvailable()) {
+      throw new IllegalStateException("transport io_uring is unavailable here: " + IoUring.unavailabilityCause());
+    }
+    return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+  }
+
+  private static Transport epoll() {
+    return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+  }
+
+  private static Transport nio() {
     return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
   }
 }
