@@ -4,8 +4,9 @@ package dev.lanes.server;
  * The socket I/O the event loops use: {@link #AUTO} (epoll, else NIO) unless chosen.
  * {@link #IO_URING} hands the kernel a loop iteration's reads and writes in one system call
  * instead of one call each, which on a VM, where each call is dear, cuts the server's CPU per
- * small request by about 7% ({@code benchmarks/RESULTS.md}, "io_uring"). It is not the default:
- * Netty 4.2.18's io_uring transport has faults epoll does not, see {@code docs/transport.md}.
+ * small request by about 9% ({@code benchmarks/RESULTS.md}, "io_uring"). It is not the default:
+ * Netty 4.2.18's io_uring transport leaves some connections open that it should close (a failed
+ * TLS handshake among them), see {@code docs/transport.md}.
  *
  * <pre>{@code ServerConfig.builder().transport(IoTransport.IO_URING).build()}</pre>
  */

@@ -35,6 +35,7 @@ import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes one exchange's response as HTTP/1.1 messages on its connection, and decides, once per
@@ -51,6 +52,9 @@ final class Http1ExchangeCodec implements ExchangeCodec {
   // Response headers were validated when the Response was built; do not pay for it twice.
   private static final HttpHeadersFactory HEADERS =
       DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+  // How long an aborted response's written bytes may take to leave before the close drops them:
+  // a client reading at all takes a chunk in far less.
+  private static final long ABORT_GRACE_MILLIS = 2000;
 
   private final ChannelHandlerContext ctx;
   private final Http1Connection connection;
@@ -308,8 +312,19 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     }
     // Close behind what a producer already queued on this loop (its head and chunks), once they
     // are written: io_uring completes a flushed write later, and a close drops what it still holds.
-    ctx.executor().execute(() -> ctx.pipeline().firstContext().writeAndFlush(Unpooled.EMPTY_BUFFER)
-        .addListener(f -> ctx.close()));
+    // A client that does not take them is closed after ABORT_GRACE all the same.
+    ctx.executor().execute(() -> {
+      ChannelFuture written = ctx.pipeline().firstContext().writeAndFlush(Unpooled.EMPTY_BUFFER);
+      if (written.isDone()) {
+        ctx.close();
+        return;
+      }
+      var force = ctx.executor().schedule(() -> ctx.close(), ABORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+      written.addListener(f -> {
+        force.cancel(false);
+        ctx.close();
+      });
+    });
   }
 
   @Override
