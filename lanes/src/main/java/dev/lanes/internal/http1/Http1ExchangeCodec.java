@@ -312,7 +312,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     }
     // Close behind what a producer already queued on this loop (its head and chunks), once they
     // are written: io_uring completes a flushed write later, and a close drops what it still holds.
-    // A client that does not take them is closed after ABORT_GRACE all the same.
+    // A client that does not take them is closed after ABORT_GRACE_MILLIS all the same.
     ctx.executor().execute(() -> {
       ChannelFuture written = ctx.pipeline().firstContext().writeAndFlush(Unpooled.EMPTY_BUFFER);
       if (written.isDone()) {

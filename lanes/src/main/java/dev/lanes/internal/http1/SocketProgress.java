@@ -7,10 +7,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whether a client takes a connection's response bytes, for the send timeouts of both protocols:
- * between two looks, the head of Netty's outbound buffer moved, or (epoll) the kernel sent a data
- * segment (TCP_INFO, native transports). Netty's buffer moves only when the kernel's send buffer has room for a third of itself
- * again, which a slow client reading all along may take seconds to free; a client that stopped
- * reading gets zero-window probes only, which carry no data. Loop-confined, one per connection.
+ * between two looks, the head of Netty's outbound buffer moved, or (epoll, io_uring: TCP_INFO) the
+ * kernel sent a data segment. Netty's buffer moves only when the kernel's send buffer has room for
+ * a third of itself again, which a slow client reading all along may take seconds to free; a
+ * client that stopped reading gets zero-window probes only, which carry no data. Loop-confined,
+ * one per connection.
  */
 public final class SocketProgress {
   private final Channel channel;
