@@ -27,9 +27,7 @@ public record Transport(String name, IoHandlerFactory ioHandlers, Class<? extend
       case AUTO -> Epoll.isAvailable() ? epoll() : nio();
       case IO_URING -> ioUring();
       case EPOLL -> {
-        if (!Epoll.isAvailable()) {
-          throw new IllegalStateException("transport epoll is unavailable here: " + Epoll.unavailabilityCause());
-        }
+        requireAvailable("epoll", Epoll.isAvailable(), Epoll.unavailabilityCause());
         yield epoll();
       }
       case NIO -> nio();
@@ -44,10 +42,14 @@ public record Transport(String name, IoHandlerFactory ioHandlers, Class<? extend
     if (System.getProperty(MULTISHOT_POLL) == null) {
       System.setProperty(MULTISHOT_POLL, "false");
     }
-    if (!IoUring.isAvailable()) {
-      throw new IllegalStateException("transport io_uring is unavailable here: " + IoUring.unavailabilityCause());
-    }
+    requireAvailable("io_uring", IoUring.isAvailable(), IoUring.unavailabilityCause());
     return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+  }
+
+  private static void requireAvailable(String name, boolean available, Throwable cause) {
+    if (!available) {
+      throw new IllegalStateException("transport " + name + " is unavailable here: " + cause);
+    }
   }
 
   private static Transport epoll() {
