@@ -5,9 +5,11 @@ import dev.lanes.http.Response;
 import dev.lanes.internal.app.AppAccess;
 import dev.lanes.internal.http1.ConnectionSetup;
 import dev.lanes.internal.server.Admission;
+import dev.lanes.internal.server.Transport;
 import dev.lanes.observe.micrometer.CoarseClock;
 import dev.lanes.observe.micrometer.LanesMetrics;
 import dev.lanes.server.Compression;
+import dev.lanes.server.IoTransport;
 import dev.lanes.server.ServerConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -142,7 +144,7 @@ public class RequestPathBenchmark {
           ServerConfig config = ServerConfig.builder().h2c(true).compression(Compression.on()).build();
           Admission admission = new Admission(config.maxInFlight(), config.maxConnections());
           ChannelHandler setup = new ConnectionSetup(AppAccess.compiled(app), config, admission,
-              new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), Optional.empty());
+              new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), Optional.empty(), Transport.of(IoTransport.NIO));
           channel = new EmbeddedChannel(setup);
           resources = () -> {
             app.close();

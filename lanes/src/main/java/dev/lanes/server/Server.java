@@ -126,7 +126,7 @@ public final class Server implements AutoCloseable {
     try {
       t = Transport.of(config.transport());
       acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lanes-accept", true), t.ioHandlers());
-      loops = new ServerLoops(config.ioThreads(), new DefaultThreadFactory("lanes-loop", true), t.ioHandlers());
+      loops = new ServerLoops(config.ioThreads(), new DefaultThreadFactory("lanes-loop", true), t);
     } catch (RuntimeException | Error e) { // no threads to be had: still close what the hooks opened
       signals.ifPresent(SignalShutdown::failed);
       compiled.lifespan().stop();
@@ -147,14 +147,14 @@ public final class Server implements AutoCloseable {
       // bad key material fails here
       Optional<TlsContexts> tls = config.tls().map(given -> TlsContexts.start(given, compiled.instruments().listener()));
       Channel listener = bootstrap(acceptor, loops, t, config)
-          .childHandler(new ConnectionSetup(compiled, config, state, connections, Optional.empty()))
+          .childHandler(new ConnectionSetup(compiled, config, state, connections, Optional.empty(), t))
           .bind(address).sync().channel();
       Optional<Channel> tlsListener = Optional.empty();
       if (tls.isPresent()) {
         binding = new InetSocketAddress(address.getAddress(), config.tlsPort());
         try {
           tlsListener = Optional.of(bootstrap(acceptor, loops, t, config)
-              .childHandler(new ConnectionSetup(compiled, config, state, connections, tls))
+              .childHandler(new ConnectionSetup(compiled, config, state, connections, tls, t))
               .bind(binding).sync().channel());
         } catch (Exception e) {
           listener.close().syncUninterruptibly();

@@ -107,7 +107,7 @@ public final class ServerConfig {
     return ioThreads;
   }
 
-  /** The event loops' socket I/O (default {@link IoTransport#AUTO}: epoll, else NIO). */
+  /** The event loops' socket I/O (default {@link IoTransport#AUTO}: io_uring, else epoll, else NIO). */
   public IoTransport transport() {
     return transport;
   }

@@ -3,6 +3,7 @@ package dev.lanes.internal.http1;
 import dev.lanes.internal.app.CompiledApp;
 import dev.lanes.internal.http2.Http2Pipeline;
 import dev.lanes.internal.server.Admission;
+import dev.lanes.internal.server.Transport;
 import dev.lanes.internal.tls.TlsContexts;
 import dev.lanes.server.ServerConfig;
 import io.netty.buffer.Unpooled;
@@ -50,18 +51,20 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
   private final Admission state;
   private final ChannelGroup connections;
   private final Optional<TlsContexts> tls;
+  private final Transport transport;
   // Shared by every connection: Netty's decoder copies the settings, and the listener holds no state.
   private final HttpDecoderConfig decoder;
   private final ChannelFutureListener closed;
 
   /** Connections of one listener: cleartext if {@code tls} is empty. */
   public ConnectionSetup(CompiledApp app, ServerConfig config, Admission state, ChannelGroup connections,
-      Optional<TlsContexts> tls) {
+      Optional<TlsContexts> tls, Transport transport) {
     this.app = app;
     this.config = config;
     this.state = state;
     this.connections = connections;
     this.tls = tls;
+    this.transport = transport;
     this.decoder = new HttpDecoderConfig()
         .setMaxInitialLineLength(config.maxInitialLineLength())
         .setMaxHeaderSize(config.maxHeaderSize())
@@ -77,6 +80,7 @@ public final class ConnectionSetup extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    transport.prepare(ch);
     // The certificate is taken per connection, so a reload reaches new connections only.
     tls.ifPresent(t -> ch.pipeline().addLast("tls", t.newHandler(ch.alloc())));
     if (!state.tryOpenConnection()) {

@@ -8,6 +8,7 @@ import io.netty.channel.SingleThreadIoEventLoop;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One server event loop that tells the watchdog when it is idle: inside its I/O handler's run (the
@@ -35,9 +36,29 @@ final class ServerLoop extends SingleThreadIoEventLoop implements LoopIdleness {
   @SuppressWarnings("unused") // through IN_IO: written by the loop, read by the watchdog
   private boolean inIo;
   private volatile WatchdogSleep watchdog; // null: no watchdog
+  // null: Netty's registration count is right. On io_uring it never falls (Netty 4.2.18 cancels a
+  // closed channel's inner registration, not the loop's counting wrapper): LoopConnectionCount counts.
+  private final AtomicInteger connections;
 
-  ServerLoop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory ioHandlers) {
+  ServerLoop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory ioHandlers, boolean countsConnections) {
     super(parent, executor, ioHandlers);
+    this.connections = countsConnections ? new AtomicInteger() : null;
+  }
+
+  void connectionRegistered() {
+    if (connections != null) {
+      connections.incrementAndGet();
+    }
+  }
+
+  void connectionUnregistered() {
+    if (connections != null) {
+      connections.decrementAndGet();
+    }
+  }
+
+  private int channels() {
+    return connections == null ? getNumOfRegisteredChannels() : connections.get();
   }
 
   @Override
@@ -48,7 +69,7 @@ final class ServerLoop extends SingleThreadIoEventLoop implements LoopIdleness {
     } finally {
       // Registrations change only outside this run, so a loop with channels now was not idle in it
       // and no watchdog can be asleep counting on it.
-      if (getNumOfRegisteredChannels() == 0) {
+      if (channels() == 0) {
         IN_IO.setVolatile(this, false); // ordered before reading whether the watchdog sleeps
         WatchdogSleep sleep = watchdog;
         if (sleep != null) {
@@ -63,7 +84,7 @@ final class ServerLoop extends SingleThreadIoEventLoop implements LoopIdleness {
   @Override
   public boolean idleWithoutChannels() {
     // A loop stuck in a task has inIo false; one stuck in a channel's handler has a channel.
-    return (boolean) IN_IO.getVolatile(this) && getNumOfRegisteredChannels() == 0;
+    return (boolean) IN_IO.getVolatile(this) && channels() == 0;
   }
 
   @Override

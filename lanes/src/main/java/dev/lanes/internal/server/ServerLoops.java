@@ -8,19 +8,20 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * The server's event loops: Netty's, each a {@code ServerLoop}, which the blocked-loop watchdog can
- * leave asleep while it has no connection.
+ * leave asleep while it has no connection (on io_uring the loops count their connections
+ * themselves, told by {@link LoopConnectionCount}: Netty's count never falls there).
  *
- * <pre>{@code EventLoopGroup loops = new ServerLoops(4, new DefaultThreadFactory("lanes-loop", true), t.ioHandlers()); }</pre>
+ * <pre>{@code EventLoopGroup loops = new ServerLoops(4, new DefaultThreadFactory("lanes-loop", true), t); }</pre>
  */
 public final class ServerLoops extends MultiThreadIoEventLoopGroup {
 
-  /** {@code threads} loops made by {@code threads}' factory, doing I/O with {@code ioHandlers}. */
-  public ServerLoops(int threads, ThreadFactory threadFactory, IoHandlerFactory ioHandlers) {
-    super(threads, threadFactory, ioHandlers);
+  /** {@code threads} loops made by {@code threads}' factory, doing I/O with {@code transport}. */
+  public ServerLoops(int threads, ThreadFactory threadFactory, Transport transport) {
+    super(threads, threadFactory, transport.ioHandlers(), transport.countsConnections());
   }
 
   @Override
   protected IoEventLoop newChild(Executor executor, IoHandlerFactory ioHandlers, Object... args) {
-    return new ServerLoop(this, executor, ioHandlers);
+    return new ServerLoop(this, executor, ioHandlers, (Boolean) args[0]);
   }
 }
