@@ -9,8 +9,10 @@
 # start in an order rotated per round, as the one started last pays a little more.
 # Servers: the Lanes demo with its defaults (observability on: metrics, watchdog; the pinning monitor on JDK 21-23, PINNING=auto),
 # RawNettyHello and VertxHello; with BASE_DEMO_JAR=path another Lanes build ("lanes-base") joins,
-# for an old-vs-new comparison in the same run; with IO_URING=1 the demo on io_uring ("lanes-io_uring",
-# TRANSPORT=io_uring, docs/transport.md) joins, with its ratio to Vert.x. Writes the "cpu-per-request" section of RESULTS.md.
+# for an old-vs-new comparison in the same run; with TRANSPORTS=1 each on the other transport joins
+# (docs/transport.md): the demo on epoll ("lanes-epoll", TRANSPORT=epoll; its default is io_uring)
+# and Vert.x on io_uring ("vertx-io_uring"; Vert.x's native default is epoll), with Lanes' ratio
+# to each on the same transport. Writes the "cpu-per-request" section of RESULTS.md.
 # Target: Lanes CPU/request <= 1.0x Vert.x on /plaintext and /json.
 #
 # LAYOUT=alone measures the issue's own layout instead: one server at a time on core 0, loaded by
@@ -26,7 +28,7 @@
 #   benchmarks/cpu-per-request.sh                   # ~4 min with 3 servers; ports PORT_BASE (18040) and up
 #   ROUNDS=5 BASE_DEMO_JAR=/tmp/old/examples/target/examples.jar benchmarks/cpu-per-request.sh
 #   LAYOUT=alone benchmarks/cpu-per-request.sh            # ~10 min
-#   IO_URING=1 LAYOUT=alone benchmarks/cpu-per-request.sh # ~13 min
+#   TRANSPORTS=1 LAYOUT=alone benchmarks/cpu-per-request.sh # ~16 min
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -47,11 +49,11 @@ case "$LAYOUT" in
 PATHS=(/plaintext /json)
 SERVERS=(lanes raw-netty vertx)
 [ -n "${BASE_DEMO_JAR:-}" ] && SERVERS+=(lanes-base)
-[ -n "${IO_URING:-}" ] && SERVERS+=(lanes-io_uring)
+[ -n "${TRANSPORTS:-}" ] && SERVERS+=(lanes-epoll vertx-io_uring)
 
 ensure_jars
 CLK_TCK="$(getconf CLK_TCK)"
-declare -A PORT PID CPU USR RPS R_LV R_LN R_VN R_LB R_IV T0 U0 T1 U1
+declare -A PORT PID CPU USR RPS R_LV R_LN R_VN R_LB R_EV R_LI T0 U0 T1 U1
 
 # ticks PID FIELD...: sum of the given /proc/PID/stat fields (14 utime, 15 stime).
 ticks() { local pid="$1"; shift; awk -v f="$*" '{ n = split(f, a, " "); s = 0; for (i = 1; i <= n; i++) s += $a[i]; print s }' "/proc/$pid/stat"; }
@@ -87,9 +89,10 @@ for s in "${SERVERS[@]}"; do
   case "$s" in
     lanes) cmd=(env PORT=$port HOST=127.0.0.1 "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEMO_JAR") ;;
     lanes-base) cmd=(env PORT=$port HOST=127.0.0.1 "$JAVA" "${JAVA_OPTS[@]}" -jar "$BASE_DEMO_JAR") ;;
-    lanes-io_uring) cmd=(env PORT=$port HOST=127.0.0.1 TRANSPORT=io_uring "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEMO_JAR") ;;
+    lanes-epoll) cmd=(env PORT=$port HOST=127.0.0.1 TRANSPORT=epoll "$JAVA" "${JAVA_OPTS[@]}" -jar "$DEMO_JAR") ;;
     raw-netty) cmd=("$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" dev.lanes.benchmarks.RawNettyHello $port) ;;
     vertx) cmd=("$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" dev.lanes.benchmarks.VertxHello $port) ;;
+    vertx-io_uring) cmd=("$JAVA" "${JAVA_OPTS[@]}" -Dvertx.hello.transport=io_uring -cp "$BENCH_JAR" dev.lanes.benchmarks.VertxHello $port) ;;
   esac
   start_server "$s" "$port" "$OUT/cpu-$s.log" -- taskset -c "$SERVER_CPU" "${cmd[@]}"
   PID[$s]=$SERVER_PID
@@ -143,7 +146,8 @@ for round in $(seq 1 "$ROUNDS"); do
     R_LV[$p]="${R_LV[$p]:-} $(pair lanes vertx "$p")"; R_LN[$p]="${R_LN[$p]:-} $(pair lanes raw-netty "$p")"
     R_VN[$p]="${R_VN[$p]:-} $(pair vertx raw-netty "$p")"
     [ -z "${BASE_DEMO_JAR:-}" ] || R_LB[$p]="${R_LB[$p]:-} $(pair lanes lanes-base "$p")"
-    [ -z "${IO_URING:-}" ] || R_IV[$p]="${R_IV[$p]:-} $(pair lanes-io_uring vertx "$p")"
+    [ -z "${TRANSPORTS:-}" ] || R_EV[$p]="${R_EV[$p]:-} $(pair lanes-epoll vertx "$p")"
+    [ -z "${TRANSPORTS:-}" ] || R_LI[$p]="${R_LI[$p]:-} $(pair lanes vertx-io_uring "$p")"
     echo "$line load1 $(load1)" >&2
   done
 done
@@ -171,8 +175,8 @@ body="$(mktemp)"
   echo "  had $TENURE_GCS young collections (start-up live set tenured; young collections then:${YGC_WARM%,})"
   echo "- CPU us/req: the server process's utime+stime (user: utime only) during the round / requests served;"
   echo "  median of the rounds (every round in the last column); ratios: the median of each round's ratio"
-  echo "- servers: Lanes demo with its defaults (\`java -jar examples/target/examples.jar\`: metrics and blocked-loop watchdog on,"
-  echo "  pinning monitor on JDK 21-23 only, PINNING=auto), \`RawNettyHello\`, \`VertxHello\` (Vert.x 5 core)${BASE_DEMO_JAR:+, lanes-base = the demo jar of an older build (\`$BASE_DEMO_JAR\`)}${IO_URING:+, lanes-io_uring = the demo with \`TRANSPORT=io_uring\`}"
+  echo "- servers: Lanes demo with its defaults (\`java -jar examples/target/examples.jar\`: io_uring where available, metrics and blocked-loop watchdog on,"
+  echo "  pinning monitor on JDK 21-23 only, PINNING=auto), \`RawNettyHello\` (epoll), \`VertxHello\` (Vert.x 5 core, its native transport: epoll)${BASE_DEMO_JAR:+, lanes-base = the demo jar of an older build (\`$BASE_DEMO_JAR\`)}${TRANSPORTS:+, lanes-epoll = the demo with \`TRANSPORT=epoll\`, vertx-io_uring = \`VertxHello\` with \`-Dvertx.hello.transport=io_uring\` (Netty default: multishot poll on, which Lanes turns off)}"
   echo
   echo "| path | server | CPU us/req | user us/req | req/s (median) | CPU us/req of every round |"
   echo "|---|---|---:|---:|---:|---|"
@@ -182,13 +186,13 @@ body="$(mktemp)"
     done
   done
   echo
-  echo "| path | CPU/req Lanes / Vert.x (every round) | its 90% interval | Lanes / raw Netty | Vert.x / raw Netty |${BASE_DEMO_JAR:+ Lanes / lanes-base |}${IO_URING:+ lanes-io_uring / Vert.x (its 90% interval) |} Lanes <= 1.0x Vert.x? |"
-  echo "|---|---:|---:|---:|---:|${BASE_DEMO_JAR:+---:|}${IO_URING:+---:|}---|"
+  echo "| path | CPU/req Lanes / Vert.x (every round) | its 90% interval | Lanes / raw Netty | Vert.x / raw Netty |${BASE_DEMO_JAR:+ Lanes / lanes-base |}${TRANSPORTS:+ lanes-epoll / Vert.x (its 90% interval) | Lanes / vertx-io_uring (its 90% interval) |} Lanes <= 1.0x Vert.x? |"
+  echo "|---|---:|---:|---:|---:|${BASE_DEMO_JAR:+---:|}${TRANSPORTS:+---:|---:|}---|"
   for p in "${PATHS[@]}"; do
     l="$(median <<<"${R_LV[$p]}")"
     base=""
     [ -n "${BASE_DEMO_JAR:-}" ] && base=" $(median <<<"${R_LB[$p]}") |"
-    [ -n "${IO_URING:-}" ] && base="$base $(median <<<"${R_IV[$p]}") ($(interval "${R_IV[$p]}")) |"
+    [ -n "${TRANSPORTS:-}" ] && base="$base $(median <<<"${R_EV[$p]}") ($(interval "${R_EV[$p]}")) | $(median <<<"${R_LI[$p]}") ($(interval "${R_LI[$p]}")) |"
     ok=$(awk -v r="$l" 'BEGIN { print (r + 0 <= 1.0) ? "yes" : "**no**" }')
     echo "| \`$p\` | $l (${R_LV[$p]# }) | $(interval "${R_LV[$p]}") | $(median <<<"${R_LN[$p]}") | $(median <<<"${R_VN[$p]}") |$base $ok |"
   done

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,8 @@ import java.util.Map;
 /**
  * The Vert.x 5 competitor for {@code benchmarks/wrk.sh}: the same two hello routes on Vert.x core's
  * {@code HttpServer}, deployed as {@code availableProcessors} verticle instances on as many event
- * loops (what Lanes' server uses), native transport preferred. Same response headers as Lanes
+ * loops (what Lanes' server uses), native transport preferred (epoll on Linux; io_uring with
+ * {@code -Dvertx.hello.transport=io_uring}). Same response headers as Lanes
  * ({@code Content-Type}, {@code Content-Length}, {@code Date}); {@code /json} is serialised per
  * request with Jackson, as the Lanes demo does.
  *
@@ -43,11 +45,15 @@ public final class VertxHello {
     boolean web = args.length > 1 && args[1].equals("web");
     boolean tls = args.length > 1 && args[1].equals("tls");
     int loops = Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true);
+    // -Dvertx.hello.transport=io_uring: Vert.x's native transport on Linux is epoll unless named.
+    Vertx vertx = "io_uring".equals(System.getProperty("vertx.hello.transport"))
+        ? Vertx.builder().with(options).withTransport(Transport.IO_URING).build()
+        : Vertx.vertx(options);
     SelfSignedCertificate cert = tls ? SelfSignedCertificate.generate("localhost", Duration.ofDays(90)) : null;
     vertx.deployVerticle(() -> new Hello(port, web, cert), new DeploymentOptions().setInstances(loops))
         .onSuccess(id -> System.out.println("VertxHello listening on 127.0.0.1:" + port + " ("
-            + (vertx.isNativeTransportEnabled() ? "native" : "nio") + ", " + loops + " instances, "
+            + (vertx.isNativeTransportEnabled() ? "native " + System.getProperty("vertx.hello.transport", "(epoll on Linux)") : "nio") + ", " + loops + " instances, "
             + (web ? "vertx-web Router" : "core handler") + (tls ? ", TLS with ALPN h2, OpenSSL" : "") + ")"))
         .onFailure(e -> {
           System.err.println("VertxHello failed to start: " + e);

@@ -42,7 +42,7 @@ import java.util.Optional;
  *     ({@code ServerConfig.streamWindowSize}), 65535..2147483647; larger speeds up h2c uploads at
  *     the cost of memory per stream [262144]
  * @param transport {@code TRANSPORT}: the event loops' socket I/O, {@code auto},
- *     {@code io_uring} (the faults in docs/transport.md), {@code epoll} or {@code nio} [auto: epoll, else NIO]
+ *     {@code io_uring}, {@code epoll} or {@code nio} (docs/transport.md) [auto: io_uring, else epoll, else NIO]
  */
 record DemoSettings(String host, int port, Duration sleep, Duration backgroundSleep, Optional<Path> staticDir,
     int limitConcurrency, Duration readTimeout, boolean metrics, Duration watchdog, boolean pinning,
