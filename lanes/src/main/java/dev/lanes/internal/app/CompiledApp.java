@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -337,16 +338,17 @@ public final class CompiledApp {
 
   /**
    * {@code response} with a JSON body serialised by the app's codec; a value the codec cannot
-   * write becomes the error response (a logged 500), as if the handler had thrown.
+   * write becomes the error response (a logged 500), as if the handler had thrown; {@code where}
+   * names the request for that error, built only then.
    */
-  public Response encoded(Response response, String where) {
+  public Response encoded(Response response, Supplier<String> where) {
     if (!(response.body() instanceof dev.lanes.http.ResponseBody.Json)) {
       return response;
     }
     try {
       return json.encode(response);
     } catch (RuntimeException e) {
-      Response error = errors.toResponse(e, where);
+      Response error = errors.toResponse(e, where.get());
       try {
         return json.encode(error);
       } catch (RuntimeException again) {

@@ -299,7 +299,7 @@ public final class Exchange {
 
   /** {@code response} with its JSON body serialised (see {@link CompiledApp#encoded}). */
   private Response encoded(Response response) {
-    return response.body() instanceof ResponseBody.Json ? app.encoded(response, where()) : response;
+    return response.body() instanceof ResponseBody.Json ? app.encoded(response, this::where) : response;
   }
 
   /** The request as errors and logs name it, e.g. {@code GET /items/1}; built only when needed. */
