@@ -16,11 +16,18 @@
 # CPU (utime+stime from /proc) before and after: CPU per request is steadier than req/s between
 # rounds, and says what the rate cannot, whether a server spends more to keep pace.
 # Writes the "seed-scale" section of RESULTS.md.
+# CLIENT=h2load times keep-alive connections instead (the "seed-scale-keepalive" section): at
+# c=10000 `hey` spends about four times the server's CPU per request on its own connects and
+# goroutines, so on two cores the floor itself reaches under half of c / SLEEP and a server's rate
+# there says how much CPU it leaves the client. `h2load --h1 -t2 -c c --warm-up-time W -D D` keeps
+# c connections each with one sleeping request, and times D seconds after the warm-up: the
+# physical limit is c / SLEEP, reported beside the floor.
 # Targets: every endpoint >= 0.99 x the floor's req/s at each concurrency, no non-2xx, no errors;
 # peak RSS <= 300 MB.
 #
 #   benchmarks/seed-scale.sh                  # ~5-7 min; ports 18040 (PORT) and 18041 must be free
 #   CONCURRENCY="1000" ROUNDS=5 benchmarks/seed-scale.sh
+#   CLIENT=h2load CONCURRENCY=10000 ROUNDS=3 benchmarks/seed-scale.sh   # ~12 min (D=30, W=5)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -33,6 +40,15 @@ RSS_LIMIT_MB=300
 HEAP="${HEAP:-128m}"
 WAVES="${WAVES:-6}"
 ROUNDS="${ROUNDS:-5}"
+CLIENT="${CLIENT:-hey}"
+D="${D:-30}"   # h2load: seconds timed per run
+W="${W:-5}"    # h2load: warm-up seconds before them (connects, first requests)
+SLEEP_S=1
+case "$CLIENT" in
+  hey) SECTION=seed-scale; lat="p50 ms | p99 ms"; latlog="p50/p99" ;;
+  h2load) SECTION=seed-scale-keepalive; lat="mean ms | max ms"; latlog="mean/max" ;;
+  *) echo "CLIENT must be hey or h2load, not $CLIENT" >&2; exit 2 ;;
+esac
 JCMD="$JAVA_HOME/bin/jcmd"
 RUN="$OUT/seed-scale"
 rm -rf "$RUN"; mkdir -p "$RUN"
@@ -71,6 +87,34 @@ timed() {
   rm -f "$flag"; wait "$sampler"
   echo "$(parse_hey "$f") $(cat "$RUN/rss") $(awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v n=$((2 * c)) 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
 }
+# parse_h2load FILE -> "rps mean_ms max_ms non2xx errors requests" (h2load gives no percentiles)
+parse_h2load() {
+  awk '
+    /^finished in/ { rps = $4 }
+    /^requests:/ { n = $2; errors = $10 + $12 + $14 }
+    /^status codes:/ { non2xx = $5 + $7 + $9 + $11 }
+    /^time for request:/ { max = ms($5); mean = ms($6) }
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; return v * 1000 }
+    END { printf "%s %.0f %.0f %d %d %d\n", rps, mean, max, non2xx, errors, n }' "$1"
+}
+# timed_h2load PID URL C FILE: as timed, over keep-alive connections; CPU is read from the end of
+# the warm-up to the end of the run and divided by the requests h2load timed.
+timed_h2load() {
+  local pid="$1" url="$2" c="$3" f="$4" flag="$RUN/sampling" sampler t0 t1 client
+  timeout $((D + W + 60)) h2load --h1 -t2 -c "$c" --warm-up-time "$W" -D "$D" "$url" >"$f" 2>&1 &
+  client=$!
+  sleep "$W"
+  touch "$flag"
+  sample_rss "$pid" "$flag" >"$RUN/rss" &
+  sampler=$!
+  t0=$(cpu_ticks "$pid")
+  wait "$client" || echo "h2load exited $?" >>"$f"
+  t1=$(cpu_ticks "$pid")
+  rm -f "$flag"; wait "$sampler"
+  read -r rps mean max non2xx errors n <<<"$(parse_h2load "$f")"
+  echo "$rps $mean $max $non2xx $errors $D $(cat "$RUN/rss") $(awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v n="${n:-0}" \
+    'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "n/a" }')"
+}
 warm() { timeout 300 hey -n "$((WAVES * $2))" -c "$2" "$1" >/dev/null 2>&1 || true; } # untimed: JIT, pools
 
 for c in "${CONCURRENCY[@]}"; do
@@ -91,13 +135,13 @@ for c in "${CONCURRENCY[@]}"; do
     # c=10000, tens of thousands in TIME_WAIT make hey's connects slower), so no one always follows.
     for k in "${!urls[@]}"; do
       i=$(( (k + round - 1) % ${#urls[@]} ))
-      read -r rps p50 p99 non2xx errors total rss_kb cpu_us <<<"$(timed "${pids[$i]}" "${urls[$i]}" "$c" \
-        "$RUN/c$c-$i-r$round.txt")"
+      read -r rps p50 p99 non2xx errors total rss_kb cpu_us <<<"$(timed$([ "$CLIENT" = h2load ] && echo _h2load) \
+        "${pids[$i]}" "${urls[$i]}" "$c" "$RUN/c$c-$i-r$round.txt")"
       RPS[$i]="${RPS[$i]:-} ${rps:-0}"; P50[$i]="${P50[$i]:-} $p50"; P99[$i]="${P99[$i]:-} $p99"
       CPU[$i]="${CPU[$i]:-} $cpu_us"
       BAD[$i]=$(( ${BAD[$i]:-0} + non2xx )); ERR[$i]=$(( ${ERR[$i]:-0} + errors ))
       [ "${rss_kb:-0}" -gt "${RSS[$i]:-0}" ] && RSS[$i]=$rss_kb
-      echo "c=$c round $round ${labels[$i]}: $rps req/s p99 ${p99}ms non-2xx $non2xx errors $errors rss $(( rss_kb / 1024 )) MB cpu ${cpu_us} us/request" >&2
+      echo "c=$c round $round ${labels[$i]}: $rps req/s $latlog ${p50}/${p99} ms non-2xx $non2xx errors $errors rss $(( rss_kb / 1024 )) MB cpu ${cpu_us} us/request" >&2
     done
   done
   floor_rps=$(median <<<"${RPS[0]}")
@@ -113,7 +157,7 @@ for c in "${CONCURRENCY[@]}"; do
       mark="**no**"; all_met=0
     fi
     cpu=$(median <<<"${CPU[$i]}")
-    rows+=("| ${labels[$i]} | $c | ${RPS[$i]# } | $rps | $r | $(median <<<"${P50[$i]}") | $(median <<<"${P99[$i]}") | ${BAD[$i]} | ${ERR[$i]} | $(( RSS[$i] / 1024 )) | $cpu | $(ratio "$cpu" "$floor_cpu") | $mark |")
+    rows+=("| ${labels[$i]} | $c | ${RPS[$i]# } | $rps | $r | $(ratio "$rps" $((c / SLEEP_S))) | $(median <<<"${P50[$i]}") | $(median <<<"${P99[$i]}") | ${BAD[$i]} | ${ERR[$i]} | $(( RSS[$i] / 1024 )) | $cpu | $(ratio "$cpu" "$floor_cpu") | $mark |")
   done
   lanes_stats="$(curl -s --max-time 5 "http://127.0.0.1:$PORT/get_available_threads" || true)"
   "$JCMD" "$lanes_pid" GC.run >/dev/null 2>&1 || true
@@ -124,20 +168,30 @@ done
 load_after="$(uptime_line)"
 
 body="$RUN/section.md"
+if [ "$CLIENT" = h2load ]; then
+  title="Seed endpoints over keep-alive connections at c=${CONCURRENCY[*]} (\`CLIENT=h2load benchmarks/seed-scale.sh\`)"
+  command="$WAVES untimed waves \`hey -n ${WAVES}c -c c\` (JIT), then $ROUNDS rounds of \`h2load --h1 -t2 -c c --warm-up-time $W -D $D URL\`: c connections, each with one sleeping request at a time, timed for $D s after a $W s warm-up; req/s is h2load's over the timed seconds, the latency columns its mean and max time per request (h2load gives no percentiles), medians over the rounds"
+  cpu_over="over the requests of its timed seconds"
+else
+  title="Seed endpoints at c=1000 and c=10000 (\`benchmarks/seed-scale.sh\`)"
+  command="$WAVES untimed waves \`hey -n ${WAVES}c -c c\`, then $ROUNDS rounds of \`hey -n 2c -c c URL\`; req/s, p50 and p99 are medians over the rounds"
+  cpu_over="over its 2c requests"
+fi
 {
-  echo "## Seed endpoints at c=1000 and c=10000 (\`benchmarks/seed-scale.sh\`)"
+  echo "## $title"
   echo
   machine_md
   echo "- load before: \`$load_before\`"
   echo "- load after:  \`$load_after\`"
-  echo "- server: \`SLEEP=1 java -Xms$HEAP -Xmx$HEAP -jar examples/target/examples.jar\` (default settings: adaptive lanes); a fresh JVM per concurrency; the floor runs with the same heap"
+  echo "- server: \`SLEEP=$SLEEP_S java -Xms$HEAP -Xmx$HEAP -jar examples/target/examples.jar\` (default settings: adaptive lanes); a fresh JVM per concurrency; the floor runs with the same heap"
   echo "- floor: \`RawNettyHello\`'s \`/sleep\` (a bare Netty timer), same commands; both servers run at once (one loaded at a time), and each round times the floor and each endpoint, starting one further along each round"
-  echo "- command per endpoint: $WAVES untimed waves \`hey -n ${WAVES}c -c c\`, then $ROUNDS rounds of \`hey -n 2c -c c URL\`; req/s, p50 and p99 are medians over the rounds, non-2xx and errors their sums, RSS the server's peak VmRSS during the timed runs"
+  echo "- command per endpoint: $command; non-2xx and errors are sums, RSS the server's peak VmRSS during the timed runs"
+  echo "- physical limit: c / SLEEP requests a second (every connection always has one request sleeping); \"vs c/SLEEP\" is the median against it"
   echo "- targets: median req/s >= $TARGET x the floor's median at the same concurrency, no non-2xx or errors, RSS <= $RSS_LIMIT_MB MB"
-  echo "- server CPU: the loaded server's utime+stime during a timed run over its 2c requests, median over the rounds (µs per request), and its ratio to the floor's (not a target: where the time goes)"
+  echo "- server CPU: the loaded server's utime+stime during a timed run $cpu_over, median over the rounds (µs per request), and its ratio to the floor's (not a target: where the time goes)"
   echo
-  echo "| endpoint | c | req/s per round | median req/s | vs floor | p50 ms | p99 ms | non-2xx | errors | peak RSS MB | server CPU µs/req | CPU vs floor | met? |"
-  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| endpoint | c | req/s per round | median req/s | vs floor | vs c/SLEEP | $lat | non-2xx | errors | peak RSS MB | server CPU µs/req | CPU vs floor | met? |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
   echo
   if [ "$all_met" = 1 ]; then echo "**Targets met** on every row."; else echo "**Target missed** on the rows marked **no**."; fi
@@ -146,5 +200,5 @@ body="$RUN/section.md"
   echo
   echo "Lanes after the last run (\`/get_available_threads\`): \`$lanes_stats\`"
 } >"$body"
-replace_section seed-scale "$body"
-echo "wrote the seed-scale section of $RESULTS" >&2
+replace_section "$SECTION" "$body"
+echo "wrote the $SECTION section of $RESULTS" >&2
