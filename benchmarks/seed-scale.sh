@@ -50,7 +50,7 @@ case "$CLIENT" in
   *) echo "CLIENT must be hey or h2load, not $CLIENT" >&2; exit 2 ;;
 esac
 JCMD="$JAVA_HOME/bin/jcmd"
-RUN="$OUT/seed-scale"
+RUN="$OUT/$SECTION"
 rm -rf "$RUN"; mkdir -p "$RUN"
 ulimit -n "$(ulimit -Hn)"
 need=$(( ${CONCURRENCY[-1]} + 1000 ))
@@ -118,10 +118,10 @@ timed_h2load() {
 warm() { timeout 300 hey -n "$((WAVES * $2))" -c "$2" "$1" >/dev/null 2>&1 || true; } # untimed: JIT, pools
 
 for c in "${CONCURRENCY[@]}"; do
-  SLEEP=1 start_server raw-netty-timer "$FLOOR_PORT" "$RUN/raw-c$c.log" -- \
+  SLEEP=$SLEEP_S start_server raw-netty-timer "$FLOOR_PORT" "$RUN/raw-c$c.log" -- \
     "$JAVA" "${JAVA_OPTS[@]}" "-Xms$HEAP" "-Xmx$HEAP" -cp "$BENCH_JAR" dev.lanes.benchmarks.RawNettyHello "$FLOOR_PORT"
   floor_pid=$SERVER_PID
-  SLEEP=1 PORT=$PORT HOST=127.0.0.1 start_server lanes-demo "$PORT" "$RUN/demo-c$c.log" -- \
+  SLEEP=$SLEEP_S PORT=$PORT HOST=127.0.0.1 start_server lanes-demo "$PORT" "$RUN/demo-c$c.log" -- \
     "$JAVA" "${JAVA_OPTS[@]}" "-Xms$HEAP" "-Xmx$HEAP" -jar "$DEMO_JAR"
   lanes_pid=$SERVER_PID
   labels=("raw Netty timer \`/sleep\`"); urls=("http://127.0.0.1:$FLOOR_PORT/sleep"); pids=("$floor_pid")
