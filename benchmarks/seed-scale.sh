@@ -45,8 +45,8 @@ D="${D:-30}"   # h2load: seconds timed per run
 W="${W:-5}"    # h2load: warm-up seconds before them (connects, first requests)
 SLEEP_S=1
 case "$CLIENT" in
-  hey) SECTION=seed-scale; lat="p50 ms | p99 ms"; latlog="p50/p99" ;;
-  h2load) SECTION=seed-scale-keepalive; lat="mean ms | max ms"; latlog="mean/max" ;;
+  hey) SECTION=seed-scale; timer=timed; lat="p50 ms | p99 ms"; latlog="p50/p99" ;;
+  h2load) SECTION=seed-scale-keepalive; timer=timed_h2load; lat="mean ms | max ms"; latlog="mean/max" ;;
   *) echo "CLIENT must be hey or h2load, not $CLIENT" >&2; exit 2 ;;
 esac
 JCMD="$JAVA_HOME/bin/jcmd"
@@ -135,7 +135,7 @@ for c in "${CONCURRENCY[@]}"; do
     # c=10000, tens of thousands in TIME_WAIT make hey's connects slower), so no one always follows.
     for k in "${!urls[@]}"; do
       i=$(( (k + round - 1) % ${#urls[@]} ))
-      read -r rps p50 p99 non2xx errors total rss_kb cpu_us <<<"$(timed$([ "$CLIENT" = h2load ] && echo _h2load) \
+      read -r rps p50 p99 non2xx errors total rss_kb cpu_us <<<"$("$timer" \
         "${pids[$i]}" "${urls[$i]}" "$c" "$RUN/c$c-$i-r$round.txt")"
       RPS[$i]="${RPS[$i]:-} ${rps:-0}"; P50[$i]="${P50[$i]:-} $p50"; P99[$i]="${P99[$i]:-} $p99"
       CPU[$i]="${CPU[$i]:-} $cpu_us"
