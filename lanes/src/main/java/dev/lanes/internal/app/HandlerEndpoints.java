@@ -44,10 +44,14 @@ final class HandlerEndpoints {
       }
       CompletableFuture<Response> work = stage.toCompletableFuture();
       if (!work.isDone()) { // a done future has nothing to cancel: no hook per answered-at-once request
-        req.scope().onCancel(() -> work.cancel(true));
-        // A deadline's 504 may have replaced it; tracked from the handler's own stage, as a future
-        // of a stage that is not one (toCompletableFuture's copy) drops its value once cancelled.
-        stage.thenAccept(r -> UnsentBodies.track(req, r));
+        req.scope().onCancel(() -> {
+          work.cancel(true);
+          // Cancelled (client gone, deadline), the future drops a value the handler's own stage
+          // may still produce (toCompletableFuture's copy of a stage that is not one): tracked
+          // from that stage. Uncancelled, the error mapping around tracks the value it passes on;
+          // so no stage per sleeping request, which each young collection would copy.
+          stage.thenAccept(r -> UnsentBodies.track(req, r));
+        });
       }
       return work;
     } catch (Exception | Error e) { // an assertion in an async handler is a 500, as in a blocking one

@@ -206,7 +206,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         admission.badRequest(); // a body that stopped coming is counted as a timeout instead
       }
       codec.closeAfter();
-      exchange.refuse(new NettyHeaders(req.headers()), rejection(decoded.cause()));
+      exchange.refuse(Http1RequestHeaders.of(req.headers()), rejection(decoded.cause()));
       return;
     }
     int q = uri.indexOf('?');
@@ -217,7 +217,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(req);
       admission.badRequest(); // refused for its syntax, as the decoder's refusals are
       codec.closeAfter();
-      exchange.refuse(new NettyHeaders(req.headers()), Response.text(400, "Bad Request: " + e.getMessage()));
+      exchange.refuse(Http1RequestHeaders.of(req.headers()), Response.text(400, "Bad Request: " + e.getMessage()));
       return;
     }
     if (Http1Upgrade.asked(req)) {
@@ -230,7 +230,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       codec.compression(app.compressible(method, path), acceptEncoding);
     }
     Request.Builder request = Request.builder(method, path, q < 0 ? "" : uri.substring(q + 1))
-        .headers(new NettyHeaders(req.headers()));
+        .headers(Http1RequestHeaders.of(req.headers()));
     if (streamed != null) {
       served = streamed;
       request.bodyStream(streamed);
