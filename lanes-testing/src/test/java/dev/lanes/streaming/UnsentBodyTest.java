@@ -55,6 +55,7 @@ class UnsentBodyTest {
   private final Map<String, Source> sources = new ConcurrentHashMap<>();
   private final CountDownLatch never = new CountDownLatch(1);
   private final CompletableFuture<Response> later = new CompletableFuture<>();
+  private final CompletableFuture<Response> afterAnswered = new CompletableFuture<>();
   private final CountDownLatch laterCalled = new CountDownLatch(1);
   private final CountDownLatch laterEnded = new CountDownLatch(1);
   private final CountDownLatch waiting = new CountDownLatch(1);
@@ -82,6 +83,10 @@ class UnsentBodyTest {
           if (req.path().endsWith("/replaced")) {
             return r.thenApply(x -> Response.text("replaced"));
           }
+          if (req.path().endsWith("/answered-first")) {
+            r.complete(Response.text("first")); // as orTimeout would: the handler's value comes too late
+            return r;
+          }
           if (req.path().endsWith("/thrown")) {
             return r.thenApply(x -> {
               throw new IllegalStateException("middleware failed after the handler");
@@ -94,6 +99,7 @@ class UnsentBodyTest {
         .getAsync("/async/replaced", req -> CompletableFuture.completedFuture(streamed("async/replaced")))
         .getAsync("/async-later/replaced", req -> CompletableFuture.supplyAsync(() -> streamed("async-later/replaced")))
         .get("/blocking/thrown", req -> streamed("blocking/thrown"))
+        .getAsync("/async-later/answered-first", req -> afterAnswered)
         .route("GET", "/deadline", RouteOptions.defaults().deadline(Duration.ofMillis(200)),
             (dev.lanes.routing.BlockingHandler) req -> afterInterrupt("deadline"))
         .get("/left", req -> afterInterrupt("left"))
@@ -118,6 +124,17 @@ class UnsentBodyTest {
         assertThat(s.closes).as(e.getKey()).singleElement().satisfies(thread ->
             assertThat(thread).as("closed off the event loop").doesNotStartWith("lanes-loop"));
       }
+    }
+  }
+
+  @Test
+  void aBodyAnAsyncHandlerMadeAfterMiddlewareAnsweredHasItsSourceClosed() {
+    try (TestClient server = TestClient.start(app())) {
+      assertThat(server.get("/async-later/answered-first").text()).isEqualTo("first");
+      afterAnswered.complete(streamed("async-later/answered-first"));
+      Source s = sources.get("async-later/answered-first");
+      Await.until(() -> !s.closes.isEmpty(), "the late body's source closed");
+      assertThat(s.closes).hasSize(1);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -100,9 +101,40 @@ public final class ErrorMapper {
         UnsentBodies.track(req, f.getNow(null)); // the layer around may answer with another
         return f; // the common case: no extra stage
       }
-      return f.handle((r, e) -> UnsentBodies.track(req, e != null ? answer(req, e, where) : r != null ? r
-          : answer(req, new IllegalStateException("handler returned null instead of a Response"), where)));
+      Recovered recovered = new Recovered(this, req, where);
+      f.whenComplete(recovered);
+      return recovered;
     };
+  }
+
+  /**
+   * The response a layer's future settles as. It watches that future itself, not through
+   * {@code handle}: a stage's function is skipped once the stage's own future is done, and the
+   * layer around may complete this one first (its {@code orTimeout}), yet a value that comes later
+   * must still be tracked, or its unsent body keeps its source open. One object for the future and
+   * its action: with 10 000 requests asleep, each young collection copies every stage they hold.
+   */
+  private static final class Recovered extends CompletableFuture<Response>
+      implements BiConsumer<Response, Throwable> {
+    private final ErrorMapper errors;
+    private final Request req;
+    private final String where;
+
+    Recovered(ErrorMapper errors, Request req, String where) {
+      this.errors = errors;
+      this.req = req;
+      this.where = where;
+    }
+
+    @Override
+    public void accept(Response r, Throwable e) {
+      if (isDone()) { // answered (or cancelled) around it: only the late value is left to track
+        UnsentBodies.track(req, r);
+        return;
+      }
+      complete(UnsentBodies.track(req, e != null ? errors.answer(req, e, where) : r != null ? r
+          : errors.answer(req, new IllegalStateException("handler returned null instead of a Response"), where)));
+    }
   }
 
   /** {@link #toResponse}, marking {@code req} {@link UnhandledError} when no handler took the error. */

@@ -48,8 +48,8 @@ final class HandlerEndpoints {
           work.cancel(true);
           // Cancelled (client gone, deadline), the future drops a value the handler's own stage
           // may still produce (toCompletableFuture's copy of a stage that is not one): tracked
-          // from that stage. Uncancelled, the error mapping around tracks the value it passes on;
-          // so no stage per sleeping request, which each young collection would copy.
+          // from that stage. Uncancelled, the error mapping around tracks whatever value comes, even
+          // once the layer around answered first; so no stage per sleeping request here.
           stage.thenAccept(r -> UnsentBodies.track(req, r));
         });
       }
