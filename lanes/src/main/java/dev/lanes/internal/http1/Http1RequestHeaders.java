@@ -44,36 +44,36 @@ final class Http1RequestHeaders implements Headers {
 
   @Override
   public Optional<String> first(String name) {
-    for (int i = 0; i < fields.length; i += 2) {
-      if (AsciiString.contentEqualsIgnoreCase(fields[i], name)) {
-        return Optional.of(fields[i + 1].toString());
-      }
-    }
-    return Optional.empty();
+    int i = find(name, 0);
+    return i < 0 ? Optional.empty() : Optional.of(fields[i + 1].toString());
   }
 
   @Override
   public List<String> all(String name) {
-    List<String> out = null;
-    for (int i = 0; i < fields.length; i += 2) {
-      if (AsciiString.contentEqualsIgnoreCase(fields[i], name)) {
-        if (out == null) {
-          out = new ArrayList<>(2);
-        }
-        out.add(fields[i + 1].toString());
-      }
+    int i = find(name, 0);
+    if (i < 0) {
+      return List.of();
     }
-    return out == null ? List.of() : out;
+    List<String> out = new ArrayList<>(2);
+    for (; i >= 0; i = find(name, i + 2)) {
+      out.add(fields[i + 1].toString());
+    }
+    return out;
   }
 
   @Override
   public boolean contains(String name) {
-    for (int i = 0; i < fields.length; i += 2) {
+    return find(name, 0) >= 0;
+  }
+
+  /** The index of the first field named {@code name} (any case) at or after {@code from}, or -1. */
+  private int find(String name, int from) {
+    for (int i = from; i < fields.length; i += 2) {
       if (AsciiString.contentEqualsIgnoreCase(fields[i], name)) {
-        return true;
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 
   @Override
