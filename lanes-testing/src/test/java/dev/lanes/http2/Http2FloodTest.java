@@ -71,9 +71,10 @@ class Http2FloodTest {
   // ---- rapid reset (CVE-2023-44487) ----
 
   /**
-   * HEADERS then RST_STREAM, below Netty's reset limit, for a handler that ignores the interrupt:
-   * the cancelled tasks still hold their lane tokens until they return, so no more handlers run
-   * than the lane allows; the queued ones leave the queue at once; every token comes back.
+   * HEADERS then RST_STREAM, below Netty's reset limit, while the lane's two tokens are held by
+   * handlers that ignore the interrupt: the reset streams leave the lane's queue at once and never
+   * start, the reset running handlers keep their tokens until they return, and every token comes
+   * back.
    */
   @Test
   void rapidResetStartsNoMoreHandlersThanTheLaneHoldsAndEveryTokenComesBack() throws Exception {
@@ -97,21 +98,29 @@ class Http2FloodTest {
         .build();
     try (TestClient server = TestClient.start(app, ServerConfig.builder().h2c(true));
         RawH2 c = new RawH2(server.port())) {
-      int id = 1;
+      Lane work = app.lanes().get("work");
+      // Both tokens taken first, so every stream of the flood queues (a stream reset before its
+      // handler starts would otherwise race with the start).
+      c.headers(1, RawH2.request("GET", "/stubborn"), true);
+      c.headers(3, RawH2.request("GET", "/stubborn"), true);
+      Await.until(() -> started.get() == 2, "two handlers run");
+      int id = 5;
       for (int i = 0; i < 150; i++, id += 2) {
         c.headers(id, RawH2.request("GET", "/stubborn"), true);
         c.rst(id, (int) CANCEL);
       }
       sync(c, 1);
-      Lane work = app.lanes().get("work");
-      Await.until(() -> started.get() == 2 && work.statistics().waiting() == 0,
-          "two handlers run, none waits (started " + started.get() + ")");
+      Await.until(() -> work.statistics().waiting() == 0,
+          "the reset streams leave the queue (waiting " + work.statistics().waiting() + ")");
+      c.rst(1, (int) CANCEL);
+      c.rst(3, (int) CANCEL);
+      sync(c, 2);
       assertThat(work.statistics().borrowed()).as("the cancelled handlers still running hold their tokens")
           .isEqualTo(2);
       release.countDown();
       Await.until(() -> work.statistics().borrowed() == 0, "tokens back");
       Await.until(() -> server.server().statistics().inFlight() == 0, "nothing in flight");
-      assertThat(started.get()).as("handlers started for 150 reset streams").isEqualTo(2);
+      assertThat(started.get()).as("handlers started for 152 reset streams").isEqualTo(2);
       c.headers(id, RawH2.request("GET", "/quick"), true);
       RawH2.Frame f = c.answer(id, 10);
       assertThat(describe(f)).as("the connection still serves").isEqualTo("HEADERS " + id + " 200 flags=4");
