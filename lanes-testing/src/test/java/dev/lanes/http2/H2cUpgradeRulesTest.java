@@ -12,6 +12,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,12 +25,21 @@ class H2cUpgradeRulesTest {
   // An empty SETTINGS payload, base64url: the client accepts every default.
   private static final String UPGRADE = "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n";
 
-  private static TestClient start() {
+  private final AtomicInteger served = new AtomicInteger();
+
+  private TestClient start() {
+    return start(ServerConfig.builder().h2c(true));
+  }
+
+  private TestClient start(ServerConfig.Builder config) {
     App app = App.builder()
-        .get("/x", req -> Response.text("x"))
+        .get("/x", req -> {
+          served.incrementAndGet();
+          return Response.text("x");
+        })
         .post("/echo", req -> Response.text("got " + new String(req.body(), StandardCharsets.UTF_8)))
         .build();
-    return TestClient.start(app, ServerConfig.builder().h2c(true));
+    return TestClient.start(app, config);
   }
 
   @Test
@@ -69,6 +82,58 @@ class H2cUpgradeRulesTest {
       }
       assertThat(status).isEqualTo("200");
       assertThat(body).isEqualTo("got hello");
+    }
+  }
+
+  /**
+   * Stream 1's answer waits for the client's preface: the JDK's HttpClient loses response bytes
+   * that arrive in the same read as the 101 beyond its first buffer while it switches protocols.
+   */
+  @Test
+  void theUpgradedRequestIsAnsweredOnceThePrefaceCame() throws Exception {
+    try (TestClient server = start(); RawClient raw = RawClient.connect(server.port())) {
+      raw.send("GET /x HTTP/1.1\r\nHost: a\r\n" + UPGRADE + "\r\n");
+      assertThat(raw.readUntil("\r\n\r\n")).startsWith("HTTP/1.1 101 Switching Protocols");
+      raw.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\0\0\0\4\0\0\0\0\0");
+      String body = null;
+      while (body == null) {
+        ByteBuffer head = ByteBuffer.wrap(raw.readBytes(9));
+        int length = (head.get() & 0xff) << 16 | (head.get() & 0xff) << 8 | head.get() & 0xff;
+        int type = head.get();
+        head.get();
+        int stream = head.getInt();
+        byte[] payload = length == 0 ? new byte[0] : raw.readBytes(length);
+        if (stream == 1 && type == RawH2.DATA) {
+          body = new String(payload, StandardCharsets.UTF_8);
+        }
+      }
+      assertThat(body).isEqualTo("x");
+      assertThat(served).hasValue(1);
+    }
+  }
+
+  /** A client that gets its 101 and never speaks HTTP/2 is closed at the keep-alive timeout, unserved. */
+  @Test
+  void anUpgradeWhoseClientSendsNoPrefaceIsClosedUnserved() throws Exception {
+    try (TestClient server = start(ServerConfig.builder().h2c(true).keepAliveTimeout(Duration.ofMillis(300)));
+        RawClient raw = RawClient.connect(server.port())) {
+      raw.send("GET /x HTTP/1.1\r\nHost: a\r\n" + UPGRADE + "\r\n");
+      RawClient.Transcript t = raw.readUntilClosed();
+      assertThat(t.closed()).as("closed by the server").isTrue();
+      assertThat(t.text()).startsWith("HTTP/1.1 101 Switching Protocols");
+      byte[] frames = t.text().substring(t.text().indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1);
+      List<String> seen = new ArrayList<>();
+      for (int at = 0; at + 9 <= frames.length; ) {
+        ByteBuffer head = ByteBuffer.wrap(frames, at, 9);
+        int length = (head.get() & 0xff) << 16 | (head.get() & 0xff) << 8 | head.get() & 0xff;
+        int type = head.get();
+        head.get();
+        seen.add(type + "@" + head.getInt());
+        at += 9 + length;
+      }
+      assertThat(seen).as("frames (type@stream): none on stream 1")
+          .noneMatch(f -> f.endsWith("@1"));
+      assertThat(served).hasValue(0);
     }
   }
 

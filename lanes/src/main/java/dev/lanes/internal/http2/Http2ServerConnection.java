@@ -149,6 +149,8 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private SocketProgress socket;
   private boolean socketMarked; // the send watch's last look (or its start) marked the socket
   private long clientMaxHeaderList = Long.MAX_VALUE; // the client's SETTINGS_MAX_HEADER_LIST_SIZE, if it sent one
+  private boolean prefaceRead; // the client's first SETTINGS frame (its preface) came
+  private StreamRequest awaitingPreface; // an Upgrade: h2c's request, served once the preface came
   private final ArrayDeque<StreamRequest> awaitingWindow = new ArrayDeque<>(0); // bodies waiting for the budget
 
   private Http2ServerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
@@ -555,6 +557,12 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   @Override
   public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
     clientSettings(settings);
+    prefaceRead = true;
+    StreamRequest upgrade = awaitingPreface;
+    if (upgrade != null) {
+      awaitingPreface = null;
+      dispatch(upgrade);
+    }
   }
 
   /** An {@code Upgrade: h2c}'s {@code HTTP2-Settings}: Netty applies them without a SETTINGS frame. */
@@ -612,7 +620,14 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if (upgrade.content().isReadable()) {
       req.append(ctx.alloc(), upgrade.content());
     }
-    dispatch(req);
+    // Its response waits for the client's preface: the JDK's HttpClient (25) loses response bytes
+    // that come in the same socket read as the 101 past its first 16 KiB buffer, while it switches
+    // to HTTP/2. The preface follows the 101 by one round trip; the idle timer bounds the wait.
+    if (prefaceRead) {
+      dispatch(req);
+    } else {
+      awaitingPreface = req;
+    }
   }
 
   /**
@@ -878,6 +893,9 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   private void streamClosed(Http2Stream stream) {
     StreamRequest req = stream.removeProperty(key);
+    if (req != null && req == awaitingPreface) {
+      awaitingPreface = null;
+    }
     if (req != null) {
       arrived(req);
       req.closed = true;
@@ -1125,13 +1143,17 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if (!ctx.channel().isActive()) {
       return;
     }
-    if (connection().numActiveStreams() > 0) {
+    if (connection().numActiveStreams() > (awaitingPreface != null ? 1 : 0)) {
       scheduleIdleCheck(idleNanos);
       return;
     }
     long left = idleSince + idleNanos - System.nanoTime();
     if (left > 0) {
       scheduleIdleCheck(left);
+      return;
+    }
+    if (awaitingPreface != null) {
+      ctx.close(); // 101 answered and no HTTP/2 came: the client does not speak it
       return;
     }
     if (draining) {
