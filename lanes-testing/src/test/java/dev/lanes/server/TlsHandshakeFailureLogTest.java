@@ -158,14 +158,21 @@ class TlsHandshakeFailureLogTest {
       Await.until(() -> server.statistics().tlsHandshakeFailures().get(TlsHandshakeFailure.CLOSED) > before,
           "the reset counted");
     }
-    assertThat(appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+    assertThat(events().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()
             + (e.getThrowableProxy() == null ? "" : " / " + e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage())))
         .as("WARN or ERROR lines").isEmpty();
   }
 
+  /** The events logged so far, read under the appender's lock, which its appends (on the loops) hold. */
+  private List<ILoggingEvent> events() {
+    synchronized (appender) {
+      return List.copyOf(appender.list);
+    }
+  }
+
   private boolean logged(String exception) {
-    return List.copyOf(appender.list).stream().anyMatch(e -> {
+    return events().stream().anyMatch(e -> {
       for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
         if (t.getClassName().endsWith(exception)) {
           return true;
@@ -176,7 +183,7 @@ class TlsHandshakeFailureLogTest {
   }
 
   private long sslFailuresLogged() {
-    return List.copyOf(appender.list).stream().filter(e -> {
+    return events().stream().filter(e -> {
       for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
         if (t.getClassName().contains("SSL") || t.getClassName().contains("Ssl")) {
           return true;
