@@ -149,7 +149,6 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   private SocketProgress socket;
   private boolean socketMarked; // the send watch's last look (or its start) marked the socket
   private long clientMaxHeaderList = Long.MAX_VALUE; // the client's SETTINGS_MAX_HEADER_LIST_SIZE, if it sent one
-  private boolean prefaceRead; // the client's first SETTINGS frame (its preface) came
   private StreamRequest awaitingPreface; // an Upgrade: h2c's request, served once the preface came
   private final ArrayDeque<StreamRequest> awaitingWindow = new ArrayDeque<>(0); // bodies waiting for the budget
 
@@ -557,7 +556,6 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
   @Override
   public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
     clientSettings(settings);
-    prefaceRead = true;
     StreamRequest upgrade = awaitingPreface;
     if (upgrade != null) {
       awaitingPreface = null;
@@ -620,14 +618,11 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
     if (upgrade.content().isReadable()) {
       req.append(ctx.alloc(), upgrade.content());
     }
-    // Its response waits for the client's preface: the JDK's HttpClient (25) loses response bytes
-    // that come in the same socket read as the 101 past its first 16 KiB buffer, while it switches
-    // to HTTP/2. The preface follows the 101 by one round trip; the idle timer bounds the wait.
-    if (prefaceRead) {
-      dispatch(req);
-    } else {
-      awaitingPreface = req;
-    }
+    // Served once the client's preface came (onSettingsRead), not now: the JDK's HttpClient (25)
+    // loses response bytes that come in the same socket read as the 101 past its first 16 KiB
+    // buffer, while it switches to HTTP/2. The preface follows the 101 by one round trip; the idle
+    // timer bounds the wait (and a server's stop closes every connection).
+    awaitingPreface = req;
   }
 
   /**
