@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -67,17 +68,12 @@ class H2cUpgradeRulesTest {
       String status = null;
       String body = null;
       while (body == null) { // frames until stream 1's DATA
-        ByteBuffer head = ByteBuffer.wrap(raw.readBytes(9));
-        int length = (head.get() & 0xff) << 16 | (head.get() & 0xff) << 8 | head.get() & 0xff;
-        int type = head.get();
-        head.get();
-        int stream = head.getInt();
-        byte[] payload = length == 0 ? new byte[0] : raw.readBytes(length);
-        assertThat(type).as("no GOAWAY").isNotEqualTo(RawH2.GOAWAY);
-        if (stream == 1 && type == RawH2.HEADERS) {
-          status = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(payload)).status().toString();
-        } else if (stream == 1 && type == RawH2.DATA) {
-          body = new String(payload, StandardCharsets.UTF_8);
+        Frame f = Frame.read(raw::readBytes);
+        assertThat(f.type()).as("no GOAWAY").isNotEqualTo(RawH2.GOAWAY);
+        if (f.stream() == 1 && f.type() == RawH2.HEADERS) {
+          status = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(f.payload())).status().toString();
+        } else if (f.stream() == 1 && f.type() == RawH2.DATA) {
+          body = new String(f.payload(), StandardCharsets.UTF_8);
         }
       }
       assertThat(status).isEqualTo("200");
@@ -97,14 +93,9 @@ class H2cUpgradeRulesTest {
       raw.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\0\0\0\4\0\0\0\0\0");
       String body = null;
       while (body == null) {
-        ByteBuffer head = ByteBuffer.wrap(raw.readBytes(9));
-        int length = (head.get() & 0xff) << 16 | (head.get() & 0xff) << 8 | head.get() & 0xff;
-        int type = head.get();
-        head.get();
-        int stream = head.getInt();
-        byte[] payload = length == 0 ? new byte[0] : raw.readBytes(length);
-        if (stream == 1 && type == RawH2.DATA) {
-          body = new String(payload, StandardCharsets.UTF_8);
+        Frame f = Frame.read(raw::readBytes);
+        if (f.stream() == 1 && f.type() == RawH2.DATA) {
+          body = new String(f.payload(), StandardCharsets.UTF_8);
         }
       }
       assertThat(body).isEqualTo("x");
@@ -121,19 +112,33 @@ class H2cUpgradeRulesTest {
       RawClient.Transcript t = raw.readUntilClosed();
       assertThat(t.closed()).as("closed by the server").isTrue();
       assertThat(t.text()).startsWith("HTTP/1.1 101 Switching Protocols");
-      byte[] frames = t.text().substring(t.text().indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1);
+      ByteBuffer afterHead = ByteBuffer.wrap(t.text().substring(t.text().indexOf("\r\n\r\n") + 4)
+          .getBytes(StandardCharsets.ISO_8859_1));
       List<String> seen = new ArrayList<>();
-      for (int at = 0; at + 9 <= frames.length; ) {
-        ByteBuffer head = ByteBuffer.wrap(frames, at, 9);
-        int length = (head.get() & 0xff) << 16 | (head.get() & 0xff) << 8 | head.get() & 0xff;
-        int type = head.get();
-        head.get();
-        seen.add(type + "@" + head.getInt());
-        at += 9 + length;
+      while (afterHead.remaining() >= 9) {
+        Frame f = Frame.read(n -> {
+          byte[] bytes = new byte[n];
+          afterHead.get(bytes);
+          return bytes;
+        });
+        seen.add(f.type() + "@" + f.stream());
       }
       assertThat(seen).as("frames (type@stream): none on stream 1")
           .noneMatch(f -> f.endsWith("@1"));
       assertThat(served).hasValue(0);
+    }
+  }
+
+  /** An HTTP/2 frame as read from bytes after the 101. */
+  private record Frame(int type, int stream, byte[] payload) {
+    /** The next frame, {@code read} giving the next n bytes. */
+    static Frame read(IntFunction<byte[]> read) {
+      ByteBuffer head = ByteBuffer.wrap(read.apply(9));
+      int length = (head.get() & 0xff) << 16 | (head.get() & 0xff) << 8 | head.get() & 0xff;
+      int type = head.get();
+      head.get(); // flags
+      int stream = head.getInt();
+      return new Frame(type, stream, length == 0 ? new byte[0] : read.apply(length));
     }
   }
 
