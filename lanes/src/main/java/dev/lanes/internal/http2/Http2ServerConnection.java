@@ -888,7 +888,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Http
 
   private void streamClosed(Http2Stream stream) {
     StreamRequest req = stream.removeProperty(key);
-    if (req != null && req == awaitingPreface) {
+    if (req == awaitingPreface) { // closed before the preface came: nothing left to serve
       awaitingPreface = null;
     }
     if (req != null) {
